@@ -1,0 +1,96 @@
+package dev.jthreadtrace.check;
+
+import dev.jthreadtrace.model.Hooks;
+import dev.jthreadtrace.model.Metrics;
+import dev.jthreadtrace.model.ThreadInfo;
+import dev.jthreadtrace.model.TraceModel;
+import dev.jthreadtrace.render.Units;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.ToLongFunction;
+import java.util.regex.Pattern;
+
+/** Evaluates parsed assertions against a finished model. */
+public final class AssertionEvaluator {
+    private AssertionEvaluator() {}
+
+    public static List<AssertionResult> evaluate(List<Assertion> assertions, TraceModel model) {
+        Map<String, Long> totals = Metrics.of(model);
+        List<AssertionResult> results = new ArrayList<>();
+        for (Assertion a : assertions) results.add(evaluate(a, model, totals));
+        return results;
+    }
+
+    static AssertionResult evaluate(Assertion a, TraceModel model, Map<String, Long> totals) {
+        String expected = a.operator().symbol() + " " + (a.string() != null ? "\"" + a.string() + "\"" : show(a.metric(), a.number()));
+        if (a.metric().kind() == Metric.Kind.TEXT) return text(a, model, expected);
+        long actual;
+        String glob = a.selector().get("name");
+        if (glob == null && a.metric() != Metric.THREADS_COUNT) {
+            actual = totals.getOrDefault(a.metric().key(), 0L);
+        } else {
+            List<ThreadInfo> matching = matching(model, glob == null ? "*" : glob);
+            actual = a.metric() == Metric.THREADS_COUNT ? matching.size() : matching.stream().mapToLong(perThread(a.metric())).sum();
+        }
+        return new AssertionResult(a, a.operator().test(actual, a.number()), show(a.metric(), actual), expected);
+    }
+
+    private static ToLongFunction<ThreadInfo> perThread(Metric m) {
+        return switch (m) {
+            case FUTEX_CALLS -> t -> t.futexCalls;
+            case FUTEX_WAITS -> t -> t.futexWaits;
+            case FUTEX_WAKES -> t -> t.futexWakes;
+            case FUTEX_WAIT_TIME -> t -> t.futexBlockedNs;
+            case FUTEX_TIMEOUTS -> t -> t.futexTimeouts;
+            case MMAP_CALLS -> t -> t.mmapCalls;
+            case MMAP_BYTES -> t -> t.mmapBytes;
+            case MUNMAP_BYTES -> t -> t.munmapBytes;
+            default -> throw new IllegalArgumentException(m.key() + " has no per-thread value");
+        };
+    }
+
+    private static AssertionResult text(Assertion a, TraceModel model, String expected) {
+        String glob = a.metric() == Metric.SPAWNED_BY ? a.selector().get("child") : a.selector().get("name");
+        List<ThreadInfo> matching = matching(model, glob);
+        if (matching.isEmpty()) return new AssertionResult(a, false, "no thread named like \"" + glob + "\"", expected);
+        Set<String> values = new LinkedHashSet<>();
+        for (ThreadInfo t : matching) {
+            if (a.metric() == Metric.SPAWNED_BY) {
+                ThreadInfo creator = model.creatorOf(t);
+                values.add(creator == null ? "(none: the traced command)" : creator.name());
+            } else {
+                String hook = a.selector().get("hook");
+                String v = Hooks.isHook(hook) ? t.inherited.value(hook) : null;
+                if (v == null) {
+                    return new AssertionResult(a, false, "unknown hook \"" + hook + "\" (hooks: "
+                            + String.join(", ", Hooks.INHERITED_KEYS) + ")", expected);
+                }
+                values.add(v);
+            }
+        }
+        Pattern want = Glob.compile(a.string());
+        boolean allMatch = values.stream().allMatch(v -> want.matcher(v).matches());
+        boolean noneMatch = values.stream().noneMatch(v -> want.matcher(v).matches());
+        boolean passed = a.operator() == Assertion.Operator.EQ ? allMatch : noneMatch;
+        List<String> shown = values.stream().map(v -> "\"" + v + "\"").toList();
+        return new AssertionResult(a, passed, String.join(" | ", shown) + " (" + matching.size() + " thread"
+                + (matching.size() == 1 ? "" : "s") + ")", expected);
+    }
+
+    private static List<ThreadInfo> matching(TraceModel model, String glob) {
+        Pattern p = Glob.compile(glob);
+        return model.threads().stream().filter(t -> p.matcher(t.name()).matches()).toList();
+    }
+
+    private static String show(Metric m, long v) {
+        return switch (m.kind()) {
+            case TIME -> Units.duration(v);
+            case SIZE -> v + " B" + (v >= 1024 ? " (" + Units.bytes(v) + ")" : "");
+            default -> Long.toString(v);
+        };
+    }
+}

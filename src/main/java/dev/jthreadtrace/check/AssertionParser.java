@@ -1,0 +1,202 @@
+package dev.jthreadtrace.check;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Parses the {@code --assert} language:
+ * <pre>
+ *   assertion := metric ws op ws value
+ *   metric    := word ('.' word)*, with at most one selector after any word: threads{name="pool-*"}.count
+ *   selector  := '{' key '=' string (',' key '=' string)* '}'
+ *   op        := '<' | '<=' | '==' | '!=' | '>=' | '>'
+ *   value     := integer unit? | string       units: ns us ms s | B KiB MiB GiB
+ * </pre>
+ * Errors carry the 1-based column where parsing failed.
+ */
+public final class AssertionParser {
+    private final String text;
+    private int pos;
+
+    private AssertionParser(String text) {
+        this.text = text;
+    }
+
+    public static Assertion parse(String text) {
+        return new AssertionParser(text).assertion();
+    }
+
+    private AssertionSyntaxException error(int at, String problem) {
+        return new AssertionSyntaxException(text, at + 1, problem);
+    }
+
+    private Assertion assertion() {
+        skipSpaces();
+        int metricStart = pos;
+        StringBuilder key = new StringBuilder();
+        Map<String, String> selector = new LinkedHashMap<>();
+        int selectorAt = -1;
+        while (true) {
+            String word = word();
+            if (word.isEmpty()) throw error(pos, pos >= text.length() ? "expected a metric name" : "expected a metric name, found '" + text.charAt(pos) + "'");
+            key.append(word);
+            if (peek() == '{') {
+                if (selectorAt >= 0) throw error(pos, "only one {...} selector per metric");
+                selectorAt = pos;
+                selector(selector);
+            }
+            if (peek() != '.') break;
+            pos++;
+            key.append('.');
+        }
+        Metric metric = Metric.byKey(key.toString());
+        if (metric == null) {
+            throw error(metricStart, "unknown metric '" + key + "' (known: " + String.join(", ", Metric.keys()) + ")");
+        }
+        for (String k : selector.keySet()) {
+            if (!metric.selectorKeys().contains(k)) {
+                throw error(selectorAt, metric.key() + " takes " + (metric.selectorKeys().isEmpty() ? "no selector"
+                        : "selector keys " + metric.selectorKeys()) + ", not '" + k + "'");
+            }
+        }
+        for (String required : metric.selectorKeys()) {
+            // A number over threads may be narrowed by name; a text metric is about the matching threads only.
+            if (metric.kind() == Metric.Kind.TEXT && !selector.containsKey(required)) {
+                throw error(metricStart, metric.key() + " needs {" + required + "=\"...\"}");
+            }
+        }
+        skipSpaces();
+        int opAt = pos;
+        Assertion.Operator op = operator();
+        if (metric.kind() == Metric.Kind.TEXT && op != Assertion.Operator.EQ && op != Assertion.Operator.NE) {
+            throw error(opAt, metric.key() + " is text: compare it with == or !=");
+        }
+        skipSpaces();
+        int valueAt = pos;
+        Long number = null;
+        String string = null;
+        if (peek() == '"') {
+            string = quoted();
+            if (metric.kind() != Metric.Kind.TEXT) throw error(valueAt, metric.key() + " is a number: expected a number, not a string");
+        } else {
+            if (metric.kind() == Metric.Kind.TEXT) throw error(valueAt, metric.key() + " is text: expected a \"quoted\" value");
+            number = number(metric, valueAt);
+        }
+        skipSpaces();
+        if (pos < text.length()) throw error(pos, "unexpected '" + text.substring(pos) + "' after the value");
+        return new Assertion(text.strip(), metric, Map.copyOf(selector), op, number, string);
+    }
+
+    private void selector(Map<String, String> into) {
+        pos++; // '{'
+        while (true) {
+            skipSpaces();
+            int keyAt = pos;
+            String k = word();
+            if (k.isEmpty()) throw error(pos, "expected a selector key such as name");
+            skipSpaces();
+            if (peek() != '=') throw error(pos, "expected '=' after selector key '" + k + "'");
+            pos++;
+            skipSpaces();
+            if (peek() != '"') throw error(pos, "expected a \"quoted\" selector value");
+            if (into.put(k, quoted()) != null) throw error(keyAt, "selector key '" + k + "' given twice");
+            skipSpaces();
+            if (peek() == ',') {
+                pos++;
+                continue;
+            }
+            if (peek() == '}') {
+                pos++;
+                return;
+            }
+            throw error(pos, "expected ',' or '}' in selector");
+        }
+    }
+
+    private Assertion.Operator operator() {
+        String two = pos + 2 <= text.length() ? text.substring(pos, pos + 2) : "";
+        Assertion.Operator op = switch (two) {
+            case "<=" -> Assertion.Operator.LE;
+            case ">=" -> Assertion.Operator.GE;
+            case "==" -> Assertion.Operator.EQ;
+            case "!=" -> Assertion.Operator.NE;
+            default -> null;
+        };
+        if (op != null) {
+            pos += 2;
+            return op;
+        }
+        char c = peek();
+        if (c == '<' || c == '>') {
+            pos++;
+            return c == '<' ? Assertion.Operator.LT : Assertion.Operator.GT;
+        }
+        if (c == '=') throw error(pos, "use == to compare, not =");
+        throw error(pos, pos >= text.length() ? "expected an operator (< <= == != >= >)" : "expected an operator (< <= == != >= >), found '" + c + "'");
+    }
+
+    private long number(Metric metric, int at) {
+        int start = pos;
+        if (peek() == '-') pos++;
+        while (pos < text.length() && Character.isDigit(text.charAt(pos))) pos++;
+        if (pos == start || (pos == start + 1 && text.charAt(start) == '-')) throw error(at, "expected a number");
+        long value;
+        try {
+            value = Long.parseLong(text.substring(start, pos));
+        } catch (NumberFormatException e) {
+            throw error(at, "number out of range");
+        }
+        int unitAt = pos;
+        String unit = word();
+        long scale = switch (metric.kind()) {
+            case TIME -> switch (unit) {
+                case "ns" -> 1L;
+                case "us" -> 1_000L;
+                case "ms" -> 1_000_000L;
+                case "s" -> 1_000_000_000L;
+                case "" -> throw error(unitAt, metric.key() + " is a time: give a unit (ns, us, ms, s)");
+                default -> throw error(unitAt, "unknown time unit '" + unit + "' (ns, us, ms, s)");
+            };
+            case SIZE -> switch (unit) {
+                case "", "B" -> 1L;
+                case "KiB" -> 1L << 10;
+                case "MiB" -> 1L << 20;
+                case "GiB" -> 1L << 30;
+                default -> throw error(unitAt, "unknown size unit '" + unit + "' (B, KiB, MiB, GiB)");
+            };
+            case COUNT -> {
+                if (!unit.isEmpty()) throw error(unitAt, metric.key() + " is a count: no unit expected, found '" + unit + "'");
+                yield 1L;
+            }
+            case TEXT -> throw new IllegalStateException();
+        };
+        return Math.multiplyExact(value, scale);
+    }
+
+    private String quoted() {
+        int start = pos;
+        pos++; // opening quote
+        StringBuilder out = new StringBuilder();
+        while (pos < text.length()) {
+            char c = text.charAt(pos++);
+            if (c == '"') return out.toString();
+            if (c == '\\' && pos < text.length()) c = text.charAt(pos++);
+            out.append(c);
+        }
+        throw error(start, "unterminated string");
+    }
+
+    private String word() {
+        int start = pos;
+        while (pos < text.length() && (Character.isLetterOrDigit(text.charAt(pos)) || text.charAt(pos) == '_')) pos++;
+        return text.substring(start, pos);
+    }
+
+    private char peek() {
+        return pos < text.length() ? text.charAt(pos) : '\0';
+    }
+
+    private void skipSpaces() {
+        while (pos < text.length() && Character.isWhitespace(text.charAt(pos))) pos++;
+    }
+}

@@ -1,0 +1,69 @@
+package dev.jthreadtrace.check;
+
+import javax.xml.stream.XMLOutputFactory;
+import javax.xml.stream.XMLStreamException;
+import javax.xml.stream.XMLStreamWriter;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Writes assertion results as JUnit XML (the Ant/Surefire schema that Jenkins, GitLab and GitHub
+ * reporters read): one {@code <testcase>} per assertion, {@code <failure>} for the failed ones.
+ * Written with the JDK's StAX so names with quotes or {@code <} stay well-formed.
+ */
+public final class JunitXml {
+    private JunitXml() {}
+
+    public static void write(Path file, String suiteName, List<AssertionResult> results, double seconds) throws IOException {
+        try (OutputStream out = Files.newOutputStream(file)) {
+            XMLStreamWriter xml = XMLOutputFactory.newFactory().createXMLStreamWriter(out, "UTF-8");
+            long failures = results.stream().filter(r -> !r.passed()).count();
+            xml.writeStartDocument("UTF-8", "1.0");
+            xml.writeCharacters("\n");
+            xml.writeStartElement("testsuites");
+            xml.writeAttribute("tests", Integer.toString(results.size()));
+            xml.writeAttribute("failures", Long.toString(failures));
+            xml.writeCharacters("\n  ");
+            xml.writeStartElement("testsuite");
+            xml.writeAttribute("name", suiteName);
+            xml.writeAttribute("tests", Integer.toString(results.size()));
+            xml.writeAttribute("failures", Long.toString(failures));
+            xml.writeAttribute("errors", "0");
+            xml.writeAttribute("skipped", "0");
+            xml.writeAttribute("time", String.format(java.util.Locale.ROOT, "%.3f", seconds));
+            for (AssertionResult r : results) {
+                xml.writeCharacters("\n    ");
+                xml.writeStartElement("testcase");
+                xml.writeAttribute("classname", suiteName);
+                xml.writeAttribute("name", r.assertion().text());
+                xml.writeAttribute("time", "0");
+                if (!r.passed()) {
+                    xml.writeCharacters("\n      ");
+                    xml.writeStartElement("failure");
+                    xml.writeAttribute("type", "ThreadAssertionFailed");
+                    xml.writeAttribute("message", r.message());
+                    xml.writeCharacters(r.assertion().text() + ": " + r.message());
+                    xml.writeEndElement();
+                    xml.writeCharacters("\n    ");
+                } else {
+                    xml.writeStartElement("system-out");
+                    xml.writeCharacters(r.message());
+                    xml.writeEndElement();
+                }
+                xml.writeEndElement();
+            }
+            xml.writeCharacters("\n  ");
+            xml.writeEndElement();
+            xml.writeCharacters("\n");
+            xml.writeEndElement();
+            xml.writeCharacters("\n");
+            xml.writeEndDocument();
+            xml.close();
+        } catch (XMLStreamException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+    }
+}

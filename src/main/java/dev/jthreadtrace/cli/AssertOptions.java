@@ -1,0 +1,96 @@
+package dev.jthreadtrace.cli;
+
+import dev.jthreadtrace.check.Assertion;
+import dev.jthreadtrace.check.AssertionEvaluator;
+import dev.jthreadtrace.check.AssertionParser;
+import dev.jthreadtrace.check.AssertionResult;
+import dev.jthreadtrace.check.JunitXml;
+import dev.jthreadtrace.model.TraceModel;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/** CI assertion mode: shared by run, demo and check. */
+final class AssertOptions {
+    @Option(names = "--assert", paramLabel = "EXPR",
+            description = "Check a thread metric after the trace, e.g. 'threads.peak <= 40', "
+                    + "'threads{name=\"pool-*\"}.count == 8', 'futex.wait.time{name=\"worker-*\"} < 500ms', "
+                    + "'spawned_by{child=\"lazy-*\"} == \"main\"', 'inherits{name=\"inner-2\", hook=\"affinity\"} == \"0\"'. "
+                    + "Repeatable. Any failure makes the exit status 90. Metrics and syntax: man jthreadtrace.")
+    List<String> expressions = new ArrayList<>();
+
+    @Option(names = "--assert-file", paramLabel = "FILE",
+            description = "Read assertions from FILE, one per line; blank lines and lines starting with # are ignored.")
+    Path assertFile;
+
+    @Option(names = "--junit-xml", paramLabel = "FILE",
+            description = "Write the assertion results to FILE as JUnit XML (one testcase per assertion).")
+    Path junitXml;
+
+    @Option(names = "--ignore-exit",
+            description = "Exit 0 when all assertions pass, whatever the command's own exit status.")
+    boolean ignoreExit;
+
+    /** The parsed assertions, ready to evaluate once the trace is done. */
+    record Checks(List<Assertion> assertions, Path junitXml) {
+        List<AssertionResult> evaluate(TraceModel model) {
+            return AssertionEvaluator.evaluate(assertions, model);
+        }
+
+        void printTable(List<AssertionResult> results, Consumer<String> out) {
+            if (results.isEmpty()) return;
+            out.accept("");
+            out.accept("ASSERTIONS");
+            int width = results.stream().mapToInt(r -> r.assertion().text().length()).max().orElse(0);
+            for (AssertionResult r : results) {
+                out.accept("  " + (r.passed() ? "PASS" : "FAIL") + "  " + r.assertion().text()
+                        + " ".repeat(width - r.assertion().text().length()) + "   actual " + r.actual());
+            }
+            long failed = results.stream().filter(r -> !r.passed()).count();
+            out.accept((results.size() - failed) + " passed, " + failed + " failed");
+        }
+
+        /** Writes the JUnit file if asked; false (with one line on err) when it cannot be written. */
+        boolean writeJunit(List<AssertionResult> results, PrintWriter err) {
+            if (junitXml == null) return true;
+            try {
+                JunitXml.write(junitXml, "jthreadtrace", results, 0);
+                return true;
+            } catch (IOException e) {
+                err.println("jthreadtrace: cannot write " + junitXml + ": " + e.getMessage());
+                return false;
+            }
+        }
+    }
+
+    /** Parses every assertion now, before the target starts; throws IllegalArgumentException on the first bad one. */
+    Checks parse() {
+        List<Assertion> parsed = new ArrayList<>();
+        for (String e : expressions) parsed.add(AssertionParser.parse(e));
+        if (assertFile != null) {
+            List<String> lines;
+            try {
+                lines = Files.readAllLines(assertFile, StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new IllegalArgumentException("cannot read --assert-file " + assertFile + ": " + e.getMessage());
+            }
+            for (int i = 0; i < lines.size(); i++) {
+                String line = lines.get(i).strip();
+                if (line.isEmpty() || line.startsWith("#")) continue;
+                try {
+                    parsed.add(AssertionParser.parse(line));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException(assertFile + ":" + (i + 1) + ": " + e.getMessage());
+                }
+            }
+        }
+        return new Checks(parsed, junitXml);
+    }
+}

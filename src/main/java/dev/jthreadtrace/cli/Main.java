@@ -1,0 +1,42 @@
+package dev.jthreadtrace.cli;
+
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.util.Locale;
+
+/** Entry point: platform check, then Picocli. Every path out of here is an exit code, never a stack trace. */
+public final class Main {
+    private Main() {}
+
+    public static void main(String[] args) {
+        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs the tool with injected streams (tests call this); returns the exit code. */
+    public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        String platformProblem = platformProblem(System.getProperty("os.name", ""), System.getProperty("os.arch", ""));
+        if (platformProblem != null && !isHelpOrVersion(args)) {
+            err.println("jthreadtrace: " + platformProblem);
+            err.flush();
+            return ExitCodes.TOOL_FAILED;
+        }
+        CommandLine cli = Cli.commandLine(out, err);
+        return cli.execute(args);
+    }
+
+    /** Null on Linux x86-64; otherwise what is wrong, in one line. */
+    static String platformProblem(String osName, String osArch) {
+        boolean linux = osName.toLowerCase(Locale.ROOT).startsWith("linux");
+        boolean x8664 = osArch.equals("amd64") || osArch.equals("x86_64");
+        if (linux && x8664) return null;
+        return "Linux x86-64 only (this is " + osName + " " + osArch + "): the syscall tables and ptrace layouts are x86-64's";
+    }
+
+    private static boolean isHelpOrVersion(String[] args) {
+        for (String a : args) {
+            if (a.equals("--help") || a.equals("-h") || a.equals("--version") || a.equals("-V")) return true;
+        }
+        return false;
+    }
+}

@@ -1,0 +1,70 @@
+package dev.jthreadtrace.cli;
+
+import dev.jthreadtrace.render.Palette;
+import dev.jthreadtrace.render.ReportSection;
+import dev.jthreadtrace.sys.Libc;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.Set;
+
+/** Where and how results are written: shared by run, demo and report. */
+final class OutputOptions {
+    enum Format { text, jsonl }
+
+    enum ColorMode { auto, always, never }
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE",
+            description = "Write trace lines and the report to FILE instead of standard output.")
+    Path output;
+
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
+            description = "text (strace-style lines and a report) or jsonl (one JSON object per line: every event, "
+                    + "then thread, process and summary records). Default: ${DEFAULT-VALUE}.")
+    Format format;
+
+    @Option(names = "--color", paramLabel = "WHEN", defaultValue = "auto",
+            description = "Colour: auto (only on a terminal, and not when NO_COLOR is set), always, never. "
+                    + "Default: ${DEFAULT-VALUE}.")
+    ColorMode color;
+
+    @Option(names = "--report", paramLabel = "SECTIONS", defaultValue = "all",
+            description = "Report sections after the trace: any of tree,timeline,futex,mmap, or all, or none. "
+                    + "Default: ${DEFAULT-VALUE}.")
+    String report;
+
+    @Option(names = "--width", paramLabel = "COLUMNS",
+            description = "Width of the report's timeline. Default: the terminal's width, else $COLUMNS, else 100.")
+    Integer width;
+
+    Set<ReportSection> sections() {
+        return ReportSection.parse(report);
+    }
+
+    boolean writesToStdout() {
+        return output == null || output.toString().equals("-");
+    }
+
+    Palette palette() {
+        boolean terminal = writesToStdout() && Libc.isatty(1);
+        boolean on = switch (color) {
+            case always -> true;
+            case never -> false;
+            case auto -> terminal && System.getenv("NO_COLOR") == null;
+        };
+        return on ? Palette.COLOR : Palette.PLAIN;
+    }
+
+    int width() {
+        if (width != null) return width;
+        int columns = writesToStdout() ? Libc.terminalColumns(1) : 0;
+        if (columns > 0) return columns;
+        try {
+            String env = System.getenv("COLUMNS");
+            if (env != null) return Integer.parseInt(env.trim());
+        } catch (NumberFormatException ignored) {
+            // fall through to the default
+        }
+        return 100;
+    }
+}

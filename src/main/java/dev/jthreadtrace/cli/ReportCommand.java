@@ -1,0 +1,85 @@
+package dev.jthreadtrace.cli;
+
+import dev.jthreadtrace.model.TraceModel;
+import dev.jthreadtrace.render.JsonLines;
+import dev.jthreadtrace.render.Output;
+import dev.jthreadtrace.render.OutputClosedException;
+import dev.jthreadtrace.render.Report;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+@Command(name = "report",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = "Prints the report of a trace saved with 'run --format jsonl -o FILE': the same report the live run printed.",
+        footerHeading = "%nExamples:%n",
+        footer = {
+                "  jthreadtrace run --format jsonl -o trace.jsonl -- java Main",
+                "  jthreadtrace report trace.jsonl",
+                "  jthreadtrace report --report tree,futex trace.jsonl",
+        },
+        exitCodeListHeading = "%nExit status:%n",
+        exitCodeList = {"0:report written", ExitCodes.HELP_USAGE, ExitCodes.HELP_TOOL})
+final class ReportCommand implements Callable<Integer> {
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Mixin
+    OutputOptions outputOptions;
+
+    @Parameters(index = "0", paramLabel = "TRACE.jsonl", description = "A trace written by run --format jsonl.")
+    Path file;
+
+    @Override
+    public Integer call() {
+        var sections = parseSections(spec, outputOptions);
+        TraceModel model = SavedTrace.load(file, spec.commandLine().getErr());
+        if (model == null) return ExitCodes.TOOL_FAILED;
+        return write(spec, outputOptions, out -> {
+            if (outputOptions.format == OutputOptions.Format.jsonl) JsonLines.finalRecords(out, model, List.of());
+            else new Report(model, outputOptions.palette(), outputOptions.width(), out::line).render(sections);
+        });
+    }
+
+    static java.util.Set<dev.jthreadtrace.render.ReportSection> parseSections(CommandLine.Model.CommandSpec spec,
+                                                                                OutputOptions options) {
+        try {
+            return options.sections();
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
+    }
+
+    interface Writing {
+        void to(Output out);
+    }
+
+    /** Opens the output (stdout or -o FILE), runs {@code writing}, maps failures to exit codes. */
+    static int write(CommandLine.Model.CommandSpec spec, OutputOptions options, Writing writing) {
+        OutputStream stream;
+        try {
+            stream = options.writesToStdout() ? new FileOutputStream(FileDescriptor.out) : Files.newOutputStream(options.output);
+        } catch (IOException e) {
+            spec.commandLine().getErr().println("jthreadtrace: cannot write " + options.output + ": " + e.getMessage());
+            return ExitCodes.TOOL_FAILED;
+        }
+        try (Output out = new Output(stream, !options.writesToStdout())) {
+            writing.to(out);
+        } catch (OutputClosedException e) {
+            return ExitCodes.SIGNAL_BASE + 13;
+        }
+        return ExitCodes.OK;
+    }
+}

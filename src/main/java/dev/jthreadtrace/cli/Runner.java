@@ -1,0 +1,120 @@
+package dev.jthreadtrace.cli;
+
+import dev.jthreadtrace.check.AssertionResult;
+import dev.jthreadtrace.decode.TraceSelection;
+import dev.jthreadtrace.model.Exit;
+import dev.jthreadtrace.model.TraceModel;
+import dev.jthreadtrace.ptrace.TraceFailure;
+import dev.jthreadtrace.render.JsonLines;
+import dev.jthreadtrace.render.LiveSink;
+import dev.jthreadtrace.render.Output;
+import dev.jthreadtrace.render.OutputClosedException;
+import dev.jthreadtrace.render.Palette;
+import dev.jthreadtrace.render.Report;
+import dev.jthreadtrace.render.ReportSection;
+import dev.jthreadtrace.render.TextLines;
+import picocli.CommandLine;
+
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The flow shared by {@code run} and {@code demo}: validate everything before the target starts,
+ * trace, write the report (or the JSONL final records), evaluate assertions, choose the exit code.
+ */
+final class Runner {
+    private Runner() {}
+
+    static int trace(CommandLine.Model.CommandSpec spec, List<String> command, Map<String, String> environment,
+                     TraceOptions traceOptions, OutputOptions outputOptions, AssertOptions assertOptions) {
+        PrintWriter err = spec.commandLine().getErr();
+        TraceSelection selection;
+        Set<ReportSection> sections;
+        AssertOptions.Checks checks;
+        try {
+            selection = traceOptions.selection();
+            sections = outputOptions.sections();
+            checks = assertOptions.parse();
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
+        if (traceOptions.stringLimit < 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--string-limit must be 0 or more");
+        }
+
+        switch (CommandResolver.resolve(command.getFirst(), environment.get("PATH"))) {
+            case CommandResolver.NotFound nf -> {
+                err.println("jthreadtrace: " + nf.message());
+                return ExitCodes.NOT_FOUND;
+            }
+            case CommandResolver.NotExecutable ne -> {
+                err.println("jthreadtrace: " + ne.message());
+                return ExitCodes.NOT_EXECUTABLE;
+            }
+            case CommandResolver.Found f -> { }
+        }
+
+        OutputStream stream;
+        try {
+            stream = outputOptions.writesToStdout() ? new FileOutputStream(java.io.FileDescriptor.out)
+                    : Files.newOutputStream(outputOptions.output);
+        } catch (IOException e) {
+            err.println("jthreadtrace: cannot write " + outputOptions.output + ": " + e.getMessage());
+            return ExitCodes.TOOL_FAILED;
+        }
+        Palette palette = outputOptions.palette();
+        boolean jsonl = outputOptions.format == OutputOptions.Format.jsonl;
+        try (Output out = new Output(stream, !outputOptions.writesToStdout())) {
+            LiveSink live;
+            if (jsonl) live = new JsonLines(out, traceOptions.stringLimit, selection.shown());
+            else if (traceOptions.noLive) live = LiveSink.NONE;
+            else live = new TextLines(out, palette, selection.shown(), traceOptions.stringLimit, traceOptions.absoluteTime);
+
+            TraceSession.Outcome outcome;
+            try {
+                outcome = TraceSession.run(command, environment, selection.recorded(), live, out::flush);
+            } catch (TraceFailure e) {
+                err.println("jthreadtrace: " + e.getMessage());
+                return ExitCodes.TOOL_FAILED;
+            }
+            if (outcome.outputClosed()) return ExitCodes.SIGNAL_BASE + 13;
+            TraceModel model = outcome.model();
+            if (outcome.interruptedBy() != 0) {
+                err.println("jthreadtrace: stopped by signal " + outcome.interruptedBy()
+                        + "; the traced command was killed; reporting what was traced so far");
+            }
+            List<AssertionResult> results = checks.evaluate(model);
+            try {
+                if (jsonl) JsonLines.finalRecords(out, model, results);
+                else {
+                    new Report(model, palette, outputOptions.width(), out::line).render(sections);
+                    checks.printTable(results, out::line);
+                }
+                out.flush();
+            } catch (OutputClosedException e) {
+                return ExitCodes.SIGNAL_BASE + 13;
+            }
+            if (!checks.writeJunit(results, err)) return ExitCodes.TOOL_FAILED;
+            return exitCode(model, outcome.interruptedBy(), results, assertOptions.ignoreExit);
+        } catch (OutputClosedException e) {
+            return ExitCodes.SIGNAL_BASE + 13;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return ExitCodes.TOOL_FAILED;
+        }
+    }
+
+    static int exitCode(TraceModel model, int interruptedBy, List<AssertionResult> results, boolean ignoreExit) {
+        if (interruptedBy != 0) return ExitCodes.SIGNAL_BASE + interruptedBy;
+        if (results.stream().anyMatch(r -> !r.passed())) return ExitCodes.ASSERTION_FAILED;
+        if (ignoreExit) return ExitCodes.OK;
+        Exit exit = model.targetExit();
+        return exit == null ? ExitCodes.TOOL_FAILED : exit.shellStatus();
+    }
+}

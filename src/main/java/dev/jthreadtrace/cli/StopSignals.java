@@ -1,0 +1,35 @@
+package dev.jthreadtrace.cli;
+
+import sun.misc.Signal;
+import sun.misc.SignalHandler;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.IntConsumer;
+
+/**
+ * SIGINT, SIGTERM and SIGHUP to the tool stop the trace instead of killing the JVM mid-write.
+ * Uses the JDK's own signal dispatch ({@code sun.misc.Signal}, in jdk.unsupported) rather than a
+ * native {@code sigaction}: the JVM already owns signal handling, and its handler thread calls us.
+ */
+final class StopSignals {
+    private static final String[] NAMES = {"INT", "TERM", "HUP"};
+    private static final Map<String, SignalHandler> previous = new HashMap<>();
+
+    private StopSignals() {}
+
+    static synchronized void install(IntConsumer stop) {
+        for (String name : NAMES) {
+            try {
+                previous.put(name, Signal.handle(new Signal(name), s -> stop.accept(s.getNumber())));
+            } catch (IllegalArgumentException e) {
+                // The signal is not available to us (e.g. ignored by the parent with -Xrs); leave it.
+            }
+        }
+    }
+
+    static synchronized void uninstall() {
+        previous.forEach((name, handler) -> Signal.handle(new Signal(name), handler));
+        previous.clear();
+    }
+}

@@ -1,0 +1,38 @@
+package dev.jthreadtrace.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+import java.util.concurrent.Callable;
+
+@Command(name = "jthreadtrace",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = {
+                "Shows which thread created which thread, what each new thread inherited from its creator, and what",
+                "the threads did with futexes and memory mappings, read from the kernel with ptrace. Above all for JVMs.",
+        },
+        subcommands = {RunCommand.class, DemoCommand.class, ReportCommand.class, CheckCommand.class,
+                CompletionCommand.class},
+        footerHeading = "%nExamples:%n",
+        footer = {
+                "  jthreadtrace run -- java -jar app.jar",
+                "  jthreadtrace run -e clone3,futex -- ./server | grep worker-",
+                "  jthreadtrace run --format jsonl -o trace.jsonl -- java Main && jthreadtrace report trace.jsonl",
+                "  jthreadtrace run --assert 'threads.peak <= 40' --junit-xml threads.xml -- java -jar app.jar",
+                "  jthreadtrace demo",
+        },
+        exitCodeListHeading = "%nExit status:%n",
+        exitCodeList = {ExitCodes.HELP_0, ExitCodes.HELP_N, ExitCodes.HELP_SIGNAL, ExitCodes.HELP_USAGE,
+                ExitCodes.HELP_ASSERT, ExitCodes.HELP_TOOL, ExitCodes.HELP_126, ExitCodes.HELP_127})
+public final class TopCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+        return ExitCodes.USAGE;
+    }
+}

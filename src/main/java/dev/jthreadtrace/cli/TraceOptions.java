@@ -1,0 +1,29 @@
+package dev.jthreadtrace.cli;
+
+import dev.jthreadtrace.decode.TraceSelection;
+import picocli.CommandLine.Option;
+
+/** What to trace and how to show it live: shared by run and demo. */
+final class TraceOptions {
+    @Option(names = {"-e", "--trace"}, paramLabel = "SET", defaultValue = TraceSelection.DEFAULT,
+            description = "Syscalls to show, comma-separated names and classes (%%thread, %%process, %%futex, "
+                    + "%%memory, %%hooks) or 'all'. The calls the thread model needs are recorded whatever is "
+                    + "shown. Default: ${DEFAULT-VALUE}.")
+    String trace;
+
+    @Option(names = "--no-live", description = "Do not print a line per syscall; only the report (or, with "
+            + "--format jsonl, the JSON records).")
+    boolean noLive;
+
+    @Option(names = {"-s", "--string-limit"}, paramLabel = "SIZE", defaultValue = "32",
+            description = "Print at most SIZE characters of a string argument (as strace -s). Default: ${DEFAULT-VALUE}.")
+    int stringLimit;
+
+    @Option(names = {"-t", "--absolute-time"},
+            description = "Print wall-clock time (HH:MM:SS.microseconds) instead of seconds since the command started.")
+    boolean absoluteTime;
+
+    TraceSelection selection() {
+        return TraceSelection.parse(trace);
+    }
+}

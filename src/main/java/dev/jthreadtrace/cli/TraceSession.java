@@ -1,0 +1,83 @@
+package dev.jthreadtrace.cli;
+
+import dev.jthreadtrace.model.TraceEvent;
+import dev.jthreadtrace.model.TraceModel;
+import dev.jthreadtrace.ptrace.TraceFailure;
+import dev.jthreadtrace.ptrace.Tracer;
+import dev.jthreadtrace.render.LiveSink;
+import dev.jthreadtrace.render.OutputClosedException;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * Runs one trace: starts the ptrace thread, and on the calling thread takes each event off the
+ * queue, feeds the model, and hands it to the live sink. Ctrl-C, SIGTERM and SIGHUP end the trace
+ * cleanly (the tracees are killed, what was seen is kept); a closed output pipe ends it quietly.
+ */
+public final class TraceSession {
+    private static final int QUEUE_CAPACITY = 16_384;
+    private static final int SIGPIPE = 13;
+
+    /** How the trace ended, for the exit code. */
+    public record Outcome(TraceModel model, int interruptedBy, boolean outputClosed) {}
+
+    private TraceSession() {}
+
+    /**
+     * @param idle called when the queue has been empty for a moment (the live sink flushes then)
+     */
+    public static Outcome run(List<String> command, Map<String, String> environment, boolean[] recorded,
+                              LiveSink live, Runnable idle) throws TraceFailure, InterruptedException {
+        BlockingQueue<TraceEvent> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
+        Tracer tracer = Tracer.start(command, environment, recorded, queue);
+        StopSignals.install(tracer::requestStop);
+        TraceModel model = new TraceModel();
+        boolean outputClosed = false;
+        try {
+            while (true) {
+                TraceEvent event = queue.poll(50, TimeUnit.MILLISECONDS);
+                if (event == null) {
+                    if (!outputClosed) idle(idle, tracer);
+                    continue;
+                }
+                model.accept(event);
+                if (!outputClosed) {
+                    try {
+                        live.event(event, model);
+                    } catch (OutputClosedException e) {
+                        outputClosed = true;
+                        tracer.requestStop(SIGPIPE);
+                    }
+                }
+                if (event instanceof TraceEvent.TraceEnded) break;
+            }
+        } finally {
+            StopSignals.uninstall();
+            if (!tracer.join(10_000)) tracer.consumerGone(0);
+        }
+        return new Outcome(model, model.interruptedBy(), outputClosed);
+    }
+
+    private static void idle(Runnable idle, Tracer tracer) {
+        try {
+            idle.run();
+        } catch (OutputClosedException e) {
+            tracer.requestStop(SIGPIPE);
+        }
+    }
+
+    /** Feeds already-recorded events (a saved trace) through the same model. */
+    public static TraceModel replay(Iterable<TraceEvent> events, Consumer<TraceEvent> each) {
+        TraceModel model = new TraceModel();
+        for (TraceEvent e : events) {
+            model.accept(e);
+            each.accept(e);
+        }
+        return model;
+    }
+}

@@ -1,0 +1,16 @@
+package dev.jthreadtrace.cli;
+
+import picocli.CommandLine;
+
+/** {@code --version}: the jar's Implementation-Version and the JDK running it. */
+public final class VersionProvider implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+        String version = VersionProvider.class.getPackage().getImplementationVersion();
+        return new String[] {
+                "jthreadtrace " + (version != null ? version : "(development build)"),
+                "running on Java " + Runtime.version() + " (" + System.getProperty("java.vm.name") + "), "
+                        + System.getProperty("os.name") + " " + System.getProperty("os.arch"),
+        };
+    }
+}

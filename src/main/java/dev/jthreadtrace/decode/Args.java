@@ -1,0 +1,86 @@
+package dev.jthreadtrace.decode;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.List;
+
+/** Formatting of argument values shared by all decoders, following strace's conventions. */
+public final class Args {
+    private Args() {}
+
+    /** A pointer: {@code NULL} or {@code 0x7f...}. */
+    public static String pointer(long value) {
+        return value == 0 ? "NULL" : "0x" + Long.toHexString(value);
+    }
+
+    public static String hex(long value) {
+        return value == 0 ? "0" : "0x" + Long.toHexString(value);
+    }
+
+    /** An {@code int} argument (fds, pids): the low 32 bits, signed. */
+    public static String intArg(long value) {
+        return Integer.toString((int) value);
+    }
+
+    /** An {@code unsigned int} argument. */
+    public static String uintArg(long value) {
+        return Long.toString(value & 0xffffffffL);
+    }
+
+    public static String ulong(long value) {
+        return Long.toUnsignedString(value);
+    }
+
+    /** A C string in double quotes, escaped as strace does, cut at {@code max} bytes with {@code ...}. */
+    public static String quoted(String s, int max) {
+        if (s == null) return "NULL";
+        StringBuilder out = new StringBuilder("\"");
+        int n = Math.min(s.length(), max);
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\t' -> out.append("\\t");
+                default -> {
+                    if (c < 0x20 || c == 0x7f) out.append(String.format("\\%o", (int) c));
+                    else out.append(c);
+                }
+            }
+        }
+        out.append('"');
+        if (s.length() > max) out.append("...");
+        return out.toString();
+    }
+
+    /** {@code ["a", "b"]}, with strace's {@code ...} when the array was longer than captured. */
+    public static String stringArray(List<String> strings, int max) {
+        StringBuilder out = new StringBuilder("[");
+        for (int i = 0; i < strings.size(); i++) {
+            if (i > 0) out.append(", ");
+            String s = strings.get(i);
+            out.append(i == strings.size() - 1 && "...".equals(s) ? "..." : quoted(s, max));
+        }
+        return out.append(']').toString();
+    }
+
+    /** {@code {tv_sec=1, tv_nsec=500}} from a captured {@code struct timespec}; the pointer when unread. */
+    public static String timespec(long pointer, byte[] bytes) {
+        if (pointer == 0) return "NULL";
+        if (bytes == null || bytes.length < 16) return pointer(pointer);
+        ByteBuffer b = le(bytes);
+        return "{tv_sec=" + b.getLong(0) + ", tv_nsec=" + b.getLong(8) + "}";
+    }
+
+    /** Nanoseconds in a captured timespec, or -1. */
+    public static long timespecNanos(byte[] bytes) {
+        if (bytes == null || bytes.length < 16) return -1;
+        ByteBuffer b = le(bytes);
+        return b.getLong(0) * 1_000_000_000L + b.getLong(8);
+    }
+
+    public static ByteBuffer le(byte[] bytes) {
+        return ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+    }
+}

@@ -1,0 +1,44 @@
+package dev.jthreadtrace.decode;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * What the tracer copied for one syscall, keyed by argument index. A value is a {@code byte[]}
+ * (buffers and strings, strings without their NUL), a {@code List<String>} (argv) or a
+ * {@code String} (an fd's path). Null where nothing was captured or the read failed.
+ */
+public final class Captures {
+    public static final Captures NONE = new Captures();
+    private final Object[] byArg = new Object[6];
+
+    public void put(int arg, Object value) {
+        byArg[arg] = value;
+    }
+
+    public byte[] bytes(int arg) {
+        return byArg[arg] instanceof byte[] b ? b : null;
+    }
+
+    public String string(int arg) {
+        return switch (byArg[arg]) {
+            case byte[] b -> new String(b, StandardCharsets.UTF_8);
+            case String s -> s;
+            case null, default -> null;
+        };
+    }
+
+    @SuppressWarnings("unchecked")
+    public List<String> strings(int arg) {
+        return byArg[arg] instanceof List<?> l ? (List<String>) l : null;
+    }
+
+    public boolean has(int arg) {
+        return byArg[arg] != null;
+    }
+
+    public boolean isEmpty() {
+        for (Object o : byArg) if (o != null) return false;
+        return true;
+    }
+}

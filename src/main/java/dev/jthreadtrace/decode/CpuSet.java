@@ -1,0 +1,39 @@
+package dev.jthreadtrace.decode;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** CPU affinity masks ({@code cpu_set_t}), printed as strace prints them: {@code [0 2 3]}. */
+public final class CpuSet {
+    private CpuSet() {}
+
+    public static List<Integer> cpus(byte[] mask) {
+        List<Integer> out = new ArrayList<>();
+        for (int i = 0; i < mask.length * 8; i++) if ((mask[i / 8] & (1 << (i % 8))) != 0) out.add(i);
+        return out;
+    }
+
+    public static String render(byte[] mask) {
+        StringBuilder out = new StringBuilder("[");
+        List<Integer> cpus = cpus(mask);
+        for (int i = 0; i < cpus.size(); i++) {
+            if (i > 0) out.append(' ');
+            out.append(cpus.get(i));
+        }
+        return out.append(']').toString();
+    }
+
+    /** A compact list for reports and assertions: {@code 0}, {@code 0-3}, {@code 0,2-3}. */
+    public static String compact(List<Integer> cpus) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < cpus.size(); ) {
+            int j = i;
+            while (j + 1 < cpus.size() && cpus.get(j + 1) == cpus.get(j) + 1) j++;
+            if (!out.isEmpty()) out.append(',');
+            out.append(cpus.get(i));
+            if (j > i) out.append('-').append(cpus.get(j));
+            i = j + 1;
+        }
+        return out.toString();
+    }
+}

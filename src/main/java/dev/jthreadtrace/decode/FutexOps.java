@@ -1,0 +1,137 @@
+package dev.jthreadtrace.decode;
+
+import java.nio.ByteBuffer;
+
+/** {@code futex} and {@code futex_waitv} ({@code <linux/futex.h>}), decoded as strace's futex.c does. */
+public final class FutexOps {
+    public static final int FUTEX_WAIT = 0, FUTEX_WAKE = 1, FUTEX_FD = 2, FUTEX_REQUEUE = 3, FUTEX_CMP_REQUEUE = 4,
+            FUTEX_WAKE_OP = 5, FUTEX_LOCK_PI = 6, FUTEX_UNLOCK_PI = 7, FUTEX_TRYLOCK_PI = 8, FUTEX_WAIT_BITSET = 9,
+            FUTEX_WAKE_BITSET = 10, FUTEX_WAIT_REQUEUE_PI = 11, FUTEX_CMP_REQUEUE_PI = 12, FUTEX_LOCK_PI2 = 13;
+    public static final int FUTEX_PRIVATE_FLAG = 128, FUTEX_CLOCK_REALTIME = 256;
+    public static final long FUTEX_BITSET_MATCH_ANY = 0xffffffffL;
+
+    private static final ValueTable COMMANDS = ValueTable.of(
+            FUTEX_WAIT, "FUTEX_WAIT", FUTEX_WAKE, "FUTEX_WAKE", FUTEX_FD, "FUTEX_FD", FUTEX_REQUEUE, "FUTEX_REQUEUE",
+            FUTEX_CMP_REQUEUE, "FUTEX_CMP_REQUEUE", FUTEX_WAKE_OP, "FUTEX_WAKE_OP", FUTEX_LOCK_PI, "FUTEX_LOCK_PI",
+            FUTEX_UNLOCK_PI, "FUTEX_UNLOCK_PI", FUTEX_TRYLOCK_PI, "FUTEX_TRYLOCK_PI",
+            FUTEX_WAIT_BITSET, "FUTEX_WAIT_BITSET", FUTEX_WAKE_BITSET, "FUTEX_WAKE_BITSET",
+            FUTEX_WAIT_REQUEUE_PI, "FUTEX_WAIT_REQUEUE_PI", FUTEX_CMP_REQUEUE_PI, "FUTEX_CMP_REQUEUE_PI",
+            FUTEX_LOCK_PI2, "FUTEX_LOCK_PI2");
+    private static final ValueTable WAKE_OPS = ValueTable.of(0, "FUTEX_OP_SET", 1, "FUTEX_OP_ADD", 2, "FUTEX_OP_OR",
+            3, "FUTEX_OP_ANDN", 4, "FUTEX_OP_XOR");
+    private static final ValueTable WAKE_CMPS = ValueTable.of(0, "FUTEX_OP_CMP_EQ", 1, "FUTEX_OP_CMP_NE",
+            2, "FUTEX_OP_CMP_LT", 3, "FUTEX_OP_CMP_LE", 4, "FUTEX_OP_CMP_GT", 5, "FUTEX_OP_CMP_GE");
+    private static final ValueTable FUTEX2_SIZES = ValueTable.of(0, "FUTEX2_SIZE_U8", 1, "FUTEX2_SIZE_U16",
+            2, "FUTEX2_SIZE_U32", 3, "FUTEX2_SIZE_U64");
+    private static final FlagTable FUTEX2_FLAGS = FlagTable.of(0x04, "FUTEX2_NUMA", 0x80, "FUTEX2_PRIVATE");
+
+    private FutexOps() {}
+
+    /** The command without FUTEX_PRIVATE_FLAG and FUTEX_CLOCK_REALTIME. */
+    public static int command(long op) {
+        return (int) op & ~(FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME);
+    }
+
+    /** Whether the op's fourth argument is a timeout pointer (otherwise it may be val2). */
+    public static boolean hasTimeout(long op) {
+        int cmd = command(op);
+        return cmd == FUTEX_WAIT || cmd == FUTEX_LOCK_PI || cmd == FUTEX_LOCK_PI2 || cmd == FUTEX_WAIT_BITSET
+                || cmd == FUTEX_WAIT_REQUEUE_PI;
+    }
+
+    /** Whether the timeout is absolute (all timed ops but FUTEX_WAIT). */
+    public static boolean timeoutIsAbsolute(long op) {
+        return hasTimeout(op) && command(op) != FUTEX_WAIT;
+    }
+
+    public static boolean isWait(long op) {
+        int cmd = command(op);
+        return cmd == FUTEX_WAIT || cmd == FUTEX_WAIT_BITSET || cmd == FUTEX_WAIT_REQUEUE_PI || cmd == FUTEX_LOCK_PI
+                || cmd == FUTEX_LOCK_PI2;
+    }
+
+    public static boolean isWake(long op) {
+        int cmd = command(op);
+        return cmd == FUTEX_WAKE || cmd == FUTEX_WAKE_BITSET || cmd == FUTEX_WAKE_OP || cmd == FUTEX_REQUEUE
+                || cmd == FUTEX_CMP_REQUEUE || cmd == FUTEX_UNLOCK_PI || cmd == FUTEX_CMP_REQUEUE_PI;
+    }
+
+    /** {@code FUTEX_WAIT_BITSET_PRIVATE|FUTEX_CLOCK_REALTIME}, as strace names ops. */
+    public static String renderOp(long op) {
+        int cmd = command(op);
+        String name = COMMANDS.nameOrNull(cmd);
+        StringBuilder out = new StringBuilder(name != null ? name : "0x" + Integer.toHexString(cmd) + " /* FUTEX_??? */");
+        if ((op & FUTEX_PRIVATE_FLAG) != 0) out.append(name != null ? "_PRIVATE" : "|FUTEX_PRIVATE_FLAG");
+        if ((op & FUTEX_CLOCK_REALTIME) != 0) out.append("|FUTEX_CLOCK_REALTIME");
+        return out.toString();
+    }
+
+    /** {@code futex(uaddr, op, val, timeout, uaddr2, val3)}: the arguments the op uses, no others. */
+    public static String render(long[] a, Captures captures) {
+        long op = a[1];
+        String uaddr = Args.pointer(a[0]);
+        String val = Args.uintArg(a[2]);
+        String timeout = Args.timespec(a[3], captures.bytes(3));
+        String val2 = Args.uintArg(a[3]);
+        String uaddr2 = Args.pointer(a[4]);
+        String head = uaddr + ", " + renderOp(op);
+        return switch (command(op)) {
+            case FUTEX_WAIT -> head + ", " + val + ", " + timeout;
+            case FUTEX_LOCK_PI, FUTEX_LOCK_PI2 -> head + ", " + timeout;
+            case FUTEX_WAIT_BITSET -> head + ", " + val + ", " + timeout + ", " + bitset(a[5]);
+            case FUTEX_WAKE_BITSET -> head + ", " + val + ", " + bitset(a[5]);
+            case FUTEX_REQUEUE -> head + ", " + val + ", " + val2 + ", " + uaddr2;
+            case FUTEX_CMP_REQUEUE, FUTEX_CMP_REQUEUE_PI -> head + ", " + val + ", " + val2 + ", " + uaddr2 + ", "
+                    + Args.uintArg(a[5]);
+            case FUTEX_WAKE_OP -> head + ", " + val + ", " + val2 + ", " + uaddr2 + ", " + wakeOp(a[5]);
+            case FUTEX_WAIT_REQUEUE_PI -> head + ", " + val + ", " + timeout + ", " + uaddr2;
+            case FUTEX_WAKE, FUTEX_FD -> head + ", " + val;
+            case FUTEX_UNLOCK_PI, FUTEX_TRYLOCK_PI -> head;
+            default -> head + ", " + val + ", " + Args.hex(a[3]) + ", " + uaddr2 + ", " + Args.hex(a[5]);
+        };
+    }
+
+    private static String bitset(long val3) {
+        return (val3 & 0xffffffffL) == FUTEX_BITSET_MATCH_ANY ? "FUTEX_BITSET_MATCH_ANY" : Args.hex(val3 & 0xffffffffL);
+    }
+
+    /** The FUTEX_OP() encoding of val3: {@code FUTEX_OP_ADD<<28|0x1<<12|FUTEX_OP_CMP_GT<<24|0}. */
+    static String wakeOp(long val3) {
+        int v = (int) val3;
+        StringBuilder out = new StringBuilder();
+        if (((v >>> 28) & 8) != 0) out.append("FUTEX_OP_OPARG_SHIFT<<28|");
+        out.append(WAKE_OPS.render((v >>> 28) & 7, "FUTEX_OP_")).append("<<28|");
+        out.append(Args.hex((v >>> 12) & 0xfff)).append("<<12|");
+        out.append(WAKE_CMPS.render((v >>> 24) & 0xf, "FUTEX_OP_CMP_")).append("<<24|");
+        out.append(Args.hex(v & 0xfff));
+        return out.toString();
+    }
+
+    private static String futex2Flags(int flags) {
+        String size = FUTEX2_SIZES.render(flags & 3, "FUTEX2_SIZE_");
+        String rest = FUTEX2_FLAGS.render(flags & ~3L & 0xffffffffL, "");
+        return rest.isEmpty() ? size : size + "|" + rest;
+    }
+
+    /** {@code futex_waitv(waiters, nr_futexes, flags, timeout, clockid)}. */
+    public static String renderWaitv(long[] a, Captures captures) {
+        byte[] waiters = captures.bytes(0);
+        StringBuilder out = new StringBuilder();
+        if (waiters == null) {
+            out.append(Args.pointer(a[0]));
+        } else {
+            ByteBuffer b = Args.le(waiters);
+            out.append('[');
+            for (int i = 0; i + 24 <= waiters.length; i += 24) {
+                if (i > 0) out.append(", ");
+                out.append("{val=").append(Args.hex(b.getLong(i))).append(", uaddr=").append(Args.pointer(b.getLong(i + 8)))
+                        .append(", flags=").append(futex2Flags(b.getInt(i + 16))).append('}');
+            }
+            out.append(']');
+        }
+        out.append(", ").append(Args.uintArg(a[1])).append(", ").append(Args.hex(a[2])).append(", ")
+                .append(Args.timespec(a[3], captures.bytes(3))).append(", ")
+                .append(a[4] == 0 ? "CLOCK_REALTIME" : a[4] == 1 ? "CLOCK_MONOTONIC" : Args.intArg(a[4]));
+        return out.toString();
+    }
+}

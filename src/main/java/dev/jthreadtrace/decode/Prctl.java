@@ -1,0 +1,38 @@
+package dev.jthreadtrace.decode;
+
+/** {@code prctl} ({@code <linux/prctl.h>}): the options that change what threads inherit are decoded in full. */
+public final class Prctl {
+    public static final int PR_SET_PDEATHSIG = 1, PR_GET_PDEATHSIG = 2, PR_SET_DUMPABLE = 4, PR_SET_NAME = 15,
+            PR_GET_NAME = 16, PR_GET_SECCOMP = 21, PR_SET_SECCOMP = 22, PR_SET_NO_NEW_PRIVS = 38,
+            PR_GET_NO_NEW_PRIVS = 39;
+
+    private static final ValueTable OPTIONS = ValueTable.of(1, "PR_SET_PDEATHSIG", 2, "PR_GET_PDEATHSIG",
+            3, "PR_GET_DUMPABLE", 4, "PR_SET_DUMPABLE", 8, "PR_SET_KEEPCAPS", 7, "PR_GET_KEEPCAPS",
+            15, "PR_SET_NAME", 16, "PR_GET_NAME", 21, "PR_GET_SECCOMP", 22, "PR_SET_SECCOMP",
+            23, "PR_CAPBSET_READ", 24, "PR_CAPBSET_DROP", 29, "PR_SET_TIMERSLACK", 30, "PR_GET_TIMERSLACK",
+            36, "PR_SET_CHILD_SUBREAPER", 37, "PR_GET_CHILD_SUBREAPER", 38, "PR_SET_NO_NEW_PRIVS",
+            39, "PR_GET_NO_NEW_PRIVS", 0x59616d61, "PR_SET_PTRACER", 35, "PR_SET_MM", 41, "PR_SET_THP_DISABLE",
+            42, "PR_GET_THP_DISABLE", 47, "PR_CAP_AMBIENT", 53, "PR_SET_VMA", 0x53564d41, "PR_SET_VMA");
+    private static final ValueTable SECCOMP_MODES = ValueTable.of(0, "SECCOMP_MODE_DISABLED", 1, "SECCOMP_MODE_STRICT",
+            2, "SECCOMP_MODE_FILTER");
+
+    private Prctl() {}
+
+    public static String render(long[] a, Captures captures, int stringMax) {
+        int option = (int) a[0];
+        String name = OPTIONS.render(option & 0xffffffffL, "PR_");
+        return switch (option) {
+            case PR_SET_NAME, PR_GET_NAME -> name + ", "
+                    + (captures.has(1) ? Args.quoted(captures.string(1), stringMax) : Args.pointer(a[1]));
+            case PR_SET_PDEATHSIG -> name + ", " + (a[1] == 0 ? "0" : Signals.name((int) a[1]));
+            case PR_GET_PDEATHSIG -> name + ", " + Args.pointer(a[1]);
+            case PR_SET_NO_NEW_PRIVS -> name + ", " + Args.ulong(a[1]) + ", " + Args.ulong(a[2]) + ", "
+                    + Args.ulong(a[3]) + ", " + Args.ulong(a[4]);
+            case PR_SET_SECCOMP -> name + ", " + SECCOMP_MODES.render(a[1], "SECCOMP_MODE_")
+                    + (a[1] == 2 ? ", " + Args.pointer(a[2]) : "");
+            case PR_GET_SECCOMP, PR_GET_NO_NEW_PRIVS, 3 -> name;
+            default -> name + ", " + Args.hex(a[1]) + ", " + Args.hex(a[2]) + ", " + Args.hex(a[3]) + ", "
+                    + Args.hex(a[4]);
+        };
+    }
+}

@@ -1,0 +1,75 @@
+package dev.jthreadtrace.decode;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Every x86-64 syscall number and name, read from {@code syscalls-x86_64.tbl} (generated from the
+ * kernel's uapi header by {@code scripts/gen-syscall-table}, checked against it by a test).
+ */
+public final class SyscallTable {
+    public static final int MAX_NR = 512;
+    private static final String[] NAMES = new String[MAX_NR];
+    private static final Map<String, Integer> NUMBERS = new HashMap<>();
+
+    static {
+        try (InputStream in = SyscallTable.class.getResourceAsStream("syscalls-x86_64.tbl")) {
+            if (in == null) throw new IllegalStateException("syscalls-x86_64.tbl missing from the jar");
+            BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+            for (String line; (line = reader.readLine()) != null; ) {
+                if (line.isBlank() || line.startsWith("#")) continue;
+                String[] parts = line.trim().split("\\s+");
+                int nr = Integer.parseInt(parts[0]);
+                NAMES[nr] = parts[1];
+                NUMBERS.put(parts[1], nr);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    // Numbers the decoders and the tracer refer to directly.
+    public static final int MMAP = nr("mmap"), MPROTECT = nr("mprotect"), MUNMAP = nr("munmap"),
+            RT_SIGPROCMASK = nr("rt_sigprocmask"), MREMAP = nr("mremap"), MADVISE = nr("madvise"),
+            CLONE = nr("clone"), FORK = nr("fork"), VFORK = nr("vfork"), EXECVE = nr("execve"),
+            EXIT = nr("exit"), PRCTL = nr("prctl"), FUTEX = nr("futex"),
+            SCHED_SETAFFINITY = nr("sched_setaffinity"), SCHED_GETAFFINITY = nr("sched_getaffinity"),
+            SET_TID_ADDRESS = nr("set_tid_address"), EXIT_GROUP = nr("exit_group"),
+            SET_ROBUST_LIST = nr("set_robust_list"), SECCOMP = nr("seccomp"), EXECVEAT = nr("execveat"),
+            CLONE3 = nr("clone3"), FUTEX_WAITV = nr("futex_waitv");
+
+    private SyscallTable() {}
+
+    /** The syscall's name, or {@code syscall_0x1c8} for a number the table does not know (as strace). */
+    public static String name(int nr) {
+        String name = nr >= 0 && nr < MAX_NR ? NAMES[nr] : null;
+        return name != null ? name : "syscall_0x" + Integer.toHexString(nr);
+    }
+
+    public static Optional<Integer> number(String name) {
+        return Optional.ofNullable(NUMBERS.get(name));
+    }
+
+    public static boolean known(int nr) {
+        return nr >= 0 && nr < MAX_NR && NAMES[nr] != null;
+    }
+
+    /** Number of entries in the table. */
+    public static int size() {
+        return (int) Arrays.stream(NAMES).filter(n -> n != null).count();
+    }
+
+    private static int nr(String name) {
+        Integer n = NUMBERS.get(name);
+        if (n == null) throw new IllegalStateException("syscall table lacks " + name);
+        return n;
+    }
+}

@@ -1,0 +1,82 @@
+package dev.jthreadtrace.decode;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The {@code -e/--trace} set: syscall names and classes, strace style ({@code clone,futex,%memory}).
+ * Which calls are <em>shown</em> is the user's choice; the tracer also <em>records</em> the calls
+ * the thread model needs (spawns, exec, exit, the settings threads inherit) whatever is shown.
+ */
+public final class TraceSelection {
+    public static final Map<String, List<String>> CLASSES = new LinkedHashMap<>();
+
+    static {
+        CLASSES.put("%thread", List.of("clone", "clone3", "fork", "vfork", "execve", "execveat", "exit", "exit_group",
+                "set_tid_address", "set_robust_list"));
+        CLASSES.put("%process", List.of("clone", "clone3", "fork", "vfork", "execve", "execveat", "exit", "exit_group",
+                "wait4", "waitid", "kill", "tkill", "tgkill"));
+        CLASSES.put("%futex", List.of("futex", "futex_waitv", "futex_wake", "futex_wait", "futex_requeue",
+                "set_robust_list"));
+        CLASSES.put("%memory", List.of("mmap", "munmap", "mprotect", "mremap", "madvise", "brk"));
+        CLASSES.put("%hooks", List.of("prctl", "rt_sigprocmask", "sched_setaffinity", "sched_getaffinity", "seccomp",
+                "execve", "execveat"));
+    }
+
+    /** What is shown when {@code -e} is not given: the families the tool decodes. */
+    public static final String DEFAULT = "%thread,futex,futex_waitv,mmap,munmap,mprotect,mremap,madvise,%hooks";
+
+    /** Always recorded: without these the trees and the inheritance timeline would be wrong. */
+    private static final List<String> MODEL = List.of("clone", "clone3", "fork", "vfork", "execve", "execveat",
+            "exit", "exit_group", "set_tid_address", "prctl", "rt_sigprocmask", "sched_setaffinity", "seccomp");
+
+    private final boolean[] shown;
+    private final boolean[] recorded;
+
+    private TraceSelection(boolean[] shown) {
+        this.shown = shown;
+        this.recorded = shown.clone();
+        for (String name : MODEL) recorded[SyscallTable.number(name).orElseThrow()] = true;
+    }
+
+    /** Parses {@code clone,futex,%memory} or {@code all}; throws with a message naming the bad entry. */
+    public static TraceSelection parse(String spec) {
+        boolean[] shown = new boolean[SyscallTable.MAX_NR];
+        for (String raw : spec.split(",")) {
+            String item = raw.trim();
+            if (item.isEmpty()) continue;
+            if (item.equals("all")) {
+                for (int nr = 0; nr < shown.length; nr++) shown[nr] = SyscallTable.known(nr);
+            } else if (item.startsWith("%")) {
+                List<String> members = CLASSES.get(item);
+                if (members == null) {
+                    throw new IllegalArgumentException("unknown syscall class '" + item + "' (known: "
+                            + String.join(", ", CLASSES.keySet()) + ")");
+                }
+                for (String m : members) SyscallTable.number(m).ifPresent(nr -> shown[nr] = true);
+            } else {
+                int nr = SyscallTable.number(item).orElseThrow(() ->
+                        new IllegalArgumentException("unknown syscall '" + item + "' (x86-64 names, e.g. clone3, futex, mmap)"));
+                shown[nr] = true;
+            }
+        }
+        return new TraceSelection(shown);
+    }
+
+    public static TraceSelection defaults() {
+        return parse(DEFAULT);
+    }
+
+    public boolean[] shown() {
+        return shown.clone();
+    }
+
+    public boolean[] recorded() {
+        return recorded.clone();
+    }
+
+    public boolean isShown(String name) {
+        return SyscallTable.number(name).map(nr -> shown[nr]).orElse(false);
+    }
+}

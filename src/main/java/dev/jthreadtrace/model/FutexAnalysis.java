@@ -1,0 +1,115 @@
+package dev.jthreadtrace.model;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Who waited on whom: per-address totals, which wake released which waiter, and joins — a wait
+ * on a thread's CLONE_CHILD_CLEARTID address is a wait for that thread's exit, which the kernel
+ * signals by zeroing the address and waking it.
+ */
+public final class FutexAnalysis {
+    /** Totals for one futex word. */
+    public record AddressStats(int tgid, long uaddr, long waits, long wakes, long blockedNs, long timeouts, long eagain,
+                               Set<Integer> waiters, Set<Integer> wakers) {}
+
+    /** {@code waker}'s wake (at {@code ns}) released {@code waiter}, which had waited {@code waitedNs}. */
+    public record Release(int waker, int waiter, long uaddr, long ns, long waitedNs) {}
+
+    /** {@code joiner} waited for {@code joined} to exit (pthread_join, Thread.join on the JVM's native side). */
+    public record Join(int joiner, int joined, long ns, long waitedNs) {}
+
+    private final List<AddressStats> addresses;
+    private final List<Release> releases;
+    private final List<Join> joins;
+
+    private FutexAnalysis(List<AddressStats> addresses, List<Release> releases, List<Join> joins) {
+        this.addresses = addresses;
+        this.releases = releases;
+        this.joins = joins;
+    }
+
+    public List<AddressStats> addresses() {
+        return addresses;
+    }
+
+    public List<Release> releases() {
+        return releases;
+    }
+
+    public List<Join> joins() {
+        return joins;
+    }
+
+    private record Key(int tgid, long uaddr) {}
+
+    private static final class Acc {
+        long waits, wakes, blocked, timeouts, eagain;
+        final Set<Integer> waiters = new LinkedHashSet<>(), wakers = new LinkedHashSet<>();
+        final List<FutexCall> wakeCalls = new ArrayList<>();
+    }
+
+    public static FutexAnalysis of(TraceModel model) {
+        Map<Key, Acc> byAddress = new LinkedHashMap<>();
+        for (FutexCall c : model.futexCalls()) {
+            Acc acc = byAddress.computeIfAbsent(new Key(c.tgid(), c.uaddr()), k -> new Acc());
+            if (c.isWait()) {
+                acc.waits++;
+                acc.blocked += c.exitNs() - c.entryNs();
+                acc.waiters.add(c.tid());
+                if (c.error() && c.ret() == -110) acc.timeouts++;
+                if (c.error() && c.ret() == -11) acc.eagain++;
+            }
+            if (c.isWake()) {
+                acc.wakes++;
+                acc.wakers.add(c.tid());
+                if (!c.error() && c.ret() > 0) acc.wakeCalls.add(c);
+            }
+        }
+        List<AddressStats> stats = new ArrayList<>();
+        byAddress.forEach((k, a) -> stats.add(new AddressStats(k.tgid(), k.uaddr(), a.waits, a.wakes, a.blocked,
+                a.timeouts, a.eagain, a.waiters, a.wakers)));
+        stats.sort(Comparator.comparingLong(AddressStats::blockedNs).reversed());
+
+        // Releases: a wait that returned 0 was ended by the latest wake on the same word that began
+        // after the wait began and before it returned.
+        List<Release> releases = new ArrayList<>();
+        for (FutexCall c : model.futexCalls()) {
+            if (!c.isWait() || c.error()) continue;
+            Acc acc = byAddress.get(new Key(c.tgid(), c.uaddr()));
+            FutexCall best = null;
+            for (FutexCall w : acc.wakeCalls) {
+                if (w.tid() != c.tid() && w.entryNs() >= c.entryNs() && w.entryNs() <= c.exitNs()
+                        && (best == null || w.entryNs() > best.entryNs())) best = w;
+            }
+            if (best != null) releases.add(new Release(best.tid(), c.tid(), c.uaddr(), best.entryNs(), c.exitNs() - c.entryNs()));
+        }
+
+        // Joins: waits on the clear-tid word of a thread of the same process. glibc reuses a thread's
+        // descriptor (and so the word) for later threads, so the joined thread is the latest one with
+        // that word that had started when the wait began.
+        Map<Key, List<ThreadInfo>> clearTid = new HashMap<>();
+        for (ThreadInfo t : model.threads()) {
+            if (t.clearTidAddress != 0) clearTid.computeIfAbsent(new Key(t.tgid, t.clearTidAddress), k -> new ArrayList<>()).add(t);
+        }
+        List<Join> joins = new ArrayList<>();
+        Set<ThreadInfo> joinedOnce = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (FutexCall c : model.futexCalls()) {
+            if (!c.isWait()) continue;
+            ThreadInfo joined = null;
+            for (ThreadInfo t : clearTid.getOrDefault(new Key(c.tgid(), c.uaddr()), List.of())) {
+                if (t.tid != c.tid() && t.start <= c.entryNs() && (joined == null || t.start > joined.start)) joined = t;
+            }
+            if (joined != null && joinedOnce.add(joined)) {
+                joins.add(new Join(c.tid(), joined.tid, c.exitNs(), c.exitNs() - c.entryNs()));
+            }
+        }
+        return new FutexAnalysis(stats, releases, joins);
+    }
+}

@@ -1,0 +1,52 @@
+package dev.jthreadtrace.model;
+
+import dev.jthreadtrace.decode.Captures;
+
+import java.util.List;
+
+/**
+ * What the tracer saw, in the order it saw it: the records that cross the bounded queue from the
+ * ptrace thread to the consumer. Plain values (times are {@code System.nanoTime()}), no text: all
+ * decoding and formatting happens on the consumer side.
+ */
+public sealed interface TraceEvent {
+    /** Monotonic time of the event in nanoseconds. */
+    long ns();
+
+    /** The target was exec'd by the start gate: time zero of the trace. */
+    record TargetStarted(long ns, int pid, int tracerPid, String path, List<String> argv) implements TraceEvent {}
+
+    /**
+     * A syscall finished (or, for {@code exit}/{@code exit_group}, began and will never return).
+     * {@code ret} is the raw return value; an error is {@code -errno} with {@code error} set.
+     */
+    record Syscall(long ns, long exitNs, int tid, int nr, long[] args, long ret, boolean error, boolean returned,
+                   Captures captures) implements TraceEvent {}
+
+    /** How a task came to be. */
+    enum SpawnKind { CLONE, CLONE3, FORK, VFORK }
+
+    /** {@code creator}'s clone/fork/vfork made {@code child} (PTRACE_EVENT_CLONE/FORK/VFORK). */
+    record Spawned(long ns, int creator, int child, SpawnKind kind, long flags) implements TraceEvent {}
+
+    /** A clone with CLONE_UNTRACED made a task the tracer cannot follow. */
+    record UntracedChild(long ns, int creator, int child) implements TraceEvent {}
+
+    /** A successful execve; {@code formerTid} differs from {@code tid} when a non-leader thread exec'd. */
+    record Exec(long ns, int tid, int formerTid, String path) implements TraceEvent {}
+
+    /** A task exited ({@code exit} or torn down by {@code exit_group}) with this code. */
+    record Exited(long ns, int tid, int code) implements TraceEvent {}
+
+    /** A task was killed by a signal. */
+    record Killed(long ns, int tid, int signal, boolean coreDumped) implements TraceEvent {}
+
+    /** A signal is being delivered to the task (re-injected unchanged). */
+    record SignalDelivered(long ns, int tid, int signal) implements TraceEvent {}
+
+    /** The task entered group-stop (SIGSTOP/SIGTSTP/...); it stays stopped until SIGCONT. */
+    record GroupStopped(long ns, int tid, int signal) implements TraceEvent {}
+
+    /** The tracer stopped: every tracee is gone. {@code interruptedBy} is the signal that stopped the tool, or 0. */
+    record TraceEnded(long ns, int interruptedBy) implements TraceEvent {}
+}

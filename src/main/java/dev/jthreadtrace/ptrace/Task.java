@@ -1,0 +1,29 @@
+package dev.jthreadtrace.ptrace;
+
+import dev.jthreadtrace.decode.Capture;
+import dev.jthreadtrace.decode.Captures;
+
+import java.util.List;
+
+/** The ptrace thread's private state for one traced task: which syscall it is inside, if recorded. */
+final class Task {
+    int tid;
+    int tgid;
+    /** Seen stopped before its creator's clone event: held until that event names its creator. */
+    boolean parked;
+
+    /** The recorded syscall the task is inside, or -1. */
+    int nr = -1;
+    long[] args;
+    long entryNs;
+    List<Capture> plan;
+    Captures captures;
+    /** Time of the last execve entry: the exec event that follows makes it the trace's time zero. */
+    long execEntryNs;
+    String execPath;
+
+    Task(int tid, int tgid) {
+        this.tid = tid;
+        this.tgid = tgid;
+    }
+}

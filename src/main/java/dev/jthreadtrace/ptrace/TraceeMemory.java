@@ -1,0 +1,142 @@
+package dev.jthreadtrace.ptrace;
+
+import dev.jthreadtrace.decode.Capture;
+import dev.jthreadtrace.decode.Captures;
+import dev.jthreadtrace.sys.ErrnoException;
+import dev.jthreadtrace.sys.Libc;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * Reads a stopped tracee's memory for the decoders: {@code process_vm_readv} first (one syscall
+ * for any length), {@code PTRACE_PEEKDATA} word by word where that is refused. Owned by the
+ * ptrace thread; its native buffers are allocated once and reused for every stop.
+ */
+final class TraceeMemory {
+    private static final int PAGE = 4096;
+    private static final int BUFFER = 64 * 1024;
+
+    private final Arena arena = Arena.ofConfined();
+    private final MemorySegment buffer = arena.allocate(BUFFER);
+    private final MemorySegment localIov = arena.allocate(16);
+    private final MemorySegment remoteIov = arena.allocate(16);
+    private final MemorySegment linkPath = arena.allocate(64);
+    private final MemorySegment linkTarget = arena.allocate(4096);
+    private boolean vmReadvRefused;
+
+    /** Copies what each capture asks for into {@code into}; reads that fault leave the slot empty. */
+    void capture(int tid, int pid, List<Capture> captures, boolean atExit, long[] args, long ret, Captures into) {
+        for (Capture c : captures) {
+            if (c.atExit() != atExit) continue;
+            long pointer = args[c.arg()];
+            Object value = switch (c) {
+                case Capture.FdPath f -> fdPath(pid, (int) pointer);
+                case Capture.Bytes b -> pointer == 0 ? null : read(tid, pointer, b.length());
+                case Capture.BytesSizedByArg b -> pointer == 0 ? null
+                        : read(tid, pointer, (int) Math.min(Math.max(args[b.lengthArg()], 0), b.max()));
+                case Capture.BytesSizedByReturn b -> pointer == 0 || ret <= 0 ? null
+                        : read(tid, pointer, (int) Math.min(ret, b.max()));
+                case Capture.CString s -> pointer == 0 ? null : readString(tid, pointer, s.max());
+                case Capture.CStringArray a -> pointer == 0 ? null : readStringArray(tid, pointer, a);
+            };
+            if (value != null) into.put(c.arg(), value);
+        }
+    }
+
+    /** Exactly {@code length} bytes at {@code address}, or null when any of them is unreadable. */
+    byte[] read(int tid, long address, int length) {
+        if (length <= 0) return new byte[0];
+        int n = readInto(tid, address, Math.min(length, BUFFER));
+        return n == length ? buffer.asSlice(0, n).toArray(JAVA_BYTE) : null;
+    }
+
+    /** A NUL-terminated string of at most {@code max} bytes, read page by page so a string that ends
+     *  just before an unmapped page is still read. */
+    byte[] readString(int tid, long address, int max) {
+        byte[] out = new byte[0];
+        long at = address;
+        while (out.length < max) {
+            int chunk = (int) Math.min(max - out.length, PAGE - (at & (PAGE - 1)));
+            int n = readInto(tid, at, chunk);
+            if (n <= 0) return out.length == 0 ? null : out;
+            for (int i = 0; i < n; i++) {
+                if (buffer.get(JAVA_BYTE, i) == 0) return concat(out, buffer.asSlice(0, i).toArray(JAVA_BYTE));
+            }
+            out = concat(out, buffer.asSlice(0, n).toArray(JAVA_BYTE));
+            at += n;
+        }
+        return out;
+    }
+
+    private List<String> readStringArray(int tid, long address, Capture.CStringArray spec) {
+        List<String> strings = new ArrayList<>();
+        for (int i = 0; i < spec.maxItems(); i++) {
+            byte[] word = read(tid, address + 8L * i, 8);
+            if (word == null) break;
+            long pointer = MemorySegment.ofArray(word).get(JAVA_LONG.withByteAlignment(1), 0);
+            if (pointer == 0) return strings;
+            byte[] s = readString(tid, pointer, spec.maxLength());
+            strings.add(s == null ? "?" : new String(s, StandardCharsets.UTF_8));
+        }
+        strings.add("...");
+        return strings;
+    }
+
+    /**
+     * The {@code /proc/PID/fd/N} link of the tracee. This is the one place the ptrace thread looks
+     * at /proc: an fd's meaning exists only at the stop (the loader closes it right after mmap), so
+     * it is a capture like a memory read, done only for file-backed mmap calls.
+     */
+    private String fdPath(int pid, int fd) {
+        if (fd < 0) return null;
+        byte[] path = ("/proc/" + pid + "/fd/" + fd + "\0").getBytes(StandardCharsets.US_ASCII);
+        MemorySegment.copy(path, 0, linkPath, JAVA_BYTE, 0, path.length);
+        return Libc.readlink(linkPath, linkTarget);
+    }
+
+    private int readInto(int tid, long address, int length) {
+        if (!vmReadvRefused) {
+            localIov.set(JAVA_LONG, 0, buffer.address());
+            localIov.set(JAVA_LONG, 8, length);
+            remoteIov.set(JAVA_LONG, 0, address);
+            remoteIov.set(JAVA_LONG, 8, length);
+            long n = Libc.processVmReadv(tid, localIov, remoteIov);
+            if (n >= 0) return (int) n;
+            // EFAULT/ESRCH are answers; only a refusal of the syscall itself means "use ptrace".
+            if (n != -1 /* EPERM */ && n != -38 /* ENOSYS */) return -1;
+            vmReadvRefused = true;
+        }
+        return peekInto(tid, address, length);
+    }
+
+    private int peekInto(int tid, long address, int length) {
+        int done = 0;
+        long start = address & ~7L;
+        int skip = (int) (address - start);
+        for (long at = start; done < length; at += 8) {
+            long word;
+            try {
+                word = Ptrace.peekData(tid, at);
+            } catch (ErrnoException e) {
+                return done == 0 ? -1 : done;
+            }
+            for (int i = skip; i < 8 && done < length; i++) buffer.set(JAVA_BYTE, done++, (byte) (word >>> (8 * i)));
+            skip = 0;
+        }
+        return done;
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+}

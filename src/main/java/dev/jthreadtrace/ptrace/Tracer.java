@@ -1,0 +1,394 @@
+package dev.jthreadtrace.ptrace;
+
+import dev.jthreadtrace.decode.Capture;
+import dev.jthreadtrace.decode.CapturePlans;
+import dev.jthreadtrace.decode.Captures;
+import dev.jthreadtrace.decode.CloneFlags;
+import dev.jthreadtrace.decode.SyscallTable;
+import dev.jthreadtrace.model.TraceEvent;
+import dev.jthreadtrace.sys.Errno;
+import dev.jthreadtrace.sys.ErrnoException;
+import dev.jthreadtrace.sys.Libc;
+import dev.jthreadtrace.sys.SyscallInfoLayout;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
+/**
+ * The ptrace loop. One platform thread spawns the target, seizes it and every task it creates, and
+ * runs {@code waitpid(-1, __WALL)} until no tracee is left; ptrace requests are only valid from
+ * that thread. It does no formatting and no I/O: each stop becomes at most one {@link TraceEvent}
+ * (plain values plus the memory the decoders asked for) put on a bounded queue.
+ *
+ * <p>Stops are collected in batches (one blocking wait, then every pending one) and resumed
+ * together, so a task that stops constantly cannot starve the others.
+ */
+public final class Tracer {
+    private static final int WNOHANG = 1, WALL = 0x40000000;
+    private static final int SIGKILL = 9;
+    private static final long SEIZE_OPTIONS = Ptrace.O_TRACESYSGOOD | Ptrace.O_TRACECLONE | Ptrace.O_TRACEFORK
+            | Ptrace.O_TRACEVFORK | Ptrace.O_TRACEEXEC | Ptrace.O_EXITKILL;
+
+    private final List<String> command;
+    private final Map<String, String> environment;
+    private final boolean[] recorded;
+    private final BlockingQueue<TraceEvent> queue;
+
+    private final CompletableFuture<Integer> launched = new CompletableFuture<>();
+    /** Thread groups alive now: what a stop request must kill. Read by other threads. */
+    private final Set<Integer> liveProcesses = ConcurrentHashMap.newKeySet();
+    private volatile int stopSignal;
+    private volatile boolean consumerGone;
+    private Thread thread;
+
+    // ptrace-thread state
+    private final Map<Integer, Task> tasks = new HashMap<>();
+    /** Children whose creator's event came first; their first stop need not be held. */
+    private final Set<Integer> announced = new HashSet<>();
+    private int rootPid;
+    private boolean targetStarted;
+    private int[] resumeTids = new int[64];
+    private int[] resumeSignals = new int[64];
+    private int resumeCount;
+    private TraceeMemory memory;
+    private MemorySegment info;
+    private MemorySegment eventMessage;
+
+    private Tracer(List<String> command, Map<String, String> environment, boolean[] recorded,
+                   BlockingQueue<TraceEvent> queue) {
+        this.command = List.copyOf(command);
+        this.environment = Map.copyOf(environment);
+        this.recorded = recorded.clone();
+        this.queue = queue;
+    }
+
+    /**
+     * Starts the ptrace thread, which launches {@code command} and traces it; returns once the
+     * target is seized. Events, ending with {@link TraceEvent.TraceEnded}, arrive on {@code queue}.
+     *
+     * @param recorded indexed by syscall number: which syscalls produce events
+     */
+    public static Tracer start(List<String> command, Map<String, String> environment, boolean[] recorded,
+                               BlockingQueue<TraceEvent> queue) throws TraceFailure {
+        Tracer tracer = new Tracer(command, environment, recorded, queue);
+        tracer.thread = Thread.ofPlatform().name("jthreadtrace-ptrace").unstarted(tracer::run);
+        tracer.thread.start();
+        try {
+            tracer.launched.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof TraceFailure f) throw f;
+            throw new TraceFailure("could not start tracing: " + e.getCause().getMessage(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TraceFailure("interrupted while starting the target", e);
+        }
+        return tracer;
+    }
+
+    /** The pid of the traced command. */
+    public int rootPid() {
+        return rootPid;
+    }
+
+    /**
+     * Ends the trace early: every traced process is killed (as PTRACE_O_EXITKILL would on our exit)
+     * and the loop then sees them die and finishes normally. Safe from any thread.
+     */
+    public void requestStop(int signal) {
+        if (stopSignal == 0) stopSignal = signal;
+        for (int pid : liveProcesses) Libc.kill(pid, SIGKILL);
+    }
+
+    /** The consumer stopped reading: stop blocking on the queue, then end the trace. */
+    public void consumerGone(int signal) {
+        consumerGone = true;
+        queue.clear();
+        requestStop(signal);
+    }
+
+    public void join() throws InterruptedException {
+        thread.join();
+    }
+
+    public boolean join(long millis) throws InterruptedException {
+        thread.join(millis);
+        return !thread.isAlive();
+    }
+
+    // ---- the ptrace thread ------------------------------------------------------------------------
+
+    private void run() {
+        try (Arena arena = Arena.ofConfined()) {
+            info = arena.allocate(SyscallInfoLayout.LAYOUT);
+            eventMessage = arena.allocate(8);
+            memory = new TraceeMemory();
+            if (!launch()) return;
+            loop(arena.allocate(JAVA_INT));
+        } catch (RuntimeException | Error e) {
+            // Never leave a stopped tracee behind: kill what we trace, then report.
+            requestStop(0);
+            if (!launched.isDone()) launched.completeExceptionally(e);
+            else emit(new TraceEvent.TraceEnded(System.nanoTime(), 0));
+            throw e;
+        }
+    }
+
+    private boolean launch() {
+        GateLauncher.Gate gate;
+        try {
+            gate = GateLauncher.spawn(command, environment);
+        } catch (ErrnoException e) {
+            launched.completeExceptionally(new TraceFailure("cannot start /bin/sh for the start gate: " + e.getMessage(), e));
+            return false;
+        }
+        try {
+            Ptrace.seize(gate.pid(), SEIZE_OPTIONS);
+        } catch (ErrnoException e) {
+            GateLauncher.abandon(gate);
+            Libc.waitpid(gate.pid(), eventMessage, WALL);
+            launched.completeExceptionally(new TraceFailure(seizeRefused(e), e));
+            return false;
+        }
+        rootPid = gate.pid();
+        tasks.put(rootPid, new Task(rootPid, rootPid));
+        liveProcesses.add(rootPid);
+        Ptrace.interrupt(rootPid);
+        launched.complete(rootPid);
+        GateLauncher.release(gate);
+        return true;
+    }
+
+    private static String seizeRefused(ErrnoException e) {
+        String hint = e.errno() == Errno.EPERM
+                ? " (check kernel.yama.ptrace_scope (must be 0 or 1, see sysctl kernel.yama.ptrace_scope), that"
+                  + " a container runtime allows ptrace (docker: --cap-add=SYS_PTRACE, seccomp profile), or run"
+                  + " with CAP_SYS_PTRACE)"
+                : "";
+        return "ptrace(PTRACE_SEIZE) refused: " + Errno.describe(e.errno()) + hint;
+    }
+
+    private void loop(MemorySegment status) {
+        while (true) {
+            int tid = Libc.waitpid(-1, status, WALL);
+            if (tid < 0) break; // ECHILD: every tracee is gone
+            handle(tid, status.get(JAVA_INT, 0));
+            while ((tid = Libc.waitpid(-1, status, WALL | WNOHANG)) > 0) handle(tid, status.get(JAVA_INT, 0));
+            resumeBatch();
+        }
+        emit(new TraceEvent.TraceEnded(System.nanoTime(), stopSignal));
+    }
+
+    private void handle(int tid, int rawStatus) {
+        long now = System.nanoTime();
+        switch (WaitStatus.fromRaw(rawStatus)) {
+            case WaitStatus.Exited exited -> {
+                taskGone(tid);
+                if (targetStarted) emit(new TraceEvent.Exited(now, tid, exited.code()));
+            }
+            case WaitStatus.Killed killed -> {
+                taskGone(tid);
+                if (targetStarted) emit(new TraceEvent.Killed(now, tid, killed.signal(), killed.coreDumped()));
+            }
+            case WaitStatus.SyscallStop s -> {
+                Task task = task(tid);
+                if (Ptrace.syscallInfo(tid, info)) onSyscallStop(task, now);
+                resumeLater(tid, 0);
+            }
+            case WaitStatus.EventStop event -> {
+                Task task = task(tid);
+                switch (event.event()) {
+                    case CLONE, FORK, VFORK -> onSpawn(task, event.event(), now);
+                    case EXEC -> onExec(task, now);
+                    default -> { }
+                }
+                resumeLater(task.tid, 0);
+            }
+            case WaitStatus.InterruptStop s -> {
+                Task task = tasks.get(tid);
+                if (task == null) {
+                    // A new task's first stop. Unless its creator's event already named it, hold it
+                    // until it does, so every event of a task comes after the event that created it.
+                    task = new Task(tid, tid);
+                    tasks.put(tid, task);
+                    if (!announced.remove(tid)) {
+                        task.parked = true;
+                        return;
+                    }
+                }
+                resumeLater(tid, 0);
+            }
+            case WaitStatus.GroupStop stop -> {
+                if (targetStarted) emit(new TraceEvent.GroupStopped(now, tid, stop.signal()));
+                Ptrace.listen(tid);
+            }
+            case WaitStatus.SignalDeliveryStop delivery -> {
+                task(tid);
+                if (targetStarted) emit(new TraceEvent.SignalDelivered(now, tid, delivery.signal()));
+                resumeLater(tid, delivery.signal());
+            }
+            case WaitStatus.Unknown u -> resumeLater(tid, 0);
+        }
+    }
+
+    private Task task(int tid) {
+        return tasks.computeIfAbsent(tid, t -> new Task(t, t));
+    }
+
+    private void taskGone(int tid) {
+        Task task = tasks.remove(tid);
+        announced.remove(tid);
+        if (task != null && task.tgid == tid) liveProcesses.remove(tid);
+        if (task == null) liveProcesses.remove(tid);
+    }
+
+    private void onSyscallStop(Task task, long now) {
+        switch (SyscallInfoLayout.op(info)) {
+            case SyscallInfoLayout.OP_ENTRY -> onEntry(task, (int) SyscallInfoLayout.nr(info), now);
+            case SyscallInfoLayout.OP_EXIT -> onExit(task, now);
+            default -> { }
+        }
+    }
+
+    private void onEntry(Task task, int nr, long now) {
+        if (nr < 0 || nr >= recorded.length || !recorded[nr]) {
+            task.nr = -1;
+            return;
+        }
+        long[] args = new long[6];
+        for (int i = 0; i < 6; i++) args[i] = SyscallInfoLayout.arg(info, i);
+        task.nr = nr;
+        task.args = args;
+        task.entryNs = now;
+        task.plan = CapturePlans.forCall(nr, args);
+        task.captures = task.plan.isEmpty() ? Captures.NONE : new Captures();
+        if (!task.plan.isEmpty()) memory.capture(task.tid, task.tgid, task.plan, false, args, 0, task.captures);
+        if (nr == SyscallTable.EXECVE || nr == SyscallTable.EXECVEAT) {
+            task.execEntryNs = now;
+            task.execPath = task.captures.string(nr == SyscallTable.EXECVE ? 0 : 1);
+        }
+        if (nr == SyscallTable.EXIT || nr == SyscallTable.EXIT_GROUP) {
+            // These never return: the event is complete at entry.
+            if (targetStarted) {
+                emit(new TraceEvent.Syscall(now, now, task.tid, nr, args, 0, false, false, task.captures));
+            }
+            task.nr = -1;
+        }
+    }
+
+    private void onExit(Task task, long now) {
+        if (task.nr < 0) return;
+        long ret = SyscallInfoLayout.rval(info);
+        boolean error = SyscallInfoLayout.isError(info);
+        int nr = task.nr;
+        task.nr = -1;
+        if (!task.plan.isEmpty()) memory.capture(task.tid, task.tgid, task.plan, true, task.args, ret, task.captures);
+        if (!targetStarted) return;
+        emit(new TraceEvent.Syscall(task.entryNs, now, task.tid, nr, task.args, ret, error, true, task.captures));
+        if (!error && ret > 0 && (nr == SyscallTable.CLONE || nr == SyscallTable.CLONE3)
+                && (cloneFlags(task) & CloneFlags.CLONE_UNTRACED) != 0) {
+            emit(new TraceEvent.UntracedChild(now, task.tid, (int) ret));
+        }
+    }
+
+    private void onSpawn(Task creator, PtraceEvent event, long now) {
+        int child = (int) Ptrace.eventMessage(creator.tid, eventMessage);
+        if (child <= 0) return;
+        long flags = switch (event) {
+            case FORK -> 0;
+            case VFORK -> CloneFlags.CLONE_VM | CloneFlags.CLONE_VFORK;
+            default -> cloneFlags(creator);
+        };
+        TraceEvent.SpawnKind kind = switch (event) {
+            case FORK -> TraceEvent.SpawnKind.FORK;
+            case VFORK -> TraceEvent.SpawnKind.VFORK;
+            default -> creator.nr == SyscallTable.CLONE3 ? TraceEvent.SpawnKind.CLONE3 : TraceEvent.SpawnKind.CLONE;
+        };
+        int tgid = (flags & CloneFlags.CLONE_THREAD) != 0 ? creator.tgid : child;
+        if (tgid == child) liveProcesses.add(child);
+        if (targetStarted) emit(new TraceEvent.Spawned(now, creator.tid, child, kind, flags));
+        Task task = tasks.get(child);
+        if (task == null) {
+            task = new Task(child, tgid);
+            tasks.put(child, task);
+            announced.add(child);
+        } else {
+            task.tgid = tgid;
+            if (task.parked) {
+                task.parked = false;
+                resumeLater(child, 0);
+            }
+        }
+    }
+
+    /** The flags of the clone/clone3 the task is inside: the register, or the first field of clone_args. */
+    private static long cloneFlags(Task task) {
+        if (task.nr == SyscallTable.CLONE) return task.args[0];
+        if (task.nr == SyscallTable.CLONE3) {
+            byte[] cloneArgs = task.captures.bytes(0);
+            return cloneArgs != null && cloneArgs.length >= 8
+                    ? ByteBuffer.wrap(cloneArgs).order(ByteOrder.LITTLE_ENDIAN).getLong(0) : 0;
+        }
+        return 0;
+    }
+
+    private void onExec(Task task, long now) {
+        int formerTid = (int) Ptrace.eventMessage(task.tid, eventMessage);
+        if (formerTid > 0 && formerTid != task.tid) {
+            // A non-leader thread exec'd: it now has the leader's tid, and the old leader is gone
+            // without an exit stop of its own.
+            Task former = tasks.remove(formerTid);
+            if (former != null) {
+                former.tid = task.tid;
+                former.tgid = task.tgid;
+                tasks.put(task.tid, former);
+                task = former;
+            }
+        }
+        if (!targetStarted && task.tgid == rootPid) {
+            targetStarted = true;
+            List<String> argv = task.captures != null ? task.captures.strings(1) : null;
+            emit(new TraceEvent.TargetStarted(task.execEntryNs, rootPid, Libc.getpid(), task.execPath,
+                    argv == null ? command : argv));
+        }
+        emit(new TraceEvent.Exec(now, task.tid, formerTid > 0 ? formerTid : task.tid, task.execPath));
+    }
+
+    private void resumeLater(int tid, int signal) {
+        if (resumeCount == resumeTids.length) {
+            resumeTids = Arrays.copyOf(resumeTids, resumeCount * 2);
+            resumeSignals = Arrays.copyOf(resumeSignals, resumeCount * 2);
+        }
+        resumeTids[resumeCount] = tid;
+        resumeSignals[resumeCount] = signal;
+        resumeCount++;
+    }
+
+    private void resumeBatch() {
+        for (int i = 0; i < resumeCount; i++) Ptrace.resumeToSyscall(resumeTids[i], resumeSignals[i]);
+        resumeCount = 0;
+    }
+
+    private void emit(TraceEvent event) {
+        if (consumerGone) return;
+        try {
+            queue.put(event);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            consumerGone = true;
+        }
+    }
+}

@@ -1,0 +1,92 @@
+package dev.jthreadtrace.render;
+
+import java.util.Collection;
+import java.util.Map;
+
+/**
+ * A small JSON object writer for the JSONL output: fields in insertion order, strings escaped per
+ * RFC 8259. Values may be null, Boolean, Number, String, Collection, Map, long[] or a nested Json.
+ */
+public final class Json {
+    private final StringBuilder out = new StringBuilder("{");
+    private boolean first = true;
+
+    public static Json object() {
+        return new Json();
+    }
+
+    public Json put(String key, Object value) {
+        if (!first) out.append(',');
+        first = false;
+        string(out, key);
+        out.append(':');
+        value(out, value);
+        return this;
+    }
+
+    @Override
+    public String toString() {
+        return out + "}";
+    }
+
+    private static void value(StringBuilder out, Object v) {
+        switch (v) {
+            case null -> out.append("null");
+            case Boolean b -> out.append(b);
+            case Double d -> out.append(Double.isFinite(d) ? d.toString() : "null");
+            case Number n -> out.append(n);
+            case String s -> string(out, s);
+            case Json j -> out.append(j);
+            case long[] a -> {
+                out.append('[');
+                for (int i = 0; i < a.length; i++) {
+                    if (i > 0) out.append(',');
+                    out.append(a[i]);
+                }
+                out.append(']');
+            }
+            case Collection<?> c -> {
+                out.append('[');
+                boolean first = true;
+                for (Object o : c) {
+                    if (!first) out.append(',');
+                    first = false;
+                    value(out, o);
+                }
+                out.append(']');
+            }
+            case Map<?, ?> m -> {
+                out.append('{');
+                boolean first = true;
+                for (Map.Entry<?, ?> e : m.entrySet()) {
+                    if (!first) out.append(',');
+                    first = false;
+                    string(out, String.valueOf(e.getKey()));
+                    out.append(':');
+                    value(out, e.getValue());
+                }
+                out.append('}');
+            }
+            default -> string(out, v.toString());
+        }
+    }
+
+    private static void string(StringBuilder out, String s) {
+        out.append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                default -> {
+                    if (c < 0x20) out.append(String.format("\\u%04x", (int) c));
+                    else out.append(c);
+                }
+            }
+        }
+        out.append('"');
+    }
+}

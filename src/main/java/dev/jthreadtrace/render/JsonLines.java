@@ -1,0 +1,142 @@
+package dev.jthreadtrace.render;
+
+import dev.jthreadtrace.check.AssertionResult;
+import dev.jthreadtrace.decode.Captures;
+import dev.jthreadtrace.decode.CloneFlags;
+import dev.jthreadtrace.decode.Signals;
+import dev.jthreadtrace.decode.SyscallDecoder;
+import dev.jthreadtrace.decode.SyscallTable;
+import dev.jthreadtrace.model.Exit;
+import dev.jthreadtrace.model.FutexAnalysis;
+import dev.jthreadtrace.model.Metrics;
+import dev.jthreadtrace.model.ProcessInfo;
+import dev.jthreadtrace.model.ThreadInfo;
+import dev.jthreadtrace.model.TraceEvent;
+import dev.jthreadtrace.model.TraceModel;
+
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code --format jsonl}: one JSON object per line. First every event (with the decoded text and
+ * the raw values, so a saved trace can be re-read into the same model), then one {@code thread}
+ * record per task, one {@code process} record per process, the assertion results and a
+ * {@code summary}. Field names are a contract (README "JSONL"); {@code v} changes when they break.
+ */
+public final class JsonLines implements LiveSink {
+    public static final int VERSION = 1;
+    private final Output out;
+    private final int stringMax;
+    private final boolean[] shown;
+
+    public JsonLines(Output out, int stringMax, boolean[] shown) {
+        this.out = out;
+        this.stringMax = stringMax;
+        this.shown = shown.clone();
+    }
+
+    private static Json record(String type) {
+        return Json.object().put("v", VERSION).put("type", type);
+    }
+
+    private static double seconds(long ns) {
+        return Math.round(ns / 1000.0) / 1e6;
+    }
+
+    @Override
+    public void event(TraceEvent event, TraceModel model) {
+        Json line = switch (event) {
+            case TraceEvent.TargetStarted s -> record("start").put("ns", 0L).put("t", 0.0).put("pid", s.pid())
+                    .put("tracer_pid", s.tracerPid()).put("path", s.path()).put("argv", s.argv());
+            case TraceEvent.Syscall s -> syscall(s, model);
+            case TraceEvent.Spawned s -> at(record("spawn"), s.ns(), model, s.child()).put("creator", s.creator())
+                    .put("creator_name", model.nameOf(s.creator())).put("kind", s.kind().name().toLowerCase())
+                    .put("flags", CloneFlags.names(s.flags())).put("flags_raw", s.flags())
+                    .put("os_parent", model.thread(s.child()) != null ? model.thread(s.child()).osParent : null);
+            case TraceEvent.UntracedChild u -> at(record("untraced"), u.ns(), model, u.creator()).put("child", u.child());
+            case TraceEvent.Exec e -> at(record("exec"), e.ns(), model, e.tid()).put("former_tid", e.formerTid())
+                    .put("path", e.path());
+            case TraceEvent.Exited e -> at(record("exit"), e.ns(), model, e.tid()).put("code", e.code());
+            case TraceEvent.Killed k -> at(record("killed"), k.ns(), model, k.tid()).put("signal", k.signal())
+                    .put("signal_name", Signals.name(k.signal())).put("core_dumped", k.coreDumped());
+            case TraceEvent.SignalDelivered s -> at(record("signal"), s.ns(), model, s.tid()).put("signal", s.signal())
+                    .put("signal_name", Signals.name(s.signal()));
+            case TraceEvent.GroupStopped g -> at(record("stop"), g.ns(), model, g.tid()).put("signal", g.signal())
+                    .put("signal_name", Signals.name(g.signal()));
+            case TraceEvent.TraceEnded e -> record("end").put("ns", model.rel(e.ns())).put("t", seconds(model.rel(e.ns())))
+                    .put("interrupted_by", e.interruptedBy());
+        };
+        if (line != null && model.started()) out.line(line.toString());
+    }
+
+    private static Json at(Json json, long ns, TraceModel model, int tid) {
+        long rel = model.rel(ns);
+        return json.put("ns", rel).put("t", seconds(rel)).put("tid", tid).put("name", model.nameOf(tid));
+    }
+
+    private Json syscall(TraceEvent.Syscall s, TraceModel model) {
+        Json json = at(record("syscall"), s.ns(), model, s.tid())
+                .put("syscall", SyscallTable.name(s.nr())).put("nr", s.nr()).put("args", s.args())
+                .put("ret", s.returned() ? s.ret() : null).put("returned", s.returned())
+                .put("error", s.error() ? dev.jthreadtrace.sys.Errno.name((int) -s.ret()) : null)
+                .put("dur_ns", s.returned() ? s.exitNs() - s.ns() : null)
+                .put("shown", s.nr() >= 0 && s.nr() < shown.length && shown[s.nr()])
+                .put("text", SyscallDecoder.call(s.nr(), s.args(), s.captures(), stringMax) + " = "
+                        + SyscallDecoder.result(s.nr(), s.ret(), s.error(), s.returned()));
+        if (!s.captures().isEmpty()) json.put("captures", captures(s.captures()));
+        return json;
+    }
+
+    /** Captured memory by argument index: {"hex": ...} bytes, {"argv": [...]}, {"path": ...}. */
+    private static Map<String, Object> captures(Captures c) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (int i = 0; i < 6; i++) {
+            if (!c.has(i)) continue;
+            if (c.bytes(i) != null) out.put(Integer.toString(i), Map.of("hex", HexFormat.of().formatHex(c.bytes(i))));
+            else if (c.strings(i) != null) out.put(Integer.toString(i), Map.of("argv", c.strings(i)));
+            else out.put(Integer.toString(i), Map.of("path", c.string(i)));
+        }
+        return out;
+    }
+
+    /** The records after the events: threads, processes, assertion results, summary. */
+    public static void finalRecords(Output out, TraceModel model, List<AssertionResult> results) {
+        FutexAnalysis futex = FutexAnalysis.of(model);
+        for (ThreadInfo t : model.threads()) {
+            List<Integer> joinedBy = new ArrayList<>();
+            for (FutexAnalysis.Join j : futex.joins()) if (j.joined() == t.tid) joinedBy.add(j.joiner());
+            out.line(record("thread").put("tid", t.tid).put("pid", t.tgid).put("name", t.name()).put("names", t.nameHistory())
+                    .put("creator", t.creator).put("creator_name", t.creator == null ? null : model.nameOf(t.creator))
+                    .put("os_parent", t.osParent).put("reparented", t.reparented())
+                    .put("spawn_syscall", t.spawnKind == null ? null : t.spawnKind.name().toLowerCase())
+                    .put("clone_flags", CloneFlags.names(t.cloneFlags)).put("depth", model.depth(t))
+                    .put("start", seconds(t.start)).put("end", t.end == null ? null : seconds(t.end))
+                    .put("exit", exit(t.exit)).put("inherited", t.inherited.inheritedValues())
+                    .put("final", t.hooks.inheritedValues())
+                    .put("joined_by", joinedBy)
+                    .put("futex", Map.of("calls", t.futexCalls, "waits", t.futexWaits, "wakes", t.futexWakes,
+                            "blocked_ns", t.futexBlockedNs, "timeouts", t.futexTimeouts, "eagain", t.futexEagain))
+                    .put("mmap", Map.of("calls", t.mmapCalls, "bytes", t.mmapBytes, "munmap_calls", t.munmapCalls,
+                            "munmap_bytes", t.munmapBytes)).toString());
+        }
+        for (ProcessInfo p : model.processes()) {
+            out.line(record("process").put("pid", p.pid).put("creator", p.creator).put("parent", p.parentPid)
+                    .put("exec", p.exec).put("exit", exit(p.exit)).toString());
+        }
+        for (AssertionResult r : results) {
+            out.line(record("assertion").put("expr", r.assertion().text()).put("passed", r.passed())
+                    .put("actual", r.actual()).put("expected", r.expected()).toString());
+        }
+        Exit exit = model.targetExit();
+        out.line(record("summary").put("command", model.command()).put("pid", model.rootPid())
+                .put("exit", exit(exit)).put("interrupted_by", model.interruptedBy())
+                .put("metrics", Metrics.of(model)).toString());
+    }
+
+    private static Json exit(Exit e) {
+        return e == null ? null : Json.object().put("kind", e.kind()).put("value", e.value()).put("how", e.how());
+    }
+}

@@ -1,0 +1,12 @@
+package dev.jthreadtrace.render;
+
+import dev.jthreadtrace.model.TraceEvent;
+import dev.jthreadtrace.model.TraceModel;
+
+/** Receives each event after the model has taken it in (so names and creators are current). */
+public interface LiveSink {
+    void event(TraceEvent event, TraceModel model);
+
+    /** Nothing to write: {@code --no-live}. */
+    LiveSink NONE = (event, model) -> { };
+}

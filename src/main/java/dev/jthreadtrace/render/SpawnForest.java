@@ -1,0 +1,57 @@
+package dev.jthreadtrace.render;
+
+import dev.jthreadtrace.model.ThreadInfo;
+import dev.jthreadtrace.model.TraceModel;
+
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The spawn tree (creator → created) as parent/children lists, children in start order. */
+final class SpawnForest {
+    final List<ThreadInfo> roots = new ArrayList<>();
+    private final Map<ThreadInfo, List<ThreadInfo>> children = new IdentityHashMap<>();
+
+    SpawnForest(TraceModel model) {
+        for (ThreadInfo t : model.threads()) {
+            ThreadInfo creator = model.creatorOf(t);
+            if (creator == null) roots.add(t);
+            else children.computeIfAbsent(creator, k -> new ArrayList<>()).add(t);
+        }
+    }
+
+    List<ThreadInfo> children(ThreadInfo t) {
+        return children.getOrDefault(t, List.of());
+    }
+
+    /**
+     * Runs of at least three childless siblings whose names differ only in digits
+     * ({@code GC Thread#0..#7}): the report shows them as one folded row.
+     */
+    static List<List<ThreadInfo>> foldSiblings(List<ThreadInfo> siblings, SpawnForest forest) {
+        List<List<ThreadInfo>> rows = new ArrayList<>();
+        List<ThreadInfo> run = new ArrayList<>();
+        for (ThreadInfo t : siblings) {
+            boolean fits = !run.isEmpty() && forest.children(t).isEmpty() && forest.children(run.getFirst()).isEmpty()
+                    && shape(t.name()).equals(shape(run.getFirst().name())) && !t.name().equals(shape(t.name()));
+            if (!fits) {
+                flush(run, rows);
+                run = new ArrayList<>();
+            }
+            run.add(t);
+        }
+        flush(run, rows);
+        return rows;
+    }
+
+    private static void flush(List<ThreadInfo> run, List<List<ThreadInfo>> rows) {
+        if (run.isEmpty()) return;
+        if (run.size() >= 3) rows.add(run);
+        else for (ThreadInfo t : run) rows.add(List.of(t));
+    }
+
+    static String shape(String name) {
+        return name.replaceAll("[0-9]+", "#");
+    }
+}

@@ -1,0 +1,90 @@
+package dev.jthreadtrace.render;
+
+import dev.jthreadtrace.decode.Signals;
+import dev.jthreadtrace.decode.SyscallDecoder;
+import dev.jthreadtrace.model.Exit;
+import dev.jthreadtrace.model.ThreadInfo;
+import dev.jthreadtrace.model.TraceEvent;
+import dev.jthreadtrace.model.TraceModel;
+
+/**
+ * The live, greppable lines: {@code TIME [TID NAME] call(args) = ret <duration>} and
+ * {@code +++ ... +++} / {@code --- ... ---} lines for thread events, like strace with the thread
+ * name on every line.
+ */
+public final class TextLines implements LiveSink {
+    private final Output out;
+    private final Palette palette;
+    private final boolean[] shown;
+    private final int stringMax;
+    private LineFormat format;
+    private final boolean absoluteTime;
+
+    /**
+     * @param shown     by syscall number, which calls to print (thread events always are)
+     * @param stringMax strace's {@code -s}: how much of a string argument to print
+     */
+    public TextLines(Output out, Palette palette, boolean[] shown, int stringMax, boolean absoluteTime) {
+        this.out = out;
+        this.palette = palette;
+        this.shown = shown.clone();
+        this.stringMax = stringMax;
+        this.absoluteTime = absoluteTime;
+        this.format = LineFormat.relative();
+    }
+
+    @Override
+    public void event(TraceEvent event, TraceModel model) {
+        switch (event) {
+            case TraceEvent.TargetStarted s -> {
+                long wallAtT0 = System.currentTimeMillis() * 1_000_000L - (System.nanoTime() - s.ns());
+                format = new LineFormat(absoluteTime, wallAtT0);
+            }
+            case TraceEvent.Syscall s -> {
+                if (s.nr() < 0 || s.nr() >= shown.length || !shown[s.nr()]) return;
+                String call = SyscallDecoder.call(s.nr(), s.args(), s.captures(), stringMax);
+                String result = SyscallDecoder.result(s.nr(), s.ret(), s.error(), s.returned());
+                StringBuilder line = new StringBuilder(prefix(model, s.ns(), s.tid()))
+                        .append(palette.call(call)).append(" = ").append(s.error() ? palette.error(result) : result);
+                if (s.returned()) line.append(" <").append(LineFormat.seconds(s.exitNs() - s.ns(), 0).trim()).append('>');
+                out.line(line.toString());
+            }
+            case TraceEvent.Spawned s -> {
+                ThreadInfo child = model.thread(s.child());
+                String what = child != null && child.isThread() ? "thread started" : "process started ("
+                        + s.kind().name().toLowerCase() + ")";
+                String osParent = child == null ? "?" : Integer.toString(child.osParent);
+                eventLine(model, s.ns(), s.child(), "+++ " + what + ", created by " + s.creator() + " "
+                        + model.nameOf(s.creator()) + ", OS parent " + osParent + " +++");
+            }
+            case TraceEvent.UntracedChild u -> eventLine(model, u.ns(), u.creator(),
+                    "+++ created " + u.child() + " with CLONE_UNTRACED: not traced +++");
+            case TraceEvent.Exec e -> {
+                if (e.formerTid() != e.tid()) {
+                    eventLine(model, e.ns(), e.tid(), "+++ thread " + e.formerTid() + " exec'd and took over tid "
+                            + e.tid() + " +++");
+                }
+            }
+            case TraceEvent.Exited e -> {
+                ThreadInfo t = model.thread(e.tid());
+                Exit exit = t != null ? t.exit : null;
+                String torn = exit != null && exit.how().startsWith("torn down") ? " (" + exit.how() + ")" : "";
+                eventLine(model, e.ns(), e.tid(), "+++ exited with " + e.code() + torn + " +++");
+            }
+            case TraceEvent.Killed k -> eventLine(model, k.ns(), k.tid(), "+++ killed by " + Signals.name(k.signal())
+                    + (k.coreDumped() ? " (core dumped)" : "") + " +++");
+            case TraceEvent.SignalDelivered s -> eventLine(model, s.ns(), s.tid(), "--- " + Signals.name(s.signal()) + " ---");
+            case TraceEvent.GroupStopped g -> eventLine(model, g.ns(), g.tid(), "--- stopped by "
+                    + Signals.name(g.signal()) + " ---");
+            case TraceEvent.TraceEnded e -> out.flush();
+        }
+    }
+
+    private String prefix(TraceModel model, long ns, int tid) {
+        return palette.time(format.time(model.rel(ns))) + " " + palette.thread("[" + tid + " " + model.nameOf(tid) + "]") + " ";
+    }
+
+    private void eventLine(TraceModel model, long ns, int tid, String text) {
+        out.line(prefix(model, ns, tid) + palette.event(text));
+    }
+}

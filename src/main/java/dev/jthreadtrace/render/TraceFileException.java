@@ -1,0 +1,8 @@
+package dev.jthreadtrace.render;
+
+/** A saved trace that cannot be read back: the message names the file and line. */
+public final class TraceFileException extends Exception {
+    public TraceFileException(String message) {
+        super(message);
+    }
+}

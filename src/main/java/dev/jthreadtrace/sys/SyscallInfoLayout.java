@@ -1,0 +1,84 @@
+package dev.jthreadtrace.sys;
+
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.foreign.UnionLayout;
+
+import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * {@code struct ptrace_syscall_info} from {@code <linux/ptrace.h>}, filled by
+ * PTRACE_GET_SYSCALL_INFO (Linux 5.3+):
+ * <pre>
+ * struct ptrace_syscall_info {
+ *     __u8 op;  __u8 pad[3];  __u32 arch;
+ *     __u64 instruction_pointer;  __u64 stack_pointer;
+ *     union {
+ *         struct { __u64 nr; __u64 args[6]; } entry;
+ *         struct { __s64 rval; __u8 is_error; } exit;
+ *         struct { __u64 nr; __u64 args[6]; __u32 ret_data; } seccomp;
+ *     };
+ * };
+ * </pre>
+ */
+public final class SyscallInfoLayout {
+    public static final byte OP_NONE = 0, OP_ENTRY = 1, OP_EXIT = 2, OP_SECCOMP = 3;
+    /** AUDIT_ARCH_X86_64: the only ABI the decoder tables describe. */
+    public static final int AUDIT_ARCH_X86_64 = 0xC000003E;
+
+    private static final StructLayout ENTRY = MemoryLayout.structLayout(
+            JAVA_LONG.withName("nr"), MemoryLayout.sequenceLayout(6, JAVA_LONG).withName("args")).withName("entry");
+    private static final StructLayout EXIT = MemoryLayout.structLayout(
+            JAVA_LONG.withName("rval"), JAVA_BYTE.withName("is_error"), MemoryLayout.paddingLayout(7)).withName("exit");
+    private static final StructLayout SECCOMP = MemoryLayout.structLayout(
+            JAVA_LONG.withName("nr"), MemoryLayout.sequenceLayout(6, JAVA_LONG).withName("args"),
+            JAVA_INT.withName("ret_data"), MemoryLayout.paddingLayout(4)).withName("seccomp");
+    private static final UnionLayout DATA = MemoryLayout.unionLayout(ENTRY, EXIT, SECCOMP);
+
+    public static final StructLayout LAYOUT = MemoryLayout.structLayout(
+            JAVA_BYTE.withName("op"), MemoryLayout.paddingLayout(3), JAVA_INT.withName("arch"),
+            JAVA_LONG.withName("instruction_pointer"), JAVA_LONG.withName("stack_pointer"), DATA)
+            .withName("ptrace_syscall_info");
+
+    public static final long OP = LAYOUT.byteOffset(groupElement("op"));
+    public static final long ARCH = LAYOUT.byteOffset(groupElement("arch"));
+    public static final long NR = 24;
+    public static final long ARGS = 32;
+    public static final long RVAL = 24;
+    public static final long IS_ERROR = 32;
+    public static final long RET_DATA = 80;
+
+    private SyscallInfoLayout() {}
+
+    public static byte op(MemorySegment info) {
+        return info.get(JAVA_BYTE, OP);
+    }
+
+    public static int arch(MemorySegment info) {
+        return info.get(JAVA_INT, ARCH);
+    }
+
+    public static long nr(MemorySegment info) {
+        return info.get(JAVA_LONG, NR);
+    }
+
+    public static long arg(MemorySegment info, int index) {
+        return info.get(JAVA_LONG, ARGS + 8L * index);
+    }
+
+    public static long rval(MemorySegment info) {
+        return info.get(JAVA_LONG, RVAL);
+    }
+
+    public static boolean isError(MemorySegment info) {
+        return info.get(JAVA_BYTE, IS_ERROR) != 0;
+    }
+
+    public static int retData(MemorySegment info) {
+        return info.get(JAVA_INT, RET_DATA);
+    }
+}
