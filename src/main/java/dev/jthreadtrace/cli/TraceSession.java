@@ -38,6 +38,7 @@ public final class TraceSession {
         StopSignals.install(tracer::requestStop);
         TraceModel model = new TraceModel();
         boolean outputClosed = false;
+        boolean ended = false;
         try {
             while (true) {
                 TraceEvent event = queue.poll(50, TimeUnit.MILLISECONDS);
@@ -54,10 +55,16 @@ public final class TraceSession {
                         tracer.requestStop(SIGPIPE);
                     }
                 }
-                if (event instanceof TraceEvent.TraceEnded) break;
+                if (event instanceof TraceEvent.TraceEnded) {
+                    ended = true;
+                    break;
+                }
             }
         } finally {
             StopSignals.uninstall();
+            // Leaving early (an exception, an interrupt): kill what we trace and let the loop drain,
+            // so no tracee is left stopped and no ptrace thread keeps calling waitpid.
+            if (!ended) tracer.consumerGone(0);
             if (!tracer.join(10_000)) tracer.consumerGone(0);
         }
         return new Outcome(model, model.interruptedBy(), outputClosed);

@@ -166,10 +166,48 @@ public final class Tracer {
         rootPid = gate.pid();
         tasks.put(rootPid, new Task(rootPid, rootPid));
         liveProcesses.add(rootPid);
+        // Stop the gate and put it in syscall-stop mode *before* opening it: otherwise the shell may
+        // read the line and exec the command before the interrupt takes effect, and the target's
+        // execve would go unseen.
         Ptrace.interrupt(rootPid);
+        if (!awaitFirstStop(rootPid)) {
+            GateLauncher.abandon(gate);
+            launched.completeExceptionally(new TraceFailure("the start gate (/bin/sh) died before it could be traced", null));
+            return false;
+        }
+        Ptrace.resumeToSyscall(rootPid, 0);
         launched.complete(rootPid);
         GateLauncher.release(gate);
         return true;
+    }
+
+    /**
+     * Waits until the gate is in a ptrace stop; false if it exited instead. posix_spawn returns as
+     * soon as the child's execve has released the parent's memory, so the first stop may be the
+     * gate's own PTRACE_EVENT_EXEC (which swallows the pending interrupt) rather than the
+     * PTRACE_INTERRUPT stop; either is a stop we can switch to syscall tracing from. A later
+     * interrupt stop, if one is still pending, is resumed by the loop like any other.
+     */
+    private boolean awaitFirstStop(int pid) {
+        while (true) {
+            if (Libc.waitpid(pid, eventMessage, WALL) != pid) return false;
+            switch (WaitStatus.fromRaw(eventMessage.get(JAVA_INT, 0))) {
+                case WaitStatus.InterruptStop s -> {
+                    return true;
+                }
+                case WaitStatus.EventStop e -> {
+                    return true;
+                }
+                case WaitStatus.Exited e -> {
+                    return false;
+                }
+                case WaitStatus.Killed k -> {
+                    return false;
+                }
+                case WaitStatus.SignalDeliveryStop d -> Ptrace.resume(pid, d.signal());
+                default -> Ptrace.resume(pid, 0);
+            }
+        }
     }
 
     private static String seizeRefused(ErrnoException e) {
@@ -299,7 +337,7 @@ public final class Tracer {
         if (!targetStarted) return;
         emit(new TraceEvent.Syscall(task.entryNs, now, task.tid, nr, task.args, ret, error, true, task.captures));
         if (!error && ret > 0 && (nr == SyscallTable.CLONE || nr == SyscallTable.CLONE3)
-                && (cloneFlags(task) & CloneFlags.CLONE_UNTRACED) != 0) {
+                && (cloneFlags(nr, task) & CloneFlags.CLONE_UNTRACED) != 0) {
             emit(new TraceEvent.UntracedChild(now, task.tid, (int) ret));
         }
     }
@@ -310,7 +348,7 @@ public final class Tracer {
         long flags = switch (event) {
             case FORK -> 0;
             case VFORK -> CloneFlags.CLONE_VM | CloneFlags.CLONE_VFORK;
-            default -> cloneFlags(creator);
+            default -> cloneFlags(creator.nr, creator);
         };
         TraceEvent.SpawnKind kind = switch (event) {
             case FORK -> TraceEvent.SpawnKind.FORK;
@@ -335,9 +373,9 @@ public final class Tracer {
     }
 
     /** The flags of the clone/clone3 the task is inside: the register, or the first field of clone_args. */
-    private static long cloneFlags(Task task) {
-        if (task.nr == SyscallTable.CLONE) return task.args[0];
-        if (task.nr == SyscallTable.CLONE3) {
+    private static long cloneFlags(int nr, Task task) {
+        if (nr == SyscallTable.CLONE) return task.args[0];
+        if (nr == SyscallTable.CLONE3) {
             byte[] cloneArgs = task.captures.bytes(0);
             return cloneArgs != null && cloneArgs.length >= 8
                     ? ByteBuffer.wrap(cloneArgs).order(ByteOrder.LITTLE_ENDIAN).getLong(0) : 0;

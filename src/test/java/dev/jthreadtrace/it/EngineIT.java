@@ -1,0 +1,162 @@
+package dev.jthreadtrace.it;
+
+import dev.jthreadtrace.decode.CloneFlags;
+import dev.jthreadtrace.decode.SyscallTable;
+import dev.jthreadtrace.model.ThreadInfo;
+import dev.jthreadtrace.model.TraceEvent;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The ptrace engine on real programs: spawn edges, names, exits, signals, exec, thousands of threads. */
+@Timeout(120)
+class EngineIT {
+    @Test
+    void pthreadFixtureGivesMainInner1Inner2Edges() {
+        Traced t = Traced.run(List.of(Traced.fixture("threads").toString()));
+        ThreadInfo main = t.model().root();
+        ThreadInfo inner1 = t.named("inner-1"), inner2 = t.named("inner-2"), sibling = t.named("sibling");
+        assertEquals("threads", main.name());
+        assertEquals(4, t.model().threads().size(), "main, inner-1, inner-2, sibling and nothing else");
+        assertEquals(main.tid, inner1.creator);
+        assertEquals(inner1.tid, inner2.creator);
+        assertEquals(main.tid, sibling.creator);
+        // The kernel's view: every CLONE_THREAD thread is a child of the process's parent (us).
+        int tracer = t.model().tracerPid();
+        for (ThreadInfo th : List.of(main, inner1, inner2, sibling)) assertEquals(tracer, th.osParent);
+        assertTrue(inner1.reparented() && inner2.reparented() && sibling.reparented());
+        assertFalse(main.reparented());
+        for (ThreadInfo th : List.of(inner1, inner2, sibling)) {
+            assertEquals(main.tid, th.tgid);
+            assertTrue((th.cloneFlags & CloneFlags.CLONE_THREAD) != 0);
+            assertEquals("exited", th.exit.kind());
+            assertEquals(0, th.exit.value());
+        }
+        assertEquals(0, t.model().targetExit().value());
+        // Every task seen once, and each Spawned event names the creator the kernel reported.
+        Set<Integer> spawned = new HashSet<>();
+        for (TraceEvent.Spawned s : t.events(TraceEvent.Spawned.class)) assertTrue(spawned.add(s.child()));
+        assertEquals(Set.of(inner1.tid, inner2.tid, sibling.tid), spawned);
+    }
+
+    @Test
+    void childEventsNeverComeBeforeTheEventThatCreatedThem() {
+        Traced t = Traced.run(List.of(Traced.fixture("churn").toString(), "50"));
+        Set<Integer> known = new HashSet<>();
+        known.add(t.model().rootPid());
+        for (TraceEvent e : t.events()) {
+            switch (e) {
+                case TraceEvent.Spawned s -> {
+                    assertTrue(known.contains(s.creator()));
+                    known.add(s.child());
+                }
+                case TraceEvent.Syscall s -> assertTrue(known.contains(s.tid()), "event of unknown task " + s.tid());
+                default -> { }
+            }
+        }
+    }
+
+    @Test
+    void forkFixtureGivesAProcessEdgeAndTheThreadInside() {
+        Traced t = Traced.run(List.of(Traced.fixture("forker").toString()));
+        ThreadInfo parent = t.model().root();
+        ThreadInfo worker = t.named("child-worker");
+        ThreadInfo child = t.model().thread(worker.tgid);
+        assertNotNull(child);
+        assertNotEquals(parent.tid, child.tid);
+        assertEquals(parent.tid, child.creator);
+        assertEquals(parent.tid, child.osParent, "a forked process is its creator's child");
+        assertFalse(child.isThread());
+        assertEquals(TraceEvent.SpawnKind.FORK, child.spawnKind);
+        assertEquals(child.tid, worker.creator);
+        assertEquals(parent.tid, worker.osParent, "the thread's kernel parent is its process's parent");
+        assertEquals(7, t.model().process(child.tid).exit.value());
+        assertEquals(0, t.model().targetExit().value());
+        assertEquals(2, t.model().processes().size());
+    }
+
+    @Test
+    void twoThousandShortThreadsAreAllSeen() {
+        Traced t = Traced.run(List.of(Traced.fixture("churn").toString(), "2000"));
+        assertEquals(2001, t.model().threads().size());
+        assertEquals(2000, t.events(TraceEvent.Spawned.class).size());
+        long exited = t.events(TraceEvent.Exited.class).size();
+        assertEquals(2001, exited);
+        assertTrue(t.model().threads().stream().allMatch(th -> th.exit != null));
+        assertEquals(0, t.model().targetExit().value());
+    }
+
+    @Test
+    void execFromANonLeaderThreadTakesOverTheLeaderTid() {
+        Traced t = Traced.run(List.of(Traced.fixture("exec_thread").toString(), "/bin/true"));
+        List<TraceEvent.Exec> execs = t.events(TraceEvent.Exec.class);
+        TraceEvent.Exec last = execs.getLast();
+        assertEquals(t.model().rootPid(), last.tid());
+        assertNotEquals(last.tid(), last.formerTid(), "the exec'ing thread was not the leader");
+        assertEquals("/bin/true", last.path());
+        assertEquals("true", t.model().root().name());
+        assertEquals(List.of(Traced.fixture("exec_thread").toString(), "/bin/true"),
+                t.model().process(t.model().rootPid()).exec);
+        assertEquals(0, t.model().targetExit().value());
+    }
+
+    @Test
+    void exitStatusIsPassedThroughAndLiveThreadsAreTornDown() {
+        Traced t = Traced.run(List.of(Traced.fixture("daemon_exit").toString()));
+        assertEquals(42, t.model().targetExit().value());
+        ThreadInfo daemon = t.named("daemon");
+        assertEquals("group", daemon.exit.kind());
+        assertTrue(daemon.exit.how().startsWith("torn down"), daemon.exit.how());
+        assertEquals(42, daemon.exit.value());
+    }
+
+    @Test
+    void killedBySignalReports128PlusN() {
+        Traced t = Traced.run(List.of("/bin/sh", "-c", "kill -KILL $$"));
+        assertEquals("killed", t.model().targetExit().kind());
+        assertEquals(9, t.model().targetExit().value());
+        assertEquals(137, t.model().targetExit().shellStatus());
+    }
+
+    @Test
+    void selfStoppedProcessIsContinuedUnderTheTracer() {
+        Traced t = Traced.run(List.of(Traced.fixture("selfstop").toString()));
+        assertFalse(t.events(TraceEvent.GroupStopped.class).isEmpty(), "the SIGSTOP group-stop was seen");
+        assertEquals(19, t.events(TraceEvent.GroupStopped.class).getFirst().signal());
+        assertTrue(t.events(TraceEvent.SignalDelivered.class).stream().anyMatch(s -> s.signal() == 18),
+                "SIGCONT was delivered");
+        assertEquals(0, t.model().targetExit().value(), "the fixture exits 0 only after being continued");
+    }
+
+    @Test
+    void cloneUntracedChildIsReportedNotFollowed() {
+        Traced t = Traced.run(List.of(Traced.fixture("untraced").toString()));
+        List<TraceEvent.UntracedChild> untraced = t.events(TraceEvent.UntracedChild.class);
+        assertEquals(1, untraced.size());
+        ThreadInfo child = t.model().thread(untraced.getFirst().child());
+        assertEquals("untraced", child.inherited.traced());
+        assertEquals(0, t.model().targetExit().value(), "the untraced child ran and exited 5 as expected");
+    }
+
+    @Test
+    void gateIsHiddenAndTimeStartsAtTheTargetsExec() {
+        Traced t = Traced.run(List.of("/bin/true"));
+        TraceEvent first = t.events().getFirst();
+        assertTrue(first instanceof TraceEvent.TargetStarted, "first event is the target's start, not the gate's");
+        TraceEvent.Syscall execve = t.events(TraceEvent.Syscall.class).getFirst();
+        assertEquals(SyscallTable.EXECVE, execve.nr());
+        assertEquals(0, t.model().rel(execve.ns()));
+        assertEquals("true", t.model().root().name());
+        assertNull(t.model().root().creator);
+    }
+}
