@@ -44,6 +44,7 @@ final class Runner {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
         }
+        selection = selection.alsoRecording(neededFamilies(sections, checks));
         if (traceOptions.stringLimit < 0) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--string-limit must be 0 or more");
         }
@@ -108,6 +109,21 @@ final class Runner {
             Thread.currentThread().interrupt();
             return ExitCodes.TOOL_FAILED;
         }
+    }
+
+    /** The syscall families the analyses need recorded even when -e does not show them. */
+    static List<String> neededFamilies(Set<ReportSection> sections, AssertOptions.Checks checks) {
+        boolean futex = sections.contains(ReportSection.FUTEX) || sections.contains(ReportSection.TIMELINE);
+        boolean memory = sections.contains(ReportSection.MMAP);
+        for (var a : checks.assertions()) {
+            String key = a.metric().key();
+            futex |= key.startsWith("futex");
+            memory |= key.startsWith("mmap") || key.startsWith("munmap");
+        }
+        List<String> out = new java.util.ArrayList<>();
+        if (futex) out.add("%futex");
+        if (memory) out.add("%memory");
+        return out;
     }
 
     static int exitCode(TraceModel model, int interruptedBy, List<AssertionResult> results, boolean ignoreExit) {

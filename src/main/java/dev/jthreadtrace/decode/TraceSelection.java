@@ -64,6 +64,17 @@ public final class TraceSelection {
         return new TraceSelection(shown);
     }
 
+    /**
+     * The same selection, also recording (not showing) the given names and classes: what the
+     * report sections and assertions need, e.g. %futex for the futex analysis.
+     */
+    public TraceSelection alsoRecording(List<String> namesAndClasses) {
+        TraceSelection extra = parse(String.join(",", namesAndClasses));
+        TraceSelection out = new TraceSelection(shown.clone());
+        for (int nr = 0; nr < recorded.length; nr++) out.recorded[nr] = recorded[nr] || extra.shown[nr];
+        return out;
+    }
+
     public static TraceSelection defaults() {
         return parse(DEFAULT);
     }

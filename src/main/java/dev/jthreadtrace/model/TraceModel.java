@@ -45,7 +45,6 @@ public final class TraceModel {
     private long endNs;
     private int interruptedBy;
     private boolean ended;
-    private final boolean[] tracedFamilies = new boolean[3]; // futex, memory, seen-any
 
     public void accept(TraceEvent event) {
         if (t0 == Long.MIN_VALUE && !(event instanceof TraceEvent.TargetStarted)) {

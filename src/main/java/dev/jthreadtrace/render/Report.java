@@ -76,6 +76,9 @@ public final class Report {
             out.accept(Units.pad(Units.cut(r[0], 43), 44) + Units.pad(r[1], 16) + Units.pad(r[2], 24) + " " + r[3]);
         }
         if (rows.size() > MAX_ROWS) out.accept("… " + (rows.size() - MAX_ROWS) + " more rows (see --format jsonl)");
+        for (ProcessInfo p : model.processes()) {
+            if (p.exec.size() > 1) out.accept("exec chain of " + p.pid + ": " + String.join(" → ", p.exec));
+        }
     }
 
     private void spawnRows(ThreadInfo t, String lead, String childLead, List<String[]> rows) {
@@ -286,13 +289,18 @@ public final class Report {
             if (c.hook().equals(Hooks.NAME) && heirs.isEmpty()) continue;
             String line = "  " + Units.padLeft(Units.at(c.ns()), 9) + "  " + Units.pad(Units.cut(label(c.tid()), 22), 23)
                     + Units.pad(c.hook() + " " + c.from() + " → " + c.to(), 34)
-                    + (heirs.isEmpty() ? "  inherited by nobody" : "  inherited by " + String.join(", ", heirs));
+                    + (heirs.isEmpty() ? "  inherited by nobody" : "  inherited by " + listed(heirs, 4));
             lines.add(line);
         }
         if (lines.isEmpty()) return;
         out.accept("");
         out.accept(palette.heading("SETTING CHANGES") + " (a thread changed a setting; which threads it created afterwards took it over)");
         for (String l : lines.subList(0, Math.min(lines.size(), MAX_ROWS))) out.accept(l);
+    }
+
+    private static String listed(List<String> items, int max) {
+        if (items.size() <= max) return String.join(", ", items);
+        return String.join(", ", items.subList(0, max)) + " and " + (items.size() - max) + " more";
     }
 
     /** Threads descended from the changer, created after the change, that started with the new value. */
@@ -388,9 +396,6 @@ public final class Report {
                 out.accept("  " + Units.pad(Units.cut(label(s.thread()), 22), 23) + "stack in 0x" + Long.toHexString(m.address())
                         + " (" + Units.bytes(m.length()) + ") mapped by " + label(m.tid()) + " " + Units.at(m.ns()));
             }
-        }
-        for (ProcessInfo p : model.processes()) {
-            if (p.exec.size() > 1) out.accept("exec chain of " + p.pid + ": " + String.join(" → ", p.exec));
         }
     }
 }
