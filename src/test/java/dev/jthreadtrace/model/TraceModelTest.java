@@ -1,0 +1,85 @@
+package dev.jthreadtrace.model;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static dev.jthreadtrace.model.RecordedTrace.INNER1;
+import static dev.jthreadtrace.model.RecordedTrace.INNER2;
+import static dev.jthreadtrace.model.RecordedTrace.MAIN;
+import static dev.jthreadtrace.model.RecordedTrace.SIBLING;
+import static dev.jthreadtrace.model.RecordedTrace.TRACER;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class TraceModelTest {
+    private final TraceModel model = RecordedTrace.model(RecordedTrace.threadsFixture());
+
+    @Test
+    void creatorsAndKernelParents() {
+        assertNull(model.thread(MAIN).creator);
+        assertEquals(TRACER, model.thread(MAIN).osParent);
+        assertEquals(MAIN, model.thread(INNER1).creator);
+        assertEquals(INNER1, model.thread(INNER2).creator);
+        assertEquals(MAIN, model.thread(SIBLING).creator);
+        for (int tid : new int[] {INNER1, INNER2, SIBLING}) {
+            assertEquals(TRACER, model.thread(tid).osParent, "CLONE_THREAD: the process's parent");
+            assertTrue(model.thread(tid).reparented());
+        }
+        assertFalse(model.thread(MAIN).reparented());
+        assertEquals(2, model.depth(model.thread(INNER2)));
+    }
+
+    @Test
+    void inheritedSettingsIgnoreGlibcsTransientBlockAroundClone() {
+        ThreadInfo inner2 = model.thread(INNER2), sibling = model.thread(SIBLING);
+        assertEquals("0", inner2.inherited.affinity());
+        assertEquals("[USR1]", inner2.inherited.value(Hooks.SIGMASK));
+        assertEquals("inner-1", inner2.inherited.name(), "a new thread starts with its creator's name");
+        assertEquals("default", sibling.inherited.affinity(), "created by main, not by inner-1");
+        assertEquals("[]", sibling.inherited.value(Hooks.SIGMASK));
+        assertEquals(List.of("inner-1", "inner-2"), inner2.nameHistory());
+        assertEquals(List.of(Hooks.NAME, Hooks.AFFINITY, Hooks.SIGMASK),
+                model.hookChanges().stream().filter(c -> c.tid() == INNER1).map(HookChange::hook).toList(),
+                "the ~[] block and its restore are not changes");
+    }
+
+    @Test
+    void pdeathsigIsNeverInherited() {
+        Hooks h = Hooks.initial("x").withPdeathsig(9).withNoNewPrivs(true);
+        assertEquals(0, h.forChild().pdeathsig());
+        assertTrue(h.forChild().noNewPrivs());
+    }
+
+    @Test
+    void exitsJoinsAndStacks() {
+        assertEquals("exited", model.thread(INNER2).exit.kind());
+        assertEquals("group", model.thread(MAIN).exit.kind());
+        assertEquals(0, model.targetExit().value());
+        List<FutexAnalysis.Join> joins = FutexAnalysis.of(model).joins();
+        assertEquals(List.of(INNER1 + ">" + INNER2, MAIN + ">" + INNER1),
+                joins.stream().map(j -> j.joiner() + ">" + j.joined()).toList());
+        List<FutexAnalysis.Release> releases = FutexAnalysis.of(model).releases();
+        assertEquals(1, releases.size());
+        assertEquals(INNER2, releases.getFirst().waker());
+        assertEquals(INNER1, releases.getFirst().waiter());
+        MmapAnalysis mmap = MmapAnalysis.of(model, 5);
+        assertEquals(MAIN, mmap.stacks().stream().filter(s -> s.thread() == INNER1).findFirst().orElseThrow().mapping().tid());
+        assertEquals(INNER1, mmap.stacks().stream().filter(s -> s.thread() == INNER2).findFirst().orElseThrow().mapping().tid());
+    }
+
+    @Test
+    void metrics() {
+        var m = Metrics.of(model);
+        assertEquals(4L, m.get("threads.total"));
+        assertEquals(3L, m.get("threads.peak"));
+        assertEquals(1L, m.get("processes.total"));
+        assertEquals(2L, m.get("spawn.depth"));
+        assertEquals(4L, m.get("futex.calls"));
+        assertEquals(2L, m.get("futex.joins"));
+        assertEquals(16L << 20, m.get("mmap.bytes"));
+        assertEquals(0L, m.get("exit.code"));
+    }
+}

@@ -1,0 +1,65 @@
+package dev.jthreadtrace.render;
+
+import dev.jthreadtrace.decode.TraceSelection;
+import dev.jthreadtrace.model.RecordedTrace;
+import dev.jthreadtrace.model.TraceEvent;
+import dev.jthreadtrace.model.TraceModel;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * The renderers on a recorded event stream against golden files in src/test/resources/golden.
+ * After an intended change of the output, regenerate them with
+ * {@code mvn test -Dtest=GoldenTest -Djthreadtrace.updateGolden=true} and review the diff.
+ */
+class GoldenTest {
+    private static final Path GOLDEN = Path.of("src/test/resources/golden");
+
+    static void assertGolden(String name, String actual) throws IOException {
+        Path file = GOLDEN.resolve(name);
+        if (Boolean.getBoolean("jthreadtrace.updateGolden")) Files.writeString(file, actual);
+        assertEquals(Files.readString(file), actual, "output differs from " + file);
+    }
+
+    @Test
+    void liveLines() throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        TraceModel model = new TraceModel();
+        try (Output out = new Output(bytes, false)) {
+            TextLines lines = new TextLines(out, Palette.PLAIN, TraceSelection.parse("all").shown(), 32, false);
+            for (TraceEvent e : RecordedTrace.threadsFixture()) {
+                model.accept(e);
+                lines.event(e, model);
+            }
+        }
+        assertGolden("threads-lines.txt", bytes.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void reportAtFixedWidth() throws IOException {
+        TraceModel model = RecordedTrace.model(RecordedTrace.threadsFixture());
+        List<String> lines = new ArrayList<>();
+        new Report(model, Palette.PLAIN, 100, lines::add).render(EnumSet.allOf(ReportSection.class));
+        assertGolden("threads-report.txt", String.join("\n", lines) + "\n");
+    }
+
+    @Test
+    void sectionsCanBeChosen() {
+        TraceModel model = RecordedTrace.model(RecordedTrace.threadsFixture());
+        List<String> lines = new ArrayList<>();
+        new Report(model, Palette.PLAIN, 100, lines::add).render(ReportSection.parse("futex"));
+        assertEquals("FUTEX", lines.get(1).substring(0, 5));
+        assertEquals(0, lines.stream().filter(l -> l.startsWith("THREADS BY CREATOR") || l.startsWith("MMAP")).count());
+        assertEquals(EnumSet.noneOf(ReportSection.class), ReportSection.parse("none"));
+    }
+}

@@ -1,0 +1,51 @@
+package dev.jthreadtrace.sys;
+
+import org.junit.jupiter.api.Test;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** struct ptrace_syscall_info as <linux/ptrace.h> lays it out on x86-64. */
+class SyscallInfoLayoutTest {
+    @Test
+    void sizeAndOffsetsMatchTheKernelHeader() {
+        assertEquals(88, SyscallInfoLayout.LAYOUT.byteSize());
+        assertEquals(0, SyscallInfoLayout.OP);
+        assertEquals(4, SyscallInfoLayout.ARCH);
+        assertEquals(24, SyscallInfoLayout.NR);
+        assertEquals(32, SyscallInfoLayout.ARGS);
+        assertEquals(24, SyscallInfoLayout.RVAL);
+        assertEquals(32, SyscallInfoLayout.IS_ERROR);
+        assertEquals(80, SyscallInfoLayout.RET_DATA);
+    }
+
+    @Test
+    void readsEntryAndExitRecords() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment info = arena.allocate(SyscallInfoLayout.LAYOUT);
+            info.set(JAVA_BYTE, 0, SyscallInfoLayout.OP_ENTRY);
+            info.set(JAVA_INT, 4, SyscallInfoLayout.AUDIT_ARCH_X86_64);
+            info.set(JAVA_LONG, 24, 435);
+            for (int i = 0; i < 6; i++) info.set(JAVA_LONG, 32 + 8L * i, 100 + i);
+            assertEquals(SyscallInfoLayout.OP_ENTRY, SyscallInfoLayout.op(info));
+            assertEquals(SyscallInfoLayout.AUDIT_ARCH_X86_64, SyscallInfoLayout.arch(info));
+            assertEquals(435, SyscallInfoLayout.nr(info));
+            assertEquals(105, SyscallInfoLayout.arg(info, 5));
+
+            info.set(JAVA_BYTE, 0, SyscallInfoLayout.OP_EXIT);
+            info.set(JAVA_LONG, 24, -11);
+            info.set(JAVA_BYTE, 32, (byte) 1);
+            assertEquals(-11, SyscallInfoLayout.rval(info));
+            assertTrue(SyscallInfoLayout.isError(info));
+            info.set(JAVA_BYTE, 32, (byte) 0);
+            assertFalse(SyscallInfoLayout.isError(info));
+        }
+    }
+}
