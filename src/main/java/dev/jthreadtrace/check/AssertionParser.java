@@ -44,6 +44,7 @@ public final class AssertionParser {
                 if (selectorAt >= 0) throw error(pos, "only one {...} selector per metric");
                 selectorAt = pos;
                 selector(selector);
+                if (peek() == '{') throw error(pos, "only one {...} selector per metric");
             }
             if (peek() != '.') break;
             pos++;

@@ -1,0 +1,95 @@
+package dev.jthreadtrace.check;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class AssertionParserTest {
+    @ParameterizedTest
+    @EnumSource(Metric.class)
+    void everyMetricParses(Metric metric) {
+        String text = switch (metric.kind()) {
+            case TEXT -> metric == Metric.SPAWNED_BY ? "spawned_by{child=\"w-*\"} == \"main\""
+                    : "inherits{name=\"inner-2\", hook=\"affinity\"} == \"0\"";
+            case TIME -> metric.key() + " < 5ms";
+            case SIZE -> metric.key() + " <= 64MiB";
+            case COUNT -> metric == Metric.THREADS_COUNT ? "threads{name=\"pool-*\"}.count == 8" : metric.key() + " >= 0";
+        };
+        assertEquals(metric, AssertionParser.parse(text).metric());
+    }
+
+    @Test
+    void examplesFromTheDocumentation() {
+        Assertion a = AssertionParser.parse("threads{name=\"pool-*\"}.count == 8");
+        assertEquals(Metric.THREADS_COUNT, a.metric());
+        assertEquals(Map.of("name", "pool-*"), a.selector());
+        assertEquals(Assertion.Operator.EQ, a.operator());
+        assertEquals(8L, a.number());
+
+        Assertion t = AssertionParser.parse("  futex.wait.time{name=\"contender-*\"} < 500ms ");
+        assertEquals(500_000_000L, t.number());
+        assertEquals("futex.wait.time{name=\"contender-*\"} < 500ms", t.text());
+
+        Assertion i = AssertionParser.parse("inherits{name=\"inner-2\", hook=\"affinity\"} == \"0\"");
+        assertEquals(Map.of("name", "inner-2", "hook", "affinity"), i.selector());
+        assertEquals("0", i.string());
+        assertNull(i.number());
+        assertEquals("main", AssertionParser.parse("spawned_by{child=\"lazy-worker-*\"} == \"main\"").string());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = ';', value = {
+            "duration < 7ns;7", "duration < 7us;7000", "duration < 7ms;7000000", "duration < 7s;7000000000",
+            "mmap.bytes < 7;7", "mmap.bytes < 7B;7", "mmap.bytes < 7KiB;7168", "mmap.bytes < 7MiB;7340032",
+            "mmap.bytes < 7GiB;7516192768", "exit.code == -1;-1"})
+    void unitsScaleToNanosecondsAndBytes(String text, long expected) {
+        assertEquals(expected, AssertionParser.parse(text).number());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = ';', value = {"<;LT", "<=;LE", "==;EQ", "!=;NE", ">=;GE", ">;GT"})
+    void everyOperator(String symbol, Assertion.Operator op) {
+        assertEquals(op, AssertionParser.parse("threads.total " + symbol + " 3").operator());
+        assertEquals(op, AssertionParser.parse("threads.total" + symbol + "3").operator());
+    }
+
+    @ParameterizedTest(name = "[{index}] {2}")
+    @CsvSource(delimiter = ';', quoteCharacter = '`', value = {
+            "``;1;expected a metric name",
+            "threads.pk <= 4;1;unknown metric 'threads.pk'",
+            "threads.peak;13;expected an operator",
+            "threads.peak = 4;14;use == to compare, not =",
+            "threads.peak <=;16;expected a number",
+            "threads.peak <= x;17;expected a number",
+            "threads.peak <= 4ms;18;threads.peak is a count: no unit expected",
+            "duration < 5;13;duration is a time: give a unit",
+            "duration < 5min;13;unknown time unit 'min'",
+            "mmap.bytes < 5MB;15;unknown size unit 'MB'",
+            "threads.peak <= 4 4;19;unexpected '4' after the value",
+            "threads{name=pool}.count == 1;14;expected a \"quoted\" selector value",
+            "threads{name \"x\"}.count == 1;14;expected '=' after selector key",
+            "threads{name=\"x\" hook=\"y\"}.count == 1;18;expected ',' or '}' in selector",
+            "threads{name=\"x}.count == 1;14;unterminated string",
+            "threads.total{name=\"x\"} == 1;14;threads.total takes no selector, not 'name'",
+            "spawned_by == \"main\";1;spawned_by needs {child=\"...\"}",
+            "spawned_by{child=\"w\"} < \"main\";23;spawned_by is text: compare it with == or !=",
+            "spawned_by{child=\"w\"} == main;26;spawned_by is text: expected a \"quoted\" value",
+            "threads.peak == \"4\";17;threads.peak is a number: expected a number, not a string",
+            "threads{name=\"a\"}{name=\"b\"}.count == 1;18;only one {...} selector per metric",
+            "threads.peak < 99999999999999999999;16;number out of range",
+    })
+    void syntaxErrorsPointAtTheColumn(String text, int column, String message) {
+        AssertionSyntaxException e = assertThrows(AssertionSyntaxException.class, () -> AssertionParser.parse(text));
+        assertEquals(column, e.column(), e.getMessage());
+        assertTrue(e.getMessage().contains(message), e.getMessage());
+        assertTrue(e.getMessage().startsWith("invalid --assert '" + text + "' at column " + column + ": "));
+    }
+}
