@@ -1,0 +1,222 @@
+package dev.jthreadtrace.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.jthreadtrace.fixtures.NestedThreads;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.xml.parsers.DocumentBuilderFactory;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The packaged tool and its launcher, run as separate processes: exit codes, streams, pipes, signals. */
+@Timeout(180)
+class CliIT {
+    private static final Pattern PREFIX = Pattern.compile("^\\s*\\d+\\.\\d{6} \\[(\\d+) ([^\\]]*)\\] ");
+
+    private static List<String> javaFixture(String... args) {
+        return JvmIT.java(NestedThreads.class.getName(), args);
+    }
+
+    private static List<String> runArgs(List<String> prefix, List<String> command) {
+        List<String> all = new ArrayList<>(prefix);
+        all.add("--");
+        all.addAll(command);
+        return all;
+    }
+
+    @Test
+    void launcherRunsTrueAndPassesStatusesThrough() {
+        Tool.Result t = Tool.run(List.of(Tool.basedir().resolve("scripts/jthreadtrace").toString(), "run", "--", "/bin/true"));
+        assertEquals(0, t.code(), t.err());
+        assertTrue(t.out().contains("execve(\"/bin/true\", [\"/bin/true\"]"), t.out());
+        assertEquals(42, Tool.run(Tool.jar("run", "--no-live", "--", Traced.fixture("daemon_exit").toString())).code());
+        assertEquals(137, Tool.run(Tool.jar("run", "--no-live", "--", "/bin/sh", "-c", "kill -KILL $$")).code());
+        Tool.Result missing = Tool.run(Tool.jar("run", "--", "no-such-command-xyz"));
+        assertEquals(127, missing.code());
+        assertEquals("jthreadtrace: no-such-command-xyz: command not found\n", missing.err());
+    }
+
+    @Test
+    void launcherFindsJdk25WhenJavaHomeIsOldAndSaysWhatToInstallWhenThereIsNone(@TempDir Path tmp) throws Exception {
+        Path launcher = Tool.basedir().resolve("scripts/jthreadtrace");
+        // A JDK 17 in JAVA_HOME: skipped, the JDK 25 under /usr/lib/jvm (or on PATH) is used.
+        Path fakeOld = tmp.resolve("jdk17");
+        Files.createDirectories(fakeOld.resolve("bin"));
+        for (String tool : new String[] {"java", "javac"}) {
+            Path p = Files.writeString(fakeOld.resolve("bin").resolve(tool), "#!/bin/sh\necho 'openjdk version \"17.0.2\"' >&2\n");
+            p.toFile().setExecutable(true);
+        }
+        Files.writeString(fakeOld.resolve("release"), "JAVA_VERSION=\"17.0.2\"\n");
+        Path realJdk = Path.of(System.getProperty("java.home"));
+        Tool.Result found = Tool.run(List.of(launcher.toString(), "--version"),
+                Map.of("JAVA_HOME", fakeOld.toString(), "JTHREADTRACE_JDK_DIRS", realJdk.getParent().toString()));
+        assertEquals(0, found.code(), found.err());
+        assertTrue(found.out().contains("running on Java " + Runtime.version().feature()), found.out());
+
+        // No suitable JDK anywhere: one line, exit 125.
+        Tool.Result none = Tool.run(List.of(launcher.toString(), "--version"),
+                Map.of("JAVA_HOME", fakeOld.toString(), "JTHREADTRACE_JDK_DIRS", tmp.resolve("empty").toString(),
+                        "PATH", "/usr/bin/nonexistent:/bin"));
+        assertEquals(125, none.code(), none.out() + none.err());
+        assertEquals(1, none.err().lines().count(), none.err());
+        assertTrue(none.err().startsWith("jthreadtrace: needs JDK 25 or newer (found: 17@"), none.err());
+        assertTrue(none.err().contains("apt-get install openjdk-25-jdk"));
+
+        // Through a symlink from another directory.
+        Path link = tmp.resolve("jtt");
+        Files.createSymbolicLink(link, launcher.toAbsolutePath());
+        Tool.Result viaLink = Tool.run(List.of(link.toString(), "--version"));
+        assertEquals(0, viaLink.code(), viaLink.err());
+    }
+
+    @Test
+    void grepForAThreadNameGivesThatThreadsLines() {
+        Tool.Result r = Tool.run(Tool.jar(runArgs(List.of("run", "--report", "none", "-e", "all"), javaFixture()).toArray(String[]::new)));
+        assertEquals(0, r.code(), r.err());
+        Map<Integer, String> nameAfter = new HashMap<>();
+        Integer inner1 = null;
+        Set<Integer> createdByInner1 = new HashSet<>();
+        for (String line : r.out().lines().toList()) {
+            Matcher m = PREFIX.matcher(line);
+            if (!m.find()) continue;
+            int tid = Integer.parseInt(m.group(1));
+            if (line.contains("prctl(PR_SET_NAME, \"inner-1\")")) inner1 = tid;
+            if (inner1 != null && line.contains("created by " + inner1 + " inner-1")) createdByInner1.add(tid);
+            nameAfter.put(tid, m.group(2));
+        }
+        assertTrue(inner1 != null, "inner-1 named itself");
+        boolean named = false;
+        int matched = 0;
+        for (String line : r.out().lines().toList()) {
+            Matcher m = PREFIX.matcher(line);
+            if (!m.find()) continue;
+            int tid = Integer.parseInt(m.group(1));
+            if (tid == inner1 && line.contains("prctl(PR_SET_NAME, \"inner-1\")")) named = true;
+            boolean grepHit = line.contains("inner-1");
+            if (tid == inner1 && named) assertTrue(grepHit, "a line of inner-1 after it named itself: " + line);
+            if (grepHit) {
+                matched++;
+                assertTrue(tid == inner1 || createdByInner1.contains(tid),
+                        "grep inner-1 matched a line of an unrelated thread: " + line);
+            }
+        }
+        assertTrue(matched >= 4, "prctl, clone3, futex, exit lines at least; got " + matched);
+    }
+
+    @Test
+    void jsonlParsesLineByLineAndTheSavedTraceGivesTheSameReport(@TempDir Path tmp) throws Exception {
+        Path trace = tmp.resolve("trace.jsonl");
+        Tool.Result r = Tool.run(Tool.jar(runArgs(List.of("run", "--format", "jsonl", "-o", trace.toString()),
+                List.of(Traced.fixture("threads").toString())).toArray(String[]::new)));
+        assertEquals(0, r.code(), r.err());
+        ObjectMapper json = new ObjectMapper();
+        Map<String, Integer> types = new HashMap<>();
+        Map<String, JsonNode> threads = new HashMap<>();
+        for (String line : Files.readAllLines(trace)) {
+            JsonNode node = json.readTree(line);
+            assertEquals(1, node.get("v").asInt());
+            types.merge(node.get("type").asText(), 1, Integer::sum);
+            if (node.get("type").asText().equals("thread")) threads.put(node.get("name").asText(), node);
+        }
+        assertEquals(1, types.get("start"));
+        assertEquals(1, types.get("end"));
+        assertEquals(1, types.get("summary"));
+        assertEquals(4, types.get("thread"));
+        assertEquals(3, types.get("spawn"));
+        assertTrue(types.get("syscall") > 20);
+        JsonNode inner2 = threads.get("inner-2");
+        assertEquals(threads.get("inner-1").get("tid").asInt(), inner2.get("creator").asInt());
+        assertEquals("0", inner2.get("inherited").get("affinity").asText());
+        assertEquals("[USR1]", inner2.get("inherited").get("sigmask").asText());
+        assertTrue(inner2.get("reparented").asBoolean());
+        assertTrue(inner2.get("clone_flags").toString().contains("CLONE_THREAD"));
+        assertEquals(threads.get("inner-1").get("tid").asInt(), inner2.get("joined_by").get(0).asInt());
+
+        Tool.Result report1 = Tool.run(Tool.jar("report", "--width", "100", trace.toString()));
+        Tool.Result report2 = Tool.run(Tool.jar("report", "--width", "100", trace.toString()));
+        assertEquals(0, report1.code(), report1.err());
+        assertEquals(report1.out(), report2.out());
+        assertTrue(report1.out().contains("│ └─" + inner2.get("tid").asInt() + " inner-2"), report1.out());
+    }
+
+    @Test
+    void assertionsPassAndFailWithExitCodesAndJunitXml(@TempDir Path tmp) throws Exception {
+        Path pass = tmp.resolve("pass.xml"), failXml = tmp.resolve("fail.xml");
+        Tool.Result ok = Tool.run(Tool.jar(runArgs(List.of("run", "--no-live", "--report", "none",
+                "--assert", "threads{name=\"inner-*\"}.count == 2",
+                "--assert", "spawned_by{child=\"inner-2\"} == \"inner-1\"",
+                "--assert", "exit.code == 3", "--junit-xml", pass.toString()), javaFixture("3")).toArray(String[]::new)));
+        assertEquals(3, ok.code(), "all passed: the command's own status " + ok.out() + ok.err());
+        assertTrue(ok.out().contains("3 passed, 0 failed"), ok.out());
+
+        Tool.Result bad = Tool.run(Tool.jar(runArgs(List.of("run", "--no-live", "--report", "none",
+                "--assert", "threads.peak < 3", "--assert", "spawned_by{child=\"inner-2\"} == \"main\"",
+                "--assert", "threads.total > 0", "--junit-xml", failXml.toString()), javaFixture()).toArray(String[]::new)));
+        assertEquals(90, bad.code(), bad.out() + bad.err());
+        assertTrue(bad.out().contains("FAIL  threads.peak < 3"), bad.out());
+        assertTrue(bad.out().contains("1 passed, 2 failed"), bad.out());
+
+        var builder = DocumentBuilderFactory.newInstance().newDocumentBuilder();
+        assertEquals(0, builder.parse(pass.toFile()).getElementsByTagName("failure").getLength());
+        var doc = builder.parse(failXml.toFile());
+        assertEquals(3, doc.getElementsByTagName("testcase").getLength());
+        assertEquals(2, doc.getElementsByTagName("failure").getLength());
+
+        Tool.Result ignore = Tool.run(Tool.jar(runArgs(List.of("run", "--no-live", "--report", "none", "--ignore-exit",
+                "--assert", "threads.total > 0"), javaFixture("5")).toArray(String[]::new)));
+        assertEquals(0, ignore.code());
+
+        Path budget = Files.writeString(tmp.resolve("budget.txt"), "# thread budget\n\nthreads.peak < 1000\nthreads.peak <= oops\n");
+        Tool.Result badFile = Tool.run(Tool.jar("run", "--assert-file", budget.toString(), "--", "/bin/true"));
+        assertEquals(2, badFile.code());
+        assertTrue(badFile.err().contains("budget.txt:4: invalid --assert 'threads.peak <= oops' at column 17"), badFile.err());
+    }
+
+    @Test
+    void sigintStopsTheTraceKillsTheCommandAndStillReports() throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(Tool.jar("run", "-e", "clone,clone3,execve", "--", "/bin/sleep", "30"))
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        Process p = pb.start();
+        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        String first = out.readLine();
+        assertTrue(first != null && first.contains("execve(\"/bin/sleep\""), String.valueOf(first));
+        Thread.sleep(300);
+        long sleepPid = ProcessHandle.of(p.pid()).orElseThrow().descendants().findFirst().orElseThrow().pid();
+        new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();
+        assertTrue(p.waitFor(20, TimeUnit.SECONDS), "jthreadtrace ended after SIGINT");
+        String rest = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(130, p.exitValue(), err);
+        assertTrue(rest.contains("killed by SIGKILL"), rest);
+        assertTrue(rest.contains("THREADS BY CREATOR"), "the report of what was traced is printed");
+        assertTrue(err.contains("stopped by signal 2"), err);
+        assertFalse(ProcessHandle.of(sleepPid).map(ProcessHandle::isAlive).orElse(false), "the traced command is gone");
+    }
+
+    @Test
+    void closedOutputPipeEndsTheRunQuietly() {
+        Tool.Result r = Tool.run(List.of("bash", "-c", String.join(" ", Tool.jar("run", "-e", "all", "--",
+                Traced.fixture("churn").toString(), "100000")) + " | head -2 >/dev/null; echo \"status=${PIPESTATUS[0]}\""));
+        assertTrue(r.out().contains("status=141"), r.out() + r.err());
+        assertEquals("", r.err(), "no message, no stack trace");
+    }
+}

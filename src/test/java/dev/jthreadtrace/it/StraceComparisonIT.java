@@ -1,0 +1,81 @@
+package dev.jthreadtrace.it;
+
+import dev.jthreadtrace.decode.SyscallDecoder;
+import dev.jthreadtrace.decode.SyscallTable;
+import dev.jthreadtrace.decode.TraceSelection;
+import dev.jthreadtrace.model.TraceEvent;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The same fixture traced by strace and by jthreadtrace: the decoded calls must read the same,
+ * argument for argument, once addresses (which ASLR changes between runs) are masked.
+ */
+@Timeout(120)
+class StraceComparisonIT {
+    private static final String SET = "futex,mmap,munmap,mprotect,mremap,madvise,prctl,rt_sigprocmask,sched_setaffinity,sched_getaffinity";
+    private static final Pattern ADDRESS = Pattern.compile("0x[0-9a-f]{8,}");
+    private static final Pattern STRACE_LINE = Pattern.compile("^(\\w+\\(.*\\))\\s+= (.*)$");
+
+    static String mask(String s) {
+        return ADDRESS.matcher(s).replaceAll("ADDR").replaceAll("(\\d+)<[^>]*>", "$1");
+    }
+
+    static List<String> strace(Path out, String... command) throws Exception {
+        List<String> cmd = new java.util.ArrayList<>(List.of("strace", "-qq", "-o", out.toString(), "-e", "trace=" + SET));
+        cmd.addAll(List.of(command));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        p.getInputStream().readAllBytes();
+        assertEquals(0, p.waitFor(), "strace (installed on these machines) ran the fixture");
+        return Files.readAllLines(out).stream().filter(l -> !l.startsWith("+++") && !l.startsWith("---")).map(l -> {
+            Matcher m = STRACE_LINE.matcher(l);
+            return m.matches() ? mask(m.group(1) + " = " + m.group(2)) : mask(l);
+        }).toList();
+    }
+
+    @Test
+    void futexMmapPrctlSigmaskAndAffinityReadAsStraceReadsThem(@TempDir Path tmp) throws Exception {
+        String fixture = Traced.fixture("decode_mix").toString();
+        List<String> expected = strace(tmp.resolve("strace.txt"), fixture);
+
+        Traced t = Traced.run(List.of(fixture), TraceSelection.parse(SET), System.getenv());
+        Set<String> names = Set.of(SET.split(","));
+        List<String> actual = t.events(TraceEvent.Syscall.class).stream()
+                .filter(s -> names.contains(SyscallTable.name(s.nr())))
+                .map(s -> mask(SyscallDecoder.call(s.nr(), s.args(), s.captures(), 32) + " = "
+                        + SyscallDecoder.result(s.nr(), s.ret(), s.error(), s.returned())))
+                .toList();
+        assertTrue(expected.size() > 30, expected.toString());
+        assertEquals(String.join("\n", expected), String.join("\n", actual));
+    }
+
+    @Test
+    void clone3FlagsAndLayoutMatchStrace(@TempDir Path tmp) throws Exception {
+        Path out = tmp.resolve("strace.txt");
+        Process p = new ProcessBuilder("strace", "-f", "-qq", "-o", out.toString(), "-e", "trace=clone3",
+                Traced.fixture("threads").toString()).redirectErrorStream(true).start();
+        p.getInputStream().readAllBytes();
+        assertEquals(0, p.waitFor());
+        Pattern struct = Pattern.compile("clone3\\((\\{flags=[^}]*\\})");
+        List<String> expected = Files.readAllLines(out).stream().map(struct::matcher).filter(Matcher::find)
+                .map(m -> mask(m.group(1))).toList();
+
+        Traced t = Traced.run(List.of(Traced.fixture("threads").toString()));
+        List<String> actual = t.events(TraceEvent.Syscall.class).stream().filter(s -> s.nr() == SyscallTable.CLONE3)
+                .map(s -> SyscallDecoder.call(s.nr(), s.args(), s.captures(), 32)).map(struct::matcher)
+                .filter(Matcher::find).map(m -> mask(m.group(1))).toList();
+        assertEquals(3, expected.size());
+        assertEquals(expected, actual);
+    }
+}
