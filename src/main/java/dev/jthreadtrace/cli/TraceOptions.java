@@ -23,6 +23,12 @@ final class TraceOptions {
             description = "Print wall-clock time (HH:MM:SS.microseconds) instead of seconds since the command started.")
     boolean absoluteTime;
 
+    @Option(names = "--no-seccomp",
+            description = "Do not install the seccomp-bpf filter that makes only the traced syscalls stop the command; "
+                    + "stop at every syscall instead (as strace -f without --seccomp-bpf). Slower, but leaves "
+                    + "no_new_privs unset, which set-user-ID programs started by the command need.")
+    boolean noSeccomp;
+
     TraceSelection selection() {
         return TraceSelection.parse(trace);
     }

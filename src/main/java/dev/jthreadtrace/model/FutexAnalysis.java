@@ -1,6 +1,9 @@
 package dev.jthreadtrace.model;
 
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.function.ToLongFunction;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -55,6 +58,21 @@ public final class FutexAnalysis {
         final List<FutexCall> wakeCalls = new ArrayList<>();
     }
 
+    /** Index of the last element whose key is at most {@code bound} in a list sorted by that key; -1 if none. */
+    static <T> int lastAtOrBefore(List<T> sorted, long bound, ToLongFunction<T> key) {
+        int lo = 0, hi = sorted.size() - 1, found = -1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            if (key.applyAsLong(sorted.get(mid)) <= bound) {
+                found = mid;
+                lo = mid + 1;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        return found;
+    }
+
     public static FutexAnalysis of(TraceModel model) {
         Map<Key, Acc> byAddress = new LinkedHashMap<>();
         for (FutexCall c : model.futexCalls()) {
@@ -77,18 +95,22 @@ public final class FutexAnalysis {
                 a.timeouts, a.eagain, a.waiters, a.wakers)));
         stats.sort(Comparator.comparingLong(AddressStats::blockedNs).reversed());
 
-        // Releases: a wait that returned 0 was ended by the latest wake on the same word that began
-        // after the wait began and before it returned.
+        // Releases: a wait that returned 0 was ended by the latest wake on the same word (by another
+        // thread) that began after the wait began and before it returned. Wakes are sorted by entry
+        // time so each lookup is a binary search, not a scan: a hot lock has millions of both.
         List<Release> releases = new ArrayList<>();
+        for (Acc acc : byAddress.values()) acc.wakeCalls.sort(Comparator.comparingLong(FutexCall::entryNs));
         for (FutexCall c : model.futexCalls()) {
             if (!c.isWait() || c.error()) continue;
-            Acc acc = byAddress.get(new Key(c.tgid(), c.uaddr()));
-            FutexCall best = null;
-            for (FutexCall w : acc.wakeCalls) {
-                if (w.tid() != c.tid() && w.entryNs() >= c.entryNs() && w.entryNs() <= c.exitNs()
-                        && (best == null || w.entryNs() > best.entryNs())) best = w;
+            List<FutexCall> wakes = byAddress.get(new Key(c.tgid(), c.uaddr())).wakeCalls;
+            for (int i = lastAtOrBefore(wakes, c.exitNs(), FutexCall::entryNs); i >= 0; i--) {
+                FutexCall w = wakes.get(i);
+                if (w.entryNs() < c.entryNs()) break;
+                if (w.tid() != c.tid()) {
+                    releases.add(new Release(w.tid(), c.tid(), c.uaddr(), w.entryNs(), c.exitNs() - c.entryNs()));
+                    break;
+                }
             }
-            if (best != null) releases.add(new Release(best.tid(), c.tid(), c.uaddr(), best.entryNs(), c.exitNs() - c.entryNs()));
         }
 
         // Joins: waits on the clear-tid word of a thread of the same process. glibc reuses a thread's
@@ -98,16 +120,18 @@ public final class FutexAnalysis {
         for (ThreadInfo t : model.threads()) {
             if (t.clearTidAddress != 0) clearTid.computeIfAbsent(new Key(t.tgid, t.clearTidAddress), k -> new ArrayList<>()).add(t);
         }
+        for (List<ThreadInfo> list : clearTid.values()) list.sort(Comparator.comparingLong(t -> t.start));
         List<Join> joins = new ArrayList<>();
-        Set<ThreadInfo> joinedOnce = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        Set<ThreadInfo> joinedOnce = Collections.newSetFromMap(new IdentityHashMap<>());
         for (FutexCall c : model.futexCalls()) {
             if (!c.isWait()) continue;
-            ThreadInfo joined = null;
-            for (ThreadInfo t : clearTid.getOrDefault(new Key(c.tgid(), c.uaddr()), List.of())) {
-                if (t.tid != c.tid() && t.start <= c.entryNs() && (joined == null || t.start > joined.start)) joined = t;
-            }
-            if (joined != null && joinedOnce.add(joined)) {
-                joins.add(new Join(c.tid(), joined.tid, c.exitNs(), c.exitNs() - c.entryNs()));
+            List<ThreadInfo> candidates = clearTid.get(new Key(c.tgid(), c.uaddr()));
+            if (candidates == null) continue;
+            for (int i = lastAtOrBefore(candidates, c.entryNs(), t -> t.start); i >= 0; i--) {
+                ThreadInfo joined = candidates.get(i);
+                if (joined.tid == c.tid()) continue;
+                if (joinedOnce.add(joined)) joins.add(new Join(c.tid(), joined.tid, c.exitNs(), c.exitNs() - c.entryNs()));
+                break;
             }
         }
         return new FutexAnalysis(stats, releases, joins);

@@ -2,7 +2,10 @@ package dev.jthreadtrace.model;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /** Per-thread mapping totals, the largest mappings, and each thread's stack matched to its mapping. */
 public final class MmapAnalysis {
@@ -29,17 +32,23 @@ public final class MmapAnalysis {
         List<Mapping> sorted = new ArrayList<>(model.mappings());
         sorted.sort(Comparator.comparingLong(Mapping::length).reversed());
         List<Mapping> largest = List.copyOf(sorted.subList(0, Math.min(largestCount, sorted.size())));
+        // Per process, mappings by start address: a stack is found by a floor lookup, not a scan.
+        Map<Integer, TreeMap<Long, List<Mapping>>> byAddress = new HashMap<>();
+        for (Mapping m : model.mappings()) {
+            byAddress.computeIfAbsent(m.tgid(), k -> new TreeMap<>()).computeIfAbsent(m.address(), k -> new ArrayList<>()).add(m);
+        }
         List<StackLink> stacks = new ArrayList<>();
         for (ThreadInfo t : model.threads()) {
             if (t.stackLow == 0) continue;
             // clone3 passes the lowest address; clone passes the top, one past the last byte.
             long probe = t.stackSize > 0 ? t.stackLow : t.stackLow - 1;
+            TreeMap<Long, List<Mapping>> index = byAddress.get(t.tgid);
             Mapping found = null;
-            for (int i = model.mappings().size() - 1; i >= 0; i--) {
-                Mapping m = model.mappings().get(i);
-                if (m.tgid() == t.tgid && m.ns() <= t.start && m.contains(probe)) {
-                    found = m;
-                    break;
+            int looked = 0;
+            for (var e = index == null ? null : index.floorEntry(probe); e != null && found == null && looked++ < 16;
+                 e = index.lowerEntry(e.getKey())) {
+                for (Mapping m : e.getValue()) {
+                    if (m.ns() <= t.start && m.contains(probe) && (found == null || m.ns() > found.ns())) found = m;
                 }
             }
             if (found != null) stacks.add(new StackLink(t.tid, t.stackLow, t.stackSize, found));

@@ -11,6 +11,10 @@ public final class ThreadInfo {
     public int tgid;
     /** The task whose clone/fork returned this one; null for the traced command itself. */
     public Integer creator;
+    /** The creator's record (the tid alone is ambiguous once the kernel reuses it). */
+    public ThreadInfo creatorInfo;
+    /** Creator-chain length: 0 for the traced command, 1 for what it created, ... */
+    public int depth;
     /** The kernel's parent (PPid): for CLONE_THREAD the process's parent, for CLONE_PARENT the creator's parent. */
     public int osParent;
     public TraceEvent.SpawnKind spawnKind;

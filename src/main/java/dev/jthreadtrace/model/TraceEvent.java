@@ -29,8 +29,11 @@ public sealed interface TraceEvent {
     /** {@code creator}'s clone/fork/vfork made {@code child} (PTRACE_EVENT_CLONE/FORK/VFORK). */
     record Spawned(long ns, int creator, int child, SpawnKind kind, long flags) implements TraceEvent {}
 
-    /** A clone with CLONE_UNTRACED made a task the tracer cannot follow. */
-    record UntracedChild(long ns, int creator, int child) implements TraceEvent {}
+    /**
+     * A clone with CLONE_UNTRACED made a task the tracer cannot follow. {@code filterInherited}: it
+     * also inherited the seccomp filter, so its traced syscalls fail with ENOSYS (no tracer to stop for).
+     */
+    record UntracedChild(long ns, int creator, int child, boolean filterInherited) implements TraceEvent {}
 
     /** A successful execve; {@code formerTid} differs from {@code tid} when a non-leader thread exec'd. */
     record Exec(long ns, int tid, int formerTid, String path) implements TraceEvent {}

@@ -35,6 +35,9 @@ public final class TraceModel {
     private List<String> command = List.of();
     private final List<ThreadInfo> threads = new ArrayList<>();
     private final Map<Integer, ThreadInfo> live = new HashMap<>();
+    /** The latest record for each tid, live or ended: tids are reused, so this is what a tid means now. */
+    private final Map<Integer, ThreadInfo> latest = new HashMap<>();
+    private final Map<Integer, List<HookChange>> changesByTid = new HashMap<>();
     private final Map<Integer, ProcessInfo> processes = new LinkedHashMap<>();
     private final Map<Integer, Long> realMask = new HashMap<>();
     private final Map<Integer, Integer> groupExitBy = new HashMap<>();
@@ -116,9 +119,7 @@ public final class TraceModel {
     /** The record of a live task, or the latest one with this tid. */
     public ThreadInfo thread(int tid) {
         ThreadInfo t = live.get(tid);
-        if (t != null) return t;
-        for (int i = threads.size() - 1; i >= 0; i--) if (threads.get(i).tid == tid) return threads.get(i);
-        return null;
+        return t != null ? t : latest.get(tid);
     }
 
     /** The current name of a task for a live line; "?" for one the model has not seen. */
@@ -129,6 +130,11 @@ public final class TraceModel {
 
     public List<HookChange> hookChanges() {
         return hookChanges;
+    }
+
+    /** The changes one task made, in order. */
+    public List<HookChange> hookChanges(int tid) {
+        return changesByTid.getOrDefault(tid, List.of());
     }
 
     public List<FutexCall> futexCalls() {
@@ -167,19 +173,11 @@ public final class TraceModel {
 
     /** Creator chain length: 0 for the root, 1 for what it created, ... */
     public int depth(ThreadInfo t) {
-        int depth = 0;
-        for (ThreadInfo c = t; c != null && c.creator != null && depth < 100_000; c = creatorOf(c)) depth++;
-        return depth;
+        return t.depth;
     }
 
     public ThreadInfo creatorOf(ThreadInfo t) {
-        if (t.creator == null) return null;
-        // The creator is the latest task with that tid that started before t did.
-        for (int i = threads.size() - 1; i >= 0; i--) {
-            ThreadInfo c = threads.get(i);
-            if (c.tid == t.creator && c.start <= t.start && c != t) return c;
-        }
-        return null;
+        return t.creatorInfo;
     }
 
     // ---- event handling -----------------------------------------------------------------------
@@ -199,6 +197,7 @@ public final class TraceModel {
     private void add(ThreadInfo t) {
         threads.add(t);
         live.put(t.tid, t);
+        latest.put(t.tid, t);
         peakLive = Math.max(peakLive, live.size());
     }
 
@@ -223,6 +222,8 @@ public final class TraceModel {
 
         ThreadInfo child = new ThreadInfo(s.child(), tgid, ns, creator.hooks.forChild());
         child.creator = creator.tid;
+        child.creatorInfo = creator;
+        child.depth = creator.depth + 1;
         child.osParent = parentOfCreator ? processParent : creator.tgid;
         child.spawnKind = s.kind();
         child.cloneFlags = s.flags();
@@ -238,12 +239,15 @@ public final class TraceModel {
         ThreadInfo creator = thread(u.creator(), ns);
         ThreadInfo child = new ThreadInfo(u.child(), u.child(), ns, creator.hooks.forChild().withTraced("untraced"));
         child.creator = creator.tid;
+        child.creatorInfo = creator;
+        child.depth = creator.depth + 1;
         child.osParent = creator.tgid;
         child.spawnKind = TraceEvent.SpawnKind.CLONE;
         child.cloneFlags = CloneFlags.CLONE_UNTRACED;
         child.exit = new Exit("untraced", 0, "not traced (CLONE_UNTRACED)");
         child.end = ns;
         threads.add(child);
+        latest.put(child.tid, child);
         processes.put(u.child(), new ProcessInfo(u.child(), creator.tid, creator.tgid));
     }
 
@@ -290,7 +294,11 @@ public final class TraceModel {
         for (String key : new String[] {Hooks.NAME, Hooks.SIGMASK, Hooks.AFFINITY, Hooks.SECCOMP, Hooks.NO_NEW_PRIVS,
                 Hooks.PDEATHSIG, Hooks.TRACED}) {
             String a = before.value(key), b = next.value(key);
-            if (!a.equals(b)) hookChanges.add(new HookChange(ns, t.tid, key, a, b));
+            if (!a.equals(b)) {
+                HookChange change = new HookChange(ns, t.tid, key, a, b);
+                hookChanges.add(change);
+                changesByTid.computeIfAbsent(t.tid, k -> new ArrayList<>()).add(change);
+            }
         }
         if (!before.name().equals(next.name())) t.names.add(new ThreadInfo.NameChange(ns, next.name()));
         t.hooks = next;

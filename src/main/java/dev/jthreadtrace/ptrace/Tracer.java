@@ -46,6 +46,11 @@ public final class Tracer {
     private final List<String> command;
     private final Map<String, String> environment;
     private final boolean[] recorded;
+    private final boolean useSeccomp;
+    private final boolean needNoNewPrivs;
+    /** True once the filter is in the gate: tasks then run with PTRACE_CONT and stop only at traced syscalls. */
+    private boolean seccompActive;
+    private volatile String seccompStatus = "off";
     private final BlockingQueue<TraceEvent> queue;
 
     private final CompletableFuture<Integer> launched = new CompletableFuture<>();
@@ -68,11 +73,13 @@ public final class Tracer {
     private MemorySegment info;
     private MemorySegment eventMessage;
 
-    private Tracer(List<String> command, Map<String, String> environment, boolean[] recorded,
-                   BlockingQueue<TraceEvent> queue) {
+    private Tracer(List<String> command, Map<String, String> environment, boolean[] recorded, boolean useSeccomp,
+                   boolean needNoNewPrivs, BlockingQueue<TraceEvent> queue) {
         this.command = List.copyOf(command);
         this.environment = Map.copyOf(environment);
         this.recorded = recorded.clone();
+        this.useSeccomp = useSeccomp;
+        this.needNoNewPrivs = needNoNewPrivs;
         this.queue = queue;
     }
 
@@ -84,7 +91,17 @@ public final class Tracer {
      */
     public static Tracer start(List<String> command, Map<String, String> environment, boolean[] recorded,
                                BlockingQueue<TraceEvent> queue) throws TraceFailure {
-        Tracer tracer = new Tracer(command, environment, recorded, queue);
+        return start(command, environment, recorded, true, !Capabilities.hasSysAdmin(), queue);
+    }
+
+    /**
+     * @param useSeccomp     install a seccomp-bpf filter so only recorded syscalls stop the tracee
+     * @param needNoNewPrivs set no_new_privs first (required without CAP_SYS_ADMIN)
+     */
+    public static Tracer start(List<String> command, Map<String, String> environment, boolean[] recorded,
+                               boolean useSeccomp, boolean needNoNewPrivs, BlockingQueue<TraceEvent> queue)
+            throws TraceFailure {
+        Tracer tracer = new Tracer(command, environment, recorded, useSeccomp, needNoNewPrivs, queue);
         tracer.thread = Thread.ofPlatform().name("jthreadtrace-ptrace").unstarted(tracer::run);
         tracer.thread.start();
         try {
@@ -97,6 +114,11 @@ public final class Tracer {
             throw new TraceFailure("interrupted while starting the target", e);
         }
         return tracer;
+    }
+
+    /** "on", "on (no_new_privs set)", "off", or why the filter could not be installed. */
+    public String seccompStatus() {
+        return seccompStatus;
     }
 
     /** The pid of the traced command. */
@@ -156,7 +178,7 @@ public final class Tracer {
             return false;
         }
         try {
-            Ptrace.seize(gate.pid(), SEIZE_OPTIONS);
+            Ptrace.seize(gate.pid(), SEIZE_OPTIONS | (useSeccomp ? Ptrace.O_TRACESECCOMP : 0));
         } catch (ErrnoException e) {
             GateLauncher.abandon(gate);
             Libc.waitpid(gate.pid(), eventMessage, WALL);
@@ -175,7 +197,9 @@ public final class Tracer {
             launched.completeExceptionally(new TraceFailure("the start gate (/bin/sh) died before it could be traced", null));
             return false;
         }
-        Ptrace.resumeToSyscall(rootPid, 0);
+        if (useSeccomp) installSeccomp(rootPid);
+        if (seccompActive) Ptrace.resume(rootPid, 0);
+        else Ptrace.resumeToSyscall(rootPid, 0);
         launched.complete(rootPid);
         GateLauncher.release(gate);
         return true;
@@ -206,6 +230,68 @@ public final class Tracer {
                 }
                 case WaitStatus.SignalDeliveryStop d -> Ptrace.resume(pid, d.signal());
                 default -> Ptrace.resume(pid, 0);
+            }
+        }
+    }
+
+    /**
+     * Injects prctl(PR_SET_NO_NEW_PRIVS) (when needed) and seccomp(SECCOMP_SET_MODE_FILTER) into the
+     * gate at its next syscall-entry stop. The filter is inherited by the command and everything it
+     * creates. Any failure leaves the gate as it was and tracing falls back to PTRACE_SYSCALL.
+     */
+    private void installSeccomp(int pid) {
+        var program = SeccompFilter.build(recorded);
+        if (program.isEmpty()) {
+            seccompStatus = "off (more than " + SeccompFilter.MAX_TRACED + " syscalls recorded: every stop is needed anyway)";
+            return;
+        }
+        if (!awaitSyscallEntry(pid)) {
+            seccompStatus = "off (the start gate exited)";
+            return;
+        }
+        byte[] filter = SeccompFilter.encode(program.get());
+        try (SyscallInjector injector = new SyscallInjector(pid)) {
+            long filterAddress = injector.scratch(filter);
+            byte[] fprog = java.nio.ByteBuffer.allocate(16).order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                    .putShort(0, (short) program.get().size()).putLong(8, filterAddress).array();
+            long fprogAddress = injector.scratch(fprog);
+            boolean first = true;
+            if (needNoNewPrivs) {
+                long r = injector.call(true, SyscallTable.PRCTL, 38 /* PR_SET_NO_NEW_PRIVS */, 1, 0, 0, 0);
+                first = false;
+                if (r < 0) {
+                    injector.restore();
+                    seccompStatus = "off (prctl(PR_SET_NO_NEW_PRIVS) failed: " + Errno.describe((int) -r) + ")";
+                    return;
+                }
+            }
+            long r = injector.call(first, SyscallTable.SECCOMP, 1 /* SECCOMP_SET_MODE_FILTER */, 0, fprogAddress);
+            injector.restore();
+            if (r < 0) {
+                seccompStatus = "off (seccomp(SECCOMP_SET_MODE_FILTER) failed: " + Errno.describe((int) -r) + ")";
+                return;
+            }
+            seccompActive = true;
+            seccompStatus = needNoNewPrivs ? "on (no_new_privs set)" : "on";
+        }
+    }
+
+    /** Resumes the gate until it stops at a syscall entry; false if it exits first. */
+    private boolean awaitSyscallEntry(int pid) {
+        while (true) {
+            Ptrace.resumeToSyscall(pid, 0);
+            if (Libc.waitpid(pid, eventMessage, WALL) != pid) return false;
+            switch (WaitStatus.fromRaw(eventMessage.get(JAVA_INT, 0))) {
+                case WaitStatus.SyscallStop s -> {
+                    if (Ptrace.syscallInfo(pid, info) && SyscallInfoLayout.op(info) == SyscallInfoLayout.OP_ENTRY) return true;
+                }
+                case WaitStatus.Exited e -> {
+                    return false;
+                }
+                case WaitStatus.Killed k -> {
+                    return false;
+                }
+                default -> { }
             }
         }
     }
@@ -251,6 +337,12 @@ public final class Tracer {
                 switch (event.event()) {
                     case CLONE, FORK, VFORK -> onSpawn(task, event.event(), now);
                     case EXEC -> onExec(task, now);
+                    case SECCOMP -> {
+                        // A traced syscall's entry, reported by our filter: the same data as an entry stop.
+                        if (Ptrace.syscallInfo(tid, info) && SyscallInfoLayout.op(info) == SyscallInfoLayout.OP_SECCOMP) {
+                            onEntry(task, (int) SyscallInfoLayout.nr(info), now);
+                        }
+                    }
                     default -> { }
                 }
                 resumeLater(task.tid, 0);
@@ -338,7 +430,7 @@ public final class Tracer {
         emit(new TraceEvent.Syscall(task.entryNs, now, task.tid, nr, task.args, ret, error, true, task.captures));
         if (!error && ret > 0 && (nr == SyscallTable.CLONE || nr == SyscallTable.CLONE3)
                 && (cloneFlags(nr, task) & CloneFlags.CLONE_UNTRACED) != 0) {
-            emit(new TraceEvent.UntracedChild(now, task.tid, (int) ret));
+            emit(new TraceEvent.UntracedChild(now, task.tid, (int) ret, seccompActive));
         }
     }
 
@@ -416,8 +508,23 @@ public final class Tracer {
     }
 
     private void resumeBatch() {
-        for (int i = 0; i < resumeCount; i++) Ptrace.resumeToSyscall(resumeTids[i], resumeSignals[i]);
+        for (int i = 0; i < resumeCount; i++) {
+            int tid = resumeTids[i];
+            if (needsSyscallStops(tid)) Ptrace.resumeToSyscall(tid, resumeSignals[i]);
+            else Ptrace.resume(tid, resumeSignals[i]);
+        }
         resumeCount = 0;
+    }
+
+    /**
+     * Without the filter every task runs to its next syscall stop. With it, only a task inside a
+     * recorded syscall needs one more: the exit stop with the return value. Everything else runs
+     * with PTRACE_CONT until the filter reports the next traced syscall.
+     */
+    private boolean needsSyscallStops(int tid) {
+        if (!seccompActive) return true;
+        Task task = tasks.get(tid);
+        return task != null && task.nr >= 0;
     }
 
     private void emit(TraceEvent event) {

@@ -56,7 +56,8 @@ public final class JsonLines implements LiveSink {
                     .put("creator_name", model.nameOf(s.creator())).put("kind", s.kind().name().toLowerCase())
                     .put("flags", CloneFlags.names(s.flags())).put("flags_raw", s.flags())
                     .put("os_parent", model.thread(s.child()) != null ? model.thread(s.child()).osParent : null);
-            case TraceEvent.UntracedChild u -> at(record("untraced"), u.ns(), model, u.creator()).put("child", u.child());
+            case TraceEvent.UntracedChild u -> at(record("untraced"), u.ns(), model, u.creator()).put("child", u.child())
+                    .put("seccomp_filter_inherited", u.filterInherited());
             case TraceEvent.Exec e -> at(record("exec"), e.ns(), model, e.tid()).put("former_tid", e.formerTid())
                     .put("path", e.path());
             case TraceEvent.Exited e -> at(record("exit"), e.ns(), model, e.tid()).put("code", e.code());

@@ -274,8 +274,8 @@ public final class Report {
         long before = t.start;
         for (ThreadInfo c = model.creatorOf(t); c != null; before = c.start, c = model.creatorOf(c)) {
             HookChange found = null;
-            for (HookChange h : model.hookChanges()) {
-                if (h.tid() == c.tid && h.hook().equals(key) && h.ns() <= before && h.ns() >= c.start && h.to().equals(v)) found = h;
+            for (HookChange h : model.hookChanges(c.tid)) {
+                if (h.hook().equals(key) && h.ns() <= before && h.ns() >= c.start && h.to().equals(v)) found = h;
             }
             if (found != null) return found;
         }
@@ -306,17 +306,18 @@ public final class Report {
     /** Threads descended from the changer, created after the change, that started with the new value. */
     private List<String> heirs(HookChange c) {
         List<String> out = new ArrayList<>();
-        for (ThreadInfo t : model.threads()) {
-            if (t.creator == null || t.start < c.ns() || !c.to().equals(t.inherited.value(c.hook()))) continue;
-            for (ThreadInfo a = t; a != null && a.creator != null; a = model.creatorOf(a)) {
-                ThreadInfo creator = model.creatorOf(a);
-                if (creator != null && creator.tid == c.tid() && a.start >= c.ns()) {
-                    out.add(label(t));
-                    break;
-                }
-            }
+        ThreadInfo changer = model.thread(c.tid());
+        if (changer == null) return out;
+        for (ThreadInfo child : forest.children(changer)) {
+            if (child.start >= c.ns()) collectHeirs(child, c, out);
         }
         return out;
+    }
+
+    private void collectHeirs(ThreadInfo t, HookChange c, List<String> out) {
+        if (!c.to().equals(t.inherited.value(c.hook()))) return; // the line of inheritance is broken here
+        out.add(label(t));
+        for (ThreadInfo child : forest.children(t)) collectHeirs(child, c, out);
     }
 
     // ---- futex ------------------------------------------------------------------------------

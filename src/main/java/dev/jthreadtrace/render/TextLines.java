@@ -58,7 +58,9 @@ public final class TextLines implements LiveSink {
                         + model.nameOf(s.creator()) + ", OS parent " + osParent + " +++");
             }
             case TraceEvent.UntracedChild u -> eventLine(model, u.ns(), u.creator(),
-                    "+++ created " + u.child() + " with CLONE_UNTRACED: not traced +++");
+                    "+++ created " + u.child() + " with CLONE_UNTRACED: not traced"
+                            + (u.filterInherited() ? "; it inherited the seccomp filter, so its traced syscalls fail"
+                            + " with ENOSYS (use --no-seccomp)" : "") + " +++");
             case TraceEvent.Exec e -> {
                 if (e.formerTid() != e.tid()) {
                     eventLine(model, e.ns(), e.tid(), "+++ thread " + e.formerTid() + " exec'd and took over tid "

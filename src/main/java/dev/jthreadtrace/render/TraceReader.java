@@ -92,7 +92,8 @@ public final class TraceReader {
             }
             case "spawn" -> new TraceEvent.Spawned(ns, n.get("creator").asInt(), tid,
                     TraceEvent.SpawnKind.valueOf(n.get("kind").asText().toUpperCase()), n.get("flags_raw").asLong());
-            case "untraced" -> new TraceEvent.UntracedChild(ns, tid, n.get("child").asInt());
+            case "untraced" -> new TraceEvent.UntracedChild(ns, tid, n.get("child").asInt(),
+                    n.path("seccomp_filter_inherited").asBoolean());
             case "exec" -> new TraceEvent.Exec(ns, tid, n.get("former_tid").asInt(),
                     n.get("path").isNull() ? null : n.get("path").asText());
             case "exit" -> new TraceEvent.Exited(ns, tid, n.get("code").asInt());

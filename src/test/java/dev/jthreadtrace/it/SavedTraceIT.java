@@ -40,7 +40,7 @@ class SavedTraceIT {
             TraceModel live;
             try (OutputStream stream = Files.newOutputStream(file); Output out = new Output(stream, false)) {
                 JsonLines sink = new JsonLines(out, 32, selection.shown());
-                live = TraceSession.run(List.of(Traced.fixture(fixture).toString()), System.getenv(), selection.recorded(),
+                live = TraceSession.run(List.of(Traced.fixture(fixture).toString()), System.getenv(), selection.recorded(), true,
                         sink, out::flush).model();
                 JsonLines.finalRecords(out, live, List.of());
             }

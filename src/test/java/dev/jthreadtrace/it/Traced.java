@@ -33,9 +33,13 @@ record Traced(TraceModel model, List<TraceEvent> events) {
     }
 
     static Traced run(List<String> command, TraceSelection selection, Map<String, String> env) {
+        return run(command, selection, env, true);
+    }
+
+    static Traced run(List<String> command, TraceSelection selection, Map<String, String> env, boolean seccomp) {
         List<TraceEvent> events = new ArrayList<>();
         try {
-            TraceSession.Outcome outcome = TraceSession.run(command, env, selection.recorded(),
+            TraceSession.Outcome outcome = TraceSession.run(command, env, selection.recorded(), seccomp,
                     (event, model) -> events.add(event), () -> { });
             return new Traced(outcome.model(), events);
         } catch (TraceFailure e) {
