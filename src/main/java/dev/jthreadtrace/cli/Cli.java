@@ -9,7 +9,29 @@ public final class Cli {
     private Cli() {}
 
     public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
-        CommandLine cli = new CommandLine(new TopCommand());
+        return configure(new CommandLine(new TopCommand()), out, err);
+    }
+
+    /**
+     * The command line for these arguments. For {@code run}, {@code demo}, {@code report} and
+     * {@code check} only that subcommand's model is built: Picocli builds a model by reflection,
+     * and building all five costs a measurable part of the tool's start-up.
+     */
+    public static CommandLine commandLine(String[] args, PrintWriter out, PrintWriter err) {
+        Object single = args.length == 0 ? null : switch (args[0]) {
+            case "run" -> new RunCommand();
+            case "demo" -> new DemoCommand();
+            case "report" -> new ReportCommand();
+            case "check" -> new CheckCommand();
+            default -> null;
+        };
+        if (single == null) return commandLine(out, err);
+        CommandLine cli = new CommandLine(single);
+        cli.setCommandName("jthreadtrace " + args[0]);
+        return configure(cli, out, err);
+    }
+
+    private static CommandLine configure(CommandLine cli, PrintWriter out, PrintWriter err) {
         // Everything after the command name belongs to the command: run -- java -version, or run java -version.
         cli.setStopAtPositional(true);
         cli.setOut(out);

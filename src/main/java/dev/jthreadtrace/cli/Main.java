@@ -10,7 +10,29 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
+        warmUpInBackground(args);
         System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /**
+     * Binding the libc functions (one FFM downcall stub each) and loading the syscall table take
+     * about as long as Picocli building its command model; on a second core they can happen at
+     * the same time. Only class initialisation runs here: nothing observable, and nothing is lost
+     * if the command turns out to be --help.
+     */
+    private static void warmUpInBackground(String[] args) {
+        if (args.length == 0 || !(args[0].equals("run") || args[0].equals("demo"))) return;
+        Thread.ofPlatform().daemon().name("jthreadtrace-warmup").start(() -> {
+            try {
+                ClassLoader loader = Main.class.getClassLoader();
+                for (String name : new String[] {"dev.jthreadtrace.sys.Libc", "dev.jthreadtrace.decode.SyscallTable",
+                        "dev.jthreadtrace.decode.CapturePlans", "dev.jthreadtrace.decode.SyscallDecoder"}) {
+                    Class.forName(name, true, loader);
+                }
+            } catch (ClassNotFoundException | LinkageError e) {
+                // The main thread will hit the same problem and report it properly.
+            }
+        });
     }
 
     /** Runs the tool with injected streams (tests call this); returns the exit code. */
@@ -21,8 +43,10 @@ public final class Main {
             err.flush();
             return ExitCodes.TOOL_FAILED;
         }
-        CommandLine cli = Cli.commandLine(out, err);
-        return cli.execute(args);
+        String[] rest = args;
+        CommandLine cli = Cli.commandLine(args, out, err);
+        if (!cli.getCommandName().equals("jthreadtrace")) rest = java.util.Arrays.copyOfRange(args, 1, args.length);
+        return cli.execute(rest);
     }
 
     /** Null on Linux x86-64; otherwise what is wrong, in one line. */

@@ -44,7 +44,9 @@ final class Runner {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
         }
-        selection = selection.alsoRecording(neededFamilies(sections, checks));
+        boolean jsonl = outputOptions.format == OutputOptions.Format.jsonl;
+        selection = traceOptions.noLive && !jsonl ? selection.modelOnly(neededFamilies(sections, checks))
+                : selection.alsoRecording(neededFamilies(sections, checks));
         if (traceOptions.stringLimit < 0) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--string-limit must be 0 or more");
         }
@@ -70,7 +72,6 @@ final class Runner {
             return ExitCodes.TOOL_FAILED;
         }
         Palette palette = outputOptions.palette();
-        boolean jsonl = outputOptions.format == OutputOptions.Format.jsonl;
         try (Output out = new Output(stream, !outputOptions.writesToStdout())) {
             LiveSink live;
             if (jsonl) live = new JsonLines(out, traceOptions.stringLimit, selection.shown());
@@ -85,6 +86,7 @@ final class Runner {
                 err.println("jthreadtrace: " + e.getMessage());
                 return ExitCodes.TOOL_FAILED;
             }
+            if (traceOptions.stats) printStats(err, outcome);
             if (outcome.outputClosed()) return ExitCodes.SIGNAL_BASE + 13;
             if (!traceOptions.noSeccomp && outcome.seccompStatus().contains("failed")) {
                 err.println("jthreadtrace: note: seccomp filter " + outcome.seccompStatus() + "; traced every syscall instead");
@@ -115,6 +117,26 @@ final class Runner {
         }
     }
 
+    /** --stats: one line about the tracer's own work, for benchmarks and the curious. */
+    private static void printStats(PrintWriter err, TraceSession.Outcome outcome) {
+        var s = outcome.stats();
+        err.printf(java.util.Locale.ROOT, "jthreadtrace: stats: %d stops, %d events, tracer busy %.1f us/stop, seccomp %s, peak RSS %d KiB%n",
+                s.stops(), s.events(), s.busyMicrosPerStop(), outcome.seccompStatus(), peakRssKib());
+        err.flush();
+    }
+
+    /** VmHWM of this JVM, from /proc/self/status (read at the end, never from the ptrace loop). */
+    static long peakRssKib() {
+        try {
+            for (String line : Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) return Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        } catch (IOException | NumberFormatException e) {
+            // not worth failing a trace over
+        }
+        return -1;
+    }
+
     /** The syscall families the analyses need recorded even when -e does not show them. */
     static List<String> neededFamilies(Set<ReportSection> sections, AssertOptions.Checks checks) {
         boolean futex = sections.contains(ReportSection.FUTEX) || sections.contains(ReportSection.TIMELINE);
@@ -125,8 +147,8 @@ final class Runner {
             memory |= key.startsWith("mmap") || key.startsWith("munmap");
         }
         List<String> out = new java.util.ArrayList<>();
-        if (futex) out.add("%futex");
-        if (memory) out.add("%memory");
+        if (futex) out.addAll(List.of("futex", "futex_waitv"));
+        if (memory) out.addAll(List.of("mmap", "munmap", "mremap"));
         return out;
     }
 

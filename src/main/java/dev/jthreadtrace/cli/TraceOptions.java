@@ -12,7 +12,7 @@ final class TraceOptions {
     String trace;
 
     @Option(names = "--no-live", description = "Do not print a line per syscall; only the report (or, with "
-            + "--format jsonl, the JSON records).")
+            + "--format jsonl, the JSON records). Syscalls that would only have been shown are then not traced at all.")
     boolean noLive;
 
     @Option(names = {"-s", "--string-limit"}, paramLabel = "SIZE", defaultValue = "32",
@@ -28,6 +28,11 @@ final class TraceOptions {
                     + "stop at every syscall instead (as strace -f without --seccomp-bpf). Slower, but leaves "
                     + "no_new_privs unset, which set-user-ID programs started by the command need.")
     boolean noSeccomp;
+
+    @Option(names = "--stats",
+            description = "At the end, print one line on standard error: ptrace stops, events, the tracer's own "
+                    + "time per stop, whether the seccomp filter was on, and jthreadtrace's peak RSS.")
+    boolean stats;
 
     TraceSelection selection() {
         return TraceSelection.parse(trace);

@@ -27,7 +27,8 @@ public final class TraceSession {
     private static final int SIGPIPE = 13;
 
     /** How the trace ended, for the exit code. */
-    public record Outcome(TraceModel model, int interruptedBy, boolean outputClosed, String seccompStatus) {}
+    public record Outcome(TraceModel model, int interruptedBy, boolean outputClosed, String seccompStatus,
+                          Tracer.Stats stats) {}
 
     private TraceSession() {}
 
@@ -79,7 +80,7 @@ public final class TraceSession {
             if (!ended) tracer.consumerGone(0);
             if (!tracer.join(10_000)) tracer.consumerGone(0);
         }
-        return new Outcome(model, model.interruptedBy(), outputClosed, tracer.seccompStatus());
+        return new Outcome(model, model.interruptedBy(), outputClosed, tracer.seccompStatus(), tracer.stats());
     }
 
     private static void idle(Runnable idle, Tracer tracer) {

@@ -75,6 +75,20 @@ public final class TraceSelection {
         return out;
     }
 
+    /**
+     * Only what the model needs (plus {@code extra}), nothing for display: with no live output,
+     * a call that is only shown would cost two ptrace stops for nothing.
+     */
+    public TraceSelection modelOnly(List<String> extra) {
+        TraceSelection out = new TraceSelection(new boolean[shown.length]);
+        TraceSelection needed = extra.isEmpty() ? null : parse(String.join(",", extra));
+        for (int nr = 0; nr < shown.length; nr++) {
+            out.shown[nr] = shown[nr];
+            if (needed != null && needed.shown[nr]) out.recorded[nr] = true;
+        }
+        return out;
+    }
+
     public static TraceSelection defaults() {
         return parse(DEFAULT);
     }

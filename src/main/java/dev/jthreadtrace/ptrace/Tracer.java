@@ -70,6 +70,8 @@ public final class Tracer {
     private int[] resumeSignals = new int[64];
     private int resumeCount;
     private TraceeMemory memory;
+    // Counters for --stats: plain fields, written by the ptrace thread, read after it has ended.
+    private long stops, busyNs, events;
     private MemorySegment info;
     private MemorySegment eventMessage;
 
@@ -119,6 +121,20 @@ public final class Tracer {
     /** "on", "on (no_new_privs set)", "off", or why the filter could not be installed. */
     public String seccompStatus() {
         return seccompStatus;
+    }
+
+    /**
+     * What the ptrace thread did: stops handled, events emitted, and the time from a stop's
+     * waitpid return to the tracee's resume (the tracer's own cost per stop). Read after {@link #join}.
+     */
+    public record Stats(long stops, long events, long busyNs) {
+        public double busyMicrosPerStop() {
+            return stops == 0 ? 0 : busyNs / 1000.0 / stops;
+        }
+    }
+
+    public Stats stats() {
+        return new Stats(stops, events, busyNs);
     }
 
     /** The pid of the traced command. */
@@ -309,9 +325,15 @@ public final class Tracer {
         while (true) {
             int tid = Libc.waitpid(-1, status, WALL);
             if (tid < 0) break; // ECHILD: every tracee is gone
+            long busyFrom = System.nanoTime();
             handle(tid, status.get(JAVA_INT, 0));
-            while ((tid = Libc.waitpid(-1, status, WALL | WNOHANG)) > 0) handle(tid, status.get(JAVA_INT, 0));
+            stops++;
+            while ((tid = Libc.waitpid(-1, status, WALL | WNOHANG)) > 0) {
+                handle(tid, status.get(JAVA_INT, 0));
+                stops++;
+            }
             resumeBatch();
+            busyNs += System.nanoTime() - busyFrom;
         }
         emit(new TraceEvent.TraceEnded(System.nanoTime(), stopSignal));
     }
@@ -528,6 +550,7 @@ public final class Tracer {
     }
 
     private void emit(TraceEvent event) {
+        events++;
         if (consumerGone) return;
         try {
             queue.put(event);
