@@ -213,6 +213,38 @@ class CliIT {
     }
 
     @Test
+    void sigtermAndSighupGive143And129() throws Exception {
+        for (String[] signal : new String[][] {{"TERM", "143"}, {"HUP", "129"}}) {
+            Process p = new ProcessBuilder(Tool.jar("run", "-e", "prctl", "--report", "tree", "--",
+                    Traced.fixture("sleeper").toString(), "30"))
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+            BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+            String first = out.readLine();
+            assertTrue(first != null && first.contains("prctl(PR_SET_NAME, \"sleeper\")"),
+                    "the line reached the pipe while the command still runs: " + first);
+            new ProcessBuilder("kill", "-" + signal[0], Long.toString(p.pid())).start().waitFor();
+            assertTrue(p.waitFor(20, TimeUnit.SECONDS));
+            String rest = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertEquals(Integer.parseInt(signal[1]), p.exitValue(), signal[0]);
+            assertTrue(rest.contains("sleeper") && rest.contains("killed by SIGKILL"), rest);
+        }
+    }
+
+    @Test
+    void colourOnlyWhenAskedAndWallClockTimesWithT() {
+        List<String> args = runArgs(List.of("run", "-e", "prctl", "--report", "none"), List.of(Traced.fixture("sleeper").toString(), "0"));
+        Tool.Result piped = Tool.run(Tool.jar(args.toArray(String[]::new)));
+        assertFalse(piped.out().contains("\u001b["), "no escape codes into a pipe");
+        List<String> always = new ArrayList<>(List.of("run", "--color", "always"));
+        always.addAll(args.subList(1, args.size()));
+        assertTrue(Tool.run(Tool.jar(always.toArray(String[]::new))).out().contains("\u001b["));
+        List<String> absolute = new ArrayList<>(List.of("run", "-t"));
+        absolute.addAll(args.subList(1, args.size()));
+        assertTrue(Tool.run(Tool.jar(absolute.toArray(String[]::new))).out().lines()
+                .anyMatch(l -> l.matches("^\\d\\d:\\d\\d:\\d\\d\\.\\d{6} \\[\\d+ sleeper\\] prctl.*")), "wall-clock times with -t");
+    }
+
+    @Test
     void closedOutputPipeEndsTheRunQuietly() {
         Tool.Result r = Tool.run(List.of("bash", "-c", String.join(" ", Tool.jar("run", "-e", "all", "--",
                 Traced.fixture("churn").toString(), "100000")) + " | head -2 >/dev/null; echo \"status=${PIPESTATUS[0]}\""));

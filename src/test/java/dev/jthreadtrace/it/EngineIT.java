@@ -3,6 +3,8 @@ package dev.jthreadtrace.it;
 import dev.jthreadtrace.decode.CloneFlags;
 import dev.jthreadtrace.decode.SyscallTable;
 import dev.jthreadtrace.decode.TraceSelection;
+import dev.jthreadtrace.model.FutexAnalysis;
+import dev.jthreadtrace.model.Hooks;
 import dev.jthreadtrace.model.ThreadInfo;
 import dev.jthreadtrace.model.TraceEvent;
 import org.junit.jupiter.api.Test;
@@ -48,6 +50,53 @@ class EngineIT {
         Set<Integer> spawned = new HashSet<>();
         for (TraceEvent.Spawned s : t.events(TraceEvent.Spawned.class)) assertTrue(spawned.add(s.child()));
         assertEquals(Set.of(inner1.tid, inner2.tid, sibling.tid), spawned);
+    }
+
+    @Test
+    void inheritedSettingsAndJoinsOfThePthreadFixture() {
+        Traced t = Traced.run(List.of(Traced.fixture("threads").toString()));
+        ThreadInfo main = t.model().root(), inner1 = t.named("inner-1"), inner2 = t.named("inner-2"), sibling = t.named("sibling");
+        // inner-1 pinned itself to CPU 0 and blocked SIGUSR1 before creating inner-2 ...
+        assertEquals("0", inner2.inherited.affinity());
+        assertEquals("[USR1]", inner2.inherited.value(Hooks.SIGMASK));
+        assertEquals("inner-1", inner2.inherited.name());
+        // ... which main's later child did not inherit.
+        assertEquals("default", sibling.inherited.affinity());
+        assertEquals("[]", sibling.inherited.value(Hooks.SIGMASK));
+        assertEquals("threads", sibling.inherited.name());
+        assertEquals("default", inner1.inherited.affinity());
+        assertEquals("0", inner1.hooks.affinity());
+        // Every pthread_join was a wait on the joined thread's CLONE_CHILD_CLEARTID word.
+        List<String> joins = FutexAnalysis.of(t.model()).joins().stream()
+                .map(j -> t.model().nameOf(j.joiner()) + ">" + t.model().nameOf(j.joined())).toList();
+        assertTrue(joins.containsAll(List.of("inner-1>inner-2", "threads>sibling")), joins.toString());
+        assertTrue(joins.contains("threads>inner-1") || inner1.end < FutexAnalysis.of(t.model()).joins().getLast().ns(),
+                "main joined inner-1 (unless inner-1 was already gone when pthread_join looked): " + joins);
+        assertEquals(main.tid, t.model().thread(inner1.tid).creator);
+    }
+
+    @Test
+    void zombieLeaderDoesNotEndTheProcess() {
+        Traced t = Traced.run(List.of(Traced.fixture("zombie_leader").toString()));
+        ThreadInfo leader = t.model().root(), worker = t.named("worker");
+        assertTrue(leader.ownExit, "the leader called exit (pthread_exit), not exit_group");
+        assertTrue(t.events(TraceEvent.Syscall.class).stream().anyMatch(s -> s.tid() == worker.tid
+                && s.nr() == SyscallTable.EXIT_GROUP), "the worker ended the process later");
+        assertEquals(3, t.model().targetExit().value(), "the process's status is the worker's exit(3)");
+        assertEquals("group", worker.exit.kind());
+    }
+
+    @Test
+    void vforkChildIsAProcessThatExecs() {
+        Traced t = Traced.run(List.of(Traced.fixture("vforker").toString()));
+        List<TraceEvent.Spawned> spawns = t.events(TraceEvent.Spawned.class);
+        assertEquals(1, spawns.size());
+        assertEquals(TraceEvent.SpawnKind.VFORK, spawns.getFirst().kind());
+        int child = spawns.getFirst().child();
+        assertEquals(List.of("/bin/true"), t.model().process(child).exec);
+        assertEquals("true", t.model().thread(child).name());
+        assertEquals(0, t.model().process(child).exit.value());
+        assertEquals(0, t.model().targetExit().value());
     }
 
     @Test
