@@ -64,10 +64,11 @@ public final class AssertionEvaluator {
                 values.add(creator == null ? "(none: the traced command)" : creator.name());
             } else {
                 String hook = a.selector().get("hook");
-                String v = Hooks.isHook(hook) ? t.inherited.value(hook) : null;
+                String v = t.inheritedValue(hook);
+                if (v == null && hook.startsWith("itl:")) v = "(not inherited)";
                 if (v == null) {
                     return new AssertionResult(a, false, "unknown hook \"" + hook + "\" (hooks: "
-                            + String.join(", ", Hooks.INHERITED_KEYS) + ")", expected);
+                            + String.join(", ", Hooks.INHERITED_KEYS) + ", itl:<ThreadLocal class>)", expected);
                 }
                 values.add(v);
             }

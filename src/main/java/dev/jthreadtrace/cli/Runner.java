@@ -2,6 +2,7 @@ package dev.jthreadtrace.cli;
 
 import dev.jthreadtrace.check.AssertionResult;
 import dev.jthreadtrace.decode.TraceSelection;
+import dev.jthreadtrace.jvm.JvmAgent;
 import dev.jthreadtrace.model.Exit;
 import dev.jthreadtrace.model.TraceModel;
 import dev.jthreadtrace.ptrace.TraceFailure;
@@ -79,13 +80,18 @@ final class Runner {
             else live = new TextLines(out, palette, selection.shown(), traceOptions.stringLimit, traceOptions.absoluteTime);
 
             TraceSession.Outcome outcome;
+            JvmAgent agent = traceOptions.jvm == TraceOptions.OnOff.on ? prepareAgent(err) : null;
             try {
-                outcome = TraceSession.run(command, environment, selection.recorded(), !traceOptions.noSeccomp, live,
-                        out::flush);
+                outcome = TraceSession.run(command, agent == null ? environment : agent.environment(environment),
+                        selection.recorded(), !traceOptions.noSeccomp, live, out::flush);
+                if (agent != null) agent.attachTo(outcome.model());
             } catch (TraceFailure e) {
                 err.println("jthreadtrace: " + e.getMessage());
                 return ExitCodes.TOOL_FAILED;
+            } finally {
+                if (agent != null) agent.close();
             }
+            for (String note : outcome.model().notes()) err.println("jthreadtrace: note: " + note);
             if (traceOptions.stats) printStats(err, outcome);
             if (outcome.outputClosed()) return ExitCodes.SIGNAL_BASE + 13;
             if (!traceOptions.noSeccomp && outcome.seccompStatus().contains("failed")) {
@@ -114,6 +120,16 @@ final class Runner {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return ExitCodes.TOOL_FAILED;
+        }
+    }
+
+    /** The JVM agent, or null (with one line on err) when its jar is missing: the trace goes on without it. */
+    private static JvmAgent prepareAgent(PrintWriter err) {
+        try {
+            return JvmAgent.prepare(JvmAgent.defaultAgentJar());
+        } catch (IOException e) {
+            err.println("jthreadtrace: note: no Java-level view (" + e.getMessage() + ")");
+            return null;
         }
     }
 

@@ -1,26 +1,26 @@
 package dev.jthreadtrace.cli;
 
-import dev.jthreadtrace.model.TraceEvent;
 import dev.jthreadtrace.model.TraceModel;
 import dev.jthreadtrace.render.TraceFileException;
 import dev.jthreadtrace.render.TraceReader;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.List;
 
 /** Loads a saved JSONL trace into a model for report and check; null (after one line on err) when it cannot. */
 final class SavedTrace {
     private SavedTrace() {}
 
     static TraceModel load(Path file, PrintWriter err) {
-        List<TraceEvent> events;
+        TraceReader.Saved saved;
         try {
-            events = TraceReader.read(file);
+            saved = TraceReader.readAll(file);
         } catch (TraceFileException e) {
             err.println("jthreadtrace: " + e.getMessage());
             return null;
         }
-        return TraceSession.replay(events, e -> { });
+        TraceModel model = TraceSession.replay(saved.events(), e -> { });
+        model.attachJava(saved.java());
+        return model;
     }
 }

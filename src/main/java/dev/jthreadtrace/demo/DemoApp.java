@@ -23,14 +23,23 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  *   <li>inner-1 joins inner-2; main joins inner-1, then creates {@code sibling}, which does
  *       <em>not</em> inherit the affinity: it was created by main, not by inner-1.</li>
  * </ol>
+ * The Java-level twin of the affinity: an {@code InheritableThreadLocal} set to "main" by main and
+ * to "inner-1" by inner-1 before it creates inner-2 (with the JVM view on, the report shows
+ * inner-2 starting with "inner-1" and sibling with "main").
  */
 public final class DemoApp {
     private static final ReentrantLock LOCK = new ReentrantLock();
+
+    /** Whose request a thread works for: handed to every thread its creator constructs. */
+    static final class Story extends InheritableThreadLocal<String> {}
+
+    private static final Story STORY = new Story();
     private static volatile long sink;
 
     private DemoApp() {}
 
     public static void main(String[] args) throws Exception {
+        STORY.set("main");
         Thread inner1 = new Thread(DemoApp::inner1, "inner-1");
         inner1.start();
         inner1.join();
@@ -42,6 +51,7 @@ public final class DemoApp {
 
     private static void inner1() {
         pinToCpu0();
+        STORY.set("inner-1");
         Thread inner2 = new Thread(DemoApp::inner2, "inner-2");
         inner2.start();
         contend();

@@ -31,6 +31,8 @@ public final class ThreadInfo {
     /** The stack the creator gave it (clone/clone3 stack argument): lowest address and size. */
     public long stackLow, stackSize;
     public boolean ownExit, ownExitGroup;
+    /** The Java thread running on this task, when the JVM agent reported one. */
+    public JavaThread java;
 
     // futex counters
     public long futexCalls, futexWaits, futexWakes, futexWoken, futexBlockedNs, futexTimeouts, futexEagain;
@@ -46,8 +48,15 @@ public final class ThreadInfo {
         this.names.add(new NameChange(start, hooks.name()));
     }
 
+    /** The thread's name: the Java name when the agent reported one (comm is cut at 15 bytes), else comm. */
     public String name() {
-        return hooks.name();
+        return java != null ? java.name() : hooks.name();
+    }
+
+    /** The value this thread started with for a hook key: a kernel hook or {@code itl:Name}. */
+    public String inheritedValue(String key) {
+        if (key.startsWith("itl:")) return java == null ? null : java.inherited().get(key.substring(4));
+        return Hooks.isHook(key) ? inherited.value(key) : null;
     }
 
     public boolean isThread() {

@@ -77,6 +77,81 @@ public final class TraceModel {
         }
     }
 
+    private final List<JavaThread> virtualThreads = new ArrayList<>();
+    private final List<JavaRecord> javaRecords = new ArrayList<>();
+    private final Map<Integer, Integer> virtualByCreator = new LinkedHashMap<>();
+    private final List<String> notes = new ArrayList<>();
+
+    /**
+     * Joins what the JVM agents reported to the kernel tasks. A platform thread's task is the one
+     * the starting OS thread cloned first after {@code start()} was called; a virtual thread has no
+     * task of its own and is counted under the OS thread that constructed it.
+     */
+    public void attachJava(List<JavaRecord> records) {
+        javaRecords.addAll(records);
+        Map<String, JavaRecord.Constructed> constructed = new HashMap<>();
+        for (JavaRecord r : records) {
+            if (r instanceof JavaRecord.Constructed c) constructed.put(c.pid() + ":" + c.id(), c);
+        }
+        java.util.Set<ThreadInfo> taken = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (JavaRecord r : records) {
+            switch (r) {
+                case JavaRecord.Constructed c when c.virtual() -> {
+                    virtualThreads.add(new JavaThread(c.id(), c.name(), true, c.osTid(), c.creatorName(), null, c.inherited()));
+                    virtualByCreator.merge(c.osTid(), 1, Integer::sum);
+                }
+                case JavaRecord.Started s -> {
+                    ThreadInfo task = null;
+                    long after = rel(s.ns());
+                    for (ThreadInfo t : threads) {
+                        if (t.creator != null && t.creator == s.osTid() && t.tgid == s.pid() && t.start >= after
+                                && !taken.contains(t) && (task == null || t.start < task.start)) task = t;
+                    }
+                    if (task == null) continue;
+                    taken.add(task);
+                    JavaRecord.Constructed c = constructed.get(s.pid() + ":" + s.id());
+                    task.java = c == null
+                            ? new JavaThread(s.id(), s.name(), false, s.osTid(), s.starterName(), s.osTid(), Map.of())
+                            : new JavaThread(c.id(), c.name(), false, c.osTid(), c.creatorName(), s.osTid(), c.inherited());
+                }
+                default -> { }
+            }
+        }
+        // Threads the agent saw only at work (main, started before the agent by the launcher):
+        // their Java name is known from the records they made.
+        for (JavaRecord r : records) {
+            ThreadInfo t = thread(r.osTid());
+            if (t == null || t.java != null || t.tgid != r.pid()) continue;
+            switch (r) {
+                case JavaRecord.Constructed c -> t.java = new JavaThread(c.creatorId(), c.creatorName(), false, 0, null, null, Map.of());
+                case JavaRecord.Started s -> t.java = new JavaThread(s.starterId(), s.starterName(), false, 0, null, null, Map.of());
+            }
+        }
+    }
+
+    /** Everything the JVM agents reported, as attached. */
+    public List<JavaRecord> javaRecords() {
+        return javaRecords;
+    }
+
+    public List<JavaThread> virtualThreads() {
+        return virtualThreads;
+    }
+
+    /** Virtual threads constructed by each OS thread. */
+    public Map<Integer, Integer> virtualThreadsByCreator() {
+        return virtualByCreator;
+    }
+
+    /** One-line remarks for the user (e.g. a JVM whose agent did not load). */
+    public List<String> notes() {
+        return notes;
+    }
+
+    public void note(String text) {
+        notes.add(text);
+    }
+
     // ---- queries --------------------------------------------------------------------------------
 
     public long t0() {
@@ -126,6 +201,12 @@ public final class TraceModel {
     public String nameOf(int tid) {
         ThreadInfo t = thread(tid);
         return t == null ? "?" : t.name();
+    }
+
+    /** The thread's comm, the kernel's 15-byte name, whatever the JVM calls it. */
+    public String commOf(int tid) {
+        ThreadInfo t = thread(tid);
+        return t == null ? "?" : t.hooks.name();
     }
 
     public List<HookChange> hookChanges() {

@@ -8,6 +8,7 @@ import dev.jthreadtrace.decode.SyscallDecoder;
 import dev.jthreadtrace.decode.SyscallTable;
 import dev.jthreadtrace.model.Exit;
 import dev.jthreadtrace.model.FutexAnalysis;
+import dev.jthreadtrace.model.JavaRecord;
 import dev.jthreadtrace.model.Metrics;
 import dev.jthreadtrace.model.ProcessInfo;
 import dev.jthreadtrace.model.ThreadInfo;
@@ -103,8 +104,25 @@ public final class JsonLines implements LiveSink {
         return out;
     }
 
-    /** The records after the events: threads, processes, assertion results, summary. */
+    private static Map<String, String> inherited(ThreadInfo t) {
+        Map<String, String> values = new LinkedHashMap<>(t.inherited.inheritedValues());
+        if (t.java != null) t.java.inherited().forEach((k, v) -> values.put(dev.jthreadtrace.model.JavaThread.hookKey(k), v));
+        return values;
+    }
+
+    /** The records after the events: Java records, threads, processes, assertion results, summary. */
     public static void finalRecords(Output out, TraceModel model, List<AssertionResult> results) {
+        for (JavaRecord r : model.javaRecords()) {
+            Json json = record("java").put("pid", r.pid()).put("ns", model.rel(r.ns())).put("os_tid", r.osTid());
+            switch (r) {
+                case JavaRecord.Constructed c -> json.put("kind", "constructed").put("by_id", c.creatorId())
+                        .put("by_name", c.creatorName()).put("id", c.id()).put("name", c.name()).put("virtual", c.virtual())
+                        .put("itl", c.inherited());
+                case JavaRecord.Started s -> json.put("kind", "started").put("by_id", s.starterId())
+                        .put("by_name", s.starterName()).put("id", s.id()).put("name", s.name());
+            }
+            out.line(json.toString());
+        }
         FutexAnalysis futex = FutexAnalysis.of(model);
         for (ThreadInfo t : model.threads()) {
             List<Integer> joinedBy = new ArrayList<>();
@@ -115,9 +133,11 @@ public final class JsonLines implements LiveSink {
                     .put("spawn_syscall", t.spawnKind == null ? null : t.spawnKind.name().toLowerCase())
                     .put("clone_flags", CloneFlags.names(t.cloneFlags)).put("depth", model.depth(t))
                     .put("start", seconds(t.start)).put("end", t.end == null ? null : seconds(t.end))
-                    .put("exit", exit(t.exit)).put("inherited", t.inherited.inheritedValues())
+                    .put("exit", exit(t.exit)).put("inherited", inherited(t))
                     .put("final", t.hooks.inheritedValues())
                     .put("joined_by", joinedBy)
+                    .put("java", t.java == null ? null : Json.object().put("id", t.java.id()).put("name", t.java.name())
+                            .put("constructed_by", t.java.constructorTid()).put("started_by", t.java.starterTid()))
                     .put("futex", Map.of("calls", t.futexCalls, "waits", t.futexWaits, "wakes", t.futexWakes,
                             "blocked_ns", t.futexBlockedNs, "timeouts", t.futexTimeouts, "eagain", t.futexEagain))
                     .put("mmap", Map.of("calls", t.mmapCalls, "bytes", t.mmapBytes, "munmap_calls", t.munmapCalls,

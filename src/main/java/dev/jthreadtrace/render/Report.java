@@ -82,8 +82,13 @@ public final class Report {
     }
 
     private void spawnRows(ThreadInfo t, String lead, String childLead, List<String[]> rows) {
-        rows.add(row(t, lead + label(t) + formerNames(t), 1));
+        rows.add(row(t, lead + label(t) + formerNames(t) + javaCreator(t), 1));
         List<List<ThreadInfo>> groups = SpawnForest.foldSiblings(forest.children(t), forest);
+        Integer virtual = model.virtualThreadsByCreator().get(t.tid);
+        if (virtual != null) {
+            rows.add(new String[] {childLead + (groups.isEmpty() ? "└─" : "├─") + "⋯ " + virtual + " virtual thread"
+                    + (virtual == 1 ? "" : "s") + " constructed here", "virtual", "no task of their own", ""});
+        }
         for (int i = 0; i < groups.size(); i++) {
             boolean last = i == groups.size() - 1;
             String branch = childLead + (last ? "└─" : "├─");
@@ -100,8 +105,17 @@ public final class Report {
     }
 
     private String formerNames(ThreadInfo t) {
+        if (t.java != null) return "";
         List<String> names = t.nameHistory();
         return names.size() > 1 ? " (was " + names.get(names.size() - 2) + ")" : "";
+    }
+
+    /** Where the Java creator (the constructor's thread) is not the thread that started it. */
+    private String javaCreator(ThreadInfo t) {
+        if (t.java == null || t.creator == null || t.java.constructorTid() <= 0 || t.java.constructorTid() == t.creator) {
+            return "";
+        }
+        return " [constructed by " + label(t.java.constructorTid()) + "]";
     }
 
     private String[] row(ThreadInfo t, String tree, int count) {
@@ -259,6 +273,9 @@ public final class Report {
             Map<String, String> diff = differences(t, base);
             StringBuilder line = new StringBuilder("  " + Units.pad(Units.cut(label(t), 22), 23) + "from "
                     + Units.pad(label(t.creator) + " " + Units.at(t.start), 30) + " name=" + t.inherited.name());
+            if (t.java != null) {
+                t.java.inherited().forEach((k, v) -> diff.put(dev.jthreadtrace.model.JavaThread.hookKey(k), v));
+            }
             if (diff.isEmpty()) line.append("  —");
             diff.forEach((k, v) -> {
                 line.append("  ").append(palette.mark(k + "=" + v));

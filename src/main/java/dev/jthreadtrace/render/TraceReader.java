@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jthreadtrace.decode.Captures;
+import dev.jthreadtrace.model.JavaRecord;
 import dev.jthreadtrace.model.TraceEvent;
 
 import java.io.BufferedReader;
@@ -29,7 +30,15 @@ public final class TraceReader {
 
     private TraceReader() {}
 
+    /** A saved trace: the events, and what the JVM agents reported (attached after the events). */
+    public record Saved(List<TraceEvent> events, List<JavaRecord> java) {}
+
     public static List<TraceEvent> read(Path file) throws TraceFileException {
+        return readAll(file).events();
+    }
+
+    public static Saved readAll(Path file) throws TraceFileException {
+        List<JavaRecord> java = new ArrayList<>();
         List<TraceEvent> events = new ArrayList<>();
         boolean sawEnd = false, sawSummary = false;
         int lineNo = 0;
@@ -57,6 +66,7 @@ public final class TraceReader {
                 try {
                     TraceEvent event = event(type, node);
                     if (event != null) events.add(event);
+                    if (type.equals("java")) java.add(javaRecord(node));
                 } catch (IllegalArgumentException | NullPointerException e) {
                     throw new TraceFileException(file + ":" + lineNo + ": malformed \"" + type + "\" record");
                 }
@@ -73,7 +83,21 @@ public final class TraceReader {
             throw new TraceFileException(file + ": truncated: the trace has no " + (sawEnd ? "summary" : "end")
                     + " record (it was cut short after line " + lineNo + ")");
         }
-        return events;
+        return new Saved(events, java);
+    }
+
+    private static JavaRecord javaRecord(JsonNode n) {
+        int pid = n.get("pid").asInt();
+        long ns = n.get("ns").asLong();
+        int tid = n.get("os_tid").asInt();
+        if (n.get("kind").asText().equals("constructed")) {
+            java.util.Map<String, String> itl = new java.util.LinkedHashMap<>();
+            n.get("itl").fields().forEachRemaining(e -> itl.put(e.getKey(), e.getValue().asText()));
+            return new JavaRecord.Constructed(pid, ns, tid, n.get("by_id").asLong(), n.get("by_name").asText(),
+                    n.get("id").asLong(), n.get("name").asText(), n.get("virtual").asBoolean(), itl);
+        }
+        return new JavaRecord.Started(pid, ns, tid, n.get("by_id").asLong(), n.get("by_name").asText(),
+                n.get("id").asLong(), n.get("name").asText());
     }
 
     private static TraceEvent event(String type, JsonNode n) {

@@ -39,6 +39,8 @@ class DemoIT {
         assertEquals("0", inner1.get("final").get("affinity").asText(), "inner-1 pinned itself");
         assertEquals("0", inner2.get("inherited").get("affinity").asText());
         assertEquals("default", sibling.get("inherited").get("affinity").asText());
+        assertEquals("inner-1", inner2.get("inherited").get("itl:DemoApp$Story").asText(), "the JVM view's twin");
+        assertEquals("main", sibling.get("inherited").get("itl:DemoApp$Story").asText());
         assertTrue(inner1.get("futex").get("calls").asLong() > 0 && inner2.get("futex").get("calls").asLong() > 0,
                 "the lock contention shows up as futex calls of both");
         assertTrue(inner2.get("mmap").get("bytes").asLong() >= 32L << 20, "inner-2's 32 MiB direct buffer");

@@ -1,0 +1,115 @@
+package dev.jthreadtrace.agent;
+
+import java.lang.classfile.ClassBuilder;
+import java.lang.classfile.ClassElement;
+import java.lang.classfile.ClassFile;
+import java.lang.classfile.MethodModel;
+import java.lang.classfile.MethodTransform;
+import java.lang.classfile.ClassModel;
+import java.lang.classfile.ClassTransform;
+import java.lang.classfile.CodeBuilder;
+import java.lang.classfile.CodeElement;
+import java.lang.classfile.CodeTransform;
+import java.lang.classfile.instruction.ReturnInstruction;
+import java.lang.constant.ClassDesc;
+import java.lang.constant.MethodTypeDesc;
+import java.lang.instrument.ClassFileTransformer;
+import java.lang.instrument.Instrumentation;
+import java.security.ProtectionDomain;
+import java.util.Map;
+import java.util.Set;
+
+import static java.lang.constant.ConstantDescs.CD_Object;
+import static java.lang.constant.ConstantDescs.CD_void;
+
+/**
+ * Retransforms {@code java.lang.Thread} with the JDK's {@code java.lang.classfile} API:
+ * <ul>
+ *   <li>at every return of the two constructors that do the work (platform threads:
+ *       {@code Thread(ThreadGroup, String, int, Runnable, long)}; virtual threads:
+ *       {@code Thread(String, int, boolean)}), after the inherited thread-locals were copied:
+ *       {@code ThreadHook.constructed(this, this.inheritableThreadLocals)};</li>
+ *   <li>at the entry of {@code start()} and {@code start(ThreadContainer)}: {@code ThreadHook.starting(this)}.</li>
+ * </ul>
+ * Every other constructor delegates to one of those two, so each thread is recorded once.
+ */
+public final class Installer {
+    static final ClassDesc THREAD = ClassDesc.of("java.lang.Thread");
+    static final ClassDesc HOOK = ClassDesc.of("dev.jthreadtrace.agent.ThreadHook");
+    static final ClassDesc MAP = ClassDesc.of("java.lang.ThreadLocal$ThreadLocalMap");
+    private static final Set<String> CORE_CONSTRUCTORS = Set.of(
+            "(Ljava/lang/ThreadGroup;Ljava/lang/String;ILjava/lang/Runnable;J)V", "(Ljava/lang/String;IZ)V");
+
+    /** {@code start()}, and {@code start(ThreadContainer)} that executors use instead: neither calls the other. */
+    private static final Set<String> START_METHODS = Set.of("()V", "(Ljdk/internal/vm/ThreadContainer;)V");
+
+    private Installer() {}
+
+    public static void install(String directory, Instrumentation instrumentation) throws Exception {
+        if (!ThreadHook.open(directory)) return;
+        // The hook reads ThreadLocalMap entries, which java.base does not open to anyone.
+        instrumentation.redefineModule(Object.class.getModule(), Set.of(), Map.of(),
+                Map.of("java.lang", Set.of(Installer.class.getModule())), Set.of(), Map.of());
+        ThreadHook.prepare();
+        ClassFileTransformer transformer = new ClassFileTransformer() {
+            @Override
+            public byte[] transform(Module module, ClassLoader loader, String name, Class<?> redefined,
+                                    ProtectionDomain domain, byte[] bytes) {
+                if (!"java/lang/Thread".equals(name)) return null;
+                try {
+                    return instrumentThread(bytes);
+                } catch (Throwable t) {
+                    ThreadHook.failed("transform", t);
+                    return null;
+                }
+            }
+        };
+        instrumentation.addTransformer(transformer, true);
+        try {
+            instrumentation.retransformClasses(Thread.class);
+        } finally {
+            instrumentation.removeTransformer(transformer);
+        }
+        ThreadHook.enable();
+    }
+
+    static byte[] instrumentThread(byte[] bytes) {
+        ClassFile cf = ClassFile.of();
+        ClassModel model = cf.parse(bytes);
+        CodeTransform afterConstruction = (CodeBuilder b, CodeElement e) -> {
+            if (e instanceof ReturnInstruction) {
+                b.aload(0);
+                b.aload(0);
+                b.getfield(THREAD, "inheritableThreadLocals", MAP);
+                b.invokestatic(HOOK, "constructed", MethodTypeDesc.of(CD_void, THREAD, CD_Object));
+            }
+            b.with(e);
+        };
+        CodeTransform beforeStart = new CodeTransform() {
+            @Override
+            public void atStart(CodeBuilder b) {
+                b.aload(0);
+                b.invokestatic(HOOK, "starting", MethodTypeDesc.of(CD_void, THREAD));
+            }
+
+            @Override
+            public void accept(CodeBuilder b, CodeElement e) {
+                b.with(e);
+            }
+        };
+        // One class transform choosing per method (composing two transformingMethodBodies with
+        // andThen left the class unchanged on JDK 25).
+        ClassTransform transform = (ClassBuilder cb, ClassElement ce) -> {
+            if (ce instanceof MethodModel m && m.methodName().equalsString("<init>")
+                    && CORE_CONSTRUCTORS.contains(m.methodType().stringValue())) {
+                cb.transformMethod(m, MethodTransform.transformingCode(afterConstruction));
+            } else if (ce instanceof MethodModel m && m.methodName().equalsString("start")
+                    && START_METHODS.contains(m.methodType().stringValue())) {
+                cb.transformMethod(m, MethodTransform.transformingCode(beforeStart));
+            } else {
+                cb.with(ce);
+            }
+        };
+        return cf.transformClass(model, transform);
+    }
+}

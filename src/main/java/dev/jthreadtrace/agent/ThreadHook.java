@@ -1,0 +1,146 @@
+package dev.jthreadtrace.agent;
+
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.lang.reflect.Field;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+
+/**
+ * Called from inside {@code java.lang.Thread} (so it lives on the boot class path): writes one
+ * line per constructed and per started thread to {@code jvm-PID.tsv} in the tool's private
+ * directory. Never throws, never calls a user object's methods (values are rendered only when they
+ * are strings, boxed numbers, booleans, characters or enums; otherwise by class name), and never
+ * writes to the target's stdout or stderr. Errors are counted and reported in the last line.
+ *
+ * <pre>
+ * C  nanoTime  creatorOsTid  creatorJavaId  creatorName  newJavaId  newName  virtual  itl=value...
+ * S  nanoTime  starterOsTid  starterJavaId  starterName  javaId     name
+ * E  errors    firstError
+ * </pre>
+ */
+public final class ThreadHook {
+    private static final Set<Class<?>> PLAIN_VALUES = Set.of(String.class, Integer.class, Long.class, Short.class,
+            Byte.class, Double.class, Float.class, Boolean.class, Character.class, BigInteger.class, BigDecimal.class);
+    private static volatile boolean enabled;
+    private static FileOutputStream out;
+    private static Field table, value;
+    private static final ThreadLocal<Boolean> INSIDE = new ThreadLocal<>();
+    private static long errors;
+    private static String firstError;
+
+    private ThreadHook() {}
+
+    static boolean open(String directory) throws IOException {
+        if (directory == null || directory.isEmpty()) return false;
+        Path file = Path.of(directory, "jvm-" + ProcessHandle.current().pid() + ".tsv");
+        out = new FileOutputStream(file.toFile(), true);
+        Runtime.getRuntime().addShutdownHook(new Thread(ThreadHook::close, "jthreadtrace-agent-flush"));
+        return true;
+    }
+
+    static void prepare() throws ReflectiveOperationException {
+        table = Class.forName("java.lang.ThreadLocal$ThreadLocalMap").getDeclaredField("table");
+        table.setAccessible(true);
+        value = Class.forName("java.lang.ThreadLocal$ThreadLocalMap$Entry").getDeclaredField("value");
+        value.setAccessible(true);
+    }
+
+    static void enable() {
+        enabled = true;
+    }
+
+    public static void constructed(Thread created, Object inheritedMap) {
+        if (!enabled || INSIDE.get() != null) return;
+        INSIDE.set(Boolean.TRUE);
+        try {
+            Thread creator = Thread.currentThread();
+            StringBuilder line = new StringBuilder("C\t").append(System.nanoTime()).append('\t').append(osTid())
+                    .append('\t').append(creator.threadId()).append('\t').append(clean(creator.getName()))
+                    .append('\t').append(created.threadId()).append('\t').append(clean(created.getName()))
+                    .append('\t').append(created.isVirtual());
+            if (inheritedMap != null) appendInherited(line, inheritedMap);
+            write(line);
+        } catch (Throwable t) {
+            failed("constructed", t);
+        } finally {
+            INSIDE.remove();
+        }
+    }
+
+    public static void starting(Thread started) {
+        if (!enabled || INSIDE.get() != null) return;
+        INSIDE.set(Boolean.TRUE);
+        try {
+            Thread starter = Thread.currentThread();
+            write(new StringBuilder("S\t").append(System.nanoTime()).append('\t').append(osTid()).append('\t')
+                    .append(starter.threadId()).append('\t').append(clean(starter.getName())).append('\t')
+                    .append(started.threadId()).append('\t').append(clean(started.getName())));
+        } catch (Throwable t) {
+            failed("starting", t);
+        } finally {
+            INSIDE.remove();
+        }
+    }
+
+    private static void appendInherited(StringBuilder line, Object map) throws IllegalAccessException {
+        Object[] entries = (Object[]) table.get(map);
+        if (entries == null) return;
+        for (Object entry : entries) {
+            if (entry == null) continue;
+            Object key = ((java.lang.ref.Reference<?>) entry).get();
+            if (key == null) continue;
+            line.append('\t').append(clean(localName(key.getClass()))).append('=').append(clean(render(value.get(entry))));
+        }
+    }
+
+    /** {@code RequestContext} for a subclass; for a plain InheritableThreadLocal, where it was declared is unknown. */
+    private static String localName(Class<?> c) {
+        String name = c.getName();
+        return name.substring(name.lastIndexOf('.') + 1);
+    }
+
+    private static String render(Object v) {
+        if (v == null) return "null";
+        if (PLAIN_VALUES.contains(v.getClass())) return String.valueOf(v);
+        if (v instanceof Enum<?> e) return e.getDeclaringClass().getSimpleName() + "." + e.name();
+        return "<" + v.getClass().getName() + ">";
+    }
+
+    private static String osTid() throws IOException {
+        String link = Files.readSymbolicLink(Path.of("/proc/thread-self")).toString();
+        return link.substring(link.lastIndexOf('/') + 1);
+    }
+
+    private static String clean(String s) {
+        return s.replace('\t', ' ').replace('\n', ' ').replace('\r', ' ');
+    }
+
+    private static void write(StringBuilder line) throws IOException {
+        byte[] bytes = line.append('\n').toString().getBytes(StandardCharsets.UTF_8);
+        synchronized (ThreadHook.class) {
+            out.write(bytes);
+        }
+    }
+
+    static synchronized void failed(String where, Throwable t) {
+        errors++;
+        if (firstError == null) firstError = where + ": " + t;
+    }
+
+    private static void close() {
+        try {
+            synchronized (ThreadHook.class) {
+                out.write(("E\t" + errors + "\t" + (firstError == null ? "" : clean(firstError)) + "\n")
+                        .getBytes(StandardCharsets.UTF_8));
+                out.close();
+            }
+        } catch (IOException ignored) {
+            // nothing to do: the tool reports a file without its E line as cut short
+        }
+    }
+}

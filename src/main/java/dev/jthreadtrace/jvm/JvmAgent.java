@@ -1,0 +1,126 @@
+package dev.jthreadtrace.jvm;
+
+import dev.jthreadtrace.model.JavaRecord;
+import dev.jthreadtrace.model.ProcessInfo;
+import dev.jthreadtrace.model.TraceModel;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * The tool's side of the JVM layer: puts the bundled agent into every traced JVM through
+ * {@code JAVA_TOOL_OPTIONS} (appended to the user's own value), gives it a private directory
+ * (0700) to write to, and afterwards reads what it wrote, joins it to the model and removes the
+ * directory.
+ */
+public final class JvmAgent implements AutoCloseable {
+    public static final String AGENT_JAR = "jthreadtrace-agent.jar";
+    private final Path agentJar;
+    private final Path directory;
+
+    private JvmAgent(Path agentJar, Path directory) {
+        this.agentJar = agentJar;
+        this.directory = directory;
+    }
+
+    /** Prepares the directory; the agent jar is the one built beside the tool's jar (or classes). */
+    public static JvmAgent prepare(Path agentJar) throws IOException {
+        if (!Files.isRegularFile(agentJar)) throw new IOException("agent jar not found: " + agentJar);
+        Path dir = Files.createTempDirectory("jthreadtrace-", PosixFilePermissions.asFileAttribute(
+                PosixFilePermissions.fromString("rwx------")));
+        return new JvmAgent(agentJar, dir);
+    }
+
+    /** Where the agent jar is expected: beside the jar (or the classes directory) this class came from. */
+    public static Path defaultAgentJar() {
+        try {
+            Path here = Path.of(JvmAgent.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return here.getParent().resolve(AGENT_JAR);
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The environment for the traced command: the user's JAVA_TOOL_OPTIONS plus our -javaagent. */
+    public Map<String, String> environment(Map<String, String> base) {
+        Map<String, String> env = new LinkedHashMap<>(base);
+        String agent = "-javaagent:" + agentJar + "=" + directory;
+        String existing = base.get("JAVA_TOOL_OPTIONS");
+        env.put("JAVA_TOOL_OPTIONS", existing == null || existing.isBlank() ? agent : existing + " " + agent);
+        return env;
+    }
+
+    /** Reads every JVM's records, joins them to the model, and notes JVMs that reported nothing. */
+    public void attachTo(TraceModel model) {
+        List<JavaRecord> records = new ArrayList<>();
+        Map<Integer, String> errors = new HashMap<>();
+        try (Stream<Path> files = Files.list(directory)) {
+            for (Path file : files.sorted().toList()) {
+                String name = file.getFileName().toString();
+                if (!name.startsWith("jvm-") || !name.endsWith(".tsv")) continue;
+                int pid = Integer.parseInt(name.substring(4, name.length() - 4));
+                for (String line : Files.readAllLines(file)) {
+                    JavaRecord r = parse(pid, line);
+                    if (r != null) records.add(r);
+                    if (line.startsWith("E\t") && !line.startsWith("E\t0\t")) errors.put(pid, line.substring(2));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        records.sort(Comparator.comparingLong(JavaRecord::ns));
+        model.attachJava(records);
+        java.util.Set<Integer> reporting = new java.util.HashSet<>();
+        for (JavaRecord r : records) reporting.add(r.pid());
+        for (ProcessInfo p : model.processes()) {
+            boolean jvm = p.exec.stream().anyMatch(path -> path.endsWith("/java") || path.equals("java"));
+            if (jvm && !reporting.contains(p.pid)) {
+                model.note("JVM " + p.pid + " reported no Java threads (the agent needs JDK 25+); its threads have kernel names only");
+            }
+        }
+        errors.forEach((pid, e) -> model.note("the agent in JVM " + pid + " swallowed errors: " + e.replace('\t', ' ')));
+    }
+
+    /** One TSV line of the agent (see ThreadHook); null for anything else. */
+    static JavaRecord parse(int pid, String line) {
+        String[] f = line.split("\t", -1);
+        try {
+            if (f[0].equals("C") && f.length >= 8) {
+                Map<String, String> itls = new LinkedHashMap<>();
+                for (int i = 8; i < f.length; i++) {
+                    int eq = f[i].indexOf('=');
+                    if (eq > 0) itls.put(f[i].substring(0, eq), f[i].substring(eq + 1));
+                }
+                return new JavaRecord.Constructed(pid, Long.parseLong(f[1]), Integer.parseInt(f[2]), Long.parseLong(f[3]),
+                        f[4], Long.parseLong(f[5]), f[6], Boolean.parseBoolean(f[7]), itls);
+            }
+            if (f[0].equals("S") && f.length >= 7) {
+                return new JavaRecord.Started(pid, Long.parseLong(f[1]), Integer.parseInt(f[2]), Long.parseLong(f[3]),
+                        f[4], Long.parseLong(f[5]), f[6]);
+            }
+        } catch (NumberFormatException e) {
+            return null; // a line cut short when the JVM was killed
+        }
+        return null;
+    }
+
+    @Override
+    public void close() {
+        try (Stream<Path> files = Files.list(directory)) {
+            for (Path f : files.toList()) Files.deleteIfExists(f);
+            Files.deleteIfExists(directory);
+        } catch (IOException e) {
+            // a leftover empty temp directory is not worth failing the run
+        }
+    }
+}

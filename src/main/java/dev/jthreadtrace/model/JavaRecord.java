@@ -1,0 +1,23 @@
+package dev.jthreadtrace.model;
+
+import java.util.Map;
+
+/**
+ * What the agent in a traced JVM wrote about one Java thread: its construction (creator, name,
+ * id, virtual or not, inherited thread-locals) or its {@code start()} (who started it). Times are
+ * the JVM's {@code System.nanoTime()}, the same CLOCK_MONOTONIC as the tracer's event times.
+ */
+public sealed interface JavaRecord {
+    int pid();
+
+    long ns();
+
+    /** The OS thread that ran the constructor or start(). */
+    int osTid();
+
+    record Constructed(int pid, long ns, int osTid, long creatorId, String creatorName, long id, String name,
+                       boolean virtual, Map<String, String> inherited) implements JavaRecord {}
+
+    record Started(int pid, long ns, int osTid, long starterId, String starterName, long id, String name)
+            implements JavaRecord {}
+}

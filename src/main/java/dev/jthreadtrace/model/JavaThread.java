@@ -1,0 +1,17 @@
+package dev.jthreadtrace.model;
+
+import java.util.Map;
+
+/**
+ * The Java view of a thread ({@code constructorTid} 0 when the agent did not see its construction,
+ * e.g. {@code main}), joined to a kernel task: full name, {@code Thread.threadId()}, the
+ * OS thread that constructed it (the Java creator, whose inheritable thread-locals it copied) and
+ * the one that called {@code start()} (whose clone made the task: the kernel creator).
+ */
+public record JavaThread(long id, String name, boolean virtual, int constructorTid, String constructorName,
+                         Integer starterTid, Map<String, String> inherited) {
+    /** The hook key of an inheritable thread-local: {@code itl:RequestContext}. */
+    public static String hookKey(String threadLocalName) {
+        return "itl:" + threadLocalName;
+    }
+}

@@ -1,0 +1,102 @@
+package dev.jthreadtrace.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.jthreadtrace.fixtures.JavaHooks;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The JVM agent's view joined to the kernel's, on a real JVM. */
+@Timeout(120)
+class JvmLayerIT {
+    record Run(Tool.Result result, Map<String, JsonNode> threads, List<JsonNode> java) {}
+
+    static Run trace(Path tmp, String... extra) throws Exception {
+        Path trace = tmp.resolve("trace.jsonl");
+        List<String> args = new ArrayList<>(List.of("run", "--format", "jsonl", "-o", trace.toString()));
+        args.addAll(List.of(extra));
+        args.add("--");
+        args.addAll(JvmIT.java(JavaHooks.class.getName()));
+        Tool.Result r = Tool.run(Tool.jar(args.toArray(String[]::new)));
+        Map<String, JsonNode> threads = new HashMap<>();
+        List<JsonNode> java = new ArrayList<>();
+        ObjectMapper json = new ObjectMapper();
+        for (String line : Files.readAllLines(trace)) {
+            JsonNode n = json.readTree(line);
+            if (n.get("type").asText().equals("thread")) threads.put(n.get("name").asText(), n);
+            if (n.get("type").asText().equals("java")) java.add(n);
+        }
+        return new Run(r, threads, java);
+    }
+
+    @Test
+    void javaNamesCreatorsStartersThreadLocalsAndVirtualThreads(@TempDir Path tmp) throws Exception {
+        Run run = trace(tmp, "--assert", "inherits{name=\"pool-worker-2\", hook=\"itl:JavaHooks$RequestContext\"} == \"request-42\"",
+                "--assert", "inherits{name=\"pool-worker-1\", hook=\"itl:JavaHooks$RequestContext\"} == \"main-request\"");
+        assertEquals(0, run.result().code(), run.result().err());
+        assertTrue(run.result().err().contains("Picked up JAVA_TOOL_OPTIONS"), "the JVM says it was given the agent");
+        Map<String, JsonNode> t = run.threads();
+
+        // A name longer than the kernel's 15 bytes is shown in full.
+        assertTrue(t.containsKey("a-thread-with-a-very-long-name"), t.keySet().toString());
+        assertEquals("a-thread-with-a", t.get("a-thread-with-a-very-long-name").get("final").get("name").asText(),
+                "the kernel's comm is cut at 15 bytes");
+
+        int main = t.get("main").get("tid").asInt();
+        int handler = t.get("request-handler").get("tid").asInt();
+        JsonNode worker1 = t.get("pool-worker-1"), worker2 = t.get("pool-worker-2");
+        assertEquals(main, worker1.get("creator").asInt());
+        assertEquals(main, worker1.get("java").get("constructed_by").asInt());
+        assertEquals("main-request", worker1.get("inherited").get("itl:JavaHooks$RequestContext").asText());
+        // The lazily created worker inherits the context of whichever thread triggered its creation.
+        assertEquals(handler, worker2.get("creator").asInt());
+        assertEquals(handler, worker2.get("java").get("constructed_by").asInt());
+        assertEquals("request-42", worker2.get("inherited").get("itl:JavaHooks$RequestContext").asText());
+
+        // Constructed by main, started by starter: the kernel creator is the starter.
+        JsonNode handoff = t.get("handoff");
+        int starter = t.get("starter").get("tid").asInt();
+        assertEquals(starter, handoff.get("creator").asInt());
+        assertEquals(main, handoff.get("java").get("constructed_by").asInt());
+        assertEquals(starter, handoff.get("java").get("started_by").asInt());
+
+        // 1000 virtual threads: Java records, not 1000 OS threads.
+        long virtual = run.java().stream().filter(j -> j.path("virtual").asBoolean()).count();
+        assertEquals(1000, virtual);
+        assertTrue(t.size() < 100, "virtual threads have no task of their own: " + t.size() + " tasks");
+        assertFalse(t.keySet().stream().anyMatch(n -> n.startsWith("virtual-")));
+    }
+
+    @Test
+    void reportShowsTheJavaViewAndJvmOffLeavesTheEnvironmentAlone(@TempDir Path tmp) throws Exception {
+        Path trace = tmp.resolve("trace.jsonl");
+        List<String> args = new ArrayList<>(List.of("run", "--format", "jsonl", "-o", trace.toString(), "--"));
+        args.addAll(JvmIT.java(JavaHooks.class.getName()));
+        assertEquals(0, Tool.run(Tool.jar(args.toArray(String[]::new))).code());
+        Tool.Result report = Tool.run(Tool.jar("report", "--width", "120", trace.toString()));
+        assertTrue(report.out().contains("⋯ 1000 virtual threads constructed here"), report.out());
+        assertTrue(report.out().contains("[constructed by "), report.out());
+        assertTrue(report.out().contains("itl:JavaHooks$RequestContext=request-42"), report.out());
+
+        Run off = trace(tmp.resolve("off").toFile().mkdirs() ? tmp.resolve("off") : tmp, "--jvm", "off");
+        assertEquals(0, off.result().code());
+        assertFalse(off.result().err().contains("Picked up JAVA_TOOL_OPTIONS"));
+        assertTrue(off.java().isEmpty());
+        assertTrue(off.threads().get("pool-worker-1").get("java").isNull(), "no Java view without the agent");
+        assertTrue(off.threads().containsKey("a-thread-with-a"), "only the kernel's 15-byte name");
+        assertNull(off.threads().get("a-thread-with-a-very-long-name"));
+    }
+}
