@@ -20,7 +20,7 @@ import java.util.Set;
  * <pre>
  * C  nanoTime  creatorOsTid  creatorJavaId  creatorName  newJavaId  newName  virtual  itl=value...
  * S  nanoTime  starterOsTid  starterJavaId  starterName  javaId     name
- * E  errors    firstError
+ * E  errors    firstError          (written at each error; the last one counts)
  * </pre>
  */
 public final class ThreadHook {
@@ -38,8 +38,9 @@ public final class ThreadHook {
     static boolean open(String directory) throws IOException {
         if (directory == null || directory.isEmpty()) return false;
         Path file = Path.of(directory, "jvm-" + ProcessHandle.current().pid() + ".tsv");
+        // Unbuffered: every line is in the file as soon as it is written, so there is nothing to
+        // flush at exit (a shutdown hook would be a thread of ours in the target's tree).
         out = new FileOutputStream(file.toFile(), true);
-        Runtime.getRuntime().addShutdownHook(new Thread(ThreadHook::close, "jthreadtrace-agent-flush"));
         return true;
     }
 
@@ -127,20 +128,14 @@ public final class ThreadHook {
         }
     }
 
+    /** Counts an error and writes the running count (the tool reads the last E line of a file). */
     static synchronized void failed(String where, Throwable t) {
         errors++;
         if (firstError == null) firstError = where + ": " + t;
-    }
-
-    private static void close() {
         try {
-            synchronized (ThreadHook.class) {
-                out.write(("E\t" + errors + "\t" + (firstError == null ? "" : clean(firstError)) + "\n")
-                        .getBytes(StandardCharsets.UTF_8));
-                out.close();
-            }
-        } catch (IOException ignored) {
-            // nothing to do: the tool reports a file without its E line as cut short
+            if (out != null) write(new StringBuilder("E\t").append(errors).append('\t').append(clean(firstError)));
+        } catch (Throwable ignored) {
+            // the count is lost; the target must not notice
         }
     }
 }
