@@ -138,118 +138,79 @@ public final class Libc {
     private static final MethodHandle SIGEMPTYSET = bind("sigemptyset", FunctionDescriptor.of(JAVA_INT, ADDRESS));
     private static final MethodHandle SIGFILLSET = bind("sigfillset", FunctionDescriptor.of(JAVA_INT, ADDRESS));
 
-    /** posix_spawn's family returns the error number instead of setting errno. */
-    private static void checkReturned(String call, int result) {
-        if (result != 0) throw new ErrnoException(call, result);
+    /**
+     * Calls one of the posix_spawn family, which return the error number instead of setting errno.
+     * These run once per trace, so the generic {@code invokeWithArguments} is fine here.
+     */
+    private static void spawnCall(String name, MethodHandle function, Object... args) {
+        int result;
+        try {
+            result = (int) function.invokeWithArguments(args);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+        if (result != 0) throw new ErrnoException(name, result);
     }
 
     /** {@code int posix_spawnp(pid_t *pid, const char *file, const posix_spawn_file_actions_t *fa, const posix_spawnattr_t *attr, char *const argv[], char *const envp[]);} */
     public static void posixSpawnp(MemorySegment pid, MemorySegment file, MemorySegment fileActions,
                                    MemorySegment attr, MemorySegment argv, MemorySegment envp) {
-        try {
-            checkReturned("posix_spawnp", (int) POSIX_SPAWNP.invokeExact(pid, file, fileActions, attr, argv, envp));
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        spawnCall("posix_spawnp", POSIX_SPAWNP, pid, file, fileActions, attr, argv, envp);
     }
 
     /** {@code int posix_spawn_file_actions_init(posix_spawn_file_actions_t *fa);} */
     public static void fileActionsInit(MemorySegment fa) {
-        try {
-            checkReturned("posix_spawn_file_actions_init", (int) FILE_ACTIONS_INIT.invokeExact(fa));
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        spawnCall("posix_spawn_file_actions_init", FILE_ACTIONS_INIT, fa);
     }
 
     /** {@code int posix_spawn_file_actions_destroy(posix_spawn_file_actions_t *fa);} */
     public static void fileActionsDestroy(MemorySegment fa) {
-        try {
-            checkReturned("posix_spawn_file_actions_destroy", (int) FILE_ACTIONS_DESTROY.invokeExact(fa));
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        spawnCall("posix_spawn_file_actions_destroy", FILE_ACTIONS_DESTROY, fa);
     }
 
     /** {@code int posix_spawn_file_actions_adddup2(posix_spawn_file_actions_t *fa, int fd, int newfd);} */
     public static void fileActionsAddDup2(MemorySegment fa, int fd, int newFd) {
-        try {
-            checkReturned("posix_spawn_file_actions_adddup2", (int) FILE_ACTIONS_ADDDUP2.invokeExact(fa, fd, newFd));
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        spawnCall("posix_spawn_file_actions_adddup2", FILE_ACTIONS_ADDDUP2, fa, fd, newFd);
     }
 
     /** {@code int posix_spawn_file_actions_addclosefrom_np(posix_spawn_file_actions_t *fa, int from);} (glibc 2.34+) */
     public static void fileActionsAddCloseFrom(MemorySegment fa, int from) {
-        try {
-            checkReturned("posix_spawn_file_actions_addclosefrom_np", (int) FILE_ACTIONS_ADDCLOSEFROM.invokeExact(fa, from));
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        spawnCall("posix_spawn_file_actions_addclosefrom_np", FILE_ACTIONS_ADDCLOSEFROM, fa, from);
     }
 
     /** {@code int posix_spawnattr_init(posix_spawnattr_t *attr);} */
     public static void spawnAttrInit(MemorySegment attr) {
-        try {
-            checkReturned("posix_spawnattr_init", (int) SPAWNATTR_INIT.invokeExact(attr));
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        spawnCall("posix_spawnattr_init", SPAWNATTR_INIT, attr);
     }
 
     /** {@code int posix_spawnattr_destroy(posix_spawnattr_t *attr);} */
     public static void spawnAttrDestroy(MemorySegment attr) {
-        try {
-            checkReturned("posix_spawnattr_destroy", (int) SPAWNATTR_DESTROY.invokeExact(attr));
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        spawnCall("posix_spawnattr_destroy", SPAWNATTR_DESTROY, attr);
     }
 
     /** {@code int posix_spawnattr_setflags(posix_spawnattr_t *attr, short flags);} */
     public static void spawnAttrSetFlags(MemorySegment attr, short flags) {
-        try {
-            checkReturned("posix_spawnattr_setflags", (int) SPAWNATTR_SETFLAGS.invokeExact(attr, flags));
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        spawnCall("posix_spawnattr_setflags", SPAWNATTR_SETFLAGS, attr, flags);
     }
 
     /** {@code int posix_spawnattr_setsigmask(posix_spawnattr_t *attr, const sigset_t *sigmask);} */
     public static void spawnAttrSetSigMask(MemorySegment attr, MemorySegment sigset) {
-        try {
-            checkReturned("posix_spawnattr_setsigmask", (int) SPAWNATTR_SETSIGMASK.invokeExact(attr, sigset));
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        spawnCall("posix_spawnattr_setsigmask", SPAWNATTR_SETSIGMASK, attr, sigset);
     }
 
     /** {@code int posix_spawnattr_setsigdefault(posix_spawnattr_t *attr, const sigset_t *sigdefault);} */
     public static void spawnAttrSetSigDefault(MemorySegment attr, MemorySegment sigset) {
-        try {
-            checkReturned("posix_spawnattr_setsigdefault", (int) SPAWNATTR_SETSIGDEFAULT.invokeExact(attr, sigset));
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        spawnCall("posix_spawnattr_setsigdefault", SPAWNATTR_SETSIGDEFAULT, attr, sigset);
     }
 
     /** {@code int sigemptyset(sigset_t *set);} */
     public static void sigEmptySet(MemorySegment set) {
-        try {
-            checkReturned("sigemptyset", (int) SIGEMPTYSET.invokeExact(set));
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        spawnCall("sigemptyset", SIGEMPTYSET, set);
     }
 
     /** {@code int sigfillset(sigset_t *set);} */
     public static void sigFillSet(MemorySegment set) {
-        try {
-            checkReturned("sigfillset", (int) SIGFILLSET.invokeExact(set));
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        spawnCall("sigfillset", SIGFILLSET, set);
     }
 
     // ---- file descriptors ---------------------------------------------------------------------
