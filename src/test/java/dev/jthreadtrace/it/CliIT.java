@@ -245,6 +245,18 @@ class CliIT {
     }
 
     @Test
+    void ptraceRefusedIsOneLineWithTheHintsAnd125() {
+        // Under strace -f the start gate is already traced by strace, so our PTRACE_SEIZE is refused.
+        List<String> cmd = new ArrayList<>(List.of("strace", "-f", "-qq", "-o", "/dev/null"));
+        cmd.addAll(Tool.jar("run", "--jvm", "off", "--", "/bin/true"));
+        Tool.Result r = Tool.run(cmd);
+        assertEquals(125, r.code(), r.err());
+        assertEquals(1, r.err().lines().count(), r.err());
+        assertTrue(r.err().startsWith("jthreadtrace: ptrace(PTRACE_SEIZE) refused: EPERM (Operation not permitted)"), r.err());
+        assertTrue(r.err().contains("kernel.yama.ptrace_scope") && r.err().contains("CAP_SYS_PTRACE"), r.err());
+    }
+
+    @Test
     void closedOutputPipeEndsTheRunQuietly() {
         Tool.Result r = Tool.run(List.of("bash", "-c", String.join(" ", Tool.jar("run", "-e", "all", "--",
                 Traced.fixture("churn").toString(), "100000")) + " | head -2 >/dev/null; echo \"status=${PIPESTATUS[0]}\""));
