@@ -45,10 +45,15 @@ public final class MmapAnalysis {
             TreeMap<Long, List<Mapping>> index = byAddress.get(t.tgid);
             Mapping found = null;
             int looked = 0;
-            for (var e = index == null ? null : index.floorEntry(probe); e != null && found == null && looked++ < 16;
+            for (var e = index == null ? null : index.floorEntry(probe); e != null && looked++ < 16;
                  e = index.lowerEntry(e.getKey())) {
                 for (Mapping m : e.getValue()) {
-                    if (m.ns() <= t.start && m.contains(probe) && (found == null || m.ns() > found.ns())) found = m;
+                    if (m.ns() > t.start || !m.contains(probe)) continue;
+                    // Prefer the mapping that holds the whole stack: a JVM maps guard pages with
+                    // MAP_FIXED inside a thread's stack, and those are not "the stack".
+                    boolean whole = t.stackSize > 0 && m.contains(t.stackLow + t.stackSize - 1);
+                    boolean foundWhole = found != null && t.stackSize > 0 && found.contains(t.stackLow + t.stackSize - 1);
+                    if (found == null || (whole && !foundWhole) || (whole == foundWhole && m.ns() > found.ns())) found = m;
                 }
             }
             if (found != null) stacks.add(new StackLink(t.tid, t.stackLow, t.stackSize, found));
