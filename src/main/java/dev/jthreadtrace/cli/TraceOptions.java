@@ -11,8 +11,9 @@ final class TraceOptions {
                     + "shown. Default: ${DEFAULT-VALUE}.")
     String trace;
 
-    @Option(names = "--no-live", description = "Do not print a line per syscall; only the report (or, with "
-            + "--format jsonl, the JSON records). Syscalls that would only have been shown are then not traced at all.")
+    @Option(names = "--no-live", description = "Do not print a line per syscall, only the report; syscalls that would "
+            + "only have been shown are then not traced at all. (With --format jsonl the events are always written: "
+            + "a saved trace is read back from them.)")
     boolean noLive;
 
     @Option(names = {"-s", "--string-limit"}, paramLabel = "SIZE", defaultValue = "32",

@@ -99,4 +99,15 @@ class JvmLayerIT {
         assertTrue(off.threads().containsKey("a-thread-with-a"), "only the kernel's 15-byte name");
         assertNull(off.threads().get("a-thread-with-a-very-long-name"));
     }
+
+    @Test
+    void anOlderJvmRunsUnchangedWithAOneLineNote() {
+        // The machine's default java is 17: it loads the agent's Java 8 entry class and does nothing.
+        String java17 = "/usr/lib/jvm/java-17-openjdk-amd64/bin/java";
+        assertTrue(Files.isExecutable(Path.of(java17)), "this test needs the machine's JDK 17 at " + java17);
+        Tool.Result r = Tool.run(Tool.jar("run", "--no-live", "--report", "none", "--", java17, "-version"));
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("openjdk version \"17"), r.err());
+        assertTrue(r.err().lines().anyMatch(l -> l.matches("jthreadtrace: note: JVM \\d+ reported no Java threads \\(the agent needs JDK 25\\+\\); its threads have kernel names only")), r.err());
+    }
 }
