@@ -29,7 +29,9 @@ import static java.lang.constant.ConstantDescs.CD_void;
  *       {@code Thread(ThreadGroup, String, int, Runnable, long)}; virtual threads:
  *       {@code Thread(String, int, boolean)}), after the inherited thread-locals were copied:
  *       {@code ThreadHook.constructed(this, this.inheritableThreadLocals)};</li>
- *   <li>at the entry of {@code start()} and {@code start(ThreadContainer)}: {@code ThreadHook.starting(this)}.</li>
+ *   <li>at the entry of {@code start()} and {@code start(ThreadContainer)}: {@code ThreadHook.starting(this)};</li>
+ *   <li>at the entry of {@code VirtualThread.mount()}: {@code ThreadHook.mounted(this)}, which tells
+ *       which carrier (OS thread) ran which virtual thread.</li>
  * </ul>
  * Every other constructor delegates to one of those two, so each thread is recorded once.
  */
@@ -55,9 +57,9 @@ public final class Installer {
             @Override
             public byte[] transform(Module module, ClassLoader loader, String name, Class<?> redefined,
                                     ProtectionDomain domain, byte[] bytes) {
-                if (!"java/lang/Thread".equals(name)) return null;
+                if (!"java/lang/Thread".equals(name) && !"java/lang/VirtualThread".equals(name)) return null;
                 try {
-                    return instrumentThread(bytes);
+                    return name.equals("java/lang/Thread") ? instrumentThread(bytes) : instrumentVirtualThread(bytes);
                 } catch (Throwable t) {
                     ThreadHook.failed("transform", t);
                     return null;
@@ -66,11 +68,38 @@ public final class Installer {
         };
         instrumentation.addTransformer(transformer, true);
         try {
-            instrumentation.retransformClasses(Thread.class);
+            // Loaded (not initialised) now if the JVM has not yet: both are rewritten in one go.
+            Class<?> virtual = Class.forName("java.lang.VirtualThread", false, null);
+            instrumentation.retransformClasses(Thread.class, virtual);
         } finally {
             instrumentation.removeTransformer(transformer);
         }
         ThreadHook.enable();
+    }
+
+    /** {@code VirtualThread.mount()}: {@code ThreadHook.mounted(this)}, run on the carrier that takes it. */
+    static byte[] instrumentVirtualThread(byte[] bytes) {
+        ClassFile cf = ClassFile.of();
+        CodeTransform atEntry = new CodeTransform() {
+            @Override
+            public void atStart(CodeBuilder b) {
+                b.aload(0);
+                b.invokestatic(HOOK, "mounted", MethodTypeDesc.of(CD_void, THREAD));
+            }
+
+            @Override
+            public void accept(CodeBuilder b, CodeElement e) {
+                b.with(e);
+            }
+        };
+        ClassTransform transform = (ClassBuilder cb, ClassElement ce) -> {
+            if (ce instanceof MethodModel m && m.methodName().equalsString("mount") && m.methodType().equalsString("()V")) {
+                cb.transformMethod(m, MethodTransform.transformingCode(atEntry));
+            } else {
+                cb.with(ce);
+            }
+        };
+        return cf.transformClass(cf.parse(bytes), transform);
     }
 
     static byte[] instrumentThread(byte[] bytes) {

@@ -20,6 +20,7 @@ import java.util.Set;
  * <pre>
  * C  nanoTime  creatorOsTid  creatorJavaId  creatorName  newJavaId  newName  virtual  itl=value...
  * S  nanoTime  starterOsTid  starterJavaId  starterName  javaId     name
+ * M  nanoTime  carrierOsTid  virtualThreadId
  * E  errors    firstError          (written at each error; the last one counts)
  * </pre>
  */
@@ -83,6 +84,20 @@ public final class ThreadHook {
                     .append(started.threadId()).append('\t').append(clean(started.getName())));
         } catch (Throwable t) {
             failed("starting", t);
+        } finally {
+            INSIDE.remove();
+        }
+    }
+
+    /** A virtual thread is being mounted on the current carrier: one line per mount, the tool counts. */
+    public static void mounted(Thread virtual) {
+        if (!enabled || INSIDE.get() != null) return;
+        INSIDE.set(Boolean.TRUE);
+        try {
+            write(new StringBuilder("M\t").append(System.nanoTime()).append('\t').append(osTid()).append('\t')
+                    .append(virtual.threadId()));
+        } catch (Throwable t) {
+            failed("mounted", t);
         } finally {
             INSIDE.remove();
         }

@@ -104,6 +104,9 @@ public final class JvmAgent implements AutoCloseable {
                 return new JavaRecord.Constructed(pid, Long.parseLong(f[1]), Integer.parseInt(f[2]), Long.parseLong(f[3]),
                         f[4], Long.parseLong(f[5]), f[6], Boolean.parseBoolean(f[7]), itls);
             }
+            if (f[0].equals("M") && f.length >= 4) {
+                return new JavaRecord.Mounted(pid, Long.parseLong(f[1]), Integer.parseInt(f[2]), Long.parseLong(f[3]));
+            }
             if (f[0].equals("S") && f.length >= 7) {
                 return new JavaRecord.Started(pid, Long.parseLong(f[1]), Integer.parseInt(f[2]), Long.parseLong(f[3]),
                         f[4], Long.parseLong(f[5]), f[6]);

@@ -20,4 +20,7 @@ public sealed interface JavaRecord {
 
     record Started(int pid, long ns, int osTid, long starterId, String starterName, long id, String name)
             implements JavaRecord {}
+
+    /** A virtual thread was mounted on the carrier {@code osTid}. */
+    record Mounted(int pid, long ns, int osTid, long id) implements JavaRecord {}
 }

@@ -80,6 +80,7 @@ public final class TraceModel {
     private final List<JavaThread> virtualThreads = new ArrayList<>();
     private final List<JavaRecord> javaRecords = new ArrayList<>();
     private final Map<Integer, Integer> virtualByCreator = new LinkedHashMap<>();
+    private final Map<Integer, java.util.Set<Long>> virtualByCarrier = new LinkedHashMap<>();
     private final List<String> notes = new ArrayList<>();
 
     /**
@@ -100,6 +101,7 @@ public final class TraceModel {
                     virtualThreads.add(new JavaThread(c.id(), c.name(), true, c.osTid(), c.creatorName(), null, c.inherited()));
                     virtualByCreator.merge(c.osTid(), 1, Integer::sum);
                 }
+                case JavaRecord.Mounted m -> virtualByCarrier.computeIfAbsent(m.osTid(), k -> new java.util.HashSet<>()).add(m.id());
                 case JavaRecord.Started s -> {
                     ThreadInfo task = null;
                     long after = rel(s.ns());
@@ -125,6 +127,7 @@ public final class TraceModel {
             switch (r) {
                 case JavaRecord.Constructed c -> t.java = new JavaThread(c.creatorId(), c.creatorName(), false, 0, null, null, Map.of());
                 case JavaRecord.Started s -> t.java = new JavaThread(s.starterId(), s.starterName(), false, 0, null, null, Map.of());
+                case JavaRecord.Mounted m -> { }
             }
         }
     }
@@ -136,6 +139,13 @@ public final class TraceModel {
 
     public List<JavaThread> virtualThreads() {
         return virtualThreads;
+    }
+
+    /** How many distinct virtual threads each carrier (OS thread) ran. */
+    public Map<Integer, Integer> virtualThreadsByCarrier() {
+        Map<Integer, Integer> out = new LinkedHashMap<>();
+        virtualByCarrier.forEach((tid, ids) -> out.put(tid, ids.size()));
+        return out;
     }
 
     /** Virtual threads constructed by each OS thread. */

@@ -120,6 +120,7 @@ public final class JsonLines implements LiveSink {
                         .put("itl", c.inherited());
                 case JavaRecord.Started s -> json.put("kind", "started").put("by_id", s.starterId())
                         .put("by_name", s.starterName()).put("id", s.id()).put("name", s.name());
+                case JavaRecord.Mounted m -> json.put("kind", "mounted").put("id", m.id());
             }
             out.line(json.toString());
         }
@@ -136,6 +137,8 @@ public final class JsonLines implements LiveSink {
                     .put("exit", exit(t.exit)).put("inherited", inherited(t))
                     .put("final", t.hooks.inheritedValues())
                     .put("joined_by", joinedBy)
+                    .put("virtual_threads_constructed", model.virtualThreadsByCreator().getOrDefault(t.tid, 0))
+                    .put("virtual_threads_carried", model.virtualThreadsByCarrier().getOrDefault(t.tid, 0))
                     .put("java", t.java == null ? null : Json.object().put("id", t.java.id()).put("name", t.java.name())
                             .put("constructed_by", t.java.constructorTid()).put("started_by", t.java.starterTid()))
                     .put("futex", Map.of("calls", t.futexCalls, "waits", t.futexWaits, "wakes", t.futexWakes,

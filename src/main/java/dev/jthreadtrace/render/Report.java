@@ -84,10 +84,15 @@ public final class Report {
     private void spawnRows(ThreadInfo t, String lead, String childLead, List<String[]> rows) {
         rows.add(row(t, lead + label(t) + formerNames(t) + javaCreator(t), 1));
         List<List<ThreadInfo>> groups = SpawnForest.foldSiblings(forest.children(t), forest);
-        Integer virtual = model.virtualThreadsByCreator().get(t.tid);
-        if (virtual != null) {
-            rows.add(new String[] {childLead + (groups.isEmpty() ? "└─" : "├─") + "⋯ " + virtual + " virtual thread"
-                    + (virtual == 1 ? "" : "s") + " constructed here", "virtual", "no task of their own", ""});
+        Integer constructed = model.virtualThreadsByCreator().get(t.tid);
+        Integer carried = model.virtualThreadsByCarrier().get(t.tid);
+        if (constructed != null) {
+            rows.add(new String[] {childLead + (groups.isEmpty() && carried == null ? "└─" : "├─") + "⋯ " + constructed
+                    + " virtual thread" + (constructed == 1 ? "" : "s") + " constructed here", "virtual", "no task of their own", ""});
+        }
+        if (carried != null) {
+            rows.add(new String[] {childLead + (groups.isEmpty() ? "└─" : "├─") + "⋯ ran " + carried + " virtual thread"
+                    + (carried == 1 ? "" : "s") + " (carrier)", "virtual", "", ""});
         }
         for (int i = 0; i < groups.size(); i++) {
             boolean last = i == groups.size() - 1;

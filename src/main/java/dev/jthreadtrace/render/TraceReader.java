@@ -90,6 +90,7 @@ public final class TraceReader {
         int pid = n.get("pid").asInt();
         long ns = n.get("ns").asLong();
         int tid = n.get("os_tid").asInt();
+        if (n.get("kind").asText().equals("mounted")) return new JavaRecord.Mounted(pid, ns, tid, n.get("id").asLong());
         if (n.get("kind").asText().equals("constructed")) {
             java.util.Map<String, String> itl = new java.util.LinkedHashMap<>();
             n.get("itl").fields().forEachRemaining(e -> itl.put(e.getKey(), e.getValue().asText()));

@@ -77,6 +77,11 @@ class JvmLayerIT {
         long virtual = run.java().stream().filter(j -> j.path("virtual").asBoolean()).count();
         assertEquals(1000, virtual);
         assertTrue(t.size() < 100, "virtual threads have no task of their own: " + t.size() + " tasks");
+        assertEquals(1000, t.get("main").get("virtual_threads_constructed").asInt());
+        int carried = t.values().stream().mapToInt(n -> n.get("virtual_threads_carried").asInt()).sum();
+        assertEquals(1000, carried, "every virtual thread counted under the carrier that ran it");
+        assertTrue(t.values().stream().filter(n -> n.get("virtual_threads_carried").asInt() > 0)
+                .allMatch(n -> n.get("name").asText().startsWith("ForkJoinPool-")), "carriers are the scheduler's workers");
         assertFalse(t.keySet().stream().anyMatch(n -> n.startsWith("virtual-")));
     }
 
@@ -88,6 +93,7 @@ class JvmLayerIT {
         assertEquals(0, Tool.run(Tool.jar(args.toArray(String[]::new))).code());
         Tool.Result report = Tool.run(Tool.jar("report", "--width", "120", trace.toString()));
         assertTrue(report.out().contains("⋯ 1000 virtual threads constructed here"), report.out());
+        assertTrue(report.out().contains("virtual threads (carrier)"), report.out());
         assertTrue(report.out().contains("[constructed by "), report.out());
         assertTrue(report.out().contains("itl:JavaHooks$RequestContext=request-42"), report.out());
 
