@@ -47,8 +47,15 @@ public final class Installer {
 
     private Installer() {}
 
-    public static void install(String directory, Instrumentation instrumentation) throws Exception {
-        if (!ThreadHook.open(directory)) return;
+    /**
+     * @param args {@code RECORDS_DIR} or {@code RECORDS_DIR,CACHE_DIR,KEY}: where to write records,
+     *             and where transformed class bytes are kept between runs (the ClassFile API is
+     *             then not even loaded: about half of the agent's start-up cost)
+     */
+    public static void install(String args, Instrumentation instrumentation) throws Exception {
+        String[] parts = args == null ? new String[0] : args.split(",", -1);
+        if (parts.length == 0 || !ThreadHook.open(parts[0])) return;
+        BytesCache cache = parts.length >= 3 ? new BytesCache(parts[1], parts[2]) : null;
         // The hook reads ThreadLocalMap entries, which java.base does not open to anyone.
         instrumentation.redefineModule(Object.class.getModule(), Set.of(), Map.of(),
                 Map.of("java.lang", Set.of(Installer.class.getModule())), Set.of(), Map.of());
@@ -59,7 +66,11 @@ public final class Installer {
                                     ProtectionDomain domain, byte[] bytes) {
                 if (!"java/lang/Thread".equals(name) && !"java/lang/VirtualThread".equals(name)) return null;
                 try {
-                    return name.equals("java/lang/Thread") ? instrumentThread(bytes) : instrumentVirtualThread(bytes);
+                    byte[] cached = cache == null ? null : cache.get(name);
+                    if (cached != null) return cached;
+                    byte[] transformed = name.equals("java/lang/Thread") ? instrumentThread(bytes) : instrumentVirtualThread(bytes);
+                    if (cache != null) cache.put(name, transformed);
+                    return transformed;
                 } catch (Throwable t) {
                     ThreadHook.failed("transform", t);
                     return null;
@@ -100,6 +111,34 @@ public final class Installer {
             }
         };
         return cf.transformClass(cf.parse(bytes), transform);
+    }
+
+    /** Transformed bytes kept per JDK build and agent build, in the tool's private cache directory. */
+    record BytesCache(String directory, String key) {
+        java.nio.file.Path file(String className) {
+            String runtime = System.getProperty("java.runtime.version", "unknown").replaceAll("[^A-Za-z0-9.+_-]", "_");
+            return java.nio.file.Path.of(directory, className.replace('/', '.') + "-" + runtime + "-" + key + ".class");
+        }
+
+        byte[] get(String className) {
+            try {
+                return java.nio.file.Files.readAllBytes(file(className));
+            } catch (java.io.IOException e) {
+                return null;
+            }
+        }
+
+        void put(String className, byte[] bytes) {
+            try {
+                java.nio.file.Path target = file(className);
+                java.nio.file.Path temp = java.nio.file.Files.createTempFile(target.getParent(), "tmp", ".class");
+                java.nio.file.Files.write(temp, bytes);
+                java.nio.file.Files.move(temp, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            } catch (java.io.IOException | RuntimeException e) {
+                // no cache this time
+            }
+        }
     }
 
     static byte[] instrumentThread(byte[] bytes) {

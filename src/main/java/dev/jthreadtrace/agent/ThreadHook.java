@@ -38,7 +38,9 @@ public final class ThreadHook {
 
     static boolean open(String directory) throws IOException {
         if (directory == null || directory.isEmpty()) return false;
-        Path file = Path.of(directory, "jvm-" + ProcessHandle.current().pid() + ".tsv");
+        // The pid from /proc/self rather than ProcessHandle, which loads and initialises more classes.
+        String self = Files.readSymbolicLink(Path.of("/proc/self")).toString();
+        Path file = Path.of(directory, "jvm-" + self + ".tsv");
         // Unbuffered: every line is in the file as soon as it is written, so there is nothing to
         // flush at exit (a shutdown hook would be a thread of ours in the target's tree).
         out = new FileOutputStream(file.toFile(), true);

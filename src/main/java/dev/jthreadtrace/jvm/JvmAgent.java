@@ -54,10 +54,33 @@ public final class JvmAgent implements AutoCloseable {
     /** The environment for the traced command: the user's JAVA_TOOL_OPTIONS plus our -javaagent. */
     public Map<String, String> environment(Map<String, String> base) {
         Map<String, String> env = new LinkedHashMap<>(base);
-        String agent = "-javaagent:" + agentJar + "=" + directory;
+        String agent = "-javaagent:" + agentJar + "=" + directory + cacheArgument(base);
         String existing = base.get("JAVA_TOOL_OPTIONS");
         env.put("JAVA_TOOL_OPTIONS", existing == null || existing.isBlank() ? agent : existing + " " + agent);
         return env;
+    }
+
+    /**
+     * {@code ,CACHE_DIR,KEY}: a private (0700) directory under {@code $XDG_CACHE_HOME} or
+     * {@code ~/.cache} where the agent keeps the transformed Thread class between runs, keyed by
+     * this agent jar's size and time; empty (no cache) when there is no such directory to be had.
+     */
+    private String cacheArgument(Map<String, String> env) {
+        try {
+            String xdg = env.get("XDG_CACHE_HOME");
+            String home = env.get("HOME");
+            Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : home != null ? Path.of(home, ".cache") : null;
+            if (base == null) return "";
+            Path dir = base.resolve("jthreadtrace");
+            if (!Files.isDirectory(dir)) {
+                Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            }
+            if (dir.toString().contains(",")) return "";
+            String key = Files.size(agentJar) + "-" + Files.getLastModifiedTime(agentJar).toMillis();
+            return "," + dir + "," + key;
+        } catch (IOException | RuntimeException e) {
+            return "";
+        }
     }
 
     /** Reads every JVM's records, joins them to the model, and notes JVMs that reported nothing. */
