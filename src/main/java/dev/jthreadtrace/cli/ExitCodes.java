@@ -19,6 +19,8 @@ public final class ExitCodes {
     public static final int NOT_FOUND = 127;
     /** Killed by signal N (target or tool): 128+N, e.g. 130 for Ctrl-C, 143 for SIGTERM, 141 when the reader of stdout went away. */
     public static final int SIGNAL_BASE = 128;
+    /** The reader of our output went away (what a shell reports for SIGPIPE). */
+    public static final int OUTPUT_CLOSED = SIGNAL_BASE + 13;
 
     /** The exit-status table of {@code --help} (Picocli "code:description" entries), shared by every command. */
     static final String HELP_0 = "0:the command exited 0 (otherwise its status is passed through)",

@@ -78,7 +78,7 @@ final class ReportCommand implements Callable<Integer> {
         try (Output out = new Output(stream, !options.writesToStdout())) {
             writing.to(out);
         } catch (OutputClosedException e) {
-            return ExitCodes.SIGNAL_BASE + 13;
+            return ExitCodes.OUTPUT_CLOSED;
         }
         return ExitCodes.OK;
     }

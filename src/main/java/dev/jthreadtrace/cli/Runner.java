@@ -93,7 +93,7 @@ final class Runner {
             }
             for (String note : outcome.model().notes()) err.println("jthreadtrace: note: " + note);
             if (traceOptions.stats) printStats(err, outcome);
-            if (outcome.outputClosed()) return ExitCodes.SIGNAL_BASE + 13;
+            if (outcome.outputClosed()) return ExitCodes.OUTPUT_CLOSED;
             if (!traceOptions.noSeccomp && outcome.seccompStatus().contains("failed")) {
                 err.println("jthreadtrace: note: seccomp filter " + outcome.seccompStatus() + "; traced every syscall instead");
             }
@@ -111,12 +111,12 @@ final class Runner {
                 }
                 out.flush();
             } catch (OutputClosedException e) {
-                return ExitCodes.SIGNAL_BASE + 13;
+                return ExitCodes.OUTPUT_CLOSED;
             }
             if (!checks.writeJunit(results, err)) return ExitCodes.TOOL_FAILED;
             return exitCode(model, outcome.interruptedBy(), results, assertOptions.ignoreExit);
         } catch (OutputClosedException e) {
-            return ExitCodes.SIGNAL_BASE + 13;
+            return ExitCodes.OUTPUT_CLOSED;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return ExitCodes.TOOL_FAILED;

@@ -19,7 +19,7 @@ final class SavedTrace {
             err.println("jthreadtrace: " + e.getMessage());
             return null;
         }
-        TraceModel model = TraceSession.replay(saved.events(), e -> { });
+        TraceModel model = TraceSession.replay(saved.events());
         model.attachJava(saved.java());
         return model;
     }

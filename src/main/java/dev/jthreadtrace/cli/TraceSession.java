@@ -13,7 +13,6 @@ import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.Consumer;
 
 /**
  * Runs one trace: starts the ptrace thread, and on the calling thread takes each event off the
@@ -92,12 +91,9 @@ public final class TraceSession {
     }
 
     /** Feeds already-recorded events (a saved trace) through the same model. */
-    public static TraceModel replay(Iterable<TraceEvent> events, Consumer<TraceEvent> each) {
+    public static TraceModel replay(Iterable<TraceEvent> events) {
         TraceModel model = new TraceModel();
-        for (TraceEvent e : events) {
-            model.accept(e);
-            each.accept(e);
-        }
+        for (TraceEvent e : events) model.accept(e);
         return model;
     }
 }

@@ -73,13 +73,6 @@ public final class Args {
         return "{tv_sec=" + b.getLong(0) + ", tv_nsec=" + b.getLong(8) + "}";
     }
 
-    /** Nanoseconds in a captured timespec, or -1. */
-    public static long timespecNanos(byte[] bytes) {
-        if (bytes == null || bytes.length < 16) return -1;
-        ByteBuffer b = le(bytes);
-        return b.getLong(0) * 1_000_000_000L + b.getLong(8);
-    }
-
     public static ByteBuffer le(byte[] bytes) {
         return ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
     }

@@ -39,11 +39,6 @@ public final class FutexOps {
                 || cmd == FUTEX_WAIT_REQUEUE_PI;
     }
 
-    /** Whether the timeout is absolute (all timed ops but FUTEX_WAIT). */
-    public static boolean timeoutIsAbsolute(long op) {
-        return hasTimeout(op) && command(op) != FUTEX_WAIT;
-    }
-
     public static boolean isWait(long op) {
         int cmd = command(op);
         return cmd == FUTEX_WAIT || cmd == FUTEX_WAIT_BITSET || cmd == FUTEX_WAIT_REQUEUE_PI || cmd == FUTEX_LOCK_PI

@@ -26,12 +26,6 @@ public final class Signals {
         return "SIG" + shortName(signal);
     }
 
-    public static int byShortName(String name) {
-        String n = name.startsWith("SIG") ? name.substring(3) : name;
-        for (int s = 1; s <= NSIG; s++) if (shortName(s).equals(n)) return s;
-        return -1;
-    }
-
     /** The signals in a 64-bit kernel sigset (bit s-1 is signal s). */
     public static List<Integer> members(long mask) {
         List<Integer> out = new ArrayList<>();

@@ -158,10 +158,6 @@ public final class Tracer {
         requestStop(signal);
     }
 
-    public void join() throws InterruptedException {
-        thread.join();
-    }
-
     public boolean join(long millis) throws InterruptedException {
         thread.join(millis);
         return !thread.isAlive();

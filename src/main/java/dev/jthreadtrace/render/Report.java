@@ -145,8 +145,7 @@ public final class Report {
             case "killed" -> e.how();
             case "exec" -> "exec'd";
             case "untraced" -> "untraced";
-            default -> e.how().startsWith("torn down") ? "torn down (exit_group by " + e.how().split(" ")[3]
-                    .replace("'s", "") + ")" : "exit " + e.value();
+            default -> e.how().startsWith("torn down") ? e.how() : "exit " + e.value();
         };
     }
 

@@ -308,7 +308,6 @@ public final class Libc {
     // ---- processes and signals ----------------------------------------------------------------
 
     private static final MethodHandle KILL = bind("kill", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), CAPTURE_ERRNO);
-    private static final MethodHandle TGKILL = bind("tgkill", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), CAPTURE_ERRNO);
     private static final MethodHandle GETPID = bind("getpid", FunctionDescriptor.of(JAVA_INT));
 
     /** {@code int kill(pid_t pid, int sig);} Returns false when the process is already gone. */
@@ -324,21 +323,6 @@ public final class Libc {
         int errno = lastErrno(state);
         if (errno == Errno.ESRCH) return false;
         throw new ErrnoException("kill", errno);
-    }
-
-    /** {@code int tgkill(pid_t tgid, pid_t tid, int sig);} Returns false when the thread is gone. */
-    public static boolean tgkill(int tgid, int tid, int signal) {
-        MemorySegment state = callState();
-        int result;
-        try {
-            result = (int) TGKILL.invokeExact(state, tgid, tid, signal);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
-        if (result == 0) return true;
-        int errno = lastErrno(state);
-        if (errno == Errno.ESRCH) return false;
-        throw new ErrnoException("tgkill", errno);
     }
 
     /** {@code pid_t getpid(void);} */

@@ -45,7 +45,7 @@ class SavedTraceIT {
                 JsonLines.finalRecords(out, live, List.of());
             }
             List<TraceEvent> events = TraceReader.read(file);
-            TraceModel saved = TraceSession.replay(events, e -> { });
+            TraceModel saved = TraceSession.replay(events);
             assertEquals(report(live), report(saved), fixture);
         }
     }
