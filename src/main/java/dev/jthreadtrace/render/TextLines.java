@@ -2,6 +2,7 @@ package dev.jthreadtrace.render;
 
 import dev.jthreadtrace.decode.Signals;
 import dev.jthreadtrace.decode.SyscallDecoder;
+import dev.jthreadtrace.decode.SyscallTable;
 import dev.jthreadtrace.model.Exit;
 import dev.jthreadtrace.model.ThreadInfo;
 import dev.jthreadtrace.model.TraceEvent;
@@ -19,6 +20,11 @@ public final class TextLines implements LiveSink {
     private final int stringMax;
     private LineFormat format;
     private final boolean absoluteTime;
+    /**
+     * "+++ thread started" lines waiting for the creator's clone line, so the output reads as
+     * strace's does (the call, then its child); printed early if the child speaks first.
+     */
+    private final java.util.Map<Integer, String> pendingStarts = new java.util.LinkedHashMap<>();
 
     /**
      * @param shown     by syscall number, which calls to print (thread events always are)
@@ -35,6 +41,31 @@ public final class TextLines implements LiveSink {
 
     @Override
     public void event(TraceEvent event, TraceModel model) {
+        int tid = switch (event) {
+            case TraceEvent.Syscall s -> s.tid();
+            case TraceEvent.Exited e -> e.tid();
+            case TraceEvent.Killed k -> k.tid();
+            case TraceEvent.SignalDelivered s -> s.tid();
+            case TraceEvent.GroupStopped g -> g.tid();
+            case TraceEvent.Exec e -> e.tid();
+            case TraceEvent.UntracedChild u -> u.creator();
+            default -> 0;
+        };
+        String pending = pendingStarts.remove(tid);
+        if (pending != null) out.line(pending);
+        render(event, model);
+        if (event instanceof TraceEvent.Syscall s && s.returned() && !s.error() && s.ret() > 0) {
+            String child = pendingStarts.remove((int) s.ret());
+            if (child != null) out.line(child);
+        }
+        if (event instanceof TraceEvent.TraceEnded) {
+            pendingStarts.values().forEach(out::line);
+            pendingStarts.clear();
+            out.flush();
+        }
+    }
+
+    private void render(TraceEvent event, TraceModel model) {
         switch (event) {
             case TraceEvent.TargetStarted s -> {
                 long wallAtT0 = System.currentTimeMillis() * 1_000_000L - (System.nanoTime() - s.ns());
@@ -54,8 +85,14 @@ public final class TextLines implements LiveSink {
                 String what = child != null && child.isThread() ? "thread started" : "process started ("
                         + s.kind().name().toLowerCase() + ")";
                 String osParent = child == null ? "?" : Integer.toString(child.osParent);
-                eventLine(model, s.ns(), s.child(), "+++ " + what + ", created by " + s.creator() + " "
-                        + model.nameOf(s.creator()) + ", OS parent " + osParent + " +++");
+                String line = prefix(model, s.ns(), s.child()) + palette.event("+++ " + what + ", created by "
+                        + s.creator() + " " + model.nameOf(s.creator()) + ", OS parent " + osParent + " +++");
+                if (shows(SyscallTable.CLONE) || shows(SyscallTable.CLONE3) || shows(SyscallTable.FORK)
+                        || shows(SyscallTable.VFORK)) {
+                    pendingStarts.put(s.child(), line);
+                } else {
+                    out.line(line);
+                }
             }
             case TraceEvent.UntracedChild u -> eventLine(model, u.ns(), u.creator(),
                     "+++ created " + u.child() + " with CLONE_UNTRACED: not traced"
@@ -78,8 +115,12 @@ public final class TextLines implements LiveSink {
             case TraceEvent.SignalDelivered s -> eventLine(model, s.ns(), s.tid(), "--- " + Signals.name(s.signal()) + " ---");
             case TraceEvent.GroupStopped g -> eventLine(model, g.ns(), g.tid(), "--- stopped by "
                     + Signals.name(g.signal()) + " ---");
-            case TraceEvent.TraceEnded e -> out.flush();
+            case TraceEvent.TraceEnded e -> { }
         }
+    }
+
+    private boolean shows(int nr) {
+        return nr >= 0 && nr < shown.length && shown[nr];
     }
 
     private String prefix(TraceModel model, long ns, int tid) {
