@@ -91,18 +91,7 @@ public final class Installer {
     /** {@code VirtualThread.mount()}: {@code ThreadHook.mounted(this)}, run on the carrier that takes it. */
     static byte[] instrumentVirtualThread(byte[] bytes) {
         ClassFile cf = ClassFile.of();
-        CodeTransform atEntry = new CodeTransform() {
-            @Override
-            public void atStart(CodeBuilder b) {
-                b.aload(0);
-                b.invokestatic(HOOK, "mounted", MethodTypeDesc.of(CD_void, THREAD));
-            }
-
-            @Override
-            public void accept(CodeBuilder b, CodeElement e) {
-                b.with(e);
-            }
-        };
+        CodeTransform atEntry = callAtEntry("mounted");
         ClassTransform transform = (ClassBuilder cb, ClassElement ce) -> {
             if (ce instanceof MethodModel m && m.methodName().equalsString("mount") && m.methodType().equalsString("()V")) {
                 cb.transformMethod(m, MethodTransform.transformingCode(atEntry));
@@ -111,6 +100,22 @@ public final class Installer {
             }
         };
         return cf.transformClass(cf.parse(bytes), transform);
+    }
+
+    /** A code transform that calls {@code ThreadHook.<hook>(this)} before the method's first instruction. */
+    private static CodeTransform callAtEntry(String hook) {
+        return new CodeTransform() {
+            @Override
+            public void atStart(CodeBuilder b) {
+                b.aload(0);
+                b.invokestatic(HOOK, hook, MethodTypeDesc.of(CD_void, THREAD));
+            }
+
+            @Override
+            public void accept(CodeBuilder b, CodeElement e) {
+                b.with(e);
+            }
+        };
     }
 
     /** Transformed bytes kept per JDK build and agent build, in the tool's private cache directory. */
@@ -153,18 +158,7 @@ public final class Installer {
             }
             b.with(e);
         };
-        CodeTransform beforeStart = new CodeTransform() {
-            @Override
-            public void atStart(CodeBuilder b) {
-                b.aload(0);
-                b.invokestatic(HOOK, "starting", MethodTypeDesc.of(CD_void, THREAD));
-            }
-
-            @Override
-            public void accept(CodeBuilder b, CodeElement e) {
-                b.with(e);
-            }
-        };
+        CodeTransform beforeStart = callAtEntry("starting");
         // One class transform choosing per method (composing two transformingMethodBodies with
         // andThen left the class unchanged on JDK 25).
         ClassTransform transform = (ClassBuilder cb, ClassElement ce) -> {

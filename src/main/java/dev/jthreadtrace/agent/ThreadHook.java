@@ -59,9 +59,7 @@ public final class ThreadHook {
     }
 
     public static void constructed(Thread created, Object inheritedMap) {
-        if (!enabled || INSIDE.get() != null) return;
-        INSIDE.set(Boolean.TRUE);
-        try {
+        guarded("constructed", () -> {
             Thread creator = Thread.currentThread();
             StringBuilder line = new StringBuilder("C\t").append(System.nanoTime()).append('\t').append(osTid())
                     .append('\t').append(creator.threadId()).append('\t').append(clean(creator.getName()))
@@ -69,37 +67,40 @@ public final class ThreadHook {
                     .append('\t').append(created.isVirtual());
             if (inheritedMap != null) appendInherited(line, inheritedMap);
             write(line);
-        } catch (Throwable t) {
-            failed("constructed", t);
-        } finally {
-            INSIDE.remove();
-        }
+        });
     }
 
     public static void starting(Thread started) {
-        if (!enabled || INSIDE.get() != null) return;
-        INSIDE.set(Boolean.TRUE);
-        try {
+        guarded("starting", () -> {
             Thread starter = Thread.currentThread();
             write(new StringBuilder("S\t").append(System.nanoTime()).append('\t').append(osTid()).append('\t')
                     .append(starter.threadId()).append('\t').append(clean(starter.getName())).append('\t')
                     .append(started.threadId()).append('\t').append(clean(started.getName())));
-        } catch (Throwable t) {
-            failed("starting", t);
-        } finally {
-            INSIDE.remove();
-        }
+        });
     }
 
     /** A virtual thread is being mounted on the current carrier: one line per mount, the tool counts. */
     public static void mounted(Thread virtual) {
+        guarded("mounted", () -> write(new StringBuilder("M\t").append(System.nanoTime()).append('\t').append(osTid())
+                .append('\t').append(virtual.threadId())));
+    }
+
+    private interface Record {
+        void write() throws Exception;
+    }
+
+    /**
+     * Runs a hook only when enabled and not already inside one on this thread (anything the hook
+     * itself does must not record again), and turns every failure into a counted error: a hook
+     * inside java.lang.Thread must never throw into the program.
+     */
+    private static void guarded(String where, Record record) {
         if (!enabled || INSIDE.get() != null) return;
         INSIDE.set(Boolean.TRUE);
         try {
-            write(new StringBuilder("M\t").append(System.nanoTime()).append('\t').append(osTid()).append('\t')
-                    .append(virtual.threadId()));
+            record.write();
         } catch (Throwable t) {
-            failed("mounted", t);
+            failed(where, t);
         } finally {
             INSIDE.remove();
         }
