@@ -156,6 +156,14 @@ class CliIT {
         assertEquals(0, report1.code(), report1.err());
         assertEquals(report1.out(), report2.out());
         assertTrue(report1.out().contains("│ └─" + inner2.get("tid").asInt() + " inner-2"), report1.out());
+
+        Tool.Result pass = Tool.run(Tool.jar("check", "--assert", "spawned_by{child=\"inner-2\"} == \"inner-1\"",
+                "--assert", "inherits{name=\"inner-2\", hook=\"affinity\"} == \"0\"", trace.toString()));
+        assertEquals(0, pass.code(), pass.out() + pass.err());
+        assertTrue(pass.out().contains("2 passed, 0 failed"), pass.out());
+        Tool.Result fail = Tool.run(Tool.jar("check", "--assert", "threads.total < 4", trace.toString()));
+        assertEquals(90, fail.code(), fail.out());
+        assertTrue(fail.out().contains("FAIL  threads.total < 4   actual 4"), fail.out());
     }
 
     @Test
