@@ -23,13 +23,21 @@ public final class Units {
         return "@" + duration(ns);
     }
 
+    private static final java.util.regex.Pattern ANSI = java.util.regex.Pattern.compile("\u001b\\[[0-9;]*m");
+
+    /** Columns the text takes on a terminal: code points, not counting colour escape sequences. */
+    static int width(String s) {
+        String plain = s.indexOf('\u001b') < 0 ? s : ANSI.matcher(s).replaceAll("");
+        return plain.codePointCount(0, plain.length());
+    }
+
     public static String pad(String s, int width) {
-        int len = s.codePointCount(0, s.length());
+        int len = width(s);
         return len >= width ? s : s + " ".repeat(width - len);
     }
 
     public static String padLeft(String s, int width) {
-        int len = s.codePointCount(0, s.length());
+        int len = width(s);
         return len >= width ? s : " ".repeat(width - len) + s;
     }
 

@@ -16,6 +16,7 @@ import java.util.EnumSet;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The renderers on a recorded event stream against golden files in src/test/resources/golden.
@@ -51,6 +52,16 @@ class GoldenTest {
         List<String> lines = new ArrayList<>();
         new Report(model, Palette.PLAIN, 100, lines::add).render(EnumSet.allOf(ReportSection.class));
         assertGolden("threads-report.txt", String.join("\n", lines) + "\n");
+    }
+
+    @Test
+    void colourDoesNotShiftTheColumns() {
+        TraceModel model = RecordedTrace.model(RecordedTrace.threadsFixture());
+        List<String> plain = new ArrayList<>(), coloured = new ArrayList<>();
+        new Report(model, Palette.PLAIN, 100, plain::add).render(EnumSet.of(ReportSection.TREE));
+        new Report(model, Palette.COLOR, 100, coloured::add).render(EnumSet.of(ReportSection.TREE));
+        assertEquals(plain, coloured.stream().map(l -> l.replaceAll("\u001b\\[[0-9;]*m", "")).toList());
+        assertTrue(coloured.stream().anyMatch(l -> l.contains("\u001b[")), "colour was on");
     }
 
     @Test
