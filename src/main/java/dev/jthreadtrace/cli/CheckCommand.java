@@ -16,7 +16,9 @@ import java.util.concurrent.Callable;
 @Command(name = "check",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
-        description = "Evaluates --assert expressions against a trace saved with 'run --format jsonl -o FILE'.",
+        usageHelpAutoWidth = true,
+        description = {"Checks assertions against a saved trace.",
+                "The trace is one written by 'run --format jsonl -o FILE'."},
         footerHeading = "%nExamples:%n",
         footer = {
                 "  jthreadtrace check --assert 'threads.peak <= 40' trace.jsonl",

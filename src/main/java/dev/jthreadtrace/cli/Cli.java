@@ -44,7 +44,11 @@ public final class Cli {
         });
         cli.setParameterExceptionHandler((ex, args) -> {
             CommandLine c = ex.getCommandLine();
-            c.getErr().println("jthreadtrace: " + ex.getMessage());
+            // "run --bogus" fails on the missing COMMAND, but the unknown option is the real mistake.
+            String message = ex instanceof CommandLine.MissingParameterException && !c.getUnmatchedArguments().isEmpty()
+                    && c.getUnmatchedArguments().getFirst().startsWith("-")
+                    ? "Unknown option: '" + c.getUnmatchedArguments().getFirst() + "'" : ex.getMessage();
+            c.getErr().println("jthreadtrace: " + message);
             c.getErr().println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for more information.");
             return ExitCodes.USAGE;
         });

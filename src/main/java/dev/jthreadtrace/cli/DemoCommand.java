@@ -15,11 +15,13 @@ import java.util.concurrent.Callable;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         sortOptions = false,
+        usageHelpAutoWidth = true,
         description = {
-                "Traces a small Java program bundled with jthreadtrace: main creates inner-1; inner-1 pins itself to",
-                "CPU 0 and creates inner-2, which inherits that; they contend for a lock and inner-2 maps 32 MiB;",
-                "inner-1 joins inner-2; then main creates sibling, which does not inherit the pinning.",
-                "Live lines default to the thread and hook syscalls; every option of run applies.",
+                "Traces a small Java program bundled with jthreadtrace.",
+                "main creates inner-1; inner-1 pins itself to CPU 0, sets an inheritable thread-local and creates "
+                        + "inner-2, which inherits both; they contend for a lock and inner-2 maps 32 MiB; inner-1 joins "
+                        + "inner-2; then main creates sibling, which inherits neither. Live lines default to the thread "
+                        + "and hook syscalls; every option of run applies.",
         },
         footerHeading = "%nExamples:%n",
         footer = {"  jthreadtrace demo", "  jthreadtrace demo --report timeline", "  jthreadtrace demo -e all | grep inner-"},

@@ -23,7 +23,9 @@ import java.util.concurrent.Callable;
 @Command(name = "report",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
-        description = "Prints the report of a trace saved with 'run --format jsonl -o FILE': the same report the live run printed.",
+        usageHelpAutoWidth = true,
+        description = {"Prints the report of a saved trace.",
+                "The trace is one written by 'run --format jsonl -o FILE'; the report is the one the live run printed."},
         footerHeading = "%nExamples:%n",
         footer = {
                 "  jthreadtrace run --format jsonl -o trace.jsonl -- java Main",

@@ -15,9 +15,9 @@ import java.util.concurrent.Callable;
         sortOptions = false,
         usageHelpAutoWidth = true,
         description = {
-                "Runs COMMAND under ptrace, following every thread and process it creates, prints a line per traced",
-                "syscall and thread event, then a report: the threads by creator beside the kernel's tree, the",
-                "settings each thread inherited from its creator, futex and mmap analyses.",
+                "Traces COMMAND and every thread and process it creates.",
+                "Prints a line per traced syscall and thread event, then a report: the threads by creator beside the "
+                        + "kernel's tree, the settings each thread inherited from its creator, futex and mmap analyses.",
         },
         footerHeading = "%nExamples:%n",
         footer = {

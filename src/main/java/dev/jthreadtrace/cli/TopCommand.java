@@ -9,10 +9,10 @@ import java.util.concurrent.Callable;
 @Command(name = "jthreadtrace",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
-        description = {
-                "Shows which thread created which thread, what each new thread inherited from its creator, and what",
-                "the threads did with futexes and memory mappings, read from the kernel with ptrace. Above all for JVMs.",
-        },
+        usageHelpAutoWidth = true,
+        description = "Shows which thread created which thread, what each new thread inherited from its creator, "
+                + "and what the threads did with futexes and memory mappings, read from the kernel with ptrace. "
+                + "Above all for JVMs.",
         subcommands = {RunCommand.class, DemoCommand.class, ReportCommand.class, CheckCommand.class,
                 CompletionCommand.class},
         footerHeading = "%nExamples:%n",
