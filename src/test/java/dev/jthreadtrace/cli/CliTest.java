@@ -64,6 +64,10 @@ class CliTest {
         assertEquals(2, unknown.err().lines().count(), unknown.err());
         assertFalse(unknown.err().contains("\tat "), "no stack trace");
 
+        Result unknownAlone = run("run", "--bogus");
+        assertEquals(ExitCodes.USAGE, unknownAlone.code());
+        assertTrue(unknownAlone.err().startsWith("jthreadtrace: Unknown option: '--bogus'"), unknownAlone.err());
+
         Result noCommand = run("run");
         assertEquals(ExitCodes.USAGE, noCommand.code());
         assertTrue(noCommand.err().contains("Missing required parameter: 'COMMAND'"), noCommand.err());
