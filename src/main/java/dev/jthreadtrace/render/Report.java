@@ -270,24 +270,56 @@ public final class Report {
         out.accept("");
         out.accept(palette.heading("INHERITED AT CREATION") + " (where it differs from " + label(model.root())
                 + " at start; name = the creator's name at that moment)");
-        int shown = 0;
+        // One row per thread; a run of three or more threads with the same creator and the same
+        // inherited values (a JVM's service threads, a pool) becomes one row with a count, so the
+        // thread that inherited something different stands out.
+        List<ThreadInfo> run = new ArrayList<>();
+        String runKey = null;
+        int rows = 0;
         for (ThreadInfo t : model.threads()) {
             if (t.creator == null) continue;
-            if (shown++ >= MAX_ROWS) break;
-            Map<String, String> diff = differences(t, base);
-            StringBuilder line = new StringBuilder("  " + Units.pad(Units.cut(label(t), 22), 23) + "from "
-                    + Units.pad(label(t.creator) + " " + Units.at(t.start), 30) + " name=" + t.inherited.name());
-            if (t.java != null) {
-                t.java.inherited().forEach((k, v) -> diff.put(dev.jthreadtrace.model.JavaThread.hookKey(k), v));
+            if (rows >= MAX_ROWS) break;
+            String values = inheritedValues(t, base);
+            String key = t.creator + " " + t.inherited.name() + " " + values;
+            if (!key.equals(runKey)) {
+                rows += flushInherited(run, base);
+                run.clear();
+                runKey = key;
             }
-            if (diff.isEmpty()) line.append("  —");
-            diff.forEach((k, v) -> {
-                line.append("  ").append(palette.mark(k + "=" + v));
-                HookChange origin = origin(t, k, v);
-                if (origin != null) line.append(" (set ").append(Units.at(origin.ns())).append(" by ").append(label(origin.tid())).append(')');
-            });
-            out.accept(line.toString());
+            run.add(t);
         }
+        flushInherited(run, base);
+    }
+
+    /** {@code  sigmask=[USR1] (set @6.5ms by 1202 inner-1)  itl:Story=inner-1}, or a dash. */
+    private String inheritedValues(ThreadInfo t, Hooks base) {
+        Map<String, String> diff = differences(t, base);
+        if (t.java != null) t.java.inherited().forEach((k, v) -> diff.put(dev.jthreadtrace.model.JavaThread.hookKey(k), v));
+        if (diff.isEmpty()) return "  —";
+        StringBuilder line = new StringBuilder();
+        diff.forEach((k, v) -> {
+            line.append("  ").append(palette.mark(k + "=" + v));
+            HookChange origin = origin(t, k, v);
+            if (origin != null) line.append(" (set ").append(Units.at(origin.ns())).append(" by ").append(label(origin.tid())).append(')');
+        });
+        return line.toString();
+    }
+
+    private int flushInherited(List<ThreadInfo> run, Hooks base) {
+        if (run.isEmpty()) return 0;
+        ThreadInfo first = run.getFirst();
+        String values = inheritedValues(first, base);
+        if (run.size() >= 3) {
+            String who = first.tid + ".." + run.getLast().tid + " ×" + run.size();
+            out.accept("  " + Units.pad(who, 23) + "from " + Units.pad(label(first.creator) + " " + Units.at(first.start)
+                    + "..", 30) + " name=" + first.inherited.name() + values);
+            return 1;
+        }
+        for (ThreadInfo t : run) {
+            out.accept("  " + Units.pad(Units.cut(label(t), 22), 23) + "from " + Units.pad(label(t.creator) + " "
+                    + Units.at(t.start), 30) + " name=" + t.inherited.name() + inheritedValues(t, base));
+        }
+        return run.size();
     }
 
     /** The change, in the creator chain before {@code t} was created, that produced value {@code v}. */
