@@ -65,6 +65,28 @@ class GoldenTest {
     }
 
     @Test
+    void identicalSiblingsAreFoldedInTheTreeAndTheInheritedList() {
+        TraceModel model = new TraceModel();
+        model.accept(new TraceEvent.TargetStarted(0, 100, 1, "/bin/pool", List.of("pool")));
+        for (int i = 1; i <= 4; i++) {
+            model.accept(new TraceEvent.Spawned(i * 1000L, 100, 100 + i, TraceEvent.SpawnKind.CLONE3, RecordedTrace.PTHREAD));
+            model.accept(new TraceEvent.Syscall(i * 1000L + 10, i * 1000L + 20, 100 + i, dev.jthreadtrace.decode.SyscallTable.PRCTL,
+                    new long[] {15, 1, 0, 0, 0, 0}, 0, false, true, captured(("worker-" + i).getBytes())));
+        }
+        model.accept(new TraceEvent.TraceEnded(10_000, 0));
+        List<String> lines = new ArrayList<>();
+        new Report(model, Palette.PLAIN, 100, lines::add).render(EnumSet.of(ReportSection.TREE, ReportSection.TIMELINE));
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("└─101..104 worker-1..worker-4 ×4")), String.join("\n", lines));
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("  101..104 ×4") && l.contains("from 100 pool")), String.join("\n", lines));
+    }
+
+    private static dev.jthreadtrace.decode.Captures captured(byte[] name) {
+        dev.jthreadtrace.decode.Captures c = new dev.jthreadtrace.decode.Captures();
+        c.put(1, name);
+        return c;
+    }
+
+    @Test
     void sectionsCanBeChosen() {
         TraceModel model = RecordedTrace.model(RecordedTrace.threadsFixture());
         List<String> lines = new ArrayList<>();
