@@ -35,6 +35,10 @@ class JvmIT {
         assertEquals(t.model().rootPid(), mainJava.tgid);
         assertTrue(mainJava.isThread(), "the Java main thread is not the process leader: the launcher created it");
         assertEquals(t.model().rootPid(), mainJava.creator, "the launcher's primordial thread created main");
+        for (ThreadInfo th : List.of(mainJava, inner1, inner2)) {
+            assertEquals(t.model().tracerPid(), th.osParent, "a JVM thread's kernel parent is the JVM's parent");
+            assertTrue(th.reparented());
+        }
         // Names arrive through prctl(PR_SET_NAME) called by each thread itself.
         for (ThreadInfo th : List.of(inner1, inner2)) {
             assertTrue(t.events(TraceEvent.Syscall.class).stream().anyMatch(s -> s.tid() == th.tid
