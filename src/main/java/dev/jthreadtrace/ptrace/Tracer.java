@@ -64,6 +64,9 @@ public final class Tracer {
     private final Map<Integer, Task> tasks = new HashMap<>();
     /** Children whose creator's event came first; their first stop need not be held. */
     private final Set<Integer> announced = new HashSet<>();
+    /** Children held until their creator's event, with the time they were first seen. */
+    private final Map<Integer, Long> parked = new HashMap<>();
+    private static final long PARK_LIMIT_NS = 1_000_000_000L;
     private int rootPid;
     private boolean targetStarted;
     private int[] resumeTids = new int[64];
@@ -319,7 +322,7 @@ public final class Tracer {
 
     private void loop(MemorySegment status) {
         while (true) {
-            int tid = Libc.waitpid(-1, status, WALL);
+            int tid = parked.isEmpty() ? Libc.waitpid(-1, status, WALL) : waitWhileParked(status);
             if (tid < 0) break; // ECHILD: every tracee is gone
             long busyFrom = System.nanoTime();
             handle(tid, status.get(JAVA_INT, 0));
@@ -332,6 +335,33 @@ public final class Tracer {
             busyNs += System.nanoTime() - busyFrom;
         }
         emit(new TraceEvent.TraceEnded(System.nanoTime(), stopSignal));
+    }
+
+    /**
+     * waitpid while some new task is held for its creator's event. That event normally follows
+     * within microseconds; if the creator died before reporting it (killed between clone and the
+     * event stop), nothing would ever release the child, and a blocking waitpid would wait for it
+     * forever. So poll, and after {@link #PARK_LIMIT_NS} let such a child go with no known creator.
+     */
+    private int waitWhileParked(MemorySegment status) {
+        while (true) {
+            int tid = Libc.waitpid(-1, status, WALL | WNOHANG);
+            if (tid != 0) return tid;
+            long now = System.nanoTime();
+            for (var it = parked.entrySet().iterator(); it.hasNext(); ) {
+                var e = it.next();
+                if (now - e.getValue() < PARK_LIMIT_NS) continue;
+                Task task = tasks.get(e.getKey());
+                it.remove();
+                if (task != null) {
+                    task.parked = false;
+                    if (seccompActive) Ptrace.resume(task.tid, 0);
+                    else Ptrace.resumeToSyscall(task.tid, 0);
+                }
+            }
+            if (parked.isEmpty()) return Libc.waitpid(-1, status, WALL);
+            java.util.concurrent.locks.LockSupport.parkNanos(200_000);
+        }
     }
 
     private void handle(int tid, int rawStatus) {
@@ -374,6 +404,7 @@ public final class Tracer {
                     tasks.put(tid, task);
                     if (!announced.remove(tid)) {
                         task.parked = true;
+                        parked.put(tid, System.nanoTime());
                         return;
                     }
                 }
@@ -399,6 +430,7 @@ public final class Tracer {
     private void taskGone(int tid) {
         Task task = tasks.remove(tid);
         announced.remove(tid);
+        parked.remove(tid);
         if (task != null && task.tgid == tid) liveProcesses.remove(tid);
         if (task == null) liveProcesses.remove(tid);
     }
@@ -477,6 +509,7 @@ public final class Tracer {
             task.tgid = tgid;
             if (task.parked) {
                 task.parked = false;
+                parked.remove(child);
                 resumeLater(child, 0);
             }
         }
