@@ -9,8 +9,6 @@ import java.util.List;
 final class Task {
     int tid;
     int tgid;
-    /** Seen stopped before its creator's clone event: held until that event names its creator. */
-    boolean parked;
 
     /** The recorded syscall the task is inside, or -1. */
     int nr = -1;

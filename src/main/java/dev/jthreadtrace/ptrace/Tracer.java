@@ -229,24 +229,27 @@ public final class Tracer {
      */
     private boolean awaitFirstStop(int pid) {
         while (true) {
-            if (Libc.waitpid(pid, eventMessage, WALL) != pid) return false;
-            switch (WaitStatus.fromRaw(eventMessage.get(JAVA_INT, 0))) {
+            switch (waitForGate(pid)) {
+                case null -> {
+                    return false;
+                }
                 case WaitStatus.InterruptStop s -> {
                     return true;
                 }
                 case WaitStatus.EventStop e -> {
                     return true;
                 }
-                case WaitStatus.Exited e -> {
-                    return false;
-                }
-                case WaitStatus.Killed k -> {
-                    return false;
-                }
                 case WaitStatus.SignalDeliveryStop d -> Ptrace.resume(pid, d.signal());
                 default -> Ptrace.resume(pid, 0);
             }
         }
+    }
+
+    /** The gate's next wait status, or null once it has exited or been killed. */
+    private WaitStatus waitForGate(int pid) {
+        if (Libc.waitpid(pid, eventMessage, WALL) != pid) return null;
+        WaitStatus status = WaitStatus.fromRaw(eventMessage.get(JAVA_INT, 0));
+        return status instanceof WaitStatus.Exited || status instanceof WaitStatus.Killed ? null : status;
     }
 
     /**
@@ -295,18 +298,11 @@ public final class Tracer {
     private boolean awaitSyscallEntry(int pid) {
         while (true) {
             Ptrace.resumeToSyscall(pid, 0);
-            if (Libc.waitpid(pid, eventMessage, WALL) != pid) return false;
-            switch (WaitStatus.fromRaw(eventMessage.get(JAVA_INT, 0))) {
-                case WaitStatus.SyscallStop s -> {
-                    if (Ptrace.syscallInfo(pid, info) && SyscallInfoLayout.op(info) == SyscallInfoLayout.OP_ENTRY) return true;
-                }
-                case WaitStatus.Exited e -> {
-                    return false;
-                }
-                case WaitStatus.Killed k -> {
-                    return false;
-                }
-                default -> { }
+            WaitStatus status = waitForGate(pid);
+            if (status == null) return false;
+            if (status instanceof WaitStatus.SyscallStop && Ptrace.syscallInfo(pid, info)
+                    && SyscallInfoLayout.op(info) == SyscallInfoLayout.OP_ENTRY) {
+                return true;
             }
         }
     }
@@ -351,13 +347,8 @@ public final class Tracer {
             for (var it = parked.entrySet().iterator(); it.hasNext(); ) {
                 var e = it.next();
                 if (now - e.getValue() < PARK_LIMIT_NS) continue;
-                Task task = tasks.get(e.getKey());
                 it.remove();
-                if (task != null) {
-                    task.parked = false;
-                    if (seccompActive) Ptrace.resume(task.tid, 0);
-                    else Ptrace.resumeToSyscall(task.tid, 0);
-                }
+                resumeNow(e.getKey(), 0);
             }
             if (parked.isEmpty()) return Libc.waitpid(-1, status, WALL);
             java.util.concurrent.locks.LockSupport.parkNanos(200_000);
@@ -403,7 +394,6 @@ public final class Tracer {
                     task = new Task(tid, tid);
                     tasks.put(tid, task);
                     if (!announced.remove(tid)) {
-                        task.parked = true;
                         parked.put(tid, System.nanoTime());
                         return;
                     }
@@ -507,11 +497,7 @@ public final class Tracer {
             announced.add(child);
         } else {
             task.tgid = tgid;
-            if (task.parked) {
-                task.parked = false;
-                parked.remove(child);
-                resumeLater(child, 0);
-            }
+            if (parked.remove(child) != null) resumeLater(child, 0);
         }
     }
 
@@ -559,12 +545,13 @@ public final class Tracer {
     }
 
     private void resumeBatch() {
-        for (int i = 0; i < resumeCount; i++) {
-            int tid = resumeTids[i];
-            if (needsSyscallStops(tid)) Ptrace.resumeToSyscall(tid, resumeSignals[i]);
-            else Ptrace.resume(tid, resumeSignals[i]);
-        }
+        for (int i = 0; i < resumeCount; i++) resumeNow(resumeTids[i], resumeSignals[i]);
         resumeCount = 0;
+    }
+
+    private void resumeNow(int tid, int signal) {
+        if (needsSyscallStops(tid)) Ptrace.resumeToSyscall(tid, signal);
+        else Ptrace.resume(tid, signal);
     }
 
     /**
