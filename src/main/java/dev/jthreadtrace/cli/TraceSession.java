@@ -37,8 +37,7 @@ public final class TraceSession {
     public static Outcome run(List<String> command, Map<String, String> environment, boolean[] recorded,
                               boolean seccomp, LiveSink live, Runnable idle) throws TraceFailure, InterruptedException {
         BlockingQueue<TraceEvent> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
-        Tracer tracer = seccomp ? Tracer.start(command, environment, recorded, queue)
-                : Tracer.start(command, environment, recorded, false, false, queue);
+        Tracer tracer = Tracer.start(command, environment, recorded, seccomp, queue);
         StopSignals.install(tracer::requestStop);
         TraceModel model = new TraceModel();
         boolean outputClosed = false;

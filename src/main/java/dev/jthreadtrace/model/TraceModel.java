@@ -77,7 +77,6 @@ public final class TraceModel {
         }
     }
 
-    private final List<JavaThread> virtualThreads = new ArrayList<>();
     private final List<JavaRecord> javaRecords = new ArrayList<>();
     private final Map<Integer, Integer> virtualByCreator = new LinkedHashMap<>();
     private final Map<Integer, java.util.Set<Long>> virtualByCarrier = new LinkedHashMap<>();
@@ -98,7 +97,6 @@ public final class TraceModel {
         for (JavaRecord r : records) {
             switch (r) {
                 case JavaRecord.Constructed c when c.virtual() -> {
-                    virtualThreads.add(new JavaThread(c.id(), c.name(), true, c.osTid(), c.creatorName(), null, c.inherited()));
                     virtualByCreator.merge(c.osTid(), 1, Integer::sum);
                 }
                 case JavaRecord.Mounted m -> virtualByCarrier.computeIfAbsent(m.osTid(), k -> new java.util.HashSet<>()).add(m.id());
@@ -135,10 +133,6 @@ public final class TraceModel {
     /** Everything the JVM agents reported, as attached. */
     public List<JavaRecord> javaRecords() {
         return javaRecords;
-    }
-
-    public List<JavaThread> virtualThreads() {
-        return virtualThreads;
     }
 
     /** How many distinct virtual threads each carrier (OS thread) ran. */
@@ -213,11 +207,6 @@ public final class TraceModel {
         return t == null ? "?" : t.name();
     }
 
-    /** The thread's comm, the kernel's 15-byte name, whatever the JVM calls it. */
-    public String commOf(int tid) {
-        ThreadInfo t = thread(tid);
-        return t == null ? "?" : t.hooks.name();
-    }
 
     public List<HookChange> hookChanges() {
         return hookChanges;

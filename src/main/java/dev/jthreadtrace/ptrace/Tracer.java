@@ -92,20 +92,13 @@ public final class Tracer {
      * Starts the ptrace thread, which launches {@code command} and traces it; returns once the
      * target is seized. Events, ending with {@link TraceEvent.TraceEnded}, arrive on {@code queue}.
      *
-     * @param recorded indexed by syscall number: which syscalls produce events
+     * @param recorded   indexed by syscall number: which syscalls produce events
+     * @param useSeccomp install a seccomp-bpf filter so only recorded syscalls stop the tracee
      */
     public static Tracer start(List<String> command, Map<String, String> environment, boolean[] recorded,
-                               BlockingQueue<TraceEvent> queue) throws TraceFailure {
-        return start(command, environment, recorded, true, !Capabilities.hasSysAdmin(), queue);
-    }
-
-    /**
-     * @param useSeccomp     install a seccomp-bpf filter so only recorded syscalls stop the tracee
-     * @param needNoNewPrivs set no_new_privs first (required without CAP_SYS_ADMIN)
-     */
-    public static Tracer start(List<String> command, Map<String, String> environment, boolean[] recorded,
-                               boolean useSeccomp, boolean needNoNewPrivs, BlockingQueue<TraceEvent> queue)
-            throws TraceFailure {
+                               boolean useSeccomp, BlockingQueue<TraceEvent> queue) throws TraceFailure {
+        // Without CAP_SYS_ADMIN the kernel accepts a filter only from a task with no_new_privs set.
+        boolean needNoNewPrivs = useSeccomp && !Capabilities.hasSysAdmin();
         Tracer tracer = new Tracer(command, environment, recorded, useSeccomp, needNoNewPrivs, queue);
         tracer.thread = Thread.ofPlatform().name("jthreadtrace-ptrace").unstarted(tracer::run);
         tracer.thread.start();
