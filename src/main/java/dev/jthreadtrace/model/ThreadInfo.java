@@ -2,6 +2,7 @@ package dev.jthreadtrace.model;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /** Everything the model knows about one task (thread or process leader). Mutable while the trace runs. */
 public final class ThreadInfo {
@@ -51,6 +52,13 @@ public final class ThreadInfo {
     /** The thread's name: the Java name when the agent reported one (comm is cut at 15 bytes), else comm. */
     public String name() {
         return java != null ? java.name() : hooks.name();
+    }
+
+    /** The inheritable thread-locals it started with, as {@code itl:Name} hooks (empty without the JVM view). */
+    public Map<String, String> inheritedThreadLocals() {
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        if (java != null) java.inherited().forEach((k, v) -> out.put(JavaThread.hookKey(k), v));
+        return out;
     }
 
     /** The value this thread started with for a hook key: a kernel hook or {@code itl:Name}. */

@@ -94,6 +94,10 @@ public final class TraceModel {
             if (r instanceof JavaRecord.Constructed c) constructed.put(c.pid() + ":" + c.id(), c);
         }
         java.util.Set<ThreadInfo> taken = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        // What each OS thread created, in creation order: one index instead of a scan of every
+        // thread for every start() record (a JVM that churns threads has thousands of both).
+        Map<Integer, List<ThreadInfo>> created = new HashMap<>();
+        for (ThreadInfo t : threads) if (t.creator != null) created.computeIfAbsent(t.creator, k -> new ArrayList<>()).add(t);
         for (JavaRecord r : records) {
             switch (r) {
                 case JavaRecord.Constructed c when c.virtual() -> {
@@ -103,9 +107,12 @@ public final class TraceModel {
                 case JavaRecord.Started s -> {
                     ThreadInfo task = null;
                     long after = rel(s.ns());
-                    for (ThreadInfo t : threads) {
-                        if (t.creator != null && t.creator == s.osTid() && t.tgid == s.pid() && t.start >= after
-                                && !taken.contains(t) && (task == null || t.start < task.start)) task = t;
+                    // Threads are in creation order, so the first match is the earliest.
+                    for (ThreadInfo t : created.getOrDefault(s.osTid(), List.of())) {
+                        if (t.tgid == s.pid() && t.start >= after && !taken.contains(t)) {
+                            task = t;
+                            break;
+                        }
                     }
                     if (task == null) continue;
                     taken.add(task);

@@ -106,7 +106,7 @@ public final class JsonLines implements LiveSink {
 
     private static Map<String, String> inherited(ThreadInfo t) {
         Map<String, String> values = new LinkedHashMap<>(t.inherited.inheritedValues());
-        if (t.java != null) t.java.inherited().forEach((k, v) -> values.put(dev.jthreadtrace.model.JavaThread.hookKey(k), v));
+        values.putAll(t.inheritedThreadLocals());
         return values;
     }
 

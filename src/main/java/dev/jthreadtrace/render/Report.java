@@ -294,7 +294,7 @@ public final class Report {
     /** {@code  sigmask=[USR1] (set @6.5ms by 1202 inner-1)  itl:Story=inner-1}, or a dash. */
     private String inheritedValues(ThreadInfo t, Hooks base) {
         Map<String, String> diff = differences(t, base);
-        if (t.java != null) t.java.inherited().forEach((k, v) -> diff.put(dev.jthreadtrace.model.JavaThread.hookKey(k), v));
+        diff.putAll(t.inheritedThreadLocals());
         if (diff.isEmpty()) return "  —";
         StringBuilder line = new StringBuilder();
         diff.forEach((k, v) -> {
