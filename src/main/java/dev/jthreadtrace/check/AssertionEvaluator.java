@@ -1,10 +1,11 @@
 package dev.jthreadtrace.check;
 
+import dev.jthreadtrace.text.Units;
+
 import dev.jthreadtrace.model.Hooks;
 import dev.jthreadtrace.model.Metrics;
 import dev.jthreadtrace.model.ThreadInfo;
 import dev.jthreadtrace.model.TraceModel;
-import dev.jthreadtrace.render.Units;
 
 import java.util.ArrayList;
 import java.util.LinkedHashSet;

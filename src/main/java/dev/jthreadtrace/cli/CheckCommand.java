@@ -1,5 +1,7 @@
 package dev.jthreadtrace.cli;
 
+import dev.jthreadtrace.session.SavedTrace;
+
 import dev.jthreadtrace.check.AssertionResult;
 import dev.jthreadtrace.model.TraceModel;
 import picocli.CommandLine;

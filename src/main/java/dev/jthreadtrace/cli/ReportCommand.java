@@ -1,7 +1,9 @@
 package dev.jthreadtrace.cli;
 
+import dev.jthreadtrace.jsonl.JsonLines;
+import dev.jthreadtrace.session.SavedTrace;
+
 import dev.jthreadtrace.model.TraceModel;
-import dev.jthreadtrace.render.JsonLines;
 import dev.jthreadtrace.render.Output;
 import dev.jthreadtrace.render.OutputClosedException;
 import dev.jthreadtrace.render.Report;

@@ -1,12 +1,14 @@
 package dev.jthreadtrace.cli;
 
+import dev.jthreadtrace.jsonl.JsonLines;
+import dev.jthreadtrace.session.TraceSession;
+
 import dev.jthreadtrace.check.AssertionResult;
 import dev.jthreadtrace.decode.TraceSelection;
 import dev.jthreadtrace.jvm.JvmAgent;
 import dev.jthreadtrace.model.Exit;
 import dev.jthreadtrace.model.TraceModel;
 import dev.jthreadtrace.ptrace.TraceFailure;
-import dev.jthreadtrace.render.JsonLines;
 import dev.jthreadtrace.render.LiveSink;
 import dev.jthreadtrace.render.Output;
 import dev.jthreadtrace.render.OutputClosedException;

@@ -44,7 +44,7 @@ public final class Args {
                 case '\n' -> out.append("\\n");
                 case '\t' -> out.append("\\t");
                 default -> {
-                    if (c < 0x20 || c == 0x7f) out.append(String.format("\\%o", (int) c));
+                    if (c < 0x20 || c == 0x7f) out.append(String.format(java.util.Locale.ROOT, "\\%o", (int) c));
                     else out.append(c);
                 }
             }

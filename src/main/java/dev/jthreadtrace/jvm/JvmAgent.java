@@ -1,6 +1,7 @@
 package dev.jthreadtrace.jvm;
 
-import dev.jthreadtrace.model.JavaRecord;
+import dev.jthreadtrace.event.JavaRecord;
+
 import dev.jthreadtrace.model.ProcessInfo;
 import dev.jthreadtrace.model.TraceModel;
 

@@ -1,5 +1,7 @@
 package dev.jthreadtrace.model;
 
+import dev.jthreadtrace.event.TraceEvent;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,5 +1,8 @@
 package dev.jthreadtrace.model;
 
+import dev.jthreadtrace.event.JavaRecord;
+import dev.jthreadtrace.event.TraceEvent;
+
 import dev.jthreadtrace.decode.CloneFlags;
 import dev.jthreadtrace.decode.CpuSet;
 import dev.jthreadtrace.decode.FutexOps;
@@ -213,7 +216,6 @@ public final class TraceModel {
         ThreadInfo t = thread(tid);
         return t == null ? "?" : t.name();
     }
-
 
     public List<HookChange> hookChanges() {
         return hookChanges;

@@ -1,11 +1,12 @@
 package dev.jthreadtrace.ptrace;
 
+import dev.jthreadtrace.event.TraceEvent;
+
 import dev.jthreadtrace.decode.Capture;
 import dev.jthreadtrace.decode.CapturePlans;
 import dev.jthreadtrace.decode.Captures;
 import dev.jthreadtrace.decode.CloneFlags;
 import dev.jthreadtrace.decode.SyscallTable;
-import dev.jthreadtrace.model.TraceEvent;
 import dev.jthreadtrace.sys.Errno;
 import dev.jthreadtrace.sys.ErrnoException;
 import dev.jthreadtrace.sys.Libc;

@@ -27,7 +27,7 @@ public final class LineFormat {
         if (absolute) {
             long wall = wallAtT0Nanos + relNs;
             LocalTime t = LocalTime.ofInstant(Instant.ofEpochSecond(0, wall), ZoneId.systemDefault());
-            return String.format("%02d:%02d:%02d.%06d", t.getHour(), t.getMinute(), t.getSecond(), t.getNano() / 1000);
+            return String.format(java.util.Locale.ROOT, "%02d:%02d:%02d.%06d", t.getHour(), t.getMinute(), t.getSecond(), t.getNano() / 1000);
         }
         return seconds(relNs, 10);
     }

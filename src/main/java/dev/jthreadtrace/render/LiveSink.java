@@ -1,6 +1,7 @@
 package dev.jthreadtrace.render;
 
-import dev.jthreadtrace.model.TraceEvent;
+import dev.jthreadtrace.event.TraceEvent;
+
 import dev.jthreadtrace.model.TraceModel;
 
 /** Receives each event after the model has taken it in (so names and creators are current). */

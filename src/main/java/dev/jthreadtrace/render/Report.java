@@ -1,5 +1,7 @@
 package dev.jthreadtrace.render;
 
+import dev.jthreadtrace.text.Units;
+
 import dev.jthreadtrace.decode.CloneFlags;
 import dev.jthreadtrace.model.Exit;
 import dev.jthreadtrace.model.FutexAnalysis;

@@ -1,11 +1,12 @@
 package dev.jthreadtrace.render;
 
+import dev.jthreadtrace.event.TraceEvent;
+
 import dev.jthreadtrace.decode.Signals;
 import dev.jthreadtrace.decode.SyscallDecoder;
 import dev.jthreadtrace.decode.SyscallTable;
 import dev.jthreadtrace.model.Exit;
 import dev.jthreadtrace.model.ThreadInfo;
-import dev.jthreadtrace.model.TraceEvent;
 import dev.jthreadtrace.model.TraceModel;
 
 /**

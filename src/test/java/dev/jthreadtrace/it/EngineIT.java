@@ -1,12 +1,13 @@
 package dev.jthreadtrace.it;
 
+import dev.jthreadtrace.event.TraceEvent;
+
 import dev.jthreadtrace.decode.CloneFlags;
 import dev.jthreadtrace.decode.SyscallTable;
 import dev.jthreadtrace.decode.TraceSelection;
 import dev.jthreadtrace.model.FutexAnalysis;
 import dev.jthreadtrace.model.Hooks;
 import dev.jthreadtrace.model.ThreadInfo;
-import dev.jthreadtrace.model.TraceEvent;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 

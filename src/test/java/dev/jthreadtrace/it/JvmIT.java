@@ -1,8 +1,9 @@
 package dev.jthreadtrace.it;
 
+import dev.jthreadtrace.event.TraceEvent;
+
 import dev.jthreadtrace.decode.SyscallTable;
 import dev.jthreadtrace.model.ThreadInfo;
-import dev.jthreadtrace.model.TraceEvent;
 import dev.jthreadtrace.fixtures.NestedThreads;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

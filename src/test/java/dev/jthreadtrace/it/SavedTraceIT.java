@@ -1,15 +1,16 @@
 package dev.jthreadtrace.it;
 
-import dev.jthreadtrace.cli.TraceSession;
+import dev.jthreadtrace.event.TraceEvent;
+import dev.jthreadtrace.jsonl.JsonLines;
+import dev.jthreadtrace.jsonl.TraceReader;
+import dev.jthreadtrace.session.TraceSession;
+
 import dev.jthreadtrace.decode.TraceSelection;
-import dev.jthreadtrace.model.TraceEvent;
 import dev.jthreadtrace.model.TraceModel;
-import dev.jthreadtrace.render.JsonLines;
 import dev.jthreadtrace.render.Output;
 import dev.jthreadtrace.render.Palette;
 import dev.jthreadtrace.render.Report;
 import dev.jthreadtrace.render.ReportSection;
-import dev.jthreadtrace.render.TraceReader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;

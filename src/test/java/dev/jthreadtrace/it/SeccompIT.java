@@ -1,9 +1,10 @@
 package dev.jthreadtrace.it;
 
+import dev.jthreadtrace.event.TraceEvent;
+
 import dev.jthreadtrace.decode.SyscallDecoder;
 import dev.jthreadtrace.decode.TraceSelection;
 import dev.jthreadtrace.model.ThreadInfo;
-import dev.jthreadtrace.model.TraceEvent;
 import dev.jthreadtrace.fixtures.NestedThreads;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

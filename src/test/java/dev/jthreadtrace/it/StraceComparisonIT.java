@@ -1,9 +1,10 @@
 package dev.jthreadtrace.it;
 
+import dev.jthreadtrace.event.TraceEvent;
+
 import dev.jthreadtrace.decode.SyscallDecoder;
 import dev.jthreadtrace.decode.SyscallTable;
 import dev.jthreadtrace.decode.TraceSelection;
-import dev.jthreadtrace.model.TraceEvent;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,9 +1,10 @@
 package dev.jthreadtrace.it;
 
-import dev.jthreadtrace.cli.TraceSession;
+import dev.jthreadtrace.event.TraceEvent;
+import dev.jthreadtrace.session.TraceSession;
+
 import dev.jthreadtrace.decode.TraceSelection;
 import dev.jthreadtrace.model.ThreadInfo;
-import dev.jthreadtrace.model.TraceEvent;
 import dev.jthreadtrace.model.TraceModel;
 import dev.jthreadtrace.ptrace.TraceFailure;
 

@@ -1,5 +1,7 @@
 package dev.jthreadtrace.model;
 
+import dev.jthreadtrace.event.TraceEvent;
+
 import dev.jthreadtrace.decode.Captures;
 import dev.jthreadtrace.decode.CloneFlags;
 import dev.jthreadtrace.decode.SyscallTable;

@@ -1,8 +1,9 @@
 package dev.jthreadtrace.render;
 
+import dev.jthreadtrace.event.TraceEvent;
+
 import dev.jthreadtrace.decode.TraceSelection;
 import dev.jthreadtrace.model.RecordedTrace;
-import dev.jthreadtrace.model.TraceEvent;
 import dev.jthreadtrace.model.TraceModel;
 import org.junit.jupiter.api.Test;
 
@@ -52,6 +53,22 @@ class GoldenTest {
         List<String> lines = new ArrayList<>();
         new Report(model, Palette.PLAIN, 100, lines::add).render(EnumSet.allOf(ReportSection.class));
         assertGolden("threads-report.txt", String.join("\n", lines) + "\n");
+    }
+
+    @Test
+    void reportUnderAGermanLocaleIsTheSameAsTheGolden() throws IOException {
+        java.util.Locale before = java.util.Locale.getDefault();
+        try {
+            // -Duser.language=de: a decimal comma would turn 12.3ms into 12,3ms and 3.3 MiB into 3,3 MiB.
+            java.util.Locale.setDefault(java.util.Locale.GERMANY);
+            TraceModel model = RecordedTrace.model(RecordedTrace.threadsFixture());
+            List<String> lines = new ArrayList<>();
+            new Report(model, Palette.PLAIN, 100, lines::add).render(EnumSet.allOf(ReportSection.class));
+            assertGolden("threads-report.txt", String.join("\n", lines) + "\n");
+            assertTrue(String.join("\n", lines).matches("(?s).*\\d\\.\\dms.*"), "the report has decimal times");
+        } finally {
+            java.util.Locale.setDefault(before);
+        }
     }
 
     @Test

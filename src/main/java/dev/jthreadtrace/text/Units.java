@@ -1,21 +1,27 @@
-package dev.jthreadtrace.render;
+package dev.jthreadtrace.text;
 
-/** Human units for the report: {@code 12.3ms}, {@code 8.0 MiB}. */
+import java.util.Locale;
+
+/**
+ * Human units for the report: {@code 12.3ms}, {@code 8.0 MiB}. Always with a decimal point
+ * ({@link Locale#ROOT}): reports, assertion messages and golden files must not change with the
+ * user's locale.
+ */
 public final class Units {
     private Units() {}
 
     public static String duration(long ns) {
         if (ns < 1_000) return ns + "ns";
-        if (ns < 1_000_000) return String.format("%.1fus", ns / 1e3);
-        if (ns < 1_000_000_000) return String.format("%.1fms", ns / 1e6);
-        return String.format("%.2fs", ns / 1e9);
+        if (ns < 1_000_000) return String.format(Locale.ROOT, "%.1fus", ns / 1e3);
+        if (ns < 1_000_000_000) return String.format(Locale.ROOT, "%.1fms", ns / 1e6);
+        return String.format(Locale.ROOT, "%.2fs", ns / 1e9);
     }
 
     public static String bytes(long n) {
         if (n < 1024) return n + " B";
-        if (n < 1024 * 1024) return String.format("%.1f KiB", n / 1024.0);
-        if (n < 1024L * 1024 * 1024) return String.format("%.1f MiB", n / (1024.0 * 1024));
-        return String.format("%.2f GiB", n / (1024.0 * 1024 * 1024));
+        if (n < 1024 * 1024) return String.format(Locale.ROOT, "%.1f KiB", n / 1024.0);
+        if (n < 1024L * 1024 * 1024) return String.format(Locale.ROOT, "%.1f MiB", n / (1024.0 * 1024));
+        return String.format(Locale.ROOT, "%.2f GiB", n / (1024.0 * 1024 * 1024));
     }
 
     /** {@code @12.3ms}: a point on the trace's time axis. */
@@ -26,7 +32,7 @@ public final class Units {
     private static final java.util.regex.Pattern ANSI = java.util.regex.Pattern.compile("\u001b\\[[0-9;]*m");
 
     /** Columns the text takes on a terminal: code points, not counting colour escape sequences. */
-    static int width(String s) {
+    public static int width(String s) {
         String plain = s.indexOf('\u001b') < 0 ? s : ANSI.matcher(s).replaceAll("");
         return plain.codePointCount(0, plain.length());
     }

@@ -1,4 +1,4 @@
-package dev.jthreadtrace.render;
+package dev.jthreadtrace.jsonl;
 
 import java.util.Collection;
 import java.util.Map;
@@ -82,7 +82,7 @@ public final class Json {
                 case '\r' -> out.append("\\r");
                 case '\t' -> out.append("\\t");
                 default -> {
-                    if (c < 0x20) out.append(String.format("\\u%04x", (int) c));
+                    if (c < 0x20) out.append(String.format(java.util.Locale.ROOT, "\\u%04x", (int) c));
                     else out.append(c);
                 }
             }

@@ -1,17 +1,18 @@
-package dev.jthreadtrace.cli;
+package dev.jthreadtrace.session;
+
+import dev.jthreadtrace.jsonl.TraceFileException;
+import dev.jthreadtrace.jsonl.TraceReader;
 
 import dev.jthreadtrace.model.TraceModel;
-import dev.jthreadtrace.render.TraceFileException;
-import dev.jthreadtrace.render.TraceReader;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
 
 /** Loads a saved JSONL trace into a model for report and check; null (after one line on err) when it cannot. */
-final class SavedTrace {
+public final class SavedTrace {
     private SavedTrace() {}
 
-    static TraceModel load(Path file, PrintWriter err) {
+    public static TraceModel load(Path file, PrintWriter err) {
         TraceReader.Saved saved;
         try {
             saved = TraceReader.readAll(file);

@@ -1,6 +1,7 @@
-package dev.jthreadtrace.cli;
+package dev.jthreadtrace.session;
 
-import dev.jthreadtrace.model.TraceEvent;
+import dev.jthreadtrace.event.TraceEvent;
+
 import dev.jthreadtrace.model.TraceModel;
 import dev.jthreadtrace.ptrace.TraceFailure;
 import dev.jthreadtrace.ptrace.Tracer;

@@ -1,4 +1,4 @@
-package dev.jthreadtrace.cli;
+package dev.jthreadtrace.session;
 
 import sun.misc.Signal;
 import sun.misc.SignalHandler;
@@ -12,13 +12,13 @@ import java.util.function.IntConsumer;
  * Uses the JDK's own signal dispatch ({@code sun.misc.Signal}, in jdk.unsupported) rather than a
  * native {@code sigaction}: the JVM already owns signal handling, and its handler thread calls us.
  */
-final class StopSignals {
+public final class StopSignals {
     private static final String[] NAMES = {"INT", "TERM", "HUP"};
     private static final Map<String, SignalHandler> previous = new HashMap<>();
 
     private StopSignals() {}
 
-    static synchronized void install(IntConsumer stop) {
+    public static synchronized void install(IntConsumer stop) {
         for (String name : NAMES) {
             try {
                 previous.put(name, Signal.handle(new Signal(name), s -> stop.accept(s.getNumber())));
@@ -28,7 +28,7 @@ final class StopSignals {
         }
     }
 
-    static synchronized void uninstall() {
+    public static synchronized void uninstall() {
         previous.forEach((name, handler) -> Signal.handle(new Signal(name), handler));
         previous.clear();
     }

@@ -1,4 +1,4 @@
-package dev.jthreadtrace.model;
+package dev.jthreadtrace.event;
 
 import dev.jthreadtrace.decode.Captures;
 

@@ -1,11 +1,12 @@
-package dev.jthreadtrace.render;
+package dev.jthreadtrace.jsonl;
+
+import dev.jthreadtrace.event.JavaRecord;
+import dev.jthreadtrace.event.TraceEvent;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jthreadtrace.decode.Captures;
-import dev.jthreadtrace.model.JavaRecord;
-import dev.jthreadtrace.model.TraceEvent;
 
 import java.io.BufferedReader;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package dev.jthreadtrace.model;
+package dev.jthreadtrace.event;
 
 import java.util.Map;
 

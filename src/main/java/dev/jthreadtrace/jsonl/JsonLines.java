@@ -1,4 +1,9 @@
-package dev.jthreadtrace.render;
+package dev.jthreadtrace.jsonl;
+
+import dev.jthreadtrace.event.JavaRecord;
+import dev.jthreadtrace.event.TraceEvent;
+import dev.jthreadtrace.render.LiveSink;
+import dev.jthreadtrace.render.Output;
 
 import dev.jthreadtrace.check.AssertionResult;
 import dev.jthreadtrace.decode.Captures;
@@ -8,11 +13,9 @@ import dev.jthreadtrace.decode.SyscallDecoder;
 import dev.jthreadtrace.decode.SyscallTable;
 import dev.jthreadtrace.model.Exit;
 import dev.jthreadtrace.model.FutexAnalysis;
-import dev.jthreadtrace.model.JavaRecord;
 import dev.jthreadtrace.model.Metrics;
 import dev.jthreadtrace.model.ProcessInfo;
 import dev.jthreadtrace.model.ThreadInfo;
-import dev.jthreadtrace.model.TraceEvent;
 import dev.jthreadtrace.model.TraceModel;
 
 import java.util.ArrayList;
