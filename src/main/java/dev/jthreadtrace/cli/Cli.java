@@ -1,5 +1,6 @@
 package dev.jthreadtrace.cli;
 
+import dev.jthreadtrace.decode.Syscalls;
 import picocli.CommandLine;
 
 import java.io.PrintWriter;
@@ -34,6 +35,9 @@ public final class Cli {
     private static CommandLine configure(CommandLine cli, PrintWriter out, PrintWriter err) {
         // Everything after the command name belongs to the command: run -- java -version, or run java -version.
         cli.setStopAtPositional(true);
+        // -e's default is the registry's default set: computed, so it cannot be an annotation constant.
+        cli.setDefaultValueProvider(arg -> arg instanceof CommandLine.Model.OptionSpec o
+                && o.longestName().equals(TraceOptions.TRACE_OPTION) ? Syscalls.defaultSpec() : null);
         cli.setOut(out);
         cli.setErr(err);
         cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {

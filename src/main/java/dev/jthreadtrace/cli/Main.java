@@ -26,7 +26,7 @@ public final class Main {
             try {
                 ClassLoader loader = Main.class.getClassLoader();
                 for (String name : new String[] {"dev.jthreadtrace.sys.Libc", "dev.jthreadtrace.decode.SyscallTable",
-                        "dev.jthreadtrace.decode.CapturePlans", "dev.jthreadtrace.decode.SyscallDecoder"}) {
+                        "dev.jthreadtrace.decode.Syscalls", "dev.jthreadtrace.decode.SyscallDecoder"}) {
                     Class.forName(name, true, loader);
                 }
             } catch (ClassNotFoundException | LinkageError e) {

@@ -1,6 +1,8 @@
 package dev.jthreadtrace.cli;
 
+import dev.jthreadtrace.decode.Syscalls;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
@@ -30,8 +32,17 @@ public final class TopCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    /** For scripts (scripts/bench gives strace the same set): the default -e set as plain syscall names. */
+    @Option(names = "--print-default-set", hidden = true)
+    boolean printDefaultSet;
+
     @Override
     public Integer call() {
+        if (printDefaultSet) {
+            spec.commandLine().getOut().println(String.join(",", Syscalls.defaultSet()));
+            spec.commandLine().getOut().flush();
+            return ExitCodes.OK;
+        }
         spec.commandLine().usage(spec.commandLine().getOut());
         return ExitCodes.USAGE;
     }

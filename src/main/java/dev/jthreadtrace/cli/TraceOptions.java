@@ -5,7 +5,10 @@ import picocli.CommandLine.Option;
 
 /** What to trace and how to show it live: shared by run and demo. */
 final class TraceOptions {
-    @Option(names = {"-e", "--trace"}, paramLabel = "SET", defaultValue = TraceSelection.DEFAULT,
+    /** The {@code -e} option's name: its default comes from the syscall registry (see {@link Cli}). */
+    static final String TRACE_OPTION = "--trace";
+
+    @Option(names = {"-e", TRACE_OPTION}, paramLabel = "SET",
             description = "Syscalls to show, comma-separated names and classes (%%thread, %%process, %%futex, "
                     + "%%memory, %%hooks) or 'all'. The calls the thread model needs are recorded whatever is "
                     + "shown. Default: ${DEFAULT-VALUE}.")

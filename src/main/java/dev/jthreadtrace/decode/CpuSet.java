@@ -23,6 +23,12 @@ public final class CpuSet {
         return out.append(']').toString();
     }
 
+    /** {@code sched_setaffinity(0, 8, [0 2 3])} and its getter: the mask when it was captured, else the pointer. */
+    public static String renderAffinityCall(long[] a, Captures captures, int stringMax) {
+        return Args.intArg(a[0]) + ", " + Args.ulong(a[1]) + ", "
+                + (captures.bytes(2) != null ? render(captures.bytes(2)) : Args.pointer(a[2]));
+    }
+
     /** A compact list for reports and assertions: {@code 0}, {@code 0-3}, {@code 0,2-3}. */
     public static String compact(List<Integer> cpus) {
         StringBuilder out = new StringBuilder();

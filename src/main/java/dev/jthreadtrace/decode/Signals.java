@@ -12,6 +12,16 @@ public final class Signals {
 
     private Signals() {}
 
+    /** rt_sigprocmask's {@code how}: {@code SIG_BLOCK}, {@code SIG_UNBLOCK}, {@code SIG_SETMASK}. */
+    public static String renderHow(long how) {
+        return switch ((int) how) {
+            case 0 -> "SIG_BLOCK";
+            case 1 -> "SIG_UNBLOCK";
+            case 2 -> "SIG_SETMASK";
+            default -> "0x" + Long.toHexString(how) + " /* SIG_??? */";
+        };
+    }
+
     /** "USR1" for 10, "RTMIN" for 32, "RT_3" for 35. */
     public static String shortName(int signal) {
         if (signal > 0 && signal < NAMES.length) return NAMES[signal];

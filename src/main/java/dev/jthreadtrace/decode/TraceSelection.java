@@ -1,5 +1,6 @@
 package dev.jthreadtrace.decode;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,26 +11,17 @@ import java.util.Map;
  * the thread model needs (spawns, exec, exit, the settings threads inherit) whatever is shown.
  */
 public final class TraceSelection {
-    public static final Map<String, List<String>> CLASSES = new LinkedHashMap<>();
-
-    static {
-        CLASSES.put("%thread", List.of("clone", "clone3", "fork", "vfork", "execve", "execveat", "exit", "exit_group",
-                "set_tid_address", "set_robust_list"));
-        CLASSES.put("%process", List.of("clone", "clone3", "fork", "vfork", "execve", "execveat", "exit", "exit_group",
-                "wait4", "waitid", "kill", "tkill", "tgkill"));
-        CLASSES.put("%futex", List.of("futex", "futex_waitv", "futex_wake", "futex_wait", "futex_requeue",
-                "set_robust_list"));
-        CLASSES.put("%memory", List.of("mmap", "munmap", "mprotect", "mremap", "madvise", "brk"));
-        CLASSES.put("%hooks", List.of("prctl", "rt_sigprocmask", "sched_setaffinity", "sched_getaffinity", "seccomp",
-                "execve", "execveat"));
-    }
-
-    /** What is shown when {@code -e} is not given: the families the tool decodes. */
-    public static final String DEFAULT = "%thread,futex,futex_waitv,mmap,munmap,mprotect,mremap,madvise,%hooks";
+    /** The classes by their spelling ({@code %thread}), members from the registry. */
+    public static final Map<String, List<String>> CLASSES = classes();
 
     /** Always recorded: without these the trees and the inheritance timeline would be wrong. */
-    private static final List<String> MODEL = List.of("clone", "clone3", "fork", "vfork", "execve", "execveat",
-            "exit", "exit_group", "set_tid_address", "prctl", "rt_sigprocmask", "sched_setaffinity", "seccomp");
+    private static final List<String> MODEL = Syscalls.modelSet();
+
+    private static Map<String, List<String>> classes() {
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        for (SyscallClass c : SyscallClass.values()) out.put(c.spelling(), Syscalls.members(c));
+        return Collections.unmodifiableMap(out);
+    }
 
     private final boolean[] shown;
     private final boolean[] recorded;
@@ -89,8 +81,9 @@ public final class TraceSelection {
         return out;
     }
 
+    /** What is shown when {@code -e} is not given (the registry's default rows). */
     public static TraceSelection defaults() {
-        return parse(DEFAULT);
+        return parse(Syscalls.defaultSpec());
     }
 
     public boolean[] shown() {

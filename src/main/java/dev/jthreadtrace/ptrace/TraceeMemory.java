@@ -33,9 +33,9 @@ final class TraceeMemory {
     private boolean vmReadvRefused;
 
     /** Copies what each capture asks for into {@code into}; reads that fault leave the slot empty. */
-    void capture(int tid, int pid, List<Capture> captures, boolean atExit, long[] args, long ret, Captures into) {
+    void capture(int tid, int pid, List<Capture> captures, Capture.When when, long[] args, long ret, Captures into) {
         for (Capture c : captures) {
-            if (c.atExit() != atExit) continue;
+            if (c.when() != when) continue;
             long pointer = args[c.arg()];
             Object value = switch (c) {
                 case Capture.FdPath f -> fdPath(pid, (int) pointer);

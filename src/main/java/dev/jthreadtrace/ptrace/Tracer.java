@@ -3,7 +3,7 @@ package dev.jthreadtrace.ptrace;
 import dev.jthreadtrace.event.TraceEvent;
 
 import dev.jthreadtrace.decode.Capture;
-import dev.jthreadtrace.decode.CapturePlans;
+import dev.jthreadtrace.decode.Syscalls;
 import dev.jthreadtrace.decode.Captures;
 import dev.jthreadtrace.decode.CloneFlags;
 import dev.jthreadtrace.decode.SyscallTable;
@@ -437,15 +437,15 @@ public final class Tracer {
         task.nr = nr;
         task.args = args;
         task.entryNs = now;
-        task.plan = CapturePlans.forCall(nr, args);
+        task.plan = Syscalls.captures(nr, args);
         task.captures = task.plan.isEmpty() ? Captures.NONE : new Captures();
-        if (!task.plan.isEmpty()) memory.capture(task.tid, task.tgid, task.plan, false, args, 0, task.captures);
+        if (!task.plan.isEmpty()) memory.capture(task.tid, task.tgid, task.plan, Capture.When.AT_ENTRY, args, 0, task.captures);
         if (nr == SyscallTable.EXECVE || nr == SyscallTable.EXECVEAT) {
             task.execEntryNs = now;
             task.execPath = task.captures.string(nr == SyscallTable.EXECVE ? 0 : 1);
         }
-        if (nr == SyscallTable.EXIT || nr == SyscallTable.EXIT_GROUP) {
-            // These never return: the event is complete at entry.
+        if (Syscalls.neverReturns(nr)) {
+            // exit and exit_group: the event is complete at entry.
             if (targetStarted) {
                 emit(new TraceEvent.Syscall(now, now, task.tid, nr, args, 0, false, false, task.captures));
             }
@@ -459,7 +459,7 @@ public final class Tracer {
         boolean error = SyscallInfoLayout.isError(info);
         int nr = task.nr;
         task.nr = -1;
-        if (!task.plan.isEmpty()) memory.capture(task.tid, task.tgid, task.plan, true, task.args, ret, task.captures);
+        if (!task.plan.isEmpty()) memory.capture(task.tid, task.tgid, task.plan, Capture.When.AT_EXIT, task.args, ret, task.captures);
         if (!targetStarted) return;
         emit(new TraceEvent.Syscall(task.entryNs, now, task.tid, nr, task.args, ret, error, true, task.captures));
         if (!error && ret > 0 && (nr == SyscallTable.CLONE || nr == SyscallTable.CLONE3)

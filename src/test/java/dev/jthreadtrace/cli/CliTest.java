@@ -49,6 +49,16 @@ class CliTest {
     }
 
     @Test
+    void theDefaultTraceSetComesFromTheRegistryInHelpAndForScripts() {
+        Result printed = run("--print-default-set");
+        assertEquals(0, printed.code(), printed.err());
+        assertEquals(String.join(",", dev.jthreadtrace.decode.Syscalls.defaultSet()) + "\n", printed.out());
+        assertTrue(printed.out().startsWith("clone,clone3,fork,vfork,execve,"), printed.out());
+        String help = run("run", "--help").out().replaceAll("\\s+", ""); // the help wraps the long default
+        assertTrue(help.contains("Default:" + dev.jthreadtrace.decode.Syscalls.defaultSpec() + "."), help);
+    }
+
+    @Test
     void versionNamesTheToolAndTheJdk() {
         Result r = run("--version");
         assertEquals(0, r.code());

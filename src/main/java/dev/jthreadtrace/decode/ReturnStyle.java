@@ -1,0 +1,11 @@
+package dev.jthreadtrace.decode;
+
+/** How a successful return value is printed, as strace does per syscall. */
+public enum ReturnStyle {
+    /** {@code = 1237} */
+    DECIMAL,
+    /** {@code = 0x7f2c1c000000}: addresses (mmap, mremap). */
+    HEX,
+    /** {@code = ?}: the call never returns (exit, exit_group). */
+    NONE
+}

@@ -1,0 +1,31 @@
+package dev.jthreadtrace.decode;
+
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Everything the tool knows about one syscall, in one row (strace's {@code syscallent.h} entry,
+ * gVisor's {@code makeSyscallInfo}): its number and name, the {@code -e} classes it belongs to,
+ * whether it is shown by default and whether the thread model needs it recorded, the memory its
+ * decoder needs captured at the stop, how its arguments and its return value are printed, and
+ * what it does to the model. A row without a renderer is printed with raw arguments.
+ *
+ * @param shownByDefault in the {@code -e} set when the user gives none
+ * @param modelNeeds     recorded whatever {@code -e} says: the trees and the inheritance timeline need it
+ * @param renderer       null for a syscall the tool names but does not decode
+ */
+public record SyscallSpec(String name, int nr, Set<SyscallClass> classes, boolean shownByDefault, boolean modelNeeds,
+                          CapturePlan capture, ArgsRenderer renderer, ReturnStyle returns, ModelEffect effect) {
+    public SyscallSpec {
+        Objects.requireNonNull(name);
+        classes = Set.copyOf(classes);
+        Objects.requireNonNull(capture);
+        Objects.requireNonNull(returns);
+        Objects.requireNonNull(effect);
+    }
+
+    /** Whether it has a decoder of its own. */
+    public boolean decoded() {
+        return renderer != null;
+    }
+}
