@@ -103,7 +103,9 @@ public final class Syscalls {
             row("seccomp", HOOKS).byDefault().needed().effect(ModelEffect.SECCOMP)
                     .capture(a -> a[0] == Seccomp.SECCOMP_SET_MODE_FILTER
                             ? List.of(new Capture.Bytes(2, SOCK_FPROG_SIZE, AT_ENTRY)) : List.of())
-                    .render((a, c, s) -> Seccomp.render(a, c)));
+                    .render((a, c, s) -> Seccomp.render(a, c)),
+            // ---- asked for with -e; not in the default set
+            row("rseq").render((a, c, s) -> Rseq.render(a)));
 
     private static final SyscallSpec[] BY_NUMBER = new SyscallSpec[SyscallTable.MAX_NR];
 

@@ -62,6 +62,27 @@ class StraceComparisonIT {
     }
 
     @Test
+    void everyThreadsRseqRegistrationReadsAsStraceReadsIt(@TempDir Path tmp) throws Exception {
+        Path out = tmp.resolve("strace.txt");
+        Process p = new ProcessBuilder("strace", "-f", "-qq", "-o", out.toString(), "-e", "trace=rseq",
+                Traced.fixture("threads").toString()).redirectErrorStream(true).start();
+        p.getInputStream().readAllBytes();
+        assertEquals(0, p.waitFor());
+        Pattern call = Pattern.compile("(rseq\\(.*\\)\\s+= .*)$");
+        List<String> expected = Files.readAllLines(out).stream().map(call::matcher).filter(Matcher::find)
+                .map(m -> mask(m.group(1).replaceAll("\\)\\s+=", ") ="))).toList();
+
+        int rseq = SyscallTable.number("rseq").orElseThrow();
+        Traced t = Traced.run(List.of(Traced.fixture("threads").toString()), TraceSelection.parse("rseq"), System.getenv());
+        List<String> actual = t.events(TraceEvent.Syscall.class).stream().filter(s -> s.nr() == rseq)
+                .map(s -> mask(SyscallDecoder.call(s.nr(), s.args(), s.captures(), 32) + " = "
+                        + SyscallDecoder.result(s.nr(), s.ret(), s.error(), s.returned())))
+                .toList();
+        assertEquals(4, expected.size(), "glibc registers rseq in the main thread and each of the three threads: " + expected);
+        assertEquals(expected, actual);
+    }
+
+    @Test
     void clone3FlagsAndLayoutMatchStrace(@TempDir Path tmp) throws Exception {
         Path out = tmp.resolve("strace.txt");
         Process p = new ProcessBuilder("strace", "-f", "-qq", "-o", out.toString(), "-e", "trace=clone3",
