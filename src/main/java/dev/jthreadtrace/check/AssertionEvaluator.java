@@ -1,9 +1,10 @@
 package dev.jthreadtrace.check;
 
+import dev.jthreadtrace.model.Metric;
+
 import dev.jthreadtrace.text.Units;
 
-import dev.jthreadtrace.model.Hooks;
-import dev.jthreadtrace.model.Metrics;
+import dev.jthreadtrace.model.Hook;
 import dev.jthreadtrace.model.ThreadInfo;
 import dev.jthreadtrace.model.TraceModel;
 
@@ -12,7 +13,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.ToLongFunction;
 import java.util.regex.Pattern;
 
 /** Evaluates parsed assertions against a finished model. */
@@ -20,38 +20,18 @@ public final class AssertionEvaluator {
     private AssertionEvaluator() {}
 
     public static List<AssertionResult> evaluate(List<Assertion> assertions, TraceModel model) {
-        Map<String, Long> totals = Metrics.of(model);
         List<AssertionResult> results = new ArrayList<>();
-        for (Assertion a : assertions) results.add(evaluate(a, model, totals));
+        for (Assertion a : assertions) results.add(evaluate(a, model));
         return results;
     }
 
-    static AssertionResult evaluate(Assertion a, TraceModel model, Map<String, Long> totals) {
+    static AssertionResult evaluate(Assertion a, TraceModel model) {
         String expected = a.operator().symbol() + " " + (a.string() != null ? "\"" + a.string() + "\"" : show(a.metric(), a.number()));
         if (a.metric().kind() == Metric.Kind.TEXT) return text(a, model, expected);
-        long actual;
         String glob = a.selector().get("name");
-        if (glob == null && a.metric() != Metric.THREADS_COUNT) {
-            actual = totals.getOrDefault(a.metric().key(), 0L);
-        } else {
-            List<ThreadInfo> matching = matching(model, glob == null ? "*" : glob);
-            actual = a.metric() == Metric.THREADS_COUNT ? matching.size() : matching.stream().mapToLong(perThread(a.metric())).sum();
-        }
+        long actual = glob == null && a.metric().hasTotal() ? a.metric().total(model)
+                : a.metric().sum(model, matching(model, glob == null ? "*" : glob));
         return new AssertionResult(a, a.operator().test(actual, a.number()), show(a.metric(), actual), expected);
-    }
-
-    private static ToLongFunction<ThreadInfo> perThread(Metric m) {
-        return switch (m) {
-            case FUTEX_CALLS -> t -> t.futexCalls;
-            case FUTEX_WAITS -> t -> t.futexWaits;
-            case FUTEX_WAKES -> t -> t.futexWakes;
-            case FUTEX_WAIT_TIME -> t -> t.futexBlockedNs;
-            case FUTEX_TIMEOUTS -> t -> t.futexTimeouts;
-            case MMAP_CALLS -> t -> t.mmapCalls;
-            case MMAP_BYTES -> t -> t.mmapBytes;
-            case MUNMAP_BYTES -> t -> t.munmapBytes;
-            default -> throw new IllegalArgumentException(m.key() + " has no per-thread value");
-        };
     }
 
     private static AssertionResult text(Assertion a, TraceModel model, String expected) {
@@ -69,7 +49,7 @@ public final class AssertionEvaluator {
                 if (v == null && hook.startsWith("itl:")) v = "(not inherited)";
                 if (v == null) {
                     return new AssertionResult(a, false, "unknown hook \"" + hook + "\" (hooks: "
-                            + String.join(", ", Hooks.INHERITED_KEYS) + ", itl:<ThreadLocal class>)", expected);
+                            + String.join(", ", Hook.inheritedKeys()) + ", itl:<ThreadLocal class>)", expected);
                 }
                 values.add(v);
             }

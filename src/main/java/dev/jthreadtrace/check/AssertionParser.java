@@ -1,5 +1,7 @@
 package dev.jthreadtrace.check;
 
+import dev.jthreadtrace.model.Metric;
+
 import java.util.LinkedHashMap;
 import java.util.Map;
 

@@ -28,8 +28,9 @@ final class OutputOptions {
                     + "Default: ${DEFAULT-VALUE}.")
     ColorMode color;
 
-    @Option(names = "--report", paramLabel = "SECTIONS", defaultValue = "all",
-            description = "Report sections after the trace: any of tree,timeline,futex,mmap, or all, or none. "
+    // The section names come from the ReportSection table, through Picocli's completion candidates.
+    @Option(names = "--report", paramLabel = "SECTIONS", defaultValue = "all", completionCandidates = ReportSection.Keys.class,
+            description = "Report sections after the trace: any of ${COMPLETION-CANDIDATES} (comma-separated), or all, or none. "
                     + "Default: ${DEFAULT-VALUE}.")
     String report;
 

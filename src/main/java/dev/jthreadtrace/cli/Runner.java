@@ -155,19 +155,12 @@ final class Runner {
         return -1;
     }
 
-    /** The syscall families the analyses need recorded even when -e does not show them. */
+    /** The syscalls the chosen report sections and assertions need recorded even when -e does not show them. */
     static List<String> neededFamilies(Set<ReportSection> sections, AssertOptions.Checks checks) {
-        boolean futex = sections.contains(ReportSection.FUTEX) || sections.contains(ReportSection.TIMELINE);
-        boolean memory = sections.contains(ReportSection.MMAP);
-        for (var a : checks.assertions()) {
-            String key = a.metric().key();
-            futex |= key.startsWith("futex");
-            memory |= key.startsWith("mmap") || key.startsWith("munmap");
-        }
-        List<String> out = new java.util.ArrayList<>();
-        if (futex) out.addAll(List.of("futex", "futex_waitv"));
-        if (memory) out.addAll(List.of("mmap", "munmap", "mremap"));
-        return out;
+        Set<String> out = new java.util.LinkedHashSet<>();
+        for (ReportSection section : sections) out.addAll(section.needs());
+        for (var a : checks.assertions()) out.addAll(a.metric().needs());
+        return List.copyOf(out);
     }
 
     static int exitCode(TraceModel model, int interruptedBy, List<AssertionResult> results, boolean ignoreExit) {

@@ -40,12 +40,12 @@ public final class Syscalls {
             row("execve", THREAD, PROCESS, HOOKS).byDefault().needed()
                     .capture(a -> List.of(new Capture.CString(0, PATH_MAX, AT_ENTRY),
                             new Capture.CStringArray(1, ARGV_ITEMS, ARGV_ITEM_MAX)))
-                    .render((a, c, s) -> Exec.render(c.string(0), c.strings(1), a[0], a[1], a[2], s)),
+                    .render((a, c, s) -> ExecArgs.render(c.string(0), c.strings(1), a[0], a[1], a[2], s)),
             row("execveat", THREAD, PROCESS, HOOKS).byDefault().needed()
                     .capture(a -> List.of(new Capture.CString(1, PATH_MAX, AT_ENTRY),
                             new Capture.CStringArray(2, ARGV_ITEMS, ARGV_ITEM_MAX)))
                     .render((a, c, s) -> Args.intArg(a[0]) + ", "
-                            + Exec.render(c.string(1), c.strings(2), a[1], a[2], a[3], s) + ", " + Args.hex(a[4])),
+                            + ExecArgs.render(c.string(1), c.strings(2), a[1], a[2], a[3], s) + ", " + Args.hex(a[4])),
             row("exit", THREAD, PROCESS).byDefault().needed().effect(ModelEffect.EXIT).returns(ReturnStyle.NONE)
                     .render((a, c, s) -> Args.intArg(a[0])),
             row("exit_group", THREAD, PROCESS).byDefault().needed().effect(ModelEffect.EXIT_GROUP)

@@ -13,12 +13,16 @@ import dev.jthreadtrace.decode.SyscallDecoder;
 import dev.jthreadtrace.decode.SyscallTable;
 import dev.jthreadtrace.model.Exit;
 import dev.jthreadtrace.model.FutexAnalysis;
-import dev.jthreadtrace.model.Metrics;
 import dev.jthreadtrace.model.ProcessInfo;
 import dev.jthreadtrace.model.ThreadInfo;
 import dev.jthreadtrace.model.TraceModel;
 
+import dev.jthreadtrace.model.FutexCounters;
+import dev.jthreadtrace.model.Metric;
+import dev.jthreadtrace.model.MmapCounters;
+
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -59,7 +63,7 @@ public final class JsonLines implements LiveSink {
             case TraceEvent.Spawned s -> at(record("spawn"), s.ns(), model, s.child()).put("creator", s.creator())
                     .put("creator_name", model.nameOf(s.creator())).put("kind", s.kind().name().toLowerCase())
                     .put("flags", CloneFlags.names(s.flags())).put("flags_raw", s.flags())
-                    .put("os_parent", model.thread(s.child()) != null ? model.thread(s.child()).osParent : null);
+                    .put("os_parent", model.thread(s.child()) != null ? model.thread(s.child()).osParent() : null);
             case TraceEvent.UntracedChild u -> at(record("untraced"), u.ns(), model, u.creator()).put("child", u.child())
                     .put("seccomp_filter_inherited", u.filterInherited());
             case TraceEvent.Exec e -> at(record("exec"), e.ns(), model, e.tid()).put("former_tid", e.formerTid())
@@ -108,14 +112,14 @@ public final class JsonLines implements LiveSink {
     }
 
     private static Map<String, String> inherited(ThreadInfo t) {
-        Map<String, String> values = new LinkedHashMap<>(t.inherited.inheritedValues());
+        Map<String, String> values = new LinkedHashMap<>(t.inherited().inheritedValues());
         values.putAll(t.inheritedThreadLocals());
         return values;
     }
 
     /** The records after the events: Java records, threads, processes, assertion results, summary. */
     public static void finalRecords(Output out, TraceModel model, List<AssertionResult> results) {
-        for (JavaRecord r : model.javaRecords()) {
+        for (JavaRecord r : model.javaView().records()) {
             Json json = record("java").put("pid", r.pid()).put("ns", model.rel(r.ns())).put("os_tid", r.osTid());
             switch (r) {
                 case JavaRecord.Constructed c -> json.put("kind", "constructed").put("by_id", c.creatorId())
@@ -127,31 +131,35 @@ public final class JsonLines implements LiveSink {
             }
             out.line(json.toString());
         }
-        FutexAnalysis futex = FutexAnalysis.of(model);
+        Map<Integer, List<Integer>> joinersByJoined = new HashMap<>();
+        for (FutexAnalysis.Join j : model.futexAnalysis().joins()) {
+            joinersByJoined.computeIfAbsent(j.joined(), k -> new ArrayList<>()).add(j.joiner());
+        }
         for (ThreadInfo t : model.threads()) {
-            List<Integer> joinedBy = new ArrayList<>();
-            for (FutexAnalysis.Join j : futex.joins()) if (j.joined() == t.tid) joinedBy.add(j.joiner());
-            out.line(record("thread").put("tid", t.tid).put("pid", t.tgid).put("name", t.name()).put("names", t.nameHistory())
-                    .put("creator", t.creator).put("creator_name", t.creator == null ? null : model.nameOf(t.creator))
-                    .put("os_parent", t.osParent).put("reparented", t.reparented())
-                    .put("spawn_syscall", t.spawnKind == null ? null : t.spawnKind.name().toLowerCase())
-                    .put("clone_flags", CloneFlags.names(t.cloneFlags)).put("depth", model.depth(t))
-                    .put("start", seconds(t.start)).put("end", t.end == null ? null : seconds(t.end))
-                    .put("exit", exit(t.exit)).put("inherited", inherited(t))
-                    .put("final", t.hooks.inheritedValues())
+            List<Integer> joinedBy = joinersByJoined.getOrDefault(t.tid(), List.of());
+            FutexCounters futex = model.futex().of(t);
+            MmapCounters mmap = model.mmap().of(t);
+            out.line(record("thread").put("tid", t.tid()).put("pid", t.tgid()).put("name", t.name()).put("names", t.nameHistory())
+                    .put("creator", t.creator()).put("creator_name", t.creator() == null ? null : model.nameOf(t.creator()))
+                    .put("os_parent", t.osParent()).put("reparented", t.reparented())
+                    .put("spawn_syscall", t.spawnKind() == null ? null : t.spawnKind().name().toLowerCase())
+                    .put("clone_flags", CloneFlags.names(t.cloneFlags())).put("depth", model.depth(t))
+                    .put("start", seconds(t.start())).put("end", t.end() == null ? null : seconds(t.end()))
+                    .put("exit", exit(t.exit())).put("inherited", inherited(t))
+                    .put("final", t.hooks().inheritedValues())
                     .put("joined_by", joinedBy)
-                    .put("virtual_threads_constructed", model.virtualThreadsByCreator().getOrDefault(t.tid, 0))
-                    .put("virtual_threads_carried", model.virtualThreadsByCarrier().getOrDefault(t.tid, 0))
-                    .put("java", t.java == null ? null : Json.object().put("id", t.java.id()).put("name", t.java.name())
-                            .put("constructed_by", t.java.constructorTid()).put("started_by", t.java.starterTid()))
-                    .put("futex", Map.of("calls", t.futexCalls, "waits", t.futexWaits, "wakes", t.futexWakes,
-                            "blocked_ns", t.futexBlockedNs, "timeouts", t.futexTimeouts, "eagain", t.futexEagain))
-                    .put("mmap", Map.of("calls", t.mmapCalls, "bytes", t.mmapBytes, "munmap_calls", t.munmapCalls,
-                            "munmap_bytes", t.munmapBytes)).toString());
+                    .put("virtual_threads_constructed", model.virtualThreadsByCreator().getOrDefault(t.tid(), 0))
+                    .put("virtual_threads_carried", model.virtualThreadsByCarrier().getOrDefault(t.tid(), 0))
+                    .put("java", t.java() == null ? null : Json.object().put("id", t.java().id()).put("name", t.java().name())
+                            .put("constructed_by", t.java().constructorTid()).put("started_by", t.java().starterTid()))
+                    .put("futex", Json.object().put("calls", futex.calls()).put("waits", futex.waits()).put("wakes", futex.wakes())
+                            .put("blocked_ns", futex.blockedNs()).put("timeouts", futex.timeouts()).put("eagain", futex.eagain()))
+                    .put("mmap", Json.object().put("calls", mmap.mmapCalls()).put("bytes", mmap.mmapBytes())
+                            .put("munmap_calls", mmap.munmapCalls()).put("munmap_bytes", mmap.munmapBytes())).toString());
         }
         for (ProcessInfo p : model.processes()) {
-            out.line(record("process").put("pid", p.pid).put("creator", p.creator).put("parent", p.parentPid)
-                    .put("exec", p.exec).put("exit", exit(p.exit)).toString());
+            out.line(record("process").put("pid", p.pid()).put("creator", p.creator()).put("parent", p.parentPid())
+                    .put("exec", p.exec()).put("exit", exit(p.exit())).toString());
         }
         for (AssertionResult r : results) {
             out.line(record("assertion").put("expr", r.assertion().text()).put("passed", r.passed())
@@ -160,7 +168,7 @@ public final class JsonLines implements LiveSink {
         Exit exit = model.targetExit();
         out.line(record("summary").put("command", model.command()).put("pid", model.rootPid())
                 .put("exit", exit(exit)).put("interrupted_by", model.interruptedBy())
-                .put("metrics", Metrics.of(model)).toString());
+                .put("metrics", Metric.summary(model)).toString());
     }
 
     private static Json exit(Exit e) {

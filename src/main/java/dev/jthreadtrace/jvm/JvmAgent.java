@@ -103,16 +103,17 @@ public final class JvmAgent implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         records.sort(Comparator.comparingLong(JavaRecord::ns));
-        model.attachJava(records);
+        List<String> notes = new ArrayList<>();
         java.util.Set<Integer> reporting = new java.util.HashSet<>();
         for (JavaRecord r : records) reporting.add(r.pid());
         for (ProcessInfo p : model.processes()) {
-            boolean jvm = p.exec.stream().anyMatch(path -> path.endsWith("/java") || path.equals("java"));
-            if (jvm && !reporting.contains(p.pid)) {
-                model.note("JVM " + p.pid + " reported no Java threads (the agent needs JDK 25+); its threads have kernel names only");
+            boolean jvm = p.exec().stream().anyMatch(path -> path.endsWith("/java") || path.equals("java"));
+            if (jvm && !reporting.contains(p.pid())) {
+                notes.add("JVM " + p.pid() + " reported no Java threads (the agent needs JDK 25+); its threads have kernel names only");
             }
         }
-        errors.forEach((pid, e) -> model.note("the agent in JVM " + pid + " swallowed errors: " + e.replace('\t', ' ')));
+        errors.forEach((pid, e) -> notes.add("the agent in JVM " + pid + " swallowed errors: " + e.replace('\t', ' ')));
+        model.attachJava(JavaJoin.join(model, records, notes));
     }
 
     /** One TSV line of the agent (see ThreadHook); null for anything else. */

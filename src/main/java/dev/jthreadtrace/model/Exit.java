@@ -1,13 +1,101 @@
 package dev.jthreadtrace.model;
 
+import dev.jthreadtrace.decode.Signals;
+
 /**
- * How a task ended. {@code kind}: "exited" (its own exit), "group" (its own exit_group, or torn
- * down by another thread's), "killed" (by a signal; value is the signal), "exec" (the old leader
- * replaced by a non-leader thread's execve).
+ * How a task ended. {@link #kind()} and {@link #how()} are the JSONL contract's {@code exit.kind}
+ * and {@code exit.how}.
  */
-public record Exit(String kind, int value, String how) {
+public sealed interface Exit {
+    /** "exited", "group", "killed", "exec" or "untraced". */
+    String kind();
+
+    /** The exit code, or the signal for {@link Killed}, 0 otherwise. */
+    int value();
+
+    /** In words: {@code exit(0)}, {@code torn down by 12's exit_group(1)}, {@code killed by SIGKILL}. */
+    String how();
+
     /** The shell's view of the status: the code, or 128+signal. */
-    public int shellStatus() {
-        return "killed".equals(kind) ? 128 + value : value;
+    default int shellStatus() {
+        return this instanceof Killed k ? 128 + k.signal() : value();
+    }
+
+    /** It called exit itself ({@code ownCall}), or exited without the tracer seeing the call. */
+    record Exited(int code, boolean ownCall) implements Exit {
+        public String kind() {
+            return "exited";
+        }
+
+        public int value() {
+            return code;
+        }
+
+        public String how() {
+            return ownCall ? "exit(" + code + ")" : "exited with " + code;
+        }
+    }
+
+    /** Its process ended with exit_group: its own call ({@code tornDownBy} null) or another thread's. */
+    record GroupExit(int code, Integer tornDownBy) implements Exit {
+        public String kind() {
+            return "group";
+        }
+
+        public int value() {
+            return code;
+        }
+
+        public String how() {
+            return tornDownBy == null ? "exit_group(" + code + ")" : "torn down by " + tornDownBy + "'s exit_group(" + code + ")";
+        }
+
+        public boolean tornDown() {
+            return tornDownBy != null;
+        }
+    }
+
+    record Killed(int signal, boolean coreDumped) implements Exit {
+        public String kind() {
+            return "killed";
+        }
+
+        public int value() {
+            return signal;
+        }
+
+        public String how() {
+            return "killed by " + Signals.name(signal) + (coreDumped ? " (core dumped)" : "");
+        }
+    }
+
+    /** The old leader, replaced when a non-leader thread exec'd and took over its tid. */
+    record ReplacedByExec(int continuesAs) implements Exit {
+        public String kind() {
+            return "exec";
+        }
+
+        public int value() {
+            return 0;
+        }
+
+        public String how() {
+            return "execve from a non-leader thread; continues as " + continuesAs;
+        }
+    }
+
+    /** A CLONE_UNTRACED child: the tracer never saw it run. */
+    record Untraced() implements Exit {
+        public String kind() {
+            return "untraced";
+        }
+
+        public int value() {
+            return 0;
+        }
+
+        public String how() {
+            return "not traced (CLONE_UNTRACED)";
+        }
     }
 }

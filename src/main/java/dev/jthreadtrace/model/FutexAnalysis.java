@@ -73,16 +73,16 @@ public final class FutexAnalysis {
         return found;
     }
 
-    public static FutexAnalysis of(TraceModel model) {
+    static FutexAnalysis of(List<FutexCall> calls, List<ThreadInfo> threads) {
         Map<Key, Acc> byAddress = new LinkedHashMap<>();
-        for (FutexCall c : model.futexCalls()) {
+        for (FutexCall c : calls) {
             Acc acc = byAddress.computeIfAbsent(new Key(c.tgid(), c.uaddr()), k -> new Acc());
             if (c.isWait()) {
                 acc.waits++;
                 acc.blocked += c.exitNs() - c.entryNs();
                 acc.waiters.add(c.tid());
-                if (c.error() && c.ret() == -110) acc.timeouts++;
-                if (c.error() && c.ret() == -11) acc.eagain++;
+                if (c.timedOut()) acc.timeouts++;
+                if (c.wouldBlock()) acc.eagain++;
             }
             if (c.isWake()) {
                 acc.wakes++;
@@ -100,7 +100,7 @@ public final class FutexAnalysis {
         // time so each lookup is a binary search, not a scan: a hot lock has millions of both.
         List<Release> releases = new ArrayList<>();
         for (Acc acc : byAddress.values()) acc.wakeCalls.sort(Comparator.comparingLong(FutexCall::entryNs));
-        for (FutexCall c : model.futexCalls()) {
+        for (FutexCall c : calls) {
             if (!c.isWait() || c.error()) continue;
             List<FutexCall> wakes = byAddress.get(new Key(c.tgid(), c.uaddr())).wakeCalls;
             for (int i = lastAtOrBefore(wakes, c.exitNs(), FutexCall::entryNs); i >= 0; i--) {
@@ -117,20 +117,20 @@ public final class FutexAnalysis {
         // descriptor (and so the word) for later threads, so the joined thread is the latest one with
         // that word that had started when the wait began.
         Map<Key, List<ThreadInfo>> clearTid = new HashMap<>();
-        for (ThreadInfo t : model.threads()) {
-            if (t.clearTidAddress != 0) clearTid.computeIfAbsent(new Key(t.tgid, t.clearTidAddress), k -> new ArrayList<>()).add(t);
+        for (ThreadInfo t : threads) {
+            if (t.clearTidAddress() != 0) clearTid.computeIfAbsent(new Key(t.tgid(), t.clearTidAddress()), k -> new ArrayList<>()).add(t);
         }
-        for (List<ThreadInfo> list : clearTid.values()) list.sort(Comparator.comparingLong(t -> t.start));
+        for (List<ThreadInfo> list : clearTid.values()) list.sort(Comparator.comparingLong(ThreadInfo::start));
         List<Join> joins = new ArrayList<>();
         Set<ThreadInfo> joinedOnce = Collections.newSetFromMap(new IdentityHashMap<>());
-        for (FutexCall c : model.futexCalls()) {
+        for (FutexCall c : calls) {
             if (!c.isWait()) continue;
             List<ThreadInfo> candidates = clearTid.get(new Key(c.tgid(), c.uaddr()));
             if (candidates == null) continue;
-            for (int i = lastAtOrBefore(candidates, c.entryNs(), t -> t.start); i >= 0; i--) {
+            for (int i = lastAtOrBefore(candidates, c.entryNs(), ThreadInfo::start); i >= 0; i--) {
                 ThreadInfo joined = candidates.get(i);
-                if (joined.tid == c.tid()) continue;
-                if (joinedOnce.add(joined)) joins.add(new Join(c.tid(), joined.tid, c.exitNs(), c.exitNs() - c.entryNs()));
+                if (joined.tid() == c.tid()) continue;
+                if (joinedOnce.add(joined)) joins.add(new Join(c.tid(), joined.tid(), c.exitNs(), c.exitNs() - c.entryNs()));
                 break;
             }
         }

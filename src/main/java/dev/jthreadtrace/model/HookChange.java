@@ -1,4 +1,4 @@
 package dev.jthreadtrace.model;
 
-/** A task changed one of its inheritable settings at {@code ns} (relative to the trace start). */
-public record HookChange(long ns, int tid, String hook, String from, String to) {}
+/** A task changed one of its settings at {@code ns} (relative to the trace start), from one value to another. */
+public record HookChange(long ns, int tid, Hook hook, String from, String to) {}

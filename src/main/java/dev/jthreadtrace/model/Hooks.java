@@ -6,25 +6,18 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The settings a new task inherits from the task that creates it — its "spawn hooks" — as one
- * immutable value. Each hook has a stable key (used in JSON, the report and {@code --assert}).
+ * The values of a task's {@link Hook}s at one moment, as one immutable value.
  *
- * @param name        comm (set by prctl(PR_SET_NAME) or execve); inherited, 15 bytes
- * @param sigmask     blocked signals (kernel sigset), inherited
- * @param affinity    CPU list ("0", "0-3") or "default" while never set under the trace; inherited
- * @param seccomp     number of seccomp filters installed; inherited
- * @param noNewPrivs  prctl(PR_SET_NO_NEW_PRIVS); inherited
- * @param pdeathsig   prctl(PR_SET_PDEATHSIG); per task and cleared in every child, so never inherited
- * @param traced      "ptrace" when the task is traced (auto-attached), "untraced" for CLONE_UNTRACED children
+ * @param name       comm
+ * @param sigmask    blocked signals
+ * @param affinity   CPU list, or "default"
+ * @param seccomp    filters installed
+ * @param noNewPrivs no_new_privs set
+ * @param pdeathsig  the parent-death signal (0: none)
+ * @param traced     "ptrace" or "untraced"
  */
 public record Hooks(String name, long sigmask, String affinity, int seccomp, boolean noNewPrivs, int pdeathsig,
                     String traced) {
-    public static final String NAME = "name", SIGMASK = "sigmask", AFFINITY = "affinity", SECCOMP = "seccomp",
-            NO_NEW_PRIVS = "no_new_privs", PDEATHSIG = "pdeathsig", TRACED = "traced";
-
-    /** Keys of the hooks a child takes over from its creator (pdeathsig is not one). */
-    public static final String[] INHERITED_KEYS = {NAME, SIGMASK, AFFINITY, SECCOMP, NO_NEW_PRIVS, TRACED};
-
     public static Hooks initial(String name) {
         return new Hooks(name, 0, "default", 0, false, 0, "ptrace");
     }
@@ -63,8 +56,8 @@ public record Hooks(String name, long sigmask, String affinity, int seccomp, boo
     }
 
     /** The value of one hook as text: what the report prints and assertions compare. */
-    public String value(String key) {
-        return switch (key) {
+    public String value(Hook hook) {
+        return switch (hook) {
             case NAME -> name;
             case SIGMASK -> Signals.renderSet(sigmask);
             case AFFINITY -> affinity;
@@ -72,19 +65,13 @@ public record Hooks(String name, long sigmask, String affinity, int seccomp, boo
             case NO_NEW_PRIVS -> noNewPrivs ? "1" : "0";
             case PDEATHSIG -> pdeathsig == 0 ? "0" : Signals.name(pdeathsig);
             case TRACED -> traced;
-            default -> null;
         };
     }
 
     /** The inherited hooks, key to text, in a stable order. */
     public Map<String, String> inheritedValues() {
         Map<String, String> out = new LinkedHashMap<>();
-        for (String key : INHERITED_KEYS) out.put(key, value(key));
+        for (Hook hook : Hook.inheritedHooks()) out.put(hook.key(), value(hook));
         return out;
-    }
-
-    public static boolean isHook(String key) {
-        for (String k : INHERITED_KEYS) if (k.equals(key)) return true;
-        return PDEATHSIG.equals(key);
     }
 }

@@ -1,19 +1,52 @@
 package dev.jthreadtrace.model;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /** A thread group: its leader pid, who created it, the programs it exec'd, how it ended. */
 public final class ProcessInfo {
-    public final int pid;
-    public final Integer creator;
-    public final int parentPid;
-    public final List<String> exec = new ArrayList<>();
-    public Exit exit;
+    private final int pid;
+    private final Integer creator;
+    private final int parentPid;
+    private final List<String> exec = new ArrayList<>();
+    private Exit exit;
 
     ProcessInfo(int pid, Integer creator, int parentPid) {
         this.pid = pid;
         this.creator = creator;
         this.parentPid = parentPid;
+    }
+
+    public int pid() {
+        return pid;
+    }
+
+    /** The task whose fork/clone made it; null for the traced command. */
+    public Integer creator() {
+        return creator;
+    }
+
+    /** Its kernel parent (PPid). */
+    public int parentPid() {
+        return parentPid;
+    }
+
+    /** The programs it exec'd, in order. */
+    public List<String> exec() {
+        return Collections.unmodifiableList(exec);
+    }
+
+    /** How its leader ended, or null. */
+    public Exit exit() {
+        return exit;
+    }
+
+    void execd(String path) {
+        exec.add(path);
+    }
+
+    void exit(Exit exit) {
+        this.exit = exit;
     }
 }

@@ -3,44 +3,36 @@ package dev.jthreadtrace.model;
 import dev.jthreadtrace.event.TraceEvent;
 
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Everything the model knows about one task (thread or process leader). Mutable while the trace runs. */
+/**
+ * Everything the model knows about one task (thread or process leader). Consumers read it; only
+ * the model's own classes change it, while the trace runs.
+ */
 public final class ThreadInfo {
     public record NameChange(long ns, String name) {}
 
-    public final int tid;
-    public int tgid;
-    /** The task whose clone/fork returned this one; null for the traced command itself. */
-    public Integer creator;
-    /** The creator's record (the tid alone is ambiguous once the kernel reuses it). */
-    public ThreadInfo creatorInfo;
-    /** Creator-chain length: 0 for the traced command, 1 for what it created, ... */
-    public int depth;
-    /** The kernel's parent (PPid): for CLONE_THREAD the process's parent, for CLONE_PARENT the creator's parent. */
-    public int osParent;
-    public TraceEvent.SpawnKind spawnKind;
-    public long cloneFlags;
-    public long start;
-    public Long end;
-    public Exit exit;
-    public final List<NameChange> names = new ArrayList<>();
-    public Hooks hooks;
-    /** The hooks as they were at creation: what it inherited. */
-    public Hooks inherited;
-    /** CLONE_CHILD_CLEARTID address: the kernel zeroes it and wakes its futex when the task exits. */
-    public long clearTidAddress;
-    /** The stack the creator gave it (clone/clone3 stack argument): lowest address and size. */
-    public long stackLow, stackSize;
-    public boolean ownExit, ownExitGroup;
-    /** The Java thread running on this task, when the JVM agent reported one. */
-    public JavaThread java;
-
-    // futex counters
-    public long futexCalls, futexWaits, futexWakes, futexWoken, futexBlockedNs, futexTimeouts, futexEagain;
-    // mmap counters
-    public long mmapCalls, mmapBytes, munmapCalls, munmapBytes;
+    private final int tid;
+    private int tgid;
+    private Integer creator;
+    private ThreadInfo creatorInfo;
+    private int depth;
+    private int osParent;
+    private TraceEvent.SpawnKind spawnKind;
+    private long cloneFlags;
+    private final long start;
+    private Long end;
+    private Exit exit;
+    private final List<NameChange> names = new ArrayList<>();
+    private Hooks hooks;
+    private Hooks inherited;
+    private long clearTidAddress;
+    private long stackLow, stackSize;
+    private boolean ownExit, ownExitGroup;
+    private JavaThread java;
 
     ThreadInfo(int tid, int tgid, long start, Hooks hooks) {
         this.tid = tid;
@@ -51,6 +43,99 @@ public final class ThreadInfo {
         this.names.add(new NameChange(start, hooks.name()));
     }
 
+    /** A task created by {@code creator}: it starts with what the creator had (less pdeathsig). */
+    static ThreadInfo createdBy(ThreadInfo creator, int tid, int tgid, long start, Hooks hooks) {
+        ThreadInfo t = new ThreadInfo(tid, tgid, start, hooks);
+        t.creator = creator.tid;
+        t.creatorInfo = creator;
+        t.depth = creator.depth + 1;
+        return t;
+    }
+
+    public int tid() {
+        return tid;
+    }
+
+    public int tgid() {
+        return tgid;
+    }
+
+    /** The task whose clone/fork returned this one; null for the traced command itself. */
+    public Integer creator() {
+        return creator;
+    }
+
+    /** The creator's record (the tid alone is ambiguous once the kernel reuses it); null for the root. */
+    public ThreadInfo creatorInfo() {
+        return creatorInfo;
+    }
+
+    /** Creator-chain length: 0 for the traced command, 1 for what it created, ... */
+    public int depth() {
+        return depth;
+    }
+
+    /** The kernel's parent (PPid): for CLONE_THREAD the process's parent, for CLONE_PARENT the creator's parent. */
+    public int osParent() {
+        return osParent;
+    }
+
+    public TraceEvent.SpawnKind spawnKind() {
+        return spawnKind;
+    }
+
+    public long cloneFlags() {
+        return cloneFlags;
+    }
+
+    /** Nanoseconds since the target's exec. */
+    public long start() {
+        return start;
+    }
+
+    /** When it ended, or null while it runs. */
+    public Long end() {
+        return end;
+    }
+
+    /** How it ended, or null (still running at the end, or its end was not seen). */
+    public Exit exit() {
+        return exit;
+    }
+
+    public List<NameChange> names() {
+        return Collections.unmodifiableList(names);
+    }
+
+    /** Its settings now (at the end of the trace, once it is over). */
+    public Hooks hooks() {
+        return hooks;
+    }
+
+    /** Its settings as they were at creation: what it inherited. */
+    public Hooks inherited() {
+        return inherited;
+    }
+
+    /** CLONE_CHILD_CLEARTID address: the kernel zeroes it and wakes its futex when the task exits. */
+    public long clearTidAddress() {
+        return clearTidAddress;
+    }
+
+    /** The stack the creator gave it (clone/clone3 stack argument): lowest address (or top, for clone) and size. */
+    public long stackLow() {
+        return stackLow;
+    }
+
+    public long stackSize() {
+        return stackSize;
+    }
+
+    /** The Java thread running on this task, when the JVM agent reported one. */
+    public JavaThread java() {
+        return java;
+    }
+
     /** The thread's name: the Java name when the agent reported one (comm is cut at 15 bytes), else comm. */
     public String name() {
         return java != null ? java.name() : hooks.name();
@@ -58,15 +143,18 @@ public final class ThreadInfo {
 
     /** The inheritable thread-locals it started with, as {@code itl:Name} hooks (empty without the JVM view). */
     public Map<String, String> inheritedThreadLocals() {
-        Map<String, String> out = new java.util.LinkedHashMap<>();
+        Map<String, String> out = new LinkedHashMap<>();
         if (java != null) java.inherited().forEach((k, v) -> out.put(JavaThread.hookKey(k), v));
         return out;
     }
 
-    /** The value this thread started with for a hook key: a kernel hook or {@code itl:Name}. */
+    /** The value this thread started with for a hook key: a kernel hook or {@code itl:Name}; null for neither. */
     public String inheritedValue(String key) {
-        if (key.startsWith("itl:")) return java == null ? null : java.inherited().get(key.substring(4));
-        return Hooks.isHook(key) ? inherited.value(key) : null;
+        if (key.startsWith(Hook.THREAD_LOCAL_PREFIX)) {
+            return java == null ? null : java.inherited().get(key.substring(Hook.THREAD_LOCAL_PREFIX.length()));
+        }
+        Hook hook = Hook.byKey(key);
+        return hook == null ? null : inherited.value(hook);
     }
 
     public boolean isThread() {
@@ -82,5 +170,71 @@ public final class ThreadInfo {
         List<String> out = new ArrayList<>();
         for (NameChange n : names) if (out.isEmpty() || !out.getLast().equals(n.name())) out.add(n.name());
         return out;
+    }
+
+    // ---- changed only by the model, while the trace runs -------------------------------------
+
+    void spawnedAs(int osParent, TraceEvent.SpawnKind kind, long flags) {
+        this.osParent = osParent;
+        this.spawnKind = kind;
+        this.cloneFlags = flags;
+    }
+
+    void osParent(int pid) {
+        this.osParent = pid;
+    }
+
+    void tgid(int tgid) {
+        this.tgid = tgid;
+    }
+
+    void ended(long ns, Exit how) {
+        this.end = ns;
+        if (how != null) this.exit = how;
+    }
+
+    /** Still running when the trace ended. */
+    void endedWithTrace(long ns) {
+        if (end == null) end = ns;
+    }
+
+    void hooks(Hooks next, long ns) {
+        if (!hooks.name().equals(next.name())) names.add(new NameChange(ns, next.name()));
+        hooks = next;
+    }
+
+    /** Takes over the old leader's settings (a non-leader execve): its name history goes on from there. */
+    void continues(Hooks former, long ns) {
+        hooks = former;
+        names.add(new NameChange(ns, former.name()));
+    }
+
+    void clearTidAddress(long address) {
+        this.clearTidAddress = address;
+    }
+
+    void stack(long low, long size) {
+        this.stackLow = low;
+        this.stackSize = size;
+    }
+
+    void calledExit() {
+        ownExit = true;
+    }
+
+    void calledExitGroup() {
+        ownExitGroup = true;
+    }
+
+    boolean calledExitItself() {
+        return ownExit;
+    }
+
+    boolean calledExitGroupItself() {
+        return ownExitGroup;
+    }
+
+    void java(JavaThread java) {
+        this.java = java;
     }
 }

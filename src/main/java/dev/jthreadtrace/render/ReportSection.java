@@ -1,12 +1,63 @@
 package dev.jthreadtrace.render;
 
+import dev.jthreadtrace.model.FutexLog;
+import dev.jthreadtrace.model.MmapLog;
+
+import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.Iterator;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.Function;
 
-/** The parts of the final report, chosen with {@code --report}. */
+/**
+ * The parts of the final report, chosen with {@code --report}, in the order they are printed: each
+ * with what it shows, the syscalls it needs recorded whatever {@code -e} shows, and the class that
+ * renders it. Adding a section is adding a row and its class.
+ */
 public enum ReportSection {
-    TREE, TIMELINE, FUTEX, MMAP;
+    TREE("the threads by creator beside the kernel's tree", List.of(), TreeSection::new),
+    TIMELINE("the hook-inheritance timeline, what each thread inherited, setting changes", FutexLog.SYSCALLS,
+            TimelineSection::new),
+    FUTEX("futex figures per thread and word, who woke whom, joins", FutexLog.SYSCALLS, FutexSection::new),
+    MMAP("mapping figures per thread, largest mappings, thread stacks", MmapLog.SYSCALLS, MmapSection::new);
+
+    private final String description;
+    private final List<String> needs;
+    private final Function<ReportContext, ReportContext.Section> renderer;
+
+    ReportSection(String description, List<String> needs, Function<ReportContext, ReportContext.Section> renderer) {
+        this.description = description;
+        this.needs = needs;
+        this.renderer = renderer;
+    }
+
+    /** How the user writes it: {@code timeline}. */
+    public String key() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    public String description() {
+        return description;
+    }
+
+    /** Syscalls that must be recorded for the section to be right (the timeline marks joins). */
+    public List<String> needs() {
+        return needs;
+    }
+
+    Function<ReportContext, ReportContext.Section> renderer() {
+        return renderer;
+    }
+
+    /** The section keys, for help and completion ({@code ${COMPLETION-CANDIDATES}}). */
+    public static final class Keys implements Iterable<String> {
+        @Override
+        public Iterator<String> iterator() {
+            return Arrays.stream(values()).map(ReportSection::key).iterator();
+        }
+    }
 
     /** {@code tree,timeline}, {@code all} or {@code none}; throws naming the bad part. */
     public static Set<ReportSection> parse(String spec) {
@@ -17,14 +68,9 @@ public enum ReportSection {
             switch (part) {
                 case "all" -> out.addAll(EnumSet.allOf(ReportSection.class));
                 case "none" -> { }
-                default -> {
-                    try {
-                        out.add(valueOf(part.toUpperCase(Locale.ROOT)));
-                    } catch (IllegalArgumentException e) {
-                        throw new IllegalArgumentException("unknown report section '" + raw.trim()
-                                + "' (use tree, timeline, futex, mmap, all or none)");
-                    }
-                }
+                default -> out.add(Arrays.stream(values()).filter(s -> s.key().equals(part)).findFirst()
+                        .orElseThrow(() -> new IllegalArgumentException("unknown report section '" + raw.trim()
+                                + "' (use " + String.join(", ", new Keys()) + ", all or none)")));
             }
         }
         return out;

@@ -85,7 +85,7 @@ public final class TextLines implements LiveSink {
                 ThreadInfo child = model.thread(s.child());
                 String what = child != null && child.isThread() ? "thread started" : "process started ("
                         + s.kind().name().toLowerCase() + ")";
-                String osParent = child == null ? "?" : Integer.toString(child.osParent);
+                String osParent = child == null ? "?" : Integer.toString(child.osParent());
                 String line = prefix(model, s.ns(), s.child()) + palette.event("+++ " + what + ", created by "
                         + s.creator() + " " + model.nameOf(s.creator()) + ", OS parent " + osParent + " +++");
                 if (shows(SyscallTable.CLONE) || shows(SyscallTable.CLONE3) || shows(SyscallTable.FORK)
@@ -107,8 +107,8 @@ public final class TextLines implements LiveSink {
             }
             case TraceEvent.Exited e -> {
                 ThreadInfo t = model.thread(e.tid());
-                Exit exit = t != null ? t.exit : null;
-                String torn = exit != null && exit.how().startsWith("torn down") ? " (" + exit.how() + ")" : "";
+                Exit exit = t != null ? t.exit() : null;
+                String torn = exit instanceof Exit.GroupExit g && g.tornDown() ? " (" + g.how() + ")" : "";
                 eventLine(model, e.ns(), e.tid(), "+++ exited with " + e.code() + torn + " +++");
             }
             case TraceEvent.Killed k -> eventLine(model, k.ns(), k.tid(), "+++ killed by " + Signals.name(k.signal())

@@ -3,6 +3,7 @@ package dev.jthreadtrace.session;
 import dev.jthreadtrace.jsonl.TraceFileException;
 import dev.jthreadtrace.jsonl.TraceReader;
 
+import dev.jthreadtrace.jvm.JavaJoin;
 import dev.jthreadtrace.model.TraceModel;
 
 import java.io.PrintWriter;
@@ -21,7 +22,7 @@ public final class SavedTrace {
             return null;
         }
         TraceModel model = TraceSession.replay(saved.events());
-        model.attachJava(saved.java());
+        model.attachJava(JavaJoin.join(model, saved.java()));
         return model;
     }
 }

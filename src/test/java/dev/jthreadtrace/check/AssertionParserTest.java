@@ -1,5 +1,7 @@
 package dev.jthreadtrace.check;
 
+import dev.jthreadtrace.model.Metric;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

@@ -167,6 +167,26 @@ class CliTest {
     }
 
     @Test
+    void everyMetricReportSectionAndHookFromTheTablesIsInTheManPageAndTheReadme() throws IOException {
+        String man = Files.readString(Path.of("man/jthreadtrace.1")).replace("\\-", "-");
+        String readme = Files.readString(Path.of("README.md"));
+        for (dev.jthreadtrace.model.Metric m : dev.jthreadtrace.model.Metric.values()) {
+            // threads.count is written with its selector: threads{name="GLOB"}.count
+            String spelled = m == dev.jthreadtrace.model.Metric.THREADS_COUNT ? "}.count" : m.key();
+            assertTrue(man.contains(spelled), "man page lists metric " + m.key());
+            assertTrue(readme.contains(spelled), "README lists metric " + m.key());
+        }
+        for (dev.jthreadtrace.render.ReportSection section : dev.jthreadtrace.render.ReportSection.values()) {
+            assertTrue(man.contains(section.key()) && readme.contains(section.key()), "report section " + section.key());
+        }
+        for (String hook : dev.jthreadtrace.model.Hook.inheritedKeys()) {
+            assertTrue(man.contains(hook) && readme.contains(hook), "hook " + hook);
+        }
+        String help = run("run", "--help").out().replaceAll("\\s+", " ");
+        assertTrue(help.contains(String.join(", ", new dev.jthreadtrace.render.ReportSection.Keys())), help);
+    }
+
+    @Test
     void completionIsGeneratedFromTheModel() {
         Result r = run("completion");
         assertEquals(0, r.code());

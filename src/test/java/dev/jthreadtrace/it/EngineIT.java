@@ -1,5 +1,9 @@
 package dev.jthreadtrace.it;
 
+import dev.jthreadtrace.model.Exit;
+
+import dev.jthreadtrace.model.Hook;
+
 import dev.jthreadtrace.event.TraceEvent;
 
 import dev.jthreadtrace.decode.CloneFlags;
@@ -32,25 +36,25 @@ class EngineIT {
         ThreadInfo inner1 = t.named("inner-1"), inner2 = t.named("inner-2"), sibling = t.named("sibling");
         assertEquals("threads", main.name());
         assertEquals(4, t.model().threads().size(), "main, inner-1, inner-2, sibling and nothing else");
-        assertEquals(main.tid, inner1.creator);
-        assertEquals(inner1.tid, inner2.creator);
-        assertEquals(main.tid, sibling.creator);
+        assertEquals(main.tid(), inner1.creator());
+        assertEquals(inner1.tid(), inner2.creator());
+        assertEquals(main.tid(), sibling.creator());
         // The kernel's view: every CLONE_THREAD thread is a child of the process's parent (us).
         int tracer = t.model().tracerPid();
-        for (ThreadInfo th : List.of(main, inner1, inner2, sibling)) assertEquals(tracer, th.osParent);
+        for (ThreadInfo th : List.of(main, inner1, inner2, sibling)) assertEquals(tracer, th.osParent());
         assertTrue(inner1.reparented() && inner2.reparented() && sibling.reparented());
         assertFalse(main.reparented());
         for (ThreadInfo th : List.of(inner1, inner2, sibling)) {
-            assertEquals(main.tid, th.tgid);
-            assertTrue((th.cloneFlags & CloneFlags.CLONE_THREAD) != 0);
-            assertEquals("exited", th.exit.kind());
-            assertEquals(0, th.exit.value());
+            assertEquals(main.tid(), th.tgid());
+            assertTrue((th.cloneFlags() & CloneFlags.CLONE_THREAD) != 0);
+            assertEquals("exited", th.exit().kind());
+            assertEquals(0, th.exit().value());
         }
         assertEquals(0, t.model().targetExit().value());
         // Every task seen once, and each Spawned event names the creator the kernel reported.
         Set<Integer> spawned = new HashSet<>();
         for (TraceEvent.Spawned s : t.events(TraceEvent.Spawned.class)) assertTrue(spawned.add(s.child()));
-        assertEquals(Set.of(inner1.tid, inner2.tid, sibling.tid), spawned);
+        assertEquals(Set.of(inner1.tid(), inner2.tid(), sibling.tid()), spawned);
     }
 
     @Test
@@ -58,31 +62,31 @@ class EngineIT {
         Traced t = Traced.run(List.of(Traced.fixture("threads").toString()));
         ThreadInfo main = t.model().root(), inner1 = t.named("inner-1"), inner2 = t.named("inner-2"), sibling = t.named("sibling");
         // inner-1 pinned itself to CPU 0 and blocked SIGUSR1 before creating inner-2 ...
-        assertEquals("0", inner2.inherited.affinity());
-        assertEquals("[USR1]", inner2.inherited.value(Hooks.SIGMASK));
-        assertEquals("inner-1", inner2.inherited.name());
+        assertEquals("0", inner2.inherited().affinity());
+        assertEquals("[USR1]", inner2.inherited().value(Hook.SIGMASK));
+        assertEquals("inner-1", inner2.inherited().name());
         // ... which main's later child did not inherit.
-        assertEquals("default", sibling.inherited.affinity());
-        assertEquals("[]", sibling.inherited.value(Hooks.SIGMASK));
-        assertEquals("threads", sibling.inherited.name());
-        assertEquals("default", inner1.inherited.affinity());
-        assertEquals("0", inner1.hooks.affinity());
+        assertEquals("default", sibling.inherited().affinity());
+        assertEquals("[]", sibling.inherited().value(Hook.SIGMASK));
+        assertEquals("threads", sibling.inherited().name());
+        assertEquals("default", inner1.inherited().affinity());
+        assertEquals("0", inner1.hooks().affinity());
         // Every pthread_join was a wait on the joined thread's CLONE_CHILD_CLEARTID word.
-        List<String> joins = FutexAnalysis.of(t.model()).joins().stream()
+        List<String> joins = t.model().futexAnalysis().joins().stream()
                 .map(j -> t.model().nameOf(j.joiner()) + ">" + t.model().nameOf(j.joined())).toList();
         assertEquals(List.of("inner-1>inner-2", "threads>inner-1", "threads>sibling"), joins);
-        assertEquals(main.tid, t.model().thread(inner1.tid).creator);
+        assertEquals(main.tid(), t.model().thread(inner1.tid()).creator());
     }
 
     @Test
     void zombieLeaderDoesNotEndTheProcess() {
         Traced t = Traced.run(List.of(Traced.fixture("zombie_leader").toString()));
         ThreadInfo leader = t.model().root(), worker = t.named("worker");
-        assertTrue(leader.ownExit, "the leader called exit (pthread_exit), not exit_group");
-        assertTrue(t.events(TraceEvent.Syscall.class).stream().anyMatch(s -> s.tid() == worker.tid
+        assertTrue(leader.exit() instanceof Exit.Exited e && e.ownCall(), "the leader called exit (pthread_exit), not exit_group: " + leader.exit());
+        assertTrue(t.events(TraceEvent.Syscall.class).stream().anyMatch(s -> s.tid() == worker.tid()
                 && s.nr() == SyscallTable.EXIT_GROUP), "the worker ended the process later");
         assertEquals(3, t.model().targetExit().value(), "the process's status is the worker's exit(3)");
-        assertEquals("group", worker.exit.kind());
+        assertEquals("group", worker.exit().kind());
     }
 
     @Test
@@ -92,9 +96,9 @@ class EngineIT {
         assertEquals(1, spawns.size());
         assertEquals(TraceEvent.SpawnKind.VFORK, spawns.getFirst().kind());
         int child = spawns.getFirst().child();
-        assertEquals(List.of("/bin/true"), t.model().process(child).exec);
+        assertEquals(List.of("/bin/true"), t.model().process(child).exec());
         assertEquals("true", t.model().thread(child).name());
-        assertEquals(0, t.model().process(child).exit.value());
+        assertEquals(0, t.model().process(child).exit().value());
         assertEquals(0, t.model().targetExit().value());
     }
 
@@ -120,16 +124,16 @@ class EngineIT {
         Traced t = Traced.run(List.of(Traced.fixture("forker").toString()));
         ThreadInfo parent = t.model().root();
         ThreadInfo worker = t.named("child-worker");
-        ThreadInfo child = t.model().thread(worker.tgid);
+        ThreadInfo child = t.model().thread(worker.tgid());
         assertNotNull(child);
-        assertNotEquals(parent.tid, child.tid);
-        assertEquals(parent.tid, child.creator);
-        assertEquals(parent.tid, child.osParent, "a forked process is its creator's child");
+        assertNotEquals(parent.tid(), child.tid());
+        assertEquals(parent.tid(), child.creator());
+        assertEquals(parent.tid(), child.osParent(), "a forked process is its creator's child");
         assertFalse(child.isThread());
-        assertEquals(TraceEvent.SpawnKind.FORK, child.spawnKind);
-        assertEquals(child.tid, worker.creator);
-        assertEquals(parent.tid, worker.osParent, "the thread's kernel parent is its process's parent");
-        assertEquals(7, t.model().process(child.tid).exit.value());
+        assertEquals(TraceEvent.SpawnKind.FORK, child.spawnKind());
+        assertEquals(child.tid(), worker.creator());
+        assertEquals(parent.tid(), worker.osParent(), "the thread's kernel parent is its process's parent");
+        assertEquals(7, t.model().process(child.tid()).exit().value());
         assertEquals(0, t.model().targetExit().value());
         assertEquals(2, t.model().processes().size());
     }
@@ -141,7 +145,7 @@ class EngineIT {
         assertEquals(2000, t.events(TraceEvent.Spawned.class).size());
         long exited = t.events(TraceEvent.Exited.class).size();
         assertEquals(2001, exited);
-        assertTrue(t.model().threads().stream().allMatch(th -> th.exit != null));
+        assertTrue(t.model().threads().stream().allMatch(th -> th.exit() != null));
         assertEquals(0, t.model().targetExit().value());
     }
 
@@ -155,7 +159,7 @@ class EngineIT {
         assertEquals("/bin/true", last.path());
         assertEquals("true", t.model().root().name());
         assertEquals(List.of(Traced.fixture("exec_thread").toString(), "/bin/true"),
-                t.model().process(t.model().rootPid()).exec);
+                t.model().process(t.model().rootPid()).exec());
         assertEquals(0, t.model().targetExit().value());
     }
 
@@ -164,9 +168,9 @@ class EngineIT {
         Traced t = Traced.run(List.of(Traced.fixture("daemon_exit").toString()));
         assertEquals(42, t.model().targetExit().value());
         ThreadInfo daemon = t.named("daemon");
-        assertEquals("group", daemon.exit.kind());
-        assertTrue(daemon.exit.how().startsWith("torn down"), daemon.exit.how());
-        assertEquals(42, daemon.exit.value());
+        assertEquals("group", daemon.exit().kind());
+        assertTrue(daemon.exit().how().startsWith("torn down"), daemon.exit().how());
+        assertEquals(42, daemon.exit().value());
     }
 
     @Test
@@ -198,7 +202,7 @@ class EngineIT {
         Traced filtered = Traced.run(List.of(Traced.fixture("untraced").toString()));
         assertTrue(filtered.events(TraceEvent.UntracedChild.class).getFirst().filterInherited());
         ThreadInfo child = t.model().thread(untraced.getFirst().child());
-        assertEquals("untraced", child.inherited.traced());
+        assertEquals("untraced", child.inherited().traced());
         assertEquals(0, t.model().targetExit().value(), "the untraced child ran and exited 5 as expected");
     }
 
@@ -211,6 +215,6 @@ class EngineIT {
         assertEquals(SyscallTable.EXECVE, execve.nr());
         assertEquals(0, t.model().rel(execve.ns()));
         assertEquals("true", t.model().root().name());
-        assertNull(t.model().root().creator);
+        assertNull(t.model().root().creator());
     }
 }

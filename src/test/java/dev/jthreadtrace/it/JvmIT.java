@@ -31,23 +31,23 @@ class JvmIT {
     void jvmThreadsAreSeenOnceWithTheirCreatorsAndJavaNames() {
         Traced t = Traced.run(java(NestedThreads.class.getName(), "3"));
         ThreadInfo inner1 = t.named("inner-1"), inner2 = t.named("inner-2");
-        assertEquals(inner1.tid, inner2.creator, "inner-2 was created by inner-1's clone");
-        ThreadInfo mainJava = t.model().thread(inner1.creator);
-        assertEquals(t.model().rootPid(), mainJava.tgid);
+        assertEquals(inner1.tid(), inner2.creator(), "inner-2 was created by inner-1's clone");
+        ThreadInfo mainJava = t.model().thread(inner1.creator());
+        assertEquals(t.model().rootPid(), mainJava.tgid());
         assertTrue(mainJava.isThread(), "the Java main thread is not the process leader: the launcher created it");
-        assertEquals(t.model().rootPid(), mainJava.creator, "the launcher's primordial thread created main");
+        assertEquals(t.model().rootPid(), mainJava.creator(), "the launcher's primordial thread created main");
         for (ThreadInfo th : List.of(mainJava, inner1, inner2)) {
-            assertEquals(t.model().tracerPid(), th.osParent, "a JVM thread's kernel parent is the JVM's parent");
+            assertEquals(t.model().tracerPid(), th.osParent(), "a JVM thread's kernel parent is the JVM's parent");
             assertTrue(th.reparented());
         }
         // Names arrive through prctl(PR_SET_NAME) called by each thread itself.
         for (ThreadInfo th : List.of(inner1, inner2)) {
-            assertTrue(t.events(TraceEvent.Syscall.class).stream().anyMatch(s -> s.tid() == th.tid
+            assertTrue(t.events(TraceEvent.Syscall.class).stream().anyMatch(s -> s.tid() == th.tid()
                     && s.nr() == SyscallTable.PRCTL && th.name().equals(s.captures().string(1))), th.name());
         }
         // Every task the kernel created appears once, and all but the root have a creator.
         Set<Integer> tids = new HashSet<>();
-        for (ThreadInfo th : t.model().threads()) assertTrue(tids.add(th.tid), "tid seen twice: " + th.tid);
+        for (ThreadInfo th : t.model().threads()) assertTrue(tids.add(th.tid()), "tid seen twice: " + th.tid());
         assertEquals(t.events(TraceEvent.Spawned.class).size() + 1, t.model().threads().size());
         assertTrue(t.model().threads().size() >= 8, "a JVM starts GC, compiler and service threads too");
         assertEquals(3, t.model().targetExit().value());

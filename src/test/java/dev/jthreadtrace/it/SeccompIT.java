@@ -24,7 +24,7 @@ class SeccompIT {
     static List<String> shape(Traced t) {
         List<ThreadInfo> threads = t.model().threads();
         java.util.Map<Integer, Integer> index = new java.util.HashMap<>();
-        for (int i = 0; i < threads.size(); i++) index.put(threads.get(i).tid, i);
+        for (int i = 0; i < threads.size(); i++) index.put(threads.get(i).tid(), i);
         Pattern number = Pattern.compile("\\b\\d+\\b");
         return t.events().stream().map(e -> switch (e) {
             case TraceEvent.Syscall s -> index.get(s.tid()) + " " + number.matcher(ADDRESS.matcher(
@@ -66,7 +66,7 @@ class SeccompIT {
     }
 
     private static List<String> tree(Traced t) {
-        return t.model().threads().stream().filter(th -> th.creator != null)
+        return t.model().threads().stream().filter(th -> th.creator() != null)
                 .map(th -> t.model().creatorOf(th).name() + ">" + th.name()).sorted().toList();
     }
 }

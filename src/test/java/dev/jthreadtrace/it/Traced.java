@@ -54,7 +54,7 @@ record Traced(TraceModel model, List<TraceEvent> events) {
     ThreadInfo named(String name) {
         List<ThreadInfo> found = model.threads().stream().filter(t -> t.name().equals(name)).toList();
         assertTrue(found.size() == 1, "expected exactly one thread named " + name + ", found " + found.size()
-                + " among " + model.threads().stream().map(t -> t.tid + ":" + t.name()).toList());
+                + " among " + model.threads().stream().map(t -> t.tid() + ":" + t.name()).toList());
         return found.getFirst();
     }
 

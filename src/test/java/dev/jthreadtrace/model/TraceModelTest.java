@@ -19,13 +19,13 @@ class TraceModelTest {
 
     @Test
     void creatorsAndKernelParents() {
-        assertNull(model.thread(MAIN).creator);
-        assertEquals(TRACER, model.thread(MAIN).osParent);
-        assertEquals(MAIN, model.thread(INNER1).creator);
-        assertEquals(INNER1, model.thread(INNER2).creator);
-        assertEquals(MAIN, model.thread(SIBLING).creator);
+        assertNull(model.thread(MAIN).creator());
+        assertEquals(TRACER, model.thread(MAIN).osParent());
+        assertEquals(MAIN, model.thread(INNER1).creator());
+        assertEquals(INNER1, model.thread(INNER2).creator());
+        assertEquals(MAIN, model.thread(SIBLING).creator());
         for (int tid : new int[] {INNER1, INNER2, SIBLING}) {
-            assertEquals(TRACER, model.thread(tid).osParent, "CLONE_THREAD: the process's parent");
+            assertEquals(TRACER, model.thread(tid).osParent(), "CLONE_THREAD: the process's parent");
             assertTrue(model.thread(tid).reparented());
         }
         assertFalse(model.thread(MAIN).reparented());
@@ -35,13 +35,13 @@ class TraceModelTest {
     @Test
     void inheritedSettingsIgnoreGlibcsTransientBlockAroundClone() {
         ThreadInfo inner2 = model.thread(INNER2), sibling = model.thread(SIBLING);
-        assertEquals("0", inner2.inherited.affinity());
-        assertEquals("[USR1]", inner2.inherited.value(Hooks.SIGMASK));
-        assertEquals("inner-1", inner2.inherited.name(), "a new thread starts with its creator's name");
-        assertEquals("default", sibling.inherited.affinity(), "created by main, not by inner-1");
-        assertEquals("[]", sibling.inherited.value(Hooks.SIGMASK));
+        assertEquals("0", inner2.inherited().affinity());
+        assertEquals("[USR1]", inner2.inherited().value(Hook.SIGMASK));
+        assertEquals("inner-1", inner2.inherited().name(), "a new thread starts with its creator's name");
+        assertEquals("default", sibling.inherited().affinity(), "created by main, not by inner-1");
+        assertEquals("[]", sibling.inherited().value(Hook.SIGMASK));
         assertEquals(List.of("inner-1", "inner-2"), inner2.nameHistory());
-        assertEquals(List.of(Hooks.NAME, Hooks.AFFINITY, Hooks.SIGMASK),
+        assertEquals(List.of(Hook.NAME, Hook.AFFINITY, Hook.SIGMASK),
                 model.hookChanges().stream().filter(c -> c.tid() == INNER1).map(HookChange::hook).toList(),
                 "the ~[] block and its restore are not changes");
     }
@@ -55,13 +55,13 @@ class TraceModelTest {
 
     @Test
     void exitsJoinsAndStacks() {
-        assertEquals("exited", model.thread(INNER2).exit.kind());
-        assertEquals("group", model.thread(MAIN).exit.kind());
+        assertEquals("exited", model.thread(INNER2).exit().kind());
+        assertEquals("group", model.thread(MAIN).exit().kind());
         assertEquals(0, model.targetExit().value());
-        List<FutexAnalysis.Join> joins = FutexAnalysis.of(model).joins();
+        List<FutexAnalysis.Join> joins = model.futexAnalysis().joins();
         assertEquals(List.of(INNER1 + ">" + INNER2, MAIN + ">" + INNER1),
                 joins.stream().map(j -> j.joiner() + ">" + j.joined()).toList());
-        List<FutexAnalysis.Release> releases = FutexAnalysis.of(model).releases();
+        List<FutexAnalysis.Release> releases = model.futexAnalysis().releases();
         assertEquals(1, releases.size());
         assertEquals(INNER2, releases.getFirst().waker());
         assertEquals(INNER1, releases.getFirst().waiter());
@@ -72,7 +72,7 @@ class TraceModelTest {
 
     @Test
     void metrics() {
-        var m = Metrics.of(model);
+        var m = Metric.summary(model);
         assertEquals(4L, m.get("threads.total"));
         assertEquals(3L, m.get("threads.peak"));
         assertEquals(1L, m.get("processes.total"));

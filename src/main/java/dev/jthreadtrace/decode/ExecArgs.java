@@ -3,8 +3,8 @@ package dev.jthreadtrace.decode;
 import java.util.List;
 
 /** {@code execve}'s path, argv and envp, as strace prints them (the environment as a pointer). */
-final class Exec {
-    private Exec() {}
+final class ExecArgs {
+    private ExecArgs() {}
 
     static String render(String path, List<String> argv, long pathPointer, long argvPointer, long envp, int stringMax) {
         return (path != null ? Args.quoted(path, Math.max(stringMax, 4096)) : Args.pointer(pathPointer)) + ", "

@@ -1,0 +1,87 @@
+package dev.jthreadtrace.jvm;
+
+import dev.jthreadtrace.event.JavaRecord;
+import dev.jthreadtrace.model.JavaThread;
+import dev.jthreadtrace.model.JavaView;
+import dev.jthreadtrace.model.ThreadInfo;
+import dev.jthreadtrace.model.TraceModel;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Joins what the JVM agents reported to the kernel's tasks of a finished model. A platform
+ * thread's task is the one the starting OS thread cloned first after {@code start()} was called;
+ * a virtual thread has no task of its own and is counted under the OS thread that constructed it.
+ * Reads the model only: the result enters it through {@link TraceModel#attachJava}.
+ */
+public final class JavaJoin {
+    private JavaJoin() {}
+
+    public static JavaView join(TraceModel model, List<JavaRecord> records, List<String> notes) {
+        Map<String, JavaRecord.Constructed> constructed = new HashMap<>();
+        for (JavaRecord r : records) {
+            if (r instanceof JavaRecord.Constructed c) constructed.put(c.pid() + ":" + c.id(), c);
+        }
+        Map<ThreadInfo, JavaThread> threads = new IdentityHashMap<>();
+        Map<Integer, Integer> virtualByCreator = new LinkedHashMap<>();
+        Map<Integer, Set<Long>> virtualByCarrier = new LinkedHashMap<>();
+        // What each OS thread created, in creation order: one index instead of a scan of every
+        // thread for every start() record (a JVM that churns threads has thousands of both).
+        Map<Integer, List<ThreadInfo>> created = new HashMap<>();
+        for (ThreadInfo t : model.threads()) {
+            if (t.creator() != null) created.computeIfAbsent(t.creator(), k -> new ArrayList<>()).add(t);
+        }
+        for (JavaRecord r : records) {
+            switch (r) {
+                case JavaRecord.Constructed c when c.virtual() -> virtualByCreator.merge(c.osTid(), 1, Integer::sum);
+                case JavaRecord.Mounted m -> virtualByCarrier.computeIfAbsent(m.osTid(), k -> new HashSet<>()).add(m.id());
+                case JavaRecord.Started s -> {
+                    ThreadInfo task = firstUnclaimedTask(created.getOrDefault(s.osTid(), List.of()), s, model, threads);
+                    if (task == null) continue;
+                    JavaRecord.Constructed c = constructed.get(s.pid() + ":" + s.id());
+                    threads.put(task, c == null
+                            ? new JavaThread(s.id(), s.name(), false, s.osTid(), s.starterName(), s.osTid(), Map.of())
+                            : new JavaThread(c.id(), c.name(), false, c.osTid(), c.creatorName(), s.osTid(), c.inherited()));
+                }
+                default -> { }
+            }
+        }
+        // Threads the agent saw only at work (main, started before the agent by the launcher):
+        // their Java name is known from the records they made.
+        for (JavaRecord r : records) {
+            ThreadInfo t = model.thread(r.osTid());
+            if (t == null || threads.containsKey(t) || t.tgid() != r.pid()) continue;
+            switch (r) {
+                case JavaRecord.Constructed c -> threads.put(t, new JavaThread(c.creatorId(), c.creatorName(), false, 0, null, null, Map.of()));
+                case JavaRecord.Started s -> threads.put(t, new JavaThread(s.starterId(), s.starterName(), false, 0, null, null, Map.of()));
+                case JavaRecord.Mounted m -> { }
+            }
+        }
+        Map<Integer, Integer> carried = new LinkedHashMap<>();
+        virtualByCarrier.forEach((tid, ids) -> carried.put(tid, ids.size()));
+        return new JavaView(records, threads, virtualByCreator, carried, notes);
+    }
+
+    /** Threads are in creation order, so the first task started after the call that no record claimed yet. */
+    private static ThreadInfo firstUnclaimedTask(List<ThreadInfo> createdByStarter, JavaRecord.Started s, TraceModel model,
+                                                 Map<ThreadInfo, JavaThread> claimed) {
+        long after = model.rel(s.ns());
+        for (ThreadInfo t : createdByStarter) {
+            if (t.tgid() == s.pid() && t.start() >= after && !claimed.containsKey(t)) return t;
+        }
+        return null;
+    }
+
+    /** Convenience for a saved trace: its records, no notes. */
+    public static JavaView join(TraceModel model, List<JavaRecord> records) {
+        return join(model, records, Collections.emptyList());
+    }
+}

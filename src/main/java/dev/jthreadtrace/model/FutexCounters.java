@@ -1,0 +1,51 @@
+package dev.jthreadtrace.model;
+
+/** One thread's futex figures: calls, waits, wakes, threads woken, time blocked, timeouts, EAGAINs. */
+public final class FutexCounters {
+    static final FutexCounters NONE = new FutexCounters();
+
+    private long calls, waits, wakes, woken, blockedNs, timeouts, eagain;
+
+    void add(FutexCall c) {
+        calls++;
+        if (c.isWait()) {
+            waits++;
+            blockedNs += c.exitNs() - c.entryNs();
+            if (c.timedOut()) timeouts++;
+            if (c.wouldBlock()) eagain++;
+        }
+        if (c.isWake()) {
+            wakes++;
+            if (!c.error()) woken += c.ret();
+        }
+    }
+
+    public long calls() {
+        return calls;
+    }
+
+    public long waits() {
+        return waits;
+    }
+
+    public long wakes() {
+        return wakes;
+    }
+
+    /** Waiters that the thread's wakes released (the wake calls' return values). */
+    public long woken() {
+        return woken;
+    }
+
+    public long blockedNs() {
+        return blockedNs;
+    }
+
+    public long timeouts() {
+        return timeouts;
+    }
+
+    public long eagain() {
+        return eagain;
+    }
+}

@@ -1,0 +1,141 @@
+package dev.jthreadtrace.model;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.function.ToLongFunction;
+
+/**
+ * The metrics of a trace, one row each: key, kind, description, the selector keys it takes, the
+ * syscalls it needs recorded, its whole-trace value and its per-thread value. The JSONL summary,
+ * {@code --assert}, the help text and the man page all read this table; adding a metric is adding
+ * a row. Times in nanoseconds, sizes in bytes.
+ */
+public enum Metric {
+    THREADS_TOTAL("threads.total", Kind.COUNT, "threads seen, processes' main threads included",
+            List.of(), m -> m.threads().size(), null),
+    THREADS_PEAK("threads.peak", Kind.COUNT, "most threads alive at once", List.of(), TraceModel::peakLive, null),
+    THREADS_COUNT("threads.count", Kind.COUNT, "threads whose name matches {name=\"glob\"}",
+            List.of(), null, (m, t) -> 1, "name"),
+    PROCESSES_TOTAL("processes.total", Kind.COUNT,
+            "processes (the command, and every fork/vfork/clone without CLONE_THREAD)",
+            List.of(), m -> m.threads().stream().filter(t -> !t.isThread()).count(), null),
+    SPAWN_DEPTH("spawn.depth", Kind.COUNT, "longest creator chain (root = 0)",
+            List.of(), m -> m.threads().stream().mapToLong(ThreadInfo::depth).max().orElse(0), null),
+    FUTEX_CALLS("futex.calls", Kind.COUNT, "futex calls, all or of {name=\"glob\"} threads", FutexLog.SYSCALLS,
+            null, (m, t) -> m.futex().of(t).calls(), "name"),
+    FUTEX_WAITS("futex.waits", Kind.COUNT, "futex waits", FutexLog.SYSCALLS, null, (m, t) -> m.futex().of(t).waits(), "name"),
+    FUTEX_WAKES("futex.wakes", Kind.COUNT, "futex wakes", FutexLog.SYSCALLS, null, (m, t) -> m.futex().of(t).wakes(), "name"),
+    FUTEX_WAIT_TIME("futex.wait.time", Kind.TIME, "time blocked in futex waits", FutexLog.SYSCALLS,
+            null, (m, t) -> m.futex().of(t).blockedNs(), "name"),
+    FUTEX_TIMEOUTS("futex.timeouts", Kind.COUNT, "futex waits that timed out", FutexLog.SYSCALLS,
+            null, (m, t) -> m.futex().of(t).timeouts(), "name"),
+    FUTEX_JOINS("futex.joins", Kind.COUNT, "joins seen (waits on a thread's exit)", FutexLog.SYSCALLS,
+            m -> m.futexAnalysis().joins().size(), null),
+    MMAP_CALLS("mmap.calls", Kind.COUNT, "mmap/mremap calls", MmapLog.SYSCALLS, null, (m, t) -> m.mmap().of(t).mmapCalls(), "name"),
+    MMAP_BYTES("mmap.bytes", Kind.SIZE, "bytes mapped by mmap/mremap", MmapLog.SYSCALLS,
+            null, (m, t) -> m.mmap().of(t).mmapBytes(), "name"),
+    MUNMAP_BYTES("munmap.bytes", Kind.SIZE, "bytes unmapped", MmapLog.SYSCALLS,
+            null, (m, t) -> m.mmap().of(t).munmapBytes(), "name"),
+    HOOKS_CHANGES("hooks.changes", Kind.COUNT, "changes of inheritable settings",
+            List.of(), m -> m.hookChanges().size(), null),
+    DURATION("duration", Kind.TIME, "time from the command's exec to the end of the trace", List.of(), TraceModel::endNs, null),
+    EXIT_CODE("exit.code", Kind.COUNT, "the command's exit status (128+N when killed by signal N)",
+            List.of(), m -> m.targetExit() == null ? -1L : m.targetExit().shellStatus(), null),
+    SPAWNED_BY("spawned_by", Kind.TEXT, "name of the creator of every thread matching {child=\"glob\"}",
+            List.of(), null, null, "child"),
+    INHERITS("inherits", Kind.TEXT, "value of hook H that every thread matching {name=\"glob\", hook=\"H\"} "
+            + "started with (hooks: name, sigmask, affinity, seccomp, no_new_privs, traced)", List.of(), null, null,
+            "name", "hook");
+
+    /** What kind of value: decides the units a bound may carry and which operators apply. */
+    public enum Kind { COUNT, TIME, SIZE, TEXT }
+
+    /** A thread's share of a metric, read from the model (the logs own the per-thread figures). */
+    @FunctionalInterface
+    public interface PerThread {
+        long of(TraceModel model, ThreadInfo thread);
+    }
+
+    private final String key;
+    private final Kind kind;
+    private final String description;
+    private final List<String> needs;
+    private final ToLongFunction<TraceModel> total;
+    private final PerThread perThread;
+    private final Set<String> selectorKeys;
+
+    Metric(String key, Kind kind, String description, List<String> needs, ToLongFunction<TraceModel> total,
+           PerThread perThread, String... selectorKeys) {
+        this.key = key;
+        this.kind = kind;
+        this.description = description;
+        this.needs = needs;
+        this.total = total;
+        this.perThread = perThread;
+        this.selectorKeys = Set.of(selectorKeys);
+    }
+
+    public String key() {
+        return key;
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    public String description() {
+        return description;
+    }
+
+    public Set<String> selectorKeys() {
+        return selectorKeys;
+    }
+
+    /** Syscalls that must be recorded for the metric to be right, whatever {@code -e} shows. */
+    public List<String> needs() {
+        return needs;
+    }
+
+    /**
+     * Whether it has a whole-trace value (it is then in the JSONL summary). Not the text metrics,
+     * and not threads.count, which counts the threads a selector picks (without one: threads.total).
+     */
+    public boolean hasTotal() {
+        return total != null || perThread != null && kind != Kind.TEXT && this != THREADS_COUNT;
+    }
+
+    /** The value over the whole trace. */
+    public long total(TraceModel model) {
+        if (total != null) return total.applyAsLong(model);
+        return sum(model, model.threads());
+    }
+
+    /** The sum over some threads (a {@code {name="glob"}} selector). */
+    public long sum(TraceModel model, List<ThreadInfo> threads) {
+        if (perThread == null) throw new IllegalStateException(key + " has no per-thread value");
+        long sum = 0;
+        for (ThreadInfo t : threads) sum += perThread.of(model, t);
+        return sum;
+    }
+
+    public boolean perThread() {
+        return perThread != null;
+    }
+
+    public static Metric byKey(String key) {
+        for (Metric m : values()) if (m.key.equals(key)) return m;
+        return null;
+    }
+
+    public static List<String> keys() {
+        return Arrays.stream(values()).map(Metric::key).toList();
+    }
+
+    /** The JSONL summary: every metric with a whole-trace value, in table order. */
+    public static java.util.Map<String, Long> summary(TraceModel model) {
+        java.util.Map<String, Long> out = new java.util.LinkedHashMap<>();
+        for (Metric m : values()) if (m.hasTotal()) out.put(m.key, m.total(model));
+        return out;
+    }
+}

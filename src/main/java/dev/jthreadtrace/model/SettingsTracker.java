@@ -1,0 +1,126 @@
+package dev.jthreadtrace.model;
+
+import dev.jthreadtrace.decode.Args;
+import dev.jthreadtrace.decode.CpuSet;
+import dev.jthreadtrace.decode.Prctl;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Follows each task's inheritable settings ({@link Hook}s) through the calls that change them,
+ * and keeps every change: the raw material of the hook-inheritance timeline.
+ */
+final class SettingsTracker {
+    /** Signals the kernel never lets a task block: a mask can not contain them. */
+    private static final long UNBLOCKABLE = (1L << (9 - 1)) | (1L << (19 - 1));
+    /** A mask with this many signals blocked is glibc's "block everything" around clone, not a setting. */
+    private static final int TRANSIENT_BLOCK = 60;
+    private static final int TASK_COMM_LEN = 15;
+    private static final int SIG_BLOCK = 0, SIG_UNBLOCK = 1, SIG_SETMASK = 2;
+    private static final int SECCOMP_MODE_FILTER = 2;
+    private static final long SECCOMP_FILTER_FLAG_TSYNC = 1;
+
+    private final List<HookChange> changes = new ArrayList<>();
+    private final Map<Integer, List<HookChange>> changesByTid = new HashMap<>();
+    /** The real mask of each task, glibc's transient block around clone included. */
+    private final Map<Integer, Long> realMask = new HashMap<>();
+
+    List<HookChange> changes() {
+        return Collections.unmodifiableList(changes);
+    }
+
+    List<HookChange> changes(int tid) {
+        return changesByTid.getOrDefault(tid, List.of());
+    }
+
+    void started(ThreadInfo root) {
+        realMask.put(root.tid(), 0L);
+    }
+
+    /** A child's real mask is its creator's real mask at the clone. */
+    void spawned(ThreadInfo creator, ThreadInfo child) {
+        realMask.put(child.tid(), realMask.getOrDefault(creator.tid(), creator.hooks().sigmask()));
+    }
+
+    void set(ThreadInfo t, long ns, Hooks next) {
+        Hooks before = t.hooks();
+        if (before.equals(next)) return;
+        for (Hook hook : Hook.values()) {
+            String a = before.value(hook), b = next.value(hook);
+            if (!a.equals(b)) {
+                HookChange change = new HookChange(ns, t.tid(), hook, a, b);
+                changes.add(change);
+                changesByTid.computeIfAbsent(t.tid(), k -> new ArrayList<>()).add(change);
+            }
+        }
+        t.hooks(next, ns);
+    }
+
+    void exec(ThreadInfo leader, long ns, String path) {
+        set(leader, ns, leader.hooks().withName(comm(path)));
+    }
+
+    void prctl(ThreadInfo t, long ns, long[] a, String name, Collection<ThreadInfo> live) {
+        switch ((int) a[0]) {
+            case Prctl.PR_SET_NAME -> {
+                if (name != null) set(t, ns, t.hooks().withName(truncate(name)));
+            }
+            case Prctl.PR_SET_NO_NEW_PRIVS -> {
+                if (a[1] == 1) set(t, ns, t.hooks().withNoNewPrivs(true));
+            }
+            case Prctl.PR_SET_PDEATHSIG -> set(t, ns, t.hooks().withPdeathsig((int) a[1]));
+            case Prctl.PR_SET_SECCOMP -> {
+                if (a[1] == SECCOMP_MODE_FILTER) seccompFilter(t, ns, 0, live);
+            }
+            default -> { }
+        }
+    }
+
+    /** One more filter on the task, or with SECCOMP_FILTER_FLAG_TSYNC on every thread of its process. */
+    void seccompFilter(ThreadInfo t, long ns, long flags, Collection<ThreadInfo> live) {
+        boolean tsync = (flags & SECCOMP_FILTER_FLAG_TSYNC) != 0;
+        for (ThreadInfo other : List.copyOf(live)) {
+            if (other == t || (tsync && other.tgid() == t.tgid())) {
+                set(other, ns, other.hooks().withSeccomp(other.hooks().seccomp() + 1));
+            }
+        }
+    }
+
+    /**
+     * Tracks the real mask, but records as a setting only masks that are not glibc's transient
+     * "block everything" around clone: a new thread inherits its creator's mask from before it.
+     */
+    void sigprocmask(ThreadInfo t, long ns, long how, byte[] setBytes) {
+        if (setBytes == null || setBytes.length < 8) return;
+        long set = Args.le(setBytes).getLong(0);
+        long real = realMask.getOrDefault(t.tid(), t.hooks().sigmask());
+        long next = switch ((int) how) {
+            case SIG_BLOCK -> real | set;
+            case SIG_UNBLOCK -> real & ~set;
+            case SIG_SETMASK -> set;
+            default -> real;
+        } & ~UNBLOCKABLE;
+        realMask.put(t.tid(), next);
+        if (Long.bitCount(next) < TRANSIENT_BLOCK) set(t, ns, t.hooks().withSigmask(next));
+    }
+
+    void affinity(ThreadInfo target, long ns, byte[] mask) {
+        set(target, ns, target.hooks().withAffinity(CpuSet.compact(CpuSet.cpus(mask))));
+    }
+
+    /** comm as the kernel sets it on exec: the file's base name, 15 bytes at most. */
+    static String comm(String path) {
+        if (path == null) return "?";
+        int slash = path.lastIndexOf('/');
+        return truncate(slash >= 0 ? path.substring(slash + 1) : path);
+    }
+
+    private static String truncate(String name) {
+        return name.length() > TASK_COMM_LEN ? name.substring(0, TASK_COMM_LEN) : name;
+    }
+}

@@ -1,0 +1,97 @@
+package dev.jthreadtrace.render;
+
+import dev.jthreadtrace.decode.CloneFlags;
+import dev.jthreadtrace.model.Exit;
+import dev.jthreadtrace.model.FutexAnalysis;
+import dev.jthreadtrace.model.Hook;
+import dev.jthreadtrace.model.HookChange;
+import dev.jthreadtrace.model.Hooks;
+import dev.jthreadtrace.model.Mapping;
+import dev.jthreadtrace.model.MmapAnalysis;
+import dev.jthreadtrace.model.ProcessInfo;
+import dev.jthreadtrace.model.ThreadInfo;
+import dev.jthreadtrace.model.TraceModel;
+import dev.jthreadtrace.text.Units;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/** Futex figures per thread, the busiest words, who woke whom, and joins. */
+final class FutexSection implements ReportContext.Section {
+    private final ReportContext ctx;
+    private final TraceModel model;
+    private final Palette palette;
+    private final Consumer<String> out;
+
+    FutexSection(ReportContext ctx) {
+        this.ctx = ctx;
+        this.model = ctx.model();
+        this.palette = ctx.palette();
+        this.out = ctx.out();
+    }
+
+    @Override
+    public void render() {
+        futex();
+    }
+
+    private String label(ThreadInfo t) {
+        return ctx.label(t);
+    }
+
+    private String label(int tid) {
+        return ctx.label(tid);
+    }
+
+    private void futex() {
+        FutexAnalysis analysis = model.futexAnalysis();
+        out.accept("");
+        out.accept(palette.heading(Units.pad("FUTEX", ReportContext.LABEL_WIDTH) + "   calls   waits   wakes     blocked  timeouts  eagain"));
+        List<ThreadInfo> busy = new ArrayList<>(model.threads().stream().filter(t -> model.futex().of(t).calls() > 0).toList());
+        busy.sort(Comparator.comparingLong((ThreadInfo t) -> model.futex().of(t).blockedNs()).reversed());
+        if (busy.isEmpty()) out.accept("  (no futex calls traced)");
+        for (ThreadInfo t : busy.subList(0, Math.min(busy.size(), 30))) {
+            out.accept(Units.pad(Units.cut(label(t), ReportContext.LABEL_WIDTH - 1), ReportContext.LABEL_WIDTH) + Units.padLeft(Long.toString(model.futex().of(t).calls()), 8)
+                    + Units.padLeft(Long.toString(model.futex().of(t).waits()), 8) + Units.padLeft(Long.toString(model.futex().of(t).wakes()), 8)
+                    + Units.padLeft(Units.duration(model.futex().of(t).blockedNs()), 12) + Units.padLeft(Long.toString(model.futex().of(t).timeouts()), 10)
+                    + Units.padLeft(Long.toString(model.futex().of(t).eagain()), 8));
+        }
+        if (busy.size() > 30) out.accept("  … " + (busy.size() - 30) + " more threads");
+        if (!analysis.addresses().isEmpty()) {
+            out.accept("busiest futex words:");
+            for (FutexAnalysis.AddressStats a : analysis.addresses().subList(0, Math.min(5, analysis.addresses().size()))) {
+                out.accept("  0x" + Long.toHexString(a.uaddr()) + "  waits " + a.waits() + ", wakes " + a.wakes()
+                        + ", blocked " + Units.duration(a.blockedNs()) + "; waiters " + tids(a.waiters()) + "; wakers "
+                        + tids(a.wakers()));
+            }
+        }
+        if (!analysis.releases().isEmpty()) {
+            out.accept("who woke whom (longest waits):");
+            List<FutexAnalysis.Release> rs = new ArrayList<>(analysis.releases());
+            rs.sort(Comparator.comparingLong(FutexAnalysis.Release::waitedNs).reversed());
+            for (FutexAnalysis.Release r : rs.subList(0, Math.min(8, rs.size()))) {
+                out.accept("  " + label(r.waker()) + " woke " + label(r.waiter()) + " on 0x" + Long.toHexString(r.uaddr())
+                        + " " + Units.at(r.ns()) + " after " + Units.duration(r.waitedNs()));
+            }
+        }
+        if (!analysis.joins().isEmpty()) {
+            out.accept("joins (waits on a thread's CLONE_CHILD_CLEARTID word, woken by the kernel at its exit):");
+            for (FutexAnalysis.Join j : analysis.joins().subList(0, Math.min(analysis.joins().size(), 30))) {
+                out.accept("  " + label(j.joiner()) + " joined " + label(j.joined()) + " " + Units.at(j.ns()) + " (waited "
+                        + Units.duration(j.waitedNs()) + ")");
+            }
+        }
+    }
+
+    private static String tids(Set<Integer> tids) {
+        if (tids.isEmpty()) return "-";
+        List<String> s = tids.stream().limit(6).map(String::valueOf).toList();
+        return String.join(",", s) + (tids.size() > 6 ? ",…" : "");
+    }
+
+}

@@ -1,0 +1,80 @@
+package dev.jthreadtrace.render;
+
+import dev.jthreadtrace.decode.CloneFlags;
+import dev.jthreadtrace.model.Exit;
+import dev.jthreadtrace.model.FutexAnalysis;
+import dev.jthreadtrace.model.Hook;
+import dev.jthreadtrace.model.HookChange;
+import dev.jthreadtrace.model.Hooks;
+import dev.jthreadtrace.model.Mapping;
+import dev.jthreadtrace.model.MmapAnalysis;
+import dev.jthreadtrace.model.ProcessInfo;
+import dev.jthreadtrace.model.ThreadInfo;
+import dev.jthreadtrace.model.TraceModel;
+import dev.jthreadtrace.text.Units;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/** Mapping figures per thread, the largest mappings, and thread stacks matched to their mappings. */
+final class MmapSection implements ReportContext.Section {
+    private final ReportContext ctx;
+    private final TraceModel model;
+    private final Palette palette;
+    private final Consumer<String> out;
+
+    MmapSection(ReportContext ctx) {
+        this.ctx = ctx;
+        this.model = ctx.model();
+        this.palette = ctx.palette();
+        this.out = ctx.out();
+    }
+
+    @Override
+    public void render() {
+        mmap();
+    }
+
+    private String label(ThreadInfo t) {
+        return ctx.label(t);
+    }
+
+    private String label(int tid) {
+        return ctx.label(tid);
+    }
+
+    private void mmap() {
+        MmapAnalysis analysis = MmapAnalysis.of(model, 5);
+        out.accept("");
+        out.accept(palette.heading(Units.pad("MMAP", ReportContext.LABEL_WIDTH) + "   mmaps      mapped  munmaps    unmapped"));
+        List<ThreadInfo> mapping = new ArrayList<>(model.threads().stream().filter(t -> model.mmap().of(t).mmapCalls() + model.mmap().of(t).munmapCalls() > 0).toList());
+        mapping.sort(Comparator.comparingLong((ThreadInfo t) -> model.mmap().of(t).mmapBytes()).reversed());
+        if (mapping.isEmpty()) out.accept("  (no mmap calls traced)");
+        for (ThreadInfo t : mapping.subList(0, Math.min(mapping.size(), 30))) {
+            out.accept(Units.pad(Units.cut(label(t), ReportContext.LABEL_WIDTH - 1), ReportContext.LABEL_WIDTH) + Units.padLeft(Long.toString(model.mmap().of(t).mmapCalls()), 8)
+                    + Units.padLeft(Units.bytes(model.mmap().of(t).mmapBytes()), 12) + Units.padLeft(Long.toString(model.mmap().of(t).munmapCalls()), 9)
+                    + Units.padLeft(Units.bytes(model.mmap().of(t).munmapBytes()), 12));
+        }
+        if (!analysis.largest().isEmpty()) {
+            out.accept("largest mappings:");
+            for (Mapping m : analysis.largest()) {
+                out.accept("  " + Units.padLeft(Units.bytes(m.length()), 10) + "  0x" + Long.toHexString(m.address()) + "  "
+                        + m.prot() + " " + m.flags() + (m.path() != null ? " " + m.path() : "") + "  by " + label(m.tid())
+                        + " " + Units.at(m.ns()));
+            }
+        }
+        if (!analysis.stacks().isEmpty()) {
+            out.accept("thread stacks (the clone stack argument, matched to the mapping that holds it):");
+            for (MmapAnalysis.StackLink s : analysis.stacks().subList(0, Math.min(analysis.stacks().size(), 30))) {
+                Mapping m = s.mapping();
+                out.accept("  " + Units.pad(Units.cut(label(s.thread()), 22), 23) + "stack in 0x" + Long.toHexString(m.address())
+                        + " (" + Units.bytes(m.length()) + ") mapped by " + label(m.tid()) + " " + Units.at(m.ns()));
+            }
+        }
+    }
+}

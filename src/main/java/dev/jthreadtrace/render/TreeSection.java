@@ -1,0 +1,166 @@
+package dev.jthreadtrace.render;
+
+import dev.jthreadtrace.decode.CloneFlags;
+import dev.jthreadtrace.model.Exit;
+import dev.jthreadtrace.model.FutexAnalysis;
+import dev.jthreadtrace.model.Hook;
+import dev.jthreadtrace.model.HookChange;
+import dev.jthreadtrace.model.Hooks;
+import dev.jthreadtrace.model.Mapping;
+import dev.jthreadtrace.model.MmapAnalysis;
+import dev.jthreadtrace.model.ProcessInfo;
+import dev.jthreadtrace.model.ThreadInfo;
+import dev.jthreadtrace.model.TraceModel;
+import dev.jthreadtrace.text.Units;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/** The spawn tree (creator → created, re-parented threads marked) beside the kernel's tree (PPid). */
+final class TreeSection implements ReportContext.Section {
+    private final ReportContext ctx;
+    private final TraceModel model;
+    private final Palette palette;
+    private final Consumer<String> out;
+
+    TreeSection(ReportContext ctx) {
+        this.ctx = ctx;
+        this.model = ctx.model();
+        this.palette = ctx.palette();
+        this.out = ctx.out();
+    }
+
+    @Override
+    public void render() {
+        spawnTree();
+        kernelTree();
+    }
+
+    private String label(ThreadInfo t) {
+        return ctx.label(t);
+    }
+
+    private String label(int tid) {
+        return ctx.label(tid);
+    }
+
+    private void spawnTree() {
+        out.accept("");
+        out.accept(palette.heading(Units.pad("THREADS BY CREATOR", 44) + Units.pad("KIND", 16) + "KERNEL PARENT (PPid)"
+                + "   END"));
+        List<String[]> rows = new ArrayList<>();
+        for (ThreadInfo root : ctx.forest().roots) spawnRows(root, "", "", rows);
+        for (String[] r : rows.subList(0, Math.min(rows.size(), ReportContext.MAX_ROWS))) {
+            out.accept(Units.pad(Units.cut(r[0], 43), 44) + Units.pad(r[1], 16) + Units.pad(r[2], 24) + " " + r[3]);
+        }
+        if (rows.size() > ReportContext.MAX_ROWS) out.accept("… " + (rows.size() - ReportContext.MAX_ROWS) + " more rows (see --format jsonl)");
+        for (ProcessInfo p : model.processes()) {
+            if (p.exec().size() > 1) out.accept("exec chain of " + p.pid() + ": " + String.join(" → ", p.exec()));
+        }
+    }
+
+    private void spawnRows(ThreadInfo t, String lead, String childLead, List<String[]> rows) {
+        rows.add(row(t, lead + label(t) + formerNames(t) + javaCreator(t), 1));
+        List<List<ThreadInfo>> groups = SpawnForest.foldSiblings(ctx.forest().children(t), ctx.forest());
+        Integer constructed = model.virtualThreadsByCreator().get(t.tid());
+        Integer carried = model.virtualThreadsByCarrier().get(t.tid());
+        if (constructed != null) {
+            rows.add(new String[] {childLead + (groups.isEmpty() && carried == null ? "└─" : "├─") + "⋯ " + constructed
+                    + " virtual thread" + (constructed == 1 ? "" : "s") + " constructed here", "virtual", "no task of their own", ""});
+        }
+        if (carried != null) {
+            rows.add(new String[] {childLead + (groups.isEmpty() ? "└─" : "├─") + "⋯ ran " + carried + " virtual thread"
+                    + (carried == 1 ? "" : "s") + " (carrier)", "virtual", "", ""});
+        }
+        for (int i = 0; i < groups.size(); i++) {
+            boolean last = i == groups.size() - 1;
+            String branch = childLead + (last ? "└─" : "├─");
+            String next = childLead + (last ? "  " : "│ ");
+            List<ThreadInfo> group = groups.get(i);
+            if (group.size() == 1) {
+                spawnRows(group.getFirst(), branch, next, rows);
+            } else {
+                ThreadInfo first = group.getFirst(), lastT = group.getLast();
+                rows.add(row(first, branch + first.tid() + ".." + lastT.tid() + " " + first.name() + ".."
+                        + lastT.name() + " ×" + group.size(), group.size()));
+            }
+        }
+    }
+
+    private String formerNames(ThreadInfo t) {
+        if (t.java() != null) return "";
+        List<String> names = t.nameHistory();
+        return names.size() > 1 ? " (was " + names.get(names.size() - 2) + ")" : "";
+    }
+
+    /** Where the Java creator (the constructor's thread) is not the thread that started it. */
+    private String javaCreator(ThreadInfo t) {
+        if (t.java() == null || t.creator() == null || t.java().constructorTid() <= 0 || t.java().constructorTid() == t.creator()) {
+            return "";
+        }
+        return " [constructed by " + label(t.java().constructorTid()) + "]";
+    }
+
+    private String[] row(ThreadInfo t, String tree, int count) {
+        String kind = t.isThread() ? "thread" : t.creator() == null ? "process" : "process/" + kindName(t);
+        if (t.isThread() && t.spawnKind() != null && (t.cloneFlags() & CloneFlags.SHARING) != CloneFlags.SHARING) {
+            kind = "thread*";
+        }
+        String parent = t.osParent() + " " + (model.thread(t.osParent()) != null ? model.nameOf(t.osParent())
+                : t.osParent() == model.tracerPid() ? "jthreadtrace" : "");
+        if (t.reparented()) parent = t.osParent() + " " + palette.mark("↰ reparented");
+        return new String[] {tree, kind, parent.trim(), count > 1 ? "" : end(t)};
+    }
+
+    private static String kindName(ThreadInfo t) {
+        return t.spawnKind() == null ? "?" : t.spawnKind().name().toLowerCase();
+    }
+
+    private String end(ThreadInfo t) {
+        Exit e = t.exit();
+        if (e == null) return t.end() != null && t.end() >= model.endNs() ? "still running at end" : "";
+        return switch (e) {
+            case Exit.Killed k -> k.how();
+            case Exit.ReplacedByExec r -> "exec'd";
+            case Exit.Untraced u -> "untraced";
+            case Exit.GroupExit g when g.tornDown() -> g.how();
+            case Exit.GroupExit g -> "exit " + g.value();
+            case Exit.Exited x -> "exit " + x.value();
+        };
+    }
+
+    private void kernelTree() {
+        out.accept("");
+        out.accept(palette.heading("KERNEL TREE (by PPid: what ps, pstree and /proc show)"));
+        Map<Integer, List<ThreadInfo>> byParent = new LinkedHashMap<>();
+        for (ThreadInfo t : model.threads()) byParent.computeIfAbsent(t.osParent(), k -> new ArrayList<>()).add(t);
+        out.accept(model.tracerPid() + " jthreadtrace");
+        List<String> lines = new ArrayList<>();
+        kernelRows(model.tracerPid(), "", byParent, lines, 0);
+        for (String l : lines.subList(0, Math.min(lines.size(), ReportContext.MAX_ROWS))) out.accept(l);
+        if (lines.size() > ReportContext.MAX_ROWS) out.accept("… " + (lines.size() - ReportContext.MAX_ROWS) + " more rows");
+    }
+
+    private void kernelRows(int parent, String lead, Map<Integer, List<ThreadInfo>> byParent, List<String> lines, int depth) {
+        List<ThreadInfo> kids = byParent.getOrDefault(parent, List.of());
+        if (depth > 64) return;
+        List<List<ThreadInfo>> groups = SpawnForest.foldSiblings(kids, ctx.forest());
+        for (int i = 0; i < groups.size(); i++) {
+            boolean last = i == groups.size() - 1;
+            List<ThreadInfo> g = groups.get(i);
+            ThreadInfo t = g.getFirst();
+            String text = g.size() == 1 ? label(t) : t.tid() + ".." + g.getLast().tid() + " " + t.name() + ".."
+                    + g.getLast().name() + " ×" + g.size();
+            String note = t.isThread() ? "   thread of " + t.tgid() + (t.creator() != null && t.creator() != t.tgid()
+                    ? ", created by " + label(t.creator()) : "") : "";
+            lines.add(lead + (last ? "└─" : "├─") + text + note);
+            if (!t.isThread()) kernelRows(t.tid(), lead + (last ? "  " : "│ "), byParent, lines, depth + 1);
+        }
+    }
+
+}
