@@ -100,6 +100,10 @@ final class Runner {
                 err.println("jthreadtrace: note: seccomp filter " + outcome.seccompStatus() + "; traced every syscall instead");
             }
             TraceModel model = outcome.model();
+            if (model.tracerFailure() != null) {
+                err.println("jthreadtrace: the tracer failed (" + model.tracerFailure()
+                        + "); the traced command was killed; reporting what was traced so far");
+            }
             if (outcome.interruptedBy() != 0) {
                 err.println("jthreadtrace: stopped by signal " + outcome.interruptedBy()
                         + "; the traced command was killed; reporting what was traced so far");
@@ -164,6 +168,7 @@ final class Runner {
     }
 
     static int exitCode(TraceModel model, int interruptedBy, List<AssertionResult> results, boolean ignoreExit) {
+        if (model.tracerFailure() != null) return ExitCodes.TOOL_FAILED;
         if (interruptedBy != 0) return ExitCodes.SIGNAL_BASE + interruptedBy;
         if (results.stream().anyMatch(r -> !r.passed())) return ExitCodes.ASSERTION_FAILED;
         if (ignoreExit) return ExitCodes.OK;

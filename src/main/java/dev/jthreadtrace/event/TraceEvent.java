@@ -50,6 +50,14 @@ public sealed interface TraceEvent {
     /** The task entered group-stop (SIGSTOP/SIGTSTP/...); it stays stopped until SIGCONT. */
     record GroupStopped(long ns, int tid, int signal) implements TraceEvent {}
 
-    /** The tracer stopped: every tracee is gone. {@code interruptedBy} is the signal that stopped the tool, or 0. */
-    record TraceEnded(long ns, int interruptedBy) implements TraceEvent {}
+    /**
+     * The tracer stopped: every tracee is gone. {@code interruptedBy} is the signal that stopped the
+     * tool, or 0; {@code failure} says in one line why the tracer itself failed (the tracees were
+     * killed), or is null.
+     */
+    record TraceEnded(long ns, int interruptedBy, String failure) implements TraceEvent {
+        public TraceEnded(long ns, int interruptedBy) {
+            this(ns, interruptedBy, null);
+        }
+    }
 }

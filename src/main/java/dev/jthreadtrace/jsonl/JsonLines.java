@@ -75,8 +75,11 @@ public final class JsonLines implements LiveSink {
                     .put("signal_name", Signals.name(s.signal()));
             case TraceEvent.GroupStopped g -> at(record("stop"), g.ns(), model, g.tid()).put("signal", g.signal())
                     .put("signal_name", Signals.name(g.signal()));
-            case TraceEvent.TraceEnded e -> record("end").put("ns", model.rel(e.ns())).put("t", seconds(model.rel(e.ns())))
-                    .put("interrupted_by", e.interruptedBy());
+            case TraceEvent.TraceEnded e -> {
+                Json end = record("end").put("ns", model.rel(e.ns())).put("t", seconds(model.rel(e.ns())))
+                        .put("interrupted_by", e.interruptedBy());
+                yield e.failure() == null ? end : end.put("failure", e.failure());
+            }
         };
         if (line != null && model.started()) out.line(line.toString());
     }

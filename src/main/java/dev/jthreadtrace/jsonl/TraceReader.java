@@ -126,7 +126,8 @@ public final class TraceReader {
             case "killed" -> new TraceEvent.Killed(ns, tid, n.get("signal").asInt(), n.get("core_dumped").asBoolean());
             case "signal" -> new TraceEvent.SignalDelivered(ns, tid, n.get("signal").asInt());
             case "stop" -> new TraceEvent.GroupStopped(ns, tid, n.get("signal").asInt());
-            case "end" -> new TraceEvent.TraceEnded(ns, n.get("interrupted_by").asInt());
+            case "end" -> new TraceEvent.TraceEnded(ns, n.get("interrupted_by").asInt(),
+                    n.hasNonNull("failure") ? n.get("failure").asText() : null);
             default -> null; // thread, process, assertion, summary: derived again from the events
         };
     }

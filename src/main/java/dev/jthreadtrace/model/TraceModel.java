@@ -40,6 +40,7 @@ public final class TraceModel {
     private int peakLive;
     private long endNs;
     private int interruptedBy;
+    private String tracerFailure;
     private boolean ended;
 
     public void accept(TraceEvent event) {
@@ -48,6 +49,7 @@ public final class TraceModel {
             if (event instanceof TraceEvent.TraceEnded e) {
                 ended = true;
                 interruptedBy = e.interruptedBy();
+                tracerFailure = e.failure();
             }
             return; // nothing before the target starts belongs to the trace
         }
@@ -65,6 +67,7 @@ public final class TraceModel {
                 ended = true;
                 endNs = rel(e.ns());
                 interruptedBy = e.interruptedBy();
+                tracerFailure = e.failure();
                 for (ThreadInfo t : live.values()) t.endedWithTrace(endNs);
             }
         }
@@ -189,6 +192,11 @@ public final class TraceModel {
 
     public int interruptedBy() {
         return interruptedBy;
+    }
+
+    /** Why the tracer itself failed and ended the trace (the tracees were killed), or null. */
+    public String tracerFailure() {
+        return tracerFailure;
     }
 
     /** The traced command's own exit, when it has one. */

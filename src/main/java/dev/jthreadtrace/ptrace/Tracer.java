@@ -1,14 +1,11 @@
 package dev.jthreadtrace.ptrace;
 
-import dev.jthreadtrace.event.TraceEvent;
-
 import dev.jthreadtrace.decode.Capture;
-import dev.jthreadtrace.decode.Syscalls;
 import dev.jthreadtrace.decode.Captures;
 import dev.jthreadtrace.decode.CloneFlags;
 import dev.jthreadtrace.decode.SyscallTable;
-import dev.jthreadtrace.sys.Errno;
-import dev.jthreadtrace.sys.ErrnoException;
+import dev.jthreadtrace.decode.Syscalls;
+import dev.jthreadtrace.event.TraceEvent;
 import dev.jthreadtrace.sys.Libc;
 import dev.jthreadtrace.sys.SyscallInfoLayout;
 
@@ -16,9 +13,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.Arrays;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -26,29 +21,40 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.locks.LockSupport;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 /**
- * The ptrace loop. One platform thread spawns the target, seizes it and every task it creates, and
- * runs {@code waitpid(-1, __WALL)} until no tracee is left; ptrace requests are only valid from
- * that thread. It does no formatting and no I/O: each stop becomes at most one {@link TraceEvent}
- * (plain values plus the memory the decoders asked for) put on a bounded queue.
+ * The ptrace loop. One platform thread launches the target ({@link TargetLauncher}), then runs
+ * {@code waitpid(-1, __WALL)} until no tracee is left; ptrace requests are only valid from that
+ * thread. It does no formatting and no I/O: each stop becomes at most one {@link TraceEvent}
+ * (plain values plus the memory the decoders asked for) put on a bounded queue. Stops are
+ * collected in batches and resumed together ({@link ResumeBatch}); a new task is held until its
+ * creator's event ({@link HeldChildren}).
  *
- * <p>Stops are collected in batches (one blocking wait, then every pending one) and resumed
- * together, so a task that stops constantly cannot starve the others.
+ * <p>If the loop itself fails (a bug), every tracee is killed and the trace ends with a
+ * {@link TraceEvent.TraceEnded} that carries the failure: a value for the caller to report, never
+ * a stack trace on the user's terminal.
  */
 public final class Tracer {
     private static final int WNOHANG = 1, WALL = 0x40000000;
     private static final int SIGKILL = 9;
     private static final long SEIZE_OPTIONS = Ptrace.O_TRACESYSGOOD | Ptrace.O_TRACECLONE | Ptrace.O_TRACEFORK
             | Ptrace.O_TRACEVFORK | Ptrace.O_TRACEEXEC | Ptrace.O_EXITKILL;
+    private static final long HOLD_LIMIT_NS = 1_000_000_000L;
+    /**
+     * Fault injection for tests only: {@code -Djthreadtrace.fault.loop-after-stops=N} makes the loop
+     * thread fail at its N-th stop, to prove such a failure ends in one line and exit 125.
+     */
+    static final String FAULT_PROPERTY = "jthreadtrace.fault.loop-after-stops";
 
     private final List<String> command;
     private final Map<String, String> environment;
     private final boolean[] recorded;
     private final boolean useSeccomp;
     private final boolean needNoNewPrivs;
+    private final long faultAfterStops;
     /** True once the filter is in the gate: tasks then run with PTRACE_CONT and stop only at traced syscalls. */
     private boolean seccompActive;
     private volatile String seccompStatus = "off";
@@ -63,16 +69,11 @@ public final class Tracer {
 
     // ptrace-thread state
     private final Map<Integer, Task> tasks = new HashMap<>();
-    /** Children whose creator's event came first; their first stop need not be held. */
-    private final Set<Integer> announced = new HashSet<>();
-    /** Children held until their creator's event, with the time they were first seen. */
-    private final Map<Integer, Long> parked = new HashMap<>();
-    private static final long PARK_LIMIT_NS = 1_000_000_000L;
+    private final HeldChildren held = new HeldChildren(HOLD_LIMIT_NS);
+    private final ResumeBatch batch = new ResumeBatch();
+    private final ResumeBatch.Resumer resumer = this::resumeNow;
     private int rootPid;
     private boolean targetStarted;
-    private int[] resumeTids = new int[64];
-    private int[] resumeSignals = new int[64];
-    private int resumeCount;
     private TraceeMemory memory;
     // Counters for --stats: plain fields, written by the ptrace thread, read after it has ended.
     private long stops, busyNs, events;
@@ -87,6 +88,7 @@ public final class Tracer {
         this.useSeccomp = useSeccomp;
         this.needNoNewPrivs = needNoNewPrivs;
         this.queue = queue;
+        this.faultAfterStops = Long.getLong(FAULT_PROPERTY, -1);
     }
 
     /**
@@ -107,7 +109,7 @@ public final class Tracer {
             tracer.launched.get();
         } catch (ExecutionException e) {
             if (e.getCause() instanceof TraceFailure f) throw f;
-            throw new TraceFailure("could not start tracing: " + e.getCause().getMessage(), e.getCause());
+            throw new TraceFailure("could not start tracing: " + e.getCause(), e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new TraceFailure("interrupted while starting the target", e);
@@ -167,185 +169,91 @@ public final class Tracer {
             info = arena.allocate(SyscallInfoLayout.LAYOUT);
             eventMessage = arena.allocate(8);
             memory = new TraceeMemory();
-            if (!launch()) return;
-            loop(arena.allocate(JAVA_INT));
-        } catch (RuntimeException | Error e) {
-            // Never leave a stopped tracee behind: kill what we trace, then report.
-            requestStop(0);
-            if (!launched.isDone()) launched.completeExceptionally(e);
-            else emit(new TraceEvent.TraceEnded(System.nanoTime(), 0));
-            throw e;
-        }
-    }
-
-    private boolean launch() {
-        GateLauncher.Gate gate;
-        try {
-            gate = GateLauncher.spawn(command, environment);
-        } catch (ErrnoException e) {
-            launched.completeExceptionally(new TraceFailure("cannot start /bin/sh for the start gate: " + e.getMessage(), e));
-            return false;
-        }
-        try {
-            Ptrace.seize(gate.pid(), SEIZE_OPTIONS | (useSeccomp ? Ptrace.O_TRACESECCOMP : 0));
-        } catch (ErrnoException e) {
-            GateLauncher.abandon(gate);
-            Libc.waitpid(gate.pid(), eventMessage, WALL);
-            launched.completeExceptionally(new TraceFailure(seizeRefused(e), e));
-            return false;
-        }
-        rootPid = gate.pid();
-        tasks.put(rootPid, new Task(rootPid, rootPid));
-        liveProcesses.add(rootPid);
-        // Stop the gate and put it in syscall-stop mode *before* opening it: otherwise the shell may
-        // read the line and exec the command before the interrupt takes effect, and the target's
-        // execve would go unseen.
-        Ptrace.interrupt(rootPid);
-        if (!awaitFirstStop(rootPid)) {
-            GateLauncher.abandon(gate);
-            launched.completeExceptionally(new TraceFailure("the start gate (/bin/sh) died before it could be traced", null));
-            return false;
-        }
-        if (useSeccomp) installSeccomp(rootPid);
-        if (seccompActive) Ptrace.resume(rootPid, 0);
-        else Ptrace.resumeToSyscall(rootPid, 0);
-        launched.complete(rootPid);
-        GateLauncher.release(gate);
-        return true;
-    }
-
-    /**
-     * Waits until the gate is in a ptrace stop; false if it exited instead. posix_spawn returns as
-     * soon as the child's execve has released the parent's memory, so the first stop may be the
-     * gate's own PTRACE_EVENT_EXEC (which swallows the pending interrupt) rather than the
-     * PTRACE_INTERRUPT stop; either is a stop we can switch to syscall tracing from. A later
-     * interrupt stop, if one is still pending, is resumed by the loop like any other.
-     */
-    private boolean awaitFirstStop(int pid) {
-        while (true) {
-            switch (waitForGate(pid)) {
-                case null -> {
-                    return false;
-                }
-                case WaitStatus.InterruptStop s -> {
-                    return true;
-                }
-                case WaitStatus.EventStop e -> {
-                    return true;
-                }
-                case WaitStatus.SignalDeliveryStop d -> Ptrace.resume(pid, d.signal());
-                default -> Ptrace.resume(pid, 0);
-            }
-        }
-    }
-
-    /** The gate's next wait status, or null once it has exited or been killed. */
-    private WaitStatus waitForGate(int pid) {
-        if (Libc.waitpid(pid, eventMessage, WALL) != pid) return null;
-        WaitStatus status = WaitStatus.fromRaw(eventMessage.get(JAVA_INT, 0));
-        return status instanceof WaitStatus.Exited || status instanceof WaitStatus.Killed ? null : status;
-    }
-
-    /**
-     * Injects prctl(PR_SET_NO_NEW_PRIVS) (when needed) and seccomp(SECCOMP_SET_MODE_FILTER) into the
-     * gate at its next syscall-entry stop. The filter is inherited by the command and everything it
-     * creates. Any failure leaves the gate as it was and tracing falls back to PTRACE_SYSCALL.
-     */
-    private void installSeccomp(int pid) {
-        var program = SeccompFilter.build(recorded);
-        if (program.isEmpty()) {
-            seccompStatus = "off (more than " + SeccompFilter.MAX_TRACED + " syscalls recorded: every stop is needed anyway)";
-            return;
-        }
-        if (!awaitSyscallEntry(pid)) {
-            seccompStatus = "off (the start gate exited)";
-            return;
-        }
-        byte[] filter = SeccompFilter.encode(program.get());
-        try (SyscallInjector injector = new SyscallInjector(pid)) {
-            long filterAddress = injector.scratch(filter);
-            byte[] fprog = java.nio.ByteBuffer.allocate(16).order(java.nio.ByteOrder.LITTLE_ENDIAN)
-                    .putShort(0, (short) program.get().size()).putLong(8, filterAddress).array();
-            long fprogAddress = injector.scratch(fprog);
-            boolean first = true;
-            if (needNoNewPrivs) {
-                long r = injector.call(true, SyscallTable.PRCTL, 38 /* PR_SET_NO_NEW_PRIVS */, 1, 0, 0, 0);
-                first = false;
-                if (r < 0) {
-                    injector.restore();
-                    seccompStatus = "off (prctl(PR_SET_NO_NEW_PRIVS) failed: " + Errno.describe((int) -r) + ")";
-                    return;
-                }
-            }
-            long r = injector.call(first, SyscallTable.SECCOMP, 1 /* SECCOMP_SET_MODE_FILTER */, 0, fprogAddress);
-            injector.restore();
-            if (r < 0) {
-                seccompStatus = "off (seccomp(SECCOMP_SET_MODE_FILTER) failed: " + Errno.describe((int) -r) + ")";
+            TargetLauncher.Launched target;
+            try {
+                target = TargetLauncher.launch(command, environment,
+                        SEIZE_OPTIONS | (useSeccomp ? Ptrace.O_TRACESECCOMP : 0), useSeccomp ? recorded : null,
+                        needNoNewPrivs, info, eventMessage);
+            } catch (TraceFailure e) {
+                launched.completeExceptionally(e);
                 return;
             }
-            seccompActive = true;
-            seccompStatus = needNoNewPrivs ? "on (no_new_privs set)" : "on";
-        }
-    }
-
-    /** Resumes the gate until it stops at a syscall entry; false if it exits first. */
-    private boolean awaitSyscallEntry(int pid) {
-        while (true) {
-            Ptrace.resumeToSyscall(pid, 0);
-            WaitStatus status = waitForGate(pid);
-            if (status == null) return false;
-            if (status instanceof WaitStatus.SyscallStop && Ptrace.syscallInfo(pid, info)
-                    && SyscallInfoLayout.op(info) == SyscallInfoLayout.OP_ENTRY) {
-                return true;
+            rootPid = target.pid();
+            tasks.put(rootPid, new Task(rootPid, rootPid));
+            liveProcesses.add(rootPid);
+            seccompActive = target.seccomp().active();
+            seccompStatus = target.seccomp().description();
+            launched.complete(rootPid);
+            loop(arena.allocate(JAVA_INT));
+        } catch (RuntimeException | Error e) {
+            // A bug in the loop: never leave a stopped tracee behind. Kill what we trace, let the
+            // kernel reap it (we are its tracer: the children die with their SIGKILL), and end the
+            // trace with the failure as a value; the caller prints one line.
+            requestStop(0);
+            if (!launched.isDone()) {
+                launched.completeExceptionally(e);
+            } else {
+                drainAfterFailure();
+                emit(new TraceEvent.TraceEnded(System.nanoTime(), stopSignal, describe(e)));
             }
         }
     }
 
-    private static String seizeRefused(ErrnoException e) {
-        String hint = e.errno() == Errno.EPERM
-                ? " (check kernel.yama.ptrace_scope (must be 0 or 1, see sysctl kernel.yama.ptrace_scope), that"
-                  + " a container runtime allows ptrace (docker: --cap-add=SYS_PTRACE, seccomp profile), or run"
-                  + " with CAP_SYS_PTRACE)"
-                : "";
-        return "ptrace(PTRACE_SEIZE) refused: " + Errno.describe(e.errno()) + hint;
+    private static String describe(Throwable e) {
+        String message = e.getMessage();
+        return e.getClass().getSimpleName() + (message == null || message.isBlank() ? "" : ": " + message.lines().findFirst().orElse(""));
+    }
+
+    /** After a failure: reap the killed tracees (bounded), so none is left a zombie or in a ptrace-stop. */
+    private void drainAfterFailure() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment status = arena.allocate(JAVA_INT);
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (System.nanoTime() < deadline) {
+                int tid = Libc.waitpid(-1, status, WALL | WNOHANG);
+                if (tid < 0) return; // ECHILD: all gone
+                if (tid == 0) {
+                    LockSupport.parkNanos(1_000_000);
+                    continue;
+                }
+                WaitStatus s = WaitStatus.fromRaw(status.get(JAVA_INT, 0));
+                if (!(s instanceof WaitStatus.Exited) && !(s instanceof WaitStatus.Killed)) Ptrace.resume(tid, 0);
+            }
+        } catch (RuntimeException | Error ignored) {
+            // Best effort: EXITKILL still ends every tracee when the tool exits.
+        }
     }
 
     private void loop(MemorySegment status) {
         while (true) {
-            int tid = parked.isEmpty() ? Libc.waitpid(-1, status, WALL) : waitWhileParked(status);
+            int tid = held.anyHeld() ? waitWhileHolding(status) : Libc.waitpid(-1, status, WALL);
             if (tid < 0) break; // ECHILD: every tracee is gone
             long busyFrom = System.nanoTime();
-            handle(tid, status.get(JAVA_INT, 0));
-            stops++;
-            while ((tid = Libc.waitpid(-1, status, WALL | WNOHANG)) > 0) {
-                handle(tid, status.get(JAVA_INT, 0));
-                stops++;
-            }
-            resumeBatch();
+            handleCounted(tid, status.get(JAVA_INT, 0));
+            while ((tid = Libc.waitpid(-1, status, WALL | WNOHANG)) > 0) handleCounted(tid, status.get(JAVA_INT, 0));
+            batch.resumeAll(resumer);
             busyNs += System.nanoTime() - busyFrom;
         }
         emit(new TraceEvent.TraceEnded(System.nanoTime(), stopSignal));
     }
 
+    private void handleCounted(int tid, int rawStatus) {
+        if (++stops == faultAfterStops) throw new IllegalStateException("fault injected at stop " + stops + " (" + FAULT_PROPERTY + ")");
+        handle(tid, rawStatus);
+    }
+
     /**
      * waitpid while some new task is held for its creator's event. That event normally follows
-     * within microseconds; if the creator died before reporting it (killed between clone and the
-     * event stop), nothing would ever release the child, and a blocking waitpid would wait for it
-     * forever. So poll, and after {@link #PARK_LIMIT_NS} let such a child go with no known creator.
+     * within microseconds; if the creator died before reporting it, nothing would ever release the
+     * child and a blocking waitpid would wait for it forever. So poll, and let expired children go.
      */
-    private int waitWhileParked(MemorySegment status) {
+    private int waitWhileHolding(MemorySegment status) {
         while (true) {
             int tid = Libc.waitpid(-1, status, WALL | WNOHANG);
             if (tid != 0) return tid;
-            long now = System.nanoTime();
-            for (var it = parked.entrySet().iterator(); it.hasNext(); ) {
-                var e = it.next();
-                if (now - e.getValue() < PARK_LIMIT_NS) continue;
-                it.remove();
-                resumeNow(e.getKey(), 0);
-            }
-            if (parked.isEmpty()) return Libc.waitpid(-1, status, WALL);
-            java.util.concurrent.locks.LockSupport.parkNanos(200_000);
+            for (int child : held.expired(System.nanoTime())) resumeNow(child, 0);
+            if (!held.anyHeld()) return Libc.waitpid(-1, status, WALL);
+            LockSupport.parkNanos(200_000);
         }
     }
 
@@ -363,7 +271,7 @@ public final class Tracer {
             case WaitStatus.SyscallStop s -> {
                 Task task = task(tid);
                 if (Ptrace.syscallInfo(tid, info)) onSyscallStop(task, now);
-                resumeLater(tid, 0);
+                batch.add(tid, 0);
             }
             case WaitStatus.EventStop event -> {
                 Task task = task(tid);
@@ -378,21 +286,15 @@ public final class Tracer {
                     }
                     default -> { }
                 }
-                resumeLater(task.tid, 0);
+                batch.add(task.tid, 0);
             }
             case WaitStatus.InterruptStop s -> {
-                Task task = tasks.get(tid);
-                if (task == null) {
-                    // A new task's first stop. Unless its creator's event already named it, hold it
-                    // until it does, so every event of a task comes after the event that created it.
-                    task = new Task(tid, tid);
-                    tasks.put(tid, task);
-                    if (!announced.remove(tid)) {
-                        parked.put(tid, System.nanoTime());
-                        return;
-                    }
+                if (!tasks.containsKey(tid)) {
+                    // A new task's first stop: held until its creator's event names it, unless that came first.
+                    tasks.put(tid, new Task(tid, tid));
+                    if (held.holdAtFirstStop(tid, now)) return;
                 }
-                resumeLater(tid, 0);
+                batch.add(tid, 0);
             }
             case WaitStatus.GroupStop stop -> {
                 if (targetStarted) emit(new TraceEvent.GroupStopped(now, tid, stop.signal()));
@@ -401,9 +303,9 @@ public final class Tracer {
             case WaitStatus.SignalDeliveryStop delivery -> {
                 task(tid);
                 if (targetStarted) emit(new TraceEvent.SignalDelivered(now, tid, delivery.signal()));
-                resumeLater(tid, delivery.signal());
+                batch.add(tid, delivery.signal());
             }
-            case WaitStatus.Unknown u -> resumeLater(tid, 0);
+            case WaitStatus.Unknown u -> batch.add(tid, 0);
         }
     }
 
@@ -413,10 +315,8 @@ public final class Tracer {
 
     private void taskGone(int tid) {
         Task task = tasks.remove(tid);
-        announced.remove(tid);
-        parked.remove(tid);
-        if (task != null && task.tgid == tid) liveProcesses.remove(tid);
-        if (task == null) liveProcesses.remove(tid);
+        held.forget(tid);
+        if (task == null || task.tgid == tid) liveProcesses.remove(tid);
     }
 
     private void onSyscallStop(Task task, long now) {
@@ -486,13 +386,11 @@ public final class Tracer {
         if (targetStarted) emit(new TraceEvent.Spawned(now, creator.tid, child, kind, flags));
         Task task = tasks.get(child);
         if (task == null) {
-            task = new Task(child, tgid);
-            tasks.put(child, task);
-            announced.add(child);
+            tasks.put(child, new Task(child, tgid));
         } else {
             task.tgid = tgid;
-            if (parked.remove(child) != null) resumeLater(child, 0);
         }
+        if (held.creatorReported(child, task != null)) batch.add(child, 0);
     }
 
     /** The flags of the clone/clone3 the task is inside: the register, or the first field of clone_args. */
@@ -526,21 +424,6 @@ public final class Tracer {
                     argv == null ? command : argv));
         }
         emit(new TraceEvent.Exec(now, task.tid, formerTid > 0 ? formerTid : task.tid, task.execPath));
-    }
-
-    private void resumeLater(int tid, int signal) {
-        if (resumeCount == resumeTids.length) {
-            resumeTids = Arrays.copyOf(resumeTids, resumeCount * 2);
-            resumeSignals = Arrays.copyOf(resumeSignals, resumeCount * 2);
-        }
-        resumeTids[resumeCount] = tid;
-        resumeSignals[resumeCount] = signal;
-        resumeCount++;
-    }
-
-    private void resumeBatch() {
-        for (int i = 0; i < resumeCount; i++) resumeNow(resumeTids[i], resumeSignals[i]);
-        resumeCount = 0;
     }
 
     private void resumeNow(int tid, int signal) {
