@@ -26,6 +26,11 @@ public final class FlagTable {
         return new FlagTable(list.toArray(Flag[]::new));
     }
 
+    /** Every named value, in table order (for the test that checks them against the kernel's headers). */
+    public List<Flag> entries() {
+        return flags;
+    }
+
     /** {@code A|B|0x40}; {@code zero} when nothing is set. */
     public String render(long value, String zero) {
         if (value == 0) return zero;

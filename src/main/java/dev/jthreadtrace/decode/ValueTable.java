@@ -16,6 +16,11 @@ public final class ValueTable {
         return table;
     }
 
+    /** Every value and its name (for the test that checks them against the kernel's headers). */
+    public Map<Long, String> entries() {
+        return Map.copyOf(names);
+    }
+
     public String nameOrNull(long value) {
         return names.get(value);
     }

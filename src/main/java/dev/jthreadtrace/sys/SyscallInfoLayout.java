@@ -37,7 +37,7 @@ public final class SyscallInfoLayout {
     private static final StructLayout SECCOMP = MemoryLayout.structLayout(
             JAVA_LONG.withName("nr"), MemoryLayout.sequenceLayout(6, JAVA_LONG).withName("args"),
             JAVA_INT.withName("ret_data"), MemoryLayout.paddingLayout(4)).withName("seccomp");
-    private static final UnionLayout DATA = MemoryLayout.unionLayout(ENTRY, EXIT, SECCOMP);
+    private static final UnionLayout DATA = MemoryLayout.unionLayout(ENTRY, EXIT, SECCOMP).withName("data");
 
     public static final StructLayout LAYOUT = MemoryLayout.structLayout(
             JAVA_BYTE.withName("op"), MemoryLayout.paddingLayout(3), JAVA_INT.withName("arch"),
@@ -46,11 +46,11 @@ public final class SyscallInfoLayout {
 
     public static final long OP = LAYOUT.byteOffset(groupElement("op"));
     public static final long ARCH = LAYOUT.byteOffset(groupElement("arch"));
-    public static final long NR = 24;
-    public static final long ARGS = 32;
-    public static final long RVAL = 24;
-    public static final long IS_ERROR = 32;
-    public static final long RET_DATA = 80;
+    public static final long NR = LAYOUT.byteOffset(groupElement("data"), groupElement("entry"), groupElement("nr"));
+    public static final long ARGS = LAYOUT.byteOffset(groupElement("data"), groupElement("entry"), groupElement("args"));
+    public static final long RVAL = LAYOUT.byteOffset(groupElement("data"), groupElement("exit"), groupElement("rval"));
+    public static final long IS_ERROR = LAYOUT.byteOffset(groupElement("data"), groupElement("exit"), groupElement("is_error"));
+    public static final long RET_DATA = LAYOUT.byteOffset(groupElement("data"), groupElement("seccomp"), groupElement("ret_data"));
 
     private SyscallInfoLayout() {}
 

@@ -1,6 +1,11 @@
 package dev.jthreadtrace.sys;
 
+import dev.jthreadtrace.testing.CProgram;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.List;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -14,16 +19,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** struct ptrace_syscall_info as <linux/ptrace.h> lays it out on x86-64. */
 class SyscallInfoLayoutTest {
+    /** The layout's offsets and size against what gcc makes of the installed <linux/ptrace.h>. */
     @Test
-    void sizeAndOffsetsMatchTheKernelHeader() {
-        assertEquals(88, SyscallInfoLayout.LAYOUT.byteSize());
-        assertEquals(0, SyscallInfoLayout.OP);
-        assertEquals(4, SyscallInfoLayout.ARCH);
-        assertEquals(24, SyscallInfoLayout.NR);
-        assertEquals(32, SyscallInfoLayout.ARGS);
-        assertEquals(24, SyscallInfoLayout.RVAL);
-        assertEquals(32, SyscallInfoLayout.IS_ERROR);
-        assertEquals(80, SyscallInfoLayout.RET_DATA);
+    void sizeAndOffsetsMatchTheKernelHeader(@TempDir Path tmp) throws Exception {
+        List<String> facts = CProgram.output(tmp, """
+                #include <stdio.h>
+                #include <stddef.h>
+                #include <linux/ptrace.h>
+                #define AT(f) printf("%zu\\n", offsetof(struct ptrace_syscall_info, f))
+                int main(void) {
+                  printf("%zu\\n", sizeof(struct ptrace_syscall_info));
+                  AT(op); AT(arch); AT(entry.nr); AT(entry.args); AT(exit.rval); AT(exit.is_error); AT(seccomp.ret_data);
+                  return 0;
+                }
+                """);
+        List<Long> header = facts.stream().map(Long::parseLong).toList();
+        assertEquals(header, List.of(SyscallInfoLayout.LAYOUT.byteSize(), SyscallInfoLayout.OP, SyscallInfoLayout.ARCH,
+                SyscallInfoLayout.NR, SyscallInfoLayout.ARGS, SyscallInfoLayout.RVAL, SyscallInfoLayout.IS_ERROR,
+                SyscallInfoLayout.RET_DATA));
     }
 
     @Test

@@ -1,0 +1,88 @@
+package dev.jthreadtrace.decode;
+
+import dev.jthreadtrace.testing.CProgram;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Every flag and value name of the decoders, and every constant named like a kernel macro, has
+ * the kernel header's value: a C program generated from our tables prints the header's value of
+ * each name the headers define, and the two must agree.
+ */
+class UapiHeadersTest {
+    private static final List<Class<?>> DECODERS = List.of(CloneFlags.class, FutexOps.class, MemoryFlags.class,
+            Prctl.class, Rseq.class, Seccomp.class, Syscalls.class);
+    private static final String MACRO = "(CLONE|FUTEX|FUTEX2|MAP|PROT|MADV|MREMAP|PR|SECCOMP|RSEQ)_[A-Z0-9_]+";
+    private static final String HEADERS = """
+            #define _GNU_SOURCE
+            #include <stdio.h>
+            #include <sys/mman.h>
+            #include <sys/prctl.h>
+            #include <linux/sched.h>
+            #include <linux/futex.h>
+            #include <linux/seccomp.h>
+            #include <linux/rseq.h>
+            """;
+
+    /** name -> the values our tables give it (a name may be in several tables; all must agree). */
+    static Map<String, List<Long>> ourValues() throws IllegalAccessException {
+        Map<String, List<Long>> out = new TreeMap<>();
+        for (Class<?> c : DECODERS) {
+            for (Field f : c.getDeclaredFields()) {
+                if (!Modifier.isStatic(f.getModifiers())) continue;
+                f.setAccessible(true);
+                Object v = f.get(null);
+                switch (v) {
+                    case FlagTable t -> t.entries().forEach(e -> add(out, e.name(), e.value()));
+                    case ValueTable t -> t.entries().forEach((value, name) -> add(out, name, value));
+                    case Integer i when f.getName().matches(MACRO) -> add(out, f.getName(), i.longValue());
+                    case Long l when f.getName().matches(MACRO) -> add(out, f.getName(), l);
+                    case null, default -> { }
+                }
+            }
+        }
+        return out;
+    }
+
+    private static void add(Map<String, List<Long>> out, String name, long value) {
+        out.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
+    }
+
+    @Test
+    void ourFlagAndValueTablesAgreeWithTheKernelHeaders(@TempDir Path tmp) throws Exception {
+        Map<String, List<Long>> ours = ourValues();
+        StringBuilder c = new StringBuilder(HEADERS).append("int main(void) {\n");
+        for (String name : ours.keySet()) {
+            c.append("#ifdef ").append(name).append("\n  printf(\"%s %lld\\n\", \"").append(name)
+                    .append("\", (long long) (").append(name).append("));\n#endif\n");
+        }
+        c.append("  return 0;\n}\n");
+        Map<String, Long> header = new LinkedHashMap<>();
+        for (String line : CProgram.output(tmp, c.toString())) {
+            String[] parts = line.split(" ");
+            header.put(parts[0], Long.parseLong(parts[1]));
+        }
+        List<String> wrong = new ArrayList<>();
+        header.forEach((name, value) -> {
+            for (long v : ours.get(name)) {
+                if (v != value) wrong.add(name + ": ours 0x" + Long.toHexString(v) + ", header 0x" + Long.toHexString(value));
+            }
+        });
+        assertEquals(List.of(), wrong);
+        // Most names are macros in these headers; the rest (enums, newer than the headers) cannot be checked this way.
+        assertTrue(header.size() * 10 >= ours.size() * 8, "checked " + header.size() + " of " + ours.size()
+                + "; unchecked: " + ours.keySet().stream().filter(n -> !header.containsKey(n)).toList());
+    }
+}
