@@ -43,6 +43,15 @@ class CliIT {
         return all;
     }
 
+    private static List<JsonNode> finalRecords(ObjectMapper json, List<String> lines) throws Exception {
+        List<JsonNode> out = new ArrayList<>();
+        for (String line : lines) {
+            JsonNode node = json.readTree(line);
+            if (Set.of("thread", "process", "summary").contains(node.get("type").asText())) out.add(node);
+        }
+        return out;
+    }
+
     @Test
     void launcherRunsTrueAndPassesStatusesThrough() {
         Tool.Result t = Tool.run(List.of(Tool.basedir().resolve("scripts/jthreadtrace").toString(), "run", "--", "/bin/true"));
@@ -151,11 +160,18 @@ class CliIT {
         assertTrue(inner2.get("clone_flags").toString().contains("CLONE_THREAD"));
         assertEquals(threads.get("inner-1").get("tid").asInt(), inner2.get("joined_by").get(0).asInt());
 
-        Tool.Result report1 = Tool.run(Tool.jar("report", "--width", "100", trace.toString()));
-        Tool.Result report2 = Tool.run(Tool.jar("report", "--width", "100", trace.toString()));
-        assertEquals(0, report1.code(), report1.err());
-        assertEquals(report1.out(), report2.out());
-        assertTrue(report1.out().contains("│ └─" + inner2.get("tid").asInt() + " inner-2"), report1.out());
+        // The live run's final records (its model) and those of the model rebuilt from the saved events
+        // must be the same: threads, processes and the summary's metrics.
+        Tool.Result replayed = Tool.run(Tool.jar("report", "--format", "jsonl", trace.toString()));
+        assertEquals(0, replayed.code(), replayed.err());
+        List<JsonNode> live = finalRecords(json, Files.readAllLines(trace));
+        List<JsonNode> again = finalRecords(json, replayed.out().lines().toList());
+        assertEquals(6, live.size(), "4 threads, 1 process, 1 summary");
+        assertEquals(live, again);
+
+        Tool.Result report = Tool.run(Tool.jar("report", "--width", "100", trace.toString()));
+        assertEquals(0, report.code(), report.err());
+        assertTrue(report.out().contains("│ └─" + inner2.get("tid").asInt() + " inner-2"), report.out());
 
         Tool.Result pass = Tool.run(Tool.jar("check", "--assert", "spawned_by{child=\"inner-2\"} == \"inner-1\"",
                 "--assert", "inherits{name=\"inner-2\", hook=\"affinity\"} == \"0\"", trace.toString()));

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,6 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 /** The JVM agent's view joined to the kernel's, on a real JVM. */
 @Timeout(120)
@@ -107,13 +109,38 @@ class JvmLayerIT {
     }
 
     @Test
-    void anOlderJvmRunsUnchangedWithAOneLineNote() {
-        // The machine's default java is 17: it loads the agent's Java 8 entry class and does nothing.
-        String java17 = "/usr/lib/jvm/java-17-openjdk-amd64/bin/java";
-        assertTrue(Files.isExecutable(Path.of(java17)), "this test needs the machine's JDK 17 at " + java17);
-        Tool.Result r = Tool.run(Tool.jar("run", "--no-live", "--report", "none", "--", java17, "-version"));
+    void anOlderJvmRunsUnchangedWithAOneLineNote() throws IOException {
+        // An older JVM loads the agent's Java 8 entry class and does nothing.
+        OlderJdk old = olderJdk();
+        Tool.Result r = Tool.run(Tool.jar("run", "--no-live", "--report", "none", "--", old.java().toString(), "-version"));
         assertEquals(0, r.code(), r.err());
-        assertTrue(r.err().contains("openjdk version \"17"), r.err());
+        assertTrue(r.err().contains("version \"" + old.feature()), r.err());
         assertTrue(r.err().lines().anyMatch(l -> l.matches("jthreadtrace: note: JVM \\d+ reported no Java threads \\(the agent needs JDK 25\\+\\); its threads have kernel names only")), r.err());
+    }
+
+    record OlderJdk(Path java, int feature) {}
+
+    /** Any JDK or JRE older than 25 on this machine: under /usr/lib/jvm (by its release file), else the java on PATH. */
+    static OlderJdk olderJdk() throws IOException {
+        List<Path> homes = new java.util.ArrayList<>();
+        Path jvms = Path.of("/usr/lib/jvm");
+        if (Files.isDirectory(jvms)) {
+            try (var dirs = Files.list(jvms)) {
+                dirs.sorted().forEach(homes::add);
+            }
+        }
+        String path = System.getenv().getOrDefault("PATH", "");
+        for (String dir : path.split(":")) {
+            Path onPath = Path.of(dir.isEmpty() ? "." : dir, "java");
+            if (Files.isExecutable(onPath)) homes.add(onPath.toRealPath().getParent().getParent());
+        }
+        for (Path home : homes) {
+            Path release = home.resolve("release"), javaBin = home.resolve("bin/java");
+            if (!Files.isRegularFile(release) || !Files.isExecutable(javaBin)) continue;
+            var m = java.util.regex.Pattern.compile("JAVA_VERSION=\"(1\\.)?(\\d+)").matcher(Files.readString(release));
+            if (m.find() && Integer.parseInt(m.group(2)) < 25) return new OlderJdk(javaBin, Integer.parseInt(m.group(2)));
+        }
+        return fail("this test needs a JDK older than 25 (the machine's default java is one; on Debian: "
+                + "apt-get install openjdk-17-jre-headless); looked in /usr/lib/jvm and PATH");
     }
 }
