@@ -35,7 +35,7 @@ import java.util.Map;
  * {@code summary}. Field names are a contract (README "JSONL"); {@code v} changes when they break.
  */
 public final class JsonLines implements LiveSink {
-    public static final int VERSION = 1;
+    public static final int VERSION = JsonlFields.VERSION;
     private final Output out;
     private final int stringMax;
     private final boolean[] shown;
@@ -47,7 +47,7 @@ public final class JsonLines implements LiveSink {
     }
 
     private static Json record(String type) {
-        return Json.object().put("v", VERSION).put("type", type);
+        return Json.object().put(JsonlFields.V, VERSION).put(JsonlFields.TYPE, type);
     }
 
     private static double seconds(long ns) {
@@ -57,28 +57,28 @@ public final class JsonLines implements LiveSink {
     @Override
     public void event(TraceEvent event, TraceModel model) {
         Json line = switch (event) {
-            case TraceEvent.TargetStarted s -> record("start").put("ns", 0L).put("t", 0.0).put("pid", s.pid())
-                    .put("tracer_pid", s.tracerPid()).put("path", s.path()).put("argv", s.argv());
+            case TraceEvent.TargetStarted s -> record(JsonlFields.T_START).put(JsonlFields.NS, 0L).put("t", 0.0).put(JsonlFields.PID, s.pid())
+                    .put(JsonlFields.TRACER_PID, s.tracerPid()).put(JsonlFields.PATH, s.path()).put(JsonlFields.ARGV, s.argv());
             case TraceEvent.Syscall s -> syscall(s, model);
-            case TraceEvent.Spawned s -> at(record("spawn"), s.ns(), model, s.child()).put("creator", s.creator())
-                    .put("creator_name", model.nameOf(s.creator())).put("kind", s.kind().name().toLowerCase())
-                    .put("flags", CloneFlags.names(s.flags())).put("flags_raw", s.flags())
+            case TraceEvent.Spawned s -> at(record(JsonlFields.T_SPAWN), s.ns(), model, s.child()).put(JsonlFields.CREATOR, s.creator())
+                    .put("creator_name", model.nameOf(s.creator())).put(JsonlFields.KIND, s.kind().name().toLowerCase())
+                    .put("flags", CloneFlags.names(s.flags())).put(JsonlFields.FLAGS_RAW, s.flags())
                     .put("os_parent", model.thread(s.child()) != null ? model.thread(s.child()).osParent() : null);
-            case TraceEvent.UntracedChild u -> at(record("untraced"), u.ns(), model, u.creator()).put("child", u.child())
-                    .put("seccomp_filter_inherited", u.filterInherited());
-            case TraceEvent.Exec e -> at(record("exec"), e.ns(), model, e.tid()).put("former_tid", e.formerTid())
-                    .put("path", e.path());
-            case TraceEvent.Exited e -> at(record("exit"), e.ns(), model, e.tid()).put("code", e.code());
-            case TraceEvent.Killed k -> at(record("killed"), k.ns(), model, k.tid()).put("signal", k.signal())
-                    .put("signal_name", Signals.name(k.signal())).put("core_dumped", k.coreDumped());
-            case TraceEvent.SignalDelivered s -> at(record("signal"), s.ns(), model, s.tid()).put("signal", s.signal())
+            case TraceEvent.UntracedChild u -> at(record(JsonlFields.T_UNTRACED), u.ns(), model, u.creator()).put(JsonlFields.CHILD, u.child())
+                    .put(JsonlFields.SECCOMP_FILTER_INHERITED, u.filterInherited());
+            case TraceEvent.Exec e -> at(record(JsonlFields.T_EXEC), e.ns(), model, e.tid()).put(JsonlFields.FORMER_TID, e.formerTid())
+                    .put(JsonlFields.PATH, e.path());
+            case TraceEvent.Exited e -> at(record(JsonlFields.T_EXIT), e.ns(), model, e.tid()).put(JsonlFields.CODE, e.code());
+            case TraceEvent.Killed k -> at(record(JsonlFields.T_KILLED), k.ns(), model, k.tid()).put(JsonlFields.SIGNAL, k.signal())
+                    .put("signal_name", Signals.name(k.signal())).put(JsonlFields.CORE_DUMPED, k.coreDumped());
+            case TraceEvent.SignalDelivered s -> at(record(JsonlFields.T_SIGNAL), s.ns(), model, s.tid()).put(JsonlFields.SIGNAL, s.signal())
                     .put("signal_name", Signals.name(s.signal()));
-            case TraceEvent.GroupStopped g -> at(record("stop"), g.ns(), model, g.tid()).put("signal", g.signal())
+            case TraceEvent.GroupStopped g -> at(record(JsonlFields.T_STOP), g.ns(), model, g.tid()).put(JsonlFields.SIGNAL, g.signal())
                     .put("signal_name", Signals.name(g.signal()));
             case TraceEvent.TraceEnded e -> {
-                Json end = record("end").put("ns", model.rel(e.ns())).put("t", seconds(model.rel(e.ns())))
-                        .put("interrupted_by", e.interruptedBy());
-                yield e.failure() == null ? end : end.put("failure", e.failure());
+                Json end = record(JsonlFields.T_END).put(JsonlFields.NS, model.rel(e.ns())).put("t", seconds(model.rel(e.ns())))
+                        .put(JsonlFields.INTERRUPTED_BY, e.interruptedBy());
+                yield e.failure() == null ? end : end.put(JsonlFields.FAILURE, e.failure());
             }
         };
         if (line != null && model.started()) out.line(line.toString());
@@ -86,19 +86,19 @@ public final class JsonLines implements LiveSink {
 
     private static Json at(Json json, long ns, TraceModel model, int tid) {
         long rel = model.rel(ns);
-        return json.put("ns", rel).put("t", seconds(rel)).put("tid", tid).put("name", model.nameOf(tid));
+        return json.put(JsonlFields.NS, rel).put("t", seconds(rel)).put(JsonlFields.TID, tid).put(JsonlFields.NAME, model.nameOf(tid));
     }
 
     private Json syscall(TraceEvent.Syscall s, TraceModel model) {
-        Json json = at(record("syscall"), s.ns(), model, s.tid())
-                .put("syscall", SyscallTable.name(s.nr())).put("nr", s.nr()).put("args", s.args())
-                .put("ret", s.returned() ? s.ret() : null).put("returned", s.returned())
-                .put("error", s.error() ? dev.jthreadtrace.sys.Errno.name((int) -s.ret()) : null)
-                .put("dur_ns", s.returned() ? s.exitNs() - s.ns() : null)
+        Json json = at(record(JsonlFields.T_SYSCALL), s.ns(), model, s.tid())
+                .put("syscall", SyscallTable.name(s.nr())).put(JsonlFields.NR, s.nr()).put(JsonlFields.ARGS, s.args())
+                .put(JsonlFields.RET, s.returned() ? s.ret() : null).put(JsonlFields.RETURNED, s.returned())
+                .put(JsonlFields.ERROR, s.error() ? dev.jthreadtrace.sys.Errno.name((int) -s.ret()) : null)
+                .put(JsonlFields.DUR_NS, s.returned() ? s.exitNs() - s.ns() : null)
                 .put("shown", s.nr() >= 0 && s.nr() < shown.length && shown[s.nr()])
                 .put("text", SyscallDecoder.call(s.nr(), s.args(), s.captures(), stringMax) + " = "
                         + SyscallDecoder.result(s.nr(), s.ret(), s.error(), s.returned()));
-        if (!s.captures().isEmpty()) json.put("captures", captures(s.captures()));
+        if (!s.captures().isEmpty()) json.put(JsonlFields.CAPTURES, captures(s.captures()));
         return json;
     }
 
@@ -123,14 +123,14 @@ public final class JsonLines implements LiveSink {
     /** The records after the events: Java records, threads, processes, assertion results, summary. */
     public static void finalRecords(Output out, TraceModel model, List<AssertionResult> results) {
         for (JavaRecord r : model.javaView().records()) {
-            Json json = record("java").put("pid", r.pid()).put("ns", model.rel(r.ns())).put("os_tid", r.osTid());
+            Json json = record(JsonlFields.T_JAVA).put(JsonlFields.PID, r.pid()).put(JsonlFields.NS, model.rel(r.ns())).put(JsonlFields.OS_TID, r.osTid());
             switch (r) {
-                case JavaRecord.Constructed c -> json.put("kind", "constructed").put("by_id", c.creatorId())
-                        .put("by_name", c.creatorName()).put("id", c.id()).put("name", c.name()).put("virtual", c.virtual())
-                        .put("itl", c.inherited());
-                case JavaRecord.Started s -> json.put("kind", "started").put("by_id", s.starterId())
-                        .put("by_name", s.starterName()).put("id", s.id()).put("name", s.name());
-                case JavaRecord.Mounted m -> json.put("kind", "mounted").put("id", m.id());
+                case JavaRecord.Constructed c -> json.put(JsonlFields.KIND, JsonlFields.JAVA_CONSTRUCTED).put(JsonlFields.BY_ID, c.creatorId())
+                        .put(JsonlFields.BY_NAME, c.creatorName()).put(JsonlFields.ID, c.id()).put(JsonlFields.NAME, c.name()).put(JsonlFields.VIRTUAL, c.virtual())
+                        .put(JsonlFields.ITL, c.inherited());
+                case JavaRecord.Started s -> json.put(JsonlFields.KIND, JsonlFields.JAVA_STARTED).put(JsonlFields.BY_ID, s.starterId())
+                        .put(JsonlFields.BY_NAME, s.starterName()).put(JsonlFields.ID, s.id()).put(JsonlFields.NAME, s.name());
+                case JavaRecord.Mounted m -> json.put(JsonlFields.KIND, JsonlFields.JAVA_MOUNTED).put(JsonlFields.ID, m.id());
             }
             out.line(json.toString());
         }
@@ -142,8 +142,8 @@ public final class JsonLines implements LiveSink {
             List<Integer> joinedBy = joinersByJoined.getOrDefault(t.tid(), List.of());
             FutexCounters futex = model.futex().of(t);
             MmapCounters mmap = model.mmap().of(t);
-            out.line(record("thread").put("tid", t.tid()).put("pid", t.tgid()).put("name", t.name()).put("names", t.nameHistory())
-                    .put("creator", t.creator()).put("creator_name", t.creator() == null ? null : model.nameOf(t.creator()))
+            out.line(record(JsonlFields.T_THREAD).put(JsonlFields.TID, t.tid()).put(JsonlFields.PID, t.tgid()).put(JsonlFields.NAME, t.name()).put("names", t.nameHistory())
+                    .put(JsonlFields.CREATOR, t.creator()).put("creator_name", t.creator() == null ? null : model.nameOf(t.creator()))
                     .put("os_parent", t.osParent()).put("reparented", t.reparented())
                     .put("spawn_syscall", t.spawnKind() == null ? null : t.spawnKind().name().toLowerCase())
                     .put("clone_flags", CloneFlags.names(t.cloneFlags())).put("depth", model.depth(t))
@@ -153,7 +153,7 @@ public final class JsonLines implements LiveSink {
                     .put("joined_by", joinedBy)
                     .put("virtual_threads_constructed", model.virtualThreadsByCreator().getOrDefault(t.tid(), 0))
                     .put("virtual_threads_carried", model.virtualThreadsByCarrier().getOrDefault(t.tid(), 0))
-                    .put("java", t.java() == null ? null : Json.object().put("id", t.java().id()).put("name", t.java().name())
+                    .put("java", t.java() == null ? null : Json.object().put(JsonlFields.ID, t.java().id()).put(JsonlFields.NAME, t.java().name())
                             .put("constructed_by", t.java().constructorTid()).put("started_by", t.java().starterTid()))
                     .put("futex", Json.object().put("calls", futex.calls()).put("waits", futex.waits()).put("wakes", futex.wakes())
                             .put("blocked_ns", futex.blockedNs()).put("timeouts", futex.timeouts()).put("eagain", futex.eagain()))
@@ -161,20 +161,20 @@ public final class JsonLines implements LiveSink {
                             .put("munmap_calls", mmap.munmapCalls()).put("munmap_bytes", mmap.munmapBytes())).toString());
         }
         for (ProcessInfo p : model.processes()) {
-            out.line(record("process").put("pid", p.pid()).put("creator", p.creator()).put("parent", p.parentPid())
+            out.line(record(JsonlFields.T_PROCESS).put(JsonlFields.PID, p.pid()).put(JsonlFields.CREATOR, p.creator()).put("parent", p.parentPid())
                     .put("exec", p.exec()).put("exit", exit(p.exit())).toString());
         }
         for (AssertionResult r : results) {
-            out.line(record("assertion").put("expr", r.assertion().text()).put("passed", r.passed())
+            out.line(record(JsonlFields.T_ASSERTION).put("expr", r.assertion().text()).put("passed", r.passed())
                     .put("actual", r.actual()).put("expected", r.expected()).toString());
         }
         Exit exit = model.targetExit();
-        out.line(record("summary").put("command", model.command()).put("pid", model.rootPid())
-                .put("exit", exit(exit)).put("interrupted_by", model.interruptedBy())
+        out.line(record(JsonlFields.T_SUMMARY).put("command", model.command()).put(JsonlFields.PID, model.rootPid())
+                .put("exit", exit(exit)).put(JsonlFields.INTERRUPTED_BY, model.interruptedBy())
                 .put("metrics", Metric.summary(model)).toString());
     }
 
     private static Json exit(Exit e) {
-        return e == null ? null : Json.object().put("kind", e.kind()).put("value", e.value()).put("how", e.how());
+        return e == null ? null : Json.object().put(JsonlFields.KIND, e.kind()).put("value", e.value()).put("how", e.how());
     }
 }

@@ -55,24 +55,24 @@ public final class TraceReader {
                             + e.getOriginalMessage().lines().findFirst().orElse("parse error")
                             + "); is this a jthreadtrace --format jsonl trace, and complete?");
                 }
-                if (!node.isObject() || !node.has("type")) {
+                if (!node.isObject() || !node.has(JsonlFields.TYPE)) {
                     throw new TraceFileException(file + ":" + lineNo + ": not a jthreadtrace record (no \"type\")");
                 }
-                int version = node.path("v").asInt(-1);
-                if (version != JsonLines.VERSION) {
+                int version = node.path(JsonlFields.V).asInt(-1);
+                if (version != JsonlFields.VERSION) {
                     throw new TraceFileException(file + ":" + lineNo + ": trace format version " + version
-                            + ", this jthreadtrace reads version " + JsonLines.VERSION);
+                            + ", this jthreadtrace reads version " + JsonlFields.VERSION);
                 }
-                String type = node.get("type").asText();
+                String type = node.get(JsonlFields.TYPE).asText();
                 try {
                     TraceEvent event = event(type, node);
                     if (event != null) events.add(event);
-                    if (type.equals("java")) java.add(javaRecord(node));
+                    if (type.equals(JsonlFields.T_JAVA)) java.add(javaRecord(node));
                 } catch (IllegalArgumentException | NullPointerException e) {
                     throw new TraceFileException(file + ":" + lineNo + ": malformed \"" + type + "\" record");
                 }
-                if (type.equals("end")) sawEnd = true;
-                if (type.equals("summary")) sawSummary = true;
+                if (type.equals(JsonlFields.T_END)) sawEnd = true;
+                if (type.equals(JsonlFields.T_SUMMARY)) sawSummary = true;
             }
         } catch (NoSuchFileException e) {
             throw new TraceFileException(file + ": no such file");
@@ -88,46 +88,46 @@ public final class TraceReader {
     }
 
     private static JavaRecord javaRecord(JsonNode n) {
-        int pid = n.get("pid").asInt();
-        long ns = n.get("ns").asLong();
-        int tid = n.get("os_tid").asInt();
-        if (n.get("kind").asText().equals("mounted")) return new JavaRecord.Mounted(pid, ns, tid, n.get("id").asLong());
-        if (n.get("kind").asText().equals("constructed")) {
+        int pid = n.get(JsonlFields.PID).asInt();
+        long ns = n.get(JsonlFields.NS).asLong();
+        int tid = n.get(JsonlFields.OS_TID).asInt();
+        if (n.get(JsonlFields.KIND).asText().equals(JsonlFields.JAVA_MOUNTED)) return new JavaRecord.Mounted(pid, ns, tid, n.get(JsonlFields.ID).asLong());
+        if (n.get(JsonlFields.KIND).asText().equals(JsonlFields.JAVA_CONSTRUCTED)) {
             java.util.Map<String, String> itl = new java.util.LinkedHashMap<>();
-            n.get("itl").fields().forEachRemaining(e -> itl.put(e.getKey(), e.getValue().asText()));
-            return new JavaRecord.Constructed(pid, ns, tid, n.get("by_id").asLong(), n.get("by_name").asText(),
-                    n.get("id").asLong(), n.get("name").asText(), n.get("virtual").asBoolean(), itl);
+            n.get(JsonlFields.ITL).fields().forEachRemaining(e -> itl.put(e.getKey(), e.getValue().asText()));
+            return new JavaRecord.Constructed(pid, ns, tid, n.get(JsonlFields.BY_ID).asLong(), n.get(JsonlFields.BY_NAME).asText(),
+                    n.get(JsonlFields.ID).asLong(), n.get(JsonlFields.NAME).asText(), n.get(JsonlFields.VIRTUAL).asBoolean(), itl);
         }
-        return new JavaRecord.Started(pid, ns, tid, n.get("by_id").asLong(), n.get("by_name").asText(),
-                n.get("id").asLong(), n.get("name").asText());
+        return new JavaRecord.Started(pid, ns, tid, n.get(JsonlFields.BY_ID).asLong(), n.get(JsonlFields.BY_NAME).asText(),
+                n.get(JsonlFields.ID).asLong(), n.get(JsonlFields.NAME).asText());
     }
 
     private static TraceEvent event(String type, JsonNode n) {
-        long ns = n.path("ns").asLong();
-        int tid = n.path("tid").asInt();
+        long ns = n.path(JsonlFields.NS).asLong();
+        int tid = n.path(JsonlFields.TID).asInt();
         return switch (type) {
-            case "start" -> new TraceEvent.TargetStarted(0, n.get("pid").asInt(), n.get("tracer_pid").asInt(),
-                    n.get("path").isNull() ? null : n.get("path").asText(), strings(n.get("argv")));
-            case "syscall" -> {
+            case JsonlFields.T_START -> new TraceEvent.TargetStarted(0, n.get(JsonlFields.PID).asInt(), n.get(JsonlFields.TRACER_PID).asInt(),
+                    n.get(JsonlFields.PATH).isNull() ? null : n.get(JsonlFields.PATH).asText(), strings(n.get(JsonlFields.ARGV)));
+            case JsonlFields.T_SYSCALL -> {
                 long[] args = new long[6];
-                for (int i = 0; i < 6; i++) args[i] = n.get("args").get(i).asLong();
-                boolean returned = n.get("returned").asBoolean();
-                long dur = returned ? n.get("dur_ns").asLong() : 0;
-                yield new TraceEvent.Syscall(ns, ns + dur, tid, n.get("nr").asInt(), args,
-                        returned ? n.get("ret").asLong() : 0, !n.get("error").isNull(), returned, captures(n.get("captures")));
+                for (int i = 0; i < 6; i++) args[i] = n.get(JsonlFields.ARGS).get(i).asLong();
+                boolean returned = n.get(JsonlFields.RETURNED).asBoolean();
+                long dur = returned ? n.get(JsonlFields.DUR_NS).asLong() : 0;
+                yield new TraceEvent.Syscall(ns, ns + dur, tid, n.get(JsonlFields.NR).asInt(), args,
+                        returned ? n.get(JsonlFields.RET).asLong() : 0, !n.get(JsonlFields.ERROR).isNull(), returned, captures(n.get(JsonlFields.CAPTURES)));
             }
-            case "spawn" -> new TraceEvent.Spawned(ns, n.get("creator").asInt(), tid,
-                    TraceEvent.SpawnKind.valueOf(n.get("kind").asText().toUpperCase()), n.get("flags_raw").asLong());
-            case "untraced" -> new TraceEvent.UntracedChild(ns, tid, n.get("child").asInt(),
-                    n.path("seccomp_filter_inherited").asBoolean());
-            case "exec" -> new TraceEvent.Exec(ns, tid, n.get("former_tid").asInt(),
-                    n.get("path").isNull() ? null : n.get("path").asText());
-            case "exit" -> new TraceEvent.Exited(ns, tid, n.get("code").asInt());
-            case "killed" -> new TraceEvent.Killed(ns, tid, n.get("signal").asInt(), n.get("core_dumped").asBoolean());
-            case "signal" -> new TraceEvent.SignalDelivered(ns, tid, n.get("signal").asInt());
-            case "stop" -> new TraceEvent.GroupStopped(ns, tid, n.get("signal").asInt());
-            case "end" -> new TraceEvent.TraceEnded(ns, n.get("interrupted_by").asInt(),
-                    n.hasNonNull("failure") ? n.get("failure").asText() : null);
+            case JsonlFields.T_SPAWN -> new TraceEvent.Spawned(ns, n.get(JsonlFields.CREATOR).asInt(), tid,
+                    TraceEvent.SpawnKind.valueOf(n.get(JsonlFields.KIND).asText().toUpperCase()), n.get(JsonlFields.FLAGS_RAW).asLong());
+            case JsonlFields.T_UNTRACED -> new TraceEvent.UntracedChild(ns, tid, n.get(JsonlFields.CHILD).asInt(),
+                    n.path(JsonlFields.SECCOMP_FILTER_INHERITED).asBoolean());
+            case JsonlFields.T_EXEC -> new TraceEvent.Exec(ns, tid, n.get(JsonlFields.FORMER_TID).asInt(),
+                    n.get(JsonlFields.PATH).isNull() ? null : n.get(JsonlFields.PATH).asText());
+            case JsonlFields.T_EXIT -> new TraceEvent.Exited(ns, tid, n.get(JsonlFields.CODE).asInt());
+            case JsonlFields.T_KILLED -> new TraceEvent.Killed(ns, tid, n.get(JsonlFields.SIGNAL).asInt(), n.get(JsonlFields.CORE_DUMPED).asBoolean());
+            case JsonlFields.T_SIGNAL -> new TraceEvent.SignalDelivered(ns, tid, n.get(JsonlFields.SIGNAL).asInt());
+            case JsonlFields.T_STOP -> new TraceEvent.GroupStopped(ns, tid, n.get(JsonlFields.SIGNAL).asInt());
+            case JsonlFields.T_END -> new TraceEvent.TraceEnded(ns, n.get(JsonlFields.INTERRUPTED_BY).asInt(),
+                    n.hasNonNull(JsonlFields.FAILURE) ? n.get(JsonlFields.FAILURE).asText() : null);
             default -> null; // thread, process, assertion, summary: derived again from the events
         };
     }
@@ -145,9 +145,9 @@ public final class TraceReader {
             Map.Entry<String, JsonNode> e = it.next();
             int arg = Integer.parseInt(e.getKey());
             JsonNode v = e.getValue();
-            if (v.has("hex")) c.put(arg, HexFormat.of().parseHex(v.get("hex").asText()));
-            else if (v.has("argv")) c.put(arg, strings(v.get("argv")));
-            else if (v.has("path")) c.put(arg, v.get("path").asText());
+            if (v.has(JsonlFields.HEX)) c.put(arg, HexFormat.of().parseHex(v.get(JsonlFields.HEX).asText()));
+            else if (v.has(JsonlFields.ARGV)) c.put(arg, strings(v.get(JsonlFields.ARGV)));
+            else if (v.has(JsonlFields.PATH)) c.put(arg, v.get(JsonlFields.PATH).asText());
         }
         return c;
     }

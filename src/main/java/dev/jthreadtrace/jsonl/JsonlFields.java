@@ -1,0 +1,55 @@
+package dev.jthreadtrace.jsonl;
+
+/**
+ * The JSONL contract's vocabulary, shared by the writer ({@link JsonLines}) and the reader
+ * ({@link TraceReader}): record types and the field names both sides use. A name changed here
+ * changes on both sides at once; {@code JsonlRoundTripTest} reads back what the writer wrote.
+ */
+final class JsonlFields {
+    /** The format version, field {@code v}: bumped on a breaking change. */
+    static final int VERSION = 1;
+
+    /** Record types (field {@code type}). */
+    static final String T_START = "start", T_SYSCALL = "syscall", T_SPAWN = "spawn", T_UNTRACED = "untraced", T_EXEC = "exec", T_EXIT = "exit", T_KILLED = "killed", T_SIGNAL = "signal", T_STOP = "stop", T_END = "end", T_JAVA = "java", T_THREAD = "thread", T_PROCESS = "process", T_ASSERTION = "assertion", T_SUMMARY = "summary";
+
+    /** Kinds of {@code java} records. */
+    static final String JAVA_CONSTRUCTED = "constructed", JAVA_STARTED = "started", JAVA_MOUNTED = "mounted";
+
+    /** Field names. */
+    static final String ARGS = "args",
+            ARGV = "argv",
+            BY_ID = "by_id",
+            BY_NAME = "by_name",
+            CAPTURES = "captures",
+            CHILD = "child",
+            CODE = "code",
+            CORE_DUMPED = "core_dumped",
+            CREATOR = "creator",
+            DUR_NS = "dur_ns",
+            ERROR = "error",
+            FAILURE = "failure",
+            FLAGS_RAW = "flags_raw",
+            FORMER_TID = "former_tid",
+            ID = "id",
+            INTERRUPTED_BY = "interrupted_by",
+            ITL = "itl",
+            KIND = "kind",
+            NAME = "name",
+            NR = "nr",
+            NS = "ns",
+            OS_TID = "os_tid",
+            PATH = "path",
+            PID = "pid",
+            RET = "ret",
+            RETURNED = "returned",
+            SECCOMP_FILTER_INHERITED = "seccomp_filter_inherited",
+            SIGNAL = "signal",
+            TID = "tid",
+            TRACER_PID = "tracer_pid",
+            TYPE = "type",
+            V = "v",
+            VIRTUAL = "virtual",
+            HEX = "hex";
+
+    private JsonlFields() {}
+}

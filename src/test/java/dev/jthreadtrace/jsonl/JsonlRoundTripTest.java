@@ -1,0 +1,71 @@
+package dev.jthreadtrace.jsonl;
+
+import dev.jthreadtrace.decode.TraceSelection;
+import dev.jthreadtrace.event.JavaRecord;
+import dev.jthreadtrace.event.TraceEvent;
+import dev.jthreadtrace.jvm.JavaJoin;
+import dev.jthreadtrace.model.RecordedTrace;
+import dev.jthreadtrace.model.TraceModel;
+import dev.jthreadtrace.render.Output;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The writer and the reader agree on the contract without any ptrace: a recorded stream written as
+ * JSONL and read back gives the same events (written again, byte for byte the same text) and a
+ * model with the same final records.
+ */
+class JsonlRoundTripTest {
+    private static String write(List<TraceEvent> events, List<JavaRecord> java) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        TraceModel model = new TraceModel();
+        try (Output out = new Output(bytes, false)) {
+            JsonLines lines = new JsonLines(out, 32, TraceSelection.parse("all").shown());
+            for (TraceEvent e : events) {
+                model.accept(e);
+                lines.event(e, model);
+            }
+            model.attachJava(JavaJoin.join(model, java));
+            JsonLines.finalRecords(out, model, List.of());
+        }
+        return bytes.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void whatTheWriterWritesTheReaderReadsBackToTheSameTrace(@TempDir Path tmp) throws Exception {
+        List<TraceEvent> events = new ArrayList<>(RecordedTrace.threadsFixture());
+        // The tracer's failure value travels too.
+        events.set(events.size() - 1, new TraceEvent.TraceEnded(events.getLast().ns(), 0, "IllegalStateException: boom"));
+        List<JavaRecord> java = List.of(
+                new JavaRecord.Constructed(RecordedTrace.MAIN, 3_000_000, RecordedTrace.MAIN, 1, "main", 20, "inner-1",
+                        false, Map.of("RequestContext", "r-42")),
+                new JavaRecord.Started(RecordedTrace.MAIN, 3_500_000, RecordedTrace.MAIN, 1, "main", 20, "inner-1"),
+                new JavaRecord.Mounted(RecordedTrace.MAIN, 4_000_000, RecordedTrace.INNER1, 77));
+        String first = write(events, java);
+        Path file = Files.writeString(tmp.resolve("trace.jsonl"), first);
+
+        TraceReader.Saved saved = TraceReader.readAll(file);
+        assertEquals(events.size(), saved.events().size());
+        for (int i = 0; i < events.size(); i++) {
+            assertEquals(events.get(i).getClass(), saved.events().get(i).getClass(), "event " + i);
+        }
+        assertEquals("IllegalStateException: boom", ((TraceEvent.TraceEnded) saved.events().getLast()).failure());
+        assertEquals(java.size(), saved.java().size());
+        assertEquals(java.getFirst(), saved.java().getFirst());
+
+        String second = write(saved.events(), saved.java());
+        assertEquals(first, second, "written, read and written again: the same text");
+        assertTrue(first.contains("\"type\":\"thread\"") && first.contains("\"itl\":{\"RequestContext\":\"r-42\"}"), first);
+    }
+}
