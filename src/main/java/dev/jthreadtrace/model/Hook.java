@@ -1,6 +1,5 @@
 package dev.jthreadtrace.model;
 
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -26,6 +25,10 @@ public enum Hook {
     /** The prefix of a Java inheritable thread-local's hook key: {@code itl:RequestContext}. */
     public static final String THREAD_LOCAL_PREFIX = "itl:";
 
+    private static final List<Hook> ALL = List.of(values());
+    private static final List<Hook> INHERITED = ALL.stream().filter(Hook::inherited).toList();
+    private static final List<String> INHERITED_KEYS = INHERITED.stream().map(Hook::key).toList();
+
     private final String key;
     private final boolean inherited;
 
@@ -43,19 +46,24 @@ public enum Hook {
         return inherited;
     }
 
+    /** Every hook, in its stable order (without {@code values()}'s copy: this is on the model's path). */
+    public static List<Hook> all() {
+        return ALL;
+    }
+
     /** The hooks a child takes over, in their stable order. */
     public static List<Hook> inheritedHooks() {
-        return Arrays.stream(values()).filter(Hook::inherited).toList();
+        return INHERITED;
     }
 
     /** The hook with this key, or null. */
     public static Hook byKey(String key) {
-        for (Hook h : values()) if (h.key.equals(key)) return h;
+        for (Hook h : ALL) if (h.key.equals(key)) return h;
         return null;
     }
 
     /** The keys of the inherited hooks, for messages and help. */
     public static List<String> inheritedKeys() {
-        return inheritedHooks().stream().map(Hook::key).toList();
+        return INHERITED_KEYS;
     }
 }

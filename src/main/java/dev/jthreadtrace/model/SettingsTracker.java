@@ -50,7 +50,7 @@ final class SettingsTracker {
     void set(ThreadInfo t, long ns, Hooks next) {
         Hooks before = t.hooks();
         if (before.equals(next)) return;
-        for (Hook hook : Hook.values()) {
+        for (Hook hook : Hook.all()) {
             String a = before.value(hook), b = next.value(hook);
             if (!a.equals(b)) {
                 HookChange change = new HookChange(ns, t.tid(), hook, a, b);
