@@ -1,51 +1,23 @@
 package dev.jthreadtrace.render;
 
-import dev.jthreadtrace.decode.CloneFlags;
-import dev.jthreadtrace.model.Exit;
 import dev.jthreadtrace.model.FutexAnalysis;
-import dev.jthreadtrace.model.Hook;
-import dev.jthreadtrace.model.HookChange;
-import dev.jthreadtrace.model.Hooks;
-import dev.jthreadtrace.model.Mapping;
-import dev.jthreadtrace.model.MmapAnalysis;
-import dev.jthreadtrace.model.ProcessInfo;
 import dev.jthreadtrace.model.ThreadInfo;
-import dev.jthreadtrace.model.TraceModel;
 import dev.jthreadtrace.text.Units;
 
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.function.Consumer;
 
 /** Futex figures per thread, the busiest words, who woke whom, and joins. */
-final class FutexSection implements ReportContext.Section {
-    private final ReportContext ctx;
-    private final TraceModel model;
-    private final Palette palette;
-    private final Consumer<String> out;
-
+final class FutexSection extends SectionRenderer {
     FutexSection(ReportContext ctx) {
-        this.ctx = ctx;
-        this.model = ctx.model();
-        this.palette = ctx.palette();
-        this.out = ctx.out();
+        super(ctx);
     }
 
     @Override
     public void render() {
         futex();
-    }
-
-    private String label(ThreadInfo t) {
-        return ctx.label(t);
-    }
-
-    private String label(int tid) {
-        return ctx.label(tid);
     }
 
     private void futex() {

@@ -1,51 +1,27 @@
 package dev.jthreadtrace.render;
 
-import dev.jthreadtrace.decode.CloneFlags;
 import dev.jthreadtrace.model.Exit;
 import dev.jthreadtrace.model.FutexAnalysis;
 import dev.jthreadtrace.model.Hook;
 import dev.jthreadtrace.model.HookChange;
 import dev.jthreadtrace.model.Hooks;
-import dev.jthreadtrace.model.Mapping;
-import dev.jthreadtrace.model.MmapAnalysis;
-import dev.jthreadtrace.model.ProcessInfo;
 import dev.jthreadtrace.model.ThreadInfo;
-import dev.jthreadtrace.model.TraceModel;
 import dev.jthreadtrace.text.Units;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.function.Consumer;
 
 /** The hook-inheritance timeline, what each thread inherited at creation, and the setting changes with their heirs. */
-final class TimelineSection implements ReportContext.Section {
-    private final ReportContext ctx;
-    private final TraceModel model;
-    private final Palette palette;
-    private final Consumer<String> out;
-
+final class TimelineSection extends SectionRenderer {
     TimelineSection(ReportContext ctx) {
-        this.ctx = ctx;
-        this.model = ctx.model();
-        this.palette = ctx.palette();
-        this.out = ctx.out();
+        super(ctx);
     }
 
     @Override
     public void render() {
         timeline();
-    }
-
-    private String label(ThreadInfo t) {
-        return ctx.label(t);
-    }
-
-    private String label(int tid) {
-        return ctx.label(tid);
     }
 
     /** The letter a change of each setting leaves on its thread's lane. */

@@ -61,16 +61,20 @@ class StraceComparisonIT {
         assertEquals(String.join("\n", expected), String.join("\n", actual));
     }
 
-    @Test
-    void everyThreadsRseqRegistrationReadsAsStraceReadsIt(@TempDir Path tmp) throws Exception {
+    /** strace -f on the threads fixture with one syscall: group 1 of {@code pattern} of each line, masked. */
+    private static List<String> straceThreads(Path tmp, String syscall, Pattern pattern) throws Exception {
         Path out = tmp.resolve("strace.txt");
-        Process p = new ProcessBuilder("strace", "-f", "-qq", "-o", out.toString(), "-e", "trace=rseq",
+        Process p = new ProcessBuilder("strace", "-f", "-qq", "-o", out.toString(), "-e", "trace=" + syscall,
                 Traced.fixture("threads").toString()).redirectErrorStream(true).start();
         p.getInputStream().readAllBytes();
         assertEquals(0, p.waitFor());
-        Pattern call = Pattern.compile("(rseq\\(.*\\)\\s+= .*)$");
-        List<String> expected = Files.readAllLines(out).stream().map(call::matcher).filter(Matcher::find)
+        return Files.readAllLines(out).stream().map(pattern::matcher).filter(Matcher::find)
                 .map(m -> mask(m.group(1).replaceAll("\\)\\s+=", ") ="))).toList();
+    }
+
+    @Test
+    void everyThreadsRseqRegistrationReadsAsStraceReadsIt(@TempDir Path tmp) throws Exception {
+        List<String> expected = straceThreads(tmp, "rseq", Pattern.compile("(rseq\\(.*\\)\\s+= .*)$"));
 
         int rseq = SyscallTable.number("rseq").orElseThrow();
         Traced t = Traced.run(List.of(Traced.fixture("threads").toString()), TraceSelection.parse("rseq"), System.getenv());
@@ -84,14 +88,8 @@ class StraceComparisonIT {
 
     @Test
     void clone3FlagsAndLayoutMatchStrace(@TempDir Path tmp) throws Exception {
-        Path out = tmp.resolve("strace.txt");
-        Process p = new ProcessBuilder("strace", "-f", "-qq", "-o", out.toString(), "-e", "trace=clone3",
-                Traced.fixture("threads").toString()).redirectErrorStream(true).start();
-        p.getInputStream().readAllBytes();
-        assertEquals(0, p.waitFor());
         Pattern struct = Pattern.compile("clone3\\((\\{flags=[^}]*\\})");
-        List<String> expected = Files.readAllLines(out).stream().map(struct::matcher).filter(Matcher::find)
-                .map(m -> mask(m.group(1))).toList();
+        List<String> expected = straceThreads(tmp, "clone3", struct);
 
         Traced t = Traced.run(List.of(Traced.fixture("threads").toString()));
         List<String> actual = t.events(TraceEvent.Syscall.class).stream().filter(s -> s.nr() == SyscallTable.CLONE3)

@@ -1,0 +1,30 @@
+package dev.jthreadtrace.render;
+
+import dev.jthreadtrace.model.ThreadInfo;
+import dev.jthreadtrace.model.TraceModel;
+
+import java.util.function.Consumer;
+
+/** What every report section's renderer starts from: the context, and a thread's label as all sections print it. */
+abstract class SectionRenderer implements ReportContext.Section {
+    protected final ReportContext ctx;
+    protected final TraceModel model;
+    protected final Palette palette;
+    protected final Consumer<String> out;
+
+    SectionRenderer(ReportContext ctx) {
+        this.ctx = ctx;
+        this.model = ctx.model();
+        this.palette = ctx.palette();
+        this.out = ctx.out();
+    }
+
+    /** {@code 1202 inner-1}. */
+    protected String label(ThreadInfo t) {
+        return ctx.label(t);
+    }
+
+    protected String label(int tid) {
+        return ctx.label(tid);
+    }
+}
