@@ -1,5 +1,6 @@
 package dev.jthreadtrace.check;
 
+import dev.jthreadtrace.text.Escape;
 import dev.jthreadtrace.model.Metric;
 
 import dev.jthreadtrace.text.Units;
@@ -58,7 +59,7 @@ public final class AssertionEvaluator {
         boolean allMatch = values.stream().allMatch(v -> want.matcher(v).matches());
         boolean noneMatch = values.stream().noneMatch(v -> want.matcher(v).matches());
         boolean passed = a.operator() == Assertion.Operator.EQ ? allMatch : noneMatch;
-        List<String> shown = values.stream().map(v -> "\"" + v + "\"").toList();
+        List<String> shown = values.stream().map(v -> "\"" + Escape.text(v) + "\"").toList();
         return new AssertionResult(a, passed, String.join(" | ", shown) + " (" + matching.size() + " thread"
                 + (matching.size() == 1 ? "" : "s") + ")", expected);
     }

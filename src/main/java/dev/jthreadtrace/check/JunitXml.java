@@ -1,5 +1,6 @@
 package dev.jthreadtrace.check;
 
+import dev.jthreadtrace.text.Escape;
 import javax.xml.stream.XMLOutputFactory;
 import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamWriter;
@@ -28,7 +29,7 @@ public final class JunitXml {
             xml.writeAttribute("failures", Long.toString(failures));
             xml.writeCharacters("\n  ");
             xml.writeStartElement("testsuite");
-            xml.writeAttribute("name", suiteName);
+            xml.writeAttribute("name", Escape.xml(suiteName));
             xml.writeAttribute("tests", Integer.toString(results.size()));
             xml.writeAttribute("failures", Long.toString(failures));
             xml.writeAttribute("errors", "0");
@@ -37,20 +38,20 @@ public final class JunitXml {
             for (AssertionResult r : results) {
                 xml.writeCharacters("\n    ");
                 xml.writeStartElement("testcase");
-                xml.writeAttribute("classname", suiteName);
-                xml.writeAttribute("name", r.assertion().text());
+                xml.writeAttribute("classname", Escape.xml(suiteName));
+                xml.writeAttribute("name", Escape.xml(r.assertion().text()));
                 xml.writeAttribute("time", "0");
                 if (!r.passed()) {
                     xml.writeCharacters("\n      ");
                     xml.writeStartElement("failure");
                     xml.writeAttribute("type", "ThreadAssertionFailed");
-                    xml.writeAttribute("message", r.message());
-                    xml.writeCharacters(r.assertion().text() + ": " + r.message());
+                    xml.writeAttribute("message", Escape.xml(r.message()));
+                    xml.writeCharacters(Escape.xml(r.assertion().text() + ": " + r.message()));
                     xml.writeEndElement();
                     xml.writeCharacters("\n    ");
                 } else {
                     xml.writeStartElement("system-out");
-                    xml.writeCharacters(r.message());
+                    xml.writeCharacters(Escape.xml(r.message()));
                     xml.writeEndElement();
                 }
                 xml.writeEndElement();

@@ -1,5 +1,6 @@
 package dev.jthreadtrace.cli;
 
+import dev.jthreadtrace.text.Escape;
 import dev.jthreadtrace.jsonl.JsonLines;
 import dev.jthreadtrace.session.TraceSession;
 
@@ -93,7 +94,7 @@ final class Runner {
             } finally {
                 if (agent != null) agent.close();
             }
-            for (String note : outcome.model().notes()) err.println("jthreadtrace: note: " + note);
+            for (String note : outcome.model().notes()) err.println("jthreadtrace: note: " + Escape.text(note));
             if (traceOptions.stats) printStats(err, outcome);
             if (outcome.outputClosed()) return ExitCodes.OUTPUT_CLOSED;
             if (!traceOptions.noSeccomp && outcome.seccompStatus().contains("failed")) {

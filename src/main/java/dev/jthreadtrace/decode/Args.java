@@ -1,5 +1,6 @@
 package dev.jthreadtrace.decode;
 
+import dev.jthreadtrace.text.Escape;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.List;
@@ -45,6 +46,7 @@ public final class Args {
                 case '\t' -> out.append("\\t");
                 default -> {
                     if (c < 0x20 || c == 0x7f) out.append(String.format(java.util.Locale.ROOT, "\\%o", (int) c));
+                    else if (Escape.unsafe(c) || Character.isSurrogate(c)) out.append(String.format(java.util.Locale.ROOT, "\\u%04x", (int) c));
                     else out.append(c);
                 }
             }

@@ -1,5 +1,6 @@
 package dev.jthreadtrace.decode;
 
+import dev.jthreadtrace.text.Escape;
 /** {@code mmap}, {@code munmap}, {@code mprotect}, {@code mremap}, {@code madvise}: tables from {@code <asm-generic/mman*.h>}. */
 public final class MemoryFlags {
     public static final long MAP_SHARED = 0x01, MAP_PRIVATE = 0x02, MAP_SHARED_VALIDATE = 0x03, MAP_TYPE = 0x0f,
@@ -48,7 +49,7 @@ public final class MemoryFlags {
     /** {@code mmap(addr, length, prot, flags, fd, offset)}; a file fd is shown as {@code 3</path>} when known. */
     public static String renderMmap(long[] a, Captures captures) {
         String path = captures.string(4);
-        String fd = Args.intArg(a[4]) + (path != null ? "<" + path + ">" : "");
+        String fd = Args.intArg(a[4]) + (path != null ? "<" + Escape.text(path) + ">" : "");
         return Args.pointer(a[0]) + ", " + Args.ulong(a[1]) + ", " + prot(a[2]) + ", " + mapFlags(a[3]) + ", " + fd
                 + ", " + Args.hex(a[5]);
     }

@@ -1,5 +1,6 @@
 package dev.jthreadtrace.render;
 
+import dev.jthreadtrace.text.Escape;
 import dev.jthreadtrace.model.Mapping;
 import dev.jthreadtrace.model.MmapAnalysis;
 import dev.jthreadtrace.model.ThreadInfo;
@@ -36,7 +37,7 @@ final class MmapSection extends SectionRenderer {
             out.accept("largest mappings:");
             for (Mapping m : analysis.largest()) {
                 out.accept("  " + Units.padLeft(Units.bytes(m.length()), 10) + "  0x" + Long.toHexString(m.address()) + "  "
-                        + m.prot() + " " + m.flags() + (m.path() != null ? " " + m.path() : "") + "  by " + label(m.tid())
+                        + m.prot() + " " + m.flags() + (m.path() != null ? " " + Escape.text(m.path()) : "") + "  by " + label(m.tid())
                         + " " + Units.at(m.ns()));
             }
         }

@@ -1,5 +1,6 @@
 package dev.jthreadtrace.render;
 
+import dev.jthreadtrace.text.Escape;
 import dev.jthreadtrace.model.ThreadInfo;
 import dev.jthreadtrace.model.TraceModel;
 
@@ -20,11 +21,12 @@ record ReportContext(TraceModel model, Palette palette, int width, Consumer<Stri
         void render();
     }
 
+    /** {@code 1202 inner-1}: the name escaped, as every string from the target. */
     String label(ThreadInfo t) {
-        return t.tid() + " " + t.name();
+        return t.tid() + " " + Escape.text(t.name());
     }
 
     String label(int tid) {
-        return tid + " " + model.nameOf(tid);
+        return tid + " " + Escape.text(model.nameOf(tid));
     }
 }

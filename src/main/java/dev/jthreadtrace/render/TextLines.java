@@ -1,5 +1,6 @@
 package dev.jthreadtrace.render;
 
+import dev.jthreadtrace.text.Escape;
 import dev.jthreadtrace.event.TraceEvent;
 
 import dev.jthreadtrace.decode.Signals;
@@ -87,7 +88,7 @@ public final class TextLines implements LiveSink {
                         + s.kind().name().toLowerCase() + ")";
                 String osParent = child == null ? "?" : Integer.toString(child.osParent());
                 String line = prefix(model, s.ns(), s.child()) + palette.event("+++ " + what + ", created by "
-                        + s.creator() + " " + model.nameOf(s.creator()) + ", OS parent " + osParent + " +++");
+                        + s.creator() + " " + Escape.text(model.nameOf(s.creator())) + ", OS parent " + osParent + " +++");
                 if (shows(SyscallTable.CLONE) || shows(SyscallTable.CLONE3) || shows(SyscallTable.FORK)
                         || shows(SyscallTable.VFORK)) {
                     pendingStarts.put(s.child(), line);
@@ -125,7 +126,7 @@ public final class TextLines implements LiveSink {
     }
 
     private String prefix(TraceModel model, long ns, int tid) {
-        return palette.time(format.time(model.rel(ns))) + " " + palette.thread("[" + tid + " " + model.nameOf(tid) + "]") + " ";
+        return palette.time(format.time(model.rel(ns))) + " " + palette.thread("[" + tid + " " + Escape.text(model.nameOf(tid)) + "]") + " ";
     }
 
     private void eventLine(TraceModel model, long ns, int tid, String text) {

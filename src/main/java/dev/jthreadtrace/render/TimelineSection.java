@@ -1,5 +1,6 @@
 package dev.jthreadtrace.render;
 
+import dev.jthreadtrace.text.Escape;
 import dev.jthreadtrace.model.Exit;
 import dev.jthreadtrace.model.FutexAnalysis;
 import dev.jthreadtrace.model.Hook;
@@ -143,7 +144,7 @@ final class TimelineSection extends SectionRenderer {
         if (diff.isEmpty()) return "  —";
         StringBuilder line = new StringBuilder();
         diff.forEach((k, v) -> {
-            line.append("  ").append(palette.mark(k + "=" + v));
+            line.append("  ").append(palette.mark(Escape.text(k) + "=" + Escape.text(v)));
             HookChange origin = origin(t, k, v);
             if (origin != null) line.append(" (set ").append(Units.at(origin.ns())).append(" by ").append(label(origin.tid())).append(')');
         });
@@ -157,12 +158,12 @@ final class TimelineSection extends SectionRenderer {
         if (run.size() >= 3) {
             String who = first.tid() + ".." + run.getLast().tid() + " ×" + run.size();
             out.accept("  " + Units.pad(who, 23) + "from " + Units.pad(label(first.creator()) + " " + Units.at(first.start())
-                    + "..", 30) + " name=" + first.inherited().name() + values);
+                    + "..", 30) + " name=" + Escape.text(first.inherited().name()) + values);
             return 1;
         }
         for (ThreadInfo t : run) {
             out.accept("  " + Units.pad(Units.cut(label(t), 22), 23) + "from " + Units.pad(label(t.creator()) + " "
-                    + Units.at(t.start()), 30) + " name=" + t.inherited().name() + inheritedValues(t, base));
+                    + Units.at(t.start()), 30) + " name=" + Escape.text(t.inherited().name()) + inheritedValues(t, base));
         }
         return run.size();
     }
@@ -186,7 +187,7 @@ final class TimelineSection extends SectionRenderer {
             List<String> heirs = heirs(c);
             if (c.hook() == Hook.NAME && heirs.isEmpty()) continue;
             String line = "  " + Units.padLeft(Units.at(c.ns()), 9) + "  " + Units.pad(Units.cut(label(c.tid()), 22), 23)
-                    + Units.pad(c.hook().key() + " " + c.from() + " → " + c.to(), 34)
+                    + Units.pad(c.hook().key() + " " + Escape.text(c.from()) + " → " + Escape.text(c.to()), 34)
                     + (heirs.isEmpty() ? "  inherited by nobody" : "  inherited by " + listed(heirs, 4));
             lines.add(line);
         }

@@ -1,5 +1,6 @@
 package dev.jthreadtrace.render;
 
+import dev.jthreadtrace.text.Escape;
 import dev.jthreadtrace.decode.CloneFlags;
 import dev.jthreadtrace.model.Exit;
 import dev.jthreadtrace.model.ProcessInfo;
@@ -34,7 +35,7 @@ final class TreeSection extends SectionRenderer {
         }
         if (rows.size() > ReportContext.MAX_ROWS) out.accept("… " + (rows.size() - ReportContext.MAX_ROWS) + " more rows (see --format jsonl)");
         for (ProcessInfo p : model.processes()) {
-            if (p.exec().size() > 1) out.accept("exec chain of " + p.pid() + ": " + String.join(" → ", p.exec()));
+            if (p.exec().size() > 1) out.accept("exec chain of " + p.pid() + ": " + String.join(" → ", p.exec().stream().map(Escape::text).toList()));
         }
     }
 
@@ -60,8 +61,8 @@ final class TreeSection extends SectionRenderer {
                 spawnRows(group.getFirst(), branch, next, rows);
             } else {
                 ThreadInfo first = group.getFirst(), lastT = group.getLast();
-                rows.add(row(first, branch + first.tid() + ".." + lastT.tid() + " " + first.name() + ".."
-                        + lastT.name() + " ×" + group.size(), group.size()));
+                rows.add(row(first, branch + first.tid() + ".." + lastT.tid() + " " + Escape.text(first.name()) + ".."
+                        + Escape.text(lastT.name()) + " ×" + group.size(), group.size()));
             }
         }
     }
@@ -69,7 +70,7 @@ final class TreeSection extends SectionRenderer {
     private String formerNames(ThreadInfo t) {
         if (t.java() != null) return "";
         List<String> names = t.nameHistory();
-        return names.size() > 1 ? " (was " + names.get(names.size() - 2) + ")" : "";
+        return names.size() > 1 ? " (was " + Escape.text(names.get(names.size() - 2)) + ")" : "";
     }
 
     /** Where the Java creator (the constructor's thread) is not the thread that started it. */
@@ -128,8 +129,8 @@ final class TreeSection extends SectionRenderer {
             boolean last = i == groups.size() - 1;
             List<ThreadInfo> g = groups.get(i);
             ThreadInfo t = g.getFirst();
-            String text = g.size() == 1 ? label(t) : t.tid() + ".." + g.getLast().tid() + " " + t.name() + ".."
-                    + g.getLast().name() + " ×" + g.size();
+            String text = g.size() == 1 ? label(t) : t.tid() + ".." + g.getLast().tid() + " " + Escape.text(t.name()) + ".."
+                    + Escape.text(g.getLast().name()) + " ×" + g.size();
             String note = t.isThread() ? "   thread of " + t.tgid() + (t.creator() != null && t.creator() != t.tgid()
                     ? ", created by " + label(t.creator()) : "") : "";
             lines.add(lead + (last ? "└─" : "├─") + text + note);

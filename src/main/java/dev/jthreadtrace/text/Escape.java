@@ -1,0 +1,100 @@
+package dev.jthreadtrace.text;
+
+/**
+ * Every string that comes from the traced program (thread names, paths, argv, Java names and
+ * thread-local values) is data. Printed raw, a thread named {@code "x\n 0.1 [1 init] ..."} would
+ * write a line that passes for another thread's, and an ESC sequence would reach the terminal.
+ * This is the one escaping for text output, in strace's style: {@code \n \t \r \v \f}, other
+ * control characters in octal ({@code \33}), a backslash doubled, and the Unicode characters that
+ * reorder or hide text (bidi controls such as U+202E, zero-width and other format characters, line
+ * and paragraph separators, C1 controls) as {@code \u202e}.
+ */
+public final class Escape {
+    private Escape() {}
+
+    /** The string with every character that could change how a line of text reads escaped; null stays "null". */
+    public static String text(String s) {
+        if (s == null) return "null";
+        if (isPlain(s)) return s;
+        StringBuilder out = new StringBuilder(s.length() + 16);
+        for (int i = 0; i < s.length(); ) {
+            int c = s.codePointAt(i);
+            i += Character.charCount(c);
+            appendEscaped(out, c, i < s.length() ? s.charAt(i) : 0);
+        }
+        return out.toString();
+    }
+
+    /** Whether the text needs no escaping (the common case: no allocation). */
+    private static boolean isPlain(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || c == 0x7f || c == '\\' || (c >= 0x80 && needsEscape(c))) return false;
+            if (Character.isSurrogate(c)) return false;
+        }
+        return true;
+    }
+
+    private static void appendEscaped(StringBuilder out, int c, char next) {
+        switch (c) {
+            case '\\' -> out.append("\\\\");
+            case '\n' -> out.append("\\n");
+            case '\t' -> out.append("\\t");
+            case '\r' -> out.append("\\r");
+            case 0x0b -> out.append("\\v");
+            case 0x0c -> out.append("\\f");
+            default -> {
+                if (c < 0x20 || c == 0x7f) {
+                    // Octal, as strace: three digits when an octal digit follows, so \0 then "1" is not \01.
+                    String octal = Integer.toOctalString(c);
+                    out.append('\\').append(next >= '0' && next <= '7' ? "000".substring(octal.length()) + octal : octal);
+                } else if (c >= 0x80 && needsEscape(c)) {
+                    out.append(String.format(java.util.Locale.ROOT, c > 0xffff ? "\\U%08x" : "\\u%04x", c));
+                } else {
+                    out.appendCodePoint(c);
+                }
+            }
+        }
+    }
+
+    /** Whether a non-ASCII character must be escaped (used by the syscall argument quoting too). */
+    public static boolean unsafe(int c) {
+        return c >= 0x80 && needsEscape(c);
+    }
+
+    /** C1 controls, format characters (bidi overrides and isolates, zero-width), separators, unpaired surrogates, non-characters. */
+    private static boolean needsEscape(int c) {
+        return switch (Character.getType(c)) {
+            case Character.CONTROL, Character.FORMAT, Character.LINE_SEPARATOR, Character.PARAGRAPH_SEPARATOR,
+                 Character.SURROGATE, Character.PRIVATE_USE, Character.UNASSIGNED -> true;
+            default -> false;
+        };
+    }
+
+    /**
+     * Text for an XML 1.0 document (JUnit XML), whose parsers reject a document with a character
+     * XML 1.0 forbids: C0 controls other than tab, newline and carriage return, unpaired surrogates,
+     * U+FFFE and U+FFFF. Those become {@code \\u0007}; everything else is left as it is (values
+     * from the target are already escaped by {@link #text}; the XML writer escapes {@code < > &}).
+     */
+    public static String xml(String s) {
+        StringBuilder out = null;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            boolean pair = Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1));
+            boolean legal = c == '\t' || c == '\n' || c == '\r' || (c >= 0x20 && c <= 0xd7ff) || (c >= 0xe000 && c <= 0xfffd) || pair;
+            if (legal && out == null) {
+                if (pair) i++;
+                continue;
+            }
+            if (out == null) out = new StringBuilder(s.substring(0, i));
+            if (legal) {
+                out.append(c);
+                if (pair) out.append(s.charAt(++i));
+            } else {
+                out.append(String.format(java.util.Locale.ROOT, "\\u%04x", (int) c));
+            }
+        }
+        return out == null ? s : out.toString();
+    }
+}

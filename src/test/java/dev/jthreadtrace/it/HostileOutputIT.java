@@ -1,0 +1,55 @@
+package dev.jthreadtrace.it;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.xml.parsers.DocumentBuilderFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A traced program cannot forge the tool's output: thread names and paths with newlines, ESC
+ * sequences and a right-to-left override come out escaped in live lines, the report, assertion
+ * messages and JUnit XML (native/hostile_names.c).
+ */
+@Timeout(120)
+class HostileOutputIT {
+    private static final Pattern LIVE_LINE = Pattern.compile("^\\s*\\d+\\.\\d{6} \\[\\d+ .*\\] .*");
+
+    @Test
+    void namesAndPathsFromTheTargetAreEscapedEverywhere(@TempDir Path tmp) throws Exception {
+        Path xml = tmp.resolve("junit.xml");
+        Tool.Result r = Tool.run(Tool.jar("run", "-e", "prctl,mmap,clone3", "--width", "120",
+                "--assert", "inherits{name=\"*\", hook=\"name\"} == \"nothing-like-this\"", "--junit-xml", xml.toString(),
+                "--", Traced.fixture("hostile_names").toString(), tmp.toString()));
+        assertEquals(90, r.code(), r.err());
+        String out = r.out();
+
+        assertFalse(out.contains("\u001b"), "no ESC reaches the terminal");
+        assertFalse(out.contains("\u202e"), "no right-to-left override");
+        for (String line : out.lines().toList()) {
+            assertFalse(line.startsWith(" 9.9 [1 x]") || line.startsWith(" 0.5 [2 fake]"), "a forged line: " + line);
+        }
+        List<String> live = out.lines().filter(LIVE_LINE.asPredicate()).toList();
+        assertTrue(live.stream().anyMatch(l -> l.contains("a\\n 9.9 [1 x]]") && l.contains("prctl(PR_SET_NAME")), out);
+        assertTrue(live.stream().anyMatch(l -> l.contains("[") && l.contains("\\33[2J\\33[31mred]")), out);
+        assertTrue(live.stream().anyMatch(l -> l.contains("\\u202eevil]")), out);
+        assertTrue(out.contains("evil\\n 0.5 [2 fake] mmap\\33[31m>"), "the mmap line's fd path is escaped: " + out);
+        // The report (tree rows, inherited list) and the assertion table.
+        assertTrue(out.contains("a\\n 9.9 [1 x]") && out.lines().anyMatch(l -> l.contains("─") && l.contains("\\u202eevil")), out);
+        assertTrue(out.lines().anyMatch(l -> l.strip().startsWith("FAIL") && l.contains("\\33[2J")), out);
+
+        // JUnit XML stays well-formed and carries the escaped names.
+        var doc = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(xml.toFile());
+        String message = doc.getElementsByTagName("failure").item(0).getAttributes().getNamedItem("message").getNodeValue();
+        assertTrue(message.contains("\\33[2J\\33[31mred") && message.contains("a\\n 9.9 [1 x]"), message);
+        assertFalse(Files.readString(xml).contains("\u001b"));
+    }
+}

@@ -1,0 +1,39 @@
+package dev.jthreadtrace.text;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+/** Strings from the target, made safe for one line of text. */
+class EscapeTest {
+    @Test
+    void plainTextIsReturnedAsItIs() {
+        String s = "pool-1-thread-3 Größe 名前";
+        assertSame(s, Escape.text(s));
+    }
+
+    @Test
+    void controlCharactersAsStraceWritesThem() {
+        assertEquals("a\\n 9.9 [1 x]", Escape.text("a\n 9.9 [1 x]"));
+        assertEquals("\\33[2J\\33[31mred", Escape.text("\u001b[2J\u001b[31mred"));
+        assertEquals("\\t\\r\\v\\f\\177", Escape.text("\t\r\u000b\f\u007f"));
+        assertEquals("\\0001 \\0a", Escape.text("\u00001 \u0000a"), "three octal digits before a digit");
+        assertEquals("back\\\\slash", Escape.text("back\\slash"), "a backslash is doubled, so escapes are unambiguous");
+    }
+
+    @Test
+    void charactersThatReorderOrHideTextAreEscaped() {
+        assertEquals("\\u202eevil", Escape.text("\u202eevil"));
+        assertEquals("a\\u2066b\\u2069c\\u200bd", Escape.text("a\u2066b\u2069c\u200bd"));
+        assertEquals("x\\u2028y\\u0085z", Escape.text("x\u2028y\u0085z"));
+        assertEquals("\\ud800", Escape.text("\ud800"), "an unpaired surrogate");
+        assertEquals("\\ufffe", Escape.text("\ufffe"), "a non-character");
+    }
+
+    @Test
+    void xmlKeepsWhatIsLegalAndEscapesOnlyWhatXml10Forbids() {
+        assertEquals("a\\33b \\u202e", Escape.xml("a\\33b \\u202e"), "already escaped text is left alone");
+        assertEquals("bell\\u0007 \\ufffe \\ud800 tab\there \ud83d\ude00", Escape.xml("bell\u0007 \ufffe \ud800 tab\there \ud83d\ude00"));
+    }
+}
