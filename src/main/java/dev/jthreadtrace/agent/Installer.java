@@ -48,14 +48,24 @@ public final class Installer {
     private Installer() {}
 
     /**
-     * @param args {@code RECORDS_DIR} or {@code RECORDS_DIR,CACHE_DIR,KEY}: where to write records,
-     *             and where transformed class bytes are kept between runs (the ClassFile API is
-     *             then not even loaded: about half of the agent's start-up cost)
+     * @param args {@code RECORDS_DIR} or {@code RECORDS_DIR,CACHE_DIR,KEY[,ENTRY=SHA256...]}: where to
+     *             write records, and where transformed class bytes are kept between runs (the
+     *             ClassFile API is then not even loaded: about half of the agent's start-up cost),
+     *             with the digest the tool recorded for each entry it vouches for
      */
     public static void install(String args, Instrumentation instrumentation) throws Exception {
         String[] parts = args == null ? new String[0] : args.split(",", -1);
         if (parts.length == 0 || !ThreadHook.open(parts[0])) return;
-        BytesCache cache = parts.length >= 3 ? new BytesCache(parts[1], parts[2]) : null;
+        BytesCache cache = null;
+        if (parts.length >= 3) {
+            Map<String, String> digests = new java.util.HashMap<>();
+            for (int i = 3; i < parts.length; i++) {
+                int eq = parts[i].indexOf('=');
+                if (eq > 0) digests.put(parts[i].substring(0, eq), parts[i].substring(eq + 1));
+            }
+            cache = new BytesCache(parts[1], parts[2], digests);
+        }
+        BytesCache classCache = cache;
         // The hook reads ThreadLocalMap entries, which java.base does not open to anyone.
         instrumentation.redefineModule(Object.class.getModule(), Set.of(), Map.of(),
                 Map.of("java.lang", Set.of(Installer.class.getModule())), Set.of(), Map.of());
@@ -66,10 +76,10 @@ public final class Installer {
                                     ProtectionDomain domain, byte[] bytes) {
                 if (!"java/lang/Thread".equals(name) && !"java/lang/VirtualThread".equals(name)) return null;
                 try {
-                    byte[] cached = cache == null ? null : cache.get(name);
+                    byte[] cached = classCache == null ? null : classCache.get(name);
                     if (cached != null) return cached;
                     byte[] transformed = name.equals("java/lang/Thread") ? instrumentThread(bytes) : instrumentVirtualThread(bytes);
-                    if (cache != null) cache.put(name, transformed);
+                    if (classCache != null) classCache.put(name, transformed);
                     return transformed;
                 } catch (Throwable t) {
                     ThreadHook.failed("transform", t);
@@ -118,17 +128,31 @@ public final class Installer {
         };
     }
 
-    /** Transformed bytes kept per JDK build and agent build, in the tool's private cache directory. */
-    record BytesCache(String directory, String key) {
+    /**
+     * Transformed bytes kept per JDK build and agent build, in the tool's private cache directory.
+     * An entry is used only when its SHA-256 is the one the tool recorded for it ({@code digests},
+     * by file name): a planted or half-written file is ignored and written anew.
+     */
+    record BytesCache(String directory, String key, Map<String, String> digests) {
         java.nio.file.Path file(String className) {
             String runtime = System.getProperty("java.runtime.version", "unknown").replaceAll("[^A-Za-z0-9.+_-]", "_");
             return java.nio.file.Path.of(directory, className.replace('/', '.') + "-" + runtime + "-" + key + ".class");
         }
 
         byte[] get(String className) {
-            try {
-                return java.nio.file.Files.readAllBytes(file(className));
-            } catch (java.io.IOException e) {
+            java.nio.file.Path file = file(className);
+            String expected = digests.get(file.getFileName().toString());
+            if (expected == null) return null;
+            try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(file,
+                    java.nio.file.StandardOpenOption.READ, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                if (channel.size() > (4 << 20)) return null;
+                byte[] bytes = new byte[(int) channel.size()];
+                java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(bytes);
+                while (buffer.hasRemaining() && channel.read(buffer) > 0) { }
+                if (buffer.hasRemaining()) return null;
+                byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(bytes);
+                return java.util.HexFormat.of().formatHex(digest).equals(expected) ? bytes : null;
+            } catch (java.io.IOException | java.security.NoSuchAlgorithmException | RuntimeException e) {
                 return null;
             }
         }

@@ -28,6 +28,9 @@ public final class JvmAgent implements AutoCloseable {
     public static final String AGENT_JAR = "jthreadtrace-agent.jar";
     private final Path agentJar;
     private final Path directory;
+    /** Remarks made while preparing (e.g. a class cache not used), reported with the others. */
+    private final List<String> notes = new ArrayList<>();
+    private ClassCache cache;
 
     private JvmAgent(Path agentJar, Path directory) {
         this.agentJar = agentJar;
@@ -42,45 +45,59 @@ public final class JvmAgent implements AutoCloseable {
         return new JvmAgent(agentJar, dir);
     }
 
-    /** Where the agent jar is expected: beside the jar (or the classes directory) this class came from. */
+    /**
+     * Where the agent jar is: as the launcher names it ({@code -Djthreadtrace.agent.jar}), else
+     * beside the jar (or the classes directory) this class came from, else beside the class path.
+     */
     public static Path defaultAgentJar() {
+        String named = System.getProperty("jthreadtrace.agent.jar");
+        if (named != null && !named.isBlank()) return Path.of(named);
         try {
-            Path here = Path.of(JvmAgent.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            return here.getParent().resolve(AGENT_JAR);
-        } catch (java.net.URISyntaxException e) {
-            throw new IllegalStateException(e);
+            var source = JvmAgent.class.getProtectionDomain().getCodeSource();
+            if (source != null && source.getLocation() != null) {
+                return Path.of(source.getLocation().toURI()).getParent().resolve(AGENT_JAR);
+            }
+        } catch (java.net.URISyntaxException | IllegalArgumentException e) {
+            // fall through to the class path
         }
+        String classPath = System.getProperty("java.class.path", "").split(java.io.File.pathSeparator)[0];
+        return Path.of(classPath).toAbsolutePath().getParent().resolve(AGENT_JAR);
     }
 
-    /** The environment for the traced command: the user's JAVA_TOOL_OPTIONS plus our -javaagent. */
+    /**
+     * The environment for the traced command: the user's JAVA_TOOL_OPTIONS plus our -javaagent,
+     * quoted, so paths with spaces (the install directory, $HOME, $XDG_CACHE_HOME) stay one option.
+     */
     public Map<String, String> environment(Map<String, String> base) {
         Map<String, String> env = new LinkedHashMap<>(base);
-        String agent = "-javaagent:" + agentJar + "=" + directory + cacheArgument(base);
+        cache = ClassCache.open(base, agentJar, ourUid());
+        if (cache.note() != null) notes.add(cache.note());
+        String agent = quoted("-javaagent:" + agentJar + "=" + directory + cache.agentArgument());
+        if (agent == null) {
+            notes.add("no Java-level view: the agent's path " + agentJar + " holds both kinds of quote");
+            return env;
+        }
         String existing = base.get("JAVA_TOOL_OPTIONS");
         env.put("JAVA_TOOL_OPTIONS", existing == null || existing.isBlank() ? agent : existing + " " + agent);
         return env;
     }
 
     /**
-     * {@code ,CACHE_DIR,KEY}: a private (0700) directory under {@code $XDG_CACHE_HOME} or
-     * {@code ~/.cache} where the agent keeps the transformed Thread class between runs, keyed by
-     * this agent jar's size and time; empty (no cache) when there is no such directory to be had.
+     * One option for JAVA_TOOL_OPTIONS, which the JVM splits at white space unless quoted (single
+     * or double quotes, no escapes inside); null when the text holds both quotes.
      */
-    private String cacheArgument(Map<String, String> env) {
+    static String quoted(String option) {
+        if (!option.contains("\"")) return "\"" + option + "\"";
+        if (!option.contains("'")) return "'" + option + "'";
+        return null;
+    }
+
+    /** The uid that owns what we create: the agent's private directory is ours. */
+    private int ourUid() {
         try {
-            String xdg = env.get("XDG_CACHE_HOME");
-            String home = env.get("HOME");
-            Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : home != null ? Path.of(home, ".cache") : null;
-            if (base == null) return "";
-            Path dir = base.resolve("jthreadtrace");
-            if (!Files.isDirectory(dir)) {
-                Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-            }
-            if (dir.toString().contains(",")) return "";
-            String key = Files.size(agentJar) + "-" + Files.getLastModifiedTime(agentJar).toMillis();
-            return "," + dir + "," + key;
+            return (Integer) Files.getAttribute(directory, "unix:uid");
         } catch (IOException | RuntimeException e) {
-            return "";
+            return -1; // no cache then: nothing matches
         }
     }
 
@@ -103,7 +120,8 @@ public final class JvmAgent implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         records.sort(Comparator.comparingLong(JavaRecord::ns));
-        List<String> notes = new ArrayList<>();
+        if (cache != null) cache.recordNewEntries();
+        List<String> notes = new ArrayList<>(this.notes);
         java.util.Set<Integer> reporting = new java.util.HashSet<>();
         for (JavaRecord r : records) reporting.add(r.pid());
         for (ProcessInfo p : model.processes()) {
