@@ -6,7 +6,6 @@ import dev.jthreadtrace.model.ProcessInfo;
 import dev.jthreadtrace.model.TraceModel;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -105,19 +104,26 @@ public final class JvmAgent implements AutoCloseable {
     public void attachTo(TraceModel model) {
         List<JavaRecord> records = new ArrayList<>();
         Map<Integer, String> errors = new HashMap<>();
+        List<String> ignored = new ArrayList<>();
         try (Stream<Path> files = Files.list(directory)) {
             for (Path file : files.sorted().toList()) {
                 String name = file.getFileName().toString();
-                if (!name.startsWith("jvm-") || !name.endsWith(".tsv")) continue;
-                int pid = Integer.parseInt(name.substring(4, name.length() - 4));
-                for (String line : Files.readAllLines(file)) {
-                    JavaRecord r = parse(pid, line);
-                    if (r != null) records.add(r);
-                    if (line.startsWith("E\t") && !line.startsWith("E\t0\t")) errors.put(pid, line.substring(2));
+                var match = RECORD_FILE.matcher(name);
+                if (!match.matches()) {
+                    ignored.add(name);
+                    continue;
                 }
+                int pid = Integer.parseInt(match.group(1));
+                if (!readRecords(file, pid, records, errors)) ignored.add(name);
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        } catch (IOException | RuntimeException e) {
+            notes.add("could not list the agent's directory " + directory + ": " + e.getMessage());
+        }
+        if (!ignored.isEmpty()) {
+            notes.add("ignored " + ignored.size() + " entr" + (ignored.size() == 1 ? "y" : "ies") + " in the agent's directory"
+                    + " that are not its record files (regular files jvm-PID.tsv of at most " + (MAX_RECORD_FILE >> 20)
+                    + " MiB): " + String.join(", ", ignored.subList(0, Math.min(5, ignored.size())))
+                    + (ignored.size() > 5 ? ", ..." : ""));
         }
         records.sort(Comparator.comparingLong(JavaRecord::ns));
         if (cache != null) cache.recordNewEntries();
@@ -132,6 +138,43 @@ public final class JvmAgent implements AutoCloseable {
         }
         errors.forEach((pid, e) -> notes.add("the agent in JVM " + pid + " swallowed errors: " + e.replace('\t', ' ')));
         model.attachJava(JavaJoin.join(model, records, notes));
+    }
+
+    /** What the agent names its files: one per JVM, by pid. */
+    private static final java.util.regex.Pattern RECORD_FILE = java.util.regex.Pattern.compile("jvm-(\\d{1,9})\\.tsv");
+    /** The traced program can write the directory too: a record file larger than this is not read. */
+    static final long MAX_RECORD_FILE = 256L << 20;
+    private static final int MAX_LINE = 64 * 1024;
+
+    /**
+     * Reads one record file, which the traced program could have replaced: only a regular file,
+     * not through a symbolic link (a FIFO would block, /dev/zero would never end), size-capped,
+     * lines capped. False when it is not such a file.
+     */
+    private static boolean readRecords(Path file, int pid, List<JavaRecord> records, Map<Integer, String> errors) {
+        try {
+            var attributes = Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class,
+                    java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            if (!attributes.isRegularFile() || attributes.size() > MAX_RECORD_FILE) return false;
+            try (var channel = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.READ,
+                    java.nio.file.LinkOption.NOFOLLOW_LINKS);
+                 var reader = new java.io.BufferedReader(java.nio.channels.Channels.newReader(
+                         channel, java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+                                 .onMalformedInput(java.nio.charset.CodingErrorAction.REPLACE)
+                                 .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPLACE), MAX_LINE))) {
+                long read = 0;
+                for (String line; (line = reader.readLine()) != null && read < MAX_RECORD_FILE; ) {
+                    read += line.length() + 1;
+                    if (line.length() > MAX_LINE) continue;
+                    JavaRecord r = parse(pid, line);
+                    if (r != null) records.add(r);
+                    if (line.startsWith("E\t") && !line.startsWith("E\t0\t")) errors.put(pid, line.substring(2));
+                }
+            }
+            return true;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     /** One TSV line of the agent (see ThreadHook); null for anything else. */
@@ -162,11 +205,11 @@ public final class JvmAgent implements AutoCloseable {
 
     @Override
     public void close() {
-        try (Stream<Path> files = Files.list(directory)) {
-            for (Path f : files.toList()) Files.deleteIfExists(f);
-            Files.deleteIfExists(directory);
-        } catch (IOException e) {
-            // a leftover empty temp directory is not worth failing the run
+        // Whatever the traced program left here goes too (links themselves, not what they point to).
+        try (Stream<Path> files = Files.walk(directory)) {
+            for (Path f : files.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(f);
+        } catch (IOException | RuntimeException e) {
+            // a leftover temp directory is not worth failing the run
         }
     }
 }

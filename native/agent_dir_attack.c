@@ -1,0 +1,46 @@
+// A hostile target against the JVM layer: it finds the agent's private directory in
+// JAVA_TOOL_OPTIONS (it can write there, as any traced program can) and leaves in it what would
+// hang, crash or exhaust a careless reader: a FIFO named like a record file, a symbolic link to
+// /dev/zero, a file with a bad name, a 1 GiB sparse record file without newlines, a subdirectory.
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+int main(void) {
+    const char *options = getenv("JAVA_TOOL_OPTIONS");
+    const char *agent = options ? strstr(options, "-javaagent:") : NULL;
+    const char *start = agent ? strchr(agent, '=') : NULL;
+    if (!start) return 3; // no agent directory: nothing to attack
+    start++;
+    char dir[4096];
+    size_t n = strcspn(start, ",\"'");
+    if (n >= sizeof dir) return 4;
+    memcpy(dir, start, n);
+    dir[n] = 0;
+    char path[8192];
+    snprintf(path, sizeof path, "%s/jvm-1.tsv", dir);
+    if (mkfifo(path, 0600) != 0) return 5;
+    snprintf(path, sizeof path, "%s/jvm-2.tsv", dir);
+    if (symlink("/dev/zero", path) != 0) return 6;
+    snprintf(path, sizeof path, "%s/jvm-abc.tsv", dir);
+    FILE *f = fopen(path, "w");
+    if (!f) return 7;
+    fputs("S\tnot\ta\trecord\n", f);
+    fclose(f);
+    snprintf(path, sizeof path, "%s/jvm-3.tsv", dir);
+    int fd = open(path, O_WRONLY | O_CREAT, 0600);
+    if (fd < 0 || ftruncate(fd, 1L << 30) != 0) return 8;
+    close(fd);
+    snprintf(path, sizeof path, "%s/sub", dir);
+    if (mkdir(path, 0700) != 0) return 9;
+    snprintf(path, sizeof path, "%s/sub/jvm-4.tsv", dir);
+    f = fopen(path, "w");
+    if (!f) return 10;
+    fclose(f);
+    printf("%s\n", dir);
+    return 0;
+}
