@@ -1,5 +1,6 @@
 package dev.jthreadtrace.check;
 
+import dev.jthreadtrace.model.Hook;
 import dev.jthreadtrace.model.Metric;
 
 import java.util.LinkedHashMap;
@@ -61,6 +62,12 @@ public final class AssertionParser {
                 throw error(selectorAt, metric.key() + " takes " + (metric.selectorKeys().isEmpty() ? "no selector"
                         : "selector keys " + metric.selectorKeys()) + ", not '" + k + "'");
             }
+        }
+        String hook = selector.get("hook");
+        if (hook != null && Hook.byKey(hook) == null
+                && !(hook.startsWith(Hook.THREAD_LOCAL_PREFIX) && hook.length() > Hook.THREAD_LOCAL_PREFIX.length())) {
+            throw error(selectorAt, "unknown hook '" + hook + "' (hooks: " + String.join(", ", Hook.inheritedKeys())
+                    + ", pdeathsig, or itl:NAME for a Java inheritable thread-local)");
         }
         for (String required : metric.selectorKeys()) {
             // A number over threads may be narrowed by name; a text metric is about the matching threads only.
@@ -173,7 +180,11 @@ public final class AssertionParser {
             }
             case TEXT -> throw new IllegalStateException();
         };
-        return Math.multiplyExact(value, scale);
+        try {
+            return Math.multiplyExact(value, scale);
+        } catch (ArithmeticException e) {
+            throw error(at, "number out of range with its unit (at most " + Long.MAX_VALUE / scale + unit + ")");
+        }
     }
 
     private String quoted() {

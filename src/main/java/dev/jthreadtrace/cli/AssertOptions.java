@@ -64,7 +64,7 @@ final class AssertOptions {
                 JunitXml.write(junitXml, "jthreadtrace", results, 0);
                 return true;
             } catch (IOException e) {
-                err.println("jthreadtrace: cannot write " + junitXml + ": " + e.getMessage());
+                err.println("jthreadtrace: " + FileProblems.cannotWrite(junitXml, e));
                 return false;
             }
         }

@@ -7,6 +7,7 @@ import dev.jthreadtrace.model.TraceModel;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -38,6 +39,10 @@ final class CheckCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "TRACE.jsonl", description = "A trace written by run --format jsonl.")
     Path file;
 
+    @Option(names = "--allow-truncated", description = "Check a trace that was cut short (the run was killed, the disk "
+            + "filled up) on the records it holds, with a warning; without it such a trace is refused (exit 125).")
+    boolean allowTruncated;
+
     @Override
     public Integer call() {
         AssertOptions.Checks checks;
@@ -50,8 +55,14 @@ final class CheckCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "check needs at least one --assert or --assert-file");
         }
         PrintWriter err = spec.commandLine().getErr();
-        TraceModel model = SavedTrace.load(file, err);
-        if (model == null) return ExitCodes.TOOL_FAILED;
+        SavedTrace saved = SavedTrace.load(file, err);
+        if (saved == null) return ExitCodes.TOOL_FAILED;
+        if (saved.truncated() && !allowTruncated) {
+            err.println("jthreadtrace: " + saved.truncationWarning(file) + "; --allow-truncated checks what it holds");
+            return ExitCodes.TOOL_FAILED;
+        }
+        if (saved.truncated()) err.println("jthreadtrace: warning: " + saved.truncationWarning(file) + "; checking what it holds");
+        TraceModel model = saved.model();
         List<AssertionResult> results = checks.evaluate(model);
         PrintWriter out = spec.commandLine().getOut();
         checks.printTable(results, out::println);

@@ -17,6 +17,7 @@ import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -49,12 +50,29 @@ final class ReportCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         var sections = parseSections(spec, outputOptions);
-        TraceModel model = SavedTrace.load(file, spec.commandLine().getErr());
-        if (model == null) return ExitCodes.TOOL_FAILED;
-        return write(spec, outputOptions, out -> {
-            if (outputOptions.format == OutputOptions.Format.jsonl) JsonLines.finalRecords(out, model, List.of());
+        if (outputOptions.output != null && sameFile(outputOptions.output, file)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "-o " + outputOptions.output
+                    + " is the trace being read: it would be overwritten");
+        }
+        PrintWriter err = spec.commandLine().getErr();
+        SavedTrace saved = SavedTrace.load(file, err);
+        if (saved == null) return ExitCodes.TOOL_FAILED;
+        TraceModel model = saved.model();
+        if (saved.truncated()) err.println("jthreadtrace: warning: " + saved.truncationWarning(file) + "; reporting what it holds");
+        int code = write(spec, outputOptions, out -> {
+            if (outputOptions.format == OutputOptions.Format.jsonl) JsonLines.finalRecordsTo(out).finalRecords(model, List.of());
             else new Report(model, outputOptions.palette(), outputOptions.width(), out::line).render(sections);
         });
+        // A cut-short trace still gives its report, but scripts must notice.
+        return code == ExitCodes.OK && saved.truncated() ? ExitCodes.TOOL_FAILED : code;
+    }
+
+    private static boolean sameFile(Path a, Path b) {
+        try {
+            return java.nio.file.Files.exists(a) && java.nio.file.Files.isSameFile(a, b);
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     static java.util.Set<dev.jthreadtrace.render.ReportSection> parseSections(CommandLine.Model.CommandSpec spec,
@@ -76,7 +94,7 @@ final class ReportCommand implements Callable<Integer> {
         try {
             stream = options.writesToStdout() ? new FileOutputStream(FileDescriptor.out) : Files.newOutputStream(options.output);
         } catch (IOException e) {
-            spec.commandLine().getErr().println("jthreadtrace: cannot write " + options.output + ": " + e.getMessage());
+            spec.commandLine().getErr().println("jthreadtrace: " + FileProblems.cannotWrite(options.output, e));
             return ExitCodes.TOOL_FAILED;
         }
         try (Output out = new Output(stream, !options.writesToStdout())) {

@@ -67,18 +67,29 @@ final class Runner {
             case CommandResolver.Found f -> { }
         }
 
+        if (jsonl && outputOptions.writesToStdout()) {
+            err.println("jthreadtrace: note: JSONL goes to standard output, which the traced command shares: its own output"
+                    + " is mixed in (report and check skip those lines); use -o FILE to keep them apart");
+        }
+        // Files written at the end are checked now: a run of minutes must not be lost to a typo.
+        String junitProblem = checks.junitXml() == null ? null : FileProblems.writableLater(checks.junitXml());
+        if (junitProblem != null) {
+            err.println("jthreadtrace: --junit-xml: " + junitProblem);
+            return ExitCodes.TOOL_FAILED;
+        }
         OutputStream stream;
         try {
             stream = outputOptions.writesToStdout() ? new FileOutputStream(java.io.FileDescriptor.out)
                     : Files.newOutputStream(outputOptions.output);
         } catch (IOException e) {
-            err.println("jthreadtrace: cannot write " + outputOptions.output + ": " + e.getMessage());
+            err.println("jthreadtrace: " + FileProblems.cannotWrite(outputOptions.output, e));
             return ExitCodes.TOOL_FAILED;
         }
         Palette palette = outputOptions.palette();
         try (Output out = new Output(stream, !outputOptions.writesToStdout())) {
             LiveSink live;
-            if (jsonl) live = new JsonLines(out, traceOptions.stringLimit, selection.shown());
+            JsonLines jsonLines = jsonl ? new JsonLines(out, traceOptions.stringLimit, selection.shown()) : null;
+            if (jsonl) live = jsonLines;
             else if (traceOptions.noLive) live = LiveSink.NONE;
             else live = new TextLines(out, palette, selection.shown(), traceOptions.stringLimit, traceOptions.absoluteTime);
 
@@ -111,7 +122,7 @@ final class Runner {
             }
             List<AssertionResult> results = checks.assertions().isEmpty() ? List.of() : checks.evaluate(model);
             try {
-                if (jsonl) JsonLines.finalRecords(out, model, results);
+                if (jsonl) jsonLines.finalRecords(model, results);
                 else {
                     new Report(model, palette, outputOptions.width(), out::line).render(sections);
                     checks.printTable(results, out::line);

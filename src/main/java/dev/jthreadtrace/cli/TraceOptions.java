@@ -48,6 +48,9 @@ final class TraceOptions {
     boolean stats;
 
     TraceSelection selection() {
+        if (trace.isBlank() || trace.replace(",", "").isBlank()) {
+            throw new IllegalArgumentException("-e/--trace needs syscall names or classes, 'all' or 'none' (it was empty)");
+        }
         return TraceSelection.parse(trace);
     }
 }

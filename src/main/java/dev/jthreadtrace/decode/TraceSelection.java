@@ -38,6 +38,7 @@ public final class TraceSelection {
         for (String raw : spec.split(",")) {
             String item = raw.trim();
             if (item.isEmpty()) continue;
+            if (item.equals("none")) continue; // strace's trace=none: show no call, record what the model needs
             if (item.equals("all")) {
                 for (int nr = 0; nr < shown.length; nr++) shown[nr] = SyscallTable.known(nr);
             } else if (item.startsWith("%")) {

@@ -39,15 +39,39 @@ public final class JsonLines implements LiveSink {
     private final Output out;
     private final int stringMax;
     private final boolean[] shown;
+    /**
+     * This run's token and the record counter: the traced program may share our stdout, and a
+     * line it prints cannot know the token, so the reader tells our records from its lines; the
+     * sequence number shows a record duplicated, lost or moved.
+     */
+    private final String run;
+    private long seq;
 
     public JsonLines(Output out, int stringMax, boolean[] shown) {
+        this(out, stringMax, shown, newRunToken());
+    }
+
+    JsonLines(Output out, int stringMax, boolean[] shown, String run) {
         this.out = out;
         this.stringMax = stringMax;
         this.shown = shown.clone();
+        this.run = run;
     }
 
-    private static Json record(String type) {
-        return Json.object().put(JsonlFields.V, VERSION).put(JsonlFields.TYPE, type);
+    /** Only the final records (threads, processes, assertions, summary), as {@code report --format jsonl} writes them. */
+    public static JsonLines finalRecordsTo(Output out) {
+        return new JsonLines(out, 0, new boolean[0]);
+    }
+
+    private static String newRunToken() {
+        byte[] token = new byte[8];
+        new java.util.Random(System.nanoTime() ^ ProcessHandle.current().pid() * 0x9E3779B97F4A7C15L).nextBytes(token);
+        return HexFormat.of().formatHex(token);
+    }
+
+    private Json record(String type) {
+        return Json.object().put(JsonlFields.V, VERSION).put(JsonlFields.TYPE, type).put(JsonlFields.SEQ, ++seq)
+                .put(JsonlFields.RUN, run);
     }
 
     private static double seconds(long ns) {
@@ -56,6 +80,7 @@ public final class JsonLines implements LiveSink {
 
     @Override
     public void event(TraceEvent event, TraceModel model) {
+        if (!model.started()) return; // nothing before the target's exec is part of the trace
         Json line = switch (event) {
             case TraceEvent.TargetStarted s -> record(JsonlFields.T_START).put(JsonlFields.NS, 0L).put("t", 0.0).put(JsonlFields.PID, s.pid())
                     .put(JsonlFields.TRACER_PID, s.tracerPid()).put(JsonlFields.PATH, s.path()).put(JsonlFields.ARGV, s.argv());
@@ -81,10 +106,10 @@ public final class JsonLines implements LiveSink {
                 yield e.failure() == null ? end : end.put(JsonlFields.FAILURE, e.failure());
             }
         };
-        if (line != null && model.started()) out.line(line.toString());
+        out.line(line.toString());
     }
 
-    private static Json at(Json json, long ns, TraceModel model, int tid) {
+    private Json at(Json json, long ns, TraceModel model, int tid) {
         long rel = model.rel(ns);
         return json.put(JsonlFields.NS, rel).put("t", seconds(rel)).put(JsonlFields.TID, tid).put(JsonlFields.NAME, model.nameOf(tid));
     }
@@ -121,7 +146,7 @@ public final class JsonLines implements LiveSink {
     }
 
     /** The records after the events: Java records, threads, processes, assertion results, summary. */
-    public static void finalRecords(Output out, TraceModel model, List<AssertionResult> results) {
+    public void finalRecords(TraceModel model, List<AssertionResult> results) {
         for (JavaRecord r : model.javaView().records()) {
             Json json = record(JsonlFields.T_JAVA).put(JsonlFields.PID, r.pid()).put(JsonlFields.NS, model.rel(r.ns())).put(JsonlFields.OS_TID, r.osTid());
             switch (r) {

@@ -15,8 +15,9 @@ final class JsonlFields {
     /** Kinds of {@code java} records. */
     static final String JAVA_CONSTRUCTED = "constructed", JAVA_STARTED = "started", JAVA_MOUNTED = "mounted";
 
-    /** Field names. */
-    static final String ARGS = "args",
+    /** Field names. {@code seq} and {@code run} are on every record: its number in the file and the run's token. */
+    static final String SEQ = "seq", RUN = "run",
+            ARGS = "args",
             ARGV = "argv",
             BY_ID = "by_id",
             BY_NAME = "by_name",

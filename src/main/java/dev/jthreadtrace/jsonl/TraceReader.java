@@ -1,15 +1,17 @@
 package dev.jthreadtrace.jsonl;
 
-import dev.jthreadtrace.event.JavaRecord;
-import dev.jthreadtrace.event.TraceEvent;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jthreadtrace.decode.Captures;
+import dev.jthreadtrace.event.JavaRecord;
+import dev.jthreadtrace.event.TraceEvent;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -17,22 +19,35 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Reads a {@code --format jsonl} trace back into the events it was written from, so
- * {@code report} and {@code check} build the very model the live run built. Refuses, with the
- * file and line, anything that is not such a trace: not JSON, another version, or cut short
- * (no {@code end} event — the writer was killed, or the file was truncated).
+ * {@code report} and {@code check} build the very model the live run built.
+ *
+ * <p>Lines that are not this run's records — not JSON, or without the run token of its
+ * {@code start} record (the traced program's own output, when it shared stdout) — are skipped and
+ * counted. A record of the run that is duplicated, lost or moved (its {@code seq} is not the next
+ * one), of another version, or with a field of the wrong type is refused with the file and line. A
+ * trace cut short (no {@code end} or {@code summary}: the writer was killed, the disk filled up) is
+ * returned with the line where it stops, for the caller to report what it holds and say so.
  */
 public final class TraceReader {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private TraceReader() {}
 
-    /** A saved trace: the events, and what the JVM agents reported (attached after the events). */
-    public record Saved(List<TraceEvent> events, List<JavaRecord> java) {}
+    /**
+     * A saved trace: the events, what the JVM agents reported (attached after the events), how
+     * many lines were not its records, and where it stops when cut short (0: complete).
+     */
+    public record Saved(List<TraceEvent> events, List<JavaRecord> java, int skippedLines, int truncatedAfterLine) {
+        public boolean truncated() {
+            return truncatedAfterLine > 0;
+        }
+    }
 
     public static List<TraceEvent> read(Path file) throws TraceFileException {
         return readAll(file).events();
@@ -42,99 +57,194 @@ public final class TraceReader {
         List<JavaRecord> java = new ArrayList<>();
         List<TraceEvent> events = new ArrayList<>();
         boolean sawEnd = false, sawSummary = false;
-        int lineNo = 0;
-        try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+        String run = null;
+        long lastSeq = 0;
+        int lineNo = 0, skipped = 0, lastRecordLine = 0, lastSkippedLine = 0;
+        var decoder = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(Files.newInputStream(file), decoder))) {
             for (String line; (line = reader.readLine()) != null; ) {
                 lineNo++;
                 if (line.isBlank()) continue;
-                JsonNode node;
-                try {
-                    node = JSON.readTree(line);
-                } catch (JsonProcessingException e) {
-                    throw new TraceFileException(file + ":" + lineNo + ": not JSON ("
-                            + e.getOriginalMessage().lines().findFirst().orElse("parse error")
-                            + "); is this a jthreadtrace --format jsonl trace, and complete?");
+                JsonNode node = parse(line);
+                boolean record = node != null && node.isObject() && node.hasNonNull(JsonlFields.TYPE);
+                if (record && !events.isEmpty() && node.path(JsonlFields.TYPE).asText().equals(JsonlFields.T_START)) {
+                    // A second start: the traced program printed records of its own into the trace (it
+                    // shared stdout), perhaps before ours. Refuse rather than report the wrong one.
+                    throw new TraceFileException(file + ":" + lineNo + ": a second \"start\" record: this file holds"
+                            + " lines that are not this trace's (the traced program's output?); trace with -o FILE");
                 }
-                if (!node.isObject() || !node.has(JsonlFields.TYPE)) {
-                    throw new TraceFileException(file + ":" + lineNo + ": not a jthreadtrace record (no \"type\")");
+                boolean ours = record && (events.isEmpty() ? node.path(JsonlFields.TYPE).asText().equals(JsonlFields.T_START)
+                        : run == null || run.equals(node.path(JsonlFields.RUN).asText(null)));
+                if (!ours) {
+                    skipped++;
+                    lastSkippedLine = lineNo;
+                    continue;
                 }
                 int version = node.path(JsonlFields.V).asInt(-1);
                 if (version != JsonlFields.VERSION) {
                     throw new TraceFileException(file + ":" + lineNo + ": trace format version " + version
                             + ", this jthreadtrace reads version " + JsonlFields.VERSION);
                 }
+                if (events.isEmpty()) run = node.path(JsonlFields.RUN).asText(null);
+                if (run != null) {
+                    long seq = node.path(JsonlFields.SEQ).asLong(-1);
+                    if (seq != lastSeq + 1 && lastSeq != 0 || seq <= 0) {
+                        throw new TraceFileException(file + ":" + lineNo + ": record " + seq + " where record " + (lastSeq + 1)
+                                + " belongs: the trace has a record duplicated, lost or out of order");
+                    }
+                    lastSeq = seq;
+                }
                 String type = node.get(JsonlFields.TYPE).asText();
+                if (sawSummary) {
+                    throw new TraceFileException(file + ":" + lineNo + ": a \"" + type + "\" record after the summary");
+                }
                 try {
                     TraceEvent event = event(type, node);
-                    if (event != null) events.add(event);
+                    if (event != null) {
+                        if (sawEnd) throw new TraceFileException(file + ":" + lineNo + ": an event after the \"end\" record");
+                        events.add(event);
+                    }
                     if (type.equals(JsonlFields.T_JAVA)) java.add(javaRecord(node));
                 } catch (IllegalArgumentException | NullPointerException e) {
-                    throw new TraceFileException(file + ":" + lineNo + ": malformed \"" + type + "\" record");
+                    throw new TraceFileException(file + ":" + lineNo + ": malformed \"" + type + "\" record"
+                            + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")"));
                 }
+                lastRecordLine = lineNo;
                 if (type.equals(JsonlFields.T_END)) sawEnd = true;
                 if (type.equals(JsonlFields.T_SUMMARY)) sawSummary = true;
             }
         } catch (NoSuchFileException e) {
             throw new TraceFileException(file + ": no such file");
+        } catch (CharacterCodingException e) {
+            throw new TraceFileException(file + ":" + (lineNo + 1) + ": not UTF-8 text: not a jthreadtrace --format jsonl trace");
         } catch (IOException e) {
             throw new TraceFileException(file + ": cannot read: " + e.getMessage());
         }
-        if (events.isEmpty()) throw new TraceFileException(file + ": no trace events (empty, or not a jthreadtrace trace)");
-        if (!sawEnd || !sawSummary) {
-            throw new TraceFileException(file + ": truncated: the trace has no " + (sawEnd ? "summary" : "end")
-                    + " record (it was cut short after line " + lineNo + ")");
+        if (events.isEmpty()) {
+            throw new TraceFileException(file + ": no trace records (empty, or not a jthreadtrace --format jsonl trace)");
         }
-        return new Saved(events, java);
+        boolean complete = sawEnd && sawSummary;
+        // In a trace cut short, a last line that is not a record is the record the writer was cut off in.
+        if (!complete && lastSkippedLine == lineNo && lastSkippedLine > lastRecordLine) skipped--;
+        return new Saved(events, java, skipped, complete ? 0 : lastRecordLine);
+    }
+
+    private static JsonNode parse(String line) {
+        if (!line.startsWith("{")) return null;
+        try {
+            return JSON.readTree(line);
+        } catch (JsonProcessingException e) {
+            return null; // not ours: skipped and counted (or the last, cut-off line of a truncated trace)
+        }
+    }
+
+    // ---- typed fields: a record whose field has the wrong type is malformed, not zero ----------
+
+    private static JsonNode field(JsonNode n, String name) {
+        JsonNode v = n.get(name);
+        if (v == null) throw new IllegalArgumentException("no field " + name);
+        return v;
+    }
+
+    private static long longField(JsonNode n, String name) {
+        JsonNode v = field(n, name);
+        if (!v.isIntegralNumber() || !v.canConvertToLong()) throw new IllegalArgumentException(name + " is not an integer");
+        return v.asLong();
+    }
+
+    private static int intField(JsonNode n, String name) {
+        JsonNode v = field(n, name);
+        if (!v.isIntegralNumber() || !v.canConvertToInt()) throw new IllegalArgumentException(name + " is not an integer");
+        return v.asInt();
+    }
+
+    private static boolean boolField(JsonNode n, String name) {
+        JsonNode v = field(n, name);
+        if (!v.isBoolean()) throw new IllegalArgumentException(name + " is not true or false");
+        return v.asBoolean();
+    }
+
+    private static String textField(JsonNode n, String name) {
+        JsonNode v = field(n, name);
+        if (!v.isTextual()) throw new IllegalArgumentException(name + " is not a string");
+        return v.asText();
+    }
+
+    private static String textOrNull(JsonNode n, String name) {
+        JsonNode v = n.get(name);
+        if (v == null || v.isNull()) return null;
+        if (!v.isTextual()) throw new IllegalArgumentException(name + " is not a string");
+        return v.asText();
     }
 
     private static JavaRecord javaRecord(JsonNode n) {
-        int pid = n.get(JsonlFields.PID).asInt();
-        long ns = n.get(JsonlFields.NS).asLong();
-        int tid = n.get(JsonlFields.OS_TID).asInt();
-        if (n.get(JsonlFields.KIND).asText().equals(JsonlFields.JAVA_MOUNTED)) return new JavaRecord.Mounted(pid, ns, tid, n.get(JsonlFields.ID).asLong());
-        if (n.get(JsonlFields.KIND).asText().equals(JsonlFields.JAVA_CONSTRUCTED)) {
-            java.util.Map<String, String> itl = new java.util.LinkedHashMap<>();
-            n.get(JsonlFields.ITL).fields().forEachRemaining(e -> itl.put(e.getKey(), e.getValue().asText()));
-            return new JavaRecord.Constructed(pid, ns, tid, n.get(JsonlFields.BY_ID).asLong(), n.get(JsonlFields.BY_NAME).asText(),
-                    n.get(JsonlFields.ID).asLong(), n.get(JsonlFields.NAME).asText(), n.get(JsonlFields.VIRTUAL).asBoolean(), itl);
+        int pid = intField(n, JsonlFields.PID);
+        long ns = longField(n, JsonlFields.NS);
+        int tid = intField(n, JsonlFields.OS_TID);
+        String kind = textField(n, JsonlFields.KIND);
+        if (kind.equals(JsonlFields.JAVA_MOUNTED)) return new JavaRecord.Mounted(pid, ns, tid, longField(n, JsonlFields.ID));
+        if (kind.equals(JsonlFields.JAVA_CONSTRUCTED)) {
+            Map<String, String> itl = new LinkedHashMap<>();
+            JsonNode itls = field(n, JsonlFields.ITL);
+            if (!itls.isObject()) throw new IllegalArgumentException("itl is not an object");
+            itls.fields().forEachRemaining(e -> itl.put(e.getKey(), e.getValue().asText()));
+            return new JavaRecord.Constructed(pid, ns, tid, longField(n, JsonlFields.BY_ID), textField(n, JsonlFields.BY_NAME),
+                    longField(n, JsonlFields.ID), textField(n, JsonlFields.NAME), boolField(n, JsonlFields.VIRTUAL), itl);
         }
-        return new JavaRecord.Started(pid, ns, tid, n.get(JsonlFields.BY_ID).asLong(), n.get(JsonlFields.BY_NAME).asText(),
-                n.get(JsonlFields.ID).asLong(), n.get(JsonlFields.NAME).asText());
+        if (!kind.equals(JsonlFields.JAVA_STARTED)) throw new IllegalArgumentException("unknown kind " + kind);
+        return new JavaRecord.Started(pid, ns, tid, longField(n, JsonlFields.BY_ID), textField(n, JsonlFields.BY_NAME),
+                longField(n, JsonlFields.ID), textField(n, JsonlFields.NAME));
     }
 
     private static TraceEvent event(String type, JsonNode n) {
-        long ns = n.path(JsonlFields.NS).asLong();
-        int tid = n.path(JsonlFields.TID).asInt();
         return switch (type) {
-            case JsonlFields.T_START -> new TraceEvent.TargetStarted(0, n.get(JsonlFields.PID).asInt(), n.get(JsonlFields.TRACER_PID).asInt(),
-                    n.get(JsonlFields.PATH).isNull() ? null : n.get(JsonlFields.PATH).asText(), strings(n.get(JsonlFields.ARGV)));
+            case JsonlFields.T_START -> new TraceEvent.TargetStarted(0, intField(n, JsonlFields.PID),
+                    intField(n, JsonlFields.TRACER_PID), textOrNull(n, JsonlFields.PATH), strings(field(n, JsonlFields.ARGV)));
             case JsonlFields.T_SYSCALL -> {
+                JsonNode argsNode = field(n, JsonlFields.ARGS);
+                if (!argsNode.isArray() || argsNode.size() != 6) throw new IllegalArgumentException("args is not 6 integers");
                 long[] args = new long[6];
-                for (int i = 0; i < 6; i++) args[i] = n.get(JsonlFields.ARGS).get(i).asLong();
-                boolean returned = n.get(JsonlFields.RETURNED).asBoolean();
-                long dur = returned ? n.get(JsonlFields.DUR_NS).asLong() : 0;
-                yield new TraceEvent.Syscall(ns, ns + dur, tid, n.get(JsonlFields.NR).asInt(), args,
-                        returned ? n.get(JsonlFields.RET).asLong() : 0, !n.get(JsonlFields.ERROR).isNull(), returned, captures(n.get(JsonlFields.CAPTURES)));
+                for (int i = 0; i < 6; i++) {
+                    if (!argsNode.get(i).isIntegralNumber()) throw new IllegalArgumentException("args is not 6 integers");
+                    args[i] = argsNode.get(i).asLong();
+                }
+                boolean returned = boolField(n, JsonlFields.RETURNED);
+                long ns = longField(n, JsonlFields.NS);
+                long dur = returned ? longField(n, JsonlFields.DUR_NS) : 0;
+                yield new TraceEvent.Syscall(ns, ns + dur, intField(n, JsonlFields.TID), intField(n, JsonlFields.NR), args,
+                        returned ? longField(n, JsonlFields.RET) : 0, textOrNull(n, JsonlFields.ERROR) != null, returned,
+                        captures(n.get(JsonlFields.CAPTURES)));
             }
-            case JsonlFields.T_SPAWN -> new TraceEvent.Spawned(ns, n.get(JsonlFields.CREATOR).asInt(), tid,
-                    TraceEvent.SpawnKind.valueOf(n.get(JsonlFields.KIND).asText().toUpperCase()), n.get(JsonlFields.FLAGS_RAW).asLong());
-            case JsonlFields.T_UNTRACED -> new TraceEvent.UntracedChild(ns, tid, n.get(JsonlFields.CHILD).asInt(),
-                    n.path(JsonlFields.SECCOMP_FILTER_INHERITED).asBoolean());
-            case JsonlFields.T_EXEC -> new TraceEvent.Exec(ns, tid, n.get(JsonlFields.FORMER_TID).asInt(),
-                    n.get(JsonlFields.PATH).isNull() ? null : n.get(JsonlFields.PATH).asText());
-            case JsonlFields.T_EXIT -> new TraceEvent.Exited(ns, tid, n.get(JsonlFields.CODE).asInt());
-            case JsonlFields.T_KILLED -> new TraceEvent.Killed(ns, tid, n.get(JsonlFields.SIGNAL).asInt(), n.get(JsonlFields.CORE_DUMPED).asBoolean());
-            case JsonlFields.T_SIGNAL -> new TraceEvent.SignalDelivered(ns, tid, n.get(JsonlFields.SIGNAL).asInt());
-            case JsonlFields.T_STOP -> new TraceEvent.GroupStopped(ns, tid, n.get(JsonlFields.SIGNAL).asInt());
-            case JsonlFields.T_END -> new TraceEvent.TraceEnded(ns, n.get(JsonlFields.INTERRUPTED_BY).asInt(),
-                    n.hasNonNull(JsonlFields.FAILURE) ? n.get(JsonlFields.FAILURE).asText() : null);
-            default -> null; // thread, process, assertion, summary: derived again from the events
+            case JsonlFields.T_SPAWN -> new TraceEvent.Spawned(longField(n, JsonlFields.NS), intField(n, JsonlFields.CREATOR),
+                    intField(n, JsonlFields.TID), TraceEvent.SpawnKind.valueOf(textField(n, JsonlFields.KIND).toUpperCase(java.util.Locale.ROOT)),
+                    longField(n, JsonlFields.FLAGS_RAW));
+            case JsonlFields.T_UNTRACED -> new TraceEvent.UntracedChild(longField(n, JsonlFields.NS), intField(n, JsonlFields.TID),
+                    intField(n, JsonlFields.CHILD), n.path(JsonlFields.SECCOMP_FILTER_INHERITED).asBoolean());
+            case JsonlFields.T_EXEC -> new TraceEvent.Exec(longField(n, JsonlFields.NS), intField(n, JsonlFields.TID),
+                    intField(n, JsonlFields.FORMER_TID), textOrNull(n, JsonlFields.PATH));
+            case JsonlFields.T_EXIT -> new TraceEvent.Exited(longField(n, JsonlFields.NS), intField(n, JsonlFields.TID),
+                    intField(n, JsonlFields.CODE));
+            case JsonlFields.T_KILLED -> new TraceEvent.Killed(longField(n, JsonlFields.NS), intField(n, JsonlFields.TID),
+                    intField(n, JsonlFields.SIGNAL), boolField(n, JsonlFields.CORE_DUMPED));
+            case JsonlFields.T_SIGNAL -> new TraceEvent.SignalDelivered(longField(n, JsonlFields.NS), intField(n, JsonlFields.TID),
+                    intField(n, JsonlFields.SIGNAL));
+            case JsonlFields.T_STOP -> new TraceEvent.GroupStopped(longField(n, JsonlFields.NS), intField(n, JsonlFields.TID),
+                    intField(n, JsonlFields.SIGNAL));
+            case JsonlFields.T_END -> new TraceEvent.TraceEnded(longField(n, JsonlFields.NS), intField(n, JsonlFields.INTERRUPTED_BY),
+                    textOrNull(n, JsonlFields.FAILURE));
+            case JsonlFields.T_JAVA, JsonlFields.T_THREAD, JsonlFields.T_PROCESS, JsonlFields.T_ASSERTION, JsonlFields.T_SUMMARY -> null;
+            default -> throw new IllegalArgumentException("unknown record type");
         };
     }
 
     private static List<String> strings(JsonNode array) {
+        if (!array.isArray()) throw new IllegalArgumentException("not an array of strings");
         List<String> out = new ArrayList<>();
-        if (array != null) array.forEach(s -> out.add(s.asText()));
+        array.forEach(s -> {
+            if (!s.isTextual()) throw new IllegalArgumentException("not an array of strings");
+            out.add(s.asText());
+        });
         return out;
     }
 
@@ -144,10 +254,11 @@ public final class TraceReader {
         for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             int arg = Integer.parseInt(e.getKey());
+            if (arg < 0 || arg > 5) throw new IllegalArgumentException("capture of argument " + arg);
             JsonNode v = e.getValue();
-            if (v.has(JsonlFields.HEX)) c.put(arg, HexFormat.of().parseHex(v.get(JsonlFields.HEX).asText()));
-            else if (v.has(JsonlFields.ARGV)) c.put(arg, strings(v.get(JsonlFields.ARGV)));
-            else if (v.has(JsonlFields.PATH)) c.put(arg, v.get(JsonlFields.PATH).asText());
+            if (v.has("hex")) c.put(arg, HexFormat.of().parseHex(v.get("hex").asText()));
+            else if (v.has("argv")) c.put(arg, strings(v.get("argv")));
+            else if (v.has("path")) c.put(arg, v.get("path").asText());
         }
         return c;
     }

@@ -2,18 +2,25 @@ package dev.jthreadtrace.session;
 
 import dev.jthreadtrace.jsonl.TraceFileException;
 import dev.jthreadtrace.jsonl.TraceReader;
-
 import dev.jthreadtrace.jvm.JavaJoin;
 import dev.jthreadtrace.model.TraceModel;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
 
-/** Loads a saved JSONL trace into a model for report and check; null (after one line on err) when it cannot. */
-public final class SavedTrace {
-    private SavedTrace() {}
+/**
+ * A saved JSONL trace loaded into a model for report and check, with what the caller must tell
+ * the user: lines that were not the trace's records, and whether it was cut short.
+ *
+ * @param truncatedAfterLine 0 when complete; else the last line of a complete record
+ */
+public record SavedTrace(TraceModel model, int skippedLines, int truncatedAfterLine) {
+    public boolean truncated() {
+        return truncatedAfterLine > 0;
+    }
 
-    public static TraceModel load(Path file, PrintWriter err) {
+    /** The trace, or null after one line on {@code err} when it cannot be read at all. Notes the skipped lines. */
+    public static SavedTrace load(Path file, PrintWriter err) {
         TraceReader.Saved saved;
         try {
             saved = TraceReader.readAll(file);
@@ -23,6 +30,16 @@ public final class SavedTrace {
         }
         TraceModel model = TraceSession.replay(saved.events());
         model.attachJava(JavaJoin.join(model, saved.java()));
-        return model;
+        if (saved.skippedLines() > 0) {
+            err.println("jthreadtrace: note: skipped " + saved.skippedLines() + " line" + (saved.skippedLines() == 1 ? "" : "s")
+                    + " of " + file + " that are not this trace's records (the traced program's own output?)");
+        }
+        return new SavedTrace(model, saved.skippedLines(), saved.truncatedAfterLine());
+    }
+
+    /** The one line that says a trace is cut short. */
+    public String truncationWarning(Path file) {
+        return file + " is cut short after line " + truncatedAfterLine + " (no end or summary record: the run was killed,"
+                + " or the disk filled up)";
     }
 }

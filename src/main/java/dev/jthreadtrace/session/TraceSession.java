@@ -50,7 +50,7 @@ public final class TraceSession {
             List<TraceEvent> batch = new ArrayList<>(BATCH);
             while (!ended) {
                 if (queue.drainTo(batch, BATCH) == 0) {
-                    if (!outputClosed) idle(idle, tracer);
+                    if (!outputClosed) outputClosed = !idle(idle, tracer);
                     LockSupport.parkNanos(IDLE_SLEEP_NS);
                     if (Thread.interrupted()) throw new InterruptedException();
                     continue;
@@ -82,11 +82,14 @@ public final class TraceSession {
         return new Outcome(model, model.interruptedBy(), outputClosed, tracer.seccompStatus(), tracer.stats());
     }
 
-    private static void idle(Runnable idle, Tracer tracer) {
+    /** Flushes while idle; false when the output turned out closed (the trace is then being stopped). */
+    private static boolean idle(Runnable idle, Tracer tracer) {
         try {
             idle.run();
+            return true;
         } catch (OutputClosedException e) {
             tracer.requestStop(SIGPIPE);
+            return false;
         }
     }
 

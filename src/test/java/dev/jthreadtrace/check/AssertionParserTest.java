@@ -87,6 +87,10 @@ class AssertionParserTest {
             "threads.peak == \"4\";17;threads.peak is a number: expected a number, not a string",
             "threads{name=\"a\"}{name=\"b\"}.count == 1;18;only one {...} selector per metric",
             "threads.peak < 99999999999999999999;16;number out of range",
+            "duration < 99999999999999s;12;number out of range with its unit",
+            "mmap.bytes < 99999999999GiB;14;number out of range with its unit",
+            "inherits{name=\"inner-2\", hook=\"afinity\"} == \"0\";9;unknown hook 'afinity' (hooks: name, sigmask, affinity",
+            "inherits{name=\"x\", hook=\"itl:\"} == \"0\";9;unknown hook 'itl:'",
     })
     void syntaxErrorsPointAtTheColumn(String text, int column, String message) {
         AssertionSyntaxException e = assertThrows(AssertionSyntaxException.class, () -> AssertionParser.parse(text));

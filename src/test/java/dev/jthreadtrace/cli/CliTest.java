@@ -121,34 +121,133 @@ class CliTest {
     }
 
     @Test
-    void savedTracesThatAreMissingBrokenOrTruncatedAreOneLineAnd125() throws IOException {
+    void badOutputFilesNumbersHooksAndSetsAreOneLineWithTheReasonBeforeAnythingRuns() {
+        Result noDir = run("run", "-o", "/nonexistent-dir/x.txt", "--", "/bin/true");
+        assertEquals(ExitCodes.TOOL_FAILED, noDir.code());
+        assertEquals("jthreadtrace: cannot write /nonexistent-dir/x.txt: No such file or directory\n", noDir.err());
+
+        Result junit = run("run", "--assert", "threads.total >= 1", "--junit-xml", "/nonexistent-dir/t.xml", "--", "/bin/true");
+        assertEquals(ExitCodes.TOOL_FAILED, junit.code());
+        assertEquals("jthreadtrace: --junit-xml: cannot write /nonexistent-dir/t.xml: No such file or directory\n", junit.err());
+
+        Result huge = run("run", "--assert", "duration < 99999999999999s", "--", "/bin/true");
+        assertEquals(ExitCodes.USAGE, huge.code());
+        assertTrue(huge.err().startsWith("jthreadtrace: invalid --assert 'duration < 99999999999999s' at column 12: number out of range"),
+                huge.err());
+
+        Result hook = run("run", "--assert", "inherits{name=\"x\", hook=\"afinity\"} == \"0\"", "--", "/bin/true");
+        assertEquals(ExitCodes.USAGE, hook.code());
+        assertTrue(hook.err().contains("unknown hook 'afinity'"), hook.err());
+
+        Result empty = run("run", "-e", "", "--", "/bin/true");
+        assertEquals(ExitCodes.USAGE, empty.code());
+        assertTrue(empty.err().startsWith("jthreadtrace: -e/--trace needs syscall names or classes"), empty.err());
+    }
+
+    /** A small complete trace as the writer makes it: start, one exit, end, one thread, one process, summary. */
+    private static List<String> completeTrace() {
+        String r = "\"run\":\"00ff00ff00ff00ff\"";
+        return new ArrayList<>(List.of(
+                "{\"v\":1,\"type\":\"start\",\"seq\":1," + r + ",\"ns\":0,\"t\":0.0,\"pid\":5,\"tracer_pid\":4,\"path\":\"/bin/true\",\"argv\":[\"true\"]}",
+                "{\"v\":1,\"type\":\"exit\",\"seq\":2," + r + ",\"ns\":1000,\"t\":0.000001,\"tid\":5,\"name\":\"true\",\"code\":0}",
+                "{\"v\":1,\"type\":\"end\",\"seq\":3," + r + ",\"ns\":2000,\"t\":0.000002,\"interrupted_by\":0}",
+                "{\"v\":1,\"type\":\"thread\",\"seq\":4," + r + ",\"tid\":5}",
+                "{\"v\":1,\"type\":\"process\",\"seq\":5," + r + ",\"pid\":5}",
+                "{\"v\":1,\"type\":\"summary\",\"seq\":6," + r + ",\"pid\":5}"));
+    }
+
+    private static Path file(List<String> lines) throws IOException {
+        Path f = Files.createTempFile("trace", ".jsonl");
+        f.toFile().deleteOnExit();
+        return Files.writeString(f, String.join("\n", lines) + "\n");
+    }
+
+    @Test
+    void savedTracesThatAreMissingOrNotTracesAreOneLineAnd125() throws IOException {
         Result missing = run("report", "/no/such/trace.jsonl");
         assertEquals(ExitCodes.TOOL_FAILED, missing.code());
         assertEquals("jthreadtrace: /no/such/trace.jsonl: no such file\n", missing.err());
 
-        Path notJson = Files.writeString(Files.createTempFile("trace", ".jsonl"), "hello world\n");
-        Path truncated = Files.writeString(Files.createTempFile("trace", ".jsonl"),
-                "{\"v\":1,\"type\":\"start\",\"ns\":0,\"t\":0.0,\"pid\":5,\"tracer_pid\":4,\"path\":\"/bin/true\",\"argv\":[\"true\"]}\n{\"v\":1,\"ty");
-        Path cutClean = Files.writeString(Files.createTempFile("trace", ".jsonl"),
-                "{\"v\":1,\"type\":\"start\",\"ns\":0,\"t\":0.0,\"pid\":5,\"tracer_pid\":4,\"path\":\"/bin/true\",\"argv\":[\"true\"]}\n");
-        try {
-            Result r1 = run("report", notJson.toString());
-            assertEquals(ExitCodes.TOOL_FAILED, r1.code());
-            assertTrue(r1.err().startsWith("jthreadtrace: " + notJson + ":1: not JSON"), r1.err());
-            assertEquals(1, r1.err().lines().count());
+        Path notJson = file(List.of("hello world"));
+        Result r1 = run("report", notJson.toString());
+        assertEquals(ExitCodes.TOOL_FAILED, r1.code());
+        assertEquals("jthreadtrace: " + notJson + ": no trace records (empty, or not a jthreadtrace --format jsonl trace)\n", r1.err());
 
-            Result r2 = run("check", "--assert", "threads.total > 0", truncated.toString());
-            assertEquals(ExitCodes.TOOL_FAILED, r2.code());
-            assertTrue(r2.err().startsWith("jthreadtrace: " + truncated + ":2: not JSON"), r2.err());
+        Path binary = Files.write(Files.createTempFile("trace", ".bin"), new byte[] {(byte) 0xff, (byte) 0xfe, 0, 1, 2, '\n'});
+        Result r2 = run("report", binary.toString());
+        assertEquals(ExitCodes.TOOL_FAILED, r2.code());
+        assertEquals("jthreadtrace: " + binary + ":1: not UTF-8 text: not a jthreadtrace --format jsonl trace\n", r2.err());
+        Files.delete(binary);
 
-            Result r3 = run("report", cutClean.toString());
-            assertEquals(ExitCodes.TOOL_FAILED, r3.code());
-            assertTrue(r3.err().contains("truncated: the trace has no end record"), r3.err());
-        } finally {
-            Files.delete(notJson);
-            Files.delete(truncated);
-            Files.delete(cutClean);
-        }
+        Result complete = run("check", "--assert", "exit.code == 0", file(completeTrace()).toString());
+        assertEquals(0, complete.code(), complete.err());
+    }
+
+    @Test
+    void aTraceCutShortIsReportedWithOneWarningAndCheckedOnlyWhenAllowed() throws IOException {
+        List<String> lines = completeTrace();
+        Path cut = file(List.of(lines.get(0), lines.get(1), lines.get(2).substring(0, 30)));
+        Path out = Files.createTempFile("report", ".txt");
+        out.toFile().deleteOnExit();
+        Result report = run("report", "--report", "tree", "-o", out.toString(), cut.toString());
+        assertEquals(ExitCodes.TOOL_FAILED, report.code(), "scripts notice");
+        assertTrue(Files.readString(out).contains("5 true"), "what the complete records hold is reported: " + Files.readString(out));
+        assertEquals("jthreadtrace: warning: " + cut + " is cut short after line 2 (no end or summary record: the run was killed,"
+                + " or the disk filled up); reporting what it holds\n", report.err());
+
+        Result refused = run("check", "--assert", "threads.total == 1", cut.toString());
+        assertEquals(ExitCodes.TOOL_FAILED, refused.code());
+        assertTrue(refused.err().contains("cut short after line 2") && refused.err().contains("--allow-truncated"), refused.err());
+        assertEquals(1, refused.err().lines().count(), refused.err());
+        Result allowed = run("check", "--allow-truncated", "--assert", "threads.total == 1", cut.toString());
+        assertEquals(0, allowed.code(), allowed.err());
+        assertTrue(allowed.err().startsWith("jthreadtrace: warning: "), allowed.err());
+    }
+
+    @Test
+    void duplicatedShuffledAndMistypedRecordsAreRefusedWithTheLine() throws IOException {
+        List<String> dup = completeTrace();
+        dup.add(2, dup.get(1));
+        Result r1 = run("report", file(dup).toString());
+        assertEquals(ExitCodes.TOOL_FAILED, r1.code());
+        assertTrue(r1.err().matches("jthreadtrace: .*:3: record 2 where record 3 belongs: .*\n"), r1.err());
+
+        List<String> shuffled = completeTrace();
+        shuffled.add(1, shuffled.remove(2));
+        Result r2 = run("report", file(shuffled).toString());
+        assertTrue(r2.err().matches("jthreadtrace: .*:2: record 3 where record 2 belongs: .*\n"), r2.err());
+
+        List<String> mistyped = completeTrace();
+        mistyped.set(1, mistyped.get(1).replace("\"tid\":5", "\"tid\":\"five\""));
+        Result r3 = run("report", file(mistyped).toString());
+        assertEquals(ExitCodes.TOOL_FAILED, r3.code());
+        assertEquals("malformed \"exit\" record (tid is not an integer)", r3.err().replaceAll("^.*:2: |\n$", ""), r3.err());
+    }
+
+    @Test
+    void theTargetsOwnLinesAreSkippedAndItsForgedRecordsCannotPassForOurs() throws IOException {
+        List<String> mixed = completeTrace();
+        mixed.add(1, "hello from the program");
+        mixed.add(3, "{\"v\":1,\"type\":\"spawn\",\"ns\":5,\"tid\":9,\"creator\":5,\"kind\":\"clone\",\"flags_raw\":0}");
+        Result r = run("check", "--assert", "threads.total == 1", file(mixed).toString());
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertTrue(r.err().contains("skipped 2 lines of ") && r.err().contains("not this trace's records"), r.err());
+
+        List<String> forged = completeTrace();
+        forged.add(0, forged.get(0).replace("00ff00ff00ff00ff", "1234123412341234"));
+        Result refused = run("report", file(forged).toString());
+        assertEquals(ExitCodes.TOOL_FAILED, refused.code());
+        assertTrue(refused.err().contains(":2: a second \"start\" record"), refused.err());
+    }
+
+    @Test
+    void reportRefusesToOverwriteTheTraceItReads() throws IOException {
+        Path trace = file(completeTrace());
+        String before = Files.readString(trace);
+        Result r = run("report", "--format", "jsonl", "-o", trace.toString(), trace.toString());
+        assertEquals(ExitCodes.USAGE, r.code());
+        assertTrue(r.err().contains("is the trace being read"), r.err());
+        assertEquals(before, Files.readString(trace));
     }
 
     @Test

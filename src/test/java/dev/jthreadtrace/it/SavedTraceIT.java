@@ -43,7 +43,7 @@ class SavedTraceIT {
                 JsonLines sink = new JsonLines(out, 32, selection.shown());
                 live = TraceSession.run(List.of(Traced.fixture(fixture).toString()), System.getenv(), selection.recorded(), true,
                         sink, out::flush).model();
-                JsonLines.finalRecords(out, live, List.of());
+                sink.finalRecords(live, List.of());
             }
             List<TraceEvent> events = TraceReader.read(file);
             TraceModel saved = TraceSession.replay(events);

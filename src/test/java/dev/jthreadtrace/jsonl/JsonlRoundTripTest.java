@@ -31,13 +31,13 @@ class JsonlRoundTripTest {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         TraceModel model = new TraceModel();
         try (Output out = new Output(bytes, false)) {
-            JsonLines lines = new JsonLines(out, 32, TraceSelection.parse("all").shown());
+            JsonLines lines = new JsonLines(out, 32, TraceSelection.parse("all").shown(), "0123456789abcdef");
             for (TraceEvent e : events) {
                 model.accept(e);
                 lines.event(e, model);
             }
             model.attachJava(JavaJoin.join(model, java));
-            JsonLines.finalRecords(out, model, List.of());
+            lines.finalRecords(model, List.of());
         }
         return bytes.toString(StandardCharsets.UTF_8);
     }

@@ -1,0 +1,42 @@
+package dev.jthreadtrace.cli;
+
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+import java.nio.file.Path;
+
+/** One line about a file the tool cannot use: which file, and why, in the words of errno. */
+final class FileProblems {
+    private FileProblems() {}
+
+    /** {@code cannot write /x/y: No such file or directory} (Java's own message is often just the path). */
+    static String cannotWrite(Path file, IOException e) {
+        return "cannot write " + file + ": " + reason(e);
+    }
+
+    static String reason(IOException e) {
+        return switch (e) {
+            case NoSuchFileException n -> "No such file or directory";
+            case AccessDeniedException a -> "Permission denied";
+            case NotDirectoryException n -> "Not a directory";
+            case FileSystemException f when f.getReason() != null -> f.getReason();
+            default -> e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        };
+    }
+
+    /**
+     * Whether {@code file} can be written later, checked now (before the target runs): null if so,
+     * else the one-line reason. Nothing is created.
+     */
+    static String writableLater(Path file) {
+        Path absolute = file.toAbsolutePath();
+        if (Files.isDirectory(absolute)) return "cannot write " + file + ": Is a directory";
+        if (Files.exists(absolute)) return Files.isWritable(absolute) ? null : "cannot write " + file + ": Permission denied";
+        Path parent = absolute.getParent();
+        if (parent == null || !Files.isDirectory(parent)) return "cannot write " + file + ": No such file or directory";
+        return Files.isWritable(parent) ? null : "cannot write " + file + ": Permission denied";
+    }
+}
