@@ -25,8 +25,9 @@ public final class ExitCodes {
     /** The exit-status table of {@code --help} (Picocli "code:description" entries), shared by every command. */
     static final String HELP_0 = "0:the command exited 0 (otherwise its status is passed through)",
             HELP_N = "N:the command's own exit status N",
-            HELP_SIGNAL = "128+N:the command was killed by signal N; or jthreadtrace got SIGINT (130), SIGTERM (143),"
-                    + " SIGHUP (129) and stopped the trace, or its output pipe closed (141)",
+            HELP_SIGNAL = "128+N:the command was killed by signal N (the first SIGINT, SIGTERM or SIGHUP to jthreadtrace"
+                    + " is passed to it); or a second one (or --kill-after) killed it: 130, 143, 129; or the output pipe"
+                    + " closed (141)",
             HELP_USAGE = "2:usage error: unknown option, bad value, malformed --assert",
             HELP_ASSERT = "90:an --assert failed (run and check)",
             HELP_TOOL = "125:jthreadtrace failed: ptrace not permitted, not Linux x86-64, unreadable or truncated saved trace",

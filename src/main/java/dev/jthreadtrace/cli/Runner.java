@@ -2,7 +2,9 @@ package dev.jthreadtrace.cli;
 
 import dev.jthreadtrace.text.Escape;
 import dev.jthreadtrace.jsonl.JsonLines;
+import dev.jthreadtrace.session.Interrupts;
 import dev.jthreadtrace.session.TraceSession;
+import dev.jthreadtrace.sys.Libc;
 
 import dev.jthreadtrace.check.AssertionResult;
 import dev.jthreadtrace.decode.TraceSelection;
@@ -33,6 +35,8 @@ import java.util.Set;
  * trace, write the report (or the JSONL final records), evaluate assertions, choose the exit code.
  */
 final class Runner {
+    private static final int SIGQUIT = 3;
+
     private Runner() {}
 
     static int trace(CommandLine.Model.CommandSpec spec, List<String> command, Map<String, String> environment,
@@ -41,7 +45,9 @@ final class Runner {
         TraceSelection selection;
         Set<ReportSection> sections;
         AssertOptions.Checks checks;
+        java.time.Duration killAfter;
         try {
+            killAfter = traceOptions.killAfter();
             selection = traceOptions.selection();
             sections = outputOptions.sections();
             checks = assertOptions.parse();
@@ -96,8 +102,15 @@ final class Runner {
             TraceSession.Outcome outcome;
             JvmAgent agent = traceOptions.jvm == TraceOptions.OnOff.on ? prepareAgent(err) : null;
             try {
+                // SIGQUIT belongs to a traced JVM (Ctrl-\\ asks it for a thread dump): the tool's own JVM
+                // would print its dump into the trace, and its handler cannot be replaced from Java.
+                Libc.ignoreSignal(SIGQUIT);
+                Interrupts interrupts = new Interrupts(killAfter, line -> {
+                    err.println("jthreadtrace: " + line);
+                    err.flush();
+                });
                 outcome = TraceSession.run(command, agent == null ? environment : agent.environment(environment),
-                        selection.recorded(), !traceOptions.noSeccomp, live, out::flush);
+                        selection.recorded(), !traceOptions.noSeccomp, live, out::flush, interrupts);
                 if (agent != null) agent.attachTo(outcome.model());
             } catch (TraceFailure e) {
                 err.println("jthreadtrace: " + e.getMessage());

@@ -47,6 +47,27 @@ final class TraceOptions {
                     + "time per stop, whether the seccomp filter was on, and jthreadtrace's peak RSS.")
     boolean stats;
 
+    @Option(names = "--kill-after", paramLabel = "DURATION",
+            description = "After the first SIGINT, SIGTERM or SIGHUP (which is passed to the traced command), kill the "
+                    + "traced command if it is still running after DURATION (e.g. 500ms, 10s, 2m). Without it, a second "
+                    + "signal kills it.")
+    String killAfter;
+
+    /** --kill-after as a duration; null when not given. */
+    java.time.Duration killAfter() {
+        if (killAfter == null) return null;
+        var m = java.util.regex.Pattern.compile("(\\d{1,9})(ms|s|m)").matcher(killAfter.strip());
+        if (!m.matches()) {
+            throw new IllegalArgumentException("--kill-after takes a duration such as 500ms, 10s or 2m, not '" + killAfter + "'");
+        }
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+            case "ms" -> java.time.Duration.ofMillis(n);
+            case "s" -> java.time.Duration.ofSeconds(n);
+            default -> java.time.Duration.ofMinutes(n);
+        };
+    }
+
     TraceSelection selection() {
         if (trace.isBlank() || trace.replace(",", "").isBlank()) {
             throw new IllegalArgumentException("-e/--trace needs syscall names or classes, 'all' or 'none' (it was empty)");

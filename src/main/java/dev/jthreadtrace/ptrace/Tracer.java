@@ -150,6 +150,14 @@ public final class Tracer {
         for (int pid : liveProcesses) Libc.kill(pid, SIGKILL);
     }
 
+    /**
+     * Passes a signal to every traced process (as a shell passes Ctrl-C to its job): the command's
+     * own handlers decide what happens. Safe from any thread.
+     */
+    public void forward(int signal) {
+        for (int pid : liveProcesses) Libc.kill(pid, signal);
+    }
+
     /** The consumer stopped reading: stop blocking on the queue, then end the trace. */
     public void consumerGone(int signal) {
         consumerGone = true;

@@ -8,7 +8,8 @@ import java.util.Map;
 import java.util.function.IntConsumer;
 
 /**
- * SIGINT, SIGTERM and SIGHUP to the tool stop the trace instead of killing the JVM mid-write.
+ * SIGINT, SIGTERM and SIGHUP to the tool go to a handler of ours ({@link Interrupts}) instead of
+ * killing the JVM mid-write.
  * Uses the JDK's own signal dispatch ({@code sun.misc.Signal}, in jdk.unsupported) rather than a
  * native {@code sigaction}: the JVM already owns signal handling, and its handler thread calls us.
  */

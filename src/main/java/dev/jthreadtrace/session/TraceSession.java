@@ -37,9 +37,18 @@ public final class TraceSession {
      */
     public static Outcome run(List<String> command, Map<String, String> environment, boolean[] recorded,
                               boolean seccomp, LiveSink live, Runnable idle) throws TraceFailure, InterruptedException {
+        return run(command, environment, recorded, seccomp, live, idle, Interrupts.DEFAULT);
+    }
+
+    /**
+     * @param interrupts what SIGINT, SIGTERM and SIGHUP to the tool do while the command runs
+     */
+    public static Outcome run(List<String> command, Map<String, String> environment, boolean[] recorded,
+                              boolean seccomp, LiveSink live, Runnable idle, Interrupts interrupts)
+            throws TraceFailure, InterruptedException {
         BlockingQueue<TraceEvent> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
         Tracer tracer = Tracer.start(command, environment, recorded, seccomp, queue);
-        StopSignals.install(tracer::requestStop);
+        StopSignals.install(interrupts.handlerFor(tracer));
         TraceModel model = new TraceModel();
         boolean outputClosed = false;
         boolean ended = false;

@@ -334,6 +334,45 @@ public final class Libc {
         }
     }
 
+    private static final MethodHandle GETPGRP = bind("getpgrp", FunctionDescriptor.of(JAVA_INT));
+    private static final MethodHandle TCGETPGRP = bind("tcgetpgrp", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+
+    /** {@code pid_t getpgrp(void);} */
+    public static int getpgrp() {
+        try {
+            return (int) GETPGRP.invokeExact();
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** {@code pid_t tcgetpgrp(int fd);} The foreground process group of the terminal on fd, or -1 (no terminal). */
+    public static int tcgetpgrp(int fd) {
+        try {
+            return (int) TCGETPGRP.invokeExact(fd);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** Bound on first use: only the start-up of a traced run needs it. */
+    private static final class SignalDisposition {
+        static final MethodHandle SIGNAL = bind("signal", FunctionDescriptor.of(ADDRESS, JAVA_INT, ADDRESS));
+    }
+
+    /**
+     * {@code signal(sig, SIG_IGN)}: this process ignores {@code sig}. For SIGQUIT, whose JVM handler
+     * (a thread dump on our stdout) cannot be replaced from Java; a child started with
+     * POSIX_SPAWN_SETSIGDEF still gets the default disposition.
+     */
+    public static void ignoreSignal(int signal) {
+        try {
+            MemorySegment previous = (MemorySegment) SignalDisposition.SIGNAL.invokeExact(signal, MemorySegment.ofAddress(1));
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
     // ---- memory of another process ------------------------------------------------------------
 
     private static final MethodHandle PROCESS_VM_READV = bind("process_vm_readv",

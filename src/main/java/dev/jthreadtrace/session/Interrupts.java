@@ -1,0 +1,66 @@
+package dev.jthreadtrace.session;
+
+import dev.jthreadtrace.decode.Signals;
+import dev.jthreadtrace.ptrace.Tracer;
+import dev.jthreadtrace.sys.Libc;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.function.IntConsumer;
+
+/**
+ * What SIGINT, SIGTERM and SIGHUP to the tool do during a trace, as a shell does for its job: the
+ * first is passed to the traced command, whose own handlers and shutdown hooks then run, and the
+ * trace goes on until it exits; a second one (or {@code killAfter} after the first) kills the
+ * traced tree and ends the trace with what was seen.
+ *
+ * <p>A signal the terminal sent (Ctrl-C, a hangup) reached the traced command already when the
+ * tool is the terminal's foreground process group, which the command shares: it is not sent twice.
+ *
+ * @param killAfter how long after the first signal the tree is killed; null: only on a second signal
+ * @param notice    one line for the user when a signal arrives
+ */
+public record Interrupts(Duration killAfter, Consumer<String> notice) {
+    private static final int SIGHUP = 1, SIGINT = 2;
+
+    public static final Interrupts DEFAULT = new Interrupts(null, line -> { });
+
+    IntConsumer handlerFor(Tracer tracer) {
+        AtomicInteger received = new AtomicInteger();
+        return signal -> {
+            if (received.incrementAndGet() > 1) {
+                notice.accept("second " + Signals.name(signal) + ": killing the traced command; reporting what was traced so far");
+                tracer.requestStop(signal);
+                return;
+            }
+            boolean fromTerminal = (signal == SIGINT || signal == SIGHUP) && inTerminalForeground();
+            if (!fromTerminal) tracer.forward(signal);
+            notice.accept(Signals.name(signal) + (fromTerminal ? " reached the traced command from the terminal"
+                    : " passed to the traced command") + "; the trace goes on until it exits"
+                    + (killAfter == null ? "" : " (killed after " + killAfter.toMillis() + " ms)")
+                    + "; a second one kills it");
+            if (killAfter != null) {
+                Thread.ofPlatform().daemon().name("jthreadtrace-kill-after").start(() -> {
+                    try {
+                        Thread.sleep(killAfter);
+                        if (received.get() == 1) tracer.requestStop(signal);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
+            }
+        };
+    }
+
+    /** Whether this process group is the foreground group of the terminal on stdin, stdout or stderr. */
+    private static boolean inTerminalForeground() {
+        try {
+            int group = Libc.getpgrp();
+            for (int fd = 0; fd <= 2; fd++) if (Libc.tcgetpgrp(fd) == group) return true;
+        } catch (RuntimeException e) {
+            // no terminal: the signal came from kill(1) or a supervisor
+        }
+        return false;
+    }
+}

@@ -1,0 +1,104 @@
+package dev.jthreadtrace.it;
+
+import dev.jthreadtrace.fixtures.ShutdownHook;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Signals to the tool behave as under a shell: the first SIGINT/SIGTERM/SIGHUP goes to the traced
+ * command, whose own handlers and JVM shutdown hooks run and whose status is passed through; a
+ * second one, or --kill-after, kills the tree; SIGQUIT never makes the tool's JVM dump its threads.
+ */
+@Timeout(120)
+class SignalsIT {
+    private static void signal(Process p, String name) throws Exception {
+        new ProcessBuilder("kill", "-" + name, Long.toString(p.pid())).start().waitFor();
+    }
+
+    private static Process start(List<String> args) throws Exception {
+        return new ProcessBuilder(Tool.jar(args.toArray(String[]::new)))
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+    }
+
+    private static String firstLine(Process p) throws Exception {
+        return new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)).readLine();
+    }
+
+    private static String rest(Process p) throws Exception {
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS), "the tool ended");
+        return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void theCommandsOwnSigtermHandlerRunsAndItsStatusIsPassedThrough(@TempDir Path tmp) throws Exception {
+        Path marker = tmp.resolve("stopped");
+        Process p = start(List.of("run", "-e", "prctl", "--report", "tree", "--", Traced.fixture("graceful").toString(), marker.toString()));
+        assertTrue(firstLine(p).contains("prctl(PR_SET_NAME, \"graceful\")"), "handlers in place");
+        signal(p, "TERM");
+        String out = rest(p);
+        assertEquals(7, p.exitValue(), "the command's own exit status");
+        assertEquals("stopped by 15\n", Files.readString(marker), "its handler ran");
+        assertTrue(out.contains("THREADS BY CREATOR") && out.contains("exit 7"), out);
+    }
+
+    @Test
+    void aJvmsShutdownHooksRunOnSigintAndSigquitDumpsNothingIntoTheTrace(@TempDir Path tmp) throws Exception {
+        Path marker = tmp.resolve("hook"), ready = tmp.resolve("ready"), trace = tmp.resolve("trace.jsonl");
+        List<String> args = new ArrayList<>(List.of("run", "--format", "jsonl", "-o", trace.toString(), "--"));
+        args.addAll(JvmIT.java(ShutdownHook.class.getName(), marker.toString(), ready.toString()));
+        Process p = start(args);
+        for (int i = 0; i < 200 && !Files.exists(ready); i++) Thread.sleep(50);
+        assertTrue(Files.exists(ready), "the JVM registered its hook");
+        signal(p, "QUIT");
+        Thread.sleep(300);
+        assertTrue(p.isAlive(), "SIGQUIT to the tool does not end it");
+        signal(p, "INT");
+        rest(p);
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(130, p.exitValue(), err);
+        assertEquals("hook ran\n", Files.readString(marker), "the JVM's shutdown hook ran");
+        assertFalse(err.contains("Full thread dump"), err);
+        String jsonl = Files.readString(trace);
+        assertFalse(jsonl.contains("Full thread dump"), "no dump of the tool's JVM in the trace");
+        Tool.Result check = Tool.run(Tool.jar("check", "--assert", "exit.code == 130", trace.toString()));
+        assertEquals(0, check.code(), check.out() + check.err());
+    }
+
+    @Test
+    void aSecondSignalOrKillAfterKillsACommandThatIgnoresTheFirst(@TempDir Path tmp) throws Exception {
+        Process p = start(List.of("run", "-e", "prctl", "--report", "tree", "--", Traced.fixture("graceful").toString(),
+                tmp.resolve("x").toString(), "stubborn"));
+        assertTrue(firstLine(p).contains("\"graceful\""));
+        signal(p, "TERM");
+        Thread.sleep(500);
+        assertTrue(p.isAlive(), "the command ignores SIGTERM, so the trace goes on");
+        signal(p, "TERM");
+        String out = rest(p);
+        assertEquals(143, p.exitValue());
+        assertTrue(out.contains("killed by SIGKILL"), out);
+
+        long started = System.nanoTime();
+        Process q = start(List.of("run", "--kill-after", "500ms", "-e", "prctl", "--report", "none", "--",
+                Traced.fixture("graceful").toString(), tmp.resolve("y").toString(), "stubborn"));
+        assertTrue(firstLine(q).contains("\"graceful\""));
+        signal(q, "TERM");
+        rest(q);
+        assertEquals(143, q.exitValue());
+        assertTrue((System.nanoTime() - started) / 1_000_000_000L < 15, "killed after half a second, not after 30 s");
+    }
+}
