@@ -6,6 +6,7 @@ import dev.jthreadtrace.session.SavedTrace;
 import dev.jthreadtrace.model.TraceModel;
 import dev.jthreadtrace.render.Output;
 import dev.jthreadtrace.render.OutputClosedException;
+import dev.jthreadtrace.render.OutputFailedException;
 import dev.jthreadtrace.render.Report;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -99,8 +100,13 @@ final class ReportCommand implements Callable<Integer> {
         }
         try (Output out = new Output(stream, !options.writesToStdout())) {
             writing.to(out);
+            out.flush();
         } catch (OutputClosedException e) {
             return ExitCodes.OUTPUT_CLOSED;
+        } catch (OutputFailedException e) {
+            spec.commandLine().getErr().println("jthreadtrace: cannot write "
+                    + (options.writesToStdout() ? "standard output" : options.output) + ": " + e.getMessage());
+            return ExitCodes.TOOL_FAILED;
         }
         return ExitCodes.OK;
     }

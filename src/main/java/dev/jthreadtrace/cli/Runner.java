@@ -15,6 +15,7 @@ import dev.jthreadtrace.ptrace.TraceFailure;
 import dev.jthreadtrace.render.LiveSink;
 import dev.jthreadtrace.render.Output;
 import dev.jthreadtrace.render.OutputClosedException;
+import dev.jthreadtrace.render.OutputFailedException;
 import dev.jthreadtrace.render.Palette;
 import dev.jthreadtrace.render.Report;
 import dev.jthreadtrace.render.ReportSection;
@@ -92,7 +93,10 @@ final class Runner {
             return ExitCodes.TOOL_FAILED;
         }
         Palette palette = outputOptions.palette();
-        try (Output out = new Output(stream, !outputOptions.writesToStdout())) {
+        // On stdout (usually a pipe or a terminal), notice a reader that went away even while the command is quiet.
+        java.util.function.BooleanSupplier readerGone = outputOptions.writesToStdout() ? () -> Libc.pollError(1) : () -> false;
+        String destination = outputOptions.writesToStdout() ? "standard output" : outputOptions.output.toString();
+        try (Output out = new Output(stream, !outputOptions.writesToStdout(), readerGone)) {
             LiveSink live;
             JsonLines jsonLines = jsonl ? new JsonLines(out, traceOptions.stringLimit, selection.shown()) : null;
             if (jsonl) live = jsonLines;
@@ -110,7 +114,7 @@ final class Runner {
                     err.flush();
                 });
                 outcome = TraceSession.run(command, agent == null ? environment : agent.environment(environment),
-                        selection.recorded(), !traceOptions.noSeccomp, live, out::flush, interrupts);
+                        selection.recorded(), !traceOptions.noSeccomp, live, out::idle, interrupts);
                 if (agent != null) agent.attachTo(outcome.model());
             } catch (TraceFailure e) {
                 err.println("jthreadtrace: " + e.getMessage());
@@ -134,20 +138,34 @@ final class Runner {
                         + "; the traced command was killed; reporting what was traced so far");
             }
             List<AssertionResult> results = checks.assertions().isEmpty() ? List.of() : checks.evaluate(model);
-            try {
-                if (jsonl) jsonLines.finalRecords(model, results);
-                else {
-                    new Report(model, palette, outputOptions.width(), out::line).render(sections);
-                    checks.printTable(results, out::line);
+            String outputFailure = outcome.outputFailure();
+            if (outputFailure == null) {
+                try {
+                    if (jsonl) jsonLines.finalRecords(model, results);
+                    else {
+                        new Report(model, palette, outputOptions.width(), out::line).render(sections);
+                        checks.printTable(results, out::line);
+                    }
+                    out.flush();
+                } catch (OutputClosedException e) {
+                    return ExitCodes.OUTPUT_CLOSED;
+                } catch (OutputFailedException e) {
+                    outputFailure = e.getMessage();
                 }
-                out.flush();
-            } catch (OutputClosedException e) {
-                return ExitCodes.OUTPUT_CLOSED;
             }
             if (!checks.writeJunit(results, err)) return ExitCodes.TOOL_FAILED;
+            if (outputFailure != null) {
+                // The data loss is the tool's failure, reported once; the command ran as it would untraced.
+                err.println("jthreadtrace: cannot write " + destination + ": " + outputFailure
+                        + "; the traced command ran on to its end, the rest of the trace is lost");
+                return ExitCodes.TOOL_FAILED;
+            }
             return exitCode(model, outcome.interruptedBy(), results, assertOptions.ignoreExit);
         } catch (OutputClosedException e) {
             return ExitCodes.OUTPUT_CLOSED;
+        } catch (OutputFailedException e) {
+            err.println("jthreadtrace: cannot write " + destination + ": " + e.getMessage());
+            return ExitCodes.TOOL_FAILED;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return ExitCodes.TOOL_FAILED;

@@ -7,6 +7,7 @@ import dev.jthreadtrace.ptrace.TraceFailure;
 import dev.jthreadtrace.ptrace.Tracer;
 import dev.jthreadtrace.render.LiveSink;
 import dev.jthreadtrace.render.OutputClosedException;
+import dev.jthreadtrace.render.OutputFailedException;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -27,13 +28,18 @@ public final class TraceSession {
     private static final int SIGPIPE = 13;
 
     /** How the trace ended, for the exit code. */
-    public record Outcome(TraceModel model, int interruptedBy, boolean outputClosed, String seccompStatus,
-                          Tracer.Stats stats) {}
+    /**
+     * How the trace ended, for the exit code. {@code outputFailure}: why writing failed (a full
+     * disk), after which the command ran on to its end without output; null when it did not.
+     */
+    public record Outcome(TraceModel model, int interruptedBy, boolean outputClosed, String outputFailure,
+                          String seccompStatus, Tracer.Stats stats) {}
 
     private TraceSession() {}
 
     /**
-     * @param idle called when the queue has been empty for a moment (the live sink flushes then)
+     * @param idle called when the queue has been empty for a moment (the live sink flushes then);
+     *             may throw {@link OutputClosedException} or {@link OutputFailedException}
      */
     public static Outcome run(List<String> command, Map<String, String> environment, boolean[] recorded,
                               boolean seccomp, LiveSink live, Runnable idle) throws TraceFailure, InterruptedException {
@@ -51,6 +57,7 @@ public final class TraceSession {
         StopSignals.install(interrupts.handlerFor(tracer));
         TraceModel model = new TraceModel();
         boolean outputClosed = false;
+        String outputFailure = null;
         boolean ended = false;
         try {
             // Drain in batches and sleep briefly when there is nothing: a consumer blocked on the
@@ -59,19 +66,32 @@ public final class TraceSession {
             List<TraceEvent> batch = new ArrayList<>(BATCH);
             while (!ended) {
                 if (queue.drainTo(batch, BATCH) == 0) {
-                    if (!outputClosed) outputClosed = !idle(idle, tracer);
+                    if (!outputClosed && outputFailure == null) {
+                        try {
+                            idle.run();
+                        } catch (OutputClosedException e) {
+                            outputClosed = true;
+                            tracer.requestStop(SIGPIPE);
+                        } catch (OutputFailedException e) {
+                            outputFailure = e.getMessage();
+                        }
+                    }
                     LockSupport.parkNanos(IDLE_SLEEP_NS);
                     if (Thread.interrupted()) throw new InterruptedException();
                     continue;
                 }
                 for (TraceEvent event : batch) {
                     model.accept(event);
-                    if (!outputClosed) {
+                    if (!outputClosed && outputFailure == null) {
                         try {
                             live.event(event, model);
                         } catch (OutputClosedException e) {
+                            // The reader went away (| head): end the run, as strace does.
                             outputClosed = true;
                             tracer.requestStop(SIGPIPE);
+                        } catch (OutputFailedException e) {
+                            // A full disk must not cost the command its run: trace on, write nothing.
+                            outputFailure = e.getMessage();
                         }
                     }
                     if (event instanceof TraceEvent.TraceEnded) {
@@ -88,18 +108,7 @@ public final class TraceSession {
             if (!ended) tracer.consumerGone(0);
             if (!tracer.join(10_000)) tracer.consumerGone(0);
         }
-        return new Outcome(model, model.interruptedBy(), outputClosed, tracer.seccompStatus(), tracer.stats());
-    }
-
-    /** Flushes while idle; false when the output turned out closed (the trace is then being stopped). */
-    private static boolean idle(Runnable idle, Tracer tracer) {
-        try {
-            idle.run();
-            return true;
-        } catch (OutputClosedException e) {
-            tracer.requestStop(SIGPIPE);
-            return false;
-        }
+        return new Outcome(model, model.interruptedBy(), outputClosed, outputFailure, tracer.seccompStatus(), tracer.stats());
     }
 
     /** Feeds already-recorded events (a saved trace) through the same model. */

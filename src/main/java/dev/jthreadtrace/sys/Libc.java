@@ -355,6 +355,29 @@ public final class Libc {
         }
     }
 
+    /** Bound on first use: only a trace written to a pipe needs it. */
+    private static final class Poll {
+        static final MethodHandle POLL = bind("poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+        static final short POLLERR = 0x8, POLLHUP = 0x10;
+    }
+
+    /**
+     * Whether {@code fd} is in an error state right now ({@code poll} with no wait): for the write
+     * end of a pipe, that its reader went away.
+     */
+    public static boolean pollError(int fd) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment pollfd = arena.allocate(8, 4); // struct pollfd { int fd; short events; short revents; }
+            pollfd.set(JAVA_INT, 0, fd);
+            pollfd.set(java.lang.foreign.ValueLayout.JAVA_SHORT, 4, (short) 0);
+            int n = (int) Poll.POLL.invokeExact(pollfd, 1L, 0);
+            short revents = pollfd.get(java.lang.foreign.ValueLayout.JAVA_SHORT, 6);
+            return n > 0 && (revents & (Poll.POLLERR | Poll.POLLHUP)) != 0;
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
     /** Bound on first use: only the start-up of a traced run needs it. */
     private static final class SignalDisposition {
         static final MethodHandle SIGNAL = bind("signal", FunctionDescriptor.of(ADDRESS, JAVA_INT, ADDRESS));

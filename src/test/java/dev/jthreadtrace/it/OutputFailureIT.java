@@ -1,0 +1,58 @@
+package dev.jthreadtrace.it;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * An output that fails must not cost the command its run: with -o /dev/full (a full disk) the
+ * command runs to its end with its own effects, the tool says once what was lost and exits 125. A
+ * reader that goes away (| head) ends the run promptly, even while the command is quiet.
+ */
+@Timeout(120)
+class OutputFailureIT {
+    @Test
+    void aFullDiskStopsTheOutputNotTheCommand(@TempDir Path tmp) throws Exception {
+        Path marker = tmp.resolve("done");
+        Tool.Result r = Tool.run(Tool.jar("run", "-o", "/dev/full", "--", "/bin/sh", "-c",
+                "sleep 0.3; echo finished > " + marker + "; exit 3"));
+        assertEquals(125, r.code(), "the data loss is reported: " + r.err());
+        assertEquals("finished\n", Files.readString(marker), "the command ran to its end");
+        assertEquals(List.of("jthreadtrace: cannot write /dev/full: No space left on device; the traced command ran on"
+                + " to its end, the rest of the trace is lost"), r.err().lines().toList());
+    }
+
+    @Test
+    void reportToAFullDiskIsOneLineAnd125() {
+        Tool.Result run = Tool.run(Tool.jar("run", "--format", "jsonl", "-o", "/dev/null", "--", "/bin/true"));
+        assertEquals(0, run.code(), run.err());
+        Path trace = Path.of(System.getProperty("java.io.tmpdir"), "jtt-full-" + ProcessHandle.current().pid() + ".jsonl");
+        try {
+            Tool.Result saved = Tool.run(Tool.jar("run", "--format", "jsonl", "-o", trace.toString(), "--", "/bin/true"));
+            assertEquals(0, saved.code(), saved.err());
+            Tool.Result r = Tool.run(Tool.jar("report", "-o", "/dev/full", trace.toString()));
+            assertEquals(125, r.code());
+            assertEquals(List.of("jthreadtrace: cannot write /dev/full: No space left on device"), r.err().lines().toList());
+        } finally {
+            trace.toFile().delete();
+        }
+    }
+
+    @Test
+    void aClosedPipeEndsAQuietRunPromptly() {
+        long started = System.nanoTime();
+        Tool.Result r = Tool.run(List.of("bash", "-c", String.join(" ", Tool.jar("run", "-e", "prctl", "--",
+                Traced.fixture("sleeper").toString(), "60")) + " | head -1 >/dev/null; echo \"status=${PIPESTATUS[0]}\""));
+        long seconds = (System.nanoTime() - started) / 1_000_000_000L;
+        assertTrue(r.out().contains("status=141"), r.out() + r.err());
+        assertEquals("", r.err());
+        assertTrue(seconds < 20, "ended when head went away, not when sleeper ended 60 s later: " + seconds + " s");
+    }
+}
