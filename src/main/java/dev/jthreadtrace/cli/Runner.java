@@ -125,6 +125,10 @@ final class Runner {
             for (String note : outcome.model().notes()) err.println("jthreadtrace: note: " + Escape.text(note));
             if (traceOptions.stats) printStats(err, outcome);
             if (outcome.outputClosed()) return ExitCodes.OUTPUT_CLOSED;
+            if (outcome.seccompStatus().startsWith("on") && outcome.model().commandUsedSeccomp()) {
+                err.println("jthreadtrace: warning: the traced command uses seccomp itself; under jthreadtrace's own filter its"
+                        + " SECCOMP_RET_TRACE rules and strict mode do not behave as untraced: use --no-seccomp to be sure");
+            }
             if (!traceOptions.noSeccomp && outcome.seccompStatus().contains("failed")) {
                 err.println("jthreadtrace: note: seccomp filter " + outcome.seccompStatus() + "; traced every syscall instead");
             }

@@ -41,6 +41,8 @@ public final class TraceModel {
     private long endNs;
     private int interruptedBy;
     private String tracerFailure;
+    /** The traced command called seccomp() or prctl(PR_SET_SECCOMP) itself (whether it worked or not). */
+    private boolean ownSeccomp;
     private boolean ended;
 
     public void accept(TraceEvent event) {
@@ -194,6 +196,15 @@ public final class TraceModel {
         return interruptedBy;
     }
 
+    /**
+     * Whether the traced command used seccomp itself: a filter of its own, or strict mode. Under
+     * the tool's filter such a command may behave differently than untraced (SECCOMP_RET_TRACE in
+     * its filter, strict mode refused), so the user is told.
+     */
+    public boolean commandUsedSeccomp() {
+        return ownSeccomp;
+    }
+
     /** Why the tracer itself failed and ended the trace (the tracees were killed), or null. */
     public String tracerFailure() {
         return tracerFailure;
@@ -322,9 +333,11 @@ public final class TraceModel {
         switch (spec.effect()) {
             case NONE -> { }
             case PRCTL -> {
+                if ((int) a[0] == dev.jthreadtrace.decode.Prctl.PR_SET_SECCOMP) ownSeccomp = true;
                 if (ok) settings.prctl(t, ns, a, s.captures().string(1), live.values());
             }
             case SECCOMP -> {
+                ownSeccomp = true;
                 if (ok && a[0] == dev.jthreadtrace.decode.Seccomp.SECCOMP_SET_MODE_FILTER) {
                     settings.seccompFilter(t, ns, a[1], live.values());
                 }
