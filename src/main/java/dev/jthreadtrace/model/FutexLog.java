@@ -3,38 +3,182 @@ package dev.jthreadtrace.model;
 import dev.jthreadtrace.decode.FutexOps;
 import dev.jthreadtrace.event.TraceEvent;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.Set;
 
 /**
- * Every finished futex call of the trace and each thread's figures; the analysis (who woke whom,
- * joins) is made from it once the trace is over.
+ * The futex side of the trace as aggregates, made while the trace runs, so memory does not grow
+ * with its length: each thread's figures; per futex word (up to {@link #MAX_WORDS} words) its
+ * totals, a few of its waiters and wakers, and the recent waits and wakes that say who woke whom
+ * (the {@link #MAX_RELEASES} longest waits kept); and joins, which are waits on a thread's
+ * CLONE_CHILD_CLEARTID word (the kernel clears and wakes it when the thread exits).
  */
 public final class FutexLog {
     /** The syscalls that feed it: recorded whenever a report section or an assertion needs the log. */
     public static final List<String> SYSCALLS = List.of("futex", "futex_waitv");
+    static final int MAX_WORDS = 4096, RECENT = 16, MAX_MEMBERS = 8, MAX_RELEASES = 64;
 
-    private final List<FutexCall> calls = new ArrayList<>();
+    private record Key(int tgid, long uaddr) {}
+
+    /** A finished wait that a wake released, and the best wake found for it so far. */
+    private static final class Wait {
+        final long seq;
+        final int tid;
+        final long entryNs, exitNs;
+        int wakerTid;
+        long wakeNs = Long.MIN_VALUE;
+
+        Wait(long seq, int tid, long entryNs, long exitNs) {
+            this.seq = seq;
+            this.tid = tid;
+            this.entryNs = entryNs;
+            this.exitNs = exitNs;
+        }
+
+        /** The latest wake by another thread that began while this wait was blocked released it. */
+        void offer(int waker, long ns) {
+            if (waker != tid && ns >= entryNs && ns <= exitNs && ns > wakeNs) {
+                wakerTid = waker;
+                wakeNs = ns;
+            }
+        }
+    }
+
+    private record Wake(int tid, long entryNs) {}
+
+    private static final class Word {
+        long waits, wakes, blocked, timeouts, eagain;
+        final Set<Integer> waiters = new LinkedHashSet<>(), wakers = new LinkedHashSet<>();
+        final ArrayDeque<Wait> recentWaits = new ArrayDeque<>();
+        final ArrayDeque<Wake> recentWakes = new ArrayDeque<>();
+    }
+
     private final Map<ThreadInfo, FutexCounters> byThread = new IdentityHashMap<>();
+    private final Map<Key, Word> words = new LinkedHashMap<>();
+    private long untrackedCalls;
+    private long seq;
+    /** The longest finished releases: a min-heap on the wait's length. */
+    private final PriorityQueue<FutexAnalysis.Release> longest = new PriorityQueue<>(
+            Comparator.comparingLong(FutexAnalysis.Release::waitedNs).thenComparing(r -> -r.order()));
+    /** Threads by their clear-tid word, in start order (glibc reuses a descriptor, so a word can name several). */
+    private final Map<Key, List<ThreadInfo>> clearTid = new HashMap<>();
+    private final Map<ThreadInfo, Long> clearTidOf = new IdentityHashMap<>();
+    private final Set<ThreadInfo> joined = Collections.newSetFromMap(new IdentityHashMap<>());
+    private final List<FutexAnalysis.Join> joins = new ArrayList<>();
 
     void record(ThreadInfo t, TraceEvent.Syscall s, long entryNs, long exitNs) {
         if (!s.returned()) return;
         long op = s.args()[1];
         FutexCall call = new FutexCall(t.tid(), t.tgid(), s.args()[0], FutexOps.command(op), FutexOps.isWait(op),
                 FutexOps.isWake(op), entryNs, exitNs, s.ret(), s.error());
-        calls.add(call);
         byThread.computeIfAbsent(t, k -> new FutexCounters()).add(call);
+        Key key = new Key(call.tgid(), call.uaddr());
+        Word word = words.get(key);
+        if (word == null && words.size() < MAX_WORDS) words.put(key, word = new Word());
+        if (word == null) untrackedCalls++;
+        else account(word, call);
+        if (call.isWait()) joinCheck(key, call);
     }
 
-    public List<FutexCall> calls() {
-        return Collections.unmodifiableList(calls);
+    private void account(Word w, FutexCall c) {
+        if (c.isWait()) {
+            w.waits++;
+            w.blocked += c.exitNs() - c.entryNs();
+            if (w.waiters.size() < MAX_MEMBERS) w.waiters.add(c.tid());
+            if (c.timedOut()) w.timeouts++;
+            if (c.wouldBlock()) w.eagain++;
+            if (!c.error()) {
+                Wait wait = new Wait(++seq, c.tid(), c.entryNs(), c.exitNs());
+                for (Wake wake : w.recentWakes) wait.offer(wake.tid(), wake.entryNs());
+                w.recentWaits.addLast(wait);
+                if (w.recentWaits.size() > RECENT) finish(w.recentWaits.removeFirst(), c.uaddr());
+            }
+        }
+        if (c.isWake()) {
+            w.wakes++;
+            if (w.wakers.size() < MAX_MEMBERS) w.wakers.add(c.tid());
+            if (!c.error() && c.ret() > 0) {
+                for (Wait wait : w.recentWaits) wait.offer(c.tid(), c.entryNs());
+                w.recentWakes.addLast(new Wake(c.tid(), c.entryNs()));
+                if (w.recentWakes.size() > RECENT) w.recentWakes.removeFirst();
+            }
+        }
+    }
+
+    private void finish(Wait wait, long uaddr) {
+        if (wait.wakeNs == Long.MIN_VALUE) return;
+        longest.add(release(wait, uaddr));
+        if (longest.size() > MAX_RELEASES) longest.poll();
+    }
+
+    private static FutexAnalysis.Release release(Wait w, long uaddr) {
+        return new FutexAnalysis.Release(w.wakerTid, w.tid, uaddr, w.wakeNs, w.exitNs - w.entryNs, w.seq);
+    }
+
+    /** A wait on a thread's clear-tid word waits for that thread's exit: the latest one of the process started by then. */
+    private void joinCheck(Key key, FutexCall c) {
+        List<ThreadInfo> candidates = clearTid.get(key);
+        if (candidates == null) return;
+        for (int i = FutexAnalysis.lastAtOrBefore(candidates, c.entryNs(), ThreadInfo::start); i >= 0; i--) {
+            ThreadInfo t = candidates.get(i);
+            if (t.tid() == c.tid()) continue;
+            if (joined.add(t)) joins.add(new FutexAnalysis.Join(c.tid(), t.tid(), c.exitNs(), c.exitNs() - c.entryNs()));
+            return;
+        }
+    }
+
+    /** The model set (or changed) a thread's clear-tid word. */
+    void clearTid(ThreadInfo t, long address) {
+        Long before = clearTidOf.put(t, address);
+        if (before != null) {
+            List<ThreadInfo> old = clearTid.get(new Key(t.tgid(), before));
+            if (old != null) old.remove(t);
+        }
+        if (address == 0) return;
+        List<ThreadInfo> list = clearTid.computeIfAbsent(new Key(t.tgid(), address), k -> new ArrayList<>());
+        int at = list.size();
+        while (at > 0 && list.get(at - 1).start() > t.start()) at--;
+        list.add(at, t);
     }
 
     /** A thread's figures (all zero for a thread that made no futex call). */
     public FutexCounters of(ThreadInfo t) {
         return byThread.getOrDefault(t, FutexCounters.NONE);
+    }
+
+    /** Calls on futex words beyond the first {@link #MAX_WORDS}: in the per-thread figures, not in the per-word ones. */
+    public long untrackedCalls() {
+        return untrackedCalls;
+    }
+
+    /** The analysis as it stands: per word, the longest releases (waits still recent included), joins. */
+    FutexAnalysis analysis() {
+        List<FutexAnalysis.AddressStats> stats = new ArrayList<>();
+        PriorityQueue<FutexAnalysis.Release> releases = new PriorityQueue<>(longest.comparator());
+        releases.addAll(longest);
+        words.forEach((k, w) -> {
+            stats.add(new FutexAnalysis.AddressStats(k.tgid(), k.uaddr(), w.waits, w.wakes, w.blocked, w.timeouts, w.eagain,
+                    Collections.unmodifiableSet(new LinkedHashSet<>(w.waiters)),
+                    Collections.unmodifiableSet(new LinkedHashSet<>(w.wakers))));
+            for (Wait wait : w.recentWaits) {
+                if (wait.wakeNs == Long.MIN_VALUE) continue;
+                releases.add(release(wait, k.uaddr()));
+                if (releases.size() > MAX_RELEASES) releases.poll();
+            }
+        });
+        stats.sort(Comparator.comparingLong(FutexAnalysis.AddressStats::blockedNs).reversed());
+        List<FutexAnalysis.Release> inOrder = new ArrayList<>(releases);
+        inOrder.sort(Comparator.comparingLong(FutexAnalysis.Release::order));
+        return new FutexAnalysis(stats, inOrder, List.copyOf(joins));
     }
 }

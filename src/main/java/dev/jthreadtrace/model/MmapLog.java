@@ -4,36 +4,100 @@ import dev.jthreadtrace.decode.MemoryFlags;
 import dev.jthreadtrace.event.TraceEvent;
 
 import java.util.ArrayList;
-import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.TreeMap;
 
-/** Every successful mapping of the trace and each thread's mapping figures. */
+/**
+ * The mapping side of the trace as aggregates, made while the trace runs: each thread's figures,
+ * the {@link #LARGEST} largest mappings, and each new thread's stack matched to the mapping that
+ * holds it when it is created. Only mappings that may still hold a future thread's stack are kept
+ * (those not unmapped, at most {@link #MAX_INDEXED} per process), so memory does not grow with the
+ * length of the trace.
+ */
 public final class MmapLog {
     /** The syscalls that feed it: recorded whenever a report section or an assertion needs the log. */
     public static final List<String> SYSCALLS = List.of("mmap", "munmap", "mremap");
+    static final int LARGEST = 16, MAX_INDEXED = 65_536;
 
-    private final List<Mapping> mappings = new ArrayList<>();
+    /** {@code thread} runs on {@code mapping}, which {@code mapping.tid()} mapped. */
+    public record StackLink(int thread, long stackLow, long stackSize, Mapping mapping) {}
+
+    private record Ranked(Mapping mapping, long order) {}
+
     private final Map<ThreadInfo, MmapCounters> byThread = new IdentityHashMap<>();
+    private final PriorityQueue<Ranked> largest = new PriorityQueue<>(
+            Comparator.comparingLong((Ranked r) -> r.mapping().length()).thenComparing(r -> -r.order()));
+    private long order;
+    /** Per process, the live mappings by start address: a stack is found by a floor lookup. */
+    private final Map<Integer, TreeMap<Long, List<Mapping>>> byAddress = new HashMap<>();
+    private final Map<ThreadInfo, StackLink> stacks = new IdentityHashMap<>();
 
     void mmap(ThreadInfo t, TraceEvent.Syscall s, long ns) {
         if (!succeeded(s)) return;
         long[] a = s.args();
         counters(t).mapped(a[1]);
-        mappings.add(new Mapping(t.tid(), t.tgid(), ns, s.ret(), a[1], MemoryFlags.prot(a[2]), MemoryFlags.mapFlags(a[3]),
+        add(new Mapping(t.tid(), t.tgid(), ns, s.ret(), a[1], MemoryFlags.prot(a[2]), MemoryFlags.mapFlags(a[3]),
                 s.captures().string(4)));
     }
 
     void munmap(ThreadInfo t, TraceEvent.Syscall s) {
-        if (succeeded(s)) counters(t).unmapped(s.args()[1]);
+        if (!succeeded(s)) return;
+        long[] a = s.args();
+        counters(t).unmapped(a[1]);
+        // Mappings wholly inside the unmapped range can hold no future stack.
+        TreeMap<Long, List<Mapping>> index = byAddress.get(t.tgid());
+        if (index == null) return;
+        var range = index.subMap(a[0], true, a[0] + a[1], false);
+        for (Iterator<List<Mapping>> it = range.values().iterator(); it.hasNext(); ) {
+            List<Mapping> at = it.next();
+            at.removeIf(m -> m.address() + m.length() <= a[0] + a[1]);
+            if (at.isEmpty()) it.remove();
+        }
     }
 
     void mremap(ThreadInfo t, TraceEvent.Syscall s, long ns) {
         if (!succeeded(s)) return;
         long[] a = s.args();
         counters(t).mapped(Math.max(0, a[2] - a[1]));
-        mappings.add(new Mapping(t.tid(), t.tgid(), ns, s.ret(), a[2], "", "mremap", null));
+        add(new Mapping(t.tid(), t.tgid(), ns, s.ret(), a[2], "", "mremap", null));
+    }
+
+    private void add(Mapping m) {
+        largest.add(new Ranked(m, ++order));
+        if (largest.size() > LARGEST) largest.poll();
+        TreeMap<Long, List<Mapping>> index = byAddress.computeIfAbsent(m.tgid(), k -> new TreeMap<>());
+        index.computeIfAbsent(m.address(), k -> new ArrayList<>(1)).add(m);
+        if (index.size() > MAX_INDEXED) index.pollFirstEntry();
+    }
+
+    /**
+     * A thread was created on a stack its creator gave it: find the mapping that holds it, among
+     * those made before the thread started. clone3 passes the lowest address; clone the top (one
+     * past the last byte). A JVM maps guard pages with MAP_FIXED inside a thread's stack: the
+     * mapping that holds the whole stack is preferred, then the latest.
+     */
+    void threadStack(ThreadInfo t) {
+        if (t.stackLow() == 0) return;
+        long probe = t.stackSize() > 0 ? t.stackLow() : t.stackLow() - 1;
+        TreeMap<Long, List<Mapping>> index = byAddress.get(t.tgid());
+        Mapping found = null;
+        int looked = 0;
+        for (var e = index == null ? null : index.floorEntry(probe); e != null && looked++ < 16; e = index.lowerEntry(e.getKey())) {
+            for (Mapping m : e.getValue()) {
+                if (m.ns() > t.start() || !m.contains(probe)) continue;
+                boolean whole = t.stackSize() > 0 && m.contains(t.stackLow() + t.stackSize() - 1);
+                boolean foundWhole = found != null && t.stackSize() > 0 && found.contains(t.stackLow() + t.stackSize() - 1);
+                if (found == null || (whole && !foundWhole) || (whole == foundWhole && m.ns() > found.ns())) found = m;
+            }
+        }
+        if (found != null) stacks.put(t, new StackLink(t.tid(), t.stackLow(), t.stackSize(), found));
+        else stacks.remove(t);
     }
 
     private static boolean succeeded(TraceEvent.Syscall s) {
@@ -44,12 +108,25 @@ public final class MmapLog {
         return byThread.computeIfAbsent(t, k -> new MmapCounters());
     }
 
-    public List<Mapping> mappings() {
-        return Collections.unmodifiableList(mappings);
-    }
-
     /** A thread's figures (all zero for a thread that mapped nothing). */
     public MmapCounters of(ThreadInfo t) {
         return byThread.getOrDefault(t, MmapCounters.NONE);
+    }
+
+    /** The largest mappings, largest first (among equals, the earlier first). */
+    public List<Mapping> largest(int count) {
+        List<Ranked> ranked = new ArrayList<>(largest);
+        ranked.sort(Comparator.comparingLong((Ranked r) -> r.mapping().length()).reversed().thenComparingLong(Ranked::order));
+        return ranked.stream().limit(count).map(Ranked::mapping).toList();
+    }
+
+    /** Each thread's stack link, in the order of {@code threads}. */
+    public List<StackLink> stacks(List<ThreadInfo> threads) {
+        List<StackLink> out = new ArrayList<>();
+        for (ThreadInfo t : threads) {
+            StackLink link = stacks.get(t);
+            if (link != null) out.add(link);
+        }
+        return out;
     }
 }

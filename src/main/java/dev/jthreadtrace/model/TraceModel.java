@@ -172,7 +172,7 @@ public final class TraceModel {
 
     /** Who woke whom and the joins: made once from the finished log. */
     public FutexAnalysis futexAnalysis() {
-        if (futexAnalysis == null) futexAnalysis = FutexAnalysis.of(futex.calls(), threads);
+        if (futexAnalysis == null) futexAnalysis = futex.analysis();
         return futexAnalysis;
     }
 
@@ -357,7 +357,10 @@ public final class TraceModel {
             case SPAWN -> {
                 if (ok && s.ret() > 0) cloned(s, (int) s.ret());
             }
-            case SET_TID_ADDRESS -> t.clearTidAddress(a[0]);
+            case SET_TID_ADDRESS -> {
+                t.clearTidAddress(a[0]);
+                futex.clearTid(t, a[0]);
+            }
             case FUTEX -> futex.record(t, s, ns, rel(s.exitNs()));
             case MMAP -> mmap.mmap(t, s, ns);
             case MUNMAP -> mmap.munmap(t, s);
@@ -372,12 +375,20 @@ public final class TraceModel {
         long[] a = s.args();
         byte[] cloneArgs = s.captures().bytes(0);
         if (s.nr() == dev.jthreadtrace.decode.SyscallTable.CLONE) {
-            if ((a[0] & CloneFlags.CLONE_CHILD_CLEARTID) != 0) child.clearTidAddress(a[3]);
+            if ((a[0] & CloneFlags.CLONE_CHILD_CLEARTID) != 0) {
+                child.clearTidAddress(a[3]);
+                futex.clearTid(child, a[3]);
+            }
             child.stack(a[1], child.stackSize());
+            mmap.threadStack(child);
         } else if (cloneArgs != null && cloneArgs.length >= CloneFlags.CLONE_ARGS_SIZE_VER0) {
             CloneFlags.CloneArgs c = CloneFlags.CloneArgs.parse(cloneArgs);
-            if ((c.flags() & CloneFlags.CLONE_CHILD_CLEARTID) != 0) child.clearTidAddress(c.childTid());
+            if ((c.flags() & CloneFlags.CLONE_CHILD_CLEARTID) != 0) {
+                child.clearTidAddress(c.childTid());
+                futex.clearTid(child, c.childTid());
+            }
             child.stack(c.stack(), c.stackSize());
+            mmap.threadStack(child);
         }
     }
 }

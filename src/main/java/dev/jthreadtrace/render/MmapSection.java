@@ -1,5 +1,7 @@
 package dev.jthreadtrace.render;
 
+import dev.jthreadtrace.model.MmapLog;
+
 import dev.jthreadtrace.text.Escape;
 import dev.jthreadtrace.model.Mapping;
 import dev.jthreadtrace.model.MmapAnalysis;
@@ -43,7 +45,7 @@ final class MmapSection extends SectionRenderer {
         }
         if (!analysis.stacks().isEmpty()) {
             out.accept("thread stacks (the clone stack argument, matched to the mapping that holds it):");
-            for (MmapAnalysis.StackLink s : analysis.stacks().subList(0, Math.min(analysis.stacks().size(), 30))) {
+            for (MmapLog.StackLink s : analysis.stacks().subList(0, Math.min(analysis.stacks().size(), 30))) {
                 Mapping m = s.mapping();
                 out.accept("  " + Units.pad(Units.cut(label(s.thread()), 22), 23) + "stack in 0x" + Long.toHexString(m.address())
                         + " (" + Units.bytes(m.length()) + ") mapped by " + label(m.tid()) + " " + Units.at(m.ns()));
