@@ -128,11 +128,21 @@ public final class JvmAgent implements AutoCloseable {
         records.sort(Comparator.comparingLong(JavaRecord::ns));
         if (cache != null) cache.recordNewEntries();
         List<String> notes = new ArrayList<>(this.notes);
-        java.util.Set<Integer> reporting = new java.util.HashSet<>();
+        java.util.Set<Integer> reporting = new java.util.TreeSet<>();
         for (JavaRecord r : records) reporting.add(r.pid());
+        java.util.Set<Integer> traced = new java.util.HashSet<>();
+        for (ProcessInfo p : model.processes()) traced.add(p.pid());
+        // Records under a pid that is no traced process: a JVM in a PID namespace of its own (unshare,
+        // a container) sees other pids than the kernel shows the tracer; they cannot be joined.
+        List<Integer> foreign = reporting.stream().filter(pid -> !traced.contains(pid)).toList();
+        if (!foreign.isEmpty()) {
+            notes.add("a JVM reported its threads under pid " + foreign.stream().map(String::valueOf)
+                    .collect(java.util.stream.Collectors.joining(", ")) + ", which is no traced process: it runs in a PID"
+                    + " namespace of its own, whose pids cannot be joined to the kernel's; its threads have kernel names only");
+        }
         for (ProcessInfo p : model.processes()) {
             boolean jvm = p.exec().stream().anyMatch(path -> path.endsWith("/java") || path.equals("java"));
-            if (jvm && !reporting.contains(p.pid())) {
+            if (jvm && !reporting.contains(p.pid()) && foreign.isEmpty()) {
                 notes.add("JVM " + p.pid() + " reported no Java threads (the agent needs JDK 25+); its threads have kernel names only");
             }
         }

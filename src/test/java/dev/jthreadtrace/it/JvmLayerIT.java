@@ -118,6 +118,17 @@ class JvmLayerIT {
         assertTrue(r.err().lines().anyMatch(l -> l.matches("jthreadtrace: note: JVM \\d+ reported no Java threads \\(the agent needs JDK 25\\+\\); its threads have kernel names only")), r.err());
     }
 
+    @Test
+    void aJvmInItsOwnPidNamespaceGetsTheRightNote() {
+        List<String> cmd = new java.util.ArrayList<>(List.of("run", "--no-live", "--report", "none", "--",
+                "unshare", "--pid", "--fork", "--mount-proc"));
+        cmd.addAll(JvmIT.java(dev.jthreadtrace.fixtures.Hello.class.getName()));
+        Tool.Result r = Tool.run(Tool.jar(cmd.toArray(String[]::new)));
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("runs in a PID namespace of its own"), r.err());
+        assertFalse(r.err().contains("the agent needs JDK 25+"), "not blamed on the JDK: " + r.err());
+    }
+
     record OlderJdk(Path java, int feature) {}
 
     /** Any JDK or JRE older than 25 on this machine: under /usr/lib/jvm (by its release file), else the java on PATH. */
