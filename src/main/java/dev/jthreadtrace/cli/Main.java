@@ -46,7 +46,14 @@ public final class Main {
         String[] rest = args;
         CommandLine cli = Cli.commandLine(args, out, err);
         if (!cli.getCommandName().equals("jthreadtrace")) rest = java.util.Arrays.copyOfRange(args, 1, args.length);
-        return cli.execute(rest);
+        try {
+            return cli.execute(rest);
+        } catch (OutOfMemoryError e) {
+            // Picocli hands on Errors: one line, never a stack trace.
+            err.println("jthreadtrace: out of memory (more heap: JTHREADTRACE_JAVA_OPTS=-Xmx4g)");
+            err.flush();
+            return ExitCodes.TOOL_FAILED;
+        }
     }
 
     /** Null on Linux x86-64; otherwise what is wrong, in one line. */

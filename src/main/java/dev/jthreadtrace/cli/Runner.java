@@ -158,6 +158,11 @@ final class Runner {
                 }
             }
             if (!checks.writeJunit(results, err)) return ExitCodes.TOOL_FAILED;
+            if (outcome.outOfMemory()) {
+                err.println("jthreadtrace: out of memory after " + outcome.outOfMemoryAfter() + " events; the traced command ran on"
+                        + " to its end; the report covers the trace until then (more heap: JTHREADTRACE_JAVA_OPTS=-Xmx4g)");
+                return ExitCodes.TOOL_FAILED;
+            }
             if (outputFailure != null) {
                 // The data loss is the tool's failure, reported once; the command ran as it would untraced.
                 err.println("jthreadtrace: cannot write " + destination + ": " + outputFailure

@@ -76,7 +76,7 @@ public final class Tracer {
     private boolean targetStarted;
     private TraceeMemory memory;
     // Counters for --stats: plain fields, written by the ptrace thread, read after it has ended.
-    private long stops, busyNs, events;
+    private long stops, busyNs, events, lostEvents;
     private MemorySegment info;
     private MemorySegment eventMessage;
 
@@ -187,6 +187,7 @@ public final class Tracer {
                 return;
             }
             rootPid = target.pid();
+            Libc.kill(rootPid, 0); // links the call now: requestStop must work even with a full heap
             tasks.put(rootPid, new Task(rootPid, rootPid));
             liveProcesses.add(rootPid);
             seccompActive = target.seccomp().active();
@@ -197,7 +198,11 @@ public final class Tracer {
             // A bug in the loop: never leave a stopped tracee behind. Kill what we trace, let the
             // kernel reap it (we are its tracer: the children die with their SIGKILL), and end the
             // trace with the failure as a value; the caller prints one line.
-            requestStop(0);
+            try {
+                requestStop(0);
+            } catch (Throwable again) {
+                // EXITKILL still ends every tracee when the tool exits
+            }
             if (!launched.isDone()) {
                 launched.completeExceptionally(e);
             } else {
@@ -242,12 +247,22 @@ public final class Tracer {
             batch.resumeAll(resumer);
             busyNs += System.nanoTime() - busyFrom;
         }
-        emit(new TraceEvent.TraceEnded(System.nanoTime(), stopSignal));
+        emit(new TraceEvent.TraceEnded(System.nanoTime(), stopSignal,
+                lostEvents == 0 ? null : "out of memory: " + lostEvents + " stops dropped"));
     }
 
     private void handleCounted(int tid, int rawStatus) {
         if (++stops == faultAfterStops) throw new IllegalStateException("fault injected at stop " + stops + " (" + FAULT_PROPERTY + ")");
-        handle(tid, rawStatus);
+        try {
+            handle(tid, rawStatus);
+        } catch (OutOfMemoryError e) {
+            // The heap is full (the model grew): drop this stop's event, never the tracee. A stopped
+            // task is let go at once; the trace ends with a note of how many events were lost.
+            lostEvents++;
+            if (!(WaitStatus.fromRaw(rawStatus) instanceof WaitStatus.Exited) && !(WaitStatus.fromRaw(rawStatus) instanceof WaitStatus.Killed)) {
+                Ptrace.resume(tid, 0);
+            }
+        }
     }
 
     /**

@@ -33,7 +33,12 @@ public final class TraceSession {
      * disk), after which the command ran on to its end without output; null when it did not.
      */
     public record Outcome(TraceModel model, int interruptedBy, boolean outputClosed, String outputFailure,
-                          String seccompStatus, Tracer.Stats stats) {}
+                          long outOfMemoryAfter, String seccompStatus, Tracer.Stats stats) {
+        /** Whether the model stopped taking events when the heap ran out (after {@link #outOfMemoryAfter} events). */
+        public boolean outOfMemory() {
+            return outOfMemoryAfter >= 0;
+        }
+    }
 
     private TraceSession() {}
 
@@ -58,6 +63,7 @@ public final class TraceSession {
         TraceModel model = new TraceModel();
         boolean outputClosed = false;
         String outputFailure = null;
+        long accepted = 0, outOfMemoryAfter = -1;
         boolean ended = false;
         try {
             // Drain in batches and sleep briefly when there is nothing: a consumer blocked on the
@@ -81,7 +87,24 @@ public final class TraceSession {
                     continue;
                 }
                 for (TraceEvent event : batch) {
-                    model.accept(event);
+                    if (outOfMemoryAfter >= 0) {
+                        // The heap ran out: the model stays as it was, the command runs on to its end
+                        // (its events are drained and dropped), and the report covers the trace until then.
+                        if (event instanceof TraceEvent.TraceEnded) {
+                            model.accept(event);
+                            ended = true;
+                            break;
+                        }
+                        continue;
+                    }
+                    try {
+                        model.accept(event);
+                        accepted++;
+                    } catch (OutOfMemoryError e) {
+                        outOfMemoryAfter = accepted;
+                        outputFailure = outputFailure != null ? outputFailure : "out of memory";
+                        continue;
+                    }
                     if (!outputClosed && outputFailure == null) {
                         try {
                             live.event(event, model);
@@ -92,6 +115,9 @@ public final class TraceSession {
                         } catch (OutputFailedException e) {
                             // A full disk must not cost the command its run: trace on, write nothing.
                             outputFailure = e.getMessage();
+                        } catch (OutOfMemoryError e) {
+                            outOfMemoryAfter = accepted;
+                            outputFailure = "out of memory";
                         }
                     }
                     if (event instanceof TraceEvent.TraceEnded) {
@@ -108,7 +134,8 @@ public final class TraceSession {
             if (!ended) tracer.consumerGone(0);
             if (!tracer.join(10_000)) tracer.consumerGone(0);
         }
-        return new Outcome(model, model.interruptedBy(), outputClosed, outputFailure, tracer.seccompStatus(), tracer.stats());
+        return new Outcome(model, model.interruptedBy(), outputClosed, outOfMemoryAfter >= 0 ? null : outputFailure,
+                outOfMemoryAfter, tracer.seccompStatus(), tracer.stats());
     }
 
     /** Feeds already-recorded events (a saved trace) through the same model. */
