@@ -11,7 +11,6 @@ import dev.jthreadtrace.model.TraceModel;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 

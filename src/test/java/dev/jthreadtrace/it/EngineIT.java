@@ -9,8 +9,6 @@ import dev.jthreadtrace.event.TraceEvent;
 import dev.jthreadtrace.decode.CloneFlags;
 import dev.jthreadtrace.decode.SyscallTable;
 import dev.jthreadtrace.decode.TraceSelection;
-import dev.jthreadtrace.model.FutexAnalysis;
-import dev.jthreadtrace.model.Hooks;
 import dev.jthreadtrace.model.ThreadInfo;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

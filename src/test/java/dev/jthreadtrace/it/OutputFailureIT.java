@@ -31,8 +31,6 @@ class OutputFailureIT {
 
     @Test
     void reportToAFullDiskIsOneLineAnd125() {
-        Tool.Result run = Tool.run(Tool.jar("run", "--format", "jsonl", "-o", "/dev/null", "--", "/bin/true"));
-        assertEquals(0, run.code(), run.err());
         Path trace = Path.of(System.getProperty("java.io.tmpdir"), "jtt-full-" + ProcessHandle.current().pid() + ".jsonl");
         try {
             Tool.Result saved = Tool.run(Tool.jar("run", "--format", "jsonl", "-o", trace.toString(), "--", "/bin/true"));
