@@ -47,7 +47,7 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (!spec.commandLine().getParseResult().hasMatchedOption("--trace")) traceOptions.trace = DEMO_TRACE;
-        return Runner.trace(spec, command(), System.getenv(), traceOptions, outputOptions, assertOptions);
+        return Runner.trace(spec, command(), TargetEnvironment.of(System.getenv()), traceOptions, outputOptions, assertOptions);
     }
 
     /** The JDK running us, on the jar (or classes directory) we were loaded from. */

@@ -68,6 +68,20 @@ class CliIT {
     }
 
     @Test
+    void theUsersJvmOptionsReachTheTracedJvmNotTheTools() {
+        Path launcher = Tool.basedir().resolve("scripts/jthreadtrace");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        // A second collector in the tool's own JVM would end it with "Multiple garbage collectors selected".
+        for (String variable : List.of("JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS")) {
+            Tool.Result r = Tool.run(List.of(launcher.toString(), "run", "--no-live", "--report", "none", "--",
+                    java, "-XX:+PrintCommandLineFlags", "-version"), Map.of(variable, "-XX:+UseParallelGC"));
+            assertEquals(0, r.code(), variable + ": " + r.err());
+            assertTrue(r.out().contains("-XX:+UseParallelGC"), variable + " reached the traced JVM: " + r.out());
+            assertFalse(r.out().contains("JTHREADTRACE_USER_") || r.err().contains("JTHREADTRACE_USER_"), r.out());
+        }
+    }
+
+    @Test
     void launcherFindsJdk25WhenJavaHomeIsOldAndSaysWhatToInstallWhenThereIsNone(@TempDir Path tmp) throws Exception {
         Path launcher = Tool.basedir().resolve("scripts/jthreadtrace");
         // A JDK 17 in JAVA_HOME: skipped, the JDK 25 under /usr/lib/jvm (or on PATH) is used.
