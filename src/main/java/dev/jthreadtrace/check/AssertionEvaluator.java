@@ -16,6 +16,9 @@ import java.util.regex.Pattern;
 
 /** Evaluates parsed assertions against a finished model. */
 public final class AssertionEvaluator {
+    /** What an inheritable thread-local reads when the thread did not inherit it. */
+    public static final String NOT_INHERITED = "none";
+
     private AssertionEvaluator() {}
 
     public static List<AssertionResult> evaluate(List<Assertion> assertions, TraceModel model) {
@@ -43,9 +46,10 @@ public final class AssertionEvaluator {
                 ThreadInfo creator = model.creatorOf(t);
                 values.add(creator == null ? "(none: the traced command)" : creator.name());
             } else {
-                // The parser admits only known hooks and itl:NAME; a thread-local the thread did not inherit has no value.
+                // The parser admits only known hooks and itl:NAME; a thread-local the thread did not
+                // inherit reads "none", so the documented inherits{..., hook="itl:X"} == "none" can pass.
                 String v = t.inheritedValue(a.selector().get("hook"));
-                values.add(v == null ? "(not inherited)" : v);
+                values.add(v == null ? NOT_INHERITED : v);
             }
         }
         Pattern want = Glob.compile(a.string());

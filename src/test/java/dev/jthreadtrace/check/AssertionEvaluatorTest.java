@@ -38,6 +38,8 @@ class AssertionEvaluatorTest {
             "inherits{name=\"sibling\", hook=\"affinity\"} == \"0\";false;\"default\" (1 thread)",
             "inherits{name=\"inner-2\", hook=\"sigmask\"} == \"[USR1]\";true;\"[USR1]\" (1 thread)",
             "spawned_by{child=\"ghost\"} == \"main\";false;no thread named like \"ghost\"",
+            "inherits{name=\"inner-*\", hook=\"itl:RequestContext\"} == \"none\";true;\"none\" (2 threads)",
+            "inherits{name=\"inner-*\", hook=\"itl:RequestContext\"} != \"none\";false;\"none\" (2 threads)",
     })
     void metricsSelectorsAndTextComparisons(String text, boolean passed, String actual) {
         AssertionResult r = eval(text);
