@@ -47,9 +47,11 @@ public final class JavaJoin {
                     ThreadInfo task = firstUnclaimedTask(created.getOrDefault(s.osTid(), List.of()), s, model, threads);
                     if (task == null) continue;
                     JavaRecord.Constructed c = constructed.get(s.pid() + ":" + s.id());
+                    // The name at start(), not at construction: Timer and thread factories name a
+                    // thread between the two (new Thread(r); t.setName(...); t.start()).
                     threads.put(task, c == null
                             ? new JavaThread(s.id(), s.name(), false, s.osTid(), s.starterName(), s.osTid(), Map.of())
-                            : new JavaThread(c.id(), c.name(), false, c.osTid(), c.creatorName(), s.osTid(), c.inherited()));
+                            : new JavaThread(c.id(), s.name(), false, c.osTid(), c.creatorName(), s.osTid(), c.inherited()));
                 }
                 default -> { }
             }

@@ -119,6 +119,23 @@ class JvmLayerIT {
     }
 
     @Test
+    void aThreadNamedBetweenConstructionAndStartHasItsStartName(@TempDir Path tmp) throws Exception {
+        Path trace = tmp.resolve("late.jsonl");
+        List<String> args = new java.util.ArrayList<>(List.of("run", "--format", "jsonl", "-o", trace.toString(),
+                "--assert", "threads{name=\"my-timer\"}.count == 1", "--"));
+        args.addAll(JvmIT.java(dev.jthreadtrace.fixtures.LateNames.class.getName()));
+        Tool.Result r = Tool.run(Tool.jar(args.toArray(String[]::new)));
+        assertEquals(0, r.code(), r.err());
+        List<String> names = new java.util.ArrayList<>();
+        for (String line : Files.readAllLines(trace)) {
+            JsonNode n = new ObjectMapper().readTree(line);
+            if (n.get("type").asText().equals("thread")) names.add(n.get("name").asText());
+        }
+        assertTrue(names.contains("named-before-start") && names.contains("my-timer"), names.toString());
+        assertFalse(names.stream().anyMatch(n -> n.matches("Thread-\\d+")), "no constructor-time default name: " + names);
+    }
+
+    @Test
     void aJvmInItsOwnPidNamespaceGetsTheRightNote() {
         List<String> cmd = new java.util.ArrayList<>(List.of("run", "--no-live", "--report", "none", "--",
                 "unshare", "--pid", "--fork", "--mount-proc"));
