@@ -26,14 +26,17 @@ final class SpawnForest {
     }
 
     /**
-     * Runs of at least three childless siblings whose names differ only in digits
+     * Runs of at least three childless siblings of one creator whose names differ only in digits
      * ({@code GC Thread#0..#7}): the report shows them as one folded row.
      */
     static List<List<ThreadInfo>> foldSiblings(List<ThreadInfo> siblings, SpawnForest forest) {
         List<List<ThreadInfo>> rows = new ArrayList<>();
         List<ThreadInfo> run = new ArrayList<>();
         for (ThreadInfo t : siblings) {
+            // One row stands for threads of one creator only: the kernel tree lists siblings by PPid,
+            // which threads of different creators share, and a folded row names one creator.
             boolean fits = !run.isEmpty() && forest.children(t).isEmpty() && forest.children(run.getFirst()).isEmpty()
+                    && t.creatorInfo() == run.getFirst().creatorInfo()
                     && shape(t.name()).equals(shape(run.getFirst().name())) && !t.name().equals(shape(t.name()));
             if (!fits) {
                 flush(run, rows);

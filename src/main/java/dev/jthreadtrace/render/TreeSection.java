@@ -18,6 +18,9 @@ final class TreeSection extends SectionRenderer {
         super(ctx);
     }
 
+    /** The tree column's least width. */
+    private static final int TREE_COLUMN = 44;
+
     @Override
     public void render() {
         spawnTree();
@@ -25,13 +28,16 @@ final class TreeSection extends SectionRenderer {
     }
 
     private void spawnTree() {
-        out.accept("");
-        out.accept(palette.heading(Units.pad("THREADS BY CREATOR", 44) + Units.pad("KIND", 16) + "KERNEL PARENT (PPid)"
-                + "   END"));
         List<String[]> rows = new ArrayList<>();
         for (ThreadInfo root : ctx.forest().roots) spawnRows(root, "", "", rows);
-        for (String[] r : rows.subList(0, Math.min(rows.size(), ReportContext.MAX_ROWS))) {
-            out.accept(Units.pad(Units.cut(r[0], 43), 44) + Units.pad(r[1], 16) + Units.pad(r[2], 24) + " " + r[3]);
+        List<String[]> shown = rows.subList(0, Math.min(rows.size(), ReportContext.MAX_ROWS));
+        // The tree column is as wide as its widest row: a Java name or "[constructed by ...]" is never cut.
+        int column = Math.max(TREE_COLUMN, shown.stream().mapToInt(r -> Units.width(r[0]) + 1).max().orElse(0));
+        out.accept("");
+        out.accept(palette.heading(Units.pad("THREADS BY CREATOR", column) + Units.pad("KIND", 16) + "KERNEL PARENT (PPid)"
+                + "   END"));
+        for (String[] r : shown) {
+            out.accept(Units.pad(r[0], column) + Units.pad(r[1], 16) + Units.pad(r[2], 24) + " " + r[3]);
         }
         if (rows.size() > ReportContext.MAX_ROWS) out.accept("… " + (rows.size() - ReportContext.MAX_ROWS) + " more rows (see --format jsonl)");
         for (ProcessInfo p : model.processes()) {

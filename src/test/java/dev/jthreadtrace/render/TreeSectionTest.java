@@ -1,0 +1,73 @@
+package dev.jthreadtrace.render;
+
+import dev.jthreadtrace.decode.CloneFlags;
+import dev.jthreadtrace.event.TraceEvent;
+import dev.jthreadtrace.model.JavaThread;
+import dev.jthreadtrace.model.JavaView;
+import dev.jthreadtrace.model.ThreadInfo;
+import dev.jthreadtrace.model.TraceModel;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The trees: a folded row stands for one creator's threads, and no row is cut. */
+class TreeSectionTest {
+    private static final long THREAD = CloneFlags.CLONE_VM | CloneFlags.CLONE_FS | CloneFlags.CLONE_FILES
+            | CloneFlags.CLONE_SIGHAND | CloneFlags.CLONE_THREAD;
+
+    private static void spawn(TraceModel model, long ns, int creator, int child) {
+        model.accept(new TraceEvent.Spawned(ns, creator, child, TraceEvent.SpawnKind.CLONE3, THREAD));
+    }
+
+    private static List<String> tree(TraceModel model) {
+        model.accept(new TraceEvent.TraceEnded(1_000_000, 0));
+        List<String> lines = new ArrayList<>();
+        new Report(model, Palette.PLAIN, 100, lines::add).render(EnumSet.of(ReportSection.TREE));
+        return lines;
+    }
+
+    @Test
+    void aFoldedRowHoldsThreadsOfOneCreatorOnlyInTheKernelTreeToo() {
+        TraceModel model = new TraceModel();
+        model.accept(new TraceEvent.TargetStarted(0, 100, 1, "/bin/app", List.of("app")));
+        spawn(model, 10, 100, 101);                       // boss, created by main
+        for (int i = 0; i < 2; i++) spawn(model, 20 + i, 100, 110 + i);   // w-0, w-1 by main
+        for (int i = 0; i < 3; i++) spawn(model, 30 + i, 101, 120 + i);   // w-2.. by boss
+        Map<ThreadInfo, JavaThread> names = new java.util.IdentityHashMap<>();
+        int[] workers = {110, 111, 120, 121, 122};
+        for (int i = 0; i < workers.length; i++) {
+            names.put(model.thread(workers[i]), new JavaThread(i, "w-" + i, false, 0, null, null, Map.of()));
+        }
+        model.attachJava(new JavaView(List.of(), names, Map.of(), Map.of(), List.of()));
+        List<String> lines = tree(model);
+        String kernel = String.join("\n", lines.subList(lines.indexOf("KERNEL TREE (by PPid: what ps, pstree and /proc show)"), lines.size()));
+        assertTrue(kernel.contains("─120..122 w-2..w-4 ×3   thread of 100, created by 101 app"), kernel);
+        assertTrue(kernel.contains("─110 w-0   thread of 100") && kernel.contains("─111 w-1   thread of 100"), kernel);
+        assertFalse(kernel.contains("×5"), "main's and boss's threads are not one row: " + kernel);
+    }
+
+    @Test
+    void aLongJavaNameAndItsConstructorAreNeverCut() {
+        TraceModel model = new TraceModel();
+        model.accept(new TraceEvent.TargetStarted(0, 100, 1, "/usr/bin/java", List.of("java")));
+        spawn(model, 10, 100, 101);
+        spawn(model, 20, 100, 102);
+        ThreadInfo worker = model.thread(102);
+        String longName = "order-processing-worker-with-a-long-descriptive-name-7";
+        model.attachJava(new JavaView(List.of(), Map.of(worker, new JavaThread(7, longName, false, 101, "factory", 100, Map.of())),
+                Map.of(), Map.of(), List.of()));
+        List<String> lines = tree(model);
+        String row = lines.stream().filter(l -> l.contains(longName)).findFirst().orElseThrow();
+        assertTrue(row.contains(longName + " [constructed by 101 "), row);
+        assertTrue(row.contains("thread "), "the columns after it are still there: " + row);
+        int kind = lines.get(1).indexOf("KIND");
+        assertEquals(kind, row.indexOf("thread "), "the header grows with the widest row:\n" + String.join("\n", lines));
+    }
+}
