@@ -47,11 +47,17 @@ public final class JavaJoin {
                     ThreadInfo task = firstUnclaimedTask(created.getOrDefault(s.osTid(), List.of()), s, model, threads);
                     if (task == null) continue;
                     JavaRecord.Constructed c = constructed.get(s.pid() + ":" + s.id());
+                    // A virtual thread that starts a platform thread does it on a carrier: the carrier's
+                    // clone makes the task, the virtual thread is the Java starter.
+                    JavaRecord.Constructed starter = constructed.get(s.pid() + ":" + s.starterId());
+                    JavaThread.VirtualStarter virtualStarter = starter != null && starter.virtual()
+                            ? new JavaThread.VirtualStarter(s.starterId(), s.starterName()) : null;
                     // The name at start(), not at construction: Timer and thread factories name a
                     // thread between the two (new Thread(r); t.setName(...); t.start()).
                     threads.put(task, c == null
-                            ? new JavaThread(s.id(), s.name(), false, s.osTid(), s.starterName(), s.osTid(), Map.of())
-                            : new JavaThread(c.id(), s.name(), false, c.osTid(), c.creatorName(), s.osTid(), c.inherited()));
+                            ? new JavaThread(s.id(), s.name(), false, s.osTid(), s.starterName(), s.osTid(), Map.of(), virtualStarter)
+                            : new JavaThread(c.id(), s.name(), false, c.osTid(), c.creatorName(), s.osTid(), c.inherited(),
+                                    virtualStarter));
                 }
                 default -> { }
             }

@@ -9,7 +9,18 @@ import java.util.Map;
  * the one that called {@code start()} (whose clone made the task: the kernel creator).
  */
 public record JavaThread(long id, String name, boolean virtual, int constructorTid, String constructorName,
-                         Integer starterTid, Map<String, String> inherited) {
+                         Integer starterTid, Map<String, String> inherited, VirtualStarter virtualStarter) {
+    /**
+     * The virtual thread that called {@code start()}, when one did: the OS thread whose clone made
+     * the task ({@code starterTid}) is then only its carrier.
+     */
+    public record VirtualStarter(long id, String name) {}
+
+    public JavaThread(long id, String name, boolean virtual, int constructorTid, String constructorName,
+                      Integer starterTid, Map<String, String> inherited) {
+        this(id, name, virtual, constructorTid, constructorName, starterTid, inherited, null);
+    }
+
     /** The hook key of an inheritable thread-local: {@code itl:RequestContext}. */
     public static String hookKey(String threadLocalName) {
         return "itl:" + threadLocalName;

@@ -46,7 +46,7 @@ final class TreeSection extends SectionRenderer {
     }
 
     private void spawnRows(ThreadInfo t, String lead, String childLead, List<String[]> rows) {
-        rows.add(row(t, lead + label(t) + formerNames(t) + javaCreator(t), 1));
+        rows.add(row(t, lead + label(t) + formerNames(t) + javaCreator(t) + virtualStarter(t), 1));
         List<List<ThreadInfo>> groups = SpawnForest.foldSiblings(ctx.forest().children(t), ctx.forest());
         Integer constructed = model.virtualThreadsByCreator().get(t.tid());
         Integer carried = model.virtualThreadsByCarrier().get(t.tid());
@@ -80,6 +80,13 @@ final class TreeSection extends SectionRenderer {
     }
 
     /** Where the Java creator (the constructor's thread) is not the thread that started it. */
+    /** A platform thread started by a virtual thread: its kernel creator is only the carrier. */
+    private static String virtualStarter(ThreadInfo t) {
+        if (t.java() == null || t.java().virtualStarter() == null) return "";
+        var v = t.java().virtualStarter();
+        return " [started by virtual thread #" + v.id() + (v.name().isEmpty() ? "" : " " + Escape.text(v.name())) + "]";
+    }
+
     private String javaCreator(ThreadInfo t) {
         if (t.java() == null || t.creator() == null || t.java().constructorTid() <= 0 || t.java().constructorTid() == t.creator()) {
             return "";

@@ -136,6 +136,29 @@ class JvmLayerIT {
     }
 
     @Test
+    void aPlatformThreadStartedByAVirtualThreadNamesItAsItsJavaStarter(@TempDir Path tmp) throws Exception {
+        Path trace = tmp.resolve("virtual.jsonl");
+        List<String> args = new java.util.ArrayList<>(List.of("run", "--format", "jsonl", "-o", trace.toString(), "--"));
+        args.addAll(JvmIT.java(dev.jthreadtrace.fixtures.VirtualStarts.class.getName()));
+        Tool.Result r = Tool.run(Tool.jar(args.toArray(String[]::new)));
+        assertEquals(0, r.code(), r.err());
+        JsonNode platform = null;
+        Map<Integer, String> names = new HashMap<>();
+        for (String line : Files.readAllLines(trace)) {
+            JsonNode n = new ObjectMapper().readTree(line);
+            if (!n.get("type").asText().equals("thread")) continue;
+            names.put(n.get("tid").asInt(), n.get("name").asText());
+            if (n.get("name").asText().equals("platform-from-virtual")) platform = n;
+        }
+        assertTrue(platform != null, names.toString());
+        assertEquals("vstarter", platform.get("java").get("started_by_virtual").get("name").asText(), platform.toString());
+        String carrier = names.get(platform.get("creator").asInt());
+        assertTrue(carrier.startsWith("ForkJoinPool"), "the OS-level creator is the carrier: " + carrier);
+        Tool.Result report = Tool.run(Tool.jar("report", "--report", "tree", trace.toString()));
+        assertTrue(report.out().contains("platform-from-virtual [started by virtual thread #"), report.out());
+    }
+
+    @Test
     void aJvmInItsOwnPidNamespaceGetsTheRightNote() {
         List<String> cmd = new java.util.ArrayList<>(List.of("run", "--no-live", "--report", "none", "--",
                 "unshare", "--pid", "--fork", "--mount-proc"));
