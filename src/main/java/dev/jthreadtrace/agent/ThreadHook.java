@@ -113,14 +113,34 @@ public final class ThreadHook {
             if (entry == null) continue;
             Object key = ((java.lang.ref.Reference<?>) entry).get();
             if (key == null) continue;
-            line.append('\t').append(clean(localName(key.getClass()))).append('=').append(clean(render(value.get(entry))));
+            line.append('\t').append(clean(localName(key))).append('=').append(clean(render(value.get(entry))));
         }
     }
 
-    /** {@code RequestContext} for a subclass; for a plain InheritableThreadLocal, where it was declared is unknown. */
-    private static String localName(Class<?> c) {
-        String name = c.getName();
-        return name.substring(name.lastIndexOf('.') + 1);
+    /** The name given to each thread-local instance seen, by identity (ThreadLocal keeps Object's equals). */
+    private static final java.util.Map<Object, String> LOCAL_NAMES = new java.util.WeakHashMap<>();
+    /** How many instances of each class have a name: the second instance of a class is {@code Name#2}. */
+    private static final java.util.Map<String, Integer> LOCALS_PER_CLASS = new java.util.HashMap<>();
+
+    /**
+     * One key per thread-local instance, stable within the run: {@code RequestContext} for the first
+     * instance of a subclass ({@code RequestContext#2} for a second one); a plain
+     * {@code InheritableThreadLocal}, whose declaring place is unknown, is {@code InheritableThreadLocal#1},
+     * {@code #2}, ... in the order first seen. (Plain ones all read {@code InheritableThreadLocal}
+     * before, so a thread with two of them showed one value.)
+     */
+    private static String localName(Object threadLocal) {
+        synchronized (LOCAL_NAMES) {
+            String known = LOCAL_NAMES.get(threadLocal);
+            if (known != null) return known;
+            String className = threadLocal.getClass().getName();
+            String base = className.substring(className.lastIndexOf('.') + 1);
+            int n = LOCALS_PER_CLASS.merge(base, 1, Integer::sum);
+            boolean plain = threadLocal.getClass() == InheritableThreadLocal.class;
+            String name = plain || n > 1 ? base + "#" + n : base;
+            LOCAL_NAMES.put(threadLocal, name);
+            return name;
+        }
     }
 
     private static String render(Object v) {

@@ -159,6 +159,30 @@ class JvmLayerIT {
     }
 
     @Test
+    void twoPlainInheritableThreadLocalsAreTwoHooksWithTheirOwnValues(@TempDir Path tmp) throws Exception {
+        Path trace = tmp.resolve("itl.jsonl");
+        List<String> args = new java.util.ArrayList<>(List.of("run", "--format", "jsonl", "-o", trace.toString(),
+                "--assert", "inherits{name=\"two-locals-worker\", hook=\"itl:InheritableThreadLocal#1\"} == \"a*\"",
+                "--assert", "inherits{name=\"two-locals-worker\", hook=\"itl:InheritableThreadLocal#2\"} == \"a*\"", "--"));
+        args.addAll(JvmIT.java(dev.jthreadtrace.fixtures.TwoThreadLocals.class.getName()));
+        Tool.Result r = Tool.run(Tool.jar(args.toArray(String[]::new)));
+        assertEquals(0, r.code(), r.err());
+        JsonNode worker = null;
+        for (String line : Files.readAllLines(trace)) {
+            JsonNode n = new ObjectMapper().readTree(line);
+            if (n.get("type").asText().equals("thread") && n.get("name").asText().equals("two-locals-worker")) worker = n;
+        }
+        assertTrue(worker != null);
+        JsonNode inherited = worker.get("inherited");
+        java.util.Set<String> values = new java.util.TreeSet<>();
+        for (String key : List.of("itl:InheritableThreadLocal#1", "itl:InheritableThreadLocal#2")) {
+            assertTrue(inherited.has(key), inherited.toString());
+            values.add(inherited.get(key).asText());
+        }
+        assertEquals(java.util.Set.of("acme", "alice"), values, "both values, one key each: " + inherited);
+    }
+
+    @Test
     void aJvmInItsOwnPidNamespaceGetsTheRightNote() {
         List<String> cmd = new java.util.ArrayList<>(List.of("run", "--no-live", "--report", "none", "--",
                 "unshare", "--pid", "--fork", "--mount-proc"));
