@@ -147,6 +147,11 @@ final class TimelineSection extends SectionRenderer {
             line.append("  ").append(palette.mark(Escape.text(k) + "=" + Escape.text(v)));
             HookChange origin = origin(t, k, v);
             if (origin != null) line.append(" (set ").append(Units.at(origin.ns())).append(" by ").append(label(origin.tid())).append(')');
+            // A thread-local is copied from the thread that ran the constructor, which need not be the one that started it.
+            if (k.startsWith(Hook.THREAD_LOCAL_PREFIX) && t.java() != null && t.java().constructorTid() > 0
+                    && !Integer.valueOf(t.java().constructorTid()).equals(t.creator())) {
+                line.append(" (copied from ").append(label(t.java().constructorTid())).append(" at construction)");
+            }
         });
         return line.toString();
     }

@@ -52,7 +52,8 @@ final class TreeSection extends SectionRenderer {
         Integer carried = model.virtualThreadsByCarrier().get(t.tid());
         if (constructed != null) {
             rows.add(new String[] {childLead + (groups.isEmpty() && carried == null ? "└─" : "├─") + "⋯ " + constructed
-                    + " virtual thread" + (constructed == 1 ? "" : "s") + " constructed here", "virtual", "no task of their own", ""});
+                    + " virtual thread" + (constructed == 1 ? "" : "s") + " constructed here" + namedVirtualThreads(t),
+                    "virtual", "no task of their own", ""});
         }
         if (carried != null) {
             rows.add(new String[] {childLead + (groups.isEmpty() ? "└─" : "├─") + "⋯ ran " + carried + " virtual thread"
@@ -80,6 +81,26 @@ final class TreeSection extends SectionRenderer {
     }
 
     /** Where the Java creator (the constructor's thread) is not the thread that started it. */
+    /** The names of virtual threads constructed by each OS thread (a few each), made once per report. */
+    private Map<Integer, List<String>> namedVirtual;
+    private static final int NAMED_VIRTUAL_SHOWN = 5;
+
+    /** {@code , named: vstarter, order-42}: the named ones among the virtual threads an OS thread constructed. */
+    private String namedVirtualThreads(ThreadInfo t) {
+        if (namedVirtual == null) {
+            namedVirtual = new java.util.HashMap<>();
+            for (var r : model.javaView().records()) {
+                if (r instanceof dev.jthreadtrace.event.JavaRecord.Constructed c && c.virtual() && !c.name().isBlank()) {
+                    namedVirtual.computeIfAbsent(c.osTid(), k -> new ArrayList<>()).add(c.name());
+                }
+            }
+        }
+        List<String> names = namedVirtual.getOrDefault(t.tid(), List.of());
+        if (names.isEmpty()) return "";
+        return ", named: " + String.join(", ", names.stream().limit(NAMED_VIRTUAL_SHOWN).map(Escape::text).toList())
+                + (names.size() > NAMED_VIRTUAL_SHOWN ? " and " + (names.size() - NAMED_VIRTUAL_SHOWN) + " more" : "");
+    }
+
     /** A platform thread started by a virtual thread: its kernel creator is only the carrier. */
     private static String virtualStarter(ThreadInfo t) {
         if (t.java() == null || t.java().virtualStarter() == null) return "";

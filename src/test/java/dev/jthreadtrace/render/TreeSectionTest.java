@@ -70,4 +70,36 @@ class TreeSectionTest {
         int kind = lines.get(1).indexOf("KIND");
         assertEquals(kind, row.indexOf("thread "), "the header grows with the widest row:\n" + String.join("\n", lines));
     }
+
+    @Test
+    void namedVirtualThreadsAreListedUnderTheirConstructor() {
+        TraceModel model = new TraceModel();
+        model.accept(new TraceEvent.TargetStarted(0, 100, 1, "/usr/bin/java", List.of("java")));
+        spawn(model, 10, 100, 101);
+        List<dev.jthreadtrace.event.JavaRecord> records = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            records.add(new dev.jthreadtrace.event.JavaRecord.Constructed(100, 20 + i, 101, 1, "main", 40 + i,
+                    i < 7 ? "order-" + i : "", true, Map.of()));
+        }
+        model.attachJava(dev.jthreadtrace.jvm.JavaJoin.join(model, records));
+        String tree = String.join("\n", tree(model));
+        assertTrue(tree.contains("⋯ 8 virtual threads constructed here, named: order-0, order-1, order-2, order-3, order-4 and 2 more"),
+                tree);
+    }
+
+    @Test
+    void anInheritedThreadLocalIsCreditedToTheThreadThatRanTheConstructor() {
+        TraceModel model = new TraceModel();
+        model.accept(new TraceEvent.TargetStarted(0, 100, 1, "/usr/bin/java", List.of("java")));
+        spawn(model, 10, 100, 101);   // "starter", which will start the handoff thread
+        spawn(model, 20, 101, 102);   // the handoff thread: cloned by 101, constructed by 100
+        ThreadInfo handoff = model.thread(102);
+        model.attachJava(new JavaView(List.of(), Map.of(handoff, new JavaThread(9, "handoff", false, 100, "main", 101,
+                Map.of("RequestContext", "r-1"))), Map.of(), Map.of(), List.of()));
+        model.accept(new TraceEvent.TraceEnded(1_000_000, 0));
+        List<String> lines = new ArrayList<>();
+        new Report(model, Palette.PLAIN, 100, lines::add).render(EnumSet.of(ReportSection.TIMELINE));
+        String row = lines.stream().filter(l -> l.contains("itl:RequestContext=r-1")).findFirst().orElseThrow();
+        assertTrue(row.contains("from 101 ") && row.contains("itl:RequestContext=r-1 (copied from 100 java at construction)"), row);
+    }
 }
