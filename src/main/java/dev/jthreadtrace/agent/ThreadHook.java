@@ -19,7 +19,7 @@ import java.util.Set;
  *
  * <pre>
  * C  nanoTime  creatorOsTid  creatorJavaId  creatorName  newJavaId  newName  virtual  itl=value...
- * S  nanoTime  starterOsTid  starterJavaId  starterName  javaId     name
+ * S  nanoTime  starterOsTid  starterJavaId  starterName  javaId     name     ITL  itl=value...   (platform threads)
  * M  nanoTime  carrierOsTid  virtualThreadId
  * E  errors    firstError          (written at each error; the last one counts)
  * </pre>
@@ -29,7 +29,7 @@ public final class ThreadHook {
             Byte.class, Double.class, Float.class, Boolean.class, Character.class, BigInteger.class, BigDecimal.class);
     private static volatile boolean enabled;
     private static FileOutputStream out;
-    private static Field table, value;
+    private static Field table, value, inheritableThreadLocals;
     private static final ThreadLocal<Boolean> INSIDE = new ThreadLocal<>();
     private static long errors;
     private static String firstError;
@@ -52,6 +52,8 @@ public final class ThreadHook {
         table.setAccessible(true);
         value = Class.forName("java.lang.ThreadLocal$ThreadLocalMap$Entry").getDeclaredField("value");
         value.setAccessible(true);
+        inheritableThreadLocals = Thread.class.getDeclaredField("inheritableThreadLocals");
+        inheritableThreadLocals.setAccessible(true);
     }
 
     static void enable() {
@@ -70,12 +72,23 @@ public final class ThreadHook {
         });
     }
 
+    /**
+     * At start() the inherited map is final: a carrier thread's constructor clears the one it copied,
+     * and nobody else can change a thread's map between its construction and its start. So the
+     * values a platform thread really runs with are read here ({@code ITL} marks that they follow).
+     */
     public static void starting(Thread started) {
         guarded("starting", () -> {
             Thread starter = Thread.currentThread();
-            write(new StringBuilder("S\t").append(System.nanoTime()).append('\t').append(osTid()).append('\t')
+            StringBuilder line = new StringBuilder("S\t").append(System.nanoTime()).append('\t').append(osTid()).append('\t')
                     .append(starter.threadId()).append('\t').append(clean(starter.getName())).append('\t')
-                    .append(started.threadId()).append('\t').append(clean(started.getName())));
+                    .append(started.threadId()).append('\t').append(clean(started.getName()));
+            if (!started.isVirtual()) {
+                line.append("\tITL");
+                Object map = inheritableThreadLocals.get(started);
+                if (map != null) appendInherited(line, map);
+            }
+            write(line);
         });
     }
 

@@ -18,8 +18,16 @@ public sealed interface JavaRecord {
     record Constructed(int pid, long ns, int osTid, long creatorId, String creatorName, long id, String name,
                        boolean virtual, Map<String, String> inherited) implements JavaRecord {}
 
-    record Started(int pid, long ns, int osTid, long starterId, String starterName, long id, String name)
-            implements JavaRecord {}
+    /**
+     * {@code inherited}: the inheritable thread-locals the thread starts with, read at start() (the
+     * final map); null when the record does not carry them (a virtual thread, an older trace).
+     */
+    record Started(int pid, long ns, int osTid, long starterId, String starterName, long id, String name,
+                   Map<String, String> inherited) implements JavaRecord {
+        public Started(int pid, long ns, int osTid, long starterId, String starterName, long id, String name) {
+            this(pid, ns, osTid, starterId, starterName, id, name, null);
+        }
+    }
 
     /** A virtual thread was mounted on the carrier {@code osTid}. */
     record Mounted(int pid, long ns, int osTid, long id) implements JavaRecord {}

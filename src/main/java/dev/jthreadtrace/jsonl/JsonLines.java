@@ -153,8 +153,11 @@ public final class JsonLines implements LiveSink {
                 case JavaRecord.Constructed c -> json.put(JsonlFields.KIND, JsonlFields.JAVA_CONSTRUCTED).put(JsonlFields.BY_ID, c.creatorId())
                         .put(JsonlFields.BY_NAME, c.creatorName()).put(JsonlFields.ID, c.id()).put(JsonlFields.NAME, c.name()).put(JsonlFields.VIRTUAL, c.virtual())
                         .put(JsonlFields.ITL, c.inherited());
-                case JavaRecord.Started s -> json.put(JsonlFields.KIND, JsonlFields.JAVA_STARTED).put(JsonlFields.BY_ID, s.starterId())
-                        .put(JsonlFields.BY_NAME, s.starterName()).put(JsonlFields.ID, s.id()).put(JsonlFields.NAME, s.name());
+                case JavaRecord.Started s -> {
+                    json.put(JsonlFields.KIND, JsonlFields.JAVA_STARTED).put(JsonlFields.BY_ID, s.starterId())
+                            .put(JsonlFields.BY_NAME, s.starterName()).put(JsonlFields.ID, s.id()).put(JsonlFields.NAME, s.name());
+                    if (s.inherited() != null) json.put(JsonlFields.ITL, s.inherited());
+                }
                 case JavaRecord.Mounted m -> json.put(JsonlFields.KIND, JsonlFields.JAVA_MOUNTED).put(JsonlFields.ID, m.id());
             }
             out.line(json.toString());

@@ -185,16 +185,20 @@ public final class TraceReader {
         String kind = textField(n, JsonlFields.KIND);
         if (kind.equals(JsonlFields.JAVA_MOUNTED)) return new JavaRecord.Mounted(pid, ns, tid, longField(n, JsonlFields.ID));
         if (kind.equals(JsonlFields.JAVA_CONSTRUCTED)) {
-            Map<String, String> itl = new LinkedHashMap<>();
-            JsonNode itls = field(n, JsonlFields.ITL);
-            if (!itls.isObject()) throw new IllegalArgumentException("itl is not an object");
-            itls.fields().forEachRemaining(e -> itl.put(e.getKey(), e.getValue().asText()));
             return new JavaRecord.Constructed(pid, ns, tid, longField(n, JsonlFields.BY_ID), textField(n, JsonlFields.BY_NAME),
-                    longField(n, JsonlFields.ID), textField(n, JsonlFields.NAME), boolField(n, JsonlFields.VIRTUAL), itl);
+                    longField(n, JsonlFields.ID), textField(n, JsonlFields.NAME), boolField(n, JsonlFields.VIRTUAL), threadLocals(n));
         }
         if (!kind.equals(JsonlFields.JAVA_STARTED)) throw new IllegalArgumentException("unknown kind " + kind);
         return new JavaRecord.Started(pid, ns, tid, longField(n, JsonlFields.BY_ID), textField(n, JsonlFields.BY_NAME),
-                longField(n, JsonlFields.ID), textField(n, JsonlFields.NAME));
+                longField(n, JsonlFields.ID), textField(n, JsonlFields.NAME), n.has(JsonlFields.ITL) ? threadLocals(n) : null);
+    }
+
+    private static Map<String, String> threadLocals(JsonNode n) {
+        Map<String, String> itl = new LinkedHashMap<>();
+        JsonNode itls = field(n, JsonlFields.ITL);
+        if (!itls.isObject()) throw new IllegalArgumentException("itl is not an object");
+        itls.fields().forEachRemaining(e -> itl.put(e.getKey(), e.getValue().asText()));
+        return itl;
     }
 
     private static TraceEvent event(String type, JsonNode n) {

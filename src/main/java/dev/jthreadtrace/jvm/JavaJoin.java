@@ -55,9 +55,10 @@ public final class JavaJoin {
                     // The name at start(), not at construction: Timer and thread factories name a
                     // thread between the two (new Thread(r); t.setName(...); t.start()).
                     threads.put(task, c == null
-                            ? new JavaThread(s.id(), s.name(), false, s.osTid(), s.starterName(), s.osTid(), Map.of(), virtualStarter)
-                            : new JavaThread(c.id(), s.name(), false, c.osTid(), c.creatorName(), s.osTid(), c.inherited(),
-                                    virtualStarter));
+                            ? new JavaThread(s.id(), s.name(), false, s.osTid(), s.starterName(), s.osTid(),
+                                    s.inherited() != null ? s.inherited() : Map.of(), virtualStarter)
+                            : new JavaThread(c.id(), s.name(), false, c.osTid(), c.creatorName(), s.osTid(),
+                                    s.inherited() != null ? s.inherited() : c.inherited(), virtualStarter));
                 }
                 default -> { }
             }

@@ -188,24 +188,29 @@ public final class JvmAgent implements AutoCloseable {
     }
 
     /** One TSV line of the agent (see ThreadHook); null for anything else. */
+    /** {@code name=value} fields from index {@code from} on. */
+    private static Map<String, String> threadLocals(String[] f, int from) {
+        Map<String, String> itls = new LinkedHashMap<>();
+        for (int i = from; i < f.length; i++) {
+            int eq = f[i].indexOf('=');
+            if (eq > 0) itls.put(f[i].substring(0, eq), f[i].substring(eq + 1));
+        }
+        return itls;
+    }
+
     static JavaRecord parse(int pid, String line) {
         String[] f = line.split("\t", -1);
         try {
             if (f[0].equals("C") && f.length >= 8) {
-                Map<String, String> itls = new LinkedHashMap<>();
-                for (int i = 8; i < f.length; i++) {
-                    int eq = f[i].indexOf('=');
-                    if (eq > 0) itls.put(f[i].substring(0, eq), f[i].substring(eq + 1));
-                }
                 return new JavaRecord.Constructed(pid, Long.parseLong(f[1]), Integer.parseInt(f[2]), Long.parseLong(f[3]),
-                        f[4], Long.parseLong(f[5]), f[6], Boolean.parseBoolean(f[7]), itls);
+                        f[4], Long.parseLong(f[5]), f[6], Boolean.parseBoolean(f[7]), threadLocals(f, 8));
             }
             if (f[0].equals("M") && f.length >= 4) {
                 return new JavaRecord.Mounted(pid, Long.parseLong(f[1]), Integer.parseInt(f[2]), Long.parseLong(f[3]));
             }
             if (f[0].equals("S") && f.length >= 7) {
                 return new JavaRecord.Started(pid, Long.parseLong(f[1]), Integer.parseInt(f[2]), Long.parseLong(f[3]),
-                        f[4], Long.parseLong(f[5]), f[6]);
+                        f[4], Long.parseLong(f[5]), f[6], f.length >= 8 && f[7].equals("ITL") ? threadLocals(f, 8) : null);
             }
         } catch (NumberFormatException e) {
             return null; // a line cut short when the JVM was killed

@@ -183,6 +183,29 @@ class JvmLayerIT {
     }
 
     @Test
+    void aCarrierThreadHoldsNoCreatorsContextAPlainThreadDoes(@TempDir Path tmp) throws Exception {
+        Path trace = tmp.resolve("carrier.jsonl");
+        List<String> args = new java.util.ArrayList<>(List.of("run", "--format", "jsonl", "-o", trace.toString(), "--"));
+        args.addAll(JvmIT.java(dev.jthreadtrace.fixtures.CarrierContext.class.getName()));
+        Tool.Result r = Tool.run(Tool.jar(args.toArray(String[]::new)));
+        assertEquals(0, r.code(), r.err());
+        Map<String, JsonNode> threads = new HashMap<>();
+        for (String line : Files.readAllLines(trace)) {
+            JsonNode n = new ObjectMapper().readTree(line);
+            if (n.get("type").asText().equals("thread")) threads.put(n.get("name").asText(), n);
+        }
+        assertEquals("main-request", threads.get("plain-child").get("inherited").path("itl:InheritableThreadLocal#1").asText(),
+                threads.get("plain-child").toString());
+        List<String> carriers = threads.keySet().stream().filter(n -> n.startsWith("ForkJoinPool")).toList();
+        assertFalse(carriers.isEmpty(), threads.keySet().toString());
+        for (String carrier : carriers) {
+            JsonNode inherited = threads.get(carrier).get("inherited");
+            inherited.fieldNames().forEachRemaining(k -> assertFalse(k.startsWith("itl:"),
+                    carrier + " clears the map it copied; it runs with none: " + inherited));
+        }
+    }
+
+    @Test
     void aJvmInItsOwnPidNamespaceGetsTheRightNote() {
         List<String> cmd = new java.util.ArrayList<>(List.of("run", "--no-live", "--report", "none", "--",
                 "unshare", "--pid", "--fork", "--mount-proc"));
