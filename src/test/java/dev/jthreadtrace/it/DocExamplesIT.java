@@ -1,0 +1,60 @@
+package dev.jthreadtrace.it;
+
+import dev.jthreadtrace.fixtures.JavaHooks;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Every --assert example of the README and the man page is a working assertion: extracted from
+ * the documents, each is checked against a real JVM trace and must be evaluated (pass or fail,
+ * exit 0 or 90), never refused as malformed (2) or as an error (125).
+ */
+@Timeout(120)
+class DocExamplesIT {
+    private static final Pattern README_ASSERT = Pattern.compile("--assert '([^']+)'");
+    private static final Pattern MAN_ASSERT = Pattern.compile("--assert '([^']+)'|\\.BR \"((?:inherits|spawned_by|threads)[^\\n]*?)\" \\.");
+
+    static Set<String> documentedAssertions() throws Exception {
+        Set<String> out = new LinkedHashSet<>();
+        Matcher readme = README_ASSERT.matcher(Files.readString(Tool.basedir().resolve("README.md")));
+        while (readme.find()) out.add(readme.group(1));
+        String man = Files.readString(Tool.basedir().resolve("man/jthreadtrace.1")).replace("\\-", "-");
+        Matcher m = MAN_ASSERT.matcher(man);
+        while (m.find()) out.add(m.group(1) != null ? m.group(1) : m.group(2).replace("\"\"", "\""));
+        return out;
+    }
+
+    @Test
+    void everyDocumentedAssertionIsEvaluatedOnARealTrace(@TempDir Path tmp) throws Exception {
+        Set<String> examples = documentedAssertions();
+        assertTrue(examples.size() >= 7, "the documents' examples were found: " + examples);
+        Path trace = tmp.resolve("trace.jsonl");
+        List<String> run = new ArrayList<>(List.of("run", "--format", "jsonl", "-o", trace.toString(), "--"));
+        run.addAll(JvmIT.java(JavaHooks.class.getName()));
+        Tool.Result traced = Tool.run(Tool.jar(run.toArray(String[]::new)));
+        assertEquals(0, traced.code(), traced.err());
+        List<String> problems = new ArrayList<>();
+        for (String example : examples) {
+            Tool.Result r = Tool.run(Tool.jar("check", "--assert", example, trace.toString()));
+            if (r.code() != 0 && r.code() != 90) problems.add(example + " -> " + r.code() + ": " + r.err().strip());
+        }
+        assertEquals(List.of(), problems);
+        // The documented "== none" form passes where the thread did not inherit that thread-local.
+        Tool.Result none = Tool.run(Tool.jar("check", "--assert",
+                "inherits{name=\"pool-*\", hook=\"itl:RequestContext\"} == \"none\"", trace.toString()));
+        assertEquals(0, none.code(), none.out());
+    }
+}
