@@ -183,6 +183,13 @@ public final class Installer {
             b.with(e);
         };
         CodeTransform beforeStart = callAtEntry("starting");
+        CodeTransform afterRename = (CodeBuilder b, CodeElement e) -> {
+            if (e instanceof ReturnInstruction) {
+                b.aload(0);
+                b.invokestatic(HOOK, "renamed", MethodTypeDesc.of(CD_void, THREAD));
+            }
+            b.with(e);
+        };
         // One class transform choosing per method (composing two transformingMethodBodies with
         // andThen left the class unchanged on JDK 25).
         ClassTransform transform = (ClassBuilder cb, ClassElement ce) -> {
@@ -192,6 +199,9 @@ public final class Installer {
             } else if (ce instanceof MethodModel m && m.methodName().equalsString("start")
                     && START_METHODS.contains(m.methodType().stringValue())) {
                 cb.transformMethod(m, MethodTransform.transformingCode(beforeStart));
+            } else if (ce instanceof MethodModel m && m.methodName().equalsString("setName")
+                    && m.methodType().equalsString("(Ljava/lang/String;)V")) {
+                cb.transformMethod(m, MethodTransform.transformingCode(afterRename));
             } else {
                 cb.with(ce);
             }

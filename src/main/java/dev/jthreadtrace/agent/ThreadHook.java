@@ -21,6 +21,7 @@ import java.util.Set;
  * C  nanoTime  creatorOsTid  creatorJavaId  creatorName  newJavaId  newName  virtual  itl=value...
  * S  nanoTime  starterOsTid  starterJavaId  starterName  javaId     name     ITL  itl=value...   (platform threads)
  * M  nanoTime  carrierOsTid  virtualThreadId
+ * N  nanoTime  renamerOsTid  javaId  newName     (a started platform thread renamed)
  * E  errors    firstError          (written at each error; the last one counts)
  * </pre>
  */
@@ -90,6 +91,16 @@ public final class ThreadHook {
             }
             write(line);
         });
+    }
+
+    /**
+     * A started platform thread was renamed (Thread.setName): the tree follows it. A rename before
+     * start() is in the start record; a virtual thread has no task of its own to rename.
+     */
+    public static void renamed(Thread thread) {
+        if (thread.isVirtual() || !thread.isAlive()) return;
+        guarded("renamed", () -> write(new StringBuilder("N\t").append(System.nanoTime()).append('\t').append(osTid())
+                .append('\t').append(thread.threadId()).append('\t').append(clean(thread.getName()))));
     }
 
     /** A virtual thread is being mounted on the current carrier: one line per mount, the tool counts. */

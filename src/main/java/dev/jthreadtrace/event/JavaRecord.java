@@ -29,6 +29,9 @@ public sealed interface JavaRecord {
         }
     }
 
+    /** The started platform thread {@code id} was renamed to {@code name} (by the thread on {@code osTid}). */
+    record Renamed(int pid, long ns, int osTid, long id, String name) implements JavaRecord {}
+
     /** A virtual thread was mounted on the carrier {@code osTid}. */
     record Mounted(int pid, long ns, int osTid, long id) implements JavaRecord {}
 }

@@ -159,6 +159,8 @@ public final class JsonLines implements LiveSink {
                     if (s.inherited() != null) json.put(JsonlFields.ITL, s.inherited());
                 }
                 case JavaRecord.Mounted m -> json.put(JsonlFields.KIND, JsonlFields.JAVA_MOUNTED).put(JsonlFields.ID, m.id());
+                case JavaRecord.Renamed n -> json.put(JsonlFields.KIND, JsonlFields.JAVA_RENAMED).put(JsonlFields.ID, n.id())
+                        .put(JsonlFields.NAME, n.name());
             }
             out.line(json.toString());
         }
@@ -183,6 +185,7 @@ public final class JsonLines implements LiveSink {
                     .put("virtual_threads_carried", model.virtualThreadsByCarrier().getOrDefault(t.tid(), 0))
                     .put("java", t.java() == null ? null : Json.object().put(JsonlFields.ID, t.java().id()).put(JsonlFields.NAME, t.java().name())
                             .put("constructed_by", t.java().constructorTid()).put("started_by", t.java().starterTid())
+                            .put("former_names", t.java().formerNames())
                             .put("started_by_virtual", t.java().virtualStarter() == null ? null : Json.object()
                                     .put(JsonlFields.ID, t.java().virtualStarter().id()).put(JsonlFields.NAME, t.java().virtualStarter().name())))
                     .put("futex", Json.object().put("calls", futex.calls()).put("waits", futex.waits()).put("wakes", futex.wakes())

@@ -184,6 +184,9 @@ public final class TraceReader {
         int tid = intField(n, JsonlFields.OS_TID);
         String kind = textField(n, JsonlFields.KIND);
         if (kind.equals(JsonlFields.JAVA_MOUNTED)) return new JavaRecord.Mounted(pid, ns, tid, longField(n, JsonlFields.ID));
+        if (kind.equals(JsonlFields.JAVA_RENAMED)) {
+            return new JavaRecord.Renamed(pid, ns, tid, longField(n, JsonlFields.ID), textField(n, JsonlFields.NAME));
+        }
         if (kind.equals(JsonlFields.JAVA_CONSTRUCTED)) {
             return new JavaRecord.Constructed(pid, ns, tid, longField(n, JsonlFields.BY_ID), textField(n, JsonlFields.BY_NAME),
                     longField(n, JsonlFields.ID), textField(n, JsonlFields.NAME), boolField(n, JsonlFields.VIRTUAL), threadLocals(n));

@@ -72,7 +72,16 @@ public final class JavaJoin {
                 case JavaRecord.Constructed c -> threads.put(t, new JavaThread(c.creatorId(), c.creatorName(), false, 0, null, null, Map.of()));
                 case JavaRecord.Started s -> threads.put(t, new JavaThread(s.starterId(), s.starterName(), false, 0, null, null, Map.of()));
                 case JavaRecord.Mounted m -> { }
+                case JavaRecord.Renamed n -> { }
             }
+        }
+        // Renames after start, in order: the thread keeps its current Java name and its earlier ones.
+        Map<String, ThreadInfo> byJavaId = new HashMap<>();
+        threads.forEach((task, java) -> byJavaId.put(task.tgid() + ":" + java.id(), task));
+        for (JavaRecord r : records) {
+            if (!(r instanceof JavaRecord.Renamed n)) continue;
+            ThreadInfo task = byJavaId.get(n.pid() + ":" + n.id());
+            if (task != null) threads.put(task, threads.get(task).renamed(n.name()));
         }
         Map<Integer, Integer> carried = new LinkedHashMap<>();
         virtualByCarrier.forEach((tid, ids) -> carried.put(tid, ids.size()));

@@ -205,6 +205,9 @@ public final class JvmAgent implements AutoCloseable {
                 return new JavaRecord.Constructed(pid, Long.parseLong(f[1]), Integer.parseInt(f[2]), Long.parseLong(f[3]),
                         f[4], Long.parseLong(f[5]), f[6], Boolean.parseBoolean(f[7]), threadLocals(f, 8));
             }
+            if (f[0].equals("N") && f.length >= 5) {
+                return new JavaRecord.Renamed(pid, Long.parseLong(f[1]), Integer.parseInt(f[2]), Long.parseLong(f[3]), f[4]);
+            }
             if (f[0].equals("M") && f.length >= 4) {
                 return new JavaRecord.Mounted(pid, Long.parseLong(f[1]), Integer.parseInt(f[2]), Long.parseLong(f[3]));
             }

@@ -9,7 +9,25 @@ import java.util.Map;
  * the one that called {@code start()} (whose clone made the task: the kernel creator).
  */
 public record JavaThread(long id, String name, boolean virtual, int constructorTid, String constructorName,
-                         Integer starterTid, Map<String, String> inherited, VirtualStarter virtualStarter) {
+                         Integer starterTid, Map<String, String> inherited, VirtualStarter virtualStarter,
+                         java.util.List<String> formerNames) {
+    public JavaThread {
+        formerNames = formerNames == null ? java.util.List.of() : java.util.List.copyOf(formerNames);
+    }
+
+    public JavaThread(long id, String name, boolean virtual, int constructorTid, String constructorName,
+                      Integer starterTid, Map<String, String> inherited, VirtualStarter virtualStarter) {
+        this(id, name, virtual, constructorTid, constructorName, starterTid, inherited, virtualStarter, null);
+    }
+
+    /** The same thread under a new name (Thread.setName after start), the old one kept. */
+    public JavaThread renamed(String newName) {
+        if (newName.equals(name)) return this;
+        java.util.List<String> former = new java.util.ArrayList<>(formerNames);
+        former.add(name);
+        return new JavaThread(id, newName, virtual, constructorTid, constructorName, starterTid, inherited, virtualStarter, former);
+    }
+
     /**
      * The virtual thread that called {@code start()}, when one did: the OS thread whose clone made
      * the task ({@code starterTid}) is then only its carrier.

@@ -75,7 +75,10 @@ final class TreeSection extends SectionRenderer {
     }
 
     private String formerNames(ThreadInfo t) {
-        if (t.java() != null) return "";
+        if (t.java() != null) {
+            List<String> former = t.java().formerNames();
+            return former.isEmpty() ? "" : " (was " + Escape.text(former.getLast()) + ")";
+        }
         List<String> names = t.nameHistory();
         return names.size() > 1 ? " (was " + Escape.text(names.get(names.size() - 2)) + ")" : "";
     }

@@ -206,6 +206,25 @@ class JvmLayerIT {
     }
 
     @Test
+    void aRenameAfterStartIsFollowedWithTheEarlierName(@TempDir Path tmp) throws Exception {
+        Path trace = tmp.resolve("renamed.jsonl");
+        List<String> args = new java.util.ArrayList<>(List.of("run", "--format", "jsonl", "-o", trace.toString(),
+                "--assert", "threads{name=\"after-rename\"}.count == 1", "--assert", "threads{name=\"renamed-by-main\"}.count == 1", "--"));
+        args.addAll(JvmIT.java(dev.jthreadtrace.fixtures.Renamer.class.getName()));
+        Tool.Result r = Tool.run(Tool.jar(args.toArray(String[]::new)));
+        assertEquals(0, r.code(), r.err());
+        Map<String, JsonNode> threads = new HashMap<>();
+        for (String line : Files.readAllLines(trace)) {
+            JsonNode n = new ObjectMapper().readTree(line);
+            if (n.get("type").asText().equals("thread")) threads.put(n.get("name").asText(), n);
+        }
+        assertEquals("before-rename", threads.get("after-rename").get("java").get("former_names").get(0).asText());
+        assertEquals("waiting-one", threads.get("renamed-by-main").get("java").get("former_names").get(0).asText());
+        Tool.Result report = Tool.run(Tool.jar("report", "--report", "tree", trace.toString()));
+        assertTrue(report.out().contains("after-rename (was before-rename)"), report.out());
+    }
+
+    @Test
     void aJvmInItsOwnPidNamespaceGetsTheRightNote() {
         List<String> cmd = new java.util.ArrayList<>(List.of("run", "--no-live", "--report", "none", "--",
                 "unshare", "--pid", "--fork", "--mount-proc"));
