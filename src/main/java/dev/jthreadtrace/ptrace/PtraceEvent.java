@@ -4,6 +4,13 @@ package dev.jthreadtrace.ptrace;
 public enum PtraceEvent {
     FORK(1), VFORK(2), CLONE(3), EXEC(4), VFORK_DONE(5), EXIT(6), SECCOMP(7), STOP(128);
 
+    /** By code (0..255): one array lookup per event stop, where values() would copy its array every time. */
+    private static final PtraceEvent[] BY_CODE = new PtraceEvent[256];
+
+    static {
+        for (PtraceEvent e : values()) BY_CODE[e.code] = e;
+    }
+
     private final int code;
 
     PtraceEvent(int code) {
@@ -16,7 +23,6 @@ public enum PtraceEvent {
 
     /** The event for a code, or null when the code is not one the kernel defines. */
     public static PtraceEvent of(int code) {
-        for (PtraceEvent e : values()) if (e.code == code) return e;
-        return null;
+        return code >= 0 && code < BY_CODE.length ? BY_CODE[code] : null;
     }
 }

@@ -63,4 +63,12 @@ class WaitStatusTest {
         assertEquals(new WaitStatus.Unknown(stopped(5, 99)), WaitStatus.fromRaw(stopped(5, 99)));
         assertEquals(new WaitStatus.Unknown(0xffff), WaitStatus.fromRaw(0xffff)); // WIFCONTINUED
     }
+
+    @Test
+    void everyPtraceEventCodeMapsBackAndOthersAreUnknown() {
+        for (PtraceEvent e : PtraceEvent.values()) org.junit.jupiter.api.Assertions.assertSame(e, PtraceEvent.of(e.code()));
+        for (int code : new int[] {-1, 0, 8, 127, 129, 255, 256}) {
+            org.junit.jupiter.api.Assertions.assertNull(PtraceEvent.of(code), "code " + code);
+        }
+    }
 }
