@@ -24,14 +24,20 @@ import static org.junit.jupiter.api.Assertions.fail;
 /** The JVM agent's view joined to the kernel's, on a real JVM. */
 @Timeout(120)
 class JvmLayerIT {
-    record Run(Tool.Result result, Map<String, JsonNode> threads, List<JsonNode> java) {}
+    /** A traced JVM fixture: the tool's result, its thread records by final name, its java records, the trace file. */
+    record Run(Tool.Result result, Map<String, JsonNode> threads, List<JsonNode> java, Path file) {}
 
     static Run trace(Path tmp, String... extra) throws Exception {
-        Path trace = tmp.resolve("trace.jsonl");
+        return trace(tmp, JavaHooks.class, extra);
+    }
+
+    /** Traces {@code fixture} with {@code --format jsonl} and the extra options (e.g. assertions), and reads the trace. */
+    static Run trace(Path tmp, Class<?> fixture, String... extra) throws Exception {
+        Path trace = tmp.resolve(fixture.getSimpleName() + ".jsonl");
         List<String> args = new ArrayList<>(List.of("run", "--format", "jsonl", "-o", trace.toString()));
         args.addAll(List.of(extra));
         args.add("--");
-        args.addAll(JvmIT.java(JavaHooks.class.getName()));
+        args.addAll(JvmIT.java(fixture.getName()));
         Tool.Result r = Tool.run(Tool.jar(args.toArray(String[]::new)));
         Map<String, JsonNode> threads = new HashMap<>();
         List<JsonNode> java = new ArrayList<>();
@@ -41,7 +47,7 @@ class JvmLayerIT {
             if (n.get("type").asText().equals("thread")) threads.put(n.get("name").asText(), n);
             if (n.get("type").asText().equals("java")) java.add(n);
         }
-        return new Run(r, threads, java);
+        return new Run(r, threads, java, trace);
     }
 
     @Test
@@ -120,60 +126,33 @@ class JvmLayerIT {
 
     @Test
     void aThreadNamedBetweenConstructionAndStartHasItsStartName(@TempDir Path tmp) throws Exception {
-        Path trace = tmp.resolve("late.jsonl");
-        List<String> args = new java.util.ArrayList<>(List.of("run", "--format", "jsonl", "-o", trace.toString(),
-                "--assert", "threads{name=\"my-timer\"}.count == 1", "--"));
-        args.addAll(JvmIT.java(dev.jthreadtrace.fixtures.LateNames.class.getName()));
-        Tool.Result r = Tool.run(Tool.jar(args.toArray(String[]::new)));
-        assertEquals(0, r.code(), r.err());
-        List<String> names = new java.util.ArrayList<>();
-        for (String line : Files.readAllLines(trace)) {
-            JsonNode n = new ObjectMapper().readTree(line);
-            if (n.get("type").asText().equals("thread")) names.add(n.get("name").asText());
-        }
+        Run run = trace(tmp, dev.jthreadtrace.fixtures.LateNames.class, "--assert", "threads{name=\"my-timer\"}.count == 1");
+        assertEquals(0, run.result().code(), run.result().err());
+        java.util.Set<String> names = run.threads().keySet();
         assertTrue(names.contains("named-before-start") && names.contains("my-timer"), names.toString());
         assertFalse(names.stream().anyMatch(n -> n.matches("Thread-\\d+")), "no constructor-time default name: " + names);
     }
 
     @Test
     void aPlatformThreadStartedByAVirtualThreadNamesItAsItsJavaStarter(@TempDir Path tmp) throws Exception {
-        Path trace = tmp.resolve("virtual.jsonl");
-        List<String> args = new java.util.ArrayList<>(List.of("run", "--format", "jsonl", "-o", trace.toString(), "--"));
-        args.addAll(JvmIT.java(dev.jthreadtrace.fixtures.VirtualStarts.class.getName()));
-        Tool.Result r = Tool.run(Tool.jar(args.toArray(String[]::new)));
-        assertEquals(0, r.code(), r.err());
-        JsonNode platform = null;
-        Map<Integer, String> names = new HashMap<>();
-        for (String line : Files.readAllLines(trace)) {
-            JsonNode n = new ObjectMapper().readTree(line);
-            if (!n.get("type").asText().equals("thread")) continue;
-            names.put(n.get("tid").asInt(), n.get("name").asText());
-            if (n.get("name").asText().equals("platform-from-virtual")) platform = n;
-        }
-        assertTrue(platform != null, names.toString());
+        Run run = trace(tmp, dev.jthreadtrace.fixtures.VirtualStarts.class);
+        assertEquals(0, run.result().code(), run.result().err());
+        JsonNode platform = run.threads().get("platform-from-virtual");
+        assertTrue(platform != null, run.threads().keySet().toString());
         assertEquals("vstarter", platform.get("java").get("started_by_virtual").get("name").asText(), platform.toString());
-        String carrier = names.get(platform.get("creator").asInt());
+        String carrier = platform.get("creator_name").asText();
         assertTrue(carrier.startsWith("ForkJoinPool"), "the OS-level creator is the carrier: " + carrier);
-        Tool.Result report = Tool.run(Tool.jar("report", "--report", "tree", trace.toString()));
+        Tool.Result report = Tool.run(Tool.jar("report", "--report", "tree", run.file().toString()));
         assertTrue(report.out().contains("platform-from-virtual [started by virtual thread #"), report.out());
     }
 
     @Test
     void twoPlainInheritableThreadLocalsAreTwoHooksWithTheirOwnValues(@TempDir Path tmp) throws Exception {
-        Path trace = tmp.resolve("itl.jsonl");
-        List<String> args = new java.util.ArrayList<>(List.of("run", "--format", "jsonl", "-o", trace.toString(),
+        Run run = trace(tmp, dev.jthreadtrace.fixtures.TwoThreadLocals.class,
                 "--assert", "inherits{name=\"two-locals-worker\", hook=\"itl:InheritableThreadLocal#1\"} == \"a*\"",
-                "--assert", "inherits{name=\"two-locals-worker\", hook=\"itl:InheritableThreadLocal#2\"} == \"a*\"", "--"));
-        args.addAll(JvmIT.java(dev.jthreadtrace.fixtures.TwoThreadLocals.class.getName()));
-        Tool.Result r = Tool.run(Tool.jar(args.toArray(String[]::new)));
-        assertEquals(0, r.code(), r.err());
-        JsonNode worker = null;
-        for (String line : Files.readAllLines(trace)) {
-            JsonNode n = new ObjectMapper().readTree(line);
-            if (n.get("type").asText().equals("thread") && n.get("name").asText().equals("two-locals-worker")) worker = n;
-        }
-        assertTrue(worker != null);
-        JsonNode inherited = worker.get("inherited");
+                "--assert", "inherits{name=\"two-locals-worker\", hook=\"itl:InheritableThreadLocal#2\"} == \"a*\"");
+        assertEquals(0, run.result().code(), run.result().err());
+        JsonNode inherited = run.threads().get("two-locals-worker").get("inherited");
         java.util.Set<String> values = new java.util.TreeSet<>();
         for (String key : List.of("itl:InheritableThreadLocal#1", "itl:InheritableThreadLocal#2")) {
             assertTrue(inherited.has(key), inherited.toString());
@@ -184,16 +163,9 @@ class JvmLayerIT {
 
     @Test
     void aCarrierThreadHoldsNoCreatorsContextAPlainThreadDoes(@TempDir Path tmp) throws Exception {
-        Path trace = tmp.resolve("carrier.jsonl");
-        List<String> args = new java.util.ArrayList<>(List.of("run", "--format", "jsonl", "-o", trace.toString(), "--"));
-        args.addAll(JvmIT.java(dev.jthreadtrace.fixtures.CarrierContext.class.getName()));
-        Tool.Result r = Tool.run(Tool.jar(args.toArray(String[]::new)));
-        assertEquals(0, r.code(), r.err());
-        Map<String, JsonNode> threads = new HashMap<>();
-        for (String line : Files.readAllLines(trace)) {
-            JsonNode n = new ObjectMapper().readTree(line);
-            if (n.get("type").asText().equals("thread")) threads.put(n.get("name").asText(), n);
-        }
+        Run run = trace(tmp, dev.jthreadtrace.fixtures.CarrierContext.class);
+        assertEquals(0, run.result().code(), run.result().err());
+        Map<String, JsonNode> threads = run.threads();
         assertEquals("main-request", threads.get("plain-child").get("inherited").path("itl:InheritableThreadLocal#1").asText(),
                 threads.get("plain-child").toString());
         List<String> carriers = threads.keySet().stream().filter(n -> n.startsWith("ForkJoinPool")).toList();
@@ -207,20 +179,12 @@ class JvmLayerIT {
 
     @Test
     void aRenameAfterStartIsFollowedWithTheEarlierName(@TempDir Path tmp) throws Exception {
-        Path trace = tmp.resolve("renamed.jsonl");
-        List<String> args = new java.util.ArrayList<>(List.of("run", "--format", "jsonl", "-o", trace.toString(),
-                "--assert", "threads{name=\"after-rename\"}.count == 1", "--assert", "threads{name=\"renamed-by-main\"}.count == 1", "--"));
-        args.addAll(JvmIT.java(dev.jthreadtrace.fixtures.Renamer.class.getName()));
-        Tool.Result r = Tool.run(Tool.jar(args.toArray(String[]::new)));
-        assertEquals(0, r.code(), r.err());
-        Map<String, JsonNode> threads = new HashMap<>();
-        for (String line : Files.readAllLines(trace)) {
-            JsonNode n = new ObjectMapper().readTree(line);
-            if (n.get("type").asText().equals("thread")) threads.put(n.get("name").asText(), n);
-        }
-        assertEquals("before-rename", threads.get("after-rename").get("java").get("former_names").get(0).asText());
-        assertEquals("waiting-one", threads.get("renamed-by-main").get("java").get("former_names").get(0).asText());
-        Tool.Result report = Tool.run(Tool.jar("report", "--report", "tree", trace.toString()));
+        Run run = trace(tmp, dev.jthreadtrace.fixtures.Renamer.class, "--assert", "threads{name=\"after-rename\"}.count == 1",
+                "--assert", "threads{name=\"renamed-by-main\"}.count == 1");
+        assertEquals(0, run.result().code(), run.result().err());
+        assertEquals("before-rename", run.threads().get("after-rename").get("java").get("former_names").get(0).asText());
+        assertEquals("waiting-one", run.threads().get("renamed-by-main").get("java").get("former_names").get(0).asText());
+        Tool.Result report = Tool.run(Tool.jar("report", "--report", "tree", run.file().toString()));
         assertTrue(report.out().contains("after-rename (was before-rename)"), report.out());
     }
 
