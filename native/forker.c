@@ -10,6 +10,7 @@
 static void *worker(void *arg) {
     (void) arg;
     pthread_setname_np(pthread_self(), "child-worker");
+    usleep(20000); // still running when joined: the join always waits on its futex, in every run
     return NULL;
 }
 
