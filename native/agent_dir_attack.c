@@ -1,5 +1,6 @@
-// A hostile target against the JVM layer: it finds the agent's private directory in
-// JAVA_TOOL_OPTIONS (it can write there, as any traced program can) and leaves in it what would
+// A hostile target against the JVM layer: it finds the agent's private directory (in
+// JAVA_TOOL_OPTIONS under --jvm env, else the newest jthreadtrace-* directory in the temporary
+// directory: it can write there, as any traced program of the same user can) and leaves in it what would
 // hang, crash or exhaust a careless reader: a FIFO named like a record file, a symbolic link to
 // /dev/zero, a file with a bad name, a 1 GiB sparse record file without newlines, a subdirectory.
 #define _GNU_SOURCE
@@ -8,19 +9,48 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <dirent.h>
 #include <unistd.h>
 
+/** The newest directory named jthreadtrace-* in $TMPDIR (or /tmp): the agent's, made just before we ran. */
+static int newest_agent_dir(char *dir, size_t size) {
+    const char *tmp = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+    DIR *d = opendir(tmp);
+    if (!d) return 0;
+    struct dirent *e;
+    struct timespec newest = {0, 0};
+    int found = 0;
+    while ((e = readdir(d)) != NULL) {
+        if (strncmp(e->d_name, "jthreadtrace-", 13) != 0) continue;
+        char path[4096];
+        struct stat st;
+        snprintf(path, sizeof path, "%s/%s", tmp, e->d_name);
+        if (lstat(path, &st) != 0 || !S_ISDIR(st.st_mode)) continue;
+        if (!found || st.st_mtim.tv_sec > newest.tv_sec
+                || (st.st_mtim.tv_sec == newest.tv_sec && st.st_mtim.tv_nsec > newest.tv_nsec)) {
+            newest = st.st_mtim;
+            snprintf(dir, size, "%s", path);
+            found = 1;
+        }
+    }
+    closedir(d);
+    return found;
+}
+
 int main(void) {
+    char dir[4096];
     const char *options = getenv("JAVA_TOOL_OPTIONS");
     const char *agent = options ? strstr(options, "-javaagent:") : NULL;
     const char *start = agent ? strchr(agent, '=') : NULL;
-    if (!start) return 3; // no agent directory: nothing to attack
-    start++;
-    char dir[4096];
-    size_t n = strcspn(start, ",\"'");
-    if (n >= sizeof dir) return 4;
-    memcpy(dir, start, n);
-    dir[n] = 0;
+    if (start) {
+        start++;
+        size_t n = strcspn(start, ",\"'");
+        if (n >= sizeof dir) return 4;
+        memcpy(dir, start, n);
+        dir[n] = 0;
+    } else if (!newest_agent_dir(dir, sizeof dir)) {
+        return 3; // no agent directory: nothing to attack
+    }
     char path[8192];
     snprintf(path, sizeof path, "%s/jvm-1.tsv", dir);
     if (mkfifo(path, 0600) != 0) return 5;

@@ -3,8 +3,8 @@ package dev.jthreadtrace.agent;
 import java.lang.instrument.Instrumentation;
 
 /**
- * The {@code -javaagent} entry point that jthreadtrace puts into every traced JVM through
- * {@code JAVA_TOOL_OPTIONS}. Compiled for Java 8 on purpose: any JVM in the traced tree (a Java 17
+ * The {@code -javaagent} entry point that jthreadtrace puts into every traced JVM (on the JDK
+ * launcher's command line, or through {@code JAVA_TOOL_OPTIONS} with {@code --jvm env}). Compiled for Java 8 on purpose: any JVM in the traced tree (a Java 17
  * build tool, say) loads this class, and an agent class it cannot load would abort that JVM. Only
  * on JDK 25+ does it hand over to {@link Installer}; anywhere else, and on any failure, it does
  * nothing at all: the agent must never change the target's behaviour.

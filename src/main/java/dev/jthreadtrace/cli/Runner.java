@@ -9,6 +9,7 @@ import dev.jthreadtrace.sys.Libc;
 import dev.jthreadtrace.check.AssertionResult;
 import dev.jthreadtrace.decode.TraceSelection;
 import dev.jthreadtrace.jvm.JvmAgent;
+import dev.jthreadtrace.ptrace.ExecArguments;
 import dev.jthreadtrace.model.Exit;
 import dev.jthreadtrace.model.TraceModel;
 import dev.jthreadtrace.ptrace.TraceFailure;
@@ -104,7 +105,7 @@ final class Runner {
             else live = new TextLines(out, palette, selection.shown(), traceOptions.stringLimit, traceOptions.absoluteTime);
 
             TraceSession.Outcome outcome;
-            JvmAgent agent = traceOptions.jvm == TraceOptions.OnOff.on ? prepareAgent(err) : null;
+            JvmAgent agent = traceOptions.jvm == TraceOptions.JvmMode.off ? null : prepareAgent(err);
             try {
                 // SIGQUIT belongs to a traced JVM (Ctrl-\\ asks it for a thread dump): the tool's own JVM
                 // would print its dump into the trace, and its handler cannot be replaced from Java.
@@ -113,7 +114,9 @@ final class Runner {
                     err.println("jthreadtrace: " + line);
                     err.flush();
                 });
-                outcome = TraceSession.run(command, agent == null ? environment : agent.environment(environment),
+                boolean viaEnvironment = agent != null && traceOptions.jvm == TraceOptions.JvmMode.env;
+                outcome = TraceSession.run(command, viaEnvironment ? agent.environment(environment) : environment,
+                        agent == null || viaEnvironment ? ExecArguments.NONE : agent.execArguments(environment),
                         selection.recorded(), !traceOptions.noSeccomp, live, out::idle, interrupts);
                 if (agent != null) agent.attachTo(outcome.model());
             } catch (TraceFailure e) {

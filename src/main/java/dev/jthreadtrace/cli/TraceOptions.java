@@ -33,14 +33,18 @@ final class TraceOptions {
                     + "no_new_privs unset, which set-user-ID programs started by the command need.")
     boolean noSeccomp;
 
-    enum OnOff { on, off }
+    /** How the JVM agent gets into traced JVMs. */
+    enum JvmMode { on, env, off }
 
-    @Option(names = "--jvm", paramLabel = "on|off", defaultValue = "on",
-            description = "The Java view: load a small agent into every traced JVM (JDK 25+) through JAVA_TOOL_OPTIONS, "
-                    + "appended to yours, for full Java thread names, the Java creator, virtual threads and inherited "
-                    + "thread-locals. Costs about 60 ms of JVM start-up, and every JVM prints a 'Picked up "
-                    + "JAVA_TOOL_OPTIONS' line on stderr. off: the environment is left untouched. Default: ${DEFAULT-VALUE}.")
-    OnOff jvm;
+    @Option(names = "--jvm", paramLabel = "on|env|off", defaultValue = "on",
+            description = "The Java view: load a small agent into every traced JVM (JDK 25+) for full Java thread names, "
+                    + "the Java creator, virtual threads and inherited thread-locals. on: the tracer adds "
+                    + "-javaagent:... to the command line of each JDK launcher the command execs (java, or -J-javaagent "
+                    + "for javac, jshell, jar...); the environment and the program's output stay its own. env: through "
+                    + "JAVA_TOOL_OPTIONS, appended to yours, for JVMs started by other launchers (every JVM then prints "
+                    + "'Picked up JAVA_TOOL_OPTIONS' on stderr). off: no agent. Costs about 60 ms of JVM start-up. "
+                    + "Default: ${DEFAULT-VALUE}.")
+    JvmMode jvm;
 
     @Option(names = "--stats",
             description = "At the end, print one line on standard error: ptrace stops, events, the tracer's own "

@@ -4,6 +4,7 @@ import dev.jthreadtrace.event.JavaRecord;
 
 import dev.jthreadtrace.model.ProcessInfo;
 import dev.jthreadtrace.model.TraceModel;
+import dev.jthreadtrace.ptrace.ExecArguments;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -18,8 +19,8 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * The tool's side of the JVM layer: puts the bundled agent into every traced JVM through
- * {@code JAVA_TOOL_OPTIONS} (appended to the user's own value), gives it a private directory
+ * The tool's side of the JVM layer: puts the bundled agent into every traced JVM (on the JDK
+ * launcher's command line, or through {@code JAVA_TOOL_OPTIONS}), gives it a private directory
  * (0700) to write to, and afterwards reads what it wrote, joins it to the model and removes the
  * directory.
  */
@@ -64,14 +65,24 @@ public final class JvmAgent implements AutoCloseable {
     }
 
     /**
-     * The environment for the traced command: the user's JAVA_TOOL_OPTIONS plus our -javaagent,
-     * quoted, so paths with spaces (the install directory, $HOME, $XDG_CACHE_HOME) stay one option.
+     * The default route: the tracer adds {@code -javaagent:...} to the command line of every JDK
+     * launcher the traced command execs ({@code java}, or {@code -J-javaagent:...} for {@code javac},
+     * {@code jshell}...). The environment stays the user's, so no JVM prints "Picked up
+     * JAVA_TOOL_OPTIONS" and the program's output is its own.
+     */
+    public ExecArguments execArguments(Map<String, String> environment) {
+        return new JdkLaunchers(agentOption(environment), agentJar);
+    }
+
+    /**
+     * The fallback route ({@code --jvm env}), for JVMs started by launchers the tracer cannot
+     * recognise: the user's JAVA_TOOL_OPTIONS plus our -javaagent, quoted, so paths with spaces (the
+     * install directory, $HOME, $XDG_CACHE_HOME) stay one option. Every JVM then prints "Picked up
+     * JAVA_TOOL_OPTIONS" on stderr.
      */
     public Map<String, String> environment(Map<String, String> base) {
         Map<String, String> env = new LinkedHashMap<>(base);
-        cache = ClassCache.open(base, agentJar, ourUid());
-        if (cache.note() != null) notes.add(cache.note());
-        String agent = quoted("-javaagent:" + agentJar + "=" + directory + cache.agentArgument());
+        String agent = quoted(agentOption(base));
         if (agent == null) {
             notes.add("no Java-level view: the agent's path " + agentJar + " holds both kinds of quote");
             return env;
@@ -79,6 +90,15 @@ public final class JvmAgent implements AutoCloseable {
         String existing = base.get("JAVA_TOOL_OPTIONS");
         env.put("JAVA_TOOL_OPTIONS", existing == null || existing.isBlank() ? agent : existing + " " + agent);
         return env;
+    }
+
+    /** {@code -javaagent:JAR=RECORDS_DIR[,CACHE...]}; opens the class cache the first time. */
+    private String agentOption(Map<String, String> environment) {
+        if (cache == null) {
+            cache = ClassCache.open(environment, agentJar, ourUid());
+            if (cache.note() != null) notes.add(cache.note());
+        }
+        return "-javaagent:" + agentJar + "=" + directory + cache.agentArgument();
     }
 
     /**

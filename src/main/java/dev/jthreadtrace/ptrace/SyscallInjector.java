@@ -9,6 +9,13 @@ import java.lang.foreign.MemorySegment;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static dev.jthreadtrace.ptrace.UserRegs.ORIG_RAX;
+import static dev.jthreadtrace.ptrace.UserRegs.PTRACE_GETREGS;
+import static dev.jthreadtrace.ptrace.UserRegs.PTRACE_POKEDATA;
+import static dev.jthreadtrace.ptrace.UserRegs.PTRACE_SETREGS;
+import static dev.jthreadtrace.ptrace.UserRegs.RAX;
+import static dev.jthreadtrace.ptrace.UserRegs.RIP;
+import static dev.jthreadtrace.ptrace.UserRegs.RSP;
 
 /**
  * Makes a stopped tracee run syscalls of our choosing: at a syscall-entry stop, the syscall it was
@@ -18,16 +25,12 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * seccomp filter before the command's first instruction.
  */
 final class SyscallInjector implements AutoCloseable {
-    private static final int PTRACE_POKEDATA = 5, PTRACE_GETREGS = 12, PTRACE_SETREGS = 13;
-    /** Offsets in {@code struct user_regs_struct} (<sys/user.h>, x86-64). */
-    private static final long R10 = 56, R8 = 72, R9 = 64, RAX = 80, RDX = 96, RSI = 104, RDI = 112, ORIG_RAX = 120,
-            RIP = 128, RSP = 152, USER_REGS_SIZE = 27 * 8;
     private static final int WALL = 0x40000000;
 
     private final int tid;
     private final Arena arena = Arena.ofConfined();
-    private final MemorySegment saved = arena.allocate(USER_REGS_SIZE, 8);
-    private final MemorySegment regs = arena.allocate(USER_REGS_SIZE, 8);
+    private final MemorySegment saved = arena.allocate(UserRegs.SIZE, 8);
+    private final MemorySegment regs = arena.allocate(UserRegs.SIZE, 8);
     private final MemorySegment status = arena.allocate(JAVA_INT);
     private final MemorySegment info = arena.allocate(SyscallInfoLayout.LAYOUT);
     private long scratchCursor;
@@ -56,11 +59,11 @@ final class SyscallInjector implements AutoCloseable {
      * call replaces the syscall at the entry stop; later ones rewind rip to the syscall instruction.
      */
     long call(boolean first, int nr, long... args) {
-        MemorySegment.copy(saved, 0, regs, 0, USER_REGS_SIZE);
+        MemorySegment.copy(saved, 0, regs, 0, UserRegs.SIZE);
         if (!first) regs.set(JAVA_LONG, RIP, saved.get(JAVA_LONG, RIP) - 2); // back onto "syscall" (0f 05)
         regs.set(JAVA_LONG, first ? ORIG_RAX : RAX, nr);
         regs.set(JAVA_LONG, ORIG_RAX, nr);
-        long[] slots = {RDI, RSI, RDX, R10, R8, R9};
+        long[] slots = UserRegs.SYSCALL_ARGS;
         for (int i = 0; i < slots.length; i++) regs.set(JAVA_LONG, slots[i], i < args.length ? args[i] : 0);
         Libc.ptrace(PTRACE_SETREGS, tid, 0, regs.address());
         if (!first) awaitSyscallStop(SyscallInfoLayout.OP_ENTRY);
@@ -91,7 +94,7 @@ final class SyscallInjector implements AutoCloseable {
      * instruction and rax holding its number, so resuming re-enters it from the start.
      */
     void restore() {
-        MemorySegment.copy(saved, 0, regs, 0, USER_REGS_SIZE);
+        MemorySegment.copy(saved, 0, regs, 0, UserRegs.SIZE);
         regs.set(JAVA_LONG, RIP, saved.get(JAVA_LONG, RIP) - 2);
         regs.set(JAVA_LONG, RAX, saved.get(JAVA_LONG, ORIG_RAX));
         Libc.ptrace(PTRACE_SETREGS, tid, 0, regs.address());

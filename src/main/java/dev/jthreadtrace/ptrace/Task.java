@@ -19,6 +19,8 @@ final class Task {
     /** Time of the last execve entry: the exec event that follows makes it the trace's time zero. */
     long execEntryNs;
     String execPath;
+    /** The argv register before {@link ExecRewriter} changed it (0: unchanged), for an exec that fails. */
+    long execArgvFormer;
 
     Task(int tid, int tgid) {
         this.tid = tid;

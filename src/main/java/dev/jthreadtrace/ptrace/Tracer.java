@@ -52,6 +52,7 @@ public final class Tracer {
     private final List<String> command;
     private final Map<String, String> environment;
     private final boolean[] recorded;
+    private final ExecArguments execArguments;
     private final boolean useSeccomp;
     private final boolean needNoNewPrivs;
     private final long faultAfterStops;
@@ -75,16 +76,18 @@ public final class Tracer {
     private int rootPid;
     private boolean targetStarted;
     private TraceeMemory memory;
+    private ExecRewriter execRewriter;
     // Counters for --stats: plain fields, written by the ptrace thread, read after it has ended.
     private long stops, busyNs, events, lostEvents;
     private MemorySegment info;
     private MemorySegment eventMessage;
 
-    private Tracer(List<String> command, Map<String, String> environment, boolean[] recorded, boolean useSeccomp,
-                   boolean needNoNewPrivs, BlockingQueue<TraceEvent> queue) {
+    private Tracer(List<String> command, Map<String, String> environment, boolean[] recorded, ExecArguments execArguments,
+                   boolean useSeccomp, boolean needNoNewPrivs, BlockingQueue<TraceEvent> queue) {
         this.command = List.copyOf(command);
         this.environment = Map.copyOf(environment);
         this.recorded = recorded.clone();
+        this.execArguments = execArguments;
         this.useSeccomp = useSeccomp;
         this.needNoNewPrivs = needNoNewPrivs;
         this.queue = queue;
@@ -96,13 +99,16 @@ public final class Tracer {
      * target is seized. Events, ending with {@link TraceEvent.TraceEnded}, arrive on {@code queue}.
      *
      * @param recorded   indexed by syscall number: which syscalls produce events
+     * @param execArguments what to add to the command line of programs the tracees exec (execve
+     *                   must then be recorded)
      * @param useSeccomp install a seccomp-bpf filter so only recorded syscalls stop the tracee
      */
     public static Tracer start(List<String> command, Map<String, String> environment, boolean[] recorded,
-                               boolean useSeccomp, BlockingQueue<TraceEvent> queue) throws TraceFailure {
+                               ExecArguments execArguments, boolean useSeccomp, BlockingQueue<TraceEvent> queue)
+            throws TraceFailure {
         // Without CAP_SYS_ADMIN the kernel accepts a filter only from a task with no_new_privs set.
         boolean needNoNewPrivs = useSeccomp && !Capabilities.hasSysAdmin();
-        Tracer tracer = new Tracer(command, environment, recorded, useSeccomp, needNoNewPrivs, queue);
+        Tracer tracer = new Tracer(command, environment, recorded, execArguments, useSeccomp, needNoNewPrivs, queue);
         tracer.thread = Thread.ofPlatform().name("jthreadtrace-ptrace").unstarted(tracer::run);
         tracer.thread.start();
         try {
@@ -177,6 +183,7 @@ public final class Tracer {
             info = arena.allocate(SyscallInfoLayout.LAYOUT);
             eventMessage = arena.allocate(8);
             memory = new TraceeMemory();
+            execRewriter = new ExecRewriter(execArguments, arena);
             TargetLauncher.Launched target;
             try {
                 target = TargetLauncher.launch(command, environment,
@@ -366,6 +373,7 @@ public final class Tracer {
         if (nr == SyscallTable.EXECVE || nr == SyscallTable.EXECVEAT) {
             task.execEntryNs = now;
             task.execPath = task.captures.string(nr == SyscallTable.EXECVE ? 0 : 1);
+            task.execArgvFormer = execRewriter.rewrite(task.tid, nr, args, task.execPath, SyscallInfoLayout.stackPointer(info), memory);
         }
         if (Syscalls.neverReturns(nr)) {
             // exit and exit_group: the event is complete at entry.
@@ -382,6 +390,10 @@ public final class Tracer {
         boolean error = SyscallInfoLayout.isError(info);
         int nr = task.nr;
         task.nr = -1;
+        if (task.execArgvFormer != 0) {
+            if (error) execRewriter.restore(task.tid, nr, task.execArgvFormer);
+            task.execArgvFormer = 0;
+        }
         if (!task.plan.isEmpty()) memory.capture(task.tid, task.tgid, task.plan, Capture.When.AT_EXIT, task.args, ret, task.captures);
         if (!targetStarted) return;
         emit(new TraceEvent.Syscall(task.entryNs, now, task.tid, nr, task.args, ret, error, true, task.captures));

@@ -3,6 +3,7 @@ package dev.jthreadtrace.session;
 import dev.jthreadtrace.event.TraceEvent;
 
 import dev.jthreadtrace.model.TraceModel;
+import dev.jthreadtrace.ptrace.ExecArguments;
 import dev.jthreadtrace.ptrace.TraceFailure;
 import dev.jthreadtrace.ptrace.Tracer;
 import dev.jthreadtrace.render.LiveSink;
@@ -48,17 +49,19 @@ public final class TraceSession {
      */
     public static Outcome run(List<String> command, Map<String, String> environment, boolean[] recorded,
                               boolean seccomp, LiveSink live, Runnable idle) throws TraceFailure, InterruptedException {
-        return run(command, environment, recorded, seccomp, live, idle, Interrupts.DEFAULT);
+        return run(command, environment, ExecArguments.NONE, recorded, seccomp, live, idle, Interrupts.DEFAULT);
     }
 
     /**
+     * @param execArguments what to add to the command lines of programs the command execs (the JVM agent)
      * @param interrupts what SIGINT, SIGTERM and SIGHUP to the tool do while the command runs
      */
-    public static Outcome run(List<String> command, Map<String, String> environment, boolean[] recorded,
+    public static Outcome run(List<String> command, Map<String, String> environment, ExecArguments execArguments,
+                              boolean[] recorded,
                               boolean seccomp, LiveSink live, Runnable idle, Interrupts interrupts)
             throws TraceFailure, InterruptedException {
         BlockingQueue<TraceEvent> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
-        Tracer tracer = Tracer.start(command, environment, recorded, seccomp, queue);
+        Tracer tracer = Tracer.start(command, environment, recorded, execArguments, seccomp, queue);
         StopSignals.install(interrupts.handlerFor(tracer));
         TraceModel model = new TraceModel();
         boolean outputClosed = false;

@@ -45,6 +45,7 @@ public final class SyscallInfoLayout {
             .withName("ptrace_syscall_info");
 
     public static final long OP = LAYOUT.byteOffset(groupElement("op"));
+    public static final long STACK_POINTER = LAYOUT.byteOffset(groupElement("stack_pointer"));
     public static final long ARCH = LAYOUT.byteOffset(groupElement("arch"));
     public static final long NR = LAYOUT.byteOffset(groupElement("data"), groupElement("entry"), groupElement("nr"));
     public static final long ARGS = LAYOUT.byteOffset(groupElement("data"), groupElement("entry"), groupElement("args"));
@@ -60,6 +61,10 @@ public final class SyscallInfoLayout {
 
     public static int arch(MemorySegment info) {
         return info.get(JAVA_INT, ARCH);
+    }
+
+    public static long stackPointer(MemorySegment info) {
+        return info.get(JAVA_LONG, STACK_POINTER);
     }
 
     public static long nr(MemorySegment info) {
