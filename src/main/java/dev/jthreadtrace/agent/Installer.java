@@ -67,7 +67,9 @@ public final class Installer {
         }
         BytesCache classCache = cache;
         // The hook reads ThreadLocalMap entries, which java.base does not open to anyone.
-        instrumentation.redefineModule(Object.class.getModule(), Set.of(), Map.of(),
+        // SharedSecrets gives the system shutdown hook that flushes the buffer at exit.
+        instrumentation.redefineModule(Object.class.getModule(), Set.of(),
+                Map.of("jdk.internal.access", Set.of(Installer.class.getModule())),
                 Map.of("java.lang", Set.of(Installer.class.getModule())), Set.of(), Map.of());
         ThreadHook.prepare();
         ClassFileTransformer transformer = new ClassFileTransformer() {
@@ -96,6 +98,26 @@ public final class Installer {
             instrumentation.removeTransformer(transformer);
         }
         ThreadHook.enable();
+        flushAtExit();
+    }
+
+    /** The last system shutdown slot (after the application's hooks): no thread of ours, run by the exiting one. */
+    private static final int EXIT_SLOT = 9;
+
+    /**
+     * Registers {@link ThreadHook#flush} as a system shutdown hook; only then may records wait in
+     * the buffer. When the slot is taken or the JDK's internals differ, every record is written at once.
+     */
+    private static void flushAtExit() {
+        try {
+            Object javaLang = Class.forName("jdk.internal.access.SharedSecrets").getMethod("getJavaLangAccess").invoke(null);
+            Class.forName("jdk.internal.access.JavaLangAccess")
+                    .getMethod("registerShutdownHook", int.class, boolean.class, Runnable.class)
+                    .invoke(javaLang, EXIT_SLOT, false, (Runnable) ThreadHook::flush);
+            ThreadHook.bufferUntilExit();
+        } catch (Throwable t) {
+            // unbuffered then: slower on virtual-thread churn, nothing lost
+        }
     }
 
     /** {@code VirtualThread.mount()}: {@code ThreadHook.mounted(this)}, run on the carrier that takes it. */

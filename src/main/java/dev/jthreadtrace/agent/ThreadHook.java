@@ -17,10 +17,19 @@ import java.util.Set;
  * are strings, boxed numbers, booleans, characters or enums; otherwise by class name), and never
  * writes to the target's stdout or stderr. Errors are counted and reported in the last line.
  *
+ * <p>Cost: a platform thread's records are written at once (the tool reads them during the trace
+ * to name live lines, and there are few). A virtual thread's are buffered: a program may make
+ * millions, and a write per record made such churn 3x slower. The buffer goes out when it is full,
+ * at the next record after 100 ms, with any platform thread's record, and at JVM exit (a system
+ * shutdown hook, run by the exiting thread: no thread of ours). A JVM killed by SIGKILL loses at
+ * most the virtual-thread records of its last 100 ms. The OS tid of a platform thread is read from
+ * /proc once and kept. A carrier counts its mounts of virtual threads in a field of its own; the
+ * counts are written with each flush.
+ *
  * <pre>
  * C  nanoTime  creatorOsTid  creatorJavaId  creatorName  newJavaId  newName  virtual  itl=value...
  * S  nanoTime  starterOsTid  starterJavaId  starterName  javaId     name     ITL  itl=value...   (platform threads)
- * M  nanoTime  carrierOsTid  virtualThreadId
+ * M  nanoTime  carrierOsTid  mounts     (virtual-thread mounts on this carrier so far; the last one counts)
  * N  nanoTime  renamerOsTid  javaId  newName     (a started platform thread renamed)
  * E  errors    firstError          (written at each error; the last one counts)
  * </pre>
@@ -28,12 +37,35 @@ import java.util.Set;
 public final class ThreadHook {
     private static final Set<Class<?>> PLAIN_VALUES = Set.of(String.class, Integer.class, Long.class, Short.class,
             Byte.class, Double.class, Float.class, Boolean.class, Character.class, BigInteger.class, BigDecimal.class);
+    private static final int BUFFER = 64 * 1024;
+    private static final long FLUSH_AFTER_NS = 100_000_000L;
     private static volatile boolean enabled;
     private static FileOutputStream out;
     private static Field table, value, inheritableThreadLocals;
-    private static final ThreadLocal<Boolean> INSIDE = new ThreadLocal<>();
+    /** What the hooks keep per thread; a plain ThreadLocal (never inherited, so never in our own records). */
+    private static final ThreadLocal<PerThread> STATE = ThreadLocal.withInitial(PerThread::new);
     private static long errors;
     private static String firstError;
+    // The write buffer, guarded by ThreadHook.class; not buffered until the exit hook is in place.
+    private static boolean buffered;
+    private static final byte[] buffer = new byte[BUFFER];
+    private static int used;
+    private static long firstBufferedNs;
+
+    private static final class PerThread {
+        /** Inside a hook on this thread: whatever the hook itself does must not record again. */
+        boolean inside;
+        /** The OS tid of a platform thread, read once. */
+        String osTid;
+        /** Virtual-thread mounts on this carrier; written by it, read by whichever thread flushes. */
+        long mounts;
+        /** The count last written, and the carrier's tid (known after its first mount). */
+        long mountsWritten;
+        String carrierTid;
+    }
+
+    /** Every carrier that has mounted a virtual thread, for the flush to report their counts. */
+    private static final java.util.concurrent.ConcurrentLinkedQueue<PerThread> CARRIERS = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     private ThreadHook() {}
 
@@ -61,6 +93,24 @@ public final class ThreadHook {
         enabled = true;
     }
 
+    /** From now on virtual threads' records may wait in the buffer: {@code flush} runs at JVM exit. */
+    static void bufferUntilExit() {
+        synchronized (ThreadHook.class) {
+            buffered = true;
+        }
+    }
+
+    /** Writes what is buffered; the JVM's exit hook and the tool's readers rely on it. */
+    static void flush() {
+        synchronized (ThreadHook.class) {
+            try {
+                writeBuffered();
+            } catch (Throwable t) {
+                // nothing more to do at exit
+            }
+        }
+    }
+
     public static void constructed(Thread created, Object inheritedMap) {
         guarded("constructed", () -> {
             Thread creator = Thread.currentThread();
@@ -69,7 +119,7 @@ public final class ThreadHook {
                     .append('\t').append(created.threadId()).append('\t').append(clean(created.getName()))
                     .append('\t').append(created.isVirtual());
             if (inheritedMap != null) appendInherited(line, inheritedMap);
-            write(line);
+            write(line, !created.isVirtual());
         });
     }
 
@@ -89,7 +139,7 @@ public final class ThreadHook {
                 Object map = inheritableThreadLocals.get(started);
                 if (map != null) appendInherited(line, map);
             }
-            write(line);
+            write(line, !started.isVirtual());
         });
     }
 
@@ -100,13 +150,35 @@ public final class ThreadHook {
     public static void renamed(Thread thread) {
         if (thread.isVirtual() || !thread.isAlive()) return;
         guarded("renamed", () -> write(new StringBuilder("N\t").append(System.nanoTime()).append('\t').append(osTid())
-                .append('\t').append(thread.threadId()).append('\t').append(clean(thread.getName()))));
+                .append('\t').append(thread.threadId()).append('\t').append(clean(thread.getName())), true));
     }
 
-    /** A virtual thread is being mounted on the current carrier: one line per mount, the tool counts. */
+    /**
+     * A virtual thread is being mounted on the current carrier (still the current thread here):
+     * counted, not written (a program may mount millions); the counts go out with each flush.
+     */
     public static void mounted(Thread virtual) {
-        guarded("mounted", () -> write(new StringBuilder("M\t").append(System.nanoTime()).append('\t').append(osTid())
-                .append('\t').append(virtual.threadId())));
+        if (!enabled) return;
+        PerThread state = STATE.get();
+        if (state.mounts++ == 0) {
+            guarded("mounted", () -> {
+                state.carrierTid = osTid();
+                CARRIERS.add(state);
+            });
+        }
+    }
+
+    /** Holding the class lock: an M line for each carrier that mounted more since the last one. */
+    private static void appendMountCounts() {
+        for (PerThread carrier : CARRIERS) {
+            long mounts = carrier.mounts;
+            if (mounts == carrier.mountsWritten || carrier.carrierTid == null) continue;
+            carrier.mountsWritten = mounts;
+            byte[] line = ("M\t" + System.nanoTime() + "\t" + carrier.carrierTid + "\t" + mounts + "\n").getBytes(StandardCharsets.UTF_8);
+            if (line.length > BUFFER - used) return; // the next flush
+            System.arraycopy(line, 0, buffer, used, line.length);
+            used += line.length;
+        }
     }
 
     private interface Record {
@@ -119,14 +191,16 @@ public final class ThreadHook {
      * inside java.lang.Thread must never throw into the program.
      */
     private static void guarded(String where, Record record) {
-        if (!enabled || INSIDE.get() != null) return;
-        INSIDE.set(Boolean.TRUE);
+        if (!enabled) return;
+        PerThread state = STATE.get();
+        if (state.inside) return;
+        state.inside = true;
         try {
             record.write();
         } catch (Throwable t) {
             failed(where, t);
         } finally {
-            INSIDE.remove();
+            state.inside = false;
         }
     }
 
@@ -174,20 +248,48 @@ public final class ThreadHook {
         return "<" + v.getClass().getName() + ">";
     }
 
+    /** The current OS thread's tid: kept for a platform thread; a virtual thread's carrier changes, so read each time. */
     private static String osTid() throws IOException {
+        Thread current = Thread.currentThread();
+        PerThread state = current.isVirtual() ? null : STATE.get();
+        if (state != null && state.osTid != null) return state.osTid;
         String link = Files.readSymbolicLink(Path.of("/proc/thread-self")).toString();
-        return link.substring(link.lastIndexOf('/') + 1);
+        String tid = link.substring(link.lastIndexOf('/') + 1);
+        if (state != null) state.osTid = tid;
+        return tid;
     }
 
     private static String clean(String s) {
         return s.replace('\t', ' ').replace('\n', ' ').replace('\r', ' ');
     }
 
-    private static void write(StringBuilder line) throws IOException {
+    /**
+     * Adds a line; {@code now}: the line (and what is buffered before it, to keep the order) goes
+     * to the file at once.
+     */
+    private static void write(StringBuilder line, boolean now) throws IOException {
         byte[] bytes = line.append('\n').toString().getBytes(StandardCharsets.UTF_8);
         synchronized (ThreadHook.class) {
-            out.write(bytes);
+            if (!buffered || bytes.length > BUFFER - used) writeBuffered();
+            if (!buffered || bytes.length > BUFFER) {
+                out.write(bytes);
+                return;
+            }
+            long nanos = System.nanoTime();
+            if (used == 0) firstBufferedNs = nanos;
+            System.arraycopy(bytes, 0, buffer, used, bytes.length);
+            used += bytes.length;
+            if (now || nanos - firstBufferedNs > FLUSH_AFTER_NS) writeBuffered();
         }
+    }
+
+    /** Holding the class lock. */
+    private static void writeBuffered() throws IOException {
+        appendMountCounts();
+        if (used == 0) return;
+        int n = used;
+        used = 0;
+        out.write(buffer, 0, n);
     }
 
     /** Counts an error and writes the running count (the tool reads the last E line of a file). */
@@ -195,7 +297,7 @@ public final class ThreadHook {
         errors++;
         if (firstError == null) firstError = where + ": " + t;
         try {
-            if (out != null) write(new StringBuilder("E\t").append(errors).append('\t').append(clean(firstError)));
+            if (out != null) write(new StringBuilder("E\t").append(errors).append('\t').append(clean(firstError)), true);
         } catch (Throwable ignored) {
             // the count is lost; the target must not notice
         }

@@ -32,6 +32,6 @@ public sealed interface JavaRecord {
     /** The started platform thread {@code id} was renamed to {@code name} (by the thread on {@code osTid}). */
     record Renamed(int pid, long ns, int osTid, long id, String name) implements JavaRecord {}
 
-    /** A virtual thread was mounted on the carrier {@code osTid}. */
-    record Mounted(int pid, long ns, int osTid, long id) implements JavaRecord {}
+    /** The carrier {@code osTid} mounted virtual threads {@code count} times since its previous such record. */
+    record Mounts(int pid, long ns, int osTid, long count) implements JavaRecord {}
 }

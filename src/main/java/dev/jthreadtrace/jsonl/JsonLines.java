@@ -158,7 +158,7 @@ public final class JsonLines implements LiveSink {
                             .put(JsonlFields.BY_NAME, s.starterName()).put(JsonlFields.ID, s.id()).put(JsonlFields.NAME, s.name());
                     if (s.inherited() != null) json.put(JsonlFields.ITL, s.inherited());
                 }
-                case JavaRecord.Mounted m -> json.put(JsonlFields.KIND, JsonlFields.JAVA_MOUNTED).put(JsonlFields.ID, m.id());
+                case JavaRecord.Mounts m -> json.put(JsonlFields.KIND, JsonlFields.JAVA_MOUNTS).put(JsonlFields.COUNT, m.count());
                 case JavaRecord.Renamed n -> json.put(JsonlFields.KIND, JsonlFields.JAVA_RENAMED).put(JsonlFields.ID, n.id())
                         .put(JsonlFields.NAME, n.name());
             }
@@ -182,7 +182,7 @@ public final class JsonLines implements LiveSink {
                     .put("final", t.hooks().inheritedValues())
                     .put("joined_by", joinedBy)
                     .put("virtual_threads_constructed", model.virtualThreadsByCreator().getOrDefault(t.tid(), 0))
-                    .put("virtual_threads_carried", model.virtualThreadsByCarrier().getOrDefault(t.tid(), 0))
+                    .put("virtual_thread_mounts", model.virtualThreadMountsByCarrier().getOrDefault(t.tid(), 0L))
                     .put("java", t.java() == null ? null : Json.object().put(JsonlFields.ID, t.java().id()).put(JsonlFields.NAME, t.java().name())
                             .put("constructed_by", t.java().constructorTid()).put("started_by", t.java().starterTid())
                             .put("former_names", t.java().formerNames())

@@ -7,13 +7,19 @@ package dev.jthreadtrace.jsonl;
  */
 final class JsonlFields {
     /** The format version, field {@code v}: bumped on a breaking change. */
-    static final int VERSION = 1;
+    static final int VERSION = 2;
+    /**
+     * The oldest version still read: 1 differs only in the Java view (a "mounted" record per
+     * virtual-thread mount, and virtual_threads_carried, where 2 has "mounts" counts and
+     * virtual_thread_mounts).
+     */
+    static final int OLDEST_READ = 1;
 
     /** Record types (field {@code type}). */
     static final String T_START = "start", T_SYSCALL = "syscall", T_SPAWN = "spawn", T_UNTRACED = "untraced", T_EXEC = "exec", T_EXIT = "exit", T_KILLED = "killed", T_SIGNAL = "signal", T_STOP = "stop", T_END = "end", T_JAVA = "java", T_THREAD = "thread", T_PROCESS = "process", T_ASSERTION = "assertion", T_SUMMARY = "summary";
 
     /** Kinds of {@code java} records. */
-    static final String JAVA_CONSTRUCTED = "constructed", JAVA_STARTED = "started", JAVA_MOUNTED = "mounted", JAVA_RENAMED = "renamed";
+    static final String JAVA_CONSTRUCTED = "constructed", JAVA_STARTED = "started", JAVA_MOUNTS = "mounts", JAVA_MOUNTED_V1 = "mounted", JAVA_RENAMED = "renamed";
 
     /** Field names. {@code seq} and {@code run} are on every record: its number in the file and the run's token. */
     static final String SEQ = "seq", RUN = "run",
@@ -48,6 +54,7 @@ final class JsonlFields {
             TID = "tid",
             TRACER_PID = "tracer_pid",
             TYPE = "type",
+            COUNT = "count",
             V = "v",
             VIRTUAL = "virtual",
             HEX = "hex";

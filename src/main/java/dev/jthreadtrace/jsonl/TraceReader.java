@@ -82,9 +82,9 @@ public final class TraceReader {
                     continue;
                 }
                 int version = node.path(JsonlFields.V).asInt(-1);
-                if (version != JsonlFields.VERSION) {
+                if (version != JsonlFields.VERSION && version != JsonlFields.OLDEST_READ) {
                     throw new TraceFileException(file + ":" + lineNo + ": trace format version " + version
-                            + ", this jthreadtrace reads version " + JsonlFields.VERSION);
+                            + ", this jthreadtrace reads versions " + JsonlFields.OLDEST_READ + " to " + JsonlFields.VERSION);
                 }
                 if (events.isEmpty()) run = node.path(JsonlFields.RUN).asText(null);
                 if (run != null) {
@@ -183,7 +183,9 @@ public final class TraceReader {
         long ns = longField(n, JsonlFields.NS);
         int tid = intField(n, JsonlFields.OS_TID);
         String kind = textField(n, JsonlFields.KIND);
-        if (kind.equals(JsonlFields.JAVA_MOUNTED)) return new JavaRecord.Mounted(pid, ns, tid, longField(n, JsonlFields.ID));
+        if (kind.equals(JsonlFields.JAVA_MOUNTS)) return new JavaRecord.Mounts(pid, ns, tid, longField(n, JsonlFields.COUNT));
+        // Version 1 had a record per mount.
+        if (kind.equals(JsonlFields.JAVA_MOUNTED_V1)) return new JavaRecord.Mounts(pid, ns, tid, 1);
         if (kind.equals(JsonlFields.JAVA_RENAMED)) {
             return new JavaRecord.Renamed(pid, ns, tid, longField(n, JsonlFields.ID), textField(n, JsonlFields.NAME));
         }

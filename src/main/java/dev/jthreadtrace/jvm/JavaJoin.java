@@ -9,12 +9,10 @@ import dev.jthreadtrace.model.TraceModel;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Joins what the JVM agents reported to the kernel's tasks of a finished model. A platform
@@ -32,7 +30,7 @@ public final class JavaJoin {
         }
         Map<ThreadInfo, JavaThread> threads = new IdentityHashMap<>();
         Map<Integer, Integer> virtualByCreator = new LinkedHashMap<>();
-        Map<Integer, Set<Long>> virtualByCarrier = new LinkedHashMap<>();
+        Map<Integer, Long> mountsByCarrier = new LinkedHashMap<>();
         // What each OS thread created, in creation order: one index instead of a scan of every
         // thread for every start() record (a JVM that churns threads has thousands of both).
         Map<Integer, List<ThreadInfo>> created = new HashMap<>();
@@ -42,7 +40,7 @@ public final class JavaJoin {
         for (JavaRecord r : records) {
             switch (r) {
                 case JavaRecord.Constructed c when c.virtual() -> virtualByCreator.merge(c.osTid(), 1, Integer::sum);
-                case JavaRecord.Mounted m -> virtualByCarrier.computeIfAbsent(m.osTid(), k -> new HashSet<>()).add(m.id());
+                case JavaRecord.Mounts m -> mountsByCarrier.merge(m.osTid(), m.count(), Long::sum);
                 case JavaRecord.Started s -> {
                     ThreadInfo task = firstUnclaimedTask(created.getOrDefault(s.osTid(), List.of()), s, model, threads);
                     if (task == null) continue;
@@ -71,7 +69,7 @@ public final class JavaJoin {
             switch (r) {
                 case JavaRecord.Constructed c -> threads.put(t, new JavaThread(c.creatorId(), c.creatorName(), false, 0, null, null, Map.of()));
                 case JavaRecord.Started s -> threads.put(t, new JavaThread(s.starterId(), s.starterName(), false, 0, null, null, Map.of()));
-                case JavaRecord.Mounted m -> { }
+                case JavaRecord.Mounts m -> { }
                 case JavaRecord.Renamed n -> { }
             }
         }
@@ -83,9 +81,7 @@ public final class JavaJoin {
             ThreadInfo task = byJavaId.get(n.pid() + ":" + n.id());
             if (task != null) threads.put(task, threads.get(task).renamed(n.name()));
         }
-        Map<Integer, Integer> carried = new LinkedHashMap<>();
-        virtualByCarrier.forEach((tid, ids) -> carried.put(tid, ids.size()));
-        return new JavaView(records, threads, virtualByCreator, carried, notes);
+        return new JavaView(records, threads, virtualByCreator, mountsByCarrier, notes);
     }
 
     /** Threads are in creation order, so the first task started after the call that no record claimed yet. */

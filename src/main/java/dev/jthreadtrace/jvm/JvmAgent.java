@@ -193,10 +193,11 @@ public final class JvmAgent implements AutoCloseable {
                                  .onMalformedInput(java.nio.charset.CodingErrorAction.REPLACE)
                                  .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPLACE), MAX_LINE))) {
                 long read = 0;
+                AgentRecordParser parser = new AgentRecordParser(pid);
                 for (String line; (line = reader.readLine()) != null && read < MAX_RECORD_FILE; ) {
                     read += line.length() + 1;
                     if (line.length() > MAX_LINE) continue;
-                    JavaRecord r = parse(pid, line);
+                    JavaRecord r = parser.parse(line);
                     if (r != null) records.add(r);
                     if (line.startsWith("E\t") && !line.startsWith("E\t0\t")) errors.put(pid, line.substring(2));
                 }
@@ -205,40 +206,6 @@ public final class JvmAgent implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             return false;
         }
-    }
-
-    /** One TSV line of the agent (see ThreadHook); null for anything else. */
-    /** {@code name=value} fields from index {@code from} on. */
-    private static Map<String, String> threadLocals(String[] f, int from) {
-        Map<String, String> itls = new LinkedHashMap<>();
-        for (int i = from; i < f.length; i++) {
-            int eq = f[i].indexOf('=');
-            if (eq > 0) itls.put(f[i].substring(0, eq), f[i].substring(eq + 1));
-        }
-        return itls;
-    }
-
-    static JavaRecord parse(int pid, String line) {
-        String[] f = line.split("\t", -1);
-        try {
-            if (f[0].equals("C") && f.length >= 8) {
-                return new JavaRecord.Constructed(pid, Long.parseLong(f[1]), Integer.parseInt(f[2]), Long.parseLong(f[3]),
-                        f[4], Long.parseLong(f[5]), f[6], Boolean.parseBoolean(f[7]), threadLocals(f, 8));
-            }
-            if (f[0].equals("N") && f.length >= 5) {
-                return new JavaRecord.Renamed(pid, Long.parseLong(f[1]), Integer.parseInt(f[2]), Long.parseLong(f[3]), f[4]);
-            }
-            if (f[0].equals("M") && f.length >= 4) {
-                return new JavaRecord.Mounted(pid, Long.parseLong(f[1]), Integer.parseInt(f[2]), Long.parseLong(f[3]));
-            }
-            if (f[0].equals("S") && f.length >= 7) {
-                return new JavaRecord.Started(pid, Long.parseLong(f[1]), Integer.parseInt(f[2]), Long.parseLong(f[3]),
-                        f[4], Long.parseLong(f[5]), f[6], f.length >= 8 && f[7].equals("ITL") ? threadLocals(f, 8) : null);
-            }
-        } catch (NumberFormatException e) {
-            return null; // a line cut short when the JVM was killed
-        }
-        return null;
     }
 
     @Override

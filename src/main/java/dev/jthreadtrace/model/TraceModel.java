@@ -91,9 +91,9 @@ public final class TraceModel {
         return java;
     }
 
-    /** How many distinct virtual threads each carrier (OS thread) ran. */
-    public Map<Integer, Integer> virtualThreadsByCarrier() {
-        return java.virtualByCarrier();
+    /** How many times each carrier (OS thread) mounted a virtual thread. */
+    public Map<Integer, Long> virtualThreadMountsByCarrier() {
+        return java.mountsByCarrier();
     }
 
     /** Virtual threads constructed by each OS thread. */

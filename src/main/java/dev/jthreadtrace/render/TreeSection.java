@@ -49,15 +49,15 @@ final class TreeSection extends SectionRenderer {
         rows.add(row(t, lead + label(t) + formerNames(t) + javaCreator(t) + virtualStarter(t), 1));
         List<List<ThreadInfo>> groups = SpawnForest.foldSiblings(ctx.forest().children(t), ctx.forest());
         Integer constructed = model.virtualThreadsByCreator().get(t.tid());
-        Integer carried = model.virtualThreadsByCarrier().get(t.tid());
+        Long mounts = model.virtualThreadMountsByCarrier().get(t.tid());
         if (constructed != null) {
-            rows.add(new String[] {childLead + (groups.isEmpty() && carried == null ? "└─" : "├─") + "⋯ " + constructed
+            rows.add(new String[] {childLead + (groups.isEmpty() && mounts == null ? "└─" : "├─") + "⋯ " + constructed
                     + " virtual thread" + (constructed == 1 ? "" : "s") + " constructed here" + namedVirtualThreads(t),
                     "virtual", "no task of their own", ""});
         }
-        if (carried != null) {
-            rows.add(new String[] {childLead + (groups.isEmpty() ? "└─" : "├─") + "⋯ ran " + carried + " virtual thread"
-                    + (carried == 1 ? "" : "s") + " (carrier)", "virtual", "", ""});
+        if (mounts != null) {
+            rows.add(new String[] {childLead + (groups.isEmpty() ? "└─" : "├─") + "⋯ mounted virtual threads " + mounts
+                    + " time" + (mounts == 1 ? "" : "s") + " (carrier)", "virtual", "", ""});
         }
         for (int i = 0; i < groups.size(); i++) {
             boolean last = i == groups.size() - 1;

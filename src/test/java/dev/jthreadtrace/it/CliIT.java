@@ -159,7 +159,7 @@ class CliIT {
         Map<String, JsonNode> threads = new HashMap<>();
         for (String line : Files.readAllLines(trace)) {
             JsonNode node = json.readTree(line);
-            assertEquals(1, node.get("v").asInt());
+            assertEquals(2, node.get("v").asInt());
             types.merge(node.get("type").asText(), 1, Integer::sum);
             if (node.get("type").asText().equals("thread")) threads.put(node.get("name").asText(), node);
         }

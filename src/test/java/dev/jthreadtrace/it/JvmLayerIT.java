@@ -86,9 +86,9 @@ class JvmLayerIT {
         assertEquals(1000, virtual);
         assertTrue(t.size() < 100, "virtual threads have no task of their own: " + t.size() + " tasks");
         assertEquals(1000, t.get("main").get("virtual_threads_constructed").asInt());
-        int carried = t.values().stream().mapToInt(n -> n.get("virtual_threads_carried").asInt()).sum();
-        assertEquals(1000, carried, "every virtual thread counted under the carrier that ran it");
-        assertTrue(t.values().stream().filter(n -> n.get("virtual_threads_carried").asInt() > 0)
+        long mounts = t.values().stream().mapToLong(n -> n.get("virtual_thread_mounts").asLong()).sum();
+        assertTrue(mounts >= 1000, "every virtual thread mounted at least once, counted under its carrier: " + mounts);
+        assertTrue(t.values().stream().filter(n -> n.get("virtual_thread_mounts").asLong() > 0)
                 .allMatch(n -> n.get("name").asText().startsWith("ForkJoinPool-")), "carriers are the scheduler's workers");
         assertFalse(t.keySet().stream().anyMatch(n -> n.startsWith("virtual-")));
     }
@@ -101,7 +101,7 @@ class JvmLayerIT {
         assertEquals(0, Tool.run(Tool.jar(args.toArray(String[]::new))).code());
         Tool.Result report = Tool.run(Tool.jar("report", "--width", "120", trace.toString()));
         assertTrue(report.out().contains("⋯ 1000 virtual threads constructed here"), report.out());
-        assertTrue(report.out().contains("virtual threads (carrier)"), report.out());
+        assertTrue(report.out().contains("⋯ mounted virtual threads "), report.out());
         assertTrue(report.out().contains("[constructed by "), report.out());
         assertTrue(report.out().contains("itl:JavaHooks$RequestContext=request-42"), report.out());
 

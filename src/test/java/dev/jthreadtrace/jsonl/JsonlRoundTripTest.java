@@ -51,7 +51,7 @@ class JsonlRoundTripTest {
                 new JavaRecord.Constructed(RecordedTrace.MAIN, 3_000_000, RecordedTrace.MAIN, 1, "main", 20, "inner-1",
                         false, Map.of("RequestContext", "r-42")),
                 new JavaRecord.Started(RecordedTrace.MAIN, 3_500_000, RecordedTrace.MAIN, 1, "main", 20, "inner-1"),
-                new JavaRecord.Mounted(RecordedTrace.MAIN, 4_000_000, RecordedTrace.INNER1, 77));
+                new JavaRecord.Mounts(RecordedTrace.MAIN, 4_000_000, RecordedTrace.INNER1, 77));
         String first = write(events, java);
         Path file = Files.writeString(tmp.resolve("trace.jsonl"), first);
 
@@ -67,5 +67,14 @@ class JsonlRoundTripTest {
         String second = write(saved.events(), saved.java());
         assertEquals(first, second, "written, read and written again: the same text");
         assertTrue(first.contains("\"type\":\"thread\"") && first.contains("\"itl\":{\"RequestContext\":\"r-42\"}"), first);
+        assertTrue(first.contains("\"virtual_thread_mounts\":77"), first);
+
+        // Version 1, saved by jthreadtrace 0.1: a "mounted" record per mount, read as counts.
+        String mounts = first.lines().filter(l -> l.contains("\"kind\":\"mounts\"")).findFirst().orElseThrow();
+        String mounted = mounts.replace("\"kind\":\"mounts\",\"count\":77", "\"kind\":\"mounted\",\"id\":31");
+        Path v1 = Files.writeString(tmp.resolve("v1.jsonl"), first.replace(mounts, mounted).replace("\"v\":2,", "\"v\":1,"));
+        TraceReader.Saved old = TraceReader.readAll(v1);
+        assertEquals(List.of(new JavaRecord.Mounts(RecordedTrace.MAIN, 4_000_000, RecordedTrace.INNER1, 1)),
+                old.java().stream().filter(j -> j instanceof JavaRecord.Mounts).toList());
     }
 }

@@ -1,0 +1,59 @@
+package dev.jthreadtrace.jvm;
+
+import dev.jthreadtrace.event.JavaRecord;
+
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Reads the lines of one JVM's record file (the format is in {@code agent.ThreadHook}), in order:
+ * a carrier's mount count is a running total there, and a record here carries what it adds.
+ */
+final class AgentRecordParser {
+    private final int pid;
+    private final Map<Integer, Long> mountTotals = new HashMap<>();
+
+    AgentRecordParser(int pid) {
+        this.pid = pid;
+    }
+
+    /** One line; null for anything that is not a whole record (a line cut short when the JVM was killed). */
+    JavaRecord parse(String line) {
+        String[] f = line.split("\t", -1);
+        try {
+            if (f[0].equals("C") && f.length >= 8) {
+                return new JavaRecord.Constructed(pid, Long.parseLong(f[1]), Integer.parseInt(f[2]), Long.parseLong(f[3]),
+                        f[4], Long.parseLong(f[5]), f[6], Boolean.parseBoolean(f[7]), threadLocals(f, 8));
+            }
+            if (f[0].equals("N") && f.length >= 5) {
+                return new JavaRecord.Renamed(pid, Long.parseLong(f[1]), Integer.parseInt(f[2]), Long.parseLong(f[3]), f[4]);
+            }
+            if (f[0].equals("M") && f.length >= 4) {
+                int carrier = Integer.parseInt(f[2]);
+                long total = Long.parseLong(f[3]);
+                long before = mountTotals.getOrDefault(carrier, 0L);
+                if (total <= before) return null;
+                mountTotals.put(carrier, total);
+                return new JavaRecord.Mounts(pid, Long.parseLong(f[1]), carrier, total - before);
+            }
+            if (f[0].equals("S") && f.length >= 7) {
+                return new JavaRecord.Started(pid, Long.parseLong(f[1]), Integer.parseInt(f[2]), Long.parseLong(f[3]),
+                        f[4], Long.parseLong(f[5]), f[6], f.length >= 8 && f[7].equals("ITL") ? threadLocals(f, 8) : null);
+            }
+        } catch (NumberFormatException e) {
+            return null;
+        }
+        return null;
+    }
+
+    /** {@code name=value} fields from index {@code from} on. */
+    private static Map<String, String> threadLocals(String[] f, int from) {
+        Map<String, String> itls = new LinkedHashMap<>();
+        for (int i = from; i < f.length; i++) {
+            int eq = f[i].indexOf('=');
+            if (eq > 0) itls.put(f[i].substring(0, eq), f[i].substring(eq + 1));
+        }
+        return itls;
+    }
+}
