@@ -67,22 +67,28 @@ public final class Installer {
         }
         BytesCache classCache = cache;
         // The hook reads ThreadLocalMap entries, which java.base does not open to anyone.
-        // SharedSecrets gives the system shutdown hook that flushes the buffer at exit.
-        instrumentation.redefineModule(Object.class.getModule(), Set.of(),
-                Map.of("jdk.internal.access", Set.of(Installer.class.getModule())),
+        instrumentation.redefineModule(Object.class.getModule(), Set.of(), Map.of(),
                 Map.of("java.lang", Set.of(Installer.class.getModule())), Set.of(), Map.of());
         ThreadHook.prepare();
+        boolean[] flushesAtExit = {false};
         ClassFileTransformer transformer = new ClassFileTransformer() {
             @Override
             public byte[] transform(Module module, ClassLoader loader, String name, Class<?> redefined,
                                     ProtectionDomain domain, byte[] bytes) {
-                if (!"java/lang/Thread".equals(name) && !"java/lang/VirtualThread".equals(name)) return null;
+                if (!REWRITTEN.contains(name)) return null;
                 try {
                     byte[] cached = classCache == null ? null : classCache.get(name);
-                    if (cached != null) return cached;
-                    byte[] transformed = name.equals("java/lang/Thread") ? instrumentThread(bytes) : instrumentVirtualThread(bytes);
-                    if (classCache != null) classCache.put(name, transformed);
-                    return transformed;
+                    byte[] result = cached;
+                    if (result == null) {
+                        result = switch (name) {
+                            case "java/lang/Thread" -> instrumentThread(bytes);
+                            case "java/lang/VirtualThread" -> instrumentVirtualThread(bytes);
+                            default -> instrumentShutdown(bytes);
+                        };
+                        if (classCache != null) classCache.put(name, result);
+                    }
+                    if (name.equals("java/lang/Shutdown")) flushesAtExit[0] = true;
+                    return result;
                 } catch (Throwable t) {
                     ThreadHook.failed("transform", t);
                     return null;
@@ -91,34 +97,43 @@ public final class Installer {
         };
         instrumentation.addTransformer(transformer, true);
         try {
-            // Loaded (not initialised) now if the JVM has not yet: both are rewritten in one go.
+            // Loaded (not initialised) now if the JVM has not yet: all three are rewritten in one go.
             Class<?> virtual = Class.forName("java.lang.VirtualThread", false, null);
-            instrumentation.retransformClasses(Thread.class, virtual);
+            Class<?> shutdown = Class.forName("java.lang.Shutdown", false, null);
+            instrumentation.retransformClasses(Thread.class, virtual, shutdown);
         } finally {
             instrumentation.removeTransformer(transformer);
         }
         ThreadHook.enable();
-        flushAtExit();
+        // Virtual threads' records may wait in a buffer only when the JVM's exit writes it out.
+        if (flushesAtExit[0]) ThreadHook.bufferUntilExit();
     }
 
-    /** The last system shutdown slot (after the application's hooks): no thread of ours, run by the exiting one. */
-    private static final int EXIT_SLOT = 9;
+    /** The classes rewritten, by internal name. */
+    private static final Set<String> REWRITTEN = Set.of("java/lang/Thread", "java/lang/VirtualThread", "java/lang/Shutdown");
 
     /**
-     * Registers {@link ThreadHook#flush} as a system shutdown hook; only then may records wait in
-     * the buffer. When the slot is taken or the JDK's internals differ, every record is written at once.
+     * {@code Shutdown.runHooks()}: {@code ThreadHook.flush()} before it returns, after the
+     * application's shutdown hooks (whose threads are recorded too), in the thread that exits: no
+     * thread of ours, and no reflection into the JDK's internals to register a hook.
      */
-    private static void flushAtExit() {
-        try {
-            Object javaLang = Class.forName("jdk.internal.access.SharedSecrets").getMethod("getJavaLangAccess").invoke(null);
-            Class.forName("jdk.internal.access.JavaLangAccess")
-                    .getMethod("registerShutdownHook", int.class, boolean.class, Runnable.class)
-                    .invoke(javaLang, EXIT_SLOT, false, (Runnable) ThreadHook::flush);
-            ThreadHook.bufferUntilExit();
-        } catch (Throwable t) {
-            // unbuffered then: slower on virtual-thread churn, nothing lost
-        }
+    static byte[] instrumentShutdown(byte[] bytes) {
+        ClassFile cf = ClassFile.of();
+        CodeTransform beforeReturn = (CodeBuilder b, CodeElement e) -> {
+            if (e instanceof ReturnInstruction) b.invokestatic(HOOK, "flush", MethodTypeDesc.of(CD_void));
+            b.with(e);
+        };
+        ClassTransform transform = (ClassBuilder cb, ClassElement ce) -> {
+            if (ce instanceof MethodModel m && m.methodName().equalsString("runHooks") && m.methodType().equalsString("()V")) {
+                cb.transformMethod(m, MethodTransform.transformingCode(beforeReturn));
+            } else {
+                cb.with(ce);
+            }
+        };
+        return cf.transformClass(cf.parse(bytes), transform);
     }
+
+
 
     /** {@code VirtualThread.mount()}: {@code ThreadHook.mounted(this)}, run on the carrier that takes it. */
     static byte[] instrumentVirtualThread(byte[] bytes) {
@@ -172,9 +187,8 @@ public final class Installer {
                 java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(bytes);
                 while (buffer.hasRemaining() && channel.read(buffer) > 0) { }
                 if (buffer.hasRemaining()) return null;
-                byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(bytes);
-                return java.util.HexFormat.of().formatHex(digest).equals(expected) ? bytes : null;
-            } catch (java.io.IOException | java.security.NoSuchAlgorithmException | RuntimeException e) {
+                return Sha256.hex(bytes).equals(expected) ? bytes : null;
+            } catch (java.io.IOException | RuntimeException e) {
                 return null;
             }
         }
@@ -204,7 +218,22 @@ public final class Installer {
             }
             b.with(e);
         };
-        CodeTransform beforeStart = callAtEntry("starting");
+        // start(): ThreadHook.starting(this, this.inheritableThreadLocals), the map read by the
+        // bytecode (Thread's own field) rather than by reflection, which would spin up method handles.
+        CodeTransform beforeStart = new CodeTransform() {
+            @Override
+            public void atStart(CodeBuilder b) {
+                b.aload(0);
+                b.aload(0);
+                b.getfield(THREAD, "inheritableThreadLocals", MAP);
+                b.invokestatic(HOOK, "starting", MethodTypeDesc.of(CD_void, THREAD, CD_Object));
+            }
+
+            @Override
+            public void accept(CodeBuilder b, CodeElement e) {
+                b.with(e);
+            }
+        };
         CodeTransform afterRename = (CodeBuilder b, CodeElement e) -> {
             if (e instanceof ReturnInstruction) {
                 b.aload(0);

@@ -20,8 +20,8 @@ import java.util.Set;
  * <p>Cost: a platform thread's records are written at once (the tool reads them during the trace
  * to name live lines, and there are few). A virtual thread's are buffered: a program may make
  * millions, and a write per record made such churn 3x slower. The buffer goes out when it is full,
- * at the next record after 100 ms, with any platform thread's record, and at JVM exit (a system
- * shutdown hook, run by the exiting thread: no thread of ours). A JVM killed by SIGKILL loses at
+ * at the next record after 100 ms, with any platform thread's record, and at JVM exit (the end of
+ * {@code Shutdown.runHooks()}, in the exiting thread: no thread of ours). A JVM killed by SIGKILL loses at
  * most the virtual-thread records of its last 100 ms. The OS tid of a platform thread is read from
  * /proc once and kept. A carrier counts its mounts of virtual threads in a field of its own; the
  * counts are written with each flush.
@@ -41,9 +41,14 @@ public final class ThreadHook {
     private static final long FLUSH_AFTER_NS = 100_000_000L;
     private static volatile boolean enabled;
     private static FileOutputStream out;
-    private static Field table, value, inheritableThreadLocals;
+    private static Field table, value;
     /** What the hooks keep per thread; a plain ThreadLocal (never inherited, so never in our own records). */
-    private static final ThreadLocal<PerThread> STATE = ThreadLocal.withInitial(PerThread::new);
+    private static final ThreadLocal<PerThread> STATE = new ThreadLocal<>() {
+        @Override
+        protected PerThread initialValue() {
+            return new PerThread();
+        }
+    };
     private static long errors;
     private static String firstError;
     // The write buffer, guarded by ThreadHook.class; not buffered until the exit hook is in place.
@@ -74,8 +79,6 @@ public final class ThreadHook {
         // The pid from /proc/self rather than ProcessHandle, which loads and initialises more classes.
         String self = Files.readSymbolicLink(Path.of("/proc/self")).toString();
         Path file = Path.of(directory, "jvm-" + self + ".tsv");
-        // Unbuffered: every line is in the file as soon as it is written, so there is nothing to
-        // flush at exit (a shutdown hook would be a thread of ours in the target's tree).
         out = new FileOutputStream(file.toFile(), true);
         return true;
     }
@@ -85,15 +88,13 @@ public final class ThreadHook {
         table.setAccessible(true);
         value = Class.forName("java.lang.ThreadLocal$ThreadLocalMap$Entry").getDeclaredField("value");
         value.setAccessible(true);
-        inheritableThreadLocals = Thread.class.getDeclaredField("inheritableThreadLocals");
-        inheritableThreadLocals.setAccessible(true);
     }
 
     static void enable() {
         enabled = true;
     }
 
-    /** From now on virtual threads' records may wait in the buffer: {@code flush} runs at JVM exit. */
+    /** From now on virtual threads' records may wait in the buffer: {@link #flush} runs at JVM exit. */
     static void bufferUntilExit() {
         synchronized (ThreadHook.class) {
             buffered = true;
@@ -101,7 +102,7 @@ public final class ThreadHook {
     }
 
     /** Writes what is buffered; the JVM's exit hook and the tool's readers rely on it. */
-    static void flush() {
+    public static void flush() {
         synchronized (ThreadHook.class) {
             try {
                 writeBuffered();
@@ -112,7 +113,9 @@ public final class ThreadHook {
     }
 
     public static void constructed(Thread created, Object inheritedMap) {
-        guarded("constructed", () -> {
+        PerThread state = enter();
+        if (state == null) return;
+        try {
             Thread creator = Thread.currentThread();
             StringBuilder line = new StringBuilder("C\t").append(System.nanoTime()).append('\t').append(osTid())
                     .append('\t').append(creator.threadId()).append('\t').append(clean(creator.getName()))
@@ -120,7 +123,11 @@ public final class ThreadHook {
                     .append('\t').append(created.isVirtual());
             if (inheritedMap != null) appendInherited(line, inheritedMap);
             write(line, !created.isVirtual());
-        });
+        } catch (Throwable t) {
+            failed("constructed", t);
+        } finally {
+            state.inside = false;
+        }
     }
 
     /**
@@ -128,19 +135,24 @@ public final class ThreadHook {
      * and nobody else can change a thread's map between its construction and its start. So the
      * values a platform thread really runs with are read here ({@code ITL} marks that they follow).
      */
-    public static void starting(Thread started) {
-        guarded("starting", () -> {
+    public static void starting(Thread started, Object inheritedMap) {
+        PerThread state = enter();
+        if (state == null) return;
+        try {
             Thread starter = Thread.currentThread();
             StringBuilder line = new StringBuilder("S\t").append(System.nanoTime()).append('\t').append(osTid()).append('\t')
                     .append(starter.threadId()).append('\t').append(clean(starter.getName())).append('\t')
                     .append(started.threadId()).append('\t').append(clean(started.getName()));
             if (!started.isVirtual()) {
                 line.append("\tITL");
-                Object map = inheritableThreadLocals.get(started);
-                if (map != null) appendInherited(line, map);
+                if (inheritedMap != null) appendInherited(line, inheritedMap);
             }
             write(line, !started.isVirtual());
-        });
+        } catch (Throwable t) {
+            failed("starting", t);
+        } finally {
+            state.inside = false;
+        }
     }
 
     /**
@@ -149,8 +161,16 @@ public final class ThreadHook {
      */
     public static void renamed(Thread thread) {
         if (thread.isVirtual() || !thread.isAlive()) return;
-        guarded("renamed", () -> write(new StringBuilder("N\t").append(System.nanoTime()).append('\t').append(osTid())
-                .append('\t').append(thread.threadId()).append('\t').append(clean(thread.getName())), true));
+        PerThread state = enter();
+        if (state == null) return;
+        try {
+            write(new StringBuilder("N\t").append(System.nanoTime()).append('\t').append(osTid())
+                    .append('\t').append(thread.threadId()).append('\t').append(clean(thread.getName())), true);
+        } catch (Throwable t) {
+            failed("renamed", t);
+        } finally {
+            state.inside = false;
+        }
     }
 
     /**
@@ -160,11 +180,16 @@ public final class ThreadHook {
     public static void mounted(Thread virtual) {
         if (!enabled) return;
         PerThread state = STATE.get();
-        if (state.mounts++ == 0) {
-            guarded("mounted", () -> {
+        if (state.mounts++ == 0 && !state.inside) {
+            state.inside = true;
+            try {
                 state.carrierTid = osTid();
                 CARRIERS.add(state);
-            });
+            } catch (Throwable t) {
+                failed("mounted", t);
+            } finally {
+                state.inside = false;
+            }
         }
     }
 
@@ -174,34 +199,27 @@ public final class ThreadHook {
             long mounts = carrier.mounts;
             if (mounts == carrier.mountsWritten || carrier.carrierTid == null) continue;
             carrier.mountsWritten = mounts;
-            byte[] line = ("M\t" + System.nanoTime() + "\t" + carrier.carrierTid + "\t" + mounts + "\n").getBytes(StandardCharsets.UTF_8);
+            byte[] line = new StringBuilder("M\t").append(System.nanoTime()).append('\t').append(carrier.carrierTid)
+                    .append('\t').append(mounts).append('\n').toString().getBytes(StandardCharsets.UTF_8);
             if (line.length > BUFFER - used) return; // the next flush
             System.arraycopy(line, 0, buffer, used, line.length);
             used += line.length;
         }
     }
 
-    private interface Record {
-        void write() throws Exception;
-    }
-
     /**
-     * Runs a hook only when enabled and not already inside one on this thread (anything the hook
-     * itself does must not record again), and turns every failure into a counted error: a hook
-     * inside java.lang.Thread must never throw into the program.
+     * A hook runs only when enabled and not already inside one on this thread (anything the hook
+     * itself does must not record again); it turns every failure into a counted error, since a
+     * hook inside java.lang.Thread must never throw into the program, and clears {@code inside}
+     * when done. Written out in each hook rather than taking a lambda: the first lambda would
+     * spin up java.lang.invoke in every traced JVM, tens of milliseconds of its start-up.
      */
-    private static void guarded(String where, Record record) {
-        if (!enabled) return;
+    private static PerThread enter() {
+        if (!enabled) return null;
         PerThread state = STATE.get();
-        if (state.inside) return;
+        if (state.inside) return null;
         state.inside = true;
-        try {
-            record.write();
-        } catch (Throwable t) {
-            failed(where, t);
-        } finally {
-            state.inside = false;
-        }
+        return state;
     }
 
     private static void appendInherited(StringBuilder line, Object map) throws IllegalAccessException {
@@ -233,7 +251,9 @@ public final class ThreadHook {
             if (known != null) return known;
             String className = threadLocal.getClass().getName();
             String base = className.substring(className.lastIndexOf('.') + 1);
-            int n = LOCALS_PER_CLASS.merge(base, 1, Integer::sum);
+            Integer seen = LOCALS_PER_CLASS.get(base);
+            int n = seen == null ? 1 : seen + 1;
+            LOCALS_PER_CLASS.put(base, n);
             boolean plain = threadLocal.getClass() == InheritableThreadLocal.class;
             String name = plain || n > 1 ? base + "#" + n : base;
             LOCAL_NAMES.put(threadLocal, name);

@@ -33,11 +33,16 @@ class JvmLayerIT {
 
     /** Traces {@code fixture} with {@code --format jsonl} and the extra options (e.g. assertions), and reads the trace. */
     static Run trace(Path tmp, Class<?> fixture, String... extra) throws Exception {
+        return trace(tmp, fixture, List.of(), extra);
+    }
+
+    /** The same, with arguments for the fixture's main. */
+    static Run trace(Path tmp, Class<?> fixture, List<String> fixtureArgs, String... extra) throws Exception {
         Path trace = tmp.resolve(fixture.getSimpleName() + ".jsonl");
         List<String> args = new ArrayList<>(List.of("run", "--format", "jsonl", "-o", trace.toString()));
         args.addAll(List.of(extra));
         args.add("--");
-        args.addAll(JvmIT.java(fixture.getName()));
+        args.addAll(JvmIT.java(fixture.getName(), fixtureArgs.toArray(String[]::new)));
         Tool.Result r = Tool.run(Tool.jar(args.toArray(String[]::new)));
         Map<String, JsonNode> threads = new HashMap<>();
         List<JsonNode> java = new ArrayList<>();
@@ -91,6 +96,17 @@ class JvmLayerIT {
         assertTrue(t.values().stream().filter(n -> n.get("virtual_thread_mounts").asLong() > 0)
                 .allMatch(n -> n.get("name").asText().startsWith("ForkJoinPool-")), "carriers are the scheduler's workers");
         assertFalse(t.keySet().stream().anyMatch(n -> n.startsWith("virtual-")));
+    }
+
+    @Test
+    void bufferedVirtualThreadRecordsReachTheToolWhenTheJvmExitsAndItsStatusIsItsOwn(@TempDir Path tmp) throws Exception {
+        // The agent buffers virtual threads' records and writes them at the end of the JVM's shutdown
+        // sequence; System.exit takes that path, and the exit status must still be the program's.
+        Run run = trace(tmp, dev.jthreadtrace.fixtures.VirtualChurn.class, List.of("300", "7"));
+        assertEquals(7, run.result().code(), run.result().err());
+        assertEquals(300, run.java().stream().filter(j -> j.path("virtual").asBoolean()).count(), run.result().err());
+        long mounts = run.threads().values().stream().mapToLong(n -> n.get("virtual_thread_mounts").asLong()).sum();
+        assertTrue(mounts >= 600, "each virtual thread yields once, so it is mounted at least twice: " + mounts);
     }
 
     @Test
