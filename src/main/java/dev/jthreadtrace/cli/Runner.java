@@ -14,6 +14,7 @@ import dev.jthreadtrace.model.Exit;
 import dev.jthreadtrace.model.TraceModel;
 import dev.jthreadtrace.ptrace.TraceFailure;
 import dev.jthreadtrace.render.LiveSink;
+import dev.jthreadtrace.render.ThreadNames;
 import dev.jthreadtrace.render.Output;
 import dev.jthreadtrace.render.OutputClosedException;
 import dev.jthreadtrace.render.OutputFailedException;
@@ -98,14 +99,17 @@ final class Runner {
         java.util.function.BooleanSupplier readerGone = outputOptions.writesToStdout() ? () -> Libc.pollError(1) : () -> false;
         String destination = outputOptions.writesToStdout() ? "standard output" : outputOptions.output.toString();
         try (Output out = new Output(stream, !outputOptions.writesToStdout(), readerGone)) {
+            JvmAgent agent = traceOptions.jvm == TraceOptions.JvmMode.off ? null : prepareAgent(err);
             LiveSink live;
             JsonLines jsonLines = jsonl ? new JsonLines(out, traceOptions.stringLimit, selection.shown()) : null;
             if (jsonl) live = jsonLines;
             else if (traceOptions.noLive) live = LiveSink.NONE;
-            else live = new TextLines(out, palette, selection.shown(), traceOptions.stringLimit, traceOptions.absoluteTime);
+            else if (agent == null) live = new TextLines(out, palette, selection.shown(), traceOptions.stringLimit,
+                    traceOptions.absoluteTime, ThreadNames.KERNEL);
+            else live = agent.liveNames().then(new TextLines(out, palette, selection.shown(), traceOptions.stringLimit,
+                    traceOptions.absoluteTime, agent.liveNames()));
 
             TraceSession.Outcome outcome;
-            JvmAgent agent = traceOptions.jvm == TraceOptions.JvmMode.off ? null : prepareAgent(err);
             try {
                 // SIGQUIT belongs to a traced JVM (Ctrl-\\ asks it for a thread dump): the tool's own JVM
                 // would print its dump into the trace, and its handler cannot be replaced from Java.

@@ -31,6 +31,7 @@ public final class JvmAgent implements AutoCloseable {
     /** Remarks made while preparing (e.g. a class cache not used), reported with the others. */
     private final List<String> notes = new ArrayList<>();
     private ClassCache cache;
+    private LiveJavaNames liveNames;
 
     private JvmAgent(Path agentJar, Path directory) {
         this.agentJar = agentJar;
@@ -120,6 +121,12 @@ public final class JvmAgent implements AutoCloseable {
         }
     }
 
+    /** Java names for the live lines, read from the agents' files as the trace runs. */
+    public LiveJavaNames liveNames() {
+        if (liveNames == null) liveNames = new LiveJavaNames(directory);
+        return liveNames;
+    }
+
     /** Reads every JVM's records, joins them to the model, and notes JVMs that reported nothing. */
     public void attachTo(TraceModel model) {
         List<JavaRecord> records = new ArrayList<>();
@@ -127,21 +134,14 @@ public final class JvmAgent implements AutoCloseable {
         List<String> ignored = new ArrayList<>();
         try (Stream<Path> files = Files.list(directory)) {
             for (Path file : files.sorted().toList()) {
-                String name = file.getFileName().toString();
-                var match = RECORD_FILE.matcher(name);
-                if (!match.matches()) {
-                    ignored.add(name);
-                    continue;
-                }
-                int pid = Integer.parseInt(match.group(1));
-                if (!readRecords(file, pid, records, errors)) ignored.add(name);
+                if (!readRecords(file, records, errors)) ignored.add(file.getFileName().toString());
             }
         } catch (IOException | RuntimeException e) {
             notes.add("could not list the agent's directory " + directory + ": " + e.getMessage());
         }
         if (!ignored.isEmpty()) {
             notes.add("ignored " + ignored.size() + " entr" + (ignored.size() == 1 ? "y" : "ies") + " in the agent's directory"
-                    + " that are not its record files (regular files jvm-PID.tsv of at most " + (MAX_RECORD_FILE >> 20)
+                    + " that are not its record files (regular files jvm-PID.tsv of at most " + (AgentFile.MAX_BYTES >> 20)
                     + " MiB): " + String.join(", ", ignored.subList(0, Math.min(5, ignored.size())))
                     + (ignored.size() > 5 ? ", ..." : ""));
         }
@@ -170,37 +170,16 @@ public final class JvmAgent implements AutoCloseable {
         model.attachJava(JavaJoin.join(model, records, notes));
     }
 
-    /** What the agent names its files: one per JVM, by pid. */
-    private static final java.util.regex.Pattern RECORD_FILE = java.util.regex.Pattern.compile("jvm-(\\d{1,9})\\.tsv");
-    /** The traced program can write the directory too: a record file larger than this is not read. */
-    static final long MAX_RECORD_FILE = 256L << 20;
-    private static final int MAX_LINE = 64 * 1024;
-
-    /**
-     * Reads one record file, which the traced program could have replaced: only a regular file,
-     * not through a symbolic link (a FIFO would block, /dev/zero would never end), size-capped,
-     * lines capped. False when it is not such a file.
-     */
-    private static boolean readRecords(Path file, int pid, List<JavaRecord> records, Map<Integer, String> errors) {
-        try {
-            var attributes = Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class,
-                    java.nio.file.LinkOption.NOFOLLOW_LINKS);
-            if (!attributes.isRegularFile() || attributes.size() > MAX_RECORD_FILE) return false;
-            try (var channel = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.READ,
-                    java.nio.file.LinkOption.NOFOLLOW_LINKS);
-                 var reader = new java.io.BufferedReader(java.nio.channels.Channels.newReader(
-                         channel, java.nio.charset.StandardCharsets.UTF_8.newDecoder()
-                                 .onMalformedInput(java.nio.charset.CodingErrorAction.REPLACE)
-                                 .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPLACE), MAX_LINE))) {
-                long read = 0;
-                AgentRecordParser parser = new AgentRecordParser(pid);
-                for (String line; (line = reader.readLine()) != null && read < MAX_RECORD_FILE; ) {
-                    read += line.length() + 1;
-                    if (line.length() > MAX_LINE) continue;
-                    JavaRecord r = parser.parse(line);
-                    if (r != null) records.add(r);
-                    if (line.startsWith("E\t") && !line.startsWith("E\t0\t")) errors.put(pid, line.substring(2));
-                }
+    /** Reads one record file (see {@link AgentFile}); false when it is not such a file. */
+    private static boolean readRecords(Path file, List<JavaRecord> records, Map<Integer, String> errors) {
+        AgentFile agentFile = AgentFile.open(file);
+        if (agentFile == null) return false;
+        try (agentFile) {
+            AgentRecordParser parser = new AgentRecordParser(agentFile.pid());
+            for (String line : agentFile.newLines()) {
+                JavaRecord r = parser.parse(line);
+                if (r != null) records.add(r);
+                if (line.startsWith("E\t") && !line.startsWith("E\t0\t")) errors.put(agentFile.pid(), line.substring(2));
             }
             return true;
         } catch (IOException | RuntimeException e) {
@@ -210,6 +189,7 @@ public final class JvmAgent implements AutoCloseable {
 
     @Override
     public void close() {
+        if (liveNames != null) liveNames.close();
         // Whatever the traced program left here goes too (links themselves, not what they point to).
         try (Stream<Path> files = Files.walk(directory)) {
             for (Path f : files.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(f);

@@ -8,6 +8,14 @@ import dev.jthreadtrace.model.TraceModel;
 public interface LiveSink {
     void event(TraceEvent event, TraceModel model);
 
+    /** This sink, then {@code next}, for each event. */
+    default LiveSink then(LiveSink next) {
+        return (event, model) -> {
+            event(event, model);
+            next.event(event, model);
+        };
+    }
+
     /** Nothing to write: {@code --no-live}. */
     LiveSink NONE = (event, model) -> { };
 }

@@ -22,6 +22,7 @@ public final class TextLines implements LiveSink {
     private final int stringMax;
     private LineFormat format;
     private final boolean absoluteTime;
+    private final ThreadNames names;
     /**
      * "+++ thread started" lines waiting for the creator's clone line, so the output reads as
      * strace's does (the call, then its child); printed early if the child speaks first.
@@ -31,8 +32,10 @@ public final class TextLines implements LiveSink {
     /**
      * @param shown     by syscall number, which calls to print (thread events always are)
      * @param stringMax strace's {@code -s}: how much of a string argument to print
+     * @param names     the name on each line: the kernel's, or the Java name where the agent told it
      */
-    public TextLines(Output out, Palette palette, boolean[] shown, int stringMax, boolean absoluteTime) {
+    public TextLines(Output out, Palette palette, boolean[] shown, int stringMax, boolean absoluteTime, ThreadNames names) {
+        this.names = names;
         this.out = out;
         this.palette = palette;
         this.shown = shown.clone();
@@ -88,7 +91,7 @@ public final class TextLines implements LiveSink {
                         + s.kind().name().toLowerCase() + ")";
                 String osParent = child == null ? "?" : Integer.toString(child.osParent());
                 String line = prefix(model, s.ns(), s.child()) + palette.event("+++ " + what + ", created by "
-                        + s.creator() + " " + Escape.text(model.nameOf(s.creator())) + ", OS parent " + osParent + " +++");
+                        + s.creator() + " " + Escape.text(names.of(model, s.creator())) + ", OS parent " + osParent + " +++");
                 if (shows(SyscallTable.CLONE) || shows(SyscallTable.CLONE3) || shows(SyscallTable.FORK)
                         || shows(SyscallTable.VFORK)) {
                     pendingStarts.put(s.child(), line);
@@ -126,7 +129,7 @@ public final class TextLines implements LiveSink {
     }
 
     private String prefix(TraceModel model, long ns, int tid) {
-        return palette.time(format.time(model.rel(ns))) + " " + palette.thread("[" + tid + " " + Escape.text(model.nameOf(tid)) + "]") + " ";
+        return palette.time(format.time(model.rel(ns))) + " " + palette.thread("[" + tid + " " + Escape.text(names.of(model, tid)) + "]") + " ";
     }
 
     private void eventLine(TraceModel model, long ns, int tid, String text) {

@@ -110,6 +110,22 @@ class JvmLayerIT {
     }
 
     @Test
+    void liveLinesCarryTheJavaNameFromTheThreadsFirstLine() {
+        List<String> args = new ArrayList<>(List.of("run", "--report", "none", "-e", "exit,prctl", "--"));
+        args.addAll(JvmIT.java(JavaHooks.class.getName()));
+        Tool.Result r = Tool.run(Tool.jar(args.toArray(String[]::new)));
+        assertEquals(0, r.code(), r.err());
+        // The kernel calls it "a-thread-with-a"; its start record is read when its clone is seen.
+        List<String> lines = r.out().lines().filter(l -> l.contains("a-thread-with-a")).toList();
+        assertTrue(lines.stream().anyMatch(l -> l.contains("+++ thread started")), r.out());
+        assertTrue(lines.stream().anyMatch(l -> l.contains("prctl(PR_SET_NAME, \"a-thread-with-a\")")), r.out());
+        for (String line : lines) {
+            assertTrue(line.matches("\\s*[0-9.]+ \\[\\d+ a-thread-with-a-very-long-name\\] .*"), "every line of it, from the first: " + line);
+        }
+        assertTrue(r.out().lines().anyMatch(l -> l.matches("\\s*[0-9.]+ \\[\\d+ pool-worker-1\\] .*")), r.out());
+    }
+
+    @Test
     void reportShowsTheJavaViewAndJvmOffLeavesTheEnvironmentAlone(@TempDir Path tmp) throws Exception {
         Path trace = tmp.resolve("trace.jsonl");
         List<String> args = new ArrayList<>(List.of("run", "--format", "jsonl", "-o", trace.toString(), "--"));

@@ -1,0 +1,105 @@
+package dev.jthreadtrace.jvm;
+
+import java.io.ByteArrayOutputStream;
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * One JVM's record file, read as it grows: during the trace (live Java names) and at its end.
+ * The traced program can write the agent's directory too, so only a regular file is opened, never
+ * through a symbolic link (a FIFO would block, /dev/zero would never end), at most
+ * {@link #MAX_BYTES} are read, and a line longer than {@link #MAX_LINE} is skipped. Only whole
+ * lines are returned: the end of a line still being written waits for the next read.
+ */
+final class AgentFile implements Closeable {
+    /** What the agent names its files: one per JVM, by pid. */
+    static final Pattern NAME = Pattern.compile("jvm-(\\d{1,9})\\.tsv");
+    static final long MAX_BYTES = 256L << 20;
+    static final int MAX_LINE = 64 * 1024;
+
+    private final FileChannel channel;
+    private final int pid;
+    private final ByteBuffer chunk = ByteBuffer.allocate(64 * 1024);
+    private final ByteArrayOutputStream partial = new ByteArrayOutputStream();
+    private boolean skippingLongLine;
+    private long read;
+
+    private AgentFile(FileChannel channel, int pid) {
+        this.channel = channel;
+        this.pid = pid;
+    }
+
+    /** The file as a record file of the agent, or null when it is not one (its name, its kind, its size). */
+    static AgentFile open(Path file) {
+        Matcher m = NAME.matcher(file.getFileName().toString());
+        if (!m.matches()) return null;
+        try {
+            var attributes = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            if (!attributes.isRegularFile() || attributes.size() > MAX_BYTES) return null;
+            return new AgentFile(FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS), Integer.parseInt(m.group(1)));
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    int pid() {
+        return pid;
+    }
+
+    /** The whole lines written since the last call (UTF-8, malformed bytes replaced). */
+    List<String> newLines() throws IOException {
+        List<String> lines = new ArrayList<>();
+        while (read < MAX_BYTES) {
+            chunk.clear();
+            chunk.limit((int) Math.min(chunk.capacity(), MAX_BYTES - read));
+            int n = channel.read(chunk, read);
+            if (n <= 0) break;
+            read += n;
+            byte[] bytes = chunk.array();
+            int from = 0;
+            for (int i = 0; i < n; i++) {
+                if (bytes[i] != '\n') continue;
+                take(bytes, from, i, lines);
+                from = i + 1;
+            }
+            keep(bytes, from, n);
+        }
+        return lines;
+    }
+
+    private void take(byte[] bytes, int from, int to, List<String> lines) {
+        if (!skippingLongLine && partial.size() + (to - from) <= MAX_LINE) {
+            partial.write(bytes, from, to - from);
+            lines.add(partial.toString(StandardCharsets.UTF_8));
+        }
+        partial.reset();
+        skippingLongLine = false;
+    }
+
+    private void keep(byte[] bytes, int from, int to) {
+        if (skippingLongLine) return;
+        if (partial.size() + (to - from) > MAX_LINE) {
+            partial.reset();
+            skippingLongLine = true;
+            return;
+        }
+        partial.write(bytes, from, to - from);
+    }
+
+    @Override
+    public void close() throws IOException {
+        channel.close();
+    }
+}

@@ -1,0 +1,173 @@
+package dev.jthreadtrace.jvm;
+
+import dev.jthreadtrace.decode.CloneFlags;
+import dev.jthreadtrace.event.JavaRecord;
+import dev.jthreadtrace.event.TraceEvent;
+import dev.jthreadtrace.model.TraceModel;
+import dev.jthreadtrace.render.LiveSink;
+import dev.jthreadtrace.render.ThreadNames;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Java names for the live lines, while the trace runs: reads the agents' record files as they grow
+ * (on the consumer thread, never the ptrace thread) and joins them to the kernel's events as
+ * {@link JavaJoin} does at the end, online. A platform thread's start record is written before its
+ * {@code clone}, so it is read when that clone's event arrives and the new thread's lines carry
+ * its Java name from the first one; renames are read within {@link #REFRESH_NS}. Knows only live
+ * threads: a name is dropped after the thread's exit line.
+ *
+ * <p>Observe events before the sink that prints them: {@code LiveSink} order matters.
+ */
+public final class LiveJavaNames implements LiveSink, ThreadNames {
+    static final long REFRESH_NS = 20_000_000L;
+    /** Start records not yet matched to a clone, per starter: a few at most, unless a start failed. */
+    private static final int MAX_PENDING = 64;
+    /** A directory the traced program filled with more entries than this is not listed again. */
+    private static final int MAX_ENTRIES = 4096;
+
+    private final Path directory;
+    private final Map<Path, AgentFile> files = new HashMap<>();
+    private final Map<Path, AgentRecordParser> parsers = new HashMap<>();
+    private final Set<Path> notRecordFiles = new HashSet<>();
+    private final Map<Integer, ArrayDeque<JavaRecord.Started>> pendingByStarter = new HashMap<>();
+    private final Map<Integer, String> names = new HashMap<>();
+    /** pid:javaId to tid, for renames, and back, to forget both at exit. */
+    private final Map<String, Integer> tidByJavaId = new HashMap<>();
+    private final Map<Integer, String> javaIdByTid = new HashMap<>();
+    private final List<Integer> exitedLastEvent = new ArrayList<>();
+    private long lastRefresh;
+    private boolean givenUp;
+
+    LiveJavaNames(Path directory) {
+        this.directory = directory;
+    }
+
+    @Override
+    public String of(TraceModel model, int tid) {
+        String java = names.get(tid);
+        return java != null ? java : model.nameOf(tid);
+    }
+
+    @Override
+    public void event(TraceEvent event, TraceModel model) {
+        for (int tid : exitedLastEvent) forget(tid);
+        exitedLastEvent.clear();
+        long now = System.nanoTime();
+        switch (event) {
+            case TraceEvent.Spawned s when (s.flags() & CloneFlags.CLONE_THREAD) != 0 -> {
+                refresh(now);
+                claim(s, model);
+            }
+            case TraceEvent.Exited e -> exitedLastEvent.add(e.tid());
+            case TraceEvent.Killed k -> exitedLastEvent.add(k.tid());
+            default -> {
+                if (now - lastRefresh > REFRESH_NS) refresh(now);
+            }
+        }
+    }
+
+    /** The new thread is the one its starter's first unmatched start() made. */
+    private void claim(TraceEvent.Spawned s, TraceModel model) {
+        ArrayDeque<JavaRecord.Started> pending = pendingByStarter.get(s.creator());
+        if (pending == null) return;
+        var creator = model.thread(s.creator());
+        while (!pending.isEmpty()) {
+            JavaRecord.Started started = pending.poll();
+            if (started.ns() > s.ns() || creator == null || creator.tgid() != started.pid()) continue;
+            names.put(s.child(), started.name());
+            String key = started.pid() + ":" + started.id();
+            tidByJavaId.put(key, s.child());
+            javaIdByTid.put(s.child(), key);
+            break;
+        }
+        if (pending.isEmpty()) pendingByStarter.remove(s.creator());
+    }
+
+    private void forget(int tid) {
+        names.remove(tid);
+        String key = javaIdByTid.remove(tid);
+        if (key != null) tidByJavaId.remove(key);
+        pendingByStarter.remove(tid);
+    }
+
+    private void refresh(long now) {
+        lastRefresh = now;
+        if (givenUp) return;
+        int listed = 0;
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory)) {
+            for (Path file : entries) {
+                if (++listed > MAX_ENTRIES) {
+                    givenUp = true;
+                    return;
+                }
+                if (notRecordFiles.contains(file)) continue;
+                AgentFile agentFile = files.get(file);
+                if (agentFile == null) {
+                    agentFile = AgentFile.open(file);
+                    if (agentFile == null) {
+                        notRecordFiles.add(file);
+                        continue;
+                    }
+                    files.put(file, agentFile);
+                    parsers.put(file, new AgentRecordParser(agentFile.pid()));
+                }
+                AgentRecordParser parser = parsers.get(file);
+                for (String line : agentFile.newLines()) {
+                    JavaRecord r = parser.parse(line);
+                    if (r != null) take(r);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // live names are a convenience: the report reads the files again at the end
+        }
+    }
+
+    private void take(JavaRecord r) {
+        switch (r) {
+            case JavaRecord.Started s when s.inherited() != null -> {
+                // A platform thread's start() (virtual threads have no clone to match)
+                ArrayDeque<JavaRecord.Started> pending = pendingByStarter.computeIfAbsent(s.osTid(), k -> new ArrayDeque<>());
+                if (pending.size() == MAX_PENDING) pending.poll();
+                pending.add(s);
+                seenAtWork(s.osTid(), s.starterName());
+            }
+            case JavaRecord.Constructed c -> seenAtWork(c.osTid(), c.creatorName());
+            case JavaRecord.Renamed n -> {
+                Integer tid = tidByJavaId.get(n.pid() + ":" + n.id());
+                if (tid != null) names.put(tid, n.name());
+            }
+            default -> { }
+        }
+    }
+
+    /**
+     * A thread the agent saw only at work (main, or one started before the agent loaded) is named
+     * by the records it makes; a thread already named by its start keeps that name.
+     */
+    private void seenAtWork(int tid, String name) {
+        if (!name.isBlank()) names.putIfAbsent(tid, name);
+    }
+
+    /** Closes the files it reads. */
+    void close() {
+        for (AgentFile f : files.values()) {
+            try {
+                f.close();
+            } catch (IOException e) {
+                // nothing to do
+            }
+        }
+        files.clear();
+    }
+}
