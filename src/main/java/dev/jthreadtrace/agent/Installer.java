@@ -105,6 +105,7 @@ public final class Installer {
             instrumentation.removeTransformer(transformer);
         }
         ThreadHook.enable();
+        ThreadHook.present();
         // Virtual threads' records may wait in a buffer only when the JVM's exit writes it out.
         if (flushesAtExit[0]) ThreadHook.bufferUntilExit();
     }

@@ -31,6 +31,7 @@ import java.util.Set;
  * S  nanoTime  starterOsTid  starterJavaId  starterName  javaId     name     ITL  itl=value...   (platform threads)
  * M  nanoTime  carrierOsTid  mounts     (virtual-thread mounts on this carrier so far; the last one counts)
  * N  nanoTime  renamerOsTid  javaId  newName     (a started platform thread renamed)
+ * P  nanoTime  0  javaId  name     (a platform thread alive when the agent loaded: the JVM's own)
  * E  errors    firstError          (written at each error; the last one counts)
  * </pre>
  */
@@ -92,6 +93,26 @@ public final class ThreadHook {
 
     static void enable() {
         enabled = true;
+    }
+
+    /**
+     * The platform threads alive when the agent loads (Reference Handler, Finalizer, Signal
+     * Dispatcher, Common-Cleaner...): the JVM started them, so there is no start() record; the tool
+     * joins them by the 15 bytes of the name the JVM gave the kernel.
+     */
+    static void present() {
+        ThreadGroup root = Thread.currentThread().getThreadGroup();
+        while (root.getParent() != null) root = root.getParent();
+        Thread[] threads = new Thread[root.activeCount() + 16];
+        int n = root.enumerate(threads, true);
+        for (int i = 0; i < n; i++) {
+            try {
+                write(new StringBuilder("P\t").append(System.nanoTime()).append("\t0\t").append(threads[i].threadId())
+                        .append('\t').append(clean(threads[i].getName())), true);
+            } catch (Throwable t) {
+                failed("present", t);
+            }
+        }
     }
 
     /** From now on virtual threads' records may wait in the buffer: {@link #flush} runs at JVM exit. */

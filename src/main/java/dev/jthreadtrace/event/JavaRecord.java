@@ -32,6 +32,13 @@ public sealed interface JavaRecord {
     /** The started platform thread {@code id} was renamed to {@code name} (by the thread on {@code osTid}). */
     record Renamed(int pid, long ns, int osTid, long id, String name) implements JavaRecord {}
 
+    /**
+     * A platform thread alive when the agent loaded, started by the JVM itself (no start() record):
+     * joined to its task by the first 15 bytes of its name, which the JVM gave the kernel.
+     * {@code osTid} is 0: the agent cannot know it.
+     */
+    record Present(int pid, long ns, int osTid, long id, String name) implements JavaRecord {}
+
     /** The carrier {@code osTid} mounted virtual threads {@code count} times since its previous such record. */
     record Mounts(int pid, long ns, int osTid, long count) implements JavaRecord {}
 }

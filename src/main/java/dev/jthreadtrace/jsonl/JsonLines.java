@@ -158,6 +158,8 @@ public final class JsonLines implements LiveSink {
                             .put(JsonlFields.BY_NAME, s.starterName()).put(JsonlFields.ID, s.id()).put(JsonlFields.NAME, s.name());
                     if (s.inherited() != null) json.put(JsonlFields.ITL, s.inherited());
                 }
+                case JavaRecord.Present p -> json.put(JsonlFields.KIND, JsonlFields.JAVA_PRESENT).put(JsonlFields.ID, p.id())
+                        .put(JsonlFields.NAME, p.name());
                 case JavaRecord.Mounts m -> json.put(JsonlFields.KIND, JsonlFields.JAVA_MOUNTS).put(JsonlFields.COUNT, m.count());
                 case JavaRecord.Renamed n -> json.put(JsonlFields.KIND, JsonlFields.JAVA_RENAMED).put(JsonlFields.ID, n.id())
                         .put(JsonlFields.NAME, n.name());

@@ -183,6 +183,7 @@ public final class TraceReader {
         long ns = longField(n, JsonlFields.NS);
         int tid = intField(n, JsonlFields.OS_TID);
         String kind = textField(n, JsonlFields.KIND);
+        if (kind.equals(JsonlFields.JAVA_PRESENT)) return new JavaRecord.Present(pid, ns, tid, longField(n, JsonlFields.ID), textField(n, JsonlFields.NAME));
         if (kind.equals(JsonlFields.JAVA_MOUNTS)) return new JavaRecord.Mounts(pid, ns, tid, longField(n, JsonlFields.COUNT));
         // Version 1 had a record per mount.
         if (kind.equals(JsonlFields.JAVA_MOUNTED_V1)) return new JavaRecord.Mounts(pid, ns, tid, 1);

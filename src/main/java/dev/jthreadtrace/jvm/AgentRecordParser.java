@@ -29,6 +29,9 @@ final class AgentRecordParser {
             if (f[0].equals("N") && f.length >= 5) {
                 return new JavaRecord.Renamed(pid, Long.parseLong(f[1]), Integer.parseInt(f[2]), Long.parseLong(f[3]), f[4]);
             }
+            if (f[0].equals("P") && f.length >= 5) {
+                return new JavaRecord.Present(pid, Long.parseLong(f[1]), Integer.parseInt(f[2]), Long.parseLong(f[3]), f[4]);
+            }
             if (f[0].equals("M") && f.length >= 4) {
                 int carrier = Integer.parseInt(f[2]);
                 long total = Long.parseLong(f[3]);

@@ -9,10 +9,12 @@ import dev.jthreadtrace.model.TraceModel;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Joins what the JVM agents reported to the kernel's tasks of a finished model. A platform
@@ -61,6 +63,7 @@ public final class JavaJoin {
                 default -> { }
             }
         }
+        byKernelName(model, records, threads);
         // Threads the agent saw only at work (main, started before the agent by the launcher):
         // their Java name is known from the records they made.
         for (JavaRecord r : records) {
@@ -71,6 +74,7 @@ public final class JavaJoin {
                 case JavaRecord.Started s -> threads.put(t, new JavaThread(s.starterId(), s.starterName(), false, 0, null, null, Map.of()));
                 case JavaRecord.Mounts m -> { }
                 case JavaRecord.Renamed n -> { }
+                case JavaRecord.Present p -> { }
             }
         }
         // Renames after start, in order: the thread keeps its current Java name and its earlier ones.
@@ -82,6 +86,55 @@ public final class JavaJoin {
             if (task != null) threads.put(task, threads.get(task).renamed(n.name()));
         }
         return new JavaView(records, threads, virtualByCreator, mountsByCarrier, notes);
+    }
+
+    /**
+     * Threads the JVM started itself have no start() record: those alive when the agent loaded
+     * (Reference Handler, Signal Dispatcher...) and those constructed in Java but started natively
+     * (Notification Thread, JFR's). The JVM gave the kernel the first 15 bytes of the Java name, so
+     * a task of the same process with that name is the thread, when exactly one task and one Java
+     * thread have it.
+     */
+    private static void byKernelName(TraceModel model, List<JavaRecord> records, Map<ThreadInfo, JavaThread> threads) {
+        Set<String> claimed = new HashSet<>();
+        threads.forEach((task, java) -> claimed.add(task.tgid() + ":" + java.id()));
+        Map<String, List<JavaThread>> javaByName = new HashMap<>();
+        for (JavaRecord r : records) {
+            JavaThread candidate = switch (r) {
+                case JavaRecord.Present p -> new JavaThread(p.id(), p.name(), false, 0, null, null, Map.of());
+                case JavaRecord.Constructed c when !c.virtual() ->
+                        new JavaThread(c.id(), c.name(), false, c.osTid(), c.creatorName(), null, c.inherited());
+                default -> null;
+            };
+            if (candidate == null || claimed.contains(r.pid() + ":" + candidate.id())) continue;
+            List<JavaThread> same = javaByName.computeIfAbsent(r.pid() + ":" + kernelName(candidate.name()), k -> new ArrayList<>());
+            if (same.stream().noneMatch(j -> j.id() == candidate.id())) same.add(candidate);
+        }
+        if (javaByName.isEmpty()) return;
+        Map<String, List<ThreadInfo>> tasksByName = new HashMap<>();
+        for (ThreadInfo t : model.threads()) {
+            if (threads.containsKey(t)) continue;
+            for (String name : new java.util.LinkedHashSet<>(t.nameHistory())) {
+                tasksByName.computeIfAbsent(t.tgid() + ":" + name, k -> new ArrayList<>()).add(t);
+            }
+        }
+        javaByName.forEach((key, java) -> {
+            List<ThreadInfo> tasks = tasksByName.getOrDefault(key, List.of());
+            if (java.size() == 1 && tasks.size() == 1 && !threads.containsKey(tasks.getFirst())) {
+                // Started by the JVM on the OS thread that cloned it: that thread is its starter.
+                ThreadInfo task = tasks.getFirst();
+                JavaThread j = java.getFirst();
+                threads.put(task, new JavaThread(j.id(), j.name(), false, j.constructorTid(), j.constructorName(), task.creator(),
+                        j.inherited()));
+            }
+        });
+    }
+
+    /** What the JVM gives the kernel for a Java name: its first 15 bytes (the kernel keeps 16 with the NUL). */
+    static String kernelName(String javaName) {
+        byte[] bytes = javaName.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        if (bytes.length <= 15) return javaName;
+        return new String(bytes, 0, 15, java.nio.charset.StandardCharsets.UTF_8);
     }
 
     /** Threads are in creation order, so the first task started after the call that no record claimed yet. */

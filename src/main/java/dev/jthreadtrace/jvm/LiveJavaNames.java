@@ -46,6 +46,14 @@ public final class LiveJavaNames implements LiveSink, ThreadNames {
     private final Map<String, Integer> tidByJavaId = new HashMap<>();
     private final Map<Integer, String> javaIdByTid = new HashMap<>();
     private final List<Integer> exitedLastEvent = new ArrayList<>();
+    /**
+     * Java names longer than the kernel's 15 bytes of threads the JVM starts itself (no start()
+     * record), by pid and kernel name; {@link #AMBIGUOUS} when two share it. Bounded.
+     */
+    private final Map<String, String> longNameByKernelName = new HashMap<>();
+    private final Map<String, String> kernelNameByJavaId = new HashMap<>();
+    private static final String AMBIGUOUS = "";
+    private static final int MAX_LONG_NAMES = 1024;
     private long lastRefresh;
     private boolean givenUp;
 
@@ -56,7 +64,13 @@ public final class LiveJavaNames implements LiveSink, ThreadNames {
     @Override
     public String of(TraceModel model, int tid) {
         String java = names.get(tid);
-        return java != null ? java : model.nameOf(tid);
+        if (java != null) return java;
+        String kernel = model.nameOf(tid);
+        var task = model.thread(tid);
+        String full = task == null ? null : longNameByKernelName.get(task.tgid() + ":" + kernel);
+        if (full == null || full.equals(AMBIGUOUS)) return kernel;
+        names.put(tid, full);
+        return full;
     }
 
     @Override
@@ -135,20 +149,37 @@ public final class LiveJavaNames implements LiveSink, ThreadNames {
 
     private void take(JavaRecord r) {
         switch (r) {
+            case JavaRecord.Present p -> startedByTheJvm(p.pid(), p.id(), p.name());
             case JavaRecord.Started s when s.inherited() != null -> {
+                String kernel = kernelNameByJavaId.remove(s.pid() + ":" + s.id());
+                if (kernel != null) longNameByKernelName.remove(kernel);
                 // A platform thread's start() (virtual threads have no clone to match)
                 ArrayDeque<JavaRecord.Started> pending = pendingByStarter.computeIfAbsent(s.osTid(), k -> new ArrayDeque<>());
                 if (pending.size() == MAX_PENDING) pending.poll();
                 pending.add(s);
                 seenAtWork(s.osTid(), s.starterName());
             }
-            case JavaRecord.Constructed c -> seenAtWork(c.osTid(), c.creatorName());
+            case JavaRecord.Constructed c -> {
+                seenAtWork(c.osTid(), c.creatorName());
+                // Until its start() record comes, it may be one the JVM starts itself (Notification Thread).
+                if (!c.virtual()) startedByTheJvm(c.pid(), c.id(), c.name());
+            }
             case JavaRecord.Renamed n -> {
                 Integer tid = tidByJavaId.get(n.pid() + ":" + n.id());
                 if (tid != null) names.put(tid, n.name());
             }
             default -> { }
         }
+    }
+
+    /** A Java name the kernel will know by its first 15 bytes, for a thread that may have no start() record. */
+    private void startedByTheJvm(int pid, long id, String name) {
+        String kernel = JavaJoin.kernelName(name);
+        if (kernel.equals(name) || longNameByKernelName.size() >= MAX_LONG_NAMES) return;
+        String key = pid + ":" + kernel;
+        String before = longNameByKernelName.putIfAbsent(key, name);
+        if (before != null && !before.equals(name)) longNameByKernelName.put(key, AMBIGUOUS);
+        kernelNameByJavaId.put(pid + ":" + id, key);
     }
 
     /**

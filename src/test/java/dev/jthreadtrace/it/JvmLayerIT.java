@@ -110,6 +110,22 @@ class JvmLayerIT {
     }
 
     @Test
+    void threadsTheJvmStartsItselfGetTheirFullJavaNames(@TempDir Path tmp) throws Exception {
+        // Alive before the agent loaded (Reference Handler, Signal Dispatcher), or constructed in Java and
+        // started natively (Notification Thread): no start() record, joined by the kernel's 15 bytes.
+        Run run = trace(tmp, dev.jthreadtrace.fixtures.Hello.class);
+        assertEquals(0, run.result().code(), run.result().err());
+        int main = run.threads().get("main").get("tid").asInt();
+        for (String name : List.of("Reference Handler", "Signal Dispatcher", "Notification Thread")) {
+            JsonNode t = run.threads().get(name);
+            assertTrue(t != null, name + " among " + run.threads().keySet());
+            assertEquals(name.substring(0, 15), t.get("final").get("name").asText(), "the kernel keeps 15 bytes");
+            assertFalse(t.get("java").isNull(), name);
+            assertEquals(main, t.get("java").get("started_by").asInt(), name + ": the JVM started it on main");
+        }
+    }
+
+    @Test
     void liveLinesCarryTheJavaNameFromTheThreadsFirstLine() {
         List<String> args = new ArrayList<>(List.of("run", "--report", "none", "-e", "exit,prctl", "--"));
         args.addAll(JvmIT.java(JavaHooks.class.getName()));
