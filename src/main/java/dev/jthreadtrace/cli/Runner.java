@@ -14,6 +14,7 @@ import dev.jthreadtrace.model.Exit;
 import dev.jthreadtrace.model.TraceModel;
 import dev.jthreadtrace.ptrace.TraceFailure;
 import dev.jthreadtrace.render.LiveSink;
+import dev.jthreadtrace.render.SyscallSummary;
 import dev.jthreadtrace.render.ThreadNames;
 import dev.jthreadtrace.render.Output;
 import dev.jthreadtrace.render.OutputClosedException;
@@ -49,16 +50,24 @@ final class Runner {
         Set<ReportSection> sections;
         AssertOptions.Checks checks;
         java.time.Duration killAfter;
+        SyscallSummary.Sort summarySort;
         try {
             killAfter = traceOptions.killAfter();
             selection = traceOptions.selection();
-            sections = outputOptions.sections();
+            summarySort = traceOptions.summarySort();
+            // -c: strace's table alone, as strace -c prints nothing else.
+            sections = traceOptions.summaryOnly ? java.util.EnumSet.noneOf(ReportSection.class) : outputOptions.sections();
             checks = assertOptions.parse();
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
         }
         boolean jsonl = outputOptions.format == OutputOptions.Format.jsonl;
-        selection = traceOptions.noLive && !jsonl ? selection.modelOnly(neededFamilies(sections, checks))
+        boolean summaryTable = traceOptions.summaryOnly || traceOptions.summary;
+        if (jsonl && summaryTable) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "-c/-C print strace's table, a text format:"
+                    + " use them without --format jsonl (the JSONL has every syscall record to count)");
+        }
+        selection = traceOptions.noLive && !jsonl && !traceOptions.summaryOnly ? selection.modelOnly(neededFamilies(sections, checks))
                 : selection.alsoRecording(neededFamilies(sections, checks));
         if (traceOptions.stringLimit < 0) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--string-limit must be 0 or more");
@@ -103,7 +112,7 @@ final class Runner {
             LiveSink live;
             JsonLines jsonLines = jsonl ? new JsonLines(out, traceOptions.stringLimit, selection.shown()) : null;
             if (jsonl) live = jsonLines;
-            else if (traceOptions.noLive) live = LiveSink.NONE;
+            else if (traceOptions.noLive || traceOptions.summaryOnly) live = LiveSink.NONE;
             else if (agent == null) live = new TextLines(out, palette, selection.shown(), traceOptions.stringLimit,
                     traceOptions.absoluteTime, ThreadNames.KERNEL);
             else live = agent.liveNames().then(new TextLines(out, palette, selection.shown(), traceOptions.stringLimit,
@@ -154,7 +163,8 @@ final class Runner {
                 try {
                     if (jsonl) jsonLines.finalRecords(model, results);
                     else {
-                        new Report(model, palette, outputOptions.width(), out::line).render(sections);
+                        if (!traceOptions.summaryOnly) new Report(model, palette, outputOptions.width(), out::line).render(sections);
+                        if (summaryTable) SyscallSummary.render(model, selection.shown(), summarySort, out::line);
                         checks.printTable(results, out::line);
                     }
                     out.flush();

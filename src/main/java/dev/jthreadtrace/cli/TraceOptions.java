@@ -27,6 +27,29 @@ final class TraceOptions {
             description = "Print wall-clock time (HH:MM:SS.microseconds) instead of seconds since the command started.")
     boolean absoluteTime;
 
+    @Option(names = {"-c", "--summary-only"},
+            description = "Count calls, errors and time per shown syscall and print strace -c's table at the end, "
+                    + "instead of live lines and the report.")
+    boolean summaryOnly;
+
+    @Option(names = {"-C", "--summary"},
+            description = "Print strace -c's table at the end as well as the live lines and the report (strace -C).")
+    boolean summary;
+
+    @Option(names = {"-S", "--summary-sort"}, paramLabel = "KEY", defaultValue = "time",
+            description = "Sort the -c/-C table by time (default), calls, errors, name, or nothing (syscall-number "
+                    + "order), as strace -S.")
+    String summarySort;
+
+    @Option(names = "-w", description = "Accepted for strace users: the -c/-C time is always the wall-clock time "
+            + "inside the call, as strace -w (a tracer sees a call's entry and exit, not the kernel's CPU time).")
+    boolean wallClock;
+
+    /** -c/-C's sort key; throws naming the choices. */
+    dev.jthreadtrace.render.SyscallSummary.Sort summarySort() {
+        return dev.jthreadtrace.render.SyscallSummary.Sort.parse(summarySort);
+    }
+
     @Option(names = "--no-seccomp",
             description = "Do not install the seccomp-bpf filter that makes only the traced syscalls stop the command; "
                     + "stop at every syscall instead (as strace -f without --seccomp-bpf). Slower, but leaves "

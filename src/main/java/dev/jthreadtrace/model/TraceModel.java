@@ -33,6 +33,7 @@ public final class TraceModel {
     private final Map<Integer, ProcessInfo> processes = new LinkedHashMap<>();
     private final Map<Integer, Integer> groupExitBy = new HashMap<>();
     private final SettingsTracker settings = new SettingsTracker();
+    private final SyscallStats syscallStats = new SyscallStats();
     private final FutexLog futex = new FutexLog();
     private final MmapLog mmap = new MmapLog();
     private JavaView java = JavaView.NONE;
@@ -85,6 +86,11 @@ public final class TraceModel {
     }
 
     // ---- queries --------------------------------------------------------------------------------
+
+    /** Calls, errors and time per syscall, for the strace -c table. */
+    public SyscallStats syscallStats() {
+        return syscallStats;
+    }
 
     /** Everything the JVM agents reported, as attached. */
     public JavaView javaView() {
@@ -324,6 +330,7 @@ public final class TraceModel {
 
     /** One finished syscall: what it does to the model is its registry row's effect. */
     private void syscall(TraceEvent.Syscall s) {
+        syscallStats.add(s);
         long ns = rel(s.ns());
         ThreadInfo t = thread(s.tid(), ns);
         SyscallSpec spec = Syscalls.byNumber(s.nr());

@@ -1,0 +1,75 @@
+package dev.jthreadtrace.it;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** -c against strace -c -w on the same fixture: the same calls and errors per syscall, the same layout. */
+@Timeout(120)
+class StraceSummaryIT {
+    private static final String SET = "futex,mmap,munmap,mprotect,mremap,madvise,prctl,rt_sigprocmask,sched_setaffinity,"
+            + "sched_getaffinity,exit_group";
+    private static final Pattern ROW = Pattern.compile("\\s*(\\d+\\.\\d\\d)\\s+(\\d+\\.\\d{6})\\s+(\\d+)\\s+(\\d+)\\s+(\\d*)\\s+(\\w+)");
+
+    /** The table's rows: syscall name to "calls/errors", in printed order, total included. */
+    static Map<String, String> rows(List<String> table) {
+        Map<String, String> rows = new LinkedHashMap<>();
+        for (String line : table) {
+            Matcher m = ROW.matcher(line);
+            if (m.matches()) rows.put(m.group(6), m.group(4) + "/" + (m.group(5).isEmpty() ? "0" : m.group(5)));
+        }
+        return rows;
+    }
+
+    @Test
+    void theSummaryCountsWhatStraceCounts(@TempDir Path tmp) throws Exception {
+        String fixture = Traced.fixture("decode_mix").toString();
+        Path straceOut = tmp.resolve("strace.txt");
+        Process p = new ProcessBuilder("strace", "-f", "-c", "-w", "-o", straceOut.toString(), "-e", "trace=" + SET, fixture)
+                .redirectErrorStream(true).redirectOutput(tmp.resolve("fixture.txt").toFile()).start();
+        assertEquals(0, p.waitFor(), "strace (installed on these machines) ran the fixture");
+        List<String> strace = Files.readAllLines(straceOut);
+
+        Tool.Result ours = Tool.run(Tool.jar("run", "-c", "-e", SET, "--", fixture));
+        assertEquals(0, ours.code(), ours.err());
+        List<String> table = ours.out().lines().toList();
+        assertEquals(strace.getFirst(), table.getFirst(), "the same header");
+        assertEquals(strace.get(1), table.get(1), "the same column widths");
+        Map<String, String> expected = new java.util.TreeMap<>(rows(strace));
+        Map<String, String> actual = new java.util.TreeMap<>(rows(table));
+        assertEquals(expected, actual, "calls/errors per syscall (exit_group never returns: neither counts it)");
+        assertTrue(table.stream().allMatch(l -> ROW.matcher(l).matches() || l.startsWith("% time") || l.startsWith("------")),
+                "nothing but the table: " + ours.out());
+        List<String> timeOrder = new ArrayList<>(rows(table).keySet());
+        assertEquals("total", timeOrder.getLast());
+    }
+
+    @Test
+    void sortKeysTheFullFormAndItsErrors() {
+        String fixture = Traced.fixture("decode_mix").toString();
+        Tool.Result byCalls = Tool.run(Tool.jar("run", "-C", "-S", "calls", "--report", "none", "-e", SET, "--", fixture));
+        assertEquals(0, byCalls.code(), byCalls.err());
+        assertTrue(byCalls.out().contains("mmap(NULL"), "-C keeps the live lines: " + byCalls.out());
+        List<String> order = new ArrayList<>(rows(byCalls.out().lines().toList()).keySet());
+        assertEquals(List.of("mmap", "futex"), order.subList(0, 2), "sorted by calls: " + byCalls.out());
+
+        Tool.Result badKey = Tool.run(Tool.jar("run", "-c", "-S", "speed", "--", fixture));
+        assertEquals(2, badKey.code());
+        assertTrue(badKey.err().startsWith("jthreadtrace: unknown sort key 'speed' (use time, calls, errors, name, nothing)"), badKey.err());
+        Tool.Result jsonl = Tool.run(Tool.jar("run", "-c", "--format", "jsonl", "--", fixture));
+        assertEquals(2, jsonl.code());
+        assertTrue(jsonl.err().contains("-c/-C print strace's table"), jsonl.err());
+    }
+}
