@@ -30,6 +30,14 @@ public final class AssertionEvaluator {
     static AssertionResult evaluate(Assertion a, TraceModel model) {
         String expected = a.operator().symbol() + " " + (a.string() != null ? "\"" + a.string() + "\"" : show(a.metric(), a.number()));
         if (a.metric().kind() == Metric.Kind.TEXT) return text(a, model, expected);
+        if (a.metric().bySyscall()) {
+            // syscalls{name="futex", thread="worker-*"}: the -c table's rows of those syscalls in those threads.
+            Pattern syscall = Glob.compile(a.selector().getOrDefault("name", "*"));
+            List<ThreadInfo> threads = matching(model, a.selector().getOrDefault("thread", "*"));
+            long actual = a.metric().sumOfRows(model.syscallStats().rows(threads).stream()
+                    .filter(r -> syscall.matcher(r.name()).matches()).toList());
+            return new AssertionResult(a, a.operator().test(actual, a.number()), show(a.metric(), actual), expected);
+        }
         String glob = a.selector().get("name");
         long actual = glob == null && a.metric().hasTotal() ? a.metric().total(model)
                 : a.metric().sum(model, matching(model, glob == null ? "*" : glob));

@@ -48,11 +48,20 @@ public final class Cli {
         });
         cli.setParameterExceptionHandler((ex, args) -> {
             CommandLine c = ex.getCommandLine();
+            // An strace flag jthreadtrace does not have: one line saying what to use instead.
+            for (String unmatched : c.getUnmatchedArguments()) {
+                var answer = StraceFlags.answer(unmatched);
+                if (answer.isPresent()) {
+                    c.getErr().println("jthreadtrace: " + answer.get());
+                    return ExitCodes.USAGE;
+                }
+            }
             // "run --bogus" fails on the missing COMMAND, but the unknown option is the real mistake.
             String message = ex instanceof CommandLine.MissingParameterException && !c.getUnmatchedArguments().isEmpty()
                     && c.getUnmatchedArguments().getFirst().startsWith("-")
                     ? "Unknown option: '" + c.getUnmatchedArguments().getFirst() + "'" : ex.getMessage();
             c.getErr().println("jthreadtrace: " + message);
+            if (StraceFlags.isAnswer(message)) return ExitCodes.USAGE;
             c.getErr().println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for more information.");
             return ExitCodes.USAGE;
         });

@@ -46,7 +46,7 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (!spec.commandLine().getParseResult().hasMatchedOption("--trace")) traceOptions.trace = DEMO_TRACE;
+        if (!spec.commandLine().getParseResult().hasMatchedOption("--trace")) traceOptions.trace = java.util.List.of(DEMO_TRACE);
         return Runner.trace(spec, command(), TargetEnvironment.of(System.getenv()), traceOptions, outputOptions, assertOptions);
     }
 

@@ -13,6 +13,7 @@ import dev.jthreadtrace.ptrace.ExecArguments;
 import dev.jthreadtrace.model.Exit;
 import dev.jthreadtrace.model.TraceModel;
 import dev.jthreadtrace.ptrace.TraceFailure;
+import dev.jthreadtrace.render.LineOptions;
 import dev.jthreadtrace.render.LiveSink;
 import dev.jthreadtrace.render.SyscallSummary;
 import dev.jthreadtrace.render.ThreadNames;
@@ -51,7 +52,11 @@ final class Runner {
         AssertOptions.Checks checks;
         java.time.Duration killAfter;
         SyscallSummary.Sort summarySort;
+        LineOptions lineOptions;
+        boolean byThread;
         try {
+            byThread = traceOptions.summaryByThread();
+            lineOptions = traceOptions.lineOptions();
             killAfter = traceOptions.killAfter();
             selection = traceOptions.selection();
             summarySort = traceOptions.summarySort();
@@ -63,11 +68,16 @@ final class Runner {
         }
         boolean jsonl = outputOptions.format == OutputOptions.Format.jsonl;
         boolean summaryTable = traceOptions.summaryOnly || traceOptions.summary;
+        if (byThread && !summaryTable) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--summary-by thread splits the -c/-C table: add -c or -C");
+        }
         if (jsonl && summaryTable) {
             throw new CommandLine.ParameterException(spec.commandLine(), "-c/-C print strace's table, a text format:"
                     + " use them without --format jsonl (the JSONL has every syscall record to count)");
         }
-        selection = traceOptions.noLive && !jsonl && !traceOptions.summaryOnly ? selection.modelOnly(neededFamilies(sections, checks))
+        // The -c table and the syscalls.* metrics count the shown calls: those must be traced, lines or not.
+        boolean countsShownCalls = traceOptions.summaryOnly || checks.assertions().stream().anyMatch(a -> a.metric().bySyscall());
+        selection = traceOptions.noLive && !jsonl && !countsShownCalls ? selection.modelOnly(neededFamilies(sections, checks))
                 : selection.alsoRecording(neededFamilies(sections, checks));
         if (traceOptions.stringLimit < 0) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--string-limit must be 0 or more");
@@ -113,10 +123,8 @@ final class Runner {
             JsonLines jsonLines = jsonl ? new JsonLines(out, traceOptions.stringLimit, selection.shown()) : null;
             if (jsonl) live = jsonLines;
             else if (traceOptions.noLive || traceOptions.summaryOnly) live = LiveSink.NONE;
-            else if (agent == null) live = new TextLines(out, palette, selection.shown(), traceOptions.stringLimit,
-                    traceOptions.absoluteTime, ThreadNames.KERNEL);
-            else live = agent.liveNames().then(new TextLines(out, palette, selection.shown(), traceOptions.stringLimit,
-                    traceOptions.absoluteTime, agent.liveNames()));
+            else if (agent == null) live = new TextLines(out, palette, selection.shown(), lineOptions, ThreadNames.KERNEL);
+            else live = agent.liveNames().then(new TextLines(out, palette, selection.shown(), lineOptions, agent.liveNames()));
 
             TraceSession.Outcome outcome;
             try {
@@ -164,7 +172,8 @@ final class Runner {
                     if (jsonl) jsonLines.finalRecords(model, results);
                     else {
                         if (!traceOptions.summaryOnly) new Report(model, palette, outputOptions.width(), out::line).render(sections);
-                        if (summaryTable) SyscallSummary.render(model, selection.shown(), summarySort, out::line);
+                        if (summaryTable && byThread) SyscallSummary.renderByThread(model, selection.shown(), summarySort, out::line);
+                        else if (summaryTable) SyscallSummary.render(model, selection.shown(), summarySort, out::line);
                         checks.printTable(results, out::line);
                     }
                     out.flush();

@@ -3,16 +3,106 @@ package dev.jthreadtrace.cli;
 import dev.jthreadtrace.decode.TraceSelection;
 import picocli.CommandLine.Option;
 
+import java.util.List;
+
 /** What to trace and how to show it live: shared by run and demo. */
 final class TraceOptions {
     /** The {@code -e} option's name: its default comes from the syscall registry (see {@link Cli}). */
     static final String TRACE_OPTION = "--trace";
 
-    @Option(names = {"-e", TRACE_OPTION}, paramLabel = "SET",
-            description = "Syscalls to show, comma-separated names and classes (%%thread, %%process, %%futex, "
-                    + "%%memory, %%hooks) or 'all'. The calls the thread model needs are recorded whatever is "
-                    + "shown. Default: ${DEFAULT-VALUE}.")
-    String trace;
+    @Option(names = {"-e", TRACE_OPTION}, paramLabel = "EXPR",
+            description = "Syscalls to show, strace style: comma-separated names and classes (%%thread, %%process, "
+                    + "%%futex, %%memory, %%hooks), /regex, 'all', or !SET for all but SET; or a qualifier: trace=SET, "
+                    + "status=successful|failed|unfinished (which results are shown), signal=SIG,... (which signal "
+                    + "lines), decode-fds=path (as -y). Repeatable. The calls the thread model needs are recorded "
+                    + "whatever is shown. Default: ${DEFAULT-VALUE}.")
+    List<String> trace;
+
+    @Option(names = {"-z", "--successful-only"}, description = "Show only calls that succeeded (strace -z; -e status=successful).")
+    boolean successfulOnly;
+
+    @Option(names = {"-Z", "--failed-only"}, description = "Show only calls that failed (strace -Z; -e status=failed).")
+    boolean failedOnly;
+
+    @Option(names = "-t", description = "Wall-clock time: -t HH:MM:SS, -tt HH:MM:SS.microseconds, -ttt seconds since the "
+            + "epoch, as strace. (Until 0.2, -t meant -tt.)")
+    boolean[] wallTime;
+
+    @Option(names = {"-r", "--relative-timestamps"}, description = "Seconds since the previous line, as strace -r.")
+    boolean deltaTime;
+
+    @Option(names = "--time", paramLabel = "FORMAT", defaultValue = "start",
+            description = "The time column: start (seconds since the command's exec, the default), delta (-r), "
+                    + "wall (-t), wall-us (-tt) or epoch (-ttt).")
+    String timeFormat;
+
+    @Option(names = {"-T", "--syscall-times"}, description = "Show the time spent in each call, <0.000061> (the default; "
+            + "strace shows it only with -T).")
+    boolean durations;
+
+    @Option(names = "--no-durations", description = "Do not show the time spent in each call.")
+    boolean noDurations;
+
+    @Option(names = {"-y", "--decode-fds"}, description = "Print an fd argument with its path, 3</usr/lib/libc.so.6>, "
+            + "as strace -y (jthreadtrace decodes fds in mmap and execveat).")
+    boolean[] fdPaths;
+
+    @Option(names = {"-f", "--follow-forks"}, description = "Accepted for strace users: threads and child processes are "
+            + "always followed. (-ff, one file per process, is not supported.)")
+    boolean[] follow;
+
+    @Option(names = {"-q", "--quiet"}, description = "Accepted for strace users (-q, -qq, -qqq): jthreadtrace prints no "
+            + "attach or detach messages.")
+    boolean[] quiet;
+
+    @Option(names = "-Y", description = "Accepted for strace users: every line names its thread already.")
+    boolean commNames;
+
+    @Option(names = "--seccomp-bpf", description = "Accepted for strace users: the seccomp-bpf filter is on by default "
+            + "(--no-seccomp turns it off).")
+    boolean seccompBpf;
+
+    /** The -e expressions; throws with what is wrong (or what to use instead) in one line. */
+    Qualifiers qualifiers() {
+        return Qualifiers.parse(trace == null ? List.of() : trace);
+    }
+
+    /** The live lines' format from -t/-r/--time, -T/--no-durations, -z/-Z/-e status=, -e signal=, -y, -s. */
+    dev.jthreadtrace.render.LineOptions lineOptions() {
+        Qualifiers q = qualifiers();
+        var statuses = java.util.EnumSet.copyOf(q.statuses().isEmpty()
+                ? java.util.EnumSet.noneOf(dev.jthreadtrace.render.LineOptions.Status.class) : q.statuses());
+        if (successfulOnly && failedOnly) throw new IllegalArgumentException("-z and -Z together would show nothing: pick one");
+        if (successfulOnly) statuses.retainAll(java.util.Set.of(dev.jthreadtrace.render.LineOptions.Status.SUCCESSFUL));
+        if (failedOnly) statuses.retainAll(java.util.Set.of(dev.jthreadtrace.render.LineOptions.Status.FAILED));
+        int yCount = fdPaths == null ? 0 : fdPaths.length;
+        if (yCount > 1) throw new IllegalArgumentException(StraceFlags.answer("-yy").orElseThrow());
+        if (follow != null && follow.length > 1) throw new IllegalArgumentException(StraceFlags.answer("-ff").orElseThrow());
+        boolean paths = q.fdPaths() != null ? q.fdPaths() : yCount == 1;
+        if (durations && noDurations) throw new IllegalArgumentException("-T and --no-durations contradict each other");
+        return new dev.jthreadtrace.render.LineOptions(timeFormat(), !noDurations, statuses, q.signals(), paths, stringLimit);
+    }
+
+    private dev.jthreadtrace.render.LineOptions.TimeFormat timeFormat() {
+        int t = wallTime == null ? 0 : wallTime.length;
+        if (t > 3) throw new IllegalArgumentException("-t can be given at most three times (-ttt)");
+        boolean chosen = !timeFormat.equals("start");
+        if ((t > 0 ? 1 : 0) + (deltaTime ? 1 : 0) + (absoluteTime ? 1 : 0) + (chosen ? 1 : 0) > 1) {
+            throw new IllegalArgumentException("choose one time column: -t/-tt/-ttt, -r, --absolute-time or --time");
+        }
+        if (t == 1) return dev.jthreadtrace.render.LineOptions.TimeFormat.WALL;
+        if (t == 2 || absoluteTime) return dev.jthreadtrace.render.LineOptions.TimeFormat.WALL_MICROS;
+        if (t == 3) return dev.jthreadtrace.render.LineOptions.TimeFormat.EPOCH;
+        if (deltaTime) return dev.jthreadtrace.render.LineOptions.TimeFormat.DELTA;
+        return switch (timeFormat) {
+            case "start" -> dev.jthreadtrace.render.LineOptions.TimeFormat.START;
+            case "delta" -> dev.jthreadtrace.render.LineOptions.TimeFormat.DELTA;
+            case "wall" -> dev.jthreadtrace.render.LineOptions.TimeFormat.WALL;
+            case "wall-us" -> dev.jthreadtrace.render.LineOptions.TimeFormat.WALL_MICROS;
+            case "epoch" -> dev.jthreadtrace.render.LineOptions.TimeFormat.EPOCH;
+            default -> throw new IllegalArgumentException("--time takes start, delta, wall, wall-us or epoch, not '" + timeFormat + "'");
+        };
+    }
 
     @Option(names = "--no-live", description = "Do not print a line per syscall, only the report; syscalls that would "
             + "only have been shown are then not traced at all. (With --format jsonl the events are always written: "
@@ -23,8 +113,8 @@ final class TraceOptions {
             description = "Print at most SIZE characters of a string argument (as strace -s). Default: ${DEFAULT-VALUE}.")
     int stringLimit;
 
-    @Option(names = {"-t", "--absolute-time"},
-            description = "Print wall-clock time (HH:MM:SS.microseconds) instead of seconds since the command started.")
+    @Option(names = "--absolute-time",
+            description = "Print wall-clock time (HH:MM:SS.microseconds) instead of seconds since the command started (as -tt).")
     boolean absoluteTime;
 
     @Option(names = {"-c", "--summary-only"},
@@ -40,6 +130,17 @@ final class TraceOptions {
             description = "Sort the -c/-C table by time (default), calls, errors, name, or nothing (syscall-number "
                     + "order), as strace -S.")
     String summarySort;
+
+    @Option(names = "--summary-by", paramLabel = "thread",
+            description = "With -c/-C: a table per thread (headed by its tid and name) before the whole trace's.")
+    String summaryBy;
+
+    /** --summary-by thread; throws for anything else. */
+    boolean summaryByThread() {
+        if (summaryBy == null) return false;
+        if (!summaryBy.equals("thread")) throw new IllegalArgumentException("--summary-by takes 'thread', not '" + summaryBy + "'");
+        return true;
+    }
 
     @Option(names = "-w", description = "Accepted for strace users: the -c/-C time is always the wall-clock time "
             + "inside the call, as strace -w (a tracer sees a call's entry and exit, not the kernel's CPU time).")
@@ -96,9 +197,11 @@ final class TraceOptions {
     }
 
     TraceSelection selection() {
-        if (trace.isBlank() || trace.replace(",", "").isBlank()) {
+        String set = qualifiers().trace();
+        if (set == null) set = dev.jthreadtrace.decode.Syscalls.defaultSpec();
+        if (set.isBlank() || set.replace(",", "").isBlank()) {
             throw new IllegalArgumentException("-e/--trace needs syscall names or classes, 'all' or 'none' (it was empty)");
         }
-        return TraceSelection.parse(trace);
+        return TraceSelection.parse(set);
     }
 }

@@ -33,6 +33,16 @@ public final class Captures {
         return byArg[arg] instanceof List<?> l ? (List<String>) l : null;
     }
 
+    /** The same captures without fd paths (what {@code -y} adds to an fd argument); this one when it has none. */
+    public Captures withoutFdPaths() {
+        boolean any = false;
+        for (Object o : byArg) any |= o instanceof String;
+        if (!any) return this;
+        Captures out = new Captures();
+        for (int i = 0; i < byArg.length; i++) if (!(byArg[i] instanceof String)) out.byArg[i] = byArg[i];
+        return out;
+    }
+
     public boolean has(int arg) {
         return byArg[arg] != null;
     }

@@ -32,12 +32,36 @@ public final class TraceSelection {
         for (String name : MODEL) recorded[SyscallTable.number(name).orElseThrow()] = true;
     }
 
-    /** Parses {@code clone,futex,%memory} or {@code all}; throws with a message naming the bad entry. */
+    /**
+     * Parses {@code clone,futex,%memory}, {@code all}, {@code /regex} (names it finds a match in,
+     * as strace's {@code trace=/mm}) and {@code !SET} (every known syscall but those); throws with a
+     * message naming the bad entry.
+     */
     public static TraceSelection parse(String spec) {
+        if (spec.startsWith("!")) {
+            boolean[] excluded = parse(spec.substring(1)).shown;
+            boolean[] shown = new boolean[SyscallTable.MAX_NR];
+            for (int nr = 0; nr < shown.length; nr++) shown[nr] = SyscallTable.known(nr) && !excluded[nr];
+            return new TraceSelection(shown);
+        }
         boolean[] shown = new boolean[SyscallTable.MAX_NR];
         for (String raw : spec.split(",")) {
             String item = raw.trim();
             if (item.isEmpty()) continue;
+            if (item.startsWith("/")) {
+                java.util.regex.Pattern regex;
+                try {
+                    regex = java.util.regex.Pattern.compile(item.substring(1));
+                } catch (java.util.regex.PatternSyntaxException e) {
+                    throw new IllegalArgumentException("bad syscall regex '" + item + "': " + e.getDescription());
+                }
+                boolean any = false;
+                for (int nr = 0; nr < shown.length; nr++) {
+                    if (SyscallTable.known(nr) && regex.matcher(SyscallTable.name(nr)).find()) shown[nr] = any = true;
+                }
+                if (!any) throw new IllegalArgumentException("no syscall matches '" + item + "'");
+                continue;
+            }
             if (item.equals("none")) continue; // strace's trace=none: show no call, record what the model needs
             if (item.equals("all")) {
                 for (int nr = 0; nr < shown.length; nr++) shown[nr] = SyscallTable.known(nr);

@@ -206,7 +206,16 @@ public final class JsonLines implements LiveSink {
         Exit exit = model.targetExit();
         out.line(record(JsonlFields.T_SUMMARY).put("command", model.command()).put(JsonlFields.PID, model.rootPid())
                 .put("exit", exit(exit)).put(JsonlFields.INTERRUPTED_BY, model.interruptedBy())
-                .put("metrics", Metric.summary(model)).toString());
+                .put("metrics", Metric.summary(model)).put("syscalls", syscalls(model)).toString());
+    }
+
+    /** The -c table's figures for every traced syscall: {@code {"futex": {"calls":12, "errors":6, "time_ns":2386}}}. */
+    private static Json syscalls(TraceModel model) {
+        Json out = Json.object();
+        for (var row : model.syscallStats().rows(model.threads())) {
+            out.put(row.name(), Json.object().put("calls", row.calls()).put("errors", row.errors()).put("time_ns", row.nanos()));
+        }
+        return out;
     }
 
     private static Json exit(Exit e) {

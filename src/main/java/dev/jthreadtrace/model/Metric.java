@@ -42,6 +42,12 @@ public enum Metric {
     DURATION("duration", Kind.TIME, "time from the command's exec to the end of the trace", List.of(), TraceModel::endNs, null),
     EXIT_CODE("exit.code", Kind.COUNT, "the command's exit status (128+N when killed by signal N)",
             List.of(), m -> m.targetExit() == null ? -1L : m.targetExit().shellStatus(), null),
+    SYSCALLS_CALLS("syscalls.calls", Kind.COUNT, "traced calls that returned (the -c table's calls), all or of "
+            + "{name=\"syscall glob\", thread=\"thread glob\"}", List.of(), null, null, SyscallStats.Row::calls, "name", "thread"),
+    SYSCALLS_ERRORS("syscalls.errors", Kind.COUNT, "traced calls that failed (the -c table's errors)", List.of(), null, null,
+            SyscallStats.Row::errors, "name", "thread"),
+    SYSCALLS_TIME("syscalls.time", Kind.TIME, "wall-clock time inside traced calls (the -c table's seconds)", List.of(), null,
+            null, SyscallStats.Row::nanos, "name", "thread"),
     SPAWNED_BY("spawned_by", Kind.TEXT, "name of the creator of every thread matching {child=\"glob\"}",
             List.of(), null, null, "child"),
     INHERITS("inherits", Kind.TEXT, "value of hook H that every thread matching {name=\"glob\", hook=\"H\"} "
@@ -64,9 +70,17 @@ public enum Metric {
     private final ToLongFunction<TraceModel> total;
     private final PerThread perThread;
     private final Set<String> selectorKeys;
+    /** For the syscalls.* metrics: the figure of a -c table row; their {name=} selects syscalls, {thread=} threads. */
+    private final ToLongFunction<SyscallStats.Row> syscallFigure;
 
     Metric(String key, Kind kind, String description, List<String> needs, ToLongFunction<TraceModel> total,
            PerThread perThread, String... selectorKeys) {
+        this(key, kind, description, needs, total, perThread, null, selectorKeys);
+    }
+
+    Metric(String key, Kind kind, String description, List<String> needs, ToLongFunction<TraceModel> total,
+           PerThread perThread, ToLongFunction<SyscallStats.Row> syscallFigure, String... selectorKeys) {
+        this.syscallFigure = syscallFigure;
         this.key = key;
         this.kind = kind;
         this.description = description;
@@ -102,12 +116,25 @@ public enum Metric {
      * and not threads.count, which counts the threads a selector picks (without one: threads.total).
      */
     public boolean hasTotal() {
-        return total != null || perThread != null && kind != Kind.TEXT && this != THREADS_COUNT;
+        return total != null || syscallFigure != null || perThread != null && kind != Kind.TEXT && this != THREADS_COUNT;
+    }
+
+    /** Whether its {@code {name=}} selects syscalls (and {@code {thread=}} threads). */
+    public boolean bySyscall() {
+        return syscallFigure != null;
+    }
+
+    /** The sum of its figure over -c table rows. */
+    public long sumOfRows(List<SyscallStats.Row> rows) {
+        long sum = 0;
+        for (SyscallStats.Row r : rows) sum += syscallFigure.applyAsLong(r);
+        return sum;
     }
 
     /** The value over the whole trace. */
     public long total(TraceModel model) {
         if (total != null) return total.applyAsLong(model);
+        if (syscallFigure != null) return sumOfRows(model.syscallStats().rows(model.threads()));
         return sum(model, model.threads());
     }
 

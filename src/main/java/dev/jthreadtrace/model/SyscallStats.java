@@ -4,35 +4,51 @@ import dev.jthreadtrace.decode.SyscallTable;
 import dev.jthreadtrace.event.TraceEvent;
 
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
- * strace -c's figures, per syscall number: calls, failed calls and the time inside them (entry
- * stop to exit stop: wall-clock time, as strace -w). A call that never returns (exit, exit_group)
- * is not counted, as strace does not. Fixed-size arrays: bounded however long the trace runs.
+ * strace -c's figures, per syscall and per thread: calls, failed calls and the time inside them
+ * (entry stop to exit stop: wall-clock time, as strace -w). A call that never returns (exit,
+ * exit_group) is not counted, as strace does not count it. Aggregates only: per thread a small
+ * map of the syscalls it made (a few entries), never a list of calls.
  */
 public final class SyscallStats {
-    private final long[] calls = new long[SyscallTable.MAX_NR];
-    private final long[] errors = new long[SyscallTable.MAX_NR];
-    private final long[] nanos = new long[SyscallTable.MAX_NR];
+    /** calls, errors, nanos, by syscall number, for one thread. */
+    private final Map<ThreadInfo, Map<Integer, long[]>> byThread = new IdentityHashMap<>();
 
     /** One syscall's figures; {@code name} is the table's, or {@code syscall_NNN}. */
-    public record Row(int nr, String name, long calls, long errors, long nanos) {}
-
-    void add(TraceEvent.Syscall s) {
-        int nr = s.nr();
-        if (nr < 0 || nr >= SyscallTable.MAX_NR || !s.returned()) return;
-        calls[nr]++;
-        if (s.error()) errors[nr]++;
-        nanos[nr] += Math.max(0, s.exitNs() - s.ns());
+    public record Row(int nr, String name, long calls, long errors, long nanos) {
+        Row plus(long[] figures) {
+            return new Row(nr, name, calls + figures[0], errors + figures[1], nanos + figures[2]);
+        }
     }
 
-    /** Every syscall called at least once, in syscall-number order. */
-    public List<Row> rows() {
-        List<Row> rows = new ArrayList<>();
-        for (int nr = 0; nr < SyscallTable.MAX_NR; nr++) {
-            if (calls[nr] > 0) rows.add(new Row(nr, SyscallTable.name(nr), calls[nr], errors[nr], nanos[nr]));
+    void add(ThreadInfo thread, TraceEvent.Syscall s) {
+        int nr = s.nr();
+        if (nr < 0 || nr >= SyscallTable.MAX_NR || !s.returned()) return;
+        long[] figures = byThread.computeIfAbsent(thread, t -> new TreeMap<>()).computeIfAbsent(nr, n -> new long[3]);
+        figures[0]++;
+        if (s.error()) figures[1]++;
+        figures[2] += Math.max(0, s.exitNs() - s.ns());
+    }
+
+    /** Every syscall called at least once by any of the threads, in syscall-number order. */
+    public List<Row> rows(Iterable<ThreadInfo> threads) {
+        Map<Integer, Row> sum = new TreeMap<>();
+        for (ThreadInfo t : threads) {
+            Map<Integer, long[]> own = byThread.get(t);
+            if (own == null) continue;
+            own.forEach((nr, figures) -> sum.merge(nr, new Row(nr, SyscallTable.name(nr), 0, 0, 0).plus(figures),
+                    (a, b) -> new Row(nr, a.name(), a.calls() + b.calls(), a.errors() + b.errors(), a.nanos() + b.nanos())));
         }
-        return rows;
+        return new ArrayList<>(sum.values());
+    }
+
+    /** One thread's syscalls, in syscall-number order. */
+    public List<Row> rows(ThreadInfo thread) {
+        return rows(List.of(thread));
     }
 }

@@ -330,9 +330,9 @@ public final class TraceModel {
 
     /** One finished syscall: what it does to the model is its registry row's effect. */
     private void syscall(TraceEvent.Syscall s) {
-        syscallStats.add(s);
         long ns = rel(s.ns());
         ThreadInfo t = thread(s.tid(), ns);
+        syscallStats.add(t, s);
         SyscallSpec spec = Syscalls.byNumber(s.nr());
         if (spec == null) return;
         long[] a = s.args();

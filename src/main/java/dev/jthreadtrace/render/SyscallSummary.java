@@ -47,8 +47,29 @@ public final class SyscallSummary {
      * @param shown by syscall number, the syscalls to count (those {@code -e} shows); null for all
      */
     public static void render(TraceModel model, boolean[] shown, Sort sort, Consumer<String> out) {
+        table(model.syscallStats().rows(model.threads()), shown, sort, out);
+    }
+
+    /**
+     * {@code --summary-by thread}: a table per thread that made a shown call, headed by the thread
+     * (its name escaped: it comes from the traced program), then the whole trace's.
+     */
+    public static void renderByThread(TraceModel model, boolean[] shown, Sort sort, Consumer<String> out) {
+        for (var t : model.threads()) {
+            List<SyscallStats.Row> rows = model.syscallStats().rows(t).stream()
+                    .filter(r -> shown == null || (r.nr() < shown.length && shown[r.nr()])).toList();
+            if (rows.isEmpty()) continue;
+            out.accept("thread " + t.tid() + " " + dev.jthreadtrace.text.Escape.text(t.name()) + " (process " + t.tgid() + "):");
+            table(rows, shown, sort, out);
+            out.accept("");
+        }
+        out.accept("all threads:");
+        render(model, shown, sort, out);
+    }
+
+    private static void table(List<SyscallStats.Row> all, boolean[] shown, Sort sort, Consumer<String> out) {
         // Ties keep syscall-number order, as strace's sort does.
-        List<SyscallStats.Row> rows = model.syscallStats().rows().stream()
+        List<SyscallStats.Row> rows = all.stream()
                 .filter(r -> shown == null || (r.nr() < shown.length && shown[r.nr()]))
                 .sorted(sort.order).toList();
         int nameWidth = Math.max(16, rows.stream().mapToInt(r -> r.name().length() + 1).max().orElse(0));

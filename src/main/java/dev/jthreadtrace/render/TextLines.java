@@ -19,9 +19,8 @@ public final class TextLines implements LiveSink {
     private final Output out;
     private final Palette palette;
     private final boolean[] shown;
-    private final int stringMax;
+    private final LineOptions options;
     private LineFormat format;
-    private final boolean absoluteTime;
     private final ThreadNames names;
     /**
      * "+++ thread started" lines waiting for the creator's clone line, so the output reads as
@@ -30,17 +29,16 @@ public final class TextLines implements LiveSink {
     private final java.util.Map<Integer, String> pendingStarts = new java.util.LinkedHashMap<>();
 
     /**
-     * @param shown     by syscall number, which calls to print (thread events always are)
-     * @param stringMax strace's {@code -s}: how much of a string argument to print
-     * @param names     the name on each line: the kernel's, or the Java name where the agent told it
+     * @param shown   by syscall number, which calls to print (thread events always are)
+     * @param options strace's choices: time column, durations, statuses, signals, fd paths, {@code -s}
+     * @param names   the name on each line: the kernel's, or the Java name where the agent told it
      */
-    public TextLines(Output out, Palette palette, boolean[] shown, int stringMax, boolean absoluteTime, ThreadNames names) {
+    public TextLines(Output out, Palette palette, boolean[] shown, LineOptions options, ThreadNames names) {
         this.names = names;
+        this.options = options;
         this.out = out;
         this.palette = palette;
         this.shown = shown.clone();
-        this.stringMax = stringMax;
-        this.absoluteTime = absoluteTime;
         this.format = LineFormat.relative();
     }
 
@@ -74,15 +72,17 @@ public final class TextLines implements LiveSink {
         switch (event) {
             case TraceEvent.TargetStarted s -> {
                 long wallAtT0 = System.currentTimeMillis() * 1_000_000L - (System.nanoTime() - s.ns());
-                format = new LineFormat(absoluteTime, wallAtT0);
+                format = new LineFormat(options.time(), wallAtT0);
             }
             case TraceEvent.Syscall s -> {
-                if (s.nr() < 0 || s.nr() >= shown.length || !shown[s.nr()]) return;
-                String call = SyscallDecoder.call(s.nr(), s.args(), s.captures(), stringMax);
+                if (s.nr() < 0 || s.nr() >= shown.length || !shown[s.nr()] || !options.shows(s)) return;
+                // Without -y an fd is a number, as strace prints it; the path stays in the capture (and JSONL).
+                String call = SyscallDecoder.call(s.nr(), s.args(), options.fdPaths() ? s.captures() : s.captures().withoutFdPaths(),
+                        options.stringMax());
                 String result = SyscallDecoder.result(s.nr(), s.ret(), s.error(), s.returned());
                 StringBuilder line = new StringBuilder(prefix(model, s.ns(), s.tid()))
                         .append(palette.call(call)).append(" = ").append(s.error() ? palette.error(result) : result);
-                if (s.returned()) line.append(" <").append(LineFormat.seconds(s.exitNs() - s.ns(), 0).trim()).append('>');
+                if (s.returned() && options.durations()) line.append(" <").append(LineFormat.seconds(s.exitNs() - s.ns(), 0).trim()).append('>');
                 out.line(line.toString());
             }
             case TraceEvent.Spawned s -> {
@@ -117,7 +117,9 @@ public final class TextLines implements LiveSink {
             }
             case TraceEvent.Killed k -> eventLine(model, k.ns(), k.tid(), "+++ killed by " + Signals.name(k.signal())
                     + (k.coreDumped() ? " (core dumped)" : "") + " +++");
-            case TraceEvent.SignalDelivered s -> eventLine(model, s.ns(), s.tid(), "--- " + Signals.name(s.signal()) + " ---");
+            case TraceEvent.SignalDelivered s -> {
+                if (options.showsSignal(s.signal())) eventLine(model, s.ns(), s.tid(), "--- " + Signals.name(s.signal()) + " ---");
+            }
             case TraceEvent.GroupStopped g -> eventLine(model, g.ns(), g.tid(), "--- stopped by "
                     + Signals.name(g.signal()) + " ---");
             case TraceEvent.TraceEnded e -> { }

@@ -279,10 +279,10 @@ class CliIT {
         List<String> always = new ArrayList<>(List.of("run", "--color", "always"));
         always.addAll(args.subList(1, args.size()));
         assertTrue(Tool.run(Tool.jar(always.toArray(String[]::new))).out().contains("\u001b["));
-        List<String> absolute = new ArrayList<>(List.of("run", "-t"));
+        List<String> absolute = new ArrayList<>(List.of("run", "-tt"));
         absolute.addAll(args.subList(1, args.size()));
         assertTrue(Tool.run(Tool.jar(absolute.toArray(String[]::new))).out().lines()
-                .anyMatch(l -> l.matches("^\\d\\d:\\d\\d:\\d\\d\\.\\d{6} \\[\\d+ sleeper\\] prctl.*")), "wall-clock times with -t");
+                .anyMatch(l -> l.matches("^\\d\\d:\\d\\d:\\d\\d\\.\\d{6} \\[\\d+ sleeper\\] prctl.*")), "wall-clock times with -tt (strace's spelling; -t alone is whole seconds)");
     }
 
     @Test

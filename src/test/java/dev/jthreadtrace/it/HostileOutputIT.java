@@ -26,7 +26,7 @@ class HostileOutputIT {
     @Test
     void namesAndPathsFromTheTargetAreEscapedEverywhere(@TempDir Path tmp) throws Exception {
         Path xml = tmp.resolve("junit.xml");
-        Tool.Result r = Tool.run(Tool.jar("run", "-e", "prctl,mmap,clone3", "--width", "120",
+        Tool.Result r = Tool.run(Tool.jar("run", "-y", "-e", "prctl,mmap,clone3", "--width", "120",
                 "--assert", "inherits{name=\"*\", hook=\"name\"} == \"nothing-like-this\"", "--junit-xml", xml.toString(),
                 "--", Traced.fixture("hostile_names").toString(), tmp.toString()));
         assertEquals(90, r.code(), r.err());

@@ -72,4 +72,55 @@ class StraceSummaryIT {
         assertEquals(2, jsonl.code());
         assertTrue(jsonl.err().contains("-c/-C print strace's table"), jsonl.err());
     }
+
+    @Test
+    void theSameFiguresAsMetricsInJsonlAndPerThread(@TempDir Path tmp) throws Exception {
+        String fixture = Traced.fixture("decode_mix").toString();
+        Path straceOut = tmp.resolve("strace.txt");
+        Process p = new ProcessBuilder("strace", "-f", "-c", "-w", "-o", straceOut.toString(), "-e", "trace=" + SET, fixture)
+                .redirectErrorStream(true).redirectOutput(tmp.resolve("fixture.txt").toFile()).start();
+        assertEquals(0, p.waitFor());
+        Map<String, String> strace = rows(Files.readAllLines(straceOut));
+        String[] futex = strace.get("futex").split("/");
+
+        // With --no-live the shown calls are still traced when an assertion counts them.
+        Tool.Result asserted = Tool.run(Tool.jar("run", "--no-live", "--report", "none", "-e", SET,
+                "--assert", "syscalls{name=\"futex\"}.errors == " + futex[1],
+                "--assert", "syscalls{name=\"futex\", thread=\"mix*\"}.calls == " + futex[0],
+                "--assert", "syscalls{name=\"m*\"}.calls >= 1", "--", fixture));
+        assertEquals(0, asserted.code(), asserted.out() + asserted.err());
+
+        Path trace = tmp.resolve("t.jsonl");
+        assertEquals(0, Tool.run(Tool.jar("run", "--format", "jsonl", "-o", trace.toString(), "-e", SET, "--", fixture)).code());
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        var summary = Files.readAllLines(trace).stream().map(l -> {
+            try {
+                return json.readTree(l);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }).filter(n -> n.get("type").asText().equals("summary")).findFirst().orElseThrow();
+        assertEquals(Long.parseLong(futex[0]), summary.get("syscalls").get("futex").get("calls").asLong(), summary.toString());
+        assertEquals(Long.parseLong(futex[1]), summary.get("syscalls").get("futex").get("errors").asLong());
+        assertEquals(Long.parseLong(futex[0]) > 0, summary.get("metrics").get("syscalls.calls").asLong() > 0);
+
+        // One table per thread: the threads fixture's workers each have their own; their futex calls add up.
+        Tool.Result perThread = Tool.run(Tool.jar("run", "-c", "--summary-by", "thread", "-e", "futex", "--",
+                Traced.fixture("threads").toString()));
+        assertEquals(0, perThread.code(), perThread.err());
+        List<String> lines = perThread.out().lines().toList();
+        long tables = lines.stream().filter(l -> l.startsWith("thread ")).count();
+        assertTrue(tables >= 2, perThread.out());
+        long sumOfThreads = 0, total = -1;
+        boolean inAll = false;
+        for (String l : lines) {
+            if (l.equals("all threads:")) inAll = true;
+            Matcher m = ROW.matcher(l);
+            if (!m.matches() || !m.group(6).equals("futex")) continue;
+            if (inAll) total = Long.parseLong(m.group(4));
+            else sumOfThreads += Long.parseLong(m.group(4));
+        }
+        assertEquals(total, sumOfThreads, perThread.out());
+        assertEquals(2, Tool.run(Tool.jar("run", "--summary-by", "thread", "--", "/bin/true")).code(), "--summary-by needs -c or -C");
+    }
 }

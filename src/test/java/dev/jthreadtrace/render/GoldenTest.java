@@ -38,7 +38,7 @@ class GoldenTest {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         TraceModel model = new TraceModel();
         try (Output out = new Output(bytes, false)) {
-            TextLines lines = new TextLines(out, Palette.PLAIN, TraceSelection.parse("all").shown(), 32, false, ThreadNames.KERNEL);
+            TextLines lines = new TextLines(out, Palette.PLAIN, TraceSelection.parse("all").shown(), LineOptions.defaults(32), ThreadNames.KERNEL);
             for (TraceEvent e : RecordedTrace.threadsFixture()) {
                 model.accept(e);
                 lines.event(e, model);

@@ -1,0 +1,60 @@
+package dev.jthreadtrace.render;
+
+import dev.jthreadtrace.event.TraceEvent;
+
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * How the live lines are written, as strace's flags choose it: the time column, durations,
+ * which results and which signals are shown, whether an fd shows its path, and string length.
+ *
+ * @param signals by signal number, which {@code --- SIG ---} lines are shown
+ */
+public record LineOptions(TimeFormat time, boolean durations, Set<Status> statuses, boolean[] signals, boolean fdPaths,
+                          int stringMax) {
+    /** The time column: strace's default has none; ours is seconds since the command's exec. */
+    public enum TimeFormat {
+        /** {@code   0.004512}: seconds since the command's exec (the default). */
+        START,
+        /** {@code -r}: seconds since the previous line. */
+        DELTA,
+        /** {@code -t}: {@code 14:03:07}. */
+        WALL,
+        /** {@code -tt}: {@code 14:03:07.123456}. */
+        WALL_MICROS,
+        /** {@code -ttt}: {@code 1795907170.027368}, seconds since the epoch. */
+        EPOCH
+    }
+
+    /** strace's {@code -e status=}: how a shown call ended. */
+    public enum Status {
+        SUCCESSFUL, FAILED,
+        /** Never returned: exit, exit_group, a call cut short by the task's death. */
+        UNFINISHED;
+
+        static Status of(TraceEvent.Syscall s) {
+            return !s.returned() ? UNFINISHED : s.error() ? FAILED : SUCCESSFUL;
+        }
+    }
+
+    public LineOptions {
+        statuses = statuses.isEmpty() ? EnumSet.noneOf(Status.class) : EnumSet.copyOf(statuses);
+        signals = signals.clone();
+    }
+
+    /** Every status and signal shown, durations on, fd paths off (as strace without -y). */
+    public static LineOptions defaults(int stringMax) {
+        boolean[] allSignals = new boolean[65];
+        java.util.Arrays.fill(allSignals, true);
+        return new LineOptions(TimeFormat.START, true, EnumSet.allOf(Status.class), allSignals, false, stringMax);
+    }
+
+    boolean shows(TraceEvent.Syscall s) {
+        return statuses.contains(Status.of(s));
+    }
+
+    boolean showsSignal(int signal) {
+        return signal < 0 || signal >= signals.length || signals[signal];
+    }
+}
