@@ -23,6 +23,15 @@ public final class Args {
         return Integer.toString((int) value);
     }
 
+    /** A directory fd of an *at() call: {@code AT_FDCWD}, or the number with its path when known ({@code 3</tmp>}). */
+    public static String dirfd(long value, String path) {
+        if ((int) value == AT_FDCWD) return "AT_FDCWD";
+        return intArg(value) + (path != null ? "<" + dev.jthreadtrace.text.Escape.text(path) + ">" : "");
+    }
+
+    /** {@code AT_FDCWD} from {@code <fcntl.h>}: "relative to the current directory". */
+    public static final int AT_FDCWD = -100;
+
     /** An {@code unsigned int} argument. */
     public static String uintArg(long value) {
         return Long.toString(value & 0xffffffffL);

@@ -42,9 +42,11 @@ public final class Syscalls {
                             new Capture.CStringArray(1, ARGV_ITEMS, ARGV_ITEM_MAX)))
                     .render((a, c, s) -> ExecArgs.render(c.string(0), c.strings(1), a[0], a[1], a[2], s)),
             row("execveat", THREAD, PROCESS, HOOKS).byDefault().needed()
-                    .capture(a -> List.of(new Capture.CString(1, PATH_MAX, AT_ENTRY),
-                            new Capture.CStringArray(2, ARGV_ITEMS, ARGV_ITEM_MAX)))
-                    .render((a, c, s) -> Args.intArg(a[0]) + ", "
+                    .capture(a -> (int) a[0] >= 0
+                            ? List.of(new Capture.FdPath(0), new Capture.CString(1, PATH_MAX, AT_ENTRY),
+                                    new Capture.CStringArray(2, ARGV_ITEMS, ARGV_ITEM_MAX))
+                            : List.of(new Capture.CString(1, PATH_MAX, AT_ENTRY), new Capture.CStringArray(2, ARGV_ITEMS, ARGV_ITEM_MAX)))
+                    .render((a, c, s) -> Args.dirfd(a[0], c.string(0)) + ", "
                             + ExecArgs.render(c.string(1), c.strings(2), a[1], a[2], a[3], s) + ", " + Args.hex(a[4])),
             row("exit", THREAD, PROCESS).byDefault().needed().effect(ModelEffect.EXIT).returns(ReturnStyle.NONE)
                     .render((a, c, s) -> Args.intArg(a[0])),

@@ -115,6 +115,28 @@ class StraceFlagsIT {
     }
 
     @Test
+    void anExecveatDirectoryFdReadsAsStracesWithAndWithoutY(@TempDir Path tmp) throws Exception {
+        for (String y : new String[] {"", "-y"}) {
+            Path out = tmp.resolve("strace" + y + ".txt");
+            List<String> cmd = new ArrayList<>(List.of("strace", "-qq", "-o", out.toString(), "-e", "trace=execveat"));
+            if (!y.isEmpty()) cmd.add(y);
+            cmd.add(Traced.fixture("execat").toString());
+            assertEquals(0, new ProcessBuilder(cmd).redirectErrorStream(true).start().waitFor());
+            // strace counts the environment (ADDR /* 38 vars */); jthreadtrace prints the pointer only.
+            List<String> theirs = lines(Files.readAllLines(out), STRACE, 1, 2).stream()
+                    .map(l -> l[1].replaceAll("ADDR /\\* \\d+ vars \\*/", "ADDR")).toList();
+            List<String> args = new ArrayList<>(List.of("run", "--report", "none", "--no-durations", "-e", "execveat"));
+            if (!y.isEmpty()) args.add(y);
+            args.addAll(List.of("--", Traced.fixture("execat").toString()));
+            Tool.Result r = Tool.run(Tool.jar(args.toArray(String[]::new)));
+            assertEquals(0, r.code(), r.err());
+            List<String> ours = lines(r.out().lines().toList(), OURS, 1, 2).stream().map(l -> l[1]).toList();
+            assertTrue(theirs.getFirst().startsWith(y.isEmpty() ? "execveat(3, \"true\"" : "execveat(3</usr/bin>, \"true\""), theirs.toString());
+            assertEquals(theirs, ours, "execveat " + y);
+        }
+    }
+
+    @Test
     void signalQualifiersChooseTheSignalLines() {
         String[] command = {"--", "/bin/sh", "-c", "trap 'true' USR1; kill -USR1 $$; true"};
         java.util.function.Function<String[], String> run = flags -> {
