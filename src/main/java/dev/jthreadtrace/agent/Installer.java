@@ -119,30 +119,24 @@ public final class Installer {
      * thread of ours, and no reflection into the JDK's internals to register a hook.
      */
     static byte[] instrumentShutdown(byte[] bytes) {
-        ClassFile cf = ClassFile.of();
         CodeTransform beforeReturn = (CodeBuilder b, CodeElement e) -> {
             if (e instanceof ReturnInstruction) b.invokestatic(HOOK, "flush", MethodTypeDesc.of(CD_void));
             b.with(e);
         };
-        ClassTransform transform = (ClassBuilder cb, ClassElement ce) -> {
-            if (ce instanceof MethodModel m && m.methodName().equalsString("runHooks") && m.methodType().equalsString("()V")) {
-                cb.transformMethod(m, MethodTransform.transformingCode(beforeReturn));
-            } else {
-                cb.with(ce);
-            }
-        };
-        return cf.transformClass(cf.parse(bytes), transform);
+        return transformOneMethod(bytes, "runHooks", "()V", beforeReturn);
     }
-
-
 
     /** {@code VirtualThread.mount()}: {@code ThreadHook.mounted(this)}, run on the carrier that takes it. */
     static byte[] instrumentVirtualThread(byte[] bytes) {
+        return transformOneMethod(bytes, "mount", "()V", callAtEntry("mounted"));
+    }
+
+    /** The class with one method's code transformed, everything else as it was. */
+    private static byte[] transformOneMethod(byte[] bytes, String name, String descriptor, CodeTransform code) {
         ClassFile cf = ClassFile.of();
-        CodeTransform atEntry = callAtEntry("mounted");
         ClassTransform transform = (ClassBuilder cb, ClassElement ce) -> {
-            if (ce instanceof MethodModel m && m.methodName().equalsString("mount") && m.methodType().equalsString("()V")) {
-                cb.transformMethod(m, MethodTransform.transformingCode(atEntry));
+            if (ce instanceof MethodModel m && m.methodName().equalsString(name) && m.methodType().equalsString(descriptor)) {
+                cb.transformMethod(m, MethodTransform.transformingCode(code));
             } else {
                 cb.with(ce);
             }

@@ -33,14 +33,19 @@ class StraceSummaryIT {
         return rows;
     }
 
-    @Test
-    void theSummaryCountsWhatStraceCounts(@TempDir Path tmp) throws Exception {
-        String fixture = Traced.fixture("decode_mix").toString();
+    /** strace -f -c -w's table for the fixture, as lines. */
+    static List<String> straceSummary(Path tmp, String fixture) throws Exception {
         Path straceOut = tmp.resolve("strace.txt");
         Process p = new ProcessBuilder("strace", "-f", "-c", "-w", "-o", straceOut.toString(), "-e", "trace=" + SET, fixture)
                 .redirectErrorStream(true).redirectOutput(tmp.resolve("fixture.txt").toFile()).start();
         assertEquals(0, p.waitFor(), "strace (installed on these machines) ran the fixture");
-        List<String> strace = Files.readAllLines(straceOut);
+        return Files.readAllLines(straceOut);
+    }
+
+    @Test
+    void theSummaryCountsWhatStraceCounts(@TempDir Path tmp) throws Exception {
+        String fixture = Traced.fixture("decode_mix").toString();
+        List<String> strace = straceSummary(tmp, fixture);
 
         Tool.Result ours = Tool.run(Tool.jar("run", "-c", "-e", SET, "--", fixture));
         assertEquals(0, ours.code(), ours.err());
@@ -76,11 +81,7 @@ class StraceSummaryIT {
     @Test
     void theSameFiguresAsMetricsInJsonlAndPerThread(@TempDir Path tmp) throws Exception {
         String fixture = Traced.fixture("decode_mix").toString();
-        Path straceOut = tmp.resolve("strace.txt");
-        Process p = new ProcessBuilder("strace", "-f", "-c", "-w", "-o", straceOut.toString(), "-e", "trace=" + SET, fixture)
-                .redirectErrorStream(true).redirectOutput(tmp.resolve("fixture.txt").toFile()).start();
-        assertEquals(0, p.waitFor());
-        Map<String, String> strace = rows(Files.readAllLines(straceOut));
+        Map<String, String> strace = rows(straceSummary(tmp, fixture));
         String[] futex = strace.get("futex").split("/");
 
         // With --no-live the shown calls are still traced when an assertion counts them.
