@@ -51,10 +51,18 @@ public final class Installer {
      * @param args {@code RECORDS_DIR} or {@code RECORDS_DIR,CACHE_DIR,KEY[,ENTRY=SHA256...]}: where to
      *             write records, and where transformed class bytes are kept between runs (the
      *             ClassFile API is then not even loaded: about half of the agent's start-up cost),
-     *             with the digest the tool recorded for each entry it vouches for
+     *             with the digest the tool recorded for each entry it vouches for; then options
+     *             starting with {@code +}: {@code +stack=N} (creation stack depth, 0: none) and
+     *             {@code +stackall} (keep the JDK's frames above the application's)
      */
     public static void install(String args, Instrumentation instrumentation) throws Exception {
-        String[] parts = args == null ? new String[0] : args.split(",", -1);
+        java.util.List<String> positional = new java.util.ArrayList<>();
+        for (String part : args == null ? new String[0] : args.split(",", -1)) {
+            if (part.startsWith("+stack=")) ThreadHook.stackDepth(Integer.parseInt(part.substring("+stack=".length())));
+            else if (part.equals("+stackall")) ThreadHook.keepJdkFrames();
+            else positional.add(part);
+        }
+        String[] parts = positional.toArray(new String[0]);
         if (parts.length == 0 || !ThreadHook.open(parts[0])) return;
         BytesCache cache = null;
         if (parts.length >= 3) {

@@ -27,8 +27,10 @@ import java.util.Set;
  * counts are written with each flush.
  *
  * <pre>
- * C  nanoTime  creatorOsTid  creatorJavaId  creatorName  newJavaId  newName  virtual  itl=value...
- * S  nanoTime  starterOsTid  starterJavaId  starterName  javaId     name     ITL  itl=value...   (platform threads)
+ * C  nanoTime  creatorOsTid  creatorJavaId  creatorName  newJavaId  newName  virtual  itl=value...  [STACK  frames]
+ * S  nanoTime  starterOsTid  starterJavaId  starterName  javaId     name     ITL  itl=value...  [STACK  frames]
+ *    (S for platform threads; STACK, the creation stack, on S of platform and C of virtual threads:
+ *    frames class|method|file|line, separated by ';', the innermost first)
  * M  nanoTime  carrierOsTid  mounts     (virtual-thread mounts on this carrier so far; the last one counts)
  * N  nanoTime  renamerOsTid  javaId  newName     (a started platform thread renamed)
  * P  nanoTime  0  javaId  name     (a platform thread alive when the agent loaded: the JVM's own)
@@ -39,6 +41,10 @@ public final class ThreadHook {
     private static final Set<Class<?>> PLAIN_VALUES = Set.of(String.class, Integer.class, Long.class, Short.class,
             Byte.class, Double.class, Float.class, Boolean.class, Character.class, BigInteger.class, BigDecimal.class);
     private static final int BUFFER = 64 * 1024;
+    /** Frames kept of a creation stack (0: none), and whether the JDK's frames above the application's stay. */
+    private static int stackDepth = 8;
+    private static boolean keepJdkFrames;
+    private static final StackWalker WALKER = StackWalker.getInstance();
     private static final long FLUSH_AFTER_NS = 100_000_000L;
     private static volatile boolean enabled;
     private static FileOutputStream out;
@@ -89,6 +95,70 @@ public final class ThreadHook {
         table.setAccessible(true);
         value = Class.forName("java.lang.ThreadLocal$ThreadLocalMap$Entry").getDeclaredField("value");
         value.setAccessible(true);
+    }
+
+    static void stackDepth(int depth) {
+        stackDepth = Math.max(0, Math.min(depth, 256));
+    }
+
+    static void keepJdkFrames() {
+        keepJdkFrames = true;
+    }
+
+    /**
+     * The current thread's stack where it creates (or starts) a thread: the hook's own frames and
+     * java.lang.Thread's dropped, then, unless asked to keep them, the JDK's frames above the first
+     * application frame (ThreadPoolExecutor.addWorker, ...), so the first frame shown is the code that
+     * asked for a thread. A stack of JDK frames only is kept as it is. A class rather than a lambda:
+     * see {@link #enter}.
+     */
+    private static final class CreationStack implements java.util.function.Function<java.util.stream.Stream<StackWalker.StackFrame>, String> {
+        @Override
+        public String apply(java.util.stream.Stream<StackWalker.StackFrame> frames) {
+            java.util.List<StackWalker.StackFrame> all = new java.util.ArrayList<>();
+            java.util.Iterator<StackWalker.StackFrame> it = frames.iterator();
+            int limit = stackDepth + 64; // the JDK frames above the application's, then the depth wanted
+            while (it.hasNext() && all.size() < limit) {
+                StackWalker.StackFrame f = it.next();
+                String c = f.getClassName();
+                if (all.isEmpty() && (c.equals("dev.jthreadtrace.agent.ThreadHook") || c.equals("java.lang.Thread")
+                        || c.startsWith("java.lang.ThreadBuilders") || c.equals("java.lang.VirtualThread"))) {
+                    continue;
+                }
+                all.add(f);
+            }
+            int first = 0;
+            if (!keepJdkFrames) {
+                while (first < all.size() && isJdk(all.get(first).getClassName())) first++;
+                if (first == all.size()) first = 0;
+            }
+            StringBuilder out = new StringBuilder();
+            for (int i = first; i < all.size() && i < first + stackDepth; i++) {
+                StackWalker.StackFrame f = all.get(i);
+                if (out.length() > 0) out.append(';');
+                out.append(frameField(f.getClassName())).append('|').append(frameField(f.getMethodName())).append('|')
+                        .append(frameField(f.getFileName() == null ? "" : f.getFileName())).append('|').append(f.getLineNumber());
+            }
+            return out.toString();
+        }
+
+        private static boolean isJdk(String className) {
+            return className.startsWith("java.") || className.startsWith("jdk.") || className.startsWith("sun.")
+                    || className.startsWith("com.sun.");
+        }
+
+        private static String frameField(String s) {
+            return clean(s).replace(';', ' ').replace('|', ' ');
+        }
+    }
+
+    private static final CreationStack CREATION_STACK = new CreationStack();
+
+    /** {@code \tSTACK\tframes}, or nothing when stacks are off. */
+    private static void appendStack(StringBuilder line) {
+        if (stackDepth == 0) return;
+        String frames = WALKER.walk(CREATION_STACK);
+        if (!frames.isEmpty()) line.append("\tSTACK\t").append(frames);
     }
 
     static void enable() {
@@ -143,6 +213,9 @@ public final class ThreadHook {
                     .append('\t').append(created.threadId()).append('\t').append(clean(created.getName()))
                     .append('\t').append(created.isVirtual());
             if (inheritedMap != null) appendInherited(line, inheritedMap);
+            // A virtual thread has no start() of its own that a platform thread's clone would follow:
+            // where it was constructed is where it was created.
+            if (created.isVirtual()) appendStack(line);
             write(line, !created.isVirtual());
         } catch (Throwable t) {
             failed("constructed", t);
@@ -167,6 +240,7 @@ public final class ThreadHook {
             if (!started.isVirtual()) {
                 line.append("\tITL");
                 if (inheritedMap != null) appendInherited(line, inheritedMap);
+                appendStack(line);
             }
             write(line, !started.isVirtual());
         } catch (Throwable t) {

@@ -39,8 +39,16 @@ public final class AssertionEvaluator {
             return new AssertionResult(a, a.operator().test(actual, a.number()), show(a.metric(), actual), expected);
         }
         String glob = a.selector().get("name");
-        long actual = glob == null && a.metric().hasTotal() ? a.metric().total(model)
-                : a.metric().sum(model, matching(model, glob == null ? "*" : glob));
+        String site = a.selector().get("created_at");
+        List<ThreadInfo> threads = matching(model, glob == null ? "*" : glob);
+        if (site != null) {
+            // threads{created_at="com.example.*"}: the first frame of the stack that started them.
+            Pattern at = Glob.compile(site);
+            threads = threads.stream().filter(t -> t.java() != null && t.java().createdAt() != null
+                    && at.matcher(t.java().createdAt()).matches()).toList();
+        }
+        long actual = glob == null && site == null && a.metric().hasTotal() ? a.metric().total(model)
+                : a.metric().sum(model, threads);
         return new AssertionResult(a, a.operator().test(actual, a.number()), show(a.metric(), actual), expected);
     }
 

@@ -82,6 +82,9 @@ final class Runner {
         if (traceOptions.stringLimit < 0) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--string-limit must be 0 or more");
         }
+        if (traceOptions.javaStack < 0 || traceOptions.javaStack > 256) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--java-stack takes 0 to 256 frames");
+        }
 
         switch (CommandResolver.resolve(command.getFirst(), environment.get("PATH"))) {
             case CommandResolver.NotFound nf -> {
@@ -119,6 +122,7 @@ final class Runner {
         String destination = outputOptions.writesToStdout() ? "standard output" : outputOptions.output.toString();
         try (Output out = new Output(stream, !outputOptions.writesToStdout(), readerGone)) {
             JvmAgent agent = traceOptions.jvm == TraceOptions.JvmMode.off ? null : prepareAgent(err);
+            if (agent != null) agent.creationStacks(traceOptions.javaStack, traceOptions.javaStackAll);
             LiveSink live;
             JsonLines jsonLines = jsonl ? new JsonLines(out, traceOptions.stringLimit, selection.shown()) : null;
             if (jsonl) live = jsonLines;

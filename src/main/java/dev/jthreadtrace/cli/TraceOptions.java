@@ -170,6 +170,16 @@ final class TraceOptions {
                     + "Default: ${DEFAULT-VALUE}.")
     JvmMode jvm;
 
+    @Option(names = "--java-stack", paramLabel = "N", defaultValue = "8",
+            description = "Frames kept of each Java thread's creation stack (where start() was called; for a virtual thread, "
+                    + "where it was constructed), the JDK's frames above the application's first frame left out; 0: no "
+                    + "stacks. Default: ${DEFAULT-VALUE}.")
+    int javaStack;
+
+    @Option(names = "--java-stack-all", description = "Keep the JDK's frames above the application's in creation stacks "
+            + "(ThreadPoolExecutor.addWorker, ...).")
+    boolean javaStackAll;
+
     @Option(names = "--stats",
             description = "At the end, print one line on standard error: ptrace stops, events, the tracer's own "
                     + "time per stop, whether the seccomp filter was on, and jthreadtrace's peak RSS.")

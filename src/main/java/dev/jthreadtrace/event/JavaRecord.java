@@ -1,5 +1,6 @@
 package dev.jthreadtrace.event;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -15,15 +16,43 @@ public sealed interface JavaRecord {
     /** The OS thread that ran the constructor or start(). */
     int osTid();
 
+    /** One frame of a creation stack, as StackWalker gives it ({@code line} negative when unknown). */
+    record Frame(String className, String method, String file, int line) {
+        /** {@code com.example.Cache.<init>(Cache.java:42)}, as a Java stack trace prints it. */
+        @Override
+        public String toString() {
+            return className + "." + method + "(" + (file.isEmpty() ? "Unknown Source" : file + (line >= 0 ? ":" + line : "")) + ")";
+        }
+    }
+
+    /** {@code stack}: where a virtual thread was constructed, the innermost frame first; empty when not recorded. */
     record Constructed(int pid, long ns, int osTid, long creatorId, String creatorName, long id, String name,
-                       boolean virtual, Map<String, String> inherited) implements JavaRecord {}
+                       boolean virtual, Map<String, String> inherited, List<Frame> stack) implements JavaRecord {
+        public Constructed {
+            stack = stack == null ? List.of() : List.copyOf(stack);
+        }
+
+        public Constructed(int pid, long ns, int osTid, long creatorId, String creatorName, long id, String name,
+                           boolean virtual, Map<String, String> inherited) {
+            this(pid, ns, osTid, creatorId, creatorName, id, name, virtual, inherited, List.of());
+        }
+    }
 
     /**
      * {@code inherited}: the inheritable thread-locals the thread starts with, read at start() (the
      * final map); null when the record does not carry them (a virtual thread, an older trace).
      */
     record Started(int pid, long ns, int osTid, long starterId, String starterName, long id, String name,
-                   Map<String, String> inherited) implements JavaRecord {
+                   Map<String, String> inherited, List<Frame> stack) implements JavaRecord {
+        public Started {
+            stack = stack == null ? List.of() : List.copyOf(stack);
+        }
+
+        public Started(int pid, long ns, int osTid, long starterId, String starterName, long id, String name,
+                       Map<String, String> inherited) {
+            this(pid, ns, osTid, starterId, starterName, id, name, inherited, List.of());
+        }
+
         public Started(int pid, long ns, int osTid, long starterId, String starterName, long id, String name) {
             this(pid, ns, osTid, starterId, starterName, id, name, null);
         }

@@ -152,11 +152,12 @@ public final class JsonLines implements LiveSink {
             switch (r) {
                 case JavaRecord.Constructed c -> json.put(JsonlFields.KIND, JsonlFields.JAVA_CONSTRUCTED).put(JsonlFields.BY_ID, c.creatorId())
                         .put(JsonlFields.BY_NAME, c.creatorName()).put(JsonlFields.ID, c.id()).put(JsonlFields.NAME, c.name()).put(JsonlFields.VIRTUAL, c.virtual())
-                        .put(JsonlFields.ITL, c.inherited());
+                        .put(JsonlFields.ITL, c.inherited()).put(JsonlFields.STACK, stack(c.stack()));
                 case JavaRecord.Started s -> {
                     json.put(JsonlFields.KIND, JsonlFields.JAVA_STARTED).put(JsonlFields.BY_ID, s.starterId())
                             .put(JsonlFields.BY_NAME, s.starterName()).put(JsonlFields.ID, s.id()).put(JsonlFields.NAME, s.name());
                     if (s.inherited() != null) json.put(JsonlFields.ITL, s.inherited());
+                    json.put(JsonlFields.STACK, stack(s.stack()));
                 }
                 case JavaRecord.Present p -> json.put(JsonlFields.KIND, JsonlFields.JAVA_PRESENT).put(JsonlFields.ID, p.id())
                         .put(JsonlFields.NAME, p.name());
@@ -188,6 +189,7 @@ public final class JsonLines implements LiveSink {
                     .put("java", t.java() == null ? null : Json.object().put(JsonlFields.ID, t.java().id()).put(JsonlFields.NAME, t.java().name())
                             .put("constructed_by", t.java().constructorTid()).put("started_by", t.java().starterTid())
                             .put("former_names", t.java().formerNames())
+                            .put("created_at", t.java().createdAt()).put(JsonlFields.STACK, stack(t.java().stack()))
                             .put("started_by_virtual", t.java().virtualStarter() == null ? null : Json.object()
                                     .put(JsonlFields.ID, t.java().virtualStarter().id()).put(JsonlFields.NAME, t.java().virtualStarter().name())))
                     .put("futex", Json.object().put("calls", futex.calls()).put("waits", futex.waits()).put("wakes", futex.wakes())
@@ -207,6 +209,16 @@ public final class JsonLines implements LiveSink {
         out.line(record(JsonlFields.T_SUMMARY).put("command", model.command()).put(JsonlFields.PID, model.rootPid())
                 .put("exit", exit(exit)).put(JsonlFields.INTERRUPTED_BY, model.interruptedBy())
                 .put("metrics", Metric.summary(model)).put("syscalls", syscalls(model)).toString());
+    }
+
+    /** A creation stack as JSON: [{class, method, file, line}, ...], the innermost frame first. */
+    private static List<Json> stack(List<JavaRecord.Frame> frames) {
+        List<Json> out = new ArrayList<>();
+        for (JavaRecord.Frame f : frames) {
+            out.add(Json.object().put(JsonlFields.FRAME_CLASS, f.className()).put(JsonlFields.FRAME_METHOD, f.method())
+                    .put(JsonlFields.FRAME_FILE, f.file()).put(JsonlFields.FRAME_LINE, f.line()));
+        }
+        return out;
     }
 
     /** The -c table's figures for every traced syscall: {@code {"futex": {"calls":12, "errors":6, "time_ns":2386}}}. */

@@ -192,11 +192,26 @@ public final class TraceReader {
         }
         if (kind.equals(JsonlFields.JAVA_CONSTRUCTED)) {
             return new JavaRecord.Constructed(pid, ns, tid, longField(n, JsonlFields.BY_ID), textField(n, JsonlFields.BY_NAME),
-                    longField(n, JsonlFields.ID), textField(n, JsonlFields.NAME), boolField(n, JsonlFields.VIRTUAL), threadLocals(n));
+                    longField(n, JsonlFields.ID), textField(n, JsonlFields.NAME), boolField(n, JsonlFields.VIRTUAL), threadLocals(n),
+                    stack(n));
         }
         if (!kind.equals(JsonlFields.JAVA_STARTED)) throw new IllegalArgumentException("unknown kind " + kind);
         return new JavaRecord.Started(pid, ns, tid, longField(n, JsonlFields.BY_ID), textField(n, JsonlFields.BY_NAME),
-                longField(n, JsonlFields.ID), textField(n, JsonlFields.NAME), n.has(JsonlFields.ITL) ? threadLocals(n) : null);
+                longField(n, JsonlFields.ID), textField(n, JsonlFields.NAME), n.has(JsonlFields.ITL) ? threadLocals(n) : null,
+                stack(n));
+    }
+
+    /** A java record's creation stack: [{class, method, file, line}, ...]; empty when absent (older traces). */
+    private static List<JavaRecord.Frame> stack(JsonNode n) {
+        JsonNode frames = n.get(JsonlFields.STACK);
+        if (frames == null || frames.isNull()) return List.of();
+        if (!frames.isArray()) throw new IllegalArgumentException("stack is not an array");
+        List<JavaRecord.Frame> out = new ArrayList<>();
+        for (JsonNode f : frames) {
+            out.add(new JavaRecord.Frame(textField(f, JsonlFields.FRAME_CLASS), textField(f, JsonlFields.FRAME_METHOD),
+                    textField(f, JsonlFields.FRAME_FILE), intField(f, JsonlFields.FRAME_LINE)));
+        }
+        return out;
     }
 
     private static Map<String, String> threadLocals(JsonNode n) {

@@ -2,7 +2,9 @@ package dev.jthreadtrace.jvm;
 
 import dev.jthreadtrace.event.JavaRecord;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -23,8 +25,9 @@ final class AgentRecordParser {
         String[] f = line.split("\t", -1);
         try {
             if (f[0].equals("C") && f.length >= 8) {
+                int stackAt = marker(f, 8, "STACK");
                 return new JavaRecord.Constructed(pid, Long.parseLong(f[1]), Integer.parseInt(f[2]), Long.parseLong(f[3]),
-                        f[4], Long.parseLong(f[5]), f[6], Boolean.parseBoolean(f[7]), threadLocals(f, 8));
+                        f[4], Long.parseLong(f[5]), f[6], Boolean.parseBoolean(f[7]), threadLocals(f, 8, stackAt), stack(f, stackAt));
             }
             if (f[0].equals("N") && f.length >= 5) {
                 return new JavaRecord.Renamed(pid, Long.parseLong(f[1]), Integer.parseInt(f[2]), Long.parseLong(f[3]), f[4]);
@@ -41,8 +44,10 @@ final class AgentRecordParser {
                 return new JavaRecord.Mounts(pid, Long.parseLong(f[1]), carrier, total - before);
             }
             if (f[0].equals("S") && f.length >= 7) {
+                int stackAt = marker(f, 7, "STACK");
                 return new JavaRecord.Started(pid, Long.parseLong(f[1]), Integer.parseInt(f[2]), Long.parseLong(f[3]),
-                        f[4], Long.parseLong(f[5]), f[6], f.length >= 8 && f[7].equals("ITL") ? threadLocals(f, 8) : null);
+                        f[4], Long.parseLong(f[5]), f[6], f.length >= 8 && f[7].equals("ITL") ? threadLocals(f, 8, stackAt) : null,
+                        stack(f, stackAt));
             }
         } catch (NumberFormatException e) {
             return null;
@@ -50,10 +55,27 @@ final class AgentRecordParser {
         return null;
     }
 
-    /** {@code name=value} fields from index {@code from} on. */
-    private static Map<String, String> threadLocals(String[] f, int from) {
+    /** The index of a marker field ({@code STACK}: no '=', unlike a thread-local) from {@code from} on; the length when absent. */
+    private static int marker(String[] f, int from, String marker) {
+        for (int i = from; i < f.length; i++) if (f[i].equals(marker)) return i;
+        return f.length;
+    }
+
+    /** The frames after a STACK marker: class|method|file|line, ';'-separated. */
+    private static List<JavaRecord.Frame> stack(String[] f, int stackAt) {
+        if (stackAt + 1 >= f.length) return List.of();
+        List<JavaRecord.Frame> frames = new ArrayList<>();
+        for (String frame : f[stackAt + 1].split(";")) {
+            String[] p = frame.split("\\|", -1);
+            if (p.length == 4) frames.add(new JavaRecord.Frame(p[0], p[1], p[2], Integer.parseInt(p[3])));
+        }
+        return frames;
+    }
+
+    /** {@code name=value} fields from index {@code from} up to {@code to}. */
+    private static Map<String, String> threadLocals(String[] f, int from, int to) {
         Map<String, String> itls = new LinkedHashMap<>();
-        for (int i = from; i < f.length; i++) {
+        for (int i = from; i < to; i++) {
             int eq = f[i].indexOf('=');
             if (eq > 0) itls.put(f[i].substring(0, eq), f[i].substring(eq + 1));
         }

@@ -54,11 +54,11 @@ public final class JavaJoin {
                             ? new JavaThread.VirtualStarter(s.starterId(), s.starterName()) : null;
                     // The name at start(), not at construction: Timer and thread factories name a
                     // thread between the two (new Thread(r); t.setName(...); t.start()).
-                    threads.put(task, c == null
+                    threads.put(task, (c == null
                             ? new JavaThread(s.id(), s.name(), false, s.osTid(), s.starterName(), s.osTid(),
                                     s.inherited() != null ? s.inherited() : Map.of(), virtualStarter)
                             : new JavaThread(c.id(), s.name(), false, c.osTid(), c.creatorName(), s.osTid(),
-                                    s.inherited() != null ? s.inherited() : c.inherited(), virtualStarter));
+                                    s.inherited() != null ? s.inherited() : c.inherited(), virtualStarter)).withStack(s.stack()));
                 }
                 default -> { }
             }

@@ -32,6 +32,8 @@ public final class JvmAgent implements AutoCloseable {
     private final List<String> notes = new ArrayList<>();
     private ClassCache cache;
     private LiveJavaNames liveNames;
+    private int stackDepth = 8;
+    private boolean jdkFrames;
 
     private JvmAgent(Path agentJar, Path directory) {
         this.agentJar = agentJar;
@@ -93,13 +95,20 @@ public final class JvmAgent implements AutoCloseable {
         return env;
     }
 
-    /** {@code -javaagent:JAR=RECORDS_DIR[,CACHE...]}; opens the class cache the first time. */
+    /** Creation stacks: how many frames (0: none), and whether the JDK's frames above the application's stay. */
+    public void creationStacks(int depth, boolean keepJdkFrames) {
+        this.stackDepth = depth;
+        this.jdkFrames = keepJdkFrames;
+    }
+
+    /** {@code -javaagent:JAR=RECORDS_DIR[,CACHE...],+stack=N[,+stackall]}; opens the class cache the first time. */
     private String agentOption(Map<String, String> environment) {
         if (cache == null) {
             cache = ClassCache.open(environment, agentJar, ourUid());
             if (cache.note() != null) notes.add(cache.note());
         }
-        return "-javaagent:" + agentJar + "=" + directory + cache.agentArgument();
+        return "-javaagent:" + agentJar + "=" + directory + cache.agentArgument() + ",+stack=" + stackDepth
+                + (jdkFrames ? ",+stackall" : "");
     }
 
     /**

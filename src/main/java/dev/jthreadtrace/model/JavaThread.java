@@ -1,23 +1,39 @@
 package dev.jthreadtrace.model;
 
+import dev.jthreadtrace.event.JavaRecord;
+
+import java.util.List;
 import java.util.Map;
 
 /**
  * The Java view of a thread ({@code constructorTid} 0 when the agent did not see its construction,
  * e.g. {@code main}), joined to a kernel task: full name, {@code Thread.threadId()}, the
  * OS thread that constructed it (the Java creator, whose inheritable thread-locals it copied) and
- * the one that called {@code start()} (whose clone made the task: the kernel creator).
+ * the one that called {@code start()} (whose clone made the task: the kernel creator), and the
+ * creation stack: where start() was called, the innermost frame first (empty when not recorded).
  */
 public record JavaThread(long id, String name, boolean virtual, int constructorTid, String constructorName,
                          Integer starterTid, Map<String, String> inherited, VirtualStarter virtualStarter,
-                         java.util.List<String> formerNames) {
+                         java.util.List<String> formerNames, List<JavaRecord.Frame> stack) {
     public JavaThread {
         formerNames = formerNames == null ? java.util.List.of() : java.util.List.copyOf(formerNames);
+        stack = stack == null ? List.of() : List.copyOf(stack);
     }
 
     public JavaThread(long id, String name, boolean virtual, int constructorTid, String constructorName,
                       Integer starterTid, Map<String, String> inherited, VirtualStarter virtualStarter) {
-        this(id, name, virtual, constructorTid, constructorName, starterTid, inherited, virtualStarter, null);
+        this(id, name, virtual, constructorTid, constructorName, starterTid, inherited, virtualStarter, null, null);
+    }
+
+    /** The same thread with its creation stack. */
+    public JavaThread withStack(List<JavaRecord.Frame> frames) {
+        return new JavaThread(id, name, virtual, constructorTid, constructorName, starterTid, inherited, virtualStarter,
+                formerNames, frames);
+    }
+
+    /** The first frame of the creation stack, {@code com.example.Cache.<init>(Cache.java:42)}; null when none. */
+    public String createdAt() {
+        return stack.isEmpty() ? null : stack.getFirst().toString();
     }
 
     /** The same thread under a new name (Thread.setName after start), the old one kept. */
@@ -25,7 +41,8 @@ public record JavaThread(long id, String name, boolean virtual, int constructorT
         if (newName.equals(name)) return this;
         java.util.List<String> former = new java.util.ArrayList<>(formerNames);
         former.add(name);
-        return new JavaThread(id, newName, virtual, constructorTid, constructorName, starterTid, inherited, virtualStarter, former);
+        return new JavaThread(id, newName, virtual, constructorTid, constructorName, starterTid, inherited, virtualStarter, former,
+                stack);
     }
 
     /**

@@ -15,6 +15,43 @@ public record JavaView(List<JavaRecord> records, Map<ThreadInfo, JavaThread> thr
                        List<String> notes) {
     public static final JavaView NONE = new JavaView(List.of(), Map.of(), Map.of(), Map.of(), List.of());
 
+    /**
+     * A creation site: one creation stack and the Java threads it made (platform threads by their
+     * start(), virtual threads by their construction), with a few of their names.
+     */
+    public record CreationSite(List<JavaRecord.Frame> stack, int platformThreads, int virtualThreads, List<String> names) {
+        public int threads() {
+            return platformThreads + virtualThreads;
+        }
+    }
+
+    private static final int NAMES_PER_SITE = 3;
+
+    /** The distinct creation stacks, the one that made most threads first: where to look for a thread leak. */
+    public List<CreationSite> creationSites() {
+        Map<List<JavaRecord.Frame>, int[]> counts = new java.util.LinkedHashMap<>();
+        Map<List<JavaRecord.Frame>, List<String>> names = new java.util.HashMap<>();
+        java.util.function.BiConsumer<List<JavaRecord.Frame>, String> add = (stack, name) -> {
+            List<String> some = names.computeIfAbsent(stack, k -> new java.util.ArrayList<>());
+            if (some.size() < NAMES_PER_SITE && name != null && !name.isBlank() && !some.contains(name)) some.add(name);
+        };
+        for (JavaThread t : threads.values()) {
+            if (t.stack().isEmpty()) continue;
+            counts.computeIfAbsent(t.stack(), k -> new int[2])[0]++;
+            add.accept(t.stack(), t.name());
+        }
+        for (JavaRecord r : records) {
+            if (r instanceof JavaRecord.Constructed c && c.virtual() && !c.stack().isEmpty()) {
+                counts.computeIfAbsent(c.stack(), k -> new int[2])[1]++;
+                add.accept(c.stack(), c.name());
+            }
+        }
+        List<CreationSite> sites = new java.util.ArrayList<>();
+        counts.forEach((stack, n) -> sites.add(new CreationSite(stack, n[0], n[1], names.getOrDefault(stack, List.of()))));
+        sites.sort(java.util.Comparator.comparingInt(CreationSite::threads).reversed());
+        return sites;
+    }
+
     public JavaView {
         records = List.copyOf(records);
         threads = java.util.Collections.unmodifiableMap(new java.util.IdentityHashMap<>(threads));

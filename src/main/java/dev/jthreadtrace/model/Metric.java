@@ -15,8 +15,11 @@ public enum Metric {
     THREADS_TOTAL("threads.total", Kind.COUNT, "threads seen, processes' main threads included",
             List.of(), m -> m.threads().size(), null),
     THREADS_PEAK("threads.peak", Kind.COUNT, "most threads alive at once", List.of(), TraceModel::peakLive, null),
-    THREADS_COUNT("threads.count", Kind.COUNT, "threads whose name matches {name=\"glob\"}",
-            List.of(), null, (m, t) -> 1, "name"),
+    THREADS_COUNT("threads.count", Kind.COUNT, "threads whose name matches {name=\"glob\"}, or whose Java creation site "
+            + "(the first frame of the stack that started them) matches {created_at=\"glob\"}",
+            List.of(), null, (m, t) -> 1, "name", "created_at"),
+    JAVA_CREATION_SITES("java.creation_sites", Kind.COUNT, "distinct Java creation stacks (the CREATION SITES section)",
+            List.of(), m -> m.javaView().creationSites().size(), null),
     PROCESSES_TOTAL("processes.total", Kind.COUNT,
             "processes (the command, and every fork/vfork/clone without CLONE_THREAD)",
             List.of(), m -> m.threads().stream().filter(t -> !t.isThread()).count(), null),

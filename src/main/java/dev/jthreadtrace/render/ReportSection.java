@@ -18,6 +18,7 @@ import java.util.function.Function;
  */
 public enum ReportSection {
     TREE("the threads by creator beside the kernel's tree", List.of(), TreeSection::new),
+    SITES("Java creation sites: each distinct creation stack and how many threads it made", List.of(), SitesSection::new),
     TIMELINE("the hook-inheritance timeline, what each thread inherited, setting changes", FutexLog.SYSCALLS,
             TimelineSection::new),
     FUTEX("futex figures per thread and word, who woke whom, joins", FutexLog.SYSCALLS, FutexSection::new),

@@ -46,7 +46,7 @@ final class TreeSection extends SectionRenderer {
     }
 
     private void spawnRows(ThreadInfo t, String lead, String childLead, List<String[]> rows) {
-        rows.add(row(t, lead + label(t) + formerNames(t) + javaCreator(t) + virtualStarter(t), 1));
+        rows.add(row(t, lead + label(t) + formerNames(t) + javaCreator(t) + virtualStarter(t) + createdAt(t), 1));
         List<List<ThreadInfo>> groups = SpawnForest.foldSiblings(ctx.forest().children(t), ctx.forest());
         Integer constructed = model.virtualThreadsByCreator().get(t.tid());
         Long mounts = model.virtualThreadMountsByCarrier().get(t.tid());
@@ -109,6 +109,12 @@ final class TreeSection extends SectionRenderer {
         if (t.java() == null || t.java().virtualStarter() == null) return "";
         var v = t.java().virtualStarter();
         return " [started by virtual thread #" + v.id() + (v.name().isEmpty() ? "" : " " + Escape.text(v.name())) + "]";
+    }
+
+    /** Where the Java thread was started: the first frame of its creation stack. */
+    private static String createdAt(ThreadInfo t) {
+        String at = t.java() == null ? null : t.java().createdAt();
+        return at == null ? "" : " created at " + Escape.text(at);
     }
 
     private String javaCreator(ThreadInfo t) {

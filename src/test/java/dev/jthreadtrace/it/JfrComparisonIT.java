@@ -28,6 +28,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @Timeout(120)
 class JfrComparisonIT {
+    /** {@code Class.method:line} of the first frame outside the JDK, as the tool's creation site reads. */
+    static String firstApplicationFrame(jdk.jfr.consumer.RecordedStackTrace trace) {
+        if (trace == null) return null;
+        for (jdk.jfr.consumer.RecordedFrame f : trace.getFrames()) {
+            String type = f.getMethod().getType().getName();
+            if (type.startsWith("java.") || type.startsWith("jdk.") || type.startsWith("sun.") || type.startsWith("com.sun.")) continue;
+            return type + "." + f.getMethod().getName() + ":" + f.getLineNumber();
+        }
+        return null;
+    }
+
     @Test
     void everyThreadJfrSawStartHasTheSameTidNameAndStarterInTheTrace(@TempDir Path tmp) throws Exception {
         Path jfr = tmp.resolve("threads.jfr");
@@ -45,7 +56,7 @@ class JfrComparisonIT {
             JsonNode n = json.readTree(line);
             if (n.get("type").asText().equals("thread")) byTid.put(n.get("tid").asInt(), n);
         }
-        int compared = 0;
+        int compared = 0, sites = 0;
         for (RecordedEvent e : RecordingFile.readAllEvents(jfr)) {
             if (!e.getEventType().getName().equals("jdk.ThreadStart")) continue;
             RecordedThread started = e.getThread("thread");
@@ -57,6 +68,13 @@ class JfrComparisonIT {
             // re-attaches as "DestroyJavaVM" (the same OS thread, which the trace keeps calling main).
             if (parent == null) continue;
             assertEquals(started.getJavaName(), ours.get("name").asText(), "tid " + started.getOSThreadId());
+            // JFR's stack of the start() call: its first application frame is where ours says the thread was created.
+            String jfrSite = firstApplicationFrame(e.getStackTrace());
+            if (jfrSite != null) {
+                assertEquals(jfrSite, ours.get("java").get("created_at").asText().replaceAll("\\(.*:(\\d+)\\)$", ":$1"),
+                        started.getJavaName() + ": the creation site");
+                sites++;
+            }
             if (parent.getOSThreadId() > 0 && !parent.isVirtual()) {
                 assertEquals(parent.getOSThreadId(), ours.get("java").get("started_by").asLong(), started.getJavaName() + ": the starter");
                 assertEquals(parent.getOSThreadId(), ours.get("creator").asLong(), started.getJavaName() + ": the kernel's creator");
@@ -64,5 +82,6 @@ class JfrComparisonIT {
             compared++;
         }
         assertTrue(compared >= 8, "JFR recorded the fixture's platform threads starting: " + compared);
+        assertTrue(sites >= 5, "creation sites compared with JFR's stacks: " + sites);
     }
 }
