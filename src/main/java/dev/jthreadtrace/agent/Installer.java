@@ -39,6 +39,7 @@ public final class Installer {
     static final ClassDesc THREAD = ClassDesc.of("java.lang.Thread");
     static final ClassDesc HOOK = ClassDesc.of("dev.jthreadtrace.agent.ThreadHook");
     static final ClassDesc MAP = ClassDesc.of("java.lang.ThreadLocal$ThreadLocalMap");
+    static final ClassDesc LOADER = ClassDesc.of("java.lang.ClassLoader");
     private static final Set<String> CORE_CONSTRUCTORS = Set.of(
             "(Ljava/lang/ThreadGroup;Ljava/lang/String;ILjava/lang/Runnable;J)V", "(Ljava/lang/String;IZ)V");
 
@@ -217,19 +218,24 @@ public final class Installer {
                 b.aload(0);
                 b.aload(0);
                 b.getfield(THREAD, "inheritableThreadLocals", MAP);
-                b.invokestatic(HOOK, "constructed", MethodTypeDesc.of(CD_void, THREAD, CD_Object));
+                b.aload(0);
+                b.getfield(THREAD, "contextClassLoader", LOADER);
+                b.invokestatic(HOOK, "constructed", MethodTypeDesc.of(CD_void, THREAD, CD_Object, LOADER));
             }
             b.with(e);
         };
-        // start(): ThreadHook.starting(this, this.inheritableThreadLocals), the map read by the
-        // bytecode (Thread's own field) rather than by reflection, which would spin up method handles.
+        // start(): ThreadHook.starting(this, this.inheritableThreadLocals, this.contextClassLoader), Thread's
+        // own fields read by the bytecode: no reflection (which would spin up method handles), and no call
+        // of getContextClassLoader(), which a Thread subclass may override.
         CodeTransform beforeStart = new CodeTransform() {
             @Override
             public void atStart(CodeBuilder b) {
                 b.aload(0);
                 b.aload(0);
                 b.getfield(THREAD, "inheritableThreadLocals", MAP);
-                b.invokestatic(HOOK, "starting", MethodTypeDesc.of(CD_void, THREAD, CD_Object));
+                b.aload(0);
+                b.getfield(THREAD, "contextClassLoader", LOADER);
+                b.invokestatic(HOOK, "starting", MethodTypeDesc.of(CD_void, THREAD, CD_Object, LOADER));
             }
 
             @Override

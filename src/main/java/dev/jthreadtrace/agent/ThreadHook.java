@@ -27,8 +27,12 @@ import java.util.Set;
  * counts are written with each flush.
  *
  * <pre>
- * C  nanoTime  creatorOsTid  creatorJavaId  creatorName  newJavaId  newName  virtual  itl=value...  [STACK  frames]
- * S  nanoTime  starterOsTid  starterJavaId  starterName  javaId     name     ITL  itl=value...  [STACK  frames]
+ * C  nanoTime  creatorOsTid  creatorJavaId  creatorName  newJavaId  newName  virtual  itl=value...  [ATTR ccl=L]  [STACK  frames]
+ * S  nanoTime  starterOsTid  starterJavaId  starterName  javaId     name     ITL  itl=value...
+ *    ATTR  daemon=B  priority=N  group=G  ccl=L  [STACK  frames]
+ *    (ATTR: what the thread runs with, read at start() for a platform thread, at construction for a
+ *    virtual one's context class loader; a loader is shown as its class and name, or its class and
+ *    identity hash when its class is not the JDK's: a user's getName() is never called)
  *    (S for platform threads; STACK, the creation stack, on S of platform and C of virtual threads:
  *    frames class|method|file|line, separated by ';', the innermost first)
  * M  nanoTime  carrierOsTid  mounts     (virtual-thread mounts on this carrier so far; the last one counts)
@@ -203,7 +207,7 @@ public final class ThreadHook {
         }
     }
 
-    public static void constructed(Thread created, Object inheritedMap) {
+    public static void constructed(Thread created, Object inheritedMap, ClassLoader contextLoader) {
         PerThread state = enter();
         if (state == null) return;
         try {
@@ -215,7 +219,10 @@ public final class ThreadHook {
             if (inheritedMap != null) appendInherited(line, inheritedMap);
             // A virtual thread has no start() of its own that a platform thread's clone would follow:
             // where it was constructed is where it was created.
-            if (created.isVirtual()) appendStack(line);
+            if (created.isVirtual()) {
+                line.append("\tATTR\tccl=").append(clean(loader(contextLoader)));
+                appendStack(line);
+            }
             write(line, !created.isVirtual());
         } catch (Throwable t) {
             failed("constructed", t);
@@ -229,7 +236,7 @@ public final class ThreadHook {
      * and nobody else can change a thread's map between its construction and its start. So the
      * values a platform thread really runs with are read here ({@code ITL} marks that they follow).
      */
-    public static void starting(Thread started, Object inheritedMap) {
+    public static void starting(Thread started, Object inheritedMap, ClassLoader contextLoader) {
         PerThread state = enter();
         if (state == null) return;
         try {
@@ -240,6 +247,11 @@ public final class ThreadHook {
             if (!started.isVirtual()) {
                 line.append("\tITL");
                 if (inheritedMap != null) appendInherited(line, inheritedMap);
+                // isDaemon, getPriority, getThreadGroup and ThreadGroup.getName are final: no user code runs.
+                ThreadGroup group = started.getThreadGroup();
+                line.append("\tATTR\tdaemon=").append(started.isDaemon()).append("\tpriority=").append(started.getPriority())
+                        .append("\tgroup=").append(group == null ? "null" : clean(group.getName()))
+                        .append("\tccl=").append(clean(loader(contextLoader)));
                 appendStack(line);
             }
             write(line, !started.isVirtual());
@@ -354,6 +366,18 @@ public final class ThreadHook {
             LOCAL_NAMES.put(threadLocal, name);
             return name;
         }
+    }
+
+    /**
+     * A class loader as {@code jdk.internal.loader.ClassLoaders$AppClassLoader@app}: its class and,
+     * for a loader class of the JDK's own (loaded by the boot loader), its name; for any other its
+     * identity hash, since its getName() may be the user's code and must not run inside start().
+     */
+    private static String loader(ClassLoader l) {
+        if (l == null) return "null";
+        Class<?> c = l.getClass();
+        String name = c.getClassLoader() == null ? l.getName() : null;
+        return c.getName() + "@" + (name != null ? name : Integer.toHexString(System.identityHashCode(l)));
     }
 
     private static String render(Object v) {

@@ -25,16 +25,21 @@ public sealed interface JavaRecord {
         }
     }
 
-    /** {@code stack}: where a virtual thread was constructed, the innermost frame first; empty when not recorded. */
+    /**
+     * {@code stack}: where a virtual thread was constructed, the innermost frame first; empty when not
+     * recorded. {@code attributes}: a virtual thread's context class loader ({@code ccl}).
+     */
     record Constructed(int pid, long ns, int osTid, long creatorId, String creatorName, long id, String name,
-                       boolean virtual, Map<String, String> inherited, List<Frame> stack) implements JavaRecord {
+                       boolean virtual, Map<String, String> inherited, List<Frame> stack, Map<String, String> attributes)
+            implements JavaRecord {
         public Constructed {
             stack = stack == null ? List.of() : List.copyOf(stack);
+            attributes = attributes == null ? Map.of() : Map.copyOf(attributes);
         }
 
         public Constructed(int pid, long ns, int osTid, long creatorId, String creatorName, long id, String name,
                            boolean virtual, Map<String, String> inherited) {
-            this(pid, ns, osTid, creatorId, creatorName, id, name, virtual, inherited, List.of());
+            this(pid, ns, osTid, creatorId, creatorName, id, name, virtual, inherited, List.of(), Map.of());
         }
     }
 
@@ -42,15 +47,20 @@ public sealed interface JavaRecord {
      * {@code inherited}: the inheritable thread-locals the thread starts with, read at start() (the
      * final map); null when the record does not carry them (a virtual thread, an older trace).
      */
+    /**
+     * {@code attributes}: what the platform thread runs with, read at start(): {@code daemon},
+     * {@code priority}, {@code group}, {@code ccl} (its context class loader); empty in older traces.
+     */
     record Started(int pid, long ns, int osTid, long starterId, String starterName, long id, String name,
-                   Map<String, String> inherited, List<Frame> stack) implements JavaRecord {
+                   Map<String, String> inherited, List<Frame> stack, Map<String, String> attributes) implements JavaRecord {
         public Started {
             stack = stack == null ? List.of() : List.copyOf(stack);
+            attributes = attributes == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(attributes));
         }
 
         public Started(int pid, long ns, int osTid, long starterId, String starterName, long id, String name,
                        Map<String, String> inherited) {
-            this(pid, ns, osTid, starterId, starterName, id, name, inherited, List.of());
+            this(pid, ns, osTid, starterId, starterName, id, name, inherited, List.of(), Map.of());
         }
 
         public Started(int pid, long ns, int osTid, long starterId, String starterName, long id, String name) {

@@ -141,7 +141,7 @@ public final class JsonLines implements LiveSink {
 
     private static Map<String, String> inherited(ThreadInfo t) {
         Map<String, String> values = new LinkedHashMap<>(t.inherited().inheritedValues());
-        values.putAll(t.inheritedThreadLocals());
+        values.putAll(t.inheritedJavaValues());
         return values;
     }
 
@@ -152,12 +152,13 @@ public final class JsonLines implements LiveSink {
             switch (r) {
                 case JavaRecord.Constructed c -> json.put(JsonlFields.KIND, JsonlFields.JAVA_CONSTRUCTED).put(JsonlFields.BY_ID, c.creatorId())
                         .put(JsonlFields.BY_NAME, c.creatorName()).put(JsonlFields.ID, c.id()).put(JsonlFields.NAME, c.name()).put(JsonlFields.VIRTUAL, c.virtual())
-                        .put(JsonlFields.ITL, c.inherited()).put(JsonlFields.STACK, stack(c.stack()));
+                        .put(JsonlFields.ITL, c.inherited()).put(JsonlFields.STACK, stack(c.stack()))
+                        .put(JsonlFields.ATTRIBUTES, c.attributes());
                 case JavaRecord.Started s -> {
                     json.put(JsonlFields.KIND, JsonlFields.JAVA_STARTED).put(JsonlFields.BY_ID, s.starterId())
                             .put(JsonlFields.BY_NAME, s.starterName()).put(JsonlFields.ID, s.id()).put(JsonlFields.NAME, s.name());
                     if (s.inherited() != null) json.put(JsonlFields.ITL, s.inherited());
-                    json.put(JsonlFields.STACK, stack(s.stack()));
+                    json.put(JsonlFields.STACK, stack(s.stack())).put(JsonlFields.ATTRIBUTES, s.attributes());
                 }
                 case JavaRecord.Present p -> json.put(JsonlFields.KIND, JsonlFields.JAVA_PRESENT).put(JsonlFields.ID, p.id())
                         .put(JsonlFields.NAME, p.name());

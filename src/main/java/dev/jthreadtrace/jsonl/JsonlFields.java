@@ -54,7 +54,7 @@ final class JsonlFields {
             TID = "tid",
             TRACER_PID = "tracer_pid",
             TYPE = "type",
-            STACK = "stack", FRAME_CLASS = "class", FRAME_METHOD = "method", FRAME_FILE = "file", FRAME_LINE = "line",
+            STACK = "stack", ATTRIBUTES = "attributes", FRAME_CLASS = "class", FRAME_METHOD = "method", FRAME_FILE = "file", FRAME_LINE = "line",
             COUNT = "count",
             V = "v",
             VIRTUAL = "virtual",

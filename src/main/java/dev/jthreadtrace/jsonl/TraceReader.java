@@ -193,12 +193,22 @@ public final class TraceReader {
         if (kind.equals(JsonlFields.JAVA_CONSTRUCTED)) {
             return new JavaRecord.Constructed(pid, ns, tid, longField(n, JsonlFields.BY_ID), textField(n, JsonlFields.BY_NAME),
                     longField(n, JsonlFields.ID), textField(n, JsonlFields.NAME), boolField(n, JsonlFields.VIRTUAL), threadLocals(n),
-                    stack(n));
+                    stack(n), attributes(n));
         }
         if (!kind.equals(JsonlFields.JAVA_STARTED)) throw new IllegalArgumentException("unknown kind " + kind);
         return new JavaRecord.Started(pid, ns, tid, longField(n, JsonlFields.BY_ID), textField(n, JsonlFields.BY_NAME),
                 longField(n, JsonlFields.ID), textField(n, JsonlFields.NAME), n.has(JsonlFields.ITL) ? threadLocals(n) : null,
-                stack(n));
+                stack(n), attributes(n));
+    }
+
+    /** A java record's attributes (daemon, priority, group, ccl); empty when absent (older traces). */
+    private static Map<String, String> attributes(JsonNode n) {
+        JsonNode a = n.get(JsonlFields.ATTRIBUTES);
+        if (a == null || a.isNull()) return Map.of();
+        if (!a.isObject()) throw new IllegalArgumentException("attributes is not an object");
+        Map<String, String> out = new LinkedHashMap<>();
+        a.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
+        return out;
     }
 
     /** A java record's creation stack: [{class, method, file, line}, ...]; empty when absent (older traces). */

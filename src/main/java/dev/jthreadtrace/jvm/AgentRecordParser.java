@@ -25,9 +25,10 @@ final class AgentRecordParser {
         String[] f = line.split("\t", -1);
         try {
             if (f[0].equals("C") && f.length >= 8) {
-                int stackAt = marker(f, 8, "STACK");
+                int attrAt = marker(f, 8, "ATTR"), stackAt = marker(f, 8, "STACK");
                 return new JavaRecord.Constructed(pid, Long.parseLong(f[1]), Integer.parseInt(f[2]), Long.parseLong(f[3]),
-                        f[4], Long.parseLong(f[5]), f[6], Boolean.parseBoolean(f[7]), threadLocals(f, 8, stackAt), stack(f, stackAt));
+                        f[4], Long.parseLong(f[5]), f[6], Boolean.parseBoolean(f[7]), pairs(f, 8, Math.min(attrAt, stackAt)),
+                        stack(f, stackAt), pairs(f, attrAt + 1, stackAt));
             }
             if (f[0].equals("N") && f.length >= 5) {
                 return new JavaRecord.Renamed(pid, Long.parseLong(f[1]), Integer.parseInt(f[2]), Long.parseLong(f[3]), f[4]);
@@ -44,10 +45,11 @@ final class AgentRecordParser {
                 return new JavaRecord.Mounts(pid, Long.parseLong(f[1]), carrier, total - before);
             }
             if (f[0].equals("S") && f.length >= 7) {
-                int stackAt = marker(f, 7, "STACK");
+                int attrAt = marker(f, 7, "ATTR"), stackAt = marker(f, 7, "STACK");
                 return new JavaRecord.Started(pid, Long.parseLong(f[1]), Integer.parseInt(f[2]), Long.parseLong(f[3]),
-                        f[4], Long.parseLong(f[5]), f[6], f.length >= 8 && f[7].equals("ITL") ? threadLocals(f, 8, stackAt) : null,
-                        stack(f, stackAt));
+                        f[4], Long.parseLong(f[5]), f[6],
+                        f.length >= 8 && f[7].equals("ITL") ? pairs(f, 8, Math.min(attrAt, stackAt)) : null,
+                        stack(f, stackAt), pairs(f, attrAt + 1, stackAt));
             }
         } catch (NumberFormatException e) {
             return null;
@@ -73,7 +75,7 @@ final class AgentRecordParser {
     }
 
     /** {@code name=value} fields from index {@code from} up to {@code to}. */
-    private static Map<String, String> threadLocals(String[] f, int from, int to) {
+    private static Map<String, String> pairs(String[] f, int from, int to) {
         Map<String, String> itls = new LinkedHashMap<>();
         for (int i = from; i < to; i++) {
             int eq = f[i].indexOf('=');

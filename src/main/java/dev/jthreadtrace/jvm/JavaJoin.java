@@ -58,7 +58,7 @@ public final class JavaJoin {
                             ? new JavaThread(s.id(), s.name(), false, s.osTid(), s.starterName(), s.osTid(),
                                     s.inherited() != null ? s.inherited() : Map.of(), virtualStarter)
                             : new JavaThread(c.id(), s.name(), false, c.osTid(), c.creatorName(), s.osTid(),
-                                    s.inherited() != null ? s.inherited() : c.inherited(), virtualStarter)).withStack(s.stack()));
+                                    s.inherited() != null ? s.inherited() : c.inherited(), virtualStarter)).withStart(s.stack(), s.attributes()));
                 }
                 default -> { }
             }

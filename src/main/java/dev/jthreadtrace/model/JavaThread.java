@@ -14,21 +14,29 @@ import java.util.Map;
  */
 public record JavaThread(long id, String name, boolean virtual, int constructorTid, String constructorName,
                          Integer starterTid, Map<String, String> inherited, VirtualStarter virtualStarter,
-                         java.util.List<String> formerNames, List<JavaRecord.Frame> stack) {
+                         java.util.List<String> formerNames, List<JavaRecord.Frame> stack, Map<String, String> attributes) {
+    /**
+     * The Java-level settings a thread runs with, inherited from its creator at construction unless
+     * changed before start(): the hooks {@code ccl} (context class loader), {@code daemon},
+     * {@code priority}, {@code group}.
+     */
+    public static final List<String> ATTRIBUTE_HOOKS = List.of("ccl", "daemon", "priority", "group");
+
     public JavaThread {
         formerNames = formerNames == null ? java.util.List.of() : java.util.List.copyOf(formerNames);
         stack = stack == null ? List.of() : List.copyOf(stack);
+        attributes = attributes == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(attributes));
     }
 
     public JavaThread(long id, String name, boolean virtual, int constructorTid, String constructorName,
                       Integer starterTid, Map<String, String> inherited, VirtualStarter virtualStarter) {
-        this(id, name, virtual, constructorTid, constructorName, starterTid, inherited, virtualStarter, null, null);
+        this(id, name, virtual, constructorTid, constructorName, starterTid, inherited, virtualStarter, null, null, null);
     }
 
-    /** The same thread with its creation stack. */
-    public JavaThread withStack(List<JavaRecord.Frame> frames) {
+    /** The same thread with its creation stack and the settings it runs with. */
+    public JavaThread withStart(List<JavaRecord.Frame> frames, Map<String, String> settings) {
         return new JavaThread(id, name, virtual, constructorTid, constructorName, starterTid, inherited, virtualStarter,
-                formerNames, frames);
+                formerNames, frames, settings);
     }
 
     /** The first frame of the creation stack, {@code com.example.Cache.<init>(Cache.java:42)}; null when none. */
@@ -42,7 +50,7 @@ public record JavaThread(long id, String name, boolean virtual, int constructorT
         java.util.List<String> former = new java.util.ArrayList<>(formerNames);
         former.add(name);
         return new JavaThread(id, newName, virtual, constructorTid, constructorName, starterTid, inherited, virtualStarter, former,
-                stack);
+                stack, attributes);
     }
 
     /**

@@ -141,15 +141,23 @@ public final class ThreadInfo {
         return java != null ? java.name() : hooks.name();
     }
 
-    /** The inheritable thread-locals it started with, as {@code itl:Name} hooks (empty without the JVM view). */
-    public Map<String, String> inheritedThreadLocals() {
+    /**
+     * What it started with at the Java level: the Java settings ({@code ccl}, {@code daemon},
+     * {@code priority}, {@code group}) and the inheritable thread-locals as {@code itl:Name} hooks
+     * (empty without the JVM view).
+     */
+    public Map<String, String> inheritedJavaValues() {
         Map<String, String> out = new LinkedHashMap<>();
-        if (java != null) java.inherited().forEach((k, v) -> out.put(JavaThread.hookKey(k), v));
+        if (java != null) {
+            out.putAll(java.attributes());
+            java.inherited().forEach((k, v) -> out.put(JavaThread.hookKey(k), v));
+        }
         return out;
     }
 
     /** The value this thread started with for a hook key: a kernel hook or {@code itl:Name}; null for neither. */
     public String inheritedValue(String key) {
+        if (JavaThread.ATTRIBUTE_HOOKS.contains(key)) return java == null ? null : java.attributes().get(key);
         if (key.startsWith(Hook.THREAD_LOCAL_PREFIX)) {
             return java == null ? null : java.inherited().get(key.substring(Hook.THREAD_LOCAL_PREFIX.length()));
         }

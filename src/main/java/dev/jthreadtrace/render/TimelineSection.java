@@ -140,7 +140,7 @@ final class TimelineSection extends SectionRenderer {
     /** {@code  sigmask=[USR1] (set @6.5ms by 1202 inner-1)  itl:Story=inner-1}, or a dash. */
     private String inheritedValues(ThreadInfo t, Hooks base) {
         Map<String, String> diff = differences(t, base);
-        diff.putAll(t.inheritedThreadLocals());
+        diff.putAll(t.inheritedJavaValues());
         if (diff.isEmpty()) return "  —";
         StringBuilder line = new StringBuilder();
         diff.forEach((k, v) -> {

@@ -126,6 +126,40 @@ class JvmLayerIT {
     }
 
     @Test
+    void aLazilyCreatedAppPoolThreadShowsWhereItWasCreatedAndHoldsTheAppsClassLoader(@TempDir Path tmp) throws Exception {
+        Run run = trace(tmp, dev.jthreadtrace.fixtures.WebApp.class,
+                "--assert", "inherits{name=\"app-pool-*\", hook=\"ccl\"} == \"*@app1\"",
+                "--assert", "threads{created_at=\"dev.jthreadtrace.fixtures.WebAppLazyPool.*\"}.count == 1",
+                "--assert", "inherits{name=\"worker-factory\", hook=\"daemon\"} == \"true\"",
+                "--assert", "inherits{name=\"worker-main\", hook=\"daemon\"} == \"false\"",
+                "--assert", "inherits{name=\"worker-factory\", hook=\"priority\"} == \"8\"",
+                "--assert", "inherits{name=\"worker-factory\", hook=\"group\"} == \"factory-group\"",
+                "--assert", "inherits{name=\"worker-main\", hook=\"group\"} == \"main\"");
+        assertEquals(0, run.result().code(), run.result().out() + run.result().err());
+        JsonNode pool = run.threads().get("app-pool-1");
+        // Created by the request thread, in the app's code, holding the app's loader after the undeploy.
+        assertEquals(run.threads().get("request-handler").get("tid").asInt(), pool.get("creator").asInt());
+        assertTrue(pool.get("java").get("created_at").asText().startsWith("dev.jthreadtrace.fixtures.WebAppLazyPool.handle(WebAppLazyPool.java:"),
+                pool.toString());
+        assertEquals("java.net.URLClassLoader@app1", pool.get("inherited").get("ccl").asText());
+        assertEquals("jdk.internal.loader.ClassLoaders$AppClassLoader@app", run.threads().get("worker-main").get("inherited").get("ccl").asText());
+        JsonNode frame = pool.get("java").get("stack").get(0);
+        assertEquals("dev.jthreadtrace.fixtures.WebAppLazyPool", frame.get("class").asText());
+        assertEquals("handle", frame.get("method").asText());
+        // Siblings created by different threads: each inherited its creator's daemon, priority and group.
+        assertEquals("5", run.threads().get("worker-main").get("inherited").get("priority").asText());
+
+        Tool.Result report = Tool.run(Tool.jar("report", "--report", "tree,sites", "--width", "200", run.file().toString()));
+        assertTrue(report.out().contains("app-pool-1 created at dev.jthreadtrace.fixtures.WebAppLazyPool.handle(WebAppLazyPool.java:"), report.out());
+        assertTrue(report.out().contains("CREATION SITES") && report.out().contains("WebAppLazyPool.handle(WebAppLazyPool.java:"), report.out());
+        List<String> noStacks = new ArrayList<>(List.of("run", "--java-stack", "0", "--no-live", "--report", "sites", "--"));
+        noStacks.addAll(JvmIT.java(dev.jthreadtrace.fixtures.WebApp.class.getName()));
+        Tool.Result none = Tool.run(Tool.jar(noStacks.toArray(String[]::new)));
+        assertEquals(0, none.code(), none.err());
+        assertFalse(none.out().contains("CREATION SITES"), "--java-stack 0: no stacks");
+    }
+
+    @Test
     void liveLinesCarryTheJavaNameFromTheThreadsFirstLine() {
         List<String> args = new ArrayList<>(List.of("run", "--report", "none", "-e", "exit,prctl", "--"));
         args.addAll(JvmIT.java(JavaHooks.class.getName()));
