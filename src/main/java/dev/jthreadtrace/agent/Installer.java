@@ -54,13 +54,15 @@ public final class Installer {
      *             ClassFile API is then not even loaded: about half of the agent's start-up cost),
      *             with the digest the tool recorded for each entry it vouches for; then options
      *             starting with {@code +}: {@code +stack=N} (creation stack depth, 0: none) and
-     *             {@code +stackall} (keep the JDK's frames above the application's)
+     *             {@code +stackall} (keep the JDK's frames above the application's), {@code +vstack}
+     *             (stacks of virtual threads too)
      */
     public static void install(String args, Instrumentation instrumentation) throws Exception {
         java.util.List<String> positional = new java.util.ArrayList<>();
         for (String part : args == null ? new String[0] : args.split(",", -1)) {
             if (part.startsWith("+stack=")) ThreadHook.stackDepth(Integer.parseInt(part.substring("+stack=".length())));
             else if (part.equals("+stackall")) ThreadHook.keepJdkFrames();
+            else if (part.equals("+vstack")) ThreadHook.virtualStacks();
             else positional.add(part);
         }
         String[] parts = positional.toArray(new String[0]);
@@ -250,6 +252,17 @@ public final class Installer {
             }
             b.with(e);
         };
+        // inheritScopedValueBindings(container), at start(): a fork of a StructuredTaskScope takes its
+        // owner's scoped-value bindings there; ThreadHook.scopedValuesInherited(this, this.scopedValueBindings).
+        CodeTransform afterScopedValues = (CodeBuilder b, CodeElement e) -> {
+            if (e instanceof ReturnInstruction) {
+                b.aload(0);
+                b.aload(0);
+                b.getfield(THREAD, "scopedValueBindings", CD_Object);
+                b.invokestatic(HOOK, "scopedValuesInherited", MethodTypeDesc.of(CD_void, THREAD, CD_Object));
+            }
+            b.with(e);
+        };
         // One class transform choosing per method (composing two transformingMethodBodies with
         // andThen left the class unchanged on JDK 25).
         ClassTransform transform = (ClassBuilder cb, ClassElement ce) -> {
@@ -262,6 +275,9 @@ public final class Installer {
             } else if (ce instanceof MethodModel m && m.methodName().equalsString("setName")
                     && m.methodType().equalsString("(Ljava/lang/String;)V")) {
                 cb.transformMethod(m, MethodTransform.transformingCode(afterRename));
+            } else if (ce instanceof MethodModel m && m.methodName().equalsString("inheritScopedValueBindings")
+                    && m.methodType().equalsString("(Ljdk/internal/vm/ThreadContainer;)V")) {
+                cb.transformMethod(m, MethodTransform.transformingCode(afterScopedValues));
             } else {
                 cb.with(ce);
             }

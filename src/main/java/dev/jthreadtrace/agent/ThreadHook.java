@@ -38,6 +38,7 @@ import java.util.Set;
  * M  nanoTime  carrierOsTid  mounts     (virtual-thread mounts on this carrier so far; the last one counts)
  * N  nanoTime  renamerOsTid  javaId  newName     (a started platform thread renamed)
  * P  nanoTime  0  javaId  name     (a platform thread alive when the agent loaded: the JVM's own)
+ * V  nanoTime  starterOsTid  javaId  sv:ScopedValue#1=value...  (the scoped-value bindings a fork inherited)
  * E  errors    firstError          (written at each error; the last one counts)
  * </pre>
  */
@@ -48,6 +49,8 @@ public final class ThreadHook {
     /** Frames kept of a creation stack (0: none), and whether the JDK's frames above the application's stay. */
     private static int stackDepth = 8;
     private static boolean keepJdkFrames;
+    /** Stacks of virtual threads too: ~18 µs each, and a program may start millions (off unless asked). */
+    private static boolean virtualStacks;
     private static final StackWalker WALKER = StackWalker.getInstance();
     private static final long FLUSH_AFTER_NS = 100_000_000L;
     private static volatile boolean enabled;
@@ -107,6 +110,10 @@ public final class ThreadHook {
 
     static void keepJdkFrames() {
         keepJdkFrames = true;
+    }
+
+    static void virtualStacks() {
+        virtualStacks = true;
     }
 
     /**
@@ -221,7 +228,7 @@ public final class ThreadHook {
             // where it was constructed is where it was created.
             if (created.isVirtual()) {
                 line.append("\tATTR\tccl=").append(clean(loader(contextLoader)));
-                appendStack(line);
+                if (virtualStacks) appendStack(line);
             }
             write(line, !created.isVirtual());
         } catch (Throwable t) {
@@ -361,10 +368,52 @@ public final class ThreadHook {
             Integer seen = LOCALS_PER_CLASS.get(base);
             int n = seen == null ? 1 : seen + 1;
             LOCALS_PER_CLASS.put(base, n);
-            boolean plain = threadLocal.getClass() == InheritableThreadLocal.class;
+            boolean plain = threadLocal.getClass() == InheritableThreadLocal.class || threadLocal.getClass() == ScopedValue.class;
             String name = plain || n > 1 ? base + "#" + n : base;
             LOCAL_NAMES.put(threadLocal, name);
             return name;
+        }
+    }
+
+    /** ScopedValue's internal chains (java.lang is opened to the agent): Snapshot prev/bindings, Carrier key/value/prev. */
+    private static Field snapshotPrev, snapshotBindings, carrierKey, carrierValue, carrierPrev;
+
+    /**
+     * At the end of {@code inheritScopedValueBindings} (start() of a StructuredTaskScope fork): the
+     * bindings the thread runs with, innermost first, each key once ({@code sv:ScopedValue#1} in the
+     * order first seen, as plain thread-locals), values rendered as thread-local values are.
+     */
+    public static void scopedValuesInherited(Thread thread, Object bindings) {
+        if (bindings == null || !bindings.getClass().getName().equals("java.lang.ScopedValue$Snapshot")) return;
+        PerThread state = enter();
+        if (state == null) return;
+        try {
+            if (snapshotPrev == null) {
+                Class<?> snapshot = bindings.getClass(), carrier = Class.forName("java.lang.ScopedValue$Carrier");
+                Field[] f = {snapshot.getDeclaredField("prev"), snapshot.getDeclaredField("bindings"), carrier.getDeclaredField("key"),
+                        carrier.getDeclaredField("value"), carrier.getDeclaredField("prev")};
+                for (Field field : f) field.setAccessible(true);
+                snapshotPrev = f[0];
+                snapshotBindings = f[1];
+                carrierKey = f[2];
+                carrierValue = f[3];
+                carrierPrev = f[4];
+            }
+            StringBuilder line = new StringBuilder("V\t").append(System.nanoTime()).append('\t').append(osTid()).append('\t')
+                    .append(thread.threadId());
+            java.util.Set<Object> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+            for (Object s = bindings; s != null; s = snapshotPrev.get(s)) {
+                for (Object c = snapshotBindings.get(s); c != null; c = carrierPrev.get(c)) {
+                    Object key = carrierKey.get(c);
+                    if (!seen.add(key)) continue;
+                    line.append("\tsv:").append(clean(localName(key))).append('=').append(clean(render(carrierValue.get(c))));
+                }
+            }
+            if (!seen.isEmpty()) write(line, !thread.isVirtual());
+        } catch (Throwable t) {
+            failed("scopedValuesInherited", t);
+        } finally {
+            state.inside = false;
         }
     }
 

@@ -65,9 +65,10 @@ public final class AssertionParser {
         }
         String hook = selector.get("hook");
         if (hook != null && Hook.byKey(hook) == null && !dev.jthreadtrace.model.JavaThread.ATTRIBUTE_HOOKS.contains(hook)
+                && !(hook.startsWith(dev.jthreadtrace.model.JavaThread.SCOPED_VALUE_PREFIX) && hook.length() > 3)
                 && !(hook.startsWith(Hook.THREAD_LOCAL_PREFIX) && hook.length() > Hook.THREAD_LOCAL_PREFIX.length())) {
             throw error(selectorAt, "unknown hook '" + hook + "' (hooks: " + String.join(", ", Hook.inheritedKeys())
-                    + ", pdeathsig, the Java settings ccl, daemon, priority, group, or itl:NAME for a Java inheritable thread-local)");
+                    + ", pdeathsig, the Java settings ccl, daemon, priority, group, sv:NAME for an inherited scoped value, or itl:NAME for a Java inheritable thread-local)");
         }
         for (String required : metric.selectorKeys()) {
             // A number over threads may be narrowed by name; a text metric is about the matching threads only.

@@ -122,7 +122,7 @@ final class Runner {
         String destination = outputOptions.writesToStdout() ? "standard output" : outputOptions.output.toString();
         try (Output out = new Output(stream, !outputOptions.writesToStdout(), readerGone)) {
             JvmAgent agent = traceOptions.jvm == TraceOptions.JvmMode.off ? null : prepareAgent(err);
-            if (agent != null) agent.creationStacks(traceOptions.javaStack, traceOptions.javaStackAll);
+            if (agent != null) agent.creationStacks(traceOptions.javaStack, traceOptions.javaStackAll, traceOptions.javaStackVirtual);
             LiveSink live;
             JsonLines jsonLines = jsonl ? new JsonLines(out, traceOptions.stringLimit, selection.shown()) : null;
             if (jsonl) live = jsonLines;

@@ -171,10 +171,13 @@ final class TraceOptions {
     JvmMode jvm;
 
     @Option(names = "--java-stack", paramLabel = "N", defaultValue = "8",
-            description = "Frames kept of each Java thread's creation stack (where start() was called; for a virtual thread, "
-                    + "where it was constructed), the JDK's frames above the application's first frame left out; 0: no "
-                    + "stacks. Default: ${DEFAULT-VALUE}.")
+            description = "Frames kept of each Java platform thread's creation stack (where start() was called), the JDK's "
+                    + "frames above the application's first frame left out; 0: no stacks. Default: ${DEFAULT-VALUE}.")
     int javaStack;
+
+    @Option(names = "--java-stack-virtual", description = "Record virtual threads' creation stacks too (where each was "
+            + "constructed): about 18 µs per virtual thread, so off by default.")
+    boolean javaStackVirtual;
 
     @Option(names = "--java-stack-all", description = "Keep the JDK's frames above the application's in creation stacks "
             + "(ThreadPoolExecutor.addWorker, ...).")

@@ -78,6 +78,13 @@ public sealed interface JavaRecord {
      */
     record Present(int pid, long ns, int osTid, long id, String name) implements JavaRecord {}
 
+    /** The scoped-value bindings thread {@code id} inherited at start() (a StructuredTaskScope fork): {@code sv:Name} to value. */
+    record ScopedValues(int pid, long ns, int osTid, long id, Map<String, String> bindings) implements JavaRecord {
+        public ScopedValues {
+            bindings = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(bindings));
+        }
+    }
+
     /** The carrier {@code osTid} mounted virtual threads {@code count} times since its previous such record. */
     record Mounts(int pid, long ns, int osTid, long count) implements JavaRecord {}
 }

@@ -160,6 +160,8 @@ public final class JsonLines implements LiveSink {
                     if (s.inherited() != null) json.put(JsonlFields.ITL, s.inherited());
                     json.put(JsonlFields.STACK, stack(s.stack())).put(JsonlFields.ATTRIBUTES, s.attributes());
                 }
+                case JavaRecord.ScopedValues v -> json.put(JsonlFields.KIND, JsonlFields.JAVA_SCOPED_VALUES).put(JsonlFields.ID, v.id())
+                        .put(JsonlFields.BINDINGS, v.bindings());
                 case JavaRecord.Present p -> json.put(JsonlFields.KIND, JsonlFields.JAVA_PRESENT).put(JsonlFields.ID, p.id())
                         .put(JsonlFields.NAME, p.name());
                 case JavaRecord.Mounts m -> json.put(JsonlFields.KIND, JsonlFields.JAVA_MOUNTS).put(JsonlFields.COUNT, m.count());

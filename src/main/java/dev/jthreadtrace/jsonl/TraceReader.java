@@ -183,6 +183,13 @@ public final class TraceReader {
         long ns = longField(n, JsonlFields.NS);
         int tid = intField(n, JsonlFields.OS_TID);
         String kind = textField(n, JsonlFields.KIND);
+        if (kind.equals(JsonlFields.JAVA_SCOPED_VALUES)) {
+            JsonNode b = field(n, JsonlFields.BINDINGS);
+            if (!b.isObject()) throw new IllegalArgumentException("bindings is not an object");
+            Map<String, String> bindings = new LinkedHashMap<>();
+            b.fields().forEachRemaining(e -> bindings.put(e.getKey(), e.getValue().asText()));
+            return new JavaRecord.ScopedValues(pid, ns, tid, longField(n, JsonlFields.ID), bindings);
+        }
         if (kind.equals(JsonlFields.JAVA_PRESENT)) return new JavaRecord.Present(pid, ns, tid, longField(n, JsonlFields.ID), textField(n, JsonlFields.NAME));
         if (kind.equals(JsonlFields.JAVA_MOUNTS)) return new JavaRecord.Mounts(pid, ns, tid, longField(n, JsonlFields.COUNT));
         // Version 1 had a record per mount.

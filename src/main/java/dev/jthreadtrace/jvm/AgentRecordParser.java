@@ -33,6 +33,10 @@ final class AgentRecordParser {
             if (f[0].equals("N") && f.length >= 5) {
                 return new JavaRecord.Renamed(pid, Long.parseLong(f[1]), Integer.parseInt(f[2]), Long.parseLong(f[3]), f[4]);
             }
+            if (f[0].equals("V") && f.length >= 4) {
+                return new JavaRecord.ScopedValues(pid, Long.parseLong(f[1]), Integer.parseInt(f[2]), Long.parseLong(f[3]),
+                        pairs(f, 4, f.length));
+            }
             if (f[0].equals("P") && f.length >= 5) {
                 return new JavaRecord.Present(pid, Long.parseLong(f[1]), Integer.parseInt(f[2]), Long.parseLong(f[3]), f[4]);
             }

@@ -75,15 +75,21 @@ public final class JavaJoin {
                 case JavaRecord.Mounts m -> { }
                 case JavaRecord.Renamed n -> { }
                 case JavaRecord.Present p -> { }
+                case JavaRecord.ScopedValues v -> { }
             }
         }
         // Renames after start, in order: the thread keeps its current Java name and its earlier ones.
         Map<String, ThreadInfo> byJavaId = new HashMap<>();
         threads.forEach((task, java) -> byJavaId.put(task.tgid() + ":" + java.id(), task));
         for (JavaRecord r : records) {
-            if (!(r instanceof JavaRecord.Renamed n)) continue;
-            ThreadInfo task = byJavaId.get(n.pid() + ":" + n.id());
-            if (task != null) threads.put(task, threads.get(task).renamed(n.name()));
+            if (r instanceof JavaRecord.Renamed n) {
+                ThreadInfo task = byJavaId.get(n.pid() + ":" + n.id());
+                if (task != null) threads.put(task, threads.get(task).renamed(n.name()));
+            } else if (r instanceof JavaRecord.ScopedValues v) {
+                // A platform fork's inherited bindings join the settings it runs with (sv:Name hooks).
+                ThreadInfo task = byJavaId.get(v.pid() + ":" + v.id());
+                if (task != null) threads.put(task, threads.get(task).withScopedValues(v.bindings()));
+            }
         }
         return new JavaView(records, threads, virtualByCreator, mountsByCarrier, notes);
     }

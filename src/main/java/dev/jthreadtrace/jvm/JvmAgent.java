@@ -34,6 +34,7 @@ public final class JvmAgent implements AutoCloseable {
     private LiveJavaNames liveNames;
     private int stackDepth = 8;
     private boolean jdkFrames;
+    private boolean virtualStacks;
 
     private JvmAgent(Path agentJar, Path directory) {
         this.agentJar = agentJar;
@@ -96,9 +97,10 @@ public final class JvmAgent implements AutoCloseable {
     }
 
     /** Creation stacks: how many frames (0: none), and whether the JDK's frames above the application's stay. */
-    public void creationStacks(int depth, boolean keepJdkFrames) {
+    public void creationStacks(int depth, boolean keepJdkFrames, boolean ofVirtualThreads) {
         this.stackDepth = depth;
         this.jdkFrames = keepJdkFrames;
+        this.virtualStacks = ofVirtualThreads;
     }
 
     /** {@code -javaagent:JAR=RECORDS_DIR[,CACHE...],+stack=N[,+stackall]}; opens the class cache the first time. */
@@ -108,7 +110,7 @@ public final class JvmAgent implements AutoCloseable {
             if (cache.note() != null) notes.add(cache.note());
         }
         return "-javaagent:" + agentJar + "=" + directory + cache.agentArgument() + ",+stack=" + stackDepth
-                + (jdkFrames ? ",+stackall" : "");
+                + (jdkFrames ? ",+stackall" : "") + (virtualStacks ? ",+vstack" : "");
     }
 
     /**

@@ -21,6 +21,8 @@ public record JavaThread(long id, String name, boolean virtual, int constructorT
      * {@code priority}, {@code group}.
      */
     public static final List<String> ATTRIBUTE_HOOKS = List.of("ccl", "daemon", "priority", "group");
+    /** A scoped-value binding a StructuredTaskScope fork inherited: {@code sv:ScopedValue#1}. */
+    public static final String SCOPED_VALUE_PREFIX = "sv:";
 
     public JavaThread {
         formerNames = formerNames == null ? java.util.List.of() : java.util.List.copyOf(formerNames);
@@ -37,6 +39,13 @@ public record JavaThread(long id, String name, boolean virtual, int constructorT
     public JavaThread withStart(List<JavaRecord.Frame> frames, Map<String, String> settings) {
         return new JavaThread(id, name, virtual, constructorTid, constructorName, starterTid, inherited, virtualStarter,
                 formerNames, frames, settings);
+    }
+
+    /** The same thread with the scoped-value bindings it inherited ({@code sv:Name} keys) among its settings. */
+    public JavaThread withScopedValues(Map<String, String> bindings) {
+        Map<String, String> settings = new java.util.LinkedHashMap<>(attributes);
+        settings.putAll(bindings);
+        return withStart(stack, settings);
     }
 
     /** The first frame of the creation stack, {@code com.example.Cache.<init>(Cache.java:42)}; null when none. */

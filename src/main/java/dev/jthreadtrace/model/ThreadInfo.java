@@ -157,7 +157,9 @@ public final class ThreadInfo {
 
     /** The value this thread started with for a hook key: a kernel hook or {@code itl:Name}; null for neither. */
     public String inheritedValue(String key) {
-        if (JavaThread.ATTRIBUTE_HOOKS.contains(key)) return java == null ? null : java.attributes().get(key);
+        if (JavaThread.ATTRIBUTE_HOOKS.contains(key) || key.startsWith(JavaThread.SCOPED_VALUE_PREFIX)) {
+            return java == null ? null : java.attributes().get(key);
+        }
         if (key.startsWith(Hook.THREAD_LOCAL_PREFIX)) {
             return java == null ? null : java.inherited().get(key.substring(Hook.THREAD_LOCAL_PREFIX.length()));
         }

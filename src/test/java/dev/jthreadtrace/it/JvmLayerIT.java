@@ -159,6 +159,55 @@ class JvmLayerIT {
         assertFalse(none.out().contains("CREATION SITES"), "--java-stack 0: no stacks");
     }
 
+    /** StructuredTaskScope is a preview API in JDK 25: this fixture runs from source with --enable-preview. */
+    private static final String FORKS = """
+            import java.util.concurrent.StructuredTaskScope;
+
+            public class Forks {
+                static final ScopedValue<String> USER = ScopedValue.newInstance();
+
+                static void forks(String prefix) throws Exception {
+                    try (var scope = StructuredTaskScope.open(StructuredTaskScope.Joiner.awaitAll(),
+                            cf -> cf.withThreadFactory(Thread.ofPlatform().name(prefix, 1).factory()))) {
+                        scope.fork(() -> USER.get());
+                        scope.fork(() -> USER.get());
+                        scope.join();
+                    }
+                }
+
+                public static void main(String[] args) throws Exception {
+                    ScopedValue.where(USER, "alice").call(() -> { forks("fork-main-"); return null; });
+                    Thread owner = new Thread(() -> {
+                        try {
+                            ScopedValue.where(USER, "carol").call(() -> { forks("fork-owner-"); return null; });
+                        } catch (Exception e) {
+                            throw new IllegalStateException(e);
+                        }
+                    }, "other-owner");
+                    owner.start();
+                    owner.join();
+                    Thread plain = new Thread(() -> { }, "plain-thread");
+                    plain.start();
+                    plain.join();
+                }
+            }
+            """;
+
+    @Test
+    void structuredTaskScopeForksInheritTheirOwnersScopedValueBindings(@TempDir Path tmp) throws Exception {
+        Path source = Files.writeString(tmp.resolve("Forks.java"), FORKS);
+        Path trace = tmp.resolve("forks.jsonl");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Tool.Result r = Tool.run(Tool.jar("run", "--format", "jsonl", "-o", trace.toString(),
+                "--assert", "inherits{name=\"fork-main-*\", hook=\"sv:ScopedValue#1\"} == \"alice\"",
+                "--assert", "inherits{name=\"fork-owner-*\", hook=\"sv:ScopedValue#1\"} == \"carol\"",
+                "--assert", "inherits{name=\"plain-thread\", hook=\"sv:ScopedValue#1\"} == \"none\"",
+                "--", java, "--enable-preview", "--source", "25", source.toString()));
+        assertEquals(0, r.code(), r.out() + r.err());
+        long records = Files.readAllLines(trace).stream().filter(l -> l.contains("\"kind\":\"scoped_values\"")).count();
+        assertEquals(4, records, "one bindings record per fork");
+    }
+
     @Test
     void liveLinesCarryTheJavaNameFromTheThreadsFirstLine() {
         List<String> args = new ArrayList<>(List.of("run", "--report", "none", "-e", "exit,prctl", "--"));
