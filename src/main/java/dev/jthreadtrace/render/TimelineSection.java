@@ -145,6 +145,12 @@ final class TimelineSection extends SectionRenderer {
         StringBuilder line = new StringBuilder();
         diff.forEach((k, v) -> {
             line.append("  ").append(palette.mark(Escape.text(k) + "=" + Escape.text(v)));
+            // A Java setting its creator did not start with: the creator changed it since (setContextClassLoader...).
+            ThreadInfo creator = t.creator() == null ? null : model.thread(t.creator());
+            if (creator != null && creator.java() != null && creator.java().attributes().containsKey(k)
+                    && !creator.java().attributes().get(k).equals(v)) {
+                line.append(" (its creator started with ").append(Escape.text(creator.java().attributes().get(k))).append(')');
+            }
             HookChange origin = origin(t, k, v);
             if (origin != null) line.append(" (set ").append(Units.at(origin.ns())).append(" by ").append(label(origin.tid())).append(')');
             // A thread-local is copied from the thread that ran the constructor, which need not be the one that started it.

@@ -69,7 +69,7 @@ final class TreeSection extends SectionRenderer {
             } else {
                 ThreadInfo first = group.getFirst(), lastT = group.getLast();
                 rows.add(row(first, branch + first.tid() + ".." + lastT.tid() + " " + Escape.text(first.name()) + ".."
-                        + Escape.text(lastT.name()) + " ×" + group.size(), group.size()));
+                        + Escape.text(lastT.name()) + " ×" + group.size() + groupCreatedAt(group), group.size()));
             }
         }
     }
@@ -109,6 +109,14 @@ final class TreeSection extends SectionRenderer {
         if (t.java() == null || t.java().virtualStarter() == null) return "";
         var v = t.java().virtualStarter();
         return " [started by virtual thread #" + v.id() + (v.name().isEmpty() ? "" : " " + Escape.text(v.name())) + "]";
+    }
+
+    /** A folded group's creation site: the first member's, and how many other sites the others had. */
+    private static String groupCreatedAt(List<ThreadInfo> group) {
+        String first = createdAt(group.getFirst());
+        if (first.isEmpty()) return "";
+        long others = group.stream().map(TreeSection::createdAt).filter(at -> !at.equals(first)).distinct().count();
+        return first + (others == 0 ? "" : " (and " + others + " other site" + (others == 1 ? "" : "s") + ")");
     }
 
     /** Where the Java thread was started: the first frame of its creation stack. */

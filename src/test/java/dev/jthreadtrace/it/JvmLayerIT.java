@@ -149,7 +149,9 @@ class JvmLayerIT {
         // Siblings created by different threads: each inherited its creator's daemon, priority and group.
         assertEquals("5", run.threads().get("worker-main").get("inherited").get("priority").asText());
 
-        Tool.Result report = Tool.run(Tool.jar("report", "--report", "tree,sites", "--width", "200", run.file().toString()));
+        Tool.Result report = Tool.run(Tool.jar("report", "--report", "tree,sites,timeline", "--width", "200", run.file().toString()));
+        assertTrue(report.out().contains("ccl=java.net.URLClassLoader@app1 (its creator started with "
+                + "jdk.internal.loader.ClassLoaders$AppClassLoader@app)"), "the request thread changed its loader: " + report.out());
         assertTrue(report.out().contains("app-pool-1 created at dev.jthreadtrace.fixtures.WebAppLazyPool.handle(WebAppLazyPool.java:"), report.out());
         assertTrue(report.out().contains("CREATION SITES") && report.out().contains("WebAppLazyPool.handle(WebAppLazyPool.java:"), report.out());
         List<String> noStacks = new ArrayList<>(List.of("run", "--java-stack", "0", "--no-live", "--report", "sites", "--"));
@@ -157,6 +159,17 @@ class JvmLayerIT {
         Tool.Result none = Tool.run(Tool.jar(noStacks.toArray(String[]::new)));
         assertEquals(0, none.code(), none.err());
         assertFalse(none.out().contains("CREATION SITES"), "--java-stack 0: no stacks");
+    }
+
+    @Test
+    void aFoldedGroupOfThreadsShowsTheSiteThatMadeThem(@TempDir Path tmp) throws Exception {
+        Run run = trace(tmp, dev.jthreadtrace.fixtures.ThreadChurn.class, List.of("30"));
+        assertEquals(0, run.result().code(), run.result().err());
+        Tool.Result report = Tool.run(Tool.jar("report", "--report", "tree,sites", "--width", "200", run.file().toString()));
+        assertTrue(report.out().lines().anyMatch(l -> l.contains("churn-0..churn-29 ×30 created at dev.jthreadtrace.fixtures.ThreadChurn.main(ThreadChurn.java:")),
+                report.out());
+        assertTrue(report.out().lines().anyMatch(l -> l.strip().startsWith("30 threads  dev.jthreadtrace.fixtures.ThreadChurn.main(")),
+                "one site made all 30: " + report.out());
     }
 
     /** StructuredTaskScope is a preview API in JDK 25: this fixture runs from source with --enable-preview. */
