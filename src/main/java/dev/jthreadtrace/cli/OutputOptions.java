@@ -10,7 +10,7 @@ import java.util.Set;
 
 /** Where and how results are written: shared by run, demo and report. */
 final class OutputOptions {
-    enum Format { text, jsonl }
+    enum Format { text, jsonl, perfetto }
 
     enum ColorMode { auto, always, never }
 
@@ -19,8 +19,10 @@ final class OutputOptions {
     Path output;
 
     @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
-            description = "text (strace-style lines and a report) or jsonl (one JSON object per line: every event, "
-                    + "then thread, process and summary records). Default: ${DEFAULT-VALUE}.")
+            description = "text (strace-style lines and a report), jsonl (one JSON object per line: every event, "
+                    + "then thread, process and summary records) or perfetto (a Trace Event Format JSON file that "
+                    + "ui.perfetto.dev and chrome://tracing open: a track per thread, syscall slices, creation and wake "
+                    + "flows, setting changes). Default: ${DEFAULT-VALUE}.")
     Format format;
 
     @Option(names = "--color", paramLabel = "WHEN", defaultValue = "auto",

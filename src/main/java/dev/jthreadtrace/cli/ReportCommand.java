@@ -61,7 +61,14 @@ final class ReportCommand implements Callable<Integer> {
         TraceModel model = saved.model();
         if (saved.truncated()) err.println("jthreadtrace: warning: " + saved.truncationWarning(file) + "; reporting what it holds");
         int code = write(spec, outputOptions, out -> {
-            if (outputOptions.format == OutputOptions.Format.jsonl) JsonLines.finalRecordsTo(out).finalRecords(model, List.of());
+            if (outputOptions.format == OutputOptions.Format.perfetto) {
+                // The picture needs the events as they happened: the trace is read again, into the picture.
+                boolean[] every = new boolean[dev.jthreadtrace.decode.SyscallTable.MAX_NR];
+                java.util.Arrays.fill(every, true);
+                dev.jthreadtrace.jsonl.PerfettoTrace picture = new dev.jthreadtrace.jsonl.PerfettoTrace(out, every, 32);
+                SavedTrace again = SavedTrace.load(file, new PrintWriter(java.io.Writer.nullWriter()), picture);
+                picture.finish(again == null ? model : again.model());
+            } else if (outputOptions.format == OutputOptions.Format.jsonl) JsonLines.finalRecordsTo(out).finalRecords(model, List.of());
             else new Report(model, outputOptions.palette(), outputOptions.width(), out::line).render(sections);
         });
         // A cut-short trace still gives its report, but scripts must notice.

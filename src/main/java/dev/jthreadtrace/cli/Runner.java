@@ -2,6 +2,7 @@ package dev.jthreadtrace.cli;
 
 import dev.jthreadtrace.text.Escape;
 import dev.jthreadtrace.jsonl.JsonLines;
+import dev.jthreadtrace.jsonl.PerfettoTrace;
 import dev.jthreadtrace.session.Interrupts;
 import dev.jthreadtrace.session.TraceSession;
 import dev.jthreadtrace.sys.Libc;
@@ -67,17 +68,18 @@ final class Runner {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
         }
         boolean jsonl = outputOptions.format == OutputOptions.Format.jsonl;
+        boolean perfetto = outputOptions.format == OutputOptions.Format.perfetto;
         boolean summaryTable = traceOptions.summaryOnly || traceOptions.summary;
         if (byThread && !summaryTable) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--summary-by thread splits the -c/-C table: add -c or -C");
         }
-        if (jsonl && summaryTable) {
+        if ((jsonl || perfetto) && summaryTable) {
             throw new CommandLine.ParameterException(spec.commandLine(), "-c/-C print strace's table, a text format:"
                     + " use them without --format jsonl (the JSONL has every syscall record to count)");
         }
         // The -c table and the syscalls.* metrics count the shown calls: those must be traced, lines or not.
         boolean countsShownCalls = traceOptions.summaryOnly || checks.assertions().stream().anyMatch(a -> a.metric().bySyscall());
-        selection = traceOptions.noLive && !jsonl && !countsShownCalls ? selection.modelOnly(neededFamilies(sections, checks))
+        selection = traceOptions.noLive && !jsonl && !perfetto && !countsShownCalls ? selection.modelOnly(neededFamilies(sections, checks))
                 : selection.alsoRecording(neededFamilies(sections, checks));
         if (traceOptions.stringLimit < 0) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--string-limit must be 0 or more");
@@ -98,6 +100,10 @@ final class Runner {
             case CommandResolver.Found f -> { }
         }
 
+        if (perfetto && outputOptions.writesToStdout()) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--format perfetto needs -o FILE: the traced"
+                    + " command's own output on standard output would break the JSON");
+        }
         if (jsonl && outputOptions.writesToStdout()) {
             err.println("jthreadtrace: note: JSONL goes to standard output, which the traced command shares: its own output"
                     + " is mixed in (report and check skip those lines); use -o FILE to keep them apart");
@@ -125,7 +131,9 @@ final class Runner {
             if (agent != null) agent.creationStacks(traceOptions.javaStack, traceOptions.javaStackAll, traceOptions.javaStackVirtual);
             LiveSink live;
             JsonLines jsonLines = jsonl ? new JsonLines(out, traceOptions.stringLimit, selection.shown()) : null;
+            PerfettoTrace perfettoTrace = perfetto ? new PerfettoTrace(out, selection.shown(), traceOptions.stringLimit) : null;
             if (jsonl) live = jsonLines;
+            else if (perfetto) live = perfettoTrace;
             else if (traceOptions.noLive || traceOptions.summaryOnly) live = LiveSink.NONE;
             else if (agent == null) live = new TextLines(out, palette, selection.shown(), lineOptions, ThreadNames.KERNEL);
             else live = agent.liveNames().then(new TextLines(out, palette, selection.shown(), lineOptions, agent.liveNames()));
@@ -174,7 +182,10 @@ final class Runner {
             if (outputFailure == null) {
                 try {
                     if (jsonl) jsonLines.finalRecords(model, results);
-                    else {
+                    else if (perfetto) {
+                        perfettoTrace.finish(model);
+                        checks.printTable(results, err::println);
+                    } else {
                         if (!traceOptions.summaryOnly) new Report(model, palette, outputOptions.width(), out::line).render(sections);
                         if (summaryTable && byThread) SyscallSummary.renderByThread(model, selection.shown(), summarySort, out::line);
                         else if (summaryTable) SyscallSummary.render(model, selection.shown(), summarySort, out::line);

@@ -21,6 +21,11 @@ public record SavedTrace(TraceModel model, int skippedLines, int truncatedAfterL
 
     /** The trace, or null after one line on {@code err} when it cannot be read at all. Notes the skipped lines. */
     public static SavedTrace load(Path file, PrintWriter err) {
+        return load(file, err, dev.jthreadtrace.render.LiveSink.NONE);
+    }
+
+    /** The same, replaying each event into {@code sink} too (a picture made from a saved trace). */
+    public static SavedTrace load(Path file, PrintWriter err, dev.jthreadtrace.render.LiveSink sink) {
         TraceReader.Saved saved;
         try {
             saved = TraceReader.readAll(file);
@@ -28,7 +33,7 @@ public record SavedTrace(TraceModel model, int skippedLines, int truncatedAfterL
             err.println("jthreadtrace: " + e.getMessage());
             return null;
         }
-        TraceModel model = TraceSession.replay(saved.events());
+        TraceModel model = TraceSession.replay(saved.events(), sink);
         model.attachJava(JavaJoin.join(model, saved.java()));
         if (saved.skippedLines() > 0) {
             err.println("jthreadtrace: note: skipped " + saved.skippedLines() + " line" + (saved.skippedLines() == 1 ? "" : "s")

@@ -143,8 +143,16 @@ public final class TraceSession {
 
     /** Feeds already-recorded events (a saved trace) through the same model. */
     public static TraceModel replay(Iterable<TraceEvent> events) {
+        return replay(events, LiveSink.NONE);
+    }
+
+    /** The same, handing each event to {@code sink} after the model took it in, as a live run does. */
+    public static TraceModel replay(Iterable<TraceEvent> events, LiveSink sink) {
         TraceModel model = new TraceModel();
-        for (TraceEvent e : events) model.accept(e);
+        for (TraceEvent e : events) {
+            model.accept(e);
+            sink.event(e, model);
+        }
         return model;
     }
 }
