@@ -18,6 +18,37 @@ final class OutputOptions {
             description = "Write trace lines and the report to FILE instead of standard output.")
     Path output;
 
+    @Option(names = "--html", paramLabel = "FILE",
+            description = "Also write a self-contained HTML report to FILE (no scripts, no network): the spawn tree beside "
+                    + "the kernel's, a timeline with creation arrows, setting changes and the longest futex waits, the "
+                    + "inherited-at-creation table and the assertion results.")
+    Path html;
+
+    /** Writes the HTML report to --html's file; false (with one line on err) when that fails. */
+    boolean writeHtml(dev.jthreadtrace.model.TraceModel model, java.util.List<dev.jthreadtrace.check.AssertionResult> results,
+                      java.io.PrintWriter err) {
+        if (html == null) return true;
+        java.util.List<dev.jthreadtrace.render.HtmlReport.Assertion> shown = results.stream()
+                .map(r -> new dev.jthreadtrace.render.HtmlReport.Assertion(r.assertion().text(), r.passed(), r.actual(), r.expected()))
+                .toList();
+        try (var writer = java.nio.file.Files.newBufferedWriter(html)) {
+            java.io.IOException[] failed = {null};
+            dev.jthreadtrace.render.HtmlReport.write(model, shown, line -> {
+                try {
+                    writer.write(line);
+                    writer.newLine();
+                } catch (java.io.IOException e) {
+                    if (failed[0] == null) failed[0] = e;
+                }
+            });
+            if (failed[0] != null) throw failed[0];
+            return true;
+        } catch (java.io.IOException e) {
+            err.println("jthreadtrace: " + FileProblems.cannotWrite(html, e));
+            return false;
+        }
+    }
+
     @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
             description = "text (strace-style lines and a report), jsonl (one JSON object per line: every event, "
                     + "then thread, process and summary records) or perfetto (a Trace Event Format JSON file that "

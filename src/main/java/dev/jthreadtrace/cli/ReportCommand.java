@@ -71,6 +71,7 @@ final class ReportCommand implements Callable<Integer> {
             } else if (outputOptions.format == OutputOptions.Format.jsonl) JsonLines.finalRecordsTo(out).finalRecords(model, List.of());
             else new Report(model, outputOptions.palette(), outputOptions.width(), out::line).render(sections);
         });
+        if (code == ExitCodes.OK && !outputOptions.writeHtml(model, List.of(), err)) code = ExitCodes.TOOL_FAILED;
         // A cut-short trace still gives its report, but scripts must notice.
         return code == ExitCodes.OK && saved.truncated() ? ExitCodes.TOOL_FAILED : code;
     }

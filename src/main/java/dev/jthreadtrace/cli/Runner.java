@@ -109,6 +109,11 @@ final class Runner {
                     + " is mixed in (report and check skip those lines); use -o FILE to keep them apart");
         }
         // Files written at the end are checked now: a run of minutes must not be lost to a typo.
+        String htmlProblem = outputOptions.html == null ? null : FileProblems.writableLater(outputOptions.html);
+        if (htmlProblem != null) {
+            err.println("jthreadtrace: --html: " + htmlProblem);
+            return ExitCodes.TOOL_FAILED;
+        }
         String junitProblem = checks.junitXml() == null ? null : FileProblems.writableLater(checks.junitXml());
         if (junitProblem != null) {
             err.println("jthreadtrace: --junit-xml: " + junitProblem);
@@ -199,6 +204,7 @@ final class Runner {
                 }
             }
             if (!checks.writeJunit(results, err)) return ExitCodes.TOOL_FAILED;
+            if (!outputOptions.writeHtml(model, results, err)) return ExitCodes.TOOL_FAILED;
             if (outcome.outOfMemory()) {
                 err.println("jthreadtrace: out of memory after " + outcome.outOfMemoryAfter() + " events; the traced command ran on"
                         + " to its end; the report covers the trace until then (more heap: JTHREADTRACE_JAVA_OPTS=-Xmx4g)");

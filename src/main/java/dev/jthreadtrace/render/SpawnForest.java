@@ -27,7 +27,8 @@ final class SpawnForest {
 
     /**
      * Runs of at least three childless siblings of one creator whose names differ only in digits
-     * ({@code GC Thread#0..#7}): the report shows them as one folded row.
+     * ({@code GC Thread#0..#7}) or not at all (2000 unnamed pthreads, all called like the program):
+     * the report shows them as one folded row.
      */
     static List<List<ThreadInfo>> foldSiblings(List<ThreadInfo> siblings, SpawnForest forest) {
         List<List<ThreadInfo>> rows = new ArrayList<>();
@@ -37,7 +38,7 @@ final class SpawnForest {
             // which threads of different creators share, and a folded row names one creator.
             boolean fits = !run.isEmpty() && forest.children(t).isEmpty() && forest.children(run.getFirst()).isEmpty()
                     && t.creatorInfo() == run.getFirst().creatorInfo()
-                    && shape(t.name()).equals(shape(run.getFirst().name())) && !t.name().equals(shape(t.name()));
+                    && shape(t.name()).equals(shape(run.getFirst().name()));
             if (!fits) {
                 flush(run, rows);
                 run = new ArrayList<>();
