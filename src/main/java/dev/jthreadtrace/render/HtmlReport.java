@@ -175,6 +175,14 @@ public final class HtmlReport {
             out.accept("<line class=\"wake\" x1=\"" + x(r.ns(), end) + "\" y1=\"" + (a * LANE + 17) + "\" x2=\"" + x(r.ns(), end) + "\" y2=\""
                     + (b * LANE + 17) + "\" stroke=\"#c33\" stroke-dasharray=\"2,2\"><title>" + what + "</title></line>");
         }
+        for (FutexAnalysis.Join j : model.futexAnalysis().joins()) {
+            ThreadInfo joiner = model.thread(j.joiner()), joined = model.thread(j.joined());
+            Integer lane = joiner == null ? null : laneOf.get(joiner);
+            if (lane == null) continue;
+            out.accept("<rect class=\"join\" x=\"" + (x(j.ns(), end) - 3) + "\" y=\"" + (lane * LANE + 13) + "\" width=\"6\" height=\"8\" fill=\"#36c\"><title>"
+                    + h(joiner.name() + " joined " + j.joined() + " " + (joined == null ? "?" : joined.name()) + " " + Units.at(j.ns())
+                    + " (waited " + Units.duration(j.waitedNs()) + ")") + "</title></rect>");
+        }
         out.accept("</svg>");
     }
 

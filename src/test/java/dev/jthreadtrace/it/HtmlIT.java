@@ -85,6 +85,8 @@ class HtmlIT {
         Rendered threads = render(html, shots.resolve("threads.png"));
         assertEveryThreadIsThere(trace, threads.dom());
         assertTrue(threads.dom().contains("<svg id=\"timeline\""), "the timeline");
+        assertEquals(3, threads.dom().split("class=\"join\"", -1).length - 1, "the fixture's three joins are marked");
+        assertTrue(threads.dom().contains("class=\"setting\""), "its setting changes are marked");
         assertNoConsoleMessages(threads);
 
         Path demoTrace = tmp.resolve("demo.jsonl"), demoHtml = tmp.resolve("demo.html");
