@@ -212,18 +212,21 @@ public final class Installer {
         }
     }
 
+    /** {@code ThreadHook.<hook>(this, this.inheritableThreadLocals, this.contextClassLoader)}. */
+    private static void callWithMapAndLoader(CodeBuilder b, String hook) {
+        b.aload(0);
+        b.aload(0);
+        b.getfield(THREAD, "inheritableThreadLocals", MAP);
+        b.aload(0);
+        b.getfield(THREAD, "contextClassLoader", LOADER);
+        b.invokestatic(HOOK, hook, MethodTypeDesc.of(CD_void, THREAD, CD_Object, LOADER));
+    }
+
     static byte[] instrumentThread(byte[] bytes) {
         ClassFile cf = ClassFile.of();
         ClassModel model = cf.parse(bytes);
         CodeTransform afterConstruction = (CodeBuilder b, CodeElement e) -> {
-            if (e instanceof ReturnInstruction) {
-                b.aload(0);
-                b.aload(0);
-                b.getfield(THREAD, "inheritableThreadLocals", MAP);
-                b.aload(0);
-                b.getfield(THREAD, "contextClassLoader", LOADER);
-                b.invokestatic(HOOK, "constructed", MethodTypeDesc.of(CD_void, THREAD, CD_Object, LOADER));
-            }
+            if (e instanceof ReturnInstruction) callWithMapAndLoader(b, "constructed");
             b.with(e);
         };
         // start(): ThreadHook.starting(this, this.inheritableThreadLocals, this.contextClassLoader), Thread's
@@ -232,12 +235,7 @@ public final class Installer {
         CodeTransform beforeStart = new CodeTransform() {
             @Override
             public void atStart(CodeBuilder b) {
-                b.aload(0);
-                b.aload(0);
-                b.getfield(THREAD, "inheritableThreadLocals", MAP);
-                b.aload(0);
-                b.getfield(THREAD, "contextClassLoader", LOADER);
-                b.invokestatic(HOOK, "starting", MethodTypeDesc.of(CD_void, THREAD, CD_Object, LOADER));
+                callWithMapAndLoader(b, "starting");
             }
 
             @Override
