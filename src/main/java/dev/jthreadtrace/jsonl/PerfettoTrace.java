@@ -88,6 +88,14 @@ public final class PerfettoTrace implements LiveSink {
             emit(Json.object().put("ph", "M").put("name", "thread_name").put("pid", t.tgid()).put("tid", t.tid())
                     .put("args", Json.object().put("name", t.name() + " (" + t.tid() + ")")));
         }
+        for (ThreadInfo t : model.threads()) {
+            String at = t.java() == null ? null : t.java().createdAt();
+            if (at == null) continue;
+            // Where the Java thread was started, on its own track at its first moment.
+            emit(Json.object().put("ph", "i").put("s", "t").put("name", "created at " + at).put("cat", "creation")
+                    .put("pid", t.tgid()).put("tid", t.tid()).put("ts", micros(t.start()))
+                    .put("args", Json.object().put("stack", t.java().stack().stream().map(Object::toString).toList())));
+        }
         FutexAnalysis futex = model.futexAnalysis();
         for (FutexAnalysis.Release r : futex.releases()) {
             ThreadInfo waker = model.thread(r.waker()), waiter = model.thread(r.waiter());

@@ -84,6 +84,8 @@ class PerfettoIT {
         assertEquals(List.of(), problems);
         assertTrue(names.stream().anyMatch(n -> n.startsWith("a-thread-with-a-very-long-name (")), "Java names: " + names);
         assertTrue(names.stream().anyMatch(n -> n.startsWith("pool-worker-1 (")), names.toString());
+        String json = java.nio.file.Files.readString(live);
+        assertTrue(json.contains("\"name\":\"created at dev.jthreadtrace.fixtures.JavaHooks"), "creation sites are instants on the threads' tracks");
 
         List<String> record = new ArrayList<>(List.of("run", "--format", "jsonl", "-o", saved.toString(), "--"));
         record.addAll(JvmIT.java(JavaHooks.class.getName()));
