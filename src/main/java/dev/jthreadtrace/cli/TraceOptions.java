@@ -166,7 +166,7 @@ final class TraceOptions {
                     + "-javaagent:... to the command line of each JDK launcher the command execs (java, or -J-javaagent "
                     + "for javac, jshell, jar...); the environment and the program's output stay its own. env: through "
                     + "JAVA_TOOL_OPTIONS, appended to yours, for JVMs started by other launchers (every JVM then prints "
-                    + "'Picked up JAVA_TOOL_OPTIONS' on stderr). off: no agent. Costs about 60 ms of JVM start-up. "
+                    + "'Picked up JAVA_TOOL_OPTIONS' on stderr). off: no agent. Costs about 60-80 ms of each JVM's start-up. "
                     + "Default: ${DEFAULT-VALUE}.")
     JvmMode jvm;
 
