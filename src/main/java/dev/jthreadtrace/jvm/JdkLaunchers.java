@@ -27,6 +27,11 @@ final class JdkLaunchers implements ExecArguments {
     }
 
     @Override
+    public boolean mayInsertInto(Path executable) {
+        return isJdkLauncher(executable);
+    }
+
+    @Override
     public List<String> insertAfterArgv0(Path executable, List<String> argv) {
         if (!isJdkLauncher(executable)) return List.of();
         for (String arg : argv) {

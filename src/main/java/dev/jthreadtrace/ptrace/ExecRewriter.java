@@ -55,7 +55,7 @@ final class ExecRewriter {
         if (filename == null) return 0;
         int argvArg = nr == SyscallTable.EXECVE ? 1 : 2;
         Path executable = executable(tid, nr, args, filename);
-        if (executable == null) return 0;
+        if (executable == null || !arguments.mayInsertInto(executable)) return 0;
         long[] pointers = pointerArray(tid, args[argvArg], memory);
         if (pointers == null || pointers.length == 0) return 0;
         List<String> argv = new ArrayList<>(pointers.length);

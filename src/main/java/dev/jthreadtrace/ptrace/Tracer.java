@@ -183,7 +183,8 @@ public final class Tracer {
             info = arena.allocate(SyscallInfoLayout.LAYOUT);
             eventMessage = arena.allocate(8);
             memory = new TraceeMemory();
-            execRewriter = new ExecRewriter(execArguments, arena);
+            // Without arguments to add (--jvm off or env) the execs are not looked at at all.
+            execRewriter = execArguments == ExecArguments.NONE ? null : new ExecRewriter(execArguments, arena);
             TargetLauncher.Launched target;
             try {
                 target = TargetLauncher.launch(command, environment,
@@ -373,7 +374,7 @@ public final class Tracer {
         if (nr == SyscallTable.EXECVE || nr == SyscallTable.EXECVEAT) {
             task.execEntryNs = now;
             task.execPath = task.captures.string(nr == SyscallTable.EXECVE ? 0 : 1);
-            task.execArgvFormer = execRewriter.rewrite(task.tid, nr, args, task.execPath, SyscallInfoLayout.stackPointer(info), memory);
+            if (execRewriter != null) task.execArgvFormer = execRewriter.rewrite(task.tid, nr, args, task.execPath, SyscallInfoLayout.stackPointer(info), memory);
         }
         if (Syscalls.neverReturns(nr)) {
             // exit and exit_group: the event is complete at entry.

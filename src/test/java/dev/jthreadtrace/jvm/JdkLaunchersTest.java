@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class JdkLaunchersTest {
     private static final String OPTION = "-javaagent:/opt/jtt/jthreadtrace-agent.jar=/tmp/d";
@@ -28,6 +30,7 @@ class JdkLaunchersTest {
         assertEquals(List.of(OPTION), launchers.insertAfterArgv0(home.resolve("bin/java"), List.of("java", "-version")));
         assertEquals(List.of("-J" + OPTION), launchers.insertAfterArgv0(home.resolve("bin/javac"), List.of("javac", "X.java")));
         assertEquals(List.of("-J" + OPTION), launchers.insertAfterArgv0(home.resolve("bin/jshell"), List.of("jshell")));
+        assertTrue(launchers.mayInsertInto(home.resolve("bin/java")) && launchers.mayInsertInto(home.resolve("bin/javac")));
     }
 
     @Test
@@ -36,6 +39,7 @@ class JdkLaunchersTest {
         Path scripts = Files.createDirectories(tmp.resolve("scripts/bin"));
         Files.writeString(scripts.resolve("java"), "#!/bin/sh\n");
         assertEquals(List.of(), launchers.insertAfterArgv0(scripts.resolve("java"), List.of("java")));
+        assertFalse(launchers.mayInsertInto(scripts.resolve("java")), "its argv is not even read");
         Path old = Files.createDirectories(tmp.resolve("jdk8/bin"));
         Files.writeString(old.resolve("java"), "");
         assertEquals(List.of(), launchers.insertAfterArgv0(old.resolve("java"), List.of("java")));
