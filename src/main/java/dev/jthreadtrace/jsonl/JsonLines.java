@@ -139,12 +139,6 @@ public final class JsonLines implements LiveSink {
         return out;
     }
 
-    private static Map<String, String> inherited(ThreadInfo t) {
-        Map<String, String> values = new LinkedHashMap<>(t.inherited().inheritedValues());
-        values.putAll(t.inheritedJavaValues());
-        return values;
-    }
-
     /** The records after the events: Java records, threads, processes, assertion results, summary. */
     public void finalRecords(TraceModel model, List<AssertionResult> results) {
         for (JavaRecord r : model.javaView().records()) {
@@ -184,7 +178,7 @@ public final class JsonLines implements LiveSink {
                     .put("spawn_syscall", t.spawnKind() == null ? null : t.spawnKind().name().toLowerCase())
                     .put("clone_flags", CloneFlags.names(t.cloneFlags())).put("depth", model.depth(t))
                     .put("start", seconds(t.start())).put("end", t.end() == null ? null : seconds(t.end()))
-                    .put("exit", exit(t.exit())).put("inherited", inherited(t))
+                    .put("exit", exit(t.exit())).put("inherited", t.allInheritedValues())
                     .put("final", t.hooks().inheritedValues())
                     .put("joined_by", joinedBy)
                     .put("virtual_threads_constructed", model.virtualThreadsByCreator().getOrDefault(t.tid(), 0))

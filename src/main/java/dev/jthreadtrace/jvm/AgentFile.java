@@ -3,6 +3,8 @@ package dev.jthreadtrace.jvm;
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
+import dev.jthreadtrace.event.JavaRecord;
+
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -21,7 +23,8 @@ import java.util.regex.Pattern;
  * The traced program can write the agent's directory too, so only a regular file is opened, never
  * through a symbolic link (a FIFO would block, /dev/zero would never end), at most
  * {@link #MAX_BYTES} are read, and a line longer than {@link #MAX_LINE} is skipped. Only whole
- * lines are returned: the end of a line still being written waits for the next read.
+ * lines are read: the end of a line still being written waits for the next read. Its lines are
+ * parsed in order by one {@link AgentRecordParser} (a carrier's mount count is a running total).
  */
 final class AgentFile implements Closeable {
     /** What the agent names its files: one per JVM, by pid. */
@@ -31,6 +34,9 @@ final class AgentFile implements Closeable {
 
     private final FileChannel channel;
     private final int pid;
+    private final AgentRecordParser parser;
+    /** The agent's last error line (its running count and first error), or null. */
+    private String errors;
     private final ByteBuffer chunk = ByteBuffer.allocate(64 * 1024);
     private final ByteArrayOutputStream partial = new ByteArrayOutputStream();
     private boolean skippingLongLine;
@@ -39,6 +45,7 @@ final class AgentFile implements Closeable {
     private AgentFile(FileChannel channel, int pid) {
         this.channel = channel;
         this.pid = pid;
+        this.parser = new AgentRecordParser(pid);
     }
 
     /** The file as a record file of the agent, or null when it is not one (its name, its kind, its size). */
@@ -58,8 +65,24 @@ final class AgentFile implements Closeable {
         return pid;
     }
 
+    /** The records in the whole lines written since the last call; an error line is kept for {@link #errors}. */
+    List<JavaRecord> newRecords() throws IOException {
+        List<JavaRecord> records = new ArrayList<>();
+        for (String line : newLines()) {
+            JavaRecord r = parser.parse(line);
+            if (r != null) records.add(r);
+            if (line.startsWith("E\t") && !line.startsWith("E\t0\t")) errors = line.substring(2);
+        }
+        return records;
+    }
+
+    /** What the agent said of its own errors (a count and the first one), or null when it had none. */
+    String errors() {
+        return errors;
+    }
+
     /** The whole lines written since the last call (UTF-8, malformed bytes replaced). */
-    List<String> newLines() throws IOException {
+    private List<String> newLines() throws IOException {
         List<String> lines = new ArrayList<>();
         while (read < MAX_BYTES) {
             chunk.clear();

@@ -186,12 +186,8 @@ public final class JvmAgent implements AutoCloseable {
         AgentFile agentFile = AgentFile.open(file);
         if (agentFile == null) return false;
         try (agentFile) {
-            AgentRecordParser parser = new AgentRecordParser(agentFile.pid());
-            for (String line : agentFile.newLines()) {
-                JavaRecord r = parser.parse(line);
-                if (r != null) records.add(r);
-                if (line.startsWith("E\t") && !line.startsWith("E\t0\t")) errors.put(agentFile.pid(), line.substring(2));
-            }
+            records.addAll(agentFile.newRecords());
+            if (agentFile.errors() != null) errors.put(agentFile.pid(), agentFile.errors());
             return true;
         } catch (IOException | RuntimeException e) {
             return false;

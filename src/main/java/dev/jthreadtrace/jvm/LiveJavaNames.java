@@ -38,7 +38,6 @@ public final class LiveJavaNames implements LiveSink, ThreadNames {
 
     private final Path directory;
     private final Map<Path, AgentFile> files = new HashMap<>();
-    private final Map<Path, AgentRecordParser> parsers = new HashMap<>();
     private final Set<Path> notRecordFiles = new HashSet<>();
     private final Map<Integer, ArrayDeque<JavaRecord.Started>> pendingByStarter = new HashMap<>();
     private final Map<Integer, String> names = new HashMap<>();
@@ -134,13 +133,8 @@ public final class LiveJavaNames implements LiveSink, ThreadNames {
                         continue;
                     }
                     files.put(file, agentFile);
-                    parsers.put(file, new AgentRecordParser(agentFile.pid()));
                 }
-                AgentRecordParser parser = parsers.get(file);
-                for (String line : agentFile.newLines()) {
-                    JavaRecord r = parser.parse(line);
-                    if (r != null) take(r);
-                }
+                for (JavaRecord r : agentFile.newRecords()) take(r);
             }
         } catch (IOException | RuntimeException e) {
             // live names are a convenience: the report reads the files again at the end

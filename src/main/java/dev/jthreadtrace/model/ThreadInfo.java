@@ -141,6 +141,13 @@ public final class ThreadInfo {
         return java != null ? java.name() : hooks.name();
     }
 
+    /** Everything it started with: the kernel's inheritable settings, then the Java-level ones. */
+    public Map<String, String> allInheritedValues() {
+        Map<String, String> values = new LinkedHashMap<>(inherited.inheritedValues());
+        values.putAll(inheritedJavaValues());
+        return values;
+    }
+
     /**
      * What it started with at the Java level: the Java settings ({@code ccl}, {@code daemon},
      * {@code priority}, {@code group}) and the inheritable thread-locals as {@code itl:Name} hooks

@@ -204,10 +204,8 @@ public final class HtmlReport {
                 out.accept("<tr><td colspan=\"5\">... (the first " + MAX_LANES + " threads)</td></tr>");
                 break;
             }
-            Map<String, String> values = new LinkedHashMap<>(t.inherited().inheritedValues());
-            values.putAll(t.inheritedJavaValues());
             StringBuilder cells = new StringBuilder();
-            values.forEach((k, v) -> cells.append(cells.length() == 0 ? "" : "<br>").append(h(k)).append('=').append(h(v)));
+            t.allInheritedValues().forEach((k, v) -> cells.append(cells.length() == 0 ? "" : "<br>").append(h(k)).append('=').append(h(v)));
             out.accept("<tr data-tid=\"" + t.tid() + "\"><td>" + label(t) + "</td><td>" + label(model.thread(t.creator())) + "</td><td>"
                     + Units.at(t.start()) + "</td><td>" + createdAt(t).replace(" created at ", "") + "</td><td>" + cells + "</td></tr>");
         }
