@@ -75,7 +75,7 @@ final class Runner {
         }
         if ((jsonl || perfetto) && summaryTable) {
             throw new CommandLine.ParameterException(spec.commandLine(), "-c/-C print strace's table, a text format:"
-                    + " use them without --format jsonl (the JSONL has every syscall record to count)");
+                    + " use them with --format text (the JSONL has every syscall record to count, and its summary the table's figures)");
         }
         // The -c table and the syscalls.* metrics count the shown calls: those must be traced, lines or not.
         boolean countsShownCalls = traceOptions.summaryOnly || checks.assertions().stream().anyMatch(a -> a.metric().bySyscall());

@@ -70,8 +70,8 @@ final class TraceOptions {
     /** The live lines' format from -t/-r/--time, -T/--no-durations, -z/-Z/-e status=, -e signal=, -y, -s. */
     dev.jthreadtrace.render.LineOptions lineOptions() {
         Qualifiers q = qualifiers();
-        var statuses = java.util.EnumSet.copyOf(q.statuses().isEmpty()
-                ? java.util.EnumSet.noneOf(dev.jthreadtrace.render.LineOptions.Status.class) : q.statuses());
+        var statuses = java.util.EnumSet.noneOf(dev.jthreadtrace.render.LineOptions.Status.class);
+        statuses.addAll(q.statuses());
         if (successfulOnly && failedOnly) throw new IllegalArgumentException("-z and -Z together would show nothing: pick one");
         if (successfulOnly) statuses.retainAll(java.util.Set.of(dev.jthreadtrace.render.LineOptions.Status.SUCCESSFUL));
         if (failedOnly) statuses.retainAll(java.util.Set.of(dev.jthreadtrace.render.LineOptions.Status.FAILED));

@@ -50,7 +50,8 @@ class JsonlRoundTripTest {
         List<JavaRecord> java = List.of(
                 new JavaRecord.Constructed(RecordedTrace.MAIN, 3_000_000, RecordedTrace.MAIN, 1, "main", 20, "inner-1",
                         false, Map.of("RequestContext", "r-42")),
-                new JavaRecord.Started(RecordedTrace.MAIN, 3_500_000, RecordedTrace.MAIN, 1, "main", 20, "inner-1"),
+                new JavaRecord.Started(RecordedTrace.MAIN, 3_500_000, RecordedTrace.MAIN, 1, "main", 20, "inner-1", Map.of(),
+                        List.of(new JavaRecord.Frame("com.example.App", "main", "App.java", 12)), Map.of("ccl", "app@1", "daemon", "false")),
                 new JavaRecord.Mounts(RecordedTrace.MAIN, 4_000_000, RecordedTrace.INNER1, 77));
         String first = write(events, java);
         Path file = Files.writeString(tmp.resolve("trace.jsonl"), first);
@@ -63,6 +64,7 @@ class JsonlRoundTripTest {
         assertEquals("IllegalStateException: boom", ((TraceEvent.TraceEnded) saved.events().getLast()).failure());
         assertEquals(java.size(), saved.java().size());
         assertEquals(java.getFirst(), saved.java().getFirst());
+        assertEquals(java.get(1), saved.java().get(1), "a started record's stack and settings come back");
 
         String second = write(saved.events(), saved.java());
         assertEquals(first, second, "written, read and written again: the same text");
