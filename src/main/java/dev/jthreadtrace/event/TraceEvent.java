@@ -17,6 +17,31 @@ public sealed interface TraceEvent {
     record TargetStarted(long ns, int pid, int tracerPid, String path, List<String> argv) implements TraceEvent {}
 
     /**
+     * The tracer attached to running processes ({@code jthreadtrace attach}): time zero of the trace.
+     * {@code pid} is the first process named, {@code path} and {@code argv} its executable and
+     * command line; {@code tasks} every thread that existed at attach, with its settings then.
+     */
+    record Attached(long ns, int pid, int tracerPid, String path, List<String> argv, List<ExistingTask> tasks)
+            implements TraceEvent {
+        public Attached {
+            argv = List.copyOf(argv);
+            tasks = List.copyOf(tasks);
+        }
+    }
+
+    /**
+     * A thread that was running before the tracer attached: its creator is unknown; its name and
+     * settings are what {@code /proc/TID/comm} and {@code /proc/TID/status} said at attach.
+     *
+     * @param ppid     the kernel parent of its process (PPid)
+     * @param sigmask  blocked signals (SigBlk)
+     * @param affinity CPU list (Cpus_allowed_list)
+     * @param seccomp  filters installed (Seccomp_filters; 1 for filter mode on kernels without it)
+     */
+    record ExistingTask(int tid, int tgid, int ppid, String name, long sigmask, String affinity, int seccomp,
+                        boolean noNewPrivs) {}
+
+    /**
      * A syscall finished (or, for {@code exit}/{@code exit_group}, began and will never return).
      * {@code ret} is the raw return value; an error is {@code -errno} with {@code error} set.
      */
@@ -49,6 +74,13 @@ public sealed interface TraceEvent {
 
     /** The task entered group-stop (SIGSTOP/SIGTSTP/...); it stays stopped until SIGCONT. */
     record GroupStopped(long ns, int tid, int signal) implements TraceEvent {}
+
+    /**
+     * The tracer let the attached processes go ({@code attach}: --duration, a signal to the tool,
+     * the output closed): every task still traced was detached and runs on untraced;
+     * {@code detached} is how many.
+     */
+    record Detached(long ns, int detached) implements TraceEvent {}
 
     /**
      * The tracer stopped: every tracee is gone. {@code interruptedBy} is the signal that stopped the

@@ -84,6 +84,20 @@ public final class JsonLines implements LiveSink {
         Json line = switch (event) {
             case TraceEvent.TargetStarted s -> record(JsonlFields.T_START).put(JsonlFields.NS, 0L).put("t", 0.0).put(JsonlFields.PID, s.pid())
                     .put(JsonlFields.TRACER_PID, s.tracerPid()).put(JsonlFields.PATH, s.path()).put(JsonlFields.ARGV, s.argv());
+            case TraceEvent.Attached a -> {
+                List<Json> existing = new ArrayList<>();
+                for (TraceEvent.ExistingTask t : a.tasks()) {
+                    existing.add(Json.object().put(JsonlFields.TID, t.tid()).put(JsonlFields.PID, t.tgid())
+                            .put(JsonlFields.PPID, t.ppid()).put(JsonlFields.NAME, t.name()).put(JsonlFields.SIGMASK, t.sigmask())
+                            .put(JsonlFields.AFFINITY, t.affinity()).put(JsonlFields.SECCOMP, t.seccomp())
+                            .put(JsonlFields.NO_NEW_PRIVS, t.noNewPrivs()));
+                }
+                yield record(JsonlFields.T_START).put(JsonlFields.NS, 0L).put("t", 0.0).put(JsonlFields.PID, a.pid())
+                        .put(JsonlFields.TRACER_PID, a.tracerPid()).put(JsonlFields.PATH, a.path()).put(JsonlFields.ARGV, a.argv())
+                        .put(JsonlFields.EXISTING, existing);
+            }
+            case TraceEvent.Detached d -> record(JsonlFields.T_DETACH).put(JsonlFields.NS, model.rel(d.ns()))
+                    .put("t", seconds(model.rel(d.ns()))).put(JsonlFields.DETACHED, d.detached());
             case TraceEvent.Syscall s -> syscall(s, model);
             case TraceEvent.Spawned s -> at(record(JsonlFields.T_SPAWN), s.ns(), model, s.child()).put(JsonlFields.CREATOR, s.creator())
                     .put("creator_name", model.nameOf(s.creator())).put(JsonlFields.KIND, s.kind().name().toLowerCase())
@@ -174,6 +188,7 @@ public final class JsonLines implements LiveSink {
             MmapCounters mmap = model.mmap().of(t);
             out.line(record(JsonlFields.T_THREAD).put(JsonlFields.TID, t.tid()).put(JsonlFields.PID, t.tgid()).put(JsonlFields.NAME, t.name()).put("names", t.nameHistory())
                     .put(JsonlFields.CREATOR, t.creator()).put("creator_name", t.creator() == null ? null : model.nameOf(t.creator()))
+                    .put("existed_at_attach", t.existedAtAttach()).put("started_for_attach", t.startedForAttach())
                     .put("os_parent", t.osParent()).put("reparented", t.reparented())
                     .put("spawn_syscall", t.spawnKind() == null ? null : t.spawnKind().name().toLowerCase())
                     .put("clone_flags", CloneFlags.names(t.cloneFlags())).put("depth", model.depth(t))

@@ -16,7 +16,7 @@ final class JsonlFields {
     static final int OLDEST_READ = 1;
 
     /** Record types (field {@code type}). */
-    static final String T_START = "start", T_SYSCALL = "syscall", T_SPAWN = "spawn", T_UNTRACED = "untraced", T_EXEC = "exec", T_EXIT = "exit", T_KILLED = "killed", T_SIGNAL = "signal", T_STOP = "stop", T_END = "end", T_JAVA = "java", T_THREAD = "thread", T_PROCESS = "process", T_ASSERTION = "assertion", T_SUMMARY = "summary";
+    static final String T_START = "start", T_SYSCALL = "syscall", T_SPAWN = "spawn", T_UNTRACED = "untraced", T_EXEC = "exec", T_EXIT = "exit", T_KILLED = "killed", T_SIGNAL = "signal", T_STOP = "stop", T_END = "end", T_DETACH = "detach", T_JAVA = "java", T_THREAD = "thread", T_PROCESS = "process", T_ASSERTION = "assertion", T_SUMMARY = "summary";
 
     /** Kinds of {@code java} records. */
     static final String JAVA_CONSTRUCTED = "constructed", JAVA_STARTED = "started", JAVA_MOUNTS = "mounts", JAVA_PRESENT = "present", JAVA_SCOPED_VALUES = "scoped_values", BINDINGS = "bindings", JAVA_MOUNTED_V1 = "mounted", JAVA_RENAMED = "renamed";
@@ -29,6 +29,8 @@ final class JsonlFields {
             BY_NAME = "by_name",
             CAPTURES = "captures",
             CHILD = "child",
+            EXISTING = "existing_at_attach", PPID = "ppid", SIGMASK = "sigmask", AFFINITY = "affinity", SECCOMP = "seccomp",
+            NO_NEW_PRIVS = "no_new_privs", DETACHED = "detached",
             CODE = "code",
             CORE_DUMPED = "core_dumped",
             CREATOR = "creator",

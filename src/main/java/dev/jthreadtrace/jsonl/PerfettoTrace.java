@@ -45,6 +45,9 @@ public final class PerfettoTrace implements LiveSink {
     public void event(TraceEvent event, TraceModel model) {
         switch (event) {
             case TraceEvent.TargetStarted s -> begin(model, s.pid(), s.ns());
+            case TraceEvent.Attached a -> {
+                for (TraceEvent.ExistingTask t : a.tasks()) begin(model, t.tid(), a.ns());
+            }
             case TraceEvent.Spawned s -> {
                 begin(model, s.child(), s.ns());
                 ThreadInfo creator = model.thread(s.creator()), child = model.thread(s.child());

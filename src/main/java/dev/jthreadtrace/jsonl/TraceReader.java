@@ -241,8 +241,12 @@ public final class TraceReader {
 
     private static TraceEvent event(String type, JsonNode n) {
         return switch (type) {
-            case JsonlFields.T_START -> new TraceEvent.TargetStarted(0, intField(n, JsonlFields.PID),
+            case JsonlFields.T_START -> n.has(JsonlFields.EXISTING)
+                    ? new TraceEvent.Attached(0, intField(n, JsonlFields.PID), intField(n, JsonlFields.TRACER_PID),
+                            textOrNull(n, JsonlFields.PATH), strings(field(n, JsonlFields.ARGV)), existing(field(n, JsonlFields.EXISTING)))
+                    : new TraceEvent.TargetStarted(0, intField(n, JsonlFields.PID),
                     intField(n, JsonlFields.TRACER_PID), textOrNull(n, JsonlFields.PATH), strings(field(n, JsonlFields.ARGV)));
+            case JsonlFields.T_DETACH -> new TraceEvent.Detached(longField(n, JsonlFields.NS), intField(n, JsonlFields.DETACHED));
             case JsonlFields.T_SYSCALL -> {
                 JsonNode argsNode = field(n, JsonlFields.ARGS);
                 if (!argsNode.isArray() || argsNode.size() != 6) throw new IllegalArgumentException("args is not 6 integers");
@@ -278,6 +282,18 @@ public final class TraceReader {
             case JsonlFields.T_JAVA, JsonlFields.T_THREAD, JsonlFields.T_PROCESS, JsonlFields.T_ASSERTION, JsonlFields.T_SUMMARY -> null;
             default -> throw new IllegalArgumentException("unknown record type");
         };
+    }
+
+    /** The threads of an attach's start record. */
+    private static List<TraceEvent.ExistingTask> existing(JsonNode array) {
+        if (!array.isArray()) throw new IllegalArgumentException(JsonlFields.EXISTING + " is not an array");
+        List<TraceEvent.ExistingTask> out = new ArrayList<>();
+        for (JsonNode t : array) {
+            out.add(new TraceEvent.ExistingTask(intField(t, JsonlFields.TID), intField(t, JsonlFields.PID),
+                    intField(t, JsonlFields.PPID), textField(t, JsonlFields.NAME), longField(t, JsonlFields.SIGMASK),
+                    textField(t, JsonlFields.AFFINITY), intField(t, JsonlFields.SECCOMP), boolField(t, JsonlFields.NO_NEW_PRIVS)));
+        }
+        return out;
     }
 
     private static List<String> strings(JsonNode array) {

@@ -39,7 +39,7 @@ final class SettingsTracker {
     }
 
     void started(ThreadInfo root) {
-        realMask.put(root.tid(), 0L);
+        realMask.put(root.tid(), root.hooks().sigmask());
     }
 
     /** A child's real mask is its creator's real mask at the clone. */

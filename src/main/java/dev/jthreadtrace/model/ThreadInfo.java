@@ -33,6 +33,8 @@ public final class ThreadInfo {
     private long stackLow, stackSize;
     private boolean ownExit, ownExitGroup;
     private JavaThread java;
+    private boolean existedAtAttach;
+    private boolean startedForAttach;
 
     ThreadInfo(int tid, int tgid, long start, Hooks hooks) {
         this.tid = tid;
@@ -174,6 +176,23 @@ public final class ThreadInfo {
         return hook == null ? null : inherited.value(hook);
     }
 
+    /**
+     * Running before the tracer attached ({@code jthreadtrace attach}): creator unknown, name and
+     * settings as /proc showed them at attach.
+     */
+    public boolean existedAtAttach() {
+        return existedAtAttach;
+    }
+
+    /** The JVM's Attach Listener, started because the tool attached to it: the tool's thread, not the application's. */
+    public boolean startedForAttach() {
+        return startedForAttach;
+    }
+
+    void startedForAttach(boolean value) {
+        this.startedForAttach = value;
+    }
+
     public boolean isThread() {
         return tid != tgid;
     }
@@ -195,6 +214,11 @@ public final class ThreadInfo {
         this.osParent = osParent;
         this.spawnKind = kind;
         this.cloneFlags = flags;
+    }
+
+    void existedAtAttach(int osParent) {
+        this.existedAtAttach = true;
+        this.osParent = osParent;
     }
 
     void osParent(int pid) {

@@ -45,10 +45,13 @@ public final class TraceModel {
     /** The traced command called seccomp() or prctl(PR_SET_SECCOMP) itself (whether it worked or not). */
     private boolean ownSeccomp;
     private boolean ended;
+    /** Attach mode: the trace began at an attach, and (if it did) ended at a detach of this many tasks. */
+    private boolean attached;
+    private int detachedTasks = -1;
 
     public void accept(TraceEvent event) {
         futexAnalysis = null;
-        if (t0 == Long.MIN_VALUE && !(event instanceof TraceEvent.TargetStarted)) {
+        if (t0 == Long.MIN_VALUE && !(event instanceof TraceEvent.TargetStarted) && !(event instanceof TraceEvent.Attached)) {
             if (event instanceof TraceEvent.TraceEnded e) {
                 ended = true;
                 interruptedBy = e.interruptedBy();
@@ -58,6 +61,8 @@ public final class TraceModel {
         }
         switch (event) {
             case TraceEvent.TargetStarted s -> started(s);
+            case TraceEvent.Attached a -> attached(a);
+            case TraceEvent.Detached d -> detachedTasks = d.detached();
             case TraceEvent.Syscall s -> syscall(s);
             case TraceEvent.Spawned s -> spawned(s);
             case TraceEvent.UntracedChild u -> untraced(u);
@@ -247,6 +252,48 @@ public final class TraceModel {
         add(root);
         processes.put(s.pid(), new ProcessInfo(s.pid(), null, s.tracerPid()));
         settings.started(root);
+    }
+
+    /** Every thread that existed at attach, with its settings as /proc showed them; no creator. */
+    private void attached(TraceEvent.Attached a) {
+        t0 = a.ns();
+        rootPid = a.pid();
+        tracerPid = a.tracerPid();
+        command = List.copyOf(a.argv());
+        attached = true;
+        for (TraceEvent.ExistingTask e : a.tasks()) {
+            Hooks hooks = new Hooks(e.name(), e.sigmask(), e.affinity(), e.seccomp(), e.noNewPrivs(), 0, "ptrace");
+            ThreadInfo t = new ThreadInfo(e.tid(), e.tgid(), 0, hooks);
+            t.existedAtAttach(e.ppid());
+            add(t);
+            settings.started(t);
+            ProcessInfo process = processes.computeIfAbsent(e.tgid(), pid -> new ProcessInfo(pid, null, e.ppid()));
+            if (e.tgid() == a.pid() && e.tid() == e.tgid() && a.path() != null) process.execd(a.path());
+        }
+    }
+
+    /**
+     * After an attach: the "Attach Listener" each JVM in {@code jvmPids} started during the trace
+     * answers the tool's Attach API connection, and "jthreadtrace-agent" is the agent's tie to the
+     * tool: both are marked as the tool's, not the application's.
+     */
+    public void markAttachListeners(java.util.Collection<Integer> jvmPids) {
+        for (ThreadInfo t : threads) {
+            if (!t.existedAtAttach() && jvmPids.contains(t.tgid())
+                    && (t.nameHistory().contains("Attach Listener") || t.nameHistory().contains("jthreadtrace-ag"))) {
+                t.startedForAttach(true);
+            }
+        }
+    }
+
+    /** Whether the trace attached to running processes ({@code jthreadtrace attach}) rather than starting one. */
+    public boolean attached() {
+        return attached;
+    }
+
+    /** How many tasks were detached at the end of an attach (they ran on); -1 when none was (they exited, or a run). */
+    public int detachedTasks() {
+        return detachedTasks;
     }
 
     private void add(ThreadInfo t) {

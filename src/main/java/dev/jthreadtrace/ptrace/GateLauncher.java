@@ -32,6 +32,19 @@ final class GateLauncher {
     private GateLauncher() {}
 
     static Gate spawn(List<String> command, Map<String, String> environment) {
+        return spawnShell(GATE_SCRIPT, GATE_NAME, command, environment);
+    }
+
+    /**
+     * The attach loop's doorbell: a shell that exits when a line is written to (or EOF reaches) its
+     * pipe. The ptrace thread blocks in {@code waitpid(-1)}, which no Java call can interrupt; the
+     * doorbell's exit is a wait result like a tracee's, so another thread wakes the loop by ringing.
+     */
+    static Gate spawnDoorbell() {
+        return spawnShell("read _ <&3; exit 0", "jthreadtrace-doorbell", List.of(), Map.of());
+    }
+
+    private static Gate spawnShell(String script, String name, List<String> command, Map<String, String> environment) {
         int[] pipe = Libc.pipe2(Libc.O_CLOEXEC);
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment actions = arena.allocate(Libc.POSIX_SPAWN_FILE_ACTIONS_SIZE, 16);
@@ -52,7 +65,7 @@ final class GateLauncher {
                 Libc.spawnAttrSetSigMask(attr, emptySet);
                 Libc.spawnAttrSetSigDefault(attr, fullSet);
 
-                List<String> argv = new ArrayList<>(List.of("/bin/sh", "-c", GATE_SCRIPT, GATE_NAME));
+                List<String> argv = new ArrayList<>(List.of("/bin/sh", "-c", script, name));
                 argv.addAll(command);
                 List<String> envp = new ArrayList<>();
                 environment.forEach((k, v) -> envp.add(k + "=" + v));

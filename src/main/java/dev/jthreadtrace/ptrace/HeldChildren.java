@@ -67,4 +67,12 @@ final class HeldChildren {
     boolean anyHeld() {
         return !held.isEmpty();
     }
+
+    /** Every held child, forgotten here (the tracer is letting all tasks go). */
+    List<Integer> releaseAll() {
+        List<Integer> out = new ArrayList<>(held.keySet());
+        held.clear();
+        announced.clear();
+        return out;
+    }
 }

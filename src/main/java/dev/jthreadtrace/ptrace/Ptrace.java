@@ -14,7 +14,7 @@ import java.lang.foreign.MemorySegment;
  * thread may be killed by another thread's {@code exit_group} at any moment, and that is normal.
  */
 final class Ptrace {
-    static final int PTRACE_PEEKDATA = 2, PTRACE_CONT = 7, PTRACE_SYSCALL = 24, PTRACE_GETEVENTMSG = 0x4201,
+    static final int PTRACE_PEEKDATA = 2, PTRACE_CONT = 7, PTRACE_DETACH = 17, PTRACE_SYSCALL = 24, PTRACE_GETEVENTMSG = 0x4201,
             PTRACE_SEIZE = 0x4206, PTRACE_INTERRUPT = 0x4207, PTRACE_LISTEN = 0x4208,
             PTRACE_GET_SYSCALL_INFO = 0x420e;
 
@@ -41,6 +41,14 @@ final class Ptrace {
     /** PTRACE_CONT: resume without syscall stops (seccomp stops still arrive). */
     static boolean resume(int tid, int signal) {
         return gone(() -> Libc.ptrace(PTRACE_CONT, tid, 0, signal));
+    }
+
+    /**
+     * PTRACE_DETACH: let a stopped task go, delivering {@code signal} (0 for none). A task in
+     * group-stop stays stopped (the kernel puts it back into the group stop).
+     */
+    static boolean detach(int tid, int signal) {
+        return gone(() -> Libc.ptrace(PTRACE_DETACH, tid, 0, signal));
     }
 
     /** PTRACE_LISTEN: leave a group-stopped task stopped but let it report SIGCONT and new events. */

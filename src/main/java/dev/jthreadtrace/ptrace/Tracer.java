@@ -42,7 +42,14 @@ public final class Tracer {
     private static final int SIGKILL = 9;
     private static final long SEIZE_OPTIONS = Ptrace.O_TRACESYSGOOD | Ptrace.O_TRACECLONE | Ptrace.O_TRACEFORK
             | Ptrace.O_TRACEVFORK | Ptrace.O_TRACEEXEC | Ptrace.O_EXITKILL;
+    /**
+     * Attached processes were running before us and must outlive us: no EXITKILL (if the tool dies,
+     * the kernel detaches them and they run on).
+     */
+    private static final long ATTACH_OPTIONS = SEIZE_OPTIONS & ~Ptrace.O_EXITKILL;
     private static final long HOLD_LIMIT_NS = 1_000_000_000L;
+    /** How long a detach waits for every task to reach a stop before the thread leaves (the kernel detaches the rest). */
+    private static final long DETACH_LIMIT_NS = 5_000_000_000L;
     /**
      * Fault injection for tests only: {@code -Djthreadtrace.fault.loop-after-stops=N} makes the loop
      * thread fail at its N-th stop, to prove such a failure ends in one line and exit 125.
@@ -50,6 +57,8 @@ public final class Tracer {
     static final String FAULT_PROPERTY = "jthreadtrace.fault.loop-after-stops";
 
     private final List<String> command;
+    /** The processes to attach to ({@code attach}); null when the tracer launches {@link #command}. */
+    private final List<Integer> attachPids;
     private final Map<String, String> environment;
     private final boolean[] recorded;
     private final ExecArguments execArguments;
@@ -66,6 +75,10 @@ public final class Tracer {
     private final Set<Integer> liveProcesses = ConcurrentHashMap.newKeySet();
     private volatile int stopSignal;
     private volatile boolean consumerGone;
+    /** Attach mode: let every task go as soon as the loop sees the doorbell. */
+    private volatile boolean detachRequested;
+    private volatile GateLauncher.Gate doorbell;
+    private final java.util.concurrent.atomic.AtomicBoolean doorbellRung = new java.util.concurrent.atomic.AtomicBoolean();
     private Thread thread;
 
     // ptrace-thread state
@@ -75,6 +88,10 @@ public final class Tracer {
     private final ResumeBatch.Resumer resumer = this::resumeNow;
     private int rootPid;
     private boolean targetStarted;
+    private boolean detaching;
+    private long detachDeadline;
+    private int detachedTasks;
+    private boolean doorbellReaped;
     private TraceeMemory memory;
     private ExecRewriter execRewriter;
     // Counters for --stats: plain fields, written by the ptrace thread, read after it has ended.
@@ -82,9 +99,10 @@ public final class Tracer {
     private MemorySegment info;
     private MemorySegment eventMessage;
 
-    private Tracer(List<String> command, Map<String, String> environment, boolean[] recorded, ExecArguments execArguments,
-                   boolean useSeccomp, boolean needNoNewPrivs, BlockingQueue<TraceEvent> queue) {
+    private Tracer(List<String> command, List<Integer> attachPids, Map<String, String> environment, boolean[] recorded,
+                   ExecArguments execArguments, boolean useSeccomp, boolean needNoNewPrivs, BlockingQueue<TraceEvent> queue) {
         this.command = List.copyOf(command);
+        this.attachPids = attachPids == null ? null : List.copyOf(attachPids);
         this.environment = Map.copyOf(environment);
         this.recorded = recorded.clone();
         this.execArguments = execArguments;
@@ -108,7 +126,21 @@ public final class Tracer {
             throws TraceFailure {
         // Without CAP_SYS_ADMIN the kernel accepts a filter only from a task with no_new_privs set.
         boolean needNoNewPrivs = useSeccomp && !Capabilities.hasSysAdmin();
-        Tracer tracer = new Tracer(command, environment, recorded, execArguments, useSeccomp, needNoNewPrivs, queue);
+        return begin(new Tracer(command, null, environment, recorded, execArguments, useSeccomp, needNoNewPrivs, queue));
+    }
+
+    /**
+     * Starts the ptrace thread, which seizes every thread of the running processes {@code pids}
+     * and traces them and what they create until {@link #requestDetach} or until they are gone.
+     * No seccomp filter: it could not be removed, and after the detach its SECCOMP_RET_TRACE rules
+     * would fail the traced syscalls with ENOSYS. Every syscall stops the target instead.
+     */
+    public static Tracer attach(List<Integer> pids, boolean[] recorded, ExecArguments execArguments,
+                                BlockingQueue<TraceEvent> queue) throws TraceFailure {
+        return begin(new Tracer(List.of(), pids, Map.of(), recorded, execArguments, false, false, queue));
+    }
+
+    private static Tracer begin(Tracer tracer) throws TraceFailure {
         tracer.thread = Thread.ofPlatform().name("jthreadtrace-ptrace").unstarted(tracer::run);
         tracer.thread.start();
         try {
@@ -152,6 +184,11 @@ public final class Tracer {
      * and the loop then sees them die and finishes normally. Safe from any thread.
      */
     public void requestStop(int signal) {
+        if (attaching()) {
+            // Never kill what we attached to: let it go instead.
+            requestDetach();
+            return;
+        }
         if (stopSignal == 0) stopSignal = signal;
         for (int pid : liveProcesses) Libc.kill(pid, SIGKILL);
     }
@@ -161,7 +198,27 @@ public final class Tracer {
      * own handlers decide what happens. Safe from any thread.
      */
     public void forward(int signal) {
+        if (attaching()) return;
         for (int pid : liveProcesses) Libc.kill(pid, signal);
+    }
+
+    /** Whether this tracer attached to running processes (which it must never kill). */
+    public boolean attaching() {
+        return attachPids != null;
+    }
+
+    /**
+     * Attach mode: detach from every task (the processes run on untraced) and end the trace. Safe
+     * from any thread: rings the doorbell that wakes the ptrace thread from waitpid.
+     */
+    public void requestDetach() {
+        detachRequested = true;
+        ringDoorbell();
+    }
+
+    private void ringDoorbell() {
+        GateLauncher.Gate bell = doorbell;
+        if (bell != null && doorbellRung.compareAndSet(false, true)) GateLauncher.abandon(bell);
     }
 
     /** The consumer stopped reading: stop blocking on the queue, then end the trace. */
@@ -185,6 +242,10 @@ public final class Tracer {
             memory = new TraceeMemory();
             // Without arguments to add (--jvm off or env) the execs are not looked at at all.
             execRewriter = execArguments == ExecArguments.NONE ? null : new ExecRewriter(execArguments, arena);
+            if (attachPids != null) {
+                attachAndLoop(arena);
+                return;
+            }
             TargetLauncher.Launched target;
             try {
                 target = TargetLauncher.launch(command, environment,
@@ -203,6 +264,14 @@ public final class Tracer {
             launched.complete(rootPid);
             loop(arena.allocate(JAVA_INT));
         } catch (RuntimeException | Error e) {
+            if (attachPids != null) {
+                // Attached processes are never killed: this thread ends, and the kernel detaches every
+                // task it traced (they run on, untraced).
+                ringDoorbell();
+                if (!launched.isDone()) launched.completeExceptionally(e);
+                else emit(new TraceEvent.TraceEnded(System.nanoTime(), 0, describe(e)));
+                return;
+            }
             // A bug in the loop: never leave a stopped tracee behind. Kill what we trace, let the
             // kernel reap it (we are its tracer: the children die with their SIGKILL), and end the
             // trace with the failure as a value; the caller prints one line.
@@ -218,6 +287,38 @@ public final class Tracer {
                 emit(new TraceEvent.TraceEnded(System.nanoTime(), stopSignal, describe(e)));
             }
         }
+    }
+
+    /** Attach mode: seize the processes, announce what existed, trace until detached or gone. */
+    private void attachAndLoop(Arena arena) {
+        ProcessAttacher.Attached attached;
+        try {
+            doorbell = GateLauncher.spawnDoorbell();
+        } catch (RuntimeException e) {
+            launched.completeExceptionally(new TraceFailure("cannot start /bin/sh for the tracer's doorbell: " + e.getMessage(), e));
+            return;
+        }
+        try {
+            attached = ProcessAttacher.attach(attachPids, ATTACH_OPTIONS);
+        } catch (TraceFailure e) {
+            // Whatever was seized is detached by the kernel when this thread ends.
+            ringDoorbell();
+            Libc.waitpid(doorbell.pid(), arena.allocate(JAVA_INT), WALL);
+            launched.completeExceptionally(e);
+            return;
+        }
+        rootPid = attachPids.getFirst();
+        Libc.kill(rootPid, 0);
+        for (TraceEvent.ExistingTask t : attached.tasks()) {
+            tasks.put(t.tid(), new Task(t.tid(), t.tgid()));
+            if (t.tid() == t.tgid()) liveProcesses.add(t.tid());
+        }
+        seccompStatus = "off (attach)";
+        targetStarted = true;
+        emit(new TraceEvent.Attached(System.nanoTime(), rootPid, Libc.getpid(), attached.path(), attached.argv(),
+                attached.tasks()));
+        launched.complete(rootPid);
+        loop(arena.allocate(JAVA_INT));
     }
 
     private static String describe(Throwable e) {
@@ -247,13 +348,14 @@ public final class Tracer {
 
     private void loop(MemorySegment status) {
         while (true) {
-            int tid = held.anyHeld() ? waitWhileHolding(status) : Libc.waitpid(-1, status, WALL);
+            int tid = held.anyHeld() || detaching ? waitWhileHolding(status) : Libc.waitpid(-1, status, WALL);
             if (tid < 0) break; // ECHILD: every tracee is gone
             long busyFrom = System.nanoTime();
-            handleCounted(tid, status.get(JAVA_INT, 0));
+            if (tid > 0) handleCounted(tid, status.get(JAVA_INT, 0));
             while ((tid = Libc.waitpid(-1, status, WALL | WNOHANG)) > 0) handleCounted(tid, status.get(JAVA_INT, 0));
             batch.resumeAll(resumer);
             busyNs += System.nanoTime() - busyFrom;
+            if (attachPids != null && attachedDone(status)) break;
         }
         emit(new TraceEvent.TraceEnded(System.nanoTime(), stopSignal,
                 lostEvents == 0 ? null : "out of memory: " + lostEvents + " stops dropped"));
@@ -274,23 +376,92 @@ public final class Tracer {
     }
 
     /**
+     * Attach mode, after each batch: start the detach once it is asked for; true when no task is
+     * left (all detached or exited, or the detach took too long), the doorbell then reaped.
+     */
+    private boolean attachedDone(MemorySegment status) {
+        if (detachRequested && !detaching) beginDetach();
+        boolean timedOut = detaching && System.nanoTime() > detachDeadline;
+        if (!tasks.isEmpty() && !timedOut) return false;
+        if (detaching) emit(new TraceEvent.Detached(System.nanoTime(), detachedTasks));
+        ringDoorbell();
+        if (!doorbellReaped) Libc.waitpid(doorbell.pid(), status, WALL);
+        return true;
+    }
+
+    /** Interrupts every task; each is detached at its next stop (held children at once: they are stopped). */
+    private void beginDetach() {
+        detaching = true;
+        detachDeadline = System.nanoTime() + DETACH_LIMIT_NS;
+        for (int child : held.releaseAll()) detachTask(child, 0);
+        for (int tid : List.copyOf(tasks.keySet())) {
+            if (!Ptrace.interrupt(tid)) taskGone(tid);
+        }
+    }
+
+    /** While detaching: any stop lets the task go, a pending signal re-injected, a group-stop kept. */
+    private void handleDetaching(int tid, WaitStatus status) {
+        switch (status) {
+            case WaitStatus.SignalDeliveryStop delivery -> detachTask(tid, delivery.signal());
+            case WaitStatus.EventStop event -> {
+                if (event.event() == PtraceEvent.CLONE || event.event() == PtraceEvent.FORK || event.event() == PtraceEvent.VFORK) {
+                    // The child is attached already and stops once: detach it then.
+                    int child = (int) Ptrace.eventMessage(tid, eventMessage);
+                    if (child > 0) tasks.putIfAbsent(child, new Task(child, child));
+                }
+                detachTask(tid, 0);
+            }
+            case WaitStatus.SyscallStop s -> {
+                Task task = tasks.get(tid);
+                // A rewritten exec not yet run (entry) or failed (exit) gets the program's own argv back.
+                if (task != null && task.execArgvFormer != 0 && Ptrace.syscallInfo(tid, info)
+                        && (SyscallInfoLayout.op(info) == SyscallInfoLayout.OP_ENTRY || SyscallInfoLayout.isError(info))) {
+                    execRewriter.restore(tid, task.nr, task.execArgvFormer);
+                }
+                detachTask(tid, 0);
+            }
+            default -> detachTask(tid, 0);
+        }
+    }
+
+    private void detachTask(int tid, int signal) {
+        Task task = tasks.remove(tid);
+        if (task == null || task.tgid == tid) liveProcesses.remove(tid);
+        if (Ptrace.detach(tid, signal)) detachedTasks++;
+    }
+
+    /**
      * waitpid while some new task is held for its creator's event. That event normally follows
      * within microseconds; if the creator died before reporting it, nothing would ever release the
      * child and a blocking waitpid would wait for it forever. So poll, and let expired children go.
+     * While detaching, poll too: 0 when the detach's time is up, for the loop to give up waiting.
      */
     private int waitWhileHolding(MemorySegment status) {
         while (true) {
             int tid = Libc.waitpid(-1, status, WALL | WNOHANG);
             if (tid != 0) return tid;
-            for (int child : held.expired(System.nanoTime())) resumeNow(child, 0);
-            if (!held.anyHeld()) return Libc.waitpid(-1, status, WALL);
+            if (detaching) {
+                if (System.nanoTime() > detachDeadline) return 0;
+            } else {
+                for (int child : held.expired(System.nanoTime())) resumeNow(child, 0);
+                if (!held.anyHeld()) return Libc.waitpid(-1, status, WALL);
+            }
             LockSupport.parkNanos(200_000);
         }
     }
 
     private void handle(int tid, int rawStatus) {
         long now = System.nanoTime();
-        switch (WaitStatus.fromRaw(rawStatus)) {
+        if (doorbell != null && tid == doorbell.pid()) {
+            doorbellReaped = true; // rung by requestDetach, or its shell died
+            return;
+        }
+        WaitStatus status = WaitStatus.fromRaw(rawStatus);
+        if (detaching && !(status instanceof WaitStatus.Exited) && !(status instanceof WaitStatus.Killed)) {
+            handleDetaching(tid, status);
+            return;
+        }
+        switch (status) {
             case WaitStatus.Exited exited -> {
                 taskGone(tid);
                 if (targetStarted) emit(new TraceEvent.Exited(now, tid, exited.code()));

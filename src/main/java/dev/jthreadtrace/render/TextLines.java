@@ -74,6 +74,15 @@ public final class TextLines implements LiveSink {
                 long wallAtT0 = System.currentTimeMillis() * 1_000_000L - (System.nanoTime() - s.ns());
                 format = new LineFormat(options.time(), wallAtT0);
             }
+            case TraceEvent.Attached a -> {
+                long wallAtT0 = System.currentTimeMillis() * 1_000_000L - (System.nanoTime() - a.ns());
+                format = new LineFormat(options.time(), wallAtT0);
+                long processes = a.tasks().stream().mapToInt(TraceEvent.ExistingTask::tgid).distinct().count();
+                eventLine(model, a.ns(), a.pid(), "+++ attached to " + a.tasks().size() + " existing thread"
+                        + (a.tasks().size() == 1 ? "" : "s") + (processes > 1 ? " of " + processes + " processes" : "") + " +++");
+            }
+            case TraceEvent.Detached d -> eventLine(model, d.ns(), model.rootPid(), "+++ detached from " + d.detached()
+                    + " task" + (d.detached() == 1 ? "" : "s") + ", which run on untraced +++");
             case TraceEvent.Syscall s -> {
                 if (s.nr() < 0 || s.nr() >= shown.length || !shown[s.nr()] || !options.shows(s)) return;
                 // Without -y an fd is a number, as strace prints it; the path stays in the capture (and JSONL).

@@ -29,15 +29,24 @@ final class TreeSection extends SectionRenderer {
 
     private void spawnTree() {
         List<String[]> rows = new ArrayList<>();
-        for (ThreadInfo root : ctx.forest().roots) spawnRows(root, "", "", rows);
+        // Roots are the traced command, or (attach) every thread that existed then: 200 sleeper-N fold into one row.
+        for (List<ThreadInfo> group : SpawnForest.foldSiblings(ctx.forest().roots, ctx.forest())) {
+            if (group.size() == 1) {
+                spawnRows(group.getFirst(), "", "", rows);
+            } else {
+                ThreadInfo first = group.getFirst(), lastT = group.getLast();
+                rows.add(row(first, first.tid() + ".." + lastT.tid() + " " + Escape.text(first.name()) + ".."
+                        + Escape.text(lastT.name()) + " ×" + group.size(), group.size()));
+            }
+        }
         List<String[]> shown = rows.subList(0, Math.min(rows.size(), ReportContext.MAX_ROWS));
         // The tree column is as wide as its widest row: a Java name or "[constructed by ...]" is never cut.
         int column = Math.max(TREE_COLUMN, shown.stream().mapToInt(r -> Units.width(r[0]) + 1).max().orElse(0));
         out.accept("");
-        out.accept(palette.heading(Units.pad("THREADS BY CREATOR", column) + Units.pad("KIND", 16) + "KERNEL PARENT (PPid)"
+        out.accept(palette.heading(Units.pad("THREADS BY CREATOR", column) + Units.pad("KIND", 18) + "KERNEL PARENT (PPid)"
                 + "   END"));
         for (String[] r : shown) {
-            out.accept(Units.pad(r[0], column) + Units.pad(r[1], 16) + Units.pad(r[2], 24) + " " + r[3]);
+            out.accept(Units.pad(r[0], column) + Units.pad(r[1], 18) + Units.pad(r[2], 24) + " " + r[3]);
         }
         if (rows.size() > ReportContext.MAX_ROWS) out.accept("… " + (rows.size() - ReportContext.MAX_ROWS) + " more rows (see --format jsonl)");
         for (ProcessInfo p : model.processes()) {
@@ -46,7 +55,8 @@ final class TreeSection extends SectionRenderer {
     }
 
     private void spawnRows(ThreadInfo t, String lead, String childLead, List<String[]> rows) {
-        rows.add(row(t, lead + label(t) + formerNames(t) + javaCreator(t) + virtualStarter(t) + createdAt(t), 1));
+        rows.add(row(t, lead + label(t) + formerNames(t) + javaCreator(t) + virtualStarter(t) + createdAt(t)
+                + (t.startedForAttach() ? " [for jthreadtrace's attach]" : ""), 1));
         List<List<ThreadInfo>> groups = SpawnForest.foldSiblings(ctx.forest().children(t), ctx.forest());
         Integer constructed = model.virtualThreadsByCreator().get(t.tid());
         Long mounts = model.virtualThreadMountsByCarrier().get(t.tid());
@@ -134,6 +144,7 @@ final class TreeSection extends SectionRenderer {
 
     private String[] row(ThreadInfo t, String tree, int count) {
         String kind = t.isThread() ? "thread" : t.creator() == null ? "process" : "process/" + kindName(t);
+        if (t.existedAtAttach()) kind += " (existed)";
         if (t.isThread() && t.spawnKind() != null && (t.cloneFlags() & CloneFlags.SHARING) != CloneFlags.SHARING) {
             kind = "thread*";
         }
@@ -165,9 +176,19 @@ final class TreeSection extends SectionRenderer {
         out.accept(palette.heading("KERNEL TREE (by PPid: what ps, pstree and /proc show)"));
         Map<Integer, List<ThreadInfo>> byParent = new LinkedHashMap<>();
         for (ThreadInfo t : model.threads()) byParent.computeIfAbsent(t.osParent(), k -> new ArrayList<>()).add(t);
-        out.accept(model.tracerPid() + " jthreadtrace");
         List<String> lines = new ArrayList<>();
-        kernelRows(model.tracerPid(), "", byParent, lines, 0);
+        if (model.attached()) {
+            // Attached processes hang from parents the tool does not trace (a shell, systemd, init).
+            java.util.Set<Integer> roots = new java.util.LinkedHashSet<>();
+            for (ThreadInfo t : model.threads()) if (model.thread(t.osParent()) == null) roots.add(t.osParent());
+            for (int root : roots) {
+                lines.add(root + " (not traced)");
+                kernelRows(root, "", byParent, lines, 0);
+            }
+        } else {
+            lines.add(model.tracerPid() + " jthreadtrace");
+            kernelRows(model.tracerPid(), "", byParent, lines, 0);
+        }
         for (String l : lines.subList(0, Math.min(lines.size(), ReportContext.MAX_ROWS))) out.accept(l);
         if (lines.size() > ReportContext.MAX_ROWS) out.accept("… " + (lines.size() - ReportContext.MAX_ROWS) + " more rows");
     }

@@ -29,6 +29,12 @@ public record Interrupts(Duration killAfter, Consumer<String> notice) {
     IntConsumer handlerFor(Tracer tracer) {
         AtomicInteger received = new AtomicInteger();
         return signal -> {
+            if (tracer.attaching()) {
+                // What we attached to is never signalled or killed: the trace ends, the processes run on.
+                if (received.incrementAndGet() == 1) notice.accept(Signals.name(signal) + ": detaching; the processes run on untraced");
+                tracer.requestDetach();
+                return;
+            }
             if (received.incrementAndGet() > 1) {
                 notice.accept("second " + Signals.name(signal) + ": killing the traced command; reporting what was traced so far");
                 tracer.requestStop(signal);

@@ -60,8 +60,23 @@ public final class TraceSession {
                               boolean[] recorded,
                               boolean seccomp, LiveSink live, Runnable idle, Interrupts interrupts)
             throws TraceFailure, InterruptedException {
+        return run(queue -> Tracer.start(command, environment, recorded, execArguments, seccomp, queue), live, idle, interrupts);
+    }
+
+    /** How the tracer begins: launching a command ({@link Tracer#start}) or attaching ({@link Tracer#attach}). */
+    @FunctionalInterface
+    public interface TracerStart {
+        Tracer start(BlockingQueue<TraceEvent> queue) throws TraceFailure;
+    }
+
+    /**
+     * The same for a tracer started by {@code start}; in attach mode a signal to the tool detaches
+     * (see {@link Interrupts}) and nothing traced is ever killed.
+     */
+    public static Outcome run(TracerStart start, LiveSink live, Runnable idle, Interrupts interrupts)
+            throws TraceFailure, InterruptedException {
         BlockingQueue<TraceEvent> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
-        Tracer tracer = Tracer.start(command, environment, recorded, execArguments, seccomp, queue);
+        Tracer tracer = start.start(queue);
         StopSignals.install(interrupts.handlerFor(tracer));
         TraceModel model = new TraceModel();
         boolean outputClosed = false;

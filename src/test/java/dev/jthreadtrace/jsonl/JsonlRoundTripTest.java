@@ -79,4 +79,43 @@ class JsonlRoundTripTest {
         assertEquals(List.of(new JavaRecord.Mounts(RecordedTrace.MAIN, 4_000_000, RecordedTrace.INNER1, 1)),
                 old.java().stream().filter(j -> j instanceof JavaRecord.Mounts).toList());
     }
+
+    @Test
+    void anAttachsExistingThreadsAndItsDetachComeBackAsTheyWere(@TempDir Path tmp) throws Exception {
+        long t0 = 1_000_000_000L;
+        List<TraceEvent> events = List.of(
+                new TraceEvent.Attached(t0, 500, 900, "/usr/bin/server", List.of("server", "--port", "8080"), List.of(
+                        new TraceEvent.ExistingTask(500, 500, 1, "server", 0, "0-1", 0, false),
+                        new TraceEvent.ExistingTask(501, 500, 1, "acceptor", 1L << 9, "0", 2, true))),
+                new TraceEvent.Spawned(t0 + 1_000_000, 501, 502, TraceEvent.SpawnKind.CLONE3,
+                        dev.jthreadtrace.decode.CloneFlags.CLONE_THREAD | dev.jthreadtrace.decode.CloneFlags.CLONE_VM),
+                new TraceEvent.Detached(t0 + 2_000_000, 3),
+                new TraceEvent.TraceEnded(t0 + 2_000_001, 0));
+        String first = write(events, List.of(new JavaRecord.Present(500, t0, 501, 17, "acceptor-thread-with-a-long-name")));
+        Path file = Files.writeString(tmp.resolve("attach.jsonl"), first);
+        TraceReader.Saved saved = TraceReader.readAll(file);
+        // The reader counts time from the start record (ns 0): the rest is the same event.
+        assertEquals(events.get(0), withNs(saved.events().get(0), t0), "the existing threads and their settings");
+        assertEquals(new TraceEvent.Detached(2_000_000, 3), saved.events().get(2));
+        assertEquals(first, write(saved.events(), saved.java()), "written, read and written again: the same text");
+
+        TraceModel model = dev.jthreadtrace.session.TraceSession.replay(saved.events());
+        model.attachJava(JavaJoin.join(model, saved.java()));
+        assertTrue(model.attached());
+        assertEquals(3, model.detachedTasks());
+        var acceptor = model.thread(501);
+        assertTrue(acceptor.existedAtAttach() && acceptor.creator() == null);
+        assertEquals("[USR1]", acceptor.inherited().value(dev.jthreadtrace.model.Hook.SIGMASK));
+        assertEquals("2", acceptor.inherited().value(dev.jthreadtrace.model.Hook.SECCOMP));
+        assertEquals("acceptor-thread-with-a-long-name", acceptor.java().name(), "joined by the OS tid the thread dump gave");
+        var child = model.thread(502);
+        assertEquals(501, child.creator());
+        assertEquals("[USR1]", child.inherited().value(dev.jthreadtrace.model.Hook.SIGMASK), "inherited from an existing thread");
+        assertEquals(1, child.osParent(), "a thread's kernel parent is its process's parent");
+    }
+
+    private static TraceEvent withNs(TraceEvent e, long ns) {
+        TraceEvent.Attached a = (TraceEvent.Attached) e;
+        return new TraceEvent.Attached(ns, a.pid(), a.tracerPid(), a.path(), a.argv(), a.tasks());
+    }
 }

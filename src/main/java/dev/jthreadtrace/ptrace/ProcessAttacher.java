@@ -1,0 +1,234 @@
+package dev.jthreadtrace.ptrace;
+
+import dev.jthreadtrace.event.TraceEvent;
+import dev.jthreadtrace.sys.Errno;
+import dev.jthreadtrace.sys.ErrnoException;
+import dev.jthreadtrace.sys.Libc;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * The attach phase of {@code jthreadtrace attach}, on the ptrace thread: checks each pid, then
+ * seizes every thread of it. Threads are created while we seize, so {@code /proc/PID/task} is read
+ * again until a pass finds no new tid; a thread cloned by one already seized is attached by the
+ * kernel (PTRACE_O_TRACECLONE) and reported by its creator's event, so it is not "existing". Each
+ * seized thread is then interrupted, so its first stop puts it into syscall-stop mode, and its
+ * settings at attach are read from {@code /proc/TID/status}. Setup I/O, before the loop starts.
+ */
+final class ProcessAttacher {
+    /** What the attach found: the threads that existed, and the first process's executable and argv. */
+    record Attached(List<TraceEvent.ExistingTask> tasks, String path, List<String> argv) {}
+
+    private ProcessAttacher() {}
+
+    static Attached attach(List<Integer> pids, long options) throws TraceFailure {
+        int self = Libc.getpid();
+        Set<Integer> ancestors = ancestors(self);
+        for (int pid : pids) check(pid, self, ancestors);
+        List<TraceEvent.ExistingTask> existing = new ArrayList<>();
+        for (int pid : pids) {
+            Set<Integer> seized = seizeAll(pid, options, self);
+            int ppid = (int) statusNumber(status(pid), "PPid:", 0);
+            for (int tid : seized) {
+                TraceEvent.ExistingTask task = existingTask(pid, tid, ppid);
+                if (task != null) existing.add(task);
+                Ptrace.interrupt(tid);
+            }
+        }
+        int first = pids.getFirst();
+        return new Attached(existing, exe(first), cmdline(first));
+    }
+
+    /** One line for each pid that cannot be attached: gone, ourselves, our ancestor, a zombie, traced already. */
+    private static void check(int pid, int self, Set<Integer> ancestors) throws TraceFailure {
+        if (pid <= 0) throw new TraceFailure("no such process: " + pid, null);
+        if (pid == self) throw new TraceFailure("pid " + pid + " is jthreadtrace itself", null);
+        if (ancestors.contains(pid)) {
+            throw new TraceFailure("pid " + pid + " is an ancestor of jthreadtrace (" + comm(pid)
+                    + "): it waits for the tool, which would wait for it", null);
+        }
+        List<String> status = status(pid);
+        if (status == null) throw new TraceFailure("no such process: " + pid, null);
+        String state = statusText(status, "State:");
+        if (state.startsWith("Z")) throw new TraceFailure("pid " + pid + " (" + comm(pid) + ") is a zombie: it has exited", null);
+        int tracer = (int) statusNumber(status, "TracerPid:", 0);
+        if (tracer != 0) {
+            throw new TraceFailure("pid " + pid + " (" + comm(pid) + ") is already traced by pid " + tracer + " (" + comm(tracer)
+                    + "): a task has one tracer; detach that one first", null);
+        }
+    }
+
+    /** Seizes every thread of {@code pid}, re-reading its task list until no new tid appears. */
+    private static Set<Integer> seizeAll(int pid, long options, int self) throws TraceFailure {
+        Set<Integer> seized = new LinkedHashSet<>();
+        Set<Integer> skipped = new java.util.HashSet<>();
+        boolean found = true;
+        while (found) {
+            found = false;
+            for (int tid : taskIds(pid)) {
+                if (seized.contains(tid) || skipped.contains(tid)) continue;
+                try {
+                    Ptrace.seize(tid, options);
+                    seized.add(tid);
+                    found = true;
+                } catch (ErrnoException e) {
+                    if (e.errno() == Errno.ESRCH) {
+                        skipped.add(tid); // exited between the listing and the seize
+                    } else if (e.errno() == Errno.EPERM && !seized.isEmpty()
+                            && statusNumber(status(pid, tid), "TracerPid:", 0) == self) {
+                        skipped.add(tid); // cloned by a thread we hold: the kernel attached it, its creator reports it
+                    } else if (seized.isEmpty()) {
+                        throw new TraceFailure(refused(pid, e), e);
+                    } else {
+                        skipped.add(tid);
+                    }
+                }
+            }
+        }
+        if (seized.isEmpty()) throw new TraceFailure("no such process: " + pid + " (it exited while being attached)", null);
+        return seized;
+    }
+
+    private static String refused(int pid, ErrnoException e) {
+        if (e.errno() != Errno.EPERM) return "ptrace(PTRACE_SEIZE) of pid " + pid + " refused: " + Errno.describe(e.errno());
+        String scope = readFirstLine(Path.of("/proc/sys/kernel/yama/ptrace_scope"));
+        String why = switch (scope == null ? "" : scope.strip()) {
+            case "1" -> "kernel.yama.ptrace_scope is 1: only a descendant can be traced without CAP_SYS_PTRACE (run as root,"
+                    + " or sysctl kernel.yama.ptrace_scope=0, or start it with jthreadtrace run)";
+            case "2" -> "kernel.yama.ptrace_scope is 2: only CAP_SYS_PTRACE may attach (run as root)";
+            case "3" -> "kernel.yama.ptrace_scope is 3: attaching is disabled on this machine until reboot";
+            default -> "it belongs to another user, or runs with more privileges (set-user-ID, capabilities), or a container"
+                    + " forbids ptrace (docker: --cap-add=SYS_PTRACE)";
+        };
+        return "ptrace(PTRACE_SEIZE) of pid " + pid + " refused: " + Errno.describe(e.errno()) + ": " + why;
+    }
+
+    private static TraceEvent.ExistingTask existingTask(int pid, int tid, int ppid) {
+        List<String> status = status(pid, tid);
+        if (status == null) return null; // exited since the seize: its exit stop follows
+        long sigmask = parseHex(statusText(status, "SigBlk:"));
+        String cpus = statusText(status, "Cpus_allowed_list:");
+        int mode = (int) statusNumber(status, "Seccomp:", 0);
+        int filters = (int) statusNumber(status, "Seccomp_filters:", mode == 2 ? 1 : 0);
+        boolean noNewPrivs = statusNumber(status, "NoNewPrivs:", 0) != 0;
+        String name = readFirstLine(Path.of("/proc", Integer.toString(pid), "task", Integer.toString(tid), "comm"));
+        return new TraceEvent.ExistingTask(tid, pid, ppid, name == null ? "?" : name, sigmask,
+                cpus.isEmpty() ? "default" : cpus, filters, noNewPrivs);
+    }
+
+    private static List<Integer> taskIds(int pid) throws TraceFailure {
+        try (Stream<Path> tasks = Files.list(Path.of("/proc", Integer.toString(pid), "task"))) {
+            List<Integer> out = new ArrayList<>();
+            for (Path p : tasks.toList()) {
+                try {
+                    out.add(Integer.parseInt(p.getFileName().toString()));
+                } catch (NumberFormatException e) {
+                    // not a task
+                }
+            }
+            return out;
+        } catch (NoSuchFileException e) {
+            throw new TraceFailure("no such process: " + pid, e);
+        } catch (IOException e) {
+            throw new TraceFailure("cannot list the threads of pid " + pid + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Set<Integer> ancestors(int self) {
+        Set<Integer> out = new java.util.HashSet<>();
+        int pid = (int) statusNumber(status(self), "PPid:", 0);
+        while (pid > 1 && out.add(pid)) pid = (int) statusNumber(status(pid), "PPid:", 0);
+        return out;
+    }
+
+    static List<String> status(int pid) {
+        return lines(Path.of("/proc", Integer.toString(pid), "status"));
+    }
+
+    private static List<String> status(int pid, int tid) {
+        return lines(Path.of("/proc", Integer.toString(pid), "task", Integer.toString(tid), "status"));
+    }
+
+    private static List<String> lines(Path file) {
+        try {
+            return Files.readAllLines(file, StandardCharsets.ISO_8859_1);
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    static String statusText(List<String> status, String key) {
+        if (status == null) return "";
+        for (String line : status) if (line.startsWith(key)) return line.substring(key.length()).strip();
+        return "";
+    }
+
+    static long statusNumber(List<String> status, String key, long otherwise) {
+        String text = statusText(status, key);
+        try {
+            return text.isEmpty() ? otherwise : Long.parseLong(text.split("\\s+")[0]);
+        } catch (NumberFormatException e) {
+            return otherwise;
+        }
+    }
+
+    private static long parseHex(String hex) {
+        try {
+            return hex.isEmpty() ? 0 : Long.parseUnsignedLong(hex, 16);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    private static String comm(int pid) {
+        String name = readFirstLine(Path.of("/proc", Integer.toString(pid), "comm"));
+        return name == null ? "?" : name;
+    }
+
+    private static String readFirstLine(Path file) {
+        try {
+            byte[] bytes = Files.readAllBytes(file);
+            String text = new String(bytes, StandardCharsets.UTF_8);
+            int nl = text.indexOf('\n');
+            return nl >= 0 ? text.substring(0, nl) : text;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static String exe(int pid) {
+        try {
+            return Files.readSymbolicLink(Path.of("/proc", Integer.toString(pid), "exe")).toString();
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** The command line, NUL-separated in /proc; empty for a kernel thread or one that cleared it. */
+    private static List<String> cmdline(int pid) {
+        try {
+            byte[] bytes = Files.readAllBytes(Path.of("/proc", Integer.toString(pid), "cmdline"));
+            List<String> out = new ArrayList<>();
+            int from = 0;
+            for (int i = 0; i < bytes.length; i++) {
+                if (bytes[i] == 0) {
+                    out.add(new String(bytes, from, i - from, StandardCharsets.UTF_8));
+                    from = i + 1;
+                }
+            }
+            if (from < bytes.length) out.add(new String(bytes, from, bytes.length - from, StandardCharsets.UTF_8));
+            return out;
+        } catch (IOException | RuntimeException e) {
+            return List.of();
+        }
+    }
+}
