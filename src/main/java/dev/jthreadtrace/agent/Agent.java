@@ -12,6 +12,11 @@ import java.lang.instrument.Instrumentation;
 public final class Agent {
     private Agent() {}
 
+    /** {@code jthreadtrace attach}: the same agent, loaded into a running JVM through the Attach API. */
+    public static void agentmain(String args, Instrumentation instrumentation) {
+        premain(args, instrumentation);
+    }
+
     public static void premain(String args, Instrumentation instrumentation) {
         try {
             String version = System.getProperty("java.specification.version", "0");

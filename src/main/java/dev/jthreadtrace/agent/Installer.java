@@ -58,14 +58,19 @@ public final class Installer {
      *             (stacks of virtual threads too)
      */
     public static void install(String args, Instrumentation instrumentation) throws Exception {
+        boolean attached = false;
         java.util.List<String> positional = new java.util.ArrayList<>();
         for (String part : args == null ? new String[0] : args.split(",", -1)) {
             if (part.startsWith("+stack=")) ThreadHook.stackDepth(Integer.parseInt(part.substring("+stack=".length())));
             else if (part.equals("+stackall")) ThreadHook.keepJdkFrames();
             else if (part.equals("+vstack")) ThreadHook.virtualStacks();
+            else if (part.equals("+attached")) attached = true;
             else positional.add(part);
         }
         String[] parts = positional.toArray(new String[0]);
+        // Loaded into a running JVM by jthreadtrace attach: held by the tool's socket, and stopped when it closes.
+        Thread watch = attached && parts.length > 0 ? AttachWatch.connect(parts[0], instrumentation) : null;
+        if (attached && watch == null) return;
         if (parts.length == 0 || !ThreadHook.open(parts[0])) return;
         BytesCache cache = null;
         if (parts.length >= 3) {
@@ -115,10 +120,24 @@ public final class Installer {
         } finally {
             instrumentation.removeTransformer(transformer);
         }
+        // Started before the hooks are on: the tool's thread leaves no record of its own.
+        if (watch != null) watch.start();
         ThreadHook.enable();
         ThreadHook.present();
         // Virtual threads' records may wait in a buffer only when the JVM's exit writes it out.
         if (flushesAtExit[0]) ThreadHook.bufferUntilExit();
+    }
+
+    /**
+     * {@code jthreadtrace attach} detached (or died): the agent stops writing and gives the JVM back
+     * its own Thread, VirtualThread and Shutdown (a retransformation with no transformer of ours
+     * yields the original class files). The JVM runs on as before the attach.
+     */
+    static void stop(Instrumentation instrumentation) throws Exception {
+        ThreadHook.disable();
+        Class<?> virtual = Class.forName("java.lang.VirtualThread", false, null);
+        Class<?> shutdown = Class.forName("java.lang.Shutdown", false, null);
+        instrumentation.retransformClasses(Thread.class, virtual, shutdown);
     }
 
     /** The classes rewritten, by internal name. */

@@ -177,6 +177,24 @@ public final class ThreadHook {
     }
 
     /**
+     * The tool detached ({@code attach}): no more records; what is buffered is written and the
+     * file closed. The hooks stay in place until the caller restores the original classes.
+     */
+    static void disable() {
+        enabled = false;
+        synchronized (ThreadHook.class) {
+            try {
+                writeBuffered();
+                if (out != null) out.close();
+            } catch (Throwable t) {
+                // nothing more to do: the records are the tool's, not the application's
+            }
+            out = null;
+            buffered = false;
+        }
+    }
+
+    /**
      * The platform threads alive when the agent loads (Reference Handler, Finalizer, Signal
      * Dispatcher, Common-Cleaner...): the JVM started them, so there is no start() record; the tool
      * joins them by the 15 bytes of the name the JVM gave the kernel.
@@ -458,6 +476,7 @@ public final class ThreadHook {
     private static void write(StringBuilder line, boolean now) throws IOException {
         byte[] bytes = line.append('\n').toString().getBytes(StandardCharsets.UTF_8);
         synchronized (ThreadHook.class) {
+            if (out == null) return; // disabled while this hook ran
             if (!buffered || bytes.length > BUFFER - used) writeBuffered();
             if (!buffered || bytes.length > BUFFER) {
                 out.write(bytes);
@@ -473,6 +492,7 @@ public final class ThreadHook {
 
     /** Holding the class lock. */
     private static void writeBuffered() throws IOException {
+        if (out == null) return;
         appendMountCounts();
         if (used == 0) return;
         int n = used;

@@ -45,9 +45,25 @@ final class Runner {
 
     private Runner() {}
 
+    /** What is traced: a command started under the tracer, or running processes attached to. */
+    sealed interface Target {
+        /** {@code run}/{@code demo}: start {@code command} with {@code environment}. */
+        record Launch(List<String> command, Map<String, String> environment) implements Target {}
+
+        /** {@code attach}: seize {@code pids}; detach after {@code duration} (null: on a signal or their exit). */
+        record Attach(List<Integer> pids, java.time.Duration duration) implements Target {}
+    }
+
     static int trace(CommandLine.Model.CommandSpec spec, List<String> command, Map<String, String> environment,
                      TraceOptions traceOptions, OutputOptions outputOptions, AssertOptions assertOptions) {
+        return trace(spec, new Target.Launch(command, environment), traceOptions, outputOptions, assertOptions);
+    }
+
+    static int trace(CommandLine.Model.CommandSpec spec, Target target, TraceOptions traceOptions, OutputOptions outputOptions,
+                     AssertOptions assertOptions) {
         PrintWriter err = spec.commandLine().getErr();
+        boolean attach = target instanceof Target.Attach;
+        Map<String, String> environment = target instanceof Target.Launch l ? l.environment() : System.getenv();
         TraceSelection selection;
         Set<ReportSection> sections;
         AssertOptions.Checks checks;
@@ -88,23 +104,30 @@ final class Runner {
             throw new CommandLine.ParameterException(spec.commandLine(), "--java-stack takes 0 to 256 frames");
         }
 
-        switch (CommandResolver.resolve(command.getFirst(), environment.get("PATH"))) {
-            case CommandResolver.NotFound nf -> {
-                err.println("jthreadtrace: " + nf.message());
-                return ExitCodes.NOT_FOUND;
+        if (attach && (traceOptions.killAfter != null || traceOptions.noSeccomp || assertOptions.ignoreExit)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), (traceOptions.killAfter != null ? "--kill-after"
+                    : traceOptions.noSeccomp ? "--no-seccomp" : "--ignore-exit") + " applies to run: attach never kills"
+                    + " or filters what it attached to, and exits 0 unless an assertion fails");
+        }
+        if (target instanceof Target.Launch launch) {
+            switch (CommandResolver.resolve(launch.command().getFirst(), environment.get("PATH"))) {
+                case CommandResolver.NotFound nf -> {
+                    err.println("jthreadtrace: " + nf.message());
+                    return ExitCodes.NOT_FOUND;
+                }
+                case CommandResolver.NotExecutable ne -> {
+                    err.println("jthreadtrace: " + ne.message());
+                    return ExitCodes.NOT_EXECUTABLE;
+                }
+                case CommandResolver.Found f -> { }
             }
-            case CommandResolver.NotExecutable ne -> {
-                err.println("jthreadtrace: " + ne.message());
-                return ExitCodes.NOT_EXECUTABLE;
-            }
-            case CommandResolver.Found f -> { }
         }
 
-        if (perfetto && outputOptions.writesToStdout()) {
+        if (perfetto && outputOptions.writesToStdout() && !attach) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--format perfetto needs -o FILE: the traced"
                     + " command's own output on standard output would break the JSON");
         }
-        if (jsonl && outputOptions.writesToStdout()) {
+        if (jsonl && outputOptions.writesToStdout() && !attach) {
             err.println("jthreadtrace: note: JSONL goes to standard output, which the traced command shares: its own output"
                     + " is mixed in (report and check skip those lines); use -o FILE to keep them apart");
         }
@@ -153,9 +176,28 @@ final class Runner {
                     err.flush();
                 });
                 boolean viaEnvironment = agent != null && traceOptions.jvm == TraceOptions.JvmMode.env;
-                outcome = TraceSession.run(command, viaEnvironment ? agent.environment(environment) : environment,
-                        agent == null || viaEnvironment ? ExecArguments.NONE : agent.execArguments(environment),
-                        selection.recorded(), !traceOptions.noSeccomp, live, out::idle, interrupts);
+                ExecArguments execArguments = agent == null || viaEnvironment ? ExecArguments.NONE : agent.execArguments(environment);
+                boolean[] recorded = selection.recorded();
+                TraceSession.TracerStart start;
+                Thread[] jvmAttach = new Thread[1];
+                if (target instanceof Target.Attach a) {
+                    start = queue -> {
+                        var tracer = dev.jthreadtrace.ptrace.Tracer.attach(a.pids(), recorded, execArguments, queue);
+                        jvmAttach[0] = attachJvms(a.pids(), agent);
+                        if (a.duration() != null) detachAfter(tracer, a.duration());
+                        return tracer;
+                    };
+                } else {
+                    Target.Launch launch = (Target.Launch) target;
+                    start = queue -> dev.jthreadtrace.ptrace.Tracer.start(launch.command(),
+                            viaEnvironment ? agent.environment(environment) : environment, recorded, execArguments,
+                            !traceOptions.noSeccomp, queue);
+                }
+                outcome = TraceSession.run(start, live, out::idle, interrupts);
+                if (jvmAttach[0] != null) {
+                    jvmAttach[0].join(30_000);
+                    agent.stopInRunningJvms();
+                }
                 if (agent != null) agent.attachTo(outcome.model());
             } catch (TraceFailure e) {
                 err.println("jthreadtrace: " + e.getMessage());
@@ -175,9 +217,10 @@ final class Runner {
             }
             TraceModel model = outcome.model();
             if (model.tracerFailure() != null) {
-                err.println("jthreadtrace: the tracer failed (" + model.tracerFailure()
-                        + "); the traced command was killed; reporting what was traced so far");
+                err.println("jthreadtrace: the tracer failed (" + model.tracerFailure() + "); the traced "
+                        + (attach ? "processes were let go (they run on)" : "command was killed") + "; reporting what was traced so far");
             }
+            if (attach) printDetached(err, model);
             if (outcome.interruptedBy() != 0) {
                 err.println("jthreadtrace: stopped by signal " + outcome.interruptedBy()
                         + "; the traced command was killed; reporting what was traced so far");
@@ -216,6 +259,7 @@ final class Runner {
                         + "; the traced command ran on to its end, the rest of the trace is lost");
                 return ExitCodes.TOOL_FAILED;
             }
+            if (attach) return results.stream().anyMatch(r -> !r.passed()) ? ExitCodes.ASSERTION_FAILED : ExitCodes.OK;
             return exitCode(model, outcome.interruptedBy(), results, assertOptions.ignoreExit);
         } catch (OutputClosedException e) {
             return ExitCodes.OUTPUT_CLOSED;
@@ -225,6 +269,41 @@ final class Runner {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return ExitCodes.TOOL_FAILED;
+        }
+    }
+
+    /**
+     * attach: the agent goes into each JVM among {@code pids} through the Attach API, on a thread of
+     * its own (the JVM answers only while the tracer keeps resuming it); null when there is none.
+     */
+    private static Thread attachJvms(List<Integer> pids, JvmAgent agent) {
+        if (agent == null) return null;
+        List<Integer> jvms = pids.stream().filter(dev.jthreadtrace.jvm.JvmAttach::isJvm).toList();
+        if (jvms.isEmpty()) return null;
+        return Thread.ofPlatform().daemon().name("jthreadtrace-jvm-attach").start(() -> {
+            for (int pid : jvms) agent.attachToRunningJvm(pid, true);
+        });
+    }
+
+    /** {@code --duration}: a daemon timer that lets the attached processes go. */
+    private static void detachAfter(dev.jthreadtrace.ptrace.Tracer tracer, java.time.Duration duration) {
+        Thread.ofPlatform().daemon().name("jthreadtrace-duration").start(() -> {
+            try {
+                Thread.sleep(duration);
+                tracer.requestDetach();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+    }
+
+    /** After an attach: whether the processes were let go (they run on) or ended under the trace. */
+    private static void printDetached(PrintWriter err, TraceModel model) {
+        if (model.detachedTasks() >= 0) {
+            err.println("jthreadtrace: detached from " + model.detachedTasks() + " task" + (model.detachedTasks() == 1 ? "" : "s")
+                    + " after " + String.format(java.util.Locale.ROOT, "%.3f", model.endNs() / 1e9) + " s; the processes run on untraced");
+        } else if (model.tracerFailure() == null) {
+            err.println("jthreadtrace: the attached processes exited during the trace");
         }
     }
 

@@ -43,8 +43,8 @@ final class StraceFlags {
             new Flag("-ff", false, Kind.ANSWERED, "-ff (one output file per process) is not supported: every line names its thread;"
                     + " filter them with grep '\\[TID ' or use --format jsonl and jq"),
             new Flag("-yy", false, Kind.ANSWERED, "-yy (socket and device details) is not supported: -y prints paths"),
-            new Flag("-p", true, Kind.ANSWERED, "-p (attach to a running process) is not supported yet: start the program under"
-                    + " jthreadtrace run -- COMMAND"),
+            new Flag("-p", true, Kind.ANSWERED, "-p: attaching is its own command: jthreadtrace attach [OPTIONS] PID"
+                    + " (e.g. jthreadtrace attach --duration 30s 4242)"),
             new Flag("-P", true, Kind.ANSWERED, "-P (trace calls on a path) is not supported: jthreadtrace traces threads, futexes,"
                     + " memory and settings; choose calls with -e"),
             new Flag("-u", true, Kind.ANSWERED, "-u (run as another user) is not supported: run jthreadtrace as that user"

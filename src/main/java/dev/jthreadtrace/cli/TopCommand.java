@@ -15,12 +15,13 @@ import java.util.concurrent.Callable;
         description = "Shows which thread created which thread, what each new thread inherited from its creator, "
                 + "and what the threads did with futexes and memory mappings, read from the kernel with ptrace. "
                 + "Above all for JVMs.",
-        subcommands = {RunCommand.class, DemoCommand.class, ReportCommand.class, CheckCommand.class,
+        subcommands = {RunCommand.class, AttachCommand.class, DemoCommand.class, ReportCommand.class, CheckCommand.class,
                 CompletionCommand.class},
         footerHeading = "%nExamples:%n",
         footer = {
                 "  jthreadtrace run -- java -jar app.jar",
                 "  jthreadtrace run -e clone3,futex -- ./server | grep worker-",
+                "  jthreadtrace attach --duration 30s 4242",
                 "  jthreadtrace run --format jsonl -o trace.jsonl -- java Main && jthreadtrace report trace.jsonl",
                 "  jthreadtrace run --assert 'threads.peak <= 40' --junit-xml threads.xml -- java -jar app.jar",
                 "  jthreadtrace demo",

@@ -196,17 +196,7 @@ final class TraceOptions {
 
     /** --kill-after as a duration; null when not given. */
     java.time.Duration killAfter() {
-        if (killAfter == null) return null;
-        var m = java.util.regex.Pattern.compile("(\\d{1,9})(ms|s|m)").matcher(killAfter.strip());
-        if (!m.matches()) {
-            throw new IllegalArgumentException("--kill-after takes a duration such as 500ms, 10s or 2m, not '" + killAfter + "'");
-        }
-        long n = Long.parseLong(m.group(1));
-        return switch (m.group(2)) {
-            case "ms" -> java.time.Duration.ofMillis(n);
-            case "s" -> java.time.Duration.ofSeconds(n);
-            default -> java.time.Duration.ofMinutes(n);
-        };
+        return killAfter == null ? null : Durations.parse("--kill-after", killAfter);
     }
 
     TraceSelection selection() {

@@ -63,6 +63,7 @@ public final class JavaJoin {
                 default -> { }
             }
         }
+        byOsTid(model, records, threads);
         byKernelName(model, records, threads);
         // Threads the agent saw only at work (main, started before the agent by the launcher):
         // their Java name is known from the records they made.
@@ -92,6 +93,25 @@ public final class JavaJoin {
             }
         }
         return new JavaView(records, threads, virtualByCreator, mountsByCarrier, notes);
+    }
+
+    /**
+     * Threads that ran before an attach, as the JVM's thread dump listed them: Java id, name and
+     * OS tid. When the agent was loaded too, its own record of the same thread (by Java id) gives
+     * the name: the agent writes it escaped, while a dump line is the name's raw bytes.
+     */
+    private static void byOsTid(TraceModel model, List<JavaRecord> records, Map<ThreadInfo, JavaThread> threads) {
+        Map<String, String> agentNames = new HashMap<>();
+        for (JavaRecord r : records) {
+            if (r instanceof JavaRecord.Present p && p.osTid() == 0) agentNames.put(p.pid() + ":" + p.id(), p.name());
+        }
+        for (JavaRecord r : records) {
+            if (!(r instanceof JavaRecord.Present p) || p.osTid() <= 0) continue;
+            ThreadInfo task = model.thread(p.osTid());
+            if (task == null || task.tgid() != p.pid() || threads.containsKey(task)) continue;
+            String name = agentNames.getOrDefault(p.pid() + ":" + p.id(), p.name());
+            threads.put(task, new JavaThread(p.id(), name, false, 0, null, null, Map.of()));
+        }
     }
 
     /**

@@ -35,6 +35,16 @@ public final class JvmAgent implements AutoCloseable {
     private int stackDepth = 8;
     private boolean jdkFrames;
     private boolean virtualStacks;
+    /** Threads running in JVMs the tool attached to ({@code attach}), from their thread dumps. */
+    private final List<JavaRecord> existing = new ArrayList<>();
+    /**
+     * attach: the socket each agent loaded into a running JVM holds open ({@code AttachWatch} in the
+     * agent); closing our side, or our death, stops it.
+     */
+    private java.nio.channels.ServerSocketChannel attachSocket;
+    private final Map<Integer, java.nio.channels.SocketChannel> loadedInto = new LinkedHashMap<>();
+    /** The running JVMs the tool connected to: each started an Attach Listener for it. */
+    private final List<Integer> connectedTo = new ArrayList<>();
 
     private JvmAgent(Path agentJar, Path directory) {
         this.agentJar = agentJar;
@@ -105,12 +115,114 @@ public final class JvmAgent implements AutoCloseable {
 
     /** {@code -javaagent:JAR=RECORDS_DIR[,CACHE...],+stack=N[,+stackall]}; opens the class cache the first time. */
     private String agentOption(Map<String, String> environment) {
+        return "-javaagent:" + agentJar + "=" + agentArguments(environment);
+    }
+
+    /** The agent's own arguments: {@code RECORDS_DIR[,CACHE...],+stack=N[,+stackall][,+vstack]}. */
+    private String agentArguments(Map<String, String> environment) {
         if (cache == null) {
             cache = ClassCache.open(environment, agentJar, ourUid());
             if (cache.note() != null) notes.add(cache.note());
         }
-        return "-javaagent:" + agentJar + "=" + directory + cache.agentArgument() + ",+stack=" + stackDepth
+        return directory + cache.agentArgument() + ",+stack=" + stackDepth
                 + (jdkFrames ? ",+stackall" : "") + (virtualStacks ? ",+vstack" : "");
+    }
+
+    /**
+     * {@code attach}: loads the agent into the running JVM {@code pid} (JDK 25+) and takes the
+     * Java names and OS tids of the threads it already has from its thread dump. Blocks for as
+     * long as the JVM takes to answer: call it off the consumer thread. Safe from any thread.
+     *
+     * @param loadAgent false with {@code --jvm off}: the thread dump's names only
+     */
+    public void attachToRunningJvm(int pid, boolean loadAgent) {
+        String arguments = null;
+        synchronized (this) {
+            if (loadAgent) {
+                try {
+                    if (attachSocket == null) {
+                        attachSocket = java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX);
+                        attachSocket.bind(java.net.UnixDomainSocketAddress.of(directory.resolve(ATTACH_SOCKET)));
+                        attachSocket.configureBlocking(false);
+                    }
+                    arguments = agentArguments(System.getenv()) + ",+attached";
+                } catch (IOException | RuntimeException e) {
+                    notes.add("no agent for JVM " + pid + " (cannot listen on " + directory.resolve(ATTACH_SOCKET) + ": "
+                            + e.getMessage() + "): names of the threads it had, kernel view of the new ones");
+                }
+            }
+        }
+        JvmAttach.Result result = JvmAttach.attach(pid, arguments != null ? agentJar : null, arguments);
+        synchronized (this) {
+            existing.addAll(result.existing());
+            notes.addAll(result.notes());
+            if (result.connected()) connectedTo.add(pid);
+            if (result.agentLoaded()) {
+                // The agent connected during loadAgent (its agentmain has returned): take the connection.
+                java.nio.channels.SocketChannel channel = acceptWithin(2_000);
+                if (channel != null) loadedInto.put(pid, channel);
+                else notes.add("the agent in JVM " + pid + " did not connect back: it stopped at once");
+            }
+        }
+    }
+
+    /** The socket's name in the records directory; the agent's {@code AttachWatch.SOCKET}. */
+    private static final String ATTACH_SOCKET = "attach.sock";
+
+    private java.nio.channels.SocketChannel acceptWithin(long millis) {
+        long deadline = System.nanoTime() + millis * 1_000_000;
+        try {
+            while (System.nanoTime() < deadline) {
+                java.nio.channels.SocketChannel channel = attachSocket.accept();
+                if (channel != null) return channel;
+                Thread.sleep(5);
+            }
+        } catch (IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return null;
+    }
+
+    /**
+     * After an attach's detach: the agent in each JVM it was loaded into stops and restores the
+     * JVM's own classes, then its last records are read. JVMs that exited meanwhile need nothing.
+     */
+    public synchronized void stopInRunningJvms() {
+        loadedInto.forEach((pid, channel) -> {
+            if (!stopped(channel) && Files.exists(Path.of("/proc", Integer.toString(pid)))) {
+                notes.add("the agent in JVM " + pid + " did not confirm it stopped within 5 s: its last records may be missing");
+            }
+        });
+        loadedInto.clear();
+    }
+
+    /** Shuts our side (the agent stops, restores the JVM's classes) and waits up to 5 s for its "stopped". */
+    private static boolean stopped(java.nio.channels.SocketChannel channel) {
+        try (channel) {
+            channel.shutdownOutput();
+            channel.configureBlocking(false);
+            java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate(64);
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            StringBuilder answer = new StringBuilder();
+            while (System.nanoTime() < deadline) {
+                int n = channel.read(buffer);
+                if (n < 0) break;
+                if (n == 0) {
+                    Thread.sleep(5);
+                    continue;
+                }
+                answer.append(new String(buffer.array(), 0, buffer.position(), java.nio.charset.StandardCharsets.US_ASCII));
+                buffer.clear();
+            }
+            return answer.toString().startsWith("stopped");
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     /**
@@ -139,12 +251,13 @@ public final class JvmAgent implements AutoCloseable {
     }
 
     /** Reads every JVM's records, joins them to the model, and notes JVMs that reported nothing. */
-    public void attachTo(TraceModel model) {
-        List<JavaRecord> records = new ArrayList<>();
+    public synchronized void attachTo(TraceModel model) {
+        List<JavaRecord> records = new ArrayList<>(existing);
         Map<Integer, String> errors = new HashMap<>();
         List<String> ignored = new ArrayList<>();
         try (Stream<Path> files = Files.list(directory)) {
             for (Path file : files.sorted().toList()) {
+                if (file.getFileName().toString().equals(ATTACH_SOCKET)) continue;
                 if (!readRecords(file, records, errors)) ignored.add(file.getFileName().toString());
             }
         } catch (IOException | RuntimeException e) {
@@ -179,6 +292,7 @@ public final class JvmAgent implements AutoCloseable {
         }
         errors.forEach((pid, e) -> notes.add("the agent in JVM " + pid + " swallowed errors: " + e.replace('\t', ' ')));
         model.attachJava(JavaJoin.join(model, records, notes));
+        model.markAttachListeners(connectedTo);
     }
 
     /** Reads one record file (see {@link AgentFile}); false when it is not such a file. */
@@ -197,6 +311,21 @@ public final class JvmAgent implements AutoCloseable {
     @Override
     public void close() {
         if (liveNames != null) liveNames.close();
+        // Closing the channels (if stopInRunningJvms did not) stops the agents too.
+        for (var channel : loadedInto.values()) {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                // closed is closed
+            }
+        }
+        if (attachSocket != null) {
+            try {
+                attachSocket.close();
+            } catch (IOException e) {
+                // the directory goes next
+            }
+        }
         // Whatever the traced program left here goes too (links themselves, not what they point to).
         try (Stream<Path> files = Files.walk(directory)) {
             for (Path f : files.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(f);

@@ -1,0 +1,127 @@
+package dev.jthreadtrace.jvm;
+
+import dev.jthreadtrace.event.JavaRecord;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * {@code jthreadtrace attach} to a running JVM, through the JDK's Attach API ({@code jdk.attach}):
+ * loads the agent (JDK 25+), so threads created from now on get Java names, creators and
+ * inherited thread-locals; and reads the {@code Thread.print} diagnostic command, whose
+ * {@code "name" #ID [NID]} header gives the Java name and OS tid of every platform thread that
+ * existed before. Runs on a thread of its own: the target answers only while the tracer resumes it.
+ */
+public final class JvmAttach {
+    /** What one attach gave: records for the threads that existed, and remarks for the user. */
+    public record Result(List<JavaRecord.Present> existing, List<String> notes, boolean connected, boolean agentLoaded) {}
+
+    /** {@code "NAME" #ID [NID]}: greedy, so a name that holds the same pattern cannot move the real one. */
+    private static final Pattern HEADER = Pattern.compile("^\"(.*)\" #(\\d+) \\[(\\d+)\\] ");
+    private static final int OLDEST_AGENT_JDK = 25;
+
+    private JvmAttach() {}
+
+    /** Whether {@code pid} runs a HotSpot JVM: libjvm.so is mapped (whatever the launcher was called). */
+    public static boolean isJvm(int pid) {
+        try (var lines = Files.lines(Path.of("/proc", Integer.toString(pid), "maps"), StandardCharsets.ISO_8859_1)) {
+            return lines.anyMatch(l -> l.endsWith("/libjvm.so"));
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Attaches to {@code pid}; loads the agent when {@code agentJar} is not null and the JVM is
+     * JDK 25+. Every failure becomes a note: the trace goes on with the kernel's view.
+     */
+    public static Result attach(int pid, Path agentJar, String agentOptions) {
+        List<String> notes = new ArrayList<>();
+        List<JavaRecord.Present> existing = new ArrayList<>();
+        com.sun.tools.attach.VirtualMachine vm;
+        try {
+            vm = com.sun.tools.attach.VirtualMachine.attach(Integer.toString(pid));
+        } catch (com.sun.tools.attach.AttachNotSupportedException | IOException | RuntimeException e) {
+            notes.add("cannot attach to JVM " + pid + " (" + oneLine(e) + "; started with -XX:+DisableAttachMechanism,"
+                    + " another user's, or in another container?): kernel view only");
+            return new Result(existing, notes, false, false);
+        }
+        boolean loaded = false;
+        try {
+            int feature = feature(vm.getSystemProperties().getProperty("java.specification.version", "0"));
+            if (agentJar != null && feature >= OLDEST_AGENT_JDK) {
+                try {
+                    vm.loadAgent(agentJar.toString(), agentOptions);
+                    loaded = true;
+                } catch (com.sun.tools.attach.AgentLoadException | com.sun.tools.attach.AgentInitializationException
+                         | IOException | RuntimeException e) {
+                    notes.add("JVM " + pid + " refused the agent (" + oneLine(e) + "; started with"
+                            + " -XX:-EnableDynamicAgentLoading?): names of the threads it had, kernel view of the new ones");
+                }
+            } else if (agentJar != null) {
+                notes.add("JVM " + pid + " is JDK " + feature + ": the agent needs JDK " + OLDEST_AGENT_JDK
+                        + "+; names of the threads it had, kernel view of the new ones");
+            }
+            existing.addAll(threadDump(vm, pid, notes));
+        } catch (IOException | RuntimeException e) {
+            notes.add("JVM " + pid + ": " + oneLine(e));
+        } finally {
+            try {
+                vm.detach();
+            } catch (IOException e) {
+                // the connection is closed either way
+            }
+        }
+        return new Result(existing, notes, true, loaded);
+    }
+
+    /** Thread.print through the same connection: HotSpotVirtualMachine.executeJCmd, exported to us by the manifest. */
+    private static List<JavaRecord.Present> threadDump(com.sun.tools.attach.VirtualMachine vm, int pid, List<String> notes) {
+        try {
+            Object stream = Class.forName("sun.tools.attach.HotSpotVirtualMachine")
+                    .getMethod("executeJCmd", String.class).invoke(vm, "Thread.print");
+            try (InputStream in = (InputStream) stream) {
+                return parseThreadDump(pid, new String(in.readNBytes(64 << 20), StandardCharsets.UTF_8), System.nanoTime());
+            }
+        } catch (ReflectiveOperationException | IOException | RuntimeException e) {
+            notes.add("JVM " + pid + ": no thread dump (" + oneLine(e instanceof java.lang.reflect.InvocationTargetException i
+                    && i.getCause() != null ? i.getCause() : e) + "): the threads it had keep their kernel names");
+            return List.of();
+        }
+    }
+
+    /** The platform threads of a {@code Thread.print} dump: Java id, name and OS tid (nid). */
+    static List<JavaRecord.Present> parseThreadDump(int pid, String dump, long ns) {
+        List<JavaRecord.Present> out = new ArrayList<>();
+        for (String line : dump.split("\n")) {
+            Matcher m = HEADER.matcher(line);
+            if (!m.find()) continue;
+            try {
+                out.add(new JavaRecord.Present(pid, ns, Integer.parseInt(m.group(3)), Long.parseLong(m.group(2)), m.group(1)));
+            } catch (NumberFormatException e) {
+                // not a header after all
+            }
+        }
+        return out;
+    }
+
+    private static int feature(String version) {
+        try {
+            return Integer.parseInt(version.startsWith("1.") ? version.substring(2) : version.split("\\.")[0]);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    private static String oneLine(Throwable e) {
+        String message = e.getMessage();
+        return e.getClass().getSimpleName() + (message == null || message.isBlank() ? "" : ": " + message.lines().findFirst().orElse(""));
+    }
+}

@@ -1,0 +1,234 @@
+package dev.jthreadtrace.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.jthreadtrace.fixtures.AttachServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code jthreadtrace attach} on running programs started by the test (pipe handshakes, no
+ * sleeps): threads created after the attach have their creators and inherited settings, those
+ * that existed are listed as such, and after the detach (--duration, SIGINT) each program finishes
+ * its own work and exits with its own status: the detach left it healthy.
+ */
+@Timeout(180)
+class AttachIT {
+    private final List<Process> started = new ArrayList<>();
+
+    @AfterEach
+    void noProcessLeftBehind() {
+        for (Process p : started) p.destroyForcibly();
+    }
+
+    private Process start(List<String> command) throws IOException {
+        Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        started.add(p);
+        return p;
+    }
+
+    private static String readLine(Process p) throws IOException {
+        return new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)).readLine();
+    }
+
+    private static void say(Process p, String line) throws IOException {
+        OutputStream in = p.getOutputStream();
+        in.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+        in.flush();
+    }
+
+    private static int exitOf(Process p) throws InterruptedException {
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "ended");
+        return p.exitValue();
+    }
+
+    private static Process tool(List<String> args, Path stderr) throws IOException {
+        return new ProcessBuilder(Tool.jar(args.toArray(String[]::new))).redirectError(stderr.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+    }
+
+    /** Waits until the tool has written its start record: the attach is complete. */
+    private static void awaitAttached(Path trace, Process tool) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            if (Files.exists(trace) && Files.readString(trace).contains("\"existing_at_attach\"")) return;
+            assertTrue(tool.isAlive(), "the tool ended before attaching");
+            Thread.sleep(20);
+        }
+        throw new AssertionError("no start record in " + trace);
+    }
+
+    private record Trace(JsonNode start, Map<Integer, JsonNode> threads, List<JsonNode> records) {
+        JsonNode byName(String name) {
+            return threads.values().stream().filter(t -> t.path("name").asText().equals(name)).findFirst().orElse(null);
+        }
+    }
+
+    private static Trace read(Path file) throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        List<JsonNode> records = new ArrayList<>();
+        for (String line : Files.readAllLines(file)) records.add(json.readTree(line));
+        Map<Integer, JsonNode> threads = new HashMap<>();
+        for (JsonNode r : records) if (r.path("type").asText().equals("thread")) threads.put(r.path("tid").asInt(), r);
+        return new Trace(records.getFirst(), threads, records);
+    }
+
+    @Test
+    void threadsCreatedAfterTheAttachHaveTheirCreatorAndSettingsAndTheProgramFinishesAfterDuration(@TempDir Path tmp)
+            throws Exception {
+        Process target = start(List.of(Traced.fixture("attach_target").toString(), "work", "400"));
+        String ready = readLine(target);
+        assertTrue(ready.startsWith("ready "), ready);
+        int pid = Integer.parseInt(ready.substring(6).strip());
+        Path trace = tmp.resolve("attach.jsonl");
+        Process tool = tool(List.of("attach", "--duration", "3s", "--format", "jsonl", "-o", trace.toString(),
+                "-e", "clone3,prctl,rt_sigprocmask", Integer.toString(pid)), tmp.resolve("err"));
+        awaitAttached(trace, tool);
+        say(target, "go");
+
+        assertEquals(0, exitOf(tool), Files.readString(tmp.resolve("err")));
+        assertEquals(42, exitOf(target), "every worker ran and inherited the mask, those after the detach too");
+        Trace t = read(trace);
+        assertEquals(pid, t.start().path("pid").asInt());
+        JsonNode main = t.threads().get(pid);
+        assertTrue(main.path("existed_at_attach").asBoolean(), main.toString());
+        assertTrue(main.path("creator").isNull(), "creator unknown: it ran before the attach");
+        JsonNode spawner = t.byName("spawner");
+        assertNotNull(spawner, "the thread started after the attach");
+        assertEquals(pid, spawner.path("creator").asInt());
+        assertFalse(spawner.path("existed_at_attach").asBoolean());
+        List<JsonNode> workers = t.threads().values().stream().filter(w -> w.path("name").asText().startsWith("worker-")).toList();
+        assertFalse(workers.isEmpty(), "workers were created in the window");
+        assertTrue(workers.size() < 400, "detached before the program's work was done: " + workers.size());
+        for (JsonNode w : workers) {
+            assertEquals(spawner.path("tid").asInt(), w.path("creator").asInt(), w.toString());
+            assertTrue(w.path("inherited").path("sigmask").asText().contains("USR2"), "inherited the blocked SIGUSR2: " + w);
+        }
+        assertTrue(t.records().stream().anyMatch(r -> r.path("type").asText().equals("detach") && r.path("detached").asInt() >= 2),
+                "a detach record");
+    }
+
+    @Test
+    void ctrlCDetachesAndTheProgramFinishesItsWork(@TempDir Path tmp) throws Exception {
+        Process target = start(List.of(Traced.fixture("attach_target").toString(), "work", "400"));
+        int pid = Integer.parseInt(readLine(target).substring(6).strip());
+        Process tool = tool(List.of("attach", "-e", "prctl", "--report", "tree", Integer.toString(pid)), tmp.resolve("err"));
+        started.add(tool);
+        BufferedReader lines = new BufferedReader(new InputStreamReader(tool.getInputStream(), StandardCharsets.UTF_8));
+        String first = lines.readLine();
+        assertTrue(first != null && first.contains("+++ attached to 1 existing thread +++"), first);
+        say(target, "go");
+        for (String line; (line = lines.readLine()) != null; ) {
+            if (line.contains("PR_SET_NAME, \"worker-5\"")) break;
+        }
+        new ProcessBuilder("kill", "-INT", Long.toString(tool.pid())).start().waitFor();
+        String rest = new String(tool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, exitOf(tool), "attach ends 0 on Ctrl-C: " + Files.readString(tmp.resolve("err")));
+        assertTrue(Files.readString(tmp.resolve("err")).contains("SIGINT: detaching"), Files.readString(tmp.resolve("err")));
+        assertTrue(rest.contains("THREADS BY CREATOR") && rest.contains("(existed)") && rest.contains("spawner"), rest);
+        assertEquals(42, exitOf(target), "the program was not signalled, stopped or killed");
+    }
+
+    @Test
+    void everyThreadThatExistedIsListedWhileOthersAreCreatedDuringTheSeize(@TempDir Path tmp) throws Exception {
+        Process target = start(List.of(Traced.fixture("attach_target").toString(), "existing", "200"));
+        String ready = readLine(target);
+        Set<Integer> sleepers = new HashSet<>();
+        for (String tid : ready.substring("ready ".length()).strip().split(" ")) sleepers.add(Integer.parseInt(tid));
+        assertEquals(200, sleepers.size());
+        Path trace = tmp.resolve("existing.jsonl");
+        Process tool = tool(List.of("attach", "--duration", "1s", "--no-live", "--format", "jsonl", "-o", trace.toString(),
+                Long.toString(target.pid())), tmp.resolve("err"));
+        assertEquals(0, exitOf(tool), Files.readString(tmp.resolve("err")));
+        say(target, "done");
+        assertEquals(43, exitOf(target));
+        Trace t = read(trace);
+        Map<Integer, String> existing = new HashMap<>();
+        for (JsonNode e : t.start().path("existing_at_attach")) existing.put(e.path("tid").asInt(), e.path("name").asText());
+        for (int tid : sleepers) {
+            assertTrue(existing.get(tid) != null && existing.get(tid).startsWith("sleeper-"), "sleeper " + tid + " listed");
+            assertTrue(t.threads().get(tid).path("existed_at_attach").asBoolean());
+        }
+        assertTrue(existing.containsValue("churner"));
+    }
+
+    @Test
+    void aRunningJvmShowsItsLazyWorkerWithJavaCreatorAndThreadLocalAndShutsDownWithItsHooksAfterTheDetach(@TempDir Path tmp)
+            throws Exception {
+        Path marker = tmp.resolve("marker");
+        Process server = start(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                System.getProperty("jthreadtrace.testClasses", "target/test-classes"), AttachServer.class.getName(),
+                marker.toString()));
+        String ready = readLine(server);
+        int port = Integer.parseInt(ready.substring(6).strip());
+        AtomicInteger answered = new AtomicInteger();
+        Thread client = Thread.ofPlatform().start(() -> {
+            for (int i = 1; i <= 400; i++) {
+                try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port);
+                     PrintWriter out = new PrintWriter(s.getOutputStream(), true, StandardCharsets.UTF_8);
+                     BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8))) {
+                    out.println("spawn " + i);
+                    if (("done req-" + i).equals(in.readLine())) answered.incrementAndGet();
+                    Thread.sleep(20);
+                } catch (IOException | InterruptedException e) {
+                    return;
+                }
+            }
+        });
+        Path trace = tmp.resolve("jvm.jsonl");
+        Process tool = tool(List.of("attach", "--duration", "5s", "--no-live", "--format", "jsonl", "-o", trace.toString(),
+                Long.toString(server.pid())), tmp.resolve("err"));
+        assertEquals(0, exitOf(tool), Files.readString(tmp.resolve("err")));
+        client.join(60_000);
+        assertEquals(400, answered.get(), "the server answered every request, during and after the attach");
+        say(server, "quit");
+        assertEquals(0, exitOf(server));
+        assertEquals("hook ran\n", Files.readString(marker), "its shutdown hook ran");
+
+        Trace t = read(trace);
+        JsonNode acceptor = t.byName("acceptor");
+        assertNotNull(acceptor, "the thread that existed has its Java name from the JVM");
+        assertTrue(acceptor.path("existed_at_attach").asBoolean());
+        assertEquals("acceptor", acceptor.path("java").path("name").asText());
+        List<JsonNode> workers = t.threads().values().stream()
+                .filter(w -> w.path("java").path("name").asText().startsWith("lazy-worker-")).toList();
+        assertFalse(workers.isEmpty(), "workers created once the agent was in: " + Files.readString(tmp.resolve("err")));
+        for (JsonNode w : workers) {
+            String n = w.path("java").path("name").asText().substring("lazy-worker-".length());
+            assertEquals(acceptor.path("tid").asInt(), w.path("creator").asInt());
+            assertEquals(acceptor.path("tid").asInt(), w.path("java").path("started_by").asInt(), "Java creator: " + w);
+            assertTrue(w.path("inherited").toString().contains("\"req-" + n + "\""), "the request's thread-local: " + w);
+        }
+        JsonNode listener = t.byName("Attach Listener");
+        if (listener != null && !listener.path("existed_at_attach").asBoolean()) {
+            assertTrue(listener.path("started_for_attach").asBoolean(), "the attach's own thread is marked: " + listener);
+        }
+    }
+}
