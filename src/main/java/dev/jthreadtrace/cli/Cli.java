@@ -14,13 +14,14 @@ public final class Cli {
     }
 
     /**
-     * The command line for these arguments. For {@code run}, {@code demo}, {@code report} and
-     * {@code check} only that subcommand's model is built: Picocli builds a model by reflection,
+     * The command line for these arguments. For {@code run}, {@code attach}, {@code demo},
+     * {@code report} and {@code check} only that subcommand's model is built: Picocli builds a model by reflection,
      * and building all five costs a measurable part of the tool's start-up.
      */
     public static CommandLine commandLine(String[] args, PrintWriter out, PrintWriter err) {
         Object single = args.length == 0 ? null : switch (args[0]) {
             case "run" -> new RunCommand();
+            case "attach" -> new AttachCommand();
             case "demo" -> new DemoCommand();
             case "report" -> new ReportCommand();
             case "check" -> new CheckCommand();

@@ -21,7 +21,7 @@ public final class Main {
      * if the command turns out to be --help.
      */
     private static void warmUpInBackground(String[] args) {
-        if (args.length == 0 || !(args[0].equals("run") || args[0].equals("demo"))) return;
+        if (args.length == 0 || !(args[0].equals("run") || args[0].equals("attach") || args[0].equals("demo"))) return;
         Thread.ofPlatform().daemon().name("jthreadtrace-warmup").start(() -> {
             try {
                 ClassLoader loader = Main.class.getClassLoader();
@@ -42,6 +42,12 @@ public final class Main {
             err.println("jthreadtrace: " + platformProblem);
             err.flush();
             return ExitCodes.TOOL_FAILED;
+        }
+        if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
+            // Answered before Picocli builds a command model: that alone costs several times the JVM's start.
+            for (String line : new VersionProvider().getVersion()) out.println(line);
+            out.flush();
+            return ExitCodes.OK;
         }
         String[] rest = args;
         CommandLine cli = Cli.commandLine(args, out, err);

@@ -320,9 +320,22 @@ final class Runner {
     /** --stats: one line about the tracer's own work, for benchmarks and the curious. */
     private static void printStats(PrintWriter err, TraceSession.Outcome outcome) {
         var s = outcome.stats();
-        err.printf(java.util.Locale.ROOT, "jthreadtrace: stats: %d stops, %d events, tracer busy %.1f us/stop, seccomp %s, peak RSS %d KiB%n",
-                s.stops(), s.events(), s.busyMicrosPerStop(), outcome.seccompStatus(), peakRssKib());
+        err.printf(java.util.Locale.ROOT, "jthreadtrace: stats: %d stops, %d events, tracer busy %.1f us/stop, seccomp %s, peak RSS %d KiB,"
+                        + " AOT cache %s%n", s.stops(), s.events(), s.busyMicrosPerStop(), outcome.seccompStatus(), peakRssKib(),
+                aotCache());
         err.flush();
+    }
+
+    /**
+     * Whether this JVM started from the launcher's AOT cache of the tool's classes: "on" when the
+     * JVM has the cache file mapped (it maps it only after validating it), else "off".
+     */
+    static String aotCache() {
+        try (var lines = Files.lines(java.nio.file.Path.of("/proc/self/maps"))) {
+            return lines.anyMatch(l -> l.endsWith(".aot")) ? "on" : "off";
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
     }
 
     /** VmHWM of this JVM, from /proc/self/status (read at the end, never from the ptrace loop). */

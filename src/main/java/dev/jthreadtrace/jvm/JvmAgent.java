@@ -54,9 +54,27 @@ public final class JvmAgent implements AutoCloseable {
     /** Prepares the directory; the agent jar is the one built beside the tool's jar (or classes). */
     public static JvmAgent prepare(Path agentJar) throws IOException {
         if (!Files.isRegularFile(agentJar)) throw new IOException("agent jar not found: " + agentJar);
-        Path dir = Files.createTempDirectory("jthreadtrace-", PosixFilePermissions.asFileAttribute(
-                PosixFilePermissions.fromString("rwx------")));
-        return new JvmAgent(agentJar, dir);
+        return new JvmAgent(agentJar, privateDirectory());
+    }
+
+    /**
+     * A new directory of ours, mode 0700, in the temp directory. Not {@code createTempDirectory}:
+     * its random name seeds SecureRandom (~35 ms of CPU at every start). The name need not be
+     * secret, only new: {@code createDirectory} fails if anything (a file, a link someone planted)
+     * has it, and then another name is tried; its permissions are set as it is made.
+     */
+    private static Path privateDirectory() throws IOException {
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir", "/tmp"));
+        var mode = PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
+        String pid = Files.readSymbolicLink(Path.of("/proc/self")).toString();
+        for (int attempt = 0; ; attempt++) {
+            Path dir = tmp.resolve("jthreadtrace-" + pid + "-" + Long.toHexString(System.nanoTime()));
+            try {
+                return Files.createDirectory(dir, mode);
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                if (attempt >= 100) throw e;
+            }
+        }
     }
 
     /**
