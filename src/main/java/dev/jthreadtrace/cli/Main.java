@@ -43,6 +43,7 @@ public final class Main {
             err.flush();
             return ExitCodes.TOOL_FAILED;
         }
+        if (args.length == 2 && args[0].equals(AOT_TRAINING)) return aotTraining(args[1], err);
         if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
             // Answered before Picocli builds a command model: that alone costs several times the JVM's start.
             for (String line : new VersionProvider().getVersion()) out.println(line);
@@ -58,6 +59,35 @@ public final class Main {
             // Picocli hands on Errors: one line, never a stack trace.
             err.println("jthreadtrace: out of memory (more heap: JTHREADTRACE_JAVA_OPTS=-Xmx4g)");
             err.flush();
+            return ExitCodes.TOOL_FAILED;
+        }
+    }
+
+    /** The launcher's AOT training run (hidden): {@code --aot-training trace|read}. */
+    static final String AOT_TRAINING = "--aot-training";
+
+    /**
+     * The JDK's AOT cache is made from one training run of one JVM, and a JVM started from it loads
+     * every class it holds: so the launcher keeps two, one per kind of command. {@code trace}
+     * (run, attach, demo, help) traces /bin/true; {@code read} (report, check) writes a JSONL trace
+     * of it and then reports and checks that file (Jackson, the reader, the report). Output is
+     * discarded.
+     */
+    private static int aotTraining(String kind, PrintWriter err) {
+        PrintWriter discard = new PrintWriter(java.io.Writer.nullWriter());
+        if (kind.equals("trace")) return run(new String[] {"run", "--no-live", "-o", "/dev/null", "--", "/bin/true"}, discard, err);
+        try {
+            java.nio.file.Path trace = java.nio.file.Files.createTempFile("jthreadtrace-training", ".jsonl");
+            try {
+                int code = run(new String[] {"run", "--format", "jsonl", "-o", trace.toString(), "--", "/bin/true"}, discard, err);
+                if (code == ExitCodes.OK) code = run(new String[] {"report", trace.toString()}, discard, err);
+                if (code == ExitCodes.OK) code = run(new String[] {"check", "--assert", "threads.total >= 1", trace.toString()}, discard, err);
+                return code;
+            } finally {
+                java.nio.file.Files.deleteIfExists(trace);
+            }
+        } catch (java.io.IOException e) {
+            err.println("jthreadtrace: AOT training: " + e.getMessage());
             return ExitCodes.TOOL_FAILED;
         }
     }

@@ -185,7 +185,8 @@ final class TraceOptions {
 
     @Option(names = "--stats",
             description = "At the end, print one line on standard error: ptrace stops, events, the tracer's own "
-                    + "time per stop, whether the seccomp filter was on, and jthreadtrace's peak RSS.")
+                    + "time per stop, whether the seccomp filter was on, jthreadtrace's peak RSS, and whether its JVM started "
+                    + "from the launcher's AOT cache.")
     boolean stats;
 
     @Option(names = "--kill-after", paramLabel = "DURATION",

@@ -55,6 +55,20 @@ class CliIT {
         return out;
     }
 
+    /**
+     * The launcher starts the tool from its AOT cache (made on first use), which --stats reports
+     * from the JVM's own mappings; the bare jar, without the cache, says so too.
+     */
+    @Test
+    void theLauncherStartsFromTheAotCache() {
+        String launcher = Tool.basedir().resolve("scripts/jthreadtrace").toString();
+        Tool.Result viaLauncher = Tool.run(List.of(launcher, "run", "--stats", "--no-live", "-o", "/dev/null", "--", "/bin/true"));
+        assertEquals(0, viaLauncher.code(), viaLauncher.err());
+        assertTrue(viaLauncher.err().contains(", AOT cache on"), viaLauncher.err());
+        Tool.Result bare = Tool.run(Tool.jar("run", "--stats", "--no-live", "-o", "/dev/null", "--", "/bin/true"));
+        assertTrue(bare.err().contains(", AOT cache off"), bare.err());
+    }
+
     @Test
     void launcherRunsTrueAndPassesStatusesThrough() {
         Tool.Result t = Tool.run(List.of(Tool.basedir().resolve("scripts/jthreadtrace").toString(), "run", "--", "/bin/true"));
