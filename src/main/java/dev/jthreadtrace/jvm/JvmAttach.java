@@ -23,8 +23,13 @@ public final class JvmAttach {
     /** What one attach gave: records for the threads that existed, and remarks for the user. */
     public record Result(List<JavaRecord.Present> existing, List<String> notes, boolean connected, boolean agentLoaded) {}
 
-    /** {@code "NAME" #ID [NID]}: greedy, so a name that holds the same pattern cannot move the real one. */
-    private static final Pattern HEADER = Pattern.compile("^\"(.*)\" #(\\d+) \\[(\\d+)\\] ");
+    /**
+     * A thread's header line: {@code "NAME" #ID [NID] ...} (JDK 19+), or {@code "NAME" #ID [daemon]
+     * prio=N ... nid=0xHEX ...} (older JDKs). Greedy, so a name that holds the same pattern cannot
+     * move the real one.
+     */
+    private static final Pattern HEADER = Pattern.compile("^\"(.*)\" #(\\d+) \\[(\\d+)\\] "),
+            OLD_HEADER = Pattern.compile("^\"(.*)\" #(\\d+) (?:daemon )?prio=\\d+ .* nid=0x([0-9a-fA-F]+) ");
     private static final int OLDEST_AGENT_JDK = 25;
 
     private JvmAttach() {}
@@ -102,9 +107,15 @@ public final class JvmAttach {
         List<JavaRecord.Present> out = new ArrayList<>();
         for (String line : dump.split("\n")) {
             Matcher m = HEADER.matcher(line);
-            if (!m.find()) continue;
+            boolean hex = false;
+            if (!m.find()) {
+                m = OLD_HEADER.matcher(line);
+                if (!m.find()) continue;
+                hex = true;
+            }
             try {
-                out.add(new JavaRecord.Present(pid, ns, Integer.parseInt(m.group(3)), Long.parseLong(m.group(2)), m.group(1)));
+                int tid = Integer.parseInt(m.group(3), hex ? 16 : 10);
+                out.add(new JavaRecord.Present(pid, ns, tid, Long.parseLong(m.group(2)), m.group(1)));
             } catch (NumberFormatException e) {
                 // not a header after all
             }

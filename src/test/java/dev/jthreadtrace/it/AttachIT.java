@@ -233,4 +233,57 @@ class AttachIT {
             assertTrue(listener.path("started_for_attach").asBoolean(), "the attach's own thread is marked: " + listener);
         }
     }
+
+    @Test
+    void theReaderGoingAwayDetachesAndTheProgramFinishes(@TempDir Path tmp) throws Exception {
+        Process target = start(List.of(Traced.fixture("attach_target").toString(), "work", "300"));
+        int pid = Integer.parseInt(readLine(target).substring(6).strip());
+        Process tool = tool(List.of("attach", "-e", "prctl", Integer.toString(pid)), tmp.resolve("err"));
+        started.add(tool);
+        BufferedReader lines = new BufferedReader(new InputStreamReader(tool.getInputStream(), StandardCharsets.UTF_8));
+        assertTrue(lines.readLine().contains("+++ attached to"));
+        say(target, "go");
+        for (String line; (line = lines.readLine()) != null; ) {
+            if (line.contains("worker-3")) break;
+        }
+        tool.getInputStream().close(); // | head: the reader is gone
+        assertEquals(141, exitOf(tool), Files.readString(tmp.resolve("err")));
+        assertEquals(42, exitOf(target), "detached, not killed: the program did all its work");
+    }
+
+    /** A JDK older than 25 on this machine (Debian's default java is 17), or null. */
+    private static Path olderJdk() throws IOException {
+        try (var jdks = Files.list(Path.of("/usr/lib/jvm"))) {
+            for (Path jdk : jdks.sorted().toList()) {
+                Path release = jdk.resolve("release");
+                if (!Files.isRegularFile(release) || !Files.isExecutable(jdk.resolve("bin/java"))) continue;
+                var m = java.util.regex.Pattern.compile("JAVA_VERSION=\"(\\d+)").matcher(Files.readString(release));
+                if (m.find() && Integer.parseInt(m.group(1)) >= 11 && Integer.parseInt(m.group(1)) < 25) return jdk;
+            }
+        }
+        return null;
+    }
+
+    @Test
+    void aJvmOlderThan25GetsNoAgentButItsThreadsHaveTheirJavaNames(@TempDir Path tmp) throws Exception {
+        Path jdk = olderJdk();
+        org.junit.jupiter.api.Assumptions.assumeTrue(jdk != null, "no JDK older than 25 under /usr/lib/jvm");
+        Process old = start(List.of(jdk.resolve("bin/java").toString(),
+                Tool.basedir().resolve("src/test/resources/fixtures/OldJvm.java").toString()));
+        assertEquals("ready", readLine(old));
+        Path trace = tmp.resolve("old.jsonl");
+        Process tool = tool(List.of("attach", "--duration", "1s", "--no-live", "--format", "jsonl", "-o", trace.toString(),
+                Long.toString(old.pid())), tmp.resolve("err"));
+        assertEquals(0, exitOf(tool), Files.readString(tmp.resolve("err")));
+        String err = Files.readString(tmp.resolve("err"));
+        assertTrue(err.contains("the agent needs JDK 25+"), "one note says why there is no agent: " + err);
+        Trace t = read(trace);
+        JsonNode sleeper = t.threads().values().stream()
+                .filter(n -> n.path("java").path("name").asText().equals("old-jvm-sleeper-with-a-long-name")).findFirst().orElse(null);
+        assertNotNull(sleeper, "the full Java name from the JVM's thread dump: " + t.threads().values());
+        assertEquals("old-jvm-sleepe", sleeper.path("name").asText().substring(0, 14), "its kernel name is cut at 15 bytes");
+        assertTrue(sleeper.path("existed_at_attach").asBoolean());
+        say(old, "quit");
+        assertEquals(0, exitOf(old));
+    }
 }

@@ -29,4 +29,15 @@ class JvmAttachTest {
                 new JavaRecord.Present(42, 7, 8985, 12, "Reference Handler"),
                 new JavaRecord.Present(42, 7, 9001, 31, "wei\"rd #5 [77] name")), threads);
     }
+
+    @Test
+    void aJdk17DumpGivesTheTidInHex() {
+        String dump = """
+                "main" #1 prio=5 os_prio=0 cpu=775.67ms elapsed=3.34s tid=0x00007fa374018020 nid=0x2de6 waiting on condition  [0x00007fa3797fe000]
+                "Reference Handler" #2 daemon prio=10 os_prio=0 cpu=0.64ms elapsed=3.32s tid=0x00007fa3740f64b0 nid=0x2ded waiting on condition  [0x00007fa345ba9000]
+                "VM Thread" os_prio=0 cpu=3.31ms elapsed=2.29s tid=0x00007f39840a40a0 nid=0x2de9 runnable
+                """;
+        assertEquals(List.of(new JavaRecord.Present(42, 7, 0x2de6, 1, "main"), new JavaRecord.Present(42, 7, 0x2ded, 2, "Reference Handler")),
+                JvmAttach.parseThreadDump(42, dump, 7));
+    }
 }
