@@ -45,6 +45,8 @@ public final class JvmAgent implements AutoCloseable {
     private final Map<Integer, java.nio.channels.SocketChannel> loadedInto = new LinkedHashMap<>();
     /** The running JVMs the tool connected to: each started an Attach Listener for it. */
     private final List<Integer> connectedTo = new ArrayList<>();
+    /** The running JVMs the tool tried to attach to: each had its note already, if it failed. */
+    private final java.util.Set<Integer> attachTried = new java.util.HashSet<>();
 
     private JvmAgent(Path agentJar, Path directory) {
         this.agentJar = agentJar;
@@ -174,6 +176,7 @@ public final class JvmAgent implements AutoCloseable {
         synchronized (this) {
             existing.addAll(result.existing());
             notes.addAll(result.notes());
+            attachTried.add(pid);
             if (result.connected()) connectedTo.add(pid);
             if (result.agentLoaded()) {
                 // The agent connected during loadAgent (its agentmain has returned): take the connection.
@@ -304,7 +307,7 @@ public final class JvmAgent implements AutoCloseable {
         }
         for (ProcessInfo p : model.processes()) {
             boolean jvm = p.exec().stream().anyMatch(path -> path.endsWith("/java") || path.equals("java"));
-            if (jvm && !reporting.contains(p.pid()) && foreign.isEmpty()) {
+            if (jvm && !reporting.contains(p.pid()) && foreign.isEmpty() && !attachTried.contains(p.pid())) {
                 notes.add("JVM " + p.pid() + " reported no Java threads (the agent needs JDK 25+); its threads have kernel names only");
             }
         }

@@ -286,4 +286,24 @@ class AttachIT {
         say(old, "quit");
         assertEquals(0, exitOf(old));
     }
+
+    @Test
+    void aJvmThatRefusesTheAttachMechanismIsTracedWithTheKernelsViewAndOneNote(@TempDir Path tmp) throws Exception {
+        Process server = start(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:+DisableAttachMechanism", "-cp", System.getProperty("jthreadtrace.testClasses", "target/test-classes"),
+                AttachServer.class.getName(), tmp.resolve("marker").toString()));
+        assertTrue(readLine(server).startsWith("ready "));
+        Path trace = tmp.resolve("refused.jsonl");
+        Process tool = tool(List.of("attach", "--duration", "1s", "--no-live", "--format", "jsonl", "-o", trace.toString(),
+                Long.toString(server.pid())), tmp.resolve("err"));
+        assertEquals(0, exitOf(tool), Files.readString(tmp.resolve("err")));
+        String err = Files.readString(tmp.resolve("err"));
+        assertTrue(err.contains("cannot attach to JVM " + server.pid()) && err.contains("kernel view only"), err);
+        assertEquals(1, err.lines().filter(l -> l.contains("JVM " + server.pid())).count(), "one note: " + err);
+        Trace t = read(trace);
+        assertTrue(t.threads().get((int) server.pid()).path("existed_at_attach").asBoolean(), "traced all the same");
+        say(server, "quit");
+        assertEquals(0, exitOf(server));
+        assertEquals("hook ran\n", Files.readString(tmp.resolve("marker")));
+    }
 }
