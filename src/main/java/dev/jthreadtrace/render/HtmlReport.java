@@ -73,7 +73,9 @@ public final class HtmlReport {
     }
 
     private void spawnNode(ThreadInfo t) {
-        out.accept("<li " + attributes(t) + ">" + label(t) + createdAt(t));
+        out.accept("<li " + attributes(t) + ">" + label(t) + createdAt(t)
+                + (t.existedAtAttach() ? " <span class=\"kind\">existed at attach</span>" : "")
+                + (t.startedForAttach() ? " <span class=\"kind\">for jthreadtrace's attach</span>" : ""));
         List<List<ThreadInfo>> groups = SpawnForest.foldSiblings(forest.children(t), forest);
         if (!groups.isEmpty()) {
             out.accept("<ul>");

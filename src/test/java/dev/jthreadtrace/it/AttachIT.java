@@ -108,8 +108,9 @@ class AttachIT {
         assertTrue(ready.startsWith("ready "), ready);
         int pid = Integer.parseInt(ready.substring(6).strip());
         Path trace = tmp.resolve("attach.jsonl");
+        Path html = tmp.resolve("attach.html");
         Process tool = tool(List.of("attach", "--duration", "3s", "--format", "jsonl", "-o", trace.toString(),
-                "-e", "clone3,prctl,rt_sigprocmask", Integer.toString(pid)), tmp.resolve("err"));
+                "--html", html.toString(), "-e", "clone3,prctl,rt_sigprocmask", Integer.toString(pid)), tmp.resolve("err"));
         awaitAttached(trace, tool);
         say(target, "go");
 
@@ -133,6 +134,8 @@ class AttachIT {
         }
         assertTrue(t.records().stream().anyMatch(r -> r.path("type").asText().equals("detach") && r.path("detached").asInt() >= 2),
                 "a detach record");
+        String page = Files.readString(html);
+        assertTrue(page.contains("data-tid=\"" + pid + "\"") && page.contains("existed at attach"), "the HTML report marks it too");
     }
 
     @Test
