@@ -15,10 +15,10 @@ public final class Main {
     }
 
     /**
-     * Binding the libc functions (one FFM downcall stub each) and loading the syscall table take
-     * about as long as Picocli building its command model; on a second core they can happen at
-     * the same time. Only class initialisation runs here: nothing observable, and nothing is lost
-     * if the command turns out to be --help.
+     * Binding the libc functions (the FFM downcall stubs), loading the syscall table and the agent
+     * jar's cache key (a first SHA-256 initialises the security providers) take a good part of
+     * what Picocli takes to build its command model; on a second core they happen at the same time.
+     * Nothing observable runs here, and nothing is lost if the command turns out to be --help.
      */
     private static void warmUpInBackground(String[] args) {
         if (args.length == 0 || !(args[0].equals("run") || args[0].equals("attach") || args[0].equals("demo"))) return;
@@ -29,6 +29,7 @@ public final class Main {
                         "dev.jthreadtrace.decode.Syscalls", "dev.jthreadtrace.decode.SyscallDecoder"}) {
                     Class.forName(name, true, loader);
                 }
+                dev.jthreadtrace.jvm.JvmAgent.warmUp();
             } catch (ClassNotFoundException | LinkageError e) {
                 // The main thread will hit the same problem and report it properly.
             }

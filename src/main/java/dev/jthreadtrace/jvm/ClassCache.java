@@ -64,7 +64,7 @@ final class ClassCache {
                         : "owned by uid " + owner + ", mode " + PosixFilePermissions.toString(mode)) + ")");
             }
             if (dir.toString().contains(",")) return none(null); // the agent's argument is comma-separated
-            return new ClassCache(dir, sha256(agentJar).substring(0, 16), null);
+            return new ClassCache(dir, key(agentJar), null);
         } catch (IOException | RuntimeException e) {
             return none("class cache " + dir + " not used: " + e.getMessage());
         }
@@ -128,6 +128,36 @@ final class ClassCache {
             return new LinkedHashMap<>();
         }
         return out;
+    }
+
+    /** Agent jar to its key (the first 16 hex digits of its SHA-256), made once per jar and run. */
+    private static final Map<Path, String> KEYS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * The cache key of this agent jar. The first digest in a JVM initialises the security providers
+     * (~60 ms): {@link #prepareKey} lets a warm-up thread pay that while Picocli parses the command line.
+     */
+    static String key(Path agentJar) throws IOException {
+        try {
+            return KEYS.computeIfAbsent(agentJar, jar -> {
+                try {
+                    return sha256(jar).substring(0, 16);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+        } catch (java.io.UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+
+    /** Computes the key ahead of time (a warm-up thread); a failure is left for {@link #key} to report. */
+    static void prepareKey(Path agentJar) {
+        try {
+            key(agentJar);
+        } catch (IOException | RuntimeException e) {
+            // open() will try again and say what is wrong
+        }
     }
 
     static String sha256(Path file) throws IOException {

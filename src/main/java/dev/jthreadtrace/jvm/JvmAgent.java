@@ -80,6 +80,15 @@ public final class JvmAgent implements AutoCloseable {
     }
 
     /**
+     * Work that can run on a second core before the trace starts (the agent jar's cache key, whose
+     * digest initialises the security providers); nothing observable.
+     */
+    public static void warmUp() {
+        Path jar = defaultAgentJar();
+        if (Files.isRegularFile(jar)) ClassCache.prepareKey(jar);
+    }
+
+    /**
      * Where the agent jar is: as the launcher names it ({@code -Djthreadtrace.agent.jar}), else
      * beside the jar (or the classes directory) this class came from, else beside the class path.
      */
