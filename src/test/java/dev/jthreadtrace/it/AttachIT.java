@@ -151,7 +151,7 @@ class AttachIT {
         for (String line; (line = lines.readLine()) != null; ) {
             if (line.contains("PR_SET_NAME, \"worker-5\"")) break;
         }
-        new ProcessBuilder("kill", "-INT", Long.toString(tool.pid())).start().waitFor();
+        Tool.signal(tool.pid(), "INT");
         String rest = new String(tool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(0, exitOf(tool), "attach ends 0 on Ctrl-C: " + Files.readString(tmp.resolve("err")));
         assertTrue(Files.readString(tmp.resolve("err")).contains("SIGINT: detaching"), Files.readString(tmp.resolve("err")));

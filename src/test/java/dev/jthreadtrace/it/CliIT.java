@@ -256,7 +256,7 @@ class CliIT {
         assertTrue(first != null && first.contains("execve(\"/bin/sleep\""), String.valueOf(first));
         Thread.sleep(300);
         long sleepPid = ProcessHandle.of(p.pid()).orElseThrow().descendants().findFirst().orElseThrow().pid();
-        new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();
+        Tool.signal(p.pid(), "INT");
         assertTrue(p.waitFor(20, TimeUnit.SECONDS), "jthreadtrace ended after SIGINT");
         String rest = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -277,7 +277,7 @@ class CliIT {
             String first = out.readLine();
             assertTrue(first != null && first.contains("prctl(PR_SET_NAME, \"sleeper\")"),
                     "the line reached the pipe while the command still runs: " + first);
-            new ProcessBuilder("kill", "-" + signal[0], Long.toString(p.pid())).start().waitFor();
+            Tool.signal(p.pid(), signal[0]);
             assertTrue(p.waitFor(20, TimeUnit.SECONDS));
             String rest = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertEquals(Integer.parseInt(signal[1]), p.exitValue(), signal[0]);

@@ -27,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(120)
 class SignalsIT {
     private static void signal(Process p, String name) throws Exception {
-        new ProcessBuilder("kill", "-" + name, Long.toString(p.pid())).start().waitFor();
+        Tool.signal(p.pid(), name);
     }
 
     private static Process start(List<String> args) throws Exception {

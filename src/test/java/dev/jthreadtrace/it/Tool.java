@@ -29,6 +29,38 @@ final class Tool {
         return cmd;
     }
 
+    /**
+     * Sends {@code kill -NAME} to {@code pid}. A signal this test JVM inherited as ignored (SIGINT
+     * and SIGQUIT are, for a command a non-interactive shell started with {@code &}; SIGHUP under
+     * {@code nohup}) is ignored by the tool too, as by any program: the test fails at once saying so,
+     * instead of timing out.
+     */
+    static void signal(long pid, String name) {
+        int number = switch (name) {
+            case "HUP" -> 1;
+            case "INT" -> 2;
+            case "QUIT" -> 3;
+            case "TERM" -> 15;
+            default -> throw new IllegalArgumentException(name);
+        };
+        try {
+            for (String line : java.nio.file.Files.readAllLines(Path.of("/proc/self/status"))) {
+                // SIGQUIT is ignored by the tool itself whatever it inherits: nothing to check.
+                if (number != 3 && line.startsWith("SigIgn:")
+                        && (Long.parseUnsignedLong(line.substring(7).strip(), 16) & 1L << (number - 1)) != 0) {
+                    fail("SIG" + name + " is ignored in this test's process tree (inherited: the build was started with '&' by a"
+                            + " non-interactive shell, or under nohup), so the tool ignores it too; run the tests in the foreground");
+                }
+            }
+            new ProcessBuilder("kill", "-" + name, Long.toString(pid)).start().waitFor();
+        } catch (IOException e) {
+            fail(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            fail(e);
+        }
+    }
+
     static Result run(List<String> command) {
         return run(command, Map.of());
     }
