@@ -270,7 +270,7 @@ class AttachIT {
     @Test
     void aJvmOlderThan25GetsNoAgentButItsThreadsHaveTheirJavaNames(@TempDir Path tmp) throws Exception {
         Path jdk = olderJdk();
-        org.junit.jupiter.api.Assumptions.assumeTrue(jdk != null, "no JDK older than 25 under /usr/lib/jvm");
+        assertNotNull(jdk, "no JDK 11..24 under /usr/lib/jvm: scripts/test installs openjdk-17-jdk-headless (apt-get install it)");
         Process old = start(List.of(jdk.resolve("bin/java").toString(),
                 Tool.basedir().resolve("src/test/resources/fixtures/OldJvm.java").toString()));
         assertEquals("ready", readLine(old));
