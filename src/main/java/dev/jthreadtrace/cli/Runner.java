@@ -340,14 +340,7 @@ final class Runner {
 
     /** VmHWM of this JVM, from /proc/self/status (read at the end, never from the ptrace loop). */
     static long peakRssKib() {
-        try {
-            for (String line : Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmHWM:")) return Long.parseLong(line.replaceAll("[^0-9]", ""));
-            }
-        } catch (IOException | NumberFormatException e) {
-            // not worth failing a trace over
-        }
-        return -1;
+        return dev.jthreadtrace.sys.ProcStatus.self().number("VmHWM", -1);
     }
 
     /** The syscalls the chosen report sections and assertions need recorded even when -e does not show them. */

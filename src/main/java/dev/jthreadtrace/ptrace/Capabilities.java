@@ -1,8 +1,6 @@
 package dev.jthreadtrace.ptrace;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import dev.jthreadtrace.sys.ProcStatus;
 
 /** Our own effective capabilities, read once at start (not from the ptrace loop). */
 final class Capabilities {
@@ -12,16 +10,7 @@ final class Capabilities {
 
     /** Whether seccomp(SECCOMP_SET_MODE_FILTER) works without no_new_privs for our children. */
     static boolean hasSysAdmin() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("CapEff:")) {
-                    long caps = Long.parseUnsignedLong(line.substring(7).trim(), 16);
-                    return (caps & (1L << CAP_SYS_ADMIN)) != 0;
-                }
-            }
-        } catch (IOException | NumberFormatException e) {
-            // Unknown: assume not, and set no_new_privs, which always allows the filter.
-        }
-        return false;
+        // Unknown (unreadable): assume not, and set no_new_privs, which always allows the filter.
+        return (ProcStatus.self().hex("CapEff", 0) & (1L << CAP_SYS_ADMIN)) != 0;
     }
 }

@@ -4,6 +4,7 @@ import dev.jthreadtrace.event.TraceEvent;
 import dev.jthreadtrace.sys.Errno;
 import dev.jthreadtrace.sys.ErrnoException;
 import dev.jthreadtrace.sys.Libc;
+import dev.jthreadtrace.sys.ProcStatus;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -37,7 +38,8 @@ final class ProcessAttacher {
         List<TraceEvent.ExistingTask> existing = new ArrayList<>();
         for (int pid : pids) {
             Set<Integer> seized = seizeAll(pid, options, self);
-            int ppid = (int) statusNumber(status(pid), "PPid:", 0);
+            ProcStatus process = ProcStatus.of(pid);
+            int ppid = process == null ? 0 : (int) process.number("PPid", 0);
             for (int tid : seized) {
                 TraceEvent.ExistingTask task = existingTask(pid, tid, ppid);
                 if (task != null) existing.add(task);
@@ -56,11 +58,10 @@ final class ProcessAttacher {
             throw new TraceFailure("pid " + pid + " is an ancestor of jthreadtrace (" + comm(pid)
                     + "): it waits for the tool, which would wait for it", null);
         }
-        List<String> status = status(pid);
+        ProcStatus status = ProcStatus.of(pid);
         if (status == null) throw new TraceFailure("no such process: " + pid, null);
-        String state = statusText(status, "State:");
-        if (state.startsWith("Z")) throw new TraceFailure("pid " + pid + " (" + comm(pid) + ") is a zombie: it has exited", null);
-        int tracer = (int) statusNumber(status, "TracerPid:", 0);
+        if (status.text("State").startsWith("Z")) throw new TraceFailure("pid " + pid + " (" + comm(pid) + ") is a zombie: it has exited", null);
+        int tracer = (int) status.number("TracerPid", 0);
         if (tracer != 0) {
             throw new TraceFailure("pid " + pid + " (" + comm(pid) + ") is already traced by pid " + tracer + " (" + comm(tracer)
                     + "): a task has one tracer; detach that one first", null);
@@ -83,8 +84,7 @@ final class ProcessAttacher {
                 } catch (ErrnoException e) {
                     if (e.errno() == Errno.ESRCH) {
                         skipped.add(tid); // exited between the listing and the seize
-                    } else if (e.errno() == Errno.EPERM && !seized.isEmpty()
-                            && statusNumber(status(pid, tid), "TracerPid:", 0) == self) {
+                    } else if (e.errno() == Errno.EPERM && !seized.isEmpty() && tracerOf(pid, tid) == self) {
                         skipped.add(tid); // cloned by a thread we hold: the kernel attached it, its creator reports it
                     } else if (seized.isEmpty()) {
                         throw new TraceFailure(refused(pid, e), e);
@@ -113,13 +113,13 @@ final class ProcessAttacher {
     }
 
     private static TraceEvent.ExistingTask existingTask(int pid, int tid, int ppid) {
-        List<String> status = status(pid, tid);
+        ProcStatus status = taskStatus(pid, tid);
         if (status == null) return null; // exited since the seize: its exit stop follows
-        long sigmask = parseHex(statusText(status, "SigBlk:"));
-        String cpus = statusText(status, "Cpus_allowed_list:");
-        int mode = (int) statusNumber(status, "Seccomp:", 0);
-        int filters = (int) statusNumber(status, "Seccomp_filters:", mode == 2 ? 1 : 0);
-        boolean noNewPrivs = statusNumber(status, "NoNewPrivs:", 0) != 0;
+        long sigmask = status.hex("SigBlk", 0);
+        String cpus = status.text("Cpus_allowed_list");
+        int mode = (int) status.number("Seccomp", 0);
+        int filters = (int) status.number("Seccomp_filters", mode == 2 ? 1 : 0);
+        boolean noNewPrivs = status.number("NoNewPrivs", 0) != 0;
         String name = readFirstLine(Path.of("/proc", Integer.toString(pid), "task", Integer.toString(tid), "comm"));
         return new TraceEvent.ExistingTask(tid, pid, ppid, name == null ? "?" : name, sigmask,
                 cpus.isEmpty() ? "default" : cpus, filters, noNewPrivs);
@@ -145,48 +145,23 @@ final class ProcessAttacher {
 
     private static Set<Integer> ancestors(int self) {
         Set<Integer> out = new java.util.HashSet<>();
-        int pid = (int) statusNumber(status(self), "PPid:", 0);
-        while (pid > 1 && out.add(pid)) pid = (int) statusNumber(status(pid), "PPid:", 0);
+        int pid = parentOf(self);
+        while (pid > 1 && out.add(pid)) pid = parentOf(pid);
         return out;
     }
 
-    static List<String> status(int pid) {
-        return lines(Path.of("/proc", Integer.toString(pid), "status"));
+    private static int parentOf(int pid) {
+        ProcStatus status = ProcStatus.of(pid);
+        return status == null ? 0 : (int) status.number("PPid", 0);
     }
 
-    private static List<String> status(int pid, int tid) {
-        return lines(Path.of("/proc", Integer.toString(pid), "task", Integer.toString(tid), "status"));
+    private static ProcStatus taskStatus(int pid, int tid) {
+        return ProcStatus.read(Path.of("/proc", Integer.toString(pid), "task", Integer.toString(tid), "status"));
     }
 
-    private static List<String> lines(Path file) {
-        try {
-            return Files.readAllLines(file, StandardCharsets.ISO_8859_1);
-        } catch (IOException | RuntimeException e) {
-            return null;
-        }
-    }
-
-    static String statusText(List<String> status, String key) {
-        if (status == null) return "";
-        for (String line : status) if (line.startsWith(key)) return line.substring(key.length()).strip();
-        return "";
-    }
-
-    static long statusNumber(List<String> status, String key, long otherwise) {
-        String text = statusText(status, key);
-        try {
-            return text.isEmpty() ? otherwise : Long.parseLong(text.split("\\s+")[0]);
-        } catch (NumberFormatException e) {
-            return otherwise;
-        }
-    }
-
-    private static long parseHex(String hex) {
-        try {
-            return hex.isEmpty() ? 0 : Long.parseUnsignedLong(hex, 16);
-        } catch (NumberFormatException e) {
-            return 0;
-        }
+    private static long tracerOf(int pid, int tid) {
+        ProcStatus status = taskStatus(pid, tid);
+        return status == null ? 0 : status.number("TracerPid", 0);
     }
 
     private static String comm(int pid) {
