@@ -28,7 +28,7 @@ record Qualifiers(String trace, Set<LineOptions.Status> statuses, boolean[] sign
             java.util.Map.entry("write", "jthreadtrace decodes thread, futex, memory and settings syscalls, not I/O: use strace for data dumps"),
             java.util.Map.entry("fault", "jthreadtrace never changes what the traced program's syscalls do: use strace -e inject= for fault injection"),
             java.util.Map.entry("inject", "jthreadtrace never changes what the traced program's syscalls do: use strace -e inject= for fault injection"),
-            java.util.Map.entry("quiet", "jthreadtrace prints no attach, exit or personality messages of strace's kind; nothing to silence"),
+            java.util.Map.entry("quiet", "-e quiet= is not supported: -q silences attach's detach message, the only message of strace's kind jthreadtrace prints"),
             java.util.Map.entry("kvm", "KVM vcpu exits are not traced"),
             java.util.Map.entry("decode-pids", "every line already names its thread (tid and name); process ids are in --report tree"));
 

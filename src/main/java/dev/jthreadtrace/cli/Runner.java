@@ -220,7 +220,7 @@ final class Runner {
                 err.println("jthreadtrace: the tracer failed (" + model.tracerFailure() + "); the traced "
                         + (attach ? "processes were let go (they run on)" : "command was killed") + "; reporting what was traced so far");
             }
-            if (attach) printDetached(err, model);
+            if (attach && !traceOptions.quiet()) printDetached(err, model);
             if (outcome.interruptedBy() != 0) {
                 err.println("jthreadtrace: stopped by signal " + outcome.interruptedBy()
                         + "; the traced command was killed; reporting what was traced so far");

@@ -36,7 +36,7 @@ final class StraceFlags {
             new Flag("-y", false, Kind.DIFFERS, "-y: paths of fd arguments of the decoded calls (mmap, execveat)"),
             new Flag("-f", false, Kind.ACCEPTED, "always: threads and child processes are always followed"),
             new Flag("-Y", false, Kind.ACCEPTED, "always: every line names its thread"),
-            new Flag("-q", false, Kind.ACCEPTED, "no attach or detach messages are printed (-q, -qq, -qqq)"),
+            new Flag("-q", false, Kind.SAME, "no detach message on stderr after attach (-q, -qq, -qqq); the +++ lines of the trace stay"),
             new Flag("--seccomp-bpf", false, Kind.ACCEPTED, "on by default; --no-seccomp turns it off"),
             new Flag("-V", false, Kind.SAME, "-V, --version"),
             new Flag("-h", false, Kind.SAME, "-h, --help"),

@@ -51,9 +51,14 @@ final class TraceOptions {
             + "always followed. (-ff, one file per process, is not supported.)")
     boolean[] follow;
 
-    @Option(names = {"-q", "--quiet"}, description = "Accepted for strace users (-q, -qq, -qqq): jthreadtrace prints no "
-            + "attach or detach messages.")
+    @Option(names = {"-q", "--quiet"}, description = "No message about the detach on standard error (attach), as strace -q "
+            + "(-qq, -qqq too); the +++ attached/detached lines of the trace stay.")
     boolean[] quiet;
+
+    /** -q, -qq or -qqq. */
+    boolean quiet() {
+        return quiet != null && quiet.length > 0;
+    }
 
     @Option(names = "-Y", description = "Accepted for strace users: every line names its thread already.")
     boolean commNames;

@@ -115,6 +115,7 @@ class AttachIT {
         say(target, "go");
 
         assertEquals(0, exitOf(tool), Files.readString(tmp.resolve("err")));
+        assertTrue(Files.readString(tmp.resolve("err")).contains("jthreadtrace: detached from "), "the detach is said on stderr");
         assertEquals(42, exitOf(target), "every worker ran and inherited the mask, those after the detach too");
         Trace t = read(trace);
         assertEquals(pid, t.start().path("pid").asInt());
@@ -167,9 +168,10 @@ class AttachIT {
         for (String tid : ready.substring("ready ".length()).strip().split(" ")) sleepers.add(Integer.parseInt(tid));
         assertEquals(200, sleepers.size());
         Path trace = tmp.resolve("existing.jsonl");
-        Process tool = tool(List.of("attach", "--duration", "1s", "--no-live", "--format", "jsonl", "-o", trace.toString(),
+        Process tool = tool(List.of("attach", "-q", "--duration", "1s", "--no-live", "--format", "jsonl", "-o", trace.toString(),
                 Long.toString(target.pid())), tmp.resolve("err"));
         assertEquals(0, exitOf(tool), Files.readString(tmp.resolve("err")));
+        assertEquals("", Files.readString(tmp.resolve("err")), "-q: no detach message, as strace -q");
         say(target, "done");
         assertEquals(43, exitOf(target));
         Trace t = read(trace);
