@@ -113,10 +113,7 @@ public final class Installer {
         };
         instrumentation.addTransformer(transformer, true);
         try {
-            // Loaded (not initialised) now if the JVM has not yet: all three are rewritten in one go.
-            Class<?> virtual = Class.forName("java.lang.VirtualThread", false, null);
-            Class<?> shutdown = Class.forName("java.lang.Shutdown", false, null);
-            instrumentation.retransformClasses(Thread.class, virtual, shutdown);
+            instrumentation.retransformClasses(rewrittenClasses());
         } finally {
             instrumentation.removeTransformer(transformer);
         }
@@ -135,9 +132,13 @@ public final class Installer {
      */
     static void stop(Instrumentation instrumentation) throws Exception {
         ThreadHook.disable();
-        Class<?> virtual = Class.forName("java.lang.VirtualThread", false, null);
-        Class<?> shutdown = Class.forName("java.lang.Shutdown", false, null);
-        instrumentation.retransformClasses(Thread.class, virtual, shutdown);
+        instrumentation.retransformClasses(rewrittenClasses());
+    }
+
+    /** The classes of {@link #REWRITTEN}, loaded (not initialised) now if the JVM has not yet: rewritten in one go. */
+    private static Class<?>[] rewrittenClasses() throws ClassNotFoundException {
+        return new Class<?>[] {Thread.class, Class.forName("java.lang.VirtualThread", false, null),
+                Class.forName("java.lang.Shutdown", false, null)};
     }
 
     /** The classes rewritten, by internal name. */

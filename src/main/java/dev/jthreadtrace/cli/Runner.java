@@ -281,7 +281,7 @@ final class Runner {
         List<Integer> jvms = pids.stream().filter(dev.jthreadtrace.jvm.JvmAttach::isJvm).toList();
         if (jvms.isEmpty()) return null;
         return Thread.ofPlatform().daemon().name("jthreadtrace-jvm-attach").start(() -> {
-            for (int pid : jvms) agent.attachToRunningJvm(pid, true);
+            for (int pid : jvms) agent.attachToRunningJvm(pid);
         });
     }
 

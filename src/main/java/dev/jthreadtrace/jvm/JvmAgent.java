@@ -161,24 +161,21 @@ public final class JvmAgent implements AutoCloseable {
      * {@code attach}: loads the agent into the running JVM {@code pid} (JDK 25+) and takes the
      * Java names and OS tids of the threads it already has from its thread dump. Blocks for as
      * long as the JVM takes to answer: call it off the consumer thread. Safe from any thread.
-     *
-     * @param loadAgent false with {@code --jvm off}: the thread dump's names only
+     * Without the socket the agent ties itself to, the thread dump's names only.
      */
-    public void attachToRunningJvm(int pid, boolean loadAgent) {
+    public void attachToRunningJvm(int pid) {
         String arguments = null;
         synchronized (this) {
-            if (loadAgent) {
-                try {
-                    if (attachSocket == null) {
-                        attachSocket = java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX);
-                        attachSocket.bind(java.net.UnixDomainSocketAddress.of(directory.resolve(ATTACH_SOCKET)));
-                        attachSocket.configureBlocking(false);
-                    }
-                    arguments = agentArguments(System.getenv()) + ",+attached";
-                } catch (IOException | RuntimeException e) {
-                    notes.add("no agent for JVM " + pid + " (cannot listen on " + directory.resolve(ATTACH_SOCKET) + ": "
-                            + e.getMessage() + "): names of the threads it had, kernel view of the new ones");
+            try {
+                if (attachSocket == null) {
+                    attachSocket = java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX);
+                    attachSocket.bind(java.net.UnixDomainSocketAddress.of(directory.resolve(ATTACH_SOCKET)));
+                    attachSocket.configureBlocking(false);
                 }
+                arguments = agentArguments(System.getenv()) + ",+attached";
+            } catch (IOException | RuntimeException e) {
+                notes.add("no agent for JVM " + pid + " (cannot listen on " + directory.resolve(ATTACH_SOCKET) + ": "
+                        + e.getMessage() + "): names of the threads it had, kernel view of the new ones");
             }
         }
         JvmAttach.Result result = JvmAttach.attach(pid, arguments != null ? agentJar : null, arguments);

@@ -38,8 +38,7 @@ final class ProcessAttacher {
         List<TraceEvent.ExistingTask> existing = new ArrayList<>();
         for (int pid : pids) {
             Set<Integer> seized = seizeAll(pid, options, self);
-            ProcStatus process = ProcStatus.of(pid);
-            int ppid = process == null ? 0 : (int) process.number("PPid", 0);
+            int ppid = parentOf(pid);
             for (int tid : seized) {
                 TraceEvent.ExistingTask task = existingTask(pid, tid, ppid);
                 if (task != null) existing.add(task);
