@@ -6,7 +6,8 @@
 //   attach_target busy N       prints "ready <pid>", waits for a line on stdin, then creates and
 //                              joins N threads, each making 20 getppid calls, and prints
 //                              "elapsed <ms>" (for scripts/bench: the cost of being attached).
-//   attach_target existing N   starts N threads named sleeper-I that wait on a pipe, and one thread
+//   attach_target existing N   starts N threads named sleeper-I that wait on a pipe, one named
+//                              "odd\n[1 x]" (a newline in a name), and one thread
 //                              "churner" creating short-lived threads non-stop; prints "ready" and
 //                              the sleepers' tids, then waits for a line on stdin and exits 43.
 // The exit codes prove a detach left the program healthy: every syscall it makes after the detach
@@ -62,6 +63,14 @@ static void *sleeper(void *arg) {
     prctl(PR_SET_NAME, name);
     sleeper_tids[(long) arg] = (int) syscall(SYS_gettid);
     atomic_fetch_add(&sleepers_named, 1);
+    char c;
+    while (read(sleepers_pipe[0], &c, 1) < 0) { }
+    return NULL;
+}
+
+static void *odd(void *arg) {
+    (void) arg;
+    prctl(PR_SET_NAME, "odd\n[1 x]");
     char c;
     while (read(sleepers_pipe[0], &c, 1) < 0) { }
     return NULL;
@@ -129,7 +138,8 @@ int main(int argc, char **argv) {
             pthread_attr_setstacksize(&attr, 64 * 1024);
             if (pthread_create(&threads[i], &attr, sleeper, (void *) (long) i) != 0) return 5;
         }
-        pthread_t churn;
+        pthread_t churn, oddly_named;
+        pthread_create(&oddly_named, NULL, odd, NULL);
         pthread_create(&churn, NULL, churner, NULL);
         // Report ready once every sleeper has named itself and said its tid.
         while (atomic_load(&sleepers_named) < n) usleep(1000);
@@ -141,6 +151,7 @@ int main(int argc, char **argv) {
         pthread_join(churn, NULL);
         close(sleepers_pipe[1]);
         for (int i = 0; i < n; i++) pthread_join(threads[i], NULL);
+        pthread_join(oddly_named, NULL);
         return 43;
     }
     return 2;

@@ -99,7 +99,7 @@ final class ProcessAttacher {
 
     private static String refused(int pid, ErrnoException e) {
         if (e.errno() != Errno.EPERM) return "ptrace(PTRACE_SEIZE) of pid " + pid + " refused: " + Errno.describe(e.errno());
-        String scope = readFirstLine(Path.of("/proc/sys/kernel/yama/ptrace_scope"));
+        String scope = readValue(Path.of("/proc/sys/kernel/yama/ptrace_scope"));
         String why = switch (scope == null ? "" : scope.strip()) {
             case "1" -> "kernel.yama.ptrace_scope is 1: only a descendant can be traced without CAP_SYS_PTRACE (run as root,"
                     + " or sysctl kernel.yama.ptrace_scope=0, or start it with jthreadtrace run)";
@@ -119,7 +119,7 @@ final class ProcessAttacher {
         int mode = (int) status.number("Seccomp", 0);
         int filters = (int) status.number("Seccomp_filters", mode == 2 ? 1 : 0);
         boolean noNewPrivs = status.number("NoNewPrivs", 0) != 0;
-        String name = readFirstLine(Path.of("/proc", Integer.toString(pid), "task", Integer.toString(tid), "comm"));
+        String name = readValue(Path.of("/proc", Integer.toString(pid), "task", Integer.toString(tid), "comm"));
         return new TraceEvent.ExistingTask(tid, pid, ppid, name == null ? "?" : name, sigmask,
                 cpus.isEmpty() ? "default" : cpus, filters, noNewPrivs);
     }
@@ -164,16 +164,18 @@ final class ProcessAttacher {
     }
 
     private static String comm(int pid) {
-        String name = readFirstLine(Path.of("/proc", Integer.toString(pid), "comm"));
+        String name = readValue(Path.of("/proc", Integer.toString(pid), "comm"));
         return name == null ? "?" : name;
     }
 
-    private static String readFirstLine(Path file) {
+    /**
+     * A one-value /proc file without the newline the kernel ends it with. Only that one: a thread
+     * name may hold newlines of its own ("a\n 9.9 [1 x]"), which are the name's, escaped when printed.
+     */
+    private static String readValue(Path file) {
         try {
-            byte[] bytes = Files.readAllBytes(file);
-            String text = new String(bytes, StandardCharsets.UTF_8);
-            int nl = text.indexOf('\n');
-            return nl >= 0 ? text.substring(0, nl) : text;
+            String text = new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
+            return text.endsWith("\n") ? text.substring(0, text.length() - 1) : text;
         } catch (IOException | RuntimeException e) {
             return null;
         }

@@ -182,6 +182,7 @@ class AttachIT {
             assertTrue(t.threads().get(tid).path("existed_at_attach").asBoolean());
         }
         assertTrue(existing.containsValue("churner"));
+        assertTrue(existing.containsValue("odd\n[1 x]"), "a name with a newline is read whole from /proc: " + existing.values());
     }
 
     @Test
