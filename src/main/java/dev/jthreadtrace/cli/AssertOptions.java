@@ -6,7 +6,7 @@ import dev.jthreadtrace.check.AssertionParser;
 import dev.jthreadtrace.check.AssertionResult;
 import dev.jthreadtrace.check.JunitXml;
 import dev.jthreadtrace.model.TraceModel;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -17,26 +17,31 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 
+import static dev.jthreadtrace.cli.Specs.bind;
+
 /** CI assertion mode: shared by run, demo and check. */
 final class AssertOptions {
-    @Option(names = "--assert", paramLabel = "EXPR",
-            description = "Check a thread metric after the trace, e.g. 'threads.peak <= 40', "
-                    + "'threads{name=\"pool-*\"}.count == 8', 'futex.wait.time{name=\"worker-*\"} < 500ms', "
-                    + "'spawned_by{child=\"lazy-*\"} == \"main\"', 'inherits{name=\"inner-2\", hook=\"affinity\"} == \"0\"'. "
-                    + "Repeatable. Any failure makes the exit status 90. Metrics and syntax: man jthreadtrace.")
+    // The option values, set by Picocli through the bindings made in addTo.
     List<String> expressions = new ArrayList<>();
-
-    @Option(names = "--assert-file", paramLabel = "FILE",
-            description = "Read assertions from FILE, one per line; blank lines and lines starting with # are ignored.")
     Path assertFile;
-
-    @Option(names = "--junit-xml", paramLabel = "FILE",
-            description = "Write the assertion results to FILE as JUnit XML (one testcase per assertion).")
     Path junitXml;
-
-    @Option(names = "--ignore-exit",
-            description = "Exit 0 when all assertions pass, whatever the command's own exit status.")
     boolean ignoreExit;
+
+    /** Declares these options on {@code command}, bound to this object's fields, in the order help lists them. */
+    void addTo(CommandSpec command) {
+        command.addOption(Specs.list(bind(() -> expressions, v -> expressions = v), "--assert").paramLabel("EXPR")
+                .description("Check a thread metric after the trace, e.g. 'threads.peak <= 40', "
+                        + "'threads{name=\"pool-*\"}.count == 8', 'futex.wait.time{name=\"worker-*\"} < 500ms', "
+                        + "'spawned_by{child=\"lazy-*\"} == \"main\"', 'inherits{name=\"inner-2\", hook=\"affinity\"} == \"0\"'. "
+                        + "Repeatable. Any failure makes the exit status 90. Metrics and syntax: man jthreadtrace.").build());
+        command.addOption(Specs.option(Path.class, Specs.<Path>bind(() -> assertFile, v -> assertFile = v), "--assert-file").paramLabel("FILE")
+                .description("Read assertions from FILE, one per line; blank lines and lines starting with # are ignored.").build());
+        command.addOption(Specs.option(Path.class, Specs.<Path>bind(() -> junitXml, v -> junitXml = v), "--junit-xml").paramLabel("FILE")
+                .description("Write the assertion results to FILE as JUnit XML (one testcase per assertion).").build());
+        command.addOption(Specs.flag(bind(() -> ignoreExit, v -> ignoreExit = v), "--ignore-exit")
+                .description("Exit 0 when all assertions pass, whatever the command's own exit status.").build());
+    }
+
 
     /** The parsed assertions, ready to evaluate once the trace is done. */
     record Checks(List<Assertion> assertions, Path junitXml) {

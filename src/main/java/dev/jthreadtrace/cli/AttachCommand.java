@@ -1,68 +1,55 @@
 package dev.jthreadtrace.cli;
 
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 import java.util.List;
 import java.util.concurrent.Callable;
 
-@Command(name = "attach",
-        mixinStandardHelpOptions = true,
-        versionProvider = VersionProvider.class,
-        sortOptions = false,
-        usageHelpAutoWidth = true,
-        description = {
-                "Attaches to the running process PID (and more PIDs if given): every thread it has now is listed as "
-                        + "'existed at attach' with its name and settings read from /proc; every thread and process it "
-                        + "creates from then on is traced as under run (creator, inherited settings, futex, mmap). "
-                        + "A JVM (JDK 25+) also gets the agent through the Attach API, so new threads have Java names, "
-                        + "Java creators and inherited thread-locals, and the threads it had get their Java names.",
-                "Ends on --duration, Ctrl-C, SIGTERM or SIGHUP, a closed output pipe, or when the processes exit: the "
-                        + "tracer detaches from every thread (pending signals delivered, stopped threads left stopped), "
-                        + "the agent restores the JVM's own classes, and the report covers the window seen. The "
-                        + "processes run on, unchanged.",
-                "No seccomp filter in attach mode (one cannot be removed, and without a tracer its rules would fail "
-                        + "syscalls with ENOSYS): every syscall of the target stops it, as under strace -p, so the "
-                        + "target runs slower while attached. Needs the same user and kernel.yama.ptrace_scope 0 (or "
-                        + "CAP_SYS_PTRACE). A JDK 21+ JVM prints a warning about a dynamically loaded agent on its "
-                        + "stderr unless started with -XX:+EnableDynamicAgentLoading (--jvm off: no agent, no warning).",
-        },
-        footerHeading = "%nExamples:%n",
-        footer = {
+import static dev.jthreadtrace.cli.Specs.bind;
+
+/** {@code jthreadtrace attach [OPTIONS] PID...}. */
+final class AttachCommand implements Callable<Integer> {
+    final TraceOptions traceOptions = new TraceOptions();
+    final OutputOptions outputOptions = new OutputOptions();
+    final AssertOptions assertOptions = new AssertOptions();
+    String duration;
+    List<String> pids;
+    final CommandSpec spec = Specs.command("attach", this, false,
+            "Attaches to the running process PID (and more PIDs if given): every thread it has now is listed as "
+                    + "'existed at attach' with its name and settings read from /proc; every thread and process it "
+                    + "creates from then on is traced as under run (creator, inherited settings, futex, mmap). "
+                    + "A JVM (JDK 25+) also gets the agent through the Attach API, so new threads have Java names, "
+                    + "Java creators and inherited thread-locals, and the threads it had get their Java names.",
+            "Ends on --duration, Ctrl-C, SIGTERM or SIGHUP, a closed output pipe, or when the processes exit: the "
+                    + "tracer detaches from every thread (pending signals delivered, stopped threads left stopped), "
+                    + "the agent restores the JVM's own classes, and the report covers the window seen. The "
+                    + "processes run on, unchanged.",
+            "No seccomp filter in attach mode (one cannot be removed, and without a tracer its rules would fail "
+                    + "syscalls with ENOSYS): every syscall of the target stops it, as under strace -p, so the "
+                    + "target runs slower while attached. Needs the same user and kernel.yama.ptrace_scope 0 (or "
+                    + "CAP_SYS_PTRACE). A JDK 21+ JVM prints a warning about a dynamically loaded agent on its "
+                    + "stderr unless started with -XX:+EnableDynamicAgentLoading (--jvm off: no agent, no warning).");
+
+    AttachCommand() {
+        spec.addPositional(Specs.parameters(List.class, bind(() -> pids, v -> pids = v))
+                .index("0..*").arity("1..*").paramLabel("PID").description("The process(es) to attach to.").build());
+        traceOptions.addTo(spec, TraceOptions.DEFAULT_TRACE);
+        outputOptions.addTo(spec);
+        assertOptions.addTo(spec);
+        spec.addOption(Specs.option(String.class, Specs.<String>bind(() -> duration, v -> duration = v), "--duration")
+                .paramLabel("DURATION")
+                .description("Detach after DURATION (e.g. 500ms, 30s, 5m); without it, on Ctrl-C, SIGTERM, SIGHUP or when the "
+                        + "processes exit.").build());
+        Specs.finish(spec, new String[] {
                 "  jthreadtrace attach --duration 30s $(pgrep -f app.jar)",
                 "  jthreadtrace attach -e clone3 --report tree 4242",
                 "  jthreadtrace attach --duration 5m --no-live --assert 'threads.total <= 300' 4242",
                 "  jthreadtrace attach --format jsonl -o window.jsonl 4242   # Ctrl-C to detach",
-        },
-        exitCodeListHeading = "%nExit status:%n",
-        exitCodeList = {"0:detached (or the processes exited); they run on", ExitCodes.HELP_USAGE, ExitCodes.HELP_ASSERT,
+        }, "0:detached (or the processes exited); they run on", ExitCodes.HELP_USAGE, ExitCodes.HELP_ASSERT,
                 "125:jthreadtrace failed: no such process, a zombie, jthreadtrace itself or its ancestor, ptrace refused"
                         + " (ptrace_scope, another user, already traced by another tool)",
-                "141:the output pipe closed (the processes were detached first)"})
-final class AttachCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    TraceOptions traceOptions;
-
-    @Mixin
-    OutputOptions outputOptions;
-
-    @Mixin
-    AssertOptions assertOptions;
-
-    @Option(names = "--duration", paramLabel = "DURATION",
-            description = "Detach after DURATION (e.g. 500ms, 30s, 5m); without it, on Ctrl-C, SIGTERM, SIGHUP or when the "
-                    + "processes exit.")
-    String duration;
-
-    @Parameters(index = "0..*", arity = "1..*", paramLabel = "PID", description = "The process(es) to attach to.")
-    List<String> pids;
+                "141:the output pipe closed (the processes were detached first)");
+    }
 
     @Override
     public Integer call() {

@@ -5,43 +5,35 @@ import dev.jthreadtrace.session.SavedTrace;
 import dev.jthreadtrace.check.AssertionResult;
 import dev.jthreadtrace.model.TraceModel;
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-@Command(name = "check",
-        mixinStandardHelpOptions = true,
-        versionProvider = VersionProvider.class,
-        usageHelpAutoWidth = true,
-        description = {"Checks assertions against a saved trace.",
-                "The trace is one written by 'run --format jsonl -o FILE'."},
-        footerHeading = "%nExamples:%n",
-        footer = {
+import static dev.jthreadtrace.cli.Specs.bind;
+
+/** {@code jthreadtrace check [OPTIONS] TRACE.jsonl}. */
+final class CheckCommand implements Callable<Integer> {
+    final AssertOptions assertOptions = new AssertOptions();
+    Path file;
+    boolean allowTruncated;
+    final CommandSpec spec = Specs.command("check", this, true,
+            "Checks assertions against a saved trace.", "The trace is one written by 'run --format jsonl -o FILE'.");
+
+    CheckCommand() {
+        spec.addPositional(Specs.parameters(Path.class, Specs.<Path>bind(() -> file, v -> file = v))
+                .index("0").paramLabel("TRACE.jsonl").description("A trace written by run --format jsonl.").build());
+        assertOptions.addTo(spec);
+        spec.addOption(Specs.flag(bind(() -> allowTruncated, v -> allowTruncated = v), "--allow-truncated")
+                .description("Check a trace that was cut short (the run was killed, the disk filled up) on the records it "
+                        + "holds, with a warning; without it such a trace is refused (exit 125).").build());
+        Specs.finish(spec, new String[] {
                 "  jthreadtrace check --assert 'threads.peak <= 40' trace.jsonl",
                 "  jthreadtrace check --assert-file thread-budget.txt --junit-xml threads.xml trace.jsonl",
-        },
-        exitCodeListHeading = "%nExit status:%n",
-        exitCodeList = {"0:every assertion passed", ExitCodes.HELP_USAGE, ExitCodes.HELP_ASSERT, ExitCodes.HELP_TOOL})
-final class CheckCommand implements Callable<Integer> {
-    @Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Mixin
-    AssertOptions assertOptions;
-
-    @Parameters(index = "0", paramLabel = "TRACE.jsonl", description = "A trace written by run --format jsonl.")
-    Path file;
-
-    @Option(names = "--allow-truncated", description = "Check a trace that was cut short (the run was killed, the disk "
-            + "filled up) on the records it holds, with a warning; without it such a trace is refused (exit 125).")
-    boolean allowTruncated;
+        }, "0:every assertion passed", ExitCodes.HELP_USAGE, ExitCodes.HELP_ASSERT, ExitCodes.HELP_TOOL);
+    }
 
     @Override
     public Integer call() {

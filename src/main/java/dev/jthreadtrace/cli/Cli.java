@@ -1,6 +1,5 @@
 package dev.jthreadtrace.cli;
 
-import dev.jthreadtrace.decode.Syscalls;
 import picocli.CommandLine;
 
 import java.io.PrintWriter;
@@ -10,21 +9,21 @@ public final class Cli {
     private Cli() {}
 
     public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
-        return configure(new CommandLine(new TopCommand()), out, err);
+        return configure(new TopCommand().commandLine(), out, err);
     }
 
     /**
      * The command line for these arguments. For {@code run}, {@code attach}, {@code demo},
-     * {@code report} and {@code check} only that subcommand's model is built: Picocli builds a model by reflection,
-     * and building all five costs a measurable part of the tool's start-up.
+     * {@code report} and {@code check} only that subcommand's model is built (each costs a few
+     * milliseconds of start-up).
      */
     public static CommandLine commandLine(String[] args, PrintWriter out, PrintWriter err) {
-        Object single = args.length == 0 ? null : switch (args[0]) {
-            case "run" -> new RunCommand();
-            case "attach" -> new AttachCommand();
-            case "demo" -> new DemoCommand();
-            case "report" -> new ReportCommand();
-            case "check" -> new CheckCommand();
+        CommandLine.Model.CommandSpec single = args.length == 0 ? null : switch (args[0]) {
+            case "run" -> new RunCommand().spec;
+            case "attach" -> new AttachCommand().spec;
+            case "demo" -> new DemoCommand().spec;
+            case "report" -> new ReportCommand().spec;
+            case "check" -> new CheckCommand().spec;
             default -> null;
         };
         if (single == null) return commandLine(out, err);
@@ -36,9 +35,6 @@ public final class Cli {
     private static CommandLine configure(CommandLine cli, PrintWriter out, PrintWriter err) {
         // Everything after the command name belongs to the command: run -- java -version, or run java -version.
         cli.setStopAtPositional(true);
-        // -e's default is the registry's default set: computed, so it cannot be an annotation constant.
-        cli.setDefaultValueProvider(arg -> arg instanceof CommandLine.Model.OptionSpec o
-                && o.longestName().equals(TraceOptions.TRACE_OPTION) ? Syscalls.defaultSpec() : null);
         cli.setOut(out);
         cli.setErr(err);
         cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {

@@ -2,23 +2,17 @@ package dev.jthreadtrace.cli;
 
 import picocli.AutoComplete;
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
 
 import java.util.concurrent.Callable;
 
-@Command(name = "completion",
-        mixinStandardHelpOptions = true,
-        versionProvider = VersionProvider.class,
-        description = "Prints a bash completion script generated from the command model.",
-        footerHeading = "%nExamples:%n",
-        footer = {
-                "  source <(jthreadtrace completion)",
-                "  jthreadtrace completion > ~/.local/share/bash-completion/completions/jthreadtrace",
-        })
+/** {@code jthreadtrace completion}: a bash completion script made from the command model. */
 final class CompletionCommand implements Callable<Integer> {
-    @Spec
-    CommandLine.Model.CommandSpec spec;
+    final CommandSpec spec = Specs.finish(Specs.command("completion", this, true,
+            "Prints a bash completion script generated from the command model."), new String[] {
+            "  source <(jthreadtrace completion)",
+            "  jthreadtrace completion > ~/.local/share/bash-completion/completions/jthreadtrace",
+    });
 
     @Override
     public Integer call() {

@@ -1,52 +1,39 @@
 package dev.jthreadtrace.cli;
 
 import dev.jthreadtrace.demo.DemoApp;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
 
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-@Command(name = "demo",
-        mixinStandardHelpOptions = true,
-        versionProvider = VersionProvider.class,
-        sortOptions = false,
-        usageHelpAutoWidth = true,
-        description = {
-                "Traces a small Java program bundled with jthreadtrace.",
-                "main creates inner-1; inner-1 pins itself to CPU 0, sets an inheritable thread-local and creates "
-                        + "inner-2, which inherits both; they contend for a lock and inner-2 maps 32 MiB; inner-1 joins "
-                        + "inner-2; then main creates sibling, which inherits neither. Live lines default to the thread "
-                        + "and hook syscalls; every option of run applies.",
-        },
-        footerHeading = "%nExamples:%n",
-        footer = {"  jthreadtrace demo", "  jthreadtrace demo --report timeline", "  jthreadtrace demo -e all | grep inner-"},
-        exitCodeListHeading = "%nExit status:%n",
-        exitCodeList = {ExitCodes.HELP_0, ExitCodes.HELP_SIGNAL, ExitCodes.HELP_USAGE, ExitCodes.HELP_ASSERT,
-                ExitCodes.HELP_TOOL})
+/** {@code jthreadtrace demo [OPTIONS]}: traces the bundled {@link DemoApp}. */
 final class DemoCommand implements Callable<Integer> {
     /** What the demo shows live unless -e says otherwise: the story, not the JVM's start-up mmaps. */
     static final String DEMO_TRACE = "clone,clone3,prctl,sched_setaffinity,exit";
 
-    @Spec
-    CommandLine.Model.CommandSpec spec;
+    final TraceOptions traceOptions = new TraceOptions();
+    final OutputOptions outputOptions = new OutputOptions();
+    final AssertOptions assertOptions = new AssertOptions();
+    final CommandSpec spec = Specs.command("demo", this, false,
+            "Traces a small Java program bundled with jthreadtrace.",
+            "main creates inner-1; inner-1 pins itself to CPU 0, sets an inheritable thread-local and creates "
+                    + "inner-2, which inherits both; they contend for a lock and inner-2 maps 32 MiB; inner-1 joins "
+                    + "inner-2; then main creates sibling, which inherits neither. Live lines default to the thread "
+                    + "and hook syscalls; every option of run applies.");
 
-    @Mixin
-    TraceOptions traceOptions;
-
-    @Mixin
-    OutputOptions outputOptions;
-
-    @Mixin
-    AssertOptions assertOptions;
+    DemoCommand() {
+        traceOptions.addTo(spec, DEMO_TRACE);
+        outputOptions.addTo(spec);
+        assertOptions.addTo(spec);
+        Specs.finish(spec, new String[] {"  jthreadtrace demo", "  jthreadtrace demo --report timeline",
+                "  jthreadtrace demo -e all | grep inner-"}, ExitCodes.HELP_0, ExitCodes.HELP_SIGNAL, ExitCodes.HELP_USAGE,
+                ExitCodes.HELP_ASSERT, ExitCodes.HELP_TOOL);
+    }
 
     @Override
     public Integer call() {
-        if (!spec.commandLine().getParseResult().hasMatchedOption("--trace")) traceOptions.trace = java.util.List.of(DEMO_TRACE);
         return Runner.trace(spec, command(), TargetEnvironment.of(System.getenv()), traceOptions, outputOptions, assertOptions);
     }
 

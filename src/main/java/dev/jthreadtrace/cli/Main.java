@@ -25,8 +25,9 @@ public final class Main {
         Thread.ofPlatform().daemon().name("jthreadtrace-warmup").start(() -> {
             try {
                 ClassLoader loader = Main.class.getClassLoader();
-                for (String name : new String[] {"dev.jthreadtrace.sys.Libc", "dev.jthreadtrace.decode.SyscallTable",
-                        "dev.jthreadtrace.decode.Syscalls", "dev.jthreadtrace.decode.SyscallDecoder"}) {
+                // The syscall registry first: building run's options waits for it (-e's default).
+                for (String name : new String[] {"dev.jthreadtrace.decode.SyscallTable", "dev.jthreadtrace.decode.Syscalls",
+                        "dev.jthreadtrace.sys.Libc", "dev.jthreadtrace.decode.SyscallDecoder"}) {
                     Class.forName(name, true, loader);
                 }
                 dev.jthreadtrace.jvm.JvmAgent.warmUp();

@@ -9,10 +9,7 @@ import dev.jthreadtrace.render.OutputClosedException;
 import dev.jthreadtrace.render.OutputFailedException;
 import dev.jthreadtrace.render.Report;
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
@@ -24,29 +21,24 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-@Command(name = "report",
-        mixinStandardHelpOptions = true,
-        versionProvider = VersionProvider.class,
-        usageHelpAutoWidth = true,
-        description = {"Prints the report of a saved trace.",
-                "The trace is one written by 'run --format jsonl -o FILE'; the report is the one the live run printed."},
-        footerHeading = "%nExamples:%n",
-        footer = {
+/** {@code jthreadtrace report [OPTIONS] TRACE.jsonl}. */
+final class ReportCommand implements Callable<Integer> {
+    final OutputOptions outputOptions = new OutputOptions();
+    Path file;
+    final CommandSpec spec = Specs.command("report", this, true,
+            "Prints the report of a saved trace.",
+            "The trace is one written by 'run --format jsonl -o FILE'; the report is the one the live run printed.");
+
+    ReportCommand() {
+        spec.addPositional(Specs.parameters(Path.class, Specs.<Path>bind(() -> file, v -> file = v))
+                .index("0").paramLabel("TRACE.jsonl").description("A trace written by run --format jsonl.").build());
+        outputOptions.addTo(spec);
+        Specs.finish(spec, new String[] {
                 "  jthreadtrace run --format jsonl -o trace.jsonl -- java Main",
                 "  jthreadtrace report trace.jsonl",
                 "  jthreadtrace report --report tree,futex trace.jsonl",
-        },
-        exitCodeListHeading = "%nExit status:%n",
-        exitCodeList = {"0:report written", ExitCodes.HELP_USAGE, ExitCodes.HELP_TOOL})
-final class ReportCommand implements Callable<Integer> {
-    @Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Mixin
-    OutputOptions outputOptions;
-
-    @Parameters(index = "0", paramLabel = "TRACE.jsonl", description = "A trace written by run --format jsonl.")
-    Path file;
+        }, "0:report written", ExitCodes.HELP_USAGE, ExitCodes.HELP_TOOL);
+    }
 
     @Override
     public Integer call() {
@@ -84,7 +76,7 @@ final class ReportCommand implements Callable<Integer> {
         }
     }
 
-    static java.util.Set<dev.jthreadtrace.render.ReportSection> parseSections(CommandLine.Model.CommandSpec spec,
+    static java.util.Set<dev.jthreadtrace.render.ReportSection> parseSections(CommandSpec spec,
                                                                                 OutputOptions options) {
         try {
             return options.sections();
@@ -98,7 +90,7 @@ final class ReportCommand implements Callable<Integer> {
     }
 
     /** Opens the output (stdout or -o FILE), runs {@code writing}, maps failures to exit codes. */
-    static int write(CommandLine.Model.CommandSpec spec, OutputOptions options, Writing writing) {
+    static int write(CommandSpec spec, OutputOptions options, Writing writing) {
         OutputStream stream;
         try {
             stream = options.writesToStdout() ? new FileOutputStream(FileDescriptor.out) : Files.newOutputStream(options.output);

@@ -1,71 +1,145 @@
 package dev.jthreadtrace.cli;
 
 import dev.jthreadtrace.decode.TraceSelection;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
 
 import java.util.List;
 
+import static dev.jthreadtrace.cli.Specs.bind;
+
 /** What to trace and how to show it live: shared by run and demo. */
 final class TraceOptions {
-    /** The {@code -e} option's name: its default comes from the syscall registry (see {@link Cli}). */
-    static final String TRACE_OPTION = "--trace";
+    /** What {@code -e} shows unless given: the syscall registry's default set. */
+    static final String DEFAULT_TRACE = dev.jthreadtrace.decode.Syscalls.defaultSpec();
 
-    @Option(names = {"-e", TRACE_OPTION}, paramLabel = "EXPR",
-            description = "Syscalls to show, strace style: comma-separated names and classes (%%thread, %%process, "
-                    + "%%futex, %%memory, %%hooks), /regex, 'all', or !SET for all but SET; or a qualifier: trace=SET, "
-                    + "status=successful|failed|unfinished (which results are shown), signal=SIG,... (which signal "
-                    + "lines), decode-fds=path (as -y). Repeatable. The calls the thread model needs are recorded "
-                    + "whatever is shown. Default: ${DEFAULT-VALUE}.")
+    // The option values, set by Picocli through the bindings made in addTo.
     List<String> trace;
-
-    @Option(names = {"-z", "--successful-only"}, description = "Show only calls that succeeded (strace -z; -e status=successful).")
     boolean successfulOnly;
-
-    @Option(names = {"-Z", "--failed-only"}, description = "Show only calls that failed (strace -Z; -e status=failed).")
     boolean failedOnly;
-
-    @Option(names = "-t", description = "Wall-clock time: -t HH:MM:SS, -tt HH:MM:SS.microseconds, -ttt seconds since the "
-            + "epoch, as strace. (Until 0.2, -t meant -tt.)")
     boolean[] wallTime;
-
-    @Option(names = {"-r", "--relative-timestamps"}, description = "Seconds since the previous line, as strace -r.")
     boolean deltaTime;
-
-    @Option(names = "--time", paramLabel = "FORMAT", defaultValue = "start",
-            description = "The time column: start (seconds since the command's exec, the default), delta (-r), "
-                    + "wall (-t), wall-us (-tt) or epoch (-ttt).")
     String timeFormat;
-
-    @Option(names = {"-T", "--syscall-times"}, description = "Show the time spent in each call, <0.000061> (the default; "
-            + "strace shows it only with -T).")
     boolean durations;
-
-    @Option(names = "--no-durations", description = "Do not show the time spent in each call.")
     boolean noDurations;
-
-    @Option(names = {"-y", "--decode-fds"}, description = "Print an fd argument with its path, 3</usr/lib/libc.so.6>, "
-            + "as strace -y (jthreadtrace decodes fds in mmap and execveat).")
     boolean[] fdPaths;
-
-    @Option(names = {"-f", "--follow-forks"}, description = "Accepted for strace users: threads and child processes are "
-            + "always followed. (-ff, one file per process, is not supported.)")
     boolean[] follow;
-
-    @Option(names = {"-q", "--quiet"}, description = "No message about the detach on standard error (attach), as strace -q "
-            + "(-qq, -qqq too); the +++ attached/detached lines of the trace stay.")
     boolean[] quiet;
+    boolean commNames;
+    boolean seccompBpf;
+    boolean noLive;
+    int stringLimit;
+    boolean absoluteTime;
+    boolean summaryOnly;
+    boolean summary;
+    String summarySort;
+    String summaryBy;
+    boolean wallClock;
+    boolean noSeccomp;
+    JvmMode jvm;
+    int javaStack;
+    boolean javaStackVirtual;
+    boolean javaStackAll;
+    boolean stats;
+    String killAfter;
+
+    /**
+     * Declares these options on {@code command}, bound to this object's fields, in the order help
+     * lists them; {@code defaultTrace} is what -e shows when it is not given.
+     */
+    void addTo(CommandSpec command, String defaultTrace) {
+        command.addOption(Specs.list(bind(() -> trace, v -> trace = v), "-e", "--trace").paramLabel("EXPR").defaultValue(defaultTrace)
+                .description("Syscalls to show, strace style: comma-separated names and classes (%%thread, %%process, "
+                        + "%%futex, %%memory, %%hooks), /regex, 'all', or !SET for all but SET; or a qualifier: trace=SET, "
+                        + "status=successful|failed|unfinished (which results are shown), signal=SIG,... (which signal "
+                        + "lines), decode-fds=path (as -y). Repeatable. The calls the thread model needs are recorded "
+                        + "whatever is shown. Default: ${DEFAULT-VALUE}.").build());
+        command.addOption(Specs.flag(bind(() -> successfulOnly, v -> successfulOnly = v), "-z", "--successful-only")
+                .description("Show only calls that succeeded (strace -z; -e status=successful).").build());
+        command.addOption(Specs.flag(bind(() -> failedOnly, v -> failedOnly = v), "-Z", "--failed-only")
+                .description("Show only calls that failed (strace -Z; -e status=failed).").build());
+        command.addOption(Specs.repeatableFlag(bind(() -> wallTime, v -> wallTime = v), "-t")
+                .description("Wall-clock time: -t HH:MM:SS, -tt HH:MM:SS.microseconds, -ttt seconds since the "
+                        + "epoch, as strace. (Until 0.2, -t meant -tt.)").build());
+        command.addOption(Specs.flag(bind(() -> deltaTime, v -> deltaTime = v), "-r", "--relative-timestamps")
+                .description("Seconds since the previous line, as strace -r.").build());
+        command.addOption(Specs.option(String.class, Specs.<String>bind(() -> timeFormat, v -> timeFormat = v), "--time").paramLabel("FORMAT").defaultValue("start")
+                .description("The time column: start (seconds since the command's exec, the default), delta (-r), "
+                        + "wall (-t), wall-us (-tt) or epoch (-ttt).").build());
+        command.addOption(Specs.flag(bind(() -> durations, v -> durations = v), "-T", "--syscall-times")
+                .description("Show the time spent in each call, <0.000061> (the default; "
+                        + "strace shows it only with -T).").build());
+        command.addOption(Specs.flag(bind(() -> noDurations, v -> noDurations = v), "--no-durations")
+                .description("Do not show the time spent in each call.").build());
+        command.addOption(Specs.repeatableFlag(bind(() -> fdPaths, v -> fdPaths = v), "-y", "--decode-fds")
+                .description("Print an fd argument with its path, 3</usr/lib/libc.so.6>, "
+                        + "as strace -y (jthreadtrace decodes fds in mmap and execveat).").build());
+        command.addOption(Specs.repeatableFlag(bind(() -> follow, v -> follow = v), "-f", "--follow-forks")
+                .description("Accepted for strace users: threads and child processes are "
+                        + "always followed. (-ff, one file per process, is not supported.)").build());
+        command.addOption(Specs.repeatableFlag(bind(() -> quiet, v -> quiet = v), "-q", "--quiet")
+                .description("No message about the detach on standard error (attach), as strace -q "
+                        + "(-qq, -qqq too); the +++ attached/detached lines of the trace stay.").build());
+        command.addOption(Specs.flag(bind(() -> commNames, v -> commNames = v), "-Y")
+                .description("Accepted for strace users: every line names its thread already.").build());
+        command.addOption(Specs.flag(bind(() -> seccompBpf, v -> seccompBpf = v), "--seccomp-bpf")
+                .description("Accepted for strace users: the seccomp-bpf filter is on by default "
+                        + "(--no-seccomp turns it off).").build());
+        command.addOption(Specs.flag(bind(() -> noLive, v -> noLive = v), "--no-live")
+                .description("Do not print a line per syscall, only the report; syscalls that would "
+                        + "only have been shown are then not traced at all. (With --format jsonl the events are always written: "
+                        + "a saved trace is read back from them.)").build());
+        command.addOption(Specs.option(int.class, Specs.<Integer>bind(() -> stringLimit, v -> stringLimit = v), "-s", "--string-limit").paramLabel("SIZE").defaultValue("32")
+                .description("Print at most SIZE characters of a string argument (as strace -s). Default: ${DEFAULT-VALUE}.").build());
+        command.addOption(Specs.flag(bind(() -> absoluteTime, v -> absoluteTime = v), "--absolute-time")
+                .description("Print wall-clock time (HH:MM:SS.microseconds) instead of seconds since the command started (as -tt).").build());
+        command.addOption(Specs.flag(bind(() -> summaryOnly, v -> summaryOnly = v), "-c", "--summary-only")
+                .description("Count calls, errors and time per shown syscall and print strace -c's table at the end, "
+                        + "instead of live lines and the report.").build());
+        command.addOption(Specs.flag(bind(() -> summary, v -> summary = v), "-C", "--summary")
+                .description("Print strace -c's table at the end as well as the live lines and the report (strace -C).").build());
+        command.addOption(Specs.option(String.class, Specs.<String>bind(() -> summarySort, v -> summarySort = v), "-S", "--summary-sort").paramLabel("KEY").defaultValue("time")
+                .description("Sort the -c/-C table by time (default), calls, errors, name, or nothing (syscall-number "
+                        + "order), as strace -S.").build());
+        command.addOption(Specs.option(String.class, Specs.<String>bind(() -> summaryBy, v -> summaryBy = v), "--summary-by").paramLabel("thread")
+                .description("With -c/-C: a table per thread (headed by its tid and name) before the whole trace's.").build());
+        command.addOption(Specs.flag(bind(() -> wallClock, v -> wallClock = v), "-w")
+                .description("Accepted for strace users: the -c/-C time is always the wall-clock time "
+                        + "inside the call, as strace -w (a tracer sees a call's entry and exit, not the kernel's CPU time).").build());
+        command.addOption(Specs.flag(bind(() -> noSeccomp, v -> noSeccomp = v), "--no-seccomp")
+                .description("Do not install the seccomp-bpf filter that makes only the traced syscalls stop the command; "
+                        + "stop at every syscall instead (as strace -f without --seccomp-bpf). Slower, but leaves "
+                        + "no_new_privs unset, which set-user-ID programs started by the command need.").build());
+        command.addOption(Specs.option(JvmMode.class, Specs.<JvmMode>bind(() -> jvm, v -> jvm = v), "--jvm").paramLabel("on|env|off").defaultValue("on")
+                .description("The Java view: load a small agent into every traced JVM (JDK 25+) for full Java thread names, "
+                        + "the Java creator, virtual threads and inherited thread-locals. on: the tracer adds "
+                        + "-javaagent:... to the command line of each JDK launcher the command execs (java, or -J-javaagent "
+                        + "for javac, jshell, jar...); the environment and the program's output stay its own. env: through "
+                        + "JAVA_TOOL_OPTIONS, appended to yours, for JVMs started by other launchers (every JVM then prints "
+                        + "'Picked up JAVA_TOOL_OPTIONS' on stderr). off: no agent. Costs about 60-80 ms of each JVM's start-up. "
+                        + "Default: ${DEFAULT-VALUE}.").build());
+        command.addOption(Specs.option(int.class, Specs.<Integer>bind(() -> javaStack, v -> javaStack = v), "--java-stack").paramLabel("N").defaultValue("8")
+                .description("Frames kept of each Java platform thread's creation stack (where start() was called), the JDK's "
+                        + "frames above the application's first frame left out; 0: no stacks. Default: ${DEFAULT-VALUE}.").build());
+        command.addOption(Specs.flag(bind(() -> javaStackVirtual, v -> javaStackVirtual = v), "--java-stack-virtual")
+                .description("Record virtual threads' creation stacks too (where each was "
+                        + "constructed): about 18 µs per virtual thread, so off by default.").build());
+        command.addOption(Specs.flag(bind(() -> javaStackAll, v -> javaStackAll = v), "--java-stack-all")
+                .description("Keep the JDK's frames above the application's in creation stacks "
+                        + "(ThreadPoolExecutor.addWorker, ...).").build());
+        command.addOption(Specs.flag(bind(() -> stats, v -> stats = v), "--stats")
+                .description("At the end, print one line on standard error: ptrace stops, events, the tracer's own "
+                        + "time per stop, whether the seccomp filter was on, jthreadtrace's peak RSS, and whether its JVM started "
+                        + "from the launcher's AOT cache.").build());
+        command.addOption(Specs.option(String.class, Specs.<String>bind(() -> killAfter, v -> killAfter = v), "--kill-after").paramLabel("DURATION")
+                .description("After the first SIGINT, SIGTERM or SIGHUP (which is passed to the traced command), kill the "
+                        + "traced command if it is still running after DURATION (e.g. 500ms, 10s, 2m). Without it, a second "
+                        + "signal kills it.").build());
+    }
 
     /** -q, -qq or -qqq. */
     boolean quiet() {
         return quiet != null && quiet.length > 0;
     }
-
-    @Option(names = "-Y", description = "Accepted for strace users: every line names its thread already.")
-    boolean commNames;
-
-    @Option(names = "--seccomp-bpf", description = "Accepted for strace users: the seccomp-bpf filter is on by default "
-            + "(--no-seccomp turns it off).")
-    boolean seccompBpf;
 
     /** The -e expressions; throws with what is wrong (or what to use instead) in one line. */
     Qualifiers qualifiers() {
@@ -109,37 +183,6 @@ final class TraceOptions {
         };
     }
 
-    @Option(names = "--no-live", description = "Do not print a line per syscall, only the report; syscalls that would "
-            + "only have been shown are then not traced at all. (With --format jsonl the events are always written: "
-            + "a saved trace is read back from them.)")
-    boolean noLive;
-
-    @Option(names = {"-s", "--string-limit"}, paramLabel = "SIZE", defaultValue = "32",
-            description = "Print at most SIZE characters of a string argument (as strace -s). Default: ${DEFAULT-VALUE}.")
-    int stringLimit;
-
-    @Option(names = "--absolute-time",
-            description = "Print wall-clock time (HH:MM:SS.microseconds) instead of seconds since the command started (as -tt).")
-    boolean absoluteTime;
-
-    @Option(names = {"-c", "--summary-only"},
-            description = "Count calls, errors and time per shown syscall and print strace -c's table at the end, "
-                    + "instead of live lines and the report.")
-    boolean summaryOnly;
-
-    @Option(names = {"-C", "--summary"},
-            description = "Print strace -c's table at the end as well as the live lines and the report (strace -C).")
-    boolean summary;
-
-    @Option(names = {"-S", "--summary-sort"}, paramLabel = "KEY", defaultValue = "time",
-            description = "Sort the -c/-C table by time (default), calls, errors, name, or nothing (syscall-number "
-                    + "order), as strace -S.")
-    String summarySort;
-
-    @Option(names = "--summary-by", paramLabel = "thread",
-            description = "With -c/-C: a table per thread (headed by its tid and name) before the whole trace's.")
-    String summaryBy;
-
     /** --summary-by thread; throws for anything else. */
     boolean summaryByThread() {
         if (summaryBy == null) return false;
@@ -147,58 +190,13 @@ final class TraceOptions {
         return true;
     }
 
-    @Option(names = "-w", description = "Accepted for strace users: the -c/-C time is always the wall-clock time "
-            + "inside the call, as strace -w (a tracer sees a call's entry and exit, not the kernel's CPU time).")
-    boolean wallClock;
-
     /** -c/-C's sort key; throws naming the choices. */
     dev.jthreadtrace.render.SyscallSummary.Sort summarySort() {
         return dev.jthreadtrace.render.SyscallSummary.Sort.parse(summarySort);
     }
 
-    @Option(names = "--no-seccomp",
-            description = "Do not install the seccomp-bpf filter that makes only the traced syscalls stop the command; "
-                    + "stop at every syscall instead (as strace -f without --seccomp-bpf). Slower, but leaves "
-                    + "no_new_privs unset, which set-user-ID programs started by the command need.")
-    boolean noSeccomp;
-
     /** How the JVM agent gets into traced JVMs. */
     enum JvmMode { on, env, off }
-
-    @Option(names = "--jvm", paramLabel = "on|env|off", defaultValue = "on",
-            description = "The Java view: load a small agent into every traced JVM (JDK 25+) for full Java thread names, "
-                    + "the Java creator, virtual threads and inherited thread-locals. on: the tracer adds "
-                    + "-javaagent:... to the command line of each JDK launcher the command execs (java, or -J-javaagent "
-                    + "for javac, jshell, jar...); the environment and the program's output stay its own. env: through "
-                    + "JAVA_TOOL_OPTIONS, appended to yours, for JVMs started by other launchers (every JVM then prints "
-                    + "'Picked up JAVA_TOOL_OPTIONS' on stderr). off: no agent. Costs about 60-80 ms of each JVM's start-up. "
-                    + "Default: ${DEFAULT-VALUE}.")
-    JvmMode jvm;
-
-    @Option(names = "--java-stack", paramLabel = "N", defaultValue = "8",
-            description = "Frames kept of each Java platform thread's creation stack (where start() was called), the JDK's "
-                    + "frames above the application's first frame left out; 0: no stacks. Default: ${DEFAULT-VALUE}.")
-    int javaStack;
-
-    @Option(names = "--java-stack-virtual", description = "Record virtual threads' creation stacks too (where each was "
-            + "constructed): about 18 µs per virtual thread, so off by default.")
-    boolean javaStackVirtual;
-
-    @Option(names = "--java-stack-all", description = "Keep the JDK's frames above the application's in creation stacks "
-            + "(ThreadPoolExecutor.addWorker, ...).")
-    boolean javaStackAll;
-
-    @Option(names = "--stats",
-            description = "At the end, print one line on standard error: ptrace stops, events, the tracer's own "
-                    + "time per stop, whether the seccomp filter was on, jthreadtrace's peak RSS, and whether its JVM started "
-                    + "from the launcher's AOT cache.")
-    boolean stats;
-
-    @Option(names = "--kill-after", paramLabel = "DURATION",
-            description = "After the first SIGINT, SIGTERM or SIGHUP (which is passed to the traced command), kill the "
-                    + "traced command if it is still running after DURATION (e.g. 500ms, 10s, 2m). Without it, a second "
-                    + "signal kills it.")
-    String killAfter;
 
     /** --kill-after as a duration; null when not given. */
     java.time.Duration killAfter() {
