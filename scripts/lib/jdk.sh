@@ -9,23 +9,42 @@
 
 JTHREADTRACE_MIN_JDK=${JTHREADTRACE_MIN_JDK:-25}
 
-# The feature version of the JDK at $1 ("25"), from its release file or, failing that, java -version.
+# The feature version of the JDK at $1 ("25"), from its release file or, failing that, java -version:
+# printed, and left in $jdk_version. Returns 1 when $1 is not a JDK. The release file is read with
+# bash builtins: the launcher runs this at every start, and each fork costs a millisecond or two.
 jdk_feature_version() {
-  local home=$1 v=""
+  local home=$1 line
+  jdk_version=""
   [ -x "$home/bin/java" ] && [ -x "$home/bin/javac" ] || return 1
   if [ -f "$home/release" ]; then
-    v=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$home/release")
+    while IFS= read -r line; do
+      case $line in
+        JAVA_VERSION=*) line=${line#JAVA_VERSION=\"}; jdk_version=${line%%[!0-9]*}; break ;;
+      esac
+    done < "$home/release"
   fi
-  if [ -z "$v" ]; then
-    v=$("$home/bin/java" -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -1)
+  if [ -z "$jdk_version" ]; then
+    jdk_version=$("$home/bin/java" -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -1)
   fi
-  [ "$v" = 1 ] && v=8
-  [ -n "$v" ] && echo "$v"
+  [ "$jdk_version" = 1 ] && jdk_version=8
+  [ -n "$jdk_version" ] && echo "$jdk_version"
+}
+
+# Whether the JDK at $1 is new enough; remembers an old one for the error message.
+jdk_suitable() {
+  jdk_feature_version "$1" >/dev/null || return 1
+  [ "$jdk_version" -ge "$JTHREADTRACE_MIN_JDK" ] && return 0
+  found_old="$found_old ${jdk_version}@$1"
+  return 1
 }
 
 find_jdk() {
-  local candidates=() seen="" home v found_old=""
-  [ -n "${JAVA_HOME:-}" ] && candidates+=("$JAVA_HOME")
+  local candidates=() seen="" home found_old=""
+  # The usual case first, without a fork: JAVA_HOME names a suitable JDK.
+  if [ -n "${JAVA_HOME:-}" ] && jdk_suitable "$JAVA_HOME"; then
+    export JAVA_HOME
+    return 0
+  fi
   if command -v java >/dev/null 2>&1; then
     candidates+=("$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")")
   fi
@@ -39,12 +58,10 @@ find_jdk() {
     home=$(readlink -f "$home" 2>/dev/null || echo "$home")
     case " $seen " in *" $home "*) continue ;; esac
     seen="$seen $home"
-    v=$(jdk_feature_version "$home") || continue
-    if [ "$v" -ge "$JTHREADTRACE_MIN_JDK" ]; then
+    if jdk_suitable "$home"; then
       export JAVA_HOME=$home
       return 0
     fi
-    found_old="$found_old ${v}@$home"
   done
   echo "jthreadtrace: needs JDK $JTHREADTRACE_MIN_JDK or newer (found:${found_old:- none}); install one (Debian/Ubuntu: apt-get install openjdk-25-jdk, or Temurin 25 from adoptium.net) and/or set JAVA_HOME to it" >&2
   return 1

@@ -15,22 +15,28 @@ public final class Main {
     }
 
     /**
-     * Binding the libc functions (the FFM downcall stubs), loading the syscall table and the agent
-     * jar's cache key (a first SHA-256 initialises the security providers) take a good part of
-     * what Picocli takes to build its command model; on a second core they happen at the same time.
-     * Nothing observable runs here, and nothing is lost if the command turns out to be --help.
+     * Binding the libc functions (the FFM downcall stubs: ~130 ms of spun method handles, which no
+     * cache keeps), loading the syscall table and digesting the agent jar for its cache key would
+     * each wait in line on the main thread; on a second
+     * core they happen while it builds the command model and checks the options. Nothing
+     * observable runs here, and nothing is lost if the command turns out to be --help.
      */
     private static void warmUpInBackground(String[] args) {
         if (args.length == 0 || !(args[0].equals("run") || args[0].equals("attach") || args[0].equals("demo"))) return;
         Thread.ofPlatform().daemon().name("jthreadtrace-warmup").start(() -> {
             try {
                 ClassLoader loader = Main.class.getClassLoader();
-                // The syscall registry first: building run's options waits for it (-e's default).
-                for (String name : new String[] {"dev.jthreadtrace.decode.SyscallTable", "dev.jthreadtrace.decode.Syscalls",
-                        "dev.jthreadtrace.sys.Libc", "dev.jthreadtrace.decode.SyscallDecoder"}) {
+                // The longest first: libc's syscall stub, needed as the trace starts (the main thread
+                // meanwhile builds the syscall registry for -e's default and the options). Then the
+                // agent jar's key, the posix_spawn stub and the decoder, in the order it needs them.
+                for (String name : new String[] {"dev.jthreadtrace.sys.Libc", "dev.jthreadtrace.decode.SyscallTable",
+                        "dev.jthreadtrace.decode.Syscalls"}) {
                     Class.forName(name, true, loader);
                 }
                 dev.jthreadtrace.jvm.JvmAgent.warmUp();
+                for (String name : new String[] {"dev.jthreadtrace.sys.Libc$Spawn", "dev.jthreadtrace.decode.SyscallDecoder"}) {
+                    Class.forName(name, true, loader);
+                }
             } catch (ClassNotFoundException | LinkageError e) {
                 // The main thread will hit the same problem and report it properly.
             }

@@ -9,9 +9,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -134,8 +131,8 @@ final class ClassCache {
     private static final Map<Path, String> KEYS = new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
-     * The cache key of this agent jar. The first digest in a JVM initialises the security providers
-     * (~60 ms): {@link #prepareKey} lets a warm-up thread pay that while Picocli parses the command line.
+     * The cache key of this agent jar: {@link #prepareKey} lets a warm-up thread digest the jar
+     * while the main thread parses the command line.
      */
     static String key(Path agentJar) throws IOException {
         try {
@@ -160,14 +157,10 @@ final class ClassCache {
         }
     }
 
+    /** The agent's own SHA-256, so the tool never initialises the security providers either. */
     static String sha256(Path file) throws IOException {
         try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            byte[] buffer = new byte[1 << 16];
-            for (int n; (n = in.read(buffer)) > 0; ) digest.update(buffer, 0, n);
-            return HexFormat.of().formatHex(digest.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+            return dev.jthreadtrace.agent.Sha256.hex(in.readAllBytes());
         }
     }
 
