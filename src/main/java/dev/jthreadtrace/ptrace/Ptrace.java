@@ -30,17 +30,17 @@ final class Ptrace {
 
     /** PTRACE_INTERRUPT: ask a seized task to stop at the next opportunity. */
     static boolean interrupt(int tid) {
-        return gone(() -> Libc.ptrace(PTRACE_INTERRUPT, tid, 0, 0));
+        return unlessGone(PTRACE_INTERRUPT, tid, 0, 0);
     }
 
     /** PTRACE_SYSCALL: resume until the next syscall entry/exit, delivering {@code signal} (0 for none). */
     static boolean resumeToSyscall(int tid, int signal) {
-        return gone(() -> Libc.ptrace(PTRACE_SYSCALL, tid, 0, signal));
+        return unlessGone(PTRACE_SYSCALL, tid, 0, signal);
     }
 
     /** PTRACE_CONT: resume without syscall stops (seccomp stops still arrive). */
     static boolean resume(int tid, int signal) {
-        return gone(() -> Libc.ptrace(PTRACE_CONT, tid, 0, signal));
+        return unlessGone(PTRACE_CONT, tid, 0, signal);
     }
 
     /**
@@ -48,23 +48,23 @@ final class Ptrace {
      * group-stop stays stopped (the kernel puts it back into the group stop).
      */
     static boolean detach(int tid, int signal) {
-        return gone(() -> Libc.ptrace(PTRACE_DETACH, tid, 0, signal));
+        return unlessGone(PTRACE_DETACH, tid, 0, signal);
     }
 
     /** PTRACE_LISTEN: leave a group-stopped task stopped but let it report SIGCONT and new events. */
     static boolean listen(int tid) {
-        return gone(() -> Libc.ptrace(PTRACE_LISTEN, tid, 0, 0));
+        return unlessGone(PTRACE_LISTEN, tid, 0, 0);
     }
 
     /** PTRACE_GETEVENTMSG into {@code out} (8 bytes); returns the message, or -1 when the task is gone. */
     static long eventMessage(int tid, MemorySegment out) {
-        boolean ok = gone(() -> Libc.ptrace(PTRACE_GETEVENTMSG, tid, 0, out.address()));
+        boolean ok = unlessGone(PTRACE_GETEVENTMSG, tid, 0, out.address());
         return ok ? out.get(java.lang.foreign.ValueLayout.JAVA_LONG, 0) : -1;
     }
 
     /** PTRACE_GET_SYSCALL_INFO into {@code out}; false when the task is gone. */
     static boolean syscallInfo(int tid, MemorySegment out) {
-        return gone(() -> Libc.ptrace(PTRACE_GET_SYSCALL_INFO, tid, out.byteSize(), out.address()));
+        return unlessGone(PTRACE_GET_SYSCALL_INFO, tid, out.byteSize(), out.address());
     }
 
     /** PTRACE_PEEKDATA: one word of the tracee's memory; throws when the address is not mapped. */
@@ -72,13 +72,13 @@ final class Ptrace {
         return Libc.ptrace(PTRACE_PEEKDATA, tid, address, 0);
     }
 
-    private interface Request {
-        void run();
-    }
-
-    private static boolean gone(Request request) {
+    /**
+     * The request; false when the task is gone. (A plain call, not a lambda: it runs several times
+     * per stop, and C1 allocates a capturing lambda at every call.)
+     */
+    private static boolean unlessGone(int request, int tid, long addr, long data) {
         try {
-            request.run();
+            Libc.ptrace(request, tid, addr, data);
             return true;
         } catch (ErrnoException e) {
             if (e.errno() == Errno.ESRCH) return false;

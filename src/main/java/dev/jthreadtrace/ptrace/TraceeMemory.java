@@ -55,7 +55,14 @@ final class TraceeMemory {
     byte[] read(int tid, long address, int length) {
         if (length <= 0) return new byte[0];
         int n = readInto(tid, address, Math.min(length, BUFFER));
-        return n == length ? buffer.asSlice(0, n).toArray(JAVA_BYTE) : null;
+        return n == length ? copied(n) : null;
+    }
+
+    /** The first {@code n} bytes of the buffer (a bulk copy: no slice object, one bounds check). */
+    private byte[] copied(int n) {
+        byte[] out = new byte[n];
+        MemorySegment.copy(buffer, JAVA_BYTE, 0, out, 0, n);
+        return out;
     }
 
     /** A NUL-terminated string of at most {@code max} bytes, read page by page so a string that ends
@@ -67,10 +74,11 @@ final class TraceeMemory {
             int chunk = (int) Math.min(max - out.length, PAGE - (at & (PAGE - 1)));
             int n = readInto(tid, at, chunk);
             if (n <= 0) return out.length == 0 ? null : out;
+            byte[] read = copied(n);
             for (int i = 0; i < n; i++) {
-                if (buffer.get(JAVA_BYTE, i) == 0) return concat(out, buffer.asSlice(0, i).toArray(JAVA_BYTE));
+                if (read[i] == 0) return concat(out, Arrays.copyOf(read, i));
             }
-            out = concat(out, buffer.asSlice(0, n).toArray(JAVA_BYTE));
+            out = concat(out, read);
             at += n;
         }
         return out;

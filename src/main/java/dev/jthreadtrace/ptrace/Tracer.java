@@ -97,6 +97,8 @@ public final class Tracer {
     // Counters for --stats: plain fields, written by the ptrace thread, read after it has ended.
     private long stops, busyNs, events, lostEvents;
     private MemorySegment info;
+    /** The last record {@link #syscallInfo} read, copied out of {@link #info}. */
+    private final SyscallInfoLayout.Copy infoNow = new SyscallInfoLayout.Copy();
     private MemorySegment eventMessage;
 
     private Tracer(List<String> command, List<Integer> attachPids, Map<String, String> environment, boolean[] recorded,
@@ -414,8 +416,8 @@ public final class Tracer {
             case WaitStatus.SyscallStop s -> {
                 Task task = tasks.get(tid);
                 // A rewritten exec not yet run (entry) or failed (exit) gets the program's own argv back.
-                if (task != null && task.execArgvFormer != 0 && Ptrace.syscallInfo(tid, info)
-                        && (SyscallInfoLayout.op(info) == SyscallInfoLayout.OP_ENTRY || SyscallInfoLayout.isError(info))) {
+                if (task != null && task.execArgvFormer != 0 && syscallInfo(tid)
+                        && (infoNow.op() == SyscallInfoLayout.OP_ENTRY || infoNow.isError())) {
                     execRewriter.restore(tid, task.nr, task.execArgvFormer);
                 }
                 detachTask(tid, 0);
@@ -472,7 +474,7 @@ public final class Tracer {
             }
             case WaitStatus.SyscallStop s -> {
                 Task task = task(tid);
-                if (Ptrace.syscallInfo(tid, info)) onSyscallStop(task, now);
+                if (syscallInfo(tid)) onSyscallStop(task, now);
                 batch.add(tid, 0);
             }
             case WaitStatus.EventStop event -> {
@@ -482,8 +484,8 @@ public final class Tracer {
                     case EXEC -> onExec(task, now);
                     case SECCOMP -> {
                         // A traced syscall's entry, reported by our filter: the same data as an entry stop.
-                        if (Ptrace.syscallInfo(tid, info) && SyscallInfoLayout.op(info) == SyscallInfoLayout.OP_SECCOMP) {
-                            onEntry(task, (int) SyscallInfoLayout.nr(info), now);
+                        if (syscallInfo(tid) && infoNow.op() == SyscallInfoLayout.OP_SECCOMP) {
+                            onEntry(task, (int) infoNow.nr(), now);
                         }
                     }
                     default -> { }
@@ -521,9 +523,16 @@ public final class Tracer {
         if (task == null || task.tgid == tid) liveProcesses.remove(tid);
     }
 
+    /** PTRACE_GET_SYSCALL_INFO into {@link #infoNow}; false when the task is gone. */
+    private boolean syscallInfo(int tid) {
+        if (!Ptrace.syscallInfo(tid, info)) return false;
+        infoNow.load(info);
+        return true;
+    }
+
     private void onSyscallStop(Task task, long now) {
-        switch (SyscallInfoLayout.op(info)) {
-            case SyscallInfoLayout.OP_ENTRY -> onEntry(task, (int) SyscallInfoLayout.nr(info), now);
+        switch (infoNow.op()) {
+            case SyscallInfoLayout.OP_ENTRY -> onEntry(task, (int) infoNow.nr(), now);
             case SyscallInfoLayout.OP_EXIT -> onExit(task, now);
             default -> { }
         }
@@ -535,7 +544,7 @@ public final class Tracer {
             return;
         }
         long[] args = new long[6];
-        for (int i = 0; i < 6; i++) args[i] = SyscallInfoLayout.arg(info, i);
+        for (int i = 0; i < 6; i++) args[i] = infoNow.arg(i);
         task.nr = nr;
         task.args = args;
         task.entryNs = now;
@@ -545,7 +554,7 @@ public final class Tracer {
         if (nr == SyscallTable.EXECVE || nr == SyscallTable.EXECVEAT) {
             task.execEntryNs = now;
             task.execPath = task.captures.string(nr == SyscallTable.EXECVE ? 0 : 1);
-            if (execRewriter != null) task.execArgvFormer = execRewriter.rewrite(task.tid, nr, args, task.execPath, SyscallInfoLayout.stackPointer(info), memory);
+            if (execRewriter != null) task.execArgvFormer = execRewriter.rewrite(task.tid, nr, args, task.execPath, infoNow.stackPointer(), memory);
         }
         if (Syscalls.neverReturns(nr)) {
             // exit and exit_group: the event is complete at entry.
@@ -558,8 +567,8 @@ public final class Tracer {
 
     private void onExit(Task task, long now) {
         if (task.nr < 0) return;
-        long ret = SyscallInfoLayout.rval(info);
-        boolean error = SyscallInfoLayout.isError(info);
+        long ret = infoNow.rval();
+        boolean error = infoNow.isError();
         int nr = task.nr;
         task.nr = -1;
         if (task.execArgvFormer != 0) {

@@ -61,4 +61,37 @@ class SyscallInfoLayoutTest {
             assertFalse(SyscallInfoLayout.isError(info));
         }
     }
+
+    /** The ptrace thread's copy reads every field as the segment accessors do, negative and high-bit values too. */
+    @Test
+    void theCopyReadsWhatTheSegmentHolds() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment info = arena.allocate(SyscallInfoLayout.LAYOUT);
+            SyscallInfoLayout.Copy copy = new SyscallInfoLayout.Copy();
+            info.set(JAVA_BYTE, SyscallInfoLayout.OP, SyscallInfoLayout.OP_SECCOMP);
+            info.set(JAVA_INT, SyscallInfoLayout.ARCH, SyscallInfoLayout.AUDIT_ARCH_X86_64);
+            info.set(JAVA_LONG, SyscallInfoLayout.STACK_POINTER, 0x7ffd_1234_5678L);
+            info.set(JAVA_LONG, SyscallInfoLayout.NR, 202);
+            for (int i = 0; i < 6; i++) info.set(JAVA_LONG, SyscallInfoLayout.ARGS + 8L * i, i == 3 ? -1L : 0x8000_0000_0000_0000L + i);
+            info.set(JAVA_INT, SyscallInfoLayout.RET_DATA, 0xfffe);
+            copy.load(info);
+            assertEquals(SyscallInfoLayout.op(info), copy.op());
+            assertEquals(SyscallInfoLayout.arch(info), copy.arch());
+            assertEquals(SyscallInfoLayout.stackPointer(info), copy.stackPointer());
+            assertEquals(SyscallInfoLayout.nr(info), copy.nr());
+            for (int i = 0; i < 6; i++) assertEquals(SyscallInfoLayout.arg(info, i), copy.arg(i));
+            assertEquals(SyscallInfoLayout.retData(info), copy.retData());
+
+            info.set(JAVA_BYTE, SyscallInfoLayout.OP, SyscallInfoLayout.OP_EXIT);
+            info.set(JAVA_LONG, SyscallInfoLayout.RVAL, -38);
+            info.set(JAVA_BYTE, SyscallInfoLayout.IS_ERROR, (byte) 1);
+            copy.load(info);
+            assertEquals(SyscallInfoLayout.OP_EXIT, copy.op());
+            assertEquals(-38, copy.rval());
+            assertTrue(copy.isError());
+            info.set(JAVA_BYTE, SyscallInfoLayout.IS_ERROR, (byte) 0);
+            copy.load(info);
+            assertFalse(copy.isError());
+        }
+    }
 }
