@@ -1,8 +1,6 @@
 package dev.jthreadtrace.jsonl;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jthreadtrace.decode.Captures;
 import dev.jthreadtrace.event.JavaRecord;
 import dev.jthreadtrace.event.TraceEvent;
@@ -35,8 +33,6 @@ import java.util.Map;
  * returned with the line where it stops, for the caller to report what it holds and say so.
  */
 public final class TraceReader {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private TraceReader() {}
 
     /**
@@ -133,8 +129,8 @@ public final class TraceReader {
     private static JsonNode parse(String line) {
         if (!line.startsWith("{")) return null;
         try {
-            return JSON.readTree(line);
-        } catch (JsonProcessingException e) {
+            return JsonTree.read(line);
+        } catch (IOException e) {
             return null; // not ours: skipped and counted (or the last, cut-off line of a truncated trace)
         }
     }
