@@ -1,19 +1,13 @@
 package dev.jthreadtrace.decode;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * Every x86-64 syscall number and name, read from {@code syscalls-x86_64.tbl} (generated from the
- * kernel's uapi header by {@code scripts/gen-syscall-table}, checked against it by a test).
+ * Every x86-64 syscall number and name, from {@link SyscallNames} (generated from the kernel's
+ * uapi header by {@code scripts/gen-syscall-table}, checked against it by a test).
  */
 public final class SyscallTable {
     public static final int MAX_NR = 512;
@@ -21,21 +15,11 @@ public final class SyscallTable {
     private static final Map<String, Integer> NUMBERS = new HashMap<>();
 
     static {
-        try (InputStream in = SyscallTable.class.getResourceAsStream("syscalls-x86_64.tbl")) {
-            if (in == null) throw new IllegalStateException("syscalls-x86_64.tbl missing from the jar");
-            BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-            for (String line; (line = reader.readLine()) != null; ) {
-                line = line.strip();
-                if (line.isEmpty() || line.startsWith("#")) continue;
-                // "<nr> <name>": cut by hand, as split("\\s+") compiles a pattern per line (~20 ms at every start).
-                int space = line.indexOf(' ');
-                int nr = Integer.parseInt(line.substring(0, space));
-                String name = line.substring(space + 1).strip();
-                NAMES[nr] = name;
-                NUMBERS.put(name, nr);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        String[] names = SyscallNames.BY_NUMBER;
+        for (int nr = 0; nr < names.length; nr++) {
+            if (names[nr] == null) continue;
+            NAMES[nr] = names[nr];
+            NUMBERS.put(names[nr], nr);
         }
     }
 
