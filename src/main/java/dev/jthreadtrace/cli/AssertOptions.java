@@ -19,7 +19,7 @@ import java.util.function.Consumer;
 
 import static dev.jthreadtrace.cli.Specs.bind;
 
-/** CI assertion mode: shared by run, demo and check. */
+/** CI assertion mode: shared by run, attach, demo and check. */
 final class AssertOptions {
     // The option values, set by Picocli through the bindings made in addTo.
     List<String> expressions = new ArrayList<>();
@@ -34,9 +34,11 @@ final class AssertOptions {
                         + "'threads{name=\"pool-*\"}.count == 8', 'futex.wait.time{name=\"worker-*\"} < 500ms', "
                         + "'spawned_by{child=\"lazy-*\"} == \"main\"', 'inherits{name=\"inner-2\", hook=\"affinity\"} == \"0\"'. "
                         + "Repeatable. Any failure makes the exit status 90. Metrics and syntax: man jthreadtrace.").build());
-        command.addOption(Specs.option(Path.class, Specs.<Path>bind(() -> assertFile, v -> assertFile = v), "--assert-file").paramLabel("FILE")
+        command.addOption(Specs.option(Path.class, Specs.<Path>bind(() -> assertFile, v -> assertFile = v), "--assert-file")
+                .paramLabel("FILE")
                 .description("Read assertions from FILE, one per line; blank lines and lines starting with # are ignored.").build());
-        command.addOption(Specs.option(Path.class, Specs.<Path>bind(() -> junitXml, v -> junitXml = v), "--junit-xml").paramLabel("FILE")
+        command.addOption(Specs.option(Path.class, Specs.<Path>bind(() -> junitXml, v -> junitXml = v), "--junit-xml")
+                .paramLabel("FILE")
                 .description("Write the assertion results to FILE as JUnit XML (one testcase per assertion).").build());
         command.addOption(Specs.flag(bind(() -> ignoreExit, v -> ignoreExit = v), "--ignore-exit")
                 .description("Exit 0 when all assertions pass, whatever the command's own exit status.").build());

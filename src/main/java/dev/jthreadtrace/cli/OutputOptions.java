@@ -10,7 +10,7 @@ import java.util.Set;
 
 import static dev.jthreadtrace.cli.Specs.bind;
 
-/** Where and how results are written: shared by run, demo and report. */
+/** Where and how results are written: shared by run, attach, demo and report. */
 final class OutputOptions {
     // The option values, set by Picocli through the bindings made in addTo.
     Path output;
@@ -22,25 +22,31 @@ final class OutputOptions {
 
     /** Declares these options on {@code command}, bound to this object's fields, in the order help lists them. */
     void addTo(CommandSpec command) {
-        command.addOption(Specs.option(Path.class, Specs.<Path>bind(() -> output, v -> output = v), "-o", "--output").paramLabel("FILE")
+        command.addOption(Specs.option(Path.class, Specs.<Path>bind(() -> output, v -> output = v), "-o", "--output")
+                .paramLabel("FILE")
                 .description("Write trace lines and the report to FILE instead of standard output.").build());
-        command.addOption(Specs.option(Path.class, Specs.<Path>bind(() -> html, v -> html = v), "--html").paramLabel("FILE")
+        command.addOption(Specs.option(Path.class, Specs.<Path>bind(() -> html, v -> html = v), "--html")
+                .paramLabel("FILE")
                 .description("Also write a self-contained HTML report to FILE (no scripts, no network): the spawn tree beside "
                         + "the kernel's, a timeline with creation arrows, setting changes and the longest futex waits, the "
                         + "inherited-at-creation table and the assertion results.").build());
-        command.addOption(Specs.option(Format.class, Specs.<Format>bind(() -> format, v -> format = v), "--format").paramLabel("FORMAT").defaultValue("text")
+        command.addOption(Specs.option(Format.class, Specs.<Format>bind(() -> format, v -> format = v), "--format")
+                .paramLabel("FORMAT").defaultValue("text")
                 .description("text (strace-style lines and a report), jsonl (one JSON object per line: every event, "
                         + "then thread, process and summary records) or perfetto (a Trace Event Format JSON file that "
                         + "ui.perfetto.dev and chrome://tracing open: a track per thread, syscall slices, creation and wake "
                         + "flows, setting changes). Default: ${DEFAULT-VALUE}.").build());
-        command.addOption(Specs.option(ColorMode.class, Specs.<ColorMode>bind(() -> color, v -> color = v), "--color").paramLabel("WHEN").defaultValue("auto")
+        command.addOption(Specs.option(ColorMode.class, Specs.<ColorMode>bind(() -> color, v -> color = v), "--color")
+                .paramLabel("WHEN").defaultValue("auto")
                 .description("Colour: auto (only on a terminal, and not when NO_COLOR is set), always, never. "
                         + "Default: ${DEFAULT-VALUE}.").build());
         // The section names come from the ReportSection table, through Picocli's completion candidates.
-        command.addOption(Specs.option(String.class, Specs.<String>bind(() -> report, v -> report = v), "--report").paramLabel("SECTIONS").defaultValue("all").completionCandidates(new ReportSection.Keys())
+        command.addOption(Specs.option(String.class, Specs.<String>bind(() -> report, v -> report = v), "--report")
+                .paramLabel("SECTIONS").defaultValue("all").completionCandidates(new ReportSection.Keys())
                 .description("Report sections after the trace: any of ${COMPLETION-CANDIDATES} (comma-separated), or all, or none. "
                         + "Default: ${DEFAULT-VALUE}.").build());
-        command.addOption(Specs.option(Integer.class, Specs.<Integer>bind(() -> width, v -> width = v), "--width").paramLabel("COLUMNS")
+        command.addOption(Specs.option(Integer.class, Specs.<Integer>bind(() -> width, v -> width = v), "--width")
+                .paramLabel("COLUMNS")
                 .description("Width of the report's timeline. Default: the terminal's width, else $COLUMNS, else 100.").build());
     }
 

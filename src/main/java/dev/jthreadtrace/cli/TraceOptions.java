@@ -7,7 +7,7 @@ import java.util.List;
 
 import static dev.jthreadtrace.cli.Specs.bind;
 
-/** What to trace and how to show it live: shared by run and demo. */
+/** What to trace and how to show it live: shared by run, attach and demo. */
 final class TraceOptions {
     /** What {@code -e} shows unless given: the syscall registry's default set. */
     static final String DEFAULT_TRACE = dev.jthreadtrace.decode.Syscalls.defaultSpec();
@@ -47,7 +47,8 @@ final class TraceOptions {
      * lists them; {@code defaultTrace} is what -e shows when it is not given.
      */
     void addTo(CommandSpec command, String defaultTrace) {
-        command.addOption(Specs.list(bind(() -> trace, v -> trace = v), "-e", "--trace").paramLabel("EXPR").defaultValue(defaultTrace)
+        command.addOption(Specs.list(bind(() -> trace, v -> trace = v), "-e", "--trace")
+                .paramLabel("EXPR").defaultValue(defaultTrace)
                 .description("Syscalls to show, strace style: comma-separated names and classes (%%thread, %%process, "
                         + "%%futex, %%memory, %%hooks), /regex, 'all', or !SET for all but SET; or a qualifier: trace=SET, "
                         + "status=successful|failed|unfinished (which results are shown), signal=SIG,... (which signal "
@@ -62,7 +63,8 @@ final class TraceOptions {
                         + "epoch, as strace. (Until 0.2, -t meant -tt.)").build());
         command.addOption(Specs.flag(bind(() -> deltaTime, v -> deltaTime = v), "-r", "--relative-timestamps")
                 .description("Seconds since the previous line, as strace -r.").build());
-        command.addOption(Specs.option(String.class, Specs.<String>bind(() -> timeFormat, v -> timeFormat = v), "--time").paramLabel("FORMAT").defaultValue("start")
+        command.addOption(Specs.option(String.class, Specs.<String>bind(() -> timeFormat, v -> timeFormat = v), "--time")
+                .paramLabel("FORMAT").defaultValue("start")
                 .description("The time column: start (seconds since the command's exec, the default), delta (-r), "
                         + "wall (-t), wall-us (-tt) or epoch (-ttt).").build());
         command.addOption(Specs.flag(bind(() -> durations, v -> durations = v), "-T", "--syscall-times")
@@ -88,7 +90,9 @@ final class TraceOptions {
                 .description("Do not print a line per syscall, only the report; syscalls that would "
                         + "only have been shown are then not traced at all. (With --format jsonl the events are always written: "
                         + "a saved trace is read back from them.)").build());
-        command.addOption(Specs.option(int.class, Specs.<Integer>bind(() -> stringLimit, v -> stringLimit = v), "-s", "--string-limit").paramLabel("SIZE").defaultValue("32")
+        command.addOption(Specs.option(int.class, Specs.<Integer>bind(() -> stringLimit, v -> stringLimit = v),
+                        "-s", "--string-limit")
+                .paramLabel("SIZE").defaultValue("32")
                 .description("Print at most SIZE characters of a string argument (as strace -s). Default: ${DEFAULT-VALUE}.").build());
         command.addOption(Specs.flag(bind(() -> absoluteTime, v -> absoluteTime = v), "--absolute-time")
                 .description("Print wall-clock time (HH:MM:SS.microseconds) instead of seconds since the command started (as -tt).").build());
@@ -97,10 +101,13 @@ final class TraceOptions {
                         + "instead of live lines and the report.").build());
         command.addOption(Specs.flag(bind(() -> summary, v -> summary = v), "-C", "--summary")
                 .description("Print strace -c's table at the end as well as the live lines and the report (strace -C).").build());
-        command.addOption(Specs.option(String.class, Specs.<String>bind(() -> summarySort, v -> summarySort = v), "-S", "--summary-sort").paramLabel("KEY").defaultValue("time")
+        command.addOption(Specs.option(String.class, Specs.<String>bind(() -> summarySort, v -> summarySort = v),
+                        "-S", "--summary-sort")
+                .paramLabel("KEY").defaultValue("time")
                 .description("Sort the -c/-C table by time (default), calls, errors, name, or nothing (syscall-number "
                         + "order), as strace -S.").build());
-        command.addOption(Specs.option(String.class, Specs.<String>bind(() -> summaryBy, v -> summaryBy = v), "--summary-by").paramLabel("thread")
+        command.addOption(Specs.option(String.class, Specs.<String>bind(() -> summaryBy, v -> summaryBy = v), "--summary-by")
+                .paramLabel("thread")
                 .description("With -c/-C: a table per thread (headed by its tid and name) before the whole trace's.").build());
         command.addOption(Specs.flag(bind(() -> wallClock, v -> wallClock = v), "-w")
                 .description("Accepted for strace users: the -c/-C time is always the wall-clock time "
@@ -109,7 +116,8 @@ final class TraceOptions {
                 .description("Do not install the seccomp-bpf filter that makes only the traced syscalls stop the command; "
                         + "stop at every syscall instead (as strace -f without --seccomp-bpf). Slower, but leaves "
                         + "no_new_privs unset, which set-user-ID programs started by the command need.").build());
-        command.addOption(Specs.option(JvmMode.class, Specs.<JvmMode>bind(() -> jvm, v -> jvm = v), "--jvm").paramLabel("on|env|off").defaultValue("on")
+        command.addOption(Specs.option(JvmMode.class, Specs.<JvmMode>bind(() -> jvm, v -> jvm = v), "--jvm")
+                .paramLabel("on|env|off").defaultValue("on")
                 .description("The Java view: load a small agent into every traced JVM (JDK 25+) for full Java thread names, "
                         + "the Java creator, virtual threads and inherited thread-locals. on: the tracer adds "
                         + "-javaagent:... to the command line of each JDK launcher the command execs (java, or -J-javaagent "
@@ -117,7 +125,8 @@ final class TraceOptions {
                         + "JAVA_TOOL_OPTIONS, appended to yours, for JVMs started by other launchers (every JVM then prints "
                         + "'Picked up JAVA_TOOL_OPTIONS' on stderr). off: no agent. Costs about 60-80 ms of each JVM's start-up. "
                         + "Default: ${DEFAULT-VALUE}.").build());
-        command.addOption(Specs.option(int.class, Specs.<Integer>bind(() -> javaStack, v -> javaStack = v), "--java-stack").paramLabel("N").defaultValue("8")
+        command.addOption(Specs.option(int.class, Specs.<Integer>bind(() -> javaStack, v -> javaStack = v), "--java-stack")
+                .paramLabel("N").defaultValue("8")
                 .description("Frames kept of each Java platform thread's creation stack (where start() was called), the JDK's "
                         + "frames above the application's first frame left out; 0: no stacks. Default: ${DEFAULT-VALUE}.").build());
         command.addOption(Specs.flag(bind(() -> javaStackVirtual, v -> javaStackVirtual = v), "--java-stack-virtual")
@@ -130,7 +139,8 @@ final class TraceOptions {
                 .description("At the end, print one line on standard error: ptrace stops, events, the tracer's own "
                         + "time per stop, whether the seccomp filter was on, jthreadtrace's peak RSS, and whether its JVM started "
                         + "from the launcher's AOT cache.").build());
-        command.addOption(Specs.option(String.class, Specs.<String>bind(() -> killAfter, v -> killAfter = v), "--kill-after").paramLabel("DURATION")
+        command.addOption(Specs.option(String.class, Specs.<String>bind(() -> killAfter, v -> killAfter = v), "--kill-after")
+                .paramLabel("DURATION")
                 .description("After the first SIGINT, SIGTERM or SIGHUP (which is passed to the traced command), kill the "
                         + "traced command if it is still running after DURATION (e.g. 500ms, 10s, 2m). Without it, a second "
                         + "signal kills it.").build());
