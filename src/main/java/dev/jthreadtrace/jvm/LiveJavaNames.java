@@ -90,14 +90,19 @@ public final class LiveJavaNames implements LiveSink, ThreadNames {
         }
     }
 
-    /** The new thread is the one its starter's first unmatched start() made. */
+    /**
+     * The new thread is the one its starter's first unmatched start() made. A start() after this
+     * clone stays pending for a later clone: when the starter's clone of a thread with no start()
+     * (the JVM's own, such as the Notification Thread) is read late, the starter may have called
+     * start() for its next thread already, and that record is the next clone's.
+     */
     private void claim(TraceEvent.Spawned s, TraceModel model) {
         ArrayDeque<JavaRecord.Started> pending = pendingByStarter.get(s.creator());
         if (pending == null) return;
         var creator = model.thread(s.creator());
-        while (!pending.isEmpty()) {
+        while (!pending.isEmpty() && pending.peek().ns() <= s.ns()) {
             JavaRecord.Started started = pending.poll();
-            if (started.ns() > s.ns() || creator == null || creator.tgid() != started.pid()) continue;
+            if (creator == null || creator.tgid() != started.pid()) continue;
             names.put(s.child(), started.name());
             String key = started.pid() + ":" + started.id();
             tidByJavaId.put(key, s.child());

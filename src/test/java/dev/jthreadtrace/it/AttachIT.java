@@ -223,10 +223,12 @@ class AttachIT {
         assertNotNull(acceptor, "the thread that existed has its Java name from the JVM");
         assertTrue(acceptor.path("existed_at_attach").asBoolean());
         assertEquals("acceptor", acceptor.path("java").path("name").asText());
-        // Workers started once the agent's hooks were in (one alive while it loaded is only "present": named, no start).
+        // Workers started once the agent's hooks were in, which have their start() record and so a
+        // creation site. One alive while the agent loaded is only "present": named, its starter the
+        // OS thread that cloned it, no start() record.
         List<JsonNode> workers = t.threads().values().stream()
                 .filter(w -> w.path("java").path("name").asText().startsWith("lazy-worker-"))
-                .filter(w -> !w.path("java").path("started_by").isNull()).toList();
+                .filter(w -> !w.path("java").path("created_at").isNull()).toList();
         assertFalse(workers.isEmpty(), "workers created once the agent was in: " + Files.readString(tmp.resolve("err")));
         for (JsonNode w : workers) {
             String n = w.path("java").path("name").asText().substring("lazy-worker-".length());
