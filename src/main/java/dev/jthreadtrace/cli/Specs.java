@@ -100,9 +100,9 @@ final class Specs {
 
     /** Ends a command: the standard help options, the examples and the exit status list ("CODE:text" lines). */
     static CommandSpec finish(CommandSpec spec, String[] examples, String... exitCodes) {
-        spec.addOption(option(boolean.class, bind(() -> false, v -> { }), "-h", "--help").arity("0").usageHelp(true)
+        spec.addOption(flag(bind(() -> false, v -> { }), "-h", "--help").usageHelp(true)
                 .description("Show this help message and exit.").build());
-        spec.addOption(option(boolean.class, bind(() -> false, v -> { }), "-V", "--version").arity("0").versionHelp(true)
+        spec.addOption(flag(bind(() -> false, v -> { }), "-V", "--version").versionHelp(true)
                 .description("Print version information and exit.").build());
         UsageMessageSpec usage = spec.usageMessage();
         usage.footerHeading("%nExamples:%n").footer(examples);
