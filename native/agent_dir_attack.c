@@ -3,6 +3,8 @@
 // directory: it can write there, as any traced program of the same user can) and leaves in it what would
 // hang, crash or exhaust a careless reader: a FIFO named like a record file, a symbolic link to
 // /dev/zero, a file with a bad name, a 1 GiB sparse record file without newlines, a subdirectory.
+// "agent_dir_attack flood FILES MIB" instead writes FILES record files of MIB MiB each, every line
+// a well-formed record of a thread that never existed.
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <stdio.h>
@@ -37,7 +39,29 @@ static int newest_agent_dir(char *dir, size_t size) {
     return found;
 }
 
-int main(void) {
+/** FILES record files of MIB MiB of well-formed "constructed" records each. */
+static int flood(const char *dir, int files, int mib) {
+    static char chunk[1 << 20];
+    int used = 0;
+    for (long tid = 1000000; used + 128 < (int) sizeof chunk; tid++) {
+        used += snprintf(chunk + used, sizeof chunk - used, "C\t%ld\t%ld\t%ld\tflooder\t%ld\tflood-%ld\tfalse\n",
+                         tid, tid, tid, tid + 1, tid);
+    }
+    for (int f = 0; f < files; f++) {
+        char path[8192];
+        snprintf(path, sizeof path, "%s/jvm-%d.tsv", dir, 900000 + f);
+        int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        if (fd < 0) return 20;
+        for (int m = 0; m < mib; m++) {
+            if (write(fd, chunk, used) != used) return 21;
+        }
+        close(fd);
+    }
+    printf("%s\n", dir);
+    return 0;
+}
+
+int main(int argc, char **argv) {
     char dir[4096];
     const char *options = getenv("JAVA_TOOL_OPTIONS");
     const char *agent = options ? strstr(options, "-javaagent:") : NULL;
@@ -51,6 +75,7 @@ int main(void) {
     } else if (!newest_agent_dir(dir, sizeof dir)) {
         return 3; // no agent directory: nothing to attack
     }
+    if (argc == 4 && strcmp(argv[1], "flood") == 0) return flood(dir, atoi(argv[2]), atoi(argv[3]));
     char path[8192];
     snprintf(path, sizeof path, "%s/jvm-1.tsv", dir);
     if (mkfifo(path, 0600) != 0) return 5;

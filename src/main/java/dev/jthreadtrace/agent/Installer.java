@@ -49,39 +49,21 @@ public final class Installer {
     private Installer() {}
 
     /**
-     * @param args {@code RECORDS_DIR} or {@code RECORDS_DIR,CACHE_DIR,KEY[,ENTRY=SHA256...]}: where to
-     *             write records, and where transformed class bytes are kept between runs (the
-     *             ClassFile API is then not even loaded: about half of the agent's start-up cost),
-     *             with the digest the tool recorded for each entry it vouches for; then options
-     *             starting with {@code +}: {@code +stack=N} (creation stack depth, 0: none) and
-     *             {@code +stackall} (keep the JDK's frames above the application's), {@code +vstack}
-     *             (stacks of virtual threads too)
+     * @param args the run's directory, where records are written and the options are read
+     *             ({@link AgentOptions}); {@code DIR,+attached} when loaded by {@code jthreadtrace attach}
      */
     public static void install(String args, Instrumentation instrumentation) throws Exception {
-        boolean attached = false;
-        java.util.List<String> positional = new java.util.ArrayList<>();
-        for (String part : args == null ? new String[0] : args.split(",", -1)) {
-            if (part.startsWith("+stack=")) ThreadHook.stackDepth(Integer.parseInt(part.substring("+stack=".length())));
-            else if (part.equals("+stackall")) ThreadHook.keepJdkFrames();
-            else if (part.equals("+vstack")) ThreadHook.virtualStacks();
-            else if (part.equals("+attached")) attached = true;
-            else positional.add(part);
-        }
-        String[] parts = positional.toArray(new String[0]);
+        String directory = AgentOptions.directoryOf(args);
+        boolean attached = AgentOptions.attached(args);
+        if (directory.isEmpty()) return;
+        AgentOptions options = AgentOptions.read(java.nio.file.Path.of(directory));
+        ThreadHook.stackDepth(options.stackDepth());
+        if (options.jdkFrames()) ThreadHook.keepJdkFrames();
+        if (options.virtualStacks()) ThreadHook.virtualStacks();
         // Loaded into a running JVM by jthreadtrace attach: held by the tool's socket, and stopped when it closes.
-        Thread watch = attached && parts.length > 0 ? AttachWatch.connect(parts[0], instrumentation) : null;
+        Thread watch = attached ? AttachWatch.connect(directory, instrumentation) : null;
         if (attached && watch == null) return;
-        if (parts.length == 0 || !ThreadHook.open(parts[0])) return;
-        BytesCache cache = null;
-        if (parts.length >= 3) {
-            Map<String, String> digests = new java.util.HashMap<>();
-            for (int i = 3; i < parts.length; i++) {
-                int eq = parts[i].indexOf('=');
-                if (eq > 0) digests.put(parts[i].substring(0, eq), parts[i].substring(eq + 1));
-            }
-            cache = new BytesCache(parts[1], parts[2], digests);
-        }
-        BytesCache classCache = cache;
+        if (!ThreadHook.open(directory)) return;
         // The hook reads ThreadLocalMap entries, which java.base does not open to anyone.
         instrumentation.redefineModule(Object.class.getModule(), Set.of(), Map.of(),
                 Map.of("java.lang", Set.of(Installer.class.getModule())), Set.of(), Map.of());
@@ -93,16 +75,8 @@ public final class Installer {
                                     ProtectionDomain domain, byte[] bytes) {
                 if (!REWRITTEN.contains(name)) return null;
                 try {
-                    byte[] cached = classCache == null ? null : classCache.get(name);
-                    byte[] result = cached;
-                    if (result == null) {
-                        result = switch (name) {
-                            case "java/lang/Thread" -> instrumentThread(bytes);
-                            case "java/lang/VirtualThread" -> instrumentVirtualThread(bytes);
-                            default -> instrumentShutdown(bytes);
-                        };
-                        if (classCache != null) classCache.put(name, result);
-                    }
+                    byte[] result = PreparedClasses.lookup(directory, name, bytes);
+                    if (result == null) result = Installer.transform(name, bytes);
                     if (name.equals("java/lang/Shutdown")) flushesAtExit[0] = true;
                     return result;
                 } catch (Throwable t) {
@@ -126,6 +100,19 @@ public final class Installer {
     }
 
     /**
+     * One of {@link #REWRITTEN}, transformed; the tool calls it too, to prepare a run's classes
+     * ({@link PreparedClasses}).
+     */
+    public static byte[] transform(String internalName, byte[] original) {
+        return switch (internalName) {
+            case "java/lang/Thread" -> instrumentThread(original);
+            case "java/lang/VirtualThread" -> instrumentVirtualThread(original);
+            case "java/lang/Shutdown" -> instrumentShutdown(original);
+            default -> throw new IllegalArgumentException(internalName);
+        };
+    }
+
+    /**
      * {@code jthreadtrace attach} detached (or died): the agent stops writing and gives the JVM back
      * its own Thread, VirtualThread and Shutdown (a retransformation with no transformer of ours
      * yields the original class files). The JVM runs on as before the attach.
@@ -142,7 +129,7 @@ public final class Installer {
     }
 
     /** The classes rewritten, by internal name. */
-    private static final Set<String> REWRITTEN = Set.of("java/lang/Thread", "java/lang/VirtualThread", "java/lang/Shutdown");
+    public static final Set<String> REWRITTEN = Set.of("java/lang/Thread", "java/lang/VirtualThread", "java/lang/Shutdown");
 
     /**
      * {@code Shutdown.runHooks()}: {@code ThreadHook.flush()} before it returns, after the
@@ -189,47 +176,6 @@ public final class Installer {
                 b.with(e);
             }
         };
-    }
-
-    /**
-     * Transformed bytes kept per JDK build and agent build, in the tool's private cache directory.
-     * An entry is used only when its SHA-256 is the one the tool recorded for it ({@code digests},
-     * by file name): a planted or half-written file is ignored and written anew.
-     */
-    record BytesCache(String directory, String key, Map<String, String> digests) {
-        java.nio.file.Path file(String className) {
-            String runtime = System.getProperty("java.runtime.version", "unknown").replaceAll("[^A-Za-z0-9.+_-]", "_");
-            return java.nio.file.Path.of(directory, className.replace('/', '.') + "-" + runtime + "-" + key + ".class");
-        }
-
-        byte[] get(String className) {
-            java.nio.file.Path file = file(className);
-            String expected = digests.get(file.getFileName().toString());
-            if (expected == null) return null;
-            try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(file,
-                    java.nio.file.StandardOpenOption.READ, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-                if (channel.size() > (4 << 20)) return null;
-                byte[] bytes = new byte[(int) channel.size()];
-                java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(bytes);
-                while (buffer.hasRemaining() && channel.read(buffer) > 0) { }
-                if (buffer.hasRemaining()) return null;
-                return Sha256.hex(bytes).equals(expected) ? bytes : null;
-            } catch (java.io.IOException | RuntimeException e) {
-                return null;
-            }
-        }
-
-        void put(String className, byte[] bytes) {
-            try {
-                java.nio.file.Path target = file(className);
-                java.nio.file.Path temp = java.nio.file.Files.createTempFile(target.getParent(), "tmp", ".class");
-                java.nio.file.Files.write(temp, bytes);
-                java.nio.file.Files.move(temp, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
-                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            } catch (java.io.IOException | RuntimeException e) {
-                // no cache this time
-            }
-        }
     }
 
     /** {@code ThreadHook.<hook>(this, this.inheritableThreadLocals, this.contextClassLoader)}. */

@@ -54,7 +54,7 @@ public final class ThreadHook {
     private static final StackWalker WALKER = StackWalker.getInstance();
     private static final long FLUSH_AFTER_NS = 100_000_000L;
     private static volatile boolean enabled;
-    private static FileOutputStream out;
+    private static RecordFile out;
     private static Field table, value;
     /** What the hooks keep per thread; a plain ThreadLocal (never inherited, so never in our own records). */
     private static final ThreadLocal<PerThread> STATE = new ThreadLocal<>() {
@@ -93,8 +93,31 @@ public final class ThreadHook {
         // The pid from /proc/self rather than ProcessHandle, which loads and initialises more classes.
         String self = Files.readSymbolicLink(Path.of("/proc/self")).toString();
         Path file = Path.of(directory, "jvm-" + self + ".tsv");
-        out = new FileOutputStream(file.toFile(), true);
+        out = new RecordFile(file.toFile());
         return true;
+    }
+
+    /**
+     * The JVM's record file, opened for each write and closed again: the JDK opens files without
+     * close-on-exec, and a descriptor kept open would be inherited by every process the program
+     * starts, and be one more in its own /proc/self/fd.
+     */
+    private static final class RecordFile {
+        private final java.io.File file;
+
+        RecordFile(java.io.File file) {
+            this.file = file;
+        }
+
+        void write(byte[] bytes, int offset, int length) throws IOException {
+            try (FileOutputStream stream = new FileOutputStream(file, true)) {
+                stream.write(bytes, offset, length);
+            }
+        }
+
+        void write(byte[] bytes) throws IOException {
+            write(bytes, 0, bytes.length);
+        }
     }
 
     static void prepare() throws ReflectiveOperationException {
@@ -185,7 +208,6 @@ public final class ThreadHook {
         synchronized (ThreadHook.class) {
             try {
                 writeBuffered();
-                if (out != null) out.close();
             } catch (Throwable t) {
                 // nothing more to do: the records are the tool's, not the application's
             }

@@ -35,6 +35,8 @@ public final class Cli {
     private static CommandLine configure(CommandLine cli, PrintWriter out, PrintWriter err) {
         // Everything after the command name belongs to the command: run -- java -version, or run java -version.
         cli.setStopAtPositional(true);
+        // An @file is the command's own argument (java @argfile), never ours to expand; the tool needs none.
+        cli.setExpandAtFiles(false);
         cli.setOut(out);
         cli.setErr(err);
         cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {

@@ -34,7 +34,7 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return Runner.trace(spec, command(), TargetEnvironment.of(System.getenv()), traceOptions, outputOptions, assertOptions);
+        return Runner.trace(spec, Inherited.launch(command()), traceOptions, outputOptions, assertOptions);
     }
 
     /** The JDK running us, on the jar (or classes directory) we were loaded from. */

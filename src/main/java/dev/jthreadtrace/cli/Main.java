@@ -33,7 +33,6 @@ public final class Main {
                         "dev.jthreadtrace.decode.Syscalls"}) {
                     Class.forName(name, true, loader);
                 }
-                dev.jthreadtrace.jvm.JvmAgent.warmUp();
                 for (String name : new String[] {"dev.jthreadtrace.sys.Libc$Spawn", "dev.jthreadtrace.decode.SyscallDecoder"}) {
                     Class.forName(name, true, loader);
                 }

@@ -37,6 +37,6 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return Runner.trace(spec, command, TargetEnvironment.of(System.getenv()), traceOptions, outputOptions, assertOptions);
+        return Runner.trace(spec, Inherited.launch(command), traceOptions, outputOptions, assertOptions);
     }
 }

@@ -47,23 +47,23 @@ final class Runner {
 
     /** What is traced: a command started under the tracer, or running processes attached to. */
     sealed interface Target {
-        /** {@code run}/{@code demo}: start {@code command} with {@code environment}. */
-        record Launch(List<String> command, Map<String, String> environment) implements Target {}
+        /** {@code run}/{@code demo}: start the command, with what the tool inherited. */
+        record Launch(dev.jthreadtrace.ptrace.Launch launch) implements Target {}
 
         /** {@code attach}: seize {@code pids}; detach after {@code duration} (null: on a signal or their exit). */
         record Attach(List<Integer> pids, java.time.Duration duration) implements Target {}
     }
 
-    static int trace(CommandLine.Model.CommandSpec spec, List<String> command, Map<String, String> environment,
+    static int trace(CommandLine.Model.CommandSpec spec, dev.jthreadtrace.ptrace.Launch launch,
                      TraceOptions traceOptions, OutputOptions outputOptions, AssertOptions assertOptions) {
-        return trace(spec, new Target.Launch(command, environment), traceOptions, outputOptions, assertOptions);
+        return trace(spec, new Target.Launch(launch), traceOptions, outputOptions, assertOptions);
     }
 
     static int trace(CommandLine.Model.CommandSpec spec, Target target, TraceOptions traceOptions, OutputOptions outputOptions,
                      AssertOptions assertOptions) {
         PrintWriter err = spec.commandLine().getErr();
         boolean attach = target instanceof Target.Attach;
-        Map<String, String> environment = target instanceof Target.Launch l ? l.environment() : System.getenv();
+        Map<String, String> environment = target instanceof Target.Launch l ? Inherited.variables(l.launch()) : System.getenv();
         TraceSelection selection;
         Set<ReportSection> sections;
         AssertOptions.Checks checks;
@@ -110,7 +110,7 @@ final class Runner {
                     + " or filters what it attached to, and exits 0 unless an assertion fails");
         }
         if (target instanceof Target.Launch launch) {
-            switch (CommandResolver.resolve(launch.command().getFirst(), environment.get("PATH"))) {
+            switch (CommandResolver.resolve(launch.launch().command().getFirst(), environment.get("PATH"))) {
                 case CommandResolver.NotFound nf -> {
                     err.println("jthreadtrace: " + nf.message());
                     return ExitCodes.NOT_FOUND;
@@ -155,8 +155,7 @@ final class Runner {
         java.util.function.BooleanSupplier readerGone = outputOptions.writesToStdout() ? () -> Libc.pollError(1) : () -> false;
         String destination = outputOptions.writesToStdout() ? "standard output" : outputOptions.output.toString();
         try (Output out = new Output(stream, !outputOptions.writesToStdout(), readerGone)) {
-            JvmAgent agent = traceOptions.jvm == TraceOptions.JvmMode.off ? null : prepareAgent(err);
-            if (agent != null) agent.creationStacks(traceOptions.javaStack, traceOptions.javaStackAll, traceOptions.javaStackVirtual);
+            JvmAgent agent = traceOptions.jvm == TraceOptions.JvmMode.off ? null : prepareAgent(err, traceOptions);
             LiveSink live;
             JsonLines jsonLines = jsonl ? new JsonLines(out, traceOptions.stringLimit, selection.shown()) : null;
             PerfettoTrace perfettoTrace = perfetto ? new PerfettoTrace(out, selection.shown(), traceOptions.stringLimit) : null;
@@ -176,7 +175,7 @@ final class Runner {
                     err.flush();
                 });
                 boolean viaEnvironment = agent != null && traceOptions.jvm == TraceOptions.JvmMode.env;
-                ExecArguments execArguments = agent == null || viaEnvironment ? ExecArguments.NONE : agent.execArguments(environment);
+                ExecArguments execArguments = agent == null || viaEnvironment ? ExecArguments.NONE : agent.execArguments();
                 boolean[] recorded = selection.recorded();
                 TraceSession.TracerStart start;
                 Thread[] jvmAttach = new Thread[1];
@@ -188,9 +187,10 @@ final class Runner {
                         return tracer;
                     };
                 } else {
-                    Target.Launch launch = (Target.Launch) target;
-                    start = queue -> dev.jthreadtrace.ptrace.Tracer.start(launch.command(),
-                            viaEnvironment ? agent.environment(environment) : environment, recorded, execArguments,
+                    dev.jthreadtrace.ptrace.Launch launch = ((Target.Launch) target).launch();
+                    if (viaEnvironment) launch = launch.withEnvironment(agent.environment(launch.environment()));
+                    dev.jthreadtrace.ptrace.Launch command = launch;
+                    start = queue -> dev.jthreadtrace.ptrace.Tracer.start(command, recorded, execArguments,
                             !traceOptions.noSeccomp, queue);
                 }
                 outcome = TraceSession.run(start, live, out::idle, interrupts);
@@ -198,10 +198,10 @@ final class Runner {
                     jvmAttach[0].join(30_000);
                     agent.stopInRunningJvms();
                 }
-                if (agent != null) agent.attachTo(outcome.model());
+                if (agent != null) agent.attachTo(outcome.model(), outcome.outputClosed());
             } catch (TraceFailure e) {
                 err.println("jthreadtrace: " + e.getMessage());
-                return ExitCodes.TOOL_FAILED;
+                return e.exitCode();
             } finally {
                 if (agent != null) agent.close();
             }
@@ -308,9 +308,9 @@ final class Runner {
     }
 
     /** The JVM agent, or null (with one line on err) when its jar is missing: the trace goes on without it. */
-    private static JvmAgent prepareAgent(PrintWriter err) {
+    private static JvmAgent prepareAgent(PrintWriter err, TraceOptions options) {
         try {
-            return JvmAgent.prepare(JvmAgent.defaultAgentJar());
+            return JvmAgent.prepare(JvmAgent.defaultAgentJar(), options.javaStack, options.javaStackAll, options.javaStackVirtual);
         } catch (IOException e) {
             err.println("jthreadtrace: note: no Java-level view (" + e.getMessage() + ")");
             return null;

@@ -121,7 +121,9 @@ final class TraceOptions {
                 .description("The Java view: load a small agent into every traced JVM (JDK 25+) for full Java thread names, "
                         + "the Java creator, virtual threads and inherited thread-locals. on: the tracer adds "
                         + "-javaagent:... to the command line of each JDK launcher the command execs (java, or -J-javaagent "
-                        + "for javac, jshell, jar...); the environment and the program's output stay its own. env: through "
+                        + "for javac, jshell, jar...), in the new program's own stack; the environment and the program's "
+                        + "output stay its own; a JVM that cannot take the agent (JDK < 25, no java.instrument, its own AOT "
+                        + "cache, a private /tmp) runs untouched, with a note. env: through "
                         + "JAVA_TOOL_OPTIONS, appended to yours, for JVMs started by other launchers (every JVM then prints "
                         + "'Picked up JAVA_TOOL_OPTIONS' on stderr). off: no agent. Costs about 60-80 ms of each JVM's start-up. "
                         + "Default: ${DEFAULT-VALUE}.").build());

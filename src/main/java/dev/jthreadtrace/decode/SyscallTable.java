@@ -31,7 +31,8 @@ public final class SyscallTable {
             SCHED_SETAFFINITY = nr("sched_setaffinity"), SCHED_GETAFFINITY = nr("sched_getaffinity"),
             SET_TID_ADDRESS = nr("set_tid_address"), EXIT_GROUP = nr("exit_group"),
             SET_ROBUST_LIST = nr("set_robust_list"), SECCOMP = nr("seccomp"), EXECVEAT = nr("execveat"),
-            CLONE3 = nr("clone3"), FUTEX_WAITV = nr("futex_waitv");
+            CLONE3 = nr("clone3"), FUTEX_WAITV = nr("futex_waitv"), CLOSE = nr("close"),
+            RT_SIGACTION = nr("rt_sigaction"), DUP2 = nr("dup2");
 
     private SyscallTable() {}
 

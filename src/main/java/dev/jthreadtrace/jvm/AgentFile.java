@@ -67,8 +67,13 @@ final class AgentFile implements Closeable {
 
     /** The records in the whole lines written since the last call; an error line is kept for {@link #errors}. */
     List<JavaRecord> newRecords() throws IOException {
+        return newRecords(MAX_BYTES);
+    }
+
+    /** The same, reading at most {@code budget} more bytes. */
+    List<JavaRecord> newRecords(long budget) throws IOException {
         List<JavaRecord> records = new ArrayList<>();
-        for (String line : newLines()) {
+        for (String line : newLines(read + budget)) {
             JavaRecord r = parser.parse(line);
             if (r != null) records.add(r);
             if (line.startsWith("E\t") && !line.startsWith("E\t0\t")) errors = line.substring(2);
@@ -81,12 +86,27 @@ final class AgentFile implements Closeable {
         return errors;
     }
 
-    /** The whole lines written since the last call (UTF-8, malformed bytes replaced). */
-    private List<String> newLines() throws IOException {
+    /** Bytes of the file read so far. */
+    long bytesRead() {
+        return read;
+    }
+
+    /** The file's size now (0 when it cannot be told). */
+    long size() {
+        try {
+            return channel.size();
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    /** The whole lines written since the last call, reading up to offset {@code until} (UTF-8, malformed bytes replaced). */
+    private List<String> newLines(long until) throws IOException {
         List<String> lines = new ArrayList<>();
-        while (read < MAX_BYTES) {
+        long limit = Math.min(until, MAX_BYTES);
+        while (read < limit) {
             chunk.clear();
-            chunk.limit((int) Math.min(chunk.capacity(), MAX_BYTES - read));
+            chunk.limit((int) Math.min(chunk.capacity(), limit - read));
             int n = channel.read(chunk, read);
             if (n <= 0) break;
             read += n;

@@ -1,40 +1,36 @@
 package dev.jthreadtrace.jvm;
 
+import dev.jthreadtrace.agent.AgentOptions;
+import dev.jthreadtrace.agent.PreparedClasses;
 import dev.jthreadtrace.event.JavaRecord;
 
-import dev.jthreadtrace.model.ProcessInfo;
 import dev.jthreadtrace.model.TraceModel;
 import dev.jthreadtrace.ptrace.ExecArguments;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * The tool's side of the JVM layer: puts the bundled agent into every traced JVM (on the JDK
- * launcher's command line, or through {@code JAVA_TOOL_OPTIONS}), gives it a private directory
- * (0700) to write to, and afterwards reads what it wrote, joins it to the model and removes the
- * directory.
+ * launcher's command line, {@link JdkLaunchers}, or through {@code JAVA_TOOL_OPTIONS} with
+ * {@code --jvm env}), gives the agents the run's private directory ({@link AgentDirectory}) to
+ * read their options from and write their records to, and afterwards reads what they wrote, joins
+ * it to the model and removes the directory.
  */
 public final class JvmAgent implements AutoCloseable {
-    public static final String AGENT_JAR = "jthreadtrace-agent.jar";
-    private final Path agentJar;
-    private final Path directory;
-    /** Remarks made while preparing (e.g. a class cache not used), reported with the others. */
+    public static final String AGENT_JAR = AgentDirectory.JAR;
+    private final AgentDirectory directory;
+    /** Remarks made while preparing and tracing, reported with the others. */
     private final List<String> notes = new ArrayList<>();
-    private ClassCache cache;
+    private JdkLaunchers launchers;
+    private final java.util.concurrent.atomic.AtomicBoolean classesPrepared = new java.util.concurrent.atomic.AtomicBoolean();
     private LiveJavaNames liveNames;
-    private int stackDepth = 8;
-    private boolean jdkFrames;
-    private boolean virtualStacks;
     /** Threads running in JVMs the tool attached to ({@code attach}), from their thread dumps. */
     private final List<JavaRecord> existing = new ArrayList<>();
     /**
@@ -48,44 +44,20 @@ public final class JvmAgent implements AutoCloseable {
     /** The running JVMs the tool tried to attach to: each had its note already, if it failed. */
     private final java.util.Set<Integer> attachTried = new java.util.HashSet<>();
 
-    private JvmAgent(Path agentJar, Path directory) {
-        this.agentJar = agentJar;
+    private JvmAgent(AgentDirectory directory) {
         this.directory = directory;
     }
 
-    /** Prepares the directory; the agent jar is the one built beside the tool's jar (or classes). */
-    public static JvmAgent prepare(Path agentJar) throws IOException {
+    /**
+     * Makes the run's directory; the agent jar is the one built beside the tool's jar (or classes).
+     *
+     * @param stackDepth creation stack frames kept (0: none)
+     * @param jdkFrames  whether the JDK's frames above the application's stay
+     * @param virtualStacks whether virtual threads get creation stacks too
+     */
+    public static JvmAgent prepare(Path agentJar, int stackDepth, boolean jdkFrames, boolean virtualStacks) throws IOException {
         if (!Files.isRegularFile(agentJar)) throw new IOException("agent jar not found: " + agentJar);
-        return new JvmAgent(agentJar, privateDirectory());
-    }
-
-    /**
-     * A new directory of ours, mode 0700, in the temp directory. Not {@code createTempDirectory}:
-     * its random name seeds SecureRandom (~35 ms of CPU at every start). The name need not be
-     * secret, only new: {@code createDirectory} fails if anything (a file, a link someone planted)
-     * has it, and then another name is tried; its permissions are set as it is made.
-     */
-    private static Path privateDirectory() throws IOException {
-        Path tmp = Path.of(System.getProperty("java.io.tmpdir", "/tmp"));
-        var mode = PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
-        String pid = Files.readSymbolicLink(Path.of("/proc/self")).toString();
-        for (int attempt = 0; ; attempt++) {
-            Path dir = tmp.resolve("jthreadtrace-" + pid + "-" + Long.toHexString(System.nanoTime()));
-            try {
-                return Files.createDirectory(dir, mode);
-            } catch (java.nio.file.FileAlreadyExistsException e) {
-                if (attempt >= 100) throw e;
-            }
-        }
-    }
-
-    /**
-     * Work that can run on a second core before the trace starts (the agent jar's cache key, whose
-     * digest initialises the security providers); nothing observable.
-     */
-    public static void warmUp() {
-        Path jar = defaultAgentJar();
-        if (Files.isRegularFile(jar)) ClassCache.prepareKey(jar);
+        return new JvmAgent(AgentDirectory.create(agentJar, new AgentOptions(stackDepth, jdkFrames, virtualStacks)));
     }
 
     /**
@@ -113,49 +85,68 @@ public final class JvmAgent implements AutoCloseable {
      * {@code jshell}...). The environment stays the user's, so no JVM prints "Picked up
      * JAVA_TOOL_OPTIONS" and the program's output is its own.
      */
-    public ExecArguments execArguments(Map<String, String> environment) {
-        return new JdkLaunchers(agentOption(environment), agentJar);
+    public synchronized ExecArguments execArguments() {
+        if (launchers == null) launchers = new JdkLaunchers(directory, this::prepareClassesOnce);
+        return launchers;
     }
 
     /**
      * The fallback route ({@code --jvm env}), for JVMs started by launchers the tracer cannot
-     * recognise: the user's JAVA_TOOL_OPTIONS plus our -javaagent, quoted, so paths with spaces (the
-     * install directory, $HOME, $XDG_CACHE_HOME) stay one option. Every JVM then prints "Picked up
-     * JAVA_TOOL_OPTIONS" on stderr.
+     * recognise: the user's JAVA_TOOL_OPTIONS plus our -javaagent, quoted, so a path with a space
+     * stays one option. Every JVM then prints "Picked up JAVA_TOOL_OPTIONS" on stderr.
      */
-    public Map<String, String> environment(Map<String, String> base) {
-        Map<String, String> env = new LinkedHashMap<>(base);
-        String agent = quoted(agentOption(base));
+    public List<byte[]> environment(List<byte[]> base) {
+        String agent = quoted(agentOption(directory.path().toString()));
         if (agent == null) {
-            notes.add("no Java-level view: the agent's path " + agentJar + " holds both kinds of quote");
-            return env;
+            notes.add("no Java-level view: the agent's path " + directory.jar() + " holds both kinds of quote");
+            return base;
         }
-        String existing = base.get("JAVA_TOOL_OPTIONS");
-        env.put("JAVA_TOOL_OPTIONS", existing == null || existing.isBlank() ? agent : existing + " " + agent);
+        prepareClassesOnce();
+        byte[] prefix = "JAVA_TOOL_OPTIONS=".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        List<byte[]> env = new ArrayList<>();
+        boolean added = false;
+        for (byte[] entry : base) {
+            if (!added && startsWith(entry, prefix)) {
+                String existing = new String(entry, prefix.length, entry.length - prefix.length, java.nio.charset.StandardCharsets.UTF_8);
+                env.add(("JAVA_TOOL_OPTIONS=" + (existing.isBlank() ? agent : existing + " " + agent))
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                added = true;
+            } else {
+                env.add(entry);
+            }
+        }
+        if (!added) env.add(("JAVA_TOOL_OPTIONS=" + agent).getBytes(java.nio.charset.StandardCharsets.UTF_8));
         return env;
     }
 
-    /** Creation stacks: how many frames (0: none), and whether the JDK's frames above the application's stay. */
-    public void creationStacks(int depth, boolean keepJdkFrames, boolean ofVirtualThreads) {
-        this.stackDepth = depth;
-        this.jdkFrames = keepJdkFrames;
-        this.virtualStacks = ofVirtualThreads;
+    private static boolean startsWith(byte[] entry, byte[] prefix) {
+        return entry.length >= prefix.length && java.util.Arrays.equals(entry, 0, prefix.length, prefix, 0, prefix.length);
     }
 
-    /** {@code -javaagent:JAR=RECORDS_DIR[,CACHE...],+stack=N[,+stackall]}; opens the class cache the first time. */
-    private String agentOption(Map<String, String> environment) {
-        return "-javaagent:" + agentJar + "=" + agentArguments(environment);
+    /** {@code -javaagent:DIR/jthreadtrace-agent.jar=DIR}: the one option a JVM's command line gets. */
+    static String agentOption(String reachableDirectory) {
+        return "-javaagent:" + reachableDirectory + "/" + AgentDirectory.JAR + "=" + AgentOptions.launchArgument(reachableDirectory);
     }
 
-    /** The agent's own arguments: {@code RECORDS_DIR[,CACHE...],+stack=N[,+stackall][,+vstack]}. */
-    private String agentArguments(Map<String, String> environment) {
-        if (cache == null) {
-            cache = ClassCache.open(environment, agentJar, ourUid());
-            if (cache.note() != null) notes.add(cache.note());
-        }
-        return directory + cache.agentArgument() + ",+stack=" + stackDepth
-                + (jdkFrames ? ",+stackall" : "") + (virtualStacks ? ",+vstack" : "");
+    /**
+     * The classes the agent rewrites, transformed here from this runtime's own, for JVMs of the same
+     * build to take ready-made: once per run, on a thread of its own, when the first JVM appears.
+     */
+    private void prepareClassesOnce() {
+        if (!classesPrepared.compareAndSet(false, true)) return;
+        Thread.ofPlatform().daemon().name("jthreadtrace-prepare").start(() -> {
+            for (String name : dev.jthreadtrace.agent.Installer.REWRITTEN) {
+                try (var in = Object.class.getModule().getResourceAsStream(name + ".class")) {
+                    if (in == null) continue;
+                    byte[] original = in.readAllBytes();
+                    PreparedClasses.store(directory.path(), name, original, dev.jthreadtrace.agent.Installer.transform(name, original));
+                } catch (IOException | RuntimeException | LinkageError e) {
+                    // the agent transforms the class itself
+                }
+            }
+        });
     }
+
 
     /**
      * {@code attach}: loads the agent into the running JVM {@code pid} (JDK 25+) and takes the
@@ -169,16 +160,17 @@ public final class JvmAgent implements AutoCloseable {
             try {
                 if (attachSocket == null) {
                     attachSocket = java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX);
-                    attachSocket.bind(java.net.UnixDomainSocketAddress.of(directory.resolve(ATTACH_SOCKET)));
+                    attachSocket.bind(java.net.UnixDomainSocketAddress.of(directory.path().resolve(AgentDirectory.ATTACH_SOCKET)));
                     attachSocket.configureBlocking(false);
                 }
-                arguments = agentArguments(System.getenv()) + ",+attached";
+                arguments = AgentOptions.attachArgument(directory.path().toString());
             } catch (IOException | RuntimeException e) {
-                notes.add("no agent for JVM " + pid + " (cannot listen on " + directory.resolve(ATTACH_SOCKET) + ": "
-                        + e.getMessage() + "): names of the threads it had, kernel view of the new ones");
+                notes.add("no agent for JVM " + pid + " (cannot listen on " + directory.path().resolve(AgentDirectory.ATTACH_SOCKET)
+                        + ": " + e.getMessage() + "): names of the threads it had, kernel view of the new ones");
             }
         }
-        JvmAttach.Result result = JvmAttach.attach(pid, arguments != null ? agentJar : null, arguments);
+        if (arguments != null) prepareClassesOnce();
+        JvmAttach.Result result = JvmAttach.attach(pid, arguments != null ? directory.jar() : null, arguments);
         synchronized (this) {
             existing.addAll(result.existing());
             notes.addAll(result.notes());
@@ -192,9 +184,6 @@ public final class JvmAgent implements AutoCloseable {
             }
         }
     }
-
-    /** The socket's name in the records directory; the agent's {@code AttachWatch.SOCKET}. */
-    private static final String ATTACH_SOCKET = "attach.sock";
 
     private java.nio.channels.SocketChannel acceptWithin(long millis) {
         long deadline = System.nanoTime() + millis * 1_000_000;
@@ -262,77 +251,37 @@ public final class JvmAgent implements AutoCloseable {
         return null;
     }
 
-    /** The uid that owns what we create: the agent's private directory is ours. */
-    private int ourUid() {
-        try {
-            return (Integer) Files.getAttribute(directory, "unix:uid");
-        } catch (IOException | RuntimeException e) {
-            return -1; // no cache then: nothing matches
-        }
-    }
-
     /** Java names for the live lines, read from the agents' files as the trace runs. */
     public LiveJavaNames liveNames() {
-        if (liveNames == null) liveNames = new LiveJavaNames(directory);
+        if (liveNames == null) liveNames = new LiveJavaNames(directory.path());
         return liveNames;
     }
 
-    /** Reads every JVM's records, joins them to the model, and notes JVMs that reported nothing. */
-    public synchronized void attachTo(TraceModel model) {
-        List<JavaRecord> records = new ArrayList<>(existing);
-        Map<Integer, String> errors = new HashMap<>();
-        List<String> ignored = new ArrayList<>();
-        try (Stream<Path> files = Files.list(directory)) {
-            for (Path file : files.sorted().toList()) {
-                if (file.getFileName().toString().equals(ATTACH_SOCKET)) continue;
-                if (!readRecords(file, records, errors)) ignored.add(file.getFileName().toString());
-            }
+    /**
+     * Reads every JVM's records, joins them to the model, and says, for each JVM without a Java
+     * view, why.
+     *
+     * @param outputClosed the trace was cut short because its reader went away (the JVMs were
+     *                     killed then, perhaps before their agents wrote anything)
+     */
+    public synchronized void attachTo(TraceModel model, boolean outputClosed) {
+        AgentRecords.Read read;
+        try {
+            read = AgentRecords.read(directory.path());
         } catch (IOException | RuntimeException e) {
-            notes.add("could not list the agent's directory " + directory + ": " + e.getMessage());
+            notes.add("could not list the agent's directory " + directory.path() + ": " + e.getMessage());
+            read = new AgentRecords.Read(List.of(), Map.of(), List.of(), 0, 0);
         }
-        if (!ignored.isEmpty()) {
-            notes.add("ignored " + ignored.size() + " entr" + (ignored.size() == 1 ? "y" : "ies") + " in the agent's directory"
-                    + " that are not its record files (regular files jvm-PID.tsv of at most " + (AgentFile.MAX_BYTES >> 20)
-                    + " MiB): " + String.join(", ", ignored.subList(0, Math.min(5, ignored.size())))
-                    + (ignored.size() > 5 ? ", ..." : ""));
-        }
+        List<JavaRecord> records = new ArrayList<>(existing);
+        records.addAll(read.records());
         records.sort(Comparator.comparingLong(JavaRecord::ns));
-        if (cache != null) cache.recordNewEntries();
         List<String> notes = new ArrayList<>(this.notes);
-        java.util.Set<Integer> reporting = new java.util.TreeSet<>();
-        for (JavaRecord r : records) reporting.add(r.pid());
-        java.util.Set<Integer> traced = new java.util.HashSet<>();
-        for (ProcessInfo p : model.processes()) traced.add(p.pid());
-        // Records under a pid that is no traced process: a JVM in a PID namespace of its own (unshare,
-        // a container) sees other pids than the kernel shows the tracer; they cannot be joined.
-        List<Integer> foreign = reporting.stream().filter(pid -> !traced.contains(pid)).toList();
-        if (!foreign.isEmpty()) {
-            notes.add("a JVM reported its threads under pid " + foreign.stream().map(String::valueOf)
-                    .collect(java.util.stream.Collectors.joining(", ")) + ", which is no traced process: it runs in a PID"
-                    + " namespace of its own, whose pids cannot be joined to the kernel's; its threads have kernel names only");
-        }
-        for (ProcessInfo p : model.processes()) {
-            boolean jvm = p.exec().stream().anyMatch(path -> path.endsWith("/java") || path.equals("java"));
-            if (jvm && !reporting.contains(p.pid()) && foreign.isEmpty() && !attachTried.contains(p.pid())) {
-                notes.add("JVM " + p.pid() + " reported no Java threads (the agent needs JDK 25+); its threads have kernel names only");
-            }
-        }
-        errors.forEach((pid, e) -> notes.add("the agent in JVM " + pid + " swallowed errors: " + e.replace('\t', ' ')));
+        notes.addAll(JvmNotes.aboutTheDirectory(read));
+        notes.addAll(JvmNotes.aboutEachJvm(model, records, launchers == null ? Map.of() : launchers.decisions(),
+                attachTried, outputClosed));
+        read.errors().forEach((pid, e) -> notes.add("the agent in JVM " + pid + " swallowed errors: " + e.replace('\t', ' ')));
         model.attachJava(JavaJoin.join(model, records, notes));
         model.markAttachListeners(connectedTo);
-    }
-
-    /** Reads one record file (see {@link AgentFile}); false when it is not such a file. */
-    private static boolean readRecords(Path file, List<JavaRecord> records, Map<Integer, String> errors) {
-        AgentFile agentFile = AgentFile.open(file);
-        if (agentFile == null) return false;
-        try (agentFile) {
-            records.addAll(agentFile.newRecords());
-            if (agentFile.errors() != null) errors.put(agentFile.pid(), agentFile.errors());
-            return true;
-        } catch (IOException | RuntimeException e) {
-            return false;
-        }
     }
 
     @Override
@@ -353,11 +302,6 @@ public final class JvmAgent implements AutoCloseable {
                 // the directory goes next
             }
         }
-        // Whatever the traced program left here goes too (links themselves, not what they point to).
-        try (Stream<Path> files = Files.walk(directory)) {
-            for (Path f : files.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(f);
-        } catch (IOException | RuntimeException e) {
-            // a leftover temp directory is not worth failing the run
-        }
+        directory.close();
     }
 }

@@ -53,6 +53,8 @@ public final class LiveJavaNames implements LiveSink, ThreadNames {
     private final Map<String, String> kernelNameByJavaId = new HashMap<>();
     private static final String AMBIGUOUS = "";
     private static final int MAX_LONG_NAMES = 1024;
+    /** Names kept for threads the agents report (the traced program can write records of threads that never were). */
+    private static final int MAX_NAMES = 65_536;
     private long lastRefresh;
     private boolean givenUp;
 
@@ -103,6 +105,7 @@ public final class LiveJavaNames implements LiveSink, ThreadNames {
         while (!pending.isEmpty() && pending.peek().ns() <= s.ns()) {
             JavaRecord.Started started = pending.poll();
             if (creator == null || creator.tgid() != started.pid()) continue;
+            if (names.size() >= MAX_NAMES) break;
             names.put(s.child(), started.name());
             String key = started.pid() + ":" + started.id();
             tidByJavaId.put(key, s.child());
@@ -153,6 +156,7 @@ public final class LiveJavaNames implements LiveSink, ThreadNames {
                 String kernel = kernelNameByJavaId.remove(s.pid() + ":" + s.id());
                 if (kernel != null) longNameByKernelName.remove(kernel);
                 // A platform thread's start() (virtual threads have no clone to match)
+                if (!pendingByStarter.containsKey(s.osTid()) && pendingByStarter.size() >= MAX_NAMES) return;
                 ArrayDeque<JavaRecord.Started> pending = pendingByStarter.computeIfAbsent(s.osTid(), k -> new ArrayDeque<>());
                 if (pending.size() == MAX_PENDING) pending.poll();
                 pending.add(s);
@@ -186,7 +190,7 @@ public final class LiveJavaNames implements LiveSink, ThreadNames {
      * by the records it makes; a thread already named by its start keeps that name.
      */
     private void seenAtWork(int tid, String name) {
-        if (!name.isBlank()) names.putIfAbsent(tid, name);
+        if (!name.isBlank() && names.size() < MAX_NAMES) names.putIfAbsent(tid, name);
     }
 
     /** Closes the files it reads. */

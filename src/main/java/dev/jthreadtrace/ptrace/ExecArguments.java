@@ -1,37 +1,36 @@
 package dev.jthreadtrace.ptrace;
 
-import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Arguments the tool adds to a program's command line when a traced task execs it: how the JVM
- * agent gets into a JDK launcher without the environment (see {@link ExecRewriter}). Called on the
- * ptrace thread while the task is stopped, so it must be quick and must not block.
+ * Arguments the tool adds to a program's command line when a traced process has exec'd it: how
+ * the JVM agent gets into a JDK launcher without touching the environment (see {@link InitialStack}).
+ * Called on the ptrace thread while the new image is stopped before its first instruction, so it
+ * must be quick and must not block.
  */
 public interface ExecArguments {
     /**
-     * Whether this executable (symbolic links resolved) may get arguments at all: asked before the
-     * task's argv is read, so the execs of other programs (a build runs thousands) cost one path
-     * lookup, not a read of every argument.
+     * Whether a process that has just exec'd {@code executable} (its path as that process sees
+     * it, {@code /proc/PID/exe}) may get arguments at all: asked at every exec before anything else
+     * is read, so the execs of other programs (a build runs thousands) cost one link read.
      */
-    boolean mayInsertInto(Path executable);
+    boolean mayInsertInto(String executable);
 
-    /**
-     * @param executable the file the kernel is about to run, symbolic links resolved
-     * @param argv       the command line as the task passes it
-     * @return the arguments to insert right after {@code argv[0]}; empty to leave the exec alone
-     */
-    List<String> insertAfterArgv0(Path executable, List<String> argv);
+    /** The arguments to insert right after {@code argv[0]} of this new image; empty to leave it alone. */
+    List<String> insertAfterArgv0(ExecImage image);
+
+    /** The arguments were wanted but could not be put in ({@code why}): the process runs as it was. */
+    default void notInserted(int pid, String why) {}
 
     /** No arguments for anyone: the tracer then does not even look at execs. */
     ExecArguments NONE = new ExecArguments() {
         @Override
-        public boolean mayInsertInto(Path executable) {
+        public boolean mayInsertInto(String executable) {
             return false;
         }
 
         @Override
-        public List<String> insertAfterArgv0(Path executable, List<String> argv) {
+        public List<String> insertAfterArgv0(ExecImage image) {
             return List.of();
         }
     };

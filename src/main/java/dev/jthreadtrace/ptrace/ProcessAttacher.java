@@ -60,6 +60,7 @@ final class ProcessAttacher {
         ProcStatus status = ProcStatus.of(pid);
         if (status == null) throw new TraceFailure("no such process: " + pid, null);
         if (status.text("State").startsWith("Z")) throw new TraceFailure("pid " + pid + " (" + comm(pid) + ") is a zombie: it has exited", null);
+
         int tracer = (int) status.number("TracerPid", 0);
         if (tracer != 0) {
             throw new TraceFailure("pid " + pid + " (" + comm(pid) + ") is already traced by pid " + tracer + " (" + comm(tracer)

@@ -11,21 +11,22 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static dev.jthreadtrace.ptrace.UserRegs.ORIG_RAX;
 import static dev.jthreadtrace.ptrace.UserRegs.PTRACE_GETREGS;
-import static dev.jthreadtrace.ptrace.UserRegs.PTRACE_POKEDATA;
 import static dev.jthreadtrace.ptrace.UserRegs.PTRACE_SETREGS;
 import static dev.jthreadtrace.ptrace.UserRegs.RAX;
 import static dev.jthreadtrace.ptrace.UserRegs.RIP;
-import static dev.jthreadtrace.ptrace.UserRegs.RSP;
 
 /**
- * Makes a stopped tracee run syscalls of our choosing: at a syscall-entry stop, the syscall it was
- * about to make is replaced by ours (orig_rax and the argument registers), run to its exit stop,
- * then the registers are put back with rip on the {@code syscall} instruction again, so the
- * tracee's own syscall runs as if nothing happened. Used once, on the start gate, to install the
- * seccomp filter before the command's first instruction.
+ * Makes the stopped start gate (a process of the tool's own) run syscalls of our choosing: at a
+ * syscall-entry stop the syscall it was about to make is replaced by ours (orig_rax and the argument
+ * registers) and run to its exit stop; each later call puts rip back on the {@code syscall}
+ * instruction with the next number in rax. The gate's own syscall never runs: its last injected
+ * call is the {@code execve} of the command, which replaces it. Only ever used on the gate, whose
+ * whole memory is ours; its data goes into a mapping the gate makes for it ({@link #map}).
  */
 final class SyscallInjector implements AutoCloseable {
     private static final int WALL = 0x40000000;
+    private static final int SYS_MMAP = 9;
+    private static final long PROT_READ_WRITE = 0x3, MAP_PRIVATE_ANONYMOUS = 0x22;
 
     private final int tid;
     private final Arena arena = Arena.ofConfined();
@@ -33,46 +34,52 @@ final class SyscallInjector implements AutoCloseable {
     private final MemorySegment regs = arena.allocate(UserRegs.SIZE, 8);
     private final MemorySegment status = arena.allocate(JAVA_INT);
     private final MemorySegment info = arena.allocate(SyscallInfoLayout.LAYOUT);
-    private long scratchCursor;
+    private final TraceeMemory memory = new TraceeMemory();
+    private boolean first = true;
 
     /** {@code tid} must be stopped at a syscall-entry stop. */
     SyscallInjector(int tid) {
         this.tid = tid;
         Libc.ptrace(PTRACE_GETREGS, tid, 0, saved.address());
-        scratchCursor = saved.get(JAVA_LONG, RSP) - 512; // below the 128-byte red zone, with room
-    }
-
-    /** Writes {@code bytes} below the tracee's stack red zone (each call further down); returns their address. */
-    long scratch(byte[] bytes) {
-        long at = (scratchCursor - bytes.length) & ~15L;
-        scratchCursor = at;
-        for (int off = 0; off < bytes.length; off += 8) {
-            long word = 0;
-            for (int i = 0; i < 8 && off + i < bytes.length; i++) word |= (bytes[off + i] & 0xffL) << (8 * i);
-            Libc.ptrace(PTRACE_POKEDATA, tid, at + off, word);
-        }
-        return at;
     }
 
     /**
      * Runs {@code nr(args)} in the tracee and returns its result (-errno on failure). The first
      * call replaces the syscall at the entry stop; later ones rewind rip to the syscall instruction.
      */
-    long call(boolean first, int nr, long... args) {
+    long call(int nr, long... args) {
         MemorySegment.copy(saved, 0, regs, 0, UserRegs.SIZE);
         if (!first) regs.set(JAVA_LONG, RIP, saved.get(JAVA_LONG, RIP) - 2); // back onto "syscall" (0f 05)
-        regs.set(JAVA_LONG, first ? ORIG_RAX : RAX, nr);
+        regs.set(JAVA_LONG, RAX, nr);
         regs.set(JAVA_LONG, ORIG_RAX, nr);
         long[] slots = UserRegs.SYSCALL_ARGS;
         for (int i = 0; i < slots.length; i++) regs.set(JAVA_LONG, slots[i], i < args.length ? args[i] : 0);
         Libc.ptrace(PTRACE_SETREGS, tid, 0, regs.address());
         if (!first) awaitSyscallStop(SyscallInfoLayout.OP_ENTRY);
+        first = false;
         awaitSyscallStop(SyscallInfoLayout.OP_EXIT);
         Libc.ptrace(Ptrace.PTRACE_GET_SYSCALL_INFO, tid, info.byteSize(), info.address());
         return SyscallInfoLayout.rval(info);
     }
 
-    /** Resumes to the next syscall stop of the wanted kind; signals that arrive meanwhile are held back for later. */
+    /** A fresh private mapping of at least {@code bytes} in the tracee (injected mmap); its address. */
+    long map(long bytes) {
+        long length = (bytes + 4095) & ~4095L;
+        long address = call(SYS_MMAP, 0, length, PROT_READ_WRITE, MAP_PRIVATE_ANONYMOUS, -1, 0);
+        if (address < 0 && address > -4096) throw new ErrnoException("mmap in the start gate", (int) -address);
+        return address;
+    }
+
+    /** Copies {@code bytes} to {@code address} in the tracee (a mapping of ours, a multiple of 8 bytes long). */
+    void write(long address, byte[] bytes) {
+        if (!memory.write(tid, address, bytes)) throw new ErrnoException("writing into the start gate", 14);
+    }
+
+    /**
+     * Resumes to the next syscall stop of the wanted kind. Other stops on the way (the exec event,
+     * a seccomp stop of our filter) are passed; a signal sent to the gate meanwhile is dropped: the
+     * command does not exist yet, and the tool's own handler has the same signal.
+     */
     private void awaitSyscallStop(byte op) {
         Libc.ptrace(Ptrace.PTRACE_SYSCALL, tid, 0, 0);
         while (true) {
@@ -83,25 +90,22 @@ final class SyscallInjector implements AutoCloseable {
                 if (SyscallInfoLayout.op(info) == op) return;
             }
             if (s instanceof WaitStatus.Exited || s instanceof WaitStatus.Killed) {
-                throw new IllegalStateException("the start gate died while the seccomp filter was installed");
+                throw new GateDied("the start gate died while the command was being started (" + s + ")");
             }
             Libc.ptrace(Ptrace.PTRACE_SYSCALL, tid, 0, 0);
         }
     }
 
-    /**
-     * Puts the tracee back on its own syscall: the saved registers with rip on the syscall
-     * instruction and rax holding its number, so resuming re-enters it from the start.
-     */
-    void restore() {
-        MemorySegment.copy(saved, 0, regs, 0, UserRegs.SIZE);
-        regs.set(JAVA_LONG, RIP, saved.get(JAVA_LONG, RIP) - 2);
-        regs.set(JAVA_LONG, RAX, saved.get(JAVA_LONG, ORIG_RAX));
-        Libc.ptrace(PTRACE_SETREGS, tid, 0, regs.address());
+    /** The gate is gone: nothing more can be injected. */
+    static final class GateDied extends RuntimeException {
+        GateDied(String message) {
+            super(message);
+        }
     }
 
     @Override
     public void close() {
+        memory.close();
         arena.close();
     }
 }

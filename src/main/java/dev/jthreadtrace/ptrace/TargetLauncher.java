@@ -3,23 +3,23 @@ package dev.jthreadtrace.ptrace;
 import dev.jthreadtrace.sys.Errno;
 import dev.jthreadtrace.sys.ErrnoException;
 import dev.jthreadtrace.sys.Libc;
+import dev.jthreadtrace.sys.SyscallInfoLayout;
 
 import java.lang.foreign.MemorySegment;
-import java.util.List;
-import java.util.Map;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 /**
- * The launch phase, on the ptrace thread: start the gate, seize it, stop it, install the filter,
- * then open the gate so the shell execs the command under the tracer. Every failure is a
- * {@link TraceFailure} with one line for the user, and leaves no process behind.
+ * The launch phase, on the ptrace thread: start the gate, seize it, stop it at a syscall entry,
+ * then make it exec the command ({@link GateExec}: descriptors, signals and the filter set on the
+ * way). The command is left stopped at its execve's exit, before its first instruction. Every
+ * failure is a {@link TraceFailure} with one line for the user, and leaves no process behind.
  */
 final class TargetLauncher {
-    private static final int WALL = 0x40000000;
+    private static final int WALL = 0x40000000, SIGKILL = 9;
 
-    /** The seized gate (soon the command) and whether the filter is in. */
-    record Launched(int pid, SeccompInstaller.Status seccomp) {}
+    /** The command, stopped at its exec's exit, and whether the filter is in. */
+    record Launched(int pid, SeccompInstaller.Status seccomp, GateExec.Started started) {}
 
     private TargetLauncher() {}
 
@@ -27,11 +27,11 @@ final class TargetLauncher {
      * @param seizeOptions PTRACE_O_* for the gate and, inherited, everything it creates
      * @param recorded     the syscalls the filter lets stop the command; null: no filter
      */
-    static Launched launch(List<String> command, Map<String, String> environment, long seizeOptions, boolean[] recorded,
-                           boolean needNoNewPrivs, MemorySegment info, MemorySegment status) throws TraceFailure {
+    static Launched launch(Launch command, long seizeOptions, boolean[] recorded, boolean needNoNewPrivs,
+                           MemorySegment info, MemorySegment status) throws TraceFailure {
         GateLauncher.Gate gate;
         try {
-            gate = GateLauncher.spawn(command, environment);
+            gate = GateLauncher.spawn(command);
         } catch (ErrnoException e) {
             throw new TraceFailure("cannot start /bin/sh for the start gate: " + e.getMessage(), e);
         }
@@ -43,20 +43,48 @@ final class TargetLauncher {
             throw new TraceFailure(seizeRefused(e), e);
         }
         int pid = gate.pid();
-        // Stop the gate and put it in syscall-stop mode *before* opening it: otherwise the shell may
-        // read the line and exec the command before the interrupt takes effect, and the target's
-        // execve would go unseen.
-        Ptrace.interrupt(pid);
-        if (!awaitFirstStop(pid, status)) {
+        try {
+            Ptrace.interrupt(pid);
+            if (!awaitFirstStop(pid, status) || !awaitSyscallEntry(pid, info, status)) {
+                throw new TraceFailure("the start gate (/bin/sh) died before it could be traced", null);
+            }
+            SeccompInstaller.Status[] seccomp = {SeccompInstaller.Status.off("not installed")};
+            GateExec.Started started = GateExec.exec(gate, command, recorded, needNoNewPrivs, seccomp);
+            return new Launched(pid, seccomp[0], started);
+        } catch (GateExec.NotStarted e) {
+            killGate(pid, status);
+            throw new TraceFailure(e.getMessage(), e, e.exitCode);
+        } catch (RuntimeException e) {
+            killGate(pid, status);
+            throw new TraceFailure("could not start the command in the start gate: " + e.getMessage(), e);
+        } finally {
             GateLauncher.abandon(gate);
-            throw new TraceFailure("the start gate (/bin/sh) died before it could be traced", null);
         }
-        SeccompInstaller.Status seccomp = recorded == null ? new SeccompInstaller.Status(false, "off")
-                : SeccompInstaller.install(pid, recorded, needNoNewPrivs, info, status);
-        if (seccomp.active()) Ptrace.resume(pid, 0);
-        else Ptrace.resumeToSyscall(pid, 0);
-        GateLauncher.release(gate);
-        return new Launched(pid, seccomp);
+    }
+
+    /** The gate could not become the command: it goes, and is reaped. */
+    private static void killGate(int pid, MemorySegment status) {
+        Libc.kill(pid, SIGKILL);
+        while (true) {
+            int r = Libc.waitpid(pid, status, WALL);
+            if (r != pid) return;
+            WaitStatus s = WaitStatus.fromRaw(status.get(JAVA_INT, 0));
+            if (s instanceof WaitStatus.Exited || s instanceof WaitStatus.Killed) return;
+        }
+    }
+
+    /** Resumes the gate until it stops at a syscall entry; false if it exits first. */
+    private static boolean awaitSyscallEntry(int pid, MemorySegment info, MemorySegment status) {
+        while (true) {
+            Ptrace.resumeToSyscall(pid, 0);
+            if (Libc.waitpid(pid, status, WALL) != pid) return false;
+            WaitStatus s = WaitStatus.fromRaw(status.get(JAVA_INT, 0));
+            if (s instanceof WaitStatus.Exited || s instanceof WaitStatus.Killed) return false;
+            if (s instanceof WaitStatus.SyscallStop && Ptrace.syscallInfo(pid, info)
+                    && SyscallInfoLayout.op(info) == SyscallInfoLayout.OP_ENTRY) {
+                return true;
+            }
+        }
     }
 
     /**

@@ -16,11 +16,8 @@ final class Task {
     long entryNs;
     List<Capture> plan;
     Captures captures;
-    /** Time of the last execve entry: the exec event that follows makes it the trace's time zero. */
-    long execEntryNs;
+    /** The path of the exec the task is inside, for its exec event. */
     String execPath;
-    /** The argv register before {@link ExecRewriter} changed it (0: unchanged), for an exec that fails. */
-    long execArgvFormer;
 
     Task(int tid, int tgid) {
         this.tid = tid;

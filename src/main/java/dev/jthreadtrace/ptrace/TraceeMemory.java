@@ -20,7 +20,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * for any length), {@code PTRACE_PEEKDATA} word by word where that is refused. Owned by the
  * ptrace thread; its native buffers are allocated once and reused for every stop.
  */
-final class TraceeMemory {
+final class TraceeMemory implements AutoCloseable {
     private static final int PAGE = 4096;
     private static final int BUFFER = 64 * 1024;
 
@@ -30,7 +30,7 @@ final class TraceeMemory {
     private final MemorySegment remoteIov = arena.allocate(16);
     private final MemorySegment linkPath = arena.allocate(64);
     private final MemorySegment linkTarget = arena.allocate(4096);
-    private boolean vmReadvRefused;
+    private boolean vmReadvRefused, vmWritevRefused;
 
     /** Copies what each capture asks for into {@code into}; reads that fault leave the slot empty. */
     void capture(int tid, int pid, List<Capture> captures, Capture.When when, long[] args, long ret, Captures into) {
@@ -84,6 +84,30 @@ final class TraceeMemory {
         return out;
     }
 
+    /**
+     * The captures of an execve whose path and argv are known already (the command's, made by the
+     * tracer itself), cut to the same limits as a read from a tracee's memory.
+     */
+    static Captures execCaptures(byte[] path, List<byte[]> argv) {
+        Captures out = new Captures();
+        for (Capture c : dev.jthreadtrace.decode.Syscalls.captures(dev.jthreadtrace.decode.SyscallTable.EXECVE, new long[6])) {
+            switch (c) {
+                case Capture.CString s -> out.put(s.arg(), Arrays.copyOf(path, Math.min(path.length, s.max())));
+                case Capture.CStringArray a -> {
+                    List<String> strings = new ArrayList<>();
+                    for (int i = 0; i < argv.size() && i < a.maxItems(); i++) {
+                        byte[] s = argv.get(i);
+                        strings.add(new String(s, 0, Math.min(s.length, a.maxLength()), StandardCharsets.UTF_8));
+                    }
+                    if (argv.size() >= a.maxItems()) strings.add("...");
+                    out.put(a.arg(), strings);
+                }
+                default -> { }
+            }
+        }
+        return out;
+    }
+
     private List<String> readStringArray(int tid, long address, Capture.CStringArray spec) {
         List<String> strings = new ArrayList<>();
         for (int i = 0; i < spec.maxItems(); i++) {
@@ -104,8 +128,49 @@ final class TraceeMemory {
      * it is a capture like a memory read, done only for file-backed mmap calls.
      */
     private String fdPath(int pid, int fd) {
-        if (fd < 0) return null;
-        byte[] path = ("/proc/" + pid + "/fd/" + fd + "\0").getBytes(StandardCharsets.US_ASCII);
+        return fd < 0 ? null : procLink(pid, "fd/" + fd);
+    }
+
+    /**
+     * Copies {@code bytes} to {@code address} in the tracee: process_vm_writev, else PTRACE_POKEDATA
+     * word by word (the caller's region must then be a multiple of 8 bytes: whole words are
+     * written). False when any of it could not be written.
+     */
+    boolean write(int tid, long address, byte[] bytes) {
+        for (int off = 0; off < bytes.length; off += BUFFER) {
+            int n = Math.min(BUFFER, bytes.length - off);
+            MemorySegment.copy(bytes, off, buffer, JAVA_BYTE, 0, n);
+            if (!writeFrom(tid, address + off, n)) return false;
+        }
+        return true;
+    }
+
+    private boolean writeFrom(int tid, long address, int length) {
+        if (!vmWritevRefused) {
+            localIov.set(JAVA_LONG, 0, buffer.address());
+            localIov.set(JAVA_LONG, 8, length);
+            remoteIov.set(JAVA_LONG, 0, address);
+            remoteIov.set(JAVA_LONG, 8, length);
+            long n = Libc.processVmWritev(tid, localIov, remoteIov);
+            if (n == length) return true;
+            if (n != -1 /* EPERM */ && n != -38 /* ENOSYS */) return false;
+            vmWritevRefused = true;
+        }
+        try {
+            for (int off = 0; off < length; off += 8) {
+                long word = 0;
+                for (int i = 0; i < 8; i++) word |= (off + i < length ? buffer.get(JAVA_BYTE, off + i) & 0xffL : 0) << (8 * i);
+                Libc.ptrace(UserRegs.PTRACE_POKEDATA, tid, address + off, word);
+            }
+            return true;
+        } catch (ErrnoException e) {
+            return false;
+        }
+    }
+
+    /** The target of a /proc link of the tracee ({@code exe}, {@code cwd}), or null when it is gone. */
+    String procLink(int pid, String link) {
+        byte[] path = ("/proc/" + pid + "/" + link + "\0").getBytes(StandardCharsets.US_ASCII);
         MemorySegment.copy(path, 0, linkPath, JAVA_BYTE, 0, path.length);
         return Libc.readlink(linkPath, linkTarget);
     }
@@ -146,5 +211,10 @@ final class TraceeMemory {
         byte[] out = Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);
         return out;
+    }
+
+    @Override
+    public void close() {
+        arena.close();
     }
 }

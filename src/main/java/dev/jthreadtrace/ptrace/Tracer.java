@@ -56,10 +56,10 @@ public final class Tracer {
      */
     static final String FAULT_PROPERTY = "jthreadtrace.fault.loop-after-stops";
 
-    private final List<String> command;
-    /** The processes to attach to ({@code attach}); null when the tracer launches {@link #command}. */
+    /** What to launch ({@code run}); null when attaching. */
+    private final Launch launch;
+    /** The processes to attach to ({@code attach}); null when the tracer launches {@link #launch}. */
     private final List<Integer> attachPids;
-    private final Map<String, String> environment;
     private final boolean[] recorded;
     private final ExecArguments execArguments;
     private final boolean useSeccomp;
@@ -93,7 +93,7 @@ public final class Tracer {
     private int detachedTasks;
     private boolean doorbellReaped;
     private TraceeMemory memory;
-    private ExecRewriter execRewriter;
+    private InitialStack execRewriter;
     // Counters for --stats: plain fields, written by the ptrace thread, read after it has ended.
     private long stops, busyNs, events, lostEvents;
     private MemorySegment info;
@@ -101,11 +101,10 @@ public final class Tracer {
     private final SyscallInfoLayout.Copy infoNow = new SyscallInfoLayout.Copy();
     private MemorySegment eventMessage;
 
-    private Tracer(List<String> command, List<Integer> attachPids, Map<String, String> environment, boolean[] recorded,
+    private Tracer(Launch launch, List<Integer> attachPids, boolean[] recorded,
                    ExecArguments execArguments, boolean useSeccomp, boolean needNoNewPrivs, BlockingQueue<TraceEvent> queue) {
-        this.command = List.copyOf(command);
+        this.launch = launch;
         this.attachPids = attachPids == null ? null : List.copyOf(attachPids);
-        this.environment = Map.copyOf(environment);
         this.recorded = recorded.clone();
         this.execArguments = execArguments;
         this.useSeccomp = useSeccomp;
@@ -115,20 +114,19 @@ public final class Tracer {
     }
 
     /**
-     * Starts the ptrace thread, which launches {@code command} and traces it; returns once the
-     * target is seized. Events, ending with {@link TraceEvent.TraceEnded}, arrive on {@code queue}.
+     * Starts the ptrace thread, which launches the command and traces it; returns once the
+     * command has been exec'd, stopped before its first instruction. Events, ending with
+     * {@link TraceEvent.TraceEnded}, arrive on {@code queue}.
      *
      * @param recorded   indexed by syscall number: which syscalls produce events
-     * @param execArguments what to add to the command line of programs the tracees exec (execve
-     *                   must then be recorded)
+     * @param execArguments what to add to the command line of programs the tracees exec
      * @param useSeccomp install a seccomp-bpf filter so only recorded syscalls stop the tracee
      */
-    public static Tracer start(List<String> command, Map<String, String> environment, boolean[] recorded,
-                               ExecArguments execArguments, boolean useSeccomp, BlockingQueue<TraceEvent> queue)
-            throws TraceFailure {
+    public static Tracer start(Launch launch, boolean[] recorded, ExecArguments execArguments, boolean useSeccomp,
+                               BlockingQueue<TraceEvent> queue) throws TraceFailure {
         // Without CAP_SYS_ADMIN the kernel accepts a filter only from a task with no_new_privs set.
         boolean needNoNewPrivs = useSeccomp && !Capabilities.hasSysAdmin();
-        return begin(new Tracer(command, null, environment, recorded, execArguments, useSeccomp, needNoNewPrivs, queue));
+        return begin(new Tracer(launch, null, recorded, execArguments, useSeccomp, needNoNewPrivs, queue));
     }
 
     /**
@@ -139,7 +137,7 @@ public final class Tracer {
      */
     public static Tracer attach(List<Integer> pids, boolean[] recorded, ExecArguments execArguments,
                                 BlockingQueue<TraceEvent> queue) throws TraceFailure {
-        return begin(new Tracer(List.of(), pids, Map.of(), recorded, execArguments, false, false, queue));
+        return begin(new Tracer(null, pids, recorded, execArguments, false, false, queue));
     }
 
     private static Tracer begin(Tracer tracer) throws TraceFailure {
@@ -243,16 +241,15 @@ public final class Tracer {
             eventMessage = arena.allocate(8);
             memory = new TraceeMemory();
             // Without arguments to add (--jvm off or env) the execs are not looked at at all.
-            execRewriter = execArguments == ExecArguments.NONE ? null : new ExecRewriter(execArguments, arena);
+            execRewriter = execArguments == ExecArguments.NONE ? null : new InitialStack(execArguments, memory, arena);
             if (attachPids != null) {
                 attachAndLoop(arena);
                 return;
             }
             TargetLauncher.Launched target;
             try {
-                target = TargetLauncher.launch(command, environment,
-                        SEIZE_OPTIONS | (useSeccomp ? Ptrace.O_TRACESECCOMP : 0), useSeccomp ? recorded : null,
-                        needNoNewPrivs, info, eventMessage);
+                target = TargetLauncher.launch(launch, SEIZE_OPTIONS | (useSeccomp ? Ptrace.O_TRACESECCOMP : 0),
+                        useSeccomp ? recorded : null, needNoNewPrivs, info, eventMessage);
             } catch (TraceFailure e) {
                 launched.completeExceptionally(e);
                 return;
@@ -263,6 +260,7 @@ public final class Tracer {
             liveProcesses.add(rootPid);
             seccompActive = target.seccomp().active();
             seccompStatus = target.seccomp().description();
+            commandStarted(target.started());
             launched.complete(rootPid);
             loop(arena.allocate(JAVA_INT));
         } catch (RuntimeException | Error e) {
@@ -414,12 +412,6 @@ public final class Tracer {
                 detachTask(tid, 0);
             }
             case WaitStatus.SyscallStop s -> {
-                Task task = tasks.get(tid);
-                // A rewritten exec not yet run (entry) or failed (exit) gets the program's own argv back.
-                if (task != null && task.execArgvFormer != 0 && syscallInfo(tid)
-                        && (infoNow.op() == SyscallInfoLayout.OP_ENTRY || infoNow.isError())) {
-                    execRewriter.restore(tid, task.nr, task.execArgvFormer);
-                }
                 detachTask(tid, 0);
             }
             default -> detachTask(tid, 0);
@@ -552,9 +544,7 @@ public final class Tracer {
         task.captures = task.plan.isEmpty() ? Captures.NONE : new Captures();
         if (!task.plan.isEmpty()) memory.capture(task.tid, task.tgid, task.plan, Capture.When.AT_ENTRY, args, 0, task.captures);
         if (nr == SyscallTable.EXECVE || nr == SyscallTable.EXECVEAT) {
-            task.execEntryNs = now;
             task.execPath = task.captures.string(nr == SyscallTable.EXECVE ? 0 : 1);
-            if (execRewriter != null) task.execArgvFormer = execRewriter.rewrite(task.tid, nr, args, task.execPath, infoNow.stackPointer(), memory);
         }
         if (Syscalls.neverReturns(nr)) {
             // exit and exit_group: the event is complete at entry.
@@ -571,10 +561,6 @@ public final class Tracer {
         boolean error = infoNow.isError();
         int nr = task.nr;
         task.nr = -1;
-        if (task.execArgvFormer != 0) {
-            if (error) execRewriter.restore(task.tid, nr, task.execArgvFormer);
-            task.execArgvFormer = 0;
-        }
         if (!task.plan.isEmpty()) memory.capture(task.tid, task.tgid, task.plan, Capture.When.AT_EXIT, task.args, ret, task.captures);
         if (!targetStarted) return;
         emit(new TraceEvent.Syscall(task.entryNs, now, task.tid, nr, task.args, ret, error, true, task.captures));
@@ -633,13 +619,23 @@ public final class Tracer {
                 task = former;
             }
         }
-        if (!targetStarted && task.tgid == rootPid) {
-            targetStarted = true;
-            List<String> argv = task.captures != null ? task.captures.strings(1) : null;
-            emit(new TraceEvent.TargetStarted(task.execEntryNs, rootPid, Libc.getpid(), task.execPath,
-                    argv == null ? command : argv));
-        }
         emit(new TraceEvent.Exec(now, task.tid, formerTid > 0 ? formerTid : task.tid, task.execPath));
+        // The new image has run no instruction yet: the moment to give a JDK launcher the agent.
+        if (execRewriter != null) execRewriter.atExec(task.tid);
+    }
+
+    /**
+     * The gate has become the command (stopped at its execve's exit): the trace's time zero, the
+     * command's own exec, and its first resume.
+     */
+    private void commandStarted(GateExec.Started started) {
+        targetStarted = true;
+        emit(new TraceEvent.TargetStarted(started.ns(), rootPid, Libc.getpid(), started.pathText(), started.argvText()));
+        emit(new TraceEvent.Exec(started.endNs(), rootPid, rootPid, started.pathText()));
+        emit(new TraceEvent.Syscall(started.ns(), started.endNs(), rootPid, SyscallTable.EXECVE, started.args(), 0, false, true,
+                TraceeMemory.execCaptures(started.path(), started.argv())));
+        if (execRewriter != null) execRewriter.atExec(rootPid);
+        resumeNow(rootPid, 0);
     }
 
     private void resumeNow(int tid, int signal) {

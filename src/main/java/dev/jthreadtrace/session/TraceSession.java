@@ -4,6 +4,7 @@ import dev.jthreadtrace.event.TraceEvent;
 
 import dev.jthreadtrace.model.TraceModel;
 import dev.jthreadtrace.ptrace.ExecArguments;
+import dev.jthreadtrace.ptrace.Launch;
 import dev.jthreadtrace.ptrace.TraceFailure;
 import dev.jthreadtrace.ptrace.Tracer;
 import dev.jthreadtrace.render.LiveSink;
@@ -60,7 +61,8 @@ public final class TraceSession {
                               boolean[] recorded,
                               boolean seccomp, LiveSink live, Runnable idle, Interrupts interrupts)
             throws TraceFailure, InterruptedException {
-        return run(queue -> Tracer.start(command, environment, recorded, execArguments, seccomp, queue), live, idle, interrupts);
+        Launch launch = Launch.of(command, environment);
+        return run(queue -> Tracer.start(launch, recorded, execArguments, seccomp, queue), live, idle, interrupts);
     }
 
     /** How the tracer begins: launching a command ({@link Tracer#start}) or attaching ({@link Tracer#attach}). */

@@ -47,7 +47,7 @@ public final class Libc {
     /** x86-64 system call numbers (arch/x86/entry/syscalls/syscall_64.tbl). */
     static final long SYS_WRITE = 1, SYS_CLOSE = 3, SYS_POLL = 7, SYS_RT_SIGACTION = 13, SYS_IOCTL = 16, SYS_GETPID = 39,
             SYS_WAIT4 = 61, SYS_KILL = 62, SYS_READLINK = 89, SYS_PTRACE = 101, SYS_GETPGRP = 111, SYS_PIPE2 = 293,
-            SYS_PROCESS_VM_READV = 310;
+            SYS_PROCESS_VM_READV = 310, SYS_PROCESS_VM_WRITEV = 311;
 
     private Libc() {}
 
@@ -360,6 +360,17 @@ public final class Libc {
     public static long processVmReadv(int pid, MemorySegment localIov, MemorySegment remoteIov) {
         MemorySegment state = callState();
         long result = syscall(state, SYS_PROCESS_VM_READV, pid, localIov.address(), 1, remoteIov.address(), 1, 0);
+        return result >= 0 ? result : -lastErrno(state);
+    }
+
+    /**
+     * {@code ssize_t process_vm_writev(pid_t pid, const struct iovec *local_iov, unsigned long liovcnt,
+     * const struct iovec *remote_iov, unsigned long riovcnt, unsigned long flags);}
+     * Returns bytes written, or -errno (not thrown: callers fall back to PTRACE_POKEDATA).
+     */
+    public static long processVmWritev(int pid, MemorySegment localIov, MemorySegment remoteIov) {
+        MemorySegment state = callState();
+        long result = syscall(state, SYS_PROCESS_VM_WRITEV, pid, localIov.address(), 1, remoteIov.address(), 1, 0);
         return result >= 0 ? result : -lastErrno(state);
     }
 }

@@ -36,4 +36,23 @@ class AgentDirectoryIT {
         Path agentDir = Path.of(dir.substring(dir.indexOf("/tmp/")).replaceAll("[\",)].*", ""));
         assertFalse(Files.exists(agentDir), "the agent's directory was removed: " + agentDir);
     }
+
+    /**
+     * Well-formed records by the hundred megabytes (4 files of 64 MiB, threads that never existed)
+     * are read up to the tool's bound, in a heap of 512 MiB where reading them all ran it out of
+     * memory: the report comes, and one note says how much was left unread.
+     */
+    @Test
+    void aFloodOfWellFormedRecordsIsReadUpToABoundAndSaidSo() {
+        List<String> cmd = new java.util.ArrayList<>(Tool.jar("run", "-e", "mkdir", "--report", "tree", "--",
+                Traced.fixture("agent_dir_attack").toString(), "flood", "4", "64"));
+        cmd.add(1, "-Xmx512m");
+        Tool.Result r = Tool.run(cmd);
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("THREADS BY CREATOR"), "the report came: " + r.out());
+        List<String> notes = r.err().lines().filter(l -> l.contains("left unread")).toList();
+        assertEquals(1, notes.size(), r.err());
+        assertTrue(notes.getFirst().contains("64 MiB"), notes.getFirst());
+        assertFalse(r.err().contains("out of memory") || r.err().contains("internal error"), r.err());
+    }
 }

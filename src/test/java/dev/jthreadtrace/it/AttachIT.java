@@ -86,8 +86,13 @@ class AttachIT {
     }
 
     private record Trace(JsonNode start, Map<Integer, JsonNode> threads, List<JsonNode> records) {
+        /**
+         * The first thread by that name: a worker created just before the detach names itself only
+         * after it, and keeps the name it inherited (its creator's) in the trace.
+         */
         JsonNode byName(String name) {
-            return threads.values().stream().filter(t -> t.path("name").asText().equals(name)).findFirst().orElse(null);
+            return threads.values().stream().filter(t -> t.path("name").asText().equals(name))
+                    .min(java.util.Comparator.comparingInt(t -> t.path("tid").asInt())).orElse(null);
         }
     }
 
@@ -260,7 +265,7 @@ class AttachIT {
     }
 
     /** A JDK older than 25 on this machine (Debian's default java is 17), or null. */
-    private static Path olderJdk() throws IOException {
+    static Path olderJdk() throws IOException {
         try (var jdks = Files.list(Path.of("/usr/lib/jvm"))) {
             for (Path jdk : jdks.sorted().toList()) {
                 Path release = jdk.resolve("release");

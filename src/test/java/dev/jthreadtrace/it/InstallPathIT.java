@@ -20,9 +20,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Where the tool lives must not matter: an install path, $HOME or $XDG_CACHE_HOME with a space,
- * a checkout moved with mv (its AOT cache was made for the old path), and a copy whose original
- * is then deleted (it must use its own agent jar) all trace a JVM with its Java view.
+ * Where the tool lives must not matter: an install path with a space, an {@code =} and a comma
+ * (the {@code -javaagent:JAR=ARGS} syntax splits at the first {@code =}), $HOME or $XDG_CACHE_HOME
+ * with a space, a checkout moved with mv (its AOT cache was made for the old path), and a copy
+ * whose original is then deleted (it must use its own agent jar) all trace a JVM with its Java view.
  */
 @Timeout(300)
 class InstallPathIT {
@@ -69,11 +70,12 @@ class InstallPathIT {
     @Test
     void spacesInTheInstallPathHomeAndCacheAndAMovedOrCopiedInstall(@TempDir Path tmp) throws Exception {
         Path home = Files.createDirectories(tmp.resolve("home dir"));
-        Path first = tmp.resolve("install dir/a");
+        Path first = tmp.resolve("install dir/a=b,c");
         install(first);
         Map<String, String> env = Map.of("HOME", home.toString(), "XDG_CACHE_HOME", home.resolve("cache dir").toString());
-        assertJavaView(traceJvm(first.resolve("scripts/jthreadtrace"), env), "spaces everywhere");
-        assertTrue(Files.isDirectory(home.resolve("cache dir/jthreadtrace")), "the cache was made under the spaced path");
+        assertJavaView(traceJvm(first.resolve("scripts/jthreadtrace"), env), "spaces, = and , in the install path");
+        assertFalse(Files.exists(home.resolve("cache dir/jthreadtrace")), "no state kept between runs (nothing a traced"
+                + " program could plant for a later run)");
 
         Path moved = tmp.resolve("install dir/b");
         Files.move(first, moved);

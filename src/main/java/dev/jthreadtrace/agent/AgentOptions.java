@@ -1,0 +1,84 @@
+package dev.jthreadtrace.agent;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * What the tool tells the agent, in one codec both sides use. The agent's argument is the run's
+ * directory alone ({@code DIR}, or {@code DIR,+attached} from {@code jthreadtrace attach}), so a
+ * traced JVM's command line carries one short option; the rest is the file {@value #FILE} there,
+ * one {@code key=value} per line:
+ * <pre>
+ * stack=8        creation stack frames kept (0: none)
+ * jdkframes=0    1: keep the JDK's frames above the application's
+ * vstack=0       1: creation stacks of virtual threads too
+ * </pre>
+ * Unknown keys are ignored, a missing or unreadable file gives the defaults.
+ */
+public record AgentOptions(int stackDepth, boolean jdkFrames, boolean virtualStacks) {
+    public static final String FILE = "options";
+    public static final String ATTACHED = "+attached";
+    public static final AgentOptions DEFAULT = new AgentOptions(8, false, false);
+    private static final int MAX_BYTES = 4096;
+
+    public AgentOptions {
+        stackDepth = Math.max(0, Math.min(stackDepth, 256));
+    }
+
+    public String encode() {
+        return "stack=" + stackDepth + "\njdkframes=" + (jdkFrames ? 1 : 0) + "\nvstack=" + (virtualStacks ? 1 : 0) + "\n";
+    }
+
+    public static AgentOptions decode(String text) {
+        int stack = DEFAULT.stackDepth;
+        boolean jdk = DEFAULT.jdkFrames, virtual = DEFAULT.virtualStacks;
+        for (String line : text.split("\n")) {
+            int eq = line.indexOf('=');
+            if (eq < 0) continue;
+            String key = line.substring(0, eq).trim(), value = line.substring(eq + 1).trim();
+            try {
+                if (key.equals("stack")) stack = Integer.parseInt(value);
+                else if (key.equals("jdkframes")) jdk = value.equals("1");
+                else if (key.equals("vstack")) virtual = value.equals("1");
+            } catch (NumberFormatException e) {
+                // the default stays
+            }
+        }
+        return new AgentOptions(stack, jdk, virtual);
+    }
+
+    /** The options in {@code directory}: a regular file, never followed through a link, capped. */
+    public static AgentOptions read(Path directory) {
+        Path file = directory.resolve(FILE);
+        try (InputStream in = Files.newInputStream(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+            return decode(new String(in.readNBytes(MAX_BYTES), StandardCharsets.UTF_8));
+        } catch (IOException | RuntimeException e) {
+            return DEFAULT;
+        }
+    }
+
+    /** The agent's argument for a JVM the tool launches: the directory. */
+    public static String launchArgument(String directory) {
+        return directory;
+    }
+
+    /** The agent's argument for a running JVM the tool attaches to. */
+    public static String attachArgument(String directory) {
+        return directory + "," + ATTACHED;
+    }
+
+    /** The directory named by an argument of either kind ("" when there is none). */
+    public static String directoryOf(String argument) {
+        if (argument == null) return "";
+        return argument.endsWith("," + ATTACHED) ? argument.substring(0, argument.length() - ATTACHED.length() - 1) : argument;
+    }
+
+    public static boolean attached(String argument) {
+        return argument != null && argument.endsWith("," + ATTACHED);
+    }
+}

@@ -1,0 +1,252 @@
+package dev.jthreadtrace.it;
+
+import dev.jthreadtrace.fixtures.Hello;
+import dev.jthreadtrace.fixtures.NestedThreads;
+import dev.jthreadtrace.fixtures.ShowJavaState;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * How the agent enters a JVM, proved safe for each way a JVM is started: the tracer adds the
+ * agent's option to the new image of a JDK launcher at its exec event, in the new process's own
+ * stack, so a parent that shares the memory (vfork, posix_spawn, Go's os/exec, a CLONE_VM child)
+ * and a failed exec on a small stack are never written to (canary bytes below the stack stay as
+ * they were); only real JDK launchers of JDK 25+ with java.instrument, seen from the process's own
+ * namespace, get it; a JVM that cannot take it (an AOT cache, a jlink image without
+ * java.instrument, an older JDK) runs as untraced with one note; the agent's files are reached
+ * from a private /tmp; and the program sees one short option in its input arguments and nothing
+ * else.
+ */
+@Timeout(300)
+class AgentEntryIT {
+    private static final Path JDK = Path.of(System.getProperty("java.home"));
+    private static final String CLASSES = Path.of(System.getProperty("jthreadtrace.testClasses", "target/test-classes"))
+            .toAbsolutePath().toString();
+    private final List<Process> started = new ArrayList<>();
+
+    @AfterEach
+    void noProcessLeftBehind() {
+        for (Process p : started) p.destroyForcibly();
+    }
+
+    private static List<String> command(String... parts) {
+        return List.of(parts);
+    }
+
+    /** The java command for a fixture, with {@code extra} options before the class. */
+    private static List<String> java(List<String> extra, Class<?> main, String... args) {
+        List<String> cmd = new ArrayList<>(List.of(JDK.resolve("bin/java").toString()));
+        cmd.addAll(extra);
+        cmd.addAll(List.of("-cp", CLASSES, main.getName()));
+        cmd.addAll(List.of(args));
+        return cmd;
+    }
+
+    private static Tool.Result traced(Path trace, List<String> command) {
+        List<String> args = new ArrayList<>(List.of("run", "--no-live", "--format", "jsonl", "-o", trace.toString(), "--"));
+        args.addAll(command);
+        return Tool.run(Tool.jar(args.toArray(String[]::new)));
+    }
+
+    private static void requireRoot(String why) {
+        if (!"0".equals(dev.jthreadtrace.sys.ProcStatus.self().text("Uid").split("\\s+")[0])) {
+            fail("this test needs root (" + why + "); CI runs as root");
+        }
+    }
+
+    @Test
+    void aJvmExecdFromMemoryItsParentSharesLeavesThatMemoryAsItWas(@TempDir Path tmp) throws Exception {
+        List<String> manyArgs = new ArrayList<>();
+        for (int i = 0; i < 3000; i++) manyArgs.add("-Dx" + i);
+        for (String mode : List.of("vfork", "vm")) {
+            List<String> cmd = new ArrayList<>(List.of(Traced.fixture("shared_memory_exec").toString(), mode));
+            cmd.addAll(java(manyArgs, Hello.class));
+            Tool.Result untraced = Tool.run(cmd);
+            Path trace = tmp.resolve(mode + ".jsonl");
+            Tool.Result r = traced(trace, cmd);
+            assertEquals("hello\ncanary changed 0, child exit 0\n", untraced.out(), untraced.err());
+            assertEquals(untraced.out(), r.out(), mode + ": " + r.err());
+            assertEquals(0, r.code(), r.err());
+            assertEquals(1, JvmLaunchIT.jvmsWithRecords(trace).size(), mode + ": the JVM had the agent: " + r.err());
+        }
+    }
+
+    @Test
+    void muslPosixSpawnAndGoOsExecOfAJvmLeaveTheRuntimeThatStartedItRunning(@TempDir Path tmp) throws Exception {
+        List<String> manyArgs = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) manyArgs.add("-Dxx" + i);
+        for (String fixture : List.of("musl_spawn", "go_exec")) {
+            Path program = Path.of(System.getProperty("jthreadtrace.native", "target/native"), fixture);
+            assertTrue(Files.isExecutable(program), fixture + " is not built: it needs musl-gcc and go, which scripts/test"
+                    + " installs (apt-get install musl-tools golang-go), then the build (native/build)");
+            List<String> cmd = new ArrayList<>(List.of(program.toString()));
+            cmd.addAll(java(manyArgs, Hello.class));
+            Tool.Result untraced = Tool.run(cmd);
+            Path trace = tmp.resolve(fixture + ".jsonl");
+            Tool.Result r = traced(trace, cmd);
+            assertEquals("hello\nchild exit 0\n", untraced.out(), untraced.err());
+            assertEquals(untraced.out(), r.out(), fixture + ": " + r.err());
+            assertEquals(0, r.code(), fixture + " survived (139: it was corrupted): " + r.err());
+            assertEquals(1, JvmLaunchIT.jvmsWithRecords(trace).size(), fixture + ": the JVM had the agent: " + r.err());
+        }
+    }
+
+    @Test
+    void aFailedExecOnASmallStackLeavesTheProcessMemoryAsItWas(@TempDir Path tmp) throws Exception {
+        // A JDK layout whose java cannot run (EACCES): the exec fails; nothing was written anywhere.
+        Path fake = tmp.resolve("fakejdk");
+        Files.createDirectories(fake.resolve("bin"));
+        Files.createDirectories(fake.resolve("lib"));
+        Files.writeString(fake.resolve("lib/modules"), "");
+        Files.writeString(fake.resolve("bin/java"), "#!/bin/sh\n");
+        List<String> cmd = new ArrayList<>(List.of(Traced.fixture("shared_memory_exec").toString(), "failing",
+                fake.resolve("bin/java").toString()));
+        for (int i = 0; i < 3000; i++) cmd.add("-Dx" + i);
+        Tool.Result untraced = Tool.run(cmd);
+        Tool.Result r = traced(tmp.resolve("t.jsonl"), cmd);
+        assertEquals("canary changed 0, exec errno 13\n", untraced.out());
+        assertEquals(untraced.out(), r.out(), r.err());
+    }
+
+    @Test
+    void aProgramReExecutingItselfThroughProcSelfExeKeepsItsArguments(@TempDir Path tmp) throws Exception {
+        Tool.Result r = traced(tmp.resolve("t.jsonl"), command(Traced.fixture("self_exec").toString()));
+        assertEquals(0, r.code(), "exit 3 means arguments were added: " + r.out() + r.err());
+
+        // The same under attach: the exec happens while the tool is attached.
+        Process target = new ProcessBuilder(Traced.fixture("self_exec").toString(), "wait").start();
+        started.add(target);
+        BufferedReader out = new BufferedReader(new InputStreamReader(target.getInputStream(), StandardCharsets.UTF_8));
+        assertEquals("ready", out.readLine());
+        Path trace = tmp.resolve("attach.jsonl");
+        Process tool = new ProcessBuilder(Tool.jar("attach", "--no-live", "--format", "jsonl", "-o", trace.toString(),
+                Long.toString(target.pid()))).redirectError(tmp.resolve("err").toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+        started.add(tool);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!(Files.exists(trace) && Files.readString(trace).contains("\"existing_at_attach\""))) {
+            assertTrue(tool.isAlive() && System.nanoTime() < deadline, "attached: " + Files.readString(tmp.resolve("err")));
+            Thread.sleep(20);
+        }
+        target.getOutputStream().write("go\n".getBytes(StandardCharsets.UTF_8));
+        target.getOutputStream().flush();
+        assertTrue(target.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, target.exitValue(), "exit 3 means arguments were added under attach");
+        assertTrue(tool.waitFor(60, TimeUnit.SECONDS), "the tool ends with its target");
+    }
+
+    @Test
+    void aProgramMountedOverAJdkLauncherInItsOwnNamespaceIsNoJvm(@TempDir Path tmp) throws Exception {
+        requireRoot("unshare --mount and a bind mount");
+        String script = "mount --bind " + Traced.fixture("show_state") + " " + JDK.resolve("bin/jshell") + " && exec "
+                + JDK.resolve("bin/jshell") + " first second";
+        List<String> cmd = command("unshare", "--mount", "--propagation", "private", "sh", "-c", script);
+        Tool.Result untraced = Tool.run(cmd);
+        Tool.Result r = traced(tmp.resolve("t.jsonl"), cmd);
+        String argv = untraced.out().lines().filter(l -> l.startsWith("argv")).reduce("", (a, b) -> a + b + "\n");
+        assertEquals("argv[0] " + JDK.resolve("bin/jshell") + "\nargv[1] first\nargv[2] second\n", argv, untraced.err());
+        assertEquals(argv, r.out().lines().filter(l -> l.startsWith("argv")).reduce("", (a, b) -> a + b + "\n"), r.err());
+    }
+
+    @Test
+    void aJvmWithAPrivateTmpRunsAsUntracedWithOneNote(@TempDir Path tmp) throws Exception {
+        requireRoot("unshare --mount and a tmpfs on /tmp");
+        String script = "mount -t tmpfs tmpfs /tmp && exec " + String.join(" ", java(List.of(), Hello.class));
+        List<String> cmd = command("unshare", "--mount", "--propagation", "private", "sh", "-c", script);
+        Tool.Result untraced = Tool.run(cmd);
+        Tool.Result r = traced(tmp.resolve("t.jsonl"), cmd);
+        assertEquals("hello\n", untraced.out(), untraced.err());
+        assertEquals(untraced.out(), r.out(), r.err());
+        assertEquals(0, r.code(), r.err());
+        assertFalse(r.err().contains("Error opening zip file"), r.err());
+        assertEquals(1, r.err().lines().filter(l -> l.contains("is not visible where it runs")).count(), r.err());
+    }
+
+    @Test
+    void aJvmThatDemandsItsAotCacheRunsAsUntracedWithOneNote(@TempDir Path tmp) throws Exception {
+        Path jar = tmp.resolve("hello.jar"), cache = tmp.resolve("hello.aot");
+        Tool.Result made = Tool.run(List.of(JDK.resolve("bin/jar").toString(), "cf", jar.toString(), "-C", CLASSES,
+                Hello.class.getName().replace('.', '/') + ".class"));
+        assertEquals(0, made.code(), made.err());
+        Tool.Result training = Tool.run(List.of(JDK.resolve("bin/java").toString(), "-XX:AOTCacheOutput=" + cache, "-cp",
+                jar.toString(), Hello.class.getName()));
+        assertTrue(Files.size(cache) > 0, "an AOT cache was made: " + training.err());
+        List<String> cmd = List.of(JDK.resolve("bin/java").toString(), "-XX:AOTMode=on", "-XX:AOTCache=" + cache, "-cp", jar.toString(),
+                Hello.class.getName());
+        Tool.Result untraced = Tool.run(cmd);
+        Tool.Result r = traced(tmp.resolve("t.jsonl"), cmd);
+        assertEquals(0, untraced.code(), untraced.err());
+        assertEquals(untraced.out(), r.out());
+        assertEquals(0, r.code(), r.err());
+        assertFalse(r.err().contains("[error][aot]") || r.err().contains("Unable to use AOT cache"), r.err());
+        assertEquals(1, r.err().lines().filter(l -> l.contains("AOT cache")).count(), r.err());
+        assertTrue(r.err().contains("(-XX:AOTMode=on)"), "the note names the option: " + r.err());
+    }
+
+    @Test
+    void aRuntimeWithoutJavaInstrumentOrOlderThan25RunsAsUntracedWithTheRightNote(@TempDir Path tmp) throws Exception {
+        Path runtime = tmp.resolve("rt");
+        Tool.Result linked = Tool.run(List.of(JDK.resolve("bin/jlink").toString(), "--add-modules", "java.base", "--output",
+                runtime.toString()));
+        assertEquals(0, linked.code(), linked.err());
+        List<String> cmd = List.of(runtime.resolve("bin/java").toString(), "-cp", CLASSES, Hello.class.getName());
+        Tool.Result r = traced(tmp.resolve("t.jsonl"), cmd);
+        assertEquals("hello\n", r.out(), r.err());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("has no java.instrument module"), r.err());
+        assertFalse(r.err().contains("needs JDK 25"), "not the version's fault: " + r.err());
+
+        Path old = AttachIT.olderJdk();
+        Tool.Result older = traced(tmp.resolve("old.jsonl"), List.of(old.resolve("bin/java").toString(), "-version"));
+        assertEquals(0, older.code(), older.err());
+        assertTrue(older.err().contains("(the agent needs JDK 25 or newer)"), older.err());
+        assertEquals(1, older.err().lines().filter(l -> l.startsWith("jthreadtrace: note:")).count(), older.err());
+    }
+
+    @Test
+    void atFilesBelongToTheCommand(@TempDir Path tmp) throws Exception {
+        Path at = Files.writeString(tmp.resolve("at.txt"), "expanded\n");
+        Tool.Result echo = traced(tmp.resolve("e.jsonl"), command("/bin/echo", "@" + at));
+        assertEquals("@" + at + "\n", echo.out(), echo.err());
+        // java's own @argfile, with a line continuation inside quotes, as the launcher reads it.
+        int half = CLASSES.length() / 2;
+        Path args = Files.writeString(tmp.resolve("args.txt"), "-cp \"" + CLASSES.substring(0, half) + "\\\n    "
+                + CLASSES.substring(half) + "\"\n" + Hello.class.getName() + "\n");
+        Tool.Result java = traced(tmp.resolve("j.jsonl"), command(JDK.resolve("bin/java").toString(), "@" + args));
+        assertEquals("hello\n", java.out(), java.err());
+        assertEquals(1, JvmLaunchIT.jvmsWithRecords(tmp.resolve("j.jsonl")).size(), java.err());
+    }
+
+    @Test
+    void whatAProgramSeesOfTheAgentIsOneShortOption(@TempDir Path tmp) throws Exception {
+        List<String> cmd = java(List.of(), ShowJavaState.class, "x");
+        Tool.Result untraced = Tool.run(cmd);
+        Tool.Result r = traced(tmp.resolve("t.jsonl"), cmd);
+        assertEquals(0, r.code(), r.err());
+        List<String> added = r.out().lines().filter(l -> l.startsWith("vm-arg ")).filter(l -> !untraced.out().contains(l + "\n")).toList();
+        assertEquals(1, added.size(), r.out());
+        assertTrue(added.getFirst().matches("vm-arg -javaagent:/\\S+/jthreadtrace-agent\\.jar=/\\S+") && added.getFirst().length() < 130,
+                added.getFirst());
+        for (String prefix : List.of("cmdline ", "process-handle-args ", "arg ")) {
+            assertEquals(untraced.out().lines().filter(l -> l.startsWith(prefix)).toList(),
+                    r.out().lines().filter(l -> l.startsWith(prefix)).toList(), "/proc/PID/cmdline and ProcessHandle show the command as given");
+        }
+    }
+}

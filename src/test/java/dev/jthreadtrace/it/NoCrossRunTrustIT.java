@@ -1,0 +1,66 @@
+package dev.jthreadtrace.it;
+
+import dev.jthreadtrace.fixtures.NestedThreads;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Nothing a traced program writes decides what a later run executes. A traced program runs as
+ * the same user as the tool and can write wherever the tool keeps anything: here a traced script
+ * overwrites every class file in the user's cache directory (where the tool once kept transformed
+ * classes between runs), deletes the digests that vouched for them, and plants a "transformed
+ * java.lang.Thread" that is garbage in its own run's agent directory. A later run's JVM must start
+ * and have its Java view: a JVM that defined the garbage would not start.
+ */
+@Timeout(180)
+class NoCrossRunTrustIT {
+    private static Tool.Result traceJvm(Map<String, String> env) {
+        List<String> cmd = new ArrayList<>(List.of("run", "--no-live", "--report", "tree", "--"));
+        cmd.addAll(JvmIT.java(NestedThreads.class.getName()));
+        return Tool.run(Tool.jar(cmd.toArray(String[]::new)), env);
+    }
+
+    private static void assertJavaView(Tool.Result r) {
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("inner-2"), "the JVM ran and its Java names are there: " + r.out());
+        assertFalse(r.err().contains("no Java view") || r.err().contains("wrote no records"), r.err());
+    }
+
+    @Test
+    void whatATracedProgramPlantsIsNeverRunByALaterRun(@TempDir Path tmp) throws Exception {
+        Path home = Files.createDirectories(tmp.resolve("home"));
+        Map<String, String> env = Map.of("HOME", home.toString(), "XDG_CACHE_HOME", home.resolve(".cache").toString());
+        assertJavaView(traceJvm(env));
+
+        String plant = """
+                set -e
+                for dir in "$XDG_CACHE_HOME/jthreadtrace" "$HOME/.cache/jthreadtrace"; do
+                  mkdir -p "$dir"
+                  for f in "$dir"/*.class; do [ -e "$f" ] && echo garbage > "$f"; done
+                  rm -f "$dir"/digests-*
+                  echo garbage > "$dir/java.lang.Thread.class"
+                done
+                run=$(ls -dt "${TMPDIR:-/tmp}"/jthreadtrace-*/ | head -1)
+                mkdir -p "$run/classes"
+                echo garbage > "$run/classes/java.lang.Thread.class"
+                echo garbage > "$run/classes/java.lang.Shutdown.class"
+                echo planted
+                """;
+        Tool.Result planted = Tool.run(Tool.jar("run", "--no-live", "--report", "none", "--", "/bin/sh", "-c", plant), env);
+        assertEquals("planted\n", planted.out(), planted.err());
+
+        assertJavaView(traceJvm(env));
+        assertJavaView(traceJvm(env));
+    }
+}
