@@ -65,6 +65,34 @@ public final class Args {
         return out.toString();
     }
 
+    /** A data buffer as strace shows it: its bytes as a quoted string, cut at {@code max}; the pointer when unread. */
+    public static String buffer(long pointer, byte[] bytes, int max) {
+        if (bytes == null) return pointer(pointer);
+        StringBuilder out = new StringBuilder("\"");
+        int n = Math.min(bytes.length, max);
+        for (int i = 0; i < n; i++) {
+            int b = bytes[i] & 0xff;
+            switch (b) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\t' -> out.append("\\t");
+                default -> {
+                    if (b >= 0x20 && b < 0x7f) {
+                        out.append((char) b);
+                    } else {
+                        // strace's octal: the shortest form unless a digit follows, which would join it
+                        boolean digitNext = i + 1 < n && bytes[i + 1] >= '0' && bytes[i + 1] <= '7';
+                        out.append('\\').append(digitNext ? String.format(java.util.Locale.ROOT, "%03o", b) : Integer.toOctalString(b));
+                    }
+                }
+            }
+        }
+        out.append('"');
+        if (bytes.length > max) out.append("...");
+        return out.toString();
+    }
+
     /** {@code ["a", "b"]}, with strace's {@code ...} when the array was longer than captured. */
     public static String stringArray(List<String> strings, int max) {
         StringBuilder out = new StringBuilder("[");

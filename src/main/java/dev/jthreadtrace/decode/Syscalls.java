@@ -25,7 +25,7 @@ public final class Syscalls {
     /** Big enough for {@code struct clone_args} of every size the kernel knows (64, 80, 88). */
     public static final int CLONE_ARGS_MAX = 88;
     static final int TIMESPEC_SIZE = 16, FUTEX_WAITV_SIZE = 24, FUTEX_WAITV_MAX = 128, SIGSET_SIZE = 8,
-            CPUSET_MAX = 128, TASK_COMM_LEN = 16, PATH_MAX = 4096, ARGV_ITEMS = 64, ARGV_ITEM_MAX = 1024,
+            CPUSET_MAX = 128, TASK_COMM_LEN = 16, PATH_MAX = 4096, WRITE_MAX = 4096, ARGV_ITEMS = 64, ARGV_ITEM_MAX = 1024,
             SOCK_FPROG_SIZE = 16;
 
     private static final List<SyscallSpec> ROWS = List.of(
@@ -106,6 +106,21 @@ public final class Syscalls {
                     .capture(a -> a[0] == Seccomp.SECCOMP_SET_MODE_FILTER
                             ? List.of(new Capture.Bytes(2, SOCK_FPROG_SIZE, AT_ENTRY)) : List.of())
                     .render((a, c, s) -> Seccomp.render(a, c)),
+            // ---- files: a thread's name can be set through its /proc comm file (pthread_setname_np on
+            // another thread); the tracer records these when they touch one, whatever is shown.
+            row("openat").effect(ModelEffect.OPEN)
+                    .capture(a -> List.of(new Capture.CString(1, PATH_MAX, AT_ENTRY)))
+                    .render(OpenFlags::renderOpenat),
+            row("open").effect(ModelEffect.OPEN)
+                    .capture(a -> List.of(new Capture.CString(0, PATH_MAX, AT_ENTRY)))
+                    .render(OpenFlags::renderOpen),
+            row("creat").effect(ModelEffect.OPEN)
+                    .capture(a -> List.of(new Capture.CString(0, PATH_MAX, AT_ENTRY)))
+                    .render(OpenFlags::renderCreat),
+            row("write").effect(ModelEffect.WRITE)
+                    .capture(a -> List.of(new Capture.BytesSizedByArg(1, 2, WRITE_MAX, AT_ENTRY)))
+                    .render((a, c, s) -> Args.intArg(a[0]) + ", " + Args.buffer(a[1], c.bytes(1), s) + ", " + Args.ulong(a[2])),
+            row("close").effect(ModelEffect.CLOSE).render((a, c, s) -> Args.intArg(a[0])),
             // ---- asked for with -e; not in the default set
             row("rseq").render((a, c, s) -> Rseq.render(a)));
 

@@ -81,6 +81,11 @@ final class SettingsTracker {
         }
     }
 
+    /** A name written to the task's /proc comm file (by itself or another thread of its process). */
+    void named(ThreadInfo t, long ns, String name) {
+        set(t, ns, t.hooks().withName(truncate(name)));
+    }
+
     /** One more filter on the task, or with SECCOMP_FILTER_FLAG_TSYNC on every thread of its process. */
     void seccompFilter(ThreadInfo t, long ns, long flags, Collection<ThreadInfo> live) {
         boolean tsync = (flags & SECCOMP_FILTER_FLAG_TSYNC) != 0;

@@ -2,10 +2,12 @@ package dev.jthreadtrace.model;
 
 import dev.jthreadtrace.decode.CloneFlags;
 import dev.jthreadtrace.decode.SyscallSpec;
+import dev.jthreadtrace.decode.SyscallTable;
 import dev.jthreadtrace.decode.Syscalls;
 import dev.jthreadtrace.event.TraceEvent;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
@@ -33,6 +35,7 @@ public final class TraceModel {
     private final Map<Integer, ProcessInfo> processes = new LinkedHashMap<>();
     private final Map<Integer, Integer> groupExitBy = new HashMap<>();
     private final SettingsTracker settings = new SettingsTracker();
+    private final CommWrites commWrites = new CommWrites();
     private final SyscallStats syscallStats = new SyscallStats();
     private final FutexLog futex = new FutexLog();
     private final MmapLog mmap = new MmapLog();
@@ -419,7 +422,23 @@ public final class TraceModel {
             case MMAP -> mmap.mmap(t, s, ns);
             case MUNMAP -> mmap.munmap(t, s);
             case MREMAP -> mmap.mremap(t, s, ns);
+            case OPEN -> {
+                if (ok) commWrites.opened(t, (int) s.ret(), s.captures().string(s.nr() == SyscallTable.OPENAT ? 1 : 0));
+            }
+            case WRITE -> renamedThroughComm(t, s, ns, ok);
+            case CLOSE -> {
+                if (ok) commWrites.closed(t, (int) a[0]);
+            }
         }
+    }
+
+    /** A write to a thread's comm file (pthread_setname_np on another thread): that thread's new name. */
+    private void renamedThroughComm(ThreadInfo writer, TraceEvent.Syscall s, long ns, boolean ok) {
+        int target = ok && s.ret() > 0 ? commWrites.written(writer, (int) s.args()[0]) : -1;
+        ThreadInfo renamed = target < 0 ? null : live.get(target);
+        byte[] written = s.captures().bytes(1);
+        if (renamed == null || written == null) return;
+        settings.named(renamed, ns, dev.jthreadtrace.decode.CommFile.name(Arrays.copyOf(written, (int) Math.min(written.length, s.ret()))));
     }
 
     /** The child a clone returned: the word the kernel clears at its exit, and the stack it was given. */

@@ -60,11 +60,28 @@ final class ProcessAttacher {
         ProcStatus status = ProcStatus.of(pid);
         if (status == null) throw new TraceFailure("no such process: " + pid, null);
         if (status.text("State").startsWith("Z")) throw new TraceFailure("pid " + pid + " (" + comm(pid) + ") is a zombie: it has exited", null);
-
+        if (isKernelThread(pid)) {
+            throw new TraceFailure("pid " + pid + " (" + comm(pid) + ") is a kernel thread: it runs no program of its own,"
+                    + " and the kernel lets no one trace it", null);
+        }
         int tracer = (int) status.number("TracerPid", 0);
         if (tracer != 0) {
             throw new TraceFailure("pid " + pid + " (" + comm(pid) + ") is already traced by pid " + tracer + " (" + comm(tracer)
                     + "): a task has one tracer; detach that one first", null);
+        }
+    }
+
+    private static final long PF_KTHREAD = 0x00200000;
+
+    /** Whether {@code pid} is a kernel thread: PF_KTHREAD in its flags (the 9th field of /proc/PID/stat). */
+    static boolean isKernelThread(int pid) {
+        String stat = readValue(Path.of("/proc", Integer.toString(pid), "stat"));
+        if (stat == null) return false;
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 1).trim().split("\\s+");
+        try {
+            return fields.length > 6 && (Long.parseLong(fields[6]) & PF_KTHREAD) != 0;
+        } catch (NumberFormatException e) {
+            return false;
         }
     }
 

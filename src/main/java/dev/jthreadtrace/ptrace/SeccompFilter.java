@@ -18,6 +18,14 @@ import java.util.Optional;
  *   jge __X32_SYSCALL_BIT, allow ; x32 ABI calls are not ours
  *   jeq NR_1, trace              ; one per recorded syscall
  *   ...
+ *   jeq NR_openat, 0, next       ; openat and open for writing (a thread's /proc comm file may be
+ *   ld  [32]                     ;   written: pthread_setname_np on another thread), unless
+ *   and 3                        ;   recorded whole already; creat is always among the NR_i
+ *   jeq 0, allow, trace          ;   (O_RDONLY is 0)
+ * next: jeq NR_open, 0, allow
+ *   ld  [24]
+ *   and 3
+ *   jeq 0, allow, trace
  * allow: ret SECCOMP_RET_ALLOW
  * trace: ret SECCOMP_RET_TRACE
  * </pre>
@@ -25,23 +33,32 @@ import java.util.Optional;
 public final class SeccompFilter {
     static final int SECCOMP_RET_ALLOW = 0x7fff0000, SECCOMP_RET_TRACE = 0x7ff00000;
     static final int AUDIT_ARCH_X86_64 = 0xC000003E, X32_SYSCALL_BIT = 0x40000000;
-    private static final short LD_W_ABS = 0x20, JEQ_K = 0x15, JGE_K = 0x35, RET_K = 0x06;
+    private static final short LD_W_ABS = 0x20, JEQ_K = 0x15, JGE_K = 0x35, RET_K = 0x06, AND_K = 0x54;
     /** Conditional jumps are 8-bit: past this many syscalls the program cannot reach its end in one hop. */
-    static final int MAX_TRACED = 250;
+    static final int MAX_TRACED = 240;
+    /** x86-64 numbers and where the flags argument's low word sits in struct seccomp_data (args at 16). */
+    private static final int NR_OPEN = 2, NR_OPENAT = 257, NR_CREAT = 85, OPEN_FLAGS = 16 + 8, OPENAT_FLAGS = 16 + 2 * 8;
+    private static final int O_ACCMODE = 3;
 
     /** One BPF instruction, {@code struct sock_filter}. */
     record Instruction(short code, int jt, int jf, int k) {}
 
     private SeccompFilter() {}
 
-    /** The program for these syscalls, or empty when there are too many for one filter (then trace everything). */
+    /**
+     * The program for these syscalls, plus the opens that may write a thread's name (see above), or
+     * empty when there are too many for one filter (then trace everything).
+     */
     static Optional<List<Instruction>> build(boolean[] traced) {
         List<Integer> numbers = new ArrayList<>();
-        for (int nr = 0; nr < traced.length; nr++) if (traced[nr]) numbers.add(nr);
+        for (int nr = 0; nr < traced.length; nr++) if (traced[nr] || nr == NR_CREAT) numbers.add(nr);
         if (numbers.size() > MAX_TRACED) return Optional.empty();
+        List<int[]> writeOpens = new ArrayList<>(); // {nr, offset of its flags}
+        if (!traced[NR_OPENAT]) writeOpens.add(new int[] {NR_OPENAT, OPENAT_FLAGS});
+        if (!traced[NR_OPEN]) writeOpens.add(new int[] {NR_OPEN, OPEN_FLAGS});
         int n = numbers.size();
-        // Indices: 0 ld arch, 1 jeq arch, 2 ld nr, 3 jge x32, 4..4+n-1 jeq nr, 4+n allow, 5+n trace.
-        int allow = 4 + n, trace = 5 + n;
+        // Indices: 0 ld arch, 1 jeq arch, 2 ld nr, 3 jge x32, 4..4+n-1 jeq nr, then 4 per write-open, allow, trace.
+        int allow = 4 + n + 4 * writeOpens.size(), trace = allow + 1;
         List<Instruction> program = new ArrayList<>();
         program.add(new Instruction(LD_W_ABS, 0, 0, 4));
         program.add(new Instruction(JEQ_K, 0, allow - 2, AUDIT_ARCH_X86_64));
@@ -50,6 +67,14 @@ public final class SeccompFilter {
         for (int i = 0; i < n; i++) {
             int at = 4 + i;
             program.add(new Instruction(JEQ_K, trace - at - 1, 0, numbers.get(i)));
+        }
+        for (int[] open : writeOpens) {
+            int at = program.size();
+            boolean last = open == writeOpens.getLast();
+            program.add(new Instruction(JEQ_K, 0, last ? allow - at - 1 : 3, open[0]));
+            program.add(new Instruction(LD_W_ABS, 0, 0, open[1]));
+            program.add(new Instruction(AND_K, 0, 0, O_ACCMODE));
+            program.add(new Instruction(JEQ_K, allow - at - 4, trace - at - 4, 0));
         }
         program.add(new Instruction(RET_K, 0, 0, SECCOMP_RET_ALLOW));
         program.add(new Instruction(RET_K, 0, 0, SECCOMP_RET_TRACE));
@@ -65,11 +90,21 @@ public final class SeccompFilter {
 
     /** What the kernel would decide for one syscall: an interpreter of this program, for tests. */
     static int evaluate(List<Instruction> program, int arch, int nr) {
+        return evaluate(program, arch, nr, new long[6]);
+    }
+
+    /** The same with the syscall's arguments (their low words are what the program can load). */
+    static int evaluate(List<Instruction> program, int arch, int nr, long[] args) {
         int acc = 0;
         for (int pc = 0; pc < program.size(); pc++) {
             Instruction i = program.get(pc);
             switch (i.code()) {
-                case LD_W_ABS -> acc = i.k() == 4 ? arch : nr;
+                case LD_W_ABS -> acc = switch (i.k()) {
+                    case 0 -> nr;
+                    case 4 -> arch;
+                    default -> (int) args[(i.k() - 16) / 8];
+                };
+                case AND_K -> acc &= i.k();
                 case JEQ_K -> pc += acc == i.k() ? i.jt() : i.jf();
                 case JGE_K -> pc += Integer.compareUnsigned(acc, i.k()) >= 0 ? i.jt() : i.jf();
                 case RET_K -> {

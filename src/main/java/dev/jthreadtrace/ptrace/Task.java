@@ -18,6 +18,10 @@ final class Task {
     Captures captures;
     /** The path of the exec the task is inside, for its exec event. */
     String execPath;
+    /** A descriptor the task opened on a thread's /proc comm file, watched until it is written and closed (-1: none). */
+    int commFd = -1;
+    /** Syscalls left before the watch of {@link #commFd} ends even if it was not closed. */
+    int commWatchLeft;
 
     Task(int tid, int tgid) {
         this.tid = tid;

@@ -100,6 +100,8 @@ public final class Tracer {
     /** The last record {@link #syscallInfo} read, copied out of {@link #info}. */
     private final SyscallInfoLayout.Copy infoNow = new SyscallInfoLayout.Copy();
     private MemorySegment eventMessage;
+    /** For PTRACE_GETREGS on the ptrace thread. */
+    private MemorySegment regs;
 
     private Tracer(Launch launch, List<Integer> attachPids, boolean[] recorded,
                    ExecArguments execArguments, boolean useSeccomp, boolean needNoNewPrivs, BlockingQueue<TraceEvent> queue) {
@@ -239,6 +241,7 @@ public final class Tracer {
         try (Arena arena = Arena.ofConfined()) {
             info = arena.allocate(SyscallInfoLayout.LAYOUT);
             eventMessage = arena.allocate(8);
+            regs = arena.allocate(UserRegs.SIZE, 8);
             memory = new TraceeMemory();
             // Without arguments to add (--jvm off or env) the execs are not looked at at all.
             execRewriter = execArguments == ExecArguments.NONE ? null : new InitialStack(execArguments, memory, arena);
@@ -531,8 +534,11 @@ public final class Tracer {
     }
 
     private void onEntry(Task task, int nr, long now) {
-        if (nr < 0 || nr >= recorded.length || !recorded[nr]) {
+        boolean inRange = nr >= 0 && nr < recorded.length;
+        boolean forName = inRange && NameWrites.concerns(task, nr, infoNow);
+        if (!inRange || (!recorded[nr] && !forName)) {
             task.nr = -1;
+            NameWrites.passed(task);
             return;
         }
         long[] args = new long[6];
@@ -543,6 +549,10 @@ public final class Tracer {
         task.plan = Syscalls.captures(nr, args);
         task.captures = task.plan.isEmpty() ? Captures.NONE : new Captures();
         if (!task.plan.isEmpty()) memory.capture(task.tid, task.tgid, task.plan, Capture.When.AT_ENTRY, args, 0, task.captures);
+        if (!recorded[nr] && !NameWrites.stillConcerns(task)) {
+            task.nr = -1; // an open for writing of some other file
+            return;
+        }
         if (nr == SyscallTable.EXECVE || nr == SyscallTable.EXECVEAT) {
             task.execPath = task.captures.string(nr == SyscallTable.EXECVE ? 0 : 1);
         }
@@ -561,6 +571,7 @@ public final class Tracer {
         boolean error = infoNow.isError();
         int nr = task.nr;
         task.nr = -1;
+        NameWrites.returned(task, nr, ret, error);
         if (!task.plan.isEmpty()) memory.capture(task.tid, task.tgid, task.plan, Capture.When.AT_EXIT, task.args, ret, task.captures);
         if (!targetStarted) return;
         emit(new TraceEvent.Syscall(task.entryNs, now, task.tid, nr, task.args, ret, error, true, task.captures));
@@ -573,19 +584,21 @@ public final class Tracer {
     private void onSpawn(Task creator, PtraceEvent event, long now) {
         int child = (int) Ptrace.eventMessage(creator.tid, eventMessage);
         if (child <= 0) return;
-        long flags = switch (event) {
-            case FORK -> 0;
-            case VFORK -> CloneFlags.CLONE_VM | CloneFlags.CLONE_VFORK;
-            default -> cloneFlags(creator.nr, creator);
+        CloneCall call = switch (event) {
+            case FORK -> new CloneCall(SyscallTable.FORK, 0);
+            case VFORK -> new CloneCall(SyscallTable.VFORK, CloneFlags.CLONE_VM | CloneFlags.CLONE_VFORK);
+            default -> creator.nr == SyscallTable.CLONE || creator.nr == SyscallTable.CLONE3
+                    ? new CloneCall(creator.nr, cloneFlags(creator.nr, creator))
+                    : cloneInFlight(creator); // its entry was not seen: it began before an attach
         };
         TraceEvent.SpawnKind kind = switch (event) {
             case FORK -> TraceEvent.SpawnKind.FORK;
             case VFORK -> TraceEvent.SpawnKind.VFORK;
-            default -> creator.nr == SyscallTable.CLONE3 ? TraceEvent.SpawnKind.CLONE3 : TraceEvent.SpawnKind.CLONE;
+            default -> call.nr() == SyscallTable.CLONE3 ? TraceEvent.SpawnKind.CLONE3 : TraceEvent.SpawnKind.CLONE;
         };
-        int tgid = (flags & CloneFlags.CLONE_THREAD) != 0 ? creator.tgid : child;
+        int tgid = (call.flags() & CloneFlags.CLONE_THREAD) != 0 ? creator.tgid : child;
         if (tgid == child) liveProcesses.add(child);
-        if (targetStarted) emit(new TraceEvent.Spawned(now, creator.tid, child, kind, flags));
+        if (targetStarted) emit(new TraceEvent.Spawned(now, creator.tid, child, kind, call.flags()));
         Task task = tasks.get(child);
         if (task == null) {
             tasks.put(child, new Task(child, tgid));
@@ -593,6 +606,27 @@ public final class Tracer {
             task.tgid = tgid;
         }
         if (held.creatorReported(child, task != null)) batch.add(child, 0);
+    }
+
+    /** Which spawning syscall, with which clone flags. */
+    private record CloneCall(int nr, long flags) {}
+
+    /**
+     * The clone or clone3 a task is inside at its clone event, read from its registers: orig_rax,
+     * and rdi, the flags (clone) or the struct whose first field they are (clone3, still readable:
+     * the caller waits in the syscall).
+     */
+    private CloneCall cloneInFlight(Task creator) {
+        try {
+            Libc.ptrace(UserRegs.PTRACE_GETREGS, creator.tid, 0, regs.address());
+        } catch (dev.jthreadtrace.sys.ErrnoException e) {
+            return new CloneCall(-1, 0);
+        }
+        int nr = (int) regs.get(java.lang.foreign.ValueLayout.JAVA_LONG, UserRegs.ORIG_RAX);
+        long rdi = regs.get(java.lang.foreign.ValueLayout.JAVA_LONG, UserRegs.RDI);
+        if (nr == SyscallTable.CLONE) return new CloneCall(nr, rdi);
+        byte[] first = nr == SyscallTable.CLONE3 ? memory.read(creator.tid, rdi, 8) : null;
+        return new CloneCall(nr, first == null ? 0 : ByteBuffer.wrap(first).order(ByteOrder.LITTLE_ENDIAN).getLong());
     }
 
     /** The flags of the clone/clone3 the task is inside: the register, or the first field of clone_args. */
@@ -619,6 +653,7 @@ public final class Tracer {
                 task = former;
             }
         }
+        task.commFd = -1;
         emit(new TraceEvent.Exec(now, task.tid, formerTid > 0 ? formerTid : task.tid, task.execPath));
         // The new image has run no instruction yet: the moment to give a JDK launcher the agent.
         if (execRewriter != null) execRewriter.atExec(task.tid);
@@ -645,13 +680,15 @@ public final class Tracer {
 
     /**
      * Without the filter every task runs to its next syscall stop. With it, only a task inside a
-     * recorded syscall needs one more: the exit stop with the return value. Everything else runs
-     * with PTRACE_CONT until the filter reports the next traced syscall.
+     * recorded syscall needs one more: the exit stop with the return value; and a task holding a
+     * thread's comm file open stops at every syscall until it writes and closes it
+     * ({@link NameWrites}). Everything else runs with PTRACE_CONT until the filter reports the next
+     * traced syscall.
      */
     private boolean needsSyscallStops(int tid) {
         if (!seccompActive) return true;
         Task task = tasks.get(tid);
-        return task != null && task.nr >= 0;
+        return task != null && (task.nr >= 0 || task.commFd >= 0);
     }
 
     private void emit(TraceEvent event) {

@@ -57,9 +57,19 @@ class HookCallsTest {
         assertEquals("execve(\"/bin/true\", [\"true\", \"a \\\"quoted\\\"\\narg\"], 0x7ffd0000)",
                 SyscallDecoder.call(SyscallTable.EXECVE, new long[] {0x10, 0x20, 0x7ffd0000L, 0, 0, 0}, ex, 32));
         assertEquals("exit_group(42)", SyscallDecoder.call(SyscallTable.EXIT_GROUP, new long[] {42, 0, 0, 0, 0, 0}, Captures.NONE, 32));
-        assertEquals("openat(0xffffff9c, 0x1000, 0x80000, 0, 0, 0)",
-                SyscallDecoder.call(257, new long[] {0xffffff9cL, 0x1000, 0x80000, 0, 0, 0}, Captures.NONE, 32),
+        assertEquals("getcwd(0x1000, 0x80000, 0, 0, 0, 0)",
+                SyscallDecoder.call(79, new long[] {0x1000, 0x80000, 0, 0, 0, 0}, Captures.NONE, 32),
                 "a syscall without a decoder shows its raw registers");
+        assertEquals("openat(AT_FDCWD, 0x1000, O_RDONLY|O_CLOEXEC)",
+                SyscallDecoder.call(257, new long[] {0xffffff9cL, 0x1000, 0x80000, 0, 0, 0}, Captures.NONE, 32));
+        Captures comm = CloneFlagsTest.captures(1, "/proc/self/task/12/comm".getBytes(StandardCharsets.UTF_8));
+        assertEquals("openat(AT_FDCWD, \"/proc/self/task/12/comm\", O_RDWR)",
+                SyscallDecoder.call(257, new long[] {0xffffff9cL, 0x1000, 2, 0, 0, 0}, comm, 32));
+        assertEquals("openat(AT_FDCWD, 0x1000, O_WRONLY|O_CREAT|O_TRUNC, 0644)",
+                SyscallDecoder.call(257, new long[] {0xffffff9cL, 0x1000, 01 | 0100 | 01000, 0644, 0, 0}, Captures.NONE, 32));
+        Captures written = CloneFlagsTest.captures(1, "worker-7\n\0\3779".getBytes(StandardCharsets.ISO_8859_1));
+        assertEquals("write(3, \"worker-7\\n\\0\\3779\", 12)",
+                SyscallDecoder.call(1, new long[] {3, 0x2000, 12, 0, 0, 0}, written, 32), "strace's octal, 3 digits before a digit");
     }
 
     @Test

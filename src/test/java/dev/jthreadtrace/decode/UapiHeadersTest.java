@@ -23,11 +23,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class UapiHeadersTest {
     private static final List<Class<?>> DECODERS = List.of(CloneFlags.class, FutexOps.class, MemoryFlags.class,
-            Prctl.class, Rseq.class, Seccomp.class, Syscalls.class);
-    private static final String MACRO = "(CLONE|FUTEX|FUTEX2|MAP|PROT|MADV|MREMAP|PR|SECCOMP|RSEQ)_[A-Z0-9_]+";
+            Prctl.class, Rseq.class, Seccomp.class, Syscalls.class, OpenFlags.class);
+    private static final String MACRO = "(CLONE|FUTEX|FUTEX2|MAP|PROT|MADV|MREMAP|PR|SECCOMP|RSEQ|O)_[A-Z0-9_]+";
     private static final String HEADERS = """
             #define _GNU_SOURCE
             #include <stdio.h>
+            #include <fcntl.h>
             #include <sys/mman.h>
             #include <sys/prctl.h>
             #include <linux/sched.h>

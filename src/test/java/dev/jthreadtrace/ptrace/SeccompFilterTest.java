@@ -16,9 +16,32 @@ class SeccompFilterTest {
         boolean[] recorded = TraceSelection.defaults().recorded();
         List<SeccompFilter.Instruction> program = SeccompFilter.build(recorded).orElseThrow();
         for (int nr = 0; nr < SyscallTable.MAX_NR; nr++) {
-            int expected = recorded[nr] ? SeccompFilter.SECCOMP_RET_TRACE : SeccompFilter.SECCOMP_RET_ALLOW;
+            // creat is always traced: it opens for writing, and a thread's name may be written that way.
+            int expected = recorded[nr] || nr == SyscallTable.CREAT ? SeccompFilter.SECCOMP_RET_TRACE : SeccompFilter.SECCOMP_RET_ALLOW;
             assertEquals(expected, SeccompFilter.evaluate(program, SeccompFilter.AUDIT_ARCH_X86_64, nr), SyscallTable.name(nr));
         }
+    }
+
+    @Test
+    void opensForWritingAreTracedOpensForReadingAreNot() {
+        boolean[] recorded = TraceSelection.defaults().recorded();
+        var program = SeccompFilter.build(recorded).orElseThrow();
+        int x86 = SeccompFilter.AUDIT_ARCH_X86_64, trace = SeccompFilter.SECCOMP_RET_TRACE, allow = SeccompFilter.SECCOMP_RET_ALLOW;
+        long rdonlyCloexec = 02000000, rdwr = 2, wronlyCreat = 01 | 0100, rdwrHigh = 2 | (1L << 40);
+        assertEquals(allow, SeccompFilter.evaluate(program, x86, SyscallTable.OPENAT, new long[] {-100, 0, rdonlyCloexec, 0, 0, 0}));
+        assertEquals(trace, SeccompFilter.evaluate(program, x86, SyscallTable.OPENAT, new long[] {-100, 0, rdwr, 0, 0, 0}));
+        assertEquals(trace, SeccompFilter.evaluate(program, x86, SyscallTable.OPENAT, new long[] {-100, 0, wronlyCreat, 0644, 0, 0}));
+        assertEquals(trace, SeccompFilter.evaluate(program, x86, SyscallTable.OPENAT, new long[] {-100, 0, rdwrHigh, 0, 0, 0}));
+        assertEquals(allow, SeccompFilter.evaluate(program, x86, SyscallTable.OPEN, new long[] {0, rdonlyCloexec, 0, 0, 0, 0}));
+        assertEquals(trace, SeccompFilter.evaluate(program, x86, SyscallTable.OPEN, new long[] {0, rdwr, 0, 0, 0, 0}));
+        assertEquals(allow, SeccompFilter.evaluate(program, x86, SyscallTable.OPEN, new long[] {0, 0, rdwr, 0, 0, 0}),
+                "open's flags are its second argument");
+        // Asked for whole (-e openat): every openat, reading or not.
+        recorded[SyscallTable.OPENAT] = true;
+        var whole = SeccompFilter.build(recorded).orElseThrow();
+        assertEquals(trace, SeccompFilter.evaluate(whole, x86, SyscallTable.OPENAT, new long[] {-100, 0, rdonlyCloexec, 0, 0, 0}));
+        assertEquals(trace, SeccompFilter.evaluate(whole, x86, SyscallTable.OPEN, new long[] {0, rdwr, 0, 0, 0, 0}));
+        assertEquals(allow, SeccompFilter.evaluate(whole, x86, SyscallTable.OPEN, new long[] {0, 0, 0, 0, 0, 0}));
     }
 
     @Test
