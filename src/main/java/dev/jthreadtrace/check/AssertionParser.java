@@ -11,7 +11,7 @@ import java.util.Map;
  * <pre>
  *   assertion := metric ws op ws value
  *   metric    := word ('.' word)*, with at most one selector after any word: threads{name="pool-*"}.count
- *   selector  := '{' key '=' string (',' key '=' string)* '}'
+ *   selector  := '{' key '=' string (',' key '=' string)* '}'     key empty="pass" lets the selection match nothing
  *   op        := '<' | '<=' | '==' | '!=' | '>=' | '>'
  *   value     := integer unit? | string       units: ns us ms s | B KiB MiB GiB
  * </pre>
@@ -57,10 +57,18 @@ public final class AssertionParser {
         if (metric == null) {
             throw error(metricStart, "unknown metric '" + key + "' (known: " + String.join(", ", Metric.keys()) + ")");
         }
+        String empty = selector.remove(Assertion.EMPTY);
+        if (empty != null && metric.selectorKeys().isEmpty()) {
+            throw error(selectorAt, metric.key() + " takes no selector, so it cannot select nothing: leave out empty=");
+        }
+        if (empty != null && !empty.equals("pass") && !empty.equals("fail")) {
+            throw error(selectorAt, "empty= takes \"pass\" (a selection that matches nothing passes) or \"fail\" (the default), not \""
+                    + empty + "\"");
+        }
         for (String k : selector.keySet()) {
             if (!metric.selectorKeys().contains(k)) {
                 throw error(selectorAt, metric.key() + " takes " + (metric.selectorKeys().isEmpty() ? "no selector"
-                        : "selector keys " + metric.selectorKeys()) + ", not '" + k + "'");
+                        : "selector keys " + metric.selectorKeys() + " and empty=") + ", not '" + k + "'");
             }
         }
         String hook = selector.get("hook");
@@ -95,7 +103,7 @@ public final class AssertionParser {
         }
         skipSpaces();
         if (pos < text.length()) throw error(pos, "unexpected '" + text.substring(pos) + "' after the value");
-        return new Assertion(text.strip(), metric, Map.copyOf(selector), op, number, string);
+        return new Assertion(text.strip(), metric, Map.copyOf(selector), "pass".equals(empty), op, number, string);
     }
 
     private void selector(Map<String, String> into) {

@@ -33,7 +33,9 @@ final class AssertOptions {
                 .description("Check a thread metric after the trace, e.g. 'threads.peak <= 40', "
                         + "'threads{name=\"pool-*\"}.count == 8', 'futex.wait.time{name=\"worker-*\"} < 500ms', "
                         + "'spawned_by{child=\"lazy-*\"} == \"main\"', 'inherits{name=\"inner-2\", hook=\"affinity\"} == \"0\"'. "
-                        + "Repeatable. Any failure makes the exit status 90. Metrics and syntax: man jthreadtrace.").build());
+                        + "Repeatable. Any failure makes the exit status 90. A selector or hook that matches nothing fails "
+                        + "(except a count of threads); empty=\"pass\" in the selector accepts that: "
+                        + "'futex.wait.time{name=\"lazy-*\", empty=\"pass\"} < 1ms'. Metrics and syntax: man jthreadtrace.").build());
         command.addOption(Specs.option(Path.class, Specs.<Path>bind(() -> assertFile, v -> assertFile = v), "--assert-file")
                 .paramLabel("FILE")
                 .description("Read assertions from FILE, one per line; blank lines and lines starting with # are ignored.").build());

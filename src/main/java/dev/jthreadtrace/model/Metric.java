@@ -149,6 +149,15 @@ public enum Metric {
         return sum;
     }
 
+    /**
+     * Whether a selection of no thread is an answer rather than a mistake: a count of the selected
+     * threads ({@code threads{name="pool-*"}.count == 0} says there is no pool). Every other metric
+     * over an empty selection would compare a sum of nothing, and pass by accident.
+     */
+    public boolean countsSelectedThreads() {
+        return this == THREADS_COUNT;
+    }
+
     public boolean perThread() {
         return perThread != null;
     }
