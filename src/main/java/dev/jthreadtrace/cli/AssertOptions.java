@@ -5,6 +5,7 @@ import dev.jthreadtrace.check.AssertionEvaluator;
 import dev.jthreadtrace.check.AssertionParser;
 import dev.jthreadtrace.check.AssertionResult;
 import dev.jthreadtrace.check.JunitXml;
+import dev.jthreadtrace.jsonl.SavedAssertion;
 import dev.jthreadtrace.model.TraceModel;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -49,18 +50,26 @@ final class AssertOptions {
 
     /** The parsed assertions, ready to evaluate once the trace is done. */
     record Checks(List<Assertion> assertions, Path junitXml) {
+        /** No assertion: report checks nothing. */
+        static final Checks NONE = new Checks(List.of(), null);
+
         List<AssertionResult> evaluate(TraceModel model) {
             return AssertionEvaluator.evaluate(assertions, model);
         }
 
         void printTable(List<AssertionResult> results, Consumer<String> out) {
+            printResults(SavedAssertion.of(results), out);
+        }
+
+        /** The PASS/FAIL table with the actual values, and how many passed; nothing when there are none. */
+        static void printResults(List<SavedAssertion> results, Consumer<String> out) {
             if (results.isEmpty()) return;
             out.accept("");
             out.accept("ASSERTIONS");
-            int width = results.stream().mapToInt(r -> r.assertion().text().length()).max().orElse(0);
-            for (AssertionResult r : results) {
-                out.accept("  " + (r.passed() ? "PASS" : "FAIL") + "  " + r.assertion().text()
-                        + " ".repeat(width - r.assertion().text().length()) + "   actual " + r.actual());
+            int width = results.stream().mapToInt(r -> r.expr().length()).max().orElse(0);
+            for (SavedAssertion r : results) {
+                out.accept("  " + (r.passed() ? "PASS" : "FAIL") + "  " + r.expr() + " ".repeat(width - r.expr().length())
+                        + "   actual " + r.actual());
             }
             long failed = results.stream().filter(r -> !r.passed()).count();
             out.accept((results.size() - failed) + " passed, " + failed + " failed");

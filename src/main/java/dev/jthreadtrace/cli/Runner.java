@@ -3,6 +3,7 @@ package dev.jthreadtrace.cli;
 import dev.jthreadtrace.text.Escape;
 import dev.jthreadtrace.jsonl.JsonLines;
 import dev.jthreadtrace.jsonl.PerfettoTrace;
+import dev.jthreadtrace.jsonl.SavedAssertion;
 import dev.jthreadtrace.session.Interrupts;
 import dev.jthreadtrace.session.TraceSession;
 import dev.jthreadtrace.sys.Libc;
@@ -22,7 +23,6 @@ import dev.jthreadtrace.render.Output;
 import dev.jthreadtrace.render.OutputClosedException;
 import dev.jthreadtrace.render.OutputFailedException;
 import dev.jthreadtrace.render.Palette;
-import dev.jthreadtrace.render.Report;
 import dev.jthreadtrace.render.ReportSection;
 import dev.jthreadtrace.render.TextLines;
 import picocli.CommandLine;
@@ -62,6 +62,7 @@ final class Runner {
     static int trace(CommandLine.Model.CommandSpec spec, Target target, TraceOptions traceOptions, OutputOptions outputOptions,
                      AssertOptions assertOptions) {
         PrintWriter err = spec.commandLine().getErr();
+        DisplayOptions display = traceOptions.display;
         boolean attach = target instanceof Target.Attach;
         Map<String, String> environment = target instanceof Target.Launch l ? l.environment() : System.getenv();
         TraceSelection selection;
@@ -72,32 +73,25 @@ final class Runner {
         LineOptions lineOptions;
         boolean byThread;
         try {
-            byThread = traceOptions.summaryByThread();
+            byThread = display.summaryByThread();
             lineOptions = traceOptions.lineOptions();
             killAfter = traceOptions.killAfter();
             selection = traceOptions.selection();
-            summarySort = traceOptions.summarySort();
+            summarySort = display.summarySort();
             // -c: strace's table alone, as strace -c prints nothing else.
-            sections = traceOptions.summaryOnly ? java.util.EnumSet.noneOf(ReportSection.class) : outputOptions.sections();
+            sections = display.summaryOnly ? java.util.EnumSet.noneOf(ReportSection.class) : outputOptions.sections();
             checks = assertOptions.parse();
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
         }
         boolean jsonl = outputOptions.format == OutputOptions.Format.jsonl;
         boolean perfetto = outputOptions.format == OutputOptions.Format.perfetto;
-        boolean summaryTable = traceOptions.summaryOnly || traceOptions.summary;
-        if (byThread && !summaryTable) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--summary-by thread splits the -c/-C table: add -c or -C");
-        }
-        if ((jsonl || perfetto) && summaryTable) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "-c/-C print strace's table, a text format:"
-                    + " use them with --format text (the JSONL has every syscall record to count, and its summary the table's figures)");
-        }
+        checkSummaryTable(spec, display, outputOptions.format);
         // The -c table and the syscalls.* metrics count the shown calls: those must be traced, lines or not.
-        boolean countsShownCalls = traceOptions.summaryOnly || checks.assertions().stream().anyMatch(a -> a.metric().bySyscall());
-        selection = traceOptions.noLive && !jsonl && !perfetto && !countsShownCalls ? selection.modelOnly(neededFamilies(sections, checks))
+        boolean countsShownCalls = display.summaryOnly || checks.assertions().stream().anyMatch(a -> a.metric().bySyscall());
+        selection = display.noLive && !jsonl && !perfetto && !countsShownCalls ? selection.modelOnly(neededFamilies(sections, checks))
                 : selection.alsoRecording(neededFamilies(sections, checks));
-        if (traceOptions.stringLimit < 0) {
+        if (display.stringLimit < 0) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--string-limit must be 0 or more");
         }
         if (traceOptions.javaStack < 0 || traceOptions.javaStack > 256) {
@@ -157,14 +151,20 @@ final class Runner {
         try (Output out = new Output(stream, !outputOptions.writesToStdout(), readerGone)) {
             JvmAgent agent = traceOptions.jvm == TraceOptions.JvmMode.off ? null : prepareAgent(err);
             if (agent != null) agent.creationStacks(traceOptions.javaStack, traceOptions.javaStackAll, traceOptions.javaStackVirtual);
-            LiveSink live;
-            JsonLines jsonLines = jsonl ? new JsonLines(out, traceOptions.stringLimit, selection.shown()) : null;
-            PerfettoTrace perfettoTrace = perfetto ? new PerfettoTrace(out, selection.shown(), traceOptions.stringLimit) : null;
-            if (jsonl) live = jsonLines;
-            else if (perfetto) live = perfettoTrace;
-            else if (traceOptions.noLive || traceOptions.summaryOnly) live = LiveSink.NONE;
-            else if (agent == null) live = new TextLines(out, palette, selection.shown(), lineOptions, ThreadNames.KERNEL);
-            else live = agent.liveNames().then(new TextLines(out, palette, selection.shown(), lineOptions, agent.liveNames()));
+            TraceOutput output = switch (outputOptions.format) {
+                case jsonl -> new TraceOutput.Jsonl(new JsonLines(out, display.stringLimit, selection.shown()));
+                case perfetto -> new TraceOutput.Perfetto(new PerfettoTrace(out, selection.shown(), display.stringLimit), err);
+                case text -> {
+                    boolean lines = !display.noLive && !display.summaryOnly;
+                    LiveSink live = !lines ? LiveSink.NONE : agent == null
+                            ? new TextLines(out, palette, selection.shown(), lineOptions, ThreadNames.KERNEL)
+                            : agent.liveNames().then(new TextLines(out, palette, selection.shown(), lineOptions, agent.liveNames()));
+                    yield new TraceOutput.Text(out, live, display.summaryOnly ? null
+                            : new TraceOutput.ReportLayout(sections, palette, outputOptions.width()),
+                            display.summaryTable() ? new TraceOutput.SummaryTable(selection.shown(), summarySort, byThread) : null);
+                }
+            };
+            LiveSink live = output.live();
 
             TraceSession.Outcome outcome;
             try {
@@ -229,16 +229,7 @@ final class Runner {
             String outputFailure = outcome.outputFailure();
             if (outputFailure == null) {
                 try {
-                    if (jsonl) jsonLines.finalRecords(model, results);
-                    else if (perfetto) {
-                        perfettoTrace.finish(model);
-                        checks.printTable(results, err::println);
-                    } else {
-                        if (!traceOptions.summaryOnly) new Report(model, palette, outputOptions.width(), out::line).render(sections);
-                        if (summaryTable && byThread) SyscallSummary.renderByThread(model, selection.shown(), summarySort, out::line);
-                        else if (summaryTable) SyscallSummary.render(model, selection.shown(), summarySort, out::line);
-                        checks.printTable(results, out::line);
-                    }
+                    output.finish(model, SavedAssertion.of(results));
                     out.flush();
                 } catch (OutputClosedException e) {
                     return ExitCodes.OUTPUT_CLOSED;
@@ -247,7 +238,7 @@ final class Runner {
                 }
             }
             if (!checks.writeJunit(results, err)) return ExitCodes.TOOL_FAILED;
-            if (!outputOptions.writeHtml(model, results, err)) return ExitCodes.TOOL_FAILED;
+            if (!outputOptions.writeHtml(model, SavedAssertion.of(results), err)) return ExitCodes.TOOL_FAILED;
             if (outcome.outOfMemory()) {
                 err.println("jthreadtrace: out of memory after " + outcome.outOfMemoryAfter() + " events; the traced command ran on"
                         + " to its end; the report covers the trace until then (more heap: JTHREADTRACE_JAVA_OPTS=-Xmx4g)");
@@ -341,6 +332,23 @@ final class Runner {
     /** VmHWM of this JVM, from /proc/self/status (read at the end, never from the ptrace loop). */
     static long peakRssKib() {
         return dev.jthreadtrace.sys.ProcStatus.self().number("VmHWM", -1);
+    }
+
+    /** -c/-C are strace's text table, and --summary-by splits it: both refused where they mean nothing. */
+    static void checkSummaryTable(CommandLine.Model.CommandSpec spec, DisplayOptions display, OutputOptions.Format format) {
+        boolean byThread;
+        try {
+            byThread = display.summaryByThread();
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
+        if (byThread && !display.summaryTable()) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--summary-by thread splits the -c/-C table: add -c or -C");
+        }
+        if (format != OutputOptions.Format.text && display.summaryTable()) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "-c/-C print strace's table, a text format:"
+                    + " use them with --format text (the JSONL has every syscall record to count, and its summary the table's figures)");
+        }
     }
 
     /** The syscalls the chosen report sections and assertions need recorded even when -e does not show them. */

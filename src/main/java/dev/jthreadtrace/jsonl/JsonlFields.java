@@ -60,7 +60,9 @@ final class JsonlFields {
             COUNT = "count",
             V = "v",
             VIRTUAL = "virtual",
-            HEX = "hex";
+            HEX = "hex",
+            WALL_NS = "wall_ns", STRING_LIMIT = "string_limit", SHOWN = "shown",
+            EXPR = "expr", PASSED = "passed", ACTUAL = "actual", EXPECTED = "expected";
 
     private JsonlFields() {}
 }
