@@ -196,6 +196,7 @@ public final class JsonLines implements LiveSink {
                 case JavaRecord.Present p -> json.put(JsonlFields.KIND, JsonlFields.JAVA_PRESENT).put(JsonlFields.ID, p.id())
                         .put(JsonlFields.NAME, p.name());
                 case JavaRecord.Mounts m -> json.put(JsonlFields.KIND, JsonlFields.JAVA_MOUNTS).put(JsonlFields.COUNT, m.count());
+                case JavaRecord.ShutdownBegan x -> json.put(JsonlFields.KIND, JsonlFields.JAVA_SHUTDOWN);
                 case JavaRecord.Renamed n -> json.put(JsonlFields.KIND, JsonlFields.JAVA_RENAMED).put(JsonlFields.ID, n.id())
                         .put(JsonlFields.NAME, n.name());
             }
@@ -218,7 +219,7 @@ public final class JsonLines implements LiveSink {
                     .put("start", seconds(t.start())).put("end", t.end() == null ? null : seconds(t.end()))
                     .put("exit", exit(t.exit())).put("inherited", t.allInheritedValues())
                     .put("final", t.hooks().inheritedValues())
-                    .put("joined_by", joinedBy)
+                    .put("joined_by", joinedBy).put("outlived", outlived(model, t))
                     .put("virtual_threads_constructed", model.virtualThreadsByCreator().getOrDefault(t.tid(), 0))
                     .put("virtual_thread_mounts", model.virtualThreadMountsByCarrier().getOrDefault(t.tid(), 0L))
                     .put("java", t.java() == null ? null : Json.object().put(JsonlFields.ID, t.java().id()).put(JsonlFields.NAME, t.java().name())
@@ -244,6 +245,12 @@ public final class JsonLines implements LiveSink {
         out.line(record(JsonlFields.T_SUMMARY).put("command", model.command()).put(JsonlFields.PID, model.rootPid())
                 .put("exit", exit(exit)).put(JsonlFields.INTERRUPTED_BY, model.interruptedBy())
                 .put("metrics", Metric.summary(model)).put("syscalls", syscalls(model)).toString());
+    }
+
+    /** When the thread was still running as its program's scope ended: {@code {"scope": "main returned", "t": 0.81}}; null when not. */
+    private static Json outlived(TraceModel model, ThreadInfo t) {
+        var leak = model.leaks().of(t);
+        return leak == null ? null : Json.object().put("scope", leak.scope().end().what()).put("t", seconds(leak.scope().end().ns()));
     }
 
     /** A creation stack as JSON: [{class, method, file, line}, ...], the innermost frame first. */

@@ -87,6 +87,7 @@ final class RecordDecoder {
         }
         if (kind.equals(JsonlFields.JAVA_PRESENT)) return new JavaRecord.Present(pid, ns, tid, longField(n, JsonlFields.ID), textField(n, JsonlFields.NAME));
         if (kind.equals(JsonlFields.JAVA_MOUNTS)) return new JavaRecord.Mounts(pid, ns, tid, longField(n, JsonlFields.COUNT));
+        if (kind.equals(JsonlFields.JAVA_SHUTDOWN)) return new JavaRecord.ShutdownBegan(pid, ns, tid);
         // Version 1 had a record per mount.
         if (kind.equals(JsonlFields.JAVA_MOUNTED_V1)) return new JavaRecord.Mounts(pid, ns, tid, 1);
         if (kind.equals(JsonlFields.JAVA_RENAMED)) {

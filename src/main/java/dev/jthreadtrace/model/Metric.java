@@ -18,6 +18,9 @@ public enum Metric {
     THREADS_COUNT("threads.count", Kind.COUNT, "threads whose name matches {name=\"glob\"}, or whose Java creation site "
             + "(the first frame of the stack that started them) matches {created_at=\"glob\"}",
             List.of(), null, (m, t) -> 1, "name", "created_at"),
+    THREADS_LEAKED("threads.leaked", Kind.COUNT, "threads still running when their program's main returned or the JVM began"
+            + " to shut down (the leaks section), all or those whose name or creation site matches", List.of(),
+            m -> m.leaks().leaked().size(), (m, t) -> m.leaks().of(t) == null ? 0 : 1, "name", "created_at"),
     JAVA_CREATION_SITES("java.creation_sites", Kind.COUNT, "distinct Java creation stacks (the CREATION SITES section)",
             List.of(), m -> m.javaView().creationSites().size(), null),
     PROCESSES_TOTAL("processes.total", Kind.COUNT,
@@ -155,7 +158,7 @@ public enum Metric {
      * over an empty selection would compare a sum of nothing, and pass by accident.
      */
     public boolean countsSelectedThreads() {
-        return this == THREADS_COUNT;
+        return this == THREADS_COUNT || this == THREADS_LEAKED;
     }
 
     public boolean perThread() {
