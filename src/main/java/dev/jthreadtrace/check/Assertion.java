@@ -1,6 +1,6 @@
 package dev.jthreadtrace.check;
 
-import dev.jthreadtrace.model.Metric;
+import dev.jthreadtrace.model.Measure;
 
 import java.util.Map;
 
@@ -11,7 +11,7 @@ import java.util.Map;
  * @param emptyPasses the selector said {@code empty="pass"}: a selection that matches nothing passes
  *                    instead of failing (an assertion that checks nothing must not pass by accident)
  */
-public record Assertion(String text, Metric metric, Map<String, String> selector, boolean emptyPasses, Operator operator,
+public record Assertion(String text, Measure metric, Map<String, String> selector, boolean emptyPasses, Operator operator,
                         Long number, String string) {
     /** The selector key that says what an empty selection does: {@code empty="pass"} or {@code empty="fail"} (the default). */
     public static final String EMPTY = "empty";

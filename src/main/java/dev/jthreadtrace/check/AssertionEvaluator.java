@@ -31,9 +31,14 @@ public final class AssertionEvaluator {
     }
 
     static AssertionResult evaluate(Assertion a, TraceModel model) {
-        Measured measured = a.metric().kind() == Metric.Kind.TEXT ? text(a, model)
-                : a.metric().bySyscall() ? bySyscall(a, model) : overThreads(a, model);
-        return result(a, measured);
+        return result(a, measure(a, model));
+    }
+
+    /** What a trace metric measures on one trace. */
+    static Measured measure(Assertion a, TraceModel model) {
+        Metric metric = (Metric) a.metric();
+        return metric.kind() == Metric.Kind.TEXT ? text(a, model) : metric.bySyscall() ? bySyscall(a, metric, model)
+                : overThreads(a, metric, model);
     }
 
     /** The result of an assertion from what its metric measured. */
@@ -56,20 +61,20 @@ public final class AssertionEvaluator {
     }
 
     /** syscalls{name="futex", thread="worker-*"}: the -c table's rows of those syscalls in those threads. */
-    private static Measured bySyscall(Assertion a, TraceModel model) {
+    private static Measured bySyscall(Assertion a, Metric metric, TraceModel model) {
         String threadGlob = a.selector().get("thread"), syscallGlob = a.selector().get("name");
         List<ThreadInfo> threads = threadGlob == null ? model.threads() : Selection.named(model, threadGlob);
         if (threads.isEmpty()) return new Measured.Empty(Selection.noThreadNamed(model, threadGlob));
         List<SyscallStats.Row> rows = Selection.rows(model, threads, syscallGlob == null ? "*" : syscallGlob);
         if (rows.isEmpty() && syscallGlob != null) return new Measured.Empty(Selection.noSyscallCalls(model, threads, syscallGlob));
-        return new Measured.Number(a.metric().sumOfRows(rows));
+        return new Measured.Number(metric.sumOfRows(rows));
     }
 
-    private static Measured overThreads(Assertion a, TraceModel model) {
+    private static Measured overThreads(Assertion a, Metric metric, TraceModel model) {
         String glob = a.selector().get("name"), site = a.selector().get("created_at");
-        if (glob == null && site == null && a.metric().hasTotal()) return new Measured.Number(a.metric().total(model));
+        if (glob == null && site == null && metric.hasTotal()) return new Measured.Number(metric.total(model));
         List<ThreadInfo> threads = glob == null ? model.threads() : Selection.named(model, glob);
-        boolean countsThreads = a.metric().countsSelectedThreads();
+        boolean countsThreads = metric.countsSelection();
         if (threads.isEmpty() && !countsThreads) return new Measured.Empty(Selection.noThreadNamed(model, glob));
         if (site != null) {
             // A count of threads created at a site is 0 when none was; but with no creation stack in the whole
@@ -77,7 +82,7 @@ public final class AssertionEvaluator {
             if (!Selection.hasCreationSites(model)) return new Measured.Empty(Selection.noCreationSites());
             threads = Selection.createdAt(threads, site);
         }
-        return new Measured.Number(a.metric().sum(model, threads));
+        return new Measured.Number(metric.sum(model, threads));
     }
 
     private static Measured text(Assertion a, TraceModel model) {

@@ -5,6 +5,7 @@ import dev.jthreadtrace.check.AssertionEvaluator;
 import dev.jthreadtrace.check.AssertionParser;
 import dev.jthreadtrace.check.AssertionResult;
 import dev.jthreadtrace.check.JunitXml;
+import dev.jthreadtrace.check.Vocabulary;
 import dev.jthreadtrace.jsonl.SavedAssertion;
 import dev.jthreadtrace.model.TraceModel;
 import picocli.CommandLine.Model.CommandSpec;
@@ -30,6 +31,13 @@ final class AssertOptions {
 
     /** Declares these options on {@code command}, bound to this object's fields, in the order help lists them. */
     void addTo(CommandSpec command) {
+        addChecksTo(command);
+        command.addOption(Specs.flag(bind(() -> ignoreExit, v -> ignoreExit = v), "--ignore-exit")
+                .description("Exit 0 when all assertions pass, whatever the command's own exit status.").build());
+    }
+
+    /** --assert, --assert-file and --junit-xml: what a command that runs nothing (diff) takes. */
+    void addChecksTo(CommandSpec command) {
         command.addOption(Specs.list(bind(() -> expressions, v -> expressions = v), "--assert").paramLabel("EXPR")
                 .description("Check a thread metric after the trace, e.g. 'threads.peak <= 40', "
                         + "'threads{name=\"pool-*\"}.count == 8', 'futex.wait.time{name=\"worker-*\"} < 500ms', "
@@ -43,8 +51,6 @@ final class AssertOptions {
         command.addOption(Specs.option(Path.class, Specs.<Path>bind(() -> junitXml, v -> junitXml = v), "--junit-xml")
                 .paramLabel("FILE")
                 .description("Write the assertion results to FILE as JUnit XML (one testcase per assertion).").build());
-        command.addOption(Specs.flag(bind(() -> ignoreExit, v -> ignoreExit = v), "--ignore-exit")
-                .description("Exit 0 when all assertions pass, whatever the command's own exit status.").build());
     }
 
 
@@ -90,8 +96,13 @@ final class AssertOptions {
 
     /** Parses every assertion now, before the target starts; throws IllegalArgumentException on the first bad one. */
     Checks parse() {
+        return parse(Vocabulary.TRACE);
+    }
+
+    /** The same in the metrics of {@code vocabulary} (diff's include what changed between two traces). */
+    Checks parse(Vocabulary vocabulary) {
         List<Assertion> parsed = new ArrayList<>();
-        for (String e : expressions) parsed.add(AssertionParser.parse(e));
+        for (String e : expressions) parsed.add(AssertionParser.parse(e, vocabulary));
         if (assertFile != null) {
             List<String> lines;
             try {
@@ -103,7 +114,7 @@ final class AssertOptions {
                 String line = lines.get(i).strip();
                 if (line.isEmpty() || line.startsWith("#")) continue;
                 try {
-                    parsed.add(AssertionParser.parse(line));
+                    parsed.add(AssertionParser.parse(line, vocabulary));
                 } catch (IllegalArgumentException e) {
                     throw new IllegalArgumentException(assertFile + ":" + (i + 1) + ": " + e.getMessage());
                 }

@@ -84,11 +84,21 @@ final class OutputOptions {
     }
 
     boolean writesToStdout() {
+        return toStdout(output);
+    }
+
+    /** No -o, or -o -. */
+    static boolean toStdout(Path output) {
         return output == null || output.toString().equals("-");
     }
 
     Palette palette() {
-        boolean terminal = writesToStdout() && Libc.isatty(1);
+        return palette(color, writesToStdout());
+    }
+
+    /** Colour when asked, or (auto) on a terminal without NO_COLOR. */
+    static Palette palette(ColorMode color, boolean toStdout) {
+        boolean terminal = toStdout && Libc.isatty(1);
         boolean on = switch (color) {
             case always -> true;
             case never -> false;

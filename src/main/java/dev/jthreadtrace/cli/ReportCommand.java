@@ -138,7 +138,7 @@ final class ReportCommand implements Callable<Integer> {
         };
     }
 
-    private static boolean sameFile(Path a, Path b) {
+    static boolean sameFile(Path a, Path b) {
         try {
             return java.nio.file.Files.exists(a) && java.nio.file.Files.isSameFile(a, b);
         } catch (IOException e) {
@@ -161,21 +161,27 @@ final class ReportCommand implements Callable<Integer> {
 
     /** Opens the output (stdout or -o FILE), runs {@code writing}, maps failures to exit codes. */
     static int write(CommandSpec spec, OutputOptions options, Writing writing) {
+        return write(spec, options.output, writing);
+    }
+
+    /** The same for an output file that is not an {@link OutputOptions}' (diff's). */
+    static int write(CommandSpec spec, Path output, Writing writing) {
+        boolean toStdout = OutputOptions.toStdout(output);
         OutputStream stream;
         try {
-            stream = options.writesToStdout() ? new FileOutputStream(FileDescriptor.out) : Files.newOutputStream(options.output);
+            stream = toStdout ? new FileOutputStream(FileDescriptor.out) : Files.newOutputStream(output);
         } catch (IOException e) {
-            spec.commandLine().getErr().println("jthreadtrace: " + FileProblems.cannotWrite(options.output, e));
+            spec.commandLine().getErr().println("jthreadtrace: " + FileProblems.cannotWrite(output, e));
             return ExitCodes.TOOL_FAILED;
         }
-        try (Output out = new Output(stream, !options.writesToStdout())) {
+        try (Output out = new Output(stream, !toStdout)) {
             writing.to(out);
             out.flush();
         } catch (OutputClosedException e) {
             return ExitCodes.OUTPUT_CLOSED;
         } catch (OutputFailedException e) {
-            spec.commandLine().getErr().println("jthreadtrace: cannot write "
-                    + (options.writesToStdout() ? "standard output" : options.output) + ": " + e.getMessage());
+            spec.commandLine().getErr().println("jthreadtrace: cannot write " + (toStdout ? "standard output" : output) + ": "
+                    + e.getMessage());
             return ExitCodes.TOOL_FAILED;
         }
         return ExitCodes.OK;

@@ -88,7 +88,8 @@ final class Runner {
         boolean perfetto = outputOptions.format == OutputOptions.Format.perfetto;
         checkSummaryTable(spec, display, outputOptions.format);
         // The -c table and the syscalls.* metrics count the shown calls: those must be traced, lines or not.
-        boolean countsShownCalls = display.summaryOnly || checks.assertions().stream().anyMatch(a -> a.metric().bySyscall());
+        boolean countsShownCalls = display.summaryOnly || checks.assertions().stream()
+                .anyMatch(a -> a.metric() instanceof dev.jthreadtrace.model.Metric m && m.bySyscall());
         selection = display.noLive && !jsonl && !perfetto && !countsShownCalls ? selection.modelOnly(neededFamilies(sections, checks))
                 : selection.alsoRecording(neededFamilies(sections, checks));
         if (display.stringLimit < 0) {
@@ -355,7 +356,7 @@ final class Runner {
     static List<String> neededFamilies(Set<ReportSection> sections, AssertOptions.Checks checks) {
         Set<String> out = new java.util.LinkedHashSet<>();
         for (ReportSection section : sections) out.addAll(section.needs());
-        for (var a : checks.assertions()) out.addAll(a.metric().needs());
+        for (var a : checks.assertions()) if (a.metric() instanceof dev.jthreadtrace.model.Metric m) out.addAll(m.needs());
         return List.copyOf(out);
     }
 

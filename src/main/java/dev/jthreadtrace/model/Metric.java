@@ -11,7 +11,7 @@ import java.util.function.ToLongFunction;
  * {@code --assert}, the help text and the man page all read this table; adding a metric is adding
  * a row. Times in nanoseconds, sizes in bytes.
  */
-public enum Metric {
+public enum Metric implements Measure {
     THREADS_TOTAL("threads.total", Kind.COUNT, "threads seen, processes' main threads included",
             List.of(), m -> m.threads().size(), null),
     THREADS_PEAK("threads.peak", Kind.COUNT, "most threads alive at once", List.of(), TraceModel::peakLive, null),
@@ -96,18 +96,22 @@ public enum Metric {
         this.selectorKeys = Set.of(selectorKeys);
     }
 
+    @Override
     public String key() {
         return key;
     }
 
+    @Override
     public Kind kind() {
         return kind;
     }
 
+    @Override
     public String description() {
         return description;
     }
 
+    @Override
     public Set<String> selectorKeys() {
         return selectorKeys;
     }
@@ -157,7 +161,8 @@ public enum Metric {
      * threads ({@code threads{name="pool-*"}.count == 0} says there is no pool). Every other metric
      * over an empty selection would compare a sum of nothing, and pass by accident.
      */
-    public boolean countsSelectedThreads() {
+    @Override
+    public boolean countsSelection() {
         return this == THREADS_COUNT || this == THREADS_LEAKED;
     }
 
