@@ -63,7 +63,7 @@ final class ReportCommand implements Callable<Integer> {
     public Integer call() {
         var sections = display.summaryOnly ? java.util.EnumSet.noneOf(dev.jthreadtrace.render.ReportSection.class)
                 : parseSections(spec, outputOptions);
-        Runner.checkSummaryTable(spec, display, outputOptions.format);
+        TracePlan.checkSummaryTable(spec, display, outputOptions.format);
         LineOptions lineOptions;
         Optional<TraceSelection> chosen;
         SyscallSummary.Sort sort;

@@ -3,7 +3,6 @@ package dev.jthreadtrace.diff;
 import dev.jthreadtrace.model.Measure;
 import dev.jthreadtrace.model.Metric;
 
-import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.function.ToLongFunction;
@@ -97,12 +96,11 @@ public enum DiffMetric implements Measure {
     }
 
     public static DiffMetric byKey(String key) {
-        for (DiffMetric m : values()) if (m.key.equals(key)) return m;
-        return null;
+        return Measure.byKey(values(), key);
     }
 
     public static List<String> keys() {
-        return Arrays.stream(values()).map(DiffMetric::key).toList();
+        return Measure.keys(values());
     }
 
     /** Every metric's whole-diff value, for the JSONL summary. */

@@ -21,4 +21,15 @@ public interface Measure {
      * than a mistake that would pass by accident.
      */
     boolean countsSelection();
+
+    /** The row of a table with this key, or null. */
+    static <M extends Measure> M byKey(M[] table, String key) {
+        for (M m : table) if (m.key().equals(key)) return m;
+        return null;
+    }
+
+    /** A table's keys, in its order. */
+    static java.util.List<String> keys(Measure[] table) {
+        return java.util.Arrays.stream(table).map(Measure::key).toList();
+    }
 }

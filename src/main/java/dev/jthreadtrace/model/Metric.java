@@ -1,6 +1,5 @@
 package dev.jthreadtrace.model;
 
-import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.function.ToLongFunction;
@@ -171,12 +170,11 @@ public enum Metric implements Measure {
     }
 
     public static Metric byKey(String key) {
-        for (Metric m : values()) if (m.key.equals(key)) return m;
-        return null;
+        return Measure.byKey(values(), key);
     }
 
     public static List<String> keys() {
-        return Arrays.stream(values()).map(Metric::key).toList();
+        return Measure.keys(values());
     }
 
     /** The JSONL summary: every metric with a whole-trace value, in table order. */
