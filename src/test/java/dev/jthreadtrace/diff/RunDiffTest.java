@@ -86,6 +86,23 @@ class RunDiffTest {
         assertEquals(1, DiffMetric.THREADS_COUNT.total(diff));
     }
 
+    @Test
+    void aProgramTheNewRunExecsIsAChangeAndItsThreadsArePartOfIt() {
+        List<TraceEvent> now = new ArrayList<>(RecordedTrace.threadsFixture());
+        // main forks a child that execs /bin/sh, whose main thread starts one thread.
+        now.add(now.size() - 2, new TraceEvent.Spawned(16_100_000, RecordedTrace.MAIN, 1400, TraceEvent.SpawnKind.CLONE, 17));
+        now.add(now.size() - 2, new TraceEvent.Exec(16_200_000, 1400, 1400, "/bin/sh"));
+        now.add(now.size() - 2, new TraceEvent.Spawned(16_300_000, 1400, 1401, TraceEvent.SpawnKind.CLONE3, RecordedTrace.PTHREAD));
+        now.add(now.size() - 2, new TraceEvent.Exited(16_400_000, 1401, 0));
+        now.add(now.size() - 2, new TraceEvent.Exited(16_500_000, 1400, 0));
+        RunDiff diff = diff(RecordedTrace.threadsFixture(), now);
+        assertEquals(List.of("new sh → sh", "exec /bin/sh"), diff.changes().stream().map(RunDiffTest::describe).toList());
+        SiteRow shThread = diff.rows().stream().filter(SiteRow::isNew).findFirst().orElseThrow();
+        assertEquals("sh", shThread.key().program(), "the thread of the exec'd program is the program's");
+        assertEquals(1, DiffMetric.NEW_EXECS.total(diff));
+        assertEquals(0, DiffMetric.NEW_EXECS.total(diff(now, RecordedTrace.threadsFixture())), "vanished, not new");
+    }
+
     private static String describe(Change c) {
         return switch (c) {
             case Change.NewSite n -> "new " + n.row().key().key();
