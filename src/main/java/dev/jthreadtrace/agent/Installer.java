@@ -132,16 +132,26 @@ public final class Installer {
     public static final Set<String> REWRITTEN = Set.of("java/lang/Thread", "java/lang/VirtualThread", "java/lang/Shutdown");
 
     /**
-     * {@code Shutdown.runHooks()}: {@code ThreadHook.flush()} before it returns, after the
-     * application's shutdown hooks (whose threads are recorded too), in the thread that exits: no
-     * thread of ours, and no reflection into the JDK's internals to register a hook.
+     * {@code Shutdown.runHooks()}: {@code ThreadHook.shuttingDown()} at its start (the moment the JVM
+     * begins to shut down, whether System.exit was called or main returned and the last non-daemon
+     * thread ended) and {@code ThreadHook.flush()} before it returns, after the application's
+     * shutdown hooks (whose threads are recorded too), in the thread that exits: no thread of ours,
+     * and no reflection into the JDK's internals to register a hook.
      */
     static byte[] instrumentShutdown(byte[] bytes) {
-        CodeTransform beforeReturn = (CodeBuilder b, CodeElement e) -> {
-            if (e instanceof ReturnInstruction) b.invokestatic(HOOK, "flush", MethodTypeDesc.of(CD_void));
-            b.with(e);
+        CodeTransform atStartAndBeforeReturn = new CodeTransform() {
+            @Override
+            public void atStart(CodeBuilder b) {
+                b.invokestatic(HOOK, "shuttingDown", MethodTypeDesc.of(CD_void));
+            }
+
+            @Override
+            public void accept(CodeBuilder b, CodeElement e) {
+                if (e instanceof ReturnInstruction) b.invokestatic(HOOK, "flush", MethodTypeDesc.of(CD_void));
+                b.with(e);
+            }
         };
-        return transformOneMethod(bytes, "runHooks", "()V", beforeReturn);
+        return transformOneMethod(bytes, "runHooks", "()V", atStartAndBeforeReturn);
     }
 
     /** {@code VirtualThread.mount()}: {@code ThreadHook.mounted(this)}, run on the carrier that takes it. */

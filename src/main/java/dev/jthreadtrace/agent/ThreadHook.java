@@ -39,6 +39,7 @@ import java.util.Set;
  * N  nanoTime  renamerOsTid  javaId  newName     (a started platform thread renamed)
  * P  nanoTime  0  javaId  name     (a platform thread alive when the agent loaded: the JVM's own)
  * V  nanoTime  starterOsTid  javaId  sv:ScopedValue#1=value...  (the scoped-value bindings a fork inherited)
+ * X  nanoTime  osTid     (the JVM began to shut down: Shutdown.runHooks(), from System.exit or after main's return)
  * E  errors    firstError          (written at each error; the last one counts)
  * </pre>
  */
@@ -304,6 +305,22 @@ public final class ThreadHook {
             write(line, !started.isVirtual());
         } catch (Throwable t) {
             failed("starting", t);
+        } finally {
+            state.inside = false;
+        }
+    }
+
+    /**
+     * The JVM begins to shut down (the start of {@code Shutdown.runHooks()}, in the thread that exits):
+     * the threads still running now outlived the program's scope. Written at once, with what is buffered.
+     */
+    public static void shuttingDown() {
+        PerThread state = enter();
+        if (state == null) return;
+        try {
+            write(new StringBuilder("X\t").append(System.nanoTime()).append('\t').append(osTid()), true);
+        } catch (Throwable t) {
+            failed("shuttingDown", t);
         } finally {
             state.inside = false;
         }

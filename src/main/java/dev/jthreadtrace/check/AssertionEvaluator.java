@@ -1,12 +1,11 @@
 package dev.jthreadtrace.check;
 
-import dev.jthreadtrace.text.Escape;
 import dev.jthreadtrace.model.Metric;
-
-import dev.jthreadtrace.text.Units;
-
+import dev.jthreadtrace.model.SyscallStats;
 import dev.jthreadtrace.model.ThreadInfo;
 import dev.jthreadtrace.model.TraceModel;
+import dev.jthreadtrace.text.Escape;
+import dev.jthreadtrace.text.Units;
 
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -14,7 +13,11 @@ import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 
-/** Evaluates parsed assertions against a finished model. */
+/**
+ * Evaluates parsed assertions against a finished model. A selector that matches nothing fails the
+ * assertion (saying what it matched and what there is) unless it says {@code empty="pass"}; only
+ * a count of the selected threads is an answer on an empty selection.
+ */
 public final class AssertionEvaluator {
     /** What an inheritable thread-local reads when the thread did not inherit it. */
     public static final String NOT_INHERITED = "none";
@@ -28,62 +31,83 @@ public final class AssertionEvaluator {
     }
 
     static AssertionResult evaluate(Assertion a, TraceModel model) {
-        String expected = a.operator().symbol() + " " + (a.string() != null ? "\"" + a.string() + "\"" : show(a.metric(), a.number()));
-        if (a.metric().kind() == Metric.Kind.TEXT) return text(a, model, expected);
-        if (a.metric().bySyscall()) {
-            // syscalls{name="futex", thread="worker-*"}: the -c table's rows of those syscalls in those threads.
-            Pattern syscall = Glob.compile(a.selector().getOrDefault("name", "*"));
-            List<ThreadInfo> threads = matching(model, a.selector().getOrDefault("thread", "*"));
-            long actual = a.metric().sumOfRows(model.syscallStats().rows(threads).stream()
-                    .filter(r -> syscall.matcher(r.name()).matches()).toList());
-            return new AssertionResult(a, a.operator().test(actual, a.number()), show(a.metric(), actual), expected);
-        }
-        String glob = a.selector().get("name");
-        String site = a.selector().get("created_at");
-        List<ThreadInfo> threads = matching(model, glob == null ? "*" : glob);
-        if (site != null) {
-            // threads{created_at="com.example.*"}: the first frame of the stack that started them.
-            Pattern at = Glob.compile(site);
-            threads = threads.stream().filter(t -> t.java() != null && t.java().createdAt() != null
-                    && at.matcher(t.java().createdAt()).matches()).toList();
-        }
-        long actual = glob == null && site == null && a.metric().hasTotal() ? a.metric().total(model)
-                : a.metric().sum(model, threads);
-        return new AssertionResult(a, a.operator().test(actual, a.number()), show(a.metric(), actual), expected);
+        return result(a, measure(a, model));
     }
 
-    private static AssertionResult text(Assertion a, TraceModel model, String expected) {
+    /** What a trace metric measures on one trace. */
+    static Measured measure(Assertion a, TraceModel model) {
+        Metric metric = (Metric) a.metric();
+        return metric.kind() == Metric.Kind.TEXT ? text(a, model) : metric.bySyscall() ? bySyscall(a, metric, model)
+                : overThreads(a, metric, model);
+    }
+
+    /** The result of an assertion from what its metric measured. */
+    static AssertionResult result(Assertion a, Measured measured) {
+        String expected = a.operator().symbol() + " " + (a.string() != null ? "\"" + a.string() + "\"" : show(a.metric().kind(), a.number()));
+        return switch (measured) {
+            case Measured.Empty e -> new AssertionResult(a, a.emptyPasses(), e.why() + (a.emptyPasses() ? " (empty=\"pass\")" : ""),
+                    expected);
+            case Measured.Number n -> new AssertionResult(a, a.operator().test(n.value(), a.number()), show(a.metric().kind(), n.value()),
+                    expected);
+            case Measured.Texts t -> {
+                Pattern want = Glob.compile(a.string());
+                boolean allMatch = t.values().stream().allMatch(v -> want.matcher(v).matches());
+                boolean noneMatch = t.values().stream().noneMatch(v -> want.matcher(v).matches());
+                List<String> shown = t.values().stream().map(v -> "\"" + Escape.text(v) + "\"").toList();
+                yield new AssertionResult(a, a.operator() == Assertion.Operator.EQ ? allMatch : noneMatch, String.join(" | ", shown)
+                        + " (" + t.threads() + " thread" + (t.threads() == 1 ? "" : "s") + ")", expected);
+            }
+        };
+    }
+
+    /** syscalls{name="futex", thread="worker-*"}: the -c table's rows of those syscalls in those threads. */
+    private static Measured bySyscall(Assertion a, Metric metric, TraceModel model) {
+        String threadGlob = a.selector().get("thread"), syscallGlob = a.selector().get("name");
+        List<ThreadInfo> threads = threadGlob == null ? model.threads() : Selection.named(model, threadGlob);
+        if (threads.isEmpty()) return new Measured.Empty(Selection.noThreadNamed(model, threadGlob));
+        List<SyscallStats.Row> rows = Selection.rows(model, threads, syscallGlob == null ? "*" : syscallGlob);
+        if (rows.isEmpty() && syscallGlob != null) return new Measured.Empty(Selection.noSyscallCalls(model, threads, syscallGlob));
+        return new Measured.Number(metric.sumOfRows(rows));
+    }
+
+    private static Measured overThreads(Assertion a, Metric metric, TraceModel model) {
+        String glob = a.selector().get("name"), site = a.selector().get("created_at");
+        if (glob == null && site == null && metric.hasTotal()) return new Measured.Number(metric.total(model));
+        List<ThreadInfo> threads = glob == null ? model.threads() : Selection.named(model, glob);
+        boolean countsThreads = metric.countsSelection();
+        if (threads.isEmpty() && !countsThreads) return new Measured.Empty(Selection.noThreadNamed(model, glob));
+        if (site != null) {
+            // A count of threads created at a site is 0 when none was; but with no creation stack in the whole
+            // trace it would be 0 whatever the program did.
+            if (!Selection.hasCreationSites(model)) return new Measured.Empty(Selection.noCreationSites());
+            threads = Selection.createdAt(threads, site);
+        }
+        return new Measured.Number(metric.sum(model, threads));
+    }
+
+    private static Measured text(Assertion a, TraceModel model) {
         String glob = a.metric() == Metric.SPAWNED_BY ? a.selector().get("child") : a.selector().get("name");
-        List<ThreadInfo> matching = matching(model, glob);
-        if (matching.isEmpty()) return new AssertionResult(a, false, "no thread named like \"" + glob + "\"", expected);
+        List<ThreadInfo> matching = Selection.named(model, glob);
+        if (matching.isEmpty()) return new Measured.Empty(Selection.noThreadNamed(model, glob));
+        String hook = a.selector().get("hook");
+        // A hook no thread has (a typo, or a thread-local no thread inherited) would read "none" everywhere.
+        if (hook != null && !Selection.anyHas(model, hook)) return new Measured.Empty(Selection.noHook(model, hook));
         Set<String> values = new LinkedHashSet<>();
         for (ThreadInfo t : matching) {
             if (a.metric() == Metric.SPAWNED_BY) {
                 ThreadInfo creator = model.creatorOf(t);
                 values.add(creator == null ? "(none: the traced command)" : creator.name());
             } else {
-                // The parser admits only known hooks and itl:NAME; a thread-local the thread did not
-                // inherit reads "none", so the documented inherits{..., hook="itl:X"} == "none" can pass.
-                String v = t.inheritedValue(a.selector().get("hook"));
+                // A thread-local this thread did not inherit reads "none": inherits{..., hook="itl:X"} == "none".
+                String v = t.inheritedValue(hook);
                 values.add(v == null ? NOT_INHERITED : v);
             }
         }
-        Pattern want = Glob.compile(a.string());
-        boolean allMatch = values.stream().allMatch(v -> want.matcher(v).matches());
-        boolean noneMatch = values.stream().noneMatch(v -> want.matcher(v).matches());
-        boolean passed = a.operator() == Assertion.Operator.EQ ? allMatch : noneMatch;
-        List<String> shown = values.stream().map(v -> "\"" + Escape.text(v) + "\"").toList();
-        return new AssertionResult(a, passed, String.join(" | ", shown) + " (" + matching.size() + " thread"
-                + (matching.size() == 1 ? "" : "s") + ")", expected);
+        return new Measured.Texts(values, matching.size());
     }
 
-    private static List<ThreadInfo> matching(TraceModel model, String glob) {
-        Pattern p = Glob.compile(glob);
-        return model.threads().stream().filter(t -> p.matcher(t.name()).matches()).toList();
-    }
-
-    private static String show(Metric m, long v) {
-        return switch (m.kind()) {
+    static String show(Metric.Kind kind, long v) {
+        return switch (kind) {
             case TIME -> Units.duration(v);
             case SIZE -> v + " B" + (v >= 1024 ? " (" + Units.bytes(v) + ")" : "");
             default -> Long.toString(v);

@@ -1,6 +1,7 @@
 package dev.jthreadtrace.check;
 
 import dev.jthreadtrace.model.Hook;
+import dev.jthreadtrace.model.Measure;
 import dev.jthreadtrace.model.Metric;
 
 import java.util.LinkedHashMap;
@@ -11,7 +12,7 @@ import java.util.Map;
  * <pre>
  *   assertion := metric ws op ws value
  *   metric    := word ('.' word)*, with at most one selector after any word: threads{name="pool-*"}.count
- *   selector  := '{' key '=' string (',' key '=' string)* '}'
+ *   selector  := '{' key '=' string (',' key '=' string)* '}'     key empty="pass" lets the selection match nothing
  *   op        := '<' | '<=' | '==' | '!=' | '>=' | '>'
  *   value     := integer unit? | string       units: ns us ms s | B KiB MiB GiB
  * </pre>
@@ -19,14 +20,22 @@ import java.util.Map;
  */
 public final class AssertionParser {
     private final String text;
+    private final Vocabulary vocabulary;
     private int pos;
 
-    private AssertionParser(String text) {
+    private AssertionParser(String text, Vocabulary vocabulary) {
         this.text = text;
+        this.vocabulary = vocabulary;
     }
 
+    /** An assertion about one trace. */
     public static Assertion parse(String text) {
-        return new AssertionParser(text).assertion();
+        return parse(text, Vocabulary.TRACE);
+    }
+
+    /** An assertion in the metrics of {@code vocabulary}. */
+    public static Assertion parse(String text, Vocabulary vocabulary) {
+        return new AssertionParser(text, vocabulary).assertion();
     }
 
     private AssertionSyntaxException error(int at, String problem) {
@@ -53,14 +62,20 @@ public final class AssertionParser {
             pos++;
             key.append('.');
         }
-        Metric metric = Metric.byKey(key.toString());
-        if (metric == null) {
-            throw error(metricStart, "unknown metric '" + key + "' (known: " + String.join(", ", Metric.keys()) + ")");
+        Measure metric = vocabulary.byKey(key.toString());
+        if (metric == null) throw error(metricStart, vocabulary.unknown(key.toString()));
+        String empty = selector.remove(Assertion.EMPTY);
+        if (empty != null && metric.selectorKeys().isEmpty()) {
+            throw error(selectorAt, metric.key() + " takes no selector, so it cannot select nothing: leave out empty=");
+        }
+        if (empty != null && !empty.equals("pass") && !empty.equals("fail")) {
+            throw error(selectorAt, "empty= takes \"pass\" (a selection that matches nothing passes) or \"fail\" (the default), not \""
+                    + empty + "\"");
         }
         for (String k : selector.keySet()) {
             if (!metric.selectorKeys().contains(k)) {
                 throw error(selectorAt, metric.key() + " takes " + (metric.selectorKeys().isEmpty() ? "no selector"
-                        : "selector keys " + metric.selectorKeys()) + ", not '" + k + "'");
+                        : "selector keys " + metric.selectorKeys() + " and empty=") + ", not '" + k + "'");
             }
         }
         String hook = selector.get("hook");
@@ -95,7 +110,7 @@ public final class AssertionParser {
         }
         skipSpaces();
         if (pos < text.length()) throw error(pos, "unexpected '" + text.substring(pos) + "' after the value");
-        return new Assertion(text.strip(), metric, Map.copyOf(selector), op, number, string);
+        return new Assertion(text.strip(), metric, Map.copyOf(selector), "pass".equals(empty), op, number, string);
     }
 
     private void selector(Map<String, String> into) {
@@ -146,7 +161,7 @@ public final class AssertionParser {
         throw error(pos, pos >= text.length() ? "expected an operator (< <= == != >= >)" : "expected an operator (< <= == != >= >), found '" + c + "'");
     }
 
-    private long number(Metric metric, int at) {
+    private long number(Measure metric, int at) {
         int start = pos;
         if (peek() == '-') pos++;
         while (pos < text.length() && Character.isDigit(text.charAt(pos))) pos++;

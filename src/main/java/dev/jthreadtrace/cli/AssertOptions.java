@@ -5,6 +5,8 @@ import dev.jthreadtrace.check.AssertionEvaluator;
 import dev.jthreadtrace.check.AssertionParser;
 import dev.jthreadtrace.check.AssertionResult;
 import dev.jthreadtrace.check.JunitXml;
+import dev.jthreadtrace.check.Vocabulary;
+import dev.jthreadtrace.jsonl.SavedAssertion;
 import dev.jthreadtrace.model.TraceModel;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -29,36 +31,51 @@ final class AssertOptions {
 
     /** Declares these options on {@code command}, bound to this object's fields, in the order help lists them. */
     void addTo(CommandSpec command) {
+        addChecksTo(command);
+        command.addOption(Specs.flag(bind(() -> ignoreExit, v -> ignoreExit = v), "--ignore-exit")
+                .description("Exit 0 when all assertions pass, whatever the command's own exit status.").build());
+    }
+
+    /** --assert, --assert-file and --junit-xml: what a command that runs nothing (diff) takes. */
+    void addChecksTo(CommandSpec command) {
         command.addOption(Specs.list(bind(() -> expressions, v -> expressions = v), "--assert").paramLabel("EXPR")
                 .description("Check a thread metric after the trace, e.g. 'threads.peak <= 40', "
                         + "'threads{name=\"pool-*\"}.count == 8', 'futex.wait.time{name=\"worker-*\"} < 500ms', "
                         + "'spawned_by{child=\"lazy-*\"} == \"main\"', 'inherits{name=\"inner-2\", hook=\"affinity\"} == \"0\"'. "
-                        + "Repeatable. Any failure makes the exit status 90. Metrics and syntax: man jthreadtrace.").build());
+                        + "Repeatable. Any failure makes the exit status 90. A selector or hook that matches nothing fails "
+                        + "(except a count of threads); empty=\"pass\" in the selector accepts that: "
+                        + "'futex.wait.time{name=\"lazy-*\", empty=\"pass\"} < 1ms'. Metrics and syntax: man jthreadtrace.").build());
         command.addOption(Specs.option(Path.class, Specs.<Path>bind(() -> assertFile, v -> assertFile = v), "--assert-file")
                 .paramLabel("FILE")
                 .description("Read assertions from FILE, one per line; blank lines and lines starting with # are ignored.").build());
         command.addOption(Specs.option(Path.class, Specs.<Path>bind(() -> junitXml, v -> junitXml = v), "--junit-xml")
                 .paramLabel("FILE")
                 .description("Write the assertion results to FILE as JUnit XML (one testcase per assertion).").build());
-        command.addOption(Specs.flag(bind(() -> ignoreExit, v -> ignoreExit = v), "--ignore-exit")
-                .description("Exit 0 when all assertions pass, whatever the command's own exit status.").build());
     }
 
 
     /** The parsed assertions, ready to evaluate once the trace is done. */
     record Checks(List<Assertion> assertions, Path junitXml) {
+        /** No assertion: report checks nothing. */
+        static final Checks NONE = new Checks(List.of(), null);
+
         List<AssertionResult> evaluate(TraceModel model) {
             return AssertionEvaluator.evaluate(assertions, model);
         }
 
         void printTable(List<AssertionResult> results, Consumer<String> out) {
+            printResults(SavedAssertion.of(results), out);
+        }
+
+        /** The PASS/FAIL table with the actual values, and how many passed; nothing when there are none. */
+        static void printResults(List<SavedAssertion> results, Consumer<String> out) {
             if (results.isEmpty()) return;
             out.accept("");
             out.accept("ASSERTIONS");
-            int width = results.stream().mapToInt(r -> r.assertion().text().length()).max().orElse(0);
-            for (AssertionResult r : results) {
-                out.accept("  " + (r.passed() ? "PASS" : "FAIL") + "  " + r.assertion().text()
-                        + " ".repeat(width - r.assertion().text().length()) + "   actual " + r.actual());
+            int width = results.stream().mapToInt(r -> r.expr().length()).max().orElse(0);
+            for (SavedAssertion r : results) {
+                out.accept("  " + (r.passed() ? "PASS" : "FAIL") + "  " + r.expr() + " ".repeat(width - r.expr().length())
+                        + "   actual " + r.actual());
             }
             long failed = results.stream().filter(r -> !r.passed()).count();
             out.accept((results.size() - failed) + " passed, " + failed + " failed");
@@ -79,8 +96,13 @@ final class AssertOptions {
 
     /** Parses every assertion now, before the target starts; throws IllegalArgumentException on the first bad one. */
     Checks parse() {
+        return parse(Vocabulary.TRACE);
+    }
+
+    /** The same in the metrics of {@code vocabulary} (diff's include what changed between two traces). */
+    Checks parse(Vocabulary vocabulary) {
         List<Assertion> parsed = new ArrayList<>();
-        for (String e : expressions) parsed.add(AssertionParser.parse(e));
+        for (String e : expressions) parsed.add(AssertionParser.parse(e, vocabulary));
         if (assertFile != null) {
             List<String> lines;
             try {
@@ -92,7 +114,7 @@ final class AssertOptions {
                 String line = lines.get(i).strip();
                 if (line.isEmpty() || line.startsWith("#")) continue;
                 try {
-                    parsed.add(AssertionParser.parse(line));
+                    parsed.add(AssertionParser.parse(line, vocabulary));
                 } catch (IllegalArgumentException e) {
                     throw new IllegalArgumentException(assertFile + ":" + (i + 1) + ": " + e.getMessage());
                 }

@@ -50,10 +50,10 @@ final class CheckCommand implements Callable<Integer> {
         SavedTrace saved = SavedTrace.load(file, err);
         if (saved == null) return ExitCodes.TOOL_FAILED;
         if (saved.truncated() && !allowTruncated) {
-            err.println("jthreadtrace: " + saved.truncationWarning(file) + "; --allow-truncated checks what it holds");
+            err.println("jthreadtrace: " + saved.truncationWarning() + "; --allow-truncated checks what it holds");
             return ExitCodes.TOOL_FAILED;
         }
-        if (saved.truncated()) err.println("jthreadtrace: warning: " + saved.truncationWarning(file) + "; checking what it holds");
+        if (saved.truncated()) err.println("jthreadtrace: warning: " + saved.truncationWarning() + "; checking what it holds");
         TraceModel model = saved.model();
         List<AssertionResult> results = checks.evaluate(model);
         PrintWriter out = spec.commandLine().getOut();

@@ -14,7 +14,7 @@ public final class Cli {
 
     /**
      * The command line for these arguments. For {@code run}, {@code attach}, {@code demo},
-     * {@code report} and {@code check} only that subcommand's model is built (each costs a few
+     * {@code report}, {@code check} and {@code diff} only that subcommand's model is built (each costs a few
      * milliseconds of start-up).
      */
     public static CommandLine commandLine(String[] args, PrintWriter out, PrintWriter err) {
@@ -24,6 +24,7 @@ public final class Cli {
             case "demo" -> new DemoCommand().spec;
             case "report" -> new ReportCommand().spec;
             case "check" -> new CheckCommand().spec;
+            case "diff" -> new DiffCommand().spec;
             default -> null;
         };
         if (single == null) return commandLine(out, err);

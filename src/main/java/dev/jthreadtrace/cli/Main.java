@@ -76,9 +76,9 @@ public final class Main {
     /**
      * The JDK's AOT cache is made from one training run of one JVM, and a JVM started from it loads
      * every class it holds: so the launcher keeps two, one per kind of command. {@code trace}
-     * (run, attach, demo, help) traces /bin/true; {@code read} (report, check) writes a JSONL trace
-     * of it and then reports and checks that file (Jackson, the reader, the report). Output is
-     * discarded.
+     * (run, attach, demo, help) traces /bin/true; {@code read} (report, check, diff) writes a JSONL
+     * trace of it and then reports, checks and compares that file (Jackson, the reader, the report).
+     * Output is discarded.
      */
     private static int aotTraining(String kind, PrintWriter err) {
         PrintWriter discard = new PrintWriter(java.io.Writer.nullWriter());
@@ -89,6 +89,10 @@ public final class Main {
                 int code = run(new String[] {"run", "--format", "jsonl", "-o", trace.toString(), "--", "/bin/true"}, discard, err);
                 if (code == ExitCodes.OK) code = run(new String[] {"report", trace.toString()}, discard, err);
                 if (code == ExitCodes.OK) code = run(new String[] {"check", "--assert", "threads.total >= 1", trace.toString()}, discard, err);
+                if (code == ExitCodes.OK) {
+                    code = run(new String[] {"diff", "-o", "/dev/null", "--assert", "diff.changes == 0", trace.toString(), trace.toString()},
+                            discard, err);
+                }
                 return code;
             } finally {
                 java.nio.file.Files.deleteIfExists(trace);

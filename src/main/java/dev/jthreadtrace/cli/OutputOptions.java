@@ -55,11 +55,11 @@ final class OutputOptions {
     enum ColorMode { auto, always, never }
 
     /** Writes the HTML report to --html's file; false (with one line on err) when that fails. */
-    boolean writeHtml(dev.jthreadtrace.model.TraceModel model, java.util.List<dev.jthreadtrace.check.AssertionResult> results,
+    boolean writeHtml(dev.jthreadtrace.model.TraceModel model, java.util.List<dev.jthreadtrace.jsonl.SavedAssertion> results,
                       java.io.PrintWriter err) {
         if (html == null) return true;
         java.util.List<dev.jthreadtrace.render.HtmlReport.Assertion> shown = results.stream()
-                .map(r -> new dev.jthreadtrace.render.HtmlReport.Assertion(r.assertion().text(), r.passed(), r.actual(), r.expected()))
+                .map(r -> new dev.jthreadtrace.render.HtmlReport.Assertion(r.expr(), r.passed(), r.actual(), r.expected()))
                 .toList();
         try (var writer = java.nio.file.Files.newBufferedWriter(html)) {
             java.io.IOException[] failed = {null};
@@ -84,11 +84,21 @@ final class OutputOptions {
     }
 
     boolean writesToStdout() {
+        return toStdout(output);
+    }
+
+    /** No -o, or -o -. */
+    static boolean toStdout(Path output) {
         return output == null || output.toString().equals("-");
     }
 
     Palette palette() {
-        boolean terminal = writesToStdout() && Libc.isatty(1);
+        return palette(color, writesToStdout());
+    }
+
+    /** Colour when asked, or (auto) on a terminal without NO_COLOR. */
+    static Palette palette(ColorMode color, boolean toStdout) {
+        boolean terminal = toStdout && Libc.isatty(1);
         boolean on = switch (color) {
             case always -> true;
             case never -> false;

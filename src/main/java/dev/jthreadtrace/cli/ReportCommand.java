@@ -1,13 +1,21 @@
 package dev.jthreadtrace.cli;
 
+import dev.jthreadtrace.decode.TraceSelection;
 import dev.jthreadtrace.jsonl.JsonLines;
-import dev.jthreadtrace.session.SavedTrace;
-
-import dev.jthreadtrace.model.TraceModel;
+import dev.jthreadtrace.jsonl.PerfettoTrace;
+import dev.jthreadtrace.jsonl.TraceFileException;
+import dev.jthreadtrace.jsonl.TraceReader;
+import dev.jthreadtrace.jvm.LiveJavaNames;
+import dev.jthreadtrace.render.LineOptions;
+import dev.jthreadtrace.render.LiveSink;
 import dev.jthreadtrace.render.Output;
 import dev.jthreadtrace.render.OutputClosedException;
 import dev.jthreadtrace.render.OutputFailedException;
-import dev.jthreadtrace.render.Report;
+import dev.jthreadtrace.render.Palette;
+import dev.jthreadtrace.render.StartClock;
+import dev.jthreadtrace.render.SyscallSummary;
+import dev.jthreadtrace.render.TextLines;
+import dev.jthreadtrace.session.SavedTrace;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -18,31 +26,55 @@ import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
-/** {@code jthreadtrace report [OPTIONS] TRACE.jsonl}. */
+/**
+ * {@code jthreadtrace report [OPTIONS] TRACE.jsonl}: a saved trace does what the live run did. The
+ * file is read once into the model (and checked), then, for the live lines, a JSONL copy or a
+ * picture, read again into that output as the events come: nothing is kept but the model.
+ */
 final class ReportCommand implements Callable<Integer> {
+    final DisplayOptions display = new DisplayOptions();
     final OutputOptions outputOptions = new OutputOptions();
     Path file;
     final CommandSpec spec = Specs.command("report", this, true,
-            "Prints the report of a saved trace.",
-            "The trace is one written by 'run --format jsonl -o FILE'; the report is the one the live run printed.");
+            "Prints a saved trace as the live run printed it: the live lines, the report, the -c table.",
+            "The trace is one written by 'run --format jsonl -o FILE'. The lines show what the run showed unless -e says "
+                    + "otherwise (they can show only what it recorded); -t, -z, -c and the other options do what they do in run. "
+                    + "--format jsonl writes the trace again, record for record; --no-live prints only the report.");
 
     ReportCommand() {
         spec.addPositional(Specs.parameters(Path.class, Specs.<Path>bind(() -> file, v -> file = v))
                 .index("0").paramLabel("TRACE.jsonl").description("A trace written by run --format jsonl.").build());
+        display.addTo(spec, null);
         outputOptions.addTo(spec);
         Specs.finish(spec, new String[] {
                 "  jthreadtrace run --format jsonl -o trace.jsonl -- java Main",
                 "  jthreadtrace report trace.jsonl",
-                "  jthreadtrace report --report tree,futex trace.jsonl",
+                "  jthreadtrace report --no-live --report tree,futex trace.jsonl",
+                "  jthreadtrace report -tt -e futex -z trace.jsonl | grep worker-",
+                "  jthreadtrace report -c -S calls trace.jsonl",
+                "  jthreadtrace report --format jsonl -o copy.jsonl trace.jsonl",
         }, "0:report written", ExitCodes.HELP_USAGE, ExitCodes.HELP_TOOL);
     }
 
     @Override
     public Integer call() {
-        var sections = parseSections(spec, outputOptions);
+        var sections = display.summaryOnly ? java.util.EnumSet.noneOf(dev.jthreadtrace.render.ReportSection.class)
+                : parseSections(spec, outputOptions);
+        TracePlan.checkSummaryTable(spec, display, outputOptions.format);
+        LineOptions lineOptions;
+        Optional<TraceSelection> chosen;
+        SyscallSummary.Sort sort;
+        try {
+            lineOptions = display.lineOptions();
+            chosen = display.selection();
+            sort = display.summarySort();
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
+        if (display.stringLimit < 0) throw new CommandLine.ParameterException(spec.commandLine(), "--string-limit must be 0 or more");
         if (outputOptions.output != null && sameFile(outputOptions.output, file)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "-o " + outputOptions.output
                     + " is the trace being read: it would be overwritten");
@@ -50,25 +82,63 @@ final class ReportCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         SavedTrace saved = SavedTrace.load(file, err);
         if (saved == null) return ExitCodes.TOOL_FAILED;
-        TraceModel model = saved.model();
-        if (saved.truncated()) err.println("jthreadtrace: warning: " + saved.truncationWarning(file) + "; reporting what it holds");
-        int code = write(spec, outputOptions, out -> {
-            if (outputOptions.format == OutputOptions.Format.perfetto) {
-                // The picture needs the events as they happened: the trace is read again, into the picture.
-                boolean[] every = new boolean[dev.jthreadtrace.decode.SyscallTable.MAX_NR];
-                java.util.Arrays.fill(every, true);
-                dev.jthreadtrace.jsonl.PerfettoTrace picture = new dev.jthreadtrace.jsonl.PerfettoTrace(out, every, 32);
-                SavedTrace again = SavedTrace.load(file, new PrintWriter(java.io.Writer.nullWriter()), picture);
-                picture.finish(again == null ? model : again.model());
-            } else if (outputOptions.format == OutputOptions.Format.jsonl) JsonLines.finalRecordsTo(out).finalRecords(model, List.of());
-            else new Report(model, outputOptions.palette(), outputOptions.width(), out::line).render(sections);
+        if (saved.truncated()) err.println("jthreadtrace: warning: " + saved.truncationWarning() + "; reporting what it holds");
+        TraceReader.Header header = saved.header();
+        if (header.wallNs() == null && lineOptions.time().wallClock()) {
+            err.println("jthreadtrace: note: " + file + " does not say when the run started (written before jthreadtrace recorded it):"
+                    + " times are seconds since the command's exec");
+            lineOptions = lineOptions.withTime(LineOptions.TimeFormat.START);
+        }
+        // -s as the run chose it, unless given here: the JSONL text fields and the lines come out as they were.
+        int stringLimit = spec.commandLine().getParseResult().hasMatchedOption("-s") || header.stringLimit() == null
+                ? display.stringLimit : header.stringLimit();
+        boolean[] shown = chosen.map(TraceSelection::shown).orElse(header.shown());
+        LineOptions lines = lineOptions.withStringMax(stringLimit);
+        int[] code = {ExitCodes.OK};
+        int written = write(spec, outputOptions, out -> {
+            TraceOutput output = output(out, saved, shown, lines, sections, sort, stringLimit);
+            if (output.live() != LiveSink.NONE) {
+                try {
+                    saved.replay(output.live());
+                } catch (TraceFileException e) {
+                    err.println("jthreadtrace: " + e.getMessage() + " (the file changed while it was read)");
+                    code[0] = ExitCodes.TOOL_FAILED;
+                    return;
+                }
+            }
+            output.finish(saved.model(), saved.assertions());
         });
-        if (code == ExitCodes.OK && !outputOptions.writeHtml(model, List.of(), err)) code = ExitCodes.TOOL_FAILED;
+        if (written != ExitCodes.OK) return written;
+        if (code[0] != ExitCodes.OK) return code[0];
+        if (!outputOptions.writeHtml(saved.model(), saved.assertions(), err)) return ExitCodes.TOOL_FAILED;
         // A cut-short trace still gives its report, but scripts must notice.
-        return code == ExitCodes.OK && saved.truncated() ? ExitCodes.TOOL_FAILED : code;
+        return saved.truncated() ? ExitCodes.TOOL_FAILED : ExitCodes.OK;
     }
 
-    private static boolean sameFile(Path a, Path b) {
+    /** The chosen format, fed from the saved trace: its token, start time and Java names where it had them. */
+    private TraceOutput output(Output out, SavedTrace saved, boolean[] shown, LineOptions lines,
+                               java.util.Set<dev.jthreadtrace.render.ReportSection> sections, SyscallSummary.Sort sort,
+                               int stringLimit) {
+        TraceReader.Header header = saved.header();
+        return switch (outputOptions.format) {
+            case jsonl -> new TraceOutput.Jsonl(JsonLines.rewriting(out, header, stringLimit, shown));
+            case perfetto -> new TraceOutput.Perfetto(new PerfettoTrace(out, shown, stringLimit), spec.commandLine().getErr());
+            case text -> {
+                Palette palette = outputOptions.palette();
+                LiveSink live = LiveSink.NONE;
+                if (!display.noLive && !display.summaryOnly) {
+                    StartClock clock = header.wallNs() == null ? StartClock.live() : StartClock.saved(header.wallNs());
+                    LiveJavaNames names = LiveJavaNames.replaying(saved.javaRecords());
+                    live = names.then(new TextLines(out, palette, shown, lines, names, clock));
+                }
+                yield new TraceOutput.Text(out, live, display.summaryOnly ? null
+                        : new TraceOutput.ReportLayout(sections, palette, outputOptions.width()),
+                        display.summaryTable() ? new TraceOutput.SummaryTable(shown, sort, display.summaryByThread()) : null);
+            }
+        };
+    }
+
+    static boolean sameFile(Path a, Path b) {
         try {
             return java.nio.file.Files.exists(a) && java.nio.file.Files.isSameFile(a, b);
         } catch (IOException e) {
@@ -91,21 +161,27 @@ final class ReportCommand implements Callable<Integer> {
 
     /** Opens the output (stdout or -o FILE), runs {@code writing}, maps failures to exit codes. */
     static int write(CommandSpec spec, OutputOptions options, Writing writing) {
+        return write(spec, options.output, writing);
+    }
+
+    /** The same for an output file that is not an {@link OutputOptions}' (diff's). */
+    static int write(CommandSpec spec, Path output, Writing writing) {
+        boolean toStdout = OutputOptions.toStdout(output);
         OutputStream stream;
         try {
-            stream = options.writesToStdout() ? new FileOutputStream(FileDescriptor.out) : Files.newOutputStream(options.output);
+            stream = toStdout ? new FileOutputStream(FileDescriptor.out) : Files.newOutputStream(output);
         } catch (IOException e) {
-            spec.commandLine().getErr().println("jthreadtrace: " + FileProblems.cannotWrite(options.output, e));
+            spec.commandLine().getErr().println("jthreadtrace: " + FileProblems.cannotWrite(output, e));
             return ExitCodes.TOOL_FAILED;
         }
-        try (Output out = new Output(stream, !options.writesToStdout())) {
+        try (Output out = new Output(stream, !toStdout)) {
             writing.to(out);
             out.flush();
         } catch (OutputClosedException e) {
             return ExitCodes.OUTPUT_CLOSED;
         } catch (OutputFailedException e) {
-            spec.commandLine().getErr().println("jthreadtrace: cannot write "
-                    + (options.writesToStdout() ? "standard output" : options.output) + ": " + e.getMessage());
+            spec.commandLine().getErr().println("jthreadtrace: cannot write " + (toStdout ? "standard output" : output) + ": "
+                    + e.getMessage());
             return ExitCodes.TOOL_FAILED;
         }
         return ExitCodes.OK;

@@ -1,29 +1,24 @@
 package dev.jthreadtrace.cli;
 
-import dev.jthreadtrace.text.Escape;
 import dev.jthreadtrace.jsonl.JsonLines;
 import dev.jthreadtrace.jsonl.PerfettoTrace;
+import dev.jthreadtrace.jsonl.SavedAssertion;
 import dev.jthreadtrace.session.Interrupts;
 import dev.jthreadtrace.session.TraceSession;
 import dev.jthreadtrace.sys.Libc;
 
 import dev.jthreadtrace.check.AssertionResult;
-import dev.jthreadtrace.decode.TraceSelection;
 import dev.jthreadtrace.jvm.JvmAgent;
 import dev.jthreadtrace.ptrace.ExecArguments;
 import dev.jthreadtrace.model.Exit;
 import dev.jthreadtrace.model.TraceModel;
 import dev.jthreadtrace.ptrace.TraceFailure;
-import dev.jthreadtrace.render.LineOptions;
 import dev.jthreadtrace.render.LiveSink;
-import dev.jthreadtrace.render.SyscallSummary;
 import dev.jthreadtrace.render.ThreadNames;
 import dev.jthreadtrace.render.Output;
 import dev.jthreadtrace.render.OutputClosedException;
 import dev.jthreadtrace.render.OutputFailedException;
 import dev.jthreadtrace.render.Palette;
-import dev.jthreadtrace.render.Report;
-import dev.jthreadtrace.render.ReportSection;
 import dev.jthreadtrace.render.TextLines;
 import picocli.CommandLine;
 
@@ -34,7 +29,6 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The flow shared by {@code run} and {@code demo}: validate everything before the target starts,
@@ -64,51 +58,49 @@ final class Runner {
         PrintWriter err = spec.commandLine().getErr();
         boolean attach = target instanceof Target.Attach;
         Map<String, String> environment = target instanceof Target.Launch l ? Inherited.variables(l.launch()) : System.getenv();
-        TraceSelection selection;
-        Set<ReportSection> sections;
-        AssertOptions.Checks checks;
-        java.time.Duration killAfter;
-        SyscallSummary.Sort summarySort;
-        LineOptions lineOptions;
-        boolean byThread;
+        TracePlan plan = TracePlan.of(spec, attach, traceOptions, outputOptions, assertOptions);
+        Integer refused = refused(err, target, environment, outputOptions, plan.checks());
+        if (refused != null) return refused;
+        OutputStream stream;
         try {
-            byThread = traceOptions.summaryByThread();
-            lineOptions = traceOptions.lineOptions();
-            killAfter = traceOptions.killAfter();
-            selection = traceOptions.selection();
-            summarySort = traceOptions.summarySort();
-            // -c: strace's table alone, as strace -c prints nothing else.
-            sections = traceOptions.summaryOnly ? java.util.EnumSet.noneOf(ReportSection.class) : outputOptions.sections();
-            checks = assertOptions.parse();
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
+            stream = outputOptions.writesToStdout() ? new FileOutputStream(java.io.FileDescriptor.out)
+                    : Files.newOutputStream(outputOptions.output);
+        } catch (IOException e) {
+            err.println("jthreadtrace: " + FileProblems.cannotWrite(outputOptions.output, e));
+            return ExitCodes.TOOL_FAILED;
         }
-        boolean jsonl = outputOptions.format == OutputOptions.Format.jsonl;
-        boolean perfetto = outputOptions.format == OutputOptions.Format.perfetto;
-        boolean summaryTable = traceOptions.summaryOnly || traceOptions.summary;
-        if (byThread && !summaryTable) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--summary-by thread splits the -c/-C table: add -c or -C");
+        // On stdout (usually a pipe or a terminal), notice a reader that went away even while the command is quiet.
+        java.util.function.BooleanSupplier readerGone = outputOptions.writesToStdout() ? () -> Libc.pollError(1) : () -> false;
+        String destination = outputOptions.writesToStdout() ? "standard output" : outputOptions.output.toString();
+        try (Output out = new Output(stream, !outputOptions.writesToStdout(), readerGone)) {
+            JvmAgent agent = traceOptions.jvm == TraceOptions.JvmMode.off ? null : prepareAgent(err, traceOptions);
+            TraceOutput output = output(out, plan, traceOptions.display, outputOptions, agent, err);
+            TraceSession.Outcome outcome;
+            try {
+                outcome = traceWith(target, environment, traceOptions, plan, agent, output.live(), out, err);
+            } catch (TraceFailure e) {
+                err.println("jthreadtrace: " + e.getMessage());
+                return e.exitCode();
+            } finally {
+                if (agent != null) agent.close();
+            }
+            TraceMessages.afterTrace(err, outcome, traceOptions, attach);
+            if (outcome.outputClosed()) return ExitCodes.OUTPUT_CLOSED;
+            return conclude(err, outcome, output, out, plan.checks(), outputOptions, destination, attach ? null : assertOptions);
+        } catch (OutputClosedException e) {
+            return ExitCodes.OUTPUT_CLOSED;
+        } catch (OutputFailedException e) {
+            err.println("jthreadtrace: cannot write " + destination + ": " + e.getMessage());
+            return ExitCodes.TOOL_FAILED;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return ExitCodes.TOOL_FAILED;
         }
-        if ((jsonl || perfetto) && summaryTable) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "-c/-C print strace's table, a text format:"
-                    + " use them with --format text (the JSONL has every syscall record to count, and its summary the table's figures)");
-        }
-        // The -c table and the syscalls.* metrics count the shown calls: those must be traced, lines or not.
-        boolean countsShownCalls = traceOptions.summaryOnly || checks.assertions().stream().anyMatch(a -> a.metric().bySyscall());
-        selection = traceOptions.noLive && !jsonl && !perfetto && !countsShownCalls ? selection.modelOnly(neededFamilies(sections, checks))
-                : selection.alsoRecording(neededFamilies(sections, checks));
-        if (traceOptions.stringLimit < 0) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--string-limit must be 0 or more");
-        }
-        if (traceOptions.javaStack < 0 || traceOptions.javaStack > 256) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--java-stack takes 0 to 256 frames");
-        }
+    }
 
-        if (attach && (traceOptions.killAfter != null || traceOptions.noSeccomp || assertOptions.ignoreExit)) {
-            throw new CommandLine.ParameterException(spec.commandLine(), (traceOptions.killAfter != null ? "--kill-after"
-                    : traceOptions.noSeccomp ? "--no-seccomp" : "--ignore-exit") + " applies to run: attach never kills"
-                    + " or filters what it attached to, and exits 0 unless an assertion fails");
-        }
+    /** Why nothing will be traced (a command not found, a file that cannot be written later), as an exit code; null: go. */
+    private static Integer refused(PrintWriter err, Target target, Map<String, String> environment, OutputOptions outputOptions,
+                                   AssertOptions.Checks checks) {
         if (target instanceof Target.Launch launch) {
             switch (CommandResolver.resolve(launch.launch().command().getFirst(), environment.get("PATH"))) {
                 case CommandResolver.NotFound nf -> {
@@ -121,15 +113,10 @@ final class Runner {
                 }
                 case CommandResolver.Found f -> { }
             }
-        }
-
-        if (perfetto && outputOptions.writesToStdout() && !attach) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--format perfetto needs -o FILE: the traced"
-                    + " command's own output on standard output would break the JSON");
-        }
-        if (jsonl && outputOptions.writesToStdout() && !attach) {
-            err.println("jthreadtrace: note: JSONL goes to standard output, which the traced command shares: its own output"
-                    + " is mixed in (report and check skip those lines); use -o FILE to keep them apart");
+            if (outputOptions.format == OutputOptions.Format.jsonl && outputOptions.writesToStdout()) {
+                err.println("jthreadtrace: note: JSONL goes to standard output, which the traced command shares: its own output"
+                        + " is mixed in (report and check skip those lines); use -o FILE to keep them apart");
+            }
         }
         // Files written at the end are checked now: a run of minutes must not be lost to a typo.
         String htmlProblem = outputOptions.html == null ? null : FileProblems.writableLater(outputOptions.html);
@@ -142,134 +129,99 @@ final class Runner {
             err.println("jthreadtrace: --junit-xml: " + junitProblem);
             return ExitCodes.TOOL_FAILED;
         }
-        OutputStream stream;
-        try {
-            stream = outputOptions.writesToStdout() ? new FileOutputStream(java.io.FileDescriptor.out)
-                    : Files.newOutputStream(outputOptions.output);
-        } catch (IOException e) {
-            err.println("jthreadtrace: " + FileProblems.cannotWrite(outputOptions.output, e));
-            return ExitCodes.TOOL_FAILED;
-        }
-        Palette palette = outputOptions.palette();
-        // On stdout (usually a pipe or a terminal), notice a reader that went away even while the command is quiet.
-        java.util.function.BooleanSupplier readerGone = outputOptions.writesToStdout() ? () -> Libc.pollError(1) : () -> false;
-        String destination = outputOptions.writesToStdout() ? "standard output" : outputOptions.output.toString();
-        try (Output out = new Output(stream, !outputOptions.writesToStdout(), readerGone)) {
-            JvmAgent agent = traceOptions.jvm == TraceOptions.JvmMode.off ? null : prepareAgent(err, traceOptions);
-            LiveSink live;
-            JsonLines jsonLines = jsonl ? new JsonLines(out, traceOptions.stringLimit, selection.shown()) : null;
-            PerfettoTrace perfettoTrace = perfetto ? new PerfettoTrace(out, selection.shown(), traceOptions.stringLimit) : null;
-            if (jsonl) live = jsonLines;
-            else if (perfetto) live = perfettoTrace;
-            else if (traceOptions.noLive || traceOptions.summaryOnly) live = LiveSink.NONE;
-            else if (agent == null) live = new TextLines(out, palette, selection.shown(), lineOptions, ThreadNames.KERNEL);
-            else live = agent.liveNames().then(new TextLines(out, palette, selection.shown(), lineOptions, agent.liveNames()));
+        return null;
+    }
 
-            TraceSession.Outcome outcome;
+    /** The chosen format; text lines carry the Java names the agent reports while the trace runs. */
+    private static TraceOutput output(Output out, TracePlan plan, DisplayOptions display, OutputOptions outputOptions, JvmAgent agent,
+                                      PrintWriter err) {
+        boolean[] shown = plan.selection().shown();
+        return switch (outputOptions.format) {
+            case jsonl -> new TraceOutput.Jsonl(new JsonLines(out, display.stringLimit, shown));
+            case perfetto -> new TraceOutput.Perfetto(new PerfettoTrace(out, shown, display.stringLimit), err);
+            case text -> {
+                Palette palette = outputOptions.palette();
+                LiveSink live = display.noLive || display.summaryOnly ? LiveSink.NONE : agent == null
+                        ? new TextLines(out, palette, shown, plan.lineOptions(), ThreadNames.KERNEL)
+                        : agent.liveNames().then(new TextLines(out, palette, shown, plan.lineOptions(), agent.liveNames()));
+                yield new TraceOutput.Text(out, live, display.summaryOnly ? null
+                        : new TraceOutput.ReportLayout(plan.sections(), palette, outputOptions.width()),
+                        display.summaryTable() ? new TraceOutput.SummaryTable(shown, plan.sort(), plan.byThread()) : null);
+            }
+        };
+    }
+
+    /** Starts the tracer (launching or attaching) and runs the trace into {@code live}; the Java view is joined at the end. */
+    private static TraceSession.Outcome traceWith(Target target, Map<String, String> environment, TraceOptions traceOptions,
+                                                  TracePlan plan, JvmAgent agent, LiveSink live, Output out, PrintWriter err)
+            throws TraceFailure, InterruptedException {
+        // SIGQUIT belongs to a traced JVM (Ctrl-\\ asks it for a thread dump): the tool's own JVM
+        // would print its dump into the trace, and its handler cannot be replaced from Java.
+        Libc.ignoreSignal(SIGQUIT);
+        Interrupts interrupts = new Interrupts(plan.killAfter(), line -> {
+            err.println("jthreadtrace: " + line);
+            err.flush();
+        });
+        boolean viaEnvironment = agent != null && traceOptions.jvm == TraceOptions.JvmMode.env;
+        ExecArguments execArguments = agent == null || viaEnvironment ? ExecArguments.NONE : agent.execArguments();
+        boolean[] recorded = plan.selection().recorded();
+        TraceSession.TracerStart start;
+        Thread[] jvmAttach = new Thread[1];
+        if (target instanceof Target.Attach a) {
+            start = queue -> {
+                var tracer = dev.jthreadtrace.ptrace.Tracer.attach(a.pids(), recorded, execArguments, queue);
+                jvmAttach[0] = attachJvms(a.pids(), agent);
+                if (a.duration() != null) detachAfter(tracer, a.duration());
+                return tracer;
+            };
+        } else {
+            dev.jthreadtrace.ptrace.Launch launch = ((Target.Launch) target).launch();
+            dev.jthreadtrace.ptrace.Launch command = viaEnvironment ? launch.withEnvironment(agent.environment(launch.environment())) : launch;
+            start = queue -> dev.jthreadtrace.ptrace.Tracer.start(command, recorded, execArguments, !traceOptions.noSeccomp, queue);
+        }
+        TraceSession.Outcome outcome = TraceSession.run(start, live, out::idle, interrupts);
+        if (jvmAttach[0] != null) {
+            jvmAttach[0].join(30_000);
+            agent.stopInRunningJvms();
+        }
+        if (agent != null) agent.attachTo(outcome.model(), outcome.outputClosed());
+        return outcome;
+    }
+
+    /**
+     * The end: assertions, the output's final part, JUnit XML and HTML, and the exit code.
+     * {@code launched}: run's and demo's options (the command's status is passed through); null for attach.
+     */
+    private static int conclude(PrintWriter err, TraceSession.Outcome outcome, TraceOutput output, Output out, AssertOptions.Checks checks,
+                                OutputOptions outputOptions, String destination, AssertOptions launched) {
+        TraceModel model = outcome.model();
+        List<AssertionResult> results = checks.assertions().isEmpty() ? List.of() : checks.evaluate(model);
+        String outputFailure = outcome.outputFailure();
+        if (outputFailure == null) {
             try {
-                // SIGQUIT belongs to a traced JVM (Ctrl-\\ asks it for a thread dump): the tool's own JVM
-                // would print its dump into the trace, and its handler cannot be replaced from Java.
-                Libc.ignoreSignal(SIGQUIT);
-                Interrupts interrupts = new Interrupts(killAfter, line -> {
-                    err.println("jthreadtrace: " + line);
-                    err.flush();
-                });
-                boolean viaEnvironment = agent != null && traceOptions.jvm == TraceOptions.JvmMode.env;
-                ExecArguments execArguments = agent == null || viaEnvironment ? ExecArguments.NONE : agent.execArguments();
-                boolean[] recorded = selection.recorded();
-                TraceSession.TracerStart start;
-                Thread[] jvmAttach = new Thread[1];
-                if (target instanceof Target.Attach a) {
-                    start = queue -> {
-                        var tracer = dev.jthreadtrace.ptrace.Tracer.attach(a.pids(), recorded, execArguments, queue);
-                        jvmAttach[0] = attachJvms(a.pids(), agent);
-                        if (a.duration() != null) detachAfter(tracer, a.duration());
-                        return tracer;
-                    };
-                } else {
-                    dev.jthreadtrace.ptrace.Launch launch = ((Target.Launch) target).launch();
-                    if (viaEnvironment) launch = launch.withEnvironment(agent.environment(launch.environment()));
-                    dev.jthreadtrace.ptrace.Launch command = launch;
-                    start = queue -> dev.jthreadtrace.ptrace.Tracer.start(command, recorded, execArguments,
-                            !traceOptions.noSeccomp, queue);
-                }
-                outcome = TraceSession.run(start, live, out::idle, interrupts);
-                if (jvmAttach[0] != null) {
-                    jvmAttach[0].join(30_000);
-                    agent.stopInRunningJvms();
-                }
-                if (agent != null) agent.attachTo(outcome.model(), outcome.outputClosed());
-            } catch (TraceFailure e) {
-                err.println("jthreadtrace: " + e.getMessage());
-                return e.exitCode();
-            } finally {
-                if (agent != null) agent.close();
+                output.finish(model, SavedAssertion.of(results));
+                out.flush();
+            } catch (OutputClosedException e) {
+                return ExitCodes.OUTPUT_CLOSED;
+            } catch (OutputFailedException e) {
+                outputFailure = e.getMessage();
             }
-            for (String note : outcome.model().notes()) err.println("jthreadtrace: note: " + Escape.text(note));
-            if (traceOptions.stats) printStats(err, outcome);
-            if (outcome.outputClosed()) return ExitCodes.OUTPUT_CLOSED;
-            if (outcome.seccompStatus().startsWith("on") && outcome.model().commandUsedSeccomp()) {
-                err.println("jthreadtrace: warning: the traced command uses seccomp itself; under jthreadtrace's own filter its"
-                        + " SECCOMP_RET_TRACE rules and strict mode do not behave as untraced: use --no-seccomp to be sure");
-            }
-            if (!traceOptions.noSeccomp && outcome.seccompStatus().contains("failed")) {
-                err.println("jthreadtrace: note: seccomp filter " + outcome.seccompStatus() + "; traced every syscall instead");
-            }
-            TraceModel model = outcome.model();
-            if (model.tracerFailure() != null) {
-                err.println("jthreadtrace: the tracer failed (" + model.tracerFailure() + "); the traced "
-                        + (attach ? "processes were let go (they run on)" : "command was killed") + "; reporting what was traced so far");
-            }
-            if (attach && !traceOptions.quiet()) printDetached(err, model);
-            if (outcome.interruptedBy() != 0) {
-                err.println("jthreadtrace: stopped by signal " + outcome.interruptedBy()
-                        + "; the traced command was killed; reporting what was traced so far");
-            }
-            List<AssertionResult> results = checks.assertions().isEmpty() ? List.of() : checks.evaluate(model);
-            String outputFailure = outcome.outputFailure();
-            if (outputFailure == null) {
-                try {
-                    if (jsonl) jsonLines.finalRecords(model, results);
-                    else if (perfetto) {
-                        perfettoTrace.finish(model);
-                        checks.printTable(results, err::println);
-                    } else {
-                        if (!traceOptions.summaryOnly) new Report(model, palette, outputOptions.width(), out::line).render(sections);
-                        if (summaryTable && byThread) SyscallSummary.renderByThread(model, selection.shown(), summarySort, out::line);
-                        else if (summaryTable) SyscallSummary.render(model, selection.shown(), summarySort, out::line);
-                        checks.printTable(results, out::line);
-                    }
-                    out.flush();
-                } catch (OutputClosedException e) {
-                    return ExitCodes.OUTPUT_CLOSED;
-                } catch (OutputFailedException e) {
-                    outputFailure = e.getMessage();
-                }
-            }
-            if (!checks.writeJunit(results, err)) return ExitCodes.TOOL_FAILED;
-            if (!outputOptions.writeHtml(model, results, err)) return ExitCodes.TOOL_FAILED;
-            if (outcome.outOfMemory()) {
-                err.println("jthreadtrace: out of memory after " + outcome.outOfMemoryAfter() + " events; the traced command ran on"
-                        + " to its end; the report covers the trace until then (more heap: JTHREADTRACE_JAVA_OPTS=-Xmx4g)");
-                return ExitCodes.TOOL_FAILED;
-            }
-            if (outputFailure != null) {
-                // The data loss is the tool's failure, reported once; the command ran as it would untraced.
-                err.println("jthreadtrace: cannot write " + destination + ": " + outputFailure
-                        + "; the traced command ran on to its end, the rest of the trace is lost");
-                return ExitCodes.TOOL_FAILED;
-            }
-            if (attach) return results.stream().anyMatch(r -> !r.passed()) ? ExitCodes.ASSERTION_FAILED : ExitCodes.OK;
-            return exitCode(model, outcome.interruptedBy(), results, assertOptions.ignoreExit);
-        } catch (OutputClosedException e) {
-            return ExitCodes.OUTPUT_CLOSED;
-        } catch (OutputFailedException e) {
-            err.println("jthreadtrace: cannot write " + destination + ": " + e.getMessage());
-            return ExitCodes.TOOL_FAILED;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        }
+        if (!checks.writeJunit(results, err)) return ExitCodes.TOOL_FAILED;
+        if (!outputOptions.writeHtml(model, SavedAssertion.of(results), err)) return ExitCodes.TOOL_FAILED;
+        if (outcome.outOfMemory()) {
+            err.println("jthreadtrace: out of memory after " + outcome.outOfMemoryAfter() + " events; the traced command ran on"
+                    + " to its end; the report covers the trace until then (more heap: JTHREADTRACE_JAVA_OPTS=-Xmx4g)");
             return ExitCodes.TOOL_FAILED;
         }
+        if (outputFailure != null) {
+            // The data loss is the tool's failure, reported once; the command ran as it would untraced.
+            err.println("jthreadtrace: cannot write " + destination + ": " + outputFailure
+                    + "; the traced command ran on to its end, the rest of the trace is lost");
+            return ExitCodes.TOOL_FAILED;
+        }
+        if (launched == null) return results.stream().anyMatch(r -> !r.passed()) ? ExitCodes.ASSERTION_FAILED : ExitCodes.OK;
+        return exitCode(model, outcome.interruptedBy(), results, launched.ignoreExit);
     }
 
     /**
@@ -297,16 +249,6 @@ final class Runner {
         });
     }
 
-    /** After an attach: whether the processes were let go (they run on) or ended under the trace. */
-    private static void printDetached(PrintWriter err, TraceModel model) {
-        if (model.detachedTasks() >= 0) {
-            err.println("jthreadtrace: detached from " + model.detachedTasks() + " task" + (model.detachedTasks() == 1 ? "" : "s")
-                    + " after " + String.format(java.util.Locale.ROOT, "%.3f", model.endNs() / 1e9) + " s; the processes run on untraced");
-        } else if (model.tracerFailure() == null) {
-            err.println("jthreadtrace: the attached processes exited during the trace");
-        }
-    }
-
     /** The JVM agent, or null (with one line on err) when its jar is missing: the trace goes on without it. */
     private static JvmAgent prepareAgent(PrintWriter err, TraceOptions options) {
         try {
@@ -315,40 +257,6 @@ final class Runner {
             err.println("jthreadtrace: note: no Java-level view (" + e.getMessage() + ")");
             return null;
         }
-    }
-
-    /** --stats: one line about the tracer's own work, for benchmarks and the curious. */
-    private static void printStats(PrintWriter err, TraceSession.Outcome outcome) {
-        var s = outcome.stats();
-        err.printf(java.util.Locale.ROOT, "jthreadtrace: stats: %d stops, %d events, tracer busy %.1f us/stop, seccomp %s, peak RSS %d KiB,"
-                        + " AOT cache %s%n", s.stops(), s.events(), s.busyMicrosPerStop(), outcome.seccompStatus(), peakRssKib(),
-                aotCache());
-        err.flush();
-    }
-
-    /**
-     * Whether this JVM started from the launcher's AOT cache of the tool's classes: "on" when the
-     * JVM has the cache file mapped (it maps it only after validating it), else "off".
-     */
-    static String aotCache() {
-        try (var lines = Files.lines(java.nio.file.Path.of("/proc/self/maps"))) {
-            return lines.anyMatch(l -> l.endsWith(".aot")) ? "on" : "off";
-        } catch (IOException | RuntimeException e) {
-            return "unknown";
-        }
-    }
-
-    /** VmHWM of this JVM, from /proc/self/status (read at the end, never from the ptrace loop). */
-    static long peakRssKib() {
-        return dev.jthreadtrace.sys.ProcStatus.self().number("VmHWM", -1);
-    }
-
-    /** The syscalls the chosen report sections and assertions need recorded even when -e does not show them. */
-    static List<String> neededFamilies(Set<ReportSection> sections, AssertOptions.Checks checks) {
-        Set<String> out = new java.util.LinkedHashSet<>();
-        for (ReportSection section : sections) out.addAll(section.needs());
-        for (var a : checks.assertions()) out.addAll(a.metric().needs());
-        return List.copyOf(out);
     }
 
     static int exitCode(TraceModel model, int interruptedBy, List<AssertionResult> results, boolean ignoreExit) {

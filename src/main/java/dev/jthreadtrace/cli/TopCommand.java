@@ -25,6 +25,7 @@ public final class TopCommand implements Callable<Integer> {
                 "  jthreadtrace attach --duration 30s 4242",
                 "  jthreadtrace run --format jsonl -o trace.jsonl -- java Main && jthreadtrace report trace.jsonl",
                 "  jthreadtrace run --assert 'threads.peak <= 40' --junit-xml threads.xml -- java -jar app.jar",
+                "  jthreadtrace diff --assert 'diff.new_sites == 0' base.jsonl new.jsonl",
                 "  jthreadtrace demo",
         }, ExitCodes.HELP_0, ExitCodes.HELP_N, ExitCodes.HELP_SIGNAL, ExitCodes.HELP_USAGE, ExitCodes.HELP_ASSERT,
                 ExitCodes.HELP_TOOL, ExitCodes.HELP_126, ExitCodes.HELP_127);
@@ -38,6 +39,7 @@ public final class TopCommand implements Callable<Integer> {
         top.addSubcommand(new DemoCommand().spec);
         top.addSubcommand(new ReportCommand().spec);
         top.addSubcommand(new CheckCommand().spec);
+        top.addSubcommand(new DiffCommand().spec);
         top.addSubcommand(new CompletionCommand().spec);
         return top;
     }

@@ -85,6 +85,12 @@ public sealed interface JavaRecord {
         }
     }
 
+    /**
+     * The JVM began to shut down ({@code Shutdown.runHooks()} started on {@code osTid}): after
+     * System.exit, or once main returned and the last non-daemon thread ended.
+     */
+    record ShutdownBegan(int pid, long ns, int osTid) implements JavaRecord {}
+
     /** The carrier {@code osTid} mounted virtual threads {@code count} times since its previous such record. */
     record Mounts(int pid, long ns, int osTid, long count) implements JavaRecord {}
 }

@@ -3,6 +3,7 @@ package dev.jthreadtrace.jsonl;
 import dev.jthreadtrace.event.JavaRecord;
 import dev.jthreadtrace.event.TraceEvent;
 import dev.jthreadtrace.render.LiveSink;
+import dev.jthreadtrace.render.StartClock;
 import dev.jthreadtrace.render.Output;
 
 import dev.jthreadtrace.check.AssertionResult;
@@ -45,22 +46,37 @@ public final class JsonLines implements LiveSink {
      * sequence number shows a record duplicated, lost or moved.
      */
     private final String run;
+    private final StartClock clock;
     private long seq;
 
     public JsonLines(Output out, int stringMax, boolean[] shown) {
-        this(out, stringMax, shown, newRunToken());
+        this(out, stringMax, shown, newRunToken(), StartClock.live());
     }
 
     JsonLines(Output out, int stringMax, boolean[] shown, String run) {
+        this(out, stringMax, shown, run, StartClock.live());
+    }
+
+    /** A live trace whose start time other sinks of the same trace share ({@code -tt} lines beside the JSONL). */
+    public JsonLines(Output out, int stringMax, boolean[] shown, StartClock clock) {
+        this(out, stringMax, shown, newRunToken(), clock);
+    }
+
+    JsonLines(Output out, int stringMax, boolean[] shown, String run, StartClock clock) {
         this.out = out;
         this.stringMax = stringMax;
         this.shown = shown.clone();
         this.run = run;
+        this.clock = clock;
     }
 
-    /** Only the final records (threads, processes, assertions, summary), as {@code report --format jsonl} writes them. */
-    public static JsonLines finalRecordsTo(Output out) {
-        return new JsonLines(out, 0, new boolean[0]);
+    /**
+     * A saved trace written again ({@code report --format jsonl}): its run token and start time, so
+     * that what was read and what is written are the same records.
+     */
+    public static JsonLines rewriting(Output out, TraceReader.Header header, int stringMax, boolean[] shown) {
+        return new JsonLines(out, stringMax, shown, header.run(), header.wallNs() == null ? StartClock.live()
+                : StartClock.saved(header.wallNs()));
     }
 
     private static String newRunToken() {
@@ -83,7 +99,8 @@ public final class JsonLines implements LiveSink {
         if (!model.started()) return; // nothing before the target's exec is part of the trace
         Json line = switch (event) {
             case TraceEvent.TargetStarted s -> record(JsonlFields.T_START).put(JsonlFields.NS, 0L).put("t", 0.0).put(JsonlFields.PID, s.pid())
-                    .put(JsonlFields.TRACER_PID, s.tracerPid()).put(JsonlFields.PATH, s.path()).put(JsonlFields.ARGV, s.argv());
+                    .put(JsonlFields.TRACER_PID, s.tracerPid()).put(JsonlFields.PATH, s.path()).put(JsonlFields.ARGV, s.argv())
+                    .put(JsonlFields.WALL_NS, clock.wallNsAt(s.ns())).put(JsonlFields.STRING_LIMIT, stringMax);
             case TraceEvent.Attached a -> {
                 List<Json> existing = new ArrayList<>();
                 for (TraceEvent.ExistingTask t : a.tasks()) {
@@ -94,7 +111,8 @@ public final class JsonLines implements LiveSink {
                 }
                 yield record(JsonlFields.T_START).put(JsonlFields.NS, 0L).put("t", 0.0).put(JsonlFields.PID, a.pid())
                         .put(JsonlFields.TRACER_PID, a.tracerPid()).put(JsonlFields.PATH, a.path()).put(JsonlFields.ARGV, a.argv())
-                        .put(JsonlFields.EXISTING, existing);
+                        .put(JsonlFields.EXISTING, existing).put(JsonlFields.WALL_NS, clock.wallNsAt(a.ns()))
+                        .put(JsonlFields.STRING_LIMIT, stringMax);
             }
             case TraceEvent.Detached d -> record(JsonlFields.T_DETACH).put(JsonlFields.NS, model.rel(d.ns()))
                     .put("t", seconds(model.rel(d.ns()))).put(JsonlFields.DETACHED, d.detached());
@@ -134,7 +152,7 @@ public final class JsonLines implements LiveSink {
                 .put(JsonlFields.RET, s.returned() ? s.ret() : null).put(JsonlFields.RETURNED, s.returned())
                 .put(JsonlFields.ERROR, s.error() ? dev.jthreadtrace.sys.Errno.name((int) -s.ret()) : null)
                 .put(JsonlFields.DUR_NS, s.returned() ? s.exitNs() - s.ns() : null)
-                .put("shown", s.nr() >= 0 && s.nr() < shown.length && shown[s.nr()])
+                .put(JsonlFields.SHOWN, s.nr() >= 0 && s.nr() < shown.length && shown[s.nr()])
                 .put("text", SyscallDecoder.call(s.nr(), s.args(), s.captures(), stringMax) + " = "
                         + SyscallDecoder.result(s.nr(), s.ret(), s.error(), s.returned()));
         if (!s.captures().isEmpty()) json.put(JsonlFields.CAPTURES, captures(s.captures()));
@@ -155,6 +173,11 @@ public final class JsonLines implements LiveSink {
 
     /** The records after the events: Java records, threads, processes, assertion results, summary. */
     public void finalRecords(TraceModel model, List<AssertionResult> results) {
+        finalRecordsWith(model, SavedAssertion.of(results));
+    }
+
+    /** The same with assertion results as a saved trace holds them. */
+    public void finalRecordsWith(TraceModel model, List<SavedAssertion> results) {
         for (JavaRecord r : model.javaView().records()) {
             Json json = record(JsonlFields.T_JAVA).put(JsonlFields.PID, r.pid()).put(JsonlFields.NS, model.rel(r.ns())).put(JsonlFields.OS_TID, r.osTid());
             switch (r) {
@@ -173,6 +196,7 @@ public final class JsonLines implements LiveSink {
                 case JavaRecord.Present p -> json.put(JsonlFields.KIND, JsonlFields.JAVA_PRESENT).put(JsonlFields.ID, p.id())
                         .put(JsonlFields.NAME, p.name());
                 case JavaRecord.Mounts m -> json.put(JsonlFields.KIND, JsonlFields.JAVA_MOUNTS).put(JsonlFields.COUNT, m.count());
+                case JavaRecord.ShutdownBegan x -> json.put(JsonlFields.KIND, JsonlFields.JAVA_SHUTDOWN);
                 case JavaRecord.Renamed n -> json.put(JsonlFields.KIND, JsonlFields.JAVA_RENAMED).put(JsonlFields.ID, n.id())
                         .put(JsonlFields.NAME, n.name());
             }
@@ -195,7 +219,7 @@ public final class JsonLines implements LiveSink {
                     .put("start", seconds(t.start())).put("end", t.end() == null ? null : seconds(t.end()))
                     .put("exit", exit(t.exit())).put("inherited", t.allInheritedValues())
                     .put("final", t.hooks().inheritedValues())
-                    .put("joined_by", joinedBy)
+                    .put("joined_by", joinedBy).put("outlived", outlived(model, t))
                     .put("virtual_threads_constructed", model.virtualThreadsByCreator().getOrDefault(t.tid(), 0))
                     .put("virtual_thread_mounts", model.virtualThreadMountsByCarrier().getOrDefault(t.tid(), 0L))
                     .put("java", t.java() == null ? null : Json.object().put(JsonlFields.ID, t.java().id()).put(JsonlFields.NAME, t.java().name())
@@ -213,14 +237,20 @@ public final class JsonLines implements LiveSink {
             out.line(record(JsonlFields.T_PROCESS).put(JsonlFields.PID, p.pid()).put(JsonlFields.CREATOR, p.creator()).put("parent", p.parentPid())
                     .put("exec", p.exec()).put("exit", exit(p.exit())).toString());
         }
-        for (AssertionResult r : results) {
-            out.line(record(JsonlFields.T_ASSERTION).put("expr", r.assertion().text()).put("passed", r.passed())
-                    .put("actual", r.actual()).put("expected", r.expected()).toString());
+        for (SavedAssertion r : results) {
+            out.line(record(JsonlFields.T_ASSERTION).put(JsonlFields.EXPR, r.expr()).put(JsonlFields.PASSED, r.passed())
+                    .put(JsonlFields.ACTUAL, r.actual()).put(JsonlFields.EXPECTED, r.expected()).toString());
         }
         Exit exit = model.targetExit();
         out.line(record(JsonlFields.T_SUMMARY).put("command", model.command()).put(JsonlFields.PID, model.rootPid())
                 .put("exit", exit(exit)).put(JsonlFields.INTERRUPTED_BY, model.interruptedBy())
                 .put("metrics", Metric.summary(model)).put("syscalls", syscalls(model)).toString());
+    }
+
+    /** When the thread was still running as its program's scope ended: {@code {"scope": "main returned", "t": 0.81}}; null when not. */
+    private static Json outlived(TraceModel model, ThreadInfo t) {
+        var leak = model.leaks().of(t);
+        return leak == null ? null : Json.object().put("scope", leak.scope().end().what()).put("t", seconds(leak.scope().end().ns()));
     }
 
     /** A creation stack as JSON: [{class, method, file, line}, ...], the innermost frame first. */

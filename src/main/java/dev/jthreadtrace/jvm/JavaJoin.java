@@ -77,6 +77,7 @@ public final class JavaJoin {
                 case JavaRecord.Renamed n -> { }
                 case JavaRecord.Present p -> { }
                 case JavaRecord.ScopedValues v -> { }
+                case JavaRecord.ShutdownBegan x -> { }
             }
         }
         // Renames after start, in order: the thread keeps its current Java name and its earlier ones.

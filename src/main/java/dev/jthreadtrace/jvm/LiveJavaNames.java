@@ -7,38 +7,29 @@ import dev.jthreadtrace.model.TraceModel;
 import dev.jthreadtrace.render.LiveSink;
 import dev.jthreadtrace.render.ThreadNames;
 
-import java.io.IOException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Java names for the live lines, while the trace runs: reads the agents' record files as they grow
  * (on the consumer thread, never the ptrace thread) and joins them to the kernel's events as
  * {@link JavaJoin} does at the end, online. A platform thread's start record is written before its
  * {@code clone}, so it is read when that clone's event arrives and the new thread's lines carry
- * its Java name from the first one; renames are read within {@link #REFRESH_NS}. Knows only live
- * threads: a name is dropped after the thread's exit line.
+ * its Java name from the first one; renames are read within {@link AgentDirectoryFeed#REFRESH_NS}.
+ * Knows only live threads: a name is dropped after the thread's exit line. A saved trace replayed
+ * gets the same names from its records ({@link #replaying}).
  *
  * <p>Observe events before the sink that prints them: {@code LiveSink} order matters.
  */
 public final class LiveJavaNames implements LiveSink, ThreadNames {
-    static final long REFRESH_NS = 20_000_000L;
     /** Start records not yet matched to a clone, per starter: a few at most, unless a start failed. */
     private static final int MAX_PENDING = 64;
-    /** A directory the traced program filled with more entries than this is not listed again. */
-    private static final int MAX_ENTRIES = 4096;
 
-    private final Path directory;
-    private final Map<Path, AgentFile> files = new HashMap<>();
-    private final Set<Path> notRecordFiles = new HashSet<>();
+    private final JavaRecordFeed feed;
     private final Map<Integer, ArrayDeque<JavaRecord.Started>> pendingByStarter = new HashMap<>();
     private final Map<Integer, String> names = new HashMap<>();
     /** pid:javaId to tid, for renames, and back, to forget both at exit. */
@@ -55,11 +46,21 @@ public final class LiveJavaNames implements LiveSink, ThreadNames {
     private static final int MAX_LONG_NAMES = 1024;
     /** Names kept for threads the agents report (the traced program can write records of threads that never were). */
     private static final int MAX_NAMES = 65_536;
-    private long lastRefresh;
-    private boolean givenUp;
 
     LiveJavaNames(Path directory) {
-        this.directory = directory;
+        this(new AgentDirectoryFeed(directory));
+    }
+
+    private LiveJavaNames(JavaRecordFeed feed) {
+        this.feed = feed;
+    }
+
+    /**
+     * Java names for the lines of a saved trace replayed ({@code report}): its Java records are taken
+     * as the replay reaches their time, as the live run read them while the trace ran.
+     */
+    public static LiveJavaNames replaying(List<JavaRecord> records) {
+        return new LiveJavaNames(new JavaRecordFeed.Saved(records));
     }
 
     @Override
@@ -78,18 +79,34 @@ public final class LiveJavaNames implements LiveSink, ThreadNames {
     public void event(TraceEvent event, TraceModel model) {
         for (int tid : exitedLastEvent) forget(tid);
         exitedLastEvent.clear();
-        long now = System.nanoTime();
         switch (event) {
             case TraceEvent.Spawned s when (s.flags() & CloneFlags.CLONE_THREAD) != 0 -> {
-                refresh(now);
+                // The new thread's start() record was written before its clone: read it now.
+                feed.read(s.ns(), true, this::take);
                 claim(s, model);
             }
             case TraceEvent.Exited e -> exitedLastEvent.add(e.tid());
             case TraceEvent.Killed k -> exitedLastEvent.add(k.tid());
-            default -> {
-                if (now - lastRefresh > REFRESH_NS) refresh(now);
-            }
+            default -> feed.read(nsOf(event), false, this::take);
         }
+    }
+
+    /** When the event happened, on the tracer's clock (the saved feed gives the records up to then). */
+    private static long nsOf(TraceEvent event) {
+        return switch (event) {
+            case TraceEvent.Syscall s -> s.ns();
+            case TraceEvent.TargetStarted s -> s.ns();
+            case TraceEvent.Attached a -> a.ns();
+            case TraceEvent.Detached d -> d.ns();
+            case TraceEvent.Spawned s -> s.ns();
+            case TraceEvent.UntracedChild u -> u.ns();
+            case TraceEvent.Exec e -> e.ns();
+            case TraceEvent.Exited e -> e.ns();
+            case TraceEvent.Killed k -> k.ns();
+            case TraceEvent.SignalDelivered s -> s.ns();
+            case TraceEvent.GroupStopped g -> g.ns();
+            case TraceEvent.TraceEnded e -> e.ns();
+        };
     }
 
     /**
@@ -120,33 +137,6 @@ public final class LiveJavaNames implements LiveSink, ThreadNames {
         String key = javaIdByTid.remove(tid);
         if (key != null) tidByJavaId.remove(key);
         pendingByStarter.remove(tid);
-    }
-
-    private void refresh(long now) {
-        lastRefresh = now;
-        if (givenUp) return;
-        int listed = 0;
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory)) {
-            for (Path file : entries) {
-                if (++listed > MAX_ENTRIES) {
-                    givenUp = true;
-                    return;
-                }
-                if (notRecordFiles.contains(file)) continue;
-                AgentFile agentFile = files.get(file);
-                if (agentFile == null) {
-                    agentFile = AgentFile.open(file);
-                    if (agentFile == null) {
-                        notRecordFiles.add(file);
-                        continue;
-                    }
-                    files.put(file, agentFile);
-                }
-                for (JavaRecord r : agentFile.newRecords()) take(r);
-            }
-        } catch (IOException | RuntimeException e) {
-            // live names are a convenience: the report reads the files again at the end
-        }
     }
 
     private void take(JavaRecord r) {
@@ -195,13 +185,6 @@ public final class LiveJavaNames implements LiveSink, ThreadNames {
 
     /** Closes the files it reads. */
     void close() {
-        for (AgentFile f : files.values()) {
-            try {
-                f.close();
-            } catch (IOException e) {
-                // nothing to do
-            }
-        }
-        files.clear();
+        feed.close();
     }
 }

@@ -1,6 +1,5 @@
 package dev.jthreadtrace.model;
 
-import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.function.ToLongFunction;
@@ -11,13 +10,16 @@ import java.util.function.ToLongFunction;
  * {@code --assert}, the help text and the man page all read this table; adding a metric is adding
  * a row. Times in nanoseconds, sizes in bytes.
  */
-public enum Metric {
+public enum Metric implements Measure {
     THREADS_TOTAL("threads.total", Kind.COUNT, "threads seen, processes' main threads included",
             List.of(), m -> m.threads().size(), null),
     THREADS_PEAK("threads.peak", Kind.COUNT, "most threads alive at once", List.of(), TraceModel::peakLive, null),
     THREADS_COUNT("threads.count", Kind.COUNT, "threads whose name matches {name=\"glob\"}, or whose Java creation site "
             + "(the first frame of the stack that started them) matches {created_at=\"glob\"}",
             List.of(), null, (m, t) -> 1, "name", "created_at"),
+    THREADS_LEAKED("threads.leaked", Kind.COUNT, "threads still running when their program's main returned or the JVM began"
+            + " to shut down (the leaks section), all or those whose name or creation site matches", List.of(),
+            m -> m.leaks().leaked().size(), (m, t) -> m.leaks().of(t) == null ? 0 : 1, "name", "created_at"),
     JAVA_CREATION_SITES("java.creation_sites", Kind.COUNT, "distinct Java creation stacks (the CREATION SITES section)",
             List.of(), m -> m.javaView().creationSites().size(), null),
     PROCESSES_TOTAL("processes.total", Kind.COUNT,
@@ -93,18 +95,22 @@ public enum Metric {
         this.selectorKeys = Set.of(selectorKeys);
     }
 
+    @Override
     public String key() {
         return key;
     }
 
+    @Override
     public Kind kind() {
         return kind;
     }
 
+    @Override
     public String description() {
         return description;
     }
 
+    @Override
     public Set<String> selectorKeys() {
         return selectorKeys;
     }
@@ -149,17 +155,26 @@ public enum Metric {
         return sum;
     }
 
+    /**
+     * Whether a selection of no thread is an answer rather than a mistake: a count of the selected
+     * threads ({@code threads{name="pool-*"}.count == 0} says there is no pool). Every other metric
+     * over an empty selection would compare a sum of nothing, and pass by accident.
+     */
+    @Override
+    public boolean countsSelection() {
+        return this == THREADS_COUNT || this == THREADS_LEAKED;
+    }
+
     public boolean perThread() {
         return perThread != null;
     }
 
     public static Metric byKey(String key) {
-        for (Metric m : values()) if (m.key.equals(key)) return m;
-        return null;
+        return Measure.byKey(values(), key);
     }
 
     public static List<String> keys() {
-        return Arrays.stream(values()).map(Metric::key).toList();
+        return Measure.keys(values());
     }
 
     /** The JSONL summary: every metric with a whole-trace value, in table order. */

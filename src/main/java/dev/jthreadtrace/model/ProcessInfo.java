@@ -11,6 +11,7 @@ public final class ProcessInfo {
     private final int parentPid;
     private final List<String> exec = new ArrayList<>();
     private Exit exit;
+    private ScopeEnd scopeEnd;
 
     ProcessInfo(int pid, Integer creator, int parentPid) {
         this.pid = pid;
@@ -40,6 +41,19 @@ public final class ProcessInfo {
     /** How its leader ended, or null. */
     public Exit exit() {
         return exit;
+    }
+
+    /**
+     * When its program's scope ended as the kernel saw it: its main thread returned from main (the
+     * leader's exit_group) or exited alone, or another thread ended the process; null until then.
+     */
+    public ScopeEnd scopeEnd() {
+        return scopeEnd;
+    }
+
+    /** The first end counts: a later exit_group, after the leader's own exit, changes nothing. */
+    void scopeEnded(ScopeEnd end) {
+        if (scopeEnd == null) scopeEnd = end;
     }
 
     void execd(String path) {

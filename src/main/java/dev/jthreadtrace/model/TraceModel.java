@@ -41,6 +41,7 @@ public final class TraceModel {
     private final MmapLog mmap = new MmapLog();
     private JavaView java = JavaView.NONE;
     private FutexAnalysis futexAnalysis;
+    private LeakAnalysis leaks;
     private int peakLive;
     private long endNs;
     private int interruptedBy;
@@ -54,6 +55,7 @@ public final class TraceModel {
 
     public void accept(TraceEvent event) {
         futexAnalysis = null;
+        leaks = null;
         if (t0 == Long.MIN_VALUE && !(event instanceof TraceEvent.TargetStarted) && !(event instanceof TraceEvent.Attached)) {
             if (event instanceof TraceEvent.TraceEnded e) {
                 ended = true;
@@ -90,6 +92,7 @@ public final class TraceModel {
      */
     public void attachJava(JavaView view) {
         this.java = view;
+        this.leaks = null;
         view.threads().forEach(ThreadInfo::java);
     }
 
@@ -188,6 +191,12 @@ public final class TraceModel {
     public FutexAnalysis futexAnalysis() {
         if (futexAnalysis == null) futexAnalysis = futex.analysis();
         return futexAnalysis;
+    }
+
+    /** The threads that outlived their program's scope: made once from the finished model and its Java view. */
+    public LeakAnalysis leaks() {
+        if (leaks == null) leaks = LeakAnalysis.of(this);
+        return leaks;
     }
 
     public MmapLog mmap() {
@@ -406,10 +415,14 @@ public final class TraceModel {
                 ThreadInfo target = a[0] == 0 ? t : live.get((int) a[0]);
                 if (ok && s.captures().bytes(2) != null && target != null) settings.affinity(target, ns, s.captures().bytes(2));
             }
-            case EXIT -> t.calledExit();
+            case EXIT -> {
+                t.calledExit();
+                if (t.tid() == t.tgid()) scopeEnded(t, new ScopeEnd(ns, t.tid(), "main thread exited"));
+            }
             case EXIT_GROUP -> {
                 t.calledExitGroup();
                 groupExitBy.putIfAbsent(t.tgid(), t.tid());
+                scopeEnded(t, new ScopeEnd(ns, t.tid(), t.tid() == t.tgid() ? "main returned" : "exit_group by " + t.tid()));
             }
             case SPAWN -> {
                 if (ok && s.ret() > 0) cloned(s, (int) s.ret());
@@ -439,6 +452,11 @@ public final class TraceModel {
         byte[] written = s.captures().bytes(1);
         if (renamed == null || written == null) return;
         settings.named(renamed, ns, dev.jthreadtrace.decode.CommFile.name(Arrays.copyOf(written, (int) Math.min(written.length, s.ret()))));
+    }
+
+    private void scopeEnded(ThreadInfo t, ScopeEnd end) {
+        ProcessInfo process = processes.get(t.tgid());
+        if (process != null) process.scopeEnded(end);
     }
 
     /** The child a clone returned: the word the kernel clears at its exit, and the stack it was given. */

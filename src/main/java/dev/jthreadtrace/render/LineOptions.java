@@ -24,7 +24,20 @@ public record LineOptions(TimeFormat time, boolean durations, Set<Status> status
         /** {@code -tt}: {@code 14:03:07.123456}. */
         WALL_MICROS,
         /** {@code -ttt}: {@code 1795907170.027368}, seconds since the epoch. */
-        EPOCH
+        EPOCH;
+
+        /** Whether it needs the wall-clock time of the start. */
+        public boolean wallClock() {
+            return this == WALL || this == WALL_MICROS || this == EPOCH;
+        }
+    }
+
+    public LineOptions withTime(TimeFormat format) {
+        return new LineOptions(format, durations, statuses, signals, fdPaths, stringMax);
+    }
+
+    public LineOptions withStringMax(int max) {
+        return new LineOptions(time, durations, statuses, signals, fdPaths, max);
     }
 
     /** strace's {@code -e status=}: how a shown call ended. */

@@ -19,6 +19,8 @@ import java.util.function.Function;
 public enum ReportSection {
     TREE("the threads by creator beside the kernel's tree", List.of(), TreeSection::new),
     SITES("Java creation sites: each distinct creation stack and how many threads it made", List.of(), SitesSection::new),
+    LEAKS("threads still running when their program's main returned or the JVM began to shut down", List.of(),
+            LeaksSection::new),
     TIMELINE("the hook-inheritance timeline, what each thread inherited, setting changes", FutexLog.SYSCALLS,
             TimelineSection::new),
     FUTEX("futex figures per thread and word, who woke whom, joins", FutexLog.SYSCALLS, FutexSection::new),

@@ -56,6 +56,6 @@ final class SpawnForest {
     }
 
     static String shape(String name) {
-        return name.replaceAll("[0-9]+", "#");
+        return dev.jthreadtrace.model.NameShape.of(name);
     }
 }

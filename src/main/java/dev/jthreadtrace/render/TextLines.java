@@ -22,6 +22,7 @@ public final class TextLines implements LiveSink {
     private final LineOptions options;
     private LineFormat format;
     private final ThreadNames names;
+    private final StartClock clock;
     /**
      * "+++ thread started" lines waiting for the creator's clone line, so the output reads as
      * strace's does (the call, then its child); printed early if the child speaks first.
@@ -34,6 +35,12 @@ public final class TextLines implements LiveSink {
      * @param names   the name on each line: the kernel's, or the Java name where the agent told it
      */
     public TextLines(Output out, Palette palette, boolean[] shown, LineOptions options, ThreadNames names) {
+        this(out, palette, shown, options, names, StartClock.live());
+    }
+
+    /** @param clock the wall-clock time of the start, for -t/-tt/-ttt: the system's now, or a saved trace's */
+    public TextLines(Output out, Palette palette, boolean[] shown, LineOptions options, ThreadNames names, StartClock clock) {
+        this.clock = clock;
         this.names = names;
         this.options = options;
         this.out = out;
@@ -70,13 +77,9 @@ public final class TextLines implements LiveSink {
 
     private void render(TraceEvent event, TraceModel model) {
         switch (event) {
-            case TraceEvent.TargetStarted s -> {
-                long wallAtT0 = System.currentTimeMillis() * 1_000_000L - (System.nanoTime() - s.ns());
-                format = new LineFormat(options.time(), wallAtT0);
-            }
+            case TraceEvent.TargetStarted s -> format = new LineFormat(options.time(), clock.wallNsAt(s.ns()));
             case TraceEvent.Attached a -> {
-                long wallAtT0 = System.currentTimeMillis() * 1_000_000L - (System.nanoTime() - a.ns());
-                format = new LineFormat(options.time(), wallAtT0);
+                format = new LineFormat(options.time(), clock.wallNsAt(a.ns()));
                 long processes = a.tasks().stream().mapToInt(TraceEvent.ExistingTask::tgid).distinct().count();
                 eventLine(model, a.ns(), a.pid(), "+++ attached to " + a.tasks().size() + " existing thread"
                         + (a.tasks().size() == 1 ? "" : "s") + (processes > 1 ? " of " + processes + " processes" : "") + " +++");

@@ -37,14 +37,58 @@ class AssertionEvaluatorTest {
             "inherits{name=\"inner-2\", hook=\"affinity\"} == \"0\";true;\"0\" (1 thread)",
             "inherits{name=\"sibling\", hook=\"affinity\"} == \"0\";false;\"default\" (1 thread)",
             "inherits{name=\"inner-2\", hook=\"sigmask\"} == \"[USR1]\";true;\"[USR1]\" (1 thread)",
-            "spawned_by{child=\"ghost\"} == \"main\";false;no thread named like \"ghost\"",
-            "inherits{name=\"inner-*\", hook=\"itl:RequestContext\"} == \"none\";true;\"none\" (2 threads)",
-            "inherits{name=\"inner-*\", hook=\"itl:RequestContext\"} != \"none\";false;\"none\" (2 threads)",
+            "spawned_by{child=\"ghost\"} == \"main\";false;no thread named like \"ghost\" (threads: threads, inner-1, inner-2, sibling)",
+            "syscalls{name=\"futex\"}.calls == 4;true;4", "syscalls{name=\"fu*\", thread=\"inner-*\"}.errors == 0;true;0",
     })
     void metricsSelectorsAndTextComparisons(String text, boolean passed, String actual) {
         AssertionResult r = eval(text);
         assertEquals(passed, r.passed(), r.message());
         assertEquals(actual, r.actual());
+    }
+
+    /** Each form that used to pass on a selection of nothing, and the line that now says what it matched. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "futex.wait.time{name=\"no-such-thread*\"} < 1ms|no thread named like \"no-such-thread*\" (threads: threads, inner-1, inner-2, sibling)",
+            "mmap.bytes{name=\"typo*\"} < 1MiB|no thread named like \"typo*\" (threads: threads, inner-1, inner-2, sibling)",
+            "futex.calls{name=\"typo*\"} == 0|no thread named like \"typo*\" (threads: threads, inner-1, inner-2, sibling)",
+            "inherits{name=\"inner-*\", hook=\"itl:RequestContext\"} == \"none\"|no thread has hook \"itl:RequestContext\"; hooks seen: name, sigmask, affinity, seccomp, no_new_privs, traced",
+            "inherits{name=\"inner-*\", hook=\"ccl\"} != \"*@app1\"|no thread has hook \"ccl\"; hooks seen: name, sigmask, affinity, seccomp, no_new_privs, traced",
+            "inherits{name=\"nobody\", hook=\"affinity\"} == \"0\"|no thread named like \"nobody\" (threads: threads, inner-1, inner-2, sibling)",
+            "syscalls{name=\"futx\"}.errors == 0|no call of a syscall named like \"futx\" in the trace (calls seen: mmap, rt_sigprocmask, execve, prctl, futex, sched_setaffinity, clone3)",
+            "syscalls.time{thread=\"nobody\"} < 1s|no thread named like \"nobody\" (threads: threads, inner-1, inner-2, sibling)",
+            "threads{created_at=\"com.acme.*\"}.count <= 2|no thread has a Java creation site to match created_at against (no JVM view: --jvm off, a JVM older than 25, or --java-stack 0)",
+    })
+    void aSelectorThatMatchesNothingFailsSayingWhatItMatched(String text, String actual) {
+        AssertionResult r = eval(text);
+        assertFalse(r.passed(), r.message());
+        assertEquals(actual, r.actual());
+        String accepting = text.replaceFirst("\\}", ", empty=\"pass\"}");
+        AssertionResult accepted = eval(accepting);
+        assertTrue(accepted.passed(), accepting + ": " + accepted.message());
+        assertEquals(actual + " (empty=\"pass\")", accepted.actual());
+    }
+
+    @Test
+    void countsOfSelectedThreadsStayAnswersOnAnEmptySelection() {
+        assertTrue(eval("threads{name=\"nobody\"}.count == 0").passed());
+        assertFalse(eval("threads{name=\"nobody\"}.count > 0").passed());
+    }
+
+    @Test
+    void aThreadLocalSomeThreadInheritedIsNoTypoAndReadsNoneWhereItWasNot() {
+        TraceModel model = RecordedTrace.model(RecordedTrace.threadsFixture());
+        model.attachJava(dev.jthreadtrace.jvm.JavaJoin.join(model, List.of(
+                new dev.jthreadtrace.event.JavaRecord.Started(RecordedTrace.MAIN, 0, RecordedTrace.INNER1, 2, "inner-1", 3, "inner-2",
+                        java.util.Map.of("InheritableThreadLocal#1", "r-42"), List.of(), java.util.Map.of("ccl", "app@1a2b3c")))));
+        AssertionResult none = AssertionEvaluator.evaluate(List.of(AssertionParser.parse(
+                "inherits{name=\"sibling\", hook=\"itl:InheritableThreadLocal#1\"} == \"none\"")), model).getFirst();
+        assertTrue(none.passed(), none.message());
+        AssertionResult typo = AssertionEvaluator.evaluate(List.of(AssertionParser.parse(
+                "inherits{name=\"sibling\", hook=\"itl:RequestContext\"} == \"none\"")), model).getFirst();
+        assertFalse(typo.passed());
+        assertEquals("no thread has hook \"itl:RequestContext\"; hooks seen: itl:InheritableThreadLocal#1, name, sigmask,"
+                + " affinity, seccomp, no_new_privs, traced, ccl", typo.actual());
     }
 
     @Test

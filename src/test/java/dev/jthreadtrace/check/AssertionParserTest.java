@@ -47,6 +47,16 @@ class AssertionParserTest {
         assertEquals("main", AssertionParser.parse("spawned_by{child=\"lazy-worker-*\"} == \"main\"").string());
     }
 
+    @Test
+    void emptyIsAKeyOfEverySelectorAndNotPartOfIt() {
+        Assertion a = AssertionParser.parse("futex.wait.time{name=\"lazy-*\", empty=\"pass\"} < 1ms");
+        assertTrue(a.emptyPasses());
+        assertEquals(Map.of("name", "lazy-*"), a.selector());
+        assertTrue(!AssertionParser.parse("futex.wait.time{name=\"lazy-*\", empty=\"fail\"} < 1ms").emptyPasses());
+        assertTrue(!AssertionParser.parse("futex.wait.time{name=\"lazy-*\"} < 1ms").emptyPasses(), "failing is the default");
+        assertTrue(AssertionParser.parse("inherits{name=\"pool-*\", hook=\"itl:Ctx\", empty=\"pass\"} == \"none\"").emptyPasses());
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = ';', value = {
             "duration < 7ns;7", "duration < 7us;7000", "duration < 7ms;7000000", "duration < 7s;7000000000",
@@ -91,6 +101,8 @@ class AssertionParserTest {
             "mmap.bytes < 99999999999GiB;14;number out of range with its unit",
             "inherits{name=\"inner-2\", hook=\"afinity\"} == \"0\";9;unknown hook 'afinity' (hooks: name, sigmask, affinity",
             "inherits{name=\"x\", hook=\"itl:\"} == \"0\";9;unknown hook 'itl:'",
+            "threads.total{empty=\"pass\"} == 1;14;threads.total takes no selector, so it cannot select nothing",
+            "mmap.bytes{name=\"x\", empty=\"yes\"} < 1;11;empty= takes \"pass\"",
     })
     void syntaxErrorsPointAtTheColumn(String text, int column, String message) {
         AssertionSyntaxException e = assertThrows(AssertionSyntaxException.class, () -> AssertionParser.parse(text));

@@ -275,6 +275,9 @@ class CliTest {
             assertTrue(man.contains(spelled), "man page lists metric " + m.key());
             assertTrue(readme.contains(spelled), "README lists metric " + m.key());
         }
+        for (dev.jthreadtrace.diff.DiffMetric m : dev.jthreadtrace.diff.DiffMetric.values()) {
+            assertTrue(man.contains(m.key()) && readme.contains(m.key()), "diff metric " + m.key() + " in the man page and README");
+        }
         for (dev.jthreadtrace.render.ReportSection section : dev.jthreadtrace.render.ReportSection.values()) {
             assertTrue(man.contains(section.key()) && readme.contains(section.key()), "report section " + section.key());
         }
@@ -283,6 +286,31 @@ class CliTest {
         }
         String help = run("run", "--help").out().replaceAll("\\s+", " ");
         assertTrue(help.contains(String.join(", ", new dev.jthreadtrace.render.ReportSection.Keys())), help);
+    }
+
+    @Test
+    void diffHasItsHelpAndRefusesWhatItCannotReadInOneLine() throws IOException {
+        Result help = run("diff", "--help");
+        assertEquals(0, help.code());
+        for (String key : List.of("BASE.jsonl", "NEW.jsonl", "--assert", "--junit-xml", "--format", "--allow-truncated", "diff.new_sites")) {
+            assertTrue(help.out().contains(key), "diff --help names " + key);
+        }
+        assertTrue(run("--help").out().contains("diff"), "the top help lists diff");
+        Path trace = file(completeTrace());
+        Path out = Files.createTempFile("diff", ".txt");
+        out.toFile().deleteOnExit();
+        Result same = run("diff", "-o", out.toString(), "--assert", "diff.changes == 0", trace.toString(), trace.toString());
+        assertEquals(0, same.code(), same.out() + same.err());
+        assertTrue(Files.readString(out).contains("PASS  diff.changes == 0"), Files.readString(out));
+        Result missing = run("diff", trace.toString(), "/no/such.jsonl");
+        assertEquals(ExitCodes.TOOL_FAILED, missing.code());
+        assertEquals("jthreadtrace: /no/such.jsonl: no such file\n", missing.err());
+        Result bad = run("diff", "--assert", "diff.new_sites = 0", trace.toString(), trace.toString());
+        assertEquals(ExitCodes.USAGE, bad.code());
+        assertTrue(bad.err().startsWith("jthreadtrace: invalid --assert 'diff.new_sites = 0' at column 16: use == to compare"), bad.err());
+        Result checkRefuses = run("check", "--assert", "diff.new_sites == 0", trace.toString());
+        assertEquals(ExitCodes.USAGE, checkRefuses.code());
+        assertTrue(checkRefuses.err().contains("diff.new_sites compares two traces: use it with jthreadtrace diff"), checkRefuses.err());
     }
 
     @Test

@@ -48,13 +48,25 @@ class DocExamplesIT {
         assertEquals(0, traced.code(), traced.err());
         List<String> problems = new ArrayList<>();
         for (String example : examples) {
-            Tool.Result r = Tool.run(Tool.jar("check", "--assert", example, trace.toString()));
+            // A diff.* example compares two traces: here the trace with itself.
+            Tool.Result r = Tool.run(Tool.jar(example.startsWith("diff.")
+                    ? new String[] {"diff", "--assert", example, trace.toString(), trace.toString()}
+                    : new String[] {"check", "--assert", example, trace.toString()}));
             if (r.code() != 0 && r.code() != 90) problems.add(example + " -> " + r.code() + ": " + r.err().strip());
         }
         assertEquals(List.of(), problems);
-        // The documented "== none" form passes where the thread did not inherit that thread-local.
+        // The documented "== none" form passes where a thread did not inherit a thread-local that others did.
         Tool.Result none = Tool.run(Tool.jar("check", "--assert",
-                "inherits{name=\"pool-*\", hook=\"itl:RequestContext\"} == \"none\"", trace.toString()));
+                "inherits{name=\"Common-Cleaner\", hook=\"itl:JavaHooks$RequestContext\"} == \"none\"", trace.toString()));
         assertEquals(0, none.code(), none.out());
+        // With a key no thread has (here the class is JavaHooks$RequestContext) it checks nothing: it fails, naming the real keys.
+        Tool.Result typo = Tool.run(Tool.jar("check", "--assert",
+                "inherits{name=\"pool-*\", hook=\"itl:RequestContext\"} == \"none\"", trace.toString()));
+        assertEquals(90, typo.code(), typo.out());
+        assertTrue(typo.out().contains("actual no thread has hook \"itl:RequestContext\"; hooks seen: itl:JavaHooks$RequestContext"),
+                typo.out());
+        Tool.Result accepted = Tool.run(Tool.jar("check", "--assert",
+                "inherits{name=\"pool-*\", hook=\"itl:RequestContext\", empty=\"pass\"} == \"none\"", trace.toString()));
+        assertEquals(0, accepted.code(), accepted.out());
     }
 }

@@ -52,4 +52,24 @@ class HostileOutputIT {
         assertTrue(message.contains("\\33[2J\\33[31mred") && message.contains("a\\n 9.9 [1 x]"), message);
         assertFalse(Files.readString(xml).contains("\u001b"));
     }
+
+    @Test
+    void theDiffAndTheSavedTracesLinesEscapeThemToo(@TempDir Path tmp) throws Exception {
+        Path trace = tmp.resolve("hostile.jsonl");
+        Tool.Result traced = Tool.run(Tool.jar("run", "--format", "jsonl", "-o", trace.toString(), "--",
+                Traced.fixture("hostile_names").toString(), tmp.toString()));
+        assertEquals(0, traced.code(), traced.err());
+        Tool.Result diff = Tool.run(Tool.jar("diff", "--assert", "diff.threads{name=\"nothing-like-this*\"}.peak == 0",
+                trace.toString(), trace.toString()));
+        assertEquals(90, diff.code(), diff.out() + diff.err());
+        Tool.Result report = Tool.run(Tool.jar("report", "-e", "prctl", trace.toString()));
+        for (String out : List.of(diff.out(), report.out())) {
+            assertFalse(out.contains("\u001b"), "no ESC reaches the terminal: " + out);
+            assertFalse(out.contains("\u202e"), "no right-to-left override: " + out);
+            assertTrue(out.contains("\\u202eevil"), out);
+        }
+        assertTrue(report.out().contains("\\33[2J\\33[31mred"), report.out());
+        assertTrue(diff.out().contains("\\33[#J\\33[#mred"), "the site's name, numbers folded, escaped: " + diff.out());
+        assertTrue(diff.out().contains("FAIL") && diff.out().contains("(sites: "), "the message lists the sites, escaped: " + diff.out());
+    }
 }

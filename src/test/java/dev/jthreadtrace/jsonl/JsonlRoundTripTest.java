@@ -7,6 +7,7 @@ import dev.jthreadtrace.jvm.JavaJoin;
 import dev.jthreadtrace.model.RecordedTrace;
 import dev.jthreadtrace.model.TraceModel;
 import dev.jthreadtrace.render.Output;
+import dev.jthreadtrace.render.StartClock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,11 +28,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * model with the same final records.
  */
 class JsonlRoundTripTest {
+    /** A file read back: its events, kept here (the reader hands them on), and the rest. */
+    record Read(List<TraceEvent> events, TraceReader.Saved saved) {
+        static Read of(Path file) throws TraceFileException {
+            List<TraceEvent> events = new ArrayList<>();
+            return new Read(events, TraceReader.read(file, events::add));
+        }
+
+        List<JavaRecord> java() {
+            return saved.java();
+        }
+    }
+
     private static String write(List<TraceEvent> events, List<JavaRecord> java) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         TraceModel model = new TraceModel();
         try (Output out = new Output(bytes, false)) {
-            JsonLines lines = new JsonLines(out, 32, TraceSelection.parse("all").shown(), "0123456789abcdef");
+            JsonLines lines = new JsonLines(out, 32, TraceSelection.parse("all").shown(), "0123456789abcdef",
+                    StartClock.saved(1_700_000_000_123_456_789L));
             for (TraceEvent e : events) {
                 model.accept(e);
                 lines.event(e, model);
@@ -56,7 +70,7 @@ class JsonlRoundTripTest {
         String first = write(events, java);
         Path file = Files.writeString(tmp.resolve("trace.jsonl"), first);
 
-        TraceReader.Saved saved = TraceReader.readAll(file);
+        Read saved = Read.of(file);
         assertEquals(events.size(), saved.events().size());
         for (int i = 0; i < events.size(); i++) {
             assertEquals(events.get(i).getClass(), saved.events().get(i).getClass(), "event " + i);
@@ -75,7 +89,7 @@ class JsonlRoundTripTest {
         String mounts = first.lines().filter(l -> l.contains("\"kind\":\"mounts\"")).findFirst().orElseThrow();
         String mounted = mounts.replace("\"kind\":\"mounts\",\"count\":77", "\"kind\":\"mounted\",\"id\":31");
         Path v1 = Files.writeString(tmp.resolve("v1.jsonl"), first.replace(mounts, mounted).replace("\"v\":2,", "\"v\":1,"));
-        TraceReader.Saved old = TraceReader.readAll(v1);
+        Read old = Read.of(v1);
         assertEquals(List.of(new JavaRecord.Mounts(RecordedTrace.MAIN, 4_000_000, RecordedTrace.INNER1, 1)),
                 old.java().stream().filter(j -> j instanceof JavaRecord.Mounts).toList());
     }
@@ -93,7 +107,7 @@ class JsonlRoundTripTest {
                 new TraceEvent.TraceEnded(t0 + 2_000_001, 0));
         String first = write(events, List.of(new JavaRecord.Present(500, t0, 501, 17, "acceptor-thread-with-a-long-name")));
         Path file = Files.writeString(tmp.resolve("attach.jsonl"), first);
-        TraceReader.Saved saved = TraceReader.readAll(file);
+        Read saved = Read.of(file);
         // The reader counts time from the start record (ns 0): the rest is the same event.
         assertEquals(events.get(0), withNs(saved.events().get(0), t0), "the existing threads and their settings");
         assertEquals(new TraceEvent.Detached(2_000_000, 3), saved.events().get(2));

@@ -1,0 +1,25 @@
+package dev.jthreadtrace.diff;
+
+import java.util.Set;
+
+/**
+ * One thing that differs between the base run and the new one, of the kinds that do not vary from
+ * run to run of the same program: sites that appear or vanish, how many threads a site made, what
+ * its threads inherited, what was exec'd. Peaks and futex wait times vary with the scheduler; they
+ * are shown beside the sites and asserted with limits, never counted here.
+ */
+public sealed interface Change {
+    /** Threads created where the base run created none. */
+    record NewSite(SiteRow row) implements Change {}
+
+    /** Threads the base run created where the new one created none. */
+    record VanishedSite(SiteRow row) implements Change {}
+
+    record CountChanged(SiteRow row, int base, int now) implements Change {}
+
+    /** The values a setting had among a site's threads ({@code ccl}, an {@code itl:...}, the signal mask...). */
+    record SettingChanged(SiteRow row, String hook, Set<String> base, Set<String> now) implements Change {}
+
+    /** A program exec'd a different number of times (0 in one run: a new or vanished exec). */
+    record ExecChanged(String path, int base, int now) implements Change {}
+}

@@ -1,0 +1,112 @@
+package dev.jthreadtrace.diff;
+
+import dev.jthreadtrace.model.Measure;
+import dev.jthreadtrace.model.Metric;
+
+import java.util.List;
+import java.util.Set;
+import java.util.function.ToLongFunction;
+
+/**
+ * The metrics of what changed between two runs ({@code jthreadtrace diff --assert}), one row each:
+ * the changes by kind, and the new run's figures minus the base run's, over every site or over the
+ * sites a selector picks ({@code diff.threads{created_at="com.acme.*"}.count <= 2}: at most two more
+ * threads from that code).
+ */
+public enum DiffMetric implements Measure {
+    CHANGES("diff.changes", "changes of every kind: new and vanished sites, thread counts, inherited settings, execs",
+            d -> d.changes().size(), null),
+    NEW_SITES("diff.new_sites", "sites where the new run created threads and the base run none", d -> d.count(Change.NewSite.class), null),
+    VANISHED_SITES("diff.vanished_sites", "sites where the base run created threads and the new run none",
+            d -> d.count(Change.VanishedSite.class), null),
+    COUNT_CHANGES("diff.count_changes", "sites of both runs that created a different number of threads",
+            d -> d.count(Change.CountChanged.class), null),
+    INHERITED_CHANGES("diff.inherited_changes", "settings whose values among a site's threads changed (ccl, itl:..., sigmask...)",
+            d -> d.count(Change.SettingChanged.class), null),
+    NEW_EXECS("diff.new_execs", "programs the new run exec'd and the base run did not", RunDiff::newExecs, null),
+    THREADS_COUNT("diff.threads.count", Metric.Kind.COUNT, "threads created, new run minus base run, at every site or at the "
+            + "sites whose threads' names ({name=\"glob\"}) or creation site ({created_at=\"glob\"}) match",
+            d -> d.rows().stream().mapToLong(r -> r.count(true) - r.count(false)).sum(),
+            r -> r.count(true) - r.count(false), true, "name", "created_at"),
+    THREADS_PEAK("diff.threads.peak", Metric.Kind.COUNT, "most threads alive at once, new run minus base run (the whole trace's, "
+            + "or the sum of the selected sites' peaks)", d -> d.now().model().peakLive() - d.base().model().peakLive(),
+            r -> r.peak(true) - r.peak(false), false, "name", "created_at"),
+    FUTEX_WAIT_TIME("diff.futex.wait.time", Metric.Kind.TIME, "time blocked in futex waits, new run minus base run (every thread's, "
+            + "or the selected sites')", d -> Metric.FUTEX_WAIT_TIME.total(d.now().model()) - Metric.FUTEX_WAIT_TIME.total(d.base().model()),
+            r -> r.futexWaitNs(true) - r.futexWaitNs(false), false, "name", "created_at");
+
+    private final String key;
+    private final Metric.Kind kind;
+    private final String description;
+    private final ToLongFunction<RunDiff> whole;
+    private final ToLongFunction<SiteRow> perSite;
+    private final boolean countsSelection;
+    private final Set<String> selectorKeys;
+
+    DiffMetric(String key, String description, ToLongFunction<RunDiff> whole, ToLongFunction<SiteRow> perSite) {
+        this(key, Metric.Kind.COUNT, description, whole, perSite, false);
+    }
+
+    DiffMetric(String key, Metric.Kind kind, String description, ToLongFunction<RunDiff> whole, ToLongFunction<SiteRow> perSite,
+               boolean countsSelection, String... selectorKeys) {
+        this.key = key;
+        this.kind = kind;
+        this.description = description;
+        this.whole = whole;
+        this.perSite = perSite;
+        this.countsSelection = countsSelection;
+        this.selectorKeys = Set.of(selectorKeys);
+    }
+
+    @Override
+    public String key() {
+        return key;
+    }
+
+    @Override
+    public Metric.Kind kind() {
+        return kind;
+    }
+
+    @Override
+    public String description() {
+        return description;
+    }
+
+    @Override
+    public Set<String> selectorKeys() {
+        return selectorKeys;
+    }
+
+    @Override
+    public boolean countsSelection() {
+        return countsSelection;
+    }
+
+    /** The value over the whole diff. */
+    public long total(RunDiff diff) {
+        return whole.applyAsLong(diff);
+    }
+
+    /** The sum over some sites (a selector's). */
+    public long sum(List<SiteRow> rows) {
+        long sum = 0;
+        for (SiteRow r : rows) sum += perSite.applyAsLong(r);
+        return sum;
+    }
+
+    public static DiffMetric byKey(String key) {
+        return Measure.byKey(values(), key);
+    }
+
+    public static List<String> keys() {
+        return Measure.keys(values());
+    }
+
+    /** Every metric's whole-diff value, for the JSONL summary. */
+    public static java.util.Map<String, Long> summary(RunDiff diff) {
+        java.util.Map<String, Long> out = new java.util.LinkedHashMap<>();
+        for (DiffMetric m : values()) out.put(m.key, m.total(diff));
+        return out;
+    }
+}

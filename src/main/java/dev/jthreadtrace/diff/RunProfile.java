@@ -1,0 +1,78 @@
+package dev.jthreadtrace.diff;
+
+import dev.jthreadtrace.event.JavaRecord;
+import dev.jthreadtrace.model.ProcessInfo;
+import dev.jthreadtrace.model.ThreadInfo;
+import dev.jthreadtrace.model.TraceModel;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * One run as {@code diff} compares it: its threads by site ({@link SiteKey}), the programs its
+ * processes exec'd and how often, and how many threads were the JVM's own. A JVM's own threads (GC,
+ * compiler, VM Thread: no Java thread on them) are counted apart and never compared: how many the
+ * JVM starts varies with its ergonomics and its load, not with the program.
+ *
+ * @param model the run's model, for the whole-trace figures
+ */
+public record RunProfile(String name, TraceModel model, Map<SiteKey, SiteFigures> sites, Map<String, Integer> execs,
+                         int jvmOwnThreads) {
+    /** HotSpot's VM thread: a process that has one is a JVM. */
+    private static final String VM_THREAD = "VM Thread";
+
+    public RunProfile {
+        sites = Collections.unmodifiableMap(sites);
+        execs = Collections.unmodifiableMap(execs);
+    }
+
+    /** {@code name}: what to call the run in messages (its file). */
+    public static RunProfile of(String name, TraceModel model) {
+        Map<SiteKey, SiteFigures> sites = new LinkedHashMap<>();
+        Map<String, Integer> execs = new TreeMap<>();
+        Map<Integer, Boolean> jvm = new java.util.HashMap<>();
+        for (ThreadInfo t : model.threads()) {
+            if (t.java() != null) jvm.put(t.tgid(), true);
+            if (t.nameHistory().contains(VM_THREAD)) jvm.putIfAbsent(t.tgid(), true);
+        }
+        int jvmOwn = 0;
+        for (ThreadInfo t : model.threads()) {
+            if (!t.isThread() || t.startedForAttach()) continue;
+            if (jvm.getOrDefault(t.tgid(), false) && t.java() == null) {
+                jvmOwn++;
+                continue;
+            }
+            SiteKey key = keyOf(model, t);
+            sites.computeIfAbsent(key, k -> new SiteFigures()).add(t.name(), createdAt(t), t.start(), t.end(),
+                    model.futex().of(t).blockedNs(), t.allInheritedValues());
+        }
+        for (ProcessInfo p : model.processes()) for (String path : p.exec()) execs.merge(path, 1, Integer::sum);
+        return new RunProfile(name, model, sites, execs, jvmOwn);
+    }
+
+    private static SiteKey keyOf(TraceModel model, ThreadInfo t) {
+        String program = program(model, t.tgid());
+        List<JavaRecord.Frame> stack = t.java() == null ? List.of() : t.java().stack();
+        if (!stack.isEmpty()) {
+            return new SiteKey(program, true, stack.getFirst().className() + "." + stack.getFirst().method() + " " + Folding.name(t.name()));
+        }
+        ThreadInfo creator = model.creatorOf(t);
+        String from = creator == null ? "(existed)" : Folding.name(creator.name());
+        return new SiteKey(program, false, from + " → " + Folding.name(t.name()));
+    }
+
+    private static String createdAt(ThreadInfo t) {
+        return t.java() == null ? null : t.java().createdAt();
+    }
+
+    /** The basename of what the process exec'd last (or of the command it was forked from). */
+    static String program(TraceModel model, int pid) {
+        ProcessInfo p = model.process(pid);
+        String path = p != null && !p.exec().isEmpty() ? p.exec().getLast()
+                : model.thread(pid) != null ? model.thread(pid).nameHistory().getFirst() : "?";
+        return path.substring(path.lastIndexOf('/') + 1);
+    }
+}

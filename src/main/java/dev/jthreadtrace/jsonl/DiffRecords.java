@@ -1,0 +1,73 @@
+package dev.jthreadtrace.jsonl;
+
+import dev.jthreadtrace.diff.Change;
+import dev.jthreadtrace.diff.DiffMetric;
+import dev.jthreadtrace.diff.RunDiff;
+import dev.jthreadtrace.diff.RunProfile;
+import dev.jthreadtrace.diff.SiteFigures;
+import dev.jthreadtrace.diff.SiteRow;
+import dev.jthreadtrace.render.Output;
+
+import java.util.List;
+
+/**
+ * {@code jthreadtrace diff --format jsonl}: one JSON object per line, each with {@code "v"} (this
+ * format's version) and a {@code type}: {@code diff} (the two runs), a {@code site} per site of
+ * either run (its figures in each, null where it made no thread), a {@code change} per change, an
+ * {@code assertion} per assertion and a {@code diff_summary} with every {@code diff.*} metric.
+ * Values are the traced programs' as they are: JSON escapes its own.
+ */
+public final class DiffRecords {
+    /** Bumped when a field changes meaning or goes away. */
+    public static final int VERSION = 1;
+
+    private DiffRecords() {}
+
+    public static void write(RunDiff diff, List<SavedAssertion> results, Output out) {
+        out.line(record("diff").put("base", run(diff.base())).put("new", run(diff.now())).toString());
+        for (SiteRow r : diff.rows()) {
+            out.line(record("site").put("program", r.key().program()).put("java", r.key().java()).put("key", r.key().key())
+                    .put("label", r.label()).put("status", r.isNew() ? "new" : r.vanished() ? "vanished" : "both")
+                    .put("base", figures(r.base())).put("new", figures(r.now())).toString());
+        }
+        for (Change c : diff.changes()) out.line(change(c).toString());
+        for (SavedAssertion r : results) {
+            out.line(record(JsonlFields.T_ASSERTION).put(JsonlFields.EXPR, r.expr()).put(JsonlFields.PASSED, r.passed())
+                    .put(JsonlFields.ACTUAL, r.actual()).put(JsonlFields.EXPECTED, r.expected()).toString());
+        }
+        out.line(record("diff_summary").put("changes", diff.changes().size()).put("metrics", DiffMetric.summary(diff)).toString());
+    }
+
+    private static Json record(String type) {
+        return Json.object().put(JsonlFields.V, VERSION).put(JsonlFields.TYPE, type);
+    }
+
+    private static Json run(RunProfile p) {
+        return Json.object().put("file", p.name()).put("command", p.model().command()).put("tasks", p.model().threads().size())
+                .put("jvm_own_threads", p.jvmOwnThreads()).put("peak", p.model().peakLive()).put("duration_ns", p.model().endNs());
+    }
+
+    private static Json figures(SiteFigures f) {
+        if (f == null) return null;
+        return Json.object().put("threads", f.count()).put("peak", f.peak()).put("futex_wait_ns", f.futexWaitNs())
+                .put("names", List.copyOf(f.names())).put("created_at", f.createdAt())
+                .put("inherited", f.inherited().entrySet().stream().collect(java.util.stream.Collectors.toMap(
+                        java.util.Map.Entry::getKey, e -> List.copyOf(e.getValue()), (a, b) -> a, java.util.LinkedHashMap::new)));
+    }
+
+    private static Json change(Change c) {
+        return switch (c) {
+            case Change.NewSite n -> record("change").put("kind", "new_site").put("site", n.row().key().key())
+                    .put("program", n.row().key().program()).put("new", n.row().count(true));
+            case Change.VanishedSite v -> record("change").put("kind", "vanished_site").put("site", v.row().key().key())
+                    .put("program", v.row().key().program()).put("base", v.row().count(false));
+            case Change.CountChanged n -> record("change").put("kind", "thread_count").put("site", n.row().key().key())
+                    .put("program", n.row().key().program()).put("base", n.base()).put("new", n.now());
+            case Change.SettingChanged s -> record("change").put("kind", "inherited").put("site", s.row().key().key())
+                    .put("program", s.row().key().program()).put("hook", s.hook()).put("base", List.copyOf(s.base()))
+                    .put("new", List.copyOf(s.now()));
+            case Change.ExecChanged e -> record("change").put("kind", "exec").put("path", e.path()).put("base", e.base())
+                    .put("new", e.now());
+        };
+    }
+}

@@ -1,0 +1,58 @@
+package dev.jthreadtrace.render;
+
+import dev.jthreadtrace.model.Exit;
+import dev.jthreadtrace.model.LeakAnalysis;
+import dev.jthreadtrace.model.ThreadInfo;
+import dev.jthreadtrace.text.Escape;
+import dev.jthreadtrace.text.Units;
+
+import java.util.List;
+
+/**
+ * The threads that outlived their scope: per process, when its main returned (or its JVM began to
+ * shut down) and which threads were still running then, with where each was created and how long
+ * it went on. What a test suite's thread-leak check reports, read from the kernel.
+ */
+final class LeaksSection extends SectionRenderer {
+    LeaksSection(ReportContext ctx) {
+        super(ctx);
+    }
+
+    @Override
+    public void render() {
+        LeakAnalysis leaks = model.leaks();
+        out.accept("");
+        out.accept(palette.heading("OUTLIVED THEIR SCOPE (threads still running when main returned or the JVM began to shut down)"));
+        if (leaks.scopes().isEmpty()) {
+            out.accept("  (no program's main returned under the trace: it was killed, detached, or ran on)");
+        }
+        for (LeakAnalysis.Scope scope : leaks.scopes()) {
+            List<LeakAnalysis.Leak> mine = leaks.leaked().stream().filter(l -> l.scope() == scope).toList();
+            String process = scope.pid() + " " + Escape.text(model.nameOf(scope.pid()));
+            out.accept("  process " + process + ": " + describe(scope) + " " + Units.at(scope.end().ns()) + ": "
+                    + (mine.isEmpty() ? "no other thread was running" : mine.size() + " thread" + (mine.size() == 1 ? " was" : "s were")
+                    + " still running"));
+            for (LeakAnalysis.Leak l : mine.subList(0, Math.min(mine.size(), ReportContext.MAX_ROWS))) out.accept(row(l.thread()));
+            if (mine.size() > ReportContext.MAX_ROWS) out.accept("    … " + (mine.size() - ReportContext.MAX_ROWS) + " more (see --format jsonl)");
+        }
+        for (String note : leaks.unchecked()) out.accept("  not checked: " + Escape.text(note));
+    }
+
+    private String describe(LeakAnalysis.Scope scope) {
+        String what = scope.end().what();
+        // "exit_group by 1234": name the thread that ended it.
+        return what.startsWith("exit_group by ") ? "the process exited (exit_group by " + label(scope.end().tid()) + ")" : what;
+    }
+
+    private String row(ThreadInfo t) {
+        String daemon = t.java() != null && "true".equals(t.java().attributes().get("daemon")) ? "daemon  " : "";
+        String at = t.java() == null || t.java().createdAt() == null ? "" : "created at " + Escape.text(t.java().createdAt()) + "  ";
+        return "    " + Units.pad(Units.cut(label(t), ReportContext.LABEL_WIDTH - 1), ReportContext.LABEL_WIDTH) + daemon + at + end(t);
+    }
+
+    private String end(ThreadInfo t) {
+        if (t.exit() instanceof Exit.GroupExit g && g.tornDown()) return "torn down by the process's exit " + Units.at(t.end());
+        if (t.exit() == null) return "still running at the end of the trace";
+        return "ended " + Units.at(t.end());
+    }
+}

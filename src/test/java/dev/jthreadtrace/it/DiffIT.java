@@ -1,0 +1,112 @@
+package dev.jthreadtrace.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.jthreadtrace.fixtures.DiffApp;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.xml.parsers.DocumentBuilderFactory;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code jthreadtrace diff} on real runs of a program in two versions: five runs of the same
+ * version show no change between any two (tids, addresses, timings and the JVM's own threads differ
+ * every time), and the second version shows exactly its two changes: a lazily created pool and a
+ * pool worker that now inherits the application's class loader.
+ */
+@Timeout(300)
+class DiffIT {
+    private static Path trace(Path tmp, String name, String version) {
+        Path file = tmp.resolve(name + ".jsonl");
+        List<String> args = new ArrayList<>(List.of("run", "--format", "jsonl", "-o", file.toString(), "--"));
+        args.addAll(JvmIT.java(DiffApp.class.getName(), version));
+        Tool.Result r = Tool.run(Tool.jar(args.toArray(String[]::new)));
+        assertEquals(0, r.code(), r.err());
+        return file;
+    }
+
+    private static List<JsonNode> jsonl(String text) throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        List<JsonNode> out = new ArrayList<>();
+        for (String line : text.lines().toList()) out.add(json.readTree(line));
+        return out;
+    }
+
+    private static List<JsonNode> ofType(List<JsonNode> records, String type) {
+        return records.stream().filter(n -> n.path("type").asText().equals(type)).toList();
+    }
+
+    @Test
+    void fiveRunsOfTheSameVersionShowNoChangeAndTheSecondVersionExactlyItsTwo(@TempDir Path tmp) throws Exception {
+        List<Path> same = new ArrayList<>();
+        for (int i = 1; i <= 5; i++) same.add(trace(tmp, "v1-" + i, "v1"));
+        for (Path other : same.subList(1, same.size())) {
+            Tool.Result r = Tool.run(Tool.jar("diff", "--assert", "diff.changes == 0", "--assert", "diff.threads.count == 0",
+                    same.getFirst().toString(), other.toString()));
+            assertEquals(0, r.code(), "no false change between two runs of the same version:\n" + r.out() + r.err());
+            assertTrue(r.out().contains("no change: the same sites, thread counts, inherited settings and execs"), r.out());
+        }
+        Path v2 = trace(tmp, "v2", "v2");
+        Path xml = tmp.resolve("diff.xml");
+        Tool.Result r = Tool.run(Tool.jar("diff", "--format", "jsonl", "--junit-xml", xml.toString(),
+                "--assert", "diff.new_sites == 1", "--assert", "diff.inherited_changes == 1", "--assert", "diff.vanished_sites == 0",
+                "--assert", "diff.threads{created_at=\"dev.jthreadtrace.fixtures.DiffApp.lookUp(*\"}.count == 1",
+                "--assert", "diff.threads{name=\"worker-*\"}.count == 0", "--assert", "diff.changes == 2",
+                same.getFirst().toString(), v2.toString()));
+        assertEquals(0, r.code(), r.out() + r.err());
+        List<JsonNode> records = jsonl(r.out());
+        List<JsonNode> changes = ofType(records, "change");
+        assertEquals(2, changes.size(), changes.toString());
+        JsonNode inherited = changes.stream().filter(c -> c.get("kind").asText().equals("inherited")).findFirst().orElseThrow();
+        assertEquals("dev.jthreadtrace.fixtures.DiffApp.main worker-#", inherited.get("site").asText());
+        assertEquals("ccl", inherited.get("hook").asText());
+        assertEquals("[\"jdk.internal.loader.ClassLoaders$AppClassLoader@app\"]", inherited.get("base").toString());
+        assertEquals("[\"java.net.URLClassLoader@app1\"]", inherited.get("new").toString());
+        JsonNode site = changes.stream().filter(c -> c.get("kind").asText().equals("new_site")).findFirst().orElseThrow();
+        assertEquals("dev.jthreadtrace.fixtures.DiffApp.lookUp cache-loader-#", site.get("site").asText());
+        assertEquals(2, ofType(records, "diff_summary").getFirst().get("changes").asInt());
+        assertEquals(0, DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(xml.toFile())
+                .getElementsByTagName("failure").getLength(), "the assertions hold in the JUnit XML too");
+
+        // The other way round the pool vanished, and a failed assertion fails the build.
+        Tool.Result back = Tool.run(Tool.jar("diff", "--assert", "diff.vanished_sites == 0", v2.toString(), same.getFirst().toString()));
+        assertEquals(90, back.code(), back.out());
+        assertTrue(back.out().contains("- vanished site  java: dev.jthreadtrace.fixtures.DiffApp.lookUp(DiffApp.java:"), back.out());
+        assertTrue(back.out().contains("ccl: java.net.URLClassLoader@app1 → jdk.internal.loader.ClassLoaders$AppClassLoader@app"),
+                back.out());
+        assertTrue(back.out().contains("FAIL  diff.vanished_sites == 0   actual 1"), back.out());
+    }
+
+    @Test
+    void nativeThreadsAreMatchedByCreatorAndFoldedNameAndBadInputIsOneLine(@TempDir Path tmp) throws Exception {
+        List<Path> runs = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            Path file = tmp.resolve("churn-" + i + ".jsonl");
+            Tool.Result r = Tool.run(Tool.jar("run", "--format", "jsonl", "-o", file.toString(), "--",
+                    Traced.fixture("threads").toString()));
+            assertEquals(0, r.code(), r.err());
+            runs.add(file);
+        }
+        Tool.Result r = Tool.run(Tool.jar("diff", runs.get(0).toString(), runs.get(1).toString()));
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("no change"), r.out());
+        assertTrue(r.out().contains("threads: inner-# → inner-#"), "inner-2, created by inner-1, folded: " + r.out());
+
+        Path notATrace = java.nio.file.Files.writeString(tmp.resolve("x.jsonl"), "hello\n");
+        Tool.Result bad = Tool.run(Tool.jar("diff", runs.get(0).toString(), notATrace.toString()));
+        assertEquals(125, bad.code());
+        assertEquals(1, bad.err().lines().count(), bad.err());
+        Tool.Result usage = Tool.run(Tool.jar("diff", "--assert", "diff.nothing == 0", runs.get(0).toString(), runs.get(1).toString()));
+        assertEquals(2, usage.code());
+        assertTrue(usage.err().contains("unknown metric 'diff.nothing' (known: diff.changes"), usage.err());
+        Tool.Result overwrite = Tool.run(Tool.jar("diff", "-o", runs.get(0).toString(), runs.get(0).toString(), runs.get(1).toString()));
+        assertEquals(2, overwrite.code(), overwrite.err());
+    }
+}

@@ -1,0 +1,80 @@
+package dev.jthreadtrace.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.jthreadtrace.fixtures.LeakApp;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Threads that outlive their scope, on real programs: the C fixture whose main returns (or
+ * pthread_exits) while one thread runs on, and the Java fixture whose main returns (or calls
+ * System.exit) with a daemon and a late non-daemon thread running. Exactly those are listed.
+ */
+@Timeout(120)
+class LeaksIT {
+    /** Runs the tool with JSONL into a file; the outlived threads by name, with their scope. */
+    private static Map<String, String> outlived(Path tmp, List<String> command, String... assertions) throws Exception {
+        Path trace = tmp.resolve("trace-" + System.nanoTime() + ".jsonl");
+        List<String> args = new ArrayList<>(List.of("run", "--format", "jsonl", "-o", trace.toString()));
+        for (String a : assertions) args.addAll(List.of("--assert", a));
+        args.add("--");
+        args.addAll(command);
+        Tool.Result r = Tool.run(Tool.jar(args.toArray(String[]::new)));
+        assertEquals(0, r.code(), r.out() + r.err());
+        Map<String, String> out = new TreeMap<>();
+        ObjectMapper json = new ObjectMapper();
+        for (String line : Files.readAllLines(trace)) {
+            JsonNode n = json.readTree(line);
+            if (n.path("type").asText().equals("assertion")) assertTrue(n.get("passed").asBoolean(), n.toString());
+            if (n.path("type").asText().equals("thread") && !n.get("outlived").isNull()) {
+                out.put(n.get("name").asText(), n.get("outlived").get("scope").asText());
+            }
+        }
+        Tool.Result report = Tool.run(Tool.jar("report", "--no-live", "--report", "leaks", trace.toString()));
+        assertEquals(0, report.code(), report.err());
+        for (String name : out.keySet()) {
+            assertTrue(report.out().lines().anyMatch(l -> l.matches("    \\d+ " + java.util.regex.Pattern.quote(name) + " .*")), report.out());
+        }
+        return out;
+    }
+
+    @Test
+    void aCProgramsThreadStillRunningWhenMainReturnsOrPthreadExitsOutlivedIt(@TempDir Path tmp) throws Exception {
+        String leak = Traced.fixture("leak").toString();
+        assertEquals(Map.of("leaked", "main returned"), outlived(tmp, List.of(leak), "threads.leaked == 1",
+                "threads.leaked{name=\"joined\"} == 0", "threads.leaked{name=\"finished\"} == 0"));
+        assertEquals(Map.of("leaked", "main thread exited"), outlived(tmp, List.of(leak, "pthread_exit"), "threads.leaked == 1"));
+    }
+
+    @Test
+    void aJvmsDaemonAndLateThreadsOutliveMainButNotTheJvmsOwnOrTheShutdownHook(@TempDir Path tmp) throws Exception {
+        String[] checks = {"threads.leaked == 2", "threads.leaked{name=\"leaky-daemon\"} == 1",
+                "threads.leaked{created_at=\"dev.jthreadtrace.fixtures.LeakApp.main(*\"} == 2", "threads{name=\"the-hook\"}.count == 1"};
+        assertEquals(Map.of("leaky-daemon", "main returned", "late-worker", "main returned"),
+                outlived(tmp, JvmIT.java(LeakApp.class.getName()), checks));
+        assertEquals(Map.of("leaky-daemon", "the JVM began to shut down", "late-worker", "the JVM began to shut down"),
+                outlived(tmp, JvmIT.java(LeakApp.class.getName(), "exit"), checks));
+    }
+
+    @Test
+    void aJvmWithoutTheJavaViewIsNotJudged(@TempDir Path tmp) throws Exception {
+        List<String> args = new ArrayList<>(List.of("run", "--jvm", "off", "--no-live", "--report", "leaks", "--"));
+        args.addAll(JvmIT.java(LeakApp.class.getName()));
+        Tool.Result r = Tool.run(Tool.jar(args.toArray(String[]::new)));
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("is a JVM without the Java view (--jvm off, or older than JDK 25)"), r.out());
+        assertTrue(!r.out().contains("GC Thread"), "the JVM's own threads are never listed: " + r.out());
+    }
+}
