@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /** Evaluates parsed assertions against a finished model. */
 public final class AssertionEvaluator {
@@ -32,10 +31,10 @@ public final class AssertionEvaluator {
         if (a.metric().kind() == Metric.Kind.TEXT) return text(a, model, expected);
         if (a.metric().bySyscall()) {
             // syscalls{name="futex", thread="worker-*"}: the -c table's rows of those syscalls in those threads.
-            Pattern syscall = Glob.compile(a.selector().getOrDefault("name", "*"));
+            Glob syscall = Glob.compile(a.selector().getOrDefault("name", "*"));
             List<ThreadInfo> threads = matching(model, a.selector().getOrDefault("thread", "*"));
             long actual = a.metric().sumOfRows(model.syscallStats().rows(threads).stream()
-                    .filter(r -> syscall.matcher(r.name()).matches()).toList());
+                    .filter(r -> syscall.matches(r.name())).toList());
             return new AssertionResult(a, a.operator().test(actual, a.number()), show(a.metric(), actual), expected);
         }
         String glob = a.selector().get("name");
@@ -43,9 +42,9 @@ public final class AssertionEvaluator {
         List<ThreadInfo> threads = matching(model, glob == null ? "*" : glob);
         if (site != null) {
             // threads{created_at="com.example.*"}: the first frame of the stack that started them.
-            Pattern at = Glob.compile(site);
+            Glob at = Glob.compile(site);
             threads = threads.stream().filter(t -> t.java() != null && t.java().createdAt() != null
-                    && at.matcher(t.java().createdAt()).matches()).toList();
+                    && at.matches(t.java().createdAt())).toList();
         }
         long actual = glob == null && site == null && a.metric().hasTotal() ? a.metric().total(model)
                 : a.metric().sum(model, threads);
@@ -68,9 +67,9 @@ public final class AssertionEvaluator {
                 values.add(v == null ? NOT_INHERITED : v);
             }
         }
-        Pattern want = Glob.compile(a.string());
-        boolean allMatch = values.stream().allMatch(v -> want.matcher(v).matches());
-        boolean noneMatch = values.stream().noneMatch(v -> want.matcher(v).matches());
+        Glob want = Glob.compile(a.string());
+        boolean allMatch = values.stream().allMatch(v -> want.matches(v));
+        boolean noneMatch = values.stream().noneMatch(v -> want.matches(v));
         boolean passed = a.operator() == Assertion.Operator.EQ ? allMatch : noneMatch;
         List<String> shown = values.stream().map(v -> "\"" + Escape.text(v) + "\"").toList();
         return new AssertionResult(a, passed, String.join(" | ", shown) + " (" + matching.size() + " thread"
@@ -78,8 +77,8 @@ public final class AssertionEvaluator {
     }
 
     private static List<ThreadInfo> matching(TraceModel model, String glob) {
-        Pattern p = Glob.compile(glob);
-        return model.threads().stream().filter(t -> p.matcher(t.name()).matches()).toList();
+        Glob p = Glob.compile(glob);
+        return model.threads().stream().filter(t -> p.matches(t.name())).toList();
     }
 
     private static String show(Metric m, long v) {
