@@ -16,7 +16,6 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -43,16 +42,25 @@ final class ReportCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         var sections = parseSections(spec, outputOptions);
-        if (outputOptions.output != null && sameFile(outputOptions.output, file)) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "-o " + outputOptions.output
-                    + " is the trace being read: it would be overwritten");
-        }
+        String clash = OutputFiles.clash(List.of(new OutputFiles.Named("TRACE.jsonl", file)), outputOptions.outputs());
+        if (clash != null) throw new CommandLine.ParameterException(spec.commandLine(), clash);
         PrintWriter err = spec.commandLine().getErr();
+        try (OutputFiles files = new OutputFiles()) {
+            String problem = files.prepare(outputOptions.outputs());
+            if (problem != null) {
+                err.println("jthreadtrace: " + problem);
+                return ExitCodes.TOOL_FAILED;
+            }
+            return report(sections, files, err);
+        }
+    }
+
+    private int report(java.util.Set<dev.jthreadtrace.render.ReportSection> sections, OutputFiles files, PrintWriter err) {
         SavedTrace saved = SavedTrace.load(file, err);
         if (saved == null) return ExitCodes.TOOL_FAILED;
         TraceModel model = saved.model();
         if (saved.truncated()) err.println("jthreadtrace: warning: " + saved.truncationWarning(file) + "; reporting what it holds");
-        int code = write(spec, outputOptions, out -> {
+        int code = write(spec, outputOptions, files, out -> {
             if (outputOptions.format == OutputOptions.Format.perfetto) {
                 // The picture needs the events as they happened: the trace is read again, into the picture.
                 boolean[] every = new boolean[dev.jthreadtrace.decode.SyscallTable.MAX_NR];
@@ -63,17 +71,9 @@ final class ReportCommand implements Callable<Integer> {
             } else if (outputOptions.format == OutputOptions.Format.jsonl) JsonLines.finalRecordsTo(out).finalRecords(model, List.of());
             else new Report(model, outputOptions.palette(), outputOptions.width(), out::line).render(sections);
         });
-        if (code == ExitCodes.OK && !outputOptions.writeHtml(model, List.of(), err)) code = ExitCodes.TOOL_FAILED;
+        if (code == ExitCodes.OK && !outputOptions.writeHtml(model, List.of(), err, files)) code = ExitCodes.TOOL_FAILED;
         // A cut-short trace still gives its report, but scripts must notice.
         return code == ExitCodes.OK && saved.truncated() ? ExitCodes.TOOL_FAILED : code;
-    }
-
-    private static boolean sameFile(Path a, Path b) {
-        try {
-            return java.nio.file.Files.exists(a) && java.nio.file.Files.isSameFile(a, b);
-        } catch (IOException e) {
-            return false;
-        }
     }
 
     static java.util.Set<dev.jthreadtrace.render.ReportSection> parseSections(CommandSpec spec,
@@ -90,10 +90,10 @@ final class ReportCommand implements Callable<Integer> {
     }
 
     /** Opens the output (stdout or -o FILE), runs {@code writing}, maps failures to exit codes. */
-    static int write(CommandSpec spec, OutputOptions options, Writing writing) {
+    static int write(CommandSpec spec, OutputOptions options, OutputFiles files, Writing writing) {
         OutputStream stream;
         try {
-            stream = options.writesToStdout() ? new FileOutputStream(FileDescriptor.out) : Files.newOutputStream(options.output);
+            stream = options.writesToStdout() ? new FileOutputStream(FileDescriptor.out) : files.open(options.output);
         } catch (IOException e) {
             spec.commandLine().getErr().println("jthreadtrace: " + FileProblems.cannotWrite(options.output, e));
             return ExitCodes.TOOL_FAILED;

@@ -61,6 +61,13 @@ final class Runner {
 
     static int trace(CommandLine.Model.CommandSpec spec, Target target, TraceOptions traceOptions, OutputOptions outputOptions,
                      AssertOptions assertOptions) {
+        try (OutputFiles files = new OutputFiles()) {
+            return trace(spec, target, traceOptions, outputOptions, assertOptions, files);
+        }
+    }
+
+    private static int trace(CommandLine.Model.CommandSpec spec, Target target, TraceOptions traceOptions,
+                             OutputOptions outputOptions, AssertOptions assertOptions, OutputFiles files) {
         PrintWriter err = spec.commandLine().getErr();
         boolean attach = target instanceof Target.Attach;
         Map<String, String> environment = target instanceof Target.Launch l ? l.environment() : System.getenv();
@@ -83,6 +90,10 @@ final class Runner {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
         }
+        List<OutputFiles.Named> outputs = new java.util.ArrayList<>(outputOptions.outputs());
+        outputs.addAll(assertOptions.outputs());
+        String clash = OutputFiles.clash(assertOptions.inputs(), outputs);
+        if (clash != null) throw new CommandLine.ParameterException(spec.commandLine(), clash);
         boolean jsonl = outputOptions.format == OutputOptions.Format.jsonl;
         boolean perfetto = outputOptions.format == OutputOptions.Format.perfetto;
         boolean summaryTable = traceOptions.summaryOnly || traceOptions.summary;
@@ -131,21 +142,15 @@ final class Runner {
             err.println("jthreadtrace: note: JSONL goes to standard output, which the traced command shares: its own output"
                     + " is mixed in (report and check skip those lines); use -o FILE to keep them apart");
         }
-        // Files written at the end are checked now: a run of minutes must not be lost to a typo.
-        String htmlProblem = outputOptions.html == null ? null : FileProblems.writableLater(outputOptions.html);
-        if (htmlProblem != null) {
-            err.println("jthreadtrace: --html: " + htmlProblem);
-            return ExitCodes.TOOL_FAILED;
-        }
-        String junitProblem = checks.junitXml() == null ? null : FileProblems.writableLater(checks.junitXml());
-        if (junitProblem != null) {
-            err.println("jthreadtrace: --junit-xml: " + junitProblem);
+        // Files written at the end are checked now (a run of minutes must not be lost to a typo), FIFOs opened.
+        String outputProblem = files.prepare(outputs);
+        if (outputProblem != null) {
+            err.println("jthreadtrace: " + outputProblem);
             return ExitCodes.TOOL_FAILED;
         }
         OutputStream stream;
         try {
-            stream = outputOptions.writesToStdout() ? new FileOutputStream(java.io.FileDescriptor.out)
-                    : Files.newOutputStream(outputOptions.output);
+            stream = outputOptions.writesToStdout() ? new FileOutputStream(java.io.FileDescriptor.out) : files.open(outputOptions.output);
         } catch (IOException e) {
             err.println("jthreadtrace: " + FileProblems.cannotWrite(outputOptions.output, e));
             return ExitCodes.TOOL_FAILED;
@@ -246,8 +251,8 @@ final class Runner {
                     outputFailure = e.getMessage();
                 }
             }
-            if (!checks.writeJunit(results, err)) return ExitCodes.TOOL_FAILED;
-            if (!outputOptions.writeHtml(model, results, err)) return ExitCodes.TOOL_FAILED;
+            if (!checks.writeJunit(results, err, files)) return ExitCodes.TOOL_FAILED;
+            if (!outputOptions.writeHtml(model, results, err, files)) return ExitCodes.TOOL_FAILED;
             if (outcome.outOfMemory()) {
                 err.println("jthreadtrace: out of memory after " + outcome.outOfMemoryAfter() + " events; the traced command ran on"
                         + " to its end; the report covers the trace until then (more heap: JTHREADTRACE_JAVA_OPTS=-Xmx4g)");
