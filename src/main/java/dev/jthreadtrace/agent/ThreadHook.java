@@ -27,12 +27,12 @@ import java.util.Set;
  * counts are written with each flush.
  *
  * <pre>
- * C  nanoTime  creatorOsTid  creatorJavaId  creatorName  newJavaId  newName  virtual  itl=value...  [ATTR ccl=L]  [STACK  frames]
+ * C  nanoTime  creatorOsTid  creatorJavaId  creatorName  newJavaId  newName  virtual  itl=value...  [STACK  frames]
  * S  nanoTime  starterOsTid  starterJavaId  starterName  javaId     name     ITL  itl=value...
  *    ATTR  daemon=B  priority=N  group=G  ccl=L  [STACK  frames]
- *    (ATTR: what the thread runs with, read at start() for a platform thread, at construction for a
- *    virtual one's context class loader; a loader is shown as its class and name, or its class and
- *    identity hash when its class is not the JDK's: a user's getName() is never called)
+ *    (ATTR: what the thread runs with, read at start(); a loader is shown as its class and name, or
+ *    its class and identity hash when its class is not the JDK's: a user's getName() is never called)
+ * A  nanoTime  0  javaId  ccl=L     (a virtual thread's start(): the context class loader it runs with)
  *    (S for platform threads; STACK, the creation stack, on S of platform and C of virtual threads:
  *    frames class|method|file|line, separated by ';', the innermost first)
  * M  nanoTime  carrierOsTid  mounts     (virtual-thread mounts on this carrier so far; the last one counts)
@@ -232,7 +232,7 @@ public final class ThreadHook {
         }
     }
 
-    public static void constructed(Thread created, Object inheritedMap, ClassLoader contextLoader) {
+    public static void constructed(Thread created, Object inheritedMap) {
         PerThread state = enter();
         if (state == null) return;
         try {
@@ -243,11 +243,9 @@ public final class ThreadHook {
                     .append('\t').append(created.isVirtual());
             if (inheritedMap != null) appendInherited(line, inheritedMap);
             // A virtual thread has no start() of its own that a platform thread's clone would follow:
-            // where it was constructed is where it was created.
-            if (created.isVirtual()) {
-                line.append("\tATTR\tccl=").append(clean(loader(contextLoader)));
-                if (virtualStacks) appendStack(line);
-            }
+            // where it was constructed is where it was created. Its context class loader may still be
+            // set before start(): that is read there (virtualStarting).
+            if (created.isVirtual() && virtualStacks) appendStack(line);
             write(line, !created.isVirtual());
         } catch (Throwable t) {
             failed("constructed", t);
@@ -282,6 +280,25 @@ public final class ThreadHook {
             write(line, !started.isVirtual());
         } catch (Throwable t) {
             failed("starting", t);
+        } finally {
+            state.inside = false;
+        }
+    }
+
+    /**
+     * A virtual thread's start() (VirtualThread.start(ThreadContainer), which its start() calls): the
+     * context class loader it runs with, which {@code setContextClassLoader} may change between
+     * construction and start. VirtualThread is final and does not override getContextClassLoader: no
+     * user code runs. Buffered like its construction record, no syscall (the tid field is 0).
+     */
+    public static void virtualStarting(Thread started) {
+        PerThread state = enter();
+        if (state == null) return;
+        try {
+            write(new StringBuilder("A\t").append(System.nanoTime()).append("\t0\t").append(started.threadId())
+                    .append("\tccl=").append(clean(loader(started.getContextClassLoader()))), false);
+        } catch (Throwable t) {
+            failed("virtualStarting", t);
         } finally {
             state.inside = false;
         }

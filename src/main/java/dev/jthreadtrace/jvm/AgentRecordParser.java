@@ -37,6 +37,10 @@ final class AgentRecordParser {
                 return new JavaRecord.ScopedValues(pid, Long.parseLong(f[1]), Integer.parseInt(f[2]), Long.parseLong(f[3]),
                         pairs(f, 4, f.length));
             }
+            if (f[0].equals("A") && f.length >= 4) {
+                return new JavaRecord.VirtualStarted(pid, Long.parseLong(f[1]), Integer.parseInt(f[2]), Long.parseLong(f[3]),
+                        pairs(f, 4, f.length));
+            }
             if (f[0].equals("P") && f.length >= 5) {
                 return new JavaRecord.Present(pid, Long.parseLong(f[1]), Integer.parseInt(f[2]), Long.parseLong(f[3]), f[4]);
             }

@@ -25,7 +25,8 @@ import java.util.Set;
 public final class JavaJoin {
     private JavaJoin() {}
 
-    public static JavaView join(TraceModel model, List<JavaRecord> records, List<String> notes) {
+    public static JavaView join(TraceModel model, List<JavaRecord> given, List<String> notes) {
+        List<JavaRecord> records = foldVirtualStarts(given);
         Map<String, JavaRecord.Constructed> constructed = new HashMap<>();
         for (JavaRecord r : records) {
             if (r instanceof JavaRecord.Constructed c) constructed.put(c.pid() + ":" + c.id(), c);
@@ -77,6 +78,7 @@ public final class JavaJoin {
                 case JavaRecord.Renamed n -> { }
                 case JavaRecord.Present p -> { }
                 case JavaRecord.ScopedValues v -> { }
+                case JavaRecord.VirtualStarted v -> { }
             }
         }
         // Renames after start, in order: the thread keeps its current Java name and its earlier ones.
@@ -93,6 +95,30 @@ public final class JavaJoin {
             }
         }
         return new JavaView(records, threads, virtualByCreator, mountsByCarrier, notes);
+    }
+
+    /**
+     * A virtual thread's start() record joins its construction record: the {@code constructed}
+     * record then says what it ran with (its context class loader at start). One whose construction
+     * was not recorded (constructed before an attach) stays as it is.
+     */
+    static List<JavaRecord> foldVirtualStarts(List<JavaRecord> records) {
+        if (records.stream().noneMatch(r -> r instanceof JavaRecord.VirtualStarted)) return records;
+        List<JavaRecord> out = new ArrayList<>(records.size());
+        Map<String, Integer> constructedAt = new HashMap<>();
+        for (JavaRecord r : records) {
+            if (r instanceof JavaRecord.VirtualStarted v) {
+                Integer at = constructedAt.remove(v.pid() + ":" + v.id());
+                if (at != null) {
+                    out.set(at, ((JavaRecord.Constructed) out.get(at)).withAttributes(v.attributes()));
+                    continue;
+                }
+            } else if (r instanceof JavaRecord.Constructed c && c.virtual()) {
+                constructedAt.put(c.pid() + ":" + c.id(), out.size());
+            }
+            out.add(r);
+        }
+        return out;
     }
 
     /**
