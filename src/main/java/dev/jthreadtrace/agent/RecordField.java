@@ -27,6 +27,19 @@ public final class RecordField {
         return s.substring(0, keep) + "...[" + (s.length() - keep) + " more chars]";
     }
 
+    /** {@code s} cut and escaped: {@code s} itself in the common case of a short name with nothing to escape. */
+    public static String escape(String s) {
+        if (s.length() <= MAX_CHARS) {
+            boolean plain = true;
+            for (int i = 0; i < s.length() && plain; i++) {
+                char c = s.charAt(i);
+                plain = c != '\\' && c != '\t' && c != '\n' && c != '\r' && c != '=' && c != ';' && c != '|' && !Character.isSurrogate(c);
+            }
+            if (plain) return s;
+        }
+        return append(new StringBuilder(s.length() + 16), s).toString();
+    }
+
     /** Appends {@code s}, cut and escaped. */
     public static StringBuilder append(StringBuilder line, String s) {
         String v = cut(s);

@@ -41,6 +41,10 @@ import java.util.Set;
  * V  nanoTime  starterOsTid  javaId  sv:ScopedValue#1=value...  (the scoped-value bindings a fork inherited)
  * E  errors    firstError          (written at each error; the last one counts)
  * </pre>
+ * Every string field (names, thread-local names and values, loaders, frames) is written exact and
+ * bounded by {@link RecordField}: backslash escapes for tab, newline, CR, backslash, {@code = ; |}
+ * and unpaired surrogates, cut at {@link RecordField#MAX_CHARS} with a marker; past
+ * {@link #LINE_BUDGET} a record takes no more thread-locals ({@code (cut)=N more}) or frames.
  */
 public final class ThreadHook {
     private static final Set<Class<?>> PLAIN_VALUES = Set.of(String.class, Integer.class, Long.class, Short.class,
@@ -144,7 +148,7 @@ public final class ThreadHook {
                 if (first == all.size()) first = 0;
             }
             StringBuilder out = new StringBuilder();
-            for (int i = first; i < all.size() && i < first + stackDepth; i++) {
+            for (int i = first; i < all.size() && i < first + stackDepth && out.length() < LINE_BUDGET; i++) {
                 StackWalker.StackFrame f = all.get(i);
                 if (out.length() > 0) out.append(';');
                 out.append(frameField(f.getClassName())).append('|').append(frameField(f.getMethodName())).append('|')
@@ -159,7 +163,7 @@ public final class ThreadHook {
         }
 
         private static String frameField(String s) {
-            return clean(s).replace(';', ' ').replace('|', ' ');
+            return clean(s); // ';' and '|' escaped too: they separate frames and their parts
         }
     }
 
@@ -374,12 +378,18 @@ public final class ThreadHook {
     private static void appendInherited(StringBuilder line, Object map) throws IllegalAccessException {
         Object[] entries = (Object[]) table.get(map);
         if (entries == null) return;
+        int left = 0;
         for (Object entry : entries) {
             if (entry == null) continue;
             Object key = ((java.lang.ref.Reference<?>) entry).get();
             if (key == null) continue;
+            if (full(line)) {
+                left++;
+                continue;
+            }
             line.append('\t').append(clean(localName(key))).append('=').append(clean(render(value.get(entry))));
         }
+        if (left > 0) line.append("\t(cut)=").append(left).append(" more");
     }
 
     /** The name given to each thread-local instance seen, by identity (ThreadLocal keeps Object's equals). */
@@ -440,7 +450,7 @@ public final class ThreadHook {
             for (Object s = bindings; s != null; s = snapshotPrev.get(s)) {
                 for (Object c = snapshotBindings.get(s); c != null; c = carrierPrev.get(c)) {
                     Object key = carrierKey.get(c);
-                    if (!seen.add(key)) continue;
+                    if (!seen.add(key) || full(line)) continue;
                     line.append("\tsv:").append(clean(localName(key))).append('=').append(clean(render(carrierValue.get(c))));
                 }
             }
@@ -482,8 +492,21 @@ public final class ThreadHook {
         return tid;
     }
 
+    /**
+     * A string field of a record, exact and bounded ({@link RecordField}): a tab or newline in a
+     * name cannot end its field or its line, and a name of megabytes cannot make the line too long
+     * for the tool's reader, which would drop the record (its creator and thread-locals) whole.
+     */
     private static String clean(String s) {
-        return s.replace('\t', ' ').replace('\n', ' ').replace('\r', ' ');
+        return RecordField.escape(s);
+    }
+
+    /** Past this many chars a record takes no more thread-locals, scoped values or frames: the line must stay readable. */
+    static final int LINE_BUDGET = 256 * 1024;
+
+    /** Whether the line is full; then a {@code (cut)=N more} entry says how many were left out. */
+    private static boolean full(StringBuilder line) {
+        return line.length() > LINE_BUDGET;
     }
 
     /**

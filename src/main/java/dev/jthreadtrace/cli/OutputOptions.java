@@ -34,7 +34,8 @@ final class OutputOptions {
         command.addOption(Specs.option(Format.class, Specs.<Format>bind(() -> format, v -> format = v), "--format")
                 .paramLabel("FORMAT").defaultValue("text")
                 .description("text (strace-style lines and a report), jsonl (one JSON object per line: every event, "
-                        + "then thread, process and summary records) or perfetto (a Trace Event Format JSON file that "
+                        + "then thread, process and summary records; strings exact, a byte that is not UTF-8 as the JSON "
+                        + "escape \\udc80..\\udcff, Python's surrogateescape) or perfetto (a Trace Event Format JSON file that "
                         + "ui.perfetto.dev and chrome://tracing open: a track per thread, syscall slices, creation and wake "
                         + "flows, setting changes). Default: ${DEFAULT-VALUE}.").build());
         command.addOption(Specs.option(ColorMode.class, Specs.<ColorMode>bind(() -> color, v -> color = v), "--color")

@@ -182,11 +182,14 @@ public final class JavaJoin {
         });
     }
 
-    /** What the JVM gives the kernel for a Java name: its first 15 bytes (the kernel keeps 16 with the NUL). */
+    /**
+     * What the JVM gives the kernel for a Java name: its first 15 bytes (the kernel keeps 16 with the
+     * NUL), read as the tracer reads a comm, so a character cut at the 15th byte matches too.
+     */
     static String kernelName(String javaName) {
         byte[] bytes = javaName.getBytes(java.nio.charset.StandardCharsets.UTF_8);
         if (bytes.length <= 15) return javaName;
-        return new String(bytes, 0, 15, java.nio.charset.StandardCharsets.UTF_8);
+        return dev.jthreadtrace.decode.KernelBytes.decode(bytes, 0, 15);
     }
 
     /** Threads are in creation order, so the first task started after the call that no record claimed yet. */

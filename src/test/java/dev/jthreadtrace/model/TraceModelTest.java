@@ -100,6 +100,15 @@ class TraceModelTest {
         assertEquals(0L, Metric.summary(m).get("futex.joins"));
     }
 
+    /** The kernel keeps 15 bytes of a name, not 15 characters: a character cut there keeps its byte. */
+    @Test
+    void anExecsCommIsTheFirst15BytesOfTheFileName() {
+        assertEquals("threads", SettingsTracker.comm("/opt/fixtures/threads"));
+        assertEquals("a-very-long-fil", SettingsTracker.comm("/bin/a-very-long-file-name"));
+        assertEquals("\u00e9".repeat(7) + "\udcc3", SettingsTracker.comm("/bin/" + "\u00e9".repeat(9)));
+        assertEquals("\udcff\udcfe-bad", SettingsTracker.comm("/bin/\udcff\udcfe-bad"), "bytes that are not UTF-8 stay");
+    }
+
     @Test
     void metrics() {
         var m = Metric.summary(model);
