@@ -51,14 +51,7 @@ final class CheckCommand implements Callable<Integer> {
         String clash = OutputFiles.clash(inputs, assertOptions.outputs());
         if (clash != null) throw new CommandLine.ParameterException(spec.commandLine(), clash);
         PrintWriter err = spec.commandLine().getErr();
-        try (OutputFiles files = new OutputFiles()) {
-            String problem = files.prepare(assertOptions.outputs());
-            if (problem != null) {
-                err.println("jthreadtrace: " + problem);
-                return ExitCodes.TOOL_FAILED;
-            }
-            return check(checks, files, err);
-        }
+        return OutputFiles.using(assertOptions.outputs(), err, files -> check(checks, files, err));
     }
 
     private int check(AssertOptions.Checks checks, OutputFiles files, PrintWriter err) {

@@ -70,6 +70,21 @@ final class OutputFiles implements AutoCloseable {
     }
 
     /**
+     * Runs {@code body} with {@code outputs} prepared and closes what it left open; without running
+     * it, one line on {@code err} and 125 when an output cannot be written.
+     */
+    static int using(List<Named> outputs, java.io.PrintWriter err, java.util.function.ToIntFunction<OutputFiles> body) {
+        try (OutputFiles files = new OutputFiles()) {
+            String problem = files.prepare(outputs);
+            if (problem != null) {
+                err.println("jthreadtrace: " + problem);
+                return ExitCodes.TOOL_FAILED;
+            }
+            return body.applyAsInt(files);
+        }
+    }
+
+    /**
      * Checks every output and opens the FIFOs among them; the one-line problem
      * ({@code --html out.html: cannot write ...}), or null when all can be written.
      */

@@ -45,14 +45,7 @@ final class ReportCommand implements Callable<Integer> {
         String clash = OutputFiles.clash(List.of(new OutputFiles.Named("TRACE.jsonl", file)), outputOptions.outputs());
         if (clash != null) throw new CommandLine.ParameterException(spec.commandLine(), clash);
         PrintWriter err = spec.commandLine().getErr();
-        try (OutputFiles files = new OutputFiles()) {
-            String problem = files.prepare(outputOptions.outputs());
-            if (problem != null) {
-                err.println("jthreadtrace: " + problem);
-                return ExitCodes.TOOL_FAILED;
-            }
-            return report(sections, files, err);
-        }
+        return OutputFiles.using(outputOptions.outputs(), err, files -> report(sections, files, err));
     }
 
     private int report(java.util.Set<dev.jthreadtrace.render.ReportSection> sections, OutputFiles files, PrintWriter err) {
