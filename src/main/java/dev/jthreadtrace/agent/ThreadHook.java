@@ -27,12 +27,14 @@ import java.util.Set;
  * counts are written with each flush.
  *
  * <pre>
- * C  nanoTime  creatorOsTid  creatorJavaId  creatorName  newJavaId  newName  virtual  itl=value...  [STACK  frames]
+ * C  nanoTime  creatorOsTid  creatorJavaId  creatorName  newJavaId  newName  virtual  itl=value...  [ATTR ccl=L]  [STACK  frames]
+ *    (ATTR on a virtual thread's, held until its start(): the context class loader it runs with)
  * S  nanoTime  starterOsTid  starterJavaId  starterName  javaId     name     ITL  itl=value...
  *    ATTR  daemon=B  priority=N  group=G  ccl=L  [STACK  frames]
  *    (ATTR: what the thread runs with, read at start(); a loader is shown as its class and name, or
  *    its class and identity hash when its class is not the JDK's: a user's getName() is never called)
- * A  nanoTime  0  javaId  ccl=L     (a virtual thread's start(): the context class loader it runs with)
+ * A  nanoTime  0  javaId  ccl=L     (a virtual thread's start(), when its C record went out before:
+ *                                     the context class loader it runs with)
  *    (S for platform threads; STACK, the creation stack, on S of platform and C of virtual threads:
  *    frames class|method|file|line, separated by ';', the innermost first)
  * M  nanoTime  carrierOsTid  mounts     (virtual-thread mounts on this carrier so far; the last one counts)
@@ -85,7 +87,14 @@ public final class ThreadHook {
         /** The count last written, and the carrier's tid (known after its first mount). */
         long mountsWritten;
         String carrierTid;
+        /** A virtual thread's construction record held until its start() (see {@link #hold}): the thread, the line, its stack field. */
+        Thread heldThread;
+        StringBuilder held;
+        String heldStack;
     }
+
+    /** The states that hold a construction record, guarded by ThreadHook.class. */
+    private static final java.util.Set<PerThread> HOLDING = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
 
     /** Every carrier that has mounted a virtual thread, for the flush to report their counts. */
     private static final java.util.concurrent.ConcurrentLinkedQueue<PerThread> CARRIERS = new java.util.concurrent.ConcurrentLinkedQueue<>();
@@ -171,9 +180,13 @@ public final class ThreadHook {
 
     /** {@code \tSTACK\tframes}, or nothing when stacks are off. */
     private static void appendStack(StringBuilder line) {
-        if (stackDepth == 0) return;
+        line.append(stackField());
+    }
+
+    private static String stackField() {
+        if (stackDepth == 0) return "";
         String frames = WALKER.walk(CREATION_STACK);
-        if (!frames.isEmpty()) line.append("\tSTACK\t").append(frames);
+        return frames.isEmpty() ? "" : "\tSTACK\t" + frames;
     }
 
     static void enable() {
@@ -248,9 +261,9 @@ public final class ThreadHook {
             if (inheritedMap != null) appendInherited(line, inheritedMap);
             // A virtual thread has no start() of its own that a platform thread's clone would follow:
             // where it was constructed is where it was created. Its context class loader may still be
-            // set before start(): that is read there (virtualStarting).
-            if (created.isVirtual() && virtualStacks) appendStack(line);
-            write(line, !created.isVirtual());
+            // set before start(): the record waits for it there (virtualStarting).
+            if (created.isVirtual()) hold(state, created, line, virtualStacks ? stackField() : "");
+            else write(line, true);
         } catch (Throwable t) {
             failed("constructed", t);
         } finally {
@@ -293,14 +306,25 @@ public final class ThreadHook {
      * A virtual thread's start() (VirtualThread.start(ThreadContainer), which its start() calls): the
      * context class loader it runs with, which {@code setContextClassLoader} may change between
      * construction and start. VirtualThread is final and does not override getContextClassLoader: no
-     * user code runs. Buffered like its construction record, no syscall (the tid field is 0).
+     * user code runs. It completes the construction record this thread holds for it ({@link #hold});
+     * when that went out already, an A record of its own, buffered, no syscall (its tid field is 0).
      */
     public static void virtualStarting(Thread started) {
         PerThread state = enter();
         if (state == null) return;
         try {
+            String ccl = clean(loader(started.getContextClassLoader()));
+            synchronized (ThreadHook.class) {
+                if (out == null) return;
+                if (state.heldThread == started) {
+                    release(state, ccl);
+                    if (System.nanoTime() - firstBufferedNs > FLUSH_AFTER_NS) writeBuffered();
+                    return;
+                }
+                releaseHeld(); // its construction record, if another thread holds it, goes first
+            }
             write(new StringBuilder("A\t").append(System.nanoTime()).append("\t0\t").append(started.threadId())
-                    .append("\tccl=").append(clean(loader(started.getContextClassLoader()))), false);
+                    .append("\tccl=").append(ccl), false);
         } catch (Throwable t) {
             failed("virtualStarting", t);
         } finally {
@@ -517,23 +541,81 @@ public final class ThreadHook {
         byte[] bytes = line.append('\n').toString().getBytes(StandardCharsets.UTF_8);
         synchronized (ThreadHook.class) {
             if (out == null) return; // disabled while this hook ran
-            if (!buffered || bytes.length > BUFFER - used) writeBuffered();
-            if (!buffered || bytes.length > BUFFER) {
+            if (!buffered) {
+                writeBuffered();
                 out.write(bytes);
                 return;
             }
-            long nanos = System.nanoTime();
-            if (used == 0) firstBufferedNs = nanos;
-            System.arraycopy(bytes, 0, buffer, used, bytes.length);
-            used += bytes.length;
-            if (now || nanos - firstBufferedNs > FLUSH_AFTER_NS) writeBuffered();
+            append(bytes);
+            if (now || System.nanoTime() - firstBufferedNs > FLUSH_AFTER_NS) writeBuffered();
         }
     }
 
-    /** Holding the class lock. */
+    /**
+     * A virtual thread's construction record waits in its constructor's state for the thread's
+     * start(), which adds the context class loader it runs with (settable in between): one record
+     * per virtual thread, not two (a record at each start made the file half again as large). It
+     * goes out as it is, and the start then writes an A record, when the buffer is written first
+     * (a flush, a platform thread's record, 100 ms), this thread constructs another one, or another
+     * thread starts it. Not buffering yet: written at once, no loader.
+     */
+    private static void hold(PerThread state, Thread created, StringBuilder line, String stack) throws IOException {
+        synchronized (ThreadHook.class) {
+            if (out == null) return;
+            if (!buffered) {
+                write(line.append(stack), false);
+                return;
+            }
+            if (state.held != null) release(state, null);
+            long nanos = System.nanoTime();
+            if (used == 0 && HOLDING.isEmpty()) firstBufferedNs = nanos; // a held record counts as buffered
+            state.heldThread = created;
+            state.held = line;
+            state.heldStack = stack;
+            HOLDING.add(state);
+            if (nanos - firstBufferedNs > FLUSH_AFTER_NS) writeBuffered();
+        }
+    }
+
+    /** Holding the class lock: the record {@code state} holds into the buffer, with the loader when it is known ({@code ccl}). */
+    private static void release(PerThread state, String ccl) throws IOException {
+        StringBuilder line = state.held;
+        if (ccl != null) line.append("\tATTR\tccl=").append(ccl);
+        line.append(state.heldStack).append('\n');
+        state.heldThread = null;
+        state.held = null;
+        state.heldStack = null;
+        HOLDING.remove(state);
+        append(line.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Holding the class lock: every held record into the buffer. */
+    private static void releaseHeld() throws IOException {
+        if (HOLDING.isEmpty()) return;
+        for (PerThread state : HOLDING.toArray(new PerThread[0])) release(state, null);
+    }
+
+    /** Holding the class lock: {@code bytes} into the buffer, which is written first when they do not fit. */
+    private static void append(byte[] bytes) throws IOException {
+        if (bytes.length > BUFFER - used) writeBuffer();
+        if (bytes.length > BUFFER) {
+            out.write(bytes);
+            return;
+        }
+        if (used == 0 && HOLDING.isEmpty()) firstBufferedNs = System.nanoTime();
+        System.arraycopy(bytes, 0, buffer, used, bytes.length);
+        used += bytes.length;
+    }
+
+    /** Holding the class lock: the held records, the mount counts, then the whole buffer to the file. */
     private static void writeBuffered() throws IOException {
         if (out == null) return;
+        releaseHeld();
         appendMountCounts();
+        writeBuffer();
+    }
+
+    private static void writeBuffer() throws IOException {
         if (used == 0) return;
         int n = used;
         used = 0;
