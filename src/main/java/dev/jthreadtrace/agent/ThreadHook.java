@@ -554,7 +554,7 @@ public final class ThreadHook {
     /**
      * A virtual thread's construction record waits in its constructor's state for the thread's
      * start(), which adds the context class loader it runs with (settable in between): one record
-     * per virtual thread, not two (a record at each start made the file half again as large). It
+     * per virtual thread, not two (a record at each start made the file a fifth larger). It
      * goes out as it is, and the start then writes an A record, when the buffer is written first
      * (a flush, a platform thread's record, 100 ms), this thread constructs another one, or another
      * thread starts it. Not buffering yet: written at once, no loader.
