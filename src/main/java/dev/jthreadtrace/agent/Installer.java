@@ -31,7 +31,9 @@ import static java.lang.constant.ConstantDescs.CD_void;
  *       {@code ThreadHook.constructed(this, this.inheritableThreadLocals)};</li>
  *   <li>at the entry of {@code start()} and {@code start(ThreadContainer)}: {@code ThreadHook.starting(this)};</li>
  *   <li>at the entry of {@code VirtualThread.mount()}: {@code ThreadHook.mounted(this)}, which tells
- *       which carrier (OS thread) ran which virtual thread.</li>
+ *       which carrier (OS thread) ran which virtual thread;</li>
+ *   <li>at the entry of {@code VirtualThread.start(ThreadContainer)}: {@code ThreadHook.virtualStarting(this)},
+ *       the context class loader a virtual thread runs with.</li>
  * </ul>
  * Every other constructor delegates to one of those two, so each thread is recorded once.
  */
@@ -154,20 +156,29 @@ public final class Installer {
         return transformOneMethod(bytes, "runHooks", "()V", atStartAndBeforeReturn);
     }
 
-    /** {@code VirtualThread.mount()}: {@code ThreadHook.mounted(this)}, run on the carrier that takes it. */
+    /**
+     * {@code VirtualThread.mount()}: {@code ThreadHook.mounted(this)}, run on the carrier that takes
+     * it; and {@code VirtualThread.start(ThreadContainer)}, which {@code start()} calls too (a virtual
+     * thread never runs Thread's own start): {@code ThreadHook.virtualStarting(this)}, which reads the
+     * context class loader it runs with, settable between construction and start.
+     */
     static byte[] instrumentVirtualThread(byte[] bytes) {
-        return transformOneMethod(bytes, "mount", "()V", callAtEntry("mounted"));
+        return transformMethods(bytes, Map.of("mount()V", callAtEntry("mounted"),
+                "start(Ljdk/internal/vm/ThreadContainer;)V", callAtEntry("virtualStarting")));
     }
 
     /** The class with one method's code transformed, everything else as it was. */
     private static byte[] transformOneMethod(byte[] bytes, String name, String descriptor, CodeTransform code) {
+        return transformMethods(bytes, Map.of(name + descriptor, code));
+    }
+
+    /** The class with the code of the methods named by {@code name + descriptor} transformed, everything else as it was. */
+    private static byte[] transformMethods(byte[] bytes, Map<String, CodeTransform> byMethod) {
         ClassFile cf = ClassFile.of();
         ClassTransform transform = (ClassBuilder cb, ClassElement ce) -> {
-            if (ce instanceof MethodModel m && m.methodName().equalsString(name) && m.methodType().equalsString(descriptor)) {
-                cb.transformMethod(m, MethodTransform.transformingCode(code));
-            } else {
-                cb.with(ce);
-            }
+            CodeTransform code = ce instanceof MethodModel m ? byMethod.get(m.methodName().stringValue() + m.methodType().stringValue()) : null;
+            if (code != null) cb.transformMethod((MethodModel) ce, MethodTransform.transformingCode(code));
+            else cb.with(ce);
         };
         return cf.transformClass(cf.parse(bytes), transform);
     }
@@ -202,7 +213,12 @@ public final class Installer {
         ClassFile cf = ClassFile.of();
         ClassModel model = cf.parse(bytes);
         CodeTransform afterConstruction = (CodeBuilder b, CodeElement e) -> {
-            if (e instanceof ReturnInstruction) callWithMapAndLoader(b, "constructed");
+            if (e instanceof ReturnInstruction) {
+                b.aload(0);
+                b.aload(0);
+                b.getfield(THREAD, "inheritableThreadLocals", MAP);
+                b.invokestatic(HOOK, "constructed", MethodTypeDesc.of(CD_void, THREAD, CD_Object));
+            }
             b.with(e);
         };
         // start(): ThreadHook.starting(this, this.inheritableThreadLocals, this.contextClassLoader), Thread's

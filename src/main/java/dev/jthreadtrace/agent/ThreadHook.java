@@ -28,11 +28,13 @@ import java.util.Set;
  *
  * <pre>
  * C  nanoTime  creatorOsTid  creatorJavaId  creatorName  newJavaId  newName  virtual  itl=value...  [ATTR ccl=L]  [STACK  frames]
+ *    (ATTR on a virtual thread's, held until its start(): the context class loader it runs with)
  * S  nanoTime  starterOsTid  starterJavaId  starterName  javaId     name     ITL  itl=value...
  *    ATTR  daemon=B  priority=N  group=G  ccl=L  [STACK  frames]
- *    (ATTR: what the thread runs with, read at start() for a platform thread, at construction for a
- *    virtual one's context class loader; a loader is shown as its class and name, or its class and
- *    identity hash when its class is not the JDK's: a user's getName() is never called)
+ *    (ATTR: what the thread runs with, read at start(); a loader is shown as its class and name, or
+ *    its class and identity hash when its class is not the JDK's: a user's getName() is never called)
+ * A  nanoTime  0  javaId  ccl=L     (a virtual thread's start(), when its C record went out before:
+ *                                     the context class loader it runs with)
  *    (S for platform threads; STACK, the creation stack, on S of platform and C of virtual threads:
  *    frames class|method|file|line, separated by ';', the innermost first)
  * M  nanoTime  carrierOsTid  mounts     (virtual-thread mounts on this carrier so far; the last one counts)
@@ -42,6 +44,10 @@ import java.util.Set;
  * X  nanoTime  osTid     (the JVM began to shut down: Shutdown.runHooks(), from System.exit or after main's return)
  * E  errors    firstError          (written at each error; the last one counts)
  * </pre>
+ * Every string field (names, thread-local names and values, loaders, frames) is written exact and
+ * bounded by {@link RecordField}: backslash escapes for tab, newline, CR, backslash, {@code = ; |}
+ * and unpaired surrogates, cut at {@link RecordField#MAX_CHARS} with a marker; past
+ * {@link #LINE_BUDGET} a record takes no more thread-locals ({@code (cut)=N more}) or frames.
  */
 public final class ThreadHook {
     private static final Set<Class<?>> PLAIN_VALUES = Set.of(String.class, Integer.class, Long.class, Short.class,
@@ -82,7 +88,14 @@ public final class ThreadHook {
         /** The count last written, and the carrier's tid (known after its first mount). */
         long mountsWritten;
         String carrierTid;
+        /** A virtual thread's construction record held until its start() (see {@link #hold}): the thread, the line, its stack field. */
+        Thread heldThread;
+        StringBuilder held;
+        String heldStack;
     }
+
+    /** The states that hold a construction record, guarded by ThreadHook.class. */
+    private static final java.util.Set<PerThread> HOLDING = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
 
     /** Every carrier that has mounted a virtual thread, for the flush to report their counts. */
     private static final java.util.concurrent.ConcurrentLinkedQueue<PerThread> CARRIERS = new java.util.concurrent.ConcurrentLinkedQueue<>();
@@ -168,7 +181,7 @@ public final class ThreadHook {
                 if (first == all.size()) first = 0;
             }
             StringBuilder out = new StringBuilder();
-            for (int i = first; i < all.size() && i < first + stackDepth; i++) {
+            for (int i = first; i < all.size() && i < first + stackDepth && out.length() < LINE_BUDGET; i++) {
                 StackWalker.StackFrame f = all.get(i);
                 if (out.length() > 0) out.append(';');
                 out.append(frameField(f.getClassName())).append('|').append(frameField(f.getMethodName())).append('|')
@@ -183,7 +196,7 @@ public final class ThreadHook {
         }
 
         private static String frameField(String s) {
-            return clean(s).replace(';', ' ').replace('|', ' ');
+            return clean(s); // ';' and '|' escaped too: they separate frames and their parts
         }
     }
 
@@ -191,9 +204,13 @@ public final class ThreadHook {
 
     /** {@code \tSTACK\tframes}, or nothing when stacks are off. */
     private static void appendStack(StringBuilder line) {
-        if (stackDepth == 0) return;
+        line.append(stackField());
+    }
+
+    private static String stackField() {
+        if (stackDepth == 0) return "";
         String frames = WALKER.walk(CREATION_STACK);
-        if (!frames.isEmpty()) line.append("\tSTACK\t").append(frames);
+        return frames.isEmpty() ? "" : "\tSTACK\t" + frames;
     }
 
     static void enable() {
@@ -255,7 +272,7 @@ public final class ThreadHook {
         }
     }
 
-    public static void constructed(Thread created, Object inheritedMap, ClassLoader contextLoader) {
+    public static void constructed(Thread created, Object inheritedMap) {
         PerThread state = enter();
         if (state == null) return;
         try {
@@ -266,12 +283,10 @@ public final class ThreadHook {
                     .append('\t').append(created.isVirtual());
             if (inheritedMap != null) appendInherited(line, inheritedMap);
             // A virtual thread has no start() of its own that a platform thread's clone would follow:
-            // where it was constructed is where it was created.
-            if (created.isVirtual()) {
-                line.append("\tATTR\tccl=").append(clean(loader(contextLoader)));
-                if (virtualStacks) appendStack(line);
-            }
-            write(line, !created.isVirtual());
+            // where it was constructed is where it was created. Its context class loader may still be
+            // set before start(): the record waits for it there (virtualStarting).
+            if (created.isVirtual()) hold(state, created, line, virtualStacks ? stackField() : "");
+            else write(line, true);
         } catch (Throwable t) {
             failed("constructed", t);
         } finally {
@@ -321,6 +336,36 @@ public final class ThreadHook {
             write(new StringBuilder("X\t").append(System.nanoTime()).append('\t').append(osTid()), true);
         } catch (Throwable t) {
             failed("shuttingDown", t);
+        } finally {
+            state.inside = false;
+        }
+    }
+
+    /**
+     * A virtual thread's start() (VirtualThread.start(ThreadContainer), which its start() calls): the
+     * context class loader it runs with, which {@code setContextClassLoader} may change between
+     * construction and start. VirtualThread is final and does not override getContextClassLoader: no
+     * user code runs. It completes the construction record this thread holds for it ({@link #hold});
+     * when that went out already, an A record of its own, buffered, no syscall (its tid field is 0).
+     */
+    public static void virtualStarting(Thread started) {
+        PerThread state = enter();
+        if (state == null) return;
+        try {
+            String ccl = clean(loader(started.getContextClassLoader()));
+            synchronized (ThreadHook.class) {
+                if (out == null) return;
+                if (state.heldThread == started) {
+                    release(state, ccl);
+                    if (System.nanoTime() - firstBufferedNs > FLUSH_AFTER_NS) writeBuffered();
+                    return;
+                }
+                releaseHeld(); // its construction record, if another thread holds it, goes first
+            }
+            write(new StringBuilder("A\t").append(System.nanoTime()).append("\t0\t").append(started.threadId())
+                    .append("\tccl=").append(ccl), false);
+        } catch (Throwable t) {
+            failed("virtualStarting", t);
         } finally {
             state.inside = false;
         }
@@ -396,12 +441,18 @@ public final class ThreadHook {
     private static void appendInherited(StringBuilder line, Object map) throws IllegalAccessException {
         Object[] entries = (Object[]) table.get(map);
         if (entries == null) return;
+        int left = 0;
         for (Object entry : entries) {
             if (entry == null) continue;
             Object key = ((java.lang.ref.Reference<?>) entry).get();
             if (key == null) continue;
+            if (full(line)) {
+                left++;
+                continue;
+            }
             line.append('\t').append(clean(localName(key))).append('=').append(clean(render(value.get(entry))));
         }
+        if (left > 0) line.append("\t(cut)=").append(left).append(" more");
     }
 
     /** The name given to each thread-local instance seen, by identity (ThreadLocal keeps Object's equals). */
@@ -462,7 +513,7 @@ public final class ThreadHook {
             for (Object s = bindings; s != null; s = snapshotPrev.get(s)) {
                 for (Object c = snapshotBindings.get(s); c != null; c = carrierPrev.get(c)) {
                     Object key = carrierKey.get(c);
-                    if (!seen.add(key)) continue;
+                    if (!seen.add(key) || full(line)) continue;
                     line.append("\tsv:").append(clean(localName(key))).append('=').append(clean(render(carrierValue.get(c))));
                 }
             }
@@ -504,8 +555,21 @@ public final class ThreadHook {
         return tid;
     }
 
+    /**
+     * A string field of a record, exact and bounded ({@link RecordField}): a tab or newline in a
+     * name cannot end its field or its line, and a name of megabytes cannot make the line too long
+     * for the tool's reader, which would drop the record (its creator and thread-locals) whole.
+     */
     private static String clean(String s) {
-        return s.replace('\t', ' ').replace('\n', ' ').replace('\r', ' ');
+        return RecordField.escape(s);
+    }
+
+    /** Past this many chars a record takes no more thread-locals, scoped values or frames: the line must stay readable. */
+    static final int LINE_BUDGET = 256 * 1024;
+
+    /** Whether the line is full; then a {@code (cut)=N more} entry says how many were left out. */
+    private static boolean full(StringBuilder line) {
+        return line.length() > LINE_BUDGET;
     }
 
     /**
@@ -516,23 +580,81 @@ public final class ThreadHook {
         byte[] bytes = line.append('\n').toString().getBytes(StandardCharsets.UTF_8);
         synchronized (ThreadHook.class) {
             if (out == null) return; // disabled while this hook ran
-            if (!buffered || bytes.length > BUFFER - used) writeBuffered();
-            if (!buffered || bytes.length > BUFFER) {
+            if (!buffered) {
+                writeBuffered();
                 out.write(bytes);
                 return;
             }
-            long nanos = System.nanoTime();
-            if (used == 0) firstBufferedNs = nanos;
-            System.arraycopy(bytes, 0, buffer, used, bytes.length);
-            used += bytes.length;
-            if (now || nanos - firstBufferedNs > FLUSH_AFTER_NS) writeBuffered();
+            append(bytes);
+            if (now || System.nanoTime() - firstBufferedNs > FLUSH_AFTER_NS) writeBuffered();
         }
     }
 
-    /** Holding the class lock. */
+    /**
+     * A virtual thread's construction record waits in its constructor's state for the thread's
+     * start(), which adds the context class loader it runs with (settable in between): one record
+     * per virtual thread, not two (a record at each start made the file a fifth larger). It
+     * goes out as it is, and the start then writes an A record, when the buffer is written first
+     * (a flush, a platform thread's record, 100 ms), this thread constructs another one, or another
+     * thread starts it. Not buffering yet: written at once, no loader.
+     */
+    private static void hold(PerThread state, Thread created, StringBuilder line, String stack) throws IOException {
+        synchronized (ThreadHook.class) {
+            if (out == null) return;
+            if (!buffered) {
+                write(line.append(stack), false);
+                return;
+            }
+            if (state.held != null) release(state, null);
+            long nanos = System.nanoTime();
+            if (used == 0 && HOLDING.isEmpty()) firstBufferedNs = nanos; // a held record counts as buffered
+            state.heldThread = created;
+            state.held = line;
+            state.heldStack = stack;
+            HOLDING.add(state);
+            if (nanos - firstBufferedNs > FLUSH_AFTER_NS) writeBuffered();
+        }
+    }
+
+    /** Holding the class lock: the record {@code state} holds into the buffer, with the loader when it is known ({@code ccl}). */
+    private static void release(PerThread state, String ccl) throws IOException {
+        StringBuilder line = state.held;
+        if (ccl != null) line.append("\tATTR\tccl=").append(ccl);
+        line.append(state.heldStack).append('\n');
+        state.heldThread = null;
+        state.held = null;
+        state.heldStack = null;
+        HOLDING.remove(state);
+        append(line.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Holding the class lock: every held record into the buffer. */
+    private static void releaseHeld() throws IOException {
+        if (HOLDING.isEmpty()) return;
+        for (PerThread state : HOLDING.toArray(new PerThread[0])) release(state, null);
+    }
+
+    /** Holding the class lock: {@code bytes} into the buffer, which is written first when they do not fit. */
+    private static void append(byte[] bytes) throws IOException {
+        if (bytes.length > BUFFER - used) writeBuffer();
+        if (bytes.length > BUFFER) {
+            out.write(bytes);
+            return;
+        }
+        if (used == 0 && HOLDING.isEmpty()) firstBufferedNs = System.nanoTime();
+        System.arraycopy(bytes, 0, buffer, used, bytes.length);
+        used += bytes.length;
+    }
+
+    /** Holding the class lock: the held records, the mount counts, then the whole buffer to the file. */
     private static void writeBuffered() throws IOException {
         if (out == null) return;
+        releaseHeld();
         appendMountCounts();
+        writeBuffer();
+    }
+
+    private static void writeBuffer() throws IOException {
         if (used == 0) return;
         int n = used;
         used = 0;

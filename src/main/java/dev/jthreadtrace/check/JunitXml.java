@@ -20,6 +20,13 @@ public final class JunitXml {
 
     public static void write(Path file, String suiteName, List<AssertionResult> results, double seconds) throws IOException {
         try (OutputStream out = Files.newOutputStream(file)) {
+            write(out, suiteName, results, seconds);
+        }
+    }
+
+    /** The document on {@code out}, which stays open (the caller opened it: a FIFO, say). */
+    public static void write(OutputStream out, String suiteName, List<AssertionResult> results, double seconds) throws IOException {
+        try {
             XMLStreamWriter xml = XMLOutputFactory.newFactory().createXMLStreamWriter(out, "UTF-8");
             long failures = results.stream().filter(r -> !r.passed()).count();
             xml.writeStartDocument("UTF-8", "1.0");
@@ -62,6 +69,7 @@ public final class JunitXml {
             xml.writeEndElement();
             xml.writeCharacters("\n");
             xml.writeEndDocument();
+            xml.flush();
             xml.close();
         } catch (XMLStreamException e) {
             throw new IOException(e.getMessage(), e);

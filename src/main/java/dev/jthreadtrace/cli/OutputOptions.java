@@ -24,16 +24,18 @@ final class OutputOptions {
     void addTo(CommandSpec command) {
         command.addOption(Specs.option(Path.class, Specs.<Path>bind(() -> output, v -> output = v), "-o", "--output")
                 .paramLabel("FILE")
-                .description("Write trace lines and the report to FILE instead of standard output.").build());
+                .description("Write trace lines and the report to FILE instead of standard output. No output file may be a file "
+                        + "the command reads or another output (exit 2); a FIFO needs a reader within 5 s (else exit 125).").build());
         command.addOption(Specs.option(Path.class, Specs.<Path>bind(() -> html, v -> html = v), "--html")
                 .paramLabel("FILE")
                 .description("Also write a self-contained HTML report to FILE (no scripts, no network): the spawn tree beside "
                         + "the kernel's, a timeline with creation arrows, setting changes and the longest futex waits, the "
-                        + "inherited-at-creation table and the assertion results.").build());
+                        + "inherited-at-creation table and the assertion results. Checked as -o FILE is.").build());
         command.addOption(Specs.option(Format.class, Specs.<Format>bind(() -> format, v -> format = v), "--format")
                 .paramLabel("FORMAT").defaultValue("text")
                 .description("text (strace-style lines and a report), jsonl (one JSON object per line: every event, "
-                        + "then thread, process and summary records) or perfetto (a Trace Event Format JSON file that "
+                        + "then thread, process and summary records; strings exact, a byte that is not UTF-8 as the JSON "
+                        + "escape \\udc80..\\udcff, Python's surrogateescape) or perfetto (a Trace Event Format JSON file that "
                         + "ui.perfetto.dev and chrome://tracing open: a track per thread, syscall slices, creation and wake "
                         + "flows, setting changes). Default: ${DEFAULT-VALUE}.").build());
         command.addOption(Specs.option(ColorMode.class, Specs.<ColorMode>bind(() -> color, v -> color = v), "--color")
@@ -54,14 +56,23 @@ final class OutputOptions {
 
     enum ColorMode { auto, always, never }
 
+    /** The files these options write: -o FILE (not standard output) and --html FILE. */
+    java.util.List<OutputFiles.Named> outputs() {
+        java.util.List<OutputFiles.Named> files = new java.util.ArrayList<>();
+        if (!writesToStdout()) files.add(new OutputFiles.Named("-o", output));
+        if (html != null) files.add(new OutputFiles.Named("--html", html));
+        return files;
+    }
+
     /** Writes the HTML report to --html's file; false (with one line on err) when that fails. */
     boolean writeHtml(dev.jthreadtrace.model.TraceModel model, java.util.List<dev.jthreadtrace.jsonl.SavedAssertion> results,
-                      java.io.PrintWriter err) {
+                      java.io.PrintWriter err, OutputFiles files) {
         if (html == null) return true;
         java.util.List<dev.jthreadtrace.render.HtmlReport.Assertion> shown = results.stream()
                 .map(r -> new dev.jthreadtrace.render.HtmlReport.Assertion(r.expr(), r.passed(), r.actual(), r.expected()))
                 .toList();
-        try (var writer = java.nio.file.Files.newBufferedWriter(html)) {
+        try (var writer = new java.io.BufferedWriter(new java.io.OutputStreamWriter(files.open(html),
+                java.nio.charset.StandardCharsets.UTF_8))) {
             java.io.IOException[] failed = {null};
             dev.jthreadtrace.render.HtmlReport.write(model, shown, line -> {
                 try {

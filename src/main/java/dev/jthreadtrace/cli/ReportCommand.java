@@ -24,8 +24,8 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
@@ -75,11 +75,14 @@ final class ReportCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
         }
         if (display.stringLimit < 0) throw new CommandLine.ParameterException(spec.commandLine(), "--string-limit must be 0 or more");
-        if (outputOptions.output != null && sameFile(outputOptions.output, file)) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "-o " + outputOptions.output
-                    + " is the trace being read: it would be overwritten");
-        }
+        String clash = OutputFiles.clash(List.of(new OutputFiles.Named("TRACE.jsonl", file)), outputOptions.outputs());
+        if (clash != null) throw new CommandLine.ParameterException(spec.commandLine(), clash);
         PrintWriter err = spec.commandLine().getErr();
+        return OutputFiles.using(outputOptions.outputs(), err, files -> report(sections, lineOptions, chosen, sort, files, err));
+    }
+
+    private int report(java.util.Set<dev.jthreadtrace.render.ReportSection> sections, LineOptions lineOptions,
+                       Optional<TraceSelection> chosen, SyscallSummary.Sort sort, OutputFiles files, PrintWriter err) {
         SavedTrace saved = SavedTrace.load(file, err);
         if (saved == null) return ExitCodes.TOOL_FAILED;
         if (saved.truncated()) err.println("jthreadtrace: warning: " + saved.truncationWarning() + "; reporting what it holds");
@@ -95,7 +98,7 @@ final class ReportCommand implements Callable<Integer> {
         boolean[] shown = chosen.map(TraceSelection::shown).orElse(header.shown());
         LineOptions lines = lineOptions.withStringMax(stringLimit);
         int[] code = {ExitCodes.OK};
-        int written = write(spec, outputOptions, out -> {
+        int written = write(spec, outputOptions.output, files, out -> {
             TraceOutput output = output(out, saved, shown, lines, sections, sort, stringLimit);
             if (output.live() != LiveSink.NONE) {
                 try {
@@ -110,7 +113,7 @@ final class ReportCommand implements Callable<Integer> {
         });
         if (written != ExitCodes.OK) return written;
         if (code[0] != ExitCodes.OK) return code[0];
-        if (!outputOptions.writeHtml(saved.model(), saved.assertions(), err)) return ExitCodes.TOOL_FAILED;
+        if (!outputOptions.writeHtml(saved.model(), saved.assertions(), err, files)) return ExitCodes.TOOL_FAILED;
         // A cut-short trace still gives its report, but scripts must notice.
         return saved.truncated() ? ExitCodes.TOOL_FAILED : ExitCodes.OK;
     }
@@ -138,14 +141,6 @@ final class ReportCommand implements Callable<Integer> {
         };
     }
 
-    static boolean sameFile(Path a, Path b) {
-        try {
-            return java.nio.file.Files.exists(a) && java.nio.file.Files.isSameFile(a, b);
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
     static java.util.Set<dev.jthreadtrace.render.ReportSection> parseSections(CommandSpec spec,
                                                                                 OutputOptions options) {
         try {
@@ -159,17 +154,12 @@ final class ReportCommand implements Callable<Integer> {
         void to(Output out);
     }
 
-    /** Opens the output (stdout or -o FILE), runs {@code writing}, maps failures to exit codes. */
-    static int write(CommandSpec spec, OutputOptions options, Writing writing) {
-        return write(spec, options.output, writing);
-    }
-
-    /** The same for an output file that is not an {@link OutputOptions}' (diff's). */
-    static int write(CommandSpec spec, Path output, Writing writing) {
+    /** Opens the output (standard output, or {@code output} as {@code files} prepared it), runs {@code writing}, maps failures to exit codes. */
+    static int write(CommandSpec spec, Path output, OutputFiles files, Writing writing) {
         boolean toStdout = OutputOptions.toStdout(output);
         OutputStream stream;
         try {
-            stream = toStdout ? new FileOutputStream(FileDescriptor.out) : Files.newOutputStream(output);
+            stream = toStdout ? new FileOutputStream(FileDescriptor.out) : files.open(output);
         } catch (IOException e) {
             spec.commandLine().getErr().println("jthreadtrace: " + FileProblems.cannotWrite(output, e));
             return ExitCodes.TOOL_FAILED;

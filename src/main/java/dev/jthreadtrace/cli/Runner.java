@@ -55,16 +55,26 @@ final class Runner {
 
     static int trace(CommandLine.Model.CommandSpec spec, Target target, TraceOptions traceOptions, OutputOptions outputOptions,
                      AssertOptions assertOptions) {
+        try (OutputFiles files = new OutputFiles()) {
+            return trace(spec, target, traceOptions, outputOptions, assertOptions, files);
+        }
+    }
+
+    private static int trace(CommandLine.Model.CommandSpec spec, Target target, TraceOptions traceOptions,
+                             OutputOptions outputOptions, AssertOptions assertOptions, OutputFiles files) {
         PrintWriter err = spec.commandLine().getErr();
         boolean attach = target instanceof Target.Attach;
         Map<String, String> environment = target instanceof Target.Launch l ? Inherited.variables(l.launch()) : System.getenv();
         TracePlan plan = TracePlan.of(spec, attach, traceOptions, outputOptions, assertOptions);
-        Integer refused = refused(err, target, environment, outputOptions, plan.checks());
+        List<OutputFiles.Named> outputs = new java.util.ArrayList<>(outputOptions.outputs());
+        outputs.addAll(assertOptions.outputs());
+        String clash = OutputFiles.clash(assertOptions.inputs(), outputs);
+        if (clash != null) throw new CommandLine.ParameterException(spec.commandLine(), clash);
+        Integer refused = refused(err, target, environment, outputOptions, files, outputs);
         if (refused != null) return refused;
         OutputStream stream;
         try {
-            stream = outputOptions.writesToStdout() ? new FileOutputStream(java.io.FileDescriptor.out)
-                    : Files.newOutputStream(outputOptions.output);
+            stream = outputOptions.writesToStdout() ? new FileOutputStream(java.io.FileDescriptor.out) : files.open(outputOptions.output);
         } catch (IOException e) {
             err.println("jthreadtrace: " + FileProblems.cannotWrite(outputOptions.output, e));
             return ExitCodes.TOOL_FAILED;
@@ -86,7 +96,7 @@ final class Runner {
             }
             TraceMessages.afterTrace(err, outcome, traceOptions, attach);
             if (outcome.outputClosed()) return ExitCodes.OUTPUT_CLOSED;
-            return conclude(err, outcome, output, out, plan.checks(), outputOptions, destination, attach ? null : assertOptions);
+            return conclude(err, outcome, output, out, plan.checks(), outputOptions, files, destination, attach ? null : assertOptions);
         } catch (OutputClosedException e) {
             return ExitCodes.OUTPUT_CLOSED;
         } catch (OutputFailedException e) {
@@ -100,7 +110,7 @@ final class Runner {
 
     /** Why nothing will be traced (a command not found, a file that cannot be written later), as an exit code; null: go. */
     private static Integer refused(PrintWriter err, Target target, Map<String, String> environment, OutputOptions outputOptions,
-                                   AssertOptions.Checks checks) {
+                                   OutputFiles files, List<OutputFiles.Named> outputs) {
         if (target instanceof Target.Launch launch) {
             switch (CommandResolver.resolve(launch.launch().command().getFirst(), environment.get("PATH"))) {
                 case CommandResolver.NotFound nf -> {
@@ -118,15 +128,10 @@ final class Runner {
                         + " is mixed in (report and check skip those lines); use -o FILE to keep them apart");
             }
         }
-        // Files written at the end are checked now: a run of minutes must not be lost to a typo.
-        String htmlProblem = outputOptions.html == null ? null : FileProblems.writableLater(outputOptions.html);
-        if (htmlProblem != null) {
-            err.println("jthreadtrace: --html: " + htmlProblem);
-            return ExitCodes.TOOL_FAILED;
-        }
-        String junitProblem = checks.junitXml() == null ? null : FileProblems.writableLater(checks.junitXml());
-        if (junitProblem != null) {
-            err.println("jthreadtrace: --junit-xml: " + junitProblem);
+        // Files written at the end are checked now (a run of minutes must not be lost to a typo), FIFOs opened.
+        String outputProblem = files.prepare(outputs);
+        if (outputProblem != null) {
+            err.println("jthreadtrace: " + outputProblem);
             return ExitCodes.TOOL_FAILED;
         }
         return null;
@@ -193,7 +198,7 @@ final class Runner {
      * {@code launched}: run's and demo's options (the command's status is passed through); null for attach.
      */
     private static int conclude(PrintWriter err, TraceSession.Outcome outcome, TraceOutput output, Output out, AssertOptions.Checks checks,
-                                OutputOptions outputOptions, String destination, AssertOptions launched) {
+                                OutputOptions outputOptions, OutputFiles files, String destination, AssertOptions launched) {
         TraceModel model = outcome.model();
         List<AssertionResult> results = checks.assertions().isEmpty() ? List.of() : checks.evaluate(model);
         String outputFailure = outcome.outputFailure();
@@ -207,8 +212,8 @@ final class Runner {
                 outputFailure = e.getMessage();
             }
         }
-        if (!checks.writeJunit(results, err)) return ExitCodes.TOOL_FAILED;
-        if (!outputOptions.writeHtml(model, SavedAssertion.of(results), err)) return ExitCodes.TOOL_FAILED;
+        if (!checks.writeJunit(results, err, files)) return ExitCodes.TOOL_FAILED;
+        if (!outputOptions.writeHtml(model, SavedAssertion.of(results), err, files)) return ExitCodes.TOOL_FAILED;
         if (outcome.outOfMemory()) {
             err.println("jthreadtrace: out of memory after " + outcome.outOfMemoryAfter() + " events; the traced command ran on"
                     + " to its end; the report covers the trace until then (more heap: JTHREADTRACE_JAVA_OPTS=-Xmx4g)");

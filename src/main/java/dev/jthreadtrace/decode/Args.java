@@ -55,6 +55,7 @@ public final class Args {
                 case '\t' -> out.append("\\t");
                 default -> {
                     if (c < 0x20 || c == 0x7f) out.append(String.format(java.util.Locale.ROOT, "\\%o", (int) c));
+                    else if (Escape.isRawByte(c) && (i == 0 || !Character.isHighSurrogate(s.charAt(i - 1)))) out.append(String.format(java.util.Locale.ROOT, "\\x%02x", c & 0xff));
                     else if (Escape.unsafe(c) || Character.isSurrogate(c)) out.append(String.format(java.util.Locale.ROOT, "\\u%04x", (int) c));
                     else out.append(c);
                 }

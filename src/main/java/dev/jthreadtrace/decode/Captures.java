@@ -1,11 +1,10 @@
 package dev.jthreadtrace.decode;
 
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
  * What the tracer copied for one syscall, keyed by argument index. A value is a {@code byte[]}
- * (buffers and strings, strings without their NUL), a {@code List<String>} (argv) or a
+ * (buffers and strings, strings without their NUL; read as text by {@link KernelBytes}, every byte kept), a {@code List<String>} (argv) or a
  * {@code String} (an fd's path). Null where nothing was captured or the read failed.
  */
 public final class Captures {
@@ -22,7 +21,7 @@ public final class Captures {
 
     public String string(int arg) {
         return switch (byArg[arg]) {
-            case byte[] b -> new String(b, StandardCharsets.UTF_8);
+            case byte[] b -> KernelBytes.decode(b);
             case String s -> s;
             case null, default -> null;
         };

@@ -199,6 +199,9 @@ public final class JsonLines implements LiveSink {
                 case JavaRecord.ShutdownBegan x -> json.put(JsonlFields.KIND, JsonlFields.JAVA_SHUTDOWN);
                 case JavaRecord.Renamed n -> json.put(JsonlFields.KIND, JsonlFields.JAVA_RENAMED).put(JsonlFields.ID, n.id())
                         .put(JsonlFields.NAME, n.name());
+                // Folded into its constructed record, unless that is not in the trace (constructed before an attach).
+                case JavaRecord.VirtualStarted v -> json.put(JsonlFields.KIND, JsonlFields.JAVA_VIRTUAL_STARTED).put(JsonlFields.ID, v.id())
+                        .put(JsonlFields.ATTRIBUTES, v.attributes());
             }
             out.line(json.toString());
         }

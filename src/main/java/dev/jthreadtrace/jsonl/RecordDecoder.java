@@ -90,6 +90,9 @@ final class RecordDecoder {
         if (kind.equals(JsonlFields.JAVA_SHUTDOWN)) return new JavaRecord.ShutdownBegan(pid, ns, tid);
         // Version 1 had a record per mount.
         if (kind.equals(JsonlFields.JAVA_MOUNTED_V1)) return new JavaRecord.Mounts(pid, ns, tid, 1);
+        if (kind.equals(JsonlFields.JAVA_VIRTUAL_STARTED)) {
+            return new JavaRecord.VirtualStarted(pid, ns, tid, longField(n, JsonlFields.ID), attributes(n));
+        }
         if (kind.equals(JsonlFields.JAVA_RENAMED)) {
             return new JavaRecord.Renamed(pid, ns, tid, longField(n, JsonlFields.ID), textField(n, JsonlFields.NAME));
         }

@@ -30,7 +30,12 @@ final class AgentFile implements Closeable {
     /** What the agent names its files: one per JVM, by pid. */
     static final Pattern NAME = Pattern.compile("jvm-(\\d{1,9})\\.tsv");
     static final long MAX_BYTES = 256L << 20;
-    static final int MAX_LINE = 64 * 1024;
+    /**
+     * The agent keeps a record below this (fields of at most 16 Ki chars, no more thread-locals past
+     * 256 Ki chars): a name of 64 KiB made a longer line, which was dropped with its creator and
+     * thread-locals. A longer line is not the agent's and is skipped.
+     */
+    static final int MAX_LINE = 4 << 20;
 
     private final FileChannel channel;
     private final int pid;

@@ -125,7 +125,10 @@ final class SettingsTracker {
         return truncate(slash >= 0 ? path.substring(slash + 1) : path);
     }
 
+    /** The first 15 bytes, as the kernel keeps them (a character may be cut: its bytes stay, as {@code \xNN}). */
     private static String truncate(String name) {
-        return name.length() > TASK_COMM_LEN ? name.substring(0, TASK_COMM_LEN) : name;
+        if (name.length() <= TASK_COMM_LEN / 3) return name;
+        byte[] bytes = dev.jthreadtrace.decode.KernelBytes.encode(name);
+        return bytes.length > TASK_COMM_LEN ? dev.jthreadtrace.decode.KernelBytes.decode(bytes, 0, TASK_COMM_LEN) : name;
     }
 }

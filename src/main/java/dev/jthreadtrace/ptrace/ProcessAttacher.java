@@ -7,7 +7,6 @@ import dev.jthreadtrace.sys.Libc;
 import dev.jthreadtrace.sys.ProcStatus;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -192,7 +191,7 @@ final class ProcessAttacher {
      */
     private static String readValue(Path file) {
         try {
-            String text = new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
+            String text = dev.jthreadtrace.decode.KernelBytes.decode(Files.readAllBytes(file));
             return text.endsWith("\n") ? text.substring(0, text.length() - 1) : text;
         } catch (IOException | RuntimeException e) {
             return null;
@@ -215,11 +214,11 @@ final class ProcessAttacher {
             int from = 0;
             for (int i = 0; i < bytes.length; i++) {
                 if (bytes[i] == 0) {
-                    out.add(new String(bytes, from, i - from, StandardCharsets.UTF_8));
+                    out.add(dev.jthreadtrace.decode.KernelBytes.decode(bytes, from, i - from));
                     from = i + 1;
                 }
             }
-            if (from < bytes.length) out.add(new String(bytes, from, bytes.length - from, StandardCharsets.UTF_8));
+            if (from < bytes.length) out.add(dev.jthreadtrace.decode.KernelBytes.decode(bytes, from, bytes.length - from));
             return out;
         } catch (IOException | RuntimeException e) {
             return List.of();

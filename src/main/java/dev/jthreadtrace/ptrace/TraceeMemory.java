@@ -116,7 +116,7 @@ final class TraceeMemory implements AutoCloseable {
             long pointer = MemorySegment.ofArray(word).get(JAVA_LONG.withByteAlignment(1), 0);
             if (pointer == 0) return strings;
             byte[] s = readString(tid, pointer, spec.maxLength());
-            strings.add(s == null ? "?" : new String(s, StandardCharsets.UTF_8));
+            strings.add(s == null ? "?" : dev.jthreadtrace.decode.KernelBytes.decode(s));
         }
         strings.add("...");
         return strings;

@@ -47,6 +47,7 @@ public final class Libc {
     /** x86-64 system call numbers (arch/x86/entry/syscalls/syscall_64.tbl). */
     static final long SYS_WRITE = 1, SYS_CLOSE = 3, SYS_POLL = 7, SYS_RT_SIGACTION = 13, SYS_IOCTL = 16, SYS_GETPID = 39,
             SYS_WAIT4 = 61, SYS_KILL = 62, SYS_READLINK = 89, SYS_PTRACE = 101, SYS_GETPGRP = 111, SYS_PIPE2 = 293,
+            SYS_FCNTL = 72, SYS_OPENAT = 257,
             SYS_PROCESS_VM_READV = 310, SYS_PROCESS_VM_WRITEV = 311;
 
     private Libc() {}
@@ -238,6 +239,28 @@ public final class Libc {
             MemorySegment fds = arena.allocate(JAVA_INT, 2);
             checked("pipe2", SYS_PIPE2, fds.address(), flags, 0, 0);
             return new int[] {fds.getAtIndex(JAVA_INT, 0), fds.getAtIndex(JAVA_INT, 1)};
+        }
+    }
+
+    private static final int O_WRONLY = 1, O_NONBLOCK = 0x800, AT_FDCWD = -100, F_GETFL = 3, F_SETFL = 4;
+
+    /**
+     * {@code openat(AT_FDCWD, path, O_WRONLY|O_NONBLOCK|O_CLOEXEC)}, then O_NONBLOCK cleared again:
+     * a FIFO opened so fails at once with ENXIO when no process reads it (a plain open would wait
+     * for one forever), and once open, writes to it block as usual. Throws {@link ErrnoException}.
+     */
+    public static int openForWritingWithoutWaiting(String path) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment name = arena.allocateFrom(path);
+            int fd = (int) checked("open", SYS_OPENAT, AT_FDCWD, name.address(), O_WRONLY | O_NONBLOCK | O_CLOEXEC, 0);
+            try {
+                long flags = checked("fcntl", SYS_FCNTL, fd, F_GETFL, 0, 0);
+                checked("fcntl", SYS_FCNTL, fd, F_SETFL, flags & ~O_NONBLOCK, 0);
+                return fd;
+            } catch (ErrnoException e) {
+                close(fd);
+                throw e;
+            }
         }
     }
 

@@ -124,7 +124,7 @@ class CliTest {
     void badOutputFilesNumbersHooksAndSetsAreOneLineWithTheReasonBeforeAnythingRuns() {
         Result noDir = run("run", "-o", "/nonexistent-dir/x.txt", "--", "/bin/true");
         assertEquals(ExitCodes.TOOL_FAILED, noDir.code());
-        assertEquals("jthreadtrace: cannot write /nonexistent-dir/x.txt: No such file or directory\n", noDir.err());
+        assertEquals("jthreadtrace: -o: cannot write /nonexistent-dir/x.txt: No such file or directory\n", noDir.err());
 
         Result junit = run("run", "--assert", "threads.total >= 1", "--junit-xml", "/nonexistent-dir/t.xml", "--", "/bin/true");
         assertEquals(ExitCodes.TOOL_FAILED, junit.code());
@@ -248,6 +248,28 @@ class CliTest {
         assertEquals(ExitCodes.USAGE, r.code());
         assertTrue(r.err().contains("is the trace being read"), r.err());
         assertEquals(before, Files.readString(trace));
+    }
+
+    @Test
+    void noOutputMayBeAFileReadOrAnotherOutput(@org.junit.jupiter.api.io.TempDir Path tmp) throws IOException {
+        Path trace = file(completeTrace()), asserts = Files.writeString(tmp.resolve("a.txt"), "threads.total >= 1\n");
+        String before = Files.readString(trace);
+        for (String[] args : List.of(
+                new String[] {"report", "--html", trace.toString(), trace.toString()},
+                new String[] {"report", "-o", tmp.resolve("x").toString(), "--html", tmp.resolve("y/../x").toString(), trace.toString()},
+                new String[] {"check", "--assert", "threads.total >= 1", "--junit-xml", trace.toString(), trace.toString()},
+                new String[] {"check", "--assert-file", asserts.toString(), "--junit-xml", asserts.toString(), trace.toString()},
+                new String[] {"run", "--format", "jsonl", "-o", tmp.resolve("o").toString(), "--html", tmp.resolve("o").toString(),
+                        "--", "/bin/true"},
+                new String[] {"attach", "--junit-xml", tmp.resolve("j").toString(), "--html", tmp.resolve("j").toString(), "1"})) {
+            Result r = run(args);
+            assertEquals(ExitCodes.USAGE, r.code(), String.join(" ", args) + ": " + r.err());
+            assertTrue(r.err().startsWith("jthreadtrace: ") && (r.err().contains("one would overwrite the other")
+                    || r.err().contains(": it would be overwritten")), r.err());
+        }
+        assertEquals(before, Files.readString(trace));
+        assertEquals("threads.total >= 1\n", Files.readString(asserts));
+        assertFalse(Files.exists(tmp.resolve("o")) || Files.exists(tmp.resolve("x")) || Files.exists(tmp.resolve("j")), "nothing written");
     }
 
     @Test

@@ -291,6 +291,26 @@ class JvmLayerIT {
         assertTrue(report.out().contains("platform-from-virtual [started by virtual thread #"), report.out());
     }
 
+    /** The loader set between construction and start is the one reported: it was read at construction. */
+    @Test
+    void aVirtualThreadsContextClassLoaderIsTheOneItStartedWith(@TempDir Path tmp) throws Exception {
+        Run run = trace(tmp, dev.jthreadtrace.fixtures.VirtualContextLoader.class);
+        assertEquals(0, run.result().code(), run.result().err());
+        assertTrue(run.result().out().contains("ccl-set runs with loader-at-start"), run.result().out());
+        Map<String, JsonNode> constructed = new HashMap<>();
+        for (JsonNode j : run.java()) {
+            if (j.get("kind").asText().equals("constructed") && j.get("virtual").asBoolean()) constructed.put(j.get("name").asText(), j);
+        }
+        assertEquals("java.net.URLClassLoader@loader-at-start", constructed.get("ccl-set").get("attributes").get("ccl").asText(),
+                constructed.toString());
+        assertEquals("jdk.internal.loader.ClassLoaders$AppClassLoader@app", constructed.get("ccl-kept").get("attributes").get("ccl").asText());
+        assertTrue(run.java().stream().noneMatch(j -> j.get("kind").asText().equals("virtual_started")),
+                "each start folded into its construction record");
+        Tool.Result again = Tool.run(Tool.jar("report", "--format", "jsonl", run.file().toString()));
+        assertTrue(again.out().contains("\"name\":\"ccl-set\",\"virtual\":true,\"itl\":{},\"stack\":[],\"attributes\":{\"ccl\":"
+                + "\"java.net.URLClassLoader@loader-at-start\"}"), "the saved trace says the same: " + again.out());
+    }
+
     @Test
     void twoPlainInheritableThreadLocalsAreTwoHooksWithTheirOwnValues(@TempDir Path tmp) throws Exception {
         Run run = trace(tmp, dev.jthreadtrace.fixtures.TwoThreadLocals.class,

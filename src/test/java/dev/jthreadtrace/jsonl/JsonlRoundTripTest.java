@@ -94,6 +94,27 @@ class JsonlRoundTripTest {
                 old.java().stream().filter(j -> j instanceof JavaRecord.Mounts).toList());
     }
 
+    /**
+     * A virtual thread's start() record folds into its construction record (the loader it started
+     * with wins); one whose construction is not in the trace (before an attach) is kept as its own
+     * record, and comes back from the file.
+     */
+    @Test
+    void aVirtualThreadsStartFoldsIntoItsConstructionOrIsKeptAlone(@TempDir Path tmp) throws Exception {
+        int pid = RecordedTrace.MAIN;
+        List<JavaRecord> java = List.of(
+                new JavaRecord.Constructed(pid, 3_000_000, pid, 1, "main", 30, "v-1", true, Map.of(), List.of(), Map.of("ccl", "old@1")),
+                new JavaRecord.VirtualStarted(pid, 3_100_000, 0, 30, Map.of("ccl", "new@2")),
+                new JavaRecord.VirtualStarted(pid, 3_200_000, 0, 99, Map.of("ccl", "app@3")));
+        String first = write(RecordedTrace.threadsFixture(), java);
+        assertTrue(first.contains("\"kind\":\"constructed\",\"by_id\":1,\"by_name\":\"main\",\"id\":30,\"name\":\"v-1\",\"virtual\":true,"
+                + "\"itl\":{},\"stack\":[],\"attributes\":{\"ccl\":\"new@2\"}"), first);
+        assertEquals(1, first.lines().filter(l -> l.contains("\"kind\":\"virtual_started\"")).count(), first);
+        TraceReader.Saved saved = Read.of(Files.writeString(tmp.resolve("v.jsonl"), first)).saved();
+        assertEquals(new JavaRecord.VirtualStarted(pid, 3_200_000, 0, 99, Map.of("ccl", "app@3")), saved.java().getLast());
+        assertEquals(first, write(RecordedTrace.threadsFixture(), saved.java()), "written, read and written again: the same text");
+    }
+
     @Test
     void anAttachsExistingThreadsAndItsDetachComeBackAsTheyWere(@TempDir Path tmp) throws Exception {
         long t0 = 1_000_000_000L;
