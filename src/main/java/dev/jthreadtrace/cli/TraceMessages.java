@@ -20,11 +20,11 @@ final class TraceMessages {
         for (String note : model.notes()) err.println("jthreadtrace: note: " + Escape.text(note));
         if (options.stats) printStats(err, outcome);
         if (outcome.outputClosed()) return;
-        if (outcome.seccompStatus().startsWith("on") && model.commandUsedSeccomp()) {
+        if (outcome.seccompStatus().active() && model.commandUsedSeccomp()) {
             err.println("jthreadtrace: warning: the traced command uses seccomp itself; under jthreadtrace's own filter its"
                     + " SECCOMP_RET_TRACE rules and strict mode do not behave as untraced: use --no-seccomp to be sure");
         }
-        if (!options.noSeccomp && outcome.seccompStatus().contains("failed")) {
+        if (!options.noSeccomp && outcome.seccompStatus().failed()) {
             err.println("jthreadtrace: note: seccomp filter " + outcome.seccompStatus() + "; traced every syscall instead");
         }
         if (model.tracerFailure() != null) {

@@ -19,7 +19,7 @@ final class TargetLauncher {
     private static final int WALL = 0x40000000, SIGKILL = 9;
 
     /** The command, stopped at its exec's exit, and whether the filter is in. */
-    record Launched(int pid, SeccompInstaller.Status seccomp, GateExec.Started started) {}
+    record Launched(int pid, SeccompStatus seccomp, GateExec.Started started) {}
 
     private TargetLauncher() {}
 
@@ -48,7 +48,7 @@ final class TargetLauncher {
             if (!awaitFirstStop(pid, status) || !awaitSyscallEntry(pid, info, status)) {
                 throw new TraceFailure("the start gate (/bin/sh) died before it could be traced", null);
             }
-            SeccompInstaller.Status[] seccomp = {SeccompInstaller.Status.off("not installed")};
+            SeccompStatus[] seccomp = {SeccompStatus.off("not installed")};
             GateExec.Started started = GateExec.exec(gate, command, recorded, needNoNewPrivs, seccomp);
             return new Launched(pid, seccomp[0], started);
         } catch (GateExec.NotStarted e) {
