@@ -59,9 +59,7 @@ public final class Installer {
         boolean attached = AgentOptions.attached(args);
         if (directory.isEmpty()) return;
         AgentOptions options = AgentOptions.read(java.nio.file.Path.of(directory));
-        ThreadHook.stackDepth(options.stackDepth());
-        if (options.jdkFrames()) ThreadHook.keepJdkFrames();
-        if (options.virtualStacks()) ThreadHook.virtualStacks();
+        CreationStacks.configure(options.stackDepth(), options.jdkFrames(), options.virtualStacks());
         // Loaded into a running JVM by jthreadtrace attach: held by the tool's socket, and stopped when it closes.
         Thread watch = attached ? AttachWatch.connect(directory, instrumentation) : null;
         if (attached && watch == null) return;
@@ -69,7 +67,7 @@ public final class Installer {
         // The hook reads ThreadLocalMap entries, which java.base does not open to anyone.
         instrumentation.redefineModule(Object.class.getModule(), Set.of(), Map.of(),
                 Map.of("java.lang", Set.of(Installer.class.getModule())), Set.of(), Map.of());
-        ThreadHook.prepare();
+        InheritedValues.prepare();
         boolean[] flushesAtExit = {false};
         ClassFileTransformer transformer = new ClassFileTransformer() {
             @Override
@@ -98,7 +96,7 @@ public final class Installer {
         ThreadHook.enable();
         ThreadHook.present();
         // Virtual threads' records may wait in a buffer only when the JVM's exit writes it out.
-        if (flushesAtExit[0]) ThreadHook.bufferUntilExit();
+        if (flushesAtExit[0]) RecordWriter.bufferUntilExit();
     }
 
     /**
