@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The packages read as the pipeline (design.md section 2): the graph of which package's classes
+ * The packages read as the pipeline (README, "How it works"): the graph of which package's classes
  * refer to which, read from the compiled classes' constant pools, has no cycle, and the pure
  * packages never reach the kernel.
  */
