@@ -3,9 +3,11 @@ package dev.jthreadtrace.cli;
 import dev.jthreadtrace.render.Palette;
 import dev.jthreadtrace.render.ReportSection;
 import dev.jthreadtrace.sys.Libc;
+import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Set;
 
 import static dev.jthreadtrace.cli.Specs.bind;
@@ -15,7 +17,7 @@ final class OutputOptions {
     // The option values, set by Picocli through the bindings made in addTo.
     Path output;
     Path html;
-    Format format;
+    OutputFormat format;
     ColorMode color;
     String report;
     Integer width;
@@ -31,13 +33,10 @@ final class OutputOptions {
                 .description("Also write a self-contained HTML report to FILE (no scripts, no network): the spawn tree beside "
                         + "the kernel's, a timeline with creation arrows, setting changes and the longest futex waits, the "
                         + "inherited-at-creation table and the assertion results. Checked as -o FILE is.").build());
-        command.addOption(Specs.option(Format.class, Specs.<Format>bind(() -> format, v -> format = v), "--format")
-                .paramLabel("FORMAT").defaultValue("text")
-                .description("text (strace-style lines and a report), jsonl (one JSON object per line: every event, "
-                        + "then thread, process and summary records; strings exact, a byte that is not UTF-8 as the JSON "
-                        + "escape \\udc80..\\udcff, Python's surrogateescape) or perfetto (a Trace Event Format JSON file that "
-                        + "ui.perfetto.dev and chrome://tracing open: a track per thread, syscall slices, creation and wake "
-                        + "flows, setting changes). Default: ${DEFAULT-VALUE}.").build());
+        command.addOption(Specs.option(OutputFormat.class, Specs.<OutputFormat>bind(() -> format, v -> format = v), "--format")
+                .paramLabel("FORMAT").defaultValue(OutputFormat.ALL.getFirst().name())
+                .converters(name -> format(OutputFormat.ALL, name)).completionCandidates(OutputFormat.names())
+                .description(formatHelp(OutputFormat.ALL) + ". Default: ${DEFAULT-VALUE}.").build());
         command.addOption(Specs.option(ColorMode.class, Specs.<ColorMode>bind(() -> color, v -> color = v), "--color")
                 .paramLabel("WHEN").defaultValue("auto")
                 .description("Colour: auto (only on a terminal, and not when NO_COLOR is set), always, never. "
@@ -52,7 +51,17 @@ final class OutputOptions {
                 .description("Width of the report's timeline. Default: the terminal's width, else $COLUMNS, else 100.").build());
     }
 
-    enum Format { text, jsonl, perfetto }
+    /** {@code --format}'s value among {@code formats}, a wrong one worded as Picocli words it for an enum. */
+    static OutputFormat format(List<OutputFormat> formats, String name) {
+        return formats.stream().filter(f -> f.name().equals(name)).findFirst().orElseThrow(() -> new CommandLine.TypeConversionException(
+                "expected one of " + formats.stream().map(OutputFormat::name).toList() + " (case-sensitive) but was '" + name + "'"));
+    }
+
+    /** {@code text (what it writes), jsonl (...) or perfetto (...)}, from the formats themselves. */
+    static String formatHelp(List<OutputFormat> formats) {
+        List<String> each = formats.stream().map(f -> f.name() + " (" + f.help() + ")").toList();
+        return String.join(", ", each.subList(0, each.size() - 1)) + " or " + each.getLast();
+    }
 
     enum ColorMode { auto, always, never }
 

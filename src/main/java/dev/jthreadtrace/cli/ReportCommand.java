@@ -1,8 +1,6 @@
 package dev.jthreadtrace.cli;
 
 import dev.jthreadtrace.decode.TraceSelection;
-import dev.jthreadtrace.jsonl.JsonLines;
-import dev.jthreadtrace.jsonl.PerfettoTrace;
 import dev.jthreadtrace.jsonl.TraceFileException;
 import dev.jthreadtrace.jsonl.TraceReader;
 import dev.jthreadtrace.jvm.LiveJavaNames;
@@ -28,6 +26,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 
 /**
  * {@code jthreadtrace report [OPTIONS] TRACE.jsonl}: a saved trace does what the live run did. The
@@ -123,22 +122,15 @@ final class ReportCommand implements Callable<Integer> {
                                java.util.Set<dev.jthreadtrace.render.ReportSection> sections, SyscallSummary.Sort sort,
                                int stringLimit) {
         TraceReader.Header header = saved.header();
-        return switch (outputOptions.format) {
-            case jsonl -> new TraceOutput.Jsonl(JsonLines.rewriting(out, header, stringLimit, shown));
-            case perfetto -> new TraceOutput.Perfetto(new PerfettoTrace(out, shown, stringLimit), spec.commandLine().getErr());
-            case text -> {
-                Palette palette = outputOptions.palette();
-                LiveSink live = LiveSink.NONE;
-                if (!display.noLive && !display.summaryOnly) {
-                    StartClock clock = header.wallNs() == null ? StartClock.live() : StartClock.saved(header.wallNs());
-                    LiveJavaNames names = LiveJavaNames.replaying(saved.javaRecords());
-                    live = names.then(new TextLines(out, palette, shown, lines, names, clock));
-                }
-                yield new TraceOutput.Text(out, live, display.summaryOnly ? null
-                        : new TraceOutput.ReportLayout(sections, palette, outputOptions.width()),
-                        display.summaryTable() ? new TraceOutput.SummaryTable(shown, sort, display.summaryByThread()) : null);
-            }
+        Palette palette = outputOptions.palette();
+        Function<Output, LiveSink> textLines = display.noLive || display.summaryOnly ? null : o -> {
+            StartClock clock = header.wallNs() == null ? StartClock.live() : StartClock.saved(header.wallNs());
+            LiveJavaNames names = LiveJavaNames.replaying(saved.javaRecords());
+            return names.then(new TextLines(o, palette, shown, lines, names, clock));
         };
+        return outputOptions.format.open(new OutputContext(out, spec.commandLine().getErr(), shown, stringLimit, textLines,
+                display.summaryOnly ? null : new TraceOutput.ReportLayout(sections, palette, outputOptions.width()),
+                display.summaryTable() ? new TraceOutput.SummaryTable(shown, sort, display.summaryByThread()) : null, header));
     }
 
     static java.util.Set<dev.jthreadtrace.render.ReportSection> parseSections(CommandSpec spec,

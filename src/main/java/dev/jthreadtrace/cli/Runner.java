@@ -1,7 +1,5 @@
 package dev.jthreadtrace.cli;
 
-import dev.jthreadtrace.jsonl.JsonLines;
-import dev.jthreadtrace.jsonl.PerfettoTrace;
 import dev.jthreadtrace.jsonl.SavedAssertion;
 import dev.jthreadtrace.session.Interrupts;
 import dev.jthreadtrace.session.TraceSession;
@@ -29,6 +27,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The flow shared by {@code run} and {@code demo}: validate everything before the target starts,
@@ -123,9 +122,9 @@ final class Runner {
                 }
                 case CommandResolver.Found f -> { }
             }
-            if (outputOptions.format == OutputOptions.Format.jsonl && outputOptions.writesToStdout()) {
-                err.println("jthreadtrace: note: JSONL goes to standard output, which the traced command shares: its own output"
-                        + " is mixed in (report and check skip those lines); use -o FILE to keep them apart");
+            if (outputOptions.format.sharedStdout() instanceof OutputFormat.SharedStdout.Note(String note)
+                    && outputOptions.writesToStdout()) {
+                err.println("jthreadtrace: note: " + note);
             }
         }
         // Files written at the end are checked now (a run of minutes must not be lost to a typo), FIFOs opened.
@@ -141,19 +140,13 @@ final class Runner {
     private static TraceOutput output(Output out, TracePlan plan, DisplayOptions display, OutputOptions outputOptions, JvmAgent agent,
                                       PrintWriter err) {
         boolean[] shown = plan.selection().shown();
-        return switch (outputOptions.format) {
-            case jsonl -> new TraceOutput.Jsonl(new JsonLines(out, display.stringLimit, shown));
-            case perfetto -> new TraceOutput.Perfetto(new PerfettoTrace(out, shown, display.stringLimit), err);
-            case text -> {
-                Palette palette = outputOptions.palette();
-                LiveSink live = display.noLive || display.summaryOnly ? LiveSink.NONE : agent == null
-                        ? new TextLines(out, palette, shown, plan.lineOptions(), ThreadNames.KERNEL)
-                        : agent.liveNames().then(new TextLines(out, palette, shown, plan.lineOptions(), agent.liveNames()));
-                yield new TraceOutput.Text(out, live, display.summaryOnly ? null
-                        : new TraceOutput.ReportLayout(plan.sections(), palette, outputOptions.width()),
-                        display.summaryTable() ? new TraceOutput.SummaryTable(shown, plan.sort(), plan.byThread()) : null);
-            }
-        };
+        Palette palette = outputOptions.palette();
+        Function<Output, LiveSink> lines = display.noLive || display.summaryOnly ? null : agent == null
+                ? o -> new TextLines(o, palette, shown, plan.lineOptions(), ThreadNames.KERNEL)
+                : o -> agent.liveNames().then(new TextLines(o, palette, shown, plan.lineOptions(), agent.liveNames()));
+        return outputOptions.format.open(new OutputContext(out, err, shown, display.stringLimit, lines,
+                display.summaryOnly ? null : new TraceOutput.ReportLayout(plan.sections(), palette, outputOptions.width()),
+                display.summaryTable() ? new TraceOutput.SummaryTable(shown, plan.sort(), plan.byThread()) : null, null));
     }
 
     /** Starts the tracer (launching or attaching) and runs the trace into {@code live}; the Java view is joined at the end. */

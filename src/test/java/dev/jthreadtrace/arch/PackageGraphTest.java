@@ -98,7 +98,7 @@ class PackageGraphTest {
     @Test
     void thePurePackagesNeverReachTheKernel() {
         // sys.Errno is a table of names (strace's errnoent); the rest of sys and all of ptrace call the kernel.
-        for (String pure : List.of("decode", "event", "model", "diff", "render", "check", "jsonl", "text")) {
+        for (String pure : List.of("decode", "event", "model", "diff", "render", "check", "jsonl", "perfetto", "text")) {
             List<String> native_ = classesUsed.getOrDefault(pure, Set.of()).stream()
                     .filter(c -> c.startsWith(ROOT + "ptrace/") || c.startsWith(ROOT + "cli/")
                             || (c.startsWith(ROOT + "sys/") && !c.equals(ROOT + "sys/Errno")))
@@ -116,7 +116,7 @@ class PackageGraphTest {
     @Test
     void theModelDoesNotKnowItsConsumers() {
         Set<String> uses = graph.getOrDefault("model", Set.of());
-        for (String consumer : List.of("render", "check", "jsonl", "session", "jvm", "cli")) {
+        for (String consumer : List.of("render", "check", "jsonl", "perfetto", "session", "jvm", "cli")) {
             assertTrue(!uses.contains(consumer), "model uses " + consumer + ": " + uses);
         }
     }
