@@ -76,7 +76,7 @@ final class ThreadTable {
     void untraced(TraceEvent.UntracedChild u, long ns) {
         ThreadInfo creator = task(u.creator(), ns);
         ThreadInfo child = ThreadInfo.createdBy(creator, u.child(), u.child(), ns,
-                creator.hooks().forChild().withTraced("untraced"));
+                creator.hooks().forChild().withTraced(Hooks.Tracer.UNTRACED));
         child.spawnedAs(creator.tgid(), TraceEvent.SpawnKind.CLONE, CloneFlags.CLONE_UNTRACED);
         child.ended(ns, new Exit.Untraced());
         threads.add(child);

@@ -251,7 +251,7 @@ public final class TraceModel {
         command = List.copyOf(a.argv());
         attached = true;
         for (TraceEvent.ExistingTask e : a.tasks()) {
-            Hooks hooks = new Hooks(e.name(), e.sigmask(), e.affinity(), e.seccomp(), e.noNewPrivs(), 0, "ptrace");
+            Hooks hooks = new Hooks(e.name(), e.sigmask(), e.affinity(), e.seccomp(), e.noNewPrivs(), 0, Hooks.Tracer.PTRACE);
             settings.started(table.existing(e, hooks));
             if (e.tgid() == a.pid() && e.tid() == e.tgid() && a.path() != null) table.process(e.tgid()).execd(a.path());
         }

@@ -272,6 +272,17 @@ class CliTest {
         assertFalse(Files.exists(tmp.resolve("o")) || Files.exists(tmp.resolve("x")) || Files.exists(tmp.resolve("j")), "nothing written");
     }
 
+    /** Whether {@code text} names the option as a whole word: -r in --report or -tt does not count. */
+    static boolean documents(String text, String option) {
+        return java.util.regex.Pattern.compile("(?<![\\w-])" + java.util.regex.Pattern.quote(option) + "(?![\\w-])").matcher(text).find();
+    }
+
+    @Test
+    void optionsAreFoundAsWholeWordsOnly() {
+        assertTrue(documents("use -r, or -t.", "-r") && documents("`-t`", "-t"));
+        assertFalse(documents("--report and -tt and x-r", "-r") || documents("-tt", "-t") || documents("--reporter", "--report"));
+    }
+
     @Test
     void everyOptionIsInTheManPageAndTheReadme() throws IOException {
         String man = Files.readString(Path.of("man/jthreadtrace.1")).replace("\\-", "-");
@@ -279,8 +290,8 @@ class CliTest {
         List<String> names = allOptionNames();
         assertTrue(names.size() > 15, names.toString());
         for (String name : names) {
-            assertTrue(man.contains(name), "man/jthreadtrace.1 does not document " + name);
-            assertTrue(readme.contains(name), "README.md does not document " + name);
+            assertTrue(documents(man, name), "man/jthreadtrace.1 does not document " + name);
+            assertTrue(documents(readme, name), "README.md does not document " + name);
         }
         for (String code : new String[] {"125", "126", "127", "90", "128+N"}) {
             assertTrue(man.contains(code) && readme.contains(code), "exit status " + code + " documented");

@@ -200,7 +200,7 @@ class EngineIT {
         Traced filtered = Traced.run(List.of(Traced.fixture("untraced").toString()));
         assertTrue(filtered.events(TraceEvent.UntracedChild.class).getFirst().filterInherited());
         ThreadInfo child = t.model().thread(untraced.getFirst().child());
-        assertEquals("untraced", child.inherited().traced());
+        assertEquals(dev.jthreadtrace.model.Hooks.Tracer.UNTRACED, child.inherited().traced());
         assertEquals(0, t.model().targetExit().value(), "the untraced child ran and exited 5 as expected");
     }
 
