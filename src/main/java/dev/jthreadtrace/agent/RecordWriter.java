@@ -1,5 +1,6 @@
 package dev.jthreadtrace.agent;
 
+import java.io.File;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -40,9 +41,9 @@ final class RecordWriter {
      * starts, and be one more in its own /proc/self/fd.
      */
     private static final class RecordFile {
-        private final java.io.File file;
+        private final File file;
 
-        RecordFile(java.io.File file) {
+        RecordFile(File file) {
             this.file = file;
         }
 
@@ -53,7 +54,7 @@ final class RecordWriter {
         }
     }
 
-    static synchronized void open(java.io.File file) {
+    static synchronized void open(File file) {
         out = new RecordFile(file);
     }
 

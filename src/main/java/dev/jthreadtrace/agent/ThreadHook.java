@@ -4,6 +4,9 @@ import java.io.IOException;
 import java.lang.reflect.Field;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Set;
 
 /**
  * Called from inside {@code java.lang.Thread} (so it lives on the boot class path): one record per
@@ -254,7 +257,7 @@ public final class ThreadHook {
             }
             StringBuilder line = RecordFormat.record(RecordFormat.SCOPED_VALUES, System.nanoTime(), osTid()).append(RecordFormat.FIELD)
                     .append(thread.threadId());
-            java.util.Set<Object> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+            Set<Object> seen = Collections.newSetFromMap(new IdentityHashMap<>());
             for (Object s = bindings; s != null; s = snapshotPrev.get(s)) {
                 for (Object c = snapshotBindings.get(s); c != null; c = carrierPrev.get(c)) {
                     Object key = carrierKey.get(c);

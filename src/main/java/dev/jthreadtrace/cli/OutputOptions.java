@@ -1,12 +1,21 @@
 package dev.jthreadtrace.cli;
 
+import dev.jthreadtrace.jsonl.SavedAssertion;
+import dev.jthreadtrace.model.TraceModel;
+import dev.jthreadtrace.render.HtmlReport;
 import dev.jthreadtrace.render.Palette;
 import dev.jthreadtrace.render.ReportSection;
 import dev.jthreadtrace.sys.Libc;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
@@ -66,34 +75,34 @@ final class OutputOptions {
     enum ColorMode { auto, always, never }
 
     /** The files these options write: -o FILE (not standard output) and --html FILE. */
-    java.util.List<OutputFiles.Named> outputs() {
-        java.util.List<OutputFiles.Named> files = new java.util.ArrayList<>();
+    List<OutputFiles.Named> outputs() {
+        List<OutputFiles.Named> files = new ArrayList<>();
         if (!writesToStdout()) files.add(new OutputFiles.Named("-o", output));
         if (html != null) files.add(new OutputFiles.Named("--html", html));
         return files;
     }
 
     /** Writes the HTML report to --html's file; false (with one line on err) when that fails. */
-    boolean writeHtml(dev.jthreadtrace.model.TraceModel model, java.util.List<dev.jthreadtrace.jsonl.SavedAssertion> results,
-                      java.io.PrintWriter err, OutputFiles files) {
+    boolean writeHtml(TraceModel model, List<SavedAssertion> results,
+                      PrintWriter err, OutputFiles files) {
         if (html == null) return true;
-        java.util.List<dev.jthreadtrace.render.HtmlReport.Assertion> shown = results.stream()
-                .map(r -> new dev.jthreadtrace.render.HtmlReport.Assertion(r.expr(), r.passed(), r.actual(), r.expected()))
+        List<HtmlReport.Assertion> shown = results.stream()
+                .map(r -> new HtmlReport.Assertion(r.expr(), r.passed(), r.actual(), r.expected()))
                 .toList();
-        try (var writer = new java.io.BufferedWriter(new java.io.OutputStreamWriter(files.open(html),
-                java.nio.charset.StandardCharsets.UTF_8))) {
-            java.io.IOException[] failed = {null};
-            dev.jthreadtrace.render.HtmlReport.write(model, shown, line -> {
+        try (var writer = new BufferedWriter(new OutputStreamWriter(files.open(html),
+                StandardCharsets.UTF_8))) {
+            IOException[] failed = {null};
+            HtmlReport.write(model, shown, line -> {
                 try {
                     writer.write(line);
                     writer.newLine();
-                } catch (java.io.IOException e) {
+                } catch (IOException e) {
                     if (failed[0] == null) failed[0] = e;
                 }
             });
             if (failed[0] != null) throw failed[0];
             return true;
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             err.println("jthreadtrace: " + FileProblems.cannotWrite(html, e));
             return false;
         }

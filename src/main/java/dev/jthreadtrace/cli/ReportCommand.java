@@ -10,6 +10,7 @@ import dev.jthreadtrace.render.Output;
 import dev.jthreadtrace.render.OutputClosedException;
 import dev.jthreadtrace.render.OutputFailedException;
 import dev.jthreadtrace.render.Palette;
+import dev.jthreadtrace.render.ReportSection;
 import dev.jthreadtrace.render.StartClock;
 import dev.jthreadtrace.render.SyscallSummary;
 import dev.jthreadtrace.render.TextLines;
@@ -23,8 +24,10 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 
@@ -60,7 +63,7 @@ final class ReportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        var sections = display.summaryOnly ? java.util.EnumSet.noneOf(dev.jthreadtrace.render.ReportSection.class)
+        var sections = display.summaryOnly ? EnumSet.noneOf(ReportSection.class)
                 : parseSections(spec, outputOptions);
         TracePlan.checkSummaryTable(spec, display, outputOptions.format);
         LineOptions lineOptions;
@@ -80,7 +83,7 @@ final class ReportCommand implements Callable<Integer> {
         return OutputFiles.using(outputOptions.outputs(), err, files -> report(sections, lineOptions, chosen, sort, files, err));
     }
 
-    private int report(java.util.Set<dev.jthreadtrace.render.ReportSection> sections, LineOptions lineOptions,
+    private int report(Set<ReportSection> sections, LineOptions lineOptions,
                        Optional<TraceSelection> chosen, SyscallSummary.Sort sort, OutputFiles files, PrintWriter err) {
         SavedTrace saved = SavedTrace.load(file, err);
         if (saved == null) return ExitCodes.TOOL_FAILED;
@@ -119,7 +122,7 @@ final class ReportCommand implements Callable<Integer> {
 
     /** The chosen format, fed from the saved trace: its token, start time and Java names where it had them. */
     private TraceOutput output(Output out, SavedTrace saved, boolean[] shown, LineOptions lines,
-                               java.util.Set<dev.jthreadtrace.render.ReportSection> sections, SyscallSummary.Sort sort,
+                               Set<ReportSection> sections, SyscallSummary.Sort sort,
                                int stringLimit) {
         TraceReader.Header header = saved.header();
         Palette palette = outputOptions.palette();
@@ -133,7 +136,7 @@ final class ReportCommand implements Callable<Integer> {
                 display.summaryTable() ? new TraceOutput.SummaryTable(shown, sort, display.summaryByThread()) : null, header));
     }
 
-    static java.util.Set<dev.jthreadtrace.render.ReportSection> parseSections(CommandSpec spec,
+    static Set<ReportSection> parseSections(CommandSpec spec,
                                                                                 OutputOptions options) {
         try {
             return options.sections();

@@ -1,17 +1,18 @@
 package dev.jthreadtrace.cli;
 
+import dev.jthreadtrace.decode.Syscalls;
 import dev.jthreadtrace.decode.TraceSelection;
+import dev.jthreadtrace.render.LineOptions;
 import picocli.CommandLine.Model.CommandSpec;
 
 import java.time.Duration;
-import java.util.List;
 
 import static dev.jthreadtrace.cli.Specs.bind;
 
 /** What to trace and how to show it live: shared by run, attach and demo. */
 final class TraceOptions {
     /** What {@code -e} shows unless given: the syscall registry's default set. */
-    static final String DEFAULT_TRACE = dev.jthreadtrace.decode.Syscalls.defaultSpec();
+    static final String DEFAULT_TRACE = Syscalls.defaultSpec();
 
     /** What is shown and how: -e, the time column, -c, ... (report has these too). */
     final DisplayOptions display = new DisplayOptions();
@@ -87,7 +88,7 @@ final class TraceOptions {
     }
 
     /** The live lines' format (see {@link DisplayOptions#lineOptions}); -ff is answered with what to use. */
-    dev.jthreadtrace.render.LineOptions lineOptions() {
+    LineOptions lineOptions() {
         if (follow != null && follow.length > 1) throw StraceFlags.answered("-ff");
         return display.lineOptions();
     }

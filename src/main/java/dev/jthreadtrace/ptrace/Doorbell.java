@@ -11,7 +11,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * a tracee's, so another thread wakes the loop by ringing it.
  */
 final class Doorbell {
-    private static final int WALL = 0x40000000;
 
     private final GateLauncher.Gate shell;
     private final AtomicBoolean rung = new AtomicBoolean();
@@ -40,7 +39,7 @@ final class Doorbell {
     /** Rings and reaps it, if the loop has not seen it exit already. */
     void silence(MemorySegment status) {
         ring();
-        if (!reaped) Libc.waitpid(shell.pid(), status, WALL);
+        if (!reaped) Libc.waitpid(shell.pid(), status, Libc.WALL);
         reaped = true;
     }
 }

@@ -15,7 +15,6 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  * resumed together ({@link ResumeBatch}), so a busy thread cannot starve the others.
  */
 final class StopLoop {
-    private static final int WNOHANG = 1, WALL = 0x40000000;
     /**
      * Fault injection for tests only: {@code -Djthreadtrace.fault.loop-after-stops=N} makes the loop
      * thread fail at its N-th stop, to prove such a failure ends in one line and exit 125.
@@ -47,11 +46,11 @@ final class StopLoop {
     String run(MemorySegment status) {
         while (true) {
             boolean detaching = attachment != null && attachment.detacher().detaching();
-            int tid = tasks.held.anyHeld() || detaching ? waitWhileHolding(status) : Libc.waitpid(-1, status, WALL);
+            int tid = tasks.held.anyHeld() || detaching ? waitWhileHolding(status) : Libc.waitpid(-1, status, Libc.WALL);
             if (tid < 0) break; // ECHILD: every tracee is gone
             long busyFrom = System.nanoTime();
             if (tid > 0) handleCounted(tid, status.get(JAVA_INT, 0));
-            while ((tid = Libc.waitpid(-1, status, WALL | WNOHANG)) > 0) handleCounted(tid, status.get(JAVA_INT, 0));
+            while ((tid = Libc.waitpid(-1, status, Libc.WALL | Libc.WNOHANG)) > 0) handleCounted(tid, status.get(JAVA_INT, 0));
             batch.resumeAll(resumer);
             busyNs += System.nanoTime() - busyFrom;
             if (attachment != null && attachedDone(status)) break;
@@ -114,13 +113,13 @@ final class StopLoop {
      */
     private int waitWhileHolding(MemorySegment status) {
         while (true) {
-            int tid = Libc.waitpid(-1, status, WALL | WNOHANG);
+            int tid = Libc.waitpid(-1, status, Libc.WALL | Libc.WNOHANG);
             if (tid != 0) return tid;
             if (attachment != null && attachment.detacher().detaching()) {
                 if (attachment.detacher().timedOut(System.nanoTime())) return 0;
             } else {
                 for (int child : tasks.held.expired(System.nanoTime())) stops.resume(child, 0);
-                if (!tasks.held.anyHeld()) return Libc.waitpid(-1, status, WALL);
+                if (!tasks.held.anyHeld()) return Libc.waitpid(-1, status, Libc.WALL);
             }
             LockSupport.parkNanos(200_000);
         }
@@ -132,7 +131,7 @@ final class StopLoop {
             MemorySegment status = arena.allocate(JAVA_INT);
             long deadline = System.nanoTime() + 5_000_000_000L;
             while (System.nanoTime() < deadline) {
-                int tid = Libc.waitpid(-1, status, WALL | WNOHANG);
+                int tid = Libc.waitpid(-1, status, Libc.WALL | Libc.WNOHANG);
                 if (tid < 0) return; // ECHILD: all gone
                 if (tid == 0) {
                     LockSupport.parkNanos(1_000_000);

@@ -24,7 +24,6 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  * the caller to report, never a stack trace on the user's terminal.
  */
 public final class Tracer {
-    private static final int WALL = 0x40000000;
     private static final int SIGKILL = 9;
     private static final long SEIZE_OPTIONS = Ptrace.O_TRACESYSGOOD | Ptrace.O_TRACECLONE | Ptrace.O_TRACEFORK
             | Ptrace.O_TRACEVFORK | Ptrace.O_TRACEEXEC | Ptrace.O_EXITKILL;

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -61,7 +62,7 @@ class PackageGraphTest {
     }
 
     private static void addDescriptorPackages(String descriptor, Set<String> into) {
-        var matcher = java.util.regex.Pattern.compile("L(" + ROOT + "[^;]+);").matcher(descriptor);
+        var matcher = Pattern.compile("L(" + ROOT + "[^;]+);").matcher(descriptor);
         while (matcher.find()) into.add(packageOf(matcher.group(1)));
     }
 

@@ -1,10 +1,12 @@
 package dev.jthreadtrace.it;
 
 import dev.jthreadtrace.fixtures.ShowJavaState;
+import dev.jthreadtrace.sys.ProcStatus;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -43,7 +45,7 @@ class TargetUntouchedIT {
         Path out = dir.resolve(traced ? "traced.out" : "untraced.out"), err = dir.resolve(traced ? "traced.err" : "untraced.err");
         Process p = new ProcessBuilder("bash", "-c", prefix + tool + command + " " + suffix)
                 .directory(dir.toFile()).redirectOutput(out.toFile()).redirectError(err.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
         if (!p.waitFor(120, TimeUnit.SECONDS)) {
             p.destroyForcibly();
             fail("timed out: " + command);
@@ -54,7 +56,7 @@ class TargetUntouchedIT {
 
     /** The run's own file names (each run writes its own) and the documented differences left out. */
     private static String normalized(String text, Path out, Path err) {
-        boolean root = "0".equals(dev.jthreadtrace.sys.ProcStatus.self().text("Uid").split("\\s+")[0]);
+        boolean root = "0".equals(ProcStatus.self().text("Uid").split("\\s+")[0]);
         return text.lines()
                 .map(l -> l.replace(out.toString(), "OUT").replace(err.toString(), "ERR"))
                 .filter(l -> !l.startsWith("env _="))

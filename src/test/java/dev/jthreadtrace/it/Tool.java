@@ -1,8 +1,11 @@
 package dev.jthreadtrace.it;
 
+import dev.jthreadtrace.sys.ProcStatus;
+
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,7 +47,7 @@ final class Tool {
             default -> throw new IllegalArgumentException(name);
         };
         // SIGQUIT is ignored by the tool itself whatever it inherits: nothing to check.
-        if (number != 3 && (dev.jthreadtrace.sys.ProcStatus.self().hex("SigIgn", 0) & 1L << (number - 1)) != 0) {
+        if (number != 3 && (ProcStatus.self().hex("SigIgn", 0) & 1L << (number - 1)) != 0) {
             fail("SIG" + name + " is ignored in this test's process tree (inherited: the build was started with '&' by a"
                     + " non-interactive shell, or under nohup), so the tool ignores it too; run the tests in the foreground");
         }
@@ -77,8 +80,8 @@ final class Tool {
                     p.destroyForcibly();
                     fail("timed out: " + command);
                 }
-                return new Result(p.exitValue(), java.nio.file.Files.readString(out.toPath(), StandardCharsets.UTF_8),
-                        java.nio.file.Files.readString(err.toPath(), StandardCharsets.UTF_8));
+                return new Result(p.exitValue(), Files.readString(out.toPath(), StandardCharsets.UTF_8),
+                        Files.readString(err.toPath(), StandardCharsets.UTF_8));
             } finally {
                 out.delete();
                 err.delete();
