@@ -1,0 +1,53 @@
+package dev.jthreadtrace.cli;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * One version number everywhere: the pom's (which the build writes for --version, and
+ * scripts/package names the tarball and the .deb by) is the newest CHANGELOG heading's, the man
+ * page's and --version's.
+ */
+class VersionTest {
+    private static String first(Pattern pattern, String text, String where) {
+        Matcher m = pattern.matcher(text);
+        assertTrue(m.find(), "no version found in " + where + " (" + pattern + ")");
+        return m.group(1);
+    }
+
+    private static String pomVersion() throws IOException {
+        return first(Pattern.compile("<artifactId>jthreadtrace</artifactId>\\s*<version>([^<]+)</version>"),
+                Files.readString(Path.of("pom.xml")), "pom.xml");
+    }
+
+    @Test
+    void thePomTheChangelogTheManPageTheReadmeAndVersionAgree() throws IOException {
+        String pom = pomVersion();
+        assertTrue(pom.matches("\\d+\\.\\d+\\.\\d+"), "a version of three numbers: " + pom);
+        assertEquals(pom, first(Pattern.compile("(?m)^## (\\S+)"), Files.readString(Path.of("CHANGELOG.md")), "CHANGELOG.md"),
+                "the newest CHANGELOG heading");
+        assertEquals(pom, first(Pattern.compile("(?m)^\\.TH \\S+ 1 \"[^\"]*\" \"jthreadtrace (\\S+)\""),
+                Files.readString(Path.of("man/jthreadtrace.1")), "the man page's .TH line"), "man page");
+        assertEquals("jthreadtrace " + pom, CliTest.run("--version").out().lines().findFirst().orElseThrow(), "--version");
+    }
+
+    @Test
+    void versionNamesTheCommitTheBuildDateAndTheRuntimeItRunsOn() {
+        CliTest.Result r = CliTest.run("--version");
+        assertEquals(0, r.code(), r.err());
+        String[] lines = r.out().split("\n");
+        assertEquals(3, lines.length, r.out());
+        assertTrue(lines[1].matches("commit [0-9a-f]{12}(-dirty)?, built \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ"), lines[1]);
+        assertTrue(lines[2].startsWith("running on Java " + System.getProperty("java.runtime.version") + " (")
+                && lines[2].contains(" at " + System.getProperty("java.home") + ", Linux amd64"), lines[2]);
+        assertEquals(r.out(), CliTest.run("run", "--version").out(), "a command's --version is the same");
+    }
+}
