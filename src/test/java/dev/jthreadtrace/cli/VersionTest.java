@@ -14,13 +14,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * One version number everywhere: the pom's (which the build writes for --version, and
  * scripts/package names the tarball and the .deb by) is the newest CHANGELOG heading's, the man
- * page's and --version's.
+ * page's, --version's, and the one the README's install commands name.
  */
 class VersionTest {
     private static String first(Pattern pattern, String text, String where) {
         Matcher m = pattern.matcher(text);
         assertTrue(m.find(), "no version found in " + where + " (" + pattern + ")");
         return m.group(1);
+    }
+
+    /** Every version {@code pattern} finds (group 1) in {@code text}. */
+    private static java.util.Set<String> all(Pattern pattern, String text) {
+        return pattern.matcher(text).results().map(m -> m.group(1)).collect(java.util.stream.Collectors.toSet());
     }
 
     private static String pomVersion() throws IOException {
@@ -36,6 +41,13 @@ class VersionTest {
                 "the newest CHANGELOG heading");
         assertEquals(pom, first(Pattern.compile("(?m)^\\.TH \\S+ 1 \"[^\"]*\" \"jthreadtrace (\\S+)\""),
                 Files.readString(Path.of("man/jthreadtrace.1")), "the man page's .TH line"), "man page");
+        String readme = Files.readString(Path.of("README.md"));
+        assertEquals(java.util.Set.of(pom), all(Pattern.compile("jthreadtrace-(\\d[^-/\\s]*)-linux-x86_64\\.tar\\.gz"), readme),
+                "the tarball the README's Install names");
+        assertEquals(java.util.Set.of(pom), all(Pattern.compile("jthreadtrace_(\\d[^_\\s]*)_amd64\\.deb"), readme),
+                "the .deb the README's Install names");
+        assertEquals(java.util.Set.of(pom), all(Pattern.compile("jthreadtrace-(\\d[0-9.]*[0-9])/"), readme),
+                "the directory the tarball unpacks into, in the README");
         assertEquals("jthreadtrace " + pom, CliTest.run("--version").out().lines().findFirst().orElseThrow(), "--version");
     }
 

@@ -216,6 +216,18 @@ class PackageIT {
     }
 
     @Test
+    void theTarballIsAPrefixWithTheDocsInTheirPlace() throws IOException {
+        try (var top = Files.list(prefix)) {
+            assertEquals(List.of("bin", "lib", "share"), top.map(p -> p.getFileName().toString()).sorted().toList(),
+                    "nothing else on top: it unpacks into /usr/local with --strip-components=1 too");
+        }
+        for (String doc : List.of("README.md", "CHANGELOG.md")) {
+            assertTrue(Files.isRegularFile(prefix.resolve("share/doc/jthreadtrace").resolve(doc)), doc);
+        }
+        assertTrue(Files.isExecutable(prefix.resolve("bin/jthreadtrace")));
+    }
+
+    @Test
     void theReleaseStaysWithinItsSize() throws IOException {
         long unpacked = Release.size(prefix), aot = Files.size(prefix.resolve("lib/jthreadtrace/jthreadtrace.aot"));
         // README "Install": 72 MiB unpacked, of which the AOT cache 24 MiB; 48 without it (--no-aot-cache).
