@@ -19,7 +19,7 @@ final class Completions {
                 + "COMP_WORDS=(jthreadtrace ru); COMP_CWORD=1; COMP_LINE='jthreadtrace ru'; _complete_jthreadtrace; echo \"${COMPREPLY[*]}\"\n"
                 + "COMP_WORDS=(jthreadtrace run --he); COMP_CWORD=2; COMP_LINE='jthreadtrace run --he'; _complete_jthreadtrace; "
                 + "echo \"${COMPREPLY[*]}\"\n";
-        Tool.Result r = Release.run(List.of("bash", "-c", script, "bash", file.toString()), Map.of(), 60);
+        Tool.Result r = Tool.run(List.of("bash", "-c", script, "bash", file.toString()), Map.of(), 60);
         assertEquals(0, r.code(), file + ": " + r.err());
         assertEquals("run\n--help\n", r.out(), file + ": " + r.err());
     }
@@ -60,7 +60,7 @@ final class Completions {
                 print -r -- "${${seen##*ARGS\\[}%%\\]*}"
                 zpty -d z
                 """);
-        Tool.Result r = Release.run(List.of("zsh", "-f", script.toString(), home.toString(), fpathDir.toString()), Map.of(), 90);
+        Tool.Result r = Tool.run(List.of("zsh", "-f", script.toString(), home.toString(), fpathDir.toString()), Map.of(), 90);
         assertEquals(0, r.code(), "zsh (scripts/test installs it) completing from " + fpathDir + ": " + r.out() + r.err());
         assertTrue(r.out().endsWith("run --help\n"), "zsh completed jthreadtrace ru<TAB> --he<TAB> to: " + r.out());
     }

@@ -34,7 +34,7 @@ final class Debian {
     static void dpkg(Path root, String... args) {
         List<String> cmd = new ArrayList<>(List.of("dpkg", "--root=" + root));
         cmd.addAll(List.of(args));
-        Tool.Result r = Release.run(cmd, Map.of(), 300);
+        Tool.Result r = Tool.run(cmd, Map.of(), 300);
         assertEquals(0, r.code(), String.join(" ", cmd) + ":\n" + r.out() + r.err());
     }
 

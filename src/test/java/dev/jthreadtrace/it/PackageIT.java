@@ -57,7 +57,7 @@ class PackageIT {
     private static Tool.Result tool(Path launcher, Map<String, String> env, String... args) {
         List<String> cmd = new ArrayList<>(List.of(launcher.toString()));
         cmd.addAll(List.of(args));
-        return Release.run(cmd, env, 120);
+        return Tool.run(cmd, env, 120);
     }
 
     private static void assertStartsFromItsAotCache(Path launcher, Map<String, String> env, String where) {
@@ -94,7 +94,7 @@ class PackageIT {
                     moved.resolve("bin/jthreadtrace"));
             assertStartsFromItsAotCache(link, noJdk, "moved, through a symlink");
             // No JDK on the machine at all: /usr/lib/jvm hidden under an empty tmpfs in a mount namespace of its own.
-            Tool.Result hidden = Release.run(List.of("unshare", "--mount", "--", "/bin/sh", "-c",
+            Tool.Result hidden = Tool.run(List.of("unshare", "--mount", "--", "/bin/sh", "-c",
                     "mount -t tmpfs none /usr/lib/jvm && \"$0\" run --no-live --report none -- /bin/true && ls -A /usr/lib/jvm",
                     link.toString()), noJdk, 120);
             assertEquals(0, hidden.code(), "with /usr/lib/jvm hidden (needs root: unshare --mount): " + hidden.err());
@@ -179,7 +179,7 @@ class PackageIT {
     @Test
     void theManPageRendersAndTheCompletionsComplete() throws Exception {
         Map<String, String> env = new HashMap<>(Map.of("MANPAGER", "cat", "MANWIDTH", "80"));
-        Tool.Result man = Release.run(List.of("man", "-M", prefix.resolve("share/man").toString(), "jthreadtrace"), env, 60);
+        Tool.Result man = Tool.run(List.of("man", "-M", prefix.resolve("share/man").toString(), "jthreadtrace"), env, 60);
         assertEquals(0, man.code(), man.err());
         assertTrue(man.out().contains("JTHREADTRACE(1)") && man.out().contains("jthreadtrace " + release.version()), man.out());
         Completions.assertBashCompletes(prefix.resolve("share/bash-completion/completions/jthreadtrace"));
@@ -188,7 +188,7 @@ class PackageIT {
 
     @Test
     void theDebInstallsRunsAndRemovesWithoutATrace() throws Exception {
-        Tool.Result info = Release.run(List.of("dpkg-deb", "--field", release.deb().toString(), "Package", "Version", "Architecture",
+        Tool.Result info = Tool.run(List.of("dpkg-deb", "--field", release.deb().toString(), "Package", "Version", "Architecture",
                 "Installed-Size"), Map.of(), 60);
         assertEquals(0, info.code(), info.err());
         assertTrue(info.out().contains("Package: jthreadtrace\nVersion: " + release.version() + "\nArchitecture: amd64\n"), info.out());
@@ -201,7 +201,7 @@ class PackageIT {
         assertTrue(version.out().startsWith("jthreadtrace " + release.version() + "\n")
                 && version.out().contains(" at " + root.resolve("usr/lib/jthreadtrace/runtime") + ", "), version.out());
         assertStartsFromItsAotCache(installed, Release.withoutJdk(tmp), "installed from the .deb");
-        Tool.Result man = Release.run(List.of("man", "-M", root.resolve("usr/share/man").toString(), "jthreadtrace"),
+        Tool.Result man = Tool.run(List.of("man", "-M", root.resolve("usr/share/man").toString(), "jthreadtrace"),
                 Map.of("MANPAGER", "cat"), 60);
         assertTrue(man.code() == 0 && man.out().contains("JTHREADTRACE(1)"), man.err());
         Completions.assertBashCompletes(root.resolve("usr/share/bash-completion/completions/jthreadtrace"));

@@ -1,15 +1,12 @@
 package dev.jthreadtrace.it;
 
-import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -18,15 +15,15 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * The release as scripts/package builds it from the sources, into a directory of its own (the
- * checkout's target/ is in use by the tests), and what PackageIT needs around it: a command
- * runner with a time limit, and an environment with no JDK on PATH and no JAVA_HOME.
+ * checkout's target/ is in use by the tests), and an environment with no JDK on PATH and no
+ * JAVA_HOME for it.
  */
 record Release(Path dist, String version, Path tarball, Path deb) {
     /** Runs scripts/package --build-dir BUILD with the JDK running the tests; fails the test with its output when it fails. */
     static Release build(Path buildDir) {
         Map<String, String> env = new HashMap<>();
         env.put("JAVA_HOME", System.getProperty("java.home"));
-        Tool.Result r = run(List.of(Tool.basedir().resolve("scripts/package").toAbsolutePath().toString(), "--build-dir",
+        Tool.Result r = Tool.run(List.of(Tool.basedir().resolve("scripts/package").toAbsolutePath().toString(), "--build-dir",
                 buildDir.toString()), env, 900);
         assertEquals(0, r.code(), "scripts/package failed:\n" + r.out() + r.err());
         Properties build = new Properties();
@@ -47,7 +44,7 @@ record Release(Path dist, String version, Path tarball, Path deb) {
     /** Unpacks the tarball into {@code into} as a user would (tar keeps the files' times); returns the tree's top. */
     Path unpack(Path into) throws IOException {
         Files.createDirectories(into);
-        Tool.Result r = run(List.of("tar", "-C", into.toString(), "-xzf", tarball.toString()), Map.of(), 120);
+        Tool.Result r = Tool.run(List.of("tar", "-C", into.toString(), "-xzf", tarball.toString()), Map.of(), 120);
         assertEquals(0, r.code(), r.err());
         return into.resolve("jthreadtrace-" + version);
     }
@@ -74,7 +71,7 @@ record Release(Path dist, String version, Path tarball, Path deb) {
         env.put("PATH", bin.toString());
         env.put("JAVA_HOME", null);
         env.put("JTHREADTRACE_JDK_DIRS", null);
-        Tool.Result java = run(List.of("/bin/bash", "-c", "command -v java javac jshell"), env, 30);
+        Tool.Result java = Tool.run(List.of("/bin/bash", "-c", "command -v java javac jshell"), env, 30);
         assertEquals("", java.out(), "a JDK on the PATH meant to have none: " + java.out());
         return env;
     }
@@ -85,37 +82,6 @@ record Release(Path dist, String version, Path tarball, Path deb) {
         if (!Files.isDirectory(bin)) return;
         try (Stream<Path> links = Files.list(bin)) {
             for (Path link : links.toList()) Files.delete(link);
-        }
-    }
-
-    /** Runs {@code command} with {@code env} (a null value removes the variable), stdin /dev/null, within {@code seconds}. */
-    static Tool.Result run(List<String> command, Map<String, String> env, int seconds) {
-        try {
-            File out = File.createTempFile("jtt-pkg-out", ".txt"), err = File.createTempFile("jtt-pkg-err", ".txt");
-            try {
-                ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(out).redirectError(err)
-                        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-                env.forEach((k, v) -> {
-                    if (v == null) pb.environment().remove(k);
-                    else pb.environment().put(k, v);
-                });
-                Process p = pb.start();
-                if (!p.waitFor(seconds, TimeUnit.SECONDS)) {
-                    p.descendants().forEach(ProcessHandle::destroyForcibly);
-                    p.destroyForcibly();
-                    fail("timed out after " + seconds + " s: " + command + "\n" + Files.readString(err.toPath()));
-                }
-                return new Tool.Result(p.exitValue(), Files.readString(out.toPath(), StandardCharsets.UTF_8),
-                        Files.readString(err.toPath(), StandardCharsets.UTF_8));
-            } finally {
-                out.delete();
-                err.delete();
-            }
-        } catch (IOException e) {
-            return fail(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return fail(e);
         }
     }
 
