@@ -60,6 +60,20 @@ class PackageIT {
         return Tool.run(cmd, env, 120);
     }
 
+    /** The release's one AOT cache, named after the digest of what it was made from, as its launcher names it. */
+    private static Path aotCache() throws IOException {
+        try (var caches = Files.newDirectoryStream(prefix.resolve("lib/jthreadtrace"), "*.aot")) {
+            List<Path> found = new ArrayList<>();
+            caches.forEach(found::add);
+            assertEquals(1, found.size(), "one AOT cache: " + found);
+            String name = found.get(0).getFileName().toString();
+            assertTrue(name.matches("jthreadtrace-[0-9a-f]{16}\\.aot"), name);
+            assertTrue(Files.readAllLines(prefix.resolve("bin/jthreadtrace")).contains("aot_cache=\"" + name + "\""),
+                    "the launcher names " + name);
+            return found.get(0);
+        }
+    }
+
     private static void assertStartsFromItsAotCache(Path launcher, Map<String, String> env, String where) {
         Tool.Result r = tool(launcher, env, "run", "--stats", "--no-live", "--report", "none", "--", "/bin/true");
         assertEquals(0, r.code(), where + ": " + r.err());
@@ -77,6 +91,15 @@ class PackageIT {
         assertTrue(lines.get(1).startsWith("commit "), version.out());
         assertTrue(lines.get(2).contains(" at " + prefix.resolve("lib/jthreadtrace/runtime") + ", "), "its own runtime: " + version.out());
         assertStartsFromItsAotCache(launcher, noJdk, "unpacked");
+        // Another release's cache left in the tree (unpacked over it) is not this one's: never loaded.
+        Path cache = aotCache(), other = cache.resolveSibling("jthreadtrace-0123456789abcdef.aot");
+        Files.move(cache, other);
+        try {
+            Tool.Result r = tool(launcher, noJdk, "run", "--stats", "--no-live", "--report", "none", "--", "/bin/true");
+            assertTrue(r.code() == 0 && r.err().contains("AOT cache off"), "another release's cache is not used: " + r.err());
+        } finally {
+            Files.move(other, cache);
+        }
 
         List<String> traceJvm = new ArrayList<>(List.of("run", "--no-live", "--report", "tree", "--"));
         traceJvm.addAll(JvmIT.java(NestedThreads.class.getName()));
@@ -229,7 +252,7 @@ class PackageIT {
 
     @Test
     void theReleaseStaysWithinItsSize() throws IOException {
-        long unpacked = Release.size(prefix), aot = Files.size(prefix.resolve("lib/jthreadtrace/jthreadtrace.aot"));
+        long unpacked = Release.size(prefix), aot = Files.size(aotCache());
         // README "Install": 72 MiB unpacked, of which the AOT cache 24 MiB; 48 without it (--no-aot-cache).
         assertTrue(unpacked - aot < 52L << 20, "without its AOT cache under 52 MiB: " + (unpacked - aot) + " bytes");
         assertTrue(unpacked < 76L << 20, "under 76 MiB unpacked: " + unpacked + " bytes");
