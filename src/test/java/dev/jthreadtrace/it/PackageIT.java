@@ -45,6 +45,8 @@ class PackageIT {
     @BeforeAll
     @Timeout(1200)
     static void buildTheRelease() throws IOException {
+        assertEquals("0", dev.jthreadtrace.sys.ProcStatus.self().text("Uid").split("\\s+")[0],
+                "PackageIT installs the .deb into a throwaway root (dpkg --root) and hides /usr/lib/jvm (unshare --mount): run it as root");
         release = Release.build(tmp.resolve("build"));
         prefix = release.unpack(tmp.resolve("unpacked"));
     }
