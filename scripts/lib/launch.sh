@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared by the two launchers: the checkout's (scripts/jthreadtrace, which finds a JDK and builds)
 # and the installed one (bin/jthreadtrace of the tarball and the .deb, src/dist/jthreadtrace, which
 # runs the Java runtime bundled beside it). Sourced; runs nothing by itself.
