@@ -75,19 +75,24 @@ public final class Main {
         }
     }
 
-    /** The launcher's AOT training run (hidden): {@code --aot-training trace|read}. */
+    /** The launchers' AOT training run (hidden): {@code --aot-training trace|read|all}. */
     static final String AOT_TRAINING = "--aot-training";
 
     /**
      * The JDK's AOT cache is made from one training run of one JVM, and a JVM started from it loads
-     * every class it holds: so the launcher keeps two, one per kind of command. {@code trace}
-     * (run, attach, demo, help) traces /bin/true; {@code read} (report, check, diff) writes a JSONL
-     * trace of it and then reports, checks and compares that file (Jackson, the reader, the report).
-     * Output is discarded.
+     * every class it holds: so the checkout's launcher keeps two, one per kind of command.
+     * {@code trace} (run, attach, demo, help) traces /bin/true; {@code read} (report, check, diff)
+     * writes a JSONL trace of it and then reports, checks and compares that file (Jackson, the
+     * reader, the report); {@code all}, both, for the one cache a release ships (scripts/package:
+     * measured, run starts as fast from it as from the trace cache). Output is discarded.
      */
     private static int aotTraining(String kind, PrintWriter err) {
         PrintWriter discard = new PrintWriter(Writer.nullWriter());
         if (kind.equals("trace")) return run(new String[] {"run", "--no-live", "-o", "/dev/null", "--", "/bin/true"}, discard, err);
+        if (kind.equals("all")) {
+            int code = aotTraining("trace", err);
+            return code == ExitCodes.OK ? aotTraining("read", err) : code;
+        }
         try {
             Path trace = Files.createTempFile("jthreadtrace-training", ".jsonl");
             try {

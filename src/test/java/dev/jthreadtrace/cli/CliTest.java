@@ -358,6 +358,11 @@ class CliTest {
         assertEquals(0, r.code());
         assertTrue(r.out().contains("complete -F _complete_jthreadtrace"), r.out().lines().limit(5).toList().toString());
         assertTrue(r.out().contains("--assert-file"));
+        Result zsh = run("completion", "--shell", "zsh");
+        assertEquals(0, zsh.code(), zsh.err());
+        assertTrue(zsh.out().startsWith("#compdef jthreadtrace\n"), zsh.out().lines().limit(3).toList().toString());
+        assertTrue(zsh.out().contains("complete -F _complete_jthreadtrace") && zsh.out().contains("--assert-file"));
+        assertEquals(ExitCodes.USAGE, run("completion", "--shell", "fish").code());
     }
 
     @Test

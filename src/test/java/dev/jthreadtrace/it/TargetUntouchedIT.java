@@ -21,7 +21,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * The traced command runs as it runs untraced: each fixture runs under bash as a user would start
- * it, once alone and once under {@code scripts/jthreadtrace run} (the agent on, as by default), and
+ * it, once alone and once under {@code scripts/jthreadtrace run} (the agent on, as by default;
+ * PackageIT does the same with the installed launcher of the release), and
  * its exit status, its output and what it reports of itself (native/show_state.c: argv, the
  * environment, every descriptor, SigIgn, SigBlk, resource limits, umask, directory; a JVM's view
  * from fixtures/ShowJavaState) must be the same. The documented differences are left out of the
@@ -35,13 +36,14 @@ class TargetUntouchedIT {
 
     record Run(int code, String out, String err) {}
 
-    private static String launcher() {
-        return Tool.basedir().resolve("scripts/jthreadtrace").toAbsolutePath().toString();
+    private static Path launcher() {
+        return Tool.basedir().resolve("scripts/jthreadtrace").toAbsolutePath();
     }
 
-    /** {@code bash -c "PREFIX [jthreadtrace run --no-live --report none --] COMMAND SUFFIX"}, stdin from /dev/null. */
-    static Run run(Path dir, String prefix, String command, String suffix, boolean traced) throws IOException, InterruptedException {
-        String tool = traced ? launcher() + " run --no-live --report none -- " : "";
+    /** {@code bash -c "PREFIX [LAUNCHER run --no-live --report none --] COMMAND SUFFIX"}, stdin from /dev/null. */
+    static Run run(Path launcher, Path dir, String prefix, String command, String suffix, boolean traced)
+            throws IOException, InterruptedException {
+        String tool = traced ? launcher + " run --no-live --report none -- " : "";
         Path out = dir.resolve(traced ? "traced.out" : "untraced.out"), err = dir.resolve(traced ? "traced.err" : "untraced.err");
         Process p = new ProcessBuilder("bash", "-c", prefix + tool + command + " " + suffix)
                 .directory(dir.toFile()).redirectOutput(out.toFile()).redirectError(err.toFile())
@@ -66,10 +68,15 @@ class TargetUntouchedIT {
                 .collect(Collectors.joining("\n"));
     }
 
-    /** Runs both ways and compares; returns the untraced run for more checks. */
+    /** Runs both ways (traced by the checkout's launcher) and compares; returns the untraced run for more checks. */
     static Run assertUntouched(Path dir, String prefix, String command, String suffix) throws Exception {
-        Run untraced = run(dir, prefix, command, suffix, false);
-        Run traced = run(dir, prefix, command, suffix, true);
+        return assertUntouched(launcher(), dir, prefix, command, suffix);
+    }
+
+    /** Runs both ways, traced by {@code launcher}, and compares; returns the untraced run. */
+    static Run assertUntouched(Path launcher, Path dir, String prefix, String command, String suffix) throws Exception {
+        Run untraced = run(launcher, dir, prefix, command, suffix, false);
+        Run traced = run(launcher, dir, prefix, command, suffix, true);
         String what = prefix + command + " " + suffix;
         assertEquals(untraced.out(), traced.out(), "standard output of: " + what);
         assertEquals(untraced.err(), traced.err(), "standard error of: " + what);
@@ -77,7 +84,7 @@ class TargetUntouchedIT {
         return untraced;
     }
 
-    private static long mask(Run r, String key) {
+    static long mask(Run r, String key) {
         return r.out().lines().filter(l -> l.startsWith(key + ":")).map(l -> Long.parseUnsignedLong(l.substring(key.length() + 1).strip(), 16))
                 .findFirst().orElseThrow();
     }

@@ -66,19 +66,29 @@ final class Tool {
     }
 
     static Result run(List<String> command, Map<String, String> env) {
+        return run(command, env, 90);
+    }
+
+    /**
+     * Runs {@code command} with {@code env} added to this environment (a null value removes the
+     * variable), stdin from /dev/null, and fails the test if it takes more than {@code seconds}.
+     */
+    static Result run(List<String> command, Map<String, String> env, int seconds) {
         try {
             File out = File.createTempFile("jtt-out", ".txt"), err = File.createTempFile("jtt-err", ".txt");
             try {
                 ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(out).redirectError(err)
                         .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-                pb.environment().putAll(env);
                 env.forEach((k, v) -> {
                     if (v == null) pb.environment().remove(k);
+                    else pb.environment().put(k, v);
                 });
                 Process p = pb.start();
-                if (!p.waitFor(90, TimeUnit.SECONDS)) {
+                if (!p.waitFor(seconds, TimeUnit.SECONDS)) {
+                    p.descendants().forEach(ProcessHandle::destroyForcibly);
                     p.destroyForcibly();
-                    fail("timed out: " + command);
+                    fail("timed out after " + seconds + " s: " + command + "\n"
+                            + java.nio.file.Files.readString(err.toPath(), StandardCharsets.UTF_8));
                 }
                 return new Result(p.exitValue(), Files.readString(out.toPath(), StandardCharsets.UTF_8),
                         Files.readString(err.toPath(), StandardCharsets.UTF_8));
