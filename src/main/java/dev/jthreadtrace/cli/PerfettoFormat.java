@@ -4,31 +4,14 @@ import dev.jthreadtrace.perfetto.PerfettoTrace;
 
 /** A Trace Event Format JSON file for ui.perfetto.dev and chrome://tracing. */
 final class PerfettoFormat implements OutputFormat {
-    @Override
-    public String name() {
-        return "perfetto";
-    }
+    private static final Traits TRAITS = new Traits("perfetto", "a Trace Event Format JSON file that ui.perfetto.dev and chrome://tracing open:"
+            + " a track per thread, syscall slices, creation and wake flows, setting changes", true, false,
+            new SharedStdout.Refused("--format perfetto needs -o FILE: the traced command's own output on standard output"
+                    + " would break the JSON"));
 
     @Override
-    public String help() {
-        return "a Trace Event Format JSON file that ui.perfetto.dev and chrome://tracing open: a track per thread, syscall "
-                + "slices, creation and wake flows, setting changes";
-    }
-
-    @Override
-    public boolean streamsEvents() {
-        return true;
-    }
-
-    @Override
-    public boolean holdsSummaryTable() {
-        return false;
-    }
-
-    @Override
-    public SharedStdout sharedStdout() {
-        return new SharedStdout.Refused("--format perfetto needs -o FILE: the traced"
-                + " command's own output on standard output would break the JSON");
+    public Traits traits() {
+        return TRAITS;
     }
 
     /** The assertion results go to stderr: the file is one JSON document. */
