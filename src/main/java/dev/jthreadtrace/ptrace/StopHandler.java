@@ -184,13 +184,16 @@ final class StopHandler {
     private void onSpawn(Task creator, PtraceEvent event, long now) {
         int child = (int) Ptrace.eventMessage(creator.tid, eventMessage);
         if (child <= 0) return;
-        CloneCall call = switch (event) {
-            case FORK -> new CloneCall(SyscallTable.FORK, 0);
-            case VFORK -> new CloneCall(SyscallTable.VFORK, CloneFlags.CLONE_VM | CloneFlags.CLONE_VFORK);
-            default -> creator.nr == SyscallTable.CLONE || creator.nr == SyscallTable.CLONE3
-                    ? new CloneCall(creator.nr, cloneFlags(creator.nr, creator))
-                    : cloneInFlight(creator); // its entry was not seen: it began before an attach
-        };
+        // The flags of the call the creator is stopped in, whatever the event: a fork-like clone
+        // (clone(CLONE_PARENT|SIGCHLD), as runc's nsexec makes) is PTRACE_EVENT_FORK, and its
+        // CLONE_PARENT decides the child's kernel parent. Only fork and vfork have no flags argument.
+        int nr = creator.nr;
+        CloneCall call = nr == SyscallTable.CLONE || nr == SyscallTable.CLONE3 ? new CloneCall(nr, cloneFlags(nr, creator))
+                : nr == SyscallTable.FORK || nr == SyscallTable.VFORK ? forkCall(nr)
+                : cloneInFlight(creator); // its entry was not seen: it began before an attach
+        if (call.nr() != SyscallTable.CLONE && call.nr() != SyscallTable.CLONE3 && event != PtraceEvent.CLONE) {
+            call = forkCall(event == PtraceEvent.VFORK ? SyscallTable.VFORK : SyscallTable.FORK);
+        }
         TraceEvent.SpawnKind kind = switch (event) {
             case FORK -> TraceEvent.SpawnKind.FORK;
             case VFORK -> TraceEvent.SpawnKind.VFORK;
@@ -210,6 +213,11 @@ final class StopHandler {
 
     /** Which spawning syscall, with which clone flags. */
     private record CloneCall(int nr, long flags) {}
+
+    /** fork and vfork: the flags the kernel gives them (their exit signal, SIGCHLD, is not a flag here). */
+    private static CloneCall forkCall(int nr) {
+        return new CloneCall(nr, nr == SyscallTable.VFORK ? CloneFlags.CLONE_VM | CloneFlags.CLONE_VFORK : 0);
+    }
 
     /**
      * The clone or clone3 a task is inside at its clone event, read from its registers: orig_rax,
