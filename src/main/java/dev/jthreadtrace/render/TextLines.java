@@ -106,7 +106,7 @@ public final class TextLines implements LiveSink {
                         + s.kind().name().toLowerCase(Locale.ROOT) + ")";
                 String osParent = child == null ? "?" : Integer.toString(child.osParent());
                 String line = prefix(model, s.ns(), s.child()) + palette.event("+++ " + what + ", created by "
-                        + s.creator() + " " + Escape.text(names.of(model, s.creator())) + ", OS parent " + osParent + " +++");
+                        + s.creator() + " " + Escape.name(names.of(model, s.creator())) + ", OS parent " + osParent + " +++");
                 if (shows(SyscallTable.CLONE) || shows(SyscallTable.CLONE3) || shows(SyscallTable.FORK)
                         || shows(SyscallTable.VFORK)) {
                     pendingStarts.put(s.child(), line);
@@ -146,7 +146,7 @@ public final class TextLines implements LiveSink {
     }
 
     private String prefix(TraceModel model, long ns, int tid) {
-        return palette.time(format.time(model.rel(ns))) + " " + palette.thread("[" + tid + " " + Escape.text(names.of(model, tid)) + "]") + " ";
+        return palette.time(format.time(model.rel(ns))) + " " + palette.thread("[" + tid + " " + Escape.name(names.of(model, tid)) + "]") + " ";
     }
 
     private void eventLine(TraceModel model, long ns, int tid, String text) {
