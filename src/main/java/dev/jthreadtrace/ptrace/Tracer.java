@@ -47,8 +47,8 @@ public final class Tracer {
     private volatile boolean detachRequested;
     private volatile Doorbell doorbell;
     private Thread thread;
-    // Set by the ptrace thread, read after it has ended.
-    private int rootPid;
+    /** Set by the ptrace thread before the launch completes; read by signal handlers too. */
+    private volatile int rootPid;
     private StopLoop loop;
 
     private Tracer(TraceTarget target, boolean[] recorded, ExecArguments execArguments, BlockingQueue<TraceEvent> queue) {
@@ -138,12 +138,18 @@ public final class Tracer {
     }
 
     /**
-     * Passes a signal to every traced process (as a shell passes Ctrl-C to its job): the command's
-     * own handlers decide what happens. Safe from any thread.
+     * Passes a signal to the traced command, the process the tool started, and to nothing else: as
+     * {@code kill -TERM PID} of the command would untraced, its own handlers decide what happens
+     * (a shell script's background jobs and the daemons it left are not signalled; a terminal's
+     * Ctrl-C reaches its whole process group by itself). Safe from any thread.
+     *
+     * @return false when the command has ended (what it left behind still runs) or this is an attach
      */
-    public void forward(int signal) {
-        if (attaching()) return;
-        for (int pid : tasks.liveProcesses()) Libc.kill(pid, signal);
+    public boolean forward(int signal) {
+        if (attaching()) return false;
+        int pid = rootPid;
+        // Only while the tracer still has it: after its exit and reaping the pid may be another process's.
+        return pid > 0 && tasks.liveProcesses().contains(pid) && Libc.kill(pid, signal);
     }
 
     /** Whether this tracer attached to running processes (which it must never kill). */
