@@ -5,7 +5,9 @@ import dev.jthreadtrace.sys.Libc;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -241,8 +243,11 @@ public final class Tracer {
         }
         rootPid = a.pids().getFirst();
         Libc.kill(rootPid, 0);
+        Map<Integer, CommDescriptors> tables = new HashMap<>(); // a process's threads share theirs
         for (TraceEvent.ExistingTask t : attached.tasks()) {
-            tasks.add(new Task(t.tid(), t.tgid()));
+            Task task = new Task(t.tid(), t.tgid());
+            task.commFds = tables.computeIfAbsent(t.tgid(), stops::commFilesOpenIn);
+            tasks.add(task);
             if (t.tid() == t.tgid()) tasks.processStarted(t.tid());
         }
         seccomp = SeccompStatus.ATTACH;

@@ -1,5 +1,6 @@
 package dev.jthreadtrace.render;
 
+import dev.jthreadtrace.decode.KernelBytes;
 import dev.jthreadtrace.decode.Signals;
 import dev.jthreadtrace.decode.SyscallDecoder;
 import dev.jthreadtrace.decode.SyscallTable;
@@ -61,6 +62,7 @@ public final class TextLines implements LiveSink {
             case TraceEvent.SignalDelivered s -> s.tid();
             case TraceEvent.GroupStopped g -> g.tid();
             case TraceEvent.Exec e -> e.tid();
+            case TraceEvent.CommWritten c -> c.tid();
             case TraceEvent.UntracedChild u -> u.creator();
             default -> 0;
         };
@@ -124,6 +126,7 @@ public final class TextLines implements LiveSink {
                             + e.tid() + " +++");
                 }
             }
+            case TraceEvent.CommWritten c -> eventLine(model, c.ns(), c.tid(), named(c));
             case TraceEvent.Exited e -> {
                 ThreadInfo t = model.thread(e.tid());
                 Exit exit = t != null ? t.exit() : null;
@@ -139,6 +142,16 @@ public final class TextLines implements LiveSink {
                     + Signals.name(g.signal()) + " ---");
             case TraceEvent.TraceEnded e -> { }
         }
+    }
+
+    /**
+     * {@code +++ named 1237 "worker-0" through its /proc comm file (write on fd 3) +++}: the exact
+     * name escaped, a quote in it too, since the name sits between quotes.
+     */
+    private static String named(TraceEvent.CommWritten c) {
+        String name = Escape.name(KernelBytes.decode(c.name())).replace("\"", "\\\"");
+        return "+++ named " + (c.target() == c.tid() ? "itself" : Integer.toString(c.target())) + " \"" + name
+                + "\" through its /proc comm file (" + SyscallTable.name(c.nr()) + " on fd " + c.fd() + ") +++";
     }
 
     private boolean shows(int nr) {
