@@ -8,6 +8,7 @@ import dev.jthreadtrace.decode.SyscallTable;
 import dev.jthreadtrace.decode.Syscalls;
 import dev.jthreadtrace.sys.ErrnoException;
 import dev.jthreadtrace.sys.Libc;
+import dev.jthreadtrace.sys.PathCalls;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -102,7 +103,7 @@ final class TraceeMemory implements AutoCloseable {
                     List<String> strings = new ArrayList<>();
                     for (int i = 0; i < argv.size() && i < a.maxItems(); i++) {
                         byte[] s = argv.get(i);
-                        strings.add(new String(s, 0, Math.min(s.length, a.maxLength()), StandardCharsets.UTF_8));
+                        strings.add(KernelBytes.decode(s, 0, Math.min(s.length, a.maxLength())));
                     }
                     if (argv.size() >= a.maxItems()) strings.add("...");
                     out.put(a.arg(), strings);
@@ -182,7 +183,7 @@ final class TraceeMemory implements AutoCloseable {
         if (fd < 0) return -1;
         String link = "fd/" + fd;
         int target = CommFile.targetOfLink(procLink(tid, link));
-        return target >= 0 && Libc.statfsType(linkPath) == PROC_SUPER_MAGIC ? target : -1;
+        return target >= 0 && PathCalls.statfsType(linkPath) == PROC_SUPER_MAGIC ? target : -1;
     }
 
     /** The target of a /proc link of the tracee ({@code exe}, {@code cwd}), or null when it is gone. */

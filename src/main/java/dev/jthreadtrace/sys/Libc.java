@@ -49,7 +49,7 @@ public final class Libc {
     /** x86-64 system call numbers (arch/x86/entry/syscalls/syscall_64.tbl). */
     static final long SYS_WRITE = 1, SYS_CLOSE = 3, SYS_POLL = 7, SYS_RT_SIGACTION = 13, SYS_IOCTL = 16, SYS_GETPID = 39,
             SYS_WAIT4 = 61, SYS_KILL = 62, SYS_READLINK = 89, SYS_PTRACE = 101, SYS_GETPGRP = 111, SYS_PIPE2 = 293,
-            SYS_FCNTL = 72, SYS_OPENAT = 257, SYS_STATFS = 137,
+            SYS_FCNTL = 72, SYS_OPENAT = 257,
             SYS_PROCESS_VM_READV = 310, SYS_PROCESS_VM_WRITEV = 311;
 
     private Libc() {}
@@ -58,7 +58,7 @@ public final class Libc {
         return LINKER.defaultLookup().find(name).orElseThrow(() -> new UnsatisfiedLinkError("libc has no symbol " + name));
     }
 
-    private static MemorySegment callState() {
+    static MemorySegment callState() {
         return CALL_STATE_BUFFER.get();
     }
 
@@ -73,7 +73,7 @@ public final class Libc {
     }
 
     /** A raw system call: its result, or -1 with errno in {@code state}. */
-    private static long syscall(MemorySegment state, long number, long a, long b, long c, long d, long e, long f) {
+    static long syscall(MemorySegment state, long number, long a, long b, long c, long d, long e, long f) {
         try {
             return (long) SYSCALL.invokeExact(state, number, a, b, c, d, e, f);
         } catch (Throwable t) {
@@ -247,7 +247,8 @@ public final class Libc {
         }
     }
 
-    private static final int O_WRONLY = 1, O_NONBLOCK = 0x800, AT_FDCWD = -100, F_GETFL = 3, F_SETFL = 4;
+    static final int AT_FDCWD = -100;
+    private static final int O_WRONLY = 1, O_NONBLOCK = 0x800, F_GETFL = 3, F_SETFL = 4;
 
     /**
      * {@code openat(AT_FDCWD, path, O_WRONLY|O_NONBLOCK|O_CLOEXEC)}, then O_NONBLOCK cleared again:
@@ -312,21 +313,6 @@ public final class Libc {
         if (n < 0) return null;
         return new String(buffer.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE),
                 StandardCharsets.UTF_8);
-    }
-
-    /** {@code struct statfs} on x86-64 is 120 bytes; {@code f_type} is its first field. */
-    private static final long STATFS_SIZE = 120;
-    private static final ThreadLocal<MemorySegment> STATFS_BUFFER = ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(STATFS_SIZE, 8));
-
-    /**
-     * {@code int statfs(const char *path, struct statfs *buf);}: the file system type ({@code f_type},
-     * e.g. PROC_SUPER_MAGIC) of the file at the NUL-terminated {@code path}, links followed; -1 when it
-     * cannot be read.
-     */
-    public static long statfsType(MemorySegment path) {
-        MemorySegment buf = STATFS_BUFFER.get();
-        long n = syscall(callState(), SYS_STATFS, path.address(), buf.address(), 0, 0, 0, 0);
-        return n < 0 ? -1 : buf.get(JAVA_LONG, 0);
     }
 
     // ---- processes and signals ----------------------------------------------------------------
