@@ -198,12 +198,12 @@ class ThreadNamesIT {
     void aShellsEchoIntoCommNamesIt(@TempDir Path tmp) throws Exception {
         Path trace = tmp.resolve("s.jsonl");
         Tool.Result r = Tool.run(Tool.jar("run", "--format", "jsonl", "-o", trace.toString(), "--",
-                "bash", "-c", "echo viaecho > /proc/self/task/$$/comm; cat /proc/$$/comm; true"));
+                "bash", "-c", "echo viaecho > /proc/self/task/$$/comm; cat /proc/$$/comm; echo ts > /proc/thread-self/comm; cat /proc/$$/comm; true"));
         assertEquals(0, r.code(), r.err());
-        assertEquals("viaecho\n\n", r.out(), "the kernel's name, with the echo's newline, then cat's");
+        assertEquals("viaecho\n\nts\n\n", r.out(), "the kernel's names, with the echo's newline, then cat's");
         List<JsonNode> threads = threads(trace);
         JsonNode bash = threads.stream().filter(t -> t.path("creator").isNull()).findFirst().orElseThrow();
-        assertEquals("[\"bash\",\"viaecho\\n\"]", bash.path("names").toString());
+        assertEquals("[\"bash\",\"viaecho\\n\",\"ts\\n\"]", bash.path("names").toString(), "/proc/self/task/$$ and /proc/thread-self");
         assertTrue(Files.readString(trace).contains("\"type\":\"comm\""), "a comm record");
 
         Path kept = tmp.resolve("kept.jsonl");
