@@ -106,21 +106,21 @@ public final class Syscalls {
                     .capture(a -> a[0] == Seccomp.SECCOMP_SET_MODE_FILTER
                             ? List.of(new Capture.Bytes(2, SOCK_FPROG_SIZE, AT_ENTRY)) : List.of())
                     .render((a, c, s) -> Seccomp.render(a, c)),
-            // ---- files: a thread's name can be set through its /proc comm file (pthread_setname_np on
-            // another thread); the tracer records these when they touch one, whatever is shown.
-            row("openat").effect(ModelEffect.OPEN)
+            // ---- files, for -e (a name written to a thread's /proc comm file is followed by the tracer
+            // itself, ptrace.NameWrites, whatever is shown, and reaches the model as an event of its own)
+            row("openat")
                     .capture(a -> List.of(new Capture.CString(1, PATH_MAX, AT_ENTRY)))
                     .render(OpenFlags::renderOpenat),
-            row("open").effect(ModelEffect.OPEN)
+            row("open")
                     .capture(a -> List.of(new Capture.CString(0, PATH_MAX, AT_ENTRY)))
                     .render(OpenFlags::renderOpen),
-            row("creat").effect(ModelEffect.OPEN)
+            row("creat")
                     .capture(a -> List.of(new Capture.CString(0, PATH_MAX, AT_ENTRY)))
                     .render(OpenFlags::renderCreat),
-            row("write").effect(ModelEffect.WRITE)
+            row("write")
                     .capture(a -> List.of(new Capture.BytesSizedByArg(1, 2, WRITE_MAX, AT_ENTRY)))
                     .render((a, c, s) -> Args.intArg(a[0]) + ", " + Args.buffer(a[1], c.bytes(1), s) + ", " + Args.ulong(a[2])),
-            row("close").effect(ModelEffect.CLOSE).render((a, c, s) -> Args.intArg(a[0])),
+            row("close").render((a, c, s) -> Args.intArg(a[0])),
             // ---- asked for with -e; not in the default set
             row("rseq").render((a, c, s) -> Rseq.render(a)));
 

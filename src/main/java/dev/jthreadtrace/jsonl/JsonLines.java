@@ -3,6 +3,7 @@ package dev.jthreadtrace.jsonl;
 import dev.jthreadtrace.check.AssertionResult;
 import dev.jthreadtrace.decode.Captures;
 import dev.jthreadtrace.decode.CloneFlags;
+import dev.jthreadtrace.decode.KernelBytes;
 import dev.jthreadtrace.decode.Signals;
 import dev.jthreadtrace.decode.SyscallDecoder;
 import dev.jthreadtrace.decode.SyscallTable;
@@ -126,6 +127,9 @@ public final class JsonLines implements LiveSink {
                     .put(JsonlFields.SECCOMP_FILTER_INHERITED, u.filterInherited());
             case TraceEvent.Exec e -> at(record(JsonlFields.T_EXEC), e.ns(), model, e.tid()).put(JsonlFields.FORMER_TID, e.formerTid())
                     .put(JsonlFields.PATH, e.path());
+            case TraceEvent.CommWritten c -> at(record(JsonlFields.T_COMM), c.ns(), model, c.tid()).put(JsonlFields.TARGET, c.target())
+                    .put(JsonlFields.NEW_NAME, KernelBytes.decode(c.name())).put(JsonlFields.SYSCALL, SyscallTable.name(c.nr()))
+                    .put(JsonlFields.FD, c.fd());
             case TraceEvent.Exited e -> at(record(JsonlFields.T_EXIT), e.ns(), model, e.tid()).put(JsonlFields.CODE, e.code());
             case TraceEvent.Killed k -> at(record(JsonlFields.T_KILLED), k.ns(), model, k.tid()).put(JsonlFields.SIGNAL, k.signal())
                     .put("signal_name", Signals.name(k.signal())).put(JsonlFields.CORE_DUMPED, k.coreDumped());

@@ -2,6 +2,8 @@ package dev.jthreadtrace.jsonl;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.jthreadtrace.decode.Captures;
+import dev.jthreadtrace.decode.KernelBytes;
+import dev.jthreadtrace.decode.SyscallTable;
 import dev.jthreadtrace.event.JavaRecord;
 import dev.jthreadtrace.event.TraceEvent;
 
@@ -169,6 +171,10 @@ final class RecordDecoder {
                     intField(n, JsonlFields.CHILD), n.path(JsonlFields.SECCOMP_FILTER_INHERITED).asBoolean());
             case JsonlFields.T_EXEC -> new TraceEvent.Exec(longField(n, JsonlFields.NS), intField(n, JsonlFields.TID),
                     intField(n, JsonlFields.FORMER_TID), textOrNull(n, JsonlFields.PATH));
+            case JsonlFields.T_COMM -> new TraceEvent.CommWritten(longField(n, JsonlFields.NS), intField(n, JsonlFields.TID),
+                    intField(n, JsonlFields.TARGET), SyscallTable.number(textField(n, JsonlFields.SYSCALL))
+                            .orElseThrow(() -> new IllegalArgumentException("unknown syscall")),
+                    intField(n, JsonlFields.FD), KernelBytes.encode(textField(n, JsonlFields.NEW_NAME)));
             case JsonlFields.T_EXIT -> new TraceEvent.Exited(longField(n, JsonlFields.NS), intField(n, JsonlFields.TID),
                     intField(n, JsonlFields.CODE));
             case JsonlFields.T_KILLED -> new TraceEvent.Killed(longField(n, JsonlFields.NS), intField(n, JsonlFields.TID),

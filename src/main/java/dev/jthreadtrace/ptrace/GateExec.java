@@ -1,5 +1,6 @@
 package dev.jthreadtrace.ptrace;
 
+import dev.jthreadtrace.decode.KernelBytes;
 import dev.jthreadtrace.decode.SyscallTable;
 import dev.jthreadtrace.sys.Errno;
 import dev.jthreadtrace.sys.ProcStatus;
@@ -7,7 +8,6 @@ import dev.jthreadtrace.sys.ProcStatus;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -200,6 +200,6 @@ final class GateExec {
     }
 
     private static String text(byte[] bytes) {
-        return new String(bytes, StandardCharsets.UTF_8);
+        return KernelBytes.decode(bytes);
     }
 }

@@ -1,5 +1,7 @@
 package dev.jthreadtrace.ptrace;
 
+import dev.jthreadtrace.decode.KernelBytes;
+
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -44,9 +46,9 @@ public record Launch(List<byte[]> argv, List<byte[]> environment, int[] descript
         return new Launch(argv, entries, descriptors, ignoredSignals, blockedSignals);
     }
 
-    /** argv as text, for events and messages (bytes that are not UTF-8 become U+FFFD there, never here). */
+    /** argv as text, for events and messages: bytes that are not UTF-8 kept as {@link KernelBytes} does. */
     public List<String> command() {
-        return argv.stream().map(b -> new String(b, StandardCharsets.UTF_8)).toList();
+        return argv.stream().map(KernelBytes::decode).toList();
     }
 
     /** The value of {@code name} in the environment, or null. */

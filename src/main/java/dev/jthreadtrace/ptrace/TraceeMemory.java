@@ -2,11 +2,13 @@ package dev.jthreadtrace.ptrace;
 
 import dev.jthreadtrace.decode.Capture;
 import dev.jthreadtrace.decode.Captures;
+import dev.jthreadtrace.decode.CommFile;
 import dev.jthreadtrace.decode.KernelBytes;
 import dev.jthreadtrace.decode.SyscallTable;
 import dev.jthreadtrace.decode.Syscalls;
 import dev.jthreadtrace.sys.ErrnoException;
 import dev.jthreadtrace.sys.Libc;
+import dev.jthreadtrace.sys.PathCalls;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -26,6 +28,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 final class TraceeMemory implements AutoCloseable {
     private static final int PAGE = 4096;
     private static final int BUFFER = 64 * 1024;
+    private static final long PROC_SUPER_MAGIC = 0x9fa0;
 
     private final Arena arena = Arena.ofConfined();
     private final MemorySegment buffer = arena.allocate(BUFFER);
@@ -100,7 +103,7 @@ final class TraceeMemory implements AutoCloseable {
                     List<String> strings = new ArrayList<>();
                     for (int i = 0; i < argv.size() && i < a.maxItems(); i++) {
                         byte[] s = argv.get(i);
-                        strings.add(new String(s, 0, Math.min(s.length, a.maxLength()), StandardCharsets.UTF_8));
+                        strings.add(KernelBytes.decode(s, 0, Math.min(s.length, a.maxLength())));
                     }
                     if (argv.size() >= a.maxItems()) strings.add("...");
                     out.put(a.arg(), strings);
@@ -169,6 +172,18 @@ final class TraceeMemory implements AutoCloseable {
         } catch (ErrnoException e) {
             return false;
         }
+    }
+
+    /**
+     * The thread whose /proc comm file descriptor {@code fd} of task {@code tid} is, or -1: what the
+     * kernel says, its {@code /proc/TID/fd/N} link, on procfs (so no file laid out to look like one
+     * counts). Read at a stop, like {@link #fdPath}.
+     */
+    int commFileOf(int tid, int fd) {
+        if (fd < 0) return -1;
+        String link = "fd/" + fd;
+        int target = CommFile.targetOfLink(procLink(tid, link));
+        return target >= 0 && PathCalls.statfsType(linkPath) == PROC_SUPER_MAGIC ? target : -1;
     }
 
     /** The target of a /proc link of the tracee ({@code exe}, {@code cwd}), or null when it is gone. */

@@ -82,6 +82,35 @@ class CliIT {
         assertEquals("jthreadtrace: no-such-command-xyz: command not found\n", missing.err());
     }
 
+    /**
+     * The command is looked up on PATH as execvp does, on bytes: under the C locale (where the JVM
+     * cannot make a Path of a name that is not ASCII) a file name that is not UTF-8 and one in
+     * UTF-8 are found and run, the command's argv is exact in JSONL, and the 126/127 messages show
+     * the name escaped. (Those names reach the tool only through a shell: Java cannot spawn them.)
+     */
+    @Test
+    void theCommandIsFoundOnPathByItsBytesUnderTheCLocale(@TempDir Path tmp) throws Exception {
+        String script = String.join("\n",
+                "d=$1; shift",
+                "bad=$(printf 'cmd\\377'); utf=$(printf 'caf\\303\\251'); plain=$(printf 'plain\\376'); none=$(printf 'none\\377')",
+                "printf '#!/bin/sh\\necho \"ran $#\"\\n' > \"$d/$bad\" && chmod +x \"$d/$bad\" && cp \"$d/$bad\" \"$d/$utf\" || exit 9",
+                "printf x > \"$d/$plain\"",
+                "export PATH=\"$d:/usr/bin:/bin\"",
+                "\"$@\" --format jsonl -o \"$d/t.jsonl\" -- \"$bad\" \"$(printf 'a\\376b')\" || exit 10",
+                "\"$@\" -- \"$utf\" || exit 11",
+                "\"$@\" -- \"$plain\"; echo \"plain=$?\"",
+                "\"$@\" -- \"$none\"; echo \"none=$?\"");
+        List<String> command = new ArrayList<>(List.of("/bin/sh", "-c", script, "sh", tmp.toString()));
+        command.addAll(Tool.jar("run", "--no-live", "--report", "none"));
+        Tool.Result r = Tool.run(command, Map.of("LC_ALL", "C", "LANG", "C"));
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertEquals("ran 1\nran 0\nplain=126\nnone=127\n", r.out(), r.err());
+        assertEquals("jthreadtrace: plain\\xfe: Permission denied (not executable)\njthreadtrace: none\\xff: command not found\n", r.err());
+        String trace = Files.readString(tmp.resolve("t.jsonl"));
+        assertTrue(trace.contains("\"argv\":[\"cmd\\udcff\",\"a\\udcfeb\"]"), "the kernel's bytes: " + trace.lines().findFirst().orElse(""));
+        assertTrue(trace.contains("\"path\":\"" + tmp + "/cmd\\udcff\""), trace.lines().findFirst().orElse(""));
+    }
+
     @Test
     void theUsersJvmOptionsReachTheTracedJvmNotTheTools() {
         Path launcher = Tool.basedir().resolve("scripts/jthreadtrace");

@@ -1,6 +1,7 @@
 package dev.jthreadtrace.jsonl;
 
 import dev.jthreadtrace.decode.CloneFlags;
+import dev.jthreadtrace.decode.SyscallTable;
 import dev.jthreadtrace.decode.TraceSelection;
 import dev.jthreadtrace.event.JavaRecord;
 import dev.jthreadtrace.event.TraceEvent;
@@ -22,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -150,6 +152,31 @@ class JsonlRoundTripTest {
         assertEquals(501, child.creator());
         assertEquals("[USR1]", child.inherited().value(Hook.SIGMASK), "inherited from an existing thread");
         assertEquals(1, child.osParent(), "a thread's kernel parent is its process's parent");
+    }
+
+    /**
+     * A name written to a thread's comm file comes back from the file byte for byte (bytes that are
+     * not UTF-8 too), renames the thread in the model read back, and is written again the same.
+     */
+    @Test
+    void aCommWriteComesBackWithItsExactBytes(@TempDir Path tmp) throws Exception {
+        List<TraceEvent> events = new ArrayList<>(RecordedTrace.threadsFixture());
+        byte[] name = {(byte) 0xe2, (byte) 0x80, (byte) 0xae, 'e', 'v', 'i', 'l', (byte) 0xff, (byte) 0xfe, '\n'};
+        int at = 0;
+        while (events.get(at).ns() <= 5_000_000) at++;
+        events.add(at, new TraceEvent.CommWritten(5_000_000, RecordedTrace.MAIN, RecordedTrace.INNER1, SyscallTable.number("writev").orElseThrow(), 7, name));
+        String first = write(events, List.of());
+        assertTrue(first.contains("\"type\":\"comm\"") && first.contains("\"new_name\":\"\u202eevil\\udcff\\udcfe\\n\""), first);
+        Read saved = Read.of(Files.writeString(tmp.resolve("comm.jsonl"), first));
+        TraceEvent.CommWritten back = saved.events().stream().filter(e -> e instanceof TraceEvent.CommWritten)
+                .map(e -> (TraceEvent.CommWritten) e).findFirst().orElseThrow();
+        assertArrayEquals(name, back.name());
+        assertEquals(RecordedTrace.INNER1, back.target());
+        assertEquals(7, back.fd());
+        assertEquals(first, write(saved.events(), saved.java()), "written, read and written again: the same text");
+        TraceModel model = TraceSession.replay(saved.events());
+        assertEquals("\u202eevil\udcff\udcfe\n", model.thread(RecordedTrace.INNER1).names().getLast().name(),
+                "the kernel's bytes, decoded as every kernel string is");
     }
 
     private static TraceEvent withNs(TraceEvent e, long ns) {
