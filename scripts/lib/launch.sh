@@ -126,8 +126,25 @@ launcher_preflight() {
     echo "jthreadtrace: the tool's JVM needs at least $((launcher_min_as_kib / 1024)) MiB of address space; ulimit -v allows $((as / 1024)) MiB" >&2
     exit 125
   fi
+  # Free descriptor numbers below the soft limit (this script's own descriptor, closed at the
+  # exec, counts as taken: a margin).
+  local limit fd free=0
+  limit=$(ulimit -S -n)
+  [ "$limit" = unlimited ] && return 0
+  for ((fd = 0; fd < limit && free < launcher_min_free_fds; fd++)); do
+    [ -e "/proc/$$/fd/$fd" ] || [ -L "/proc/$$/fd/$fd" ] || free=$((free + 1))
+  done
+  if (( free < launcher_min_free_fds )); then
+    echo "jthreadtrace: the tool's JVM needs $launcher_min_free_fds free descriptors; ulimit -n $limit leaves $free" >&2
+    exit 125
+  fi
 }
 launcher_min_as_kib=$((1024 * 1024))
+# Descriptors: the JVM opens the jar, lib/modules, the AOT cache, libc and /proc files at its start,
+# each on the lowest free number below the soft RLIMIT_NOFILE, which it does not raise
+# (-XX:-MaxFDLimit, so the command inherits the user's). Measured: it starts with 9 free and
+# crashes with 8 ("libc has no symbol syscall"); 12 leaves a margin.
+launcher_min_free_fds=12
 
 # Serial GC and no perf-data file: a small heap that lives seconds, started often (-27 ms measured).
 # A 16 MiB young generation: what the tool keeps is aggregates, the rest is garbage of one event,
