@@ -44,6 +44,7 @@ public final class Tracer {
     private final ResumeBatch batch = new ResumeBatch();
     private final CompletableFuture<Integer> launched = new CompletableFuture<>();
     private volatile SeccompStatus seccomp = SeccompStatus.OFF;
+    private volatile String launchNote;
     private volatile int stopSignal;
     /** Attach mode: let every task go as soon as the loop sees the doorbell. */
     private volatile boolean detachRequested;
@@ -104,6 +105,11 @@ public final class Tracer {
     /** Whether the seccomp filter is in, and why not when it is not. */
     public SeccompStatus seccompStatus() {
         return seccomp;
+    }
+
+    /** What of the launcher's state the start gate could not give the command (a note for the user), or null. */
+    public String launchNote() {
+        return launchNote;
     }
 
     /**
@@ -217,6 +223,7 @@ public final class Tracer {
         tasks.add(new Task(rootPid, rootPid));
         tasks.processStarted(rootPid);
         seccomp = started.seccomp();
+        launchNote = started.started().note();
         stops.seccompActive(started.seccomp().active());
         loop = new StopLoop(tasks, batch, stops, null);
         stops.commandStarted(rootPid, started.started());

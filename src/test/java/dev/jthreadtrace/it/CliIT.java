@@ -116,12 +116,32 @@ class CliIT {
         Path launcher = Tool.basedir().resolve("scripts/jthreadtrace");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         // A second collector in the tool's own JVM would end it with "Multiple garbage collectors selected".
-        for (String variable : List.of("JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS")) {
+        for (String variable : List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS")) {
             Tool.Result r = Tool.run(List.of(launcher.toString(), "run", "--no-live", "--report", "none", "--",
                     java, "-XX:+PrintCommandLineFlags", "-version"), Map.of(variable, "-XX:+UseParallelGC"));
             assertEquals(0, r.code(), variable + ": " + r.err());
             assertTrue(r.out().contains("-XX:+UseParallelGC"), variable + " reached the traced JVM: " + r.out());
             assertFalse(r.out().contains("JTHREADTRACE_USER_") || r.err().contains("JTHREADTRACE_USER_"), r.out());
+        }
+    }
+
+    /**
+     * The checkout launcher's AOT training run (after a build) is a start of the tool's own JVM
+     * too: none of the user's JVM options variables reach it, or a second collector there (or in
+     * the cache's assembly, JDK_AOT_VM_OPTIONS) leaves the tool without its cache.
+     */
+    @Test
+    @Timeout(900)
+    void theAotTrainingRunTakesNoneOfTheUsersJvmOptions() throws Exception {
+        Path launcher = Tool.basedir().resolve("scripts/jthreadtrace");
+        Path target = Tool.basedir().resolve("target");
+        for (String variable : List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS", "JDK_AOT_VM_OPTIONS")) {
+            Files.deleteIfExists(target.resolve("jthreadtrace-trace.aot"));
+            Files.deleteIfExists(target.resolve("jthreadtrace-trace.aot.key"));
+            Tool.Result r = Tool.run(List.of(launcher.toString(), "run", "--stats", "--no-live", "--report", "none", "--", "true"),
+                    Map.of(variable, "-XX:+UseParallelGC"), 300);
+            assertEquals(0, r.code(), variable + ": " + r.err());
+            assertTrue(r.err().contains("AOT cache on"), variable + " reached the training run: " + r.err());
         }
     }
 
