@@ -39,7 +39,8 @@ import java.util.Set;
  *    frames class|method|file|line, separated by ';', the innermost first)
  * M  nanoTime  carrierOsTid  mounts     (virtual-thread mounts on this carrier so far; the last one counts)
  * N  nanoTime  renamerOsTid  javaId  newName     (a started platform thread renamed)
- * P  nanoTime  0  javaId  name     (a platform thread alive when the agent loaded: the JVM's own)
+ * P  nanoTime  0  javaId  name  ATTR  daemon=B     (a platform thread alive when the agent loaded: the JVM's own;
+ *                                               or, at shutdown, one constructed in Java that the JVM started itself)
  * V  nanoTime  starterOsTid  javaId  sv:ScopedValue#1=value...  (the scoped-value bindings a fork inherited)
  * X  nanoTime  osTid     (the JVM began to shut down: Shutdown.runHooks(), from System.exit or after main's return)
  * E  errors    firstError          (written at each error; the last one counts)
@@ -237,7 +238,8 @@ public final class ThreadHook {
     /**
      * The platform threads alive when the agent loads (Reference Handler, Finalizer, Signal
      * Dispatcher, Common-Cleaner...): the JVM started them, so there is no start() record; the tool
-     * joins them by the 15 bytes of the name the JVM gave the kernel.
+     * joins them by the 15 bytes of the name the JVM gave the kernel. Their daemon flag (final, as
+     * at their start) too: no start() record says it.
      */
     static void present() {
         ThreadGroup root = Thread.currentThread().getThreadGroup();
@@ -247,10 +249,42 @@ public final class ThreadHook {
         for (int i = 0; i < n; i++) {
             try {
                 write(new StringBuilder("P\t").append(System.nanoTime()).append("\t0\t").append(threads[i].threadId())
-                        .append('\t').append(clean(threads[i].getName())), true);
+                        .append('\t').append(clean(threads[i].getName())).append("\tATTR\tdaemon=").append(threads[i].isDaemon()), true);
             } catch (Throwable t) {
                 failed("present", t);
             }
+        }
+    }
+
+    /**
+     * Platform threads constructed while the hooks were on whose start() they did not see (weakly
+     * held: one never started may be collected). The JVM constructs some in Java and starts them
+     * itself (Attach Listener, JFR's threads, Notification Thread), setting their daemon flag
+     * natively after the constructor: no record of ours says it. Guarded by itself.
+     */
+    private static final java.util.Set<Thread> UNSTARTED = java.util.Collections.newSetFromMap(new java.util.WeakHashMap<>());
+
+    private static void unstarted(Thread thread, boolean constructed) {
+        synchronized (UNSTARTED) {
+            if (constructed) UNSTARTED.add(thread);
+            else UNSTARTED.remove(thread);
+        }
+    }
+
+    /**
+     * At shutdown, a P record for each thread the JVM started itself that runs now: its daemon flag,
+     * which no start() record gave (the tool joins it by its Java id). One that ended before is not
+     * listed: its flag stays unknown.
+     */
+    private static void startedByTheJvm() throws IOException {
+        Thread[] threads;
+        synchronized (UNSTARTED) {
+            threads = UNSTARTED.toArray(new Thread[0]);
+        }
+        for (Thread t : threads) {
+            if (!t.isAlive()) continue;
+            write(new StringBuilder("P\t").append(System.nanoTime()).append("\t0\t").append(t.threadId())
+                    .append('\t').append(clean(t.getName())).append("\tATTR\tdaemon=").append(t.isDaemon()), true);
         }
     }
 
@@ -285,8 +319,12 @@ public final class ThreadHook {
             // A virtual thread has no start() of its own that a platform thread's clone would follow:
             // where it was constructed is where it was created. Its context class loader may still be
             // set before start(): the record waits for it there (virtualStarting).
-            if (created.isVirtual()) hold(state, created, line, virtualStacks ? stackField() : "");
-            else write(line, true);
+            if (created.isVirtual()) {
+                hold(state, created, line, virtualStacks ? stackField() : "");
+            } else {
+                write(line, true);
+                unstarted(created, true);
+            }
         } catch (Throwable t) {
             failed("constructed", t);
         } finally {
@@ -308,6 +346,7 @@ public final class ThreadHook {
                     .append(starter.threadId()).append('\t').append(clean(starter.getName())).append('\t')
                     .append(started.threadId()).append('\t').append(clean(started.getName()));
             if (!started.isVirtual()) {
+                unstarted(started, false);
                 line.append("\tITL");
                 if (inheritedMap != null) appendInherited(line, inheritedMap);
                 // isDaemon, getPriority, getThreadGroup and ThreadGroup.getName are final: no user code runs.
@@ -334,6 +373,7 @@ public final class ThreadHook {
         if (state == null) return;
         try {
             write(new StringBuilder("X\t").append(System.nanoTime()).append('\t').append(osTid()), true);
+            startedByTheJvm();
         } catch (Throwable t) {
             failed("shuttingDown", t);
         } finally {

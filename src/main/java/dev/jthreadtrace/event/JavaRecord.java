@@ -93,9 +93,19 @@ public sealed interface JavaRecord {
     /**
      * A platform thread alive when the agent loaded, started by the JVM itself (no start() record):
      * joined to its task by the first 15 bytes of its name, which the JVM gave the kernel.
-     * {@code osTid} is 0: the agent cannot know it.
+     * {@code osTid} is 0: the agent cannot know it. Or one of a thread dump's threads (after an
+     * attach), with its {@code osTid}. {@code attributes}: {@code daemon}, fixed at its start(), so
+     * what it started with; empty when not known (older traces).
      */
-    record Present(int pid, long ns, int osTid, long id, String name) implements JavaRecord {}
+    record Present(int pid, long ns, int osTid, long id, String name, Map<String, String> attributes) implements JavaRecord {
+        public Present {
+            attributes = attributes == null ? Map.of() : Map.copyOf(attributes);
+        }
+
+        public Present(int pid, long ns, int osTid, long id, String name) {
+            this(pid, ns, osTid, id, name, Map.of());
+        }
+    }
 
     /** The scoped-value bindings thread {@code id} inherited at start() (a StructuredTaskScope fork): {@code sv:Name} to value. */
     record ScopedValues(int pid, long ns, int osTid, long id, Map<String, String> bindings) implements JavaRecord {

@@ -47,7 +47,9 @@ final class AgentRecordParser {
                         pairs(f, 4, f.length));
             }
             if (f[0].equals("P") && f.length >= 5) {
-                return new JavaRecord.Present(pid, Long.parseLong(f[1]), Integer.parseInt(f[2]), Long.parseLong(f[3]), text(f[4]));
+                int attrAt = marker(f, 5, "ATTR");
+                return new JavaRecord.Present(pid, Long.parseLong(f[1]), Integer.parseInt(f[2]), Long.parseLong(f[3]), text(f[4]),
+                        pairs(f, attrAt + 1, f.length));
             }
             if (f[0].equals("M") && f.length >= 4) {
                 int carrier = Integer.parseInt(f[2]);

@@ -82,6 +82,7 @@ public final class JavaJoin {
                 case JavaRecord.VirtualStarted v -> { }
             }
         }
+        withPresentAttributes(records, threads);
         // Renames after start, in order: the thread keeps its current Java name and its earlier ones.
         Map<String, ThreadInfo> byJavaId = new HashMap<>();
         threads.forEach((task, java) -> byJavaId.put(task.tgid() + ":" + java.id(), task));
@@ -120,6 +121,26 @@ public final class JavaJoin {
             out.add(r);
         }
         return out;
+    }
+
+    /**
+     * The daemon flag of the threads no start() record describes (the JVM's own, main, those that ran
+     * before an attach): the agent's list of live threads and the thread dump give it, by Java id.
+     * It is fixed at start(), so it is what the thread started with; a start() record's settings win.
+     */
+    private static void withPresentAttributes(List<JavaRecord> records, Map<ThreadInfo, JavaThread> threads) {
+        Map<String, Map<String, String>> attributes = new HashMap<>();
+        for (JavaRecord r : records) {
+            if (r instanceof JavaRecord.Present p && !p.attributes().isEmpty()) attributes.put(p.pid() + ":" + p.id(), p.attributes());
+        }
+        if (attributes.isEmpty()) return;
+        threads.replaceAll((task, java) -> {
+            Map<String, String> present = attributes.get(task.tgid() + ":" + java.id());
+            if (present == null || java.attributes().keySet().containsAll(present.keySet())) return java;
+            Map<String, String> merged = new LinkedHashMap<>(present);
+            merged.putAll(java.attributes());
+            return java.withStart(java.stack(), merged);
+        });
     }
 
     /**

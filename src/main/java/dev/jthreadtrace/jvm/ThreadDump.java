@@ -41,11 +41,11 @@ final class ThreadDump {
     static final int MAX_THREADS = 1 << 16;
 
     /**
-     * {@code "NAME" #ID [NID] } (JDK 19+), or {@code "NAME" #ID [daemon] prio=N ... nid=0xHEX } (older
-     * JDKs). Greedy over the whole block, so a name that holds the same pattern cannot move the real one.
+     * {@code "NAME" #ID [NID] [daemon] } (JDK 19+), or {@code "NAME" #ID [daemon] prio=N ... nid=0xHEX }
+     * (older JDKs). Greedy over the whole block, so a name that holds the same pattern cannot move the real one.
      */
-    private static final Pattern HEADER = Pattern.compile("^\"(.*)\" #(\\d+) \\[(\\d+)\\] ", Pattern.DOTALL),
-            OLD_HEADER = Pattern.compile("^\"(.*)\" #(\\d+) (?:daemon )?prio=\\d+ [^\n]* nid=0x([0-9a-fA-F]+) ", Pattern.DOTALL);
+    private static final Pattern HEADER = Pattern.compile("^\"(.*)\" #(\\d+) \\[(\\d+)\\] (daemon )?", Pattern.DOTALL),
+            OLD_HEADER = Pattern.compile("^\"(.*)\" #(\\d+) (daemon )?prio=\\d+ [^\n]* nid=0x([0-9a-fA-F]+) ", Pattern.DOTALL);
     private static final byte[] STATE_LINE = "   java.lang.Thread.State:".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     private final int pid;
@@ -169,7 +169,7 @@ final class ThreadDump {
         int tid;
         long id;
         try {
-            tid = Integer.parseInt(m.group(3), hex ? 16 : 10);
+            tid = Integer.parseInt(m.group(hex ? 4 : 3), hex ? 16 : 10);
             id = Long.parseLong(m.group(2));
         } catch (NumberFormatException e) {
             return; // not a header after all
@@ -179,7 +179,8 @@ final class ThreadDump {
             byTid.remove(tid);
             ambiguous.put(tid, true);
         } else if (byTid.size() < MAX_THREADS) {
-            byTid.put(tid, new JavaRecord.Present(pid, ns, tid, id, RecordField.cut(m.group(1))));
+            String daemon = Boolean.toString(m.group(hex ? 3 : 4) != null);
+            byTid.put(tid, new JavaRecord.Present(pid, ns, tid, id, RecordField.cut(m.group(1)), Map.of("daemon", daemon)));
         } else {
             overflow++;
         }

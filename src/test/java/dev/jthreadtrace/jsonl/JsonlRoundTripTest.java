@@ -126,7 +126,8 @@ class JsonlRoundTripTest {
                         dev.jthreadtrace.decode.CloneFlags.CLONE_THREAD | dev.jthreadtrace.decode.CloneFlags.CLONE_VM),
                 new TraceEvent.Detached(t0 + 2_000_000, 3),
                 new TraceEvent.TraceEnded(t0 + 2_000_001, 0));
-        String first = write(events, List.of(new JavaRecord.Present(500, t0, 501, 17, "acceptor-thread-with-a-long-name")));
+        String first = write(events, List.of(new JavaRecord.Present(500, t0, 501, 17, "acceptor-thread-with-a-long-name",
+                java.util.Map.of("daemon", "true"))));
         Path file = Files.writeString(tmp.resolve("attach.jsonl"), first);
         Read saved = Read.of(file);
         // The reader counts time from the start record (ns 0): the rest is the same event.
@@ -143,6 +144,7 @@ class JsonlRoundTripTest {
         assertEquals("[USR1]", acceptor.inherited().value(dev.jthreadtrace.model.Hook.SIGMASK));
         assertEquals("2", acceptor.inherited().value(dev.jthreadtrace.model.Hook.SECCOMP));
         assertEquals("acceptor-thread-with-a-long-name", acceptor.java().name(), "joined by the OS tid the thread dump gave");
+        assertEquals("true", acceptor.inheritedValue("daemon"), "the daemon flag the thread dump gave, read back");
         var child = model.thread(502);
         assertEquals(501, child.creator());
         assertEquals("[USR1]", child.inherited().value(dev.jthreadtrace.model.Hook.SIGMASK), "inherited from an existing thread");

@@ -23,8 +23,21 @@ class ThreadDumpTest {
             """;
 
     private static String header(String name, long id, int nid) {
-        return "\"" + name + "\" #" + id + " [" + nid + "] daemon prio=5 os_prio=0 cpu=0.63ms elapsed=2.11s tid=0x00007f0d484f7ea0 nid="
-                + nid + " waiting on condition  [0x00007f0d1c2fe000]\n";
+        return header(name, id, nid, true);
+    }
+
+    private static String header(String name, long id, int nid, boolean daemon) {
+        return "\"" + name + "\" #" + id + " [" + nid + "] " + (daemon ? "daemon " : "") + "prio=5 os_prio=0 cpu=0.63ms elapsed=2.11s"
+                + " tid=0x00007f0d484f7ea0 nid=" + nid + " waiting on condition  [0x00007f0d1c2fe000]\n";
+    }
+
+    /** A dump's record of a thread: its daemon flag comes with it. */
+    private static JavaRecord.Present present(int tid, long id, String name, boolean daemon) {
+        return new JavaRecord.Present(42, 7, tid, id, name, java.util.Map.of("daemon", Boolean.toString(daemon)));
+    }
+
+    private static JavaRecord.Present present(int tid, long id, String name) {
+        return present(tid, id, name, true);
     }
 
     private static List<JavaRecord.Present> threads(String dump) {
@@ -42,7 +55,7 @@ class ThreadDumpTest {
                 0x00007f0d4802aa70, 0x00007f0d480b4eb0
                 }
 
-                """ + header("main", 3, 8976) + FRAMES + header("Reference Handler", 12, 8985) + FRAMES
+                """ + header("main", 3, 8976, false) + FRAMES + header("Reference Handler", 12, 8985) + FRAMES
                 + header("wei\"rd #5 [77] name", 31, 9001) + FRAMES + """
                 "VM Thread" os_prio=0 cpu=5.95ms elapsed=3.31s tid=0x00007f0d480a8610 nid=3449 runnable
 
@@ -51,9 +64,9 @@ class ThreadDumpTest {
                 JNI global refs: 7, weak refs: 0
                 """;
         assertEquals(List.of(
-                new JavaRecord.Present(42, 7, 8976, 3, "main"),
-                new JavaRecord.Present(42, 7, 8985, 12, "Reference Handler"),
-                new JavaRecord.Present(42, 7, 9001, 31, "wei\"rd #5 [77] name")), threads(dump));
+                present(8976, 3, "main", false),
+                present(8985, 12, "Reference Handler"),
+                present(9001, 31, "wei\"rd #5 [77] name")), threads(dump));
     }
 
     @Test
@@ -67,7 +80,7 @@ class ThreadDumpTest {
 
                 "VM Thread" os_prio=0 cpu=3.31ms elapsed=2.29s tid=0x00007f39840a40a0 nid=0x2de9 runnable
                 """;
-        assertEquals(List.of(new JavaRecord.Present(42, 7, 0x2de6, 1, "main"), new JavaRecord.Present(42, 7, 0x2ded, 2, "Reference Handler")),
+        assertEquals(List.of(present(0x2de6, 1, "main", false), present(0x2ded, 2, "Reference Handler")),
                 threads(dump));
     }
 
@@ -94,8 +107,8 @@ class ThreadDumpTest {
     @Test
     void aNameWithALineBreakIsReadWholeAndCannotNameAnotherThread() {
         String dump = header("nl\n\"forged\" #5 [1] x", 22, 3477) + FRAMES + header("victim", 23, 1) + FRAMES;
-        assertEquals(List.of(new JavaRecord.Present(42, 7, 3477, 22, "nl\n\"forged\" #5 [1] x"),
-                new JavaRecord.Present(42, 7, 1, 23, "victim")), threads(dump));
+        assertEquals(List.of(present(3477, 22, "nl\n\"forged\" #5 [1] x"),
+                present(1, 23, "victim")), threads(dump));
     }
 
     /** A name that forges the state line too ends its block early: two headers claim tid 1, which then gets no name. */
@@ -104,7 +117,7 @@ class ThreadDumpTest {
         String forger = "a\" #5 [1] x\n   java.lang.Thread.State: RUNNABLE\n\n\"b";
         ThreadDump.Result r = ThreadDump.parse(42, (header(forger, 22, 3477) + FRAMES + header("victim", 23, 1) + FRAMES
                 + header("bystander", 24, 2) + FRAMES).getBytes(StandardCharsets.UTF_8), 7);
-        assertEquals(List.of(new JavaRecord.Present(42, 7, 3477, 22, "b"), new JavaRecord.Present(42, 7, 2, 24, "bystander")),
+        assertEquals(List.of(present(3477, 22, "b"), present(2, 24, "bystander")),
                 r.threads(), "tid 1 named by neither header");
         assertEquals(1, r.notes().size(), r.notes().toString());
         assertTrue(r.notes().getFirst().contains("tid(s) 1 claimed by more than one header"), r.notes().getFirst());
@@ -148,7 +161,7 @@ class ThreadDumpTest {
         ThreadDump.Result r = ThreadDump.read(42, new Jdk25AttachStream(bytes), 7);
         assertEquals(500, r.threads().size());
         for (int i = 1; i <= 500; i++) {
-            assertEquals(new JavaRecord.Present(42, 7, 5000 + i, 30 + i, "http-nio-9127-exec-" + i), r.threads().get(i - 1));
+            assertEquals(present(5000 + i, 30 + i, "http-nio-9127-exec-" + i), r.threads().get(i - 1));
         }
         assertEquals(List.of(), r.notes());
     }
@@ -159,8 +172,8 @@ class ThreadDumpTest {
         String huge = "h".repeat(ThreadDump.MAX_HEADER + 1);
         ThreadDump.Result r = ThreadDump.parse(42, (header(big, 1, 101) + FRAMES + header(huge, 2, 102) + FRAMES
                 + header("after", 3, 103) + FRAMES).getBytes(StandardCharsets.UTF_8), 7);
-        assertEquals(List.of(new JavaRecord.Present(42, 7, 101, 1, "n".repeat(RecordField.MAX_CHARS) + "...[10 more chars]"),
-                new JavaRecord.Present(42, 7, 103, 3, "after")), r.threads());
+        assertEquals(List.of(present(101, 1, "n".repeat(RecordField.MAX_CHARS) + "...[10 more chars]"),
+                present(103, 3, "after")), r.threads());
         assertEquals(List.of("JVM 42's thread dump: 1 header(s) over 1 MiB skipped; those threads keep their kernel names"), r.notes());
     }
 
@@ -185,7 +198,7 @@ class ThreadDumpTest {
             }
         };
         ThreadDump.Result r = ThreadDump.read(42, endless, 7);
-        assertEquals(List.of(new JavaRecord.Present(42, 7, 101, 1, "first")), r.threads());
+        assertEquals(List.of(present(101, 1, "first")), r.threads());
         assertEquals(List.of("JVM 42's thread dump: read up to 256 MiB; the threads after that keep their kernel names"), r.notes());
     }
 
