@@ -146,7 +146,10 @@ public final class JavaJoin {
     /**
      * Threads that ran before an attach, as the JVM's thread dump listed them: Java id, name and
      * OS tid. When the agent was loaded too, its own record of the same thread (by Java id) gives
-     * the name: the agent writes it escaped, while a dump line is the name's raw bytes.
+     * the name: the agent writes it escaped, while a dump line is the name's raw bytes. One born
+     * during the trace without a start() record (the JVM started it, as the Attach Listener, or it
+     * started before the agent's hooks were in) was started by the OS thread that cloned it, as
+     * in {@link #byKernelName}: a platform thread's task is its starter's clone.
      */
     private static void byOsTid(TraceModel model, List<JavaRecord> records, Map<ThreadInfo, JavaThread> threads) {
         Map<String, String> agentNames = new HashMap<>();
@@ -158,7 +161,7 @@ public final class JavaJoin {
             ThreadInfo task = model.thread(p.osTid());
             if (task == null || task.tgid() != p.pid() || threads.containsKey(task)) continue;
             String name = agentNames.getOrDefault(p.pid() + ":" + p.id(), p.name());
-            threads.put(task, new JavaThread(p.id(), name, false, 0, null, null, Map.of()));
+            threads.put(task, new JavaThread(p.id(), name, false, 0, null, task.creator(), Map.of()));
         }
     }
 
