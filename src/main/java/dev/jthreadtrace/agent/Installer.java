@@ -93,9 +93,11 @@ public final class Installer {
         } finally {
             instrumentation.removeTransformer(transformer);
         }
-        // Started before the hooks are on: the tool's thread leaves no record of its own.
-        if (watch != null) watch.start();
         ThreadHook.enable();
+        // Started once the hooks are on, as any thread: its start() record gives the tool's own thread
+        // its starter and creation site like the others (JFR and the thread dump list it too); the
+        // tool marks it as its own.
+        if (watch != null) watch.start();
         ThreadHook.present();
         // Virtual threads' records may wait in a buffer only when the JVM's exit writes it out.
         if (flushesAtExit[0]) ThreadHook.bufferUntilExit();
