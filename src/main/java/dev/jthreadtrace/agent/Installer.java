@@ -3,18 +3,19 @@ package dev.jthreadtrace.agent;
 import java.lang.classfile.ClassBuilder;
 import java.lang.classfile.ClassElement;
 import java.lang.classfile.ClassFile;
-import java.lang.classfile.MethodModel;
-import java.lang.classfile.MethodTransform;
 import java.lang.classfile.ClassModel;
 import java.lang.classfile.ClassTransform;
 import java.lang.classfile.CodeBuilder;
 import java.lang.classfile.CodeElement;
 import java.lang.classfile.CodeTransform;
+import java.lang.classfile.MethodModel;
+import java.lang.classfile.MethodTransform;
 import java.lang.classfile.instruction.ReturnInstruction;
 import java.lang.constant.ClassDesc;
 import java.lang.constant.MethodTypeDesc;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
+import java.nio.file.Path;
 import java.security.ProtectionDomain;
 import java.util.Map;
 import java.util.Set;
@@ -58,10 +59,8 @@ public final class Installer {
         String directory = AgentOptions.directoryOf(args);
         boolean attached = AgentOptions.attached(args);
         if (directory.isEmpty()) return;
-        AgentOptions options = AgentOptions.read(java.nio.file.Path.of(directory));
-        ThreadHook.stackDepth(options.stackDepth());
-        if (options.jdkFrames()) ThreadHook.keepJdkFrames();
-        if (options.virtualStacks()) ThreadHook.virtualStacks();
+        AgentOptions options = AgentOptions.read(Path.of(directory));
+        CreationStacks.configure(options.stackDepth(), options.jdkFrames(), options.virtualStacks());
         // Loaded into a running JVM by jthreadtrace attach: held by the tool's socket, and stopped when it closes.
         Thread watch = attached ? AttachWatch.connect(directory, instrumentation) : null;
         if (attached && watch == null) return;
@@ -69,7 +68,7 @@ public final class Installer {
         // The hook reads ThreadLocalMap entries, which java.base does not open to anyone.
         instrumentation.redefineModule(Object.class.getModule(), Set.of(), Map.of(),
                 Map.of("java.lang", Set.of(Installer.class.getModule())), Set.of(), Map.of());
-        ThreadHook.prepare();
+        InheritedValues.prepare();
         boolean[] flushesAtExit = {false};
         ClassFileTransformer transformer = new ClassFileTransformer() {
             @Override
@@ -100,7 +99,7 @@ public final class Installer {
         if (watch != null) watch.start();
         ThreadHook.present();
         // Virtual threads' records may wait in a buffer only when the JVM's exit writes it out.
-        if (flushesAtExit[0]) ThreadHook.bufferUntilExit();
+        if (flushesAtExit[0]) RecordWriter.bufferUntilExit();
     }
 
     /**

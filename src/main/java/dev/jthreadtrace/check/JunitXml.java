@@ -1,14 +1,16 @@
 package dev.jthreadtrace.check;
 
 import dev.jthreadtrace.text.Escape;
-import javax.xml.stream.XMLOutputFactory;
-import javax.xml.stream.XMLStreamException;
-import javax.xml.stream.XMLStreamWriter;
+
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
+import javax.xml.stream.XMLOutputFactory;
+import javax.xml.stream.XMLStreamException;
+import javax.xml.stream.XMLStreamWriter;
 
 /**
  * Writes assertion results as JUnit XML (the Ant/Surefire schema that Jenkins, GitLab and GitHub
@@ -41,7 +43,7 @@ public final class JunitXml {
             xml.writeAttribute("failures", Long.toString(failures));
             xml.writeAttribute("errors", "0");
             xml.writeAttribute("skipped", "0");
-            xml.writeAttribute("time", String.format(java.util.Locale.ROOT, "%.3f", seconds));
+            xml.writeAttribute("time", String.format(Locale.ROOT, "%.3f", seconds));
             for (AssertionResult r : results) {
                 xml.writeCharacters("\n    ");
                 xml.writeStartElement("testcase");

@@ -11,6 +11,7 @@ import dev.jthreadtrace.model.TraceModel;
 import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -85,7 +86,7 @@ final class AssertOptions {
         /** Writes the JUnit file if asked; false (with one line on err) when it cannot be written. */
         boolean writeJunit(List<AssertionResult> results, PrintWriter err, OutputFiles files) {
             if (junitXml == null) return true;
-            try (java.io.OutputStream out = files.open(junitXml)) {
+            try (OutputStream out = files.open(junitXml)) {
                 JunitXml.write(out, "jthreadtrace", results, 0);
                 return true;
             } catch (IOException e) {

@@ -1,14 +1,14 @@
 package dev.jthreadtrace.cli;
 
-import dev.jthreadtrace.session.SavedTrace;
-
 import dev.jthreadtrace.check.AssertionResult;
 import dev.jthreadtrace.model.TraceModel;
+import dev.jthreadtrace.session.SavedTrace;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -46,7 +46,7 @@ final class CheckCommand implements Callable<Integer> {
         if (checks.assertions().isEmpty()) {
             throw new CommandLine.ParameterException(spec.commandLine(), "check needs at least one --assert or --assert-file");
         }
-        List<OutputFiles.Named> inputs = new java.util.ArrayList<>(assertOptions.inputs());
+        List<OutputFiles.Named> inputs = new ArrayList<>(assertOptions.inputs());
         inputs.add(new OutputFiles.Named("TRACE.jsonl", file));
         String clash = OutputFiles.clash(inputs, assertOptions.outputs());
         if (clash != null) throw new CommandLine.ParameterException(spec.commandLine(), clash);

@@ -16,6 +16,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -101,9 +102,9 @@ final class DiffCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
         }
         PrintWriter err = spec.commandLine().getErr();
-        List<OutputFiles.Named> outputs = new java.util.ArrayList<>(assertOptions.outputs());
+        List<OutputFiles.Named> outputs = new ArrayList<>(assertOptions.outputs());
         if (!OutputOptions.toStdout(output)) outputs.addFirst(new OutputFiles.Named("-o", output));
-        List<OutputFiles.Named> inputs = new java.util.ArrayList<>(List.of(new OutputFiles.Named("BASE.jsonl", base),
+        List<OutputFiles.Named> inputs = new ArrayList<>(List.of(new OutputFiles.Named("BASE.jsonl", base),
                 new OutputFiles.Named("NEW.jsonl", now)));
         inputs.addAll(assertOptions.inputs());
         String clash = OutputFiles.clash(inputs, outputs);

@@ -1,18 +1,20 @@
 package dev.jthreadtrace.cli;
 
-import dev.jthreadtrace.sys.ErrnoException;
 import dev.jthreadtrace.sys.Errno;
+import dev.jthreadtrace.sys.ErrnoException;
 import dev.jthreadtrace.sys.FdOutputStream;
 import dev.jthreadtrace.sys.Libc;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.ToIntFunction;
 
 /**
  * The files one command writes (-o, --html, --junit-xml), settled before anything runs:
@@ -73,7 +75,7 @@ final class OutputFiles implements AutoCloseable {
      * Runs {@code body} with {@code outputs} prepared and closes what it left open; without running
      * it, one line on {@code err} and 125 when an output cannot be written.
      */
-    static int using(List<Named> outputs, java.io.PrintWriter err, java.util.function.ToIntFunction<OutputFiles> body) {
+    static int using(List<Named> outputs, PrintWriter err, ToIntFunction<OutputFiles> body) {
         try (OutputFiles files = new OutputFiles()) {
             String problem = files.prepare(outputs);
             if (problem != null) {

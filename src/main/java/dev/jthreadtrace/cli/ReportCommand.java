@@ -1,8 +1,6 @@
 package dev.jthreadtrace.cli;
 
 import dev.jthreadtrace.decode.TraceSelection;
-import dev.jthreadtrace.jsonl.JsonLines;
-import dev.jthreadtrace.jsonl.PerfettoTrace;
 import dev.jthreadtrace.jsonl.TraceFileException;
 import dev.jthreadtrace.jsonl.TraceReader;
 import dev.jthreadtrace.jvm.LiveJavaNames;
@@ -12,6 +10,7 @@ import dev.jthreadtrace.render.Output;
 import dev.jthreadtrace.render.OutputClosedException;
 import dev.jthreadtrace.render.OutputFailedException;
 import dev.jthreadtrace.render.Palette;
+import dev.jthreadtrace.render.ReportSection;
 import dev.jthreadtrace.render.StartClock;
 import dev.jthreadtrace.render.SyscallSummary;
 import dev.jthreadtrace.render.TextLines;
@@ -25,9 +24,12 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 
 /**
  * {@code jthreadtrace report [OPTIONS] TRACE.jsonl}: a saved trace does what the live run did. The
@@ -61,7 +63,7 @@ final class ReportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        var sections = display.summaryOnly ? java.util.EnumSet.noneOf(dev.jthreadtrace.render.ReportSection.class)
+        var sections = display.summaryOnly ? EnumSet.noneOf(ReportSection.class)
                 : parseSections(spec, outputOptions);
         TracePlan.checkSummaryTable(spec, display, outputOptions.format);
         LineOptions lineOptions;
@@ -81,7 +83,7 @@ final class ReportCommand implements Callable<Integer> {
         return OutputFiles.using(outputOptions.outputs(), err, files -> report(sections, lineOptions, chosen, sort, files, err));
     }
 
-    private int report(java.util.Set<dev.jthreadtrace.render.ReportSection> sections, LineOptions lineOptions,
+    private int report(Set<ReportSection> sections, LineOptions lineOptions,
                        Optional<TraceSelection> chosen, SyscallSummary.Sort sort, OutputFiles files, PrintWriter err) {
         SavedTrace saved = SavedTrace.load(file, err);
         if (saved == null) return ExitCodes.TOOL_FAILED;
@@ -120,28 +122,21 @@ final class ReportCommand implements Callable<Integer> {
 
     /** The chosen format, fed from the saved trace: its token, start time and Java names where it had them. */
     private TraceOutput output(Output out, SavedTrace saved, boolean[] shown, LineOptions lines,
-                               java.util.Set<dev.jthreadtrace.render.ReportSection> sections, SyscallSummary.Sort sort,
+                               Set<ReportSection> sections, SyscallSummary.Sort sort,
                                int stringLimit) {
         TraceReader.Header header = saved.header();
-        return switch (outputOptions.format) {
-            case jsonl -> new TraceOutput.Jsonl(JsonLines.rewriting(out, header, stringLimit, shown));
-            case perfetto -> new TraceOutput.Perfetto(new PerfettoTrace(out, shown, stringLimit), spec.commandLine().getErr());
-            case text -> {
-                Palette palette = outputOptions.palette();
-                LiveSink live = LiveSink.NONE;
-                if (!display.noLive && !display.summaryOnly) {
-                    StartClock clock = header.wallNs() == null ? StartClock.live() : StartClock.saved(header.wallNs());
-                    LiveJavaNames names = LiveJavaNames.replaying(saved.javaRecords());
-                    live = names.then(new TextLines(out, palette, shown, lines, names, clock));
-                }
-                yield new TraceOutput.Text(out, live, display.summaryOnly ? null
-                        : new TraceOutput.ReportLayout(sections, palette, outputOptions.width()),
-                        display.summaryTable() ? new TraceOutput.SummaryTable(shown, sort, display.summaryByThread()) : null);
-            }
+        Palette palette = outputOptions.palette();
+        Function<Output, LiveSink> textLines = display.noLive || display.summaryOnly ? null : o -> {
+            StartClock clock = header.wallNs() == null ? StartClock.live() : StartClock.saved(header.wallNs());
+            LiveJavaNames names = LiveJavaNames.replaying(saved.javaRecords());
+            return names.then(new TextLines(o, palette, shown, lines, names, clock));
         };
+        return outputOptions.format.open(new OutputContext(out, spec.commandLine().getErr(), shown, stringLimit, textLines,
+                display.summaryOnly ? null : new TraceOutput.ReportLayout(sections, palette, outputOptions.width()),
+                display.summaryTable() ? new TraceOutput.SummaryTable(shown, sort, display.summaryByThread()) : null, header));
     }
 
-    static java.util.Set<dev.jthreadtrace.render.ReportSection> parseSections(CommandSpec spec,
+    static Set<ReportSection> parseSections(CommandSpec spec,
                                                                                 OutputOptions options) {
         try {
             return options.sections();

@@ -1,34 +1,38 @@
 package dev.jthreadtrace.cli;
 
-import dev.jthreadtrace.jsonl.JsonLines;
-import dev.jthreadtrace.jsonl.PerfettoTrace;
-import dev.jthreadtrace.jsonl.SavedAssertion;
-import dev.jthreadtrace.session.Interrupts;
-import dev.jthreadtrace.session.TraceSession;
-import dev.jthreadtrace.sys.Libc;
-
 import dev.jthreadtrace.check.AssertionResult;
+import dev.jthreadtrace.jsonl.SavedAssertion;
 import dev.jthreadtrace.jvm.JvmAgent;
-import dev.jthreadtrace.ptrace.ExecArguments;
+import dev.jthreadtrace.jvm.JvmAttach;
 import dev.jthreadtrace.model.Exit;
 import dev.jthreadtrace.model.TraceModel;
+import dev.jthreadtrace.ptrace.ExecArguments;
 import dev.jthreadtrace.ptrace.TraceFailure;
+import dev.jthreadtrace.ptrace.Tracer;
 import dev.jthreadtrace.render.LiveSink;
-import dev.jthreadtrace.render.ThreadNames;
 import dev.jthreadtrace.render.Output;
 import dev.jthreadtrace.render.OutputClosedException;
 import dev.jthreadtrace.render.OutputFailedException;
 import dev.jthreadtrace.render.Palette;
 import dev.jthreadtrace.render.TextLines;
+import dev.jthreadtrace.render.ThreadNames;
+import dev.jthreadtrace.session.Interrupts;
+import dev.jthreadtrace.session.TraceSession;
+import dev.jthreadtrace.sys.Libc;
 import picocli.CommandLine;
 
+import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 
 /**
  * The flow shared by {@code run} and {@code demo}: validate everything before the target starts,
@@ -45,7 +49,7 @@ final class Runner {
         record Launch(dev.jthreadtrace.ptrace.Launch launch) implements Target {}
 
         /** {@code attach}: seize {@code pids}; detach after {@code duration} (null: on a signal or their exit). */
-        record Attach(List<Integer> pids, java.time.Duration duration) implements Target {}
+        record Attach(List<Integer> pids, Duration duration) implements Target {}
     }
 
     static int trace(CommandLine.Model.CommandSpec spec, dev.jthreadtrace.ptrace.Launch launch,
@@ -66,7 +70,7 @@ final class Runner {
         boolean attach = target instanceof Target.Attach;
         Map<String, String> environment = target instanceof Target.Launch l ? Inherited.variables(l.launch()) : System.getenv();
         TracePlan plan = TracePlan.of(spec, attach, traceOptions, outputOptions, assertOptions);
-        List<OutputFiles.Named> outputs = new java.util.ArrayList<>(outputOptions.outputs());
+        List<OutputFiles.Named> outputs = new ArrayList<>(outputOptions.outputs());
         outputs.addAll(assertOptions.outputs());
         String clash = OutputFiles.clash(assertOptions.inputs(), outputs);
         if (clash != null) throw new CommandLine.ParameterException(spec.commandLine(), clash);
@@ -74,13 +78,13 @@ final class Runner {
         if (refused != null) return refused;
         OutputStream stream;
         try {
-            stream = outputOptions.writesToStdout() ? new FileOutputStream(java.io.FileDescriptor.out) : files.open(outputOptions.output);
+            stream = outputOptions.writesToStdout() ? new FileOutputStream(FileDescriptor.out) : files.open(outputOptions.output);
         } catch (IOException e) {
             err.println("jthreadtrace: " + FileProblems.cannotWrite(outputOptions.output, e));
             return ExitCodes.TOOL_FAILED;
         }
         // On stdout (usually a pipe or a terminal), notice a reader that went away even while the command is quiet.
-        java.util.function.BooleanSupplier readerGone = outputOptions.writesToStdout() ? () -> Libc.pollError(1) : () -> false;
+        BooleanSupplier readerGone = outputOptions.writesToStdout() ? () -> Libc.pollError(1) : () -> false;
         String destination = outputOptions.writesToStdout() ? "standard output" : outputOptions.output.toString();
         try (Output out = new Output(stream, !outputOptions.writesToStdout(), readerGone)) {
             JvmAgent agent = traceOptions.jvm == TraceOptions.JvmMode.off ? null : prepareAgent(err, traceOptions);
@@ -123,9 +127,9 @@ final class Runner {
                 }
                 case CommandResolver.Found f -> { }
             }
-            if (outputOptions.format == OutputOptions.Format.jsonl && outputOptions.writesToStdout()) {
-                err.println("jthreadtrace: note: JSONL goes to standard output, which the traced command shares: its own output"
-                        + " is mixed in (report and check skip those lines); use -o FILE to keep them apart");
+            if (outputOptions.format.sharedStdout() instanceof OutputFormat.SharedStdout.Note(String note)
+                    && outputOptions.writesToStdout()) {
+                err.println("jthreadtrace: note: " + note);
             }
         }
         // Files written at the end are checked now (a run of minutes must not be lost to a typo), FIFOs opened.
@@ -141,19 +145,13 @@ final class Runner {
     private static TraceOutput output(Output out, TracePlan plan, DisplayOptions display, OutputOptions outputOptions, JvmAgent agent,
                                       PrintWriter err) {
         boolean[] shown = plan.selection().shown();
-        return switch (outputOptions.format) {
-            case jsonl -> new TraceOutput.Jsonl(new JsonLines(out, display.stringLimit, shown));
-            case perfetto -> new TraceOutput.Perfetto(new PerfettoTrace(out, shown, display.stringLimit), err);
-            case text -> {
-                Palette palette = outputOptions.palette();
-                LiveSink live = display.noLive || display.summaryOnly ? LiveSink.NONE : agent == null
-                        ? new TextLines(out, palette, shown, plan.lineOptions(), ThreadNames.KERNEL)
-                        : agent.liveNames().then(new TextLines(out, palette, shown, plan.lineOptions(), agent.liveNames()));
-                yield new TraceOutput.Text(out, live, display.summaryOnly ? null
-                        : new TraceOutput.ReportLayout(plan.sections(), palette, outputOptions.width()),
-                        display.summaryTable() ? new TraceOutput.SummaryTable(shown, plan.sort(), plan.byThread()) : null);
-            }
-        };
+        Palette palette = outputOptions.palette();
+        Function<Output, LiveSink> lines = display.noLive || display.summaryOnly ? null : agent == null
+                ? o -> new TextLines(o, palette, shown, plan.lineOptions(), ThreadNames.KERNEL)
+                : o -> agent.liveNames().then(new TextLines(o, palette, shown, plan.lineOptions(), agent.liveNames()));
+        return outputOptions.format.open(new OutputContext(out, err, shown, display.stringLimit, lines,
+                display.summaryOnly ? null : new TraceOutput.ReportLayout(plan.sections(), palette, outputOptions.width()),
+                display.summaryTable() ? new TraceOutput.SummaryTable(shown, plan.sort(), plan.byThread()) : null, null));
     }
 
     /** Starts the tracer (launching or attaching) and runs the trace into {@code live}; the Java view is joined at the end. */
@@ -174,7 +172,7 @@ final class Runner {
         Thread[] jvmAttach = new Thread[1];
         if (target instanceof Target.Attach a) {
             start = queue -> {
-                var tracer = dev.jthreadtrace.ptrace.Tracer.attach(a.pids(), recorded, execArguments, queue);
+                var tracer = Tracer.attach(a.pids(), recorded, execArguments, queue);
                 jvmAttach[0] = attachJvms(a.pids(), agent);
                 if (a.duration() != null) detachAfter(tracer, a.duration());
                 return tracer;
@@ -182,7 +180,7 @@ final class Runner {
         } else {
             dev.jthreadtrace.ptrace.Launch launch = ((Target.Launch) target).launch();
             dev.jthreadtrace.ptrace.Launch command = viaEnvironment ? launch.withEnvironment(agent.environment(launch.environment())) : launch;
-            start = queue -> dev.jthreadtrace.ptrace.Tracer.start(command, recorded, execArguments, !traceOptions.noSeccomp, queue);
+            start = queue -> Tracer.start(command, recorded, execArguments, !traceOptions.noSeccomp, queue);
         }
         TraceSession.Outcome outcome = TraceSession.run(start, live, out::idle, interrupts);
         if (jvmAttach[0] != null) {
@@ -235,7 +233,7 @@ final class Runner {
      */
     private static Thread attachJvms(List<Integer> pids, JvmAgent agent) {
         if (agent == null) return null;
-        List<Integer> jvms = pids.stream().filter(dev.jthreadtrace.jvm.JvmAttach::isJvm).toList();
+        List<Integer> jvms = pids.stream().filter(JvmAttach::isJvm).toList();
         if (jvms.isEmpty()) return null;
         return Thread.ofPlatform().daemon().name("jthreadtrace-jvm-attach").start(() -> {
             for (int pid : jvms) agent.attachToRunningJvm(pid);
@@ -243,7 +241,7 @@ final class Runner {
     }
 
     /** {@code --duration}: a daemon timer that lets the attached processes go. */
-    private static void detachAfter(dev.jthreadtrace.ptrace.Tracer tracer, java.time.Duration duration) {
+    private static void detachAfter(Tracer tracer, Duration duration) {
         Thread.ofPlatform().daemon().name("jthreadtrace-duration").start(() -> {
             try {
                 Thread.sleep(duration);

@@ -1,9 +1,11 @@
 package dev.jthreadtrace.decode;
 
 import dev.jthreadtrace.text.Escape;
+
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.List;
+import java.util.Locale;
 
 /** Formatting of argument values shared by all decoders, following strace's conventions. */
 public final class Args {
@@ -26,7 +28,7 @@ public final class Args {
     /** A directory fd of an *at() call: {@code AT_FDCWD}, or the number with its path when known ({@code 3</tmp>}). */
     public static String dirfd(long value, String path) {
         if ((int) value == AT_FDCWD) return "AT_FDCWD";
-        return intArg(value) + (path != null ? "<" + dev.jthreadtrace.text.Escape.text(path) + ">" : "");
+        return intArg(value) + (path != null ? "<" + Escape.text(path) + ">" : "");
     }
 
     /** {@code AT_FDCWD} from {@code <fcntl.h>}: "relative to the current directory". */
@@ -54,9 +56,9 @@ public final class Args {
                 case '\n' -> out.append("\\n");
                 case '\t' -> out.append("\\t");
                 default -> {
-                    if (c < 0x20 || c == 0x7f) out.append(String.format(java.util.Locale.ROOT, "\\%o", (int) c));
-                    else if (Escape.isRawByte(c) && (i == 0 || !Character.isHighSurrogate(s.charAt(i - 1)))) out.append(String.format(java.util.Locale.ROOT, "\\x%02x", c & 0xff));
-                    else if (Escape.unsafe(c) || Character.isSurrogate(c)) out.append(String.format(java.util.Locale.ROOT, "\\u%04x", (int) c));
+                    if (c < 0x20 || c == 0x7f) out.append(String.format(Locale.ROOT, "\\%o", (int) c));
+                    else if (Escape.isRawByte(c) && (i == 0 || !Character.isHighSurrogate(s.charAt(i - 1)))) out.append(String.format(Locale.ROOT, "\\x%02x", c & 0xff));
+                    else if (Escape.unsafe(c) || Character.isSurrogate(c)) out.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
                     else out.append(c);
                 }
             }
@@ -84,7 +86,7 @@ public final class Args {
                     } else {
                         // strace's octal: the shortest form unless a digit follows, which would join it
                         boolean digitNext = i + 1 < n && bytes[i + 1] >= '0' && bytes[i + 1] <= '7';
-                        out.append('\\').append(digitNext ? String.format(java.util.Locale.ROOT, "%03o", b) : Integer.toOctalString(b));
+                        out.append('\\').append(digitNext ? String.format(Locale.ROOT, "%03o", b) : Integer.toOctalString(b));
                     }
                 }
             }

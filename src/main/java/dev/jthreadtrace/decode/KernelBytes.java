@@ -1,5 +1,7 @@
 package dev.jthreadtrace.decode;
 
+import dev.jthreadtrace.text.Escape;
+
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 
@@ -57,7 +59,7 @@ public final class KernelBytes {
 
     /** Whether {@code c} stands for a byte that was not UTF-8 ({@code \xNN} in text). */
     public static boolean isEscapedByte(int c) {
-        return dev.jthreadtrace.text.Escape.isRawByte(c);
+        return Escape.isRawByte(c);
     }
 
     /** The bytes {@link #decode} was given: escaped bytes as themselves, the rest as UTF-8. */

@@ -10,12 +10,6 @@ import dev.jthreadtrace.sys.Errno;
 public final class SyscallDecoder {
     private SyscallDecoder() {}
 
-    /** Whether the syscall has a decoder of its own (others are printed raw). */
-    public static boolean decodes(int nr) {
-        SyscallSpec spec = Syscalls.byNumber(nr);
-        return spec != null && spec.decoded();
-    }
-
     /** {@code name(arguments)}. */
     public static String call(int nr, long[] args, Captures captures, int stringMax) {
         SyscallSpec spec = Syscalls.byNumber(nr);

@@ -1,5 +1,7 @@
 package dev.jthreadtrace.event;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -45,7 +47,7 @@ public sealed interface JavaRecord {
 
         /** The same record with {@code more} attributes (replacing those of the same name). */
         public Constructed withAttributes(Map<String, String> more) {
-            Map<String, String> all = new java.util.LinkedHashMap<>(attributes);
+            Map<String, String> all = new LinkedHashMap<>(attributes);
             all.putAll(more);
             return new Constructed(pid, ns, osTid, creatorId, creatorName, id, name, virtual, inherited, stack, all);
         }
@@ -74,7 +76,7 @@ public sealed interface JavaRecord {
                    Map<String, String> inherited, List<Frame> stack, Map<String, String> attributes) implements JavaRecord {
         public Started {
             stack = stack == null ? List.of() : List.copyOf(stack);
-            attributes = attributes == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(attributes));
+            attributes = attributes == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(attributes));
         }
 
         public Started(int pid, long ns, int osTid, long starterId, String starterName, long id, String name,
@@ -110,7 +112,7 @@ public sealed interface JavaRecord {
     /** The scoped-value bindings thread {@code id} inherited at start() (a StructuredTaskScope fork): {@code sv:Name} to value. */
     record ScopedValues(int pid, long ns, int osTid, long id, Map<String, String> bindings) implements JavaRecord {
         public ScopedValues {
-            bindings = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(bindings));
+            bindings = Collections.unmodifiableMap(new LinkedHashMap<>(bindings));
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.jthreadtrace.jsonl;
 
 import java.util.Collection;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -87,7 +88,7 @@ public final class Json {
                     if (c < 0x20 || (Character.isSurrogate(c) && !pair)) {
                         // An unpaired surrogate as its escape: written raw, UTF-8 would make it '?'. A
                         // kernel byte that is not UTF-8 is one (U+DC80..U+DCFF, decode.KernelBytes).
-                        out.append(String.format(java.util.Locale.ROOT, "\\u%04x", (int) c));
+                        out.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
                     } else {
                         out.append(c);
                         if (pair) out.append(s.charAt(++i));

@@ -1,5 +1,7 @@
 package dev.jthreadtrace.jvm;
 
+import dev.jthreadtrace.agent.RecordFormat;
+
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
@@ -28,7 +30,8 @@ import java.util.regex.Pattern;
  */
 final class AgentFile implements Closeable {
     /** What the agent names its files: one per JVM, by pid. */
-    static final Pattern NAME = Pattern.compile("jvm-(\\d{1,9})\\.tsv");
+    static final Pattern NAME = Pattern.compile(
+            Pattern.quote(RecordFormat.FILE_PREFIX) + "(\\d{1,9})" + Pattern.quote(RecordFormat.FILE_SUFFIX));
     static final long MAX_BYTES = 256L << 20;
     /**
      * The agent keeps a record below this (fields of at most 16 Ki chars, no more thread-locals past
@@ -81,7 +84,10 @@ final class AgentFile implements Closeable {
         for (String line : newLines(read + budget)) {
             JavaRecord r = parser.parse(line);
             if (r != null) records.add(r);
-            if (line.startsWith("E\t") && !line.startsWith("E\t0\t")) errors = line.substring(2);
+            String errorsPrefix = RecordFormat.ERRORS + RecordFormat.FIELD;
+            if (line.startsWith(errorsPrefix) && !line.startsWith(errorsPrefix + "0" + RecordFormat.FIELD)) {
+                errors = line.substring(errorsPrefix.length());
+            }
         }
         return records;
     }

@@ -1,17 +1,20 @@
 package dev.jthreadtrace.jvm;
 
+import dev.jthreadtrace.decode.KernelBytes;
 import dev.jthreadtrace.event.JavaRecord;
 import dev.jthreadtrace.model.JavaThread;
 import dev.jthreadtrace.model.JavaView;
 import dev.jthreadtrace.model.ThreadInfo;
 import dev.jthreadtrace.model.TraceModel;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -191,7 +194,7 @@ public final class JavaJoin {
         Map<String, List<ThreadInfo>> tasksByName = new HashMap<>();
         for (ThreadInfo t : model.threads()) {
             if (threads.containsKey(t)) continue;
-            for (String name : new java.util.LinkedHashSet<>(t.nameHistory())) {
+            for (String name : new LinkedHashSet<>(t.nameHistory())) {
                 tasksByName.computeIfAbsent(t.tgid() + ":" + name, k -> new ArrayList<>()).add(t);
             }
         }
@@ -212,9 +215,9 @@ public final class JavaJoin {
      * NUL), read as the tracer reads a comm, so a character cut at the 15th byte matches too.
      */
     static String kernelName(String javaName) {
-        byte[] bytes = javaName.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] bytes = javaName.getBytes(StandardCharsets.UTF_8);
         if (bytes.length <= 15) return javaName;
-        return dev.jthreadtrace.decode.KernelBytes.decode(bytes, 0, 15);
+        return KernelBytes.decode(bytes, 0, 15);
     }
 
     /** Threads are in creation order, so the first task started after the call that no record claimed yet. */

@@ -4,6 +4,7 @@ import dev.jthreadtrace.event.JavaRecord;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.reflect.InvocationTargetException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -92,7 +93,7 @@ public final class JvmAttach {
                 return dump.threads();
             }
         } catch (ReflectiveOperationException | IOException | RuntimeException e) {
-            notes.add("JVM " + pid + ": no thread dump (" + oneLine(e instanceof java.lang.reflect.InvocationTargetException i
+            notes.add("JVM " + pid + ": no thread dump (" + oneLine(e instanceof InvocationTargetException i
                     && i.getCause() != null ? i.getCause() : e) + "): the threads it had keep their kernel names");
             return List.of();
         }

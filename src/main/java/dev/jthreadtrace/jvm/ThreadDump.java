@@ -3,10 +3,14 @@ package dev.jthreadtrace.jvm;
 import dev.jthreadtrace.agent.RecordField;
 import dev.jthreadtrace.event.JavaRecord;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,7 +50,7 @@ final class ThreadDump {
      */
     private static final Pattern HEADER = Pattern.compile("^\"(.*)\" #(\\d+) \\[(\\d+)\\] (daemon )?", Pattern.DOTALL),
             OLD_HEADER = Pattern.compile("^\"(.*)\" #(\\d+) (daemon )?prio=\\d+ [^\n]* nid=0x([0-9a-fA-F]+) ", Pattern.DOTALL);
-    private static final byte[] STATE_LINE = "   java.lang.Thread.State:".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] STATE_LINE = "   java.lang.Thread.State:".getBytes(StandardCharsets.US_ASCII);
 
     private final int pid;
     private final long ns;
@@ -94,9 +98,9 @@ final class ThreadDump {
     /** The platform threads of a whole dump held in memory (tests, and dumps read some other way). */
     static Result parse(int pid, byte[] dump, long ns) {
         try {
-            return read(pid, new java.io.ByteArrayInputStream(dump), ns);
+            return read(pid, new ByteArrayInputStream(dump), ns);
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e); // a byte array does not fail
+            throw new UncheckedIOException(e); // a byte array does not fail
         }
     }
 
@@ -200,6 +204,6 @@ final class ThreadDump {
     }
 
     private static boolean startsWith(byte[] l, byte[] prefix) {
-        return l.length >= prefix.length && java.util.Arrays.equals(l, 0, prefix.length, prefix, 0, prefix.length);
+        return l.length >= prefix.length && Arrays.equals(l, 0, prefix.length, prefix, 0, prefix.length);
     }
 }

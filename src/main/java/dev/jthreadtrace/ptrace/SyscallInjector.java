@@ -24,7 +24,6 @@ import static dev.jthreadtrace.ptrace.UserRegs.RIP;
  * whole memory is ours; its data goes into a mapping the gate makes for it ({@link #map}).
  */
 final class SyscallInjector implements AutoCloseable {
-    private static final int WALL = 0x40000000;
     private static final int SYS_MMAP = 9;
     private static final long PROT_READ_WRITE = 0x3, MAP_PRIVATE_ANONYMOUS = 0x22;
 
@@ -83,7 +82,7 @@ final class SyscallInjector implements AutoCloseable {
     private void awaitSyscallStop(byte op) {
         Libc.ptrace(Ptrace.PTRACE_SYSCALL, tid, 0, 0);
         while (true) {
-            if (Libc.waitpid(tid, status, WALL) != tid) throw new ErrnoException("waitpid(gate)", 10);
+            if (Libc.waitpid(tid, status, Libc.WALL) != tid) throw new ErrnoException("waitpid(gate)", 10);
             WaitStatus s = WaitStatus.fromRaw(status.get(JAVA_INT, 0));
             if (s instanceof WaitStatus.SyscallStop) {
                 Libc.ptrace(Ptrace.PTRACE_GET_SYSCALL_INFO, tid, info.byteSize(), info.address());

@@ -2,6 +2,9 @@ package dev.jthreadtrace.ptrace;
 
 import dev.jthreadtrace.decode.Capture;
 import dev.jthreadtrace.decode.Captures;
+import dev.jthreadtrace.decode.KernelBytes;
+import dev.jthreadtrace.decode.SyscallTable;
+import dev.jthreadtrace.decode.Syscalls;
 import dev.jthreadtrace.sys.ErrnoException;
 import dev.jthreadtrace.sys.Libc;
 
@@ -90,7 +93,7 @@ final class TraceeMemory implements AutoCloseable {
      */
     static Captures execCaptures(byte[] path, List<byte[]> argv) {
         Captures out = new Captures();
-        for (Capture c : dev.jthreadtrace.decode.Syscalls.captures(dev.jthreadtrace.decode.SyscallTable.EXECVE, new long[6])) {
+        for (Capture c : Syscalls.captures(SyscallTable.EXECVE, new long[6])) {
             switch (c) {
                 case Capture.CString s -> out.put(s.arg(), Arrays.copyOf(path, Math.min(path.length, s.max())));
                 case Capture.CStringArray a -> {
@@ -116,7 +119,7 @@ final class TraceeMemory implements AutoCloseable {
             long pointer = MemorySegment.ofArray(word).get(JAVA_LONG.withByteAlignment(1), 0);
             if (pointer == 0) return strings;
             byte[] s = readString(tid, pointer, spec.maxLength());
-            strings.add(s == null ? "?" : dev.jthreadtrace.decode.KernelBytes.decode(s));
+            strings.add(s == null ? "?" : KernelBytes.decode(s));
         }
         strings.add("...");
         return strings;

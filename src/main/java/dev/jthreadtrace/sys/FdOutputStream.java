@@ -5,6 +5,7 @@ import java.io.OutputStream;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.Objects;
 
 /**
  * An output stream on a file descriptor the tool opened itself ({@link Libc#openForWritingWithoutWaiting}):
@@ -30,7 +31,7 @@ public final class FdOutputStream extends OutputStream {
 
     @Override
     public synchronized void write(byte[] b, int off, int len) throws IOException {
-        java.util.Objects.checkFromIndexSize(off, len, b.length);
+        Objects.checkFromIndexSize(off, len, b.length);
         if (closed) throw new IOException("Stream closed");
         while (len > 0) {
             int n = Math.min(len, CHUNK);

@@ -6,8 +6,10 @@ import java.lang.foreign.Linker;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
+import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
+import java.nio.charset.StandardCharsets;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
@@ -106,6 +108,9 @@ public final class Libc {
     }
 
     // ---- wait ---------------------------------------------------------------------------------
+
+    /** waitpid's options: return at once when nothing changed; wait for every child, clone or not. */
+    public static final int WNOHANG = 1, WALL = 0x40000000;
 
     /**
      * {@code pid_t waitpid(pid_t pid, int *wstatus, int options);} (the wait4 system call).
@@ -305,8 +310,8 @@ public final class Libc {
     public static String readlink(MemorySegment path, MemorySegment buffer) {
         long n = syscall(callState(), SYS_READLINK, path.address(), buffer.address(), buffer.byteSize(), 0, 0, 0);
         if (n < 0) return null;
-        return new String(buffer.asSlice(0, n).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE),
-                java.nio.charset.StandardCharsets.UTF_8);
+        return new String(buffer.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE),
+                StandardCharsets.UTF_8);
     }
 
     // ---- processes and signals ----------------------------------------------------------------

@@ -1,5 +1,7 @@
 package dev.jthreadtrace.text;
 
+import java.util.Locale;
+
 /**
  * Every string that comes from the traced program (thread names, paths, argv, Java names and
  * thread-local values) is data. Printed raw, a thread named {@code "x\n 0.1 [1 init] ..."} would
@@ -51,9 +53,9 @@ public final class Escape {
                     String octal = Integer.toOctalString(c);
                     out.append('\\').append(next >= '0' && next <= '7' ? "000".substring(octal.length()) + octal : octal);
                 } else if (isRawByte(c)) {
-                    out.append(String.format(java.util.Locale.ROOT, "\\x%02x", c & 0xff));
+                    out.append(String.format(Locale.ROOT, "\\x%02x", c & 0xff));
                 } else if (c >= 0x80 && needsEscape(c)) {
-                    out.append(String.format(java.util.Locale.ROOT, c > 0xffff ? "\\U%08x" : "\\u%04x", c));
+                    out.append(String.format(Locale.ROOT, c > 0xffff ? "\\U%08x" : "\\u%04x", c));
                 } else {
                     out.appendCodePoint(c);
                 }
@@ -104,7 +106,7 @@ public final class Escape {
                 out.append(c);
                 if (pair) out.append(s.charAt(++i));
             } else {
-                out.append(String.format(java.util.Locale.ROOT, "\\u%04x", (int) c));
+                out.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
             }
         }
         return out == null ? s : out.toString();

@@ -2,6 +2,7 @@ package dev.jthreadtrace.agent;
 
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -21,7 +22,7 @@ class RecordFieldTest {
             String value = new String(s);
             String field = RecordField.escape(value);
             for (char c : new char[] {'\t', '\n', '\r', '=', ';', '|'}) assertFalse(field.indexOf(c) >= 0, "separator " + (int) c + " in " + field);
-            assertTrue(new String(field.getBytes(java.nio.charset.StandardCharsets.UTF_8), java.nio.charset.StandardCharsets.UTF_8)
+            assertTrue(new String(field.getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8)
                     .equals(field), "UTF-8 keeps it: no unpaired surrogate left");
             assertEquals(value, RecordField.unescape(field));
         }

@@ -1,5 +1,7 @@
 package dev.jthreadtrace.check;
 
+import dev.jthreadtrace.event.JavaRecord;
+import dev.jthreadtrace.jvm.JavaJoin;
 import dev.jthreadtrace.model.RecordedTrace;
 import dev.jthreadtrace.model.TraceModel;
 import org.junit.jupiter.api.Test;
@@ -7,11 +9,12 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import javax.xml.parsers.DocumentBuilderFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import javax.xml.parsers.DocumentBuilderFactory;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -80,9 +83,9 @@ class AssertionEvaluatorTest {
     @Test
     void aThreadLocalSomeThreadInheritedIsNoTypoAndReadsNoneWhereItWasNot() {
         TraceModel model = RecordedTrace.model(RecordedTrace.threadsFixture());
-        model.attachJava(dev.jthreadtrace.jvm.JavaJoin.join(model, List.of(
-                new dev.jthreadtrace.event.JavaRecord.Started(RecordedTrace.MAIN, 0, RecordedTrace.INNER1, 2, "inner-1", 3, "inner-2",
-                        java.util.Map.of("InheritableThreadLocal#1", "r-42"), List.of(), java.util.Map.of("ccl", "app@1a2b3c")))));
+        model.attachJava(JavaJoin.join(model, List.of(
+                new JavaRecord.Started(RecordedTrace.MAIN, 0, RecordedTrace.INNER1, 2, "inner-1", 3, "inner-2",
+                        Map.of("InheritableThreadLocal#1", "r-42"), List.of(), Map.of("ccl", "app@1a2b3c")))));
         AssertionResult none = AssertionEvaluator.evaluate(List.of(AssertionParser.parse(
                 "inherits{name=\"sibling\", hook=\"itl:InheritableThreadLocal#1\"} == \"none\"")), model).getFirst();
         assertTrue(none.passed(), none.message());

@@ -21,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -28,6 +29,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -93,7 +95,7 @@ class AttachIT {
          */
         JsonNode byName(String name) {
             return threads.values().stream().filter(t -> t.path("name").asText().equals(name))
-                    .min(java.util.Comparator.comparingInt(t -> t.path("tid").asInt())).orElse(null);
+                    .min(Comparator.comparingInt(t -> t.path("tid").asInt())).orElse(null);
         }
     }
 
@@ -198,7 +200,7 @@ class AttachIT {
         String dump = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(0, exitOf(jcmd));
         Map<Integer, String> byTid = new HashMap<>();
-        var header = java.util.regex.Pattern.compile("^\"(.*)\" #\\d+ \\[(\\d+)\\] ", java.util.regex.Pattern.MULTILINE).matcher(dump);
+        var header = Pattern.compile("^\"(.*)\" #\\d+ \\[(\\d+)\\] ", Pattern.MULTILINE).matcher(dump);
         while (header.find()) byTid.put(Integer.parseInt(header.group(2)), header.group(1));
         return byTid;
     }
@@ -316,7 +318,7 @@ class AttachIT {
             for (Path jdk : jdks.sorted().toList()) {
                 Path release = jdk.resolve("release");
                 if (!Files.isRegularFile(release) || !Files.isExecutable(jdk.resolve("bin/java"))) continue;
-                var m = java.util.regex.Pattern.compile("JAVA_VERSION=\"(\\d+)").matcher(Files.readString(release));
+                var m = Pattern.compile("JAVA_VERSION=\"(\\d+)").matcher(Files.readString(release));
                 if (m.find() && Integer.parseInt(m.group(1)) >= 11 && Integer.parseInt(m.group(1)) < 25) return jdk;
             }
         }

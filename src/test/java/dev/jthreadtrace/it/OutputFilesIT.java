@@ -6,6 +6,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -105,7 +106,7 @@ class OutputFilesIT {
         CompletableFuture<String> text = new CompletableFuture<>();
         Thread.ofPlatform().daemon().start(() -> {
             try (InputStream in = Files.newInputStream(fifo)) {
-                text.complete(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+                text.complete(new String(in.readAllBytes(), StandardCharsets.UTF_8));
             } catch (IOException e) {
                 text.completeExceptionally(e);
             }

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Objects;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -145,7 +146,7 @@ class ThreadDumpTest {
             if (at >= data.length) return -1;
             long remaining = Integer.toUnsignedLong(len - off);
             int n = (int) Math.min(Math.min(128, remaining), data.length - at);
-            java.util.Objects.checkFromIndexSize(off, n, b.length);
+            Objects.checkFromIndexSize(off, n, b.length);
             System.arraycopy(data, at, b, off, n);
             at += n;
             return n;

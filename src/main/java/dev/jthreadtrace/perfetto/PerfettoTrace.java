@@ -1,11 +1,10 @@
-package dev.jthreadtrace.jsonl;
-
-import dev.jthreadtrace.text.Escape;
+package dev.jthreadtrace.perfetto;
 
 import dev.jthreadtrace.decode.CloneFlags;
 import dev.jthreadtrace.decode.SyscallDecoder;
 import dev.jthreadtrace.decode.SyscallTable;
 import dev.jthreadtrace.event.TraceEvent;
+import dev.jthreadtrace.jsonl.Json;
 import dev.jthreadtrace.model.FutexAnalysis;
 import dev.jthreadtrace.model.HookChange;
 import dev.jthreadtrace.model.ProcessInfo;
@@ -13,6 +12,7 @@ import dev.jthreadtrace.model.ThreadInfo;
 import dev.jthreadtrace.model.TraceModel;
 import dev.jthreadtrace.render.LiveSink;
 import dev.jthreadtrace.render.Output;
+import dev.jthreadtrace.text.Escape;
 
 import java.util.HashSet;
 import java.util.List;
