@@ -109,6 +109,27 @@ public sealed interface JavaRecord {
         }
     }
 
+    /**
+     * A thread of the JVM's own thread dump that no other record names ({@code osTid}: its nid):
+     * one of the Java threads HotSpot hides from every Java API (C2 CompilerThread0, Service Thread,
+     * with its Java id and {@code daemon} among {@code attributes}), or one of the VM's own threads
+     * (VM Thread, GC Thread#0), which are no Java threads ({@code id} {@link #NO_JAVA_ID}). Written by
+     * the agent at shutdown and detach, and read from the dump an attach takes. With {@code osTid} 0,
+     * a count: {@code left_out} more were not written, past the agent's bounds.
+     */
+    record Dumped(int pid, long ns, int osTid, long id, String name, Map<String, String> attributes) implements JavaRecord {
+        public static final long NO_JAVA_ID = -1;
+        public static final String LEFT_OUT = "left_out";
+
+        public Dumped {
+            attributes = attributes == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(attributes));
+        }
+
+        public boolean javaThread() {
+            return id != NO_JAVA_ID;
+        }
+    }
+
     /** The scoped-value bindings thread {@code id} inherited at start() (a StructuredTaskScope fork): {@code sv:Name} to value. */
     record ScopedValues(int pid, long ns, int osTid, long id, Map<String, String> bindings) implements JavaRecord {
         public ScopedValues {

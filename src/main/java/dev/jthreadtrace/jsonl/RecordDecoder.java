@@ -89,6 +89,9 @@ final class RecordDecoder {
         if (kind.equals(JsonlFields.JAVA_PRESENT)) {
             return new JavaRecord.Present(pid, ns, tid, longField(n, JsonlFields.ID), textField(n, JsonlFields.NAME), attributes(n));
         }
+        if (kind.equals(JsonlFields.JAVA_DUMPED)) {
+            return new JavaRecord.Dumped(pid, ns, tid, longField(n, JsonlFields.ID), textField(n, JsonlFields.NAME), attributes(n));
+        }
         if (kind.equals(JsonlFields.JAVA_MOUNTS)) return new JavaRecord.Mounts(pid, ns, tid, longField(n, JsonlFields.COUNT));
         if (kind.equals(JsonlFields.JAVA_SHUTDOWN)) return new JavaRecord.ShutdownBegan(pid, ns, tid);
         // Version 1 had a record per mount.

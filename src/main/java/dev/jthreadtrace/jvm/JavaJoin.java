@@ -68,6 +68,9 @@ public final class JavaJoin {
             }
         }
         byOsTid(model, records, threads);
+        List<String> allNotes = new ArrayList<>(notes);
+        Map<ThreadInfo, String> vmNames = new IdentityHashMap<>();
+        byDump(model, records, threads, vmNames, allNotes);
         byKernelName(model, records, threads);
         // Threads the agent saw only at work (main, started before the agent by the launcher):
         // their Java name is known from the records they made.
@@ -80,6 +83,7 @@ public final class JavaJoin {
                 case JavaRecord.Mounts m -> { }
                 case JavaRecord.Renamed n -> { }
                 case JavaRecord.Present p -> { }
+                case JavaRecord.Dumped d -> { }
                 case JavaRecord.ScopedValues v -> { }
                 case JavaRecord.ShutdownBegan x -> { }
                 case JavaRecord.VirtualStarted v -> { }
@@ -99,7 +103,7 @@ public final class JavaJoin {
                 if (task != null) threads.put(task, threads.get(task).withScopedValues(v.bindings()));
             }
         }
-        return new JavaView(records, threads, virtualByCreator, mountsByCarrier, notes);
+        return new JavaView(records, threads, virtualByCreator, mountsByCarrier, allNotes, vmNames);
     }
 
     /**
@@ -165,6 +169,38 @@ public final class JavaJoin {
             if (task == null || task.tgid() != p.pid() || threads.containsKey(task)) continue;
             String name = agentNames.getOrDefault(p.pid() + ":" + p.id(), p.name());
             threads.put(task, new JavaThread(p.id(), name, false, 0, null, task.creator(), Map.of()));
+        }
+    }
+
+    /**
+     * The threads only the JVM's own thread dump names ({@link JavaRecord.Dumped}, from the agent at
+     * shutdown or detach, or from the dump an attach took): a Java thread HotSpot hides (C2
+     * CompilerThread0, Service Thread) gets its Java view, started by the OS thread that cloned it
+     * as the JVM's own threads are; a thread of the VM itself (GC Thread#0) its full name. By OS
+     * tid, and only for a task of that JVM that nothing else claimed and whose kernel name is the
+     * name's first 15 bytes, which the JVM gave it: a Java thread's name that forges a header in the
+     * dump cannot name another task.
+     */
+    private static void byDump(TraceModel model, List<JavaRecord> records, Map<ThreadInfo, JavaThread> threads,
+                               Map<ThreadInfo, String> vmNames, List<String> notes) {
+        for (JavaRecord r : records) {
+            if (!(r instanceof JavaRecord.Dumped d)) continue;
+            if (d.osTid() == 0) {
+                notes.add("JVM " + d.pid() + ": " + d.attributes().getOrDefault(JavaRecord.Dumped.LEFT_OUT, "some")
+                        + " thread(s) of its thread dump past the agent's bounds keep their kernel names");
+                continue;
+            }
+            ThreadInfo task = model.thread(d.osTid());
+            if (task == null || task.tgid() != d.pid() || threads.containsKey(task) || vmNames.containsKey(task)
+                    || !task.nameHistory().contains(kernelName(d.name()))) {
+                continue;
+            }
+            if (d.javaThread()) {
+                threads.put(task, new JavaThread(d.id(), d.name(), false, 0, null, task.creator(), Map.of())
+                        .withStart(List.of(), d.attributes()));
+            } else {
+                vmNames.put(task, d.name());
+            }
         }
     }
 

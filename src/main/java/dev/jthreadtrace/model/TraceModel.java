@@ -76,6 +76,7 @@ public final class TraceModel {
         this.java = view;
         this.leaks = null;
         view.threads().forEach(ThreadInfo::java);
+        view.vmThreadNames().forEach(ThreadInfo::vmName);
     }
 
     // ---- queries --------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 package dev.jthreadtrace.jvm;
 
+import dev.jthreadtrace.agent.DumpHeaders;
 import dev.jthreadtrace.agent.RecordField;
 import dev.jthreadtrace.event.JavaRecord;
 import org.junit.jupiter.api.Test;
@@ -46,7 +47,7 @@ class ThreadDumpTest {
     }
 
     @Test
-    void platformThreadsComeWithTheirJavaIdAndOsTidAndInternalThreadsAreLeftOut() {
+    void javaThreadsComeWithTheirJavaIdAndOsTidAndTheVmsOwnThreadsApart() {
         String dump = """
                 2026-11-29 00:57:56
                 Full thread dump OpenJDK 64-Bit Server VM (25.0.3+9-LTS mixed mode, sharing):
@@ -64,10 +65,41 @@ class ThreadDumpTest {
 
                 JNI global refs: 7, weak refs: 0
                 """;
+        ThreadDump.Result r = ThreadDump.parse(42, dump.getBytes(StandardCharsets.UTF_8), 7);
         assertEquals(List.of(
                 present(8976, 3, "main", false),
                 present(8985, 12, "Reference Handler"),
-                present(9001, 31, "wei\"rd #5 [77] name")), threads(dump));
+                present(9001, 31, "wei\"rd #5 [77] name")), r.threads());
+        assertEquals(List.of(vm(3449, "VM Thread"), vm(3442, "GC Thread#0")), r.vmThreads(), "no Java threads: full names only");
+    }
+
+    private static JavaRecord.Dumped vm(int tid, String name) {
+        return new JavaRecord.Dumped(42, 7, tid, JavaRecord.Dumped.NO_JAVA_ID, name, java.util.Map.of());
+    }
+
+    /**
+     * The tool reads a dump's bytes as the agent reads its own JVM's dump as a string: the same
+     * headers, whatever the names hold (a line break before a non-ASCII char, a tab, a forged
+     * state line, a forged header of the VM's).
+     */
+    @Test
+    void theBytesOfADumpGiveWhatTheAgentReadsFromItsString() {
+        String dump = header("a\n\u00e9\n\tb", 1, 101) + FRAMES + header("c\n\"d\" os_prio=0 tid=0x1 nid=102 x\n\n\"e", 2, 103) + FRAMES
+                + header("f\n   java.lang.Thread.State: RUNNABLE\n\"g\uD83D\uDE00", 3, 104) + FRAMES
+                + "\"VM Thread\" os_prio=0 cpu=5.95ms elapsed=3.31s tid=0x00007f0d480a8610 nid=102 runnable\n\n";
+        ThreadDump.Result r = ThreadDump.parse(42, dump.getBytes(StandardCharsets.UTF_8), 7);
+        List<JavaRecord> fromBytes = new java.util.ArrayList<>(r.threads());
+        fromBytes.addAll(r.vmThreads());
+        List<JavaRecord> fromString = new java.util.ArrayList<>();
+        for (DumpHeaders.Header h : DumpHeaders.parse(dump, ThreadDump.MAX_THREADS).headers()) {
+            if (h.javaThread()) fromString.add(present(h.tid(), h.javaId(), h.name(), h.daemon()));
+        }
+        for (DumpHeaders.Header h : DumpHeaders.parse(dump, ThreadDump.MAX_THREADS).headers()) {
+            if (!h.javaThread()) fromString.add(vm(h.tid(), h.name()));
+        }
+        assertEquals(fromString, fromBytes);
+        assertEquals(List.of(103, 104), fromBytes.stream().map(JavaRecord::osTid).toList(),
+                "101's name ends its block at the line that starts with a tab (a stack frame's); tid 102 claimed twice: by neither");
     }
 
     @Test
