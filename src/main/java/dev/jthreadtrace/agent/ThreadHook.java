@@ -112,8 +112,13 @@ public final class ThreadHook {
         }
     }
 
-    /** Writes what is buffered; the JVM's exit hook and the tool's readers rely on it. */
+    /**
+     * The end of {@code Shutdown.runHooks()}, after the application's shutdown hooks, just before the
+     * JVM halts with the status it was given: the threads only the JVM's thread dump names, then
+     * what is buffered (the tool's readers rely on it).
+     */
     public static void flush() {
+        vmThreads(true);
         try {
             RecordWriter.flush();
         } catch (Throwable t) {
@@ -180,7 +185,8 @@ public final class ThreadHook {
 
     /**
      * The JVM begins to shut down (the start of {@code Shutdown.runHooks()}, in the thread that exits):
-     * the threads still running now outlived the program's scope. Written at once, with what is buffered.
+     * the threads still running now outlived the program's scope. Written at once, with what is buffered;
+     * then the daemon flags of the threads the JVM started itself.
      */
     public static void shuttingDown() {
         HookState state = enter();
@@ -190,6 +196,23 @@ public final class ThreadHook {
             startedByTheJvm();
         } catch (Throwable t) {
             failed("shuttingDown", t);
+        } finally {
+            state.inside = false;
+        }
+    }
+
+    /**
+     * The threads only the JVM's own thread dump names ({@link VmThreads}): at its exit
+     * ({@code atExit}, once) or when {@code attach} detaches. Any failure is counted, never thrown.
+     */
+    static void vmThreads(boolean atExit) {
+        HookState state = enter();
+        if (state == null) return;
+        try {
+            if (atExit) VmThreads.writeAtExit();
+            else VmThreads.write(Integer.MAX_VALUE);
+        } catch (Throwable t) {
+            failed("vmThreads", t);
         } finally {
             state.inside = false;
         }

@@ -115,7 +115,7 @@ public sealed interface JavaRecord {
      * with its Java id and {@code daemon} among {@code attributes}), or one of the VM's own threads
      * (VM Thread, GC Thread#0), which are no Java threads ({@code id} {@link #NO_JAVA_ID}). Written by
      * the agent at shutdown and detach, and read from the dump an attach takes. With {@code osTid} 0,
-     * a count: {@code left_out} more were not written, past the agent's bounds.
+     * a count: {@code left_out} more were not named, past the agent's bounds or without a dump.
      */
     record Dumped(int pid, long ns, int osTid, long id, String name, Map<String, String> attributes) implements JavaRecord {
         public static final long NO_JAVA_ID = -1;

@@ -186,8 +186,10 @@ public final class JavaJoin {
         for (JavaRecord r : records) {
             if (!(r instanceof JavaRecord.Dumped d)) continue;
             if (d.osTid() == 0) {
-                notes.add("JVM " + d.pid() + ": " + d.attributes().getOrDefault(JavaRecord.Dumped.LEFT_OUT, "some")
-                        + " thread(s) of its thread dump past the agent's bounds keep their kernel names");
+                // A count, as the agent writes it; anything else the file says (the target can write it) is no number.
+                String n = d.attributes().getOrDefault(JavaRecord.Dumped.LEFT_OUT, "");
+                notes.add("JVM " + d.pid() + ": " + (n.matches("[0-9]{1,9}") ? n : "some")
+                        + " thread(s) keep their kernel names: no thread dump of it within the agent's bounds");
                 continue;
             }
             ThreadInfo task = model.thread(d.osTid());
