@@ -199,7 +199,9 @@ public final class JsonLines implements LiveSink {
                 case JavaRecord.ScopedValues v -> json.put(JsonlFields.KIND, JsonlFields.JAVA_SCOPED_VALUES).put(JsonlFields.ID, v.id())
                         .put(JsonlFields.BINDINGS, v.bindings());
                 case JavaRecord.Present p -> json.put(JsonlFields.KIND, JsonlFields.JAVA_PRESENT).put(JsonlFields.ID, p.id())
-                        .put(JsonlFields.NAME, p.name());
+                        .put(JsonlFields.NAME, p.name()).put(JsonlFields.ATTRIBUTES, p.attributes());
+                case JavaRecord.Dumped d -> json.put(JsonlFields.KIND, JsonlFields.JAVA_DUMPED).put(JsonlFields.ID, d.id())
+                        .put(JsonlFields.NAME, d.name()).put(JsonlFields.ATTRIBUTES, d.attributes());
                 case JavaRecord.Mounts m -> json.put(JsonlFields.KIND, JsonlFields.JAVA_MOUNTS).put(JsonlFields.COUNT, m.count());
                 case JavaRecord.ShutdownBegan x -> json.put(JsonlFields.KIND, JsonlFields.JAVA_SHUTDOWN);
                 case JavaRecord.Renamed n -> json.put(JsonlFields.KIND, JsonlFields.JAVA_RENAMED).put(JsonlFields.ID, n.id())

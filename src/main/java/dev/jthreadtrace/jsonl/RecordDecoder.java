@@ -88,7 +88,12 @@ final class RecordDecoder {
             b.fields().forEachRemaining(e -> bindings.put(e.getKey(), e.getValue().asText()));
             return new JavaRecord.ScopedValues(pid, ns, tid, longField(n, JsonlFields.ID), bindings);
         }
-        if (kind.equals(JsonlFields.JAVA_PRESENT)) return new JavaRecord.Present(pid, ns, tid, longField(n, JsonlFields.ID), textField(n, JsonlFields.NAME));
+        if (kind.equals(JsonlFields.JAVA_PRESENT)) {
+            return new JavaRecord.Present(pid, ns, tid, longField(n, JsonlFields.ID), textField(n, JsonlFields.NAME), attributes(n));
+        }
+        if (kind.equals(JsonlFields.JAVA_DUMPED)) {
+            return new JavaRecord.Dumped(pid, ns, tid, longField(n, JsonlFields.ID), textField(n, JsonlFields.NAME), attributes(n));
+        }
         if (kind.equals(JsonlFields.JAVA_MOUNTS)) return new JavaRecord.Mounts(pid, ns, tid, longField(n, JsonlFields.COUNT));
         if (kind.equals(JsonlFields.JAVA_SHUTDOWN)) return new JavaRecord.ShutdownBegan(pid, ns, tid);
         // Version 1 had a record per mount.

@@ -78,6 +78,7 @@ public final class TraceModel {
         this.java = view;
         this.leaks = null;
         view.threads().forEach(ThreadInfo::java);
+        view.vmThreadNames().forEach(ThreadInfo::vmName);
     }
 
     // ---- queries --------------------------------------------------------------------------------
