@@ -22,6 +22,14 @@ interface OutputFormat {
     /** Whether it writes every shown event as it comes (so each must be recorded, even with --no-live). */
     boolean streamsEvents();
 
+    /**
+     * Whether it prints strace's lines: they show a call when it begins, so the tracer then
+     * reports the entry of every shown call.
+     */
+    default boolean printsLines() {
+        return false;
+    }
+
     /** Whether strace's -c/-C table (text) can go into it. */
     boolean holdsSummaryTable();
 

@@ -91,7 +91,10 @@ final class Runner {
             TraceOutput output = output(out, plan, traceOptions.display, outputOptions, agent, err);
             TraceSession.Outcome outcome;
             try {
-                outcome = traceWith(target, environment, traceOptions, plan, agent, output.live(), out, err);
+                boolean linesAtEntry = outputOptions.format.printsLines() && !traceOptions.display.noLive
+                        && !traceOptions.display.summaryOnly && plan.lineOptions().allStatuses();
+                boolean[] announced = linesAtEntry ? plan.selection().shown() : new boolean[0];
+                outcome = traceWith(target, environment, traceOptions, plan, announced, agent, output.live(), out, err);
             } catch (TraceFailure e) {
                 err.println("jthreadtrace: " + e.getMessage());
                 return e.exitCode();
@@ -156,7 +159,8 @@ final class Runner {
 
     /** Starts the tracer (launching or attaching) and runs the trace into {@code live}; the Java view is joined at the end. */
     private static TraceSession.Outcome traceWith(Target target, Map<String, String> environment, TraceOptions traceOptions,
-                                                  TracePlan plan, JvmAgent agent, LiveSink live, Output out, PrintWriter err)
+                                                  TracePlan plan, boolean[] announced, JvmAgent agent, LiveSink live, Output out,
+                                                  PrintWriter err)
             throws TraceFailure, InterruptedException {
         // SIGQUIT belongs to a traced JVM (Ctrl-\\ asks it for a thread dump): the tool's own JVM
         // would print its dump into the trace, and its handler cannot be replaced from Java.
@@ -172,7 +176,7 @@ final class Runner {
         Thread[] jvmAttach = new Thread[1];
         if (target instanceof Target.Attach a) {
             start = queue -> {
-                var tracer = Tracer.attach(a.pids(), recorded, execArguments, queue);
+                var tracer = Tracer.attach(a.pids(), recorded, announced, execArguments, queue);
                 jvmAttach[0] = attachJvms(a.pids(), agent);
                 if (a.duration() != null) detachAfter(tracer, a.duration());
                 return tracer;
@@ -180,7 +184,7 @@ final class Runner {
         } else {
             dev.jthreadtrace.ptrace.Launch launch = ((Target.Launch) target).launch();
             dev.jthreadtrace.ptrace.Launch command = viaEnvironment ? launch.withEnvironment(agent.environment(launch.environment())) : launch;
-            start = queue -> Tracer.start(command, recorded, execArguments, !traceOptions.noSeccomp, queue);
+            start = queue -> Tracer.start(command, recorded, announced, execArguments, !traceOptions.noSeccomp, queue);
         }
         TraceSession.Outcome outcome = TraceSession.run(start, live, out::idle, interrupts);
         if (jvmAttach[0] != null) {

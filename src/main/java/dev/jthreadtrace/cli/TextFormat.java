@@ -20,6 +20,11 @@ final class TextFormat implements OutputFormat {
     }
 
     @Override
+    public boolean printsLines() {
+        return true;
+    }
+
+    @Override
     public boolean holdsSummaryTable() {
         return true;
     }
