@@ -83,6 +83,7 @@ public final class JavaJoin {
                 case JavaRecord.ScopedValues v -> { }
                 case JavaRecord.ShutdownBegan x -> { }
                 case JavaRecord.VirtualStarted v -> { }
+                case JavaRecord.Locks l -> { }
             }
         }
         // Renames after start, in order: the thread keeps its current Java name and its earlier ones.
