@@ -23,8 +23,10 @@ import java.util.Map;
 public final class HangAnalysis {
     /** How a wait names the thread it waits for. */
     public enum Via {
-        PI_OWNER("holds the PI futex"), MUTEX_OWNER("holds the mutex (glibc __owner, inferred)"),
-        JOIN("is the thread it joins (its clear-tid word)"), JAVA_MONITOR("holds the monitor"),
+        PI_OWNER("holds the PI futex"),
+        PI_REFUSED("holds the PI futex the kernel refused it with EDEADLK (glibc then parks the thread for good)"),
+        MUTEX_OWNER("holds the mutex, says glibc's __owner (inferred)"),
+        JOIN("is the thread it joins, by its clear-tid word"), JAVA_MONITOR("holds the monitor"),
         JAVA_SYNCHRONIZER("holds the synchronizer");
 
         private final String words;
@@ -119,7 +121,8 @@ public final class HangAnalysis {
         List<Blocked> blocked = new ArrayList<>();
         for (PendingCall c : calls) {
             FutexWait wait = c.isFutexWait() ? futexWait(model, futex, c, waitersByWord) : null;
-            WaitsFor target = javaWaits.containsKey(c.thread()) ? javaWaits.get(c.thread()) : nativeTarget(model, c, wait);
+            WaitsFor target = javaWaits.containsKey(c.thread()) ? javaWaits.get(c.thread())
+                    : nativeTarget(model, c, wait, pending.refusedPi(c.thread()));
             blocked.add(new Blocked(c.thread(), c, wait, java.remove(c.thread()), target));
         }
         // Threads the JVM saw waiting for a lock someone holds, with no pending call of their own.
@@ -172,15 +175,21 @@ public final class HangAnalysis {
         return new FutexWait(t.tgid(), uaddr, owner, joining, others, futex.lastWake(t.tgid(), uaddr));
     }
 
-    /** The owner of the lock a futex wait is for (the PI word exactly, a glibc mutex by inference), else the thread it joins. */
-    private static WaitsFor nativeTarget(TraceModel model, PendingCall c, FutexWait wait) {
+    /**
+     * The owner of the lock a futex wait is for (the PI word exactly, a glibc mutex by inference),
+     * else the thread it joins, else the owner of a PI lock the kernel refused it just before.
+     */
+    private static WaitsFor nativeTarget(TraceModel model, PendingCall c, FutexWait wait, PendingCall refused) {
         if (wait == null) return null;
         String word = "0x" + Long.toHexString(wait.uaddr());
         if (wait.owner() != null) {
             ThreadInfo owner = ownerThread(model, c, wait.owner().tid());
             if (owner != null) return new WaitsFor(owner, wait.owner().exact() ? Via.PI_OWNER : Via.MUTEX_OWNER, word);
         }
-        return wait.joining() == null ? null : new WaitsFor(wait.joining(), Via.JOIN, word);
+        if (wait.joining() != null) return new WaitsFor(wait.joining(), Via.JOIN, word);
+        FutexOps.LockOwner piOwner = refused == null ? null : FutexOps.owner(refused.args(), refused.captures().bytes(0));
+        ThreadInfo owner = piOwner == null ? null : ownerThread(model, c, piOwner.tid());
+        return owner == null ? null : new WaitsFor(owner, Via.PI_REFUSED, "0x" + Long.toHexString(refused.args()[0]));
     }
 
     /** The thread with tid {@code tid} in the waiter's process, alive when the wait began; null for none. */

@@ -8,7 +8,8 @@ import dev.jthreadtrace.decode.SyscallTable;
  * A call a thread was still in when the trace ended for it: its task ended inside it (torn down
  * by another thread's exit_group, killed), a signal interrupted it (ERESTARTSYS: the kernel would
  * have restarted it) and the thread then died, or the tool detached from inside it. Times are
- * relative to the trace start: since its entry, until that end.
+ * relative to the trace start: since its entry, until that end. ({@code ending} is null for a
+ * returned call kept for what it says: a PI lock the kernel refused, {@link HangAnalysis}.)
  */
 public record PendingCall(ThreadInfo thread, int nr, long[] args, Captures captures, long sinceNs, long untilNs, Ending ending,
                           long ret) {

@@ -1,6 +1,8 @@
 package dev.jthreadtrace.model;
 
+import dev.jthreadtrace.decode.FutexOps;
 import dev.jthreadtrace.decode.SyscallDecoder;
+import dev.jthreadtrace.decode.SyscallTable;
 import dev.jthreadtrace.event.TraceEvent;
 
 import java.util.ArrayList;
@@ -16,8 +18,15 @@ import java.util.Map;
  */
 final class PendingCalls {
     static final int MAX = 4096;
+    private static final int EDEADLK = 35;
 
     private final Map<ThreadInfo, PendingCall> last = new IdentityHashMap<>();
+    /**
+     * A PI lock the kernel refused with EDEADLK (taking it would close a cycle), kept while the
+     * thread's later calls stay pending: glibc then parks the thread for good in a futex wait on
+     * a word of its own stack, so that wait is really a wait for the PI lock's owner.
+     */
+    private final Map<ThreadInfo, PendingCall> refusedPi = new IdentityHashMap<>();
     private long dropped;
 
     /** One recorded call of {@code t}, entered at {@code ns}, returned or cut at {@code endNs} (relative). */
@@ -29,6 +38,10 @@ final class PendingCalls {
         };
         if (ending == null) {
             if (!last.isEmpty()) last.remove(t);
+            if (!refusedPi.isEmpty()) refusedPi.remove(t);
+            if (refusedByTheKernel(s) && refusedPi.size() < MAX) {
+                refusedPi.put(t, new PendingCall(t, s.nr(), s.args(), s.captures(), ns, endNs, null, s.ret()));
+            }
             return;
         }
         if (!last.containsKey(t) && last.size() >= MAX) {
@@ -52,6 +65,18 @@ final class PendingCalls {
         out.sort((a, b) -> a.sinceNs() != b.sinceNs() ? Long.compare(a.sinceNs(), b.sinceNs())
                 : Integer.compare(a.thread().tid(), b.thread().tid()));
         return out;
+    }
+
+    /** A FUTEX_LOCK_PI that failed with EDEADLK: the kernel found that the wait would deadlock. */
+    private static boolean refusedByTheKernel(TraceEvent.Syscall s) {
+        if (s.nr() != SyscallTable.FUTEX || !s.returned() || !s.error() || s.ret() != -EDEADLK) return false;
+        int cmd = FutexOps.command(s.args()[1]);
+        return cmd == FutexOps.FUTEX_LOCK_PI || cmd == FutexOps.FUTEX_LOCK_PI2;
+    }
+
+    /** The PI lock the kernel refused {@code t} (EDEADLK) before its pending call, or null. */
+    PendingCall refusedPi(ThreadInfo t) {
+        return refusedPi.get(t);
     }
 
     /** Threads whose pending call was not kept (beyond {@link #MAX}). */
