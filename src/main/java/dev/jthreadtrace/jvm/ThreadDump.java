@@ -37,6 +37,17 @@ final class ThreadDump {
     /** What was read: one record per platform thread, and remarks on what was left out. */
     record Result(List<JavaRecord.Present> threads, List<String> notes) {}
 
+    /**
+     * What follows the headers, for a reader that wants more than names ({@link LockDump}): each
+     * header block as it ends, then each line after it until the next one (the state line, frames,
+     * lock lines), decoded. Lines of a header block that did not parse follow a {@code null} header.
+     */
+    interface Body {
+        void header(JavaRecord.Present thread);
+
+        void line(String text);
+    }
+
     /** More than any real dump (a JVM of 10 000 threads with deep stacks writes ~50 MiB); the rest is not read. */
     static final long MAX_BYTES = 256L << 20;
     /** A header block longer than this (a name of that size) is skipped: its thread keeps its kernel name. */
@@ -54,6 +65,8 @@ final class ThreadDump {
 
     private final int pid;
     private final long ns;
+    /** Null: headers only. */
+    private final Body body;
     private final ByteArrayOutputStream line = new ByteArrayOutputStream();
     private final ByteArrayOutputStream block = new ByteArrayOutputStream();
     private boolean inBlock, blockTooLong, lineTooLong;
@@ -65,9 +78,10 @@ final class ThreadDump {
     private final Map<Integer, Boolean> ambiguous = new HashMap<>();
     private int overflow;
 
-    private ThreadDump(int pid, long ns) {
+    private ThreadDump(int pid, long ns, Body body) {
         this.pid = pid;
         this.ns = ns;
+        this.body = body;
     }
 
     /**
@@ -77,7 +91,12 @@ final class ThreadDump {
      * ArrayIndexOutOfBoundsException that {@code readNBytes} met on every dump over 16 KiB.
      */
     static Result read(int pid, InputStream in, long ns) throws IOException {
-        ThreadDump dump = new ThreadDump(pid, ns);
+        return read(pid, in, ns, null);
+    }
+
+    /** The same, handing each header and the lines after it to {@code body}. */
+    static Result read(int pid, InputStream in, long ns, Body body) throws IOException {
+        ThreadDump dump = new ThreadDump(pid, ns, body);
         byte[] chunk = new byte[16 * 1024];
         long total = 0;
         boolean cut = false;
@@ -137,9 +156,13 @@ final class ThreadDump {
         firstByte = -1;
         if (inBlock && (first < 0 || first == '\t' || startsWith(l, STATE_LINE))) {
             endBlock();
+            if (body != null && !skipped) body.line(ModifiedUtf8.decode(l));
             return;
         }
-        if (!inBlock && first != '"') return;
+        if (!inBlock && first != '"') {
+            if (body != null && !skipped) body.line(ModifiedUtf8.decode(l));
+            return;
+        }
         inBlock = true;
         if (skipped || blockTooLong || block.size() + l.length + 1 > MAX_HEADER) {
             blockTooLong = true;
@@ -155,6 +178,7 @@ final class ThreadDump {
         inBlock = false;
         if (blockTooLong) {
             tooLong++;
+            if (body != null) body.header(null);
         } else {
             header(ModifiedUtf8.decode(block.toByteArray()));
         }
@@ -167,7 +191,10 @@ final class ThreadDump {
         boolean hex = false;
         if (!m.find()) {
             m = OLD_HEADER.matcher(text);
-            if (!m.find()) return; // the JVM's own threads (GC, compiler) have no #ID: not Java threads
+            if (!m.find()) {
+                if (body != null) body.header(null);
+                return; // the JVM's own threads (GC, compiler) have no #ID: not Java threads
+            }
             hex = true;
         }
         int tid;
@@ -176,8 +203,10 @@ final class ThreadDump {
             tid = Integer.parseInt(m.group(3), hex ? 16 : 10);
             id = Long.parseLong(m.group(2));
         } catch (NumberFormatException e) {
+            if (body != null) body.header(null);
             return; // not a header after all
         }
+        if (body != null) body.header(new JavaRecord.Present(pid, ns, tid, id, RecordField.cut(m.group(1))));
         if (ambiguous.containsKey(tid)) return;
         if (byTid.containsKey(tid)) {
             byTid.remove(tid);
