@@ -186,7 +186,9 @@ final class RecordDecoder {
                     intField(n, JsonlFields.SIGNAL));
             case JsonlFields.T_END -> new TraceEvent.TraceEnded(longField(n, JsonlFields.NS), intField(n, JsonlFields.INTERRUPTED_BY),
                     textOrNull(n, JsonlFields.FAILURE));
-            case JsonlFields.T_JAVA, JsonlFields.T_THREAD, JsonlFields.T_PROCESS, JsonlFields.T_ASSERTION, JsonlFields.T_SUMMARY -> null;
+            // Derived records (a deadlock is found again from the calls and lock views): the model remakes them.
+            case JsonlFields.T_JAVA, JsonlFields.T_THREAD, JsonlFields.T_PROCESS, JsonlFields.T_ASSERTION, JsonlFields.T_SUMMARY,
+                 JsonlFields.T_DEADLOCK -> null;
             default -> throw new IllegalArgumentException("unknown record type");
         };
     }
