@@ -98,7 +98,7 @@ final class Runner {
             TraceOutput output = output(out, plan, traceOptions.display, outputOptions, agent, err);
             TraceSession.Outcome outcome;
             try {
-                boolean linesAtEntry = outputOptions.format.printsLines() && !traceOptions.display.noLive
+                boolean linesAtEntry = outputOptions.format.traits().printsLines() && !traceOptions.display.noLive
                         && !traceOptions.display.summaryOnly && plan.lineOptions().allStatuses();
                 boolean[] announced = linesAtEntry ? plan.selection().shown() : new boolean[0];
                 outcome = traceWith(target, environment, traceOptions, plan, announced, agent, output.live(), out, err);
@@ -137,7 +137,7 @@ final class Runner {
                 }
                 case CommandResolver.Found f -> { }
             }
-            if (outputOptions.format.sharedStdout() instanceof OutputFormat.SharedStdout.Note(String note)
+            if (outputOptions.format.traits().sharedStdout() instanceof OutputFormat.SharedStdout.Note(String note)
                     && outputOptions.writesToStdout()) {
                 err.println("jthreadtrace: note: " + note);
             }
