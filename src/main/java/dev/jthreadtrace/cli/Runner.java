@@ -42,9 +42,9 @@ final class Runner {
     private static final int SIGQUIT = 3;
     /**
      * How long the last look may hold back a signal (Ctrl-C) or an attach's --duration detach: a
-     * JVM's lock view took 0.4 to 0.8 s here under ptrace (the Attach Listener starts, the dump
-     * crosses traced syscalls), longer on a loaded machine; the detach also waits for the agent's
-     * own attach to finish.
+     * JVM's lock view took 0.4 to 0.8 s here under ptrace (the JDK's attach handshake polls at 0.1,
+     * 0.3, 0.6 and 1.0 s while the Attach Listener starts; the dump crosses traced syscalls), over a
+     * second on a loaded machine; the detach also waits behind the agent's own attach.
      */
     static final Duration LAST_LOOK = Duration.ofSeconds(2), LAST_LOOK_DETACH = Duration.ofSeconds(3);
 

@@ -156,12 +156,17 @@ public final class JvmAgent implements AutoCloseable {
      * most {@code limit} in all; a JVM that has not answered by then is left out (one note).
      */
     public void takeLockViews(Collection<Integer> pids, Duration limit) {
-        List<Integer> jvms = pids.stream().filter(JvmAttach::isJvm).sorted().toList();
+        Set<Integer> refused;
+        synchronized (this) {
+            // An attach that failed already said why, once: the JVM is not asked again.
+            refused = new HashSet<>(running.tried());
+            refused.removeAll(running.connectedTo());
+        }
+        List<Integer> jvms = pids.stream().filter(p -> !refused.contains(p) && JvmAttach.isJvm(p)).sorted().toList();
         if (jvms.isEmpty()) return;
         List<JvmAttach.LockView> got = Collections.synchronizedList(new ArrayList<>());
-        long deadline = System.nanoTime() + limit.toNanos();
         Thread asking = Thread.ofPlatform().daemon().name("jthreadtrace-locks").start(() -> {
-            for (int pid : jvms) got.add(JvmAttach.lockView(pid, deadline));
+            for (int pid : jvms) got.add(JvmAttach.lockView(pid));
         });
         try {
             asking.join(limit);

@@ -106,15 +106,15 @@ public final class JvmAttach {
      * The JVM's own view of its threads' locks now: {@code Thread.print -l} over the Attach API
      * (the JVM finds deadlocks among monitors and ownable synchronizers itself, at a safepoint).
      * Nothing is loaded into the JVM and it prints nothing; its Attach Listener thread starts if
-     * it was not running (started by {@link AttachHandshake}, which watches for it more closely than
-     * the JDK until {@code deadlineNanos}). Blocks as long as the JVM takes to answer: call it off
-     * the consumer thread.
+     * it was not running. The JDK's own client does the handshake: it sends the SIGQUIT that starts
+     * that thread only to a JVM whose attach mechanism is on (else the JVM would print a thread dump
+     * into the program's output). Blocks as long as the JVM takes to answer: call it off the
+     * consumer thread.
      */
-    public static LockView lockView(int pid, long deadlineNanos) {
+    public static LockView lockView(int pid) {
         List<String> notes = new ArrayList<>();
         com.sun.tools.attach.VirtualMachine vm;
         try {
-            AttachHandshake.prime(pid, deadlineNanos);
             vm = com.sun.tools.attach.VirtualMachine.attach(Integer.toString(pid));
         } catch (com.sun.tools.attach.AttachNotSupportedException | IOException | RuntimeException e) {
             notes.add("no Java lock view of JVM " + pid + " (" + oneLine(e) + "): kernel view only");

@@ -241,6 +241,9 @@ class HangIT {
         awaitInFutex(pid, 2);
         Tool.signal(p.pid(), "INT");
         assertEquals(130, exitOf(p), Files.readString(tmp.resolve("err")));
+        // Asking for the lock view started the JVM's Attach Listener; a stray SIGQUIT would have made it print a dump.
+        String rest = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertFalse(rest.contains("Full thread dump"), "the program's own output is untouched: " + rest);
         return trace;
     }
 
