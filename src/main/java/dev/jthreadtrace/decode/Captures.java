@@ -42,6 +42,14 @@ public final class Captures {
         return out;
     }
 
+    /** A copy: what was captured so far, unaffected by later captures into this one. */
+    public Captures copy() {
+        if (this == NONE) return NONE;
+        Captures out = new Captures();
+        System.arraycopy(byArg, 0, out.byArg, 0, byArg.length);
+        return out;
+    }
+
     public boolean has(int arg) {
         return byArg[arg] != null;
     }

@@ -12,10 +12,15 @@ import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -35,6 +40,9 @@ public final class JvmAgent implements AutoCloseable {
     private final AtomicBoolean classesPrepared = new AtomicBoolean();
     private LiveJavaNames liveNames;
     private final RunningJvms running;
+    /** The JVMs' lock views taken as a trace ended on a signal or a --duration, and the JVMs asked. */
+    private final List<JavaRecord> lockViews = new ArrayList<>();
+    private final Set<Integer> askedForLocks = new HashSet<>();
 
     private JvmAgent(AgentDirectory directory) {
         this.directory = directory;
@@ -142,6 +150,47 @@ public final class JvmAgent implements AutoCloseable {
     }
 
     /**
+     * "My program hangs": the JVMs among {@code pids} give their own view of their threads' locks
+     * (states, locks, owners, frames, deadlocks; {@link JvmAttach#lockView}), asked for only when a
+     * trace ends on a signal or a --duration, so a run that ends by itself pays nothing. Waits at
+     * most {@code limit} in all; a JVM that has not answered by then is left out (one note).
+     */
+    public void takeLockViews(Collection<Integer> pids, Duration limit) {
+        Set<Integer> refused;
+        synchronized (this) {
+            // An attach that failed already said why, once: the JVM is not asked again.
+            refused = new HashSet<>(running.tried());
+            refused.removeAll(running.connectedTo());
+        }
+        List<Integer> jvms = pids.stream().filter(p -> !refused.contains(p) && JvmAttach.isJvm(p)).sorted().toList();
+        if (jvms.isEmpty()) return;
+        List<JvmAttach.LockView> got = Collections.synchronizedList(new ArrayList<>());
+        Thread asking = Thread.ofPlatform().daemon().name("jthreadtrace-locks").start(() -> {
+            for (int pid : jvms) got.add(JvmAttach.lockView(pid));
+        });
+        try {
+            asking.join(limit);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        List<JvmAttach.LockView> answers;
+        synchronized (got) {
+            answers = List.copyOf(got);
+        }
+        synchronized (this) {
+            askedForLocks.addAll(jvms);
+            for (JvmAttach.LockView v : answers) {
+                if (v.locks() != null) lockViews.add(v.locks());
+                notes.addAll(v.notes());
+            }
+            if (answers.size() < jvms.size()) {
+                notes.add("JVM " + jvms.get(answers.size()) + " gave no Java lock view within " + limit.toMillis()
+                        + " ms (busy, or its attach mechanism is off): kernel view only");
+            }
+        }
+    }
+
+    /**
      * After an attach's detach: the agent in each JVM it was loaded into stops and restores the
      * JVM's own classes, then its last records are read. JVMs that exited meanwhile need nothing.
      */
@@ -172,6 +221,7 @@ public final class JvmAgent implements AutoCloseable {
         }
         List<JavaRecord> records = new ArrayList<>(running.existing());
         records.addAll(read.records());
+        records.addAll(lockViews);
         records.sort(Comparator.comparingLong(JavaRecord::ns));
         List<String> notes = new ArrayList<>(this.notes);
         notes.addAll(JvmNotes.aboutTheDirectory(read));
@@ -179,7 +229,9 @@ public final class JvmAgent implements AutoCloseable {
                 running.tried(), outputClosed));
         read.errors().forEach((pid, e) -> notes.add("the agent in JVM " + pid + " swallowed errors: " + e.replace('\t', ' ')));
         model.attachJava(JavaJoin.join(model, records, notes));
-        model.markStartedForAttach(running.connectedTo(), RunningJvms.TOOL_THREAD_NAMES);
+        Set<Integer> toolAttached = new HashSet<>(running.connectedTo());
+        toolAttached.addAll(askedForLocks);
+        model.markStartedForAttach(toolAttached, RunningJvms.TOOL_THREAD_NAMES);
     }
 
     @Override

@@ -8,6 +8,7 @@ import java.lang.foreign.MemorySegment;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -38,6 +39,8 @@ public final class Tracer {
 
     private final TraceTarget target;
     private final boolean[] recorded;
+    /** By syscall number, the calls whose entry makes an event (the text lines show them): empty otherwise. */
+    private final boolean[] announced;
     private final ExecArguments execArguments;
     private final Events events;
     private final TaskTable tasks = new TaskTable();
@@ -54,9 +57,11 @@ public final class Tracer {
     private volatile int rootPid;
     private StopLoop loop;
 
-    private Tracer(TraceTarget target, boolean[] recorded, ExecArguments execArguments, BlockingQueue<TraceEvent> queue) {
+    private Tracer(TraceTarget target, boolean[] recorded, boolean[] announced, ExecArguments execArguments,
+                   BlockingQueue<TraceEvent> queue) {
         this.target = target;
         this.recorded = recorded.clone();
+        this.announced = announced.clone();
         this.execArguments = execArguments;
         this.events = new Events(queue);
     }
@@ -72,9 +77,19 @@ public final class Tracer {
      */
     public static Tracer start(Launch launch, boolean[] recorded, ExecArguments execArguments, boolean useSeccomp,
                                BlockingQueue<TraceEvent> queue) throws TraceFailure {
+        return start(launch, recorded, new boolean[0], execArguments, useSeccomp, queue);
+    }
+
+    /**
+     * The same, announcing the entry of the calls {@code announced} (by syscall number) with a
+     * {@link TraceEvent.SyscallEntered}: text lines print a call when it begins, as strace does.
+     */
+    public static Tracer start(Launch launch, boolean[] recorded, boolean[] announced, ExecArguments execArguments,
+                               boolean useSeccomp, BlockingQueue<TraceEvent> queue) throws TraceFailure {
         // Without CAP_SYS_ADMIN the kernel accepts a filter only from a task with no_new_privs set.
         boolean needNoNewPrivs = useSeccomp && !Capabilities.hasSysAdmin();
-        return begin(new Tracer(new TraceTarget.Launching(launch, useSeccomp, needNoNewPrivs), recorded, execArguments, queue));
+        return begin(new Tracer(new TraceTarget.Launching(launch, useSeccomp, needNoNewPrivs), recorded, announced,
+                execArguments, queue));
     }
 
     /**
@@ -84,7 +99,13 @@ public final class Tracer {
      */
     public static Tracer attach(List<Integer> pids, boolean[] recorded, ExecArguments execArguments,
                                 BlockingQueue<TraceEvent> queue) throws TraceFailure {
-        return begin(new Tracer(new TraceTarget.Attaching(pids), recorded, execArguments, queue));
+        return attach(pids, recorded, new boolean[0], execArguments, queue);
+    }
+
+    /** The same, announcing the entry of the calls {@code announced} (see {@link #start(Launch, boolean[], boolean[], ExecArguments, boolean, BlockingQueue)}). */
+    public static Tracer attach(List<Integer> pids, boolean[] recorded, boolean[] announced, ExecArguments execArguments,
+                                BlockingQueue<TraceEvent> queue) throws TraceFailure {
+        return begin(new Tracer(new TraceTarget.Attaching(pids), recorded, announced, execArguments, queue));
     }
 
     private static Tracer begin(Tracer tracer) throws TraceFailure {
@@ -160,6 +181,11 @@ public final class Tracer {
         return pid > 0 && tasks.liveProcesses().contains(pid) && Libc.kill(pid, signal);
     }
 
+    /** The processes traced now (launched or attached, not yet gone). Safe from any thread. */
+    public Set<Integer> liveProcesses() {
+        return Set.copyOf(tasks.liveProcesses());
+    }
+
     /** Whether this tracer attached to running processes (which it must never kill). */
     public boolean attaching() {
         return target instanceof TraceTarget.Attaching;
@@ -194,7 +220,7 @@ public final class Tracer {
 
     private void run() {
         try (Arena arena = Arena.ofConfined()) {
-            StopHandler stops = new StopHandler(recorded, execArguments, tasks, batch, events, arena);
+            StopHandler stops = new StopHandler(recorded, announced, execArguments, tasks, batch, events, arena);
             MemorySegment status = arena.allocate(JAVA_INT);
             boolean tracing = switch (target) {
                 case TraceTarget.Launching l -> launch(l, stops, status);
@@ -260,7 +286,7 @@ public final class Tracer {
         seccomp = SeccompStatus.ATTACH;
         stops.started();
         loop = new StopLoop(tasks, batch, stops,
-                new StopLoop.Attachment(doorbell, new Detacher(tasks, stops.eventMessage()), () -> detachRequested));
+                new StopLoop.Attachment(doorbell, new Detacher(tasks, stops.eventMessage(), stops), () -> detachRequested));
         events.emit(new TraceEvent.Attached(System.nanoTime(), rootPid, Libc.getpid(), attached.path(), attached.argv(),
                 attached.tasks()));
         launched.complete(rootPid);
