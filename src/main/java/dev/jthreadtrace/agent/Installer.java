@@ -49,6 +49,13 @@ public final class Installer {
     /** {@code start()}, and {@code start(ThreadContainer)} that executors use instead: neither calls the other. */
     private static final Set<String> START_METHODS = Set.of("()V", "(Ljdk/internal/vm/ThreadContainer;)V");
 
+    /**
+     * Installed: a second {@code -javaagent} of ours in the same JVM (a relaunch that passed it on
+     * as well) does nothing. Agents start one after another; a detach ({@link #stop}) clears it, so
+     * a later attach installs again.
+     */
+    private static volatile boolean installed;
+
     private Installer() {}
 
     /**
@@ -56,6 +63,8 @@ public final class Installer {
      *             ({@link AgentOptions}); {@code DIR,+attached} when loaded by {@code jthreadtrace attach}
      */
     public static void install(String args, Instrumentation instrumentation) throws Exception {
+        // The hooks in Thread call ThreadHook through the boot loader: from anywhere else they would fail in every thread.
+        if (installed || Installer.class.getClassLoader() != null) return;
         String directory = AgentOptions.directoryOf(args);
         boolean attached = AgentOptions.attached(args);
         if (directory.isEmpty()) return;
@@ -95,6 +104,7 @@ public final class Installer {
         // Started before the hooks are on: the tool's thread leaves no record of its own.
         if (watch != null) watch.start();
         ThreadHook.enable();
+        installed = true;
         ThreadHook.present();
         // Virtual threads' records may wait in a buffer only when the JVM's exit writes it out.
         if (flushesAtExit[0]) RecordWriter.bufferUntilExit();
@@ -121,6 +131,7 @@ public final class Installer {
     static void stop(Instrumentation instrumentation) throws Exception {
         ThreadHook.disable();
         instrumentation.retransformClasses(rewrittenClasses());
+        installed = false;
     }
 
     /** The classes of {@link #REWRITTEN}, loaded (not initialised) now if the JVM has not yet: rewritten in one go. */
