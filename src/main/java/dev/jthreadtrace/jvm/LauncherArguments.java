@@ -199,13 +199,7 @@ final class LauncherArguments {
                 if (ch == '\n' || ch == '\r') {
                     state = SKIP_LEAD_WS;
                 } else {
-                    parts.append(switch (ch) {
-                        case 'n' -> '\n';
-                        case 'r' -> '\r';
-                        case 't' -> '\t';
-                        case 'f' -> '\f';
-                        default -> ch;
-                    });
+                    parts.append(escaped(ch));
                     hasParts = true;
                     state = IN_QUOTE;
                 }
@@ -242,10 +236,8 @@ final class LauncherArguments {
                 }
                 case '\'', '"' -> {
                     if (state == IN_QUOTE && quote != ch) continue;
-                    if (anchor != i) {
-                        parts.append(text, anchor, i);
-                        hasParts = true;
-                    }
+                    parts.append(text, anchor, i);
+                    hasParts |= anchor != i;
                     anchor = i + 1;
                     if (state == IN_TOKEN) {
                         quote = ch;
@@ -265,6 +257,17 @@ final class LauncherArguments {
             if (hasParts) tokens.add(parts.toString());
         }
         return tokens;
+    }
+
+    /** The character a backslash inside quotes makes of {@code ch}. */
+    private static char escaped(char ch) {
+        return switch (ch) {
+            case 'n' -> '\n';
+            case 'r' -> '\r';
+            case 't' -> '\t';
+            case 'f' -> '\f';
+            default -> ch;
+        };
     }
 
     private static final int FIND_NEXT = 0, IN_COMMENT = 1, IN_QUOTE = 2, IN_ESCAPE = 3, SKIP_LEAD_WS = 4, IN_TOKEN = 5;
