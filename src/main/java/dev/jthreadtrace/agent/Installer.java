@@ -64,10 +64,12 @@ public final class Installer {
      */
     public static void install(String args, Instrumentation instrumentation) throws Exception {
         // The hooks in Thread call ThreadHook through the boot loader: from anywhere else they would fail in every thread.
-        if (installed || Installer.class.getClassLoader() != null) return;
+        if (Installer.class.getClassLoader() != null) return;
         String directory = AgentOptions.directoryOf(args);
         boolean attached = AgentOptions.attached(args);
         if (directory.isEmpty()) return;
+        SystemClassPath.leave(directory, instrumentation);
+        if (installed) return;
         AgentOptions options = AgentOptions.read(Path.of(directory));
         CreationStacks.configure(options.stackDepth(), options.jdkFrames(), options.virtualStacks());
         // Loaded into a running JVM by jthreadtrace attach: held by the tool's socket, and stopped when it closes.

@@ -22,12 +22,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
 
 /**
  * The run's private directory (mode 0700, new for every run, removed at its end), shared by the
  * tool and the agents of the traced JVMs: a copy of the agent jar (so a JVM's command line names a
- * short path of ours, never the installation's, which may hold a {@code =} or a {@code ,}), the
- * agent's options, the classes the tool prepared,
+ * short path of ours, never the installation's, which may hold a {@code =} or a {@code ,}), its
+ * classes unpacked for the boot class path, the agent's options, the classes the tool prepared,
  * and the record file each agent writes. Nothing here outlives the run, so nothing a traced program
  * writes here reaches a later run.
  *
@@ -39,22 +41,33 @@ import java.util.Set;
  * {@link #close} begins nothing is written at all, and the directory is never made again.
  */
 final class AgentDirectory implements AutoCloseable {
-    /** The jar's name is fixed: its manifest's Boot-Class-Path names it, relative to its directory. */
-    static final String JAR = "jthreadtrace-agent.jar";
+    /** The jar's name is fixed: the agent's manifest names its boot class path relative to it. */
+    static final String JAR = AgentOptions.JAR;
+    /**
+     * The agent's classes, unpacked: its manifest's {@code Boot-Class-Path}. A directory, not the
+     * jar: the JVM opens a jar on its boot class path once and keeps it open without close-on-exec,
+     * so every process the program starts outside the JDK's own launcher (a native {@code system()})
+     * would inherit that descriptor; a directory's class files are opened, read and closed.
+     */
+    static final String BOOT = "boot";
     /** The socket {@code attach} listens on; the agent's {@code AttachWatch.SOCKET}. */
     static final String ATTACH_SOCKET = "attach.sock";
     /** Entries of ours, not the agents' records. */
-    private static final Set<String> OWN = Set.of(JAR, AgentOptions.FILE, PreparedClasses.DIRECTORY, ATTACH_SOCKET);
+    private static final Set<String> OWN = Set.of(JAR, AgentOptions.ATTACH_JAR, BOOT, AgentOptions.FILE, PreparedClasses.DIRECTORY,
+            ATTACH_SOCKET);
     private static final long CAP_DAC_OVERRIDE = 1L << 1, CAP_DAC_READ_SEARCH = 1L << 2;
     /** What {@link #close} removes at most: the traced program can fill the directory. */
     private static final int MAX_DEPTH = 16, MAX_REMOVED = 100_000;
+    private static final String AGENT_CLASSES = "dev/jthreadtrace/agent/";
 
     private final Path path;
     private final int ownerUid;
     /** The directory itself, open since its creation: every later write is relative to it. */
     private final SecureDirectoryStream<Path> held;
-    private boolean closed, removed;
+    private boolean closed, removed, attachJarWritten;
     private int tempFiles;
+    /** The installation's agent jar as it was when the run began, for {@link #attachJar}. */
+    private byte[] agentJar;
 
     private AgentDirectory(Path path, int ownerUid, SecureDirectoryStream<Path> held) {
         this.path = path;
@@ -63,8 +76,8 @@ final class AgentDirectory implements AutoCloseable {
     }
 
     /**
-     * Makes the directory in the temp directory, copies the agent jar in and writes the options;
-     * all before any traced program runs. Not {@code createTempDirectory}: its
+     * Makes the directory in the temp directory, copies the agent jar in, unpacks its classes and
+     * writes the options; all before any traced program runs. Not {@code createTempDirectory}: its
      * random name seeds SecureRandom (~35 ms of CPU at every start). The name need not be secret,
      * only new: {@code createDirectory} fails if anything (a file, a link someone planted) has it,
      * and then another name is tried.
@@ -89,9 +102,11 @@ final class AgentDirectory implements AutoCloseable {
             throw e;
         }
         try {
-            directory.write(directory.held, JAR, Files.readAllBytes(agentJar));
+            directory.agentJar = Files.readAllBytes(agentJar);
+            directory.write(directory.held, JAR, directory.agentJar);
             directory.write(directory.held, AgentOptions.FILE, options.encode().getBytes(StandardCharsets.UTF_8));
             Files.createDirectory(dir.resolve(PreparedClasses.DIRECTORY), mode);
+            unpackBootClasses(agentJar, Files.createDirectory(dir.resolve(BOOT), mode));
         } catch (IOException | RuntimeException e) {
             directory.close();
             throw e;
@@ -115,12 +130,41 @@ final class AgentDirectory implements AutoCloseable {
         return secure;
     }
 
+    /** The agent's own classes, from its jar, into {@code boot}: the boot class path its manifest names. */
+    private static void unpackBootClasses(Path agentJar, Path boot) throws IOException {
+        Path classes = Files.createDirectories(boot.resolve(AGENT_CLASSES));
+        try (ZipInputStream zip = new ZipInputStream(Files.newInputStream(agentJar))) {
+            for (ZipEntry entry; (entry = zip.getNextEntry()) != null; ) {
+                String name = entry.getName();
+                if (entry.isDirectory() || !name.startsWith(AGENT_CLASSES) || !name.endsWith(".class")
+                        || name.indexOf('/', AGENT_CLASSES.length()) >= 0) {
+                    continue;
+                }
+                Files.write(classes.resolve(name.substring(AGENT_CLASSES.length())), zip.readAllBytes(),
+                        StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+            }
+        }
+    }
+
     Path path() {
         return path;
     }
 
     Path jar() {
         return path.resolve(JAR);
+    }
+
+    /**
+     * The jar {@code attach} loads into a running JVM ({@link AttachJar}), written on the first
+     * attach through the held directory, as a new file.
+     */
+    synchronized Path attachJar() throws IOException {
+        if (closed) throw new IOException("the run's directory is closed");
+        if (!attachJarWritten) {
+            write(held, AgentOptions.ATTACH_JAR, AttachJar.of(agentJar));
+            attachJarWritten = true;
+        }
+        return path.resolve(AgentOptions.ATTACH_JAR);
     }
 
     /** Whether {@code name} is one of the directory's own entries rather than an agent's records. */

@@ -140,7 +140,7 @@ public final class JvmAgent implements AutoCloseable {
             arguments = running.prepare(pid, notes);
         }
         if (arguments != null) prepareClassesOnce();
-        JvmAttach.Result result = JvmAttach.attach(pid, arguments != null ? directory.jar() : null, arguments);
+        JvmAttach.Result result = JvmAttach.attach(pid, arguments != null ? directory.path().resolve(AgentOptions.ATTACH_JAR) : null, arguments);
         synchronized (this) {
             running.attached(pid, result, notes);
         }
