@@ -1,5 +1,6 @@
 package dev.jthreadtrace.it;
 
+import dev.jthreadtrace.fixtures.AfterSignal;
 import dev.jthreadtrace.fixtures.Hello;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -10,6 +11,7 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.FileSystems;
+import java.nio.file.LinkOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardWatchEventKinds;
@@ -17,7 +19,9 @@ import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -73,13 +77,17 @@ class AgentDirectoryIT {
         List<String> cmd = new ArrayList<>(Tool.jar("run", "-e", "mkdir", "--report", "tree", "--",
                 Traced.fixture("agent_dir_attack").toString(), "flood", "4", "64"));
         cmd.add(1, "-Xmx512m");
-        Tool.Result r = Tool.run(cmd);
+        // 256 MiB written by the target and 64 MiB read: a minute on a loaded 2-core machine.
+        Tool.Result r = Tool.run(cmd, Map.of(), 240);
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("THREADS BY CREATOR"), "the report came: " + r.out());
         List<String> notes = r.err().lines().filter(l -> l.contains("left unread")).toList();
         assertEquals(1, notes.size(), r.err());
         assertTrue(notes.getFirst().contains("64 MiB"), notes.getFirst());
         assertFalse(r.err().contains("out of memory") || r.err().contains("internal error"), r.err());
+        // Records of pids no traced process has: not said to come from a JVM in a PID namespace as if that were known.
+        assertTrue(r.err().lines().filter(l -> l.contains("which is no traced process"))
+                .allMatch(l -> l.contains("or the traced program forged them")), r.err());
     }
 
     /** The quick ends that once left the directory behind: a JVM that fails at once, a reader that closes the pipe. */
@@ -169,6 +177,40 @@ class AgentDirectoryIT {
         }
         try (Stream<Path> written = Files.list(victim)) {
             assertEquals(List.of(), written.toList(), "nothing was written through the planted link");
+        }
+    }
+
+    /**
+     * The traced program swaps the run's directory while its JVM runs: it renames the directory
+     * away and puts a link to {@code victim} where it was, then the JVM starts threads (its agent
+     * writes records) and the run ends (the tool removes its directory). Neither the agent nor the
+     * tool writes or removes anything through the link: the victim keeps exactly what it had.
+     */
+    @Test
+    void aRunDirectorySwappedForALinkWhileTheJvmRunsIsNeverWrittenThrough(@TempDir Path tmp) throws Exception {
+        Path victim = Files.createDirectory(tmp.resolve("victim")), signal = tmp.resolve("go");
+        Files.writeString(victim.resolve("keep"), "kept\n");
+        String java = String.join(" ", JvmIT.java(AfterSignal.class.getName(), signal.toString()));
+        // The tool is the shell's parent: its directory is /tmp/jthreadtrace-$PPID-*.
+        String script = java + " & sleep 2; run=$(ls -d /tmp/jthreadtrace-$PPID-*); mv \"$run\" \"$run.moved\"; ln -s "
+                + victim + " \"$run\"; echo \"$run\"; touch " + signal + "; wait";
+        Tool.Result r = Tool.run(Tool.jar("run", "--no-live", "--report", "none", "--", "/bin/sh", "-c", script), Map.of(), 180);
+        Path run = Path.of(r.out().lines().filter(l -> l.startsWith("/tmp/jthreadtrace-")).findFirst().orElseThrow(() -> new AssertionError(r.out() + r.err())));
+        try {
+            assertEquals(0, r.code(), r.err());
+            assertTrue(r.out().contains("done"), "the JVM ran to its end: " + r.out() + r.err());
+            try (Stream<Path> left = Files.list(victim)) {
+                assertEquals(List.of(victim.resolve("keep")), left.toList(), "nothing written or removed through the link");
+            }
+            assertEquals("kept\n", Files.readString(victim.resolve("keep")));
+        } finally {
+            Files.deleteIfExists(run);
+            Path moved = Path.of(run + ".moved");
+            if (Files.isDirectory(moved, LinkOption.NOFOLLOW_LINKS)) {
+                try (Stream<Path> all = Files.walk(moved)) {
+                    for (Path p : all.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+                }
+            }
         }
     }
 
