@@ -4,31 +4,14 @@ import dev.jthreadtrace.jsonl.JsonLines;
 
 /** One JSON object per line: every event, then the thread, process and summary records. */
 final class JsonlFormat implements OutputFormat {
-    @Override
-    public String name() {
-        return "jsonl";
-    }
+    private static final Traits TRAITS = new Traits("jsonl", "one JSON object per line: every event, then thread, process and summary records;"
+            + " strings exact, a byte that is not UTF-8 as the JSON escape \\udc80..\\udcff, Python's surrogateescape", true, false,
+            new SharedStdout.Note("JSONL goes to standard output, which the traced command shares: its own output"
+                    + " is mixed in (report and check skip those lines); use -o FILE to keep them apart"));
 
     @Override
-    public String help() {
-        return "one JSON object per line: every event, then thread, process and summary records; strings exact, a byte that is "
-                + "not UTF-8 as the JSON escape \\udc80..\\udcff, Python's surrogateescape";
-    }
-
-    @Override
-    public boolean streamsEvents() {
-        return true;
-    }
-
-    @Override
-    public boolean holdsSummaryTable() {
-        return false;
-    }
-
-    @Override
-    public SharedStdout sharedStdout() {
-        return new SharedStdout.Note("JSONL goes to standard output, which the traced command shares: its own output"
-                + " is mixed in (report and check skip those lines); use -o FILE to keep them apart");
+    public Traits traits() {
+        return TRAITS;
     }
 
     /** A saved trace is written again with its own run token and start time. */

@@ -13,23 +13,25 @@ interface OutputFormat {
     /** Every format, in the order {@code --format}'s help lists them; the first is the default. */
     List<OutputFormat> ALL = List.of(new TextFormat(), new JsonlFormat(), new PerfettoFormat());
 
-    /** The value {@code --format} takes. */
-    String name();
+    /**
+     * What a format is, apart from what it writes.
+     *
+     * @param name              the value {@code --format} takes
+     * @param help              what it writes, as {@code --format}'s help says after the name
+     * @param streamsEvents     it writes every shown event as it comes (so each must be recorded, even with --no-live)
+     * @param holdsSummaryTable strace's -c/-C table (text) can go into it
+     * @param sharedStdout      what sharing standard output with the traced command ({@code run} without -o) means for it
+     */
+    record Traits(String name, String help, boolean streamsEvents, boolean holdsSummaryTable, SharedStdout sharedStdout) {}
 
-    /** What it writes, as {@code --format}'s help says after the name. */
-    String help();
-
-    /** Whether it writes every shown event as it comes (so each must be recorded, even with --no-live). */
-    boolean streamsEvents();
-
-    /** Whether strace's -c/-C table (text) can go into it. */
-    boolean holdsSummaryTable();
-
-    /** What sharing standard output with the traced command ({@code run} without -o) means for it. */
-    SharedStdout sharedStdout();
+    Traits traits();
 
     /** The output for one trace. */
     TraceOutput open(OutputContext context);
+
+    default String name() {
+        return traits().name();
+    }
 
     /** Sharing standard output with the command: fine, worth a note, or refused (a usage error). */
     sealed interface SharedStdout {

@@ -68,7 +68,7 @@ final class OutputOptions {
 
     /** {@code text (what it writes), jsonl (...) or perfetto (...)}, from the formats themselves. */
     static String formatHelp(List<OutputFormat> formats) {
-        List<String> each = formats.stream().map(f -> f.name() + " (" + f.help() + ")").toList();
+        List<String> each = formats.stream().map(f -> f.name() + " (" + f.traits().help() + ")").toList();
         return String.join(", ", each.subList(0, each.size() - 1)) + " or " + each.getLast();
     }
 

@@ -127,7 +127,7 @@ final class Runner {
                 }
                 case CommandResolver.Found f -> { }
             }
-            if (outputOptions.format.sharedStdout() instanceof OutputFormat.SharedStdout.Note(String note)
+            if (outputOptions.format.traits().sharedStdout() instanceof OutputFormat.SharedStdout.Note(String note)
                     && outputOptions.writesToStdout()) {
                 err.println("jthreadtrace: note: " + note);
             }

@@ -4,29 +4,11 @@ import dev.jthreadtrace.render.LiveSink;
 
 /** strace-style lines as the trace runs, then the report, the -c table and the assertion results. */
 final class TextFormat implements OutputFormat {
-    @Override
-    public String name() {
-        return "text";
-    }
+    private static final Traits TRAITS = new Traits("text", "strace-style lines and a report", false, true, new SharedStdout.Fine());
 
     @Override
-    public String help() {
-        return "strace-style lines and a report";
-    }
-
-    @Override
-    public boolean streamsEvents() {
-        return false;
-    }
-
-    @Override
-    public boolean holdsSummaryTable() {
-        return true;
-    }
-
-    @Override
-    public SharedStdout sharedStdout() {
-        return new SharedStdout.Fine();
+    public Traits traits() {
+        return TRAITS;
     }
 
     @Override

@@ -36,7 +36,7 @@ record TracePlan(TraceSelection selection, Set<ReportSection> sections, AssertOp
         }
         checkSummaryTable(spec, display, output.format);
         refuseWhatMeansNothing(spec, attach, trace, output, assertions);
-        boolean streams = output.format.streamsEvents();
+        boolean streams = output.format.traits().streamsEvents();
         // The -c table and the syscalls.* metrics count the shown calls: those must be traced, lines or not.
         boolean countsShownCalls = display.summaryOnly || parsed.checks().assertions().stream()
                 .anyMatch(a -> a.metric() instanceof Metric m && m.bySyscall());
@@ -58,7 +58,7 @@ record TracePlan(TraceSelection selection, Set<ReportSection> sections, AssertOp
                     : trace.noSeccomp ? "--no-seccomp" : "--ignore-exit") + " applies to run: attach never kills"
                     + " or filters what it attached to, and exits 0 unless an assertion fails");
         }
-        if (output.format.sharedStdout() instanceof OutputFormat.SharedStdout.Refused(String reason)
+        if (output.format.traits().sharedStdout() instanceof OutputFormat.SharedStdout.Refused(String reason)
                 && output.writesToStdout() && !attach) {
             throw new CommandLine.ParameterException(spec.commandLine(), reason);
         }
@@ -75,7 +75,7 @@ record TracePlan(TraceSelection selection, Set<ReportSection> sections, AssertOp
         if (byThread && !display.summaryTable()) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--summary-by thread splits the -c/-C table: add -c or -C");
         }
-        if (!format.holdsSummaryTable() && display.summaryTable()) {
+        if (!format.traits().holdsSummaryTable() && display.summaryTable()) {
             throw new CommandLine.ParameterException(spec.commandLine(), "-c/-C print strace's table, a text format:"
                     + " use them with --format text (the JSONL has every syscall record to count, and its summary the table's figures)");
         }

@@ -40,28 +40,8 @@ class OutputFormatTest {
     /** The double: one line per thread creation, then a count. */
     static final class Spawns implements OutputFormat {
         @Override
-        public String name() {
-            return "spawns";
-        }
-
-        @Override
-        public String help() {
-            return "one line per thread or process created";
-        }
-
-        @Override
-        public boolean streamsEvents() {
-            return true;
-        }
-
-        @Override
-        public boolean holdsSummaryTable() {
-            return false;
-        }
-
-        @Override
-        public SharedStdout sharedStdout() {
-            return new SharedStdout.Fine();
+        public Traits traits() {
+            return new Traits("spawns", "one line per thread or process created", true, false, new SharedStdout.Fine());
         }
 
         @Override

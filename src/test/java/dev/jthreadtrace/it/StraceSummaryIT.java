@@ -73,7 +73,8 @@ class StraceSummaryIT {
 
         Tool.Result badKey = Tool.run(Tool.jar("run", "-c", "-S", "speed", "--", fixture));
         assertEquals(2, badKey.code());
-        assertTrue(badKey.err().startsWith("jthreadtrace: unknown sort key 'speed' (use time, calls, errors, name, nothing)"), badKey.err());
+        assertTrue(badKey.err().startsWith("jthreadtrace: Invalid value for option '--summary-sort': unknown sort key 'speed'"
+                + " (use time, calls, errors, name, nothing)"), badKey.err());
         Tool.Result jsonl = Tool.run(Tool.jar("run", "-c", "--format", "jsonl", "--", fixture));
         assertEquals(2, jsonl.code());
         assertTrue(jsonl.err().contains("-c/-C print strace's table"), jsonl.err());
