@@ -2,7 +2,6 @@ package dev.jthreadtrace.jvm;
 
 import dev.jthreadtrace.agent.AgentOptions;
 import dev.jthreadtrace.agent.Installer;
-import dev.jthreadtrace.agent.PreparedClasses;
 import dev.jthreadtrace.event.JavaRecord;
 import dev.jthreadtrace.model.TraceModel;
 import dev.jthreadtrace.ptrace.ExecArguments;
@@ -38,6 +37,10 @@ public final class JvmAgent implements AutoCloseable {
     private final List<String> notes = new ArrayList<>();
     private JdkLaunchers launchers;
     private final AtomicBoolean classesPrepared = new AtomicBoolean();
+    /** The thread preparing the classes, joined before the directory is removed. */
+    private volatile Thread preparing;
+    /** Closed: nothing more is bound, written or prepared in the directory. */
+    private boolean closed;
     private LiveJavaNames liveNames;
     private final RunningJvms running;
     /** The JVMs' lock views taken as a trace ended on a signal or a --duration, and the JVMs asked. */
@@ -117,12 +120,13 @@ public final class JvmAgent implements AutoCloseable {
      */
     private void prepareClassesOnce() {
         if (!classesPrepared.compareAndSet(false, true)) return;
-        Thread.ofPlatform().daemon().name("jthreadtrace-prepare").start(() -> {
+        preparing = Thread.ofPlatform().daemon().name("jthreadtrace-prepare").start(() -> {
             for (String name : Installer.REWRITTEN) {
+                if (directory.closed()) return;
                 try (var in = Object.class.getModule().getResourceAsStream(name + ".class")) {
                     if (in == null) continue;
                     byte[] original = in.readAllBytes();
-                    PreparedClasses.store(directory.path(), name, original, Installer.transform(name, original));
+                    if (!directory.storePrepared(name, original, Installer.transform(name, original))) return;
                 } catch (IOException | RuntimeException | LinkageError e) {
                     // the agent transforms the class itself
                 }
@@ -140,10 +144,11 @@ public final class JvmAgent implements AutoCloseable {
     public void attachToRunningJvm(int pid) {
         String arguments;
         synchronized (this) {
+            if (closed) return;
             arguments = running.prepare(pid, notes);
         }
         if (arguments != null) prepareClassesOnce();
-        JvmAttach.Result result = JvmAttach.attach(pid, arguments != null ? directory.jar() : null, arguments);
+        JvmAttach.Result result = JvmAttach.attach(pid, arguments != null ? directory.path().resolve(AgentOptions.ATTACH_JAR) : null, arguments);
         synchronized (this) {
             running.attached(pid, result, notes);
         }
@@ -234,10 +239,29 @@ public final class JvmAgent implements AutoCloseable {
         model.markStartedForAttach(toolAttached, RunningJvms.TOOL_THREAD_NAMES);
     }
 
+    /**
+     * Stops every writer of the tool's (the class preparation, which may still run when a JVM ended
+     * at once, is told to stop and joined), then removes the directory. Nothing is written into it
+     * afterwards, and it is never made again.
+     */
     @Override
     public void close() {
+        synchronized (this) {
+            closed = true;
+        }
+        directory.stopWriting();
+        Thread prepare = preparing;
+        if (prepare != null) {
+            try {
+                prepare.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         if (liveNames != null) liveNames.close();
-        running.close();
+        synchronized (this) {
+            running.close();
+        }
         directory.close();
     }
 }
