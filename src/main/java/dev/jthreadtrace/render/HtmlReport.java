@@ -39,7 +39,8 @@ public final class HtmlReport {
             + ".trees section{min-width:0}"
             + "ul.tree,ul.tree ul{list-style:none;padding-left:1.2em;margin:0;border-left:1px solid #bbb}ul.tree{border:0;padding:0}"
             + "summary{cursor:pointer}.members{margin:.2em 0 .2em 1.2em;color:#555}"
-            + ".site{color:#555}.kind{color:#777}.reparented{color:#a33}.cut{color:#777}"
+            + ".site{color:#555}.kind,.of{color:#777}.reparented,.rp{color:#a33}.cut{color:#777}"
+            + ".of::before{content:'thread of '}.rp::before{content:'\\21b0  re-parented: created by '}"
             + "table{border-collapse:collapse;width:100%}td,th{border:1px solid #ccc;padding:2px 6px;text-align:left;vertical-align:top}"
             + "mark{background:#fde2b8}.pass{color:#070}.fail{color:#b00;font-weight:bold}"
             + ".legend{list-style:none;padding:0;margin:.3em 0;display:flex;flex-wrap:wrap;gap:.2em 1.5em}"
@@ -131,23 +132,23 @@ public final class HtmlReport {
         out.accept("<table id=\"inherited\"><tr><th>thread</th><th>created by</th><th>when</th><th>created at</th><th>inherited</th></tr>");
         List<ThreadInfo> run = new ArrayList<>();
         String runKey = null;
-        int rows = 0, unshown = 0;
+        int rows = 0, created = 0, shown = 0;
         for (ThreadInfo t : model.threads()) {
             if (t.creator() == null || base == null) continue;
-            if (rows >= MAX_ROWS) {
-                unshown++;
-                continue;
-            }
+            created++;
+            if (rows >= MAX_ROWS) continue;
             String values = differences(t, base);
             String key = t.creator() + " " + t.inherited().name() + " " + values;
             if (!key.equals(runKey)) {
                 rows += inheritedRows(run, base);
+                shown += run.size();
                 run.clear();
                 runKey = key;
             }
             run.add(t);
         }
         inheritedRows(run, base);
+        int unshown = created - shown - run.size();
         out.accept("</table>" + (unshown > 0 ? "<p class=\"cut\">\u2026 " + unshown + " more threads (see --format jsonl)</p>" : ""));
     }
 

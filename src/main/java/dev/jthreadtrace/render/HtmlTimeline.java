@@ -31,7 +31,7 @@ final class HtmlTimeline {
     /** Pixels a lane takes (the CSS says the same). */
     static final int LANE = 16;
     /** Lanes drawn at most; the page says how many it left out. */
-    static final int MAX_LANES = 2000;
+    static final int MAX_LANES = 1000;
     /** A lane's marks of one kind are merged within one of this many slices of the run. */
     static final int BUCKETS = 200;
 
