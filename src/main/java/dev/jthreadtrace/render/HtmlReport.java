@@ -42,7 +42,7 @@ public final class HtmlReport {
             + ".site{color:#555}.kind,.of{color:#777}.reparented,.rp{color:#a33}.cut{color:#777}"
             + ".of::before{content:'thread of '}.rp::before{content:'\\21b0  re-parented: created by '}"
             + "table{border-collapse:collapse;width:100%}td,th{border:1px solid #ccc;padding:2px 6px;text-align:left;vertical-align:top}"
-            + "mark{background:#fde2b8}.pass{color:#070}.fail{color:#b00;font-weight:bold}"
+            + "#inherited td:nth-child(3){white-space:nowrap}mark{background:#fde2b8}.pass{color:#070}.fail{color:#b00;font-weight:bold}"
             + ".legend{list-style:none;padding:0;margin:.3em 0;display:flex;flex-wrap:wrap;gap:.2em 1.5em}"
             + ".legend .mk,.legend .key{position:relative;display:inline-block;transform:none;vertical-align:middle}"
             + ".key{width:2em;height:10px}.key.cr,.key.wake{width:0;height:14px}"

@@ -101,7 +101,7 @@ final class HtmlTimeline {
         out.accept(b.toString());
     }
 
-    /** Ticks at round times (1, 2 or 5 times a power of ten), about eight across. */
+    /** Ticks at round times (1, 2 or 5 times a power of ten), five to ten across. */
     private String axis() {
         long step = tickStep(span);
         StringBuilder b = new StringBuilder("<div class=\"axis\">");
@@ -119,7 +119,7 @@ final class HtmlTimeline {
     }
 
     static long tickStep(long span) {
-        long raw = Math.max(1, span / 8);
+        long raw = Math.max(1, span / 10);
         long power = 1;
         while (power * 10 <= raw) power *= 10;
         for (long m : new long[] {1, 2, 5}) if (m * power >= raw) return m * power;

@@ -14,7 +14,7 @@ import static dev.jthreadtrace.render.HtmlReport.h;
  * digits is one row that opens ({@code <details>}, no script) on its members' ids; a node of its
  * own carries {@code data-tid}/{@code data-pid}/{@code data-creator} (spawn) or
  * {@code data-ktid}/{@code data-ppid} (kernel), a folded row the attributes its members share and
- * their ids in {@code data-members}... as text, which keeps 10 000 threads to a few bytes each.
+ * their ids as text ({@code <p class="members">}), which keeps 10 000 threads to a few bytes each.
  */
 final class HtmlTrees {
     private final TraceModel model;
@@ -67,7 +67,8 @@ final class HtmlTrees {
         boolean onePid = group.stream().allMatch(t -> t.tgid() == first.tgid());
         out.accept("<li class=\"group\"" + (onePid ? " data-pid=\"" + first.tgid() + "\"" : "")
                 + (first.creator() == null ? "" : " data-creator=\"" + first.creator() + "\"") + "><details><summary>"
-                + groupName(group) + createdAt(first) + " <span class=\"kind\">" + ends(group) + "</span></summary>" + members(group)
+                + groupName(group) + createdAt(first) + (first.existedAtAttach() ? " <span class=\"kind\">existed at attach</span>" : "")
+                + " <span class=\"kind\">" + ends(group) + "</span></summary>" + members(group)
                 + "</details></li>");
     }
 

@@ -94,7 +94,8 @@ class HtmlReportTest {
 
     @Test
     void theAxisHasRoundTicksAndTheLegendEveryMarkTheTracksCanHold() {
-        assertEquals(2_000_000, HtmlTimeline.tickStep(10_000_000));
+        assertEquals(1_000_000, HtmlTimeline.tickStep(10_000_000));
+        assertEquals(200_000_000, HtmlTimeline.tickStep(1_770_000_000));
         assertEquals(200, HtmlTimeline.tickStep(1_600));
         assertEquals(1, HtmlTimeline.tickStep(3));
         TraceModel model = started();
