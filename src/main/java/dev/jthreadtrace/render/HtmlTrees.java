@@ -17,6 +17,9 @@ import static dev.jthreadtrace.render.HtmlReport.h;
  * their ids as text ({@code <p class="members">}), which keeps 10 000 threads to a few bytes each.
  */
 final class HtmlTrees {
+    /** Levels a tree shows (a browser nests lists only so deep); below, the page says how many it left out. */
+    static final int MAX_DEPTH = 200;
+
     private final TraceModel model;
     private final SpawnForest forest;
     private final Consumer<String> out;
@@ -49,7 +52,12 @@ final class HtmlTrees {
                 + t.creator() + "\"") + ">" + label(t) + createdAt(t)
                 + (t.existedAtAttach() ? " <span class=\"kind\">existed at attach</span>" : "")
                 + (t.startedForAttach() ? " <span class=\"kind\">for jthreadtrace's attach</span>" : ""));
-        List<List<ThreadInfo>> groups = depth > 200 ? List.of() : SpawnForest.foldSiblings(forest.children(t), forest);
+        List<List<ThreadInfo>> groups = SpawnForest.foldSiblings(forest.children(t), forest);
+        if (depth > MAX_DEPTH && !groups.isEmpty()) {
+            out.accept("<ul><li class=\"cut\">\u2026 " + forest.children(t).size() + " created here, deeper than " + MAX_DEPTH
+                    + " levels: not shown (see --format jsonl)</li></ul></li>");
+            return;
+        }
         if (!groups.isEmpty()) {
             out.accept("<ul>");
             for (List<ThreadInfo> group : groups) {
@@ -73,7 +81,11 @@ final class HtmlTrees {
     }
 
     private void kernelChildren(int parent, KernelForest kernel, int depth) {
-        if (depth > 64) return;
+        if (depth > MAX_DEPTH) {
+            out.accept("<li class=\"cut\">\u2026 " + kernel.children(parent).size() + " children, deeper than " + MAX_DEPTH
+                    + " levels: not shown (see --format jsonl)</li>");
+            return;
+        }
         for (List<ThreadInfo> g : SpawnForest.foldSiblings(kernel.children(parent), forest)) {
             ThreadInfo t = g.getFirst();
             String note = t.isThread() ? " <span class=\"of\">" + t.tgid() + "</span>" : "";

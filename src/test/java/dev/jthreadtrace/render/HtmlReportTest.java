@@ -93,6 +93,17 @@ class HtmlReportTest {
     }
 
     @Test
+    void aChainDeeperThanTheTreeShowsSaysWhereItStops() {
+        TraceModel model = started();
+        for (int i = 1; i <= 300; i++) {
+            model.accept(new TraceEvent.Spawned(1000L * i, i == 1 ? 100 : 999 + i, 1000 + i, TraceEvent.SpawnKind.CLONE3, THREAD));
+        }
+        String page = page(model, 1_000_000);
+        assertTrue(page.contains("\u2026 1 created here, deeper than " + HtmlTrees.MAX_DEPTH + " levels: not shown"), "the cut is said");
+        assertFalse(page.contains("data-tid=\"1300\" data-pid="), "the chain's end is below the cut");
+    }
+
+    @Test
     void theAxisHasRoundTicksAndTheLegendEveryMarkTheTracksCanHold() {
         assertEquals(1_000_000, HtmlTimeline.tickStep(10_000_000));
         assertEquals(200_000_000, HtmlTimeline.tickStep(1_770_000_000));
