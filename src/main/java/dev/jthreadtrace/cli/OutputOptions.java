@@ -39,9 +39,10 @@ final class OutputOptions {
                         + "the command reads or another output (exit 2); a FIFO needs a reader within 5 s (else exit 125).").build());
         command.addOption(Specs.option(Path.class, Specs.<Path>bind(() -> html, v -> html = v), "--html")
                 .paramLabel("FILE")
-                .description("Also write a self-contained HTML report to FILE (no scripts, no network): the spawn tree beside "
-                        + "the kernel's, a timeline with creation arrows, setting changes and the longest futex waits, the "
-                        + "inherited-at-creation table and the assertion results. Checked as -o FILE is.").build());
+                .description("Also write a self-contained HTML report to FILE (no scripts, no network, as wide as the window): "
+                        + "the summary, the spawn tree beside the kernel's (folded alike), a timeline with a time axis and a "
+                        + "legend (creation lines, setting changes, joins, the longest futex waits), what threads inherited "
+                        + "that differs, the assertion results. Whatever --report prints. Checked as -o FILE is.").build());
         command.addOption(Specs.option(OutputFormat.class, Specs.<OutputFormat>bind(() -> format, v -> format = v), "--format")
                 .paramLabel("FORMAT").defaultValue(OutputFormat.ALL.getFirst().name())
                 .converters(name -> format(OutputFormat.ALL, name)).completionCandidates(OutputFormat.names())

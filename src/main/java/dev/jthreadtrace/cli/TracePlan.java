@@ -2,6 +2,7 @@ package dev.jthreadtrace.cli;
 
 import dev.jthreadtrace.decode.TraceSelection;
 import dev.jthreadtrace.model.Metric;
+import dev.jthreadtrace.render.HtmlReport;
 import dev.jthreadtrace.render.LineOptions;
 import dev.jthreadtrace.render.ReportSection;
 import dev.jthreadtrace.render.SyscallSummary;
@@ -40,7 +41,7 @@ record TracePlan(TraceSelection selection, Set<ReportSection> sections, AssertOp
         // The -c table and the syscalls.* metrics count the shown calls: those must be traced, lines or not.
         boolean countsShownCalls = display.summaryOnly || parsed.checks().assertions().stream()
                 .anyMatch(a -> a.metric() instanceof Metric m && m.bySyscall());
-        List<String> needed = neededFamilies(parsed.sections(), parsed.checks());
+        List<String> needed = neededFamilies(parsed.sections(), parsed.checks(), output.html != null);
         TraceSelection selection = display.noLive && !streams && !countsShownCalls ? parsed.selection().modelOnly(needed)
                 : parsed.selection().alsoRecording(needed);
         return new TracePlan(selection, parsed.sections(), parsed.checks(), parsed.killAfter(), parsed.sort(), parsed.lineOptions(),
@@ -81,9 +82,13 @@ record TracePlan(TraceSelection selection, Set<ReportSection> sections, AssertOp
         }
     }
 
-    /** The syscalls the chosen report sections and assertions need recorded even when -e does not show them. */
-    static List<String> neededFamilies(Set<ReportSection> sections, AssertOptions.Checks checks) {
+    /**
+     * The syscalls the chosen report sections, assertions and the HTML page need recorded even when
+     * -e does not show them: the page's futex waits and joins do not depend on what --report prints.
+     */
+    static List<String> neededFamilies(Set<ReportSection> sections, AssertOptions.Checks checks, boolean html) {
         Set<String> out = new LinkedHashSet<>();
+        if (html) out.addAll(HtmlReport.NEEDS);
         for (ReportSection section : sections) out.addAll(section.needs());
         for (var a : checks.assertions()) if (a.metric() instanceof Metric m) out.addAll(m.needs());
         return List.copyOf(out);

@@ -1,31 +1,66 @@
 package dev.jthreadtrace.render;
 
-import dev.jthreadtrace.model.FutexAnalysis;
-import dev.jthreadtrace.model.HookChange;
+import dev.jthreadtrace.model.FutexLog;
+import dev.jthreadtrace.model.Hooks;
 import dev.jthreadtrace.model.ThreadInfo;
 import dev.jthreadtrace.model.TraceModel;
 import dev.jthreadtrace.text.Escape;
 import dev.jthreadtrace.text.Units;
 
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * One self-contained HTML file (no script, no network, no fonts): the spawn tree beside the
- * kernel's tree with re-parented edges marked, a timeline (SVG: a lane per thread or folded group,
- * lifetime bars, creation arrows, setting changes, the longest futex waits with their wakers), the
- * inherited-at-creation table and the assertion results. Built from the model, like the text
- * report, so a saved trace gives the same file. Every string from the traced program is escaped
- * for text (control and bidi characters made visible) and then for HTML.
+ * One self-contained HTML file (no script, no network, no fonts) that follows the window's width:
+ * a summary first (the terminal report's facts), the spawn tree beside the kernel's tree, folded
+ * alike, with re-parented edges marked; a timeline with a time axis and a legend of every mark
+ * (lanes, creation lines, setting changes, joins, the longest futex waits with their wakers); the
+ * inherited-at-creation table showing only what differs; the assertion results. Built from the
+ * model, like the text report, so a saved trace gives the same file, and whatever {@code --report}
+ * prints. Every string from the traced program is escaped for text (control and bidi characters
+ * made visible) and then for HTML. Its size grows with the folded rows, not the threads: a
+ * 10 000-thread churn is one row of each tree and one lane (HtmlReportTest measures it).
  */
 public final class HtmlReport {
     /** An assertion's result as the page shows it (render does not know the check package). */
     public record Assertion(String expression, boolean passed, String actual, String expected) {}
 
-    private static final int MAX_LANES = 5000, LANE = 14, WIDTH = 1100, LABEL = 260;
+    /** The syscalls the page needs recorded whatever -e shows and --report prints: its futex waits and joins. */
+    public static final List<String> NEEDS = FutexLog.SYSCALLS;
+    /** Rows of the inherited table at most; the page says how many it left out. */
+    static final int MAX_ROWS = 2000;
+
+    private static final String STYLE = "<style>"
+            + "body{font:13px/1.4 monospace;margin:1em;color:#222;overflow-wrap:anywhere}h1{font-size:17px}"
+            + "h2{font-size:15px;margin:1.2em 0 .4em}#summary ul{margin:0;padding-left:1.2em}.unusual{color:#a33}"
+            + ".trees{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,34em),1fr));gap:1em 2em}"
+            + ".trees section{min-width:0}"
+            + "ul.tree,ul.tree ul{list-style:none;padding-left:1.2em;margin:0;border-left:1px solid #bbb}ul.tree{border:0;padding:0}"
+            + "summary{cursor:pointer}.members{margin:.2em 0 .2em 1.2em;color:#555}"
+            + ".site{color:#555}.kind,.of{color:#777}.reparented,.rp{color:#a33}.cut{color:#777}"
+            + ".of::before{content:'thread of '}.rp::before{content:'\\21b0  re-parented: created by '}"
+            + "table{border-collapse:collapse;width:100%}td,th{border:1px solid #ccc;padding:2px 6px;text-align:left;vertical-align:top}"
+            + "#inherited td:nth-child(3){white-space:nowrap}mark{background:#fde2b8}.pass{color:#070}.fail{color:#b00;font-weight:bold}"
+            + ".legend{list-style:none;padding:0;margin:.3em 0;display:flex;flex-wrap:wrap;gap:.2em 1.5em}"
+            + ".legend .mk,.legend .key{position:relative;display:inline-block;transform:none;vertical-align:middle}"
+            + ".key{width:2em;height:10px}.key.cr,.key.wake{width:0;height:14px}"
+            + ".tl{font-size:11px;border:1px solid #ddd}.row{display:flex}"
+            + ".labels{flex:0 0 clamp(9em,22%,24em);min-width:0}"
+            + ".labels div{height:" + HtmlTimeline.LANE + "px;line-height:" + HtmlTimeline.LANE + "px;white-space:nowrap;overflow:hidden;"
+            + "text-overflow:ellipsis;padding-right:.5em}"
+            + ".axis{flex:1;position:relative;height:18px;margin-right:2em;border-bottom:1px solid #888}"
+            + ".tick{position:absolute;bottom:0;transform:translateX(-50%);border-left:1px solid #888;padding-left:2px;white-space:nowrap}"
+            + ".tracks{flex:1;position:relative;margin-right:2em;min-width:0}"
+            + ".tracks i,.tracks b{position:absolute}"
+            + ".grid{top:0;bottom:0;border-left:1px solid #eee}"
+            + ".life{height:10px;min-width:1px}.life.t{background:#8ab}.life.p{background:#a8b}"
+            + ".cr{border-left:1px solid #555;width:0}"
+            + ".wait{height:12px;background:rgba(80,80,80,.35)}.wake{border-left:1px dashed #c33;width:0}"
+            + ".mk{font-weight:bold;line-height:" + HtmlTimeline.LANE + "px;transform:translateX(-50%);font-size:11px}"
+            + ".mk.st{color:#264}.mk.en{color:#333}.mk.j{color:#36c}.mk.s{color:#c60}.mk sub{font-size:8px}"
+            + "</style>";
 
     private final TraceModel model;
     private final Consumer<String> out;
@@ -43,22 +78,13 @@ public final class HtmlReport {
 
     private void page(List<Assertion> assertions) {
         String command = String.join(" ", model.command());
-        out.accept("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>jthreadtrace: " + h(command) + "</title>");
-        out.accept("<style>body{font:13px/1.4 monospace;margin:1em;color:#222}h2{font-size:15px;margin:1.2em 0 .4em}"
-                + ".trees{display:flex;gap:2em;align-items:flex-start}.trees section{flex:1;overflow:auto}"
-                + "ul.tree,ul.tree ul{list-style:none;padding-left:1.2em;margin:0;border-left:1px solid #bbb}"
-                + "ul.tree{border:0;padding:0}.site{color:#555}.kind{color:#777}.reparented{color:#a33}"
-                + "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:2px 6px;text-align:left;vertical-align:top}"
-                + ".pass{color:#070}.fail{color:#b00;font-weight:bold}svg text{font:11px monospace}</style></head><body>");
+        out.accept("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+                + "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>jthreadtrace: " + h(command) + "</title>");
+        out.accept(STYLE + "</head><body>");
         out.accept("<h1>jthreadtrace: " + h(command) + "</h1>");
-        out.accept("<p>" + model.threads().size() + " threads and processes, " + Units.duration(model.endNs())
-                + (model.targetExit() == null ? "" : ", exit " + model.targetExit().shellStatus()) + "</p>");
-        out.accept("<div class=\"trees\"><section><h2>Threads by creator</h2><ul class=\"tree\" id=\"spawn-tree\">");
-        for (ThreadInfo root : forest.roots) spawnNode(root);
-        out.accept("</ul></section><section><h2>Kernel tree (by PPid: what ps and pstree show)</h2><ul class=\"tree\" id=\"kernel-tree\">");
-        kernelTree();
-        out.accept("</ul></section></div>");
-        timeline();
+        summary();
+        new HtmlTrees(model, forest, out).write();
+        new HtmlTimeline(model, forest, out).write();
         inherited();
         if (!assertions.isEmpty()) {
             out.accept("<h2>Assertions</h2><table id=\"assertions\"><tr><th></th><th>assertion</th><th>actual</th><th>expected</th></tr>");
@@ -71,158 +97,92 @@ public final class HtmlReport {
         out.accept("</body></html>");
     }
 
-    private void spawnNode(ThreadInfo t) {
-        out.accept("<li " + attributes(t) + ">" + label(t) + createdAt(t)
-                + (t.existedAtAttach() ? " <span class=\"kind\">existed at attach</span>" : "")
-                + (t.startedForAttach() ? " <span class=\"kind\">for jthreadtrace's attach</span>" : ""));
-        List<List<ThreadInfo>> groups = SpawnForest.foldSiblings(forest.children(t), forest);
-        if (!groups.isEmpty()) {
-            out.accept("<ul>");
-            for (List<ThreadInfo> group : groups) {
-                if (group.size() == 1) {
-                    spawnNode(group.getFirst());
-                    continue;
-                }
-                ThreadInfo first = group.getFirst(), last = group.getLast();
-                out.accept("<li class=\"group\"><details><summary>" + first.tid() + ".." + last.tid() + " " + h(first.name())
-                        + ".." + h(last.name()) + " \u00d7" + group.size() + createdAt(first) + "</summary><ul>");
-                for (ThreadInfo member : group) spawnNode(member);
-                out.accept("</ul></details></li>");
-            }
-            out.accept("</ul>");
+    /** The terminal report's SUMMARY, from the same facts. */
+    private void summary() {
+        SummaryFacts f = SummaryFacts.of(model);
+        out.accept("<section id=\"summary\"><h2>Summary</h2><ul>");
+        out.accept("<li>" + Units.duration(f.endNs()) + (f.root() == null ? "" : " of " + HtmlTrees.label(f.root()) + ", " + h(f.ending())));
+        out.accept("<li>" + SummaryFacts.plural(f.tasks(), "task") + ": " + SummaryFacts.plural(f.processes(), "process") + ", "
+                + SummaryFacts.plural(f.threads(), "thread") + " (peak " + f.peak() + " alive at once)"
+                + (f.virtual() == 0 ? "" : "; " + SummaryFacts.plural(f.virtual(), "virtual thread")));
+        if (f.reparented() > 0) {
+            out.accept("<li>" + f.reparented() + " re-parented by the kernel: a CLONE_THREAD thread's PPid is its process's parent,"
+                    + " not its creator (the trees below, side by side)");
         }
-        out.accept("</li>");
+        if (!f.waits().isEmpty()) {
+            out.accept("<li>longest blocked in futex: " + String.join(", ", f.waits().stream()
+                    .map(w -> HtmlTrees.label(w.thread()) + " " + Units.duration(w.blockedNs())).toList()));
+        }
+        out.accept(f.unusual().isEmpty() ? "<li>nothing unusual: every task ended, none was killed, none outlived main"
+                : "<li class=\"unusual\">unusual: " + h(String.join("; ", f.unusual())));
+        out.accept("</ul></section>");
     }
 
-    /** Tasks under their kernel parent (PPid); a thread's PPid is its process's parent, which the page marks. */
-    private void kernelTree() {
-        KernelForest forest = KernelForest.of(model);
-        for (int root : forest.roots()) {
-            out.accept("<li data-ppid-root=\"" + root + "\">" + root + " <span class=\"kind\">(not traced)</span><ul>");
-            for (ThreadInfo t : forest.children(root)) kernelNode(t, forest, 0);
-            out.accept("</ul></li>");
-        }
-    }
-
-    private void kernelNode(ThreadInfo t, KernelForest forest, int depth) {
-        String note = t.isThread() ? " <span class=\"kind\">thread of " + t.tgid() + "</span>" : "";
-        if (t.reparented()) {
-            note += " <span class=\"reparented\" data-reparented-from=\"" + t.creator() + "\">\u21b0 re-parented: created by "
-                    + label(model.thread(t.creator())) + "</span>";
-        }
-        out.accept("<li data-ktid=\"" + t.tid() + "\" data-ppid=\"" + t.osParent() + "\">" + label(t) + note);
-        List<ThreadInfo> children = t.isThread() || depth > 200 ? List.of() : forest.children(t.tid());
-        if (!children.isEmpty()) {
-            out.accept("<ul>");
-            for (ThreadInfo c : children) kernelNode(c, forest, depth + 1);
-            out.accept("</ul>");
-        }
-        out.accept("</li>");
-    }
-
-    /** Lanes in spawn-tree order, a folded group of siblings as one lane. */
-    private void timeline() {
-        List<List<ThreadInfo>> lanes = new ArrayList<>();
-        for (ThreadInfo root : forest.roots) collectLanes(root, lanes);
-        boolean cut = lanes.size() > MAX_LANES;
-        if (cut) lanes = lanes.subList(0, MAX_LANES);
-        Map<ThreadInfo, Integer> laneOf = new IdentityHashMap<>();
-        for (int i = 0; i < lanes.size(); i++) for (ThreadInfo t : lanes.get(i)) laneOf.put(t, i);
-        long end = Math.max(1, model.endNs());
-        int height = lanes.size() * LANE + 20;
-        out.accept("<h2>Timeline (0 to " + Units.duration(end) + ")</h2>" + (cut ? "<p>the first " + MAX_LANES + " lanes</p>" : ""));
-        out.accept("<svg id=\"timeline\" xmlns=\"http://www.w3.org/2000/svg\" width=\"" + (LABEL + WIDTH + 20) + "\" height=\"" + height + "\">");
-        for (int i = 0; i < lanes.size(); i++) {
-            List<ThreadInfo> lane = lanes.get(i);
-            ThreadInfo first = lane.getFirst();
-            long start = lane.stream().mapToLong(ThreadInfo::start).min().orElse(0);
-            long stop = lane.stream().mapToLong(t -> t.end() == null ? end : t.end()).max().orElse(end);
-            int y = i * LANE + 10;
-            String name = lane.size() == 1 ? first.tid() + " " + first.name() : first.tid() + ".. " + first.name() + " \u00d7" + lane.size();
-            out.accept("<text x=\"0\" y=\"" + (y + 9) + "\">" + h(Units.cut(name, 36)) + "</text>"
-                    + "<rect class=\"life\" data-lane-tid=\"" + first.tid() + "\" x=\"" + x(start, end) + "\" y=\"" + (y + 2) + "\" width=\""
-                    + Math.max(1, x(stop, end) - x(start, end)) + "\" height=\"" + (LANE - 4) + "\" fill=\""
-                    + (first.isThread() ? "#8ab" : "#a8b") + "\"><title>" + h(name) + ": " + Units.at(start) + " to " + Units.at(stop)
-                    + "</title></rect>");
-            ThreadInfo creator = first.creatorInfo();
-            Integer from = creator == null ? null : laneOf.get(creator);
-            if (from != null) {
-                out.accept("<line class=\"created\" x1=\"" + x(first.start(), end) + "\" y1=\"" + (from * LANE + 17) + "\" x2=\""
-                        + x(first.start(), end) + "\" y2=\"" + (y + 7) + "\" stroke=\"#555\" stroke-width=\"1\"><title>" + h(creator.name())
-                        + " created " + h(first.name()) + " " + Units.at(first.start()) + "</title></line>");
-            }
-        }
-        for (HookChange c : model.hookChanges()) {
-            ThreadInfo t = model.thread(c.tid());
-            Integer lane = t == null ? null : laneOf.get(t);
-            if (lane == null) continue;
-            out.accept("<circle class=\"setting\" cx=\"" + x(c.ns(), end) + "\" cy=\"" + (lane * LANE + 17) + "\" r=\"3\" fill=\"#c60\"><title>"
-                    + h(c.hook().key() + ": " + c.from() + " \u2192 " + c.to() + " " + Units.at(c.ns())) + "</title></circle>");
-        }
-        for (FutexAnalysis.Release r : model.futexAnalysis().releases()) {
-            ThreadInfo waker = model.thread(r.waker()), waiter = model.thread(r.waiter());
-            Integer a = waker == null ? null : laneOf.get(waker), b = waiter == null ? null : laneOf.get(waiter);
-            if (a == null || b == null) continue;
-            String what = h(waiter.name() + " waited " + Units.duration(r.waitedNs()) + " on 0x" + Long.toHexString(r.uaddr())
-                    + ", woken by " + waker.name() + " " + Units.at(r.ns()));
-            out.accept("<rect class=\"wait\" x=\"" + x(r.ns() - r.waitedNs(), end) + "\" y=\"" + (b * LANE + 12) + "\" width=\""
-                    + Math.max(1, x(r.ns(), end) - x(r.ns() - r.waitedNs(), end)) + "\" height=\"" + (LANE - 4)
-                    + "\" fill=\"#555\" fill-opacity=\"0.35\"><title>" + what + "</title></rect>");
-            out.accept("<line class=\"wake\" x1=\"" + x(r.ns(), end) + "\" y1=\"" + (a * LANE + 17) + "\" x2=\"" + x(r.ns(), end) + "\" y2=\""
-                    + (b * LANE + 17) + "\" stroke=\"#c33\" stroke-dasharray=\"2,2\"><title>" + what + "</title></line>");
-        }
-        for (FutexAnalysis.Join j : model.futexAnalysis().joins()) {
-            ThreadInfo joiner = model.thread(j.joiner()), joined = model.thread(j.joined());
-            Integer lane = joiner == null ? null : laneOf.get(joiner);
-            if (lane == null) continue;
-            out.accept("<rect class=\"join\" x=\"" + (x(j.ns(), end) - 3) + "\" y=\"" + (lane * LANE + 13) + "\" width=\"6\" height=\"8\" fill=\"#36c\"><title>"
-                    + h(joiner.name() + " joined " + j.joined() + " " + (joined == null ? "?" : joined.name()) + " " + Units.at(j.ns())
-                    + " (waited " + Units.duration(j.waitedNs()) + ")") + "</title></rect>");
-        }
-        out.accept("</svg>");
-    }
-
-    private void collectLanes(ThreadInfo t, List<List<ThreadInfo>> lanes) {
-        lanes.add(List.of(t));
-        for (List<ThreadInfo> group : SpawnForest.foldSiblings(forest.children(t), forest)) {
-            if (group.size() == 1) collectLanes(group.getFirst(), lanes);
-            else lanes.add(group);
-        }
-    }
-
+    /**
+     * One row per thread, or per run of three or more threads of one creator that inherited the
+     * same: only what differs from the first task (kernel settings) or from the creator (Java
+     * settings) is listed, each marked; a dash when nothing does.
+     */
     private void inherited() {
-        out.accept("<h2>Inherited at creation</h2><table id=\"inherited\"><tr><th>thread</th><th>created by</th><th>when</th>"
-                + "<th>created at</th><th>inherited</th></tr>");
-        int rows = 0;
+        ThreadInfo root = model.root();
+        Hooks base = root == null ? null : root.inherited();
+        out.accept("<h2>Inherited at creation</h2><p>What each thread started with that differs from " + (root == null ? "the first task"
+                : HtmlTrees.label(root)) + " at its start (kernel settings) or from what its creator started with (Java settings);"
+                + " name = its creator's name at that moment.</p>");
+        out.accept("<table id=\"inherited\"><tr><th>thread</th><th>created by</th><th>when</th><th>created at</th><th>inherited</th></tr>");
+        List<ThreadInfo> run = new ArrayList<>();
+        String runKey = null;
+        int rows = 0, created = 0, shown = 0;
         for (ThreadInfo t : model.threads()) {
-            if (t.creator() == null) continue;
-            if (++rows > MAX_LANES) {
-                out.accept("<tr><td colspan=\"5\">... (the first " + MAX_LANES + " threads)</td></tr>");
-                break;
+            if (t.creator() == null || base == null) continue;
+            created++;
+            if (rows >= MAX_ROWS) continue;
+            String values = differences(t, base);
+            String key = t.creator() + " " + t.inherited().name() + " " + values;
+            if (!key.equals(runKey)) {
+                rows += inheritedRows(run, base);
+                shown += run.size();
+                run.clear();
+                runKey = key;
             }
-            StringBuilder cells = new StringBuilder();
-            t.allInheritedValues().forEach((k, v) -> cells.append(cells.length() == 0 ? "" : "<br>").append(h(k)).append('=').append(h(v)));
-            out.accept("<tr data-tid=\"" + t.tid() + "\"><td>" + label(t) + "</td><td>" + label(model.thread(t.creator())) + "</td><td>"
-                    + Units.at(t.start()) + "</td><td>" + createdAt(t).replace(" created at ", "") + "</td><td>" + cells + "</td></tr>");
+            run.add(t);
         }
-        out.accept("</table>");
+        inheritedRows(run, base);
+        int unshown = created - shown - run.size();
+        out.accept("</table>" + (unshown > 0 ? "<p class=\"cut\">\u2026 " + unshown + " more threads (see --format jsonl)</p>" : ""));
     }
 
-    private static String attributes(ThreadInfo t) {
-        return "data-tid=\"" + t.tid() + "\" data-pid=\"" + t.tgid() + "\"" + (t.creator() == null ? "" : " data-creator=\"" + t.creator() + "\"");
+    private int inheritedRows(List<ThreadInfo> run, Hooks base) {
+        if (run.isEmpty()) return 0;
+        ThreadInfo first = run.getFirst();
+        String rest = "</td><td>" + HtmlTrees.label(model.thread(first.creator())) + "</td><td>" + Units.at(first.start())
+                + (run.size() >= 3 ? ".." : "") + "</td><td>" + HtmlTrees.createdAt(first).replace(" created at ", "") + "</td><td>name="
+                + h(first.inherited().name()) + differences(first, base) + "</td></tr>";
+        if (run.size() >= 3) {
+            out.accept("<tr class=\"group\" data-tids=\"" + first.tid() + ".." + run.getLast().tid() + "\"><td>"
+                    + HtmlTrees.groupName(run) + rest);
+            return 1;
+        }
+        for (ThreadInfo t : run) {
+            out.accept("<tr data-tid=\"" + t.tid() + "\"><td>" + HtmlTrees.label(t) + (t == first ? rest : "</td><td>"
+                    + HtmlTrees.label(model.thread(t.creator())) + "</td><td>" + Units.at(t.start()) + "</td><td>"
+                    + HtmlTrees.createdAt(t).replace(" created at ", "") + "</td><td>name=" + h(t.inherited().name())
+                    + differences(t, base) + "</td></tr>"));
+        }
+        return run.size();
     }
 
-    private static String label(ThreadInfo t) {
-        return t == null ? "?" : t.tid() + " " + h(t.name()) + (t.isThread() ? "" : " <span class=\"kind\">process</span>");
-    }
-
-    private static String createdAt(ThreadInfo t) {
-        String at = t.java() == null ? null : t.java().createdAt();
-        return at == null ? "" : " <span class=\"site\">created at " + h(at) + "</span>";
-    }
-
-    private static int x(long ns, long end) {
-        return LABEL + (int) Math.max(0, Math.min(WIDTH, ns * (double) WIDTH / end));
+    /** {@code <br><mark>sigmask=[USR1]</mark> (its creator started with ...)} for each difference, or a dash. */
+    private String differences(ThreadInfo t, Hooks base) {
+        Map<String, String> diff = InheritedDiff.of(model, t, base);
+        if (diff.isEmpty()) return " \u2014";
+        StringBuilder b = new StringBuilder();
+        diff.forEach((k, v) -> {
+            b.append("<br><mark>").append(h(k)).append('=').append(h(v)).append("</mark>");
+            String started = InheritedDiff.creatorStartedWith(model, t, k, v);
+            if (started != null) b.append(" (its creator started with ").append(h(started)).append(')');
+        });
+        return b.toString();
     }
 
     /** Text from the traced program, made visible (controls, bidi overrides) and then safe for HTML. */

@@ -5,7 +5,6 @@ import dev.jthreadtrace.model.FutexAnalysis;
 import dev.jthreadtrace.model.Hook;
 import dev.jthreadtrace.model.HookChange;
 import dev.jthreadtrace.model.Hooks;
-import dev.jthreadtrace.model.JavaThread;
 import dev.jthreadtrace.model.ThreadInfo;
 import dev.jthreadtrace.text.Escape;
 import dev.jthreadtrace.text.Units;
@@ -128,7 +127,7 @@ final class TimelineSection extends SectionRenderer {
         int from = pos(start, span, axis), to = pos(end, span, axis);
         for (int i = from; i <= to && i < axis; i++) lane[i] = '━';
         ThreadInfo first = group.getFirst();
-        boolean inheritedChange = base != null && first.creator() != null && !differences(first, base).isEmpty();
+        boolean inheritedChange = base != null && first.creator() != null && !InheritedDiff.kernel(first, base).isEmpty();
         lane[from] = inheritedChange ? '◆' : '●';
         boolean ended = group.stream().allMatch(t -> t.exit() != null);
         if (ended && to < axis && to > from) lane[to] = group.stream().anyMatch(t -> t.exit() instanceof Exit.Killed) ? '☠' : '✕';
@@ -155,17 +154,6 @@ final class TimelineSection extends SectionRenderer {
             b.append(Units.pad(label, step));
         }
         return b.toString().stripTrailing();
-    }
-
-    /** Inherited hooks whose value differs from the root's at its start (name left out: every thread renames). */
-    private Map<String, String> differences(ThreadInfo t, Hooks base) {
-        Map<String, String> diff = new LinkedHashMap<>();
-        for (Hook hook : Hook.inheritedHooks()) {
-            if (hook == Hook.NAME) continue;
-            String v = t.inherited().value(hook);
-            if (!v.equals(base.value(hook))) diff.put(hook.key(), v);
-        }
-        return diff;
     }
 
     private void inheritedList(Hooks base) {
@@ -201,19 +189,14 @@ final class TimelineSection extends SectionRenderer {
 
     /** {@code  sigmask=[USR1] (set @6.5ms by 1202 inner-1)  itl:Story=inner-1}, or a dash. */
     private String inheritedValues(ThreadInfo t, Hooks base) {
-        Map<String, String> diff = differences(t, base);
-        diff.putAll(t.inheritedJavaValues());
-        diff.entrySet().removeIf(e -> javaAttributeAsExpected(t, e.getKey(), e.getValue()));
+        Map<String, String> diff = InheritedDiff.of(model, t, base);
         if (diff.isEmpty()) return "  —";
         StringBuilder line = new StringBuilder();
         diff.forEach((k, v) -> {
             line.append("  ").append(palette.mark(Escape.text(k) + "=" + Escape.text(v)));
             // A Java setting its creator did not start with: the creator changed it since (setContextClassLoader...).
-            ThreadInfo creator = t.creator() == null ? null : model.thread(t.creator());
-            if (creator != null && creator.java() != null && creator.java().attributes().containsKey(k)
-                    && !creator.java().attributes().get(k).equals(v)) {
-                line.append(" (its creator started with ").append(Escape.text(creator.java().attributes().get(k))).append(')');
-            }
+            String started = InheritedDiff.creatorStartedWith(model, t, k, v);
+            if (started != null) line.append(" (its creator started with ").append(Escape.text(started)).append(')');
             HookChange origin = origin(t, k, v);
             if (origin != null) line.append(" (set ").append(Units.at(origin.ns())).append(" by ").append(label(origin.tid())).append(')');
             // A thread-local is copied from the thread that ran the constructor, which need not be the one that started it.
@@ -223,18 +206,6 @@ final class TimelineSection extends SectionRenderer {
             }
         });
         return line.toString();
-    }
-
-    /**
-     * A Java setting that says nothing: the value its creator started with (Java copies daemon,
-     * priority, group and loader from the starting thread), or, when the creator has no Java view,
-     * the ordinary one for a thread started by main.
-     */
-    private boolean javaAttributeAsExpected(ThreadInfo t, String key, String value) {
-        if (!JavaThread.ATTRIBUTE_HOOKS.contains(key)) return false;
-        ThreadInfo creator = t.creator() == null ? null : model.thread(t.creator());
-        String creatorStarted = creator == null || creator.java() == null ? null : creator.java().attributes().get(key);
-        return value.equals(creatorStarted != null ? creatorStarted : JavaThread.ORDINARY_ATTRIBUTES.get(key));
     }
 
     private int flushInherited(List<ThreadInfo> run, Hooks base) {

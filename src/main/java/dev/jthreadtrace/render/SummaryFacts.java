@@ -1,0 +1,71 @@
+package dev.jthreadtrace.render;
+
+import dev.jthreadtrace.model.Exit;
+import dev.jthreadtrace.model.Hook;
+import dev.jthreadtrace.model.ThreadInfo;
+import dev.jthreadtrace.model.TraceModel;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * The summary's answers, computed once from the model for the terminal report's SUMMARY and the
+ * HTML page's summary: counts, peak, re-parented, the longest futex waits and what is unusual.
+ * Names stay raw here; each renderer escapes them for its medium.
+ *
+ * @param root the traced command's first task (null after an attach of several)
+ * @param waits the longest blocked in futex, longest first
+ * @param unusual plain sentences (counts only, nothing from the target), each naming where the detail is
+ */
+record SummaryFacts(long endNs, ThreadInfo root, int tasks, long processes, long threads, int peak, int virtual,
+                    long reparented, List<Wait> waits, List<String> unusual) {
+    /** The longest waits it names. */
+    static final int WAITS = 3;
+
+    /** A thread and the time it spent blocked in futex waits. */
+    record Wait(ThreadInfo thread, long blockedNs) {}
+
+    static SummaryFacts of(TraceModel model) {
+        List<ThreadInfo> all = model.threads();
+        long threads = all.stream().filter(ThreadInfo::isThread).count();
+        long reparented = all.stream().filter(ThreadInfo::reparented).count();
+        int virtual = model.virtualThreadsByCreator().values().stream().mapToInt(Integer::intValue).sum();
+        List<Wait> waits = all.stream().map(t -> new Wait(t, model.futex().of(t).blockedNs())).filter(w -> w.blockedNs() > 0)
+                .sorted(Comparator.comparingLong(Wait::blockedNs).reversed()).limit(WAITS).toList();
+        return new SummaryFacts(model.endNs(), model.root(), all.size(), all.size() - threads, threads, model.peakLive(), virtual,
+                reparented, waits, unusual(model, all));
+    }
+
+    /** How the traced command ended: {@code exit 0}, {@code killed by SIGKILL}, or still running. */
+    String ending() {
+        return root == null || root.exit() == null ? "still running when the trace ended" : root.exit().how();
+    }
+
+    private static List<String> unusual(TraceModel model, List<ThreadInfo> all) {
+        List<String> unusual = new ArrayList<>();
+        long killed = all.stream().filter(t -> t.exit() instanceof Exit.Killed).count();
+        if (killed > 0) unusual.add(plural(killed, "task") + " killed by a signal");
+        long running = all.stream().filter(t -> t.exit() == null && t.end() != null && t.end() >= model.endNs()).count();
+        if (running > 0) unusual.add(plural(running, "task") + " still running at the end");
+        int leaked = model.leaks().leaked().size();
+        if (leaked > 0) unusual.add(plural(leaked, "thread") + " outlived main (OUTLIVED THEIR SCOPE)");
+        long changed = all.stream().filter(SummaryFacts::startedDifferently).count();
+        if (changed > 0) unusual.add(plural(changed, "thread") + " started with settings their creator did not start with (INHERITED AT CREATION)");
+        return unusual;
+    }
+
+    /** It inherited a kernel setting (mask, affinity, seccomp...) its creator had changed since its own start. */
+    static boolean startedDifferently(ThreadInfo t) {
+        ThreadInfo creator = t.creatorInfo();
+        if (creator == null) return false;
+        for (Hook hook : Hook.inheritedHooks()) {
+            if (hook != Hook.NAME && !t.inherited().value(hook).equals(creator.inherited().value(hook))) return true;
+        }
+        return false;
+    }
+
+    static String plural(long n, String what) {
+        return n + " " + what + (n == 1 ? "" : what.endsWith("s") ? "es" : "s");
+    }
+}
