@@ -30,10 +30,13 @@ final class AssertOptions {
     Path junitXml;
     boolean ignoreExit;
 
-    /** Declares these options on {@code command}, bound to this object's fields, in the order help lists them. */
-    void addTo(CommandSpec command) {
+    /**
+     * Declares these options on {@code command}, bound to this object's fields, in the order help
+     * lists them; --ignore-exit only where the command's own exit status is passed through.
+     */
+    void addTo(CommandSpec command, boolean passesExitThrough) {
         addChecksTo(command);
-        command.addOption(Specs.flag(bind(() -> ignoreExit, v -> ignoreExit = v), "--ignore-exit")
+        if (passesExitThrough) command.addOption(Specs.flag(bind(() -> ignoreExit, v -> ignoreExit = v), "--ignore-exit")
                 .description("Exit 0 when all assertions pass, whatever the command's own exit status.").build());
     }
 

@@ -22,9 +22,9 @@ final class RunCommand implements Callable<Integer> {
         spec.addPositional(Specs.parameters(List.class, bind(() -> command, v -> command = v))
                 .index("0..*").arity("1..*").paramLabel("COMMAND")
                 .description("The command to trace and its arguments (put -- before it).").build());
-        traceOptions.addTo(spec, TraceOptions.DEFAULT_TRACE);
+        traceOptions.addTo(spec, TraceOptions.DEFAULT_TRACE, false);
         outputOptions.addTo(spec);
-        assertOptions.addTo(spec);
+        assertOptions.addTo(spec, true);
         Specs.finish(spec, new String[] {
                 "  jthreadtrace run -- java -jar app.jar",
                 "  jthreadtrace run -e clone3,prctl --report tree -- ./server",
