@@ -32,17 +32,19 @@ final class TraceOptions {
     /**
      * Declares these options on {@code command}, bound to this object's fields, in the order help
      * lists them; {@code defaultTrace} is what -e shows when it is not given. {@code attach}: the
-     * command attaches (-q) rather than starts what it traces (--no-seccomp, --kill-after), so its
-     * help lists only the options it takes.
+     * command attaches rather than starts what it traces, so it takes no --no-seccomp, --seccomp-bpf
+     * or --kill-after, and -q is its own.
      */
     void addTo(CommandSpec command, String defaultTrace, boolean attach) {
         display.addTo(command, defaultTrace);
         command.addOption(Specs.repeatableFlag(bind(() -> follow, v -> follow = v), "-f", "--follow-forks")
                 .description("Accepted for strace users: threads and child processes are "
                         + "always followed. (-ff, one file per process, is not supported.)").build());
-        if (attach) command.addOption(Specs.repeatableFlag(bind(() -> quiet, v -> quiet = v), "-q", "--quiet")
-                .description("No message about the detach on standard error, as strace -q "
-                        + "(-qq, -qqq too); the +++ attached/detached lines of the trace stay.").build());
+        command.addOption(Specs.repeatableFlag(bind(() -> quiet, v -> quiet = v), "-q", "--quiet")
+                .description(attach ? "No message about the detach on standard error, as strace -q "
+                        + "(-qq, -qqq too); the +++ attached/detached lines of the trace stay."
+                        : "Accepted for strace users (-qq, -qqq too): a started command has no attach or detach "
+                        + "message to leave out.").build());
         command.addOption(Specs.flag(bind(() -> commNames, v -> commNames = v), "-Y")
                 .description("Accepted for strace users: every line names its thread already.").build());
         if (!attach) command.addOption(Specs.flag(bind(() -> seccompBpf, v -> seccompBpf = v), "--seccomp-bpf")
