@@ -134,13 +134,16 @@ class DocBlocksIT {
         List<Block> runnable = new ArrayList<>(readmeBlocks().stream().filter(Block::runs).toList());
         runnable.addAll(manExamples().stream().filter(Block::runs).toList());
         List<String> problems = new ArrayList<>();
+        List<String> times = new ArrayList<>();
         int ran = 0;
         long start = System.nanoTime();
         for (Block block : runnable) {
             for (String command : commands(block)) {
+                long t0 = System.nanoTime();
                 Tool.Result r = Tool.run(List.of("bash", "-c", "set -e -o pipefail\ncd '" + work + "'\n" + command), env,
                         SECONDS_PER_LINE);
                 ran++;
+                times.add(String.format("%5.1f s  %s", (System.nanoTime() - t0) / 1e9, command.lines().findFirst().orElse("")));
                 String what = block.where() + ": " + command + " -> " + r.code() + "\n" + tail(r.out()) + tail(r.err());
                 if (r.code() != 0) {
                     problems.add(what);
@@ -152,13 +155,13 @@ class DocBlocksIT {
         }
         assertEquals(List.of(), problems);
         assertTrue(ran >= 10, "commands run: " + ran);
-        System.out.printf("DocBlocksIT: %d commands in %.1f s%n", ran, (System.nanoTime() - start) / 1e9);
+        System.out.printf("DocBlocksIT: %d commands in %.1f s%n%s%n", ran, (System.nanoTime() - start) / 1e9, String.join("\n", times));
     }
 
     /** What the command's text says about its output, where it says something checkable; null when it holds. */
     static String claimFailed(String command, Tool.Result r) {
         String out = r.out();
-        if (command.contains("inner-1\\]'")) {
+        if (command.contains("inner-1\\]'") || command.contains("# every line of the thread inner-1, and only those")) {
             // "every line of the thread inner-1, and only those": from its start to its exit, nothing else.
             List<String> lines = out.lines().toList();
             if (lines.isEmpty()) return "no line";
