@@ -158,6 +158,9 @@ public final class AssertionParser {
             pos++;
             return c == '<' ? Assertion.Operator.LT : Assertion.Operator.GT;
         }
+        if (two.equals("=<") || two.equals("=>")) {
+            throw error(pos, "use " + two.charAt(1) + "= to compare, not " + two);
+        }
         if (c == '=') throw error(pos, "use == to compare, not =");
         throw error(pos, pos >= text.length() ? "expected an operator (< <= == != >= >)" : "expected an operator (< <= == != >= >), found '" + c + "'");
     }

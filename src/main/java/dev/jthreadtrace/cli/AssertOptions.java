@@ -30,10 +30,13 @@ final class AssertOptions {
     Path junitXml;
     boolean ignoreExit;
 
-    /** Declares these options on {@code command}, bound to this object's fields, in the order help lists them. */
-    void addTo(CommandSpec command) {
+    /**
+     * Declares these options on {@code command}, bound to this object's fields, in the order help
+     * lists them; --ignore-exit only where the command's own exit status is passed through.
+     */
+    void addTo(CommandSpec command, boolean passesExitThrough) {
         addChecksTo(command);
-        command.addOption(Specs.flag(bind(() -> ignoreExit, v -> ignoreExit = v), "--ignore-exit")
+        if (passesExitThrough) command.addOption(Specs.flag(bind(() -> ignoreExit, v -> ignoreExit = v), "--ignore-exit")
                 .description("Exit 0 when all assertions pass, whatever the command's own exit status.").build());
     }
 
@@ -45,7 +48,7 @@ final class AssertOptions {
                         + "'spawned_by{child=\"lazy-*\"} == \"main\"', 'inherits{name=\"inner-2\", hook=\"affinity\"} == \"0\"'. "
                         + "Repeatable. Any failure makes the exit status 90. A selector or hook that matches nothing fails "
                         + "(except a count of threads); empty=\"pass\" in the selector accepts that: "
-                        + "'futex.wait.time{name=\"lazy-*\", empty=\"pass\"} < 1ms'. Metrics and syntax: man jthreadtrace.").build());
+                        + "'futex.wait.time{name=\"lazy-*\", empty=\"pass\"} < 1ms'. Metrics and syntax: man jthreadtrace (in a checkout: man ./man/jthreadtrace.1).").build());
         command.addOption(Specs.option(Path.class, Specs.<Path>bind(() -> assertFile, v -> assertFile = v), "--assert-file")
                 .paramLabel("FILE")
                 .description("Read assertions from FILE, one per line; blank lines and lines starting with # are ignored.").build());

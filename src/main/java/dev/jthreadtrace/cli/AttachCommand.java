@@ -34,9 +34,9 @@ final class AttachCommand implements Callable<Integer> {
     AttachCommand() {
         spec.addPositional(Specs.parameters(List.class, bind(() -> pids, v -> pids = v))
                 .index("0..*").arity("1..*").paramLabel("PID").description("The process(es) to attach to.").build());
-        traceOptions.addTo(spec, TraceOptions.DEFAULT_TRACE);
+        traceOptions.addTo(spec, TraceOptions.DEFAULT_TRACE, true);
         outputOptions.addTo(spec);
-        assertOptions.addTo(spec);
+        assertOptions.addTo(spec, false);
         spec.addOption(Specs.option(Duration.class, Specs.<Duration>bind(() -> duration, v -> duration = v), "--duration")
                 .converters(Durations::parse)
                 .paramLabel("DURATION")

@@ -25,7 +25,7 @@ final class CheckCommand implements Callable<Integer> {
     CheckCommand() {
         spec.addPositional(Specs.parameters(Path.class, Specs.<Path>bind(() -> file, v -> file = v))
                 .index("0").paramLabel("TRACE.jsonl").description("A trace written by run --format jsonl.").build());
-        assertOptions.addTo(spec);
+        assertOptions.addTo(spec, false);
         spec.addOption(Specs.flag(bind(() -> allowTruncated, v -> allowTruncated = v), "--allow-truncated")
                 .description("Check a trace that was cut short (the run was killed, the disk filled up) on the records it "
                         + "holds, with a warning; without it such a trace is refused (exit 125).").build());

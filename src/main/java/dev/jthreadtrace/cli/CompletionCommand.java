@@ -25,8 +25,10 @@ final class CompletionCommand implements Callable<Integer> {
                 .description("The shell to complete for. Default: ${DEFAULT-VALUE}.").build());
         Specs.finish(spec, new String[] {
                 "  source <(jthreadtrace completion)",
+                "  mkdir -p ~/.local/share/bash-completion/completions",
                 "  jthreadtrace completion > ~/.local/share/bash-completion/completions/jthreadtrace",
-                "  jthreadtrace completion --shell zsh > ~/.zfunc/_jthreadtrace   # with fpath=(~/.zfunc $fpath) before compinit",
+                "  mkdir -p ~/.zfunc   # with fpath=(~/.zfunc $fpath) before compinit",
+                "  jthreadtrace completion --shell zsh > ~/.zfunc/_jthreadtrace",
         });
     }
 

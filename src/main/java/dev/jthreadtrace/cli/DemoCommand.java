@@ -24,11 +24,11 @@ final class DemoCommand implements Callable<Integer> {
                     + "and hook syscalls; every option of run applies.");
 
     DemoCommand() {
-        traceOptions.addTo(spec, DEMO_TRACE);
+        traceOptions.addTo(spec, DEMO_TRACE, false);
         outputOptions.addTo(spec);
-        assertOptions.addTo(spec);
+        assertOptions.addTo(spec, true);
         Specs.finish(spec, new String[] {"  jthreadtrace demo", "  jthreadtrace demo --report timeline",
-                "  jthreadtrace demo -e all | grep inner-"}, ExitCodes.HELP_0, ExitCodes.HELP_SIGNAL, ExitCodes.HELP_USAGE,
+                "  jthreadtrace demo -e all | grep -E '^ *[^ ]* \\[[0-9]+ inner-'"}, ExitCodes.HELP_0, ExitCodes.HELP_SIGNAL, ExitCodes.HELP_USAGE,
                 ExitCodes.HELP_ASSERT, ExitCodes.HELP_TOOL);
     }
 

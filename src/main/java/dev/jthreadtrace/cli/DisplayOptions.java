@@ -72,7 +72,7 @@ final class DisplayOptions {
                 .description("Show only calls that failed (strace -Z; -e status=failed).").build());
         command.addOption(Specs.repeatableFlag(bind(() -> wallTime, v -> wallTime = v), "-t")
                 .description("Wall-clock time: -t HH:MM:SS, -tt HH:MM:SS.microseconds, -ttt seconds since the "
-                        + "epoch, as strace. (Until 0.2, -t meant -tt.)").build());
+                        + "epoch, as strace. (In 0.1, -t meant -tt.)").build());
         command.addOption(Specs.flag(bind(() -> deltaTime, v -> deltaTime = v), "-r", "--relative-timestamps")
                 .description("Seconds since the previous line, as strace -r.").build());
         command.addOption(Specs.option(TimeFormat.class, Specs.<TimeFormat>bind(() -> timeFormat, v -> timeFormat = v), "--time")

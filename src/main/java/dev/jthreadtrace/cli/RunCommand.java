@@ -22,13 +22,13 @@ final class RunCommand implements Callable<Integer> {
         spec.addPositional(Specs.parameters(List.class, bind(() -> command, v -> command = v))
                 .index("0..*").arity("1..*").paramLabel("COMMAND")
                 .description("The command to trace and its arguments (put -- before it).").build());
-        traceOptions.addTo(spec, TraceOptions.DEFAULT_TRACE);
+        traceOptions.addTo(spec, TraceOptions.DEFAULT_TRACE, false);
         outputOptions.addTo(spec);
-        assertOptions.addTo(spec);
+        assertOptions.addTo(spec, true);
         Specs.finish(spec, new String[] {
                 "  jthreadtrace run -- java -jar app.jar",
                 "  jthreadtrace run -e clone3,prctl --report tree -- ./server",
-                "  jthreadtrace run -- java Main | grep inner-1",
+                "  jthreadtrace run -- java Main | grep -E '^ *[^ ]* \\[[0-9]+ inner-1\\]'",
                 "  jthreadtrace run --format jsonl -o trace.jsonl -- java Main",
                 "  jthreadtrace run --no-live --assert 'threads.peak <= 40' --junit-xml t.xml -- java -jar app.jar",
         }, ExitCodes.HELP_0, ExitCodes.HELP_N, ExitCodes.HELP_SIGNAL, ExitCodes.HELP_USAGE, ExitCodes.HELP_ASSERT,

@@ -115,6 +115,49 @@ final class Specs {
         return spec;
     }
 
+    /** The widest an example line gets in help: it fits 80 columns. */
+    static final int EXAMPLE_WIDTH = 78;
+
+    /**
+     * The examples as help prints them: one wider than {@link #EXAMPLE_WIDTH} is continued on the
+     * next line with {@code \\}, broken only between words outside quotes, so each line can be
+     * copied into a shell as it is.
+     */
+    static List<String> exampleLines(String... examples) {
+        List<String> lines = new java.util.ArrayList<>();
+        for (String example : examples) {
+            String rest = example;
+            String indent = "      ";
+            while (rest.length() > EXAMPLE_WIDTH) {
+                int cut = breakBefore(rest, EXAMPLE_WIDTH - 2);
+                if (cut <= indent.length()) break;
+                lines.add(rest.substring(0, cut) + " \\");
+                rest = indent + rest.substring(cut + 1);
+            }
+            lines.add(rest);
+        }
+        return lines;
+    }
+
+    /** The last space outside quotes at or before {@code max} (-1 if none). */
+    private static int breakBefore(String line, int max) {
+        int found = -1;
+        char quote = 0;
+        for (int i = 0; i < line.length() && i <= max; i++) {
+            char c = line.charAt(i);
+            if (quote != 0) {
+                if (c == quote) quote = 0;
+            } else if (c == '\'' || c == '"') {
+                quote = c;
+            } else if (c == '#' && i > 0 && line.charAt(i - 1) == ' ') {
+                break; // a comment is cut before, never inside
+            } else if (c == ' ' && i > 0 && line.charAt(i - 1) != ' ') {
+                found = i;
+            }
+        }
+        return found;
+    }
+
     /** Ends a command: the standard help options, the examples and the exit status list ("CODE:text" lines). */
     static CommandSpec finish(CommandSpec spec, String[] examples, String... exitCodes) {
         spec.addOption(flag(bind(() -> false, v -> { }), "-h", "--help").usageHelp(true)
@@ -122,7 +165,13 @@ final class Specs {
         spec.addOption(flag(bind(() -> false, v -> { }), "-V", "--version").versionHelp(true)
                 .description("Print version information and exit.").build());
         UsageMessageSpec usage = spec.usageMessage();
-        usage.footerHeading("%nExamples:%n").footer(examples);
+        List<String> lines = exampleLines(examples);
+        usage.footerHeading("%nExamples:%n").footer(lines.toArray(String[]::new));
+        // Verbatim: Picocli would wrap a long example wherever the width falls, mid-command.
+        Map<String, CommandLine.IHelpSectionRenderer> sections = new java.util.LinkedHashMap<>(usage.sectionMap());
+        sections.put(UsageMessageSpec.SECTION_KEY_FOOTER, help -> String.join(System.lineSeparator(), lines)
+                + System.lineSeparator());
+        usage.sectionMap(sections);
         if (exitCodes.length > 0) usage.exitCodeListHeading("%nExit status:%n").exitCodeList(UsageMessageSpec.keyValuesMap(exitCodes));
         return spec;
     }

@@ -26,7 +26,7 @@ final class StraceFlags {
             new Flag("-e", true, Kind.DIFFERS, "-e SET, trace=, status=, signal=, decode-fds=; !SET and /regex; classes are %thread, %process, %futex, %memory, %hooks"),
             new Flag("-o", true, Kind.SAME, "-o FILE: the lines and the report"),
             new Flag("-s", true, Kind.SAME, "-s SIZE (default 32)"),
-            new Flag("-t", false, Kind.SAME, "-t HH:MM:SS (until 0.2 it meant -tt)"),
+            new Flag("-t", false, Kind.SAME, "-t HH:MM:SS (in 0.1 it meant -tt)"),
             new Flag("-tt", false, Kind.SAME, "-tt HH:MM:SS.microseconds (also --absolute-time)"),
             new Flag("-ttt", false, Kind.SAME, "-ttt seconds since the epoch"),
             new Flag("-r", false, Kind.SAME, "-r seconds since the previous line"),

@@ -31,22 +31,26 @@ final class TraceOptions {
 
     /**
      * Declares these options on {@code command}, bound to this object's fields, in the order help
-     * lists them; {@code defaultTrace} is what -e shows when it is not given.
+     * lists them; {@code defaultTrace} is what -e shows when it is not given. {@code attach}: the
+     * command attaches rather than starts what it traces, so it takes no --no-seccomp, --seccomp-bpf
+     * or --kill-after, and -q is its own.
      */
-    void addTo(CommandSpec command, String defaultTrace) {
+    void addTo(CommandSpec command, String defaultTrace, boolean attach) {
         display.addTo(command, defaultTrace);
         command.addOption(Specs.repeatableFlag(bind(() -> follow, v -> follow = v), "-f", "--follow-forks")
                 .description("Accepted for strace users: threads and child processes are "
                         + "always followed. (-ff, one file per process, is not supported.)").build());
         command.addOption(Specs.repeatableFlag(bind(() -> quiet, v -> quiet = v), "-q", "--quiet")
-                .description("No message about the detach on standard error (attach), as strace -q "
-                        + "(-qq, -qqq too); the +++ attached/detached lines of the trace stay.").build());
+                .description(attach ? "No message about the detach on standard error, as strace -q "
+                        + "(-qq, -qqq too); the +++ attached/detached lines of the trace stay."
+                        : "Accepted for strace users (-qq, -qqq too): a started command has no attach or detach "
+                        + "message to leave out.").build());
         command.addOption(Specs.flag(bind(() -> commNames, v -> commNames = v), "-Y")
                 .description("Accepted for strace users: every line names its thread already.").build());
-        command.addOption(Specs.flag(bind(() -> seccompBpf, v -> seccompBpf = v), "--seccomp-bpf")
+        if (!attach) command.addOption(Specs.flag(bind(() -> seccompBpf, v -> seccompBpf = v), "--seccomp-bpf")
                 .description("Accepted for strace users: the seccomp-bpf filter is on by default "
                         + "(--no-seccomp turns it off).").build());
-        command.addOption(Specs.flag(bind(() -> noSeccomp, v -> noSeccomp = v), "--no-seccomp")
+        if (!attach) command.addOption(Specs.flag(bind(() -> noSeccomp, v -> noSeccomp = v), "--no-seccomp")
                 .description("Do not install the seccomp-bpf filter that makes only the traced syscalls stop the command; "
                         + "stop at every syscall instead (as strace -f without --seccomp-bpf). Slower, but leaves "
                         + "no_new_privs unset, which set-user-ID programs started by the command need.").build());
@@ -75,7 +79,7 @@ final class TraceOptions {
                 .description("At the end, print one line on standard error: ptrace stops, events, the tracer's own "
                         + "time per stop, whether the seccomp filter was on, jthreadtrace's peak RSS, and whether its JVM started "
                         + "from the launcher's AOT cache.").build());
-        command.addOption(Specs.option(Duration.class, Specs.<Duration>bind(() -> killAfter, v -> killAfter = v), "--kill-after")
+        if (!attach) command.addOption(Specs.option(Duration.class, Specs.<Duration>bind(() -> killAfter, v -> killAfter = v), "--kill-after")
                 .paramLabel("DURATION").converters(Durations::parse)
                 .description("After the first SIGINT, SIGTERM or SIGHUP (which is passed to the traced command), kill the "
                         + "traced command if it is still running after DURATION (e.g. 500ms, 10s, 2m). Without it, a second "

@@ -54,11 +54,6 @@ record TracePlan(TraceSelection selection, Set<ReportSection> sections, AssertOp
         if (trace.javaStack < 0 || trace.javaStack > 256) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--java-stack takes 0 to 256 frames");
         }
-        if (attach && (trace.killAfter != null || trace.noSeccomp || assertions.ignoreExit)) {
-            throw new CommandLine.ParameterException(spec.commandLine(), (trace.killAfter != null ? "--kill-after"
-                    : trace.noSeccomp ? "--no-seccomp" : "--ignore-exit") + " applies to run: attach never kills"
-                    + " or filters what it attached to, and exits 0 unless an assertion fails");
-        }
         if (output.format.traits().sharedStdout() instanceof OutputFormat.SharedStdout.Refused(String reason)
                 && output.writesToStdout() && !attach) {
             throw new CommandLine.ParameterException(spec.commandLine(), reason);

@@ -79,6 +79,8 @@ class AssertionParserTest {
             "threads.pk <= 4;1;unknown metric 'threads.pk'",
             "threads.peak;13;expected an operator",
             "threads.peak = 4;14;use == to compare, not =",
+            "threads.peak =< 4;14;use <= to compare, not =<",
+            "threads.peak => 4;14;use >= to compare, not =>",
             "threads.peak <=;16;expected a number",
             "threads.peak <= x;17;expected a number",
             "threads.peak <= 4ms;18;threads.peak is a count: no unit expected",

@@ -55,6 +55,32 @@ class CliTest {
     }
 
     @Test
+    void helpNeverWrapsInsideAnExample() {
+        CommandLine top = Cli.commandLine(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()));
+        for (var entry : top.getSubcommands().entrySet()) {
+            for (int width : new int[] {80, 200}) {
+                StringWriter help = new StringWriter();
+                entry.getValue().getCommandSpec().usageMessage().width(width);
+                entry.getValue().usage(new PrintWriter(help, true));
+                String text = help.toString();
+                int at = text.indexOf("Examples:");
+                if (at < 0) continue;
+                List<String> examples = text.substring(at).lines().skip(1).takeWhile(l -> !l.isBlank()).toList();
+                String what = entry.getKey() + " --help at " + width + ": " + examples;
+                assertFalse(examples.isEmpty(), what);
+                for (int i = 0; i < examples.size(); i++) {
+                    String line = examples.get(i);
+                    assertTrue(line.length() <= 80, "fits 80 columns: " + what);
+                    // A line is a command, or continues the one before, which then ends in a backslash.
+                    boolean continues = i > 0 && examples.get(i - 1).endsWith(" \\");
+                    assertTrue(continues ? line.startsWith("      ") : line.startsWith("  ") && !line.startsWith("   "),
+                            "line " + i + " starts a command or continues one: " + what);
+                }
+            }
+        }
+    }
+
+    @Test
     void theDefaultTraceSetComesFromTheRegistryInHelpAndForScripts() {
         Result printed = run("--print-default-set");
         assertEquals(0, printed.code(), printed.err());
