@@ -12,10 +12,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
-import java.io.File;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -154,20 +150,9 @@ class AgentEntryIT {
         // The same under attach: the exec happens while the tool is attached.
         Process target = new ProcessBuilder(Traced.fixture("self_exec").toString(), "wait").start();
         started.add(target);
-        BufferedReader out = new BufferedReader(new InputStreamReader(target.getInputStream(), StandardCharsets.UTF_8));
-        assertEquals("ready", out.readLine());
         Path trace = tmp.resolve("attach.jsonl");
-        Process tool = new ProcessBuilder(Tool.jar("attach", "--no-live", "--format", "jsonl", "-o", trace.toString(),
-                Long.toString(target.pid()))).redirectError(tmp.resolve("err").toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
-        started.add(tool);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!(Files.exists(trace) && Files.readString(trace).contains("\"existing_at_attach\""))) {
-            assertTrue(tool.isAlive() && System.nanoTime() < deadline, "attached: " + Files.readString(tmp.resolve("err")));
-            Thread.sleep(20);
-        }
-        target.getOutputStream().write("go\n".getBytes(StandardCharsets.UTF_8));
-        target.getOutputStream().flush();
+        Tool.Attached attached = Tool.attachWhenReady(target, trace, tmp.resolve("err"), started);
+        Process tool = attached.tool();
         assertTrue(target.waitFor(60, TimeUnit.SECONDS));
         assertEquals(0, target.exitValue(), "exit 3 means arguments were added under attach");
         assertTrue(tool.waitFor(60, TimeUnit.SECONDS), "the tool ends with its target");

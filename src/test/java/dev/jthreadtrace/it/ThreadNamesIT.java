@@ -9,8 +9,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.BufferedReader;
-import java.io.File;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -90,20 +88,9 @@ class ThreadNamesIT {
     void namesSetFromAnotherThreadAfterAnAttach(@TempDir Path tmp) throws Exception {
         Process target = new ProcessBuilder(Traced.fixture("setname_other").toString(), "50", "wait").start();
         started.add(target);
-        BufferedReader out = new BufferedReader(new InputStreamReader(target.getInputStream(), StandardCharsets.UTF_8));
-        assertEquals("ready", out.readLine());
         Path trace = tmp.resolve("attach.jsonl");
-        Process tool = new ProcessBuilder(Tool.jar("attach", "--no-live", "--format", "jsonl", "-o", trace.toString(),
-                Long.toString(target.pid()))).redirectError(tmp.resolve("err").toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
-        started.add(tool);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!(Files.exists(trace) && Files.readString(trace).contains("\"existing_at_attach\""))) {
-            assertTrue(tool.isAlive() && System.nanoTime() < deadline, "attached: " + Files.readString(tmp.resolve("err")));
-            Thread.sleep(20);
-        }
-        target.getOutputStream().write("go\n".getBytes(StandardCharsets.UTF_8));
-        target.getOutputStream().flush();
+        Tool.Attached attached = Tool.attachWhenReady(target, trace, tmp.resolve("err"), started);
+        Process tool = attached.tool();
         assertTrue(target.waitFor(60, TimeUnit.SECONDS));
         assertEquals(0, target.exitValue());
         assertTrue(tool.waitFor(60, TimeUnit.SECONDS), "the tool ends with its target");
@@ -222,20 +209,10 @@ class ThreadNamesIT {
         Process target = new ProcessBuilder("bash", "-c", "exec 3>/proc/self/comm; echo ready; read x; echo late >&3; cat /proc/$$/comm; true")
                 .start();
         started.add(target);
-        BufferedReader out = new BufferedReader(new InputStreamReader(target.getInputStream(), StandardCharsets.UTF_8));
-        assertEquals("ready", out.readLine());
         Path trace = tmp.resolve("attach.jsonl");
-        Process tool = new ProcessBuilder(Tool.jar("attach", "--no-live", "--format", "jsonl", "-o", trace.toString(),
-                Long.toString(target.pid()))).redirectError(tmp.resolve("err").toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
-        started.add(tool);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!(Files.exists(trace) && Files.readString(trace).contains("\"existing_at_attach\""))) {
-            assertTrue(tool.isAlive() && System.nanoTime() < deadline, "attached: " + Files.readString(tmp.resolve("err")));
-            Thread.sleep(20);
-        }
-        target.getOutputStream().write("go\n".getBytes(StandardCharsets.UTF_8));
-        target.getOutputStream().flush();
+        Tool.Attached attached = Tool.attachWhenReady(target, trace, tmp.resolve("err"), started);
+        Process tool = attached.tool();
+        BufferedReader out = attached.targetOut();
         assertEquals("late", out.readLine(), "the kernel's name");
         assertTrue(target.waitFor(60, TimeUnit.SECONDS));
         assertTrue(tool.waitFor(60, TimeUnit.SECONDS), "the tool ends with its target");

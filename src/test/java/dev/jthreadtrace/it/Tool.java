@@ -2,8 +2,10 @@ package dev.jthreadtrace.it;
 
 import dev.jthreadtrace.sys.ProcStatus;
 
+import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /** Runs the packaged tool (or the launcher script) as a user would, as a separate process. */
@@ -102,5 +106,30 @@ final class Tool {
             Thread.currentThread().interrupt();
             return fail(e);
         }
+    }
+
+    /** A tool attached to a target, and the target's output after its "ready". */
+    record Attached(Process tool, BufferedReader targetOut) {}
+
+    /**
+     * Attaches {@code jthreadtrace attach --no-live --format jsonl -o TRACE} (stderr to {@code err})
+     * to a target that printed "ready" and waits for "go" on its stdin; says "go" once the trace
+     * holds the threads that existed at the attach. Both processes join {@code started}, for cleanup.
+     */
+    static Attached attachWhenReady(Process target, Path trace, Path err, List<Process> started) throws IOException, InterruptedException {
+        BufferedReader out = new BufferedReader(new InputStreamReader(target.getInputStream(), StandardCharsets.UTF_8));
+        assertEquals("ready", out.readLine());
+        Process tool = new ProcessBuilder(jar("attach", "--no-live", "--format", "jsonl", "-o", trace.toString(),
+                Long.toString(target.pid()))).redirectError(err.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+        started.add(tool);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!(Files.exists(trace) && Files.readString(trace).contains("\"existing_at_attach\""))) {
+            assertTrue(tool.isAlive() && System.nanoTime() < deadline, "attached: " + Files.readString(err));
+            Thread.sleep(20);
+        }
+        target.getOutputStream().write("go\n".getBytes(StandardCharsets.UTF_8));
+        target.getOutputStream().flush();
+        return new Attached(tool, out);
     }
 }
