@@ -9,6 +9,7 @@ import dev.jthreadtrace.sys.Libc;
 
 import dev.jthreadtrace.check.AssertionResult;
 import dev.jthreadtrace.jvm.JvmAgent;
+import dev.jthreadtrace.decode.CaptureLimits;
 import dev.jthreadtrace.ptrace.ExecArguments;
 import dev.jthreadtrace.model.Exit;
 import dev.jthreadtrace.model.TraceModel;
@@ -165,11 +166,13 @@ final class Runner {
         boolean viaEnvironment = agent != null && traceOptions.jvm == TraceOptions.JvmMode.env;
         ExecArguments execArguments = agent == null || viaEnvironment ? ExecArguments.NONE : agent.execArguments();
         boolean[] recorded = plan.selection().recorded();
+        // -y and -s decide what the captures copy: fd paths only when shown, data buffers up to what a line prints.
+        CaptureLimits limits = new CaptureLimits(plan.lineOptions().fdPaths(), plan.lineOptions().stringMax());
         TraceSession.TracerStart start;
         Thread[] jvmAttach = new Thread[1];
         if (target instanceof Target.Attach a) {
             start = queue -> {
-                var tracer = dev.jthreadtrace.ptrace.Tracer.attach(a.pids(), recorded, execArguments, queue);
+                var tracer = dev.jthreadtrace.ptrace.Tracer.attach(a.pids(), recorded, limits, execArguments, queue);
                 jvmAttach[0] = attachJvms(a.pids(), agent);
                 if (a.duration() != null) detachAfter(tracer, a.duration());
                 return tracer;
@@ -177,7 +180,8 @@ final class Runner {
         } else {
             dev.jthreadtrace.ptrace.Launch launch = ((Target.Launch) target).launch();
             dev.jthreadtrace.ptrace.Launch command = viaEnvironment ? launch.withEnvironment(agent.environment(launch.environment())) : launch;
-            start = queue -> dev.jthreadtrace.ptrace.Tracer.start(command, recorded, execArguments, !traceOptions.noSeccomp, queue);
+            start = queue -> dev.jthreadtrace.ptrace.Tracer.start(command, recorded, limits, execArguments, !traceOptions.noSeccomp,
+                    queue);
         }
         TraceSession.Outcome outcome = TraceSession.run(start, live, out::idle, interrupts);
         if (jvmAttach[0] != null) {

@@ -25,15 +25,28 @@ public final class SyscallDecoder {
 
     /**
      * {@code 1237}, {@code 0x7f2c1c000000}, {@code -1 EAGAIN (Resource temporarily unavailable)},
-     * or {@code ?} for a call that never returned.
+     * {@code ? ERESTARTSYS (To be restarted if SA_RESTART is set)} for a call a signal interrupted,
+     * or {@code ?} for a call that never returned. Without the arguments and captures: no
+     * descriptor path, no explanation of the value (see the other overload).
      */
     public static String result(int nr, long ret, boolean error, boolean returned) {
+        return result(nr, null, ret, error, returned, Captures.NONE);
+    }
+
+    /** The same as strace prints it in full: {@code 3</etc/passwd>} with -y, {@code 0x1 (flags FD_CLOEXEC)}, {@code 0 (Timeout)}. */
+    public static String result(int nr, long[] args, long ret, boolean error, boolean returned, Captures captures) {
         if (!returned) return "?";
-        if (error) return "-1 " + Errno.describe((int) -ret);
+        if (error) {
+            int errno = (int) -ret;
+            return (Errno.restarts(errno) ? "? " : "-1 ") + Errno.describe(errno);
+        }
         SyscallSpec spec = Syscalls.byNumber(nr);
+        if (spec != null && spec.result() != null && args != null) return spec.result().render(args, ret, captures);
         return switch (spec == null ? ReturnStyle.DECIMAL : spec.returns()) {
             case HEX -> Args.hex(ret);
             case NONE -> "?";
+            case OCTAL -> dev.jthreadtrace.decode.StatStructs.octalMode(ret);
+            case FD -> ret >= 0 && ret <= Integer.MAX_VALUE ? Args.fd(ret, captures.fdPath(Captures.RETURNED)) : Long.toString(ret);
             case DECIMAL -> Long.toString(ret);
         };
     }

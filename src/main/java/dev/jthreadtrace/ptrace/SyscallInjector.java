@@ -34,7 +34,7 @@ final class SyscallInjector implements AutoCloseable {
     private final MemorySegment regs = arena.allocate(UserRegs.SIZE, 8);
     private final MemorySegment status = arena.allocate(JAVA_INT);
     private final MemorySegment info = arena.allocate(SyscallInfoLayout.LAYOUT);
-    private final TraceeMemory memory = new TraceeMemory();
+    private final TraceeMemory memory = new TraceeMemory(dev.jthreadtrace.decode.CaptureLimits.DEFAULT);
     private boolean first = true;
 
     /** {@code tid} must be stopped at a syscall-entry stop. */

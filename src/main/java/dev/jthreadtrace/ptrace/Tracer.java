@@ -1,6 +1,7 @@
 package dev.jthreadtrace.ptrace;
 
 import dev.jthreadtrace.decode.Capture;
+import dev.jthreadtrace.decode.CaptureLimits;
 import dev.jthreadtrace.decode.Captures;
 import dev.jthreadtrace.decode.CloneFlags;
 import dev.jthreadtrace.decode.SyscallTable;
@@ -61,6 +62,8 @@ public final class Tracer {
     /** The processes to attach to ({@code attach}); null when the tracer launches {@link #launch}. */
     private final List<Integer> attachPids;
     private final boolean[] recorded;
+    /** What the captures copy beyond themselves: fd paths for -y, data buffers up to -s. */
+    private final CaptureLimits limits;
     private final ExecArguments execArguments;
     private final boolean useSeccomp;
     private final boolean needNoNewPrivs;
@@ -102,12 +105,15 @@ public final class Tracer {
     private MemorySegment eventMessage;
     /** For PTRACE_GETREGS on the ptrace thread. */
     private MemorySegment regs;
+    /** For PTRACE_GETSIGINFO at a signal-delivery stop. */
+    private MemorySegment siginfo;
 
-    private Tracer(Launch launch, List<Integer> attachPids, boolean[] recorded,
+    private Tracer(Launch launch, List<Integer> attachPids, boolean[] recorded, CaptureLimits limits,
                    ExecArguments execArguments, boolean useSeccomp, boolean needNoNewPrivs, BlockingQueue<TraceEvent> queue) {
         this.launch = launch;
         this.attachPids = attachPids == null ? null : List.copyOf(attachPids);
         this.recorded = recorded.clone();
+        this.limits = limits;
         this.execArguments = execArguments;
         this.useSeccomp = useSeccomp;
         this.needNoNewPrivs = needNoNewPrivs;
@@ -126,9 +132,15 @@ public final class Tracer {
      */
     public static Tracer start(Launch launch, boolean[] recorded, ExecArguments execArguments, boolean useSeccomp,
                                BlockingQueue<TraceEvent> queue) throws TraceFailure {
+        return start(launch, recorded, CaptureLimits.DEFAULT, execArguments, useSeccomp, queue);
+    }
+
+    /** @param limits whether fd paths are read (-y) and how much of a data buffer is copied (-s) */
+    public static Tracer start(Launch launch, boolean[] recorded, CaptureLimits limits, ExecArguments execArguments,
+                               boolean useSeccomp, BlockingQueue<TraceEvent> queue) throws TraceFailure {
         // Without CAP_SYS_ADMIN the kernel accepts a filter only from a task with no_new_privs set.
         boolean needNoNewPrivs = useSeccomp && !Capabilities.hasSysAdmin();
-        return begin(new Tracer(launch, null, recorded, execArguments, useSeccomp, needNoNewPrivs, queue));
+        return begin(new Tracer(launch, null, recorded, limits, execArguments, useSeccomp, needNoNewPrivs, queue));
     }
 
     /**
@@ -137,9 +149,9 @@ public final class Tracer {
      * No seccomp filter: it could not be removed, and after the detach its SECCOMP_RET_TRACE rules
      * would fail the traced syscalls with ENOSYS. Every syscall stops the target instead.
      */
-    public static Tracer attach(List<Integer> pids, boolean[] recorded, ExecArguments execArguments,
+    public static Tracer attach(List<Integer> pids, boolean[] recorded, CaptureLimits limits, ExecArguments execArguments,
                                 BlockingQueue<TraceEvent> queue) throws TraceFailure {
-        return begin(new Tracer(null, pids, recorded, execArguments, false, false, queue));
+        return begin(new Tracer(null, pids, recorded, limits, execArguments, false, false, queue));
     }
 
     private static Tracer begin(Tracer tracer) throws TraceFailure {
@@ -242,7 +254,8 @@ public final class Tracer {
             info = arena.allocate(SyscallInfoLayout.LAYOUT);
             eventMessage = arena.allocate(8);
             regs = arena.allocate(UserRegs.SIZE, 8);
-            memory = new TraceeMemory();
+            memory = new TraceeMemory(limits);
+            siginfo = arena.allocate(dev.jthreadtrace.decode.Siginfo.SIZE, 8);
             // Without arguments to add (--jvm off or env) the execs are not looked at at all.
             execRewriter = execArguments == ExecArguments.NONE ? null : new InitialStack(execArguments, memory, arena);
             if (attachPids != null) {
@@ -501,7 +514,7 @@ public final class Tracer {
             }
             case WaitStatus.SignalDeliveryStop delivery -> {
                 task(tid);
-                if (targetStarted) emit(new TraceEvent.SignalDelivered(now, tid, delivery.signal()));
+                if (targetStarted) emit(new TraceEvent.SignalDelivered(now, tid, delivery.signal(), siginfo(tid)));
                 batch.add(tid, delivery.signal());
             }
             case WaitStatus.Unknown u -> batch.add(tid, 0);
@@ -516,6 +529,11 @@ public final class Tracer {
         Task task = tasks.remove(tid);
         held.forget(tid);
         if (task == null || task.tgid == tid) liveProcesses.remove(tid);
+    }
+
+    /** The siginfo of the signal {@code tid} is stopped to receive, copied out at the stop; null when it is gone. */
+    private byte[] siginfo(int tid) {
+        return Ptrace.siginfo(tid, siginfo) ? siginfo.toArray(java.lang.foreign.ValueLayout.JAVA_BYTE) : null;
     }
 
     /** PTRACE_GET_SYSCALL_INFO into {@link #infoNow}; false when the task is gone. */
@@ -548,7 +566,9 @@ public final class Tracer {
         task.entryNs = now;
         task.plan = Syscalls.captures(nr, args);
         task.captures = task.plan.isEmpty() ? Captures.NONE : new Captures();
-        if (!task.plan.isEmpty()) memory.capture(task.tid, task.tgid, task.plan, Capture.When.AT_ENTRY, args, 0, task.captures);
+        if (!task.plan.isEmpty()) {
+            memory.capture(task.tid, task.tgid, infoNow.stackPointer(), task.plan, Capture.When.AT_ENTRY, args, 0, false, task.captures);
+        }
         if (!recorded[nr] && !NameWrites.stillConcerns(task)) {
             task.nr = -1; // an open for writing of some other file
             return;
@@ -572,7 +592,10 @@ public final class Tracer {
         int nr = task.nr;
         task.nr = -1;
         NameWrites.returned(task, nr, ret, error);
-        if (!task.plan.isEmpty()) memory.capture(task.tid, task.tgid, task.plan, Capture.When.AT_EXIT, task.args, ret, task.captures);
+        if (!task.plan.isEmpty()) {
+            memory.capture(task.tid, task.tgid, infoNow.stackPointer(), task.plan, Capture.When.AT_EXIT, task.args, ret, error,
+                    task.captures);
+        }
         if (!targetStarted) return;
         emit(new TraceEvent.Syscall(task.entryNs, now, task.tid, nr, task.args, ret, error, true, task.captures));
         if (!error && ret > 0 && (nr == SyscallTable.CLONE || nr == SyscallTable.CLONE3)
@@ -668,7 +691,7 @@ public final class Tracer {
         emit(new TraceEvent.TargetStarted(started.ns(), rootPid, Libc.getpid(), started.pathText(), started.argvText()));
         emit(new TraceEvent.Exec(started.endNs(), rootPid, rootPid, started.pathText()));
         emit(new TraceEvent.Syscall(started.ns(), started.endNs(), rootPid, SyscallTable.EXECVE, started.args(), 0, false, true,
-                TraceeMemory.execCaptures(started.path(), started.argv())));
+                TraceeMemory.execCaptures(started.path(), started.argv(), started.environmentSize())));
         if (execRewriter != null) execRewriter.atExec(rootPid);
         resumeNow(rootPid, 0);
     }

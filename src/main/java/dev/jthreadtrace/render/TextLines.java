@@ -3,6 +3,8 @@ package dev.jthreadtrace.render;
 import dev.jthreadtrace.text.Escape;
 import dev.jthreadtrace.event.TraceEvent;
 
+import dev.jthreadtrace.decode.Captures;
+import dev.jthreadtrace.decode.Siginfo;
 import dev.jthreadtrace.decode.Signals;
 import dev.jthreadtrace.decode.SyscallDecoder;
 import dev.jthreadtrace.decode.SyscallTable;
@@ -89,9 +91,9 @@ public final class TextLines implements LiveSink {
             case TraceEvent.Syscall s -> {
                 if (s.nr() < 0 || s.nr() >= shown.length || !shown[s.nr()] || !options.shows(s)) return;
                 // Without -y an fd is a number, as strace prints it; the path stays in the capture (and JSONL).
-                String call = SyscallDecoder.call(s.nr(), s.args(), options.fdPaths() ? s.captures() : s.captures().withoutFdPaths(),
-                        options.stringMax());
-                String result = SyscallDecoder.result(s.nr(), s.ret(), s.error(), s.returned());
+                Captures captures = options.fdPaths() ? s.captures() : s.captures().withoutFdPaths();
+                String call = SyscallDecoder.call(s.nr(), s.args(), captures, options.stringMax());
+                String result = SyscallDecoder.result(s.nr(), s.args(), s.ret(), s.error(), s.returned(), captures);
                 StringBuilder line = new StringBuilder(prefix(model, s.ns(), s.tid()))
                         .append(palette.call(call)).append(" = ").append(s.error() ? palette.error(result) : result);
                 if (s.returned() && options.durations()) line.append(" <").append(LineFormat.seconds(s.exitNs() - s.ns(), 0).trim()).append('>');
@@ -130,7 +132,10 @@ public final class TextLines implements LiveSink {
             case TraceEvent.Killed k -> eventLine(model, k.ns(), k.tid(), "+++ killed by " + Signals.name(k.signal())
                     + (k.coreDumped() ? " (core dumped)" : "") + " +++");
             case TraceEvent.SignalDelivered s -> {
-                if (options.showsSignal(s.signal())) eventLine(model, s.ns(), s.tid(), "--- " + Signals.name(s.signal()) + " ---");
+                if (options.showsSignal(s.signal())) {
+                    String info = s.siginfo() == null ? "" : " " + Siginfo.render(s.siginfo());
+                    eventLine(model, s.ns(), s.tid(), "--- " + Signals.name(s.signal()) + info + " ---");
+                }
             }
             case TraceEvent.GroupStopped g -> eventLine(model, g.ns(), g.tid(), "--- stopped by "
                     + Signals.name(g.signal()) + " ---");
