@@ -35,6 +35,12 @@ final class FileCalls {
     private static final Capture RETURNED = new Capture.ReturnedFdPath();
 
     static List<SyscallSpec> rows() {
+        List<SyscallSpec> out = new java.util.ArrayList<>(openingAndStat());
+        out.addAll(namesModesAndDirectories());
+        return List.copyOf(out);
+    }
+
+    private static List<SyscallSpec> openingAndStat() {
         return List.of(
                 // ---- opening: the model watches opens of a thread's /proc comm file (a name set from another thread)
                 Row.of("open").effect(ModelEffect.OPEN).returns(FD).capture(path(0), RETURNED).render(OpenFlags::renderOpen),
@@ -59,7 +65,11 @@ final class FileCalls {
                 Row.of("statfs").capture(path(0), new Capture.Bytes(1, StatStructs.STATFS_BYTES, AT_EXIT))
                         .render((a, c, s) -> Quote.path(a[0], c, 0) + ", " + StatStructs.statfs(a[1], c.bytes(1))),
                 Row.of("fstatfs").capture(fd(0), new Capture.Bytes(1, StatStructs.STATFS_BYTES, AT_EXIT))
-                        .render((a, c, s) -> Args.fd(a, c, 0) + ", " + StatStructs.statfs(a[1], c.bytes(1))),
+                        .render((a, c, s) -> Args.fd(a, c, 0) + ", " + StatStructs.statfs(a[1], c.bytes(1))));
+    }
+
+    private static List<SyscallSpec> namesModesAndDirectories() {
+        return List.of(
                 // ---- access, links, directories
                 Row.of("access").capture(path(0)).render((a, c, s) -> Quote.path(a[0], c, 0) + ", " + accessMode(a[1])),
                 Row.of("faccessat").capture(fd(0), path(1)).render((a, c, s) -> dirPath(a, c, 0) + ", " + accessMode(a[2])),
