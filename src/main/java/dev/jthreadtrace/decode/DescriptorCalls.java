@@ -29,7 +29,7 @@ final class DescriptorCalls {
         return new Capture.BytesSizedByReturn(arg, Capture.SHOWN);
     }
 
-    private static Capture written(int arg, int lengthArg) {
+    static Capture written(int arg, int lengthArg) {
         return new Capture.BytesSizedByArg(arg, lengthArg, Capture.SHOWN, AT_ENTRY);
     }
 
@@ -37,8 +37,6 @@ final class DescriptorCalls {
         Capture returned = new Capture.ReturnedFdPath();
         return List.of(
                 Row.of("read").capture(fd(0), read(1)).render(DescriptorCalls::io),
-                // write: a write to a thread's comm file names the thread (the model reads it)
-                Row.of("write").effect(ModelEffect.WRITE).capture(fd(0), written(1, 2)).render(DescriptorCalls::io),
                 Row.of("pread64").capture(fd(0), read(1)).render((a, c, s) -> io(a, c, s) + ", " + a[3]),
                 Row.of("pwrite64").capture(fd(0), written(1, 2)).render((a, c, s) -> io(a, c, s) + ", " + a[3]),
                 Row.of("readv").capture(fd(0), new Capture.Gather(1, AT_EXIT, Iovecs.of(1, 2, true))).render(DescriptorCalls::vector),
@@ -53,8 +51,6 @@ final class DescriptorCalls {
                         .render((a, c, s) -> vector(a, c, s) + ", " + a[3] + ", " + RWF.render(a[5] & 0xffffffffL, "0", "RWF_")),
                 Row.of("lseek").capture(fd(0))
                         .render((a, c, s) -> Args.fd(a, c, 0) + ", " + a[1] + ", " + Fcntl.WHENCE.render(a[2] & 0xffffffffL, "SEEK_")),
-                // close: the model forgets a comm file's descriptor
-                Row.of("close").effect(ModelEffect.CLOSE).capture(fd(0)).render((a, c, s) -> Args.fd(a, c, 0)),
                 Row.of("dup").returns(FD).capture(fd(0), returned).render((a, c, s) -> Args.fd(a, c, 0)),
                 Row.of("dup2").returns(FD).capture(fd(0), fd(1), returned)
                         .render((a, c, s) -> Args.fd(a, c, 0) + ", " + Args.fd(a, c, 1)),
@@ -83,7 +79,7 @@ final class DescriptorCalls {
     }
 
     /** {@code 3, "data"..., 832}: fd, buffer, count. */
-    private static String io(long[] a, Captures c, int s) {
+    static String io(long[] a, Captures c, int s) {
         return Args.fd(a, c, 0) + ", " + Quote.buffer(a[1], c.bytes(1), s) + ", " + Args.ulong(a[2]);
     }
 

@@ -28,11 +28,11 @@ final class FileCalls {
         return new Capture.CString(arg, PATH_MAX, AT_ENTRY);
     }
 
-    private static Capture fd(int arg) {
+    static Capture fd(int arg) {
         return new Capture.ShownFdPath(arg);
     }
 
-    private static final Capture RETURNED = new Capture.ReturnedFdPath();
+    static final Capture RETURNED = new Capture.ReturnedFdPath();
 
     static List<SyscallSpec> rows() {
         List<SyscallSpec> out = new java.util.ArrayList<>(openingAndStat());
@@ -42,10 +42,7 @@ final class FileCalls {
 
     private static List<SyscallSpec> openingAndStat() {
         return List.of(
-                // ---- opening: the model watches opens of a thread's /proc comm file (a name set from another thread)
-                Row.of("open").effect(ModelEffect.OPEN).returns(FD).capture(path(0), RETURNED).render(OpenFlags::renderOpen),
-                Row.of("openat").effect(ModelEffect.OPEN).returns(FD).capture(fd(0), path(1), RETURNED).render(OpenFlags::renderOpenat),
-                Row.of("creat").effect(ModelEffect.OPEN).returns(FD).capture(path(0), RETURNED).render(OpenFlags::renderCreat),
+                // ---- opening (open, openat and creat are the model's rows, in Syscalls: a thread's name may be written through them)
                 Row.of("openat2").returns(FD)
                         .capture(fd(0), path(1), new Capture.BytesSizedByArg(2, 3, OpenFlags.OPEN_HOW_SIZE, AT_ENTRY), RETURNED)
                         .render(OpenFlags::renderOpenat2),

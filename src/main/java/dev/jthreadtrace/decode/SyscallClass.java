@@ -76,10 +76,25 @@ public enum SyscallClass {
         return Optional.empty();
     }
 
-    /** Whether strace's flags for a syscall ({@code "TD|TF"}) include this class. */
-    boolean inStraceFlags(String flags) {
-        if (flags == null || straceFlag == null) return false;
-        for (String f : flags.split("\\|")) if (f.equals(straceFlag)) return true;
-        return false;
+    /** Whether strace's table puts syscall {@code nr} in this class. */
+    boolean inStraceFlags(int nr) {
+        return straceFlag != null && nr >= 0 && nr < Membership.BY_NUMBER.length && (Membership.BY_NUMBER[nr] & (1 << ordinal())) != 0;
+    }
+
+    /** strace's table read once: per syscall number, a bit per class (by ordinal). */
+    private static final class Membership {
+        static final int[] BY_NUMBER = parse();
+
+        private static int[] parse() {
+            int[] out = new int[StraceClasses.BY_NUMBER.length];
+            for (int nr = 0; nr < out.length; nr++) {
+                String flags = StraceClasses.BY_NUMBER[nr];
+                if (flags == null || flags.isEmpty()) continue;
+                for (String f : flags.split("\\|")) {
+                    for (SyscallClass c : values()) if (f.equals(c.straceFlag)) out[nr] |= 1 << c.ordinal();
+                }
+            }
+            return out;
+        }
     }
 }

@@ -28,29 +28,32 @@ public final class Syscalls {
             CPUSET_MAX = 128, TASK_COMM_LEN = 16, PATH_MAX = 4096, ARGV_ITEMS = 64, ARGV_ITEM_MAX = 1024,
             SOCK_FPROG_SIZE = 16;
 
+    private static final List<Capture> CLONE_PARENT_TID = List.of(new Capture.Gather(Captures.EXTRA, AT_EXIT, CloneFlags::gatherParentTid));
+
+    /** execveat's captures, made once (the ptrace thread only picks one): with and without the directory fd's path. */
+    private static final List<Capture> EXECVEAT = List.of(new Capture.CString(1, PATH_MAX, AT_ENTRY),
+            new Capture.CStringArray(2, ARGV_ITEMS, ARGV_ITEM_MAX), new Capture.Gather(3, AT_ENTRY, ExecArgs.countStrings(3)));
+    private static final List<Capture> EXECVEAT_FROM_FD = List.of(new Capture.FdPath(0), EXECVEAT.get(0), EXECVEAT.get(1),
+            EXECVEAT.get(2));
+
     /** The thread, futex, memory and settings rows: what the model is built from. */
     private static final List<SyscallSpec> OWN = List.of(
             // ---- creating threads and processes, exec, exit
             Row.of("clone", THREAD).byDefault().needed().effect(ModelEffect.SPAWN)
-                    .capture(a -> (a[0] & (CloneFlags.CLONE_PARENT_SETTID | CloneFlags.CLONE_PIDFD)) != 0
-                            ? List.of(new Capture.Gather(Captures.EXTRA, AT_EXIT, CloneFlags::gatherParentTid)) : List.of())
+                    .capture(a -> (a[0] & (CloneFlags.CLONE_PARENT_SETTID | CloneFlags.CLONE_PIDFD)) != 0 ? CLONE_PARENT_TID : List.of())
                     .render((a, c, s) -> CloneFlags.renderClone(a, c.bytes(Captures.EXTRA))),
             Row.of("clone3", THREAD).byDefault().needed().effect(ModelEffect.SPAWN)
-                    .capture(a -> List.of(new Capture.BytesSizedByArg(0, 1, CLONE_ARGS_MAX, AT_ENTRY),
-                            new Capture.Gather(Captures.EXTRA, AT_EXIT, CloneFlags::gatherStored)))
+                    .capture(new Capture.BytesSizedByArg(0, 1, CLONE_ARGS_MAX, AT_ENTRY),
+                            new Capture.Gather(Captures.EXTRA, AT_EXIT, CloneFlags::gatherStored))
                     .render((a, c, s) -> CloneFlags.renderClone3(a, c.bytes(0), c.bytes(Captures.EXTRA))),
             Row.of("fork", THREAD).byDefault().needed().render((a, c, s) -> ""),
             Row.of("vfork", THREAD).byDefault().needed().render((a, c, s) -> ""),
             Row.of("execve", THREAD, HOOKS).byDefault().needed()
-                    .capture(a -> List.of(new Capture.CString(0, PATH_MAX, AT_ENTRY),
-                            new Capture.CStringArray(1, ARGV_ITEMS, ARGV_ITEM_MAX), new Capture.Gather(2, AT_ENTRY, ExecArgs.countStrings(2))))
+                    .capture(new Capture.CString(0, PATH_MAX, AT_ENTRY), new Capture.CStringArray(1, ARGV_ITEMS, ARGV_ITEM_MAX),
+                            new Capture.Gather(2, AT_ENTRY, ExecArgs.countStrings(2)))
                     .render((a, c, s) -> ExecArgs.render(c.string(0), c.strings(1), a[0], a[1], a[2], c.bytes(2), s)),
             Row.of("execveat", THREAD, HOOKS).byDefault().needed()
-                    .capture(a -> (int) a[0] >= 0
-                            ? List.of(new Capture.FdPath(0), new Capture.CString(1, PATH_MAX, AT_ENTRY),
-                                    new Capture.CStringArray(2, ARGV_ITEMS, ARGV_ITEM_MAX), new Capture.Gather(3, AT_ENTRY, ExecArgs.countStrings(3)))
-                            : List.of(new Capture.CString(1, PATH_MAX, AT_ENTRY), new Capture.CStringArray(2, ARGV_ITEMS, ARGV_ITEM_MAX),
-                                    new Capture.Gather(3, AT_ENTRY, ExecArgs.countStrings(3))))
+                    .capture(a -> (int) a[0] >= 0 ? EXECVEAT_FROM_FD : EXECVEAT)
                     .render((a, c, s) -> Args.dirfd(a[0], c.string(0)) + ", "
                             + ExecArgs.render(c.string(1), c.strings(2), a[1], a[2], a[3], c.bytes(3), s) + ", " + Args.hex(a[4])),
             Row.of("exit", THREAD).byDefault().needed().effect(ModelEffect.EXIT).returns(ReturnStyle.NONE)
@@ -105,32 +108,54 @@ public final class Syscalls {
                     .capture(a -> a[0] == Seccomp.SECCOMP_SET_MODE_FILTER
                             ? List.of(new Capture.Bytes(2, SOCK_FPROG_SIZE, AT_ENTRY)) : List.of())
                     .render((a, c, s) -> Seccomp.render(a, c)),
+            // ---- a thread's name can be set through its /proc comm file (pthread_setname_np on another
+            // thread): the tracer records opens for writing, and the write and close of such a file
+            Row.of("open").effect(ModelEffect.OPEN).returns(ReturnStyle.FD).capture(FileCalls.path(0), FileCalls.RETURNED)
+                    .render(OpenFlags::renderOpen),
+            Row.of("openat").effect(ModelEffect.OPEN).returns(ReturnStyle.FD)
+                    .capture(FileCalls.fd(0), FileCalls.path(1), FileCalls.RETURNED).render(OpenFlags::renderOpenat),
+            Row.of("creat").effect(ModelEffect.OPEN).returns(ReturnStyle.FD).capture(FileCalls.path(0), FileCalls.RETURNED)
+                    .render(OpenFlags::renderCreat),
+            Row.of("write").effect(ModelEffect.WRITE).capture(FileCalls.fd(0), DescriptorCalls.written(1, 2))
+                    .render(DescriptorCalls::io),
+            Row.of("close").effect(ModelEffect.CLOSE).capture(FileCalls.fd(0)).render((a, c, s) -> Args.fd(a, c, 0)),
             // ---- asked for with -e; not in the default set
             Row.of("rseq").render((a, c, s) -> Rseq.render(a)));
 
-    /** Every row: the tool's own, then each family's. */
-    private static final List<SyscallSpec> ROWS = concat(OWN, FileCalls.rows(), DescriptorCalls.rows(), SocketCalls.rows(),
-            PollCalls.rows(), TimeCalls.rows(), SignalCalls.rows(), ProcessCalls.rows(), ResourceCalls.rows(), IpcCalls.rows());
+    private static final SyscallSpec[] OWN_BY_NUMBER = index(OWN, new SyscallSpec[SyscallTable.MAX_NR]);
 
-    private static final SyscallSpec[] BY_NUMBER = new SyscallSpec[SyscallTable.MAX_NR];
+    /**
+     * The other families' rows, built on first need (a holder class: the JVM initialises it once,
+     * thread-safely): a trace of the default set, which needs only the rows above, never builds
+     * them, so the tool starts as fast as it did before they existed.
+     */
+    private static final class Families {
+        static final List<SyscallSpec> ROWS = concat(FileCalls.rows(), DescriptorCalls.rows(), SocketCalls.rows(),
+                PollCalls.rows(), TimeCalls.rows(), SignalCalls.rows(), ProcessCalls.rows(), ResourceCalls.rows(), IpcCalls.rows());
+        static final SyscallSpec[] BY_NUMBER = index(ROWS, OWN_BY_NUMBER.clone());
+        static final List<SyscallSpec> ALL = concat(OWN, ROWS);
+    }
 
-    static {
-        for (SyscallSpec spec : ROWS) {
-            if (BY_NUMBER[spec.nr()] != null) throw new IllegalStateException("two registry rows for " + spec.name());
-            BY_NUMBER[spec.nr()] = spec;
+    private static SyscallSpec[] index(List<SyscallSpec> rows, SyscallSpec[] into) {
+        for (SyscallSpec spec : rows) {
+            if (into[spec.nr()] != null) throw new IllegalStateException("two registry rows for " + spec.name());
+            into[spec.nr()] = spec;
         }
+        return into;
     }
 
     private Syscalls() {}
 
     /** Every row, in registry order. */
     public static List<SyscallSpec> all() {
-        return ROWS;
+        return Families.ALL;
     }
 
     /** The row of a syscall number, or null for one the tool only knows by name. */
     public static SyscallSpec byNumber(int nr) {
-        return nr >= 0 && nr < BY_NUMBER.length ? BY_NUMBER[nr] : null;
+        if (nr < 0 || nr >= OWN_BY_NUMBER.length) return null;
+        SyscallSpec own = OWN_BY_NUMBER[nr];
+        return own != null ? own : Families.BY_NUMBER[nr];
     }
 
     /** The captures a call needs; empty when its decoder reads only the registers. */
@@ -150,22 +175,23 @@ public final class Syscalls {
      * order; for strace's, the syscalls strace's table puts in it, by number.
      */
     public static List<String> members(SyscallClass c) {
-        if (!c.fromStrace()) return ROWS.stream().filter(r -> r.classes().contains(c)).map(SyscallSpec::name).toList();
+        // the tool's own classes are declared by its own rows only (SyscallsTest checks the families declare none)
+        if (!c.fromStrace()) return OWN.stream().filter(r -> r.classes().contains(c)).map(SyscallSpec::name).toList();
         List<String> out = new ArrayList<>();
         for (int nr = 0; nr < StraceClasses.BY_NUMBER.length; nr++) {
-            if (c.inStraceFlags(StraceClasses.BY_NUMBER[nr])) out.add(SyscallTable.name(nr));
+            if (c.inStraceFlags(nr)) out.add(SyscallTable.name(nr));
         }
         return out;
     }
 
     /** The names shown when {@code -e} is not given. */
     public static List<String> defaultSet() {
-        return ROWS.stream().filter(SyscallSpec::shownByDefault).map(SyscallSpec::name).toList();
+        return OWN.stream().filter(SyscallSpec::shownByDefault).map(SyscallSpec::name).toList();
     }
 
     /** The names the thread model needs recorded whatever is shown. */
     public static List<String> modelSet() {
-        return ROWS.stream().filter(SyscallSpec::modelNeeds).map(SyscallSpec::name).toList();
+        return OWN.stream().filter(SyscallSpec::modelNeeds).map(SyscallSpec::name).toList();
     }
 
     /**

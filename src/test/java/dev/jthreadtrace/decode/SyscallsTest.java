@@ -76,6 +76,23 @@ class SyscallsTest {
     }
 
     @Test
+    void onlyTheToolsOwnRowsAreShownByDefaultNeededOrInItsClasses() {
+        // The default set, the model set and the tool's classes are read from the tool's own rows alone, so a
+        // default trace never builds the families' rows: a family row that claimed any of them would be lost.
+        assertEquals(Syscalls.all().stream().filter(SyscallSpec::shownByDefault).map(SyscallSpec::name).toList(), Syscalls.defaultSet());
+        assertEquals(Syscalls.all().stream().filter(SyscallSpec::modelNeeds).map(SyscallSpec::name).toList(), Syscalls.modelSet());
+        for (SyscallClass c : SyscallClass.values()) {
+            if (c.fromStrace()) continue;
+            assertEquals(Syscalls.all().stream().filter(r -> r.classes().contains(c)).map(SyscallSpec::name).toList(),
+                    Syscalls.members(c), c.spelling());
+        }
+        // and a row that changes the model is one of the tool's own, whatever the families decode
+        for (String name : List.of("open", "openat", "creat", "write", "close")) {
+            assertTrue(Syscalls.byNumber(SyscallTable.number(name).orElseThrow()).effect() != ModelEffect.NONE, name);
+        }
+    }
+
+    @Test
     void capturePlansFollowTheArguments() {
         assertEquals(new Capture.BytesSizedByArg(0, 1, 88, AT_ENTRY), Syscalls.captures(SyscallTable.CLONE3, new long[6]).getFirst());
         assertEquals(List.of(new Capture.Bytes(3, 16, AT_ENTRY)), Syscalls.captures(SyscallTable.FUTEX, new long[] {0, 128, 0, 0, 0, 0}));
