@@ -1,7 +1,8 @@
 // A hostile target: thread names and a mapped file's path that would forge output if printed raw.
 // One thread names itself with a newline followed by a fake trace line, one with ESC sequences that
-// clear and recolour a terminal, one with U+202E (right-to-left override); the main thread maps a
-// file whose name holds a newline, a fake line and an ESC. The directory for that file is argv[1].
+// clear and recolour a terminal, one with U+202E (right-to-left override), two with bytes that are
+// not UTF-8; the main thread maps a file whose name holds a newline, a fake line and an ESC. The
+// directory for that file is argv[1].
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <pthread.h>
@@ -10,7 +11,10 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
-static const char *const NAMES[] = {"a\n 9.9 [1 x]", "\033[2J\033[31mred", "\xe2\x80\xae" "evil"};
+// The last two are not UTF-8 and differ only in the order of their first two bytes: decoded with
+// replacement both were "\ufffd\ufffd-bad"; they must stay distinct (\xff\xfe-bad, \xfe\xff-bad).
+static const char *const NAMES[] = {"a\n 9.9 [1 x]", "\033[2J\033[31mred", "\xe2\x80\xae" "evil", "\xff\xfe-bad", "\xfe\xff-bad"};
+#define COUNT (sizeof NAMES / sizeof NAMES[0])
 
 static void *child(void *arg) {
     (void) arg;
@@ -38,8 +42,8 @@ int main(int argc, char **argv) {
     munmap(p, 4096);
     close(fd);
     unlink(path);
-    pthread_t threads[3];
-    for (int i = 0; i < 3; i++) pthread_create(&threads[i], NULL, named, (void *) NAMES[i]);
-    for (int i = 0; i < 3; i++) pthread_join(threads[i], NULL);
+    pthread_t threads[COUNT];
+    for (size_t i = 0; i < COUNT; i++) pthread_create(&threads[i], NULL, named, (void *) NAMES[i]);
+    for (size_t i = 0; i < COUNT; i++) pthread_join(threads[i], NULL);
     return 0;
 }

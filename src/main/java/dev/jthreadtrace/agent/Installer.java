@@ -3,18 +3,19 @@ package dev.jthreadtrace.agent;
 import java.lang.classfile.ClassBuilder;
 import java.lang.classfile.ClassElement;
 import java.lang.classfile.ClassFile;
-import java.lang.classfile.MethodModel;
-import java.lang.classfile.MethodTransform;
 import java.lang.classfile.ClassModel;
 import java.lang.classfile.ClassTransform;
 import java.lang.classfile.CodeBuilder;
 import java.lang.classfile.CodeElement;
 import java.lang.classfile.CodeTransform;
+import java.lang.classfile.MethodModel;
+import java.lang.classfile.MethodTransform;
 import java.lang.classfile.instruction.ReturnInstruction;
 import java.lang.constant.ClassDesc;
 import java.lang.constant.MethodTypeDesc;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
+import java.nio.file.Path;
 import java.security.ProtectionDomain;
 import java.util.Map;
 import java.util.Set;
@@ -31,7 +32,9 @@ import static java.lang.constant.ConstantDescs.CD_void;
  *       {@code ThreadHook.constructed(this, this.inheritableThreadLocals)};</li>
  *   <li>at the entry of {@code start()} and {@code start(ThreadContainer)}: {@code ThreadHook.starting(this)};</li>
  *   <li>at the entry of {@code VirtualThread.mount()}: {@code ThreadHook.mounted(this)}, which tells
- *       which carrier (OS thread) ran which virtual thread.</li>
+ *       which carrier (OS thread) ran which virtual thread;</li>
+ *   <li>at the entry of {@code VirtualThread.start(ThreadContainer)}: {@code ThreadHook.virtualStarting(this)},
+ *       the context class loader a virtual thread runs with.</li>
  * </ul>
  * Every other constructor delegates to one of those two, so each thread is recorded once.
  */
@@ -56,10 +59,8 @@ public final class Installer {
         String directory = AgentOptions.directoryOf(args);
         boolean attached = AgentOptions.attached(args);
         if (directory.isEmpty()) return;
-        AgentOptions options = AgentOptions.read(java.nio.file.Path.of(directory));
-        ThreadHook.stackDepth(options.stackDepth());
-        if (options.jdkFrames()) ThreadHook.keepJdkFrames();
-        if (options.virtualStacks()) ThreadHook.virtualStacks();
+        AgentOptions options = AgentOptions.read(Path.of(directory));
+        CreationStacks.configure(options.stackDepth(), options.jdkFrames(), options.virtualStacks());
         // Loaded into a running JVM by jthreadtrace attach: held by the tool's socket, and stopped when it closes.
         Thread watch = attached ? AttachWatch.connect(directory, instrumentation) : null;
         if (attached && watch == null) return;
@@ -67,7 +68,7 @@ public final class Installer {
         // The hook reads ThreadLocalMap entries, which java.base does not open to anyone.
         instrumentation.redefineModule(Object.class.getModule(), Set.of(), Map.of(),
                 Map.of("java.lang", Set.of(Installer.class.getModule())), Set.of(), Map.of());
-        ThreadHook.prepare();
+        InheritedValues.prepare();
         boolean[] flushesAtExit = {false};
         ClassFileTransformer transformer = new ClassFileTransformer() {
             @Override
@@ -96,7 +97,7 @@ public final class Installer {
         ThreadHook.enable();
         ThreadHook.present();
         // Virtual threads' records may wait in a buffer only when the JVM's exit writes it out.
-        if (flushesAtExit[0]) ThreadHook.bufferUntilExit();
+        if (flushesAtExit[0]) RecordWriter.bufferUntilExit();
     }
 
     /**
@@ -154,20 +155,29 @@ public final class Installer {
         return transformOneMethod(bytes, "runHooks", "()V", atStartAndBeforeReturn);
     }
 
-    /** {@code VirtualThread.mount()}: {@code ThreadHook.mounted(this)}, run on the carrier that takes it. */
+    /**
+     * {@code VirtualThread.mount()}: {@code ThreadHook.mounted(this)}, run on the carrier that takes
+     * it; and {@code VirtualThread.start(ThreadContainer)}, which {@code start()} calls too (a virtual
+     * thread never runs Thread's own start): {@code ThreadHook.virtualStarting(this)}, which reads the
+     * context class loader it runs with, settable between construction and start.
+     */
     static byte[] instrumentVirtualThread(byte[] bytes) {
-        return transformOneMethod(bytes, "mount", "()V", callAtEntry("mounted"));
+        return transformMethods(bytes, Map.of("mount()V", callAtEntry("mounted"),
+                "start(Ljdk/internal/vm/ThreadContainer;)V", callAtEntry("virtualStarting")));
     }
 
     /** The class with one method's code transformed, everything else as it was. */
     private static byte[] transformOneMethod(byte[] bytes, String name, String descriptor, CodeTransform code) {
+        return transformMethods(bytes, Map.of(name + descriptor, code));
+    }
+
+    /** The class with the code of the methods named by {@code name + descriptor} transformed, everything else as it was. */
+    private static byte[] transformMethods(byte[] bytes, Map<String, CodeTransform> byMethod) {
         ClassFile cf = ClassFile.of();
         ClassTransform transform = (ClassBuilder cb, ClassElement ce) -> {
-            if (ce instanceof MethodModel m && m.methodName().equalsString(name) && m.methodType().equalsString(descriptor)) {
-                cb.transformMethod(m, MethodTransform.transformingCode(code));
-            } else {
-                cb.with(ce);
-            }
+            CodeTransform code = ce instanceof MethodModel m ? byMethod.get(m.methodName().stringValue() + m.methodType().stringValue()) : null;
+            if (code != null) cb.transformMethod((MethodModel) ce, MethodTransform.transformingCode(code));
+            else cb.with(ce);
         };
         return cf.transformClass(cf.parse(bytes), transform);
     }
@@ -202,7 +212,12 @@ public final class Installer {
         ClassFile cf = ClassFile.of();
         ClassModel model = cf.parse(bytes);
         CodeTransform afterConstruction = (CodeBuilder b, CodeElement e) -> {
-            if (e instanceof ReturnInstruction) callWithMapAndLoader(b, "constructed");
+            if (e instanceof ReturnInstruction) {
+                b.aload(0);
+                b.aload(0);
+                b.getfield(THREAD, "inheritableThreadLocals", MAP);
+                b.invokestatic(HOOK, "constructed", MethodTypeDesc.of(CD_void, THREAD, CD_Object));
+            }
             b.with(e);
         };
         // start(): ThreadHook.starting(this, this.inheritableThreadLocals, this.contextClassLoader), Thread's

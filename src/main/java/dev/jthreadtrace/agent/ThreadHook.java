@@ -1,91 +1,36 @@
 package dev.jthreadtrace.agent;
 
-import java.io.FileOutputStream;
 import java.io.IOException;
 import java.lang.reflect.Field;
-import java.math.BigDecimal;
-import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.Set;
 
 /**
- * Called from inside {@code java.lang.Thread} (so it lives on the boot class path): writes one
- * line per constructed and per started thread to {@code jvm-PID.tsv} in the tool's private
- * directory. Never throws, never calls a user object's methods (values are rendered only when they
- * are strings, boxed numbers, booleans, characters or enums; otherwise by class name), and never
- * writes to the target's stdout or stderr. Errors are counted and reported in the last line.
- *
- * <p>Cost: a platform thread's records are written at once (the tool reads them during the trace
- * to name live lines, and there are few). A virtual thread's are buffered: a program may make
- * millions, and a write per record made such churn 3x slower. The buffer goes out when it is full,
- * at the next record after 100 ms, with any platform thread's record, and at JVM exit (the end of
- * {@code Shutdown.runHooks()}, in the exiting thread: no thread of ours). A JVM killed by SIGKILL loses at
- * most the virtual-thread records of its last 100 ms. The OS tid of a platform thread is read from
- * /proc once and kept. A carrier counts its mounts of virtual threads in a field of its own; the
- * counts are written with each flush.
- *
- * <pre>
- * C  nanoTime  creatorOsTid  creatorJavaId  creatorName  newJavaId  newName  virtual  itl=value...  [ATTR ccl=L]  [STACK  frames]
- * S  nanoTime  starterOsTid  starterJavaId  starterName  javaId     name     ITL  itl=value...
- *    ATTR  daemon=B  priority=N  group=G  ccl=L  [STACK  frames]
- *    (ATTR: what the thread runs with, read at start() for a platform thread, at construction for a
- *    virtual one's context class loader; a loader is shown as its class and name, or its class and
- *    identity hash when its class is not the JDK's: a user's getName() is never called)
- *    (S for platform threads; STACK, the creation stack, on S of platform and C of virtual threads:
- *    frames class|method|file|line, separated by ';', the innermost first)
- * M  nanoTime  carrierOsTid  mounts     (virtual-thread mounts on this carrier so far; the last one counts)
- * N  nanoTime  renamerOsTid  javaId  newName     (a started platform thread renamed)
- * P  nanoTime  0  javaId  name     (a platform thread alive when the agent loaded: the JVM's own)
- * V  nanoTime  starterOsTid  javaId  sv:ScopedValue#1=value...  (the scoped-value bindings a fork inherited)
- * X  nanoTime  osTid     (the JVM began to shut down: Shutdown.runHooks(), from System.exit or after main's return)
- * E  errors    firstError          (written at each error; the last one counts)
- * </pre>
+ * Called from inside {@code java.lang.Thread} (so it lives on the boot class path): one record per
+ * constructed and per started thread (and per rename, scoped-value inheritance, shutdown) in the
+ * format of {@link RecordFormat}, written by {@link RecordWriter} to {@code jvm-PID.tsv} in the
+ * run's directory. Never throws, never calls a user object's methods ({@link InheritedValues}), and
+ * never writes to the target's stdout or stderr. Errors are counted and reported in the last E
+ * line. The OS tid of a platform thread is read from /proc once and kept. Every string field is
+ * written exact and bounded by {@link RecordField}; past {@link #LINE_BUDGET} a record takes no
+ * more thread-locals ({@code (cut)=N more}) or frames.
  */
 public final class ThreadHook {
-    private static final Set<Class<?>> PLAIN_VALUES = Set.of(String.class, Integer.class, Long.class, Short.class,
-            Byte.class, Double.class, Float.class, Boolean.class, Character.class, BigInteger.class, BigDecimal.class);
-    private static final int BUFFER = 64 * 1024;
-    /** Frames kept of a creation stack (0: none), and whether the JDK's frames above the application's stay. */
-    private static int stackDepth = 8;
-    private static boolean keepJdkFrames;
-    /** Stacks of virtual threads too: ~18 µs each, and a program may start millions (off unless asked). */
-    private static boolean virtualStacks;
-    private static final StackWalker WALKER = StackWalker.getInstance();
-    private static final long FLUSH_AFTER_NS = 100_000_000L;
     private static volatile boolean enabled;
-    private static RecordFile out;
-    private static Field table, value;
     /** What the hooks keep per thread; a plain ThreadLocal (never inherited, so never in our own records). */
-    private static final ThreadLocal<PerThread> STATE = new ThreadLocal<>() {
+    private static final ThreadLocal<HookState> STATE = new ThreadLocal<>() {
         @Override
-        protected PerThread initialValue() {
-            return new PerThread();
+        protected HookState initialValue() {
+            return new HookState();
         }
     };
     private static long errors;
     private static String firstError;
-    // The write buffer, guarded by ThreadHook.class; not buffered until the exit hook is in place.
-    private static boolean buffered;
-    private static final byte[] buffer = new byte[BUFFER];
-    private static int used;
-    private static long firstBufferedNs;
-
-    private static final class PerThread {
-        /** Inside a hook on this thread: whatever the hook itself does must not record again. */
-        boolean inside;
-        /** The OS tid of a platform thread, read once. */
-        String osTid;
-        /** Virtual-thread mounts on this carrier; written by it, read by whichever thread flushes. */
-        long mounts;
-        /** The count last written, and the carrier's tid (known after its first mount). */
-        long mountsWritten;
-        String carrierTid;
-    }
-
-    /** Every carrier that has mounted a virtual thread, for the flush to report their counts. */
-    private static final java.util.concurrent.ConcurrentLinkedQueue<PerThread> CARRIERS = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    /** Past this many chars a record takes no more thread-locals, scoped values or frames: the line must stay readable. */
+    static final int LINE_BUDGET = 256 * 1024;
 
     private ThreadHook() {}
 
@@ -93,107 +38,8 @@ public final class ThreadHook {
         if (directory == null || directory.isEmpty()) return false;
         // The pid from /proc/self rather than ProcessHandle, which loads and initialises more classes.
         String self = Files.readSymbolicLink(Path.of("/proc/self")).toString();
-        Path file = Path.of(directory, "jvm-" + self + ".tsv");
-        out = new RecordFile(file.toFile());
+        RecordWriter.open(Path.of(directory, RecordFormat.fileName(self)).toFile());
         return true;
-    }
-
-    /**
-     * The JVM's record file, opened for each write and closed again: the JDK opens files without
-     * close-on-exec, and a descriptor kept open would be inherited by every process the program
-     * starts, and be one more in its own /proc/self/fd.
-     */
-    private static final class RecordFile {
-        private final java.io.File file;
-
-        RecordFile(java.io.File file) {
-            this.file = file;
-        }
-
-        void write(byte[] bytes, int offset, int length) throws IOException {
-            try (FileOutputStream stream = new FileOutputStream(file, true)) {
-                stream.write(bytes, offset, length);
-            }
-        }
-
-        void write(byte[] bytes) throws IOException {
-            write(bytes, 0, bytes.length);
-        }
-    }
-
-    static void prepare() throws ReflectiveOperationException {
-        table = Class.forName("java.lang.ThreadLocal$ThreadLocalMap").getDeclaredField("table");
-        table.setAccessible(true);
-        value = Class.forName("java.lang.ThreadLocal$ThreadLocalMap$Entry").getDeclaredField("value");
-        value.setAccessible(true);
-    }
-
-    static void stackDepth(int depth) {
-        stackDepth = Math.max(0, Math.min(depth, 256));
-    }
-
-    static void keepJdkFrames() {
-        keepJdkFrames = true;
-    }
-
-    static void virtualStacks() {
-        virtualStacks = true;
-    }
-
-    /**
-     * The current thread's stack where it creates (or starts) a thread: the hook's own frames and
-     * java.lang.Thread's dropped, then, unless asked to keep them, the JDK's frames above the first
-     * application frame (ThreadPoolExecutor.addWorker, ...), so the first frame shown is the code that
-     * asked for a thread. A stack of JDK frames only is kept as it is. A class rather than a lambda:
-     * see {@link #enter}.
-     */
-    private static final class CreationStack implements java.util.function.Function<java.util.stream.Stream<StackWalker.StackFrame>, String> {
-        @Override
-        public String apply(java.util.stream.Stream<StackWalker.StackFrame> frames) {
-            java.util.List<StackWalker.StackFrame> all = new java.util.ArrayList<>();
-            java.util.Iterator<StackWalker.StackFrame> it = frames.iterator();
-            int limit = stackDepth + 64; // the JDK frames above the application's, then the depth wanted
-            while (it.hasNext() && all.size() < limit) {
-                StackWalker.StackFrame f = it.next();
-                String c = f.getClassName();
-                if (all.isEmpty() && (c.equals("dev.jthreadtrace.agent.ThreadHook") || c.equals("java.lang.Thread")
-                        || c.startsWith("java.lang.ThreadBuilders") || c.equals("java.lang.VirtualThread"))) {
-                    continue;
-                }
-                all.add(f);
-            }
-            int first = 0;
-            if (!keepJdkFrames) {
-                while (first < all.size() && isJdk(all.get(first).getClassName())) first++;
-                if (first == all.size()) first = 0;
-            }
-            StringBuilder out = new StringBuilder();
-            for (int i = first; i < all.size() && i < first + stackDepth; i++) {
-                StackWalker.StackFrame f = all.get(i);
-                if (out.length() > 0) out.append(';');
-                out.append(frameField(f.getClassName())).append('|').append(frameField(f.getMethodName())).append('|')
-                        .append(frameField(f.getFileName() == null ? "" : f.getFileName())).append('|').append(f.getLineNumber());
-            }
-            return out.toString();
-        }
-
-        private static boolean isJdk(String className) {
-            return className.startsWith("java.") || className.startsWith("jdk.") || className.startsWith("sun.")
-                    || className.startsWith("com.sun.");
-        }
-
-        private static String frameField(String s) {
-            return clean(s).replace(';', ' ').replace('|', ' ');
-        }
-    }
-
-    private static final CreationStack CREATION_STACK = new CreationStack();
-
-    /** {@code \tSTACK\tframes}, or nothing when stacks are off. */
-    private static void appendStack(StringBuilder line) {
-        if (stackDepth == 0) return;
-        String frames = WALKER.walk(CREATION_STACK);
-        if (!frames.isEmpty()) line.append("\tSTACK\t").append(frames);
     }
 
     static void enable() {
@@ -201,20 +47,12 @@ public final class ThreadHook {
     }
 
     /**
-     * The tool detached ({@code attach}): no more records; what is buffered is written and the
-     * file closed. The hooks stay in place until the caller restores the original classes.
+     * The tool detached ({@code attach}): no more records; what is buffered is written. The hooks
+     * stay in place until the caller restores the original classes.
      */
     static void disable() {
         enabled = false;
-        synchronized (ThreadHook.class) {
-            try {
-                writeBuffered();
-            } catch (Throwable t) {
-                // nothing more to do: the records are the tool's, not the application's
-            }
-            out = null;
-            buffered = false;
-        }
+        RecordWriter.close();
     }
 
     /**
@@ -229,49 +67,39 @@ public final class ThreadHook {
         int n = root.enumerate(threads, true);
         for (int i = 0; i < n; i++) {
             try {
-                write(new StringBuilder("P\t").append(System.nanoTime()).append("\t0\t").append(threads[i].threadId())
-                        .append('\t').append(clean(threads[i].getName())), true);
+                RecordWriter.write(RecordFormat.named(RecordFormat.PRESENT, System.nanoTime(), "0", threads[i].threadId(),
+                        threads[i].getName()), true);
             } catch (Throwable t) {
                 failed("present", t);
             }
         }
     }
 
-    /** From now on virtual threads' records may wait in the buffer: {@link #flush} runs at JVM exit. */
-    static void bufferUntilExit() {
-        synchronized (ThreadHook.class) {
-            buffered = true;
-        }
-    }
-
     /** Writes what is buffered; the JVM's exit hook and the tool's readers rely on it. */
     public static void flush() {
-        synchronized (ThreadHook.class) {
-            try {
-                writeBuffered();
-            } catch (Throwable t) {
-                // nothing more to do at exit
-            }
+        try {
+            RecordWriter.flush();
+        } catch (Throwable t) {
+            // nothing more to do at exit
         }
     }
 
-    public static void constructed(Thread created, Object inheritedMap, ClassLoader contextLoader) {
-        PerThread state = enter();
+    public static void constructed(Thread created, Object inheritedMap) {
+        HookState state = enter();
         if (state == null) return;
         try {
             Thread creator = Thread.currentThread();
-            StringBuilder line = new StringBuilder("C\t").append(System.nanoTime()).append('\t').append(osTid())
-                    .append('\t').append(creator.threadId()).append('\t').append(clean(creator.getName()))
-                    .append('\t').append(created.threadId()).append('\t').append(clean(created.getName()))
-                    .append('\t').append(created.isVirtual());
-            if (inheritedMap != null) appendInherited(line, inheritedMap);
+            StringBuilder line = RecordFormat.constructed(System.nanoTime(), osTid(), creator.threadId(), creator.getName(),
+                    created.threadId(), created.getName(), created.isVirtual());
+            if (inheritedMap != null) InheritedValues.append(line, inheritedMap);
             // A virtual thread has no start() of its own that a platform thread's clone would follow:
-            // where it was constructed is where it was created.
+            // where it was constructed is where it was created. Its context class loader may still be
+            // set before start(): the record waits for it there (virtualStarting).
             if (created.isVirtual()) {
-                line.append("\tATTR\tccl=").append(clean(loader(contextLoader)));
-                if (virtualStacks) appendStack(line);
+                RecordWriter.hold(state, created, line, CreationStacks.ofVirtualThreads() ? CreationStacks.field() : "");
+            } else {
+                RecordWriter.write(line, true);
             }
-            write(line, !created.isVirtual());
         } catch (Throwable t) {
             failed("constructed", t);
         } finally {
@@ -285,24 +113,25 @@ public final class ThreadHook {
      * values a platform thread really runs with are read here ({@code ITL} marks that they follow).
      */
     public static void starting(Thread started, Object inheritedMap, ClassLoader contextLoader) {
-        PerThread state = enter();
+        HookState state = enter();
         if (state == null) return;
         try {
             Thread starter = Thread.currentThread();
-            StringBuilder line = new StringBuilder("S\t").append(System.nanoTime()).append('\t').append(osTid()).append('\t')
-                    .append(starter.threadId()).append('\t').append(clean(starter.getName())).append('\t')
-                    .append(started.threadId()).append('\t').append(clean(started.getName()));
+            StringBuilder line = RecordFormat.started(System.nanoTime(), osTid(), starter.threadId(), starter.getName(),
+                    started.threadId(), started.getName());
             if (!started.isVirtual()) {
-                line.append("\tITL");
-                if (inheritedMap != null) appendInherited(line, inheritedMap);
+                RecordFormat.marker(line, RecordFormat.ITL);
+                if (inheritedMap != null) InheritedValues.append(line, inheritedMap);
                 // isDaemon, getPriority, getThreadGroup and ThreadGroup.getName are final: no user code runs.
                 ThreadGroup group = started.getThreadGroup();
-                line.append("\tATTR\tdaemon=").append(started.isDaemon()).append("\tpriority=").append(started.getPriority())
-                        .append("\tgroup=").append(group == null ? "null" : clean(group.getName()))
-                        .append("\tccl=").append(clean(loader(contextLoader)));
-                appendStack(line);
+                RecordFormat.marker(line, RecordFormat.ATTR);
+                RecordFormat.pair(line, "daemon", String.valueOf(started.isDaemon()));
+                RecordFormat.pair(line, "priority", String.valueOf(started.getPriority()));
+                RecordFormat.pair(line, "group", group == null ? "null" : group.getName());
+                RecordFormat.pair(line, "ccl", InheritedValues.loader(contextLoader));
+                line.append(CreationStacks.field());
             }
-            write(line, !started.isVirtual());
+            RecordWriter.write(line, !started.isVirtual());
         } catch (Throwable t) {
             failed("starting", t);
         } finally {
@@ -315,12 +144,35 @@ public final class ThreadHook {
      * the threads still running now outlived the program's scope. Written at once, with what is buffered.
      */
     public static void shuttingDown() {
-        PerThread state = enter();
+        HookState state = enter();
         if (state == null) return;
         try {
-            write(new StringBuilder("X\t").append(System.nanoTime()).append('\t').append(osTid()), true);
+            RecordWriter.write(RecordFormat.record(RecordFormat.SHUTDOWN, System.nanoTime(), osTid()), true);
         } catch (Throwable t) {
             failed("shuttingDown", t);
+        } finally {
+            state.inside = false;
+        }
+    }
+
+    /**
+     * A virtual thread's start() (VirtualThread.start(ThreadContainer), which its start() calls): the
+     * context class loader it runs with, which {@code setContextClassLoader} may change between
+     * construction and start. VirtualThread is final and does not override getContextClassLoader: no
+     * user code runs. It completes the construction record this thread holds for it
+     * ({@link RecordWriter#hold}); when that went out already, an A record of its own, buffered, no
+     * syscall (its tid field is 0).
+     */
+    public static void virtualStarting(Thread started) {
+        HookState state = enter();
+        if (state == null) return;
+        try {
+            String ccl = RecordField.escape(InheritedValues.loader(started.getContextClassLoader()));
+            if (RecordWriter.started(state, started, ccl)) return;
+            RecordWriter.write(RecordFormat.record(RecordFormat.VIRTUAL_STARTED, System.nanoTime(), "0").append(RecordFormat.FIELD)
+                    .append(started.threadId()).append("\tccl=").append(ccl), false);
+        } catch (Throwable t) {
+            failed("virtualStarting", t);
         } finally {
             state.inside = false;
         }
@@ -332,11 +184,11 @@ public final class ThreadHook {
      */
     public static void renamed(Thread thread) {
         if (thread.isVirtual() || !thread.isAlive()) return;
-        PerThread state = enter();
+        HookState state = enter();
         if (state == null) return;
         try {
-            write(new StringBuilder("N\t").append(System.nanoTime()).append('\t').append(osTid())
-                    .append('\t').append(thread.threadId()).append('\t').append(clean(thread.getName())), true);
+            RecordWriter.write(RecordFormat.named(RecordFormat.RENAMED, System.nanoTime(), osTid(), thread.threadId(), thread.getName()),
+                    true);
         } catch (Throwable t) {
             failed("renamed", t);
         } finally {
@@ -350,31 +202,17 @@ public final class ThreadHook {
      */
     public static void mounted(Thread virtual) {
         if (!enabled) return;
-        PerThread state = STATE.get();
+        HookState state = STATE.get();
         if (state.mounts++ == 0 && !state.inside) {
             state.inside = true;
             try {
                 state.carrierTid = osTid();
-                CARRIERS.add(state);
+                RecordWriter.carrier(state);
             } catch (Throwable t) {
                 failed("mounted", t);
             } finally {
                 state.inside = false;
             }
-        }
-    }
-
-    /** Holding the class lock: an M line for each carrier that mounted more since the last one. */
-    private static void appendMountCounts() {
-        for (PerThread carrier : CARRIERS) {
-            long mounts = carrier.mounts;
-            if (mounts == carrier.mountsWritten || carrier.carrierTid == null) continue;
-            carrier.mountsWritten = mounts;
-            byte[] line = new StringBuilder("M\t").append(System.nanoTime()).append('\t').append(carrier.carrierTid)
-                    .append('\t').append(mounts).append('\n').toString().getBytes(StandardCharsets.UTF_8);
-            if (line.length > BUFFER - used) return; // the next flush
-            System.arraycopy(line, 0, buffer, used, line.length);
-            used += line.length;
         }
     }
 
@@ -385,51 +223,12 @@ public final class ThreadHook {
      * when done. Written out in each hook rather than taking a lambda: the first lambda would
      * spin up java.lang.invoke in every traced JVM, tens of milliseconds of its start-up.
      */
-    private static PerThread enter() {
+    private static HookState enter() {
         if (!enabled) return null;
-        PerThread state = STATE.get();
+        HookState state = STATE.get();
         if (state.inside) return null;
         state.inside = true;
         return state;
-    }
-
-    private static void appendInherited(StringBuilder line, Object map) throws IllegalAccessException {
-        Object[] entries = (Object[]) table.get(map);
-        if (entries == null) return;
-        for (Object entry : entries) {
-            if (entry == null) continue;
-            Object key = ((java.lang.ref.Reference<?>) entry).get();
-            if (key == null) continue;
-            line.append('\t').append(clean(localName(key))).append('=').append(clean(render(value.get(entry))));
-        }
-    }
-
-    /** The name given to each thread-local instance seen, by identity (ThreadLocal keeps Object's equals). */
-    private static final java.util.Map<Object, String> LOCAL_NAMES = new java.util.WeakHashMap<>();
-    /** How many instances of each class have a name: the second instance of a class is {@code Name#2}. */
-    private static final java.util.Map<String, Integer> LOCALS_PER_CLASS = new java.util.HashMap<>();
-
-    /**
-     * One key per thread-local instance, stable within the run: {@code RequestContext} for the first
-     * instance of a subclass ({@code RequestContext#2} for a second one); a plain
-     * {@code InheritableThreadLocal}, whose declaring place is unknown, is {@code InheritableThreadLocal#1},
-     * {@code #2}, ... in the order first seen. (Plain ones all read {@code InheritableThreadLocal}
-     * before, so a thread with two of them showed one value.)
-     */
-    private static String localName(Object threadLocal) {
-        synchronized (LOCAL_NAMES) {
-            String known = LOCAL_NAMES.get(threadLocal);
-            if (known != null) return known;
-            String className = threadLocal.getClass().getName();
-            String base = className.substring(className.lastIndexOf('.') + 1);
-            Integer seen = LOCALS_PER_CLASS.get(base);
-            int n = seen == null ? 1 : seen + 1;
-            LOCALS_PER_CLASS.put(base, n);
-            boolean plain = threadLocal.getClass() == InheritableThreadLocal.class || threadLocal.getClass() == ScopedValue.class;
-            String name = plain || n > 1 ? base + "#" + n : base;
-            LOCAL_NAMES.put(threadLocal, name);
-            return name;
-        }
     }
 
     /** ScopedValue's internal chains (java.lang is opened to the agent): Snapshot prev/bindings, Carrier key/value/prev. */
@@ -442,7 +241,7 @@ public final class ThreadHook {
      */
     public static void scopedValuesInherited(Thread thread, Object bindings) {
         if (bindings == null || !bindings.getClass().getName().equals("java.lang.ScopedValue$Snapshot")) return;
-        PerThread state = enter();
+        HookState state = enter();
         if (state == null) return;
         try {
             if (snapshotPrev == null) {
@@ -456,17 +255,18 @@ public final class ThreadHook {
                 carrierValue = f[3];
                 carrierPrev = f[4];
             }
-            StringBuilder line = new StringBuilder("V\t").append(System.nanoTime()).append('\t').append(osTid()).append('\t')
+            StringBuilder line = RecordFormat.record(RecordFormat.SCOPED_VALUES, System.nanoTime(), osTid()).append(RecordFormat.FIELD)
                     .append(thread.threadId());
-            java.util.Set<Object> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+            Set<Object> seen = Collections.newSetFromMap(new IdentityHashMap<>());
             for (Object s = bindings; s != null; s = snapshotPrev.get(s)) {
                 for (Object c = snapshotBindings.get(s); c != null; c = carrierPrev.get(c)) {
                     Object key = carrierKey.get(c);
-                    if (!seen.add(key)) continue;
-                    line.append("\tsv:").append(clean(localName(key))).append('=').append(clean(render(carrierValue.get(c))));
+                    if (!seen.add(key) || full(line)) continue;
+                    RecordFormat.pair(line, RecordFormat.SCOPED_VALUE + InheritedValues.localName(key),
+                            InheritedValues.render(carrierValue.get(c)));
                 }
             }
-            if (!seen.isEmpty()) write(line, !thread.isVirtual());
+            if (!seen.isEmpty()) RecordWriter.write(line, !thread.isVirtual());
         } catch (Throwable t) {
             failed("scopedValuesInherited", t);
         } finally {
@@ -474,29 +274,10 @@ public final class ThreadHook {
         }
     }
 
-    /**
-     * A class loader as {@code jdk.internal.loader.ClassLoaders$AppClassLoader@app}: its class and,
-     * for a loader class of the JDK's own (loaded by the boot loader), its name; for any other its
-     * identity hash, since its getName() may be the user's code and must not run inside start().
-     */
-    private static String loader(ClassLoader l) {
-        if (l == null) return "null";
-        Class<?> c = l.getClass();
-        String name = c.getClassLoader() == null ? l.getName() : null;
-        return c.getName() + "@" + (name != null ? name : Integer.toHexString(System.identityHashCode(l)));
-    }
-
-    private static String render(Object v) {
-        if (v == null) return "null";
-        if (PLAIN_VALUES.contains(v.getClass())) return String.valueOf(v);
-        if (v instanceof Enum<?> e) return e.getDeclaringClass().getSimpleName() + "." + e.name();
-        return "<" + v.getClass().getName() + ">";
-    }
-
     /** The current OS thread's tid: kept for a platform thread; a virtual thread's carrier changes, so read each time. */
     private static String osTid() throws IOException {
         Thread current = Thread.currentThread();
-        PerThread state = current.isVirtual() ? null : STATE.get();
+        HookState state = current.isVirtual() ? null : STATE.get();
         if (state != null && state.osTid != null) return state.osTid;
         String link = Files.readSymbolicLink(Path.of("/proc/thread-self")).toString();
         String tid = link.substring(link.lastIndexOf('/') + 1);
@@ -504,39 +285,9 @@ public final class ThreadHook {
         return tid;
     }
 
-    private static String clean(String s) {
-        return s.replace('\t', ' ').replace('\n', ' ').replace('\r', ' ');
-    }
-
-    /**
-     * Adds a line; {@code now}: the line (and what is buffered before it, to keep the order) goes
-     * to the file at once.
-     */
-    private static void write(StringBuilder line, boolean now) throws IOException {
-        byte[] bytes = line.append('\n').toString().getBytes(StandardCharsets.UTF_8);
-        synchronized (ThreadHook.class) {
-            if (out == null) return; // disabled while this hook ran
-            if (!buffered || bytes.length > BUFFER - used) writeBuffered();
-            if (!buffered || bytes.length > BUFFER) {
-                out.write(bytes);
-                return;
-            }
-            long nanos = System.nanoTime();
-            if (used == 0) firstBufferedNs = nanos;
-            System.arraycopy(bytes, 0, buffer, used, bytes.length);
-            used += bytes.length;
-            if (now || nanos - firstBufferedNs > FLUSH_AFTER_NS) writeBuffered();
-        }
-    }
-
-    /** Holding the class lock. */
-    private static void writeBuffered() throws IOException {
-        if (out == null) return;
-        appendMountCounts();
-        if (used == 0) return;
-        int n = used;
-        used = 0;
-        out.write(buffer, 0, n);
+    /** Whether the line is full; then a {@code (cut)=N more} entry says how many were left out. */
+    static boolean full(StringBuilder line) {
+        return line.length() > LINE_BUDGET;
     }
 
     /** Counts an error and writes the running count (the tool reads the last E line of a file). */
@@ -544,7 +295,10 @@ public final class ThreadHook {
         errors++;
         if (firstError == null) firstError = where + ": " + t;
         try {
-            if (out != null) write(new StringBuilder("E\t").append(errors).append('\t').append(clean(firstError)), true);
+            if (RecordWriter.open()) {
+                RecordWriter.write(new StringBuilder(RecordFormat.ERRORS).append(RecordFormat.FIELD).append(errors)
+                        .append(RecordFormat.FIELD).append(RecordField.escape(firstError)), true);
+            }
         } catch (Throwable ignored) {
             // the count is lost; the target must not notice
         }

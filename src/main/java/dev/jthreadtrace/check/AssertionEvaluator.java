@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * Evaluates parsed assertions against a finished model. A selector that matches nothing fails the
@@ -50,9 +49,9 @@ public final class AssertionEvaluator {
             case Measured.Number n -> new AssertionResult(a, a.operator().test(n.value(), a.number()), show(a.metric().kind(), n.value()),
                     expected);
             case Measured.Texts t -> {
-                Pattern want = Glob.compile(a.string());
-                boolean allMatch = t.values().stream().allMatch(v -> want.matcher(v).matches());
-                boolean noneMatch = t.values().stream().noneMatch(v -> want.matcher(v).matches());
+                Glob want = Glob.compile(a.string());
+                boolean allMatch = t.values().stream().allMatch(v -> want.matches(v));
+                boolean noneMatch = t.values().stream().noneMatch(v -> want.matches(v));
                 List<String> shown = t.values().stream().map(v -> "\"" + Escape.text(v) + "\"").toList();
                 yield new AssertionResult(a, a.operator() == Assertion.Operator.EQ ? allMatch : noneMatch, String.join(" | ", shown)
                         + " (" + t.threads() + " thread" + (t.threads() == 1 ? "" : "s") + ")", expected);

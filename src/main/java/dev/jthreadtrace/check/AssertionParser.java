@@ -1,6 +1,7 @@
 package dev.jthreadtrace.check;
 
 import dev.jthreadtrace.model.Hook;
+import dev.jthreadtrace.model.JavaThread;
 import dev.jthreadtrace.model.Measure;
 import dev.jthreadtrace.model.Metric;
 
@@ -79,8 +80,8 @@ public final class AssertionParser {
             }
         }
         String hook = selector.get("hook");
-        if (hook != null && Hook.byKey(hook) == null && !dev.jthreadtrace.model.JavaThread.ATTRIBUTE_HOOKS.contains(hook)
-                && !(hook.startsWith(dev.jthreadtrace.model.JavaThread.SCOPED_VALUE_PREFIX) && hook.length() > 3)
+        if (hook != null && Hook.byKey(hook) == null && !JavaThread.ATTRIBUTE_HOOKS.contains(hook)
+                && !(hook.startsWith(JavaThread.SCOPED_VALUE_PREFIX) && hook.length() > 3)
                 && !(hook.startsWith(Hook.THREAD_LOCAL_PREFIX) && hook.length() > Hook.THREAD_LOCAL_PREFIX.length())) {
             throw error(selectorAt, "unknown hook '" + hook + "' (hooks: " + String.join(", ", Hook.inheritedKeys())
                     + ", pdeathsig, the Java settings ccl, daemon, priority, group, sv:NAME for an inherited scoped value, or itl:NAME for a Java inheritable thread-local)");

@@ -8,7 +8,6 @@ import dev.jthreadtrace.text.Escape;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * Evaluates assertions of {@code jthreadtrace diff}: a {@code diff.*} metric over what changed, any
@@ -44,18 +43,18 @@ public final class DiffEvaluator {
         return new Measured.Number(metric.sum(rows));
     }
 
-    private static boolean namedLike(SiteRow row, Pattern glob) {
+    private static boolean namedLike(SiteRow row, Glob glob) {
         for (SiteFigures f : new SiteFigures[] {row.base(), row.now()}) {
             if (f == null) continue;
-            if (f.names().stream().anyMatch(n -> glob.matcher(n).matches())) return true;
-            if (f.shapes().stream().anyMatch(n -> glob.matcher(n).matches())) return true;
+            if (f.names().stream().anyMatch(n -> glob.matches(n))) return true;
+            if (f.shapes().stream().anyMatch(n -> glob.matches(n))) return true;
         }
         return false;
     }
 
-    private static boolean createdAt(SiteRow row, Pattern glob) {
+    private static boolean createdAt(SiteRow row, Glob glob) {
         for (SiteFigures f : new SiteFigures[] {row.base(), row.now()}) {
-            if (f != null && f.createdAt() != null && glob.matcher(f.createdAt()).matches()) return true;
+            if (f != null && f.createdAt() != null && glob.matches(f.createdAt())) return true;
         }
         return false;
     }

@@ -1,14 +1,16 @@
 package dev.jthreadtrace.check;
 
 import dev.jthreadtrace.text.Escape;
-import javax.xml.stream.XMLOutputFactory;
-import javax.xml.stream.XMLStreamException;
-import javax.xml.stream.XMLStreamWriter;
+
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
+import javax.xml.stream.XMLOutputFactory;
+import javax.xml.stream.XMLStreamException;
+import javax.xml.stream.XMLStreamWriter;
 
 /**
  * Writes assertion results as JUnit XML (the Ant/Surefire schema that Jenkins, GitLab and GitHub
@@ -20,6 +22,13 @@ public final class JunitXml {
 
     public static void write(Path file, String suiteName, List<AssertionResult> results, double seconds) throws IOException {
         try (OutputStream out = Files.newOutputStream(file)) {
+            write(out, suiteName, results, seconds);
+        }
+    }
+
+    /** The document on {@code out}, which stays open (the caller opened it: a FIFO, say). */
+    public static void write(OutputStream out, String suiteName, List<AssertionResult> results, double seconds) throws IOException {
+        try {
             XMLStreamWriter xml = XMLOutputFactory.newFactory().createXMLStreamWriter(out, "UTF-8");
             long failures = results.stream().filter(r -> !r.passed()).count();
             xml.writeStartDocument("UTF-8", "1.0");
@@ -34,7 +43,7 @@ public final class JunitXml {
             xml.writeAttribute("failures", Long.toString(failures));
             xml.writeAttribute("errors", "0");
             xml.writeAttribute("skipped", "0");
-            xml.writeAttribute("time", String.format(java.util.Locale.ROOT, "%.3f", seconds));
+            xml.writeAttribute("time", String.format(Locale.ROOT, "%.3f", seconds));
             for (AssertionResult r : results) {
                 xml.writeCharacters("\n    ");
                 xml.writeStartElement("testcase");
@@ -62,6 +71,7 @@ public final class JunitXml {
             xml.writeEndElement();
             xml.writeCharacters("\n");
             xml.writeEndDocument();
+            xml.flush();
             xml.close();
         } catch (XMLStreamException e) {
             throw new IOException(e.getMessage(), e);

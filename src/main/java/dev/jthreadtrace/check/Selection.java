@@ -12,7 +12,6 @@ import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * What a selector picks from a trace (threads by name or creation site, -c table rows by syscall)
@@ -26,15 +25,15 @@ final class Selection {
     private Selection() {}
 
     static List<ThreadInfo> named(TraceModel model, String glob) {
-        Pattern p = Glob.compile(glob);
-        return model.threads().stream().filter(t -> p.matcher(t.name()).matches()).toList();
+        Glob p = Glob.compile(glob);
+        return model.threads().stream().filter(t -> p.matches(t.name())).toList();
     }
 
     /** Threads whose Java creation site (the first frame of the stack that started them) matches. */
     static List<ThreadInfo> createdAt(List<ThreadInfo> threads, String glob) {
-        Pattern at = Glob.compile(glob);
+        Glob at = Glob.compile(glob);
         return threads.stream().filter(t -> t.java() != null && t.java().createdAt() != null
-                && at.matcher(t.java().createdAt()).matches()).toList();
+                && at.matches(t.java().createdAt())).toList();
     }
 
     static boolean hasCreationSites(TraceModel model) {
@@ -72,8 +71,8 @@ final class Selection {
 
     /** The -c table rows of the selected threads whose syscall matches {@code glob}. */
     static List<SyscallStats.Row> rows(TraceModel model, List<ThreadInfo> threads, String glob) {
-        Pattern syscall = Glob.compile(glob);
-        return model.syscallStats().rows(threads).stream().filter(r -> syscall.matcher(r.name()).matches()).toList();
+        Glob syscall = Glob.compile(glob);
+        return model.syscallStats().rows(threads).stream().filter(r -> syscall.matches(r.name())).toList();
     }
 
     static String noSyscallCalls(TraceModel model, List<ThreadInfo> threads, String glob) {

@@ -11,6 +11,7 @@ import dev.jthreadtrace.model.TraceModel;
 import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -50,7 +51,8 @@ final class AssertOptions {
                 .description("Read assertions from FILE, one per line; blank lines and lines starting with # are ignored.").build());
         command.addOption(Specs.option(Path.class, Specs.<Path>bind(() -> junitXml, v -> junitXml = v), "--junit-xml")
                 .paramLabel("FILE")
-                .description("Write the assertion results to FILE as JUnit XML (one testcase per assertion).").build());
+                .description("Write the assertion results to FILE as JUnit XML (one testcase per assertion). Checked as -o FILE "
+                        + "is: not the trace, not --assert-file, not another output.").build());
     }
 
 
@@ -82,16 +84,26 @@ final class AssertOptions {
         }
 
         /** Writes the JUnit file if asked; false (with one line on err) when it cannot be written. */
-        boolean writeJunit(List<AssertionResult> results, PrintWriter err) {
+        boolean writeJunit(List<AssertionResult> results, PrintWriter err, OutputFiles files) {
             if (junitXml == null) return true;
-            try {
-                JunitXml.write(junitXml, "jthreadtrace", results, 0);
+            try (OutputStream out = files.open(junitXml)) {
+                JunitXml.write(out, "jthreadtrace", results, 0);
                 return true;
             } catch (IOException e) {
                 err.println("jthreadtrace: " + FileProblems.cannotWrite(junitXml, e));
                 return false;
             }
         }
+    }
+
+    /** The file these options read: --assert-file. */
+    List<OutputFiles.Named> inputs() {
+        return assertFile == null ? List.of() : List.of(new OutputFiles.Named("--assert-file", assertFile));
+    }
+
+    /** The file these options write: --junit-xml. */
+    List<OutputFiles.Named> outputs() {
+        return junitXml == null ? List.of() : List.of(new OutputFiles.Named("--junit-xml", junitXml));
     }
 
     /** Parses every assertion now, before the target starts; throws IllegalArgumentException on the first bad one. */

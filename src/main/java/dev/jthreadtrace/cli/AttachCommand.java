@@ -2,6 +2,7 @@ package dev.jthreadtrace.cli;
 
 import picocli.CommandLine.Model.CommandSpec;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -12,7 +13,7 @@ final class AttachCommand implements Callable<Integer> {
     final TraceOptions traceOptions = new TraceOptions();
     final OutputOptions outputOptions = new OutputOptions();
     final AssertOptions assertOptions = new AssertOptions();
-    String duration;
+    Duration duration;
     List<String> pids;
     final CommandSpec spec = Specs.command("attach", this, false,
             "Attaches to the running process PID (and more PIDs if given): every thread it has now is listed as "
@@ -36,7 +37,8 @@ final class AttachCommand implements Callable<Integer> {
         traceOptions.addTo(spec, TraceOptions.DEFAULT_TRACE);
         outputOptions.addTo(spec);
         assertOptions.addTo(spec);
-        spec.addOption(Specs.option(String.class, Specs.<String>bind(() -> duration, v -> duration = v), "--duration")
+        spec.addOption(Specs.option(Duration.class, Specs.<Duration>bind(() -> duration, v -> duration = v), "--duration")
+                .converters(Durations::parse)
                 .paramLabel("DURATION")
                 .description("Detach after DURATION (e.g. 500ms, 30s, 5m); without it, on Ctrl-C, SIGTERM, SIGHUP or when the "
                         + "processes exit.").build());
@@ -54,14 +56,12 @@ final class AttachCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         List<Integer> numbers;
-        java.time.Duration window;
         try {
             numbers = pids.stream().map(AttachCommand::pid).distinct().toList();
-            window = duration == null ? null : Durations.parse("--duration", duration);
         } catch (IllegalArgumentException e) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
         }
-        return Runner.trace(spec, new Runner.Target.Attach(numbers, window), traceOptions, outputOptions, assertOptions);
+        return Runner.trace(spec, new Runner.Target.Attach(numbers, duration), traceOptions, outputOptions, assertOptions);
     }
 
     private static int pid(String text) {

@@ -1,14 +1,14 @@
 package dev.jthreadtrace.cli;
 
-import dev.jthreadtrace.session.SavedTrace;
-
 import dev.jthreadtrace.check.AssertionResult;
 import dev.jthreadtrace.model.TraceModel;
+import dev.jthreadtrace.session.SavedTrace;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -46,7 +46,15 @@ final class CheckCommand implements Callable<Integer> {
         if (checks.assertions().isEmpty()) {
             throw new CommandLine.ParameterException(spec.commandLine(), "check needs at least one --assert or --assert-file");
         }
+        List<OutputFiles.Named> inputs = new ArrayList<>(assertOptions.inputs());
+        inputs.add(new OutputFiles.Named("TRACE.jsonl", file));
+        String clash = OutputFiles.clash(inputs, assertOptions.outputs());
+        if (clash != null) throw new CommandLine.ParameterException(spec.commandLine(), clash);
         PrintWriter err = spec.commandLine().getErr();
+        return OutputFiles.using(assertOptions.outputs(), err, files -> check(checks, files, err));
+    }
+
+    private int check(AssertOptions.Checks checks, OutputFiles files, PrintWriter err) {
         SavedTrace saved = SavedTrace.load(file, err);
         if (saved == null) return ExitCodes.TOOL_FAILED;
         if (saved.truncated() && !allowTruncated) {
@@ -59,7 +67,7 @@ final class CheckCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         checks.printTable(results, out::println);
         out.flush();
-        if (!checks.writeJunit(results, err)) return ExitCodes.TOOL_FAILED;
+        if (!checks.writeJunit(results, err, files)) return ExitCodes.TOOL_FAILED;
         return results.stream().allMatch(AssertionResult::passed) ? ExitCodes.OK : ExitCodes.ASSERTION_FAILED;
     }
 }

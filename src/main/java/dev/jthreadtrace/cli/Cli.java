@@ -61,7 +61,7 @@ public final class Cli {
                     && c.getUnmatchedArguments().getFirst().startsWith("-")
                     ? "Unknown option: '" + c.getUnmatchedArguments().getFirst() + "'" : ex.getMessage();
             c.getErr().println("jthreadtrace: " + message);
-            if (StraceFlags.isAnswer(message)) return ExitCodes.USAGE;
+            if (ex.getCause() instanceof StraceFlags.Answer) return ExitCodes.USAGE;
             c.getErr().println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for more information.");
             return ExitCodes.USAGE;
         });

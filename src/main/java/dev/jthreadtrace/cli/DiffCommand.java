@@ -16,6 +16,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -101,24 +102,25 @@ final class DiffCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
         }
         PrintWriter err = spec.commandLine().getErr();
-        String junitProblem = checks.junitXml() == null ? null : FileProblems.writableLater(checks.junitXml());
-        if (junitProblem != null) {
-            err.println("jthreadtrace: --junit-xml: " + junitProblem);
-            return ExitCodes.TOOL_FAILED;
-        }
-        for (Path input : List.of(base, now)) {
-            if (output != null && ReportCommand.sameFile(output, input)) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "-o " + output + " is a trace being read: it would be overwritten");
-            }
-        }
+        List<OutputFiles.Named> outputs = new ArrayList<>(assertOptions.outputs());
+        if (!OutputOptions.toStdout(output)) outputs.addFirst(new OutputFiles.Named("-o", output));
+        List<OutputFiles.Named> inputs = new ArrayList<>(List.of(new OutputFiles.Named("BASE.jsonl", base),
+                new OutputFiles.Named("NEW.jsonl", now)));
+        inputs.addAll(assertOptions.inputs());
+        String clash = OutputFiles.clash(inputs, outputs);
+        if (clash != null) throw new CommandLine.ParameterException(spec.commandLine(), clash);
+        return OutputFiles.using(outputs, err, files -> diff(checks, files, err));
+    }
+
+    private int diff(AssertOptions.Checks checks, OutputFiles files, PrintWriter err) {
         SavedTrace before = load(base, err), after = before == null ? null : load(now, err);
         if (after == null) return ExitCodes.TOOL_FAILED;
         RunDiff diff = RunDiff.of(RunProfile.of(base.toString(), before.model()), RunProfile.of(now.toString(), after.model()));
         List<AssertionResult> results = DiffEvaluator.evaluate(checks.assertions(), diff);
         Palette palette = OutputOptions.palette(color, OutputOptions.toStdout(output));
-        int code = ReportCommand.write(spec, output, out -> format.write(diff, SavedAssertion.of(results), palette, out));
+        int code = ReportCommand.write(spec, output, files, out -> format.write(diff, SavedAssertion.of(results), palette, out));
         if (code != ExitCodes.OK) return code;
-        if (!checks.writeJunit(results, err)) return ExitCodes.TOOL_FAILED;
+        if (!checks.writeJunit(results, err, files)) return ExitCodes.TOOL_FAILED;
         return results.stream().allMatch(AssertionResult::passed) ? ExitCodes.OK : ExitCodes.ASSERTION_FAILED;
     }
 

@@ -1,9 +1,22 @@
 package dev.jthreadtrace.cli;
 
+import dev.jthreadtrace.decode.SyscallClass;
+import dev.jthreadtrace.decode.Syscalls;
 import dev.jthreadtrace.decode.TraceSelection;
+import dev.jthreadtrace.render.LineOptions.TimeFormat;
+import dev.jthreadtrace.render.LineOptions;
+import dev.jthreadtrace.render.SyscallSummary;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine;
 
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 import static dev.jthreadtrace.cli.Specs.bind;
 
@@ -19,7 +32,7 @@ final class DisplayOptions {
     boolean failedOnly;
     boolean[] wallTime;
     boolean deltaTime;
-    String timeFormat;
+    TimeFormat timeFormat;
     boolean durations;
     boolean noDurations;
     boolean[] fdPaths;
@@ -28,8 +41,8 @@ final class DisplayOptions {
     boolean absoluteTime;
     boolean summaryOnly;
     boolean summary;
-    String summarySort;
-    String summaryBy;
+    SyscallSummary.Sort summarySort;
+    SummaryBy summaryBy;
     boolean wallClock;
 
     /**
@@ -37,6 +50,17 @@ final class DisplayOptions {
      * lists them; {@code defaultTrace} is what -e shows when it is not given (null: report's, what the
      * saved trace showed).
      */
+    /** --time's values: the time column each names. */
+    private static final Map<String, TimeFormat> TIME_COLUMNS = new LinkedHashMap<>();
+
+    static {
+        TIME_COLUMNS.put("start", TimeFormat.START);
+        TIME_COLUMNS.put("delta", TimeFormat.DELTA);
+        TIME_COLUMNS.put("wall", TimeFormat.WALL);
+        TIME_COLUMNS.put("wall-us", TimeFormat.WALL_MICROS);
+        TIME_COLUMNS.put("epoch", TimeFormat.EPOCH);
+    }
+
     void addTo(CommandSpec command, String defaultTrace) {
         command.addOption(Specs.list(bind(() -> trace, v -> trace = v), "-e", "--trace")
                 .paramLabel("EXPR").defaultValue(defaultTrace)
@@ -54,8 +78,9 @@ final class DisplayOptions {
                         + "epoch, as strace. (Until 0.2, -t meant -tt.)").build());
         command.addOption(Specs.flag(bind(() -> deltaTime, v -> deltaTime = v), "-r", "--relative-timestamps")
                 .description("Seconds since the previous line, as strace -r.").build());
-        command.addOption(Specs.option(String.class, Specs.<String>bind(() -> timeFormat, v -> timeFormat = v), "--time")
-                .paramLabel("FORMAT").defaultValue("start")
+        command.addOption(Specs.option(TimeFormat.class, Specs.<TimeFormat>bind(() -> timeFormat, v -> timeFormat = v), "--time")
+                .paramLabel("FORMAT").defaultValue("start").converters(Specs.choices(TIME_COLUMNS))
+                .completionCandidates(TIME_COLUMNS.keySet())
                 .description("The time column: start (seconds since the command's exec, the default), delta (-r), "
                         + "wall (-t), wall-us (-tt) or epoch (-ttt).").build());
         command.addOption(Specs.flag(bind(() -> durations, v -> durations = v), "-T", "--syscall-times")
@@ -81,13 +106,14 @@ final class DisplayOptions {
                         + "instead of live lines and the report.").build());
         command.addOption(Specs.flag(bind(() -> summary, v -> summary = v), "-C", "--summary")
                 .description("Print strace -c's table at the end as well as the live lines and the report (strace -C).").build());
-        command.addOption(Specs.option(String.class, Specs.<String>bind(() -> summarySort, v -> summarySort = v),
-                        "-S", "--summary-sort")
-                .paramLabel("KEY").defaultValue("time")
+        command.addOption(Specs.option(SyscallSummary.Sort.class,
+                        Specs.<SyscallSummary.Sort>bind(() -> summarySort, v -> summarySort = v), "-S", "--summary-sort")
+                .paramLabel("KEY").defaultValue("time").converters(DisplayOptions::sort)
+                .completionCandidates(List.of("time", "calls", "errors", "name", "nothing"))
                 .description("Sort the -c/-C table by time (default), calls, errors, name, or nothing (syscall-number "
                         + "order), as strace -S.").build());
-        command.addOption(Specs.option(String.class, Specs.<String>bind(() -> summaryBy, v -> summaryBy = v), "--summary-by")
-                .paramLabel("thread")
+        command.addOption(Specs.option(SummaryBy.class, Specs.<SummaryBy>bind(() -> summaryBy, v -> summaryBy = v), "--summary-by")
+                .paramLabel("thread").converters(Specs.choices(Map.of("thread", SummaryBy.THREAD))).completionCandidates(List.of("thread"))
                 .description("With -c/-C: a table per thread (headed by its tid and name) before the whole trace's.").build());
         command.addOption(Specs.flag(bind(() -> wallClock, v -> wallClock = v), "-w")
                 .description("Accepted for strace users: the -c/-C time is always the wall-clock time "
@@ -96,8 +122,8 @@ final class DisplayOptions {
 
     /** Every -e class, the tool's own and strace's, as the help lists them ({@code %%} is picocli's {@code %}). */
     private static String classes() {
-        return java.util.Arrays.stream(dev.jthreadtrace.decode.SyscallClass.values())
-                .map(c -> c.spelling().replace("%", "%%")).collect(java.util.stream.Collectors.joining(", "));
+        return Arrays.stream(SyscallClass.values())
+                .map(c -> c.spelling().replace("%", "%%")).collect(Collectors.joining(", "));
     }
 
     /** The -e expressions; throws with what is wrong (or what to use instead) in one line. */
@@ -106,62 +132,65 @@ final class DisplayOptions {
     }
 
     /** The live lines' format from -t/-r/--time, -T/--no-durations, -z/-Z/-e status=, -e signal=, -y, -s. */
-    dev.jthreadtrace.render.LineOptions lineOptions() {
+    LineOptions lineOptions() {
         Qualifiers q = qualifiers();
-        var statuses = java.util.EnumSet.noneOf(dev.jthreadtrace.render.LineOptions.Status.class);
+        EnumSet<LineOptions.Status> statuses = EnumSet.noneOf(LineOptions.Status.class);
         statuses.addAll(q.statuses());
         if (successfulOnly && failedOnly) throw new IllegalArgumentException("-z and -Z together would show nothing: pick one");
-        if (successfulOnly) statuses.retainAll(java.util.Set.of(dev.jthreadtrace.render.LineOptions.Status.SUCCESSFUL));
-        if (failedOnly) statuses.retainAll(java.util.Set.of(dev.jthreadtrace.render.LineOptions.Status.FAILED));
+        if (successfulOnly) statuses.retainAll(Set.of(LineOptions.Status.SUCCESSFUL));
+        if (failedOnly) statuses.retainAll(Set.of(LineOptions.Status.FAILED));
         int yCount = fdPaths == null ? 0 : fdPaths.length;
-        if (yCount > 1) throw new IllegalArgumentException(StraceFlags.answer("-yy").orElseThrow());
+        if (yCount > 1) throw StraceFlags.answered("-yy");
         boolean paths = q.fdPaths() != null ? q.fdPaths() : yCount == 1;
         if (durations && noDurations) throw new IllegalArgumentException("-T and --no-durations contradict each other");
-        return new dev.jthreadtrace.render.LineOptions(timeFormat(), !noDurations, statuses, q.signals(), paths, stringLimit);
+        return new LineOptions(timeFormat(), !noDurations, statuses, q.signals(), paths, stringLimit);
     }
 
-    private dev.jthreadtrace.render.LineOptions.TimeFormat timeFormat() {
+    private TimeFormat timeFormat() {
         int t = wallTime == null ? 0 : wallTime.length;
         if (t > 3) throw new IllegalArgumentException("-t can be given at most three times (-ttt)");
-        boolean chosen = !timeFormat.equals("start");
+        boolean chosen = timeFormat != TimeFormat.START;
         if ((t > 0 ? 1 : 0) + (deltaTime ? 1 : 0) + (absoluteTime ? 1 : 0) + (chosen ? 1 : 0) > 1) {
             throw new IllegalArgumentException("choose one time column: -t/-tt/-ttt, -r, --absolute-time or --time");
         }
-        if (t == 1) return dev.jthreadtrace.render.LineOptions.TimeFormat.WALL;
-        if (t == 2 || absoluteTime) return dev.jthreadtrace.render.LineOptions.TimeFormat.WALL_MICROS;
-        if (t == 3) return dev.jthreadtrace.render.LineOptions.TimeFormat.EPOCH;
-        if (deltaTime) return dev.jthreadtrace.render.LineOptions.TimeFormat.DELTA;
-        return switch (timeFormat) {
-            case "start" -> dev.jthreadtrace.render.LineOptions.TimeFormat.START;
-            case "delta" -> dev.jthreadtrace.render.LineOptions.TimeFormat.DELTA;
-            case "wall" -> dev.jthreadtrace.render.LineOptions.TimeFormat.WALL;
-            case "wall-us" -> dev.jthreadtrace.render.LineOptions.TimeFormat.WALL_MICROS;
-            case "epoch" -> dev.jthreadtrace.render.LineOptions.TimeFormat.EPOCH;
-            default -> throw new IllegalArgumentException("--time takes start, delta, wall, wall-us or epoch, not '" + timeFormat + "'");
-        };
+        if (t == 1) return TimeFormat.WALL;
+        if (t == 2 || absoluteTime) return TimeFormat.WALL_MICROS;
+        if (t == 3) return TimeFormat.EPOCH;
+        if (deltaTime) return TimeFormat.DELTA;
+        return timeFormat;
     }
 
-    /** --summary-by thread; throws for anything else. */
+    /** --summary-by's one value. */
+    enum SummaryBy { THREAD }
+
+    /** --summary-by thread. */
     boolean summaryByThread() {
-        if (summaryBy == null) return false;
-        if (!summaryBy.equals("thread")) throw new IllegalArgumentException("--summary-by takes 'thread', not '" + summaryBy + "'");
-        return true;
+        return summaryBy == SummaryBy.THREAD;
     }
 
-    /** -c/-C's sort key; throws naming the choices. */
-    dev.jthreadtrace.render.SyscallSummary.Sort summarySort() {
-        return dev.jthreadtrace.render.SyscallSummary.Sort.parse(summarySort);
+    /** -c/-C's sort key. */
+    SyscallSummary.Sort summarySort() {
+        return summarySort;
+    }
+
+    /** -S's key, any case, as strace takes it. */
+    private static SyscallSummary.Sort sort(String key) {
+        try {
+            return SyscallSummary.Sort.parse(key);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.TypeConversionException(e.getMessage());
+        }
     }
 
     /** The -e set when given (or defaulted); empty for report without -e, which shows what the saved trace showed. */
-    java.util.Optional<TraceSelection> selection() {
+    Optional<TraceSelection> selection() {
         String set = qualifiers().trace();
-        if (set == null && trace == null) return java.util.Optional.empty();
-        if (set == null) set = dev.jthreadtrace.decode.Syscalls.defaultSpec();
+        if (set == null && trace == null) return Optional.empty();
+        if (set == null) set = Syscalls.defaultSpec();
         if (set.isBlank() || set.replace(",", "").isBlank()) {
             throw new IllegalArgumentException("-e/--trace needs syscall names or classes, 'all' or 'none' (it was empty)");
         }
-        return java.util.Optional.of(TraceSelection.parse(set));
+        return Optional.of(TraceSelection.parse(set));
     }
 
     /** Whether -c or -C asked for strace's table. */

@@ -1,5 +1,7 @@
 package dev.jthreadtrace.cli;
 
+import picocli.CommandLine;
+
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -10,11 +12,11 @@ final class Durations {
 
     private Durations() {}
 
-    /** Parses {@code text}; throws naming the option and the accepted form. */
-    static Duration parse(String option, String text) {
+    /** Parses {@code text} (Picocli's converter for a duration option); throws saying the accepted form. */
+    static Duration parse(String text) {
         Matcher m = FORMAT.matcher(text.strip());
         if (!m.matches()) {
-            throw new IllegalArgumentException(option + " takes a duration such as 500ms, 10s or 2m, not '" + text + "'");
+            throw new CommandLine.TypeConversionException("expected a duration such as 500ms, 10s or 2m but was '" + text + "'");
         }
         long n = Long.parseLong(m.group(1));
         return switch (m.group(2)) {

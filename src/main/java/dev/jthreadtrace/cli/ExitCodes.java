@@ -28,7 +28,8 @@ public final class ExitCodes {
             HELP_SIGNAL = "128+N:the command was killed by signal N (the first SIGINT, SIGTERM or SIGHUP to jthreadtrace"
                     + " is passed to it); or a second one (or --kill-after) killed it: 130, 143, 129; or the output pipe"
                     + " closed (141)",
-            HELP_USAGE = "2:usage error: unknown option, bad value, malformed --assert",
+            HELP_USAGE = "2:usage error: unknown option, bad value, malformed --assert, an output file that is an input or"
+                    + " another output",
             HELP_ASSERT = "90:an --assert failed (run, attach, check, diff)",
             HELP_TOOL = "125:jthreadtrace failed: ptrace not permitted, not Linux x86-64, unreadable or truncated saved trace",
             HELP_126 = "126:the command is not executable",

@@ -3,6 +3,7 @@ package dev.jthreadtrace.cli;
 import dev.jthreadtrace.ptrace.Launch;
 
 import java.io.IOException;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -122,7 +123,7 @@ final class Inherited {
     }
 
     private static String decoded(byte[] bytes) {
-        return new String(bytes, java.nio.charset.Charset.forName(System.getProperty("sun.jnu.encoding", "UTF-8"),
+        return new String(bytes, Charset.forName(System.getProperty("sun.jnu.encoding", "UTF-8"),
                 StandardCharsets.UTF_8));
     }
 }

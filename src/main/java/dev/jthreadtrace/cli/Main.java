@@ -2,7 +2,12 @@ package dev.jthreadtrace.cli;
 
 import picocli.CommandLine;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.Writer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Locale;
 
 /** Entry point: platform check, then Picocli. Every path out of here is an exit code, never a stack trace. */
@@ -59,7 +64,7 @@ public final class Main {
         }
         String[] rest = args;
         CommandLine cli = Cli.commandLine(args, out, err);
-        if (!cli.getCommandName().equals("jthreadtrace")) rest = java.util.Arrays.copyOfRange(args, 1, args.length);
+        if (!cli.getCommandName().equals("jthreadtrace")) rest = Arrays.copyOfRange(args, 1, args.length);
         try {
             return cli.execute(rest);
         } catch (OutOfMemoryError e) {
@@ -70,21 +75,26 @@ public final class Main {
         }
     }
 
-    /** The launcher's AOT training run (hidden): {@code --aot-training trace|read}. */
+    /** The launchers' AOT training run (hidden): {@code --aot-training trace|read|all}. */
     static final String AOT_TRAINING = "--aot-training";
 
     /**
      * The JDK's AOT cache is made from one training run of one JVM, and a JVM started from it loads
-     * every class it holds: so the launcher keeps two, one per kind of command. {@code trace}
-     * (run, attach, demo, help) traces /bin/true; {@code read} (report, check, diff) writes a JSONL
-     * trace of it and then reports, checks and compares that file (Jackson, the reader, the report).
-     * Output is discarded.
+     * every class it holds: so the checkout's launcher keeps two, one per kind of command.
+     * {@code trace} (run, attach, demo, help) traces /bin/true; {@code read} (report, check, diff)
+     * writes a JSONL trace of it and then reports, checks and compares that file (Jackson, the
+     * reader, the report); {@code all}, both, for the one cache a release ships (scripts/package:
+     * measured, run starts as fast from it as from the trace cache). Output is discarded.
      */
     private static int aotTraining(String kind, PrintWriter err) {
-        PrintWriter discard = new PrintWriter(java.io.Writer.nullWriter());
+        PrintWriter discard = new PrintWriter(Writer.nullWriter());
         if (kind.equals("trace")) return run(new String[] {"run", "--no-live", "-o", "/dev/null", "--", "/bin/true"}, discard, err);
+        if (kind.equals("all")) {
+            int code = aotTraining("trace", err);
+            return code == ExitCodes.OK ? aotTraining("read", err) : code;
+        }
         try {
-            java.nio.file.Path trace = java.nio.file.Files.createTempFile("jthreadtrace-training", ".jsonl");
+            Path trace = Files.createTempFile("jthreadtrace-training", ".jsonl");
             try {
                 int code = run(new String[] {"run", "--format", "jsonl", "-o", trace.toString(), "--", "/bin/true"}, discard, err);
                 if (code == ExitCodes.OK) code = run(new String[] {"report", trace.toString()}, discard, err);
@@ -95,9 +105,9 @@ public final class Main {
                 }
                 return code;
             } finally {
-                java.nio.file.Files.deleteIfExists(trace);
+                Files.deleteIfExists(trace);
             }
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             err.println("jthreadtrace: AOT training: " + e.getMessage());
             return ExitCodes.TOOL_FAILED;
         }

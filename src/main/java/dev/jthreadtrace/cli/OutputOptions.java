@@ -1,11 +1,22 @@
 package dev.jthreadtrace.cli;
 
+import dev.jthreadtrace.jsonl.SavedAssertion;
+import dev.jthreadtrace.model.TraceModel;
+import dev.jthreadtrace.render.HtmlReport;
 import dev.jthreadtrace.render.Palette;
 import dev.jthreadtrace.render.ReportSection;
 import dev.jthreadtrace.sys.Libc;
+import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 
 import static dev.jthreadtrace.cli.Specs.bind;
@@ -15,7 +26,7 @@ final class OutputOptions {
     // The option values, set by Picocli through the bindings made in addTo.
     Path output;
     Path html;
-    Format format;
+    OutputFormat format;
     ColorMode color;
     String report;
     Integer width;
@@ -24,18 +35,17 @@ final class OutputOptions {
     void addTo(CommandSpec command) {
         command.addOption(Specs.option(Path.class, Specs.<Path>bind(() -> output, v -> output = v), "-o", "--output")
                 .paramLabel("FILE")
-                .description("Write trace lines and the report to FILE instead of standard output.").build());
+                .description("Write trace lines and the report to FILE instead of standard output. No output file may be a file "
+                        + "the command reads or another output (exit 2); a FIFO needs a reader within 5 s (else exit 125).").build());
         command.addOption(Specs.option(Path.class, Specs.<Path>bind(() -> html, v -> html = v), "--html")
                 .paramLabel("FILE")
                 .description("Also write a self-contained HTML report to FILE (no scripts, no network): the spawn tree beside "
                         + "the kernel's, a timeline with creation arrows, setting changes and the longest futex waits, the "
-                        + "inherited-at-creation table and the assertion results.").build());
-        command.addOption(Specs.option(Format.class, Specs.<Format>bind(() -> format, v -> format = v), "--format")
-                .paramLabel("FORMAT").defaultValue("text")
-                .description("text (strace-style lines and a report), jsonl (one JSON object per line: every event, "
-                        + "then thread, process and summary records) or perfetto (a Trace Event Format JSON file that "
-                        + "ui.perfetto.dev and chrome://tracing open: a track per thread, syscall slices, creation and wake "
-                        + "flows, setting changes). Default: ${DEFAULT-VALUE}.").build());
+                        + "inherited-at-creation table and the assertion results. Checked as -o FILE is.").build());
+        command.addOption(Specs.option(OutputFormat.class, Specs.<OutputFormat>bind(() -> format, v -> format = v), "--format")
+                .paramLabel("FORMAT").defaultValue(OutputFormat.ALL.getFirst().name())
+                .converters(name -> format(OutputFormat.ALL, name)).completionCandidates(OutputFormat.names())
+                .description(formatHelp(OutputFormat.ALL) + ". Default: ${DEFAULT-VALUE}.").build());
         command.addOption(Specs.option(ColorMode.class, Specs.<ColorMode>bind(() -> color, v -> color = v), "--color")
                 .paramLabel("WHEN").defaultValue("auto")
                 .description("Colour: auto (only on a terminal, and not when NO_COLOR is set), always, never. "
@@ -50,30 +60,49 @@ final class OutputOptions {
                 .description("Width of the report's timeline. Default: the terminal's width, else $COLUMNS, else 100.").build());
     }
 
-    enum Format { text, jsonl, perfetto }
+    /** {@code --format}'s value among {@code formats}, a wrong one worded as Picocli words it for an enum. */
+    static OutputFormat format(List<OutputFormat> formats, String name) {
+        return formats.stream().filter(f -> f.name().equals(name)).findFirst().orElseThrow(() -> new CommandLine.TypeConversionException(
+                "expected one of " + formats.stream().map(OutputFormat::name).toList() + " (case-sensitive) but was '" + name + "'"));
+    }
+
+    /** {@code text (what it writes), jsonl (...) or perfetto (...)}, from the formats themselves. */
+    static String formatHelp(List<OutputFormat> formats) {
+        List<String> each = formats.stream().map(f -> f.name() + " (" + f.traits().help() + ")").toList();
+        return String.join(", ", each.subList(0, each.size() - 1)) + " or " + each.getLast();
+    }
 
     enum ColorMode { auto, always, never }
 
+    /** The files these options write: -o FILE (not standard output) and --html FILE. */
+    List<OutputFiles.Named> outputs() {
+        List<OutputFiles.Named> files = new ArrayList<>();
+        if (!writesToStdout()) files.add(new OutputFiles.Named("-o", output));
+        if (html != null) files.add(new OutputFiles.Named("--html", html));
+        return files;
+    }
+
     /** Writes the HTML report to --html's file; false (with one line on err) when that fails. */
-    boolean writeHtml(dev.jthreadtrace.model.TraceModel model, java.util.List<dev.jthreadtrace.jsonl.SavedAssertion> results,
-                      java.io.PrintWriter err) {
+    boolean writeHtml(TraceModel model, List<SavedAssertion> results,
+                      PrintWriter err, OutputFiles files) {
         if (html == null) return true;
-        java.util.List<dev.jthreadtrace.render.HtmlReport.Assertion> shown = results.stream()
-                .map(r -> new dev.jthreadtrace.render.HtmlReport.Assertion(r.expr(), r.passed(), r.actual(), r.expected()))
+        List<HtmlReport.Assertion> shown = results.stream()
+                .map(r -> new HtmlReport.Assertion(r.expr(), r.passed(), r.actual(), r.expected()))
                 .toList();
-        try (var writer = java.nio.file.Files.newBufferedWriter(html)) {
-            java.io.IOException[] failed = {null};
-            dev.jthreadtrace.render.HtmlReport.write(model, shown, line -> {
+        try (var writer = new BufferedWriter(new OutputStreamWriter(files.open(html),
+                StandardCharsets.UTF_8))) {
+            IOException[] failed = {null};
+            HtmlReport.write(model, shown, line -> {
                 try {
                     writer.write(line);
                     writer.newLine();
-                } catch (java.io.IOException e) {
+                } catch (IOException e) {
                     if (failed[0] == null) failed[0] = e;
                 }
             });
             if (failed[0] != null) throw failed[0];
             return true;
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             err.println("jthreadtrace: " + FileProblems.cannotWrite(html, e));
             return false;
         }

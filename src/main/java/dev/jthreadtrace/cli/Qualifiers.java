@@ -3,9 +3,11 @@ package dev.jthreadtrace.cli;
 import dev.jthreadtrace.decode.Signals;
 import dev.jthreadtrace.render.LineOptions;
 
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -20,17 +22,17 @@ import java.util.Set;
  */
 record Qualifiers(String trace, Set<LineOptions.Status> statuses, boolean[] signals, Boolean fdPaths) {
     /** strace qualifiers without a counterpart here, and what to do instead. */
-    private static final java.util.Map<String, String> ANSWERS = java.util.Map.ofEntries(
-            java.util.Map.entry("abbrev", "constants are printed as strace's default (abbreviated) form; raw values are in --format jsonl (args)"),
-            java.util.Map.entry("verbose", "structures are printed as strace prints them without -v (stat as {st_mode=..., st_size=..., ...})"),
-            java.util.Map.entry("raw", "the raw argument values are in --format jsonl (args)"),
-            java.util.Map.entry("read", "hex dumps of the data read are not supported: read buffers are shown quoted, up to -s SIZE bytes"),
-            java.util.Map.entry("write", "hex dumps of the data written are not supported: write buffers are shown quoted, up to -s SIZE bytes"),
-            java.util.Map.entry("fault", "jthreadtrace never changes what the traced program's syscalls do: use strace -e inject= for fault injection"),
-            java.util.Map.entry("inject", "jthreadtrace never changes what the traced program's syscalls do: use strace -e inject= for fault injection"),
-            java.util.Map.entry("quiet", "-e quiet= is not supported: -q silences attach's detach message, the only message of strace's kind jthreadtrace prints"),
-            java.util.Map.entry("kvm", "KVM vcpu exits are not traced"),
-            java.util.Map.entry("decode-pids", "every line already names its thread (tid and name); process ids are in --report tree"));
+    private static final Map<String, String> ANSWERS = Map.ofEntries(
+            Map.entry("abbrev", "constants are printed as strace's default (abbreviated) form; raw values are in --format jsonl (args)"),
+            Map.entry("verbose", "structures are printed as strace prints them without -v (stat as {st_mode=..., st_size=..., ...})"),
+            Map.entry("raw", "the raw argument values are in --format jsonl (args)"),
+            Map.entry("read", "hex dumps of the data read are not supported: read buffers are shown quoted, up to -s SIZE bytes"),
+            Map.entry("write", "hex dumps of the data written are not supported: write buffers are shown quoted, up to -s SIZE bytes"),
+            Map.entry("fault", "jthreadtrace never changes what the traced program's syscalls do: use strace -e inject= for fault injection"),
+            Map.entry("inject", "jthreadtrace never changes what the traced program's syscalls do: use strace -e inject= for fault injection"),
+            Map.entry("quiet", "-e quiet= is not supported: -q silences attach's detach message, the only message of strace's kind jthreadtrace prints"),
+            Map.entry("kvm", "KVM vcpu exits are not traced"),
+            Map.entry("decode-pids", "every line already names its thread (tid and name); process ids are in --report tree"));
 
     static Qualifiers parse(List<String> expressions) {
         String trace = null;
@@ -55,7 +57,7 @@ record Qualifiers(String trace, Set<LineOptions.Status> statuses, boolean[] sign
         }
         if (signals == null) {
             signals = new boolean[Signals.NSIG + 1];
-            java.util.Arrays.fill(signals, true);
+            Arrays.fill(signals, true);
         }
         return new Qualifiers(trace, statuses, signals, fdPaths);
     }
@@ -88,7 +90,7 @@ record Qualifiers(String trace, Set<LineOptions.Status> statuses, boolean[] sign
             String item = raw.strip().toUpperCase(Locale.ROOT);
             if (item.isEmpty() || item.equals("NONE")) continue;
             if (item.equals("ALL")) {
-                java.util.Arrays.fill(out, true);
+                Arrays.fill(out, true);
                 continue;
             }
             out[signal(item, raw)] = true;

@@ -1,8 +1,6 @@
 package dev.jthreadtrace.cli;
 
 import dev.jthreadtrace.decode.TraceSelection;
-import dev.jthreadtrace.jsonl.JsonLines;
-import dev.jthreadtrace.jsonl.PerfettoTrace;
 import dev.jthreadtrace.jsonl.TraceFileException;
 import dev.jthreadtrace.jsonl.TraceReader;
 import dev.jthreadtrace.jvm.LiveJavaNames;
@@ -12,6 +10,7 @@ import dev.jthreadtrace.render.Output;
 import dev.jthreadtrace.render.OutputClosedException;
 import dev.jthreadtrace.render.OutputFailedException;
 import dev.jthreadtrace.render.Palette;
+import dev.jthreadtrace.render.ReportSection;
 import dev.jthreadtrace.render.StartClock;
 import dev.jthreadtrace.render.SyscallSummary;
 import dev.jthreadtrace.render.TextLines;
@@ -24,10 +23,13 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 
 /**
  * {@code jthreadtrace report [OPTIONS] TRACE.jsonl}: a saved trace does what the live run did. The
@@ -61,7 +63,7 @@ final class ReportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        var sections = display.summaryOnly ? java.util.EnumSet.noneOf(dev.jthreadtrace.render.ReportSection.class)
+        var sections = display.summaryOnly ? EnumSet.noneOf(ReportSection.class)
                 : parseSections(spec, outputOptions);
         TracePlan.checkSummaryTable(spec, display, outputOptions.format);
         LineOptions lineOptions;
@@ -75,11 +77,14 @@ final class ReportCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
         }
         if (display.stringLimit < 0) throw new CommandLine.ParameterException(spec.commandLine(), "--string-limit must be 0 or more");
-        if (outputOptions.output != null && sameFile(outputOptions.output, file)) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "-o " + outputOptions.output
-                    + " is the trace being read: it would be overwritten");
-        }
+        String clash = OutputFiles.clash(List.of(new OutputFiles.Named("TRACE.jsonl", file)), outputOptions.outputs());
+        if (clash != null) throw new CommandLine.ParameterException(spec.commandLine(), clash);
         PrintWriter err = spec.commandLine().getErr();
+        return OutputFiles.using(outputOptions.outputs(), err, files -> report(sections, lineOptions, chosen, sort, files, err));
+    }
+
+    private int report(Set<ReportSection> sections, LineOptions lineOptions,
+                       Optional<TraceSelection> chosen, SyscallSummary.Sort sort, OutputFiles files, PrintWriter err) {
         SavedTrace saved = SavedTrace.load(file, err);
         if (saved == null) return ExitCodes.TOOL_FAILED;
         if (saved.truncated()) err.println("jthreadtrace: warning: " + saved.truncationWarning() + "; reporting what it holds");
@@ -95,7 +100,7 @@ final class ReportCommand implements Callable<Integer> {
         boolean[] shown = chosen.map(TraceSelection::shown).orElse(header.shown());
         LineOptions lines = lineOptions.withStringMax(stringLimit);
         int[] code = {ExitCodes.OK};
-        int written = write(spec, outputOptions, out -> {
+        int written = write(spec, outputOptions.output, files, out -> {
             TraceOutput output = output(out, saved, shown, lines, sections, sort, stringLimit);
             if (output.live() != LiveSink.NONE) {
                 try {
@@ -110,43 +115,28 @@ final class ReportCommand implements Callable<Integer> {
         });
         if (written != ExitCodes.OK) return written;
         if (code[0] != ExitCodes.OK) return code[0];
-        if (!outputOptions.writeHtml(saved.model(), saved.assertions(), err)) return ExitCodes.TOOL_FAILED;
+        if (!outputOptions.writeHtml(saved.model(), saved.assertions(), err, files)) return ExitCodes.TOOL_FAILED;
         // A cut-short trace still gives its report, but scripts must notice.
         return saved.truncated() ? ExitCodes.TOOL_FAILED : ExitCodes.OK;
     }
 
     /** The chosen format, fed from the saved trace: its token, start time and Java names where it had them. */
     private TraceOutput output(Output out, SavedTrace saved, boolean[] shown, LineOptions lines,
-                               java.util.Set<dev.jthreadtrace.render.ReportSection> sections, SyscallSummary.Sort sort,
+                               Set<ReportSection> sections, SyscallSummary.Sort sort,
                                int stringLimit) {
         TraceReader.Header header = saved.header();
-        return switch (outputOptions.format) {
-            case jsonl -> new TraceOutput.Jsonl(JsonLines.rewriting(out, header, stringLimit, shown));
-            case perfetto -> new TraceOutput.Perfetto(new PerfettoTrace(out, shown, stringLimit), spec.commandLine().getErr());
-            case text -> {
-                Palette palette = outputOptions.palette();
-                LiveSink live = LiveSink.NONE;
-                if (!display.noLive && !display.summaryOnly) {
-                    StartClock clock = header.wallNs() == null ? StartClock.live() : StartClock.saved(header.wallNs());
-                    LiveJavaNames names = LiveJavaNames.replaying(saved.javaRecords());
-                    live = names.then(new TextLines(out, palette, shown, lines, names, clock));
-                }
-                yield new TraceOutput.Text(out, live, display.summaryOnly ? null
-                        : new TraceOutput.ReportLayout(sections, palette, outputOptions.width()),
-                        display.summaryTable() ? new TraceOutput.SummaryTable(shown, sort, display.summaryByThread()) : null);
-            }
+        Palette palette = outputOptions.palette();
+        Function<Output, LiveSink> textLines = display.noLive || display.summaryOnly ? null : o -> {
+            StartClock clock = header.wallNs() == null ? StartClock.live() : StartClock.saved(header.wallNs());
+            LiveJavaNames names = LiveJavaNames.replaying(saved.javaRecords());
+            return names.then(new TextLines(o, palette, shown, lines, names, clock));
         };
+        return outputOptions.format.open(new OutputContext(out, spec.commandLine().getErr(), shown, stringLimit, textLines,
+                display.summaryOnly ? null : new TraceOutput.ReportLayout(sections, palette, outputOptions.width()),
+                display.summaryTable() ? new TraceOutput.SummaryTable(shown, sort, display.summaryByThread()) : null, header));
     }
 
-    static boolean sameFile(Path a, Path b) {
-        try {
-            return java.nio.file.Files.exists(a) && java.nio.file.Files.isSameFile(a, b);
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    static java.util.Set<dev.jthreadtrace.render.ReportSection> parseSections(CommandSpec spec,
+    static Set<ReportSection> parseSections(CommandSpec spec,
                                                                                 OutputOptions options) {
         try {
             return options.sections();
@@ -159,17 +149,12 @@ final class ReportCommand implements Callable<Integer> {
         void to(Output out);
     }
 
-    /** Opens the output (stdout or -o FILE), runs {@code writing}, maps failures to exit codes. */
-    static int write(CommandSpec spec, OutputOptions options, Writing writing) {
-        return write(spec, options.output, writing);
-    }
-
-    /** The same for an output file that is not an {@link OutputOptions}' (diff's). */
-    static int write(CommandSpec spec, Path output, Writing writing) {
+    /** Opens the output (standard output, or {@code output} as {@code files} prepared it), runs {@code writing}, maps failures to exit codes. */
+    static int write(CommandSpec spec, Path output, OutputFiles files, Writing writing) {
         boolean toStdout = OutputOptions.toStdout(output);
         OutputStream stream;
         try {
-            stream = toStdout ? new FileOutputStream(FileDescriptor.out) : Files.newOutputStream(output);
+            stream = toStdout ? new FileOutputStream(FileDescriptor.out) : files.open(output);
         } catch (IOException e) {
             spec.commandLine().getErr().println("jthreadtrace: " + FileProblems.cannotWrite(output, e));
             return ExitCodes.TOOL_FAILED;

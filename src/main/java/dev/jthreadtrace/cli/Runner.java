@@ -1,35 +1,39 @@
 package dev.jthreadtrace.cli;
 
-import dev.jthreadtrace.jsonl.JsonLines;
-import dev.jthreadtrace.jsonl.PerfettoTrace;
-import dev.jthreadtrace.jsonl.SavedAssertion;
-import dev.jthreadtrace.session.Interrupts;
-import dev.jthreadtrace.session.TraceSession;
-import dev.jthreadtrace.sys.Libc;
-
 import dev.jthreadtrace.check.AssertionResult;
-import dev.jthreadtrace.jvm.JvmAgent;
 import dev.jthreadtrace.decode.CaptureLimits;
-import dev.jthreadtrace.ptrace.ExecArguments;
+import dev.jthreadtrace.jsonl.SavedAssertion;
+import dev.jthreadtrace.jvm.JvmAgent;
+import dev.jthreadtrace.jvm.JvmAttach;
 import dev.jthreadtrace.model.Exit;
 import dev.jthreadtrace.model.TraceModel;
+import dev.jthreadtrace.ptrace.ExecArguments;
 import dev.jthreadtrace.ptrace.TraceFailure;
+import dev.jthreadtrace.ptrace.Tracer;
 import dev.jthreadtrace.render.LiveSink;
-import dev.jthreadtrace.render.ThreadNames;
 import dev.jthreadtrace.render.Output;
 import dev.jthreadtrace.render.OutputClosedException;
 import dev.jthreadtrace.render.OutputFailedException;
 import dev.jthreadtrace.render.Palette;
 import dev.jthreadtrace.render.TextLines;
+import dev.jthreadtrace.render.ThreadNames;
+import dev.jthreadtrace.session.Interrupts;
+import dev.jthreadtrace.session.TraceSession;
+import dev.jthreadtrace.sys.Libc;
 import picocli.CommandLine;
 
+import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 
 /**
  * The flow shared by {@code run} and {@code demo}: validate everything before the target starts,
@@ -46,7 +50,7 @@ final class Runner {
         record Launch(dev.jthreadtrace.ptrace.Launch launch) implements Target {}
 
         /** {@code attach}: seize {@code pids}; detach after {@code duration} (null: on a signal or their exit). */
-        record Attach(List<Integer> pids, java.time.Duration duration) implements Target {}
+        record Attach(List<Integer> pids, Duration duration) implements Target {}
     }
 
     static int trace(CommandLine.Model.CommandSpec spec, dev.jthreadtrace.ptrace.Launch launch,
@@ -56,22 +60,32 @@ final class Runner {
 
     static int trace(CommandLine.Model.CommandSpec spec, Target target, TraceOptions traceOptions, OutputOptions outputOptions,
                      AssertOptions assertOptions) {
+        try (OutputFiles files = new OutputFiles()) {
+            return trace(spec, target, traceOptions, outputOptions, assertOptions, files);
+        }
+    }
+
+    private static int trace(CommandLine.Model.CommandSpec spec, Target target, TraceOptions traceOptions,
+                             OutputOptions outputOptions, AssertOptions assertOptions, OutputFiles files) {
         PrintWriter err = spec.commandLine().getErr();
         boolean attach = target instanceof Target.Attach;
         Map<String, String> environment = target instanceof Target.Launch l ? Inherited.variables(l.launch()) : System.getenv();
         TracePlan plan = TracePlan.of(spec, attach, traceOptions, outputOptions, assertOptions);
-        Integer refused = refused(err, target, environment, outputOptions, plan.checks());
+        List<OutputFiles.Named> outputs = new ArrayList<>(outputOptions.outputs());
+        outputs.addAll(assertOptions.outputs());
+        String clash = OutputFiles.clash(assertOptions.inputs(), outputs);
+        if (clash != null) throw new CommandLine.ParameterException(spec.commandLine(), clash);
+        Integer refused = refused(err, target, environment, outputOptions, files, outputs);
         if (refused != null) return refused;
         OutputStream stream;
         try {
-            stream = outputOptions.writesToStdout() ? new FileOutputStream(java.io.FileDescriptor.out)
-                    : Files.newOutputStream(outputOptions.output);
+            stream = outputOptions.writesToStdout() ? new FileOutputStream(FileDescriptor.out) : files.open(outputOptions.output);
         } catch (IOException e) {
             err.println("jthreadtrace: " + FileProblems.cannotWrite(outputOptions.output, e));
             return ExitCodes.TOOL_FAILED;
         }
         // On stdout (usually a pipe or a terminal), notice a reader that went away even while the command is quiet.
-        java.util.function.BooleanSupplier readerGone = outputOptions.writesToStdout() ? () -> Libc.pollError(1) : () -> false;
+        BooleanSupplier readerGone = outputOptions.writesToStdout() ? () -> Libc.pollError(1) : () -> false;
         String destination = outputOptions.writesToStdout() ? "standard output" : outputOptions.output.toString();
         try (Output out = new Output(stream, !outputOptions.writesToStdout(), readerGone)) {
             JvmAgent agent = traceOptions.jvm == TraceOptions.JvmMode.off ? null : prepareAgent(err, traceOptions);
@@ -87,7 +101,7 @@ final class Runner {
             }
             TraceMessages.afterTrace(err, outcome, traceOptions, attach);
             if (outcome.outputClosed()) return ExitCodes.OUTPUT_CLOSED;
-            return conclude(err, outcome, output, out, plan.checks(), outputOptions, destination, attach ? null : assertOptions);
+            return conclude(err, outcome, output, out, plan.checks(), outputOptions, files, destination, attach ? null : assertOptions);
         } catch (OutputClosedException e) {
             return ExitCodes.OUTPUT_CLOSED;
         } catch (OutputFailedException e) {
@@ -101,7 +115,7 @@ final class Runner {
 
     /** Why nothing will be traced (a command not found, a file that cannot be written later), as an exit code; null: go. */
     private static Integer refused(PrintWriter err, Target target, Map<String, String> environment, OutputOptions outputOptions,
-                                   AssertOptions.Checks checks) {
+                                   OutputFiles files, List<OutputFiles.Named> outputs) {
         if (target instanceof Target.Launch launch) {
             switch (CommandResolver.resolve(launch.launch().command().getFirst(), environment.get("PATH"))) {
                 case CommandResolver.NotFound nf -> {
@@ -114,20 +128,15 @@ final class Runner {
                 }
                 case CommandResolver.Found f -> { }
             }
-            if (outputOptions.format == OutputOptions.Format.jsonl && outputOptions.writesToStdout()) {
-                err.println("jthreadtrace: note: JSONL goes to standard output, which the traced command shares: its own output"
-                        + " is mixed in (report and check skip those lines); use -o FILE to keep them apart");
+            if (outputOptions.format.traits().sharedStdout() instanceof OutputFormat.SharedStdout.Note(String note)
+                    && outputOptions.writesToStdout()) {
+                err.println("jthreadtrace: note: " + note);
             }
         }
-        // Files written at the end are checked now: a run of minutes must not be lost to a typo.
-        String htmlProblem = outputOptions.html == null ? null : FileProblems.writableLater(outputOptions.html);
-        if (htmlProblem != null) {
-            err.println("jthreadtrace: --html: " + htmlProblem);
-            return ExitCodes.TOOL_FAILED;
-        }
-        String junitProblem = checks.junitXml() == null ? null : FileProblems.writableLater(checks.junitXml());
-        if (junitProblem != null) {
-            err.println("jthreadtrace: --junit-xml: " + junitProblem);
+        // Files written at the end are checked now (a run of minutes must not be lost to a typo), FIFOs opened.
+        String outputProblem = files.prepare(outputs);
+        if (outputProblem != null) {
+            err.println("jthreadtrace: " + outputProblem);
             return ExitCodes.TOOL_FAILED;
         }
         return null;
@@ -137,19 +146,13 @@ final class Runner {
     private static TraceOutput output(Output out, TracePlan plan, DisplayOptions display, OutputOptions outputOptions, JvmAgent agent,
                                       PrintWriter err) {
         boolean[] shown = plan.selection().shown();
-        return switch (outputOptions.format) {
-            case jsonl -> new TraceOutput.Jsonl(new JsonLines(out, display.stringLimit, shown));
-            case perfetto -> new TraceOutput.Perfetto(new PerfettoTrace(out, shown, display.stringLimit), err);
-            case text -> {
-                Palette palette = outputOptions.palette();
-                LiveSink live = display.noLive || display.summaryOnly ? LiveSink.NONE : agent == null
-                        ? new TextLines(out, palette, shown, plan.lineOptions(), ThreadNames.KERNEL)
-                        : agent.liveNames().then(new TextLines(out, palette, shown, plan.lineOptions(), agent.liveNames()));
-                yield new TraceOutput.Text(out, live, display.summaryOnly ? null
-                        : new TraceOutput.ReportLayout(plan.sections(), palette, outputOptions.width()),
-                        display.summaryTable() ? new TraceOutput.SummaryTable(shown, plan.sort(), plan.byThread()) : null);
-            }
-        };
+        Palette palette = outputOptions.palette();
+        Function<Output, LiveSink> lines = display.noLive || display.summaryOnly ? null : agent == null
+                ? o -> new TextLines(o, palette, shown, plan.lineOptions(), ThreadNames.KERNEL)
+                : o -> agent.liveNames().then(new TextLines(o, palette, shown, plan.lineOptions(), agent.liveNames()));
+        return outputOptions.format.open(new OutputContext(out, err, shown, display.stringLimit, lines,
+                display.summaryOnly ? null : new TraceOutput.ReportLayout(plan.sections(), palette, outputOptions.width()),
+                display.summaryTable() ? new TraceOutput.SummaryTable(shown, plan.sort(), plan.byThread()) : null, null));
     }
 
     /** Starts the tracer (launching or attaching) and runs the trace into {@code live}; the Java view is joined at the end. */
@@ -172,7 +175,7 @@ final class Runner {
         Thread[] jvmAttach = new Thread[1];
         if (target instanceof Target.Attach a) {
             start = queue -> {
-                var tracer = dev.jthreadtrace.ptrace.Tracer.attach(a.pids(), recorded, limits, execArguments, queue);
+                var tracer = Tracer.attach(a.pids(), recorded, limits, execArguments, queue);
                 jvmAttach[0] = attachJvms(a.pids(), agent);
                 if (a.duration() != null) detachAfter(tracer, a.duration());
                 return tracer;
@@ -180,8 +183,7 @@ final class Runner {
         } else {
             dev.jthreadtrace.ptrace.Launch launch = ((Target.Launch) target).launch();
             dev.jthreadtrace.ptrace.Launch command = viaEnvironment ? launch.withEnvironment(agent.environment(launch.environment())) : launch;
-            start = queue -> dev.jthreadtrace.ptrace.Tracer.start(command, recorded, limits, execArguments, !traceOptions.noSeccomp,
-                    queue);
+            start = queue -> Tracer.start(command, recorded, limits, execArguments, !traceOptions.noSeccomp, queue);
         }
         TraceSession.Outcome outcome = TraceSession.run(start, live, out::idle, interrupts);
         if (jvmAttach[0] != null) {
@@ -197,7 +199,7 @@ final class Runner {
      * {@code launched}: run's and demo's options (the command's status is passed through); null for attach.
      */
     private static int conclude(PrintWriter err, TraceSession.Outcome outcome, TraceOutput output, Output out, AssertOptions.Checks checks,
-                                OutputOptions outputOptions, String destination, AssertOptions launched) {
+                                OutputOptions outputOptions, OutputFiles files, String destination, AssertOptions launched) {
         TraceModel model = outcome.model();
         List<AssertionResult> results = checks.assertions().isEmpty() ? List.of() : checks.evaluate(model);
         String outputFailure = outcome.outputFailure();
@@ -211,8 +213,8 @@ final class Runner {
                 outputFailure = e.getMessage();
             }
         }
-        if (!checks.writeJunit(results, err)) return ExitCodes.TOOL_FAILED;
-        if (!outputOptions.writeHtml(model, SavedAssertion.of(results), err)) return ExitCodes.TOOL_FAILED;
+        if (!checks.writeJunit(results, err, files)) return ExitCodes.TOOL_FAILED;
+        if (!outputOptions.writeHtml(model, SavedAssertion.of(results), err, files)) return ExitCodes.TOOL_FAILED;
         if (outcome.outOfMemory()) {
             err.println("jthreadtrace: out of memory after " + outcome.outOfMemoryAfter() + " events; the traced command ran on"
                     + " to its end; the report covers the trace until then (more heap: JTHREADTRACE_JAVA_OPTS=-Xmx4g)");
@@ -234,7 +236,7 @@ final class Runner {
      */
     private static Thread attachJvms(List<Integer> pids, JvmAgent agent) {
         if (agent == null) return null;
-        List<Integer> jvms = pids.stream().filter(dev.jthreadtrace.jvm.JvmAttach::isJvm).toList();
+        List<Integer> jvms = pids.stream().filter(JvmAttach::isJvm).toList();
         if (jvms.isEmpty()) return null;
         return Thread.ofPlatform().daemon().name("jthreadtrace-jvm-attach").start(() -> {
             for (int pid : jvms) agent.attachToRunningJvm(pid);
@@ -242,7 +244,7 @@ final class Runner {
     }
 
     /** {@code --duration}: a daemon timer that lets the attached processes go. */
-    private static void detachAfter(dev.jthreadtrace.ptrace.Tracer tracer, java.time.Duration duration) {
+    private static void detachAfter(Tracer tracer, Duration duration) {
         Thread.ofPlatform().daemon().name("jthreadtrace-duration").start(() -> {
             try {
                 Thread.sleep(duration);

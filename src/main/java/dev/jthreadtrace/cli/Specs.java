@@ -1,5 +1,6 @@
 package dev.jthreadtrace.cli;
 
+import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.IGetter;
 import picocli.CommandLine.Model.ISetter;
@@ -9,6 +10,7 @@ import picocli.CommandLine.Model.UsageMessageSpec;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -59,6 +61,21 @@ final class Specs {
         // Picocli's own Path converter goes through reflection (it supports Java 5).
         if (type == Path.class) option.converters(Path::of);
         return option;
+    }
+
+    /**
+     * A converter to one of {@code byName}'s values, a wrong name worded as Picocli words it for an
+     * enum, so every option with a fixed set of values answers alike.
+     */
+    static <T> CommandLine.ITypeConverter<T> choices(Map<String, T> byName) {
+        return text -> {
+            T value = byName.get(text);
+            if (value == null) {
+                throw new CommandLine.TypeConversionException("expected one of " + byName.keySet() + " (case-sensitive) but was '"
+                        + text + "'");
+            }
+            return value;
+        };
     }
 
     /** A switch: present or not. */

@@ -72,9 +72,16 @@ final class StraceFlags {
 
     private StraceFlags() {}
 
-    /** Whether a message is one of the answers (printed alone, without the usual "Try --help" line). */
-    static boolean isAnswer(String message) {
-        return FLAGS.stream().anyMatch(f -> f.kind() == Kind.ANSWERED && f.here().equals(message));
+    /** An answered strace flag met while checking the options: its one line is printed alone, without "Try --help". */
+    static final class Answer extends IllegalArgumentException {
+        private Answer(String line) {
+            super(line);
+        }
+    }
+
+    /** The answer for {@code flag} (one of {@link #FLAGS}), to throw. */
+    static Answer answered(String flag) {
+        return new Answer(answer(flag).orElseThrow());
     }
 
     /** The answer for an argument that is an answered strace flag ({@code -p}, {@code -p1234}, {@code -xx}); empty otherwise. */

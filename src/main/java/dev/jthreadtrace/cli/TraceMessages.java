@@ -2,11 +2,14 @@ package dev.jthreadtrace.cli;
 
 import dev.jthreadtrace.model.TraceModel;
 import dev.jthreadtrace.session.TraceSession;
+import dev.jthreadtrace.sys.ProcStatus;
 import dev.jthreadtrace.text.Escape;
 
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
 
 /**
  * What the tool says on standard error once a trace is over, before the report: the Java view's
@@ -20,11 +23,11 @@ final class TraceMessages {
         for (String note : model.notes()) err.println("jthreadtrace: note: " + Escape.text(note));
         if (options.stats) printStats(err, outcome);
         if (outcome.outputClosed()) return;
-        if (outcome.seccompStatus().startsWith("on") && model.commandUsedSeccomp()) {
+        if (outcome.seccompStatus().active() && model.commandUsedSeccomp()) {
             err.println("jthreadtrace: warning: the traced command uses seccomp itself; under jthreadtrace's own filter its"
                     + " SECCOMP_RET_TRACE rules and strict mode do not behave as untraced: use --no-seccomp to be sure");
         }
-        if (!options.noSeccomp && outcome.seccompStatus().contains("failed")) {
+        if (!options.noSeccomp && outcome.seccompStatus().failed()) {
             err.println("jthreadtrace: note: seccomp filter " + outcome.seccompStatus() + "; traced every syscall instead");
         }
         if (model.tracerFailure() != null) {
@@ -42,7 +45,7 @@ final class TraceMessages {
     private static void printDetached(PrintWriter err, TraceModel model) {
         if (model.detachedTasks() >= 0) {
             err.println("jthreadtrace: detached from " + model.detachedTasks() + " task" + (model.detachedTasks() == 1 ? "" : "s")
-                    + " after " + String.format(java.util.Locale.ROOT, "%.3f", model.endNs() / 1e9) + " s; the processes run on untraced");
+                    + " after " + String.format(Locale.ROOT, "%.3f", model.endNs() / 1e9) + " s; the processes run on untraced");
         } else if (model.tracerFailure() == null) {
             err.println("jthreadtrace: the attached processes exited during the trace");
         }
@@ -51,7 +54,7 @@ final class TraceMessages {
     /** --stats: one line about the tracer's own work, for benchmarks and the curious. */
     private static void printStats(PrintWriter err, TraceSession.Outcome outcome) {
         var s = outcome.stats();
-        err.printf(java.util.Locale.ROOT, "jthreadtrace: stats: %d stops, %d events, tracer busy %.1f us/stop, seccomp %s, peak RSS %d KiB,"
+        err.printf(Locale.ROOT, "jthreadtrace: stats: %d stops, %d events, tracer busy %.1f us/stop, seccomp %s, peak RSS %d KiB,"
                         + " AOT cache %s%n", s.stops(), s.events(), s.busyMicrosPerStop(), outcome.seccompStatus(), peakRssKib(),
                 aotCache());
         err.flush();
@@ -62,7 +65,7 @@ final class TraceMessages {
      * JVM has the cache file mapped (it maps it only after validating it), else "off".
      */
     static String aotCache() {
-        try (var lines = Files.lines(java.nio.file.Path.of("/proc/self/maps"))) {
+        try (var lines = Files.lines(Path.of("/proc/self/maps"))) {
             return lines.anyMatch(l -> l.endsWith(".aot")) ? "on" : "off";
         } catch (IOException | RuntimeException e) {
             return "unknown";
@@ -71,6 +74,6 @@ final class TraceMessages {
 
     /** VmHWM of this JVM, from /proc/self/status (read at the end, never from the ptrace loop). */
     static long peakRssKib() {
-        return dev.jthreadtrace.sys.ProcStatus.self().number("VmHWM", -1);
+        return ProcStatus.self().number("VmHWM", -1);
     }
 }

@@ -1,16 +1,18 @@
 package dev.jthreadtrace.cli;
 
+import dev.jthreadtrace.decode.Syscalls;
 import dev.jthreadtrace.decode.TraceSelection;
+import dev.jthreadtrace.render.LineOptions;
 import picocli.CommandLine.Model.CommandSpec;
 
-import java.util.List;
+import java.time.Duration;
 
 import static dev.jthreadtrace.cli.Specs.bind;
 
 /** What to trace and how to show it live: shared by run, attach and demo. */
 final class TraceOptions {
     /** What {@code -e} shows unless given: the syscall registry's default set. */
-    static final String DEFAULT_TRACE = dev.jthreadtrace.decode.Syscalls.defaultSpec();
+    static final String DEFAULT_TRACE = Syscalls.defaultSpec();
 
     /** What is shown and how: -e, the time column, -c, ... (report has these too). */
     final DisplayOptions display = new DisplayOptions();
@@ -25,7 +27,7 @@ final class TraceOptions {
     boolean javaStackVirtual;
     boolean javaStackAll;
     boolean stats;
-    String killAfter;
+    Duration killAfter;
 
     /**
      * Declares these options on {@code command}, bound to this object's fields, in the order help
@@ -73,8 +75,8 @@ final class TraceOptions {
                 .description("At the end, print one line on standard error: ptrace stops, events, the tracer's own "
                         + "time per stop, whether the seccomp filter was on, jthreadtrace's peak RSS, and whether its JVM started "
                         + "from the launcher's AOT cache.").build());
-        command.addOption(Specs.option(String.class, Specs.<String>bind(() -> killAfter, v -> killAfter = v), "--kill-after")
-                .paramLabel("DURATION")
+        command.addOption(Specs.option(Duration.class, Specs.<Duration>bind(() -> killAfter, v -> killAfter = v), "--kill-after")
+                .paramLabel("DURATION").converters(Durations::parse)
                 .description("After the first SIGINT, SIGTERM or SIGHUP (which is passed to the traced command), kill the "
                         + "traced command if it is still running after DURATION (e.g. 500ms, 10s, 2m). Without it, a second "
                         + "signal kills it.").build());
@@ -86,8 +88,8 @@ final class TraceOptions {
     }
 
     /** The live lines' format (see {@link DisplayOptions#lineOptions}); -ff is answered with what to use. */
-    dev.jthreadtrace.render.LineOptions lineOptions() {
-        if (follow != null && follow.length > 1) throw new IllegalArgumentException(StraceFlags.answer("-ff").orElseThrow());
+    LineOptions lineOptions() {
+        if (follow != null && follow.length > 1) throw StraceFlags.answered("-ff");
         return display.lineOptions();
     }
 
@@ -99,8 +101,8 @@ final class TraceOptions {
     /** How the JVM agent gets into traced JVMs. */
     enum JvmMode { on, env, off }
 
-    /** --kill-after as a duration; null when not given. */
-    java.time.Duration killAfter() {
-        return killAfter == null ? null : Durations.parse("--kill-after", killAfter);
+    /** --kill-after; null when not given. */
+    Duration killAfter() {
+        return killAfter;
     }
 }

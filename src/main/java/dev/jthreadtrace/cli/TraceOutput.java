@@ -1,11 +1,12 @@
 package dev.jthreadtrace.cli;
 
 import dev.jthreadtrace.jsonl.JsonLines;
-import dev.jthreadtrace.jsonl.PerfettoTrace;
 import dev.jthreadtrace.jsonl.SavedAssertion;
 import dev.jthreadtrace.model.TraceModel;
+import dev.jthreadtrace.perfetto.PerfettoTrace;
 import dev.jthreadtrace.render.LiveSink;
 import dev.jthreadtrace.render.Output;
+import dev.jthreadtrace.render.Palette;
 import dev.jthreadtrace.render.Report;
 import dev.jthreadtrace.render.ReportSection;
 import dev.jthreadtrace.render.SyscallSummary;
@@ -19,9 +20,9 @@ import java.util.function.Consumer;
  * One output format of a trace, live ({@code run}, {@code attach}, {@code demo}) or replayed from
  * a saved trace ({@code report}): what it writes as the events come, and what it writes once the
  * trace is over, with the assertion results (a live run's, or those a saved trace was written
- * with). The commands choose a format once and never branch on it again.
+ * with). Each {@link OutputFormat} opens one; the commands never branch on the format.
  */
-sealed interface TraceOutput {
+interface TraceOutput {
     /** What is written as each event comes (after the model took it in). */
     LiveSink live();
 
@@ -60,7 +61,7 @@ sealed interface TraceOutput {
     }
 
     /** The report's sections at a width, in a palette. */
-    record ReportLayout(Set<ReportSection> sections, dev.jthreadtrace.render.Palette palette, int width) {
+    record ReportLayout(Set<ReportSection> sections, Palette palette, int width) {
         void render(TraceModel model, Consumer<String> out) {
             new Report(model, palette, width, out).render(sections);
         }

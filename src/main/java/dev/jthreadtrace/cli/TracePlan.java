@@ -36,7 +36,7 @@ record TracePlan(TraceSelection selection, Set<ReportSection> sections, AssertOp
         }
         checkSummaryTable(spec, display, output.format);
         refuseWhatMeansNothing(spec, attach, trace, output, assertions);
-        boolean streams = output.format != OutputOptions.Format.text;
+        boolean streams = output.format.traits().streamsEvents();
         // The -c table and the syscalls.* metrics count the shown calls: those must be traced, lines or not.
         boolean countsShownCalls = display.summaryOnly || parsed.checks().assertions().stream()
                 .anyMatch(a -> a.metric() instanceof Metric m && m.bySyscall());
@@ -58,14 +58,14 @@ record TracePlan(TraceSelection selection, Set<ReportSection> sections, AssertOp
                     : trace.noSeccomp ? "--no-seccomp" : "--ignore-exit") + " applies to run: attach never kills"
                     + " or filters what it attached to, and exits 0 unless an assertion fails");
         }
-        if (output.format == OutputOptions.Format.perfetto && output.writesToStdout() && !attach) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--format perfetto needs -o FILE: the traced"
-                    + " command's own output on standard output would break the JSON");
+        if (output.format.traits().sharedStdout() instanceof OutputFormat.SharedStdout.Refused(String reason)
+                && output.writesToStdout() && !attach) {
+            throw new CommandLine.ParameterException(spec.commandLine(), reason);
         }
     }
 
     /** -c/-C are strace's text table, and --summary-by splits it: both refused where they mean nothing. */
-    static void checkSummaryTable(CommandSpec spec, DisplayOptions display, OutputOptions.Format format) {
+    static void checkSummaryTable(CommandSpec spec, DisplayOptions display, OutputFormat format) {
         boolean byThread;
         try {
             byThread = display.summaryByThread();
@@ -75,7 +75,7 @@ record TracePlan(TraceSelection selection, Set<ReportSection> sections, AssertOp
         if (byThread && !display.summaryTable()) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--summary-by thread splits the -c/-C table: add -c or -C");
         }
-        if (format != OutputOptions.Format.text && display.summaryTable()) {
+        if (!format.traits().holdsSummaryTable() && display.summaryTable()) {
             throw new CommandLine.ParameterException(spec.commandLine(), "-c/-C print strace's table, a text format:"
                     + " use them with --format text (the JSONL has every syscall record to count, and its summary the table's figures)");
         }

@@ -1,9 +1,11 @@
 package dev.jthreadtrace.decode;
 
 import dev.jthreadtrace.text.Escape;
+
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.List;
+import java.util.Locale;
 
 /** Formatting of argument values shared by all decoders, following strace's conventions. */
 public final class Args {
@@ -67,8 +69,9 @@ public final class Args {
                 case '\n' -> out.append("\\n");
                 case '\t' -> out.append("\\t");
                 default -> {
-                    if (c < 0x20 || c == 0x7f) out.append(String.format(java.util.Locale.ROOT, "\\%o", (int) c));
-                    else if (Escape.unsafe(c) || Character.isSurrogate(c)) out.append(String.format(java.util.Locale.ROOT, "\\u%04x", (int) c));
+                    if (c < 0x20 || c == 0x7f) out.append(String.format(Locale.ROOT, "\\%o", (int) c));
+                    else if (Escape.isRawByte(c) && (i == 0 || !Character.isHighSurrogate(s.charAt(i - 1)))) out.append(String.format(Locale.ROOT, "\\x%02x", c & 0xff));
+                    else if (Escape.unsafe(c) || Character.isSurrogate(c)) out.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
                     else out.append(c);
                 }
             }

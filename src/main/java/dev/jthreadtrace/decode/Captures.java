@@ -1,14 +1,13 @@
 package dev.jthreadtrace.decode;
 
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
  * What the tracer copied for one syscall, keyed by slot: the argument index (0-5), {@link #RETURNED}
  * for the path of a returned descriptor, {@link #EXTRA} for a second capture of an argument. A
- * value is a {@code byte[]} (buffers, strings without their NUL, {@link Chunks}), a
- * {@code List<String>} (argv) or a {@code String} (an fd's path). Null where nothing was captured
- * or the read failed.
+ * value is a {@code byte[]} (buffers, strings without their NUL, read as text by {@link KernelBytes},
+ * every byte kept; {@link Chunks}), a {@code List<String>} (argv) or a {@code String} (an fd's path).
+ * Null where nothing was captured or the read failed.
  */
 public final class Captures {
     public static final Captures NONE = new Captures();
@@ -32,7 +31,7 @@ public final class Captures {
 
     public String string(int slot) {
         return switch (bySlot[slot]) {
-            case byte[] b -> new String(b, StandardCharsets.UTF_8);
+            case byte[] b -> KernelBytes.decode(b);
             case String s -> s;
             case null, default -> null;
         };

@@ -2,6 +2,7 @@ package dev.jthreadtrace.decode;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * The byte layout of a {@link Capture.Gather}'s value: a sequence of chunks, each a 4-byte
@@ -54,7 +55,7 @@ public final class Chunks {
                 if (n >= 0) at = data.length;
                 return null;
             }
-            byte[] out = java.util.Arrays.copyOfRange(data, at, at + n);
+            byte[] out = Arrays.copyOfRange(data, at, at + n);
             at += n;
             return out;
         }

@@ -1,5 +1,6 @@
 package dev.jthreadtrace.decode;
 
+import java.nio.charset.StandardCharsets;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -41,6 +42,6 @@ public final class CommFile {
     public static String name(byte[] bytes) {
         int n = 0;
         while (n < bytes.length && n < 15 && bytes[n] != 0) n++;
-        return new String(bytes, 0, n, java.nio.charset.StandardCharsets.UTF_8);
+        return new String(bytes, 0, n, StandardCharsets.UTF_8);
     }
 }

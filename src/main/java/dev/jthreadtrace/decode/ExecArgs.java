@@ -1,5 +1,6 @@
 package dev.jthreadtrace.decode;
 
+import java.nio.ByteBuffer;
 import java.util.List;
 
 /** {@code execve}'s path, argv and envp, as strace prints them (the environment as a pointer and how many variables). */
@@ -27,7 +28,7 @@ final class ExecArgs {
                 byte[] block = memory.read(array + 8L * count, 8 * 16);
                 if (block == null) block = memory.read(array + 8L * count, 8);
                 if (block == null) return null;
-                java.nio.ByteBuffer b = Args.le(block);
+                ByteBuffer b = Args.le(block);
                 for (int i = 0; i < block.length / 8; i++, count++) {
                     if (b.getLong(8 * i) == 0) return count(count);
                 }

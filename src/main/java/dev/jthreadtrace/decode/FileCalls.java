@@ -1,6 +1,8 @@
 package dev.jthreadtrace.decode;
 
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import static dev.jthreadtrace.decode.Capture.When.AT_ENTRY;
@@ -35,7 +37,7 @@ final class FileCalls {
     static final Capture RETURNED = new Capture.ReturnedFdPath();
 
     static List<SyscallSpec> rows() {
-        List<SyscallSpec> out = new java.util.ArrayList<>(openingAndStat());
+        List<SyscallSpec> out = new ArrayList<>(openingAndStat());
         out.addAll(namesModesAndDirectories());
         return List.copyOf(out);
     }
@@ -152,7 +154,7 @@ final class FileCalls {
     private static String xattrRest(long[] a, Captures c, int s) {
         byte[] value = c.bytes(2);
         if (value != null && value.length > 0 && value.length <= s && value[value.length - 1] == 0) {
-            value = java.util.Arrays.copyOf(value, value.length - 1);
+            value = Arrays.copyOf(value, value.length - 1);
         }
         return Quote.buffer(a[1], c.bytes(1), s) + ", " + Quote.buffer(a[2], value, s) + ", " + Args.ulong(a[3]);
     }

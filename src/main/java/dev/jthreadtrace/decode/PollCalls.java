@@ -1,6 +1,7 @@
 package dev.jthreadtrace.decode;
 
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.List;
 
 import static dev.jthreadtrace.decode.Capture.When.AT_ENTRY;
@@ -187,7 +188,7 @@ final class PollCalls {
         int count = 0;
         int[] out = new int[Math.max(0, Math.min(nfds, set.length * 8))];
         for (int fd = 0; fd < out.length; fd++) if ((set[fd / 8] >> (fd % 8) & 1) != 0) out[count++] = fd;
-        return java.util.Arrays.copyOf(out, count);
+        return Arrays.copyOf(out, count);
     }
 
     /** pselect6's sixth argument: {@code {sigmask=[USR1], sigsetsize=8}}: the pair, then the set. */

@@ -1,5 +1,7 @@
 package dev.jthreadtrace.decode;
 
+import java.util.Arrays;
+
 /** {@code prctl} ({@code <linux/prctl.h>}): the options that change what threads inherit are decoded in full. */
 public final class Prctl {
     public static final int PR_SET_PDEATHSIG = 1, PR_GET_PDEATHSIG = 2, PR_SET_DUMPABLE = 4, PR_SET_NAME = 15,
@@ -25,7 +27,7 @@ public final class Prctl {
     private static String threadName(long pointer, byte[] name, int limit, int stringMax) {
         if (name == null) return Args.pointer(pointer);
         boolean cut = name.length >= limit;
-        byte[] shown = cut ? java.util.Arrays.copyOf(name, limit) : name;
+        byte[] shown = cut ? Arrays.copyOf(name, limit) : name;
         return Quote.buffer(pointer, shown, stringMax) + (cut && shown.length <= stringMax ? "..." : "");
     }
 

@@ -1,7 +1,5 @@
 package dev.jthreadtrace.decode;
 
-import java.nio.charset.StandardCharsets;
-
 /**
  * strace's quoting of bytes from the tracee ({@code string_quote} in its util.c): printable ASCII
  * as is, {@code \" \\ \f \n \r \t \v}, any other byte in octal (three digits when a digit 0-7
@@ -41,9 +39,13 @@ public final class Quote {
         return path(pointer, c.bytes(slot));
     }
 
-    /** The text of an fd's path as strace prints it inside {@code <...>}: quoted without quotes, {@code <>} escaped too. */
+    /**
+     * The text of an fd's path as strace prints it inside {@code <...>}: quoted without quotes,
+     * {@code <>} escaped too. The path's own bytes ({@link KernelBytes#encode}): a byte that was
+     * not UTF-8 is that byte again, in octal like any other.
+     */
     public static String fdPath(String path) {
-        byte[] b = path.getBytes(StandardCharsets.UTF_8);
+        byte[] b = KernelBytes.encode(path);
         StringBuilder out = new StringBuilder(b.length + 8);
         for (int i = 0; i < b.length; i++) {
             int c = b[i] & 0xff;

@@ -1,6 +1,7 @@
 package dev.jthreadtrace.decode;
 
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.List;
 
 import static dev.jthreadtrace.decode.Capture.When.AT_ENTRY;
@@ -94,7 +95,7 @@ final class ResourceCalls {
     private static String field(byte[] bytes, int at) {
         int end = at;
         while (end < at + UTSNAME_FIELD && end < bytes.length && bytes[end] != 0) end++;
-        return Quote.quote(java.util.Arrays.copyOfRange(bytes, at, end), end - at, false);
+        return Quote.quote(Arrays.copyOfRange(bytes, at, end), end - at, false);
     }
 
     private static String sysinfo(long pointer, byte[] bytes) {

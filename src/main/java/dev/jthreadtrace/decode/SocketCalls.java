@@ -1,5 +1,6 @@
 package dev.jthreadtrace.decode;
 
+import java.util.Arrays;
 import java.util.List;
 
 import static dev.jthreadtrace.decode.Capture.When.AT_ENTRY;
@@ -108,7 +109,7 @@ final class SocketCalls {
         Capture[] base = {new Capture.ShownFdPath(0), new Capture.Bytes(2, 4, AT_ENTRY),
                 new Capture.Gather(1, AT_EXIT, SocketCalls::gatherSockname)};
         if (returned == null) return base;
-        Capture[] out = java.util.Arrays.copyOf(base, 4);
+        Capture[] out = Arrays.copyOf(base, 4);
         out[3] = returned;
         return out;
     }
@@ -151,7 +152,7 @@ final class SocketCalls {
         byte[] address = in.next();
         int shown = Math.min(ulen, rlen);
         String addrText = shown < 2 || address == null ? Args.pointer(addr)
-                : SockAddr.render(java.util.Arrays.copyOf(address, Math.min(shown, address.length)));
+                : SockAddr.render(Arrays.copyOf(address, Math.min(shown, address.length)));
         return addrText + ", [" + (ulen != rlen ? ulen + " => " : "") + rlen + "]";
     }
 

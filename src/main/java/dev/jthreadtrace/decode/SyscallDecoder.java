@@ -10,12 +10,6 @@ import dev.jthreadtrace.sys.Errno;
 public final class SyscallDecoder {
     private SyscallDecoder() {}
 
-    /** Whether the syscall has a decoder of its own (others are printed raw). */
-    public static boolean decodes(int nr) {
-        SyscallSpec spec = Syscalls.byNumber(nr);
-        return spec != null && spec.decoded();
-    }
-
     /** {@code name(arguments)}. */
     public static String call(int nr, long[] args, Captures captures, int stringMax) {
         SyscallSpec spec = Syscalls.byNumber(nr);
@@ -45,7 +39,7 @@ public final class SyscallDecoder {
         return switch (spec == null ? ReturnStyle.DECIMAL : spec.returns()) {
             case HEX -> Args.hex(ret);
             case NONE -> "?";
-            case OCTAL -> dev.jthreadtrace.decode.StatStructs.octalMode(ret);
+            case OCTAL -> StatStructs.octalMode(ret);
             case FD -> ret >= 0 && ret <= Integer.MAX_VALUE ? Args.fd(ret, captures.fdPath(Captures.RETURNED)) : Long.toString(ret);
             case DECIMAL -> Long.toString(ret);
         };

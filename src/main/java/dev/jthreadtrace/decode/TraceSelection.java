@@ -4,6 +4,8 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 
 /**
  * The {@code -e/--trace} set: syscall names and classes, strace style ({@code clone,futex,%memory}).
@@ -50,10 +52,10 @@ public final class TraceSelection {
             String item = raw.trim();
             if (item.isEmpty()) continue;
             if (item.startsWith("/")) {
-                java.util.regex.Pattern regex;
+                Pattern regex;
                 try {
-                    regex = java.util.regex.Pattern.compile(item.substring(1));
-                } catch (java.util.regex.PatternSyntaxException e) {
+                    regex = Pattern.compile(item.substring(1));
+                } catch (PatternSyntaxException e) {
                     throw new IllegalArgumentException("bad syscall regex '" + item + "': " + e.getDescription());
                 }
                 boolean any = false;

@@ -3,7 +3,9 @@ package dev.jthreadtrace.diff;
 import dev.jthreadtrace.model.Measure;
 import dev.jthreadtrace.model.Metric;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.ToLongFunction;
 
@@ -104,8 +106,8 @@ public enum DiffMetric implements Measure {
     }
 
     /** Every metric's whole-diff value, for the JSONL summary. */
-    public static java.util.Map<String, Long> summary(RunDiff diff) {
-        java.util.Map<String, Long> out = new java.util.LinkedHashMap<>();
+    public static Map<String, Long> summary(RunDiff diff) {
+        Map<String, Long> out = new LinkedHashMap<>();
         for (DiffMetric m : values()) out.put(m.key, m.total(diff));
         return out;
     }

@@ -1,6 +1,7 @@
 package dev.jthreadtrace.diff;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -66,7 +67,7 @@ public record RunDiff(RunProfile base, RunProfile now, List<SiteRow> rows, List<
 
     /** The settings changed at each site, for a line per site. */
     public Map<SiteRow, List<Change.SettingChanged>> settingChangesBySite() {
-        Map<SiteRow, List<Change.SettingChanged>> out = new java.util.LinkedHashMap<>();
+        Map<SiteRow, List<Change.SettingChanged>> out = new LinkedHashMap<>();
         for (Change c : changes) if (c instanceof Change.SettingChanged s) out.computeIfAbsent(s.row(), k -> new ArrayList<>()).add(s);
         return out;
     }

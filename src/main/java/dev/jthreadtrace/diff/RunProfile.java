@@ -6,6 +6,7 @@ import dev.jthreadtrace.model.ThreadInfo;
 import dev.jthreadtrace.model.TraceModel;
 
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +34,7 @@ public record RunProfile(String name, TraceModel model, Map<SiteKey, SiteFigures
     public static RunProfile of(String name, TraceModel model) {
         Map<SiteKey, SiteFigures> sites = new LinkedHashMap<>();
         Map<String, Integer> execs = new TreeMap<>();
-        Map<Integer, Boolean> jvm = new java.util.HashMap<>();
+        Map<Integer, Boolean> jvm = new HashMap<>();
         for (ThreadInfo t : model.threads()) {
             if (t.java() != null) jvm.put(t.tgid(), true);
             if (t.nameHistory().contains(VM_THREAD)) jvm.putIfAbsent(t.tgid(), true);

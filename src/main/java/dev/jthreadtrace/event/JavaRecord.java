@@ -1,5 +1,7 @@
 package dev.jthreadtrace.event;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -27,7 +29,8 @@ public sealed interface JavaRecord {
 
     /**
      * {@code stack}: where a virtual thread was constructed, the innermost frame first; empty when not
-     * recorded. {@code attributes}: a virtual thread's context class loader ({@code ccl}).
+     * recorded. {@code attributes}: a virtual thread's context class loader ({@code ccl}), as it was
+     * at its start() (a {@link VirtualStarted} folded in), absent when it was never started.
      */
     record Constructed(int pid, long ns, int osTid, long creatorId, String creatorName, long id, String name,
                        boolean virtual, Map<String, String> inherited, List<Frame> stack, Map<String, String> attributes)
@@ -40,6 +43,24 @@ public sealed interface JavaRecord {
         public Constructed(int pid, long ns, int osTid, long creatorId, String creatorName, long id, String name,
                            boolean virtual, Map<String, String> inherited) {
             this(pid, ns, osTid, creatorId, creatorName, id, name, virtual, inherited, List.of(), Map.of());
+        }
+
+        /** The same record with {@code more} attributes (replacing those of the same name). */
+        public Constructed withAttributes(Map<String, String> more) {
+            Map<String, String> all = new LinkedHashMap<>(attributes);
+            all.putAll(more);
+            return new Constructed(pid, ns, osTid, creatorId, creatorName, id, name, virtual, inherited, stack, all);
+        }
+    }
+
+    /**
+     * A virtual thread's start(): {@code attributes} it runs with, read then ({@code ccl}, its context
+     * class loader, which may be set between construction and start). {@code osTid} is 0 (the starter
+     * may itself be virtual, and reading its carrier costs a syscall).
+     */
+    record VirtualStarted(int pid, long ns, int osTid, long id, Map<String, String> attributes) implements JavaRecord {
+        public VirtualStarted {
+            attributes = Map.copyOf(attributes);
         }
     }
 
@@ -55,7 +76,7 @@ public sealed interface JavaRecord {
                    Map<String, String> inherited, List<Frame> stack, Map<String, String> attributes) implements JavaRecord {
         public Started {
             stack = stack == null ? List.of() : List.copyOf(stack);
-            attributes = attributes == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(attributes));
+            attributes = attributes == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(attributes));
         }
 
         public Started(int pid, long ns, int osTid, long starterId, String starterName, long id, String name,
@@ -81,7 +102,7 @@ public sealed interface JavaRecord {
     /** The scoped-value bindings thread {@code id} inherited at start() (a StructuredTaskScope fork): {@code sv:Name} to value. */
     record ScopedValues(int pid, long ns, int osTid, long id, Map<String, String> bindings) implements JavaRecord {
         public ScopedValues {
-            bindings = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(bindings));
+            bindings = Collections.unmodifiableMap(new LinkedHashMap<>(bindings));
         }
     }
 

@@ -8,7 +8,10 @@ import dev.jthreadtrace.diff.SiteFigures;
 import dev.jthreadtrace.diff.SiteRow;
 import dev.jthreadtrace.render.Output;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * {@code jthreadtrace diff --format jsonl}: one JSON object per line, each with {@code "v"} (this
@@ -51,8 +54,8 @@ public final class DiffRecords {
         if (f == null) return null;
         return Json.object().put("threads", f.count()).put("peak", f.peak()).put("futex_wait_ns", f.futexWaitNs())
                 .put("names", List.copyOf(f.names())).put("created_at", f.createdAt())
-                .put("inherited", f.inherited().entrySet().stream().collect(java.util.stream.Collectors.toMap(
-                        java.util.Map.Entry::getKey, e -> List.copyOf(e.getValue()), (a, b) -> a, java.util.LinkedHashMap::new)));
+                .put("inherited", f.inherited().entrySet().stream().collect(Collectors.toMap(
+                        Map.Entry::getKey, e -> List.copyOf(e.getValue()), (a, b) -> a, LinkedHashMap::new)));
     }
 
     private static Json change(Change c) {

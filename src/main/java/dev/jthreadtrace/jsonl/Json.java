@@ -1,11 +1,13 @@
 package dev.jthreadtrace.jsonl;
 
 import java.util.Collection;
+import java.util.Locale;
 import java.util.Map;
 
 /**
  * A small JSON object writer for the JSONL output: fields in insertion order, strings escaped per
- * RFC 8259. Values may be null, Boolean, Number, String, Collection, Map, long[] or a nested Json.
+ * RFC 8259, an unpaired surrogate as its backslash-u escape (so the exact Java string comes back).
+ * Values may be null, Boolean, Number, String, Collection, Map, long[] or a nested Json.
  */
 public final class Json {
     private final StringBuilder out = new StringBuilder("{");
@@ -82,8 +84,15 @@ public final class Json {
                 case '\r' -> out.append("\\r");
                 case '\t' -> out.append("\\t");
                 default -> {
-                    if (c < 0x20) out.append(String.format(java.util.Locale.ROOT, "\\u%04x", (int) c));
-                    else out.append(c);
+                    boolean pair = Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1));
+                    if (c < 0x20 || (Character.isSurrogate(c) && !pair)) {
+                        // An unpaired surrogate as its escape: written raw, UTF-8 would make it '?'. A
+                        // kernel byte that is not UTF-8 is one (U+DC80..U+DCFF, decode.KernelBytes).
+                        out.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+                    } else {
+                        out.append(c);
+                        if (pair) out.append(s.charAt(++i));
+                    }
                 }
             }
         }

@@ -1,33 +1,35 @@
 package dev.jthreadtrace.jsonl;
 
-import dev.jthreadtrace.event.JavaRecord;
-import dev.jthreadtrace.event.TraceEvent;
-import dev.jthreadtrace.render.LiveSink;
-import dev.jthreadtrace.render.StartClock;
-import dev.jthreadtrace.render.Output;
-
 import dev.jthreadtrace.check.AssertionResult;
 import dev.jthreadtrace.decode.Captures;
 import dev.jthreadtrace.decode.CloneFlags;
+import dev.jthreadtrace.decode.Siginfo;
 import dev.jthreadtrace.decode.Signals;
 import dev.jthreadtrace.decode.SyscallDecoder;
 import dev.jthreadtrace.decode.SyscallTable;
+import dev.jthreadtrace.event.JavaRecord;
+import dev.jthreadtrace.event.TraceEvent;
 import dev.jthreadtrace.model.Exit;
 import dev.jthreadtrace.model.FutexAnalysis;
-import dev.jthreadtrace.model.ProcessInfo;
-import dev.jthreadtrace.model.ThreadInfo;
-import dev.jthreadtrace.model.TraceModel;
-
 import dev.jthreadtrace.model.FutexCounters;
 import dev.jthreadtrace.model.Metric;
 import dev.jthreadtrace.model.MmapCounters;
+import dev.jthreadtrace.model.ProcessInfo;
+import dev.jthreadtrace.model.ThreadInfo;
+import dev.jthreadtrace.model.TraceModel;
+import dev.jthreadtrace.render.LiveSink;
+import dev.jthreadtrace.render.Output;
+import dev.jthreadtrace.render.StartClock;
+import dev.jthreadtrace.sys.Errno;
 
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Random;
 
 /**
  * {@code --format jsonl}: one JSON object per line. First every event (with the decoded text and
@@ -81,7 +83,7 @@ public final class JsonLines implements LiveSink {
 
     private static String newRunToken() {
         byte[] token = new byte[8];
-        new java.util.Random(System.nanoTime() ^ ProcessHandle.current().pid() * 0x9E3779B97F4A7C15L).nextBytes(token);
+        new Random(System.nanoTime() ^ ProcessHandle.current().pid() * 0x9E3779B97F4A7C15L).nextBytes(token);
         return HexFormat.of().formatHex(token);
     }
 
@@ -118,7 +120,7 @@ public final class JsonLines implements LiveSink {
                     .put("t", seconds(model.rel(d.ns()))).put(JsonlFields.DETACHED, d.detached());
             case TraceEvent.Syscall s -> syscall(s, model);
             case TraceEvent.Spawned s -> at(record(JsonlFields.T_SPAWN), s.ns(), model, s.child()).put(JsonlFields.CREATOR, s.creator())
-                    .put("creator_name", model.nameOf(s.creator())).put(JsonlFields.KIND, s.kind().name().toLowerCase())
+                    .put("creator_name", model.nameOf(s.creator())).put(JsonlFields.KIND, s.kind().name().toLowerCase(Locale.ROOT))
                     .put("flags", CloneFlags.names(s.flags())).put(JsonlFields.FLAGS_RAW, s.flags())
                     .put("os_parent", model.thread(s.child()) != null ? model.thread(s.child()).osParent() : null);
             case TraceEvent.UntracedChild u -> at(record(JsonlFields.T_UNTRACED), u.ns(), model, u.creator()).put(JsonlFields.CHILD, u.child())
@@ -149,7 +151,7 @@ public final class JsonLines implements LiveSink {
         Json json = at(record(JsonlFields.T_SYSCALL), s.ns(), model, s.tid())
                 .put("syscall", SyscallTable.name(s.nr())).put(JsonlFields.NR, s.nr()).put(JsonlFields.ARGS, s.args())
                 .put(JsonlFields.RET, s.returned() ? s.ret() : null).put(JsonlFields.RETURNED, s.returned())
-                .put(JsonlFields.ERROR, s.error() ? dev.jthreadtrace.sys.Errno.name((int) -s.ret()) : null)
+                .put(JsonlFields.ERROR, s.error() ? Errno.name((int) -s.ret()) : null)
                 .put(JsonlFields.DUR_NS, s.returned() ? s.exitNs() - s.ns() : null)
                 .put(JsonlFields.SHOWN, s.nr() >= 0 && s.nr() < shown.length && shown[s.nr()])
                 .put("text", SyscallDecoder.call(s.nr(), s.args(), s.captures(), stringMax) + " = "
@@ -165,7 +167,7 @@ public final class JsonLines implements LiveSink {
         if (s.siginfo() != null) {
             Map<String, Object> info = new LinkedHashMap<>();
             info.put(JsonlFields.HEX, HexFormat.of().formatHex(s.siginfo()));
-            info.put("text", dev.jthreadtrace.decode.Siginfo.render(s.siginfo()));
+            info.put("text", Siginfo.render(s.siginfo()));
             json.put(JsonlFields.SIGINFO, info);
         }
         return json;
@@ -211,6 +213,9 @@ public final class JsonLines implements LiveSink {
                 case JavaRecord.ShutdownBegan x -> json.put(JsonlFields.KIND, JsonlFields.JAVA_SHUTDOWN);
                 case JavaRecord.Renamed n -> json.put(JsonlFields.KIND, JsonlFields.JAVA_RENAMED).put(JsonlFields.ID, n.id())
                         .put(JsonlFields.NAME, n.name());
+                // Folded into its constructed record, unless that is not in the trace (constructed before an attach).
+                case JavaRecord.VirtualStarted v -> json.put(JsonlFields.KIND, JsonlFields.JAVA_VIRTUAL_STARTED).put(JsonlFields.ID, v.id())
+                        .put(JsonlFields.ATTRIBUTES, v.attributes());
             }
             out.line(json.toString());
         }
@@ -226,7 +231,7 @@ public final class JsonLines implements LiveSink {
                     .put(JsonlFields.CREATOR, t.creator()).put("creator_name", t.creator() == null ? null : model.nameOf(t.creator()))
                     .put("existed_at_attach", t.existedAtAttach()).put("started_for_attach", t.startedForAttach())
                     .put("os_parent", t.osParent()).put("reparented", t.reparented())
-                    .put("spawn_syscall", t.spawnKind() == null ? null : t.spawnKind().name().toLowerCase())
+                    .put("spawn_syscall", t.spawnKind() == null ? null : t.spawnKind().name().toLowerCase(Locale.ROOT))
                     .put("clone_flags", CloneFlags.names(t.cloneFlags())).put("depth", model.depth(t))
                     .put("start", seconds(t.start())).put("end", t.end() == null ? null : seconds(t.end()))
                     .put("exit", exit(t.exit())).put("inherited", t.allInheritedValues())

@@ -19,7 +19,8 @@ final class JsonlFields {
     static final String T_START = "start", T_SYSCALL = "syscall", T_SPAWN = "spawn", T_UNTRACED = "untraced", T_EXEC = "exec", T_EXIT = "exit", T_KILLED = "killed", T_SIGNAL = "signal", T_STOP = "stop", T_END = "end", T_DETACH = "detach", T_JAVA = "java", T_THREAD = "thread", T_PROCESS = "process", T_ASSERTION = "assertion", T_SUMMARY = "summary";
 
     /** Kinds of {@code java} records. */
-    static final String JAVA_CONSTRUCTED = "constructed", JAVA_STARTED = "started", JAVA_MOUNTS = "mounts", JAVA_PRESENT = "present", JAVA_SCOPED_VALUES = "scoped_values", BINDINGS = "bindings", JAVA_MOUNTED_V1 = "mounted", JAVA_RENAMED = "renamed", JAVA_SHUTDOWN = "shutdown";
+    static final String JAVA_CONSTRUCTED = "constructed", JAVA_STARTED = "started", JAVA_MOUNTS = "mounts", JAVA_PRESENT = "present", JAVA_SCOPED_VALUES = "scoped_values", BINDINGS = "bindings", JAVA_MOUNTED_V1 = "mounted", JAVA_RENAMED = "renamed", JAVA_SHUTDOWN = "shutdown",
+            JAVA_VIRTUAL_STARTED = "virtual_started";
 
     /** Field names. {@code seq} and {@code run} are on every record: its number in the file and the run's token. */
     static final String SEQ = "seq", RUN = "run",

@@ -2,6 +2,7 @@ package dev.jthreadtrace.jsonl;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.jthreadtrace.decode.Captures;
+import dev.jthreadtrace.decode.Siginfo;
 import dev.jthreadtrace.event.JavaRecord;
 import dev.jthreadtrace.event.TraceEvent;
 
@@ -10,6 +11,7 @@ import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -90,6 +92,9 @@ final class RecordDecoder {
         if (kind.equals(JsonlFields.JAVA_SHUTDOWN)) return new JavaRecord.ShutdownBegan(pid, ns, tid);
         // Version 1 had a record per mount.
         if (kind.equals(JsonlFields.JAVA_MOUNTED_V1)) return new JavaRecord.Mounts(pid, ns, tid, 1);
+        if (kind.equals(JsonlFields.JAVA_VIRTUAL_STARTED)) {
+            return new JavaRecord.VirtualStarted(pid, ns, tid, longField(n, JsonlFields.ID), attributes(n));
+        }
         if (kind.equals(JsonlFields.JAVA_RENAMED)) {
             return new JavaRecord.Renamed(pid, ns, tid, longField(n, JsonlFields.ID), textField(n, JsonlFields.NAME));
         }
@@ -159,7 +164,7 @@ final class RecordDecoder {
                         captures(n.get(JsonlFields.CAPTURES)));
             }
             case JsonlFields.T_SPAWN -> new TraceEvent.Spawned(longField(n, JsonlFields.NS), intField(n, JsonlFields.CREATOR),
-                    intField(n, JsonlFields.TID), TraceEvent.SpawnKind.valueOf(textField(n, JsonlFields.KIND).toUpperCase(java.util.Locale.ROOT)),
+                    intField(n, JsonlFields.TID), TraceEvent.SpawnKind.valueOf(textField(n, JsonlFields.KIND).toUpperCase(Locale.ROOT)),
                     longField(n, JsonlFields.FLAGS_RAW));
             case JsonlFields.T_UNTRACED -> new TraceEvent.UntracedChild(longField(n, JsonlFields.NS), intField(n, JsonlFields.TID),
                     intField(n, JsonlFields.CHILD), n.path(JsonlFields.SECCOMP_FILTER_INHERITED).asBoolean());
@@ -206,7 +211,7 @@ final class RecordDecoder {
     private static byte[] siginfo(JsonNode node) {
         if (node == null || node.isNull() || !node.has(JsonlFields.HEX)) return null;
         byte[] bytes = HexFormat.of().parseHex(node.get(JsonlFields.HEX).asText());
-        if (bytes.length != dev.jthreadtrace.decode.Siginfo.SIZE) throw new IllegalArgumentException("siginfo of " + bytes.length + " bytes");
+        if (bytes.length != Siginfo.SIZE) throw new IllegalArgumentException("siginfo of " + bytes.length + " bytes");
         return bytes;
     }
 

@@ -1,5 +1,7 @@
 package dev.jthreadtrace.jvm;
 
+import dev.jthreadtrace.agent.RecordFormat;
+
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
@@ -28,9 +30,15 @@ import java.util.regex.Pattern;
  */
 final class AgentFile implements Closeable {
     /** What the agent names its files: one per JVM, by pid. */
-    static final Pattern NAME = Pattern.compile("jvm-(\\d{1,9})\\.tsv");
+    static final Pattern NAME = Pattern.compile(
+            Pattern.quote(RecordFormat.FILE_PREFIX) + "(\\d{1,9})" + Pattern.quote(RecordFormat.FILE_SUFFIX));
     static final long MAX_BYTES = 256L << 20;
-    static final int MAX_LINE = 64 * 1024;
+    /**
+     * The agent keeps a record below this (fields of at most 16 Ki chars, no more thread-locals past
+     * 256 Ki chars): a name of 64 KiB made a longer line, which was dropped with its creator and
+     * thread-locals. A longer line is not the agent's and is skipped.
+     */
+    static final int MAX_LINE = 4 << 20;
 
     private final FileChannel channel;
     private final int pid;
@@ -76,7 +84,10 @@ final class AgentFile implements Closeable {
         for (String line : newLines(read + budget)) {
             JavaRecord r = parser.parse(line);
             if (r != null) records.add(r);
-            if (line.startsWith("E\t") && !line.startsWith("E\t0\t")) errors = line.substring(2);
+            String errorsPrefix = RecordFormat.ERRORS + RecordFormat.FIELD;
+            if (line.startsWith(errorsPrefix) && !line.startsWith(errorsPrefix + "0" + RecordFormat.FIELD)) {
+                errors = line.substring(errorsPrefix.length());
+            }
         }
         return records;
     }

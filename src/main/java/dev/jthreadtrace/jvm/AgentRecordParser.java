@@ -1,5 +1,7 @@
 package dev.jthreadtrace.jvm;
 
+import dev.jthreadtrace.agent.RecordField;
+import dev.jthreadtrace.agent.RecordFormat;
 import dev.jthreadtrace.event.JavaRecord;
 
 import java.util.ArrayList;
@@ -7,9 +9,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
- * Reads the lines of one JVM's record file (the format is in {@code agent.ThreadHook}), in order:
+ * Reads the lines of one JVM's record file (the format is in {@code agent.ThreadHook}, its string
+ * fields escaped by {@code agent.RecordField}), in order:
  * a carrier's mount count is a running total there, and a record here carries what it adds.
  */
 final class AgentRecordParser {
@@ -22,28 +26,32 @@ final class AgentRecordParser {
 
     /** One line; null for anything that is not a whole record (a line cut short when the JVM was killed). */
     JavaRecord parse(String line) {
-        String[] f = line.split("\t", -1);
+        String[] f = line.split(String.valueOf(RecordFormat.FIELD), -1);
         try {
-            if (f[0].equals("C") && f.length >= 8) {
-                int attrAt = marker(f, 8, "ATTR"), stackAt = marker(f, 8, "STACK");
+            if (f[0].equals(RecordFormat.CONSTRUCTED) && f.length >= 8) {
+                int attrAt = marker(f, 8, RecordFormat.ATTR), stackAt = marker(f, 8, RecordFormat.STACK);
                 return new JavaRecord.Constructed(pid, Long.parseLong(f[1]), Integer.parseInt(f[2]), Long.parseLong(f[3]),
-                        f[4], Long.parseLong(f[5]), f[6], Boolean.parseBoolean(f[7]), pairs(f, 8, Math.min(attrAt, stackAt)),
+                        text(f[4]), Long.parseLong(f[5]), text(f[6]), Boolean.parseBoolean(f[7]), pairs(f, 8, Math.min(attrAt, stackAt)),
                         stack(f, stackAt), pairs(f, attrAt + 1, stackAt));
             }
-            if (f[0].equals("N") && f.length >= 5) {
-                return new JavaRecord.Renamed(pid, Long.parseLong(f[1]), Integer.parseInt(f[2]), Long.parseLong(f[3]), f[4]);
+            if (f[0].equals(RecordFormat.RENAMED) && f.length >= 5) {
+                return new JavaRecord.Renamed(pid, Long.parseLong(f[1]), Integer.parseInt(f[2]), Long.parseLong(f[3]), text(f[4]));
             }
-            if (f[0].equals("V") && f.length >= 4) {
+            if (f[0].equals(RecordFormat.SCOPED_VALUES) && f.length >= 4) {
                 return new JavaRecord.ScopedValues(pid, Long.parseLong(f[1]), Integer.parseInt(f[2]), Long.parseLong(f[3]),
                         pairs(f, 4, f.length));
             }
-            if (f[0].equals("X") && f.length >= 3) {
+            if (f[0].equals(RecordFormat.SHUTDOWN) && f.length >= 3) {
                 return new JavaRecord.ShutdownBegan(pid, Long.parseLong(f[1]), Integer.parseInt(f[2]));
             }
-            if (f[0].equals("P") && f.length >= 5) {
-                return new JavaRecord.Present(pid, Long.parseLong(f[1]), Integer.parseInt(f[2]), Long.parseLong(f[3]), f[4]);
+            if (f[0].equals(RecordFormat.VIRTUAL_STARTED) && f.length >= 4) {
+                return new JavaRecord.VirtualStarted(pid, Long.parseLong(f[1]), Integer.parseInt(f[2]), Long.parseLong(f[3]),
+                        pairs(f, 4, f.length));
             }
-            if (f[0].equals("M") && f.length >= 4) {
+            if (f[0].equals(RecordFormat.PRESENT) && f.length >= 5) {
+                return new JavaRecord.Present(pid, Long.parseLong(f[1]), Integer.parseInt(f[2]), Long.parseLong(f[3]), text(f[4]));
+            }
+            if (f[0].equals(RecordFormat.MOUNTS) && f.length >= 4) {
                 int carrier = Integer.parseInt(f[2]);
                 long total = Long.parseLong(f[3]);
                 long before = mountTotals.getOrDefault(carrier, 0L);
@@ -51,11 +59,11 @@ final class AgentRecordParser {
                 mountTotals.put(carrier, total);
                 return new JavaRecord.Mounts(pid, Long.parseLong(f[1]), carrier, total - before);
             }
-            if (f[0].equals("S") && f.length >= 7) {
-                int attrAt = marker(f, 7, "ATTR"), stackAt = marker(f, 7, "STACK");
+            if (f[0].equals(RecordFormat.STARTED) && f.length >= 7) {
+                int attrAt = marker(f, 7, RecordFormat.ATTR), stackAt = marker(f, 7, RecordFormat.STACK);
                 return new JavaRecord.Started(pid, Long.parseLong(f[1]), Integer.parseInt(f[2]), Long.parseLong(f[3]),
-                        f[4], Long.parseLong(f[5]), f[6],
-                        f.length >= 8 && f[7].equals("ITL") ? pairs(f, 8, Math.min(attrAt, stackAt)) : null,
+                        text(f[4]), Long.parseLong(f[5]), text(f[6]),
+                        f.length >= 8 && f[7].equals(RecordFormat.ITL) ? pairs(f, 8, Math.min(attrAt, stackAt)) : null,
                         stack(f, stackAt), pairs(f, attrAt + 1, stackAt));
             }
         } catch (NumberFormatException e) {
@@ -74,11 +82,16 @@ final class AgentRecordParser {
     private static List<JavaRecord.Frame> stack(String[] f, int stackAt) {
         if (stackAt + 1 >= f.length) return List.of();
         List<JavaRecord.Frame> frames = new ArrayList<>();
-        for (String frame : f[stackAt + 1].split(";")) {
-            String[] p = frame.split("\\|", -1);
-            if (p.length == 4) frames.add(new JavaRecord.Frame(p[0], p[1], p[2], Integer.parseInt(p[3])));
+        for (String frame : f[stackAt + 1].split(String.valueOf(RecordFormat.FRAME))) {
+            String[] p = frame.split(Pattern.quote(String.valueOf(RecordFormat.FRAME_PART)), -1);
+            if (p.length == 4) frames.add(new JavaRecord.Frame(text(p[0]), text(p[1]), text(p[2]), Integer.parseInt(p[3])));
         }
         return frames;
+    }
+
+    /** A string field as the agent wrote it with {@link RecordField}: the exact string (tabs, newlines, unpaired surrogates). */
+    private static String text(String field) {
+        return RecordField.unescape(field);
     }
 
     /** {@code name=value} fields from index {@code from} up to {@code to}. */
@@ -86,7 +99,7 @@ final class AgentRecordParser {
         Map<String, String> itls = new LinkedHashMap<>();
         for (int i = from; i < to; i++) {
             int eq = f[i].indexOf('=');
-            if (eq > 0) itls.put(f[i].substring(0, eq), f[i].substring(eq + 1));
+            if (eq > 0) itls.put(text(f[i].substring(0, eq)), text(f[i].substring(eq + 1)));
         }
         return itls;
     }

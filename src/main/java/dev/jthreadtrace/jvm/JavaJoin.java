@@ -1,17 +1,20 @@
 package dev.jthreadtrace.jvm;
 
+import dev.jthreadtrace.decode.KernelBytes;
 import dev.jthreadtrace.event.JavaRecord;
 import dev.jthreadtrace.model.JavaThread;
 import dev.jthreadtrace.model.JavaView;
 import dev.jthreadtrace.model.ThreadInfo;
 import dev.jthreadtrace.model.TraceModel;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -25,7 +28,8 @@ import java.util.Set;
 public final class JavaJoin {
     private JavaJoin() {}
 
-    public static JavaView join(TraceModel model, List<JavaRecord> records, List<String> notes) {
+    public static JavaView join(TraceModel model, List<JavaRecord> given, List<String> notes) {
+        List<JavaRecord> records = foldVirtualStarts(given);
         Map<String, JavaRecord.Constructed> constructed = new HashMap<>();
         for (JavaRecord r : records) {
             if (r instanceof JavaRecord.Constructed c) constructed.put(c.pid() + ":" + c.id(), c);
@@ -78,6 +82,7 @@ public final class JavaJoin {
                 case JavaRecord.Present p -> { }
                 case JavaRecord.ScopedValues v -> { }
                 case JavaRecord.ShutdownBegan x -> { }
+                case JavaRecord.VirtualStarted v -> { }
             }
         }
         // Renames after start, in order: the thread keeps its current Java name and its earlier ones.
@@ -94,6 +99,30 @@ public final class JavaJoin {
             }
         }
         return new JavaView(records, threads, virtualByCreator, mountsByCarrier, notes);
+    }
+
+    /**
+     * A virtual thread's start() record joins its construction record: the {@code constructed}
+     * record then says what it ran with (its context class loader at start). One whose construction
+     * was not recorded (constructed before an attach) stays as it is.
+     */
+    static List<JavaRecord> foldVirtualStarts(List<JavaRecord> records) {
+        if (records.stream().noneMatch(r -> r instanceof JavaRecord.VirtualStarted)) return records;
+        List<JavaRecord> out = new ArrayList<>(records.size());
+        Map<String, Integer> constructedAt = new HashMap<>();
+        for (JavaRecord r : records) {
+            if (r instanceof JavaRecord.VirtualStarted v) {
+                Integer at = constructedAt.remove(v.pid() + ":" + v.id());
+                if (at != null) {
+                    out.set(at, ((JavaRecord.Constructed) out.get(at)).withAttributes(v.attributes()));
+                    continue;
+                }
+            } else if (r instanceof JavaRecord.Constructed c && c.virtual()) {
+                constructedAt.put(c.pid() + ":" + c.id(), out.size());
+            }
+            out.add(r);
+        }
+        return out;
     }
 
     /**
@@ -141,7 +170,7 @@ public final class JavaJoin {
         Map<String, List<ThreadInfo>> tasksByName = new HashMap<>();
         for (ThreadInfo t : model.threads()) {
             if (threads.containsKey(t)) continue;
-            for (String name : new java.util.LinkedHashSet<>(t.nameHistory())) {
+            for (String name : new LinkedHashSet<>(t.nameHistory())) {
                 tasksByName.computeIfAbsent(t.tgid() + ":" + name, k -> new ArrayList<>()).add(t);
             }
         }
@@ -157,11 +186,14 @@ public final class JavaJoin {
         });
     }
 
-    /** What the JVM gives the kernel for a Java name: its first 15 bytes (the kernel keeps 16 with the NUL). */
+    /**
+     * What the JVM gives the kernel for a Java name: its first 15 bytes (the kernel keeps 16 with the
+     * NUL), read as the tracer reads a comm, so a character cut at the 15th byte matches too.
+     */
     static String kernelName(String javaName) {
-        byte[] bytes = javaName.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] bytes = javaName.getBytes(StandardCharsets.UTF_8);
         if (bytes.length <= 15) return javaName;
-        return new String(bytes, 0, 15, java.nio.charset.StandardCharsets.UTF_8);
+        return KernelBytes.decode(bytes, 0, 15);
     }
 
     /** Threads are in creation order, so the first task started after the call that no record claimed yet. */

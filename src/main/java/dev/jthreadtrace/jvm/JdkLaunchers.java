@@ -1,5 +1,6 @@
 package dev.jthreadtrace.jvm;
 
+import dev.jthreadtrace.agent.AgentOptions;
 import dev.jthreadtrace.ptrace.ExecArguments;
 import dev.jthreadtrace.ptrace.ExecImage;
 
@@ -76,7 +77,7 @@ final class JdkLaunchers implements ExecArguments {
         }
         decisions.put(pid, new Decision.Injected());
         String option = "-javaagent:" + reachable + "/" + AgentDirectory.JAR + "="
-                + dev.jthreadtrace.agent.AgentOptions.launchArgument(reachable);
+                + AgentOptions.launchArgument(reachable);
         return List.of(name.equals("java") ? option : "-J" + option);
     }
 

@@ -4,13 +4,12 @@ import dev.jthreadtrace.event.JavaRecord;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.reflect.InvocationTargetException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * {@code jthreadtrace attach} to a running JVM, through the JDK's Attach API ({@code jdk.attach}):
@@ -23,13 +22,6 @@ public final class JvmAttach {
     /** What one attach gave: records for the threads that existed, and remarks for the user. */
     public record Result(List<JavaRecord.Present> existing, List<String> notes, boolean connected, boolean agentLoaded) {}
 
-    /**
-     * A thread's header line: {@code "NAME" #ID [NID] ...} (JDK 19+), or {@code "NAME" #ID [daemon]
-     * prio=N ... nid=0xHEX ...} (older JDKs). Greedy, so a name that holds the same pattern cannot
-     * move the real one.
-     */
-    private static final Pattern HEADER = Pattern.compile("^\"(.*)\" #(\\d+) \\[(\\d+)\\] "),
-            OLD_HEADER = Pattern.compile("^\"(.*)\" #(\\d+) (?:daemon )?prio=\\d+ .* nid=0x([0-9a-fA-F]+) ");
     private static final int OLDEST_AGENT_JDK = 25;
 
     private JvmAttach() {}
@@ -87,40 +79,24 @@ public final class JvmAttach {
         return new Result(existing, notes, true, loaded);
     }
 
-    /** Thread.print through the same connection: HotSpotVirtualMachine.executeJCmd, exported to us by the manifest. */
+    /**
+     * Thread.print through the same connection: HotSpotVirtualMachine.executeJCmd, exported to us by
+     * the manifest. Read as a stream ({@link ThreadDump}): a busy JVM's dump is megabytes.
+     */
     private static List<JavaRecord.Present> threadDump(com.sun.tools.attach.VirtualMachine vm, int pid, List<String> notes) {
         try {
             Object stream = Class.forName("sun.tools.attach.HotSpotVirtualMachine")
                     .getMethod("executeJCmd", String.class).invoke(vm, "Thread.print");
             try (InputStream in = (InputStream) stream) {
-                return parseThreadDump(pid, new String(in.readNBytes(64 << 20), StandardCharsets.UTF_8), System.nanoTime());
+                ThreadDump.Result dump = ThreadDump.read(pid, in, System.nanoTime());
+                notes.addAll(dump.notes());
+                return dump.threads();
             }
         } catch (ReflectiveOperationException | IOException | RuntimeException e) {
-            notes.add("JVM " + pid + ": no thread dump (" + oneLine(e instanceof java.lang.reflect.InvocationTargetException i
+            notes.add("JVM " + pid + ": no thread dump (" + oneLine(e instanceof InvocationTargetException i
                     && i.getCause() != null ? i.getCause() : e) + "): the threads it had keep their kernel names");
             return List.of();
         }
-    }
-
-    /** The platform threads of a {@code Thread.print} dump: Java id, name and OS tid (nid). */
-    static List<JavaRecord.Present> parseThreadDump(int pid, String dump, long ns) {
-        List<JavaRecord.Present> out = new ArrayList<>();
-        for (String line : dump.split("\n")) {
-            Matcher m = HEADER.matcher(line);
-            boolean hex = false;
-            if (!m.find()) {
-                m = OLD_HEADER.matcher(line);
-                if (!m.find()) continue;
-                hex = true;
-            }
-            try {
-                int tid = Integer.parseInt(m.group(3), hex ? 16 : 10);
-                out.add(new JavaRecord.Present(pid, ns, tid, Long.parseLong(m.group(2)), m.group(1)));
-            } catch (NumberFormatException e) {
-                // not a header after all
-            }
-        }
-        return out;
     }
 
     private static int feature(String version) {

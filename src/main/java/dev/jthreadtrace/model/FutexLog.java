@@ -125,14 +125,28 @@ public final class FutexLog {
         return new FutexAnalysis.Release(w.wakerTid, w.tid, uaddr, w.wakeNs, w.exitNs - w.entryNs, w.seq);
     }
 
-    /** A wait on a thread's clear-tid word waits for that thread's exit: the latest one of the process started by then. */
+    /**
+     * A wait on a thread's clear-tid word waits for that thread's exit (the latest one of the process
+     * started by then), but it is a join only when it ended because the thread exited: it returned 0
+     * (woken) or EAGAIN (the word no longer held the tid), and the thread had already called exit.
+     * A wait ended by a signal (ERESTARTSYS, EINTR: a Ctrl-C while main is in pthread_join on a
+     * deadlocked thread), by a timeout, or woken while the thread still runs, is no join.
+     *
+     * <p>The thread's exit is known here in time: exit's event is made at its entry, and the kernel
+     * clears and wakes the word only after the tracer resumed it from there, so that event is
+     * always before the waiter's return. A thread in the same process can end no other way while
+     * its joiner lives (a group exit or a fatal signal ends the joiner too).
+     */
     private void joinCheck(Key key, FutexCall c) {
+        if (c.error() && !c.wouldBlock()) return;
         List<ThreadInfo> candidates = clearTid.get(key);
         if (candidates == null) return;
         for (int i = FutexAnalysis.lastAtOrBefore(candidates, c.entryNs(), ThreadInfo::start); i >= 0; i--) {
             ThreadInfo t = candidates.get(i);
             if (t.tid() == c.tid()) continue;
-            if (joined.add(t)) joins.add(new FutexAnalysis.Join(c.tid(), t.tid(), c.exitNs(), c.exitNs() - c.entryNs()));
+            if (t.calledExitItself() && joined.add(t)) {
+                joins.add(new FutexAnalysis.Join(c.tid(), t.tid(), c.exitNs(), c.exitNs() - c.entryNs()));
+            }
             return;
         }
     }

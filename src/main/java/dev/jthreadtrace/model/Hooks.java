@@ -14,12 +14,28 @@ import java.util.Map;
  * @param seccomp    filters installed
  * @param noNewPrivs no_new_privs set
  * @param pdeathsig  the parent-death signal (0: none)
- * @param traced     "ptrace" or "untraced"
+ * @param traced     whether the tool's tracer is attached
  */
 public record Hooks(String name, long sigmask, String affinity, int seccomp, boolean noNewPrivs, int pdeathsig,
-                    String traced) {
+                    Tracer traced) {
+    /** The tracer attachment a task has: ours, or none (a CLONE_UNTRACED child). */
+    public enum Tracer {
+        PTRACE("ptrace"), UNTRACED("untraced");
+
+        private final String text;
+
+        Tracer(String text) {
+            this.text = text;
+        }
+
+        /** As the report, the JSONL and assertions write it. */
+        public String text() {
+            return text;
+        }
+    }
+
     public static Hooks initial(String name) {
-        return new Hooks(name, 0, "default", 0, false, 0, "ptrace");
+        return new Hooks(name, 0, "default", 0, false, 0, Tracer.PTRACE);
     }
 
     /** What a child starts with: everything but pdeathsig, which the kernel clears in copy_process. */
@@ -51,7 +67,7 @@ public record Hooks(String name, long sigmask, String affinity, int seccomp, boo
         return new Hooks(name, sigmask, affinity, seccomp, noNewPrivs, v, traced);
     }
 
-    public Hooks withTraced(String v) {
+    public Hooks withTraced(Tracer v) {
         return new Hooks(name, sigmask, affinity, seccomp, noNewPrivs, pdeathsig, v);
     }
 
@@ -64,7 +80,7 @@ public record Hooks(String name, long sigmask, String affinity, int seccomp, boo
             case SECCOMP -> Integer.toString(seccomp);
             case NO_NEW_PRIVS -> noNewPrivs ? "1" : "0";
             case PDEATHSIG -> pdeathsig == 0 ? "0" : Signals.name(pdeathsig);
-            case TRACED -> traced;
+            case TRACED -> traced.text();
         };
     }
 

@@ -2,6 +2,9 @@ package dev.jthreadtrace.model;
 
 import dev.jthreadtrace.event.JavaRecord;
 
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -14,7 +17,7 @@ import java.util.Map;
  */
 public record JavaThread(long id, String name, boolean virtual, int constructorTid, String constructorName,
                          Integer starterTid, Map<String, String> inherited, VirtualStarter virtualStarter,
-                         java.util.List<String> formerNames, List<JavaRecord.Frame> stack, Map<String, String> attributes) {
+                         List<String> formerNames, List<JavaRecord.Frame> stack, Map<String, String> attributes) {
     /**
      * The Java-level settings a thread runs with, inherited from its creator at construction unless
      * changed before start(): the hooks {@code ccl} (context class loader), {@code daemon},
@@ -25,9 +28,9 @@ public record JavaThread(long id, String name, boolean virtual, int constructorT
     public static final String SCOPED_VALUE_PREFIX = "sv:";
 
     public JavaThread {
-        formerNames = formerNames == null ? java.util.List.of() : java.util.List.copyOf(formerNames);
+        formerNames = formerNames == null ? List.of() : List.copyOf(formerNames);
         stack = stack == null ? List.of() : List.copyOf(stack);
-        attributes = attributes == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(attributes));
+        attributes = attributes == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(attributes));
     }
 
     public JavaThread(long id, String name, boolean virtual, int constructorTid, String constructorName,
@@ -43,7 +46,7 @@ public record JavaThread(long id, String name, boolean virtual, int constructorT
 
     /** The same thread with the scoped-value bindings it inherited ({@code sv:Name} keys) among its settings. */
     public JavaThread withScopedValues(Map<String, String> bindings) {
-        Map<String, String> settings = new java.util.LinkedHashMap<>(attributes);
+        Map<String, String> settings = new LinkedHashMap<>(attributes);
         settings.putAll(bindings);
         return withStart(stack, settings);
     }
@@ -56,7 +59,7 @@ public record JavaThread(long id, String name, boolean virtual, int constructorT
     /** The same thread under a new name (Thread.setName after start), the old one kept. */
     public JavaThread renamed(String newName) {
         if (newName.equals(name)) return this;
-        java.util.List<String> former = new java.util.ArrayList<>(formerNames);
+        List<String> former = new ArrayList<>(formerNames);
         former.add(name);
         return new JavaThread(id, newName, virtual, constructorTid, constructorName, starterTid, inherited, virtualStarter, former,
                 stack, attributes);

@@ -2,8 +2,15 @@ package dev.jthreadtrace.model;
 
 import dev.jthreadtrace.event.JavaRecord;
 
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 
 /**
  * What the JVM agents reported, joined to the kernel's tasks (by {@code jvm.JavaJoin}): the Java
@@ -29,10 +36,10 @@ public record JavaView(List<JavaRecord> records, Map<ThreadInfo, JavaThread> thr
 
     /** The distinct creation stacks, the one that made most threads first: where to look for a thread leak. */
     public List<CreationSite> creationSites() {
-        Map<List<JavaRecord.Frame>, int[]> counts = new java.util.LinkedHashMap<>();
-        Map<List<JavaRecord.Frame>, List<String>> names = new java.util.HashMap<>();
-        java.util.function.BiConsumer<List<JavaRecord.Frame>, String> add = (stack, name) -> {
-            List<String> some = names.computeIfAbsent(stack, k -> new java.util.ArrayList<>());
+        Map<List<JavaRecord.Frame>, int[]> counts = new LinkedHashMap<>();
+        Map<List<JavaRecord.Frame>, List<String>> names = new HashMap<>();
+        BiConsumer<List<JavaRecord.Frame>, String> add = (stack, name) -> {
+            List<String> some = names.computeIfAbsent(stack, k -> new ArrayList<>());
             if (some.size() < NAMES_PER_SITE && name != null && !name.isBlank() && !some.contains(name)) some.add(name);
         };
         for (JavaThread t : threads.values()) {
@@ -46,17 +53,17 @@ public record JavaView(List<JavaRecord> records, Map<ThreadInfo, JavaThread> thr
                 add.accept(c.stack(), c.name());
             }
         }
-        List<CreationSite> sites = new java.util.ArrayList<>();
+        List<CreationSite> sites = new ArrayList<>();
         counts.forEach((stack, n) -> sites.add(new CreationSite(stack, n[0], n[1], names.getOrDefault(stack, List.of()))));
-        sites.sort(java.util.Comparator.comparingInt(CreationSite::threads).reversed());
+        sites.sort(Comparator.comparingInt(CreationSite::threads).reversed());
         return sites;
     }
 
     public JavaView {
         records = List.copyOf(records);
-        threads = java.util.Collections.unmodifiableMap(new java.util.IdentityHashMap<>(threads));
-        virtualByCreator = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(virtualByCreator));
-        mountsByCarrier = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(mountsByCarrier));
+        threads = Collections.unmodifiableMap(new IdentityHashMap<>(threads));
+        virtualByCreator = Collections.unmodifiableMap(new LinkedHashMap<>(virtualByCreator));
+        mountsByCarrier = Collections.unmodifiableMap(new LinkedHashMap<>(mountsByCarrier));
         notes = List.copyOf(notes);
     }
 }

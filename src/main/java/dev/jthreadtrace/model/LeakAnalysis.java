@@ -3,9 +3,10 @@ package dev.jthreadtrace.model;
 import dev.jthreadtrace.event.JavaRecord;
 
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
-import java.util.List;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -65,7 +66,7 @@ public final class LeakAnalysis {
     }
 
     static LeakAnalysis of(TraceModel model) {
-        Map<Integer, List<ThreadInfo>> byProcess = new java.util.LinkedHashMap<>();
+        Map<Integer, List<ThreadInfo>> byProcess = new LinkedHashMap<>();
         for (ThreadInfo t : model.threads()) byProcess.computeIfAbsent(t.tgid(), k -> new ArrayList<>()).add(t);
         List<Scope> scopes = new ArrayList<>();
         List<Leak> leaked = new ArrayList<>();

@@ -1,5 +1,7 @@
 package dev.jthreadtrace.model;
 
+import java.util.Arrays;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -29,7 +31,7 @@ public interface Measure {
     }
 
     /** A table's keys, in its order. */
-    static java.util.List<String> keys(Measure[] table) {
-        return java.util.Arrays.stream(table).map(Measure::key).toList();
+    static List<String> keys(Measure[] table) {
+        return Arrays.stream(table).map(Measure::key).toList();
     }
 }

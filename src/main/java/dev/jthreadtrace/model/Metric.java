@@ -1,6 +1,8 @@
 package dev.jthreadtrace.model;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.ToLongFunction;
 
@@ -178,8 +180,8 @@ public enum Metric implements Measure {
     }
 
     /** The JSONL summary: every metric with a whole-trace value, in table order. */
-    public static java.util.Map<String, Long> summary(TraceModel model) {
-        java.util.Map<String, Long> out = new java.util.LinkedHashMap<>();
+    public static Map<String, Long> summary(TraceModel model) {
+        Map<String, Long> out = new LinkedHashMap<>();
         for (Metric m : values()) if (m.hasTotal()) out.put(m.key, m.total(model));
         return out;
     }

@@ -2,6 +2,7 @@ package dev.jthreadtrace.model;
 
 import dev.jthreadtrace.decode.Args;
 import dev.jthreadtrace.decode.CpuSet;
+import dev.jthreadtrace.decode.KernelBytes;
 import dev.jthreadtrace.decode.Prctl;
 
 import java.util.ArrayList;
@@ -125,7 +126,10 @@ final class SettingsTracker {
         return truncate(slash >= 0 ? path.substring(slash + 1) : path);
     }
 
+    /** The first 15 bytes, as the kernel keeps them (a character may be cut: its bytes stay, as {@code \xNN}). */
     private static String truncate(String name) {
-        return name.length() > TASK_COMM_LEN ? name.substring(0, TASK_COMM_LEN) : name;
+        if (name.length() <= TASK_COMM_LEN / 3) return name;
+        byte[] bytes = KernelBytes.encode(name);
+        return bytes.length > TASK_COMM_LEN ? KernelBytes.decode(bytes, 0, TASK_COMM_LEN) : name;
     }
 }

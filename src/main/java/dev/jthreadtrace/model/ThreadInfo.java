@@ -225,10 +225,6 @@ public final class ThreadInfo {
         this.osParent = pid;
     }
 
-    void tgid(int tgid) {
-        this.tgid = tgid;
-    }
-
     void ended(long ns, Exit how) {
         this.end = ns;
         if (how != null) this.exit = how;

@@ -1,25 +1,17 @@
 package dev.jthreadtrace.model;
 
-import dev.jthreadtrace.decode.CloneFlags;
-import dev.jthreadtrace.decode.SyscallSpec;
-import dev.jthreadtrace.decode.SyscallTable;
 import dev.jthreadtrace.decode.Syscalls;
 import dev.jthreadtrace.event.TraceEvent;
 
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
-import java.util.Collections;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * The thread and process table, built from the event stream: who created whom and where the
- * kernel put them. A syscall's meaning comes from its registry row ({@link SyscallSpec#effect()}):
- * settings go to the {@link SettingsTracker}, futex calls to the {@link FutexLog}, mappings to the
- * {@link MmapLog}. Times are nanoseconds relative to the target's exec. Fed on the consumer
+ * The trace as a model, built from the event stream: the tasks and processes ({@link ThreadTable}:
+ * who created whom and where the kernel put them), what their syscalls did ({@link SyscallEffects}),
+ * the settings each inherited and changed ({@link SettingsTracker}), and the Java view. Times are nanoseconds relative to the target's exec. Fed on the consumer
  * thread, one event at a time, in the tracer's order; never prints. Consumers read it through
  * its getters: lists come unmodifiable, and {@link ThreadInfo} has no public setter.
  */
@@ -28,17 +20,9 @@ public final class TraceModel {
     private int rootPid;
     private int tracerPid;
     private List<String> command = List.of();
-    private final List<ThreadInfo> threads = new ArrayList<>();
-    private final Map<Integer, ThreadInfo> live = new HashMap<>();
-    /** The latest record for each tid, live or ended: tids are reused, so this is what a tid means now. */
-    private final Map<Integer, ThreadInfo> latest = new HashMap<>();
-    private final Map<Integer, ProcessInfo> processes = new LinkedHashMap<>();
-    private final Map<Integer, Integer> groupExitBy = new HashMap<>();
+    private final ThreadTable table = new ThreadTable();
     private final SettingsTracker settings = new SettingsTracker();
-    private final CommWrites commWrites = new CommWrites();
-    private final SyscallStats syscallStats = new SyscallStats();
-    private final FutexLog futex = new FutexLog();
-    private final MmapLog mmap = new MmapLog();
+    private final SyscallEffects effects = new SyscallEffects(table, settings);
     private JavaView java = JavaView.NONE;
     private FutexAnalysis futexAnalysis;
     private LeakAnalysis leaks;
@@ -46,8 +30,6 @@ public final class TraceModel {
     private long endNs;
     private int interruptedBy;
     private String tracerFailure;
-    /** The traced command called seccomp() or prctl(PR_SET_SECCOMP) itself (whether it worked or not). */
-    private boolean ownSeccomp;
     private boolean ended;
     /** Attach mode: the trace began at an attach, and (if it did) ended at a detach of this many tasks. */
     private boolean attached;
@@ -70,18 +52,18 @@ public final class TraceModel {
             case TraceEvent.Detached d -> detachedTasks = d.detached();
             case TraceEvent.Syscall s -> syscall(s);
             case TraceEvent.Spawned s -> spawned(s);
-            case TraceEvent.UntracedChild u -> untraced(u);
+            case TraceEvent.UntracedChild u -> table.untraced(u, rel(u.ns()));
             case TraceEvent.Exec e -> exec(e);
-            case TraceEvent.Exited e -> ended(e.tid(), rel(e.ns()), exitOf(e.tid(), e.code()));
-            case TraceEvent.Killed k -> ended(k.tid(), rel(k.ns()), new Exit.Killed(k.signal(), k.coreDumped()));
-            case TraceEvent.SignalDelivered s -> thread(s.tid(), rel(s.ns()));
-            case TraceEvent.GroupStopped g -> thread(g.tid(), rel(g.ns()));
+            case TraceEvent.Exited e -> table.ended(e.tid(), rel(e.ns()), table.exitOf(e.tid(), e.code()));
+            case TraceEvent.Killed k -> table.ended(k.tid(), rel(k.ns()), new Exit.Killed(k.signal(), k.coreDumped()));
+            case TraceEvent.SignalDelivered s -> table.task(s.tid(), rel(s.ns()));
+            case TraceEvent.GroupStopped g -> table.task(g.tid(), rel(g.ns()));
             case TraceEvent.TraceEnded e -> {
                 ended = true;
                 endNs = rel(e.ns());
                 interruptedBy = e.interruptedBy();
                 tracerFailure = e.failure();
-                for (ThreadInfo t : live.values()) t.endedWithTrace(endNs);
+                table.traceEnded(endNs);
             }
         }
     }
@@ -100,7 +82,7 @@ public final class TraceModel {
 
     /** Calls, errors and time per syscall, for the strace -c table. */
     public SyscallStats syscallStats() {
-        return syscallStats;
+        return effects.stats();
     }
 
     /** Everything the JVM agents reported, as attached. */
@@ -150,21 +132,20 @@ public final class TraceModel {
 
     /** Every task seen, in creation order. */
     public List<ThreadInfo> threads() {
-        return Collections.unmodifiableList(threads);
+        return table.threads();
     }
 
     public Collection<ProcessInfo> processes() {
-        return Collections.unmodifiableCollection(processes.values());
+        return table.processes();
     }
 
     public ProcessInfo process(int pid) {
-        return processes.get(pid);
+        return table.process(pid);
     }
 
     /** The record of a live task, or the latest one with this tid. */
     public ThreadInfo thread(int tid) {
-        ThreadInfo t = live.get(tid);
-        return t != null ? t : latest.get(tid);
+        return table.thread(tid);
     }
 
     /** The current name of a task for a live line; "?" for one the model has not seen. */
@@ -184,12 +165,12 @@ public final class TraceModel {
     }
 
     public FutexLog futex() {
-        return futex;
+        return effects.futex();
     }
 
     /** Who woke whom and the joins: made once from the finished log. */
     public FutexAnalysis futexAnalysis() {
-        if (futexAnalysis == null) futexAnalysis = futex.analysis();
+        if (futexAnalysis == null) futexAnalysis = effects.futex().analysis();
         return futexAnalysis;
     }
 
@@ -200,11 +181,11 @@ public final class TraceModel {
     }
 
     public MmapLog mmap() {
-        return mmap;
+        return effects.mmap();
     }
 
     public int peakLive() {
-        return peakLive;
+        return table.peakLive();
     }
 
     public long endNs() {
@@ -225,7 +206,7 @@ public final class TraceModel {
      * its filter, strict mode refused), so the user is told.
      */
     public boolean commandUsedSeccomp() {
-        return ownSeccomp;
+        return effects.ownSeccomp();
     }
 
     /** Why the tracer itself failed and ended the trace (the tracees were killed), or null. */
@@ -235,7 +216,7 @@ public final class TraceModel {
 
     /** The traced command's own exit, when it has one. */
     public Exit targetExit() {
-        ProcessInfo root = processes.get(rootPid);
+        ProcessInfo root = table.process(rootPid);
         return root == null ? null : root.exit();
     }
 
@@ -259,11 +240,7 @@ public final class TraceModel {
         rootPid = s.pid();
         tracerPid = s.tracerPid();
         command = List.copyOf(s.argv());
-        ThreadInfo root = new ThreadInfo(s.pid(), s.pid(), 0, Hooks.initial(SettingsTracker.comm(s.path())));
-        root.osParent(s.tracerPid());
-        add(root);
-        processes.put(s.pid(), new ProcessInfo(s.pid(), null, s.tracerPid()));
-        settings.started(root);
+        settings.started(table.started(s.pid(), s.tracerPid(), SettingsTracker.comm(s.path())));
     }
 
     /** Every thread that existed at attach, with its settings as /proc showed them; no creator. */
@@ -274,25 +251,21 @@ public final class TraceModel {
         command = List.copyOf(a.argv());
         attached = true;
         for (TraceEvent.ExistingTask e : a.tasks()) {
-            Hooks hooks = new Hooks(e.name(), e.sigmask(), e.affinity(), e.seccomp(), e.noNewPrivs(), 0, "ptrace");
-            ThreadInfo t = new ThreadInfo(e.tid(), e.tgid(), 0, hooks);
-            t.existedAtAttach(e.ppid());
-            add(t);
-            settings.started(t);
-            ProcessInfo process = processes.computeIfAbsent(e.tgid(), pid -> new ProcessInfo(pid, null, e.ppid()));
-            if (e.tgid() == a.pid() && e.tid() == e.tgid() && a.path() != null) process.execd(a.path());
+            Hooks hooks = new Hooks(e.name(), e.sigmask(), e.affinity(), e.seccomp(), e.noNewPrivs(), 0, Hooks.Tracer.PTRACE);
+            settings.started(table.existing(e, hooks));
+            if (e.tgid() == a.pid() && e.tid() == e.tgid() && a.path() != null) table.process(e.tgid()).execd(a.path());
         }
     }
 
     /**
-     * After an attach: the "Attach Listener" each JVM in {@code jvmPids} started during the trace
-     * answers the tool's Attach API connection, and "jthreadtrace-agent" is the agent's tie to the
-     * tool: both are marked as the tool's, not the application's.
+     * After an attach: the threads each JVM in {@code jvmPids} started during the trace to answer the
+     * tool (which ones, by name, the {@code jvm} layer knows) are marked as the tool's, not the
+     * application's.
      */
-    public void markAttachListeners(java.util.Collection<Integer> jvmPids) {
-        for (ThreadInfo t : threads) {
+    public void markStartedForAttach(Collection<Integer> jvmPids, Set<String> toolThreadNames) {
+        for (ThreadInfo t : table.threads()) {
             if (!t.existedAtAttach() && jvmPids.contains(t.tgid())
-                    && (t.nameHistory().contains("Attach Listener") || t.nameHistory().contains("jthreadtrace-ag"))) {
+                    && t.nameHistory().stream().anyMatch(toolThreadNames::contains)) {
                 t.startedForAttach(true);
             }
         }
@@ -308,178 +281,19 @@ public final class TraceModel {
         return detachedTasks;
     }
 
-    private void add(ThreadInfo t) {
-        threads.add(t);
-        live.put(t.tid(), t);
-        latest.put(t.tid(), t);
-        peakLive = Math.max(peakLive, live.size());
-    }
-
-    /** The task, created on first sight if an event names one the model has not met. */
-    private ThreadInfo thread(int tid, long ns) {
-        ThreadInfo t = live.get(tid);
-        if (t == null) {
-            t = new ThreadInfo(tid, tid, ns, Hooks.initial("?"));
-            add(t);
-        }
-        return t;
-    }
-
     private void spawned(TraceEvent.Spawned s) {
-        long ns = rel(s.ns());
-        ThreadInfo creator = thread(s.creator(), ns);
-        boolean isThread = (s.flags() & CloneFlags.CLONE_THREAD) != 0;
-        int tgid = isThread ? creator.tgid() : s.child();
-        ProcessInfo creatorProcess = processes.get(creator.tgid());
-        int processParent = creatorProcess != null ? creatorProcess.parentPid() : creator.osParent();
-        boolean parentOfCreator = isThread || (s.flags() & CloneFlags.CLONE_PARENT) != 0;
-
-        ThreadInfo child = ThreadInfo.createdBy(creator, s.child(), tgid, ns, creator.hooks().forChild());
-        child.spawnedAs(parentOfCreator ? processParent : creator.tgid(), s.kind(), s.flags());
-        ThreadInfo previous = live.remove(s.child());
-        if (previous != null) previous.endedWithTrace(ns);
-        add(child);
-        settings.spawned(creator, child);
-        if (!isThread) processes.put(s.child(), new ProcessInfo(s.child(), creator.tid(), child.osParent()));
-    }
-
-    private void untraced(TraceEvent.UntracedChild u) {
-        long ns = rel(u.ns());
-        ThreadInfo creator = thread(u.creator(), ns);
-        ThreadInfo child = ThreadInfo.createdBy(creator, u.child(), u.child(), ns,
-                creator.hooks().forChild().withTraced("untraced"));
-        child.spawnedAs(creator.tgid(), TraceEvent.SpawnKind.CLONE, CloneFlags.CLONE_UNTRACED);
-        child.ended(ns, new Exit.Untraced());
-        threads.add(child);
-        latest.put(child.tid(), child);
-        processes.put(u.child(), new ProcessInfo(u.child(), creator.tid(), creator.tgid()));
+        ThreadInfo child = table.spawned(s, rel(s.ns()));
+        settings.spawned(child.creatorInfo(), child);
     }
 
     private void exec(TraceEvent.Exec e) {
         long ns = rel(e.ns());
-        ThreadInfo leader = thread(e.tid(), ns);
-        if (e.formerTid() != e.tid()) {
-            ThreadInfo former = live.remove(e.formerTid());
-            if (former != null) former.ended(ns, new Exit.ReplacedByExec(e.tid()));
-            leader.continues(former != null ? former.hooks() : leader.hooks(), ns);
-        }
-        ProcessInfo process = processes.get(leader.tgid());
-        if (process != null && e.path() != null) process.execd(e.path());
-        settings.exec(leader, ns, e.path());
-    }
-
-    private Exit exitOf(int tid, int code) {
-        ThreadInfo t = live.get(tid);
-        if (t != null && t.calledExitGroupItself()) return new Exit.GroupExit(code, null);
-        if (t != null && t.calledExitItself()) return new Exit.Exited(code, true);
-        Integer by = t == null ? null : groupExitBy.get(t.tgid());
-        if (by != null) return new Exit.GroupExit(code, by);
-        return new Exit.Exited(code, false);
-    }
-
-    private void ended(int tid, long ns, Exit exit) {
-        ThreadInfo t = live.remove(tid);
-        if (t == null) return;
-        t.ended(ns, exit);
-        if (t.tid() == t.tgid()) {
-            ProcessInfo p = processes.get(t.tgid());
-            if (p != null) p.exit(exit);
-        }
+        settings.exec(table.exec(e, ns), ns, e.path());
     }
 
     /** One finished syscall: what it does to the model is its registry row's effect. */
     private void syscall(TraceEvent.Syscall s) {
         long ns = rel(s.ns());
-        ThreadInfo t = thread(s.tid(), ns);
-        syscallStats.add(t, s);
-        SyscallSpec spec = Syscalls.byNumber(s.nr());
-        if (spec == null) return;
-        long[] a = s.args();
-        boolean ok = s.returned() && !s.error();
-        switch (spec.effect()) {
-            case NONE -> { }
-            case PRCTL -> {
-                if ((int) a[0] == dev.jthreadtrace.decode.Prctl.PR_SET_SECCOMP) ownSeccomp = true;
-                if (ok) settings.prctl(t, ns, a, s.captures().string(1), live.values());
-            }
-            case SECCOMP -> {
-                ownSeccomp = true;
-                if (ok && a[0] == dev.jthreadtrace.decode.Seccomp.SECCOMP_SET_MODE_FILTER) {
-                    settings.seccompFilter(t, ns, a[1], live.values());
-                }
-            }
-            case SIGPROCMASK -> {
-                if (ok) settings.sigprocmask(t, ns, a[0], s.captures().bytes(1));
-            }
-            case AFFINITY -> {
-                ThreadInfo target = a[0] == 0 ? t : live.get((int) a[0]);
-                if (ok && s.captures().bytes(2) != null && target != null) settings.affinity(target, ns, s.captures().bytes(2));
-            }
-            case EXIT -> {
-                t.calledExit();
-                if (t.tid() == t.tgid()) scopeEnded(t, new ScopeEnd(ns, t.tid(), "main thread exited"));
-            }
-            case EXIT_GROUP -> {
-                t.calledExitGroup();
-                groupExitBy.putIfAbsent(t.tgid(), t.tid());
-                scopeEnded(t, new ScopeEnd(ns, t.tid(), t.tid() == t.tgid() ? "main returned" : "exit_group by " + t.tid()));
-            }
-            case SPAWN -> {
-                if (ok && s.ret() > 0) cloned(s, (int) s.ret());
-            }
-            case SET_TID_ADDRESS -> {
-                t.clearTidAddress(a[0]);
-                futex.clearTid(t, a[0]);
-            }
-            case FUTEX -> futex.record(t, s, ns, rel(s.exitNs()));
-            case MMAP -> mmap.mmap(t, s, ns);
-            case MUNMAP -> mmap.munmap(t, s);
-            case MREMAP -> mmap.mremap(t, s, ns);
-            case OPEN -> {
-                if (ok) commWrites.opened(t, (int) s.ret(), s.captures().string(s.nr() == SyscallTable.OPENAT ? 1 : 0));
-            }
-            case WRITE -> renamedThroughComm(t, s, ns, ok);
-            case CLOSE -> {
-                if (ok) commWrites.closed(t, (int) a[0]);
-            }
-        }
-    }
-
-    /** A write to a thread's comm file (pthread_setname_np on another thread): that thread's new name. */
-    private void renamedThroughComm(ThreadInfo writer, TraceEvent.Syscall s, long ns, boolean ok) {
-        int target = ok && s.ret() > 0 ? commWrites.written(writer, (int) s.args()[0]) : -1;
-        ThreadInfo renamed = target < 0 ? null : live.get(target);
-        byte[] written = s.captures().bytes(1);
-        if (renamed == null || written == null) return;
-        settings.named(renamed, ns, dev.jthreadtrace.decode.CommFile.name(Arrays.copyOf(written, (int) Math.min(written.length, s.ret()))));
-    }
-
-    private void scopeEnded(ThreadInfo t, ScopeEnd end) {
-        ProcessInfo process = processes.get(t.tgid());
-        if (process != null) process.scopeEnded(end);
-    }
-
-    /** The child a clone returned: the word the kernel clears at its exit, and the stack it was given. */
-    private void cloned(TraceEvent.Syscall s, int childTid) {
-        ThreadInfo child = live.get(childTid);
-        if (child == null) return;
-        long[] a = s.args();
-        byte[] cloneArgs = s.captures().bytes(0);
-        if (s.nr() == dev.jthreadtrace.decode.SyscallTable.CLONE) {
-            if ((a[0] & CloneFlags.CLONE_CHILD_CLEARTID) != 0) {
-                child.clearTidAddress(a[3]);
-                futex.clearTid(child, a[3]);
-            }
-            child.stack(a[1], child.stackSize());
-            mmap.threadStack(child);
-        } else if (cloneArgs != null && cloneArgs.length >= CloneFlags.CLONE_ARGS_SIZE_VER0) {
-            CloneFlags.CloneArgs c = CloneFlags.CloneArgs.parse(cloneArgs);
-            if ((c.flags() & CloneFlags.CLONE_CHILD_CLEARTID) != 0) {
-                child.clearTidAddress(c.childTid());
-                futex.clearTid(child, c.childTid());
-            }
-            child.stack(c.stack(), c.stackSize());
-            mmap.threadStack(child);
-        }
+        effects.apply(table.task(s.tid(), ns), s, Syscalls.byNumber(s.nr()), ns, rel(s.exitNs()));
     }
 }

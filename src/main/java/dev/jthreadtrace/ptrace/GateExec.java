@@ -83,7 +83,7 @@ final class GateExec {
      * @param seccompRecorded the syscalls the filter lets stop the command; null: no filter
      */
     static Started exec(GateLauncher.Gate gate, Launch launch, boolean[] seccompRecorded, boolean needNoNewPrivs,
-                        SeccompInstaller.Status[] seccomp) throws NotStarted {
+                        SeccompStatus[] seccomp) throws NotStarted {
         int pid = gate.pid();
         try (SyscallInjector injector = new SyscallInjector(pid)) {
             List<byte[]> candidates = ExecSearch.candidates(launch.argv().getFirst(), launch.variable("PATH"));
@@ -93,7 +93,7 @@ final class GateExec {
             if (launch.keeps(0)) injector.call(SyscallTable.DUP2, gate.stdinKeptAt(), 0);
             closeInheritedDescriptors(injector, pid, launch);
             setSignalDispositions(injector, scratch, pid, launch.ignoredSignals());
-            seccomp[0] = seccompRecorded == null ? new SeccompInstaller.Status(false, "off")
+            seccomp[0] = seccompRecorded == null ? SeccompStatus.OFF
                     : SeccompInstaller.install(injector, scratch, seccompRecorded, needNoNewPrivs);
             long mask = scratch.put(longBytes(launch.blockedSignals()));
             injector.call(SyscallTable.RT_SIGPROCMASK, SIG_SETMASK, mask, 0, SIGSET_BYTES);

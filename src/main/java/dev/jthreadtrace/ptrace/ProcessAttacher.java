@@ -1,5 +1,6 @@
 package dev.jthreadtrace.ptrace;
 
+import dev.jthreadtrace.decode.KernelBytes;
 import dev.jthreadtrace.event.TraceEvent;
 import dev.jthreadtrace.sys.Errno;
 import dev.jthreadtrace.sys.ErrnoException;
@@ -7,11 +8,11 @@ import dev.jthreadtrace.sys.Libc;
 import dev.jthreadtrace.sys.ProcStatus;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -88,7 +89,7 @@ final class ProcessAttacher {
     /** Seizes every thread of {@code pid}, re-reading its task list until no new tid appears. */
     private static Set<Integer> seizeAll(int pid, long options, int self) throws TraceFailure {
         Set<Integer> seized = new LinkedHashSet<>();
-        Set<Integer> skipped = new java.util.HashSet<>();
+        Set<Integer> skipped = new HashSet<>();
         boolean found = true;
         while (found) {
             found = false;
@@ -161,7 +162,7 @@ final class ProcessAttacher {
     }
 
     private static Set<Integer> ancestors(int self) {
-        Set<Integer> out = new java.util.HashSet<>();
+        Set<Integer> out = new HashSet<>();
         int pid = parentOf(self);
         while (pid > 1 && out.add(pid)) pid = parentOf(pid);
         return out;
@@ -192,7 +193,7 @@ final class ProcessAttacher {
      */
     private static String readValue(Path file) {
         try {
-            String text = new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
+            String text = KernelBytes.decode(Files.readAllBytes(file));
             return text.endsWith("\n") ? text.substring(0, text.length() - 1) : text;
         } catch (IOException | RuntimeException e) {
             return null;
@@ -215,11 +216,11 @@ final class ProcessAttacher {
             int from = 0;
             for (int i = 0; i < bytes.length; i++) {
                 if (bytes[i] == 0) {
-                    out.add(new String(bytes, from, i - from, StandardCharsets.UTF_8));
+                    out.add(KernelBytes.decode(bytes, from, i - from));
                     from = i + 1;
                 }
             }
-            if (from < bytes.length) out.add(new String(bytes, from, bytes.length - from, StandardCharsets.UTF_8));
+            if (from < bytes.length) out.add(KernelBytes.decode(bytes, from, bytes.length - from));
             return out;
         } catch (IOException | RuntimeException e) {
             return List.of();

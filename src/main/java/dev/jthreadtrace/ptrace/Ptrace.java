@@ -5,6 +5,7 @@ import dev.jthreadtrace.sys.ErrnoException;
 import dev.jthreadtrace.sys.Libc;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 
 /**
  * One small method per ptrace request the tracer uses (after nix's {@code sys::ptrace}). All must
@@ -60,7 +61,7 @@ final class Ptrace {
     /** PTRACE_GETEVENTMSG into {@code out} (8 bytes); returns the message, or -1 when the task is gone. */
     static long eventMessage(int tid, MemorySegment out) {
         boolean ok = unlessGone(PTRACE_GETEVENTMSG, tid, 0, out.address());
-        return ok ? out.get(java.lang.foreign.ValueLayout.JAVA_LONG, 0) : -1;
+        return ok ? out.get(ValueLayout.JAVA_LONG, 0) : -1;
     }
 
     /** PTRACE_GET_SYSCALL_INFO into {@code out}; false when the task is gone. */

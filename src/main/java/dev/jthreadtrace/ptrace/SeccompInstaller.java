@@ -17,23 +17,16 @@ import java.nio.ByteOrder;
 final class SeccompInstaller {
     private static final int SOCK_FPROG_SIZE = 16;
 
-    /** Whether the filter is in, and in words for --stats and notes: "on", "off (why)". */
-    record Status(boolean active, String description) {
-        static Status off(String why) {
-            return new Status(false, "off (" + why + ")");
-        }
-    }
-
     private SeccompInstaller() {}
 
     /**
      * @param injector       the gate, stopped, with {@code scratch} mapped in it
      * @param needNoNewPrivs without CAP_SYS_ADMIN the kernel accepts a filter only from a task with no_new_privs
      */
-    static Status install(SyscallInjector injector, GateExec.Scratch scratch, boolean[] recorded, boolean needNoNewPrivs) {
+    static SeccompStatus install(SyscallInjector injector, GateExec.Scratch scratch, boolean[] recorded, boolean needNoNewPrivs) {
         var program = SeccompFilter.build(recorded);
         if (program.isEmpty()) {
-            return new Status(false, "off (more than " + SeccompFilter.MAX_TRACED + " syscalls recorded: every stop is needed anyway)");
+            return SeccompStatus.off("more than " + SeccompFilter.MAX_TRACED + " syscalls recorded: every stop is needed anyway");
         }
         long filterAddress = scratch.put(SeccompFilter.encode(program.get()));
         byte[] fprog = ByteBuffer.allocate(SOCK_FPROG_SIZE).order(ByteOrder.LITTLE_ENDIAN)
@@ -41,10 +34,10 @@ final class SeccompInstaller {
         long fprogAddress = scratch.put(fprog);
         if (needNoNewPrivs) {
             long r = injector.call(SyscallTable.PRCTL, Prctl.PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
-            if (r < 0) return Status.off("prctl(PR_SET_NO_NEW_PRIVS) failed: " + Errno.describe((int) -r));
+            if (r < 0) return SeccompStatus.failed("prctl(PR_SET_NO_NEW_PRIVS) failed: " + Errno.describe((int) -r));
         }
         long r = injector.call(SyscallTable.SECCOMP, Seccomp.SECCOMP_SET_MODE_FILTER, 0, fprogAddress);
-        if (r < 0) return Status.off("seccomp(SECCOMP_SET_MODE_FILTER) failed: " + Errno.describe((int) -r));
-        return new Status(true, needNoNewPrivs ? "on (no_new_privs set)" : "on");
+        if (r < 0) return SeccompStatus.failed("seccomp(SECCOMP_SET_MODE_FILTER) failed: " + Errno.describe((int) -r));
+        return SeccompStatus.on(needNoNewPrivs);
     }
 }

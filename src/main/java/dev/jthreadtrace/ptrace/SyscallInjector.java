@@ -1,5 +1,6 @@
 package dev.jthreadtrace.ptrace;
 
+import dev.jthreadtrace.decode.CaptureLimits;
 import dev.jthreadtrace.sys.ErrnoException;
 import dev.jthreadtrace.sys.Libc;
 import dev.jthreadtrace.sys.SyscallInfoLayout;
@@ -24,7 +25,6 @@ import static dev.jthreadtrace.ptrace.UserRegs.RIP;
  * whole memory is ours; its data goes into a mapping the gate makes for it ({@link #map}).
  */
 final class SyscallInjector implements AutoCloseable {
-    private static final int WALL = 0x40000000;
     private static final int SYS_MMAP = 9;
     private static final long PROT_READ_WRITE = 0x3, MAP_PRIVATE_ANONYMOUS = 0x22;
 
@@ -34,7 +34,7 @@ final class SyscallInjector implements AutoCloseable {
     private final MemorySegment regs = arena.allocate(UserRegs.SIZE, 8);
     private final MemorySegment status = arena.allocate(JAVA_INT);
     private final MemorySegment info = arena.allocate(SyscallInfoLayout.LAYOUT);
-    private final TraceeMemory memory = new TraceeMemory(dev.jthreadtrace.decode.CaptureLimits.DEFAULT);
+    private final TraceeMemory memory = new TraceeMemory(CaptureLimits.DEFAULT);
     private boolean first = true;
 
     /** {@code tid} must be stopped at a syscall-entry stop. */
@@ -83,7 +83,7 @@ final class SyscallInjector implements AutoCloseable {
     private void awaitSyscallStop(byte op) {
         Libc.ptrace(Ptrace.PTRACE_SYSCALL, tid, 0, 0);
         while (true) {
-            if (Libc.waitpid(tid, status, WALL) != tid) throw new ErrnoException("waitpid(gate)", 10);
+            if (Libc.waitpid(tid, status, Libc.WALL) != tid) throw new ErrnoException("waitpid(gate)", 10);
             WaitStatus s = WaitStatus.fromRaw(status.get(JAVA_INT, 0));
             if (s instanceof WaitStatus.SyscallStop) {
                 Libc.ptrace(Ptrace.PTRACE_GET_SYSCALL_INFO, tid, info.byteSize(), info.address());

@@ -16,10 +16,10 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  * failure is a {@link TraceFailure} with one line for the user, and leaves no process behind.
  */
 final class TargetLauncher {
-    private static final int WALL = 0x40000000, SIGKILL = 9;
+    private static final int SIGKILL = 9;
 
     /** The command, stopped at its exec's exit, and whether the filter is in. */
-    record Launched(int pid, SeccompInstaller.Status seccomp, GateExec.Started started) {}
+    record Launched(int pid, SeccompStatus seccomp, GateExec.Started started) {}
 
     private TargetLauncher() {}
 
@@ -39,7 +39,7 @@ final class TargetLauncher {
             Ptrace.seize(gate.pid(), seizeOptions);
         } catch (ErrnoException e) {
             GateLauncher.abandon(gate);
-            Libc.waitpid(gate.pid(), status, WALL);
+            Libc.waitpid(gate.pid(), status, Libc.WALL);
             throw new TraceFailure(seizeRefused(e), e);
         }
         int pid = gate.pid();
@@ -48,7 +48,7 @@ final class TargetLauncher {
             if (!awaitFirstStop(pid, status) || !awaitSyscallEntry(pid, info, status)) {
                 throw new TraceFailure("the start gate (/bin/sh) died before it could be traced", null);
             }
-            SeccompInstaller.Status[] seccomp = {SeccompInstaller.Status.off("not installed")};
+            SeccompStatus[] seccomp = {SeccompStatus.off("not installed")};
             GateExec.Started started = GateExec.exec(gate, command, recorded, needNoNewPrivs, seccomp);
             return new Launched(pid, seccomp[0], started);
         } catch (GateExec.NotStarted e) {
@@ -66,7 +66,7 @@ final class TargetLauncher {
     private static void killGate(int pid, MemorySegment status) {
         Libc.kill(pid, SIGKILL);
         while (true) {
-            int r = Libc.waitpid(pid, status, WALL);
+            int r = Libc.waitpid(pid, status, Libc.WALL);
             if (r != pid) return;
             WaitStatus s = WaitStatus.fromRaw(status.get(JAVA_INT, 0));
             if (s instanceof WaitStatus.Exited || s instanceof WaitStatus.Killed) return;
@@ -77,7 +77,7 @@ final class TargetLauncher {
     private static boolean awaitSyscallEntry(int pid, MemorySegment info, MemorySegment status) {
         while (true) {
             Ptrace.resumeToSyscall(pid, 0);
-            if (Libc.waitpid(pid, status, WALL) != pid) return false;
+            if (Libc.waitpid(pid, status, Libc.WALL) != pid) return false;
             WaitStatus s = WaitStatus.fromRaw(status.get(JAVA_INT, 0));
             if (s instanceof WaitStatus.Exited || s instanceof WaitStatus.Killed) return false;
             if (s instanceof WaitStatus.SyscallStop && Ptrace.syscallInfo(pid, info)
@@ -96,7 +96,7 @@ final class TargetLauncher {
      */
     private static boolean awaitFirstStop(int pid, MemorySegment status) {
         while (true) {
-            if (Libc.waitpid(pid, status, WALL) != pid) return false;
+            if (Libc.waitpid(pid, status, Libc.WALL) != pid) return false;
             switch (WaitStatus.fromRaw(status.get(JAVA_INT, 0))) {
                 case WaitStatus.Exited e -> {
                     return false;

@@ -3,12 +3,17 @@ package dev.jthreadtrace.ptrace;
 import dev.jthreadtrace.decode.Capture;
 import dev.jthreadtrace.decode.CaptureLimits;
 import dev.jthreadtrace.decode.Captures;
+import dev.jthreadtrace.decode.KernelBytes;
 import dev.jthreadtrace.decode.MemoryReader;
+import dev.jthreadtrace.decode.SyscallTable;
+import dev.jthreadtrace.decode.Syscalls;
 import dev.jthreadtrace.sys.ErrnoException;
 import dev.jthreadtrace.sys.Libc;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -144,7 +149,7 @@ final class TraceeMemory implements AutoCloseable, MemoryReader {
      */
     static Captures execCaptures(byte[] path, List<byte[]> argv, int environmentSize) {
         Captures out = new Captures();
-        for (Capture c : dev.jthreadtrace.decode.Syscalls.captures(dev.jthreadtrace.decode.SyscallTable.EXECVE, new long[6])) {
+        for (Capture c : Syscalls.captures(SyscallTable.EXECVE, new long[6])) {
             switch (c) {
                 case Capture.CString s -> out.put(s.arg(), Arrays.copyOf(path, Math.min(path.length, s.max())));
                 case Capture.CStringArray a -> {
@@ -157,8 +162,8 @@ final class TraceeMemory implements AutoCloseable, MemoryReader {
                     out.put(a.arg(), strings);
                 }
                 // the environment's size, as the gatherer counts it (4 bytes, little-endian)
-                case Capture.Gather g -> out.put(g.arg(), java.nio.ByteBuffer.allocate(4)
-                        .order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(environmentSize).array());
+                case Capture.Gather g -> out.put(g.arg(), ByteBuffer.allocate(4)
+                        .order(ByteOrder.LITTLE_ENDIAN).putInt(environmentSize).array());
                 default -> { }
             }
         }
@@ -173,7 +178,7 @@ final class TraceeMemory implements AutoCloseable, MemoryReader {
             long pointer = MemorySegment.ofArray(word).get(JAVA_LONG.withByteAlignment(1), 0);
             if (pointer == 0) return strings;
             byte[] s = readString(tid, pointer, spec.maxLength());
-            strings.add(s == null ? "?" : new String(s, StandardCharsets.UTF_8));
+            strings.add(s == null ? "?" : KernelBytes.decode(s));
         }
         strings.add("...");
         return strings;
@@ -225,11 +230,15 @@ final class TraceeMemory implements AutoCloseable, MemoryReader {
         }
     }
 
-    /** The target of a /proc link of the tracee ({@code exe}, {@code cwd}), or null when it is gone. */
+    /**
+     * The target of a /proc link of the tracee ({@code exe}, {@code cwd}), or null when it is gone;
+     * every byte kept ({@link KernelBytes}), so -y shows a path that is not UTF-8 as strace does.
+     */
     String procLink(int pid, String link) {
         byte[] path = ("/proc/" + pid + "/" + link + "\0").getBytes(StandardCharsets.US_ASCII);
         MemorySegment.copy(path, 0, linkPath, JAVA_BYTE, 0, path.length);
-        return Libc.readlink(linkPath, linkTarget);
+        byte[] target = Libc.readlink(linkPath, linkTarget);
+        return target == null ? null : KernelBytes.decode(target);
     }
 
     private int readInto(int tid, long address, int length) {

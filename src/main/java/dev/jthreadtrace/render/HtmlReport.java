@@ -9,7 +9,6 @@ import dev.jthreadtrace.text.Units;
 
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -97,30 +96,25 @@ public final class HtmlReport {
 
     /** Tasks under their kernel parent (PPid); a thread's PPid is its process's parent, which the page marks. */
     private void kernelTree() {
-        Map<Integer, List<ThreadInfo>> byParent = new LinkedHashMap<>();
-        List<Integer> roots = new ArrayList<>();
-        for (ThreadInfo t : model.threads()) {
-            byParent.computeIfAbsent(t.osParent(), k -> new ArrayList<>()).add(t);
-            if (model.thread(t.osParent()) == null && !roots.contains(t.osParent())) roots.add(t.osParent());
-        }
-        for (int root : roots) {
+        KernelForest forest = KernelForest.of(model);
+        for (int root : forest.roots()) {
             out.accept("<li data-ppid-root=\"" + root + "\">" + root + " <span class=\"kind\">(not traced)</span><ul>");
-            for (ThreadInfo t : byParent.getOrDefault(root, List.of())) kernelNode(t, byParent, 0);
+            for (ThreadInfo t : forest.children(root)) kernelNode(t, forest, 0);
             out.accept("</ul></li>");
         }
     }
 
-    private void kernelNode(ThreadInfo t, Map<Integer, List<ThreadInfo>> byParent, int depth) {
+    private void kernelNode(ThreadInfo t, KernelForest forest, int depth) {
         String note = t.isThread() ? " <span class=\"kind\">thread of " + t.tgid() + "</span>" : "";
         if (t.reparented()) {
             note += " <span class=\"reparented\" data-reparented-from=\"" + t.creator() + "\">\u21b0 re-parented: created by "
                     + label(model.thread(t.creator())) + "</span>";
         }
         out.accept("<li data-ktid=\"" + t.tid() + "\" data-ppid=\"" + t.osParent() + "\">" + label(t) + note);
-        List<ThreadInfo> children = t.isThread() || depth > 200 ? List.of() : byParent.getOrDefault(t.tid(), List.of());
+        List<ThreadInfo> children = t.isThread() || depth > 200 ? List.of() : forest.children(t.tid());
         if (!children.isEmpty()) {
             out.accept("<ul>");
-            for (ThreadInfo c : children) kernelNode(c, byParent, depth + 1);
+            for (ThreadInfo c : children) kernelNode(c, forest, depth + 1);
             out.accept("</ul>");
         }
         out.accept("</li>");

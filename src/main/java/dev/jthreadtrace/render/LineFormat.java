@@ -3,6 +3,7 @@ package dev.jthreadtrace.render;
 import java.time.Instant;
 import java.time.LocalTime;
 import java.time.ZoneId;
+import java.util.Locale;
 
 /**
  * The time column of live lines, in the chosen {@link LineOptions.TimeFormat}. {@code DELTA}
@@ -43,7 +44,7 @@ public final class LineFormat {
 
     private static String clock(long wallNanos, boolean micros) {
         LocalTime t = LocalTime.ofInstant(Instant.ofEpochSecond(0, wallNanos), ZoneId.systemDefault());
-        String hms = String.format(java.util.Locale.ROOT, "%02d:%02d:%02d", t.getHour(), t.getMinute(), t.getSecond());
+        String hms = String.format(Locale.ROOT, "%02d:%02d:%02d", t.getHour(), t.getMinute(), t.getSecond());
         return micros ? hms + "." + Long.toString(1_000_000 + t.getNano() / 1000).substring(1) : hms;
     }
 

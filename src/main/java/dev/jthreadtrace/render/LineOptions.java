@@ -2,6 +2,7 @@ package dev.jthreadtrace.render;
 
 import dev.jthreadtrace.event.TraceEvent;
 
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Set;
 
@@ -59,7 +60,7 @@ public record LineOptions(TimeFormat time, boolean durations, Set<Status> status
     /** Every status and signal shown, durations on, fd paths off (as strace without -y). */
     public static LineOptions defaults(int stringMax) {
         boolean[] allSignals = new boolean[65];
-        java.util.Arrays.fill(allSignals, true);
+        Arrays.fill(allSignals, true);
         return new LineOptions(TimeFormat.START, true, EnumSet.allOf(Status.class), allSignals, false, stringMax);
     }
 

@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.util.function.BooleanSupplier;
 
 /**
  * Where trace lines go: buffered, flushed at most every {@link #FLUSH_INTERVAL_NS} while lines
@@ -19,7 +20,7 @@ public final class Output implements AutoCloseable {
     private final Writer writer;
     private final boolean closeUnderlying;
     /** True once the reader of our pipe went away (checked when idle); never for a file. */
-    private final java.util.function.BooleanSupplier readerGone;
+    private final BooleanSupplier readerGone;
     private long lastFlush = System.nanoTime();
     private boolean dirty;
     private boolean failed;
@@ -29,7 +30,7 @@ public final class Output implements AutoCloseable {
     }
 
     /** @param readerGone whether the reader of the pipe {@code out} writes to went away (the caller polls it) */
-    public Output(OutputStream out, boolean closeUnderlying, java.util.function.BooleanSupplier readerGone) {
+    public Output(OutputStream out, boolean closeUnderlying, BooleanSupplier readerGone) {
         this.writer = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16);
         this.closeUnderlying = closeUnderlying;
         this.readerGone = readerGone;

@@ -1,5 +1,6 @@
 package dev.jthreadtrace.render;
 
+import dev.jthreadtrace.model.NameShape;
 import dev.jthreadtrace.model.ThreadInfo;
 import dev.jthreadtrace.model.TraceModel;
 
@@ -56,6 +57,6 @@ final class SpawnForest {
     }
 
     static String shape(String name) {
-        return dev.jthreadtrace.model.NameShape.of(name);
+        return NameShape.of(name);
     }
 }

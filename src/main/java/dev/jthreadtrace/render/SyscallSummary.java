@@ -2,6 +2,7 @@ package dev.jthreadtrace.render;
 
 import dev.jthreadtrace.model.SyscallStats;
 import dev.jthreadtrace.model.TraceModel;
+import dev.jthreadtrace.text.Escape;
 
 import java.util.Arrays;
 import java.util.Comparator;
@@ -59,7 +60,7 @@ public final class SyscallSummary {
             List<SyscallStats.Row> rows = model.syscallStats().rows(t).stream()
                     .filter(r -> shown == null || (r.nr() < shown.length && shown[r.nr()])).toList();
             if (rows.isEmpty()) continue;
-            out.accept("thread " + t.tid() + " " + dev.jthreadtrace.text.Escape.text(t.name()) + " (process " + t.tgid() + "):");
+            out.accept("thread " + t.tid() + " " + Escape.text(t.name()) + " (process " + t.tgid() + "):");
             table(rows, shown, sort, out);
             out.accept("");
         }

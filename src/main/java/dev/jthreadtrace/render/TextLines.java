@@ -1,16 +1,19 @@
 package dev.jthreadtrace.render;
 
-import dev.jthreadtrace.text.Escape;
-import dev.jthreadtrace.event.TraceEvent;
-
 import dev.jthreadtrace.decode.Captures;
 import dev.jthreadtrace.decode.Siginfo;
 import dev.jthreadtrace.decode.Signals;
 import dev.jthreadtrace.decode.SyscallDecoder;
 import dev.jthreadtrace.decode.SyscallTable;
+import dev.jthreadtrace.event.TraceEvent;
 import dev.jthreadtrace.model.Exit;
 import dev.jthreadtrace.model.ThreadInfo;
 import dev.jthreadtrace.model.TraceModel;
+import dev.jthreadtrace.text.Escape;
+
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
 
 /**
  * The live, greppable lines: {@code TIME [TID NAME] call(args) = ret <duration>} and
@@ -29,7 +32,7 @@ public final class TextLines implements LiveSink {
      * "+++ thread started" lines waiting for the creator's clone line, so the output reads as
      * strace's does (the call, then its child); printed early if the child speaks first.
      */
-    private final java.util.Map<Integer, String> pendingStarts = new java.util.LinkedHashMap<>();
+    private final Map<Integer, String> pendingStarts = new LinkedHashMap<>();
 
     /**
      * @param shown   by syscall number, which calls to print (thread events always are)
@@ -102,7 +105,7 @@ public final class TextLines implements LiveSink {
             case TraceEvent.Spawned s -> {
                 ThreadInfo child = model.thread(s.child());
                 String what = child != null && child.isThread() ? "thread started" : "process started ("
-                        + s.kind().name().toLowerCase() + ")";
+                        + s.kind().name().toLowerCase(Locale.ROOT) + ")";
                 String osParent = child == null ? "?" : Integer.toString(child.osParent());
                 String line = prefix(model, s.ns(), s.child()) + palette.event("+++ " + what + ", created by "
                         + s.creator() + " " + Escape.text(names.of(model, s.creator())) + ", OS parent " + osParent + " +++");

@@ -1,15 +1,17 @@
 package dev.jthreadtrace.render;
 
-import dev.jthreadtrace.text.Escape;
 import dev.jthreadtrace.model.Exit;
 import dev.jthreadtrace.model.FutexAnalysis;
 import dev.jthreadtrace.model.Hook;
 import dev.jthreadtrace.model.HookChange;
 import dev.jthreadtrace.model.Hooks;
 import dev.jthreadtrace.model.ThreadInfo;
+import dev.jthreadtrace.text.Escape;
 import dev.jthreadtrace.text.Units;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +28,7 @@ final class TimelineSection extends SectionRenderer {
     }
 
     /** The letter a change of each setting leaves on its thread's lane. */
-    private static final Map<Hook, Character> MARKS = new java.util.EnumMap<>(Map.of(Hook.NAME, 'N', Hook.SIGMASK, 'M',
+    private static final Map<Hook, Character> MARKS = new EnumMap<>(Map.of(Hook.NAME, 'N', Hook.SIGMASK, 'M',
             Hook.AFFINITY, 'A', Hook.SECCOMP, 'S', Hook.NO_NEW_PRIVS, 'P', Hook.PDEATHSIG, 'D', Hook.TRACED, 'T'));
 
     private void timeline() {
@@ -48,7 +50,7 @@ final class TimelineSection extends SectionRenderer {
                 break;
             }
             char[] lane = new char[axis];
-            java.util.Arrays.fill(lane, ' ');
+            Arrays.fill(lane, ' ');
             int from = pos(t.start(), span, axis), to = pos(t.end() == null ? span : t.end(), span, axis);
             for (int i = from; i <= to && i < axis; i++) lane[i] = '━';
             boolean inheritedChange = base != null && t.creator() != null && !differences(t, base).isEmpty();

@@ -1,15 +1,17 @@
 package dev.jthreadtrace.render;
 
-import dev.jthreadtrace.text.Escape;
 import dev.jthreadtrace.decode.CloneFlags;
+import dev.jthreadtrace.event.JavaRecord;
 import dev.jthreadtrace.model.Exit;
 import dev.jthreadtrace.model.ProcessInfo;
 import dev.jthreadtrace.model.ThreadInfo;
+import dev.jthreadtrace.text.Escape;
 import dev.jthreadtrace.text.Units;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /** The spawn tree (creator → created, re-parented threads marked) beside the kernel's tree (PPid). */
@@ -101,9 +103,9 @@ final class TreeSection extends SectionRenderer {
     /** {@code , named: vstarter, order-42}: the named ones among the virtual threads an OS thread constructed. */
     private String namedVirtualThreads(ThreadInfo t) {
         if (namedVirtual == null) {
-            namedVirtual = new java.util.HashMap<>();
+            namedVirtual = new HashMap<>();
             for (var r : model.javaView().records()) {
-                if (r instanceof dev.jthreadtrace.event.JavaRecord.Constructed c && c.virtual() && !c.name().isBlank()) {
+                if (r instanceof JavaRecord.Constructed c && c.virtual() && !c.name().isBlank()) {
                     namedVirtual.computeIfAbsent(c.osTid(), k -> new ArrayList<>()).add(c.name());
                 }
             }
@@ -155,7 +157,7 @@ final class TreeSection extends SectionRenderer {
     }
 
     private static String kindName(ThreadInfo t) {
-        return t.spawnKind() == null ? "?" : t.spawnKind().name().toLowerCase();
+        return t.spawnKind() == null ? "?" : t.spawnKind().name().toLowerCase(Locale.ROOT);
     }
 
     private String end(ThreadInfo t) {
@@ -174,27 +176,24 @@ final class TreeSection extends SectionRenderer {
     private void kernelTree() {
         out.accept("");
         out.accept(palette.heading("KERNEL TREE (by PPid: what ps, pstree and /proc show)"));
-        Map<Integer, List<ThreadInfo>> byParent = new LinkedHashMap<>();
-        for (ThreadInfo t : model.threads()) byParent.computeIfAbsent(t.osParent(), k -> new ArrayList<>()).add(t);
+        KernelForest forest = KernelForest.of(model);
         List<String> lines = new ArrayList<>();
         if (model.attached()) {
             // Attached processes hang from parents the tool does not trace (a shell, systemd, init).
-            java.util.Set<Integer> roots = new java.util.LinkedHashSet<>();
-            for (ThreadInfo t : model.threads()) if (model.thread(t.osParent()) == null) roots.add(t.osParent());
-            for (int root : roots) {
+            for (int root : forest.roots()) {
                 lines.add(root + " (not traced)");
-                kernelRows(root, "", byParent, lines, 0);
+                kernelRows(root, "", forest, lines, 0);
             }
         } else {
             lines.add(model.tracerPid() + " jthreadtrace");
-            kernelRows(model.tracerPid(), "", byParent, lines, 0);
+            kernelRows(model.tracerPid(), "", forest, lines, 0);
         }
         for (String l : lines.subList(0, Math.min(lines.size(), ReportContext.MAX_ROWS))) out.accept(l);
         if (lines.size() > ReportContext.MAX_ROWS) out.accept("… " + (lines.size() - ReportContext.MAX_ROWS) + " more rows");
     }
 
-    private void kernelRows(int parent, String lead, Map<Integer, List<ThreadInfo>> byParent, List<String> lines, int depth) {
-        List<ThreadInfo> kids = byParent.getOrDefault(parent, List.of());
+    private void kernelRows(int parent, String lead, KernelForest forest, List<String> lines, int depth) {
+        List<ThreadInfo> kids = forest.children(parent);
         if (depth > 64) return;
         List<List<ThreadInfo>> groups = SpawnForest.foldSiblings(kids, ctx.forest());
         for (int i = 0; i < groups.size(); i++) {
@@ -206,7 +205,7 @@ final class TreeSection extends SectionRenderer {
             String note = t.isThread() ? "   thread of " + t.tgid() + (t.creator() != null && t.creator() != t.tgid()
                     ? ", created by " + label(t.creator()) : "") : "";
             lines.add(lead + (last ? "└─" : "├─") + text + note);
-            if (!t.isThread()) kernelRows(t.tid(), lead + (last ? "  " : "│ "), byParent, lines, depth + 1);
+            if (!t.isThread()) kernelRows(t.tid(), lead + (last ? "  " : "│ "), forest, lines, depth + 1);
         }
     }
 

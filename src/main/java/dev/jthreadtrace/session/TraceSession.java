@@ -6,11 +6,10 @@ import dev.jthreadtrace.decode.CaptureLimits;
 import dev.jthreadtrace.model.TraceModel;
 import dev.jthreadtrace.ptrace.ExecArguments;
 import dev.jthreadtrace.ptrace.Launch;
+import dev.jthreadtrace.ptrace.SeccompStatus;
 import dev.jthreadtrace.ptrace.TraceFailure;
 import dev.jthreadtrace.ptrace.Tracer;
 import dev.jthreadtrace.render.LiveSink;
-import dev.jthreadtrace.render.OutputClosedException;
-import dev.jthreadtrace.render.OutputFailedException;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -28,7 +27,6 @@ public final class TraceSession {
     private static final int QUEUE_CAPACITY = 16_384;
     private static final int BATCH = 1024;
     private static final long IDLE_SLEEP_NS = 5_000_000;
-    private static final int SIGPIPE = 13;
 
     /** How the trace ended, for the exit code. */
     /**
@@ -36,7 +34,7 @@ public final class TraceSession {
      * disk), after which the command ran on to its end without output; null when it did not.
      */
     public record Outcome(TraceModel model, int interruptedBy, boolean outputClosed, String outputFailure,
-                          long outOfMemoryAfter, String seccompStatus, Tracer.Stats stats) {
+                          long outOfMemoryAfter, SeccompStatus seccompStatus, Tracer.Stats stats) {
         /** Whether the model stopped taking events when the heap ran out (after {@link #outOfMemoryAfter} events). */
         public boolean outOfMemory() {
             return outOfMemoryAfter >= 0;
@@ -89,70 +87,21 @@ public final class TraceSession {
         BlockingQueue<TraceEvent> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
         Tracer tracer = start.start(queue);
         StopSignals.install(interrupts.handlerFor(tracer));
-        TraceModel model = new TraceModel();
-        boolean outputClosed = false;
-        String outputFailure = null;
-        long accepted = 0, outOfMemoryAfter = -1;
-        boolean ended = false;
+        EventConsumer consumer = new EventConsumer(tracer, live, idle);
         try {
             // Drain in batches and sleep briefly when there is nothing: a consumer blocked on the
             // queue would be woken (a futex syscall and a context switch) for every single event,
             // which on two cores slows the traced program down. 5 ms of latency is invisible.
             List<TraceEvent> batch = new ArrayList<>(BATCH);
-            while (!ended) {
+            while (!consumer.ended()) {
                 if (queue.drainTo(batch, BATCH) == 0) {
-                    if (!outputClosed && outputFailure == null) {
-                        try {
-                            idle.run();
-                        } catch (OutputClosedException e) {
-                            outputClosed = true;
-                            tracer.requestStop(SIGPIPE);
-                        } catch (OutputFailedException e) {
-                            outputFailure = e.getMessage();
-                        }
-                    }
+                    consumer.idle();
                     LockSupport.parkNanos(IDLE_SLEEP_NS);
                     if (Thread.interrupted()) throw new InterruptedException();
                     continue;
                 }
                 for (TraceEvent event : batch) {
-                    if (outOfMemoryAfter >= 0) {
-                        // The heap ran out: the model stays as it was, the command runs on to its end
-                        // (its events are drained and dropped), and the report covers the trace until then.
-                        if (event instanceof TraceEvent.TraceEnded) {
-                            model.accept(event);
-                            ended = true;
-                            break;
-                        }
-                        continue;
-                    }
-                    try {
-                        model.accept(event);
-                        accepted++;
-                    } catch (OutOfMemoryError e) {
-                        outOfMemoryAfter = accepted;
-                        outputFailure = outputFailure != null ? outputFailure : "out of memory";
-                        continue;
-                    }
-                    if (!outputClosed && outputFailure == null) {
-                        try {
-                            live.event(event, model);
-                        } catch (OutputClosedException e) {
-                            // The reader went away (| head): end the run, as strace does.
-                            outputClosed = true;
-                            tracer.requestStop(SIGPIPE);
-                        } catch (OutputFailedException e) {
-                            // A full disk must not cost the command its run: trace on, write nothing.
-                            outputFailure = e.getMessage();
-                        } catch (OutOfMemoryError e) {
-                            outOfMemoryAfter = accepted;
-                            outputFailure = "out of memory";
-                        }
-                    }
-                    if (event instanceof TraceEvent.TraceEnded) {
-                        ended = true;
-                        break;
-                    }
+                    if (consumer.take(event)) break;
                 }
                 batch.clear();
             }
@@ -160,11 +109,10 @@ public final class TraceSession {
             StopSignals.uninstall();
             // Leaving early (an exception, an interrupt): kill what we trace and let the loop drain,
             // so no tracee is left stopped and no ptrace thread keeps calling waitpid.
-            if (!ended) tracer.consumerGone(0);
+            if (!consumer.ended()) tracer.consumerGone(0);
             if (!tracer.join(10_000)) tracer.consumerGone(0);
         }
-        return new Outcome(model, model.interruptedBy(), outputClosed, outOfMemoryAfter >= 0 ? null : outputFailure,
-                outOfMemoryAfter, tracer.seccompStatus(), tracer.stats());
+        return consumer.outcome();
     }
 
     /** Feeds already-recorded events (a saved trace) through the same model. */

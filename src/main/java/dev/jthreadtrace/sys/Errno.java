@@ -7,7 +7,7 @@ import java.util.Map;
  * ("-1 EAGAIN (Resource temporarily unavailable)"), so output can be compared with it.
  */
 public final class Errno {
-    public static final int EPERM = 1, ENOENT = 2, ESRCH = 3, EINTR = 4, EIO = 5, EBADF = 9, ECHILD = 10,
+    public static final int EPERM = 1, ENOENT = 2, ESRCH = 3, EINTR = 4, EIO = 5, ENXIO = 6, EBADF = 9, ECHILD = 10,
             EAGAIN = 11, ENOMEM = 12, EACCES = 13, EFAULT = 14, EBUSY = 16, EEXIST = 17, ENOTDIR = 20,
             EISDIR = 21, EINVAL = 22, ENOSYS = 38, ETIMEDOUT = 110;
 
@@ -183,6 +183,12 @@ public final class Errno {
     }
 
     /** "EAGAIN (Resource temporarily unavailable)", as strace prints an error return. */
+    /** strerror's text alone ({@code No space left on device}), as Java's own I/O exceptions say it. */
+    public static String text(int errno) {
+        Entry e = TABLE.get(errno);
+        return e != null ? e.text() : "Unknown error " + errno;
+    }
+
     public static String describe(int errno) {
         Entry e = TABLE.get(errno);
         return e != null ? e.name() + " (" + e.text() + ")" : "errno " + errno + " (Unknown error " + errno + ")";

@@ -6,6 +6,7 @@ import java.lang.foreign.Linker;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
+import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
 
@@ -47,6 +48,7 @@ public final class Libc {
     /** x86-64 system call numbers (arch/x86/entry/syscalls/syscall_64.tbl). */
     static final long SYS_WRITE = 1, SYS_CLOSE = 3, SYS_POLL = 7, SYS_RT_SIGACTION = 13, SYS_IOCTL = 16, SYS_GETPID = 39,
             SYS_WAIT4 = 61, SYS_KILL = 62, SYS_READLINK = 89, SYS_PTRACE = 101, SYS_GETPGRP = 111, SYS_PIPE2 = 293,
+            SYS_FCNTL = 72, SYS_OPENAT = 257,
             SYS_PROCESS_VM_READV = 310, SYS_PROCESS_VM_WRITEV = 311;
 
     private Libc() {}
@@ -105,6 +107,9 @@ public final class Libc {
     }
 
     // ---- wait ---------------------------------------------------------------------------------
+
+    /** waitpid's options: return at once when nothing changed; wait for every child, clone or not. */
+    public static final int WNOHANG = 1, WALL = 0x40000000;
 
     /**
      * {@code pid_t waitpid(pid_t pid, int *wstatus, int options);} (the wait4 system call).
@@ -241,6 +246,28 @@ public final class Libc {
         }
     }
 
+    private static final int O_WRONLY = 1, O_NONBLOCK = 0x800, AT_FDCWD = -100, F_GETFL = 3, F_SETFL = 4;
+
+    /**
+     * {@code openat(AT_FDCWD, path, O_WRONLY|O_NONBLOCK|O_CLOEXEC)}, then O_NONBLOCK cleared again:
+     * a FIFO opened so fails at once with ENXIO when no process reads it (a plain open would wait
+     * for one forever), and once open, writes to it block as usual. Throws {@link ErrnoException}.
+     */
+    public static int openForWritingWithoutWaiting(String path) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment name = arena.allocateFrom(path);
+            int fd = (int) checked("open", SYS_OPENAT, AT_FDCWD, name.address(), O_WRONLY | O_NONBLOCK | O_CLOEXEC, 0);
+            try {
+                long flags = checked("fcntl", SYS_FCNTL, fd, F_GETFL, 0, 0);
+                checked("fcntl", SYS_FCNTL, fd, F_SETFL, flags & ~O_NONBLOCK, 0);
+                return fd;
+            } catch (ErrnoException e) {
+                close(fd);
+                throw e;
+            }
+        }
+    }
+
     /** {@code int close(int fd);} */
     public static void close(int fd) {
         checked("close", SYS_CLOSE, fd, 0, 0, 0);
@@ -277,13 +304,13 @@ public final class Libc {
 
     /**
      * {@code ssize_t readlink(const char *pathname, char *buf, size_t bufsiz);} Returns the
-     * target, or null when the link cannot be read (the task or fd is gone).
+     * target's bytes (a path is bytes, not UTF-8), or null when the link cannot be read (the task
+     * or fd is gone).
      */
-    public static String readlink(MemorySegment path, MemorySegment buffer) {
+    public static byte[] readlink(MemorySegment path, MemorySegment buffer) {
         long n = syscall(callState(), SYS_READLINK, path.address(), buffer.address(), buffer.byteSize(), 0, 0, 0);
         if (n < 0) return null;
-        return new String(buffer.asSlice(0, n).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE),
-                java.nio.charset.StandardCharsets.UTF_8);
+        return buffer.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE);
     }
 
     // ---- processes and signals ----------------------------------------------------------------

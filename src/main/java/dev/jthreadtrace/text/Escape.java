@@ -1,5 +1,7 @@
 package dev.jthreadtrace.text;
 
+import java.util.Locale;
+
 /**
  * Every string that comes from the traced program (thread names, paths, argv, Java names and
  * thread-local values) is data. Printed raw, a thread named {@code "x\n 0.1 [1 init] ..."} would
@@ -7,7 +9,9 @@ package dev.jthreadtrace.text;
  * This is the one escaping for text output, in strace's style: {@code \n \t \r \v \f}, other
  * control characters in octal ({@code \33}), a backslash doubled, and the Unicode characters that
  * reorder or hide text (bidi controls such as U+202E, zero-width and other format characters, line
- * and paragraph separators, C1 controls) as {@code \u202e}.
+ * and paragraph separators, C1 controls) as {@code \u202e}. A kernel byte that is not UTF-8, which
+ * {@code decode.KernelBytes} keeps as U+DC80..U+DCFF, is {@code \xNN}, as strace prints it; any other
+ * unpaired surrogate (a Java string may hold one) is {@code \ud800}.
  */
 public final class Escape {
     private Escape() {}
@@ -48,13 +52,23 @@ public final class Escape {
                     // Octal, as strace: three digits when an octal digit follows, so \0 then "1" is not \01.
                     String octal = Integer.toOctalString(c);
                     out.append('\\').append(next >= '0' && next <= '7' ? "000".substring(octal.length()) + octal : octal);
+                } else if (isRawByte(c)) {
+                    out.append(String.format(Locale.ROOT, "\\x%02x", c & 0xff));
                 } else if (c >= 0x80 && needsEscape(c)) {
-                    out.append(String.format(java.util.Locale.ROOT, c > 0xffff ? "\\U%08x" : "\\u%04x", c));
+                    out.append(String.format(Locale.ROOT, c > 0xffff ? "\\U%08x" : "\\u%04x", c));
                 } else {
                     out.appendCodePoint(c);
                 }
             }
         }
+    }
+
+    /**
+     * Whether {@code c} stands for a byte that was not UTF-8 (U+DC80..U+DCFF, an unpaired low
+     * surrogate that no valid UTF-8 decodes to): shown as {@code \xNN}.
+     */
+    public static boolean isRawByte(int c) {
+        return c >= 0xdc80 && c <= 0xdcff;
     }
 
     /** Whether a non-ASCII character must be escaped (used by the syscall argument quoting too). */
@@ -92,7 +106,7 @@ public final class Escape {
                 out.append(c);
                 if (pair) out.append(s.charAt(++i));
             } else {
-                out.append(String.format(java.util.Locale.ROOT, "\\u%04x", (int) c));
+                out.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
             }
         }
         return out == null ? s : out.toString();

@@ -1,6 +1,7 @@
 package dev.jthreadtrace.text;
 
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * Human units for the report: {@code 12.3ms}, {@code 8.0 MiB}. Always with a decimal point
@@ -29,7 +30,7 @@ public final class Units {
         return "@" + duration(ns);
     }
 
-    private static final java.util.regex.Pattern ANSI = java.util.regex.Pattern.compile("\u001b\\[[0-9;]*m");
+    private static final Pattern ANSI = Pattern.compile("\u001b\\[[0-9;]*m");
 
     /** Columns the text takes on a terminal: code points, not counting colour escape sequences. */
     public static int width(String s) {

@@ -16,13 +16,14 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The packages read as the pipeline (design.md section 2): the graph of which package's classes
+ * The packages read as the pipeline (README, "How it works"): the graph of which package's classes
  * refer to which, read from the compiled classes' constant pools, has no cycle, and the pure
  * packages never reach the kernel.
  */
@@ -61,7 +62,7 @@ class PackageGraphTest {
     }
 
     private static void addDescriptorPackages(String descriptor, Set<String> into) {
-        var matcher = java.util.regex.Pattern.compile("L(" + ROOT + "[^;]+);").matcher(descriptor);
+        var matcher = Pattern.compile("L(" + ROOT + "[^;]+);").matcher(descriptor);
         while (matcher.find()) into.add(packageOf(matcher.group(1)));
     }
 
@@ -98,7 +99,7 @@ class PackageGraphTest {
     @Test
     void thePurePackagesNeverReachTheKernel() {
         // sys.Errno is a table of names (strace's errnoent); the rest of sys and all of ptrace call the kernel.
-        for (String pure : List.of("decode", "event", "model", "diff", "render", "check", "jsonl", "text")) {
+        for (String pure : List.of("decode", "event", "model", "diff", "render", "check", "jsonl", "perfetto", "text")) {
             List<String> native_ = classesUsed.getOrDefault(pure, Set.of()).stream()
                     .filter(c -> c.startsWith(ROOT + "ptrace/") || c.startsWith(ROOT + "cli/")
                             || (c.startsWith(ROOT + "sys/") && !c.equals(ROOT + "sys/Errno")))
@@ -116,7 +117,7 @@ class PackageGraphTest {
     @Test
     void theModelDoesNotKnowItsConsumers() {
         Set<String> uses = graph.getOrDefault("model", Set.of());
-        for (String consumer : List.of("render", "check", "jsonl", "session", "jvm", "cli")) {
+        for (String consumer : List.of("render", "check", "jsonl", "perfetto", "session", "jvm", "cli")) {
             assertTrue(!uses.contains(consumer), "model uses " + consumer + ": " + uses);
         }
     }

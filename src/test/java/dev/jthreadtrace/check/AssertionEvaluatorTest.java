@@ -1,15 +1,20 @@
 package dev.jthreadtrace.check;
 
+import dev.jthreadtrace.event.JavaRecord;
+import dev.jthreadtrace.jvm.JavaJoin;
 import dev.jthreadtrace.model.RecordedTrace;
 import dev.jthreadtrace.model.TraceModel;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import javax.xml.parsers.DocumentBuilderFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import javax.xml.parsers.DocumentBuilderFactory;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -78,9 +83,9 @@ class AssertionEvaluatorTest {
     @Test
     void aThreadLocalSomeThreadInheritedIsNoTypoAndReadsNoneWhereItWasNot() {
         TraceModel model = RecordedTrace.model(RecordedTrace.threadsFixture());
-        model.attachJava(dev.jthreadtrace.jvm.JavaJoin.join(model, List.of(
-                new dev.jthreadtrace.event.JavaRecord.Started(RecordedTrace.MAIN, 0, RecordedTrace.INNER1, 2, "inner-1", 3, "inner-2",
-                        java.util.Map.of("InheritableThreadLocal#1", "r-42"), List.of(), java.util.Map.of("ccl", "app@1a2b3c")))));
+        model.attachJava(JavaJoin.join(model, List.of(
+                new JavaRecord.Started(RecordedTrace.MAIN, 0, RecordedTrace.INNER1, 2, "inner-1", 3, "inner-2",
+                        Map.of("InheritableThreadLocal#1", "r-42"), List.of(), Map.of("ccl", "app@1a2b3c")))));
         AssertionResult none = AssertionEvaluator.evaluate(List.of(AssertionParser.parse(
                 "inherits{name=\"sibling\", hook=\"itl:InheritableThreadLocal#1\"} == \"none\"")), model).getFirst();
         assertTrue(none.passed(), none.message());
@@ -110,5 +115,20 @@ class AssertionEvaluatorTest {
             Files.delete(file);
         }
         assertFalse(results.get(1).passed());
+    }
+
+    /**
+     * A name selector of 100 stars that cannot match: as a backtracking regex this took minutes on
+     * the fixture's 7-byte names (16 stars already took seconds on a 15-byte one). The separate thread
+     * lets the timeout end the test even though a regex match cannot be interrupted.
+     */
+    @Test
+    @Timeout(value = 5, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void aPathologicalGlobIsMatchedInLinearTime() {
+        AssertionResult r = eval("threads{name=\"" + "*".repeat(100) + "x\"}.count == 0");
+        assertTrue(r.passed(), r.message());
+        assertEquals("0", r.actual());
+        AssertionResult all = eval("threads{name=\"" + "*?".repeat(50) + "\"}.count == 0");
+        assertEquals("0", all.actual(), "50 characters at least: no name that short matches");
     }
 }

@@ -1,5 +1,10 @@
 package dev.jthreadtrace.cli;
 
+import dev.jthreadtrace.decode.Syscalls;
+import dev.jthreadtrace.diff.DiffMetric;
+import dev.jthreadtrace.model.Hook;
+import dev.jthreadtrace.model.Metric;
+import dev.jthreadtrace.render.ReportSection;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -10,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -52,10 +58,10 @@ class CliTest {
     void theDefaultTraceSetComesFromTheRegistryInHelpAndForScripts() {
         Result printed = run("--print-default-set");
         assertEquals(0, printed.code(), printed.err());
-        assertEquals(String.join(",", dev.jthreadtrace.decode.Syscalls.defaultSet()) + "\n", printed.out());
+        assertEquals(String.join(",", Syscalls.defaultSet()) + "\n", printed.out());
         assertTrue(printed.out().startsWith("clone,clone3,fork,vfork,execve,"), printed.out());
         String help = run("run", "--help").out().replaceAll("\\s+", ""); // the help wraps the long default
-        assertTrue(help.contains("Default:" + dev.jthreadtrace.decode.Syscalls.defaultSpec() + "."), help);
+        assertTrue(help.contains("Default:" + Syscalls.defaultSpec() + "."), help);
     }
 
     @Test
@@ -124,7 +130,7 @@ class CliTest {
     void badOutputFilesNumbersHooksAndSetsAreOneLineWithTheReasonBeforeAnythingRuns() {
         Result noDir = run("run", "-o", "/nonexistent-dir/x.txt", "--", "/bin/true");
         assertEquals(ExitCodes.TOOL_FAILED, noDir.code());
-        assertEquals("jthreadtrace: cannot write /nonexistent-dir/x.txt: No such file or directory\n", noDir.err());
+        assertEquals("jthreadtrace: -o: cannot write /nonexistent-dir/x.txt: No such file or directory\n", noDir.err());
 
         Result junit = run("run", "--assert", "threads.total >= 1", "--junit-xml", "/nonexistent-dir/t.xml", "--", "/bin/true");
         assertEquals(ExitCodes.TOOL_FAILED, junit.code());
@@ -251,14 +257,47 @@ class CliTest {
     }
 
     @Test
+    void noOutputMayBeAFileReadOrAnotherOutput(@org.junit.jupiter.api.io.TempDir Path tmp) throws IOException {
+        Path trace = file(completeTrace()), asserts = Files.writeString(tmp.resolve("a.txt"), "threads.total >= 1\n");
+        String before = Files.readString(trace);
+        for (String[] args : List.of(
+                new String[] {"report", "--html", trace.toString(), trace.toString()},
+                new String[] {"report", "-o", tmp.resolve("x").toString(), "--html", tmp.resolve("y/../x").toString(), trace.toString()},
+                new String[] {"check", "--assert", "threads.total >= 1", "--junit-xml", trace.toString(), trace.toString()},
+                new String[] {"check", "--assert-file", asserts.toString(), "--junit-xml", asserts.toString(), trace.toString()},
+                new String[] {"run", "--format", "jsonl", "-o", tmp.resolve("o").toString(), "--html", tmp.resolve("o").toString(),
+                        "--", "/bin/true"},
+                new String[] {"attach", "--junit-xml", tmp.resolve("j").toString(), "--html", tmp.resolve("j").toString(), "1"})) {
+            Result r = run(args);
+            assertEquals(ExitCodes.USAGE, r.code(), String.join(" ", args) + ": " + r.err());
+            assertTrue(r.err().startsWith("jthreadtrace: ") && (r.err().contains("one would overwrite the other")
+                    || r.err().contains(": it would be overwritten")), r.err());
+        }
+        assertEquals(before, Files.readString(trace));
+        assertEquals("threads.total >= 1\n", Files.readString(asserts));
+        assertFalse(Files.exists(tmp.resolve("o")) || Files.exists(tmp.resolve("x")) || Files.exists(tmp.resolve("j")), "nothing written");
+    }
+
+    /** Whether {@code text} names the option as a whole word: -r in --report or -tt does not count. */
+    static boolean documents(String text, String option) {
+        return Pattern.compile("(?<![\\w-])" + Pattern.quote(option) + "(?![\\w-])").matcher(text).find();
+    }
+
+    @Test
+    void optionsAreFoundAsWholeWordsOnly() {
+        assertTrue(documents("use -r, or -t.", "-r") && documents("`-t`", "-t"));
+        assertFalse(documents("--report and -tt and x-r", "-r") || documents("-tt", "-t") || documents("--reporter", "--report"));
+    }
+
+    @Test
     void everyOptionIsInTheManPageAndTheReadme() throws IOException {
         String man = Files.readString(Path.of("man/jthreadtrace.1")).replace("\\-", "-");
         String readme = Files.readString(Path.of("README.md"));
         List<String> names = allOptionNames();
         assertTrue(names.size() > 15, names.toString());
         for (String name : names) {
-            assertTrue(man.contains(name), "man/jthreadtrace.1 does not document " + name);
-            assertTrue(readme.contains(name), "README.md does not document " + name);
+            assertTrue(documents(man, name), "man/jthreadtrace.1 does not document " + name);
+            assertTrue(documents(readme, name), "README.md does not document " + name);
         }
         for (String code : new String[] {"125", "126", "127", "90", "128+N"}) {
             assertTrue(man.contains(code) && readme.contains(code), "exit status " + code + " documented");
@@ -300,23 +339,23 @@ class CliTest {
     void everyMetricReportSectionAndHookFromTheTablesIsInTheManPageAndTheReadme() throws IOException {
         String man = Files.readString(Path.of("man/jthreadtrace.1")).replace("\\-", "-");
         String readme = Files.readString(Path.of("README.md"));
-        for (dev.jthreadtrace.model.Metric m : dev.jthreadtrace.model.Metric.values()) {
+        for (Metric m : Metric.values()) {
             // threads.count is written with its selector: threads{name="GLOB"}.count
-            String spelled = m == dev.jthreadtrace.model.Metric.THREADS_COUNT ? "}.count" : m.key();
+            String spelled = m == Metric.THREADS_COUNT ? "}.count" : m.key();
             assertTrue(man.contains(spelled), "man page lists metric " + m.key());
             assertTrue(readme.contains(spelled), "README lists metric " + m.key());
         }
-        for (dev.jthreadtrace.diff.DiffMetric m : dev.jthreadtrace.diff.DiffMetric.values()) {
+        for (DiffMetric m : DiffMetric.values()) {
             assertTrue(man.contains(m.key()) && readme.contains(m.key()), "diff metric " + m.key() + " in the man page and README");
         }
-        for (dev.jthreadtrace.render.ReportSection section : dev.jthreadtrace.render.ReportSection.values()) {
+        for (ReportSection section : ReportSection.values()) {
             assertTrue(man.contains(section.key()) && readme.contains(section.key()), "report section " + section.key());
         }
-        for (String hook : dev.jthreadtrace.model.Hook.inheritedKeys()) {
+        for (String hook : Hook.inheritedKeys()) {
             assertTrue(man.contains(hook) && readme.contains(hook), "hook " + hook);
         }
         String help = run("run", "--help").out().replaceAll("\\s+", " ");
-        assertTrue(help.contains(String.join(", ", new dev.jthreadtrace.render.ReportSection.Keys())), help);
+        assertTrue(help.contains(String.join(", ", new ReportSection.Keys())), help);
     }
 
     @Test
@@ -350,6 +389,11 @@ class CliTest {
         assertEquals(0, r.code());
         assertTrue(r.out().contains("complete -F _complete_jthreadtrace"), r.out().lines().limit(5).toList().toString());
         assertTrue(r.out().contains("--assert-file"));
+        Result zsh = run("completion", "--shell", "zsh");
+        assertEquals(0, zsh.code(), zsh.err());
+        assertTrue(zsh.out().startsWith("#compdef jthreadtrace\n"), zsh.out().lines().limit(3).toList().toString());
+        assertTrue(zsh.out().contains("complete -F _complete_jthreadtrace") && zsh.out().contains("--assert-file"));
+        assertEquals(ExitCodes.USAGE, run("completion", "--shell", "fish").code());
     }
 
     @Test

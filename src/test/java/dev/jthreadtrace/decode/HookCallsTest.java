@@ -2,6 +2,8 @@ package dev.jthreadtrace.decode;
 
 import org.junit.jupiter.api.Test;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -10,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /** prctl, rt_sigprocmask, affinity, seccomp, execve, exit: the calls the inheritance timeline reads. */
 class HookCallsTest {
     private static byte[] le64(long v) {
-        return java.nio.ByteBuffer.allocate(8).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(0, v).array();
+        return ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(0, v).array();
     }
 
     @Test
@@ -48,7 +50,7 @@ class HookCallsTest {
 
     @Test
     void seccompExecveExit() {
-        byte[] prog = java.nio.ByteBuffer.allocate(16).order(java.nio.ByteOrder.LITTLE_ENDIAN).putShort(0, (short) 12)
+        byte[] prog = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putShort(0, (short) 12)
                 .putLong(8, 0x7000).array();
         assertEquals("seccomp(SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_TSYNC, {len=12, filter=0x7000})",
                 SyscallDecoder.call(SyscallTable.SECCOMP, new long[] {1, 1, 0x100, 0, 0, 0}, CloneFlagsTest.captures(2, prog), 32));

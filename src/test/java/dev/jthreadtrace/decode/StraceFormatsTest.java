@@ -100,6 +100,9 @@ class StraceFormatsTest {
         assertEquals("\"\\xb9\\x6b\\xdd\"", Quote.hexBuffer(1, new byte[] {(byte) 0xb9, 0x6b, (byte) 0xdd}, 32));
         assertEquals("0x7ffe80d94db0", Quote.buffer(0x7ffe80d94db0L, null, 32), "unread: the address");
         assertEquals("/proc/1/fd/\\74x\\76", Quote.fdPath("/proc/1/fd/<x>"), "an fd path cannot close its brackets");
+        // a path's bytes are its own: UTF-8 and bytes that are not (kept by KernelBytes) are octal, as strace prints them
+        assertEquals("/tmp/\\303\\251-\\377\\376", Quote.fdPath(KernelBytes.decode(new byte[] {'/', 't', 'm', 'p', '/', (byte) 0xc3, (byte) 0xa9,
+                '-', (byte) 0xff, (byte) 0xfe})));
     }
 
     @Test

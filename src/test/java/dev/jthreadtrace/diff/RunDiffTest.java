@@ -17,8 +17,6 @@ import dev.jthreadtrace.render.DiffReport;
 import dev.jthreadtrace.render.Palette;
 import org.junit.jupiter.api.Test;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

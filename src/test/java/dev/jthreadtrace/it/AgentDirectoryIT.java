@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Timeout;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -44,7 +45,7 @@ class AgentDirectoryIT {
      */
     @Test
     void aFloodOfWellFormedRecordsIsReadUpToABoundAndSaidSo() {
-        List<String> cmd = new java.util.ArrayList<>(Tool.jar("run", "-e", "mkdir", "--report", "tree", "--",
+        List<String> cmd = new ArrayList<>(Tool.jar("run", "-e", "mkdir", "--report", "tree", "--",
                 Traced.fixture("agent_dir_attack").toString(), "flood", "4", "64"));
         cmd.add(1, "-Xmx512m");
         Tool.Result r = Tool.run(cmd);

@@ -1,8 +1,8 @@
 package dev.jthreadtrace.it;
 
 import dev.jthreadtrace.fixtures.Hello;
-import dev.jthreadtrace.fixtures.NestedThreads;
 import dev.jthreadtrace.fixtures.ShowJavaState;
+import dev.jthreadtrace.sys.ProcStatus;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -66,7 +66,7 @@ class AgentEntryIT {
     }
 
     private static void requireRoot(String why) {
-        if (!"0".equals(dev.jthreadtrace.sys.ProcStatus.self().text("Uid").split("\\s+")[0])) {
+        if (!"0".equals(ProcStatus.self().text("Uid").split("\\s+")[0])) {
             fail("this test needs root (" + why + "); CI runs as root");
         }
     }

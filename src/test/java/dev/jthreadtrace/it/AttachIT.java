@@ -3,6 +3,7 @@ package dev.jthreadtrace.it;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jthreadtrace.fixtures.AttachServer;
+import dev.jthreadtrace.fixtures.BusyJvm;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -20,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -27,6 +29,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -92,7 +95,7 @@ class AttachIT {
          */
         JsonNode byName(String name) {
             return threads.values().stream().filter(t -> t.path("name").asText().equals(name))
-                    .min(java.util.Comparator.comparingInt(t -> t.path("tid").asInt())).orElse(null);
+                    .min(Comparator.comparingInt(t -> t.path("tid").asInt())).orElse(null);
         }
     }
 
@@ -190,6 +193,51 @@ class AttachIT {
         assertTrue(existing.containsValue("odd\n[1 x]"), "a name with a newline is read whole from /proc: " + existing.values());
     }
 
+    /** {@code "NAME" #ID [NID] } headers of {@code jcmd PID Thread.print}: OS tid to Java name, what the JDK's own tool says. */
+    private static Map<Integer, String> jcmdThreads(long pid) throws Exception {
+        Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), Long.toString(pid),
+                "Thread.print").redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String dump = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, exitOf(jcmd));
+        Map<Integer, String> byTid = new HashMap<>();
+        var header = Pattern.compile("^\"(.*)\" #\\d+ \\[(\\d+)\\] ", Pattern.MULTILINE).matcher(dump);
+        while (header.find()) byTid.put(Integer.parseInt(header.group(2)), header.group(1));
+        return byTid;
+    }
+
+    /**
+     * A JVM with 500 threads (a thread dump of ~300 KiB; every dump over 16 KiB failed) whose
+     * 15-byte kernel names collide: every thread it had gets its full Java name, the one jcmd shows
+     * (the dump gives each OS tid its Java id; the agent's record of that id, its exact name).
+     */
+    @Test
+    void aBusyJvmsExistingThreadsAllGetTheirJavaNamesAsJcmdShowsThem(@TempDir Path tmp) throws Exception {
+        Process busy = start(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xss256k", "-cp",
+                System.getProperty("jthreadtrace.testClasses", "target/test-classes"), BusyJvm.class.getName(), "500"));
+        assertEquals("ready", readLine(busy));
+        Map<Integer, String> jcmd = jcmdThreads(busy.pid());
+        assertTrue(jcmd.size() >= 500, "jcmd lists the workers: " + jcmd.size());
+        Path trace = tmp.resolve("busy.jsonl");
+        Process tool = tool(List.of("attach", "--duration", "1s", "--no-live", "-e", "none", "--format", "jsonl",
+                "-o", trace.toString(), Long.toString(busy.pid())), tmp.resolve("err"));
+        assertEquals(0, exitOf(tool), Files.readString(tmp.resolve("err")));
+        String err = Files.readString(tmp.resolve("err"));
+        assertFalse(err.contains("thread dump"), "no note about the dump: " + err);
+        Trace t = read(trace);
+        Set<String> workers = new HashSet<>();
+        for (var e : jcmd.entrySet()) {
+            JsonNode thread = t.threads().get(e.getKey());
+            if (thread == null) continue; // jcmd's own Attach Listener may have ended
+            assertEquals(e.getValue(), thread.path("java").path("name").asText(), "tid " + e.getKey() + ": " + thread);
+            assertTrue(thread.path("existed_at_attach").asBoolean());
+            if (e.getValue().startsWith("http-nio-9127-exec-") || e.getValue().startsWith("busy-worker-")) workers.add(e.getValue());
+        }
+        assertEquals(500, workers.size(), "every worker named");
+        for (int i = 1; i <= 10; i++) assertTrue(workers.contains("http-nio-9127-exec-" + i), "exec-" + i);
+        say(busy, "quit");
+        assertEquals(0, exitOf(busy), "the JVM ran on after the detach");
+    }
+
     @Test
     void aRunningJvmShowsItsLazyWorkerWithJavaCreatorAndThreadLocalAndShutsDownWithItsHooksAfterTheDetach(@TempDir Path tmp)
             throws Exception {
@@ -270,7 +318,7 @@ class AttachIT {
             for (Path jdk : jdks.sorted().toList()) {
                 Path release = jdk.resolve("release");
                 if (!Files.isRegularFile(release) || !Files.isExecutable(jdk.resolve("bin/java"))) continue;
-                var m = java.util.regex.Pattern.compile("JAVA_VERSION=\"(\\d+)").matcher(Files.readString(release));
+                var m = Pattern.compile("JAVA_VERSION=\"(\\d+)").matcher(Files.readString(release));
                 if (m.find() && Integer.parseInt(m.group(1)) >= 11 && Integer.parseInt(m.group(1)) < 25) return jdk;
             }
         }

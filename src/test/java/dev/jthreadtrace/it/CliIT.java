@@ -7,8 +7,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import javax.xml.parsers.DocumentBuilderFactory;
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,6 +22,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.xml.parsers.DocumentBuilderFactory;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -249,7 +250,7 @@ class CliIT {
     @Test
     void sigintIsPassedToTheCommandWhichDiesOfItAndTheReportStillComes() throws Exception {
         ProcessBuilder pb = new ProcessBuilder(Tool.jar("run", "-e", "clone,clone3,execve", "--", "/bin/sleep", "30"))
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         Process p = pb.start();
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         String first = out.readLine();
@@ -272,7 +273,7 @@ class CliIT {
         for (String[] signal : new String[][] {{"TERM", "143"}, {"HUP", "129"}}) {
             Process p = new ProcessBuilder(Tool.jar("run", "-e", "prctl", "--report", "tree", "--",
                     Traced.fixture("sleeper").toString(), "30"))
-                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
             BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
             String first = out.readLine();
             assertTrue(first != null && first.contains("prctl(PR_SET_NAME, \"sleeper\")"),

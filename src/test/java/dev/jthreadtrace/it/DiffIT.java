@@ -7,10 +7,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import javax.xml.parsers.DocumentBuilderFactory;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import javax.xml.parsers.DocumentBuilderFactory;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -99,7 +100,7 @@ class DiffIT {
         assertTrue(r.out().contains("no change"), r.out());
         assertTrue(r.out().contains("threads: inner-# → inner-#"), "inner-2, created by inner-1, folded: " + r.out());
 
-        Path notATrace = java.nio.file.Files.writeString(tmp.resolve("x.jsonl"), "hello\n");
+        Path notATrace = Files.writeString(tmp.resolve("x.jsonl"), "hello\n");
         Tool.Result bad = Tool.run(Tool.jar("diff", runs.get(0).toString(), notATrace.toString()));
         assertEquals(125, bad.code());
         assertEquals(1, bad.err().lines().count(), bad.err());

@@ -1,14 +1,12 @@
 package dev.jthreadtrace.it;
 
-import dev.jthreadtrace.model.Exit;
-
-import dev.jthreadtrace.model.Hook;
-
-import dev.jthreadtrace.event.TraceEvent;
-
 import dev.jthreadtrace.decode.CloneFlags;
 import dev.jthreadtrace.decode.SyscallTable;
 import dev.jthreadtrace.decode.TraceSelection;
+import dev.jthreadtrace.event.TraceEvent;
+import dev.jthreadtrace.model.Exit;
+import dev.jthreadtrace.model.Hook;
+import dev.jthreadtrace.model.Hooks;
 import dev.jthreadtrace.model.ThreadInfo;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -200,7 +198,7 @@ class EngineIT {
         Traced filtered = Traced.run(List.of(Traced.fixture("untraced").toString()));
         assertTrue(filtered.events(TraceEvent.UntracedChild.class).getFirst().filterInherited());
         ThreadInfo child = t.model().thread(untraced.getFirst().child());
-        assertEquals("untraced", child.inherited().traced());
+        assertEquals(Hooks.Tracer.UNTRACED, child.inherited().traced());
         assertEquals(0, t.model().targetExit().value(), "the untraced child ran and exited 5 as expected");
     }
 

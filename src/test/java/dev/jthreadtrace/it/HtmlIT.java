@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -37,7 +38,7 @@ class HtmlIT {
         // Chromium's helper processes keep its stderr open after it ends: the log goes to a file.
         Path log = Files.createTempFile("chromium", ".log");
         Process p = new ProcessBuilder(dump).redirectError(log.toFile()).start();
-        String dom = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        String dom = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(120, TimeUnit.SECONDS), "chromium ended");
         byte[] err = Files.readAllBytes(log);
         Files.delete(log);
@@ -49,7 +50,7 @@ class HtmlIT {
             assertTrue(s.waitFor(120, TimeUnit.SECONDS), "chromium took its screenshot");
             assertTrue(Files.size(screenshot) > 1000, "a screenshot was written: " + screenshot);
         }
-        return new Rendered(dom, new String(err, java.nio.charset.StandardCharsets.UTF_8), millis);
+        return new Rendered(dom, new String(err, StandardCharsets.UTF_8), millis);
     }
 
     /** Every thread record of a JSONL trace: its node in the spawn tree (with its creator) and in the kernel tree. */

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jthreadtrace.fixtures.JavaHooks;
 import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordedFrame;
+import jdk.jfr.consumer.RecordedStackTrace;
 import jdk.jfr.consumer.RecordedThread;
 import jdk.jfr.consumer.RecordingFile;
 import org.junit.jupiter.api.Test;
@@ -29,9 +31,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(120)
 class JfrComparisonIT {
     /** {@code Class.method:line} of the first frame outside the JDK, as the tool's creation site reads. */
-    static String firstApplicationFrame(jdk.jfr.consumer.RecordedStackTrace trace) {
+    static String firstApplicationFrame(RecordedStackTrace trace) {
         if (trace == null) return null;
-        for (jdk.jfr.consumer.RecordedFrame f : trace.getFrames()) {
+        for (RecordedFrame f : trace.getFrames()) {
             String type = f.getMethod().getType().getName();
             if (type.startsWith("java.") || type.startsWith("jdk.") || type.startsWith("sun.") || type.startsWith("com.sun.")) continue;
             return type + "." + f.getMethod().getName() + ":" + f.getLineNumber();

@@ -1,14 +1,14 @@
 package dev.jthreadtrace.it;
 
-import dev.jthreadtrace.event.TraceEvent;
-
 import dev.jthreadtrace.decode.SyscallTable;
-import dev.jthreadtrace.model.ThreadInfo;
+import dev.jthreadtrace.event.TraceEvent;
 import dev.jthreadtrace.fixtures.NestedThreads;
+import dev.jthreadtrace.model.ThreadInfo;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -22,7 +22,7 @@ class JvmIT {
     static List<String> java(String mainClass, String... args) {
         String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String classes = System.getProperty("jthreadtrace.testClasses", "target/test-classes");
-        List<String> cmd = new java.util.ArrayList<>(List.of(javaBin, "-Xshare:auto", "-XX:+UseSerialGC", "-cp", classes, mainClass));
+        List<String> cmd = new ArrayList<>(List.of(javaBin, "-Xshare:auto", "-XX:+UseSerialGC", "-cp", classes, mainClass));
         cmd.addAll(List.of(args));
         return cmd;
     }

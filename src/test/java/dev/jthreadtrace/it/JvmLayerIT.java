@@ -2,7 +2,17 @@ package dev.jthreadtrace.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.jthreadtrace.fixtures.CarrierContext;
+import dev.jthreadtrace.fixtures.Hello;
 import dev.jthreadtrace.fixtures.JavaHooks;
+import dev.jthreadtrace.fixtures.LateNames;
+import dev.jthreadtrace.fixtures.Renamer;
+import dev.jthreadtrace.fixtures.ThreadChurn;
+import dev.jthreadtrace.fixtures.TwoThreadLocals;
+import dev.jthreadtrace.fixtures.VirtualChurn;
+import dev.jthreadtrace.fixtures.VirtualContextLoader;
+import dev.jthreadtrace.fixtures.VirtualStarts;
+import dev.jthreadtrace.fixtures.WebApp;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -14,6 +24,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -102,7 +115,7 @@ class JvmLayerIT {
     void bufferedVirtualThreadRecordsReachTheToolWhenTheJvmExitsAndItsStatusIsItsOwn(@TempDir Path tmp) throws Exception {
         // The agent buffers virtual threads' records and writes them at the end of the JVM's shutdown
         // sequence; System.exit takes that path, and the exit status must still be the program's.
-        Run run = trace(tmp, dev.jthreadtrace.fixtures.VirtualChurn.class, List.of("300", "7"));
+        Run run = trace(tmp, VirtualChurn.class, List.of("300", "7"));
         assertEquals(7, run.result().code(), run.result().err());
         assertEquals(300, run.java().stream().filter(j -> j.path("virtual").asBoolean()).count(), run.result().err());
         long mounts = run.threads().values().stream().mapToLong(n -> n.get("virtual_thread_mounts").asLong()).sum();
@@ -113,7 +126,7 @@ class JvmLayerIT {
     void threadsTheJvmStartsItselfGetTheirFullJavaNames(@TempDir Path tmp) throws Exception {
         // Alive before the agent loaded (Reference Handler, Signal Dispatcher), or constructed in Java and
         // started natively (Notification Thread): no start() record, joined by the kernel's 15 bytes.
-        Run run = trace(tmp, dev.jthreadtrace.fixtures.Hello.class);
+        Run run = trace(tmp, Hello.class);
         assertEquals(0, run.result().code(), run.result().err());
         int main = run.threads().get("main").get("tid").asInt();
         for (String name : List.of("Reference Handler", "Signal Dispatcher", "Notification Thread")) {
@@ -127,7 +140,7 @@ class JvmLayerIT {
 
     @Test
     void aLazilyCreatedAppPoolThreadShowsWhereItWasCreatedAndHoldsTheAppsClassLoader(@TempDir Path tmp) throws Exception {
-        Run run = trace(tmp, dev.jthreadtrace.fixtures.WebApp.class,
+        Run run = trace(tmp, WebApp.class,
                 "--assert", "inherits{name=\"app-pool-*\", hook=\"ccl\"} == \"*@app1\"",
                 "--assert", "threads{created_at=\"dev.jthreadtrace.fixtures.WebAppLazyPool.*\"}.count == 1",
                 "--assert", "inherits{name=\"worker-factory\", hook=\"daemon\"} == \"true\"",
@@ -155,7 +168,7 @@ class JvmLayerIT {
         assertTrue(report.out().contains("app-pool-1 created at dev.jthreadtrace.fixtures.WebAppLazyPool.handle(WebAppLazyPool.java:"), report.out());
         assertTrue(report.out().contains("CREATION SITES") && report.out().contains("WebAppLazyPool.handle(WebAppLazyPool.java:"), report.out());
         List<String> noStacks = new ArrayList<>(List.of("run", "--java-stack", "0", "--no-live", "--report", "sites", "--"));
-        noStacks.addAll(JvmIT.java(dev.jthreadtrace.fixtures.WebApp.class.getName()));
+        noStacks.addAll(JvmIT.java(WebApp.class.getName()));
         Tool.Result none = Tool.run(Tool.jar(noStacks.toArray(String[]::new)));
         assertEquals(0, none.code(), none.err());
         assertFalse(none.out().contains("CREATION SITES"), "--java-stack 0: no stacks");
@@ -163,7 +176,7 @@ class JvmLayerIT {
 
     @Test
     void aFoldedGroupOfThreadsShowsTheSiteThatMadeThem(@TempDir Path tmp) throws Exception {
-        Run run = trace(tmp, dev.jthreadtrace.fixtures.ThreadChurn.class, List.of("30"));
+        Run run = trace(tmp, ThreadChurn.class, List.of("30"));
         assertEquals(0, run.result().code(), run.result().err());
         Tool.Result report = Tool.run(Tool.jar("report", "--report", "tree,sites", "--width", "200", run.file().toString()));
         assertTrue(report.out().lines().anyMatch(l -> l.contains("churn-0..churn-29 ×30 created at dev.jthreadtrace.fixtures.ThreadChurn.main(ThreadChurn.java:")),
@@ -271,16 +284,16 @@ class JvmLayerIT {
 
     @Test
     void aThreadNamedBetweenConstructionAndStartHasItsStartName(@TempDir Path tmp) throws Exception {
-        Run run = trace(tmp, dev.jthreadtrace.fixtures.LateNames.class, "--assert", "threads{name=\"my-timer\"}.count == 1");
+        Run run = trace(tmp, LateNames.class, "--assert", "threads{name=\"my-timer\"}.count == 1");
         assertEquals(0, run.result().code(), run.result().err());
-        java.util.Set<String> names = run.threads().keySet();
+        Set<String> names = run.threads().keySet();
         assertTrue(names.contains("named-before-start") && names.contains("my-timer"), names.toString());
         assertFalse(names.stream().anyMatch(n -> n.matches("Thread-\\d+")), "no constructor-time default name: " + names);
     }
 
     @Test
     void aPlatformThreadStartedByAVirtualThreadNamesItAsItsJavaStarter(@TempDir Path tmp) throws Exception {
-        Run run = trace(tmp, dev.jthreadtrace.fixtures.VirtualStarts.class);
+        Run run = trace(tmp, VirtualStarts.class);
         assertEquals(0, run.result().code(), run.result().err());
         JsonNode platform = run.threads().get("platform-from-virtual");
         assertTrue(platform != null, run.threads().keySet().toString());
@@ -291,24 +304,44 @@ class JvmLayerIT {
         assertTrue(report.out().contains("platform-from-virtual [started by virtual thread #"), report.out());
     }
 
+    /** The loader set between construction and start is the one reported: it was read at construction. */
+    @Test
+    void aVirtualThreadsContextClassLoaderIsTheOneItStartedWith(@TempDir Path tmp) throws Exception {
+        Run run = trace(tmp, VirtualContextLoader.class);
+        assertEquals(0, run.result().code(), run.result().err());
+        assertTrue(run.result().out().contains("ccl-set runs with loader-at-start"), run.result().out());
+        Map<String, JsonNode> constructed = new HashMap<>();
+        for (JsonNode j : run.java()) {
+            if (j.get("kind").asText().equals("constructed") && j.get("virtual").asBoolean()) constructed.put(j.get("name").asText(), j);
+        }
+        assertEquals("java.net.URLClassLoader@loader-at-start", constructed.get("ccl-set").get("attributes").get("ccl").asText(),
+                constructed.toString());
+        assertEquals("jdk.internal.loader.ClassLoaders$AppClassLoader@app", constructed.get("ccl-kept").get("attributes").get("ccl").asText());
+        assertTrue(run.java().stream().noneMatch(j -> j.get("kind").asText().equals("virtual_started")),
+                "each start folded into its construction record");
+        Tool.Result again = Tool.run(Tool.jar("report", "--format", "jsonl", run.file().toString()));
+        assertTrue(again.out().contains("\"name\":\"ccl-set\",\"virtual\":true,\"itl\":{},\"stack\":[],\"attributes\":{\"ccl\":"
+                + "\"java.net.URLClassLoader@loader-at-start\"}"), "the saved trace says the same: " + again.out());
+    }
+
     @Test
     void twoPlainInheritableThreadLocalsAreTwoHooksWithTheirOwnValues(@TempDir Path tmp) throws Exception {
-        Run run = trace(tmp, dev.jthreadtrace.fixtures.TwoThreadLocals.class,
+        Run run = trace(tmp, TwoThreadLocals.class,
                 "--assert", "inherits{name=\"two-locals-worker\", hook=\"itl:InheritableThreadLocal#1\"} == \"a*\"",
                 "--assert", "inherits{name=\"two-locals-worker\", hook=\"itl:InheritableThreadLocal#2\"} == \"a*\"");
         assertEquals(0, run.result().code(), run.result().err());
         JsonNode inherited = run.threads().get("two-locals-worker").get("inherited");
-        java.util.Set<String> values = new java.util.TreeSet<>();
+        Set<String> values = new TreeSet<>();
         for (String key : List.of("itl:InheritableThreadLocal#1", "itl:InheritableThreadLocal#2")) {
             assertTrue(inherited.has(key), inherited.toString());
             values.add(inherited.get(key).asText());
         }
-        assertEquals(java.util.Set.of("acme", "alice"), values, "both values, one key each: " + inherited);
+        assertEquals(Set.of("acme", "alice"), values, "both values, one key each: " + inherited);
     }
 
     @Test
     void aCarrierThreadHoldsNoCreatorsContextAPlainThreadDoes(@TempDir Path tmp) throws Exception {
-        Run run = trace(tmp, dev.jthreadtrace.fixtures.CarrierContext.class);
+        Run run = trace(tmp, CarrierContext.class);
         assertEquals(0, run.result().code(), run.result().err());
         Map<String, JsonNode> threads = run.threads();
         assertEquals("main-request", threads.get("plain-child").get("inherited").path("itl:InheritableThreadLocal#1").asText(),
@@ -324,7 +357,7 @@ class JvmLayerIT {
 
     @Test
     void aRenameAfterStartIsFollowedWithTheEarlierName(@TempDir Path tmp) throws Exception {
-        Run run = trace(tmp, dev.jthreadtrace.fixtures.Renamer.class, "--assert", "threads{name=\"after-rename\"}.count == 1",
+        Run run = trace(tmp, Renamer.class, "--assert", "threads{name=\"after-rename\"}.count == 1",
                 "--assert", "threads{name=\"renamed-by-main\"}.count == 1");
         assertEquals(0, run.result().code(), run.result().err());
         assertEquals("before-rename", run.threads().get("after-rename").get("java").get("former_names").get(0).asText());
@@ -335,9 +368,9 @@ class JvmLayerIT {
 
     @Test
     void aJvmInItsOwnPidNamespaceGetsTheRightNote() {
-        List<String> cmd = new java.util.ArrayList<>(List.of("run", "--no-live", "--report", "none", "--",
+        List<String> cmd = new ArrayList<>(List.of("run", "--no-live", "--report", "none", "--",
                 "unshare", "--pid", "--fork", "--mount-proc"));
-        cmd.addAll(JvmIT.java(dev.jthreadtrace.fixtures.Hello.class.getName()));
+        cmd.addAll(JvmIT.java(Hello.class.getName()));
         Tool.Result r = Tool.run(Tool.jar(cmd.toArray(String[]::new)));
         assertEquals(0, r.code(), r.err());
         assertTrue(r.err().contains("runs in a PID namespace of its own"), r.err());
@@ -348,7 +381,7 @@ class JvmLayerIT {
 
     /** Any JDK or JRE older than 25 on this machine: under /usr/lib/jvm (by its release file), else the java on PATH. */
     static OlderJdk olderJdk() throws IOException {
-        List<Path> homes = new java.util.ArrayList<>();
+        List<Path> homes = new ArrayList<>();
         Path jvms = Path.of("/usr/lib/jvm");
         if (Files.isDirectory(jvms)) {
             try (var dirs = Files.list(jvms)) {
@@ -363,7 +396,7 @@ class JvmLayerIT {
         for (Path home : homes) {
             Path release = home.resolve("release"), javaBin = home.resolve("bin/java");
             if (!Files.isRegularFile(release) || !Files.isExecutable(javaBin)) continue;
-            var m = java.util.regex.Pattern.compile("JAVA_VERSION=\"(1\\.)?(\\d+)").matcher(Files.readString(release));
+            var m = Pattern.compile("JAVA_VERSION=\"(1\\.)?(\\d+)").matcher(Files.readString(release));
             if (m.find() && Integer.parseInt(m.group(2)) < 25) return new OlderJdk(javaBin, Integer.parseInt(m.group(2)));
         }
         return fail("this test needs a JDK older than 25 (the machine's default java is one; on Debian: "

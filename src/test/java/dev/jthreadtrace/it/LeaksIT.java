@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -45,7 +46,7 @@ class LeaksIT {
         Tool.Result report = Tool.run(Tool.jar("report", "--no-live", "--report", "leaks", trace.toString()));
         assertEquals(0, report.code(), report.err());
         for (String name : out.keySet()) {
-            assertTrue(report.out().lines().anyMatch(l -> l.matches("    \\d+ " + java.util.regex.Pattern.quote(name) + " .*")), report.out());
+            assertTrue(report.out().lines().anyMatch(l -> l.matches("    \\d+ " + Pattern.quote(name) + " .*")), report.out());
         }
         return out;
     }

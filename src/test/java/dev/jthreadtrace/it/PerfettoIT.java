@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -84,7 +85,7 @@ class PerfettoIT {
         assertEquals(List.of(), problems);
         assertTrue(names.stream().anyMatch(n -> n.startsWith("a-thread-with-a-very-long-name (")), "Java names: " + names);
         assertTrue(names.stream().anyMatch(n -> n.startsWith("pool-worker-1 (")), names.toString());
-        String json = java.nio.file.Files.readString(live);
+        String json = Files.readString(live);
         assertTrue(json.contains("\"name\":\"created at dev.jthreadtrace.fixtures.JavaHooks"), "creation sites are instants on the threads' tracks");
 
         List<String> record = new ArrayList<>(List.of("run", "--format", "jsonl", "-o", saved.toString(), "--"));

@@ -1,15 +1,16 @@
 package dev.jthreadtrace.it;
 
-import dev.jthreadtrace.event.TraceEvent;
-
 import dev.jthreadtrace.decode.SyscallDecoder;
 import dev.jthreadtrace.decode.TraceSelection;
-import dev.jthreadtrace.model.ThreadInfo;
+import dev.jthreadtrace.event.TraceEvent;
 import dev.jthreadtrace.fixtures.NestedThreads;
+import dev.jthreadtrace.model.ThreadInfo;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -23,7 +24,7 @@ class SeccompIT {
     /** The trace as comparable text: per thread (by creation order), the decoded calls and events. */
     static List<String> shape(Traced t) {
         List<ThreadInfo> threads = t.model().threads();
-        java.util.Map<Integer, Integer> index = new java.util.HashMap<>();
+        Map<Integer, Integer> index = new HashMap<>();
         for (int i = 0; i < threads.size(); i++) index.put(threads.get(i).tid(), i);
         Pattern number = Pattern.compile("\\b\\d+\\b");
         return t.events().stream().map(e -> switch (e) {

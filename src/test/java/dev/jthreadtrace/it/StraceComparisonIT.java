@@ -1,16 +1,16 @@
 package dev.jthreadtrace.it;
 
-import dev.jthreadtrace.event.TraceEvent;
-
 import dev.jthreadtrace.decode.SyscallDecoder;
 import dev.jthreadtrace.decode.SyscallTable;
 import dev.jthreadtrace.decode.TraceSelection;
+import dev.jthreadtrace.event.TraceEvent;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -34,7 +34,7 @@ class StraceComparisonIT {
     }
 
     static List<String> strace(Path out, String... command) throws Exception {
-        List<String> cmd = new java.util.ArrayList<>(List.of("strace", "-qq", "-o", out.toString(), "-e", "trace=" + SET));
+        List<String> cmd = new ArrayList<>(List.of("strace", "-qq", "-o", out.toString(), "-e", "trace=" + SET));
         cmd.addAll(List.of(command));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         p.getInputStream().readAllBytes();

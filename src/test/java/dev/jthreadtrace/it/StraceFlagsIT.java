@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -137,7 +138,7 @@ class StraceFlagsIT {
     @Test
     void signalQualifiersChooseTheSignalLines() {
         String[] command = {"--", "/bin/sh", "-c", "trap 'true' USR1; kill -USR1 $$; true"};
-        java.util.function.Function<String[], String> run = flags -> {
+        Function<String[], String> run = flags -> {
             List<String> args = new ArrayList<>(List.of("run", "--report", "none", "-e", "exit_group"));
             args.addAll(List.of(flags));
             args.addAll(List.of(command));

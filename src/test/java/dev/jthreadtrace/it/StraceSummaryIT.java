@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -52,8 +53,8 @@ class StraceSummaryIT {
         List<String> table = ours.out().lines().toList();
         assertEquals(strace.getFirst(), table.getFirst(), "the same header");
         assertEquals(strace.get(1), table.get(1), "the same column widths");
-        Map<String, String> expected = new java.util.TreeMap<>(rows(strace));
-        Map<String, String> actual = new java.util.TreeMap<>(rows(table));
+        Map<String, String> expected = new TreeMap<>(rows(strace));
+        Map<String, String> actual = new TreeMap<>(rows(table));
         assertEquals(expected, actual, "calls/errors per syscall (exit_group never returns: neither counts it)");
         assertTrue(table.stream().allMatch(l -> ROW.matcher(l).matches() || l.startsWith("% time") || l.startsWith("------")),
                 "nothing but the table: " + ours.out());
@@ -72,7 +73,8 @@ class StraceSummaryIT {
 
         Tool.Result badKey = Tool.run(Tool.jar("run", "-c", "-S", "speed", "--", fixture));
         assertEquals(2, badKey.code());
-        assertTrue(badKey.err().startsWith("jthreadtrace: unknown sort key 'speed' (use time, calls, errors, name, nothing)"), badKey.err());
+        assertTrue(badKey.err().startsWith("jthreadtrace: Invalid value for option '--summary-sort': unknown sort key 'speed'"
+                + " (use time, calls, errors, name, nothing)"), badKey.err());
         Tool.Result jsonl = Tool.run(Tool.jar("run", "-c", "--format", "jsonl", "--", fixture));
         assertEquals(2, jsonl.code());
         assertTrue(jsonl.err().contains("-c/-C print strace's table"), jsonl.err());

@@ -1,10 +1,12 @@
 package dev.jthreadtrace.it;
 
 import dev.jthreadtrace.fixtures.ShowJavaState;
+import dev.jthreadtrace.sys.ProcStatus;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,7 +21,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * The traced command runs as it runs untraced: each fixture runs under bash as a user would start
- * it, once alone and once under {@code scripts/jthreadtrace run} (the agent on, as by default), and
+ * it, once alone and once under {@code scripts/jthreadtrace run} (the agent on, as by default;
+ * PackageIT does the same with the installed launcher of the release), and
  * its exit status, its output and what it reports of itself (native/show_state.c: argv, the
  * environment, every descriptor, SigIgn, SigBlk, resource limits, umask, directory; a JVM's view
  * from fixtures/ShowJavaState) must be the same. The documented differences are left out of the
@@ -33,17 +36,18 @@ class TargetUntouchedIT {
 
     record Run(int code, String out, String err) {}
 
-    private static String launcher() {
-        return Tool.basedir().resolve("scripts/jthreadtrace").toAbsolutePath().toString();
+    private static Path launcher() {
+        return Tool.basedir().resolve("scripts/jthreadtrace").toAbsolutePath();
     }
 
-    /** {@code bash -c "PREFIX [jthreadtrace run --no-live --report none --] COMMAND SUFFIX"}, stdin from /dev/null. */
-    static Run run(Path dir, String prefix, String command, String suffix, boolean traced) throws IOException, InterruptedException {
-        String tool = traced ? launcher() + " run --no-live --report none -- " : "";
+    /** {@code bash -c "PREFIX [LAUNCHER run --no-live --report none --] COMMAND SUFFIX"}, stdin from /dev/null. */
+    static Run run(Path launcher, Path dir, String prefix, String command, String suffix, boolean traced)
+            throws IOException, InterruptedException {
+        String tool = traced ? launcher + " run --no-live --report none -- " : "";
         Path out = dir.resolve(traced ? "traced.out" : "untraced.out"), err = dir.resolve(traced ? "traced.err" : "untraced.err");
         Process p = new ProcessBuilder("bash", "-c", prefix + tool + command + " " + suffix)
                 .directory(dir.toFile()).redirectOutput(out.toFile()).redirectError(err.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
         if (!p.waitFor(120, TimeUnit.SECONDS)) {
             p.destroyForcibly();
             fail("timed out: " + command);
@@ -54,7 +58,7 @@ class TargetUntouchedIT {
 
     /** The run's own file names (each run writes its own) and the documented differences left out. */
     private static String normalized(String text, Path out, Path err) {
-        boolean root = "0".equals(dev.jthreadtrace.sys.ProcStatus.self().text("Uid").split("\\s+")[0]);
+        boolean root = "0".equals(ProcStatus.self().text("Uid").split("\\s+")[0]);
         return text.lines()
                 .map(l -> l.replace(out.toString(), "OUT").replace(err.toString(), "ERR"))
                 .filter(l -> !l.startsWith("env _="))
@@ -64,10 +68,15 @@ class TargetUntouchedIT {
                 .collect(Collectors.joining("\n"));
     }
 
-    /** Runs both ways and compares; returns the untraced run for more checks. */
+    /** Runs both ways (traced by the checkout's launcher) and compares; returns the untraced run for more checks. */
     static Run assertUntouched(Path dir, String prefix, String command, String suffix) throws Exception {
-        Run untraced = run(dir, prefix, command, suffix, false);
-        Run traced = run(dir, prefix, command, suffix, true);
+        return assertUntouched(launcher(), dir, prefix, command, suffix);
+    }
+
+    /** Runs both ways, traced by {@code launcher}, and compares; returns the untraced run. */
+    static Run assertUntouched(Path launcher, Path dir, String prefix, String command, String suffix) throws Exception {
+        Run untraced = run(launcher, dir, prefix, command, suffix, false);
+        Run traced = run(launcher, dir, prefix, command, suffix, true);
         String what = prefix + command + " " + suffix;
         assertEquals(untraced.out(), traced.out(), "standard output of: " + what);
         assertEquals(untraced.err(), traced.err(), "standard error of: " + what);
@@ -75,7 +84,7 @@ class TargetUntouchedIT {
         return untraced;
     }
 
-    private static long mask(Run r, String key) {
+    static long mask(Run r, String key) {
         return r.out().lines().filter(l -> l.startsWith(key + ":")).map(l -> Long.parseUnsignedLong(l.substring(key.length() + 1).strip(), 16))
                 .findFirst().orElseThrow();
     }

@@ -1,8 +1,11 @@
 package dev.jthreadtrace.it;
 
+import dev.jthreadtrace.sys.ProcStatus;
+
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,7 +47,7 @@ final class Tool {
             default -> throw new IllegalArgumentException(name);
         };
         // SIGQUIT is ignored by the tool itself whatever it inherits: nothing to check.
-        if (number != 3 && (dev.jthreadtrace.sys.ProcStatus.self().hex("SigIgn", 0) & 1L << (number - 1)) != 0) {
+        if (number != 3 && (ProcStatus.self().hex("SigIgn", 0) & 1L << (number - 1)) != 0) {
             fail("SIG" + name + " is ignored in this test's process tree (inherited: the build was started with '&' by a"
                     + " non-interactive shell, or under nohup), so the tool ignores it too; run the tests in the foreground");
         }
@@ -63,22 +66,32 @@ final class Tool {
     }
 
     static Result run(List<String> command, Map<String, String> env) {
+        return run(command, env, 90);
+    }
+
+    /**
+     * Runs {@code command} with {@code env} added to this environment (a null value removes the
+     * variable), stdin from /dev/null, and fails the test if it takes more than {@code seconds}.
+     */
+    static Result run(List<String> command, Map<String, String> env, int seconds) {
         try {
             File out = File.createTempFile("jtt-out", ".txt"), err = File.createTempFile("jtt-err", ".txt");
             try {
                 ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(out).redirectError(err)
                         .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-                pb.environment().putAll(env);
                 env.forEach((k, v) -> {
                     if (v == null) pb.environment().remove(k);
+                    else pb.environment().put(k, v);
                 });
                 Process p = pb.start();
-                if (!p.waitFor(90, TimeUnit.SECONDS)) {
+                if (!p.waitFor(seconds, TimeUnit.SECONDS)) {
+                    p.descendants().forEach(ProcessHandle::destroyForcibly);
                     p.destroyForcibly();
-                    fail("timed out: " + command);
+                    fail("timed out after " + seconds + " s: " + command + "\n"
+                            + java.nio.file.Files.readString(err.toPath(), StandardCharsets.UTF_8));
                 }
-                return new Result(p.exitValue(), java.nio.file.Files.readString(out.toPath(), StandardCharsets.UTF_8),
-                        java.nio.file.Files.readString(err.toPath(), StandardCharsets.UTF_8));
+                return new Result(p.exitValue(), Files.readString(out.toPath(), StandardCharsets.UTF_8),
+                        Files.readString(err.toPath(), StandardCharsets.UTF_8));
             } finally {
                 out.delete();
                 err.delete();

@@ -1,13 +1,16 @@
 package dev.jthreadtrace.jsonl;
 
+import dev.jthreadtrace.decode.CloneFlags;
 import dev.jthreadtrace.decode.TraceSelection;
 import dev.jthreadtrace.event.JavaRecord;
 import dev.jthreadtrace.event.TraceEvent;
 import dev.jthreadtrace.jvm.JavaJoin;
+import dev.jthreadtrace.model.Hook;
 import dev.jthreadtrace.model.RecordedTrace;
 import dev.jthreadtrace.model.TraceModel;
 import dev.jthreadtrace.render.Output;
 import dev.jthreadtrace.render.StartClock;
+import dev.jthreadtrace.session.TraceSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -94,6 +97,27 @@ class JsonlRoundTripTest {
                 old.java().stream().filter(j -> j instanceof JavaRecord.Mounts).toList());
     }
 
+    /**
+     * A virtual thread's start() record folds into its construction record (the loader it started
+     * with wins); one whose construction is not in the trace (before an attach) is kept as its own
+     * record, and comes back from the file.
+     */
+    @Test
+    void aVirtualThreadsStartFoldsIntoItsConstructionOrIsKeptAlone(@TempDir Path tmp) throws Exception {
+        int pid = RecordedTrace.MAIN;
+        List<JavaRecord> java = List.of(
+                new JavaRecord.Constructed(pid, 3_000_000, pid, 1, "main", 30, "v-1", true, Map.of(), List.of(), Map.of("ccl", "old@1")),
+                new JavaRecord.VirtualStarted(pid, 3_100_000, 0, 30, Map.of("ccl", "new@2")),
+                new JavaRecord.VirtualStarted(pid, 3_200_000, 0, 99, Map.of("ccl", "app@3")));
+        String first = write(RecordedTrace.threadsFixture(), java);
+        assertTrue(first.contains("\"kind\":\"constructed\",\"by_id\":1,\"by_name\":\"main\",\"id\":30,\"name\":\"v-1\",\"virtual\":true,"
+                + "\"itl\":{},\"stack\":[],\"attributes\":{\"ccl\":\"new@2\"}"), first);
+        assertEquals(1, first.lines().filter(l -> l.contains("\"kind\":\"virtual_started\"")).count(), first);
+        TraceReader.Saved saved = Read.of(Files.writeString(tmp.resolve("v.jsonl"), first)).saved();
+        assertEquals(new JavaRecord.VirtualStarted(pid, 3_200_000, 0, 99, Map.of("ccl", "app@3")), saved.java().getLast());
+        assertEquals(first, write(RecordedTrace.threadsFixture(), saved.java()), "written, read and written again: the same text");
+    }
+
     @Test
     void aSignalsSiginfoAndTheCapturesOfEverySlotComeBack(@TempDir Path tmp) throws Exception {
         byte[] siginfo = java.nio.ByteBuffer.allocate(dev.jthreadtrace.decode.Siginfo.SIZE).order(java.nio.ByteOrder.LITTLE_ENDIAN)
@@ -132,7 +156,7 @@ class JsonlRoundTripTest {
                         new TraceEvent.ExistingTask(500, 500, 1, "server", 0, "0-1", 0, false),
                         new TraceEvent.ExistingTask(501, 500, 1, "acceptor", 1L << 9, "0", 2, true))),
                 new TraceEvent.Spawned(t0 + 1_000_000, 501, 502, TraceEvent.SpawnKind.CLONE3,
-                        dev.jthreadtrace.decode.CloneFlags.CLONE_THREAD | dev.jthreadtrace.decode.CloneFlags.CLONE_VM),
+                        CloneFlags.CLONE_THREAD | CloneFlags.CLONE_VM),
                 new TraceEvent.Detached(t0 + 2_000_000, 3),
                 new TraceEvent.TraceEnded(t0 + 2_000_001, 0));
         String first = write(events, List.of(new JavaRecord.Present(500, t0, 501, 17, "acceptor-thread-with-a-long-name")));
@@ -143,18 +167,18 @@ class JsonlRoundTripTest {
         assertEquals(new TraceEvent.Detached(2_000_000, 3), saved.events().get(2));
         assertEquals(first, write(saved.events(), saved.java()), "written, read and written again: the same text");
 
-        TraceModel model = dev.jthreadtrace.session.TraceSession.replay(saved.events());
+        TraceModel model = TraceSession.replay(saved.events());
         model.attachJava(JavaJoin.join(model, saved.java()));
         assertTrue(model.attached());
         assertEquals(3, model.detachedTasks());
         var acceptor = model.thread(501);
         assertTrue(acceptor.existedAtAttach() && acceptor.creator() == null);
-        assertEquals("[USR1]", acceptor.inherited().value(dev.jthreadtrace.model.Hook.SIGMASK));
-        assertEquals("2", acceptor.inherited().value(dev.jthreadtrace.model.Hook.SECCOMP));
+        assertEquals("[USR1]", acceptor.inherited().value(Hook.SIGMASK));
+        assertEquals("2", acceptor.inherited().value(Hook.SECCOMP));
         assertEquals("acceptor-thread-with-a-long-name", acceptor.java().name(), "joined by the OS tid the thread dump gave");
         var child = model.thread(502);
         assertEquals(501, child.creator());
-        assertEquals("[USR1]", child.inherited().value(dev.jthreadtrace.model.Hook.SIGMASK), "inherited from an existing thread");
+        assertEquals("[USR1]", child.inherited().value(Hook.SIGMASK), "inherited from an existing thread");
         assertEquals(1, child.osParent(), "a thread's kernel parent is its process's parent");
     }
 

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -29,7 +30,7 @@ class JdkLaunchersTest {
         Path script = Files.writeString(tmp.resolve("java"), "#!/bin/sh\nexec java \"$@\"\n");
         assertEquals(List.of(), ElfDependencies.of(script));
         assertEquals(List.of(), ElfDependencies.of(tmp.resolve("missing")));
-        Path truncated = Files.write(tmp.resolve("truncated"), java.util.Arrays.copyOf(Files.readAllBytes(HOME.resolve("bin/java")), 100));
+        Path truncated = Files.write(tmp.resolve("truncated"), Arrays.copyOf(Files.readAllBytes(HOME.resolve("bin/java")), 100));
         assertEquals(List.of(), ElfDependencies.of(truncated));
     }
 

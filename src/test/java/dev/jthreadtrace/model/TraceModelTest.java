@@ -1,6 +1,10 @@
 package dev.jthreadtrace.model;
 
+import dev.jthreadtrace.decode.SyscallTable;
+import dev.jthreadtrace.event.TraceEvent;
 import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
 
 import java.util.List;
 
@@ -68,6 +72,41 @@ class TraceModelTest {
         MmapAnalysis mmap = MmapAnalysis.of(model, 5);
         assertEquals(MAIN, mmap.stacks().stream().filter(s -> s.thread() == INNER1).findFirst().orElseThrow().mapping().tid());
         assertEquals(INNER1, mmap.stacks().stream().filter(s -> s.thread() == INNER2).findFirst().orElseThrow().mapping().tid());
+    }
+
+    /**
+     * The threads fixture with main's wait on inner-1's clear-tid word ended by a signal
+     * (ERESTARTSYS), and inner-1's wait on inner-2's woken before inner-2 called exit: neither is a join.
+     */
+    @Test
+    void aClearTidWaitEndedByASignalOrBeforeTheThreadExitedIsNoJoin() {
+        List<TraceEvent> events = new ArrayList<>();
+        TraceEvent inner2Exit = null;
+        for (TraceEvent e : RecordedTrace.threadsFixture()) {
+            if (e instanceof TraceEvent.Syscall s && s.nr() == SyscallTable.FUTEX && s.tid() == MAIN && s.args()[2] == INNER1) {
+                e = new TraceEvent.Syscall(s.ns(), s.exitNs(), s.tid(), s.nr(), s.args(), -512, true, true, s.captures());
+            }
+            if (e instanceof TraceEvent.Syscall s && s.nr() == SyscallTable.EXIT && s.tid() == INNER2) {
+                inner2Exit = e; // moved after inner-1's wait: it returned while inner-2 still ran
+                continue;
+            }
+            events.add(e);
+            if (e instanceof TraceEvent.Syscall s && s.nr() == SyscallTable.FUTEX && s.tid() == INNER1 && s.args()[2] == INNER2) {
+                events.add(inner2Exit);
+            }
+        }
+        TraceModel m = RecordedTrace.model(events);
+        assertEquals(List.of(), m.futexAnalysis().joins());
+        assertEquals(0L, Metric.summary(m).get("futex.joins"));
+    }
+
+    /** The kernel keeps 15 bytes of a name, not 15 characters: a character cut there keeps its byte. */
+    @Test
+    void anExecsCommIsTheFirst15BytesOfTheFileName() {
+        assertEquals("threads", SettingsTracker.comm("/opt/fixtures/threads"));
+        assertEquals("a-very-long-fil", SettingsTracker.comm("/bin/a-very-long-file-name"));
+        assertEquals("\u00e9".repeat(7) + "\udcc3", SettingsTracker.comm("/bin/" + "\u00e9".repeat(9)));
+        assertEquals("\udcff\udcfe-bad", SettingsTracker.comm("/bin/\udcff\udcfe-bad"), "bytes that are not UTF-8 stay");
     }
 
     @Test

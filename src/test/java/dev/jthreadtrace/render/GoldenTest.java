@@ -1,8 +1,9 @@
 package dev.jthreadtrace.render;
 
-import dev.jthreadtrace.event.TraceEvent;
-
+import dev.jthreadtrace.decode.Captures;
+import dev.jthreadtrace.decode.SyscallTable;
 import dev.jthreadtrace.decode.TraceSelection;
+import dev.jthreadtrace.event.TraceEvent;
 import dev.jthreadtrace.model.RecordedTrace;
 import dev.jthreadtrace.model.TraceModel;
 import org.junit.jupiter.api.Test;
@@ -15,6 +16,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -57,17 +59,17 @@ class GoldenTest {
 
     @Test
     void reportUnderAGermanLocaleIsTheSameAsTheGolden() throws IOException {
-        java.util.Locale before = java.util.Locale.getDefault();
+        Locale before = Locale.getDefault();
         try {
             // -Duser.language=de: a decimal comma would turn 12.3ms into 12,3ms and 3.3 MiB into 3,3 MiB.
-            java.util.Locale.setDefault(java.util.Locale.GERMANY);
+            Locale.setDefault(Locale.GERMANY);
             TraceModel model = RecordedTrace.model(RecordedTrace.threadsFixture());
             List<String> lines = new ArrayList<>();
             new Report(model, Palette.PLAIN, 100, lines::add).render(EnumSet.allOf(ReportSection.class));
             assertGolden("threads-report.txt", String.join("\n", lines) + "\n");
             assertTrue(String.join("\n", lines).matches("(?s).*\\d\\.\\dms.*"), "the report has decimal times");
         } finally {
-            java.util.Locale.setDefault(before);
+            Locale.setDefault(before);
         }
     }
 
@@ -87,7 +89,7 @@ class GoldenTest {
         model.accept(new TraceEvent.TargetStarted(0, 100, 1, "/bin/pool", List.of("pool")));
         for (int i = 1; i <= 4; i++) {
             model.accept(new TraceEvent.Spawned(i * 1000L, 100, 100 + i, TraceEvent.SpawnKind.CLONE3, RecordedTrace.PTHREAD));
-            model.accept(new TraceEvent.Syscall(i * 1000L + 10, i * 1000L + 20, 100 + i, dev.jthreadtrace.decode.SyscallTable.PRCTL,
+            model.accept(new TraceEvent.Syscall(i * 1000L + 10, i * 1000L + 20, 100 + i, SyscallTable.PRCTL,
                     new long[] {15, 1, 0, 0, 0, 0}, 0, false, true, captured(("worker-" + i).getBytes())));
         }
         model.accept(new TraceEvent.TraceEnded(10_000, 0));
@@ -97,8 +99,8 @@ class GoldenTest {
         assertTrue(lines.stream().anyMatch(l -> l.startsWith("  101..104 ×4") && l.contains("from 100 pool")), String.join("\n", lines));
     }
 
-    private static dev.jthreadtrace.decode.Captures captured(byte[] name) {
-        dev.jthreadtrace.decode.Captures c = new dev.jthreadtrace.decode.Captures();
+    private static Captures captured(byte[] name) {
+        Captures c = new Captures();
         c.put(1, name);
         return c;
     }

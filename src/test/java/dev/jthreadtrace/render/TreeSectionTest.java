@@ -1,7 +1,9 @@
 package dev.jthreadtrace.render;
 
 import dev.jthreadtrace.decode.CloneFlags;
+import dev.jthreadtrace.event.JavaRecord;
 import dev.jthreadtrace.event.TraceEvent;
+import dev.jthreadtrace.jvm.JavaJoin;
 import dev.jthreadtrace.model.JavaThread;
 import dev.jthreadtrace.model.JavaView;
 import dev.jthreadtrace.model.ThreadInfo;
@@ -10,6 +12,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -40,7 +43,7 @@ class TreeSectionTest {
         spawn(model, 10, 100, 101);                       // boss, created by main
         for (int i = 0; i < 2; i++) spawn(model, 20 + i, 100, 110 + i);   // w-0, w-1 by main
         for (int i = 0; i < 3; i++) spawn(model, 30 + i, 101, 120 + i);   // w-2.. by boss
-        Map<ThreadInfo, JavaThread> names = new java.util.IdentityHashMap<>();
+        Map<ThreadInfo, JavaThread> names = new IdentityHashMap<>();
         int[] workers = {110, 111, 120, 121, 122};
         for (int i = 0; i < workers.length; i++) {
             names.put(model.thread(workers[i]), new JavaThread(i, "w-" + i, false, 0, null, null, Map.of()));
@@ -76,12 +79,12 @@ class TreeSectionTest {
         TraceModel model = new TraceModel();
         model.accept(new TraceEvent.TargetStarted(0, 100, 1, "/usr/bin/java", List.of("java")));
         spawn(model, 10, 100, 101);
-        List<dev.jthreadtrace.event.JavaRecord> records = new ArrayList<>();
+        List<JavaRecord> records = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
-            records.add(new dev.jthreadtrace.event.JavaRecord.Constructed(100, 20 + i, 101, 1, "main", 40 + i,
+            records.add(new JavaRecord.Constructed(100, 20 + i, 101, 1, "main", 40 + i,
                     i < 7 ? "order-" + i : "", true, Map.of()));
         }
-        model.attachJava(dev.jthreadtrace.jvm.JavaJoin.join(model, records));
+        model.attachJava(JavaJoin.join(model, records));
         String tree = String.join("\n", tree(model));
         assertTrue(tree.contains("⋯ 8 virtual threads constructed here, named: order-0, order-1, order-2, order-3, order-4 and 2 more"),
                 tree);

@@ -31,6 +31,16 @@ class EscapeTest {
         assertEquals("\\ufffe", Escape.text("\ufffe"), "a non-character");
     }
 
+    /** decode.KernelBytes keeps a byte that is not UTF-8 as U+DC80..U+DCFF: strace's \\xNN, so distinct names stay distinct. */
+    @Test
+    void aKernelByteThatIsNotUtf8IsItsHexEscape() {
+        assertEquals("\\xff\\xfe-bad", Escape.text("\udcff\udcfe-bad"));
+        assertEquals("\\xfe\\xff-bad", Escape.text("\udcfe\udcff-bad"));
+        assertEquals("cut-\\xc3", Escape.text("cut-\udcc3"));
+        assertEquals("\\udc7f", Escape.text("\udc7f"), "below U+DC80 it stands for no byte");
+        assertEquals("\ud800\udc80", Escape.text("\ud800\udc80"), "a pair is a character, not a byte");
+    }
+
     @Test
     void xmlKeepsWhatIsLegalAndEscapesOnlyWhatXml10Forbids() {
         assertEquals("a\\33b \\u202e", Escape.xml("a\\33b \\u202e"), "already escaped text is left alone");

@@ -1,9 +1,10 @@
-package dev.jthreadtrace.jsonl;
+package dev.jthreadtrace.perfetto;
 
 import dev.jthreadtrace.decode.CloneFlags;
 import dev.jthreadtrace.decode.SyscallDecoder;
 import dev.jthreadtrace.decode.SyscallTable;
 import dev.jthreadtrace.event.TraceEvent;
+import dev.jthreadtrace.jsonl.Json;
 import dev.jthreadtrace.model.FutexAnalysis;
 import dev.jthreadtrace.model.HookChange;
 import dev.jthreadtrace.model.ProcessInfo;
@@ -11,6 +12,7 @@ import dev.jthreadtrace.model.ThreadInfo;
 import dev.jthreadtrace.model.TraceModel;
 import dev.jthreadtrace.render.LiveSink;
 import dev.jthreadtrace.render.Output;
+import dev.jthreadtrace.text.Escape;
 
 import java.util.HashSet;
 import java.util.List;
@@ -23,7 +25,9 @@ import java.util.Set;
  * shown syscall with its decoded line as an argument, a flow from each clone to the new thread;
  * at the end, from the model: process and thread names (Java names where the JVM view has them),
  * wake flows for the longest futex waits, joins, and instants where a setting changed.
- * Timestamps in microseconds since the command's exec.
+ * Timestamps in microseconds since the command's exec. Names, paths and values from the target are
+ * shown escaped as in text ({@code \n}, {@code \33}, {@code \xNN}): the UI would show a byte that is
+ * not UTF-8 as U+FFFD, and distinct names would look the same.
  */
 public final class PerfettoTrace implements LiveSink {
     private final Output out;
@@ -85,19 +89,19 @@ public final class PerfettoTrace implements LiveSink {
         for (ProcessInfo p : model.processes()) {
             String exec = p.exec().isEmpty() ? String.join(" ", model.command()) : p.exec().getLast();
             emit(Json.object().put("ph", "M").put("name", "process_name").put("pid", p.pid()).put("tid", p.pid())
-                    .put("args", Json.object().put("name", exec + " (" + p.pid() + ")")));
+                    .put("args", Json.object().put("name", Escape.text(exec) + " (" + p.pid() + ")")));
         }
         for (ThreadInfo t : model.threads()) {
             emit(Json.object().put("ph", "M").put("name", "thread_name").put("pid", t.tgid()).put("tid", t.tid())
-                    .put("args", Json.object().put("name", t.name() + " (" + t.tid() + ")")));
+                    .put("args", Json.object().put("name", Escape.text(t.name()) + " (" + t.tid() + ")")));
         }
         for (ThreadInfo t : model.threads()) {
             String at = t.java() == null ? null : t.java().createdAt();
             if (at == null) continue;
             // Where the Java thread was started, on its own track at its first moment.
-            emit(Json.object().put("ph", "i").put("s", "t").put("name", "created at " + at).put("cat", "creation")
+            emit(Json.object().put("ph", "i").put("s", "t").put("name", "created at " + Escape.text(at)).put("cat", "creation")
                     .put("pid", t.tgid()).put("tid", t.tid()).put("ts", micros(t.start()))
-                    .put("args", Json.object().put("stack", t.java().stack().stream().map(Object::toString).toList())));
+                    .put("args", Json.object().put("stack", t.java().stack().stream().map(f -> Escape.text(f.toString())).toList())));
         }
         FutexAnalysis futex = model.futexAnalysis();
         for (FutexAnalysis.Release r : futex.releases()) {
@@ -121,7 +125,7 @@ public final class PerfettoTrace implements LiveSink {
             if (t == null) continue;
             emit(Json.object().put("ph", "i").put("s", "t").put("name", c.hook().key() + " changed").put("cat", "setting")
                     .put("pid", t.tgid()).put("tid", c.tid()).put("ts", micros(c.ns()))
-                    .put("args", Json.object().put("from", c.from()).put("to", c.to())));
+                    .put("args", Json.object().put("from", Escape.text(c.from())).put("to", Escape.text(c.to()))));
         }
         out.line("]}");
         out.flush();

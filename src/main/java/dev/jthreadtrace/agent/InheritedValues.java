@@ -1,0 +1,97 @@
+package dev.jthreadtrace.agent;
+
+import java.lang.ref.Reference;
+import java.lang.reflect.Field;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.WeakHashMap;
+
+/**
+ * What a new thread inherited, as record fields: the entries of its inherited thread-local map
+ * (read through java.lang's fields, which the agent opens for itself), each thread-local named once
+ * per instance, and values rendered without calling user code (strings, boxed numbers, booleans,
+ * characters and enums; anything else by its class name). Also a class loader, by its class and
+ * name or identity hash.
+ */
+final class InheritedValues {
+    private static final Set<Class<?>> PLAIN_VALUES = Set.of(String.class, Integer.class, Long.class, Short.class,
+            Byte.class, Double.class, Float.class, Boolean.class, Character.class, BigInteger.class, BigDecimal.class);
+    private static Field table, value;
+    /** The name given to each thread-local instance seen, by identity (ThreadLocal keeps Object's equals). */
+    private static final Map<Object, String> LOCAL_NAMES = new WeakHashMap<>();
+    /** How many instances of each class have a name: the second instance of a class is {@code Name#2}. */
+    private static final Map<String, Integer> LOCALS_PER_CLASS = new HashMap<>();
+
+    private InheritedValues() {}
+
+    /** Opens the fields of ThreadLocalMap it reads (java.lang is opened to the agent first). */
+    static void prepare() throws ReflectiveOperationException {
+        table = Class.forName("java.lang.ThreadLocal$ThreadLocalMap").getDeclaredField("table");
+        table.setAccessible(true);
+        value = Class.forName("java.lang.ThreadLocal$ThreadLocalMap$Entry").getDeclaredField("value");
+        value.setAccessible(true);
+    }
+
+    /** {@code \tname=value} for each entry of an inherited map; past the line's budget, {@code (cut)=N more}. */
+    static void append(StringBuilder line, Object map) throws IllegalAccessException {
+        Object[] entries = (Object[]) table.get(map);
+        if (entries == null) return;
+        int left = 0;
+        for (Object entry : entries) {
+            if (entry == null) continue;
+            Object key = ((Reference<?>) entry).get();
+            if (key == null) continue;
+            if (ThreadHook.full(line)) {
+                left++;
+                continue;
+            }
+            RecordFormat.pair(line, localName(key), render(value.get(entry)));
+        }
+        if (left > 0) line.append(RecordFormat.FIELD).append(RecordFormat.CUT).append('=').append(left).append(" more");
+    }
+
+    /**
+     * One key per thread-local instance, stable within the run: {@code RequestContext} for the first
+     * instance of a subclass ({@code RequestContext#2} for a second one); a plain
+     * {@code InheritableThreadLocal}, whose declaring place is unknown, is {@code InheritableThreadLocal#1},
+     * {@code #2}, ... in the order first seen. (Plain ones all read {@code InheritableThreadLocal}
+     * before, so a thread with two of them showed one value.)
+     */
+    static String localName(Object threadLocal) {
+        synchronized (LOCAL_NAMES) {
+            String known = LOCAL_NAMES.get(threadLocal);
+            if (known != null) return known;
+            String className = threadLocal.getClass().getName();
+            String base = className.substring(className.lastIndexOf('.') + 1);
+            Integer seen = LOCALS_PER_CLASS.get(base);
+            int n = seen == null ? 1 : seen + 1;
+            LOCALS_PER_CLASS.put(base, n);
+            boolean plain = threadLocal.getClass() == InheritableThreadLocal.class || threadLocal.getClass() == ScopedValue.class;
+            String name = plain || n > 1 ? base + "#" + n : base;
+            LOCAL_NAMES.put(threadLocal, name);
+            return name;
+        }
+    }
+
+    /**
+     * A class loader as {@code jdk.internal.loader.ClassLoaders$AppClassLoader@app}: its class and,
+     * for a loader class of the JDK's own (loaded by the boot loader), its name; for any other its
+     * identity hash, since its getName() may be the user's code and must not run inside start().
+     */
+    static String loader(ClassLoader l) {
+        if (l == null) return "null";
+        Class<?> c = l.getClass();
+        String name = c.getClassLoader() == null ? l.getName() : null;
+        return c.getName() + "@" + (name != null ? name : Integer.toHexString(System.identityHashCode(l)));
+    }
+
+    static String render(Object v) {
+        if (v == null) return "null";
+        if (PLAIN_VALUES.contains(v.getClass())) return String.valueOf(v);
+        if (v instanceof Enum<?> e) return e.getDeclaringClass().getSimpleName() + "." + e.name();
+        return "<" + v.getClass().getName() + ">";
+    }
+}

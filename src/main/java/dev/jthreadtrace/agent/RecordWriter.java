@@ -1,0 +1,211 @@
+package dev.jthreadtrace.agent;
+
+import java.io.File;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+/**
+ * The JVM's record file and its buffer. A platform thread's records are written at once (the tool
+ * reads them during the trace to name live lines, and there are few). A virtual thread's are
+ * buffered: a program may make millions, and a write per record made such churn 3x slower. The
+ * buffer goes out when it is full, at the next record after 100 ms, with any platform thread's
+ * record, and at JVM exit (the end of {@code Shutdown.runHooks()}, in the exiting thread: no thread
+ * of ours). A JVM killed by SIGKILL loses at most the virtual-thread records of its last 100 ms. A
+ * carrier counts its mounts of virtual threads in its own state; the counts are written with each
+ * flush. Everything here is guarded by the class lock.
+ */
+final class RecordWriter {
+    private static final int BUFFER = 64 * 1024;
+    private static final long FLUSH_AFTER_NS = 100_000_000L;
+    private static RecordFile out;
+    // Not buffered until the exit hook is in place.
+    private static boolean buffered;
+    private static final byte[] buffer = new byte[BUFFER];
+    private static int used;
+    private static long firstBufferedNs;
+    /** The states that hold a construction record. */
+    private static final Set<HookState> HOLDING = Collections.newSetFromMap(new IdentityHashMap<>());
+    /** Every carrier that has mounted a virtual thread, for the flush to report their counts. */
+    private static final ConcurrentLinkedQueue<HookState> CARRIERS = new ConcurrentLinkedQueue<>();
+
+    private RecordWriter() {}
+
+    /**
+     * The JVM's record file, opened for each write and closed again: the JDK opens files without
+     * close-on-exec, and a descriptor kept open would be inherited by every process the program
+     * starts, and be one more in its own /proc/self/fd.
+     */
+    private static final class RecordFile {
+        private final File file;
+
+        RecordFile(File file) {
+            this.file = file;
+        }
+
+        void write(byte[] bytes, int offset, int length) throws IOException {
+            try (FileOutputStream stream = new FileOutputStream(file, true)) {
+                stream.write(bytes, offset, length);
+            }
+        }
+    }
+
+    static synchronized void open(File file) {
+        out = new RecordFile(file);
+    }
+
+    /** Whether records are written (not yet closed by a detach). */
+    static synchronized boolean open() {
+        return out != null;
+    }
+
+    /** The tool detached: what is buffered is written, and nothing more. */
+    static synchronized void close() {
+        try {
+            writeBuffered();
+        } catch (Throwable t) {
+            // nothing more to do: the records are the tool's, not the application's
+        }
+        out = null;
+        buffered = false;
+    }
+
+    /** From now on virtual threads' records may wait in the buffer: {@link #flush} runs at JVM exit. */
+    static synchronized void bufferUntilExit() {
+        buffered = true;
+    }
+
+    /** Writes what is buffered. */
+    static synchronized void flush() throws IOException {
+        writeBuffered();
+    }
+
+    /** A carrier that mounted its first virtual thread: its count goes out with each flush. */
+    static void carrier(HookState state) {
+        CARRIERS.add(state);
+    }
+
+    /**
+     * Adds a line; {@code now}: the line (and what is buffered before it, to keep the order) goes
+     * to the file at once.
+     */
+    static void write(StringBuilder line, boolean now) throws IOException {
+        byte[] bytes = line.append('\n').toString().getBytes(StandardCharsets.UTF_8);
+        synchronized (RecordWriter.class) {
+            if (out == null) return; // disabled while this hook ran
+            if (!buffered) {
+                writeBuffered();
+                out.write(bytes, 0, bytes.length);
+                return;
+            }
+            append(bytes);
+            if (now || System.nanoTime() - firstBufferedNs > FLUSH_AFTER_NS) writeBuffered();
+        }
+    }
+
+    /**
+     * A virtual thread's construction record waits in its constructor's state for the thread's
+     * start(), which adds the context class loader it runs with (settable in between): one record
+     * per virtual thread, not two (a record at each start made the file a fifth larger). It
+     * goes out as it is, and the start then writes an A record, when the buffer is written first
+     * (a flush, a platform thread's record, 100 ms), this thread constructs another one, or another
+     * thread starts it. Not buffering yet: written at once, no loader.
+     */
+    static void hold(HookState state, Thread created, StringBuilder line, String stack) throws IOException {
+        synchronized (RecordWriter.class) {
+            if (out == null) return;
+            if (!buffered) {
+                write(line.append(stack), false);
+                return;
+            }
+            if (state.held != null) release(state, null);
+            long nanos = System.nanoTime();
+            if (used == 0 && HOLDING.isEmpty()) firstBufferedNs = nanos; // a held record counts as buffered
+            state.heldThread = created;
+            state.held = line;
+            state.heldStack = stack;
+            HOLDING.add(state);
+            if (nanos - firstBufferedNs > FLUSH_AFTER_NS) writeBuffered();
+        }
+    }
+
+    /**
+     * A virtual thread starts: the record {@code state} holds for it gets its loader; false when it
+     * holds none for it (the record went out: the caller writes an A record instead).
+     */
+    static boolean started(HookState state, Thread started, String ccl) throws IOException {
+        synchronized (RecordWriter.class) {
+            if (out == null) return true;
+            if (state.heldThread == started) {
+                release(state, ccl);
+                if (System.nanoTime() - firstBufferedNs > FLUSH_AFTER_NS) writeBuffered();
+                return true;
+            }
+            releaseHeld(); // its construction record, if another thread holds it, goes first
+            return false;
+        }
+    }
+
+    /** Holding the class lock: the record {@code state} holds into the buffer, with the loader when it is known ({@code ccl}). */
+    private static void release(HookState state, String ccl) throws IOException {
+        StringBuilder line = state.held;
+        if (ccl != null) RecordFormat.marker(line, RecordFormat.ATTR).append(RecordFormat.FIELD).append("ccl=").append(ccl);
+        line.append(state.heldStack).append('\n');
+        state.heldThread = null;
+        state.held = null;
+        state.heldStack = null;
+        HOLDING.remove(state);
+        append(line.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Holding the class lock: every held record into the buffer. */
+    private static void releaseHeld() throws IOException {
+        if (HOLDING.isEmpty()) return;
+        for (HookState state : HOLDING.toArray(new HookState[0])) release(state, null);
+    }
+
+    /** Holding the class lock: {@code bytes} into the buffer, which is written first when they do not fit. */
+    private static void append(byte[] bytes) throws IOException {
+        if (bytes.length > BUFFER - used) writeBuffer();
+        if (bytes.length > BUFFER) {
+            out.write(bytes, 0, bytes.length);
+            return;
+        }
+        if (used == 0 && HOLDING.isEmpty()) firstBufferedNs = System.nanoTime();
+        System.arraycopy(bytes, 0, buffer, used, bytes.length);
+        used += bytes.length;
+    }
+
+    /** Holding the class lock: an M line for each carrier that mounted more since the last one. */
+    private static void appendMountCounts() {
+        for (HookState carrier : CARRIERS) {
+            long mounts = carrier.mounts;
+            if (mounts == carrier.mountsWritten || carrier.carrierTid == null) continue;
+            carrier.mountsWritten = mounts;
+            byte[] line = RecordFormat.record(RecordFormat.MOUNTS, System.nanoTime(), carrier.carrierTid).append(RecordFormat.FIELD)
+                    .append(mounts).append('\n').toString().getBytes(StandardCharsets.UTF_8);
+            if (line.length > BUFFER - used) return; // the next flush
+            System.arraycopy(line, 0, buffer, used, line.length);
+            used += line.length;
+        }
+    }
+
+    /** Holding the class lock: the held records, the mount counts, then the whole buffer to the file. */
+    private static void writeBuffered() throws IOException {
+        if (out == null) return;
+        releaseHeld();
+        appendMountCounts();
+        writeBuffer();
+    }
+
+    private static void writeBuffer() throws IOException {
+        if (used == 0) return;
+        int n = used;
+        used = 0;
+        out.write(buffer, 0, n);
+    }
+}

@@ -1,0 +1,166 @@
+package dev.jthreadtrace.jvm;
+
+import dev.jthreadtrace.agent.AgentOptions;
+import dev.jthreadtrace.event.JavaRecord;
+
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code attach}'s control of the JVMs that were running before the trace: loads the agent into
+ * each (Attach API), holds the socket each loaded agent ties itself to ({@code AttachWatch} in the
+ * agent: closing our side, or our death, stops it), and stops them at the detach. Every method is
+ * called with the {@link JvmAgent}'s lock held, except the blocking attach itself.
+ */
+final class RunningJvms implements AutoCloseable {
+    /** The threads a JVM starts to answer the tool: its Attach Listener, and the agent's tie to the tool. */
+    static final Set<String> TOOL_THREAD_NAMES = Set.of("Attach Listener", "jthreadtrace-ag");
+
+    private final AgentDirectory directory;
+    private ServerSocketChannel attachSocket;
+    private final Map<Integer, SocketChannel> loadedInto = new LinkedHashMap<>();
+    /** Threads running in the JVMs attached to, from their thread dumps. */
+    private final List<JavaRecord> existing = new ArrayList<>();
+    /** The running JVMs the tool connected to: each started an Attach Listener for it. */
+    private final List<Integer> connectedTo = new ArrayList<>();
+    /** The running JVMs the tool tried to attach to: each had its note already, if it failed. */
+    private final Set<Integer> tried = new HashSet<>();
+
+    RunningJvms(AgentDirectory directory) {
+        this.directory = directory;
+    }
+
+    /** The agent's argument for a running JVM, listening for it first; null (and a note) when it cannot listen. */
+    String prepare(int pid, List<String> notes) {
+        try {
+            if (attachSocket == null) {
+                attachSocket = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+                attachSocket.bind(UnixDomainSocketAddress.of(socketPath()));
+                attachSocket.configureBlocking(false);
+            }
+            return AgentOptions.attachArgument(directory.path().toString());
+        } catch (IOException | RuntimeException e) {
+            notes.add("no agent for JVM " + pid + " (cannot listen on " + socketPath() + ": " + e.getMessage()
+                    + "): names of the threads it had, kernel view of the new ones");
+            return null;
+        }
+    }
+
+    /** What attaching to {@code pid} gave: its threads, its notes, and the agent's connection when it loaded. */
+    void attached(int pid, JvmAttach.Result result, List<String> notes) {
+        existing.addAll(result.existing());
+        notes.addAll(result.notes());
+        tried.add(pid);
+        if (result.connected()) connectedTo.add(pid);
+        if (result.agentLoaded()) {
+            // The agent connected during loadAgent (its agentmain has returned): take the connection.
+            SocketChannel channel = acceptWithin(2_000);
+            if (channel != null) loadedInto.put(pid, channel);
+            else notes.add("the agent in JVM " + pid + " did not connect back: it stopped at once");
+        }
+    }
+
+    /**
+     * After an attach's detach: the agent in each JVM it was loaded into stops and restores the
+     * JVM's own classes. JVMs that exited meanwhile need nothing.
+     */
+    void stopAgents(List<String> notes) {
+        loadedInto.forEach((pid, channel) -> {
+            if (!stopped(channel) && Files.exists(Path.of("/proc", Integer.toString(pid)))) {
+                notes.add("the agent in JVM " + pid + " did not confirm it stopped within 5 s: its last records may be missing");
+            }
+        });
+        loadedInto.clear();
+    }
+
+    List<JavaRecord> existing() {
+        return existing;
+    }
+
+    List<Integer> connectedTo() {
+        return connectedTo;
+    }
+
+    Set<Integer> tried() {
+        return tried;
+    }
+
+    private Path socketPath() {
+        return directory.path().resolve(AgentDirectory.ATTACH_SOCKET);
+    }
+
+    private SocketChannel acceptWithin(long millis) {
+        long deadline = System.nanoTime() + millis * 1_000_000;
+        try {
+            while (System.nanoTime() < deadline) {
+                SocketChannel channel = attachSocket.accept();
+                if (channel != null) return channel;
+                Thread.sleep(5);
+            }
+        } catch (IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return null;
+    }
+
+    /** Shuts our side (the agent stops, restores the JVM's classes) and waits up to 5 s for its "stopped". */
+    private static boolean stopped(SocketChannel channel) {
+        try (channel) {
+            channel.shutdownOutput();
+            channel.configureBlocking(false);
+            ByteBuffer buffer = ByteBuffer.allocate(64);
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            StringBuilder answer = new StringBuilder();
+            while (System.nanoTime() < deadline) {
+                int n = channel.read(buffer);
+                if (n < 0) break;
+                if (n == 0) {
+                    Thread.sleep(5);
+                    continue;
+                }
+                answer.append(new String(buffer.array(), 0, buffer.position(), StandardCharsets.US_ASCII));
+                buffer.clear();
+            }
+            return answer.toString().startsWith("stopped");
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** Closing the channels (if {@link #stopAgents} did not) stops the agents too. */
+    @Override
+    public void close() {
+        for (SocketChannel channel : loadedInto.values()) {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                // closed is closed
+            }
+        }
+        if (attachSocket != null) {
+            try {
+                attachSocket.close();
+            } catch (IOException e) {
+                // the directory goes next
+            }
+        }
+    }
+}

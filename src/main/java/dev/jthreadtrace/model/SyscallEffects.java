@@ -1,0 +1,138 @@
+package dev.jthreadtrace.model;
+
+import dev.jthreadtrace.decode.CloneFlags;
+import dev.jthreadtrace.decode.CommFile;
+import dev.jthreadtrace.decode.Prctl;
+import dev.jthreadtrace.decode.Seccomp;
+import dev.jthreadtrace.decode.SyscallSpec;
+import dev.jthreadtrace.decode.SyscallTable;
+import dev.jthreadtrace.event.TraceEvent;
+
+import java.util.Arrays;
+
+/**
+ * What a finished syscall does to the model, as its registry row says ({@link SyscallSpec#effect()}):
+ * settings go to the {@link SettingsTracker}, futex calls to the {@link FutexLog}, mappings to the
+ * {@link MmapLog}, comm writes to {@link CommWrites}, every call to the {@link SyscallStats}.
+ */
+final class SyscallEffects {
+    private final ThreadTable table;
+    private final SettingsTracker settings;
+    private final CommWrites commWrites = new CommWrites();
+    private final SyscallStats stats = new SyscallStats();
+    private final FutexLog futex = new FutexLog();
+    private final MmapLog mmap = new MmapLog();
+    /** The traced command called seccomp() or prctl(PR_SET_SECCOMP) itself (whether it worked or not). */
+    private boolean ownSeccomp;
+
+    SyscallEffects(ThreadTable table, SettingsTracker settings) {
+        this.table = table;
+        this.settings = settings;
+    }
+
+    /** One finished syscall of task {@code t}, entered at {@code ns} and returned at {@code exitNs}. */
+    void apply(ThreadInfo t, TraceEvent.Syscall s, SyscallSpec spec, long ns, long exitNs) {
+        stats.add(t, s);
+        if (spec == null) return;
+        long[] a = s.args();
+        boolean ok = s.returned() && !s.error();
+        switch (spec.effect()) {
+            case NONE -> { }
+            case PRCTL -> {
+                if ((int) a[0] == Prctl.PR_SET_SECCOMP) ownSeccomp = true;
+                if (ok) settings.prctl(t, ns, a, s.captures().string(1), table.liveTasks());
+            }
+            case SECCOMP -> {
+                ownSeccomp = true;
+                if (ok && a[0] == Seccomp.SECCOMP_SET_MODE_FILTER) settings.seccompFilter(t, ns, a[1], table.liveTasks());
+            }
+            case SIGPROCMASK -> {
+                if (ok) settings.sigprocmask(t, ns, a[0], s.captures().bytes(1));
+            }
+            case AFFINITY -> {
+                ThreadInfo target = a[0] == 0 ? t : table.live((int) a[0]);
+                if (ok && s.captures().bytes(2) != null && target != null) settings.affinity(target, ns, s.captures().bytes(2));
+            }
+            case EXIT -> {
+                t.calledExit();
+                if (t.tid() == t.tgid()) scopeEnded(t, new ScopeEnd(ns, t.tid(), "main thread exited"));
+            }
+            case EXIT_GROUP -> {
+                table.calledExitGroup(t);
+                scopeEnded(t, new ScopeEnd(ns, t.tid(), t.tid() == t.tgid() ? "main returned" : "exit_group by " + t.tid()));
+            }
+            case SPAWN -> {
+                if (ok && s.ret() > 0) cloned(s, (int) s.ret());
+            }
+            case SET_TID_ADDRESS -> {
+                t.clearTidAddress(a[0]);
+                futex.clearTid(t, a[0]);
+            }
+            case FUTEX -> futex.record(t, s, ns, exitNs);
+            case MMAP -> mmap.mmap(t, s, ns);
+            case MUNMAP -> mmap.munmap(t, s);
+            case MREMAP -> mmap.mremap(t, s, ns);
+            case OPEN -> {
+                if (ok) commWrites.opened(t, (int) s.ret(), s.captures().string(s.nr() == SyscallTable.OPENAT ? 1 : 0));
+            }
+            case WRITE -> renamedThroughComm(t, s, ns, ok);
+            case CLOSE -> {
+                if (ok) commWrites.closed(t, (int) a[0]);
+            }
+        }
+    }
+
+    SyscallStats stats() {
+        return stats;
+    }
+
+    FutexLog futex() {
+        return futex;
+    }
+
+    MmapLog mmap() {
+        return mmap;
+    }
+
+    boolean ownSeccomp() {
+        return ownSeccomp;
+    }
+
+    /** A write to a thread's comm file (pthread_setname_np on another thread): that thread's new name. */
+    private void renamedThroughComm(ThreadInfo writer, TraceEvent.Syscall s, long ns, boolean ok) {
+        int target = ok && s.ret() > 0 ? commWrites.written(writer, (int) s.args()[0]) : -1;
+        ThreadInfo renamed = target < 0 ? null : table.live(target);
+        byte[] written = s.captures().bytes(1);
+        if (renamed == null || written == null) return;
+        settings.named(renamed, ns, CommFile.name(Arrays.copyOf(written, (int) Math.min(written.length, s.ret()))));
+    }
+
+    private void scopeEnded(ThreadInfo t, ScopeEnd end) {
+        ProcessInfo process = table.process(t.tgid());
+        if (process != null) process.scopeEnded(end);
+    }
+
+    /** The child a clone returned: the word the kernel clears at its exit, and the stack it was given. */
+    private void cloned(TraceEvent.Syscall s, int childTid) {
+        ThreadInfo child = table.live(childTid);
+        if (child == null) return;
+        long[] a = s.args();
+        byte[] cloneArgs = s.captures().bytes(0);
+        if (s.nr() == SyscallTable.CLONE) {
+            if ((a[0] & CloneFlags.CLONE_CHILD_CLEARTID) != 0) {
+                child.clearTidAddress(a[3]);
+                futex.clearTid(child, a[3]);
+            }
+            child.stack(a[1], child.stackSize());
+            mmap.threadStack(child);
+        } else if (cloneArgs != null && cloneArgs.length >= CloneFlags.CLONE_ARGS_SIZE_VER0) {
+            CloneFlags.CloneArgs c = CloneFlags.CloneArgs.parse(cloneArgs);
+            if ((c.flags() & CloneFlags.CLONE_CHILD_CLEARTID) != 0) {
+                child.clearTidAddress(c.childTid());
+                futex.clearTid(child, c.childTid());
+            }
+            child.stack(c.stack(), c.stackSize());
+            mmap.threadStack(child);
+        }
+    }
+}

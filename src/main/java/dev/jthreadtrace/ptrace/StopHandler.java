@@ -1,0 +1,317 @@
+package dev.jthreadtrace.ptrace;
+
+import dev.jthreadtrace.decode.Capture;
+import dev.jthreadtrace.decode.CaptureLimits;
+import dev.jthreadtrace.decode.Captures;
+import dev.jthreadtrace.decode.CloneFlags;
+import dev.jthreadtrace.decode.Siginfo;
+import dev.jthreadtrace.decode.SyscallTable;
+import dev.jthreadtrace.decode.Syscalls;
+import dev.jthreadtrace.event.TraceEvent;
+import dev.jthreadtrace.sys.ErrnoException;
+import dev.jthreadtrace.sys.Libc;
+import dev.jthreadtrace.sys.SyscallInfoLayout;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * What one stop means, on the ptrace thread: a syscall's entry (its arguments and the memory its
+ * decoder asked for, copied at the stop) and exit (the result, the memory filled by it), a spawn,
+ * an exec (where a JDK launcher gets the agent, {@link InitialStack}), an exit, a signal. Each
+ * becomes at most one {@link TraceEvent} for the consumer; the task is then queued for resuming.
+ */
+final class StopHandler {
+    private final boolean[] recorded;
+    private final TaskTable tasks;
+    private final ResumeBatch batch;
+    private final Events events;
+    private final TraceeMemory memory;
+    /** Null without arguments to add (--jvm off or env): execs are then not looked at at all. */
+    private final InitialStack execRewriter;
+    /** {@code siginfo} is for PTRACE_GETSIGINFO at a signal-delivery stop. */
+    private final MemorySegment info, eventMessage, regs, siginfo;
+    /** The last record {@link #syscallInfo} read, copied out of {@link #info}. */
+    private final SyscallInfoLayout.Copy infoNow = new SyscallInfoLayout.Copy();
+    /** True once the filter is in: tasks then run with PTRACE_CONT and stop only at traced syscalls. */
+    private boolean seccompActive;
+    /** False until the command's exec (or the attach): the start gate's own stops make no events. */
+    private boolean targetStarted;
+
+    /**
+     * @param limits whether fd paths are read (-y) and how much of a data buffer is copied (-s)
+     * @param arena the ptrace thread's, which outlives this
+     */
+    StopHandler(boolean[] recorded, CaptureLimits limits, ExecArguments execArguments, TaskTable tasks, ResumeBatch batch, Events events,
+                Arena arena) {
+        this.recorded = recorded.clone();
+        this.tasks = tasks;
+        this.batch = batch;
+        this.events = events;
+        this.memory = new TraceeMemory(limits);
+        this.execRewriter = execArguments == ExecArguments.NONE ? null : new InitialStack(execArguments, memory, arena);
+        this.info = arena.allocate(SyscallInfoLayout.LAYOUT);
+        this.eventMessage = arena.allocate(8);
+        this.regs = arena.allocate(UserRegs.SIZE, 8);
+        this.siginfo = arena.allocate(Siginfo.SIZE, 8);
+    }
+
+    MemorySegment info() {
+        return info;
+    }
+
+    MemorySegment eventMessage() {
+        return eventMessage;
+    }
+
+    void seccompActive(boolean active) {
+        seccompActive = active;
+    }
+
+    /** The attach is done: every stop from now on is the program's. */
+    void started() {
+        targetStarted = true;
+    }
+
+    /** A stop of a task (not while detaching): its event, and its place in the resume batch. */
+    void handle(int tid, WaitStatus status, long now) {
+        switch (status) {
+            case WaitStatus.Exited exited -> {
+                tasks.gone(tid);
+                if (targetStarted) events.emit(new TraceEvent.Exited(now, tid, exited.code()));
+            }
+            case WaitStatus.Killed killed -> {
+                tasks.gone(tid);
+                if (targetStarted) events.emit(new TraceEvent.Killed(now, tid, killed.signal(), killed.coreDumped()));
+            }
+            case WaitStatus.SyscallStop s -> {
+                Task task = tasks.task(tid);
+                if (syscallInfo(tid)) onSyscallStop(task, now);
+                batch.add(tid, 0);
+            }
+            case WaitStatus.EventStop event -> onEvent(tasks.task(tid), event.event(), now);
+            case WaitStatus.InterruptStop s -> {
+                if (!tasks.contains(tid)) {
+                    // A new task's first stop: held until its creator's event names it, unless that came first.
+                    tasks.add(new Task(tid, tid));
+                    if (tasks.held.holdAtFirstStop(tid, now)) return;
+                }
+                batch.add(tid, 0);
+            }
+            case WaitStatus.GroupStop stop -> {
+                if (targetStarted) events.emit(new TraceEvent.GroupStopped(now, tid, stop.signal()));
+                Ptrace.listen(tid);
+            }
+            case WaitStatus.SignalDeliveryStop delivery -> {
+                tasks.task(tid);
+                if (targetStarted) events.emit(new TraceEvent.SignalDelivered(now, tid, delivery.signal(), siginfo(tid)));
+                batch.add(tid, delivery.signal());
+            }
+            case WaitStatus.Unknown u -> batch.add(tid, 0);
+        }
+    }
+
+    private void onEvent(Task task, PtraceEvent event, long now) {
+        switch (event) {
+            case CLONE, FORK, VFORK -> onSpawn(task, event, now);
+            case EXEC -> onExec(task, now);
+            case SECCOMP -> {
+                // A traced syscall's entry, reported by our filter: the same data as an entry stop.
+                if (syscallInfo(task.tid) && infoNow.op() == SyscallInfoLayout.OP_SECCOMP) onEntry(task, (int) infoNow.nr(), now);
+            }
+            default -> { }
+        }
+        batch.add(task.tid, 0);
+    }
+
+    /** The siginfo of the signal {@code tid} is stopped to receive, copied out at the stop; null when it is gone. */
+    private byte[] siginfo(int tid) {
+        return Ptrace.siginfo(tid, siginfo) ? siginfo.toArray(JAVA_BYTE) : null;
+    }
+
+    /** PTRACE_GET_SYSCALL_INFO into {@link #infoNow}; false when the task is gone. */
+    private boolean syscallInfo(int tid) {
+        if (!Ptrace.syscallInfo(tid, info)) return false;
+        infoNow.load(info);
+        return true;
+    }
+
+    private void onSyscallStop(Task task, long now) {
+        switch (infoNow.op()) {
+            case SyscallInfoLayout.OP_ENTRY -> onEntry(task, (int) infoNow.nr(), now);
+            case SyscallInfoLayout.OP_EXIT -> onExit(task, now);
+            default -> { }
+        }
+    }
+
+    private void onEntry(Task task, int nr, long now) {
+        boolean inRange = nr >= 0 && nr < recorded.length;
+        boolean forName = inRange && NameWrites.concerns(task, nr, infoNow);
+        if (!inRange || (!recorded[nr] && !forName)) {
+            task.nr = -1;
+            NameWrites.passed(task);
+            return;
+        }
+        long[] args = new long[6];
+        for (int i = 0; i < 6; i++) args[i] = infoNow.arg(i);
+        task.nr = nr;
+        task.args = args;
+        task.entryNs = now;
+        task.plan = Syscalls.captures(nr, args);
+        task.captures = task.plan.isEmpty() ? Captures.NONE : new Captures();
+        if (!task.plan.isEmpty()) {
+            memory.capture(task.tid, task.tgid, infoNow.stackPointer(), task.plan, Capture.When.AT_ENTRY, args, 0, false, task.captures);
+        }
+        if (!recorded[nr] && !NameWrites.stillConcerns(task)) {
+            task.nr = -1; // an open for writing of some other file
+            return;
+        }
+        if (nr == SyscallTable.EXECVE || nr == SyscallTable.EXECVEAT) {
+            task.execPath = task.captures.string(nr == SyscallTable.EXECVE ? 0 : 1);
+        }
+        if (Syscalls.neverReturns(nr)) {
+            // exit and exit_group: the event is complete at entry.
+            if (targetStarted) events.emit(new TraceEvent.Syscall(now, now, task.tid, nr, args, 0, false, false, task.captures));
+            task.nr = -1;
+        }
+    }
+
+    private void onExit(Task task, long now) {
+        if (task.nr < 0) return;
+        long ret = infoNow.rval();
+        boolean error = infoNow.isError();
+        int nr = task.nr;
+        task.nr = -1;
+        NameWrites.returned(task, nr, ret, error);
+        if (!task.plan.isEmpty()) {
+            memory.capture(task.tid, task.tgid, infoNow.stackPointer(), task.plan, Capture.When.AT_EXIT, task.args, ret, error,
+                    task.captures);
+        }
+        if (!targetStarted) return;
+        events.emit(new TraceEvent.Syscall(task.entryNs, now, task.tid, nr, task.args, ret, error, true, task.captures));
+        if (!error && ret > 0 && (nr == SyscallTable.CLONE || nr == SyscallTable.CLONE3)
+                && (cloneFlags(nr, task) & CloneFlags.CLONE_UNTRACED) != 0) {
+            events.emit(new TraceEvent.UntracedChild(now, task.tid, (int) ret, seccompActive));
+        }
+    }
+
+    private void onSpawn(Task creator, PtraceEvent event, long now) {
+        int child = (int) Ptrace.eventMessage(creator.tid, eventMessage);
+        if (child <= 0) return;
+        CloneCall call = switch (event) {
+            case FORK -> new CloneCall(SyscallTable.FORK, 0);
+            case VFORK -> new CloneCall(SyscallTable.VFORK, CloneFlags.CLONE_VM | CloneFlags.CLONE_VFORK);
+            default -> creator.nr == SyscallTable.CLONE || creator.nr == SyscallTable.CLONE3
+                    ? new CloneCall(creator.nr, cloneFlags(creator.nr, creator))
+                    : cloneInFlight(creator); // its entry was not seen: it began before an attach
+        };
+        TraceEvent.SpawnKind kind = switch (event) {
+            case FORK -> TraceEvent.SpawnKind.FORK;
+            case VFORK -> TraceEvent.SpawnKind.VFORK;
+            default -> call.nr() == SyscallTable.CLONE3 ? TraceEvent.SpawnKind.CLONE3 : TraceEvent.SpawnKind.CLONE;
+        };
+        int tgid = (call.flags() & CloneFlags.CLONE_THREAD) != 0 ? creator.tgid : child;
+        if (tgid == child) tasks.processStarted(child);
+        if (targetStarted) events.emit(new TraceEvent.Spawned(now, creator.tid, child, kind, call.flags()));
+        Task task = tasks.get(child);
+        if (task == null) {
+            tasks.add(new Task(child, tgid));
+        } else {
+            task.tgid = tgid;
+        }
+        if (tasks.held.creatorReported(child, task != null)) batch.add(child, 0);
+    }
+
+    /** Which spawning syscall, with which clone flags. */
+    private record CloneCall(int nr, long flags) {}
+
+    /**
+     * The clone or clone3 a task is inside at its clone event, read from its registers: orig_rax,
+     * and rdi, the flags (clone) or the struct whose first field they are (clone3, still readable:
+     * the caller waits in the syscall).
+     */
+    private CloneCall cloneInFlight(Task creator) {
+        try {
+            Libc.ptrace(UserRegs.PTRACE_GETREGS, creator.tid, 0, regs.address());
+        } catch (ErrnoException e) {
+            return new CloneCall(-1, 0);
+        }
+        int nr = (int) regs.get(JAVA_LONG, UserRegs.ORIG_RAX);
+        long rdi = regs.get(JAVA_LONG, UserRegs.RDI);
+        if (nr == SyscallTable.CLONE) return new CloneCall(nr, rdi);
+        byte[] first = nr == SyscallTable.CLONE3 ? memory.read(creator.tid, rdi, 8) : null;
+        return new CloneCall(nr, first == null ? 0 : ByteBuffer.wrap(first).order(ByteOrder.LITTLE_ENDIAN).getLong());
+    }
+
+    /** The flags of the clone/clone3 the task is inside: the register, or the first field of clone_args. */
+    private static long cloneFlags(int nr, Task task) {
+        if (nr == SyscallTable.CLONE) return task.args[0];
+        if (nr == SyscallTable.CLONE3) {
+            byte[] cloneArgs = task.captures.bytes(0);
+            return cloneArgs != null && cloneArgs.length >= 8 ? ByteBuffer.wrap(cloneArgs).order(ByteOrder.LITTLE_ENDIAN).getLong(0) : 0;
+        }
+        return 0;
+    }
+
+    private void onExec(Task task, long now) {
+        int formerTid = (int) Ptrace.eventMessage(task.tid, eventMessage);
+        if (formerTid > 0 && formerTid != task.tid) {
+            // A non-leader thread exec'd: it now has the leader's tid, and the old leader is gone
+            // without an exit stop of its own.
+            Task former = tasks.get(formerTid);
+            if (former != null) {
+                former.tid = task.tid;
+                former.tgid = task.tgid;
+                tasks.renumbered(formerTid, former);
+                task = former;
+            }
+        }
+        task.commFd = -1;
+        events.emit(new TraceEvent.Exec(now, task.tid, formerTid > 0 ? formerTid : task.tid, task.execPath));
+        // The new image has run no instruction yet: the moment to give a JDK launcher the agent.
+        if (execRewriter != null) execRewriter.atExec(task.tid);
+    }
+
+    /**
+     * The start gate has become the command (stopped at its execve's exit): the trace's time zero,
+     * the command's own exec, and its first resume.
+     */
+    void commandStarted(int pid, GateExec.Started started) {
+        targetStarted = true;
+        events.emit(new TraceEvent.TargetStarted(started.ns(), pid, Libc.getpid(), started.pathText(), started.argvText()));
+        events.emit(new TraceEvent.Exec(started.endNs(), pid, pid, started.pathText()));
+        events.emit(new TraceEvent.Syscall(started.ns(), started.endNs(), pid, SyscallTable.EXECVE, started.args(), 0, false, true,
+                TraceeMemory.execCaptures(started.path(), started.argv(), started.environmentSize())));
+        if (execRewriter != null) execRewriter.atExec(pid);
+        resume(pid, 0);
+    }
+
+    /** The attach's window closed: the record that says how many tasks were let go. */
+    void emitDetached(TraceEvent.Detached detached) {
+        events.emit(detached);
+    }
+
+    /** Resumes a task to its next stop of interest (see {@link #needsSyscallStops}). */
+    void resume(int tid, int signal) {
+        if (needsSyscallStops(tid)) Ptrace.resumeToSyscall(tid, signal);
+        else Ptrace.resume(tid, signal);
+    }
+
+    /**
+     * Without the filter every task runs to its next syscall stop. With it, only a task inside a
+     * recorded syscall needs one more: the exit stop with the return value; and a task holding a
+     * thread's comm file open stops at every syscall until it writes and closes it
+     * ({@link NameWrites}). Everything else runs with PTRACE_CONT until the filter reports the next
+     * traced syscall.
+     */
+    private boolean needsSyscallStops(int tid) {
+        if (!seccompActive) return true;
+        Task task = tasks.get(tid);
+        return task != null && (task.nr >= 0 || task.commFd >= 0);
+    }
+}

@@ -1,0 +1,69 @@
+package dev.jthreadtrace.ptrace;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The tasks the ptrace thread follows: its private state for each ({@link Task}), the new tasks
+ * held until their creator's event ({@link HeldChildren}), and the processes alive, which other
+ * threads read to stop them.
+ */
+final class TaskTable {
+    private static final long HOLD_LIMIT_NS = 1_000_000_000L;
+
+    private final Map<Integer, Task> tasks = new HashMap<>();
+    private final Set<Integer> liveProcesses = ConcurrentHashMap.newKeySet();
+    final HeldChildren held = new HeldChildren(HOLD_LIMIT_NS);
+
+    /** The task, made on first sight (a stop may come before the event that names it). */
+    Task task(int tid) {
+        return tasks.computeIfAbsent(tid, t -> new Task(t, t));
+    }
+
+    Task get(int tid) {
+        return tasks.get(tid);
+    }
+
+    boolean contains(int tid) {
+        return tasks.containsKey(tid);
+    }
+
+    void add(Task task) {
+        tasks.put(task.tid, task);
+    }
+
+    /** The task now has the tid {@code task.tid} (a non-leader's exec took the leader's). */
+    void renumbered(int formerTid, Task task) {
+        tasks.remove(formerTid);
+        tasks.put(task.tid, task);
+    }
+
+    /** A process is alive (launched, attached to, or just created): a stop request kills it. */
+    void processStarted(int pid) {
+        liveProcesses.add(pid);
+    }
+
+    /** The task is gone (exited, killed, detached); its process with it when it was the leader. */
+    Task gone(int tid) {
+        Task task = tasks.remove(tid);
+        held.forget(tid);
+        if (task == null || task.tgid == tid) liveProcesses.remove(tid);
+        return task;
+    }
+
+    boolean isEmpty() {
+        return tasks.isEmpty();
+    }
+
+    List<Integer> tids() {
+        return List.copyOf(tasks.keySet());
+    }
+
+    /** The processes alive now: what a stop request must kill. Safe from any thread. */
+    Set<Integer> liveProcesses() {
+        return liveProcesses;
+    }
+}

@@ -1,0 +1,33 @@
+package dev.jthreadtrace.render;
+
+import dev.jthreadtrace.model.ThreadInfo;
+import dev.jthreadtrace.model.TraceModel;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The kernel's tree, by PPid (what ps, pstree and /proc show), built once for the text report and
+ * the HTML page: each task under its kernel parent, a thread under its process's parent. The roots
+ * are parents the trace has no task for: the tool itself in a run, a shell or init after an attach.
+ */
+record KernelForest(List<Integer> roots, Map<Integer, List<ThreadInfo>> byParent) {
+    static KernelForest of(TraceModel model) {
+        Map<Integer, List<ThreadInfo>> byParent = new LinkedHashMap<>();
+        Set<Integer> roots = new LinkedHashSet<>();
+        for (ThreadInfo t : model.threads()) {
+            byParent.computeIfAbsent(t.osParent(), k -> new ArrayList<>()).add(t);
+            if (model.thread(t.osParent()) == null) roots.add(t.osParent());
+        }
+        return new KernelForest(List.copyOf(roots), byParent);
+    }
+
+    /** The tasks whose kernel parent is {@code pid}, in creation order. */
+    List<ThreadInfo> children(int pid) {
+        return byParent.getOrDefault(pid, List.of());
+    }
+}

@@ -1,0 +1,49 @@
+package dev.jthreadtrace.check;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The selector glob: shell semantics on whole names, in time linear in pattern × name. */
+class GlobTest {
+    @ParameterizedTest(name = "\"{0}\" ~ \"{1}\" = {2}")
+    @CsvSource(delimiter = ';', value = {
+            "*;'';true", "'';'';true", "'';a;false", "?;'';false", "*;anything;true",
+            "inner-*;inner-1;true", "inner-*;inner-;true", "inner-*;xinner-1;false", "inner-?;inner-12;false",
+            "inner-??;inner-12;true", "*-1;inner-1;true", "*-1;inner-12;false", "a*b*c;abc;true",
+            "a*b*c;aXbYbZc;true", "a*b*c;aXbYcZ;false", "*a*a*b;aaab;true", "*a*a*b;aab;true", "*a*a*b;ab;false",
+            "**x**;x;true", "*.*;a.b;true", "a.c;abc;false", "[ab];a;false", "[ab];[ab];true", "(x)+;(x)+;true",
+            "\\d;\\d;true", "\\d;1;false", "*?;'';false", "*?;z;true", "?*?;z;false",
+            "h*p-nio-*-exec-1?;http-nio-9127-exec-10;true", "h*p-nio-*-exec-1?;http-nio-9127-exec-1;false",
+    })
+    void matchesLikeAShell(String glob, String name, boolean expected) {
+        assertEquals(expected, Glob.compile(glob).matches(name));
+    }
+
+    @Test
+    void questionMarkIsOneCodePointAndMatchingIsCaseSensitive() {
+        assertTrue(Glob.compile("a?b").matches("a\uD83D\uDE00b"), "a supplementary character is one character");
+        assertFalse(Glob.compile("a??b").matches("a\uD83D\uDE00b"));
+        assertTrue(Glob.compile("*\n*").matches("two\nlines"), "a newline is a character like any other");
+        assertFalse(Glob.compile("Inner-*").matches("inner-1"));
+    }
+
+    /** Patterns on which a backtracking matcher takes exponential time; each must finish at once. */
+    @Test
+    @Timeout(value = 5, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void pathologicalPatternsFinish() {
+        String name = "a".repeat(5000);
+        assertFalse(Glob.compile("*a".repeat(200) + "*b").matches(name));
+        assertTrue(Glob.compile("*a".repeat(200) + "*").matches(name));
+        assertFalse(Glob.compile("*".repeat(1000) + "x").matches(name));
+        assertFalse(Glob.compile("*?".repeat(5001)).matches(name));
+        assertTrue(Glob.compile("*?".repeat(5000)).matches(name));
+    }
+}
