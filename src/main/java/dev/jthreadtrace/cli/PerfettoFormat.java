@@ -1,6 +1,7 @@
 package dev.jthreadtrace.cli;
 
 import dev.jthreadtrace.perfetto.PerfettoTrace;
+import dev.jthreadtrace.render.StartClock;
 
 /** A Trace Event Format JSON file for ui.perfetto.dev and chrome://tracing. */
 final class PerfettoFormat implements OutputFormat {
@@ -14,9 +15,13 @@ final class PerfettoFormat implements OutputFormat {
         return TRAITS;
     }
 
-    /** The assertion results go to stderr: the file is one JSON document. */
+    /**
+     * The assertion results go to stderr: the file is one JSON document. Its times are wall-clock
+     * times: the system's for a live trace, the saved trace's own start for a replay.
+     */
     @Override
     public TraceOutput open(OutputContext c) {
-        return new TraceOutput.Perfetto(new PerfettoTrace(c.out(), c.shown(), c.stringLimit()), c.err());
+        StartClock clock = c.saved() == null || c.saved().wallNs() == null ? StartClock.live() : StartClock.saved(c.saved().wallNs());
+        return new TraceOutput.Perfetto(new PerfettoTrace(c.out(), c.shown(), c.stringLimit(), clock), c.err());
     }
 }

@@ -7,8 +7,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -32,6 +34,7 @@ class PerfettoIT {
         Map<String, Integer> depth = new HashMap<>();
         Set<String> tracks = new HashSet<>(), namedTracks = new HashSet<>(), processes = new HashSet<>(), namedProcesses = new HashSet<>();
         Set<String> threadNames = new HashSet<>();
+        Map<String, Integer> counters = new HashMap<>();
         for (JsonNode e : events) {
             String ph = e.get("ph").asText();
             String track = e.get("pid").asText() + "/" + e.get("tid").asText();
@@ -57,6 +60,11 @@ class PerfettoIT {
                         problems.add("bad slice " + e);
                     }
                 }
+                case "C" -> {
+                    int threads = e.get("args").get("threads").asInt();
+                    if (threads < 0) problems.add("negative live-thread count " + e);
+                    counters.put(e.get("pid").asText(), threads);
+                }
                 case "i" -> { }
                 default -> problems.add("unknown phase " + e);
             }
@@ -67,15 +75,36 @@ class PerfettoIT {
         depth.forEach((track, d) -> {
             if (d != 0) problems.add("track " + track + " leaves " + d + " slice(s) open");
         });
+        counters.forEach((pid, last) -> {
+            if (last != 0) problems.add("process " + pid + "'s live-thread counter ends at " + last + ", not 0");
+        });
+        if (counters.isEmpty()) problems.add("no live-thread counter");
         for (String track : tracks) if (!namedTracks.contains(track)) problems.add("track " + track + " has no name");
         for (String pid : processes) if (!namedProcesses.contains(pid)) problems.add("process " + pid + " has no name");
         if (flows.isEmpty()) problems.add("no flows at all");
         return threadNames;
     }
 
+    /**
+     * Every moment is wall-clock time inside the run, written as a plain decimal, and the file names
+     * its clock: a trace taken beside it lines up.
+     */
+    static void assertWallClock(Path file, Instant before, Instant after) throws Exception {
+        JsonNode root = new ObjectMapper().readTree(file.toFile());
+        assertEquals("CLOCK_REALTIME", root.get("otherData").get("clock").asText());
+        double from = before.toEpochMilli() * 1000.0 - 1_000_000, to = after.toEpochMilli() * 1000.0 + 1_000_000;
+        for (JsonNode e : root.get("traceEvents")) {
+            if (!e.has("ts")) continue;
+            double ts = e.get("ts").asDouble();
+            assertTrue(ts >= from && ts <= to, "ts " + e.get("ts") + " outside the run [" + from + ", " + to + "]: " + e);
+        }
+        assertFalse(Files.readString(file).matches("(?s).*\"ts\":[0-9.]+[eE].*"), "a ts in exponent form");
+    }
+
     @Test
     void aJvmTraceOpensAsPerfettoReadsItLiveAndFromASavedTrace(@TempDir Path tmp) throws Exception {
         Path live = tmp.resolve("live.json"), saved = tmp.resolve("saved.jsonl"), fromSaved = tmp.resolve("saved.json");
+        Instant before = Instant.now();
         List<String> args = new ArrayList<>(List.of("run", "--format", "perfetto", "-o", live.toString(), "--"));
         args.addAll(JvmIT.java(JavaHooks.class.getName()));
         Tool.Result r = Tool.run(Tool.jar(args.toArray(String[]::new)));
@@ -87,6 +116,9 @@ class PerfettoIT {
         assertTrue(names.stream().anyMatch(n -> n.startsWith("pool-worker-1 (")), names.toString());
         String json = Files.readString(live);
         assertTrue(json.contains("\"name\":\"created at dev.jthreadtrace.fixtures.JavaHooks"), "creation sites are instants on the threads' tracks");
+        assertTrue(json.matches("(?s).*\"name\":\"thread created by [^\"]+ \\(\\d+\\)\".*"), "a life slice says who made the thread");
+        assertTrue(json.contains("\"args\":{\"end\":\"exit_group(0)\"}") || json.contains("\"end\":\"exit(0)\""), "a life slice ends with how");
+        assertWallClock(live, before, Instant.now());
 
         List<String> record = new ArrayList<>(List.of("run", "--format", "jsonl", "-o", saved.toString(), "--"));
         record.addAll(JvmIT.java(JavaHooks.class.getName()));
@@ -97,6 +129,10 @@ class PerfettoIT {
         Set<String> savedNames = validate(fromSaved, savedProblems);
         assertEquals(List.of(), savedProblems);
         assertTrue(savedNames.stream().anyMatch(n -> n.startsWith("pool-worker-1 (")), savedNames.toString());
+        // A replay keeps the saved run's clock: its time zero is the header's wall_ns, to the nanosecond.
+        long wallNs = new ObjectMapper().readTree(Files.readAllLines(saved).getFirst()).get("wall_ns").asLong();
+        String zero = new BigDecimal(wallNs).movePointLeft(3).toPlainString();
+        assertTrue(Files.readString(fromSaved).contains("\"ts\":" + zero + ","), "time zero " + zero + " from the saved header");
 
         Tool.Result toStdout = Tool.run(Tool.jar("run", "--format", "perfetto", "--", "/bin/true"));
         assertEquals(2, toStdout.code());
