@@ -1,7 +1,7 @@
 // A hostile target: thread names and a mapped file's path that would forge output if printed raw.
 // One thread names itself with a newline followed by a fake trace line, one with ESC sequences that
 // clear and recolour a terminal, one with U+202E (right-to-left override), two with bytes that are
-// not UTF-8; the main thread maps a file whose name holds a newline, a fake line and an ESC. The
+// not UTF-8, one with brackets that would fake another thread field; the main thread maps a file whose name holds a newline, a fake line and an ESC. The
 // directory for that file is argv[1].
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -13,7 +13,10 @@
 
 // The last two are not UTF-8 and differ only in the order of their first two bytes: decoded with
 // replacement both were "\ufffd\ufffd-bad"; they must stay distinct (\xff\xfe-bad, \xfe\xff-bad).
-static const char *const NAMES[] = {"a\n 9.9 [1 x]", "\033[2J\033[31mred", "\xe2\x80\xae" "evil", "\xff\xfe-bad", "\xfe\xff-bad"};
+// "x] [1 main" would close the line's thread field early and open a second one, [1 main], for
+// grep '\[1 ' to find.
+static const char *const NAMES[] = {"a\n 9.9 [1 x]", "\033[2J\033[31mred", "\xe2\x80\xae" "evil", "\xff\xfe-bad", "\xfe\xff-bad",
+                                    "x] [1 main"};
 #define COUNT (sizeof NAMES / sizeof NAMES[0])
 
 static void *child(void *arg) {

@@ -1,6 +1,8 @@
 // Prints what a process started with, for comparing a traced run with an untraced one: argv,
 // the environment, every open descriptor (number, target, flags), the signal dispositions and
-// mask, the resource limits, the umask and the directory. One item per line.
+// mask, the resource limits, the umask, the directory and the coredump_filter. One item per line.
+// "show_state --to FILE ...": the lines go to FILE (opened after the descriptors are listed), for
+// a run with stdout closed.
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <fcntl.h>
@@ -41,6 +43,7 @@ int main(int argc, char **argv) {
         strncat(fds, line, sizeof fds - strlen(fds) - 1);
     }
     if (d) closedir(d);
+    if (argc > 2 && strcmp(argv[1], "--to") == 0 && !freopen(argv[2], "w", stdout)) return 2;
     for (int i = 0; i < argc; i++) {
         printf("argv[%d] ", i);
         print_escaped(argv[i]);
@@ -72,5 +75,8 @@ int main(int argc, char **argv) {
     char cwd[4096];
     printf("cwd %s\n", getcwd(cwd, sizeof cwd) ? cwd : "?");
     printf("nice %d\n", getpriority(PRIO_PROCESS, 0));
+    FILE *filter = fopen("/proc/self/coredump_filter", "r");
+    if (filter && fgets(line, sizeof line, filter)) printf("coredump_filter %s", line);
+    if (filter) fclose(filter);
     return 0;
 }

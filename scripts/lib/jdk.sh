@@ -46,7 +46,8 @@ find_jdk() {
     return 0
   fi
   if command -v java >/dev/null 2>&1; then
-    candidates+=("$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")")
+    # exec -c: an empty environment for the helper (the user's LD_PRELOAD and such are the traced command's).
+    home=$(exec -c readlink -f -- "$(command -v java)") && home=${home%/*} && candidates+=("${home%/*}")
   fi
   local dirs=${JTHREADTRACE_JDK_DIRS:-/usr/lib/jvm}
   local IFS=:
@@ -55,7 +56,7 @@ find_jdk() {
   done
   unset IFS
   for home in "${candidates[@]}"; do
-    home=$(readlink -f "$home" 2>/dev/null || echo "$home")
+    home=$(exec -c readlink -f -- "$home" 2>/dev/null || echo "$home")
     case " $seen " in *" $home "*) continue ;; esac
     seen="$seen $home"
     if jdk_suitable "$home"; then

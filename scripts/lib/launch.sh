@@ -1,58 +1,150 @@
 # shellcheck shell=bash
 # Shared by the two launchers: the checkout's (scripts/jthreadtrace, which finds a JDK and builds)
 # and the installed one (bin/jthreadtrace of the tarball and the .deb, src/dist/jthreadtrace, which
-# runs the Java runtime bundled beside it). Sourced; runs nothing by itself.
+# runs the Java runtime bundled beside it). Sourced; by itself it only unsets the variables below.
+#
+# Both launchers start with "#!/bin/bash -p": in privileged mode bash reads no BASH_ENV, imports no
+# functions and ignores SHELLOPTS, BASHOPTS, CDPATH and GLOBIGNORE from the environment, which is
+# the traced command's, not the launcher's (SHELLOPTS=xtrace traced the launcher onto stderr,
+# BASH_ENV was sourced, a broken BASH_FUNC_* printed import errors). launcher_capture undoes the
+# rest a user's environment could do to this shell.
 #
 #   launcher_capture    records what the traced command must get unchanged, before anything here can
-#                       change it: user_env, user_fds, sig_ign, sig_blk. Called first, by the
-#                       launcher's own shell (it reads /proc/$$).
+#                       change it: the environment block (env_fd: a descriptor on a private copy of
+#                       it), user_fds, sig_ign, sig_blk, coredump_filter. Called first, by the
+#                       launcher's own shell (it reads /proc/$$). The launchers run their helpers
+#                       (readlink, mktemp, find...) with "exec -c", an empty environment: the
+#                       user's (LD_PRELOAD, say) is the command's.
+#   launcher_preflight  says in one line, exit 125, when the tool's JVM could not start here (a JVM
+#                       that cannot start exits 1, which would look like the command's status).
 #   launcher_jvm_flags  sets jvm_flags: the tool's JVM options that an AOT cache is made with and
 #                       every start uses.
+#   launcher_tool_env   sets tool_env: the small environment the tool's own JVM runs with.
 #   launcher_exec JAVA_HOME JAR AGENT_JAR AOT_CACHE ARGS...
-#                       execs the tool's JVM with the user's environment as it came (AOT_CACHE: a
-#                       cache file to start from, or "" for none).
+#                       execs the tool's JVM (AOT_CACHE: a cache file to start from, or "" for none).
+
+# Variables of the user's environment that change what this shell does even in privileged mode:
+# compatibility level, a function nesting limit, names left out of the command search, read
+# timeouts, POSIX mode, glob order. Bash's copies go; the command gets them (launcher_capture
+# copies the environment block the kernel gave this process, which no assignment here changes).
+unset -v BASH_COMPAT FUNCNEST EXECIGNORE TMOUT GLOBSORT POSIXLY_CORRECT
+set +o posix
+# The standard utilities the launchers use (find, mktemp, mv...) are found even when the user's PATH
+# does not have them: bash takes the last of repeated PATH entries (PATH=/usr/bin:/bin ...
+# PATH=/nowhere made the launcher fail with "readlink: command not found", exit 127), the command
+# gets the first, as getenv does. The user's directories stay first, for java and mvn.
+PATH=${PATH:+$PATH:}/usr/bin:/bin
 
 launcher_capture() {
-  # The environment exactly as this script was given it (bash has already reordered it and set _,
-  # SHLVL, PWD and OLDPWD, but /proc/$$/environ keeps the original block), the descriptors open
-  # without close-on-exec, and the ignored and blocked signals. Builtins only, no fork.
-  local LC_ALL=C entry fd_link fd flags key value
-  user_env=()
-  while IFS= read -r -d '' entry; do
-    case $entry in
-      # The JVM options variables are the user's, for the JVMs they run, not for the tool's own (a GC
-      # flag there would clash with ours, an APM agent would load into the tracer): each moves aside,
-      # at its place, as JTHREADTRACE_USER_<NAME>, which the tool hands back to the traced command
-      # (a variable already named so gets the prefix once more, to come back unchanged too).
-      JAVA_TOOL_OPTIONS=*|JDK_JAVA_OPTIONS=*|_JAVA_OPTIONS=*|JTHREADTRACE_USER_*) user_env+=("JTHREADTRACE_USER_$entry") ;;
-      *=*) user_env+=("$entry") ;;
-      *) ;; # no NAME=VALUE: env(1) could not pass it on
-    esac
-  done < "/proc/$$/environ"
-  user_fds=""
-  for fd_link in /proc/$$/fd/*; do
-    fd=${fd_link##*/}
-    [ -e "$fd_link" ] || [ -L "$fd_link" ] || continue # the listing's own descriptor, gone now
-    flags=0
-    while IFS=$':\t ' read -r key value; do
-      [ "$key" = flags ] && flags=$value && break
-    done < "/proc/$$/fdinfo/$fd" 2>/dev/null || continue
-    (( 8#$flags & 8#2000000 )) && continue # close-on-exec: no child would get it
-    user_fds+="${user_fds:+,}$fd"
-  done
-  # Every bash ignores SIGQUIT itself (its children get it back); a trap shows whether it was ignored
-  # on entry: then the trap cannot change it, else the signal is caught now, no longer ignored.
-  trap : QUIT
+  # (Everything read here is ASCII: no LC_ALL=C, whose restoring would make bash warn once more
+  # about a LC_ALL that names no installed locale.)
+  local fd_link fd flags key value line self dir
+  # Signals first. /proc/$$/status shows this shell's dispositions and mask, which bash changed at
+  # its start in two places: it catches SIGCHLD (and unblocks it) and ignores SIGQUIT. For those two
+  # bash remembers whether they were ignored when it started (trap -p shows '' for such a signal;
+  # a builtin with a redirection, no fork). A blocked SIGCHLD it does not remember: README, Safety.
   sig_ign=0 sig_blk=0
   while IFS=$':\t ' read -r key value; do
     case $key in SigIgn) sig_ign=$value ;; SigBlk) sig_blk=$value ;; esac
   done < "/proc/$$/status"
+  # The environment goes to a file only this user can read, which is deleted as soon as it is open
+  # (the tool's JVM reads the descriptor): the block the kernel gave this process, byte for byte,
+  # entries without '=' and repeated names included (/proc/$$/environ cannot be read after the exec).
+  env_file=""
+  for dir in "${TMPDIR:-}" /tmp /dev/shm; do
+    [[ $dir == /* ]] || continue
+    env_file=$(exec -c /bin/mktemp "$dir/jthreadtrace-env.XXXXXXXXXX" 2>/dev/null) && break
+    env_file=""
+  done
+  if [ -z "$env_file" ]; then
+    echo "jthreadtrace: cannot create a temporary file (in \$TMPDIR, /tmp or /dev/shm) to hand on the environment" >&2
+    exit 125
+  fi
+  local chld_ignored=0 quit_ignored=0
+  { builtin trap -p CHLD; builtin trap -p QUIT; } > "$env_file"
+  while IFS= read -r line; do
+    case $line in
+      *" '' SIGCHLD") chld_ignored=1 ;;
+      *" '' SIGQUIT") quit_ignored=1 ;;
+    esac
+  done < "$env_file"
+  sig_ign=$(( (16#$sig_ign & ~(1 << 2 | 1 << 16)) | quit_ignored << 2 | chld_ignored << 16 ))
+  printf -v sig_ign '%x' "$sig_ign"
+  # The lowest free descriptor above 2, not {env_fd} (bash's start at 10 may be at or above a small
+  # soft RLIMIT_NOFILE, with bash's own descriptor of this script on the last number below it).
+  env_fd=3
+  while [ -e "/proc/$$/fd/$env_fd" ] || [ -L "/proc/$$/fd/$env_fd" ]; do env_fd=$((env_fd + 1)); done
+  if ! (exec -c /bin/cat "/proc/$$/environ" > "$env_file") || ! eval "exec $env_fd<\"\$env_file\""; then
+    (exec -c /bin/rm -f "$env_file")
+    echo "jthreadtrace: cannot copy the environment to $env_file" >&2
+    exit 125
+  fi
+  (exec -c /bin/rm -f "$env_file")
+  coredump_filter=""
+  read -r coredump_filter < "/proc/$$/coredump_filter" 2>/dev/null || coredump_filter=""
+  # The descriptors open without close-on-exec, but the environment's copy. When stderr was closed,
+  # bash opened this script on descriptor 2 and keeps it there (it moves the script's descriptor
+  # up but never closes 2): a descriptor 2 open read-only on the launcher script itself is that one.
+  self=${BASH_SOURCE[${#BASH_SOURCE[@]} - 1]}
+  user_fds=""
+  for fd_link in /proc/$$/fd/*; do
+    fd=${fd_link##*/}
+    [ "$fd" = "$env_fd" ] && continue
+    [ -e "$fd_link" ] || [ -L "$fd_link" ] || continue # the listing's own descriptor, gone now
+    [ -r "/proc/$$/fdinfo/$fd" ] || continue
+    # (No 2>/dev/null here: for descriptor 2 that would read the flags of /dev/null.)
+    flags=0
+    while IFS=$':\t ' read -r key value; do
+      [ "$key" = flags ] && flags=$value && break
+    done < "/proc/$$/fdinfo/$fd"
+    (( 8#$flags & 8#2000000 )) && continue # close-on-exec: no child would get it
+    if [ "$fd" = 2 ] && (( (8#$flags & 3) == 0 )) && [ "$fd_link" -ef "$self" ]; then
+      exec 2>&-
+      continue
+    fi
+    user_fds+="${user_fds:+,}$fd"
+  done
   # A closed stdin, stdout or stderr stays closed for the command (it is not in user_fds); the tool
   # itself gets /dev/null there, so no file it opens can take the number and receive its output.
   [ -e /proc/$$/fd/0 ] || exec 0</dev/null
   [ -e /proc/$$/fd/1 ] || exec 1>/dev/null
   [ -e /proc/$$/fd/2 ] || exec 2>/dev/null
+  return 0
 }
+
+launcher_preflight() {
+  # A deleted current directory: the JVM cannot determine it and does not start.
+  if ! builtin pwd -P >/dev/null 2>&1; then
+    echo "jthreadtrace: the current directory no longer exists; cd to one that does" >&2
+    exit 125
+  fi
+  # An address-space limit (ulimit -v): the JVM reserves its heap, class space and code cache up
+  # front; launcher_exec sizes them to the limit, below which no JVM starts.
+  local as
+  as=$(ulimit -S -v)
+  if [ "$as" != unlimited ] && (( as < launcher_min_as_kib )); then
+    echo "jthreadtrace: the tool's JVM needs at least $((launcher_min_as_kib / 1024)) MiB of address space; ulimit -v allows $((as / 1024)) MiB" >&2
+    exit 125
+  fi
+  # Free descriptor numbers below the soft limit (this script's own descriptor, closed at the
+  # exec, counts as taken: a margin).
+  local limit fd free=0
+  limit=$(ulimit -S -n)
+  [ "$limit" = unlimited ] && return 0
+  for ((fd = 0; fd < limit && free < launcher_min_free_fds; fd++)); do
+    [ -e "/proc/$$/fd/$fd" ] || [ -L "/proc/$$/fd/$fd" ] || free=$((free + 1))
+  done
+  if (( free < launcher_min_free_fds )); then
+    echo "jthreadtrace: the tool's JVM needs $launcher_min_free_fds free descriptors; ulimit -n $limit leaves $free" >&2
+    exit 125
+  fi
+}
+launcher_min_as_kib=$((1024 * 1024))
+# Descriptors: the JVM opens the jar, lib/modules, the AOT cache, libc and /proc files at its start,
+# each on the lowest free number below the soft RLIMIT_NOFILE, which it does not raise
+# (-XX:-MaxFDLimit, so the command inherits the user's). Measured: it starts with 9 free and
+# crashes with 8 ("libc has no symbol syscall"); 12 leaves a margin.
+launcher_min_free_fds=12
 
 # Serial GC and no perf-data file: a small heap that lives seconds, started often (-27 ms measured).
 # A 16 MiB young generation: what the tool keeps is aggregates, the rest is garbage of one event,
@@ -60,19 +152,47 @@ launcher_capture() {
 # a third of 1/64 of RAM, pages of a 100 MiB eden were touched one after another).
 # -XX:-MaxFDLimit: the JVM would raise its soft RLIMIT_NOFILE to the hard limit, and the traced
 # command would inherit the raised one.
+# A 128 MiB class space instead of 1 GiB (the tool loads a few thousand classes): with 1 GiB
+# reserved, a JVM under ulimit -v 2000000 did not start.
 launcher_jvm_flags() {
-  jvm_flags=(--enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -XX:-UsePerfData -Xmn16m -XX:-MaxFDLimit)
+  jvm_flags=(--enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -XX:-UsePerfData -Xmn16m -XX:-MaxFDLimit
+    -XX:CompressedClassSpaceSize=128m)
+}
+
+# The tool's own JVM runs with a few variables of the user's environment that it reads (the
+# locale, which decides how it decodes file names and arguments; TERM, NO_COLOR and COLUMNS for its
+# output; its own JTHREADTRACE_*) and nothing else: not the user's JVM options (JAVA_TOOL_OPTIONS,
+# JDK_JAVA_OPTIONS, _JAVA_OPTIONS, JDK_AOT_VM_OPTIONS: a GC flag there ended the tool with
+# "Multiple garbage collectors selected"), not LD_LIBRARY_PATH or LD_PRELOAD (the JDK's launcher
+# re-executes itself with its own directories in front of a LD_LIBRARY_PATH that names a libjvm).
+# The command gets the whole environment from env_fd.
+launcher_tool_env() {
+  local name
+  tool_env=()
+  for name in LANG LANGUAGE TERM NO_COLOR COLUMNS TZ ${!LC_*} ${!JTHREADTRACE_*}; do
+    [[ -v $name && ${!name@a} == *x* ]] && tool_env+=("$name=${!name}")
+  done
+  return 0
 }
 
 launcher_exec() {
   local java_home=$1 jar=$2 agent_jar=$3 aot=$4
   shift 4
   launcher_jvm_flags
+  launcher_tool_env
   local flags=("${jvm_flags[@]}")
   if [ -n "$aot" ] && [ -f "$aot" ]; then
     flags+=(-XX:AOTCache="$aot" -Xlog:aot=off -Xlog:cds=off)
   else
     flags+=(-Xshare:auto)
+  fi
+  # Under an address-space limit: a heap of at most a quarter of it, a smaller code cache, and two
+  # malloc arenas (glibc reserves 64 MiB of address space for each of up to 8 per core).
+  local as
+  as=$(ulimit -S -v)
+  if [ "$as" != unlimited ]; then
+    flags+=(-Xmx$((as / 4))k -XX:ReservedCodeCacheSize=32m)
+    tool_env+=(MALLOC_ARENA_MAX=2)
   fi
   # C1 alone, for every command: on two cores C2's compiler threads take their CPU from the traced
   # program. Measured side by side: a traced javac 4.4 -> 3.9 s, a JVM HTTP server under load 2.4 ->
@@ -85,7 +205,9 @@ launcher_exec() {
   flags+=(${JTHREADTRACE_JAVA_OPTS:-})
   # The agent jar of this installation: named here, so a copy uses its own.
   flags+=(-Djthreadtrace.agent.jar="$agent_jar")
-  flags+=(-Djthreadtrace.launcher.fds="$user_fds" -Djthreadtrace.launcher.sigign="$sig_ign" -Djthreadtrace.launcher.sigblk="$sig_blk")
-  # The tool's JVM starts with the user's environment as it came (see launcher_capture), nothing of this script's.
-  exec /usr/bin/env -i -- "${user_env[@]}" "$java_home/bin/java" "${flags[@]}" -jar "$jar" "$@"
+  flags+=(-Djthreadtrace.launcher.env="$env_fd" -Djthreadtrace.launcher.fds="$user_fds"
+    -Djthreadtrace.launcher.sigign="$sig_ign" -Djthreadtrace.launcher.sigblk="$sig_blk"
+    -Djthreadtrace.launcher.coredumpfilter="$coredump_filter")
+  # exec -c: env starts with an empty environment too (an LD_PRELOAD is the command's, not env's).
+  exec -c /usr/bin/env -- "${tool_env[@]}" "$java_home/bin/java" "${flags[@]}" -jar "$jar" "$@"
 }

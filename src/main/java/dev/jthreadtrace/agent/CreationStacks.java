@@ -8,7 +8,7 @@ import java.util.stream.Stream;
 
 /**
  * The current thread's stack where it creates (or starts) a thread, as a record's STACK field: the
- * hook's own frames and java.lang.Thread's dropped, then, unless asked to keep them, the JDK's
+ * hook's own frames (not the rest of the agent's) and java.lang.Thread's dropped, then, unless asked to keep them, the JDK's
  * frames above the first application frame (ThreadPoolExecutor.addWorker, ...), so the first frame
  * shown is the code that asked for a thread. A stack of JDK frames only is kept as it is. A class
  * rather than a lambda: the first lambda would spin up java.lang.invoke in every traced JVM.
@@ -49,8 +49,9 @@ final class CreationStacks implements Function<Stream<StackWalker.StackFrame>, S
         while (it.hasNext() && all.size() < limit) {
             StackWalker.StackFrame f = it.next();
             String c = f.getClassName();
-            if (all.isEmpty() && (c.startsWith("dev.jthreadtrace.agent.") || c.equals("java.lang.Thread")
-                    || c.startsWith("java.lang.ThreadBuilders") || c.equals("java.lang.VirtualThread"))) {
+            // The hook's own frames only: the agent's Installer starting its watch thread is a creation site like any other.
+            if (all.isEmpty() && (c.equals(CreationStacks.class.getName()) || c.equals(ThreadHook.class.getName())
+                    || c.equals("java.lang.Thread") || c.startsWith("java.lang.ThreadBuilders") || c.equals("java.lang.VirtualThread"))) {
                 continue;
             }
             all.add(f);

@@ -92,9 +92,12 @@ public final class Installer {
         } finally {
             instrumentation.removeTransformer(transformer);
         }
-        // Started before the hooks are on: the tool's thread leaves no record of its own.
-        if (watch != null) watch.start();
+        VmThreads.prepare(instrumentation);
         ThreadHook.enable();
+        // Started once the hooks are on, as any thread: its start() record gives the tool's own thread
+        // its starter and creation site like the others (JFR and the thread dump list it too); the
+        // tool marks it as its own.
+        if (watch != null) watch.start();
         ThreadHook.present();
         // Virtual threads' records may wait in a buffer only when the JVM's exit writes it out.
         if (flushesAtExit[0]) RecordWriter.bufferUntilExit();
@@ -114,11 +117,13 @@ public final class Installer {
     }
 
     /**
-     * {@code jthreadtrace attach} detached (or died): the agent stops writing and gives the JVM back
-     * its own Thread, VirtualThread and Shutdown (a retransformation with no transformer of ours
-     * yields the original class files). The JVM runs on as before the attach.
+     * {@code jthreadtrace attach} detached (or died): the agent writes the threads only the JVM's
+     * thread dump names (a compiler or GC thread the load added while attached), then stops writing
+     * and gives the JVM back its own Thread, VirtualThread and Shutdown (a retransformation with no
+     * transformer of ours yields the original class files). The JVM runs on as before the attach.
      */
     static void stop(Instrumentation instrumentation) throws Exception {
+        ThreadHook.vmThreads(false);
         ThreadHook.disable();
         instrumentation.retransformClasses(rewrittenClasses());
     }
@@ -136,7 +141,8 @@ public final class Installer {
      * {@code Shutdown.runHooks()}: {@code ThreadHook.shuttingDown()} at its start (the moment the JVM
      * begins to shut down, whether System.exit was called or main returned and the last non-daemon
      * thread ended) and {@code ThreadHook.flush()} before it returns, after the application's
-     * shutdown hooks (whose threads are recorded too), in the thread that exits: no thread of ours,
+     * shutdown hooks (whose threads are recorded too; the JVM's own threads are named there, so the
+     * hooks run when they would untraced), in the thread that exits: no thread of ours,
      * and no reflection into the JDK's internals to register a hook.
      */
     static byte[] instrumentShutdown(byte[] bytes) {

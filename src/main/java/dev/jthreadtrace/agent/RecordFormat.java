@@ -18,15 +18,23 @@ package dev.jthreadtrace.agent;
  *    frames class|method|file|line, separated by ';', the innermost first)
  * M  nanoTime  carrierOsTid  mounts     (virtual-thread mounts on this carrier so far; the last one counts)
  * N  nanoTime  renamerOsTid  javaId  newName     (a started platform thread renamed)
- * P  nanoTime  0  javaId  name     (a platform thread alive when the agent loaded: the JVM's own)
+ * P  nanoTime  0  javaId  name  ATTR  daemon=B     (a platform thread alive when the agent loaded: the JVM's own;
+ *                                               or, at shutdown, one constructed in Java that the JVM started itself)
  * V  nanoTime  starterOsTid  javaId  sv:ScopedValue#1=value...  (the scoped-value bindings a fork inherited)
+ * D  nanoTime  osTid  javaId  name  [ATTR  daemon=B]     (at shutdown or detach, a thread of the JVM's own thread
+ *                                   dump that no other record names: a hidden Java thread (compiler, Service
+ *                                   Thread...), or one of the VM's own with javaId -1 and no ATTR (GC, VM Thread...))
+ * D  nanoTime  0  -1  (empty)  ATTR  left_out=N     (after them: N more were not written, past the bounds)
  * X  nanoTime  osTid     (the JVM began to shut down: Shutdown.runHooks(), from System.exit or after main's return)
  * E  errors    firstError          (written at each error; the last one counts)
  * </pre>
  */
 public final class RecordFormat {
     public static final String CONSTRUCTED = "C", STARTED = "S", VIRTUAL_STARTED = "A", MOUNTS = "M", RENAMED = "N",
-            PRESENT = "P", SCOPED_VALUES = "V", SHUTDOWN = "X", ERRORS = "E";
+            PRESENT = "P", SCOPED_VALUES = "V", DUMPED = "D", SHUTDOWN = "X", ERRORS = "E";
+    /** A D record's Java id for a thread of the VM itself, and its attribute saying how many were left out. */
+    public static final long NO_JAVA_ID = DumpHeaders.NO_JAVA_ID;
+    public static final String LEFT_OUT = "left_out";
     /** Markers: the thread-locals of a start record follow; the attributes follow; the creation stack follows. */
     public static final String ITL = "ITL", ATTR = "ATTR", STACK = "STACK";
     public static final char FIELD = '\t', FRAME = ';', FRAME_PART = '|';
@@ -64,6 +72,17 @@ public final class RecordFormat {
     /** An N or P record: a thread's (new) name. */
     public static StringBuilder named(String kind, long ns, String osTid, long id, String name) {
         return record(kind, ns, osTid).append(FIELD).append(id).append(FIELD).append(RecordField.escape(name));
+    }
+
+    /** A D record: a thread of the JVM's own dump, its Java id ({@link #NO_JAVA_ID} for one of the VM's) and daemon flag. */
+    public static StringBuilder dumped(long ns, int osTid, long id, String name, boolean daemon) {
+        StringBuilder line = named(DUMPED, ns, Integer.toString(osTid), id, name);
+        return id == NO_JAVA_ID ? line : pair(marker(line, ATTR), "daemon", String.valueOf(daemon));
+    }
+
+    /** The D record after the written ones when the bounds left {@code n} threads out. */
+    public static StringBuilder dumpedLeftOut(long ns, int n) {
+        return pair(marker(named(DUMPED, ns, "0", NO_JAVA_ID, ""), ATTR), LEFT_OUT, Integer.toString(n));
     }
 
     /** {@code \tkey=value}, both escaped. */

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Set;
+import java.util.WeakHashMap;
 
 /**
  * Called from inside {@code java.lang.Thread} (so it lives on the boot class path): one record per
@@ -58,7 +59,8 @@ public final class ThreadHook {
     /**
      * The platform threads alive when the agent loads (Reference Handler, Finalizer, Signal
      * Dispatcher, Common-Cleaner...): the JVM started them, so there is no start() record; the tool
-     * joins them by the 15 bytes of the name the JVM gave the kernel.
+     * joins them by the 15 bytes of the name the JVM gave the kernel. Their daemon flag (final, as
+     * at their start) too: no start() record says it.
      */
     static void present() {
         ThreadGroup root = Thread.currentThread().getThreadGroup();
@@ -67,16 +69,56 @@ public final class ThreadHook {
         int n = root.enumerate(threads, true);
         for (int i = 0; i < n; i++) {
             try {
-                RecordWriter.write(RecordFormat.named(RecordFormat.PRESENT, System.nanoTime(), "0", threads[i].threadId(),
-                        threads[i].getName()), true);
+                RecordWriter.write(presentRecord(threads[i]), true);
             } catch (Throwable t) {
                 failed("present", t);
             }
         }
     }
 
-    /** Writes what is buffered; the JVM's exit hook and the tool's readers rely on it. */
+    /** A P record: a running thread the JVM started, with its daemon flag. */
+    private static StringBuilder presentRecord(Thread thread) {
+        StringBuilder line = RecordFormat.named(RecordFormat.PRESENT, System.nanoTime(), "0", thread.threadId(), thread.getName());
+        return RecordFormat.pair(RecordFormat.marker(line, RecordFormat.ATTR), "daemon", String.valueOf(thread.isDaemon()));
+    }
+
+    /**
+     * Platform threads constructed while the hooks were on whose start() they did not see (weakly
+     * held: one never started may be collected). The JVM constructs some in Java and starts them
+     * itself (Attach Listener, JFR's threads, Notification Thread), setting their daemon flag
+     * natively after the constructor: no record of ours says it. Guarded by itself.
+     */
+    private static final Set<Thread> UNSTARTED = Collections.newSetFromMap(new WeakHashMap<>());
+
+    private static void unstarted(Thread thread, boolean constructed) {
+        synchronized (UNSTARTED) {
+            if (constructed) UNSTARTED.add(thread);
+            else UNSTARTED.remove(thread);
+        }
+    }
+
+    /**
+     * At shutdown, a P record for each thread the JVM started itself that runs now: its daemon flag,
+     * which no start() record gave (the tool joins it by its Java id). One that ended before is not
+     * listed: its flag stays unknown.
+     */
+    private static void startedByTheJvm() throws IOException {
+        Thread[] threads;
+        synchronized (UNSTARTED) {
+            threads = UNSTARTED.toArray(new Thread[0]);
+        }
+        for (Thread t : threads) {
+            if (t.isAlive()) RecordWriter.write(presentRecord(t), true);
+        }
+    }
+
+    /**
+     * The end of {@code Shutdown.runHooks()}, after the application's shutdown hooks, just before the
+     * JVM halts with the status it was given: the threads only the JVM's thread dump names, then
+     * what is buffered (the tool's readers rely on it).
+     */
     public static void flush() {
+        vmThreads(true);
         try {
             RecordWriter.flush();
         } catch (Throwable t) {
@@ -99,6 +141,7 @@ public final class ThreadHook {
                 RecordWriter.hold(state, created, line, CreationStacks.ofVirtualThreads() ? CreationStacks.field() : "");
             } else {
                 RecordWriter.write(line, true);
+                unstarted(created, true);
             }
         } catch (Throwable t) {
             failed("constructed", t);
@@ -120,6 +163,7 @@ public final class ThreadHook {
             StringBuilder line = RecordFormat.started(System.nanoTime(), osTid(), starter.threadId(), starter.getName(),
                     started.threadId(), started.getName());
             if (!started.isVirtual()) {
+                unstarted(started, false);
                 RecordFormat.marker(line, RecordFormat.ITL);
                 if (inheritedMap != null) InheritedValues.append(line, inheritedMap);
                 // isDaemon, getPriority, getThreadGroup and ThreadGroup.getName are final: no user code runs.
@@ -141,15 +185,34 @@ public final class ThreadHook {
 
     /**
      * The JVM begins to shut down (the start of {@code Shutdown.runHooks()}, in the thread that exits):
-     * the threads still running now outlived the program's scope. Written at once, with what is buffered.
+     * the threads still running now outlived the program's scope. Written at once, with what is buffered;
+     * then the daemon flags of the threads the JVM started itself.
      */
     public static void shuttingDown() {
         HookState state = enter();
         if (state == null) return;
         try {
             RecordWriter.write(RecordFormat.record(RecordFormat.SHUTDOWN, System.nanoTime(), osTid()), true);
+            startedByTheJvm();
         } catch (Throwable t) {
             failed("shuttingDown", t);
+        } finally {
+            state.inside = false;
+        }
+    }
+
+    /**
+     * The threads only the JVM's own thread dump names ({@link VmThreads}): at its exit
+     * ({@code atExit}, once) or when {@code attach} detaches. Any failure is counted, never thrown.
+     */
+    static void vmThreads(boolean atExit) {
+        HookState state = enter();
+        if (state == null) return;
+        try {
+            if (atExit) VmThreads.writeAtExit();
+            else VmThreads.write(Integer.MAX_VALUE);
+        } catch (Throwable t) {
+            failed("vmThreads", t);
         } finally {
             state.inside = false;
         }

@@ -41,6 +41,10 @@ public final class Cli {
         cli.setOut(out);
         cli.setErr(err);
         cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            if (ex instanceof Inherited.LauncherStateException) {
+                commandLine.getErr().println("jthreadtrace: " + ex.getMessage());
+                return ExitCodes.TOOL_FAILED;
+            }
             // A bug, not a user error: one line, the tool-failure code, and the trace only on request.
             commandLine.getErr().println("jthreadtrace: internal error: " + ex);
             if (System.getenv("JTHREADTRACE_DEBUG") != null) ex.printStackTrace(commandLine.getErr());

@@ -1,6 +1,7 @@
 package dev.jthreadtrace.cli;
 
 import dev.jthreadtrace.ptrace.Launch;
+import dev.jthreadtrace.sys.Libc;
 
 import java.io.IOException;
 import java.nio.charset.Charset;
@@ -15,26 +16,30 @@ import java.util.Map;
 
 /**
  * What the tool inherited from whoever started it, for the traced command to get unchanged: the
- * environment, byte for byte and in order, the open descriptors, and the ignored and blocked
- * signals. The launcher ({@code scripts/jthreadtrace}) records the descriptors and the signal
- * state before the tool's JVM can change them ({@code -Djthreadtrace.launcher.*}), and starts the
- * JVM with the environment it was given itself; it moves the JVM options variables
- * ({@code JAVA_TOOL_OPTIONS}, {@code JDK_JAVA_OPTIONS}, {@code _JAVA_OPTIONS}), which are meant for
- * the user's JVMs and not for the tool's, aside under {@value #SAVED_PREFIX}NAME, at the same
- * place (and any variable already named so under the prefix once more), which this undoes.
- * Started as {@code java -jar} without the launcher, the command gets the JVM's environment as it
- * is, stdin, stdout and stderr, and no signal ignored or blocked.
+ * environment, byte for byte and in order, the open descriptors, the ignored and blocked signals
+ * and the coredump_filter. The launcher ({@code scripts/lib/launch.sh}) records them before the
+ * tool's JVM can change them ({@code -Djthreadtrace.launcher.*}) and hands the environment block
+ * on through a descriptor ({@code jthreadtrace.launcher.env}: a deleted file only the user could
+ * read) exactly as the kernel gave it to the launcher, repeated names and entries without '='
+ * included; the tool's own JVM runs with a small environment of its own. Started as
+ * {@code java -jar} without the launcher, the command gets the JVM's environment as it is, stdin,
+ * stdout and stderr, no signal ignored or blocked, and the JVM's coredump_filter.
  */
 final class Inherited {
-    static final String SAVED_PREFIX = "JTHREADTRACE_USER_";
     private static final String LAUNCHER = "jthreadtrace.launcher";
 
     private Inherited() {}
 
+    /** Thrown when the environment the launcher handed on cannot be read: the tool cannot run the command as given. */
+    static final class LauncherStateException extends RuntimeException {
+        LauncherStateException(String message) {
+            super(message);
+        }
+    }
+
     /** The launch of {@code command} with everything the tool inherited. */
     static Launch launch(List<String> command) {
-        boolean launcher = System.getProperty(LAUNCHER + ".fds") != null;
-        return new Launch(argv(command), environment(launcher), descriptors(), signals("sigign"), signals("sigblk"));
+        return new Launch(argv(command), environment(), descriptors(), signals("sigign"), signals("sigblk"), coredumpFilter());
     }
 
     /** The environment as a map, for looking things up (PATH); the launch has the exact entries. */
@@ -64,21 +69,47 @@ final class Inherited {
         return command.stream().map(s -> s.getBytes(StandardCharsets.UTF_8)).toList();
     }
 
-    /** This process's environment (its raw initial block), with the launcher's renaming undone. */
-    static List<byte[]> environment(boolean fromLauncher) {
-        List<byte[]> raw = entries(Path.of("/proc/self/environ"));
-        if (raw == null) {
-            raw = new ArrayList<>();
-            for (var e : System.getenv().entrySet()) raw.add((e.getKey() + "=" + e.getValue()).getBytes(StandardCharsets.UTF_8));
+    /**
+     * The launcher's environment block (read once: its descriptor is closed after), or without
+     * the launcher this process's own initial block.
+     */
+    static List<byte[]> environment() {
+        String fd = System.getProperty(LAUNCHER + ".env");
+        if (fd == null) {
+            List<byte[]> raw = entries(Path.of("/proc/self/environ"));
+            if (raw != null) return raw;
+            List<byte[]> out = new ArrayList<>();
+            for (var e : System.getenv().entrySet()) out.add((e.getKey() + "=" + e.getValue()).getBytes(StandardCharsets.UTF_8));
+            return out;
         }
-        if (!fromLauncher) return raw;
-        byte[] prefix = SAVED_PREFIX.getBytes(StandardCharsets.US_ASCII);
-        List<byte[]> out = new ArrayList<>(raw.size());
-        for (byte[] entry : raw) {
-            boolean saved = entry.length > prefix.length && Arrays.equals(entry, 0, prefix.length, prefix, 0, prefix.length);
-            out.add(saved ? Arrays.copyOfRange(entry, prefix.length, entry.length) : entry);
+        synchronized (Inherited.class) {
+            if (launcherEnvironment == null) launcherEnvironment = readLauncherEnvironment(fd);
+            return launcherEnvironment;
         }
-        return out;
+    }
+
+    private static List<byte[]> launcherEnvironment;
+
+    private static List<byte[]> readLauncherEnvironment(String fdText) {
+        int fd;
+        try {
+            fd = Integer.parseInt(fdText);
+        } catch (NumberFormatException e) {
+            throw new LauncherStateException("the launcher's environment descriptor is not a number: " + fdText);
+        }
+        if (fd < 0) throw new LauncherStateException("the launcher handed on no environment");
+        byte[] block;
+        try {
+            block = Files.readAllBytes(Path.of("/proc/self/fd/" + fd));
+        } catch (IOException e) {
+            throw new LauncherStateException("cannot read the environment the launcher handed on (descriptor " + fd + "): "
+                    + FileProblems.reason(e));
+        } catch (RuntimeException e) {
+            throw new LauncherStateException("cannot read the environment the launcher handed on (descriptor " + fd + "): " + e);
+        } finally {
+            Libc.close(fd);
+        }
+        return split(block);
     }
 
     /** The descriptors the launcher found open (and not close-on-exec); stdin, stdout and stderr without it. */
@@ -90,6 +121,16 @@ final class Inherited {
             return Arrays.stream(list.split(",")).mapToInt(Integer::parseInt).toArray();
         } catch (NumberFormatException e) {
             return Launch.STANDARD_DESCRIPTORS;
+        }
+    }
+
+    /** The coredump_filter the launcher was started with, or {@link Launch#SAME_COREDUMP_FILTER}. */
+    private static long coredumpFilter() {
+        String hex = System.getProperty(LAUNCHER + ".coredumpfilter");
+        try {
+            return hex == null || hex.isBlank() ? Launch.SAME_COREDUMP_FILTER : Long.parseUnsignedLong(hex.strip(), 16);
+        } catch (NumberFormatException e) {
+            return Launch.SAME_COREDUMP_FILTER;
         }
     }
 
@@ -105,12 +146,15 @@ final class Inherited {
 
     /** The NUL-terminated entries of a /proc file, or null when it cannot be read. */
     private static List<byte[]> entries(Path file) {
-        byte[] bytes;
         try {
-            bytes = Files.readAllBytes(file);
+            return split(Files.readAllBytes(file));
         } catch (IOException | RuntimeException e) {
             return null;
         }
+    }
+
+    /** NUL-terminated entries (a last one without its NUL too), each as it is: empty, without '=', repeated. */
+    static List<byte[]> split(byte[] bytes) {
         List<byte[]> out = new ArrayList<>();
         int start = 0;
         for (int i = 0; i < bytes.length; i++) {

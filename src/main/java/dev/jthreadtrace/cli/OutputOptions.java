@@ -57,7 +57,7 @@ final class OutputOptions {
                         + "Default: ${DEFAULT-VALUE}.").build());
         command.addOption(Specs.option(Integer.class, Specs.<Integer>bind(() -> width, v -> width = v), "--width")
                 .paramLabel("COLUMNS")
-                .description("Width of the report's timeline. Default: the terminal's width, else $COLUMNS, else 100.").build());
+                .description("Width of the report: no line of it is wider (60 at least). Default: the terminal's width, else $COLUMNS, else 100.").build());
     }
 
     /** {@code --format}'s value among {@code formats}, a wrong one worded as Picocli words it for an enum. */

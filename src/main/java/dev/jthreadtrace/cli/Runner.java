@@ -75,7 +75,7 @@ final class Runner {
         outputs.addAll(assertOptions.outputs());
         String clash = OutputFiles.clash(assertOptions.inputs(), outputs);
         if (clash != null) throw new CommandLine.ParameterException(spec.commandLine(), clash);
-        Integer refused = refused(err, target, environment, outputOptions, files, outputs);
+        Integer refused = refused(err, target, outputOptions, files, outputs);
         if (refused != null) return refused;
         OutputStream stream;
         try {
@@ -114,10 +114,10 @@ final class Runner {
     }
 
     /** Why nothing will be traced (a command not found, a file that cannot be written later), as an exit code; null: go. */
-    private static Integer refused(PrintWriter err, Target target, Map<String, String> environment, OutputOptions outputOptions,
+    private static Integer refused(PrintWriter err, Target target, OutputOptions outputOptions,
                                    OutputFiles files, List<OutputFiles.Named> outputs) {
         if (target instanceof Target.Launch launch) {
-            switch (CommandResolver.resolve(launch.launch().command().getFirst(), environment.get("PATH"))) {
+            switch (CommandResolver.resolve(launch.launch().argv().getFirst(), launch.launch().variable("PATH"))) {
                 case CommandResolver.NotFound nf -> {
                     err.println("jthreadtrace: " + nf.message());
                     return ExitCodes.NOT_FOUND;

@@ -41,7 +41,7 @@ final class StraceFlags {
             new Flag("-V", false, Kind.SAME, "-V, --version"),
             new Flag("-h", false, Kind.SAME, "-h, --help"),
             new Flag("-ff", false, Kind.ANSWERED, "-ff (one output file per process) is not supported: every line names its thread;"
-                    + " filter them with grep '\\[TID ' or use --format jsonl and jq"),
+                    + " filter them with grep '^ *[^ ]* \\[TID ' (the field after the time) or use --format jsonl and jq"),
             new Flag("-yy", false, Kind.ANSWERED, "-yy (socket and device details) is not supported: -y prints paths"),
             new Flag("-p", true, Kind.ANSWERED, "-p: attaching is its own command: jthreadtrace attach [OPTIONS] PID"
                     + " (e.g. jthreadtrace attach --duration 30s 4242)"),

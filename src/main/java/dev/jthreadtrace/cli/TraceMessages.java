@@ -20,6 +20,7 @@ final class TraceMessages {
 
     static void afterTrace(PrintWriter err, TraceSession.Outcome outcome, TraceOptions options, boolean attach) {
         TraceModel model = outcome.model();
+        if (outcome.launchNote() != null) err.println("jthreadtrace: note: " + outcome.launchNote());
         for (String note : model.notes()) err.println("jthreadtrace: note: " + Escape.text(note));
         if (options.stats) printStats(err, outcome);
         if (outcome.outputClosed()) return;

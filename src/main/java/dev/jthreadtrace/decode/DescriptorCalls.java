@@ -37,6 +37,7 @@ final class DescriptorCalls {
         Capture returned = new Capture.ReturnedFdPath();
         return List.of(
                 Row.of("read").capture(fd(0), read(1)).render(DescriptorCalls::io),
+                Row.of("write").capture(fd(0), written(1, 2)).render(DescriptorCalls::io),
                 Row.of("pread64").capture(fd(0), read(1)).render((a, c, s) -> io(a, c, s) + ", " + a[3]),
                 Row.of("pwrite64").capture(fd(0), written(1, 2)).render((a, c, s) -> io(a, c, s) + ", " + a[3]),
                 Row.of("readv").capture(fd(0), new Capture.Gather(1, AT_EXIT, Iovecs.of(1, 2, true))).render(DescriptorCalls::vector),
@@ -51,6 +52,7 @@ final class DescriptorCalls {
                         .render((a, c, s) -> vector(a, c, s) + ", " + a[3] + ", " + RWF.render(a[5] & 0xffffffffL, "0", "RWF_")),
                 Row.of("lseek").capture(fd(0))
                         .render((a, c, s) -> Args.fd(a, c, 0) + ", " + a[1] + ", " + Fcntl.WHENCE.render(a[2] & 0xffffffffL, "SEEK_")),
+                Row.of("close").capture(fd(0)).render((a, c, s) -> Args.fd(a, c, 0)),
                 Row.of("dup").returns(FD).capture(fd(0), returned).render((a, c, s) -> Args.fd(a, c, 0)),
                 Row.of("dup2").returns(FD).capture(fd(0), fd(1), returned)
                         .render((a, c, s) -> Args.fd(a, c, 0) + ", " + Args.fd(a, c, 1)),

@@ -44,7 +44,10 @@ final class FileCalls {
 
     private static List<SyscallSpec> openingAndStat() {
         return List.of(
-                // ---- opening (open, openat and creat are the model's rows, in Syscalls: a thread's name may be written through them)
+                // ---- opening
+                Row.of("open").returns(FD).capture(path(0), RETURNED).render(OpenFlags::renderOpen),
+                Row.of("openat").returns(FD).capture(fd(0), path(1), RETURNED).render(OpenFlags::renderOpenat),
+                Row.of("creat").returns(FD).capture(path(0), RETURNED).render(OpenFlags::renderCreat),
                 Row.of("openat2").returns(FD)
                         .capture(fd(0), path(1), new Capture.BytesSizedByArg(2, 3, OpenFlags.OPEN_HOW_SIZE, AT_ENTRY), RETURNED)
                         .render(OpenFlags::renderOpenat2),

@@ -30,11 +30,5 @@ public enum ModelEffect {
     /** munmap: bytes unmapped. */
     MUNMAP,
     /** mremap: a mapping moved or resized. */
-    MREMAP,
-    /** open/openat/creat: a descriptor on a thread's /proc comm file (its name is written there next). */
-    OPEN,
-    /** write: to a thread's comm file, a new name for that thread. */
-    WRITE,
-    /** close: the descriptor no longer names a comm file. */
-    CLOSE
+    MREMAP
 }

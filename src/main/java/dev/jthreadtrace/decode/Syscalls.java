@@ -108,17 +108,9 @@ public final class Syscalls {
                     .capture(a -> a[0] == Seccomp.SECCOMP_SET_MODE_FILTER
                             ? List.of(new Capture.Bytes(2, SOCK_FPROG_SIZE, AT_ENTRY)) : List.of())
                     .render((a, c, s) -> Seccomp.render(a, c)),
-            // ---- a thread's name can be set through its /proc comm file (pthread_setname_np on another
-            // thread): the tracer records opens for writing, and the write and close of such a file
-            Row.of("open").effect(ModelEffect.OPEN).returns(ReturnStyle.FD).capture(FileCalls.path(0), FileCalls.RETURNED)
-                    .render(OpenFlags::renderOpen),
-            Row.of("openat").effect(ModelEffect.OPEN).returns(ReturnStyle.FD)
-                    .capture(FileCalls.fd(0), FileCalls.path(1), FileCalls.RETURNED).render(OpenFlags::renderOpenat),
-            Row.of("creat").effect(ModelEffect.OPEN).returns(ReturnStyle.FD).capture(FileCalls.path(0), FileCalls.RETURNED)
-                    .render(OpenFlags::renderCreat),
-            Row.of("write").effect(ModelEffect.WRITE).capture(FileCalls.fd(0), DescriptorCalls.written(1, 2))
-                    .render(DescriptorCalls::io),
-            Row.of("close").effect(ModelEffect.CLOSE).capture(FileCalls.fd(0)).render((a, c, s) -> Args.fd(a, c, 0)),
+            // (open, openat, creat, write and close are FileCalls' and DescriptorCalls' rows: a name written to a
+            // thread's /proc comm file is followed by the tracer itself, ptrace.NameWrites, whatever is shown,
+            // and reaches the model as an event of its own, TraceEvent.CommWritten)
             // ---- asked for with -e; not in the default set
             Row.of("rseq").render((a, c, s) -> Rseq.render(a)));
 

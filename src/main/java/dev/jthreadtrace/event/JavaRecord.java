@@ -95,9 +95,40 @@ public sealed interface JavaRecord {
     /**
      * A platform thread alive when the agent loaded, started by the JVM itself (no start() record):
      * joined to its task by the first 15 bytes of its name, which the JVM gave the kernel.
-     * {@code osTid} is 0: the agent cannot know it.
+     * {@code osTid} is 0: the agent cannot know it. Or one of a thread dump's threads (after an
+     * attach), with its {@code osTid}. {@code attributes}: {@code daemon}, fixed at its start(), so
+     * what it started with; empty when not known (older traces).
      */
-    record Present(int pid, long ns, int osTid, long id, String name) implements JavaRecord {}
+    record Present(int pid, long ns, int osTid, long id, String name, Map<String, String> attributes) implements JavaRecord {
+        public Present {
+            attributes = attributes == null ? Map.of() : Map.copyOf(attributes);
+        }
+
+        public Present(int pid, long ns, int osTid, long id, String name) {
+            this(pid, ns, osTid, id, name, Map.of());
+        }
+    }
+
+    /**
+     * A thread of the JVM's own thread dump that no other record names ({@code osTid}: its nid):
+     * one of the Java threads HotSpot hides from every Java API (C2 CompilerThread0, Service Thread,
+     * with its Java id and {@code daemon} among {@code attributes}), or one of the VM's own threads
+     * (VM Thread, GC Thread#0), which are no Java threads ({@code id} {@link #NO_JAVA_ID}). Written by
+     * the agent at shutdown and detach, and read from the dump an attach takes. With {@code osTid} 0,
+     * a count: {@code left_out} more were not named, past the agent's bounds or without a dump.
+     */
+    record Dumped(int pid, long ns, int osTid, long id, String name, Map<String, String> attributes) implements JavaRecord {
+        public static final long NO_JAVA_ID = -1;
+        public static final String LEFT_OUT = "left_out";
+
+        public Dumped {
+            attributes = attributes == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(attributes));
+        }
+
+        public boolean javaThread() {
+            return id != NO_JAVA_ID;
+        }
+    }
 
     /** The scoped-value bindings thread {@code id} inherited at start() (a StructuredTaskScope fork): {@code sv:Name} to value. */
     record ScopedValues(int pid, long ns, int osTid, long id, Map<String, String> bindings) implements JavaRecord {

@@ -60,6 +60,24 @@ public sealed interface TraceEvent {
      */
     record UntracedChild(long ns, int creator, int child, boolean filterInherited) implements TraceEvent {}
 
+    /**
+     * Task {@code tid} named thread {@code target} by writing its /proc comm file
+     * ({@code pthread_setname_np} on another thread, {@code echo x > /proc/self/comm}): the syscall
+     * {@code nr} on descriptor {@code fd} succeeded, and {@code name} is the name the kernel
+     * kept, its exact bytes. {@code ns} is the call's entry. The tracer asked the kernel which file
+     * the descriptor was, so every spelling of the path, a link to it and a copy of the descriptor count.
+     */
+    record CommWritten(long ns, int tid, int target, int nr, int fd, byte[] name) implements TraceEvent {
+        public CommWritten {
+            name = name.clone();
+        }
+
+        @Override
+        public byte[] name() {
+            return name.clone();
+        }
+    }
+
     /** A successful execve; {@code formerTid} differs from {@code tid} when a non-leader thread exec'd. */
     record Exec(long ns, int tid, int formerTid, String path) implements TraceEvent {}
 

@@ -3,6 +3,7 @@ package dev.jthreadtrace.jsonl;
 import dev.jthreadtrace.check.AssertionResult;
 import dev.jthreadtrace.decode.Captures;
 import dev.jthreadtrace.decode.CloneFlags;
+import dev.jthreadtrace.decode.KernelBytes;
 import dev.jthreadtrace.decode.Siginfo;
 import dev.jthreadtrace.decode.Signals;
 import dev.jthreadtrace.decode.SyscallDecoder;
@@ -127,6 +128,9 @@ public final class JsonLines implements LiveSink {
                     .put(JsonlFields.SECCOMP_FILTER_INHERITED, u.filterInherited());
             case TraceEvent.Exec e -> at(record(JsonlFields.T_EXEC), e.ns(), model, e.tid()).put(JsonlFields.FORMER_TID, e.formerTid())
                     .put(JsonlFields.PATH, e.path());
+            case TraceEvent.CommWritten c -> at(record(JsonlFields.T_COMM), c.ns(), model, c.tid()).put(JsonlFields.TARGET, c.target())
+                    .put(JsonlFields.NEW_NAME, KernelBytes.decode(c.name())).put(JsonlFields.SYSCALL, SyscallTable.name(c.nr()))
+                    .put(JsonlFields.FD, c.fd());
             case TraceEvent.Exited e -> at(record(JsonlFields.T_EXIT), e.ns(), model, e.tid()).put(JsonlFields.CODE, e.code());
             case TraceEvent.Killed k -> at(record(JsonlFields.T_KILLED), k.ns(), model, k.tid()).put(JsonlFields.SIGNAL, k.signal())
                     .put("signal_name", Signals.name(k.signal())).put(JsonlFields.CORE_DUMPED, k.coreDumped());
@@ -208,7 +212,9 @@ public final class JsonLines implements LiveSink {
                 case JavaRecord.ScopedValues v -> json.put(JsonlFields.KIND, JsonlFields.JAVA_SCOPED_VALUES).put(JsonlFields.ID, v.id())
                         .put(JsonlFields.BINDINGS, v.bindings());
                 case JavaRecord.Present p -> json.put(JsonlFields.KIND, JsonlFields.JAVA_PRESENT).put(JsonlFields.ID, p.id())
-                        .put(JsonlFields.NAME, p.name());
+                        .put(JsonlFields.NAME, p.name()).put(JsonlFields.ATTRIBUTES, p.attributes());
+                case JavaRecord.Dumped d -> json.put(JsonlFields.KIND, JsonlFields.JAVA_DUMPED).put(JsonlFields.ID, d.id())
+                        .put(JsonlFields.NAME, d.name()).put(JsonlFields.ATTRIBUTES, d.attributes());
                 case JavaRecord.Mounts m -> json.put(JsonlFields.KIND, JsonlFields.JAVA_MOUNTS).put(JsonlFields.COUNT, m.count());
                 case JavaRecord.ShutdownBegan x -> json.put(JsonlFields.KIND, JsonlFields.JAVA_SHUTDOWN);
                 case JavaRecord.Renamed n -> json.put(JsonlFields.KIND, JsonlFields.JAVA_RENAMED).put(JsonlFields.ID, n.id())

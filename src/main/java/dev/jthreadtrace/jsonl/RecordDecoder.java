@@ -2,7 +2,9 @@ package dev.jthreadtrace.jsonl;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.jthreadtrace.decode.Captures;
+import dev.jthreadtrace.decode.KernelBytes;
 import dev.jthreadtrace.decode.Siginfo;
+import dev.jthreadtrace.decode.SyscallTable;
 import dev.jthreadtrace.event.JavaRecord;
 import dev.jthreadtrace.event.TraceEvent;
 
@@ -87,7 +89,12 @@ final class RecordDecoder {
             b.fields().forEachRemaining(e -> bindings.put(e.getKey(), e.getValue().asText()));
             return new JavaRecord.ScopedValues(pid, ns, tid, longField(n, JsonlFields.ID), bindings);
         }
-        if (kind.equals(JsonlFields.JAVA_PRESENT)) return new JavaRecord.Present(pid, ns, tid, longField(n, JsonlFields.ID), textField(n, JsonlFields.NAME));
+        if (kind.equals(JsonlFields.JAVA_PRESENT)) {
+            return new JavaRecord.Present(pid, ns, tid, longField(n, JsonlFields.ID), textField(n, JsonlFields.NAME), attributes(n));
+        }
+        if (kind.equals(JsonlFields.JAVA_DUMPED)) {
+            return new JavaRecord.Dumped(pid, ns, tid, longField(n, JsonlFields.ID), textField(n, JsonlFields.NAME), attributes(n));
+        }
         if (kind.equals(JsonlFields.JAVA_MOUNTS)) return new JavaRecord.Mounts(pid, ns, tid, longField(n, JsonlFields.COUNT));
         if (kind.equals(JsonlFields.JAVA_SHUTDOWN)) return new JavaRecord.ShutdownBegan(pid, ns, tid);
         // Version 1 had a record per mount.
@@ -170,6 +177,10 @@ final class RecordDecoder {
                     intField(n, JsonlFields.CHILD), n.path(JsonlFields.SECCOMP_FILTER_INHERITED).asBoolean());
             case JsonlFields.T_EXEC -> new TraceEvent.Exec(longField(n, JsonlFields.NS), intField(n, JsonlFields.TID),
                     intField(n, JsonlFields.FORMER_TID), textOrNull(n, JsonlFields.PATH));
+            case JsonlFields.T_COMM -> new TraceEvent.CommWritten(longField(n, JsonlFields.NS), intField(n, JsonlFields.TID),
+                    intField(n, JsonlFields.TARGET), SyscallTable.number(textField(n, JsonlFields.SYSCALL))
+                            .orElseThrow(() -> new IllegalArgumentException("unknown syscall")),
+                    intField(n, JsonlFields.FD), KernelBytes.encode(textField(n, JsonlFields.NEW_NAME)));
             case JsonlFields.T_EXIT -> new TraceEvent.Exited(longField(n, JsonlFields.NS), intField(n, JsonlFields.TID),
                     intField(n, JsonlFields.CODE));
             case JsonlFields.T_KILLED -> new TraceEvent.Killed(longField(n, JsonlFields.NS), intField(n, JsonlFields.TID),

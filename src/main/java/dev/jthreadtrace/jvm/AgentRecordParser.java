@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * Reads the lines of one JVM's record file (the format is in {@code agent.ThreadHook}, its string
+ * Reads the lines of one JVM's record file (the format is in {@code agent.RecordFormat}, its string
  * fields escaped by {@code agent.RecordField}), in order:
  * a carrier's mount count is a running total there, and a record here carries what it adds.
  */
@@ -49,7 +49,14 @@ final class AgentRecordParser {
                         pairs(f, 4, f.length));
             }
             if (f[0].equals(RecordFormat.PRESENT) && f.length >= 5) {
-                return new JavaRecord.Present(pid, Long.parseLong(f[1]), Integer.parseInt(f[2]), Long.parseLong(f[3]), text(f[4]));
+                int attrAt = marker(f, 5, RecordFormat.ATTR);
+                return new JavaRecord.Present(pid, Long.parseLong(f[1]), Integer.parseInt(f[2]), Long.parseLong(f[3]), text(f[4]),
+                        pairs(f, attrAt + 1, f.length));
+            }
+            if (f[0].equals(RecordFormat.DUMPED) && f.length >= 5) {
+                int attrAt = marker(f, 5, RecordFormat.ATTR);
+                return new JavaRecord.Dumped(pid, Long.parseLong(f[1]), Integer.parseInt(f[2]), Long.parseLong(f[3]), text(f[4]),
+                        pairs(f, attrAt + 1, f.length));
             }
             if (f[0].equals(RecordFormat.MOUNTS) && f.length >= 4) {
                 int carrier = Integer.parseInt(f[2]);

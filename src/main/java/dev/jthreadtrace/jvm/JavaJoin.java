@@ -68,6 +68,9 @@ public final class JavaJoin {
             }
         }
         byOsTid(model, records, threads);
+        List<String> allNotes = new ArrayList<>(notes);
+        Map<ThreadInfo, String> vmNames = new IdentityHashMap<>();
+        byDump(model, records, threads, vmNames, allNotes);
         byKernelName(model, records, threads);
         // Threads the agent saw only at work (main, started before the agent by the launcher):
         // their Java name is known from the records they made.
@@ -80,11 +83,13 @@ public final class JavaJoin {
                 case JavaRecord.Mounts m -> { }
                 case JavaRecord.Renamed n -> { }
                 case JavaRecord.Present p -> { }
+                case JavaRecord.Dumped d -> { }
                 case JavaRecord.ScopedValues v -> { }
                 case JavaRecord.ShutdownBegan x -> { }
                 case JavaRecord.VirtualStarted v -> { }
             }
         }
+        withPresentAttributes(records, threads);
         // Renames after start, in order: the thread keeps its current Java name and its earlier ones.
         Map<String, ThreadInfo> byJavaId = new HashMap<>();
         threads.forEach((task, java) -> byJavaId.put(task.tgid() + ":" + java.id(), task));
@@ -98,7 +103,7 @@ public final class JavaJoin {
                 if (task != null) threads.put(task, threads.get(task).withScopedValues(v.bindings()));
             }
         }
-        return new JavaView(records, threads, virtualByCreator, mountsByCarrier, notes);
+        return new JavaView(records, threads, virtualByCreator, mountsByCarrier, allNotes, vmNames);
     }
 
     /**
@@ -126,9 +131,32 @@ public final class JavaJoin {
     }
 
     /**
+     * The daemon flag of the threads no start() record describes (the JVM's own, main, those that ran
+     * before an attach): the agent's list of live threads and the thread dump give it, by Java id.
+     * It is fixed at start(), so it is what the thread started with; a start() record's settings win.
+     */
+    private static void withPresentAttributes(List<JavaRecord> records, Map<ThreadInfo, JavaThread> threads) {
+        Map<String, Map<String, String>> attributes = new HashMap<>();
+        for (JavaRecord r : records) {
+            if (r instanceof JavaRecord.Present p && !p.attributes().isEmpty()) attributes.put(p.pid() + ":" + p.id(), p.attributes());
+        }
+        if (attributes.isEmpty()) return;
+        threads.replaceAll((task, java) -> {
+            Map<String, String> present = attributes.get(task.tgid() + ":" + java.id());
+            if (present == null || java.attributes().keySet().containsAll(present.keySet())) return java;
+            Map<String, String> merged = new LinkedHashMap<>(present);
+            merged.putAll(java.attributes());
+            return java.withStart(java.stack(), merged);
+        });
+    }
+
+    /**
      * Threads that ran before an attach, as the JVM's thread dump listed them: Java id, name and
      * OS tid. When the agent was loaded too, its own record of the same thread (by Java id) gives
-     * the name: the agent writes it escaped, while a dump line is the name's raw bytes.
+     * the name: the agent writes it escaped, while a dump line is the name's raw bytes. One born
+     * during the trace without a start() record (the JVM started it, as the Attach Listener, or it
+     * started before the agent's hooks were in) was started by the OS thread that cloned it, as
+     * in {@link #byKernelName}: a platform thread's task is its starter's clone.
      */
     private static void byOsTid(TraceModel model, List<JavaRecord> records, Map<ThreadInfo, JavaThread> threads) {
         Map<String, String> agentNames = new HashMap<>();
@@ -140,7 +168,41 @@ public final class JavaJoin {
             ThreadInfo task = model.thread(p.osTid());
             if (task == null || task.tgid() != p.pid() || threads.containsKey(task)) continue;
             String name = agentNames.getOrDefault(p.pid() + ":" + p.id(), p.name());
-            threads.put(task, new JavaThread(p.id(), name, false, 0, null, null, Map.of()));
+            threads.put(task, new JavaThread(p.id(), name, false, 0, null, task.creator(), Map.of()));
+        }
+    }
+
+    /**
+     * The threads only the JVM's own thread dump names ({@link JavaRecord.Dumped}, from the agent at
+     * shutdown or detach, or from the dump an attach took): a Java thread HotSpot hides (C2
+     * CompilerThread0, Service Thread) gets its Java view, started by the OS thread that cloned it
+     * as the JVM's own threads are; a thread of the VM itself (GC Thread#0) its full name. By OS
+     * tid, and only for a task of that JVM that nothing else claimed and whose kernel name is the
+     * name's first 15 bytes, which the JVM gave it: a Java thread's name that forges a header in the
+     * dump cannot name another task.
+     */
+    private static void byDump(TraceModel model, List<JavaRecord> records, Map<ThreadInfo, JavaThread> threads,
+                               Map<ThreadInfo, String> vmNames, List<String> notes) {
+        for (JavaRecord r : records) {
+            if (!(r instanceof JavaRecord.Dumped d)) continue;
+            if (d.osTid() == 0) {
+                // A count, as the agent writes it; anything else the file says (the target can write it) is no number.
+                String n = d.attributes().getOrDefault(JavaRecord.Dumped.LEFT_OUT, "");
+                notes.add("JVM " + d.pid() + ": " + (n.matches("[0-9]{1,9}") ? n : "some")
+                        + " thread(s) keep their kernel names: no thread dump of it within the agent's bounds");
+                continue;
+            }
+            ThreadInfo task = model.thread(d.osTid());
+            if (task == null || task.tgid() != d.pid() || threads.containsKey(task) || vmNames.containsKey(task)
+                    || !task.nameHistory().contains(kernelName(d.name()))) {
+                continue;
+            }
+            if (d.javaThread()) {
+                threads.put(task, new JavaThread(d.id(), d.name(), false, 0, null, task.creator(), Map.of())
+                        .withStart(List.of(), d.attributes()));
+            } else {
+                vmNames.put(task, d.name());
+            }
         }
     }
 

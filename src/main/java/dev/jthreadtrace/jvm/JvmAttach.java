@@ -20,7 +20,7 @@ import java.util.List;
  */
 public final class JvmAttach {
     /** What one attach gave: records for the threads that existed, and remarks for the user. */
-    public record Result(List<JavaRecord.Present> existing, List<String> notes, boolean connected, boolean agentLoaded) {}
+    public record Result(List<JavaRecord> existing, List<String> notes, boolean connected, boolean agentLoaded) {}
 
     private static final int OLDEST_AGENT_JDK = 25;
 
@@ -41,7 +41,7 @@ public final class JvmAttach {
      */
     public static Result attach(int pid, Path agentJar, String agentOptions) {
         List<String> notes = new ArrayList<>();
-        List<JavaRecord.Present> existing = new ArrayList<>();
+        List<JavaRecord> existing = new ArrayList<>();
         com.sun.tools.attach.VirtualMachine vm;
         try {
             vm = com.sun.tools.attach.VirtualMachine.attach(Integer.toString(pid));
@@ -83,14 +83,16 @@ public final class JvmAttach {
      * Thread.print through the same connection: HotSpotVirtualMachine.executeJCmd, exported to us by
      * the manifest. Read as a stream ({@link ThreadDump}): a busy JVM's dump is megabytes.
      */
-    private static List<JavaRecord.Present> threadDump(com.sun.tools.attach.VirtualMachine vm, int pid, List<String> notes) {
+    private static List<JavaRecord> threadDump(com.sun.tools.attach.VirtualMachine vm, int pid, List<String> notes) {
         try {
             Object stream = Class.forName("sun.tools.attach.HotSpotVirtualMachine")
                     .getMethod("executeJCmd", String.class).invoke(vm, "Thread.print");
             try (InputStream in = (InputStream) stream) {
                 ThreadDump.Result dump = ThreadDump.read(pid, in, System.nanoTime());
                 notes.addAll(dump.notes());
-                return dump.threads();
+                List<JavaRecord> threads = new ArrayList<>(dump.threads());
+                threads.addAll(dump.vmThreads());
+                return threads;
             }
         } catch (ReflectiveOperationException | IOException | RuntimeException e) {
             notes.add("JVM " + pid + ": no thread dump (" + oneLine(e instanceof InvocationTargetException i

@@ -101,6 +101,7 @@ public final class LiveJavaNames implements LiveSink, ThreadNames {
             case TraceEvent.Spawned s -> s.ns();
             case TraceEvent.UntracedChild u -> u.ns();
             case TraceEvent.Exec e -> e.ns();
+            case TraceEvent.CommWritten c -> c.ns();
             case TraceEvent.Exited e -> e.ns();
             case TraceEvent.Killed k -> k.ns();
             case TraceEvent.SignalDelivered s -> s.ns();

@@ -1,5 +1,6 @@
 package dev.jthreadtrace.jvm;
 
+import dev.jthreadtrace.agent.DumpHeaders;
 import dev.jthreadtrace.agent.RecordField;
 import dev.jthreadtrace.event.JavaRecord;
 
@@ -8,62 +9,42 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
- * The platform threads of a {@code Thread.print} dump (Java id, name and OS tid), read as a stream
- * in bounded memory: only the header of each thread is kept, never the stacks, so a busy JVM's
- * dump of any size is read (at most {@link #MAX_BYTES}; what is cut or dropped is said in
- * {@link Result#notes()}).
- *
- * <p>A header is the thread's name between quotes, then {@code #ID [NID]}. The JVM prints the
- * name's bytes raw (modified UTF-8: a NUL as C0 80, a supplementary or unpaired surrogate as three
- * bytes each), so a name may hold a line break, a quote, or a whole forged header. A header is
- * therefore read as a block, from a line that starts with a quote up to the thread's
- * {@code java.lang.Thread.State:} line (a blank line or a stack frame ends it too), and matched
- * greedily: the real {@code " #ID [NID] } is the last on the block. A name can still cut its own
- * block short with a forged state line; then two headers claim one tid, and that tid gets no name
- * from the dump (one note) rather than a name another thread chose.
+ * The threads of a {@code Thread.print} dump read through attach, as a stream in bounded memory:
+ * the bytes are cut into lines here, and the headers read by {@link DumpHeaders} (the parser the
+ * agent uses on its own JVM's dump: a name that forges a header cannot name another thread).
+ * Only the header of each thread is kept, never the stacks, so a busy JVM's dump of any size is
+ * read (at most {@link #MAX_BYTES}; what is cut or dropped is said in {@link Result#notes()}).
+ * The JVM prints a name's bytes raw (modified UTF-8: a NUL as C0 80, a supplementary or unpaired
+ * surrogate as three bytes each), decoded exactly by {@link ModifiedUtf8}; a line break is never
+ * part of a character there, so each line is decoded alone.
  */
 final class ThreadDump {
-    /** What was read: one record per platform thread, and remarks on what was left out. */
-    record Result(List<JavaRecord.Present> threads, List<String> notes) {}
+    /**
+     * What was read: a record per Java thread (Java id, name, OS tid, daemon flag), one per thread
+     * of the VM itself (GC, VM Thread...: no Java id, {@link JavaRecord.Dumped}), and remarks on
+     * what was left out.
+     */
+    record Result(List<JavaRecord.Present> threads, List<JavaRecord.Dumped> vmThreads, List<String> notes) {}
 
     /** More than any real dump (a JVM of 10 000 threads with deep stacks writes ~50 MiB); the rest is not read. */
     static final long MAX_BYTES = 256L << 20;
     /** A header block longer than this (a name of that size) is skipped: its thread keeps its kernel name. */
-    static final int MAX_HEADER = 1 << 20;
+    static final int MAX_HEADER = DumpHeaders.MAX_BLOCK;
     /** Records kept; more than the JVM's threads can be only forged ones. */
     static final int MAX_THREADS = 1 << 16;
-
-    /**
-     * {@code "NAME" #ID [NID] } (JDK 19+), or {@code "NAME" #ID [daemon] prio=N ... nid=0xHEX } (older
-     * JDKs). Greedy over the whole block, so a name that holds the same pattern cannot move the real one.
-     */
-    private static final Pattern HEADER = Pattern.compile("^\"(.*)\" #(\\d+) \\[(\\d+)\\] ", Pattern.DOTALL),
-            OLD_HEADER = Pattern.compile("^\"(.*)\" #(\\d+) (?:daemon )?prio=\\d+ [^\n]* nid=0x([0-9a-fA-F]+) ", Pattern.DOTALL);
-    private static final byte[] STATE_LINE = "   java.lang.Thread.State:".getBytes(StandardCharsets.US_ASCII);
 
     private final int pid;
     private final long ns;
     private final ByteArrayOutputStream line = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream block = new ByteArrayOutputStream();
-    private boolean inBlock, blockTooLong, lineTooLong;
+    private boolean lineTooLong;
     /** The current line's first byte (-1 while it is empty), kept when the rest of a long line is not. */
     private int firstByte = -1;
-    private int tooLong;
-    /** Records by tid, in dump order; a tid claimed twice maps to null. */
-    private final Map<Integer, JavaRecord.Present> byTid = new LinkedHashMap<>();
-    private final Map<Integer, Boolean> ambiguous = new HashMap<>();
-    private int overflow;
+    private final DumpHeaders headers = new DumpHeaders(MAX_THREADS);
 
     private ThreadDump(int pid, long ns) {
         this.pid = pid;
@@ -91,7 +72,7 @@ final class ThreadDump {
             }
         }
         dump.endOfLine();
-        dump.endBlock();
+        dump.headers.end();
         return dump.result(cut);
     }
 
@@ -118,7 +99,7 @@ final class ThreadDump {
     /** Part of the current line; a line longer than a header may be is not kept (a stack frame never is). */
     private void append(byte[] bytes, int from, int to) {
         if (to == from) return;
-        if (firstByte < 0) firstByte = bytes[from];
+        if (firstByte < 0) firstByte = bytes[from] & 0xff;
         if (lineTooLong) return;
         if (line.size() + (to - from) > MAX_HEADER) {
             lineTooLong = true;
@@ -129,80 +110,36 @@ final class ThreadDump {
     }
 
     private void endOfLine() {
-        byte[] l = line.toByteArray();
-        boolean skipped = lineTooLong;
         int first = firstByte;
+        String text = lineTooLong || !headers.needsText(first) ? null : ModifiedUtf8.decode(line.toByteArray());
         line.reset();
         lineTooLong = false;
         firstByte = -1;
-        if (inBlock && (first < 0 || first == '\t' || startsWith(l, STATE_LINE))) {
-            endBlock();
-            return;
-        }
-        if (!inBlock && first != '"') return;
-        inBlock = true;
-        if (skipped || blockTooLong || block.size() + l.length + 1 > MAX_HEADER) {
-            blockTooLong = true;
-            block.reset();
-            return;
-        }
-        if (block.size() > 0) block.write('\n');
-        block.writeBytes(l);
-    }
-
-    private void endBlock() {
-        if (!inBlock) return;
-        inBlock = false;
-        if (blockTooLong) {
-            tooLong++;
-        } else {
-            header(ModifiedUtf8.decode(block.toByteArray()));
-        }
-        blockTooLong = false;
-        block.reset();
-    }
-
-    private void header(String text) {
-        Matcher m = HEADER.matcher(text);
-        boolean hex = false;
-        if (!m.find()) {
-            m = OLD_HEADER.matcher(text);
-            if (!m.find()) return; // the JVM's own threads (GC, compiler) have no #ID: not Java threads
-            hex = true;
-        }
-        int tid;
-        long id;
-        try {
-            tid = Integer.parseInt(m.group(3), hex ? 16 : 10);
-            id = Long.parseLong(m.group(2));
-        } catch (NumberFormatException e) {
-            return; // not a header after all
-        }
-        if (ambiguous.containsKey(tid)) return;
-        if (byTid.containsKey(tid)) {
-            byTid.remove(tid);
-            ambiguous.put(tid, true);
-        } else if (byTid.size() < MAX_THREADS) {
-            byTid.put(tid, new JavaRecord.Present(pid, ns, tid, id, RecordField.cut(m.group(1))));
-        } else {
-            overflow++;
-        }
+        headers.line(text, first);
     }
 
     private Result result(boolean cut) {
+        List<JavaRecord.Present> threads = new ArrayList<>();
+        List<JavaRecord.Dumped> vmThreads = new ArrayList<>();
+        for (DumpHeaders.Header h : headers.headers()) {
+            if (h.javaThread()) {
+                threads.add(new JavaRecord.Present(pid, ns, h.tid(), h.javaId(), RecordField.cut(h.name()),
+                        Map.of("daemon", Boolean.toString(h.daemon()))));
+            } else {
+                vmThreads.add(new JavaRecord.Dumped(pid, ns, h.tid(), JavaRecord.Dumped.NO_JAVA_ID, RecordField.cut(h.name()), Map.of()));
+            }
+        }
         List<String> notes = new ArrayList<>();
         String of = "JVM " + pid + "'s thread dump: ";
         if (cut) notes.add(of + "read up to " + (MAX_BYTES >> 20) + " MiB; the threads after that keep their kernel names");
-        if (tooLong > 0) notes.add(of + tooLong + " header(s) over " + (MAX_HEADER >> 20) + " MiB skipped; those threads keep their kernel names");
-        if (overflow > 0) notes.add(of + overflow + " thread(s) past the first " + MAX_THREADS + " keep their kernel names");
-        if (!ambiguous.isEmpty()) {
-            notes.add(of + "tid(s) " + ambiguous.keySet().stream().sorted().map(String::valueOf).reduce((a, b) -> a + ", " + b).orElse("")
+        if (headers.tooLong() > 0) {
+            notes.add(of + headers.tooLong() + " header(s) over " + (MAX_HEADER >> 20) + " MiB skipped; those threads keep their kernel names");
+        }
+        if (headers.overflow() > 0) notes.add(of + headers.overflow() + " thread(s) past the first " + MAX_THREADS + " keep their kernel names");
+        if (!headers.ambiguous().isEmpty()) {
+            notes.add(of + "tid(s) " + String.join(", ", headers.ambiguous().stream().map(String::valueOf).toList())
                     + " claimed by more than one header (a thread name holds a line break and a header): kept their kernel names");
         }
-        return new Result(List.copyOf(byTid.values()), notes);
-    }
-
-    private static boolean startsWith(byte[] l, byte[] prefix) {
-        return l.length >= prefix.length && Arrays.equals(l, 0, prefix.length, prefix, 0, prefix.length);
+        return new Result(threads, vmThreads, notes);
     }
 }

@@ -24,6 +24,12 @@ public record JavaThread(long id, String name, boolean virtual, int constructorT
      * {@code priority}, {@code group}.
      */
     public static final List<String> ATTRIBUTE_HOOKS = List.of("ccl", "daemon", "priority", "group");
+    /**
+     * What an application thread started by {@code main} ordinarily starts with: a value equal to
+     * it says nothing, one that differs (a daemon, a raised priority, a web app's loader) does.
+     */
+    public static final Map<String, String> ORDINARY_ATTRIBUTES = Map.of("daemon", "false", "priority", "5", "group", "main",
+            "ccl", "jdk.internal.loader.ClassLoaders$AppClassLoader@app");
     /** A scoped-value binding a StructuredTaskScope fork inherited: {@code sv:ScopedValue#1}. */
     public static final String SCOPED_VALUE_PREFIX = "sv:";
 

@@ -15,12 +15,19 @@ import java.util.function.BiConsumer;
 /**
  * What the JVM agents reported, joined to the kernel's tasks (by {@code jvm.JavaJoin}): the Java
  * thread on each task, virtual threads counted by the OS thread that constructed them, the
- * carriers' mounts of virtual threads, and remarks for the user. Enters the model in one step, after the trace.
+ * carriers' mounts of virtual threads, remarks for the user, and the full names of the VM's own
+ * threads (GC Thread#0, VM Periodic Task Thread: no Java threads), which the kernel knows by 15 bytes. Enters the model in one step, after the trace.
  */
 public record JavaView(List<JavaRecord> records, Map<ThreadInfo, JavaThread> threads,
                        Map<Integer, Integer> virtualByCreator, Map<Integer, Long> mountsByCarrier,
-                       List<String> notes) {
+                       List<String> notes, Map<ThreadInfo, String> vmThreadNames) {
     public static final JavaView NONE = new JavaView(List.of(), Map.of(), Map.of(), Map.of(), List.of());
+
+    /** Without names of the VM's own threads. */
+    public JavaView(List<JavaRecord> records, Map<ThreadInfo, JavaThread> threads, Map<Integer, Integer> virtualByCreator,
+                    Map<Integer, Long> mountsByCarrier, List<String> notes) {
+        this(records, threads, virtualByCreator, mountsByCarrier, notes, Map.of());
+    }
 
     /**
      * A creation site: one creation stack and the Java threads it made (platform threads by their
@@ -65,5 +72,6 @@ public record JavaView(List<JavaRecord> records, Map<ThreadInfo, JavaThread> thr
         virtualByCreator = Collections.unmodifiableMap(new LinkedHashMap<>(virtualByCreator));
         mountsByCarrier = Collections.unmodifiableMap(new LinkedHashMap<>(mountsByCarrier));
         notes = List.copyOf(notes);
+        vmThreadNames = Collections.unmodifiableMap(new IdentityHashMap<>(vmThreadNames));
     }
 }

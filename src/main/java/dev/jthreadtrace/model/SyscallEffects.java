@@ -1,24 +1,21 @@
 package dev.jthreadtrace.model;
 
 import dev.jthreadtrace.decode.CloneFlags;
-import dev.jthreadtrace.decode.CommFile;
 import dev.jthreadtrace.decode.Prctl;
 import dev.jthreadtrace.decode.Seccomp;
 import dev.jthreadtrace.decode.SyscallSpec;
 import dev.jthreadtrace.decode.SyscallTable;
 import dev.jthreadtrace.event.TraceEvent;
 
-import java.util.Arrays;
-
 /**
  * What a finished syscall does to the model, as its registry row says ({@link SyscallSpec#effect()}):
  * settings go to the {@link SettingsTracker}, futex calls to the {@link FutexLog}, mappings to the
- * {@link MmapLog}, comm writes to {@link CommWrites}, every call to the {@link SyscallStats}.
+ * {@link MmapLog}, every call to the {@link SyscallStats}. (Names written to a /proc comm file come
+ * as events of their own, {@code TraceEvent.CommWritten}: the tracer asked the kernel which file was written.)
  */
 final class SyscallEffects {
     private final ThreadTable table;
     private final SettingsTracker settings;
-    private final CommWrites commWrites = new CommWrites();
     private final SyscallStats stats = new SyscallStats();
     private final FutexLog futex = new FutexLog();
     private final MmapLog mmap = new MmapLog();
@@ -72,13 +69,6 @@ final class SyscallEffects {
             case MMAP -> mmap.mmap(t, s, ns);
             case MUNMAP -> mmap.munmap(t, s);
             case MREMAP -> mmap.mremap(t, s, ns);
-            case OPEN -> {
-                if (ok) commWrites.opened(t, (int) s.ret(), s.captures().string(s.nr() == SyscallTable.OPENAT ? 1 : 0));
-            }
-            case WRITE -> renamedThroughComm(t, s, ns, ok);
-            case CLOSE -> {
-                if (ok) commWrites.closed(t, (int) a[0]);
-            }
         }
     }
 
@@ -96,15 +86,6 @@ final class SyscallEffects {
 
     boolean ownSeccomp() {
         return ownSeccomp;
-    }
-
-    /** A write to a thread's comm file (pthread_setname_np on another thread): that thread's new name. */
-    private void renamedThroughComm(ThreadInfo writer, TraceEvent.Syscall s, long ns, boolean ok) {
-        int target = ok && s.ret() > 0 ? commWrites.written(writer, (int) s.args()[0]) : -1;
-        ThreadInfo renamed = target < 0 ? null : table.live(target);
-        byte[] written = s.captures().bytes(1);
-        if (renamed == null || written == null) return;
-        settings.named(renamed, ns, CommFile.name(Arrays.copyOf(written, (int) Math.min(written.length, s.ret()))));
     }
 
     private void scopeEnded(ThreadInfo t, ScopeEnd end) {

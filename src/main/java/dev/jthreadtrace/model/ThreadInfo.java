@@ -33,6 +33,7 @@ public final class ThreadInfo {
     private long stackLow, stackSize;
     private boolean ownExit, ownExitGroup;
     private JavaThread java;
+    private String vmName;
     private boolean existedAtAttach;
     private boolean startedForAttach;
 
@@ -138,9 +139,17 @@ public final class ThreadInfo {
         return java;
     }
 
-    /** The thread's name: the Java name when the agent reported one (comm is cut at 15 bytes), else comm. */
+    /** The full name the JVM gave one of its own threads (GC Thread#0: not a Java thread), when its thread dump named it; else null. */
+    public String vmName() {
+        return vmName;
+    }
+
+    /**
+     * The thread's name: the Java name when the agent reported one (comm is cut at 15 bytes), the
+     * JVM's full name of one of its own threads, else comm.
+     */
     public String name() {
-        return java != null ? java.name() : hooks.name();
+        return java != null ? java.name() : vmName != null ? vmName : hooks.name();
     }
 
     /** Everything it started with: the kernel's inheritable settings, then the Java-level ones. */
@@ -273,5 +282,9 @@ public final class ThreadInfo {
 
     void java(JavaThread java) {
         this.java = java;
+    }
+
+    void vmName(String name) {
+        this.vmName = name;
     }
 }

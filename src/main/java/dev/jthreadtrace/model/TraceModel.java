@@ -1,5 +1,6 @@
 package dev.jthreadtrace.model;
 
+import dev.jthreadtrace.decode.KernelBytes;
 import dev.jthreadtrace.decode.Syscalls;
 import dev.jthreadtrace.event.TraceEvent;
 
@@ -53,6 +54,7 @@ public final class TraceModel {
             case TraceEvent.Syscall s -> syscall(s);
             case TraceEvent.Spawned s -> spawned(s);
             case TraceEvent.UntracedChild u -> table.untraced(u, rel(u.ns()));
+            case TraceEvent.CommWritten c -> commWritten(c);
             case TraceEvent.Exec e -> exec(e);
             case TraceEvent.Exited e -> table.ended(e.tid(), rel(e.ns()), table.exitOf(e.tid(), e.code()));
             case TraceEvent.Killed k -> table.ended(k.tid(), rel(k.ns()), new Exit.Killed(k.signal(), k.coreDumped()));
@@ -76,6 +78,7 @@ public final class TraceModel {
         this.java = view;
         this.leaks = null;
         view.threads().forEach(ThreadInfo::java);
+        view.vmThreadNames().forEach(ThreadInfo::vmName);
     }
 
     // ---- queries --------------------------------------------------------------------------------
@@ -289,6 +292,14 @@ public final class TraceModel {
     private void exec(TraceEvent.Exec e) {
         long ns = rel(e.ns());
         settings.exec(table.exec(e, ns), ns, e.path());
+    }
+
+    /** A name written to a thread's /proc comm file: that thread's new name, the kernel's bytes. */
+    private void commWritten(TraceEvent.CommWritten c) {
+        long ns = rel(c.ns());
+        table.task(c.tid(), ns);
+        ThreadInfo named = table.live(c.target());
+        if (named != null) settings.named(named, ns, KernelBytes.decode(c.name()));
     }
 
     /** One finished syscall: what it does to the model is its registry row's effect. */

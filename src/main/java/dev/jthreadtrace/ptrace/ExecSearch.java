@@ -12,14 +12,14 @@ import java.util.List;
  * directory, and which error the search ends with, are glibc's too. Pure: the tracer runs each
  * candidate as an {@code execve} inside the start gate, so the search sees the files as the command would.
  */
-final class ExecSearch {
+public final class ExecSearch {
     static final int ENOENT = 2, ENOEXEC = 8, EACCES = 13, ENOTDIR = 20, ENODEV = 19, ESTALE = 116, ETIMEDOUT = 110;
     private static final byte[] DEFAULT_PATH = "/bin:/usr/bin".getBytes(StandardCharsets.US_ASCII);
 
     private ExecSearch() {}
 
     /** The paths to try, in order; {@code path} is PATH's value, or null when it is unset. */
-    static List<byte[]> candidates(byte[] name, byte[] path) {
+    public static List<byte[]> candidates(byte[] name, byte[] path) {
         if (name.length == 0) return List.of();
         for (byte b : name) if (b == '/') return List.of(name);
         List<byte[]> out = new ArrayList<>();

@@ -1,5 +1,6 @@
 package dev.jthreadtrace.ptrace;
 
+import dev.jthreadtrace.decode.KernelBytes;
 import dev.jthreadtrace.decode.SyscallTable;
 import dev.jthreadtrace.sys.Errno;
 import dev.jthreadtrace.sys.ProcStatus;
@@ -17,7 +18,8 @@ import java.util.stream.Stream;
 /**
  * Turns the seized start gate into the command, by syscalls injected into it ({@link SyscallInjector}):
  * the gate closes every descriptor the command must not inherit, sets each signal's disposition
- * and its signal mask to what the command starts with, takes the seccomp filter, and finally
+ * and its signal mask to what the command starts with, writes back the coredump_filter the tool's
+ * JVM changed (HotSpot sets its own, which the gate inherited), takes the seccomp filter, and finally
  * {@code execve}s the command with exactly the argv and environment bytes of the {@link Launch},
  * searching PATH as {@code execvp} would. Nothing of the gate's shell survives the exec: no
  * variable it would drop or add, no descriptor, no handler. Everything the calls need is written
@@ -28,12 +30,13 @@ final class GateExec {
     private static final int SIG_SETMASK = 2, SIGSET_BYTES = 8, SIGKILL = 9, SIGSTOP = 19;
     private static final long SIG_DFL = 0, SIG_IGN = 1;
     private static final int KERNEL_SIGACTION_BYTES = 32;
+    private static final int AT_FDCWD = -100, O_WRONLY = 1, O_CLOEXEC = 0x80000;
 
     /**
      * The command runs: under which path it was found, with which argv, when its exec began and
      * ended, and the execve's arguments (addresses in the gate, for the execve line).
      */
-    record Started(byte[] path, List<byte[]> argv, int environmentSize, long ns, long endNs, long[] args) {
+    record Started(byte[] path, List<byte[]> argv, int environmentSize, long ns, long endNs, long[] args, String note) {
         String pathText() {
             return text(path);
         }
@@ -93,17 +96,43 @@ final class GateExec {
             if (launch.keeps(0)) injector.call(SyscallTable.DUP2, gate.stdinKeptAt(), 0);
             closeInheritedDescriptors(injector, pid, launch);
             setSignalDispositions(injector, scratch, pid, launch.ignoredSignals());
+            String note = setCoredumpFilter(injector, scratch, pid, launch.coredumpFilter());
             seccomp[0] = seccompRecorded == null ? SeccompStatus.OFF
                     : SeccompInstaller.install(injector, scratch, seccompRecorded, needNoNewPrivs);
             long mask = scratch.put(longBytes(launch.blockedSignals()));
             injector.call(SyscallTable.RT_SIGPROCMASK, SIG_SETMASK, mask, 0, SIGSET_BYTES);
-            return search(injector, scratch, launch, candidates, envp);
+            return search(injector, scratch, launch, candidates, envp, note);
         }
     }
 
+    /**
+     * Writes {@code wanted} to the gate's /proc/self/coredump_filter when it differs from what the
+     * gate inherited; what went wrong, for a note, or null.
+     */
+    private static String setCoredumpFilter(SyscallInjector injector, Scratch scratch, int pid, long wanted) {
+        if (wanted == Launch.SAME_COREDUMP_FILTER) return null;
+        Path file = Path.of("/proc", Integer.toString(pid), "coredump_filter");
+        try {
+            if (Long.parseUnsignedLong(Files.readString(file).strip(), 16) == wanted) return null;
+        } catch (IOException | RuntimeException e) {
+            // Unreadable: write it anyway.
+        }
+        // The kernel reads the number with base 0: "0x" for hex (a leading 0 alone would mean octal).
+        byte[] value = ("0x" + Long.toHexString(wanted)).getBytes(StandardCharsets.US_ASCII);
+        long path = scratch.put(cString("/proc/self/coredump_filter".getBytes(StandardCharsets.US_ASCII)));
+        long fd = injector.call(SyscallTable.OPENAT, AT_FDCWD, path, O_WRONLY | O_CLOEXEC);
+        if (fd < 0) return "cannot set the command's coredump_filter to " + new String(value, StandardCharsets.US_ASCII)
+                + " (" + Errno.describe((int) -fd) + "); it has the tool's";
+        long written = injector.call(SyscallTable.WRITE, fd, scratch.put(value), value.length);
+        injector.call(SyscallTable.CLOSE, fd);
+        return written == value.length ? null : "cannot set the command's coredump_filter to "
+                + new String(value, StandardCharsets.US_ASCII) + (written < 0 ? " (" + Errno.describe((int) -written) + ")" : "")
+                + "; it has the tool's";
+    }
+
     /** Tries each candidate as execvp would; the first exec that succeeds ends the gate. */
-    private static Started search(SyscallInjector injector, Scratch scratch, Launch launch, List<byte[]> candidates, long envp)
-            throws NotStarted {
+    private static Started search(SyscallInjector injector, Scratch scratch, Launch launch, List<byte[]> candidates, long envp,
+                                  String note) throws NotStarted {
         long argv = scratch.put(pointerArray(scratch, launch.argv()));
         boolean gotEacces = false;
         int lastError = ExecSearch.ENOENT;
@@ -111,7 +140,10 @@ final class GateExec {
             long path = scratch.put(cString(candidate));
             long ns = System.nanoTime();
             long r = injector.call(SyscallTable.EXECVE, path, argv, envp);
-            if (r == 0) return new Started(candidate, launch.argv(), launch.environment().size(), ns, System.nanoTime(), new long[] {path, argv, envp, 0, 0, 0});
+            if (r == 0) {
+                return new Started(candidate, launch.argv(), launch.environment().size(), ns, System.nanoTime(),
+                        new long[] {path, argv, envp, 0, 0, 0}, note);
+            }
             int errno = (int) -r;
             if (errno == ExecSearch.ENOEXEC) {
                 List<byte[]> scriptArgv = ExecSearch.scriptArgv(candidate, launch.argv());
@@ -119,7 +151,8 @@ final class GateExec {
                 long shellArgv = scratch.put(pointerArray(scratch, scriptArgv));
                 ns = System.nanoTime();
                 if (injector.call(SyscallTable.EXECVE, shell, shellArgv, envp) == 0) {
-                    return new Started(scriptArgv.getFirst(), scriptArgv, launch.environment().size(), ns, System.nanoTime(), new long[] {shell, shellArgv, envp, 0, 0, 0});
+                    return new Started(scriptArgv.getFirst(), scriptArgv, launch.environment().size(), ns, System.nanoTime(),
+                            new long[] {shell, shellArgv, envp, 0, 0, 0}, note);
                 }
             }
             if (!ExecSearch.tryNext(errno)) {
@@ -180,7 +213,7 @@ final class GateExec {
 
     /** Room for every string and array the calls use: the environment, argv (twice for a script), each candidate path. */
     private static long scratchSize(Launch launch, List<byte[]> candidates) {
-        long size = 4096; // sigactions, the mask, the seccomp program
+        long size = 4096; // sigactions, the mask, the coredump_filter path and value, the seccomp program
         size += SeccompFilter.MAX_TRACED * 8L + 64;
         for (List<byte[]> strings : List.of(launch.environment(), launch.argv(), launch.argv(), candidates)) {
             for (byte[] s : strings) size += ((s.length + 8) & ~7L) + 8;
@@ -200,6 +233,6 @@ final class GateExec {
     }
 
     private static String text(byte[] bytes) {
-        return new String(bytes, StandardCharsets.UTF_8);
+        return KernelBytes.decode(bytes);
     }
 }

@@ -33,13 +33,11 @@ final class GateLauncher {
     private GateLauncher() {}
 
     /**
-     * @param keep the descriptors the command will inherit: the gate must not reuse their numbers
+     * @param launch the command: the gate must not reuse the numbers of the descriptors it will inherit
      */
     static Gate spawn(Launch launch) {
         int[] pipe = Libc.pipe2(Libc.O_CLOEXEC);
-        int spare = Math.max(9, Math.max(pipe[0], pipe[1]));
-        for (int fd : launch.descriptors()) spare = Math.max(spare, fd);
-        int stdinKeptAt = spare + 1;
+        int stdinKeptAt = launch.keeps(0) ? spareDescriptor(launch, pipe) : -1;
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment actions = arena.allocate(Libc.POSIX_SPAWN_FILE_ACTIONS_SIZE, 16);
             MemorySegment attr = arena.allocate(Libc.POSIX_SPAWNATTR_SIZE, 16);
@@ -48,7 +46,7 @@ final class GateLauncher {
             try {
                 // The user's stdin moves aside; the pipe becomes the gate's stdin. Every other
                 // descriptor is inherited and sorted out by the tracer, which knows the user's.
-                Libc.fileActionsAddDup2(actions, 0, stdinKeptAt);
+                if (stdinKeptAt >= 0) Libc.fileActionsAddDup2(actions, 0, stdinKeptAt);
                 Libc.fileActionsAddDup2(actions, pipe[0], 0);
                 cleanSignals(arena, attr);
                 return new Gate(spawnArgv(arena, actions, attr, List.of("/bin/sh", "-c", GATE_SCRIPT, GATE_NAME)),
@@ -59,6 +57,19 @@ final class GateLauncher {
                 Libc.close(pipe[0]);
             }
         }
+    }
+
+    /**
+     * Where the gate keeps the user's stdin: the lowest number above 2 that is neither one of the
+     * command's descriptors nor the pipe's. Whatever of the tool's own is open there is replaced in
+     * the gate only. Low, because dup2 to a number at or above the soft RLIMIT_NOFILE fails
+     * (EBADF): the command may inherit a descriptor above its own limit (exec 100</dev/null; ulimit
+     * -Sn 64), or run with a small limit (ulimit -n 12).
+     */
+    static int spareDescriptor(Launch launch, int[] pipe) {
+        int fd = 3;
+        while (launch.keeps(fd) || fd == pipe[0] || fd == pipe[1]) fd++;
+        return fd;
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.jthreadtrace.ptrace;
 
+import dev.jthreadtrace.decode.KernelBytes;
 import dev.jthreadtrace.sys.ErrnoException;
 import dev.jthreadtrace.sys.Libc;
 
@@ -168,7 +169,7 @@ final class InitialStack {
         for (long p : pointers) {
             byte[] s = memory.readString(tid, p, MAX_STRING);
             if (s == null) return null;
-            out.add(new String(s, StandardCharsets.UTF_8));
+            out.add(KernelBytes.decode(s));
         }
         return out;
     }

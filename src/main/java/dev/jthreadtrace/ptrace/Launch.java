@@ -1,5 +1,7 @@
 package dev.jthreadtrace.ptrace;
 
+import dev.jthreadtrace.decode.KernelBytes;
+
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -10,17 +12,22 @@ import java.util.Map;
  * What the traced command starts with, byte for byte what an untraced run would get from whoever
  * started the tool: its argv (argv[0] as typed: the tracer searches PATH the way {@code execvp}
  * does, inside the start gate), its environment entries in their order, the descriptors it
- * inherits (at the same numbers; every other one is closed), and the signals it starts with
- * ignored and blocked.
+ * inherits (at the same numbers; every other one is closed), the signals it starts with
+ * ignored and blocked, and its {@code /proc/PID/coredump_filter} (the JVM changes the tool's own,
+ * which a child would inherit).
  *
  * @param argv           the command and its arguments; argv[0] is what is searched for
  * @param environment    {@code NAME=VALUE} entries, raw bytes, in order
  * @param descriptors    the descriptors the command inherits, sorted
  * @param ignoredSignals bit {@code n-1} set: signal {@code n} starts as SIG_IGN (every other one SIG_DFL)
  * @param blockedSignals bit {@code n-1} set: signal {@code n} starts blocked
+ * @param coredumpFilter the command's coredump_filter bits, or {@link #SAME_COREDUMP_FILTER}: the tool's own
  */
 public record Launch(List<byte[]> argv, List<byte[]> environment, int[] descriptors, long ignoredSignals,
-                     long blockedSignals) {
+                     long blockedSignals, long coredumpFilter) {
+    /** No coredump_filter to set: the command inherits the tool's. */
+    public static final long SAME_COREDUMP_FILTER = -1;
+
     /** What a shell gives a child when nobody says otherwise: stdin, stdout and stderr, nothing ignored or blocked. */
     public static final int[] STANDARD_DESCRIPTORS = {0, 1, 2};
 
@@ -29,6 +36,10 @@ public record Launch(List<byte[]> argv, List<byte[]> environment, int[] descript
         argv = argv.stream().map(byte[]::clone).toList();
         environment = environment.stream().map(byte[]::clone).toList();
         descriptors = Arrays.stream(descriptors).sorted().distinct().toArray();
+    }
+
+    public Launch(List<byte[]> argv, List<byte[]> environment, int[] descriptors, long ignoredSignals, long blockedSignals) {
+        this(argv, environment, descriptors, ignoredSignals, blockedSignals, SAME_COREDUMP_FILTER);
     }
 
     /** A launch from strings (tests, the demo): UTF-8 bytes, the standard descriptors, no signal ignored or blocked. */
@@ -41,12 +52,12 @@ public record Launch(List<byte[]> argv, List<byte[]> environment, int[] descript
 
     /** The same command with another environment ({@code --jvm env} adds to it). */
     public Launch withEnvironment(List<byte[]> entries) {
-        return new Launch(argv, entries, descriptors, ignoredSignals, blockedSignals);
+        return new Launch(argv, entries, descriptors, ignoredSignals, blockedSignals, coredumpFilter);
     }
 
-    /** argv as text, for events and messages (bytes that are not UTF-8 become U+FFFD there, never here). */
+    /** argv as text, for events and messages: bytes that are not UTF-8 kept as {@link KernelBytes} does. */
     public List<String> command() {
-        return argv.stream().map(b -> new String(b, StandardCharsets.UTF_8)).toList();
+        return argv.stream().map(KernelBytes::decode).toList();
     }
 
     /** The value of {@code name} in the environment, or null. */
@@ -72,7 +83,8 @@ public record Launch(List<byte[]> argv, List<byte[]> environment, int[] descript
     @Override
     public boolean equals(Object o) {
         return o instanceof Launch l && same(argv, l.argv) && same(environment, l.environment)
-                && Arrays.equals(descriptors, l.descriptors) && ignoredSignals == l.ignoredSignals && blockedSignals == l.blockedSignals;
+                && Arrays.equals(descriptors, l.descriptors) && ignoredSignals == l.ignoredSignals && blockedSignals == l.blockedSignals
+                && coredumpFilter == l.coredumpFilter;
     }
 
     @Override

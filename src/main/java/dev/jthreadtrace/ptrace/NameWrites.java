@@ -3,55 +3,191 @@ package dev.jthreadtrace.ptrace;
 import dev.jthreadtrace.decode.CommFile;
 import dev.jthreadtrace.decode.OpenFlags;
 import dev.jthreadtrace.decode.SyscallTable;
+import dev.jthreadtrace.event.TraceEvent;
 import dev.jthreadtrace.sys.SyscallInfoLayout;
 
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+
 /**
- * The syscalls by which a thread's name is set without {@code prctl}: {@code pthread_setname_np}
- * on another thread (and {@code echo x > /proc/self/task/TID/comm}) opens that thread's
- * {@code /proc/.../comm} for writing, writes the name and closes it. The tracer records those
- * whatever is shown: the seccomp filter stops opens for writing (see {@link SeccompFilter}); an open
- * of a comm file makes the task stop at every syscall until it writes and closes that descriptor
- * (or 64 syscalls have passed), and that write and close are recorded too. The model reads the new
- * name from them.
+ * Names set without {@code prctl}: {@code pthread_setname_np} on another thread, {@code echo x >
+ * /proc/self/task/TID/comm} (a shell opens the file, dup2s it to fd 1 and writes there), any
+ * write to a thread's /proc comm file. The tracer asks the kernel, never the path the program
+ * spelled: at the exit of every successful open for writing ({@code open}, {@code openat},
+ * {@code openat2}, {@code creat}; the seccomp filter stops these, and opens for reading cost
+ * nothing) it reads the new descriptor's {@code /proc/TID/fd/N} link and checks that the file is on
+ * procfs ({@link TraceeMemory#commFileOf}), so a directory fd, a relative path after
+ * {@code chdir}, a symlink, {@code //}, {@code .} and {@code ..} all count. Such a descriptor is
+ * kept in its table's {@link CommDescriptors}; while the table holds one, its tasks stop at every
+ * syscall, and this follows {@code dup}, {@code dup2}, {@code dup3}, {@code fcntl(F_DUPFD*)},
+ * {@code close}, {@code close_range}, {@code unshare(CLONE_FILES)} and exec (close-on-exec: the
+ * descriptors are looked at again), and turns every successful {@code write}, {@code writev},
+ * {@code pwrite64}, {@code pwritev} and {@code pwritev2} on one into a
+ * {@link TraceEvent.CommWritten} with the name the kernel kept ({@link CommFile}): the bytes are
+ * copied at the entry, the descriptor's file checked again there. Whatever {@code -e} shows.
  */
 final class NameWrites {
-    private static final int WATCH_SYSCALLS = 64;
+    private static final int DUP = nr("dup"), DUP3 = nr("dup3"), FCNTL = nr("fcntl"), CLOSE_RANGE = nr("close_range"),
+            UNSHARE = nr("unshare"), WRITEV = nr("writev"), PWRITE64 = nr("pwrite64"), PWRITEV = nr("pwritev"),
+            PWRITEV2 = nr("pwritev2");
+    private static final int F_DUPFD = 0, F_DUPFD_CLOEXEC = 1030, CLONE_FILES = 0x400, CLOSE_RANGE_UNSHARE = 2,
+            CLOSE_RANGE_CLOEXEC = 4, IOV_MAX = 1024, IOVEC_SIZE = 16;
+
+    /**
+     * A syscall that may name a thread or change which descriptors are comm files, as seen at its
+     * entry: for a write, the thread named ({@code target}) and the first bytes of each buffer
+     * ({@code lengths}, {@code heads}, one each for a plain write).
+     */
+    record Call(int nr, long[] args, long ns, int target, long[] lengths, byte[][] heads) {
+        static Call of(int nr, long[] args, long ns) {
+            return new Call(nr, args, ns, -1, null, null);
+        }
+    }
 
     private NameWrites() {}
 
-    /** At a syscall entry: whether this call may be part of setting a name, so must be recorded. */
-    static boolean concerns(Task task, int nr, SyscallInfoLayout.Copy info) {
-        if (task.commFd >= 0) {
-            return (nr == SyscallTable.WRITE || nr == SyscallTable.CLOSE) && (int) info.arg(0) == task.commFd;
+    /**
+     * At a syscall entry (any, for a task whose table holds a comm descriptor; else the opens for
+     * writing the filter stops): whether the call matters, in which case {@code task.nameCall}
+     * holds what its exit needs and the task must stop there.
+     */
+    static boolean entered(Task task, int nr, SyscallInfoLayout.Copy info, long now, TraceeMemory memory) {
+        task.nameCall = null;
+        long[] args = new long[6];
+        for (int i = 0; i < 6; i++) args[i] = info.arg(i);
+        if (opensForWriting(nr, args)) {
+            task.nameCall = Call.of(nr, args, now);
+            return true;
         }
-        if (nr == SyscallTable.OPENAT) return OpenFlags.writes(info.arg(2));
-        if (nr == SyscallTable.OPEN) return OpenFlags.writes(info.arg(1));
-        return nr == SyscallTable.CREAT;
-    }
-
-    /** After the entry's captures: an open is kept only when its path is a comm file. */
-    static boolean stillConcerns(Task task) {
-        if (task.commFd >= 0) return true;
-        String path = task.captures.string(task.nr == SyscallTable.OPENAT ? 1 : 0);
-        return CommFile.target(path, task.tid, task.tgid) >= 0;
-    }
-
-    /** A syscall the task made that is not recorded: one less to wait for the watched write. */
-    static void passed(Task task) {
-        if (task.commFd >= 0 && --task.commWatchLeft <= 0) task.commFd = -1;
-    }
-
-    /** At the exit of a recorded syscall: an open of a comm file starts the watch, its close ends it. */
-    static void returned(Task task, int nr, long ret, boolean error) {
-        boolean open = nr == SyscallTable.OPENAT || nr == SyscallTable.OPEN || nr == SyscallTable.CREAT;
-        if (task.commFd < 0 && open && !error && ret >= 0
-                && CommFile.target(task.captures.string(nr == SyscallTable.OPENAT ? 1 : 0), task.tid, task.tgid) >= 0) {
-            task.commFd = (int) ret;
-            task.commWatchLeft = WATCH_SYSCALLS;
-        } else if (task.commFd >= 0 && nr == SyscallTable.CLOSE && (int) task.args[0] == task.commFd) {
-            task.commFd = -1;
-        } else {
-            passed(task);
+        CommDescriptors fds = task.commFds;
+        if (fds.isEmpty()) return false;
+        if (isWrite(nr)) {
+            int fd = (int) args[0];
+            if (!fds.contains(fd)) return false;
+            int target = memory.commFileOf(task.tid, fd);
+            if (target < 0) {
+                fds.remove(fd); // it was closed or replaced where the tracer could not see it
+                return false;
+            }
+            task.nameCall = vectored(nr) ? vectoredWrite(task.tid, nr, args, now, target, memory)
+                    : new Call(nr, args, now, target, new long[] {args[2]},
+                            new byte[][] {head(task.tid, args[1], args[2], memory)});
+            return true;
         }
+        boolean matters = nr == DUP || nr == SyscallTable.DUP2 || nr == DUP3
+                || (nr == FCNTL && ((int) args[1] == F_DUPFD || (int) args[1] == F_DUPFD_CLOEXEC))
+                || nr == SyscallTable.CLOSE || (nr == CLOSE_RANGE && (args[2] & CLOSE_RANGE_CLOEXEC) == 0)
+                || (nr == UNSHARE && (args[0] & CLONE_FILES) != 0);
+        if (matters) task.nameCall = Call.of(nr, args, now);
+        return matters;
+    }
+
+    /**
+     * At the exit of the call {@link #entered} kept: the table brought up to date, and the name a
+     * write set, if it set one (null otherwise).
+     */
+    static TraceEvent.CommWritten returned(Task task, long ret, boolean error, TaskTable tasks, TraceeMemory memory) {
+        Call call = task.nameCall;
+        task.nameCall = null;
+        if (call == null) return null;
+        int nr = call.nr();
+        long[] a = call.args();
+        if (isWrite(nr)) {
+            byte[] name = vectored(nr) ? CommFile.afterVectoredWrite(call.lengths(), call.heads(), ret, error)
+                    : CommFile.afterWrite(call.heads()[0], error);
+            Task target = tasks.get(call.target());
+            // The kernel refuses a write from another process; a number that is no thread of this one
+            // came from a /proc of another PID namespace.
+            if (name == null || target == null || target.tgid != task.tgid) return null;
+            return new TraceEvent.CommWritten(call.ns(), task.tid, call.target(), nr, (int) a[0], name);
+        }
+        if (error) {
+            if (nr == SyscallTable.CLOSE) task.commFds.remove((int) a[0]); // released even when close reports an error
+            return null;
+        }
+        if (nr == SyscallTable.CLOSE) {
+            task.commFds.remove((int) a[0]);
+        } else if (nr == CLOSE_RANGE) {
+            if ((a[2] & CLOSE_RANGE_UNSHARE) != 0) task.commFds = task.commFds.copy();
+            task.commFds.removeRange(a[0], a[1]);
+        } else if (nr == UNSHARE) {
+            task.commFds = task.commFds.copy();
+        } else if (ret >= 0) {
+            // An open or a dup: the new descriptor is a comm file, or the number now names something else.
+            int fd = (int) ret;
+            if (memory.commFileOf(task.tid, fd) >= 0) task.commFds.add(fd);
+            else task.commFds.remove(fd);
+        }
+        return null;
+    }
+
+    /**
+     * After an exec: the new image kept the descriptors without close-on-exec, in a table of its
+     * own (the kernel unshares it); which of them are still comm files is asked again.
+     */
+    static CommDescriptors afterExec(int tid, CommDescriptors before, TraceeMemory memory) {
+        CommDescriptors after = new CommDescriptors();
+        for (int fd : before.all()) if (memory.commFileOf(tid, fd) >= 0) after.add(fd);
+        return after;
+    }
+
+    /** attach: the comm files process {@code pid} holds open already (one that keeps /proc/self/comm open to rename itself). */
+    static CommDescriptors openIn(int pid, TraceeMemory memory) {
+        CommDescriptors out = new CommDescriptors();
+        try (Stream<Path> fds = Files.list(Path.of("/proc", Integer.toString(pid), "fd"))) {
+            for (Path p : fds.toList()) {
+                int fd = Integer.parseInt(p.getFileName().toString());
+                if (memory.commFileOf(pid, fd) >= 0) out.add(fd);
+            }
+        } catch (IOException | RuntimeException e) {
+            // gone, or not ours to list: nothing is known to be open
+        }
+        return out;
+    }
+
+    private static boolean opensForWriting(int nr, long[] args) {
+        if (nr == SyscallTable.OPENAT) return OpenFlags.writes(args[2]);
+        if (nr == SyscallTable.OPEN) return OpenFlags.writes(args[1]);
+        // openat2's flags are in its struct open_how (the filter cannot read it): its exit decides.
+        return nr == SyscallTable.CREAT || nr == SyscallTable.OPENAT2;
+    }
+
+    private static boolean isWrite(int nr) {
+        return nr == SyscallTable.WRITE || nr == PWRITE64 || vectored(nr);
+    }
+
+    private static boolean vectored(int nr) {
+        return nr == WRITEV || nr == PWRITEV || nr == PWRITEV2;
+    }
+
+    /** The first bytes of a buffer the kernel copies as a name (at most 15), or null when unreadable. */
+    private static byte[] head(int tid, long address, long length, TraceeMemory memory) {
+        int n = (int) Math.min(Math.max(length, 0), CommFile.NAME_MAX);
+        if (n == 0) return new byte[0];
+        return address == 0 ? null : memory.read(tid, address, n);
+    }
+
+    /** writev(fd, iov, iovcnt) and the pwritev pair: each segment's length and first bytes. */
+    private static Call vectoredWrite(int tid, int nr, long[] args, long ns, int target, TraceeMemory memory) {
+        int count = (int) Math.min(Math.max(args[2], 0), IOV_MAX);
+        byte[] iov = count == 0 || args[1] == 0 ? null : memory.read(tid, args[1], count * IOVEC_SIZE);
+        if (iov == null) return new Call(nr, args, ns, target, null, null);
+        ByteBuffer b = ByteBuffer.wrap(iov).order(ByteOrder.LITTLE_ENDIAN);
+        long[] lengths = new long[count];
+        byte[][] heads = new byte[count][];
+        for (int i = 0; i < count; i++) {
+            long base = b.getLong(i * IOVEC_SIZE);
+            lengths[i] = b.getLong(i * IOVEC_SIZE + 8);
+            heads[i] = head(tid, base, lengths[i], memory);
+        }
+        return new Call(nr, args, ns, target, lengths, heads);
+    }
+
+    private static int nr(String name) {
+        return SyscallTable.number(name).orElseThrow(() -> new IllegalStateException("syscall table lacks " + name));
     }
 }

@@ -20,8 +20,8 @@ import java.util.Optional;
  *   ...
  *   jeq NR_openat, 0, next       ; openat and open for writing (a thread's /proc comm file may be
  *   ld  [32]                     ;   written: pthread_setname_np on another thread), unless
- *   and 3                        ;   recorded whole already; creat is always among the NR_i
- *   jeq 0, allow, trace          ;   (O_RDONLY is 0)
+ *   and 3                        ;   recorded whole already; creat and openat2 (whose flags are
+ *   jeq 0, allow, trace          ;   in memory) are always among the NR_i (O_RDONLY is 0)
  * next: jeq NR_open, 0, allow
  *   ld  [24]
  *   and 3
@@ -37,7 +37,8 @@ public final class SeccompFilter {
     /** Conditional jumps are 8-bit: past this many syscalls the program cannot reach its end in one hop. */
     static final int MAX_TRACED = 240;
     /** x86-64 numbers and where the flags argument's low word sits in struct seccomp_data (args at 16). */
-    private static final int NR_OPEN = 2, NR_OPENAT = 257, NR_CREAT = 85, OPEN_FLAGS = 16 + 8, OPENAT_FLAGS = 16 + 2 * 8;
+    private static final int NR_OPEN = 2, NR_OPENAT = 257, NR_CREAT = 85, NR_OPENAT2 = 437, OPEN_FLAGS = 16 + 8,
+            OPENAT_FLAGS = 16 + 2 * 8;
     private static final int O_ACCMODE = 3;
 
     /** One BPF instruction, {@code struct sock_filter}. */
@@ -51,7 +52,7 @@ public final class SeccompFilter {
      */
     static Optional<List<Instruction>> build(boolean[] traced) {
         List<Integer> numbers = new ArrayList<>();
-        for (int nr = 0; nr < traced.length; nr++) if (traced[nr] || nr == NR_CREAT) numbers.add(nr);
+        for (int nr = 0; nr < traced.length; nr++) if (traced[nr] || nr == NR_CREAT || nr == NR_OPENAT2) numbers.add(nr);
         if (numbers.size() > MAX_TRACED) return Optional.empty();
         List<int[]> writeOpens = new ArrayList<>(); // {nr, offset of its flags}
         if (!traced[NR_OPENAT]) writeOpens.add(new int[] {NR_OPENAT, OPENAT_FLAGS});

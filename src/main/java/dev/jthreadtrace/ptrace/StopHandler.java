@@ -150,11 +150,9 @@ final class StopHandler {
     }
 
     private void onEntry(Task task, int nr, long now) {
-        boolean inRange = nr >= 0 && nr < recorded.length;
-        boolean forName = inRange && NameWrites.concerns(task, nr, infoNow);
-        if (!inRange || (!recorded[nr] && !forName)) {
+        NameWrites.entered(task, nr, infoNow, now, memory);
+        if (nr < 0 || nr >= recorded.length || !recorded[nr]) {
             task.nr = -1;
-            NameWrites.passed(task);
             return;
         }
         long[] args = new long[6];
@@ -167,10 +165,6 @@ final class StopHandler {
         if (!task.plan.isEmpty()) {
             memory.capture(task.tid, task.tgid, infoNow.stackPointer(), task.plan, Capture.When.AT_ENTRY, args, 0, false, task.captures);
         }
-        if (!recorded[nr] && !NameWrites.stillConcerns(task)) {
-            task.nr = -1; // an open for writing of some other file
-            return;
-        }
         if (nr == SyscallTable.EXECVE || nr == SyscallTable.EXECVEAT) {
             task.execPath = task.captures.string(nr == SyscallTable.EXECVE ? 0 : 1);
         }
@@ -182,34 +176,40 @@ final class StopHandler {
     }
 
     private void onExit(Task task, long now) {
-        if (task.nr < 0) return;
         long ret = infoNow.rval();
         boolean error = infoNow.isError();
-        int nr = task.nr;
-        task.nr = -1;
-        NameWrites.returned(task, nr, ret, error);
-        if (!task.plan.isEmpty()) {
-            memory.capture(task.tid, task.tgid, infoNow.stackPointer(), task.plan, Capture.When.AT_EXIT, task.args, ret, error,
-                    task.captures);
+        TraceEvent.CommWritten named = NameWrites.returned(task, ret, error, tasks, memory);
+        if (task.nr >= 0) {
+            int nr = task.nr;
+            task.nr = -1;
+            if (!task.plan.isEmpty()) {
+                memory.capture(task.tid, task.tgid, infoNow.stackPointer(), task.plan, Capture.When.AT_EXIT, task.args, ret, error,
+                        task.captures);
+            }
+            if (targetStarted) {
+                events.emit(new TraceEvent.Syscall(task.entryNs, now, task.tid, nr, task.args, ret, error, true, task.captures));
+                if (!error && ret > 0 && (nr == SyscallTable.CLONE || nr == SyscallTable.CLONE3)
+                        && (cloneFlags(nr, task) & CloneFlags.CLONE_UNTRACED) != 0) {
+                    events.emit(new TraceEvent.UntracedChild(now, task.tid, (int) ret, seccompActive));
+                }
+            }
         }
-        if (!targetStarted) return;
-        events.emit(new TraceEvent.Syscall(task.entryNs, now, task.tid, nr, task.args, ret, error, true, task.captures));
-        if (!error && ret > 0 && (nr == SyscallTable.CLONE || nr == SyscallTable.CLONE3)
-                && (cloneFlags(nr, task) & CloneFlags.CLONE_UNTRACED) != 0) {
-            events.emit(new TraceEvent.UntracedChild(now, task.tid, (int) ret, seccompActive));
-        }
+        if (named != null && targetStarted) events.emit(named);
     }
 
     private void onSpawn(Task creator, PtraceEvent event, long now) {
         int child = (int) Ptrace.eventMessage(creator.tid, eventMessage);
         if (child <= 0) return;
-        CloneCall call = switch (event) {
-            case FORK -> new CloneCall(SyscallTable.FORK, 0);
-            case VFORK -> new CloneCall(SyscallTable.VFORK, CloneFlags.CLONE_VM | CloneFlags.CLONE_VFORK);
-            default -> creator.nr == SyscallTable.CLONE || creator.nr == SyscallTable.CLONE3
-                    ? new CloneCall(creator.nr, cloneFlags(creator.nr, creator))
-                    : cloneInFlight(creator); // its entry was not seen: it began before an attach
-        };
+        // The flags of the call the creator is stopped in, whatever the event: a fork-like clone
+        // (clone(CLONE_PARENT|SIGCHLD), as runc's nsexec makes) is PTRACE_EVENT_FORK, and its
+        // CLONE_PARENT decides the child's kernel parent. Only fork and vfork have no flags argument.
+        int nr = creator.nr;
+        CloneCall call = nr == SyscallTable.CLONE || nr == SyscallTable.CLONE3 ? new CloneCall(nr, cloneFlags(nr, creator))
+                : nr == SyscallTable.FORK || nr == SyscallTable.VFORK ? forkCall(nr)
+                : cloneInFlight(creator); // its entry was not seen: it began before an attach
+        if (call.nr() != SyscallTable.CLONE && call.nr() != SyscallTable.CLONE3 && event != PtraceEvent.CLONE) {
+            call = forkCall(event == PtraceEvent.VFORK ? SyscallTable.VFORK : SyscallTable.FORK);
+        }
         TraceEvent.SpawnKind kind = switch (event) {
             case FORK -> TraceEvent.SpawnKind.FORK;
             case VFORK -> TraceEvent.SpawnKind.VFORK;
@@ -219,16 +219,27 @@ final class StopHandler {
         if (tgid == child) tasks.processStarted(child);
         if (targetStarted) events.emit(new TraceEvent.Spawned(now, creator.tid, child, kind, call.flags()));
         Task task = tasks.get(child);
+        boolean seen = task != null;
         if (task == null) {
-            tasks.add(new Task(child, tgid));
+            task = new Task(child, tgid);
+            tasks.add(task);
         } else {
             task.tgid = tgid;
         }
-        if (tasks.held.creatorReported(child, task != null)) batch.add(child, 0);
+        // Its descriptor table: the creator's (CLONE_FILES), a copy, or, for another process, one
+        // whose comm descriptors are of no use (the kernel refuses a write from another process).
+        task.commFds = (call.flags() & CloneFlags.CLONE_FILES) != 0 ? creator.commFds
+                : (call.flags() & CloneFlags.CLONE_THREAD) != 0 ? creator.commFds.copy() : new CommDescriptors();
+        if (tasks.held.creatorReported(child, seen)) batch.add(child, 0);
     }
 
     /** Which spawning syscall, with which clone flags. */
     private record CloneCall(int nr, long flags) {}
+
+    /** fork and vfork: the flags the kernel gives them (their exit signal, SIGCHLD, is not a flag here). */
+    private static CloneCall forkCall(int nr) {
+        return new CloneCall(nr, nr == SyscallTable.VFORK ? CloneFlags.CLONE_VM | CloneFlags.CLONE_VFORK : 0);
+    }
 
     /**
      * The clone or clone3 a task is inside at its clone event, read from its registers: orig_rax,
@@ -271,7 +282,8 @@ final class StopHandler {
                 task = former;
             }
         }
-        task.commFd = -1;
+        task.nameCall = null;
+        task.commFds = NameWrites.afterExec(task.tid, task.commFds, memory);
         events.emit(new TraceEvent.Exec(now, task.tid, formerTid > 0 ? formerTid : task.tid, task.execPath));
         // The new image has run no instruction yet: the moment to give a JDK launcher the agent.
         if (execRewriter != null) execRewriter.atExec(task.tid);
@@ -304,14 +316,19 @@ final class StopHandler {
 
     /**
      * Without the filter every task runs to its next syscall stop. With it, only a task inside a
-     * recorded syscall needs one more: the exit stop with the return value; and a task holding a
-     * thread's comm file open stops at every syscall until it writes and closes it
-     * ({@link NameWrites}). Everything else runs with PTRACE_CONT until the filter reports the next
-     * traced syscall.
+     * recorded syscall (or one that may name a thread) needs one more: the exit stop with the
+     * return value; and a task whose descriptor table holds a thread's comm file stops at every
+     * syscall until the table holds none ({@link NameWrites}). Everything else runs with
+     * PTRACE_CONT until the filter reports the next traced syscall.
      */
     private boolean needsSyscallStops(int tid) {
         if (!seccompActive) return true;
         Task task = tasks.get(tid);
-        return task != null && (task.nr >= 0 || task.commFd >= 0);
+        return task != null && (task.nr >= 0 || task.nameCall != null || !task.commFds.isEmpty());
+    }
+
+    /** attach: the comm files process {@code pid} already holds open, for its tasks' shared table. */
+    CommDescriptors commFilesOpenIn(int pid) {
+        return NameWrites.openIn(pid, memory);
     }
 }

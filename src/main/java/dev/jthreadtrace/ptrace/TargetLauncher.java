@@ -43,11 +43,16 @@ final class TargetLauncher {
             throw new TraceFailure(seizeRefused(e), e);
         }
         int pid = gate.pid();
+        boolean released = false;
         try {
             Ptrace.interrupt(pid);
             if (!awaitFirstStop(pid, status) || !awaitSyscallEntry(pid, info, status)) {
                 throw new TraceFailure("the start gate (/bin/sh) died before it could be traced", null);
             }
+            // Stopped and seized (EXITKILL): the pipe that kept it waiting is no longer needed, and
+            // under a small RLIMIT_NOFILE the descriptor is worth having back before GateExec's reads.
+            GateLauncher.abandon(gate);
+            released = true;
             SeccompStatus[] seccomp = {SeccompStatus.off("not installed")};
             GateExec.Started started = GateExec.exec(gate, command, recorded, needNoNewPrivs, seccomp);
             return new Launched(pid, seccomp[0], started);
@@ -58,7 +63,7 @@ final class TargetLauncher {
             killGate(pid, status);
             throw new TraceFailure("could not start the command in the start gate: " + e.getMessage(), e);
         } finally {
-            GateLauncher.abandon(gate);
+            if (!released) GateLauncher.abandon(gate);
         }
     }
 

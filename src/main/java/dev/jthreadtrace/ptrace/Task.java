@@ -18,10 +18,10 @@ final class Task {
     Captures captures;
     /** The path of the exec the task is inside, for its exec event. */
     String execPath;
-    /** A descriptor the task opened on a thread's /proc comm file, watched until it is written and closed (-1: none). */
-    int commFd = -1;
-    /** Syscalls left before the watch of {@link #commFd} ends even if it was not closed. */
-    int commWatchLeft;
+    /** The descriptors of the task's descriptor table that are a thread's /proc comm file (shared with the tasks sharing the table). */
+    CommDescriptors commFds = new CommDescriptors();
+    /** The syscall the task is inside that may set a name or change {@link #commFds} ({@link NameWrites}), or null. */
+    NameWrites.Call nameCall;
 
     Task(int tid, int tgid) {
         this.tid = tid;

@@ -3,12 +3,14 @@ package dev.jthreadtrace.ptrace;
 import dev.jthreadtrace.decode.Capture;
 import dev.jthreadtrace.decode.CaptureLimits;
 import dev.jthreadtrace.decode.Captures;
+import dev.jthreadtrace.decode.CommFile;
 import dev.jthreadtrace.decode.KernelBytes;
 import dev.jthreadtrace.decode.MemoryReader;
 import dev.jthreadtrace.decode.SyscallTable;
 import dev.jthreadtrace.decode.Syscalls;
 import dev.jthreadtrace.sys.ErrnoException;
 import dev.jthreadtrace.sys.Libc;
+import dev.jthreadtrace.sys.PathCalls;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -31,6 +33,7 @@ final class TraceeMemory implements AutoCloseable, MemoryReader {
     private static final int PAGE = 4096;
     private static final int AT_FDCWD = -100;
     private static final int BUFFER = 64 * 1024;
+    private static final long PROC_SUPER_MAGIC = 0x9fa0;
 
     private final Arena arena = Arena.ofConfined();
     private final MemorySegment buffer = arena.allocate(BUFFER);
@@ -156,7 +159,7 @@ final class TraceeMemory implements AutoCloseable, MemoryReader {
                     List<String> strings = new ArrayList<>();
                     for (int i = 0; i < argv.size() && i < a.maxItems(); i++) {
                         byte[] s = argv.get(i);
-                        strings.add(new String(s, 0, Math.min(s.length, a.maxLength()), StandardCharsets.UTF_8));
+                        strings.add(KernelBytes.decode(s, 0, Math.min(s.length, a.maxLength())));
                     }
                     if (argv.size() >= a.maxItems()) strings.add("...");
                     out.put(a.arg(), strings);
@@ -228,6 +231,17 @@ final class TraceeMemory implements AutoCloseable, MemoryReader {
         } catch (ErrnoException e) {
             return false;
         }
+    }
+
+    /**
+     * The thread whose /proc comm file descriptor {@code fd} of task {@code tid} is, or -1: what the
+     * kernel says, its {@code /proc/TID/fd/N} link, on procfs (so no file laid out to look like one
+     * counts). Read at a stop, like {@link #fdPath(int, int)}.
+     */
+    int commFileOf(int tid, int fd) {
+        if (fd < 0) return -1;
+        int target = CommFile.targetOfLink(procLink(tid, "fd/" + fd));
+        return target >= 0 && PathCalls.statfsType(linkPath) == PROC_SUPER_MAGIC ? target : -1;
     }
 
     /**

@@ -6,7 +6,9 @@ import dev.jthreadtrace.sys.Libc;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -45,13 +47,14 @@ public final class Tracer {
     private final ResumeBatch batch = new ResumeBatch();
     private final CompletableFuture<Integer> launched = new CompletableFuture<>();
     private volatile SeccompStatus seccomp = SeccompStatus.OFF;
+    private volatile String launchNote;
     private volatile int stopSignal;
     /** Attach mode: let every task go as soon as the loop sees the doorbell. */
     private volatile boolean detachRequested;
     private volatile Doorbell doorbell;
     private Thread thread;
-    // Set by the ptrace thread, read after it has ended.
-    private int rootPid;
+    /** Set by the ptrace thread before the launch completes; read by signal handlers too. */
+    private volatile int rootPid;
     private StopLoop loop;
 
     private Tracer(TraceTarget target, boolean[] recorded, CaptureLimits limits, ExecArguments execArguments,
@@ -115,6 +118,11 @@ public final class Tracer {
         return seccomp;
     }
 
+    /** What of the launcher's state the start gate could not give the command (a note for the user), or null. */
+    public String launchNote() {
+        return launchNote;
+    }
+
     /**
      * What the ptrace thread did: stops handled, events emitted, and the time from a stop's
      * waitpid return to the tracee's resume (the tracer's own cost per stop). Read after {@link #join}.
@@ -149,12 +157,18 @@ public final class Tracer {
     }
 
     /**
-     * Passes a signal to every traced process (as a shell passes Ctrl-C to its job): the command's
-     * own handlers decide what happens. Safe from any thread.
+     * Passes a signal to the traced command, the process the tool started, and to nothing else: as
+     * {@code kill -TERM PID} of the command would untraced, its own handlers decide what happens
+     * (a shell script's background jobs and the daemons it left are not signalled; a terminal's
+     * Ctrl-C reaches its whole process group by itself). Safe from any thread.
+     *
+     * @return false when the command has ended (what it left behind still runs) or this is an attach
      */
-    public void forward(int signal) {
-        if (attaching()) return;
-        for (int pid : tasks.liveProcesses()) Libc.kill(pid, signal);
+    public boolean forward(int signal) {
+        if (attaching()) return false;
+        int pid = rootPid;
+        // Only while the tracer still has it: after its exit and reaping the pid may be another process's.
+        return pid > 0 && tasks.liveProcesses().contains(pid) && Libc.kill(pid, signal);
     }
 
     /** Whether this tracer attached to running processes (which it must never kill). */
@@ -220,6 +234,7 @@ public final class Tracer {
         tasks.add(new Task(rootPid, rootPid));
         tasks.processStarted(rootPid);
         seccomp = started.seccomp();
+        launchNote = started.started().note();
         stops.seccompActive(started.seccomp().active());
         loop = new StopLoop(tasks, batch, stops, null);
         stops.commandStarted(rootPid, started.started());
@@ -246,8 +261,11 @@ public final class Tracer {
         }
         rootPid = a.pids().getFirst();
         Libc.kill(rootPid, 0);
+        Map<Integer, CommDescriptors> tables = new HashMap<>(); // a process's threads share theirs
         for (TraceEvent.ExistingTask t : attached.tasks()) {
-            tasks.add(new Task(t.tid(), t.tgid()));
+            Task task = new Task(t.tid(), t.tgid());
+            task.commFds = tables.computeIfAbsent(t.tgid(), stops::commFilesOpenIn);
+            tasks.add(task);
             if (t.tid() == t.tgid()) tasks.processStarted(t.tid());
         }
         seccomp = SeccompStatus.ATTACH;

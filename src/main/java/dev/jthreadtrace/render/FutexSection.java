@@ -27,36 +27,28 @@ final class FutexSection extends SectionRenderer {
         List<ThreadInfo> busy = new ArrayList<>(model.threads().stream().filter(t -> model.futex().of(t).calls() > 0).toList());
         busy.sort(Comparator.comparingLong((ThreadInfo t) -> model.futex().of(t).blockedNs()).reversed());
         if (busy.isEmpty()) out.accept("  (no futex calls traced)");
-        for (ThreadInfo t : busy.subList(0, Math.min(busy.size(), 30))) {
-            out.accept(Units.pad(Units.cut(label(t), ReportContext.LABEL_WIDTH - 1), ReportContext.LABEL_WIDTH) + Units.padLeft(Long.toString(model.futex().of(t).calls()), 8)
-                    + Units.padLeft(Long.toString(model.futex().of(t).waits()), 8) + Units.padLeft(Long.toString(model.futex().of(t).wakes()), 8)
-                    + Units.padLeft(Units.duration(model.futex().of(t).blockedNs()), 12) + Units.padLeft(Long.toString(model.futex().of(t).timeouts()), 10)
-                    + Units.padLeft(Long.toString(model.futex().of(t).eagain()), 8));
-        }
-        if (busy.size() > 30) out.accept("  … " + (busy.size() - 30) + " more threads");
+        list(busy, 30, "threads", t -> Units.pad(Units.cut(label(t), ReportContext.LABEL_WIDTH - 1), ReportContext.LABEL_WIDTH)
+                + Units.padLeft(Long.toString(model.futex().of(t).calls()), 8)
+                + Units.padLeft(Long.toString(model.futex().of(t).waits()), 8) + Units.padLeft(Long.toString(model.futex().of(t).wakes()), 8)
+                + Units.padLeft(Units.duration(model.futex().of(t).blockedNs()), 12) + Units.padLeft(Long.toString(model.futex().of(t).timeouts()), 10)
+                + Units.padLeft(Long.toString(model.futex().of(t).eagain()), 8));
         if (!analysis.addresses().isEmpty()) {
             out.accept("busiest futex words:");
-            for (FutexAnalysis.AddressStats a : analysis.addresses().subList(0, Math.min(5, analysis.addresses().size()))) {
-                out.accept("  0x" + Long.toHexString(a.uaddr()) + "  waits " + a.waits() + ", wakes " + a.wakes()
-                        + ", blocked " + Units.duration(a.blockedNs()) + "; waiters " + tids(a.waiters()) + "; wakers "
-                        + tids(a.wakers()));
-            }
+            list(analysis.addresses(), 5, "futex words", a -> "  0x" + Long.toHexString(a.uaddr()) + "  waits " + a.waits() + ", wakes "
+                    + a.wakes() + ", blocked " + Units.duration(a.blockedNs()) + "; waiters " + tids(a.waiters()) + "; wakers "
+                    + tids(a.wakers()));
         }
         if (!analysis.releases().isEmpty()) {
             out.accept("who woke whom (longest waits):");
             List<FutexAnalysis.Release> rs = new ArrayList<>(analysis.releases());
             rs.sort(Comparator.comparingLong(FutexAnalysis.Release::waitedNs).reversed());
-            for (FutexAnalysis.Release r : rs.subList(0, Math.min(8, rs.size()))) {
-                out.accept("  " + label(r.waker()) + " woke " + label(r.waiter()) + " on 0x" + Long.toHexString(r.uaddr())
-                        + " " + Units.at(r.ns()) + " after " + Units.duration(r.waitedNs()));
-            }
+            list(rs, 8, "wake-ups (--format jsonl has them all)", r -> "  " + label(r.waker()) + " woke " + label(r.waiter()) + " on 0x"
+                    + Long.toHexString(r.uaddr()) + " " + Units.at(r.ns()) + " after " + Units.duration(r.waitedNs()));
         }
         if (!analysis.joins().isEmpty()) {
             out.accept("joins (waits on a thread's CLONE_CHILD_CLEARTID word, woken by the kernel at its exit):");
-            for (FutexAnalysis.Join j : analysis.joins().subList(0, Math.min(analysis.joins().size(), 30))) {
-                out.accept("  " + label(j.joiner()) + " joined " + label(j.joined()) + " " + Units.at(j.ns()) + " (waited "
-                        + Units.duration(j.waitedNs()) + ")");
-            }
+            list(analysis.joins(), 30, "joins", j -> "  " + label(j.joiner()) + " joined " + label(j.joined()) + " " + Units.at(j.ns())
+                    + " (waited " + Units.duration(j.waitedNs()) + ")");
         }
     }
 

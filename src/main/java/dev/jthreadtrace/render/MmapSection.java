@@ -1,6 +1,5 @@
 package dev.jthreadtrace.render;
 
-import dev.jthreadtrace.model.MmapLog;
 
 import dev.jthreadtrace.text.Escape;
 import dev.jthreadtrace.model.Mapping;
@@ -30,11 +29,10 @@ final class MmapSection extends SectionRenderer {
         List<ThreadInfo> mapping = new ArrayList<>(model.threads().stream().filter(t -> model.mmap().of(t).mmapCalls() + model.mmap().of(t).munmapCalls() > 0).toList());
         mapping.sort(Comparator.comparingLong((ThreadInfo t) -> model.mmap().of(t).mmapBytes()).reversed());
         if (mapping.isEmpty()) out.accept("  (no mmap calls traced)");
-        for (ThreadInfo t : mapping.subList(0, Math.min(mapping.size(), 30))) {
-            out.accept(Units.pad(Units.cut(label(t), ReportContext.LABEL_WIDTH - 1), ReportContext.LABEL_WIDTH) + Units.padLeft(Long.toString(model.mmap().of(t).mmapCalls()), 8)
-                    + Units.padLeft(Units.bytes(model.mmap().of(t).mmapBytes()), 12) + Units.padLeft(Long.toString(model.mmap().of(t).munmapCalls()), 9)
-                    + Units.padLeft(Units.bytes(model.mmap().of(t).munmapBytes()), 12));
-        }
+        list(mapping, 30, "threads", t -> Units.pad(Units.cut(label(t), ReportContext.LABEL_WIDTH - 1), ReportContext.LABEL_WIDTH)
+                + Units.padLeft(Long.toString(model.mmap().of(t).mmapCalls()), 8)
+                + Units.padLeft(Units.bytes(model.mmap().of(t).mmapBytes()), 12) + Units.padLeft(Long.toString(model.mmap().of(t).munmapCalls()), 9)
+                + Units.padLeft(Units.bytes(model.mmap().of(t).munmapBytes()), 12));
         if (!analysis.largest().isEmpty()) {
             out.accept("largest mappings:");
             for (Mapping m : analysis.largest()) {
@@ -45,11 +43,9 @@ final class MmapSection extends SectionRenderer {
         }
         if (!analysis.stacks().isEmpty()) {
             out.accept("thread stacks (the clone stack argument, matched to the mapping that holds it):");
-            for (MmapLog.StackLink s : analysis.stacks().subList(0, Math.min(analysis.stacks().size(), 30))) {
-                Mapping m = s.mapping();
-                out.accept("  " + Units.pad(Units.cut(label(s.thread()), 22), 23) + "stack in 0x" + Long.toHexString(m.address())
-                        + " (" + Units.bytes(m.length()) + ") mapped by " + label(m.tid()) + " " + Units.at(m.ns()));
-            }
+            list(analysis.stacks(), 30, "thread stacks", s -> "  " + Units.pad(Units.cut(label(s.thread()), 22), 23) + "stack in 0x"
+                    + Long.toHexString(s.mapping().address()) + " (" + Units.bytes(s.mapping().length()) + ") mapped by "
+                    + label(s.mapping().tid()) + " " + Units.at(s.mapping().ns()));
         }
     }
 }

@@ -8,13 +8,15 @@ import java.util.function.Consumer;
 /**
  * The end-of-trace report: the chosen {@link ReportSection}s in their order, each rendered by its
  * own class. Pure text from the model (colour through the palette); the lines go to a consumer so
- * the same code writes to stdout, a file or a test.
+ * the same code writes to stdout, a file or a test, and none is wider than the width ({@link Fit}).
  */
 public final class Report {
     private final ReportContext context;
 
     public Report(TraceModel model, Palette palette, int width, Consumer<String> out) {
-        this.context = new ReportContext(model, palette, Math.max(60, width), out, new SpawnForest(model));
+        int fitted = Math.max(60, width);
+        Consumer<String> within = line -> Fit.lines(line, fitted).forEach(out);
+        this.context = new ReportContext(model, palette, fitted, within, new SpawnForest(model));
     }
 
     public void render(Set<ReportSection> sections) {

@@ -17,6 +17,8 @@ import java.util.function.Function;
  * renders it. Adding a section is adding a row and its class.
  */
 public enum ReportSection {
+    SUMMARY("the answers first: tasks, peak, re-parented, longest waits, anything unusual", FutexLog.SYSCALLS,
+            SummarySection::new),
     TREE("the threads by creator beside the kernel's tree", List.of(), TreeSection::new),
     SITES("Java creation sites: each distinct creation stack and how many threads it made", List.of(), SitesSection::new),
     LEAKS("threads still running when their program's main returned or the JVM began to shut down", List.of(),

@@ -1,6 +1,7 @@
 package dev.jthreadtrace.render;
 
 import dev.jthreadtrace.decode.Captures;
+import dev.jthreadtrace.decode.KernelBytes;
 import dev.jthreadtrace.decode.Siginfo;
 import dev.jthreadtrace.decode.Signals;
 import dev.jthreadtrace.decode.SyscallDecoder;
@@ -63,6 +64,7 @@ public final class TextLines implements LiveSink {
             case TraceEvent.SignalDelivered s -> s.tid();
             case TraceEvent.GroupStopped g -> g.tid();
             case TraceEvent.Exec e -> e.tid();
+            case TraceEvent.CommWritten c -> c.tid();
             case TraceEvent.UntracedChild u -> u.creator();
             default -> 0;
         };
@@ -108,7 +110,7 @@ public final class TextLines implements LiveSink {
                         + s.kind().name().toLowerCase(Locale.ROOT) + ")";
                 String osParent = child == null ? "?" : Integer.toString(child.osParent());
                 String line = prefix(model, s.ns(), s.child()) + palette.event("+++ " + what + ", created by "
-                        + s.creator() + " " + Escape.text(names.of(model, s.creator())) + ", OS parent " + osParent + " +++");
+                        + s.creator() + " " + Escape.name(names.of(model, s.creator())) + ", OS parent " + osParent + " +++");
                 if (shows(SyscallTable.CLONE) || shows(SyscallTable.CLONE3) || shows(SyscallTable.FORK)
                         || shows(SyscallTable.VFORK)) {
                     pendingStarts.put(s.child(), line);
@@ -126,6 +128,7 @@ public final class TextLines implements LiveSink {
                             + e.tid() + " +++");
                 }
             }
+            case TraceEvent.CommWritten c -> eventLine(model, c.ns(), c.tid(), named(c));
             case TraceEvent.Exited e -> {
                 ThreadInfo t = model.thread(e.tid());
                 Exit exit = t != null ? t.exit() : null;
@@ -146,12 +149,22 @@ public final class TextLines implements LiveSink {
         }
     }
 
+    /**
+     * {@code +++ named 1237 "worker-0" through its /proc comm file (write on fd 3) +++}: the exact
+     * name escaped, a quote in it too, since the name sits between quotes.
+     */
+    private static String named(TraceEvent.CommWritten c) {
+        String name = Escape.name(KernelBytes.decode(c.name())).replace("\"", "\\\"");
+        return "+++ named " + (c.target() == c.tid() ? "itself" : Integer.toString(c.target())) + " \"" + name
+                + "\" through its /proc comm file (" + SyscallTable.name(c.nr()) + " on fd " + c.fd() + ") +++";
+    }
+
     private boolean shows(int nr) {
         return nr >= 0 && nr < shown.length && shown[nr];
     }
 
     private String prefix(TraceModel model, long ns, int tid) {
-        return palette.time(format.time(model.rel(ns))) + " " + palette.thread("[" + tid + " " + Escape.text(names.of(model, tid)) + "]") + " ";
+        return palette.time(format.time(model.rel(ns))) + " " + palette.thread("[" + tid + " " + Escape.name(names.of(model, tid)) + "]") + " ";
     }
 
     private void eventLine(TraceModel model, long ns, int tid, String text) {

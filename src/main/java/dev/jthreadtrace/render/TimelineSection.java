@@ -5,6 +5,7 @@ import dev.jthreadtrace.model.FutexAnalysis;
 import dev.jthreadtrace.model.Hook;
 import dev.jthreadtrace.model.HookChange;
 import dev.jthreadtrace.model.Hooks;
+import dev.jthreadtrace.model.JavaThread;
 import dev.jthreadtrace.model.ThreadInfo;
 import dev.jthreadtrace.text.Escape;
 import dev.jthreadtrace.text.Units;
@@ -41,36 +42,57 @@ final class TimelineSection extends SectionRenderer {
             joinsBy.computeIfAbsent(j.joiner(), k -> new ArrayList<>()).add(j);
         }
         Hooks base = model.root() != null ? model.root().inherited() : null;
-        int rows = 0;
-        List<ThreadInfo> ordered = new ArrayList<>();
-        for (ThreadInfo r : ctx.forest().roots) depthFirst(r, ordered);
-        for (ThreadInfo t : ordered) {
-            if (rows++ >= ReportContext.MAX_ROWS) {
-                out.accept("… " + (ordered.size() - ReportContext.MAX_ROWS) + " more lanes");
-                break;
-            }
-            char[] lane = new char[axis];
-            Arrays.fill(lane, ' ');
-            int from = pos(t.start(), span, axis), to = pos(t.end() == null ? span : t.end(), span, axis);
-            for (int i = from; i <= to && i < axis; i++) lane[i] = '━';
-            boolean inheritedChange = base != null && t.creator() != null && !differences(t, base).isEmpty();
-            lane[from] = inheritedChange ? '◆' : '●';
-            for (HookChange c : model.hookChanges()) {
-                if (c.tid() == t.tid() && c.ns() >= t.start() && (t.end() == null || c.ns() <= t.end())) {
-                    lane[Math.max(from + 1 <= to ? from + 1 : from, pos(c.ns(), span, axis))] = MARKS.getOrDefault(c.hook(), '?');
-                }
-            }
-            for (FutexAnalysis.Join j : joinsBy.getOrDefault(t.tid(), List.of())) {
-                if (j.ns() >= t.start()) lane[pos(j.ns(), span, axis)] = 'J';
-            }
-            if (t.exit() != null && to < axis && to > from) lane[to] = t.exit() instanceof Exit.Killed ? '☠' : '✕';
-            out.accept(Units.pad(Units.cut(label(t), ReportContext.LABEL_WIDTH - 1), ReportContext.LABEL_WIDTH) + colourLane(new String(lane)));
+        // Lanes fold as the tree's rows do: 2 000 pool threads are one lane, not 200 and "… 1801 more".
+        List<List<ThreadInfo>> lanes = new ArrayList<>();
+        for (List<ThreadInfo> group : SpawnForest.foldSiblings(ctx.forest().roots, ctx.forest())) depthFirst(group, lanes);
+        for (List<ThreadInfo> group : lanes.subList(0, Math.min(lanes.size(), ReportContext.MAX_ROWS))) {
+            out.accept(Units.pad(Units.cut(laneLabel(group), ReportContext.LABEL_WIDTH - 1), ReportContext.LABEL_WIDTH)
+                    + colourLane(lane(group, base, joinsBy, span, axis)));
         }
-        out.accept("● started   ◆ started with inherited settings that differ from " + label(model.root())
-                + "'s   ✕ ended   J joined a thread");
-        out.accept("changed: N name  M signal mask  A CPU affinity  S seccomp filter  P no_new_privs  D pdeathsig");
+        if (lanes.size() > ReportContext.MAX_ROWS) out.accept("… " + (lanes.size() - ReportContext.MAX_ROWS) + " more lanes");
+        legend(List.of("● started", "◆ started with inherited settings that differ from " + label(model.root()) + "'s", "✕ ended",
+                "☠ killed by a signal", "J joined a thread", "+ more marks than room"));
+        legend(List.of("changed: N name", "M signal mask", "A CPU affinity", "S seccomp filter", "P no_new_privs", "D pdeathsig",
+                "T tracer"));
         inheritedList(base);
         changeList();
+    }
+
+    /**
+     * A mark at its cell, or the nearest free cell of the thread's life when another mark is
+     * there: two changes in one cell both stay visible. With no free cell left, {@code +} says
+     * there were more marks than room.
+     */
+    private static void place(char[] lane, int at, char mark) {
+        for (int d = 0; d < lane.length; d++) {
+            for (int i : new int[] {at + d, at - d}) {
+                if (i >= 0 && i < lane.length && lane[i] == '━') {
+                    lane[i] = mark;
+                    return;
+                }
+            }
+        }
+        // A life of one or two cells: beside it is still within a cell's time.
+        for (int i : new int[] {at + 1, at - 1}) {
+            if (i >= 0 && i < lane.length && lane[i] == ' ') {
+                lane[i] = mark;
+                return;
+            }
+        }
+        lane[Math.min(at, lane.length - 1)] = '+';
+    }
+
+    /** Legend items, as many on a line as the width holds: an item is never broken. */
+    private void legend(List<String> items) {
+        StringBuilder line = new StringBuilder();
+        for (String item : items) {
+            if (!line.isEmpty() && Units.width(line + "   " + item) > ctx.width()) {
+                out.accept(line.toString());
+                line.setLength(0);
+            }
+            line.append(line.isEmpty() ? "" : "   ").append(item);
+        }
+        out.accept(line.toString());
     }
 
     private String colourLane(String lane) {
@@ -83,9 +105,42 @@ final class TimelineSection extends SectionRenderer {
         return b.toString();
     }
 
-    private void depthFirst(ThreadInfo t, List<ThreadInfo> into) {
-        into.add(t);
-        for (ThreadInfo c : ctx.forest().children(t)) depthFirst(c, into);
+    private void depthFirst(List<ThreadInfo> group, List<List<ThreadInfo>> into) {
+        into.add(group);
+        if (group.size() > 1) return; // a folded group's members have no children
+        for (List<ThreadInfo> g : SpawnForest.foldSiblings(ctx.forest().children(group.getFirst()), ctx.forest())) depthFirst(g, into);
+    }
+
+    /** {@code 1202 inner-1}, or for a folded group {@code 1202..3201 worker-1..worker-2000 ×2000}. */
+    private String laneLabel(List<ThreadInfo> group) {
+        if (group.size() == 1) return label(group.getFirst());
+        ThreadInfo first = group.getFirst(), last = group.getLast();
+        return first.tid() + ".." + last.tid() + " ×" + group.size() + " " + Escape.text(first.name());
+    }
+
+    /** One lane: the life (of all a group's members), where it started and ended, its changes and joins. */
+    private String lane(List<ThreadInfo> group, Hooks base, Map<Integer, List<FutexAnalysis.Join>> joinsBy, long span, int axis) {
+        char[] lane = new char[axis];
+        Arrays.fill(lane, ' ');
+        long start = group.stream().mapToLong(ThreadInfo::start).min().orElse(0);
+        boolean open = group.stream().anyMatch(t -> t.end() == null);
+        long end = open ? span : group.stream().mapToLong(ThreadInfo::end).max().orElse(span);
+        int from = pos(start, span, axis), to = pos(end, span, axis);
+        for (int i = from; i <= to && i < axis; i++) lane[i] = '━';
+        ThreadInfo first = group.getFirst();
+        boolean inheritedChange = base != null && first.creator() != null && !differences(first, base).isEmpty();
+        lane[from] = inheritedChange ? '◆' : '●';
+        boolean ended = group.stream().allMatch(t -> t.exit() != null);
+        if (ended && to < axis && to > from) lane[to] = group.stream().anyMatch(t -> t.exit() instanceof Exit.Killed) ? '☠' : '✕';
+        for (ThreadInfo t : group) {
+            for (HookChange c : model.hookChanges(t.tid())) {
+                if (c.ns() >= t.start() && (t.end() == null || c.ns() <= t.end())) place(lane, pos(c.ns(), span, axis), MARKS.getOrDefault(c.hook(), '?'));
+            }
+            for (FutexAnalysis.Join j : joinsBy.getOrDefault(t.tid(), List.of())) {
+                if (j.ns() >= t.start()) place(lane, pos(j.ns(), span, axis), 'J');
+            }
+        }
+        return new String(lane);
     }
 
     private static int pos(long ns, long span, int axis) {
@@ -124,9 +179,13 @@ final class TimelineSection extends SectionRenderer {
         List<ThreadInfo> run = new ArrayList<>();
         String runKey = null;
         int rows = 0;
+        int unshown = 0;
         for (ThreadInfo t : model.threads()) {
             if (t.creator() == null) continue;
-            if (rows >= ReportContext.MAX_ROWS) break;
+            if (rows >= ReportContext.MAX_ROWS) {
+                unshown++;
+                continue;
+            }
             String values = inheritedValues(t, base);
             String key = t.creator() + " " + t.inherited().name() + " " + values;
             if (!key.equals(runKey)) {
@@ -137,12 +196,14 @@ final class TimelineSection extends SectionRenderer {
             run.add(t);
         }
         flushInherited(run, base);
+        if (unshown > 0) out.accept("  … " + unshown + " more threads");
     }
 
     /** {@code  sigmask=[USR1] (set @6.5ms by 1202 inner-1)  itl:Story=inner-1}, or a dash. */
     private String inheritedValues(ThreadInfo t, Hooks base) {
         Map<String, String> diff = differences(t, base);
         diff.putAll(t.inheritedJavaValues());
+        diff.entrySet().removeIf(e -> javaAttributeAsExpected(t, e.getKey(), e.getValue()));
         if (diff.isEmpty()) return "  —";
         StringBuilder line = new StringBuilder();
         diff.forEach((k, v) -> {
@@ -162,6 +223,18 @@ final class TimelineSection extends SectionRenderer {
             }
         });
         return line.toString();
+    }
+
+    /**
+     * A Java setting that says nothing: the value its creator started with (Java copies daemon,
+     * priority, group and loader from the starting thread), or, when the creator has no Java view,
+     * the ordinary one for a thread started by main.
+     */
+    private boolean javaAttributeAsExpected(ThreadInfo t, String key, String value) {
+        if (!JavaThread.ATTRIBUTE_HOOKS.contains(key)) return false;
+        ThreadInfo creator = t.creator() == null ? null : model.thread(t.creator());
+        String creatorStarted = creator == null || creator.java() == null ? null : creator.java().attributes().get(key);
+        return value.equals(creatorStarted != null ? creatorStarted : JavaThread.ORDINARY_ATTRIBUTES.get(key));
     }
 
     private int flushInherited(List<ThreadInfo> run, Hooks base) {
@@ -207,7 +280,7 @@ final class TimelineSection extends SectionRenderer {
         if (lines.isEmpty()) return;
         out.accept("");
         out.accept(palette.heading("SETTING CHANGES") + " (a thread changed a setting; which threads it created afterwards took it over)");
-        for (String l : lines.subList(0, Math.min(lines.size(), ReportContext.MAX_ROWS))) out.accept(l);
+        list(lines, ReportContext.MAX_ROWS, "setting changes", l -> l);
     }
 
     private static String listed(List<String> items, int max) {

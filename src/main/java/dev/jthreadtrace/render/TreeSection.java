@@ -10,9 +10,11 @@ import dev.jthreadtrace.text.Units;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 
 /** The spawn tree (creator → created, re-parented threads marked) beside the kernel's tree (PPid). */
 final class TreeSection extends SectionRenderer {
@@ -22,6 +24,8 @@ final class TreeSection extends SectionRenderer {
 
     /** The tree column's least width. */
     private static final int TREE_COLUMN = 44;
+    /** Columns the END column takes at most when the width is short. */
+    private static final int END_ROOM = 18;
 
     @Override
     public void render() {
@@ -29,26 +33,51 @@ final class TreeSection extends SectionRenderer {
         kernelTree();
     }
 
+    /**
+     * One row of the spawn tree: the tree text, its Java creation site (kept on the row when the
+     * width allows, else on a line of its own under it, after {@code lead}), and the columns.
+     */
+    private record Row(String tree, String site, String lead, String kind, String parent, String end) {
+        Row withEnd(String newEnd) {
+            return new Row(tree, site, lead, kind, parent, newEnd);
+        }
+    }
+
     private void spawnTree() {
-        List<String[]> rows = new ArrayList<>();
+        List<Row> rows = new ArrayList<>();
         // Roots are the traced command, or (attach) every thread that existed then: 200 sleeper-N fold into one row.
         for (List<ThreadInfo> group : SpawnForest.foldSiblings(ctx.forest().roots, ctx.forest())) {
             if (group.size() == 1) {
                 spawnRows(group.getFirst(), "", "", rows);
             } else {
-                ThreadInfo first = group.getFirst(), lastT = group.getLast();
-                rows.add(row(first, first.tid() + ".." + lastT.tid() + " " + Escape.text(first.name()) + ".."
-                        + Escape.text(lastT.name()) + " ×" + group.size(), group.size()));
+                rows.add(groupRow(group, "", ""));
             }
         }
-        List<String[]> shown = rows.subList(0, Math.min(rows.size(), ReportContext.MAX_ROWS));
-        // The tree column is as wide as its widest row: a Java name or "[constructed by ...]" is never cut.
-        int column = Math.max(TREE_COLUMN, shown.stream().mapToInt(r -> Units.width(r[0]) + 1).max().orElse(0));
+        List<Row> shown = rows.subList(0, Math.min(rows.size(), ReportContext.MAX_ROWS));
+        int kind = columnWidth(shown, Row::kind, "KIND") + 2, parent = columnWidth(shown, Row::parent, "KERNEL PARENT (PPid)") + 3;
+        // An end wider than this wraps under its row rather than narrowing the tree.
+        int end = Math.min(END_ROOM, columnWidth(shown, Row::end, "END"));
+        // The tree column is as wide as its widest row, creation sites included, when the width
+        // allows; else the sites go under their rows, and a row still too wide has its columns under it.
+        int room = ctx.width() - kind - parent - end;
+        int whole = Math.max(TREE_COLUMN, shown.stream().mapToInt(r -> Units.width(r.tree() + r.site()) + 1).max().orElse(0));
+        boolean sitesInline = whole <= room;
+        int column = sitesInline ? whole : Math.max(24, Math.min(room, Math.max(TREE_COLUMN,
+                shown.stream().mapToInt(r -> Units.width(r.tree()) + 1).max().orElse(0))));
         out.accept("");
-        out.accept(palette.heading(Units.pad("THREADS BY CREATOR", column) + Units.pad("KIND", 18) + "KERNEL PARENT (PPid)"
-                + "   END"));
-        for (String[] r : shown) {
-            out.accept(Units.pad(r[0], column) + Units.pad(r[1], 18) + Units.pad(r[2], 24) + " " + r[3]);
+        out.accept(palette.heading(Units.pad("THREADS BY CREATOR", column) + Units.pad("KIND", kind) + Units.pad("KERNEL PARENT (PPid)", parent)
+                + "END"));
+        for (Row r : shown) {
+            String tree = sitesInline ? r.tree() + r.site() : r.tree();
+            String columns = Units.pad(r.kind(), kind) + Units.pad(r.parent(), parent) + r.end();
+            if (Units.width(tree) < column) {
+                out.accept(Units.pad(tree, column) + columns);
+            } else {
+                // A name is never cut (two threads may differ only at its end): its columns go under it.
+                out.accept(tree);
+                out.accept(Units.pad(r.lead(), column) + columns);
+            }
+            if (!sitesInline && !r.site().isEmpty()) out.accept(siteLine(r));
         }
         if (rows.size() > ReportContext.MAX_ROWS) out.accept("… " + (rows.size() - ReportContext.MAX_ROWS) + " more rows (see --format jsonl)");
         for (ProcessInfo p : model.processes()) {
@@ -56,20 +85,34 @@ final class TreeSection extends SectionRenderer {
         }
     }
 
-    private void spawnRows(ThreadInfo t, String lead, String childLead, List<String[]> rows) {
-        rows.add(row(t, lead + label(t) + formerNames(t) + javaCreator(t) + virtualStarter(t) + createdAt(t)
-                + (t.startedForAttach() ? " [for jthreadtrace's attach]" : ""), 1));
+    /**
+     * A creation site on a line of its own under its row, the tree's lines continuing beside it;
+     * cut on the left when too long, as a class's package matters least.
+     */
+    private String siteLine(Row r) {
+        String lead = r.lead() + "  created at ", site = r.site().strip().substring("created at ".length());
+        int room = ctx.width() - Units.width(lead);
+        return lead + (Units.width(site) <= room ? site : "…" + site.substring(site.length() - Math.max(1, room - 1)));
+    }
+
+    private static int columnWidth(List<Row> rows, Function<Row, String> column, String heading) {
+        return Math.max(Units.width(heading), rows.stream().mapToInt(r -> Units.width(column.apply(r))).max().orElse(0));
+    }
+
+    private void spawnRows(ThreadInfo t, String lead, String childLead, List<Row> rows) {
+        rows.add(row(t, lead + label(t) + formerNames(t) + javaCreator(t) + virtualStarter(t)
+                + (t.startedForAttach() ? " [for jthreadtrace's attach]" : ""), createdAt(t), childLead, 1));
         List<List<ThreadInfo>> groups = SpawnForest.foldSiblings(ctx.forest().children(t), ctx.forest());
         Integer constructed = model.virtualThreadsByCreator().get(t.tid());
         Long mounts = model.virtualThreadMountsByCarrier().get(t.tid());
         if (constructed != null) {
-            rows.add(new String[] {childLead + (groups.isEmpty() && mounts == null ? "└─" : "├─") + "⋯ " + constructed
-                    + " virtual thread" + (constructed == 1 ? "" : "s") + " constructed here" + namedVirtualThreads(t),
-                    "virtual", "no task of their own", ""});
+            rows.add(new Row(childLead + (groups.isEmpty() && mounts == null ? "└─" : "├─") + "⋯ " + constructed
+                    + " virtual thread" + (constructed == 1 ? "" : "s") + " constructed here" + namedVirtualThreads(t), "", childLead,
+                    "virtual", "no task of their own", ""));
         }
         if (mounts != null) {
-            rows.add(new String[] {childLead + (groups.isEmpty() ? "└─" : "├─") + "⋯ mounted virtual threads " + mounts
-                    + " time" + (mounts == 1 ? "" : "s") + " (carrier)", "virtual", "", ""});
+            rows.add(new Row(childLead + (groups.isEmpty() ? "└─" : "├─") + "⋯ mounted virtual threads " + mounts
+                    + " time" + (mounts == 1 ? "" : "s") + " (carrier)", "", childLead, "virtual", "", ""));
         }
         for (int i = 0; i < groups.size(); i++) {
             boolean last = i == groups.size() - 1;
@@ -79,11 +122,25 @@ final class TreeSection extends SectionRenderer {
             if (group.size() == 1) {
                 spawnRows(group.getFirst(), branch, next, rows);
             } else {
-                ThreadInfo first = group.getFirst(), lastT = group.getLast();
-                rows.add(row(first, branch + first.tid() + ".." + lastT.tid() + " " + Escape.text(first.name()) + ".."
-                        + Escape.text(lastT.name()) + " ×" + group.size() + groupCreatedAt(group), group.size()));
+                rows.add(groupRow(group, branch, next));
             }
         }
+    }
+
+    /** A folded group: its range and names, its first member's site, and what its members' ends were. */
+    private Row groupRow(List<ThreadInfo> group, String branch, String next) {
+        ThreadInfo first = group.getFirst(), lastT = group.getLast();
+        return row(first, branch + first.tid() + ".." + lastT.tid() + " " + Escape.text(first.name()) + ".."
+                + Escape.text(lastT.name()) + " ×" + group.size(), groupCreatedAt(group), next, group.size()).withEnd(ends(group));
+    }
+
+    /** {@code exit 0 ×2000}, or the mix: {@code exit 0 ×3, killed by SIGKILL ×1}. */
+    private String ends(List<ThreadInfo> group) {
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        for (ThreadInfo t : group) counts.merge(end(t).isEmpty() ? "no end seen" : end(t), 1, Integer::sum);
+        List<String> parts = new ArrayList<>();
+        counts.forEach((how, n) -> parts.add(how + " ×" + n));
+        return String.join(", ", parts);
     }
 
     private String formerNames(ThreadInfo t) {
@@ -144,7 +201,7 @@ final class TreeSection extends SectionRenderer {
         return " [constructed by " + label(t.java().constructorTid()) + "]";
     }
 
-    private String[] row(ThreadInfo t, String tree, int count) {
+    private Row row(ThreadInfo t, String tree, String site, String lead, int count) {
         String kind = t.isThread() ? "thread" : t.creator() == null ? "process" : "process/" + kindName(t);
         if (t.existedAtAttach()) kind += " (existed)";
         if (t.isThread() && t.spawnKind() != null && (t.cloneFlags() & CloneFlags.SHARING) != CloneFlags.SHARING) {
@@ -153,7 +210,7 @@ final class TreeSection extends SectionRenderer {
         String parent = t.osParent() + " " + (model.thread(t.osParent()) != null ? model.nameOf(t.osParent())
                 : t.osParent() == model.tracerPid() ? "jthreadtrace" : "");
         if (t.reparented()) parent = t.osParent() + " " + palette.mark("↰ reparented");
-        return new String[] {tree, kind, parent.trim(), count > 1 ? "" : end(t)};
+        return new Row(tree, site, lead, kind, parent.trim(), count > 1 ? "" : end(t));
     }
 
     private static String kindName(ThreadInfo t) {
@@ -167,7 +224,7 @@ final class TreeSection extends SectionRenderer {
             case Exit.Killed k -> k.how();
             case Exit.ReplacedByExec r -> "exec'd";
             case Exit.Untraced u -> "untraced";
-            case Exit.GroupExit g when g.tornDown() -> g.how();
+            case Exit.GroupExit g when g.tornDown() -> "torn down by " + g.tornDownBy();
             case Exit.GroupExit g -> "exit " + g.value();
             case Exit.Exited x -> "exit " + x.value();
         };

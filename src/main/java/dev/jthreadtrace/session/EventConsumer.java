@@ -90,6 +90,6 @@ final class EventConsumer {
 
     TraceSession.Outcome outcome() {
         return new TraceSession.Outcome(model, model.interruptedBy(), outputClosed, outOfMemoryAfter >= 0 ? null : outputFailure,
-                outOfMemoryAfter, tracer.seccompStatus(), tracer.stats());
+                outOfMemoryAfter, tracer.seccompStatus(), tracer.stats(), tracer.launchNote());
     }
 }

@@ -11,9 +11,11 @@ import java.util.function.IntConsumer;
 
 /**
  * What SIGINT, SIGTERM and SIGHUP to the tool do during a trace, as a shell does for its job: the
- * first is passed to the traced command, whose own handlers and shutdown hooks then run, and the
- * trace goes on until it exits; a second one (or {@code killAfter} after the first) kills the
- * traced tree and ends the trace with what was seen.
+ * first is passed to the traced command (the process the tool started, not what that started:
+ * {@code kill -TERM} of the command would reach it alone untraced), whose own handlers and shutdown
+ * hooks then run, and the trace goes on until the traced processes have exited; a second one (or
+ * {@code killAfter} after the first) kills the traced tree and ends the trace with what was seen.
+ * Under {@code attach} every one of them detaches instead: what was attached to is never signalled.
  *
  * <p>A signal the terminal sent (Ctrl-C, a hangup) reached the traced command already when the
  * tool is the terminal's foreground process group, which the command shares: it is not sent twice.
@@ -41,11 +43,15 @@ public record Interrupts(Duration killAfter, Consumer<String> notice) {
                 return;
             }
             boolean fromTerminal = (signal == SIGINT || signal == SIGHUP) && inTerminalForeground();
-            if (!fromTerminal) tracer.forward(signal);
-            notice.accept(Signals.name(signal) + (fromTerminal ? " reached the traced command from the terminal"
+            boolean passed = fromTerminal || tracer.forward(signal);
+            notice.accept(passed
+                    ? Signals.name(signal) + (fromTerminal ? " reached the traced command from the terminal"
                     : " passed to the traced command") + "; the trace goes on until it exits"
                     + (killAfter == null ? "" : " (killed after " + killAfter.toMillis() + " ms)")
-                    + "; a second one kills it");
+                    + "; a second one kills it"
+                    : Signals.name(signal) + ": the traced command has exited; the trace goes on while the processes it left"
+                    + " run" + (killAfter == null ? "" : " (killed after " + killAfter.toMillis() + " ms)")
+                    + "; a second one kills them");
             if (killAfter != null) {
                 Thread.ofPlatform().daemon().name("jthreadtrace-kill-after").start(() -> {
                     try {

@@ -28,13 +28,13 @@ public final class TraceSession {
     private static final int BATCH = 1024;
     private static final long IDLE_SLEEP_NS = 5_000_000;
 
-    /** How the trace ended, for the exit code. */
     /**
      * How the trace ended, for the exit code. {@code outputFailure}: why writing failed (a full
      * disk), after which the command ran on to its end without output; null when it did not.
+     * {@code launchNote}: what the command could not be given as it would untraced, or null.
      */
     public record Outcome(TraceModel model, int interruptedBy, boolean outputClosed, String outputFailure,
-                          long outOfMemoryAfter, SeccompStatus seccompStatus, Tracer.Stats stats) {
+                          long outOfMemoryAfter, SeccompStatus seccompStatus, Tracer.Stats stats, String launchNote) {
         /** Whether the model stopped taking events when the heap ran out (after {@link #outOfMemoryAfter} events). */
         public boolean outOfMemory() {
             return outOfMemoryAfter >= 0;

@@ -57,7 +57,7 @@ public final class Libc {
         return LINKER.defaultLookup().find(name).orElseThrow(() -> new UnsatisfiedLinkError("libc has no symbol " + name));
     }
 
-    private static MemorySegment callState() {
+    static MemorySegment callState() {
         return CALL_STATE_BUFFER.get();
     }
 
@@ -72,7 +72,7 @@ public final class Libc {
     }
 
     /** A raw system call: its result, or -1 with errno in {@code state}. */
-    private static long syscall(MemorySegment state, long number, long a, long b, long c, long d, long e, long f) {
+    static long syscall(MemorySegment state, long number, long a, long b, long c, long d, long e, long f) {
         try {
             return (long) SYSCALL.invokeExact(state, number, a, b, c, d, e, f);
         } catch (Throwable t) {
@@ -246,7 +246,8 @@ public final class Libc {
         }
     }
 
-    private static final int O_WRONLY = 1, O_NONBLOCK = 0x800, AT_FDCWD = -100, F_GETFL = 3, F_SETFL = 4;
+    static final int AT_FDCWD = -100;
+    private static final int O_WRONLY = 1, O_NONBLOCK = 0x800, F_GETFL = 3, F_SETFL = 4;
 
     /**
      * {@code openat(AT_FDCWD, path, O_WRONLY|O_NONBLOCK|O_CLOEXEC)}, then O_NONBLOCK cleared again:

@@ -29,6 +29,19 @@ public final class Escape {
         return out.toString();
     }
 
+    /**
+     * A thread name where a live line prints it ({@code [TID NAME]} and the names in its event
+     * text): {@link #text} with {@code [} and {@code ]} as {@code \x5b} and {@code \x5d} too, so the
+     * thread field is delimited by the only brackets in it and a name such as {@code "x] [1 main"}
+     * cannot make a line pass for thread 1's. A name that holds the text {@code \x5b} shows it with
+     * its backslash doubled, so the two stay distinct.
+     */
+    public static String name(String s) {
+        String escaped = text(s);
+        if (escaped.indexOf('[') < 0 && escaped.indexOf(']') < 0) return escaped;
+        return escaped.replace("[", "\\x5b").replace("]", "\\x5d");
+    }
+
     /** Whether the text needs no escaping (the common case: no allocation). */
     private static boolean isPlain(String s) {
         for (int i = 0; i < s.length(); i++) {

@@ -82,17 +82,66 @@ class CliIT {
         assertEquals("jthreadtrace: no-such-command-xyz: command not found\n", missing.err());
     }
 
+    /**
+     * The command is looked up on PATH as execvp does, on bytes: under the C locale (where the JVM
+     * cannot make a Path of a name that is not ASCII) a file name that is not UTF-8 and one in
+     * UTF-8 are found and run, the command's argv is exact in JSONL, and the 126/127 messages show
+     * the name escaped. (Those names reach the tool only through a shell: Java cannot spawn them.)
+     */
+    @Test
+    void theCommandIsFoundOnPathByItsBytesUnderTheCLocale(@TempDir Path tmp) throws Exception {
+        String script = String.join("\n",
+                "d=$1; shift",
+                "bad=$(printf 'cmd\\377'); utf=$(printf 'caf\\303\\251'); plain=$(printf 'plain\\376'); none=$(printf 'none\\377')",
+                "printf '#!/bin/sh\\necho \"ran $#\"\\n' > \"$d/$bad\" && chmod +x \"$d/$bad\" && cp \"$d/$bad\" \"$d/$utf\" || exit 9",
+                "printf x > \"$d/$plain\"",
+                "export PATH=\"$d:/usr/bin:/bin\"",
+                "\"$@\" --format jsonl -o \"$d/t.jsonl\" -- \"$bad\" \"$(printf 'a\\376b')\" || exit 10",
+                "\"$@\" -- \"$utf\" || exit 11",
+                "\"$@\" -- \"$plain\"; echo \"plain=$?\"",
+                "\"$@\" -- \"$none\"; echo \"none=$?\"");
+        List<String> command = new ArrayList<>(List.of("/bin/sh", "-c", script, "sh", tmp.toString()));
+        command.addAll(Tool.jar("run", "--no-live", "--report", "none"));
+        Tool.Result r = Tool.run(command, Map.of("LC_ALL", "C", "LANG", "C"));
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertEquals("ran 1\nran 0\nplain=126\nnone=127\n", r.out(), r.err());
+        assertEquals("jthreadtrace: plain\\xfe: Permission denied (not executable)\njthreadtrace: none\\xff: command not found\n", r.err());
+        String trace = Files.readString(tmp.resolve("t.jsonl"));
+        assertTrue(trace.contains("\"argv\":[\"cmd\\udcff\",\"a\\udcfeb\"]"), "the kernel's bytes: " + trace.lines().findFirst().orElse(""));
+        assertTrue(trace.contains("\"path\":\"" + tmp + "/cmd\\udcff\""), trace.lines().findFirst().orElse(""));
+    }
+
     @Test
     void theUsersJvmOptionsReachTheTracedJvmNotTheTools() {
         Path launcher = Tool.basedir().resolve("scripts/jthreadtrace");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         // A second collector in the tool's own JVM would end it with "Multiple garbage collectors selected".
-        for (String variable : List.of("JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS")) {
+        for (String variable : List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS")) {
             Tool.Result r = Tool.run(List.of(launcher.toString(), "run", "--no-live", "--report", "none", "--",
                     java, "-XX:+PrintCommandLineFlags", "-version"), Map.of(variable, "-XX:+UseParallelGC"));
             assertEquals(0, r.code(), variable + ": " + r.err());
             assertTrue(r.out().contains("-XX:+UseParallelGC"), variable + " reached the traced JVM: " + r.out());
             assertFalse(r.out().contains("JTHREADTRACE_USER_") || r.err().contains("JTHREADTRACE_USER_"), r.out());
+        }
+    }
+
+    /**
+     * The checkout launcher's AOT training run (after a build) is a start of the tool's own JVM
+     * too: none of the user's JVM options variables reach it, or a second collector there (or in
+     * the cache's assembly, JDK_AOT_VM_OPTIONS) leaves the tool without its cache.
+     */
+    @Test
+    @Timeout(900)
+    void theAotTrainingRunTakesNoneOfTheUsersJvmOptions() throws Exception {
+        Path launcher = Tool.basedir().resolve("scripts/jthreadtrace");
+        Path target = Tool.basedir().resolve("target");
+        for (String variable : List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS", "JDK_AOT_VM_OPTIONS")) {
+            Files.deleteIfExists(target.resolve("jthreadtrace-trace.aot"));
+            Files.deleteIfExists(target.resolve("jthreadtrace-trace.aot.key"));
+            Tool.Result r = Tool.run(List.of(launcher.toString(), "run", "--stats", "--no-live", "--report", "none", "--", "true"),
+                    Map.of(variable, "-XX:+UseParallelGC"), 300);
+            assertEquals(0, r.code(), variable + ": " + r.err());
+            assertTrue(r.err().contains("AOT cache on"), variable + " reached the training run: " + r.err());
         }
     }
 

@@ -10,10 +10,16 @@ import dev.jthreadtrace.model.Hooks;
 import dev.jthreadtrace.model.ThreadInfo;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -132,6 +138,34 @@ class EngineIT {
         assertEquals(7, t.model().process(child.tid()).exit().value());
         assertEquals(0, t.model().targetExit().value());
         assertEquals(2, t.model().processes().size());
+    }
+
+    /**
+     * clone(CLONE_PARENT|SIGCHLD) from a forked process (runc's nsexec does this): a fork-like
+     * clone, PTRACE_EVENT_FORK, whose child the kernel makes its creator's sibling. The tree must
+     * say what getppid() says in the child, with the flags the call really had.
+     */
+    @Test
+    void aForkLikeCloneWithCloneParentIsTheCreatorsSiblingInTheKernelTree(@TempDir Path tmp) throws Exception {
+        Path said = tmp.resolve("kernel");
+        Traced t = Traced.run(List.of(Traced.fixture("clone_parent").toString(), said.toString()));
+        assertEquals(0, t.model().targetExit().value(), "getppid() in the child was top");
+        Matcher m = Pattern.compile("top=(\\d+) middle=(\\d+) child=(\\d+) child_ppid=(\\d+)\n").matcher(Files.readString(said));
+        assertTrue(m.matches(), Files.readString(said));
+        int top = Integer.parseInt(m.group(1)), middle = Integer.parseInt(m.group(2)), child = Integer.parseInt(m.group(3));
+        int kernelParent = Integer.parseInt(m.group(4));
+        assertEquals(top, kernelParent, "the kernel's own answer, as untraced");
+        ThreadInfo c = t.model().thread(child);
+        assertEquals(middle, c.creator(), "middle made it");
+        assertEquals(kernelParent, c.osParent(), "its kernel parent is what getppid() said, not its creator");
+        assertTrue(c.reparented(), "the kernel parent is not the creator");
+        assertEquals(CloneFlags.CLONE_PARENT, c.cloneFlags() & CloneFlags.CLONE_PARENT, "the call's own flags");
+        assertEquals(top, t.model().thread(middle).osParent(), "glibc's fork (a clone without CLONE_PARENT): the creator's child");
+        TraceEvent.Spawned spawn = t.events(TraceEvent.Spawned.class).stream().filter(s -> s.child() == child).findFirst().orElseThrow();
+        assertEquals(CloneFlags.CLONE_PARENT | 17, spawn.flags(), "CLONE_PARENT|SIGCHLD, as the live clone line shows");
+        assertEquals(TraceEvent.SpawnKind.FORK, spawn.kind(), "the kernel's kind of child: a process signalling SIGCHLD");
+        assertEquals(Set.of(middle, child), t.model().threads().stream().filter(x -> x.osParent() == top).map(ThreadInfo::tid)
+                .collect(Collectors.toSet()), "top's children, as /proc would list them");
     }
 
     @Test

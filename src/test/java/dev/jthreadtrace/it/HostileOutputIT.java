@@ -38,8 +38,9 @@ class HostileOutputIT {
             assertFalse(line.startsWith(" 9.9 [1 x]") || line.startsWith(" 0.5 [2 fake]"), "a forged line: " + line);
         }
         List<String> live = out.lines().filter(LIVE_LINE.asPredicate()).toList();
-        assertTrue(live.stream().anyMatch(l -> l.contains("a\\n 9.9 [1 x]]") && l.contains("prctl(PR_SET_NAME")), out);
-        assertTrue(live.stream().anyMatch(l -> l.contains("[") && l.contains("\\33[2J\\33[31mred]")), out);
+        // In the thread field a name's brackets are \x5b and \x5d; the syscall's own argument is strace's string.
+        assertTrue(live.stream().anyMatch(l -> l.contains(" a\\n 9.9 \\x5b1 x\\x5d] prctl(PR_SET_NAME, \"a\\n 9.9 [1 x]\")")), out);
+        assertTrue(live.stream().anyMatch(l -> l.contains(" \\33\\x5b2J\\33\\x5b31mred]")), out);
         assertTrue(live.stream().anyMatch(l -> l.contains("\\u202eevil]")), out);
         assertTrue(out.contains("evil\\n 0.5 [2 fake] mmap\\33[31m>"), "the mmap line's fd path is escaped: " + out);
         // The report (tree rows, inherited list) and the assertion table.
@@ -51,6 +52,26 @@ class HostileOutputIT {
         String message = doc.getElementsByTagName("failure").item(0).getAttributes().getNamedItem("message").getNodeValue();
         assertTrue(message.contains("\\33[2J\\33[31mred") && message.contains("a\\n 9.9 [1 x]"), message);
         assertFalse(Files.readString(xml).contains("\u001b"));
+    }
+
+    /**
+     * A name cannot fake the thread field that {@code grep '\\[TID '} and scripts read: "x] [1 main"
+     * used to print {@code [T x] [1 main]}, which grep '\\[1 ' took for thread 1's (there is none).
+     * Every live line has exactly one field {@code [TID NAME]} with no other bracket in it, and the
+     * child the hostile thread creates says who created it without a bracket either.
+     */
+    @Test
+    void aNameCannotFakeAnotherThreadsField(@TempDir Path tmp) throws Exception {
+        Tool.Result r = Tool.run(Tool.jar("run", "-e", "exit", "--report", "none", "--",
+                Traced.fixture("hostile_names").toString(), tmp.toString()));
+        assertEquals(0, r.code(), r.err());
+        List<String> live = r.out().lines().filter(LIVE_LINE.asPredicate()).toList();
+        assertFalse(live.isEmpty(), r.out());
+        Pattern field = Pattern.compile("^\\s*\\S+ \\[(\\d+) ([^\\[\\]]*)\\] [^\\[\\]]*$");
+        for (String line : live) assertTrue(field.matcher(line).matches(), "one thread field, no other bracket: " + line);
+        assertTrue(live.stream().noneMatch(l -> l.contains("[1 ")), "grep '\\[1 ' finds nothing: there is no thread 1: " + live);
+        assertTrue(live.stream().anyMatch(l -> l.contains(" x\\x5d \\x5b1 main] exit(0)")), r.out());
+        assertTrue(live.stream().anyMatch(l -> l.contains("created by ") && l.contains(" x\\x5d \\x5b1 main, OS parent")), r.out());
     }
 
     @Test

@@ -136,8 +136,9 @@ class SavedTraceIT {
         assertTrue(before.stream().anyMatch(n -> n.path("type").asText().equals("assertion")), "and the assertion results");
         assertEquals(before, after, "report --format jsonl writes the trace it read");
 
-        Tool.Result report = Tool.run(Tool.jar("report", "--no-live", "--report", "tree", copy.toString()));
+        Tool.Result report = Tool.run(Tool.jar("report", "--no-live", "--report", "tree", "--width", "200", copy.toString()));
         assertEquals(0, report.code(), report.err());
+        // wide enough for the creation sites to stay on their rows (narrower, they go under them)
         assertTrue(report.out().contains("app-pool-1 created at dev.jthreadtrace.fixtures.WebAppLazyPool.handle("), report.out());
         Tool.Result check = Tool.run(Tool.jar("check", "--assert", "threads{name=\"app-pool-*\"}.count == 1", copy.toString()));
         assertEquals(0, check.code(), check.out() + check.err());

@@ -79,6 +79,39 @@ class SignalsIT {
         assertEquals(0, check.code(), check.out() + check.err());
     }
 
+    /**
+     * A SIGTERM to the tool goes where {@code kill -TERM} of the command would go untraced: to the
+     * command alone, not to the background child it started nor to the daemon it left in a session
+     * of its own (native/termtree: each records whether it got one). It used to reach every traced
+     * process.
+     */
+    @Test
+    void sigtermReachesTheCommandAloneAsItWouldUntraced(@TempDir Path tmp) throws Exception {
+        Path untraced = tmp.resolve("untraced"), traced = tmp.resolve("traced");
+        Process plain = new ProcessBuilder(Traced.fixture("termtree").toString(), untraced.toString())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+        Process tool = start(List.of("run", "--no-live", "--report", "none", "--", Traced.fixture("termtree").toString(),
+                traced.toString()));
+        try {
+            for (Process p : List.of(plain, tool)) {
+                assertEquals("ready", firstLine(p), "every handler in place");
+                signal(p, "TERM");
+                assertTrue(p.waitFor(30, TimeUnit.SECONDS), "ended");
+                assertEquals(7, p.exitValue(), "the command's status: it got the signal and let the others go");
+            }
+            List<String> kernel = Files.readAllLines(untraced).stream().sorted().toList();
+            assertEquals(List.of("bg term=0", "daemon term=0", "top term=1"), kernel, "what kill -TERM does untraced");
+            assertEquals(kernel, Files.readAllLines(traced).stream().sorted().toList(), "the same under the tool");
+            String err = new String(tool.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(err.contains("SIGTERM passed to the traced command"), err);
+        } finally {
+            for (Process p : List.of(plain, tool)) {
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
+                p.destroyForcibly();
+            }
+        }
+    }
+
     @Test
     void aSecondSignalOrKillAfterKillsACommandThatIgnoresTheFirst(@TempDir Path tmp) throws Exception {
         Process p = start(List.of("run", "-e", "prctl", "--report", "tree", "--", Traced.fixture("graceful").toString(),

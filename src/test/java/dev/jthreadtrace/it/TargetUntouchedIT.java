@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -24,11 +25,13 @@ import static org.junit.jupiter.api.Assertions.fail;
  * it, once alone and once under {@code scripts/jthreadtrace run} (the agent on, as by default;
  * PackageIT does the same with the installed launcher of the release), and
  * its exit status, its output and what it reports of itself (native/show_state.c: argv, the
- * environment, every descriptor, SigIgn, SigBlk, resource limits, umask, directory; a JVM's view
+ * environment, every descriptor, SigIgn, SigBlk, resource limits, umask, directory,
+ * coredump_filter; a JVM's view
  * from fixtures/ShowJavaState) must be the same. The documented differences are left out of the
  * comparison, and only those: {@code _} (the shell sets it to the program it starts: the tool), a
  * JVM's input arguments (the one {@code -javaagent} option) and, while its agent writes, the
- * descriptor of its record file, and NoNewPrivs when the seccomp filter needs it (not as root).
+ * descriptor of its record file, and NoNewPrivs when the seccomp filter needs it (not as root);
+ * a blocked SIGCHLD, which bash unblocks at its start, is checked on its own.
  */
 @Timeout(600)
 class TargetUntouchedIT {
@@ -99,12 +102,62 @@ class TargetUntouchedIT {
     @Test
     void theEnvironmentByteForByteInItsOrder(@TempDir Path dir) throws Exception {
         Run r = assertUntouched(dir, "env -i 'a.b=unusual name' PATH=/usr/bin:/bin X=$'\\xff' OLDPWD=/nowhere SHLVL=9 PWD=/wrong"
-                + " JAVA_TOOL_OPTIONS=-Dfor.the.users.jvms=1 JDK_JAVA_OPTIONS= JTHREADTRACE_USER_X=kept JAVA_HOME=/theirs ", SHOW, "");
+                + " JAVA_TOOL_OPTIONS=-Dfor.the.users.jvms=1 JDK_JAVA_OPTIONS= JTHREADTRACE_USER_X=kept JAVA_HOME=/theirs _JAVA_OPTIONS=-Dalso.theirs=1 ", SHOW, "");
         for (String kept : List.of("env a.b=unusual name", "env X=\\xff", "env OLDPWD=/nowhere", "env SHLVL=9", "env PWD=/wrong",
                 "env JAVA_TOOL_OPTIONS=-Dfor.the.users.jvms=1", "env JDK_JAVA_OPTIONS=", "env JTHREADTRACE_USER_X=kept",
-                "env JAVA_HOME=/theirs")) {
+                "env JAVA_HOME=/theirs", "env _JAVA_OPTIONS=-Dalso.theirs=1")) {
             assertTrue(r.out().contains(kept + "\n"), kept + " in " + r.out());
         }
+    }
+
+    /**
+     * An environment only execve can make (native/exec_env): repeated names (getenv takes the
+     * first, bash the last, of PATH too), an entry without '=', an empty entry, bytes that are not
+     * UTF-8, and 1.5 MB of it (the launcher once passed it as arguments, twice: "Argument list too
+     * long" from 1.1 MB). The command gets the block as the launcher got it.
+     */
+    @Test
+    void anEnvironmentNoShellCanMakeRepeatedNamesNoEqualsAndMegabytes(@TempDir Path dir) throws Exception {
+        ByteArrayOutputStream block = new ByteArrayOutputStream();
+        for (String entry : List.of("PATH=/usr/bin:/bin", "A=first", "NO_EQUALS_SIGN", "A=second", "", "=empty name",
+                "PATH=/nowhere", "SHLVL=7")) {
+            block.writeBytes(entry.getBytes(StandardCharsets.UTF_8));
+            block.write(0);
+        }
+        block.writeBytes(new byte[] {'X', '=', (byte) 0xff, (byte) 0xfe, 0});
+        Path small = Files.write(dir.resolve("small.env"), block.toByteArray());
+        Run r = assertUntouched(dir, Traced.fixture("exec_env") + " " + small + " ", SHOW, "");
+        for (String kept : List.of("env A=first\nenv NO_EQUALS_SIGN\nenv A=second\nenv \nenv =empty name\nenv PATH=/nowhere\n",
+                "env X=\\xff\\xfe\n")) {
+            assertTrue(r.out().contains(kept), kept + " in " + r.out());
+        }
+        String filler = "x".repeat(1000);
+        for (int i = 0; i < 1500; i++) {
+            block.writeBytes(("BIG" + i + "=" + filler).getBytes(StandardCharsets.US_ASCII));
+            block.write(0);
+        }
+        Path big = Files.write(dir.resolve("big.env"), block.toByteArray());
+        assertTrue(Files.size(big) > 1_500_000, "1.5 MB of environment");
+        Run large = assertUntouched(dir, Traced.fixture("exec_env") + " " + big + " ", SHOW, "");
+        assertTrue(large.out().contains("env BIG1499=" + filler + "\n"), "the last of 1500 variables");
+    }
+
+    /**
+     * A directory with a libjvm.so in LD_LIBRARY_PATH makes the JDK's java launcher (the tool's)
+     * re-execute itself with its own library directories in front; the command gets the
+     * LD_LIBRARY_PATH it would get untraced, so its dlopen("libjvm.so") finds the same library.
+     */
+    @Test
+    void theLdLibraryPathAsGivenNotAsTheToolsJavaLauncherRewroteIt(@TempDir Path dir) throws Exception {
+        Path jvmDir = Files.createDirectories(dir.resolve("some-jdk/lib/server"));
+        Files.writeString(jvmDir.resolve("libjvm.so"), "");
+        Run r = assertUntouched(dir, "LD_LIBRARY_PATH=" + jvmDir + " ", SHOW, "");
+        assertTrue(r.out().contains("env LD_LIBRARY_PATH=" + jvmDir + "\n"), r.out());
+        // Empty stays empty, unset stays unset: of these, and of JAVA_HOME, which the launcher sets for the tool.
+        Run empty = assertUntouched(dir, "LD_LIBRARY_PATH= JAVA_HOME= ", SHOW, "");
+        assertTrue(empty.out().contains("env LD_LIBRARY_PATH=\n") && empty.out().contains("env JAVA_HOME=\n"), empty.out());
+        Run unset = assertUntouched(dir, "env -u LD_LIBRARY_PATH -u JAVA_HOME -u LD_PRELOAD ", SHOW, "");
+        assertTrue(!unset.out().contains("env LD_LIBRARY_PATH") && !unset.out().contains("env JAVA_HOME"), unset.out());
     }
 
     @Test
@@ -121,6 +174,34 @@ class TargetUntouchedIT {
         assertTrue(!r.out().contains("fd 0 "), r.out());
         assertUntouched(dir, "", "sh -c 'echo out; echo to a closed stdout gives EBADF >&2; exit 0'", ">&-");
         assertUntouched(dir, "", "sh -c 'read x; echo read: $?'", "<&-");
+        // A closed stderr: bash opens the launcher script on the lowest free descriptor and keeps 2.
+        for (String closed : List.of("2>&-", "<&- 2>&-")) {
+            Run noStderr = assertUntouched(dir, "", SHOW, closed);
+            assertTrue(!noStderr.out().contains("fd 2 "), closed + ": " + noStderr.out());
+        }
+        // stdout closed too: show_state writes to a file it opens after listing its descriptors.
+        for (String closed : List.of(">&- 2>&-", "<&- >&- 2>&-", "<&- >&-")) {
+            Path untraced = dir.resolve("untraced.state"), traced = dir.resolve("traced.state");
+            Run u = run(launcher(), dir, "", SHOW + " --to " + untraced, closed, false);
+            Run t = run(launcher(), dir, "", SHOW + " --to " + traced, closed, true);
+            assertEquals(u, t, closed);
+            assertEquals(state(dir, untraced, false), state(dir, traced, true), closed);
+            String seen = state(dir, traced, true);
+            assertTrue(!seen.contains("fd 1 ") && seen.contains("fd 2 ") != closed.contains("2>&-"), closed + ": " + seen);
+        }
+        // And the tool still traces, its live lines and its report going to a file, with all three closed.
+        Path trace = dir.resolve("trace.txt");
+        Process p = new ProcessBuilder("bash", "-c", launcher() + " run -o " + trace + " -- " + SHOW + " --to "
+                + dir.resolve("t.state") + " <&- >&- 2>&-").directory(dir.toFile()).start();
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "timed out");
+        assertEquals(0, p.exitValue());
+        assertTrue(Files.readString(trace).contains("execve(\"" + SHOW + "\""), Files.readString(trace));
+    }
+
+    /** What show_state --to FILE wrote, with FILE's and the run's own file names and the documented differences left out. */
+    private static String state(Path dir, Path file, boolean traced) throws IOException {
+        String text = Files.readString(file, StandardCharsets.ISO_8859_1).replace(file.toString(), "STATE");
+        return normalized(text, dir.resolve(traced ? "traced.out" : "untraced.out"), dir.resolve(traced ? "traced.err" : "untraced.err"));
     }
 
     @Test
@@ -130,6 +211,17 @@ class TargetUntouchedIT {
         Run blocked = assertUntouched(dir, Traced.fixture("with_signals") + " 10,34 12,15,40 ", SHOW, "");
         assertEquals(0x8000004800L, mask(blocked, "SigBlk"), blocked.out());
         assertEquals(0x200000200L, mask(blocked, "SigIgn") & 0x200000200L, blocked.out());
+        // SIGCHLD ignored (bash, which runs the launcher, catches it itself): children are reaped by the kernel.
+        Run chld = assertUntouched(dir, Traced.fixture("with_signals") + " 17,3 - ", SHOW, "");
+        assertEquals(0x10004L, mask(chld, "SigIgn") & 0x10004L, chld.out());
+        // The one documented difference: a blocked SIGCHLD, which bash unblocks at its start without
+        // a trace of it (README, Safety). Everything else, the rest of the mask included, is the same.
+        String blockedChld = Traced.fixture("with_signals") + " - 10,17 ";
+        Run u = run(launcher(), dir, blockedChld, SHOW, "", false), t = run(launcher(), dir, blockedChld, SHOW, "", true);
+        assertEquals(0x10200L, mask(u, "SigBlk"), u.out());
+        assertEquals(0x200L, mask(t, "SigBlk"), t.out());
+        assertEquals(u.out().replaceAll("SigBlk:.*", ""), t.out().replaceAll("SigBlk:.*", ""));
+        assertEquals(u.code(), t.code());
         // nohup's command survives its own SIGHUP, traced as untraced.
         Run nohup = assertUntouched(dir, "nohup ", "sh -c 'kill -HUP $$; echo survived'", "");
         assertTrue(nohup.out().contains("survived"), nohup.out());
@@ -140,6 +232,87 @@ class TargetUntouchedIT {
     void limitsUmaskAndDirectory(@TempDir Path dir) throws Exception {
         Run r = assertUntouched(dir, "ulimit -n 512; ulimit -c 0; umask 027; cd /; ", SHOW, "");
         assertTrue(r.out().contains("rlimit 7 512 ") && r.out().contains("umask 027") && r.out().contains("cwd /\n"), r.out());
+    }
+
+    /**
+     * A descriptor above the command's own soft limit, and a small limit: the start gate once kept
+     * stdin above the highest inherited descriptor (dup2: EBADF, exit 125). An address-space limit
+     * the tool's JVM did not start under (it reserved 1 GiB of class space).
+     */
+    @Test
+    void aDescriptorAboveTheSoftLimitASmallLimitAndAnAddressSpaceLimit(@TempDir Path dir) throws Exception {
+        Run above = assertUntouched(dir, "exec 100</dev/null; ulimit -Sn 64; ", SHOW, "");
+        assertTrue(above.out().contains("fd 100 /dev/null") && above.out().contains("rlimit 7 64 "), above.out());
+        Run small = assertUntouched(dir, "ulimit -n 20; ", SHOW, "");
+        assertTrue(small.out().contains("rlimit 7 20 20\n"), small.out());
+        Run as = assertUntouched(dir, "ulimit -v 2000000; ", SHOW, "");
+        assertTrue(as.out().contains("rlimit 9 2048000000 "), as.out());
+    }
+
+    /** The coredump_filter the command inherits, not the one HotSpot set in the tool's JVM. */
+    @Test
+    void theCoredumpFilterAsInherited(@TempDir Path dir) throws Exception {
+        Run r = assertUntouched(dir, "echo 0x23 > /proc/self/coredump_filter; ", SHOW, "");
+        assertTrue(r.out().lines().toList().contains("coredump_filter 00000023"), r.out());
+        assertUntouched(dir, "", "cat /proc/self/coredump_filter", "");
+    }
+
+    /**
+     * What the user's environment says to bash is for the command, never for the launcher's own
+     * shell: no xtrace of it, no BASH_ENV sourced, no import errors of broken functions, no limits
+     * on its functions or its command search.
+     */
+    @Test
+    void theLaunchersShellTakesNothingFromTheUsersEnvironment(@TempDir Path dir) throws Exception {
+        Path bashEnv = Files.writeString(dir.resolve("bash_env"), "echo BASH_ENV was sourced >&2\n");
+        String hostile = "env SHELLOPTS=xtrace:errtrace PS4='+ traced: ' BASH_ENV=" + bashEnv + " 'BASH_FUNC_echo%%=() { broken'"
+                + " 'BASH_FUNC_readlink%%=() { echo hijacked; }' FUNCNEST=1 EXECIGNORE='*' CDPATH=/ TMOUT=1 BASH_COMPAT=3.1"
+                + " GLOBIGNORE='*' BASHOPTS=failglob:nullglob POSIXLY_CORRECT=1 IFS=/ ";
+        Run r = assertUntouched(dir, hostile, SHOW, "");
+        assertTrue(r.out().contains("env SHELLOPTS=xtrace:errtrace\n") && r.out().contains("env BASH_ENV=" + bashEnv + "\n")
+                && r.err().isEmpty(), r.out() + r.err());
+        assertUntouched(dir, hostile, "bash -c 'echo the command has them'", "");
+    }
+
+    /**
+     * When the tool's JVM cannot start, the exit status is the tool's (125) with one line, never
+     * the JVM's 1 (or a stack trace), which would look like the command's.
+     */
+    @Test
+    void whenTheToolCannotStartItSaysSoWith125(@TempDir Path dir) throws Exception {
+        Run gone = run(launcher(), dir, "mkdir gone && cd gone && rmdir ../gone && ", SHOW, "", true);
+        assertEquals(125, gone.code(), gone.err());
+        assertTrue(gone.err().endsWith("jthreadtrace: the current directory no longer exists; cd to one that does"), gone.err());
+        Run tiny = run(launcher(), dir, "ulimit -v 300000; ", SHOW, "", true);
+        assertEquals(125, tiny.code(), tiny.err());
+        assertTrue(tiny.err().startsWith("jthreadtrace: the tool's JVM needs at least") && tiny.err().lines().count() == 1, tiny.err());
+        // Too few descriptors for the JVM (it crashed with a stack trace, "libc has no symbol syscall").
+        Run few = run(launcher(), dir, "ulimit -n 12; ", SHOW, "", true);
+        assertEquals(125, few.code(), few.err());
+        assertTrue(few.err().startsWith("jthreadtrace: the tool's JVM needs 12 free descriptors; ulimit -n 12 leaves")
+                && few.err().lines().count() == 1, few.err());
+    }
+
+    /**
+     * A command that cannot start: the exit status a shell (and env) gives, 127 for one not found,
+     * 126 for one that is not executable, and one line on stderr that names it, as the shell's does.
+     */
+    @Test
+    void aCommandThatCannotStartExitsAsUntracedWithOneLine(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("not-executable"), "echo hi\n");
+        Files.createDirectory(dir.resolve("a-directory"));
+        Files.writeString(dir.resolve("bad-interpreter"), "#!/nonexistent/interpreter\necho hi\n");
+        assertTrue(dir.resolve("bad-interpreter").toFile().setExecutable(true));
+        for (String command : List.of("no-such-command-xyz", "/nonexistent/command", "./not-executable", "./a-directory",
+                "./bad-interpreter")) {
+            Run untraced = run(launcher(), dir, "", command, "", false);
+            Run traced = run(launcher(), dir, "", command, "", true);
+            assertEquals(untraced.code(), traced.code(), command + ": " + traced.err());
+            assertTrue(untraced.code() == 126 || untraced.code() == 127, command + ": " + untraced);
+            assertEquals("", traced.out(), command);
+            assertTrue(traced.err().startsWith("jthreadtrace: " + command + ": ") && traced.err().lines().count() == 1,
+                    command + ": " + traced.err());
+        }
     }
 
     @Test

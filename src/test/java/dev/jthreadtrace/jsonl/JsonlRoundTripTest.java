@@ -1,6 +1,7 @@
 package dev.jthreadtrace.jsonl;
 
 import dev.jthreadtrace.decode.CloneFlags;
+import dev.jthreadtrace.decode.SyscallTable;
 import dev.jthreadtrace.decode.TraceSelection;
 import dev.jthreadtrace.event.JavaRecord;
 import dev.jthreadtrace.event.TraceEvent;
@@ -22,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -159,7 +161,8 @@ class JsonlRoundTripTest {
                         CloneFlags.CLONE_THREAD | CloneFlags.CLONE_VM),
                 new TraceEvent.Detached(t0 + 2_000_000, 3),
                 new TraceEvent.TraceEnded(t0 + 2_000_001, 0));
-        String first = write(events, List.of(new JavaRecord.Present(500, t0, 501, 17, "acceptor-thread-with-a-long-name")));
+        String first = write(events, List.of(new JavaRecord.Present(500, t0, 501, 17, "acceptor-thread-with-a-long-name",
+                java.util.Map.of("daemon", "true"))));
         Path file = Files.writeString(tmp.resolve("attach.jsonl"), first);
         Read saved = Read.of(file);
         // The reader counts time from the start record (ns 0): the rest is the same event.
@@ -176,10 +179,80 @@ class JsonlRoundTripTest {
         assertEquals("[USR1]", acceptor.inherited().value(Hook.SIGMASK));
         assertEquals("2", acceptor.inherited().value(Hook.SECCOMP));
         assertEquals("acceptor-thread-with-a-long-name", acceptor.java().name(), "joined by the OS tid the thread dump gave");
+        assertEquals("true", acceptor.inheritedValue("daemon"), "the daemon flag the thread dump gave, read back");
         var child = model.thread(502);
         assertEquals(501, child.creator());
         assertEquals("[USR1]", child.inherited().value(Hook.SIGMASK), "inherited from an existing thread");
         assertEquals(1, child.osParent(), "a thread's kernel parent is its process's parent");
+    }
+
+    /**
+     * A name written to a thread's comm file comes back from the file byte for byte (bytes that are
+     * not UTF-8 too), renames the thread in the model read back, and is written again the same.
+     */
+    @Test
+    void aCommWriteComesBackWithItsExactBytes(@TempDir Path tmp) throws Exception {
+        List<TraceEvent> events = new ArrayList<>(RecordedTrace.threadsFixture());
+        byte[] name = {(byte) 0xe2, (byte) 0x80, (byte) 0xae, 'e', 'v', 'i', 'l', (byte) 0xff, (byte) 0xfe, '\n'};
+        int at = 0;
+        while (events.get(at).ns() <= 5_000_000) at++;
+        events.add(at, new TraceEvent.CommWritten(5_000_000, RecordedTrace.MAIN, RecordedTrace.INNER1, SyscallTable.number("writev").orElseThrow(), 7, name));
+        String first = write(events, List.of());
+        assertTrue(first.contains("\"type\":\"comm\"") && first.contains("\"new_name\":\"\u202eevil\\udcff\\udcfe\\n\""), first);
+        Read saved = Read.of(Files.writeString(tmp.resolve("comm.jsonl"), first));
+        TraceEvent.CommWritten back = saved.events().stream().filter(e -> e instanceof TraceEvent.CommWritten)
+                .map(e -> (TraceEvent.CommWritten) e).findFirst().orElseThrow();
+        assertArrayEquals(name, back.name());
+        assertEquals(RecordedTrace.INNER1, back.target());
+        assertEquals(7, back.fd());
+        assertEquals(first, write(saved.events(), saved.java()), "written, read and written again: the same text");
+        TraceModel model = TraceSession.replay(saved.events());
+        assertEquals("\u202eevil\udcff\udcfe\n", model.thread(RecordedTrace.INNER1).names().getLast().name(),
+                "the kernel's bytes, decoded as every kernel string is");
+    }
+
+    /**
+     * The threads only a JVM's own dump names come back from the file and join by OS tid: a hidden
+     * Java thread gets its Java view (id, full name, daemon), one of the VM's its full name; a name
+     * whose first 15 bytes are not the task's kernel name (a forged header) or of another process
+     * names nothing; a count left out becomes a note.
+     */
+    @Test
+    void theThreadsOnlyTheJvmsDumpNamesGetTheirFullNames(@TempDir Path tmp) throws Exception {
+        long t0 = 1_000_000_000L;
+        List<TraceEvent> events = List.of(
+                new TraceEvent.Attached(t0, 600, 900, "/usr/bin/java", List.of("java", "Server"), List.of(
+                        new TraceEvent.ExistingTask(600, 600, 1, "java", 0, "0-1", 0, false),
+                        new TraceEvent.ExistingTask(601, 600, 1, "C2 CompilerThre", 0, "0-1", 0, false),
+                        new TraceEvent.ExistingTask(602, 600, 1, "VM Periodic Tas", 0, "0-1", 0, false),
+                        new TraceEvent.ExistingTask(603, 600, 1, "worker", 0, "0-1", 0, false))),
+                new TraceEvent.Detached(t0 + 2_000_000, 4),
+                new TraceEvent.TraceEnded(t0 + 2_000_001, 0));
+        long none = JavaRecord.Dumped.NO_JAVA_ID;
+        List<JavaRecord> java = List.of(
+                new JavaRecord.Dumped(600, t0 + 1, 601, 17, "C2 CompilerThread0", Map.of("daemon", "true")),
+                new JavaRecord.Dumped(700, t0 + 1, 602, none, "VM Periodic Task Thread of another", Map.of()),
+                new JavaRecord.Dumped(600, t0 + 1, 602, none, "VM Periodic Task Thread", Map.of()),
+                new JavaRecord.Dumped(600, t0 + 1, 603, none, "GC Thread#9", Map.of()),
+                new JavaRecord.Dumped(600, t0 + 1, 0, none, "", Map.of(JavaRecord.Dumped.LEFT_OUT, "2")));
+        String first = write(events, java);
+        Read saved = Read.of(Files.writeString(tmp.resolve("dumped.jsonl"), first));
+        assertEquals(java.stream().map(r -> r.osTid() + ":" + ((JavaRecord.Dumped) r).name()).toList(),
+                saved.saved().java().stream().map(r -> r.osTid() + ":" + ((JavaRecord.Dumped) r).name()).toList());
+        assertEquals(first, write(saved.events(), saved.saved().java()), "written, read and written again: the same text");
+
+        TraceModel model = TraceSession.replay(saved.events());
+        model.attachJava(JavaJoin.join(model, saved.saved().java()));
+        var compiler = model.thread(601);
+        assertEquals("C2 CompilerThread0", compiler.name());
+        assertEquals(17, compiler.java().id());
+        assertEquals("true", compiler.inheritedValue("daemon"));
+        assertEquals("VM Periodic Task Thread", model.thread(602).name());
+        assertEquals(null, model.thread(602).java(), "the VM's own thread is no Java thread");
+        assertEquals("worker", model.thread(603).name(), "a name that is not the kernel's names nothing");
+        assertTrue(model.notes().stream().anyMatch(n -> n.contains("JVM 600: 2 thread(s) keep their kernel names: "
+                + "no thread dump of it within the agent's bounds")),
+                model.notes().toString());
     }
 
     private static TraceEvent withNs(TraceEvent e, long ns) {

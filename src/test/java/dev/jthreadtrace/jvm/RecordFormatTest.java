@@ -60,8 +60,22 @@ class RecordFormatTest {
                 parser.parse(RecordFormat.named(RecordFormat.RENAMED, 5, "102", 6, HOSTILE).toString()));
         assertEquals(new JavaRecord.Present(42, 5, 0, 1, "main"),
                 parser.parse(RecordFormat.named(RecordFormat.PRESENT, 5, "0", 1, "main").toString()));
+        StringBuilder present = RecordFormat.named(RecordFormat.PRESENT, 5, "0", 2, HOSTILE);
+        RecordFormat.pair(RecordFormat.marker(present, RecordFormat.ATTR), "daemon", "true");
+        assertEquals(new JavaRecord.Present(42, 5, 0, 2, HOSTILE, Map.of("daemon", "true")), parser.parse(present.toString()));
         assertEquals(new JavaRecord.ShutdownBegan(42, 8, 103),
                 parser.parse(RecordFormat.record(RecordFormat.SHUTDOWN, 8, "103").toString()));
+    }
+
+    /** The threads only the JVM's own dump names: a hidden Java thread with its id and daemon flag, one of the VM's with none, and the count left out. */
+    @Test
+    void dumpedRecordsRoundTrip() {
+        assertEquals(new JavaRecord.Dumped(42, 5, 28626, 17, HOSTILE, Map.of("daemon", "true")),
+                parser.parse(RecordFormat.dumped(5, 28626, 17, HOSTILE, true).toString()));
+        assertEquals(new JavaRecord.Dumped(42, 6, 28604, JavaRecord.Dumped.NO_JAVA_ID, "VM Periodic Task Thread", Map.of()),
+                parser.parse(RecordFormat.dumped(6, 28604, RecordFormat.NO_JAVA_ID, "VM Periodic Task Thread", false).toString()));
+        assertEquals(new JavaRecord.Dumped(42, 7, 0, JavaRecord.Dumped.NO_JAVA_ID, "", Map.of(JavaRecord.Dumped.LEFT_OUT, "3")),
+                parser.parse(RecordFormat.dumpedLeftOut(7, 3).toString()));
     }
 
     @Test

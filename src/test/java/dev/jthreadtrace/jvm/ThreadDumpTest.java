@@ -1,5 +1,6 @@
 package dev.jthreadtrace.jvm;
 
+import dev.jthreadtrace.agent.DumpHeaders;
 import dev.jthreadtrace.agent.RecordField;
 import dev.jthreadtrace.event.JavaRecord;
 import org.junit.jupiter.api.Test;
@@ -24,8 +25,21 @@ class ThreadDumpTest {
             """;
 
     private static String header(String name, long id, int nid) {
-        return "\"" + name + "\" #" + id + " [" + nid + "] daemon prio=5 os_prio=0 cpu=0.63ms elapsed=2.11s tid=0x00007f0d484f7ea0 nid="
-                + nid + " waiting on condition  [0x00007f0d1c2fe000]\n";
+        return header(name, id, nid, true);
+    }
+
+    private static String header(String name, long id, int nid, boolean daemon) {
+        return "\"" + name + "\" #" + id + " [" + nid + "] " + (daemon ? "daemon " : "") + "prio=5 os_prio=0 cpu=0.63ms elapsed=2.11s"
+                + " tid=0x00007f0d484f7ea0 nid=" + nid + " waiting on condition  [0x00007f0d1c2fe000]\n";
+    }
+
+    /** A dump's record of a thread: its daemon flag comes with it. */
+    private static JavaRecord.Present present(int tid, long id, String name, boolean daemon) {
+        return new JavaRecord.Present(42, 7, tid, id, name, java.util.Map.of("daemon", Boolean.toString(daemon)));
+    }
+
+    private static JavaRecord.Present present(int tid, long id, String name) {
+        return present(tid, id, name, true);
     }
 
     private static List<JavaRecord.Present> threads(String dump) {
@@ -33,7 +47,7 @@ class ThreadDumpTest {
     }
 
     @Test
-    void platformThreadsComeWithTheirJavaIdAndOsTidAndInternalThreadsAreLeftOut() {
+    void javaThreadsComeWithTheirJavaIdAndOsTidAndTheVmsOwnThreadsApart() {
         String dump = """
                 2026-11-29 00:57:56
                 Full thread dump OpenJDK 64-Bit Server VM (25.0.3+9-LTS mixed mode, sharing):
@@ -43,7 +57,7 @@ class ThreadDumpTest {
                 0x00007f0d4802aa70, 0x00007f0d480b4eb0
                 }
 
-                """ + header("main", 3, 8976) + FRAMES + header("Reference Handler", 12, 8985) + FRAMES
+                """ + header("main", 3, 8976, false) + FRAMES + header("Reference Handler", 12, 8985) + FRAMES
                 + header("wei\"rd #5 [77] name", 31, 9001) + FRAMES + """
                 "VM Thread" os_prio=0 cpu=5.95ms elapsed=3.31s tid=0x00007f0d480a8610 nid=3449 runnable
 
@@ -51,10 +65,41 @@ class ThreadDumpTest {
 
                 JNI global refs: 7, weak refs: 0
                 """;
+        ThreadDump.Result r = ThreadDump.parse(42, dump.getBytes(StandardCharsets.UTF_8), 7);
         assertEquals(List.of(
-                new JavaRecord.Present(42, 7, 8976, 3, "main"),
-                new JavaRecord.Present(42, 7, 8985, 12, "Reference Handler"),
-                new JavaRecord.Present(42, 7, 9001, 31, "wei\"rd #5 [77] name")), threads(dump));
+                present(8976, 3, "main", false),
+                present(8985, 12, "Reference Handler"),
+                present(9001, 31, "wei\"rd #5 [77] name")), r.threads());
+        assertEquals(List.of(vm(3449, "VM Thread"), vm(3442, "GC Thread#0")), r.vmThreads(), "no Java threads: full names only");
+    }
+
+    private static JavaRecord.Dumped vm(int tid, String name) {
+        return new JavaRecord.Dumped(42, 7, tid, JavaRecord.Dumped.NO_JAVA_ID, name, java.util.Map.of());
+    }
+
+    /**
+     * The tool reads a dump's bytes as the agent reads its own JVM's dump as a string: the same
+     * headers, whatever the names hold (a line break before a non-ASCII char, a tab, a forged
+     * state line, a forged header of the VM's).
+     */
+    @Test
+    void theBytesOfADumpGiveWhatTheAgentReadsFromItsString() {
+        String dump = header("a\n\u00e9\n\tb", 1, 101) + FRAMES + header("c\n\"d\" os_prio=0 tid=0x1 nid=102 x\n\n\"e", 2, 103) + FRAMES
+                + header("f\n   java.lang.Thread.State: RUNNABLE\n\"g\uD83D\uDE00", 3, 104) + FRAMES
+                + "\"VM Thread\" os_prio=0 cpu=5.95ms elapsed=3.31s tid=0x00007f0d480a8610 nid=102 runnable\n\n";
+        ThreadDump.Result r = ThreadDump.parse(42, dump.getBytes(StandardCharsets.UTF_8), 7);
+        List<JavaRecord> fromBytes = new java.util.ArrayList<>(r.threads());
+        fromBytes.addAll(r.vmThreads());
+        List<JavaRecord> fromString = new java.util.ArrayList<>();
+        for (DumpHeaders.Header h : DumpHeaders.parse(dump, ThreadDump.MAX_THREADS).headers()) {
+            if (h.javaThread()) fromString.add(present(h.tid(), h.javaId(), h.name(), h.daemon()));
+        }
+        for (DumpHeaders.Header h : DumpHeaders.parse(dump, ThreadDump.MAX_THREADS).headers()) {
+            if (!h.javaThread()) fromString.add(vm(h.tid(), h.name()));
+        }
+        assertEquals(fromString, fromBytes);
+        assertEquals(List.of(103, 104), fromBytes.stream().map(JavaRecord::osTid).toList(),
+                "101's name ends its block at the line that starts with a tab (a stack frame's); tid 102 claimed twice: by neither");
     }
 
     @Test
@@ -68,7 +113,7 @@ class ThreadDumpTest {
 
                 "VM Thread" os_prio=0 cpu=3.31ms elapsed=2.29s tid=0x00007f39840a40a0 nid=0x2de9 runnable
                 """;
-        assertEquals(List.of(new JavaRecord.Present(42, 7, 0x2de6, 1, "main"), new JavaRecord.Present(42, 7, 0x2ded, 2, "Reference Handler")),
+        assertEquals(List.of(present(0x2de6, 1, "main", false), present(0x2ded, 2, "Reference Handler")),
                 threads(dump));
     }
 
@@ -95,8 +140,8 @@ class ThreadDumpTest {
     @Test
     void aNameWithALineBreakIsReadWholeAndCannotNameAnotherThread() {
         String dump = header("nl\n\"forged\" #5 [1] x", 22, 3477) + FRAMES + header("victim", 23, 1) + FRAMES;
-        assertEquals(List.of(new JavaRecord.Present(42, 7, 3477, 22, "nl\n\"forged\" #5 [1] x"),
-                new JavaRecord.Present(42, 7, 1, 23, "victim")), threads(dump));
+        assertEquals(List.of(present(3477, 22, "nl\n\"forged\" #5 [1] x"),
+                present(1, 23, "victim")), threads(dump));
     }
 
     /** A name that forges the state line too ends its block early: two headers claim tid 1, which then gets no name. */
@@ -105,7 +150,7 @@ class ThreadDumpTest {
         String forger = "a\" #5 [1] x\n   java.lang.Thread.State: RUNNABLE\n\n\"b";
         ThreadDump.Result r = ThreadDump.parse(42, (header(forger, 22, 3477) + FRAMES + header("victim", 23, 1) + FRAMES
                 + header("bystander", 24, 2) + FRAMES).getBytes(StandardCharsets.UTF_8), 7);
-        assertEquals(List.of(new JavaRecord.Present(42, 7, 3477, 22, "b"), new JavaRecord.Present(42, 7, 2, 24, "bystander")),
+        assertEquals(List.of(present(3477, 22, "b"), present(2, 24, "bystander")),
                 r.threads(), "tid 1 named by neither header");
         assertEquals(1, r.notes().size(), r.notes().toString());
         assertTrue(r.notes().getFirst().contains("tid(s) 1 claimed by more than one header"), r.notes().getFirst());
@@ -149,7 +194,7 @@ class ThreadDumpTest {
         ThreadDump.Result r = ThreadDump.read(42, new Jdk25AttachStream(bytes), 7);
         assertEquals(500, r.threads().size());
         for (int i = 1; i <= 500; i++) {
-            assertEquals(new JavaRecord.Present(42, 7, 5000 + i, 30 + i, "http-nio-9127-exec-" + i), r.threads().get(i - 1));
+            assertEquals(present(5000 + i, 30 + i, "http-nio-9127-exec-" + i), r.threads().get(i - 1));
         }
         assertEquals(List.of(), r.notes());
     }
@@ -160,8 +205,8 @@ class ThreadDumpTest {
         String huge = "h".repeat(ThreadDump.MAX_HEADER + 1);
         ThreadDump.Result r = ThreadDump.parse(42, (header(big, 1, 101) + FRAMES + header(huge, 2, 102) + FRAMES
                 + header("after", 3, 103) + FRAMES).getBytes(StandardCharsets.UTF_8), 7);
-        assertEquals(List.of(new JavaRecord.Present(42, 7, 101, 1, "n".repeat(RecordField.MAX_CHARS) + "...[10 more chars]"),
-                new JavaRecord.Present(42, 7, 103, 3, "after")), r.threads());
+        assertEquals(List.of(present(101, 1, "n".repeat(RecordField.MAX_CHARS) + "...[10 more chars]"),
+                present(103, 3, "after")), r.threads());
         assertEquals(List.of("JVM 42's thread dump: 1 header(s) over 1 MiB skipped; those threads keep their kernel names"), r.notes());
     }
 
@@ -186,7 +231,7 @@ class ThreadDumpTest {
             }
         };
         ThreadDump.Result r = ThreadDump.read(42, endless, 7);
-        assertEquals(List.of(new JavaRecord.Present(42, 7, 101, 1, "first")), r.threads());
+        assertEquals(List.of(present(101, 1, "first")), r.threads());
         assertEquals(List.of("JVM 42's thread dump: read up to 256 MiB; the threads after that keep their kernel names"), r.notes());
     }
 

@@ -16,8 +16,9 @@ class SeccompFilterTest {
         boolean[] recorded = TraceSelection.defaults().recorded();
         List<SeccompFilter.Instruction> program = SeccompFilter.build(recorded).orElseThrow();
         for (int nr = 0; nr < SyscallTable.MAX_NR; nr++) {
-            // creat is always traced: it opens for writing, and a thread's name may be written that way.
-            int expected = recorded[nr] || nr == SyscallTable.CREAT ? SeccompFilter.SECCOMP_RET_TRACE : SeccompFilter.SECCOMP_RET_ALLOW;
+            // creat and openat2 are always traced: they (may) open for writing, and a thread's name may be written that way.
+            int expected = recorded[nr] || nr == SyscallTable.CREAT || nr == SyscallTable.OPENAT2
+                    ? SeccompFilter.SECCOMP_RET_TRACE : SeccompFilter.SECCOMP_RET_ALLOW;
             assertEquals(expected, SeccompFilter.evaluate(program, SeccompFilter.AUDIT_ARCH_X86_64, nr), SyscallTable.name(nr));
         }
     }

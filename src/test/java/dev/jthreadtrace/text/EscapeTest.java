@@ -23,6 +23,15 @@ class EscapeTest {
     }
 
     @Test
+    void aNameInALinesThreadFieldHasNoBracket() {
+        assertEquals("x\\x5d \\x5b1 main", Escape.name("x] [1 main"));
+        assertEquals("a\\n 9.9 \\x5b1 x\\x5d", Escape.name("a\n 9.9 [1 x]"));
+        assertEquals("\\\\x5b", Escape.name("\\x5b"), "the text \\x5b itself keeps its backslash doubled: distinct");
+        String plain = "worker-1";
+        assertSame(plain, Escape.name(plain));
+    }
+
+    @Test
     void charactersThatReorderOrHideTextAreEscaped() {
         assertEquals("\\u202eevil", Escape.text("\u202eevil"));
         assertEquals("a\\u2066b\\u2069c\\u200bd", Escape.text("a\u2066b\u2069c\u200bd"));
