@@ -14,16 +14,22 @@
 #include <dirent.h>
 #include <unistd.h>
 
-/** The newest directory named jthreadtrace-* in $TMPDIR (or /tmp): the agent's, made just before we ran. */
+/**
+ * The newest directory named jthreadtrace-PPID-* in $TMPDIR (or /tmp): the agent's, made just before
+ * we ran by the tool that started us (our parent: the start gate is the tool's child and became us).
+ * Only the parent's: other runs on the machine have directories there too.
+ */
 static int newest_agent_dir(char *dir, size_t size) {
     const char *tmp = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+    char prefix[64];
+    snprintf(prefix, sizeof prefix, "jthreadtrace-%d-", (int) getppid());
     DIR *d = opendir(tmp);
     if (!d) return 0;
     struct dirent *e;
     struct timespec newest = {0, 0};
     int found = 0;
     while ((e = readdir(d)) != NULL) {
-        if (strncmp(e->d_name, "jthreadtrace-", 13) != 0) continue;
+        if (strncmp(e->d_name, prefix, strlen(prefix)) != 0) continue;
         char path[4096];
         struct stat st;
         snprintf(path, sizeof path, "%s/%s", tmp, e->d_name);

@@ -8,6 +8,8 @@
 // a futex wait on that locker's own clear-tid word (/proc says so), so both joins are waits
 // however the threads are scheduled: a thread that ended before main reached pthread_join would
 // be joined without any wait, and a tracer cannot see that join.
+// With "pi" the deadlock is the same with priority-inheritance mutexes: the lockers block in
+// FUTEX_LOCK_PI, whose word holds the owner's tid.
 #define _GNU_SOURCE
 #include <pthread.h>
 #include <stdio.h>
@@ -58,6 +60,11 @@ static void *locker(void *arg) {
 
 int main(int argc, char **argv) {
     ordered = argc > 1 && strcmp(argv[1], "ordered") == 0;
+    if (argc > 1 && strcmp(argv[1], "pi") == 0) {
+        pthread_mutexattr_t pi;
+        if (pthread_mutexattr_init(&pi) != 0 || pthread_mutexattr_setprotocol(&pi, PTHREAD_PRIO_INHERIT) != 0
+                || pthread_mutex_init(&m1, &pi) != 0 || pthread_mutex_init(&m2, &pi) != 0) die("PI mutexes");
+    }
     if (pthread_barrier_init(&both_hold_one, NULL, 3) != 0) die("pthread_barrier_init");
     pthread_t a, b;
     if (pthread_create(&a, NULL, locker, (void *) 1) != 0) die("pthread_create locker-a");

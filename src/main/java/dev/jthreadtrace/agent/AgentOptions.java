@@ -22,6 +22,10 @@ import java.nio.file.StandardOpenOption;
  */
 public record AgentOptions(int stackDepth, boolean jdkFrames, boolean virtualStacks) {
     public static final String FILE = "options";
+    /** The agent jar's name in the run's directory: its manifest names its boot class path relative to it. */
+    public static final String JAR = "jthreadtrace-agent.jar";
+    /** The same agent for a running JVM ({@code jthreadtrace attach}), whose boot class path takes only jars. */
+    public static final String ATTACH_JAR = "jthreadtrace-attach.jar";
     public static final String ATTACHED = "+attached";
     public static final AgentOptions DEFAULT = new AgentOptions(8, false, false);
     private static final int MAX_BYTES = 4096;

@@ -44,6 +44,9 @@ public final class DumpHeaders {
     private final Map<Integer, Header> byTid = new LinkedHashMap<>();
     private final Set<Integer> ambiguous = new TreeSet<>();
     private int tooLong, overflow;
+    /** Header blocks ended so far, and the last one's header (null: too long, or no header). */
+    private int blocks;
+    private Header lastBlock;
 
     /** Keeps at most {@code maxThreads} headers; more than the JVM's threads can be only forged ones. */
     public DumpHeaders(int maxThreads) {
@@ -95,6 +98,21 @@ public final class DumpHeaders {
         endBlock();
     }
 
+    /** Whether the last line was part of a header block still open. */
+    public boolean inBlock() {
+        return inBlock;
+    }
+
+    /** Header blocks ended so far: a reader of the lines after each header counts them. */
+    public int blocks() {
+        return blocks;
+    }
+
+    /** The header of the last block that ended: null when it was too long or no header. */
+    public Header lastBlock() {
+        return lastBlock;
+    }
+
     /** One header per tid, in dump order. */
     public List<Header> headers() {
         return new ArrayList<>(byTid.values());
@@ -118,10 +136,13 @@ public final class DumpHeaders {
     private void endBlock() {
         if (!inBlock) return;
         inBlock = false;
+        blocks++;
+        lastBlock = null;
         if (blockTooLong) {
             tooLong++;
         } else {
-            add(header(block.toString()));
+            lastBlock = header(block.toString());
+            add(lastBlock);
         }
         blockTooLong = false;
         block.setLength(0);

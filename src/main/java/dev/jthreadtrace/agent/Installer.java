@@ -49,6 +49,13 @@ public final class Installer {
     /** {@code start()}, and {@code start(ThreadContainer)} that executors use instead: neither calls the other. */
     private static final Set<String> START_METHODS = Set.of("()V", "(Ljdk/internal/vm/ThreadContainer;)V");
 
+    /**
+     * Installed: a second {@code -javaagent} of ours in the same JVM (a relaunch that passed it on
+     * as well) does nothing. Agents start one after another; a detach ({@link #stop}) clears it, so
+     * a later attach installs again.
+     */
+    private static volatile boolean installed;
+
     private Installer() {}
 
     /**
@@ -56,9 +63,13 @@ public final class Installer {
      *             ({@link AgentOptions}); {@code DIR,+attached} when loaded by {@code jthreadtrace attach}
      */
     public static void install(String args, Instrumentation instrumentation) throws Exception {
+        // The hooks in Thread call ThreadHook through the boot loader: from anywhere else they would fail in every thread.
+        if (Installer.class.getClassLoader() != null) return;
         String directory = AgentOptions.directoryOf(args);
         boolean attached = AgentOptions.attached(args);
         if (directory.isEmpty()) return;
+        SystemClassPath.leave(directory, instrumentation);
+        if (installed) return;
         AgentOptions options = AgentOptions.read(Path.of(directory));
         CreationStacks.configure(options.stackDepth(), options.jdkFrames(), options.virtualStacks());
         // Loaded into a running JVM by jthreadtrace attach: held by the tool's socket, and stopped when it closes.
@@ -94,6 +105,7 @@ public final class Installer {
         }
         VmThreads.prepare(instrumentation);
         ThreadHook.enable();
+        installed = true;
         // Started once the hooks are on, as any thread: its start() record gives the tool's own thread
         // its starter and creation site like the others (JFR and the thread dump list it too); the
         // tool marks it as its own.
@@ -126,6 +138,7 @@ public final class Installer {
         ThreadHook.vmThreads(false);
         ThreadHook.disable();
         instrumentation.retransformClasses(rewrittenClasses());
+        installed = false;
     }
 
     /** The classes of {@link #REWRITTEN}, loaded (not initialised) now if the JVM has not yet: rewritten in one go. */

@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 
@@ -15,7 +14,8 @@ import java.util.Arrays;
  * class, {@code classes/NAME.orig} holds the bytes the tool started from and {@code NAME.class}
  * the result; the agent uses the result only when its own JVM's class is exactly those original
  * bytes (another JDK build simply does its own transformation). Nothing lasts beyond the run: a
- * traced program that writes here changes only its own run, never what a later run executes.
+ * traced program that writes here changes only its own run, never what a later run executes. The
+ * tool writes them ({@code jvm.AgentDirectory#storePrepared}); this side only reads.
  */
 public final class PreparedClasses {
     public static final String DIRECTORY = "classes";
@@ -30,20 +30,6 @@ public final class PreparedClasses {
         byte[] made = read(dir.resolve(base + ".orig"));
         if (made == null || !Arrays.equals(made, original)) return null;
         return read(dir.resolve(base + ".class"));
-    }
-
-    /** The tool's side: writes {@code transformed}, then the original it came from (the agent looks for that first). */
-    public static void store(Path runDirectory, String internalName, byte[] original, byte[] transformed) throws IOException {
-        Path dir = Files.createDirectories(runDirectory.resolve(DIRECTORY));
-        String base = internalName.replace('/', '.');
-        write(dir, base + ".class", transformed);
-        write(dir, base + ".orig", original);
-    }
-
-    private static void write(Path dir, String name, byte[] bytes) throws IOException {
-        Path temp = Files.createTempFile(dir, "tmp", ".part");
-        Files.write(temp, bytes);
-        Files.move(temp, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
     private static byte[] read(Path file) {

@@ -1,9 +1,14 @@
 package dev.jthreadtrace.agent;
 
-import java.io.File;
-import java.io.FileOutputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Set;
@@ -38,24 +43,44 @@ final class RecordWriter {
     /**
      * The JVM's record file, opened for each write and closed again: the JDK opens files without
      * close-on-exec, and a descriptor kept open would be inherited by every process the program
-     * starts, and be one more in its own /proc/self/fd.
+     * starts, and be one more in its own /proc/self/fd. Opened without following a link, and only
+     * while the run's directory is still the one the agent found at its start: a directory under
+     * /tmp that the tool removed can be made again by anyone, with a link where the file was.
      */
     private static final class RecordFile {
-        private final File file;
+        private final Path directory;
+        private final Path file;
+        private final Object directoryKey;
+        private boolean gone;
 
-        RecordFile(File file) {
-            this.file = file;
+        RecordFile(Path directory, String name) throws IOException {
+            this.directory = directory;
+            this.file = directory.resolve(name);
+            this.directoryKey = key(directory);
+        }
+
+        private static Object key(Path directory) throws IOException {
+            BasicFileAttributes attributes = Files.readAttributes(directory, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            if (!attributes.isDirectory() || attributes.fileKey() == null) throw new IOException(directory + " is no directory");
+            return attributes.fileKey();
         }
 
         void write(byte[] bytes, int offset, int length) throws IOException {
-            try (FileOutputStream stream = new FileOutputStream(file, true)) {
-                stream.write(bytes, offset, length);
+            if (gone || !directoryKey.equals(key(directory))) {
+                gone = true; // removed (or replaced): never written again
+                throw new IOException("the run's directory " + directory + " is gone");
+            }
+            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND,
+                    StandardOpenOption.CREATE, LinkOption.NOFOLLOW_LINKS)) {
+                ByteBuffer buffer = ByteBuffer.wrap(bytes, offset, length);
+                while (buffer.hasRemaining()) channel.write(buffer);
             }
         }
     }
 
-    static synchronized void open(File file) {
-        out = new RecordFile(file);
+    /** Records go to {@code name} in {@code directory} (the run's, as the agent found it now). */
+    static synchronized void open(Path directory, String name) throws IOException {
+        out = new RecordFile(directory, name);
     }
 
     /** Whether records are written (not yet closed by a detach). */

@@ -39,7 +39,7 @@ public final class ThreadHook {
         if (directory == null || directory.isEmpty()) return false;
         // The pid from /proc/self rather than ProcessHandle, which loads and initialises more classes.
         String self = Files.readSymbolicLink(Path.of("/proc/self")).toString();
-        RecordWriter.open(Path.of(directory, RecordFormat.fileName(self)).toFile());
+        RecordWriter.open(Path.of(directory), RecordFormat.fileName(self));
         return true;
     }
 

@@ -19,10 +19,13 @@ interface OutputFormat {
      * @param name              the value {@code --format} takes
      * @param help              what it writes, as {@code --format}'s help says after the name
      * @param streamsEvents     it writes every shown event as it comes (so each must be recorded, even with --no-live)
+     * @param printsLines       it prints strace's lines: they show a call when it begins, so the tracer then
+     *                          reports the entry of every shown call
      * @param holdsSummaryTable strace's -c/-C table (text) can go into it
      * @param sharedStdout      what sharing standard output with the traced command ({@code run} without -o) means for it
      */
-    record Traits(String name, String help, boolean streamsEvents, boolean holdsSummaryTable, SharedStdout sharedStdout) {}
+    record Traits(String name, String help, boolean streamsEvents, boolean printsLines, boolean holdsSummaryTable,
+                  SharedStdout sharedStdout) {}
 
     Traits traits();
 

@@ -41,6 +41,13 @@ import java.util.function.Function;
  */
 final class Runner {
     private static final int SIGQUIT = 3;
+    /**
+     * How long the last look may hold back a signal (Ctrl-C) or an attach's --duration detach: a
+     * JVM's lock view took 0.4 to 0.8 s here under ptrace (the JDK's attach handshake polls at 0.1,
+     * 0.3, 0.6 and 1.0 s while the Attach Listener starts; the dump crosses traced syscalls), over a
+     * second on a loaded machine; the detach also waits behind the agent's own attach.
+     */
+    static final Duration LAST_LOOK = Duration.ofSeconds(2), LAST_LOOK_DETACH = Duration.ofSeconds(3);
 
     private Runner() {}
 
@@ -92,7 +99,10 @@ final class Runner {
             TraceOutput output = output(out, plan, traceOptions.display, outputOptions, agent, err);
             TraceSession.Outcome outcome;
             try {
-                outcome = traceWith(target, environment, traceOptions, plan, agent, output.live(), out, err);
+                boolean linesAtEntry = outputOptions.format.traits().printsLines() && !traceOptions.display.noLive
+                        && !traceOptions.display.summaryOnly && plan.lineOptions().allStatuses();
+                boolean[] announced = linesAtEntry ? plan.selection().shown() : new boolean[0];
+                outcome = traceWith(target, environment, traceOptions, plan, announced, agent, output.live(), out, err);
             } catch (TraceFailure e) {
                 err.println("jthreadtrace: " + e.getMessage());
                 return e.exitCode();
@@ -157,7 +167,8 @@ final class Runner {
 
     /** Starts the tracer (launching or attaching) and runs the trace into {@code live}; the Java view is joined at the end. */
     private static TraceSession.Outcome traceWith(Target target, Map<String, String> environment, TraceOptions traceOptions,
-                                                  TracePlan plan, JvmAgent agent, LiveSink live, Output out, PrintWriter err)
+                                                  TracePlan plan, boolean[] announced, JvmAgent agent, LiveSink live, Output out,
+                                                  PrintWriter err)
             throws TraceFailure, InterruptedException {
         // SIGQUIT belongs to a traced JVM (Ctrl-\\ asks it for a thread dump): the tool's own JVM
         // would print its dump into the trace, and its handler cannot be replaced from Java.
@@ -165,7 +176,7 @@ final class Runner {
         Interrupts interrupts = new Interrupts(plan.killAfter(), line -> {
             err.println("jthreadtrace: " + line);
             err.flush();
-        });
+        }, tracer -> lastLook(agent, tracer, LAST_LOOK));
         boolean viaEnvironment = agent != null && traceOptions.jvm == TraceOptions.JvmMode.env;
         ExecArguments execArguments = agent == null || viaEnvironment ? ExecArguments.NONE : agent.execArguments();
         boolean[] recorded = plan.selection().recorded();
@@ -175,15 +186,15 @@ final class Runner {
         Thread[] jvmAttach = new Thread[1];
         if (target instanceof Target.Attach a) {
             start = queue -> {
-                var tracer = Tracer.attach(a.pids(), recorded, limits, execArguments, queue);
+                var tracer = Tracer.attach(a.pids(), recorded, announced, limits, execArguments, queue);
                 jvmAttach[0] = attachJvms(a.pids(), agent);
-                if (a.duration() != null) detachAfter(tracer, a.duration());
+                if (a.duration() != null) detachAfter(tracer, a.duration(), agent);
                 return tracer;
             };
         } else {
             dev.jthreadtrace.ptrace.Launch launch = ((Target.Launch) target).launch();
             dev.jthreadtrace.ptrace.Launch command = viaEnvironment ? launch.withEnvironment(agent.environment(launch.environment())) : launch;
-            start = queue -> Tracer.start(command, recorded, limits, execArguments, !traceOptions.noSeccomp, queue);
+            start = queue -> Tracer.start(command, recorded, announced, limits, execArguments, !traceOptions.noSeccomp, queue);
         }
         TraceSession.Outcome outcome = TraceSession.run(start, live, out::idle, interrupts);
         if (jvmAttach[0] != null) {
@@ -243,16 +254,26 @@ final class Runner {
         });
     }
 
-    /** {@code --duration}: a daemon timer that lets the attached processes go. */
-    private static void detachAfter(Tracer tracer, Duration duration) {
+    /** {@code --duration}: a daemon timer that takes the last look and lets the attached processes go. */
+    private static void detachAfter(Tracer tracer, Duration duration, JvmAgent agent) {
         Thread.ofPlatform().daemon().name("jthreadtrace-duration").start(() -> {
             try {
                 Thread.sleep(duration);
+                lastLook(agent, tracer, LAST_LOOK_DETACH);
                 tracer.requestDetach();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         });
+    }
+
+    /**
+     * Before a trace ends on a signal or a --duration, while a hung program still hangs: the JVMs
+     * among the traced processes give their lock views (at most {@code limit} in all). Not with
+     * --jvm off.
+     */
+    private static void lastLook(JvmAgent agent, Tracer tracer, Duration limit) {
+        if (agent != null) agent.takeLockViews(tracer.liveProcesses(), limit);
     }
 
     /** The JVM agent, or null (with one line on err) when its jar is missing: the trace goes on without it. */

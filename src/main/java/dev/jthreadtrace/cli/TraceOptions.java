@@ -57,7 +57,7 @@ final class TraceOptions {
                         + "-javaagent:... to the command line of each JDK launcher the command execs (java, or -J-javaagent "
                         + "for javac, jshell, jar...), in the new program's own stack; the environment and the program's "
                         + "output stay its own; a JVM that cannot take the agent (JDK < 25, no java.instrument, its own AOT "
-                        + "cache, a private /tmp) runs untouched, with a note. env: through "
+                        + "cache or system class loader, a private /tmp) runs untouched, with a note. env: through "
                         + "JAVA_TOOL_OPTIONS, appended to yours, for JVMs started by other launchers (every JVM then prints "
                         + "'Picked up JAVA_TOOL_OPTIONS' on stderr). off: no agent. Costs about 60-80 ms of each JVM's start-up. "
                         + "Default: ${DEFAULT-VALUE}.").build());

@@ -66,6 +66,15 @@ public final class Captures {
         return out;
     }
 
+    /** A copy: what was captured so far, unaffected by later captures into this one. */
+    public Captures copy() {
+        if (this == NONE) return NONE;
+        Captures out = new Captures();
+        System.arraycopy(bySlot, 0, out.bySlot, 0, bySlot.length);
+        out.pathsHidden = pathsHidden;
+        return out;
+    }
+
     public boolean has(int slot) {
         return bySlot[slot] != null;
     }

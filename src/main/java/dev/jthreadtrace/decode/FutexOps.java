@@ -25,7 +25,62 @@ public final class FutexOps {
             2, "FUTEX2_SIZE_U32", 3, "FUTEX2_SIZE_U64");
     private static final FlagTable FUTEX2_FLAGS = FlagTable.of(0x04, "FUTEX2_NUMA", 0x80, "FUTEX2_PRIVATE");
 
+    /** The owner's tid in a PI futex word (the kernel's own record of who holds the lock). */
+    public static final int FUTEX_TID_MASK = 0x3fffffff;
+    /**
+     * The head of glibc's {@code pthread_mutex_t} on x86-64 ({@code struct __pthread_mutex_s}):
+     * {@code int __lock} (the futex word), {@code unsigned __count}, {@code int __owner} (the
+     * holder's tid), {@code unsigned __nusers}, {@code int __kind}: 20 bytes.
+     */
+    public static final int MUTEX_HEAD = 20, MUTEX_OWNER = 8, MUTEX_NUSERS = 12, MUTEX_KIND = 16;
+    /** glibc's word of a locked mutex with waiters: {@code __lll_lock_wait} sleeps with this value. */
+    private static final int GLIBC_CONTENDED = 2;
+    /** The {@code __kind} bits a mutex that waits with FUTEX_WAIT may have: type (0-3), robust, pshared, elision. */
+    private static final int PLAIN_MUTEX_KINDS = 3 | 16 | 128 | 256 | 512;
+
+    /**
+     * Who holds the lock a wait is for: {@code exact} when the kernel says so (a PI futex's word
+     * holds its owner's tid), otherwise inferred from the {@code __owner} field of the glibc mutex
+     * whose word the wait is on (read from the tracee at the wait).
+     */
+    public record LockOwner(int tid, boolean exact) {
+        /** How the owner is known, for the user. */
+        public String source() {
+            return exact ? "PI futex word" : "glibc mutex __owner, inferred";
+        }
+    }
+
     private FutexOps() {}
+
+    /**
+     * How many bytes at {@code uaddr} say who holds the lock a wait waits for (read at its entry):
+     * a PI lock's word, or the head of a glibc mutex for a contended lock's wait; 0 for other calls.
+     */
+    public static int ownerBytes(long[] a) {
+        int cmd = command(a[1]);
+        if (cmd == FUTEX_LOCK_PI || cmd == FUTEX_LOCK_PI2) return 4;
+        return cmd == FUTEX_WAIT && (int) a[2] == GLIBC_CONTENDED ? MUTEX_HEAD : 0;
+    }
+
+    /**
+     * The owner of the lock this wait is for, from the bytes {@link #ownerBytes} asked for; null
+     * when they do not say (not read, no owner, or not shaped as a contended glibc mutex).
+     */
+    public static LockOwner owner(long[] a, byte[] head) {
+        if (head == null || head.length < 4) return null;
+        ByteBuffer b = ByteBuffer.wrap(head).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        int cmd = command(a[1]);
+        if (cmd == FUTEX_LOCK_PI || cmd == FUTEX_LOCK_PI2) {
+            int tid = b.getInt(0) & FUTEX_TID_MASK;
+            return tid > 0 ? new LockOwner(tid, true) : null;
+        }
+        if (cmd != FUTEX_WAIT || head.length < MUTEX_HEAD || b.getInt(0) != GLIBC_CONTENDED || (int) a[2] != GLIBC_CONTENDED) {
+            return null;
+        }
+        int owner = b.getInt(MUTEX_OWNER), users = b.getInt(MUTEX_NUSERS), kind = b.getInt(MUTEX_KIND);
+        boolean shaped = owner > 0 && users > 0 && users < 1 << 20 && kind >= 0 && (kind & ~PLAIN_MUTEX_KINDS) == 0;
+        return shaped ? new LockOwner(owner, false) : null;
+    }
 
     /** The command without FUTEX_PRIVATE_FLAG and FUTEX_CLOCK_REALTIME. */
     public static int command(long op) {

@@ -37,11 +37,13 @@ final class PollCalls {
 
     static List<SyscallSpec> rows() {
         Capture returned = new Capture.ReturnedFdPath();
+        // read at entry too, as strace does: a line printed when the call begins shows the array ('<unfinished ...>')
+        Capture pollfdsIn = new Capture.Gather(0, AT_ENTRY, PollCalls::gatherPollfds);
         Capture pollfds = new Capture.Gather(0, AT_EXIT, PollCalls::gatherPollfds);
         return List.of(
-                Row.of("poll").capture(pollfds).result((a, r, c) -> pollResult(c, r, null))
+                Row.of("poll").capture(pollfdsIn, pollfds).result((a, r, c) -> pollResult(c, r, null))
                         .render((a, c, s) -> pollfds(a, c, s) + ", " + Args.intArg(a[2])),
-                Row.of("ppoll").capture(pollfds, new Capture.Bytes(2, Times.TIMESPEC, AT_ENTRY), new Capture.Bytes(3, 8, AT_ENTRY),
+                Row.of("ppoll").capture(pollfdsIn, pollfds, new Capture.Bytes(2, Times.TIMESPEC, AT_ENTRY), new Capture.Bytes(3, 8, AT_ENTRY),
                                 new Capture.Gather(Captures.EXTRA, AT_EXIT, (m, a, r) -> a[2] == 0 ? null : m.read(a[2], Times.TIMESPEC)))
                         .result((a, r, c) -> pollResult(c, r, a[2] == 0 ? null : Times.timespec(a[2], c.bytes(Captures.EXTRA))))
                         .render((a, c, s) -> pollfds(a, c, s) + ", " + Times.timespec(a[2], c.bytes(2)) + ", "

@@ -45,6 +45,28 @@ public final class SyscallDecoder {
         };
     }
 
+    /** ERESTARTSYS, ERESTARTNOINTR, ERESTARTNOHAND, ERESTART_RESTARTBLOCK: a call a signal interrupted, to be restarted. */
+    public static boolean isRestart(long ret) {
+        return ret < 0 && ret >= Integer.MIN_VALUE && Errno.restarts((int) -ret);
+    }
+
+    /**
+     * What of {@code name(arguments)} can be printed when the call begins, as strace prints it
+     * (see {@link EntrySplit}): the arguments strace decodes at entry, without the closing parenthesis.
+     */
+    public static String entryPart(int nr, long[] args, Captures captures, int stringMax) {
+        return EntrySplit.entryPart(nr, args, captures, stringMax);
+    }
+
+    /**
+     * The rest of a call's text after {@code entryPart}, closing parenthesis included, as strace's
+     * {@code <... name resumed>} line continues it: {@code NULL)} after a clock_nanosleep's entry,
+     * {@code , parent_tid=[1234], ...)} after a clone's.
+     */
+    public static String resumedPart(String entryPart, String whole) {
+        return whole.startsWith(entryPart) ? whole.substring(entryPart.length()) : whole.substring(whole.indexOf('(') + 1);
+    }
+
     private static String raw(long[] args) {
         StringBuilder out = new StringBuilder();
         for (int i = 0; i < 6; i++) {

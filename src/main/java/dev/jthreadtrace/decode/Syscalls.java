@@ -66,7 +66,7 @@ public final class Syscalls {
                     .render((a, c, s) -> Args.pointer(a[0]) + ", " + Args.ulong(a[1])),
             // ---- futexes
             Row.of("futex", FUTEX).byDefault().effect(ModelEffect.FUTEX)
-                    .capture(a -> FutexOps.hasTimeout(a[1]) ? List.of(new Capture.Bytes(3, TIMESPEC_SIZE, AT_ENTRY)) : List.of())
+                    .capture(Syscalls::futexCaptures)
                     .render((a, c, s) -> FutexOps.render(a, c)),
             Row.of("futex_waitv", FUTEX).byDefault()
                     .capture(a -> List.of(new Capture.Bytes(0,
@@ -203,6 +203,18 @@ public final class Syscalls {
         }
         parts.addAll(remaining);
         return String.join(",", parts);
+    }
+
+    /**
+     * A futex call's timeout, and for a wait on a lock the bytes that say who holds it (the PI word,
+     * a glibc mutex's head): read at entry, when the owner is still the one the waiter waits for.
+     */
+    private static List<Capture> futexCaptures(long[] a) {
+        Capture timeout = FutexOps.hasTimeout(a[1]) ? new Capture.Bytes(3, TIMESPEC_SIZE, AT_ENTRY) : null;
+        int owner = FutexOps.ownerBytes(a);
+        if (owner == 0) return timeout == null ? List.of() : List.of(timeout);
+        Capture head = new Capture.Bytes(0, owner, AT_ENTRY);
+        return timeout == null ? List.of(head) : List.of(timeout, head);
     }
 
     @SafeVarargs

@@ -145,4 +145,39 @@ public sealed interface JavaRecord {
 
     /** The carrier {@code osTid} mounted virtual threads {@code count} times since its previous such record. */
     record Mounts(int pid, long ns, int osTid, long count) implements JavaRecord {}
+
+    /**
+     * A JVM's own view of its threads' locks at one moment ({@code Thread.print -l}), taken when a
+     * trace of it ends on a signal, a --duration or a detach: each platform thread's state, the lock
+     * it waits for, the locks it holds and its first frames. {@code osTid} is 0;
+     * {@code deadlocksFound} is how many deadlocks the JVM itself reported.
+     */
+    record Locks(int pid, long ns, int osTid, List<LockedThread> threads, int deadlocksFound) implements JavaRecord {
+        public Locks {
+            threads = List.copyOf(threads);
+        }
+    }
+
+    /** A Java object used as a lock, as the JVM prints it: {@code 0x000000062ac2a3f8} and {@code java.lang.Object}. */
+    record Lock(String id, String className) {}
+
+    /**
+     * How a thread waits: to enter a monitor ({@code waiting to lock}), parked on a synchronizer
+     * ({@code parking to wait for}, a ReentrantLock's), or in {@code Object.wait} ({@code waiting on}).
+     */
+    enum WaitKind { ENTER, PARK, WAIT }
+
+    record LockWait(WaitKind kind, Lock lock) {}
+
+    /**
+     * One platform thread of a {@link Locks} view: OS tid ({@code nid}), Java id, name, state
+     * ({@code BLOCKED (on object monitor)}), what it waits for (null: nothing), the monitors and
+     * ownable synchronizers it holds, and its first frames (innermost first).
+     */
+    record LockedThread(int tid, long id, String name, String state, LockWait waiting, List<Lock> held, List<Frame> frames) {
+        public LockedThread {
+            held = List.copyOf(held);
+            frames = List.copyOf(frames);
+        }
+    }
 }

@@ -44,9 +44,36 @@ public sealed interface TraceEvent {
     /**
      * A syscall finished (or, for {@code exit}/{@code exit_group}, began and will never return).
      * {@code ret} is the raw return value; an error is {@code -errno} with {@code error} set.
+     * {@code cut}: the call did not return because its task ended inside it (torn down by an
+     * exit_group, killed) or was detached from inside it; {@code exitNs} is then that moment.
      */
     record Syscall(long ns, long exitNs, int tid, int nr, long[] args, long ret, boolean error, boolean returned,
-                   Captures captures) implements TraceEvent {}
+                   Captures captures, Cut cut) implements TraceEvent {
+        public Syscall {
+            if (cut == null) cut = Cut.NONE;
+        }
+
+        /** A call that returned, or exit/exit_group (which never do). */
+        public Syscall(long ns, long exitNs, int tid, int nr, long[] args, long ret, boolean error, boolean returned,
+                       Captures captures) {
+            this(ns, exitNs, tid, nr, args, ret, error, returned, captures, Cut.NONE);
+        }
+
+        /** Whether the call was still pending when its task ended or was let go. */
+        public boolean wasCut() {
+            return cut != Cut.NONE;
+        }
+    }
+
+    /** Why a call never returned to the tracer: it did not end early ({@code NONE}), its task ended, or it was detached. */
+    enum Cut { NONE, ENDED, DETACHED }
+
+    /**
+     * A shown syscall began ({@code jthreadtrace}'s live lines print it at once, as strace does);
+     * its {@link Syscall} follows when it returns or is cut. Made only when text lines show it.
+     * {@code captures} are those read at entry (a copy: the exit's are added to another).
+     */
+    record SyscallEntered(long ns, int tid, int nr, long[] args, Captures captures) implements TraceEvent {}
 
     /** How a task came to be. */
     enum SpawnKind { CLONE, CLONE3, FORK, VFORK }

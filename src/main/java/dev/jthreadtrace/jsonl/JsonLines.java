@@ -120,6 +120,7 @@ public final class JsonLines implements LiveSink {
             case TraceEvent.Detached d -> record(JsonlFields.T_DETACH).put(JsonlFields.NS, model.rel(d.ns()))
                     .put("t", seconds(model.rel(d.ns()))).put(JsonlFields.DETACHED, d.detached());
             case TraceEvent.Syscall s -> syscall(s, model);
+            case TraceEvent.SyscallEntered s -> null; // the call's one record is written when it returns or is cut
             case TraceEvent.Spawned s -> at(record(JsonlFields.T_SPAWN), s.ns(), model, s.child()).put(JsonlFields.CREATOR, s.creator())
                     .put("creator_name", model.nameOf(s.creator())).put(JsonlFields.KIND, s.kind().name().toLowerCase(Locale.ROOT))
                     .put("flags", CloneFlags.names(s.flags())).put(JsonlFields.FLAGS_RAW, s.flags())
@@ -143,7 +144,7 @@ public final class JsonLines implements LiveSink {
                 yield e.failure() == null ? end : end.put(JsonlFields.FAILURE, e.failure());
             }
         };
-        out.line(line.toString());
+        if (line != null) out.line(line.toString());
     }
 
     private Json at(Json json, long ns, TraceModel model, int tid) {
@@ -156,10 +157,11 @@ public final class JsonLines implements LiveSink {
                 .put("syscall", SyscallTable.name(s.nr())).put(JsonlFields.NR, s.nr()).put(JsonlFields.ARGS, s.args())
                 .put(JsonlFields.RET, s.returned() ? s.ret() : null).put(JsonlFields.RETURNED, s.returned())
                 .put(JsonlFields.ERROR, s.error() ? Errno.name((int) -s.ret()) : null)
-                .put(JsonlFields.DUR_NS, s.returned() ? s.exitNs() - s.ns() : null)
+                .put(JsonlFields.DUR_NS, s.returned() || s.wasCut() ? s.exitNs() - s.ns() : null)
                 .put(JsonlFields.SHOWN, s.nr() >= 0 && s.nr() < shown.length && shown[s.nr()])
                 .put("text", SyscallDecoder.call(s.nr(), s.args(), s.captures(), stringMax) + " = "
                         + SyscallDecoder.result(s.nr(), s.args(), s.ret(), s.error(), s.returned(), s.captures()));
+        if (s.wasCut()) json.put(JsonlFields.CUT, s.cut().name().toLowerCase(Locale.ROOT));
         if (!s.captures().isEmpty()) json.put(JsonlFields.CAPTURES, captures(s.captures()));
         return json;
     }
@@ -196,6 +198,25 @@ public final class JsonLines implements LiveSink {
 
     /** The same with assertion results as a saved trace holds them. */
     public void finalRecordsWith(TraceModel model, List<SavedAssertion> results) {
+        javaRecords(model);
+        threadRecords(model);
+        for (ProcessInfo p : model.processes()) {
+            out.line(record(JsonlFields.T_PROCESS).put(JsonlFields.PID, p.pid()).put(JsonlFields.CREATOR, p.creator()).put("parent", p.parentPid())
+                    .put("exec", p.exec()).put("exit", exit(p.exit())).toString());
+        }
+        HangRecords.deadlocks(model, () -> record(JsonlFields.T_DEADLOCK), out::line);
+        for (SavedAssertion r : results) {
+            out.line(record(JsonlFields.T_ASSERTION).put(JsonlFields.EXPR, r.expr()).put(JsonlFields.PASSED, r.passed())
+                    .put(JsonlFields.ACTUAL, r.actual()).put(JsonlFields.EXPECTED, r.expected()).toString());
+        }
+        Exit exit = model.targetExit();
+        out.line(record(JsonlFields.T_SUMMARY).put("command", model.command()).put(JsonlFields.PID, model.rootPid())
+                .put("exit", exit(exit)).put(JsonlFields.INTERRUPTED_BY, model.interruptedBy())
+                .put("metrics", Metric.summary(model)).put("syscalls", syscalls(model)).toString());
+    }
+
+    /** What the JVM agents reported, and the JVMs' lock views. */
+    private void javaRecords(TraceModel model) {
         for (JavaRecord r : model.javaView().records()) {
             Json json = record(JsonlFields.T_JAVA).put(JsonlFields.PID, r.pid()).put(JsonlFields.NS, model.rel(r.ns())).put(JsonlFields.OS_TID, r.osTid());
             switch (r) {
@@ -222,9 +243,13 @@ public final class JsonLines implements LiveSink {
                 // Folded into its constructed record, unless that is not in the trace (constructed before an attach).
                 case JavaRecord.VirtualStarted v -> json.put(JsonlFields.KIND, JsonlFields.JAVA_VIRTUAL_STARTED).put(JsonlFields.ID, v.id())
                         .put(JsonlFields.ATTRIBUTES, v.attributes());
+                case JavaRecord.Locks l -> HangRecords.locks(json.put(JsonlFields.KIND, JsonlFields.JAVA_LOCKS), l);
             }
             out.line(json.toString());
         }
+    }
+
+    private void threadRecords(TraceModel model) {
         Map<Integer, List<Integer>> joinersByJoined = new HashMap<>();
         for (FutexAnalysis.Join j : model.futexAnalysis().joins()) {
             joinersByJoined.computeIfAbsent(j.joined(), k -> new ArrayList<>()).add(j.joiner());
@@ -254,20 +279,9 @@ public final class JsonLines implements LiveSink {
                     .put("futex", Json.object().put("calls", futex.calls()).put("waits", futex.waits()).put("wakes", futex.wakes())
                             .put("blocked_ns", futex.blockedNs()).put("timeouts", futex.timeouts()).put("eagain", futex.eagain()))
                     .put("mmap", Json.object().put("calls", mmap.mmapCalls()).put("bytes", mmap.mmapBytes())
-                            .put("munmap_calls", mmap.munmapCalls()).put("munmap_bytes", mmap.munmapBytes())).toString());
+                            .put("munmap_calls", mmap.munmapCalls()).put("munmap_bytes", mmap.munmapBytes()))
+                    .put("blocked", HangRecords.blocked(model, t, stringMax)).toString());
         }
-        for (ProcessInfo p : model.processes()) {
-            out.line(record(JsonlFields.T_PROCESS).put(JsonlFields.PID, p.pid()).put(JsonlFields.CREATOR, p.creator()).put("parent", p.parentPid())
-                    .put("exec", p.exec()).put("exit", exit(p.exit())).toString());
-        }
-        for (SavedAssertion r : results) {
-            out.line(record(JsonlFields.T_ASSERTION).put(JsonlFields.EXPR, r.expr()).put(JsonlFields.PASSED, r.passed())
-                    .put(JsonlFields.ACTUAL, r.actual()).put(JsonlFields.EXPECTED, r.expected()).toString());
-        }
-        Exit exit = model.targetExit();
-        out.line(record(JsonlFields.T_SUMMARY).put("command", model.command()).put(JsonlFields.PID, model.rootPid())
-                .put("exit", exit(exit)).put(JsonlFields.INTERRUPTED_BY, model.interruptedBy())
-                .put("metrics", Metric.summary(model)).put("syscalls", syscalls(model)).toString());
     }
 
     /** When the thread was still running as its program's scope ended: {@code {"scope": "main returned", "t": 0.81}}; null when not. */
@@ -277,7 +291,7 @@ public final class JsonLines implements LiveSink {
     }
 
     /** A creation stack as JSON: [{class, method, file, line}, ...], the innermost frame first. */
-    private static List<Json> stack(List<JavaRecord.Frame> frames) {
+    static List<Json> stack(List<JavaRecord.Frame> frames) {
         List<Json> out = new ArrayList<>();
         for (JavaRecord.Frame f : frames) {
             out.add(Json.object().put(JsonlFields.FRAME_CLASS, f.className()).put(JsonlFields.FRAME_METHOD, f.method())

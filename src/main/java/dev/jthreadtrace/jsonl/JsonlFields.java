@@ -16,11 +16,11 @@ final class JsonlFields {
     static final int OLDEST_READ = 1;
 
     /** Record types (field {@code type}). */
-    static final String T_START = "start", T_SYSCALL = "syscall", T_SPAWN = "spawn", T_UNTRACED = "untraced", T_EXEC = "exec", T_COMM = "comm", T_EXIT = "exit", T_KILLED = "killed", T_SIGNAL = "signal", T_STOP = "stop", T_END = "end", T_DETACH = "detach", T_JAVA = "java", T_THREAD = "thread", T_PROCESS = "process", T_ASSERTION = "assertion", T_SUMMARY = "summary";
+    static final String T_START = "start", T_SYSCALL = "syscall", T_SPAWN = "spawn", T_UNTRACED = "untraced", T_EXEC = "exec", T_COMM = "comm", T_EXIT = "exit", T_KILLED = "killed", T_SIGNAL = "signal", T_STOP = "stop", T_END = "end", T_DETACH = "detach", T_JAVA = "java", T_THREAD = "thread", T_PROCESS = "process", T_ASSERTION = "assertion", T_SUMMARY = "summary", T_DEADLOCK = "deadlock";
 
     /** Kinds of {@code java} records. */
     static final String JAVA_CONSTRUCTED = "constructed", JAVA_STARTED = "started", JAVA_MOUNTS = "mounts", JAVA_PRESENT = "present", JAVA_DUMPED = "dumped", JAVA_SCOPED_VALUES = "scoped_values", BINDINGS = "bindings", JAVA_MOUNTED_V1 = "mounted", JAVA_RENAMED = "renamed", JAVA_SHUTDOWN = "shutdown",
-            JAVA_VIRTUAL_STARTED = "virtual_started";
+            JAVA_VIRTUAL_STARTED = "virtual_started", JAVA_LOCKS = "locks";
 
     /** Field names. {@code seq} and {@code run} are on every record: its number in the file and the run's token. */
     static final String SEQ = "seq", RUN = "run",
@@ -33,6 +33,9 @@ final class JsonlFields {
             EXISTING = "existing_at_attach", PPID = "ppid", SIGMASK = "sigmask", AFFINITY = "affinity", SECCOMP = "seccomp",
             NO_NEW_PRIVS = "no_new_privs", DETACHED = "detached",
             CODE = "code",
+            CUT = "cut",
+            THREADS = "threads", STATE = "state", WAITING = "waiting", HELD = "held", LOCK = "lock", CLASS = "class",
+            FRAMES = "frames", DEADLOCKS_FOUND = "deadlocks_found",
             CORE_DUMPED = "core_dumped",
             CREATOR = "creator",
             DUR_NS = "dur_ns",

@@ -102,6 +102,7 @@ final class RecordDecoder {
         if (kind.equals(JsonlFields.JAVA_VIRTUAL_STARTED)) {
             return new JavaRecord.VirtualStarted(pid, ns, tid, longField(n, JsonlFields.ID), attributes(n));
         }
+        if (kind.equals(JsonlFields.JAVA_LOCKS)) return HangRecords.locks(pid, ns, tid, n);
         if (kind.equals(JsonlFields.JAVA_RENAMED)) {
             return new JavaRecord.Renamed(pid, ns, tid, longField(n, JsonlFields.ID), textField(n, JsonlFields.NAME));
         }
@@ -128,7 +129,11 @@ final class RecordDecoder {
 
     /** A java record's creation stack: [{class, method, file, line}, ...]; empty when absent (older traces). */
     private static List<JavaRecord.Frame> stack(JsonNode n) {
-        JsonNode frames = n.get(JsonlFields.STACK);
+        return frames(n.get(JsonlFields.STACK));
+    }
+
+    /** Frames [{class, method, file, line}, ...]; empty when absent. */
+    static List<JavaRecord.Frame> frames(JsonNode frames) {
         if (frames == null || frames.isNull()) return List.of();
         if (!frames.isArray()) throw new IllegalArgumentException("stack is not an array");
         List<JavaRecord.Frame> out = new ArrayList<>();
@@ -164,11 +169,13 @@ final class RecordDecoder {
                     args[i] = argsNode.get(i).asLong();
                 }
                 boolean returned = boolField(n, JsonlFields.RETURNED);
+                String cutName = textOrNull(n, JsonlFields.CUT);
+                TraceEvent.Cut cut = cutName == null ? TraceEvent.Cut.NONE : TraceEvent.Cut.valueOf(cutName.toUpperCase(Locale.ROOT));
                 long ns = longField(n, JsonlFields.NS);
-                long dur = returned ? longField(n, JsonlFields.DUR_NS) : 0;
+                long dur = returned || cut != TraceEvent.Cut.NONE ? longField(n, JsonlFields.DUR_NS) : 0;
                 yield new TraceEvent.Syscall(ns, ns + dur, intField(n, JsonlFields.TID), intField(n, JsonlFields.NR), args,
                         returned ? longField(n, JsonlFields.RET) : 0, textOrNull(n, JsonlFields.ERROR) != null, returned,
-                        captures(n.get(JsonlFields.CAPTURES)));
+                        captures(n.get(JsonlFields.CAPTURES)), cut);
             }
             case JsonlFields.T_SPAWN -> new TraceEvent.Spawned(longField(n, JsonlFields.NS), intField(n, JsonlFields.CREATOR),
                     intField(n, JsonlFields.TID), TraceEvent.SpawnKind.valueOf(textField(n, JsonlFields.KIND).toUpperCase(Locale.ROOT)),
@@ -191,7 +198,9 @@ final class RecordDecoder {
                     intField(n, JsonlFields.SIGNAL));
             case JsonlFields.T_END -> new TraceEvent.TraceEnded(longField(n, JsonlFields.NS), intField(n, JsonlFields.INTERRUPTED_BY),
                     textOrNull(n, JsonlFields.FAILURE));
-            case JsonlFields.T_JAVA, JsonlFields.T_THREAD, JsonlFields.T_PROCESS, JsonlFields.T_ASSERTION, JsonlFields.T_SUMMARY -> null;
+            // Derived records (a deadlock is found again from the calls and lock views): the model remakes them.
+            case JsonlFields.T_JAVA, JsonlFields.T_THREAD, JsonlFields.T_PROCESS, JsonlFields.T_ASSERTION, JsonlFields.T_SUMMARY,
+                 JsonlFields.T_DEADLOCK -> null;
             default -> throw new IllegalArgumentException("unknown record type");
         };
     }

@@ -5,44 +5,82 @@ import dev.jthreadtrace.agent.PreparedClasses;
 import dev.jthreadtrace.sys.ProcStatus;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.nio.file.SecureDirectoryStream;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributeView;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Comparator;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
 import java.util.Set;
-import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
 
 /**
  * The run's private directory (mode 0700, new for every run, removed at its end), shared by the
  * tool and the agents of the traced JVMs: a copy of the agent jar (so a JVM's command line names a
- * short path of ours, never the installation's, which may hold a {@code =} or a {@code ,}), the
- * agent's options, the classes the tool prepared, and the record file each agent writes. Nothing
- * here outlives the run, so nothing a traced program writes here reaches a later run.
+ * short path of ours, never the installation's, which may hold a {@code =} or a {@code ,}), its
+ * classes unpacked for the boot class path, the agent's options, the classes the tool prepared,
+ * and the record file each agent writes. Nothing here outlives the run, so nothing a traced program
+ * writes here reaches a later run.
+ *
+ * <p>The directory is held open from its creation to its removal, and everything the tool writes
+ * after the traced command started (the prepared classes) goes through that descriptor, relative
+ * to it, never following a link, into new files only: a path under {@code /tmp} can be deleted and
+ * made again by anyone, and a write by name after the removal (a JVM that ended before the classes
+ * were ready) once followed a {@code classes} link another user had planted there. After
+ * {@link #close} begins nothing is written at all, and the directory is never made again.
  */
 final class AgentDirectory implements AutoCloseable {
-    /** The jar's name is fixed: its manifest's Boot-Class-Path names it, relative to its directory. */
-    static final String JAR = "jthreadtrace-agent.jar";
+    /** The jar's name is fixed: the agent's manifest names its boot class path relative to it. */
+    static final String JAR = AgentOptions.JAR;
+    /**
+     * The agent's classes, unpacked: its manifest's {@code Boot-Class-Path}. A directory, not the
+     * jar: the JVM opens a jar on its boot class path once and keeps it open without close-on-exec,
+     * so every process the program starts outside the JDK's own launcher (a native {@code system()})
+     * would inherit that descriptor; a directory's class files are opened, read and closed.
+     */
+    static final String BOOT = "boot";
     /** The socket {@code attach} listens on; the agent's {@code AttachWatch.SOCKET}. */
     static final String ATTACH_SOCKET = "attach.sock";
     /** Entries of ours, not the agents' records. */
-    private static final Set<String> OWN = Set.of(JAR, AgentOptions.FILE, PreparedClasses.DIRECTORY, ATTACH_SOCKET);
+    private static final Set<String> OWN = Set.of(JAR, AgentOptions.ATTACH_JAR, BOOT, AgentOptions.FILE, PreparedClasses.DIRECTORY,
+            ATTACH_SOCKET);
     private static final long CAP_DAC_OVERRIDE = 1L << 1, CAP_DAC_READ_SEARCH = 1L << 2;
+    /** What {@link #close} removes at most: the traced program can fill the directory. */
+    private static final int MAX_DEPTH = 16, MAX_REMOVED = 100_000;
+    private static final String AGENT_CLASSES = "dev/jthreadtrace/agent/";
 
     private final Path path;
     private final int ownerUid;
+    /** The directory itself, open since its creation: every later write is relative to it. */
+    private final SecureDirectoryStream<Path> held;
+    private boolean closed, removed, attachJarWritten;
+    private int tempFiles;
+    /** The installation's agent jar as it was when the run began, for {@link #attachJar}. */
+    private byte[] agentJar;
 
-    private AgentDirectory(Path path, int ownerUid) {
+    private AgentDirectory(Path path, int ownerUid, SecureDirectoryStream<Path> held) {
         this.path = path;
         this.ownerUid = ownerUid;
+        this.held = held;
     }
 
     /**
-     * Makes the directory in the temp directory, copies the agent jar in and writes the options.
-     * Not {@code createTempDirectory}: its random name seeds SecureRandom (~35 ms of CPU at every
-     * start). The name need not be secret, only new: {@code createDirectory} fails if anything (a
-     * file, a link someone planted) has it, and then another name is tried.
+     * Makes the directory in the temp directory, copies the agent jar in, unpacks its classes and
+     * writes the options; all before any traced program runs. Not {@code createTempDirectory}: its
+     * random name seeds SecureRandom (~35 ms of CPU at every start). The name need not be secret,
+     * only new: {@code createDirectory} fails if anything (a file, a link someone planted) has it,
+     * and then another name is tried.
      */
     static AgentDirectory create(Path agentJar, AgentOptions options) throws IOException {
         Path tmp = Path.of(System.getProperty("java.io.tmpdir", "/tmp"));
@@ -56,15 +94,56 @@ final class AgentDirectory implements AutoCloseable {
                 if (attempt >= 100) throw e;
             }
         }
-        AgentDirectory directory = new AgentDirectory(dir, (Integer) Files.getAttribute(dir, "unix:uid"));
+        AgentDirectory directory;
         try {
-            Files.copy(agentJar, dir.resolve(JAR), StandardCopyOption.COPY_ATTRIBUTES);
-            Files.writeString(dir.resolve(AgentOptions.FILE), options.encode());
+            directory = new AgentDirectory(dir, (Integer) Files.getAttribute(dir, "unix:uid", LinkOption.NOFOLLOW_LINKS), open(dir));
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(dir);
+            throw e;
+        }
+        try {
+            directory.agentJar = Files.readAllBytes(agentJar);
+            directory.write(directory.held, JAR, directory.agentJar);
+            directory.write(directory.held, AgentOptions.FILE, options.encode().getBytes(StandardCharsets.UTF_8));
+            Files.createDirectory(dir.resolve(PreparedClasses.DIRECTORY), mode);
+            unpackBootClasses(agentJar, Files.createDirectory(dir.resolve(BOOT), mode));
         } catch (IOException | RuntimeException e) {
             directory.close();
             throw e;
         }
         return directory;
+    }
+
+    /** The directory just made, held open; it must be the one made (same file), not whatever now has its name. */
+    private static SecureDirectoryStream<Path> open(Path dir) throws IOException {
+        BasicFileAttributes made = Files.readAttributes(dir, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        DirectoryStream<Path> stream = Files.newDirectoryStream(dir);
+        if (!(stream instanceof SecureDirectoryStream<Path> secure)) {
+            stream.close();
+            throw new IOException("this platform cannot write relative to an open directory");
+        }
+        Object key = secure.getFileAttributeView(BasicFileAttributeView.class).readAttributes().fileKey();
+        if (!made.isDirectory() || !Objects.equals(key, made.fileKey())) {
+            secure.close();
+            throw new IOException(dir + " changed while it was being made");
+        }
+        return secure;
+    }
+
+    /** The agent's own classes, from its jar, into {@code boot}: the boot class path its manifest names. */
+    private static void unpackBootClasses(Path agentJar, Path boot) throws IOException {
+        Path classes = Files.createDirectories(boot.resolve(AGENT_CLASSES));
+        try (ZipInputStream zip = new ZipInputStream(Files.newInputStream(agentJar))) {
+            for (ZipEntry entry; (entry = zip.getNextEntry()) != null; ) {
+                String name = entry.getName();
+                if (entry.isDirectory() || !name.startsWith(AGENT_CLASSES) || !name.endsWith(".class")
+                        || name.indexOf('/', AGENT_CLASSES.length()) >= 0) {
+                    continue;
+                }
+                Files.write(classes.resolve(name.substring(AGENT_CLASSES.length())), zip.readAllBytes(),
+                        StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+            }
+        }
     }
 
     Path path() {
@@ -75,9 +154,68 @@ final class AgentDirectory implements AutoCloseable {
         return path.resolve(JAR);
     }
 
+    /**
+     * The jar {@code attach} loads into a running JVM ({@link AttachJar}), written on the first
+     * attach through the held directory, as a new file.
+     */
+    synchronized Path attachJar() throws IOException {
+        if (closed) throw new IOException("the run's directory is closed");
+        if (!attachJarWritten) {
+            write(held, AgentOptions.ATTACH_JAR, AttachJar.of(agentJar));
+            attachJarWritten = true;
+        }
+        return path.resolve(AgentOptions.ATTACH_JAR);
+    }
+
     /** Whether {@code name} is one of the directory's own entries rather than an agent's records. */
     static boolean isOwn(String name) {
         return OWN.contains(name);
+    }
+
+    /**
+     * A class the tool prepared for this run ({@code classes/NAME.class}, then {@code NAME.orig},
+     * which the agent reads first): written into the {@code classes} directory made at the start,
+     * reached from the held directory without following a link, each file new and then renamed in
+     * place. False when the run's directory is closed, or {@code classes} is no longer a directory
+     * of ours: nothing is written then.
+     */
+    synchronized boolean storePrepared(String internalName, byte[] original, byte[] transformed) {
+        if (closed) return false;
+        String base = internalName.replace('/', '.');
+        try (SecureDirectoryStream<Path> classes = held.newDirectoryStream(Path.of(PreparedClasses.DIRECTORY), LinkOption.NOFOLLOW_LINKS)) {
+            replace(classes, base + ".class", transformed);
+            replace(classes, base + ".orig", original);
+            return true;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** {@code name} in {@code dir} holding {@code bytes}: a new file, renamed over the name. */
+    private void replace(SecureDirectoryStream<Path> dir, String name, byte[] bytes) throws IOException {
+        Path temp = Path.of("tmp" + (tempFiles++) + ".part");
+        write(dir, temp.toString(), bytes);
+        dir.move(temp, dir, Path.of(name));
+    }
+
+    /** A new file {@code name} in {@code dir} (O_CREAT|O_EXCL|O_NOFOLLOW, relative to the open directory). */
+    private void write(SecureDirectoryStream<Path> dir, String name, byte[] bytes) throws IOException {
+        var mode = PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
+        try (SeekableByteChannel out = dir.newByteChannel(Path.of(name), Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                LinkOption.NOFOLLOW_LINKS), mode)) {
+            ByteBuffer buffer = ByteBuffer.wrap(bytes);
+            while (buffer.hasRemaining()) out.write(buffer);
+        }
+    }
+
+    /** Whether {@link #close} began: nothing may be written into the directory any more. */
+    synchronized boolean closed() {
+        return closed;
+    }
+
+    /** From now on nothing is written here; what is being written finishes first. */
+    synchronized void stopWriting() {
+        closed = true;
     }
 
     /**
@@ -116,13 +254,61 @@ final class AgentDirectory implements AutoCloseable {
         return "it runs as uid " + fsUid + ", which cannot use the agent's private directory (uid " + ownerUid + ", mode 0700)";
     }
 
-    /** Removes the directory and whatever the traced programs left in it (links themselves, not what they point to). */
+    /**
+     * Stops all writing, then removes what the directory holds (links themselves, never what they
+     * point to), reached through the held descriptor, and the directory itself.
+     */
     @Override
     public void close() {
-        try (Stream<Path> files = Files.walk(path)) {
-            for (Path f : files.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(f);
+        synchronized (this) {
+            closed = true;
+            if (removed) return;
+            removed = true;
+        }
+        try {
+            empty(held, 0, new int[] {0});
         } catch (IOException | RuntimeException e) {
             // a leftover temp directory is not worth failing the run
+        }
+        try {
+            held.close();
+        } catch (IOException e) {
+            // closed is closed
+        }
+        try {
+            Files.deleteIfExists(path);
+        } catch (IOException | RuntimeException e) {
+            // not empty: something was left that could not be removed
+        }
+    }
+
+    /** Removes every entry of {@code dir}, subdirectories depth first, without following links. */
+    private static void empty(SecureDirectoryStream<Path> dir, int depth, int[] removed) throws IOException {
+        List<Path> names = new ArrayList<>();
+        for (Path entry : dir) {
+            if (removed[0] + names.size() >= MAX_REMOVED) break;
+            names.add(entry.getFileName());
+        }
+        for (Path name : names) {
+            BasicFileAttributes attributes;
+            try {
+                attributes = dir.getFileAttributeView(name, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS).readAttributes();
+            } catch (IOException e) {
+                continue;
+            }
+            try {
+                if (attributes.isDirectory() && depth < MAX_DEPTH) {
+                    try (SecureDirectoryStream<Path> sub = dir.newDirectoryStream(name, LinkOption.NOFOLLOW_LINKS)) {
+                        empty(sub, depth + 1, removed);
+                    }
+                    dir.deleteDirectory(name);
+                } else if (!attributes.isDirectory()) {
+                    dir.deleteFile(name);
+                }
+                removed[0]++;
+            } catch (IOException e) {
+                // left behind, like anything the traced program made unremovable
+            }
         }
     }
 }

@@ -87,6 +87,7 @@ public final class JavaJoin {
                 case JavaRecord.ScopedValues v -> { }
                 case JavaRecord.ShutdownBegan x -> { }
                 case JavaRecord.VirtualStarted v -> { }
+                case JavaRecord.Locks l -> { }
             }
         }
         withPresentAttributes(records, threads);

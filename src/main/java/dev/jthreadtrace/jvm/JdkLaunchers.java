@@ -1,6 +1,5 @@
 package dev.jthreadtrace.jvm;
 
-import dev.jthreadtrace.agent.AgentOptions;
 import dev.jthreadtrace.ptrace.ExecArguments;
 import dev.jthreadtrace.ptrace.ExecImage;
 
@@ -15,9 +14,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * that runs a JDK launcher (a program of a runtime's {@code bin/} that needs {@code libjli.so})
  * gets {@code -javaagent:DIR/jthreadtrace-agent.jar=DIR} after argv[0] ({@code -J-javaagent...}
  * for the tools: {@code javac}, {@code jshell}...), when everything the JVM needs for it holds:
- * JDK 25 or newer, the {@code java.instrument} module, no AOT cache or CDS archive of its own (the
- * agent would make the JVM refuse it), the run's directory visible and usable from where the JVM
- * runs. Every file is looked at as the process sees it ({@code /proc/PID/exe}, {@code
+ * JDK 25 or newer, the {@code java.instrument} module, options ({@link JvmOptions}, read as its
+ * launcher and JVM read them) that ask for no AOT cache or CDS archive (the agent would make the JVM
+ * refuse it) and no system class loader of its own (the JVM would abort), the run's directory
+ * visible and usable from where the JVM runs. A JVM whose options already hold this run's agent (it
+ * relaunched itself) gets no second one. Every file is looked at as the process sees it ({@code /proc/PID/exe}, {@code
  * /proc/PID/root}, its cwd), never in the tool's own namespace. A JVM left alone gets its reason
  * recorded ({@link #decisions}) and keeps the kernel's view.
  */
@@ -63,22 +64,30 @@ final class JdkLaunchers implements ExecArguments {
             return List.of(); // not a JDK launcher: not a JVM, nothing to say
         }
         firstJvm.run();
-        String name = exe.getFileName().toString();
-        String why = reasonToLeaveAlone(image, root, home, name.equals("java"));
+        boolean java = exe.getFileName().toString().equals("java");
+        String why = runtimeCannotTakeIt(image, root, home);
+        JvmOptions options = why != null ? null : JvmOptions.of(java, image.argv(), image::variable, FileText.of(pid));
+        if (why == null && options.unknown() != null) {
+            why = "not all of its options can be read as its launcher and JVM read them: " + options.unknown();
+        }
+        String reachable = why != null ? null : directory.reachableFrom(pid);
+        if (why == null && reachable == null) {
+            why = "the agent's directory " + directory.path() + " is not visible where it runs (a private /tmp or another mount namespace)";
+        }
+        String option = reachable == null ? null : JvmAgent.agentOption(reachable);
+        if (why == null && options.has(option)) {
+            // A JVM relaunching itself with its own input arguments: the agent is in already, once.
+            decisions.put(pid, new Decision.Injected());
+            return List.of();
+        }
+        if (why == null) why = optionsForbidIt(options);
+        if (why == null) why = directory.unreadableBy(pid);
         if (why != null) {
             decisions.put(pid, new Decision.LeftAlone(why));
             return List.of();
         }
-        String reachable = directory.reachableFrom(pid);
-        if (reachable == null) {
-            decisions.put(pid, new Decision.LeftAlone("the agent's directory " + directory.path()
-                    + " is not visible where it runs (a private /tmp or another mount namespace)"));
-            return List.of();
-        }
         decisions.put(pid, new Decision.Injected());
-        String option = "-javaagent:" + reachable + "/" + AgentDirectory.JAR + "="
-                + AgentOptions.launchArgument(reachable);
-        return List.of(name.equals("java") ? option : "-J" + option);
+        return List.of(java ? option : "-J" + option);
     }
 
     @Override
@@ -86,38 +95,34 @@ final class JdkLaunchers implements ExecArguments {
         decisions.put(pid, new Decision.LeftAlone(why));
     }
 
-    /** Null when the agent may go in; else why not, in words for a note. */
-    private String reasonToLeaveAlone(ExecImage image, Path root, Path home, boolean java) {
+    /** Null when the runtime can take the agent; else why not, in words for a note. */
+    private static String runtimeCannotTakeIt(ExecImage image, Path root, Path home) {
         if (image.argv().isEmpty()) return "it was started with no arguments at all (argc 0)";
-        for (String arg : image.argv()) {
-            if (arg.contains("/" + AgentDirectory.JAR + "=")) return null; // a launcher re-executing itself: already in
-        }
         JdkRelease release = JdkRelease.read(inRoot(root, home.resolve("release")));
         if (release == null) return "its runtime " + home + " has no release file to tell its version";
         if (release.feature() < 25) return "it is JDK " + release.feature() + " (the agent needs JDK 25 or newer)";
         if (!release.modules().isEmpty() && !release.hasModule("java.instrument")) {
             return "its runtime " + home + " has no java.instrument module (a jlink image without it), which agents need";
         }
-        String cwd = readCwd(image.pid());
-        String archive = ArchiveOptions.find(java, image.argv(), image.variable("JDK_JAVA_OPTIONS"),
-                image.variable("JAVA_TOOL_OPTIONS"), image.variable("_JAVA_OPTIONS"),
-                path -> path.startsWith("/") ? inRoot(root, Path.of(path)) : cwd == null ? null : inRoot(root, Path.of(cwd, path)));
-        if (archive != null) {
-            return "it uses an AOT cache or CDS archive (" + archive + "), which an agent would make it refuse";
+        return null;
+    }
+
+    /** Null when the JVM's options let the agent in; else why not. */
+    private static String optionsForbidIt(JvmOptions options) {
+        String agent = options.jthreadtraceAgent();
+        if (agent != null) return "it already loads a jthreadtrace agent of another run (" + agent + ")";
+        String loader = options.systemClassLoader();
+        if (loader != null) {
+            return "it names its own system class loader (" + loader + "), to which no agent jar can be appended"
+                    + " (the JVM would abort)";
         }
-        return directory.unreadableBy(image.pid());
+        String archive = options.archive();
+        if (archive != null) return "it uses an AOT cache or CDS archive (" + archive + "), which an agent would make it refuse";
+        return null;
     }
 
     /** {@code path} as the process sees it, reached through its root. */
     private static Path inRoot(Path root, Path path) {
         return Path.of(root.toString(), path.toString());
-    }
-
-    private static String readCwd(int pid) {
-        try {
-            return Files.readSymbolicLink(Path.of("/proc", Integer.toString(pid), "cwd")).toString();
-        } catch (Exception e) {
-            return null;
-        }
     }
 }

@@ -1,31 +1,21 @@
 package dev.jthreadtrace.jvm;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
 /**
  * A Java runtime's {@code release} file: {@code JAVA_VERSION="25.0.1"} and {@code MODULES="java.base
- * ..."}, which every JDK and every jlink image has. Read capped (a runtime's own file is 2 KiB).
+ * ..."}, which every JDK and every jlink image has. Read as {@link FileText} reads (a regular file,
+ * capped: a runtime's own is 2 KiB; a FIFO there must not stop the tracer).
  *
  * @param feature the feature version (25 for "25.0.1", 8 for "1.8.0"), 0 when unreadable
  * @param modules the modules the runtime holds; empty when the file does not list them
  */
 record JdkRelease(int feature, List<String> modules) {
-    private static final int MAX_BYTES = 64 * 1024;
-
     /** The release file at {@code file}, or null when there is none. */
     static JdkRelease read(Path file) {
-        String text;
-        try (InputStream in = Files.newInputStream(file)) {
-            text = new String(in.readNBytes(MAX_BYTES), StandardCharsets.UTF_8);
-        } catch (IOException | RuntimeException e) {
-            return null;
-        }
-        return parse(text);
+        String text = FileText.read(file);
+        return text == null ? null : parse(text);
     }
 
     static JdkRelease parse(String text) {

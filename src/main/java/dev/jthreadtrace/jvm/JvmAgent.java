@@ -2,7 +2,6 @@ package dev.jthreadtrace.jvm;
 
 import dev.jthreadtrace.agent.AgentOptions;
 import dev.jthreadtrace.agent.Installer;
-import dev.jthreadtrace.agent.PreparedClasses;
 import dev.jthreadtrace.event.JavaRecord;
 import dev.jthreadtrace.model.TraceModel;
 import dev.jthreadtrace.ptrace.ExecArguments;
@@ -12,10 +11,15 @@ import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -33,8 +37,15 @@ public final class JvmAgent implements AutoCloseable {
     private final List<String> notes = new ArrayList<>();
     private JdkLaunchers launchers;
     private final AtomicBoolean classesPrepared = new AtomicBoolean();
+    /** The thread preparing the classes, joined before the directory is removed. */
+    private volatile Thread preparing;
+    /** Closed: nothing more is bound, written or prepared in the directory. */
+    private boolean closed;
     private LiveJavaNames liveNames;
     private final RunningJvms running;
+    /** The JVMs' lock views taken as a trace ended on a signal or a --duration, and the JVMs asked. */
+    private final List<JavaRecord> lockViews = new ArrayList<>();
+    private final Set<Integer> askedForLocks = new HashSet<>();
 
     private JvmAgent(AgentDirectory directory) {
         this.directory = directory;
@@ -109,12 +120,13 @@ public final class JvmAgent implements AutoCloseable {
      */
     private void prepareClassesOnce() {
         if (!classesPrepared.compareAndSet(false, true)) return;
-        Thread.ofPlatform().daemon().name("jthreadtrace-prepare").start(() -> {
+        preparing = Thread.ofPlatform().daemon().name("jthreadtrace-prepare").start(() -> {
             for (String name : Installer.REWRITTEN) {
+                if (directory.closed()) return;
                 try (var in = Object.class.getModule().getResourceAsStream(name + ".class")) {
                     if (in == null) continue;
                     byte[] original = in.readAllBytes();
-                    PreparedClasses.store(directory.path(), name, original, Installer.transform(name, original));
+                    if (!directory.storePrepared(name, original, Installer.transform(name, original))) return;
                 } catch (IOException | RuntimeException | LinkageError e) {
                     // the agent transforms the class itself
                 }
@@ -132,12 +144,54 @@ public final class JvmAgent implements AutoCloseable {
     public void attachToRunningJvm(int pid) {
         String arguments;
         synchronized (this) {
+            if (closed) return;
             arguments = running.prepare(pid, notes);
         }
         if (arguments != null) prepareClassesOnce();
-        JvmAttach.Result result = JvmAttach.attach(pid, arguments != null ? directory.jar() : null, arguments);
+        JvmAttach.Result result = JvmAttach.attach(pid, arguments != null ? directory.path().resolve(AgentOptions.ATTACH_JAR) : null, arguments);
         synchronized (this) {
             running.attached(pid, result, notes);
+        }
+    }
+
+    /**
+     * "My program hangs": the JVMs among {@code pids} give their own view of their threads' locks
+     * (states, locks, owners, frames, deadlocks; {@link JvmAttach#lockView}), asked for only when a
+     * trace ends on a signal or a --duration, so a run that ends by itself pays nothing. Waits at
+     * most {@code limit} in all; a JVM that has not answered by then is left out (one note).
+     */
+    public void takeLockViews(Collection<Integer> pids, Duration limit) {
+        Set<Integer> refused;
+        synchronized (this) {
+            // An attach that failed already said why, once: the JVM is not asked again.
+            refused = new HashSet<>(running.tried());
+            refused.removeAll(running.connectedTo());
+        }
+        List<Integer> jvms = pids.stream().filter(p -> !refused.contains(p) && JvmAttach.isJvm(p)).sorted().toList();
+        if (jvms.isEmpty()) return;
+        List<JvmAttach.LockView> got = Collections.synchronizedList(new ArrayList<>());
+        Thread asking = Thread.ofPlatform().daemon().name("jthreadtrace-locks").start(() -> {
+            for (int pid : jvms) got.add(JvmAttach.lockView(pid));
+        });
+        try {
+            asking.join(limit);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        List<JvmAttach.LockView> answers;
+        synchronized (got) {
+            answers = List.copyOf(got);
+        }
+        synchronized (this) {
+            askedForLocks.addAll(jvms);
+            for (JvmAttach.LockView v : answers) {
+                if (v.locks() != null) lockViews.add(v.locks());
+                notes.addAll(v.notes());
+            }
+            if (answers.size() < jvms.size()) {
+                notes.add("JVM " + jvms.get(answers.size()) + " gave no Java lock view within " + limit.toMillis()
+                        + " ms (busy, or its attach mechanism is off): kernel view only");
+            }
         }
     }
 
@@ -172,6 +226,7 @@ public final class JvmAgent implements AutoCloseable {
         }
         List<JavaRecord> records = new ArrayList<>(running.existing());
         records.addAll(read.records());
+        records.addAll(lockViews);
         records.sort(Comparator.comparingLong(JavaRecord::ns));
         List<String> notes = new ArrayList<>(this.notes);
         notes.addAll(JvmNotes.aboutTheDirectory(read));
@@ -179,13 +234,34 @@ public final class JvmAgent implements AutoCloseable {
                 running.tried(), outputClosed));
         read.errors().forEach((pid, e) -> notes.add("the agent in JVM " + pid + " swallowed errors: " + e.replace('\t', ' ')));
         model.attachJava(JavaJoin.join(model, records, notes));
-        model.markStartedForAttach(running.connectedTo(), RunningJvms.TOOL_THREAD_NAMES);
+        Set<Integer> toolAttached = new HashSet<>(running.connectedTo());
+        toolAttached.addAll(askedForLocks);
+        model.markStartedForAttach(toolAttached, RunningJvms.TOOL_THREAD_NAMES);
     }
 
+    /**
+     * Stops every writer of the tool's (the class preparation, which may still run when a JVM ended
+     * at once, is told to stop and joined), then removes the directory. Nothing is written into it
+     * afterwards, and it is never made again.
+     */
     @Override
     public void close() {
+        synchronized (this) {
+            closed = true;
+        }
+        directory.stopWriting();
+        Thread prepare = preparing;
+        if (prepare != null) {
+            try {
+                prepare.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         if (liveNames != null) liveNames.close();
-        running.close();
+        synchronized (this) {
+            running.close();
+        }
         directory.close();
     }
 }

@@ -101,6 +101,47 @@ public final class JvmAttach {
         }
     }
 
+    /** A JVM's lock view ({@link LockDump}), or null with notes saying why not. */
+    public record LockView(JavaRecord.Locks locks, List<String> notes) {}
+
+    /**
+     * The JVM's own view of its threads' locks now: {@code Thread.print -l} over the Attach API
+     * (the JVM finds deadlocks among monitors and ownable synchronizers itself, at a safepoint).
+     * Nothing is loaded into the JVM and it prints nothing; its Attach Listener thread starts if
+     * it was not running. The JDK's own client does the handshake: it sends the SIGQUIT that starts
+     * that thread only to a JVM whose attach mechanism is on (else the JVM would print a thread dump
+     * into the program's output). Blocks as long as the JVM takes to answer: call it off the
+     * consumer thread.
+     */
+    public static LockView lockView(int pid) {
+        List<String> notes = new ArrayList<>();
+        com.sun.tools.attach.VirtualMachine vm;
+        try {
+            vm = com.sun.tools.attach.VirtualMachine.attach(Integer.toString(pid));
+        } catch (com.sun.tools.attach.AttachNotSupportedException | IOException | RuntimeException e) {
+            notes.add("no Java lock view of JVM " + pid + " (" + oneLine(e) + "): kernel view only");
+            return new LockView(null, notes);
+        }
+        try {
+            long ns = System.nanoTime();
+            Object stream = Class.forName("sun.tools.attach.HotSpotVirtualMachine")
+                    .getMethod("executeJCmd", String.class).invoke(vm, "Thread.print -l");
+            try (InputStream in = (InputStream) stream) {
+                return new LockView(LockDump.read(pid, in, ns, notes), notes);
+            }
+        } catch (ReflectiveOperationException | IOException | RuntimeException e) {
+            notes.add("no Java lock view of JVM " + pid + " (" + oneLine(e instanceof InvocationTargetException i
+                    && i.getCause() != null ? i.getCause() : e) + "): kernel view only");
+            return new LockView(null, notes);
+        } finally {
+            try {
+                vm.detach();
+            } catch (IOException e) {
+                // the connection is closed either way
+            }
+        }
+    }
+
     private static int feature(String version) {
         try {
             return Integer.parseInt(version.startsWith("1.") ? version.substring(2) : version.split("\\.")[0]);

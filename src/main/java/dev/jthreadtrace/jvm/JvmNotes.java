@@ -4,6 +4,8 @@ import dev.jthreadtrace.event.JavaRecord;
 import dev.jthreadtrace.model.ProcessInfo;
 import dev.jthreadtrace.model.TraceModel;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +19,42 @@ import java.util.stream.Collectors;
  * of its own, or the agent's directory holding what it should not.
  */
 final class JvmNotes {
+    /**
+     * Why a JVM that had the agent wrote nothing, when its runtime could take it: the agent says
+     * nothing itself when it cannot start (it must leave the JVM as it was), and a JVM that fails
+     * at start (a bad option) ends before any agent runs.
+     */
+    static final String NOT_STARTED = "it ended before its agent started (as a JVM that fails at start does), or the agent"
+            + " could not start, which it does silently, leaving the JVM as it was";
+
     private JvmNotes() {}
+
+    /**
+     * {@code --jvm env}: no decision was taken at the exec, so the runtime that was run ({@code
+     * java}, as the exec named it) is read now: too old, or without java.instrument, is the cause
+     * only when it is so.
+     */
+    static String whyNotThroughTheEnvironment(String java) {
+        JdkRelease release = null;
+        Path home = null;
+        try {
+            Path named = Path.of(java);
+            Path real = named.isAbsolute() ? named.toRealPath() : null;
+            home = real == null || real.getParent() == null ? null : real.getParent().getParent();
+            if (home != null) release = JdkRelease.read(home.resolve("release"));
+        } catch (IOException | RuntimeException e) {
+            // gone, or named without its directory: the cause stays open
+        }
+        if (release == null) {
+            return (home == null ? "its runtime could not be read" : "its runtime " + home + " has no release file to tell its version")
+                    + "; through JAVA_TOOL_OPTIONS the agent works in JDK 25 or newer with the java.instrument module";
+        }
+        if (release.feature() < 25) return "it is JDK " + release.feature() + " (the agent needs JDK 25 or newer)";
+        if (!release.modules().isEmpty() && !release.hasModule("java.instrument")) {
+            return "its runtime " + home + " has no java.instrument module, which agents need";
+        }
+        return NOT_STARTED;
+    }
 
     static List<String> aboutTheDirectory(AgentRecords.Read read) {
         List<String> notes = new ArrayList<>();
@@ -45,9 +82,11 @@ final class JvmNotes {
         // a container) sees other pids than the kernel shows the tracer; they cannot be joined.
         List<Integer> foreign = reporting.stream().filter(pid -> !traced.contains(pid)).toList();
         if (!foreign.isEmpty()) {
-            notes.add("a JVM reported its threads under pid " + foreign.stream().map(String::valueOf).collect(Collectors.joining(", "))
-                    + ", which is no traced process: it runs in a PID namespace of its own, whose pids cannot be joined to the"
-                    + " kernel's; its threads have kernel names only");
+            // Or records the traced program wrote itself (it can write the directory): the note says both.
+            notes.add("records in the agents' directory name pid " + foreign.stream().map(String::valueOf).collect(Collectors.joining(", "))
+                    + ", which is no traced process: a JVM that runs in a PID namespace of its own wrote them (its pids cannot"
+                    + " be joined to the kernel's), or the traced program forged them; they are not joined, and that JVM's"
+                    + " threads have kernel names only");
         }
         decisions.forEach((pid, decision) -> {
             switch (decision) {
@@ -56,19 +95,17 @@ final class JvmNotes {
                 case JdkLaunchers.Decision.Injected injected -> {
                     if (reporting.contains(pid) || !foreign.isEmpty()) return;
                     notes.add("JVM " + pid + " had the agent but wrote no records: " + (outputClosed
-                            ? "the output was closed and the trace ended before its agent started"
-                            : "it ended before its agent started, or the agent could not start (its errors would be on its own"
-                            + " standard error)"));
+                            ? "the output was closed and the trace ended before its agent started" : NOT_STARTED));
                 }
             }
         });
         if (decisions.isEmpty()) {
             // --jvm env: no decision per exec; a JVM that said nothing is named as such.
             for (ProcessInfo p : model.processes()) {
-                boolean jvm = p.exec().stream().anyMatch(path -> path.endsWith("/java") || path.equals("java"));
-                if (jvm && !reporting.contains(p.pid()) && foreign.isEmpty() && !attachTried.contains(p.pid()) && !outputClosed) {
-                    notes.add("JVM " + p.pid() + " reported no Java threads (through JAVA_TOOL_OPTIONS the agent works in JDK 25"
-                            + " or newer with the java.instrument module); its threads have kernel names only");
+                String java = p.exec().stream().filter(path -> path.endsWith("/java") || path.equals("java")).reduce((a, b) -> b).orElse(null);
+                if (java != null && !reporting.contains(p.pid()) && foreign.isEmpty() && !attachTried.contains(p.pid()) && !outputClosed) {
+                    notes.add("JVM " + p.pid() + " reported no Java threads: " + whyNotThroughTheEnvironment(java)
+                            + "; its threads have kernel names only");
                 }
             }
         }

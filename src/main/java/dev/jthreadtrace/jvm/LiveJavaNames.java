@@ -95,6 +95,7 @@ public final class LiveJavaNames implements LiveSink, ThreadNames {
     private static long nsOf(TraceEvent event) {
         return switch (event) {
             case TraceEvent.Syscall s -> s.ns();
+            case TraceEvent.SyscallEntered s -> s.ns();
             case TraceEvent.TargetStarted s -> s.ns();
             case TraceEvent.Attached a -> a.ns();
             case TraceEvent.Detached d -> d.ns();

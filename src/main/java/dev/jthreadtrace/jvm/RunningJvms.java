@@ -43,7 +43,10 @@ final class RunningJvms implements AutoCloseable {
         this.directory = directory;
     }
 
-    /** The agent's argument for a running JVM, listening for it first; null (and a note) when it cannot listen. */
+    /**
+     * The agent's argument for a running JVM, listening for it first and with its jar
+     * ({@link AgentDirectory#attachJar}) written; null (and a note) when either cannot be.
+     */
     String prepare(int pid, List<String> notes) {
         try {
             if (attachSocket == null) {
@@ -51,12 +54,19 @@ final class RunningJvms implements AutoCloseable {
                 attachSocket.bind(UnixDomainSocketAddress.of(socketPath()));
                 attachSocket.configureBlocking(false);
             }
-            return AgentOptions.attachArgument(directory.path().toString());
         } catch (IOException | RuntimeException e) {
             notes.add("no agent for JVM " + pid + " (cannot listen on " + socketPath() + ": " + e.getMessage()
                     + "): names of the threads it had, kernel view of the new ones");
             return null;
         }
+        try {
+            directory.attachJar();
+        } catch (IOException | RuntimeException e) {
+            notes.add("no agent for JVM " + pid + " (cannot write its jar into " + directory.path() + ": " + e.getMessage()
+                    + "): names of the threads it had, kernel view of the new ones");
+            return null;
+        }
+        return AgentOptions.attachArgument(directory.path().toString());
     }
 
     /** What attaching to {@code pid} gave: its threads, its notes, and the agent's connection when it loaded. */

@@ -31,6 +31,17 @@ final class ThreadDump {
      */
     record Result(List<JavaRecord.Present> threads, List<JavaRecord.Dumped> vmThreads, List<String> notes) {}
 
+    /**
+     * What follows the headers, for a reader that wants more than names ({@link LockDump}): each
+     * header block as it ends (null for one that is no Java thread's or did not parse), then each
+     * line after it until the next one (the state line, frames, lock lines), decoded.
+     */
+    interface Body {
+        void header(JavaRecord.Present thread);
+
+        void line(String text);
+    }
+
     /** More than any real dump (a JVM of 10 000 threads with deep stacks writes ~50 MiB); the rest is not read. */
     static final long MAX_BYTES = 256L << 20;
     /** A header block longer than this (a name of that size) is skipped: its thread keeps its kernel name. */
@@ -45,10 +56,14 @@ final class ThreadDump {
     /** The current line's first byte (-1 while it is empty), kept when the rest of a long line is not. */
     private int firstByte = -1;
     private final DumpHeaders headers = new DumpHeaders(MAX_THREADS);
+    /** Null: headers only. */
+    private final Body body;
+    private int blocksSeen;
 
-    private ThreadDump(int pid, long ns) {
+    private ThreadDump(int pid, long ns, Body body) {
         this.pid = pid;
         this.ns = ns;
+        this.body = body;
     }
 
     /**
@@ -58,7 +73,12 @@ final class ThreadDump {
      * ArrayIndexOutOfBoundsException that {@code readNBytes} met on every dump over 16 KiB.
      */
     static Result read(int pid, InputStream in, long ns) throws IOException {
-        ThreadDump dump = new ThreadDump(pid, ns);
+        return read(pid, in, ns, null);
+    }
+
+    /** The same, handing each header and the lines after it to {@code body}. */
+    static Result read(int pid, InputStream in, long ns, Body body) throws IOException {
+        ThreadDump dump = new ThreadDump(pid, ns, body);
         byte[] chunk = new byte[16 * 1024];
         long total = 0;
         boolean cut = false;
@@ -73,6 +93,7 @@ final class ThreadDump {
         }
         dump.endOfLine();
         dump.headers.end();
+        dump.blockEnded();
         return dump.result(cut);
     }
 
@@ -111,11 +132,24 @@ final class ThreadDump {
 
     private void endOfLine() {
         int first = firstByte;
-        String text = lineTooLong || !headers.needsText(first) ? null : ModifiedUtf8.decode(line.toByteArray());
+        boolean wanted = body != null || headers.needsText(first);
+        String text = lineTooLong || !wanted ? null : ModifiedUtf8.decode(line.toByteArray());
         line.reset();
         lineTooLong = false;
         firstByte = -1;
         headers.line(text, first);
+        blockEnded();
+        // A line outside every header block (a state line, a frame, a lock) belongs to the last header.
+        if (body != null && !headers.inBlock()) body.line(text == null ? "" : text);
+    }
+
+    /** Hands {@link #body} the header of a block that has just ended. */
+    private void blockEnded() {
+        if (body == null || headers.blocks() == blocksSeen) return;
+        blocksSeen = headers.blocks();
+        DumpHeaders.Header h = headers.lastBlock();
+        body.header(h == null || !h.javaThread() ? null : new JavaRecord.Present(pid, ns, h.tid(), h.javaId(), RecordField.cut(h.name()),
+                Map.of("daemon", Boolean.toString(h.daemon()))));
     }
 
     private Result result(boolean cut) {

@@ -58,6 +58,9 @@ public final class FutexLog {
 
     private static final class Word {
         long waits, wakes, blocked, timeouts, eagain;
+        /** The latest wake call on the word: its thread, when it began, how many it woke. */
+        int lastWaker;
+        long lastWakeNs = Long.MIN_VALUE, lastWoken;
         final Set<Integer> waiters = new LinkedHashSet<>(), wakers = new LinkedHashSet<>();
         final ArrayDeque<Wait> recentWaits = new ArrayDeque<>();
         final ArrayDeque<Wake> recentWakes = new ArrayDeque<>();
@@ -106,6 +109,9 @@ public final class FutexLog {
         }
         if (c.isWake()) {
             w.wakes++;
+            w.lastWaker = c.tid();
+            w.lastWakeNs = c.entryNs();
+            w.lastWoken = c.error() ? 0 : c.ret();
             if (w.wakers.size() < MAX_MEMBERS) w.wakers.add(c.tid());
             if (!c.error() && c.ret() > 0) {
                 for (Wait wait : w.recentWaits) wait.offer(c.tid(), c.entryNs());
@@ -163,6 +169,26 @@ public final class FutexLog {
         int at = list.size();
         while (at > 0 && list.get(at - 1).start() > t.start()) at--;
         list.add(at, t);
+    }
+
+    /** The latest wake call on a word: who, when (relative ns), how many it woke. */
+    public record LastWake(int waker, long ns, long woken) {}
+
+    /** The latest wake call on the word {@code uaddr} of process {@code tgid}; null when none was seen (or the word was not tracked). */
+    public LastWake lastWake(int tgid, long uaddr) {
+        Word w = words.get(new Key(tgid, uaddr));
+        return w == null || w.lastWakeNs == Long.MIN_VALUE ? null : new LastWake(w.lastWaker, w.lastWakeNs, w.lastWoken);
+    }
+
+    /**
+     * The thread whose CLONE_CHILD_CLEARTID word {@code uaddr} is in process {@code tgid} at
+     * {@code ns}: the latest one started by then (a wait on it waits for that thread's exit); null for none.
+     */
+    ThreadInfo clearTidThread(int tgid, long uaddr, long ns) {
+        List<ThreadInfo> candidates = clearTid.get(new Key(tgid, uaddr));
+        if (candidates == null) return null;
+        int i = FutexAnalysis.lastAtOrBefore(candidates, ns, ThreadInfo::start);
+        return i < 0 ? null : candidates.get(i);
     }
 
     /** A thread's figures (all zero for a thread that made no futex call). */

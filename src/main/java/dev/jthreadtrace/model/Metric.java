@@ -39,6 +39,12 @@ public enum Metric implements Measure {
             null, (m, t) -> m.futex().of(t).timeouts(), "name"),
     FUTEX_JOINS("futex.joins", Kind.COUNT, "joins seen (waits on a thread's exit)", FutexLog.SYSCALLS,
             m -> m.futexAnalysis().joins().size(), null),
+    DEADLOCKS("deadlocks", Kind.COUNT, "cycles of threads each waiting for the next when the trace ended: futex waits on a"
+            + " lock's owner (PI word, glibc mutex) or a joined thread, Java monitors and synchronizers (the BLOCKED section)",
+            FutexLog.SYSCALLS, m -> m.hang().deadlocks().size(), null),
+    THREADS_BLOCKED("threads.blocked", Kind.COUNT, "threads blocked in a call when the trace ended (torn down, killed or"
+            + " detached inside it), all or those whose name matches", FutexLog.SYSCALLS, null,
+            (m, t) -> m.hang().of(t) == null ? 0 : 1, "name"),
     MMAP_CALLS("mmap.calls", Kind.COUNT, "mmap/mremap calls", MmapLog.SYSCALLS, null, (m, t) -> m.mmap().of(t).mmapCalls(), "name"),
     MMAP_BYTES("mmap.bytes", Kind.SIZE, "bytes mapped by mmap/mremap", MmapLog.SYSCALLS,
             null, (m, t) -> m.mmap().of(t).mmapBytes(), "name"),

@@ -27,6 +27,8 @@ public final class TraceModel {
     private JavaView java = JavaView.NONE;
     private FutexAnalysis futexAnalysis;
     private LeakAnalysis leaks;
+    private final PendingCalls pending = new PendingCalls();
+    private HangAnalysis hang;
     private int peakLive;
     private long endNs;
     private int interruptedBy;
@@ -39,6 +41,7 @@ public final class TraceModel {
     public void accept(TraceEvent event) {
         futexAnalysis = null;
         leaks = null;
+        hang = null;
         if (t0 == Long.MIN_VALUE && !(event instanceof TraceEvent.TargetStarted) && !(event instanceof TraceEvent.Attached)) {
             if (event instanceof TraceEvent.TraceEnded e) {
                 ended = true;
@@ -52,6 +55,7 @@ public final class TraceModel {
             case TraceEvent.Attached a -> attached(a);
             case TraceEvent.Detached d -> detachedTasks = d.detached();
             case TraceEvent.Syscall s -> syscall(s);
+            case TraceEvent.SyscallEntered s -> table.task(s.tid(), rel(s.ns()));
             case TraceEvent.Spawned s -> spawned(s);
             case TraceEvent.UntracedChild u -> table.untraced(u, rel(u.ns()));
             case TraceEvent.CommWritten c -> commWritten(c);
@@ -77,6 +81,7 @@ public final class TraceModel {
     public void attachJava(JavaView view) {
         this.java = view;
         this.leaks = null;
+        this.hang = null;
         view.threads().forEach(ThreadInfo::java);
         view.vmThreadNames().forEach(ThreadInfo::vmName);
     }
@@ -181,6 +186,15 @@ public final class TraceModel {
     public LeakAnalysis leaks() {
         if (leaks == null) leaks = LeakAnalysis.of(this);
         return leaks;
+    }
+
+    /**
+     * What each thread was blocked in when the trace ended, who waited for whom, the deadlocks:
+     * made once from the finished model and the JVMs' lock views.
+     */
+    public HangAnalysis hang() {
+        if (hang == null) hang = HangAnalysis.of(this, effects.futex(), pending);
+        return hang;
     }
 
     public MmapLog mmap() {
@@ -305,6 +319,8 @@ public final class TraceModel {
     /** One finished syscall: what it does to the model is its registry row's effect. */
     private void syscall(TraceEvent.Syscall s) {
         long ns = rel(s.ns());
-        effects.apply(table.task(s.tid(), ns), s, Syscalls.byNumber(s.nr()), ns, rel(s.exitNs()));
+        ThreadInfo t = table.task(s.tid(), ns);
+        effects.apply(t, s, Syscalls.byNumber(s.nr()), ns, rel(s.exitNs()));
+        pending.syscall(t, s, ns, rel(s.exitNs()));
     }
 }

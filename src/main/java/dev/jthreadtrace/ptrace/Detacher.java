@@ -15,13 +15,16 @@ final class Detacher {
 
     private final TaskTable tasks;
     private final MemorySegment eventMessage;
+    /** Reports the call a task is inside when it is let go. */
+    private final StopHandler stops;
     private boolean detaching;
     private long deadline;
     private int detached;
 
-    Detacher(TaskTable tasks, MemorySegment eventMessage) {
+    Detacher(TaskTable tasks, MemorySegment eventMessage, StopHandler stops) {
         this.tasks = tasks;
         this.eventMessage = eventMessage;
+        this.stops = stops;
     }
 
     boolean detaching() {
@@ -59,12 +62,15 @@ final class Detacher {
     }
 
     private void detach(int tid, int signal) {
+        stops.cut(tid, System.nanoTime(), TraceEvent.Cut.DETACHED);
         tasks.gone(tid);
         if (Ptrace.detach(tid, signal)) detached++;
     }
 
-    /** The record that closes the window. */
+    /** The record that closes the window; the calls of tasks left to the kernel (the detach timed out) are cut first. */
     TraceEvent.Detached record() {
-        return new TraceEvent.Detached(System.nanoTime(), detached);
+        long now = System.nanoTime();
+        for (int tid : tasks.tids()) stops.cut(tid, now, TraceEvent.Cut.DETACHED);
+        return new TraceEvent.Detached(now, detached);
     }
 }

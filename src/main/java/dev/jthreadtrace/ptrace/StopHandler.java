@@ -28,6 +28,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  */
 final class StopHandler {
     private final boolean[] recorded;
+    /** By syscall number, the calls whose entry is announced ({@link TraceEvent.SyscallEntered}): those text lines show. */
+    private final boolean[] announced;
     private final TaskTable tasks;
     private final ResumeBatch batch;
     private final Events events;
@@ -44,12 +46,14 @@ final class StopHandler {
     private boolean targetStarted;
 
     /**
+     * @param announced by syscall number, the calls whose entry makes an event (those text lines show)
      * @param limits whether fd paths are read (-y) and how much of a data buffer is copied (-s)
      * @param arena the ptrace thread's, which outlives this
      */
-    StopHandler(boolean[] recorded, CaptureLimits limits, ExecArguments execArguments, TaskTable tasks, ResumeBatch batch, Events events,
-                Arena arena) {
+    StopHandler(boolean[] recorded, boolean[] announced, CaptureLimits limits, ExecArguments execArguments, TaskTable tasks,
+                ResumeBatch batch, Events events, Arena arena) {
         this.recorded = recorded.clone();
+        this.announced = announced.clone();
         this.tasks = tasks;
         this.batch = batch;
         this.events = events;
@@ -82,10 +86,12 @@ final class StopHandler {
     void handle(int tid, WaitStatus status, long now) {
         switch (status) {
             case WaitStatus.Exited exited -> {
+                cut(tid, now, TraceEvent.Cut.ENDED);
                 tasks.gone(tid);
                 if (targetStarted) events.emit(new TraceEvent.Exited(now, tid, exited.code()));
             }
             case WaitStatus.Killed killed -> {
+                cut(tid, now, TraceEvent.Cut.ENDED);
                 tasks.gone(tid);
                 if (targetStarted) events.emit(new TraceEvent.Killed(now, tid, killed.signal(), killed.coreDumped()));
             }
@@ -172,6 +178,23 @@ final class StopHandler {
             // exit and exit_group: the event is complete at entry.
             if (targetStarted) events.emit(new TraceEvent.Syscall(now, now, task.tid, nr, args, 0, false, false, task.captures));
             task.nr = -1;
+        } else if (targetStarted && recorded[nr] && nr < announced.length && announced[nr]) {
+            events.emit(new TraceEvent.SyscallEntered(now, task.tid, nr, args, task.captures.copy()));
+        }
+    }
+
+    /**
+     * The task ended (or is let go) inside a recorded call: the call is reported as not returned,
+     * cut {@code how}, so a wait that never ended is seen (threads torn down by exit_group have no
+     * exit stop for it).
+     */
+    void cut(int tid, long now, TraceEvent.Cut how) {
+        Task task = tasks.get(tid);
+        if (task == null || task.nr < 0) return;
+        int nr = task.nr;
+        task.nr = -1;
+        if (targetStarted) {
+            events.emit(new TraceEvent.Syscall(task.entryNs, now, tid, nr, task.args, 0, false, false, task.captures, how));
         }
     }
 

@@ -9,6 +9,7 @@ import java.lang.foreign.MemorySegment;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -41,6 +42,8 @@ public final class Tracer {
     private final boolean[] recorded;
     /** What the captures copy beyond themselves: fd paths for -y, data buffers up to -s. */
     private final CaptureLimits limits;
+    /** By syscall number, the calls whose entry makes an event (the text lines show them): empty otherwise. */
+    private final boolean[] announced;
     private final ExecArguments execArguments;
     private final Events events;
     private final TaskTable tasks = new TaskTable();
@@ -57,10 +60,11 @@ public final class Tracer {
     private volatile int rootPid;
     private StopLoop loop;
 
-    private Tracer(TraceTarget target, boolean[] recorded, CaptureLimits limits, ExecArguments execArguments,
+    private Tracer(TraceTarget target, boolean[] recorded, boolean[] announced, CaptureLimits limits, ExecArguments execArguments,
                    BlockingQueue<TraceEvent> queue) {
         this.target = target;
         this.recorded = recorded.clone();
+        this.announced = announced.clone();
         this.limits = limits;
         this.execArguments = execArguments;
         this.events = new Events(queue);
@@ -83,19 +87,31 @@ public final class Tracer {
     /** @param limits whether fd paths are read (-y) and how much of a data buffer is copied (-s) */
     public static Tracer start(Launch launch, boolean[] recorded, CaptureLimits limits, ExecArguments execArguments,
                                boolean useSeccomp, BlockingQueue<TraceEvent> queue) throws TraceFailure {
+        return start(launch, recorded, new boolean[0], limits, execArguments, useSeccomp, queue);
+    }
+
+    /**
+     * The same, announcing the entry of the calls {@code announced} (by syscall number) with a
+     * {@link TraceEvent.SyscallEntered}: text lines print a call when it begins, as strace does.
+     */
+    public static Tracer start(Launch launch, boolean[] recorded, boolean[] announced, CaptureLimits limits,
+                               ExecArguments execArguments, boolean useSeccomp, BlockingQueue<TraceEvent> queue) throws TraceFailure {
         // Without CAP_SYS_ADMIN the kernel accepts a filter only from a task with no_new_privs set.
         boolean needNoNewPrivs = useSeccomp && !Capabilities.hasSysAdmin();
-        return begin(new Tracer(new TraceTarget.Launching(launch, useSeccomp, needNoNewPrivs), recorded, limits, execArguments, queue));
+        return begin(new Tracer(new TraceTarget.Launching(launch, useSeccomp, needNoNewPrivs), recorded, announced, limits,
+                execArguments, queue));
     }
 
     /**
      * Starts the ptrace thread, which seizes every thread of the running processes {@code pids}
      * and traces them and what they create until {@link #requestDetach} or until they are gone.
      * No seccomp filter (see {@link TraceTarget.Attaching}): every syscall stops the target.
+     * {@code announced}: by syscall number, the calls whose entry makes an event.
      */
-    public static Tracer attach(List<Integer> pids, boolean[] recorded, CaptureLimits limits, ExecArguments execArguments,
+    public static Tracer attach(List<Integer> pids, boolean[] recorded, boolean[] announced, CaptureLimits limits,
+                                ExecArguments execArguments,
                                 BlockingQueue<TraceEvent> queue) throws TraceFailure {
-        return begin(new Tracer(new TraceTarget.Attaching(pids), recorded, limits, execArguments, queue));
+        return begin(new Tracer(new TraceTarget.Attaching(pids), recorded, announced, limits, execArguments, queue));
     }
 
     private static Tracer begin(Tracer tracer) throws TraceFailure {
@@ -171,6 +187,11 @@ public final class Tracer {
         return pid > 0 && tasks.liveProcesses().contains(pid) && Libc.kill(pid, signal);
     }
 
+    /** The processes traced now (launched or attached, not yet gone). Safe from any thread. */
+    public Set<Integer> liveProcesses() {
+        return Set.copyOf(tasks.liveProcesses());
+    }
+
     /** Whether this tracer attached to running processes (which it must never kill). */
     public boolean attaching() {
         return target instanceof TraceTarget.Attaching;
@@ -205,7 +226,7 @@ public final class Tracer {
 
     private void run() {
         try (Arena arena = Arena.ofConfined()) {
-            StopHandler stops = new StopHandler(recorded, limits, execArguments, tasks, batch, events, arena);
+            StopHandler stops = new StopHandler(recorded, announced, limits, execArguments, tasks, batch, events, arena);
             MemorySegment status = arena.allocate(JAVA_INT);
             boolean tracing = switch (target) {
                 case TraceTarget.Launching l -> launch(l, stops, status);
@@ -271,7 +292,7 @@ public final class Tracer {
         seccomp = SeccompStatus.ATTACH;
         stops.started();
         loop = new StopLoop(tasks, batch, stops,
-                new StopLoop.Attachment(doorbell, new Detacher(tasks, stops.eventMessage()), () -> detachRequested));
+                new StopLoop.Attachment(doorbell, new Detacher(tasks, stops.eventMessage(), stops), () -> detachRequested));
         events.emit(new TraceEvent.Attached(System.nanoTime(), rootPid, Libc.getpid(), attached.path(), attached.argv(),
                 attached.tasks()));
         launched.complete(rootPid);

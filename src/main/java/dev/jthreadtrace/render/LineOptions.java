@@ -1,5 +1,6 @@
 package dev.jthreadtrace.render;
 
+import dev.jthreadtrace.decode.SyscallDecoder;
 import dev.jthreadtrace.event.TraceEvent;
 
 import java.util.Arrays;
@@ -47,8 +48,9 @@ public record LineOptions(TimeFormat time, boolean durations, Set<Status> status
         /** Never returned: exit, exit_group, a call cut short by the task's death. */
         UNFINISHED;
 
+        /** A call a signal interrupted (a restart code, strace's {@code = ? ERESTARTSYS}) did not finish either. */
         static Status of(TraceEvent.Syscall s) {
-            return !s.returned() ? UNFINISHED : s.error() ? FAILED : SUCCESSFUL;
+            return !s.returned() || s.error() && SyscallDecoder.isRestart(s.ret()) ? UNFINISHED : s.error() ? FAILED : SUCCESSFUL;
         }
     }
 
@@ -62,6 +64,11 @@ public record LineOptions(TimeFormat time, boolean durations, Set<Status> status
         boolean[] allSignals = new boolean[65];
         Arrays.fill(allSignals, true);
         return new LineOptions(TimeFormat.START, true, EnumSet.allOf(Status.class), allSignals, false, stringMax);
+    }
+
+    /** Whether every status is shown: then calls are printed when they begin (strace prints them whole at their end otherwise). */
+    public boolean allStatuses() {
+        return statuses.size() == Status.values().length;
     }
 
     boolean shows(TraceEvent.Syscall s) {

@@ -48,6 +48,20 @@ public final class Output implements AutoCloseable {
         if (System.nanoTime() - lastFlush > FLUSH_INTERVAL_NS) flush();
     }
 
+    /**
+     * Part of a line, its end to follow: a call printed when it begins, as strace prints it, so a
+     * call that blocks shows at once (the idle flush writes it out).
+     */
+    public void text(String text) {
+        if (failed) return;
+        try {
+            writer.write(text);
+            dirty = true;
+        } catch (IOException e) {
+            throw failure(e);
+        }
+    }
+
     public void flush() {
         if (!dirty || failed) return;
         try {

@@ -26,7 +26,9 @@ public enum ReportSection {
     TIMELINE("the hook-inheritance timeline, what each thread inherited, setting changes", FutexLog.SYSCALLS,
             TimelineSection::new),
     FUTEX("futex figures per thread and word, who woke whom, joins", FutexLog.SYSCALLS, FutexSection::new),
-    MMAP("mapping figures per thread, largest mappings, thread stacks", MmapLog.SYSCALLS, MmapSection::new);
+    MMAP("mapping figures per thread, largest mappings, thread stacks", MmapLog.SYSCALLS, MmapSection::new),
+    BLOCKED("what each thread was blocked in when the trace ended, who waited for whom, deadlocks (native and Java)",
+            FutexLog.SYSCALLS, BlockedSection::new);
 
     private final String description;
     private final List<String> needs;

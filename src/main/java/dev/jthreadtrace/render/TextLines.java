@@ -12,6 +12,7 @@ import dev.jthreadtrace.model.ThreadInfo;
 import dev.jthreadtrace.model.TraceModel;
 import dev.jthreadtrace.text.Escape;
 
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -19,7 +20,11 @@ import java.util.Map;
 /**
  * The live, greppable lines: {@code TIME [TID NAME] call(args) = ret <duration>} and
  * {@code +++ ... +++} / {@code --- ... ---} lines for thread events, like strace with the thread
- * name on every line.
+ * name on every line. Lines come in time order, strace's way: a call is printed when it begins
+ * ({@link TraceEvent.SyscallEntered}); if another line comes before it returns, its line ends
+ * with {@code  <unfinished ...>} and its return is printed later as
+ * {@code <... NAME resumed>ARGS) = RET <DURATION>}. A call still pending when its thread ends
+ * (or is detached) ends with {@code = ?}.
  */
 public final class TextLines implements LiveSink {
     private final Output out;
@@ -34,6 +39,11 @@ public final class TextLines implements LiveSink {
      * strace's does (the call, then its child); printed early if the child speaks first.
      */
     private final Map<Integer, String> pendingStarts = new LinkedHashMap<>();
+    /** Calls printed at their entry and not yet returned, by thread: the text printed then. Bounded by {@link #MAX_OPEN}. */
+    private final Map<Integer, String> open = new HashMap<>();
+    /** The thread whose call's line is written up to its arguments, its end not yet (0: none). */
+    private int held;
+    static final int MAX_OPEN = 1 << 16;
 
     /**
      * @param shown   by syscall number, which calls to print (thread events always are)
@@ -59,6 +69,7 @@ public final class TextLines implements LiveSink {
     public void event(TraceEvent event, TraceModel model) {
         int tid = switch (event) {
             case TraceEvent.Syscall s -> s.tid();
+            case TraceEvent.SyscallEntered s -> s.tid();
             case TraceEvent.Exited e -> e.tid();
             case TraceEvent.Killed k -> k.tid();
             case TraceEvent.SignalDelivered s -> s.tid();
@@ -69,17 +80,32 @@ public final class TextLines implements LiveSink {
             default -> 0;
         };
         String pending = pendingStarts.remove(tid);
-        if (pending != null) out.line(pending);
+        if (pending != null) line(pending);
         render(event, model);
         if (event instanceof TraceEvent.Syscall s && s.returned() && !s.error() && s.ret() > 0) {
             String child = pendingStarts.remove((int) s.ret());
-            if (child != null) out.line(child);
+            if (child != null) line(child);
         }
+        if (event instanceof TraceEvent.Exited || event instanceof TraceEvent.Killed) open.remove(tid);
         if (event instanceof TraceEvent.TraceEnded) {
-            pendingStarts.values().forEach(out::line);
+            pendingStarts.values().forEach(this::line);
             pendingStarts.clear();
+            unhold();
+            open.clear();
             out.flush();
         }
+    }
+
+    /** A whole line: a call whose line is still open is marked unfinished first, as strace does. */
+    private void line(String text) {
+        unhold();
+        out.line(text);
+    }
+
+    private void unhold() {
+        if (held == 0) return;
+        held = 0;
+        out.line(" <unfinished ...>");
     }
 
     private void render(TraceEvent event, TraceModel model) {
@@ -93,17 +119,15 @@ public final class TextLines implements LiveSink {
             }
             case TraceEvent.Detached d -> eventLine(model, d.ns(), model.rootPid(), "+++ detached from " + d.detached()
                     + " task" + (d.detached() == 1 ? "" : "s") + ", which run on untraced +++");
-            case TraceEvent.Syscall s -> {
-                if (s.nr() < 0 || s.nr() >= shown.length || !shown[s.nr()] || !options.shows(s)) return;
-                // Without -y an fd is a number, as strace prints it; the path stays in the capture (and JSONL).
-                Captures captures = options.fdPaths() ? s.captures() : s.captures().withoutFdPaths();
-                String call = SyscallDecoder.call(s.nr(), s.args(), captures, options.stringMax());
-                String result = SyscallDecoder.result(s.nr(), s.args(), s.ret(), s.error(), s.returned(), captures);
-                StringBuilder line = new StringBuilder(prefix(model, s.ns(), s.tid()))
-                        .append(palette.call(call)).append(" = ").append(s.error() ? palette.error(result) : result);
-                if (s.returned() && options.durations()) line.append(" <").append(LineFormat.seconds(s.exitNs() - s.ns(), 0).trim()).append('>');
-                out.line(line.toString());
+            case TraceEvent.SyscallEntered s -> {
+                if (!shows(s.nr()) || !options.allStatuses()) return;
+                unhold();
+                String entry = SyscallDecoder.entryPart(s.nr(), s.args(), captures(s.captures()), options.stringMax());
+                out.text(prefix(model, s.ns(), s.tid()) + palette.call(entry));
+                held = s.tid();
+                if (open.size() < MAX_OPEN || open.containsKey(s.tid())) open.put(s.tid(), entry);
             }
+            case TraceEvent.Syscall s -> syscall(s, model);
             case TraceEvent.Spawned s -> {
                 ThreadInfo child = model.thread(s.child());
                 String what = child != null && child.isThread() ? "thread started" : "process started ("
@@ -115,7 +139,7 @@ public final class TextLines implements LiveSink {
                         || shows(SyscallTable.VFORK)) {
                     pendingStarts.put(s.child(), line);
                 } else {
-                    out.line(line);
+                    line(line);
                 }
             }
             case TraceEvent.UntracedChild u -> eventLine(model, u.ns(), u.creator(),
@@ -159,6 +183,44 @@ public final class TextLines implements LiveSink {
                 + "\" through its /proc comm file (" + SyscallTable.name(c.nr()) + " on fd " + c.fd() + ") +++";
     }
 
+    /**
+     * A call's end: the rest of its line when nothing came since it began, a {@code resumed} line
+     * when something did, the whole line when its beginning was not printed (status filters print
+     * at the end, as strace does; a call begun before an attach).
+     */
+    private void syscall(TraceEvent.Syscall s, TraceModel model) {
+        String entry = open.remove(s.tid());
+        if (!shows(s.nr()) || !options.shows(s)) {
+            if (held == s.tid()) unhold();
+            return;
+        }
+        String call = SyscallDecoder.call(s.nr(), s.args(), captures(s.captures()), options.stringMax());
+        String end = " = " + result(s);
+        if (entry == null) {
+            line(prefix(model, s.ns(), s.tid()) + palette.call(call) + end);
+        } else if (held == s.tid()) {
+            held = 0;
+            out.line(palette.call(SyscallDecoder.resumedPart(entry, call)) + end);
+        } else {
+            line(prefix(model, s.exitNs(), s.tid()) + palette.call("<... " + SyscallTable.name(s.nr()) + " resumed>"
+                    + SyscallDecoder.resumedPart(entry, call)) + end);
+        }
+    }
+
+    /** {@code 0 <0.000031>}, {@code -1 EAGAIN (...)} in the error colour, {@code ?} (and why, for a detach). */
+    private String result(TraceEvent.Syscall s) {
+        String result = SyscallDecoder.result(s.nr(), s.args(), s.ret(), s.error(), s.returned(), captures(s.captures()));
+        String text = s.error() ? palette.error(result) : result;
+        if (s.returned() && options.durations()) text += " <" + LineFormat.seconds(s.exitNs() - s.ns(), 0).trim() + ">";
+        if (s.cut() == TraceEvent.Cut.DETACHED) text += " <detached ...>";
+        return text;
+    }
+
+    /** Without -y an fd is a number, as strace prints it; the path stays in the capture (and JSONL). */
+    private Captures captures(Captures c) {
+        return options.fdPaths() ? c : c.withoutFdPaths();
+    }
+
     private boolean shows(int nr) {
         return nr >= 0 && nr < shown.length && shown[nr];
     }
@@ -168,6 +230,6 @@ public final class TextLines implements LiveSink {
     }
 
     private void eventLine(TraceModel model, long ns, int tid, String text) {
-        out.line(prefix(model, ns, tid) + palette.event(text));
+        line(prefix(model, ns, tid) + palette.event(text));
     }
 }

@@ -20,20 +20,32 @@ import java.util.function.IntConsumer;
  * <p>A signal the terminal sent (Ctrl-C, a hangup) reached the traced command already when the
  * tool is the terminal's foreground process group, which the command shares: it is not sent twice.
  *
+ * <p>Before the first signal is passed on (or the attached processes let go), {@code lastLook}
+ * takes the picture of a program that may hang: what it is blocked in, from its own side (a JVM's
+ * lock view), while it still is; it must return within a few seconds (the runner bounds it).
+ *
  * @param killAfter how long after the first signal the tree is killed; null: only on a second signal
  * @param notice    one line for the user when a signal arrives
+ * @param lastLook  what to take from the traced programs before the signal reaches them
  */
-public record Interrupts(Duration killAfter, Consumer<String> notice) {
+public record Interrupts(Duration killAfter, Consumer<String> notice, Consumer<Tracer> lastLook) {
     private static final int SIGHUP = 1, SIGINT = 2;
 
     public static final Interrupts DEFAULT = new Interrupts(null, line -> { });
+
+    public Interrupts(Duration killAfter, Consumer<String> notice) {
+        this(killAfter, notice, tracer -> { });
+    }
 
     IntConsumer handlerFor(Tracer tracer) {
         AtomicInteger received = new AtomicInteger();
         return signal -> {
             if (tracer.attaching()) {
                 // What we attached to is never signalled or killed: the trace ends, the processes run on.
-                if (received.incrementAndGet() == 1) notice.accept(Signals.name(signal) + ": detaching; the processes run on untraced");
+                if (received.incrementAndGet() == 1) {
+                    notice.accept(Signals.name(signal) + ": detaching; the processes run on untraced");
+                    lastLook.accept(tracer);
+                }
                 tracer.requestDetach();
                 return;
             }
@@ -43,6 +55,7 @@ public record Interrupts(Duration killAfter, Consumer<String> notice) {
                 return;
             }
             boolean fromTerminal = (signal == SIGINT || signal == SIGHUP) && inTerminalForeground();
+            lastLook.accept(tracer);
             boolean passed = fromTerminal || tracer.forward(signal);
             notice.accept(passed
                     ? Signals.name(signal) + (fromTerminal ? " reached the traced command from the terminal"

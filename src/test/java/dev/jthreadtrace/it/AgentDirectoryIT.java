@@ -1,12 +1,31 @@
 package dev.jthreadtrace.it;
 
+import dev.jthreadtrace.fixtures.AfterSignal;
+import dev.jthreadtrace.fixtures.Hello;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.ClosedWatchServiceException;
+import java.nio.file.FileSystems;
+import java.nio.file.LinkOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchEvent;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -17,8 +36,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * without newlines, a bad name and a subdirectory there (native/agent_dir_attack.c) must not hang,
  * crash or exhaust the tool. The report comes, one note names what was ignored, the directory goes.
  */
-@Timeout(120)
+@Timeout(300)
 class AgentDirectoryIT {
+    private static final Path TMP = Path.of("/tmp");
+    private final List<Process> started = new ArrayList<>();
+
+    @AfterEach
+    void nothingLeftRunning() {
+        for (Process p : started) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+        }
+    }
     @Test
     void whatTheTargetLeavesInTheAgentsDirectoryCannotHangOrCrashTheTool() {
         long started = System.nanoTime();
@@ -48,12 +77,167 @@ class AgentDirectoryIT {
         List<String> cmd = new ArrayList<>(Tool.jar("run", "-e", "mkdir", "--report", "tree", "--",
                 Traced.fixture("agent_dir_attack").toString(), "flood", "4", "64"));
         cmd.add(1, "-Xmx512m");
-        Tool.Result r = Tool.run(cmd);
+        // 256 MiB written by the target and 64 MiB read: a minute on a loaded 2-core machine.
+        Tool.Result r = Tool.run(cmd, Map.of(), 240);
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("THREADS BY CREATOR"), "the report came: " + r.out());
         List<String> notes = r.err().lines().filter(l -> l.contains("left unread")).toList();
         assertEquals(1, notes.size(), r.err());
         assertTrue(notes.getFirst().contains("64 MiB"), notes.getFirst());
         assertFalse(r.err().contains("out of memory") || r.err().contains("internal error"), r.err());
+        // Records of pids no traced process has: not said to come from a JVM in a PID namespace as if that were known.
+        assertTrue(r.err().lines().filter(l -> l.contains("which is no traced process"))
+                .allMatch(l -> l.contains("or the traced program forged them")), r.err());
+    }
+
+    /** The quick ends that once left the directory behind: a JVM that fails at once, a reader that closes the pipe. */
+    private static final int ROUNDS = 6;
+
+    private Process start(ProcessBuilder pb) throws IOException {
+        Process p = pb.start();
+        started.add(p);
+        return p;
+    }
+
+    private static ProcessBuilder tool(String... args) {
+        return new ProcessBuilder(Tool.jar(args)).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .redirectError(ProcessBuilder.Redirect.DISCARD);
+    }
+
+    /** The run directories of the tool with pid {@code pid} that exist now. */
+    private static List<Path> runDirectories(long pid) throws IOException {
+        try (Stream<Path> entries = Files.list(TMP)) {
+            return entries.filter(p -> p.getFileName().toString().startsWith("jthreadtrace-" + pid + "-")).toList();
+        }
+    }
+
+    /**
+     * {@code ROUNDS} runs of each quick end, with {@code eachTool} told every tool's pid before it
+     * can have made its directory; returns the untraced exit status of the failing JVM and the
+     * traced ones.
+     */
+    private List<Integer> quickEnds(java.util.function.LongConsumer eachTool) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<Integer> codes = new ArrayList<>();
+        codes.add(Tool.run(List.of(java, "-XX:ReservedCodeCacheSize=2m", "-version")).code());
+        for (int round = 0; round < ROUNDS; round++) {
+            Process failing = start(tool("run", "--no-live", "--report", "none", "--", java, "-XX:ReservedCodeCacheSize=2m", "-version")
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD));
+            eachTool.accept(failing.pid());
+            assertTrue(failing.waitFor(90, TimeUnit.SECONDS), "the tool ended");
+            codes.add(failing.exitValue());
+            List<String> traced = new ArrayList<>(List.of("run", "--no-live", "--"));
+            traced.addAll(JvmIT.java(Hello.class.getName()));
+            List<Process> pipeline = ProcessBuilder.startPipeline(List.of(tool(traced.toArray(String[]::new)),
+                    new ProcessBuilder("head", "-1").redirectOutput(ProcessBuilder.Redirect.DISCARD)));
+            started.addAll(pipeline);
+            eachTool.accept(pipeline.getFirst().pid());
+            for (Process p : pipeline) assertTrue(p.waitFor(90, TimeUnit.SECONDS), "the pipeline ended");
+        }
+        return codes;
+    }
+
+    /** A JVM that ends at once, and a reader that closes the pipe, leave no run directory behind (1-2 of 6 runs did). */
+    @Test
+    void aQuickEndLeavesNoRunDirectoryBehind() throws Exception {
+        List<Long> tools = new ArrayList<>();
+        List<Integer> codes = quickEnds(tools::add);
+        for (int code : codes.subList(1, codes.size())) assertEquals(codes.getFirst(), code, "exit status as untraced: " + codes);
+        for (long pid : tools) assertEquals(List.of(), runDirectories(pid), "the tool " + pid + " removed its directory for good");
+    }
+
+    /**
+     * Another local user watches /tmp and, the moment a run's directory is removed, makes one of the
+     * same name with {@code classes -> VICTIM}: the tool (root here) must write nothing there. The
+     * preparation of the agent's classes went on after the removal and wrote java.lang.Thread.class
+     * and .orig files into the victim directory.
+     */
+    @Test
+    void noLateWriteFollowsALinkPlantedWhereTheDirectoryWas(@TempDir Path victim) throws Exception {
+        Set<Long> tools = ConcurrentHashMap.newKeySet();
+        List<Path> planted = new ArrayList<>();
+        try (WatchService watch = FileSystems.getDefault().newWatchService()) {
+            TMP.register(watch, StandardWatchEventKinds.ENTRY_DELETE);
+            Thread attacker = Thread.ofPlatform().daemon().start(() -> plantAfterRemoval(watch, tools, victim, planted));
+            try {
+                quickEnds(tools::add);
+            } finally {
+                watch.close();
+                attacker.join(10_000);
+                synchronized (planted) {
+                    for (Path dir : planted) {
+                        Files.deleteIfExists(dir.resolve("classes"));
+                        Files.deleteIfExists(dir);
+                    }
+                }
+            }
+        }
+        synchronized (planted) {
+            assertFalse(planted.isEmpty(), "the attacker saw the directories go");
+        }
+        try (Stream<Path> written = Files.list(victim)) {
+            assertEquals(List.of(), written.toList(), "nothing was written through the planted link");
+        }
+    }
+
+    /**
+     * The traced program swaps the run's directory while its JVM runs: it renames the directory
+     * away and puts a link to {@code victim} where it was, then the JVM starts threads (its agent
+     * writes records) and the run ends (the tool removes its directory). Neither the agent nor the
+     * tool writes or removes anything through the link: the victim keeps exactly what it had.
+     */
+    @Test
+    void aRunDirectorySwappedForALinkWhileTheJvmRunsIsNeverWrittenThrough(@TempDir Path tmp) throws Exception {
+        Path victim = Files.createDirectory(tmp.resolve("victim")), signal = tmp.resolve("go");
+        Files.writeString(victim.resolve("keep"), "kept\n");
+        String java = String.join(" ", JvmIT.java(AfterSignal.class.getName(), signal.toString()));
+        // The tool is the shell's parent: its directory is /tmp/jthreadtrace-$PPID-*.
+        String script = java + " & sleep 2; run=$(ls -d /tmp/jthreadtrace-$PPID-*); mv \"$run\" \"$run.moved\"; ln -s "
+                + victim + " \"$run\"; echo \"$run\"; touch " + signal + "; wait";
+        Tool.Result r = Tool.run(Tool.jar("run", "--no-live", "--report", "none", "--", "/bin/sh", "-c", script), Map.of(), 180);
+        Path run = Path.of(r.out().lines().filter(l -> l.startsWith("/tmp/jthreadtrace-")).findFirst().orElseThrow(() -> new AssertionError(r.out() + r.err())));
+        try {
+            assertEquals(0, r.code(), r.err());
+            assertTrue(r.out().contains("done"), "the JVM ran to its end: " + r.out() + r.err());
+            try (Stream<Path> left = Files.list(victim)) {
+                assertEquals(List.of(victim.resolve("keep")), left.toList(), "nothing written or removed through the link");
+            }
+            assertEquals("kept\n", Files.readString(victim.resolve("keep")));
+        } finally {
+            Files.deleteIfExists(run);
+            Path moved = Path.of(run + ".moved");
+            if (Files.isDirectory(moved, LinkOption.NOFOLLOW_LINKS)) {
+                try (Stream<Path> all = Files.walk(moved)) {
+                    for (Path p : all.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+                }
+            }
+        }
+    }
+
+    /** The attacker: a directory of the removed one's name, with {@code classes} linked to {@code victim}. */
+    private static void plantAfterRemoval(WatchService watch, Set<Long> tools, Path victim, List<Path> planted) {
+        try {
+            while (true) {
+                WatchKey key = watch.take();
+                for (WatchEvent<?> event : key.pollEvents()) {
+                    if (!(event.context() instanceof Path name)) continue;
+                    String[] parts = name.toString().split("-");
+                    if (parts.length != 3 || !parts[0].equals("jthreadtrace") || !tools.contains(Long.parseLong(parts[1]))) continue;
+                    Path dir = TMP.resolve(name);
+                    try {
+                        Files.createDirectory(dir);
+                        Files.createSymbolicLink(dir.resolve("classes"), victim);
+                    } catch (IOException e) {
+                        continue; // made again by someone else: not ours to plant
+                    }
+                    synchronized (planted) {
+                        planted.add(dir);
+                    }
+                }
+                key.reset();
+            }
+        } catch (InterruptedException | ClosedWatchServiceException e) {
+            // the test is over
+        }
     }
 }

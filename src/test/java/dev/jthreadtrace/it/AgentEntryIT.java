@@ -1,7 +1,11 @@
 package dev.jthreadtrace.it;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jthreadtrace.fixtures.Hello;
+import dev.jthreadtrace.fixtures.Relaunch;
 import dev.jthreadtrace.fixtures.ShowJavaState;
+import dev.jthreadtrace.fixtures.SystemLoader;
 import dev.jthreadtrace.sys.ProcStatus;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -16,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -63,6 +68,22 @@ class AgentEntryIT {
         List<String> args = new ArrayList<>(List.of("run", "--no-live", "--format", "jsonl", "-o", trace.toString(), "--"));
         args.addAll(command);
         return Tool.run(Tool.jar(args.toArray(String[]::new)));
+    }
+
+    /**
+     * Traced through the launcher ({@code scripts/jthreadtrace}), as a user runs it: the JVM options
+     * variables in {@code env} reach the traced command and not the tool's own JVM.
+     */
+    private static Tool.Result launched(Path trace, List<String> command, Map<String, String> env) {
+        List<String> args = new ArrayList<>(List.of(Tool.basedir().resolve("scripts/jthreadtrace").toString(), "run", "--no-live",
+                "--format", "jsonl", "-o", trace.toString(), "--"));
+        args.addAll(command);
+        return Tool.run(args, env);
+    }
+
+    /** The notes of a run that contain {@code text}. */
+    private static long notes(Tool.Result r, String text) {
+        return r.err().lines().filter(l -> l.startsWith("jthreadtrace: note:") && l.contains(text)).count();
     }
 
     private static void requireRoot(String why) {
@@ -248,5 +269,121 @@ class AgentEntryIT {
             assertEquals(untraced.out().lines().filter(l -> l.startsWith(prefix)).toList(),
                     r.out().lines().filter(l -> l.startsWith(prefix)).toList(), "/proc/PID/cmdline and ProcessHandle show the command as given");
         }
+    }
+
+    /**
+     * The AOT cache demanded where the launcher and the JVM also read options: an argfile named in
+     * JDK_JAVA_OPTIONS, a flags file (-XX:Flags=); and options that only look like VM options, being
+     * the program's arguments (after the main class), which must not cost the Java view.
+     */
+    @Test
+    void anAotCacheNamedInAnArgfileOfTheVariableOrAFlagsFileIsFoundAndAProgramsArgumentIsNot(@TempDir Path tmp) throws Exception {
+        Path jar = tmp.resolve("hello.jar"), cache = tmp.resolve("hello.aot");
+        Tool.Result made = Tool.run(List.of(JDK.resolve("bin/jar").toString(), "cf", jar.toString(), "-C", CLASSES,
+                Hello.class.getName().replace('.', '/') + ".class"));
+        assertEquals(0, made.code(), made.err());
+        Tool.run(List.of(JDK.resolve("bin/java").toString(), "-XX:AOTCacheOutput=" + cache, "-cp", jar.toString(), Hello.class.getName()));
+        assertTrue(Files.size(cache) > 0, "an AOT cache was made");
+        Path argfile = Files.writeString(tmp.resolve("aot.args"), "-XX:AOTCache=" + cache + " -XX:AOTMode=on\n");
+        Path flagsOn = Files.writeString(tmp.resolve("flags-on"), "AOTCache=" + cache + "\nAOTMode=on\n");
+        Path flagsAuto = Files.writeString(tmp.resolve("flags-auto"), "# the cache, used if it can be\nAOTCache=" + cache + "\n");
+        String java = JDK.resolve("bin/java").toString();
+        List<String> hello = List.of("-cp", jar.toString(), Hello.class.getName());
+        record Case(String name, List<String> command, Map<String, String> env) {}
+        List<Case> archived = List.of(
+                new Case("JDK_JAVA_OPTIONS=@aot.args", cat(List.of(java), hello), Map.of("JDK_JAVA_OPTIONS", "@" + argfile)),
+                new Case("-XX:Flags with AOTMode=on", cat(List.of(java, "-XX:Flags=" + flagsOn), hello), Map.of()),
+                new Case("-XX:Flags with the cache only", cat(List.of(java, "-XX:Flags=" + flagsAuto), hello), Map.of()));
+        for (Case c : archived) {
+            Tool.Result untraced = Tool.run(c.command(), c.env());
+            Tool.Result r = launched(tmp.resolve("t.jsonl"), c.command(), c.env());
+            assertEquals(0, untraced.code(), c.name() + ": " + untraced.err());
+            assertEquals(untraced.code(), r.code(), c.name() + ": " + r.err());
+            assertEquals(untraced.out(), r.out(), c.name() + ": no [error][aot] lines: " + r.err());
+            assertEquals(1, notes(r, "AOT cache"), c.name() + ": " + r.err());
+        }
+        List<Case> notArchived = List.of(
+                new Case("an application argument", cat(List.of(java), hello, List.of("-XX:AOTCache=" + cache)), Map.of()),
+                new Case("--disable-@files, then an application argument", cat(List.of(java, "--disable-@files"), hello,
+                        List.of("@" + argfile)), Map.of()));
+        for (Case c : notArchived) {
+            Tool.Result untraced = Tool.run(c.command(), c.env());
+            Tool.Result r = launched(tmp.resolve("t.jsonl"), c.command(), c.env());
+            assertEquals(0, r.code(), c.name() + ": " + r.err());
+            assertEquals(untraced.out(), r.out(), c.name() + ": " + r.err());
+            assertEquals(0, notes(r, "no Java view"), c.name() + ": " + r.err());
+            assertEquals(1, JvmLaunchIT.jvmsWithRecords(tmp.resolve("t.jsonl")).size(), c.name() + ": the JVM had the agent: " + r.err());
+        }
+    }
+
+    @SafeVarargs
+    private static List<String> cat(List<String>... parts) {
+        List<String> out = new ArrayList<>();
+        for (List<String> part : parts) out.addAll(part);
+        return out;
+    }
+
+    /**
+     * A JVM with a system class loader of its own (-Djava.system.class.loader) aborted with the
+     * agent ("appending to system class path failed", exit 134): wherever the property is set, it
+     * runs as untraced, with one note.
+     */
+    @Test
+    void aJvmWithItsOwnSystemClassLoaderRunsAsUntracedWithOneNote(@TempDir Path tmp) throws Exception {
+        String property = "-Djava.system.class.loader=" + SystemLoader.class.getName();
+        Path argfile = Files.writeString(tmp.resolve("loader.args"), property + "\n");
+        String java = JDK.resolve("bin/java").toString();
+        // -Xshare:off: the JVM's CDS warning about the property carries its uptime, which differs from run to run.
+        List<String> hello = List.of("-Xshare:off", "-cp", CLASSES, Hello.class.getName());
+        Map<String, Map.Entry<List<String>, Map<String, String>>> cases = Map.of(
+                "the command line", Map.entry(cat(List.of(java, property), hello), Map.of()),
+                "an argfile", Map.entry(cat(List.of(java, "@" + argfile), hello), Map.of()),
+                "JDK_JAVA_OPTIONS", Map.entry(cat(List.of(java), hello), Map.of("JDK_JAVA_OPTIONS", property)),
+                "JAVA_TOOL_OPTIONS", Map.entry(cat(List.of(java), hello), Map.of("JAVA_TOOL_OPTIONS", property)),
+                "_JAVA_OPTIONS", Map.entry(cat(List.of(java), hello), Map.of("_JAVA_OPTIONS", property)));
+        for (var c : cases.entrySet()) {
+            List<String> command = c.getValue().getKey();
+            Map<String, String> env = c.getValue().getValue();
+            Tool.Result untraced = Tool.run(command, env);
+            Tool.Result r = launched(tmp.resolve("t.jsonl"), command, env);
+            assertEquals(0, untraced.code(), c.getKey() + ": " + untraced.err());
+            assertEquals("hello\n", untraced.out(), c.getKey());
+            assertEquals(untraced.code(), r.code(), c.getKey() + " (134: the JVM aborted): " + r.err());
+            assertEquals(untraced.out(), r.out(), c.getKey() + ": " + r.err());
+            assertFalse(r.err().contains("appending to system class path failed"), c.getKey() + ": " + r.err());
+            assertEquals(1, notes(r, "names its own system class loader"), c.getKey() + ": " + r.err());
+        }
+    }
+
+    /**
+     * A JVM that relaunches itself with its RuntimeMXBean input arguments passes this run's agent on:
+     * the child gets no second one from the tool (it had two), and a JVM given ours twice records
+     * its threads once.
+     */
+    @Test
+    void aJvmRelaunchingItselfKeepsOneAgent(@TempDir Path tmp) throws Exception {
+        List<String> once = java(List.of(), Relaunch.class), twice = java(List.of(), Relaunch.class, "twice");
+        Tool.Result untraced = Tool.run(once);
+        assertEquals("parent agents=0\nchild agents=0\n", untraced.out(), untraced.err());
+        Path trace = tmp.resolve("once.jsonl");
+        Tool.Result r = traced(trace, once);
+        assertEquals(0, r.code(), r.err());
+        assertEquals("parent agents=1\nchild agents=1\n", r.out(), "the child kept the one its parent passed on: " + r.err());
+        assertEquals(2, JvmLaunchIT.jvmsWithRecords(trace).size(), "both had the agent: " + r.err());
+        assertEquals(0, notes(r, "JVM"), r.err());
+
+        Path twiceTrace = tmp.resolve("twice.jsonl");
+        Tool.Result t = traced(twiceTrace, twice);
+        assertEquals(0, t.code(), t.err());
+        assertEquals("parent agents=1\nchild agents=2\n", t.out(), t.err());
+        Map<Integer, Integer> mains = new java.util.TreeMap<>();
+        ObjectMapper json = new ObjectMapper();
+        for (String line : Files.readAllLines(twiceTrace)) {
+            JsonNode n = json.readTree(line);
+            if (n.get("type").asText().equals("java") && n.path("kind").asText().equals("present") && n.path("name").asText().equals("main")) {
+                mains.merge(n.get("pid").asInt(), 1, Integer::sum);
+            }
+        }
+        assertEquals(List.of(1, 1), List.copyOf(mains.values()), "each JVM's agent recorded main once: " + mains);
     }
 }

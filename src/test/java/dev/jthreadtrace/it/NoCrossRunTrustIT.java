@@ -42,6 +42,9 @@ class NoCrossRunTrustIT {
         Path home = Files.createDirectories(tmp.resolve("home"));
         Map<String, String> env = Map.of("HOME", home.toString(), "XDG_CACHE_HOME", home.resolve(".cache").toString());
         assertJavaView(traceJvm(env));
+        try (var kept = Files.walk(home)) {
+            assertEquals(List.of(home), kept.toList(), "a run keeps nothing in the home directory (README: nothing under ~/.cache)");
+        }
 
         String plant = """
                 set -e

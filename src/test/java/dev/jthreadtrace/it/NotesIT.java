@@ -4,10 +4,13 @@ import dev.jthreadtrace.fixtures.NestedThreads;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -26,6 +29,37 @@ class NotesIT {
         assertTrue(r.out().endsWith("status 141\n"), "ended as strace does when its reader goes: " + r.out());
         assertFalse(r.err().contains("needs JDK 25") || r.err().contains("JDK 25+"), r.err());
         assertFalse(r.err().contains("internal error"), r.err());
+    }
+
+    /**
+     * A JDK 25 JVM that fails at start (an option it refuses) writes no records, on either route:
+     * the note says it ended before its agent started, not that it needs JDK 25 (said of it through
+     * JAVA_TOOL_OPTIONS) nor that the agent's errors are on its standard error (the agent is
+     * silent when it cannot start). An older JDK through JAVA_TOOL_OPTIONS is named by its version.
+     */
+    @Test
+    void aJvmThatFailsAtStartIsSaidToHaveEndedAndAnOlderOneToBeOlder() throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> failing = List.of(java, "-XX:ReservedCodeCacheSize=2m", "-version");
+        Tool.Result untraced = Tool.run(failing);
+        assertTrue(untraced.code() != 0, "the JVM refuses the option: " + untraced.err());
+        for (String route : List.of("on", "env")) {
+            List<String> cmd = new ArrayList<>(Tool.jar("run", "--jvm", route, "--no-live", "--report", "none", "--"));
+            cmd.addAll(failing);
+            Tool.Result r = Tool.run(cmd);
+            assertEquals(untraced.code(), r.code(), route + ": " + r.err());
+            List<String> notes = r.err().lines().filter(l -> l.startsWith("jthreadtrace: note:")).toList();
+            assertEquals(1, notes.size(), route + ": " + r.err());
+            assertTrue(notes.getFirst().contains("it ended before its agent started"), route + ": " + notes);
+            assertFalse(notes.getFirst().contains("needs JDK 25") || notes.getFirst().contains("standard error"), route + ": " + notes);
+        }
+        Path older = AttachIT.olderJdk();
+        assertNotNull(older, "no JDK 11..24 under /usr/lib/jvm: scripts/test installs openjdk-17-jdk-headless");
+        Tool.Result r = Tool.run(Tool.jar("run", "--jvm", "env", "--no-live", "--report", "none", "--",
+                older.resolve("bin/java").toString(), "-version"));
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().lines().anyMatch(l -> l.startsWith("jthreadtrace: note: JVM ") && l.contains("reported no Java threads: it is JDK ")
+                && l.contains("(the agent needs JDK 25 or newer)")), r.err());
     }
 
     @Test

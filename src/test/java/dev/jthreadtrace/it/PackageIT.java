@@ -103,7 +103,7 @@ class PackageIT {
             Files.move(other, cache);
         }
 
-        List<String> traceJvm = new ArrayList<>(List.of("run", "--no-live", "--report", "tree", "--"));
+        List<String> traceJvm = new ArrayList<>(List.of("run", "--no-live", "--report", "tree", "--width", "200", "--"));
         traceJvm.addAll(JvmIT.java(NestedThreads.class.getName()));
         Tool.Result jvm = tool(launcher, noJdk, traceJvm.toArray(String[]::new));
         assertEquals(0, jvm.code(), jvm.err());
@@ -149,7 +149,7 @@ class PackageIT {
         assertEquals(0, report.code(), report.err());
         assertTrue(report.out().contains("THREADS BY CREATOR") && report.out().contains("PASS  threads.total == 1"), report.out());
         // java.instrument in its own runtime: the demo's JVM is that runtime's java, with the agent in it.
-        Tool.Result demo = tool(launcher, env, "demo", "--no-live", "--report", "tree");
+        Tool.Result demo = tool(launcher, env, "demo", "--no-live", "--report", "tree", "--width", "200");
         assertEquals(0, demo.code(), demo.err());
         assertTrue(demo.out().contains("inner-2 created at dev.jthreadtrace.demo.DemoApp"), demo.out() + demo.err());
         attachToAJvmOfTheMachine(launcher, env);

@@ -1,0 +1,127 @@
+package dev.jthreadtrace.jsonl;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.jthreadtrace.decode.SyscallDecoder;
+import dev.jthreadtrace.decode.SyscallTable;
+import dev.jthreadtrace.event.JavaRecord;
+import dev.jthreadtrace.model.HangAnalysis;
+import dev.jthreadtrace.model.PendingCall;
+import dev.jthreadtrace.model.ThreadInfo;
+import dev.jthreadtrace.model.TraceModel;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * The JSONL side of "my program hangs": a JVM's lock view ({@code java} record of kind
+ * {@code locks}, written and read back, so a saved trace gives the same deadlocks), a thread
+ * record's {@code blocked} field, and one {@code deadlock} record per cycle (derived: a reader
+ * recomputes them). Strings from the target are written exactly; JSON escapes them.
+ */
+final class HangRecords {
+    private HangRecords() {}
+
+    /** A lock view's threads into its {@code java} record. */
+    static void locks(Json json, JavaRecord.Locks l) {
+        List<Json> threads = new ArrayList<>();
+        for (JavaRecord.LockedThread t : l.threads()) {
+            Json waiting = t.waiting() == null ? null : lock(t.waiting().lock()).put(JsonlFields.KIND,
+                    t.waiting().kind().name().toLowerCase(Locale.ROOT));
+            threads.add(Json.object().put(JsonlFields.TID, t.tid()).put(JsonlFields.ID, t.id()).put(JsonlFields.NAME, t.name())
+                    .put(JsonlFields.STATE, t.state()).put(JsonlFields.WAITING, waiting)
+                    .put(JsonlFields.HELD, t.held().stream().map(HangRecords::lock).toList())
+                    .put(JsonlFields.FRAMES, JsonLines.stack(t.frames())));
+        }
+        json.put(JsonlFields.THREADS, threads).put(JsonlFields.DEADLOCKS_FOUND, l.deadlocksFound());
+    }
+
+    private static Json lock(JavaRecord.Lock l) {
+        return Json.object().put(JsonlFields.LOCK, l.id()).put(JsonlFields.CLASS, l.className());
+    }
+
+    /** A {@code locks} record read back. */
+    static JavaRecord.Locks locks(int pid, long ns, int osTid, JsonNode n) {
+        JsonNode threads = n.get(JsonlFields.THREADS);
+        if (threads == null || !threads.isArray()) throw new IllegalArgumentException("threads is not a list");
+        List<JavaRecord.LockedThread> out = new ArrayList<>();
+        for (JsonNode t : threads) {
+            JsonNode w = t.get(JsonlFields.WAITING);
+            JavaRecord.LockWait waiting = w == null || w.isNull() ? null : new JavaRecord.LockWait(
+                    JavaRecord.WaitKind.valueOf(RecordDecoder.textField(w, JsonlFields.KIND).toUpperCase(Locale.ROOT)), lock(w));
+            List<JavaRecord.Lock> held = new ArrayList<>();
+            JsonNode h = t.get(JsonlFields.HELD);
+            if (h == null || !h.isArray()) throw new IllegalArgumentException("held is not a list");
+            for (JsonNode l : h) held.add(lock(l));
+            out.add(new JavaRecord.LockedThread(RecordDecoder.intField(t, JsonlFields.TID), RecordDecoder.longField(t, JsonlFields.ID),
+                    RecordDecoder.textField(t, JsonlFields.NAME), RecordDecoder.textField(t, JsonlFields.STATE), waiting, held,
+                    RecordDecoder.frames(t.get(JsonlFields.FRAMES))));
+        }
+        return new JavaRecord.Locks(pid, ns, osTid, out, RecordDecoder.intField(n, JsonlFields.DEADLOCKS_FOUND));
+    }
+
+    private static JavaRecord.Lock lock(JsonNode n) {
+        return new JavaRecord.Lock(RecordDecoder.textField(n, JsonlFields.LOCK), RecordDecoder.textField(n, JsonlFields.CLASS));
+    }
+
+    /**
+     * A thread record's {@code blocked}: the call it was in at the end, decoded, since when and for
+     * how long, how it was left, the futex word's side, the JVM's view, and what it waited for; null
+     * when it was not blocked.
+     */
+    static Json blocked(TraceModel model, ThreadInfo t, int stringMax) {
+        HangAnalysis.Blocked b = model.hang().of(t);
+        if (b == null) return null;
+        Json json = Json.object();
+        PendingCall c = b.call();
+        if (c != null) {
+            json.put("syscall", SyscallTable.name(c.nr())).put(JsonlFields.NR, c.nr())
+                    .put("text", SyscallDecoder.call(c.nr(), c.args(), c.captures(), stringMax) + " = "
+                            + (c.ending() == PendingCall.Ending.INTERRUPTED ? SyscallDecoder.result(c.nr(), c.ret(), true, true) : "?"))
+                    .put("since_ns", c.sinceNs()).put("for_ns", c.forNs()).put("ending", c.ending().name().toLowerCase(Locale.ROOT));
+        }
+        if (b.futex() != null) {
+            HangAnalysis.FutexWait f = b.futex();
+            json.put("futex", Json.object().put("word", "0x" + Long.toHexString(f.uaddr()))
+                    .put("owner", f.owner() == null ? null : f.owner().tid())
+                    .put("owner_source", f.owner() == null ? null : f.owner().exact() ? "pi" : "glibc_mutex_inferred")
+                    .put("joining", f.joining() == null ? null : f.joining().tid())
+                    .put("waiters", f.otherWaiters().stream().map(ThreadInfo::tid).toList())
+                    .put("last_waker", f.lastWake() == null ? null : f.lastWake().waker()));
+        }
+        if (b.java() != null) {
+            JavaRecord.LockedThread j = b.java();
+            json.put("java", Json.object().put(JsonlFields.NAME, j.name()).put(JsonlFields.STATE, j.state())
+                    .put(JsonlFields.WAITING, j.waiting() == null ? null : lock(j.waiting().lock())
+                            .put(JsonlFields.KIND, j.waiting().kind().name().toLowerCase(Locale.ROOT))));
+        }
+        if (b.waitsFor() != null) {
+            json.put("waits_for", Json.object().put(JsonlFields.TID, b.waitsFor().target().tid())
+                    .put(JsonlFields.NAME, b.waitsFor().target().name())
+                    .put("via", b.waitsFor().via().name().toLowerCase(Locale.ROOT)).put(JsonlFields.LOCK, b.waitsFor().lock()));
+        }
+        List<HangAnalysis.Deadlock> deadlocks = model.hang().deadlocks();
+        for (int i = 0; i < deadlocks.size(); i++) {
+            if (deadlocks.get(i).cycle().stream().anyMatch(x -> x.thread() == t)) json.put("deadlock", i + 1);
+        }
+        return json;
+    }
+
+    /** One {@code deadlock} record per cycle: its kind and its threads in order (each waits for the next). */
+    static void deadlocks(TraceModel model, Supplier<Json> record, Consumer<String> out) {
+        List<HangAnalysis.Deadlock> deadlocks = model.hang().deadlocks();
+        for (int i = 0; i < deadlocks.size(); i++) {
+            HangAnalysis.Deadlock d = deadlocks.get(i);
+            List<Json> threads = new ArrayList<>();
+            for (HangAnalysis.Blocked b : d.cycle()) {
+                threads.add(Json.object().put(JsonlFields.TID, b.thread().tid()).put(JsonlFields.NAME, b.thread().name())
+                        .put(JsonlFields.CREATOR, b.thread().creator())
+                        .put("via", b.waitsFor().via().name().toLowerCase(Locale.ROOT)).put(JsonlFields.LOCK, b.waitsFor().lock()));
+            }
+            out.accept(record.get().put(JsonlFields.ID, i + 1).put(JsonlFields.KIND, d.kind().name().toLowerCase(Locale.ROOT))
+                    .put(JsonlFields.THREADS, threads).toString());
+        }
+    }
+}

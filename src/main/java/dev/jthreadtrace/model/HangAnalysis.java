@@ -1,0 +1,233 @@
+package dev.jthreadtrace.model;
+
+import dev.jthreadtrace.decode.FutexOps;
+import dev.jthreadtrace.event.JavaRecord;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * "My program hangs": what each thread was blocked in when the trace ended, who it waited for,
+ * and the cycles of such waits, which are deadlocks. The kernel's side comes from the calls still
+ * pending at the end ({@link PendingCall}): a futex wait's word, the other waiters on it, its last
+ * waker, and its owner where that is known — exactly for a PI futex (its word holds the owner's
+ * tid), inferred for a glibc mutex (its {@code __owner}, read at the wait) — and a wait on a
+ * thread's clear-tid word waits for that thread (pthread_join). The JVM's side comes from its own
+ * lock view ({@link JavaRecord.Locks}) taken as the trace ended: the monitor or synchronizer a
+ * thread waits for, and which thread holds it. Made from the finished model; reads it only.
+ */
+public final class HangAnalysis {
+    /** How a wait names the thread it waits for. */
+    public enum Via {
+        PI_OWNER("holds the PI futex"),
+        PI_REFUSED("holds the PI futex the kernel refused it with EDEADLK (glibc then parks the thread for good)"),
+        MUTEX_OWNER("holds the mutex, says glibc's __owner (inferred)"),
+        JOIN("is the thread it joins, by its clear-tid word"), JAVA_MONITOR("holds the monitor"),
+        JAVA_SYNCHRONIZER("holds the synchronizer");
+
+        private final String words;
+
+        Via(String words) {
+            this.words = words;
+        }
+
+        /** {@code holds the PI futex}: what the target is to the waiter. */
+        public String words() {
+            return words;
+        }
+
+        public boolean java() {
+            return this == JAVA_MONITOR || this == JAVA_SYNCHRONIZER;
+        }
+    }
+
+    /** A wait's target: the thread, how it is known, and the lock ({@code 0x55d0c1a0 (futex word)}, {@code <0x...> (a java.lang.Object)}). */
+    public record WaitsFor(ThreadInfo target, Via via, String lock) {}
+
+    /**
+     * A pending futex wait: its word, the lock's owner as the word or the mutex says (null: not
+     * known), the thread whose exit it waits for (a join; null), the other threads waiting on the
+     * same word at the end, and the latest wake call on it (null: none seen).
+     */
+    public record FutexWait(int tgid, long uaddr, FutexOps.LockOwner owner, ThreadInfo joining, List<ThreadInfo> otherWaiters,
+                            FutexLog.LastWake lastWake) {}
+
+    /**
+     * A thread blocked at the end: its pending call (null when only the JVM saw it waiting), the
+     * futex side of it (null: not a futex wait), its JVM thread and lock (null: no JVM view), and
+     * what it waits for (null: no other thread is known to hold what it waits for).
+     */
+    public record Blocked(ThreadInfo thread, PendingCall call, FutexWait futex, JavaRecord.LockedThread java, WaitsFor waitsFor) {}
+
+    public enum Kind { NATIVE, JAVA, MIXED }
+
+    /** A cycle of waits: each thread waits for the next, the last for the first. */
+    public record Deadlock(Kind kind, List<Blocked> cycle) {}
+
+    public static final HangAnalysis NONE = new HangAnalysis(List.of(), List.of(), 0, List.of());
+
+    private final List<Blocked> blocked;
+    private final List<Deadlock> deadlocks;
+    private final long dropped;
+    private final List<JavaRecord.Locks> javaViews;
+    private final Map<ThreadInfo, Blocked> byThread = new IdentityHashMap<>();
+
+    private HangAnalysis(List<Blocked> blocked, List<Deadlock> deadlocks, long dropped, List<JavaRecord.Locks> javaViews) {
+        this.blocked = List.copyOf(blocked);
+        this.deadlocks = List.copyOf(deadlocks);
+        this.dropped = dropped;
+        this.javaViews = List.copyOf(javaViews);
+        for (Blocked b : blocked) byThread.put(b.thread(), b);
+    }
+
+    /** Every thread blocked at the end: those with a pending call in the order the calls began, then those only the JVM saw waiting. */
+    public List<Blocked> blocked() {
+        return blocked;
+    }
+
+    /** The thread's entry, or null when it was not blocked at the end. */
+    public Blocked of(ThreadInfo t) {
+        return byThread.get(t);
+    }
+
+    public List<Deadlock> deadlocks() {
+        return deadlocks;
+    }
+
+    /** Threads whose pending call was not kept (the bookkeeping is capped). */
+    public long dropped() {
+        return dropped;
+    }
+
+    /** The JVMs' own lock views the analysis used, one per JVM (the latest). */
+    public List<JavaRecord.Locks> javaViews() {
+        return javaViews;
+    }
+
+    static HangAnalysis of(TraceModel model, FutexLog futex, PendingCalls pending) {
+        List<JavaRecord.Locks> views = latestJavaViews(model);
+        Map<ThreadInfo, JavaRecord.LockedThread> java = new IdentityHashMap<>();
+        Map<ThreadInfo, WaitsFor> javaWaits = new IdentityHashMap<>();
+        for (JavaRecord.Locks view : views) javaSide(model, view, java, javaWaits);
+        List<PendingCall> calls = pending.atEnd();
+        Map<String, List<ThreadInfo>> waitersByWord = new HashMap<>();
+        for (PendingCall c : calls) {
+            if (c.isFutexWait()) waitersByWord.computeIfAbsent(c.thread().tgid() + ":" + c.args()[0], k -> new ArrayList<>()).add(c.thread());
+        }
+        List<Blocked> blocked = new ArrayList<>();
+        for (PendingCall c : calls) {
+            FutexWait wait = c.isFutexWait() ? futexWait(model, futex, c, waitersByWord) : null;
+            WaitsFor target = javaWaits.containsKey(c.thread()) ? javaWaits.get(c.thread())
+                    : nativeTarget(model, c, wait, pending.refusedPi(c.thread()));
+            blocked.add(new Blocked(c.thread(), c, wait, java.remove(c.thread()), target));
+        }
+        // Threads the JVM saw waiting for a lock someone holds, with no pending call of their own.
+        java.forEach((t, lt) -> {
+            WaitsFor w = javaWaits.get(t);
+            if (w != null) blocked.add(new Blocked(t, null, null, lt, w));
+        });
+        return new HangAnalysis(blocked, cycles(blocked), pending.dropped(), views);
+    }
+
+    /** The latest lock view of each JVM. */
+    private static List<JavaRecord.Locks> latestJavaViews(TraceModel model) {
+        Map<Integer, JavaRecord.Locks> latest = new LinkedHashMap<>();
+        for (JavaRecord r : model.javaView().records()) {
+            if (r instanceof JavaRecord.Locks l) latest.merge(l.pid(), l, (a, b) -> b.ns() >= a.ns() ? b : a);
+        }
+        return List.copyOf(latest.values());
+    }
+
+    /** The JVM's threads joined to their tasks, and for each waiting thread the holder of what it waits for. */
+    private static void javaSide(TraceModel model, JavaRecord.Locks view, Map<ThreadInfo, JavaRecord.LockedThread> java,
+                                 Map<ThreadInfo, WaitsFor> waits) {
+        Map<String, ThreadInfo> holders = new HashMap<>();
+        Map<ThreadInfo, JavaRecord.LockedThread> here = new IdentityHashMap<>();
+        for (JavaRecord.LockedThread lt : view.threads()) {
+            ThreadInfo t = model.thread(lt.tid());
+            if (t == null || t.tgid() != view.pid()) continue;
+            here.put(t, lt);
+            for (JavaRecord.Lock l : lt.held()) holders.putIfAbsent(l.id(), t);
+        }
+        here.forEach((t, lt) -> {
+            java.put(t, lt);
+            JavaRecord.LockWait w = lt.waiting();
+            if (w == null || w.kind() == JavaRecord.WaitKind.WAIT) return; // Object.wait waits for a notify, not an owner
+            ThreadInfo holder = holders.get(w.lock().id());
+            if (holder == null || holder == t) return;
+            waits.put(t, new WaitsFor(holder, w.kind() == JavaRecord.WaitKind.ENTER ? Via.JAVA_MONITOR : Via.JAVA_SYNCHRONIZER,
+                    "<" + w.lock().id() + "> (a " + w.lock().className() + ")"));
+        });
+    }
+
+    private static FutexWait futexWait(TraceModel model, FutexLog futex, PendingCall c, Map<String, List<ThreadInfo>> waitersByWord) {
+        ThreadInfo t = c.thread();
+        long uaddr = c.args()[0];
+        FutexOps.LockOwner owner = FutexOps.owner(c.args(), c.captures().bytes(0));
+        ThreadInfo joining = futex.clearTidThread(t.tgid(), uaddr, c.sinceNs());
+        if (joining == t) joining = null;
+        List<ThreadInfo> others = new ArrayList<>(waitersByWord.getOrDefault(t.tgid() + ":" + uaddr, List.of()));
+        others.remove(t);
+        return new FutexWait(t.tgid(), uaddr, owner, joining, others, futex.lastWake(t.tgid(), uaddr));
+    }
+
+    /**
+     * The owner of the lock a futex wait is for (the PI word exactly, a glibc mutex by inference),
+     * else the thread it joins, else the owner of a PI lock the kernel refused it just before.
+     */
+    private static WaitsFor nativeTarget(TraceModel model, PendingCall c, FutexWait wait, PendingCall refused) {
+        if (wait == null) return null;
+        String word = "0x" + Long.toHexString(wait.uaddr());
+        if (wait.owner() != null) {
+            ThreadInfo owner = ownerThread(model, c, wait.owner().tid());
+            if (owner != null) return new WaitsFor(owner, wait.owner().exact() ? Via.PI_OWNER : Via.MUTEX_OWNER, word);
+        }
+        if (wait.joining() != null) return new WaitsFor(wait.joining(), Via.JOIN, word);
+        FutexOps.LockOwner piOwner = refused == null ? null : FutexOps.owner(refused.args(), refused.captures().bytes(0));
+        ThreadInfo owner = piOwner == null ? null : ownerThread(model, c, piOwner.tid());
+        return owner == null ? null : new WaitsFor(owner, Via.PI_REFUSED, "0x" + Long.toHexString(refused.args()[0]));
+    }
+
+    /** The thread with tid {@code tid} in the waiter's process, alive when the wait began; null for none. */
+    private static ThreadInfo ownerThread(TraceModel model, PendingCall c, int tid) {
+        ThreadInfo t = tid == c.thread().tid() ? null : model.thread(tid);
+        boolean alive = t != null && t.start() <= c.sinceNs() && (t.end() == null || t.end() >= c.sinceNs());
+        return alive && t.tgid() == c.thread().tgid() ? t : null;
+    }
+
+    /** The cycles among the waits: each thread has one target, so each cycle is found by walking from its threads. */
+    private static List<Deadlock> cycles(List<Blocked> blocked) {
+        Map<ThreadInfo, Blocked> by = new IdentityHashMap<>();
+        for (Blocked b : blocked) by.put(b.thread(), b);
+        Map<ThreadInfo, Boolean> done = new IdentityHashMap<>();
+        List<Deadlock> out = new ArrayList<>();
+        for (Blocked start : blocked) {
+            List<Blocked> path = new ArrayList<>();
+            Map<ThreadInfo, Integer> onPath = new IdentityHashMap<>();
+            Blocked at = start;
+            while (at != null && !done.containsKey(at.thread()) && !onPath.containsKey(at.thread())) {
+                onPath.put(at.thread(), path.size());
+                path.add(at);
+                at = at.waitsFor() == null ? null : by.get(at.waitsFor().target());
+            }
+            if (at != null && onPath.containsKey(at.thread())) out.add(deadlock(path.subList(onPath.get(at.thread()), path.size())));
+            for (Blocked b : path) done.put(b.thread(), true);
+        }
+        return out;
+    }
+
+    /** The cycle from its lowest tid, and its kind. */
+    private static Deadlock deadlock(List<Blocked> cycle) {
+        int first = 0;
+        for (int i = 1; i < cycle.size(); i++) if (cycle.get(i).thread().tid() < cycle.get(first).thread().tid()) first = i;
+        List<Blocked> ordered = new ArrayList<>(cycle.subList(first, cycle.size()));
+        ordered.addAll(cycle.subList(0, first));
+        boolean java = ordered.stream().allMatch(b -> b.waitsFor().via().java());
+        boolean kernel = ordered.stream().noneMatch(b -> b.waitsFor().via().java());
+        return new Deadlock(java ? Kind.JAVA : kernel ? Kind.NATIVE : Kind.MIXED, ordered);
+    }
+}

@@ -1,0 +1,45 @@
+package dev.jthreadtrace.model;
+
+import dev.jthreadtrace.decode.Captures;
+import dev.jthreadtrace.decode.FutexOps;
+import dev.jthreadtrace.decode.SyscallTable;
+
+/**
+ * A call a thread was still in when the trace ended for it: its task ended inside it (torn down
+ * by another thread's exit_group, killed), a signal interrupted it (ERESTARTSYS: the kernel would
+ * have restarted it) and the thread then died, or the tool detached from inside it. Times are
+ * relative to the trace start: since its entry, until that end. ({@code ending} is null for a
+ * returned call kept for what it says: a PI lock the kernel refused, {@link HangAnalysis}.)
+ */
+public record PendingCall(ThreadInfo thread, int nr, long[] args, Captures captures, long sinceNs, long untilNs, Ending ending,
+                          long ret) {
+    /** How the call was left. */
+    public enum Ending {
+        /** The task ended inside it (another thread's exit_group, a fatal signal). */
+        ENDED("the thread ended in it"),
+        /** A signal interrupted it ({@code ret} is the kernel's restart code) and the thread died before restarting it. */
+        INTERRUPTED("interrupted by a signal, then the thread ended"),
+        /** The tool detached while the thread was in it: the call goes on, untraced. */
+        DETACHED("still in it when the tool detached");
+
+        private final String words;
+
+        Ending(String words) {
+            this.words = words;
+        }
+
+        public String words() {
+            return words;
+        }
+    }
+
+    /** How long it had been pending when the trace ended for it. */
+    public long forNs() {
+        return untilNs - sinceNs;
+    }
+
+    /** Whether it is a futex wait (or a PI lock), the calls that wait for another thread. */
+    public boolean isFutexWait() {
+        return nr == SyscallTable.FUTEX && FutexOps.isWait(args[1]);
+    }
+}
