@@ -1,19 +1,22 @@
 package dev.jthreadtrace.cli;
 
+import dev.jthreadtrace.decode.SyscallClass;
 import dev.jthreadtrace.decode.Syscalls;
 import dev.jthreadtrace.decode.TraceSelection;
-import dev.jthreadtrace.render.LineOptions;
 import dev.jthreadtrace.render.LineOptions.TimeFormat;
+import dev.jthreadtrace.render.LineOptions;
 import dev.jthreadtrace.render.SyscallSummary;
-import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine;
 
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 import static dev.jthreadtrace.cli.Specs.bind;
 
@@ -61,8 +64,8 @@ final class DisplayOptions {
     void addTo(CommandSpec command, String defaultTrace) {
         command.addOption(Specs.list(bind(() -> trace, v -> trace = v), "-e", "--trace")
                 .paramLabel("EXPR").defaultValue(defaultTrace)
-                .description("Syscalls to show, strace style: comma-separated names and classes (%%thread, %%process, "
-                        + "%%futex, %%memory, %%hooks), /regex, 'all', or !SET for all but SET; or a qualifier: trace=SET, "
+                .description("Syscalls to show, strace style: comma-separated names and classes (" + classes()
+                        + "), /regex, 'all', or !SET for all but SET; or a qualifier: trace=SET, "
                         + "status=successful|failed|unfinished (which results are shown), signal=SIG,... (which signal "
                         + "lines), decode-fds=path (as -y). Repeatable. The calls the thread model needs are recorded "
                         + "whatever is shown. Default: " + (defaultTrace == null ? "what the traced run showed" : "${DEFAULT-VALUE}") + ".").build());
@@ -87,7 +90,7 @@ final class DisplayOptions {
                 .description("Do not show the time spent in each call.").build());
         command.addOption(Specs.repeatableFlag(bind(() -> fdPaths, v -> fdPaths = v), "-y", "--decode-fds")
                 .description("Print an fd argument with its path, 3</usr/lib/libc.so.6>, "
-                        + "as strace -y (jthreadtrace decodes fds in mmap and execveat).").build());
+                        + "as strace -y: every fd argument of a decoded call, the fd a call returns, AT_FDCWD's directory.").build());
         command.addOption(Specs.flag(bind(() -> noLive, v -> noLive = v), "--no-live")
                 .description("Do not print a line per syscall, only the report; syscalls that would "
                         + "only have been shown are then not traced at all. (With --format jsonl the events are always written: "
@@ -115,6 +118,12 @@ final class DisplayOptions {
         command.addOption(Specs.flag(bind(() -> wallClock, v -> wallClock = v), "-w")
                 .description("Accepted for strace users: the -c/-C time is always the wall-clock time "
                         + "inside the call, as strace -w (a tracer sees a call's entry and exit, not the kernel's CPU time).").build());
+    }
+
+    /** Every -e class, the tool's own and strace's, as the help lists them ({@code %%} is picocli's {@code %}). */
+    private static String classes() {
+        return Arrays.stream(SyscallClass.values())
+                .map(c -> c.spelling().replace("%", "%%")).collect(Collectors.joining(", "));
     }
 
     /** The -e expressions; throws with what is wrong (or what to use instead) in one line. */

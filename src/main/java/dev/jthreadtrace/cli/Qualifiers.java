@@ -24,10 +24,10 @@ record Qualifiers(String trace, Set<LineOptions.Status> statuses, boolean[] sign
     /** strace qualifiers without a counterpart here, and what to do instead. */
     private static final Map<String, String> ANSWERS = Map.ofEntries(
             Map.entry("abbrev", "constants are printed as strace's default (abbreviated) form; raw values are in --format jsonl (args)"),
-            Map.entry("verbose", "structures jthreadtrace decodes (clone_args, sigsets, cpu sets, timespecs) are printed in full already"),
+            Map.entry("verbose", "structures are printed as strace prints them without -v (stat as {st_mode=..., st_size=..., ...})"),
             Map.entry("raw", "the raw argument values are in --format jsonl (args)"),
-            Map.entry("read", "jthreadtrace decodes thread, futex, memory and settings syscalls, not I/O: use strace for data dumps"),
-            Map.entry("write", "jthreadtrace decodes thread, futex, memory and settings syscalls, not I/O: use strace for data dumps"),
+            Map.entry("read", "hex dumps of the data read are not supported: read buffers are shown quoted, up to -s SIZE bytes"),
+            Map.entry("write", "hex dumps of the data written are not supported: write buffers are shown quoted, up to -s SIZE bytes"),
             Map.entry("fault", "jthreadtrace never changes what the traced program's syscalls do: use strace -e inject= for fault injection"),
             Map.entry("inject", "jthreadtrace never changes what the traced program's syscalls do: use strace -e inject= for fault injection"),
             Map.entry("quiet", "-e quiet= is not supported: -q silences attach's detach message, the only message of strace's kind jthreadtrace prints"),

@@ -1,6 +1,7 @@
 package dev.jthreadtrace.cli;
 
 import dev.jthreadtrace.check.AssertionResult;
+import dev.jthreadtrace.decode.CaptureLimits;
 import dev.jthreadtrace.jsonl.SavedAssertion;
 import dev.jthreadtrace.jvm.JvmAgent;
 import dev.jthreadtrace.jvm.JvmAttach;
@@ -179,11 +180,13 @@ final class Runner {
         boolean viaEnvironment = agent != null && traceOptions.jvm == TraceOptions.JvmMode.env;
         ExecArguments execArguments = agent == null || viaEnvironment ? ExecArguments.NONE : agent.execArguments();
         boolean[] recorded = plan.selection().recorded();
+        // -y and -s decide what the captures copy: fd paths only when shown, data buffers up to what a line prints.
+        CaptureLimits limits = new CaptureLimits(plan.lineOptions().fdPaths(), plan.lineOptions().stringMax());
         TraceSession.TracerStart start;
         Thread[] jvmAttach = new Thread[1];
         if (target instanceof Target.Attach a) {
             start = queue -> {
-                var tracer = Tracer.attach(a.pids(), recorded, announced, execArguments, queue);
+                var tracer = Tracer.attach(a.pids(), recorded, announced, limits, execArguments, queue);
                 jvmAttach[0] = attachJvms(a.pids(), agent);
                 if (a.duration() != null) detachAfter(tracer, a.duration(), agent);
                 return tracer;
@@ -191,7 +194,7 @@ final class Runner {
         } else {
             dev.jthreadtrace.ptrace.Launch launch = ((Target.Launch) target).launch();
             dev.jthreadtrace.ptrace.Launch command = viaEnvironment ? launch.withEnvironment(agent.environment(launch.environment())) : launch;
-            start = queue -> Tracer.start(command, recorded, announced, execArguments, !traceOptions.noSeccomp, queue);
+            start = queue -> Tracer.start(command, recorded, announced, limits, execArguments, !traceOptions.noSeccomp, queue);
         }
         TraceSession.Outcome outcome = TraceSession.run(start, live, out::idle, interrupts);
         if (jvmAttach[0] != null) {

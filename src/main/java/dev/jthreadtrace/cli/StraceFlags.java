@@ -23,7 +23,7 @@ final class StraceFlags {
             new Flag("-C", false, Kind.SAME, "-C, --summary"),
             new Flag("-S", true, Kind.DIFFERS, "-S time|calls|errors|name|nothing (no min-time, max-time, avg-time)"),
             new Flag("-w", false, Kind.ACCEPTED, "always: the table's time is wall-clock time in the call"),
-            new Flag("-e", true, Kind.DIFFERS, "-e SET, trace=, status=, signal=, decode-fds=; !SET and /regex; classes are %thread, %process, %futex, %memory, %hooks"),
+            new Flag("-e", true, Kind.DIFFERS, "-e SET, trace=, status=, signal=, decode-fds=; !SET and /regex; strace's classes (%file, %desc, %network, ...) and %thread, %futex, %hooks"),
             new Flag("-o", true, Kind.SAME, "-o FILE: the lines and the report"),
             new Flag("-s", true, Kind.SAME, "-s SIZE (default 32)"),
             new Flag("-t", false, Kind.SAME, "-t HH:MM:SS (in 0.1 it meant -tt)"),
@@ -33,7 +33,7 @@ final class StraceFlags {
             new Flag("-T", false, Kind.DIFFERS, "durations are shown by default; --no-durations hides them"),
             new Flag("-z", false, Kind.SAME, "-z, --successful-only"),
             new Flag("-Z", false, Kind.SAME, "-Z, --failed-only"),
-            new Flag("-y", false, Kind.DIFFERS, "-y: paths of fd arguments of the decoded calls (mmap, execveat)"),
+            new Flag("-y", false, Kind.SAME, "-y, --decode-fds: paths of fd arguments and of returned fds, AT_FDCWD's directory"),
             new Flag("-f", false, Kind.ACCEPTED, "always: threads and child processes are always followed"),
             new Flag("-Y", false, Kind.ACCEPTED, "always: every line names its thread"),
             new Flag("-q", false, Kind.SAME, "no detach message on stderr after attach (-q, -qq, -qqq); the +++ lines of the trace stay"),
@@ -45,8 +45,8 @@ final class StraceFlags {
             new Flag("-yy", false, Kind.ANSWERED, "-yy (socket and device details) is not supported: -y prints paths"),
             new Flag("-p", true, Kind.ANSWERED, "-p: attaching is its own command: jthreadtrace attach [OPTIONS] PID"
                     + " (e.g. jthreadtrace attach --duration 30s 4242)"),
-            new Flag("-P", true, Kind.ANSWERED, "-P (trace calls on a path) is not supported: jthreadtrace traces threads, futexes,"
-                    + " memory and settings; choose calls with -e"),
+            new Flag("-P", true, Kind.ANSWERED, "-P (trace calls on a path) is not supported: choose calls with -e (e.g. -e %file)"
+                    + " and grep the path"),
             new Flag("-u", true, Kind.ANSWERED, "-u (run as another user) is not supported: run jthreadtrace as that user"
                     + " (sudo -u USER jthreadtrace run -- COMMAND)"),
             new Flag("-E", true, Kind.ANSWERED, "-E (set an environment variable) is not supported: jthreadtrace run -- env VAR=VALUE COMMAND"),
@@ -58,11 +58,11 @@ final class StraceFlags {
             new Flag("-i", false, Kind.ANSWERED, "-i (instruction pointer) is not supported"),
             new Flag("-k", false, Kind.ANSWERED, "-k (stack trace per call) is not supported: --report tree shows who created each thread"),
             new Flag("-n", false, Kind.ANSWERED, "-n (syscall numbers) is not supported in lines: --format jsonl has nr on every syscall"),
-            new Flag("-x", false, Kind.ANSWERED, "-x (hex strings) is not supported: non-printable bytes are printed as \\xNN already"),
-            new Flag("-xx", false, Kind.ANSWERED, "-xx (all strings in hex) is not supported: non-printable bytes are printed as \\xNN already"),
+            new Flag("-x", false, Kind.ANSWERED, "-x (hex strings) is not supported: non-printable bytes are printed in octal, as strace's default"),
+            new Flag("-xx", false, Kind.ANSWERED, "-xx (all strings in hex) is not supported: non-printable bytes are printed in octal, as strace's default"),
             new Flag("-X", true, Kind.ANSWERED, "-X (constant format) is not supported: constants are printed as strace's default"
                     + " (abbrev); raw values are in --format jsonl (args)"),
-            new Flag("-v", false, Kind.ANSWERED, "-v is not needed: the structures jthreadtrace decodes are printed in full"),
+            new Flag("-v", false, Kind.ANSWERED, "-v (unabbreviated structures) is not supported: structures are printed as strace prints them without -v"),
             new Flag("-A", false, Kind.ANSWERED, "-A (append to -o FILE) is not supported: write to standard output and append"
                     + " with the shell (>> FILE)"),
             new Flag("-O", true, Kind.ANSWERED, "-O (overhead to subtract) is not supported: -c times are wall-clock time in the call"),

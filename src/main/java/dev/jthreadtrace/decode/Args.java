@@ -25,10 +25,23 @@ public final class Args {
         return Integer.toString((int) value);
     }
 
-    /** A directory fd of an *at() call: {@code AT_FDCWD}, or the number with its path when known ({@code 3</tmp>}). */
+    /**
+     * A directory fd of an *at() call: {@code AT_FDCWD}, or the number; with -y the path it refers
+     * to ({@code 3</tmp>}, and as strace 6 does, {@code AT_FDCWD</home/user>}).
+     */
     public static String dirfd(long value, String path) {
-        if ((int) value == AT_FDCWD) return "AT_FDCWD";
-        return intArg(value) + (path != null ? "<" + Escape.text(path) + ">" : "");
+        String shown = path != null ? "<" + Quote.fdPath(path) + ">" : "";
+        return (int) value == AT_FDCWD ? "AT_FDCWD" + shown : intArg(value) + shown;
+    }
+
+    /** An fd argument: {@code 3}, or with -y {@code 3</etc/passwd>} (the path quoted as strace does). */
+    public static String fd(long value, String path) {
+        return intArg(value) + (path != null ? "<" + Quote.fdPath(path) + ">" : "");
+    }
+
+    /** The fd argument in {@code slot}, with its path when -y captured it. */
+    public static String fd(long[] args, Captures c, int slot) {
+        return fd(args[slot], c.fdPath(slot));
     }
 
     /** {@code AT_FDCWD} from {@code <fcntl.h>}: "relative to the current directory". */
@@ -70,30 +83,7 @@ public final class Args {
 
     /** A data buffer as strace shows it: its bytes as a quoted string, cut at {@code max}; the pointer when unread. */
     public static String buffer(long pointer, byte[] bytes, int max) {
-        if (bytes == null) return pointer(pointer);
-        StringBuilder out = new StringBuilder("\"");
-        int n = Math.min(bytes.length, max);
-        for (int i = 0; i < n; i++) {
-            int b = bytes[i] & 0xff;
-            switch (b) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\t' -> out.append("\\t");
-                default -> {
-                    if (b >= 0x20 && b < 0x7f) {
-                        out.append((char) b);
-                    } else {
-                        // strace's octal: the shortest form unless a digit follows, which would join it
-                        boolean digitNext = i + 1 < n && bytes[i + 1] >= '0' && bytes[i + 1] <= '7';
-                        out.append('\\').append(digitNext ? String.format(Locale.ROOT, "%03o", b) : Integer.toOctalString(b));
-                    }
-                }
-            }
-        }
-        out.append('"');
-        if (bytes.length > max) out.append("...");
-        return out.toString();
+        return Quote.buffer(pointer, bytes, max);
     }
 
     /** {@code ["a", "b"]}, with strace's {@code ...} when the array was longer than captured. */

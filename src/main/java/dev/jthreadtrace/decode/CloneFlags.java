@@ -54,11 +54,17 @@ public final class CloneFlags {
 
     /** x86-64 {@code clone(flags, stack, parent_tid, child_tid, tls)}, with strace's argument names. */
     public static String renderClone(long[] a) {
+        return renderClone(a, null);
+    }
+
+    /** The same with what the kernel wrote at exit: the parent's copy of the child's tid ({@code parent_tid=[1234]}). */
+    public static String renderClone(long[] a, byte[] parentTid) {
         long flags = a[0];
         StringBuilder out = new StringBuilder("child_stack=").append(Args.pointer(a[1]))
                 .append(", flags=").append(renderCloneFlags(flags));
         if ((flags & (CLONE_PARENT_SETTID | CLONE_PIDFD)) != 0) {
-            out.append(", parent_tid=").append(Args.pointer(a[2]));
+            out.append(", parent_tid=").append(parentTid != null && parentTid.length == 4
+                    ? "[" + Args.le(parentTid).getInt(0) + "]" : Args.pointer(a[2]));
         }
         if ((flags & CLONE_SETTLS) != 0) out.append(", tls=").append(Args.pointer(a[4]));
         if ((flags & (CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID)) != 0) {
@@ -80,8 +86,33 @@ public final class CloneFlags {
         }
     }
 
+    /** At clone's exit: the tid the kernel stored at parent_tid (CLONE_PARENT_SETTID or CLONE_PIDFD), 4 bytes. */
+    static byte[] gatherParentTid(MemoryReader memory, long[] args, long ret) {
+        return ret > 0 && (args[0] & (CLONE_PARENT_SETTID | CLONE_PIDFD)) != 0 && args[2] != 0 ? memory.read(args[2], 4) : null;
+    }
+
+    /**
+     * At clone3's exit: what the kernel stored through clone_args (re-read, as strace does): the
+     * pidfd (CLONE_PIDFD) and the parent's copy of the child's tid (CLONE_PARENT_SETTID), as chunks.
+     */
+    static byte[] gatherStored(MemoryReader memory, long[] args, long ret) {
+        if (ret <= 0 || args[0] == 0 || args[1] < CLONE_ARGS_SIZE_VER0) return null;
+        byte[] head = memory.read(args[0], 32);
+        if (head == null) return null;
+        ByteBuffer b = Args.le(head);
+        long flags = b.getLong(0);
+        return new Chunks.Writer().add(head)
+                .add((flags & CLONE_PIDFD) != 0 ? memory.read(b.getLong(8), 4) : null)
+                .add((flags & CLONE_PARENT_SETTID) != 0 ? memory.read(b.getLong(24), 4) : null).bytes();
+    }
+
     /** {@code clone3({flags=..., ...}, 88)}; the struct as strace prints it, or its address when unreadable. */
     public static String renderClone3(long[] a, byte[] bytes) {
+        return renderClone3(a, bytes, null);
+    }
+
+    /** The same with {@code => {parent_tid=[1234]}}: what the kernel stored at exit ({@link #gatherStored}). */
+    public static String renderClone3(long[] a, byte[] bytes, byte[] stored) {
         String struct;
         if (bytes == null || bytes.length < CLONE_ARGS_SIZE_VER0) {
             struct = Args.pointer(a[0]);
@@ -106,6 +137,21 @@ public final class CloneFlags {
             }
             struct = out.append('}').toString();
         }
-        return struct + ", " + Args.ulong(a[1]);
+        return struct + storedAtExit(stored) + ", " + Args.ulong(a[1]);
+    }
+
+    private static String storedAtExit(byte[] stored) {
+        Chunks.Reader in = new Chunks.Reader(stored);
+        byte[] head = in.next();
+        if (head == null) return "";
+        long flags = Args.le(head).getLong(0);
+        byte[] pidfd = in.next(), parentTid = in.next();
+        StringBuilder out = new StringBuilder();
+        if ((flags & CLONE_PIDFD) != 0) out.append("pidfd=").append(pidfd == null ? "?" : "[" + Args.le(pidfd).getInt(0) + "]");
+        if ((flags & CLONE_PARENT_SETTID) != 0) {
+            if (!out.isEmpty()) out.append(", ");
+            out.append("parent_tid=").append(parentTid == null ? "?" : "[" + Args.le(parentTid).getInt(0) + "]");
+        }
+        return out.isEmpty() ? "" : " => {" + out + "}";
     }
 }

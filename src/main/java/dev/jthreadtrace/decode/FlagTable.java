@@ -50,6 +50,16 @@ public final class FlagTable {
         return out.toString();
     }
 
+    /**
+     * strace's printflags: {@code A|B|0x40}; when no name matches, {@code 0x40 /* PREFIX??? *&#47;};
+     * {@code 0} when nothing is set.
+     */
+    public String render(long value, String zero, String unknownPrefix) {
+        String out = render(value, zero);
+        if (value != 0 && out.startsWith("0x")) return out + " /* " + unknownPrefix + "??? */";
+        return out;
+    }
+
     /** The names of the set bits, unknown bits as one hex entry: for JSON lists. */
     public List<String> names(long value) {
         String rendered = render(value, "");

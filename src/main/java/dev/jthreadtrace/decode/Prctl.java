@@ -1,5 +1,7 @@
 package dev.jthreadtrace.decode;
 
+import java.util.Arrays;
+
 /** {@code prctl} ({@code <linux/prctl.h>}): the options that change what threads inherit are decoded in full. */
 public final class Prctl {
     public static final int PR_SET_PDEATHSIG = 1, PR_GET_PDEATHSIG = 2, PR_SET_DUMPABLE = 4, PR_SET_NAME = 15,
@@ -18,12 +20,25 @@ public final class Prctl {
 
     private Prctl() {}
 
+    /**
+     * A name as strace prints it: what precedes the NUL within {@code limit} bytes (15 for
+     * PR_SET_NAME, 16 for PR_GET_NAME); when they hold none, those bytes and {@code ...}.
+     */
+    private static String threadName(long pointer, byte[] name, int limit, int stringMax) {
+        if (name == null) return Args.pointer(pointer);
+        boolean cut = name.length >= limit;
+        byte[] shown = cut ? Arrays.copyOf(name, limit) : name;
+        return Quote.buffer(pointer, shown, stringMax) + (cut && shown.length <= stringMax ? "..." : "");
+    }
+
+    private static final int TASK_COMM_LEN = 16;
+
     public static String render(long[] a, Captures captures, int stringMax) {
         int option = (int) a[0];
         String name = OPTIONS.render(option & 0xffffffffL, "PR_");
         return switch (option) {
-            case PR_SET_NAME, PR_GET_NAME -> name + ", "
-                    + (captures.has(1) ? Args.quoted(captures.string(1), stringMax) : Args.pointer(a[1]));
+            case PR_SET_NAME -> name + ", " + threadName(a[1], captures.bytes(1), TASK_COMM_LEN - 1, stringMax);
+            case PR_GET_NAME -> name + ", " + threadName(a[1], captures.bytes(1), TASK_COMM_LEN, stringMax);
             case PR_SET_PDEATHSIG -> name + ", " + (a[1] == 0 ? "0" : Signals.name((int) a[1]));
             case PR_GET_PDEATHSIG -> name + ", " + Args.pointer(a[1]);
             case PR_SET_NO_NEW_PRIVS -> name + ", " + Args.ulong(a[1]) + ", " + Args.ulong(a[2]) + ", "

@@ -4,8 +4,12 @@ package dev.jthreadtrace.decode;
 public enum ReturnStyle {
     /** {@code = 1237} */
     DECIMAL,
-    /** {@code = 0x7f2c1c000000}: addresses (mmap, mremap). */
+    /** {@code = 0x7f2c1c000000}: addresses (mmap, mremap, brk). */
     HEX,
+    /** {@code = 022}: a file mode creation mask (umask). */
+    OCTAL,
+    /** {@code = 3}, with {@code -y} {@code = 3</etc/passwd>}: a new descriptor (open, socket, dup, ...). */
+    FD,
     /** {@code = ?}: the call never returns (exit, exit_group). */
     NONE
 }

@@ -9,6 +9,8 @@ public final class Signals {
             "USR1", "SEGV", "USR2", "PIPE", "ALRM", "TERM", "STKFLT", "CHLD", "CONT", "STOP", "TSTP", "TTIN", "TTOU",
             "URG", "XCPU", "XFSZ", "VTALRM", "PROF", "WINCH", "IO", "PWR", "SYS"};
     public static final int SIGRTMIN = 32, NSIG = 64;
+    /** {@code sizeof(kernel sigset_t)} on x86-64. */
+    public static final int SIGSET_SIZE = 8;
 
     private Signals() {}
 

@@ -5,17 +5,20 @@ import java.util.Set;
 
 /**
  * Everything the tool knows about one syscall, in one row (strace's {@code syscallent.h} entry,
- * gVisor's {@code makeSyscallInfo}): its number and name, the {@code -e} classes it belongs to,
- * whether it is shown by default and whether the thread model needs it recorded, the memory its
- * decoder needs captured at the stop, how its arguments and its return value are printed, and
- * what it does to the model. A row without a renderer is printed with raw arguments.
+ * gVisor's {@code makeSyscallInfo}): its number and name, the tool's own {@code -e} classes it
+ * belongs to (strace's classes come from {@link StraceClasses}), whether it is shown by default and
+ * whether the thread model needs it recorded, the memory its decoder needs captured at the stop,
+ * how its arguments and its return value are printed, and what it does to the model. A row
+ * without a renderer is printed with raw arguments.
  *
  * @param shownByDefault in the {@code -e} set when the user gives none
  * @param modelNeeds     recorded whatever {@code -e} says: the trees and the inheritance timeline need it
  * @param renderer       null for a syscall the tool names but does not decode
+ * @param result         null where the return value is printed by {@code returns} alone
  */
 public record SyscallSpec(String name, int nr, Set<SyscallClass> classes, boolean shownByDefault, boolean modelNeeds,
-                          CapturePlan capture, ArgsRenderer renderer, ReturnStyle returns, ModelEffect effect) {
+                          CapturePlan capture, ArgsRenderer renderer, ReturnStyle returns, ResultRenderer result,
+                          ModelEffect effect) {
     public SyscallSpec {
         Objects.requireNonNull(name);
         classes = Set.copyOf(classes);

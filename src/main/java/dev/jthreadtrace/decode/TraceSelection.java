@@ -36,8 +36,9 @@ public final class TraceSelection {
 
     /**
      * Parses {@code clone,futex,%memory}, {@code all}, {@code /regex} (names it finds a match in,
-     * as strace's {@code trace=/mm}) and {@code !SET} (every known syscall but those); throws with a
-     * message naming the bad entry.
+     * as strace's {@code trace=/mm}) and {@code !SET} (every known syscall but those); classes as
+     * strace spells them too ({@code %NET}, {@code %net}, {@code file}); throws with a message
+     * naming the bad entry.
      */
     public static TraceSelection parse(String spec) {
         if (spec.startsWith("!")) {
@@ -67,13 +68,11 @@ public final class TraceSelection {
             if (item.equals("none")) continue; // strace's trace=none: show no call, record what the model needs
             if (item.equals("all")) {
                 for (int nr = 0; nr < shown.length; nr++) shown[nr] = SyscallTable.known(nr);
-            } else if (item.startsWith("%")) {
-                List<String> members = CLASSES.get(item);
-                if (members == null) {
-                    throw new IllegalArgumentException("unknown syscall class '" + item + "' (known: "
-                            + String.join(", ", CLASSES.keySet()) + ")");
-                }
-                for (String m : members) SyscallTable.number(m).ifPresent(nr -> shown[nr] = true);
+            } else if (item.startsWith("%") || (SyscallTable.number(item).isEmpty() && SyscallClass.named(item).isPresent())) {
+                // a class as strace spells it: any case, %net, or an old name without the % (file, desc, ...)
+                SyscallClass c = SyscallClass.named(item).orElseThrow(() -> new IllegalArgumentException("unknown syscall class '"
+                        + item + "' (known: " + String.join(", ", CLASSES.keySet()) + ")"));
+                for (String m : CLASSES.get(c.spelling())) SyscallTable.number(m).ifPresent(nr -> shown[nr] = true);
             } else {
                 int nr = SyscallTable.number(item).orElseThrow(() ->
                         new IllegalArgumentException("unknown syscall '" + item + "' (x86-64 names, e.g. clone3, futex, mmap)"));

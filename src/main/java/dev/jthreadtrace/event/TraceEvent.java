@@ -114,8 +114,15 @@ public sealed interface TraceEvent {
     /** A task was killed by a signal. */
     record Killed(long ns, int tid, int signal, boolean coreDumped) implements TraceEvent {}
 
-    /** A signal is being delivered to the task (re-injected unchanged). */
-    record SignalDelivered(long ns, int tid, int signal) implements TraceEvent {}
+    /**
+     * A signal is being delivered to the task (re-injected unchanged); {@code siginfo} is its
+     * {@code siginfo_t} as PTRACE_GETSIGINFO read it at the stop (null when it could not be read).
+     */
+    record SignalDelivered(long ns, int tid, int signal, byte[] siginfo) implements TraceEvent {
+        public SignalDelivered(long ns, int tid, int signal) {
+            this(ns, tid, signal, null);
+        }
+    }
 
     /** The task entered group-stop (SIGSTOP/SIGTSTP/...); it stays stopped until SIGCONT. */
     record GroupStopped(long ns, int tid, int signal) implements TraceEvent {}

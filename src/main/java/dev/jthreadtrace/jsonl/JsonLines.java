@@ -4,6 +4,7 @@ import dev.jthreadtrace.check.AssertionResult;
 import dev.jthreadtrace.decode.Captures;
 import dev.jthreadtrace.decode.CloneFlags;
 import dev.jthreadtrace.decode.KernelBytes;
+import dev.jthreadtrace.decode.Siginfo;
 import dev.jthreadtrace.decode.Signals;
 import dev.jthreadtrace.decode.SyscallDecoder;
 import dev.jthreadtrace.decode.SyscallTable;
@@ -134,8 +135,7 @@ public final class JsonLines implements LiveSink {
             case TraceEvent.Exited e -> at(record(JsonlFields.T_EXIT), e.ns(), model, e.tid()).put(JsonlFields.CODE, e.code());
             case TraceEvent.Killed k -> at(record(JsonlFields.T_KILLED), k.ns(), model, k.tid()).put(JsonlFields.SIGNAL, k.signal())
                     .put("signal_name", Signals.name(k.signal())).put(JsonlFields.CORE_DUMPED, k.coreDumped());
-            case TraceEvent.SignalDelivered s -> at(record(JsonlFields.T_SIGNAL), s.ns(), model, s.tid()).put(JsonlFields.SIGNAL, s.signal())
-                    .put("signal_name", Signals.name(s.signal()));
+            case TraceEvent.SignalDelivered s -> signal(s, model);
             case TraceEvent.GroupStopped g -> at(record(JsonlFields.T_STOP), g.ns(), model, g.tid()).put(JsonlFields.SIGNAL, g.signal())
                     .put("signal_name", Signals.name(g.signal()));
             case TraceEvent.TraceEnded e -> {
@@ -160,16 +160,29 @@ public final class JsonLines implements LiveSink {
                 .put(JsonlFields.DUR_NS, s.returned() || s.wasCut() ? s.exitNs() - s.ns() : null)
                 .put(JsonlFields.SHOWN, s.nr() >= 0 && s.nr() < shown.length && shown[s.nr()])
                 .put("text", SyscallDecoder.call(s.nr(), s.args(), s.captures(), stringMax) + " = "
-                        + SyscallDecoder.result(s.nr(), s.ret(), s.error(), s.returned()));
+                        + SyscallDecoder.result(s.nr(), s.args(), s.ret(), s.error(), s.returned(), s.captures()));
         if (s.wasCut()) json.put(JsonlFields.CUT, s.cut().name().toLowerCase(Locale.ROOT));
         if (!s.captures().isEmpty()) json.put(JsonlFields.CAPTURES, captures(s.captures()));
+        return json;
+    }
+
+    /** A signal-delivery record: the number, its name and, when read, the siginfo (hex, and as text). */
+    private Json signal(TraceEvent.SignalDelivered s, TraceModel model) {
+        Json json = at(record(JsonlFields.T_SIGNAL), s.ns(), model, s.tid()).put(JsonlFields.SIGNAL, s.signal())
+                .put("signal_name", Signals.name(s.signal()));
+        if (s.siginfo() != null) {
+            Map<String, Object> info = new LinkedHashMap<>();
+            info.put(JsonlFields.HEX, HexFormat.of().formatHex(s.siginfo()));
+            info.put("text", Siginfo.render(s.siginfo()));
+            json.put(JsonlFields.SIGINFO, info);
+        }
         return json;
     }
 
     /** Captured memory by argument index: {"hex": ...} bytes, {"argv": [...]}, {"path": ...}. */
     private static Map<String, Object> captures(Captures c) {
         Map<String, Object> out = new LinkedHashMap<>();
-        for (int i = 0; i < 6; i++) {
+        for (int i = 0; i < Captures.SLOTS; i++) {
             if (!c.has(i)) continue;
             if (c.bytes(i) != null) out.put(Integer.toString(i), Map.of("hex", HexFormat.of().formatHex(c.bytes(i))));
             else if (c.strings(i) != null) out.put(Integer.toString(i), Map.of("argv", c.strings(i)));

@@ -58,6 +58,7 @@ final class JsonlFields {
             RETURNED = "returned",
             SECCOMP_FILTER_INHERITED = "seccomp_filter_inherited",
             SIGNAL = "signal",
+            SIGINFO = "siginfo",
             TID = "tid",
             TRACER_PID = "tracer_pid",
             TYPE = "type",

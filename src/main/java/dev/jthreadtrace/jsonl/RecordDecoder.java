@@ -3,6 +3,7 @@ package dev.jthreadtrace.jsonl;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.jthreadtrace.decode.Captures;
 import dev.jthreadtrace.decode.KernelBytes;
+import dev.jthreadtrace.decode.Siginfo;
 import dev.jthreadtrace.decode.SyscallTable;
 import dev.jthreadtrace.event.JavaRecord;
 import dev.jthreadtrace.event.TraceEvent;
@@ -192,7 +193,7 @@ final class RecordDecoder {
             case JsonlFields.T_KILLED -> new TraceEvent.Killed(longField(n, JsonlFields.NS), intField(n, JsonlFields.TID),
                     intField(n, JsonlFields.SIGNAL), boolField(n, JsonlFields.CORE_DUMPED));
             case JsonlFields.T_SIGNAL -> new TraceEvent.SignalDelivered(longField(n, JsonlFields.NS), intField(n, JsonlFields.TID),
-                    intField(n, JsonlFields.SIGNAL));
+                    intField(n, JsonlFields.SIGNAL), siginfo(n.get(JsonlFields.SIGINFO)));
             case JsonlFields.T_STOP -> new TraceEvent.GroupStopped(longField(n, JsonlFields.NS), intField(n, JsonlFields.TID),
                     intField(n, JsonlFields.SIGNAL));
             case JsonlFields.T_END -> new TraceEvent.TraceEnded(longField(n, JsonlFields.NS), intField(n, JsonlFields.INTERRUPTED_BY),
@@ -226,13 +227,21 @@ final class RecordDecoder {
         return out;
     }
 
+    /** A signal record's siginfo bytes, or null (older traces have none). */
+    private static byte[] siginfo(JsonNode node) {
+        if (node == null || node.isNull() || !node.has(JsonlFields.HEX)) return null;
+        byte[] bytes = HexFormat.of().parseHex(node.get(JsonlFields.HEX).asText());
+        if (bytes.length != Siginfo.SIZE) throw new IllegalArgumentException("siginfo of " + bytes.length + " bytes");
+        return bytes;
+    }
+
     private static Captures captures(JsonNode node) {
         if (node == null || node.isNull()) return Captures.NONE;
         Captures c = new Captures();
         for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             int arg = Integer.parseInt(e.getKey());
-            if (arg < 0 || arg > 5) throw new IllegalArgumentException("capture of argument " + arg);
+            if (arg < 0 || arg >= Captures.SLOTS) throw new IllegalArgumentException("capture of argument " + arg);
             JsonNode v = e.getValue();
             if (v.has("hex")) c.put(arg, HexFormat.of().parseHex(v.get("hex").asText()));
             else if (v.has("argv")) c.put(arg, strings(v.get("argv")));

@@ -89,7 +89,7 @@ public final class PerfettoTrace implements LiveSink {
                 ThreadInfo t = model.thread(s.tid());
                 if (t == null) return;
                 String call = SyscallDecoder.call(s.nr(), s.args(), s.captures(), stringMax) + " = "
-                        + SyscallDecoder.result(s.nr(), s.ret(), s.error(), s.returned());
+                        + SyscallDecoder.result(s.nr(), s.args(), s.ret(), s.error(), s.returned(), s.captures());
                 long end = s.returned() ? s.exitNs() : s.ns();
                 emit(Json.object().put("ph", "X").put("name", SyscallTable.name(s.nr())).put("cat", "syscall")
                         .put("pid", t.tgid()).put("tid", s.tid()).put("ts", ts(model.rel(s.ns())))

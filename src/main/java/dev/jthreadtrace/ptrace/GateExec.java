@@ -36,7 +36,7 @@ final class GateExec {
      * The command runs: under which path it was found, with which argv, when its exec began and
      * ended, and the execve's arguments (addresses in the gate, for the execve line).
      */
-    record Started(byte[] path, List<byte[]> argv, long ns, long endNs, long[] args, String note) {
+    record Started(byte[] path, List<byte[]> argv, int environmentSize, long ns, long endNs, long[] args, String note) {
         String pathText() {
             return text(path);
         }
@@ -140,7 +140,10 @@ final class GateExec {
             long path = scratch.put(cString(candidate));
             long ns = System.nanoTime();
             long r = injector.call(SyscallTable.EXECVE, path, argv, envp);
-            if (r == 0) return new Started(candidate, launch.argv(), ns, System.nanoTime(), new long[] {path, argv, envp, 0, 0, 0}, note);
+            if (r == 0) {
+                return new Started(candidate, launch.argv(), launch.environment().size(), ns, System.nanoTime(),
+                        new long[] {path, argv, envp, 0, 0, 0}, note);
+            }
             int errno = (int) -r;
             if (errno == ExecSearch.ENOEXEC) {
                 List<byte[]> scriptArgv = ExecSearch.scriptArgv(candidate, launch.argv());
@@ -148,7 +151,7 @@ final class GateExec {
                 long shellArgv = scratch.put(pointerArray(scratch, scriptArgv));
                 ns = System.nanoTime();
                 if (injector.call(SyscallTable.EXECVE, shell, shellArgv, envp) == 0) {
-                    return new Started(scriptArgv.getFirst(), scriptArgv, ns, System.nanoTime(),
+                    return new Started(scriptArgv.getFirst(), scriptArgv, launch.environment().size(), ns, System.nanoTime(),
                             new long[] {shell, shellArgv, envp, 0, 0, 0}, note);
                 }
             }

@@ -16,6 +16,7 @@ import java.lang.foreign.ValueLayout;
  */
 final class Ptrace {
     static final int PTRACE_PEEKDATA = 2, PTRACE_CONT = 7, PTRACE_DETACH = 17, PTRACE_SYSCALL = 24, PTRACE_GETEVENTMSG = 0x4201,
+            PTRACE_GETSIGINFO = 0x4202,
             PTRACE_SEIZE = 0x4206, PTRACE_INTERRUPT = 0x4207, PTRACE_LISTEN = 0x4208,
             PTRACE_GET_SYSCALL_INFO = 0x420e;
 
@@ -66,6 +67,11 @@ final class Ptrace {
     /** PTRACE_GET_SYSCALL_INFO into {@code out}; false when the task is gone. */
     static boolean syscallInfo(int tid, MemorySegment out) {
         return unlessGone(PTRACE_GET_SYSCALL_INFO, tid, out.byteSize(), out.address());
+    }
+
+    /** PTRACE_GETSIGINFO into {@code out} (128 bytes): the siginfo of the signal a task is stopped to receive; false when gone. */
+    static boolean siginfo(int tid, MemorySegment out) {
+        return unlessGone(PTRACE_GETSIGINFO, tid, 0, out.address());
     }
 
     /** PTRACE_PEEKDATA: one word of the tracee's memory; throws when the address is not mapped. */

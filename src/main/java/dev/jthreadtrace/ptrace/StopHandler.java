@@ -1,8 +1,10 @@
 package dev.jthreadtrace.ptrace;
 
 import dev.jthreadtrace.decode.Capture;
+import dev.jthreadtrace.decode.CaptureLimits;
 import dev.jthreadtrace.decode.Captures;
 import dev.jthreadtrace.decode.CloneFlags;
+import dev.jthreadtrace.decode.Siginfo;
 import dev.jthreadtrace.decode.SyscallTable;
 import dev.jthreadtrace.decode.Syscalls;
 import dev.jthreadtrace.event.TraceEvent;
@@ -15,6 +17,7 @@ import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
@@ -33,7 +36,8 @@ final class StopHandler {
     private final TraceeMemory memory;
     /** Null without arguments to add (--jvm off or env): execs are then not looked at at all. */
     private final InitialStack execRewriter;
-    private final MemorySegment info, eventMessage, regs;
+    /** {@code siginfo} is for PTRACE_GETSIGINFO at a signal-delivery stop. */
+    private final MemorySegment info, eventMessage, regs, siginfo;
     /** The last record {@link #syscallInfo} read, copied out of {@link #info}. */
     private final SyscallInfoLayout.Copy infoNow = new SyscallInfoLayout.Copy();
     /** True once the filter is in: tasks then run with PTRACE_CONT and stop only at traced syscalls. */
@@ -41,19 +45,24 @@ final class StopHandler {
     /** False until the command's exec (or the attach): the start gate's own stops make no events. */
     private boolean targetStarted;
 
-    /** @param arena the ptrace thread's, which outlives this */
-    StopHandler(boolean[] recorded, boolean[] announced, ExecArguments execArguments, TaskTable tasks, ResumeBatch batch,
-                Events events, Arena arena) {
+    /**
+     * @param announced by syscall number, the calls whose entry makes an event (those text lines show)
+     * @param limits whether fd paths are read (-y) and how much of a data buffer is copied (-s)
+     * @param arena the ptrace thread's, which outlives this
+     */
+    StopHandler(boolean[] recorded, boolean[] announced, CaptureLimits limits, ExecArguments execArguments, TaskTable tasks,
+                ResumeBatch batch, Events events, Arena arena) {
         this.recorded = recorded.clone();
         this.announced = announced.clone();
         this.tasks = tasks;
         this.batch = batch;
         this.events = events;
-        this.memory = new TraceeMemory();
+        this.memory = new TraceeMemory(limits);
         this.execRewriter = execArguments == ExecArguments.NONE ? null : new InitialStack(execArguments, memory, arena);
         this.info = arena.allocate(SyscallInfoLayout.LAYOUT);
         this.eventMessage = arena.allocate(8);
         this.regs = arena.allocate(UserRegs.SIZE, 8);
+        this.siginfo = arena.allocate(Siginfo.SIZE, 8);
     }
 
     MemorySegment info() {
@@ -106,7 +115,7 @@ final class StopHandler {
             }
             case WaitStatus.SignalDeliveryStop delivery -> {
                 tasks.task(tid);
-                if (targetStarted) events.emit(new TraceEvent.SignalDelivered(now, tid, delivery.signal()));
+                if (targetStarted) events.emit(new TraceEvent.SignalDelivered(now, tid, delivery.signal(), siginfo(tid)));
                 batch.add(tid, delivery.signal());
             }
             case WaitStatus.Unknown u -> batch.add(tid, 0);
@@ -124,6 +133,11 @@ final class StopHandler {
             default -> { }
         }
         batch.add(task.tid, 0);
+    }
+
+    /** The siginfo of the signal {@code tid} is stopped to receive, copied out at the stop; null when it is gone. */
+    private byte[] siginfo(int tid) {
+        return Ptrace.siginfo(tid, siginfo) ? siginfo.toArray(JAVA_BYTE) : null;
     }
 
     /** PTRACE_GET_SYSCALL_INFO into {@link #infoNow}; false when the task is gone. */
@@ -154,7 +168,9 @@ final class StopHandler {
         task.entryNs = now;
         task.plan = Syscalls.captures(nr, args);
         task.captures = task.plan.isEmpty() ? Captures.NONE : new Captures();
-        if (!task.plan.isEmpty()) memory.capture(task.tid, task.tgid, task.plan, Capture.When.AT_ENTRY, args, 0, task.captures);
+        if (!task.plan.isEmpty()) {
+            memory.capture(task.tid, task.tgid, infoNow.stackPointer(), task.plan, Capture.When.AT_ENTRY, args, 0, false, task.captures);
+        }
         if (nr == SyscallTable.EXECVE || nr == SyscallTable.EXECVEAT) {
             task.execPath = task.captures.string(nr == SyscallTable.EXECVE ? 0 : 1);
         }
@@ -189,7 +205,10 @@ final class StopHandler {
         if (task.nr >= 0) {
             int nr = task.nr;
             task.nr = -1;
-            if (!task.plan.isEmpty()) memory.capture(task.tid, task.tgid, task.plan, Capture.When.AT_EXIT, task.args, ret, task.captures);
+            if (!task.plan.isEmpty()) {
+                memory.capture(task.tid, task.tgid, infoNow.stackPointer(), task.plan, Capture.When.AT_EXIT, task.args, ret, error,
+                        task.captures);
+            }
             if (targetStarted) {
                 events.emit(new TraceEvent.Syscall(task.entryNs, now, task.tid, nr, task.args, ret, error, true, task.captures));
                 if (!error && ret > 0 && (nr == SyscallTable.CLONE || nr == SyscallTable.CLONE3)
@@ -302,7 +321,7 @@ final class StopHandler {
         events.emit(new TraceEvent.TargetStarted(started.ns(), pid, Libc.getpid(), started.pathText(), started.argvText()));
         events.emit(new TraceEvent.Exec(started.endNs(), pid, pid, started.pathText()));
         events.emit(new TraceEvent.Syscall(started.ns(), started.endNs(), pid, SyscallTable.EXECVE, started.args(), 0, false, true,
-                TraceeMemory.execCaptures(started.path(), started.argv())));
+                TraceeMemory.execCaptures(started.path(), started.argv(), started.environmentSize())));
         if (execRewriter != null) execRewriter.atExec(pid);
         resume(pid, 0);
     }

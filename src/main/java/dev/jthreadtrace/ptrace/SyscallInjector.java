@@ -1,5 +1,6 @@
 package dev.jthreadtrace.ptrace;
 
+import dev.jthreadtrace.decode.CaptureLimits;
 import dev.jthreadtrace.sys.ErrnoException;
 import dev.jthreadtrace.sys.Libc;
 import dev.jthreadtrace.sys.SyscallInfoLayout;
@@ -33,7 +34,7 @@ final class SyscallInjector implements AutoCloseable {
     private final MemorySegment regs = arena.allocate(UserRegs.SIZE, 8);
     private final MemorySegment status = arena.allocate(JAVA_INT);
     private final MemorySegment info = arena.allocate(SyscallInfoLayout.LAYOUT);
-    private final TraceeMemory memory = new TraceeMemory();
+    private final TraceeMemory memory = new TraceeMemory(CaptureLimits.DEFAULT);
     private boolean first = true;
 
     /** {@code tid} must be stopped at a syscall-entry stop. */

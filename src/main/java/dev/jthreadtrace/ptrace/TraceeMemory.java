@@ -1,9 +1,11 @@
 package dev.jthreadtrace.ptrace;
 
 import dev.jthreadtrace.decode.Capture;
+import dev.jthreadtrace.decode.CaptureLimits;
 import dev.jthreadtrace.decode.Captures;
 import dev.jthreadtrace.decode.CommFile;
 import dev.jthreadtrace.decode.KernelBytes;
+import dev.jthreadtrace.decode.MemoryReader;
 import dev.jthreadtrace.decode.SyscallTable;
 import dev.jthreadtrace.decode.Syscalls;
 import dev.jthreadtrace.sys.ErrnoException;
@@ -12,6 +14,8 @@ import dev.jthreadtrace.sys.PathCalls;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -25,8 +29,9 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * for any length), {@code PTRACE_PEEKDATA} word by word where that is refused. Owned by the
  * ptrace thread; its native buffers are allocated once and reused for every stop.
  */
-final class TraceeMemory implements AutoCloseable {
+final class TraceeMemory implements AutoCloseable, MemoryReader {
     private static final int PAGE = 4096;
+    private static final int AT_FDCWD = -100;
     private static final int BUFFER = 64 * 1024;
     private static final long PROC_SUPER_MAGIC = 0x9fa0;
 
@@ -38,23 +43,74 @@ final class TraceeMemory implements AutoCloseable {
     private final MemorySegment linkTarget = arena.allocate(4096);
     private boolean vmReadvRefused, vmWritevRefused;
 
-    /** Copies what each capture asks for into {@code into}; reads that fault leave the slot empty. */
-    void capture(int tid, int pid, List<Capture> captures, Capture.When when, long[] args, long ret, Captures into) {
+    private final CaptureLimits limits;
+    /** The task {@link #capture} works for: what a {@link Capture.Gather} reads through this {@link MemoryReader}. */
+    private int currentTid, currentPid;
+    private long currentStackPointer;
+
+    TraceeMemory(CaptureLimits limits) {
+        this.limits = limits;
+    }
+
+    /**
+     * Copies what each capture taken {@code when} asks for into {@code into}; reads that fault
+     * leave the slot empty. At exit a failed call ({@code error}) gets only its gathers, which
+     * decide for themselves; fd paths are read only when {@code -y} shows them (or the model needs them).
+     */
+    void capture(int tid, int pid, long stackPointer, List<Capture> captures, Capture.When when, long[] args, long ret,
+                 boolean error, Captures into) {
+        currentTid = tid;
+        currentPid = pid;
+        currentStackPointer = stackPointer;
         for (Capture c : captures) {
-            if (c.when() != when) continue;
-            long pointer = args[c.arg()];
+            if (c.when() != when || (error && when == Capture.When.AT_EXIT && !(c instanceof Capture.Gather))) continue;
             Object value = switch (c) {
-                case Capture.FdPath f -> fdPath(pid, (int) pointer);
-                case Capture.Bytes b -> pointer == 0 ? null : read(tid, pointer, b.length());
-                case Capture.BytesSizedByArg b -> pointer == 0 ? null
-                        : read(tid, pointer, (int) Math.min(Math.max(args[b.lengthArg()], 0), b.max()));
-                case Capture.BytesSizedByReturn b -> pointer == 0 || ret <= 0 ? null
-                        : read(tid, pointer, (int) Math.min(ret, b.max()));
-                case Capture.CString s -> pointer == 0 ? null : readString(tid, pointer, s.max());
-                case Capture.CStringArray a -> pointer == 0 ? null : readStringArray(tid, pointer, a);
+                case Capture.Gather g -> g.gatherer().gather(this, args, ret);
+                case Capture.ReturnedFdPath r -> limits.fdPaths() && ret >= 0 && ret <= Integer.MAX_VALUE ? fdPath(pid, (int) ret) : null;
+                default -> value(tid, pid, c, args[c.arg()], args, ret);
             };
             if (value != null) into.put(c.arg(), value);
         }
+    }
+
+    private Object value(int tid, int pid, Capture c, long pointer, long[] args, long ret) {
+        return switch (c) {
+            case Capture.FdPath f -> fdPath(pid, (int) pointer);
+            // strace -y shows AT_FDCWD with the working directory: AT_FDCWD</home/user>
+            case Capture.ShownFdPath f -> !limits.fdPaths() ? null
+                    : (int) pointer == AT_FDCWD ? procLink(pid, "cwd") : fdPath(pid, (int) pointer);
+            case Capture.Bytes b -> pointer == 0 ? null : read(tid, pointer, b.length());
+            case Capture.BytesSizedByArg b -> pointer == 0 ? null
+                    : read(tid, pointer, (int) Math.min(Math.max(args[b.lengthArg()], 0), limits.resolve(b.max())));
+            case Capture.BytesSizedByReturn b -> pointer == 0 || ret < 0 ? null
+                    : read(tid, pointer, (int) Math.min(ret, limits.resolve(b.max())));
+            case Capture.CString s -> pointer == 0 ? null : readString(tid, pointer, limits.resolve(s.max()));
+            case Capture.CStringArray a -> pointer == 0 ? null : readStringArray(tid, pointer, a);
+            case Capture.Gather g -> null;
+            case Capture.ReturnedFdPath r -> null;
+        };
+    }
+
+    // ---- MemoryReader, for the gatherers: the task of the current capture
+
+    @Override
+    public byte[] read(long address, int length) {
+        return read(currentTid, address, length);
+    }
+
+    @Override
+    public String fdPath(int fd) {
+        return limits.fdPaths() ? fdPath(currentPid, fd) : null;
+    }
+
+    @Override
+    public int bufferLimit() {
+        return limits.bufferLimit();
+    }
+
+    @Override
+    public long stackPointer() {
+        return currentStackPointer;
     }
 
     /** Exactly {@code length} bytes at {@code address}, or null when any of them is unreadable. */
@@ -94,7 +150,7 @@ final class TraceeMemory implements AutoCloseable {
      * The captures of an execve whose path and argv are known already (the command's, made by the
      * tracer itself), cut to the same limits as a read from a tracee's memory.
      */
-    static Captures execCaptures(byte[] path, List<byte[]> argv) {
+    static Captures execCaptures(byte[] path, List<byte[]> argv, int environmentSize) {
         Captures out = new Captures();
         for (Capture c : Syscalls.captures(SyscallTable.EXECVE, new long[6])) {
             switch (c) {
@@ -108,6 +164,9 @@ final class TraceeMemory implements AutoCloseable {
                     if (argv.size() >= a.maxItems()) strings.add("...");
                     out.put(a.arg(), strings);
                 }
+                // the environment's size, as the gatherer counts it (4 bytes, little-endian)
+                case Capture.Gather g -> out.put(g.arg(), ByteBuffer.allocate(4)
+                        .order(ByteOrder.LITTLE_ENDIAN).putInt(environmentSize).array());
                 default -> { }
             }
         }
@@ -177,20 +236,23 @@ final class TraceeMemory implements AutoCloseable {
     /**
      * The thread whose /proc comm file descriptor {@code fd} of task {@code tid} is, or -1: what the
      * kernel says, its {@code /proc/TID/fd/N} link, on procfs (so no file laid out to look like one
-     * counts). Read at a stop, like {@link #fdPath}.
+     * counts). Read at a stop, like {@link #fdPath(int, int)}.
      */
     int commFileOf(int tid, int fd) {
         if (fd < 0) return -1;
-        String link = "fd/" + fd;
-        int target = CommFile.targetOfLink(procLink(tid, link));
+        int target = CommFile.targetOfLink(procLink(tid, "fd/" + fd));
         return target >= 0 && PathCalls.statfsType(linkPath) == PROC_SUPER_MAGIC ? target : -1;
     }
 
-    /** The target of a /proc link of the tracee ({@code exe}, {@code cwd}), or null when it is gone. */
+    /**
+     * The target of a /proc link of the tracee ({@code exe}, {@code cwd}), or null when it is gone;
+     * every byte kept ({@link KernelBytes}), so -y shows a path that is not UTF-8 as strace does.
+     */
     String procLink(int pid, String link) {
         byte[] path = ("/proc/" + pid + "/" + link + "\0").getBytes(StandardCharsets.US_ASCII);
         MemorySegment.copy(path, 0, linkPath, JAVA_BYTE, 0, path.length);
-        return Libc.readlink(linkPath, linkTarget);
+        byte[] target = Libc.readlink(linkPath, linkTarget);
+        return target == null ? null : KernelBytes.decode(target);
     }
 
     private int readInto(int tid, long address, int length) {

@@ -1,5 +1,6 @@
 package dev.jthreadtrace.ptrace;
 
+import dev.jthreadtrace.decode.CaptureLimits;
 import dev.jthreadtrace.event.TraceEvent;
 import dev.jthreadtrace.sys.Libc;
 
@@ -39,6 +40,8 @@ public final class Tracer {
 
     private final TraceTarget target;
     private final boolean[] recorded;
+    /** What the captures copy beyond themselves: fd paths for -y, data buffers up to -s. */
+    private final CaptureLimits limits;
     /** By syscall number, the calls whose entry makes an event (the text lines show them): empty otherwise. */
     private final boolean[] announced;
     private final ExecArguments execArguments;
@@ -57,11 +60,12 @@ public final class Tracer {
     private volatile int rootPid;
     private StopLoop loop;
 
-    private Tracer(TraceTarget target, boolean[] recorded, boolean[] announced, ExecArguments execArguments,
+    private Tracer(TraceTarget target, boolean[] recorded, boolean[] announced, CaptureLimits limits, ExecArguments execArguments,
                    BlockingQueue<TraceEvent> queue) {
         this.target = target;
         this.recorded = recorded.clone();
         this.announced = announced.clone();
+        this.limits = limits;
         this.execArguments = execArguments;
         this.events = new Events(queue);
     }
@@ -77,18 +81,24 @@ public final class Tracer {
      */
     public static Tracer start(Launch launch, boolean[] recorded, ExecArguments execArguments, boolean useSeccomp,
                                BlockingQueue<TraceEvent> queue) throws TraceFailure {
-        return start(launch, recorded, new boolean[0], execArguments, useSeccomp, queue);
+        return start(launch, recorded, CaptureLimits.DEFAULT, execArguments, useSeccomp, queue);
+    }
+
+    /** @param limits whether fd paths are read (-y) and how much of a data buffer is copied (-s) */
+    public static Tracer start(Launch launch, boolean[] recorded, CaptureLimits limits, ExecArguments execArguments,
+                               boolean useSeccomp, BlockingQueue<TraceEvent> queue) throws TraceFailure {
+        return start(launch, recorded, new boolean[0], limits, execArguments, useSeccomp, queue);
     }
 
     /**
      * The same, announcing the entry of the calls {@code announced} (by syscall number) with a
      * {@link TraceEvent.SyscallEntered}: text lines print a call when it begins, as strace does.
      */
-    public static Tracer start(Launch launch, boolean[] recorded, boolean[] announced, ExecArguments execArguments,
-                               boolean useSeccomp, BlockingQueue<TraceEvent> queue) throws TraceFailure {
+    public static Tracer start(Launch launch, boolean[] recorded, boolean[] announced, CaptureLimits limits,
+                               ExecArguments execArguments, boolean useSeccomp, BlockingQueue<TraceEvent> queue) throws TraceFailure {
         // Without CAP_SYS_ADMIN the kernel accepts a filter only from a task with no_new_privs set.
         boolean needNoNewPrivs = useSeccomp && !Capabilities.hasSysAdmin();
-        return begin(new Tracer(new TraceTarget.Launching(launch, useSeccomp, needNoNewPrivs), recorded, announced,
+        return begin(new Tracer(new TraceTarget.Launching(launch, useSeccomp, needNoNewPrivs), recorded, announced, limits,
                 execArguments, queue));
     }
 
@@ -96,16 +106,12 @@ public final class Tracer {
      * Starts the ptrace thread, which seizes every thread of the running processes {@code pids}
      * and traces them and what they create until {@link #requestDetach} or until they are gone.
      * No seccomp filter (see {@link TraceTarget.Attaching}): every syscall stops the target.
+     * {@code announced}: by syscall number, the calls whose entry makes an event.
      */
-    public static Tracer attach(List<Integer> pids, boolean[] recorded, ExecArguments execArguments,
+    public static Tracer attach(List<Integer> pids, boolean[] recorded, boolean[] announced, CaptureLimits limits,
+                                ExecArguments execArguments,
                                 BlockingQueue<TraceEvent> queue) throws TraceFailure {
-        return attach(pids, recorded, new boolean[0], execArguments, queue);
-    }
-
-    /** The same, announcing the entry of the calls {@code announced} (see {@link #start(Launch, boolean[], boolean[], ExecArguments, boolean, BlockingQueue)}). */
-    public static Tracer attach(List<Integer> pids, boolean[] recorded, boolean[] announced, ExecArguments execArguments,
-                                BlockingQueue<TraceEvent> queue) throws TraceFailure {
-        return begin(new Tracer(new TraceTarget.Attaching(pids), recorded, announced, execArguments, queue));
+        return begin(new Tracer(new TraceTarget.Attaching(pids), recorded, announced, limits, execArguments, queue));
     }
 
     private static Tracer begin(Tracer tracer) throws TraceFailure {
@@ -220,7 +226,7 @@ public final class Tracer {
 
     private void run() {
         try (Arena arena = Arena.ofConfined()) {
-            StopHandler stops = new StopHandler(recorded, announced, execArguments, tasks, batch, events, arena);
+            StopHandler stops = new StopHandler(recorded, announced, limits, execArguments, tasks, batch, events, arena);
             MemorySegment status = arena.allocate(JAVA_INT);
             boolean tracing = switch (target) {
                 case TraceTarget.Launching l -> launch(l, stops, status);

@@ -2,6 +2,7 @@ package dev.jthreadtrace.render;
 
 import dev.jthreadtrace.decode.Captures;
 import dev.jthreadtrace.decode.KernelBytes;
+import dev.jthreadtrace.decode.Siginfo;
 import dev.jthreadtrace.decode.Signals;
 import dev.jthreadtrace.decode.SyscallDecoder;
 import dev.jthreadtrace.decode.SyscallTable;
@@ -161,7 +162,10 @@ public final class TextLines implements LiveSink {
             case TraceEvent.Killed k -> eventLine(model, k.ns(), k.tid(), "+++ killed by " + Signals.name(k.signal())
                     + (k.coreDumped() ? " (core dumped)" : "") + " +++");
             case TraceEvent.SignalDelivered s -> {
-                if (options.showsSignal(s.signal())) eventLine(model, s.ns(), s.tid(), "--- " + Signals.name(s.signal()) + " ---");
+                if (options.showsSignal(s.signal())) {
+                    String info = s.siginfo() == null ? "" : " " + Siginfo.render(s.siginfo());
+                    eventLine(model, s.ns(), s.tid(), "--- " + Signals.name(s.signal()) + info + " ---");
+                }
             }
             case TraceEvent.GroupStopped g -> eventLine(model, g.ns(), g.tid(), "--- stopped by "
                     + Signals.name(g.signal()) + " ---");
@@ -205,7 +209,7 @@ public final class TextLines implements LiveSink {
 
     /** {@code 0 <0.000031>}, {@code -1 EAGAIN (...)} in the error colour, {@code ?} (and why, for a detach). */
     private String result(TraceEvent.Syscall s) {
-        String result = SyscallDecoder.result(s.nr(), s.ret(), s.error(), s.returned());
+        String result = SyscallDecoder.result(s.nr(), s.args(), s.ret(), s.error(), s.returned(), captures(s.captures()));
         String text = s.error() ? palette.error(result) : result;
         if (s.returned() && options.durations()) text += " <" + LineFormat.seconds(s.exitNs() - s.ns(), 0).trim() + ">";
         if (s.cut() == TraceEvent.Cut.DETACHED) text += " <detached ...>";

@@ -2,6 +2,7 @@ package dev.jthreadtrace.session;
 
 import dev.jthreadtrace.event.TraceEvent;
 
+import dev.jthreadtrace.decode.CaptureLimits;
 import dev.jthreadtrace.model.TraceModel;
 import dev.jthreadtrace.ptrace.ExecArguments;
 import dev.jthreadtrace.ptrace.Launch;
@@ -48,7 +49,15 @@ public final class TraceSession {
      */
     public static Outcome run(List<String> command, Map<String, String> environment, boolean[] recorded,
                               boolean seccomp, LiveSink live, Runnable idle) throws TraceFailure, InterruptedException {
-        return run(command, environment, ExecArguments.NONE, recorded, seccomp, live, idle, Interrupts.DEFAULT);
+        return run(command, environment, recorded, CaptureLimits.DEFAULT, seccomp, live, idle);
+    }
+
+    /** @param limits whether fd paths are read (-y) and how much of a data buffer is copied (-s) */
+    public static Outcome run(List<String> command, Map<String, String> environment, boolean[] recorded, CaptureLimits limits,
+                              boolean seccomp, LiveSink live, Runnable idle) throws TraceFailure, InterruptedException {
+        Launch launch = Launch.of(command, environment);
+        return run(queue -> Tracer.start(launch, recorded, limits, ExecArguments.NONE, seccomp, queue), live, idle,
+                Interrupts.DEFAULT);
     }
 
     /**

@@ -9,7 +9,6 @@ import java.lang.foreign.StructLayout;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
-import java.nio.charset.StandardCharsets;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
@@ -306,13 +305,13 @@ public final class Libc {
 
     /**
      * {@code ssize_t readlink(const char *pathname, char *buf, size_t bufsiz);} Returns the
-     * target, or null when the link cannot be read (the task or fd is gone).
+     * target's bytes (a path is bytes, not UTF-8), or null when the link cannot be read (the task
+     * or fd is gone).
      */
-    public static String readlink(MemorySegment path, MemorySegment buffer) {
+    public static byte[] readlink(MemorySegment path, MemorySegment buffer) {
         long n = syscall(callState(), SYS_READLINK, path.address(), buffer.address(), buffer.byteSize(), 0, 0, 0);
         if (n < 0) return null;
-        return new String(buffer.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE),
-                StandardCharsets.UTF_8);
+        return buffer.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE);
     }
 
     // ---- processes and signals ----------------------------------------------------------------

@@ -331,6 +331,37 @@ class CliTest {
     }
 
     @Test
+    void everySyscallClassAndTheSignalQualifierAreInTheHelpTheManPageAndTheReadme() throws IOException {
+        String help = run("run", "--help").out().replaceAll("\\s+", ""); // the help wraps anywhere, even after a %
+        String man = Files.readString(Path.of("man/jthreadtrace.1")).replace("\\-", "-");
+        String readme = Files.readString(Path.of("README.md"));
+        for (dev.jthreadtrace.decode.SyscallClass c : dev.jthreadtrace.decode.SyscallClass.values()) {
+            assertTrue(help.contains(c.spelling()), "--help lists " + c.spelling());
+            assertTrue(man.contains(c.spelling()), "the man page lists " + c.spelling());
+            assertTrue(readme.contains("`" + c.spelling() + "`"), "the README lists " + c.spelling());
+        }
+        for (String text : List.of(help, man, readme)) assertTrue(text.contains("signal="), "-e signal= documented");
+        assertTrue(man.contains("--- SIG {siginfo} ---") && readme.contains("--- SIG {siginfo} ---"), "the signal line has its siginfo");
+    }
+
+    @Test
+    void everyDecodedSyscallIsListedInTheManPageAndTheReadme() throws IOException {
+        String man = Files.readString(Path.of("man/jthreadtrace.1"));
+        String section = man.substring(man.indexOf(".SH DECODED SYSCALLS"), man.indexOf(".SH ", man.indexOf(".SH DECODED SYSCALLS") + 4));
+        String readme = Files.readString(Path.of("README.md"));
+        String table = readme.substring(readme.indexOf("## What the lines decode"), readme.indexOf("## For strace users"));
+        java.util.regex.Pattern word = java.util.regex.Pattern.compile("[a-z_0-9]+");
+        java.util.Set<String> inMan = new java.util.HashSet<>(), inReadme = new java.util.HashSet<>();
+        word.matcher(section).results().forEach(m -> inMan.add(m.group()));
+        word.matcher(table).results().forEach(m -> inReadme.add(m.group()));
+        for (dev.jthreadtrace.decode.SyscallSpec spec : dev.jthreadtrace.decode.Syscalls.all()) {
+            if (!spec.decoded()) continue;
+            assertTrue(inMan.contains(spec.name()), "DECODED SYSCALLS lists " + spec.name());
+            assertTrue(inReadme.contains(spec.name()), "the README's table lists " + spec.name());
+        }
+    }
+
+    @Test
     void everyMetricReportSectionAndHookFromTheTablesIsInTheManPageAndTheReadme() throws IOException {
         String man = Files.readString(Path.of("man/jthreadtrace.1")).replace("\\-", "-");
         String readme = Files.readString(Path.of("README.md"));

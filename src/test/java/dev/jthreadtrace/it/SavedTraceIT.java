@@ -136,7 +136,7 @@ class SavedTraceIT {
         assertTrue(before.stream().anyMatch(n -> n.path("type").asText().equals("assertion")), "and the assertion results");
         assertEquals(before, after, "report --format jsonl writes the trace it read");
 
-        Tool.Result report = Tool.run(Tool.jar("report", "--no-live", "--report", "tree", copy.toString()));
+        Tool.Result report = Tool.run(Tool.jar("report", "--no-live", "--report", "tree", "--width", "200", copy.toString()));
         assertEquals(0, report.code(), report.err());
         // Its creation site follows its row: on it, or on the line under it when the row is too wide.
         List<String> rows = report.out().lines().toList();

@@ -57,6 +57,30 @@ class SeccompIT {
     }
 
     @Test
+    void aStraceClassStopsTheTraceeOnlyAtItsCalls(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
+        List<String> command = List.of(Traced.fixture("decode_files").toString(), tmp.toString());
+        TraceSelection file = TraceSelection.parse("%file");
+        long[] stops = new long[2];
+        int[] events = new int[2];
+        for (int i = 0; i < 2; i++) {
+            java.nio.file.Files.walk(tmp).sorted(java.util.Comparator.reverseOrder()).filter(p -> !p.equals(tmp))
+                    .forEach(p -> p.toFile().delete());
+            int[] count = {0};
+            var outcome = dev.jthreadtrace.session.TraceSession.run(command, System.getenv(), file.recorded(), i == 0,
+                    (event, model) -> {
+                        if (event instanceof TraceEvent.Syscall) count[0]++;
+                    }, () -> { });
+            stops[i] = outcome.stats().stops();
+            events[i] = count[0];
+        }
+        assertEquals(events[0], events[1], "the same calls are recorded with and without the filter");
+        // Without the filter every call stops twice; with it only the recorded ones (entry and exit),
+        // the exec events and the first stop: the reads, writes, fcntls, ioctls... of the fixture run free.
+        assertTrue(stops[0] <= 2L * events[0] + 8, "filtered: " + stops[0] + " stops for " + events[0] + " recorded calls");
+        assertTrue(stops[1] > stops[0] + 100, "unfiltered " + stops[1] + " stops, filtered " + stops[0]);
+    }
+
+    @Test
     void jvmThreadTreeIsTheSameWithAndWithoutTheFilter() {
         List<String> java = JvmIT.java(NestedThreads.class.getName());
         TraceSelection threadsOnly = TraceSelection.parse("%thread");

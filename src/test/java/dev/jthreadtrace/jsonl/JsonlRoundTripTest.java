@@ -121,6 +121,36 @@ class JsonlRoundTripTest {
     }
 
     @Test
+    void aSignalsSiginfoAndTheCapturesOfEverySlotComeBack(@TempDir Path tmp) throws Exception {
+        byte[] siginfo = java.nio.ByteBuffer.allocate(dev.jthreadtrace.decode.Siginfo.SIZE).order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                .putInt(0, 10).putInt(8, 0).putInt(16, 4242).putInt(20, 1000).array();
+        dev.jthreadtrace.decode.Captures open = new dev.jthreadtrace.decode.Captures();
+        open.put(1, "/etc/passwd".getBytes(StandardCharsets.UTF_8));
+        open.put(dev.jthreadtrace.decode.Captures.RETURNED, "/etc/passwd");
+        dev.jthreadtrace.decode.Captures clone3 = new dev.jthreadtrace.decode.Captures();
+        clone3.put(dev.jthreadtrace.decode.Captures.EXTRA, new dev.jthreadtrace.decode.Chunks.Writer().add(new byte[32]).add((byte[]) null)
+                .add(new byte[] {7, 0, 0, 0}).bytes());
+        List<TraceEvent> events = List.of(
+                new TraceEvent.TargetStarted(0, 100, 1, "/bin/prog", List.of("prog")),
+                new TraceEvent.Syscall(1_000, 2_000, 100, dev.jthreadtrace.decode.SyscallTable.OPENAT,
+                        new long[] {-100, 0x1000, 0x80000, 0, 0, 0}, 3, false, true, open),
+                new TraceEvent.Syscall(3_000, 4_000, 100, dev.jthreadtrace.decode.SyscallTable.CLONE3,
+                        new long[] {0x2000, 88, 0, 0, 0, 0}, 101, false, true, clone3),
+                new TraceEvent.SignalDelivered(5_000, 100, 10, siginfo),
+                new TraceEvent.SignalDelivered(6_000, 100, 12),
+                new TraceEvent.TraceEnded(7_000, 0));
+        String first = write(events, List.of());
+        assertTrue(first.contains("\"siginfo\":{\"hex\":\"0a000000") && first.contains(
+                "\"text\":\"{si_signo=SIGUSR1, si_code=SI_USER, si_pid=4242, si_uid=1000}\""), first);
+        assertTrue(first.contains("= 3</etc/passwd>"), "the returned fd's path (-y) is in the text: " + first);
+        Read saved = Read.of(Files.writeString(tmp.resolve("trace.jsonl"), first));
+        TraceEvent.SignalDelivered signal = (TraceEvent.SignalDelivered) saved.events().get(3);
+        assertEquals(java.util.HexFormat.of().formatHex(siginfo), java.util.HexFormat.of().formatHex(signal.siginfo()));
+        assertEquals(null, ((TraceEvent.SignalDelivered) saved.events().get(4)).siginfo(), "a trace without siginfo reads as before");
+        assertEquals(first, write(saved.events(), List.of()), "written, read and written again: the same text");
+    }
+
+    @Test
     void anAttachsExistingThreadsAndItsDetachComeBackAsTheyWere(@TempDir Path tmp) throws Exception {
         long t0 = 1_000_000_000L;
         List<TraceEvent> events = List.of(

@@ -24,6 +24,20 @@ class SeccompFilterTest {
     }
 
     @Test
+    void aStraceClassTracesItsCallsAndWhatTheModelNeedsNothingElse() {
+        boolean[] recorded = TraceSelection.parse("%file").recorded();
+        var program = SeccompFilter.build(recorded).orElseThrow();
+        int x86 = SeccompFilter.AUDIT_ARCH_X86_64, trace = SeccompFilter.SECCOMP_RET_TRACE, allow = SeccompFilter.SECCOMP_RET_ALLOW;
+        for (String call : List.of("openat", "open", "stat", "newfstatat", "statx", "access", "readlink", "unlink", "rename", "mkdir",
+                "execve", "clone3", "prctl", "exit_group")) {
+            assertEquals(trace, SeccompFilter.evaluate(program, x86, SyscallTable.number(call).orElseThrow()), call + ": file or model");
+        }
+        for (String call : List.of("read", "write", "close", "fstat", "lseek", "mmap", "futex", "socket", "poll", "getpid")) {
+            assertEquals(allow, SeccompFilter.evaluate(program, x86, SyscallTable.number(call).orElseThrow()), call + ": not asked for");
+        }
+    }
+
+    @Test
     void opensForWritingAreTracedOpensForReadingAreNot() {
         boolean[] recorded = TraceSelection.defaults().recorded();
         var program = SeccompFilter.build(recorded).orElseThrow();
