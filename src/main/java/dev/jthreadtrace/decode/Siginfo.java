@@ -42,6 +42,11 @@ public final class Siginfo {
         return bytes == null || bytes.length < SIZE ? Args.pointer(pointer) : render(bytes);
     }
 
+    /** Its {@code si_code}, or {@link Integer#MIN_VALUE} when the struct could not be read. */
+    public static int code(byte[] bytes) {
+        return bytes == null || bytes.length < 12 ? Integer.MIN_VALUE : Args.le(bytes).getInt(8);
+    }
+
     /** The struct in {@code bytes} (at least 48 bytes of it). */
     public static String render(byte[] bytes) {
         ByteBuffer b = Args.le(bytes);

@@ -44,6 +44,7 @@ final class StopHandler {
     private boolean seccompActive;
     /** False until the command's exec (or the attach): the start gate's own stops make no events. */
     private boolean targetStarted;
+    private final TerminalSignals terminal;
 
     /**
      * @param announced by syscall number, the calls whose entry makes an event (those text lines show)
@@ -51,7 +52,8 @@ final class StopHandler {
      * @param arena the ptrace thread's, which outlives this
      */
     StopHandler(boolean[] recorded, boolean[] announced, CaptureLimits limits, ExecArguments execArguments, TaskTable tasks,
-                ResumeBatch batch, Events events, Arena arena) {
+                ResumeBatch batch, Events events, TerminalSignals terminal, Arena arena) {
+        this.terminal = terminal;
         this.recorded = recorded.clone();
         this.announced = announced.clone();
         this.tasks = tasks;
@@ -114,8 +116,13 @@ final class StopHandler {
                 Ptrace.listen(tid);
             }
             case WaitStatus.SignalDeliveryStop delivery -> {
-                tasks.task(tid);
-                if (targetStarted) events.emit(new TraceEvent.SignalDelivered(now, tid, delivery.signal(), siginfo(tid)));
+                Task task = tasks.task(tid);
+                byte[] info = siginfo(tid);
+                if (targetStarted && terminal.hold(task.tgid, delivery.signal(), Siginfo.code(info))) {
+                    batch.add(tid, 0); // held: sent again once the tool has taken its last look
+                    return;
+                }
+                if (targetStarted) events.emit(new TraceEvent.SignalDelivered(now, tid, delivery.signal(), info));
                 batch.add(tid, delivery.signal());
             }
             case WaitStatus.Unknown u -> batch.add(tid, 0);

@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -48,6 +49,7 @@ public final class Tracer {
     private final Events events;
     private final TaskTable tasks = new TaskTable();
     private final ResumeBatch batch = new ResumeBatch();
+    private final TerminalSignals terminal = new TerminalSignals();
     private final CompletableFuture<Integer> launched = new CompletableFuture<>();
     private volatile SeccompStatus seccomp = SeccompStatus.OFF;
     private volatile String launchNote;
@@ -187,6 +189,20 @@ public final class Tracer {
         return pid > 0 && tasks.liveProcesses().contains(pid) && Libc.kill(pid, signal);
     }
 
+    /**
+     * From now on the terminal's Ctrl-C or hangup to a traced process waits until
+     * {@link #releaseTerminalSignals} while {@code toolInForeground} says the tool got it too
+     * ({@link TerminalSignals}): a hung JVM is still hung when the tool asks for its lock view.
+     */
+    public void holdTerminalSignals(BooleanSupplier toolInForeground) {
+        if (!attaching()) terminal.enable(toolInForeground);
+    }
+
+    /** Sends the held terminal signals to their processes; none is held after. Safe from any thread. */
+    public void releaseTerminalSignals() {
+        terminal.release(liveProcesses());
+    }
+
     /** The processes traced now (launched or attached, not yet gone). Safe from any thread. */
     public Set<Integer> liveProcesses() {
         return Set.copyOf(tasks.liveProcesses());
@@ -226,7 +242,7 @@ public final class Tracer {
 
     private void run() {
         try (Arena arena = Arena.ofConfined()) {
-            StopHandler stops = new StopHandler(recorded, announced, limits, execArguments, tasks, batch, events, arena);
+            StopHandler stops = new StopHandler(recorded, announced, limits, execArguments, tasks, batch, events, terminal, arena);
             MemorySegment status = arena.allocate(JAVA_INT);
             boolean tracing = switch (target) {
                 case TraceTarget.Launching l -> launch(l, stops, status);

@@ -17,8 +17,9 @@ import java.util.function.IntConsumer;
  * {@code killAfter} after the first) kills the traced tree and ends the trace with what was seen.
  * Under {@code attach} every one of them detaches instead: what was attached to is never signalled.
  *
- * <p>A signal the terminal sent (Ctrl-C, a hangup) reached the traced command already when the
- * tool is the terminal's foreground process group, which the command shares: it is not sent twice.
+ * <p>A signal the terminal sent (Ctrl-C, a hangup) reaches the traced command too when the tool is
+ * the terminal's foreground process group, which the command shares: it is not sent twice, but the
+ * tracer holds it back at its delivery stop until the last look is taken, then lets it go.
  *
  * <p>Before the first signal is passed on (or the attached processes let go), {@code lastLook}
  * takes the picture of a program that may hang: what it is blocked in, from its own side (a JVM's
@@ -33,8 +34,19 @@ public record Interrupts(Duration killAfter, Consumer<String> notice, Consumer<T
 
     public static final Interrupts DEFAULT = new Interrupts(null, line -> { });
 
+    /** Nothing to take before a signal is passed on. */
+    private static final Consumer<Tracer> NO_LOOK = tracer -> { };
+
     public Interrupts(Duration killAfter, Consumer<String> notice) {
-        this(killAfter, notice, tracer -> { });
+        this(killAfter, notice, NO_LOOK);
+    }
+
+    /**
+     * Before the trace: with a last look to take, the terminal's own Ctrl-C or hangup to the traced
+     * processes waits for it (a JVM would be shutting down already: {@link Tracer#holdTerminalSignals}).
+     */
+    void prepare(Tracer tracer) {
+        if (lastLook != NO_LOOK) tracer.holdTerminalSignals(Interrupts::inTerminalForeground);
     }
 
     IntConsumer handlerFor(Tracer tracer) {
@@ -50,12 +62,14 @@ public record Interrupts(Duration killAfter, Consumer<String> notice, Consumer<T
                 return;
             }
             if (received.incrementAndGet() > 1) {
+                tracer.releaseTerminalSignals();
                 notice.accept("second " + Signals.name(signal) + ": killing the traced command; reporting what was traced so far");
                 tracer.requestStop(signal);
                 return;
             }
             boolean fromTerminal = (signal == SIGINT || signal == SIGHUP) && inTerminalForeground();
             lastLook.accept(tracer);
+            tracer.releaseTerminalSignals();
             boolean passed = fromTerminal || tracer.forward(signal);
             notice.accept(passed
                     ? Signals.name(signal) + (fromTerminal ? " reached the traced command from the terminal"

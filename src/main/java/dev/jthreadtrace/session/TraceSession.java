@@ -86,6 +86,7 @@ public final class TraceSession {
             throws TraceFailure, InterruptedException {
         BlockingQueue<TraceEvent> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
         Tracer tracer = start.start(queue);
+        interrupts.prepare(tracer);
         StopSignals.install(interrupts.handlerFor(tracer));
         EventConsumer consumer = new EventConsumer(tracer, live, idle);
         try {

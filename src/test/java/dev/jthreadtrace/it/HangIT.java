@@ -255,6 +255,29 @@ class HangIT {
         return all.toArray(String[]::new);
     }
 
+    /**
+     * Ctrl-C typed at a terminal reaches the JVM and the tool at once; the JVM would be shutting
+     * down before the tool asked for its lock view. Under a real pseudo-terminal (script(1)), the
+     * tool holds that SIGINT back until the view is taken: the Java deadlock is found, as it is when
+     * the signal goes to the tool alone.
+     */
+    @Test
+    void ctrlCAtATerminalStillFindsTheJavaDeadlock(@TempDir Path tmp) throws Exception {
+        Path out = tmp.resolve("report.txt");
+        List<String> tool = Tool.jar(javaArgs(List.of("run", "--no-live", "--report", "blocked", "--width", "200", "-o", out.toString(),
+                "--"), "monitor"));
+        String command = String.join(" ", tool.stream().map(a -> "'" + a.replace("'", "'\\''") + "'").toList());
+        Process script = new ProcessBuilder("script", "-qfec", command, "/dev/null").redirectError(tmp.resolve("err").toFile()).start();
+        started.add(script);
+        int pid = deadlockedPid(script);
+        awaitInFutex(pid, 2);
+        script.getOutputStream().write(3); // ^C: the terminal's SIGINT to its foreground group, the tool and the JVM
+        script.getOutputStream().flush();
+        assertTrue(script.waitFor(90, TimeUnit.SECONDS), "the tool ended");
+        String report = Files.readString(out);
+        assertTrue(deadlocks(report).contains("(Java, 2 threads)"), report + Files.readString(tmp.resolve("err")));
+    }
+
     @Test
     void aJavaMonitorDeadlockEndedBySigintShowsJavaNamesLocksOwnersFramesAndCreators(@TempDir Path tmp) throws Exception {
         Path trace = javaRun(tmp, "monitor");
