@@ -8,6 +8,7 @@
 // a futex wait on that locker's own clear-tid word (/proc says so), so both joins are waits
 // however the threads are scheduled: a thread that ended before main reached pthread_join would
 // be joined without any wait, and a tracer cannot see that join.
+// With "self" main locks a normal mutex twice: a deadlock of one thread.
 // With "pi" the deadlock is the same with priority-inheritance mutexes: the lockers block in
 // FUTEX_LOCK_PI, whose word holds the owner's tid.
 #define _GNU_SOURCE
@@ -64,6 +65,14 @@ int main(int argc, char **argv) {
         pthread_mutexattr_t pi;
         if (pthread_mutexattr_init(&pi) != 0 || pthread_mutexattr_setprotocol(&pi, PTHREAD_PRIO_INHERIT) != 0
                 || pthread_mutex_init(&m1, &pi) != 0 || pthread_mutex_init(&m2, &pi) != 0) die("PI mutexes");
+    }
+    if (argc > 1 && strcmp(argv[1], "self") == 0) {
+        // A thread that locks a normal (not recursive) mutex it holds waits for itself forever.
+        printf("deadlocked %d\n", (int) getpid());
+        fflush(stdout);
+        pthread_mutex_lock(&m1);
+        pthread_mutex_lock(&m1);
+        return 0;
     }
     if (pthread_barrier_init(&both_hold_one, NULL, 3) != 0) die("pthread_barrier_init");
     pthread_t a, b;

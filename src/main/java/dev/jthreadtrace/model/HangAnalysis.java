@@ -192,9 +192,12 @@ public final class HangAnalysis {
         return owner == null ? null : new WaitsFor(owner, Via.PI_REFUSED, "0x" + Long.toHexString(refused.args()[0]));
     }
 
-    /** The thread with tid {@code tid} in the waiter's process, alive when the wait began; null for none. */
+    /**
+     * The thread with tid {@code tid} in the waiter's process, alive when the wait began; null for
+     * none. It may be the waiter itself: a normal mutex locked again by its holder waits forever.
+     */
     private static ThreadInfo ownerThread(TraceModel model, PendingCall c, int tid) {
-        ThreadInfo t = tid == c.thread().tid() ? null : model.thread(tid);
+        ThreadInfo t = model.thread(tid);
         boolean alive = t != null && t.start() <= c.sinceNs() && (t.end() == null || t.end() >= c.sinceNs());
         return alive && t.tgid() == c.thread().tgid() ? t : null;
     }

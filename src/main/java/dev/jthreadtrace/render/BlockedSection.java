@@ -46,7 +46,7 @@ final class BlockedSection extends SectionRenderer {
         if (hang.deadlocks().isEmpty()) out.accept("  (none found" + jvmCount(hang) + ")");
         for (int i = 0; i < hang.deadlocks().size(); i++) {
             HangAnalysis.Deadlock d = hang.deadlocks().get(i);
-            out.accept(palette.error("  deadlock " + (i + 1) + " (" + kind(d.kind()) + ", " + d.cycle().size() + " threads): "
+            out.accept(palette.error("  deadlock " + (i + 1) + " (" + kind(d.kind()) + ", " + d.cycle().size() + (d.cycle().size() == 1 ? " thread, waiting for itself): " : " threads): ")
                     + d.cycle().stream().map(b -> label(b.thread())).collect(Collectors.joining(" → "))
                     + " → " + label(d.cycle().getFirst().thread())));
             for (HangAnalysis.Blocked b : d.cycle()) link(b);

@@ -123,6 +123,20 @@ class HangIT {
     }
 
     @Test
+    void aThreadLockingANormalMutexItHoldsIsADeadlockOfOne(@TempDir Path tmp) throws Exception {
+        Path out = tmp.resolve("trace.txt");
+        Process p = start(Tool.jar("run", "-e", "futex", "-o", out.toString(), "--report", "blocked", "--width", "200", "--",
+                Traced.fixture("deadlock_join").toString(), "self"), tmp.resolve("err"));
+        int pid = deadlockedPid(p);
+        awaitInFutex(pid, 1);
+        Tool.signal(p.pid(), "INT");
+        assertEquals(130, exitOf(p), Files.readString(tmp.resolve("err")));
+        String cycles = deadlocks(Files.readString(out));
+        assertTrue(cycles.contains("deadlock 1 (native, 1 thread, waiting for itself): "), cycles);
+        assertTrue(cycles.contains(pid + " deadlock_join → " + pid + " deadlock_join"), cycles);
+    }
+
+    @Test
     void aCLockOrderDeadlockShowsBothThreadsBlockedInFutexTheirOwnersAndTheCycleAndNoJoin(@TempDir Path tmp) throws Exception {
         CTrace c = cDeadlock(tmp, null);
         String trace = c.text();
