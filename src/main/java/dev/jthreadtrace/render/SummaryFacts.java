@@ -1,13 +1,16 @@
 package dev.jthreadtrace.render;
 
 import dev.jthreadtrace.model.Exit;
+import dev.jthreadtrace.model.HangAnalysis;
 import dev.jthreadtrace.model.Hook;
 import dev.jthreadtrace.model.ThreadInfo;
 import dev.jthreadtrace.model.TraceModel;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The summary's answers, computed once from the model for the terminal report's SUMMARY and the
@@ -23,7 +26,7 @@ record SummaryFacts(long endNs, ThreadInfo root, int tasks, long processes, long
     /** The longest waits it names. */
     static final int WAITS = 3;
 
-    /** A thread and the time it spent blocked in futex waits. */
+    /** A thread and the time it spent blocked in futex waits, a wait still pending at the end included. */
     record Wait(ThreadInfo thread, long blockedNs) {}
 
     static SummaryFacts of(TraceModel model) {
@@ -31,8 +34,13 @@ record SummaryFacts(long endNs, ThreadInfo root, int tasks, long processes, long
         long threads = all.stream().filter(ThreadInfo::isThread).count();
         long reparented = all.stream().filter(ThreadInfo::reparented).count();
         int virtual = model.virtualThreadsByCreator().values().stream().mapToInt(Integer::intValue).sum();
-        List<Wait> waits = all.stream().map(t -> new Wait(t, model.futex().of(t).blockedNs())).filter(w -> w.blockedNs() > 0)
-                .sorted(Comparator.comparingLong(Wait::blockedNs).reversed()).limit(WAITS).toList();
+        // A wait still pending at the end counts too: a hung thread's wait never returned.
+        Map<ThreadInfo, Long> pending = new IdentityHashMap<>();
+        for (HangAnalysis.Blocked b : model.hang().blocked()) {
+            if (b.call().isFutexWait()) pending.merge(b.thread(), b.call().forNs(), Long::sum);
+        }
+        List<Wait> waits = all.stream().map(t -> new Wait(t, model.futex().of(t).blockedNs() + pending.getOrDefault(t, 0L)))
+                .filter(w -> w.blockedNs() > 0).sorted(Comparator.comparingLong(Wait::blockedNs).reversed()).limit(WAITS).toList();
         return new SummaryFacts(model.endNs(), model.root(), all.size(), all.size() - threads, threads, model.peakLive(), virtual,
                 reparented, waits, unusual(model, all));
     }

@@ -125,7 +125,7 @@ class HangIT {
     @Test
     void aThreadLockingANormalMutexItHoldsIsADeadlockOfOne(@TempDir Path tmp) throws Exception {
         Path out = tmp.resolve("trace.txt");
-        Process p = start(Tool.jar("run", "-e", "futex", "-o", out.toString(), "--report", "blocked", "--width", "200", "--",
+        Process p = start(Tool.jar("run", "-e", "futex", "-o", out.toString(), "--report", "summary,blocked", "--width", "200", "--",
                 Traced.fixture("deadlock_join").toString(), "self"), tmp.resolve("err"));
         int pid = deadlockedPid(p);
         awaitInFutex(pid, 1);
@@ -134,6 +134,8 @@ class HangIT {
         String cycles = deadlocks(Files.readString(out));
         assertTrue(cycles.contains("deadlock 1 (native, 1 thread, waiting for itself): "), cycles);
         assertTrue(cycles.contains(pid + " deadlock_join → " + pid + " deadlock_join"), cycles);
+        // The summary's longest wait is the hung one, still pending at the end.
+        assertTrue(Files.readString(out).contains("longest blocked in futex: " + pid + " deadlock_join "), Files.readString(out));
     }
 
     @Test
