@@ -243,7 +243,7 @@ class JvmLayerIT {
         // The kernel calls it "a-thread-with-a"; its start record is read when its clone is seen.
         List<String> lines = r.out().lines().filter(l -> l.contains("a-thread-with-a")).toList();
         assertTrue(lines.stream().anyMatch(l -> l.contains("+++ thread started")), r.out());
-        assertTrue(lines.stream().anyMatch(l -> l.contains("prctl(PR_SET_NAME, \"a-thread-with-a\")")), r.out());
+        assertTrue(lines.stream().anyMatch(l -> l.contains("prctl(PR_SET_NAME, \"a-thread-with-a\"")), r.out());
         for (String line : lines) {
             assertTrue(line.matches("\\s*[0-9.]+ \\[\\d+ a-thread-with-a-very-long-name\\] .*"), "every line of it, from the first: " + line);
         }
