@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -118,6 +119,23 @@ class DocBlocksIT {
         }
         assertEquals(List.of(), problems);
         assertTrue(all.stream().filter(Block::runs).count() >= 4, "runnable blocks found: " + all);
+    }
+
+    /** The man page as man(1) shows it in an 80-column terminal: no line wider, no groff warning. */
+    @Test
+    void theManPageFitsEightyColumns() throws Exception {
+        Path page = Tool.basedir().resolve("man/jthreadtrace.1").toAbsolutePath();
+        ProcessBuilder man = new ProcessBuilder("man", "-l", page.toString()).redirectErrorStream(true);
+        man.environment().put("MANWIDTH", "80");
+        man.environment().remove("MAN_KEEP_FORMATTING");
+        Process p = man.start();
+        List<String> lines = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+        assertEquals(0, p.waitFor());
+        assertTrue(lines.size() > 500, "the page was rendered: " + lines.size() + " lines");
+        assertEquals(List.of(), lines.stream().filter(l -> l.codePointCount(0, l.length()) > 80).toList());
+        Process groff = new ProcessBuilder("groff", "-man", "-Tutf8", "-ww", "-z", page.toString()).redirectErrorStream(true).start();
+        assertEquals("", new String(groff.getInputStream().readAllBytes(), StandardCharsets.UTF_8), "groff warnings");
+        assertEquals(0, groff.waitFor());
     }
 
     @Test
