@@ -69,14 +69,18 @@ final class TreeSection extends SectionRenderer {
                 + "END"));
         for (Row r : shown) {
             String tree = sitesInline ? r.tree() + r.site() : r.tree();
-            String columns = Units.pad(r.kind(), kind) + Units.pad(r.parent(), parent) + r.end();
+            String columns = Units.pad(r.kind(), kind) + Units.pad(r.parent(), parent);
+            // An END too long for the row goes under its KIND, after the tree's own lines: the tree stays drawn.
+            boolean endFits = column + Units.width(columns) + Units.width(r.end()) <= ctx.width();
+            String under = Units.pad(r.lead(), column), onRow = endFits ? r.end() : "";
             if (Units.width(tree) < column) {
-                out.accept(Units.pad(tree, column) + columns);
+                out.accept(Units.pad(tree, column) + columns + onRow);
             } else {
                 // A name is never cut (two threads may differ only at its end): its columns go under it.
                 out.accept(tree);
-                out.accept(Units.pad(r.lead(), column) + columns);
+                out.accept(under + columns + onRow);
             }
+            if (!endFits) out.accept(under + r.end());
             if (!sitesInline && !r.site().isEmpty()) out.accept(siteLine(r));
         }
         if (rows.size() > ReportContext.MAX_ROWS) out.accept("… " + (rows.size() - ReportContext.MAX_ROWS) + " more rows (see --format jsonl)");

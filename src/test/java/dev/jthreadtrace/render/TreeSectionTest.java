@@ -6,6 +6,7 @@ import dev.jthreadtrace.event.TraceEvent;
 import dev.jthreadtrace.jvm.JavaJoin;
 import dev.jthreadtrace.model.JavaThread;
 import dev.jthreadtrace.model.JavaView;
+import dev.jthreadtrace.model.RecordedTrace;
 import dev.jthreadtrace.model.ThreadInfo;
 import dev.jthreadtrace.model.TraceModel;
 import org.junit.jupiter.api.Test;
@@ -107,5 +108,16 @@ class TreeSectionTest {
         new Report(model, Palette.PLAIN, 200, lines::add).render(EnumSet.of(ReportSection.TIMELINE));
         String row = lines.stream().filter(l -> l.contains("itl:RequestContext=r-1")).findFirst().orElseThrow();
         assertTrue(row.contains("from 101 ") && row.contains("itl:RequestContext=r-1 (copied from 100 java at construction)"), row);
+    }
+
+    @Test
+    void atSixtyColumnsTheColumnsAndTheEndGoUnderTheRowAndTheTreeStaysDrawn() {
+        List<String> lines = new ArrayList<>();
+        new Report(RecordedTrace.model(RecordedTrace.threadsFixture()), Palette.PLAIN, 60, lines::add).render(EnumSet.of(ReportSection.TREE));
+        for (String l : lines) assertTrue(l.codePointCount(0, l.length()) <= 60, "within 60 columns: " + l);
+        int row = lines.indexOf(lines.stream().filter(l -> l.startsWith("├─1202 inner-1")).findFirst().orElseThrow());
+        String tree = String.join("\n", lines);
+        assertTrue(lines.get(row + 1).startsWith("│ ") && lines.get(row + 1).contains("thread"), "its columns, the tree's line beside them:\n" + tree);
+        assertTrue(lines.get(row + 2).startsWith("│ ") && lines.get(row + 2).endsWith(" exit 0"), "its end, under its KIND:\n" + tree);
     }
 }
