@@ -54,7 +54,9 @@ record SummaryFacts(long endNs, ThreadInfo root, int tasks, long processes, long
         List<String> unusual = new ArrayList<>();
         long killed = all.stream().filter(t -> t.exit() instanceof Exit.Killed).count();
         if (killed > 0) unusual.add(plural(killed, "task") + " killed by a signal");
-        long running = all.stream().filter(t -> t.exit() == null && t.end() != null && t.end() >= model.endNs()).count();
+        // No end seen: still running when the trace ended, or the trace was cut short (a saved trace
+        // without its end); the summary's first line says the same of the command.
+        long running = all.stream().filter(t -> t.exit() == null).count();
         if (running > 0) unusual.add(plural(running, "task") + " still running at the end");
         int leaked = model.leaks().leaked().size();
         if (leaked > 0) unusual.add(plural(leaked, "thread") + " outlived main (OUTLIVED THEIR SCOPE)");
