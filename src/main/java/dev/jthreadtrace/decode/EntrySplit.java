@@ -81,31 +81,22 @@ final class EntrySplit {
 
     /** The index of the first ", " after {@code from} outside brackets, braces, parentheses and strings; -1 if none. */
     private static int topLevelCommaAfter(String text, int from) {
-        int depth = 0;
-        boolean quoted = false;
-        for (int i = from; i < text.length() - 1; i++) {
-            char c = text.charAt(i);
-            if (quoted) {
-                if (c == '\\') i++;
-                else if (c == '"') quoted = false;
-            } else if (c == '"') {
-                quoted = true;
-            } else if (c == '(' || c == '[' || c == '{') {
-                depth++;
-            } else if (c == ')' || c == ']' || c == '}') {
-                depth--;
-            } else if (c == ',' && depth == 0 && text.charAt(i + 1) == ' ') {
-                return i;
-            }
-        }
-        return -1;
+        return topLevelComma(text, from, text.length(), true);
     }
 
     /** The index of the last ", " before {@code limit} outside brackets, braces, parentheses and strings; -1 if none. */
     static int lastTopLevelComma(String text, int limit) {
-        int depth = 0, last = -1;
+        return topLevelComma(text, text.indexOf('(') + 1, limit, false);
+    }
+
+    /**
+     * The first (or last) ", " in {@code [from, limit)} at the nesting depth of {@code from}, outside
+     * strings; -1 if none.
+     */
+    private static int topLevelComma(String text, int from, int limit, boolean first) {
+        int depth = 0, found = -1;
         boolean quoted = false;
-        for (int i = text.indexOf('(') + 1; i < limit && i < text.length(); i++) {
+        for (int i = from; i < limit && i < text.length(); i++) {
             char c = text.charAt(i);
             if (quoted) {
                 if (c == '\\') i++;
@@ -117,9 +108,10 @@ final class EntrySplit {
             } else if (c == ')' || c == ']' || c == '}') {
                 depth--;
             } else if (c == ',' && depth == 0 && i + 1 < text.length() && text.charAt(i + 1) == ' ') {
-                last = i;
+                if (first) return i;
+                found = i;
             }
         }
-        return last;
+        return found;
     }
 }
