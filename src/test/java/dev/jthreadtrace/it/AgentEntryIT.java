@@ -15,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -174,8 +175,23 @@ class AgentEntryIT {
     @Test
     void aJvmWithAPrivateTmpRunsAsUntracedWithOneNote(@TempDir Path tmp) throws Exception {
         requireRoot("unshare --mount and a tmpfs on /tmp");
-        String script = "mount -t tmpfs tmpfs /tmp && exec " + String.join(" ", java(List.of(), Hello.class));
-        List<String> cmd = command("unshare", "--mount", "--propagation", "private", "sh", "-c", script);
+        // The program's own class outside /tmp, which the tmpfs hides (a checkout cloned under /tmp too).
+        Path classes = Files.createTempDirectory(Path.of("/var/tmp"), "jthreadtrace-hello-");
+        try {
+            Path hello = classes.resolve(Hello.class.getName().replace('.', '/') + ".class");
+            Files.createDirectories(hello.getParent());
+            Files.copy(Path.of(CLASSES, Hello.class.getName().replace('.', '/') + ".class"), hello);
+            String script = "mount -t tmpfs tmpfs /tmp && exec " + JDK.resolve("bin/java") + " -cp " + classes + " " + Hello.class.getName();
+            List<String> cmd = command("unshare", "--mount", "--propagation", "private", "sh", "-c", script);
+            assertPrivateTmpRunsUntracedWithOneNote(tmp, cmd);
+        } finally {
+            try (var files = Files.walk(classes)) {
+                files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
+    }
+
+    private static void assertPrivateTmpRunsUntracedWithOneNote(Path tmp, List<String> cmd) throws Exception {
         Tool.Result untraced = Tool.run(cmd);
         Tool.Result r = traced(tmp.resolve("t.jsonl"), cmd);
         assertEquals("hello\n", untraced.out(), untraced.err());
