@@ -1,5 +1,7 @@
 package dev.jthreadtrace.render;
 
+import dev.jthreadtrace.text.Columns;
+
 import java.util.ArrayList;
 import java.util.List;
 
@@ -50,14 +52,16 @@ final class Fit {
                 i = escapeEnd(s, i);
                 continue;
             }
-            // A gap between columns (two blanks) in the line's second half keeps a value whole.
-            if (column == width) return lastGap > width / 2 ? lastGap : lastSpace > lead ? lastSpace : i;
+            int cp = s.codePointAt(i), columns = Columns.of(cp);
+            // A gap between columns (two blanks) in the line's second half keeps a value whole. A
+            // wide character that would straddle the edge goes to the next line.
+            if (column + columns > width) return lastGap > width / 2 ? lastGap : lastSpace > lead ? lastSpace : i;
             if (c == ' ' && i > lead) {
                 if (i == lastSpace + 1) lastGap = i;
                 lastSpace = i;
             }
-            i += Character.charCount(s.codePointAt(i));
-            column++;
+            i += Character.charCount(cp);
+            column += columns;
         }
         return s.length();
     }

@@ -96,7 +96,7 @@ final class TreeSection extends SectionRenderer {
     private String siteLine(Row r) {
         String lead = r.lead() + "  created at ", site = r.site().strip().substring("created at ".length());
         int room = ctx.width() - Units.width(lead);
-        return lead + (Units.width(site) <= room ? site : "…" + site.substring(site.length() - Math.max(1, room - 1)));
+        return lead + Units.cutStart(site, Math.max(2, room));
     }
 
     private static int columnWidth(List<Row> rows, Function<Row, String> column, String heading) {

@@ -32,10 +32,9 @@ public final class Units {
 
     private static final Pattern ANSI = Pattern.compile("\u001b\\[[0-9;]*m");
 
-    /** Columns the text takes on a terminal: code points, not counting colour escape sequences. */
+    /** Columns the text takes on a terminal ({@link Columns}: wide characters two), not counting colour escape sequences. */
     public static int width(String s) {
-        String plain = s.indexOf('\u001b') < 0 ? s : ANSI.matcher(s).replaceAll("");
-        return plain.codePointCount(0, plain.length());
+        return Columns.of(s.indexOf('\u001b') < 0 ? s : ANSI.matcher(s).replaceAll(""));
     }
 
     public static String pad(String s, int width) {
@@ -48,7 +47,33 @@ public final class Units {
         return len >= width ? s : " ".repeat(width - len) + s;
     }
 
+    /** {@code s} in at most {@code width} columns: cut with an ellipsis, never inside a character (no escapes in it). */
     public static String cut(String s, int width) {
-        return s.length() <= width ? s : s.substring(0, Math.max(0, width - 1)) + "…";
+        if (Columns.of(s) <= width) return s;
+        int columns = 0, end = 0;
+        while (end < s.length()) {
+            int cp = s.codePointAt(end), w = Columns.of(cp);
+            if (columns + w > width - 1) break;
+            columns += w;
+            end += Character.charCount(cp);
+        }
+        // A combining mark belongs to the character before it: it stays with it (it takes no column).
+        while (end < s.length() && Columns.of(s.codePointAt(end)) == 0) end += Character.charCount(s.codePointAt(end));
+        return s.substring(0, end) + "…";
+    }
+
+    /** {@code s} in at most {@code width} columns, its end kept: an ellipsis, then whole characters. */
+    public static String cutStart(String s, int width) {
+        if (Columns.of(s) <= width) return s;
+        int columns = 0, start = s.length();
+        while (start > 0) {
+            int cp = s.codePointBefore(start), w = Columns.of(cp);
+            if (columns + w > width - 1) break;
+            columns += w;
+            start -= Character.charCount(cp);
+        }
+        // Not starting with a combining mark, whose letter was cut off.
+        while (start < s.length() && Columns.of(s.codePointAt(start)) == 0) start += Character.charCount(s.codePointAt(start));
+        return "…" + s.substring(start);
     }
 }

@@ -1,6 +1,8 @@
 package dev.jthreadtrace.it;
 
 import dev.jthreadtrace.fixtures.JavaHooks;
+import dev.jthreadtrace.fixtures.WideNames;
+import dev.jthreadtrace.text.Columns;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,8 +19,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The report read at a glance on real traced programs: it fits the width, leads with the answers, folds alike and cuts nothing silently. */
 @Timeout(180)
 class ReportWidthIT {
+    /** Lines wider than {@code width} terminal columns (wide characters two: ColumnsTest holds them to wcwidth(3)). */
     private static List<String> wider(List<String> lines, int width) {
-        return lines.stream().filter(l -> l.codePointCount(0, l.length()) > width).toList();
+        return lines.stream().filter(l -> Columns.of(l) > width).toList();
     }
 
     @Test
@@ -57,5 +60,19 @@ class ReportWidthIT {
         assertTrue(lanes.size() < 10, "the timeline folds the 2000 threads as the tree does: " + lanes);
         assertTrue(lanes.stream().anyMatch(l -> l.contains("×2000")), lanes.toString());
         assertFalse(text.contains("more lanes"), text);
+    }
+
+    @Test
+    void namesInAWideScriptAreMeasuredInTheColumnsATerminalDraws(@TempDir Path tmp) throws Exception {
+        Path report = tmp.resolve("report.txt");
+        List<String> args = new ArrayList<>(List.of("run", "--no-live", "--width", "60", "--report", "all", "-o", report.toString(), "--"));
+        args.addAll(JvmIT.java(WideNames.class.getName()));
+        Tool.Result r = Tool.run(Tool.jar(args.toArray(String[]::new)));
+        assertEquals(0, r.code(), r.err());
+        List<String> lines = Files.readAllLines(report);
+        assertEquals(List.of(), wider(lines, 60), "every line within 60 columns as a terminal counts them");
+        String text = String.join("\n", lines);
+        assertTrue(text.contains(WideNames.SHORT), "the short name whole: " + text);
+        assertTrue(String.join("", lines).replace(" ", "").contains(WideNames.LONG), "the long name whole, broken only where it meets the edge");
     }
 }

@@ -51,4 +51,13 @@ class FitTest {
         String tree = "│ └─1203 " + "é─".repeat(70);
         for (String l : Fit.lines(tree, 60)) assertTrue(Units.width(l) <= 60, l);
     }
+
+    @Test
+    void wideCharactersTakeTwoColumnsAndNoneStraddlesTheEdge() {
+        String row = "  1203 " + "工作线程".repeat(20) + "  exit 0";
+        List<String> lines = Fit.lines(row, 61);
+        for (String l : lines) assertTrue(Units.width(l) <= 61, Units.width(l) + ": " + l);
+        assertEquals(60, Units.width(lines.get(1)), "6 columns of indent, then 27 ideographs of two: the 28th would take column 62");
+        assertEquals(row.replace(" ", ""), String.join("", lines).replace(" ", ""), "nothing lost");
+    }
 }
