@@ -6,7 +6,7 @@ import dev.jthreadtrace.text.Units;
  * The report's first screen: the answers most readers come for, each pointing at the section that
  * has the detail — how many threads and processes, the peak, how many the kernel re-parented,
  * the longest waits, and what is unusual (killed, still running, outlived main, started with
- * settings their creator did not start with).
+ * settings a creator changed after its own start).
  */
 final class SummarySection extends SectionRenderer {
     SummarySection(ReportContext ctx) {
