@@ -80,7 +80,8 @@ final class HangRecords {
             json.put("syscall", SyscallTable.name(c.nr())).put(JsonlFields.NR, c.nr())
                     .put("text", SyscallDecoder.call(c.nr(), c.args(), c.captures(), stringMax) + " = "
                             + (c.ending() == PendingCall.Ending.INTERRUPTED ? SyscallDecoder.result(c.nr(), c.ret(), true, true) : "?"))
-                    .put("since_ns", c.sinceNs()).put("for_ns", c.forNs()).put("ending", c.ending().name().toLowerCase(Locale.ROOT));
+                    .put("since_ns", c.sinceNs()).put("for_ns", c.forNs()).put("ending", c.ending().name().toLowerCase(Locale.ROOT))
+                    .put("restarts", c.restarts());
         }
         if (b.futex() != null) {
             HangAnalysis.FutexWait f = b.futex();

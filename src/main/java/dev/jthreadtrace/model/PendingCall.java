@@ -10,9 +10,12 @@ import dev.jthreadtrace.decode.SyscallTable;
  * have restarted it) and the thread then died, or the tool detached from inside it. Times are
  * relative to the trace start: since its entry, until that end. ({@code ending} is null for a
  * returned call kept for what it says: a PI lock the kernel refused, {@link HangAnalysis}.)
+ * {@code restarts}: how many times a signal interrupted it and the kernel began it again with the
+ * same arguments (ERESTARTSYS, the handler run in between); {@code sinceNs} is then its first entry,
+ * when the thread really began to wait.
  */
 public record PendingCall(ThreadInfo thread, int nr, long[] args, Captures captures, long sinceNs, long untilNs, Ending ending,
-                          long ret) {
+                          long ret, int restarts) {
     /** How the call was left. */
     public enum Ending {
         /** The task ended inside it (another thread's exit_group, a fatal signal). */

@@ -6,6 +6,7 @@ import dev.jthreadtrace.decode.SyscallTable;
 import dev.jthreadtrace.event.TraceEvent;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +41,7 @@ final class PendingCalls {
             if (!last.isEmpty()) last.remove(t);
             if (!refusedPi.isEmpty()) refusedPi.remove(t);
             if (refusedByTheKernel(s) && refusedPi.size() < MAX) {
-                refusedPi.put(t, new PendingCall(t, s.nr(), s.args(), s.captures(), ns, endNs, null, s.ret()));
+                refusedPi.put(t, new PendingCall(t, s.nr(), s.args(), s.captures(), ns, endNs, null, s.ret(), 0));
             }
             return;
         }
@@ -48,7 +49,12 @@ final class PendingCalls {
             dropped++;
             return;
         }
-        last.put(t, new PendingCall(t, s.nr(), s.args(), s.captures(), ns, endNs, ending, s.ret()));
+        // The same call begun again after a signal interrupted it: the wait began at the first entry.
+        PendingCall interrupted = last.get(t);
+        boolean again = interrupted != null && interrupted.ending() == PendingCall.Ending.INTERRUPTED && interrupted.nr() == s.nr()
+                && interrupted.untilNs() <= ns && Arrays.equals(interrupted.args(), s.args());
+        last.put(t, new PendingCall(t, s.nr(), s.args(), s.captures(), again ? interrupted.sinceNs() : ns, endNs, ending, s.ret(),
+                again ? interrupted.restarts() + 1 : 0));
     }
 
     /**

@@ -81,7 +81,8 @@ final class BlockedSection extends SectionRenderer {
     }
 
     private static String since(PendingCall c) {
-        return "since " + Units.at(c.sinceNs()) + ", for " + Units.duration(c.forNs()) + "; " + c.ending().words();
+        return "since " + Units.at(c.sinceNs()) + ", for " + Units.duration(c.forNs()) + "; " + c.ending().words()
+                + (c.restarts() == 0 ? "" : "; begun again after " + (c.restarts() == 1 ? "a signal" : c.restarts() + " signals"));
     }
 
     /** The futex word's side, the JVM's side, and the thread waited for. */

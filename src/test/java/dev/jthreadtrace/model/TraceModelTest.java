@@ -100,6 +100,33 @@ class TraceModelTest {
         assertEquals(0L, Metric.summary(m).get("futex.joins"));
     }
 
+    /**
+     * A wait a signal interrupted (ERESTARTSYS) and the kernel began again with the same arguments,
+     * still pending when the trace ended: blocked since its first entry, not since the restart.
+     */
+    @Test
+    void aWaitBegunAgainAfterASignalIsBlockedSinceItsFirstEntry() {
+        List<TraceEvent> events = new ArrayList<>();
+        TraceEvent.Syscall first = null;
+        for (TraceEvent e : RecordedTrace.threadsFixture()) {
+            if (e instanceof TraceEvent.Syscall s && s.nr() == SyscallTable.FUTEX && s.tid() == MAIN && s.args()[2] == INNER1) {
+                first = s;
+                break;
+            }
+            events.add(e);
+        }
+        long restartNs = first.exitNs() + 50_000, endNs = first.exitNs() + 5_000_000;
+        events.add(new TraceEvent.Syscall(first.ns(), first.exitNs(), MAIN, first.nr(), first.args(), -512, true, true, first.captures()));
+        events.add(new TraceEvent.Syscall(restartNs, endNs, MAIN, first.nr(), first.args(), 0, false, false, first.captures(),
+                TraceEvent.Cut.ENDED));
+        TraceModel m = RecordedTrace.model(events);
+        PendingCall call = m.hang().of(m.thread(MAIN)).call();
+        assertEquals(m.rel(first.ns()), call.sinceNs(), "since the first entry");
+        assertEquals(endNs - first.ns(), call.forNs());
+        assertEquals(1, call.restarts());
+        assertEquals(PendingCall.Ending.ENDED, call.ending());
+    }
+
     /** The kernel keeps 15 bytes of a name, not 15 characters: a character cut there keeps its byte. */
     @Test
     void anExecsCommIsTheFirst15BytesOfTheFileName() {
