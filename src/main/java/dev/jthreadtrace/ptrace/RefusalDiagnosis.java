@@ -91,7 +91,7 @@ final class RefusalDiagnosis {
         if (exists && facts.hidepid() != null && !facts.hidepid().equals("0") && !facts.hidepid().equals("off")) {
             return RefusalText.render(Line.HIDDEN_BY_HIDEPID, values);
         }
-        if (!exists && facts.pidNamespaceDepth() > 1) return RefusalText.render(Line.OTHER_PID_NAMESPACE, values);
+        if (!exists && !facts.initialPidNamespace()) return RefusalText.render(Line.OTHER_PID_NAMESPACE, values);
         return null;
     }
 

@@ -19,13 +19,13 @@ import java.util.Map;
  * @param procSelfPid  what /proc/self points at (-1: no /proc); differs from {@code pid} when /proc
  *                     belongs to another PID namespace
  * @param capEff       effective capabilities (-1: unknown); {@code capBnd}, {@code capPrm} likewise
- * @param pidNamespaceDepth how many PID namespaces NSpid lists (1: the machine's own)
+ * @param initialPidNamespace whether we run in the machine's own PID namespace (not a container's)
  * @param yamaScope    kernel.yama.ptrace_scope, -1 without Yama
  * @param hidepid      the /proc mount's hidepid= value, null when none
  * @param apparmor     the AppArmor profile we run under, null when none or unconfined
  */
 record TracingFacts(int pid, int procSelfPid, int seccompMode, int seccompFilters, long capEff, long capBnd, long capPrm,
-                    int uid, int pidNamespaceDepth, boolean initialUserNamespace, int overflowUid, int yamaScope,
+                    int uid, boolean initialPidNamespace, boolean initialUserNamespace, int overflowUid, int yamaScope,
                     boolean container, String hidepid, String apparmor) {
     static final int CAP_SYS_PTRACE = 19;
 
@@ -39,11 +39,10 @@ record TracingFacts(int pid, int procSelfPid, int seccompMode, int seccompFilter
         ProcStatus self = ProcStatus.read(proc.resolve("self/status"));
         if (self == null) self = ProcStatus.EMPTY;
         String uids = self.text("Uid");
-        String nspid = self.text("NSpid");
         return new TracingFacts(pid, procSelfPid(proc), (int) self.number("Seccomp", -1), (int) self.number("Seccomp_filters", -1),
                 self.hex("CapEff", -1), self.hex("CapBnd", -1), self.hex("CapPrm", -1),
                 effectiveUid(uids),
-                nspid.isEmpty() ? 1 : nspid.split("\\s+").length, initialUserNamespace(proc),
+                initialPidNamespace(proc), initialUserNamespace(proc),
                 (int) number(proc.resolve("sys/kernel/overflowuid"), 65534), (int) number(proc.resolve("sys/kernel/yama/ptrace_scope"), -1),
                 container(root, env), hidepid(proc), apparmor(proc));
     }
@@ -95,6 +94,18 @@ record TracingFacts(int pid, int procSelfPid, int seccompMode, int seccompFilter
             return Integer.parseInt(Files.readSymbolicLink(proc.resolve("self")).toString());
         } catch (IOException | RuntimeException e) {
             return -1;
+        }
+    }
+
+    /**
+     * The machine's PID namespace has a fixed inode, PROC_PID_INIT_INO (NSpid cannot tell: it lists
+     * only the levels the /proc mount's namespace sees, one in a container with its own /proc).
+     */
+    private static boolean initialPidNamespace(Path proc) {
+        try {
+            return Files.readSymbolicLink(proc.resolve("self/ns/pid")).toString().equals("pid:[4026531836]");
+        } catch (IOException | RuntimeException e) {
+            return true;
         }
     }
 
