@@ -28,9 +28,12 @@ class RefusalTextDocsTest {
         assertTrue(readme.subList(0, at).stream().anyMatch(l -> l.equals("## In containers and Kubernetes")),
                 "under the section \"In containers and Kubernetes\"");
         List<String> documented = new ArrayList<>();
-        for (int i = at + 1; i < readme.size() && !readme.get(i).startsWith("#"); i++) {
-            if (readme.get(i).startsWith("jthreadtrace: ")) documented.add(readme.get(i).substring("jthreadtrace: ".length()));
-            if (readme.get(i).startsWith("fix: ")) documented.add(readme.get(i).substring("fix: ".length()));
+        boolean inFence = false;
+        for (int i = at + 1; i < readme.size() && (inFence || !readme.get(i).startsWith("#")); i++) {
+            String line = readme.get(i);
+            if (line.startsWith("```")) inFence = !inFence;
+            if (line.startsWith("jthreadtrace: ")) documented.add(line.substring("jthreadtrace: ".length()));
+            if (line.startsWith("fix: ")) documented.add(line.substring("fix: ".length()));
         }
         List<String> printed = new ArrayList<>();
         for (RefusalText.Line line : RefusalText.Line.values()) printed.add(line.template);
