@@ -119,6 +119,9 @@ final class ProcessAttacher {
 
     /** Why the kernel refused: a filter, Yama, a missing CAP_SYS_PTRACE, another user (namespace), a security module. */
     private static String refused(int pid, ErrnoException e) {
+        if (e.errno() != Errno.EPERM && e.errno() != Errno.EACCES && e.errno() != Errno.ENOSYS) {
+            return RefusalDiagnosis.SEIZE + " of pid " + pid + " refused: " + Errno.describe(e.errno());
+        }
         int self = Libc.getpid();
         return RefusalDiagnosis.attachRefused(e.errno(), Probe.ptrace(), TracingFacts.current(self),
                 TracingFacts.Target.read(Path.of("/"), pid, self));
