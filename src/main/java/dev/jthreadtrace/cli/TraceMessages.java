@@ -29,7 +29,9 @@ final class TraceMessages {
                     + " SECCOMP_RET_TRACE rules and strict mode do not behave as untraced: use --no-seccomp to be sure");
         }
         if (!options.noSeccomp && outcome.seccompStatus().failed()) {
-            err.println("jthreadtrace: note: seccomp filter " + outcome.seccompStatus() + "; traced every syscall instead");
+            String advice = outcome.seccompStatus().advice();
+            err.println("jthreadtrace: " + (advice != null ? advice
+                    : "note: seccomp filter " + outcome.seccompStatus() + "; traced every syscall instead"));
         }
         if (model.tracerFailure() != null) {
             err.println("jthreadtrace: the tracer failed (" + model.tracerFailure() + "); the traced "

@@ -5,6 +5,7 @@ import dev.jthreadtrace.event.TraceEvent;
 import dev.jthreadtrace.sys.Errno;
 import dev.jthreadtrace.sys.ErrnoException;
 import dev.jthreadtrace.sys.Libc;
+import dev.jthreadtrace.sys.Probe;
 import dev.jthreadtrace.sys.ProcStatus;
 
 import java.io.IOException;
@@ -59,7 +60,7 @@ final class ProcessAttacher {
                     + "): it waits for the tool, which would wait for it", null);
         }
         ProcStatus status = ProcStatus.of(pid);
-        if (status == null) throw new TraceFailure("no such process: " + pid, null);
+        if (status == null) throw noSuchProcess(pid, null);
         if (status.text("State").startsWith("Z")) throw new TraceFailure("pid " + pid + " (" + comm(pid) + ") is a zombie: it has exited", null);
         if (isKernelThread(pid)) {
             throw new TraceFailure("pid " + pid + " (" + comm(pid) + ") is a kernel thread: it runs no program of its own,"
@@ -116,18 +117,20 @@ final class ProcessAttacher {
         return seized;
     }
 
+    /** Why the kernel refused: a filter, Yama, a missing CAP_SYS_PTRACE, another user (namespace), a security module. */
     private static String refused(int pid, ErrnoException e) {
-        if (e.errno() != Errno.EPERM) return "ptrace(PTRACE_SEIZE) of pid " + pid + " refused: " + Errno.describe(e.errno());
-        String scope = readValue(Path.of("/proc/sys/kernel/yama/ptrace_scope"));
-        String why = switch (scope == null ? "" : scope.strip()) {
-            case "1" -> "kernel.yama.ptrace_scope is 1: only a descendant can be traced without CAP_SYS_PTRACE (run as root,"
-                    + " or sysctl kernel.yama.ptrace_scope=0, or start it with jthreadtrace run)";
-            case "2" -> "kernel.yama.ptrace_scope is 2: only CAP_SYS_PTRACE may attach (run as root)";
-            case "3" -> "kernel.yama.ptrace_scope is 3: attaching is disabled on this machine until reboot";
-            default -> "it belongs to another user, or runs with more privileges (set-user-ID, capabilities), or a container"
-                    + " forbids ptrace (docker: --cap-add=SYS_PTRACE)";
-        };
-        return "ptrace(PTRACE_SEIZE) of pid " + pid + " refused: " + Errno.describe(e.errno()) + ": " + why;
+        if (e.errno() != Errno.EPERM && e.errno() != Errno.EACCES && e.errno() != Errno.ENOSYS) {
+            return RefusalDiagnosis.SEIZE + " of pid " + pid + " refused: " + Errno.describe(e.errno());
+        }
+        int self = Libc.getpid();
+        return RefusalDiagnosis.attachRefused(e.errno(), Probe.ptrace(), TracingFacts.current(self),
+                TracingFacts.Target.read(Path.of("/"), pid, self));
+    }
+
+    /** "no such process", or what hides a process that exists: hidepid, another PID namespace. */
+    private static TraceFailure noSuchProcess(int pid, Throwable cause) {
+        String why = RefusalDiagnosis.noSuchProcess(pid, Probe.kill(pid), TracingFacts.current(Libc.getpid()));
+        return new TraceFailure(why != null ? why : "no such process: " + pid, cause);
     }
 
     private static TraceEvent.ExistingTask existingTask(int pid, int tid, int ppid) {
@@ -155,7 +158,7 @@ final class ProcessAttacher {
             }
             return out;
         } catch (NoSuchFileException e) {
-            throw new TraceFailure("no such process: " + pid, e);
+            throw noSuchProcess(pid, e);
         } catch (IOException e) {
             throw new TraceFailure("cannot list the threads of pid " + pid + ": " + e.getMessage(), e);
         }

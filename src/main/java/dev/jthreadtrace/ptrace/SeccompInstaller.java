@@ -34,10 +34,20 @@ final class SeccompInstaller {
         long fprogAddress = scratch.put(fprog);
         if (needNoNewPrivs) {
             long r = injector.call(SyscallTable.PRCTL, Prctl.PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
-            if (r < 0) return SeccompStatus.failed("prctl(PR_SET_NO_NEW_PRIVS) failed: " + Errno.describe((int) -r));
+            if (r < 0) return refused("prctl", "prctl(PR_SET_NO_NEW_PRIVS)", (int) -r);
         }
         long r = injector.call(SyscallTable.SECCOMP, Seccomp.SECCOMP_SET_MODE_FILTER, 0, fprogAddress);
-        if (r < 0) return SeccompStatus.failed("seccomp(SECCOMP_SET_MODE_FILTER) failed: " + Errno.describe((int) -r));
+        if (r < 0) return refused("seccomp", "seccomp(SECCOMP_SET_MODE_FILTER)", (int) -r);
         return SeccompStatus.on(needNoNewPrivs);
+    }
+
+    /**
+     * Neither prctl(PR_SET_NO_NEW_PRIVS) nor seccomp(SECCOMP_SET_MODE_FILTER) answers EPERM or ENOSYS
+     * of its own (seccomp's refusals are EACCES, EINVAL, ENOMEM): those come from a filter the gate
+     * inherited from the tool. (No probe from the tool: such a filter may kill the caller instead.)
+     */
+    private static SeccompStatus refused(String syscall, String call, int errno) {
+        boolean filtered = errno == Errno.EPERM || errno == Errno.ENOSYS;
+        return SeccompStatus.failed(call + " failed: " + Errno.describe(errno), RefusalDiagnosis.seccompRefused(syscall, errno, filtered));
     }
 }

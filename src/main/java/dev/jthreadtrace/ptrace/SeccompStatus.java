@@ -3,24 +3,30 @@ package dev.jthreadtrace.ptrace;
 /**
  * Whether the seccomp filter is in the traced tree, and in words for --stats and notes: "on",
  * "on (no_new_privs set)", "off", "off (attach)", or why it is not. {@code failed}: it was wanted
- * and could not be installed (the tool then says so and traces every syscall).
+ * and could not be installed (the tool then says so and traces every syscall); {@code advice}: then
+ * a note that says why and what to change, or null for the plain note.
  */
-public record SeccompStatus(boolean active, String description, boolean failed) {
-    static final SeccompStatus OFF = new SeccompStatus(false, "off", false);
+public record SeccompStatus(boolean active, String description, boolean failed, String advice) {
+    static final SeccompStatus OFF = new SeccompStatus(false, "off", false, null);
     static final SeccompStatus ATTACH = off("attach");
 
     static SeccompStatus on(boolean noNewPrivs) {
-        return new SeccompStatus(true, noNewPrivs ? "on (no_new_privs set)" : "on", false);
+        return new SeccompStatus(true, noNewPrivs ? "on (no_new_privs set)" : "on", false, null);
     }
 
     /** Not installed, on purpose: {@code why}. */
     static SeccompStatus off(String why) {
-        return new SeccompStatus(false, "off (" + why + ")", false);
+        return new SeccompStatus(false, "off (" + why + ")", false, null);
     }
 
     /** Wanted, but the kernel refused it: {@code why}. */
     static SeccompStatus failed(String why) {
-        return new SeccompStatus(false, "off (" + why + ")", true);
+        return failed(why, null);
+    }
+
+    /** Wanted, but refused: {@code why}, and {@code advice}, the whole note to print instead of the plain one (or null). */
+    static SeccompStatus failed(String why, String advice) {
+        return new SeccompStatus(false, "off (" + why + ")", true, advice);
     }
 
     @Override

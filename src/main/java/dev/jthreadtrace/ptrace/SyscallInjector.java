@@ -90,7 +90,7 @@ final class SyscallInjector implements AutoCloseable {
                 if (SyscallInfoLayout.op(info) == op) return;
             }
             if (s instanceof WaitStatus.Exited || s instanceof WaitStatus.Killed) {
-                throw new GateDied("the start gate died while the command was being started (" + s + ")");
+                throw new GateDied("the start gate died while the command was being started (" + s + ")", s);
             }
             Libc.ptrace(Ptrace.PTRACE_SYSCALL, tid, 0, 0);
         }
@@ -98,8 +98,12 @@ final class SyscallInjector implements AutoCloseable {
 
     /** The gate is gone: nothing more can be injected. */
     static final class GateDied extends RuntimeException {
-        GateDied(String message) {
+        /** How it ended: exited, or killed by which signal. */
+        final transient WaitStatus status;
+
+        GateDied(String message, WaitStatus status) {
             super(message);
+            this.status = status;
         }
     }
 

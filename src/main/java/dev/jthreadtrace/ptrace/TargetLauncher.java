@@ -3,9 +3,15 @@ package dev.jthreadtrace.ptrace;
 import dev.jthreadtrace.sys.Errno;
 import dev.jthreadtrace.sys.ErrnoException;
 import dev.jthreadtrace.sys.Libc;
+import dev.jthreadtrace.sys.ProcStatus;
+import dev.jthreadtrace.sys.Probe;
 import dev.jthreadtrace.sys.SyscallInfoLayout;
 
+import java.io.IOException;
 import java.lang.foreign.MemorySegment;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
@@ -16,7 +22,7 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  * failure is a {@link TraceFailure} with one line for the user, and leaves no process behind.
  */
 final class TargetLauncher {
-    private static final int SIGKILL = 9;
+    private static final int SIGKILL = 9, SIGSYS = 31;
 
     /** The command, stopped at its exec's exit, and whether the filter is in. */
     record Launched(int pid, SeccompStatus seccomp, GateExec.Started started) {}
@@ -38,9 +44,10 @@ final class TargetLauncher {
         try {
             Ptrace.seize(gate.pid(), seizeOptions);
         } catch (ErrnoException e) {
+            String why = seizeRefused(e, gate.pid()); // while the gate lives: who traces it already, if anyone
             GateLauncher.abandon(gate);
-            Libc.waitpid(gate.pid(), status, Libc.WALL);
-            throw new TraceFailure(seizeRefused(e), e);
+            reap(gate.pid(), status);
+            throw new TraceFailure(why, e);
         }
         int pid = gate.pid();
         boolean released = false;
@@ -59,9 +66,17 @@ final class TargetLauncher {
         } catch (GateExec.NotStarted e) {
             killGate(pid, status);
             throw new TraceFailure(e.getMessage(), e, e.exitCode);
+        } catch (SyscallInjector.GateDied e) {
+            // The gate makes only our calls, and the tool (which makes them too) lives: a SIGSYS death is a
+            // filter inherited from the tool that kills the caller of seccomp(), whose kill lands at the next call.
+            boolean filterKills = recorded != null && e.status instanceof WaitStatus.Killed k && k.signal() == SIGSYS;
+            throw new TraceFailure(filterKills ? RefusalDiagnosis.seccompKills() : "could not start the command in the start gate: "
+                    + e.getMessage(), e);
         } catch (RuntimeException e) {
             killGate(pid, status);
-            throw new TraceFailure("could not start the command in the start gate: " + e.getMessage(), e);
+            String blocked = e instanceof ErrnoException n && n.call().startsWith("waitpid")
+                    ? RefusalDiagnosis.blocked("wait4", "waitpid", n.errno(), TracingFacts.current(Libc.getpid())) : null;
+            throw new TraceFailure(blocked != null ? blocked : "could not start the command in the start gate: " + e.getMessage(), e);
         } finally {
             if (!released) GateLauncher.abandon(gate);
         }
@@ -70,11 +85,23 @@ final class TargetLauncher {
     /** The gate could not become the command: it goes, and is reaped. */
     private static void killGate(int pid, MemorySegment status) {
         Libc.kill(pid, SIGKILL);
-        while (true) {
-            int r = Libc.waitpid(pid, status, Libc.WALL);
-            if (r != pid) return;
-            WaitStatus s = WaitStatus.fromRaw(status.get(JAVA_INT, 0));
-            if (s instanceof WaitStatus.Exited || s instanceof WaitStatus.Killed) return;
+        reap(pid, status);
+    }
+
+    /**
+     * Waits for the gate's end. If a filter refuses waitpid itself, the gate (killed, or ending at
+     * EOF on its pipe) stays a zombie until the tool exits, which is soon: the launch failed.
+     */
+    private static void reap(int pid, MemorySegment status) {
+        try {
+            while (true) {
+                int r = Libc.waitpid(pid, status, Libc.WALL);
+                if (r != pid) return;
+                WaitStatus s = WaitStatus.fromRaw(status.get(JAVA_INT, 0));
+                if (s instanceof WaitStatus.Exited || s instanceof WaitStatus.Killed) return;
+            }
+        } catch (ErrnoException e) {
+            // reported by the caller, whose own waitpid failed the same way
         }
     }
 
@@ -121,12 +148,22 @@ final class TargetLauncher {
         }
     }
 
-    private static String seizeRefused(ErrnoException e) {
-        String hint = e.errno() == Errno.EPERM
-                ? " (check kernel.yama.ptrace_scope (must be 0 or 1, see sysctl kernel.yama.ptrace_scope), that"
-                  + " a container runtime allows ptrace (docker: --cap-add=SYS_PTRACE, seccomp profile), or run"
-                  + " with CAP_SYS_PTRACE)"
-                : "";
-        return "ptrace(PTRACE_SEIZE) refused: " + Errno.describe(e.errno()) + hint;
+    /** Why our own child could not be seized: a filter, another tracer holding it, Yama, a security module. */
+    private static String seizeRefused(ErrnoException e, int gate) {
+        if (e.errno() != Errno.EPERM && e.errno() != Errno.ENOSYS && e.errno() != Errno.EACCES) {
+            return RefusalDiagnosis.SEIZE + " refused: " + Errno.describe(e.errno());
+        }
+        ProcStatus status = ProcStatus.of(gate);
+        int tracer = status == null ? 0 : (int) status.number("TracerPid", 0);
+        String name = tracer == 0 ? null : readComm(tracer);
+        return RefusalDiagnosis.launchRefused(e.errno(), Probe.ptrace(), TracingFacts.current(Libc.getpid()), tracer, name);
+    }
+
+    private static String readComm(int pid) {
+        try {
+            return Files.readString(Path.of("/proc", Integer.toString(pid), "comm"), StandardCharsets.ISO_8859_1).strip();
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
     }
 }

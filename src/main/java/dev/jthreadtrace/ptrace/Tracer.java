@@ -6,6 +6,7 @@ import dev.jthreadtrace.sys.Libc;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -117,6 +118,10 @@ public final class Tracer {
     }
 
     private static Tracer begin(Tracer tracer) throws TraceFailure {
+        // Every pid the tracer reads in /proc must be the one it traces: refuse a /proc of another PID namespace.
+        if (TracingFacts.procSelfPid(Path.of("/proc")) != Libc.getpid()) {
+            throw new TraceFailure(RefusalDiagnosis.procProblem(TracingFacts.current(Libc.getpid())), null);
+        }
         tracer.thread = Thread.ofPlatform().name("jthreadtrace-ptrace").unstarted(tracer::run);
         tracer.thread.start();
         try {

@@ -61,7 +61,7 @@ public final class Libc {
         return CALL_STATE_BUFFER.get();
     }
 
-    private static int lastErrno(MemorySegment state) {
+    static int lastErrno(MemorySegment state) {
         return (int) ERRNO_FIELD.get(state, 0L);
     }
 

@@ -1,0 +1,235 @@
+package dev.jthreadtrace.it;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * What a container takes away, made for real (#33): a seccomp filter that refuses ptrace (EPERM,
+ * as Docker's default profile without CAP_SYS_PTRACE on old kernels, or ENOSYS), waitpid, or
+ * seccomp itself, or kills its caller ({@code native/seccomp_deny.c}, which installs one and execs
+ * the tool); CAP_SYS_PTRACE dropped ({@code setpriv}) for an attach to another user's or a more
+ * privileged process; a /proc of another PID namespace, a PID of another namespace, a /proc mounted
+ * with hidepid ({@code unshare}). Each time: exit 125 (or the command's own status when only the
+ * filter is lost), exactly one line on stderr, the one the README names, no stack trace.
+ * <p>
+ * The tool runs with {@code container=test} in its environment (the variable systemd and podman set
+ * in a container), so it words its fixes for a container whether or not this machine is one; the
+ * wording outside containers is tested on fake /proc text in {@code RefusalDiagnosisTest}.
+ */
+@Timeout(180)
+class InContainerIT {
+    private static final Map<String, String> IN_CONTAINER = Map.of("container", "test");
+    private static final String SEIZE_EPERM = "ptrace(PTRACE_SEIZE) failed: EPERM (Operation not permitted)";
+    private static final String CAP_FIX_CONTAINER = "docker run --cap-add SYS_PTRACE (podman too), or in Kubernetes"
+            + " securityContext.capabilities.add: [SYS_PTRACE]";
+    private final List<Process> started = new ArrayList<>();
+    private Path readableJar;
+
+    @AfterEach
+    void cleanUp() throws IOException, InterruptedException {
+        for (Process p : started) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+            assertTrue(p.waitFor(10, TimeUnit.SECONDS), "a process this test started is gone");
+        }
+        if (readableJar != null) {
+            try (Stream<Path> files = Files.walk(readableJar.getParent())) {
+                for (Path f : files.sorted(Comparator.reverseOrder()).toList()) Files.delete(f);
+            }
+        }
+    }
+
+    @Test
+    void aSeccompProfileThatRefusesPtraceIsNamedWithItsFix() {
+        for (String errno : List.of("1", "38")) {
+            Tool.Result r = underFilter(errno, "ptrace", "/bin/true");
+            String described = errno.equals("1") ? "EPERM (Operation not permitted)" : "ENOSYS (Function not implemented)";
+            assertOneLine(125, "jthreadtrace: ptrace is blocked by this container's seccomp profile (ptrace(PTRACE_SEIZE) failed: "
+                    + described + "): run it with --security-opt seccomp=unconfined, or a profile that allows ptrace (Docker's"
+                    + " default profile allows it with --cap-add SYS_PTRACE; Kubernetes: securityContext.seccompProfile.type:"
+                    + " Unconfined)", r);
+        }
+    }
+
+    @Test
+    void aProfileThatRefusesWaitpidIsNamedToo() {
+        assertOneLine(125, "jthreadtrace: wait4 is blocked by this container's seccomp profile (waitpid failed: EPERM (Operation"
+                + " not permitted)): run it with --security-opt seccomp=unconfined, or a profile that allows wait4 (Kubernetes:"
+                + " securityContext.seccompProfile.type: Unconfined)", underFilter("1", "wait4", "/bin/true"));
+    }
+
+    @Test
+    void aProfileThatRefusesSeccompCostsOnlyTheFilterAndSaysSo() {
+        Tool.Result r = underFilter("1", "seccomp", "/bin/echo", "traced all the same");
+        assertOneLine(0, "jthreadtrace: note: jthreadtrace's seccomp filter could not be installed: a seccomp filter it inherited"
+                + " answers seccomp() with EPERM (Operation not permitted); traced every syscall instead, which is slower: allow"
+                + " seccomp in the seccomp profile (--security-opt seccomp=unconfined), or pass --no-seccomp to trace so on"
+                + " purpose", r);
+        assertEquals("traced all the same\n", r.out(), "the command ran, traced");
+        Tool.Result quiet = Tool.run(underFilterCommand("1", "seccomp", "--no-seccomp", "/bin/echo", "x"), IN_CONTAINER);
+        assertEquals(0, quiet.code(), quiet.err());
+        assertEquals("", quiet.err(), "--no-seccomp asks for no filter: nothing to say");
+    }
+
+    @Test
+    void aProfileThatKillsTheCallerOfSeccompIsOneLineNotACrash() {
+        assertOneLine(125, "jthreadtrace: a seccomp filter jthreadtrace inherited kills the process that calls seccomp() (the start"
+                + " gate died of SIGSYS when jthreadtrace installed its own filter): run it with --no-seccomp, or where seccomp()"
+                + " is allowed (docker, podman: --security-opt seccomp=unconfined)", underFilter("kill", "seccomp", "/bin/true"));
+        Tool.Result plain = Tool.run(underFilterCommand("kill", "seccomp", "--no-seccomp", "/bin/echo", "ok"), IN_CONTAINER);
+        assertEquals(0, plain.code(), plain.err());
+        assertEquals("ok\n", plain.out(), "the fix the line names works");
+    }
+
+    @Test
+    void attachWithoutCapSysPtraceToAnotherUsersProcess() throws IOException {
+        Process target = start(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "sleep", "60"));
+        Tool.Result r = Tool.run(withoutCapSysPtrace(Tool.jar("attach", "--jvm", "off", "--duration", "1s",
+                Long.toString(target.pid()))), IN_CONTAINER);
+        assertOneLine(125, "jthreadtrace: attach needs CAP_SYS_PTRACE here: pid " + target.pid() + " runs as uid 65534, jthreadtrace"
+                + " as uid 0 (" + SEIZE_EPERM + "): " + CAP_FIX_CONTAINER, r);
+        assertTrue(target.isAlive(), "the target runs on, untouched");
+    }
+
+    @Test
+    void attachWithoutCapSysPtraceToAProcessWithMoreCapabilities() throws IOException {
+        Process target = start(List.of("sleep", "60")); // root, with every capability this test has
+        Tool.Result r = Tool.run(withoutCapSysPtrace(Tool.jar("attach", "--jvm", "off", "--duration", "1s",
+                Long.toString(target.pid()))), IN_CONTAINER);
+        assertOneLine(125, "jthreadtrace: attach needs CAP_SYS_PTRACE here: pid " + target.pid() + " has capabilities jthreadtrace"
+                + " lacks (" + SEIZE_EPERM + "): " + CAP_FIX_CONTAINER, r);
+        assertTrue(target.isAlive());
+    }
+
+    @Test
+    void attachAsAnotherUserNamesRootAsTheFix() throws IOException {
+        Process target = start(List.of("sleep", "60"));
+        Tool.Result r = Tool.run(asNobody(readableJar("attach", "--jvm", "off", "--duration", "1s", Long.toString(target.pid()))),
+                IN_CONTAINER);
+        assertOneLine(125, "jthreadtrace: attach needs CAP_SYS_PTRACE here: pid " + target.pid() + " runs as uid 0, jthreadtrace"
+                + " as uid 65534 (" + SEIZE_EPERM + "): run jthreadtrace as root (sudo)", r);
+    }
+
+    @Test
+    void aProcessHiddenByHidepidIsNotJustNoSuchProcess() throws IOException {
+        Process target = start(List.of("sleep", "60"));
+        // A mount namespace of its own: the proc mounted there with hidepid goes with it, the machine's /proc is untouched.
+        List<String> cmd = new ArrayList<>(List.of("unshare", "--mount", "--propagation", "private", "sh", "-c",
+                "mount -t proc -o hidepid=2 proc /proc && exec \"$@\"", "sh"));
+        cmd.addAll(asNobody(readableJar("attach", "--jvm", "off", "--duration", "1s", Long.toString(target.pid()))));
+        Tool.Result r = Tool.run(cmd, IN_CONTAINER);
+        assertNoStackTrace(r);
+        assertEquals(125, r.code(), r.err());
+        // hidepid=2 is shown as "invisible" by kernels since 5.8: the line says what /proc/self/mountinfo says.
+        assertTrue(r.err().matches(Pattern.quote("jthreadtrace: no such process: " + target.pid() + ": it exists, but /proc is"
+                + " mounted with hidepid=") + "(2|invisible)" + Pattern.quote(", which hides other users' processes: run"
+                + " jthreadtrace as the process's user, or with CAP_SYS_PTRACE") + "\n"), r.err());
+        assertTrue(target.isAlive());
+    }
+
+    @Test
+    void aProcOfAnotherPidNamespaceIsRefusedBeforeAnythingIsTraced() {
+        List<String> cmd = new ArrayList<>(List.of("unshare", "--pid", "--fork"));
+        cmd.addAll(Tool.jar("run", "--no-live", "--report", "none", "--", "/bin/echo", "never"));
+        Tool.Result r = Tool.run(cmd, IN_CONTAINER);
+        assertNoStackTrace(r);
+        assertEquals(125, r.code(), r.err());
+        assertEquals("", r.out(), "nothing ran");
+        assertTrue(r.err().matches("jthreadtrace: /proc shows another PID namespace than jthreadtrace's \\(/proc/self is \\d+, its"
+                + " pid is 1\\): mount a /proc of its own namespace \\(unshare --pid --fork --mount-proc, or mount -t proc proc"
+                + " /proc in the container\\)\n"), r.err());
+    }
+
+    @Test
+    void aPidFromOutsideTheContainersPidNamespaceIsExplained() throws IOException {
+        Process target = start(List.of("sleep", "60"));
+        List<String> cmd = new ArrayList<>(List.of("unshare", "--pid", "--fork", "--mount-proc"));
+        cmd.addAll(Tool.jar("attach", "--jvm", "off", "--duration", "1s", Long.toString(target.pid())));
+        assertOneLine(125, "jthreadtrace: no such process: " + target.pid() + " in jthreadtrace's PID namespace (it runs in a"
+                + " container, whose processes are numbered apart from the host's): use the PID that ps shows inside the"
+                + " container, or share the namespace (docker run --pid=host or --pid=container:NAME; Kubernetes:"
+                + " shareProcessNamespace: true)", Tool.run(cmd, IN_CONTAINER));
+    }
+
+    // ---- helpers --------------------------------------------------------------------------------
+
+    /** The tool under a filter from {@code seccomp_deny ACTION SYSCALLS}, running {@code command}. */
+    private static Tool.Result underFilter(String action, String syscalls, String... command) {
+        return Tool.run(underFilterCommand(action, syscalls, null, command), IN_CONTAINER);
+    }
+
+    private static List<String> underFilterCommand(String action, String syscalls, String option, String... command) {
+        List<String> cmd = new ArrayList<>(List.of(Traced.fixture("seccomp_deny").toString(), action, syscalls));
+        cmd.addAll(Tool.jar("run", "--no-live", "--report", "none"));
+        if (option != null) cmd.add(option);
+        cmd.add("--");
+        cmd.addAll(List.of(command));
+        return cmd;
+    }
+
+    /** As root without CAP_SYS_PTRACE: out of the bounding and inheritable sets, so the exec'd JVM has none. */
+    private static List<String> withoutCapSysPtrace(List<String> tool) {
+        List<String> cmd = new ArrayList<>(List.of("setpriv", "--inh-caps=-sys_ptrace", "--bounding-set=-sys_ptrace"));
+        cmd.addAll(tool);
+        return cmd;
+    }
+
+    private static List<String> asNobody(List<String> tool) {
+        List<String> cmd = new ArrayList<>(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"));
+        cmd.addAll(tool);
+        return cmd;
+    }
+
+    /** The tool's command with its jar and lib/ copied where uid 65534 can read them (a checkout under /root is not). */
+    private List<String> readableJar(String... args) throws IOException {
+        String jarProperty = System.getProperty("jthreadtrace.jar", "target/jthreadtrace.jar");
+        if (readableJar == null) {
+            Path dir = Files.createTempDirectory("jtt-readable");
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+            Path jar = Path.of(jarProperty).toAbsolutePath();
+            Path lib = Files.createDirectory(dir.resolve("lib"));
+            Files.setPosixFilePermissions(lib, PosixFilePermissions.fromString("rwxr-xr-x"));
+            try (Stream<Path> jars = Files.list(jar.getParent().resolve("lib"))) {
+                for (Path j : jars.toList()) Files.copy(j, lib.resolve(j.getFileName()));
+            }
+            readableJar = Files.copy(jar, dir.resolve("jthreadtrace.jar"));
+        }
+        List<String> cmd = new ArrayList<>(Tool.jar(args));
+        cmd.set(cmd.indexOf(jarProperty), readableJar.toString());
+        return cmd;
+    }
+
+    private Process start(List<String> command) throws IOException {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        started.add(p);
+        return p;
+    }
+
+    private static void assertNoStackTrace(Tool.Result r) {
+        assertFalse(r.err().contains("\tat ") || r.err().contains("Exception"), "no Java stack trace: " + r.err());
+    }
+
+    private static void assertOneLine(int code, String line, Tool.Result r) {
+        assertNoStackTrace(r);
+        assertEquals(line + "\n", r.err());
+        assertEquals(code, r.code(), r.err());
+    }
+}
