@@ -228,6 +228,8 @@ public final class JvmAgent implements AutoCloseable {
         records.addAll(read.records());
         records.addAll(lockViews);
         records.sort(Comparator.comparingLong(JavaRecord::ns));
+        // A JVM in a PID namespace of its own names itself and its threads by that namespace's ids.
+        records = NamespaceIds.toKernelIds(model, records);
         List<String> notes = new ArrayList<>(this.notes);
         notes.addAll(JvmNotes.aboutTheDirectory(read));
         notes.addAll(JvmNotes.aboutEachJvm(model, records, launchers == null ? Map.of() : launchers.decisions(),
