@@ -142,13 +142,14 @@ public final class JvmAgent implements AutoCloseable {
      * Without the socket the agent ties itself to, the thread dump's names only.
      */
     public void attachToRunningJvm(int pid) {
-        String arguments;
+        RunningJvms.Prepared prepared;
         synchronized (this) {
             if (closed) return;
-            arguments = running.prepare(pid, notes);
+            prepared = running.prepare(pid, notes);
         }
-        if (arguments != null) prepareClassesOnce();
-        JvmAttach.Result result = JvmAttach.attach(pid, arguments != null ? directory.path().resolve(AgentOptions.ATTACH_JAR) : null, arguments);
+        if (prepared != null) prepareClassesOnce();
+        JvmAttach.Result result = prepared == null ? JvmAttach.attach(pid, null, null)
+                : JvmAttach.attach(pid, prepared.jar(), prepared.arguments());
         synchronized (this) {
             running.attached(pid, result, notes);
         }
@@ -217,13 +218,8 @@ public final class JvmAgent implements AutoCloseable {
      *                     killed then, perhaps before their agents wrote anything)
      */
     public synchronized void attachTo(TraceModel model, boolean outputClosed) {
-        AgentRecords.Read read;
-        try {
-            read = AgentRecords.read(directory.path());
-        } catch (IOException | RuntimeException e) {
-            notes.add("could not list the agent's directory " + directory.path() + ": " + e.getMessage());
-            read = new AgentRecords.Read(List.of(), Map.of(), List.of(), 0, 0);
-        }
+        AgentRecords.Read read = read(directory.path());
+        for (Path inside : running.insideDirectories()) read = read.and(read(inside));
         List<JavaRecord> records = new ArrayList<>(running.existing());
         records.addAll(read.records());
         records.addAll(lockViews);
@@ -239,6 +235,15 @@ public final class JvmAgent implements AutoCloseable {
         Set<Integer> toolAttached = new HashSet<>(running.connectedTo());
         toolAttached.addAll(askedForLocks);
         model.markStartedForAttach(toolAttached, RunningJvms.TOOL_THREAD_NAMES);
+    }
+
+    private AgentRecords.Read read(Path records) {
+        try {
+            return AgentRecords.read(records);
+        } catch (IOException | RuntimeException e) {
+            notes.add("could not list the agent's directory " + records + ": " + e.getMessage());
+            return new AgentRecords.Read(List.of(), Map.of(), List.of(), 0, 0);
+        }
     }
 
     /**
