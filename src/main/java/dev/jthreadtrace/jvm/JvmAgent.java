@@ -5,6 +5,7 @@ import dev.jthreadtrace.agent.Installer;
 import dev.jthreadtrace.event.JavaRecord;
 import dev.jthreadtrace.model.TraceModel;
 import dev.jthreadtrace.ptrace.ExecArguments;
+import dev.jthreadtrace.sys.ThreadCredentials;
 
 import java.io.File;
 import java.io.IOException;
@@ -142,6 +143,25 @@ public final class JvmAgent implements AutoCloseable {
      * Without the socket the agent ties itself to, the thread dump's names only.
      */
     public void attachToRunningJvm(int pid) {
+        TargetDirectory.UserOutside user = TargetDirectory.inOtherUserNamespace(pid);
+        if (user == null) {
+            attachAs(pid);
+            return;
+        }
+        // A JVM in a user namespace of its own accepts only a peer its namespace maps: its own user.
+        try {
+            ThreadCredentials.runAs(user.uid(), user.gid(), () -> attachAs(pid));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            synchronized (this) {
+                notes.add("cannot attach to JVM " + pid + " as its user " + user.uid() + " (" + e.getMessage()
+                        + "; it runs in a user namespace of its own, which accepts no other): kernel view only");
+            }
+        }
+    }
+
+    private void attachAs(int pid) {
         RunningJvms.Prepared prepared;
         synchronized (this) {
             if (closed) return;
@@ -172,7 +192,7 @@ public final class JvmAgent implements AutoCloseable {
         if (jvms.isEmpty()) return;
         List<JvmAttach.LockView> got = Collections.synchronizedList(new ArrayList<>());
         Thread asking = Thread.ofPlatform().daemon().name("jthreadtrace-locks").start(() -> {
-            for (int pid : jvms) got.add(JvmAttach.lockView(pid));
+            for (int pid : jvms) got.add(lockViewOf(pid));
         });
         try {
             asking.join(limit);
@@ -194,6 +214,22 @@ public final class JvmAgent implements AutoCloseable {
                         + " ms (busy, or its attach mechanism is off): kernel view only");
             }
         }
+    }
+
+    /** {@link JvmAttach#lockView}, asked as the JVM's own user when it runs in a user namespace of its own. */
+    private static JvmAttach.LockView lockViewOf(int pid) {
+        TargetDirectory.UserOutside user = TargetDirectory.inOtherUserNamespace(pid);
+        if (user == null) return JvmAttach.lockView(pid);
+        JvmAttach.LockView[] view = new JvmAttach.LockView[1];
+        try {
+            ThreadCredentials.runAs(user.uid(), user.gid(), () -> view[0] = JvmAttach.lockView(pid));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            // said below
+        }
+        return view[0] != null ? view[0] : new JvmAttach.LockView(null, List.of("no Java lock view of JVM " + pid
+                + " (it runs in a user namespace of its own, and the tool could not speak to it as its user " + user.uid() + ")"));
     }
 
     /**

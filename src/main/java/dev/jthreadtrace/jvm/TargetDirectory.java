@@ -86,6 +86,25 @@ final class TargetDirectory implements AutoCloseable {
         }
     }
 
+    /** The ids a JVM runs with as the host sees them, when it runs in another user namespace than the tool. */
+    record UserOutside(int uid, int gid) {}
+
+    /**
+     * The JVM's file-system uid and gid as the host sees them when it lives in another user
+     * namespace than the tool (a rootless container): the tool must then speak to it as that user
+     * ({@link dev.jthreadtrace.sys.ThreadCredentials}). Null in the same user namespace, or when it cannot be read.
+     */
+    static UserOutside inOtherUserNamespace(int pid) {
+        try {
+            Path own = Files.readSymbolicLink(Path.of("/proc/self/ns/user"));
+            if (own.equals(Files.readSymbolicLink(Path.of("/proc", Integer.toString(pid), "ns", "user")))) return null;
+            ProcStatus status = ProcStatus.of(pid);
+            return status == null ? null : new UserOutside(fsId(status.text("Uid")), fsId(status.text("Gid")));
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
     /** The file-system id, the last of a status line's four ("Uid:\t1000\t1000\t1000\t1000"). */
     private static int fsId(String line) throws IOException {
         String[] ids = line.split("\\s+");
