@@ -116,6 +116,15 @@ class NamespacesIT {
     }
 
     /**
+     * A sidecar that shares only the PID namespace (Kubernetes shareProcessNamespace, kubectl debug
+     * --target), seen from the JVM's side: the same pids, its own mount namespace and /tmp.
+     */
+    @Test
+    void attachToAJvmThatSharesOurPidNamespaceButNotOurTmp(@TempDir Path tmp) throws Exception {
+        assertAttachGivesTheJavaView(tmp, unshare("--mount", "--propagation", "private"));
+    }
+
+    /**
      * A rootless container: the JVM runs as root of a user namespace that is {@code nobody} outside
      * (as root; not as root, the test's own user), so the tool's directory in its /tmp must belong
      * to that user, and the tool must speak to it as that user.
@@ -142,8 +151,10 @@ class NamespacesIT {
         String ready = out.readLine();
         assertNotNull(ready, "the server started");
         int port = Integer.parseInt(ready.substring(6).strip());
-        long jvm = server.descendants().filter(h -> h.info().command().orElse("").endsWith("/java")).findFirst().orElseThrow().pid();
-        assertNotEquals(Files.readSymbolicLink(Path.of("/proc/self/ns/pid")), Files.readSymbolicLink(Path.of("/proc/" + jvm + "/ns/pid")));
+        // unshare --fork: the JVM is its child's; without it unshare and sh exec it in place.
+        long jvm = java.util.stream.Stream.concat(java.util.stream.Stream.of(server.toHandle()), server.descendants()).filter(h -> h.info().command().orElse("").endsWith("/java")).findFirst().orElseThrow().pid();
+        boolean ownPidNamespace = !Files.readSymbolicLink(Path.of("/proc/self/ns/pid")).equals(Files.readSymbolicLink(Path.of("/proc/" + jvm + "/ns/pid")));
+        assertEquals(unshare.contains("--pid"), ownPidNamespace, "the JVM's PID namespace is as asked");
 
         AtomicInteger answered = new AtomicInteger();
         Thread client = Thread.ofPlatform().start(() -> askRepeatedly(port, answered));
@@ -169,7 +180,8 @@ class NamespacesIT {
             assertEquals(acceptor.path("tid").asInt(), w.path("creator").asInt(), w.toString());
             assertEquals(acceptor.path("tid").asInt(), w.path("java").path("started_by").asInt(), w.toString());
             assertEquals("req-" + n, w.path("inherited").path("itl:InheritableThreadLocal#1").asText(), "its inherited value: " + w);
-            assertNotEquals(w.path("tid").asInt(), w.path("ns_tid").asInt(0), w.toString());
+            if (ownPidNamespace) assertNotEquals(w.path("tid").asInt(), w.path("ns_tid").asInt(0), w.toString());
+            else assertTrue(w.path("ns_tid").isNull(), "the tool's own PID namespace: " + w);
         }
         assertNothingOfOursIn(jvm);
         try (PrintWriter in = new PrintWriter(server.getOutputStream(), true, StandardCharsets.UTF_8)) {
