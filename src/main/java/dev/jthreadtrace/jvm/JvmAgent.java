@@ -145,12 +145,14 @@ public final class JvmAgent implements AutoCloseable {
     public void attachToRunningJvm(int pid) {
         TargetDirectory.UserOutside user = TargetDirectory.inOtherUserNamespace(pid);
         if (user == null) {
-            attachAs(pid);
+            attachAs(pid, true);
             return;
         }
         // A JVM in a user namespace of its own accepts only a peer its namespace maps: its own user.
+        // Nothing else runs as that user: the classes for the run's directory are not prepared there
+        // (a thread started from it would have its ids; the agent in that JVM transforms its own).
         try {
-            ThreadCredentials.runAs(user.uid(), user.gid(), () -> attachAs(pid));
+            ThreadCredentials.runAs(user.uid(), user.gid(), () -> attachAs(pid, false));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
@@ -161,13 +163,13 @@ public final class JvmAgent implements AutoCloseable {
         }
     }
 
-    private void attachAs(int pid) {
+    private void attachAs(int pid, boolean prepareClasses) {
         RunningJvms.Prepared prepared;
         synchronized (this) {
             if (closed) return;
             prepared = running.prepare(pid, notes);
         }
-        if (prepared != null) prepareClassesOnce();
+        if (prepared != null && prepareClasses) prepareClassesOnce();
         JvmAttach.Result result = prepared == null ? JvmAttach.attach(pid, null, null)
                 : JvmAttach.attach(pid, prepared.jar(), prepared.arguments());
         synchronized (this) {
