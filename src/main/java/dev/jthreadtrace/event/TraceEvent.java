@@ -37,9 +37,15 @@ public sealed interface TraceEvent {
      * @param sigmask  blocked signals (SigBlk)
      * @param affinity CPU list (Cpus_allowed_list)
      * @param seccomp  filters installed (Seccomp_filters; 1 for filter mode on kernels without it)
+     * @param nsTid    its id in its own PID namespace (NSpid's last), when that is not the tool's; else 0
      */
     record ExistingTask(int tid, int tgid, int ppid, String name, long sigmask, String affinity, int seccomp,
-                        boolean noNewPrivs) {}
+                        boolean noNewPrivs, int nsTid) {
+        public ExistingTask(int tid, int tgid, int ppid, String name, long sigmask, String affinity, int seccomp,
+                            boolean noNewPrivs) {
+            this(tid, tgid, ppid, name, sigmask, affinity, seccomp, noNewPrivs, 0);
+        }
+    }
 
     /**
      * A syscall finished (or, for {@code exit}/{@code exit_group}, began and will never return).
@@ -78,8 +84,15 @@ public sealed interface TraceEvent {
     /** How a task came to be. */
     enum SpawnKind { CLONE, CLONE3, FORK, VFORK }
 
-    /** {@code creator}'s clone/fork/vfork made {@code child} (PTRACE_EVENT_CLONE/FORK/VFORK). */
-    record Spawned(long ns, int creator, int child, SpawnKind kind, long flags) implements TraceEvent {}
+    /**
+     * {@code creator}'s clone/fork/vfork made {@code child} (PTRACE_EVENT_CLONE/FORK/VFORK).
+     * {@code nsTid}: the child's id in its own PID namespace when that is not the tool's (0 otherwise).
+     */
+    record Spawned(long ns, int creator, int child, SpawnKind kind, long flags, int nsTid) implements TraceEvent {
+        public Spawned(long ns, int creator, int child, SpawnKind kind, long flags) {
+            this(ns, creator, child, kind, flags, 0);
+        }
+    }
 
     /**
      * A clone with CLONE_UNTRACED made a task the tracer cannot follow. {@code filterInherited}: it

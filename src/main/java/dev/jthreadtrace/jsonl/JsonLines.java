@@ -111,6 +111,7 @@ public final class JsonLines implements LiveSink {
                             .put(JsonlFields.PPID, t.ppid()).put(JsonlFields.NAME, t.name()).put(JsonlFields.SIGMASK, t.sigmask())
                             .put(JsonlFields.AFFINITY, t.affinity()).put(JsonlFields.SECCOMP, t.seccomp())
                             .put(JsonlFields.NO_NEW_PRIVS, t.noNewPrivs()));
+                    if (t.nsTid() != 0) existing.getLast().put(JsonlFields.NS_TID, t.nsTid());
                 }
                 yield record(JsonlFields.T_START).put(JsonlFields.NS, 0L).put("t", 0.0).put(JsonlFields.PID, a.pid())
                         .put(JsonlFields.TRACER_PID, a.tracerPid()).put(JsonlFields.PATH, a.path()).put(JsonlFields.ARGV, a.argv())
@@ -121,10 +122,10 @@ public final class JsonLines implements LiveSink {
                     .put("t", seconds(model.rel(d.ns()))).put(JsonlFields.DETACHED, d.detached());
             case TraceEvent.Syscall s -> syscall(s, model);
             case TraceEvent.SyscallEntered s -> null; // the call's one record is written when it returns or is cut
-            case TraceEvent.Spawned s -> at(record(JsonlFields.T_SPAWN), s.ns(), model, s.child()).put(JsonlFields.CREATOR, s.creator())
+            case TraceEvent.Spawned s -> nsTid(at(record(JsonlFields.T_SPAWN), s.ns(), model, s.child()).put(JsonlFields.CREATOR, s.creator())
                     .put("creator_name", model.nameOf(s.creator())).put(JsonlFields.KIND, s.kind().name().toLowerCase(Locale.ROOT))
                     .put("flags", CloneFlags.names(s.flags())).put(JsonlFields.FLAGS_RAW, s.flags())
-                    .put("os_parent", model.thread(s.child()) != null ? model.thread(s.child()).osParent() : null);
+                    .put("os_parent", model.thread(s.child()) != null ? model.thread(s.child()).osParent() : null), s.nsTid());
             case TraceEvent.UntracedChild u -> at(record(JsonlFields.T_UNTRACED), u.ns(), model, u.creator()).put(JsonlFields.CHILD, u.child())
                     .put(JsonlFields.SECCOMP_FILTER_INHERITED, u.filterInherited());
             case TraceEvent.Exec e -> at(record(JsonlFields.T_EXEC), e.ns(), model, e.tid()).put(JsonlFields.FORMER_TID, e.formerTid())
@@ -150,6 +151,11 @@ public final class JsonLines implements LiveSink {
     private Json at(Json json, long ns, TraceModel model, int tid) {
         long rel = model.rel(ns);
         return json.put(JsonlFields.NS, rel).put("t", seconds(rel)).put(JsonlFields.TID, tid).put(JsonlFields.NAME, model.nameOf(tid));
+    }
+
+    /** A task's id in its own PID namespace, only when that is not the tracer's (a default trace's records stay as they were). */
+    private static Json nsTid(Json json, int nsTid) {
+        return nsTid == 0 ? json : json.put(JsonlFields.NS_TID, nsTid);
     }
 
     private Json syscall(TraceEvent.Syscall s, TraceModel model) {
@@ -258,7 +264,8 @@ public final class JsonLines implements LiveSink {
             List<Integer> joinedBy = joinersByJoined.getOrDefault(t.tid(), List.of());
             FutexCounters futex = model.futex().of(t);
             MmapCounters mmap = model.mmap().of(t);
-            out.line(record(JsonlFields.T_THREAD).put(JsonlFields.TID, t.tid()).put(JsonlFields.PID, t.tgid()).put(JsonlFields.NAME, t.name()).put("names", t.nameHistory())
+            out.line(record(JsonlFields.T_THREAD).put(JsonlFields.TID, t.tid()).put(JsonlFields.NS_TID, t.nsTid() == 0 ? null : t.nsTid())
+                    .put(JsonlFields.PID, t.tgid()).put(JsonlFields.NAME, t.name()).put("names", t.nameHistory())
                     .put(JsonlFields.CREATOR, t.creator()).put("creator_name", t.creator() == null ? null : model.nameOf(t.creator()))
                     .put("existed_at_attach", t.existedAtAttach()).put("started_for_attach", t.startedForAttach())
                     .put("os_parent", t.osParent()).put("reparented", t.reparented())

@@ -52,6 +52,7 @@ final class JsonlFields {
             NR = "nr",
             NS = "ns",
             OS_TID = "os_tid",
+            NS_TID = "ns_tid",
             PATH = "path",
             PID = "pid",
             RET = "ret",

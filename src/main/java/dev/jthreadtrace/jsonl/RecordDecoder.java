@@ -179,7 +179,7 @@ final class RecordDecoder {
             }
             case JsonlFields.T_SPAWN -> new TraceEvent.Spawned(longField(n, JsonlFields.NS), intField(n, JsonlFields.CREATOR),
                     intField(n, JsonlFields.TID), TraceEvent.SpawnKind.valueOf(textField(n, JsonlFields.KIND).toUpperCase(Locale.ROOT)),
-                    longField(n, JsonlFields.FLAGS_RAW));
+                    longField(n, JsonlFields.FLAGS_RAW), n.path(JsonlFields.NS_TID).asInt(0));
             case JsonlFields.T_UNTRACED -> new TraceEvent.UntracedChild(longField(n, JsonlFields.NS), intField(n, JsonlFields.TID),
                     intField(n, JsonlFields.CHILD), n.path(JsonlFields.SECCOMP_FILTER_INHERITED).asBoolean());
             case JsonlFields.T_EXEC -> new TraceEvent.Exec(longField(n, JsonlFields.NS), intField(n, JsonlFields.TID),
@@ -212,7 +212,8 @@ final class RecordDecoder {
         for (JsonNode t : array) {
             out.add(new TraceEvent.ExistingTask(intField(t, JsonlFields.TID), intField(t, JsonlFields.PID),
                     intField(t, JsonlFields.PPID), textField(t, JsonlFields.NAME), longField(t, JsonlFields.SIGMASK),
-                    textField(t, JsonlFields.AFFINITY), intField(t, JsonlFields.SECCOMP), boolField(t, JsonlFields.NO_NEW_PRIVS)));
+                    textField(t, JsonlFields.AFFINITY), intField(t, JsonlFields.SECCOMP), boolField(t, JsonlFields.NO_NEW_PRIVS),
+                    t.path(JsonlFields.NS_TID).asInt(0)));
         }
         return out;
     }

@@ -68,6 +68,8 @@ final class AgentDirectory implements AutoCloseable {
     private int tempFiles;
     /** The installation's agent jar as it was when the run began, for {@link #attachJar}. */
     private byte[] agentJar;
+    /** The agent's options as written at the start, for the directories made in other JVMs' /tmp. */
+    private byte[] options;
 
     private AgentDirectory(Path path, int ownerUid, SecureDirectoryStream<Path> held) {
         this.path = path;
@@ -104,7 +106,8 @@ final class AgentDirectory implements AutoCloseable {
         try {
             directory.agentJar = Files.readAllBytes(agentJar);
             directory.write(directory.held, JAR, directory.agentJar);
-            directory.write(directory.held, AgentOptions.FILE, options.encode().getBytes(StandardCharsets.UTF_8));
+            directory.options = options.encode().getBytes(StandardCharsets.UTF_8);
+            directory.write(directory.held, AgentOptions.FILE, directory.options);
             Files.createDirectory(dir.resolve(PreparedClasses.DIRECTORY), mode);
             unpackBootClasses(agentJar, Files.createDirectory(dir.resolve(BOOT), mode));
         } catch (IOException | RuntimeException e) {
@@ -165,6 +168,15 @@ final class AgentDirectory implements AutoCloseable {
             attachJarWritten = true;
         }
         return path.resolve(AgentOptions.ATTACH_JAR);
+    }
+
+    /**
+     * For a JVM that cannot reach this directory ({@link #reachableFrom} is null): one of its own in
+     * its /tmp, holding the same attach jar and options ({@link TargetDirectory}).
+     */
+    synchronized TargetDirectory forTarget(int pid) throws IOException {
+        if (closed) throw new IOException("the run's directory is closed");
+        return TargetDirectory.create(pid, AttachJar.of(agentJar), options);
     }
 
     /** Whether {@code name} is one of the directory's own entries rather than an agent's records. */

@@ -28,7 +28,19 @@ final class AgentRecords {
      * @param droppedFiles record files not read at all (over {@link #MAX_FILES}, or past the byte budget)
      * @param droppedBytes bytes of records left unread
      */
-    record Read(List<JavaRecord> records, Map<Integer, String> errors, List<String> notOurs, int droppedFiles, long droppedBytes) {}
+    record Read(List<JavaRecord> records, Map<Integer, String> errors, List<String> notOurs, int droppedFiles, long droppedBytes) {
+        /** This read and another directory's together (attach: the directories made in JVMs' own /tmp). */
+        Read and(Read other) {
+            List<JavaRecord> all = new ArrayList<>(records);
+            all.addAll(other.records);
+            Map<Integer, String> allErrors = new TreeMap<>(errors);
+            allErrors.putAll(other.errors);
+            List<String> names = new ArrayList<>(notOurs);
+            names.addAll(other.notOurs);
+            return new Read(all, allErrors, names.subList(0, Math.min(5, names.size())), droppedFiles + other.droppedFiles,
+                    droppedBytes + other.droppedBytes);
+        }
+    }
 
     private AgentRecords() {}
 

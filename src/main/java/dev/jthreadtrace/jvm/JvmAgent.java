@@ -5,6 +5,7 @@ import dev.jthreadtrace.agent.Installer;
 import dev.jthreadtrace.event.JavaRecord;
 import dev.jthreadtrace.model.TraceModel;
 import dev.jthreadtrace.ptrace.ExecArguments;
+import dev.jthreadtrace.sys.ThreadCredentials;
 
 import java.io.File;
 import java.io.IOException;
@@ -142,13 +143,35 @@ public final class JvmAgent implements AutoCloseable {
      * Without the socket the agent ties itself to, the thread dump's names only.
      */
     public void attachToRunningJvm(int pid) {
-        String arguments;
+        TargetDirectory.UserOutside user = TargetDirectory.inOtherUserNamespace(pid);
+        if (user == null) {
+            attachAs(pid, true);
+            return;
+        }
+        // A JVM in a user namespace of its own accepts only a peer its namespace maps: its own user.
+        // Nothing else runs as that user: the classes for the run's directory are not prepared there
+        // (a thread started from it would have its ids; the agent in that JVM transforms its own).
+        try {
+            ThreadCredentials.runAs(user.uid(), user.gid(), () -> attachAs(pid, false));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            synchronized (this) {
+                notes.add("cannot attach to JVM " + pid + " as its user " + user.uid() + " (" + e.getMessage()
+                        + "; it runs in a user namespace of its own, which accepts no other): kernel view only");
+            }
+        }
+    }
+
+    private void attachAs(int pid, boolean prepareClasses) {
+        RunningJvms.Prepared prepared;
         synchronized (this) {
             if (closed) return;
-            arguments = running.prepare(pid, notes);
+            prepared = running.prepare(pid, notes);
         }
-        if (arguments != null) prepareClassesOnce();
-        JvmAttach.Result result = JvmAttach.attach(pid, arguments != null ? directory.path().resolve(AgentOptions.ATTACH_JAR) : null, arguments);
+        if (prepared != null && prepareClasses) prepareClassesOnce();
+        JvmAttach.Result result = prepared == null ? JvmAttach.attach(pid, null, null)
+                : JvmAttach.attach(pid, prepared.jar(), prepared.arguments());
         synchronized (this) {
             running.attached(pid, result, notes);
         }
@@ -171,7 +194,7 @@ public final class JvmAgent implements AutoCloseable {
         if (jvms.isEmpty()) return;
         List<JvmAttach.LockView> got = Collections.synchronizedList(new ArrayList<>());
         Thread asking = Thread.ofPlatform().daemon().name("jthreadtrace-locks").start(() -> {
-            for (int pid : jvms) got.add(JvmAttach.lockView(pid));
+            for (int pid : jvms) got.add(lockViewOf(pid));
         });
         try {
             asking.join(limit);
@@ -193,6 +216,22 @@ public final class JvmAgent implements AutoCloseable {
                         + " ms (busy, or its attach mechanism is off): kernel view only");
             }
         }
+    }
+
+    /** {@link JvmAttach#lockView}, asked as the JVM's own user when it runs in a user namespace of its own. */
+    private static JvmAttach.LockView lockViewOf(int pid) {
+        TargetDirectory.UserOutside user = TargetDirectory.inOtherUserNamespace(pid);
+        if (user == null) return JvmAttach.lockView(pid);
+        JvmAttach.LockView[] view = new JvmAttach.LockView[1];
+        try {
+            ThreadCredentials.runAs(user.uid(), user.gid(), () -> view[0] = JvmAttach.lockView(pid));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            // said below
+        }
+        return view[0] != null ? view[0] : new JvmAttach.LockView(null, List.of("no Java lock view of JVM " + pid
+                + " (it runs in a user namespace of its own, and the tool could not speak to it as its user " + user.uid() + ")"));
     }
 
     /**
@@ -217,17 +256,14 @@ public final class JvmAgent implements AutoCloseable {
      *                     killed then, perhaps before their agents wrote anything)
      */
     public synchronized void attachTo(TraceModel model, boolean outputClosed) {
-        AgentRecords.Read read;
-        try {
-            read = AgentRecords.read(directory.path());
-        } catch (IOException | RuntimeException e) {
-            notes.add("could not list the agent's directory " + directory.path() + ": " + e.getMessage());
-            read = new AgentRecords.Read(List.of(), Map.of(), List.of(), 0, 0);
-        }
+        AgentRecords.Read read = read(directory.path());
+        for (Path inside : running.insideDirectories()) read = read.and(read(inside));
         List<JavaRecord> records = new ArrayList<>(running.existing());
         records.addAll(read.records());
         records.addAll(lockViews);
         records.sort(Comparator.comparingLong(JavaRecord::ns));
+        // A JVM in a PID namespace of its own names itself and its threads by that namespace's ids.
+        records = NamespaceIds.toKernelIds(model, records);
         List<String> notes = new ArrayList<>(this.notes);
         notes.addAll(JvmNotes.aboutTheDirectory(read));
         notes.addAll(JvmNotes.aboutEachJvm(model, records, launchers == null ? Map.of() : launchers.decisions(),
@@ -237,6 +273,15 @@ public final class JvmAgent implements AutoCloseable {
         Set<Integer> toolAttached = new HashSet<>(running.connectedTo());
         toolAttached.addAll(askedForLocks);
         model.markStartedForAttach(toolAttached, RunningJvms.TOOL_THREAD_NAMES);
+    }
+
+    private AgentRecords.Read read(Path records) {
+        try {
+            return AgentRecords.read(records);
+        } catch (IOException | RuntimeException e) {
+            notes.add("could not list the agent's directory " + records + ": " + e.getMessage());
+            return new AgentRecords.Read(List.of(), Map.of(), List.of(), 0, 0);
+        }
     }
 
     /**

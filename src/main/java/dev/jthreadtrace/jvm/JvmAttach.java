@@ -36,10 +36,10 @@ public final class JvmAttach {
     }
 
     /**
-     * Attaches to {@code pid}; loads the agent when {@code agentJar} is not null and the JVM is
-     * JDK 25+. Every failure becomes a note: the trace goes on with the kernel's view.
+     * Attaches to {@code pid}; loads the agent when {@code agentJar} (its path as the JVM sees it,
+     * in its own mount namespace) is not null and the JVM is JDK 25+. Every failure becomes a note: the trace goes on with the kernel's view.
      */
-    public static Result attach(int pid, Path agentJar, String agentOptions) {
+    public static Result attach(int pid, String agentJar, String agentOptions) {
         List<String> notes = new ArrayList<>();
         List<JavaRecord> existing = new ArrayList<>();
         com.sun.tools.attach.VirtualMachine vm;
@@ -55,7 +55,7 @@ public final class JvmAttach {
             int feature = feature(vm.getSystemProperties().getProperty("java.specification.version", "0"));
             if (agentJar != null && feature >= OLDEST_AGENT_JDK) {
                 try {
-                    vm.loadAgent(agentJar.toString(), agentOptions);
+                    vm.loadAgent(agentJar, agentOptions);
                     loaded = true;
                 } catch (com.sun.tools.attach.AgentLoadException | com.sun.tools.attach.AgentInitializationException
                          | IOException | RuntimeException e) {

@@ -15,8 +15,8 @@ import java.util.stream.Collectors;
 
 /**
  * The notes that say why a JVM of the trace has no Java view, each with its own cause: the
- * decision taken at its exec ({@link JdkLaunchers}), records that never came, a PID namespace
- * of its own, or the agent's directory holding what it should not.
+ * decision taken at its exec ({@link JdkLaunchers}), records that never came, records of no
+ * traced process, or the agent's directory holding what it should not.
  */
 final class JvmNotes {
     /**
@@ -78,15 +78,14 @@ final class JvmNotes {
         for (JavaRecord r : records) reporting.add(r.pid());
         Set<Integer> traced = new TreeSet<>();
         for (ProcessInfo p : model.processes()) traced.add(p.pid());
-        // Records under a pid that is no traced process: a JVM in a PID namespace of its own (unshare,
-        // a container) sees other pids than the kernel shows the tracer; they cannot be joined.
+        // Records under a pid that is no traced process, once the pids of JVMs in PID namespaces of
+        // their own were turned into the kernel's (NamespaceIds): forged, or ambiguous.
         List<Integer> foreign = reporting.stream().filter(pid -> !traced.contains(pid)).toList();
         if (!foreign.isEmpty()) {
-            // Or records the traced program wrote itself (it can write the directory): the note says both.
             notes.add("records in the agents' directory name pid " + foreign.stream().map(String::valueOf).collect(Collectors.joining(", "))
-                    + ", which is no traced process: a JVM that runs in a PID namespace of its own wrote them (its pids cannot"
-                    + " be joined to the kernel's), or the traced program forged them; they are not joined, and that JVM's"
-                    + " threads have kernel names only");
+                    + ", which is no traced process, nor the pid of exactly one traced process inside its own PID namespace:"
+                    + " JVMs in different PID namespaces that had the same pid there, or the traced program forged them;"
+                    + " they are not joined, and such a JVM's threads have kernel names only");
         }
         decisions.forEach((pid, decision) -> {
             switch (decision) {

@@ -32,6 +32,10 @@ final class RunningJvms implements AutoCloseable {
     private final AgentDirectory directory;
     private ServerSocketChannel attachSocket;
     private final Map<Integer, SocketChannel> loadedInto = new LinkedHashMap<>();
+    /** A directory and socket of ours inside the /tmp of a JVM of another mount namespace. */
+    private record Inside(TargetDirectory directory, ServerSocketChannel socket) {}
+
+    private final Map<Integer, Inside> inTargets = new LinkedHashMap<>();
     /** Threads running in the JVMs attached to, from their thread dumps. */
     private final List<JavaRecord> existing = new ArrayList<>();
     /** The running JVMs the tool connected to: each started an Attach Listener for it. */
@@ -43,11 +47,18 @@ final class RunningJvms implements AutoCloseable {
         this.directory = directory;
     }
 
+    /** What loadAgent is given: the jar and the agent's argument, as the JVM names them. */
+    record Prepared(String jar, String arguments) {}
+
     /**
-     * The agent's argument for a running JVM, listening for it first and with its jar
-     * ({@link AgentDirectory#attachJar}) written; null (and a note) when either cannot be.
+     * The agent's jar and argument for a running JVM, listening for it first and with its jar
+     * written; null (and a note) when either cannot be. A JVM that cannot see the run's directory
+     * (another mount namespace) gets one of its own in its /tmp ({@link TargetDirectory}).
      */
-    String prepare(int pid, List<String> notes) {
+    Prepared prepare(int pid, List<String> notes) {
+        if (directory.reachableFrom(pid) == null && Files.isDirectory(Path.of("/proc", Integer.toString(pid)))) {
+            return prepareInside(pid, notes);
+        }
         try {
             if (attachSocket == null) {
                 attachSocket = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
@@ -60,13 +71,38 @@ final class RunningJvms implements AutoCloseable {
             return null;
         }
         try {
-            directory.attachJar();
+            return new Prepared(directory.attachJar().toString(), AgentOptions.attachArgument(directory.path().toString()));
         } catch (IOException | RuntimeException e) {
             notes.add("no agent for JVM " + pid + " (cannot write its jar into " + directory.path() + ": " + e.getMessage()
                     + "): names of the threads it had, kernel view of the new ones");
             return null;
         }
-        return AgentOptions.attachArgument(directory.path().toString());
+    }
+
+    /** A JVM of another mount namespace: a directory and a socket of ours in its own /tmp. */
+    private Prepared prepareInside(int pid, List<String> notes) {
+        TargetDirectory inside = null;
+        ServerSocketChannel socket = null;
+        try {
+            inside = directory.forTarget(pid);
+            socket = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+            socket.bind(UnixDomainSocketAddress.of(inside.socket()));
+            socket.configureBlocking(false);
+            inside.socketBound();
+            inTargets.put(pid, new Inside(inside, socket));
+            return new Prepared(inside.targetPath() + "/" + AgentOptions.ATTACH_JAR, AgentOptions.attachArgument(inside.targetPath()));
+        } catch (IOException | RuntimeException e) {
+            close(socket);
+            if (inside != null) inside.close();
+            notes.add("no agent for JVM " + pid + " (it runs in another mount namespace, and a directory of ours in its /tmp"
+                    + " could not be made: " + e.getMessage() + "): names of the threads it had, kernel view of the new ones");
+            return null;
+        }
+    }
+
+    /** The record directories made inside JVMs' own /tmp, as the tool reaches them. */
+    List<Path> insideDirectories() {
+        return inTargets.values().stream().map(i -> i.directory().hostPath()).toList();
     }
 
     /** What attaching to {@code pid} gave: its threads, its notes, and the agent's connection when it loaded. */
@@ -77,7 +113,8 @@ final class RunningJvms implements AutoCloseable {
         if (result.connected()) connectedTo.add(pid);
         if (result.agentLoaded()) {
             // The agent connected during loadAgent (its agentmain has returned): take the connection.
-            SocketChannel channel = acceptWithin(2_000);
+            Inside inside = inTargets.get(pid);
+            SocketChannel channel = acceptWithin(inside != null ? inside.socket() : attachSocket, 2_000);
             if (channel != null) loadedInto.put(pid, channel);
             else notes.add("the agent in JVM " + pid + " did not connect back: it stopped at once");
         }
@@ -112,11 +149,11 @@ final class RunningJvms implements AutoCloseable {
         return directory.path().resolve(AgentDirectory.ATTACH_SOCKET);
     }
 
-    private SocketChannel acceptWithin(long millis) {
+    private static SocketChannel acceptWithin(ServerSocketChannel listening, long millis) {
         long deadline = System.nanoTime() + millis * 1_000_000;
         try {
             while (System.nanoTime() < deadline) {
-                SocketChannel channel = attachSocket.accept();
+                SocketChannel channel = listening.accept();
                 if (channel != null) return channel;
                 Thread.sleep(5);
             }
@@ -155,22 +192,27 @@ final class RunningJvms implements AutoCloseable {
         }
     }
 
-    /** Closing the channels (if {@link #stopAgents} did not) stops the agents too. */
+    /**
+     * Closing the channels (if {@link #stopAgents} did not) stops the agents too; the directories
+     * made in other JVMs' /tmp are removed, so nothing of ours stays there.
+     */
     @Override
     public void close() {
-        for (SocketChannel channel : loadedInto.values()) {
-            try {
-                channel.close();
-            } catch (IOException e) {
-                // closed is closed
-            }
+        loadedInto.values().forEach(RunningJvms::close);
+        close(attachSocket);
+        for (Inside inside : inTargets.values()) {
+            close(inside.socket());
+            inside.directory().close();
         }
-        if (attachSocket != null) {
-            try {
-                attachSocket.close();
-            } catch (IOException e) {
-                // the directory goes next
-            }
+        inTargets.clear();
+    }
+
+    private static void close(java.nio.channels.Channel channel) {
+        if (channel == null) return;
+        try {
+            channel.close();
+        } catch (IOException e) {
+            // closed is closed
         }
     }
 }

@@ -36,6 +36,8 @@ public final class ThreadInfo {
     private String vmName;
     private boolean existedAtAttach;
     private boolean startedForAttach;
+    /** Its id in its own PID namespace, when that is not the tracer's (unshare --pid, a container); else 0. */
+    private int nsTid;
 
     ThreadInfo(int tid, int tgid, long start, Hooks hooks) {
         this.tid = tid;
@@ -61,6 +63,19 @@ public final class ThreadInfo {
 
     public int tgid() {
         return tgid;
+    }
+
+    /**
+     * Its id inside its own PID namespace ({@code NSpid}'s last number, read at its birth or at the
+     * attach) when that namespace is not the tracer's: what the program itself, and a JVM's thread
+     * dump, call it. 0 when it is the same as {@link #tid}'s namespace or could not be read.
+     */
+    public int nsTid() {
+        return nsTid;
+    }
+
+    void nsTid(int id) {
+        this.nsTid = id;
     }
 
     /** The task whose clone/fork returned this one; null for the traced command itself. */

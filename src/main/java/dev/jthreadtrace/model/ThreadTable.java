@@ -39,6 +39,7 @@ final class ThreadTable {
     ThreadInfo existing(TraceEvent.ExistingTask e, Hooks hooks) {
         ThreadInfo t = new ThreadInfo(e.tid(), e.tgid(), 0, hooks);
         t.existedAtAttach(e.ppid());
+        t.nsTid(e.nsTid());
         add(t);
         processes.computeIfAbsent(e.tgid(), pid -> new ProcessInfo(pid, null, e.ppid()));
         return t;
@@ -65,6 +66,7 @@ final class ThreadTable {
 
         ThreadInfo child = ThreadInfo.createdBy(creator, s.child(), tgid, ns, creator.hooks().forChild());
         child.spawnedAs(parentOfCreator ? processParent : creator.tgid(), s.kind(), s.flags());
+        child.nsTid(s.nsTid());
         ThreadInfo previous = live.remove(s.child());
         if (previous != null) previous.endedWithTrace(ns);
         add(child);

@@ -143,7 +143,7 @@ final class ProcessAttacher {
         boolean noNewPrivs = status.number("NoNewPrivs", 0) != 0;
         String name = readValue(Path.of("/proc", Integer.toString(pid), "task", Integer.toString(tid), "comm"));
         return new TraceEvent.ExistingTask(tid, pid, ppid, name == null ? "?" : name, sigmask,
-                cpus.isEmpty() ? "default" : cpus, filters, noNewPrivs);
+                cpus.isEmpty() ? "default" : cpus, filters, noNewPrivs, PidNamespaces.innermost(status));
     }
 
     private static List<Integer> taskIds(int pid) throws TraceFailure {

@@ -45,6 +45,7 @@ final class StopHandler {
     /** False until the command's exec (or the attach): the start gate's own stops make no events. */
     private boolean targetStarted;
     private final TerminalSignals terminal;
+    private final PidNamespaces namespaces = new PidNamespaces();
 
     /**
      * @param announced by syscall number, the calls whose entry makes an event (those text lines show)
@@ -247,7 +248,9 @@ final class StopHandler {
         };
         int tgid = (call.flags() & CloneFlags.CLONE_THREAD) != 0 ? creator.tgid : child;
         if (tgid == child) tasks.processStarted(child);
-        if (targetStarted) events.emit(new TraceEvent.Spawned(now, creator.tid, child, kind, call.flags()));
+        if (targetStarted) {
+            events.emit(new TraceEvent.Spawned(now, creator.tid, child, kind, call.flags(), namespaces.localTid(child, tgid, tgid == child)));
+        }
         Task task = tasks.get(child);
         boolean seen = task != null;
         if (task == null) {

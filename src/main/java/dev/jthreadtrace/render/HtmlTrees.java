@@ -138,7 +138,7 @@ final class HtmlTrees {
     }
 
     static String label(ThreadInfo t) {
-        return t == null ? "?" : t.tid() + " " + h(t.name()) + (t.isThread() ? "" : " <span class=\"kind\">process</span>");
+        return t == null ? "?" : t.tid() + ReportContext.nsTid(t) + " " + h(t.name()) + (t.isThread() ? "" : " <span class=\"kind\">process</span>");
     }
 
     static String createdAt(ThreadInfo t) {

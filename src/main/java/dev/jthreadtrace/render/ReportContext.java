@@ -21,12 +21,21 @@ record ReportContext(TraceModel model, Palette palette, int width, Consumer<Stri
         void render();
     }
 
-    /** {@code 1202 inner-1}: the name escaped, as every string from the target. */
+    /**
+     * {@code 1202 inner-1}: the name escaped, as every string from the target. A task of another PID
+     * namespace also shows the id it has there, {@code 20312 [ns 7] worker-1}, which is what the
+     * program, its logs and its JVM's thread dumps call it.
+     */
     String label(ThreadInfo t) {
-        return t.tid() + " " + Escape.text(t.name());
+        return t.tid() + nsTid(t) + " " + Escape.text(t.name());
     }
 
     String label(int tid) {
-        return tid + " " + Escape.text(model.nameOf(tid));
+        return tid + nsTid(model.thread(tid)) + " " + Escape.text(model.nameOf(tid));
+    }
+
+    /** {@code " [ns 7]"} for a task whose id in its own PID namespace differs from the kernel's; else nothing. */
+    static String nsTid(ThreadInfo t) {
+        return t == null || t.nsTid() == 0 || t.nsTid() == t.tid() ? "" : " [ns " + t.nsTid() + "]";
     }
 }

@@ -81,9 +81,14 @@ public final class Libc {
     }
 
     /** A raw system call that throws {@link ErrnoException} (named {@code name}) on failure. */
-    private static long checked(String name, long number, long a, long b, long c, long d) {
+    static long checked(String name, long number, long a, long b, long c, long d) {
+        return checkedSix(name, number, a, b, c, d, 0);
+    }
+
+    /** {@link #checked} with a fifth argument. */
+    static long checkedSix(String name, long number, long a, long b, long c, long d, long e) {
         MemorySegment state = callState();
-        long result = syscall(state, number, a, b, c, d, 0, 0);
+        long result = syscall(state, number, a, b, c, d, e, 0);
         if (result == -1) throw new ErrnoException(name, lastErrno(state));
         return result;
     }

@@ -1,0 +1,251 @@
+package dev.jthreadtrace.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.jthreadtrace.fixtures.AttachServer;
+import dev.jthreadtrace.fixtures.NestedThreads;
+import dev.jthreadtrace.sys.ProcStatus;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * JVMs in containers: PID and mount namespaces of their own ({@code unshare}), a private tmpfs on
+ * {@code /tmp}, a user namespace. Traced with {@code run} (the agent's namespace-local pids and tids
+ * joined to the kernel's through NSpid) and attached to from outside with {@code attach} (the
+ * agent's directory made inside the JVM's own /tmp, and removed again).
+ *
+ * <p>As root (here and in CI) the namespaces are made directly, and the user-namespace case runs
+ * the JVM as {@code nobody} (uid 65534) inside a namespace that maps it to root, so the tool must
+ * map ownership. Not as root, every namespace is made inside an unprivileged user namespace
+ * ({@code unshare --user --map-root-user}), which gives the rights to make the others; ptrace and
+ * the attach then work as the same user (kernel.yama.ptrace_scope 0 or 1 with the tool as the
+ * tracer; 2 and 3 refuse, and the attach fails with the tool's message).
+ */
+@Timeout(240)
+class NamespacesIT {
+    private static final boolean ROOT = "0".equals(ProcStatus.self().text("Uid").split("\\s+")[0]);
+    private static final Path JAVA = Path.of(System.getProperty("java.home"), "bin", "java");
+    private static final Path CLASSES = Path.of(System.getProperty("jthreadtrace.testClasses", "target/test-classes")).toAbsolutePath();
+    private final List<Process> started = new ArrayList<>();
+    private final List<Path> made = new ArrayList<>();
+
+    @AfterEach
+    void nothingLeftBehind() throws IOException {
+        for (Process p : started) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+        }
+        for (Path dir : made) {
+            try (var files = Files.walk(dir)) {
+                files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
+    }
+
+    /** {@code unshare} with the namespaces asked for; inside an unprivileged user namespace when not root. */
+    private static List<String> unshare(String... namespaces) {
+        List<String> cmd = new ArrayList<>(List.of("unshare"));
+        if (!ROOT) cmd.addAll(List.of("--user", "--map-root-user"));
+        cmd.addAll(List.of(namespaces));
+        return cmd;
+    }
+
+    @Test
+    void aJvmRunInItsOwnPidNamespaceHasItsJavaNamesJoined(@TempDir Path tmp) throws Exception {
+        List<String> cmd = unshare("--pid", "--fork", "--mount-proc");
+        assertRunJoinsJavaNames(tmp, cmd);
+    }
+
+    @Test
+    void aJvmRunInItsOwnUserAndPidNamespaceHasItsJavaNamesJoined(@TempDir Path tmp) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("unshare", "--user", "--map-root-user", "--pid", "--fork", "--mount-proc"));
+        assertRunJoinsJavaNames(tmp, cmd);
+    }
+
+    private void assertRunJoinsJavaNames(Path tmp, List<String> unshare) throws IOException {
+        Path trace = tmp.resolve("run.jsonl");
+        List<String> args = new ArrayList<>(List.of("run", "--no-live", "--format", "jsonl", "-o", trace.toString(), "--"));
+        args.addAll(unshare);
+        args.addAll(List.of(JAVA.toString(), "-XX:+UseSerialGC", "-cp", CLASSES.toString(), NestedThreads.class.getName(), "3"));
+        Tool.Result r = Tool.run(Tool.jar(args.toArray(String[]::new)), java.util.Map.of(), 180);
+        assertEquals(3, r.code(), "the JVM's own exit status: " + r.err());
+        assertFalse(r.err().contains("no traced process"), "every record was joined: " + r.err());
+        List<JsonNode> threads = threads(trace);
+        JsonNode inner1 = named(threads, "inner-1"), inner2 = named(threads, "inner-2");
+        for (JsonNode t : List.of(inner1, inner2)) {
+            assertTrue(t.path("java").isObject(), "its Java view was joined: " + t);
+            assertTrue(t.path("ns_tid").isInt(), "the id it has in its namespace: " + t);
+            assertNotEquals(t.path("tid").asInt(), t.path("ns_tid").asInt(), t.toString());
+        }
+        assertEquals(inner1.path("tid").asInt(), inner2.path("creator").asInt(), "inner-2 was cloned by inner-1");
+        assertEquals(inner1.path("tid").asInt(), inner2.path("java").path("started_by").asInt(),
+                "the agent's starter (a namespace tid) turned into the kernel's");
+        assertEquals(inner1.path("creator").asInt(), inner1.path("java").path("started_by").asInt(), inner1.toString());
+        // The process itself: pid 1 of its namespace.
+        JsonNode leader = threads.stream().filter(t -> t.path("tid").asInt() == inner1.path("pid").asInt()).findFirst().orElseThrow();
+        assertEquals(1, leader.path("ns_tid").asInt(), leader.toString());
+    }
+
+    @Test
+    void attachToAJvmInItsOwnPidAndMountNamespacesWithAPrivateTmp(@TempDir Path tmp) throws Exception {
+        assertAttachGivesTheJavaView(tmp, unshare("--pid", "--fork", "--mount-proc", "--mount", "--propagation", "private"));
+    }
+
+    /**
+     * A sidecar that shares only the PID namespace (Kubernetes shareProcessNamespace, kubectl debug
+     * --target), seen from the JVM's side: the same pids, its own mount namespace and /tmp.
+     */
+    @Test
+    void attachToAJvmThatSharesOurPidNamespaceButNotOurTmp(@TempDir Path tmp) throws Exception {
+        assertAttachGivesTheJavaView(tmp, unshare("--mount", "--propagation", "private"));
+    }
+
+    /**
+     * A rootless container: the JVM runs as root of a user namespace that is {@code nobody} outside
+     * (as root; not as root, the test's own user), so the tool's directory in its /tmp must belong
+     * to that user, and the tool must speak to it as that user.
+     */
+    @Test
+    void attachToAJvmInAUserNamespaceOfItsOwn(@TempDir Path tmp) throws Exception {
+        List<String> cmd = new ArrayList<>();
+        if (ROOT) cmd.addAll(List.of("setpriv", "--reuid", "65534", "--regid", "65534", "--clear-groups"));
+        cmd.addAll(List.of("unshare", "--user", "--map-root-user", "--pid", "--fork", "--mount-proc", "--mount", "--propagation", "private"));
+        assertAttachGivesTheJavaView(tmp, cmd);
+    }
+
+    private void assertAttachGivesTheJavaView(Path tmp, List<String> unshare) throws Exception {
+        Path classes = fixtureOutsideTmp();
+        Path marker = classes.resolve("marker");
+        Files.createFile(marker, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-rw-rw-")));
+        Files.setPosixFilePermissions(marker, PosixFilePermissions.fromString("rw-rw-rw-"));
+        List<String> cmd = new ArrayList<>(unshare);
+        cmd.addAll(List.of("sh", "-c", "mount -t tmpfs tmpfs /tmp && exec " + JAVA + " -XX:+UseSerialGC -cp " + classes + " "
+                + AttachServer.class.getName() + " " + marker));
+        Process server = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        started.add(server);
+        BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+        String ready = out.readLine();
+        assertNotNull(ready, "the server started");
+        int port = Integer.parseInt(ready.substring(6).strip());
+        // unshare --fork: the JVM is its child's; without it unshare and sh exec it in place.
+        long jvm = java.util.stream.Stream.concat(java.util.stream.Stream.of(server.toHandle()), server.descendants()).filter(h -> h.info().command().orElse("").endsWith("/java")).findFirst().orElseThrow().pid();
+        boolean ownPidNamespace = !Files.readSymbolicLink(Path.of("/proc/self/ns/pid")).equals(Files.readSymbolicLink(Path.of("/proc/" + jvm + "/ns/pid")));
+        assertEquals(unshare.contains("--pid"), ownPidNamespace, "the JVM's PID namespace is as asked");
+
+        AtomicInteger answered = new AtomicInteger();
+        Thread client = Thread.ofPlatform().start(() -> askRepeatedly(port, answered));
+        Path trace = tmp.resolve("attach.jsonl");
+        long t0 = System.nanoTime();
+        Tool.Result r = Tool.run(Tool.jar("attach", "--duration", "6s", "--no-live", "--format", "jsonl", "-o", trace.toString(),
+                Long.toString(jvm)), java.util.Map.of(), 180);
+        System.out.printf("attach into namespaces, whole tool run with --duration 6s: %d ms%n", (System.nanoTime() - t0) / 1_000_000);
+        assertEquals(0, r.code(), r.err());
+        assertFalse(r.err().contains("refused the agent") || r.err().contains("no agent for JVM"), r.err());
+        client.join(120_000);
+        assertEquals(REQUESTS, answered.get(), "the server answered every request, during and after the attach");
+
+        List<JsonNode> threads = threads(trace);
+        JsonNode acceptor = named(threads, "acceptor");
+        assertTrue(acceptor.path("existed_at_attach").asBoolean(), acceptor.toString());
+        assertTrue(acceptor.path("java").isObject(), "the thread dump's nid (a namespace tid) was joined: " + acceptor);
+        List<JsonNode> workers = threads.stream().filter(t -> t.path("name").asText().startsWith("lazy-worker-")
+                && t.path("java").path("name").asText().startsWith("lazy-worker-")).toList();
+        assertFalse(workers.isEmpty(), "workers were created with the agent in: " + r.err());
+        for (JsonNode w : workers) {
+            String n = w.path("name").asText().substring("lazy-worker-".length());
+            assertEquals(acceptor.path("tid").asInt(), w.path("creator").asInt(), w.toString());
+            assertEquals(acceptor.path("tid").asInt(), w.path("java").path("started_by").asInt(), w.toString());
+            assertEquals("req-" + n, w.path("inherited").path("itl:InheritableThreadLocal#1").asText(), "its inherited value: " + w);
+            if (ownPidNamespace) assertNotEquals(w.path("tid").asInt(), w.path("ns_tid").asInt(0), w.toString());
+            else assertTrue(w.path("ns_tid").isNull(), "the tool's own PID namespace: " + w);
+        }
+        assertNothingOfOursIn(jvm);
+        try (PrintWriter in = new PrintWriter(server.getOutputStream(), true, StandardCharsets.UTF_8)) {
+            in.println("quit");
+        }
+        assertTrue(server.waitFor(60, TimeUnit.SECONDS), "the server ended");
+        assertEquals(0, server.exitValue());
+        assertEquals("hook ran\n", Files.readString(marker), "its shutdown hook ran");
+    }
+
+    private static final int REQUESTS = 150;
+
+    /** A bounded local client: one request every 60 ms, a new worker thread each, for the whole attach. */
+    private static void askRepeatedly(int port, AtomicInteger answered) {
+        for (int i = 1; i <= REQUESTS; i++) {
+            try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port);
+                 PrintWriter out = new PrintWriter(s.getOutputStream(), true, StandardCharsets.UTF_8);
+                 BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8))) {
+                s.setSoTimeout(30_000);
+                out.println("spawn " + i);
+                if (("done req-" + i).equals(in.readLine())) answered.incrementAndGet();
+                Thread.sleep(60);
+            } catch (IOException | InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    /** The JVM's /tmp, as it sees it, holds nothing of the tool's after the detach. */
+    private static void assertNothingOfOursIn(long jvm) throws IOException {
+        try (var entries = Files.list(Path.of("/proc/" + jvm + "/root/tmp"))) {
+            List<String> left = entries.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("jthreadtrace")).toList();
+            assertEquals(List.of(), left, "left in the JVM's /tmp");
+        }
+    }
+
+    /** The fixture's class where the JVM finds it under its private /tmp (a checkout cloned under /tmp is hidden), readable by nobody too. */
+    private Path fixtureOutsideTmp() throws IOException {
+        Path classes = Files.createTempDirectory(Path.of("/var/tmp"), "jthreadtrace-ns-");
+        made.add(classes);
+        String name = AttachServer.class.getName().replace('.', '/') + ".class";
+        Path file = classes.resolve(name);
+        Files.createDirectories(file.getParent());
+        Files.copy(CLASSES.resolve(name), file);
+        try (var paths = Files.walk(classes)) {
+            for (Path p : paths.toList()) {
+                Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(Files.isDirectory(p) ? "rwxr-xr-x" : "rw-r--r--"));
+            }
+        }
+        return classes;
+    }
+
+    private static List<JsonNode> threads(Path trace) throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        List<JsonNode> threads = new ArrayList<>();
+        for (String line : Files.readAllLines(trace)) {
+            JsonNode n = json.readTree(line);
+            if (n.path("type").asText().equals("thread")) threads.add(n);
+        }
+        return threads;
+    }
+
+    private static JsonNode named(List<JsonNode> threads, String name) {
+        return threads.stream().filter(t -> t.path("name").asText().equals(name)).findFirst()
+                .orElseThrow(() -> new AssertionError("no thread " + name + " in " + threads.stream().map(t -> t.path("name").asText()).toList()));
+    }
+}

@@ -1,0 +1,33 @@
+package dev.jthreadtrace.ptrace;
+
+import dev.jthreadtrace.sys.ProcStatus;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+class PidNamespacesTest {
+    @Test
+    void theInnermostIdIsTheLastOfNspid() {
+        assertEquals(7, PidNamespaces.innermost(new ProcStatus(List.of("Pid:\t20312", "NSpid:\t20312\t7"))));
+        assertEquals(3, PidNamespaces.innermost(new ProcStatus(List.of("NSpid:\t20312\t40\t3"))), "nested namespaces");
+    }
+
+    @Test
+    void aTaskOfTheToolsOwnNamespaceOrAnUnreadableOneHasNone() {
+        assertEquals(PidNamespaces.SAME, PidNamespaces.innermost(new ProcStatus(List.of("NSpid:\t20312"))));
+        assertEquals(PidNamespaces.SAME, PidNamespaces.innermost(ProcStatus.EMPTY), "a kernel without NSpid");
+        assertEquals(PidNamespaces.SAME, PidNamespaces.innermost(null), "gone");
+    }
+
+    @Test
+    void aThreadOfAProcessOfOurOwnNamespaceReadsNoStatus() {
+        PidNamespaces namespaces = new PidNamespaces();
+        int self = (int) ProcessHandle.current().pid();
+        assertEquals(PidNamespaces.SAME, namespaces.localTid(self, self, true));
+        // A tid that does not exist: were its status read, that would say nothing either; the cached
+        // answer for the process decides without a read.
+        assertEquals(PidNamespaces.SAME, namespaces.localTid(Integer.MAX_VALUE, self, false));
+    }
+}
