@@ -79,7 +79,7 @@ public final class Installer {
         if (attached && watch == null) return;
         if (!ThreadHook.open(directory)) return;
         InheritedValues.prepare();
-        boolean flushesAtExit = rewrite(directory, instrumentation);
+        boolean flushesAtExit = rewrite(directory, instrumentation, attached);
         VmThreads.prepare(instrumentation);
         ThreadHook.enable();
         installed = true;
@@ -109,14 +109,16 @@ public final class Installer {
      * Rewrites {@link #REWRITTEN}: redefined with the classes the tool prepared when they were made
      * from this JVM's own (no ClassFile API, no class file reconstituted), else retransformed by
      * the agent itself. True when {@code Shutdown} was rewritten (its hook writes the buffer out at exit).
+     * Loaded by {@code attach} ({@code attached}), it keeps the JVM's own class files to give back at
+     * the detach; a launched JVM keeps nothing (its heap stays as the program's).
      */
-    private static boolean rewrite(String directory, Instrumentation instrumentation) throws Exception {
+    private static boolean rewrite(String directory, Instrumentation instrumentation, boolean attached) throws Exception {
         Class<?>[] classes = rewrittenClasses();
         PreparedClasses.Found prepared = PreparedClasses.lookup(directory, classes, REWRITTEN_IN_ORDER);
         if (prepared != null) {
             try {
                 instrumentation.redefineClasses(prepared.prepared());
-                originals = prepared.originals();
+                if (attached) originals = prepared.originals();
                 return true;
             } catch (Exception | LinkageError e) {
                 // Refused as a whole (nothing changed): the agent transforms the classes itself.
@@ -179,7 +181,8 @@ public final class Installer {
 
     /**
      * The JVM's own class files of the classes redefined with prepared ones (for {@link #stop} to
-     * give them back: a retransformation would start from the redefined ones); null when retransformed.
+     * give them back: a retransformation would start from the redefined ones); kept only in a JVM the
+     * agent was attached to, the only kind that stops; null when retransformed.
      */
     private static volatile ClassDefinition[] originals;
 
