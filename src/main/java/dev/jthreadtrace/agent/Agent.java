@@ -22,9 +22,9 @@ public final class Agent {
             String version = System.getProperty("java.specification.version", "0");
             int feature = Integer.parseInt(version.startsWith("1.") ? version.substring(2) : version);
             if (feature < 25) return;
-            Class.forName("dev.jthreadtrace.agent.Installer")
-                    .getMethod("install", String.class, Instrumentation.class)
-                    .invoke(null, args, instrumentation);
+            // A direct call, not reflection (which spins method-handle classes at its first use): the JVM
+            // resolves Installer, compiled for 25, only when the call runs, so an older JVM never sees it.
+            Installer.install(args, instrumentation);
         } catch (Throwable ignored) {
             // The JVM runs on unchanged; the tool notices the missing records and says so.
         }

@@ -14,8 +14,11 @@ import java.util.stream.Stream;
  * rather than a lambda: the first lambda would spin up java.lang.invoke in every traced JVM.
  */
 final class CreationStacks implements Function<Stream<StackWalker.StackFrame>, String> {
-    private static final StackWalker WALKER = StackWalker.getInstance();
-    private static final CreationStacks INSTANCE = new CreationStacks();
+    /** Made at the first stack taken, not when the agent starts (configure). */
+    private static final class Walker {
+        static final StackWalker WALKER = StackWalker.getInstance();
+        static final CreationStacks INSTANCE = new CreationStacks();
+    }
     /** Frames kept of a creation stack (0: none), and whether the JDK's frames above the application's stay. */
     private static int depth = 8;
     private static boolean keepJdkFrames;
@@ -37,7 +40,7 @@ final class CreationStacks implements Function<Stream<StackWalker.StackFrame>, S
     /** {@code \tSTACK\tframes}, or nothing when stacks are off. */
     static String field() {
         if (depth == 0) return "";
-        String frames = WALKER.walk(INSTANCE);
+        String frames = Walker.WALKER.walk(Walker.INSTANCE);
         return frames.isEmpty() ? "" : RecordFormat.FIELD + RecordFormat.STACK + RecordFormat.FIELD + frames;
     }
 

@@ -1,7 +1,7 @@
 package dev.jthreadtrace.agent;
 
+import java.lang.invoke.VarHandle;
 import java.lang.ref.Reference;
-import java.lang.reflect.Field;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.HashMap;
@@ -17,9 +17,8 @@ import java.util.WeakHashMap;
  * name or identity hash.
  */
 final class InheritedValues {
-    private static final Set<Class<?>> PLAIN_VALUES = Set.of(String.class, Integer.class, Long.class, Short.class,
-            Byte.class, Double.class, Float.class, Boolean.class, Character.class, BigInteger.class, BigDecimal.class);
-    private static Field table, value;
+    /** The ThreadLocalMap's entries and an entry's value (java.lang is opened to the agent first). */
+    private static VarHandle table, value;
     /** The name given to each thread-local instance seen, by identity (ThreadLocal keeps Object's equals). */
     private static final Map<Object, String> LOCAL_NAMES = new WeakHashMap<>();
     /** How many instances of each class have a name: the second instance of a class is {@code Name#2}. */
@@ -29,14 +28,13 @@ final class InheritedValues {
 
     /** Opens the fields of ThreadLocalMap it reads (java.lang is opened to the agent first). */
     static void prepare() throws ReflectiveOperationException {
-        table = Class.forName("java.lang.ThreadLocal$ThreadLocalMap").getDeclaredField("table");
-        table.setAccessible(true);
-        value = Class.forName("java.lang.ThreadLocal$ThreadLocalMap$Entry").getDeclaredField("value");
-        value.setAccessible(true);
+        Class<?> entry = JdkFields.named("java.lang.ThreadLocal$ThreadLocalMap$Entry");
+        table = JdkFields.of(JdkFields.named("java.lang.ThreadLocal$ThreadLocalMap"), "table", entry.arrayType());
+        value = JdkFields.of(entry, "value", Object.class);
     }
 
     /** {@code \tname=value} for each entry of an inherited map; past the line's budget, {@code (cut)=N more}. */
-    static void append(StringBuilder line, Object map) throws IllegalAccessException {
+    static void append(StringBuilder line, Object map) {
         Object[] entries = (Object[]) table.get(map);
         if (entries == null) return;
         int left = 0;
@@ -48,7 +46,8 @@ final class InheritedValues {
                 left++;
                 continue;
             }
-            RecordFormat.pair(line, localName(key), render(value.get(entry)));
+            Object v = value.get(entry);
+            RecordFormat.pair(line, localName(key), render(v));
         }
         if (left > 0) line.append(RecordFormat.FIELD).append(RecordFormat.CUT).append('=').append(left).append(" more");
     }
@@ -90,8 +89,14 @@ final class InheritedValues {
 
     static String render(Object v) {
         if (v == null) return "null";
-        if (PLAIN_VALUES.contains(v.getClass())) return String.valueOf(v);
+        if (PlainValues.SET.contains(v.getClass())) return String.valueOf(v);
         if (v instanceof Enum<?> e) return e.getDeclaringClass().getSimpleName() + "." + e.name();
         return "<" + v.getClass().getName() + ">";
+    }
+
+    /** Loaded at the first value rendered, not at the agent's start (BigDecimal is not in the JDK's class archive). */
+    private static final class PlainValues {
+        static final Set<Class<?>> SET = Set.of(String.class, Integer.class, Long.class, Short.class, Byte.class, Double.class, Float.class,
+                Boolean.class, Character.class, BigInteger.class, BigDecimal.class);
     }
 }

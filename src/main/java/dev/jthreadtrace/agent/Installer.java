@@ -13,6 +13,7 @@ import java.lang.classfile.MethodTransform;
 import java.lang.classfile.instruction.ReturnInstruction;
 import java.lang.constant.ClassDesc;
 import java.lang.constant.MethodTypeDesc;
+import java.lang.instrument.ClassDefinition;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import java.nio.file.Path;
@@ -68,6 +69,7 @@ public final class Installer {
         String directory = AgentOptions.directoryOf(args);
         boolean attached = AgentOptions.attached(args);
         if (directory.isEmpty()) return;
+        openJavaBase(instrumentation);
         SystemClassPath.leave(directory, instrumentation);
         if (installed) return;
         AgentOptions options = AgentOptions.read(Path.of(directory));
@@ -76,10 +78,52 @@ public final class Installer {
         Thread watch = attached ? AttachWatch.connect(directory, instrumentation) : null;
         if (attached && watch == null) return;
         if (!ThreadHook.open(directory)) return;
-        // The hook reads ThreadLocalMap entries, which java.base does not open to anyone.
-        instrumentation.redefineModule(Object.class.getModule(), Set.of(), Map.of(),
-                Map.of("java.lang", Set.of(Installer.class.getModule())), Set.of(), Map.of());
         InheritedValues.prepare();
+        boolean flushesAtExit = rewrite(directory, instrumentation, attached);
+        VmThreads.prepare(instrumentation);
+        ThreadHook.enable();
+        installed = true;
+        // Started once the hooks are on, as any thread: its start() record gives the tool's own thread
+        // its starter and creation site like the others (JFR and the thread dump list it too); the
+        // tool marks it as its own.
+        if (watch != null) watch.start();
+        ThreadHook.present();
+        // Virtual threads' records may wait in a buffer only when the JVM's exit writes it out.
+        if (flushesAtExit) RecordWriter.bufferUntilExit();
+    }
+
+    /**
+     * Opens to the agent's module (the boot loader's unnamed one) what it reads of java.base: java.lang
+     * (ThreadLocalMap entries, ScopedValue bindings) and jdk.internal.loader ({@link SystemClassPath});
+     * and makes java.base read it, for the hooks in Thread to call it (a retransformation adds that read
+     * by itself, a redefinition does not). One call: the JDK's redefineModule spins its lambdas at the first.
+     */
+    static void openJavaBase(Instrumentation instrumentation) {
+        Module base = Object.class.getModule(), agent = Installer.class.getModule();
+        if (base.canRead(agent) && base.isOpen("java.lang", agent) && base.isOpen("jdk.internal.loader", agent)) return;
+        instrumentation.redefineModule(base, Set.of(agent), Map.of(), Map.of("java.lang", Set.of(agent), "jdk.internal.loader", Set.of(agent)),
+                Set.of(), Map.of());
+    }
+
+    /**
+     * Rewrites {@link #REWRITTEN}: redefined with the classes the tool prepared when they were made
+     * from this JVM's own (no ClassFile API, no class file reconstituted), else retransformed by
+     * the agent itself. True when {@code Shutdown} was rewritten (its hook writes the buffer out at exit).
+     * Loaded by {@code attach} ({@code attached}), it keeps the JVM's own class files to give back at
+     * the detach; a launched JVM keeps nothing (its heap stays as the program's).
+     */
+    private static boolean rewrite(String directory, Instrumentation instrumentation, boolean attached) throws Exception {
+        Class<?>[] classes = rewrittenClasses();
+        PreparedClasses.Found prepared = PreparedClasses.lookup(directory, classes, REWRITTEN_IN_ORDER);
+        if (prepared != null) {
+            try {
+                instrumentation.redefineClasses(prepared.prepared());
+                if (attached) originals = prepared.originals();
+                return true;
+            } catch (Exception | LinkageError e) {
+                // Refused as a whole (nothing changed): the agent transforms the classes itself.
+            }
+        }
         boolean[] flushesAtExit = {false};
         ClassFileTransformer transformer = new ClassFileTransformer() {
             @Override
@@ -87,8 +131,7 @@ public final class Installer {
                                     ProtectionDomain domain, byte[] bytes) {
                 if (!REWRITTEN.contains(name)) return null;
                 try {
-                    byte[] result = PreparedClasses.lookup(directory, name, bytes);
-                    if (result == null) result = Installer.transform(name, bytes);
+                    byte[] result = Installer.transform(name, bytes);
                     if (name.equals("java/lang/Shutdown")) flushesAtExit[0] = true;
                     return result;
                 } catch (Throwable t) {
@@ -99,20 +142,11 @@ public final class Installer {
         };
         instrumentation.addTransformer(transformer, true);
         try {
-            instrumentation.retransformClasses(rewrittenClasses());
+            instrumentation.retransformClasses(classes);
         } finally {
             instrumentation.removeTransformer(transformer);
         }
-        VmThreads.prepare(instrumentation);
-        ThreadHook.enable();
-        installed = true;
-        // Started once the hooks are on, as any thread: its start() record gives the tool's own thread
-        // its starter and creation site like the others (JFR and the thread dump list it too); the
-        // tool marks it as its own.
-        if (watch != null) watch.start();
-        ThreadHook.present();
-        // Virtual threads' records may wait in a buffer only when the JVM's exit writes it out.
-        if (flushesAtExit[0]) RecordWriter.bufferUntilExit();
+        return flushesAtExit[0];
     }
 
     /**
@@ -131,15 +165,26 @@ public final class Installer {
     /**
      * {@code jthreadtrace attach} detached (or died): the agent writes the threads only the JVM's
      * thread dump names (a compiler or GC thread the load added while attached), then stops writing
-     * and gives the JVM back its own Thread, VirtualThread and Shutdown (a retransformation with no
-     * transformer of ours yields the original class files). The JVM runs on as before the attach.
+     * and gives the JVM back its own Thread, VirtualThread and Shutdown (redefined with its own class
+     * files when the prepared ones replaced them; else a retransformation with no transformer of ours
+     * yields the original class files). The JVM runs on as before the attach.
      */
     static void stop(Instrumentation instrumentation) throws Exception {
         ThreadHook.vmThreads(false);
         ThreadHook.disable();
-        instrumentation.retransformClasses(rewrittenClasses());
+        ClassDefinition[] own = originals;
+        if (own != null) instrumentation.redefineClasses(own);
+        else instrumentation.retransformClasses(rewrittenClasses());
+        originals = null;
         installed = false;
     }
+
+    /**
+     * The JVM's own class files of the classes redefined with prepared ones (for {@link #stop} to
+     * give them back: a retransformation would start from the redefined ones); kept only in a JVM the
+     * agent was attached to, the only kind that stops; null when retransformed.
+     */
+    private static volatile ClassDefinition[] originals;
 
     /** The classes of {@link #REWRITTEN}, loaded (not initialised) now if the JVM has not yet: rewritten in one go. */
     private static Class<?>[] rewrittenClasses() throws ClassNotFoundException {
@@ -149,6 +194,8 @@ public final class Installer {
 
     /** The classes rewritten, by internal name. */
     public static final Set<String> REWRITTEN = Set.of("java/lang/Thread", "java/lang/VirtualThread", "java/lang/Shutdown");
+    /** {@link #REWRITTEN} in the order of {@link #rewrittenClasses}. */
+    private static final String[] REWRITTEN_IN_ORDER = {"java/lang/Thread", "java/lang/VirtualThread", "java/lang/Shutdown"};
 
     /**
      * {@code Shutdown.runHooks()}: {@code ThreadHook.shuttingDown()} at its start (the moment the JVM

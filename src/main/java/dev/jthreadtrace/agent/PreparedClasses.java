@@ -2,34 +2,82 @@ package dev.jthreadtrace.agent;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.instrument.ClassDefinition;
+import java.lang.module.ModuleReader;
+import java.lang.module.ResolvedModule;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
+import java.util.Optional;
 
 /**
  * Classes the tool transformed for this run, in the run's directory, so a traced JVM need not
- * load the ClassFile API to transform them itself (a third of the agent's start-up). For each
- * class, {@code classes/NAME.orig} holds the bytes the tool started from and {@code NAME.class}
- * the result; the agent uses the result only when its own JVM's class is exactly those original
- * bytes (another JDK build simply does its own transformation). Nothing lasts beyond the run: a
- * traced program that writes here changes only its own run, never what a later run executes. The
- * tool writes them ({@code jvm.AgentDirectory#storePrepared}); this side only reads.
+ * load the ClassFile API to transform them itself, nor have the JVM reconstitute their class files
+ * for a retransformation (together most of the agent's start-up). For each class,
+ * {@code classes/NAME.orig} holds the bytes the tool started from and {@code NAME.class} the result;
+ * the agent redefines its JVM's class with the result only when the class in its own runtime image
+ * is exactly those original bytes (another JDK build simply does its own transformation). Nothing
+ * lasts beyond the run: a traced program that writes here changes only its own run, never what a
+ * later run executes. The tool writes them ({@code jvm.AgentDirectory#storePrepared}); this side
+ * only reads.
  */
 public final class PreparedClasses {
     public static final String DIRECTORY = "classes";
     private static final int MAX_BYTES = 4 << 20;
 
+    /** The prepared classes, and the JVM's own class files they replace (to give them back on a detach). */
+    record Found(ClassDefinition[] prepared, ClassDefinition[] originals) {}
+
     private PreparedClasses() {}
 
-    /** The prepared result for {@code internalName} when {@code original} is what it was made from, else null. */
-    static byte[] lookup(String directory, String internalName, byte[] original) {
+    /**
+     * The prepared result for each of {@code classes} (named {@code internalNames}), when every one
+     * was made from its class as this JVM's runtime image holds it; else null.
+     */
+    static Found lookup(String directory, Class<?>[] classes, String[] internalNames) {
         Path dir = Path.of(directory, DIRECTORY);
-        String base = internalName.replace('/', '.');
-        byte[] made = read(dir.resolve(base + ".orig"));
-        if (made == null || !Arrays.equals(made, original)) return null;
-        return read(dir.resolve(base + ".class"));
+        ClassDefinition[] prepared = new ClassDefinition[classes.length], originals = new ClassDefinition[classes.length];
+        Optional<ResolvedModule> base = ModuleLayer.boot().configuration().findModule("java.base");
+        if (base.isEmpty()) return null;
+        try (ModuleReader image = base.get().reference().open()) {
+            for (int i = 0; i < classes.length; i++) {
+                String name = internalNames[i].replace('/', '.');
+                byte[] made = read(dir.resolve(name + ".orig"));
+                if (made == null) return null;
+                byte[] own = ownClassFile(image, internalNames[i]);
+                if (own == null || !Arrays.equals(made, own)) return null;
+                byte[] result = read(dir.resolve(name + ".class"));
+                if (result == null) return null;
+                prepared[i] = new ClassDefinition(classes[i], result);
+                originals[i] = new ClassDefinition(classes[i], own);
+            }
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+        return new Found(prepared, originals);
+    }
+
+    /**
+     * The class file of a java.base class as this JVM's runtime image holds it: what the JVM
+     * defined it from (a retransformation's bytes are the JVM's reconstitution of it, never equal).
+     * Read through the module's reader, not {@code Module.getResourceAsStream}, whose method
+     * reference would spin a lambda class in the JVM.
+     */
+    private static byte[] ownClassFile(ModuleReader image, String internalName) throws IOException {
+        Optional<ByteBuffer> found = image.read(internalName + ".class");
+        if (found.isEmpty()) return null;
+        ByteBuffer buffer = found.get();
+        try {
+            if (buffer.remaining() > MAX_BYTES) return null;
+            byte[] bytes = new byte[buffer.remaining()];
+            buffer.get(bytes);
+            return bytes;
+        } finally {
+            image.release(buffer);
+        }
     }
 
     private static byte[] read(Path file) {

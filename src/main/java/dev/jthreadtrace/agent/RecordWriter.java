@@ -9,10 +9,11 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * The JVM's record file and its buffer. A platform thread's records are written at once (the tool
@@ -35,8 +36,8 @@ final class RecordWriter {
     private static long firstBufferedNs;
     /** The states that hold a construction record. */
     private static final Set<HookState> HOLDING = Collections.newSetFromMap(new IdentityHashMap<>());
-    /** Every carrier that has mounted a virtual thread, for the flush to report their counts. */
-    private static final ConcurrentLinkedQueue<HookState> CARRIERS = new ConcurrentLinkedQueue<>();
+    /** Every carrier that has mounted a virtual thread, for the flush to report their counts (not a concurrent queue: few carriers, under the class lock). */
+    private static final List<HookState> CARRIERS = new ArrayList<>();
 
     private RecordWriter() {}
 
@@ -110,7 +111,7 @@ final class RecordWriter {
     }
 
     /** A carrier that mounted its first virtual thread: its count goes out with each flush. */
-    static void carrier(HookState state) {
+    static synchronized void carrier(HookState state) {
         CARRIERS.add(state);
     }
 

@@ -3,11 +3,11 @@ package dev.jthreadtrace.agent;
 import java.io.File;
 import java.io.IOException;
 import java.lang.instrument.Instrumentation;
-import java.lang.reflect.Field;
 import java.net.URISyntaxException;
 import java.net.URL;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -34,16 +34,15 @@ final class SystemClassPath {
         try {
             Set<File> jars = Set.of(new File(directory, AgentOptions.JAR).getCanonicalFile(),
                     new File(directory, AgentOptions.ATTACH_JAR).getCanonicalFile());
-            Module base = Object.class.getModule();
-            // URLClassPath's fields are private to java.base: opened to the agent (the boot loader's unnamed module) alone.
-            instrumentation.redefineModule(base, Set.of(), Map.of(),
-                    Map.of("jdk.internal.loader", Set.of(SystemClassPath.class.getModule())), Set.of(), Map.of());
-            Class<?> loaders = Class.forName("jdk.internal.loader.ClassLoaders", false, null);
-            Object app = field(loaders, "APP_LOADER").get(null);
-            Object ucp = field(Class.forName("jdk.internal.loader.BuiltinClassLoader", false, null), "ucp").get(app);
+            // URLClassPath's fields are private to java.base: opened to the agent (the boot loader's unnamed module) alone,
+            // by Installer.openJavaBase.
+            Class<?> loaders = JdkFields.named("jdk.internal.loader.ClassLoaders"), builtin = JdkFields.named("jdk.internal.loader.BuiltinClassLoader");
+            Class<?> urlClassPath = JdkFields.named("jdk.internal.loader.URLClassPath");
+            Object app = JdkFields.ofStatic(loaders, "APP_LOADER", JdkFields.named("jdk.internal.loader.ClassLoaders$AppClassLoader")).get();
+            Object ucp = JdkFields.of(builtin, "ucp", urlClassPath).get(app);
             if (ucp == null) return;
-            Collection<?> path = (Collection<?>) field(ucp.getClass(), "path").get(ucp);
-            Collection<?> unopened = (Collection<?>) field(ucp.getClass(), "unopenedUrls").get(ucp);
+            Collection<?> path = (Collection<?>) JdkFields.of(urlClassPath, "path", ArrayList.class).get(ucp);
+            Collection<?> unopened = (Collection<?>) JdkFields.of(urlClassPath, "unopenedUrls", ArrayDeque.class).get(ucp);
             // URLClassPath's own locks, in its own order (addURL, getLoader).
             synchronized (ucp) {
                 synchronized (unopened) {
@@ -67,11 +66,5 @@ final class SystemClassPath {
         } catch (URISyntaxException | IllegalArgumentException e) {
             return false;
         }
-    }
-
-    private static Field field(Class<?> owner, String name) throws NoSuchFieldException {
-        Field f = owner.getDeclaredField(name);
-        f.setAccessible(true);
-        return f;
     }
 }

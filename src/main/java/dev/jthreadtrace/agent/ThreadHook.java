@@ -67,12 +67,21 @@ public final class ThreadHook {
         while (root.getParent() != null) root = root.getParent();
         Thread[] threads = new Thread[root.activeCount() + 16];
         int n = root.enumerate(threads, true);
+        // One write for all: the file is opened per write.
+        StringBuilder records = new StringBuilder();
         for (int i = 0; i < n; i++) {
             try {
-                RecordWriter.write(presentRecord(threads[i]), true);
+                StringBuilder line = presentRecord(threads[i]);
+                if (!records.isEmpty()) records.append('\n');
+                records.append(line);
             } catch (Throwable t) {
                 failed("present", t);
             }
+        }
+        try {
+            if (!records.isEmpty()) RecordWriter.write(records, true);
+        } catch (Throwable t) {
+            failed("present", t);
         }
     }
 

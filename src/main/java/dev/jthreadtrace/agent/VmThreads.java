@@ -3,7 +3,9 @@ package dev.jthreadtrace.agent;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.lang.instrument.Instrumentation;
-import java.lang.reflect.Method;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.Map;
@@ -163,12 +165,34 @@ final class VmThreads {
         // Its static initializer loads libmanagement_ext, which holds the command's native method.
         Class.forName(PACKAGE + ".PlatformMBeanProviderImpl", true, null);
         Class<?> commands = Class.forName(PACKAGE + ".DiagnosticCommandImpl", true, null);
-        Method instance = commands.getDeclaredMethod("getDiagnosticCommandMBean");
-        instance.setAccessible(true);
-        Object mbean = instance.invoke(null);
+        // Method handles called with their exact types, not Method.invoke: reflection spins more
+        // method-handle classes for its accessors, at the exit of every traced JVM.
+        MethodHandles.Lookup lookup = MethodHandles.privateLookupIn(commands, MethodHandles.lookup());
+        MethodHandle instance = lookup.findStatic(commands, "getDiagnosticCommandMBean",
+                MethodType.methodType(Class.forName("com.sun.management.DiagnosticCommandMBean", false, null)));
+        Object mbean = invoke(instance.asType(MethodType.methodType(Object.class)));
         if (mbean == null) return null; // a VM without diagnostic commands
-        Method execute = commands.getDeclaredMethod("executeDiagnosticCommand", String.class);
-        execute.setAccessible(true);
-        return (String) execute.invoke(mbean, "Thread.print");
+        MethodHandle execute = lookup.findVirtual(commands, "executeDiagnosticCommand", MethodType.methodType(String.class, String.class));
+        return execute(execute.bindTo(mbean));
+    }
+
+    private static Object invoke(MethodHandle noArguments) throws Exception {
+        try {
+            return (Object) noArguments.invokeExact();
+        } catch (Exception | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    private static String execute(MethodHandle command) throws Exception {
+        try {
+            return (String) command.invokeExact("Thread.print");
+        } catch (Exception | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
     }
 }
