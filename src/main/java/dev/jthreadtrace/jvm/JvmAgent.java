@@ -47,6 +47,8 @@ public final class JvmAgent implements AutoCloseable {
     /** The JVMs' lock views taken as a trace ended on a signal or a --duration, and the JVMs asked. */
     private final List<JavaRecord> lockViews = new ArrayList<>();
     private final Set<Integer> askedForLocks = new HashSet<>();
+    /** The running JVMs an attach is under way to (slow on a loaded machine): a last look waits for it first. */
+    private final Set<Integer> attaching = new HashSet<>();
 
     private JvmAgent(AgentDirectory directory) {
         this.directory = directory;
@@ -168,13 +170,43 @@ public final class JvmAgent implements AutoCloseable {
         synchronized (this) {
             if (closed) return;
             prepared = running.prepare(pid, notes);
+            attaching.add(pid);
         }
-        if (prepared != null && prepareClasses) prepareClassesOnce();
-        JvmAttach.Result result = prepared == null ? JvmAttach.attach(pid, null, null)
-                : JvmAttach.attach(pid, prepared.jar(), prepared.arguments());
-        synchronized (this) {
-            running.attached(pid, result, notes);
+        try {
+            if (prepared != null && prepareClasses) prepareClassesOnce();
+            JvmAttach.Result result = prepared == null ? JvmAttach.attach(pid, null, null)
+                    : JvmAttach.attach(pid, prepared.jar(), prepared.arguments());
+            synchronized (this) {
+                running.attached(pid, result, notes);
+            }
+        } finally {
+            synchronized (this) {
+                attaching.remove(pid);
+                notifyAll();
+            }
         }
+    }
+
+    /**
+     * The JVMs among {@code pids} not to ask for a lock view: those whose attach failed (it said
+     * why, once), after waiting up to {@code deadline} for attaches still under way to decide; one
+     * still under way then is left to its own attach as well (asked twice, a JVM that refuses says so twice).
+     */
+    private synchronized Set<Integer> notToAsk(Collection<Integer> pids, long deadline) {
+        while (pids.stream().anyMatch(attaching::contains)) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) break;
+            try {
+                wait(Math.max(1, left / 1_000_000));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        Set<Integer> refused = new HashSet<>(running.tried());
+        refused.removeAll(running.connectedTo());
+        refused.addAll(attaching);
+        return refused;
     }
 
     /**
@@ -184,12 +216,8 @@ public final class JvmAgent implements AutoCloseable {
      * most {@code limit} in all; a JVM that has not answered by then is left out (one note).
      */
     public void takeLockViews(Collection<Integer> pids, Duration limit) {
-        Set<Integer> refused;
-        synchronized (this) {
-            // An attach that failed already said why, once: the JVM is not asked again.
-            refused = new HashSet<>(running.tried());
-            refused.removeAll(running.connectedTo());
-        }
+        long deadline = System.nanoTime() + limit.toNanos();
+        Set<Integer> refused = notToAsk(pids, deadline);
         List<Integer> jvms = pids.stream().filter(p -> !refused.contains(p) && JvmAttach.isJvm(p)).sorted().toList();
         if (jvms.isEmpty()) return;
         List<JvmAttach.LockView> got = Collections.synchronizedList(new ArrayList<>());
@@ -197,7 +225,7 @@ public final class JvmAgent implements AutoCloseable {
             for (int pid : jvms) got.add(lockViewOf(pid));
         });
         try {
-            asking.join(limit);
+            asking.join(Duration.ofNanos(Math.max(1_000_000, deadline - System.nanoTime())));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
