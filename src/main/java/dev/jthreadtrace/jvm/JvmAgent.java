@@ -32,7 +32,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class JvmAgent implements AutoCloseable {
     public static final String AGENT_JAR = AgentDirectory.JAR;
-    private final AgentDirectory directory;
+    /** The run's directory, made when the first JVM needs it: a run that starts none makes none. */
+    private final AgentDirectoryOnDemand directory;
     /** Remarks made while preparing and tracing, reported with the others. */
     private final List<String> notes = new ArrayList<>();
     private JdkLaunchers launchers;
@@ -47,13 +48,14 @@ public final class JvmAgent implements AutoCloseable {
     private final List<JavaRecord> lockViews = new ArrayList<>();
     private final Set<Integer> askedForLocks = new HashSet<>();
 
-    private JvmAgent(AgentDirectory directory) {
+    private JvmAgent(AgentDirectoryOnDemand directory) {
         this.directory = directory;
-        this.running = new RunningJvms(directory);
+        this.running = new RunningJvms();
     }
 
     /**
-     * Makes the run's directory; the agent jar is the one built beside the tool's jar (or classes).
+     * The agent for this run; its directory is made when the first JVM needs it (the agent jar,
+     * the one built beside the tool's jar or classes, must be there now).
      *
      * @param stackDepth creation stack frames kept (0: none)
      * @param jdkFrames  whether the JDK's frames above the application's stay
@@ -61,7 +63,7 @@ public final class JvmAgent implements AutoCloseable {
      */
     public static JvmAgent prepare(Path agentJar, int stackDepth, boolean jdkFrames, boolean virtualStacks) throws IOException {
         if (!Files.isRegularFile(agentJar)) throw new IOException("agent jar not found: " + agentJar);
-        return new JvmAgent(AgentDirectory.create(agentJar, new AgentOptions(stackDepth, jdkFrames, virtualStacks)));
+        return new JvmAgent(new AgentDirectoryOnDemand(agentJar, new AgentOptions(stackDepth, jdkFrames, virtualStacks)));
     }
 
     /**
@@ -100,9 +102,17 @@ public final class JvmAgent implements AutoCloseable {
      * stays one option. Every JVM then prints "Picked up JAVA_TOOL_OPTIONS" on stderr.
      */
     public List<byte[]> environment(List<byte[]> base) {
-        String agent = JavaToolOptions.quoted(agentOption(directory.path().toString()));
+        AgentDirectory made;
+        try {
+            // Made now: the variable names it, and any process of the command may be a JVM.
+            made = directory.get();
+        } catch (IOException e) {
+            notes.add("no Java-level view (the agent's directory could not be made: " + e.getMessage() + ")");
+            return base;
+        }
+        String agent = JavaToolOptions.quoted(agentOption(made.path().toString()));
         if (agent == null) {
-            notes.add("no Java-level view: the agent's path " + directory.jar() + " holds both kinds of quote");
+            notes.add("no Java-level view: the agent's path " + made.jar() + " holds both kinds of quote");
             return base;
         }
         prepareClassesOnce();
@@ -119,14 +129,15 @@ public final class JvmAgent implements AutoCloseable {
      * build to take ready-made: once per run, on a thread of its own, when the first JVM appears.
      */
     private void prepareClassesOnce() {
-        if (!classesPrepared.compareAndSet(false, true)) return;
+        AgentDirectory made = directory.ifMade();
+        if (made == null || !classesPrepared.compareAndSet(false, true)) return;
         preparing = Thread.ofPlatform().daemon().name("jthreadtrace-prepare").start(() -> {
             for (String name : Installer.REWRITTEN) {
-                if (directory.closed()) return;
+                if (made.closed()) return;
                 try (var in = Object.class.getModule().getResourceAsStream(name + ".class")) {
                     if (in == null) continue;
                     byte[] original = in.readAllBytes();
-                    if (!directory.storePrepared(name, original, Installer.transform(name, original))) return;
+                    if (!made.storePrepared(name, original, Installer.transform(name, original))) return;
                 } catch (IOException | RuntimeException | LinkageError e) {
                     // the agent transforms the class itself
                 }
@@ -143,14 +154,28 @@ public final class JvmAgent implements AutoCloseable {
      */
     public void attachToRunningJvm(int pid) {
         String arguments;
+        Path attachJar;
         synchronized (this) {
             if (closed) return;
-            arguments = running.prepare(pid, notes);
+            AgentDirectory made = made(pid);
+            arguments = made == null ? null : running.prepare(pid, made, notes);
+            attachJar = arguments == null ? null : made.path().resolve(AgentOptions.ATTACH_JAR);
         }
         if (arguments != null) prepareClassesOnce();
-        JvmAttach.Result result = JvmAttach.attach(pid, arguments != null ? directory.path().resolve(AgentOptions.ATTACH_JAR) : null, arguments);
+        JvmAttach.Result result = JvmAttach.attach(pid, attachJar, arguments);
         synchronized (this) {
             running.attached(pid, result, notes);
+        }
+    }
+
+    /** The run's directory for the running JVM {@code pid}, made now if need be; null (and a note) when it cannot be. */
+    private AgentDirectory made(int pid) {
+        try {
+            return directory.get();
+        } catch (IOException e) {
+            notes.add("no agent for JVM " + pid + " (the agent's directory could not be made: " + e.getMessage()
+                    + "): names of the threads it had, kernel view of the new ones");
+            return null;
         }
     }
 
@@ -205,7 +230,7 @@ public final class JvmAgent implements AutoCloseable {
 
     /** Java names for the live lines, read from the agents' files as the trace runs. */
     public LiveJavaNames liveNames() {
-        if (liveNames == null) liveNames = new LiveJavaNames(directory.path());
+        if (liveNames == null) liveNames = new LiveJavaNames(directory::pathIfMade);
         return liveNames;
     }
 
@@ -217,23 +242,24 @@ public final class JvmAgent implements AutoCloseable {
      *                     killed then, perhaps before their agents wrote anything)
      */
     public synchronized void attachTo(TraceModel model, boolean outputClosed) {
-        AgentRecords.Read read;
+        AgentRecords.Read read = new AgentRecords.Read(List.of(), Map.of(), List.of(), 0, 0);
+        Path records = directory.pathIfMade();
         try {
-            read = AgentRecords.read(directory.path());
+            // No directory: no JVM got the agent, so there is nothing to read.
+            if (records != null) read = AgentRecords.read(records);
         } catch (IOException | RuntimeException e) {
-            notes.add("could not list the agent's directory " + directory.path() + ": " + e.getMessage());
-            read = new AgentRecords.Read(List.of(), Map.of(), List.of(), 0, 0);
+            notes.add("could not list the agent's directory " + records + ": " + e.getMessage());
         }
-        List<JavaRecord> records = new ArrayList<>(running.existing());
-        records.addAll(read.records());
-        records.addAll(lockViews);
-        records.sort(Comparator.comparingLong(JavaRecord::ns));
+        List<JavaRecord> java = new ArrayList<>(running.existing());
+        java.addAll(read.records());
+        java.addAll(lockViews);
+        java.sort(Comparator.comparingLong(JavaRecord::ns));
         List<String> notes = new ArrayList<>(this.notes);
         notes.addAll(JvmNotes.aboutTheDirectory(read));
-        notes.addAll(JvmNotes.aboutEachJvm(model, records, launchers == null ? Map.of() : launchers.decisions(),
+        notes.addAll(JvmNotes.aboutEachJvm(model, java, launchers == null ? Map.of() : launchers.decisions(),
                 running.tried(), outputClosed));
         read.errors().forEach((pid, e) -> notes.add("the agent in JVM " + pid + " swallowed errors: " + e.replace('\t', ' ')));
-        model.attachJava(JavaJoin.join(model, records, notes));
+        model.attachJava(JavaJoin.join(model, java, notes));
         Set<Integer> toolAttached = new HashSet<>(running.connectedTo());
         toolAttached.addAll(askedForLocks);
         model.markStartedForAttach(toolAttached, RunningJvms.TOOL_THREAD_NAMES);

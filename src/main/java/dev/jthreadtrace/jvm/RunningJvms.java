@@ -29,7 +29,6 @@ final class RunningJvms implements AutoCloseable {
     /** The threads a JVM starts to answer the tool: its Attach Listener, and the agent's tie to the tool. */
     static final Set<String> TOOL_THREAD_NAMES = Set.of("Attach Listener", "jthreadtrace-ag");
 
-    private final AgentDirectory directory;
     private ServerSocketChannel attachSocket;
     private final Map<Integer, SocketChannel> loadedInto = new LinkedHashMap<>();
     /** Threads running in the JVMs attached to, from their thread dumps. */
@@ -39,23 +38,19 @@ final class RunningJvms implements AutoCloseable {
     /** The running JVMs the tool tried to attach to: each had its note already, if it failed. */
     private final Set<Integer> tried = new HashSet<>();
 
-    RunningJvms(AgentDirectory directory) {
-        this.directory = directory;
-    }
-
     /**
      * The agent's argument for a running JVM, listening for it first and with its jar
      * ({@link AgentDirectory#attachJar}) written; null (and a note) when either cannot be.
      */
-    String prepare(int pid, List<String> notes) {
+    String prepare(int pid, AgentDirectory directory, List<String> notes) {
         try {
             if (attachSocket == null) {
                 attachSocket = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-                attachSocket.bind(UnixDomainSocketAddress.of(socketPath()));
+                attachSocket.bind(UnixDomainSocketAddress.of(socketPath(directory)));
                 attachSocket.configureBlocking(false);
             }
         } catch (IOException | RuntimeException e) {
-            notes.add("no agent for JVM " + pid + " (cannot listen on " + socketPath() + ": " + e.getMessage()
+            notes.add("no agent for JVM " + pid + " (cannot listen on " + socketPath(directory) + ": " + e.getMessage()
                     + "): names of the threads it had, kernel view of the new ones");
             return null;
         }
@@ -108,7 +103,7 @@ final class RunningJvms implements AutoCloseable {
         return tried;
     }
 
-    private Path socketPath() {
+    private static Path socketPath(AgentDirectory directory) {
         return directory.path().resolve(AgentDirectory.ATTACH_SOCKET);
     }
 
