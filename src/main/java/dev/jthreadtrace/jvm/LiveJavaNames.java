@@ -74,6 +74,8 @@ public final class LiveJavaNames implements LiveSink, ThreadNames {
         String java = names.get(tid);
         if (java != null) return java;
         String kernel = model.nameOf(tid);
+        // No JVM named a thread longer than the kernel keeps (a program that is no JVM): no key to build per line.
+        if (longNameByKernelName.isEmpty()) return kernel;
         var task = model.thread(tid);
         String full = task == null ? null : longNameByKernelName.get(task.tgid() + ":" + kernel);
         if (full == null || full.equals(AMBIGUOUS)) return kernel;
