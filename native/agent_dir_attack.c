@@ -15,9 +15,10 @@
 #include <unistd.h>
 
 /**
- * The newest directory named jthreadtrace-PPID-* in $TMPDIR (or /tmp): the agent's, made just before
- * we ran by the tool that started us (our parent: the start gate is the tool's child and became us).
- * Only the parent's: other runs on the machine have directories there too.
+ * The newest directory named jthreadtrace-PPID-* in $TMPDIR (or /tmp): the agent's, made by the tool
+ * that started us (our parent: the start gate is the tool's child and became us) at the first JVM the
+ * traced command started (AgentDirectoryIT runs one before us). Only the parent's: other runs on the
+ * machine have directories there too.
  */
 static int newest_agent_dir(char *dir, size_t size) {
     const char *tmp = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";

@@ -26,7 +26,7 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 
 /**
- * The run's private directory (mode 0700, new for every run, removed at its end), shared by the
+ * The run's private directory (mode 0700, new for every run that starts a JVM, removed at its end), shared by the
  * tool and the agents of the traced JVMs: a copy of the agent jar (so a JVM's command line names a
  * short path of ours, never the installation's, which may hold a {@code =} or a {@code ,}), its
  * classes unpacked for the boot class path, the agent's options, the classes the tool prepared,
@@ -79,7 +79,8 @@ final class AgentDirectory implements AutoCloseable {
 
     /**
      * Makes the directory in the temp directory, copies the agent jar in, unpacks its classes and
-     * writes the options; all before any traced program runs. Not {@code createTempDirectory}: its
+     * writes the options; all before the first JVM that gets the agent runs (made when one needs it,
+     * {@link AgentDirectoryOnDemand}). Not {@code createTempDirectory}: its
      * random name seeds SecureRandom (~35 ms of CPU at every start). The name need not be secret,
      * only new: {@code createDirectory} fails if anything (a file, a link someone planted) has it,
      * and then another name is tried.

@@ -11,6 +11,7 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * The agents' record files in the tool's private directory, read as they grow while the trace
@@ -23,13 +24,14 @@ final class AgentDirectoryFeed implements JavaRecordFeed {
     static final long REFRESH_NS = 20_000_000L;
     private static final int MAX_ENTRIES = 4096;
 
-    private final Path directory;
+    /** The run's directory, or null while none was made (no JVM yet: nothing to list). */
+    private final Supplier<Path> directory;
     private final Map<Path, AgentFile> files = new HashMap<>();
     private final Set<Path> notRecordFiles = new HashSet<>();
     private long lastRefresh;
     private boolean givenUp;
 
-    AgentDirectoryFeed(Path directory) {
+    AgentDirectoryFeed(Supplier<Path> directory) {
         this.directory = directory;
     }
 
@@ -38,9 +40,10 @@ final class AgentDirectoryFeed implements JavaRecordFeed {
         long clock = System.nanoTime();
         if (!now && clock - lastRefresh <= REFRESH_NS) return;
         lastRefresh = clock;
-        if (givenUp) return;
+        Path made = directory.get();
+        if (givenUp || made == null) return;
         int listed = 0;
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory)) {
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(made)) {
             for (Path file : entries) {
                 if (++listed > MAX_ENTRIES) {
                     givenUp = true;

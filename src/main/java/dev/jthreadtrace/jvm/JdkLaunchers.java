@@ -3,6 +3,7 @@ package dev.jthreadtrace.jvm;
 import dev.jthreadtrace.ptrace.ExecArguments;
 import dev.jthreadtrace.ptrace.ExecImage;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -30,15 +31,16 @@ final class JdkLaunchers implements ExecArguments {
         record LeftAlone(String why) implements Decision {}
     }
 
-    private final AgentDirectory directory;
+    private final AgentDirectoryOnDemand directories;
     private final Runnable firstJvm;
     private final Map<Integer, Decision> decisions = new ConcurrentHashMap<>();
 
     /**
-     * @param firstJvm run once, at the first JDK launcher seen (the tool prepares the agent's classes then)
+     * @param directories the run's directory, made at the first JVM that can take the agent
+     * @param firstJvm run once the directory is there, at the first such JVM (the tool prepares the agent's classes then)
      */
-    JdkLaunchers(AgentDirectory directory, Runnable firstJvm) {
-        this.directory = directory;
+    JdkLaunchers(AgentDirectoryOnDemand directories, Runnable firstJvm) {
+        this.directories = directories;
         this.firstJvm = firstJvm;
     }
 
@@ -63,14 +65,23 @@ final class JdkLaunchers implements ExecArguments {
                 || !ElfDependencies.of(Path.of("/proc", Integer.toString(pid), "exe")).contains("libjli.so")) {
             return List.of(); // not a JDK launcher: not a JVM, nothing to say
         }
-        firstJvm.run();
         boolean java = exe.getFileName().toString().equals("java");
         String why = runtimeCannotTakeIt(image, root, home);
         JvmOptions options = why != null ? null : JvmOptions.of(java, image.argv(), image::variable, FileText.of(pid));
         if (why == null && options.unknown() != null) {
             why = "not all of its options can be read as its launcher and JVM read them: " + options.unknown();
         }
-        String reachable = why != null ? null : directory.reachableFrom(pid);
+        AgentDirectory directory = null;
+        if (why == null) {
+            // Made now, at this exec stop, before the JVM runs: a run that starts no JVM makes none.
+            try {
+                directory = directories.get();
+                firstJvm.run();
+            } catch (IOException e) {
+                why = "the agent's directory could not be made (" + e.getMessage() + ")";
+            }
+        }
+        String reachable = directory == null ? null : directory.reachableFrom(pid);
         if (why == null && reachable == null) {
             why = "the agent's directory " + directory.path() + " is not visible where it runs (a private /tmp or another mount namespace)";
         }

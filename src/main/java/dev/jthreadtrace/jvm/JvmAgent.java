@@ -33,7 +33,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class JvmAgent implements AutoCloseable {
     public static final String AGENT_JAR = AgentDirectory.JAR;
-    private final AgentDirectory directory;
+    /** The run's directory, made when the first JVM needs it: a run that starts none makes none. */
+    private final AgentDirectoryOnDemand directory;
     /** Remarks made while preparing and tracing, reported with the others. */
     private final List<String> notes = new ArrayList<>();
     private JdkLaunchers launchers;
@@ -50,13 +51,14 @@ public final class JvmAgent implements AutoCloseable {
     /** The running JVMs an attach is under way to (slow on a loaded machine): a last look waits for it first. */
     private final Set<Integer> attaching = new HashSet<>();
 
-    private JvmAgent(AgentDirectory directory) {
+    private JvmAgent(AgentDirectoryOnDemand directory) {
         this.directory = directory;
-        this.running = new RunningJvms(directory);
+        this.running = new RunningJvms();
     }
 
     /**
-     * Makes the run's directory; the agent jar is the one built beside the tool's jar (or classes).
+     * The agent for this run; its directory is made when the first JVM needs it (the agent jar,
+     * the one built beside the tool's jar or classes, must be there now).
      *
      * @param stackDepth creation stack frames kept (0: none)
      * @param jdkFrames  whether the JDK's frames above the application's stay
@@ -64,7 +66,7 @@ public final class JvmAgent implements AutoCloseable {
      */
     public static JvmAgent prepare(Path agentJar, int stackDepth, boolean jdkFrames, boolean virtualStacks) throws IOException {
         if (!Files.isRegularFile(agentJar)) throw new IOException("agent jar not found: " + agentJar);
-        return new JvmAgent(AgentDirectory.create(agentJar, new AgentOptions(stackDepth, jdkFrames, virtualStacks)));
+        return new JvmAgent(new AgentDirectoryOnDemand(agentJar, new AgentOptions(stackDepth, jdkFrames, virtualStacks)));
     }
 
     /**
@@ -103,9 +105,17 @@ public final class JvmAgent implements AutoCloseable {
      * stays one option. Every JVM then prints "Picked up JAVA_TOOL_OPTIONS" on stderr.
      */
     public List<byte[]> environment(List<byte[]> base) {
-        String agent = JavaToolOptions.quoted(agentOption(directory.path().toString()));
+        AgentDirectory made;
+        try {
+            // Made now: the variable names it, and any process of the command may be a JVM.
+            made = directory.get();
+        } catch (IOException e) {
+            notes.add("no Java-level view (the agent's directory could not be made: " + e.getMessage() + ")");
+            return base;
+        }
+        String agent = JavaToolOptions.quoted(agentOption(made.path().toString()));
         if (agent == null) {
-            notes.add("no Java-level view: the agent's path " + directory.jar() + " holds both kinds of quote");
+            notes.add("no Java-level view: the agent's path " + made.jar() + " holds both kinds of quote");
             return base;
         }
         prepareClassesOnce();
@@ -122,14 +132,15 @@ public final class JvmAgent implements AutoCloseable {
      * build to take ready-made: once per run, on a thread of its own, when the first JVM appears.
      */
     private void prepareClassesOnce() {
-        if (!classesPrepared.compareAndSet(false, true)) return;
+        AgentDirectory made = directory.ifMade();
+        if (made == null || !classesPrepared.compareAndSet(false, true)) return;
         preparing = Thread.ofPlatform().daemon().name("jthreadtrace-prepare").start(() -> {
             for (String name : Installer.REWRITTEN) {
-                if (directory.closed()) return;
+                if (made.closed()) return;
                 try (var in = Object.class.getModule().getResourceAsStream(name + ".class")) {
                     if (in == null) continue;
                     byte[] original = in.readAllBytes();
-                    if (!directory.storePrepared(name, original, Installer.transform(name, original))) return;
+                    if (!made.storePrepared(name, original, Installer.transform(name, original))) return;
                 } catch (IOException | RuntimeException | LinkageError e) {
                     // the agent transforms the class itself
                 }
@@ -145,16 +156,22 @@ public final class JvmAgent implements AutoCloseable {
      * Without the socket the agent ties itself to, the thread dump's names only.
      */
     public void attachToRunningJvm(int pid) {
+        AgentDirectory made;
+        synchronized (this) {
+            if (closed) return;
+            // As the tool's own user, before any thread takes a JVM's ids: the run's directory is ours.
+            made = made(pid);
+        }
         TargetDirectory.UserOutside user = TargetDirectory.inOtherUserNamespace(pid);
         if (user == null) {
-            attachAs(pid, true);
+            attachAs(pid, made, true);
             return;
         }
         // A JVM in a user namespace of its own accepts only a peer its namespace maps: its own user.
         // Nothing else runs as that user: the classes for the run's directory are not prepared there
         // (a thread started from it would have its ids; the agent in that JVM transforms its own).
         try {
-            ThreadCredentials.runAs(user.uid(), user.gid(), () -> attachAs(pid, false));
+            ThreadCredentials.runAs(user.uid(), user.gid(), () -> attachAs(pid, made, false));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
@@ -165,11 +182,11 @@ public final class JvmAgent implements AutoCloseable {
         }
     }
 
-    private void attachAs(int pid, boolean prepareClasses) {
+    private void attachAs(int pid, AgentDirectory made, boolean prepareClasses) {
         RunningJvms.Prepared prepared;
         synchronized (this) {
             if (closed) return;
-            prepared = running.prepare(pid, notes);
+            prepared = made == null ? null : running.prepare(pid, made, notes);
             attaching.add(pid);
         }
         try {
@@ -184,6 +201,17 @@ public final class JvmAgent implements AutoCloseable {
                 attaching.remove(pid);
                 notifyAll();
             }
+        }
+    }
+
+    /** The run's directory for the running JVM {@code pid}, made now if need be; null (and a note) when it cannot be. */
+    private AgentDirectory made(int pid) {
+        try {
+            return directory.get();
+        } catch (IOException e) {
+            notes.add("no agent for JVM " + pid + " (the agent's directory could not be made: " + e.getMessage()
+                    + "): names of the threads it had, kernel view of the new ones");
+            return null;
         }
     }
 
@@ -272,7 +300,7 @@ public final class JvmAgent implements AutoCloseable {
 
     /** Java names for the live lines, read from the agents' files as the trace runs. */
     public LiveJavaNames liveNames() {
-        if (liveNames == null) liveNames = new LiveJavaNames(directory.path());
+        if (liveNames == null) liveNames = new LiveJavaNames(directory::pathIfMade);
         return liveNames;
     }
 
@@ -284,20 +312,22 @@ public final class JvmAgent implements AutoCloseable {
      *                     killed then, perhaps before their agents wrote anything)
      */
     public synchronized void attachTo(TraceModel model, boolean outputClosed) {
-        AgentRecords.Read read = read(directory.path());
+        // No directory: no JVM on this host's /tmp got the agent, so there is nothing to read there.
+        Path made = directory.pathIfMade();
+        AgentRecords.Read read = made == null ? new AgentRecords.Read(List.of(), Map.of(), List.of(), 0, 0) : read(made);
         for (Path inside : running.insideDirectories()) read = read.and(read(inside));
-        List<JavaRecord> records = new ArrayList<>(running.existing());
-        records.addAll(read.records());
-        records.addAll(lockViews);
-        records.sort(Comparator.comparingLong(JavaRecord::ns));
+        List<JavaRecord> java = new ArrayList<>(running.existing());
+        java.addAll(read.records());
+        java.addAll(lockViews);
+        java.sort(Comparator.comparingLong(JavaRecord::ns));
         // A JVM in a PID namespace of its own names itself and its threads by that namespace's ids.
-        records = NamespaceIds.toKernelIds(model, records);
+        java = NamespaceIds.toKernelIds(model, java);
         List<String> notes = new ArrayList<>(this.notes);
         notes.addAll(JvmNotes.aboutTheDirectory(read));
-        notes.addAll(JvmNotes.aboutEachJvm(model, records, launchers == null ? Map.of() : launchers.decisions(),
+        notes.addAll(JvmNotes.aboutEachJvm(model, java, launchers == null ? Map.of() : launchers.decisions(),
                 running.tried(), outputClosed));
         read.errors().forEach((pid, e) -> notes.add("the agent in JVM " + pid + " swallowed errors: " + e.replace('\t', ' ')));
-        model.attachJava(JavaJoin.join(model, records, notes));
+        model.attachJava(JavaJoin.join(model, java, notes));
         Set<Integer> toolAttached = new HashSet<>(running.connectedTo());
         toolAttached.addAll(askedForLocks);
         model.markStartedForAttach(toolAttached, RunningJvms.TOOL_THREAD_NAMES);

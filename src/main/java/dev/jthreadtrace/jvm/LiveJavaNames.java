@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Java names for the live lines, while the trace runs: reads the agents' record files as they grow
@@ -48,6 +49,11 @@ public final class LiveJavaNames implements LiveSink, ThreadNames {
     private static final int MAX_NAMES = 65_536;
 
     LiveJavaNames(Path directory) {
+        this(() -> directory);
+    }
+
+    /** {@code directory}: the agents' directory, or null while there is none (no JVM started yet). */
+    LiveJavaNames(Supplier<Path> directory) {
         this(new AgentDirectoryFeed(directory));
     }
 
@@ -68,6 +74,8 @@ public final class LiveJavaNames implements LiveSink, ThreadNames {
         String java = names.get(tid);
         if (java != null) return java;
         String kernel = model.nameOf(tid);
+        // No JVM named a thread longer than the kernel keeps (a program that is no JVM): no key to build per line.
+        if (longNameByKernelName.isEmpty()) return kernel;
         var task = model.thread(tid);
         String full = task == null ? null : longNameByKernelName.get(task.tgid() + ":" + kernel);
         if (full == null || full.equals(AMBIGUOUS)) return kernel;

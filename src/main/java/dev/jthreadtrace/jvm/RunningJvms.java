@@ -29,7 +29,6 @@ final class RunningJvms implements AutoCloseable {
     /** The threads a JVM starts to answer the tool: its Attach Listener, and the agent's tie to the tool. */
     static final Set<String> TOOL_THREAD_NAMES = Set.of("Attach Listener", "jthreadtrace-ag");
 
-    private final AgentDirectory directory;
     private ServerSocketChannel attachSocket;
     private final Map<Integer, SocketChannel> loadedInto = new LinkedHashMap<>();
     /** A directory and socket of ours inside the /tmp of a JVM of another mount namespace. */
@@ -43,10 +42,6 @@ final class RunningJvms implements AutoCloseable {
     /** The running JVMs the tool tried to attach to: each had its note already, if it failed. */
     private final Set<Integer> tried = new HashSet<>();
 
-    RunningJvms(AgentDirectory directory) {
-        this.directory = directory;
-    }
-
     /** What loadAgent is given: the jar and the agent's argument, as the JVM names them. */
     record Prepared(String jar, String arguments) {}
 
@@ -55,18 +50,18 @@ final class RunningJvms implements AutoCloseable {
      * written; null (and a note) when either cannot be. A JVM that cannot see the run's directory
      * (another mount namespace) gets one of its own in its /tmp ({@link TargetDirectory}).
      */
-    Prepared prepare(int pid, List<String> notes) {
+    Prepared prepare(int pid, AgentDirectory directory, List<String> notes) {
         if (directory.reachableFrom(pid) == null && Files.isDirectory(Path.of("/proc", Integer.toString(pid)))) {
-            return prepareInside(pid, notes);
+            return prepareInside(pid, directory, notes);
         }
         try {
             if (attachSocket == null) {
                 attachSocket = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-                attachSocket.bind(UnixDomainSocketAddress.of(socketPath()));
+                attachSocket.bind(UnixDomainSocketAddress.of(socketPath(directory)));
                 attachSocket.configureBlocking(false);
             }
         } catch (IOException | RuntimeException e) {
-            notes.add("no agent for JVM " + pid + " (cannot listen on " + socketPath() + ": " + e.getMessage()
+            notes.add("no agent for JVM " + pid + " (cannot listen on " + socketPath(directory) + ": " + e.getMessage()
                     + "): names of the threads it had, kernel view of the new ones");
             return null;
         }
@@ -80,7 +75,7 @@ final class RunningJvms implements AutoCloseable {
     }
 
     /** A JVM of another mount namespace: a directory and a socket of ours in its own /tmp. */
-    private Prepared prepareInside(int pid, List<String> notes) {
+    private Prepared prepareInside(int pid, AgentDirectory directory, List<String> notes) {
         TargetDirectory inside = null;
         ServerSocketChannel socket = null;
         try {
@@ -145,7 +140,7 @@ final class RunningJvms implements AutoCloseable {
         return tried;
     }
 
-    private Path socketPath() {
+    private static Path socketPath(AgentDirectory directory) {
         return directory.path().resolve(AgentDirectory.ATTACH_SOCKET);
     }
 

@@ -51,7 +51,9 @@ class AgentDirectoryIT {
     @Test
     void whatTheTargetLeavesInTheAgentsDirectoryCannotHangOrCrashTheTool() {
         long started = System.nanoTime();
-        Tool.Result r = Tool.run(Tool.jar("run", "-e", "mkdir", "--report", "tree", "--", Traced.fixture("agent_dir_attack").toString()));
+        List<String> cmd = new ArrayList<>(List.of("run", "-e", "mkdir", "--report", "tree", "--"));
+        cmd.addAll(afterAJvm("agent_dir_attack"));
+        Tool.Result r = Tool.run(Tool.jar(cmd.toArray(String[]::new)));
         long seconds = (System.nanoTime() - started) / 1_000_000_000L;
         assertEquals(0, r.code(), r.out() + r.err());
         assertTrue(seconds < 60, "no hang: " + seconds + " s");
@@ -74,8 +76,9 @@ class AgentDirectoryIT {
      */
     @Test
     void aFloodOfWellFormedRecordsIsReadUpToABoundAndSaidSo() {
-        List<String> cmd = new ArrayList<>(Tool.jar("run", "-e", "mkdir", "--report", "tree", "--",
-                Traced.fixture("agent_dir_attack").toString(), "flood", "4", "64"));
+        List<String> run = new ArrayList<>(List.of("run", "-e", "mkdir", "--report", "tree", "--"));
+        run.addAll(afterAJvm("agent_dir_attack", "flood", "4", "64"));
+        List<String> cmd = new ArrayList<>(Tool.jar(run.toArray(String[]::new)));
         cmd.add(1, "-Xmx512m");
         // 256 MiB written by the target and 64 MiB read: a minute on a loaded 2-core machine.
         Tool.Result r = Tool.run(cmd, Map.of(), 240);
@@ -88,6 +91,41 @@ class AgentDirectoryIT {
         // Records of pids no traced process has: not said to come from a JVM in a PID namespace as if that were known.
         assertTrue(r.err().lines().filter(l -> l.contains("which is no traced process"))
                 .allMatch(l -> l.contains("or the traced program forged them")), r.err());
+    }
+
+    /**
+     * The command of a traced run that starts a JVM ({@code java -version}) and then execs the C
+     * fixture {@code fixture}: the run's directory is made at the first JVM's exec, so a program
+     * can attack it only after one ran (the shell keeps its pid, so the fixture's parent is the tool).
+     */
+    private static List<String> afterAJvm(String fixture, String... args) {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> cmd = new ArrayList<>(List.of("/bin/sh", "-c", "\"$0\" -Xshare:auto -version >/dev/null 2>&1; exec \"$@\"", java,
+                Traced.fixture(fixture).toString()));
+        cmd.addAll(List.of(args));
+        return cmd;
+    }
+
+    /**
+     * {@code --jvm on} costs a program that starts no JVM nothing: it makes no directory. The first
+     * JVM finds it made before it runs (its Java view comes), and it goes at the end.
+     */
+    @Test
+    void theDirectoryIsMadeAtTheFirstJvmAndNotBefore() {
+        // The tool is the shell's parent: its directory would be /tmp/jthreadtrace-$PPID-*.
+        String script = "ls -d /tmp/jthreadtrace-$PPID-* 2>/dev/null | wc -l; \"$@\"; ls -d /tmp/jthreadtrace-$PPID-*";
+        List<String> cmd = new ArrayList<>(List.of("run", "--no-live", "--report", "tree", "--", "/bin/sh", "-c", script, "sh"));
+        cmd.addAll(JvmIT.java(Hello.class.getName()));
+        Tool.Result r = Tool.run(Tool.jar(cmd.toArray(String[]::new)));
+        assertEquals(0, r.code(), r.err());
+        List<String> lines = r.out().lines().toList();
+        assertEquals("0", lines.getFirst().strip(), "no directory before the JVM: " + r.out());
+        assertEquals("hello", lines.get(1), r.out());
+        Path made = Path.of(lines.get(2));
+        assertTrue(made.getFileName().toString().startsWith("jthreadtrace-"), "made for the JVM: " + r.out());
+        assertTrue(r.out().contains("main"), "the JVM's Java view: " + r.out());
+        assertFalse(r.err().contains("no Java view") || r.err().contains("wrote no records"), r.err());
+        assertFalse(Files.exists(made, LinkOption.NOFOLLOW_LINKS), "removed at the end: " + made);
     }
 
     /** The quick ends that once left the directory behind: a JVM that fails at once, a reader that closes the pipe. */

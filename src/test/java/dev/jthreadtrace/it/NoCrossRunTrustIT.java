@@ -54,13 +54,16 @@ class NoCrossRunTrustIT {
                   rm -f "$dir"/digests-*
                   echo garbage > "$dir/java.lang.Thread.class"
                 done
-                run=$(ls -dt "${TMPDIR:-/tmp}"/jthreadtrace-*/ | head -1)
+                # The run's directory is made at its first JVM: start one, then find it (the tool is our parent).
+                "$0" -Xshare:auto -version >/dev/null 2>&1
+                run=$(ls -d /tmp/jthreadtrace-$PPID-*)
                 mkdir -p "$run/classes"
                 echo garbage > "$run/classes/java.lang.Thread.class"
                 echo garbage > "$run/classes/java.lang.Shutdown.class"
                 echo planted
                 """;
-        Tool.Result planted = Tool.run(Tool.jar("run", "--no-live", "--report", "none", "--", "/bin/sh", "-c", plant), env);
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Tool.Result planted = Tool.run(Tool.jar("run", "--no-live", "--report", "none", "--", "/bin/sh", "-c", plant, java), env);
         assertEquals("planted\n", planted.out(), planted.err());
 
         assertJavaView(traceJvm(env));
