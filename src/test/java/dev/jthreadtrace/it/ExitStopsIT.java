@@ -54,8 +54,8 @@ class ExitStopsIT {
 
     @Test
     void theReportIsTheSameWithFewerStops(@TempDir Path tmp) throws IOException {
-        // Threads, forks, a vfork, CLONE_PARENT, leaked threads, a non-leader exec, signals, an untraced child.
-        for (String fixture : List.of("threads", "forker", "vforker", "clone_parent", "leak", "exec_thread", "with_signals",
+        // Threads, forks, a vfork, CLONE_PARENT, leaked threads, a non-leader exec, names, an untraced child.
+        for (String fixture : List.of("threads", "forker", "vforker", "clone_parent", "leak", "exec_thread", "setname_other",
                 "untraced")) {
             String path = Traced.fixture(fixture).toString();
             Run every = run(tmp, true, "all", path), fewer = run(tmp, false, "all", path);
