@@ -28,8 +28,8 @@ class ExitStopsIT {
     private static final Pattern STOPS = Pattern.compile("stats: (\\d+) stops");
     private static final Pattern LANE = Pattern.compile("[━●◆✕☠]");
 
-    /** One traced run: its report and its --stats stop count. */
-    private record Run(String report, long stops) {}
+    /** One traced run: its report, its --stats stop count and its exit status (the command's). */
+    private record Run(String report, long stops, int code) {}
 
     private static Run run(Path tmp, boolean everyExit, String report, String... command) throws IOException {
         Path out = Files.createTempFile(tmp, "report", ".txt");
@@ -39,10 +39,9 @@ class ExitStopsIT {
         List<String> cmd = new ArrayList<>(Tool.jar(args.toArray(String[]::new)));
         if (everyExit) cmd.add(1, "-Djthreadtrace.every-exit=true");
         Tool.Result r = Tool.run(cmd);
-        assertEquals(0, r.code(), "exit code of " + cmd + "\n" + r.err());
         Matcher m = STOPS.matcher(r.err());
-        assertTrue(m.find(), "no --stats line: " + r.err());
-        return new Run(Files.readString(out), Long.parseLong(m.group(1)));
+        assertTrue(m.find(), "no --stats line: " + cmd + "\n" + r.err());
+        return new Run(Files.readString(out), Long.parseLong(m.group(1)), r.code());
     }
 
     /** The report without what differs between two runs of the same program. */
@@ -62,6 +61,7 @@ class ExitStopsIT {
         for (String fixture : List.of("threads", "forker", "vforker", "clone_parent", "leak", "exec_thread", "untraced")) {
             String path = Traced.fixture(fixture).toString();
             Run every = run(tmp, true, "all", path), fewer = run(tmp, false, "all", path);
+            assertEquals(every.code(), fewer.code(), fixture + ": the exit status changed");
             assertEquals(comparable(every.report()), comparable(fewer.report()), fixture + ": the report changed");
             assertTrue(fewer.stops() <= every.stops(), fixture + ": " + fewer.stops() + " stops, before " + every.stops());
             if (List.of("threads", "forker", "leak").contains(fixture)) {
@@ -77,6 +77,7 @@ class ExitStopsIT {
         Run every = run(tmp, true, "all", path, "2000", "50");
         Run all = run(tmp, false, "all", path, "2000", "50");
         Run noFutexSection = run(tmp, false, "summary,tree,timeline,blocked", path, "2000", "50");
+        for (Run r : List.of(every, all, noFutexSection)) assertEquals(0, r.code(), "pingchurn's exit status");
         // 2000 hand-overs are ~6000 futex calls, more than half of them wakes: most wake nobody waiting.
         assertTrue(all.stops() < every.stops() * 0.9, "report all: " + all.stops() + " stops, before " + every.stops());
         // No section reads how many a wake released: no wake waits for its exit.
