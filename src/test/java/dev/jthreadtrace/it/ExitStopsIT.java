@@ -55,16 +55,17 @@ class ExitStopsIT {
 
     @Test
     void theReportIsTheSameWithFewerStops(@TempDir Path tmp) throws IOException {
-        // Threads (named, pinned, with a signal mask, joined), forks, a vfork, CLONE_PARENT, leaked threads, a non-leader
-        // exec, an untraced child: programs whose report does not depend on timing (setname_other's joins do: a
-        // worker that ended before main joins it makes no wait).
-        for (String fixture : List.of("threads", "forker", "vforker", "clone_parent", "leak", "exec_thread", "untraced")) {
+        // Threads (named, pinned, with a signal mask, joined), forks, a vfork, CLONE_PARENT, a non-leader exec, an
+        // untraced child: programs whose report does not depend on timing (setname_other's joins do: a worker that
+        // ended before main joins it makes no wait; so does leak on a loaded machine: its last thread may not have
+        // named itself 50 ms after it was created).
+        for (String fixture : List.of("threads", "forker", "vforker", "clone_parent", "exec_thread", "untraced")) {
             String path = Traced.fixture(fixture).toString();
             Run every = run(tmp, true, "all", path), fewer = run(tmp, false, "all", path);
             assertEquals(every.code(), fewer.code(), fixture + ": the exit status changed");
             assertEquals(comparable(every.report()), comparable(fewer.report()), fixture + ": the report changed");
             assertTrue(fewer.stops() <= every.stops(), fixture + ": " + fewer.stops() + " stops, before " + every.stops());
-            if (List.of("threads", "forker", "leak").contains(fixture)) {
+            if (List.of("threads", "forker").contains(fixture)) {
                 // their spawns, set_tid_address and signal-mask calls no longer stop at the exit
                 assertTrue(fewer.stops() < every.stops(), fixture + ": " + fewer.stops() + " stops, before " + every.stops());
             }
