@@ -8,7 +8,9 @@ package dev.jthreadtrace.decode;
  * change the model, is complete at its entry; a spawn is complete at its PTRACE_EVENT_CLONE/FORK/VFORK
  * stop, which names the child; every other call waits for its exit (its return value, its error,
  * its end time, the memory it fills, or the fact that it ended: a call a thread never returns
- * from is what the hang analysis reports).
+ * from is what the hang analysis reports). A thread killed while stopped at the entry of a call
+ * finished there (another thread's exit_group) makes the kernel skip the call: the model takes it
+ * as made, where a trace of every exit would call it cut; the tracer cannot tell which happened.
  */
 @FunctionalInterface
 public interface ExitNeed {
