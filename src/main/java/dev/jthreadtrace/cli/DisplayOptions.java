@@ -93,8 +93,9 @@ final class DisplayOptions {
                         + "as strace -y: every fd argument of a decoded call, the fd a call returns, AT_FDCWD's directory.").build());
         command.addOption(Specs.flag(bind(() -> noLive, v -> noLive = v), "--no-live")
                 .description("Do not print a line per syscall, only the report; syscalls that would "
-                        + "only have been shown are then not traced at all. (With --format jsonl the events are always written: "
-                        + "a saved trace is read back from them.)").build());
+                        + "only have been shown are then not traced at all, and a call stops the program at its exit only where "
+                        + "the report reads it (see SECCOMP FILTER in the man page). (With --format jsonl the events are always "
+                        + "written: a saved trace is read back from them.)").build());
         command.addOption(Specs.option(int.class, Specs.<Integer>bind(() -> stringLimit, v -> stringLimit = v),
                         "-s", "--string-limit")
                 .paramLabel("SIZE").defaultValue("32")

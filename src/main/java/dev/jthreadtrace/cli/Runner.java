@@ -186,7 +186,7 @@ final class Runner {
         Thread[] jvmAttach = new Thread[1];
         if (target instanceof Target.Attach a) {
             start = queue -> {
-                var tracer = Tracer.attach(a.pids(), recorded, announced, limits, execArguments, queue);
+                var tracer = Tracer.attach(a.pids(), recorded, announced, limits, plan.exits(), execArguments, queue);
                 jvmAttach[0] = attachJvms(a.pids(), agent);
                 if (a.duration() != null) detachAfter(tracer, a.duration(), agent);
                 return tracer;
@@ -194,7 +194,8 @@ final class Runner {
         } else {
             dev.jthreadtrace.ptrace.Launch launch = ((Target.Launch) target).launch();
             dev.jthreadtrace.ptrace.Launch command = viaEnvironment ? launch.withEnvironment(agent.environment(launch.environment())) : launch;
-            start = queue -> Tracer.start(command, recorded, announced, limits, execArguments, !traceOptions.noSeccomp, queue);
+            start = queue -> Tracer.start(command, recorded, announced, limits, plan.exits(), execArguments, !traceOptions.noSeccomp,
+                    queue);
         }
         TraceSession.Outcome outcome = TraceSession.run(start, live, out::idle, interrupts);
         if (jvmAttach[0] != null) {

@@ -1,5 +1,7 @@
 package dev.jthreadtrace.cli;
 
+import dev.jthreadtrace.decode.ExitPolicy;
+import dev.jthreadtrace.decode.ExitUse;
 import dev.jthreadtrace.decode.TraceSelection;
 import dev.jthreadtrace.model.Metric;
 import dev.jthreadtrace.render.HtmlReport;
@@ -21,9 +23,17 @@ import java.util.Set;
  * (exit 2) now, never after a run of minutes.
  *
  * @param selection what is shown, and recorded (for the lines, the sections, the assertions)
+ * @param exits     which recorded calls the tracer follows to their exit: all when anything prints or counts calls
  */
 record TracePlan(TraceSelection selection, Set<ReportSection> sections, AssertOptions.Checks checks, Duration killAfter,
-                 SyscallSummary.Sort sort, LineOptions lineOptions, boolean byThread) {
+                 SyscallSummary.Sort sort, LineOptions lineOptions, boolean byThread, ExitPolicy exits) {
+    /**
+     * For tests only: {@code -Djthreadtrace.every-exit=true} follows every recorded call to its exit
+     * even when nothing prints or counts calls, as before exits were skipped, to show the report
+     * is the same either way.
+     */
+    static final String EVERY_EXIT_PROPERTY = "jthreadtrace.every-exit";
+
     static TracePlan of(CommandSpec spec, boolean attach, TraceOptions trace, OutputOptions output, AssertOptions assertions) {
         DisplayOptions display = trace.display;
         TracePlan parsed;
@@ -31,7 +41,7 @@ record TracePlan(TraceSelection selection, Set<ReportSection> sections, AssertOp
             // -c: strace's table alone, as strace -c prints nothing else.
             Set<ReportSection> sections = display.summaryOnly ? EnumSet.noneOf(ReportSection.class) : output.sections();
             parsed = new TracePlan(trace.selection(), sections, assertions.parse(), trace.killAfter(), display.summarySort(),
-                    trace.lineOptions(), display.summaryByThread());
+                    trace.lineOptions(), display.summaryByThread(), ExitPolicy.EVERY);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
         }
@@ -42,10 +52,21 @@ record TracePlan(TraceSelection selection, Set<ReportSection> sections, AssertOp
         boolean countsShownCalls = display.summaryOnly || parsed.checks().assertions().stream()
                 .anyMatch(a -> a.metric() instanceof Metric m && m.bySyscall());
         List<String> needed = neededFamilies(parsed.sections(), parsed.checks(), output.html != null);
-        TraceSelection selection = display.noLive && !streams && !countsShownCalls ? parsed.selection().modelOnly(needed)
-                : parsed.selection().alsoRecording(needed);
+        boolean modelOnly = display.noLive && !streams && !countsShownCalls;
+        TraceSelection selection = modelOnly ? parsed.selection().modelOnly(needed) : parsed.selection().alsoRecording(needed);
+        // Nothing prints or counts a call: the tracer waits only for the exits the model and these consumers read.
+        ExitPolicy exits = modelOnly && !Boolean.getBoolean(EVERY_EXIT_PROPERTY)
+                ? ExitPolicy.modelOnly(exitUses(parsed.sections(), output.html != null)) : ExitPolicy.EVERY;
         return new TracePlan(selection, parsed.sections(), parsed.checks(), parsed.killAfter(), parsed.sort(), parsed.lineOptions(),
-                parsed.byThread());
+                parsed.byThread(), exits);
+    }
+
+    /** What the chosen report sections and the HTML page read from calls' exits (the metrics read nothing more). */
+    static Set<ExitUse> exitUses(Set<ReportSection> sections, boolean html) {
+        Set<ExitUse> out = EnumSet.noneOf(ExitUse.class);
+        if (html) out.addAll(HtmlReport.EXIT_USES);
+        for (ReportSection section : sections) out.addAll(section.exitUses());
+        return out;
     }
 
     private static void refuseWhatMeansNothing(CommandSpec spec, boolean attach, TraceOptions trace, OutputOptions output,

@@ -18,6 +18,7 @@ final class Row {
     private ReturnStyle returns = ReturnStyle.DECIMAL;
     private ResultRenderer result;
     private ModelEffect effect = ModelEffect.NONE;
+    private ExitNeed exit = ExitNeed.ALWAYS;
 
     private Row(String name, Set<SyscallClass> classes) {
         this.name = name;
@@ -72,6 +73,12 @@ final class Row {
         return this;
     }
 
+    /** Where the call may be taken as finished when nothing prints or counts calls (default: its exit). */
+    Row exit(ExitNeed need) {
+        exit = need;
+        return this;
+    }
+
     /** The renderer comes last: it turns the builder into the row. */
     SyscallSpec render(ArgsRenderer r) {
         return build(r);
@@ -79,6 +86,6 @@ final class Row {
 
     private SyscallSpec build(ArgsRenderer renderer) {
         int nr = SyscallTable.number(name).orElseThrow(() -> new IllegalStateException("no syscall number for " + name));
-        return new SyscallSpec(name, nr, classes, byDefault, needed, capture, renderer, returns, result, effect);
+        return new SyscallSpec(name, nr, classes, byDefault, needed, capture, renderer, returns, result, effect, exit);
     }
 }

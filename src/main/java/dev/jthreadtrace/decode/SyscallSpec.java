@@ -15,16 +15,18 @@ import java.util.Set;
  * @param modelNeeds     recorded whatever {@code -e} says: the trees and the inheritance timeline need it
  * @param renderer       null for a syscall the tool names but does not decode
  * @param result         null where the return value is printed by {@code returns} alone
+ * @param exit           where the call is finished when nothing prints or counts calls ({@link ExitPolicy})
  */
 public record SyscallSpec(String name, int nr, Set<SyscallClass> classes, boolean shownByDefault, boolean modelNeeds,
                           CapturePlan capture, ArgsRenderer renderer, ReturnStyle returns, ResultRenderer result,
-                          ModelEffect effect) {
+                          ModelEffect effect, ExitNeed exit) {
     public SyscallSpec {
         Objects.requireNonNull(name);
         classes = Set.copyOf(classes);
         Objects.requireNonNull(capture);
         Objects.requireNonNull(returns);
         Objects.requireNonNull(effect);
+        Objects.requireNonNull(exit);
     }
 
     /** Whether it has a decoder of its own. */

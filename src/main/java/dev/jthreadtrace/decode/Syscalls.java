@@ -39,14 +39,14 @@ public final class Syscalls {
     /** The thread, futex, memory and settings rows: what the model is built from. */
     private static final List<SyscallSpec> OWN = List.of(
             // ---- creating threads and processes, exec, exit
-            Row.of("clone", THREAD).byDefault().needed().effect(ModelEffect.SPAWN)
+            Row.of("clone", THREAD).byDefault().needed().effect(ModelEffect.SPAWN).exit(ExitNeeds::cloneCall)
                     .capture(a -> (a[0] & (CloneFlags.CLONE_PARENT_SETTID | CloneFlags.CLONE_PIDFD)) != 0 ? CLONE_PARENT_TID : List.of())
                     .render((a, c, s) -> CloneFlags.renderClone(a, c.bytes(Captures.EXTRA))),
-            Row.of("clone3", THREAD).byDefault().needed().effect(ModelEffect.SPAWN)
+            Row.of("clone3", THREAD).byDefault().needed().effect(ModelEffect.SPAWN).exit(ExitNeeds::clone3)
                     .capture(new Capture.BytesSizedByArg(0, 1, CLONE_ARGS_MAX, AT_ENTRY),
                             new Capture.Gather(Captures.EXTRA, AT_EXIT, CloneFlags::gatherStored))
                     .render((a, c, s) -> CloneFlags.renderClone3(a, c.bytes(0), c.bytes(Captures.EXTRA))),
-            Row.of("fork", THREAD).byDefault().needed().render((a, c, s) -> ""),
+            Row.of("fork", THREAD).byDefault().needed().exit(ExitNeeds::fork).render((a, c, s) -> ""),
             Row.of("vfork", THREAD).byDefault().needed().render((a, c, s) -> ""),
             Row.of("execve", THREAD, HOOKS).byDefault().needed()
                     .capture(new Capture.CString(0, PATH_MAX, AT_ENTRY), new Capture.CStringArray(1, ARGV_ITEMS, ARGV_ITEM_MAX),
@@ -60,12 +60,12 @@ public final class Syscalls {
                     .render((a, c, s) -> Args.intArg(a[0])),
             Row.of("exit_group", THREAD).byDefault().needed().effect(ModelEffect.EXIT_GROUP)
                     .returns(ReturnStyle.NONE).render((a, c, s) -> Args.intArg(a[0])),
-            Row.of("set_tid_address", THREAD).byDefault().needed().effect(ModelEffect.SET_TID_ADDRESS)
+            Row.of("set_tid_address", THREAD).byDefault().needed().effect(ModelEffect.SET_TID_ADDRESS).exit(ExitNeeds::noFailure)
                     .render((a, c, s) -> Args.pointer(a[0])),
             Row.of("set_robust_list", THREAD, FUTEX).byDefault()
                     .render((a, c, s) -> Args.pointer(a[0]) + ", " + Args.ulong(a[1])),
             // ---- futexes
-            Row.of("futex", FUTEX).byDefault().effect(ModelEffect.FUTEX)
+            Row.of("futex", FUTEX).byDefault().effect(ModelEffect.FUTEX).exit(ExitNeeds::futex)
                     .capture(Syscalls::futexCaptures)
                     .render((a, c, s) -> FutexOps.render(a, c)),
             Row.of("futex_waitv", FUTEX).byDefault()
@@ -87,14 +87,14 @@ public final class Syscalls {
                     .render((a, c, s) -> MemoryFlags.renderMremap(a)),
             Row.of("madvise").byDefault().render((a, c, s) -> MemoryFlags.renderMadvise(a)),
             // ---- the settings a new thread inherits
-            Row.of("prctl", HOOKS).byDefault().needed().effect(ModelEffect.PRCTL)
+            Row.of("prctl", HOOKS).byDefault().needed().effect(ModelEffect.PRCTL).exit(ExitNeeds::prctl)
                     .capture(a -> switch ((int) a[0]) {
                         case Prctl.PR_SET_NAME -> List.of(new Capture.CString(1, TASK_COMM_LEN, AT_ENTRY));
                         case Prctl.PR_GET_NAME -> List.of(new Capture.CString(1, TASK_COMM_LEN, AT_EXIT));
                         default -> List.of();
                     })
                     .render(Prctl::render),
-            Row.of("rt_sigprocmask", HOOKS).byDefault().needed().effect(ModelEffect.SIGPROCMASK)
+            Row.of("rt_sigprocmask", HOOKS).byDefault().needed().effect(ModelEffect.SIGPROCMASK).exit(ExitNeeds::sigprocmask)
                     .capture(a -> List.of(new Capture.Bytes(1, SIGSET_SIZE, AT_ENTRY), new Capture.Bytes(2, SIGSET_SIZE, AT_EXIT)))
                     .render((a, c, s) -> Signals.renderHow(a[0]) + ", " + Signals.renderSetArg(a[1], c.bytes(1)) + ", "
                             + Signals.renderSetArg(a[2], c.bytes(2)) + ", " + Args.ulong(a[3])),

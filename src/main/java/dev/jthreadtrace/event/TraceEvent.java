@@ -52,6 +52,9 @@ public sealed interface TraceEvent {
      * {@code ret} is the raw return value; an error is {@code -errno} with {@code error} set.
      * {@code cut}: the call did not return because its task ended inside it (torn down by an
      * exit_group, killed) or was detached from inside it; {@code exitNs} is then that moment.
+     * When nothing prints or counts calls, a call whose exit the model does not read is taken as
+     * finished at its entry ({@code decode.ExitNeed}): {@code exitNs == ns}, {@code ret} 0; a spawn
+     * at its clone/fork event, {@code ret} the child.
      */
     record Syscall(long ns, long exitNs, int tid, int nr, long[] args, long ret, boolean error, boolean returned,
                    Captures captures, Cut cut) implements TraceEvent {

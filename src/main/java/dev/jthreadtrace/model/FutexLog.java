@@ -109,9 +109,13 @@ public final class FutexLog {
         }
         if (c.isWake()) {
             w.wakes++;
-            w.lastWaker = c.tid();
-            w.lastWakeNs = c.entryNs();
-            w.lastWoken = c.error() ? 0 : c.ret();
+            // The latest by when it began, whatever order the calls come in (a wake taken as
+            // finished at its entry comes before a wake that began earlier and returned later).
+            if (c.entryNs() >= w.lastWakeNs) {
+                w.lastWaker = c.tid();
+                w.lastWakeNs = c.entryNs();
+                w.lastWoken = c.error() ? 0 : c.ret();
+            }
             if (w.wakers.size() < MAX_MEMBERS) w.wakers.add(c.tid());
             if (!c.error() && c.ret() > 0) {
                 for (Wait wait : w.recentWaits) wait.offer(c.tid(), c.entryNs());

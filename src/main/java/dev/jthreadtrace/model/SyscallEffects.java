@@ -1,6 +1,7 @@
 package dev.jthreadtrace.model;
 
 import dev.jthreadtrace.decode.CloneFlags;
+import dev.jthreadtrace.decode.ExitNeeds;
 import dev.jthreadtrace.decode.Prctl;
 import dev.jthreadtrace.decode.Seccomp;
 import dev.jthreadtrace.decode.SyscallSpec;
@@ -44,7 +45,9 @@ final class SyscallEffects {
                 if (ok && a[0] == Seccomp.SECCOMP_SET_MODE_FILTER) settings.seccompFilter(t, ns, a[1], table.liveTasks());
             }
             case SIGPROCMASK -> {
-                if (ok) settings.sigprocmask(t, ns, a[0], s.captures().bytes(1));
+                if (ExitNeeds.sigprocmaskChanged(a, s.captures().bytes(1), ok, s.returned() && s.error(), s.ret())) {
+                    settings.sigprocmask(t, ns, a[0], s.captures().bytes(1));
+                }
             }
             case AFFINITY -> {
                 ThreadInfo target = a[0] == 0 ? t : table.live((int) a[0]);

@@ -4,6 +4,8 @@ import dev.jthreadtrace.decode.Capture;
 import dev.jthreadtrace.decode.CaptureLimits;
 import dev.jthreadtrace.decode.Captures;
 import dev.jthreadtrace.decode.CloneFlags;
+import dev.jthreadtrace.decode.ExitNeed;
+import dev.jthreadtrace.decode.ExitPolicy;
 import dev.jthreadtrace.decode.Siginfo;
 import dev.jthreadtrace.decode.SyscallTable;
 import dev.jthreadtrace.decode.Syscalls;
@@ -46,15 +48,19 @@ final class StopHandler {
     private boolean targetStarted;
     private final TerminalSignals terminal;
     private final PidNamespaces namespaces = new PidNamespaces();
+    /** Which recorded calls are followed to their exit stop. */
+    private final ExitChoice exits;
 
     /**
      * @param announced by syscall number, the calls whose entry makes an event (those text lines show)
      * @param limits whether fd paths are read (-y) and how much of a data buffer is copied (-s)
+     * @param exits which recorded calls are followed to their exit stop
      * @param arena the ptrace thread's, which outlives this
      */
-    StopHandler(boolean[] recorded, boolean[] announced, CaptureLimits limits, ExecArguments execArguments, TaskTable tasks,
-                ResumeBatch batch, Events events, TerminalSignals terminal, Arena arena) {
+    StopHandler(boolean[] recorded, boolean[] announced, CaptureLimits limits, ExitPolicy exits, ExecArguments execArguments,
+                TaskTable tasks, ResumeBatch batch, Events events, TerminalSignals terminal, Arena arena) {
         this.terminal = terminal;
+        this.exits = new ExitChoice(exits);
         this.recorded = recorded.clone();
         this.announced = announced.clone();
         this.tasks = tasks;
@@ -165,10 +171,8 @@ final class StopHandler {
 
     private void onEntry(Task task, int nr, long now) {
         NameWrites.entered(task, nr, infoNow, now, memory);
-        if (nr < 0 || nr >= recorded.length || !recorded[nr]) {
-            task.nr = -1;
-            return;
-        }
+        finished(task); // whatever it was inside (a spawn that made no child) is over
+        if (nr < 0 || nr >= recorded.length || !recorded[nr]) return;
         long[] args = new long[6];
         for (int i = 0; i < 6; i++) args[i] = infoNow.arg(i);
         task.nr = nr;
@@ -185,10 +189,30 @@ final class StopHandler {
         if (Syscalls.neverReturns(nr)) {
             // exit and exit_group: the event is complete at entry.
             if (targetStarted) events.emit(new TraceEvent.Syscall(now, now, task.tid, nr, args, 0, false, false, task.captures));
-            task.nr = -1;
-        } else if (targetStarted && recorded[nr] && nr < announced.length && announced[nr]) {
-            events.emit(new TraceEvent.SyscallEntered(now, task.tid, nr, args, task.captures.copy()));
+            finished(task);
+            return;
         }
+        switch (targetStarted ? exits.stop(task, nr) : ExitNeed.Stop.EXIT) {
+            case ENTRY -> {
+                // Nothing reads its exit: finished now, and the task runs on to its next traced call.
+                events.emit(new TraceEvent.Syscall(now, now, task.tid, nr, args, 0, false, true, task.captures));
+                finished(task);
+            }
+            case SPAWN_EVENT -> task.awaitsSpawn = true;
+            case EXIT -> {
+                exits.entered(task);
+                if (targetStarted && nr < announced.length && announced[nr]) {
+                    events.emit(new TraceEvent.SyscallEntered(now, task.tid, nr, args, task.captures.copy()));
+                }
+            }
+        }
+    }
+
+    /** The task is inside no recorded call any more (as far as the tracer follows it). */
+    private void finished(Task task) {
+        task.nr = -1;
+        task.awaitsSpawn = false;
+        exits.left(task);
     }
 
     /**
@@ -200,7 +224,7 @@ final class StopHandler {
         Task task = tasks.get(tid);
         if (task == null || task.nr < 0) return;
         int nr = task.nr;
-        task.nr = -1;
+        finished(task);
         if (targetStarted) {
             events.emit(new TraceEvent.Syscall(task.entryNs, now, tid, nr, task.args, 0, false, false, task.captures, how));
         }
@@ -212,7 +236,7 @@ final class StopHandler {
         TraceEvent.CommWritten named = NameWrites.returned(task, ret, error, tasks, memory);
         if (task.nr >= 0) {
             int nr = task.nr;
-            task.nr = -1;
+            finished(task);
             if (!task.plan.isEmpty()) {
                 memory.capture(task.tid, task.tgid, infoNow.stackPointer(), task.plan, Capture.When.AT_EXIT, task.args, ret, error,
                         task.captures);
@@ -264,6 +288,14 @@ final class StopHandler {
         task.commFds = (call.flags() & CloneFlags.CLONE_FILES) != 0 ? creator.commFds
                 : (call.flags() & CloneFlags.CLONE_THREAD) != 0 ? creator.commFds.copy() : new CommDescriptors();
         if (tasks.held.creatorReported(child, seen)) batch.add(child, 0);
+        if (creator.awaitsSpawn && creator.nr >= 0) {
+            // Its exit is not waited for (ExitNeed): the event names the child, the call's result.
+            if (targetStarted) {
+                events.emit(new TraceEvent.Syscall(creator.entryNs, now, creator.tid, creator.nr, creator.args, child, false, true,
+                        creator.captures));
+            }
+            finished(creator);
+        }
     }
 
     /** Which spawning syscall, with which clone flags. */
@@ -349,15 +381,16 @@ final class StopHandler {
 
     /**
      * Without the filter every task runs to its next syscall stop. With it, only a task inside a
-     * recorded syscall (or one that may name a thread) needs one more: the exit stop with the
-     * return value; and a task whose descriptor table holds a thread's comm file stops at every
+     * recorded syscall whose exit is waited for (or one that may name a thread) needs one more:
+     * the exit stop with the return value (a spawn taken as finished at its event still stops
+     * there, PTRACE_O_TRACECLONE); and a task whose descriptor table holds a thread's comm file stops at every
      * syscall until the table holds none ({@link NameWrites}). Everything else runs with
      * PTRACE_CONT until the filter reports the next traced syscall.
      */
     private boolean needsSyscallStops(int tid) {
         if (!seccompActive) return true;
         Task task = tasks.get(tid);
-        return task != null && (task.nr >= 0 || task.nameCall != null || !task.commFds.isEmpty());
+        return task != null && (task.nr >= 0 && !task.awaitsSpawn || task.nameCall != null || !task.commFds.isEmpty());
     }
 
     /** attach: the comm files process {@code pid} already holds open, for its tasks' shared table. */

@@ -16,6 +16,10 @@ final class Task {
     long entryNs;
     List<Capture> plan;
     Captures captures;
+    /** The recorded spawn the task is inside is finished at its clone/fork event, not at its exit ({@link ExitChoice}). */
+    boolean awaitsSpawn;
+    /** The futex word the task waits on, while its wait counts for {@link ExitChoice}; null otherwise. */
+    Object waitWord;
     /** The path of the exec the task is inside, for its exec event. */
     String execPath;
     /** The descriptors of the task's descriptor table that are a thread's /proc comm file (shared with the tasks sharing the table). */

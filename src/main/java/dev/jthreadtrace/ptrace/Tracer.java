@@ -1,6 +1,7 @@
 package dev.jthreadtrace.ptrace;
 
 import dev.jthreadtrace.decode.CaptureLimits;
+import dev.jthreadtrace.decode.ExitPolicy;
 import dev.jthreadtrace.event.TraceEvent;
 import dev.jthreadtrace.sys.Libc;
 
@@ -46,6 +47,8 @@ public final class Tracer {
     private final CaptureLimits limits;
     /** By syscall number, the calls whose entry makes an event (the text lines show them): empty otherwise. */
     private final boolean[] announced;
+    /** Which recorded calls are followed to their exit stop. */
+    private final ExitPolicy exits;
     private final ExecArguments execArguments;
     private final Events events;
     private final TaskTable tasks = new TaskTable();
@@ -63,9 +66,10 @@ public final class Tracer {
     private volatile int rootPid;
     private StopLoop loop;
 
-    private Tracer(TraceTarget target, boolean[] recorded, boolean[] announced, CaptureLimits limits, ExecArguments execArguments,
-                   BlockingQueue<TraceEvent> queue) {
+    private Tracer(TraceTarget target, boolean[] recorded, boolean[] announced, CaptureLimits limits, ExitPolicy exits,
+                   ExecArguments execArguments, BlockingQueue<TraceEvent> queue) {
         this.target = target;
+        this.exits = exits;
         this.recorded = recorded.clone();
         this.announced = announced.clone();
         this.limits = limits;
@@ -90,19 +94,20 @@ public final class Tracer {
     /** @param limits whether fd paths are read (-y) and how much of a data buffer is copied (-s) */
     public static Tracer start(Launch launch, boolean[] recorded, CaptureLimits limits, ExecArguments execArguments,
                                boolean useSeccomp, BlockingQueue<TraceEvent> queue) throws TraceFailure {
-        return start(launch, recorded, new boolean[0], limits, execArguments, useSeccomp, queue);
+        return start(launch, recorded, new boolean[0], limits, ExitPolicy.EVERY, execArguments, useSeccomp, queue);
     }
 
     /**
      * The same, announcing the entry of the calls {@code announced} (by syscall number) with a
-     * {@link TraceEvent.SyscallEntered}: text lines print a call when it begins, as strace does.
+     * {@link TraceEvent.SyscallEntered}: text lines print a call when it begins, as strace does;
+     * {@code exits} says which recorded calls are followed to their exit stop.
      */
-    public static Tracer start(Launch launch, boolean[] recorded, boolean[] announced, CaptureLimits limits,
+    public static Tracer start(Launch launch, boolean[] recorded, boolean[] announced, CaptureLimits limits, ExitPolicy exits,
                                ExecArguments execArguments, boolean useSeccomp, BlockingQueue<TraceEvent> queue) throws TraceFailure {
         // Without CAP_SYS_ADMIN the kernel accepts a filter only from a task with no_new_privs set.
         boolean needNoNewPrivs = useSeccomp && !Capabilities.hasSysAdmin();
         return begin(new Tracer(new TraceTarget.Launching(launch, useSeccomp, needNoNewPrivs), recorded, announced, limits,
-                execArguments, queue));
+                exits, execArguments, queue));
     }
 
     /**
@@ -112,9 +117,9 @@ public final class Tracer {
      * {@code announced}: by syscall number, the calls whose entry makes an event.
      */
     public static Tracer attach(List<Integer> pids, boolean[] recorded, boolean[] announced, CaptureLimits limits,
-                                ExecArguments execArguments,
+                                ExitPolicy exits, ExecArguments execArguments,
                                 BlockingQueue<TraceEvent> queue) throws TraceFailure {
-        return begin(new Tracer(new TraceTarget.Attaching(pids), recorded, announced, limits, execArguments, queue));
+        return begin(new Tracer(new TraceTarget.Attaching(pids), recorded, announced, limits, exits, execArguments, queue));
     }
 
     private static Tracer begin(Tracer tracer) throws TraceFailure {
@@ -247,7 +252,8 @@ public final class Tracer {
 
     private void run() {
         try (Arena arena = Arena.ofConfined()) {
-            StopHandler stops = new StopHandler(recorded, announced, limits, execArguments, tasks, batch, events, terminal, arena);
+            StopHandler stops = new StopHandler(recorded, announced, limits, exits, execArguments, tasks, batch, events, terminal,
+                    arena);
             MemorySegment status = arena.allocate(JAVA_INT);
             boolean tracing = switch (target) {
                 case TraceTarget.Launching l -> launch(l, stops, status);

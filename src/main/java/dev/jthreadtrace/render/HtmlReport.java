@@ -1,5 +1,6 @@
 package dev.jthreadtrace.render;
 
+import dev.jthreadtrace.decode.ExitUse;
 import dev.jthreadtrace.model.FutexLog;
 import dev.jthreadtrace.model.Hooks;
 import dev.jthreadtrace.model.ThreadInfo;
@@ -10,6 +11,7 @@ import dev.jthreadtrace.text.Units;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -29,6 +31,8 @@ public final class HtmlReport {
 
     /** The syscalls the page needs recorded whatever -e shows and --report prints: its futex waits and joins. */
     public static final List<String> NEEDS = FutexLog.SYSCALLS;
+    /** The page's wake arrows are the who-woke-whom matching, which reads how many each wake released. */
+    public static final Set<ExitUse> EXIT_USES = Set.of(ExitUse.FUTEX_WOKEN);
     /** Rows of the inherited table at most; the page says how many it left out. */
     static final int MAX_ROWS = 2000;
 

@@ -1,5 +1,6 @@
 package dev.jthreadtrace.render;
 
+import dev.jthreadtrace.decode.ExitUse;
 import dev.jthreadtrace.model.FutexLog;
 import dev.jthreadtrace.model.MmapLog;
 
@@ -25,18 +26,26 @@ public enum ReportSection {
             LeaksSection::new),
     TIMELINE("the hook-inheritance timeline, what each thread inherited, setting changes", FutexLog.SYSCALLS,
             TimelineSection::new),
-    FUTEX("futex figures per thread and word, who woke whom, joins", FutexLog.SYSCALLS, FutexSection::new),
+    FUTEX("futex figures per thread and word, who woke whom, joins", FutexLog.SYSCALLS, Set.of(ExitUse.FUTEX_WOKEN),
+            FutexSection::new),
     MMAP("mapping figures per thread, largest mappings, thread stacks", MmapLog.SYSCALLS, MmapSection::new),
     BLOCKED("what each thread was blocked in when the trace ended, who waited for whom, deadlocks (native and Java)",
             FutexLog.SYSCALLS, BlockedSection::new);
 
     private final String description;
     private final List<String> needs;
+    private final Set<ExitUse> exitUses;
     private final Function<ReportContext, ReportContext.Section> renderer;
 
     ReportSection(String description, List<String> needs, Function<ReportContext, ReportContext.Section> renderer) {
+        this(description, needs, Set.of(), renderer);
+    }
+
+    ReportSection(String description, List<String> needs, Set<ExitUse> exitUses,
+                  Function<ReportContext, ReportContext.Section> renderer) {
         this.description = description;
         this.needs = needs;
+        this.exitUses = exitUses;
         this.renderer = renderer;
     }
 
@@ -52,6 +61,11 @@ public enum ReportSection {
     /** Syscalls that must be recorded for the section to be right (the timeline marks joins). */
     public List<String> needs() {
         return needs;
+    }
+
+    /** What it reads from calls' exits beyond what the model always takes ({@link ExitUse}): those exits are waited for. */
+    public Set<ExitUse> exitUses() {
+        return exitUses;
     }
 
     Function<ReportContext, ReportContext.Section> renderer() {

@@ -1,5 +1,6 @@
 package dev.jthreadtrace.model;
 
+import dev.jthreadtrace.decode.Captures;
 import dev.jthreadtrace.decode.SyscallTable;
 import dev.jthreadtrace.event.TraceEvent;
 import org.junit.jupiter.api.Test;
@@ -48,6 +49,47 @@ class TraceModelTest {
         assertEquals(List.of(Hook.NAME, Hook.AFFINITY, Hook.SIGMASK),
                 model.hookChanges().stream().filter(c -> c.tid() == INNER1).map(HookChange::hook).toList(),
                 "the ~[] block and its restore are not changes");
+    }
+
+    /** The 6 ms rt_sigprocmask of the recorded trace, replaced: inner-1 blocks SIGUSR1 (or not), inner-2 inherits it. */
+    private static String inner2Sigmask(long[] args, long ret, Captures captures) {
+        List<TraceEvent> events = new ArrayList<>(RecordedTrace.threadsFixture());
+        for (int i = 0; i < events.size(); i++) {
+            if (events.get(i) instanceof TraceEvent.Syscall s && s.nr() == SyscallTable.RT_SIGPROCMASK && s.ns() == 6_000_000) {
+                events.set(i, new TraceEvent.Syscall(s.ns(), s.exitNs(), s.tid(), s.nr(), args, ret, ret < 0, true, captures));
+            }
+        }
+        return RecordedTrace.model(events).thread(INNER2).inherited().value(Hook.SIGMASK);
+    }
+
+    @Test
+    void aSignalMaskCallThatFailedOnlyAtTheOldSetChangedTheMask() {
+        Captures usr1 = new Captures();
+        usr1.put(1, java.nio.ByteBuffer.allocate(8).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(0, 1L << 9).array());
+        // the kernel changes the mask, then fails to write the old set: the mask is changed
+        assertEquals("[USR1]", inner2Sigmask(new long[] {0, 0x10, 0x30, 8, 0, 0}, -14, usr1));
+        // the new set could not be read (EFAULT before any change), the size was wrong (EINVAL): unchanged
+        assertEquals("[]", inner2Sigmask(new long[] {0, 0x10, 0x30, 8, 0, 0}, -14, Captures.NONE));
+        assertEquals("[]", inner2Sigmask(new long[] {0, 0x10, 0x30, 16, 0, 0}, -22, usr1));
+        // taken as finished at its entry (nothing read its exit): the same as its successful return
+        assertEquals("[USR1]", inner2Sigmask(new long[] {0, 0x10, 0, 8, 0, 0}, 0, usr1));
+    }
+
+    @Test
+    void theLastWakeOfAWordIsTheOneThatBeganLastWhateverOrderTheyCameIn() {
+        for (boolean laterFirst : new boolean[] {false, true}) {
+            List<TraceEvent> events = new ArrayList<>(RecordedTrace.threadsFixture());
+            int at = 1 + events.indexOf(events.stream().filter(e -> e instanceof TraceEvent.Syscall s && s.tid() == SIBLING
+                    && s.nr() == SyscallTable.PRCTL).findFirst().orElseThrow());
+            // main's wake begins first and returns last; the sibling's, taken as finished at its entry, comes in first
+            TraceEvent early = new TraceEvent.Syscall(15_100_000, 15_800_000, MAIN, SyscallTable.FUTEX,
+                    new long[] {0x9000, 129, 1, 0, 0, 0}, 0, false, true, Captures.NONE);
+            TraceEvent late = new TraceEvent.Syscall(15_300_000, 15_300_000, SIBLING, SyscallTable.FUTEX,
+                    new long[] {0x9000, 129, 1, 0, 0, 0}, 0, false, true, Captures.NONE);
+            events.addAll(at, laterFirst ? List.of(late, early) : List.of(early, late));
+            FutexLog.LastWake last = RecordedTrace.model(events).futex().lastWake(MAIN, 0x9000);
+            assertEquals(SIBLING, last.waker(), "the later wake recorded first: " + laterFirst);
+        }
     }
 
     @Test

@@ -1,0 +1,102 @@
+package dev.jthreadtrace.it;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * With nothing printing or counting calls ({@code --no-live}, a text report), the tracer waits
+ * only for the exits the model reads (decode.ExitNeed): fewer stops, the same report. Each
+ * fixture is traced twice by the tool as a user runs it, once as before (every recorded call
+ * followed to its exit: the test-only switch {@code -Djthreadtrace.every-exit=true}), and the
+ * reports are compared with what differs from run to run anyway left out (times, addresses,
+ * tids, the timeline's lanes, which are drawn at those times).
+ */
+@Timeout(300)
+class ExitStopsIT {
+    private static final Pattern STOPS = Pattern.compile("stats: (\\d+) stops");
+    private static final Pattern LANE = Pattern.compile("[━●◆✕☠]");
+
+    /** One traced run: its report, its --stats stop count and its exit status (the command's). */
+    private record Run(String report, long stops, int code) {}
+
+    private static Run run(Path tmp, boolean everyExit, String report, String... command) throws IOException {
+        Path out = Files.createTempFile(tmp, "report", ".txt");
+        List<String> args = new ArrayList<>(List.of("run", "--no-live", "--stats", "--jvm", "off", "--width", "200", "--report", report,
+                "-o", out.toString(), "--"));
+        args.addAll(List.of(command));
+        List<String> cmd = new ArrayList<>(Tool.jar(args.toArray(String[]::new)));
+        if (everyExit) cmd.add(1, "-Djthreadtrace.every-exit=true");
+        Tool.Result r = Tool.run(cmd);
+        Matcher m = STOPS.matcher(r.err());
+        assertTrue(m.find(), "no --stats line: " + cmd + "\n" + r.err());
+        return new Run(Files.readString(out), Long.parseLong(m.group(1)), r.code());
+    }
+
+    /**
+     * The report without what differs between two runs of the same program: times, addresses, tids,
+     * the timeline's lanes (and legend: lines with a lane's marks), and the MMAP section's rows per
+     * thread (glibc trims a new malloc arena with one or two munmaps, depending on where ASLR put
+     * it: SeccompIT leaves those out too).
+     */
+    static String comparable(String report) {
+        StringBuilder out = new StringBuilder();
+        boolean mmapRows = false;
+        for (String line : report.lines().toList()) {
+            if (line.startsWith("MMAP ")) mmapRows = true;
+            else if (line.isBlank() || !line.startsWith(" ") && !Character.isDigit(line.charAt(0))) mmapRows = false;
+            if (mmapRows && !line.startsWith("MMAP ") || LANE.matcher(line).find()) continue;
+            out.append(line.replaceAll("0x[0-9a-f]+", "ADDR").replaceAll("\\d+(\\.\\d+)?(ms|µs|us|ns|s)\\b", "T")
+                    .replaceAll("\\b\\d{3,}\\b", "N").replaceAll(" +", " ").replaceAll("^HOOK TIMELINE.*", "HOOK TIMELINE"))
+                    .append('\n');
+        }
+        return out.toString();
+    }
+
+    @Test
+    void theReportIsTheSameWithFewerStops(@TempDir Path tmp) throws IOException {
+        // Threads (named, pinned, with a signal mask, joined), forks, a vfork, CLONE_PARENT, a non-leader exec, an
+        // untraced child: programs whose report does not depend on timing (setname_other's joins do: a worker that
+        // ended before main joins it makes no wait; so does leak on a loaded machine: its last thread may not have
+        // named itself 50 ms after it was created).
+        for (String fixture : List.of("threads", "forker", "vforker", "clone_parent", "exec_thread", "untraced")) {
+            String path = Traced.fixture(fixture).toString();
+            Run every = run(tmp, true, "all", path), fewer = run(tmp, false, "all", path);
+            assertEquals(every.code(), fewer.code(), fixture + ": the exit status changed");
+            assertEquals(comparable(every.report()), comparable(fewer.report()), fixture + ": the report changed");
+            assertTrue(fewer.stops() <= every.stops(), fixture + ": " + fewer.stops() + " stops, before " + every.stops());
+            if (List.of("threads", "forker").contains(fixture)) {
+                // their spawns, set_tid_address and signal-mask calls no longer stop at the exit
+                assertTrue(fewer.stops() < every.stops(), fixture + ": " + fewer.stops() + " stops, before " + every.stops());
+            }
+        }
+    }
+
+    @Test
+    void futexWakesStopAtTheirExitOnlyForTheWhoWokeWhomMatching(@TempDir Path tmp) throws IOException {
+        String path = Traced.fixture("pingchurn").toString();
+        Run every = run(tmp, true, "all", path, "2000", "50");
+        Run all = run(tmp, false, "all", path, "2000", "50");
+        Run noFutexSection = run(tmp, false, "summary,tree,timeline,blocked", path, "2000", "50");
+        for (Run r : List.of(every, all, noFutexSection)) assertEquals(0, r.code(), "pingchurn's exit status");
+        // 2000 hand-overs are ~6000 futex calls, more than half of them wakes: most wake nobody waiting.
+        assertTrue(all.stops() < every.stops() * 0.9, "report all: " + all.stops() + " stops, before " + every.stops());
+        // No section reads how many a wake released: no wake waits for its exit.
+        assertTrue(noFutexSection.stops() < all.stops() * 0.9, "without the futex section: " + noFutexSection.stops()
+                + " stops, with it " + all.stops());
+        for (Run r : List.of(every, all)) {
+            assertTrue(r.report().contains("who woke whom"), "wakes that released a wait are still matched:\n" + r.report());
+        }
+    }
+}
