@@ -192,7 +192,9 @@ final class StopHandler {
             finished(task);
             return;
         }
-        switch (targetStarted ? exits.stop(task, nr) : ExitNeed.Stop.EXIT) {
+        // Only a stop our filter made says the call will run: without it (attach, --no-seccomp) the
+        // entry stop comes before the program's own seccomp filters decide, which may refuse the call.
+        switch (targetStarted && seccompActive ? exits.stop(task, nr) : ExitNeed.Stop.EXIT) {
             case ENTRY -> {
                 // Nothing reads its exit: finished now, and the task runs on to its next traced call.
                 events.emit(new TraceEvent.Syscall(now, now, task.tid, nr, args, 0, false, true, task.captures));
@@ -224,7 +226,9 @@ final class StopHandler {
         Task task = tasks.get(tid);
         if (task == null || task.nr < 0) return;
         int nr = task.nr;
+        boolean spawnFailed = task.awaitsSpawn; // no child came: the spawn failed and returned long ago
         finished(task);
+        if (spawnFailed) return;
         if (targetStarted) {
             events.emit(new TraceEvent.Syscall(task.entryNs, now, tid, nr, task.args, 0, false, false, task.captures, how));
         }
@@ -244,7 +248,7 @@ final class StopHandler {
             if (targetStarted) {
                 events.emit(new TraceEvent.Syscall(task.entryNs, now, task.tid, nr, task.args, ret, error, true, task.captures));
                 if (!error && ret > 0 && (nr == SyscallTable.CLONE || nr == SyscallTable.CLONE3)
-                        && (cloneFlags(nr, task) & CloneFlags.CLONE_UNTRACED) != 0) {
+                        && (CloneCall.flags(nr, task) & CloneFlags.CLONE_UNTRACED) != 0) {
                     events.emit(new TraceEvent.UntracedChild(now, task.tid, (int) ret, seccompActive));
                 }
             }
@@ -259,11 +263,11 @@ final class StopHandler {
         // (clone(CLONE_PARENT|SIGCHLD), as runc's nsexec makes) is PTRACE_EVENT_FORK, and its
         // CLONE_PARENT decides the child's kernel parent. Only fork and vfork have no flags argument.
         int nr = creator.nr;
-        CloneCall call = nr == SyscallTable.CLONE || nr == SyscallTable.CLONE3 ? new CloneCall(nr, cloneFlags(nr, creator))
-                : nr == SyscallTable.FORK || nr == SyscallTable.VFORK ? forkCall(nr)
+        CloneCall call = nr == SyscallTable.CLONE || nr == SyscallTable.CLONE3 ? new CloneCall(nr, CloneCall.flags(nr, creator))
+                : nr == SyscallTable.FORK || nr == SyscallTable.VFORK ? CloneCall.fork(nr)
                 : cloneInFlight(creator); // its entry was not seen: it began before an attach
         if (call.nr() != SyscallTable.CLONE && call.nr() != SyscallTable.CLONE3 && event != PtraceEvent.CLONE) {
-            call = forkCall(event == PtraceEvent.VFORK ? SyscallTable.VFORK : SyscallTable.FORK);
+            call = CloneCall.fork(event == PtraceEvent.VFORK ? SyscallTable.VFORK : SyscallTable.FORK);
         }
         TraceEvent.SpawnKind kind = switch (event) {
             case FORK -> TraceEvent.SpawnKind.FORK;
@@ -298,14 +302,6 @@ final class StopHandler {
         }
     }
 
-    /** Which spawning syscall, with which clone flags. */
-    private record CloneCall(int nr, long flags) {}
-
-    /** fork and vfork: the flags the kernel gives them (their exit signal, SIGCHLD, is not a flag here). */
-    private static CloneCall forkCall(int nr) {
-        return new CloneCall(nr, nr == SyscallTable.VFORK ? CloneFlags.CLONE_VM | CloneFlags.CLONE_VFORK : 0);
-    }
-
     /**
      * The clone or clone3 a task is inside at its clone event, read from its registers: orig_rax,
      * and rdi, the flags (clone) or the struct whose first field they are (clone3, still readable:
@@ -322,16 +318,6 @@ final class StopHandler {
         if (nr == SyscallTable.CLONE) return new CloneCall(nr, rdi);
         byte[] first = nr == SyscallTable.CLONE3 ? memory.read(creator.tid, rdi, 8) : null;
         return new CloneCall(nr, first == null ? 0 : ByteBuffer.wrap(first).order(ByteOrder.LITTLE_ENDIAN).getLong());
-    }
-
-    /** The flags of the clone/clone3 the task is inside: the register, or the first field of clone_args. */
-    private static long cloneFlags(int nr, Task task) {
-        if (nr == SyscallTable.CLONE) return task.args[0];
-        if (nr == SyscallTable.CLONE3) {
-            byte[] cloneArgs = task.captures.bytes(0);
-            return cloneArgs != null && cloneArgs.length >= 8 ? ByteBuffer.wrap(cloneArgs).order(ByteOrder.LITTLE_ENDIAN).getLong(0) : 0;
-        }
-        return 0;
     }
 
     private void onExec(Task task, long now) {

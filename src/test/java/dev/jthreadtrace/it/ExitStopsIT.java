@@ -13,6 +13,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -32,9 +33,15 @@ class ExitStopsIT {
     private record Run(String report, long stops, int code) {}
 
     private static Run run(Path tmp, boolean everyExit, String report, String... command) throws IOException {
+        return run(tmp, everyExit, List.of(), report, command);
+    }
+
+    private static Run run(Path tmp, boolean everyExit, List<String> options, String report, String... command) throws IOException {
         Path out = Files.createTempFile(tmp, "report", ".txt");
         List<String> args = new ArrayList<>(List.of("run", "--no-live", "--stats", "--jvm", "off", "--width", "200", "--report", report,
-                "-o", out.toString(), "--"));
+                "-o", out.toString()));
+        args.addAll(options);
+        args.add("--");
         args.addAll(List.of(command));
         List<String> cmd = new ArrayList<>(Tool.jar(args.toArray(String[]::new)));
         if (everyExit) cmd.add(1, "-Djthreadtrace.every-exit=true");
@@ -98,5 +105,32 @@ class ExitStopsIT {
         for (Run r : List.of(every, all)) {
             assertTrue(r.report().contains("who woke whom"), "wakes that released a wait are still matched:\n" + r.report());
         }
+    }
+
+    /**
+     * Without the tool's filter (--no-seccomp, as attach always is) an entry stop comes before the
+     * program's own seccomp filter decides: a prctl(PR_SET_NAME) and an rt_sigprocmask it refuses
+     * changed nothing, and the thread started afterwards inherits neither.
+     */
+    @Test
+    void aCallTheProgramsOwnFilterRefusesChangesNothing(@TempDir Path tmp) throws IOException {
+        String path = Traced.fixture("exit_edges").toString();
+        Run every = run(tmp, true, List.of("--no-seccomp"), "all", path, "refused");
+        Run fewer = run(tmp, false, List.of("--no-seccomp"), "all", path, "refused");
+        assertEquals(0, fewer.code(), "the fixture saw both calls refused");
+        assertEquals(comparable(every.report()), comparable(fewer.report()));
+        assertFalse(fewer.report().contains("renamed"), "the refused name was never the thread's:\n" + fewer.report());
+        assertFalse(fewer.report().contains("[USR1]"), "the refused mask was never the thread's:\n" + fewer.report());
+    }
+
+    /** A spawn that made no child failed and returned: a thread that then blocks in an unrecorded call is not "in clone". */
+    @Test
+    void aFailedSpawnIsNoPendingCall(@TempDir Path tmp) throws IOException {
+        String path = Traced.fixture("exit_edges").toString();
+        Run fewer = run(tmp, false, "blocked", path, "clonefail");
+        Run every = run(tmp, true, "blocked", path, "clonefail");
+        assertEquals(0, fewer.code());
+        assertEquals(comparable(every.report()), comparable(fewer.report()));
+        assertFalse(fewer.report().contains("clone("), "no clone is pending:\n" + fewer.report());
     }
 }

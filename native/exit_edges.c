@@ -1,0 +1,77 @@
+// exit_edges MODE: calls whose outcome their entry does not decide, for ExitStopsIT.
+//   refused   - installs a seccomp filter of its own that refuses prctl(PR_SET_NAME) and
+//               rt_sigprocmask(SIG_BLOCK) with EPERM, tries both, then starts and joins a thread:
+//               the thread inherits neither the name nor the mask (traced without jthreadtrace's
+//               filter, --no-seccomp, the tracer stops before the program's filter decides).
+//   clonefail - a thread's clone fails (EINVAL), then it blocks in read(2) until main exits after
+//               300 ms: no call of it is pending but that read, which is not recorded.
+#define _GNU_SOURCE
+#include <errno.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+static void *child(void *arg) {
+    return arg;
+}
+
+static int refused(void) {
+    struct sock_filter filter[] = {
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),           // 0
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_prctl, 0, 2),                            // 1: -> 2, else 4
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[0])),      // 2
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, PR_SET_NAME, 3, 4),                          // 3: -> 7, else 8
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_rt_sigprocmask, 0, 3),                   // 4: -> 5, else 8
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[0])),      // 5
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SIG_BLOCK, 0, 1),                            // 6: -> 7, else 8
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),                            // 7
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),                                    // 8
+    };
+    struct sock_fprog prog = {.len = sizeof filter / sizeof filter[0], .filter = filter};
+    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) return 2;
+    if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) != 0) return 3;
+    int named = prctl(PR_SET_NAME, "renamed", 0, 0, 0);
+    sigset_t usr1;
+    sigemptyset(&usr1);
+    sigaddset(&usr1, SIGUSR1);
+    int masked = (int) syscall(SYS_rt_sigprocmask, SIG_BLOCK, &usr1, NULL, 8);
+    printf("prctl %d, rt_sigprocmask %d\n", named, masked);
+    pthread_t t;
+    if (pthread_create(&t, NULL, child, NULL) != 0) return 4;
+    pthread_join(t, NULL);
+    return named == -1 && masked == -1 ? 0 : 5;
+}
+
+static int pipefd[2];
+
+static void *failing_clone(void *arg) {
+    long r = syscall(SYS_clone, CLONE_SIGHAND, 0, 0, 0, 0); // CLONE_SIGHAND without CLONE_VM: EINVAL
+    printf("clone %ld\n", r);
+    fflush(stdout);
+    char c;
+    if (read(pipefd[0], &c, 1) < 0) return NULL;
+    return arg;
+}
+
+static int clonefail(void) {
+    if (pipe(pipefd) != 0) return 2;
+    pthread_t t;
+    if (pthread_create(&t, NULL, failing_clone, NULL) != 0) return 3;
+    usleep(300000);
+    return 0;
+}
+
+int main(int argc, char **argv) {
+    if (argc > 1 && strcmp(argv[1], "refused") == 0) return refused();
+    if (argc > 1 && strcmp(argv[1], "clonefail") == 0) return clonefail();
+    fprintf(stderr, "usage: exit_edges refused|clonefail\n");
+    return 2;
+}
