@@ -191,18 +191,20 @@ class CliIT {
             Matcher m = PREFIX.matcher(line);
             if (!m.find()) continue;
             int tid = Integer.parseInt(m.group(1));
-            if (line.contains("prctl(PR_SET_NAME, \"inner-1\")")) inner1 = tid;
+            if (line.contains("prctl(PR_SET_NAME, \"inner-1\"")) inner1 = tid;
             if (inner1 != null && line.contains("created by " + inner1 + " inner-1")) createdByInner1.add(tid);
             nameAfter.put(tid, m.group(2));
         }
-        assertTrue(inner1 != null, "inner-1 named itself");
+        assertTrue(inner1 != null, "inner-1 named itself (a line that began \"prctl(PR_SET_NAME, \\\"inner-1\\\"\": ended at once,"
+                + " or <unfinished ...> when another thread's line came first): "
+                + r.out().lines().filter(l -> l.contains("PR_SET_NAME")).toList());
         boolean named = false;
         int matched = 0;
         for (String line : r.out().lines().toList()) {
             Matcher m = PREFIX.matcher(line);
             if (!m.find()) continue;
             int tid = Integer.parseInt(m.group(1));
-            if (tid == inner1 && line.contains("prctl(PR_SET_NAME, \"inner-1\")")) named = true;
+            if (tid == inner1 && line.contains("prctl(PR_SET_NAME, \"inner-1\"")) named = true;
             boolean grepHit = line.contains("inner-1");
             if (tid == inner1 && named) assertTrue(grepHit, "a line of inner-1 after it named itself: " + line);
             if (grepHit) {
