@@ -147,15 +147,28 @@ class NamespacesIT {
     @Test
     void attachToAJvmInAUserNamespaceThatMapsHostRoot(@TempDir Path tmp) throws Exception {
         assertTrue(ROOT, "this case needs root: only root maps host root into a user namespace beside a range");
-        List<String> cmd = new ArrayList<>(List.of("unshare", "--user", "sh", "-c", "read _ && exec \"$0\" \"$@\"",
+        List<String> cmd = new ArrayList<>(List.of("unshare", "--user", "sh", "-c", "echo unshared && read _ && exec \"$0\" \"$@\"",
                 "unshare", "--pid", "--fork", "--mount-proc", "--mount", "--propagation", "private"));
         assertAttachGivesTheJavaView(tmp, cmd, "setpriv --reuid 1000 --regid 1000 --clear-groups ", shell -> {
+            awaitUnshared(shell);
             for (String map : List.of("uid_map", "gid_map")) {
                 Files.writeString(Path.of("/proc", Long.toString(shell.pid()), map), "0 0 1\n1 100001 65535\n");
             }
             shell.getOutputStream().write("mapped\n".getBytes(StandardCharsets.UTF_8));
             shell.getOutputStream().flush();
         });
+    }
+
+    /**
+     * Until the shell in the new user namespace says it is there: a map written before would be
+     * our own namespace's (EPERM). Byte by byte, so nothing of the JVM's "ready" line is taken.
+     */
+    private static void awaitUnshared(Process shell) throws IOException {
+        StringBuilder line = new StringBuilder();
+        for (int c; (c = shell.getInputStream().read()) != '\n'; line.append((char) c)) {
+            assertNotEquals(-1, c, "the shell in the new user namespace ended: " + line);
+        }
+        assertEquals("unshared", line.toString());
     }
 
     /** What the test does to the started process before the JVM says it is ready. */
