@@ -38,7 +38,16 @@ PATH=${PATH:+$PATH:}/usr/bin:/bin
 launcher_capture() {
   # (Everything read here is ASCII: no LC_ALL=C, whose restoring would make bash warn once more
   # about a LC_ALL that names no installed locale.)
-  local fd_link fd flags key value line self dir
+  local fd_link fd flags key value line self dir proc_pid
+  # /proc must show this shell's own PID namespace, or /proc/$$ below is another process (under
+  # "unshare --pid --fork" without --mount-proc $$ is 1: the host's init, "Permission denied").
+  # /proc/self/stat as bash itself opens it (a builtin's redirection, no fork) names the pid /proc
+  # sees for this shell; the tool's JVM would refuse in the same words (RefusalText).
+  if read -r proc_pid _ < /proc/self/stat 2>/dev/null && [ "$proc_pid" != "$$" ]; then
+    echo "jthreadtrace: /proc shows another PID namespace than jthreadtrace's (/proc/self is $proc_pid, its pid is $$):" \
+      "mount a /proc of its own namespace (unshare --pid --fork --mount-proc, or mount -t proc proc /proc in the container)" >&2
+    exit 125
+  fi
   # Signals first. /proc/$$/status shows this shell's dispositions and mask, which bash changed at
   # its start in two places: it catches SIGCHLD (and unblocks it) and ignores SIGQUIT. For those two
   # bash remembers whether they were ignored when it started (trap -p shows '' for such a signal;

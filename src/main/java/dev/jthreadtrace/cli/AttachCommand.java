@@ -1,5 +1,6 @@
 package dev.jthreadtrace.cli;
 
+import dev.jthreadtrace.sys.ProcStatus;
 import picocli.CommandLine.Model.CommandSpec;
 
 import java.time.Duration;
@@ -33,7 +34,7 @@ final class AttachCommand implements Callable<Integer> {
 
     AttachCommand() {
         spec.addPositional(Specs.parameters(List.class, bind(() -> pids, v -> pids = v))
-                .index("0..*").arity("1..*").paramLabel("PID").description("The process(es) to attach to.").build());
+                .index("0..*").arity("1..*").paramLabel("PID").description("The process(es) to attach to; a thread id stands for its process.").build());
         traceOptions.addTo(spec, TraceOptions.DEFAULT_TRACE, true);
         outputOptions.addTo(spec);
         assertOptions.addTo(spec, false);
@@ -57,11 +58,23 @@ final class AttachCommand implements Callable<Integer> {
     public Integer call() {
         List<Integer> numbers;
         try {
-            numbers = pids.stream().map(AttachCommand::pid).distinct().toList();
+            numbers = pids.stream().map(AttachCommand::pid).map(AttachCommand::process).distinct().toList();
         } catch (IllegalArgumentException e) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
         }
         return Runner.trace(spec, new Runner.Target.Attach(numbers, duration), traceOptions, outputOptions, assertOptions);
+    }
+
+    /**
+     * A thread id stands for its process (its Tgid), before anything else sees it: the tracer seizes
+     * the whole process either way, but the JDK's Attach API given a tid (a JVM's "Finalizer")
+     * signals that thread, and every SIGQUIT makes the JVM print a full thread dump on its stdout.
+     * A number /proc does not know stays as it is, for the tracer's own "no such process".
+     */
+    private static int process(int pid) {
+        ProcStatus status = ProcStatus.of(pid);
+        long tgid = status == null ? pid : status.number("Tgid", pid);
+        return tgid > 0 && tgid <= Integer.MAX_VALUE ? (int) tgid : pid;
     }
 
     private static int pid(String text) {

@@ -92,16 +92,40 @@ final class TargetDirectory implements AutoCloseable {
     /**
      * The JVM's file-system uid and gid as the host sees them when it lives in another user
      * namespace than the tool (a rootless container): the tool must then speak to it as that user
-     * ({@link dev.jthreadtrace.sys.ThreadCredentials}). Null in the same user namespace, or when it cannot be read.
+     * ({@link dev.jthreadtrace.sys.ThreadCredentials}). Null in the same user namespace, in one that
+     * maps the tool's own uid (a peer it knows already), or when it cannot be read.
      */
     static UserOutside inOtherUserNamespace(int pid) {
         try {
             Path own = Files.readSymbolicLink(Path.of("/proc/self/ns/user"));
             if (own.equals(Files.readSymbolicLink(Path.of("/proc", Integer.toString(pid), "ns", "user")))) return null;
+            // Host root mapped there (uid_map "0 0 1" beside a range) is a peer the JVM accepts as it
+            // is, with the capabilities its /proc/PID/root/tmp needs; taking the JVM's uid would lose them.
+            // The kernel gives the outside ids in the reader's own namespace: the tool's uid as it is.
+            if (uidMap(pid).mapsOutside(effectiveUid())) return null;
             ProcStatus status = ProcStatus.of(pid);
             return status == null ? null : new UserOutside(fsId(status.text("Uid")), fsId(status.text("Gid")));
         } catch (IOException | RuntimeException e) {
             return null;
+        }
+    }
+
+    /** {@code /proc/PID/uid_map}; one that cannot be read maps nothing (the JVM's own uid is taken, as before). */
+    private static UidMap uidMap(int pid) {
+        try {
+            return new UidMap(Files.readString(Path.of("/proc", Integer.toString(pid), "uid_map")));
+        } catch (IOException | RuntimeException e) {
+            return new UidMap("");
+        }
+    }
+
+    /** The tool's effective uid, the second of its status line's four. */
+    private static long effectiveUid() throws IOException {
+        String[] ids = ProcStatus.self().text("Uid").split("\\s+");
+        try {
+            return Long.parseLong(ids[1]);
+        } catch (RuntimeException e) {
+            throw new IOException("cannot read the tool's own uid");
         }
     }
 

@@ -367,4 +367,36 @@ class AttachIT {
         assertEquals(0, exitOf(server));
         assertEquals("hook ran\n", Files.readString(tmp.resolve("marker")));
     }
+
+    /**
+     * A thread id (the JVM's "Finalizer") stands for its process: the JDK's Attach API given the
+     * tid used to signal that thread, and each SIGQUIT printed a full thread dump on the JVM's stdout.
+     */
+    @Test
+    void aThreadIdAttachesToItsProcessAndTheJvmPrintsNoThreadDump(@TempDir Path tmp) throws Exception {
+        Process server = start(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                System.getProperty("jthreadtrace.testClasses", "target/test-classes"), AttachServer.class.getName(),
+                tmp.resolve("marker").toString()));
+        BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+        assertTrue(out.readLine().startsWith("ready "));
+        int finalizer = -1;
+        try (var tasks = Files.list(Path.of("/proc", Long.toString(server.pid()), "task"))) {
+            for (Path task : tasks.toList()) {
+                if (Files.readString(task.resolve("comm")).strip().equals("Finalizer")) finalizer = Integer.parseInt(task.getFileName().toString());
+            }
+        }
+        assertTrue(finalizer > 0 && finalizer != server.pid(), "the JVM's Finalizer thread: " + finalizer);
+        Path trace = tmp.resolve("tid.jsonl");
+        Process tool = tool(List.of("attach", "--duration", "1s", "--no-live", "--format", "jsonl", "-o", trace.toString(),
+                Integer.toString(finalizer)), tmp.resolve("err"));
+        assertEquals(0, exitOf(tool), Files.readString(tmp.resolve("err")));
+        Trace t = read(trace);
+        assertEquals("acceptor", t.byName("acceptor").path("java").path("name").asText(), "the Java view: " + Files.readString(tmp.resolve("err")));
+        assertEquals("Finalizer", t.threads().get(finalizer).path("java").path("name").asText());
+        say(server, "quit");
+        assertEquals(0, exitOf(server));
+        StringBuilder printed = new StringBuilder();
+        for (String line; (line = out.readLine()) != null; ) printed.append(line).append('\n');
+        assertFalse(printed.toString().contains("Full thread dump"), "the JVM printed no thread dump: " + printed);
+    }
 }

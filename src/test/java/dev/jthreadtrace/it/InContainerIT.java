@@ -152,9 +152,25 @@ class InContainerIT {
         assertNoStackTrace(r);
         assertEquals(125, r.code(), r.err());
         assertEquals("", r.out(), "nothing ran");
-        assertTrue(r.err().matches("jthreadtrace: /proc shows another PID namespace than jthreadtrace's \\(/proc/self is \\d+, its"
-                + " pid is 1\\): mount a /proc of its own namespace \\(unshare --pid --fork --mount-proc, or mount -t proc proc"
-                + " /proc in the container\\)\n"), r.err());
+        assertTrue(r.err().matches(PROC_OTHER_NAMESPACE), r.err());
+    }
+
+    private static final String PROC_OTHER_NAMESPACE = "jthreadtrace: /proc shows another PID namespace than jthreadtrace's"
+            + " \\(/proc/self is \\d+, its pid is 1\\): mount a /proc of its own namespace \\(unshare --pid --fork --mount-proc,"
+            + " or mount -t proc proc /proc in the container\\)\n";
+
+    /**
+     * The launcher reads /proc/$$ (environment, descriptors, signal state) before the JVM starts:
+     * there $$ is 1, the host's init ("/bin/cat: /proc/1/environ: Permission denied"). It refuses
+     * first, in the JVM's words.
+     */
+    @Test
+    void theLauncherRefusesAProcOfAnotherPidNamespaceInTheToolsWords() {
+        Tool.Result r = Tool.run(List.of("unshare", "--pid", "--fork", Tool.basedir().resolve("scripts/jthreadtrace").toString(),
+                "run", "--", "true"), IN_CONTAINER);
+        assertEquals(125, r.code(), r.err());
+        assertEquals("", r.out(), "nothing ran");
+        assertTrue(r.err().matches(PROC_OTHER_NAMESPACE), r.err());
     }
 
     @Test

@@ -137,16 +137,60 @@ class NamespacesIT {
         assertAttachGivesTheJavaView(tmp, cmd);
     }
 
+    /**
+     * A user namespace that maps host root (uid_map "0 0 1" beside "1 100001 65535"), the JVM a
+     * non-root user inside (1000, host 101000): the tool, root on the host, is a peer the JVM knows
+     * already. Taking the JVM's uid lost the capabilities /proc/PID/root/tmp needs (EACCES), and
+     * the agent was refused where root's jcmd worked. The maps are written from here (no newuidmap):
+     * the shell in the new namespace waits for them before it makes the other namespaces.
+     */
+    @Test
+    void attachToAJvmInAUserNamespaceThatMapsHostRoot(@TempDir Path tmp) throws Exception {
+        assertTrue(ROOT, "this case needs root: only root maps host root into a user namespace beside a range");
+        List<String> cmd = new ArrayList<>(List.of("unshare", "--user", "sh", "-c", "echo unshared && read _ && exec \"$0\" \"$@\"",
+                "unshare", "--pid", "--fork", "--mount-proc", "--mount", "--propagation", "private"));
+        assertAttachGivesTheJavaView(tmp, cmd, "setpriv --reuid 1000 --regid 1000 --clear-groups ", shell -> {
+            awaitUnshared(shell);
+            for (String map : List.of("uid_map", "gid_map")) {
+                Files.writeString(Path.of("/proc", Long.toString(shell.pid()), map), "0 0 1\n1 100001 65535\n");
+            }
+            shell.getOutputStream().write("mapped\n".getBytes(StandardCharsets.UTF_8));
+            shell.getOutputStream().flush();
+        });
+    }
+
+    /**
+     * Until the shell in the new user namespace says it is there: a map written before would be
+     * our own namespace's (EPERM). Byte by byte, so nothing of the JVM's "ready" line is taken.
+     */
+    private static void awaitUnshared(Process shell) throws IOException {
+        StringBuilder line = new StringBuilder();
+        for (int c; (c = shell.getInputStream().read()) != '\n'; line.append((char) c)) {
+            assertNotEquals(-1, c, "the shell in the new user namespace ended: " + line);
+        }
+        assertEquals("unshared", line.toString());
+    }
+
+    /** What the test does to the started process before the JVM says it is ready. */
+    private interface BeforeReady {
+        void accept(Process started) throws IOException;
+    }
+
     private void assertAttachGivesTheJavaView(Path tmp, List<String> unshare) throws Exception {
+        assertAttachGivesTheJavaView(tmp, unshare, "", started -> { });
+    }
+
+    private void assertAttachGivesTheJavaView(Path tmp, List<String> unshare, String runAs, BeforeReady beforeReady) throws Exception {
         Path classes = fixtureOutsideTmp();
         Path marker = classes.resolve("marker");
         Files.createFile(marker, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-rw-rw-")));
         Files.setPosixFilePermissions(marker, PosixFilePermissions.fromString("rw-rw-rw-"));
         List<String> cmd = new ArrayList<>(unshare);
-        cmd.addAll(List.of("sh", "-c", "mount -t tmpfs tmpfs /tmp && exec " + JAVA + " -XX:+UseSerialGC -cp " + classes + " "
+        cmd.addAll(List.of("sh", "-c", "mount -t tmpfs tmpfs /tmp && exec " + runAs + JAVA + " -XX:+UseSerialGC -cp " + classes + " "
                 + AttachServer.class.getName() + " " + marker));
         Process server = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
         started.add(server);
+        beforeReady.accept(server);
         BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
         String ready = out.readLine();
         assertNotNull(ready, "the server started");
