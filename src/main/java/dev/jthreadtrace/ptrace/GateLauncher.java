@@ -89,8 +89,11 @@ final class GateLauncher {
                 Libc.fileActionsAddDup2(actions, pipe[0], 3);
                 Libc.fileActionsAddCloseFrom(actions, 4);
                 cleanSignals(arena, attr);
-                return new Gate(spawnArgv(arena, actions, attr, List.of("/bin/sh", "-c", "read _ <&3; exit 0",
-                        "jthreadtrace-doorbell")), pipe[1], -1);
+                // It ignores what a terminal sends the tool's whole process group (Ctrl-C, Ctrl-\\, a hang-up,
+                // Ctrl-Z): dead before the detach was asked for, it could not wake the loop for it, which then
+                // waited for the attached program's next stop (a process in sleep(40): 40 s).
+                return new Gate(spawnArgv(arena, actions, attr, List.of("/bin/sh", "-c",
+                        "trap '' INT QUIT HUP TERM TSTP TTIN TTOU; read _ <&3; exit 0", "jthreadtrace-doorbell")), pipe[1], -1);
             } finally {
                 Libc.fileActionsDestroy(actions);
                 Libc.spawnAttrDestroy(attr);

@@ -399,4 +399,29 @@ class AttachIT {
         for (String line; (line = out.readLine()) != null; ) printed.append(line).append('\n');
         assertFalse(printed.toString().contains("Full thread dump"), "the JVM printed no thread dump: " + printed);
     }
+
+    /**
+     * Ctrl-C at a terminal signals the tool's whole process group, the shell it keeps to wake its
+     * loop too: the detach must still come at once while the attached program sleeps in one long call
+     * (it waited for the sleep's end).
+     */
+    @Test
+    void aCtrlCToTheToolsProcessGroupDetachesAtOnceFromAProgramInALongSleep(@TempDir Path tmp) throws Exception {
+        Process sleeper = new ProcessBuilder("sleep", "60").start();
+        started.add(sleeper);
+        Path trace = tmp.resolve("trace.jsonl"), err = tmp.resolve("err");
+        List<String> cmd = new ArrayList<>(List.of("setsid")); // a process group of its own, as a shell's job has
+        cmd.addAll(Tool.jar("attach", "--no-live", "--format", "jsonl", "-o", trace.toString(), Long.toString(sleeper.pid())));
+        Process tool = new ProcessBuilder(cmd).redirectError(err.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+        started.add(tool);
+        awaitAttached(trace, tool);
+        long from = System.nanoTime();
+        new ProcessBuilder("kill", "-INT", "--", "-" + tool.pid()).start().waitFor();
+        assertEquals(0, exitOf(tool), Files.readString(err));
+        long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - from);
+        assertTrue(seconds < 20, "detached " + seconds + " s after the Ctrl-C (sleep 60 was still sleeping): " + Files.readString(err));
+        assertTrue(Files.readString(err).contains("SIGINT: detaching"), Files.readString(err));
+        assertTrue(sleeper.isAlive(), "the program runs on, untraced");
+    }
 }
