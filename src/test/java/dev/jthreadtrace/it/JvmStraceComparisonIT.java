@@ -94,8 +94,8 @@ class JvmStraceComparisonIT {
         UnaryOperator<String> mask = runMask();
         StraceLines theirs = StraceLines.strace(theirDir, "all", List.of("-y"), command);
         StraceLines ours = StraceLines.ours(ourDir, "all", true, command);
-        List<String> t = theirs.masked(mask).stream().flatMap(List::stream).toList();
-        List<String> o = ours.masked(mask).stream().flatMap(List::stream).toList();
+        List<String> t = theirs.masked(mask, ours).stream().flatMap(List::stream).toList();
+        List<String> o = ours.masked(mask, theirs).stream().flatMap(List::stream).toList();
         Map.Entry<Double, List<String>> result = agreement(t, o);
         String report = String.format(Locale.ROOT, "%s: %d of our %d lines are strace's (%.2f%%; strace printed %d); differing:%n%s",
                 command.getLast(), Math.round(result.getKey() * o.size()), o.size(), 100 * result.getKey(), t.size(),

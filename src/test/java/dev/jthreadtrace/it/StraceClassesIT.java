@@ -71,7 +71,7 @@ class StraceClassesIT {
         StraceLines theirs = StraceLines.strace(theirDir, set, y ? List.of("-y") : List.of(), List.of(exe, theirDir.toString()));
         StraceLines ours = StraceLines.ours(ourDir, set, y, List.of(exe, ourDir.toString()));
         UnaryOperator<String> mask = mask(List.of(theirDir, ourDir));
-        return List.of(theirs.masked(mask), ours.masked(mask));
+        return List.of(theirs.masked(mask, ours), ours.masked(mask, theirs));
     }
 
     private static void compare(Path tmp, String set, boolean y) throws Exception {

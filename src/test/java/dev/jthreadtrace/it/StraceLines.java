@@ -104,11 +104,17 @@ record StraceLines(Map<Integer, List<String>> byProcess, Set<String> pids) {
         return new StraceLines(out, pids);
     }
 
-    /** The lines of each process in order of first appearance, masked; the masks for this run's pids applied too. */
-    List<List<String>> masked(UnaryOperator<String> mask) {
+    /**
+     * The lines of each process in order of first appearance, masked; every number that is a pid of
+     * this run or of {@code other} (the run compared with) is PID on both sides: a size that happens
+     * to equal one run's pid (an mmap of 12288 bytes, strace's pid 12288) stays alike.
+     */
+    List<List<String>> masked(UnaryOperator<String> mask, StraceLines other) {
+        Set<String> all = new HashSet<>(pids);
+        all.addAll(other.pids);
         List<List<String>> out = new ArrayList<>();
         for (List<String> lines : byProcess.values()) {
-            out.add(lines.stream().map(mask).map(l -> NUMBER.matcher(l).replaceAll(n -> pids.contains(n.group()) ? "PID" : n.group()))
+            out.add(lines.stream().map(mask).map(l -> NUMBER.matcher(l).replaceAll(n -> all.contains(n.group()) ? "PID" : n.group()))
                     .toList());
         }
         return out;
