@@ -21,7 +21,7 @@ final class PidNamespaces {
     /** No namespace-local id: the task is in the tool's PID namespace, or its id could not be read. */
     static final int SAME = 0;
     private static final String OWN = link(Path.of("/proc/self/ns/pid"));
-    /** By process, whether it lives in another PID namespace than ours. */
+    /** By live process, whether it lives in another PID namespace than ours (bounded: forgotten at its end). */
     private final Map<Integer, Boolean> foreign = new HashMap<>();
 
     /**
@@ -36,6 +36,16 @@ final class PidNamespaces {
             foreign.put(tgid, other);
         }
         return other ? innermost(ProcStatus.of(tid)) : SAME;
+    }
+
+    /** Task {@code tid} ended: if it was a process's leader (its last task to go), that process is forgotten. */
+    void gone(int tid) {
+        if (!foreign.isEmpty()) foreign.remove(tid);
+    }
+
+    /** How many processes it holds an answer for (a long trace of many short processes must not grow it). */
+    int processesKnown() {
+        return foreign.size();
     }
 
     /**

@@ -95,13 +95,11 @@ final class StopHandler {
     void handle(int tid, WaitStatus status, long now) {
         switch (status) {
             case WaitStatus.Exited exited -> {
-                cut(tid, now, TraceEvent.Cut.ENDED);
-                tasks.gone(tid);
+                ended(tid, now);
                 if (targetStarted) events.emit(new TraceEvent.Exited(now, tid, exited.code()));
             }
             case WaitStatus.Killed killed -> {
-                cut(tid, now, TraceEvent.Cut.ENDED);
-                tasks.gone(tid);
+                ended(tid, now);
                 if (targetStarted) events.emit(new TraceEvent.Killed(now, tid, killed.signal(), killed.coreDumped()));
             }
             case WaitStatus.SyscallStop s -> {
@@ -134,6 +132,13 @@ final class StopHandler {
             }
             case WaitStatus.Unknown u -> batch.add(tid, 0);
         }
+    }
+
+    /** The task is gone: the call it was in is cut, and what was kept of it (or of its process) is let go. */
+    private void ended(int tid, long now) {
+        cut(tid, now, TraceEvent.Cut.ENDED);
+        tasks.gone(tid);
+        namespaces.gone(tid);
     }
 
     private void onEvent(Task task, PtraceEvent event, long now) {

@@ -30,4 +30,16 @@ class PidNamespacesTest {
         // answer for the process decides without a read.
         assertEquals(PidNamespaces.SAME, namespaces.localTid(Integer.MAX_VALUE, self, false));
     }
+
+    @Test
+    void aProcessIsForgottenWhenItsLeaderEnds() {
+        PidNamespaces namespaces = new PidNamespaces();
+        int self = (int) ProcessHandle.current().pid();
+        namespaces.localTid(self, self, true);
+        assertEquals(1, namespaces.processesKnown());
+        namespaces.gone(Integer.MAX_VALUE); // a thread that was no process's leader
+        assertEquals(1, namespaces.processesKnown());
+        namespaces.gone(self);
+        assertEquals(0, namespaces.processesKnown(), "memory stays flat however many processes come and go");
+    }
 }
