@@ -204,9 +204,9 @@ class NamespacesIT {
         Thread client = Thread.ofPlatform().start(() -> askRepeatedly(port, answered));
         Path trace = tmp.resolve("attach.jsonl");
         long t0 = System.nanoTime();
-        Tool.Result r = Tool.run(Tool.jar("attach", "--duration", "6s", "--no-live", "--format", "jsonl", "-o", trace.toString(),
+        Tool.Result r = Tool.run(Tool.jar("attach", "--duration", "4s", "--no-live", "--format", "jsonl", "-o", trace.toString(),
                 Long.toString(jvm)), java.util.Map.of(), 180);
-        System.out.printf("attach into namespaces, whole tool run with --duration 6s: %d ms%n", (System.nanoTime() - t0) / 1_000_000);
+        System.out.printf("attach into namespaces, whole tool run with --duration 4s: %d ms%n", (System.nanoTime() - t0) / 1_000_000);
         assertEquals(0, r.code(), r.err());
         assertFalse(r.err().contains("refused the agent") || r.err().contains("no agent for JVM"), r.err());
         client.join(120_000);
@@ -236,7 +236,7 @@ class NamespacesIT {
         assertEquals("hook ran\n", Files.readString(marker), "its shutdown hook ran");
     }
 
-    private static final int REQUESTS = 150;
+    private static final int REQUESTS = 100;
 
     /** A bounded local client: one request every 60 ms, a new worker thread each, for the whole attach. */
     private static void askRepeatedly(int port, AtomicInteger answered) {

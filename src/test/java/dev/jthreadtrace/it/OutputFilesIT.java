@@ -10,7 +10,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -83,22 +85,42 @@ class OutputFilesIT {
     @Test
     void aFifoWithoutAReaderFailsInOneLineBeforeTheCommandStarts(@TempDir Path tmp) throws Exception {
         Path fifo = mkfifo(tmp, "fifo"), marker = tmp.resolve("ran");
+        Path trace = savedTrace(tmp);
+        // Each run waits the whole FIFO_WAIT for a reader that never comes: all at once, not one after another.
+        Map<String, CompletableFuture<Tool.Result>> runs = new LinkedHashMap<>();
         for (String option : List.of("--html", "--junit-xml", "-o")) {
             List<String> args = new ArrayList<>(List.of("run", option, fifo.toString()));
             if (option.equals("--junit-xml")) args.addAll(List.of("--assert", "threads.total >= 1"));
             args.addAll(List.of("--", "sh", "-c", command(marker, 3)));
-            Tool.Result r = Tool.run(Tool.jar(args.toArray(String[]::new)));
+            runs.put(option, inBackground(Tool.jar(args.toArray(String[]::new))));
+        }
+        runs.put("report", inBackground(Tool.jar("report", "--html", fifo.toString(), trace.toString())));
+        runs.put("check", inBackground(Tool.jar("check", "--assert", "threads.total >= 1", "--junit-xml", fifo.toString(), trace.toString())));
+        for (String option : List.of("--html", "--junit-xml", "-o")) {
+            Tool.Result r = runs.get(option).get(120, TimeUnit.SECONDS);
             assertEquals(125, r.code(), option + ": " + r.err());
             assertEquals("jthreadtrace: " + option + ": cannot write " + fifo + ": no process reads this FIFO (waited 5 s; start"
                     + " its reader first)\n", r.err());
-            assertFalse(Files.exists(marker), option + ": the command never started");
         }
-        Path trace = savedTrace(tmp);
-        Tool.Result report = Tool.run(Tool.jar("report", "--html", fifo.toString(), trace.toString()));
+        assertFalse(Files.exists(marker), "the command never started");
+        Tool.Result report = runs.get("report").get(120, TimeUnit.SECONDS);
         assertEquals(125, report.code(), report.err());
         assertTrue(report.err().contains("no process reads this FIFO"), report.err());
-        Tool.Result check = Tool.run(Tool.jar("check", "--assert", "threads.total >= 1", "--junit-xml", fifo.toString(), trace.toString()));
+        Tool.Result check = runs.get("check").get(120, TimeUnit.SECONDS);
         assertEquals(125, check.code(), check.err());
+    }
+
+    /** Runs the tool on a thread of its own. */
+    private static CompletableFuture<Tool.Result> inBackground(List<String> command) {
+        CompletableFuture<Tool.Result> result = new CompletableFuture<>();
+        Thread.ofPlatform().daemon().start(() -> {
+            try {
+                result.complete(Tool.run(command));
+            } catch (Throwable t) {
+                result.completeExceptionally(t);
+            }
+        });
+        return result;
     }
 
     /** Reads the FIFO to its end on a thread of its own, as a reader process would. */
