@@ -249,7 +249,7 @@ class AttachIT {
         int port = Integer.parseInt(ready.substring(6).strip());
         AtomicInteger answered = new AtomicInteger();
         Thread client = Thread.ofPlatform().start(() -> {
-            for (int i = 1; i <= 400; i++) {
+            for (int i = 1; i <= 250; i++) {
                 try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port);
                      PrintWriter out = new PrintWriter(s.getOutputStream(), true, StandardCharsets.UTF_8);
                      BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8))) {
@@ -262,11 +262,11 @@ class AttachIT {
             }
         });
         Path trace = tmp.resolve("jvm.jsonl");
-        Process tool = tool(List.of("attach", "--duration", "5s", "--no-live", "--format", "jsonl", "-o", trace.toString(),
+        Process tool = tool(List.of("attach", "--duration", "3s", "--no-live", "--format", "jsonl", "-o", trace.toString(),
                 Long.toString(server.pid())), tmp.resolve("err"));
         assertEquals(0, exitOf(tool), Files.readString(tmp.resolve("err")));
         client.join(60_000);
-        assertEquals(400, answered.get(), "the server answered every request, during and after the attach");
+        assertEquals(250, answered.get(), "the server answered every request, during and after the attach");
         say(server, "quit");
         assertEquals(0, exitOf(server));
         assertEquals("hook ran\n", Files.readString(marker), "its shutdown hook ran");
