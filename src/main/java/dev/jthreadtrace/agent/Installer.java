@@ -114,7 +114,7 @@ public final class Installer {
      */
     private static boolean rewrite(String directory, Instrumentation instrumentation, boolean attached) throws Exception {
         Class<?>[] classes = rewrittenClasses();
-        PreparedClasses.Found prepared = PreparedClasses.lookup(directory, classes, REWRITTEN_IN_ORDER);
+        PreparedClasses.Found prepared = PreparedClasses.lookup(directory, classes, REWRITTEN_IN_ORDER, attached);
         if (prepared != null) {
             try {
                 instrumentation.redefineClasses(prepared.prepared());

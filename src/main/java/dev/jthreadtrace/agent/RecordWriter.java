@@ -6,6 +6,7 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -16,12 +17,15 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The JVM's record file and its buffer. A platform thread's records are written at once (the tool
- * reads them during the trace to name live lines, and there are few). A virtual thread's are
- * buffered: a program may make millions, and a write per record made such churn 3x slower. The
- * buffer goes out when it is full, at the next record after 100 ms, with any platform thread's
- * record, and at JVM exit (the end of {@code Shutdown.runHooks()}, in the exiting thread: no thread
- * of ours). A JVM killed by SIGKILL loses at most the virtual-thread records of its last 100 ms. A
+ * The JVM's record file and its buffer. A platform thread's start record is written at once, with
+ * what is buffered before it (the tool reads it at the thread's clone to name its live lines); its
+ * construction record waits in the buffer for it, so a thread costs one write, not two (each write
+ * opens the file: four system calls). A virtual thread's records are buffered: a program may make
+ * millions, and a write per record made such churn 3x slower. The buffer goes out when it is full,
+ * at the next record after 100 ms, with any platform thread's start, and at JVM exit (the end of
+ * {@code Shutdown.runHooks()}, in the exiting thread: no thread of ours). A JVM killed by SIGKILL
+ * loses at most the buffered records of its last 100 ms: virtual threads', and the construction of
+ * platform threads not started yet. A
  * carrier counts its mounts of virtual threads in its own state; the counts are written with each
  * flush. Everything here is guarded by the class lock.
  */
@@ -53,6 +57,9 @@ final class RecordWriter {
         private final Path file;
         private final Object directoryKey;
         private boolean gone;
+        /** One set, not one per write (the varargs form copies its options into a new set each time). */
+        private static final Set<OpenOption> APPENDING = Set.of(StandardOpenOption.WRITE, StandardOpenOption.APPEND,
+                StandardOpenOption.CREATE, LinkOption.NOFOLLOW_LINKS);
 
         RecordFile(Path directory, String name) throws IOException {
             this.directory = directory;
@@ -71,8 +78,7 @@ final class RecordWriter {
                 gone = true; // removed (or replaced): never written again
                 throw new IOException("the run's directory " + directory + " is gone");
             }
-            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND,
-                    StandardOpenOption.CREATE, LinkOption.NOFOLLOW_LINKS)) {
+            try (FileChannel channel = FileChannel.open(file, APPENDING)) {
                 ByteBuffer buffer = ByteBuffer.wrap(bytes, offset, length);
                 while (buffer.hasRemaining()) channel.write(buffer);
             }

@@ -44,8 +44,14 @@ public final class ThreadHook {
     }
 
     static void enable() {
+        ThreadGroup root = Thread.currentThread().getThreadGroup();
+        while (root.getParent() != null) root = root.getParent();
+        systemGroup = root;
         enabled = true;
     }
+
+    /** The JVM's root thread group, where it constructs the threads it starts itself. */
+    private static ThreadGroup systemGroup;
 
     /**
      * The tool detached ({@code attach}): no more records; what is buffered is written. The hooks
@@ -149,7 +155,10 @@ public final class ThreadHook {
             if (created.isVirtual()) {
                 RecordWriter.hold(state, created, line, CreationStacks.ofVirtualThreads() ? CreationStacks.field() : "");
             } else {
-                RecordWriter.write(line, true);
+                // Buffered: it goes out with the thread's start() record, one write for both, or with any
+                // record written at once. One the JVM constructs in its own thread group and starts natively
+                // (Notification Thread, Attach Listener) has no start() record: written at once.
+                RecordWriter.write(line, created.getThreadGroup() == systemGroup);
                 unstarted(created, true);
             }
         } catch (Throwable t) {

@@ -204,6 +204,20 @@ final class AgentDirectory implements AutoCloseable {
         }
     }
 
+    /**
+     * After the classes: which runtime image they were made from ({@link PreparedClasses#IMAGE}), so
+     * that a JVM running the same image file need not read its own class files to compare them.
+     */
+    synchronized boolean storePreparedImage(String identity) {
+        if (closed) return false;
+        try (SecureDirectoryStream<Path> classes = held.newDirectoryStream(Path.of(PreparedClasses.DIRECTORY), LinkOption.NOFOLLOW_LINKS)) {
+            replace(classes, PreparedClasses.IMAGE, identity.getBytes(StandardCharsets.UTF_8));
+            return true;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
     /** {@code name} in {@code dir} holding {@code bytes}: a new file, renamed over the name. */
     private void replace(SecureDirectoryStream<Path> dir, String name, byte[] bytes) throws IOException {
         Path temp = Path.of("tmp" + (tempFiles++) + ".part");

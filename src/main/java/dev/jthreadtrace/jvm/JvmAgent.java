@@ -2,6 +2,7 @@ package dev.jthreadtrace.jvm;
 
 import dev.jthreadtrace.agent.AgentOptions;
 import dev.jthreadtrace.agent.Installer;
+import dev.jthreadtrace.agent.PreparedClasses;
 import dev.jthreadtrace.event.JavaRecord;
 import dev.jthreadtrace.model.TraceModel;
 import dev.jthreadtrace.ptrace.ExecArguments;
@@ -143,8 +144,11 @@ public final class JvmAgent implements AutoCloseable {
                     if (!made.storePrepared(name, original, Installer.transform(name, original))) return;
                 } catch (IOException | RuntimeException | LinkageError e) {
                     // the agent transforms the class itself
+                    return;
                 }
             }
+            String image = PreparedClasses.imageIdentity();
+            if (image != null) made.storePreparedImage(image);
         });
     }
 

@@ -43,7 +43,7 @@ class PreparedClassesTest {
     void classesMadeFromThisRuntimesOwnAreTakenWithTheOriginalsToGiveBack(@TempDir Path run) throws IOException {
         byte[] original = runtimeClassFile("java/lang/Thread");
         byte[] transformed = prepare(run, original);
-        PreparedClasses.Found found = PreparedClasses.lookup(run.toString(), CLASSES, NAMES);
+        PreparedClasses.Found found = PreparedClasses.lookup(run.toString(), CLASSES, NAMES, true);
         assertNotNull(found, "the tool's classes match the runtime image the agent reads");
         assertEquals(1, found.prepared().length);
         assertSame(Thread.class, found.prepared()[0].getDefinitionClass());
@@ -56,15 +56,15 @@ class PreparedClassesTest {
         byte[] other = runtimeClassFile("java/lang/Thread");
         other[other.length - 1] ^= 1;
         prepare(run, other);
-        assertNull(PreparedClasses.lookup(run.toString(), CLASSES, NAMES));
+        assertNull(PreparedClasses.lookup(run.toString(), CLASSES, NAMES, true));
     }
 
     @Test
     void nothingIsTakenWhenAPreparedFileIsMissing(@TempDir Path run) throws IOException {
-        assertNull(PreparedClasses.lookup(run.toString(), CLASSES, NAMES), "no classes/ yet: the tool was not done");
+        assertNull(PreparedClasses.lookup(run.toString(), CLASSES, NAMES, true), "no classes/ yet: the tool was not done");
         prepare(run, runtimeClassFile("java/lang/Thread"));
         Files.delete(run.resolve(PreparedClasses.DIRECTORY).resolve("java.lang.Thread.class"));
-        assertNull(PreparedClasses.lookup(run.toString(), CLASSES, NAMES));
+        assertNull(PreparedClasses.lookup(run.toString(), CLASSES, NAMES, true));
     }
 
     @Test
@@ -73,6 +73,25 @@ class PreparedClassesTest {
         Path classes = run.resolve(PreparedClasses.DIRECTORY);
         Path moved = Files.move(classes.resolve("java.lang.Thread.class"), elsewhere.resolve("Thread.class"));
         Files.createSymbolicLink(classes.resolve("java.lang.Thread.class"), moved);
-        assertNull(PreparedClasses.lookup(run.toString(), CLASSES, NAMES));
+        assertNull(PreparedClasses.lookup(run.toString(), CLASSES, NAMES, true));
+    }
+
+    @Test
+    void classesMadeFromThisVeryImageFileAreTakenWithoutReadingTheImage(@TempDir Path run) throws IOException {
+        byte[] transformed = prepare(run, runtimeClassFile("java/lang/Thread"));
+        Path classes = run.resolve(PreparedClasses.DIRECTORY);
+        // An .orig that no longer matches: only the image's identity decides, and no original is read for a launched JVM.
+        Files.write(classes.resolve("java.lang.Thread.orig"), new byte[] {1});
+        assertNull(PreparedClasses.lookup(run.toString(), CLASSES, NAMES, false), "no image file: compared, and the .orig differs");
+        String identity = PreparedClasses.imageIdentity();
+        assertNotNull(identity, "this runtime has a lib/modules");
+        Files.writeString(classes.resolve(PreparedClasses.IMAGE), identity);
+        PreparedClasses.Found found = PreparedClasses.lookup(run.toString(), CLASSES, NAMES, false);
+        assertNotNull(found, "made from the image this JVM runs");
+        assertArrayEquals(transformed, found.prepared()[0].getDefinitionClassFile());
+        assertNull(found.originals());
+        assertNull(PreparedClasses.lookup(run.toString(), CLASSES, NAMES, true), "an attach keeps the originals: they are compared");
+        Files.writeString(classes.resolve(PreparedClasses.IMAGE), identity + "0");
+        assertNull(PreparedClasses.lookup(run.toString(), CLASSES, NAMES, false), "another image: compared");
     }
 }
