@@ -25,20 +25,29 @@ public final class Main {
      * each wait in line on the main thread; on a second
      * core they happen while it builds the command model and checks the options. Nothing
      * observable runs here, and nothing is lost if the command turns out to be --help.
+     * For the commands that read a saved trace: BigDecimal's class initialisation (JDK 25 computes
+     * 5^(2^16) there, ~20 ms interpreted), which Jackson's parser needs before the first record.
      */
     private static void warmUpInBackground(String[] args) {
-        if (args.length == 0 || !(args[0].equals("run") || args[0].equals("attach") || args[0].equals("demo"))) return;
+        if (args.length == 0) return;
+        if (args[0].equals("report") || args[0].equals("check") || args[0].equals("diff")) {
+            warmUp("java.math.BigDecimal");
+            return;
+        }
+        if (!(args[0].equals("run") || args[0].equals("attach") || args[0].equals("demo"))) return;
+        // The longest first: libc's syscall stub, needed as the trace starts (the main thread
+        // meanwhile builds the syscall registry for -e's default and the options). Then the
+        // agent jar's key, the posix_spawn stub and the decoder, in the order it needs them.
+        warmUp("dev.jthreadtrace.sys.Libc", "dev.jthreadtrace.decode.SyscallTable", "dev.jthreadtrace.decode.Syscalls",
+                "dev.jthreadtrace.sys.Libc$Spawn", "dev.jthreadtrace.decode.SyscallDecoder");
+    }
+
+    /** Initialises the classes, in order, on a daemon thread. */
+    private static void warmUp(String... classes) {
         Thread.ofPlatform().daemon().name("jthreadtrace-warmup").start(() -> {
             try {
                 ClassLoader loader = Main.class.getClassLoader();
-                // The longest first: libc's syscall stub, needed as the trace starts (the main thread
-                // meanwhile builds the syscall registry for -e's default and the options). Then the
-                // agent jar's key, the posix_spawn stub and the decoder, in the order it needs them.
-                for (String name : new String[] {"dev.jthreadtrace.sys.Libc", "dev.jthreadtrace.decode.SyscallTable",
-                        "dev.jthreadtrace.decode.Syscalls"}) {
-                    Class.forName(name, true, loader);
-                }
-                for (String name : new String[] {"dev.jthreadtrace.sys.Libc$Spawn", "dev.jthreadtrace.decode.SyscallDecoder"}) {
+                for (String name : classes) {
                     Class.forName(name, true, loader);
                 }
             } catch (ClassNotFoundException | LinkageError e) {
