@@ -16,7 +16,25 @@ public final class Main {
 
     public static void main(String[] args) {
         warmUpInBackground(args);
-        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+        PrintWriter out = new PrintWriter(System.out, true), err = new PrintWriter(System.err, true);
+        int rc = run(args, out, err);
+        out.flush();
+        err.flush();
+        exit(rc);
+    }
+
+    /**
+     * Ends the tool's JVM. The tool registers no shutdown hook and leaves nothing to flush, so
+     * {@code System.exit} would only add its exit log: it looks up a System.Logger, which detects
+     * the logging backend by scanning the class path for providers (the jar opened for that alone:
+     * ~10% of a report's main thread at start). Runtime.halt skips that. With
+     * JTHREADTRACE_JAVA_OPTS the JVM exits the usual way: options there may have registered hooks
+     * of their own (a JFR recording dumped at exit).
+     */
+    private static void exit(int code) {
+        String options = System.getenv("JTHREADTRACE_JAVA_OPTS");
+        if (options != null && !options.isBlank()) System.exit(code);
+        Runtime.getRuntime().halt(code);
     }
 
     /**
@@ -25,20 +43,26 @@ public final class Main {
      * each wait in line on the main thread; on a second
      * core they happen while it builds the command model and checks the options. Nothing
      * observable runs here, and nothing is lost if the command turns out to be --help.
+     * For the commands that read a saved trace: BigDecimal's class initialisation (JDK 25 computes
+     * 5^(2^16) there, ~20 ms interpreted), which Jackson's parser needs before the first record.
      */
-    private static void warmUpInBackground(String[] args) {
-        if (args.length == 0 || !(args[0].equals("run") || args[0].equals("attach") || args[0].equals("demo"))) return;
-        Thread.ofPlatform().daemon().name("jthreadtrace-warmup").start(() -> {
+    private static Thread warmUpInBackground(String[] args) {
+        if (args.length == 0) return null;
+        if (args[0].equals("report") || args[0].equals("check") || args[0].equals("diff")) return warmUp("java.math.BigDecimal");
+        if (!(args[0].equals("run") || args[0].equals("attach") || args[0].equals("demo"))) return null;
+        // The longest first: libc's syscall stub, needed as the trace starts (the main thread
+        // meanwhile builds the syscall registry for -e's default and the options). Then the
+        // agent jar's key, the posix_spawn stub and the decoder, in the order it needs them.
+        return warmUp("dev.jthreadtrace.sys.Libc", "dev.jthreadtrace.decode.SyscallTable", "dev.jthreadtrace.decode.Syscalls",
+                "dev.jthreadtrace.sys.Libc$Spawn", "dev.jthreadtrace.decode.SyscallDecoder");
+    }
+
+    /** Initialises the classes, in order, on a daemon thread. */
+    private static Thread warmUp(String... classes) {
+        return Thread.ofPlatform().daemon().name("jthreadtrace-warmup").start(() -> {
             try {
                 ClassLoader loader = Main.class.getClassLoader();
-                // The longest first: libc's syscall stub, needed as the trace starts (the main thread
-                // meanwhile builds the syscall registry for -e's default and the options). Then the
-                // agent jar's key, the posix_spawn stub and the decoder, in the order it needs them.
-                for (String name : new String[] {"dev.jthreadtrace.sys.Libc", "dev.jthreadtrace.decode.SyscallTable",
-                        "dev.jthreadtrace.decode.Syscalls"}) {
-                    Class.forName(name, true, loader);
-                }
-                for (String name : new String[] {"dev.jthreadtrace.sys.Libc$Spawn", "dev.jthreadtrace.decode.SyscallDecoder"}) {
+                for (String name : classes) {
                     Class.forName(name, true, loader);
                 }
             } catch (ClassNotFoundException | LinkageError e) {
@@ -81,14 +105,23 @@ public final class Main {
     /**
      * The JDK's AOT cache is made from one training run of one JVM, and a JVM started from it loads
      * every class it holds: so the checkout's launcher keeps two, one per kind of command.
-     * {@code trace} (run, attach, demo, help) traces /bin/true; {@code read} (report, check, diff)
-     * writes a JSONL trace of it and then reports, checks and compares that file (Jackson, the
-     * reader, the report); {@code all}, both, for the one cache a release ships (scripts/package:
-     * measured, run starts as fast from it as from the trace cache). Output is discarded.
+     * {@code trace} (run, attach, demo, help) traces /bin/true without and with live lines, then a
+     * JVM ({@code java -version} of the tool's own runtime: the agent's preparation, the JDK
+     * launcher's exec); {@code read} (report, check, diff) writes a JSONL trace of /bin/true and
+     * then reports, checks and compares that file (Jackson, the reader, the report); {@code all},
+     * both, for the one cache a release ships (scripts/package: measured, run starts as fast from
+     * it as from the trace cache). Each run starts the background warm-up a real start would, so
+     * what that loads is in the cache too. Output is discarded.
      */
     private static int aotTraining(String kind, PrintWriter err) {
-        PrintWriter discard = new PrintWriter(Writer.nullWriter());
-        if (kind.equals("trace")) return run(new String[] {"run", "--no-live", "-o", "/dev/null", "--", "/bin/true"}, discard, err);
+        if (kind.equals("trace")) {
+            int code = trainingRun(err, "run", "--no-live", "-o", "/dev/null", "--", "/bin/true");
+            if (code == ExitCodes.OK) code = trainingRun(err, "run", "-o", "/dev/null", "--", "/bin/true");
+            // The JVM's own exit status is not the training's: a cache is made whatever it says.
+            if (code == ExitCodes.OK) trainingRun(err, "run", "--no-live", "-o", "/dev/null", "--",
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-version");
+            return code;
+        }
         if (kind.equals("all")) {
             int code = aotTraining("trace", err);
             return code == ExitCodes.OK ? aotTraining("read", err) : code;
@@ -96,13 +129,11 @@ public final class Main {
         try {
             Path trace = Files.createTempFile("jthreadtrace-training", ".jsonl");
             try {
-                int code = run(new String[] {"run", "--format", "jsonl", "-o", trace.toString(), "--", "/bin/true"}, discard, err);
-                if (code == ExitCodes.OK) code = run(new String[] {"report", trace.toString()}, discard, err);
-                if (code == ExitCodes.OK) code = run(new String[] {"check", "--assert", "threads.total >= 1", trace.toString()}, discard, err);
-                if (code == ExitCodes.OK) {
-                    code = run(new String[] {"diff", "-o", "/dev/null", "--assert", "diff.changes == 0", trace.toString(), trace.toString()},
-                            discard, err);
-                }
+                String file = trace.toString();
+                int code = trainingRun(err, "run", "--format", "jsonl", "-o", file, "--", "/bin/true");
+                if (code == ExitCodes.OK) code = trainingRun(err, "report", file);
+                if (code == ExitCodes.OK) code = trainingRun(err, "check", "--assert", "threads.total >= 1", file);
+                if (code == ExitCodes.OK) code = trainingRun(err, "diff", "-o", "/dev/null", "--assert", "diff.changes == 0", file, file);
                 return code;
             } finally {
                 Files.deleteIfExists(trace);
@@ -111,6 +142,20 @@ public final class Main {
             err.println("jthreadtrace: AOT training: " + e.getMessage());
             return ExitCodes.TOOL_FAILED;
         }
+    }
+
+    /** One command of the training, as {@link #main} runs it (with its warm-up), its output discarded. */
+    private static int trainingRun(PrintWriter err, String... args) {
+        Thread warmUp = warmUpInBackground(args);
+        int code = run(args, new PrintWriter(Writer.nullWriter()), err);
+        if (warmUp != null) {
+            try {
+                warmUp.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        return code;
     }
 
     /** Null on Linux x86-64; otherwise what is wrong, in one line. */

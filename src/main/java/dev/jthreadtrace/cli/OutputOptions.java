@@ -5,7 +5,7 @@ import dev.jthreadtrace.model.TraceModel;
 import dev.jthreadtrace.render.HtmlReport;
 import dev.jthreadtrace.render.Palette;
 import dev.jthreadtrace.render.ReportSection;
-import dev.jthreadtrace.sys.Libc;
+import dev.jthreadtrace.sys.Terminal;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -128,18 +128,17 @@ final class OutputOptions {
 
     /** Colour when asked, or (auto) on a terminal without NO_COLOR. */
     static Palette palette(ColorMode color, boolean toStdout) {
-        boolean terminal = toStdout && Libc.isatty(1);
         boolean on = switch (color) {
             case always -> true;
             case never -> false;
-            case auto -> terminal && System.getenv("NO_COLOR") == null;
+            case auto -> toStdout && System.getenv("NO_COLOR") == null && Terminal.isTerminal(1);
         };
         return on ? Palette.COLOR : Palette.PLAIN;
     }
 
     int width() {
         if (width != null) return width;
-        int columns = writesToStdout() ? Libc.terminalColumns(1) : 0;
+        int columns = writesToStdout() ? Terminal.columns(1) : 0;
         if (columns > 0) return columns;
         try {
             String env = System.getenv("COLUMNS");

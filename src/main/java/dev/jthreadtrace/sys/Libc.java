@@ -18,13 +18,16 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 /**
  * The libc functions the tool needs, bound through the FFM API (no JNI, no helper library).
  *
- * <p>Two downcall stubs for everything, because each distinct function signature costs the JVM a
- * stub spun at run time (~5 ms each, none kept by the AOT cache; 17 of them were a third of the
- * tool's start-up). Every call that is a system call goes through glibc's variadic
- * {@code long syscall(long number, ...)} with its number from the x86-64 table (the tool is
- * x86-64 only); the posix_spawn family, which are library functions, share one descriptor of six
- * integer arguments: on x86-64 every integer and pointer argument travels in a register of its
- * own, and a callee ignores the registers it does not declare. Errors: {@code syscall} returns -1
+ * <p>One downcall stub for everything, because each distinct function signature (with its linker
+ * options) costs the JVM a stub spun at run time (~5 ms each on a quiet machine, far more at
+ * start when the FFM code itself still runs interpreted; none kept by the AOT cache; 17 of them
+ * were a third of the tool's start-up). Every call that is a system call goes through glibc's
+ * variadic {@code long syscall(long number, ...)} with its number from the x86-64 table (the tool
+ * is x86-64 only); the posix_spawn family, which are library functions, are bound with that same
+ * descriptor and options, so the linker hands back the stub it made for {@code syscall} with
+ * another address: on x86-64 every integer and pointer argument travels in a register of its own,
+ * a callee ignores the registers it does not declare (and {@code %al}, which a variadic call
+ * sets), and an {@code int} result is the low half of {@code %rax}. Errors: {@code syscall} returns -1
  * and sets errno, read through {@code captureCallState("errno")} right after the call, before the
  * JVM can overwrite it; each wrapper throws {@link ErrnoException} with it.
  */
@@ -40,10 +43,11 @@ public final class Libc {
     /** One word per calling thread for PTRACE_PEEKDATA, whose raw form stores the word at {@code data}. */
     private static final ThreadLocal<MemorySegment> PEEK_BUFFER = ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(8, 8));
 
-    /** {@code long syscall(long number, ...);} with six arguments. */
-    private static final MethodHandle SYSCALL = LINKER.downcallHandle(symbol("syscall"),
-            FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG),
-            Linker.Option.firstVariadicArg(1), Linker.Option.captureCallState("errno"));
+    /** {@code long syscall(long number, ...);} with six arguments; the posix_spawn family shares it. */
+    private static final FunctionDescriptor SYSCALL_DESCRIPTOR =
+            FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG);
+    private static final Linker.Option[] SYSCALL_OPTIONS = {Linker.Option.firstVariadicArg(1), Linker.Option.captureCallState("errno")};
+    private static final MethodHandle SYSCALL = LINKER.downcallHandle(symbol("syscall"), SYSCALL_DESCRIPTOR, SYSCALL_OPTIONS);
 
     /** x86-64 system call numbers (arch/x86/entry/syscalls/syscall_64.tbl). */
     static final long SYS_WRITE = 1, SYS_CLOSE = 3, SYS_POLL = 7, SYS_RT_SIGACTION = 13, SYS_IOCTL = 16, SYS_GETPID = 39,
@@ -140,13 +144,12 @@ public final class Libc {
     public static final short POSIX_SPAWN_SETSIGDEF = 0x04, POSIX_SPAWN_SETSIGMASK = 0x08;
 
     /**
-     * The posix_spawn family, each bound with one shared descriptor {@code int f(long, long, long,
-     * long, long, long)} (one stub for all): pointers are passed as addresses, int and short values
-     * as longs, unused arguments as 0. Bound on first use: only run and attach start processes.
+     * The posix_spawn family, each bound with {@code syscall}'s descriptor and options (its stub:
+     * see the class comment): pointers are passed as addresses, int and short values as longs,
+     * unused arguments as 0, the int result read from the low half. Bound on first use: only run
+     * and attach start processes.
      */
     private static final class Spawn {
-        static final FunctionDescriptor SIX_WORDS = FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG,
-                JAVA_LONG, JAVA_LONG, JAVA_LONG);
         static final MethodHandle POSIX_SPAWNP = bind("posix_spawnp");
         static final MethodHandle FILE_ACTIONS_INIT = bind("posix_spawn_file_actions_init");
         static final MethodHandle FILE_ACTIONS_DESTROY = bind("posix_spawn_file_actions_destroy");
@@ -161,18 +164,19 @@ public final class Libc {
         static final MethodHandle SIGFILLSET = bind("sigfillset");
 
         private static MethodHandle bind(String name) {
-            return LINKER.downcallHandle(symbol(name), SIX_WORDS);
+            return LINKER.downcallHandle(symbol(name), SYSCALL_DESCRIPTOR, SYSCALL_OPTIONS);
         }
     }
 
     /** Calls one of the posix_spawn family, which return the error number instead of setting errno. */
     private static void spawnCall(String name, MethodHandle function, long a, long b, long c, long d, long e, long f) {
-        int result;
+        long raw;
         try {
-            result = (int) function.invokeExact(a, b, c, d, e, f);
+            raw = (long) function.invokeExact(callState(), a, b, c, d, e, f, 0L);
         } catch (Throwable t) {
             throw rethrow(t);
         }
+        int result = (int) raw;
         if (result != 0) throw new ErrnoException(name, result);
     }
 

@@ -13,16 +13,40 @@ public final class Units {
 
     public static String duration(long ns) {
         if (ns < 1_000) return ns + "ns";
-        if (ns < 1_000_000) return String.format(Locale.ROOT, "%.1fus", ns / 1e3);
-        if (ns < 1_000_000_000) return String.format(Locale.ROOT, "%.1fms", ns / 1e6);
-        return String.format(Locale.ROOT, "%.2fs", ns / 1e9);
+        if (ns < 1_000_000) return fixed(ns, 1_000, 1) + "us";
+        if (ns < 1_000_000_000) return fixed(ns, 1_000_000, 1) + "ms";
+        return fixed(ns, 1_000_000_000, 2) + "s";
     }
 
     public static String bytes(long n) {
         if (n < 1024) return n + " B";
-        if (n < 1024 * 1024) return String.format(Locale.ROOT, "%.1f KiB", n / 1024.0);
-        if (n < 1024L * 1024 * 1024) return String.format(Locale.ROOT, "%.1f MiB", n / (1024.0 * 1024));
-        return String.format(Locale.ROOT, "%.2f GiB", n / (1024.0 * 1024 * 1024));
+        if (n < 1024 * 1024) return fixed(n, 1024, 1) + " KiB";
+        if (n < 1024L * 1024 * 1024) return fixed(n, 1024 * 1024, 1) + " MiB";
+        return fixed(n, 1024L * 1024 * 1024, 2) + " GiB";
+    }
+
+    /**
+     * {@code value / unit} with {@code decimals} (1 or 2) digits after the point, the last rounded
+     * half up: what {@code String.format(Locale.ROOT, "%.1f", value / (double) unit)} prints, in
+     * integer arithmetic. Formatter's first use loads the locale's number symbols, several
+     * milliseconds of every report at the tool's start (UnitsTest compares the two).
+     */
+    static String fixed(long value, long unit, int decimals) {
+        long scale = decimals == 1 ? 10 : 100;
+        // value * scale / unit, rounded half up, without overflowing for values near Long.MAX_VALUE.
+        long whole = value / unit, fraction = halfUp(value % unit, unit, scale);
+        if (fraction >= scale) {
+            whole++;
+            fraction -= scale;
+        }
+        String digits = Long.toString(fraction);
+        return whole + "." + (digits.length() < decimals ? "0".repeat(decimals - digits.length()) + digits : digits);
+    }
+
+    /** {@code rest * scale / unit} rounded half up, for {@code 0 <= rest < unit}. */
+    private static long halfUp(long rest, long unit, long scale) {
+        // rest < unit <= 2^30: rest * scale * 2 fits in a long.
+        return (rest * scale * 2 + unit) / (unit * 2);
     }
 
     /** {@code @12.3ms}: a point on the trace's time axis. */
