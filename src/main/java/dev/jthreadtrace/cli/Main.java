@@ -1,5 +1,6 @@
 package dev.jthreadtrace.cli;
 
+import dev.jthreadtrace.session.StopSignals;
 import picocli.CommandLine;
 
 import java.io.IOException;
@@ -15,8 +16,13 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
+        // A Ctrl-C or kill from now on is kept for the trace (or ends the tool with one line before
+        // it begins), instead of the JVM's default exit 130 with nothing said.
+        if (tracing(args)) StopSignals.installEarly();
         warmUpInBackground(args);
-        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+        int code = run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
+        StopSignals.close();
+        System.exit(code);
     }
 
     /**
@@ -27,7 +33,7 @@ public final class Main {
      * observable runs here, and nothing is lost if the command turns out to be --help.
      */
     private static void warmUpInBackground(String[] args) {
-        if (args.length == 0 || !(args[0].equals("run") || args[0].equals("attach") || args[0].equals("demo"))) return;
+        if (!tracing(args)) return;
         Thread.ofPlatform().daemon().name("jthreadtrace-warmup").start(() -> {
             try {
                 ClassLoader loader = Main.class.getClassLoader();
@@ -45,6 +51,11 @@ public final class Main {
                 // The main thread will hit the same problem and report it properly.
             }
         });
+    }
+
+    /** Whether the command traces (run, attach, demo). */
+    private static boolean tracing(String[] args) {
+        return args.length > 0 && (args[0].equals("run") || args[0].equals("attach") || args[0].equals("demo"));
     }
 
     /** Runs the tool with injected streams (tests call this); returns the exit code. */
