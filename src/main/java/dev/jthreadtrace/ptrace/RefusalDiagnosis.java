@@ -63,6 +63,13 @@ final class RefusalDiagnosis {
         return RefusalText.render(Line.ATTACH_OTHER, values);
     }
 
+    /** A filter kills the caller of ptrace: a child that called it died of SIGSYS ({@link dev.jthreadtrace.sys.Probe#ptraceInChild}). */
+    static String ptraceKills(TracingFacts facts) {
+        Map<String, String> values = values(SEIZE + " in a probe process", 0, facts);
+        values.put("errno", "killed by SIGSYS");
+        return seccompPtrace(facts, values);
+    }
+
     /** A call the tracer needs ({@code syscall}, made as {@code call}) failed with an errno only a filter gives; null if not that. */
     static String blocked(String syscall, String call, int errno, TracingFacts facts) {
         if (errno != Errno.EPERM && errno != Errno.EACCES && errno != Errno.ENOSYS) return null;

@@ -68,6 +68,24 @@ class InContainerIT {
         }
     }
 
+    /**
+     * A profile that kills the caller of ptrace (SECCOMP_RET_KILL_PROCESS, _THREAD) ended the tool
+     * by SIGSYS (159) without a word; under a filter ptrace is now tried in a child first.
+     */
+    @Test
+    void aProfileThatKillsTheCallerOfPtraceIsOneLineNotASigsys() throws IOException {
+        String line = "jthreadtrace: ptrace is blocked by this container's seccomp profile (ptrace(PTRACE_SEIZE) in a probe"
+                + " process failed: killed by SIGSYS): run it with --security-opt seccomp=unconfined, or a profile that allows"
+                + " ptrace (Docker's default profile allows it with --cap-add SYS_PTRACE; Kubernetes:"
+                + " securityContext.seccompProfile.type: Unconfined)";
+        for (String action : List.of("kill", "kill-thread")) assertOneLine(125, line, underFilter(action, "ptrace", "/bin/echo", "never"));
+        Process target = start(List.of("sleep", "60"));
+        List<String> cmd = new ArrayList<>(List.of(Traced.fixture("seccomp_deny").toString(), "kill", "ptrace"));
+        cmd.addAll(Tool.jar("attach", "--jvm", "off", "--duration", "1s", Long.toString(target.pid())));
+        assertOneLine(125, line, Tool.run(cmd, IN_CONTAINER));
+        assertTrue(target.isAlive(), "the target runs on, untouched");
+    }
+
     @Test
     void aProfileThatRefusesWaitpidIsNamedToo() {
         assertOneLine(125, "jthreadtrace: wait4 is blocked by this container's seccomp profile (waitpid failed: EPERM (Operation"
