@@ -123,6 +123,20 @@ record TracingFacts(int pid, int procSelfPid, int seccompMode, int seccompFilter
         return cgroup != null && List.of("docker", "kubepods", "containerd", "libpod", "lxc", "crio").stream().anyMatch(cgroup::contains);
     }
 
+    /**
+     * hidepid= as users write it in a mount command or an fstab (0, 1, 2, 4): kernels since 5.8 show
+     * it in /proc/self/mountinfo by name (off, noaccess, invisible, ptraceable), which both accept.
+     */
+    static String hidepidAsWritten(String shown) {
+        return switch (shown) {
+            case "off" -> "0";
+            case "noaccess" -> "1";
+            case "invisible" -> "2";
+            case "ptraceable" -> "4";
+            default -> shown;
+        };
+    }
+
     /** The hidepid= option of the proc mount on /proc, from /proc/self/mountinfo. */
     private static String hidepid(Path proc) {
         String info = text(proc.resolve("self/mountinfo"));
@@ -132,7 +146,7 @@ record TracingFacts(int pid, int procSelfPid, int seccompMode, int seccompFilter
             String[] mount = halves[0].split(" ");
             if (halves.length < 2 || mount.length < 5 || !mount[4].equals("/proc")) continue;
             for (String option : halves[1].replace(' ', ',').split(",")) {
-                if (option.startsWith("hidepid=")) return option.substring("hidepid=".length());
+                if (option.startsWith("hidepid=")) return hidepidAsWritten(option.substring("hidepid=".length()));
             }
         }
         return null;

@@ -182,7 +182,8 @@ class RefusalDiagnosisTest {
         self(1000, NONE, ALL_CAPS, 0);
         assertNull(RefusalDiagnosis.noSuchProcess(777, Errno.ESRCH, facts()), "gone is gone");
         write("proc/" + SELF + "/mountinfo", "21 26 0:20 / /proc rw,relatime shared:12 - proc proc rw,hidepid=invisible\n");
-        assertEquals("no such process: 777: it exists, but /proc is mounted with hidepid=invisible, which hides other users'"
+        // Kernels since 5.8 show hidepid=2 by name: the line says it as users write it.
+        assertEquals("no such process: 777: it exists, but /proc is mounted with hidepid=2, which hides other users'"
                 + " processes: run jthreadtrace as the process's user, or with CAP_SYS_PTRACE",
                 RefusalDiagnosis.noSuchProcess(777, Errno.EPERM, facts()));
         link(root.resolve("proc/" + SELF + "/ns/pid"), "pid:[4026532179]");
