@@ -137,6 +137,39 @@ class NamespacesIT {
         }
     }
 
+    /**
+     * A JVM whose /tmp is a symbolic link (a root of its own: an overlay of / with tmp replaced by a
+     * link to /var/tmp): the tool does not follow it, on purpose, and its note says so instead of
+     * the kernel's ENOTDIR.
+     */
+    @Test
+    void aJvmWhoseTmpIsASymbolicLinkGetsANoteSayingSo(@TempDir Path tmp) throws Exception {
+        Path root = Files.createTempDirectory(Path.of("/var/tmp"), "jthreadtrace-ovl-");
+        made.add(root);
+        String overlay = "d=$1; shift; mkdir $d/upper $d/work $d/root && ln -s /var/tmp $d/upper/tmp"
+                + " && mount -t overlay overlay -o lowerdir=/,upperdir=$d/upper,workdir=$d/work $d/root"
+                + " && mount --rbind /proc $d/root/proc && mount --rbind /dev $d/root/dev && exec chroot $d/root \"$@\"";
+        List<String> cmd = new ArrayList<>(unshare("--mount", "--propagation", "private"));
+        cmd.addAll(List.of("sh", "-c", overlay, "sh", root.toString(), JAVA.toString(), "-XX:+UseSerialGC", "-cp", CLASSES.toString(),
+                AttachServer.class.getName(), "/dev/null"));
+        Process server = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        started.add(server);
+        String ready = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8)).readLine();
+        assertNotNull(ready, "the server started");
+        long jvm = java.util.stream.Stream.concat(java.util.stream.Stream.of(server.toHandle()), server.descendants())
+                .filter(h -> h.info().command().orElse("").endsWith("/java")).findFirst().orElseThrow().pid();
+        assertTrue(Files.isSymbolicLink(Path.of("/proc/" + jvm + "/root/tmp")), "its /tmp is a link");
+        Tool.Result r = Tool.run(Tool.jar("attach", "--duration", "1s", "--no-live", "--report", "none", Long.toString(jvm)),
+                java.util.Map.of(), 180);
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("no agent for JVM " + jvm + " (it runs in another mount namespace, and a directory of ours in"
+                + " its /tmp could not be made: its /tmp is a symbolic link, not followed on purpose"), r.err());
+        assertFalse(r.err().contains("ENOTDIR"), r.err());
+        server.getOutputStream().close();
+        server.destroy();
+        assertTrue(server.waitFor(30, TimeUnit.SECONDS));
+    }
+
     @Test
     void attachToAJvmInItsOwnPidAndMountNamespacesWithAPrivateTmp(@TempDir Path tmp) throws Exception {
         assertAttachGivesTheJavaView(tmp, unshare("--pid", "--fork", "--mount-proc", "--mount", "--propagation", "private"));
