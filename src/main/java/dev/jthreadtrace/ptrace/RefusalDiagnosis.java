@@ -47,7 +47,9 @@ final class RefusalDiagnosis {
         if (filtered(errno, probe)) return seccompPtrace(facts, values);
         if (facts.yamaScope() == 3) return RefusalText.render(Line.YAMA_3, values);
         // A uid that our user namespace does not map shows as the overflow uid; no capability of ours reaches it.
-        if (!facts.initialUserNamespace() && target.uid() == facts.overflowUid()) {
+        // Or one mapped into ours that lives outside it (an ancestor's): our CAP_SYS_PTRACE counts in ours only.
+        if (!facts.initialUserNamespace() && (target.uid() == facts.overflowUid()
+                || facts.mayPtraceAnyone() && target.outsideOurUserNamespace())) {
             return RefusalText.render(Line.OTHER_USER_NAMESPACE, values);
         }
         if (!facts.mayPtraceAnyone()) {

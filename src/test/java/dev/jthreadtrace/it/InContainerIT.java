@@ -145,6 +145,22 @@ class InContainerIT {
                 + " as uid 65534 (" + SEIZE_EPERM + "): run jthreadtrace as root (sudo)", r);
     }
 
+    /**
+     * From inside a user namespace of its own (a rootless container's, unshare --user
+     * --map-root-user) to a process outside it: root's uid is mapped, so it is not the overflow
+     * uid, and the tool's CAP_SYS_PTRACE counts in its namespace only. It got the catch-all line.
+     */
+    @Test
+    void attachFromInsideAUserNamespaceToAProcessOutsideIt() throws IOException {
+        Process target = start(List.of("sleep", "60"));
+        List<String> cmd = new ArrayList<>(List.of("unshare", "--user", "--map-root-user"));
+        cmd.addAll(Tool.jar("attach", "--jvm", "off", "--duration", "1s", Long.toString(target.pid())));
+        assertOneLine(125, "jthreadtrace: pid " + target.pid() + " belongs to a user outside jthreadtrace's user namespace (it"
+                + " shows as uid 0; " + SEIZE_EPERM + "): ptrace cannot reach into a namespace above its own; run jthreadtrace in"
+                + " the namespace that owns the process (on the host)", Tool.run(cmd, IN_CONTAINER));
+        assertTrue(target.isAlive(), "the target runs on, untouched");
+    }
+
     @Test
     void aProcessHiddenByHidepidIsNotJustNoSuchProcess() throws IOException {
         Process target = start(List.of("sleep", "60"));
