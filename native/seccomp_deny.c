@@ -1,7 +1,8 @@
 // Stands for a container runtime's seccomp profile: installs a filter that fails the named system
 // calls with an errno (as Docker's default profile does for ptrace on old kernels, or a profile that
-// returns ENOSYS), or kills the process that makes one, then execs the rest of its arguments, which
-// inherit the filter. Usage: seccomp_deny ERRNO|kill SYSCALL[,SYSCALL...] COMMAND [ARG...]
+// returns ENOSYS), or kills the process (kill) or the thread (kill-thread) that makes one, then execs
+// the rest of its arguments, which inherit the filter.
+// Usage: seccomp_deny ERRNO|kill|kill-thread SYSCALL[,SYSCALL...] COMMAND [ARG...]
 // ERRNO is a number (1 EPERM, 13 EACCES, 38 ENOSYS); SYSCALL is ptrace, seccomp, wait4 or prctl.
 #define _GNU_SOURCE
 #include <linux/audit.h>
@@ -25,11 +26,12 @@ static int number_of(const char *name) {
 
 int main(int argc, char **argv) {
     if (argc < 4) {
-        fprintf(stderr, "usage: seccomp_deny ERRNO|kill SYSCALL[,SYSCALL...] COMMAND [ARG...]\n");
+        fprintf(stderr, "usage: seccomp_deny ERRNO|kill|kill-thread SYSCALL[,SYSCALL...] COMMAND [ARG...]\n");
         return 2;
     }
-    unsigned int action = strcmp(argv[1], "kill") == 0
-            ? SECCOMP_RET_KILL_PROCESS : SECCOMP_RET_ERRNO | ((unsigned int) atoi(argv[1]) & SECCOMP_RET_DATA);
+    unsigned int action = strcmp(argv[1], "kill") == 0 ? SECCOMP_RET_KILL_PROCESS
+            : strcmp(argv[1], "kill-thread") == 0 ? SECCOMP_RET_KILL_THREAD
+            : SECCOMP_RET_ERRNO | ((unsigned int) atoi(argv[1]) & SECCOMP_RET_DATA);
     // Header: check the architecture, load the number; one compare-and-return per syscall; allow.
     struct sock_filter filter[64];
     int n = 0;

@@ -217,6 +217,37 @@ launcher_exec() {
   flags+=(-Djthreadtrace.launcher.env="$env_fd" -Djthreadtrace.launcher.fds="$user_fds"
     -Djthreadtrace.launcher.sigign="$sig_ign" -Djthreadtrace.launcher.sigblk="$sig_blk"
     -Djthreadtrace.launcher.coredumpfilter="$coredump_filter")
+  local env_flags=()
+  launcher_held_signals "${1:-}"
+  if [ -n "$held_signals" ]; then
+    env_flags+=(--block-signal="$held_signals")
+    flags+=(-Xrs -Djthreadtrace.launcher.held="$held_mask")
+  fi
   # exec -c: env starts with an empty environment too (an LD_PRELOAD is the command's, not env's).
-  exec -c /usr/bin/env -- "${tool_env[@]}" "$java_home/bin/java" "${flags[@]}" -jar "$jar" "$@"
+  exec -c /usr/bin/env "${env_flags[@]}" -- "${tool_env[@]}" "$java_home/bin/java" "${flags[@]}" -jar "$jar" "$@"
+}
+
+# run, attach, demo: SIGINT, SIGTERM and SIGHUP cross the exec of the tool's JVM blocked (env
+# --block-signal) and the JVM runs with -Xrs, which leaves them blocked in every thread: a thread of
+# the tool takes them with sigtimedwait (session/StopSignals). Without this, from the exec until the
+# tool's handler was in place (its JVM's start: 0.1-0.5 s on a loaded machine) a signal killed the
+# JVM at its default disposition, or its own handler exited, with 130 and not a word. A signal the
+# user's caller ignored stays ignored and is not held. SIGQUIT is blocked too (with -Xrs the JVM has
+# no handler of its own for it; the tool ignores it). Sets held_signals (env's list, empty for none,
+# or when this env has no --block-signal: coreutils before 8.31) and held_mask (hex, without SIGQUIT).
+launcher_held_signals() {
+  local entry number mask=0 names=""
+  held_signals="" held_mask=0
+  case $1 in run | attach | demo) ;; *) return 0 ;; esac
+  for entry in HUP:1 INT:2 TERM:15; do
+    number=${entry#*:}
+    (( (16#$sig_ign >> (number - 1)) & 1 )) && continue
+    mask=$((mask | 1 << (number - 1)))
+    names+="${names:+,}${entry%:*}"
+  done
+  [ -n "$names" ] || return 0
+  (exec -c /usr/bin/env --block-signal=HUP /bin/true) 2>/dev/null || return 0
+  (( (16#$sig_ign >> 2) & 1 )) || names+=",QUIT"
+  held_signals=$names
+  printf -v held_mask '%x' "$mask"
 }

@@ -71,6 +71,25 @@ public record AgentOptions(int stackDepth, boolean jdkFrames, boolean virtualSta
         return directory;
     }
 
+    /**
+     * The same with the JVM's pid as the tool sees it ({@code DIR,+pid=N}), which names its record
+     * file: two JVMs that are pid 1 of sibling PID namespaces both wrote {@code jvm-1.tsv}.
+     */
+    public static String launchArgument(String directory, int hostPid) {
+        return directory + "," + HOST_PID + hostPid;
+    }
+
+    /** The pid the tool gave ({@link #launchArgument(String, int)}), or null. */
+    public static String hostPid(String argument) {
+        if (argument == null) return null;
+        int at = argument.lastIndexOf("," + HOST_PID);
+        if (at < 0) return null;
+        String digits = argument.substring(at + 1 + HOST_PID.length());
+        return digits.matches("[0-9]{1,9}") ? digits : null;
+    }
+
+    private static final String HOST_PID = "+pid=";
+
     /** The agent's argument for a running JVM the tool attaches to. */
     public static String attachArgument(String directory) {
         return directory + "," + ATTACHED;
@@ -79,6 +98,8 @@ public record AgentOptions(int stackDepth, boolean jdkFrames, boolean virtualSta
     /** The directory named by an argument of either kind ("" when there is none). */
     public static String directoryOf(String argument) {
         if (argument == null) return "";
+        String hostPid = hostPid(argument);
+        if (hostPid != null) return argument.substring(0, argument.length() - HOST_PID.length() - hostPid.length() - 1);
         return argument.endsWith("," + ATTACHED) ? argument.substring(0, argument.length() - ATTACHED.length() - 1) : argument;
     }
 

@@ -77,7 +77,7 @@ public final class Installer {
         // Loaded into a running JVM by jthreadtrace attach: held by the tool's socket, and stopped when it closes.
         Thread watch = attached ? AttachWatch.connect(directory, instrumentation) : null;
         if (attached && watch == null) return;
-        if (!ThreadHook.open(directory)) return;
+        if (!ThreadHook.open(directory, AgentOptions.hostPid(args))) return;
         InheritedValues.prepare();
         boolean flushesAtExit = rewrite(directory, instrumentation, attached);
         VmThreads.prepare(instrumentation);

@@ -45,9 +45,13 @@ public final class RecordFormat {
 
     private RecordFormat() {}
 
-    /** The file one JVM writes: {@code jvm-PID.tsv} (the tool reads only files named so). */
-    public static String fileName(String pid) {
-        return FILE_PREFIX + pid + FILE_SUFFIX;
+    /**
+     * The file one JVM writes: {@code jvm-PID.tsv}, or {@code jvm-PID-HOSTPID.tsv} with the pid the
+     * tool gave it at its exec (PID is its own, which a JVM in a PID namespace of its own shares
+     * with its siblings); the tool reads only files named so.
+     */
+    public static String fileName(String pid, String hostPid) {
+        return FILE_PREFIX + pid + (hostPid == null ? "" : "-" + hostPid) + FILE_SUFFIX;
     }
 
     public static final String FILE_PREFIX = "jvm-", FILE_SUFFIX = ".tsv";

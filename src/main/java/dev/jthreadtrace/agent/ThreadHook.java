@@ -35,11 +35,12 @@ public final class ThreadHook {
 
     private ThreadHook() {}
 
-    static boolean open(String directory) throws IOException {
+    /** @param hostPid this JVM's pid as the tool sees it (it names the file with it), or null */
+    static boolean open(String directory, String hostPid) throws IOException {
         if (directory == null || directory.isEmpty()) return false;
         // The pid from /proc/self rather than ProcessHandle, which loads and initialises more classes.
         String self = Files.readSymbolicLink(Path.of("/proc/self")).toString();
-        RecordWriter.open(Path.of(directory), RecordFormat.fileName(self));
+        RecordWriter.open(Path.of(directory), RecordFormat.fileName(self, hostPid));
         return true;
     }
 

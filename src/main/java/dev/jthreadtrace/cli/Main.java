@@ -1,5 +1,6 @@
 package dev.jthreadtrace.cli;
 
+import dev.jthreadtrace.session.StopSignals;
 import picocli.CommandLine;
 
 import java.io.IOException;
@@ -15,6 +16,9 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
+        // A Ctrl-C or kill from now on is kept for the trace (or ends the tool with one line before
+        // it begins), instead of the JVM's default exit 130 with nothing said.
+        if (tracing(args)) StopSignals.installEarly();
         warmUpInBackground(args);
         PrintWriter out = new PrintWriter(System.out, true), err = new PrintWriter(System.err, true);
         int rc = run(args, out, err);
@@ -29,11 +33,15 @@ public final class Main {
      * the logging backend by scanning the class path for providers (the jar opened for that alone:
      * ~10% of a report's main thread at start). Runtime.halt skips that. With
      * JTHREADTRACE_JAVA_OPTS the JVM exits the usual way: options there may have registered hooks
-     * of their own (a JFR recording dumped at exit).
+     * of their own (a JFR recording dumped at exit); that exit waits for the thread that takes the
+     * held signals, blocked in native code, unless it is woken first (StopSignals.close).
      */
     private static void exit(int code) {
         String options = System.getenv("JTHREADTRACE_JAVA_OPTS");
-        if (options != null && !options.isBlank()) System.exit(code);
+        if (options != null && !options.isBlank()) {
+            StopSignals.close();
+            System.exit(code);
+        }
         Runtime.getRuntime().halt(code);
     }
 
@@ -49,7 +57,7 @@ public final class Main {
     private static Thread warmUpInBackground(String[] args) {
         if (args.length == 0) return null;
         if (args[0].equals("report") || args[0].equals("check") || args[0].equals("diff")) return warmUp("java.math.BigDecimal");
-        if (!(args[0].equals("run") || args[0].equals("attach") || args[0].equals("demo"))) return null;
+        if (!tracing(args)) return null;
         // The longest first: libc's syscall stub, needed as the trace starts (the main thread
         // meanwhile builds the syscall registry for -e's default and the options). Then the
         // agent jar's key, the posix_spawn stub and the decoder, in the order it needs them.
@@ -69,6 +77,11 @@ public final class Main {
                 // The main thread will hit the same problem and report it properly.
             }
         });
+    }
+
+    /** Whether the command traces (run, attach, demo). */
+    private static boolean tracing(String[] args) {
+        return args.length > 0 && (args[0].equals("run") || args[0].equals("attach") || args[0].equals("demo"));
     }
 
     /** Runs the tool with injected streams (tests call this); returns the exit code. */

@@ -2,6 +2,7 @@ package dev.jthreadtrace.cli;
 
 import dev.jthreadtrace.check.AssertionResult;
 import dev.jthreadtrace.decode.CaptureLimits;
+import dev.jthreadtrace.decode.Signals;
 import dev.jthreadtrace.jsonl.SavedAssertion;
 import dev.jthreadtrace.jvm.JvmAgent;
 import dev.jthreadtrace.jvm.JvmAttach;
@@ -18,6 +19,7 @@ import dev.jthreadtrace.render.Palette;
 import dev.jthreadtrace.render.TextLines;
 import dev.jthreadtrace.render.ThreadNames;
 import dev.jthreadtrace.session.Interrupts;
+import dev.jthreadtrace.session.StopSignals;
 import dev.jthreadtrace.session.TraceSession;
 import dev.jthreadtrace.sys.Libc;
 import picocli.CommandLine;
@@ -186,6 +188,7 @@ final class Runner {
         Thread[] jvmAttach = new Thread[1];
         if (target instanceof Target.Attach a) {
             start = queue -> {
+                notInterrupted(true);
                 var tracer = Tracer.attach(a.pids(), recorded, announced, limits, plan.exits(), execArguments, queue);
                 jvmAttach[0] = attachJvms(a.pids(), agent);
                 if (a.duration() != null) detachAfter(tracer, a.duration(), agent);
@@ -194,8 +197,10 @@ final class Runner {
         } else {
             dev.jthreadtrace.ptrace.Launch launch = ((Target.Launch) target).launch();
             dev.jthreadtrace.ptrace.Launch command = viaEnvironment ? launch.withEnvironment(agent.environment(launch.environment())) : launch;
-            start = queue -> Tracer.start(command, recorded, announced, limits, plan.exits(), execArguments, !traceOptions.noSeccomp,
-                    queue);
+            start = queue -> {
+                notInterrupted(false);
+                return Tracer.start(command, recorded, announced, limits, plan.exits(), execArguments, !traceOptions.noSeccomp, queue);
+            };
         }
         TraceSession.Outcome outcome = TraceSession.run(start, live, out::idle, interrupts);
         if (jvmAttach[0] != null) {
@@ -204,6 +209,18 @@ final class Runner {
         }
         if (agent != null) agent.attachTo(outcome.model(), outcome.outputClosed());
         return outcome;
+    }
+
+    /**
+     * The last moment before anything is started or attached to: a SIGINT, SIGTERM or SIGHUP that
+     * came since the tool started ends the tool with one line and 128+N, as documented; one from
+     * now on is the trace's (passed on, or a detach).
+     */
+    private static void notInterrupted(boolean attach) throws TraceFailure {
+        int signal = StopSignals.beforeTrace();
+        if (signal == 0) return;
+        throw new TraceFailure(Signals.name(signal) + (attach ? " before attaching: nothing was attached to"
+                : " before the command started: it was not run"), null, ExitCodes.SIGNAL_BASE + signal);
     }
 
     /**

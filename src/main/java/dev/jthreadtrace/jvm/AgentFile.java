@@ -17,6 +17,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntBinaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -29,9 +30,9 @@ import java.util.regex.Pattern;
  * parsed in order by one {@link AgentRecordParser} (a carrier's mount count is a running total).
  */
 final class AgentFile implements Closeable {
-    /** What the agent names its files: one per JVM, by pid. */
+    /** What the agent names its files: one per JVM, by its pid and, when the tool gave it one, the tool's pid of it. */
     static final Pattern NAME = Pattern.compile(
-            Pattern.quote(RecordFormat.FILE_PREFIX) + "(\\d{1,9})" + Pattern.quote(RecordFormat.FILE_SUFFIX));
+            Pattern.quote(RecordFormat.FILE_PREFIX) + "(\\d{1,9})(?:-(\\d{1,9}))?" + Pattern.quote(RecordFormat.FILE_SUFFIX));
     static final long MAX_BYTES = 256L << 20;
     /**
      * The agent keeps a record below this (fields of at most 16 Ki chars, no more thread-locals past
@@ -58,12 +59,21 @@ final class AgentFile implements Closeable {
 
     /** The file as a record file of the agent, or null when it is not one (its name, its kind, its size). */
     static AgentFile open(Path file) {
+        return open(file, (pid, hostPid) -> pid);
+    }
+
+    /**
+     * The same; {@code placed} says which pid the records name from the JVM's own pid and the
+     * tool's pid of it in the file's name (0 when it has none).
+     */
+    static AgentFile open(Path file, IntBinaryOperator placed) {
         Matcher m = NAME.matcher(file.getFileName().toString());
         if (!m.matches()) return null;
         try {
             var attributes = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
             if (!attributes.isRegularFile() || attributes.size() > MAX_BYTES) return null;
-            return new AgentFile(FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS), Integer.parseInt(m.group(1)));
+            int pid = placed.applyAsInt(Integer.parseInt(m.group(1)), m.group(2) == null ? 0 : Integer.parseInt(m.group(2)));
+            return new AgentFile(FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS), pid);
         } catch (IOException | RuntimeException e) {
             return null;
         }

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.IntBinaryOperator;
 
 /**
  * Everything the agents wrote in the run's directory, read once at the end of the trace. The
@@ -44,7 +45,8 @@ final class AgentRecords {
 
     private AgentRecords() {}
 
-    static Read read(Path directory) throws IOException {
+    /** @param placed which pid a file's records name, from the pid in its name and the tool's pid of it there (0: none) */
+    static Read read(Path directory, IntBinaryOperator placed) throws IOException {
         List<JavaRecord> records = new ArrayList<>();
         Map<Integer, String> errors = new TreeMap<>();
         List<String> notOurs = new ArrayList<>();
@@ -54,7 +56,7 @@ final class AgentRecords {
             for (Path file : entries) {
                 String name = file.getFileName().toString();
                 if (AgentDirectory.isOwn(name)) continue;
-                AgentFile agentFile = AgentFile.open(file);
+                AgentFile agentFile = AgentFile.open(file, placed);
                 if (agentFile == null) {
                     if (notOurs.size() < 5) notOurs.add(name);
                     continue;

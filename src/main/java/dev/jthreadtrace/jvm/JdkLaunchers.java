@@ -85,8 +85,8 @@ final class JdkLaunchers implements ExecArguments {
         if (why == null && reachable == null) {
             why = "the agent's directory " + directory.path() + " is not visible where it runs (a private /tmp or another mount namespace)";
         }
-        String option = reachable == null ? null : JvmAgent.agentOption(reachable);
-        if (why == null && options.has(option)) {
+        String option = reachable == null ? null : JvmAgent.agentOption(reachable, pid);
+        if (why == null && options.jthreadtraceAgentIn(reachable)) {
             // A JVM relaunching itself with its own input arguments: the agent is in already, once.
             decisions.put(pid, new Decision.Injected());
             return List.of();

@@ -22,6 +22,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.IntBinaryOperator;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -126,6 +127,11 @@ public final class JvmAgent implements AutoCloseable {
     /** {@code -javaagent:DIR/jthreadtrace-agent.jar=DIR}: the one option a JVM's command line gets. */
     static String agentOption(String reachableDirectory) {
         return "-javaagent:" + reachableDirectory + "/" + AgentDirectory.JAR + "=" + AgentOptions.launchArgument(reachableDirectory);
+    }
+
+    /** The same for process {@code pid} (our pid of it), which names its record file with it. */
+    static String agentOption(String reachableDirectory, int pid) {
+        return "-javaagent:" + reachableDirectory + "/" + AgentDirectory.JAR + "=" + AgentOptions.launchArgument(reachableDirectory, pid);
     }
 
     /**
@@ -318,8 +324,9 @@ public final class JvmAgent implements AutoCloseable {
     public synchronized void attachTo(TraceModel model, boolean outputClosed) {
         // No directory: no JVM on this host's /tmp got the agent, so there is nothing to read there.
         Path made = directory.pathIfMade();
-        AgentRecords.Read read = made == null ? new AgentRecords.Read(List.of(), Map.of(), List.of(), 0, 0) : read(made);
-        for (Path inside : running.insideDirectories()) read = read.and(read(inside));
+        IntBinaryOperator placed = (pid, hostPid) -> NamespaceIds.place(model, pid, hostPid);
+        AgentRecords.Read read = made == null ? new AgentRecords.Read(List.of(), Map.of(), List.of(), 0, 0) : read(made, placed);
+        for (Path inside : running.insideDirectories()) read = read.and(read(inside, placed));
         List<JavaRecord> java = new ArrayList<>(running.existing());
         java.addAll(read.records());
         java.addAll(lockViews);
@@ -337,9 +344,9 @@ public final class JvmAgent implements AutoCloseable {
         model.markStartedForAttach(toolAttached, RunningJvms.TOOL_THREAD_NAMES);
     }
 
-    private AgentRecords.Read read(Path records) {
+    private AgentRecords.Read read(Path records, IntBinaryOperator placed) {
         try {
-            return AgentRecords.read(records);
+            return AgentRecords.read(records, placed);
         } catch (IOException | RuntimeException e) {
             notes.add("could not list the agent's directory " + records + ": " + e.getMessage());
             return new AgentRecords.Read(List.of(), Map.of(), List.of(), 0, 0);

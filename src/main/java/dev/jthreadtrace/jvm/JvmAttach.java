@@ -46,8 +46,8 @@ public final class JvmAttach {
         try {
             vm = com.sun.tools.attach.VirtualMachine.attach(Integer.toString(pid));
         } catch (com.sun.tools.attach.AttachNotSupportedException | IOException | RuntimeException e) {
-            notes.add("cannot attach to JVM " + pid + " (" + oneLine(e) + "; started with -XX:+DisableAttachMechanism,"
-                    + " another user's, or in another container?): kernel view only");
+            notes.add(ended(pid) ? endedNote(pid, e) : "cannot attach to JVM " + pid + " (" + oneLine(e)
+                    + "; started with -XX:+DisableAttachMechanism, another user's, or in another container?): kernel view only");
             return new Result(existing, notes, false, false);
         }
         boolean loaded = false;
@@ -59,6 +59,10 @@ public final class JvmAttach {
                     loaded = true;
                 } catch (com.sun.tools.attach.AgentLoadException | com.sun.tools.attach.AgentInitializationException
                          | IOException | RuntimeException e) {
+                    if (ended(pid)) {
+                        notes.add(endedNote(pid, e));
+                        return new Result(existing, notes, true, false);
+                    }
                     notes.add("JVM " + pid + " refused the agent (" + oneLine(e) + "; started with"
                             + " -XX:-EnableDynamicAgentLoading?): names of the threads it had, kernel view of the new ones");
                 }
@@ -68,7 +72,7 @@ public final class JvmAttach {
             }
             existing.addAll(threadDump(vm, pid, notes));
         } catch (IOException | RuntimeException e) {
-            notes.add("JVM " + pid + ": " + oneLine(e));
+            notes.add(ended(pid) ? endedNote(pid, e) : "JVM " + pid + ": " + oneLine(e));
         } finally {
             try {
                 vm.detach();
@@ -77,6 +81,39 @@ public final class JvmAttach {
             }
         }
         return new Result(existing, notes, true, loaded);
+    }
+
+    /**
+     * Whether process {@code pid} has ended (gone, or a zombie), now or within a moment: a JVM that
+     * exits in the middle of an attach fails it with whatever its half-closed end gives (a refused
+     * connection, an EOF), which is no sign of a disabled attach mechanism or agent loading.
+     */
+    static boolean ended(int pid) {
+        for (int i = 0; i < 10; i++) {
+            if (gone(pid)) return true;
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return gone(pid);
+            }
+        }
+        return false;
+    }
+
+    private static boolean gone(int pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Integer.toString(pid), "stat"), StandardCharsets.ISO_8859_1);
+            int close = stat.lastIndexOf(')');
+            char state = close < 0 || close + 2 >= stat.length() ? '?' : stat.charAt(close + 2);
+            return state == 'Z' || state == 'X';
+        } catch (IOException | RuntimeException e) {
+            return true; // no /proc/PID: it has ended and been reaped
+        }
+    }
+
+    private static String endedNote(int pid, Exception e) {
+        return "JVM " + pid + " ended during the attach (" + oneLine(e) + "): kernel view only";
     }
 
     /**

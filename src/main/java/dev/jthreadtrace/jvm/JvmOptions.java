@@ -141,6 +141,12 @@ final class JvmOptions {
         return options.contains(option);
     }
 
+    /** Whether it has the agent option of the run's directory {@code reachable} (for whichever pid). */
+    boolean jthreadtraceAgentIn(String reachable) {
+        String plain = JvmAgent.agentOption(reachable);
+        return options.stream().anyMatch(o -> o.equals(plain) || o.startsWith(plain + ","));
+    }
+
     /** A jthreadtrace agent's option (one whose jar has our jar's name), or null. */
     String jthreadtraceAgent() {
         for (String option : options) {

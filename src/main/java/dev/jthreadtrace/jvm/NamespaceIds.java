@@ -44,6 +44,18 @@ final class NamespaceIds {
         }
     }
 
+    /**
+     * The pid an agent's file speaks for: the tool's pid of the JVM that the tool gave it at its exec
+     * ({@code hostPid}) when that traced process is the one whose own pid is {@code pid} (a JVM
+     * started with another's arguments carries that one's), else {@code pid} as before.
+     */
+    static int place(TraceModel model, int pid, int hostPid) {
+        if (hostPid <= 0) return pid;
+        ThreadInfo leader = model.thread(hostPid);
+        if (leader == null || leader.tgid() != hostPid) return pid;
+        return (leader.nsTid() == 0 ? hostPid : leader.nsTid()) == pid ? hostPid : pid;
+    }
+
     /** {@code records} with the kernel's ids wherever they came from a namespace of their own; the list itself when none did. */
     static List<JavaRecord> toKernelIds(TraceModel model, List<JavaRecord> records) {
         NamespaceIds ids = new NamespaceIds(model);

@@ -50,7 +50,7 @@ final class TargetDirectory implements AutoCloseable {
         int rootFd = -1, tmpFd = -1;
         try {
             rootFd = DirectoryCalls.openDirectory("/proc/" + pid + "/root");
-            tmpFd = DirectoryCalls.openDirectoryAt(rootFd, "tmp");
+            tmpFd = openTmp(rootFd, pid);
             String name = makeDirectory(tmpFd);
             int dirFd = DirectoryCalls.openDirectoryAt(tmpFd, name);
             TargetDirectory made = new TargetDirectory(name, tmpFd, dirFd, uid, gid);
@@ -69,6 +69,23 @@ final class TargetDirectory implements AutoCloseable {
         } finally {
             closeQuietly(rootFd);
             closeQuietly(tmpFd);
+        }
+    }
+
+    /**
+     * The target's /tmp, never through a symbolic link (the program could point it anywhere): when it
+     * is one, the error says so rather than the kernel's ENOTDIR.
+     */
+    private static final int ELOOP = 40;
+
+    private static int openTmp(int rootFd, int pid) throws IOException {
+        try {
+            return DirectoryCalls.openDirectoryAt(rootFd, "tmp");
+        } catch (ErrnoException e) {
+            if ((e.errno() == Errno.ENOTDIR || e.errno() == ELOOP) && Files.isSymbolicLink(Path.of("/proc/" + pid + "/root/tmp"))) {
+                throw new IOException("its /tmp is a symbolic link, not followed on purpose (the program could point it anywhere)", e);
+            }
+            throw e;
         }
     }
 

@@ -47,7 +47,9 @@ final class RefusalDiagnosis {
         if (filtered(errno, probe)) return seccompPtrace(facts, values);
         if (facts.yamaScope() == 3) return RefusalText.render(Line.YAMA_3, values);
         // A uid that our user namespace does not map shows as the overflow uid; no capability of ours reaches it.
-        if (!facts.initialUserNamespace() && target.uid() == facts.overflowUid()) {
+        // Or one mapped into ours that lives outside it (an ancestor's): our CAP_SYS_PTRACE counts in ours only.
+        if (!facts.initialUserNamespace() && (target.uid() == facts.overflowUid()
+                || facts.mayPtraceAnyone() && target.outsideOurUserNamespace())) {
             return RefusalText.render(Line.OTHER_USER_NAMESPACE, values);
         }
         if (!facts.mayPtraceAnyone()) {
@@ -61,6 +63,13 @@ final class RefusalDiagnosis {
         }
         if (facts.apparmor() != null) return apparmor(facts, values);
         return RefusalText.render(Line.ATTACH_OTHER, values);
+    }
+
+    /** A filter kills the caller of ptrace: a child that called it died of SIGSYS ({@link dev.jthreadtrace.sys.Probe#ptraceInChild}). */
+    static String ptraceKills(TracingFacts facts) {
+        Map<String, String> values = values(SEIZE + " in a probe process", 0, facts);
+        values.put("errno", "killed by SIGSYS");
+        return seccompPtrace(facts, values);
     }
 
     /** A call the tracer needs ({@code syscall}, made as {@code call}) failed with an errno only a filter gives; null if not that. */

@@ -4,6 +4,8 @@ import dev.jthreadtrace.decode.CaptureLimits;
 import dev.jthreadtrace.decode.ExitPolicy;
 import dev.jthreadtrace.event.TraceEvent;
 import dev.jthreadtrace.sys.Libc;
+import dev.jthreadtrace.sys.ProcStatus;
+import dev.jthreadtrace.sys.Probe;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -31,7 +33,7 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  * the caller to report, never a stack trace on the user's terminal.
  */
 public final class Tracer {
-    private static final int SIGKILL = 9;
+    private static final int SIGKILL = 9, SIGSYS = 31;
     private static final long SEIZE_OPTIONS = Ptrace.O_TRACESYSGOOD | Ptrace.O_TRACECLONE | Ptrace.O_TRACEFORK
             | Ptrace.O_TRACEVFORK | Ptrace.O_TRACEEXEC | Ptrace.O_EXITKILL;
     /**
@@ -127,6 +129,12 @@ public final class Tracer {
         if (TracingFacts.procSelfPid(Path.of("/proc")) != Libc.getpid()) {
             throw new TraceFailure(RefusalDiagnosis.procProblem(TracingFacts.current(Libc.getpid())), null);
         }
+        // Under a seccomp filter (a container's profile), ptrace is tried first in a child of its own: a
+        // filter that kills the caller of ptrace would end the tool itself by SIGSYS, without a word.
+        // Only then: a start without a filter pays nothing.
+        if (ProcStatus.self().number("Seccomp", 0) == 2 && killedBySigsys(Probe.ptraceInChild())) {
+            throw new TraceFailure(RefusalDiagnosis.ptraceKills(TracingFacts.current(Libc.getpid())), null);
+        }
         tracer.thread = Thread.ofPlatform().name("jthreadtrace-ptrace").unstarted(tracer::run);
         tracer.thread.start();
         try {
@@ -139,6 +147,10 @@ public final class Tracer {
             throw new TraceFailure("interrupted while starting the target", e);
         }
         return tracer;
+    }
+
+    private static boolean killedBySigsys(int status) {
+        return status != -1 && WaitStatus.fromRaw(status) instanceof WaitStatus.Killed(int signal, boolean core) && signal == SIGSYS;
     }
 
     /** Whether the seccomp filter is in, and why not when it is not. */

@@ -60,12 +60,16 @@ record TracingFacts(int pid, int procSelfPid, int seccompMode, int seccompFilter
         return holds(capEff, CAP_SYS_PTRACE);
     }
 
-    /** What was read about a process to attach to. {@code uid}: effective, as seen from our user namespace. */
-    record Target(int pid, int uid, long capPrm, boolean descendant) {
+    /**
+     * What was read about a process to attach to. {@code uid}: effective, as seen from our user
+     * namespace. {@code outsideOurUserNamespace}: its user namespace is not ours (its ns/user link
+     * differs, or cannot be read: with CAP_SYS_PTRACE in our namespace, one of ours can be).
+     */
+    record Target(int pid, int uid, long capPrm, boolean descendant, boolean outsideOurUserNamespace) {
         static Target read(Path root, int pid, int self) {
             Path proc = root.resolve("proc");
             ProcStatus status = ProcStatus.read(proc.resolve(pid + "/status"));
-            if (status == null) return new Target(pid, -1, -1, false);
+            if (status == null) return new Target(pid, -1, -1, false, false);
             int uid = effectiveUid(status.text("Uid"));
             boolean descendant = false;
             int at = (int) status.number("PPid", 0);
@@ -74,7 +78,16 @@ record TracingFacts(int pid, int procSelfPid, int seccompMode, int seccompFilter
                 ProcStatus up = ProcStatus.read(proc.resolve(at + "/status"));
                 at = up == null ? 0 : (int) up.number("PPid", 0);
             }
-            return new Target(pid, uid, status.hex("CapPrm", -1), descendant);
+            String ours = link(proc.resolve(self + "/ns/user")), theirs = link(proc.resolve(pid + "/ns/user"));
+            return new Target(pid, uid, status.hex("CapPrm", -1), descendant, ours != null && !ours.equals(theirs));
+        }
+
+        private static String link(Path path) {
+            try {
+                return Files.readSymbolicLink(path).toString();
+            } catch (java.io.IOException | RuntimeException e) {
+                return null;
+            }
         }
     }
 
@@ -123,6 +136,20 @@ record TracingFacts(int pid, int procSelfPid, int seccompMode, int seccompFilter
         return cgroup != null && List.of("docker", "kubepods", "containerd", "libpod", "lxc", "crio").stream().anyMatch(cgroup::contains);
     }
 
+    /**
+     * hidepid= as users write it in a mount command or an fstab (0, 1, 2, 4): kernels since 5.8 show
+     * it in /proc/self/mountinfo by name (off, noaccess, invisible, ptraceable), which both accept.
+     */
+    static String hidepidAsWritten(String shown) {
+        return switch (shown) {
+            case "off" -> "0";
+            case "noaccess" -> "1";
+            case "invisible" -> "2";
+            case "ptraceable" -> "4";
+            default -> shown;
+        };
+    }
+
     /** The hidepid= option of the proc mount on /proc, from /proc/self/mountinfo. */
     private static String hidepid(Path proc) {
         String info = text(proc.resolve("self/mountinfo"));
@@ -132,7 +159,7 @@ record TracingFacts(int pid, int procSelfPid, int seccompMode, int seccompFilter
             String[] mount = halves[0].split(" ");
             if (halves.length < 2 || mount.length < 5 || !mount[4].equals("/proc")) continue;
             for (String option : halves[1].replace(' ', ',').split(",")) {
-                if (option.startsWith("hidepid=")) return option.substring("hidepid=".length());
+                if (option.startsWith("hidepid=")) return hidepidAsWritten(option.substring("hidepid=".length()));
             }
         }
         return null;

@@ -1,36 +1,142 @@
 package dev.jthreadtrace.session;
 
+import dev.jthreadtrace.sys.SignalMask;
 import sun.misc.Signal;
 import sun.misc.SignalHandler;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.IntConsumer;
 
 /**
  * SIGINT, SIGTERM and SIGHUP to the tool go to a handler of ours ({@link Interrupts}) instead of
  * killing the JVM mid-write.
- * Uses the JDK's own signal dispatch ({@code sun.misc.Signal}, in jdk.unsupported) rather than a
- * native {@code sigaction}: the JVM already owns signal handling, and its handler thread calls us.
+ *
+ * <p>From the tool's first moment: the launcher execs the tool's JVM with these signals blocked
+ * and {@code -Xrs} (so the JVM never unblocks them: it would, and until its own handler is in place
+ * a signal killed it at the default disposition, silently, 130). A thread of ours takes them with
+ * {@code sigtimedwait} ({@link #installEarly}); before the trace's handler is installed they are
+ * kept: {@link #beforeTrace} says whether one came before anything was started (the runner then
+ * ends with one line, 128+N), and {@link #install} hands the rest, in order, to the trace's handler.
+ * After the trace a signal ends the tool with 128+N, as the JVM's own handler did.
+ *
+ * <p>Without the launcher (tests, {@code java -jar}, an env without --block-signal) the JDK's own
+ * dispatch does the same from the moment our code runs ({@code sun.misc.Signal}, in
+ * jdk.unsupported: the JVM owns signal handling, and its handler thread calls us).
  */
 public final class StopSignals {
     private static final String[] NAMES = {"INT", "TERM", "HUP"};
+    /** The signals the launcher holds blocked (hex mask; absent without the launcher). */
+    private static final String HELD = "jthreadtrace.launcher.held";
     private static final Map<String, SignalHandler> previous = new HashMap<>();
+    private static final List<Integer> early = new ArrayList<>();
+    private static IntConsumer current;
+    private static long held;
+    private static volatile int waiterTid;
+    private static volatile boolean closing;
+    private static Thread waiter;
 
     private StopSignals() {}
 
-    public static synchronized void install(IntConsumer stop) {
+    /** At the tool's start (run, attach, demo): a signal from now on is kept for the trace. */
+    public static synchronized void installEarly() {
+        held = heldByLauncher();
+        if (held == 0) {
+            handleAll();
+            return;
+        }
+        long mask = held;
+        waiter = Thread.ofPlatform().daemon().name("jthreadtrace-signals").start(() -> {
+            waiterTid = SignalMask.tid();
+            while (!closing) {
+                int signal = SignalMask.await(mask);
+                if (!closing) arrived(signal);
+            }
+        });
+    }
+
+    /**
+     * Before the tool exits: the waiting thread leaves its system call (the JVM's exit waits up to
+     * 300 ms for a thread in native code: measured, every run took that much longer).
+     */
+    public static void close() {
+        Thread thread;
+        synchronized (StopSignals.class) {
+            thread = waiter;
+            waiter = null;
+        }
+        if (thread == null) return;
+        closing = true;
+        try {
+            for (int i = 0; i < 100 && waiterTid == 0 && thread.isAlive(); i++) Thread.sleep(1);
+            if (waiterTid != 0) SignalMask.wake(waiterTid, Long.numberOfTrailingZeros(held) + 1);
+            thread.join(100);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The first signal that arrived before the trace's handler was installed, or 0. */
+    public static int beforeTrace() {
+        // One still pending (the waiting thread may not be running yet) is taken here.
+        if (held != 0) SignalMask.takePending(held).forEach(StopSignals::arrived);
+        synchronized (StopSignals.class) {
+            return early.isEmpty() ? 0 : early.getFirst();
+        }
+    }
+
+    /** The trace's handler; a signal that arrived before it is handed on now, in order, on a thread of its own. */
+    public static void install(IntConsumer stop) {
+        List<Integer> pending;
+        synchronized (StopSignals.class) {
+            if (held == 0) handleAll();
+            current = stop;
+            pending = List.copyOf(early);
+            early.clear();
+        }
+        if (!pending.isEmpty()) {
+            Thread.ofPlatform().daemon().name("jthreadtrace-early-signal").start(() -> pending.forEach(stop::accept));
+        }
+    }
+
+    /** After the trace: a signal ends the tool as it ends any Java program (the JVM's handlers; 128+N). */
+    public static synchronized void uninstall() {
+        previous.forEach((name, handler) -> Signal.handle(new Signal(name), handler));
+        previous.clear();
+        early.clear();
+        current = held == 0 ? null : signal -> Runtime.getRuntime().exit(128 + signal);
+    }
+
+    private static long heldByLauncher() {
+        try {
+            return Long.parseUnsignedLong(System.getProperty(HELD, "0"), 16);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    private static void handleAll() {
         for (String name : NAMES) {
+            if (previous.containsKey(name)) continue;
             try {
-                previous.put(name, Signal.handle(new Signal(name), s -> stop.accept(s.getNumber())));
+                previous.put(name, Signal.handle(new Signal(name), s -> arrived(s.getNumber())));
             } catch (IllegalArgumentException e) {
                 // The signal is not available to us (e.g. ignored by the parent with -Xrs); leave it.
             }
         }
     }
 
-    public static synchronized void uninstall() {
-        previous.forEach((name, handler) -> Signal.handle(new Signal(name), handler));
-        previous.clear();
+    private static void arrived(int signal) {
+        IntConsumer to;
+        synchronized (StopSignals.class) {
+            to = current;
+            if (to == null) {
+                early.add(signal);
+                return;
+            }
+        }
+        to.accept(signal);
     }
 }

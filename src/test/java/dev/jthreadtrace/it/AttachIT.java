@@ -3,6 +3,7 @@ package dev.jthreadtrace.it;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jthreadtrace.fixtures.AttachServer;
+import dev.jthreadtrace.fixtures.ExitOnAttach;
 import dev.jthreadtrace.fixtures.BusyJvm;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -366,6 +367,26 @@ class AttachIT {
         say(server, "quit");
         assertEquals(0, exitOf(server));
         assertEquals("hook ran\n", Files.readString(tmp.resolve("marker")));
+    }
+
+    /**
+     * A JVM that ends in the middle of the attach (it halts once its Attach Listener starts): the
+     * note says it ended, not that it was started with -XX:+DisableAttachMechanism or
+     * -XX:-EnableDynamicAgentLoading, which it was not.
+     */
+    @Test
+    void aJvmThatEndsDuringTheAttachIsSaidToHaveEnded(@TempDir Path tmp) throws Exception {
+        Process jvm = start(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                System.getProperty("jthreadtrace.testClasses", "target/test-classes"), ExitOnAttach.class.getName()));
+        assertEquals("ready", readLine(jvm));
+        Path trace = tmp.resolve("ended.jsonl");
+        Process tool = tool(List.of("attach", "--no-live", "--format", "jsonl", "-o", trace.toString(), Long.toString(jvm.pid())),
+                tmp.resolve("err"));
+        assertEquals(0, exitOf(tool), Files.readString(tmp.resolve("err")));
+        assertEquals(3, exitOf(jvm), "it halted at the attach");
+        String err = Files.readString(tmp.resolve("err"));
+        assertTrue(err.contains("JVM " + jvm.pid() + " ended during the attach ("), err);
+        assertFalse(err.contains("DisableAttachMechanism") || err.contains("EnableDynamicAgentLoading"), err);
     }
 
     /**

@@ -110,6 +110,66 @@ class NamespacesIT {
         assertEquals(1, leader.path("ns_tid").asInt(), leader.toString());
     }
 
+    /**
+     * Two JVMs that are each pid 1 of a PID namespace of its own, siblings under one run: both
+     * agents wrote {@code jvm-1.tsv} (one file, two writers), and neither got its Java view. Each
+     * file is now named with the tool's pid of its JVM too, given at the exec.
+     */
+    @Test
+    void twoJvmsThatArePid1OfSiblingNamespacesEachKeepTheirJavaView(@TempDir Path tmp) throws Exception {
+        Path trace = tmp.resolve("run.jsonl");
+        String jvm = String.join(" ", unshare("--pid", "--fork", "--mount-proc")) + " " + JAVA + " -XX:+UseSerialGC -cp " + CLASSES
+                + " " + NestedThreads.class.getName() + " ";
+        List<String> args = new ArrayList<>(List.of("run", "--no-live", "--format", "jsonl", "-o", trace.toString(), "--", "/bin/sh",
+                "-c", jvm + "3 & " + jvm + "4; s=$?; wait $!; exit $((s * 10 + $?))"));
+        Tool.Result r = Tool.run(Tool.jar(args.toArray(String[]::new)), java.util.Map.of(), 180);
+        assertEquals(43, r.code(), "both JVMs ran to their own exit status: " + r.err());
+        assertFalse(r.err().contains("no traced process"), "every record was joined: " + r.err());
+        List<JsonNode> threads = threads(trace);
+        List<JsonNode> inner1 = threads.stream().filter(t -> t.path("name").asText().equals("inner-1")).toList();
+        assertEquals(2, inner1.size(), "one inner-1 per JVM: " + inner1);
+        assertNotEquals(inner1.get(0).path("pid").asInt(), inner1.get(1).path("pid").asInt());
+        for (JsonNode t : inner1) {
+            assertTrue(t.path("java").isObject(), "its Java view was joined: " + t);
+            assertEquals(t.path("creator").asInt(), t.path("java").path("started_by").asInt(), "its own JVM's main started it: " + t);
+            JsonNode leader = threads.stream().filter(l -> l.path("tid").asInt() == t.path("pid").asInt()).findFirst().orElseThrow();
+            assertEquals(1, leader.path("ns_tid").asInt(), "pid 1 of its namespace: " + leader);
+        }
+    }
+
+    /**
+     * A JVM whose /tmp is a symbolic link (a root of its own: an overlay of / with tmp replaced by a
+     * link to /var/tmp): the tool does not follow it, on purpose, and its note says so instead of
+     * the kernel's ENOTDIR.
+     */
+    @Test
+    void aJvmWhoseTmpIsASymbolicLinkGetsANoteSayingSo(@TempDir Path tmp) throws Exception {
+        Path root = Files.createTempDirectory(Path.of("/var/tmp"), "jthreadtrace-ovl-");
+        made.add(root);
+        String overlay = "d=$1; shift; mkdir $d/upper $d/work $d/root && ln -s /var/tmp $d/upper/tmp"
+                + " && mount -t overlay overlay -o lowerdir=/,upperdir=$d/upper,workdir=$d/work $d/root"
+                + " && mount --rbind /proc $d/root/proc && mount --rbind /dev $d/root/dev && exec chroot $d/root \"$@\"";
+        List<String> cmd = new ArrayList<>(unshare("--mount", "--propagation", "private"));
+        cmd.addAll(List.of("sh", "-c", overlay, "sh", root.toString(), JAVA.toString(), "-XX:+UseSerialGC", "-cp", CLASSES.toString(),
+                AttachServer.class.getName(), "/dev/null"));
+        Process server = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        started.add(server);
+        String ready = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8)).readLine();
+        assertNotNull(ready, "the server started");
+        long jvm = java.util.stream.Stream.concat(java.util.stream.Stream.of(server.toHandle()), server.descendants())
+                .filter(h -> h.info().command().orElse("").endsWith("/java")).findFirst().orElseThrow().pid();
+        assertTrue(Files.isSymbolicLink(Path.of("/proc/" + jvm + "/root/tmp")), "its /tmp is a link");
+        Tool.Result r = Tool.run(Tool.jar("attach", "--duration", "1s", "--no-live", "--report", "none", Long.toString(jvm)),
+                java.util.Map.of(), 180);
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("no agent for JVM " + jvm + " (it runs in another mount namespace, and a directory of ours in"
+                + " its /tmp could not be made: its /tmp is a symbolic link, not followed on purpose"), r.err());
+        assertFalse(r.err().contains("ENOTDIR"), r.err());
+        server.getOutputStream().close();
+        server.destroy();
+        assertTrue(server.waitFor(30, TimeUnit.SECONDS));
+    }
+
     @Test
     void attachToAJvmInItsOwnPidAndMountNamespacesWithAPrivateTmp(@TempDir Path tmp) throws Exception {
         assertAttachGivesTheJavaView(tmp, unshare("--pid", "--fork", "--mount-proc", "--mount", "--propagation", "private"));

@@ -134,4 +134,79 @@ class SignalsIT {
         assertEquals(143, q.exitValue());
         assertTrue((System.nanoTime() - started) / 1_000_000_000L < 15, "killed after half a second, not after 30 s");
     }
+
+    /**
+     * A SIGINT at any moment of a run through the launcher, as a user runs it: while the launcher
+     * shell runs, while the tool's JVM starts, before the command starts, and after. It used to end
+     * the tool with 130 and not a word until the trace's handler was in place (about the first
+     * second): the shell and the JVM died at the signal's default disposition, then the JVM's own
+     * handler exited. Now every one gets one line: before the trace nothing was run (no marker),
+     * after it the signal reaches the command and the report comes.
+     */
+    @Test
+    void aSigintAtAnyMomentOfARunGetsOneLineAndTheDocumentedStatus(@TempDir Path tmp) throws Exception {
+        Path launcher = Tool.basedir().resolve("scripts/jthreadtrace");
+        assertEquals(0, Tool.run(List.of(launcher.toString(), "--version")).code(), "the launcher works (and built the jar)");
+        int[] delaysMs = {20, 60, 120, 200, 300, 450, 700};
+        for (int i = 0; i < delaysMs.length + 1; i++) {
+            Path marker = tmp.resolve("ran-" + i), out = tmp.resolve("out-" + i), err = tmp.resolve("err-" + i);
+            Process p = new ProcessBuilder(launcher.toString(), "run", "-e", "none", "--report", "summary", "--", "/bin/sh", "-c",
+                    "echo ran > \"$0\"; exec sleep 20", marker.toString())
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                    .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+            try {
+                if (i < delaysMs.length) {
+                    Thread.sleep(delaysMs[i]);
+                } else {
+                    for (int w = 0; w < 600 && !Files.exists(marker); w++) Thread.sleep(50);
+                    assertTrue(Files.exists(marker), "the command started");
+                }
+                signal(p, "INT");
+                assertTrue(p.waitFor(30, TimeUnit.SECONDS), "ended at the first SIGINT");
+                String said = Files.readString(err);
+                String when = i < delaysMs.length ? "after " + delaysMs[i] + " ms: " : "after the command started: ";
+                assertEquals(130, p.exitValue(), when + said);
+                List<String> lines = said.lines().toList();
+                assertEquals(1, lines.size(), when + "one line, not silence: " + said);
+                String line = lines.getFirst();
+                if (line.contains("passed to the traced command")) {
+                    assertTrue(Files.exists(marker), when + line);
+                    assertTrue(Files.readString(out).contains("SUMMARY"), when + "the report: " + Files.readString(out));
+                } else {
+                    assertTrue(line.matches("jthreadtrace: SIGINT (while starting: nothing was run or traced"
+                            + "|before the command started: it was not run)"), when + line);
+                    assertFalse(Files.exists(marker), when + "the command did not run: " + line);
+                    assertEquals("", Files.readString(out), when);
+                }
+                if (i == delaysMs.length) assertTrue(line.contains("passed to the traced command"), line);
+            } finally {
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
+                p.destroyForcibly();
+            }
+        }
+    }
+
+    /**
+     * Through the launcher the tool's JVM takes SIGINT, SIGTERM and SIGHUP with sigtimedwait (it
+     * holds them blocked from its exec): a SIGTERM still reaches the command alone, whose handler
+     * runs and whose status is passed through, and the command starts with them unblocked.
+     */
+    @Test
+    void throughTheLauncherTheCommandStillGetsItsSignalAsUntraced(@TempDir Path tmp) throws Exception {
+        Path marker = tmp.resolve("stopped");
+        Process p = new ProcessBuilder(Tool.basedir().resolve("scripts/jthreadtrace").toString(), "run", "-e", "prctl", "--report",
+                "tree", "--", Traced.fixture("graceful").toString(), marker.toString())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+        try {
+            assertTrue(firstLine(p).contains("prctl(PR_SET_NAME, \"graceful\")"), "handlers in place");
+            signal(p, "TERM");
+            String out = rest(p);
+            assertEquals(7, p.exitValue(), "the command's own exit status");
+            assertEquals("stopped by 15\n", Files.readString(marker), "its handler ran");
+            assertTrue(out.contains("exit 7"), out);
+        } finally {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+        }
+    }
 }

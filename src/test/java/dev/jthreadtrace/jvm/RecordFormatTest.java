@@ -1,5 +1,6 @@
 package dev.jthreadtrace.jvm;
 
+import dev.jthreadtrace.agent.AgentOptions;
 import dev.jthreadtrace.agent.RecordFormat;
 import dev.jthreadtrace.event.JavaRecord;
 import org.junit.jupiter.api.Test;
@@ -99,6 +100,18 @@ class RecordFormatTest {
 
     @Test
     void theFileNameIsTheOneTheToolReads() {
-        assertEquals("123", AgentFile.NAME.matcher(RecordFormat.fileName("123")).results().findFirst().orElseThrow().group(1));
+        assertEquals("123", AgentFile.NAME.matcher(RecordFormat.fileName("123", null)).results().findFirst().orElseThrow().group(1));
+        var named = AgentFile.NAME.matcher(RecordFormat.fileName("1", "4242")).results().findFirst().orElseThrow();
+        assertEquals(List.of("1", "4242"), List.of(named.group(1), named.group(2)), "its own pid, then the tool's pid of it");
+    }
+
+    @Test
+    void theToolsPidOfAJvmReachesItsAgentBesideTheDirectory() {
+        String argument = AgentOptions.launchArgument("/tmp/jthreadtrace-x,y", 4242);
+        assertEquals("/tmp/jthreadtrace-x,y", AgentOptions.directoryOf(argument));
+        assertEquals("4242", AgentOptions.hostPid(argument));
+        assertNull(AgentOptions.hostPid(AgentOptions.launchArgument("/tmp/d")));
+        assertNull(AgentOptions.hostPid(AgentOptions.attachArgument("/tmp/d")));
+        assertEquals("/tmp/d", AgentOptions.directoryOf(AgentOptions.attachArgument("/tmp/d")));
     }
 }

@@ -146,6 +146,25 @@ class RefusalDiagnosisTest {
                 + " that owns the process (on the host)", attach(777, Errno.ESRCH));
     }
 
+    /**
+     * From inside a user namespace (unshare --user --map-root-user) to a process outside it whose
+     * uid is mapped (root): not the overflow uid, and our CAP_SYS_PTRACE counts in our namespace
+     * only. It got the catch-all line.
+     */
+    @Test
+    void aProcessOutsideOurUserNamespaceWithAMappedUidGetsTheNamespaceLine() throws IOException {
+        self(0, ALL_CAPS, ALL_CAPS, 0);
+        write("proc/" + SELF + "/uid_map", "         0          0          1\n");
+        link(root.resolve("proc/" + SELF + "/ns/user"), "user:[4026532180]");
+        target(777, 0, 1, ALL_CAPS);
+        assertEquals("pid 777 belongs to a user outside jthreadtrace's user namespace (it shows as uid 0; ptrace(PTRACE_SEIZE)"
+                + " failed: " + EPERM + "): ptrace cannot reach into a namespace above its own; run jthreadtrace in the namespace"
+                + " that owns the process (on the host)", attach(777, Errno.ESRCH));
+        Files.createDirectories(root.resolve("proc/777/ns"));
+        link(root.resolve("proc/777/ns/user"), "user:[4026532180]");
+        assertTrue(attach(777, Errno.ESRCH).startsWith("ptrace(PTRACE_SEIZE) of pid 777 refused"), "one of our namespace: as before");
+    }
+
     @Test
     void anAppArmorProfileIsNamedWhenTheCapabilityIsThere() throws IOException {
         self(0, ALL_CAPS, ALL_CAPS, 0);
@@ -182,7 +201,8 @@ class RefusalDiagnosisTest {
         self(1000, NONE, ALL_CAPS, 0);
         assertNull(RefusalDiagnosis.noSuchProcess(777, Errno.ESRCH, facts()), "gone is gone");
         write("proc/" + SELF + "/mountinfo", "21 26 0:20 / /proc rw,relatime shared:12 - proc proc rw,hidepid=invisible\n");
-        assertEquals("no such process: 777: it exists, but /proc is mounted with hidepid=invisible, which hides other users'"
+        // Kernels since 5.8 show hidepid=2 by name: the line says it as users write it.
+        assertEquals("no such process: 777: it exists, but /proc is mounted with hidepid=2, which hides other users'"
                 + " processes: run jthreadtrace as the process's user, or with CAP_SYS_PTRACE",
                 RefusalDiagnosis.noSuchProcess(777, Errno.EPERM, facts()));
         link(root.resolve("proc/" + SELF + "/ns/pid"), "pid:[4026532179]");
