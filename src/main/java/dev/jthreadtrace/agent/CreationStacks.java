@@ -1,6 +1,8 @@
 package dev.jthreadtrace.agent;
 
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.function.Function;
 import java.util.stream.Stream;
 
@@ -35,64 +37,40 @@ final class CreationStacks implements Function<Stream<StackWalker.StackFrame>, S
         return ofVirtualThreads;
     }
 
-    /**
-     * {@code \tSTACK\tframes}, or nothing when stacks are off. Read from a {@link Throwable}'s stack
-     * trace: for a thread's start, a cold JVM and a short stack, 2.5x faster than a
-     * {@link StackWalker} (whose stream costs more than the frames), and 3.5x with 40 frames. It is
-     * never thrown; JFR's exception statistics count it. A JVM that keeps no stack traces in
-     * throwables ({@code -XX:-StackTraceInThrowable}) gets the walker's.
-     */
+    /** {@code \tSTACK\tframes}, or nothing when stacks are off. */
     static String field() {
         if (depth == 0) return "";
-        StackTraceElement[] trace = new Throwable().getStackTrace();
-        String frames = trace.length > 0 ? format(trace, trace.length) : Walker.WALKER.walk(Walker.INSTANCE);
+        String frames = Walker.WALKER.walk(Walker.INSTANCE);
         return frames.isEmpty() ? "" : RecordFormat.FIELD + RecordFormat.STACK + RecordFormat.FIELD + frames;
     }
 
     @Override
     public String apply(Stream<StackWalker.StackFrame> frames) {
-        int limit = depth + 64 + 8; // the hook's frames, the JDK frames above the application's, then the depth wanted
-        StackTraceElement[] trace = new StackTraceElement[limit];
-        int n = 0;
-        for (Iterator<StackWalker.StackFrame> it = frames.iterator(); it.hasNext() && n < limit; ) trace[n++] = it.next().toStackTraceElement();
-        return format(trace, n);
-    }
-
-    /**
-     * The first {@code n} frames of {@code trace} as a STACK field: the hook's own frames (not the
-     * rest of the agent's: the agent's Installer starting its watch thread is a creation site like
-     * any other) and reflection's dropped, as a {@link StackWalker} drops them, then the JDK's
-     * frames above the application's unless kept (within {@code depth + 64} frames), then
-     * {@link #depth} frames.
-     */
-    private static String format(StackTraceElement[] trace, int n) {
+        List<StackWalker.StackFrame> all = new ArrayList<>();
+        Iterator<StackWalker.StackFrame> it = frames.iterator();
+        int limit = depth + 64; // the JDK frames above the application's, then the depth wanted
+        while (it.hasNext() && all.size() < limit) {
+            StackWalker.StackFrame f = it.next();
+            String c = f.getClassName();
+            // The hook's own frames only: the agent's Installer starting its watch thread is a creation site like any other.
+            if (all.isEmpty() && (c.equals(CreationStacks.class.getName()) || c.equals(ThreadHook.class.getName())
+                    || c.equals("java.lang.Thread") || c.startsWith("java.lang.ThreadBuilders") || c.equals("java.lang.VirtualThread"))) {
+                continue;
+            }
+            all.add(f);
+        }
         int first = 0;
-        while (first < n && isHookFrame(trace[first].getClassName())) first++;
-        int end = (int) Math.min(n, first + depth + 64L), from = first;
         if (!keepJdkFrames) {
-            while (from < end && isJdk(trace[from].getClassName())) from++;
-            if (from == end) from = first;
+            while (first < all.size() && isJdk(all.get(first).getClassName())) first++;
+            if (first == all.size()) first = 0;
         }
         StringBuilder out = new StringBuilder();
-        for (int i = from, kept = 0; i < end && kept < depth && out.length() < ThreadHook.LINE_BUDGET; i++) {
-            StackTraceElement f = trace[i];
-            if (isReflection(f.getClassName())) continue;
+        for (int i = first; i < all.size() && i < first + depth && out.length() < ThreadHook.LINE_BUDGET; i++) {
+            StackWalker.StackFrame f = all.get(i);
             RecordFormat.frame(out, f.getClassName(), f.getMethodName(), f.getFileName() == null ? "" : f.getFileName(),
                     f.getLineNumber());
-            kept++;
         }
         return out.toString();
-    }
-
-    private static boolean isHookFrame(String c) {
-        return c.equals(CreationStacks.class.getName()) || c.equals(ThreadHook.class.getName()) || c.equals("java.lang.Thread")
-                || c.startsWith("java.lang.ThreadBuilders") || c.equals("java.lang.VirtualThread");
-    }
-
-    /** What a {@link StackWalker} leaves out unless asked: Method.invoke, Constructor.newInstance and their accessors. */
-    private static boolean isReflection(String c) {
-        return c.equals("java.lang.reflect.Method") || c.equals("java.lang.reflect.Constructor")
-                || c.startsWith("jdk.internal.reflect.") && c.contains("Accessor") || c.startsWith("java.lang.invoke.LambdaForm");
     }
 
     private static boolean isJdk(String className) {
