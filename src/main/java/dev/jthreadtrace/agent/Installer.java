@@ -100,9 +100,12 @@ public final class Installer {
      */
     static void openJavaBase(Instrumentation instrumentation) {
         Module base = Object.class.getModule(), agent = Installer.class.getModule();
-        if (base.canRead(agent) && base.isOpen("java.lang", agent) && base.isOpen("jdk.internal.loader", agent)) return;
-        instrumentation.redefineModule(base, Set.of(agent), Map.of(), Map.of("java.lang", Set.of(agent), "jdk.internal.loader", Set.of(agent)),
-                Set.of(), Map.of());
+        if (base.canRead(agent) && base.isOpen("java.lang", agent) && base.isOpen("jdk.internal.loader", agent)
+                && base.isOpen("jdk.internal.misc", agent)) {
+            return;
+        }
+        instrumentation.redefineModule(base, Set.of(agent), Map.of(), Map.of("java.lang", Set.of(agent), "jdk.internal.loader", Set.of(agent),
+                "jdk.internal.misc", Set.of(agent)), Set.of(), Map.of());
     }
 
     /**

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -75,10 +76,25 @@ public final class PreparedClasses {
 
     /** Whether the tool made the classes from the image this JVM runs, unpatched ({@code --patch-module} replaces classes of it). */
     private static boolean fromThisImage(Path dir) {
-        if (System.getProperty("jdk.module.patch.0") != null) return false;
+        if (patched()) return false;
         byte[] made = read(dir.resolve(IMAGE));
         String own = imageIdentity();
         return made != null && own != null && own.equals(new String(made, StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Whether the JVM was started with {@code --patch-module}: the launcher passes it as the
+     * properties {@code jdk.module.patch.N}, which the module system removes from the system
+     * properties at boot; the JDK's saved copy of the initial ones keeps them ({@code
+     * jdk.internal.misc.VM}, opened to the agent by the Installer). Unreadable: taken as patched.
+     */
+    private static boolean patched() {
+        try {
+            Object saved = JdkFields.ofStatic(JdkFields.named("jdk.internal.misc.VM"), "savedProps", Map.class).get();
+            return !(saved instanceof Map<?, ?> properties) || properties.containsKey("jdk.module.patch.0");
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return true;
+        }
     }
 
     /** {@link #lookup} by comparing each original the tool started from with this JVM's image's class file. */

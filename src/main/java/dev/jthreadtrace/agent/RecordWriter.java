@@ -24,8 +24,9 @@ import java.util.Set;
  * millions, and a write per record made such churn 3x slower. The buffer goes out when it is full,
  * at the next record after 100 ms, with any platform thread's start, and at JVM exit (the end of
  * {@code Shutdown.runHooks()}, in the exiting thread: no thread of ours). A JVM killed by SIGKILL
- * loses at most the buffered records of its last 100 ms: virtual threads', and the construction of
- * platform threads not started yet. A
+ * loses the buffered records of its last 100 ms (virtual threads') and the construction records
+ * of platform threads not started yet (they wait for a start that never comes); so does one
+ * ended by {@code Runtime.halt}, which runs no {@code Shutdown.runHooks()}. A
  * carrier counts its mounts of virtual threads in its own state; the counts are written with each
  * flush. Everything here is guarded by the class lock.
  */

@@ -158,8 +158,10 @@ public final class ThreadHook {
             } else {
                 // Buffered: it goes out with the thread's start() record, one write for both, or with any
                 // record written at once. One the JVM constructs in its own thread group and starts natively
-                // (Notification Thread, Attach Listener) has no start() record: written at once.
-                RecordWriter.write(line, created.getThreadGroup() == systemGroup);
+                // (Notification Thread, Attach Listener) has no start() record, nor has a native thread that
+                // JNI's AttachCurrentThread makes a Java thread (constructed on itself, already running):
+                // written at once.
+                RecordWriter.write(line, created.getThreadGroup() == systemGroup || created == Thread.currentThread());
                 unstarted(created, true);
             }
         } catch (Throwable t) {
