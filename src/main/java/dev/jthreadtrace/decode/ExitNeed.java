@@ -29,8 +29,11 @@ public interface ExitNeed {
         /** Whether a consumer of this trace reads {@code use}. */
         boolean uses(ExitUse use);
 
-        /** Whether a traced task of the caller's process is inside a recorded futex wait on {@code uaddr} now. */
-        boolean waiterOn(long uaddr);
+        /**
+         * Whether a traced task of the caller's process is inside a recorded futex wait on
+         * {@code uaddr} now during which another wake on that word has begun already.
+         */
+        boolean wokenWaiterOn(long uaddr);
     }
 
     /** Every call whose row says nothing: its exit is needed. */

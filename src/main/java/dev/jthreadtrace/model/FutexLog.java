@@ -83,7 +83,7 @@ public final class FutexLog {
         if (!s.returned()) return;
         long op = s.args()[1];
         FutexCall call = new FutexCall(t.tid(), t.tgid(), s.args()[0], FutexOps.command(op), FutexOps.isWait(op),
-                FutexOps.isWake(op), entryNs, exitNs, s.ret(), s.error());
+                FutexOps.isWake(op), entryNs, exitNs, s.ret(), s.error(), s.finishedAtEntry());
         byThread.computeIfAbsent(t, k -> new FutexCounters()).add(call);
         Key key = new Key(call.tgid(), call.uaddr());
         Word word = words.get(key);
@@ -117,7 +117,7 @@ public final class FutexLog {
                 w.lastWoken = c.error() ? 0 : c.ret();
             }
             if (w.wakers.size() < MAX_MEMBERS) w.wakers.add(c.tid());
-            if (!c.error() && c.ret() > 0) {
+            if (c.mayHaveWoken()) {
                 for (Wait wait : w.recentWaits) wait.offer(c.tid(), c.entryNs());
                 w.recentWakes.addLast(new Wake(c.tid(), c.entryNs()));
                 if (w.recentWakes.size() > RECENT) w.recentWakes.removeFirst();
@@ -175,7 +175,7 @@ public final class FutexLog {
         list.add(at, t);
     }
 
-    /** The latest wake call on a word: who, when (relative ns), how many it woke. */
+    /** The latest wake call on a word: who, when (relative ns), how many it woke (0 when its exit was not waited for). */
     public record LastWake(int waker, long ns, long woken) {}
 
     /** The latest wake call on the word {@code uaddr} of process {@code tgid}; null when none was seen (or the word was not tracked). */

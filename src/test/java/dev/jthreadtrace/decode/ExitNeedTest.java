@@ -19,7 +19,7 @@ class ExitNeedTest {
             FUTEX_TRYLOCK_PI = 8, FUTEX_LOCK_PI = 6;
     private static final long WORD = 0x7f0000001000L;
 
-    /** A tracer's state: whether the woken count is read, and a waiter on {@link #WORD} or none. */
+    /** A tracer's state: whether the woken count is read, and a waiter on {@link #WORD} that has seen a wake begin, or none. */
     private record State(boolean woken, boolean waiter) implements ExitNeed.Context {
         @Override
         public boolean uses(ExitUse use) {
@@ -27,7 +27,7 @@ class ExitNeedTest {
         }
 
         @Override
-        public boolean waiterOn(long uaddr) {
+        public boolean wokenWaiterOn(long uaddr) {
             return waiter && uaddr == WORD;
         }
     }
@@ -50,7 +50,7 @@ class ExitNeedTest {
     }
 
     @Test
-    void futexWaitsAlwaysWaitForTheirEndAndWakesOnlyForAWaitThatCanTakeThem() {
+    void futexWaitsAlwaysWaitForTheirEndAndWakesOnlyWhenAnotherWakeBeganInAWait() {
         for (State s : new State[] {new State(true, true), new State(false, false)}) {
             assertEquals(EXIT, stop("futex", new long[] {WORD, FUTEX_WAIT_PRIVATE, 2, 0, 0, 0}, Captures.NONE, s));
             assertEquals(EXIT, stop("futex", new long[] {WORD, FUTEX_WAIT_BITSET_PRIVATE, 0, 0, 0, -1}, Captures.NONE, s));
@@ -59,7 +59,7 @@ class ExitNeedTest {
         }
         long[] wake = {WORD, FUTEX_WAKE_PRIVATE, 1, 0, 0, 0};
         assertEquals(EXIT, stop("futex", wake, Captures.NONE, new State(true, true)));
-        assertEquals(ENTRY, stop("futex", wake, Captures.NONE, new State(true, false)), "no wait on the word: nothing to release");
+        assertEquals(ENTRY, stop("futex", wake, Captures.NONE, new State(true, false)), "no blocked wait has seen a wake: the first one's count changes no match");
         assertEquals(ENTRY, stop("futex", wake, Captures.NONE, new State(false, true)), "no consumer of who woke whom");
         assertEquals(EXIT, stop("futex_waitv", WORD, 1, 0, 0, 0, 0), "a wait, even unmodelled, may never return");
     }
