@@ -11,6 +11,27 @@ import static dev.jthreadtrace.decode.ExitNeed.Stop.SPAWN_EVENT;
  * The rows' {@link ExitNeed}s that are more than "always": why each call may be taken as finished
  * before its exit when nothing prints or counts calls. (The model's use of each call is in
  * {@code model.SyscallEffects}; a row not named here waits for its exit.)
+ *
+ * <p>Calls that keep their exit, and why (#34, looked at again for the churn workloads):
+ * <ul>
+ * <li>mmap: the model keeps the mapping at the address it returns. Even MAP_FIXED, whose address
+ *     is its argument, can fail after a valid entry (the JVM's guard-page mmaps, two per thread):
+ *     mm/mmap.c's do_mmap answers ENOMEM past vm.max_map_count, mmap_region ENOMEM past
+ *     RLIMIT_AS (may_expand_vm) or, for a writable private mapping, when the commit charge is
+ *     refused (security_vm_enough_memory_mm under strict overcommit); EPERM below
+ *     mmap_min_addr or on a sealed range. A mapping the model kept would then not exist.
+ * <li>munmap: a page-aligned range of length &gt; 0 fails only with ENOMEM, but it does: unmapping
+ *     the middle of a mapping splits it, and do_vmi_align_munmap (do_mas_align_munmap in 6.1) refuses when the split would pass
+ *     vm.max_map_count (or the maple tree cannot allocate). The model would drop a mapping that stays.
+ * <li>mremap: the new address is its result.
+ * <li>sched_setaffinity: EINVAL when the mask holds no allowed CPU, EPERM for another user's thread.
+ * <li>mprotect, madvise, set_robust_list, sched_getaffinity: the model reads none of them; they
+ *     are not recorded, so the filter does not stop them at all.
+ * <li>exit and exit_group never return: complete at their entry, whose stop says that the
+ *     thread ended itself (a join, the exit kind), which its end alone does not.
+ * </ul>
+ * An rt_sigprocmask with no new set changes nothing: when nothing prints or counts calls the
+ * filter lets it run without any stop ({@code ptrace.SeccompFilter}).
  */
 public final class ExitNeeds {
     private static final int SIG_BLOCK = 0, SIG_SETMASK = 2, SIGSET_SIZE = 8, TASK_COMM_LEN = 16, PAGE = 4096, EFAULT = 14;
