@@ -157,6 +157,23 @@ class ExitStopsIT {
         assertFalse(fewer.report().contains("[USR1]"), "the refused mask was never the thread's:\n" + fewer.report());
     }
 
+    /**
+     * With nothing printing calls, the filter lets a signal-mask call with no new set run without a
+     * stop (it changes nothing); the mask change between the reads is still followed and inherited.
+     */
+    @Test
+    void signalMaskReadsDoNotStop(@TempDir Path tmp) throws IOException {
+        String path = Traced.fixture("exit_edges").toString();
+        Run every = run(tmp, true, "all", path, "maskreads");
+        Run fewer = run(tmp, false, "all", path, "maskreads");
+        assertEquals(0, every.code(), "the reads saw the blocked USR2");
+        assertEquals(0, fewer.code(), "the reads saw the blocked USR2");
+        assertEquals(comparable(every.report()), comparable(fewer.report()));
+        assertTrue(fewer.report().contains("USR2"), "the block between the reads was followed:\n" + fewer.report());
+        // 1000 reads: two stops each with every exit followed, none now (an entry stop each would leave 1000)
+        assertTrue(fewer.stops() <= every.stops() - 1900, fewer.stops() + " stops, before " + every.stops());
+    }
+
     /** A spawn that made no child failed and returned: a thread that then blocks in an unrecorded call is not "in clone". */
     @Test
     void aFailedSpawnIsNoPendingCall(@TempDir Path tmp) throws IOException {
