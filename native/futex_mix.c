@@ -52,6 +52,7 @@ static void *wake(void *arg) {
     struct waker *k = arg;
     prctl(PR_SET_NAME, k->name);
     futex(k->word, FUTEX_WAKE, k->count, NULL, NULL, 0);
+    pause_ms(50); // main's join waits for it (a join in both traces, not one that found it gone)
     return NULL;
 }
 

@@ -95,14 +95,11 @@ class ExitStopsIT {
         String path = Traced.fixture("pingchurn").toString();
         Run every = run(tmp, true, "all", path, "2000", "50");
         Run all = run(tmp, false, "all", path, "2000", "50");
-        Run noFutexSection = run(tmp, false, "summary,tree,timeline,blocked", path, "2000", "50");
-        for (Run r : List.of(every, all, noFutexSection)) assertEquals(0, r.code(), "pingchurn's exit status");
-        // 2000 hand-overs are ~6000 futex calls, more than half of them wakes: most wake nobody waiting.
+        for (Run r : List.of(every, all)) assertEquals(0, r.code(), "pingchurn's exit status");
+        // 2000 hand-overs are ~6000 futex calls, more than half of them wakes: each is the first to begin in its
+        // waiter's wait, or finds none waiting (how many stops the futex section itself costs: futex_mix below,
+        // whose calls do not depend on timing).
         assertTrue(all.stops() < every.stops() * 0.9, "report all: " + all.stops() + " stops, before " + every.stops());
-        // Each hand-over's wake is the first to begin while its waiter is blocked: its count is not needed, so the
-        // who-woke-whom matching costs (almost) no stop at a wake's exit (it cost a tenth of the stops before).
-        assertTrue(all.stops() < noFutexSection.stops() * 1.05, "with the futex section: " + all.stops()
-                + " stops, without it " + noFutexSection.stops());
         for (Run r : List.of(every, all)) {
             assertTrue(r.report().contains("who woke whom"), "wakes that released a wait are still matched:\n" + r.report());
         }
@@ -129,8 +126,13 @@ class ExitStopsIT {
         for (String release : List.of("futex_mix woke N solo-3", "waker-b woke N bcast-1", "futex_mix woke N rq-1", "waker-a woke N pair-1")) {
             assertTrue(comparable(fewer.report()).contains(release), release + ":\n" + fewer.report());
         }
-        // the six wakes that found a waiter blocked (the requeue among them) no longer stop at their exits
-        assertTrue(fewer.stops() <= every.stops() - 6, fewer.stops() + " stops, before " + every.stops());
+        // The six wakes that found a waiter blocked (the requeue among them) stopped at their exits for the futex
+        // section; now it costs no stop: the same calls recorded for the sections that do not read a wake's count
+        // stop as often (give or take a join that blocked in one run and not in the other).
+        Run noFutexSection = run(tmp, false, "summary,tree,timeline,blocked", path);
+        assertEquals(0, noFutexSection.code());
+        assertTrue(fewer.stops() <= noFutexSection.stops() + 2, "with the futex section " + fewer.stops() + " stops, without it "
+                + noFutexSection.stops());
     }
 
     private static List<String> sortedLines(String text) {
@@ -170,8 +172,9 @@ class ExitStopsIT {
     @Test
     void signalMaskReadsDoNotStop(@TempDir Path tmp) throws IOException {
         String path = Traced.fixture("exit_edges").toString();
-        Run every = run(tmp, true, "all", path, "maskreads");
-        Run fewer = run(tmp, false, "all", path, "maskreads");
+        // not the FUTEX section: main's join blocks or not (EAGAIN), as the thread ends before it or after
+        Run every = run(tmp, true, "tree,timeline", path, "maskreads");
+        Run fewer = run(tmp, false, "tree,timeline", path, "maskreads");
         assertEquals(0, every.code(), "the reads saw the blocked USR2");
         assertEquals(0, fewer.code(), "the reads saw the blocked USR2");
         assertEquals(comparable(every.report()), comparable(fewer.report()));
