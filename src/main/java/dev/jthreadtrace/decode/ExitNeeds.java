@@ -46,18 +46,26 @@ public final class ExitNeeds {
      * that begins while a recorded wait on its word is blocked can be that wake (every wait a
      * wake releases was entered before it and has not returned). Among such wakes the count
      * matters only to pass over a later one that released nobody: the wait had been released
-     * already by an earlier wake of its window (had it still been queued, that later wake would
-     * have released it). So the first wake of a blocked wait's window is taken as releasing
-     * without its count, and a wake needs its exit only when a wait blocked on its word has seen
-     * another wake begin already. (Measured on the bench's workloads from every-exit JSONL: no
-     * wait matched differently; the first wake's count would matter only for a wait released by
-     * a waker the trace does not record, another process or the kernel.) Every other op
-     * (TRYLOCK_PI, FUTEX_FD, an unknown op) is counted as a call and nothing more.
+     * already by an earlier wake of its window.
+     *
+     * <p>So the first wake of a blocked wait's window may be taken as releasing without its count,
+     * but only where nothing else can have released it: the wake is a private FUTEX_WAKE or a
+     * private FUTEX_WAKE_BITSET with FUTEX_BITSET_MATCH_ANY ({@link FutexOps#isPrivatePlainWake}),
+     * and every wait blocked on its word in its process is a private FUTEX_WAIT or
+     * FUTEX_WAIT_BITSET that saw no other wake begin. Such a wait is keyed (mm, address): no other
+     * process can release it, and the wake releases it if it is still queued. Every other wake
+     * stops at its exit when the count is read: UNLOCK_PI (0 on a hand-off: no count),
+     * CMP_REQUEUE(_PI), REQUEUE and WAKE_OP (they act on a second word), another bitset (it may
+     * match no waiter), and a shared wake (a shared wait may be released by another process's
+     * wake the matching never sees on its word; and a shared wake reads the word, so it can block
+     * in a page fault, which must stay a pending call). A private plain wake with no wait blocked on
+     * its word is finished at its entry as before. Every other op (TRYLOCK_PI, FUTEX_FD, an
+     * unknown op) is counted as a call and nothing more.
      */
     static ExitNeed.Stop futex(long[] args, Captures atEntry, ExitNeed.Context context) {
         if (FutexOps.isWait(args[1])) return EXIT;
-        if (FutexOps.isWake(args[1]) && context.uses(ExitUse.FUTEX_WOKEN) && context.wokenWaiterOn(args[0])) return EXIT;
-        return ENTRY;
+        if (!FutexOps.isWake(args[1]) || !context.uses(ExitUse.FUTEX_WOKEN)) return ENTRY;
+        return FutexOps.isPrivatePlainWake(args) && context.onlyUnwokenPrivateWaitsOn(args[0]) ? ENTRY : EXIT;
     }
 
     /**

@@ -14,8 +14,8 @@ public record FutexCall(int tid, int tgid, long uaddr, int command, boolean isWa
 
     /**
      * A wake that may have released a waiter: it released someone, or it was taken as finished at
-     * its entry (decode.ExitNeeds#futex: the first wake to begin in a blocked wait, whose count
-     * would not change the matching).
+     * its entry (decode.ExitNeeds#futex: a private plain wake, the first to begin in blocked private
+     * plain waits, whose count would not change the matching; FutexLog offers it to those waits only).
      */
     public boolean mayHaveWoken() {
         return isWake && (atEntry || !error && ret > 0);

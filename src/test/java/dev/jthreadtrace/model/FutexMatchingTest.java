@@ -62,4 +62,14 @@ class FutexMatchingTest {
         model.accept(call(100, 1_000, PID, WAIT_PRIVATE, 0));
         assertEquals(List.of(LATE + ">" + PID + "@700"), releases(model));
     }
+
+    @Test
+    void aWakeFinishedAtItsEntryIsOfferedOnlyToPrivatePlainWaits() {
+        TraceModel model = started();
+        model.accept(TraceEvent.Syscall.atEntry(500, WAKER, SyscallTable.FUTEX, new long[] {WORD, WAKE_PRIVATE, 1, 0, 0, 0}, Captures.NONE));
+        model.accept(call(100, 1_000, PID, 0 /* FUTEX_WAIT, shared: another process's wake may have released it */, 0));
+        assertEquals(List.of(), releases(model));
+        model.accept(call(200, 1_100, LATE, 9 | 128 /* FUTEX_WAIT_BITSET_PRIVATE */, 0));
+        assertEquals(List.of(WAKER + ">" + LATE + "@500"), releases(model));
+    }
 }

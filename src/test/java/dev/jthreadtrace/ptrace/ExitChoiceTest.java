@@ -75,6 +75,31 @@ class ExitChoiceTest {
     }
 
     @Test
+    void aSharedOrPiWaitOnTheWordMakesEveryWakeWait() {
+        for (long op : new long[] {0 /* FUTEX_WAIT, shared */, 6 | 128 /* LOCK_PI */, 11 | 128 /* WAIT_REQUEUE_PI */}) {
+            ExitChoice c = new ExitChoice(ExitPolicy.modelOnly(Set.of(ExitUse.FUTEX_WOKEN)));
+            Task w = task(101, op);
+            c.stop(w, w.nr);
+            c.entered(w);
+            Task k = task(201, WAKE_PRIVATE);
+            assertEquals(EXIT, c.stop(k, k.nr), "a wait a private wake may not release (op " + op + ")");
+            c.left(w);
+            assertEquals(ENTRY, c.stop(k, k.nr), "gone");
+        }
+    }
+
+    @Test
+    void aWakeOpBeginsAWakeOnItsSecondWord() {
+        Task waiter = waits(101);
+        Task op = task(201, 5 | 128);
+        op.args = new long[] {WORD + 64, 5 | 128, 1, 1, WORD, 0};
+        assertEquals(EXIT, choice.stop(op, op.nr), "a WAKE_OP's count is read");
+        assertEquals(EXIT, wake(202), "the WAKE_OP may have released the wait through its second word");
+        choice.left(waiter);
+        assertEquals(ENTRY, wake(203));
+    }
+
+    @Test
     void withoutAConsumerOfWhoWokeWhomNoWakeWaits() {
         ExitChoice none = new ExitChoice(ExitPolicy.modelOnly(Set.of()));
         Task w = task(101, WAIT_PRIVATE);
