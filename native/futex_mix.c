@@ -4,9 +4,12 @@
 // main moves them to another word, waker-a wakes that), a wake after the waiter has gone, which
 // releases nobody (pair-1: waker-a wakes it, waker-b wakes the word again), and a timeout (timer,
 // 200 ms). Eight woken waits: the report's who-woke-whom lists them all.
-// Raw futex calls, so the C library adds none of its own. Exits 0 when every wait ended as planned.
+// Raw futex calls, so the C library adds none of its own; and joins that make none: a join that
+// blocks or not (a futex wait on the thread's tid word, or no call) as the thread ends before it or
+// after would change the number of stops from run to run. Exits 0 when every wait ended as planned.
 #define _GNU_SOURCE
 #include <errno.h>
+#include <sched.h>
 #include <limits.h>
 #include <linux/futex.h>
 #include <pthread.h>
@@ -35,6 +38,11 @@ struct waiter {
     long timeout_ms, *result;
 };
 
+// pthread_join without a futex call: try until the kernel has cleared the thread's tid (sched_yield is not traced).
+static void join_quietly(pthread_t t) {
+    while (pthread_tryjoin_np(t, NULL) == EBUSY) sched_yield();
+}
+
 static void *wait_on(void *arg) {
     struct waiter *w = arg;
     prctl(PR_SET_NAME, w->name);
@@ -52,7 +60,6 @@ static void *wake(void *arg) {
     struct waker *k = arg;
     prctl(PR_SET_NAME, k->name);
     futex(k->word, FUTEX_WAKE, k->count, NULL, NULL, 0);
-    pause_ms(50); // main's join waits for it (a join in both traces, not one that found it gone)
     return NULL;
 }
 
@@ -60,7 +67,7 @@ static void wake_from(const char *name, int *word, int count) {
     pthread_t t;
     struct waker k = {name, word, count};
     pthread_create(&t, NULL, wake, &k);
-    pthread_join(t, NULL);
+    join_quietly(t);
 }
 
 int main(void) {
@@ -91,7 +98,7 @@ int main(void) {
     wake_from("waker-a", &pair, 1);
     pause_ms(60);
     wake_from("waker-b", &pair, 1);
-    for (int i = 0; i < n; i++) pthread_join(threads[i], NULL);
+    for (int i = 0; i < n; i++) join_quietly(threads[i]);
     for (int i = 0; i < n - 1; i++) {
         if (results[i] != 0) {
             fprintf(stderr, "futex_mix: %s's wait ended with %s\n", waiters[i].name, strerror((int) -results[i]));
