@@ -201,7 +201,7 @@ class ExitStopsIT {
     @Test
     void signalMaskReadsDoNotStop(@TempDir Path tmp) throws IOException {
         String path = Traced.fixture("exit_edges").toString();
-        // not the FUTEX section: main's join blocks or not (EAGAIN), as the thread ends before it or after
+        // the sections the mask reads feed (the fixture's join makes no futex call: no join mark that is there or not)
         Run every = run(tmp, true, "tree,timeline", path, "maskreads");
         Run fewer = run(tmp, false, "tree,timeline", path, "maskreads");
         assertEquals(0, every.code(), "the reads saw the blocked USR2");
