@@ -15,9 +15,13 @@
 //             waiter's process makes a shared FUTEX_WAKE(X) that releases nobody, while the waiter,
 //             SCHED_IDLE on a CPU a busy thread holds, has most likely not reached its exit yet
 //             (timing: the test takes the printed counts as the truth).
-// A wake begins only when its waiter is asleep in futex (its /proc stat says S, its syscall file 202).
+//   fault   - X is a userfaultfd page nobody fills: "waiter" blocks in FUTEX_WAIT_PRIVATE(X) (reading
+//             the word faults), "waker" in a shared FUTEX_WAKE(X) (a shared key looks the page up);
+//             then main calls exit_group: both calls are pending when the threads are torn down.
+// A wake begins only when its waiter is asleep in futex (its /proc stat says S or D, its syscall file 202).
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <linux/userfaultfd.h>
 #include <linux/futex.h>
 #include <pthread.h>
 #include <sched.h>
@@ -25,6 +29,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
@@ -65,7 +70,7 @@ static int asleep_in_futex(pid_t tid) {
     snprintf(path, sizeof path, "/proc/self/task/%d/stat", tid);
     if (read_file(path, buf, sizeof buf) != 0) return 0;
     char *close_paren = strrchr(buf, ')');
-    if (close_paren == NULL || close_paren[1] != ' ' || close_paren[2] != 'S') return 0;
+    if (close_paren == NULL || close_paren[1] != ' ' || (close_paren[2] != 'S' && close_paren[2] != 'D')) return 0;
     snprintf(path, sizeof path, "/proc/self/task/%d/syscall", tid);
     if (read_file(path, buf, sizeof buf) != 0) return 0;
     return strncmp(buf, "202 ", 4) == 0;
@@ -208,10 +213,49 @@ static int others(void) {
     return atomic_load(&failed);
 }
 
+// --- fault ---
+static void *fault_waiter(void *arg __attribute__((unused))) {
+    prctl(PR_SET_NAME, "waiter");
+    atomic_store(&waiter_tid, gettid());
+    fx(X, FUTEX_WAIT_PRIVATE, 0, 0, NULL, 0);
+    return NULL;
+}
+
+static void *fault_waker(void *arg __attribute__((unused))) {
+    prctl(PR_SET_NAME, "waker");
+    atomic_store(&waiter_tid, gettid());
+    fx(X, FUTEX_WAKE, 1, 0, NULL, 0);
+    return NULL;
+}
+
+static int fault(void) {
+    int uffd = syscall(SYS_userfaultfd, O_CLOEXEC);
+    struct uffdio_api api = {.api = UFFD_API};
+    if (uffd < 0 || ioctl(uffd, UFFDIO_API, &api) != 0) {
+        perror("wake_edges: userfaultfd");
+        return 1;
+    }
+    X = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    struct uffdio_register reg = {.range = {(unsigned long) X, 4096}, .mode = UFFDIO_REGISTER_MODE_MISSING};
+    if (X == MAP_FAILED || ioctl(uffd, UFFDIO_REGISTER, &reg) != 0) {
+        perror("wake_edges: UFFDIO_REGISTER");
+        return 1;
+    }
+    pthread_t w, k;
+    pthread_create(&w, NULL, fault_waiter, NULL);
+    await_asleep(0);
+    atomic_store(&waiter_tid, 0);
+    pthread_create(&k, NULL, fault_waker, NULL);
+    await_asleep(0);
+    syscall(SYS_exit_group, 0);
+    return 1;
+}
+
 int main(int argc, char **argv) {
     mode = argc > 1 ? argv[1] : "";
     if (strcmp(mode, "pi") == 0) return pi();
+    if (strcmp(mode, "fault") == 0) return fault();
     if (strcmp(mode, "wakeop") == 0 || strcmp(mode, "xproc") == 0 || strcmp(mode, "race") == 0) return others();
-    fprintf(stderr, "usage: wake_edges pi|wakeop|xproc|race\n");
+    fprintf(stderr, "usage: wake_edges pi|wakeop|xproc|race|fault\n");
     return 2;
 }

@@ -57,15 +57,19 @@ public final class ExitNeeds {
      * stops at its exit when the count is read: UNLOCK_PI (0 on a hand-off: no count),
      * CMP_REQUEUE(_PI), REQUEUE and WAKE_OP (they act on a second word), another bitset (it may
      * match no waiter), and a shared wake (a shared wait may be released by another process's
-     * wake the matching never sees on its word; and a shared wake reads the word, so it can block
-     * in a page fault, which must stay a pending call). A private plain wake with no wait blocked on
-     * its word is finished at its entry as before. Every other op (TRYLOCK_PI, FUTEX_FD, an
-     * unknown op) is counted as a call and nothing more.
+     * wake the matching never sees on its word). Those stop at their exit even when nothing reads
+     * the count: each reads or writes futex memory (a shared key is the page; UNLOCK_PI, WAKE_OP
+     * and CMP_REQUEUE touch their words), so it can block for ever in a page fault (a
+     * userfaultfd page nobody fills), and a call that never returned must stay a pending one
+     * (the BLOCKED section, the hang analysis). A private plain wake touches no memory; with no
+     * wait blocked on its word it is finished at its entry as before. Every other op
+     * (TRYLOCK_PI, FUTEX_FD, an unknown op) is counted as a call and nothing more.
      */
     static ExitNeed.Stop futex(long[] args, Captures atEntry, ExitNeed.Context context) {
         if (FutexOps.isWait(args[1])) return EXIT;
-        if (!FutexOps.isWake(args[1]) || !context.uses(ExitUse.FUTEX_WOKEN)) return ENTRY;
-        return FutexOps.isPrivatePlainWake(args) && context.onlyUnwokenPrivateWaitsOn(args[0]) ? ENTRY : EXIT;
+        if (!FutexOps.isWake(args[1])) return ENTRY;
+        if (!FutexOps.isPrivatePlainWake(args)) return EXIT;
+        return !context.uses(ExitUse.FUTEX_WOKEN) || context.onlyUnwokenPrivateWaitsOn(args[0]) ? ENTRY : EXIT;
     }
 
     /**

@@ -84,6 +84,12 @@ class ExitNeedTest {
         for (int cmd : new int[] {FutexOps.FUTEX_WAKE_OP, FutexOps.FUTEX_CMP_REQUEUE, FutexOps.FUTEX_REQUEUE, FutexOps.FUTEX_CMP_REQUEUE_PI}) {
             assertEquals(EXIT, stop("futex", new long[] {WORD, cmd | priv, 1, 1, WORD + 4, 0}, Captures.NONE, fresh), "op " + cmd);
         }
+        State nobodyReads = new State(false, false);
+        assertEquals(EXIT, stop("futex", new long[] {WORD, FutexOps.FUTEX_WAKE, 1, 0, 0, 0}, Captures.NONE, nobodyReads),
+                "a shared wake reads its page: it may block in a fault, a call that must stay pending");
+        assertEquals(EXIT, stop("futex", new long[] {WORD, FutexOps.FUTEX_UNLOCK_PI | priv, 0, 0, 0, 0}, Captures.NONE, nobodyReads));
+        assertEquals(ENTRY, stop("futex", new long[] {WORD, FutexOps.FUTEX_WAKE | priv, 1, 0, 0, 0}, Captures.NONE, nobodyReads),
+                "a private wake touches no memory");
     }
 
     @Test

@@ -160,6 +160,24 @@ class ExitStopsIT {
         }
     }
 
+    /**
+     * A shared wake looks its word's page up: on a userfaultfd page nobody fills it blocks for ever,
+     * as its waiter does, and both are pending when exit_group tears the threads down (strace -f
+     * shows both unfinished), whether or not a section reads the wake's count.
+     */
+    @Test
+    void aWakeBlockedInAPageFaultStaysPending(@TempDir Path tmp) throws IOException {
+        String path = Traced.fixture("wake_edges").toString();
+        for (String report : List.of("blocked", "futex,blocked")) {
+            Run every = run(tmp, true, report, path, "fault");
+            Run fewer = run(tmp, false, report, path, "fault");
+            assertEquals(0, fewer.code(), "userfaultfd worked:\n" + fewer.report());
+            assertEquals(sortedLines(comparable(every.report())), sortedLines(comparable(fewer.report())), report);
+            assertTrue(fewer.report().contains("FUTEX_WAKE, 1) = ?"), report + ": the wake is pending:\n" + fewer.report());
+            assertFalse(fewer.report().contains("woken by"), report + ": the wake released nobody:\n" + fewer.report());
+        }
+    }
+
     private static List<String> wokeLines(String report) {
         return comparable(report).lines().filter(l -> l.contains(" woke ")).sorted().toList();
     }
