@@ -27,6 +27,13 @@ static void *child(void *arg) {
     return arg;
 }
 
+// A join with no futex call (sched_yield is not traced): one that blocks, finds the word changed
+// (EAGAIN) or makes no call, as the thread ends after it, meanwhile or before, would change the
+// stops, the FUTEX section and the timeline's join mark from run to run.
+static void join_quietly(pthread_t t) {
+    while (pthread_tryjoin_np(t, NULL) == EBUSY) sched_yield();
+}
+
 static int refused(void) {
     struct sock_filter filter[] = {
         BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),           // 0
@@ -50,7 +57,7 @@ static int refused(void) {
     printf("prctl %d, rt_sigprocmask %d\n", named, masked);
     pthread_t t;
     if (pthread_create(&t, NULL, child, NULL) != 0) return 4;
-    pthread_join(t, NULL);
+    join_quietly(t);
     return named == -1 && masked == -1 ? 0 : 5;
 }
 
@@ -83,9 +90,7 @@ static int maskreads(void) {
     }
     pthread_t t;
     if (pthread_create(&t, NULL, child, NULL) != 0) return 1;
-    // A join with no futex call (sched_yield is not traced): one that blocks or not, as the thread
-    // ends after it or before, would change the stops and the timeline's join mark from run to run.
-    while (pthread_tryjoin_np(t, NULL) == EBUSY) sched_yield();
+    join_quietly(t);
     return sigismember(&old, SIGUSR2) ? 0 : 1;
 }
 
