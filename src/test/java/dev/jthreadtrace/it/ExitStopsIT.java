@@ -28,6 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ExitStopsIT {
     private static final Pattern STOPS = Pattern.compile("stats: (\\d+) stops");
     private static final Pattern LANE = Pattern.compile("[━●◆✕☠]");
+    private static final Pattern SECTION = Pattern.compile("[A-Z]{2,}\\b");
 
     /** One traced run: its report, its --stats stop count and its exit status (the command's). */
     private record Run(String report, long stops, int code) {}
@@ -71,6 +72,23 @@ class ExitStopsIT {
         return out.toString();
     }
 
+    /**
+     * The report without the FUTEX section and the summary's longest futex waits: these fixtures
+     * join threads with pthread_join, whose wait blocks, finds the word changed or is not made at
+     * all as the thread ends after the join, meanwhile or before (seen in one of eight runs on a
+     * loaded machine). The futex section is compared on fixtures that join without a futex call.
+     */
+    static String withoutFutex(String comparable) {
+        StringBuilder out = new StringBuilder();
+        boolean futexRows = false;
+        for (String line : comparable.lines().toList()) {
+            if (line.startsWith("FUTEX ")) futexRows = true;
+            else if (SECTION.matcher(line).lookingAt()) futexRows = false; // a tid is N here, a header is a word
+            if (!futexRows && !line.startsWith(" longest blocked in futex")) out.append(line).append('\n');
+        }
+        return out.toString();
+    }
+
     @Test
     void theReportIsTheSameWithFewerStops(@TempDir Path tmp) throws IOException {
         // Threads (named, pinned, with a signal mask, joined), forks, a vfork, CLONE_PARENT, a non-leader exec, an
@@ -81,7 +99,8 @@ class ExitStopsIT {
             String path = Traced.fixture(fixture).toString();
             Run every = run(tmp, true, "all", path), fewer = run(tmp, false, "all", path);
             assertEquals(every.code(), fewer.code(), fixture + ": the exit status changed");
-            assertEquals(comparable(every.report()), comparable(fewer.report()), fixture + ": the report changed");
+            assertEquals(withoutFutex(comparable(every.report())), withoutFutex(comparable(fewer.report())),
+                    fixture + ": the report changed");
             assertTrue(fewer.stops() <= every.stops(), fixture + ": " + fewer.stops() + " stops, before " + every.stops());
             if (List.of("threads", "forker").contains(fixture)) {
                 // their spawns, set_tid_address and signal-mask calls no longer stop at the exit
