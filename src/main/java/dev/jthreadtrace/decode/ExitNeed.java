@@ -29,8 +29,13 @@ public interface ExitNeed {
         /** Whether a consumer of this trace reads {@code use}. */
         boolean uses(ExitUse use);
 
-        /** Whether a traced task of the caller's process is inside a recorded futex wait on {@code uaddr} now. */
-        boolean waiterOn(long uaddr);
+        /**
+         * Whether every recorded futex wait that a traced task of the caller's process is inside
+         * now on {@code uaddr} is a {@link FutexOps#isPrivatePlainWait private plain wait} in which
+         * no wake on that word (nor a WAKE_OP or requeue naming it second) has begun yet; true when
+         * there is none.
+         */
+        boolean onlyUnwokenPrivateWaitsOn(long uaddr);
     }
 
     /** Every call whose row says nothing: its exit is needed. */

@@ -11,6 +11,27 @@ import static dev.jthreadtrace.decode.ExitNeed.Stop.SPAWN_EVENT;
  * The rows' {@link ExitNeed}s that are more than "always": why each call may be taken as finished
  * before its exit when nothing prints or counts calls. (The model's use of each call is in
  * {@code model.SyscallEffects}; a row not named here waits for its exit.)
+ *
+ * <p>Calls that keep their exit, and why (#34, looked at again for the churn workloads):
+ * <ul>
+ * <li>mmap: the model keeps the mapping at the address it returns. Even MAP_FIXED, whose address
+ *     is its argument, can fail after a valid entry (the JVM's guard-page mmaps, two per thread):
+ *     mm/mmap.c's do_mmap answers ENOMEM past vm.max_map_count, mmap_region ENOMEM past
+ *     RLIMIT_AS (may_expand_vm) or, for a writable private mapping, when the commit charge is
+ *     refused (security_vm_enough_memory_mm under strict overcommit); EPERM below
+ *     mmap_min_addr or on a sealed range. A mapping the model kept would then not exist.
+ * <li>munmap: a page-aligned range of length &gt; 0 fails only with ENOMEM, but it does: unmapping
+ *     the middle of a mapping splits it, and do_vmi_align_munmap (do_mas_align_munmap in 6.1) refuses when the split would pass
+ *     vm.max_map_count (or the maple tree cannot allocate). The model would drop a mapping that stays.
+ * <li>mremap: the new address is its result.
+ * <li>sched_setaffinity: EINVAL when the mask holds no allowed CPU, EPERM for another user's thread.
+ * <li>mprotect, madvise, set_robust_list, sched_getaffinity: the model reads none of them; they
+ *     are not recorded, so the filter does not stop them at all.
+ * <li>exit and exit_group never return: complete at their entry, whose stop says that the
+ *     thread ended itself (a join, the exit kind), which its end alone does not.
+ * </ul>
+ * An rt_sigprocmask with no new set changes nothing: when nothing prints or counts calls the
+ * filter lets it run without any stop ({@code ptrace.SeccompFilter}).
  */
 public final class ExitNeeds {
     private static final int SIG_BLOCK = 0, SIG_SETMASK = 2, SIGSET_SIZE = 8, TASK_COMM_LEN = 16, PAGE = 4096, EFAULT = 14;
@@ -20,16 +41,35 @@ public final class ExitNeeds {
     /**
      * futex: a wait needs its exit (time blocked, timeout, EAGAIN, whether it ended at all, and
      * which join it was). A wake's result (how many it released) is read only by the
-     * who-woke-whom matching, and only for waits that were blocked when the wake began: with no
-     * recorded wait on the word in the caller's process at the wake's entry (every wait that a
-     * wake releases was entered before it, and has not returned), no wait can take it, so its
-     * exit is not needed. Every other op (TRYLOCK_PI, FUTEX_FD, an unknown op) is counted as a
-     * call and nothing more.
+     * who-woke-whom matching ({@code model.FutexLog}), which gives a wait that returned 0 the
+     * latest wake on its word that began while it was blocked and released someone. Only a wake
+     * that begins while a recorded wait on its word is blocked can be that wake (every wait a
+     * wake releases was entered before it and has not returned). Among such wakes the count
+     * matters only to pass over a later one that released nobody: the wait had been released
+     * already by an earlier wake of its window.
+     *
+     * <p>So the first wake of a blocked wait's window may be taken as releasing without its count,
+     * but only where nothing else can have released it: the wake is a private FUTEX_WAKE or a
+     * private FUTEX_WAKE_BITSET with FUTEX_BITSET_MATCH_ANY ({@link FutexOps#isPrivatePlainWake}),
+     * and every wait blocked on its word in its process is a private FUTEX_WAIT or
+     * FUTEX_WAIT_BITSET that saw no other wake begin. Such a wait is keyed (mm, address): no other
+     * process can release it, and the wake releases it if it is still queued. Every other wake
+     * stops at its exit when the count is read: UNLOCK_PI (0 on a hand-off: no count),
+     * CMP_REQUEUE(_PI), REQUEUE and WAKE_OP (they act on a second word), another bitset (it may
+     * match no waiter), and a shared wake (a shared wait may be released by another process's
+     * wake the matching never sees on its word). Those stop at their exit even when nothing reads
+     * the count: each reads or writes futex memory (a shared key is the page; UNLOCK_PI, WAKE_OP
+     * and CMP_REQUEUE touch their words), so it can block for ever in a page fault (a
+     * userfaultfd page nobody fills), and a call that never returned must stay a pending one
+     * (the BLOCKED section, the hang analysis). A private plain wake touches no memory; with no
+     * wait blocked on its word it is finished at its entry as before. Every other op
+     * (TRYLOCK_PI, FUTEX_FD, an unknown op) is counted as a call and nothing more.
      */
     static ExitNeed.Stop futex(long[] args, Captures atEntry, ExitNeed.Context context) {
         if (FutexOps.isWait(args[1])) return EXIT;
-        if (FutexOps.isWake(args[1]) && context.uses(ExitUse.FUTEX_WOKEN) && context.waiterOn(args[0])) return EXIT;
-        return ENTRY;
+        if (!FutexOps.isWake(args[1])) return ENTRY;
+        if (!FutexOps.isPrivatePlainWake(args)) return EXIT;
+        return !context.uses(ExitUse.FUTEX_WOKEN) || context.onlyUnwokenPrivateWaitsOn(args[0]) ? ENTRY : EXIT;
     }
 
     /**

@@ -8,8 +8,8 @@ package dev.jthreadtrace.decode;
 public enum ExitUse {
     /**
      * How many waiters a futex wake released (its return value): the who-woke-whom matching
-     * ({@code model.FutexLog}) offers a wait only the wakes that released someone. Read by the
-     * report's FUTEX section and the HTML page's wake arrows.
+     * ({@code model.FutexLog}) passes over a wake that released nobody after another wake
+     * began in the same wait. Read by the report's FUTEX section and the HTML page's wake arrows.
      */
     FUTEX_WOKEN
 }

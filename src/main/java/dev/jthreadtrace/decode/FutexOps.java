@@ -106,6 +106,36 @@ public final class FutexOps {
                 || cmd == FUTEX_CMP_REQUEUE || cmd == FUTEX_UNLOCK_PI || cmd == FUTEX_CMP_REQUEUE_PI;
     }
 
+    /**
+     * A private FUTEX_WAIT or FUTEX_WAIT_BITSET: queued under the key (mm, address), released only by
+     * a private wake of its process on that word (FUTEX_WAKE, a FUTEX_WAKE_BITSET whose bits meet
+     * its own, a FUTEX_WAKE_OP's second word) or a requeue. A shared wait is keyed by the page, so
+     * another process's wake may release it; a PI or requeue-PI wait is released by UNLOCK_PI or
+     * CMP_REQUEUE_PI, never by a plain wake (futex_wake answers EINVAL on such a waiter).
+     */
+    public static boolean isPrivatePlainWait(long op) {
+        int cmd = command(op);
+        return (op & FUTEX_PRIVATE_FLAG) != 0 && (cmd == FUTEX_WAIT || cmd == FUTEX_WAIT_BITSET);
+    }
+
+    /**
+     * A private FUTEX_WAKE, or a private FUTEX_WAKE_BITSET with FUTEX_BITSET_MATCH_ANY: a wake that
+     * releases every {@link #isPrivatePlainWait private plain wait} of its process queued on its
+     * word, up to its count, and no other; and one that never blocks (a private key is the
+     * address alone: the word is not read, so no page fault).
+     */
+    public static boolean isPrivatePlainWake(long[] a) {
+        int cmd = command(a[1]);
+        if ((a[1] & FUTEX_PRIVATE_FLAG) == 0) return false;
+        return cmd == FUTEX_WAKE || cmd == FUTEX_WAKE_BITSET && (a[5] & 0xffffffffL) == FUTEX_BITSET_MATCH_ANY;
+    }
+
+    /** Whether the op also acts on the word at uaddr2 (a WAKE_OP wakes there, a requeue moves waiters there). */
+    public static boolean hasSecondWord(long op) {
+        int cmd = command(op);
+        return cmd == FUTEX_WAKE_OP || cmd == FUTEX_REQUEUE || cmd == FUTEX_CMP_REQUEUE || cmd == FUTEX_CMP_REQUEUE_PI;
+    }
+
     /** {@code FUTEX_WAIT_BITSET_PRIVATE|FUTEX_CLOCK_REALTIME}, as strace names ops. */
     public static String renderOp(long op) {
         int cmd = command(op);

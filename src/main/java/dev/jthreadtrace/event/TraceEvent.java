@@ -53,11 +53,12 @@ public sealed interface TraceEvent {
      * {@code cut}: the call did not return because its task ended inside it (torn down by an
      * exit_group, killed) or was detached from inside it; {@code exitNs} is then that moment.
      * When nothing prints or counts calls, a call whose exit the model does not read is taken as
-     * finished at its entry ({@code decode.ExitNeed}): {@code exitNs == ns}, {@code ret} 0; a spawn
-     * at its clone/fork event, {@code ret} the child.
+     * finished at its entry ({@code decode.ExitNeed}): {@code finishedAtEntry}, {@code exitNs == ns},
+     * {@code ret} 0 and not its result (a futex wake's count is then unknown); a spawn at its
+     * clone/fork event, {@code ret} the child.
      */
     record Syscall(long ns, long exitNs, int tid, int nr, long[] args, long ret, boolean error, boolean returned,
-                   Captures captures, Cut cut) implements TraceEvent {
+                   Captures captures, Cut cut, boolean finishedAtEntry) implements TraceEvent {
         public Syscall {
             if (cut == null) cut = Cut.NONE;
         }
@@ -65,7 +66,18 @@ public sealed interface TraceEvent {
         /** A call that returned, or exit/exit_group (which never do). */
         public Syscall(long ns, long exitNs, int tid, int nr, long[] args, long ret, boolean error, boolean returned,
                        Captures captures) {
-            this(ns, exitNs, tid, nr, args, ret, error, returned, captures, Cut.NONE);
+            this(ns, exitNs, tid, nr, args, ret, error, returned, captures, Cut.NONE, false);
+        }
+
+        /** A call that returned, was cut {@code cut}, or never returns. */
+        public Syscall(long ns, long exitNs, int tid, int nr, long[] args, long ret, boolean error, boolean returned,
+                       Captures captures, Cut cut) {
+            this(ns, exitNs, tid, nr, args, ret, error, returned, captures, cut, false);
+        }
+
+        /** A call taken as made at its entry ({@code ns}), its exit not waited for: its result is not known. */
+        public static Syscall atEntry(long ns, int tid, int nr, long[] args, Captures captures) {
+            return new Syscall(ns, ns, tid, nr, args, 0, false, true, captures, Cut.NONE, true);
         }
 
         /** Whether the call was still pending when its task ended or was let go. */

@@ -1,12 +1,24 @@
 package dev.jthreadtrace.model;
 
-/** One finished futex call, kept for the end-of-trace analysis (times relative to the trace start). */
+/**
+ * One finished futex call, kept for the end-of-trace analysis (times relative to the trace start).
+ * {@code atEntry}: taken as finished at its entry, its exit not waited for ({@code ret} is then not its result).
+ */
 public record FutexCall(int tid, int tgid, long uaddr, int command, boolean isWait, boolean isWake, long entryNs,
-                        long exitNs, long ret, boolean error) {
+                        long exitNs, long ret, boolean error, boolean atEntry) {
     private static final int ETIMEDOUT = 110, EAGAIN = 11;
 
     public boolean timedOut() {
         return error && ret == -ETIMEDOUT;
+    }
+
+    /**
+     * A wake that may have released a waiter: it released someone, or it was taken as finished at
+     * its entry (decode.ExitNeeds#futex: a private plain wake, the first to begin in blocked private
+     * plain waits, whose count would not change the matching; FutexLog offers it to those waits only).
+     */
+    public boolean mayHaveWoken() {
+        return isWake && (atEntry || !error && ret > 0);
     }
 
     /** EAGAIN: the word no longer held the expected value, so the wait did not block. */

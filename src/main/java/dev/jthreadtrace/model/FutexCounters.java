@@ -32,7 +32,7 @@ public final class FutexCounters {
         return wakes;
     }
 
-    /** Waiters that the thread's wakes released (the wake calls' return values). */
+    /** Waiters that the thread's wakes released (the wake calls' return values; a wake whose exit was not waited for adds 0). */
     public long woken() {
         return woken;
     }

@@ -35,26 +35,35 @@ public final class FutexLog {
         final long seq;
         final int tid;
         final long entryNs, exitNs;
+        /** A private FUTEX_WAIT or FUTEX_WAIT_BITSET (FutexOps.isPrivatePlainWait). */
+        final boolean privatePlain;
         int wakerTid;
         long wakeNs = Long.MIN_VALUE;
 
-        Wait(long seq, int tid, long entryNs, long exitNs) {
+        Wait(long seq, int tid, long entryNs, long exitNs, boolean privatePlain) {
             this.seq = seq;
             this.tid = tid;
             this.entryNs = entryNs;
             this.exitNs = exitNs;
+            this.privatePlain = privatePlain;
         }
 
-        /** The latest wake by another thread that began while this wait was blocked released it. */
-        void offer(int waker, long ns) {
-            if (waker != tid && ns >= entryNs && ns <= exitNs && ns > wakeNs) {
-                wakerTid = waker;
+        /**
+         * The latest wake by another thread that began while this wait was blocked released it. A
+         * wake finished at its entry (its count unknown) is taken only by a private plain wait,
+         * the only kind it is known to release (decode.ExitNeeds#futex).
+         */
+        void offer(Wake wake) {
+            long ns = wake.entryNs();
+            if (wake.atEntry() && !privatePlain) return;
+            if (wake.tid() != tid && ns >= entryNs && ns <= exitNs && ns > wakeNs) {
+                wakerTid = wake.tid();
                 wakeNs = ns;
             }
         }
     }
 
-    private record Wake(int tid, long entryNs) {}
+    private record Wake(int tid, long entryNs, boolean atEntry) {}
 
     private static final class Word {
         long waits, wakes, blocked, timeouts, eagain;
@@ -83,17 +92,17 @@ public final class FutexLog {
         if (!s.returned()) return;
         long op = s.args()[1];
         FutexCall call = new FutexCall(t.tid(), t.tgid(), s.args()[0], FutexOps.command(op), FutexOps.isWait(op),
-                FutexOps.isWake(op), entryNs, exitNs, s.ret(), s.error());
+                FutexOps.isWake(op), entryNs, exitNs, s.ret(), s.error(), s.finishedAtEntry());
         byThread.computeIfAbsent(t, k -> new FutexCounters()).add(call);
         Key key = new Key(call.tgid(), call.uaddr());
         Word word = words.get(key);
         if (word == null && words.size() < MAX_WORDS) words.put(key, word = new Word());
         if (word == null) untrackedCalls++;
-        else account(word, call);
+        else account(word, call, FutexOps.isPrivatePlainWait(op));
         if (call.isWait()) joinCheck(key, call);
     }
 
-    private void account(Word w, FutexCall c) {
+    private void account(Word w, FutexCall c, boolean privatePlain) {
         if (c.isWait()) {
             w.waits++;
             w.blocked += c.exitNs() - c.entryNs();
@@ -101,8 +110,8 @@ public final class FutexLog {
             if (c.timedOut()) w.timeouts++;
             if (c.wouldBlock()) w.eagain++;
             if (!c.error()) {
-                Wait wait = new Wait(++seq, c.tid(), c.entryNs(), c.exitNs());
-                for (Wake wake : w.recentWakes) wait.offer(wake.tid(), wake.entryNs());
+                Wait wait = new Wait(++seq, c.tid(), c.entryNs(), c.exitNs(), privatePlain);
+                for (Wake wake : w.recentWakes) wait.offer(wake);
                 w.recentWaits.addLast(wait);
                 if (w.recentWaits.size() > RECENT) finish(w.recentWaits.removeFirst(), c.uaddr());
             }
@@ -117,9 +126,10 @@ public final class FutexLog {
                 w.lastWoken = c.error() ? 0 : c.ret();
             }
             if (w.wakers.size() < MAX_MEMBERS) w.wakers.add(c.tid());
-            if (!c.error() && c.ret() > 0) {
-                for (Wait wait : w.recentWaits) wait.offer(c.tid(), c.entryNs());
-                w.recentWakes.addLast(new Wake(c.tid(), c.entryNs()));
+            if (c.mayHaveWoken()) {
+                Wake wake = new Wake(c.tid(), c.entryNs(), c.atEntry());
+                for (Wait wait : w.recentWaits) wait.offer(wake);
+                w.recentWakes.addLast(wake);
                 if (w.recentWakes.size() > RECENT) w.recentWakes.removeFirst();
             }
         }
@@ -175,7 +185,7 @@ public final class FutexLog {
         list.add(at, t);
     }
 
-    /** The latest wake call on a word: who, when (relative ns), how many it woke. */
+    /** The latest wake call on a word: who, when (relative ns), how many it woke (0 when its exit was not waited for). */
     public record LastWake(int waker, long ns, long woken) {}
 
     /** The latest wake call on the word {@code uaddr} of process {@code tgid}; null when none was seen (or the word was not tracked). */

@@ -1,6 +1,5 @@
 package dev.jthreadtrace.ptrace;
 
-import dev.jthreadtrace.decode.Captures;
 import dev.jthreadtrace.decode.ExitNeed;
 import dev.jthreadtrace.decode.ExitPolicy;
 import dev.jthreadtrace.decode.ExitUse;
@@ -13,16 +12,27 @@ import java.util.Map;
 /**
  * On the ptrace thread: where each recorded call is taken as finished ({@link ExitPolicy}: at its
  * exit stop, at its entry, or at the spawn event it causes), and what the rows' decisions ask of
- * the tracer's state: which futex words a traced task of a process is waiting on now. A task is
- * counted from its wait's entry until the wait is finished (its exit, or its task's end); a count
- * left behind by a task that vanished without a stop (an exec by another thread) only makes a
- * wake wait for its exit, never the other way round.
+ * the tracer's state: which futex words a traced task of a process is waiting on now, and
+ * whether a wake on the word has begun since such a wait began, and whether each such wait is
+ * a private plain one (the only kind a wake finished at its entry is matched with). A task is counted from its
+ * wait's entry until the wait is finished (its exit, or its task's end); a count left behind by
+ * a task that vanished without a stop (an exec by another thread) only makes a wake wait for its
+ * exit, never the other way round.
  */
 final class ExitChoice implements ExitNeed.Context {
     private record Word(int tgid, long uaddr) {}
 
+    /** The waits blocked on one word, how many of them have seen a wake begin, how many are not private plain waits. */
+    private static final class Waiting {
+        int waits, sawWake, others;
+        /** The order of the latest wake's entry (0: none yet), in {@link #order}. */
+        long lastWake;
+    }
+
     private final ExitPolicy policy;
-    private final Map<Word, Integer> waiting = new HashMap<>();
+    private final Map<Word, Waiting> waiting = new HashMap<>();
+    /** Counts wait and wake entries, to tell whether a wait began before the latest wake. */
+    private long order;
     /** The process of the call being decided. */
     private int tgid;
 
@@ -30,25 +40,50 @@ final class ExitChoice implements ExitNeed.Context {
         this.policy = policy;
     }
 
-    /** Where {@code task}'s recorded call {@code nr} (its arguments and entry captures on the task) is finished. */
+    /**
+     * Where {@code task}'s recorded call {@code nr} (its arguments and entry captures on the task)
+     * is finished. A futex wake is then one the waits blocked on its word have seen begin.
+     */
     ExitNeed.Stop stop(Task task, int nr) {
         tgid = task.tgid;
-        return policy.stop(nr, task.args, task.captures, this);
+        ExitNeed.Stop stop = policy.stop(nr, task.args, task.captures, this);
+        if (nr == SyscallTable.FUTEX && FutexOps.isWake(task.args[1])) {
+            long wake = ++order;
+            sawWake(new Word(task.tgid, task.args[0]), wake);
+            // A WAKE_OP releases waiters of its second word too (a requeue moves them there: marked as well, which only costs exits).
+            if (FutexOps.hasSecondWord(task.args[1])) sawWake(new Word(task.tgid, task.args[4]), wake);
+        }
+        return stop;
+    }
+
+    private void sawWake(Word word, long wake) {
+        if (waiting.get(word) instanceof Waiting w) {
+            w.sawWake = w.waits;
+            w.lastWake = wake;
+        }
     }
 
     /** The task's call is followed to its exit: a futex wait is counted on its word until then. */
     void entered(Task task) {
         if (task.nr != SyscallTable.FUTEX || !FutexOps.isWait(task.args[1])) return;
         Word word = new Word(task.tgid, task.args[0]);
-        waiting.merge(word, 1, Integer::sum);
+        Waiting w = waiting.computeIfAbsent(word, k -> new Waiting());
+        w.waits++;
+        task.waitPrivatePlain = FutexOps.isPrivatePlainWait(task.args[1]);
+        if (!task.waitPrivatePlain) w.others++;
         task.waitWord = word;
+        task.waitOrder = ++order;
     }
 
     /** The task's call is finished (returned, taken as finished, or cut): its wait no longer counts. */
     void left(Task task) {
         if (!(task.waitWord instanceof Word word)) return;
         task.waitWord = null;
-        waiting.computeIfPresent(word, (w, n) -> n == 1 ? null : n - 1);
+        Waiting w = waiting.get(word);
+        if (w == null) return;
+        if (task.waitOrder < w.lastWake) w.sawWake--;
+        if (!task.waitPrivatePlain) w.others--;
+        if (--w.waits == 0) waiting.remove(word);
     }
 
     @Override
@@ -57,7 +92,7 @@ final class ExitChoice implements ExitNeed.Context {
     }
 
     @Override
-    public boolean waiterOn(long uaddr) {
-        return waiting.containsKey(new Word(tgid, uaddr));
+    public boolean onlyUnwokenPrivateWaitsOn(long uaddr) {
+        return !(waiting.get(new Word(tgid, uaddr)) instanceof Waiting w) || w.sawWake == 0 && w.others == 0;
     }
 }

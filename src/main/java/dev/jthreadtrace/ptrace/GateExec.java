@@ -84,8 +84,9 @@ final class GateExec {
     /**
      * @param gate the gate, stopped at a syscall entry
      * @param seccompRecorded the syscalls the filter lets stop the command; null: no filter
+     * @param quietMaskReads  whether a signal-mask call that changes nothing runs without a stop ({@link SeccompFilter})
      */
-    static Started exec(GateLauncher.Gate gate, Launch launch, boolean[] seccompRecorded, boolean needNoNewPrivs,
+    static Started exec(GateLauncher.Gate gate, Launch launch, boolean[] seccompRecorded, boolean quietMaskReads, boolean needNoNewPrivs,
                         SeccompStatus[] seccomp) throws NotStarted {
         int pid = gate.pid();
         try (SyscallInjector injector = new SyscallInjector(pid)) {
@@ -98,7 +99,7 @@ final class GateExec {
             setSignalDispositions(injector, scratch, pid, launch.ignoredSignals());
             String note = setCoredumpFilter(injector, scratch, pid, launch.coredumpFilter());
             seccomp[0] = seccompRecorded == null ? SeccompStatus.OFF
-                    : SeccompInstaller.install(injector, scratch, seccompRecorded, needNoNewPrivs);
+                    : SeccompInstaller.install(injector, scratch, seccompRecorded, quietMaskReads, needNoNewPrivs);
             long mask = scratch.put(longBytes(launch.blockedSignals()));
             injector.call(SyscallTable.RT_SIGPROCMASK, SIG_SETMASK, mask, 0, SIGSET_BYTES);
             return search(injector, scratch, launch, candidates, envp, note);
@@ -214,7 +215,7 @@ final class GateExec {
     /** Room for every string and array the calls use: the environment, argv (twice for a script), each candidate path. */
     private static long scratchSize(Launch launch, List<byte[]> candidates) {
         long size = 4096; // sigactions, the mask, the coredump_filter path and value, the seccomp program
-        size += SeccompFilter.MAX_TRACED * 8L + 64;
+        size += SeccompFilter.MAX_TRACED * 8L + 256;
         for (List<byte[]> strings : List.of(launch.environment(), launch.argv(), launch.argv(), candidates)) {
             for (byte[] s : strings) size += ((s.length + 8) & ~7L) + 8;
             size += 16;

@@ -22,9 +22,14 @@ import java.util.Optional;
  *   ld  [32]                     ;   written: pthread_setname_np on another thread), unless
  *   and 3                        ;   recorded whole already; creat and openat2 (whose flags are
  *   jeq 0, allow, trace          ;   in memory) are always among the NR_i (O_RDONLY is 0)
- * next: jeq NR_open, 0, allow
+ * next: jeq NR_open, 0, query
  *   ld  [24]
  *   and 3
+ *   jeq 0, allow, trace
+ * query: jeq NR_rt_sigprocmask, 0, allow ; only when a reading of the mask changes nothing the
+ *   ld  [24]                     ;   trace reads (nothing prints or counts calls): a call with
+ *   jeq 0, 0, trace              ;   no new set (both words of the pointer 0) runs without a stop
+ *   ld  [28]
  *   jeq 0, allow, trace
  * allow: ret SECCOMP_RET_ALLOW
  * trace: ret SECCOMP_RET_TRACE
@@ -38,7 +43,7 @@ public final class SeccompFilter {
     static final int MAX_TRACED = 240;
     /** x86-64 numbers and where the flags argument's low word sits in struct seccomp_data (args at 16). */
     private static final int NR_OPEN = 2, NR_OPENAT = 257, NR_CREAT = 85, NR_OPENAT2 = 437, OPEN_FLAGS = 16 + 8,
-            OPENAT_FLAGS = 16 + 2 * 8;
+            OPENAT_FLAGS = 16 + 2 * 8, NR_RT_SIGPROCMASK = 14, SET_LOW = 16 + 8, SET_HIGH = SET_LOW + 4;
     private static final int O_ACCMODE = 3;
 
     /** One BPF instruction, {@code struct sock_filter}. */
@@ -46,20 +51,32 @@ public final class SeccompFilter {
 
     private SeccompFilter() {}
 
+    /** The program for these syscalls (see {@link #build(boolean[], boolean)}), every call of them stopping. */
+    static Optional<List<Instruction>> build(boolean[] traced) {
+        return build(traced, false);
+    }
+
     /**
      * The program for these syscalls, plus the opens that may write a thread's name (see above), or
-     * empty when there are too many for one filter (then trace everything).
+     * empty when there are too many for one filter (then trace everything). {@code quietMaskReads}:
+     * nothing prints or counts calls, so an rt_sigprocmask with no new set, which changes no mask
+     * whatever it returns (kernel/signal.c reads and changes the mask only through a non-NULL
+     * set), is of no use to the trace and runs without a stop.
      */
-    static Optional<List<Instruction>> build(boolean[] traced) {
+    static Optional<List<Instruction>> build(boolean[] traced, boolean quietMaskReads) {
+        boolean quietMask = quietMaskReads && traced[NR_RT_SIGPROCMASK];
         List<Integer> numbers = new ArrayList<>();
-        for (int nr = 0; nr < traced.length; nr++) if (traced[nr] || nr == NR_CREAT || nr == NR_OPENAT2) numbers.add(nr);
+        for (int nr = 0; nr < traced.length; nr++) {
+            if ((traced[nr] || nr == NR_CREAT || nr == NR_OPENAT2) && !(quietMask && nr == NR_RT_SIGPROCMASK)) numbers.add(nr);
+        }
         if (numbers.size() > MAX_TRACED) return Optional.empty();
         List<int[]> writeOpens = new ArrayList<>(); // {nr, offset of its flags}
         if (!traced[NR_OPENAT]) writeOpens.add(new int[] {NR_OPENAT, OPENAT_FLAGS});
         if (!traced[NR_OPEN]) writeOpens.add(new int[] {NR_OPEN, OPEN_FLAGS});
         int n = numbers.size();
-        // Indices: 0 ld arch, 1 jeq arch, 2 ld nr, 3 jge x32, 4..4+n-1 jeq nr, then 4 per write-open, allow, trace.
-        int allow = 4 + n + 4 * writeOpens.size(), trace = allow + 1;
+        // Indices: 0 ld arch, 1 jeq arch, 2 ld nr, 3 jge x32, 4..4+n-1 jeq nr, then 4 per write-open, 5 for the mask
+        // reads, allow, trace.
+        int allow = 4 + n + 4 * writeOpens.size() + (quietMask ? 5 : 0), trace = allow + 1;
         List<Instruction> program = new ArrayList<>();
         program.add(new Instruction(LD_W_ABS, 0, 0, 4));
         program.add(new Instruction(JEQ_K, 0, allow - 2, AUDIT_ARCH_X86_64));
@@ -71,11 +88,19 @@ public final class SeccompFilter {
         }
         for (int[] open : writeOpens) {
             int at = program.size();
-            boolean last = open == writeOpens.getLast();
+            boolean last = open == writeOpens.getLast() && !quietMask;
             program.add(new Instruction(JEQ_K, 0, last ? allow - at - 1 : 3, open[0]));
             program.add(new Instruction(LD_W_ABS, 0, 0, open[1]));
             program.add(new Instruction(AND_K, 0, 0, O_ACCMODE));
             program.add(new Instruction(JEQ_K, allow - at - 4, trace - at - 4, 0));
+        }
+        if (quietMask) {
+            int at = program.size();
+            program.add(new Instruction(JEQ_K, 0, allow - at - 1, NR_RT_SIGPROCMASK));
+            program.add(new Instruction(LD_W_ABS, 0, 0, SET_LOW));
+            program.add(new Instruction(JEQ_K, 0, trace - at - 3, 0));
+            program.add(new Instruction(LD_W_ABS, 0, 0, SET_HIGH));
+            program.add(new Instruction(JEQ_K, allow - at - 5, trace - at - 5, 0));
         }
         program.add(new Instruction(RET_K, 0, 0, SECCOMP_RET_ALLOW));
         program.add(new Instruction(RET_K, 0, 0, SECCOMP_RET_TRACE));
@@ -103,7 +128,7 @@ public final class SeccompFilter {
                 case LD_W_ABS -> acc = switch (i.k()) {
                     case 0 -> nr;
                     case 4 -> arch;
-                    default -> (int) args[(i.k() - 16) / 8];
+                    default -> (int) (args[(i.k() - 16) / 8] >>> 8 * ((i.k() - 16) % 8));
                 };
                 case AND_K -> acc &= i.k();
                 case JEQ_K -> pc += acc == i.k() ? i.jt() : i.jf();

@@ -21,10 +21,12 @@ final class SeccompInstaller {
 
     /**
      * @param injector       the gate, stopped, with {@code scratch} mapped in it
+     * @param quietMaskReads whether a signal-mask call that changes nothing runs without a stop ({@link SeccompFilter})
      * @param needNoNewPrivs without CAP_SYS_ADMIN the kernel accepts a filter only from a task with no_new_privs
      */
-    static SeccompStatus install(SyscallInjector injector, GateExec.Scratch scratch, boolean[] recorded, boolean needNoNewPrivs) {
-        var program = SeccompFilter.build(recorded);
+    static SeccompStatus install(SyscallInjector injector, GateExec.Scratch scratch, boolean[] recorded, boolean quietMaskReads,
+                                 boolean needNoNewPrivs) {
+        var program = SeccompFilter.build(recorded, quietMaskReads);
         if (program.isEmpty()) {
             return SeccompStatus.off("more than " + SeccompFilter.MAX_TRACED + " syscalls recorded: every stop is needed anyway");
         }

@@ -202,7 +202,7 @@ final class StopHandler {
         switch (targetStarted && seccompActive ? exits.stop(task, nr) : ExitNeed.Stop.EXIT) {
             case ENTRY -> {
                 // Nothing reads its exit: finished now, and the task runs on to its next traced call.
-                events.emit(new TraceEvent.Syscall(now, now, task.tid, nr, args, 0, false, true, task.captures));
+                events.emit(TraceEvent.Syscall.atEntry(now, task.tid, nr, args, task.captures));
                 finished(task);
             }
             case SPAWN_EVENT -> task.awaitsSpawn = true;

@@ -32,8 +32,9 @@ final class TargetLauncher {
     /**
      * @param seizeOptions PTRACE_O_* for the gate and, inherited, everything it creates
      * @param recorded     the syscalls the filter lets stop the command; null: no filter
+     * @param quietMaskReads whether a signal-mask call that changes nothing runs without a stop ({@link SeccompFilter})
      */
-    static Launched launch(Launch command, long seizeOptions, boolean[] recorded, boolean needNoNewPrivs,
+    static Launched launch(Launch command, long seizeOptions, boolean[] recorded, boolean quietMaskReads, boolean needNoNewPrivs,
                            MemorySegment info, MemorySegment status) throws TraceFailure {
         GateLauncher.Gate gate;
         try {
@@ -61,7 +62,7 @@ final class TargetLauncher {
             GateLauncher.abandon(gate);
             released = true;
             SeccompStatus[] seccomp = {SeccompStatus.off("not installed")};
-            GateExec.Started started = GateExec.exec(gate, command, recorded, needNoNewPrivs, seccomp);
+            GateExec.Started started = GateExec.exec(gate, command, recorded, quietMaskReads, needNoNewPrivs, seccomp);
             return new Launched(pid, seccomp[0], started);
         } catch (GateExec.NotStarted e) {
             killGate(pid, status);

@@ -20,6 +20,10 @@ final class Task {
     boolean awaitsSpawn;
     /** The futex word the task waits on, while its wait counts for {@link ExitChoice}; null otherwise. */
     Object waitWord;
+    /** When that wait began, in {@link ExitChoice}'s order of futex entries. */
+    long waitOrder;
+    /** Whether that wait is a private FUTEX_WAIT or FUTEX_WAIT_BITSET. */
+    boolean waitPrivatePlain;
     /** The path of the exec the task is inside, for its exec event. */
     String execPath;
     /** The descriptors of the task's descriptor table that are a thread's /proc comm file (shared with the tasks sharing the table). */

@@ -284,7 +284,7 @@ public final class Tracer {
         TargetLauncher.Launched started;
         try {
             started = TargetLauncher.launch(l.launch(), SEIZE_OPTIONS | (l.seccomp() ? Ptrace.O_TRACESECCOMP : 0),
-                    l.seccomp() ? recorded : null, l.needNoNewPrivs(), stops.info(), status);
+                    l.seccomp() ? recorded : null, !exits.everyExit(), l.needNoNewPrivs(), stops.info(), status);
         } catch (TraceFailure e) {
             launched.completeExceptionally(e);
             return false;

@@ -19,7 +19,10 @@ class ExitNeedTest {
             FUTEX_TRYLOCK_PI = 8, FUTEX_LOCK_PI = 6;
     private static final long WORD = 0x7f0000001000L;
 
-    /** A tracer's state: whether the woken count is read, and a waiter on {@link #WORD} or none. */
+    /**
+     * A tracer's state: whether the woken count is read, and whether a wait on {@link #WORD} that
+     * has seen a wake begin, or is no private plain wait, is blocked (else only unwoken private plain waits, or none).
+     */
     private record State(boolean woken, boolean waiter) implements ExitNeed.Context {
         @Override
         public boolean uses(ExitUse use) {
@@ -27,8 +30,8 @@ class ExitNeedTest {
         }
 
         @Override
-        public boolean waiterOn(long uaddr) {
-            return waiter && uaddr == WORD;
+        public boolean onlyUnwokenPrivateWaitsOn(long uaddr) {
+            return !(waiter && uaddr == WORD);
         }
     }
 
@@ -50,7 +53,7 @@ class ExitNeedTest {
     }
 
     @Test
-    void futexWaitsAlwaysWaitForTheirEndAndWakesOnlyForAWaitThatCanTakeThem() {
+    void futexWaitsAlwaysWaitForTheirEndAndWakesOnlyWhenAnotherWakeBeganInAWait() {
         for (State s : new State[] {new State(true, true), new State(false, false)}) {
             assertEquals(EXIT, stop("futex", new long[] {WORD, FUTEX_WAIT_PRIVATE, 2, 0, 0, 0}, Captures.NONE, s));
             assertEquals(EXIT, stop("futex", new long[] {WORD, FUTEX_WAIT_BITSET_PRIVATE, 0, 0, 0, -1}, Captures.NONE, s));
@@ -59,9 +62,34 @@ class ExitNeedTest {
         }
         long[] wake = {WORD, FUTEX_WAKE_PRIVATE, 1, 0, 0, 0};
         assertEquals(EXIT, stop("futex", wake, Captures.NONE, new State(true, true)));
-        assertEquals(ENTRY, stop("futex", wake, Captures.NONE, new State(true, false)), "no wait on the word: nothing to release");
+        assertEquals(ENTRY, stop("futex", wake, Captures.NONE, new State(true, false)), "no blocked wait has seen a wake: the first one's count changes no match");
         assertEquals(ENTRY, stop("futex", wake, Captures.NONE, new State(false, true)), "no consumer of who woke whom");
         assertEquals(EXIT, stop("futex_waitv", WORD, 1, 0, 0, 0, 0), "a wait, even unmodelled, may never return");
+    }
+
+    @Test
+    void onlyAPrivateWakeOfEveryBitWaitsNotWhenItsWaitsAreFresh() {
+        State fresh = new State(true, false);
+        long any = FutexOps.FUTEX_BITSET_MATCH_ANY;
+        int priv = FutexOps.FUTEX_PRIVATE_FLAG;
+        assertEquals(ENTRY, stop("futex", new long[] {WORD, FutexOps.FUTEX_WAKE_BITSET | priv, 1, 0, 0, any}, Captures.NONE, fresh));
+        assertEquals(ENTRY, stop("futex", new long[] {WORD, FutexOps.FUTEX_WAKE_BITSET | priv, 1, 0, 0, -1L}, Captures.NONE, fresh),
+                "val3 is read as 32 bits");
+        assertEquals(EXIT, stop("futex", new long[] {WORD, FutexOps.FUTEX_WAKE_BITSET | priv, 1, 0, 0, 2}, Captures.NONE, fresh),
+                "another bitset may match no waiter");
+        assertEquals(EXIT, stop("futex", new long[] {WORD, FutexOps.FUTEX_WAKE, 1, 0, 0, 0}, Captures.NONE, fresh),
+                "a shared wake: a shared wait may have been released by another process; it may block in a fault");
+        assertEquals(EXIT, stop("futex", new long[] {WORD, FutexOps.FUTEX_UNLOCK_PI | priv, 0, 0, 0, 0}, Captures.NONE, fresh),
+                "UNLOCK_PI returns 0 on a hand-off: its result is no count");
+        for (int cmd : new int[] {FutexOps.FUTEX_WAKE_OP, FutexOps.FUTEX_CMP_REQUEUE, FutexOps.FUTEX_REQUEUE, FutexOps.FUTEX_CMP_REQUEUE_PI}) {
+            assertEquals(EXIT, stop("futex", new long[] {WORD, cmd | priv, 1, 1, WORD + 4, 0}, Captures.NONE, fresh), "op " + cmd);
+        }
+        State nobodyReads = new State(false, false);
+        assertEquals(EXIT, stop("futex", new long[] {WORD, FutexOps.FUTEX_WAKE, 1, 0, 0, 0}, Captures.NONE, nobodyReads),
+                "a shared wake reads its page: it may block in a fault, a call that must stay pending");
+        assertEquals(EXIT, stop("futex", new long[] {WORD, FutexOps.FUTEX_UNLOCK_PI | priv, 0, 0, 0, 0}, Captures.NONE, nobodyReads));
+        assertEquals(ENTRY, stop("futex", new long[] {WORD, FutexOps.FUTEX_WAKE | priv, 1, 0, 0, 0}, Captures.NONE, nobodyReads),
+                "a private wake touches no memory");
     }
 
     @Test

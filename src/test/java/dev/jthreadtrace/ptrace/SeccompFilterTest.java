@@ -60,6 +60,32 @@ class SeccompFilterTest {
     }
 
     @Test
+    void aSignalMaskReadRunsWithoutAStopOnlyWhenNothingPrintsCalls() {
+        boolean[] recorded = TraceSelection.defaults().recorded();
+        int x86 = SeccompFilter.AUDIT_ARCH_X86_64, trace = SeccompFilter.SECCOMP_RET_TRACE, allow = SeccompFilter.SECCOMP_RET_ALLOW;
+        int mask = SyscallTable.number("rt_sigprocmask").orElseThrow();
+        long[] read = {0, 0, 0x7f0000001000L, 8, 0, 0}, block = {0, 0x7f0000001000L, 0, 8, 0, 0}, high = {0, 1L << 40, 0, 8, 0, 0};
+        var quiet = SeccompFilter.build(recorded, true).orElseThrow();
+        assertEquals(allow, SeccompFilter.evaluate(quiet, x86, mask, read), "no new set: nothing changes");
+        assertEquals(trace, SeccompFilter.evaluate(quiet, x86, mask, block));
+        assertEquals(trace, SeccompFilter.evaluate(quiet, x86, mask, high), "a set above 4 GiB is no NULL");
+        for (int nr = 0; nr < SyscallTable.MAX_NR; nr++) {
+            if (nr == mask) continue;
+            assertEquals(SeccompFilter.evaluate(SeccompFilter.build(recorded).orElseThrow(), x86, nr, block),
+                    SeccompFilter.evaluate(quiet, x86, nr, block), SyscallTable.name(nr));
+        }
+        long[] writeOpen = {-100, 0, 2, 0, 0, 0};
+        assertEquals(trace, SeccompFilter.evaluate(quiet, x86, SyscallTable.OPENAT, writeOpen), "the opens' checks still run first");
+        assertEquals(trace, SeccompFilter.evaluate(quiet, x86, SyscallTable.OPEN, new long[] {0, 2, 0, 0, 0, 0}));
+        assertEquals(allow, SeccompFilter.evaluate(quiet, x86, SyscallTable.OPEN, new long[] {0, 0, 0, 0, 0, 0}));
+        var every = SeccompFilter.build(recorded, false).orElseThrow();
+        assertEquals(trace, SeccompFilter.evaluate(every, x86, mask, read), "printed or counted: every call stops");
+        boolean[] noMask = new boolean[SyscallTable.MAX_NR];
+        noMask[SyscallTable.CLONE] = true;
+        assertEquals(allow, SeccompFilter.evaluate(SeccompFilter.build(noMask, true).orElseThrow(), x86, mask, block), "not recorded");
+    }
+
+    @Test
     void otherArchitecturesAndX32CallsAreAllowed() {
         boolean[] recorded = new boolean[SyscallTable.MAX_NR];
         recorded[SyscallTable.CLONE] = true;
