@@ -28,7 +28,22 @@ public final class FutexLog {
     public static final List<String> SYSCALLS = List.of("futex", "futex_waitv");
     static final int MAX_WORDS = 4096, RECENT = 16, MAX_MEMBERS = 8, MAX_RELEASES = 64;
 
-    private record Key(int tgid, long uaddr) {}
+    /**
+     * A futex word of a process. equals and hashCode written out: a record's own are bootstrapped
+     * (ObjectMethods: method handles spun at run time, kept by no AOT cache) at the first futex of
+     * every trace, ~7% of the tool's main thread at start.
+     */
+    private record Key(int tgid, long uaddr) {
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Key k && k.tgid == tgid && k.uaddr == uaddr;
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * tgid + Long.hashCode(uaddr);
+        }
+    }
 
     /** A finished wait that a wake released, and the best wake found for it so far. */
     private static final class Wait {
