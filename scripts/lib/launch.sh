@@ -220,7 +220,12 @@ launcher_exec() {
   local env_flags=()
   launcher_held_signals "${1:-}"
   if [ -n "$held_signals" ]; then
-    env_flags+=(--block-signal="$held_signals")
+    # The launcher's traps would be reset to the default at the exec: from there until env blocks
+    # them a signal killed it without a word (hit by SignalsIT at 60 ms). Ignored instead, which
+    # the exec keeps, env sets them back to the default as it blocks them (microseconds apart): a
+    # signal in that instant is lost, not fatal.
+    trap '' INT TERM HUP
+    env_flags+=(--default-signal="$held_signals" --block-signal="$held_signals")
     flags+=(-Xrs -Djthreadtrace.launcher.held="$held_mask")
   fi
   # exec -c: env starts with an empty environment too (an LD_PRELOAD is the command's, not env's).
