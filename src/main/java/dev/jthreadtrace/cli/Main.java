@@ -33,15 +33,14 @@ public final class Main {
      * the logging backend by scanning the class path for providers (the jar opened for that alone:
      * ~10% of a report's main thread at start). Runtime.halt skips that. With
      * JTHREADTRACE_JAVA_OPTS the JVM exits the usual way: options there may have registered hooks
-     * of their own (a JFR recording dumped at exit); that exit waits for the thread that takes the
-     * held signals, blocked in native code, unless it is woken first (StopSignals.close).
+     * of their own (a JFR recording dumped at exit). Either way the JVM's exit waits up to 300 ms
+     * for threads in native code to block (HotSpot's VM_Exit): the thread that takes the held
+     * signals, in sigtimedwait, is woken first (StopSignals.close).
      */
     private static void exit(int code) {
+        StopSignals.close();
         String options = System.getenv("JTHREADTRACE_JAVA_OPTS");
-        if (options != null && !options.isBlank()) {
-            StopSignals.close();
-            System.exit(code);
-        }
+        if (options != null && !options.isBlank()) System.exit(code);
         Runtime.getRuntime().halt(code);
     }
 
