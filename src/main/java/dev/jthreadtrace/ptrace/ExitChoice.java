@@ -20,7 +20,22 @@ import java.util.Map;
  * exit, never the other way round.
  */
 final class ExitChoice implements ExitNeed.Context {
-    private record Word(int tgid, long uaddr) {}
+    /**
+     * A futex word of a process. equals and hashCode written out, as model.FutexLog's Key: a
+     * record's own are bootstrapped (method handles spun at run time, kept by no AOT cache) at the
+     * first futex wait of every trace, on the ptrace thread.
+     */
+    private record Word(int tgid, long uaddr) {
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Word w && w.tgid == tgid && w.uaddr == uaddr;
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * tgid + Long.hashCode(uaddr);
+        }
+    }
 
     /** The waits blocked on one word, how many of them have seen a wake begin, how many are not private plain waits. */
     private static final class Waiting {
