@@ -150,8 +150,9 @@ class NamespacesIT {
                 + " && mount -t overlay overlay -o lowerdir=/,upperdir=$d/upper,workdir=$d/work $d/root"
                 + " && mount --rbind /proc $d/root/proc && mount --rbind /dev $d/root/dev && exec chroot $d/root \"$@\"";
         List<String> cmd = new ArrayList<>(unshare("--mount", "--propagation", "private"));
-        cmd.addAll(List.of("sh", "-c", overlay, "sh", root.toString(), JAVA.toString(), "-XX:+UseSerialGC", "-cp", CLASSES.toString(),
-                AttachServer.class.getName(), "/dev/null"));
+        // The fixture's class outside /tmp: the JVM's /tmp is the link, so a checkout cloned under /tmp is not there.
+        cmd.addAll(List.of("sh", "-c", overlay, "sh", root.toString(), JAVA.toString(), "-XX:+UseSerialGC", "-cp",
+                fixtureOutsideTmp().toString(), AttachServer.class.getName(), "/dev/null"));
         Process server = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
         started.add(server);
         String ready = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8)).readLine();
