@@ -93,6 +93,28 @@ class InContainerIT {
                 + " securityContext.seccompProfile.type: Unconfined)", underFilter("1", "wait4", "/bin/true"));
     }
 
+    /**
+     * The launcher is a bash script, and bash spins for ever (at full CPU, deaf to SIGTERM) in its
+     * first command substitution when wait4 fails: it names the filter first. ENOSYS as well as
+     * EPERM; the normal start under a filter (the probe answers) is every other test here.
+     */
+    @Test
+    void theLauncherNamesAProfileThatRefusesWaitpidInsteadOfSpinning() {
+        String launcher = Tool.basedir().resolve("scripts/jthreadtrace").toString();
+        for (String errno : List.of("1", "38")) {
+            Tool.Result r = Tool.run(List.of(Traced.fixture("seccomp_deny").toString(), errno, "wait4", launcher,
+                    "run", "--", "/bin/true"), IN_CONTAINER, 30);
+            assertOneLine(125, "jthreadtrace: wait4 is blocked by a seccomp filter jthreadtrace inherited (a shell could not"
+                    + " wait for its child): run it where wait4 is allowed (docker, podman: --security-opt"
+                    + " seccomp=unconfined; Kubernetes: securityContext.seccompProfile.type: Unconfined)", r);
+        }
+        Tool.Result traced = Tool.run(List.of(Traced.fixture("seccomp_deny").toString(), "1", "seccomp", launcher,
+                "run", "--no-live", "--report", "none", "--no-seccomp", "--", "/bin/echo", "under a filter"), IN_CONTAINER, 90);
+        assertEquals("under a filter\n", traced.out(), traced.err());
+        assertEquals("", traced.err());
+        assertEquals(0, traced.code(), traced.err());
+    }
+
     @Test
     void aProfileThatRefusesSeccompCostsOnlyTheFilterAndSaysSo() {
         Tool.Result r = underFilter("1", "seccomp", "/bin/echo", "traced all the same");
