@@ -17,7 +17,7 @@
 //   waitv      - futex_waitv on three private words; main wakes the second: it returns 1.
 //   waitv-hang - futex_waitv on two words (one shared), nobody wakes it; main calls exit_group.
 //   waitv-sig  - futex_waitv on two words, SIGURG (-ERESTARTSYS, the same call again), then woken on word 0.
-// The program exits 1 when a wait did not return what the mode plans.
+// It prints its words' addresses first; it exits 1 when a wait did not return what the mode plans.
 #define _GNU_SOURCE
 #include <errno.h>
 #include <linux/futex.h>
@@ -132,6 +132,7 @@ int main(int argc, char **argv) {
         return 2;
     }
     mode = argv[1];
+    fprintf(stderr, "futex_restart: words %p %p %p\n", (void *) &words[0], (void *) &words[1], (void *) &words[2]);
     if (strcmp(mode, "handler") == 0) {
         struct sigaction sa;
         memset(&sa, 0, sizeof sa);
