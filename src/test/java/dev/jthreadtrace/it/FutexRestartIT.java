@@ -103,6 +103,15 @@ class FutexRestartIT {
         }
     }
 
+    /** The metrics tell the same story: one wait of the waiter, blocked over both stretches (an assertion that fails exits non-zero). */
+    @Test
+    void theMetricsCountOneWait(@TempDir Path tmp) throws IOException {
+        for (boolean everyExit : List.of(false, true)) {
+            run(tmp, everyExit, "summary", List.of("--assert", "futex.waits{name=\"waiter\"} == 1",
+                    "--assert", "futex.wait.time{name=\"waiter\"} >= 250ms", "--assert", "futex.timeouts == 0"), "timed");
+        }
+    }
+
     /** With a handler the kernel answers EINTR: that wait ended at the signal, and the next one is another wait, woken. */
     @Test
     void withAHandlerTheWaitEndsAtTheSignal(@TempDir Path tmp) throws IOException {
