@@ -21,7 +21,9 @@ import java.util.Set;
  * with its length: each thread's figures; per futex word (up to {@link #MAX_WORDS} words) its
  * totals, a few of its waiters and wakers, and the recent waits and wakes that say who woke whom
  * (the {@link #MAX_RELEASES} longest waits kept); and joins, which are waits on a thread's
- * CLONE_CHILD_CLEARTID word (the kernel clears and wakes it when the thread exits).
+ * CLONE_CHILD_CLEARTID word (the kernel clears and wakes it when the thread exits). A futex_waitv
+ * is a wait on each of its words; a wait a signal interrupted and the kernel continued
+ * ({@link Restarts}) is one wait in stretches, matched with a wake of its last stretch.
  */
 public final class FutexLog {
     /** The syscalls that feed it: recorded whenever a report section or an assertion needs the log. */
