@@ -9,6 +9,8 @@ public final class FutexOps {
             FUTEX_WAKE_BITSET = 10, FUTEX_WAIT_REQUEUE_PI = 11, FUTEX_CMP_REQUEUE_PI = 12, FUTEX_LOCK_PI2 = 13;
     public static final int FUTEX_PRIVATE_FLAG = 128, FUTEX_CLOCK_REALTIME = 256;
     public static final long FUTEX_BITSET_MATCH_ANY = 0xffffffffL;
+    /** {@code sizeof(struct futex_waitv)}. */
+    static final int WAITV_SIZE = 24;
 
     private static final ValueTable COMMANDS = ValueTable.of(
             FUTEX_WAIT, "FUTEX_WAIT", FUTEX_WAKE, "FUTEX_WAKE", FUTEX_FD, "FUTEX_FD", FUTEX_REQUEUE, "FUTEX_REQUEUE",
@@ -191,6 +193,18 @@ public final class FutexOps {
         String size = FUTEX2_SIZES.render(flags & 3, "FUTEX2_SIZE_");
         String rest = FUTEX2_FLAGS.render(flags & ~3L & 0xffffffffL, "");
         return rest.isEmpty() ? size : size + "|" + rest;
+    }
+
+    /**
+     * The words a futex_waitv waits on, in the order of its array ({@code struct futex_waitv}: u64
+     * val, u64 uaddr, u32 flags, u32 reserved; as read at entry, at most FUTEX_WAITV_MAX); empty when it was not read.
+     */
+    public static long[] waitvWords(byte[] waiters) {
+        if (waiters == null) return new long[0];
+        ByteBuffer b = Args.le(waiters);
+        long[] out = new long[waiters.length / WAITV_SIZE];
+        for (int i = 0; i < out.length; i++) out[i] = b.getLong(i * WAITV_SIZE + 8);
+        return out;
     }
 
     /** {@code futex_waitv(waiters, nr_futexes, flags, timeout, clockid)}. */

@@ -25,6 +25,8 @@ public enum ModelEffect {
     SET_TID_ADDRESS,
     /** futex: waits, wakes, time blocked. */
     FUTEX,
+    /** futex_waitv: one wait on several words, released by a wake on any of them (its result is that word's index). */
+    FUTEX_WAITV,
     /** mmap: a new mapping. */
     MMAP,
     /** munmap: bytes unmapped. */

@@ -31,7 +31,7 @@ public final class SyscallTable {
             SCHED_SETAFFINITY = nr("sched_setaffinity"), SCHED_GETAFFINITY = nr("sched_getaffinity"),
             SET_TID_ADDRESS = nr("set_tid_address"), EXIT_GROUP = nr("exit_group"),
             SET_ROBUST_LIST = nr("set_robust_list"), SECCOMP = nr("seccomp"), EXECVEAT = nr("execveat"),
-            CLONE3 = nr("clone3"), FUTEX_WAITV = nr("futex_waitv"), CLOSE = nr("close"),
+            CLONE3 = nr("clone3"), FUTEX_WAITV = nr("futex_waitv"), RESTART_SYSCALL = nr("restart_syscall"), CLOSE = nr("close"),
             RT_SIGACTION = nr("rt_sigaction"), DUP2 = nr("dup2"),
             OPENAT = nr("openat"), OPEN = nr("open"), CREAT = nr("creat"), OPENAT2 = nr("openat2"), WRITE = nr("write");
 

@@ -28,6 +28,9 @@ public final class Syscalls {
             CPUSET_MAX = 128, TASK_COMM_LEN = 16, PATH_MAX = 4096, ARGV_ITEMS = 64, ARGV_ITEM_MAX = 1024,
             SOCK_FPROG_SIZE = 16;
 
+    /** restart_syscall's arguments as strace prints them when it does not know the call continued; {@link #resuming} names it. */
+    static final String RESUMING = "<... resuming interrupted call ...>";
+
     private static final List<Capture> CLONE_PARENT_TID = List.of(new Capture.Gather(Captures.EXTRA, AT_EXIT, CloneFlags::gatherParentTid));
 
     /** execveat's captures, made once (the ptrace thread only picks one): with and without the directory fd's path. */
@@ -68,11 +71,15 @@ public final class Syscalls {
             Row.of("futex", FUTEX).byDefault().effect(ModelEffect.FUTEX).exit(ExitNeeds::futex)
                     .capture(Syscalls::futexCaptures)
                     .render((a, c, s) -> FutexOps.render(a, c)),
-            Row.of("futex_waitv", FUTEX).byDefault()
+            Row.of("futex_waitv", FUTEX).byDefault().effect(ModelEffect.FUTEX_WAITV)
                     .capture(a -> List.of(new Capture.Bytes(0,
                                     (int) Math.min(Math.max(a[1], 0), FUTEX_WAITV_MAX) * FUTEX_WAITV_SIZE, AT_ENTRY),
                             new Capture.Bytes(3, TIMESPEC_SIZE, AT_ENTRY)))
                     .render((a, c, s) -> FutexOps.renderWaitv(a, c)),
+            // A timed wait (futex, nanosleep, clock_nanosleep, poll) a signal interrupted and whose signal ran no
+            // handler goes on in restart_syscall: its registers are still the call's arguments
+            // (TraceSelection records it whenever such a call is recorded; model.Restarts ties it to that call).
+            Row.of("restart_syscall").byDefault().render((a, c, s) -> RESUMING),
             Row.named("futex_wake", FUTEX),
             Row.named("futex_wait", FUTEX),
             Row.named("futex_requeue", FUTEX),
@@ -154,6 +161,11 @@ public final class Syscalls {
     public static List<Capture> captures(int nr, long[] args) {
         SyscallSpec spec = byNumber(nr);
         return spec == null ? List.of() : spec.capture().captures(args);
+    }
+
+    /** {@code restart_syscall(<... resuming interrupted futex ...>)}: the line of a restart_syscall that continues call {@code nr}. */
+    public static String resuming(int nr) {
+        return SyscallTable.name(SyscallTable.RESTART_SYSCALL) + "(" + RESUMING.replace("call", SyscallTable.name(nr)) + ")";
     }
 
     /** Whether the call never returns to its caller ({@code exit}, {@code exit_group}): its event is complete at entry. */

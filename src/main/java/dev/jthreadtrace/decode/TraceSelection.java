@@ -16,6 +16,10 @@ public final class TraceSelection {
     /** The classes by their spelling ({@code %thread}), members from the registry. */
     public static final Map<String, List<String>> CLASSES = classes();
 
+    /** The calls the kernel continues in restart_syscall after a signal with no handler (kernel/futex, kernel/time, fs/select.c). */
+    private static final int[] RESTARTED_BY_BLOCK = {SyscallTable.FUTEX, SyscallTable.number("nanosleep").orElseThrow(),
+            SyscallTable.number("clock_nanosleep").orElseThrow(), SyscallTable.number("poll").orElseThrow()};
+
     /** Always recorded: without these the trees and the inheritance timeline would be wrong. */
     private static final List<String> MODEL = Syscalls.modelSet();
 
@@ -116,8 +120,16 @@ public final class TraceSelection {
         return shown.clone();
     }
 
+    /**
+     * By number, the calls recorded; with restart_syscall whenever a call the kernel may continue
+     * in it is: a timed futex wait, nanosleep, a relative clock_nanosleep or a poll that a signal
+     * without a handler interrupted (-ERESTART_RESTARTBLOCK) goes on in restart_syscall, whose
+     * return is the call's real result (model.Restarts ties the two).
+     */
     public boolean[] recorded() {
-        return recorded.clone();
+        boolean[] out = recorded.clone();
+        for (int nr : RESTARTED_BY_BLOCK) if (out[nr]) out[SyscallTable.RESTART_SYSCALL] = true;
+        return out;
     }
 
     public boolean isShown(String name) {

@@ -86,6 +86,7 @@ final class HangRecords {
         if (b.futex() != null) {
             HangAnalysis.FutexWait f = b.futex();
             json.put("futex", Json.object().put("word", "0x" + Long.toHexString(f.uaddr()))
+                    .put("words", f.words().stream().map(w -> "0x" + Long.toHexString(w)).toList())
                     .put("owner", f.owner() == null ? null : f.owner().tid())
                     .put("owner_source", f.owner() == null ? null : f.owner().exact() ? "pi" : "glibc_mutex_inferred")
                     .put("joining", f.joining() == null ? null : f.joining().tid())

@@ -3,9 +3,12 @@ package dev.jthreadtrace.model;
 /**
  * One finished futex call, kept for the end-of-trace analysis (times relative to the trace start).
  * {@code atEntry}: taken as finished at its entry, its exit not waited for ({@code ret} is then not its result).
+ * {@code entryNs} is when this stretch of the call began: a wait a signal interrupted and the kernel
+ * continued ({@link Restarts}: restart_syscall, or the same call again) is one wait in stretches,
+ * {@code sinceNs} its first entry and {@code continued} true for every stretch after the first.
  */
 public record FutexCall(int tid, int tgid, long uaddr, int command, boolean isWait, boolean isWake, long entryNs,
-                        long exitNs, long ret, boolean error, boolean atEntry) {
+                        long exitNs, long ret, boolean error, boolean atEntry, long sinceNs, boolean continued) {
     private static final int ETIMEDOUT = 110, EAGAIN = 11;
 
     public boolean timedOut() {

@@ -6,10 +6,11 @@ public final class FutexCounters {
 
     private long calls, waits, wakes, woken, blockedNs, timeouts, eagain;
 
+    /** One call, or one more stretch of a wait a signal interrupted (not another call, nor another wait). */
     void add(FutexCall c) {
-        calls++;
+        if (!c.continued()) calls++;
         if (c.isWait()) {
-            waits++;
+            if (!c.continued()) waits++;
             blockedNs += c.exitNs() - c.entryNs();
             if (c.timedOut()) timeouts++;
             if (c.wouldBlock()) eagain++;

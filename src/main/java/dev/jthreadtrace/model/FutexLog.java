@@ -21,7 +21,9 @@ import java.util.Set;
  * with its length: each thread's figures; per futex word (up to {@link #MAX_WORDS} words) its
  * totals, a few of its waiters and wakers, and the recent waits and wakes that say who woke whom
  * (the {@link #MAX_RELEASES} longest waits kept); and joins, which are waits on a thread's
- * CLONE_CHILD_CLEARTID word (the kernel clears and wakes it when the thread exits).
+ * CLONE_CHILD_CLEARTID word (the kernel clears and wakes it when the thread exits). A futex_waitv
+ * is a wait on each of its words; a wait a signal interrupted and the kernel continued
+ * ({@link Restarts}) is one wait in stretches, matched with a wake of its last stretch.
  */
 public final class FutexLog {
     /** The syscalls that feed it: recorded whenever a report section or an assertion needs the log. */
@@ -49,24 +51,26 @@ public final class FutexLog {
     private static final class Wait {
         final long seq;
         final int tid;
-        final long entryNs, exitNs;
-        /** A private FUTEX_WAIT or FUTEX_WAIT_BITSET (FutexOps.isPrivatePlainWait). */
+        /** When its last stretch began (a wake before it cannot have released it: the stretch before ended at a signal), its end, its first entry. */
+        final long entryNs, exitNs, sinceNs;
+        /** A private FUTEX_WAIT or FUTEX_WAIT_BITSET (FutexOps.isPrivatePlainWait); never a futex_waitv. */
         final boolean privatePlain;
         int wakerTid;
         long wakeNs = Long.MIN_VALUE;
 
-        Wait(long seq, int tid, long entryNs, long exitNs, boolean privatePlain) {
+        Wait(long seq, int tid, long entryNs, long exitNs, long sinceNs, boolean privatePlain) {
             this.seq = seq;
             this.tid = tid;
             this.entryNs = entryNs;
             this.exitNs = exitNs;
+            this.sinceNs = sinceNs;
             this.privatePlain = privatePlain;
         }
 
         /**
-         * The latest wake by another thread that began while this wait was blocked released it. A
-         * wake finished at its entry (its count unknown) is taken only by a private plain wait,
-         * the only kind it is known to release (decode.ExitNeeds#futex).
+         * The latest wake by another thread that began while this wait was blocked (in its last
+         * stretch) released it. A wake finished at its entry (its count unknown) is taken only by a
+         * private plain wait, the only kind it is known to release (decode.ExitNeeds#futex).
          */
         void offer(Wake wake) {
             long ns = wake.entryNs();
@@ -103,29 +107,64 @@ public final class FutexLog {
     private final Set<ThreadInfo> joined = Collections.newSetFromMap(new IdentityHashMap<>());
     private final List<FutexAnalysis.Join> joins = new ArrayList<>();
 
-    void record(ThreadInfo t, TraceEvent.Syscall s, long entryNs, long exitNs) {
+    /**
+     * A futex call of {@code t} (a stretch of it, entered at {@code entryNs}, returned at
+     * {@code exitNs}), as {@link Restarts} gave it: a wait a signal interrupted and the kernel
+     * continued is one wait from its first entry.
+     */
+    void record(ThreadInfo t, Restarts.Continued c, long entryNs, long exitNs) {
+        TraceEvent.Syscall s = c.call();
         if (!s.returned()) return;
         long op = s.args()[1];
         FutexCall call = new FutexCall(t.tid(), t.tgid(), s.args()[0], FutexOps.command(op), FutexOps.isWait(op),
-                FutexOps.isWake(op), entryNs, exitNs, s.ret(), s.error(), s.finishedAtEntry());
+                FutexOps.isWake(op), entryNs, exitNs, s.ret(), s.error(), s.finishedAtEntry(), c.sinceNs(), c.restarts() > 0);
         byThread.computeIfAbsent(t, k -> new FutexCounters()).add(call);
         Key key = new Key(call.tgid(), call.uaddr());
-        Word word = words.get(key);
-        if (word == null && words.size() < MAX_WORDS) words.put(key, word = new Word());
-        if (word == null) untrackedCalls++;
-        else account(word, call, FutexOps.isPrivatePlainWait(op));
+        Word word = word(key);
+        if (word != null) account(word, call, FutexOps.isPrivatePlainWait(op), true);
         if (call.isWait()) joinCheck(key, call);
     }
 
-    private void account(Word w, FutexCall c, boolean privatePlain) {
+    /**
+     * A futex_waitv of {@code t}: one wait on each of its words (the array read at entry), the
+     * thread's one call. It returns the index of the word whose wake released it: only that word
+     * matches the wait with a wake. A waitv entry is never taken as a private plain wait: the
+     * tracer follows every wake on its words to its exit while it is blocked (ptrace.ExitChoice).
+     */
+    void recordWaitv(ThreadInfo t, Restarts.Continued c, long entryNs, long exitNs) {
+        TraceEvent.Syscall s = c.call();
+        if (!s.returned()) return;
+        long[] uaddrs = FutexOps.waitvWords(s.captures().bytes(0));
+        boolean continued = c.restarts() > 0;
+        FutexCall call = new FutexCall(t.tid(), t.tgid(), uaddrs.length == 0 ? 0 : uaddrs[0], FutexOps.FUTEX_WAIT, true, false,
+                entryNs, exitNs, s.ret(), s.error(), false, c.sinceNs(), continued);
+        byThread.computeIfAbsent(t, k -> new FutexCounters()).add(call);
+        for (int i = 0; i < uaddrs.length; i++) {
+            Word word = word(new Key(t.tgid(), uaddrs[i]));
+            if (word == null) continue;
+            account(word, new FutexCall(t.tid(), t.tgid(), uaddrs[i], FutexOps.FUTEX_WAIT, true, false, entryNs, exitNs, s.ret(),
+                    s.error(), false, c.sinceNs(), continued), false, !s.error() && s.ret() == i);
+        }
+    }
+
+    /** The word's aggregate, made on first sight while there are fewer than {@link #MAX_WORDS}; null (and counted) beyond. */
+    private Word word(Key key) {
+        Word word = words.get(key);
+        if (word == null && words.size() < MAX_WORDS) words.put(key, word = new Word());
+        if (word == null) untrackedCalls++;
+        return word;
+    }
+
+    /** {@code released}: a wait that returned 0 here was released by a wake on this word (false for a waitv's other words). */
+    private void account(Word w, FutexCall c, boolean privatePlain, boolean released) {
         if (c.isWait()) {
-            w.waits++;
+            if (!c.continued()) w.waits++;
             w.blocked += c.exitNs() - c.entryNs();
             if (w.waiters.size() < MAX_MEMBERS) w.waiters.add(c.tid());
             if (c.timedOut()) w.timeouts++;
             if (c.wouldBlock()) w.eagain++;
-            if (!c.error()) {
-                Wait wait = new Wait(++seq, c.tid(), c.entryNs(), c.exitNs(), privatePlain);
+            if (!c.error() && released) {
+                Wait wait = new Wait(++seq, c.tid(), c.entryNs(), c.exitNs(), c.sinceNs(), privatePlain);
                 for (Wake wake : w.recentWakes) wait.offer(wake);
                 w.recentWaits.addLast(wait);
                 if (w.recentWaits.size() > RECENT) finish(w.recentWaits.removeFirst(), c.uaddr());
@@ -157,7 +196,7 @@ public final class FutexLog {
     }
 
     private static FutexAnalysis.Release release(Wait w, long uaddr) {
-        return new FutexAnalysis.Release(w.wakerTid, w.tid, uaddr, w.wakeNs, w.exitNs - w.entryNs, w.seq);
+        return new FutexAnalysis.Release(w.wakerTid, w.tid, uaddr, w.wakeNs, w.exitNs - w.sinceNs, w.seq);
     }
 
     /**
@@ -176,11 +215,11 @@ public final class FutexLog {
         if (c.error() && !c.wouldBlock()) return;
         List<ThreadInfo> candidates = clearTid.get(key);
         if (candidates == null) return;
-        for (int i = FutexAnalysis.lastAtOrBefore(candidates, c.entryNs(), ThreadInfo::start); i >= 0; i--) {
+        for (int i = FutexAnalysis.lastAtOrBefore(candidates, c.sinceNs(), ThreadInfo::start); i >= 0; i--) {
             ThreadInfo t = candidates.get(i);
             if (t.tid() == c.tid()) continue;
             if (t.calledExitItself() && joined.add(t)) {
-                joins.add(new FutexAnalysis.Join(c.tid(), t.tid(), c.exitNs(), c.exitNs() - c.entryNs()));
+                joins.add(new FutexAnalysis.Join(c.tid(), t.tid(), c.exitNs(), c.exitNs() - c.sinceNs()));
             }
             return;
         }
@@ -225,7 +264,7 @@ public final class FutexLog {
         return byThread.getOrDefault(t, FutexCounters.NONE);
     }
 
-    /** Calls on futex words beyond the first {@link #MAX_WORDS}: in the per-thread figures, not in the per-word ones. */
+    /** Calls (a futex_waitv: per word) on futex words beyond the first {@link #MAX_WORDS}: in the per-thread figures, not in the per-word ones. */
     public long untrackedCalls() {
         return untrackedCalls;
     }

@@ -1,6 +1,7 @@
 package dev.jthreadtrace.model;
 
 import dev.jthreadtrace.decode.FutexOps;
+import dev.jthreadtrace.decode.SyscallTable;
 import dev.jthreadtrace.event.JavaRecord;
 
 import java.util.ArrayList;
@@ -49,12 +50,13 @@ public final class HangAnalysis {
     public record WaitsFor(ThreadInfo target, Via via, String lock) {}
 
     /**
-     * A pending futex wait: its word, the lock's owner as the word or the mutex says (null: not
-     * known), the thread whose exit it waits for (a join; null), the other threads waiting on the
-     * same word at the end, and the latest wake call on it (null: none seen).
+     * A pending futex wait: its word (a futex_waitv's first; {@code words} are all it waits on), the
+     * lock's owner as the word or the mutex says (null: not known), the thread whose exit it waits
+     * for (a join; null), the other threads waiting on the same words at the end, and the latest
+     * wake call on them (null: none seen).
      */
     public record FutexWait(int tgid, long uaddr, FutexOps.LockOwner owner, ThreadInfo joining, List<ThreadInfo> otherWaiters,
-                            FutexLog.LastWake lastWake) {}
+                            FutexLog.LastWake lastWake, List<Long> words) {}
 
     /**
      * A thread blocked at the end: its pending call (null when only the JVM saw it waiting), the
@@ -116,7 +118,7 @@ public final class HangAnalysis {
         List<PendingCall> calls = pending.atEnd();
         Map<String, List<ThreadInfo>> waitersByWord = new HashMap<>();
         for (PendingCall c : calls) {
-            if (c.isFutexWait()) waitersByWord.computeIfAbsent(c.thread().tgid() + ":" + c.args()[0], k -> new ArrayList<>()).add(c.thread());
+            for (long word : c.futexWords()) waitersByWord.computeIfAbsent(c.thread().tgid() + ":" + word, k -> new ArrayList<>()).add(c.thread());
         }
         List<Blocked> blocked = new ArrayList<>();
         for (PendingCall c : calls) {
@@ -164,15 +166,27 @@ public final class HangAnalysis {
         });
     }
 
+    /** A futex_waitv waits on each of its words: it joins the first that is a thread's clear-tid word, its last wake is the latest on any. */
     private static FutexWait futexWait(TraceModel model, FutexLog futex, PendingCall c, Map<String, List<ThreadInfo>> waitersByWord) {
         ThreadInfo t = c.thread();
-        long uaddr = c.args()[0];
-        FutexOps.LockOwner owner = FutexOps.owner(c.args(), c.captures().bytes(0));
-        ThreadInfo joining = futex.clearTidThread(t.tgid(), uaddr, c.sinceNs());
-        if (joining == t) joining = null;
-        List<ThreadInfo> others = new ArrayList<>(waitersByWord.getOrDefault(t.tgid() + ":" + uaddr, List.of()));
-        others.remove(t);
-        return new FutexWait(t.tgid(), uaddr, owner, joining, others, futex.lastWake(t.tgid(), uaddr));
+        long[] words = c.futexWords();
+        boolean vector = c.nr() == SyscallTable.FUTEX_WAITV;
+        FutexOps.LockOwner owner = vector ? null : FutexOps.owner(c.args(), c.captures().bytes(0));
+        ThreadInfo joining = null;
+        List<ThreadInfo> others = new ArrayList<>();
+        FutexLog.LastWake last = null;
+        List<Long> all = new ArrayList<>();
+        for (long uaddr : words) {
+            all.add(uaddr);
+            ThreadInfo joined = futex.clearTidThread(t.tgid(), uaddr, c.sinceNs());
+            if (joining == null && joined != t) joining = joined;
+            for (ThreadInfo other : waitersByWord.getOrDefault(t.tgid() + ":" + uaddr, List.of())) {
+                if (other != t && !others.contains(other)) others.add(other);
+            }
+            FutexLog.LastWake wake = futex.lastWake(t.tgid(), uaddr);
+            if (wake != null && (last == null || wake.ns() > last.ns())) last = wake;
+        }
+        return new FutexWait(t.tgid(), words.length == 0 ? c.args()[0] : words[0], owner, joining, others, last, List.copyOf(all));
     }
 
     /**

@@ -10,9 +10,9 @@ import dev.jthreadtrace.decode.SyscallTable;
  * have restarted it) and the thread then died, or the tool detached from inside it. Times are
  * relative to the trace start: since its entry, until that end. ({@code ending} is null for a
  * returned call kept for what it says: a PI lock the kernel refused, {@link HangAnalysis}.)
- * {@code restarts}: how many times a signal interrupted it and the kernel began it again with the
- * same arguments (ERESTARTSYS, the handler run in between); {@code sinceNs} is then its first entry,
- * when the thread really began to wait.
+ * {@code restarts}: how many times a signal interrupted it and the kernel continued it ({@link Restarts}:
+ * the same call again after ERESTARTSYS, restart_syscall after ERESTART_RESTARTBLOCK); {@code sinceNs}
+ * is then its first entry, when the thread really began to wait.
  */
 public record PendingCall(ThreadInfo thread, int nr, long[] args, Captures captures, long sinceNs, long untilNs, Ending ending,
                           long ret, int restarts) {
@@ -41,8 +41,14 @@ public record PendingCall(ThreadInfo thread, int nr, long[] args, Captures captu
         return untilNs - sinceNs;
     }
 
-    /** Whether it is a futex wait (or a PI lock), the calls that wait for another thread. */
+    /** Whether it is a futex wait (or a PI lock, or a futex_waitv), the calls that wait for another thread. */
     public boolean isFutexWait() {
-        return nr == SyscallTable.FUTEX && FutexOps.isWait(args[1]);
+        return nr == SyscallTable.FUTEX && FutexOps.isWait(args[1]) || nr == SyscallTable.FUTEX_WAITV;
+    }
+
+    /** The futex words it waits on: a futex wait's one word, a futex_waitv's array (as read at its entry); none for another call. */
+    public long[] futexWords() {
+        if (nr == SyscallTable.FUTEX_WAITV) return FutexOps.waitvWords(captures.bytes(0));
+        return isFutexWait() ? new long[] {args[0]} : new long[0];
     }
 }

@@ -6,7 +6,6 @@ import dev.jthreadtrace.decode.SyscallTable;
 import dev.jthreadtrace.event.TraceEvent;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,9 +29,16 @@ final class PendingCalls {
     private final Map<ThreadInfo, PendingCall> refusedPi = new IdentityHashMap<>();
     private long dropped;
 
-    /** One recorded call of {@code t}, entered at {@code ns}, returned or cut at {@code endNs} (relative). */
-    void syscall(ThreadInfo t, TraceEvent.Syscall s, long ns, long endNs) {
-        PendingCall.Ending ending = switch (s.cut()) {
+    /**
+     * One recorded call of {@code t}, as {@link Restarts} gave it (a restart_syscall as the call it
+     * continues, since that call's first entry), entered at {@code ns}, returned or cut at
+     * {@code endNs} (relative). A restart_syscall that continues no recorded call (a nanosleep
+     * the trace does not record) is no pending call: it only forgets the thread's last one.
+     */
+    void syscall(ThreadInfo t, Restarts.Continued c, long ns, long endNs) {
+        TraceEvent.Syscall s = c.call();
+        boolean unknownRestart = s.nr() == SyscallTable.RESTART_SYSCALL;
+        PendingCall.Ending ending = unknownRestart ? null : switch (s.cut()) {
             case ENDED -> PendingCall.Ending.ENDED;
             case DETACHED -> PendingCall.Ending.DETACHED;
             case NONE -> s.returned() && s.error() && SyscallDecoder.isRestart(s.ret()) ? PendingCall.Ending.INTERRUPTED : null;
@@ -49,12 +55,7 @@ final class PendingCalls {
             dropped++;
             return;
         }
-        // The same call begun again after a signal interrupted it: the wait began at the first entry.
-        PendingCall interrupted = last.get(t);
-        boolean again = interrupted != null && interrupted.ending() == PendingCall.Ending.INTERRUPTED && interrupted.nr() == s.nr()
-                && interrupted.untilNs() <= ns && Arrays.equals(interrupted.args(), s.args());
-        last.put(t, new PendingCall(t, s.nr(), s.args(), s.captures(), again ? interrupted.sinceNs() : ns, endNs, ending, s.ret(),
-                again ? interrupted.restarts() + 1 : 0));
+        last.put(t, new PendingCall(t, s.nr(), s.args(), s.captures(), c.sinceNs(), endNs, ending, s.ret(), c.restarts()));
     }
 
     /**

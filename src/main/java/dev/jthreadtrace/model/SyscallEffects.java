@@ -28,10 +28,15 @@ final class SyscallEffects {
         this.settings = settings;
     }
 
-    /** One finished syscall of task {@code t}, entered at {@code ns} and returned at {@code exitNs}. */
-    void apply(ThreadInfo t, TraceEvent.Syscall s, SyscallSpec spec, long ns, long exitNs) {
-        stats.add(t, s);
+    /**
+     * One finished syscall of task {@code t}, entered at {@code ns} and returned at {@code exitNs}:
+     * {@code raw} as the tracer saw it (the -c table counts a restart_syscall as itself), {@code c}
+     * as the program made it ({@link Restarts}), {@code spec} that call's row.
+     */
+    void apply(ThreadInfo t, TraceEvent.Syscall raw, Restarts.Continued c, SyscallSpec spec, long ns, long exitNs) {
+        stats.add(t, raw);
         if (spec == null) return;
+        TraceEvent.Syscall s = c.call();
         long[] a = s.args();
         boolean ok = s.returned() && !s.error();
         switch (spec.effect()) {
@@ -68,7 +73,8 @@ final class SyscallEffects {
                 t.clearTidAddress(a[0]);
                 futex.clearTid(t, a[0]);
             }
-            case FUTEX -> futex.record(t, s, ns, exitNs);
+            case FUTEX -> futex.record(t, c, ns, exitNs);
+            case FUTEX_WAITV -> futex.recordWaitv(t, c, ns, exitNs);
             case MMAP -> mmap.mmap(t, s, ns);
             case MUNMAP -> mmap.munmap(t, s);
             case MREMAP -> mmap.mremap(t, s, ns);

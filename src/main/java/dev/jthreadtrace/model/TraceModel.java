@@ -28,6 +28,7 @@ public final class TraceModel {
     private FutexAnalysis futexAnalysis;
     private LeakAnalysis leaks;
     private final PendingCalls pending = new PendingCalls();
+    private final Restarts restarts = new Restarts();
     private HangAnalysis hang;
     private int peakLive;
     private long endNs;
@@ -60,8 +61,8 @@ public final class TraceModel {
             case TraceEvent.UntracedChild u -> table.untraced(u, rel(u.ns()));
             case TraceEvent.CommWritten c -> commWritten(c);
             case TraceEvent.Exec e -> exec(e);
-            case TraceEvent.Exited e -> table.ended(e.tid(), rel(e.ns()), table.exitOf(e.tid(), e.code()));
-            case TraceEvent.Killed k -> table.ended(k.tid(), rel(k.ns()), new Exit.Killed(k.signal(), k.coreDumped()));
+            case TraceEvent.Exited e -> ended(e.tid(), rel(e.ns()), table.exitOf(e.tid(), e.code()));
+            case TraceEvent.Killed k -> ended(k.tid(), rel(k.ns()), new Exit.Killed(k.signal(), k.coreDumped()));
             case TraceEvent.SignalDelivered s -> table.task(s.tid(), rel(s.ns()));
             case TraceEvent.GroupStopped g -> table.task(g.tid(), rel(g.ns()));
             case TraceEvent.TraceEnded e -> {
@@ -316,11 +317,19 @@ public final class TraceModel {
         if (named != null) settings.named(named, ns, KernelBytes.decode(c.name()));
     }
 
-    /** One finished syscall: what it does to the model is its registry row's effect. */
+    /** One finished syscall: what it does to the model is its registry row's effect (a restart_syscall's, the call it continues). */
     private void syscall(TraceEvent.Syscall s) {
         long ns = rel(s.ns());
         ThreadInfo t = table.task(s.tid(), ns);
-        effects.apply(t, s, Syscalls.byNumber(s.nr()), ns, rel(s.exitNs()));
-        pending.syscall(t, s, ns, rel(s.exitNs()));
+        Restarts.Continued c = restarts.next(t, s, ns, rel(s.exitNs()));
+        effects.apply(t, s, c, Syscalls.byNumber(c.call().nr()), ns, rel(s.exitNs()));
+        pending.syscall(t, c, ns, rel(s.exitNs()));
+    }
+
+    /** A task ended: its end, and no call of it is continued any more. */
+    private void ended(int tid, long ns, Exit exit) {
+        ThreadInfo t = table.live(tid);
+        if (t != null) restarts.ended(t);
+        table.ended(tid, ns, exit);
     }
 }

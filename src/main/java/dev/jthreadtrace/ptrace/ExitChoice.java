@@ -78,22 +78,45 @@ final class ExitChoice implements ExitNeed.Context {
         }
     }
 
-    /** The task's call is followed to its exit: a futex wait is counted on its word until then. */
+    /**
+     * The task's call is followed to its exit: a futex wait is counted on its word until then. A
+     * futex_waitv is counted on each of its words, and a restart_syscall whose registers are a
+     * futex wait's (the kernel continues a timed wait a signal interrupted in it, its arguments
+     * untouched) on that word, both as waits that are not private plain ones: every wake on their
+     * words then stops at its exit, so model.FutexLog matches them with counted wakes only.
+     */
     void entered(Task task) {
-        if (task.nr != SyscallTable.FUTEX || !FutexOps.isWait(task.args[1])) return;
-        Word word = new Word(task.tgid, task.args[0]);
-        Waiting w = waiting.computeIfAbsent(word, k -> new Waiting());
-        w.waits++;
-        task.waitPrivatePlain = FutexOps.isPrivatePlainWait(task.args[1]);
-        if (!task.waitPrivatePlain) w.others++;
-        task.waitWord = word;
+        boolean futexWait = task.nr == SyscallTable.FUTEX && FutexOps.isWait(task.args[1]);
+        if (task.nr == SyscallTable.FUTEX_WAITV) {
+            long[] uaddrs = FutexOps.waitvWords(task.captures.bytes(0));
+            Word[] words = new Word[uaddrs.length];
+            for (int i = 0; i < uaddrs.length; i++) words[i] = new Word(task.tgid, uaddrs[i]);
+            wait(task, words, false);
+        } else if (futexWait || task.nr == SyscallTable.RESTART_SYSCALL && FutexOps.isWait(task.args[1])) {
+            wait(task, new Word[] {new Word(task.tgid, task.args[0])}, futexWait && FutexOps.isPrivatePlainWait(task.args[1]));
+        }
+    }
+
+    private void wait(Task task, Word[] words, boolean privatePlain) {
+        task.waitPrivatePlain = privatePlain;
+        for (Word word : words) {
+            Waiting w = waiting.computeIfAbsent(word, k -> new Waiting());
+            w.waits++;
+            if (!privatePlain) w.others++;
+        }
+        task.waitWord = words.length == 1 ? words[0] : words;
         task.waitOrder = ++order;
     }
 
     /** The task's call is finished (returned, taken as finished, or cut): its wait no longer counts. */
     void left(Task task) {
-        if (!(task.waitWord instanceof Word word)) return;
+        Object held = task.waitWord;
         task.waitWord = null;
+        if (held instanceof Word word) left(task, word);
+        else if (held instanceof Word[] words) for (Word word : words) left(task, word);
+    }
+
+    private void left(Task task, Word word) {
         Waiting w = waiting.get(word);
         if (w == null) return;
         if (task.waitOrder < w.lastWake) w.sawWake--;

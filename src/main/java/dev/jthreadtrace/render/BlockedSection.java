@@ -90,7 +90,9 @@ final class BlockedSection extends SectionRenderer {
         StringBuilder s = new StringBuilder();
         HangAnalysis.FutexWait f = b.futex();
         if (f != null) {
-            s.append("word 0x").append(Long.toHexString(f.uaddr()));
+            s.append(f.words().size() > 1 ? "words " : "word ")
+                    .append(f.words().isEmpty() ? "0x" + Long.toHexString(f.uaddr())
+                            : f.words().stream().map(w -> "0x" + Long.toHexString(w)).collect(Collectors.joining(", ")));
             if (f.owner() != null) s.append(", owner ").append(f.owner().tid()).append(" (").append(f.owner().source()).append(')');
             if (!f.otherWaiters().isEmpty()) {
                 s.append(", other waiters ").append(f.otherWaiters().stream().map(this::label).collect(Collectors.joining(", ")));

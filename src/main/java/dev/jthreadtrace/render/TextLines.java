@@ -6,12 +6,14 @@ import dev.jthreadtrace.decode.Siginfo;
 import dev.jthreadtrace.decode.Signals;
 import dev.jthreadtrace.decode.SyscallDecoder;
 import dev.jthreadtrace.decode.SyscallTable;
+import dev.jthreadtrace.decode.Syscalls;
 import dev.jthreadtrace.event.TraceEvent;
 import dev.jthreadtrace.model.Exit;
 import dev.jthreadtrace.model.ThreadInfo;
 import dev.jthreadtrace.model.TraceModel;
 import dev.jthreadtrace.text.Escape;
 
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -41,9 +43,15 @@ public final class TextLines implements LiveSink {
     private final Map<Integer, String> pendingStarts = new LinkedHashMap<>();
     /** Calls printed at their entry and not yet returned, by thread: the text printed then. Bounded by {@link #MAX_OPEN}. */
     private final Map<Integer, String> open = new HashMap<>();
+    /**
+     * By thread, its latest call a signal interrupted with -ERESTART_RESTARTBLOCK: a restart_syscall
+     * with its arguments continues it and is printed as strace does, {@code restart_syscall(<... resuming interrupted futex ...>)}.
+     */
+    private final Map<Integer, TraceEvent.Syscall> restartable = new HashMap<>();
     /** The thread whose call's line is written up to its arguments, its end not yet (0: none). */
     private int held;
     static final int MAX_OPEN = 1 << 16;
+    private static final long ERESTART_RESTARTBLOCK = -516;
 
     /**
      * @param shown   by syscall number, which calls to print (thread events always are)
@@ -86,7 +94,10 @@ public final class TextLines implements LiveSink {
             String child = pendingStarts.remove((int) s.ret());
             if (child != null) line(child);
         }
-        if (event instanceof TraceEvent.Exited || event instanceof TraceEvent.Killed) open.remove(tid);
+        if (event instanceof TraceEvent.Exited || event instanceof TraceEvent.Killed) {
+            open.remove(tid);
+            restartable.remove(tid);
+        }
         if (event instanceof TraceEvent.TraceEnded) {
             pendingStarts.values().forEach(this::line);
             pendingStarts.clear();
@@ -122,7 +133,8 @@ public final class TextLines implements LiveSink {
             case TraceEvent.SyscallEntered s -> {
                 if (!shows(s.nr()) || !options.allStatuses()) return;
                 unhold();
-                String entry = SyscallDecoder.entryPart(s.nr(), s.args(), captures(s.captures()), options.stringMax());
+                String entry = s.nr() == SyscallTable.RESTART_SYSCALL ? resuming(s.tid(), s.args()).replaceFirst("\\)$", "")
+                        : SyscallDecoder.entryPart(s.nr(), s.args(), captures(s.captures()), options.stringMax());
                 out.text(prefix(model, s.ns(), s.tid()) + palette.call(entry));
                 held = s.tid();
                 if (open.size() < MAX_OPEN || open.containsKey(s.tid())) open.put(s.tid(), entry);
@@ -190,11 +202,16 @@ public final class TextLines implements LiveSink {
      */
     private void syscall(TraceEvent.Syscall s, TraceModel model) {
         String entry = open.remove(s.tid());
+        boolean restart = s.nr() == SyscallTable.RESTART_SYSCALL;
+        String call = restart ? resuming(s.tid(), s.args()) : null;
+        if (s.returned() && s.ret() == ERESTART_RESTARTBLOCK && !restart && (restartable.size() < MAX_OPEN || restartable.containsKey(s.tid()))) {
+            restartable.put(s.tid(), s);
+        }
         if (!shows(s.nr()) || !options.shows(s)) {
             if (held == s.tid()) unhold();
             return;
         }
-        String call = SyscallDecoder.call(s.nr(), s.args(), captures(s.captures()), options.stringMax());
+        if (!restart) call = SyscallDecoder.call(s.nr(), s.args(), captures(s.captures()), options.stringMax());
         String end = " = " + result(s);
         if (entry == null) {
             line(prefix(model, s.ns(), s.tid()) + palette.call(call) + end);
@@ -205,6 +222,13 @@ public final class TextLines implements LiveSink {
             line(prefix(model, s.exitNs(), s.tid()) + palette.call("<... " + SyscallTable.name(s.nr()) + " resumed>"
                     + SyscallDecoder.resumedPart(entry, call)) + end);
         }
+    }
+
+    /** {@code restart_syscall(<... resuming interrupted futex ...>)}: the call it continues, when its arguments say so. */
+    private String resuming(int tid, long[] args) {
+        TraceEvent.Syscall interrupted = restartable.get(tid);
+        return interrupted != null && Arrays.equals(interrupted.args(), args) ? Syscalls.resuming(interrupted.nr())
+                : SyscallDecoder.call(SyscallTable.RESTART_SYSCALL, args, Captures.NONE, options.stringMax());
     }
 
     /** {@code 0 <0.000031>}, {@code -1 EAGAIN (...)} in the error colour, {@code ?} (and why, for a detach). */

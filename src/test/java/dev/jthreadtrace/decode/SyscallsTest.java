@@ -50,9 +50,10 @@ class SyscallsTest {
     @Test
     void theDefaultSetIsWhatItWasAsALiteral() {
         // The literal the tool had before the registry: behaviour must not change with the reshaping.
-        Set<Integer> before = numbers(TraceSelection.parse("%thread,futex,futex_waitv,mmap,munmap,mprotect,mremap,madvise,%hooks"));
+        // (restart_syscall joined it in 0.2: a futex wait a signal interrupted goes on there, and its line is the wait's end.)
+        Set<Integer> before = numbers(TraceSelection.parse("%thread,futex,futex_waitv,restart_syscall,mmap,munmap,mprotect,mremap,madvise,%hooks"));
         assertEquals(before, numbers(TraceSelection.defaults()));
-        assertEquals("%thread,%hooks,futex,futex_waitv,mmap,munmap,mprotect,mremap,madvise", Syscalls.defaultSpec());
+        assertEquals("%thread,%hooks,futex,futex_waitv,restart_syscall,mmap,munmap,mprotect,mremap,madvise", Syscalls.defaultSpec());
     }
 
     @Test

@@ -110,4 +110,36 @@ class ExitChoiceTest {
             assertEquals(ENTRY, none.stop(k, k.nr));
         }
     }
+
+    /**
+     * A futex_waitv waits on each word of its array, and a restart_syscall whose registers are a
+     * futex wait's continues that wait: neither is a private plain wait, so while it is blocked
+     * every wake on its words waits for its exit (the matching takes counted wakes only).
+     */
+    @Test
+    void aWaitvOrAContinuedWaitMakesEveryWakeOnItsWordsWait() {
+        Task waitv = new Task(101, PID);
+        waitv.nr = SyscallTable.FUTEX_WAITV;
+        waitv.args = new long[] {0x6000, 2, 0, 0, 1, 0};
+        waitv.captures = new Captures();
+        java.nio.ByteBuffer array = java.nio.ByteBuffer.allocate(48).order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                .putLong(8, WORD).putLong(32, WORD + 4);
+        waitv.captures.put(0, array.array());
+        assertEquals(EXIT, choice.stop(waitv, waitv.nr));
+        choice.entered(waitv);
+        Task onSecond = task(201, WAKE_PRIVATE);
+        onSecond.args[0] = WORD + 4;
+        assertEquals(EXIT, choice.stop(onSecond, onSecond.nr), "a wake on the waitv's second word");
+        assertEquals(EXIT, wake(202), "a wake on its first word");
+        choice.left(waitv);
+        assertEquals(ENTRY, wake(203), "the waitv returned");
+
+        Task restart = task(102, WAIT_PRIVATE);
+        restart.nr = SyscallTable.RESTART_SYSCALL;
+        assertEquals(EXIT, choice.stop(restart, restart.nr));
+        choice.entered(restart);
+        assertEquals(EXIT, wake(204), "a wake while the continued wait is blocked");
+        choice.left(restart);
+        assertEquals(ENTRY, wake(205));
+    }
 }

@@ -1,0 +1,66 @@
+package dev.jthreadtrace.model;
+
+import dev.jthreadtrace.decode.SyscallDecoder;
+import dev.jthreadtrace.decode.SyscallTable;
+import dev.jthreadtrace.event.TraceEvent;
+
+import java.util.Arrays;
+import java.util.IdentityHashMap;
+import java.util.Map;
+
+/**
+ * Each thread's call that a signal interrupted (a restart code at its exit stop), until the kernel
+ * continues it or the thread makes another call. Under ptrace even a signal whose disposition is
+ * to ignore it (SIGCHLD, SIGWINCH, SIGURG by default) wakes a blocked call. With no handler run,
+ * the kernel continues the call (arch/x86/kernel/signal.c): -ERESTARTSYS, -ERESTARTNOINTR and
+ * -ERESTARTNOHAND begin the same call again; -ERESTART_RESTARTBLOCK (a timed futex wait,
+ * nanosleep, poll: what is left of the timeout is in the thread's restart block) becomes
+ * {@code restart_syscall}, whose return is the call's own result. Only the number changes: the
+ * argument registers are still the call's, which is how a restart_syscall is known to continue
+ * this call and no other (a nanosleep not recorded, a restart after a handler's EINTR). With a
+ * handler the kernel answers EINTR instead (or, for -ERESTARTSYS with SA_RESTART, begins the call
+ * again after the handler): the call is not continued and ends at the signal.
+ *
+ * <p>{@link #next} gives each recorded call as the program made it: a restart_syscall as the call
+ * it continues, with the time of the first entry and how many signals came in between.
+ */
+final class Restarts {
+    static final int MAX = 4096;
+    private static final long ERESTART_RESTARTBLOCK = -516;
+
+    /** A call as the program made it: {@code call} (a restart_syscall given the number, arguments and captures of the call it continues). */
+    record Continued(TraceEvent.Syscall call, long sinceNs, int restarts) {}
+
+    private record Held(TraceEvent.Syscall call, long sinceNs, long untilNs, int restarts) {}
+
+    private final Map<ThreadInfo, Held> held = new IdentityHashMap<>();
+
+    /** One recorded call of {@code t}, entered at {@code ns} and returned at {@code exitNs} (relative). */
+    Continued next(ThreadInfo t, TraceEvent.Syscall s, long ns, long exitNs) {
+        Held h = held.isEmpty() ? null : held.remove(t);
+        TraceEvent.Syscall call = s;
+        long since = ns;
+        int restarts = 0;
+        if (h != null && h.untilNs() <= ns && Arrays.equals(h.call().args(), s.args())) {
+            TraceEvent.Syscall was = h.call();
+            boolean block = was.ret() == ERESTART_RESTARTBLOCK;
+            if (block && s.nr() == SyscallTable.RESTART_SYSCALL) {
+                call = new TraceEvent.Syscall(s.ns(), s.exitNs(), s.tid(), was.nr(), was.args(), s.ret(), s.error(), s.returned(),
+                        was.captures(), s.cut(), s.finishedAtEntry());
+            }
+            if (!block && s.nr() == was.nr() || call != s) {
+                since = h.sinceNs();
+                restarts = h.restarts() + 1;
+            }
+        }
+        if (call.returned() && call.error() && SyscallDecoder.isRestart(call.ret()) && held.size() < MAX) {
+            held.put(t, new Held(call, since, exitNs, restarts));
+        }
+        return new Continued(call, since, restarts);
+    }
+
+    /** The thread ended: nothing of it is continued any more. */
+    void ended(ThreadInfo t) {
+        if (!held.isEmpty()) held.remove(t);
+    }
+}
