@@ -10,6 +10,9 @@ import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -52,6 +55,7 @@ final class RecordWriter {
      * starts, and be one more in its own /proc/self/fd. Opened without following a link, and only
      * while the run's directory is still the one the agent found at its start: a directory under
      * /tmp that the tool removed can be made again by anyone, with a link where the file was.
+     * Created owner-only (0600) by the open itself: the mode is the open's, never wider for an instant.
      */
     private static final class RecordFile {
         private final Path directory;
@@ -61,6 +65,9 @@ final class RecordWriter {
         /** One set, not one per write (the varargs form copies its options into a new set each time). */
         private static final Set<OpenOption> APPENDING = Set.of(StandardOpenOption.WRITE, StandardOpenOption.APPEND,
                 StandardOpenOption.CREATE, LinkOption.NOFOLLOW_LINKS);
+        /** rw------- (the umask can only narrow it): the records are the tool's and the user's, as the run's 0700 directory. */
+        private static final FileAttribute<?> OWNER_ONLY = PosixFilePermissions.asFileAttribute(
+                Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE));
 
         RecordFile(Path directory, String name) throws IOException {
             this.directory = directory;
@@ -79,7 +86,7 @@ final class RecordWriter {
                 gone = true; // removed (or replaced): never written again
                 throw new IOException("the run's directory " + directory + " is gone");
             }
-            try (FileChannel channel = FileChannel.open(file, APPENDING)) {
+            try (FileChannel channel = FileChannel.open(file, APPENDING, OWNER_ONLY)) {
                 ByteBuffer buffer = ByteBuffer.wrap(bytes, offset, length);
                 while (buffer.hasRemaining()) channel.write(buffer);
             }

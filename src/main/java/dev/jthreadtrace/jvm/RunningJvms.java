@@ -12,6 +12,8 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -57,7 +59,7 @@ final class RunningJvms implements AutoCloseable {
         try {
             if (attachSocket == null) {
                 attachSocket = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-                attachSocket.bind(UnixDomainSocketAddress.of(socketPath(directory)));
+                bindOwnerOnly(attachSocket, socketPath(directory));
                 attachSocket.configureBlocking(false);
             }
         } catch (IOException | RuntimeException e) {
@@ -138,6 +140,27 @@ final class RunningJvms implements AutoCloseable {
 
     Set<Integer> tried() {
         return tried;
+    }
+
+    /**
+     * Binds {@code socket} at {@code path} in the run's own directory, owner-only (rwx------) from
+     * the moment that name exists: bind(2) makes the file 0777 less the umask (0755), so it is
+     * bound under a name of its own, narrowed, and renamed into place, where the agent connects.
+     * By name: only the tool's user can write into that 0700 directory. (The directory the tool
+     * makes in another mount namespace's /tmp belongs to the JVM's user, who could put a link
+     * where the socket was between the bind and a chmod by name: that socket keeps its 0755,
+     * which lets only its owner connect, as connecting needs write permission.)
+     */
+    static void bindOwnerOnly(ServerSocketChannel socket, Path path) throws IOException {
+        Path bound = path.resolveSibling(path.getFileName() + ".new");
+        socket.bind(UnixDomainSocketAddress.of(bound));
+        try {
+            Files.setPosixFilePermissions(bound, PosixFilePermissions.fromString("rwx------"));
+            Files.move(bound, path, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(bound);
+            throw e;
+        }
     }
 
     private static Path socketPath(AgentDirectory directory) {
