@@ -2,6 +2,7 @@ package dev.jthreadtrace.cli;
 
 import dev.jthreadtrace.check.AssertionResult;
 import dev.jthreadtrace.decode.CaptureLimits;
+import dev.jthreadtrace.decode.KernelBytes;
 import dev.jthreadtrace.decode.Signals;
 import dev.jthreadtrace.jsonl.SavedAssertion;
 import dev.jthreadtrace.jvm.JvmAgent;
@@ -30,6 +31,8 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -98,6 +101,7 @@ final class Runner {
         String destination = outputOptions.writesToStdout() ? "standard output" : outputOptions.output.toString();
         try (Output out = new Output(stream, !outputOptions.writesToStdout(), readerGone)) {
             JvmAgent agent = traceOptions.jvm == TraceOptions.JvmMode.off ? null : prepareAgent(err, traceOptions);
+            if (agent != null && target instanceof Target.Launch l) agent.prepareEarlyFor(commandFile(l.launch()));
             TraceOutput output = output(out, plan, traceOptions.display, outputOptions, agent, err);
             TraceSession.Outcome outcome;
             try {
@@ -300,6 +304,16 @@ final class Runner {
             return JvmAgent.prepare(JvmAgent.defaultAgentJar(), options.javaStack, options.javaStackAll, options.javaStackVirtual);
         } catch (IOException e) {
             err.println("jthreadtrace: note: no Java-level view (" + e.getMessage() + ")");
+            return null;
+        }
+    }
+
+    /** The file the command runs (as found before the launch), or null when it cannot be named as a Path. */
+    private static Path commandFile(dev.jthreadtrace.ptrace.Launch launch) {
+        if (!(CommandResolver.resolve(launch.argv().getFirst(), launch.variable("PATH")) instanceof CommandResolver.Found f)) return null;
+        try {
+            return Path.of(KernelBytes.decode(f.path()));
+        } catch (InvalidPathException e) {
             return null;
         }
     }

@@ -22,8 +22,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
 
 /**
  * The run's private directory (mode 0700, new for every run that starts a JVM, removed at its end), shared by the
@@ -58,7 +56,6 @@ final class AgentDirectory implements AutoCloseable {
     private static final long CAP_DAC_OVERRIDE = 1L << 1, CAP_DAC_READ_SEARCH = 1L << 2;
     /** What {@link #close} removes at most: the traced program can fill the directory. */
     private static final int MAX_DEPTH = 16, MAX_REMOVED = 100_000;
-    private static final String AGENT_CLASSES = "dev/jthreadtrace/agent/";
 
     private final Path path;
     private final int ownerUid;
@@ -78,14 +75,14 @@ final class AgentDirectory implements AutoCloseable {
     }
 
     /**
-     * Makes the directory in the temp directory, copies the agent jar in, unpacks its classes and
-     * writes the options; all before the first JVM that gets the agent runs (made when one needs it,
-     * {@link AgentDirectoryOnDemand}). Not {@code createTempDirectory}: its
+     * Makes the directory in the temp directory, writes the agent jar's copy, its classes (read and
+     * inflated beforehand, {@link AgentFiles}) and the options; all before the first JVM that gets
+     * the agent runs (made when one needs it, {@link AgentDirectoryOnDemand}). Not {@code createTempDirectory}: its
      * random name seeds SecureRandom (~35 ms of CPU at every start). The name need not be secret,
      * only new: {@code createDirectory} fails if anything (a file, a link someone planted) has it,
      * and then another name is tried.
      */
-    static AgentDirectory create(Path agentJar, AgentOptions options) throws IOException {
+    static AgentDirectory create(AgentFiles files, AgentOptions options) throws IOException {
         Path tmp = Path.of(System.getProperty("java.io.tmpdir", "/tmp"));
         var mode = PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
         String pid = Files.readSymbolicLink(Path.of("/proc/self")).toString();
@@ -105,12 +102,12 @@ final class AgentDirectory implements AutoCloseable {
             throw e;
         }
         try {
-            directory.agentJar = Files.readAllBytes(agentJar);
+            directory.agentJar = files.jar();
             directory.write(directory.held, JAR, directory.agentJar);
             directory.options = options.encode().getBytes(StandardCharsets.UTF_8);
             directory.write(directory.held, AgentOptions.FILE, directory.options);
             Files.createDirectory(dir.resolve(PreparedClasses.DIRECTORY), mode);
-            unpackBootClasses(agentJar, Files.createDirectory(dir.resolve(BOOT), mode));
+            writeBootClasses(files, Files.createDirectory(dir.resolve(BOOT), mode));
         } catch (IOException | RuntimeException e) {
             directory.close();
             throw e;
@@ -134,19 +131,12 @@ final class AgentDirectory implements AutoCloseable {
         return secure;
     }
 
-    /** The agent's own classes, from its jar, into {@code boot}: the boot class path its manifest names. */
-    private static void unpackBootClasses(Path agentJar, Path boot) throws IOException {
-        Path classes = Files.createDirectories(boot.resolve(AGENT_CLASSES));
-        try (ZipInputStream zip = new ZipInputStream(Files.newInputStream(agentJar))) {
-            for (ZipEntry entry; (entry = zip.getNextEntry()) != null; ) {
-                String name = entry.getName();
-                if (entry.isDirectory() || !name.startsWith(AGENT_CLASSES) || !name.endsWith(".class")
-                        || name.indexOf('/', AGENT_CLASSES.length()) >= 0) {
-                    continue;
-                }
-                Files.write(classes.resolve(name.substring(AGENT_CLASSES.length())), zip.readAllBytes(),
-                        StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
-            }
+    /** The agent's own classes into {@code boot}: the boot class path its manifest names. */
+    private static void writeBootClasses(AgentFiles files, Path boot) throws IOException {
+        Path classes = Files.createDirectories(boot.resolve(AgentFiles.AGENT_CLASSES));
+        for (var entry : files.bootClasses().entrySet()) {
+            Files.write(classes.resolve(entry.getKey()), entry.getValue(),
+                    StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
         }
     }
 

@@ -15,7 +15,8 @@ import java.nio.file.Path;
  * temporary directory after the run's end began.
  */
 final class AgentDirectoryOnDemand implements AutoCloseable {
-    private final Path agentJar;
+    /** The agent's files, read early or now ({@link AgentPreparation}). */
+    private final AgentPreparation preparation;
     private final AgentOptions options;
     /** Written under the lock, read without it by the consumer thread (live names). */
     private volatile AgentDirectory made;
@@ -23,8 +24,8 @@ final class AgentDirectoryOnDemand implements AutoCloseable {
     /** Why it could not be made, once: it is not tried again at every exec. */
     private IOException failed;
 
-    AgentDirectoryOnDemand(Path agentJar, AgentOptions options) {
-        this.agentJar = agentJar;
+    AgentDirectoryOnDemand(AgentPreparation preparation, AgentOptions options) {
+        this.preparation = preparation;
         this.options = options;
     }
 
@@ -34,7 +35,7 @@ final class AgentDirectoryOnDemand implements AutoCloseable {
         if (closed) throw new IOException("the run is ending");
         if (failed != null) throw failed;
         try {
-            made = AgentDirectory.create(agentJar, options);
+            made = AgentDirectory.create(preparation.files(), options);
         } catch (IOException e) {
             failed = e;
             throw e;

@@ -4,6 +4,7 @@ import dev.jthreadtrace.ptrace.ExecArguments;
 import dev.jthreadtrace.ptrace.ExecImage;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -47,6 +48,22 @@ final class JdkLaunchers implements ExecArguments {
     /** Each JDK launcher the trace saw exec'd, by pid: the last decision for it. */
     Map<Integer, Decision> decisions() {
         return Map.copyOf(decisions);
+    }
+
+    /**
+     * Whether running {@code command} may start a JVM, told from its file alone before the launch:
+     * a JDK launcher (an ELF file that needs {@code libjli.so}) or anything that is no ELF file (a
+     * script such as mvn's, which execs java; unreadable: taken as may). Only a guess, for work
+     * done early ({@link JvmAgent#prepareEarlyFor}): the exec stops decide.
+     */
+    static boolean mayStartJvm(Path command) {
+        try (InputStream in = Files.newInputStream(command)) {
+            byte[] magic = in.readNBytes(4);
+            if (magic.length < 4 || magic[0] != 0x7f || magic[1] != 'E' || magic[2] != 'L' || magic[3] != 'F') return true;
+        } catch (IOException | RuntimeException e) {
+            return true;
+        }
+        return ElfDependencies.of(command).contains("libjli.so");
     }
 
     @Override

@@ -1,8 +1,6 @@
 package dev.jthreadtrace.jvm;
 
 import dev.jthreadtrace.agent.AgentOptions;
-import dev.jthreadtrace.agent.Installer;
-import dev.jthreadtrace.agent.PreparedClasses;
 import dev.jthreadtrace.event.JavaRecord;
 import dev.jthreadtrace.model.TraceModel;
 import dev.jthreadtrace.ptrace.ExecArguments;
@@ -37,6 +35,8 @@ public final class JvmAgent implements AutoCloseable {
     public static final String AGENT_JAR = AgentDirectory.JAR;
     /** The run's directory, made when the first JVM needs it: a run that starts none makes none. */
     private final AgentDirectoryOnDemand directory;
+    /** The agent's files and prepared classes, made early or when the first JVM needs them. */
+    private final AgentPreparation preparation;
     /** Remarks made while preparing and tracing, reported with the others. */
     private final List<String> notes = new ArrayList<>();
     private JdkLaunchers launchers;
@@ -53,8 +53,9 @@ public final class JvmAgent implements AutoCloseable {
     /** The running JVMs an attach is under way to (slow on a loaded machine): a last look waits for it first. */
     private final Set<Integer> attaching = new HashSet<>();
 
-    private JvmAgent(AgentDirectoryOnDemand directory) {
-        this.directory = directory;
+    private JvmAgent(AgentPreparation preparation, AgentOptions options) {
+        this.preparation = preparation;
+        this.directory = new AgentDirectoryOnDemand(preparation, options);
         this.running = new RunningJvms();
     }
 
@@ -68,7 +69,20 @@ public final class JvmAgent implements AutoCloseable {
      */
     public static JvmAgent prepare(Path agentJar, int stackDepth, boolean jdkFrames, boolean virtualStacks) throws IOException {
         if (!Files.isRegularFile(agentJar)) throw new IOException("agent jar not found: " + agentJar);
-        return new JvmAgent(new AgentDirectoryOnDemand(agentJar, new AgentOptions(stackDepth, jdkFrames, virtualStacks)));
+        return new JvmAgent(new AgentPreparation(agentJar), new AgentOptions(stackDepth, jdkFrames, virtualStacks));
+    }
+
+    /**
+     * Before a launch: starts reading the agent's files and transforming the classes it rewrites,
+     * on a thread of their own while the tool starts the trace, when {@code command} (the file the
+     * command resolved to; null when unknown) may start a JVM: a JDK launcher, or a script (mvn,
+     * gradle: a shell script that execs java). Done at the first JVM's exec instead, they held it
+     * stopped 10-40 ms and took a core from its start. Any other program (an ELF file that needs no
+     * {@code libjli.so}) still gets them at its first JVM, if it starts one: a run of a C program
+     * pays nothing for a JVM it never starts.
+     */
+    public void prepareEarlyFor(Path command) {
+        if (command == null || JdkLaunchers.mayStartJvm(command)) preparation.startEarly();
     }
 
     /**
@@ -136,25 +150,21 @@ public final class JvmAgent implements AutoCloseable {
 
     /**
      * The classes the agent rewrites, transformed here from this runtime's own, for JVMs of the same
-     * build to take ready-made: once per run, on a thread of its own, when the first JVM appears.
+     * build to take ready-made: stored once per run when the first JVM appears, at once when they
+     * were made early (a few small files: the JVM finds them at its agent's start), else by a thread
+     * of its own as soon as they are made. Classes that cannot be made: each agent transforms its own.
      */
     private void prepareClassesOnce() {
         AgentDirectory made = directory.ifMade();
         if (made == null || !classesPrepared.compareAndSet(false, true)) return;
+        PreparedJdkClasses ready = preparation.classesIfReady();
+        if (ready != null) {
+            ready.storeIn(made);
+            return;
+        }
         preparing = Thread.ofPlatform().daemon().name("jthreadtrace-prepare").start(() -> {
-            for (String name : Installer.REWRITTEN) {
-                if (made.closed()) return;
-                try (var in = Object.class.getModule().getResourceAsStream(name + ".class")) {
-                    if (in == null) continue;
-                    byte[] original = in.readAllBytes();
-                    if (!made.storePrepared(name, original, Installer.transform(name, original))) return;
-                } catch (IOException | RuntimeException | LinkageError e) {
-                    // the agent transforms the class itself
-                    return;
-                }
-            }
-            String image = PreparedClasses.imageIdentity();
-            if (image != null) made.storePreparedImage(image);
+            PreparedJdkClasses classes = preparation.classes();
+            if (classes != null) classes.storeIn(made);
         });
     }
 

@@ -38,6 +38,15 @@ class JdkLaunchersTest {
     }
 
     @Test
+    void aJdkLauncherOrAScriptMayStartAJvmBeforeTheLaunchAnotherProgramNot(@TempDir Path tmp) throws IOException {
+        assertTrue(JdkLaunchers.mayStartJvm(HOME.resolve("bin/java")));
+        assertTrue(JdkLaunchers.mayStartJvm(HOME.resolve("bin/javac")));
+        assertTrue(!JdkLaunchers.mayStartJvm(Path.of("/bin/true")));
+        assertTrue(JdkLaunchers.mayStartJvm(Files.writeString(tmp.resolve("mvn"), "#!/bin/sh\nexec java \"$@\"\n")));
+        assertTrue(JdkLaunchers.mayStartJvm(tmp.resolve("missing")), "unreadable: may");
+    }
+
+    @Test
     void theReleaseFileTellsTheVersionAndTheModules() {
         JdkRelease release = JdkRelease.read(HOME.resolve("release"));
         assertEquals(Runtime.version().feature(), release.feature());
