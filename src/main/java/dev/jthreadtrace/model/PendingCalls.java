@@ -33,11 +33,14 @@ final class PendingCalls {
      * One recorded call of {@code t}, as {@link Restarts} gave it (a restart_syscall as the call it
      * continues, since that call's first entry), entered at {@code ns}, returned or cut at
      * {@code endNs} (relative). A restart_syscall that continues no recorded call (a nanosleep
-     * the trace does not record) is no pending call: it only forgets the thread's last one.
+     * the trace does not record, a timed wait the thread was in when the tool attached: the
+     * attach's interrupt made the kernel continue it so) is pending only when the trace ended or
+     * the thread died inside it (then it is all the trace knows of what the thread is blocked
+     * in); a signal interrupting it only forgets the thread's last call.
      */
     void syscall(ThreadInfo t, Restarts.Continued c, long ns, long endNs) {
         TraceEvent.Syscall s = c.call();
-        boolean unknownRestart = s.nr() == SyscallTable.RESTART_SYSCALL;
+        boolean unknownRestart = s.nr() == SyscallTable.RESTART_SYSCALL && s.cut() == TraceEvent.Cut.NONE;
         PendingCall.Ending ending = unknownRestart ? null : switch (s.cut()) {
             case ENDED -> PendingCall.Ending.ENDED;
             case DETACHED -> PendingCall.Ending.DETACHED;

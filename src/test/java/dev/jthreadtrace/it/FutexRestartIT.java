@@ -146,6 +146,34 @@ class FutexRestartIT {
         assertFalse(r.report().contains("restart_syscall"), r.report());
     }
 
+    /**
+     * Threads in timed waits when the tool attaches: its interrupt makes the kernel continue each
+     * wait as restart_syscall, the first call the trace sees of them. They are blocked all the same
+     * (the hostile test of the hang analysis: 1 of 3 threads counted, main's untimed join only).
+     */
+    @Test
+    void threadsInTimedWaitsAtAnAttachAreBlocked(@TempDir Path tmp) throws Exception {
+        Process target = new ProcessBuilder(Traced.fixture("timed_waiters").toString(), "2")
+                .redirectError(tmp.resolve("target-err").toFile()).start();
+        try {
+            String ready = new java.io.BufferedReader(new java.io.InputStreamReader(target.getInputStream())).readLine();
+            assertTrue(ready != null && ready.startsWith("ready "), "the waiters are asleep: " + ready);
+            Path out = tmp.resolve("attach.txt");
+            Tool.Result r = Tool.run(Tool.jar("attach", "--duration", "1s", "--no-live", "--width", "200", "--report", "blocked",
+                    "-o", out.toString(), "--assert", "threads.blocked{name=\"timed-*\"} == 2", "--assert", "threads.blocked == 3",
+                    Long.toString(target.pid())));
+            String report = Files.readString(out);
+            assertEquals(0, r.code(), r.err() + report);
+            Matcher m = Pattern.compile("\\d+ timed-\\d +restart_syscall\\(<\\.\\.\\. resuming interrupted call \\.\\.\\.>\\) = \\?\\s+"
+                    + "since \\S+, for \\S+; still in it when the tool detached").matcher(report);
+            assertTrue(m.find() && m.find(), "both waiters are blocked in the continued wait:\n" + report);
+            assertTrue(target.isAlive(), "the waiters wait on after the detach");
+        } finally {
+            target.destroyForcibly();
+            target.waitFor();
+        }
+    }
+
     /** futex_waitv: a wait on each word, released on the word whose index it returned (main woke the second). */
     @Test
     void futexWaitvIsAWaitOnEachWord(@TempDir Path tmp) throws IOException {

@@ -85,7 +85,10 @@ class RestartedWaitsTest {
         // a nanosleep the trace does not record, continued: its registers are its own arguments
         model.accept(new TraceEvent.Syscall(900, 2_000, WAITER, SyscallTable.RESTART_SYSCALL, new long[] {0x5000, 0, 0, 0, 0, 0}, 0,
                 false, false, Captures.NONE, TraceEvent.Cut.ENDED));
-        assertEquals(List.of(), model.hang().blocked(), "no pending futex, and no pending restart_syscall of nothing recorded");
+        List<HangAnalysis.Blocked> blocked = model.hang().blocked();
+        assertEquals(1, blocked.size(), "no pending futex; the thread died in a restart_syscall of something not recorded");
+        assertEquals(List.of(SyscallTable.RESTART_SYSCALL, 900L), List.of(blocked.getFirst().call().nr(),
+                blocked.getFirst().call().sinceNs()));
         assertEquals(1, model.futex().of(model.thread(WAITER)).waits());
     }
 
