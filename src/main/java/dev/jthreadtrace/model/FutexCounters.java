@@ -10,7 +10,7 @@ public final class FutexCounters {
         calls++;
         if (c.isWait()) {
             waits++;
-            blockedNs += c.exitNs() - c.entryNs();
+            blockedNs = Sums.add(blockedNs, Math.max(0, c.exitNs() - c.entryNs()));
             if (c.timedOut()) timeouts++;
             if (c.wouldBlock()) eagain++;
         }
