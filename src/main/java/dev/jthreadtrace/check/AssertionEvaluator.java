@@ -36,7 +36,7 @@ public final class AssertionEvaluator {
     /** What a trace metric measures on one trace. */
     static Measured measure(Assertion a, TraceModel model) {
         Metric metric = (Metric) a.metric();
-        String unknown = EndState.missing(metric, model);
+        String unknown = Unanswered.why(metric, model);
         if (unknown != null) return new Measured.Unknown(unknown);
         return metric.kind() == Metric.Kind.TEXT ? text(a, model) : metric.bySyscall() ? bySyscall(a, metric, model)
                 : overThreads(a, metric, model);

@@ -174,7 +174,8 @@ public final class AssertionParser {
         while (pos < text.length() && Character.isDigit(text.charAt(pos))) pos++;
         if (pos == start || (pos == start + 1 && text.charAt(start) == '-')) throw error(at, "expected a number");
         // A fraction (1.5s) is taken exactly, in the unit's whole nanoseconds or bytes (1.5s = 1500ms).
-        if (peek() == '.' && pos + 1 < text.length() && Character.isDigit(text.charAt(pos + 1))) {
+        if (peek() == '.') {
+            if (pos + 1 >= text.length() || !Character.isDigit(text.charAt(pos + 1))) throw error(pos, "expected digits after '.'");
             pos++;
             while (pos < text.length() && Character.isDigit(text.charAt(pos))) pos++;
         }
