@@ -36,6 +36,8 @@ public final class AssertionEvaluator {
     /** What a trace metric measures on one trace. */
     static Measured measure(Assertion a, TraceModel model) {
         Metric metric = (Metric) a.metric();
+        String unknown = Unanswered.why(metric, model);
+        if (unknown != null) return new Measured.Unknown(unknown);
         return metric.kind() == Metric.Kind.TEXT ? text(a, model) : metric.bySyscall() ? bySyscall(a, metric, model)
                 : overThreads(a, metric, model);
     }
@@ -46,6 +48,7 @@ public final class AssertionEvaluator {
         return switch (measured) {
             case Measured.Empty e -> new AssertionResult(a, a.emptyPasses(), e.why() + (a.emptyPasses() ? " (empty=\"pass\")" : ""),
                     expected);
+            case Measured.Unknown u -> new AssertionResult(a, false, "unknown: " + u.why(), expected);
             case Measured.Number n -> new AssertionResult(a, a.operator().test(n.value(), a.number()), show(a.metric().kind(), n.value()),
                     expected);
             case Measured.Texts t -> {

@@ -5,6 +5,7 @@ import dev.jthreadtrace.model.JavaThread;
 import dev.jthreadtrace.model.Measure;
 import dev.jthreadtrace.model.Metric;
 
+import java.math.BigDecimal;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -165,17 +166,21 @@ public final class AssertionParser {
         throw error(pos, pos >= text.length() ? "expected an operator (< <= == != >= >)" : "expected an operator (< <= == != >= >), found '" + c + "'");
     }
 
+    private static final BigDecimal LONG_MAX = BigDecimal.valueOf(Long.MAX_VALUE);
+
     private long number(Measure metric, int at) {
         int start = pos;
         if (peek() == '-') pos++;
         while (pos < text.length() && Character.isDigit(text.charAt(pos))) pos++;
         if (pos == start || (pos == start + 1 && text.charAt(start) == '-')) throw error(at, "expected a number");
-        long value;
-        try {
-            value = Long.parseLong(text.substring(start, pos));
-        } catch (NumberFormatException e) {
-            throw error(at, "number out of range");
+        // A fraction (1.5s) is taken exactly, in the unit's whole nanoseconds or bytes (1.5s = 1500ms).
+        if (peek() == '.') {
+            if (pos + 1 >= text.length() || !Character.isDigit(text.charAt(pos + 1))) throw error(pos, "expected digits after '.'");
+            pos++;
+            while (pos < text.length() && Character.isDigit(text.charAt(pos))) pos++;
         }
+        BigDecimal value = new BigDecimal(text.substring(start, pos));
+        if (value.abs().compareTo(LONG_MAX) > 0) throw error(at, "number out of range");
         int unitAt = pos;
         String unit = word();
         long scale = switch (metric.kind()) {
@@ -200,11 +205,22 @@ public final class AssertionParser {
             }
             case TEXT -> throw new IllegalStateException();
         };
-        try {
-            return Math.multiplyExact(value, scale);
-        } catch (ArithmeticException e) {
+        return exact(value.multiply(BigDecimal.valueOf(scale)), metric, unit, scale, at);
+    }
+
+    /** A bound in whole nanoseconds, bytes or counts: a fraction of one (1.5ns, 0.5 threads) compares with nothing. */
+    private long exact(BigDecimal bound, Measure metric, String unit, long scale, int at) {
+        if (bound.stripTrailingZeros().scale() > 0) {
+            throw error(at, switch (metric.kind()) {
+                case TIME -> "not a whole number of nanoseconds: " + text.substring(at, pos).strip();
+                case SIZE -> "not a whole number of bytes: " + text.substring(at, pos).strip();
+                default -> metric.key() + " is a count: a whole number, not " + text.substring(at, pos).strip();
+            });
+        }
+        if (bound.abs().compareTo(LONG_MAX) > 0) {
             throw error(at, "number out of range with its unit (at most " + Long.MAX_VALUE / scale + unit + ")");
         }
+        return bound.longValueExact();
     }
 
     private String quoted() {

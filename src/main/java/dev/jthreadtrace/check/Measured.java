@@ -15,4 +15,11 @@ sealed interface Measured {
 
     /** The selector matched nothing; {@code why} names what it looked for and what the trace has. */
     record Empty(String why) implements Measured {}
+
+    /**
+     * The trace cannot answer: what the metric reads is not in it (a trace cut short has no end
+     * state). The assertion fails whatever it compares, {@code empty="pass"} or not: a value made up
+     * of what is missing would pass a hang by accident.
+     */
+    record Unknown(String why) implements Measured {}
 }

@@ -173,6 +173,10 @@ final class RecordDecoder {
                 TraceEvent.Cut cut = cutName == null ? TraceEvent.Cut.NONE : TraceEvent.Cut.valueOf(cutName.toUpperCase(Locale.ROOT));
                 long ns = longField(n, JsonlFields.NS);
                 long dur = returned || cut != TraceEvent.Cut.NONE ? longField(n, JsonlFields.DUR_NS) : 0;
+                // A time no run can have written: the figures summed from it would read negative or small.
+                if (ns < 0) throw new IllegalArgumentException("ns is negative");
+                if (dur < 0) throw new IllegalArgumentException("dur_ns is negative");
+                if (ns > Long.MAX_VALUE - dur) throw new IllegalArgumentException("ns + dur_ns overflows");
                 yield new TraceEvent.Syscall(ns, ns + dur, intField(n, JsonlFields.TID), intField(n, JsonlFields.NR), args,
                         returned ? longField(n, JsonlFields.RET) : 0, textOrNull(n, JsonlFields.ERROR) != null, returned,
                         captures(n.get(JsonlFields.CAPTURES)), cut);

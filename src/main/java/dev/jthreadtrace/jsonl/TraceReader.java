@@ -101,6 +101,9 @@ public final class TraceReader {
         private Long wallNs;
         private Integer stringLimit;
         private long lastSeq;
+        /** The latest moment a call's record says it ended, and the line of that record: none may pass the trace's end. */
+        private long latestCallEnd = Long.MIN_VALUE;
+        private int latestCallEndLine;
         int lineNo;
         private int skipped, lastRecordLine, lastSkippedLine;
 
@@ -133,7 +136,7 @@ public final class TraceReader {
             if (sawSummary) throw refused("a \"" + type + "\" record after the summary");
             try {
                 take(type, node);
-            } catch (IllegalArgumentException | NullPointerException e) {
+            } catch (IllegalArgumentException | NullPointerException | ArithmeticException e) {
                 throw refused("malformed \"" + type + "\" record" + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")"));
             }
             lastRecordLine = lineNo;
@@ -161,6 +164,7 @@ public final class TraceReader {
             TraceEvent event = RecordDecoder.event(type, node);
             if (event != null) {
                 if (sawEnd) throw refused("an event after the \"end\" record");
+                checkSpan(event);
                 if (event instanceof TraceEvent.Syscall s && node.path(JsonlFields.SHOWN).asBoolean(false)
                         && s.nr() >= 0 && s.nr() < shown.length) {
                     shown[s.nr()] = true;
@@ -177,6 +181,21 @@ public final class TraceReader {
                 case JsonlFields.T_JAVA -> java.add(RecordDecoder.javaRecord(node));
                 case JsonlFields.T_ASSERTION -> assertions.add(RecordDecoder.assertion(node));
                 default -> { }
+            }
+        }
+
+        /**
+         * A call's dur_ns that runs past the trace's own end (the end record's ns) is no time the
+         * run measured: one such record makes syscalls.time or futex.wait.time whatever it says.
+         */
+        private void checkSpan(TraceEvent event) throws TraceFileException {
+            if (event instanceof TraceEvent.Syscall s && s.exitNs() > latestCallEnd) {
+                latestCallEnd = s.exitNs();
+                latestCallEndLine = lineNo;
+            }
+            if (event instanceof TraceEvent.TraceEnded e && latestCallEnd > e.ns()) {
+                throw new TraceFileException(file + ":" + latestCallEndLine + ": a call whose dur_ns ends it "
+                        + "after the trace's end (line " + lineNo + "): not a time the run measured");
             }
         }
 

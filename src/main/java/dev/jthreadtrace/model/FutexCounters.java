@@ -11,7 +11,7 @@ public final class FutexCounters {
         if (!c.continued()) calls++;
         if (c.isWait()) {
             if (!c.continued()) waits++;
-            blockedNs += c.exitNs() - c.entryNs();
+            blockedNs = Sums.add(blockedNs, Math.max(0, c.exitNs() - c.entryNs()));
             if (c.timedOut()) timeouts++;
             if (c.wouldBlock()) eagain++;
         }

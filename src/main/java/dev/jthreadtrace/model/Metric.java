@@ -144,7 +144,7 @@ public enum Metric implements Measure {
     /** The sum of its figure over -c table rows. */
     public long sumOfRows(List<SyscallStats.Row> rows) {
         long sum = 0;
-        for (SyscallStats.Row r : rows) sum += syscallFigure.applyAsLong(r);
+        for (SyscallStats.Row r : rows) sum = Sums.add(sum, syscallFigure.applyAsLong(r));
         return sum;
     }
 
@@ -159,7 +159,7 @@ public enum Metric implements Measure {
     public long sum(TraceModel model, List<ThreadInfo> threads) {
         if (perThread == null) throw new IllegalStateException(key + " has no per-thread value");
         long sum = 0;
-        for (ThreadInfo t : threads) sum += perThread.of(model, t);
+        for (ThreadInfo t : threads) sum = Sums.add(sum, perThread.of(model, t));
         return sum;
     }
 

@@ -22,7 +22,7 @@ public final class SyscallStats {
     /** One syscall's figures; {@code name} is the table's, or {@code syscall_NNN}. */
     public record Row(int nr, String name, long calls, long errors, long nanos) {
         Row plus(long[] figures) {
-            return new Row(nr, name, calls + figures[0], errors + figures[1], nanos + figures[2]);
+            return new Row(nr, name, calls + figures[0], errors + figures[1], Sums.add(nanos, figures[2]));
         }
     }
 
@@ -32,7 +32,7 @@ public final class SyscallStats {
         long[] figures = byThread.computeIfAbsent(thread, t -> new TreeMap<>()).computeIfAbsent(nr, n -> new long[3]);
         figures[0]++;
         if (s.error()) figures[1]++;
-        figures[2] += Math.max(0, s.exitNs() - s.ns());
+        figures[2] = Sums.add(figures[2], Math.max(0, s.exitNs() - s.ns()));
     }
 
     /** Every syscall called at least once by any of the threads, in syscall-number order. */
@@ -42,7 +42,7 @@ public final class SyscallStats {
             Map<Integer, long[]> own = byThread.get(t);
             if (own == null) continue;
             own.forEach((nr, figures) -> sum.merge(nr, new Row(nr, SyscallTable.name(nr), 0, 0, 0).plus(figures),
-                    (a, b) -> new Row(nr, a.name(), a.calls() + b.calls(), a.errors() + b.errors(), a.nanos() + b.nanos())));
+                    (a, b) -> new Row(nr, a.name(), a.calls() + b.calls(), a.errors() + b.errors(), Sums.add(a.nanos(), b.nanos()))));
         }
         return new ArrayList<>(sum.values());
     }

@@ -47,7 +47,10 @@ final class StopLoop {
         while (true) {
             boolean detaching = attachment != null && attachment.detacher().detaching();
             int tid = tasks.held.anyHeld() || detaching ? waitWhileHolding(status) : Libc.waitpid(-1, status, Libc.WALL);
-            if (tid < 0) break; // ECHILD: every tracee is gone
+            if (tid < 0) { // ECHILD: every tracee is gone
+                if (attachment != null && attachment.detacher().detaching()) closeDetach(status);
+                break;
+            }
             long busyFrom = System.nanoTime();
             if (tid > 0) handleCounted(tid, status.get(JAVA_INT, 0));
             while ((tid = Libc.waitpid(-1, status, Libc.WALL | Libc.WNOHANG)) > 0) handleCounted(tid, status.get(JAVA_INT, 0));
@@ -100,9 +103,20 @@ final class StopLoop {
         Detacher detacher = attachment.detacher();
         if (attachment.detachRequested().getAsBoolean() && !detacher.detaching()) detacher.begin();
         if (!tasks.isEmpty() && !detacher.timedOut(System.nanoTime())) return false;
-        if (detacher.detaching()) stops.emitDetached(detacher.record());
-        attachment.doorbell().silence(status);
+        if (detacher.detaching()) closeDetach(status);
+        else attachment.doorbell().silence(status);
         return true;
+    }
+
+    /**
+     * The detach's record, then the doorbell silenced. Also when waitpid says no tracee is left
+     * while the table still lists one (a thread of a storm of threads whose end the kernel reported
+     * to no one, being let go): the tasks were let go, not ended, and without the record the
+     * attach would read as "the processes exited".
+     */
+    private void closeDetach(MemorySegment status) {
+        stops.emitDetached(attachment.detacher().record());
+        attachment.doorbell().silence(status);
     }
 
     /**

@@ -74,6 +74,29 @@ class AssertionEvaluatorTest {
         assertEquals(actual + " (empty=\"pass\")", accepted.actual());
     }
 
+    /**
+     * A trace cut short (no end record: the tool was SIGKILLed) holds none of the calls pending at
+     * its end: blocked threads, deadlocks and the duration are unknown and fail, whatever the
+     * comparison, empty="pass" or not; the counts of the records it holds are answered.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = ';', value = {"deadlocks == 0", "threads.blocked == 0", "threads.blocked{name=\"inner-*\", empty=\"pass\"} == 0",
+            "duration < 100s", "duration >= 0s"})
+    void endStateMetricsOfATraceWithoutItsEndAreUnknownAndFail(String text) {
+        List<dev.jthreadtrace.event.TraceEvent> events = RecordedTrace.threadsFixture();
+        List<dev.jthreadtrace.event.TraceEvent> cut = events.stream()
+                .filter(e -> !(e instanceof dev.jthreadtrace.event.TraceEvent.TraceEnded)).toList();
+        assertTrue(cut.size() < events.size(), "the fixture has an end record to cut");
+        TraceModel model = RecordedTrace.model(cut);
+        AssertionResult r = AssertionEvaluator.evaluate(List.of(AssertionParser.parse(text)), model).getFirst();
+        assertFalse(r.passed(), r.message());
+        assertTrue(r.actual().startsWith("unknown: the trace has no end record (cut short)"), r.actual());
+        assertTrue(AssertionEvaluator.evaluate(List.of(AssertionParser.parse(text)), MODEL).getFirst().actual().indexOf("unknown") < 0,
+                "the whole trace answers " + text);
+        AssertionResult counted = AssertionEvaluator.evaluate(List.of(AssertionParser.parse("futex.joins == 2")), model).getFirst();
+        assertTrue(counted.passed(), counted.message());
+    }
+
     @Test
     void countsOfSelectedThreadsStayAnswersOnAnEmptySelection() {
         assertTrue(eval("threads{name=\"nobody\"}.count == 0").passed());

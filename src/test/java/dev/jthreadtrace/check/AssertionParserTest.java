@@ -61,7 +61,8 @@ class AssertionParserTest {
     @CsvSource(delimiter = ';', value = {
             "duration < 7ns;7", "duration < 7us;7000", "duration < 7ms;7000000", "duration < 7s;7000000000",
             "mmap.bytes < 7;7", "mmap.bytes < 7B;7", "mmap.bytes < 7KiB;7168", "mmap.bytes < 7MiB;7340032",
-            "mmap.bytes < 7GiB;7516192768", "exit.code == -1;-1"})
+            "mmap.bytes < 7GiB;7516192768", "exit.code == -1;-1", "duration < 1.5s;1500000000", "duration < 0.25ms;250000",
+            "duration < 2.000ns;2", "mmap.bytes < 1.5KiB;1536", "threads.peak <= 4.0;4"})
     void unitsScaleToNanosecondsAndBytes(String text, long expected) {
         assertEquals(expected, AssertionParser.parse(text).number());
     }
@@ -86,6 +87,10 @@ class AssertionParserTest {
             "threads.peak <= 4ms;18;threads.peak is a count: no unit expected",
             "duration < 5;13;duration is a time: give a unit",
             "duration < 5min;13;unknown time unit 'min'",
+            "duration < 1.5ns;12;not a whole number of nanoseconds: 1.5ns",
+            "mmap.bytes < 0.5B;14;not a whole number of bytes: 0.5B",
+            "threads.peak <= 4.5;17;threads.peak is a count: a whole number, not 4.5",
+            "duration < 1.s;13;expected digits after '.'",
             "mmap.bytes < 5MB;15;unknown size unit 'MB'",
             "threads.peak <= 4 4;19;unexpected '4' after the value",
             "threads{name=pool}.count == 1;14;expected a \"quoted\" selector value",

@@ -1,0 +1,42 @@
+package dev.jthreadtrace.check;
+
+import dev.jthreadtrace.decode.FutexOps;
+import dev.jthreadtrace.model.HangAnalysis;
+import dev.jthreadtrace.model.Metric;
+import dev.jthreadtrace.model.PendingCall;
+import dev.jthreadtrace.model.TraceModel;
+
+import java.util.Set;
+
+/**
+ * When a trace cannot answer a metric, and why: a value made of what is missing would read "no
+ * hang" exactly when the program hung. The end-state metrics read the calls still pending at the
+ * trace's end and the end's time; a trace cut short (the tool was SIGKILLed, the disk filled up;
+ * {@code check --allow-truncated}) has no end record, and the pending calls are written only at
+ * the end. Deadlocks also need, for each pending futex wait on a lock, the lock word read at the
+ * wait ({@code captures}): a hand-edited trace, or one an older jthreadtrace wrote, may lack it,
+ * and a wait on a lock of unknown owner closes no cycle. Metrics counted from the records present
+ * are answered.
+ */
+final class Unanswered {
+    static final Set<Metric> END_STATE = Set.of(Metric.DEADLOCKS, Metric.THREADS_BLOCKED, Metric.DURATION);
+
+    private Unanswered() {}
+
+    /** Why {@code metric} cannot be read from {@code model}, or null when it can. */
+    static String why(Metric metric, TraceModel model) {
+        if (!END_STATE.contains(metric)) return null;
+        if (!model.ended()) return "the trace has no end record (cut short), and " + metric.key() + " is read from the trace's end";
+        if (metric != Metric.DEADLOCKS) return null;
+        int missing = 0, first = 0;
+        for (HangAnalysis.Blocked b : model.hang().blocked()) {
+            PendingCall c = b.call();
+            if (c != null && c.isFutexWait() && FutexOps.ownerBytes(c.args()) > 0 && c.captures().bytes(0) == null) {
+                if (missing++ == 0) first = b.thread().tid();
+            }
+        }
+        return missing == 0 ? null : missing + " pending futex wait" + (missing == 1 ? "" : "s") + " (first: thread " + first
+                + ") without the lock word read at the wait (its \"captures\"; a hand-edited trace, or an older jthreadtrace's):"
+                + " who holds the lock is unknown";
+    }
+}
