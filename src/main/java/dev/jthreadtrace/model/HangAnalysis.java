@@ -14,9 +14,12 @@ import java.util.Map;
  * "My program hangs": what each thread was blocked in when the trace ended, who it waited for,
  * and the cycles of such waits, which are deadlocks. The kernel's side comes from the calls still
  * pending at the end ({@link PendingCall}): a futex wait's word, the other waiters on it, its last
- * waker, and its owner where that is known — exactly for a PI futex (its word holds the owner's
- * tid), inferred for a glibc mutex (its {@code __owner}, read at the wait) — and a wait on a
- * thread's clear-tid word waits for that thread (pthread_join). The JVM's side comes from its own
+ * waker, and its owner where that is known — exactly for a PI futex or a robust mutex (the word
+ * holds the owner's tid), inferred for a glibc mutex (its {@code __owner}), each read at the wait
+ * and trusted only while no wake on the word came after the wait began (a wake hands the lock on:
+ * then the owner is unknown rather than a stale edge, a false cycle) — and a wait on a thread's
+ * clear-tid word waits for that thread (pthread_join). A process-shared lock's owner may be a
+ * thread of another traced process: such a cycle spans processes. The JVM's side comes from its own
  * lock view ({@link JavaRecord.Locks}) taken as the trace ended: the monitor or synchronizer a
  * thread waits for, and which thread holds it. Made from the finished model; reads it only.
  */
@@ -24,6 +27,7 @@ public final class HangAnalysis {
     /** How a wait names the thread it waits for. */
     public enum Via {
         PI_OWNER("holds the PI futex"),
+        ROBUST_OWNER("holds the robust mutex, its futex word says"),
         PI_REFUSED("holds the PI futex the kernel refused it with EDEADLK (glibc then parks the thread for good)"),
         MUTEX_OWNER("holds the mutex, says glibc's __owner (inferred)"),
         JOIN("is the thread it joins, by its clear-tid word"), JAVA_MONITOR("holds the monitor"),
@@ -50,11 +54,12 @@ public final class HangAnalysis {
 
     /**
      * A pending futex wait: its word, the lock's owner as the word or the mutex says (null: not
-     * known), the thread whose exit it waits for (a join; null), the other threads waiting on the
-     * same word at the end, and the latest wake call on it (null: none seen).
+     * known), why an owner read at the wait is not trusted (null: it is, or none was read), the
+     * thread whose exit it waits for (a join; null), the other threads waiting on the same word at
+     * the end, and the latest wake call on it (null: none seen).
      */
-    public record FutexWait(int tgid, long uaddr, FutexOps.LockOwner owner, ThreadInfo joining, List<ThreadInfo> otherWaiters,
-                            FutexLog.LastWake lastWake) {}
+    public record FutexWait(int tgid, long uaddr, FutexOps.LockOwner owner, String ownerUnknown, ThreadInfo joining,
+                            List<ThreadInfo> otherWaiters, FutexLog.LastWake lastWake) {}
 
     /**
      * A thread blocked at the end: its pending call (null when only the JVM saw it waiting), the
@@ -168,11 +173,24 @@ public final class HangAnalysis {
         ThreadInfo t = c.thread();
         long uaddr = c.args()[0];
         FutexOps.LockOwner owner = FutexOps.owner(c.args(), c.captures().bytes(0));
+        FutexLog.LastWake last = futex.lastWake(t.tgid(), uaddr);
+        String unknown = null;
+        if (owner != null) {
+            ThreadInfo holder = ownerThread(model, c, owner.tid());
+            // A wake on the word after the wait began may have handed the lock to another thread
+            // (the owner read at the wait is then stale): a shared word's wake may come from the
+            // owner's process, at the same address where the mapping was inherited.
+            FutexLog.LastWake there = holder == null || holder.tgid() == t.tgid() ? null : futex.lastWake(holder.tgid(), uaddr);
+            FutexLog.LastWake later = last != null && last.ns() >= c.sinceNs() ? last : there != null && there.ns() >= c.sinceNs() ? there : null;
+            if (holder == null) unknown = "tid " + owner.tid() + " read at the wait is no thread of a process sharing the word";
+            else if (later != null) unknown = "woken by " + later.waker() + " after the wait began: the lock may have passed on";
+            if (unknown != null) owner = null;
+        }
         ThreadInfo joining = futex.clearTidThread(t.tgid(), uaddr, c.sinceNs());
         if (joining == t) joining = null;
         List<ThreadInfo> others = new ArrayList<>(waitersByWord.getOrDefault(t.tgid() + ":" + uaddr, List.of()));
         others.remove(t);
-        return new FutexWait(t.tgid(), uaddr, owner, joining, others, futex.lastWake(t.tgid(), uaddr));
+        return new FutexWait(t.tgid(), uaddr, owner, unknown, joining, others, last);
     }
 
     /**
@@ -184,7 +202,7 @@ public final class HangAnalysis {
         String word = "0x" + Long.toHexString(wait.uaddr());
         if (wait.owner() != null) {
             ThreadInfo owner = ownerThread(model, c, wait.owner().tid());
-            if (owner != null) return new WaitsFor(owner, wait.owner().exact() ? Via.PI_OWNER : Via.MUTEX_OWNER, word);
+            if (owner != null) return new WaitsFor(owner, via(wait.owner()), word);
         }
         if (wait.joining() != null) return new WaitsFor(wait.joining(), Via.JOIN, word);
         FutexOps.LockOwner piOwner = refused == null ? null : FutexOps.owner(refused.args(), refused.captures().bytes(0));
@@ -192,14 +210,25 @@ public final class HangAnalysis {
         return owner == null ? null : new WaitsFor(owner, Via.PI_REFUSED, "0x" + Long.toHexString(refused.args()[0]));
     }
 
+    private static Via via(FutexOps.LockOwner owner) {
+        return switch (owner.from()) {
+            case PI -> Via.PI_OWNER;
+            case ROBUST -> Via.ROBUST_OWNER;
+            case GLIBC -> Via.MUTEX_OWNER;
+        };
+    }
+
     /**
-     * The thread with tid {@code tid} in the waiter's process, alive when the wait began; null for
-     * none. It may be the waiter itself: a normal mutex locked again by its holder waits forever.
+     * The thread with tid {@code tid}, alive when the wait began, in the waiter's process or, for a
+     * shared (not FUTEX_PRIVATE) wait, in any traced process (a process-shared mutex in shared
+     * memory); null for none (a private lock's word copied by fork names a thread of the parent). It
+     * may be the waiter itself: a normal mutex locked again by its holder waits forever.
      */
     private static ThreadInfo ownerThread(TraceModel model, PendingCall c, int tid) {
         ThreadInfo t = model.thread(tid);
         boolean alive = t != null && t.start() <= c.sinceNs() && (t.end() == null || t.end() >= c.sinceNs());
-        return alive && t.tgid() == c.thread().tgid() ? t : null;
+        boolean shared = (c.args()[1] & FutexOps.FUTEX_PRIVATE_FLAG) == 0;
+        return alive && (shared || t.tgid() == c.thread().tgid()) ? t : null;
     }
 
     /** The cycles among the waits: each thread has one target, so each cycle is found by walking from its threads. */

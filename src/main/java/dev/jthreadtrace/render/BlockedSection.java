@@ -92,6 +92,7 @@ final class BlockedSection extends SectionRenderer {
         if (f != null) {
             s.append("word 0x").append(Long.toHexString(f.uaddr()));
             if (f.owner() != null) s.append(", owner ").append(f.owner().tid()).append(" (").append(f.owner().source()).append(')');
+            if (f.ownerUnknown() != null) s.append(", owner unknown (").append(f.ownerUnknown()).append(')');
             if (!f.otherWaiters().isEmpty()) {
                 s.append(", other waiters ").append(f.otherWaiters().stream().map(this::label).collect(Collectors.joining(", ")));
             }
