@@ -41,7 +41,7 @@ final class PendingCalls {
             if (!last.isEmpty()) last.remove(t);
             if (!refusedPi.isEmpty()) refusedPi.remove(t);
             if (refusedByTheKernel(s) && refusedPi.size() < MAX) {
-                refusedPi.put(t, new PendingCall(t, s.nr(), s.args(), s.captures(), ns, endNs, null, s.ret(), 0));
+                refusedPi.put(t, new PendingCall(t, s.nr(), s.args(), s.captures(), ns, endNs, null, s.ret(), 0, ns));
             }
             return;
         }
@@ -54,7 +54,7 @@ final class PendingCalls {
         boolean again = interrupted != null && interrupted.ending() == PendingCall.Ending.INTERRUPTED && interrupted.nr() == s.nr()
                 && interrupted.untilNs() <= ns && Arrays.equals(interrupted.args(), s.args());
         last.put(t, new PendingCall(t, s.nr(), s.args(), s.captures(), again ? interrupted.sinceNs() : ns, endNs, ending, s.ret(),
-                again ? interrupted.restarts() + 1 : 0));
+                again ? interrupted.restarts() + 1 : 0, ns));
     }
 
     /**
