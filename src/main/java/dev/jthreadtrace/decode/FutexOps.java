@@ -41,7 +41,7 @@ public final class FutexOps {
     /** A robust futex's word: the holder has died (the kernel set it at the holder's exit). */
     public static final int FUTEX_OWNER_DIED = 0x40000000;
     /** A robust or PI futex's word: some thread waits (so the unlock must go through the kernel). */
-    public static final int FUTEX_WAITERS = 0x80000000;
+    public static final long FUTEX_WAITERS = 0x80000000L;
     /** glibc's {@code __kind} bit of a robust mutex (PTHREAD_MUTEX_ROBUST_NORMAL_NP). */
     private static final int ROBUST_KIND = 16;
 
