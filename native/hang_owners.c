@@ -7,6 +7,7 @@
 //   timed   a lock-order deadlock whose second locks are pthread_mutex_timedlock (FUTEX_WAIT_BITSET).
 //   pshared a lock-order deadlock between a process and its forked child on PTHREAD_PROCESS_SHARED
 //           mutexes in shared memory (shared futex words: the owner is in the other process).
+//   joins   main joins a thread that joins main: both wait on the other's tid field for ever.
 #define _GNU_SOURCE
 #include <pthread.h>
 #include <stdio.h>
@@ -70,6 +71,23 @@ static void *t3(void *arg) {
     return NULL;
 }
 
+static pthread_t main_thread;
+
+static void *joiner(void *arg) {
+    (void) arg;
+    pthread_setname_np(pthread_self(), "joiner");
+    pthread_join(main_thread, NULL);
+    return NULL;
+}
+
+static void joins(void) {
+    pthread_t j;
+    main_thread = pthread_self();
+    if (pthread_create(&j, NULL, joiner, NULL) != 0) die("pthread_create joiner");
+    hung();
+    pthread_join(j, NULL);
+}
+
 static void stale(void) {
     pthread_t a, b, c;
     if (pthread_create(&b, NULL, t2, NULL) != 0) die("pthread_create t2");
@@ -127,6 +145,7 @@ int main(int argc, char **argv) {
     const char *mode = argc > 1 ? argv[1] : "";
     if (strcmp(mode, "stale") == 0) stale();
     else if (strcmp(mode, "pshared") == 0) pshared();
+    else if (strcmp(mode, "joins") == 0) joins();
     else if (strcmp(mode, "robust") == 0 || strcmp(mode, "timed") == 0) {
         timed = strcmp(mode, "timed") == 0;
         pthread_mutexattr_t ma;
@@ -134,7 +153,7 @@ int main(int argc, char **argv) {
                 || pthread_mutex_init(&m1, &ma) != 0 || pthread_mutex_init(&m2, &ma) != 0) die("mutexes");
         abba();
     } else {
-        fprintf(stderr, "usage: hang_owners stale|robust|timed|pshared\n");
+        fprintf(stderr, "usage: hang_owners stale|robust|timed|pshared|joins\n");
         return 2;
     }
     return 0;

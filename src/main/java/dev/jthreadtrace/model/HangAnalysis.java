@@ -30,7 +30,9 @@ public final class HangAnalysis {
         ROBUST_OWNER("holds the robust mutex, its futex word says"),
         PI_REFUSED("holds the PI futex the kernel refused it with EDEADLK (glibc then parks the thread for good)"),
         MUTEX_OWNER("holds the mutex, says glibc's __owner (inferred)"),
-        JOIN("is the thread it joins, by its clear-tid word"), JAVA_MONITOR("holds the monitor"),
+        JOIN("is the thread it joins, by its clear-tid word"),
+        JOIN_AT_ATTACH("is the thread it joins, inferred: the wait's value is its tid (its clear-tid word predates the attach)"),
+        JAVA_MONITOR("holds the monitor"),
         JAVA_SYNCHRONIZER("holds the synchronizer");
 
         private final String words;
@@ -205,9 +207,29 @@ public final class HangAnalysis {
             if (owner != null) return new WaitsFor(owner, via(wait.owner()), word);
         }
         if (wait.joining() != null) return new WaitsFor(wait.joining(), Via.JOIN, word);
+        if (wait.owner() == null && wait.ownerUnknown() == null) {
+            ThreadInfo joined = joinedAtAttach(model, c);
+            if (joined != null) return new WaitsFor(joined, Via.JOIN_AT_ATTACH, word);
+        }
         FutexOps.LockOwner piOwner = refused == null ? null : FutexOps.owner(refused.args(), refused.captures().bytes(0));
         ThreadInfo owner = piOwner == null ? null : ownerThread(model, c, piOwner.tid());
         return owner == null ? null : new WaitsFor(owner, Via.PI_REFUSED, "0x" + Long.toHexString(refused.args()[0]));
+    }
+
+    /**
+     * At attach a thread's clear-tid word is not known (set at its birth, before the trace), so a
+     * pthread_join already waiting is inferred: a plain wait whose value is the tid of another live
+     * thread of its process that existed at attach (glibc's join waits on the joined thread's tid
+     * field while it holds that tid; the kernel clears and wakes it at the thread's exit). Any
+     * wait on a word holding a thread's tid waits for that thread to change it.
+     */
+    private static ThreadInfo joinedAtAttach(TraceModel model, PendingCall c) {
+        int cmd = FutexOps.command(c.args()[1]);
+        if (cmd != FutexOps.FUTEX_WAIT && cmd != FutexOps.FUTEX_WAIT_BITSET) return null;
+        long value = c.args()[2] & 0xffffffffL;
+        ThreadInfo t = value == 0 || value > Integer.MAX_VALUE ? null : model.thread((int) value);
+        boolean alive = t != null && t.existedAtAttach() && t != c.thread() && (t.end() == null || t.end() >= c.sinceNs());
+        return alive && t.tgid() == c.thread().tgid() ? t : null;
     }
 
     private static Via via(FutexOps.LockOwner owner) {

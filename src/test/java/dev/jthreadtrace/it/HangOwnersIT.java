@@ -167,4 +167,32 @@ class HangOwnersIT {
         int child = waiters.get(0) == h.pid() ? waiters.get(1) : waiters.get(0);
         assertCycle(report, h.pid() + " hang_owners", child + " hang_owners", "which holds the mutex, says glibc's __owner (inferred)");
     }
+
+    /**
+     * Two threads joining each other, already hung when the tool attaches: their clear-tid words were
+     * set before the trace, so each join is inferred from its wait's value, the other thread's tid.
+     */
+    @Test
+    void attachFindsAMutualJoinByTheTidsTheWaitsWaitFor(@TempDir Path tmp) throws Exception {
+        Process fixture = new ProcessBuilder(Traced.fixture("hang_owners").toString(), "joins").redirectError(tmp.resolve("ferr").toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+        started.add(fixture);
+        int pid = hungPid(fixture);
+        awaitInFutex(pid, 2);
+        Path out = tmp.resolve("trace.txt");
+        Process tool = new ProcessBuilder(Tool.jar("attach", "--duration", "1s", "-o", out.toString(), "--report", "blocked", "--width", "250",
+                "--assert", "deadlocks == 1", String.valueOf(pid))).redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+        started.add(tool);
+        String said = new String(tool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(tool.waitFor(90, TimeUnit.SECONDS), "the tool ended");
+        String report = Files.readString(out);
+        assertEquals(0, tool.exitValue(), said + report);
+        Matcher j = Pattern.compile("\\n +(\\d+) joiner +futex\\(").matcher(report);
+        assertTrue(j.find(), report);
+        int joiner = Integer.parseInt(j.group(1));
+        assertTrue(report.contains("deadlock 1 (native, 2 threads): " + pid + " hang_owners → " + joiner + " joiner → " + pid + " hang_owners"),
+                report);
+        assertTrue(report.contains("which is the thread it joins, inferred: the wait's value is its tid"), report);
+    }
 }
