@@ -40,15 +40,44 @@ public final class FutexOps {
     /** The {@code __kind} bits a mutex that waits with FUTEX_WAIT may have: type (0-3), robust, pshared, elision. */
     private static final int PLAIN_MUTEX_KINDS = 3 | 16 | 128 | 256 | 512;
 
+    /** A robust futex's word: the holder has died (the kernel set it at the holder's exit). */
+    public static final int FUTEX_OWNER_DIED = 0x40000000;
+    /** A robust or PI futex's word: some thread waits (so the unlock must go through the kernel). */
+    public static final long FUTEX_WAITERS = 0x80000000L;
+    /** glibc's {@code __kind} bit of a robust mutex (PTHREAD_MUTEX_ROBUST_NORMAL_NP). */
+    private static final int ROBUST_KIND = 16;
+
     /**
-     * Who holds the lock a wait is for: {@code exact} when the kernel says so (a PI futex's word
-     * holds its owner's tid), otherwise inferred from the {@code __owner} field of the glibc mutex
-     * whose word the wait is on (read from the tracee at the wait).
+     * Who held the lock a wait is for when the wait began: the kernel's own word for a PI futex and
+     * a robust mutex (both hold the owner's tid), otherwise inferred from the {@code __owner} field
+     * of the glibc mutex whose word the wait is on (read from the tracee at the wait).
      */
-    public record LockOwner(int tid, boolean exact) {
+    public record LockOwner(int tid, Source from) {
+        /** Where the owner was read. */
+        public enum Source {
+            PI("PI futex word", "pi"), ROBUST("robust mutex word", "robust"), GLIBC("glibc mutex __owner, inferred", "glibc_mutex_inferred");
+
+            private final String words, json;
+
+            Source(String words, String json) {
+                this.words = words;
+                this.json = json;
+            }
+
+            /** {@code glibc_mutex_inferred}: the JSONL name. */
+            public String json() {
+                return json;
+            }
+        }
+
+        /** Whether the word itself holds the tid (the kernel's ABI), not a field glibc keeps beside it. */
+        public boolean exact() {
+            return from != Source.GLIBC;
+        }
+
         /** How the owner is known, for the user. */
         public String source() {
-            return exact ? "PI futex word" : "glibc mutex __owner, inferred";
+            return from.words;
         }
     }
 
@@ -56,12 +85,20 @@ public final class FutexOps {
 
     /**
      * How many bytes at {@code uaddr} say who holds the lock a wait waits for (read at its entry):
-     * a PI lock's word, or the head of a glibc mutex for a contended lock's wait; 0 for other calls.
+     * a PI lock's word, or the head of a glibc mutex for a contended lock's wait (a plain mutex
+     * waits with the value 2, a robust one with its owner's tid and FUTEX_WAITERS; a timed lock
+     * waits with FUTEX_WAIT_BITSET); 0 for other calls.
      */
     public static int ownerBytes(long[] a) {
         int cmd = command(a[1]);
         if (cmd == FUTEX_LOCK_PI || cmd == FUTEX_LOCK_PI2) return 4;
-        return cmd == FUTEX_WAIT && (int) a[2] == GLIBC_CONTENDED ? MUTEX_HEAD : 0;
+        if (cmd != FUTEX_WAIT && cmd != FUTEX_WAIT_BITSET) return 0;
+        return (int) a[2] == GLIBC_CONTENDED || robustValue((int) a[2]) ? MUTEX_HEAD : 0;
+    }
+
+    /** A robust mutex's word as its waiters see it: an owner's tid with FUTEX_WAITERS, the owner alive. */
+    private static boolean robustValue(int value) {
+        return (value & FUTEX_WAITERS) != 0 && (value & FUTEX_OWNER_DIED) == 0 && (value & FUTEX_TID_MASK) != 0;
     }
 
     /**
@@ -74,14 +111,16 @@ public final class FutexOps {
         int cmd = command(a[1]);
         if (cmd == FUTEX_LOCK_PI || cmd == FUTEX_LOCK_PI2) {
             int tid = b.getInt(0) & FUTEX_TID_MASK;
-            return tid > 0 ? new LockOwner(tid, true) : null;
+            return tid > 0 ? new LockOwner(tid, LockOwner.Source.PI) : null;
         }
-        if (cmd != FUTEX_WAIT || head.length < MUTEX_HEAD || b.getInt(0) != GLIBC_CONTENDED || (int) a[2] != GLIBC_CONTENDED) {
-            return null;
-        }
+        int value = (int) a[2];
+        if (cmd != FUTEX_WAIT && cmd != FUTEX_WAIT_BITSET || head.length < MUTEX_HEAD || b.getInt(0) != value) return null;
         int owner = b.getInt(MUTEX_OWNER), users = b.getInt(MUTEX_NUSERS), kind = b.getInt(MUTEX_KIND);
-        boolean shaped = owner > 0 && users > 0 && users < 1 << 20 && kind >= 0 && (kind & ~PLAIN_MUTEX_KINDS) == 0;
-        return shaped ? new LockOwner(owner, false) : null;
+        boolean shaped = users > 0 && users < 1 << 20 && kind >= 0 && (kind & ~PLAIN_MUTEX_KINDS) == 0;
+        if (value == GLIBC_CONTENDED) return shaped && owner > 0 ? new LockOwner(owner, LockOwner.Source.GLIBC) : null;
+        // A robust mutex's word is its owner's tid (the kernel's robust-list ABI), as the wait's value says.
+        boolean robust = robustValue(value) && shaped && (kind & ROBUST_KIND) != 0;
+        return robust ? new LockOwner(value & FUTEX_TID_MASK, LockOwner.Source.ROBUST) : null;
     }
 
     /** The command without FUTEX_PRIVATE_FLAG and FUTEX_CLOCK_REALTIME. */

@@ -88,7 +88,8 @@ final class HangRecords {
             json.put("futex", Json.object().put("word", "0x" + Long.toHexString(f.uaddr()))
                     .put("words", f.words().stream().map(w -> "0x" + Long.toHexString(w)).toList())
                     .put("owner", f.owner() == null ? null : f.owner().tid())
-                    .put("owner_source", f.owner() == null ? null : f.owner().exact() ? "pi" : "glibc_mutex_inferred")
+                    .put("owner_source", f.owner() == null ? null : f.owner().from().json())
+                    .put("owner_unknown", f.ownerUnknown())
                     .put("joining", f.joining() == null ? null : f.joining().tid())
                     .put("waiters", f.otherWaiters().stream().map(ThreadInfo::tid).toList())
                     .put("last_waker", f.lastWake() == null ? null : f.lastWake().waker()));

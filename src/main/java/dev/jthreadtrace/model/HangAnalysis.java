@@ -15,9 +15,12 @@ import java.util.Map;
  * "My program hangs": what each thread was blocked in when the trace ended, who it waited for,
  * and the cycles of such waits, which are deadlocks. The kernel's side comes from the calls still
  * pending at the end ({@link PendingCall}): a futex wait's word, the other waiters on it, its last
- * waker, and its owner where that is known — exactly for a PI futex (its word holds the owner's
- * tid), inferred for a glibc mutex (its {@code __owner}, read at the wait) — and a wait on a
- * thread's clear-tid word waits for that thread (pthread_join). The JVM's side comes from its own
+ * waker, and its owner where that is known — exactly for a PI futex or a robust mutex (the word
+ * holds the owner's tid), inferred for a glibc mutex (its {@code __owner}), each read at the wait
+ * and trusted only while no wake on the word came after the wait began (a wake hands the lock on:
+ * then the owner is unknown rather than a stale edge, a false cycle) — and a wait on a thread's
+ * clear-tid word waits for that thread (pthread_join). A process-shared lock's owner may be a
+ * thread of another traced process: such a cycle spans processes. The JVM's side comes from its own
  * lock view ({@link JavaRecord.Locks}) taken as the trace ended: the monitor or synchronizer a
  * thread waits for, and which thread holds it. Made from the finished model; reads it only.
  */
@@ -25,9 +28,12 @@ public final class HangAnalysis {
     /** How a wait names the thread it waits for. */
     public enum Via {
         PI_OWNER("holds the PI futex"),
+        ROBUST_OWNER("holds the robust mutex, its futex word says"),
         PI_REFUSED("holds the PI futex the kernel refused it with EDEADLK (glibc then parks the thread for good)"),
         MUTEX_OWNER("holds the mutex, says glibc's __owner (inferred)"),
-        JOIN("is the thread it joins, by its clear-tid word"), JAVA_MONITOR("holds the monitor"),
+        JOIN("is the thread it joins, by its clear-tid word"),
+        JOIN_AT_ATTACH("is the thread it joins, inferred: the wait's value is its tid (its clear-tid word predates the attach)"),
+        JAVA_MONITOR("holds the monitor"),
         JAVA_SYNCHRONIZER("holds the synchronizer");
 
         private final String words;
@@ -51,12 +57,13 @@ public final class HangAnalysis {
 
     /**
      * A pending futex wait: its word (a futex_waitv's first; {@code words} are all it waits on), the
-     * lock's owner as the word or the mutex says (null: not known), the thread whose exit it waits
-     * for (a join; null), the other threads waiting on the same words at the end, and the latest
-     * wake call on them (null: none seen).
+     * lock's owner as the word or the mutex says (null: not known), why an owner read at the wait is
+     * not trusted (null: it is, or none was read), the thread whose exit it waits for (a join; null),
+     * the other threads waiting on the same words at the end, and the latest wake call on them
+     * (null: none seen).
      */
-    public record FutexWait(int tgid, long uaddr, FutexOps.LockOwner owner, ThreadInfo joining, List<ThreadInfo> otherWaiters,
-                            FutexLog.LastWake lastWake, List<Long> words) {}
+    public record FutexWait(int tgid, long uaddr, FutexOps.LockOwner owner, String ownerUnknown, ThreadInfo joining,
+                            List<ThreadInfo> otherWaiters, FutexLog.LastWake lastWake, List<Long> words) {}
 
     /**
      * A thread blocked at the end: its pending call (null when only the JVM saw it waiting), the
@@ -171,22 +178,35 @@ public final class HangAnalysis {
         ThreadInfo t = c.thread();
         long[] words = c.futexWords();
         boolean vector = c.nr() == SyscallTable.FUTEX_WAITV;
+        long uaddr = words.length == 0 ? c.args()[0] : words[0];
         FutexOps.LockOwner owner = vector ? null : FutexOps.owner(c.args(), c.captures().bytes(0));
         ThreadInfo joining = null;
         List<ThreadInfo> others = new ArrayList<>();
         FutexLog.LastWake last = null;
         List<Long> all = new ArrayList<>();
-        for (long uaddr : words) {
-            all.add(uaddr);
-            ThreadInfo joined = futex.clearTidThread(t.tgid(), uaddr, c.sinceNs());
+        for (long word : words) {
+            all.add(word);
+            ThreadInfo joined = futex.clearTidThread(t.tgid(), word, c.sinceNs());
             if (joining == null && joined != t) joining = joined;
-            for (ThreadInfo other : waitersByWord.getOrDefault(t.tgid() + ":" + uaddr, List.of())) {
+            for (ThreadInfo other : waitersByWord.getOrDefault(t.tgid() + ":" + word, List.of())) {
                 if (other != t && !others.contains(other)) others.add(other);
             }
-            FutexLog.LastWake wake = futex.lastWake(t.tgid(), uaddr);
+            FutexLog.LastWake wake = futex.lastWake(t.tgid(), word);
             if (wake != null && (last == null || wake.ns() > last.ns())) last = wake;
         }
-        return new FutexWait(t.tgid(), words.length == 0 ? c.args()[0] : words[0], owner, joining, others, last, List.copyOf(all));
+        String unknown = null;
+        if (owner != null) {
+            ThreadInfo holder = ownerThread(model, c, owner.tid());
+            // A wake on the word after the wait began may have handed the lock to another thread
+            // (the owner read at the wait is then stale): a shared word's wake may come from the
+            // owner's process, at the same address where the mapping was inherited.
+            FutexLog.LastWake there = holder == null || holder.tgid() == t.tgid() ? null : futex.lastWake(holder.tgid(), uaddr);
+            FutexLog.LastWake later = last != null && last.ns() >= c.sinceNs() ? last : there != null && there.ns() >= c.sinceNs() ? there : null;
+            if (holder == null) unknown = "tid " + owner.tid() + " read at the wait is no thread of a process sharing the word";
+            else if (later != null) unknown = "woken by " + later.waker() + " after the wait began: the lock may have passed on";
+            if (unknown != null) owner = null;
+        }
+        return new FutexWait(t.tgid(), uaddr, owner, unknown, joining, others, last, List.copyOf(all));
     }
 
     /**
@@ -198,22 +218,53 @@ public final class HangAnalysis {
         String word = "0x" + Long.toHexString(wait.uaddr());
         if (wait.owner() != null) {
             ThreadInfo owner = ownerThread(model, c, wait.owner().tid());
-            if (owner != null) return new WaitsFor(owner, wait.owner().exact() ? Via.PI_OWNER : Via.MUTEX_OWNER, word);
+            if (owner != null) return new WaitsFor(owner, via(wait.owner()), word);
         }
         if (wait.joining() != null) return new WaitsFor(wait.joining(), Via.JOIN, word);
+        if (wait.owner() == null && wait.ownerUnknown() == null) {
+            ThreadInfo joined = joinedAtAttach(model, c);
+            if (joined != null) return new WaitsFor(joined, Via.JOIN_AT_ATTACH, word);
+        }
         FutexOps.LockOwner piOwner = refused == null ? null : FutexOps.owner(refused.args(), refused.captures().bytes(0));
         ThreadInfo owner = piOwner == null ? null : ownerThread(model, c, piOwner.tid());
         return owner == null ? null : new WaitsFor(owner, Via.PI_REFUSED, "0x" + Long.toHexString(refused.args()[0]));
     }
 
     /**
-     * The thread with tid {@code tid} in the waiter's process, alive when the wait began; null for
-     * none. It may be the waiter itself: a normal mutex locked again by its holder waits forever.
+     * At attach a thread's clear-tid word is not known (set at its birth, before the trace), so a
+     * pthread_join already waiting is inferred: a plain wait whose value is the tid of another live
+     * thread of its process that existed at attach (glibc's join waits on the joined thread's tid
+     * field while it holds that tid; the kernel clears and wakes it at the thread's exit). Any
+     * wait on a word holding a thread's tid waits for that thread to change it.
+     */
+    private static ThreadInfo joinedAtAttach(TraceModel model, PendingCall c) {
+        int cmd = FutexOps.command(c.args()[1]);
+        if (cmd != FutexOps.FUTEX_WAIT && cmd != FutexOps.FUTEX_WAIT_BITSET) return null;
+        long value = c.args()[2] & 0xffffffffL;
+        ThreadInfo t = value == 0 || value > Integer.MAX_VALUE ? null : model.thread((int) value);
+        boolean alive = t != null && t.existedAtAttach() && t != c.thread() && (t.end() == null || t.end() >= c.sinceNs());
+        return alive && t.tgid() == c.thread().tgid() ? t : null;
+    }
+
+    private static Via via(FutexOps.LockOwner owner) {
+        return switch (owner.from()) {
+            case PI -> Via.PI_OWNER;
+            case ROBUST -> Via.ROBUST_OWNER;
+            case GLIBC -> Via.MUTEX_OWNER;
+        };
+    }
+
+    /**
+     * The thread with tid {@code tid}, alive when the wait began, in the waiter's process or, for a
+     * shared (not FUTEX_PRIVATE) wait, in any traced process (a process-shared mutex in shared
+     * memory); null for none (a private lock's word copied by fork names a thread of the parent). It
+     * may be the waiter itself: a normal mutex locked again by its holder waits forever.
      */
     private static ThreadInfo ownerThread(TraceModel model, PendingCall c, int tid) {
         ThreadInfo t = model.thread(tid);
         boolean alive = t != null && t.start() <= c.sinceNs() && (t.end() == null || t.end() >= c.sinceNs());
-        return alive && t.tgid() == c.thread().tgid() ? t : null;
+        boolean shared = (c.args()[1] & FutexOps.FUTEX_PRIVATE_FLAG) == 0;
+        return alive && (shared || t.tgid() == c.thread().tgid()) ? t : null;
     }
 
     /** The cycles among the waits: each thread has one target, so each cycle is found by walking from its threads. */

@@ -31,10 +31,11 @@ public enum Metric implements Measure {
             List.of(), m -> m.threads().stream().mapToLong(ThreadInfo::depth).max().orElse(0), null),
     FUTEX_CALLS("futex.calls", Kind.COUNT, "futex calls, all or of {name=\"glob\"} threads", FutexLog.SYSCALLS,
             null, (m, t) -> m.futex().of(t).calls(), "name"),
-    FUTEX_WAITS("futex.waits", Kind.COUNT, "futex waits", FutexLog.SYSCALLS, null, (m, t) -> m.futex().of(t).waits(), "name"),
+    FUTEX_WAITS("futex.waits", Kind.COUNT, "futex waits", FutexLog.SYSCALLS, null,
+            (m, t) -> m.futex().of(t).waits() + (unreturnedWait(m, t) == null ? 0 : 1), "name"),
     FUTEX_WAKES("futex.wakes", Kind.COUNT, "futex wakes", FutexLog.SYSCALLS, null, (m, t) -> m.futex().of(t).wakes(), "name"),
     FUTEX_WAIT_TIME("futex.wait.time", Kind.TIME, "time blocked in futex waits", FutexLog.SYSCALLS,
-            null, (m, t) -> m.futex().of(t).blockedNs(), "name"),
+            null, (m, t) -> m.futex().of(t).blockedNs() + (unreturnedWait(m, t) == null ? 0 : unreturnedWait(m, t).unreturnedNs()), "name"),
     FUTEX_TIMEOUTS("futex.timeouts", Kind.COUNT, "futex waits that timed out", FutexLog.SYSCALLS,
             null, (m, t) -> m.futex().of(t).timeouts(), "name"),
     FUTEX_JOINS("futex.joins", Kind.COUNT, "joins seen (waits on a thread's exit)", FutexLog.SYSCALLS,
@@ -183,6 +184,17 @@ public enum Metric implements Measure {
 
     public static List<String> keys() {
         return Measure.keys(values());
+    }
+
+    /**
+     * The thread's futex wait still pending at the end that no returned call holds (killed, torn
+     * down or detached in it; not one a signal interrupted: it returned), or null: futex.waits and
+     * futex.wait.time count it up to the end, a hung thread's wait being the one that matters.
+     */
+    private static PendingCall unreturnedWait(TraceModel model, ThreadInfo t) {
+        HangAnalysis.Blocked b = model.hang().of(t);
+        PendingCall c = b == null ? null : b.call();
+        return c != null && c.isFutexWait() && c.ending() != PendingCall.Ending.INTERRUPTED ? c : null;
     }
 
     /** The JSONL summary: every metric with a whole-trace value, in table order. */

@@ -12,10 +12,12 @@ import dev.jthreadtrace.decode.SyscallTable;
  * returned call kept for what it says: a PI lock the kernel refused, {@link HangAnalysis}.)
  * {@code restarts}: how many times a signal interrupted it and the kernel continued it ({@link Restarts}:
  * the same call again after ERESTARTSYS, restart_syscall after ERESTART_RESTARTBLOCK); {@code sinceNs}
- * is then its first entry, when the thread really began to wait.
+ * is then its first entry, when the thread really began to wait; {@code enteredNs} the entry of the
+ * stretch left pending (the last one: the time of the earlier, interrupted ones is the futex log's,
+ * as they returned).
  */
 public record PendingCall(ThreadInfo thread, int nr, long[] args, Captures captures, long sinceNs, long untilNs, Ending ending,
-                          long ret, int restarts) {
+                          long ret, int restarts, long enteredNs) {
     /** How the call was left. */
     public enum Ending {
         /** The task ended inside it (another thread's exit_group, a fatal signal). */
@@ -39,6 +41,14 @@ public record PendingCall(ThreadInfo thread, int nr, long[] args, Captures captu
     /** How long it had been pending when the trace ended for it. */
     public long forNs() {
         return untilNs - sinceNs;
+    }
+
+    /**
+     * How long it had been pending that the call records do not hold: an interrupted call returned
+     * (its time is counted with the calls that returned), a call cut at the end since its last entry.
+     */
+    public long unreturnedNs() {
+        return ending == Ending.INTERRUPTED ? 0 : untilNs - enteredNs;
     }
 
     /** Whether it is a futex wait (or a PI lock, or a futex_waitv), the calls that wait for another thread. */

@@ -50,7 +50,7 @@ final class PendingCalls {
             if (!last.isEmpty()) last.remove(t);
             if (!refusedPi.isEmpty()) refusedPi.remove(t);
             if (refusedByTheKernel(s) && refusedPi.size() < MAX) {
-                refusedPi.put(t, new PendingCall(t, s.nr(), s.args(), s.captures(), ns, endNs, null, s.ret(), 0));
+                refusedPi.put(t, new PendingCall(t, s.nr(), s.args(), s.captures(), ns, endNs, null, s.ret(), 0, ns));
             }
             return;
         }
@@ -58,7 +58,7 @@ final class PendingCalls {
             dropped++;
             return;
         }
-        last.put(t, new PendingCall(t, s.nr(), s.args(), s.captures(), c.sinceNs(), endNs, ending, s.ret(), c.restarts()));
+        last.put(t, new PendingCall(t, s.nr(), s.args(), s.captures(), c.sinceNs(), endNs, ending, s.ret(), c.restarts(), ns));
     }
 
     /**

@@ -94,6 +94,7 @@ final class BlockedSection extends SectionRenderer {
                     .append(f.words().isEmpty() ? "0x" + Long.toHexString(f.uaddr())
                             : f.words().stream().map(w -> "0x" + Long.toHexString(w)).collect(Collectors.joining(", ")));
             if (f.owner() != null) s.append(", owner ").append(f.owner().tid()).append(" (").append(f.owner().source()).append(')');
+            if (f.ownerUnknown() != null) s.append(", owner unknown (").append(f.ownerUnknown()).append(')');
             if (!f.otherWaiters().isEmpty()) {
                 s.append(", other waiters ").append(f.otherWaiters().stream().map(this::label).collect(Collectors.joining(", ")));
             }

@@ -34,10 +34,12 @@ record SummaryFacts(long endNs, ThreadInfo root, int tasks, long processes, long
         long threads = all.stream().filter(ThreadInfo::isThread).count();
         long reparented = all.stream().filter(ThreadInfo::reparented).count();
         int virtual = model.virtualThreadsByCreator().values().stream().mapToInt(Integer::intValue).sum();
-        // A wait still pending at the end counts too: a hung thread's wait never returned.
+        // A wait still pending at the end counts too: a hung thread's wait never returned. Only the
+        // part no returned call holds: a wait interrupted by the signal that ended the trace
+        // returned (ERESTARTSYS), and is in the futex log's time already (it was counted twice).
         Map<ThreadInfo, Long> pending = new IdentityHashMap<>();
         for (HangAnalysis.Blocked b : model.hang().blocked()) {
-            if (b.call().isFutexWait()) pending.merge(b.thread(), b.call().forNs(), Long::sum);
+            if (b.call() != null && b.call().isFutexWait()) pending.merge(b.thread(), b.call().unreturnedNs(), Long::sum);
         }
         List<Wait> waits = all.stream().map(t -> new Wait(t, model.futex().of(t).blockedNs() + pending.getOrDefault(t, 0L)))
                 .filter(w -> w.blockedNs() > 0).sorted(Comparator.comparingLong(Wait::blockedNs).reversed()).limit(WAITS).toList();

@@ -167,6 +167,7 @@ class TraceModelTest {
         assertEquals(endNs - first.ns(), call.forNs());
         assertEquals(1, call.restarts());
         assertEquals(PendingCall.Ending.ENDED, call.ending());
+        assertEquals(endNs - restartNs, call.unreturnedNs(), "the first, interrupted entry returned: the futex log holds its time");
     }
 
     /** The kernel keeps 15 bytes of a name, not 15 characters: a character cut there keeps its byte. */

@@ -1,0 +1,160 @@
+// Lock owners the hang analysis must get right (HangIT). Each mode prints "hung PID" once its threads
+// are set to block, then blocks until killed:
+//   stale   no deadlock, though an owner read at a wait says so: t2 holds M; t1 then t3 block on M (t3
+//           holds N); t2 unlocks M (t1 takes it and sleeps holding it), then blocks on N (held by t3).
+//           The waits: t2 -> t3 -> t1, t1 asleep. t3's wait began when t2 held M: that owner is stale.
+//   robust  a lock-order deadlock on robust mutexes: the waits' value is the owner's tid | FUTEX_WAITERS.
+//   timed   a lock-order deadlock whose second locks are pthread_mutex_timedlock (FUTEX_WAIT_BITSET).
+//   pshared a lock-order deadlock between a process and its forked child on PTHREAD_PROCESS_SHARED
+//           mutexes in shared memory (shared futex words: the owner is in the other process).
+//   joins   main joins a thread that joins main: both wait on the other's tid field for ever.
+#define _GNU_SOURCE
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+static pthread_mutex_t m1 = PTHREAD_MUTEX_INITIALIZER, m2 = PTHREAD_MUTEX_INITIALIZER;
+static pthread_barrier_t both_hold_one;
+static int timed;
+static volatile int t1_holds, t2_locks_n;
+
+static void die(const char *what) { perror(what); exit(1); }
+
+static void hung(void) {
+    printf("hung %d\n", (int) getpid());
+    fflush(stdout);
+}
+
+static void lock(pthread_mutex_t *m) {
+    if (!timed) {
+        pthread_mutex_lock(m);
+        return;
+    }
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_sec += 600;
+    pthread_mutex_timedlock(m, &until);
+}
+
+static void *t1(void *arg) {
+    (void) arg;
+    pthread_setname_np(pthread_self(), "t1");
+    usleep(100000);
+    pthread_mutex_lock(&m1);
+    t1_holds = 1;
+    sleep(600);
+    return NULL;
+}
+
+static void *t2(void *arg) {
+    (void) arg;
+    pthread_setname_np(pthread_self(), "t2");
+    pthread_mutex_lock(&m1);
+    usleep(400000);
+    pthread_mutex_unlock(&m1);
+    usleep(100000);
+    t2_locks_n = 1;
+    pthread_mutex_lock(&m2);
+    return NULL;
+}
+
+static void *t3(void *arg) {
+    (void) arg;
+    pthread_setname_np(pthread_self(), "t3");
+    pthread_mutex_lock(&m2);
+    usleep(200000);
+    pthread_mutex_lock(&m1);
+    return NULL;
+}
+
+static pthread_t main_thread;
+
+static void *joiner(void *arg) {
+    (void) arg;
+    pthread_setname_np(pthread_self(), "joiner");
+    pthread_join(main_thread, NULL);
+    return NULL;
+}
+
+static void joins(void) {
+    pthread_t j;
+    main_thread = pthread_self();
+    if (pthread_create(&j, NULL, joiner, NULL) != 0) die("pthread_create joiner");
+    hung();
+    pthread_join(j, NULL);
+}
+
+static void stale(void) {
+    pthread_t a, b, c;
+    if (pthread_create(&b, NULL, t2, NULL) != 0) die("pthread_create t2");
+    usleep(20000);
+    if (pthread_create(&a, NULL, t1, NULL) != 0 || pthread_create(&c, NULL, t3, NULL) != 0) die("pthread_create");
+    // Said only once t1 sleeps holding M and t2 goes to lock N: then the threads in futex are t3,
+    // t2 and main (its join), and t1 is not.
+    while (!t1_holds || !t2_locks_n) usleep(1000);
+    usleep(50000);
+    hung();
+    pthread_join(b, NULL);
+}
+
+static void *locker(void *arg) {
+    int a = arg != NULL;
+    pthread_setname_np(pthread_self(), a ? "locker-a" : "locker-b");
+    pthread_mutex_lock(a ? &m1 : &m2);
+    pthread_barrier_wait(&both_hold_one);
+    usleep(10000);
+    lock(a ? &m2 : &m1);
+    return NULL;
+}
+
+static void abba(void) {
+    if (pthread_barrier_init(&both_hold_one, NULL, 3) != 0) die("pthread_barrier_init");
+    pthread_t a, b;
+    if (pthread_create(&a, NULL, locker, (void *) 1) != 0 || pthread_create(&b, NULL, locker, NULL) != 0) die("pthread_create");
+    pthread_barrier_wait(&both_hold_one);
+    hung();
+    pthread_join(a, NULL);
+}
+
+static void pshared(void) {
+    struct shared { pthread_mutex_t m[2]; pthread_barrier_t both; } *s =
+            mmap(NULL, sizeof *s, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (s == MAP_FAILED) die("mmap");
+    pthread_mutexattr_t ma;
+    pthread_barrierattr_t ba;
+    if (pthread_mutexattr_init(&ma) != 0 || pthread_mutexattr_setpshared(&ma, PTHREAD_PROCESS_SHARED) != 0
+            || pthread_mutex_init(&s->m[0], &ma) != 0 || pthread_mutex_init(&s->m[1], &ma) != 0) die("shared mutexes");
+    if (pthread_barrierattr_init(&ba) != 0 || pthread_barrierattr_setpshared(&ba, PTHREAD_PROCESS_SHARED) != 0
+            || pthread_barrier_init(&s->both, &ba, 2) != 0) die("shared barrier");
+    pid_t child = fork();
+    if (child < 0) die("fork");
+    int me = child == 0;
+    pthread_mutex_lock(&s->m[me]);
+    pthread_barrier_wait(&s->both);
+    if (!me) hung();
+    usleep(10000);
+    pthread_mutex_lock(&s->m[!me]);
+    _exit(0);
+}
+
+int main(int argc, char **argv) {
+    const char *mode = argc > 1 ? argv[1] : "";
+    if (strcmp(mode, "stale") == 0) stale();
+    else if (strcmp(mode, "pshared") == 0) pshared();
+    else if (strcmp(mode, "joins") == 0) joins();
+    else if (strcmp(mode, "robust") == 0 || strcmp(mode, "timed") == 0) {
+        timed = strcmp(mode, "timed") == 0;
+        pthread_mutexattr_t ma;
+        if (pthread_mutexattr_init(&ma) != 0 || (!timed && pthread_mutexattr_setrobust(&ma, PTHREAD_MUTEX_ROBUST) != 0)
+                || pthread_mutex_init(&m1, &ma) != 0 || pthread_mutex_init(&m2, &ma) != 0) die("mutexes");
+        abba();
+    } else {
+        fprintf(stderr, "usage: hang_owners stale|robust|timed|pshared|joins\n");
+        return 2;
+    }
+    return 0;
+}

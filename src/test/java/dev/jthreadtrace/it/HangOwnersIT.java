@@ -1,0 +1,204 @@
+package dev.jthreadtrace.it;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Who holds the lock a hung wait is for (native/hang_owners.c, ended by SIGINT): an owner read at a
+ * wait that a later wake made stale is no edge (no false deadlock), and the owners of robust
+ * mutexes, of timed locks and of process-shared mutexes held in another process are read, so their
+ * lock-order deadlocks are found. HangIT holds the other hang tests.
+ */
+@Timeout(180)
+class HangOwnersIT {
+    private final List<Process> started = new ArrayList<>();
+
+    @AfterEach
+    void noProcessLeftBehind() {
+        for (Process p : started) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+        }
+    }
+
+    /** What the traced run printed, the fixture's pid, and the tool's stderr. */
+    private record Hung(String text, int pid, String err) {}
+
+    /**
+     * Traces {@code hang_owners MODE} asserting {@code deadlocks == 0}, ends it by SIGINT once
+     * {@code inFutex} tasks wait (the signal reaches the command alone: --kill-after ends a forked child).
+     */
+    private Hung trace(Path tmp, String mode, int inFutex, boolean child, String... asserts) throws Exception {
+        Path out = tmp.resolve("trace.txt"), err = tmp.resolve("err");
+        List<String> args = new ArrayList<>(List.of("run", "-e", "futex", "-o", out.toString(), "--report", "summary,blocked,futex",
+                "--width", "250", "--assert", "deadlocks == 0", "--kill-after", "2s"));
+        for (String a : asserts) args.addAll(List.of("--assert", a));
+        args.addAll(List.of("--", Traced.fixture("hang_owners").toString(), mode));
+        Process p = new ProcessBuilder(Tool.jar(args.toArray(String[]::new))).redirectError(err.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+        started.add(p);
+        int pid = hungPid(p);
+        awaitInFutex(pid, inFutex);
+        if (child) awaitInFutex(childOf(pid), 1);
+        // The tracer has seen the entries; main's join (stale) outlasts t1's earlier wait in the summary's top 3.
+        Thread.sleep(1000);
+        Tool.signal(p.pid(), "INT");
+        assertTrue(p.waitFor(90, TimeUnit.SECONDS), "the tool ended");
+        return new Hung(Files.readString(out), pid, Files.readString(err));
+    }
+
+    private static int hungPid(Process p) throws IOException {
+        BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        for (String line; (line = in.readLine()) != null; ) {
+            if (line.startsWith("hung ")) return Integer.parseInt(line.substring("hung ".length()).strip());
+        }
+        throw new AssertionError("the fixture never said it hung");
+    }
+
+    private static int childOf(int pid) throws IOException {
+        String children = Files.readString(Path.of("/proc/" + pid + "/task/" + pid + "/children")).strip();
+        assertFalse(children.isEmpty(), "the fixture forked");
+        return Integer.parseInt(children.split(" ")[0]);
+    }
+
+    /** Until {@code count} of the process's threads sit in futex (202), as /proc says. */
+    private static void awaitInFutex(int pid, int count) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        for (int in = 0; in < count; Thread.sleep(20)) {
+            in = 0;
+            File[] tasks = new File("/proc/" + pid + "/task").listFiles();
+            for (File task : tasks == null ? new File[0] : tasks) {
+                try {
+                    if (Files.readString(task.toPath().resolve("syscall")).startsWith("202 ")) in++;
+                } catch (IOException e) {
+                    // the task ended
+                }
+            }
+            assertTrue(in >= count || System.nanoTime() < deadline, "only " + in + " threads of " + pid + " blocked in futex");
+        }
+    }
+
+    private static int tidOf(String text, String name) {
+        Matcher m = Pattern.compile("\\[(\\d+) " + Pattern.quote(name) + "]").matcher(text);
+        assertTrue(m.find(), name + " in " + text);
+        return Integer.parseInt(m.group(1));
+    }
+
+    private static String report(Hung h) {
+        int at = h.text().indexOf("BLOCKED AT THE END");
+        assertTrue(at >= 0, h.text() + h.err());
+        return h.text().substring(at);
+    }
+
+    /**
+     * t3 began to wait for M while t2 held it; t2 then unlocked M (t1 took it and sleeps) and waits
+     * for N, which t3 holds. The owner t3 read at its wait is stale: t2 → t3 → t2 is no deadlock.
+     */
+    @Test
+    void anOwnerReadBeforeTheLockWasHandedOnIsNoEdgeSoNoFalseDeadlock(@TempDir Path tmp) throws Exception {
+        Hung h = trace(tmp, "stale", 3, false);
+        String report = report(h);
+        int t2 = tidOf(h.text(), "t2"), t3 = tidOf(h.text(), "t3");
+        assertTrue(report.contains("owner unknown (woken by " + t2 + " after the wait began"), report);
+        assertTrue(report.contains("waits for " + t3 + " t3, which holds the mutex"), report);
+        assertTrue(report.contains("DEADLOCKS (cycles of threads, each waiting for the next)\n  (none found)"), report);
+        assertTrue(report.contains("PASS  deadlocks == 0"), report);
+        // main's join, interrupted by the SIGINT (ERESTARTSYS), is counted once: the summary says what FUTEX says.
+        Matcher futex = Pattern.compile("\\n" + h.pid() + " hang_owners +\\d+ +\\d+ +\\d+ +([0-9.]+(?:ms|s)) ").matcher(h.text());
+        Matcher longest = Pattern.compile("longest blocked in futex: .*\\b" + h.pid() + " hang_owners ([0-9.]+(?:ms|s))").matcher(h.text());
+        assertTrue(futex.find() && longest.find(), h.text());
+        assertEquals(futex.group(1), longest.group(1), longest.group());
+    }
+
+    private static void assertCycle(String report, String first, String second, String via) {
+        // The cycle is printed from its lowest tid.
+        boolean firstLow = Integer.parseInt(first.split(" ")[0]) < Integer.parseInt(second.split(" ")[0]);
+        String a = firstLow ? first : second, b = firstLow ? second : first;
+        assertTrue(report.contains("deadlock 1 (native, 2 threads): " + a + " → " + b + " → " + a), report);
+        assertTrue(report.contains(via), report);
+        assertTrue(Pattern.compile("FAIL  deadlocks == 0 +actual 1\n").matcher(report).find(), report);
+    }
+
+    /** A robust mutex's waiters wait with the owner's tid | FUTEX_WAITERS: the word names the owner. */
+    @Test
+    void aRobustMutexLockOrderDeadlockIsFoundByTheOwnersInTheWords(@TempDir Path tmp) throws Exception {
+        // The hung waits were killed in the call (never returned): futex.wait.time counts them to the end.
+        Hung h = trace(tmp, "robust", 3, false, "futex.wait.time{name=\"locker-*\"} >= 1s", "futex.waits{name=\"locker-a\"} >= 1");
+        String report = report(h);
+        int a = tidOf(h.text(), "locker-a"), b = tidOf(h.text(), "locker-b");
+        assertTrue(report.contains("owner " + b + " (robust mutex word)") && report.contains("owner " + a + " (robust mutex word)"), report);
+        assertCycle(report, a + " locker-a", b + " locker-b", "which holds the robust mutex, its futex word says");
+        assertTrue(report.contains("PASS  futex.wait.time{name=\"locker-*\"} >= 1s   actual "), report);
+        assertTrue(report.contains("PASS  futex.waits{name=\"locker-a\"} >= 1 "), report);
+    }
+
+    /** pthread_mutex_timedlock waits with FUTEX_WAIT_BITSET: its mutex's owner is read as a plain lock's. */
+    @Test
+    void aTimedLockOrderDeadlockIsFound(@TempDir Path tmp) throws Exception {
+        Hung h = trace(tmp, "timed", 3, false);
+        String report = report(h);
+        int a = tidOf(h.text(), "locker-a"), b = tidOf(h.text(), "locker-b");
+        assertTrue(report.contains("FUTEX_WAIT_BITSET_PRIVATE|FUTEX_CLOCK_REALTIME, 2, {tv_sec="), report);
+        assertCycle(report, a + " locker-a", b + " locker-b", "which holds the mutex, says glibc's __owner (inferred)");
+    }
+
+    /** A process and its child, each holding one process-shared mutex and waiting for the other's. */
+    @Test
+    void aLockOrderDeadlockAcrossProcessesOnSharedMutexesIsFound(@TempDir Path tmp) throws Exception {
+        Hung h = trace(tmp, "pshared", 1, true);
+        String report = report(h);
+        Matcher m = Pattern.compile("(\\d+) hang_owners +futex\\(0x[0-9a-f]+, FUTEX_WAIT, 2, NULL\\)").matcher(report);
+        List<Integer> waiters = new ArrayList<>();
+        while (m.find()) waiters.add(Integer.parseInt(m.group(1)));
+        assertTrue(waiters.size() == 2 && waiters.contains(h.pid()), report);
+        int child = waiters.get(0) == h.pid() ? waiters.get(1) : waiters.get(0);
+        assertCycle(report, h.pid() + " hang_owners", child + " hang_owners", "which holds the mutex, says glibc's __owner (inferred)");
+    }
+
+    /**
+     * Two threads joining each other, already hung when the tool attaches: their clear-tid words were
+     * set before the trace, so each join is inferred from its wait's value, the other thread's tid.
+     */
+    @Test
+    void attachFindsAMutualJoinByTheTidsTheWaitsWaitFor(@TempDir Path tmp) throws Exception {
+        Process fixture = new ProcessBuilder(Traced.fixture("hang_owners").toString(), "joins").redirectError(tmp.resolve("ferr").toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+        started.add(fixture);
+        int pid = hungPid(fixture);
+        awaitInFutex(pid, 2);
+        Path out = tmp.resolve("trace.txt");
+        Process tool = new ProcessBuilder(Tool.jar("attach", "--duration", "1s", "-o", out.toString(), "--report", "blocked", "--width", "250",
+                "--assert", "deadlocks == 1", String.valueOf(pid))).redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+        started.add(tool);
+        String said = new String(tool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(tool.waitFor(90, TimeUnit.SECONDS), "the tool ended");
+        String report = Files.readString(out);
+        assertEquals(0, tool.exitValue(), said + report);
+        Matcher j = Pattern.compile("\\n +(\\d+) joiner +futex\\(").matcher(report);
+        assertTrue(j.find(), report);
+        int joiner = Integer.parseInt(j.group(1));
+        assertTrue(report.contains("deadlock 1 (native, 2 threads): " + pid + " hang_owners → " + joiner + " joiner → " + pid + " hang_owners"),
+                report);
+        assertTrue(report.contains("which is the thread it joins, inferred: the wait's value is its tid"), report);
+    }
+}
