@@ -168,16 +168,21 @@ public final class AssertionParser {
 
     private static final BigDecimal LONG_MAX = BigDecimal.valueOf(Long.MAX_VALUE);
 
+    /** 0-9 only: Character.isDigit takes fullwidth and Arabic-Indic digits, which BigDecimal reads as their values. */
+    private static boolean isAsciiDigit(char c) {
+        return c >= '0' && c <= '9';
+    }
+
     private long number(Measure metric, int at) {
         int start = pos;
         if (peek() == '-') pos++;
-        while (pos < text.length() && Character.isDigit(text.charAt(pos))) pos++;
+        while (pos < text.length() && isAsciiDigit(text.charAt(pos))) pos++;
         if (pos == start || (pos == start + 1 && text.charAt(start) == '-')) throw error(at, "expected a number");
         // A fraction (1.5s) is taken exactly, in the unit's whole nanoseconds or bytes (1.5s = 1500ms).
         if (peek() == '.') {
-            if (pos + 1 >= text.length() || !Character.isDigit(text.charAt(pos + 1))) throw error(pos, "expected digits after '.'");
+            if (pos + 1 >= text.length() || !isAsciiDigit(text.charAt(pos + 1))) throw error(pos, "expected digits after '.'");
             pos++;
-            while (pos < text.length() && Character.isDigit(text.charAt(pos))) pos++;
+            while (pos < text.length() && isAsciiDigit(text.charAt(pos))) pos++;
         }
         BigDecimal value = new BigDecimal(text.substring(start, pos));
         if (value.abs().compareTo(LONG_MAX) > 0) throw error(at, "number out of range");

@@ -1,12 +1,15 @@
 package dev.jthreadtrace.check;
 
+import dev.jthreadtrace.text.Escape;
+
 /** A malformed {@code --assert} expression; {@code column} is 1-based, where parsing failed. */
 public final class AssertionSyntaxException extends IllegalArgumentException {
     private final String expression;
     private final int column;
 
     public AssertionSyntaxException(String expression, int column, String problem) {
-        super("invalid --assert '" + expression + "' at column " + column + ": " + problem);
+        // Escaped: an --assert-file's control character or escape sequence must not reach a terminal or CI log.
+        super("invalid --assert '" + Escape.text(expression) + "' at column " + column + ": " + problem);
         this.expression = expression;
         this.column = column;
     }

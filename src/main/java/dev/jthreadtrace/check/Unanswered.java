@@ -15,11 +15,13 @@ import java.util.Set;
  * {@code check --allow-truncated}) has no end record, and the pending calls are written only at
  * the end. Deadlocks also need, for each pending futex wait on a lock, the lock word read at the
  * wait ({@code captures}): a hand-edited trace, or one an older jthreadtrace wrote, may lack it,
- * and a wait on a lock of unknown owner closes no cycle. Metrics counted from the records present
- * are answered.
+ * and a wait on a lock of unknown owner closes no cycle. Leaks are decided when main returns or
+ * the JVM shuts down, which a cut trace may not hold; the command's exit status is unknown until
+ * it ends (an attach may detach first). Metrics counted from the records present are answered.
  */
 final class Unanswered {
-    static final Set<Metric> END_STATE = Set.of(Metric.DEADLOCKS, Metric.THREADS_BLOCKED, Metric.DURATION);
+    static final Set<Metric> END_STATE = Set.of(Metric.DEADLOCKS, Metric.THREADS_BLOCKED, Metric.DURATION, Metric.THREADS_LEAKED,
+            Metric.EXIT_CODE);
 
     private Unanswered() {}
 
@@ -27,6 +29,8 @@ final class Unanswered {
     static String why(Metric metric, TraceModel model) {
         if (!END_STATE.contains(metric)) return null;
         if (!model.ended()) return "the trace has no end record (cut short), and " + metric.key() + " is read from the trace's end";
+        // An attach that detached from a command still running: it has no exit status yet (it read -1, which "< 1" took).
+        if (metric == Metric.EXIT_CODE && model.targetExit() == null) return "the command did not end during the trace";
         if (metric != Metric.DEADLOCKS) return null;
         int missing = 0, first = 0;
         for (HangAnalysis.Blocked b : model.hang().blocked()) {

@@ -8,6 +8,7 @@ import dev.jthreadtrace.check.JunitXml;
 import dev.jthreadtrace.check.Vocabulary;
 import dev.jthreadtrace.jsonl.SavedAssertion;
 import dev.jthreadtrace.model.TraceModel;
+import dev.jthreadtrace.text.Escape;
 import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.IOException;
@@ -77,9 +78,11 @@ final class AssertOptions {
             if (results.isEmpty()) return;
             out.accept("");
             out.accept("ASSERTIONS");
-            int width = results.stream().mapToInt(r -> r.expr().length()).max().orElse(0);
+            // The expression as written, escaped as names are: an --assert-file's escape sequence must not reach a terminal or CI log.
+            int width = results.stream().mapToInt(r -> Escape.text(r.expr()).length()).max().orElse(0);
             for (SavedAssertion r : results) {
-                out.accept("  " + (r.passed() ? "PASS" : "FAIL") + "  " + r.expr() + " ".repeat(width - r.expr().length())
+                String expr = Escape.text(r.expr());
+                out.accept("  " + (r.passed() ? "PASS" : "FAIL") + "  " + expr + " ".repeat(width - expr.length())
                         + "   actual " + r.actual());
             }
             long failed = results.stream().filter(r -> !r.passed()).count();
@@ -123,8 +126,9 @@ final class AssertOptions {
             try {
                 lines = Files.readAllLines(assertFile, StandardCharsets.UTF_8);
             } catch (IOException e) {
-                throw new IllegalArgumentException("cannot read --assert-file " + assertFile + ": " + e.getMessage());
+                throw new IllegalArgumentException("cannot read --assert-file " + assertFile + ": " + FileProblems.reason(e));
             }
+            int before = parsed.size();
             for (int i = 0; i < lines.size(); i++) {
                 String line = lines.get(i).strip();
                 if (line.isEmpty() || line.startsWith("#")) continue;
@@ -134,6 +138,8 @@ final class AssertOptions {
                     throw new IllegalArgumentException(assertFile + ":" + (i + 1) + ": " + e.getMessage());
                 }
             }
+            // A budget file a bad merge left with comments only would check nothing and pass.
+            if (parsed.size() == before) throw new IllegalArgumentException("--assert-file " + assertFile + " holds no assertion");
         }
         return new Checks(parsed, junitXml);
     }

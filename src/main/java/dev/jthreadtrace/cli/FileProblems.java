@@ -23,7 +23,8 @@ final class FileProblems {
             case AccessDeniedException a -> "Permission denied";
             case NotDirectoryException n -> "Not a directory";
             case FileSystemException f when f.getReason() != null -> f.getReason();
-            default -> e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            case java.nio.charset.CharacterCodingException c -> "not UTF-8 text";
+            default -> e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().replace("java.io.IOException: ", "");
         };
     }
 

@@ -6,14 +6,15 @@ public final class MmapCounters {
 
     private long mmapCalls, mmapBytes, munmapCalls, munmapBytes;
 
+    /** {@code bytes} is a size_t: one above {@link Long#MAX_VALUE} (a saved trace's, a kernel's refusal aside) counts as that. */
     void mapped(long bytes) {
         mmapCalls++;
-        mmapBytes += bytes;
+        mmapBytes = Sums.add(mmapBytes, bytes < 0 ? Long.MAX_VALUE : bytes);
     }
 
     void unmapped(long bytes) {
         munmapCalls++;
-        munmapBytes += bytes;
+        munmapBytes = Sums.add(munmapBytes, bytes < 0 ? Long.MAX_VALUE : bytes);
     }
 
     public long mmapCalls() {

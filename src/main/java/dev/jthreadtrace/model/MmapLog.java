@@ -53,10 +53,13 @@ public final class MmapLog {
         // Mappings wholly inside the unmapped range can hold no future stack.
         TreeMap<Long, List<Mapping>> index = byAddress.get(t.tgid());
         if (index == null) return;
-        var range = index.subMap(a[0], true, a[0] + a[1], false);
+        // Unsigned: a range past the end of the address space (a saved trace may say so) ends there.
+        long end = a[1] < 0 || a[0] + a[1] < a[0] ? Long.MAX_VALUE : a[0] + a[1];
+        if (end <= a[0]) return;
+        var range = index.subMap(a[0], true, end, false);
         for (Iterator<List<Mapping>> it = range.values().iterator(); it.hasNext(); ) {
             List<Mapping> at = it.next();
-            at.removeIf(m -> m.address() + m.length() <= a[0] + a[1]);
+            at.removeIf(m -> m.address() + m.length() <= end);
             if (at.isEmpty()) it.remove();
         }
     }

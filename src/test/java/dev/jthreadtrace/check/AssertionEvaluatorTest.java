@@ -62,6 +62,7 @@ class AssertionEvaluatorTest {
             "inherits{name=\"nobody\", hook=\"affinity\"} == \"0\"|no thread named like \"nobody\" (threads: threads, inner-1, inner-2, sibling)",
             "syscalls{name=\"futx\"}.errors == 0|no call of a syscall named like \"futx\" in the trace (calls seen: mmap, rt_sigprocmask, execve, prctl, futex, sched_setaffinity, clone3)",
             "syscalls.time{thread=\"nobody\"} < 1s|no thread named like \"nobody\" (threads: threads, inner-1, inner-2, sibling)",
+            "threads.leaked{name=\"nobody\"} == 0|no thread named like \"nobody\" (threads: threads, inner-1, inner-2, sibling)",
             "threads{created_at=\"com.acme.*\"}.count <= 2|no thread has a Java creation site to match created_at against (no JVM view: --jvm off, a JVM older than 25, or --java-stack 0)",
     })
     void aSelectorThatMatchesNothingFailsSayingWhatItMatched(String text, String actual) {
@@ -81,7 +82,7 @@ class AssertionEvaluatorTest {
      */
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = ';', value = {"deadlocks == 0", "threads.blocked == 0", "threads.blocked{name=\"inner-*\", empty=\"pass\"} == 0",
-            "duration < 100s", "duration >= 0s"})
+            "duration < 100s", "duration >= 0s", "exit.code == 0", "exit.code < 1", "threads.leaked == 0"})
     void endStateMetricsOfATraceWithoutItsEndAreUnknownAndFail(String text) {
         List<dev.jthreadtrace.event.TraceEvent> events = RecordedTrace.threadsFixture();
         List<dev.jthreadtrace.event.TraceEvent> cut = events.stream()

@@ -10,6 +10,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -110,11 +111,23 @@ class AssertionParserTest {
             "inherits{name=\"x\", hook=\"itl:\"} == \"0\";9;unknown hook 'itl:'",
             "threads.total{empty=\"pass\"} == 1;14;threads.total takes no selector, so it cannot select nothing",
             "mmap.bytes{name=\"x\", empty=\"yes\"} < 1;11;empty= takes \"pass\"",
+            "threads.total < \uff15;17;expected a number", // fullwidth 5: BigDecimal would read it as 5
+            "threads.total < \u0663;17;expected a number", // Arabic-Indic 3
+            "duration < 1\u0660s;13;unknown time unit", // a trailing Arabic-Indic 0 is no digit either
     })
     void syntaxErrorsPointAtTheColumn(String text, int column, String message) {
         AssertionSyntaxException e = assertThrows(AssertionSyntaxException.class, () -> AssertionParser.parse(text));
         assertEquals(column, e.column(), e.getMessage());
         assertTrue(e.getMessage().contains(message), e.getMessage());
         assertTrue(e.getMessage().startsWith("invalid --assert '" + text + "' at column " + column + ": "));
+    }
+
+    /** The expression in the error is escaped: an --assert-file's escape sequence must not reach the terminal. */
+    @Test
+    void anErrorPrintsTheExpressionEscaped() {
+        AssertionSyntaxException e = assertThrows(AssertionSyntaxException.class,
+                () -> AssertionParser.parse("threads{name=\"\u001b[2J\"}.count = 1"));
+        assertTrue(e.getMessage().startsWith("invalid --assert 'threads{name=\"\\33[2J\"}.count = 1'"), e.getMessage());
+        assertFalse(e.getMessage().contains("\u001b"), e.getMessage());
     }
 }

@@ -298,6 +298,12 @@ class CliIT {
         Tool.Result badFile = Tool.run(Tool.jar("run", "--assert-file", budget.toString(), "--", "/bin/true"));
         assertEquals(2, badFile.code());
         assertTrue(badFile.err().contains("budget.txt:4: invalid --assert 'threads.peak <= oops' at column 17"), badFile.err());
+
+        // A budget a bad merge left with comments only checks nothing: refused, not passed.
+        Path comments = Files.writeString(tmp.resolve("comments.txt"), "# thread budget\n\n");
+        Tool.Result none = Tool.run(Tool.jar("run", "--assert-file", comments.toString(), "--", "/bin/true"));
+        assertEquals(2, none.code(), none.err());
+        assertTrue(none.err().startsWith("jthreadtrace: --assert-file " + comments + " holds no assertion\n"), none.err());
     }
 
     @Test
