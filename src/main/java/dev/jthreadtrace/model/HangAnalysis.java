@@ -50,7 +50,7 @@ public final class HangAnalysis {
     public record WaitsFor(ThreadInfo target, Via via, String lock) {}
 
     /**
-     * A pending futex wait: its word (a futex_waitv's first; {@code words} are all it waits on), the
+     * A pending futex wait: its word (a futex_waitv's first, or the one it joins by; {@code words} are all it waits on), the
      * lock's owner as the word or the mutex says (null: not known), the thread whose exit it waits
      * for (a join; null), the other threads waiting on the same words at the end, and the latest
      * wake call on them (null: none seen).
@@ -166,27 +166,33 @@ public final class HangAnalysis {
         });
     }
 
-    /** A futex_waitv waits on each of its words: it joins the first that is a thread's clear-tid word, its last wake is the latest on any. */
+    /** A futex_waitv waits on each of its words: it joins the first that is a thread's clear-tid word (then that word is
+     * the wait's word), its last wake is the latest on any. */
     private static FutexWait futexWait(TraceModel model, FutexLog futex, PendingCall c, Map<String, List<ThreadInfo>> waitersByWord) {
         ThreadInfo t = c.thread();
         long[] words = c.futexWords();
         boolean vector = c.nr() == SyscallTable.FUTEX_WAITV;
         FutexOps.LockOwner owner = vector ? null : FutexOps.owner(c.args(), c.captures().bytes(0));
         ThreadInfo joining = null;
+        long joinWord = 0;
         List<ThreadInfo> others = new ArrayList<>();
         FutexLog.LastWake last = null;
         List<Long> all = new ArrayList<>();
         for (long uaddr : words) {
             all.add(uaddr);
             ThreadInfo joined = futex.clearTidThread(t.tgid(), uaddr, c.sinceNs());
-            if (joining == null && joined != t) joining = joined;
+            if (joining == null && joined != null && joined != t) {
+                joining = joined;
+                joinWord = uaddr; // the report names the word it joins by, not the vector's first (an unused private word)
+            }
             for (ThreadInfo other : waitersByWord.getOrDefault(t.tgid() + ":" + uaddr, List.of())) {
                 if (other != t && !others.contains(other)) others.add(other);
             }
             FutexLog.LastWake wake = futex.lastWake(t.tgid(), uaddr);
             if (wake != null && (last == null || wake.ns() > last.ns())) last = wake;
         }
-        return new FutexWait(t.tgid(), words.length == 0 ? c.args()[0] : words[0], owner, joining, others, last, List.copyOf(all));
+        long word = joining != null ? joinWord : words.length == 0 ? c.args()[0] : words[0];
+        return new FutexWait(t.tgid(), word, owner, joining, others, last, List.copyOf(all));
     }
 
     /**

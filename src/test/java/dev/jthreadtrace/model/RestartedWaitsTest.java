@@ -160,4 +160,17 @@ class RestartedWaitsTest {
         assertEquals(List.of(WORD, WORD + 4), b.futex().words());
         assertEquals(List.of(model.thread(WAKER)), b.futex().otherWaiters());
     }
+
+    @Test
+    void aFutexWaitvJoiningByItsSecondWordNamesThatWord() {
+        TraceModel model = started();
+        model.accept(call(50, 60, WAKER, SyscallTable.SET_TID_ADDRESS, new long[] {WORD + 8, 0, 0, 0, 0, 0}, WAKER));
+        // its first word is a private one nobody wakes; the second is the waker's clear-tid word (a join)
+        model.accept(new TraceEvent.Syscall(100, 2_000, WAITER, SyscallTable.FUTEX_WAITV, new long[] {0x6000, 2, 0, 0, 1, 0}, 0, false,
+                false, waiters(WORD, WORD + 8), TraceEvent.Cut.ENDED));
+        HangAnalysis.Blocked b = model.hang().blocked().getFirst();
+        assertEquals(model.thread(WAKER), b.futex().joining());
+        assertEquals(WORD + 8, b.futex().uaddr());
+        assertEquals(List.of(HangAnalysis.Via.JOIN, "0x" + Long.toHexString(WORD + 8)), List.of(b.waitsFor().via(), b.waitsFor().lock()));
+    }
 }
