@@ -173,4 +173,19 @@ class RestartedWaitsTest {
         assertEquals(WORD + 8, b.futex().uaddr());
         assertEquals(List.of(HangAnalysis.Via.JOIN, "0x" + Long.toHexString(WORD + 8)), List.of(b.waitsFor().via(), b.waitsFor().lock()));
     }
+
+    @Test
+    void aFutexWaitvListingAWordTwiceIsOneWaitOnIt() {
+        TraceModel model = started();
+        model.accept(call(600, 610, WAKER, SyscallTable.FUTEX, new long[] {WORD, WAKE_PRIVATE, 1, 0, 0, 0}, 1));
+        model.accept(new TraceEvent.Syscall(100, 1_000, WAITER, SyscallTable.FUTEX_WAITV, new long[] {0x6000, 3, 0, 0, 1, 0}, 2, false,
+                true, waiters(WORD, WORD + 4, WORD)));
+        FutexAnalysis.AddressStats word = model.futexAnalysis().addresses().stream().filter(a -> a.uaddr() == WORD).findFirst()
+                .orElseThrow();
+        assertEquals(List.of(1L, 900L), List.of(word.waits(), word.blockedNs()));
+        assertEquals(List.of(WAKER + ">" + WAITER + "@600/900"), releases(model), "released on the word its index names, once");
+        model.accept(new TraceEvent.Syscall(1_100, 2_000, WAITER, SyscallTable.FUTEX_WAITV, new long[] {0x6000, 2, 0, 0, 1, 0}, 0,
+                false, false, waiters(WORD, WORD), TraceEvent.Cut.ENDED));
+        assertEquals(List.of(WORD), model.hang().blocked().getFirst().futex().words());
+    }
 }
