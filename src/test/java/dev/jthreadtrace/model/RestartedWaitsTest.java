@@ -15,7 +15,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 /**
  * A futex wait a signal interrupted and the kernel continued is one wait (model.Restarts): a timed
  * wait goes on in restart_syscall (-ERESTART_RESTARTBLOCK), an untimed one is begun again
- * (-ERESTARTSYS); with a handler the kernel answers EINTR and the next call is another wait. And
+ * (-ERESTARTSYS); with a handler, rt_sigreturn says which: the call's number (begun again after the
+ * handler's own calls) or EINTR (the same call made again is another wait). And
  * futex_waitv is a wait on each of its words, released on the one whose index it returns.
  */
 class RestartedWaitsTest {
@@ -187,5 +188,32 @@ class RestartedWaitsTest {
         model.accept(new TraceEvent.Syscall(1_100, 2_000, WAITER, SyscallTable.FUTEX_WAITV, new long[] {0x6000, 2, 0, 0, 1, 0}, 0,
                 false, false, waiters(WORD, WORD), TraceEvent.Cut.ENDED));
         assertEquals(List.of(WORD), model.hang().blocked().getFirst().futex().words());
+    }
+
+    private static final int RT_SIGRETURN = SyscallTable.number("rt_sigreturn").orElseThrow();
+    private static final int RT_SIGPROCMASK = SyscallTable.number("rt_sigprocmask").orElseThrow();
+
+    @Test
+    void anSaRestartHandlersCallsDoNotEndTheWaitItsSigreturnBeginsAgain() {
+        TraceModel model = started();
+        model.accept(call(100, 300, WAITER, SyscallTable.FUTEX, waitArgs(0), ERESTARTSYS));
+        model.accept(call(310, 320, WAITER, RT_SIGPROCMASK, new long[] {0, 0x5000, 0, 8, 0, 0}, 0)); // the handler's own call
+        model.accept(call(330, 340, WAITER, RT_SIGRETURN, new long[6], SyscallTable.FUTEX)); // the kernel begins the futex again
+        model.accept(wake(600, 1));
+        model.accept(call(400, 1_000, WAITER, SyscallTable.FUTEX, waitArgs(0), 0));
+        assertEquals(List.of(WAKER + ">" + WAITER + "@600/900"), releases(model));
+        assertEquals(1, model.futex().of(model.thread(WAITER)).waits());
+    }
+
+    @Test
+    void aHandlersEintrEndsTheWaitAndTheSameCallMadeAgainIsAnotherWait() {
+        TraceModel model = started();
+        model.accept(call(100, 300, WAITER, SyscallTable.FUTEX, waitArgs(0), ERESTARTSYS));
+        model.accept(call(330, 340, WAITER, RT_SIGRETURN, new long[6], EINTR));
+        model.accept(wake(1_500, 1));
+        model.accept(call(1_000, 2_000, WAITER, SyscallTable.FUTEX, waitArgs(0), 0)); // the program ran 660 ns, then waited again
+        assertEquals(List.of(WAKER + ">" + WAITER + "@1500/1000"), releases(model));
+        FutexCounters waiter = model.futex().of(model.thread(WAITER));
+        assertEquals(List.of(2L, 1_200L), List.of(waiter.waits(), waiter.blockedNs()));
     }
 }
