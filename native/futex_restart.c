@@ -10,6 +10,12 @@
 //   untimed    - FUTEX_WAIT_PRIVATE with no timeout, SIGURG: -ERESTARTSYS, the same futex call again.
 //   handler    - as timed, but SIGWINCH has a handler (no SA_RESTART): the wait returns EINTR at the
 //                signal (no restart); the waiter then waits again and main wakes that wait.
+//   sa-restart - untimed, SIGWINCH has an SA_RESTART handler that makes a call (pthread_sigmask): the
+//                kernel begins the same wait again after the handler (rt_sigreturn returns futex's
+//                number); main wakes it: the wait returns 0.
+//   sa-eintr   - untimed, SIGWINCH has a handler without SA_RESTART: the wait returns EINTR
+//                (rt_sigreturn returns -EINTR); the waiter runs 300 ms, then makes the same call
+//                again, and main wakes that one.
 //   hang       - as timed, but nobody wakes it: main calls exit_group 300 ms after the signal, the
 //                waiter still in the continued wait (restart_syscall).
 //   sleep      - "waiter" sleeps 600 ms in nanosleep and SIGCHLD interrupts it; main exits at 300 ms
@@ -78,6 +84,19 @@ static void await_asleep(const char *nr, int again) {
 
 static void on_winch(int sig __attribute__((unused))) {}
 
+static void on_winch_masking(int sig __attribute__((unused))) {
+    sigset_t none;
+    sigemptyset(&none);
+    pthread_sigmask(SIG_BLOCK, &none, NULL); // a call of the handler, between the interrupted wait and its restart
+}
+
+static void burn(long x) {
+    struct timespec a, b;
+    clock_gettime(CLOCK_MONOTONIC, &a);
+    do clock_gettime(CLOCK_MONOTONIC, &b);
+    while ((b.tv_sec - a.tv_sec) * 1000 + (b.tv_nsec - a.tv_nsec) / 1000000 < x);
+}
+
 static long waitv(int n, int shared) {
     struct futex_waitv w[3];
     memset(w, 0, sizeof w);
@@ -112,6 +131,15 @@ static void *waiter(void *arg __attribute__((unused))) {
         rel.tv_sec = 19; // another call: its own arguments
         r = fx(&words[0], FUTEX_WAIT_PRIVATE, 0, &rel, 0);
         expect("second wait", r < 0 ? -errno : r, 0);
+    } else if (strcmp(mode, "sa-restart") == 0) {
+        r = fx(&words[0], FUTEX_WAIT_PRIVATE, 0, NULL, 0);
+        expect("wait begun again after the handler", r < 0 ? -errno : r, 0);
+    } else if (strcmp(mode, "sa-eintr") == 0) {
+        r = fx(&words[0], FUTEX_WAIT_PRIVATE, 0, NULL, 0);
+        expect("interrupted wait", r < 0 ? -errno : r, -EINTR);
+        burn(300); // running, not waiting
+        r = fx(&words[0], FUTEX_WAIT_PRIVATE, 0, NULL, 0);
+        expect("second wait", r < 0 ? -errno : r, 0);
     } else if (strcmp(mode, "sleep") == 0) {
         struct timespec t = {0, 600 * 1000000L};
         r = syscall(SYS_nanosleep, &t, NULL); // glibc's nanosleep is clock_nanosleep
@@ -128,15 +156,19 @@ static void *waiter(void *arg __attribute__((unused))) {
 
 int main(int argc, char **argv) {
     if (argc != 2) {
-        fprintf(stderr, "usage: futex_restart timed|bitset|untimed|handler|hang|sleep|waitv|waitv-hang|waitv-sig\n");
+        fprintf(stderr, "usage: futex_restart timed|bitset|untimed|handler|sa-restart|sa-eintr|hang|sleep|waitv|waitv-hang|waitv-sig\n");
         return 2;
     }
     mode = argv[1];
     fprintf(stderr, "futex_restart: words %p %p %p\n", (void *) &words[0], (void *) &words[1], (void *) &words[2]);
-    if (strcmp(mode, "handler") == 0) {
+    if (strcmp(mode, "handler") == 0 || strncmp(mode, "sa-", 3) == 0) {
         struct sigaction sa;
         memset(&sa, 0, sizeof sa);
         sa.sa_handler = on_winch; // no SA_RESTART: the kernel returns EINTR
+        if (strcmp(mode, "sa-restart") == 0) {
+            sa.sa_handler = on_winch_masking;
+            sa.sa_flags = SA_RESTART;
+        }
         sigaction(SIGWINCH, &sa, NULL);
     }
     pthread_t t;
@@ -153,7 +185,7 @@ int main(int argc, char **argv) {
         pid_t child = fork();
         if (child == 0) _exit(0);
         waitpid(child, NULL, 0);
-    } else if (strcmp(mode, "bitset") == 0 || strcmp(mode, "handler") == 0) {
+    } else if (strcmp(mode, "bitset") == 0 || strcmp(mode, "handler") == 0 || strncmp(mode, "sa-", 3) == 0) {
         syscall(SYS_tgkill, getpid(), tid, SIGWINCH);
     } else if (strcmp(mode, "untimed") == 0 || strcmp(mode, "waitv-sig") == 0) {
         syscall(SYS_tgkill, getpid(), tid, SIGURG);

@@ -1,6 +1,7 @@
 package dev.jthreadtrace.decode;
 
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 
 /** {@code futex} and {@code futex_waitv} ({@code <linux/futex.h>}), decoded as strace's futex.c does. */
 public final class FutexOps {
@@ -244,6 +245,22 @@ public final class FutexOps {
         long[] out = new long[waiters.length / WAITV_SIZE];
         for (int i = 0; i < out.length; i++) out[i] = b.getLong(i * WAITV_SIZE + 8);
         return out;
+    }
+
+    /**
+     * The distinct words of a futex_waitv, in the order each is first listed: a vector may list a
+     * word twice, and it is still one wait on that word (counted once, taken off once).
+     */
+    public static long[] distinctWaitvWords(byte[] waiters) {
+        long[] all = waitvWords(waiters);
+        long[] out = new long[all.length];
+        int n = 0;
+        for (long word : all) {
+            boolean seen = false;
+            for (int j = 0; j < n && !seen; j++) seen = out[j] == word;
+            if (!seen) out[n++] = word;
+        }
+        return n == out.length ? out : Arrays.copyOf(out, n);
     }
 
     /** {@code futex_waitv(waiters, nr_futexes, flags, timeout, clockid)}. */

@@ -20,6 +20,8 @@ public final class TraceSelection {
     private static final int[] RESTARTED_BY_BLOCK = {SyscallTable.FUTEX, SyscallTable.number("nanosleep").orElseThrow(),
             SyscallTable.number("clock_nanosleep").orElseThrow(), SyscallTable.number("poll").orElseThrow()};
 
+    private static final int RT_SIGRETURN = SyscallTable.number("rt_sigreturn").orElseThrow();
+
     /** Always recorded: without these the trees and the inheritance timeline would be wrong. */
     private static final List<String> MODEL = Syscalls.modelSet();
 
@@ -124,12 +126,25 @@ public final class TraceSelection {
      * By number, the calls recorded; with restart_syscall whenever a call the kernel may continue
      * in it is: a timed futex wait, nanosleep, a relative clock_nanosleep or a poll that a signal
      * without a handler interrupted (-ERESTART_RESTARTBLOCK) goes on in restart_syscall, whose
-     * return is the call's real result (model.Restarts ties the two).
+     * return is the call's real result (model.Restarts ties the two); and rt_sigreturn, whose
+     * return value after a handler says whether the interrupted call is begun again.
      */
     public boolean[] recorded() {
         boolean[] out = recorded.clone();
-        for (int nr : RESTARTED_BY_BLOCK) if (out[nr]) out[SyscallTable.RESTART_SYSCALL] = true;
+        for (int nr : RESTARTED_BY_BLOCK) {
+            if (out[nr]) out[SyscallTable.RESTART_SYSCALL] = out[RT_SIGRETURN] = true;
+        }
         return out;
+    }
+
+    /**
+     * Whether recording call {@code nr} records rt_sigreturn too: after a handler its return value
+     * says whether the kernel begins the interrupted call again (the call's number) or ended it
+     * (-EINTR), which the thread's own calls cannot tell (model.Restarts).
+     */
+    public static boolean withSigreturn(int nr) {
+        for (int r : RESTARTED_BY_BLOCK) if (r == nr) return true;
+        return false;
     }
 
     public boolean isShown(String name) {

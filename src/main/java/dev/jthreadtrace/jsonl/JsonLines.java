@@ -20,6 +20,7 @@ import dev.jthreadtrace.model.ThreadInfo;
 import dev.jthreadtrace.model.TraceModel;
 import dev.jthreadtrace.render.LiveSink;
 import dev.jthreadtrace.render.Output;
+import dev.jthreadtrace.render.RestartNames;
 import dev.jthreadtrace.render.StartClock;
 import dev.jthreadtrace.sys.Errno;
 
@@ -51,6 +52,8 @@ public final class JsonLines implements LiveSink {
     private final String run;
     private final StartClock clock;
     private long seq;
+    /** A restart_syscall's {@code text} names the call it continues, as the text lines do. */
+    private final RestartNames restarts = new RestartNames(1 << 16);
 
     public JsonLines(Output out, int stringMax, boolean[] shown) {
         this(out, stringMax, shown, newRunToken(), StartClock.live());
@@ -145,6 +148,7 @@ public final class JsonLines implements LiveSink {
                 yield e.failure() == null ? end : end.put(JsonlFields.FAILURE, e.failure());
             }
         };
+        restarts.saw(event);
         if (line != null) out.line(line.toString());
     }
 
@@ -165,7 +169,8 @@ public final class JsonLines implements LiveSink {
                 .put(JsonlFields.ERROR, s.error() ? Errno.name((int) -s.ret()) : null)
                 .put(JsonlFields.DUR_NS, s.returned() || s.wasCut() ? s.exitNs() - s.ns() : null)
                 .put(JsonlFields.SHOWN, s.nr() >= 0 && s.nr() < shown.length && shown[s.nr()])
-                .put("text", SyscallDecoder.call(s.nr(), s.args(), s.captures(), stringMax) + " = "
+                .put("text", (s.nr() == SyscallTable.RESTART_SYSCALL ? restarts.resuming(s.tid(), s.args(), stringMax)
+                        : SyscallDecoder.call(s.nr(), s.args(), s.captures(), stringMax)) + " = "
                         + SyscallDecoder.result(s.nr(), s.args(), s.ret(), s.error(), s.returned(), s.captures()));
         if (s.wasCut()) json.put(JsonlFields.CUT, s.cut().name().toLowerCase(Locale.ROOT));
         if (!s.captures().isEmpty()) json.put(JsonlFields.CAPTURES, captures(s.captures()));

@@ -139,12 +139,21 @@ public final class FutexLog {
         FutexCall call = new FutexCall(t.tid(), t.tgid(), uaddrs.length == 0 ? 0 : uaddrs[0], FutexOps.FUTEX_WAIT, true, false,
                 entryNs, exitNs, s.ret(), s.error(), false, c.sinceNs(), continued);
         byThread.computeIfAbsent(t, k -> new FutexCounters()).add(call);
+        // The index it returns names one entry; a word listed twice is still one wait on it, released if either entry was woken.
+        long released = !s.error() && s.ret() >= 0 && s.ret() < uaddrs.length ? uaddrs[(int) s.ret()] : 0;
+        boolean anyReleased = !s.error() && s.ret() >= 0 && s.ret() < uaddrs.length;
         for (int i = 0; i < uaddrs.length; i++) {
+            if (listedBefore(uaddrs, i)) continue;
             Word word = word(new Key(t.tgid(), uaddrs[i]));
             if (word == null) continue;
             account(word, new FutexCall(t.tid(), t.tgid(), uaddrs[i], FutexOps.FUTEX_WAIT, true, false, entryNs, exitNs, s.ret(),
-                    s.error(), false, c.sinceNs(), continued), false, !s.error() && s.ret() == i);
+                    s.error(), false, c.sinceNs(), continued), false, anyReleased && uaddrs[i] == released);
         }
+    }
+
+    private static boolean listedBefore(long[] uaddrs, int i) {
+        for (int j = 0; j < i; j++) if (uaddrs[j] == uaddrs[i]) return true;
+        return false;
     }
 
     /** The word's aggregate, made on first sight while there are fewer than {@link #MAX_WORDS}; null (and counted) beyond. */

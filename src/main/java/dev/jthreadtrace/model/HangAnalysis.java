@@ -56,11 +56,11 @@ public final class HangAnalysis {
     public record WaitsFor(ThreadInfo target, Via via, String lock) {}
 
     /**
-     * A pending futex wait: its word (a futex_waitv's first; {@code words} are all it waits on), the
-     * lock's owner as the word or the mutex says (null: not known), why an owner read at the wait is
-     * not trusted (null: it is, or none was read), the thread whose exit it waits for (a join; null),
-     * the other threads waiting on the same words at the end, and the latest wake call on them
-     * (null: none seen).
+     * A pending futex wait: its word (a futex_waitv's first, or the one it joins by; {@code words} are
+     * all it waits on), the lock's owner as the word or the mutex says (null: not known), why an
+     * owner read at the wait is not trusted (null: it is, or none was read), the thread whose exit it
+     * waits for (a join; null), the other threads waiting on the same words at the end, and the
+     * latest wake call on them (null: none seen).
      */
     public record FutexWait(int tgid, long uaddr, FutexOps.LockOwner owner, String ownerUnknown, ThreadInfo joining,
                             List<ThreadInfo> otherWaiters, FutexLog.LastWake lastWake, List<Long> words) {}
@@ -173,7 +173,8 @@ public final class HangAnalysis {
         });
     }
 
-    /** A futex_waitv waits on each of its words: it joins the first that is a thread's clear-tid word, its last wake is the latest on any. */
+    /** A futex_waitv waits on each of its words: it joins the first that is a thread's clear-tid word (then that word is
+     * the wait's word), its last wake is the latest on any. */
     private static FutexWait futexWait(TraceModel model, FutexLog futex, PendingCall c, Map<String, List<ThreadInfo>> waitersByWord) {
         ThreadInfo t = c.thread();
         long[] words = c.futexWords();
@@ -181,17 +182,21 @@ public final class HangAnalysis {
         long uaddr = words.length == 0 ? c.args()[0] : words[0];
         FutexOps.LockOwner owner = vector ? null : FutexOps.owner(c.args(), c.captures().bytes(0));
         ThreadInfo joining = null;
+        long joinWord = 0;
         List<ThreadInfo> others = new ArrayList<>();
         FutexLog.LastWake last = null;
         List<Long> all = new ArrayList<>();
-        for (long word : words) {
-            all.add(word);
-            ThreadInfo joined = futex.clearTidThread(t.tgid(), word, c.sinceNs());
-            if (joining == null && joined != t) joining = joined;
-            for (ThreadInfo other : waitersByWord.getOrDefault(t.tgid() + ":" + word, List.of())) {
+        for (long w : words) {
+            all.add(w);
+            ThreadInfo joined = futex.clearTidThread(t.tgid(), w, c.sinceNs());
+            if (joining == null && joined != null && joined != t) {
+                joining = joined;
+                joinWord = w; // the report names the word it joins by, not the vector's first (an unused private word)
+            }
+            for (ThreadInfo other : waitersByWord.getOrDefault(t.tgid() + ":" + w, List.of())) {
                 if (other != t && !others.contains(other)) others.add(other);
             }
-            FutexLog.LastWake wake = futex.lastWake(t.tgid(), word);
+            FutexLog.LastWake wake = futex.lastWake(t.tgid(), w);
             if (wake != null && (last == null || wake.ns() > last.ns())) last = wake;
         }
         String unknown = null;
@@ -206,7 +211,8 @@ public final class HangAnalysis {
             else if (later != null) unknown = "woken by " + later.waker() + " after the wait began: the lock may have passed on";
             if (unknown != null) owner = null;
         }
-        return new FutexWait(t.tgid(), uaddr, owner, unknown, joining, others, last, List.copyOf(all));
+        long word = joining != null ? joinWord : uaddr;
+        return new FutexWait(t.tgid(), word, owner, unknown, joining, others, last, List.copyOf(all));
     }
 
     /**

@@ -56,9 +56,12 @@ public record PendingCall(ThreadInfo thread, int nr, long[] args, Captures captu
         return nr == SyscallTable.FUTEX && FutexOps.isWait(args[1]) || nr == SyscallTable.FUTEX_WAITV;
     }
 
-    /** The futex words it waits on: a futex wait's one word, a futex_waitv's array (as read at its entry); none for another call. */
+    /**
+     * The futex words it waits on: a futex wait's one word, a futex_waitv's array (as read at its
+     * entry, each word once: a vector may list a word twice); none for another call.
+     */
     public long[] futexWords() {
-        if (nr == SyscallTable.FUTEX_WAITV) return FutexOps.waitvWords(captures.bytes(0));
+        if (nr == SyscallTable.FUTEX_WAITV) return FutexOps.distinctWaitvWords(captures.bytes(0));
         return isFutexWait() ? new long[] {args[0]} : new long[0];
     }
 }

@@ -2,6 +2,7 @@ package dev.jthreadtrace.model;
 
 import dev.jthreadtrace.decode.SyscallDecoder;
 import dev.jthreadtrace.decode.SyscallTable;
+import dev.jthreadtrace.decode.TraceSelection;
 import dev.jthreadtrace.event.TraceEvent;
 
 import java.util.Arrays;
@@ -19,7 +20,12 @@ import java.util.Map;
  * argument registers are still the call's, which is how a restart_syscall is known to continue
  * this call and no other (a nanosleep not recorded, a restart after a handler's EINTR). With a
  * handler the kernel answers EINTR instead (or, for -ERESTARTSYS with SA_RESTART, begins the call
- * again after the handler): the call is not continued and ends at the signal.
+ * again after the handler). Which one, rt_sigreturn says at its exit (recorded whenever
+ * restart_syscall is, decode.TraceSelection): it returns the interrupted call's number when the
+ * kernel begins it again (the handler's own calls came in between), -EINTR when the call ended at
+ * the signal (the same call made again later is another call). With no handler there is no
+ * rt_sigreturn: the thread's next call is the continuation. (A call whose recording does not bring
+ * rt_sigreturn's, a read, is held until the thread's next call only, as before.)
  *
  * <p>{@link #next} gives each recorded call as the program made it: a restart_syscall as the call
  * it continues, with the time of the first entry and how many signals came in between.
@@ -27,6 +33,7 @@ import java.util.Map;
 final class Restarts {
     static final int MAX = 4096;
     private static final long ERESTART_RESTARTBLOCK = -516;
+    private static final int RT_SIGRETURN = SyscallTable.number("rt_sigreturn").orElseThrow();
 
     /** A call as the program made it: {@code call} (a restart_syscall given the number, arguments and captures of the call it continues). */
     record Continued(TraceEvent.Syscall call, long sinceNs, int restarts) {}
@@ -38,10 +45,20 @@ final class Restarts {
     /** One recorded call of {@code t}, entered at {@code ns} and returned at {@code exitNs} (relative). */
     Continued next(ThreadInfo t, TraceEvent.Syscall s, long ns, long exitNs) {
         Held h = held.isEmpty() ? null : held.remove(t);
+        if (h != null && s.nr() == RT_SIGRETURN) {
+            // a handler ran: its return value is the call's number if the kernel begins it again, else -EINTR (it ended)
+            if (s.returned() && !s.error() && s.ret() == h.call().nr()) held.put(t, h);
+            return new Continued(s, ns, 0);
+        }
         TraceEvent.Syscall call = s;
         long since = ns;
         int restarts = 0;
-        if (h != null && h.untilNs() <= ns && Arrays.equals(h.call().args(), s.args())) {
+        boolean same = h != null && h.untilNs() <= ns && Arrays.equals(h.call().args(), s.args());
+        if (h != null && !same && TraceSelection.withSigreturn(h.call().nr())) {
+            // a call the handler made: the interrupted one is begun again after it, or ended, as rt_sigreturn will say
+            held.put(t, h);
+        }
+        if (same) {
             TraceEvent.Syscall was = h.call();
             boolean block = was.ret() == ERESTART_RESTARTBLOCK;
             if (block && s.nr() == SyscallTable.RESTART_SYSCALL) {

@@ -88,7 +88,8 @@ final class ExitChoice implements ExitNeed.Context {
     void entered(Task task) {
         boolean futexWait = task.nr == SyscallTable.FUTEX && FutexOps.isWait(task.args[1]);
         if (task.nr == SyscallTable.FUTEX_WAITV) {
-            long[] uaddrs = FutexOps.waitvWords(task.captures.bytes(0));
+            // each word once (a vector may list one twice): left() then takes off exactly what this counted
+            long[] uaddrs = FutexOps.distinctWaitvWords(task.captures.bytes(0));
             Word[] words = new Word[uaddrs.length];
             for (int i = 0; i < uaddrs.length; i++) words[i] = new Word(task.tgid, uaddrs[i]);
             wait(task, words, false);

@@ -6,14 +6,12 @@ import dev.jthreadtrace.decode.Siginfo;
 import dev.jthreadtrace.decode.Signals;
 import dev.jthreadtrace.decode.SyscallDecoder;
 import dev.jthreadtrace.decode.SyscallTable;
-import dev.jthreadtrace.decode.Syscalls;
 import dev.jthreadtrace.event.TraceEvent;
 import dev.jthreadtrace.model.Exit;
 import dev.jthreadtrace.model.ThreadInfo;
 import dev.jthreadtrace.model.TraceModel;
 import dev.jthreadtrace.text.Escape;
 
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -43,15 +41,11 @@ public final class TextLines implements LiveSink {
     private final Map<Integer, String> pendingStarts = new LinkedHashMap<>();
     /** Calls printed at their entry and not yet returned, by thread: the text printed then. Bounded by {@link #MAX_OPEN}. */
     private final Map<Integer, String> open = new HashMap<>();
-    /**
-     * By thread, its latest call a signal interrupted with -ERESTART_RESTARTBLOCK: a restart_syscall
-     * with its arguments continues it and is printed as strace does, {@code restart_syscall(<... resuming interrupted futex ...>)}.
-     */
-    private final Map<Integer, TraceEvent.Syscall> restartable = new HashMap<>();
+    /** Names a restart_syscall by the call it continues, as strace does. */
+    private final RestartNames restarts = new RestartNames(MAX_OPEN);
     /** The thread whose call's line is written up to its arguments, its end not yet (0: none). */
     private int held;
     static final int MAX_OPEN = 1 << 16;
-    private static final long ERESTART_RESTARTBLOCK = -516;
 
     /**
      * @param shown   by syscall number, which calls to print (thread events always are)
@@ -96,7 +90,7 @@ public final class TextLines implements LiveSink {
         }
         if (event instanceof TraceEvent.Exited || event instanceof TraceEvent.Killed) {
             open.remove(tid);
-            restartable.remove(tid);
+            restarts.saw(event);
         }
         if (event instanceof TraceEvent.TraceEnded) {
             pendingStarts.values().forEach(this::line);
@@ -133,7 +127,8 @@ public final class TextLines implements LiveSink {
             case TraceEvent.SyscallEntered s -> {
                 if (!shows(s.nr()) || !options.allStatuses()) return;
                 unhold();
-                String entry = s.nr() == SyscallTable.RESTART_SYSCALL ? resuming(s.tid(), s.args()).replaceFirst("\\)$", "")
+                String entry = s.nr() == SyscallTable.RESTART_SYSCALL
+                        ? restarts.resuming(s.tid(), s.args(), options.stringMax()).replaceFirst("\\)$", "")
                         : SyscallDecoder.entryPart(s.nr(), s.args(), captures(s.captures()), options.stringMax());
                 out.text(prefix(model, s.ns(), s.tid()) + palette.call(entry));
                 held = s.tid();
@@ -203,10 +198,8 @@ public final class TextLines implements LiveSink {
     private void syscall(TraceEvent.Syscall s, TraceModel model) {
         String entry = open.remove(s.tid());
         boolean restart = s.nr() == SyscallTable.RESTART_SYSCALL;
-        String call = restart ? resuming(s.tid(), s.args()) : null;
-        if (s.returned() && s.ret() == ERESTART_RESTARTBLOCK && !restart && (restartable.size() < MAX_OPEN || restartable.containsKey(s.tid()))) {
-            restartable.put(s.tid(), s);
-        }
+        String call = restart ? restarts.resuming(s.tid(), s.args(), options.stringMax()) : null;
+        restarts.saw(s);
         if (!shows(s.nr()) || !options.shows(s)) {
             if (held == s.tid()) unhold();
             return;
@@ -222,13 +215,6 @@ public final class TextLines implements LiveSink {
             line(prefix(model, s.exitNs(), s.tid()) + palette.call("<... " + SyscallTable.name(s.nr()) + " resumed>"
                     + SyscallDecoder.resumedPart(entry, call)) + end);
         }
-    }
-
-    /** {@code restart_syscall(<... resuming interrupted futex ...>)}: the call it continues, when its arguments say so. */
-    private String resuming(int tid, long[] args) {
-        TraceEvent.Syscall interrupted = restartable.get(tid);
-        return interrupted != null && Arrays.equals(interrupted.args(), args) ? Syscalls.resuming(interrupted.nr())
-                : SyscallDecoder.call(SyscallTable.RESTART_SYSCALL, args, Captures.NONE, options.stringMax());
     }
 
     /** {@code 0 <0.000031>}, {@code -1 EAGAIN (...)} in the error colour, {@code ?} (and why, for a detach). */

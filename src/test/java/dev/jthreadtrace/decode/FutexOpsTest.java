@@ -83,4 +83,14 @@ class FutexOpsTest {
                         + "uaddr=0x55d6ea857088, flags=FUTEX2_SIZE_U32}], 2, 0, {tv_sec=5, tv_nsec=0}, CLOCK_MONOTONIC)",
                 SyscallDecoder.call(SyscallTable.FUTEX_WAITV, new long[] {0x1000, 2, 0, TS, 1, 0}, c, 32));
     }
+
+    @Test
+    void aWaitvsDistinctWordsKeepTheOrderEachIsFirstListedIn() {
+        ByteBuffer b = ByteBuffer.allocate(96).order(ByteOrder.LITTLE_ENDIAN);
+        long[] listed = {0x9004, 0x9000, 0x9004, 0x9000};
+        for (int i = 0; i < listed.length; i++) b.putLong(24 * i + 8, listed[i]);
+        assertEquals("[36868, 36864, 36868, 36864]", java.util.Arrays.toString(FutexOps.waitvWords(b.array())));
+        assertEquals("[36868, 36864]", java.util.Arrays.toString(FutexOps.distinctWaitvWords(b.array())));
+        assertEquals(0, FutexOps.distinctWaitvWords(null).length);
+    }
 }

@@ -123,6 +123,30 @@ class FutexRestartIT {
         }
     }
 
+    /**
+     * After a handler, rt_sigreturn's return says what the kernel did: futex's number (SA_RESTART: the
+     * same wait begun again, though the handler made a call in between) is one wait from its first
+     * entry; -EINTR ended the wait, and the same call made again 300 ms later is another wait whose
+     * release counts from its own entry.
+     */
+    @Test
+    void rtSigreturnTellsAWaitBegunAgainAfterAHandlerFromOneMadeAgain(@TempDir Path tmp) throws IOException {
+        for (boolean everyExit : List.of(false, true)) {
+            String what = everyExit ? " (every exit)" : "";
+            Run restarted = run(tmp, everyExit, "futex,blocked", List.of(), "sa-restart");
+            assertEquals("1", restarted.waiterRow().get(1), "sa-restart" + what + ": one wait:\n" + restarted.report());
+            assertTrue(millis(release(restarted).group(2)) >= 300, "sa-restart" + what + ": from its first entry:\n" + restarted.report());
+            Run again = run(tmp, everyExit, "futex,blocked", List.of(), "sa-eintr");
+            assertEquals("2", again.waiterRow().get(1), "sa-eintr" + what + ": the interrupted wait and the new one:\n" + again.report());
+            Matcher m = release(again);
+            // one wait from the first entry would have waited longer than both stretches together (the 300 ms it ran)
+            assertTrue(millis(m.group(2)) < millis(again.waiterRow().get(3)), "sa-eintr" + what
+                    + ": released after its own entry, not the first wait's:\n" + again.report());
+        }
+        Run live = run(tmp, false, "futex", List.of("-e", "futex"), "sa-eintr");
+        assertEquals("2", live.waiterRow().get(1), "sa-eintr with lines: the same answer:\n" + live.report());
+    }
+
     /** A thread torn down inside the continued wait is blocked in the futex since its first entry, not "interrupted". */
     @Test
     void aThreadLeftInTheContinuedWaitIsBlockedInIt(@TempDir Path tmp) throws IOException {

@@ -15,7 +15,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 /**
  * A futex wait a signal interrupted and the kernel continued is one wait (model.Restarts): a timed
  * wait goes on in restart_syscall (-ERESTART_RESTARTBLOCK), an untimed one is begun again
- * (-ERESTARTSYS); with a handler the kernel answers EINTR and the next call is another wait. And
+ * (-ERESTARTSYS); with a handler, rt_sigreturn says which: the call's number (begun again after the
+ * handler's own calls) or EINTR (the same call made again is another wait). And
  * futex_waitv is a wait on each of its words, released on the one whose index it returns.
  */
 class RestartedWaitsTest {
@@ -159,5 +160,60 @@ class RestartedWaitsTest {
         HangAnalysis.Blocked b = model.hang().blocked().getFirst();
         assertEquals(List.of(WORD, WORD + 4), b.futex().words());
         assertEquals(List.of(model.thread(WAKER)), b.futex().otherWaiters());
+    }
+
+    @Test
+    void aFutexWaitvJoiningByItsSecondWordNamesThatWord() {
+        TraceModel model = started();
+        model.accept(call(50, 60, WAKER, SyscallTable.SET_TID_ADDRESS, new long[] {WORD + 8, 0, 0, 0, 0, 0}, WAKER));
+        // its first word is a private one nobody wakes; the second is the waker's clear-tid word (a join)
+        model.accept(new TraceEvent.Syscall(100, 2_000, WAITER, SyscallTable.FUTEX_WAITV, new long[] {0x6000, 2, 0, 0, 1, 0}, 0, false,
+                false, waiters(WORD, WORD + 8), TraceEvent.Cut.ENDED));
+        HangAnalysis.Blocked b = model.hang().blocked().getFirst();
+        assertEquals(model.thread(WAKER), b.futex().joining());
+        assertEquals(WORD + 8, b.futex().uaddr());
+        assertEquals(List.of(HangAnalysis.Via.JOIN, "0x" + Long.toHexString(WORD + 8)), List.of(b.waitsFor().via(), b.waitsFor().lock()));
+    }
+
+    @Test
+    void aFutexWaitvListingAWordTwiceIsOneWaitOnIt() {
+        TraceModel model = started();
+        model.accept(call(600, 610, WAKER, SyscallTable.FUTEX, new long[] {WORD, WAKE_PRIVATE, 1, 0, 0, 0}, 1));
+        model.accept(new TraceEvent.Syscall(100, 1_000, WAITER, SyscallTable.FUTEX_WAITV, new long[] {0x6000, 3, 0, 0, 1, 0}, 2, false,
+                true, waiters(WORD, WORD + 4, WORD)));
+        FutexAnalysis.AddressStats word = model.futexAnalysis().addresses().stream().filter(a -> a.uaddr() == WORD).findFirst()
+                .orElseThrow();
+        assertEquals(List.of(1L, 900L), List.of(word.waits(), word.blockedNs()));
+        assertEquals(List.of(WAKER + ">" + WAITER + "@600/900"), releases(model), "released on the word its index names, once");
+        model.accept(new TraceEvent.Syscall(1_100, 2_000, WAITER, SyscallTable.FUTEX_WAITV, new long[] {0x6000, 2, 0, 0, 1, 0}, 0,
+                false, false, waiters(WORD, WORD), TraceEvent.Cut.ENDED));
+        assertEquals(List.of(WORD), model.hang().blocked().getFirst().futex().words());
+    }
+
+    private static final int RT_SIGRETURN = SyscallTable.number("rt_sigreturn").orElseThrow();
+    private static final int RT_SIGPROCMASK = SyscallTable.number("rt_sigprocmask").orElseThrow();
+
+    @Test
+    void anSaRestartHandlersCallsDoNotEndTheWaitItsSigreturnBeginsAgain() {
+        TraceModel model = started();
+        model.accept(call(100, 300, WAITER, SyscallTable.FUTEX, waitArgs(0), ERESTARTSYS));
+        model.accept(call(310, 320, WAITER, RT_SIGPROCMASK, new long[] {0, 0x5000, 0, 8, 0, 0}, 0)); // the handler's own call
+        model.accept(call(330, 340, WAITER, RT_SIGRETURN, new long[6], SyscallTable.FUTEX)); // the kernel begins the futex again
+        model.accept(wake(600, 1));
+        model.accept(call(400, 1_000, WAITER, SyscallTable.FUTEX, waitArgs(0), 0));
+        assertEquals(List.of(WAKER + ">" + WAITER + "@600/900"), releases(model));
+        assertEquals(1, model.futex().of(model.thread(WAITER)).waits());
+    }
+
+    @Test
+    void aHandlersEintrEndsTheWaitAndTheSameCallMadeAgainIsAnotherWait() {
+        TraceModel model = started();
+        model.accept(call(100, 300, WAITER, SyscallTable.FUTEX, waitArgs(0), ERESTARTSYS));
+        model.accept(call(330, 340, WAITER, RT_SIGRETURN, new long[6], EINTR));
+        model.accept(wake(1_500, 1));
+        model.accept(call(1_000, 2_000, WAITER, SyscallTable.FUTEX, waitArgs(0), 0)); // the program ran 660 ns, then waited again
+        assertEquals(List.of(WAKER + ">" + WAITER + "@1500/1000"), releases(model));
+        FutexCounters waiter = model.futex().of(model.thread(WAITER));
+        assertEquals(List.of(2L, 1_200L), List.of(waiter.waits(), waiter.blockedNs()));
     }
 }

@@ -142,4 +142,22 @@ class ExitChoiceTest {
         choice.left(restart);
         assertEquals(ENTRY, wake(205));
     }
+
+    /** A futex_waitv listing a word twice is one wait on it: counted once, taken off once, so the word is free after it. */
+    @Test
+    void aWaitvListingAWordTwiceCountsItOnce() {
+        Task waitv = new Task(101, PID);
+        waitv.nr = SyscallTable.FUTEX_WAITV;
+        waitv.args = new long[] {0x6000, 2, 0, 0, 1, 0};
+        waitv.captures = new Captures();
+        waitv.captures.put(0, java.nio.ByteBuffer.allocate(48).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(8, WORD)
+                .putLong(32, WORD).array());
+        choice.stop(waitv, waitv.nr);
+        choice.entered(waitv);
+        assertEquals(EXIT, wake(201), "a wake while the waitv is blocked");
+        choice.left(waitv);
+        Task plain = waits(102);
+        assertEquals(ENTRY, wake(202), "only the private plain wait is left on the word, and it has seen no wake");
+        choice.left(plain);
+    }
 }
