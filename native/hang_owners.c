@@ -8,6 +8,9 @@
 //   pshared a lock-order deadlock between a process and its forked child on PTHREAD_PROCESS_SHARED
 //           mutexes in shared memory (shared futex words: the owner is in the other process).
 //   joins   main joins a thread that joins main: both wait on the other's tid field for ever.
+//   twomaps stale, with M process-shared in a memfd mapped twice: t2 locks and unlocks it through
+//           one mapping, t1 and t3 wait through the other. The kernel keys a shared futex by its page:
+//           t2's wake names another address than the waits' and still hands M on.
 #define _GNU_SOURCE
 #include <pthread.h>
 #include <stdio.h>
@@ -18,6 +21,8 @@
 #include <unistd.h>
 
 static pthread_mutex_t m1 = PTHREAD_MUTEX_INITIALIZER, m2 = PTHREAD_MUTEX_INITIALIZER;
+/* M as t2 sees it and as t1 and t3 do: m1 itself but in "twomaps". */
+static pthread_mutex_t *m_holder = &m1, *m_waiters = &m1;
 static pthread_barrier_t both_hold_one;
 static int timed;
 static volatile int t1_holds, t2_locks_n;
@@ -44,7 +49,7 @@ static void *t1(void *arg) {
     (void) arg;
     pthread_setname_np(pthread_self(), "t1");
     usleep(100000);
-    pthread_mutex_lock(&m1);
+    pthread_mutex_lock(m_waiters);
     t1_holds = 1;
     sleep(600);
     return NULL;
@@ -53,9 +58,9 @@ static void *t1(void *arg) {
 static void *t2(void *arg) {
     (void) arg;
     pthread_setname_np(pthread_self(), "t2");
-    pthread_mutex_lock(&m1);
+    pthread_mutex_lock(m_holder);
     usleep(400000);
-    pthread_mutex_unlock(&m1);
+    pthread_mutex_unlock(m_holder);
     usleep(100000);
     t2_locks_n = 1;
     pthread_mutex_lock(&m2);
@@ -67,7 +72,7 @@ static void *t3(void *arg) {
     pthread_setname_np(pthread_self(), "t3");
     pthread_mutex_lock(&m2);
     usleep(200000);
-    pthread_mutex_lock(&m1);
+    pthread_mutex_lock(m_waiters);
     return NULL;
 }
 
@@ -141,9 +146,22 @@ static void pshared(void) {
     _exit(0);
 }
 
+static void twomaps(void) {
+    int fd = memfd_create("twomaps", 0);
+    if (fd < 0 || ftruncate(fd, 4096) != 0) die("memfd");
+    m_holder = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    m_waiters = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    if (m_holder == MAP_FAILED || m_waiters == MAP_FAILED) die("mmap");
+    pthread_mutexattr_t ma;
+    if (pthread_mutexattr_init(&ma) != 0 || pthread_mutexattr_setpshared(&ma, PTHREAD_PROCESS_SHARED) != 0
+            || pthread_mutex_init(m_holder, &ma) != 0) die("shared mutex");
+    stale();
+}
+
 int main(int argc, char **argv) {
     const char *mode = argc > 1 ? argv[1] : "";
     if (strcmp(mode, "stale") == 0) stale();
+    else if (strcmp(mode, "twomaps") == 0) twomaps();
     else if (strcmp(mode, "pshared") == 0) pshared();
     else if (strcmp(mode, "joins") == 0) joins();
     else if (strcmp(mode, "robust") == 0 || strcmp(mode, "timed") == 0) {
@@ -153,7 +171,7 @@ int main(int argc, char **argv) {
                 || pthread_mutex_init(&m1, &ma) != 0 || pthread_mutex_init(&m2, &ma) != 0) die("mutexes");
         abba();
     } else {
-        fprintf(stderr, "usage: hang_owners stale|robust|timed|pshared|joins\n");
+        fprintf(stderr, "usage: hang_owners stale|twomaps|robust|timed|pshared|joins\n");
         return 2;
     }
     return 0;

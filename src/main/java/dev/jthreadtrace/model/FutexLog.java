@@ -106,6 +106,7 @@ public final class FutexLog {
     private final Map<ThreadInfo, Long> clearTidOf = new IdentityHashMap<>();
     private final Set<ThreadInfo> joined = Collections.newSetFromMap(new IdentityHashMap<>());
     private final List<FutexAnalysis.Join> joins = new ArrayList<>();
+    private long lastSharedWakeNs = Long.MIN_VALUE;
 
     /**
      * A futex call of {@code t} (a stretch of it, entered at {@code entryNs}, returned at
@@ -123,6 +124,17 @@ public final class FutexLog {
         Word word = word(key);
         if (word != null) account(word, call, FutexOps.isPrivatePlainWait(op), true);
         if (call.isWait()) joinCheck(key, call);
+        if (call.isWake() && (op & FutexOps.FUTEX_PRIVATE_FLAG) == 0) lastSharedWakeNs = Math.max(lastSharedWakeNs, entryNs);
+    }
+
+    /**
+     * When the latest shared (not FUTEX_PRIVATE) wake call began, in any process, on any word (relative
+     * ns; Long.MIN_VALUE: none). The kernel keys a shared futex by its page, not its address: a wake
+     * through another mapping of the same memory (a second mmap of a memfd, shm_open in another
+     * process) releases a wait on a word whose address the wake does not name.
+     */
+    public long lastSharedWakeNs() {
+        return lastSharedWakeNs;
     }
 
     /**

@@ -207,8 +207,14 @@ public final class HangAnalysis {
             // owner's process, at the same address where the mapping was inherited.
             FutexLog.LastWake there = holder == null || holder.tgid() == t.tgid() ? null : futex.lastWake(holder.tgid(), uaddr);
             FutexLog.LastWake later = last != null && last.ns() >= c.sinceNs() ? last : there != null && there.ns() >= c.sinceNs() ? there : null;
+            boolean shared = (c.args()[1] & FutexOps.FUTEX_PRIVATE_FLAG) == 0;
             if (holder == null) unknown = "tid " + owner.tid() + " read at the wait is no thread of a process sharing the word";
             else if (later != null) unknown = "woken by " + later.waker() + " after the wait began: the lock may have passed on";
+            else if (shared && futex.lastSharedWakeNs() >= c.sinceNs()) {
+                unknown = "a shared wake after the wait began, on a word that may map the same memory: the lock may have passed on";
+            } else if (owner.from() == FutexOps.LockOwner.Source.ROBUST && holder.calledExitItself()) {
+                unknown = "its owner " + holder.tid() + " ended holding it: the kernel hands a robust mutex to a waiter";
+            }
             if (unknown != null) owner = null;
         }
         long word = joining != null ? joinWord : uaddr;
@@ -238,7 +244,7 @@ public final class HangAnalysis {
 
     /**
      * At attach a thread's clear-tid word is not known (set at its birth, before the trace), so a
-     * pthread_join already waiting is inferred: a plain wait whose value is the tid of another live
+     * pthread_join already waiting is inferred: a plain shared wait whose value is the tid of another live
      * thread of its process that existed at attach (glibc's join waits on the joined thread's tid
      * field while it holds that tid; the kernel clears and wakes it at the thread's exit). Any
      * wait on a word holding a thread's tid waits for that thread to change it.
@@ -246,6 +252,9 @@ public final class HangAnalysis {
     private static ThreadInfo joinedAtAttach(TraceModel model, PendingCall c) {
         int cmd = FutexOps.command(c.args()[1]);
         if (cmd != FutexOps.FUTEX_WAIT && cmd != FutexOps.FUTEX_WAIT_BITSET) return null;
+        // glibc's join waits shared (the kernel's wake at the thread's exit is a shared one); a private
+        // wait whose value happens to be a tid (a counter, a generation) joins nothing.
+        if ((c.args()[1] & FutexOps.FUTEX_PRIVATE_FLAG) != 0) return null;
         long value = c.args()[2] & 0xffffffffL;
         ThreadInfo t = value == 0 || value > Integer.MAX_VALUE ? null : model.thread((int) value);
         boolean alive = t != null && t.existedAtAttach() && t != c.thread() && (t.end() == null || t.end() >= c.sinceNs());

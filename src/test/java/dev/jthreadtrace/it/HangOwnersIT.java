@@ -129,6 +129,23 @@ class HangOwnersIT {
         assertEquals(futex.group(1), longest.group(1), longest.group());
     }
 
+    /**
+     * The same with M process-shared in a memfd mapped twice: t2's unlock wakes through another
+     * address than t3's wait names (the kernel keys a shared futex by its page). The hostile test of
+     * the hang analysis: a false deadlock t2 → t3 → t2; any shared wake after a shared wait began
+     * makes its owner unknown.
+     */
+    @Test
+    void aSharedLockHandedOnThroughAnotherMappingIsNoFalseDeadlock(@TempDir Path tmp) throws Exception {
+        Hung h = trace(tmp, "twomaps", 3, false);
+        String report = report(h);
+        int t3 = tidOf(h.text(), "t3");
+        assertTrue(report.contains("owner unknown (a shared wake after the wait began, on a word that may map the same memory"), report);
+        assertTrue(report.contains("waits for " + t3 + " t3, which holds the mutex"), report);
+        assertTrue(report.contains("DEADLOCKS (cycles of threads, each waiting for the next)\n  (none found)"), report);
+        assertTrue(report.contains("PASS  deadlocks == 0"), report);
+    }
+
     private static void assertCycle(String report, String first, String second, String via) {
         // The cycle is printed from its lowest tid.
         boolean firstLow = Integer.parseInt(first.split(" ")[0]) < Integer.parseInt(second.split(" ")[0]);
