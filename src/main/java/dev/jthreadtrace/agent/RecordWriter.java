@@ -9,7 +9,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -17,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -58,6 +58,7 @@ final class RecordWriter {
      * Created owner-only (0600) by the open itself: the mode is the open's, never wider for an instant.
      */
     private static final class RecordFile {
+        private static final int S_IFMT = 0170000, S_IFDIR = 0040000;
         private final Path directory;
         private final Path file;
         private final Object directoryKey;
@@ -75,10 +76,16 @@ final class RecordWriter {
             this.directoryKey = key(directory);
         }
 
+        /**
+         * The directory's device, inode, owner and mode, from one stat. Not the inode alone: a
+         * directory removed and made again by name gets the same inode number at once (ext4), and
+         * anyone may make one under /tmp; another user's is never the tool's user's, 0700.
+         */
         private static Object key(Path directory) throws IOException {
-            BasicFileAttributes attributes = Files.readAttributes(directory, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-            if (!attributes.isDirectory() || attributes.fileKey() == null) throw new IOException(directory + " is no directory");
-            return attributes.fileKey();
+            Map<String, Object> attributes = Files.readAttributes(directory, "unix:dev,ino,uid,mode", LinkOption.NOFOLLOW_LINKS);
+            Object mode = attributes.get("mode");
+            if (!(mode instanceof Integer m) || (m & S_IFMT) != S_IFDIR) throw new IOException(directory + " is no directory");
+            return attributes;
         }
 
         void write(byte[] bytes, int offset, int length) throws IOException {
