@@ -122,9 +122,17 @@ int main(void) {
     long sfd = S(SYS_signalfd4, -1, &usr1, 8, SFD_CLOEXEC | SFD_NONBLOCK);
     S(SYS_close, sfd);
 
+    // SIGCHLD held until the child is reaped: a child that exits before the parent enters wait4
+    // (strace slows the parent) would put the signal line before the wait4 line in one run and
+    // after it in the other; unblocked after it, the signal comes right after that call.
+    sigset_t chld;
+    sigemptyset(&chld);
+    sigaddset(&chld, SIGCHLD);
+    sigprocmask(SIG_BLOCK, &chld, NULL);
     pid_t child = fork();
     if (child == 0) _exit(3);
     int status;
     waitpid(child, &status, 0);
+    sigprocmask(SIG_UNBLOCK, &chld, NULL);
     return 0;
 }
