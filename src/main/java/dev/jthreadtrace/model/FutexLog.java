@@ -1,6 +1,7 @@
 package dev.jthreadtrace.model;
 
 import dev.jthreadtrace.decode.FutexOps;
+import dev.jthreadtrace.decode.FutexWord;
 import dev.jthreadtrace.event.TraceEvent;
 
 import java.util.ArrayDeque;
@@ -29,23 +30,6 @@ public final class FutexLog {
     /** The syscalls that feed it: recorded whenever a report section or an assertion needs the log. */
     public static final List<String> SYSCALLS = List.of("futex", "futex_waitv");
     static final int MAX_WORDS = 4096, RECENT = 16, MAX_MEMBERS = 8, MAX_RELEASES = 64;
-
-    /**
-     * A futex word of a process. equals and hashCode written out: a record's own are bootstrapped
-     * (ObjectMethods: method handles spun at run time, kept by no AOT cache) at the first futex of
-     * every trace, ~7% of the tool's main thread at start.
-     */
-    private record Key(int tgid, long uaddr) {
-        @Override
-        public boolean equals(Object other) {
-            return other instanceof Key k && k.tgid == tgid && k.uaddr == uaddr;
-        }
-
-        @Override
-        public int hashCode() {
-            return 31 * tgid + Long.hashCode(uaddr);
-        }
-    }
 
     /** A finished wait that a wake released, and the best wake found for it so far. */
     private static final class Wait {
@@ -95,14 +79,14 @@ public final class FutexLog {
     }
 
     private final Map<ThreadInfo, FutexCounters> byThread = new IdentityHashMap<>();
-    private final Map<Key, Word> words = new LinkedHashMap<>();
+    private final Map<FutexWord, Word> words = new LinkedHashMap<>();
     private long untrackedCalls;
     private long seq;
     /** The longest finished releases: a min-heap on the wait's length. */
     private final PriorityQueue<FutexAnalysis.Release> longest = new PriorityQueue<>(
             Comparator.comparingLong(FutexAnalysis.Release::waitedNs).thenComparing(r -> -r.order()));
     /** Threads by their clear-tid word, in start order (glibc reuses a descriptor, so a word can name several). */
-    private final Map<Key, List<ThreadInfo>> clearTid = new HashMap<>();
+    private final Map<FutexWord, List<ThreadInfo>> clearTid = new HashMap<>();
     private final Map<ThreadInfo, Long> clearTidOf = new IdentityHashMap<>();
     private final Set<ThreadInfo> joined = Collections.newSetFromMap(new IdentityHashMap<>());
     private final List<FutexAnalysis.Join> joins = new ArrayList<>();
@@ -120,7 +104,7 @@ public final class FutexLog {
         FutexCall call = new FutexCall(t.tid(), t.tgid(), s.args()[0], FutexOps.command(op), FutexOps.isWait(op),
                 FutexOps.isWake(op), entryNs, exitNs, s.ret(), s.error(), s.finishedAtEntry(), c.sinceNs(), c.restarts() > 0);
         byThread.computeIfAbsent(t, k -> new FutexCounters()).add(call);
-        Key key = new Key(call.tgid(), call.uaddr());
+        FutexWord key = new FutexWord(call.tgid(), call.uaddr());
         Word word = word(key);
         if (word != null) account(word, call, FutexOps.isPrivatePlainWait(op), true);
         if (call.isWait()) joinCheck(key, call);
@@ -156,7 +140,7 @@ public final class FutexLog {
         boolean anyReleased = !s.error() && s.ret() >= 0 && s.ret() < uaddrs.length;
         for (int i = 0; i < uaddrs.length; i++) {
             if (listedBefore(uaddrs, i)) continue;
-            Word word = word(new Key(t.tgid(), uaddrs[i]));
+            Word word = word(new FutexWord(t.tgid(), uaddrs[i]));
             if (word == null) continue;
             account(word, new FutexCall(t.tid(), t.tgid(), uaddrs[i], FutexOps.FUTEX_WAIT, true, false, entryNs, exitNs, s.ret(),
                     s.error(), false, c.sinceNs(), continued), false, anyReleased && uaddrs[i] == released);
@@ -169,7 +153,7 @@ public final class FutexLog {
     }
 
     /** The word's aggregate, made on first sight while there are fewer than {@link #MAX_WORDS}; null (and counted) beyond. */
-    private Word word(Key key) {
+    private Word word(FutexWord key) {
         Word word = words.get(key);
         if (word == null && words.size() < MAX_WORDS) words.put(key, word = new Word());
         if (word == null) untrackedCalls++;
@@ -232,7 +216,7 @@ public final class FutexLog {
      * always before the waiter's return. A thread in the same process can end no other way while
      * its joiner lives (a group exit or a fatal signal ends the joiner too).
      */
-    private void joinCheck(Key key, FutexCall c) {
+    private void joinCheck(FutexWord key, FutexCall c) {
         if (c.error() && !c.wouldBlock()) return;
         List<ThreadInfo> candidates = clearTid.get(key);
         if (candidates == null) return;
@@ -250,11 +234,11 @@ public final class FutexLog {
     void clearTid(ThreadInfo t, long address) {
         Long before = clearTidOf.put(t, address);
         if (before != null) {
-            List<ThreadInfo> old = clearTid.get(new Key(t.tgid(), before));
+            List<ThreadInfo> old = clearTid.get(new FutexWord(t.tgid(), before));
             if (old != null) old.remove(t);
         }
         if (address == 0) return;
-        List<ThreadInfo> list = clearTid.computeIfAbsent(new Key(t.tgid(), address), k -> new ArrayList<>());
+        List<ThreadInfo> list = clearTid.computeIfAbsent(new FutexWord(t.tgid(), address), k -> new ArrayList<>());
         int at = list.size();
         while (at > 0 && list.get(at - 1).start() > t.start()) at--;
         list.add(at, t);
@@ -265,7 +249,7 @@ public final class FutexLog {
 
     /** The latest wake call on the word {@code uaddr} of process {@code tgid}; null when none was seen (or the word was not tracked). */
     public LastWake lastWake(int tgid, long uaddr) {
-        Word w = words.get(new Key(tgid, uaddr));
+        Word w = words.get(new FutexWord(tgid, uaddr));
         return w == null || w.lastWakeNs == Long.MIN_VALUE ? null : new LastWake(w.lastWaker, w.lastWakeNs, w.lastWoken);
     }
 
@@ -274,7 +258,7 @@ public final class FutexLog {
      * {@code ns}: the latest one started by then (a wait on it waits for that thread's exit); null for none.
      */
     ThreadInfo clearTidThread(int tgid, long uaddr, long ns) {
-        List<ThreadInfo> candidates = clearTid.get(new Key(tgid, uaddr));
+        List<ThreadInfo> candidates = clearTid.get(new FutexWord(tgid, uaddr));
         if (candidates == null) return null;
         int i = FutexAnalysis.lastAtOrBefore(candidates, ns, ThreadInfo::start);
         return i < 0 ? null : candidates.get(i);

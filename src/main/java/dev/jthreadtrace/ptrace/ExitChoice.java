@@ -4,6 +4,7 @@ import dev.jthreadtrace.decode.ExitNeed;
 import dev.jthreadtrace.decode.ExitPolicy;
 import dev.jthreadtrace.decode.ExitUse;
 import dev.jthreadtrace.decode.FutexOps;
+import dev.jthreadtrace.decode.FutexWord;
 import dev.jthreadtrace.decode.SyscallTable;
 
 import java.util.HashMap;
@@ -20,23 +21,6 @@ import java.util.Map;
  * exit, never the other way round.
  */
 final class ExitChoice implements ExitNeed.Context {
-    /**
-     * A futex word of a process. equals and hashCode written out, as model.FutexLog's Key: a
-     * record's own are bootstrapped (method handles spun at run time, kept by no AOT cache) at the
-     * first futex wait of every trace, on the ptrace thread.
-     */
-    private record Word(int tgid, long uaddr) {
-        @Override
-        public boolean equals(Object other) {
-            return other instanceof Word w && w.tgid == tgid && w.uaddr == uaddr;
-        }
-
-        @Override
-        public int hashCode() {
-            return 31 * tgid + Long.hashCode(uaddr);
-        }
-    }
-
     /** The waits blocked on one word, how many of them have seen a wake begin, how many are not private plain waits. */
     private static final class Waiting {
         int waits, sawWake, others;
@@ -45,7 +29,7 @@ final class ExitChoice implements ExitNeed.Context {
     }
 
     private final ExitPolicy policy;
-    private final Map<Word, Waiting> waiting = new HashMap<>();
+    private final Map<FutexWord, Waiting> waiting = new HashMap<>();
     /** Counts wait and wake entries, to tell whether a wait began before the latest wake. */
     private long order;
     /** The process of the call being decided. */
@@ -64,14 +48,14 @@ final class ExitChoice implements ExitNeed.Context {
         ExitNeed.Stop stop = policy.stop(nr, task.args, task.captures, this);
         if (nr == SyscallTable.FUTEX && FutexOps.isWake(task.args[1])) {
             long wake = ++order;
-            sawWake(new Word(task.tgid, task.args[0]), wake);
+            sawWake(new FutexWord(task.tgid, task.args[0]), wake);
             // A WAKE_OP releases waiters of its second word too (a requeue moves them there: marked as well, which only costs exits).
-            if (FutexOps.hasSecondWord(task.args[1])) sawWake(new Word(task.tgid, task.args[4]), wake);
+            if (FutexOps.hasSecondWord(task.args[1])) sawWake(new FutexWord(task.tgid, task.args[4]), wake);
         }
         return stop;
     }
 
-    private void sawWake(Word word, long wake) {
+    private void sawWake(FutexWord word, long wake) {
         if (waiting.get(word) instanceof Waiting w) {
             w.sawWake = w.waits;
             w.lastWake = wake;
@@ -90,17 +74,17 @@ final class ExitChoice implements ExitNeed.Context {
         if (task.nr == SyscallTable.FUTEX_WAITV) {
             // each word once (a vector may list one twice): left() then takes off exactly what this counted
             long[] uaddrs = FutexOps.distinctWaitvWords(task.captures.bytes(0));
-            Word[] words = new Word[uaddrs.length];
-            for (int i = 0; i < uaddrs.length; i++) words[i] = new Word(task.tgid, uaddrs[i]);
+            FutexWord[] words = new FutexWord[uaddrs.length];
+            for (int i = 0; i < uaddrs.length; i++) words[i] = new FutexWord(task.tgid, uaddrs[i]);
             wait(task, words, false);
         } else if (futexWait || task.nr == SyscallTable.RESTART_SYSCALL && FutexOps.isWait(task.args[1])) {
-            wait(task, new Word[] {new Word(task.tgid, task.args[0])}, futexWait && FutexOps.isPrivatePlainWait(task.args[1]));
+            wait(task, new FutexWord[] {new FutexWord(task.tgid, task.args[0])}, futexWait && FutexOps.isPrivatePlainWait(task.args[1]));
         }
     }
 
-    private void wait(Task task, Word[] words, boolean privatePlain) {
+    private void wait(Task task, FutexWord[] words, boolean privatePlain) {
         task.waitPrivatePlain = privatePlain;
-        for (Word word : words) {
+        for (FutexWord word : words) {
             Waiting w = waiting.computeIfAbsent(word, k -> new Waiting());
             w.waits++;
             if (!privatePlain) w.others++;
@@ -113,11 +97,11 @@ final class ExitChoice implements ExitNeed.Context {
     void left(Task task) {
         Object held = task.waitWord;
         task.waitWord = null;
-        if (held instanceof Word word) left(task, word);
-        else if (held instanceof Word[] words) for (Word word : words) left(task, word);
+        if (held instanceof FutexWord word) left(task, word);
+        else if (held instanceof FutexWord[] words) for (FutexWord word : words) left(task, word);
     }
 
-    private void left(Task task, Word word) {
+    private void left(Task task, FutexWord word) {
         Waiting w = waiting.get(word);
         if (w == null) return;
         if (task.waitOrder < w.lastWake) w.sawWake--;
@@ -132,6 +116,6 @@ final class ExitChoice implements ExitNeed.Context {
 
     @Override
     public boolean onlyUnwokenPrivateWaitsOn(long uaddr) {
-        return !(waiting.get(new Word(tgid, uaddr)) instanceof Waiting w) || w.sawWake == 0 && w.others == 0;
+        return !(waiting.get(new FutexWord(tgid, uaddr)) instanceof Waiting w) || w.sawWake == 0 && w.others == 0;
     }
 }
