@@ -129,16 +129,15 @@ launcher_preflight() {
   fi
   # An address-space limit (ulimit -v): the JVM reserves its heap, class space and code cache up
   # front; launcher_exec sizes them to the limit, below which no JVM starts.
-  local as
-  as=$(ulimit -S -v)
+  launcher_limits
+  local as=$limit_as_kib
   if [ "$as" != unlimited ] && (( as < launcher_min_as_kib )); then
     echo "jthreadtrace: the tool's JVM needs at least $((launcher_min_as_kib / 1024)) MiB of address space; ulimit -v allows $((as / 1024)) MiB" >&2
     exit 125
   fi
   # Free descriptor numbers below the soft limit (this script's own descriptor, closed at the
   # exec, counts as taken: a margin).
-  local limit fd free=0
-  limit=$(ulimit -S -n)
+  local limit=$limit_nofile fd free=0
   [ "$limit" = unlimited ] && return 0
   for ((fd = 0; fd < limit && free < launcher_min_free_fds; fd++)); do
     [ -e "/proc/$$/fd/$fd" ] || [ -L "/proc/$$/fd/$fd" ] || free=$((free + 1))
@@ -149,6 +148,25 @@ launcher_preflight() {
   fi
 }
 launcher_min_as_kib=$((1024 * 1024))
+
+# Sets limit_as_kib (the soft RLIMIT_AS in KiB, as "ulimit -S -v" prints it, or "unlimited") and
+# limit_nofile (the soft RLIMIT_NOFILE) from /proc/$$/limits, read by bash itself: each
+# $(ulimit ...) forked a subshell, three per start (2 ms each here, 15-40 ms on a loaded machine).
+# ulimit's own answer when the file has not got them.
+launcher_limits() {
+  local w1 w2 w3 soft rest
+  limit_as_kib="" limit_nofile=""
+  while read -r w1 w2 w3 soft rest; do
+    case "$w1 $w2 $w3" in
+      "Max address space") [[ $soft == unlimited || $soft =~ ^[0-9]+$ ]] && limit_as_kib=$soft ;;
+      "Max open files") [[ $soft == unlimited || $soft =~ ^[0-9]+$ ]] && limit_nofile=$soft ;;
+    esac
+  done 2>/dev/null < "/proc/$$/limits" || true
+  if [[ $limit_as_kib =~ ^[0-9]+$ ]]; then limit_as_kib=$((limit_as_kib / 1024)); fi
+  [ -n "$limit_as_kib" ] || limit_as_kib=$(ulimit -S -v)
+  [ -n "$limit_nofile" ] || limit_nofile=$(ulimit -S -n)
+  return 0
+}
 # Descriptors: the JVM opens the jar, lib/modules, the AOT cache, libc and /proc files at its start,
 # each on the lowest free number below the soft RLIMIT_NOFILE, which it does not raise
 # (-XX:-MaxFDLimit, so the command inherits the user's). Measured: it starts with 9 free and
@@ -197,8 +215,8 @@ launcher_exec() {
   fi
   # Under an address-space limit: a heap of at most a quarter of it, a smaller code cache, and two
   # malloc arenas (glibc reserves 64 MiB of address space for each of up to 8 per core).
-  local as
-  as=$(ulimit -S -v)
+  [ -n "${limit_as_kib:-}" ] || launcher_limits
+  local as=$limit_as_kib
   if [ "$as" != unlimited ]; then
     flags+=(-Xmx$((as / 4))k -XX:ReservedCodeCacheSize=32m)
     tool_env+=(MALLOC_ARENA_MAX=2)
@@ -251,7 +269,8 @@ launcher_held_signals() {
     names+="${names:+,}${entry%:*}"
   done
   [ -n "$names" ] || return 0
-  (exec -c /usr/bin/env --block-signal=HUP /bin/true) 2>/dev/null || return 0
+  # (--version after it: one exec, not a second one of /bin/true; an env without the option stops at it, 125.)
+  (exec -c /usr/bin/env --block-signal=HUP --version) >/dev/null 2>&1 || return 0
   (( (16#$sig_ign >> 2) & 1 )) || names+=",QUIT"
   held_signals=$names
   printf -v held_mask '%x' "$mask"
