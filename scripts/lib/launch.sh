@@ -53,15 +53,31 @@ launcher_capture() {
   # bash remembers whether they were ignored when it started (trap -p shows '' for such a signal;
   # a builtin with a redirection, no fork). A blocked SIGCHLD it does not remember: README, Safety.
   sig_ign=0 sig_blk=0
+  local umask_now=""
   while IFS=$':\t ' read -r key value; do
-    case $key in SigIgn) sig_ign=$value ;; SigBlk) sig_blk=$value ;; esac
+    case $key in SigIgn) sig_ign=$value ;; SigBlk) sig_blk=$value ;; Umask) umask_now=$value ;; esac
   done < "/proc/$$/status"
   # The environment goes to a file only this user can read, which is deleted as soon as it is open
   # (the tool's JVM reads the descriptor): the block the kernel gave this process, byte for byte,
   # entries without '=' and repeated names included (/proc/$$/environ cannot be read after the exec).
+  # Bash makes the file itself (mktemp was a fork and an exec at each start): under set -C it opens
+  # a name that does not exist with O_EXCL, which no file or symlink planted there satisfies, and the
+  # name has 64 bits from the kernel's getrandom (SRANDOM) no one can guess to plant anything; mode
+  # 0600 under umask 077, the user's umask back at once (the command inherits it). mktemp where
+  # bash has no SRANDOM (before 5.1) or the kernel shows no umask (before 4.7).
   env_file=""
+  local name
   for dir in "${TMPDIR:-}" /tmp /dev/shm; do
     [[ $dir == /* ]] || continue
+    if [ -n "${SRANDOM:-}" ] && [[ $umask_now =~ ^[0-7]+$ ]]; then
+      printf -v name '%s/jthreadtrace-env.%08x%08x' "${dir%/}" "$SRANDOM" "$SRANDOM"
+      umask 077
+      set -C
+      { : > "$name"; } 2>/dev/null && env_file=$name
+      set +C
+      umask "$umask_now"
+      [ -n "$env_file" ] && break
+    fi
     env_file=$(exec -c /bin/mktemp "$dir/jthreadtrace-env.XXXXXXXXXX" 2>/dev/null) && break
     env_file=""
   done
@@ -83,7 +99,14 @@ launcher_capture() {
   # soft RLIMIT_NOFILE, with bash's own descriptor of this script on the last number below it).
   env_fd=3
   while [ -e "/proc/$$/fd/$env_fd" ] || [ -L "/proc/$$/fd/$env_fd" ]; do env_fd=$((env_fd + 1)); done
-  if ! (exec -c /bin/cat "/proc/$$/environ" > "$env_file") || ! eval "exec $env_fd<\"\$env_file\""; then
+  # Read and written by bash's builtins (cat was a fork and an exec): mapfile splits at each NUL,
+  # printf puts them back, bytes that are not text and empty entries included.
+  local entries=() copied=""
+  if mapfile -d '' -t entries 2>/dev/null < "/proc/$$/environ"; then
+    { (( ${#entries[@]} == 0 )) || printf '%s\0' "${entries[@]}"; } > "$env_file" && copied=1
+  fi
+  entries=()
+  if [ -z "$copied" ] || ! eval "exec $env_fd<\"\$env_file\""; then
     (exec -c /bin/rm -f "$env_file")
     echo "jthreadtrace: cannot copy the environment to $env_file" >&2
     exit 125
