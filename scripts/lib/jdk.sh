@@ -56,7 +56,9 @@ find_jdk() {
   done
   unset IFS
   for home in "${candidates[@]}"; do
-    home=$(exec -c readlink -f -- "$home" 2>/dev/null || echo "$home")
+    # Only a symlink is resolved (a fork and an exec each: six at every start here, where java on
+    # PATH is an older JDK and the one found is the last directory of /usr/lib/jvm).
+    [ -L "$home" ] && home=$(exec -c readlink -f -- "$home" 2>/dev/null || echo "$home")
     case " $seen " in *" $home "*) continue ;; esac
     seen="$seen $home"
     if jdk_suitable "$home"; then
