@@ -17,26 +17,48 @@ final class TaskTable {
     private final Map<Integer, Task> tasks = new HashMap<>();
     private final Set<Integer> liveProcesses = ConcurrentHashMap.newKeySet();
     final HeldChildren held = new HeldChildren(HOLD_LIMIT_NS);
+    /**
+     * The task found last, under its tid then: one stop looks its task up several times (its
+     * handling, its resume), and a map lookup boxes the tid (an allocation for every tid above
+     * 127, which the tool's compiler, C1, leaves in). Forgotten whenever the map changes.
+     */
+    private int lastTid = -1;
+    private Task last;
 
     /** The task, made on first sight (a stop may come before the event that names it). */
     Task task(int tid) {
-        return tasks.computeIfAbsent(tid, t -> new Task(t, t));
+        Task task = get(tid);
+        if (task == null) {
+            task = new Task(tid, tid);
+            add(task);
+        }
+        return task;
     }
 
     Task get(int tid) {
-        return tasks.get(tid);
+        if (tid == lastTid) return last;
+        Task task = tasks.get(tid);
+        if (task != null) {
+            lastTid = tid;
+            last = task;
+        }
+        return task;
     }
 
     boolean contains(int tid) {
-        return tasks.containsKey(tid);
+        return get(tid) != null;
     }
 
     void add(Task task) {
+        lastTid = -1;
+        last = null;
         tasks.put(task.tid, task);
     }
 
     /** The task now has the tid {@code task.tid} (a non-leader's exec took the leader's). */
     void renumbered(int formerTid, Task task) {
+        lastTid = -1;
+        last = null;
         tasks.remove(formerTid);
         tasks.put(task.tid, task);
     }
@@ -48,6 +70,8 @@ final class TaskTable {
 
     /** The task is gone (exited, killed, detached); its process with it when it was the leader. */
     Task gone(int tid) {
+        lastTid = -1;
+        last = null;
         Task task = tasks.remove(tid);
         held.forget(tid);
         if (task == null || task.tgid == tid) liveProcesses.remove(tid);

@@ -39,6 +39,18 @@ public sealed interface WaitStatus {
     /** Anything else (e.g. WCONTINUED reports); never expected with the options the tracer uses. */
     record Unknown(int raw) implements WaitStatus {}
 
+    /**
+     * The statuses without a value of their own, made once: the ptrace thread decodes one per stop,
+     * and the tool's compiler (C1) does not take a short-lived allocation away.
+     */
+    SyscallStop SYSCALL_STOP = new SyscallStop();
+    InterruptStop INTERRUPT_STOP = new InterruptStop();
+
+    /** By event code, one EventStop each (null where the kernel defines no event). */
+    private static EventStop eventStop(PtraceEvent event) {
+        return EventStops.BY_CODE[event.code()];
+    }
+
     static WaitStatus fromRaw(int raw) {
         int low = raw & 0x7f;
         if (low == 0) return new Exited((raw >> 8) & 0xff);
@@ -46,18 +58,29 @@ public sealed interface WaitStatus {
         if ((raw & 0xff) != 0x7f) return new Unknown(raw);
         int signal = (raw >> 8) & 0xff;
         int eventCode = (raw >>> 16) & 0xff;
-        if (signal == SYSCALL_TRAP) return new SyscallStop();
+        if (signal == SYSCALL_TRAP) return SYSCALL_STOP;
         if (eventCode == 0) return new SignalDeliveryStop(signal);
         PtraceEvent event = PtraceEvent.of(eventCode);
         if (event == null) return new Unknown(raw);
         if (event == PtraceEvent.STOP) {
-            return isStoppingSignal(signal) ? new GroupStop(signal) : new InterruptStop();
+            return isStoppingSignal(signal) ? new GroupStop(signal) : INTERRUPT_STOP;
         }
-        return new EventStop(event);
+        return eventStop(event);
     }
 
     /** SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU: the signals that put a whole thread group in group-stop. */
     static boolean isStoppingSignal(int signal) {
         return signal == 19 || signal == 20 || signal == 21 || signal == 22;
+    }
+
+    /** The holder of {@link #eventStop}'s table (an interface's fields are public: this keeps it private to the file). */
+    final class EventStops {
+        private static final EventStop[] BY_CODE = new EventStop[256];
+
+        static {
+            for (PtraceEvent e : PtraceEvent.values()) BY_CODE[e.code()] = new EventStop(e);
+        }
+
+        private EventStops() {}
     }
 }

@@ -95,16 +95,11 @@ public final class TraceSession {
             // which on two cores slows the traced program down. 5 ms of latency is invisible.
             List<TraceEvent> batch = new ArrayList<>(BATCH);
             while (!consumer.ended()) {
-                if (queue.drainTo(batch, BATCH) == 0) {
+                if (!takeBatch(queue, batch, consumer)) {
                     consumer.idle();
                     LockSupport.parkNanos(IDLE_SLEEP_NS);
                     if (Thread.interrupted()) throw new InterruptedException();
-                    continue;
                 }
-                for (TraceEvent event : batch) {
-                    if (consumer.take(event)) break;
-                }
-                batch.clear();
             }
         } finally {
             StopSignals.uninstall();
@@ -114,6 +109,21 @@ public final class TraceSession {
             if (!tracer.join(10_000)) tracer.consumerGone(0);
         }
         return consumer.outcome();
+    }
+
+    /**
+     * The events waiting in the queue (up to a batch) handed to the consumer; false when there were
+     * none. A method of its own so that the JVM compiles it after a few calls: the loop around it
+     * runs once per trace, and a loop body is compiled only after tens of thousands of turns
+     * (on-stack replacement), which on a two-core machine came when the trace was nearly over.
+     */
+    private static boolean takeBatch(BlockingQueue<TraceEvent> queue, List<TraceEvent> batch, EventConsumer consumer) {
+        if (queue.drainTo(batch, BATCH) == 0) return false;
+        for (TraceEvent event : batch) {
+            if (consumer.take(event)) break;
+        }
+        batch.clear();
+        return true;
     }
 
     /** Feeds already-recorded events (a saved trace) through the same model. */

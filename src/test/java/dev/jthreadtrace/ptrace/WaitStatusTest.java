@@ -3,6 +3,7 @@ package dev.jthreadtrace.ptrace;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 
 /** Raw statuses built as the kernel builds them (see wait(2) and ptrace(2)). */
 class WaitStatusTest {
@@ -26,6 +27,14 @@ class WaitStatusTest {
     @Test
     void syscallStopIsSigtrapWith0x80() {
         assertEquals(new WaitStatus.SyscallStop(), WaitStatus.fromRaw(stopped(5 | 0x80, 0)));
+    }
+
+    @Test
+    void theStopsOfEveryRoundAreNotMadeAgain() {
+        // one decoding per stop on the ptrace thread: the statuses without a value are shared
+        assertSame(WaitStatus.fromRaw(stopped(5 | 0x80, 0)), WaitStatus.fromRaw(stopped(5 | 0x80, 0)));
+        assertSame(WaitStatus.fromRaw(stopped(5, 7)), WaitStatus.fromRaw(stopped(5, 7)));
+        assertSame(WaitStatus.fromRaw(stopped(5, 128)), WaitStatus.fromRaw(stopped(5, 128)));
     }
 
     @Test
