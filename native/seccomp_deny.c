@@ -3,7 +3,8 @@
 // returns ENOSYS), or kills the process (kill) or the thread (kill-thread) that makes one, then execs
 // the rest of its arguments, which inherit the filter.
 // Usage: seccomp_deny ERRNO|kill|kill-thread SYSCALL[,SYSCALL...] COMMAND [ARG...]
-// ERRNO is a number (1 EPERM, 13 EACCES, 38 ENOSYS); SYSCALL is ptrace, seccomp, wait4 or prctl.
+// ERRNO is a number (1 EPERM, 13 EACCES, 38 ENOSYS); SYSCALL is ptrace, seccomp, wait4, prctl or
+// memfd_create.
 #define _GNU_SOURCE
 #include <linux/audit.h>
 #include <linux/filter.h>
@@ -21,6 +22,7 @@ static int number_of(const char *name) {
     if (strcmp(name, "seccomp") == 0) return SYS_seccomp;
     if (strcmp(name, "wait4") == 0) return SYS_wait4;
     if (strcmp(name, "prctl") == 0) return SYS_prctl;
+    if (strcmp(name, "memfd_create") == 0) return SYS_memfd_create;
     return -1;
 }
 

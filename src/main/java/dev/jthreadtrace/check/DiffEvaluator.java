@@ -27,6 +27,8 @@ public final class DiffEvaluator {
     }
 
     private static Measured measure(Assertion a, DiffMetric metric, RunDiff diff) {
+        String unknown = metric.unknown(diff);
+        if (unknown != null) return new Measured.Unknown(unknown);
         String name = a.selector().get("name"), site = a.selector().get("created_at");
         if (name == null && site == null) return new Measured.Number(metric.total(diff));
         if (site != null && diff.rows().stream().noneMatch(r -> r.key().java())) {

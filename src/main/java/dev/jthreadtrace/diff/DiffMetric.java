@@ -3,6 +3,7 @@ package dev.jthreadtrace.diff;
 import dev.jthreadtrace.model.Measure;
 import dev.jthreadtrace.model.Metric;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +36,12 @@ public enum DiffMetric implements Measure {
             r -> r.peak(true) - r.peak(false), false, "name", "created_at"),
     FUTEX_WAIT_TIME("diff.futex.wait.time", Metric.Kind.TIME, "time blocked in futex waits, new run minus base run (every thread's, "
             + "or the selected sites')", d -> Metric.FUTEX_WAIT_TIME.total(d.now().model()) - Metric.FUTEX_WAIT_TIME.total(d.base().model()),
-            r -> r.futexWaitNs(true) - r.futexWaitNs(false), false, "name", "created_at");
+            r -> r.futexWaitNs(true) - r.futexWaitNs(false), false, "name", "created_at") {
+        @Override
+        public String unknown(RunDiff diff) {
+            return timeOfCutRun(diff);
+        }
+    };
 
     private final String key;
     private final Metric.Kind kind;
@@ -85,6 +91,23 @@ public enum DiffMetric implements Measure {
         return countsSelection;
     }
 
+    /**
+     * Why this metric cannot be read from {@code diff}, or null when it can: a figure of a run cut
+     * short that would be made of what is missing (a wait pending at the cut would count as 0 ns).
+     */
+    public String unknown(RunDiff diff) {
+        return null;
+    }
+
+    private static String timeOfCutRun(RunDiff diff) {
+        List<String> cut = new ArrayList<>();
+        if (diff.base().cut()) cut.add(diff.base().name());
+        if (diff.now().cut()) cut.add(diff.now().name());
+        if (cut.isEmpty()) return null;
+        return String.join(" and ", cut) + (cut.size() == 1 ? " has" : " have") + " no end record (cut short): a futex wait"
+                + " pending at the cut left no record, so its time blocked is unknown";
+    }
+
     /** The value over the whole diff. */
     public long total(RunDiff diff) {
         return whole.applyAsLong(diff);
@@ -105,10 +128,10 @@ public enum DiffMetric implements Measure {
         return Measure.keys(values());
     }
 
-    /** Every metric's whole-diff value, for the JSONL summary. */
+    /** Every metric's whole-diff value, for the JSONL summary; null for one the diff cannot answer ({@link #unknown}). */
     public static Map<String, Long> summary(RunDiff diff) {
         Map<String, Long> out = new LinkedHashMap<>();
-        for (DiffMetric m : values()) out.put(m.key, m.total(diff));
+        for (DiffMetric m : values()) out.put(m.key, m.unknown(diff) == null ? m.total(diff) : null);
         return out;
     }
 }

@@ -30,6 +30,16 @@ public record RunProfile(String name, TraceModel model, Map<SiteKey, SiteFigures
         execs = Collections.unmodifiableMap(execs);
     }
 
+    /**
+     * Whether the run's trace was cut short (no end record: the tool was SIGKILLed, the disk filled
+     * up; {@code diff --allow-truncated}). Its duration is then unknown, and so is its time blocked
+     * in futex waits: a call's record is written when it returns, the calls pending at the end only
+     * at the end, so a thread blocked until the cut left no trace of its wait.
+     */
+    public boolean cut() {
+        return !model.ended();
+    }
+
     /** {@code name}: what to call the run in messages (its file). */
     public static RunProfile of(String name, TraceModel model) {
         Map<SiteKey, SiteFigures> sites = new LinkedHashMap<>();

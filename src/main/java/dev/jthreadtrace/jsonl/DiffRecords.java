@@ -31,14 +31,17 @@ public final class DiffRecords {
         for (SiteRow r : diff.rows()) {
             out.line(record("site").put("program", r.key().program()).put("java", r.key().java()).put("key", r.key().key())
                     .put("label", r.label()).put("status", r.isNew() ? "new" : r.vanished() ? "vanished" : "both")
-                    .put("base", figures(r.base())).put("new", figures(r.now())).toString());
+                    .put("base", figures(r.base(), diff.base().cut())).put("new", figures(r.now(), diff.now().cut())).toString());
         }
         for (Change c : diff.changes()) out.line(change(c).toString());
         for (SavedAssertion r : results) {
             out.line(record(JsonlFields.T_ASSERTION).put(JsonlFields.EXPR, r.expr()).put(JsonlFields.PASSED, r.passed())
                     .put(JsonlFields.ACTUAL, r.actual()).put(JsonlFields.EXPECTED, r.expected()).toString());
         }
-        out.line(record("diff_summary").put("changes", diff.changes().size()).put("metrics", DiffMetric.summary(diff)).toString());
+        Map<String, String> unknown = new LinkedHashMap<>();
+        for (DiffMetric m : DiffMetric.values()) if (m.unknown(diff) != null) unknown.put(m.key(), m.unknown(diff));
+        out.line(record("diff_summary").put("changes", diff.changes().size()).put("metrics", DiffMetric.summary(diff))
+                .put("unknown", unknown).toString());
     }
 
     private static Json record(String type) {
@@ -47,12 +50,14 @@ public final class DiffRecords {
 
     private static Json run(RunProfile p) {
         return Json.object().put("file", p.name()).put("command", p.model().command()).put("tasks", p.model().threads().size())
-                .put("jvm_own_threads", p.jvmOwnThreads()).put("peak", p.model().peakLive()).put("duration_ns", p.model().endNs());
+                .put("jvm_own_threads", p.jvmOwnThreads()).put("peak", p.model().peakLive()).put("cut_short", p.cut())
+                .put("duration_ns", p.cut() ? null : p.model().endNs());
     }
 
-    private static Json figures(SiteFigures f) {
+    /** {@code cut}: the run was cut short, so its time blocked is unknown (null), not the 0 ns of the waits it lost. */
+    private static Json figures(SiteFigures f, boolean cut) {
         if (f == null) return null;
-        return Json.object().put("threads", f.count()).put("peak", f.peak()).put("futex_wait_ns", f.futexWaitNs())
+        return Json.object().put("threads", f.count()).put("peak", f.peak()).put("futex_wait_ns", cut ? null : f.futexWaitNs())
                 .put("names", List.copyOf(f.names())).put("created_at", f.createdAt())
                 .put("inherited", f.inherited().entrySet().stream().collect(Collectors.toMap(
                         Map.Entry::getKey, e -> List.copyOf(e.getValue()), (a, b) -> a, LinkedHashMap::new)));

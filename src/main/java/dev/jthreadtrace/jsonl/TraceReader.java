@@ -26,7 +26,9 @@ import java.util.function.Consumer;
  * <p>Lines that are not this run's records — not JSON, or without the run token of its
  * {@code start} record (the traced program's own output, when it shared stdout) — are skipped and
  * counted. A record of the run that is duplicated, lost or moved (its {@code seq} is not the next
- * one), of another version, or with a field of the wrong type is refused with the file and line. A
+ * one), of another version, or with a field of the wrong type is refused with the file and line, as
+ * is one repeated with its {@code seq} renumbered where the kernel could not have said it (a thread
+ * born or ended twice, a call that overlaps its thread's previous one: {@link TaskLedger}). A
  * trace cut short (no {@code end} or {@code summary}: the writer was killed, the disk filled up) is
  * returned with the line where it stops, for the caller to report what it holds and say so.
  */
@@ -104,6 +106,8 @@ public final class TraceReader {
         /** The latest moment a call's record says it ended, and the line of that record: none may pass the trace's end. */
         private long latestCallEnd = Long.MIN_VALUE;
         private int latestCallEndLine;
+        /** What the events said of each task so far: a record repeated with its seq renumbered is refused. */
+        private final TaskLedger ledger = new TaskLedger();
         int lineNo;
         private int skipped, lastRecordLine, lastSkippedLine;
 
@@ -165,6 +169,8 @@ public final class TraceReader {
             if (event != null) {
                 if (sawEnd) throw refused("an event after the \"end\" record");
                 checkSpan(event);
+                String impossible = ledger.check(event, lineNo);
+                if (impossible != null) throw refused(impossible);
                 if (event instanceof TraceEvent.Syscall s && node.path(JsonlFields.SHOWN).asBoolean(false)
                         && s.nr() >= 0 && s.nr() < shown.length) {
                     shown[s.nr()] = true;

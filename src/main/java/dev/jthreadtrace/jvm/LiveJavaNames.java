@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -22,7 +23,9 @@ import java.util.function.Supplier;
  * {@code clone}, so it is read when that clone's event arrives and the new thread's lines carry
  * its Java name from the first one; renames are read within {@link AgentDirectoryFeed#REFRESH_NS}.
  * Knows only live threads: a name is dropped after the thread's exit line. A saved trace replayed
- * gets the same names from its records ({@link #replaying}).
+ * gets the same names from its records ({@link #replaying}). A JVM in a PID namespace of its own
+ * names itself and its threads by that namespace's ids: its records are turned into the kernel's as
+ * they are read ({@link LiveNamespaceIds}).
  *
  * <p>Observe events before the sink that prints them: {@code LiveSink} order matters.
  */
@@ -31,6 +34,8 @@ public final class LiveJavaNames implements LiveSink, ThreadNames {
     private static final int MAX_PENDING = 64;
 
     private final JavaRecordFeed feed;
+    /** The kernel's ids of the records of a JVM in a PID namespace of its own. */
+    private final LiveNamespaceIds namespaces = new LiveNamespaceIds();
     private final Map<Integer, ArrayDeque<JavaRecord.Started>> pendingByStarter = new HashMap<>();
     private final Map<Integer, String> names = new HashMap<>();
     /** pid:javaId to tid, for renames, and back, to forget both at exit. */
@@ -87,15 +92,25 @@ public final class LiveJavaNames implements LiveSink, ThreadNames {
     public void event(TraceEvent event, TraceModel model) {
         for (int tid : exitedLastEvent) forget(tid);
         exitedLastEvent.clear();
+        Consumer<JavaRecord> take = r -> take(namespaces.toKernel(r, model));
         switch (event) {
             case TraceEvent.Spawned s when (s.flags() & CloneFlags.CLONE_THREAD) != 0 -> {
+                namespaces.born(s.child(), model);
                 // The new thread's start() record was written before its clone: read it now.
-                feed.read(s.ns(), true, this::take);
+                feed.read(s.ns(), true, take);
                 claim(s, model);
+            }
+            case TraceEvent.Spawned s -> {
+                namespaces.born(s.child(), model);
+                feed.read(s.ns(), false, take);
+            }
+            case TraceEvent.Attached a -> {
+                for (TraceEvent.ExistingTask t : a.tasks()) namespaces.born(t.tid(), model);
+                feed.read(a.ns(), false, take);
             }
             case TraceEvent.Exited e -> exitedLastEvent.add(e.tid());
             case TraceEvent.Killed k -> exitedLastEvent.add(k.tid());
-            default -> feed.read(nsOf(event), false, this::take);
+            default -> feed.read(nsOf(event), false, take);
         }
     }
 
@@ -143,6 +158,7 @@ public final class LiveJavaNames implements LiveSink, ThreadNames {
     }
 
     private void forget(int tid) {
+        namespaces.gone(tid);
         names.remove(tid);
         String key = javaIdByTid.remove(tid);
         if (key != null) tidByJavaId.remove(key);
@@ -190,7 +206,8 @@ public final class LiveJavaNames implements LiveSink, ThreadNames {
      * by the records it makes; a thread already named by its start keeps that name.
      */
     private void seenAtWork(int tid, String name) {
-        if (!name.isBlank() && names.size() < MAX_NAMES) names.putIfAbsent(tid, name);
+        // 0: a thread of a namespace of its own that no live task has (yet): no line to name.
+        if (tid > 0 && !name.isBlank() && names.size() < MAX_NAMES) names.putIfAbsent(tid, name);
     }
 
     /** Closes the files it reads. */

@@ -11,6 +11,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.IntUnaryOperator;
 
 /**
  * Turns the ids a JVM in a PID namespace of its own gives (its agent's records: its pid and tids
@@ -90,7 +91,12 @@ final class NamespaceIds {
     private JavaRecord translate(JavaRecord r) {
         int pid = kernelPid(r.pid());
         if (pid == 0) return r;
-        int tid = kernelTid(pid, r.osTid(), r.ns());
+        return withIds(r, pid, local -> kernelTid(pid, local, r.ns()));
+    }
+
+    /** {@code r} as process {@code pid}'s, each of its tids (its own, a lock view's threads') through {@code kernelTid}. */
+    static JavaRecord withIds(JavaRecord r, int pid, IntUnaryOperator kernelTid) {
+        int tid = kernelTid.applyAsInt(r.osTid());
         return switch (r) {
             case JavaRecord.Constructed c -> new JavaRecord.Constructed(pid, c.ns(), tid, c.creatorId(), c.creatorName(), c.id(), c.name(),
                     c.virtual(), c.inherited(), c.stack(), c.attributes());
@@ -104,7 +110,7 @@ final class NamespaceIds {
             case JavaRecord.ShutdownBegan x -> new JavaRecord.ShutdownBegan(pid, x.ns(), tid);
             case JavaRecord.Mounts m -> new JavaRecord.Mounts(pid, m.ns(), tid, m.count());
             case JavaRecord.Locks l -> new JavaRecord.Locks(pid, l.ns(), tid, l.threads().stream()
-                    .map(t -> new JavaRecord.LockedThread(kernelTid(pid, t.tid(), l.ns()), t.id(), t.name(), t.state(), t.waiting(),
+                    .map(t -> new JavaRecord.LockedThread(kernelTid.applyAsInt(t.tid()), t.id(), t.name(), t.state(), t.waiting(),
                             t.held(), t.frames())).toList(), l.deadlocksFound());
         };
     }

@@ -47,7 +47,7 @@ public final class DiffReport {
         String command = Escape.text(String.join(" ", p.model().command()));
         return which + "  " + Escape.text(p.name()) + ": " + Units.cut(command, 80) + "  (" + p.model().threads().size() + " task" + (p.model().threads().size() == 1 ? "" : "s")
                 + (p.jvmOwnThreads() > 0 ? ", " + p.jvmOwnThreads() + " of them the JVM's own, not compared" : "") + "; peak "
-                + p.model().peakLive() + "; " + Units.duration(p.model().endNs()) + ")";
+                + p.model().peakLive() + "; " + (p.cut() ? "cut short: duration unknown" : Units.duration(p.model().endNs())) + ")";
     }
 
     private void changes() {
@@ -102,10 +102,19 @@ public final class DiffReport {
             out.accept(" " + palette.mark(mark) + " " + Units.pad(labels.get(i), width)
                     + Units.padLeft(r.count(false) + " → " + r.count(true), 12)
                     + Units.padLeft(r.peak(false) + " → " + r.peak(true), 12)
-                    + Units.padLeft(Units.duration(r.futexWaitNs(false)) + " → " + Units.duration(r.futexWaitNs(true)), 24));
+                    + Units.padLeft(futexWait(diff.base(), r.futexWaitNs(false)) + " → " + futexWait(diff.now(), r.futexWaitNs(true)), 24));
         }
         out.accept("(peak and futex wait vary from run to run: shown, not counted as changes; assert them with diff.threads.peak"
                 + " and diff.futex.wait.time)");
+        if (diff.base().cut() || diff.now().cut()) {
+            out.accept("(a run cut short: its futex wait is unknown, a wait pending at the cut left no record; its counts and peaks"
+                    + " are those of the records it holds)");
+        }
+    }
+
+    /** A run's time blocked at a site; unknown in a run cut short, never the 0 ns of the waits it lost. */
+    private static String futexWait(RunProfile run, long ns) {
+        return run.cut() ? "unknown" : Units.duration(ns);
     }
 
     private boolean changed(SiteRow row) {

@@ -1,7 +1,11 @@
 package dev.jthreadtrace.sys;
 
+import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
@@ -32,11 +36,42 @@ public final class Probe {
      * exits with the errno (3, ESRCH, when ptrace reaches the kernel); -1 when no such child could
      * be run. It inherits this process's seccomp filters: one that kills the caller of ptrace
      * (SECCOMP_RET_KILL_PROCESS or _THREAD) kills it by SIGSYS, where the same call from the tool
-     * would end the tool without a word. The child is a 150-byte static x86-64 program written
-     * into a memfd (no file on disk, no helper to install; a system that forbids executing a memfd
-     * gets -1).
+     * would end the tool without a word. The child is a 150-byte static x86-64 program (no helper to
+     * install), written first into a file of a directory of the tool's own (mode 0700, removed at
+     * once) in java.io.tmpdir or /dev/shm, and only where neither can execute a file (mounted noexec)
+     * into a memfd: a profile that kills the caller of memfd_create (some hardened ones forbid
+     * "fileless" programs) would kill the tool itself at every start under a filter, so the tool
+     * makes that call last. Where nothing can be executed it gets -1.
      */
     public static int ptraceInChild() {
+        for (String dir : new String[] {System.getProperty("java.io.tmpdir", "/tmp"), "/dev/shm"}) {
+            int status = fromFile(Path.of(dir));
+            if (status != -1) return status;
+        }
+        return fromMemfd();
+    }
+
+    private static int fromFile(Path parent) {
+        Path dir = null, program = null;
+        try {
+            dir = Files.createTempDirectory(parent, "jthreadtrace-probe-",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            program = Files.write(Files.createFile(dir.resolve("ptrace-probe"),
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"))), PTRACE_PROGRAM);
+            return run(program.toString());
+        } catch (IOException | UnsupportedOperationException e) {
+            return -1; // no such directory, not writable, not a POSIX file system: the next place
+        } finally {
+            try {
+                if (program != null) Files.deleteIfExists(program);
+                if (dir != null) Files.deleteIfExists(dir);
+            } catch (IOException e) {
+                // Left behind: an empty 0700 directory or the probe's 150 bytes, which nobody else can use.
+            }
+        }
+    }
+
+    private static int fromMemfd() {
         try (Arena arena = Arena.ofConfined()) {
             int fd = (int) Libc.syscall(Libc.callState(), SYS_MEMFD_CREATE, arena.allocateFrom("jthreadtrace-ptrace-probe").address(),
                     MFD_CLOEXEC, 0, 0, 0, 0);
@@ -45,17 +80,24 @@ public final class Probe {
                 MemorySegment image = arena.allocate(PTRACE_PROGRAM.length);
                 image.copyFrom(MemorySegment.ofArray(PTRACE_PROGRAM));
                 if (Libc.write(fd, image, PTRACE_PROGRAM.length) != PTRACE_PROGRAM.length) return -1;
-                MemorySegment path = arena.allocateFrom("/proc/self/fd/" + fd), pid = arena.allocate(JAVA_INT);
-                MemorySegment argv = arena.allocate(ADDRESS, 2), envp = arena.allocate(ADDRESS, 1);
-                argv.setAtIndex(ADDRESS, 0, path);
-                Libc.posixSpawnp(pid, path, MemorySegment.NULL, MemorySegment.NULL, argv, envp);
-                MemorySegment status = arena.allocate(JAVA_INT);
-                return Libc.waitpid(pid.get(JAVA_INT, 0), status, Libc.WALL) < 0 ? -1 : status.get(JAVA_INT, 0);
+                return run("/proc/self/fd/" + fd);
             } finally {
                 Libc.close(fd);
             }
+        }
+    }
+
+    /** Spawns {@code path} (the probe program) with nothing else and waits for it: its wait status, -1 when it could not run. */
+    private static int run(String path) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment file = arena.allocateFrom(path), pid = arena.allocate(JAVA_INT);
+            MemorySegment argv = arena.allocate(ADDRESS, 2), envp = arena.allocate(ADDRESS, 1);
+            argv.setAtIndex(ADDRESS, 0, file);
+            Libc.posixSpawnp(pid, file, MemorySegment.NULL, MemorySegment.NULL, argv, envp);
+            MemorySegment status = arena.allocate(JAVA_INT);
+            return Libc.waitpid(pid.get(JAVA_INT, 0), status, Libc.WALL) < 0 ? -1 : status.get(JAVA_INT, 0);
         } catch (ErrnoException e) {
-            return -1; // spawn or wait refused: the tool's own calls will say why
+            return -1; // spawn (a noexec mount: EACCES) or wait refused: the tool's own calls will say why
         }
     }
 

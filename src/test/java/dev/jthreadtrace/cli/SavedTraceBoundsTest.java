@@ -20,11 +20,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SavedTraceBoundsTest {
     private static final String RUN = "\"run\":\"00ff00ff00ff00ff\"";
 
-    /** start, two mmap calls of {@code durNs} each (at 100 ns and 200 ns), the command's exit, then, when {@code complete}, the end records. */
+    /**
+     * start, two mmap calls of {@code durNs} each (at 100 ns by the command's thread 5 and 200 ns by its thread 6: one thread's
+     * calls cannot overlap), the command's exit, then, when {@code complete}, the end records.
+     */
     private static Path trace(String durNs, boolean complete) throws IOException {
         List<String> lines = new ArrayList<>(List.of(
                 "{\"v\":1,\"type\":\"start\",\"seq\":1," + RUN + ",\"ns\":0,\"t\":0.0,\"pid\":5,\"tracer_pid\":4,\"path\":\"/bin/true\",\"argv\":[\"true\"]}",
-                syscall(2, 100, durNs), syscall(3, 200, durNs),
+                syscall(2, 100, durNs, 5), syscall(3, 200, durNs, 6),
                 "{\"v\":1,\"type\":\"exit\",\"seq\":4," + RUN + ",\"ns\":1000,\"t\":0.000001,\"tid\":5,\"name\":\"true\",\"code\":0}"));
         if (complete) {
             lines.addAll(List.of(
@@ -38,15 +41,15 @@ class SavedTraceBoundsTest {
         return Files.writeString(f, String.join("\n", lines) + "\n");
     }
 
-    private static String syscall(int seq, long ns, String durNs) {
-        return "{\"v\":1,\"type\":\"syscall\",\"seq\":" + seq + "," + RUN + ",\"ns\":" + ns + ",\"tid\":5,\"syscall\":\"mmap\",\"nr\":9,"
+    private static String syscall(int seq, long ns, String durNs, int tid) {
+        return "{\"v\":1,\"type\":\"syscall\",\"seq\":" + seq + "," + RUN + ",\"ns\":" + ns + ",\"tid\":" + tid + ",\"syscall\":\"mmap\",\"nr\":9,"
                 + "\"args\":[0,4096,3,34,-1,0],\"ret\":140000000000000,\"returned\":true,\"error\":null,\"dur_ns\":" + durNs + "}";
     }
 
-    /** A complete trace whose thread was torn down in a contended mutex wait, its lock word as {@code captures} says. */
+    /** A complete trace whose thread was torn down in a contended mutex wait (after its mmap), its lock word as {@code captures} says. */
     private static Path mutexWait(String captures) throws IOException {
         List<String> lines = new ArrayList<>(Files.readAllLines(trace("300", true)));
-        lines.set(2, "{\"v\":1,\"type\":\"syscall\",\"seq\":3," + RUN + ",\"ns\":300,\"tid\":5,\"syscall\":\"futex\",\"nr\":202,"
+        lines.set(2, "{\"v\":1,\"type\":\"syscall\",\"seq\":3," + RUN + ",\"ns\":400,\"tid\":5,\"syscall\":\"futex\",\"nr\":202,"
                 + "\"args\":[4096,128,2,0,0,0],\"ret\":null,\"returned\":false,\"error\":null,\"dur_ns\":500,\"cut\":\"ended\""
                 + captures + "}");
         return Files.writeString(Files.createTempFile("mutex", ".jsonl"), String.join("\n", lines) + "\n");

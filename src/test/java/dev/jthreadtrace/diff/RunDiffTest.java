@@ -169,4 +169,46 @@ class RunDiffTest {
         assertEquals(DiffMetric.THREADS_COUNT, count.metric());
         assertFalse(AssertionParser.parse("threads.peak < 3", Vocabulary.DIFF).metric() instanceof DiffMetric);
     }
+
+    /** The threads fixture cut short: the same records up to, not including, its end record (a SIGKILLed tool). */
+    private static List<TraceEvent> cutShort(List<TraceEvent> events) {
+        return events.stream().filter(e -> !(e instanceof TraceEvent.TraceEnded)).toList();
+    }
+
+    @Test
+    void aRunCutShortHasNoDurationNorWaitTimeButNeverAMadeUpZero() throws Exception {
+        RunDiff diff = diff(RecordedTrace.threadsFixture(), cutShort(RecordedTrace.threadsFixture()));
+        assertFalse(diff.base().cut());
+        assertTrue(diff.now().cut());
+        List<String> text = new ArrayList<>();
+        DiffReport.render(diff, Palette.PLAIN, text::add);
+        String all = String.join("\n", text);
+        assertTrue(text.get(1).endsWith("peak 3; cut short: duration unknown)"), all);
+        assertFalse(text.get(1).contains("0ns"), all);
+        String inner = text.stream().filter(l -> l.contains("threads → inner-#")).findFirst().orElseThrow();
+        assertTrue(inner.endsWith("→ unknown"), inner);
+        assertTrue(all.contains("(a run cut short: its futex wait is unknown"), all);
+
+        List<AssertionResult> r = DiffEvaluator.evaluate(List.of(
+                AssertionParser.parse("diff.futex.wait.time < 1ms", Vocabulary.DIFF),
+                AssertionParser.parse("diff.futex.wait.time{name=\"inner-*\"} < 1ms", Vocabulary.DIFF),
+                AssertionParser.parse("duration < 1s", Vocabulary.DIFF),
+                AssertionParser.parse("diff.threads.count == 0", Vocabulary.DIFF)), diff);
+        assertEquals(List.of(false, false, false, true), r.stream().map(AssertionResult::passed).toList(),
+                r.stream().map(AssertionResult::message).toList().toString());
+        assertTrue(r.get(0).actual().startsWith("unknown: new has no end record (cut short)"), r.get(0).actual());
+
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (dev.jthreadtrace.render.Output out = new dev.jthreadtrace.render.Output(bytes, false)) {
+            dev.jthreadtrace.jsonl.DiffRecords.write(diff, List.of(), out);
+        }
+        List<String> lines = bytes.toString(java.nio.charset.StandardCharsets.UTF_8).lines().toList();
+        assertTrue(lines.getFirst().contains("\"new\":{\"file\":\"new\"") && lines.getFirst().endsWith(
+                "\"cut_short\":true,\"duration_ns\":null}}"), lines.getFirst());
+        assertTrue(lines.get(1).contains("\"new\":{\"threads\":1,\"peak\":1,\"futex_wait_ns\":null"), lines.get(1));
+        assertTrue(lines.get(1).contains("\"base\":{\"threads\":1,\"peak\":1,\"futex_wait_ns\":"), lines.get(1));
+        assertFalse(lines.get(1).contains("\"base\":{\"threads\":1,\"peak\":1,\"futex_wait_ns\":null"), lines.get(1));
+        assertTrue(lines.getLast().contains("\"diff.futex.wait.time\":null"), lines.getLast());
+        assertTrue(lines.getLast().contains("\"unknown\":{\"diff.futex.wait.time\":\"new has no end record"), lines.getLast());
+    }
 }

@@ -100,6 +100,16 @@ class DiffIT {
         assertTrue(r.out().contains("no change"), r.out());
         assertTrue(r.out().contains("threads: inner-# → inner-#"), "inner-2, created by inner-1, folded: " + r.out());
 
+        // The same run cut short before its end record (as head -c leaves it): its times are unknown, not 0ns.
+        String whole = Files.readString(runs.get(1));
+        Path cut = Files.writeString(tmp.resolve("cut.jsonl"), whole.substring(0, whole.indexOf("{\"v\":2,\"type\":\"end\"") - 7));
+        Tool.Result cutDiff = Tool.run(Tool.jar("diff", "--allow-truncated", "--assert", "diff.futex.wait.time < 1s",
+                runs.get(0).toString(), cut.toString()));
+        assertEquals(90, cutDiff.code(), cutDiff.out() + cutDiff.err());
+        assertTrue(cutDiff.out().contains("cut short: duration unknown)"), cutDiff.out());
+        assertTrue(cutDiff.out().contains("→ unknown"), cutDiff.out());
+        assertTrue(cutDiff.out().contains("FAIL  diff.futex.wait.time < 1s   actual unknown: " + cut + " has no end record"), cutDiff.out());
+
         Path notATrace = Files.writeString(tmp.resolve("x.jsonl"), "hello\n");
         Tool.Result bad = Tool.run(Tool.jar("diff", runs.get(0).toString(), notATrace.toString()));
         assertEquals(125, bad.code());

@@ -86,6 +86,27 @@ class InContainerIT {
         assertTrue(target.isAlive(), "the target runs on, untouched");
     }
 
+    /**
+     * Under any filter the tool runs its ptrace probe in a child made from a 150-byte program: it was
+     * written into a memfd, and a profile that kills the caller of memfd_create (a hardened one that
+     * forbids "fileless" programs) killed the tool itself at every start, by SIGSYS and without a word
+     * (a thread of its JVM, for kill-thread). The probe's file is a file of its own now: the command
+     * runs and its output is its own, and a profile that kills ptrace too is still named.
+     */
+    @Test
+    void aProfileThatKillsTheCallerOfMemfdCreateLetsTheToolStartAndSpeak() {
+        String ptraceLine = "jthreadtrace: ptrace is blocked by this container's seccomp profile (ptrace(PTRACE_SEIZE) in a probe"
+                + " process failed: killed by SIGSYS): run it with --security-opt seccomp=unconfined, or a profile that allows"
+                + " ptrace (Docker's default profile allows it with --cap-add SYS_PTRACE; Kubernetes:"
+                + " securityContext.seccompProfile.type: Unconfined)";
+        for (String action : List.of("kill", "kill-thread")) {
+            Tool.Result r = underFilter(action, "memfd_create", "/bin/echo", "traced");
+            assertEquals(0, r.code(), action + ": " + r.out() + r.err());
+            assertEquals("traced\n", r.out(), action);
+            assertOneLine(125, ptraceLine, underFilter(action, "ptrace,memfd_create", "/bin/echo", "never"));
+        }
+    }
+
     @Test
     void aProfileThatRefusesWaitpidIsNamedToo() {
         assertOneLine(125, "jthreadtrace: wait4 is blocked by this container's seccomp profile (waitpid failed: EPERM (Operation"

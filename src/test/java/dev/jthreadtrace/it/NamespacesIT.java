@@ -3,6 +3,7 @@ package dev.jthreadtrace.it;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jthreadtrace.fixtures.AttachServer;
+import dev.jthreadtrace.fixtures.JavaHooks;
 import dev.jthreadtrace.fixtures.NestedThreads;
 import dev.jthreadtrace.sys.ProcStatus;
 import org.junit.jupiter.api.AfterEach;
@@ -108,6 +109,29 @@ class NamespacesIT {
         // The process itself: pid 1 of its namespace.
         JsonNode leader = threads.stream().filter(t -> t.path("tid").asInt() == inner1.path("pid").asInt()).findFirst().orElseThrow();
         assertEquals(1, leader.path("ns_tid").asInt(), leader.toString());
+    }
+
+    /**
+     * The live lines of a JVM in a PID namespace of its own carry its threads' Java names from their
+     * first line, as in the tool's namespace (JvmLayerIT): its agent writes its records with the ids of
+     * its namespace, which are turned into the kernel's as they are read. Before, those lines showed
+     * the kernel's 15-byte names until the report.
+     */
+    @Test
+    void liveLinesOfAJvmInItsOwnPidNamespaceCarryTheJavaNameFromTheFirstLine() {
+        List<String> args = new ArrayList<>(List.of("run", "--report", "none", "-e", "exit,prctl", "--"));
+        args.addAll(unshare("--pid", "--fork", "--mount-proc"));
+        args.addAll(JvmIT.java(JavaHooks.class.getName()));
+        Tool.Result r = Tool.run(Tool.jar(args.toArray(String[]::new)), java.util.Map.of(), 180);
+        assertEquals(0, r.code(), r.err());
+        List<String> lines = r.out().lines().filter(l -> l.contains("a-thread-with-a")).toList();
+        assertTrue(lines.stream().anyMatch(l -> l.contains("+++ thread started")), r.out());
+        assertTrue(lines.stream().anyMatch(l -> l.contains("prctl(PR_SET_NAME, \"a-thread-with-a\"")), r.out());
+        for (String line : lines) {
+            assertTrue(line.matches("\\s*[0-9.]+ \\[\\d+ a-thread-with-a-very-long-name\\] .*"),
+                    "every line of it, from the first: " + line);
+        }
+        assertTrue(r.out().lines().anyMatch(l -> l.matches("\\s*[0-9.]+ \\[\\d+ pool-worker-1\\] .*")), r.out());
     }
 
     /**

@@ -1,0 +1,101 @@
+package dev.jthreadtrace.jsonl;
+
+import dev.jthreadtrace.event.TraceEvent;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * What a saved trace's events may say about one task, checked as they are read: a record repeated
+ * by hand with its {@code seq} renumbered passes the sequence check, and would make a thread born
+ * twice (one more in {@code threads.total}), a call counted twice ({@code syscalls.time}) or an
+ * exit taken twice. The kernel never reports these, so the reader refuses them:
+ * <ul>
+ * <li>a task is born (the command's start, an attach's existing tasks, a spawn, an untraced child)
+ *     only while no task of its tid is alive: a tid is reused only after its task ended;</li>
+ * <li>a task that ended (exit, killed, replaced by another thread's exec) ends again only after it
+ *     was born again;</li>
+ * <li>one task's calls follow each other: a call begins no earlier than its previous call ended
+ *     (a call and its copy begin at the same moment).</li>
+ * </ul>
+ * A task never seen born (one let go without its creator's event) is checked for nothing but its
+ * calls. An exec by a thread that is not the leader gives it the leader's tid: both tids start a
+ * new run of calls there (the old leader may have finished a call after the exec began).
+ * Memory: one entry per task alive, one per tid that ended and was not reused.
+ */
+final class TaskLedger {
+    /** By tid: the line of the record that made the task alive. */
+    private final Map<Integer, Integer> alive = new HashMap<>();
+    /** By tid: the line of the record that ended it, while no record made it again. */
+    private final Map<Integer, Integer> ended = new HashMap<>();
+    /** By tid: {entry ns, exit ns, syscall number, line} of the task's latest call. */
+    private final Map<Integer, long[]> lastCall = new HashMap<>();
+
+    /** Why {@code event}, read on {@code line}, cannot follow what came before, or null when it can. */
+    String check(TraceEvent event, int line) {
+        return switch (event) {
+            case TraceEvent.TargetStarted s -> born(s.pid(), line, "start");
+            case TraceEvent.Attached a -> {
+                for (TraceEvent.ExistingTask t : a.tasks()) {
+                    String why = born(t.tid(), line, "attach");
+                    if (why != null) yield why;
+                }
+                yield null;
+            }
+            case TraceEvent.Spawned s -> born(s.child(), line, "spawn");
+            case TraceEvent.UntracedChild u -> {
+                String why = born(u.child(), line, "untraced");
+                if (why == null) end(u.child(), line);
+                yield why;
+            }
+            case TraceEvent.Exited x -> ends(x.tid(), line);
+            case TraceEvent.Killed k -> ends(k.tid(), line);
+            case TraceEvent.Exec x -> {
+                lastCall.remove(x.tid());
+                lastCall.remove(x.formerTid());
+                if (x.formerTid() != x.tid() && alive.containsKey(x.formerTid())) end(x.formerTid(), line);
+                yield null;
+            }
+            case TraceEvent.Syscall s -> call(s, line);
+            default -> null;
+        };
+    }
+
+    private String born(int tid, int line, String how) {
+        Integer since = alive.get(tid);
+        if (since != null) {
+            return "thread " + tid + " is made again (a \"" + how + "\" record) while alive since line " + since
+                    + ", not ended since: a record repeated or forged";
+        }
+        ended.remove(tid);
+        lastCall.remove(tid);
+        alive.put(tid, line);
+        return null;
+    }
+
+    private String ends(int tid, int line) {
+        Integer at = ended.get(tid);
+        if (at != null) {
+            return "thread " + tid + " ends again (it ended on line " + at + ", and no record made it again): a record repeated or"
+                    + " forged";
+        }
+        if (alive.containsKey(tid)) end(tid, line);
+        return null;
+    }
+
+    private void end(int tid, int line) {
+        alive.remove(tid);
+        lastCall.remove(tid);
+        ended.put(tid, line);
+    }
+
+    private String call(TraceEvent.Syscall s, int line) {
+        long[] last = lastCall.get(s.tid());
+        if (last != null && (s.ns() < last[1] || s.ns() == last[0] && s.exitNs() == last[1] && s.nr() == last[2])) {
+            return "a call of thread " + s.tid() + " that begins (ns " + s.ns() + ") before its previous call, on line " + last[3]
+                    + ", ended (ns " + last[1] + "): one thread's calls do not overlap; a record repeated or forged";
+        }
+        lastCall.put(s.tid(), new long[] {s.ns(), s.exitNs(), s.nr(), line});
+        return null;
+    }
+}
