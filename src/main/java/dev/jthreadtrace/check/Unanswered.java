@@ -17,11 +17,13 @@ import java.util.Set;
  * wait ({@code captures}): a hand-edited trace, or one an older jthreadtrace wrote, may lack it,
  * and a wait on a lock of unknown owner closes no cycle. Leaks are decided when main returns or
  * the JVM shuts down, which a cut trace may not hold; the command's exit status is unknown until
- * it ends (an attach may detach first). Metrics counted from the records present are answered.
+ * it ends (an attach may detach first). The futex waits and their time count the waits still
+ * pending at the end, so they too (a cut trace would answer a lower bound, which "< N" takes, as
+ * diff says of the same trace). Metrics counted from the records present are answered.
  */
 final class Unanswered {
     static final Set<Metric> END_STATE = Set.of(Metric.DEADLOCKS, Metric.THREADS_BLOCKED, Metric.DURATION, Metric.THREADS_LEAKED,
-            Metric.EXIT_CODE);
+            Metric.EXIT_CODE, Metric.FUTEX_WAITS, Metric.FUTEX_WAIT_TIME);
 
     private Unanswered() {}
 

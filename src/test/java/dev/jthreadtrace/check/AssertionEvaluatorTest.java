@@ -77,12 +77,14 @@ class AssertionEvaluatorTest {
 
     /**
      * A trace cut short (no end record: the tool was SIGKILLed) holds none of the calls pending at
-     * its end: blocked threads, deadlocks and the duration are unknown and fail, whatever the
+     * its end: blocked threads, deadlocks, the duration and the futex waits (which count the pending
+     * ones) are unknown and fail, whatever the
      * comparison, empty="pass" or not; the counts of the records it holds are answered.
      */
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = ';', value = {"deadlocks == 0", "threads.blocked == 0", "threads.blocked{name=\"inner-*\", empty=\"pass\"} == 0",
-            "duration < 100s", "duration >= 0s", "exit.code == 0", "exit.code < 1", "threads.leaked == 0"})
+            "duration < 100s", "duration >= 0s", "exit.code == 0", "exit.code < 1", "threads.leaked == 0",
+            "futex.waits < 1000", "futex.wait.time < 3600s"})
     void endStateMetricsOfATraceWithoutItsEndAreUnknownAndFail(String text) {
         List<dev.jthreadtrace.event.TraceEvent> events = RecordedTrace.threadsFixture();
         List<dev.jthreadtrace.event.TraceEvent> cut = events.stream()
