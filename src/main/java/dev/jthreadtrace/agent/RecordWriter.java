@@ -1,30 +1,21 @@
 package dev.jthreadtrace.agent;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.OpenOption;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
- * The JVM's record file and its buffer. A platform thread's start record is written at once, with
- * what is buffered before it (the tool reads it at the thread's clone to name its live lines); its
- * construction record waits in the buffer for it, so a thread costs one write, not two (each write
- * opens the file: four system calls). A virtual thread's records are buffered: a program may make
- * millions, and a write per record made such churn 3x slower. The buffer goes out when it is full,
+ * The JVM's record file ({@link RecordFile}, a shared mapping: a write is a copy, no system call)
+ * and its buffer. A platform thread's start record is written at once, with what is buffered
+ * before it (the tool reads it at the thread's clone to name its live lines); its construction
+ * record waits in the buffer for it. A virtual thread's records are buffered: a program may make
+ * millions (a write per record, when each was four system calls, made such churn 3x slower);
+ * a virtual thread's construction record waits for its start. The buffer goes out when it is full,
  * at the next record after 100 ms, with any platform thread's start, and at JVM exit (the end of
  * {@code Shutdown.runHooks()}, in the exiting thread: no thread of ours). A JVM killed by SIGKILL
  * loses the buffered records of its last 100 ms (virtual threads') and the construction records
@@ -48,57 +39,6 @@ final class RecordWriter {
     private static final List<HookState> CARRIERS = new ArrayList<>();
 
     private RecordWriter() {}
-
-    /**
-     * The JVM's record file, opened for each write and closed again: the JDK opens files without
-     * close-on-exec, and a descriptor kept open would be inherited by every process the program
-     * starts, and be one more in its own /proc/self/fd. Opened without following a link, and only
-     * while the run's directory is still the one the agent found at its start: a directory under
-     * /tmp that the tool removed can be made again by anyone, with a link where the file was.
-     * Created owner-only (0600) by the open itself: the mode is the open's, never wider for an instant.
-     */
-    private static final class RecordFile {
-        private static final int S_IFMT = 0170000, S_IFDIR = 0040000;
-        private final Path directory;
-        private final Path file;
-        private final Object directoryKey;
-        private boolean gone;
-        /** One set, not one per write (the varargs form copies its options into a new set each time). */
-        private static final Set<OpenOption> APPENDING = Set.of(StandardOpenOption.WRITE, StandardOpenOption.APPEND,
-                StandardOpenOption.CREATE, LinkOption.NOFOLLOW_LINKS);
-        /** rw------- (the umask can only narrow it): the records are the tool's and the user's, as the run's 0700 directory. */
-        private static final FileAttribute<?> OWNER_ONLY = PosixFilePermissions.asFileAttribute(
-                Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE));
-
-        RecordFile(Path directory, String name) throws IOException {
-            this.directory = directory;
-            this.file = directory.resolve(name);
-            this.directoryKey = key(directory);
-        }
-
-        /**
-         * The directory's device, inode, owner and mode, from one stat. Not the inode alone: a
-         * directory removed and made again by name gets the same inode number at once (ext4), and
-         * anyone may make one under /tmp; another user's is never the tool's user's, 0700.
-         */
-        private static Object key(Path directory) throws IOException {
-            Map<String, Object> attributes = Files.readAttributes(directory, "unix:dev,ino,uid,mode", LinkOption.NOFOLLOW_LINKS);
-            Object mode = attributes.get("mode");
-            if (!(mode instanceof Integer m) || (m & S_IFMT) != S_IFDIR) throw new IOException(directory + " is no directory");
-            return attributes;
-        }
-
-        void write(byte[] bytes, int offset, int length) throws IOException {
-            if (gone || !directoryKey.equals(key(directory))) {
-                gone = true; // removed (or replaced): never written again
-                throw new IOException("the run's directory " + directory + " is gone");
-            }
-            try (FileChannel channel = FileChannel.open(file, APPENDING, OWNER_ONLY)) {
-                ByteBuffer buffer = ByteBuffer.wrap(bytes, offset, length);
-                while (buffer.hasRemaining()) channel.write(buffer);
-            }
-        }
-    }
 
     /** Records go to {@code name} in {@code directory} (the run's, as the agent found it now). */
     static synchronized void open(Path directory, String name) throws IOException {
