@@ -11,18 +11,14 @@ import java.util.Set;
 
 /**
  * The JVM's record file ({@link RecordFile}, a shared mapping: a write is a copy, no system call)
- * and its buffer. A platform thread's start record is written at once, with what is buffered
- * before it (the tool reads it at the thread's clone to name its live lines); its construction
- * record waits in the buffer for it. A virtual thread's records are buffered: a program may make
- * millions (a write per record, when each was four system calls, made such churn 3x slower);
- * a virtual thread's construction record waits for its start. The buffer goes out when it is full,
- * at the next record after 100 ms, with any platform thread's start, and at JVM exit (the end of
- * {@code Shutdown.runHooks()}, in the exiting thread: no thread of ours). A JVM killed by SIGKILL
- * loses the buffered records of its last 100 ms (virtual threads') and the construction records
- * of platform threads not started yet (they wait for a start that never comes); so does one
- * ended by {@code Runtime.halt}, which runs no {@code Shutdown.runHooks()}. A
- * carrier counts its mounts of virtual threads in its own state; the counts are written with each
- * flush. Everything here is guarded by the class lock.
+ * and what waits before it goes there. Every record is written at once (a JVM killed by SIGKILL or
+ * ended by {@code Runtime.halt} loses none of them), but for two kinds that wait: a virtual
+ * thread's construction record waits for its start() ({@link #hold}), and a carrier's count of
+ * the virtual threads it mounted is kept in its own state (a program may mount millions). Both go
+ * out with the next platform thread's start record or any record written {@code now}, at the next
+ * record after 100 ms, and at JVM exit (the end of {@code Shutdown.runHooks()}, in the exiting
+ * thread: no thread of ours); a JVM killed or halted loses those of its last 100 ms. Everything
+ * here is guarded by the class lock.
  */
 final class RecordWriter {
     private static final int BUFFER = 64 * 1024;
@@ -32,7 +28,8 @@ final class RecordWriter {
     private static boolean buffered;
     private static final byte[] buffer = new byte[BUFFER];
     private static int used;
-    private static long firstBufferedNs;
+    /** When what waits last went out (held records, mount counts): it waits 100 ms at most, while records come. */
+    private static long lastFlushNs;
     /** The states that hold a construction record. */
     private static final Set<HookState> HOLDING = Collections.newSetFromMap(new IdentityHashMap<>());
     /** Every carrier that has mounted a virtual thread, for the flush to report their counts (not a concurrent queue: few carriers, under the class lock). */
@@ -61,7 +58,7 @@ final class RecordWriter {
         buffered = false;
     }
 
-    /** From now on virtual threads' records may wait in the buffer: {@link #flush} runs at JVM exit. */
+    /** From now on virtual threads' construction records may wait for their start: {@link #flush} runs at JVM exit. */
     static synchronized void bufferUntilExit() {
         buffered = true;
     }
@@ -77,8 +74,8 @@ final class RecordWriter {
     }
 
     /**
-     * Adds a line; {@code now}: the line (and what is buffered before it, to keep the order) goes
-     * to the file at once.
+     * Writes a line; {@code now}: what waits (held construction records, mount counts) goes out
+     * before it.
      */
     static void write(StringBuilder line, boolean now) throws IOException {
         byte[] bytes = line.append('\n').toString().getBytes(StandardCharsets.UTF_8);
@@ -90,7 +87,9 @@ final class RecordWriter {
                 return;
             }
             append(bytes);
-            if (now || System.nanoTime() - firstBufferedNs > FLUSH_AFTER_NS) writeBuffered();
+            // Written now in any case (a copy into the mapping); {@code now} also releases what waits.
+            if (now || System.nanoTime() - lastFlushNs > FLUSH_AFTER_NS) writeBuffered();
+            else writeBuffer();
         }
     }
 
@@ -111,12 +110,11 @@ final class RecordWriter {
             }
             if (state.held != null) release(state, null);
             long nanos = System.nanoTime();
-            if (used == 0 && HOLDING.isEmpty()) firstBufferedNs = nanos; // a held record counts as buffered
             state.heldThread = created;
             state.held = line;
             state.heldStack = stack;
             HOLDING.add(state);
-            if (nanos - firstBufferedNs > FLUSH_AFTER_NS) writeBuffered();
+            if (nanos - lastFlushNs > FLUSH_AFTER_NS) writeBuffered();
         }
     }
 
@@ -129,7 +127,7 @@ final class RecordWriter {
             if (out == null) return true;
             if (state.heldThread == started) {
                 release(state, ccl);
-                if (System.nanoTime() - firstBufferedNs > FLUSH_AFTER_NS) writeBuffered();
+                if (System.nanoTime() - lastFlushNs > FLUSH_AFTER_NS) writeBuffered();
                 return true;
             }
             releaseHeld(); // its construction record, if another thread holds it, goes first
@@ -162,7 +160,6 @@ final class RecordWriter {
             out.write(bytes, 0, bytes.length);
             return;
         }
-        if (used == 0 && HOLDING.isEmpty()) firstBufferedNs = System.nanoTime();
         System.arraycopy(bytes, 0, buffer, used, bytes.length);
         used += bytes.length;
     }
@@ -187,6 +184,7 @@ final class RecordWriter {
         releaseHeld();
         appendMountCounts();
         writeBuffer();
+        lastFlushNs = System.nanoTime();
     }
 
     private static void writeBuffer() throws IOException {
