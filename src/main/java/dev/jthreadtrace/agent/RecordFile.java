@@ -1,9 +1,9 @@
 package dev.jthreadtrace.agent;
 
 import java.io.IOException;
+import java.lang.foreign.Arena;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
-import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -17,11 +17,12 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The JVM's record file, written through a shared mapping of it: a record copied there is in the
- * file (the kernel's page cache) at once, with no system call, and stays there when the JVM is
- * killed by SIGKILL or ended by {@code Runtime.halt}. Writing it with a system call per record (a
- * directory check, an open, a write and a close, the open two ptrace stops under the trace) cost a
- * platform thread more than its own start did.
+ * The JVM's record file. Its first {@link #APPENDS_BEFORE_MAPPING} writes are appended by system
+ * calls (a directory check, an open, a write and a close, the open two ptrace stops under the
+ * trace), which cost a platform thread more than its own start did; later ones are copied into a
+ * shared mapping of the file, with no system call. Either way a record is in the file (the
+ * kernel's page cache) at once, and stays there when the JVM is killed by SIGKILL or ended by
+ * {@code Runtime.halt}.
  *
  * <p>The file grows by chunks (64 KiB, doubling up to 1 MiB, each starting where the records end,
  * so a write is never split), each filled with zeros by a write before it is mapped: its blocks are allocated then, so a full file system fails that write
@@ -42,6 +43,18 @@ final class RecordFile {
     private static final int FIRST_CHUNK = 64 * 1024, MAX_CHUNK = 1 << 20;
     /** The tool reads no more of a file (AgentFile.MAX_BYTES): past it nothing is mapped. */
     private static final long MAX_BYTES = 256L << 20;
+    /**
+     * Writes made by system calls before the file is mapped: the first mapping costs a JVM ~40 ms of
+     * CPU (the JDK's memory-segment classes, method handles spun), a write by system calls tens of
+     * microseconds untraced and ~0.5 ms traced (the open is two ptrace stops). A JVM that starts a
+     * few threads (most records are then written at its start and exit) never maps it; one that
+     * starts many pays the mapping once.
+     */
+    static final int APPENDS_BEFORE_MAPPING = 64;
+    private int appended;
+    /** Where the records end, once the first write found it (appended writes only). */
+    private long end = -1;
+    /** One set, not one per write (the varargs form copies its options into a new set each time). */
     private static final Set<OpenOption> READ_WRITE = Set.of(StandardOpenOption.READ, StandardOpenOption.WRITE,
             StandardOpenOption.CREATE, LinkOption.NOFOLLOW_LINKS);
     /** rw------- (the umask can only narrow it): the records are the tool's and the user's, as the run's 0700 directory. */
@@ -53,7 +66,7 @@ final class RecordFile {
     private final Object directoryKey;
     private boolean gone;
     /** The chunk being filled, the bytes of it used, and the file offset where it starts. */
-    private MappedByteBuffer chunk;
+    private ByteBuffer chunk;
     private int used;
     private long chunkStart = -1;
 
@@ -78,6 +91,11 @@ final class RecordFile {
     void write(byte[] bytes, int offset, int length) throws IOException {
         if (gone) throw new IOException("the run's directory " + directory + " is gone");
         if (length == 0) return;
+        if (chunk == null && appended < APPENDS_BEFORE_MAPPING) {
+            appended++;
+            append(bytes, offset, length);
+            return;
+        }
         if (chunk == null || length > chunk.capacity() - used) mapNext(length);
         if (length > 1) chunk.put(used + 1, bytes, offset + 1, length - 1);
         // The tool stops at the first NUL: these bytes must be in place before the one that lets it read them.
@@ -87,17 +105,36 @@ final class RecordFile {
     }
 
     /**
+     * One write by system calls: the directory checked, the file opened, written where the records
+     * end and closed. Not with O_APPEND: a JVM attached to again may find a mapped chunk's room
+     * (NUL bytes) at the file's end, which the tool does not read past.
+     */
+    private void append(byte[] bytes, int offset, int length) throws IOException {
+        checkDirectory();
+        try (FileChannel channel = FileChannel.open(file, READ_WRITE, OWNER_ONLY)) {
+            if (end < 0) end = dataEnd(channel);
+            ByteBuffer buffer = ByteBuffer.wrap(bytes, offset, length);
+            while (buffer.hasRemaining()) channel.write(buffer, end + buffer.position() - offset);
+            end += length;
+        }
+    }
+
+    private void checkDirectory() throws IOException {
+        if (gone || !directoryKey.equals(key(directory))) {
+            gone = true; // removed (or replaced): never written again
+            throw new IOException("the run's directory " + directory + " is gone");
+        }
+    }
+
+    /**
      * Maps a chunk of at least {@code needed} bytes where the records end: at first after what the
      * file holds already (a JVM attached again, a pid used again), then over the room left in the
      * chunk before (a write is never split: nothing of one the next chunk refused is written).
      */
     private void mapNext(int needed) throws IOException {
-        if (gone || !directoryKey.equals(key(directory))) {
-            gone = true; // removed (or replaced): never written again
-            throw new IOException("the run's directory " + directory + " is gone");
-        }
+        checkDirectory();
         try (FileChannel channel = FileChannel.open(file, READ_WRITE, OWNER_ONLY)) {
-            long start = chunk == null ? dataEnd(channel) : chunkStart + used;
+            long start = chunk != null ? chunkStart + used : end >= 0 ? end : dataEnd(channel);
             int size = Math.max(needed, chunk == null ? FIRST_CHUNK : Math.min(MAX_CHUNK, chunk.capacity() * 2));
             if (start + size > MAX_BYTES) {
                 gone = true;
@@ -107,7 +144,9 @@ final class RecordFile {
             for (long at = start; at < start + size; ) {
                 at += channel.write(ByteBuffer.wrap(ZEROS, 0, (int) Math.min(ZEROS.length, start + size - at)), at);
             }
-            chunk = channel.map(FileChannel.MapMode.READ_WRITE, start, size);
+            // Through a segment: FileChannel.map's own buffer is made by reflection, whose first use spins
+            // method handles (~100 ms of CPU in every JVM); a segment's view is made without.
+            chunk = channel.map(FileChannel.MapMode.READ_WRITE, start, size, Arena.ofAuto()).asByteBuffer();
             chunkStart = start;
             used = 0;
         }

@@ -39,7 +39,10 @@ class RecordWriterTest {
         assertEquals("X\t1\t2\nX\t3\t4\n", records(file));
     }
 
-    /** A JVM attached to again (or a pid used again in one run) goes on after the records already in the file, over chunk ends. */
+    /**
+     * Appended at first, then mapped; a write never split over chunk ends; a JVM attached to again
+     * (or a pid used again in one run) goes on after the records already in the file, mapped or not.
+     */
     @Test
     void aSecondWriterGoesOnAfterTheRecordsAndAcrossChunks(@TempDir Path run) throws IOException {
         String big = "Y\t" + "y".repeat(100_000);
@@ -51,13 +54,22 @@ class RecordWriterTest {
         }
         try {
             RecordWriter.open(run, "jvm-4.tsv");
-            RecordWriter.write(new StringBuilder("X\t2"), true);
+            for (int i = 0; i < RecordFile.APPENDS_BEFORE_MAPPING; i++) RecordWriter.write(new StringBuilder("X\t2"), true);
             RecordWriter.write(new StringBuilder(big), true);
             RecordWriter.write(new StringBuilder("X\t3"), true);
+            RecordWriter.write(new StringBuilder(big), true);
         } finally {
             RecordWriter.close();
         }
-        assertEquals("X\t1\nX\t2\n" + big + "\nX\t3\n", records(run.resolve("jvm-4.tsv")));
+        try {
+            RecordWriter.open(run, "jvm-4.tsv");
+            for (int i = 0; i <= RecordFile.APPENDS_BEFORE_MAPPING; i++) RecordWriter.write(new StringBuilder("X\t4"), true);
+        } finally {
+            RecordWriter.close();
+        }
+        String appended = "X\t2\n".repeat(RecordFile.APPENDS_BEFORE_MAPPING);
+        assertEquals("X\t1\n" + appended + big + "\nX\t3\n" + big + "\n" + "X\t4\n".repeat(RecordFile.APPENDS_BEFORE_MAPPING + 1),
+                records(run.resolve("jvm-4.tsv")));
     }
 
     /**
@@ -72,14 +84,32 @@ class RecordWriterTest {
             RecordWriter.open(records, "jvm-3.tsv");
             RecordWriter.write(new StringBuilder("X\t1\t2"), true);
             Files.setAttribute(records, "unix:uid", 65534, LinkOption.NOFOLLOW_LINKS);
-            // The chunk mapped already is the file's own, whatever became of its name; the next one is not mapped.
-            RecordWriter.write(new StringBuilder("X\t3\t4"), true);
-            assertThrows(IOException.class, () -> RecordWriter.write(new StringBuilder("Y\t" + "y".repeat(70_000)), true));
-            assertThrows(IOException.class, () -> RecordWriter.write(new StringBuilder("X\t5\t6"), true));
+            assertThrows(IOException.class, () -> RecordWriter.write(new StringBuilder("X\t3\t4"), true));
         } finally {
             RecordWriter.close();
         }
-        assertEquals("X\t1\t2\nX\t3\t4\n", records(records.resolve("jvm-3.tsv")));
+        assertEquals("X\t1\t2\n", records(records.resolve("jvm-3.tsv")));
+    }
+
+    /** The same once the file is mapped: the chunk mapped already is the file's own, the next one is not mapped. */
+    @Test
+    void aDirectoryOfAnotherOwnerGetsNoMoreChunks(@TempDir Path run) throws IOException {
+        Path records = Files.createDirectory(run.resolve("records"));
+        StringBuilder expected = new StringBuilder();
+        try {
+            RecordWriter.open(records, "jvm-5.tsv");
+            for (int i = 0; i <= RecordFile.APPENDS_BEFORE_MAPPING; i++) {
+                RecordWriter.write(new StringBuilder("X\t" + i), true);
+                expected.append("X\t").append(i).append('\n');
+            }
+            Files.setAttribute(records, "unix:uid", 65534, LinkOption.NOFOLLOW_LINKS);
+            RecordWriter.write(new StringBuilder("X\tmapped"), true);
+            assertThrows(IOException.class, () -> RecordWriter.write(new StringBuilder("Y\t" + "y".repeat(70_000)), true));
+            assertThrows(IOException.class, () -> RecordWriter.write(new StringBuilder("X\tafter"), true));
+        } finally {
+            RecordWriter.close();
+        }
+        assertEquals(expected + "X\tmapped\n", records(records.resolve("jvm-5.tsv")));
     }
 
     @Test
