@@ -10,8 +10,8 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The JVM's record file ({@link RecordFile}, a shared mapping: a write is a copy, no system call)
- * and what waits before it goes there. Every record is written at once (a JVM killed by SIGKILL or
+ * The JVM's record file ({@link RecordFile}: past its first writes a shared mapping, where a write
+ * is a copy, no system call) and what waits before it goes there. Every record is written at once (a JVM killed by SIGKILL or
  * ended by {@code Runtime.halt} loses none of them), but for two kinds that wait: a virtual
  * thread's construction record waits for its start() ({@link #hold}), and a carrier's count of
  * the virtual threads it mounted is kept in its own state (a program may mount millions). Both go
