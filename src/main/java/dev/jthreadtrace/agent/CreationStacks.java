@@ -49,7 +49,11 @@ final class CreationStacks implements Function<Stream<StackWalker.StackFrame>, S
         List<StackWalker.StackFrame> all = new ArrayList<>();
         Iterator<StackWalker.StackFrame> it = frames.iterator();
         int limit = depth + 64; // the JDK frames above the application's, then the depth wanted
-        while (it.hasNext() && all.size() < limit) {
+        // Walked no further than the frames shown: from the first application frame (or the top, when
+        // the JDK's frames stay) the depth wanted. A server's thread is created 40-60 frames deep, and
+        // each frame walked is work in every thread start.
+        int firstApplication = keepJdkFrames ? 0 : -1;
+        while (it.hasNext() && all.size() < limit && (firstApplication < 0 || all.size() < firstApplication + depth)) {
             StackWalker.StackFrame f = it.next();
             String c = f.getClassName();
             // The hook's own frames only: the agent's Installer starting its watch thread is a creation site like any other.
@@ -57,6 +61,7 @@ final class CreationStacks implements Function<Stream<StackWalker.StackFrame>, S
                     || c.equals("java.lang.Thread") || c.startsWith("java.lang.ThreadBuilders") || c.equals("java.lang.VirtualThread"))) {
                 continue;
             }
+            if (firstApplication < 0 && !isJdk(c)) firstApplication = all.size();
             all.add(f);
         }
         int first = 0;

@@ -8,7 +8,8 @@ package dev.jthreadtrace.agent;
  *
  * <p>Escapes: {@code \\} a backslash, {@code \t} {@code \n} {@code \r}, and {@code \}{@code uXXXX}
  * for an unpaired surrogate (UTF-8 has no form for it: the file's encoder wrote {@code ?}) and for
- * the characters that separate parts of a field ({@code = ; |}). A field longer than
+ * the characters that separate parts of a field ({@code = ; |}), and for NUL (the tool reads a record
+ * file up to its first NUL byte: {@link RecordFile}). A field longer than
  * {@link #MAX_CHARS} keeps its first {@code MAX_CHARS} chars and a marker
  * {@code ...[N more chars]}, so the record (its creator, its thread-locals) is kept: a line too long
  * for the tool's reader would be dropped whole.
@@ -33,7 +34,8 @@ public final class RecordField {
             boolean plain = true;
             for (int i = 0; i < s.length() && plain; i++) {
                 char c = s.charAt(i);
-                plain = c != '\\' && c != '\t' && c != '\n' && c != '\r' && c != '=' && c != ';' && c != '|' && !Character.isSurrogate(c);
+                plain = c != '\\' && c != '\t' && c != '\n' && c != '\r' && c != '=' && c != ';' && c != '|' && c != 0
+                        && !Character.isSurrogate(c);
             }
             if (plain) return s;
         }
@@ -50,7 +52,7 @@ public final class RecordField {
                 case '\t' -> line.append("\\t");
                 case '\n' -> line.append("\\n");
                 case '\r' -> line.append("\\r");
-                case '=', ';', '|' -> hex(line, c);
+                case '=', ';', '|', '\0' -> hex(line, c);
                 default -> {
                     if (!Character.isSurrogate(c)) {
                         line.append(c);

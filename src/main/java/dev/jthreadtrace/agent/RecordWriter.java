@@ -1,37 +1,24 @@
 package dev.jthreadtrace.agent;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.OpenOption;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
- * The JVM's record file and its buffer. A platform thread's start record is written at once, with
- * what is buffered before it (the tool reads it at the thread's clone to name its live lines); its
- * construction record waits in the buffer for it, so a thread costs one write, not two (each write
- * opens the file: four system calls). A virtual thread's records are buffered: a program may make
- * millions, and a write per record made such churn 3x slower. The buffer goes out when it is full,
- * at the next record after 100 ms, with any platform thread's start, and at JVM exit (the end of
- * {@code Shutdown.runHooks()}, in the exiting thread: no thread of ours). A JVM killed by SIGKILL
- * loses the buffered records of its last 100 ms (virtual threads') and the construction records
- * of platform threads not started yet (they wait for a start that never comes); so does one
- * ended by {@code Runtime.halt}, which runs no {@code Shutdown.runHooks()}. A
- * carrier counts its mounts of virtual threads in its own state; the counts are written with each
- * flush. Everything here is guarded by the class lock.
+ * The JVM's record file ({@link RecordFile}: past its first writes a shared mapping, where a write
+ * is a copy, no system call) and what waits before it goes there. Every record is written at once (a JVM killed by SIGKILL or
+ * ended by {@code Runtime.halt} loses none of them), but for two kinds that wait: a virtual
+ * thread's construction record waits for its start() ({@link #hold}), and a carrier's count of
+ * the virtual threads it mounted is kept in its own state (a program may mount millions). Both go
+ * out with the next platform thread's start record or any record written {@code now}, at the next
+ * record after 100 ms, and at JVM exit (the end of {@code Shutdown.runHooks()}, in the exiting
+ * thread: no thread of ours); a JVM killed or halted loses those of its last 100 ms. Everything
+ * here is guarded by the class lock.
  */
 final class RecordWriter {
     private static final int BUFFER = 64 * 1024;
@@ -41,64 +28,14 @@ final class RecordWriter {
     private static boolean buffered;
     private static final byte[] buffer = new byte[BUFFER];
     private static int used;
-    private static long firstBufferedNs;
+    /** When what waits last went out (held records, mount counts): it waits 100 ms at most, while records come. */
+    private static long lastFlushNs;
     /** The states that hold a construction record. */
     private static final Set<HookState> HOLDING = Collections.newSetFromMap(new IdentityHashMap<>());
     /** Every carrier that has mounted a virtual thread, for the flush to report their counts (not a concurrent queue: few carriers, under the class lock). */
     private static final List<HookState> CARRIERS = new ArrayList<>();
 
     private RecordWriter() {}
-
-    /**
-     * The JVM's record file, opened for each write and closed again: the JDK opens files without
-     * close-on-exec, and a descriptor kept open would be inherited by every process the program
-     * starts, and be one more in its own /proc/self/fd. Opened without following a link, and only
-     * while the run's directory is still the one the agent found at its start: a directory under
-     * /tmp that the tool removed can be made again by anyone, with a link where the file was.
-     * Created owner-only (0600) by the open itself: the mode is the open's, never wider for an instant.
-     */
-    private static final class RecordFile {
-        private static final int S_IFMT = 0170000, S_IFDIR = 0040000;
-        private final Path directory;
-        private final Path file;
-        private final Object directoryKey;
-        private boolean gone;
-        /** One set, not one per write (the varargs form copies its options into a new set each time). */
-        private static final Set<OpenOption> APPENDING = Set.of(StandardOpenOption.WRITE, StandardOpenOption.APPEND,
-                StandardOpenOption.CREATE, LinkOption.NOFOLLOW_LINKS);
-        /** rw------- (the umask can only narrow it): the records are the tool's and the user's, as the run's 0700 directory. */
-        private static final FileAttribute<?> OWNER_ONLY = PosixFilePermissions.asFileAttribute(
-                Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE));
-
-        RecordFile(Path directory, String name) throws IOException {
-            this.directory = directory;
-            this.file = directory.resolve(name);
-            this.directoryKey = key(directory);
-        }
-
-        /**
-         * The directory's device, inode, owner and mode, from one stat. Not the inode alone: a
-         * directory removed and made again by name gets the same inode number at once (ext4), and
-         * anyone may make one under /tmp; another user's is never the tool's user's, 0700.
-         */
-        private static Object key(Path directory) throws IOException {
-            Map<String, Object> attributes = Files.readAttributes(directory, "unix:dev,ino,uid,mode", LinkOption.NOFOLLOW_LINKS);
-            Object mode = attributes.get("mode");
-            if (!(mode instanceof Integer m) || (m & S_IFMT) != S_IFDIR) throw new IOException(directory + " is no directory");
-            return attributes;
-        }
-
-        void write(byte[] bytes, int offset, int length) throws IOException {
-            if (gone || !directoryKey.equals(key(directory))) {
-                gone = true; // removed (or replaced): never written again
-                throw new IOException("the run's directory " + directory + " is gone");
-            }
-            try (FileChannel channel = FileChannel.open(file, APPENDING, OWNER_ONLY)) {
-                ByteBuffer buffer = ByteBuffer.wrap(bytes, offset, length);
-                while (buffer.hasRemaining()) channel.write(buffer);
-            }
-        }
-    }
 
     /** Records go to {@code name} in {@code directory} (the run's, as the agent found it now). */
     static synchronized void open(Path directory, String name) throws IOException {
@@ -121,7 +58,7 @@ final class RecordWriter {
         buffered = false;
     }
 
-    /** From now on virtual threads' records may wait in the buffer: {@link #flush} runs at JVM exit. */
+    /** From now on virtual threads' construction records may wait for their start: {@link #flush} runs at JVM exit. */
     static synchronized void bufferUntilExit() {
         buffered = true;
     }
@@ -137,8 +74,8 @@ final class RecordWriter {
     }
 
     /**
-     * Adds a line; {@code now}: the line (and what is buffered before it, to keep the order) goes
-     * to the file at once.
+     * Writes a line; {@code now}: what waits (held construction records, mount counts) goes out
+     * before it.
      */
     static void write(StringBuilder line, boolean now) throws IOException {
         byte[] bytes = line.append('\n').toString().getBytes(StandardCharsets.UTF_8);
@@ -150,7 +87,9 @@ final class RecordWriter {
                 return;
             }
             append(bytes);
-            if (now || System.nanoTime() - firstBufferedNs > FLUSH_AFTER_NS) writeBuffered();
+            // Written now in any case (a copy into the mapping); {@code now} also releases what waits.
+            if (now || System.nanoTime() - lastFlushNs > FLUSH_AFTER_NS) writeBuffered();
+            else writeBuffer();
         }
     }
 
@@ -171,12 +110,11 @@ final class RecordWriter {
             }
             if (state.held != null) release(state, null);
             long nanos = System.nanoTime();
-            if (used == 0 && HOLDING.isEmpty()) firstBufferedNs = nanos; // a held record counts as buffered
             state.heldThread = created;
             state.held = line;
             state.heldStack = stack;
             HOLDING.add(state);
-            if (nanos - firstBufferedNs > FLUSH_AFTER_NS) writeBuffered();
+            if (nanos - lastFlushNs > FLUSH_AFTER_NS) writeBuffered();
         }
     }
 
@@ -189,7 +127,7 @@ final class RecordWriter {
             if (out == null) return true;
             if (state.heldThread == started) {
                 release(state, ccl);
-                if (System.nanoTime() - firstBufferedNs > FLUSH_AFTER_NS) writeBuffered();
+                if (System.nanoTime() - lastFlushNs > FLUSH_AFTER_NS) writeBuffered();
                 return true;
             }
             releaseHeld(); // its construction record, if another thread holds it, goes first
@@ -222,7 +160,6 @@ final class RecordWriter {
             out.write(bytes, 0, bytes.length);
             return;
         }
-        if (used == 0 && HOLDING.isEmpty()) firstBufferedNs = System.nanoTime();
         System.arraycopy(bytes, 0, buffer, used, bytes.length);
         used += bytes.length;
     }
@@ -247,6 +184,7 @@ final class RecordWriter {
         releaseHeld();
         appendMountCounts();
         writeBuffer();
+        lastFlushNs = System.nanoTime();
     }
 
     private static void writeBuffer() throws IOException {

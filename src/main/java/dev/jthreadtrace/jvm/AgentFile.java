@@ -26,7 +26,9 @@ import java.util.regex.Pattern;
  * The traced program can write the agent's directory too, so only a regular file is opened, never
  * through a symbolic link (a FIFO would block, /dev/zero would never end), at most
  * {@link #MAX_BYTES} are read, and a line longer than {@link #MAX_LINE} is skipped. Only whole
- * lines are read: the end of a line still being written waits for the next read. Its lines are
+ * lines are read, up to the first NUL byte (the agent writes through a mapping of the file, which it
+ * grows by chunks of zeros: no record holds a NUL): the end of a line still being written, and what
+ * follows a NUL, wait for the next read. Its lines are
  * parsed in order by one {@link AgentRecordParser} (a carrier's mount count is a running total).
  */
 final class AgentFile implements Closeable {
@@ -50,6 +52,8 @@ final class AgentFile implements Closeable {
     private final ByteArrayOutputStream partial = new ByteArrayOutputStream();
     private boolean skippingLongLine;
     private long read;
+    /** The last read stopped at a NUL byte: the agent maps its file by chunks and fills them (agent/RecordFile). */
+    private boolean atRoom;
 
     private AgentFile(FileChannel channel, int pid) {
         this.channel = channel;
@@ -112,6 +116,14 @@ final class AgentFile implements Closeable {
         return read;
     }
 
+    /**
+     * Bytes of records left unread: none when the last read ended at the agent's unwritten room
+     * (its first NUL byte), else what the file holds past what was read (with any such room).
+     */
+    long unread() {
+        return atRoom ? 0 : Math.max(0, size() - read);
+    }
+
     /** The file's size now (0 when it cannot be told). */
     long size() {
         try {
@@ -130,15 +142,17 @@ final class AgentFile implements Closeable {
             chunk.limit((int) Math.min(chunk.capacity(), limit - read));
             int n = channel.read(chunk, read);
             if (n <= 0) break;
-            read += n;
             byte[] bytes = chunk.array();
-            int from = 0;
-            for (int i = 0; i < n; i++) {
+            int from = 0, i = 0;
+            for (; i < n && bytes[i] != 0; i++) {
                 if (bytes[i] != '\n') continue;
                 take(bytes, from, i, lines);
                 from = i + 1;
             }
-            keep(bytes, from, n);
+            keep(bytes, from, i);
+            read += i;
+            atRoom = i < n;
+            if (atRoom) break; // the room the agent has not written yet: read from here next time
         }
         return lines;
     }

@@ -69,7 +69,7 @@ final class AgentRecords {
                     }
                     records.addAll(agentFile.newRecords(budget));
                     budget -= agentFile.bytesRead();
-                    droppedBytes += agentFile.size() - agentFile.bytesRead();
+                    droppedBytes += agentFile.unread();
                     if (agentFile.errors() != null) errors.put(agentFile.pid(), agentFile.errors());
                 } catch (IOException | RuntimeException e) {
                     if (notOurs.size() < 5) notOurs.add(name);

@@ -15,13 +15,13 @@ class RecordFieldTest {
     @Test
     void whatTheAgentWritesTheToolReadsBackExactly() {
         Random random = new Random(26);
-        char[] hostile = {'\\', '\t', '\n', '\r', '=', ';', '|', 'u', '0', '\u001b', '\ud800', '\udc80', '\ud83d', '\ude00', 'a', 'é'};
+        char[] hostile = {'\\', '\t', '\n', '\r', '=', ';', '|', 'u', '0', '\u001b', '\ud800', '\udc80', '\ud83d', '\ude00', 'a', 'é', '\0'};
         for (int round = 0; round < 20_000; round++) {
             char[] s = new char[random.nextInt(12)];
             for (int i = 0; i < s.length; i++) s[i] = hostile[random.nextInt(hostile.length)];
             String value = new String(s);
             String field = RecordField.escape(value);
-            for (char c : new char[] {'\t', '\n', '\r', '=', ';', '|'}) assertFalse(field.indexOf(c) >= 0, "separator " + (int) c + " in " + field);
+            for (char c : new char[] {'\t', '\n', '\r', '=', ';', '|', '\0'}) assertFalse(field.indexOf(c) >= 0, "separator " + (int) c + " in " + field);
             assertTrue(new String(field.getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8)
                     .equals(field), "UTF-8 keeps it: no unpaired surrogate left");
             assertEquals(value, RecordField.unescape(field));

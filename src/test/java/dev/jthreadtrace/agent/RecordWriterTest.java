@@ -14,9 +14,17 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /**
  * The record file: owner-only from its creation (#33: it was 0644 inside the run's 0700 directory),
- * appended to, and never written through a link.
+ * appended to through its mapping (the tool reads up to the first NUL byte), grown by chunks only
+ * while the run's directory is the one found at the start, and never written through a link.
  */
 class RecordWriterTest {
+    /** The records in {@code file}: its bytes up to the first NUL (the chunk's room not written yet), as the tool reads them. */
+    static String records(Path file) throws IOException {
+        String all = Files.readString(file);
+        int room = all.indexOf('\0');
+        return room < 0 ? all : all.substring(0, room);
+    }
+
     @Test
     void theRecordFileIsCreatedOwnerOnlyAndAppended(@TempDir Path run) throws IOException {
         try {
@@ -28,7 +36,40 @@ class RecordWriterTest {
         }
         Path file = run.resolve("jvm-1.tsv");
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file, LinkOption.NOFOLLOW_LINKS)));
-        assertEquals("X\t1\t2\nX\t3\t4\n", Files.readString(file));
+        assertEquals("X\t1\t2\nX\t3\t4\n", records(file));
+    }
+
+    /**
+     * Appended at first, then mapped; a write never split over chunk ends; a JVM attached to again
+     * (or a pid used again in one run) goes on after the records already in the file, mapped or not.
+     */
+    @Test
+    void aSecondWriterGoesOnAfterTheRecordsAndAcrossChunks(@TempDir Path run) throws IOException {
+        String big = "Y\t" + "y".repeat(100_000);
+        try {
+            RecordWriter.open(run, "jvm-4.tsv");
+            RecordWriter.write(new StringBuilder("X\t1"), true);
+        } finally {
+            RecordWriter.close();
+        }
+        try {
+            RecordWriter.open(run, "jvm-4.tsv");
+            for (int i = 0; i < RecordFile.APPENDS_BEFORE_MAPPING; i++) RecordWriter.write(new StringBuilder("X\t2"), true);
+            RecordWriter.write(new StringBuilder(big), true);
+            RecordWriter.write(new StringBuilder("X\t3"), true);
+            RecordWriter.write(new StringBuilder(big), true);
+        } finally {
+            RecordWriter.close();
+        }
+        try {
+            RecordWriter.open(run, "jvm-4.tsv");
+            for (int i = 0; i <= RecordFile.APPENDS_BEFORE_MAPPING; i++) RecordWriter.write(new StringBuilder("X\t4"), true);
+        } finally {
+            RecordWriter.close();
+        }
+        String appended = "X\t2\n".repeat(RecordFile.APPENDS_BEFORE_MAPPING);
+        assertEquals("X\t1\n" + appended + big + "\nX\t3\n" + big + "\n" + "X\t4\n".repeat(RecordFile.APPENDS_BEFORE_MAPPING + 1),
+                records(run.resolve("jvm-4.tsv")));
     }
 
     /**
@@ -47,7 +88,28 @@ class RecordWriterTest {
         } finally {
             RecordWriter.close();
         }
-        assertEquals("X\t1\t2\n", Files.readString(records.resolve("jvm-3.tsv")));
+        assertEquals("X\t1\t2\n", records(records.resolve("jvm-3.tsv")));
+    }
+
+    /** The same once the file is mapped: the chunk mapped already is the file's own, the next one is not mapped. */
+    @Test
+    void aDirectoryOfAnotherOwnerGetsNoMoreChunks(@TempDir Path run) throws IOException {
+        Path records = Files.createDirectory(run.resolve("records"));
+        StringBuilder expected = new StringBuilder();
+        try {
+            RecordWriter.open(records, "jvm-5.tsv");
+            for (int i = 0; i <= RecordFile.APPENDS_BEFORE_MAPPING; i++) {
+                RecordWriter.write(new StringBuilder("X\t" + i), true);
+                expected.append("X\t").append(i).append('\n');
+            }
+            Files.setAttribute(records, "unix:uid", 65534, LinkOption.NOFOLLOW_LINKS);
+            RecordWriter.write(new StringBuilder("X\tmapped"), true);
+            assertThrows(IOException.class, () -> RecordWriter.write(new StringBuilder("Y\t" + "y".repeat(70_000)), true));
+            assertThrows(IOException.class, () -> RecordWriter.write(new StringBuilder("X\tafter"), true));
+        } finally {
+            RecordWriter.close();
+        }
+        assertEquals(expected + "X\tmapped\n", records(records.resolve("jvm-5.tsv")));
     }
 
     @Test
@@ -62,5 +124,6 @@ class RecordWriterTest {
             RecordWriter.close();
         }
         assertEquals("", Files.readString(victim));
+        assertEquals(0, Files.size(victim));
     }
 }
