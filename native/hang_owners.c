@@ -11,6 +11,10 @@
 //   twomaps stale, with M process-shared in a memfd mapped twice: t2 locks and unlocks it through
 //           one mapping, t1 and t3 wait through the other. The kernel keys a shared futex by its page:
 //           t2's wake names another address than the waits' and still hands M on.
+//   handoff stale, but t1, once handed M, locks N (held by t3): a real deadlock t1 <-> t3 through a
+//           lock handed on while t3 waited (the owner t3 read at its wait is t2's, stale; M's owner
+//           read at the end is t1).
+//   handoffpi handoff on PI mutexes (FUTEX_LOCK_PI: the kernel writes t1's tid into M's word).
 #define _GNU_SOURCE
 #include <pthread.h>
 #include <stdio.h>
@@ -24,7 +28,7 @@ static pthread_mutex_t m1 = PTHREAD_MUTEX_INITIALIZER, m2 = PTHREAD_MUTEX_INITIA
 /* M as t2 sees it and as t1 and t3 do: m1 itself but in "twomaps". */
 static pthread_mutex_t *m_holder = &m1, *m_waiters = &m1;
 static pthread_barrier_t both_hold_one;
-static int timed;
+static int timed, handoff;
 static volatile int t1_holds, t2_locks_n;
 
 static void die(const char *what) { perror(what); exit(1); }
@@ -51,6 +55,7 @@ static void *t1(void *arg) {
     usleep(100000);
     pthread_mutex_lock(m_waiters);
     t1_holds = 1;
+    if (handoff) pthread_mutex_lock(&m2);
     sleep(600);
     return NULL;
 }
@@ -158,9 +163,20 @@ static void twomaps(void) {
     stale();
 }
 
+/* M and N with the protocol asked for (PTHREAD_PRIO_INHERIT: FUTEX_LOCK_PI waits). */
+static void handoffs(int pi) {
+    pthread_mutexattr_t ma;
+    if (pthread_mutexattr_init(&ma) != 0 || (pi && pthread_mutexattr_setprotocol(&ma, PTHREAD_PRIO_INHERIT) != 0)
+            || pthread_mutex_init(&m1, &ma) != 0 || pthread_mutex_init(&m2, &ma) != 0) die("mutexes");
+    handoff = 1;
+    stale();
+}
+
 int main(int argc, char **argv) {
     const char *mode = argc > 1 ? argv[1] : "";
     if (strcmp(mode, "stale") == 0) stale();
+    else if (strcmp(mode, "handoff") == 0) handoffs(0);
+    else if (strcmp(mode, "handoffpi") == 0) handoffs(1);
     else if (strcmp(mode, "twomaps") == 0) twomaps();
     else if (strcmp(mode, "pshared") == 0) pshared();
     else if (strcmp(mode, "joins") == 0) joins();
@@ -171,7 +187,7 @@ int main(int argc, char **argv) {
                 || pthread_mutex_init(&m1, &ma) != 0 || pthread_mutex_init(&m2, &ma) != 0) die("mutexes");
         abba();
     } else {
-        fprintf(stderr, "usage: hang_owners stale|twomaps|robust|timed|pshared|joins\n");
+        fprintf(stderr, "usage: hang_owners stale|handoff|handoffpi|twomaps|robust|timed|pshared|joins\n");
         return 2;
     }
     return 0;

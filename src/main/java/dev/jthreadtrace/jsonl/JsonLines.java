@@ -121,6 +121,8 @@ public final class JsonLines implements LiveSink {
                         .put(JsonlFields.EXISTING, existing).put(JsonlFields.WALL_NS, clock.wallNsAt(a.ns()))
                         .put(JsonlFields.STRING_LIMIT, stringMax);
             }
+            case TraceEvent.EndLook l -> HangRecords.endLook(record(JsonlFields.T_END_LOOK).put(JsonlFields.NS, model.rel(l.ns()))
+                    .put("t", seconds(model.rel(l.ns()))), l);
             case TraceEvent.Detached d -> record(JsonlFields.T_DETACH).put(JsonlFields.NS, model.rel(d.ns()))
                     .put("t", seconds(model.rel(d.ns()))).put(JsonlFields.DETACHED, d.detached());
             case TraceEvent.Syscall s -> syscall(s, model);

@@ -159,6 +159,7 @@ final class RecordDecoder {
                             textOrNull(n, JsonlFields.PATH), strings(field(n, JsonlFields.ARGV)), existing(field(n, JsonlFields.EXISTING)))
                     : new TraceEvent.TargetStarted(0, intField(n, JsonlFields.PID),
                     intField(n, JsonlFields.TRACER_PID), textOrNull(n, JsonlFields.PATH), strings(field(n, JsonlFields.ARGV)));
+            case JsonlFields.T_END_LOOK -> HangRecords.endLook(longField(n, JsonlFields.NS), n);
             case JsonlFields.T_DETACH -> new TraceEvent.Detached(longField(n, JsonlFields.NS), intField(n, JsonlFields.DETACHED));
             case JsonlFields.T_SYSCALL -> {
                 JsonNode argsNode = field(n, JsonlFields.ARGS);

@@ -38,6 +38,8 @@ public final class TraceModel {
     /** Attach mode: the trace began at an attach, and (if it did) ended at a detach of this many tasks. */
     private boolean attached;
     private int detachedTasks = -1;
+    /** The last look before the end (relative ns), or null: the trace ended by itself, or an older saved trace. */
+    private TraceEvent.EndLook endLook;
 
     public void accept(TraceEvent event) {
         futexAnalysis = null;
@@ -55,6 +57,7 @@ public final class TraceModel {
             case TraceEvent.TargetStarted s -> started(s);
             case TraceEvent.Attached a -> attached(a);
             case TraceEvent.Detached d -> detachedTasks = d.detached();
+            case TraceEvent.EndLook l -> endLook = new TraceEvent.EndLook(rel(l.ns()), l.tasks());
             case TraceEvent.Syscall s -> syscall(s);
             case TraceEvent.SyscallEntered s -> table.task(s.tid(), rel(s.ns()));
             case TraceEvent.Spawned s -> spawned(s);
@@ -295,6 +298,11 @@ public final class TraceModel {
     }
 
     /** How many tasks were detached at the end of an attach (they ran on); -1 when none was (they exited, or a run). */
+    /** The last look at the tasks before the trace ended, its time relative; null when none was taken. */
+    public TraceEvent.EndLook endLook() {
+        return endLook;
+    }
+
     public int detachedTasks() {
         return detachedTasks;
     }
