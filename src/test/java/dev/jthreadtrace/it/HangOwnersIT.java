@@ -117,8 +117,10 @@ class HangOwnersIT {
     void anOwnerReadBeforeTheLockWasHandedOnIsNoEdgeSoNoFalseDeadlock(@TempDir Path tmp) throws Exception {
         Hung h = trace(tmp, "stale", 3, false);
         String report = report(h);
-        int t2 = tidOf(h.text(), "t2"), t3 = tidOf(h.text(), "t3");
-        assertTrue(report.contains("owner unknown (woken by " + t2 + " after the wait began"), report);
+        int t1 = tidOf(h.text(), "t1"), t3 = tidOf(h.text(), "t3");
+        // t3's owner read at its wait (t2) went stale with t2's wake; read again at the end, M is t1's, asleep.
+        assertTrue(report.contains("owner " + t1 + " (glibc mutex __owner, inferred, read at the end)"), report);
+        assertTrue(report.contains("waits for " + t1 + " t1, which holds the mutex"), report);
         assertTrue(report.contains("waits for " + t3 + " t3, which holds the mutex"), report);
         assertTrue(report.contains("DEADLOCKS (cycles of threads, each waiting for the next)\n  (none found)"), report);
         assertTrue(report.contains("PASS  deadlocks == 0"), report);
@@ -139,8 +141,9 @@ class HangOwnersIT {
     void aSharedLockHandedOnThroughAnotherMappingIsNoFalseDeadlock(@TempDir Path tmp) throws Exception {
         Hung h = trace(tmp, "twomaps", 3, false);
         String report = report(h);
-        int t3 = tidOf(h.text(), "t3");
-        assertTrue(report.contains("owner unknown (a shared wake after the wait began, on a word that may map the same memory"), report);
+        int t1 = tidOf(h.text(), "t1"), t3 = tidOf(h.text(), "t3");
+        // Read at the end through the waits' own mapping, M is t1's (asleep): no stale owner t2.
+        assertTrue(report.contains("owner " + t1 + " (glibc mutex __owner, inferred, read at the end)"), report);
         assertTrue(report.contains("waits for " + t3 + " t3, which holds the mutex"), report);
         assertTrue(report.contains("DEADLOCKS (cycles of threads, each waiting for the next)\n  (none found)"), report);
         assertTrue(report.contains("PASS  deadlocks == 0"), report);
@@ -162,7 +165,8 @@ class HangOwnersIT {
         Hung h = trace(tmp, "robust", 3, false, "futex.wait.time{name=\"locker-*\"} >= 1s", "futex.waits{name=\"locker-a\"} >= 1");
         String report = report(h);
         int a = tidOf(h.text(), "locker-a"), b = tidOf(h.text(), "locker-b");
-        assertTrue(report.contains("owner " + b + " (robust mutex word)") && report.contains("owner " + a + " (robust mutex word)"), report);
+        assertTrue(report.contains("owner " + b + " (robust mutex word, read at the end)")
+                && report.contains("owner " + a + " (robust mutex word, read at the end)"), report);
         assertCycle(report, a + " locker-a", b + " locker-b", "which holds the robust mutex, its futex word says");
         assertTrue(report.contains("PASS  futex.wait.time{name=\"locker-*\"} >= 1s   actual "), report);
         assertTrue(report.contains("PASS  futex.waits{name=\"locker-a\"} >= 1 "), report);
@@ -189,6 +193,65 @@ class HangOwnersIT {
         assertTrue(waiters.size() == 2 && waiters.contains(h.pid()), report);
         int child = waiters.get(0) == h.pid() ? waiters.get(1) : waiters.get(0);
         assertCycle(report, h.pid() + " hang_owners", child + " hang_owners", "which holds the mutex, says glibc's __owner (inferred)");
+    }
+
+    /**
+     * A lock handed on while a thread waited for it, then a cycle through it: t2 holds M, t1 then t3
+     * (holding N) wait for M; t2 unlocks M, t1 takes it and waits for N. t3's owner read at its wait
+     * (t2) went stale with t2's wake, so without the read at the end the deadlock t1 ↔ t3 was missed.
+     */
+    @Test
+    void aCycleThroughAMutexHandedOnWhileWaitedIsFoundByTheOwnerReadAtTheEnd(@TempDir Path tmp) throws Exception {
+        Hung h = trace(tmp, "handoff", 4, false);
+        String report = report(h);
+        int t1 = tidOf(h.text(), "t1"), t3 = tidOf(h.text(), "t3");
+        assertTrue(report.contains("owner " + t1 + " (glibc mutex __owner, inferred, read at the end), last woken by "), report);
+        assertCycle(report, t1 + " t1", t3 + " t3", "which holds the mutex, says glibc's __owner (inferred)");
+    }
+
+    /**
+     * The same on PI mutexes: t2's FUTEX_UNLOCK_PI hands M to t1 (the kernel writes t1's tid into the
+     * word), whose lock of N the kernel then refuses (EDEADLK: glibc parks it). t3's word read at the
+     * end names t1; attach could already read it (at its start): run and Ctrl-C now agree.
+     */
+    @Test
+    void aCycleThroughAPiMutexHandedOnWhileWaitedIsFoundByTheWordReadAtTheEnd(@TempDir Path tmp) throws Exception {
+        Hung h = trace(tmp, "handoffpi", 4, false);
+        String report = report(h);
+        int t1 = tidOf(h.text(), "t1"), t3 = tidOf(h.text(), "t3");
+        assertTrue(report.contains("owner " + t1 + " (PI futex word, read at the end)"), report);
+        assertCycle(report, t1 + " t1", t3 + " t3", "which holds the PI futex");
+    }
+
+    /**
+     * Attached after the hand-off, with --duration: the cycle is found, the owners are read at the end
+     * too, and the saved JSONL trace holds that read (its report finds the same cycle again).
+     */
+    @Test
+    void attachFindsTheCycleThroughAHandedOnMutexAndTheSavedTraceAgrees(@TempDir Path tmp) throws Exception {
+        Process fixture = new ProcessBuilder(Traced.fixture("hang_owners").toString(), "handoff").redirectError(tmp.resolve("ferr").toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+        started.add(fixture);
+        int pid = hungPid(fixture);
+        awaitInFutex(pid, 4);
+        Path trace = tmp.resolve("trace.jsonl");
+        Process tool = new ProcessBuilder(Tool.jar("attach", "--duration", "1s", "--format", "jsonl", "-o", trace.toString(),
+                "--assert", "deadlocks == 1", String.valueOf(pid))).redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+        started.add(tool);
+        String said = new String(tool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(tool.waitFor(90, TimeUnit.SECONDS), "the tool ended");
+        assertEquals(0, tool.exitValue(), said);
+        String jsonl = Files.readString(trace);
+        assertTrue(jsonl.contains("\"type\":\"end_look\""), jsonl);
+        assertTrue(jsonl.contains("\"owner_read\":\"end\""), jsonl);
+        Tool.Result r = Tool.run(Tool.jar("report", "--no-live", "--report", "blocked", "--width", "250", trace.toString()));
+        Matcher t1 = Pattern.compile("\\n +(\\d+) t1 +futex\\(").matcher(r.out()), t3 = Pattern.compile("\\n +(\\d+) t3 +futex\\(").matcher(r.out());
+        assertTrue(t1.find() && t3.find(), r.out());
+        String a = t1.group(1) + " t1", b = t3.group(1) + " t3";
+        String cycle = Integer.parseInt(t1.group(1)) < Integer.parseInt(t3.group(1)) ? a + " → " + b + " → " + a : b + " → " + a + " → " + b;
+        assertTrue(r.out().contains("deadlock 1 (native, 2 threads): " + cycle), r.out());
+        assertTrue(r.out().contains("owner " + t1.group(1) + " (glibc mutex __owner, inferred, read at the end)"), r.out());
     }
 
     /**
