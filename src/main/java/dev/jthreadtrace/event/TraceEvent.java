@@ -38,9 +38,17 @@ public sealed interface TraceEvent {
      * @param affinity CPU list (Cpus_allowed_list)
      * @param seccomp  filters installed (Seccomp_filters; 1 for filter mode on kernels without it)
      * @param nsTid    its id in its own PID namespace (NSpid's last), when that is not the tool's; else 0
+     * @param inCall   the call it was blocked in when seized, before the attach's interrupt (which
+     *                 turns a timed wait into a restart_syscall that does not say which call it
+     *                 continues), with its futex word; null when it was in none or it was not read
      */
     record ExistingTask(int tid, int tgid, int ppid, String name, long sigmask, String affinity, int seccomp,
-                        boolean noNewPrivs, int nsTid) {
+                        boolean noNewPrivs, int nsTid, LookedTask inCall) {
+        public ExistingTask(int tid, int tgid, int ppid, String name, long sigmask, String affinity, int seccomp,
+                            boolean noNewPrivs, int nsTid) {
+            this(tid, tgid, ppid, name, sigmask, affinity, seccomp, noNewPrivs, nsTid, null);
+        }
+
         public ExistingTask(int tid, int tgid, int ppid, String name, long sigmask, String affinity, int seccomp,
                             boolean noNewPrivs) {
             this(tid, tgid, ppid, name, sigmask, affinity, seccomp, noNewPrivs, 0);

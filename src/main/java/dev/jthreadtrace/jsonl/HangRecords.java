@@ -75,11 +75,31 @@ final class HangRecords {
      */
     static Json endLook(Json json, TraceEvent.EndLook l) {
         List<Json> tasks = new ArrayList<>();
-        for (TraceEvent.LookedTask t : l.tasks()) {
-            tasks.add(Json.object().put(JsonlFields.TID, t.tid()).put(JsonlFields.NR, t.nr()).put(JsonlFields.ARGS, t.args())
-                    .put("word", t.word() == null ? null : HexFormat.of().formatHex(t.word())));
-        }
+        for (TraceEvent.LookedTask t : l.tasks()) tasks.add(lookedTask(t).put(JsonlFields.TID, t.tid()));
         return json.put("tasks", tasks);
+    }
+
+    /** An existing task's field at an attach: the call it was in before the attach's interrupt. */
+    static final String IN_CALL = "in_call";
+
+    /** One looked-at task: {@code nr}, {@code args}, {@code word} (hex or null). */
+    static Json lookedTask(TraceEvent.LookedTask t) {
+        return Json.object().put(JsonlFields.NR, t.nr()).put(JsonlFields.ARGS, t.args())
+                .put("word", t.word() == null ? null : HexFormat.of().formatHex(t.word()));
+    }
+
+    /** One looked-at task read back ({@code tid}: whose). */
+    static TraceEvent.LookedTask lookedTask(int tid, JsonNode t) {
+        JsonNode a = t.get(JsonlFields.ARGS);
+        if (a == null || !a.isArray() || a.size() != 6) throw new IllegalArgumentException("args is not 6 integers");
+        long[] args = new long[6];
+        for (int i = 0; i < 6; i++) {
+            if (!a.get(i).isIntegralNumber()) throw new IllegalArgumentException("args is not 6 integers");
+            args[i] = a.get(i).asLong();
+        }
+        JsonNode w = t.get("word");
+        byte[] word = w == null || w.isNull() ? null : HexFormat.of().parseHex(w.asText());
+        return new TraceEvent.LookedTask(tid, RecordDecoder.intField(t, JsonlFields.NR), args, word);
     }
 
     /** An {@code end_look} record read back. */
@@ -88,19 +108,7 @@ final class HangRecords {
         JsonNode tasks = n.get("tasks");
         if (tasks == null || !tasks.isArray()) throw new IllegalArgumentException("tasks is not a list");
         List<TraceEvent.LookedTask> out = new ArrayList<>();
-        for (JsonNode t : tasks) {
-            JsonNode a = t.get(JsonlFields.ARGS);
-            if (a == null || !a.isArray() || a.size() != 6) throw new IllegalArgumentException("args is not 6 integers");
-            long[] args = new long[6];
-            for (int i = 0; i < 6; i++) {
-                if (!a.get(i).isIntegralNumber()) throw new IllegalArgumentException("args is not 6 integers");
-                args[i] = a.get(i).asLong();
-            }
-            JsonNode w = t.get("word");
-            byte[] word = w == null || w.isNull() ? null : HexFormat.of().parseHex(w.asText());
-            out.add(new TraceEvent.LookedTask(RecordDecoder.intField(t, JsonlFields.TID), RecordDecoder.intField(t, JsonlFields.NR),
-                    args, word));
-        }
+        for (JsonNode t : tasks) out.add(lookedTask(RecordDecoder.intField(t, JsonlFields.TID), t));
         return new TraceEvent.EndLook(ns, out);
     }
 

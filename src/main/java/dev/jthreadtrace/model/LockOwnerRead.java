@@ -43,7 +43,9 @@ final class LockOwnerRead {
         if (look == null || c.nr() != SyscallTable.FUTEX || c.sinceNs() > look.ns()) return null;
         for (TraceEvent.LookedTask t : look.tasks()) {
             if (t.tid() != c.thread().tid()) continue;
-            boolean same = t.nr() == c.nr() && t.args()[0] == c.args()[0] && t.args()[1] == c.args()[1];
+            // restart_syscall (a timed wait a signal or an attach interrupted) keeps the wait's argument registers.
+            boolean same = (t.nr() == c.nr() || t.nr() == SyscallTable.RESTART_SYSCALL) && t.args()[0] == c.args()[0]
+                    && t.args()[1] == c.args()[1];
             return same && t.word() != null && t.word().length >= 4 ? t : null;
         }
         return null;

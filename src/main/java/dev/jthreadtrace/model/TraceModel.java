@@ -1,5 +1,6 @@
 package dev.jthreadtrace.model;
 
+import dev.jthreadtrace.decode.Captures;
 import dev.jthreadtrace.decode.KernelBytes;
 import dev.jthreadtrace.decode.Syscalls;
 import dev.jthreadtrace.event.TraceEvent;
@@ -273,9 +274,18 @@ public final class TraceModel {
         attached = true;
         for (TraceEvent.ExistingTask e : a.tasks()) {
             Hooks hooks = new Hooks(e.name(), e.sigmask(), e.affinity(), e.seccomp(), e.noNewPrivs(), 0, Hooks.Tracer.PTRACE);
-            settings.started(table.existing(e, hooks));
+            ThreadInfo t = table.existing(e, hooks);
+            settings.started(t);
+            if (e.inCall() != null) restarts.atAttach(t, inCall(a.ns(), e), 0);
             if (e.tgid() == a.pid() && e.tid() == e.tgid() && a.path() != null) table.process(e.tgid()).execd(a.path());
         }
+    }
+
+    /** The call an existing task was in before the attach's interrupt, as a call interrupted for a restart_syscall. */
+    private static TraceEvent.Syscall inCall(long ns, TraceEvent.ExistingTask e) {
+        Captures c = new Captures();
+        if (e.inCall().word() != null) c.put(0, e.inCall().word());
+        return new TraceEvent.Syscall(ns, ns, e.tid(), e.inCall().nr(), e.inCall().args(), -516, true, true, c);
     }
 
     /**

@@ -53,6 +53,13 @@ final class EndLooker {
         }
     }
 
+    /** One task of {@code pid} (at an attach, seized but not yet interrupted); null when it is gone. */
+    static TraceEvent.LookedTask lookAt(int pid, int tid) {
+        try (Arena arena = Arena.ofConfined()) {
+            return task(pid, tid, arena);
+        }
+    }
+
     private static TraceEvent.LookedTask task(int pid, int tid, Arena arena) {
         String text;
         try {
@@ -65,7 +72,8 @@ final class EndLooker {
         if (call == null) return new TraceEvent.LookedTask(tid, TraceEvent.LookedTask.NOT_IN_A_CALL, new long[6], null);
         int nr = (int) call[0];
         long[] args = java.util.Arrays.copyOfRange(call, 1, 7);
-        int bytes = nr == SyscallTable.FUTEX ? FutexOps.ownerBytes(args) : 0;
+        // restart_syscall keeps the interrupted call's argument registers: the model matches them with its wait.
+        int bytes = nr == SyscallTable.FUTEX || nr == SyscallTable.RESTART_SYSCALL ? FutexOps.ownerBytes(args) : 0;
         return new TraceEvent.LookedTask(tid, nr, args, bytes == 0 ? null : read(pid, args[0], bytes, arena));
     }
 
