@@ -255,6 +255,38 @@ class HangOwnersIT {
     }
 
     /**
+     * A lock-order deadlock on pthread_mutex_timedlock, already hung when the tool attaches: the
+     * attach's interrupt makes each timed wait go on in restart_syscall, which does not say which
+     * call it continues; the call read from /proc before the interrupt does (its word, its owner).
+     */
+    @Test
+    void attachFindsATimedLockDeadlockByTheCallsReadBeforeItsInterrupt(@TempDir Path tmp) throws Exception {
+        Process fixture = new ProcessBuilder(Traced.fixture("hang_owners").toString(), "timed").redirectError(tmp.resolve("ferr").toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+        started.add(fixture);
+        int pid = hungPid(fixture);
+        awaitInFutex(pid, 3);
+        Path out = tmp.resolve("trace.txt");
+        Process tool = new ProcessBuilder(Tool.jar("attach", "--duration", "1s", "-e", "futex", "-o", out.toString(), "--report", "blocked",
+                "--width", "250", "--assert", "deadlocks == 1", "--assert", "threads.blocked == 3", String.valueOf(pid))).redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+        started.add(tool);
+        String said = new String(tool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(tool.waitFor(90, TimeUnit.SECONDS), "the tool ended");
+        String report = Files.readString(out);
+        assertEquals(0, tool.exitValue(), said + report);
+        String blocked = report.substring(report.indexOf("BLOCKED AT THE END"));
+        Matcher ma = Pattern.compile("\\n +(\\d+) locker-a +futex").matcher(blocked), mb = Pattern.compile("\\n +(\\d+) locker-b +futex").matcher(blocked);
+        assertTrue(ma.find() && mb.find(), blocked);
+        int a = Integer.parseInt(ma.group(1)), b = Integer.parseInt(mb.group(1));
+        assertFalse(blocked.contains("restart_syscall(<... resuming interrupted call ...>)"), blocked);
+        assertTrue(Pattern.compile(a + " locker-a +futex\\(0x[0-9a-f]+, FUTEX_WAIT_BITSET_PRIVATE\\|FUTEX_CLOCK_REALTIME, 2, ").matcher(blocked).find(),
+                blocked);
+        String first = Math.min(a, b) == a ? a + " locker-a" : b + " locker-b", second = first.endsWith("a") ? b + " locker-b" : a + " locker-a";
+        assertTrue(blocked.contains("deadlock 1 (native, 2 threads): " + first + " → " + second + " → " + first), blocked);
+    }
+
+    /**
      * Two threads joining each other, already hung when the tool attaches: their clear-tid words were
      * set before the trace, so each join is inferred from its wait's value, the other thread's tid.
      */

@@ -150,4 +150,40 @@ class LockOwnerReadTest {
         assertEquals(A, b.owner().tid());
         assertEquals(FutexOps.LockOwner.Source.PI, b.owner().from());
     }
+
+    /**
+     * At an attach, a thread in a timed wait is interrupted and goes on in restart_syscall: the call
+     * read before the interrupt (an existing task's {@code inCall}) says which wait it continues.
+     */
+    @Test
+    void aRestartSyscallAfterAnAttachContinuesTheCallReadBeforeTheInterrupt() {
+        long[] timed = {M, 393, 2, 0x7000, 0, 0xffffffffL};
+        TraceModel m = new TraceModel();
+        m.accept(new TraceEvent.Attached(0, PID, 1, "/x", List.of("x"), List.of(
+                new TraceEvent.ExistingTask(PID, PID, 1, "x", 0, "0", 0, false, 0, null),
+                new TraceEvent.ExistingTask(A, PID, 1, "a", 0, "0", 0, false, 0,
+                        new TraceEvent.LookedTask(A, SyscallTable.FUTEX, timed, head(2, PID))))));
+        m.accept(new TraceEvent.Syscall(50, 2_000, A, SyscallTable.RESTART_SYSCALL, timed, 0, false, false, Captures.NONE,
+                TraceEvent.Cut.DETACHED));
+        m.accept(new TraceEvent.Detached(2_000, 2));
+        m.accept(new TraceEvent.TraceEnded(2_000, 0));
+        HangAnalysis.Blocked a = m.hang().of(m.thread(A));
+        assertEquals(SyscallTable.FUTEX, a.call().nr());
+        assertEquals(0, a.call().sinceNs());
+        assertEquals(PID, a.futex().owner().tid());
+        assertEquals(PID, a.waitsFor().target().tid());
+    }
+
+    @Test
+    void aRestartSyscallWithOtherRegistersIsNotTheCallSeenAtTheAttach() {
+        long[] timed = {M, 393, 2, 0x7000, 0, 0xffffffffL};
+        TraceModel m = new TraceModel();
+        m.accept(new TraceEvent.Attached(0, PID, 1, "/x", List.of("x"), List.of(
+                new TraceEvent.ExistingTask(A, PID, 1, "a", 0, "0", 0, false, 0,
+                        new TraceEvent.LookedTask(A, SyscallTable.FUTEX, timed, head(2, PID))))));
+        m.accept(new TraceEvent.Syscall(50, 2_000, A, SyscallTable.RESTART_SYSCALL, new long[] {N, 393, 2, 0x7000, 0, 0xffffffffL}, 0,
+                false, false, Captures.NONE, TraceEvent.Cut.DETACHED));
+        m.accept(new TraceEvent.TraceEnded(2_000, 0));
+        assertEquals(SyscallTable.RESTART_SYSCALL, m.hang().of(m.thread(A)).call().nr());
+    }
 }
