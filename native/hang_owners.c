@@ -14,6 +14,8 @@
 //   handoff stale, but t1, once handed M, locks N (held by t3): a real deadlock t1 <-> t3 through a
 //           lock handed on while t3 waited (the owner t3 read at its wait is t2's, stale; M's owner
 //           read at the end is t1).
+//   reader  a thread "reader" blocks in read(2) of a pipe no one writes, main joins it: a call a
+//           futex-only trace does not record, seen blocked by the look at the end.
 //   handoffpi handoff on PI mutexes (FUTEX_LOCK_PI: the kernel writes t1's tid into M's word).
 #define _GNU_SOURCE
 #include <pthread.h>
@@ -98,6 +100,25 @@ static void joins(void) {
     pthread_join(j, NULL);
 }
 
+static int pipe_fds[2];
+
+static void *reader(void *arg) {
+    (void) arg;
+    pthread_setname_np(pthread_self(), "reader");
+    char c;
+    if (read(pipe_fds[0], &c, 1) < 0) die("read");
+    return NULL;
+}
+
+static void reads(void) {
+    pthread_t r;
+    if (pipe(pipe_fds) != 0) die("pipe");
+    if (pthread_create(&r, NULL, reader, NULL) != 0) die("pthread_create reader");
+    usleep(50000);
+    hung();
+    pthread_join(r, NULL);
+}
+
 static void stale(void) {
     pthread_t a, b, c;
     if (pthread_create(&b, NULL, t2, NULL) != 0) die("pthread_create t2");
@@ -176,6 +197,7 @@ int main(int argc, char **argv) {
     const char *mode = argc > 1 ? argv[1] : "";
     if (strcmp(mode, "stale") == 0) stale();
     else if (strcmp(mode, "handoff") == 0) handoffs(0);
+    else if (strcmp(mode, "reader") == 0) reads();
     else if (strcmp(mode, "handoffpi") == 0) handoffs(1);
     else if (strcmp(mode, "twomaps") == 0) twomaps();
     else if (strcmp(mode, "pshared") == 0) pshared();
@@ -187,7 +209,7 @@ int main(int argc, char **argv) {
                 || pthread_mutex_init(&m1, &ma) != 0 || pthread_mutex_init(&m2, &ma) != 0) die("mutexes");
         abba();
     } else {
-        fprintf(stderr, "usage: hang_owners stale|handoff|handoffpi|twomaps|robust|timed|pshared|joins\n");
+        fprintf(stderr, "usage: hang_owners stale|handoff|handoffpi|reader|twomaps|robust|timed|pshared|joins\n");
         return 2;
     }
     return 0;

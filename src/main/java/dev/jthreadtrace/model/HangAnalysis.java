@@ -124,7 +124,8 @@ public final class HangAnalysis {
         Map<ThreadInfo, JavaRecord.LockedThread> java = new IdentityHashMap<>();
         Map<ThreadInfo, WaitsFor> javaWaits = new IdentityHashMap<>();
         for (JavaRecord.Locks view : views) javaSide(model, view, java, javaWaits);
-        List<PendingCall> calls = pending.atEnd();
+        List<PendingCall> calls = new ArrayList<>(pending.atEnd());
+        calls.addAll(UnrecordedCalls.seenAtTheEnd(model, pending, calls));
         Map<String, List<ThreadInfo>> waitersByWord = new HashMap<>();
         for (PendingCall c : calls) {
             for (long word : c.futexWords()) waitersByWord.computeIfAbsent(c.thread().tgid() + ":" + word, k -> new ArrayList<>()).add(c.thread());

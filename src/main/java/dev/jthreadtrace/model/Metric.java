@@ -194,7 +194,8 @@ public enum Metric implements Measure {
     private static PendingCall unreturnedWait(TraceModel model, ThreadInfo t) {
         HangAnalysis.Blocked b = model.hang().of(t);
         PendingCall c = b == null ? null : b.call();
-        return c != null && c.isFutexWait() && c.ending() != PendingCall.Ending.INTERRUPTED ? c : null;
+        return c != null && c.isFutexWait() && c.ending() != PendingCall.Ending.INTERRUPTED
+                && c.ending() != PendingCall.Ending.UNRECORDED ? c : null;
     }
 
     /** The JSONL summary: every metric with a whole-trace value, in table order. */

@@ -81,6 +81,9 @@ final class BlockedSection extends SectionRenderer {
     }
 
     private static String since(PendingCall c) {
+        if (c.ending() == PendingCall.Ending.UNRECORDED) {
+            return "since before " + Units.at(c.sinceNs()) + " (unknown), for at least " + Units.duration(c.forNs()) + "; " + c.ending().words();
+        }
         return "since " + Units.at(c.sinceNs()) + ", for " + Units.duration(c.forNs()) + "; " + c.ending().words()
                 + (c.restarts() == 0 ? "" : "; begun again after " + (c.restarts() == 1 ? "a signal" : c.restarts() + " signals"));
     }

@@ -287,6 +287,38 @@ class HangOwnersIT {
     }
 
     /**
+     * A thread blocked in read(2), which a futex-only trace does not record: the look at the end
+     * reads its call from /proc, so it is listed and counts in threads.blocked (with main's join),
+     * traced from the start (run, SIGINT) and by attach.
+     */
+    @Test
+    void aThreadBlockedInACallTheTraceDoesNotRecordIsListedAndCounted(@TempDir Path tmp) throws Exception {
+        Hung h = trace(tmp, "reader", 1, false, "threads.blocked == 2", "threads.blocked{name=\"reader\"} == 1");
+        String report = report(h);
+        Matcher r = Pattern.compile("\\n +\\d+ reader +read\\(3, .*\\) = \\?  since before @[0-9.]+m?s \\(unknown\\), for at least [0-9.]+m?s; "
+                + "a call the trace does not record, seen in it by the last look before the end\\n").matcher(report);
+        assertTrue(r.find(), report);
+        assertTrue(report.contains("PASS  threads.blocked == 2 "), report);
+        assertTrue(report.contains("PASS  threads.blocked{name=\"reader\"} == 1 "), report);
+
+        Process fixture = new ProcessBuilder(Traced.fixture("hang_owners").toString(), "reader").redirectError(tmp.resolve("ferr").toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+        started.add(fixture);
+        int pid = hungPid(fixture);
+        awaitInFutex(pid, 1);
+        Path out = tmp.resolve("attach.txt");
+        Process tool = new ProcessBuilder(Tool.jar("attach", "--duration", "1s", "-e", "futex", "-o", out.toString(), "--report", "blocked",
+                "--width", "250", "--assert", "threads.blocked == 2", String.valueOf(pid))).redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+        started.add(tool);
+        String said = new String(tool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(tool.waitFor(90, TimeUnit.SECONDS), "the tool ended");
+        String attached = Files.readString(out);
+        assertEquals(0, tool.exitValue(), said + attached);
+        assertTrue(Pattern.compile("\\n +\\d+ reader +read\\(3, ").matcher(attached).find(), attached);
+    }
+
+    /**
      * Two threads joining each other, already hung when the tool attaches: their clear-tid words were
      * set before the trace, so each join is inferred from its wait's value, the other thread's tid.
      */
