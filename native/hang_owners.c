@@ -51,10 +51,28 @@ static void lock(pthread_mutex_t *m) {
     pthread_mutex_timedlock(m, &until);
 }
 
+static volatile pid_t t1_tid, t3_tid;
+static volatile int t2_holds, release_m;
+
+/* Until thread TID sleeps in futex, as /proc says: the order of the waits must not hang on timing. */
+static void await_in_futex(pid_t tid) {
+    char path[64], buf[32];
+    snprintf(path, sizeof path, "/proc/self/task/%d/syscall", (int) tid);
+    for (;;) {
+        FILE *f = fopen(path, "r");
+        if (f == NULL) die("fopen syscall");
+        size_t n = fread(buf, 1, sizeof buf - 1, f);
+        fclose(f);
+        buf[n] = 0;
+        if (strncmp(buf, "202 ", 4) == 0) return;
+        usleep(1000);
+    }
+}
+
 static void *t1(void *arg) {
     (void) arg;
     pthread_setname_np(pthread_self(), "t1");
-    usleep(100000);
+    t1_tid = gettid();
     pthread_mutex_lock(m_waiters);
     t1_holds = 1;
     if (handoff) pthread_mutex_lock(&m2);
@@ -66,9 +84,11 @@ static void *t2(void *arg) {
     (void) arg;
     pthread_setname_np(pthread_self(), "t2");
     pthread_mutex_lock(m_holder);
-    usleep(400000);
+    t2_holds = 1;
+    while (!release_m) usleep(1000);
     pthread_mutex_unlock(m_holder);
-    usleep(100000);
+    while (!t1_holds) usleep(1000);
+    usleep(20000);
     t2_locks_n = 1;
     pthread_mutex_lock(&m2);
     return NULL;
@@ -78,7 +98,7 @@ static void *t3(void *arg) {
     (void) arg;
     pthread_setname_np(pthread_self(), "t3");
     pthread_mutex_lock(&m2);
-    usleep(200000);
+    t3_tid = gettid();
     pthread_mutex_lock(m_waiters);
     return NULL;
 }
@@ -121,9 +141,17 @@ static void reads(void) {
 
 static void stale(void) {
     pthread_t a, b, c;
+    // In this order, each step once the one before is there: t2 holds M, t1 waits for M, t3 (holding
+    // N) waits for M; then t2 unlocks M (the wake hands it to t1, the first waiter).
     if (pthread_create(&b, NULL, t2, NULL) != 0) die("pthread_create t2");
-    usleep(20000);
-    if (pthread_create(&a, NULL, t1, NULL) != 0 || pthread_create(&c, NULL, t3, NULL) != 0) die("pthread_create");
+    while (!t2_holds) usleep(1000);
+    if (pthread_create(&a, NULL, t1, NULL) != 0) die("pthread_create t1");
+    while (!t1_tid) usleep(1000);
+    await_in_futex(t1_tid);
+    if (pthread_create(&c, NULL, t3, NULL) != 0) die("pthread_create t3");
+    while (!t3_tid) usleep(1000);
+    await_in_futex(t3_tid);
+    release_m = 1;
     // Said only once t1 sleeps holding M and t2 goes to lock N: then the threads in futex are t3,
     // t2 and main (its join), and t1 is not.
     while (!t1_holds || !t2_locks_n) usleep(1000);

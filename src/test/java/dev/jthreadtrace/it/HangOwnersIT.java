@@ -28,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * mutexes, of timed locks and of process-shared mutexes held in another process are read, so their
  * lock-order deadlocks are found. HangIT holds the other hang tests.
  */
-@Timeout(180)
+@Timeout(value = 180, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a read of the fixture's stdout is not interruptible
 class HangOwnersIT {
     private final List<Process> started = new ArrayList<>();
 
@@ -207,6 +207,9 @@ class HangOwnersIT {
         int t1 = tidOf(h.text(), "t1"), t3 = tidOf(h.text(), "t3");
         assertTrue(report.contains("owner " + t1 + " (glibc mutex __owner, inferred, read at the end), last woken by "), report);
         assertCycle(report, t1 + " t1", t3 + " t3", "which holds the mutex, says glibc's __owner (inferred)");
+        // FUTEX lists the waits no wake released too.
+        assertTrue(Pattern.compile("still waiting at the end \\(no wake released them; see BLOCKED\\):\n(  .*\n)*  " + t3
+                + " t3 on 0x[0-9a-f]+ since @").matcher(report).find(), report);
     }
 
     /**
