@@ -11,6 +11,12 @@
 //   twomaps stale, with M process-shared in a memfd mapped twice: t2 locks and unlocks it through
 //           one mapping, t1 and t3 wait through the other. The kernel keys a shared futex by its page:
 //           t2's wake names another address than the waits' and still hands M on.
+//   handoff stale, but t1, once handed M, locks N (held by t3): a real deadlock t1 <-> t3 through a
+//           lock handed on while t3 waited (the owner t3 read at its wait is t2's, stale; M's owner
+//           read at the end is t1).
+//   reader  a thread "reader" blocks in read(2) of a pipe no one writes, main joins it: a call a
+//           futex-only trace does not record, seen blocked by the look at the end.
+//   handoffpi handoff on PI mutexes (FUTEX_LOCK_PI: the kernel writes t1's tid into M's word).
 #define _GNU_SOURCE
 #include <pthread.h>
 #include <stdio.h>
@@ -24,7 +30,7 @@ static pthread_mutex_t m1 = PTHREAD_MUTEX_INITIALIZER, m2 = PTHREAD_MUTEX_INITIA
 /* M as t2 sees it and as t1 and t3 do: m1 itself but in "twomaps". */
 static pthread_mutex_t *m_holder = &m1, *m_waiters = &m1;
 static pthread_barrier_t both_hold_one;
-static int timed;
+static int timed, handoff;
 static volatile int t1_holds, t2_locks_n;
 
 static void die(const char *what) { perror(what); exit(1); }
@@ -45,12 +51,31 @@ static void lock(pthread_mutex_t *m) {
     pthread_mutex_timedlock(m, &until);
 }
 
+static volatile pid_t t1_tid, t3_tid;
+static volatile int t2_holds, release_m;
+
+/* Until thread TID sleeps in futex, as /proc says: the order of the waits must not hang on timing. */
+static void await_in_futex(pid_t tid) {
+    char path[64], buf[32];
+    snprintf(path, sizeof path, "/proc/self/task/%d/syscall", (int) tid);
+    for (;;) {
+        FILE *f = fopen(path, "r");
+        if (f == NULL) die("fopen syscall");
+        size_t n = fread(buf, 1, sizeof buf - 1, f);
+        fclose(f);
+        buf[n] = 0;
+        if (strncmp(buf, "202 ", 4) == 0) return;
+        usleep(1000);
+    }
+}
+
 static void *t1(void *arg) {
     (void) arg;
     pthread_setname_np(pthread_self(), "t1");
-    usleep(100000);
+    t1_tid = gettid();
     pthread_mutex_lock(m_waiters);
     t1_holds = 1;
+    if (handoff) pthread_mutex_lock(&m2);
     sleep(600);
     return NULL;
 }
@@ -59,9 +84,11 @@ static void *t2(void *arg) {
     (void) arg;
     pthread_setname_np(pthread_self(), "t2");
     pthread_mutex_lock(m_holder);
-    usleep(400000);
+    t2_holds = 1;
+    while (!release_m) usleep(1000);
     pthread_mutex_unlock(m_holder);
-    usleep(100000);
+    while (!t1_holds) usleep(1000);
+    usleep(20000);
     t2_locks_n = 1;
     pthread_mutex_lock(&m2);
     return NULL;
@@ -71,7 +98,7 @@ static void *t3(void *arg) {
     (void) arg;
     pthread_setname_np(pthread_self(), "t3");
     pthread_mutex_lock(&m2);
-    usleep(200000);
+    t3_tid = gettid();
     pthread_mutex_lock(m_waiters);
     return NULL;
 }
@@ -93,11 +120,38 @@ static void joins(void) {
     pthread_join(j, NULL);
 }
 
+static int pipe_fds[2];
+
+static void *reader(void *arg) {
+    (void) arg;
+    pthread_setname_np(pthread_self(), "reader");
+    char c;
+    if (read(pipe_fds[0], &c, 1) < 0) die("read");
+    return NULL;
+}
+
+static void reads(void) {
+    pthread_t r;
+    if (pipe(pipe_fds) != 0) die("pipe");
+    if (pthread_create(&r, NULL, reader, NULL) != 0) die("pthread_create reader");
+    usleep(50000);
+    hung();
+    pthread_join(r, NULL);
+}
+
 static void stale(void) {
     pthread_t a, b, c;
+    // In this order, each step once the one before is there: t2 holds M, t1 waits for M, t3 (holding
+    // N) waits for M; then t2 unlocks M (the wake hands it to t1, the first waiter).
     if (pthread_create(&b, NULL, t2, NULL) != 0) die("pthread_create t2");
-    usleep(20000);
-    if (pthread_create(&a, NULL, t1, NULL) != 0 || pthread_create(&c, NULL, t3, NULL) != 0) die("pthread_create");
+    while (!t2_holds) usleep(1000);
+    if (pthread_create(&a, NULL, t1, NULL) != 0) die("pthread_create t1");
+    while (!t1_tid) usleep(1000);
+    await_in_futex(t1_tid);
+    if (pthread_create(&c, NULL, t3, NULL) != 0) die("pthread_create t3");
+    while (!t3_tid) usleep(1000);
+    await_in_futex(t3_tid);
+    release_m = 1;
     // Said only once t1 sleeps holding M and t2 goes to lock N: then the threads in futex are t3,
     // t2 and main (its join), and t1 is not.
     while (!t1_holds || !t2_locks_n) usleep(1000);
@@ -158,9 +212,21 @@ static void twomaps(void) {
     stale();
 }
 
+/* M and N with the protocol asked for (PTHREAD_PRIO_INHERIT: FUTEX_LOCK_PI waits). */
+static void handoffs(int pi) {
+    pthread_mutexattr_t ma;
+    if (pthread_mutexattr_init(&ma) != 0 || (pi && pthread_mutexattr_setprotocol(&ma, PTHREAD_PRIO_INHERIT) != 0)
+            || pthread_mutex_init(&m1, &ma) != 0 || pthread_mutex_init(&m2, &ma) != 0) die("mutexes");
+    handoff = 1;
+    stale();
+}
+
 int main(int argc, char **argv) {
     const char *mode = argc > 1 ? argv[1] : "";
     if (strcmp(mode, "stale") == 0) stale();
+    else if (strcmp(mode, "handoff") == 0) handoffs(0);
+    else if (strcmp(mode, "reader") == 0) reads();
+    else if (strcmp(mode, "handoffpi") == 0) handoffs(1);
     else if (strcmp(mode, "twomaps") == 0) twomaps();
     else if (strcmp(mode, "pshared") == 0) pshared();
     else if (strcmp(mode, "joins") == 0) joins();
@@ -171,7 +237,7 @@ int main(int argc, char **argv) {
                 || pthread_mutex_init(&m1, &ma) != 0 || pthread_mutex_init(&m2, &ma) != 0) die("mutexes");
         abba();
     } else {
-        fprintf(stderr, "usage: hang_owners stale|twomaps|robust|timed|pshared|joins\n");
+        fprintf(stderr, "usage: hang_owners stale|handoff|handoffpi|reader|twomaps|robust|timed|pshared|joins\n");
         return 2;
     }
     return 0;

@@ -37,7 +37,9 @@ final class Unanswered {
         int missing = 0, first = 0;
         for (HangAnalysis.Blocked b : model.hang().blocked()) {
             PendingCall c = b.call();
-            if (c != null && c.isFutexWait() && FutexOps.ownerBytes(c.args()) > 0 && c.captures().bytes(0) == null) {
+            // (A call the trace did not record, seen by the end's look, never had a read at its wait.)
+            if (c != null && c.isFutexWait() && c.ending() != PendingCall.Ending.UNRECORDED && FutexOps.ownerBytes(c.args()) > 0
+                    && c.captures().bytes(0) == null) {
                 if (missing++ == 0) first = b.thread().tid();
             }
         }

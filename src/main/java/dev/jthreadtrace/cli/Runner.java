@@ -290,11 +290,13 @@ final class Runner {
     }
 
     /**
-     * Before a trace ends on a signal or a --duration, while a hung program still hangs: the JVMs
-     * among the traced processes give their lock views (at most {@code limit} in all). Not with
-     * --jvm off.
+     * Before a trace ends on a signal or a --duration, while a hung program still hangs: the
+     * kernel's view of every task (the calls they are in, lock owners read afresh), then the JVMs
+     * among the traced processes give their lock views (at most {@code limit} in all; not with
+     * --jvm off).
      */
     private static void lastLook(JvmAgent agent, Tracer tracer, Duration limit) {
+        tracer.lookAtTheEnd();
         if (agent != null) agent.takeLockViews(tracer.liveProcesses(), limit);
     }
 

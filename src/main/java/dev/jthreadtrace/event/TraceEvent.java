@@ -38,9 +38,17 @@ public sealed interface TraceEvent {
      * @param affinity CPU list (Cpus_allowed_list)
      * @param seccomp  filters installed (Seccomp_filters; 1 for filter mode on kernels without it)
      * @param nsTid    its id in its own PID namespace (NSpid's last), when that is not the tool's; else 0
+     * @param inCall   the call it was blocked in when seized, before the attach's interrupt (which
+     *                 turns a timed wait into a restart_syscall that does not say which call it
+     *                 continues), with its futex word; null when it was in none or it was not read
      */
     record ExistingTask(int tid, int tgid, int ppid, String name, long sigmask, String affinity, int seccomp,
-                        boolean noNewPrivs, int nsTid) {
+                        boolean noNewPrivs, int nsTid, LookedTask inCall) {
+        public ExistingTask(int tid, int tgid, int ppid, String name, long sigmask, String affinity, int seccomp,
+                            boolean noNewPrivs, int nsTid) {
+            this(tid, tgid, ppid, name, sigmask, affinity, seccomp, noNewPrivs, nsTid, null);
+        }
+
         public ExistingTask(int tid, int tgid, int ppid, String name, long sigmask, String affinity, int seccomp,
                             boolean noNewPrivs) {
             this(tid, tgid, ppid, name, sigmask, affinity, seccomp, noNewPrivs, 0);
@@ -161,6 +169,29 @@ public sealed interface TraceEvent {
      * {@code detached} is how many.
      */
     record Detached(long ns, int detached) implements TraceEvent {}
+
+    /**
+     * The last look at the traced tasks before the trace ends on a signal, a --kill-after or a
+     * --duration, taken while they still run in what they were blocked in (before the signal is
+     * passed on, the tree killed or the tasks let go): per task what {@code /proc/PID/task/TID/syscall}
+     * said and, for a futex wait, the lock's word (the head of a glibc mutex) read then. Lock owners
+     * read at the wait may be stale by now (a lock handed on); these are not.
+     */
+    record EndLook(long ns, List<LookedTask> tasks) implements TraceEvent {
+        public EndLook {
+            tasks = List.copyOf(tasks);
+        }
+    }
+
+    /**
+     * One task in an {@link EndLook}: the call it was in ({@code nr}, its six {@code args}; {@code nr}
+     * is {@link #NOT_IN_A_CALL} when it ran or sat in a stop outside a call), and the bytes at the
+     * futex word of a futex wait ({@code word}: null when not a wait with an owner to read, or the
+     * read failed).
+     */
+    record LookedTask(int tid, int nr, long[] args, byte[] word) {
+        public static final int NOT_IN_A_CALL = -1;
+    }
 
     /**
      * The tracer stopped: every tracee is gone. {@code interruptedBy} is the signal that stopped the

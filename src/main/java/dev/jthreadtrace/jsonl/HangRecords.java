@@ -4,12 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.jthreadtrace.decode.SyscallDecoder;
 import dev.jthreadtrace.decode.SyscallTable;
 import dev.jthreadtrace.event.JavaRecord;
+import dev.jthreadtrace.event.TraceEvent;
 import dev.jthreadtrace.model.HangAnalysis;
 import dev.jthreadtrace.model.PendingCall;
 import dev.jthreadtrace.model.ThreadInfo;
 import dev.jthreadtrace.model.TraceModel;
 
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
@@ -67,6 +69,50 @@ final class HangRecords {
     }
 
     /**
+     * An {@code end_look} record: per task the call {@code /proc} said it was in ({@code nr} -1:
+     * none), its six {@code args}, and the futex word's bytes read then ({@code word}, hex; null:
+     * not read).
+     */
+    static Json endLook(Json json, TraceEvent.EndLook l) {
+        List<Json> tasks = new ArrayList<>();
+        for (TraceEvent.LookedTask t : l.tasks()) tasks.add(lookedTask(t).put(JsonlFields.TID, t.tid()));
+        return json.put("tasks", tasks);
+    }
+
+    /** An existing task's field at an attach: the call it was in before the attach's interrupt. */
+    static final String IN_CALL = "in_call";
+
+    /** One looked-at task: {@code nr}, {@code args}, {@code word} (hex or null). */
+    static Json lookedTask(TraceEvent.LookedTask t) {
+        return Json.object().put(JsonlFields.NR, t.nr()).put(JsonlFields.ARGS, t.args())
+                .put("word", t.word() == null ? null : HexFormat.of().formatHex(t.word()));
+    }
+
+    /** One looked-at task read back ({@code tid}: whose). */
+    static TraceEvent.LookedTask lookedTask(int tid, JsonNode t) {
+        JsonNode a = t.get(JsonlFields.ARGS);
+        if (a == null || !a.isArray() || a.size() != 6) throw new IllegalArgumentException("args is not 6 integers");
+        long[] args = new long[6];
+        for (int i = 0; i < 6; i++) {
+            if (!a.get(i).isIntegralNumber()) throw new IllegalArgumentException("args is not 6 integers");
+            args[i] = a.get(i).asLong();
+        }
+        JsonNode w = t.get("word");
+        byte[] word = w == null || w.isNull() ? null : HexFormat.of().parseHex(w.asText());
+        return new TraceEvent.LookedTask(tid, RecordDecoder.intField(t, JsonlFields.NR), args, word);
+    }
+
+    /** An {@code end_look} record read back. */
+    static TraceEvent.EndLook endLook(long ns, JsonNode n) {
+        if (ns < 0) throw new IllegalArgumentException("ns is negative");
+        JsonNode tasks = n.get("tasks");
+        if (tasks == null || !tasks.isArray()) throw new IllegalArgumentException("tasks is not a list");
+        List<TraceEvent.LookedTask> out = new ArrayList<>();
+        for (JsonNode t : tasks) out.add(lookedTask(RecordDecoder.intField(t, JsonlFields.TID), t));
+        return new TraceEvent.EndLook(ns, out);
+    }
+
+    /**
      * A thread record's {@code blocked}: the call it was in at the end, decoded, since when and for
      * how long, how it was left, the futex word's side, the JVM's view, and what it waited for; null
      * when it was not blocked.
@@ -89,6 +135,7 @@ final class HangRecords {
                     .put("words", f.words().stream().map(w -> "0x" + Long.toHexString(w)).toList())
                     .put("owner", f.owner() == null ? null : f.owner().tid())
                     .put("owner_source", f.owner() == null ? null : f.owner().from().json())
+                    .put("owner_read", f.owner() == null ? null : f.ownerReadAtEnd() ? "end" : "wait")
                     .put("owner_unknown", f.ownerUnknown())
                     .put("joining", f.joining() == null ? null : f.joining().tid())
                     .put("waiters", f.otherWaiters().stream().map(ThreadInfo::tid).toList())

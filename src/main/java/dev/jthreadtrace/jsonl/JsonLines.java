@@ -115,12 +115,15 @@ public final class JsonLines implements LiveSink {
                             .put(JsonlFields.AFFINITY, t.affinity()).put(JsonlFields.SECCOMP, t.seccomp())
                             .put(JsonlFields.NO_NEW_PRIVS, t.noNewPrivs()));
                     if (t.nsTid() != 0) existing.getLast().put(JsonlFields.NS_TID, t.nsTid());
+                    if (t.inCall() != null) existing.getLast().put(HangRecords.IN_CALL, HangRecords.lookedTask(t.inCall()));
                 }
                 yield record(JsonlFields.T_START).put(JsonlFields.NS, 0L).put("t", 0.0).put(JsonlFields.PID, a.pid())
                         .put(JsonlFields.TRACER_PID, a.tracerPid()).put(JsonlFields.PATH, a.path()).put(JsonlFields.ARGV, a.argv())
                         .put(JsonlFields.EXISTING, existing).put(JsonlFields.WALL_NS, clock.wallNsAt(a.ns()))
                         .put(JsonlFields.STRING_LIMIT, stringMax);
             }
+            case TraceEvent.EndLook l -> HangRecords.endLook(record(JsonlFields.T_END_LOOK).put(JsonlFields.NS, model.rel(l.ns()))
+                    .put("t", seconds(model.rel(l.ns()))), l);
             case TraceEvent.Detached d -> record(JsonlFields.T_DETACH).put(JsonlFields.NS, model.rel(d.ns()))
                     .put("t", seconds(model.rel(d.ns()))).put(JsonlFields.DETACHED, d.detached());
             case TraceEvent.Syscall s -> syscall(s, model);

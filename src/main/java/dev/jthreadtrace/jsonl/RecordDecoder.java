@@ -159,6 +159,7 @@ final class RecordDecoder {
                             textOrNull(n, JsonlFields.PATH), strings(field(n, JsonlFields.ARGV)), existing(field(n, JsonlFields.EXISTING)))
                     : new TraceEvent.TargetStarted(0, intField(n, JsonlFields.PID),
                     intField(n, JsonlFields.TRACER_PID), textOrNull(n, JsonlFields.PATH), strings(field(n, JsonlFields.ARGV)));
+            case JsonlFields.T_END_LOOK -> HangRecords.endLook(longField(n, JsonlFields.NS), n);
             case JsonlFields.T_DETACH -> new TraceEvent.Detached(longField(n, JsonlFields.NS), intField(n, JsonlFields.DETACHED));
             case JsonlFields.T_SYSCALL -> {
                 JsonNode argsNode = field(n, JsonlFields.ARGS);
@@ -217,7 +218,8 @@ final class RecordDecoder {
             out.add(new TraceEvent.ExistingTask(intField(t, JsonlFields.TID), intField(t, JsonlFields.PID),
                     intField(t, JsonlFields.PPID), textField(t, JsonlFields.NAME), longField(t, JsonlFields.SIGMASK),
                     textField(t, JsonlFields.AFFINITY), intField(t, JsonlFields.SECCOMP), boolField(t, JsonlFields.NO_NEW_PRIVS),
-                    t.path(JsonlFields.NS_TID).asInt(0)));
+                    t.path(JsonlFields.NS_TID).asInt(0), t.hasNonNull(HangRecords.IN_CALL)
+                    ? HangRecords.lookedTask(intField(t, JsonlFields.TID), t.get(HangRecords.IN_CALL)) : null));
         }
         return out;
     }

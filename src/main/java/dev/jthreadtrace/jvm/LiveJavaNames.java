@@ -122,6 +122,7 @@ public final class LiveJavaNames implements LiveSink, ThreadNames {
             case TraceEvent.TargetStarted s -> s.ns();
             case TraceEvent.Attached a -> a.ns();
             case TraceEvent.Detached d -> d.ns();
+            case TraceEvent.EndLook l -> l.ns();
             case TraceEvent.Spawned s -> s.ns();
             case TraceEvent.UntracedChild u -> u.ns();
             case TraceEvent.Exec e -> e.ns();

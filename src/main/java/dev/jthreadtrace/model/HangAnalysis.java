@@ -17,8 +17,9 @@ import java.util.Map;
  * pending at the end ({@link PendingCall}): a futex wait's word, the other waiters on it, its last
  * waker, and its owner where that is known — exactly for a PI futex or a robust mutex (the word
  * holds the owner's tid), inferred for a glibc mutex (its {@code __owner}), each read at the wait
- * and trusted only while no wake on the word came after the wait began (a wake hands the lock on:
- * then the owner is unknown rather than a stale edge, a false cycle) — and a wait on a thread's
+ * and again in the last look before the end, and trusted only while no wake on the word came after
+ * the read ({@link LockOwnerRead}: a wake hands the lock on; then the owner is unknown rather than
+ * a stale edge, a false cycle) — and a wait on a thread's
  * clear-tid word waits for that thread (pthread_join). A process-shared lock's owner may be a
  * thread of another traced process: such a cycle spans processes. The JVM's side comes from its own
  * lock view ({@link JavaRecord.Locks}) taken as the trace ended: the monitor or synchronizer a
@@ -58,11 +59,12 @@ public final class HangAnalysis {
     /**
      * A pending futex wait: its word (a futex_waitv's first, or the one it joins by; {@code words} are
      * all it waits on), the lock's owner as the word or the mutex says (null: not known), why an
-     * owner read at the wait is not trusted (null: it is, or none was read), the thread whose exit it
+     * owner read is not trusted (null: it is, or none was read), whether it was read in the last
+     * look before the end rather than at the wait ({@link LockOwnerRead}), the thread whose exit it
      * waits for (a join; null), the other threads waiting on the same words at the end, and the
      * latest wake call on them (null: none seen).
      */
-    public record FutexWait(int tgid, long uaddr, FutexOps.LockOwner owner, String ownerUnknown, ThreadInfo joining,
+    public record FutexWait(int tgid, long uaddr, FutexOps.LockOwner owner, String ownerUnknown, boolean ownerReadAtEnd, ThreadInfo joining,
                             List<ThreadInfo> otherWaiters, FutexLog.LastWake lastWake, List<Long> words) {}
 
     /**
@@ -122,7 +124,8 @@ public final class HangAnalysis {
         Map<ThreadInfo, JavaRecord.LockedThread> java = new IdentityHashMap<>();
         Map<ThreadInfo, WaitsFor> javaWaits = new IdentityHashMap<>();
         for (JavaRecord.Locks view : views) javaSide(model, view, java, javaWaits);
-        List<PendingCall> calls = pending.atEnd();
+        List<PendingCall> calls = new ArrayList<>(pending.atEnd());
+        calls.addAll(UnrecordedCalls.seenAtTheEnd(model, pending, calls));
         Map<String, List<ThreadInfo>> waitersByWord = new HashMap<>();
         for (PendingCall c : calls) {
             for (long word : c.futexWords()) waitersByWord.computeIfAbsent(c.thread().tgid() + ":" + word, k -> new ArrayList<>()).add(c.thread());
@@ -178,9 +181,7 @@ public final class HangAnalysis {
     private static FutexWait futexWait(TraceModel model, FutexLog futex, PendingCall c, Map<String, List<ThreadInfo>> waitersByWord) {
         ThreadInfo t = c.thread();
         long[] words = c.futexWords();
-        boolean vector = c.nr() == SyscallTable.FUTEX_WAITV;
         long uaddr = words.length == 0 ? c.args()[0] : words[0];
-        FutexOps.LockOwner owner = vector ? null : FutexOps.owner(c.args(), c.captures().bytes(0));
         ThreadInfo joining = null;
         long joinWord = 0;
         List<ThreadInfo> others = new ArrayList<>();
@@ -199,26 +200,9 @@ public final class HangAnalysis {
             FutexLog.LastWake wake = futex.lastWake(t.tgid(), w);
             if (wake != null && (last == null || wake.ns() > last.ns())) last = wake;
         }
-        String unknown = null;
-        if (owner != null) {
-            ThreadInfo holder = ownerThread(model, c, owner.tid());
-            // A wake on the word after the wait began may have handed the lock to another thread
-            // (the owner read at the wait is then stale): a shared word's wake may come from the
-            // owner's process, at the same address where the mapping was inherited.
-            FutexLog.LastWake there = holder == null || holder.tgid() == t.tgid() ? null : futex.lastWake(holder.tgid(), uaddr);
-            FutexLog.LastWake later = last != null && last.ns() >= c.sinceNs() ? last : there != null && there.ns() >= c.sinceNs() ? there : null;
-            boolean shared = (c.args()[1] & FutexOps.FUTEX_PRIVATE_FLAG) == 0;
-            if (holder == null) unknown = "tid " + owner.tid() + " read at the wait is no thread of a process sharing the word";
-            else if (later != null) unknown = "woken by " + later.waker() + " after the wait began: the lock may have passed on";
-            else if (shared && futex.lastSharedWakeNs() >= c.sinceNs()) {
-                unknown = "a shared wake after the wait began, on a word that may map the same memory: the lock may have passed on";
-            } else if (owner.from() == FutexOps.LockOwner.Source.ROBUST && holder.calledExitItself()) {
-                unknown = "its owner " + holder.tid() + " ended holding it: the kernel hands a robust mutex to a waiter";
-            }
-            if (unknown != null) owner = null;
-        }
+        LockOwnerRead.Decided decided = LockOwnerRead.of(model, futex, c, last, uaddr);
         long word = joining != null ? joinWord : uaddr;
-        return new FutexWait(t.tgid(), word, owner, unknown, joining, others, last, List.copyOf(all));
+        return new FutexWait(t.tgid(), word, decided.owner(), decided.unknown(), decided.atEnd(), joining, others, last, List.copyOf(all));
     }
 
     /**
@@ -229,7 +213,7 @@ public final class HangAnalysis {
         if (wait == null) return null;
         String word = "0x" + Long.toHexString(wait.uaddr());
         if (wait.owner() != null) {
-            ThreadInfo owner = ownerThread(model, c, wait.owner().tid());
+            ThreadInfo owner = model.thread(wait.owner().tid()); // a live thread sharing the word: LockOwnerRead checked
             if (owner != null) return new WaitsFor(owner, via(wait.owner()), word);
         }
         if (wait.joining() != null) return new WaitsFor(wait.joining(), Via.JOIN, word);
@@ -238,7 +222,7 @@ public final class HangAnalysis {
             if (joined != null) return new WaitsFor(joined, Via.JOIN_AT_ATTACH, word);
         }
         FutexOps.LockOwner piOwner = refused == null ? null : FutexOps.owner(refused.args(), refused.captures().bytes(0));
-        ThreadInfo owner = piOwner == null ? null : ownerThread(model, c, piOwner.tid());
+        ThreadInfo owner = piOwner == null ? null : LockOwnerRead.thread(model, c, piOwner.tid(), c.sinceNs());
         return owner == null ? null : new WaitsFor(owner, Via.PI_REFUSED, "0x" + Long.toHexString(refused.args()[0]));
     }
 
@@ -267,19 +251,6 @@ public final class HangAnalysis {
             case ROBUST -> Via.ROBUST_OWNER;
             case GLIBC -> Via.MUTEX_OWNER;
         };
-    }
-
-    /**
-     * The thread with tid {@code tid}, alive when the wait began, in the waiter's process or, for a
-     * shared (not FUTEX_PRIVATE) wait, in any traced process (a process-shared mutex in shared
-     * memory); null for none (a private lock's word copied by fork names a thread of the parent). It
-     * may be the waiter itself: a normal mutex locked again by its holder waits forever.
-     */
-    private static ThreadInfo ownerThread(TraceModel model, PendingCall c, int tid) {
-        ThreadInfo t = model.thread(tid);
-        boolean alive = t != null && t.start() <= c.sinceNs() && (t.end() == null || t.end() >= c.sinceNs());
-        boolean shared = (c.args()[1] & FutexOps.FUTEX_PRIVATE_FLAG) == 0;
-        return alive && (shared || t.tgid() == c.thread().tgid()) ? t : null;
     }
 
     /** The cycles among the waits: each thread has one target, so each cycle is found by walking from its threads. */

@@ -44,7 +44,8 @@ public enum Metric implements Measure {
             + " lock's owner (PI word, glibc mutex) or a joined thread, Java monitors and synchronizers (the BLOCKED section)",
             FutexLog.SYSCALLS, m -> m.hang().deadlocks().size(), null),
     THREADS_BLOCKED("threads.blocked", Kind.COUNT, "threads blocked in a call when the trace ended (torn down, killed or"
-            + " detached inside it), all or those whose name matches", FutexLog.SYSCALLS, null,
+            + " detached inside it, or seen in a call the trace does not record by the last look before the end),"
+            + " all or those whose name matches", FutexLog.SYSCALLS, null,
             (m, t) -> m.hang().of(t) == null ? 0 : 1, "name"),
     MMAP_CALLS("mmap.calls", Kind.COUNT, "mmap/mremap calls", MmapLog.SYSCALLS, null, (m, t) -> m.mmap().of(t).mmapCalls(), "name"),
     MMAP_BYTES("mmap.bytes", Kind.SIZE, "bytes mapped by mmap/mremap", MmapLog.SYSCALLS,
@@ -194,7 +195,8 @@ public enum Metric implements Measure {
     private static PendingCall unreturnedWait(TraceModel model, ThreadInfo t) {
         HangAnalysis.Blocked b = model.hang().of(t);
         PendingCall c = b == null ? null : b.call();
-        return c != null && c.isFutexWait() && c.ending() != PendingCall.Ending.INTERRUPTED ? c : null;
+        return c != null && c.isFutexWait() && c.ending() != PendingCall.Ending.INTERRUPTED
+                && c.ending() != PendingCall.Ending.UNRECORDED ? c : null;
     }
 
     /** The JSONL summary: every metric with a whole-trace value, in table order. */

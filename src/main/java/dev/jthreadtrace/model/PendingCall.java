@@ -25,7 +25,12 @@ public record PendingCall(ThreadInfo thread, int nr, long[] args, Captures captu
         /** A signal interrupted it ({@code ret} is the kernel's restart code) and the thread died before restarting it. */
         INTERRUPTED("interrupted by a signal, then the thread ended"),
         /** The tool detached while the thread was in it: the call goes on, untraced. */
-        DETACHED("still in it when the tool detached");
+        DETACHED("still in it when the tool detached"),
+        /**
+         * A call the trace does not record, that the last look before the end ({@code /proc/PID/task/TID/syscall})
+         * saw the thread in: it began before that look, when is unknown ({@code sinceNs} is the look's time).
+         */
+        UNRECORDED("a call the trace does not record, seen in it by the last look before the end");
 
         private final String words;
 
@@ -45,10 +50,11 @@ public record PendingCall(ThreadInfo thread, int nr, long[] args, Captures captu
 
     /**
      * How long it had been pending that the call records do not hold: an interrupted call returned
-     * (its time is counted with the calls that returned), a call cut at the end since its last entry.
+     * (its time is counted with the calls that returned), a call cut at the end since its last entry;
+     * none for a call the trace did not record (its start is unknown).
      */
     public long unreturnedNs() {
-        return ending == Ending.INTERRUPTED ? 0 : untilNs - enteredNs;
+        return ending == Ending.INTERRUPTED || ending == Ending.UNRECORDED ? 0 : untilNs - enteredNs;
     }
 
     /** Whether it is a futex wait (or a PI lock, or a futex_waitv), the calls that wait for another thread. */

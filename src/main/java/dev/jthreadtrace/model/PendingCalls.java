@@ -28,6 +28,8 @@ final class PendingCalls {
      */
     private final Map<ThreadInfo, PendingCall> refusedPi = new IdentityHashMap<>();
     private long dropped;
+    /** When each thread's latest recorded call returned (relative): a call seen by the end's look and left since is no block. */
+    private final Map<ThreadInfo, Long> returned = new IdentityHashMap<>();
 
     /**
      * One recorded call of {@code t}, as {@link Restarts} gave it (a restart_syscall as the call it
@@ -47,6 +49,7 @@ final class PendingCalls {
             case NONE -> s.returned() && s.error() && SyscallDecoder.isRestart(s.ret()) ? PendingCall.Ending.INTERRUPTED : null;
         };
         if (ending == null) {
+            returned.put(t, endNs);
             if (!last.isEmpty()) last.remove(t);
             if (!refusedPi.isEmpty()) refusedPi.remove(t);
             if (refusedByTheKernel(s) && refusedPi.size() < MAX) {
@@ -87,6 +90,11 @@ final class PendingCalls {
     /** The PI lock the kernel refused {@code t} (EDEADLK) before its pending call, or null. */
     PendingCall refusedPi(ThreadInfo t) {
         return refusedPi.get(t);
+    }
+
+    /** When {@code t}'s latest recorded call that returned did (relative), or {@link Long#MIN_VALUE}. */
+    long lastReturnNs(ThreadInfo t) {
+        return returned.getOrDefault(t, Long.MIN_VALUE);
     }
 
     /** Threads whose pending call was not kept (beyond {@link #MAX}). */

@@ -41,9 +41,31 @@ final class Restarts {
     private record Held(TraceEvent.Syscall call, long sinceNs, long untilNs, int restarts) {}
 
     private final Map<ThreadInfo, Held> held = new IdentityHashMap<>();
+    /** The call each thread was in at an attach, read before the attach's interrupt, until its first call. */
+    private final Map<ThreadInfo, Held> atAttach = new IdentityHashMap<>();
+
+    /**
+     * {@code t} was in {@code call} (its futex word in its captures) when the tool attached at
+     * {@code ns} (relative): the attach's interrupt makes the kernel continue a timed wait in
+     * restart_syscall, which then continues this call if its argument registers are the same.
+     */
+    void atAttach(ThreadInfo t, TraceEvent.Syscall call, long ns) {
+        if (atAttach.size() < MAX) atAttach.put(t, new Held(call, ns, ns, 0));
+    }
 
     /** One recorded call of {@code t}, entered at {@code ns} and returned at {@code exitNs} (relative). */
     Continued next(ThreadInfo t, TraceEvent.Syscall s, long ns, long exitNs) {
+        Held seeded = atAttach.isEmpty() ? null : atAttach.remove(t);
+        if (seeded != null && s.nr() == SyscallTable.RESTART_SYSCALL && Arrays.equals(seeded.call().args(), s.args())) {
+            // A wait since before the attach, as long as the trace knows: it is the call /proc said, since the attach.
+            TraceEvent.Syscall was = seeded.call();
+            TraceEvent.Syscall call = new TraceEvent.Syscall(s.ns(), s.exitNs(), s.tid(), was.nr(), was.args(), s.ret(), s.error(),
+                    s.returned(), was.captures(), s.cut(), s.finishedAtEntry());
+            if (call.returned() && call.error() && SyscallDecoder.isRestart(call.ret()) && held.size() < MAX) {
+                held.put(t, new Held(call, seeded.sinceNs(), exitNs, 0));
+            }
+            return new Continued(call, seeded.sinceNs(), 0);
+        }
         Held h = held.isEmpty() ? null : held.remove(t);
         if (h != null && s.nr() == RT_SIGRETURN) {
             // a handler ran: its return value is the call's number if the kernel begins it again, else -EINTR (it ended)
@@ -79,5 +101,6 @@ final class Restarts {
     /** The thread ended: nothing of it is continued any more. */
     void ended(ThreadInfo t) {
         if (!held.isEmpty()) held.remove(t);
+        if (!atAttach.isEmpty()) atAttach.remove(t);
     }
 }

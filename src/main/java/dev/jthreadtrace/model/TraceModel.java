@@ -1,5 +1,6 @@
 package dev.jthreadtrace.model;
 
+import dev.jthreadtrace.decode.Captures;
 import dev.jthreadtrace.decode.KernelBytes;
 import dev.jthreadtrace.decode.Syscalls;
 import dev.jthreadtrace.event.TraceEvent;
@@ -38,6 +39,8 @@ public final class TraceModel {
     /** Attach mode: the trace began at an attach, and (if it did) ended at a detach of this many tasks. */
     private boolean attached;
     private int detachedTasks = -1;
+    /** The last look before the end (relative ns), or null: the trace ended by itself, or an older saved trace. */
+    private TraceEvent.EndLook endLook;
 
     public void accept(TraceEvent event) {
         futexAnalysis = null;
@@ -55,6 +58,7 @@ public final class TraceModel {
             case TraceEvent.TargetStarted s -> started(s);
             case TraceEvent.Attached a -> attached(a);
             case TraceEvent.Detached d -> detachedTasks = d.detached();
+            case TraceEvent.EndLook l -> endLook = new TraceEvent.EndLook(rel(l.ns()), l.tasks());
             case TraceEvent.Syscall s -> syscall(s);
             case TraceEvent.SyscallEntered s -> table.task(s.tid(), rel(s.ns()));
             case TraceEvent.Spawned s -> spawned(s);
@@ -270,9 +274,18 @@ public final class TraceModel {
         attached = true;
         for (TraceEvent.ExistingTask e : a.tasks()) {
             Hooks hooks = new Hooks(e.name(), e.sigmask(), e.affinity(), e.seccomp(), e.noNewPrivs(), 0, Hooks.Tracer.PTRACE);
-            settings.started(table.existing(e, hooks));
+            ThreadInfo t = table.existing(e, hooks);
+            settings.started(t);
+            if (e.inCall() != null) restarts.atAttach(t, inCall(a.ns(), e), 0);
             if (e.tgid() == a.pid() && e.tid() == e.tgid() && a.path() != null) table.process(e.tgid()).execd(a.path());
         }
+    }
+
+    /** The call an existing task was in before the attach's interrupt, as a call interrupted for a restart_syscall. */
+    private static TraceEvent.Syscall inCall(long ns, TraceEvent.ExistingTask e) {
+        Captures c = new Captures();
+        if (e.inCall().word() != null) c.put(0, e.inCall().word());
+        return new TraceEvent.Syscall(ns, ns, e.tid(), e.inCall().nr(), e.inCall().args(), -516, true, true, c);
     }
 
     /**
@@ -295,6 +308,11 @@ public final class TraceModel {
     }
 
     /** How many tasks were detached at the end of an attach (they ran on); -1 when none was (they exited, or a run). */
+    /** The last look at the tasks before the trace ended, its time relative; null when none was taken. */
+    public TraceEvent.EndLook endLook() {
+        return endLook;
+    }
+
     public int detachedTasks() {
         return detachedTasks;
     }

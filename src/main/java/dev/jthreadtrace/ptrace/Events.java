@@ -29,6 +29,19 @@ final class Events {
         }
     }
 
+    /**
+     * From a thread other than the ptrace thread: queued unless the consumer is gone or the queue
+     * stays full for {@code millis} (the trace may be ending: never block the caller for ever).
+     */
+    void offer(TraceEvent event, long millis) {
+        if (consumerGone) return;
+        try {
+            queue.offer(event, millis, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** The consumer stopped reading: stop blocking on the queue. Safe from any thread. */
     void consumerGone() {
         consumerGone = true;

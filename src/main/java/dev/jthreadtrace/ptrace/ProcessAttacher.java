@@ -25,7 +25,8 @@ import java.util.stream.Stream;
  * again until a pass finds no new tid; a thread cloned by one already seized is attached by the
  * kernel (PTRACE_O_TRACECLONE) and reported by its creator's event, so it is not "existing". Each
  * seized thread is then interrupted, so its first stop puts it into syscall-stop mode, and its
- * settings at attach are read from {@code /proc/TID/status}. Setup I/O, before the loop starts.
+ * settings at attach are read from {@code /proc/TID/status}, and before the interrupt the call it is
+ * in from {@code /proc/TID/syscall} (with a futex wait's word). Setup I/O, before the loop starts.
  */
 final class ProcessAttacher {
     /** What the attach found: the threads that existed, and the first process's executable and argv. */
@@ -142,8 +143,11 @@ final class ProcessAttacher {
         int filters = (int) status.number("Seccomp_filters", mode == 2 ? 1 : 0);
         boolean noNewPrivs = status.number("NoNewPrivs", 0) != 0;
         String name = readValue(Path.of("/proc", Integer.toString(pid), "task", Integer.toString(tid), "comm"));
+        // Seized but not yet interrupted: the task is still in its call (the interrupt makes a timed wait a restart_syscall).
+        TraceEvent.LookedTask call = EndLooker.lookAt(pid, tid);
         return new TraceEvent.ExistingTask(tid, pid, ppid, name == null ? "?" : name, sigmask,
-                cpus.isEmpty() ? "default" : cpus, filters, noNewPrivs, PidNamespaces.innermost(status));
+                cpus.isEmpty() ? "default" : cpus, filters, noNewPrivs, PidNamespaces.innermost(status),
+                call == null || call.nr() == TraceEvent.LookedTask.NOT_IN_A_CALL ? null : call);
     }
 
     private static List<Integer> taskIds(int pid) throws TraceFailure {

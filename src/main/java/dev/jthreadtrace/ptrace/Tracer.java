@@ -60,6 +60,7 @@ public final class Tracer {
     private volatile SeccompStatus seccomp = SeccompStatus.OFF;
     private volatile String launchNote;
     private volatile int stopSignal;
+    private final java.util.concurrent.atomic.AtomicBoolean endLooked = new java.util.concurrent.atomic.AtomicBoolean();
     /** Attach mode: let every task go as soon as the loop sees the doorbell. */
     private volatile boolean detachRequested;
     private volatile Doorbell doorbell;
@@ -228,6 +229,17 @@ public final class Tracer {
     /** The processes traced now (launched or attached, not yet gone). Safe from any thread. */
     public Set<Integer> liveProcesses() {
         return Set.copyOf(tasks.liveProcesses());
+    }
+
+    /**
+     * The last look at what the traced tasks are blocked in, put on the event queue
+     * ({@link TraceEvent.EndLook}): lock owners read now, not at the waits. Call before a signal is
+     * passed on, the tree killed or the tasks let go, while a hung program still hangs; once per
+     * trace. Safe from any thread (it reads /proc and memory, no ptrace request).
+     */
+    public void lookAtTheEnd() {
+        if (!endLooked.compareAndSet(false, true)) return;
+        events.offer(EndLooker.look(liveProcesses()), 2000);
     }
 
     /** Whether this tracer attached to running processes (which it must never kill). */

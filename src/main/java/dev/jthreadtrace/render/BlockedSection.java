@@ -81,6 +81,9 @@ final class BlockedSection extends SectionRenderer {
     }
 
     private static String since(PendingCall c) {
+        if (c.ending() == PendingCall.Ending.UNRECORDED) {
+            return "since before " + Units.at(c.sinceNs()) + " (unknown), for at least " + Units.duration(c.forNs()) + "; " + c.ending().words();
+        }
         return "since " + Units.at(c.sinceNs()) + ", for " + Units.duration(c.forNs()) + "; " + c.ending().words()
                 + (c.restarts() == 0 ? "" : "; begun again after " + (c.restarts() == 1 ? "a signal" : c.restarts() + " signals"));
     }
@@ -93,7 +96,8 @@ final class BlockedSection extends SectionRenderer {
             s.append(f.words().size() > 1 ? "words " : "word ")
                     .append(f.words().isEmpty() ? "0x" + Long.toHexString(f.uaddr())
                             : f.words().stream().map(w -> "0x" + Long.toHexString(w)).collect(Collectors.joining(", ")));
-            if (f.owner() != null) s.append(", owner ").append(f.owner().tid()).append(" (").append(f.owner().source()).append(')');
+            if (f.owner() != null) s.append(", owner ").append(f.owner().tid()).append(" (").append(f.owner().source())
+                    .append(f.ownerReadAtEnd() ? ", read at the end" : "").append(')');
             if (f.ownerUnknown() != null) s.append(", owner unknown (").append(f.ownerUnknown()).append(')');
             if (!f.otherWaiters().isEmpty()) {
                 s.append(", other waiters ").append(f.otherWaiters().stream().map(this::label).collect(Collectors.joining(", ")));

@@ -1,6 +1,7 @@
 package dev.jthreadtrace.render;
 
 import dev.jthreadtrace.model.FutexAnalysis;
+import dev.jthreadtrace.model.HangAnalysis;
 import dev.jthreadtrace.model.ThreadInfo;
 import dev.jthreadtrace.text.Units;
 
@@ -9,7 +10,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 
-/** Futex figures per thread, the busiest words, who woke whom, and joins. */
+/** Futex figures per thread, the busiest words, who woke whom, the waits still pending at the end, and joins. */
 final class FutexSection extends SectionRenderer {
     FutexSection(ReportContext ctx) {
         super(ctx);
@@ -45,11 +46,31 @@ final class FutexSection extends SectionRenderer {
             list(rs, 8, "wake-ups (--format jsonl has them all)", r -> "  " + label(r.waker()) + " woke " + label(r.waiter()) + " on 0x"
                     + Long.toHexString(r.uaddr()) + " " + Units.at(r.ns()) + " after " + Units.duration(r.waitedNs()));
         }
+        stillWaiting();
         if (!analysis.joins().isEmpty()) {
             out.accept("joins (waits on a thread's CLONE_CHILD_CLEARTID word, woken by the kernel at its exit):");
             list(analysis.joins(), 30, "joins", j -> "  " + label(j.joiner()) + " joined " + label(j.joined()) + " " + Units.at(j.ns())
                     + " (waited " + Units.duration(j.waitedNs()) + ")");
         }
+    }
+
+    /**
+     * The waits no wake released: still pending when the trace ended (the thread killed, torn down
+     * or detached in it, or interrupted by the signal that ended the trace), as BLOCKED lists them.
+     */
+    private void stillWaiting() {
+        List<HangAnalysis.Blocked> waiting = model.hang().blocked().stream()
+                .filter(b -> b.call() != null && b.call().isFutexWait()).toList();
+        if (waiting.isEmpty()) return;
+        out.accept("still waiting at the end (no wake released them; see BLOCKED):");
+        list(waiting, 8, "waits", b -> "  " + label(b.thread()) + " on " + words(b.call().futexWords()) + " since "
+                + Units.at(b.call().sinceNs()) + ", for " + Units.duration(b.call().forNs()));
+    }
+
+    private static String words(long[] words) {
+        List<String> hex = new ArrayList<>();
+        for (long w : words) hex.add("0x" + Long.toHexString(w));
+        return String.join(", ", hex);
     }
 
     private static String tids(Set<Integer> tids) {

@@ -122,6 +122,7 @@ public final class TextLines implements LiveSink {
                 eventLine(model, a.ns(), a.pid(), "+++ attached to " + a.tasks().size() + " existing thread"
                         + (a.tasks().size() == 1 ? "" : "s") + (processes > 1 ? " of " + processes + " processes" : "") + " +++");
             }
+            case TraceEvent.EndLook l -> { } // read by the hang analysis, no line of its own
             case TraceEvent.Detached d -> eventLine(model, d.ns(), model.rootPid(), "+++ detached from " + d.detached()
                     + " task" + (d.detached() == 1 ? "" : "s") + ", which run on untraced +++");
             case TraceEvent.SyscallEntered s -> {

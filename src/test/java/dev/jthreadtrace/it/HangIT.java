@@ -149,8 +149,8 @@ class HangIT {
         String report = trace.substring(trace.indexOf("BLOCKED AT THE END"));
         assertTrue(Pattern.compile(a + " locker-a +futex\\(0x[0-9a-f]+, FUTEX_WAIT_PRIVATE, 2, NULL\\) = \\?  since @").matcher(report).find(),
                 report);
-        assertTrue(report.contains("owner " + b + " (glibc mutex __owner, inferred)"), report);
-        assertTrue(report.contains("owner " + a + " (glibc mutex __owner, inferred)"), report);
+        assertTrue(report.contains("owner " + b + " (glibc mutex __owner, inferred, read at the end)"), report);
+        assertTrue(report.contains("owner " + a + " (glibc mutex __owner, inferred, read at the end)"), report);
         String first = Math.min(a, b) == a ? a + " locker-a" : b + " locker-b", second = first.endsWith("a") ? b + " locker-b" : a + " locker-a";
         String cycles = deadlocks(report);
         assertTrue(cycles.contains("deadlock 1 (native, 2 threads): " + first + " → " + second + " → " + first), cycles);

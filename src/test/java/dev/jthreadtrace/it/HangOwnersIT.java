@@ -28,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * mutexes, of timed locks and of process-shared mutexes held in another process are read, so their
  * lock-order deadlocks are found. HangIT holds the other hang tests.
  */
-@Timeout(180)
+@Timeout(value = 180, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a read of the fixture's stdout is not interruptible
 class HangOwnersIT {
     private final List<Process> started = new ArrayList<>();
 
@@ -117,8 +117,10 @@ class HangOwnersIT {
     void anOwnerReadBeforeTheLockWasHandedOnIsNoEdgeSoNoFalseDeadlock(@TempDir Path tmp) throws Exception {
         Hung h = trace(tmp, "stale", 3, false);
         String report = report(h);
-        int t2 = tidOf(h.text(), "t2"), t3 = tidOf(h.text(), "t3");
-        assertTrue(report.contains("owner unknown (woken by " + t2 + " after the wait began"), report);
+        int t1 = tidOf(h.text(), "t1"), t3 = tidOf(h.text(), "t3");
+        // t3's owner read at its wait (t2) went stale with t2's wake; read again at the end, M is t1's, asleep.
+        assertTrue(report.contains("owner " + t1 + " (glibc mutex __owner, inferred, read at the end)"), report);
+        assertTrue(report.contains("waits for " + t1 + " t1, which holds the mutex"), report);
         assertTrue(report.contains("waits for " + t3 + " t3, which holds the mutex"), report);
         assertTrue(report.contains("DEADLOCKS (cycles of threads, each waiting for the next)\n  (none found)"), report);
         assertTrue(report.contains("PASS  deadlocks == 0"), report);
@@ -139,8 +141,9 @@ class HangOwnersIT {
     void aSharedLockHandedOnThroughAnotherMappingIsNoFalseDeadlock(@TempDir Path tmp) throws Exception {
         Hung h = trace(tmp, "twomaps", 3, false);
         String report = report(h);
-        int t3 = tidOf(h.text(), "t3");
-        assertTrue(report.contains("owner unknown (a shared wake after the wait began, on a word that may map the same memory"), report);
+        int t1 = tidOf(h.text(), "t1"), t3 = tidOf(h.text(), "t3");
+        // Read at the end through the waits' own mapping, M is t1's (asleep): no stale owner t2.
+        assertTrue(report.contains("owner " + t1 + " (glibc mutex __owner, inferred, read at the end)"), report);
         assertTrue(report.contains("waits for " + t3 + " t3, which holds the mutex"), report);
         assertTrue(report.contains("DEADLOCKS (cycles of threads, each waiting for the next)\n  (none found)"), report);
         assertTrue(report.contains("PASS  deadlocks == 0"), report);
@@ -162,7 +165,8 @@ class HangOwnersIT {
         Hung h = trace(tmp, "robust", 3, false, "futex.wait.time{name=\"locker-*\"} >= 1s", "futex.waits{name=\"locker-a\"} >= 1");
         String report = report(h);
         int a = tidOf(h.text(), "locker-a"), b = tidOf(h.text(), "locker-b");
-        assertTrue(report.contains("owner " + b + " (robust mutex word)") && report.contains("owner " + a + " (robust mutex word)"), report);
+        assertTrue(report.contains("owner " + b + " (robust mutex word, read at the end)")
+                && report.contains("owner " + a + " (robust mutex word, read at the end)"), report);
         assertCycle(report, a + " locker-a", b + " locker-b", "which holds the robust mutex, its futex word says");
         assertTrue(report.contains("PASS  futex.wait.time{name=\"locker-*\"} >= 1s   actual "), report);
         assertTrue(report.contains("PASS  futex.waits{name=\"locker-a\"} >= 1 "), report);
@@ -189,6 +193,132 @@ class HangOwnersIT {
         assertTrue(waiters.size() == 2 && waiters.contains(h.pid()), report);
         int child = waiters.get(0) == h.pid() ? waiters.get(1) : waiters.get(0);
         assertCycle(report, h.pid() + " hang_owners", child + " hang_owners", "which holds the mutex, says glibc's __owner (inferred)");
+    }
+
+    /**
+     * A lock handed on while a thread waited for it, then a cycle through it: t2 holds M, t1 then t3
+     * (holding N) wait for M; t2 unlocks M, t1 takes it and waits for N. t3's owner read at its wait
+     * (t2) went stale with t2's wake, so without the read at the end the deadlock t1 ↔ t3 was missed.
+     */
+    @Test
+    void aCycleThroughAMutexHandedOnWhileWaitedIsFoundByTheOwnerReadAtTheEnd(@TempDir Path tmp) throws Exception {
+        Hung h = trace(tmp, "handoff", 4, false);
+        String report = report(h);
+        int t1 = tidOf(h.text(), "t1"), t3 = tidOf(h.text(), "t3");
+        assertTrue(report.contains("owner " + t1 + " (glibc mutex __owner, inferred, read at the end), last woken by "), report);
+        assertCycle(report, t1 + " t1", t3 + " t3", "which holds the mutex, says glibc's __owner (inferred)");
+        // FUTEX (printed before BLOCKED) lists the waits no wake released too.
+        assertTrue(Pattern.compile("still waiting at the end \\(no wake released them; see BLOCKED\\):\n(  .*\n)*  " + t3
+                + " t3 on 0x[0-9a-f]+ since @").matcher(h.text()).find(), h.text());
+    }
+
+    /**
+     * The same on PI mutexes: t2's FUTEX_UNLOCK_PI hands M to t1 (the kernel writes t1's tid into the
+     * word), whose lock of N the kernel then refuses (EDEADLK: glibc parks it). t3's word read at the
+     * end names t1; attach could already read it (at its start): run and Ctrl-C now agree.
+     */
+    @Test
+    void aCycleThroughAPiMutexHandedOnWhileWaitedIsFoundByTheWordReadAtTheEnd(@TempDir Path tmp) throws Exception {
+        Hung h = trace(tmp, "handoffpi", 4, false);
+        String report = report(h);
+        int t1 = tidOf(h.text(), "t1"), t3 = tidOf(h.text(), "t3");
+        assertTrue(report.contains("owner " + t1 + " (PI futex word, read at the end)"), report);
+        assertCycle(report, t1 + " t1", t3 + " t3", "which holds the PI futex");
+    }
+
+    /**
+     * Attached after the hand-off, with --duration: the cycle is found, the owners are read at the end
+     * too, and the saved JSONL trace holds that read (its report finds the same cycle again).
+     */
+    @Test
+    void attachFindsTheCycleThroughAHandedOnMutexAndTheSavedTraceAgrees(@TempDir Path tmp) throws Exception {
+        Process fixture = new ProcessBuilder(Traced.fixture("hang_owners").toString(), "handoff").redirectError(tmp.resolve("ferr").toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+        started.add(fixture);
+        int pid = hungPid(fixture);
+        awaitInFutex(pid, 4);
+        Path trace = tmp.resolve("trace.jsonl");
+        Process tool = new ProcessBuilder(Tool.jar("attach", "--duration", "1s", "--format", "jsonl", "-o", trace.toString(),
+                "--assert", "deadlocks == 1", String.valueOf(pid))).redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+        started.add(tool);
+        String said = new String(tool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(tool.waitFor(90, TimeUnit.SECONDS), "the tool ended");
+        assertEquals(0, tool.exitValue(), said);
+        String jsonl = Files.readString(trace);
+        assertTrue(jsonl.contains("\"type\":\"end_look\""), jsonl);
+        assertTrue(jsonl.contains("\"owner_read\":\"end\""), jsonl);
+        Tool.Result r = Tool.run(Tool.jar("report", "--no-live", "--report", "blocked", "--width", "250", trace.toString()));
+        Matcher t1 = Pattern.compile("\\n +(\\d+) t1 +futex\\(").matcher(r.out()), t3 = Pattern.compile("\\n +(\\d+) t3 +futex\\(").matcher(r.out());
+        assertTrue(t1.find() && t3.find(), r.out());
+        String a = t1.group(1) + " t1", b = t3.group(1) + " t3";
+        String cycle = Integer.parseInt(t1.group(1)) < Integer.parseInt(t3.group(1)) ? a + " → " + b + " → " + a : b + " → " + a + " → " + b;
+        assertTrue(r.out().contains("deadlock 1 (native, 2 threads): " + cycle), r.out());
+        assertTrue(r.out().contains("owner " + t1.group(1) + " (glibc mutex __owner, inferred, read at the end)"), r.out());
+    }
+
+    /**
+     * A lock-order deadlock on pthread_mutex_timedlock, already hung when the tool attaches: the
+     * attach's interrupt makes each timed wait go on in restart_syscall, which does not say which
+     * call it continues; the call read from /proc before the interrupt does (its word, its owner).
+     */
+    @Test
+    void attachFindsATimedLockDeadlockByTheCallsReadBeforeItsInterrupt(@TempDir Path tmp) throws Exception {
+        Process fixture = new ProcessBuilder(Traced.fixture("hang_owners").toString(), "timed").redirectError(tmp.resolve("ferr").toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+        started.add(fixture);
+        int pid = hungPid(fixture);
+        awaitInFutex(pid, 3);
+        Path out = tmp.resolve("trace.txt");
+        Process tool = new ProcessBuilder(Tool.jar("attach", "--duration", "1s", "-e", "futex", "-o", out.toString(), "--report", "blocked",
+                "--width", "250", "--assert", "deadlocks == 1", "--assert", "threads.blocked == 3", String.valueOf(pid))).redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+        started.add(tool);
+        String said = new String(tool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(tool.waitFor(90, TimeUnit.SECONDS), "the tool ended");
+        String report = Files.readString(out);
+        assertEquals(0, tool.exitValue(), said + report);
+        String blocked = report.substring(report.indexOf("BLOCKED AT THE END"));
+        Matcher ma = Pattern.compile("\\n +(\\d+) locker-a +futex").matcher(blocked), mb = Pattern.compile("\\n +(\\d+) locker-b +futex").matcher(blocked);
+        assertTrue(ma.find() && mb.find(), blocked);
+        int a = Integer.parseInt(ma.group(1)), b = Integer.parseInt(mb.group(1));
+        assertFalse(blocked.contains("restart_syscall(<... resuming interrupted call ...>)"), blocked);
+        assertTrue(Pattern.compile(a + " locker-a +futex\\(0x[0-9a-f]+, FUTEX_WAIT_BITSET_PRIVATE\\|FUTEX_CLOCK_REALTIME, 2, ").matcher(blocked).find(),
+                blocked);
+        String first = Math.min(a, b) == a ? a + " locker-a" : b + " locker-b", second = first.endsWith("a") ? b + " locker-b" : a + " locker-a";
+        assertTrue(blocked.contains("deadlock 1 (native, 2 threads): " + first + " → " + second + " → " + first), blocked);
+    }
+
+    /**
+     * A thread blocked in read(2), which a futex-only trace does not record: the look at the end
+     * reads its call from /proc, so it is listed and counts in threads.blocked (with main's join),
+     * traced from the start (run, SIGINT) and by attach.
+     */
+    @Test
+    void aThreadBlockedInACallTheTraceDoesNotRecordIsListedAndCounted(@TempDir Path tmp) throws Exception {
+        Hung h = trace(tmp, "reader", 1, false, "threads.blocked == 2", "threads.blocked{name=\"reader\"} == 1");
+        String report = report(h);
+        Matcher r = Pattern.compile("\\n +\\d+ reader +read\\(3, .*\\) = \\?  since before @[0-9.]+m?s \\(unknown\\), for at least [0-9.]+m?s; "
+                + "a call the trace does not record, seen in it by the last look before the end\\n").matcher(report);
+        assertTrue(r.find(), report);
+        assertTrue(report.contains("PASS  threads.blocked == 2 "), report);
+        assertTrue(report.contains("PASS  threads.blocked{name=\"reader\"} == 1 "), report);
+
+        Process fixture = new ProcessBuilder(Traced.fixture("hang_owners").toString(), "reader").redirectError(tmp.resolve("ferr").toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+        started.add(fixture);
+        int pid = hungPid(fixture);
+        awaitInFutex(pid, 1);
+        Path out = tmp.resolve("attach.txt");
+        Process tool = new ProcessBuilder(Tool.jar("attach", "--duration", "1s", "-e", "futex", "-o", out.toString(), "--report", "blocked",
+                "--width", "250", "--assert", "threads.blocked == 2", String.valueOf(pid))).redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+        started.add(tool);
+        String said = new String(tool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(tool.waitFor(90, TimeUnit.SECONDS), "the tool ended");
+        String attached = Files.readString(out);
+        assertEquals(0, tool.exitValue(), said + attached);
+        assertTrue(Pattern.compile("\\n +\\d+ reader +read\\(3, ").matcher(attached).find(), attached);
     }
 
     /**

@@ -187,6 +187,43 @@ class JsonlRoundTripTest {
     }
 
     /**
+     * The calls read before an attach's interrupt and the last look before the end come back: the
+     * text is written again the same, and the trace read back has the same hang (the owner read at
+     * the end, the wait continued in restart_syscall known as the futex wait it is).
+     */
+    @Test
+    void theCallsReadAtTheAttachAndTheLookAtTheEndComeBack(@TempDir Path tmp) throws Exception {
+        long t0 = 1_000_000_000L;
+        long[] timed = {0x9000, 393, 2, 0x7000, 0, 0xffffffffL};
+        byte[] headByMain = java.nio.ByteBuffer.allocate(20).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(0, 2).putInt(8, 700)
+                .putInt(12, 2).array();
+        byte[] headByA = headByMain.clone();
+        headByA[8] = (byte) 701;
+        headByA[9] = 2; // 701 = 0x2bd
+        List<TraceEvent> events = List.of(
+                new TraceEvent.Attached(t0, 700, 900, "/x", List.of("x"), List.of(
+                        new TraceEvent.ExistingTask(700, 700, 1, "x", 0, "0", 0, false, 0, null),
+                        new TraceEvent.ExistingTask(701, 700, 1, "a", 0, "0", 0, false, 0,
+                                new TraceEvent.LookedTask(701, SyscallTable.FUTEX, timed, headByMain)))),
+                new TraceEvent.EndLook(t0 + 1_000_000, List.of(new TraceEvent.LookedTask(700, -1, new long[6], null),
+                        new TraceEvent.LookedTask(701, SyscallTable.RESTART_SYSCALL, timed, headByA))),
+                new TraceEvent.Syscall(t0 + 10, t0 + 2_000_000, 701, SyscallTable.RESTART_SYSCALL, timed, 0, false, false,
+                        dev.jthreadtrace.decode.Captures.NONE, TraceEvent.Cut.DETACHED),
+                new TraceEvent.Detached(t0 + 2_000_000, 2),
+                new TraceEvent.TraceEnded(t0 + 2_000_001, 0));
+        String first = write(events, List.of());
+        assertTrue(first.contains("\"in_call\":{\"nr\":202,") && first.contains("\"type\":\"end_look\""), first);
+        Read saved = Read.of(Files.writeString(tmp.resolve("look.jsonl"), first));
+        assertEquals(first, write(saved.events(), saved.java()), "written, read and written again: the same text");
+        TraceModel model = TraceSession.replay(saved.events());
+        var wait = model.hang().of(model.thread(701));
+        assertEquals(SyscallTable.FUTEX, wait.call().nr());
+        assertEquals(701, wait.futex().owner().tid(), "read at the end: the waiter holds it itself (a deadlock of one)");
+        assertTrue(wait.futex().ownerReadAtEnd());
+        assertEquals(1, model.hang().deadlocks().size());
+    }
+
+    /**
      * A name written to a thread's comm file comes back from the file byte for byte (bytes that are
      * not UTF-8 too), renames the thread in the model read back, and is written again the same.
      */

@@ -1,0 +1,89 @@
+package dev.jthreadtrace.model;
+
+import dev.jthreadtrace.decode.FutexOps;
+import dev.jthreadtrace.decode.SyscallTable;
+import dev.jthreadtrace.event.TraceEvent;
+
+/**
+ * Who holds the lock a pending futex wait waits for, and whether that can be trusted. Two reads may
+ * say it: the lock's word (a glibc mutex's head) read at the wait, and the same read again in the
+ * last look before the end ({@link TraceEvent.EndLook}), while the thread was still in that wait. A
+ * read is trusted only while no wake on the word came after it (a wake may hand the lock on: the
+ * owner read is then stale, and trusting it would make a false cycle); so the end's read, made
+ * after the hand-offs, names the owner of a lock passed on while the thread waited, where the
+ * wait's read can only say "unknown".
+ */
+final class LockOwnerRead {
+    /** The owner (null: unknown), why it is unknown (null: it is known, or nothing names one), and whether it was read at the end. */
+    record Decided(FutexOps.LockOwner owner, String unknown, boolean atEnd) {}
+
+    private LockOwnerRead() {}
+
+    /** {@code last}: the latest wake on the wait's words; {@code uaddr}: its word. */
+    static Decided of(TraceModel model, FutexLog futex, PendingCall c, FutexLog.LastWake last, long uaddr) {
+        FutexOps.LockOwner atWait = c.nr() == SyscallTable.FUTEX_WAITV ? null : FutexOps.owner(c.args(), c.captures().bytes(0));
+        TraceEvent.LookedTask seen = seenInTheSameWait(model.endLook(), c);
+        if (seen != null) {
+            long[] now = c.args().clone();
+            // The word as it is now: a robust mutex handed on holds its new owner's tid | FUTEX_WAITERS.
+            now[2] = java.nio.ByteBuffer.wrap(seen.word()).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt(0) & 0xffffffffL;
+            FutexOps.LockOwner owner = FutexOps.owner(now, seen.word());
+            if (owner != null) return trusted(model, futex, c, owner, last, uaddr, model.endLook().ns(), true);
+            // Not a lock's word (then the wait's read named none either), or a lock free or being handed on.
+            if (atWait != null) return new Decided(null, "the lock's word read at the end names no owner: it was free or being handed on", true);
+        }
+        return atWait == null ? new Decided(null, null, false) : trusted(model, futex, c, atWait, last, uaddr, c.sinceNs(), false);
+    }
+
+    /**
+     * The end's look at {@code c}'s thread when it was still in the same futex wait (same call, word
+     * and op, begun before the look) and its word could be read; else null.
+     */
+    private static TraceEvent.LookedTask seenInTheSameWait(TraceEvent.EndLook look, PendingCall c) {
+        if (look == null || c.nr() != SyscallTable.FUTEX || c.sinceNs() > look.ns()) return null;
+        for (TraceEvent.LookedTask t : look.tasks()) {
+            if (t.tid() != c.thread().tid()) continue;
+            // restart_syscall (a timed wait a signal or an attach interrupted) keeps the wait's argument registers.
+            boolean same = (t.nr() == c.nr() || t.nr() == SyscallTable.RESTART_SYSCALL) && t.args()[0] == c.args()[0]
+                    && t.args()[1] == c.args()[1];
+            return same && t.word() != null && t.word().length >= 4 ? t : null;
+        }
+        return null;
+    }
+
+    /** The owner read at {@code readNs}, unless a wake after that read may have handed the lock on, or it names no live thread. */
+    private static Decided trusted(TraceModel model, FutexLog futex, PendingCall c, FutexOps.LockOwner owner,
+                                   FutexLog.LastWake last, long uaddr, long readNs, boolean atEnd) {
+        ThreadInfo t = c.thread();
+        ThreadInfo holder = thread(model, c, owner.tid(), readNs);
+        // A shared word's wake may come from the owner's process, at the same address where the mapping was inherited.
+        FutexLog.LastWake there = holder == null || holder.tgid() == t.tgid() ? null : futex.lastWake(holder.tgid(), uaddr);
+        FutexLog.LastWake later = last != null && last.ns() >= readNs ? last : there != null && there.ns() >= readNs ? there : null;
+        boolean shared = (c.args()[1] & FutexOps.FUTEX_PRIVATE_FLAG) == 0;
+        String when = atEnd ? "read at the end" : "read at the wait";
+        String unknown = null;
+        if (holder == null) unknown = "tid " + owner.tid() + " " + when + " is no thread of a process sharing the word";
+        else if (later != null) {
+            unknown = "woken by " + later.waker() + " after the " + (atEnd ? "end's read" : "wait began") + ": the lock may have passed on";
+        } else if (shared && futex.lastSharedWakeNs() >= readNs) {
+            unknown = "a shared wake after the " + (atEnd ? "end's read" : "wait began")
+                    + ", on a word that may map the same memory: the lock may have passed on";
+        } else if (owner.from() == FutexOps.LockOwner.Source.ROBUST && holder.calledExitItself()) {
+            unknown = "its owner " + holder.tid() + " ended holding it: the kernel hands a robust mutex to a waiter";
+        }
+        return unknown != null ? new Decided(null, unknown, atEnd) : new Decided(owner, null, atEnd);
+    }
+
+    /**
+     * The thread with tid {@code tid}, alive at {@code atNs}, in the waiter's process or, for a
+     * shared (not FUTEX_PRIVATE) wait, in any traced process (a process-shared mutex in shared
+     * memory); null for none (a private lock's word copied by fork names a thread of the parent). It
+     * may be the waiter itself: a normal mutex locked again by its holder waits forever.
+     */
+    static ThreadInfo thread(TraceModel model, PendingCall c, int tid, long atNs) {
+        ThreadInfo t = model.thread(tid);
+        boolean alive = t != null && t.start() <= atNs && (t.end() == null || t.end() >= atNs);
+        boolean shared = (c.args()[1] & FutexOps.FUTEX_PRIVATE_FLAG) == 0;
+        return alive && (shared || t.tgid() == c.thread().tgid()) ? t : null;
+    }
+}
