@@ -18,6 +18,10 @@
 //   fault   - X is a userfaultfd page nobody fills: "waiter" blocks in FUTEX_WAIT_PRIVATE(X) (reading
 //             the word faults), "waker" in a shared FUTEX_WAKE(X) (a shared key looks the page up);
 //             then main calls exit_group: both calls are pending when the threads are torn down.
+//   faulthead - X is the last word of a page the program touched, the page after it a userfaultfd
+//             page nobody fills: "waiter" blocks in FUTEX_WAIT_PRIVATE(X, 2), a contended glibc
+//             mutex's wait, whose lock head a tracer reads past X, into that page; then main calls
+//             exit_group. The program itself never touches the second page.
 // A wake begins only when its waiter is asleep in futex (its /proc stat says S or D, its syscall file 202).
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -251,11 +255,43 @@ static int fault(void) {
     return 1;
 }
 
+static void *head_waiter(void *arg __attribute__((unused))) {
+    prctl(PR_SET_NAME, "waiter");
+    atomic_store(&waiter_tid, gettid());
+    fx(X, FUTEX_WAIT_PRIVATE, 2, 0, NULL, 0);
+    return NULL;
+}
+
+static int faulthead(void) {
+    int uffd = syscall(SYS_userfaultfd, O_CLOEXEC);
+    struct uffdio_api api = {.api = UFFD_API};
+    if (uffd < 0 || ioctl(uffd, UFFDIO_API, &api) != 0) {
+        perror("wake_edges: userfaultfd");
+        return 1;
+    }
+    char *pages = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (pages == MAP_FAILED) return 1;
+    pages[0] = 1;
+    struct uffdio_register reg = {.range = {(unsigned long) pages + 4096, 4096}, .mode = UFFDIO_REGISTER_MODE_MISSING};
+    if (ioctl(uffd, UFFDIO_REGISTER, &reg) != 0) {
+        perror("wake_edges: UFFDIO_REGISTER");
+        return 1;
+    }
+    X = (_Atomic int *) (pages + 4096 - 4);
+    atomic_store(X, 2);
+    pthread_t w;
+    pthread_create(&w, NULL, head_waiter, NULL);
+    await_asleep(0);
+    syscall(SYS_exit_group, 0);
+    return 1;
+}
+
 int main(int argc, char **argv) {
     mode = argc > 1 ? argv[1] : "";
     if (strcmp(mode, "pi") == 0) return pi();
     if (strcmp(mode, "fault") == 0) return fault();
+    if (strcmp(mode, "faulthead") == 0) return faulthead();
     if (strcmp(mode, "wakeop") == 0 || strcmp(mode, "xproc") == 0 || strcmp(mode, "race") == 0) return others();
-    fprintf(stderr, "usage: wake_edges pi|wakeop|xproc|race|fault\n");
+    fprintf(stderr, "usage: wake_edges pi|wakeop|xproc|race|fault|faulthead\n");
     return 2;
 }

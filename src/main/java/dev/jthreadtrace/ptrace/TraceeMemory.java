@@ -25,14 +25,19 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
- * Reads a stopped tracee's memory for the decoders: {@code process_vm_readv} first (one syscall
- * for any length), {@code PTRACE_PEEKDATA} word by word where that is refused. Owned by the
+ * Reads a stopped tracee's memory for the decoders: {@code process_vm_readv} (one syscall for any
+ * length), {@code PTRACE_PEEKDATA} word by word for a few bytes and where process_vm_readv is refused. Owned by the
  * ptrace thread; its native buffers are allocated once and reused for every stop.
  */
 final class TraceeMemory implements AutoCloseable, MemoryReader {
     private static final int PAGE = 4096;
     private static final int AT_FDCWD = -100;
     private static final int BUFFER = 64 * 1024;
+    /**
+     * Reads of at most this many bytes go by PTRACE_PEEKDATA ({@link #readInto}): a glibc mutex's head
+     * (20 bytes, three words), a timespec (two), a signal set (one).
+     */
+    private static final int PEEKED_BYTES = 24;
     private static final long PROC_SUPER_MAGIC = 0x9fa0;
 
     private final Arena arena = Arena.ofConfined();
@@ -256,6 +261,11 @@ final class TraceeMemory implements AutoCloseable, MemoryReader {
     }
 
     private int readInto(int tid, long address, int length) {
+        // A few words (a futex's lock head, a timeout, a signal set) by PTRACE_PEEKDATA: process_vm_readv
+        // waits for ever on a userfaultfd page no one fills (the kernel retries its fault for it), and
+        // the lock head reaches past the word, into a page the program itself may never touch; a peek
+        // fails there at once (a fault it may not retry: EIO). Aligned words never cross a page.
+        if (length <= PEEKED_BYTES) return peekInto(tid, address, length);
         if (!vmReadvRefused) {
             localIov.set(JAVA_LONG, 0, buffer.address());
             localIov.set(JAVA_LONG, 8, length);

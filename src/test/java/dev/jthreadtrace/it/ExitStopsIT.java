@@ -197,6 +197,19 @@ class ExitStopsIT {
         }
     }
 
+    /**
+     * A contended lock's wait makes the tracer read the lock's head past its word: into a
+     * userfaultfd page nobody fills, process_vm_readv waited for ever (the tracer stuck, the waiter
+     * held in its entry stop, Ctrl-C and --duration unheard; a hostile tester's find). A few bytes
+     * are peeked, which fails there at once: the wait goes on, its owner unknown, the program ends.
+     */
+    @Test
+    void aLockHeadReachingIntoAPageNobodyFillsIsNotWaitedFor(@TempDir Path tmp) throws IOException {
+        Run run = run(tmp, false, "blocked", Traced.fixture("wake_edges").toString(), "faulthead");
+        assertEquals(0, run.code(), "userfaultfd worked, the program ended:\n" + run.report());
+        assertTrue(run.report().contains("FUTEX_WAIT_PRIVATE, 2, NULL) = ?"), "the wait is pending:\n" + run.report());
+    }
+
     private static List<String> wokeLines(String report) {
         return comparable(report).lines().filter(l -> l.contains(" woke ")).sorted().toList();
     }
