@@ -11,7 +11,9 @@ import dev.jthreadtrace.event.TraceEvent;
  * read is trusted only while no wake on the word came after it (a wake may hand the lock on: the
  * owner read is then stale, and trusting it would make a false cycle); so the end's read, made
  * after the hand-offs, names the owner of a lock passed on while the thread waited, where the
- * wait's read can only say "unknown".
+ * wait's read can only say "unknown". The end's read is not trusted when the traced calls
+ * unmapped or replaced the word's page after the wait began (munmap, mmap MAP_FIXED, mremap:
+ * {@link AddressChanges}): the bytes there may be another object's.
  */
 final class LockOwnerRead {
     /** The owner (null: unknown), why it is unknown (null: it is known, or nothing names one), and whether it was read at the end. */
@@ -23,7 +25,14 @@ final class LockOwnerRead {
     static Decided of(TraceModel model, FutexLog futex, PendingCall c, FutexLog.LastWake last, long uaddr) {
         FutexOps.LockOwner atWait = c.nr() == SyscallTable.FUTEX_WAITV ? null : FutexOps.owner(c.args(), c.captures().bytes(0));
         TraceEvent.LookedTask seen = seenInTheSameWait(model.endLook(), c);
-        if (seen != null) {
+        AddressChanges.Change moved = seen == null ? null
+                : model.mmap().changed(c.thread().tgid(), c.args()[0], c.sinceNs(), model.endLook().ns());
+        if (moved != null && atWait == null) {
+            return new Decided(null, "its page was changed by " + moved.call() + " after the wait began: the word read at the end"
+                    + " may be other memory", true);
+        }
+        // The page changed: the end's read may be another object's bytes; the wait's read, made before, may still say.
+        if (seen != null && moved == null) {
             long[] now = c.args().clone();
             // The word as it is now: a robust mutex handed on holds its new owner's tid | FUTEX_WAITERS.
             now[2] = java.nio.ByteBuffer.wrap(seen.word()).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt(0) & 0xffffffffL;

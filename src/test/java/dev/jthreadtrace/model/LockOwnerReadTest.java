@@ -186,4 +186,37 @@ class LockOwnerReadTest {
         m.accept(new TraceEvent.TraceEnded(2_000, 0));
         assertEquals(SyscallTable.RESTART_SYSCALL, m.hang().of(m.thread(A)).call().nr());
     }
+
+    private static TraceEvent.Syscall memory(long ns, int nr, long[] args, long ret) {
+        return new TraceEvent.Syscall(ns, ns + 5, B, nr, args, ret, false, true, new Captures());
+    }
+
+    /** M's page unmapped or replaced after C's wait began: the bytes read there at the end may be another object's. */
+    @Test
+    void aPageUnmappedOrReplacedAfterTheWaitMakesTheEndsReadUntrusted() {
+        long page = M & -4096;
+        for (TraceEvent.Syscall change : List.of(memory(500, SyscallTable.MUNMAP, new long[] {page, 4096, 0, 0, 0, 0}, 0),
+                memory(500, SyscallTable.MMAP, new long[] {page, 4096, 3, 0x22 | 0x10, -1, 0}, page),
+                memory(500, SyscallTable.MREMAP, new long[] {page - 4096, 8192, 16384, 1, 0, 0}, 0x70000))) {
+            TraceModel m = handoff(look(head(2, A)), List.of(change));
+            HangAnalysis.FutexWait c = waitOf(m, C);
+            assertNull(c.owner(), change.toString());
+            assertFalse(c.ownerReadAtEnd(), change.toString());
+            // The wait's read is what is left: B, stale since B's wake.
+            assertTrue(c.ownerUnknown().startsWith("woken by " + B + " after the wait began"), c.ownerUnknown());
+            assertEquals(List.of(), m.hang().deadlocks());
+        }
+    }
+
+    @Test
+    void aChangeOfAnotherPageOrBeforeTheWaitOrAMappingNotFixedLeavesTheEndsReadTrusted() {
+        long page = M & -4096;
+        for (TraceEvent.Syscall change : List.of(memory(500, SyscallTable.MUNMAP, new long[] {page + 4096, 4096, 0, 0, 0, 0}, 0),
+                memory(120, SyscallTable.MUNMAP, new long[] {page, 4096, 0, 0, 0, 0}, 0),
+                memory(500, SyscallTable.MMAP, new long[] {0, 4096, 3, 0x22, -1, 0}, page))) {
+            TraceModel m = handoff(look(head(2, A)), List.of(change));
+            assertEquals(A, waitOf(m, C).owner().tid(), change.toString());
+            assertEquals(1, m.hang().deadlocks().size());
+        }
+    }
 }
