@@ -24,24 +24,38 @@ final class LockOwnerRead {
     /** {@code last}: the latest wake on the wait's words; {@code uaddr}: its word. */
     static Decided of(TraceModel model, FutexLog futex, PendingCall c, FutexLog.LastWake last, long uaddr) {
         FutexOps.LockOwner atWait = c.nr() == SyscallTable.FUTEX_WAITV ? null : FutexOps.owner(c.args(), c.captures().bytes(0));
-        TraceEvent.LookedTask seen = seenInTheSameWait(model.endLook(), c);
-        AddressChanges.Change moved = seen == null ? null
-                : model.mmap().changed(c.thread().tgid(), c.args()[0], c.sinceNs(), model.endLook().ns());
-        if (moved != null && atWait == null) {
-            return new Decided(null, "its page was changed by " + moved.call() + " after the wait began: the word read at the end"
-                    + " may be other memory", true);
+        Decided end = atTheEnd(model, futex, c, last, uaddr, model.endLook(), atWait);
+        // The trace went on after an earlier look (a kill after the first signal): an owner that ended
+        // since was alive and holding the lock then, with no wake after (a cycle the signal broke).
+        for (TraceEvent.EndLook earlier : model.earlierLooks()) {
+            if (end == null || end.owner() != null || !end.unknown().contains(NO_THREAD)) break;
+            Decided before = atTheEnd(model, futex, c, last, uaddr, earlier, atWait);
+            if (before != null && before.owner() != null) end = before;
         }
-        // The page changed: the end's read may be another object's bytes; the wait's read, made before, may still say.
-        if (seen != null && moved == null) {
-            long[] now = c.args().clone();
-            // The word as it is now: a robust mutex handed on holds its new owner's tid | FUTEX_WAITERS.
-            now[2] = java.nio.ByteBuffer.wrap(seen.word()).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt(0) & 0xffffffffL;
-            FutexOps.LockOwner owner = FutexOps.owner(now, seen.word());
-            if (owner != null) return trusted(model, futex, c, owner, last, uaddr, model.endLook().ns(), true);
-            // Not a lock's word (then the wait's read named none either), or a lock free or being handed on.
-            if (atWait != null) return new Decided(null, "the lock's word read at the end names no owner: it was free or being handed on", true);
-        }
+        if (end != null) return end;
         return atWait == null ? new Decided(null, null, false) : trusted(model, futex, c, atWait, last, uaddr, c.sinceNs(), false);
+    }
+
+    private static final String NO_THREAD = "is no thread of a process sharing the word";
+
+    /** What {@code look} read of {@code c}'s word, or null when it says nothing (not in that wait, no read, the page changed with no wait's read). */
+    private static Decided atTheEnd(TraceModel model, FutexLog futex, PendingCall c, FutexLog.LastWake last, long uaddr,
+                                    TraceEvent.EndLook look, FutexOps.LockOwner atWait) {
+        TraceEvent.LookedTask seen = seenInTheSameWait(look, c);
+        if (seen == null) return null;
+        AddressChanges.Change moved = model.mmap().changed(c.thread().tgid(), c.args()[0], c.sinceNs(), look.ns());
+        if (moved != null) {
+            // The page changed: the end's read may be another object's bytes; the wait's read, made before, may still say.
+            return atWait != null ? null : new Decided(null, "its page was changed by " + moved.call()
+                    + " after the wait began: the word read at the end may be other memory", true);
+        }
+        long[] now = c.args().clone();
+        // The word as it is now: a robust mutex handed on holds its new owner's tid | FUTEX_WAITERS.
+        now[2] = java.nio.ByteBuffer.wrap(seen.word()).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt(0) & 0xffffffffL;
+        FutexOps.LockOwner owner = FutexOps.owner(now, seen.word());
+        if (owner != null) return trusted(model, futex, c, owner, last, uaddr, look.ns(), true);
+        // Not a lock's word (then the wait's read named none either), or a lock free or being handed on.
+        return atWait == null ? null : new Decided(null, "the lock's word read at the end names no owner: it was free or being handed on", true);
     }
 
     /**
@@ -71,7 +85,7 @@ final class LockOwnerRead {
         boolean shared = (c.args()[1] & FutexOps.FUTEX_PRIVATE_FLAG) == 0;
         String when = atEnd ? "read at the end" : "read at the wait";
         String unknown = null;
-        if (holder == null) unknown = "tid " + owner.tid() + " " + when + " is no thread of a process sharing the word";
+        if (holder == null) unknown = "tid " + owner.tid() + " " + when + " " + NO_THREAD;
         else if (later != null) {
             unknown = "woken by " + later.waker() + " after the " + (atEnd ? "end's read" : "wait began") + ": the lock may have passed on";
         } else if (shared && futex.lastSharedWakeNs() >= readNs) {

@@ -219,4 +219,40 @@ class LockOwnerReadTest {
             assertEquals(1, m.hang().deadlocks().size());
         }
     }
+
+    /**
+     * C waits for M, held by A, who waits for N, held by C; a first look at 1000 reads both words;
+     * A dies at 1500 (the first signal passed on), the trace goes on and a second look at 1800 reads
+     * M's word again, naming A, dead by then. {@code looks}: which looks are taken.
+     */
+    private static TraceModel brokenCycle(boolean first) {
+        TraceModel m = new TraceModel();
+        m.accept(new TraceEvent.TargetStarted(0, PID, 1, "/x", List.of("x")));
+        for (int tid : new int[] {A, B, C}) m.accept(new TraceEvent.Spawned(10, PID, tid, TraceEvent.SpawnKind.CLONE3, 0x10000 | 0x100 | 0x800));
+        if (first) {
+            m.accept(new TraceEvent.EndLook(1_000, List.of(new TraceEvent.LookedTask(A, SyscallTable.FUTEX, waitOn(N), head(2, C)),
+                    new TraceEvent.LookedTask(C, SyscallTable.FUTEX, waitOn(M), head(2, A)))));
+        }
+        Captures words = new Captures();
+        words.put(0, head(2, C));
+        m.accept(new TraceEvent.Syscall(250, 1_500, A, SyscallTable.FUTEX, waitOn(N), 0, false, false, words, TraceEvent.Cut.ENDED));
+        m.accept(new TraceEvent.Killed(1_500, A, 2, false));
+        m.accept(new TraceEvent.EndLook(1_800, List.of(new TraceEvent.LookedTask(C, SyscallTable.FUTEX, waitOn(M), head(2, A)))));
+        m.accept(cut(150, C, waitOn(M), head(2, B)));
+        for (int tid : new int[] {B, C}) m.accept(new TraceEvent.Killed(2_000, tid, 9, false));
+        m.accept(new TraceEvent.TraceEnded(2_000, 2));
+        return m;
+    }
+
+    @Test
+    void anOwnerDeadAtTheLastLookIsTakenFromTheLookBeforeWhileItLived() {
+        TraceModel m = brokenCycle(true);
+        HangAnalysis.FutexWait c = waitOf(m, C);
+        assertEquals(A, c.owner().tid(), String.valueOf(c.ownerUnknown()));
+        assertTrue(c.ownerReadAtEnd());
+        assertEquals(1, m.hang().deadlocks().size());
+        TraceModel onlyLast = brokenCycle(false);
+        assertNull(waitOf(onlyLast, C).owner());
+        assertTrue(waitOf(onlyLast, C).ownerUnknown().contains("is no thread"), waitOf(onlyLast, C).ownerUnknown());
+    }
 }
