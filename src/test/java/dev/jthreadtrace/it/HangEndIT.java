@@ -24,7 +24,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * What the look at /proc sees of a hung program (native/hang_owners.c) when it is not simply asleep
  * in its call: stopped by a signal (the registers /proc shows are a call's that no longer runs),
  * continued after a stop (its timed waits are restart_syscalls), or moving on after the first
- * SIGINT while the trace goes on (the look is taken again at the kill).
+ * SIGINT while the trace goes on (the look is taken again at the kill); and a process that has
+ * no main thread, which cannot be attached.
  */
 @Timeout(value = 180, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a read of the fixture's stdout is not interruptible
 class HangEndIT {
@@ -133,5 +134,18 @@ class HangEndIT {
         String report = text.substring(Math.max(0, text.indexOf("BLOCKED AT THE END")));
         assertTrue(report.contains("read(" + fds[2] + ", "), report + Files.readString(err));
         assertFalse(report.contains("read(" + fds[1] + ", "), report);
+    }
+
+    /** A process whose main thread called pthread_exit while a thread runs on: the refusal says so, not "it has exited". */
+    @Test
+    void anAttachToAProcessWithoutItsMainThreadSaysWhy() throws Exception {
+        Process p = new ProcessBuilder(Traced.fixture("zombie_leader").toString(), "stay")
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+        started.add(p);
+        assertEquals("ready", new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)).readLine());
+        Tool.Result r = attach(p.pid(), "threads.blocked == 0");
+        assertEquals(125, r.code(), r.out() + r.err());
+        assertTrue(r.err().contains("pid " + p.pid() + " (zombie_leader) is a zombie leader: its main thread has exited"
+                + " (pthread_exit) while 1 of its threads run on"), r.err());
     }
 }
