@@ -16,9 +16,12 @@
 //           read at the end is t1).
 //   reader  a thread "reader" blocks in read(2) of a pipe no one writes, main joins it: a call a
 //           futex-only trace does not record, seen blocked by the look at the end.
+//   shutdown "reader" blocks in read(2) of pipe A; SIGINT's handler writes to A; the reader then blocks
+//           for good in read(2) of pipe B (a shutdown that hangs elsewhere). Prints "fds A B" first.
 //   handoffpi handoff on PI mutexes (FUTEX_LOCK_PI: the kernel writes t1's tid into M's word).
 #define _GNU_SOURCE
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -130,10 +133,29 @@ static void *reader(void *arg) {
     return NULL;
 }
 
-static void reads(void) {
+static int shut_fds[2] = {-1, -1};
+
+static void *shut_reader(void *arg) {
+    reader(arg);
+    char c;
+    if (read(shut_fds[0], &c, 1) < 0) die("read");
+    return NULL;
+}
+
+static void on_int(int signal) {
+    (void) signal;
+    if (write(pipe_fds[1], "x", 1) < 0) _exit(1);
+}
+
+static void reads(int shutdown) {
     pthread_t r;
     if (pipe(pipe_fds) != 0) die("pipe");
-    if (pthread_create(&r, NULL, reader, NULL) != 0) die("pthread_create reader");
+    if (shutdown) {
+        struct sigaction sa = {.sa_handler = on_int, .sa_flags = SA_RESTART};
+        if (pipe(shut_fds) != 0 || sigaction(SIGINT, &sa, NULL) != 0) die("pipe, sigaction");
+        printf("fds %d %d\n", pipe_fds[0], shut_fds[0]);
+    }
+    if (pthread_create(&r, NULL, shutdown ? shut_reader : reader, NULL) != 0) die("pthread_create reader");
     usleep(50000);
     hung();
     pthread_join(r, NULL);
@@ -225,7 +247,8 @@ int main(int argc, char **argv) {
     const char *mode = argc > 1 ? argv[1] : "";
     if (strcmp(mode, "stale") == 0) stale();
     else if (strcmp(mode, "handoff") == 0) handoffs(0);
-    else if (strcmp(mode, "reader") == 0) reads();
+    else if (strcmp(mode, "reader") == 0) reads(0);
+    else if (strcmp(mode, "shutdown") == 0) reads(1);
     else if (strcmp(mode, "handoffpi") == 0) handoffs(1);
     else if (strcmp(mode, "twomaps") == 0) twomaps();
     else if (strcmp(mode, "pshared") == 0) pshared();
@@ -237,7 +260,7 @@ int main(int argc, char **argv) {
                 || pthread_mutex_init(&m1, &ma) != 0 || pthread_mutex_init(&m2, &ma) != 0) die("mutexes");
         abba();
     } else {
-        fprintf(stderr, "usage: hang_owners stale|handoff|handoffpi|reader|twomaps|robust|timed|pshared|joins\n");
+        fprintf(stderr, "usage: hang_owners stale|handoff|handoffpi|reader|shutdown|twomaps|robust|timed|pshared|joins\n");
         return 2;
     }
     return 0;

@@ -297,7 +297,9 @@ final class Runner {
      */
     private static void lastLook(JvmAgent agent, Tracer tracer, Duration limit) {
         tracer.lookAtTheEnd();
-        if (agent != null) agent.takeLockViews(tracer.liveProcesses(), limit);
+        if (agent == null) return;
+        agent.takeLockViews(tracer.liveProcesses(), limit);
+        tracer.lookAtTheEnd(); // the views took a while: the kernel's look again, closest to the signal or the detach
     }
 
     /** The JVM agent, or null (with one line on err) when its jar is missing: the trace goes on without it. */

@@ -11,7 +11,9 @@ import dev.jthreadtrace.event.TraceEvent;
  * read is trusted only while no wake on the word came after it (a wake may hand the lock on: the
  * owner read is then stale, and trusting it would make a false cycle); so the end's read, made
  * after the hand-offs, names the owner of a lock passed on while the thread waited, where the
- * wait's read can only say "unknown".
+ * wait's read can only say "unknown". The end's read is not trusted when the traced calls
+ * unmapped or replaced the word's page after the wait began (munmap, mmap MAP_FIXED, mremap:
+ * {@link AddressChanges}): the bytes there may be another object's.
  */
 final class LockOwnerRead {
     /** The owner (null: unknown), why it is unknown (null: it is known, or nothing names one), and whether it was read at the end. */
@@ -22,17 +24,38 @@ final class LockOwnerRead {
     /** {@code last}: the latest wake on the wait's words; {@code uaddr}: its word. */
     static Decided of(TraceModel model, FutexLog futex, PendingCall c, FutexLog.LastWake last, long uaddr) {
         FutexOps.LockOwner atWait = c.nr() == SyscallTable.FUTEX_WAITV ? null : FutexOps.owner(c.args(), c.captures().bytes(0));
-        TraceEvent.LookedTask seen = seenInTheSameWait(model.endLook(), c);
-        if (seen != null) {
-            long[] now = c.args().clone();
-            // The word as it is now: a robust mutex handed on holds its new owner's tid | FUTEX_WAITERS.
-            now[2] = java.nio.ByteBuffer.wrap(seen.word()).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt(0) & 0xffffffffL;
-            FutexOps.LockOwner owner = FutexOps.owner(now, seen.word());
-            if (owner != null) return trusted(model, futex, c, owner, last, uaddr, model.endLook().ns(), true);
-            // Not a lock's word (then the wait's read named none either), or a lock free or being handed on.
-            if (atWait != null) return new Decided(null, "the lock's word read at the end names no owner: it was free or being handed on", true);
+        Decided end = atTheEnd(model, futex, c, last, uaddr, model.endLook(), atWait);
+        // The trace went on after an earlier look (a kill after the first signal): an owner that ended
+        // since was alive and holding the lock then, with no wake after (a cycle the signal broke).
+        for (TraceEvent.EndLook earlier : model.earlierLooks()) {
+            if (end == null || end.owner() != null || !end.unknown().contains(NO_THREAD)) break;
+            Decided before = atTheEnd(model, futex, c, last, uaddr, earlier, atWait);
+            if (before != null && before.owner() != null) end = before;
         }
+        if (end != null) return end;
         return atWait == null ? new Decided(null, null, false) : trusted(model, futex, c, atWait, last, uaddr, c.sinceNs(), false);
+    }
+
+    private static final String NO_THREAD = "is no thread of a process sharing the word";
+
+    /** What {@code look} read of {@code c}'s word, or null when it says nothing (not in that wait, no read, the page changed with no wait's read). */
+    private static Decided atTheEnd(TraceModel model, FutexLog futex, PendingCall c, FutexLog.LastWake last, long uaddr,
+                                    TraceEvent.EndLook look, FutexOps.LockOwner atWait) {
+        TraceEvent.LookedTask seen = seenInTheSameWait(look, c);
+        if (seen == null) return null;
+        AddressChanges.Change moved = model.mmap().changed(c.thread().tgid(), c.args()[0], c.sinceNs(), look.ns());
+        if (moved != null) {
+            // The page changed: the end's read may be another object's bytes; the wait's read, made before, may still say.
+            return atWait != null ? null : new Decided(null, "its page was changed by " + moved.call()
+                    + " after the wait began: the word read at the end may be other memory", true);
+        }
+        long[] now = c.args().clone();
+        // The word as it is now: a robust mutex handed on holds its new owner's tid | FUTEX_WAITERS.
+        now[2] = java.nio.ByteBuffer.wrap(seen.word()).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt(0) & 0xffffffffL;
+        FutexOps.LockOwner owner = FutexOps.owner(now, seen.word());
+        if (owner != null) return trusted(model, futex, c, owner, last, uaddr, look.ns(), true);
+        // Not a lock's word (then the wait's read named none either), or a lock free or being handed on.
+        return atWait == null ? null : new Decided(null, "the lock's word read at the end names no owner: it was free or being handed on", true);
     }
 
     /**
@@ -62,7 +85,7 @@ final class LockOwnerRead {
         boolean shared = (c.args()[1] & FutexOps.FUTEX_PRIVATE_FLAG) == 0;
         String when = atEnd ? "read at the end" : "read at the wait";
         String unknown = null;
-        if (holder == null) unknown = "tid " + owner.tid() + " " + when + " is no thread of a process sharing the word";
+        if (holder == null) unknown = "tid " + owner.tid() + " " + when + " " + NO_THREAD;
         else if (later != null) {
             unknown = "woken by " + later.waker() + " after the " + (atEnd ? "end's read" : "wait began") + ": the lock may have passed on";
         } else if (shared && futex.lastSharedWakeNs() >= readNs) {

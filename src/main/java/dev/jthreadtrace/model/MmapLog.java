@@ -37,19 +37,22 @@ public final class MmapLog {
     /** Per process, the live mappings by start address: a stack is found by a floor lookup. */
     private final Map<Integer, TreeMap<Long, List<Mapping>>> byAddress = new HashMap<>();
     private final Map<ThreadInfo, StackLink> stacks = new IdentityHashMap<>();
+    private final AddressChanges changes = new AddressChanges();
 
     void mmap(ThreadInfo t, TraceEvent.Syscall s, long ns) {
         if (!succeeded(s)) return;
         long[] a = s.args();
         counters(t).mapped(a[1]);
+        changes.mmap(t.tgid(), a, s.ret(), ns);
         add(new Mapping(t.tid(), t.tgid(), ns, s.ret(), a[1], MemoryFlags.prot(a[2]), MemoryFlags.mapFlags(a[3]),
                 s.captures().string(4)));
     }
 
-    void munmap(ThreadInfo t, TraceEvent.Syscall s) {
+    void munmap(ThreadInfo t, TraceEvent.Syscall s, long ns) {
         if (!succeeded(s)) return;
         long[] a = s.args();
         counters(t).unmapped(a[1]);
+        changes.munmap(t.tgid(), a, ns);
         // Mappings wholly inside the unmapped range can hold no future stack.
         TreeMap<Long, List<Mapping>> index = byAddress.get(t.tgid());
         if (index == null) return;
@@ -68,6 +71,7 @@ public final class MmapLog {
         if (!succeeded(s)) return;
         long[] a = s.args();
         counters(t).mapped(Math.max(0, a[2] - a[1]));
+        changes.mremap(t.tgid(), a, s.ret(), ns);
         add(new Mapping(t.tid(), t.tgid(), ns, s.ret(), a[2], "", "mremap", null));
     }
 
@@ -101,6 +105,11 @@ public final class MmapLog {
         }
         if (found != null) stacks.put(t, new StackLink(t.tid(), t.stackLow(), t.stackSize(), found));
         else stacks.remove(t);
+    }
+
+    /** The latest unmapping or replacing of {@code tgid}'s memory at {@code address}'s page in {@code [fromNs, toNs]}, or null. */
+    AddressChanges.Change changed(int tgid, long address, long fromNs, long toNs) {
+        return changes.touching(tgid, address, fromNs, toNs);
     }
 
     private static boolean succeeded(TraceEvent.Syscall s) {

@@ -76,7 +76,7 @@ final class SyscallEffects {
             case FUTEX -> futex.record(t, c, ns, exitNs);
             case FUTEX_WAITV -> futex.recordWaitv(t, c, ns, exitNs);
             case MMAP -> mmap.mmap(t, s, ns);
-            case MUNMAP -> mmap.munmap(t, s);
+            case MUNMAP -> mmap.munmap(t, s, ns);
             case MREMAP -> mmap.mremap(t, s, ns);
         }
     }

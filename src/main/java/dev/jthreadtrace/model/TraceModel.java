@@ -5,6 +5,7 @@ import dev.jthreadtrace.decode.KernelBytes;
 import dev.jthreadtrace.decode.Syscalls;
 import dev.jthreadtrace.event.TraceEvent;
 
+import java.util.ArrayDeque;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -41,6 +42,9 @@ public final class TraceModel {
     private int detachedTasks = -1;
     /** The last look before the end (relative ns), or null: the trace ended by itself, or an older saved trace. */
     private TraceEvent.EndLook endLook;
+    /** The looks before it, latest first (a look at the first signal, then one at the kill), at most {@link #EARLIER_LOOKS}. */
+    private final ArrayDeque<TraceEvent.EndLook> earlierLooks = new ArrayDeque<>();
+    private static final int EARLIER_LOOKS = 4;
 
     public void accept(TraceEvent event) {
         futexAnalysis = null;
@@ -58,7 +62,7 @@ public final class TraceModel {
             case TraceEvent.TargetStarted s -> started(s);
             case TraceEvent.Attached a -> attached(a);
             case TraceEvent.Detached d -> detachedTasks = d.detached();
-            case TraceEvent.EndLook l -> endLook = new TraceEvent.EndLook(rel(l.ns()), l.tasks());
+            case TraceEvent.EndLook l -> looked(new TraceEvent.EndLook(rel(l.ns()), l.tasks()));
             case TraceEvent.Syscall s -> syscall(s);
             case TraceEvent.SyscallEntered s -> table.task(s.tid(), rel(s.ns()));
             case TraceEvent.Spawned s -> spawned(s);
@@ -311,6 +315,17 @@ public final class TraceModel {
     /** The last look at the tasks before the trace ended, its time relative; null when none was taken. */
     public TraceEvent.EndLook endLook() {
         return endLook;
+    }
+
+    /** The looks taken before the last one, latest first (none when one look was taken). */
+    List<TraceEvent.EndLook> earlierLooks() {
+        return List.copyOf(earlierLooks);
+    }
+
+    private void looked(TraceEvent.EndLook l) {
+        if (endLook != null) earlierLooks.addFirst(endLook);
+        if (earlierLooks.size() > EARLIER_LOOKS) earlierLooks.removeLast();
+        endLook = l;
     }
 
     public int detachedTasks() {

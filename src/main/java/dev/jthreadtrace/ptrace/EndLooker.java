@@ -61,20 +61,76 @@ final class EndLooker {
     }
 
     private static TraceEvent.LookedTask task(int pid, int tid, Arena arena) {
+        Path dir = Path.of("/proc", Integer.toString(pid), "task", Integer.toString(tid));
+        char before = state(dir);
         String text;
         try {
-            text = Files.readString(Path.of("/proc", Integer.toString(pid), "task", Integer.toString(tid), "syscall"),
-                    StandardCharsets.US_ASCII);
+            text = Files.readString(dir.resolve("syscall"), StandardCharsets.US_ASCII);
         } catch (IOException | RuntimeException e) {
             return null; // the task ended
         }
         long[] call = parse(text);
-        if (call == null) return new TraceEvent.LookedTask(tid, TraceEvent.LookedTask.NOT_IN_A_CALL, new long[6], null);
-        int nr = (int) call[0];
+        // Asleep before and after the read: the registers are those of the call it sleeps in now.
+        int nr = call == null ? TraceEvent.LookedTask.NOT_IN_A_CALL : trusted(before, state(dir), wchan(dir), call);
+        if (nr == TraceEvent.LookedTask.NOT_IN_A_CALL) {
+            return new TraceEvent.LookedTask(tid, TraceEvent.LookedTask.NOT_IN_A_CALL, new long[6], null);
+        }
         long[] args = java.util.Arrays.copyOfRange(call, 1, 7);
         // restart_syscall keeps the interrupted call's argument registers: the model matches them with its wait.
         int bytes = nr == SyscallTable.FUTEX || nr == SyscallTable.RESTART_SYSCALL ? FutexOps.ownerBytes(args) : 0;
         return new TraceEvent.LookedTask(tid, nr, args, bytes == 0 ? null : read(pid, args[0], bytes, arena));
+    }
+
+    /**
+     * The call a task is in, from what {@code /proc/PID/task/TID/syscall} said ({@code nr}) and the
+     * task's state around that read: {@code /proc} gives the registers of any task not running,
+     * one in a signal or group stop ({@code T}) or a ptrace stop ({@code t}) too, whose
+     * {@code orig_ax} keeps the number of a call that returned (or was interrupted by the stop and
+     * is begun again at the continue). Only a task asleep ({@code S}, {@code D}) both times is in
+     * that call. A restart_syscall (a timed wait a signal or a stop interrupted, continued with what
+     * is left of its timeout) asleep in the kernel's futex code ({@code wchan} futex_wait_queue,
+     * futex_wait_queue_me...) is the FUTEX_WAIT whose argument registers it keeps: the kernel turns
+     * only a timed FUTEX_WAIT/FUTEX_WAIT_BITSET into one (futex_wait_restart); one asleep in
+     * hrtimer_nanosleep/do_nanosleep the clock_nanosleep or nanosleep (told by its first two
+     * arguments). Other restarts (poll) stay restart_syscall; {@link
+     * TraceEvent.LookedTask#NOT_IN_A_CALL} for a task not in a call.
+     */
+    static int trusted(char before, char after, String wchan, long[] call) {
+        if (!asleep(before) || !asleep(after)) return TraceEvent.LookedTask.NOT_IN_A_CALL;
+        int nr = (int) call[0];
+        if (nr != SyscallTable.RESTART_SYSCALL || wchan == null) return nr;
+        if (wchan.startsWith("futex")) return SyscallTable.FUTEX;
+        // clock_nanosleep(clock, flags, req, rem) begins with a clock id and 0 or TIMER_ABSTIME, nanosleep(req, rem) with a pointer.
+        if (wchan.contains("nanosleep")) return Long.compareUnsigned(call[1], 16) < 0 && Long.compareUnsigned(call[2], 1) <= 0
+                ? CLOCK_NANOSLEEP : NANOSLEEP;
+        return nr;
+    }
+
+    private static final int CLOCK_NANOSLEEP = SyscallTable.number("clock_nanosleep").orElseThrow(),
+            NANOSLEEP = SyscallTable.number("nanosleep").orElseThrow();
+
+    private static boolean asleep(char state) {
+        return state == 'S' || state == 'D';
+    }
+
+    /** The state letter of {@code /proc/PID/task/TID/stat} (after the name in parentheses, which may hold any byte); '?' when gone. */
+    static char state(Path task) {
+        try {
+            String stat = Files.readString(task.resolve("stat"), StandardCharsets.ISO_8859_1);
+            int close = stat.lastIndexOf(')');
+            return close >= 0 && close + 2 < stat.length() ? stat.charAt(close + 2) : '?';
+        } catch (IOException | RuntimeException e) {
+            return '?';
+        }
+    }
+
+    /** The kernel function a sleeping task waits in ({@code /proc/PID/task/TID/wchan}), or null. */
+    private static String wchan(Path task) {
+        try {
+            return Files.readString(task.resolve("wchan"), StandardCharsets.ISO_8859_1).strip();
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     /**

@@ -62,7 +62,7 @@ final class ProcessAttacher {
         }
         ProcStatus status = ProcStatus.of(pid);
         if (status == null) throw noSuchProcess(pid, null);
-        if (status.text("State").startsWith("Z")) throw new TraceFailure("pid " + pid + " (" + comm(pid) + ") is a zombie: it has exited", null);
+        if (status.text("State").startsWith("Z")) throw new TraceFailure(zombie(pid), null);
         if (isKernelThread(pid)) {
             throw new TraceFailure("pid " + pid + " (" + comm(pid) + ") is a kernel thread: it runs no program of its own,"
                     + " and the kernel lets no one trace it", null);
@@ -72,6 +72,24 @@ final class ProcessAttacher {
             throw new TraceFailure("pid " + pid + " (" + comm(pid) + ") is already traced by pid " + tracer + " (" + comm(tracer)
                     + "): a task has one tracer; detach that one first", null);
         }
+    }
+
+    /**
+     * A zombie: the process exited, or only its main thread did (pthread_exit) and the kernel keeps
+     * it a zombie while the other threads run: the seize goes through the main thread, which the
+     * kernel no longer lets anyone trace (strace -p fails as well).
+     */
+    private static String zombie(int pid) {
+        long live = 0;
+        try (Stream<Path> tasks = Files.list(Path.of("/proc", Integer.toString(pid), "task"))) {
+            live = tasks.filter(t -> EndLooker.state(t) != 'Z' && EndLooker.state(t) != '?').count();
+        } catch (IOException | RuntimeException e) {
+            // gone meanwhile: a zombie that has exited
+        }
+        String who = "pid " + pid + " (" + comm(pid) + ")";
+        return live == 0 ? who + " is a zombie: it has exited"
+                : who + " is a zombie leader: its main thread has exited (pthread_exit) while " + live + " of its threads run on;"
+                + " a process is attached through its main thread, which the kernel lets no one trace now";
     }
 
     private static final long PF_KTHREAD = 0x00200000;

@@ -60,7 +60,6 @@ public final class Tracer {
     private volatile SeccompStatus seccomp = SeccompStatus.OFF;
     private volatile String launchNote;
     private volatile int stopSignal;
-    private final java.util.concurrent.atomic.AtomicBoolean endLooked = new java.util.concurrent.atomic.AtomicBoolean();
     /** Attach mode: let every task go as soon as the loop sees the doorbell. */
     private volatile boolean detachRequested;
     private volatile Doorbell doorbell;
@@ -232,14 +231,19 @@ public final class Tracer {
     }
 
     /**
-     * The last look at what the traced tasks are blocked in, put on the event queue
+     * A look at what the traced tasks are blocked in, put on the event queue
      * ({@link TraceEvent.EndLook}): lock owners read now, not at the waits. Call before a signal is
-     * passed on, the tree killed or the tasks let go, while a hung program still hangs; once per
-     * trace. Safe from any thread (it reads /proc and memory, no ptrace request).
+     * passed on, the tree killed or the tasks let go, while a hung program still hangs; again at each
+     * of these when the trace goes on after the first (a kill after a first SIGINT): the model keeps
+     * the latest, taken closest to the real end. None when nothing traced is left (a look at no
+     * task would hide the one before). Safe from any thread (it reads /proc and memory, no ptrace
+     * request).
      */
     public void lookAtTheEnd() {
-        if (!endLooked.compareAndSet(false, true)) return;
-        events.offer(EndLooker.look(liveProcesses()), 2000);
+        Set<Integer> live = liveProcesses();
+        if (live.isEmpty()) return;
+        TraceEvent.EndLook look = EndLooker.look(live);
+        if (!look.tasks().isEmpty()) events.offer(look, 2000);
     }
 
     /** Whether this tracer attached to running processes (which it must never kill). */

@@ -23,7 +23,9 @@ import java.util.function.IntConsumer;
  *
  * <p>Before the first signal is passed on (or the attached processes let go), {@code lastLook}
  * takes the picture of a program that may hang: what it is blocked in, from its own side (a JVM's
- * lock view), while it still is; it must return within a few seconds (the runner bounds it).
+ * lock view), while it still is; it must return within a few seconds (the runner bounds it). When
+ * the trace goes on after it, the kill (a second signal, {@code killAfter}) takes the kernel's look
+ * again, just before: the report says what the tasks were in when the trace really ended.
  *
  * @param killAfter how long after the first signal the tree is killed; null: only on a second signal
  * @param notice    one line for the user when a signal arrives
@@ -64,6 +66,7 @@ public record Interrupts(Duration killAfter, Consumer<String> notice, Consumer<T
             if (received.incrementAndGet() > 1) {
                 tracer.releaseTerminalSignals();
                 notice.accept("second " + Signals.name(signal) + ": killing the traced command; reporting what was traced so far");
+                tracer.lookAtTheEnd(); // the trace ends now, not at the first signal: what the tasks are in now
                 tracer.requestStop(signal);
                 return;
             }
@@ -83,7 +86,10 @@ public record Interrupts(Duration killAfter, Consumer<String> notice, Consumer<T
                 Thread.ofPlatform().daemon().name("jthreadtrace-kill-after").start(() -> {
                     try {
                         Thread.sleep(killAfter);
-                        if (received.get() == 1) tracer.requestStop(signal);
+                        if (received.get() == 1) {
+                            tracer.lookAtTheEnd();
+                            tracer.requestStop(signal);
+                        }
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                     }

@@ -186,4 +186,73 @@ class LockOwnerReadTest {
         m.accept(new TraceEvent.TraceEnded(2_000, 0));
         assertEquals(SyscallTable.RESTART_SYSCALL, m.hang().of(m.thread(A)).call().nr());
     }
+
+    private static TraceEvent.Syscall memory(long ns, int nr, long[] args, long ret) {
+        return new TraceEvent.Syscall(ns, ns + 5, B, nr, args, ret, false, true, new Captures());
+    }
+
+    /** M's page unmapped or replaced after C's wait began: the bytes read there at the end may be another object's. */
+    @Test
+    void aPageUnmappedOrReplacedAfterTheWaitMakesTheEndsReadUntrusted() {
+        long page = M & -4096;
+        for (TraceEvent.Syscall change : List.of(memory(500, SyscallTable.MUNMAP, new long[] {page, 4096, 0, 0, 0, 0}, 0),
+                memory(500, SyscallTable.MMAP, new long[] {page, 4096, 3, 0x22 | 0x10, -1, 0}, page),
+                memory(500, SyscallTable.MREMAP, new long[] {page - 4096, 8192, 16384, 1, 0, 0}, 0x70000))) {
+            TraceModel m = handoff(look(head(2, A)), List.of(change));
+            HangAnalysis.FutexWait c = waitOf(m, C);
+            assertNull(c.owner(), change.toString());
+            assertFalse(c.ownerReadAtEnd(), change.toString());
+            // The wait's read is what is left: B, stale since B's wake.
+            assertTrue(c.ownerUnknown().startsWith("woken by " + B + " after the wait began"), c.ownerUnknown());
+            assertEquals(List.of(), m.hang().deadlocks());
+        }
+    }
+
+    @Test
+    void aChangeOfAnotherPageOrBeforeTheWaitOrAMappingNotFixedLeavesTheEndsReadTrusted() {
+        long page = M & -4096;
+        for (TraceEvent.Syscall change : List.of(memory(500, SyscallTable.MUNMAP, new long[] {page + 4096, 4096, 0, 0, 0, 0}, 0),
+                memory(120, SyscallTable.MUNMAP, new long[] {page, 4096, 0, 0, 0, 0}, 0),
+                memory(500, SyscallTable.MMAP, new long[] {0, 4096, 3, 0x22, -1, 0}, page))) {
+            TraceModel m = handoff(look(head(2, A)), List.of(change));
+            assertEquals(A, waitOf(m, C).owner().tid(), change.toString());
+            assertEquals(1, m.hang().deadlocks().size());
+        }
+    }
+
+    /**
+     * C waits for M, held by A, who waits for N, held by C; a first look at 1000 reads both words;
+     * A dies at 1500 (the first signal passed on), the trace goes on and a second look at 1800 reads
+     * M's word again, naming A, dead by then. {@code looks}: which looks are taken.
+     */
+    private static TraceModel brokenCycle(boolean first) {
+        TraceModel m = new TraceModel();
+        m.accept(new TraceEvent.TargetStarted(0, PID, 1, "/x", List.of("x")));
+        for (int tid : new int[] {A, B, C}) m.accept(new TraceEvent.Spawned(10, PID, tid, TraceEvent.SpawnKind.CLONE3, 0x10000 | 0x100 | 0x800));
+        if (first) {
+            m.accept(new TraceEvent.EndLook(1_000, List.of(new TraceEvent.LookedTask(A, SyscallTable.FUTEX, waitOn(N), head(2, C)),
+                    new TraceEvent.LookedTask(C, SyscallTable.FUTEX, waitOn(M), head(2, A)))));
+        }
+        Captures words = new Captures();
+        words.put(0, head(2, C));
+        m.accept(new TraceEvent.Syscall(250, 1_500, A, SyscallTable.FUTEX, waitOn(N), 0, false, false, words, TraceEvent.Cut.ENDED));
+        m.accept(new TraceEvent.Killed(1_500, A, 2, false));
+        m.accept(new TraceEvent.EndLook(1_800, List.of(new TraceEvent.LookedTask(C, SyscallTable.FUTEX, waitOn(M), head(2, A)))));
+        m.accept(cut(150, C, waitOn(M), head(2, B)));
+        for (int tid : new int[] {B, C}) m.accept(new TraceEvent.Killed(2_000, tid, 9, false));
+        m.accept(new TraceEvent.TraceEnded(2_000, 2));
+        return m;
+    }
+
+    @Test
+    void anOwnerDeadAtTheLastLookIsTakenFromTheLookBeforeWhileItLived() {
+        TraceModel m = brokenCycle(true);
+        HangAnalysis.FutexWait c = waitOf(m, C);
+        assertEquals(A, c.owner().tid(), String.valueOf(c.ownerUnknown()));
+        assertTrue(c.ownerReadAtEnd());
+        assertEquals(1, m.hang().deadlocks().size());
+        TraceModel onlyLast = brokenCycle(false);
+        assertNull(waitOf(onlyLast, C).owner());
+        assertTrue(waitOf(onlyLast, C).ownerUnknown().contains("is no thread"), waitOf(onlyLast, C).ownerUnknown());
+    }
 }

@@ -46,4 +46,63 @@ class EndLookerTest {
             sleeper.interrupt();
         }
     }
+
+    private static final int NONE = TraceEvent.LookedTask.NOT_IN_A_CALL;
+
+    private static long[] call(long nr, long a0, long a1) {
+        return new long[] {nr, a0, a1, 0x7ffd1e0L, 0, 0, 0};
+    }
+
+    @Test
+    void onlyATaskAsleepBeforeAndAfterTheReadIsInTheCallProcShows() {
+        assertEquals(0, EndLooker.trusted('S', 'S', "pipe_read", call(0, 3, 0x7f00)));
+        assertEquals(0, EndLooker.trusted('D', 'S', "pipe_read", call(0, 3, 0x7f00)));
+        // group stop: orig_ax keeps the number of the call that returned before the stop (a tgkill)
+        assertEquals(NONE, EndLooker.trusted('T', 'T', "do_signal_stop", call(234, 100, 100)));
+        assertEquals(NONE, EndLooker.trusted('t', 't', "ptrace_stop", call(202, 0x7f00, 0x80)));
+        assertEquals(NONE, EndLooker.trusted('S', 'R', "0", call(0, 3, 0x7f00)), "woke during the read");
+        assertEquals(NONE, EndLooker.trusted('R', 'S', "pipe_read", call(0, 3, 0x7f00)));
+        assertEquals(NONE, EndLooker.trusted('?', '?', null, call(0, 3, 0x7f00)), "gone");
+    }
+
+    @Test
+    void aRestartSyscallAsleepInFutexOrNanosleepCodeIsTheCallItContinues() {
+        assertEquals(202, EndLooker.trusted('S', 'S', "futex_wait_queue", call(219, 0x7f00, 0x189)));
+        assertEquals(202, EndLooker.trusted('S', 'S', "futex_wait_queue_me", call(219, 0x7f00, 0x189)));
+        assertEquals(230, EndLooker.trusted('S', 'S', "hrtimer_nanosleep", call(219, 0, 0)), "clock_nanosleep(CLOCK_REALTIME, 0, ...)");
+        assertEquals(230, EndLooker.trusted('S', 'S', "do_nanosleep", call(219, 1, 1)), "CLOCK_MONOTONIC, TIMER_ABSTIME");
+        assertEquals(35, EndLooker.trusted('S', 'S', "hrtimer_nanosleep", call(219, 0x7ffd1e00L, 0)), "nanosleep(req, rem)");
+        assertEquals(219, EndLooker.trusted('S', 'S', "poll_schedule_timeout", call(219, 0x7f00, 1)), "a poll: stays a restart");
+        assertEquals(219, EndLooker.trusted('S', 'S', null, call(219, 0x7f00, 0x189)), "no wchan: unknown kind");
+    }
+
+    @Test
+    void theStateIsReadAfterTheNameWhateverTheNameHolds(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Files.writeString(dir.resolve("stat"), "4242 (a) R (b) T 1 4242 4242 0 -1 4194560");
+        assertEquals('T', EndLooker.state(dir));
+        assertEquals('?', EndLooker.state(dir.resolve("gone")));
+    }
+
+    @Test
+    void aStoppedProcessIsInNoCallThoughProcShowsOne() throws Exception {
+        Process sleep = new ProcessBuilder("sleep", "60").start();
+        int pid = (int) sleep.pid();
+        try {
+            java.nio.file.Path task = java.nio.file.Path.of("/proc", Integer.toString(pid), "task", Integer.toString(pid));
+            waitFor(task, 'S');
+            assertEquals(230, EndLooker.lookAt(pid, pid).nr(), "sleep(1) sleeps in clock_nanosleep");
+            new ProcessBuilder("kill", "-STOP", Integer.toString(pid)).start().waitFor();
+            waitFor(task, 'T');
+            assertTrue(EndLooker.parse(java.nio.file.Files.readString(task.resolve("syscall"))) != null,
+                    "/proc still shows the interrupted call's registers");
+            assertEquals(NONE, EndLooker.lookAt(pid, pid).nr());
+        } finally {
+            sleep.destroyForcibly().waitFor();
+        }
+    }
+
+    private static void waitFor(java.nio.file.Path task, char state) throws InterruptedException {
+        for (int i = 0; i < 200 && EndLooker.state(task) != state; i++) Thread.sleep(10);
+        assertEquals(state, EndLooker.state(task));
+    }
 }
