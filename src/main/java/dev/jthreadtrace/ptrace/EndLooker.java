@@ -3,27 +3,25 @@ package dev.jthreadtrace.ptrace;
 import dev.jthreadtrace.decode.FutexOps;
 import dev.jthreadtrace.decode.SyscallTable;
 import dev.jthreadtrace.event.TraceEvent;
-import dev.jthreadtrace.sys.Libc;
 
 import java.io.IOException;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.stream.Stream;
 
-import static java.lang.foreign.ValueLayout.JAVA_BYTE;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * The last look before a trace ends ({@link TraceEvent.EndLook}): what each task of the traced
  * processes is blocked in, from {@code /proc/PID/task/TID/syscall} (the kernel's own record of
  * the call a sleeping task is in, which needs no stop), and for a futex wait on a lock the lock's
- * word read now with {@code process_vm_readv}: a mutex handed on since the wait began names its
+ * word read now through /proc/PID/mem (see {@link #read}): a mutex handed on since the wait began names its
  * owner of now. Run on the thread that ends the trace, not the ptrace thread (which may sit in
  * waitpid for ever on a hung program): neither read needs the tracer. A process gone meanwhile,
  * a read refused, leaves the task out or its word unread.
@@ -33,12 +31,10 @@ final class EndLooker {
 
     static TraceEvent.EndLook look(Collection<Integer> processes) {
         List<TraceEvent.LookedTask> out = new ArrayList<>();
-        try (Arena arena = Arena.ofConfined()) {
-            for (int pid : processes) {
-                for (int tid : tasksOf(pid)) {
-                    TraceEvent.LookedTask t = task(pid, tid, arena);
-                    if (t != null) out.add(t);
-                }
+        for (int pid : processes) {
+            for (int tid : tasksOf(pid)) {
+                TraceEvent.LookedTask t = task(pid, tid);
+                if (t != null) out.add(t);
             }
         }
         return new TraceEvent.EndLook(System.nanoTime(), out);
@@ -55,12 +51,10 @@ final class EndLooker {
 
     /** One task of {@code pid} (at an attach, seized but not yet interrupted); null when it is gone. */
     static TraceEvent.LookedTask lookAt(int pid, int tid) {
-        try (Arena arena = Arena.ofConfined()) {
-            return task(pid, tid, arena);
-        }
+        return task(pid, tid);
     }
 
-    private static TraceEvent.LookedTask task(int pid, int tid, Arena arena) {
+    private static TraceEvent.LookedTask task(int pid, int tid) {
         Path dir = Path.of("/proc", Integer.toString(pid), "task", Integer.toString(tid));
         char before = state(dir);
         String text;
@@ -78,7 +72,7 @@ final class EndLooker {
         long[] args = java.util.Arrays.copyOfRange(call, 1, 7);
         // restart_syscall keeps the interrupted call's argument registers: the model matches them with its wait.
         int bytes = nr == SyscallTable.FUTEX || nr == SyscallTable.RESTART_SYSCALL ? FutexOps.ownerBytes(args) : 0;
-        return new TraceEvent.LookedTask(tid, nr, args, bytes == 0 ? null : read(pid, args[0], bytes, arena));
+        return new TraceEvent.LookedTask(tid, nr, args, bytes == 0 ? null : read(pid, args[0], bytes));
     }
 
     /**
@@ -156,12 +150,22 @@ final class EndLooker {
         }
     }
 
-    private static byte[] read(int pid, long address, int length, Arena arena) {
-        MemorySegment buffer = arena.allocate(length), local = arena.allocate(16), remote = arena.allocate(16);
-        local.set(JAVA_LONG, 0, buffer.address());
-        local.set(JAVA_LONG, 8, length);
-        remote.set(JAVA_LONG, 0, address);
-        remote.set(JAVA_LONG, 8, length);
-        return Libc.processVmReadv(pid, local, remote) == length ? buffer.toArray(JAVA_BYTE) : null;
+    /**
+     * {@code length} bytes at {@code address} of {@code pid}, or null. Through /proc/PID/mem, not
+     * process_vm_readv: the tasks run here (no stop), and a lock's head reaches past its word into
+     * a page the program may never touch; on a userfaultfd page nobody fills process_vm_readv waits
+     * for ever (the kernel retries its fault), where /proc/PID/mem's read fails at once.
+     */
+    private static byte[] read(int pid, long address, int length) {
+        if (address < 0) return null;
+        ByteBuffer bytes = ByteBuffer.allocate(length);
+        try (FileChannel mem = FileChannel.open(Path.of("/proc", Integer.toString(pid), "mem"), StandardOpenOption.READ)) {
+            while (bytes.hasRemaining() && mem.read(bytes, address + bytes.position()) > 0) {
+                // a short read goes on where it stopped
+            }
+        } catch (IOException | RuntimeException e) {
+            return null; // the process is gone, the page unreadable
+        }
+        return bytes.hasRemaining() ? null : bytes.array();
     }
 }
