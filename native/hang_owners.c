@@ -57,17 +57,29 @@ static void lock(pthread_mutex_t *m) {
 static volatile pid_t t1_tid, t3_tid;
 static volatile int t2_holds, release_m;
 
-/* Until thread TID sleeps in futex, as /proc says: the order of the waits must not hang on timing. */
+/* The first size-1 bytes of /proc/self/task/TID/NAME, NUL-terminated. */
+static void task_file(pid_t tid, const char *name, char *buf, size_t size) {
+    char path[64];
+    snprintf(path, sizeof path, "/proc/self/task/%d/%s", (int) tid, name);
+    FILE *f = fopen(path, "r");
+    if (f == NULL) die("fopen /proc/self/task");
+    size_t n = fread(buf, 1, size - 1, f);
+    fclose(f);
+    buf[n] = 0;
+}
+
+/*
+ * Until thread TID sleeps in futex, as /proc says: the order of the waits must not hang on timing.
+ * Asleep (state S), not only in the call: under a tracer the call shows from its entry stop (state
+ * t), before the thread is queued on the word, and a thread started later could queue first.
+ */
 static void await_in_futex(pid_t tid) {
-    char path[64], buf[32];
-    snprintf(path, sizeof path, "/proc/self/task/%d/syscall", (int) tid);
+    char call[32], stat[256];
     for (;;) {
-        FILE *f = fopen(path, "r");
-        if (f == NULL) die("fopen syscall");
-        size_t n = fread(buf, 1, sizeof buf - 1, f);
-        fclose(f);
-        buf[n] = 0;
-        if (strncmp(buf, "202 ", 4) == 0) return;
+        task_file(tid, "syscall", call, sizeof call);
+        task_file(tid, "stat", stat, sizeof stat);
+        char *state = strrchr(stat, ')');
+        if (strncmp(call, "202 ", 4) == 0 && state != NULL && state[1] == ' ' && state[2] == 'S') return;
         usleep(1000);
     }
 }
