@@ -232,19 +232,25 @@ static void *fault_waker(void *arg __attribute__((unused))) {
     return NULL;
 }
 
-static int fault(void) {
+/* Registers the page at PAGE with a userfaultfd in missing mode that nobody serves; 0 when done. */
+static int unfilled_page(void *page) {
     int uffd = syscall(SYS_userfaultfd, O_CLOEXEC);
     struct uffdio_api api = {.api = UFFD_API};
     if (uffd < 0 || ioctl(uffd, UFFDIO_API, &api) != 0) {
         perror("wake_edges: userfaultfd");
         return 1;
     }
-    X = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    struct uffdio_register reg = {.range = {(unsigned long) X, 4096}, .mode = UFFDIO_REGISTER_MODE_MISSING};
-    if (X == MAP_FAILED || ioctl(uffd, UFFDIO_REGISTER, &reg) != 0) {
+    struct uffdio_register reg = {.range = {(unsigned long) page, 4096}, .mode = UFFDIO_REGISTER_MODE_MISSING};
+    if (ioctl(uffd, UFFDIO_REGISTER, &reg) != 0) {
         perror("wake_edges: UFFDIO_REGISTER");
         return 1;
     }
+    return 0;
+}
+
+static int fault(void) {
+    X = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (X == MAP_FAILED || unfilled_page((void *) X) != 0) return 1;
     pthread_t w, k;
     pthread_create(&w, NULL, fault_waiter, NULL);
     await_asleep(0);
@@ -263,20 +269,10 @@ static void *head_waiter(void *arg __attribute__((unused))) {
 }
 
 static int faulthead(void) {
-    int uffd = syscall(SYS_userfaultfd, O_CLOEXEC);
-    struct uffdio_api api = {.api = UFFD_API};
-    if (uffd < 0 || ioctl(uffd, UFFDIO_API, &api) != 0) {
-        perror("wake_edges: userfaultfd");
-        return 1;
-    }
     char *pages = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (pages == MAP_FAILED) return 1;
     pages[0] = 1;
-    struct uffdio_register reg = {.range = {(unsigned long) pages + 4096, 4096}, .mode = UFFDIO_REGISTER_MODE_MISSING};
-    if (ioctl(uffd, UFFDIO_REGISTER, &reg) != 0) {
-        perror("wake_edges: UFFDIO_REGISTER");
-        return 1;
-    }
+    if (unfilled_page(pages + 4096) != 0) return 1;
     X = (_Atomic int *) (pages + 4096 - 4);
     atomic_store(X, 2);
     pthread_t w;
