@@ -27,7 +27,13 @@ final class FutexSection extends SectionRenderer {
         out.accept(palette.heading(Units.pad("FUTEX", ReportContext.LABEL_WIDTH) + "   calls   waits   wakes     blocked  timeouts  eagain"));
         List<ThreadInfo> busy = new ArrayList<>(model.threads().stream().filter(t -> model.futex().of(t).calls() > 0).toList());
         busy.sort(Comparator.comparingLong((ThreadInfo t) -> model.futex().of(t).blockedNs()).reversed());
-        if (busy.isEmpty()) out.accept("  (no futex calls traced)");
+        List<HangAnalysis.Blocked> stillWaiting = stillWaiting();
+        // The table counts the calls that returned; a wait still pending at the end (the thread
+        // killed, torn down or detached in it) is in the list below it, and the line must not say
+        // "no futex calls" above that list (an attach cut while its only thread waited did).
+        if (busy.isEmpty()) out.accept(stillWaiting.isEmpty() ? "  (no futex calls traced)"
+                : "  (no futex call returned; " + (stillWaiting.size() == 1 ? "one wait was" : stillWaiting.size() + " waits were")
+                + " still pending at the end, below)");
         list(busy, 30, "threads", t -> Units.pad(Units.cut(label(t), ReportContext.LABEL_WIDTH - 1), ReportContext.LABEL_WIDTH)
                 + Units.padLeft(Long.toString(model.futex().of(t).calls()), 8)
                 + Units.padLeft(Long.toString(model.futex().of(t).waits()), 8) + Units.padLeft(Long.toString(model.futex().of(t).wakes()), 8)
@@ -46,7 +52,7 @@ final class FutexSection extends SectionRenderer {
             list(rs, 8, "wake-ups (--format jsonl has them all)", r -> "  " + label(r.waker()) + " woke " + label(r.waiter()) + " on 0x"
                     + Long.toHexString(r.uaddr()) + " " + Units.at(r.ns()) + " after " + Units.duration(r.waitedNs()));
         }
-        stillWaiting();
+        stillWaiting(stillWaiting);
         if (!analysis.joins().isEmpty()) {
             out.accept("joins (waits on a thread's CLONE_CHILD_CLEARTID word, woken by the kernel at its exit):");
             list(analysis.joins(), 30, "joins", j -> "  " + label(j.joiner()) + " joined " + label(j.joined()) + " " + Units.at(j.ns())
@@ -58,9 +64,11 @@ final class FutexSection extends SectionRenderer {
      * The waits no wake released: still pending when the trace ended (the thread killed, torn down
      * or detached in it, or interrupted by the signal that ended the trace), as BLOCKED lists them.
      */
-    private void stillWaiting() {
-        List<HangAnalysis.Blocked> waiting = model.hang().blocked().stream()
-                .filter(b -> b.call() != null && b.call().isFutexWait()).toList();
+    private List<HangAnalysis.Blocked> stillWaiting() {
+        return model.hang().blocked().stream().filter(b -> b.call() != null && b.call().isFutexWait()).toList();
+    }
+
+    private void stillWaiting(List<HangAnalysis.Blocked> waiting) {
         if (waiting.isEmpty()) return;
         out.accept("still waiting at the end (no wake released them; see BLOCKED):");
         list(waiting, 8, "waits", b -> "  " + label(b.thread()) + " on " + words(b.call().futexWords()) + " since "
