@@ -70,9 +70,20 @@ final class EndLooker {
             return new TraceEvent.LookedTask(tid, TraceEvent.LookedTask.NOT_IN_A_CALL, new long[6], null);
         }
         long[] args = java.util.Arrays.copyOfRange(call, 1, 7);
-        // restart_syscall keeps the interrupted call's argument registers: the model matches them with its wait.
-        int bytes = nr == SyscallTable.FUTEX || nr == SyscallTable.RESTART_SYSCALL ? FutexOps.ownerBytes(args) : 0;
+        int bytes = lockBytes(nr, args);
         return new TraceEvent.LookedTask(tid, nr, args, bytes == 0 ? null : read(pid, args[0], bytes));
+    }
+
+    /**
+     * How many bytes of the lock at the call's first argument to read: a lock's head only for a
+     * futex wait ({@link #trusted} made a restart_syscall asleep in the kernel's futex code one).
+     * A restart_syscall whose wchan could not be read (null, or "0" where the kernel hides it) is
+     * of an unknown kind: a poll's or a nanosleep's registers shaped like a contended wait's
+     * (nfds 128 reads as FUTEX_WAIT_PRIVATE) would have had a "lock" read at its pollfd array and
+     * carried into end_look as a futex word; its word stays unread (the wait's own read stands).
+     */
+    static int lockBytes(int nr, long[] args) {
+        return nr == SyscallTable.FUTEX ? FutexOps.ownerBytes(args) : 0;
     }
 
     /**

@@ -105,4 +105,23 @@ class EndLookerTest {
         for (int i = 0; i < 200 && EndLooker.state(task) != state; i++) Thread.sleep(10);
         assertEquals(state, EndLooker.state(task));
     }
+
+    /**
+     * A lock's head is read only for a futex wait: a restart_syscall whose wchan was unreadable is
+     * of an unknown kind, and its argument registers (a poll's: pollfd array, nfds 128 = what
+     * FUTEX_WAIT_PRIVATE reads as, timeout) were taken as a contended mutex's wait, its head read.
+     */
+    @Test
+    void aLockIsReadOnlyForAFutexWaitNotForARestartOfUnknownKind() {
+        long[] contendedWait = {0x7f00_1000L, 0x80, 2, 0, 0, 0}; // futex(word, FUTEX_WAIT_PRIVATE, 2, NULL)
+        assertTrue(EndLooker.lockBytes(202, contendedWait) > 0, "a contended glibc mutex's wait: its head");
+        int restart = EndLooker.trusted('S', 'S', null, new long[] {219, 0x7f00_1000L, 0x80, 2, 0, 0, 0});
+        assertEquals(219, restart, "no wchan: a restart of unknown kind");
+        assertEquals(0, EndLooker.lockBytes(restart, contendedWait), "nothing read for it");
+        int zero = EndLooker.trusted('S', 'S', "0", new long[] {219, 0x7f00_1000L, 0x80, 2, 0, 0, 0});
+        assertEquals(0, EndLooker.lockBytes(zero, contendedWait), "wchan hidden (\"0\"): nothing read");
+        int futex = EndLooker.trusted('S', 'S', "futex_wait_queue", new long[] {219, 0x7f00_1000L, 0x80, 2, 0, 0, 0});
+        assertTrue(EndLooker.lockBytes(futex, contendedWait) > 0, "wchan says futex: the wait it continues, its lock read");
+        assertEquals(0, EndLooker.lockBytes(7, new long[] {0x7f00_1000L, 0x80, 2, 0, 0, 0}), "a poll: nothing");
+    }
 }
