@@ -13,8 +13,8 @@ import java.util.Set;
 /**
  * Threads that outlived their scope, the check test suites write by hand (Kafka's
  * {@code verifyNoUnexpectedThreads}, Lucene's thread-leak control): per process, the threads still
- * running when its main thread returned — for a JVM, when main returned or the JVM began to shut
- * down, whichever came first — with the moment that ended the scope.
+ * running when its scope ended (an exit_group, by its main thread or another, or its main thread's
+ * exit; for a JVM, main's return or the JVM's shutdown, whichever came first), with that moment.
  *
  * <p>In a JVM only Java threads started by {@code start()} while the agent watched count: the
  * JVM's own threads (GC, compiler, Reference Handler) outlive main by design. A JVM without the

@@ -64,7 +64,10 @@ final class SyscallEffects {
             }
             case EXIT_GROUP -> {
                 table.calledExitGroup(t);
-                scopeEnded(t, new ScopeEnd(ns, t.tid(), t.tid() == t.tgid() ? "main returned" : "exit_group by " + t.tid()));
+                // What the kernel shows, no more: main's return, exit(), _exit() and a signal
+                // handler's _exit all end in this call, which cannot tell them apart.
+                String call = "exit_group(" + (int) a[0] + ") by ";
+                scopeEnded(t, new ScopeEnd(ns, t.tid(), call + (t.tid() == t.tgid() ? ScopeEnd.MAIN_THREAD : Integer.toString(t.tid()))));
             }
             case SPAWN -> {
                 if (ok && s.ret() > 0) cloned(s, (int) s.ret());

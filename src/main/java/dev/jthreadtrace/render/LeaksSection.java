@@ -9,8 +9,8 @@ import dev.jthreadtrace.text.Units;
 import java.util.List;
 
 /**
- * The threads that outlived their scope: per process, when its main returned (or its JVM began to
- * shut down) and which threads were still running then, with where each was created and how long
+ * The threads that outlived their scope: per process, what ended it (an exit_group, as the kernel
+ * showed it, the main thread's exit, or its JVM's main return or shutdown) and which threads were still running then, with where each was created and how long
  * it went on. What a test suite's thread-leak check reports, read from the kernel.
  */
 final class LeaksSection extends SectionRenderer {
@@ -22,9 +22,9 @@ final class LeaksSection extends SectionRenderer {
     public void render() {
         LeakAnalysis leaks = model.leaks();
         out.accept("");
-        out.accept(palette.heading("OUTLIVED THEIR SCOPE (threads still running when main returned or the JVM began to shut down)"));
+        out.accept(palette.heading("OUTLIVED THEIR SCOPE (threads still running when their program's scope ended, as each line says)"));
         if (leaks.scopes().isEmpty()) {
-            out.accept("  (no program's main returned under the trace: it was killed, detached, or ran on)");
+            out.accept("  (no process's scope ended under the trace: it was killed, detached, or ran on)");
         }
         for (LeakAnalysis.Scope scope : leaks.scopes()) {
             List<LeakAnalysis.Leak> mine = leaks.leaked().stream().filter(l -> l.scope() == scope).toList();
@@ -40,8 +40,9 @@ final class LeaksSection extends SectionRenderer {
 
     private String describe(LeakAnalysis.Scope scope) {
         String what = scope.end().what();
-        // "exit_group by 1234": name the thread that ended it.
-        return what.startsWith("exit_group by ") ? "the process exited (exit_group by " + label(scope.end().tid()) + ")" : what;
+        // "exit_group(3) by 1234": name the thread that called it.
+        return what.startsWith("exit_group(") && what.endsWith(" by " + scope.end().tid())
+                ? what.substring(0, what.lastIndexOf(' ') + 1) + label(scope.end().tid()) : what;
     }
 
     private String row(ThreadInfo t) {

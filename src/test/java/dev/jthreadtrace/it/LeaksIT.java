@@ -27,13 +27,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class LeaksIT {
     /** Runs the tool with JSONL into a file; the outlived threads by name, with their scope. */
     private static Map<String, String> outlived(Path tmp, List<String> command, String... assertions) throws Exception {
+        return outlived(tmp, 0, command, assertions);
+    }
+
+    /** The same, for a command that exits with {@code code}. */
+    private static Map<String, String> outlived(Path tmp, int code, List<String> command, String... assertions) throws Exception {
         Path trace = tmp.resolve("trace-" + System.nanoTime() + ".jsonl");
         List<String> args = new ArrayList<>(List.of("run", "--format", "jsonl", "-o", trace.toString()));
         for (String a : assertions) args.addAll(List.of("--assert", a));
         args.add("--");
         args.addAll(command);
         Tool.Result r = Tool.run(Tool.jar(args.toArray(String[]::new)));
-        assertEquals(0, r.code(), r.out() + r.err());
+        assertEquals(code, r.code(), r.out() + r.err());
         Map<String, String> out = new TreeMap<>();
         ObjectMapper json = new ObjectMapper();
         for (String line : Files.readAllLines(trace)) {
@@ -54,7 +59,7 @@ class LeaksIT {
     @Test
     void aCProgramsThreadStillRunningWhenMainReturnsOrPthreadExitsOutlivedIt(@TempDir Path tmp) throws Exception {
         String leak = Traced.fixture("leak").toString();
-        assertEquals(Map.of("leaked", "main returned"), outlived(tmp, List.of(leak), "threads.leaked == 1",
+        assertEquals(Map.of("leaked", "exit_group(0) by the main thread"), outlived(tmp, List.of(leak), "threads.leaked == 1",
                 "threads.leaked{name=\"joined\"} == 0", "threads.leaked{name=\"finished\"} == 0"));
         assertEquals(Map.of("leaked", "main thread exited"), outlived(tmp, List.of(leak, "pthread_exit"), "threads.leaked == 1"));
     }
@@ -77,5 +82,24 @@ class LeaksIT {
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("is a JVM without the Java view (--jvm off, or older than JDK 25)"), r.out());
         assertTrue(!r.out().contains("GC Thread"), "the JVM's own threads are never listed: " + r.out());
+    }
+
+    /**
+     * A process ended by _exit from a signal handler, or by another thread's _exit: the kernel shows
+     * an exit_group, by which thread and with what status, and that is what is said; "main
+     * returned" was said for both (main never returned).
+     */
+    @Test
+    void aProcessEndedByExitGroupElsewhereThanMainsReturnIsNotSaidToHaveReturned(@TempDir Path tmp) throws Exception {
+        String leak = Traced.fixture("leak").toString();
+        assertEquals(Map.of("leaked", "exit_group(5) by the main thread"), outlived(tmp, 5, List.of(leak, "handler_exit"), "threads.leaked == 1"));
+        Map<String, String> byQuitter = outlived(tmp, 4, List.of(leak, "thread_exit"), "threads.leaked == 1");
+        assertEquals(List.of("leaked"), List.copyOf(byQuitter.keySet()));
+        assertTrue(byQuitter.get("leaked").matches("exit_group\\(4\\) by \\d+"), byQuitter.toString());
+        Tool.Result r = Tool.run(Tool.jar("run", "--no-live", "--report", "leaks", "--", leak, "thread_exit"));
+        assertEquals(4, r.code(), r.err());
+        assertTrue(Pattern.compile("  process \\d+ leak: exit_group\\(4\\) by \\d+ quitter @[0-9.]+ms: 1 thread was still running\n    \\d+ leaked ")
+                .matcher(r.out()).find(), r.out());
+        assertTrue(!r.out().contains("main returned"), r.out());
     }
 }

@@ -55,7 +55,7 @@ class LeakAnalysisTest {
         TraceModel model = RecordedTrace.model(RecordedTrace.threadsFixture());
         assertEquals(List.of(), leaked(model));
         assertEquals(1, model.leaks().scopes().size());
-        assertEquals("main returned", model.leaks().scopes().getFirst().end().what());
+        assertEquals("exit_group(0) by the main thread", model.leaks().scopes().getFirst().end().what());
         assertEquals(0L, Metric.THREADS_LEAKED.total(model));
     }
 
@@ -78,6 +78,7 @@ class LeakAnalysisTest {
         TraceModel byWorker = RecordedTrace.model(process(List.of("quitter", "bystander"), List.of(),
                 call(SyscallTable.EXIT_GROUP, PID + 1), true));
         assertEquals(List.of("bystander"), leaked(byWorker), "the thread that ended the process did not outlive it");
+        assertEquals("exit_group(0) by " + (PID + 1), byWorker.leaks().scopes().getFirst().end().what());
     }
 
     @Test
