@@ -60,58 +60,36 @@ launcher_capture() {
   # The environment goes to a file only this user can read, which is deleted as soon as it is open
   # (the tool's JVM reads the descriptor): the block the kernel gave this process, byte for byte,
   # entries without '=' and repeated names included (/proc/$$/environ cannot be read after the exec).
-  # Bash makes the file itself (mktemp was a fork and an exec at each start): under set -C it opens
-  # a name that does not exist with O_EXCL, which no file or symlink planted there satisfies, and the
-  # name has 64 bits from the kernel's getrandom (SRANDOM) no one can guess to plant anything; mode
-  # 0600 under umask 077, the user's umask back at once (the command inherits it). mktemp where
-  # bash has no SRANDOM (before 5.1) or the kernel shows no umask (before 4.7).
-  env_file=""
-  local name
-  for dir in "${TMPDIR:-}" /tmp /dev/shm; do
-    [[ $dir == /* ]] || continue
-    if [ -n "${SRANDOM:-}" ] && [[ $umask_now =~ ^[0-7]+$ ]]; then
-      printf -v name '%s/jthreadtrace-env.%08x%08x' "${dir%/}" "$SRANDOM" "$SRANDOM"
-      umask 077
-      set -C
-      { : > "$name"; } 2>/dev/null && env_file=$name
-      set +C
-      umask "$umask_now"
-      [ -n "$env_file" ] && break
-    fi
-    env_file=$(exec -c /bin/mktemp "$dir/jthreadtrace-env.XXXXXXXXXX" 2>/dev/null) && break
-    env_file=""
-  done
-  if [ -z "$env_file" ]; then
-    echo "jthreadtrace: cannot create a temporary file (in \$TMPDIR, /tmp or /dev/shm) to hand on the environment" >&2
+  # Read and written by bash's builtins (cat was a fork and an exec): mapfile splits at each NUL,
+  # printf puts them back, bytes that are not text and empty entries included.
+  local entries=() dir failed=()
+  if ! mapfile -d '' -t entries 2>/dev/null < "/proc/$$/environ"; then
+    echo "jthreadtrace: cannot read the environment's block (/proc/$$/environ) to hand it on" >&2
     exit 125
   fi
-  local chld_ignored=0 quit_ignored=0
-  { builtin trap -p CHLD; builtin trap -p QUIT; } > "$env_file"
-  while IFS= read -r line; do
-    case $line in
-      *" '' SIGCHLD") chld_ignored=1 ;;
-      *" '' SIGQUIT") quit_ignored=1 ;;
-    esac
-  done < "$env_file"
-  sig_ign=$(( (16#$sig_ign & ~(1 << 2 | 1 << 16)) | quit_ignored << 2 | chld_ignored << 16 ))
-  printf -v sig_ign '%x' "$sig_ign"
   # The lowest free descriptor above 2, not {env_fd} (bash's start at 10 may be at or above a small
   # soft RLIMIT_NOFILE, with bash's own descriptor of this script on the last number below it).
   env_fd=3
   while [ -e "/proc/$$/fd/$env_fd" ] || [ -L "/proc/$$/fd/$env_fd" ]; do env_fd=$((env_fd + 1)); done
-  # Read and written by bash's builtins (cat was a fork and an exec): mapfile splits at each NUL,
-  # printf puts them back, bytes that are not text and empty entries included.
-  local entries=() copied=""
-  if mapfile -d '' -t entries 2>/dev/null < "/proc/$$/environ"; then
-    { (( ${#entries[@]} == 0 )) || printf '%s\0' "${entries[@]}"; } > "$env_file" && copied=1
-  fi
-  entries=()
-  if [ -z "$copied" ] || ! eval "exec $env_fd<\"\$env_file\""; then
-    (exec -c /bin/rm -f "$env_file")
-    echo "jthreadtrace: cannot copy the environment to $env_file" >&2
+  # In $TMPDIR, else /tmp, else /dev/shm: a directory where the file cannot be made or written
+  # (a full, read-only or missing $TMPDIR) is left for the next one, with the same care in each;
+  # bash's "printf: write error" and 125 ended the launcher at the first. The command's TMPDIR is
+  # its own whichever is used (it is in the copied block). When all fail, one line names each
+  # directory and what the kernel answered.
+  local chld_ignored=0 quit_ignored=0 launcher_err=/dev/null
+  env_file=""
+  for dir in "${TMPDIR:-}" /tmp /dev/shm; do
+    [[ $dir == /* ]] || continue
+    launcher_env_copy "${dir%/}" "$umask_now" && break
+    failed+=("${dir%/}")
+  done
+  if [ -z "$env_file" ]; then
+    launcher_env_refusal "$umask_now" "${failed[@]}"
     exit 125
   fi
-  (exec -c /bin/rm -f "$env_file")
+  entries=()
+  sig_ign=$(( (16#$sig_ign & ~(1 << 2 | 1 << 16)) | quit_ignored << 2 | chld_ignored << 16 ))
+  printf -v sig_ign '%x' "$sig_ign"
   coredump_filter=""
   read -r coredump_filter < "/proc/$$/coredump_filter" 2>/dev/null || coredump_filter=""
   # The descriptors open without close-on-exec, but the environment's copy. When stderr was closed,
@@ -142,6 +120,68 @@ launcher_capture() {
   [ -e /proc/$$/fd/1 ] || exec 1>/dev/null
   [ -e /proc/$$/fd/2 ] || exec 2>/dev/null
   return 0
+}
+
+# Makes the environment's copy in directory $1 (umask $2 to restore): entries (the block), env_fd
+# (the descriptor to open it on) and launcher_err (where bash's own messages go) are the caller's.
+# On success env_file is open on env_fd and already deleted, and chld_ignored and quit_ignored
+# are set; on failure nothing is left behind and env_step says which step failed.
+# Bash makes the file itself (mktemp was a fork and an exec at each start): under set -C it opens
+# a name that does not exist with O_EXCL, which no file or symlink planted there satisfies, and the
+# name has 64 bits from the kernel's getrandom (SRANDOM) no one can guess to plant anything; mode
+# 0600 under umask 077, the user's umask back at once (the command inherits it). mktemp where
+# bash has no SRANDOM (before 5.1) or the kernel shows no umask (before 4.7).
+launcher_env_copy() {
+  local dir=$1 umask_now=$2 name line
+  env_file="" env_step=create
+  if [ -n "${SRANDOM:-}" ] && [[ $umask_now =~ ^[0-7]+$ ]]; then
+    printf -v name '%s/jthreadtrace-env.%08x%08x' "$dir" "$SRANDOM" "$SRANDOM"
+    umask 077
+    set -C
+    { : > "$name"; } 2>"$launcher_err" && env_file=$name
+    set +C
+    umask "$umask_now"
+  else
+    env_file=$(exec -c /bin/mktemp "$dir/jthreadtrace-env.XXXXXXXXXX" 2>"$launcher_err") || env_file=""
+  fi
+  [ -n "$env_file" ] || return 1
+  # Which of SIGCHLD and SIGQUIT were ignored at bash's start (trap -p shows '' for those: a builtin
+  # writing into the new file, no fork).
+  env_step=write
+  if { builtin trap -p CHLD; builtin trap -p QUIT; } > "$env_file" 2>"$launcher_err"; then
+    chld_ignored=0 quit_ignored=0
+    while IFS= read -r line; do
+      case $line in
+        *" '' SIGCHLD") chld_ignored=1 ;;
+        *" '' SIGQUIT") quit_ignored=1 ;;
+      esac
+    done < "$env_file"
+    if { (( ${#entries[@]} == 0 )) || printf '%s\0' "${entries[@]}"; } > "$env_file" 2>"$launcher_err"; then
+      env_step=open
+      eval "exec $env_fd<\"\$env_file\"" 2>"$launcher_err" && { (exec -c /bin/rm -f "$env_file"); return 0; }
+    fi
+  fi
+  (exec -c /bin/rm -f "$env_file")
+  env_file=""
+  return 1
+}
+
+# The one line when no directory would do (umask $1, then the directories that failed): each with
+# the step that failed and the kernel's answer, taken from bash's own message of a second try in a
+# subshell (a fork or two only on this way out).
+launcher_env_refusal() {
+  local umask_now=$1 dir answer step text what=""
+  shift
+  for dir in "$@"; do
+    answer=$(launcher_err=/dev/stderr; launcher_env_copy "$dir" "$umask_now" 2>&1 >/dev/null; echo "$env_step")
+    step=${answer##*$'\n'} text=""
+    [ "$step" = "$answer" ] || text=${answer%$'\n'*}
+    text=${text##*$'\n'}
+    text=${text##*: }
+    what+="${what:+; }$dir: cannot $step a file there${text:+ ($text)}"
+  done
+  [ -n "$what" ] || what="no directory to try"
+  echo "jthreadtrace: cannot make the temporary file that hands the environment on to the command (in \$TMPDIR, /tmp or /dev/shm): $what" >&2
 }
 
 launcher_preflight() {
