@@ -1,6 +1,7 @@
 package dev.jthreadtrace.model;
 
 import dev.jthreadtrace.decode.FutexOps;
+import dev.jthreadtrace.decode.FutexWord;
 import dev.jthreadtrace.decode.SyscallTable;
 import dev.jthreadtrace.event.JavaRecord;
 
@@ -126,9 +127,9 @@ public final class HangAnalysis {
         for (JavaRecord.Locks view : views) javaSide(model, view, java, javaWaits);
         List<PendingCall> calls = new ArrayList<>(pending.atEnd());
         calls.addAll(UnrecordedCalls.seenAtTheEnd(model, pending, calls));
-        Map<String, List<ThreadInfo>> waitersByWord = new HashMap<>();
+        Map<FutexWord, List<ThreadInfo>> waitersByWord = new HashMap<>();
         for (PendingCall c : calls) {
-            for (long word : c.futexWords()) waitersByWord.computeIfAbsent(c.thread().tgid() + ":" + word, k -> new ArrayList<>()).add(c.thread());
+            for (long word : c.futexWords()) waitersByWord.computeIfAbsent(key(futex, c, word), k -> new ArrayList<>()).add(c.thread());
         }
         List<Blocked> blocked = new ArrayList<>();
         for (PendingCall c : calls) {
@@ -178,7 +179,7 @@ public final class HangAnalysis {
 
     /** A futex_waitv waits on each of its words: it joins the first that is a thread's clear-tid word (then that word is
      * the wait's word), its last wake is the latest on any. */
-    private static FutexWait futexWait(TraceModel model, FutexLog futex, PendingCall c, Map<String, List<ThreadInfo>> waitersByWord) {
+    private static FutexWait futexWait(TraceModel model, FutexLog futex, PendingCall c, Map<FutexWord, List<ThreadInfo>> waitersByWord) {
         ThreadInfo t = c.thread();
         long[] words = c.futexWords();
         long uaddr = words.length == 0 ? c.args()[0] : words[0];
@@ -194,15 +195,24 @@ public final class HangAnalysis {
                 joining = joined;
                 joinWord = w; // the report names the word it joins by, not the vector's first (an unused private word)
             }
-            for (ThreadInfo other : waitersByWord.getOrDefault(t.tgid() + ":" + w, List.of())) {
+            for (ThreadInfo other : waitersByWord.getOrDefault(key(futex, c, w), List.of())) {
                 if (other != t && !others.contains(other)) others.add(other);
             }
-            FutexLog.LastWake wake = futex.lastWake(t.tgid(), w);
+            FutexLog.LastWake wake = futex.lastWake(key(futex, c, w));
             if (wake != null && (last == null || wake.ns() > last.ns())) last = wake;
         }
         LockOwnerRead.Decided decided = LockOwnerRead.of(model, futex, c, last, uaddr);
         long word = joining != null ? joinWord : uaddr;
         return new FutexWait(t.tgid(), word, decided.owner(), decided.unknown(), decided.atEnd(), joining, others, last, List.copyOf(all));
+    }
+
+    /**
+     * The futex a pending wait's word {@code w} is, as the kernel keys it (a shared word of a known
+     * shared object: the object's; {@link SharedMappings}); a futex_waitv's words are keyed as the
+     * futex log records them, by process and address.
+     */
+    private static FutexWord key(FutexLog futex, PendingCall c, long w) {
+        return c.nr() == SyscallTable.FUTEX ? futex.key(c.thread().tgid(), w, c.args()[1]).word() : new FutexWord(c.thread().tgid(), w);
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.jthreadtrace.model;
 
 import dev.jthreadtrace.decode.Captures;
+import dev.jthreadtrace.decode.CloneFlags;
 import dev.jthreadtrace.decode.KernelBytes;
 import dev.jthreadtrace.decode.Syscalls;
 import dev.jthreadtrace.event.TraceEvent;
@@ -335,11 +336,18 @@ public final class TraceModel {
     private void spawned(TraceEvent.Spawned s) {
         ThreadInfo child = table.spawned(s, rel(s.ns()));
         settings.spawned(child.creatorInfo(), child);
+        ThreadInfo creator = child.creatorInfo();
+        // A fork (not a vfork or CLONE_VM child, which shares the parent's memory) copies the parent's mappings.
+        if (creator != null && child.tgid() != creator.tgid() && (s.flags() & CloneFlags.CLONE_VM) == 0) {
+            effects.shared().forked(creator.tgid(), child.tgid());
+        }
     }
 
     private void exec(TraceEvent.Exec e) {
         long ns = rel(e.ns());
-        settings.exec(table.exec(e, ns), ns, e.path());
+        ThreadInfo leader = table.exec(e, ns);
+        effects.shared().exec(leader.tgid());
+        settings.exec(leader, ns, e.path());
     }
 
     /** A name written to a thread's /proc comm file: that thread's new name, the kernel's bytes. */
