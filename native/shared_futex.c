@@ -17,6 +17,10 @@
 //             semaphore in use elsewhere would), then blocks on B as well (a waiter of B in a third
 //             process). Prints "hung PARENT CHILD THIRD WOKEN" once all three sleep in futex. SIGTERM
 //             is ignored (by all): a tracer's first SIGTERM passed on does not end the cycle.
+//   stopped:  a PTHREAD_PROCESS_SHARED mutex the child ("st-holder") locks; the parent ("st-main")
+//             then stops the child with kill(SIGSTOP) and blocks on the mutex: it waits for a thread
+//             that is stopped. A third process prints "stopped PARENT CHILD" once the parent sleeps
+//             in futex and the child is stopped. SIGTERM is ignored (by all), as for deadlock.
 #define _GNU_SOURCE
 #include <linux/futex.h>
 #include <pthread.h>
@@ -152,6 +156,43 @@ static int deadlock(struct shared *s) {
     return 0;
 }
 
+/** The state letter of {@code pid}'s /proc stat ('?' when gone). */
+static char state_of(pid_t pid) {
+    char path[64], line[256] = "";
+    snprintf(path, sizeof path, "/proc/%d/stat", pid);
+    FILE *f = fopen(path, "r");
+    if (f == NULL) return '?';
+    char *close = fgets(line, sizeof line, f) != NULL ? strrchr(line, ')') : NULL;
+    fclose(f);
+    return close == NULL || close[1] == 0 ? '?' : close[2];
+}
+
+static int stopped(struct shared *s) {
+    signal(SIGTERM, SIG_IGN);
+    shared_mutex(&s->a);
+    prctl(PR_SET_NAME, "st-main");
+    pid_t child = fork();
+    if (child < 0) return 2;
+    if (child == 0) {
+        prctl(PR_SET_NAME, "st-holder");
+        pthread_mutex_lock(&s->a);
+        s->child_has_b = 1;
+        for (;;) pause();
+    }
+    while (!s->child_has_b) usleep(1000);
+    kill(child, SIGSTOP);
+    pid_t self = getpid();
+    if (fork() == 0) {
+        // Stopped: T, or t while its tracer holds it in the group stop.
+        while (!asleep_in_futex(self) || (state_of(child) != 'T' && state_of(child) != 't')) usleep(1000);
+        printf("stopped %d %d\n", self, child);
+        fflush(stdout);
+        _exit(0);
+    }
+    pthread_mutex_lock(&s->a);
+    return 0;
+}
+
 int main(int argc, char **argv) {
     struct shared *s = mmap(NULL, sizeof *s, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     if (s == MAP_FAILED) return 2;
@@ -160,5 +201,6 @@ int main(int argc, char **argv) {
     if (strcmp(mode, "condvar") == 0) return condvar(s, -1);
     if (strcmp(mode, "shmfile") == 0) return shmfile();
     if (strcmp(mode, "deadlock") == 0) return deadlock(s);
+    if (strcmp(mode, "stopped") == 0) return stopped(s);
     return 2;
 }

@@ -77,23 +77,46 @@ public final class HangAnalysis {
 
     public enum Kind { NATIVE, JAVA, MIXED }
 
+    /**
+     * A thread a stop signal stopped (a group stop) and still stopped when the trace ended: the
+     * signal, when (relative ns), who sent it as its siginfo said (a pid; 0: the kernel, a
+     * terminal's ^Z; -1: not known) and whether by tkill/tgkill rather than kill. It is in no call
+     * (not {@link #blocked()}), but a thread that waits for it waits for ever.
+     */
+    public record Stopped(ThreadInfo thread, int signal, long ns, int senderPid, boolean byTgkill) {}
+
     /** A cycle of waits: each thread waits for the next, the last for the first. */
     public record Deadlock(Kind kind, List<Blocked> cycle) {}
 
-    public static final HangAnalysis NONE = new HangAnalysis(List.of(), List.of(), 0, List.of());
+    public static final HangAnalysis NONE = new HangAnalysis(List.of(), List.of(), 0, List.of(), List.of());
 
     private final List<Blocked> blocked;
     private final List<Deadlock> deadlocks;
     private final long dropped;
     private final List<JavaRecord.Locks> javaViews;
     private final Map<ThreadInfo, Blocked> byThread = new IdentityHashMap<>();
+    private final List<Stopped> stopped;
+    private final Map<ThreadInfo, Stopped> stoppedByThread = new IdentityHashMap<>();
 
-    private HangAnalysis(List<Blocked> blocked, List<Deadlock> deadlocks, long dropped, List<JavaRecord.Locks> javaViews) {
+    private HangAnalysis(List<Blocked> blocked, List<Deadlock> deadlocks, long dropped, List<JavaRecord.Locks> javaViews,
+                         List<Stopped> stopped) {
         this.blocked = List.copyOf(blocked);
         this.deadlocks = List.copyOf(deadlocks);
         this.dropped = dropped;
         this.javaViews = List.copyOf(javaViews);
         for (Blocked b : blocked) byThread.put(b.thread(), b);
+        this.stopped = List.copyOf(stopped);
+        for (Stopped s : stopped) stoppedByThread.put(s.thread(), s);
+    }
+
+    /** The threads a stop signal held stopped when the trace ended, in the order they stopped. */
+    public List<Stopped> stopped() {
+        return stopped;
+    }
+
+    /** The thread's stop, or null when it was not stopped at the end. */
+    public Stopped stopOf(ThreadInfo t) {
+        return stoppedByThread.get(t);
     }
 
     /** Every thread blocked at the end: those with a pending call in the order the calls began, then those only the JVM saw waiting. */
@@ -120,7 +143,7 @@ public final class HangAnalysis {
         return javaViews;
     }
 
-    static HangAnalysis of(TraceModel model, FutexLog futex, PendingCalls pending) {
+    static HangAnalysis of(TraceModel model, FutexLog futex, PendingCalls pending, List<Stopped> stopped) {
         List<JavaRecord.Locks> views = latestJavaViews(model);
         Map<ThreadInfo, JavaRecord.LockedThread> java = new IdentityHashMap<>();
         Map<ThreadInfo, WaitsFor> javaWaits = new IdentityHashMap<>();
@@ -143,7 +166,15 @@ public final class HangAnalysis {
             WaitsFor w = javaWaits.get(t);
             if (w != null) blocked.add(new Blocked(t, null, null, lt, w));
         });
-        return new HangAnalysis(blocked, cycles(blocked), pending.dropped(), views);
+        List<Stopped> inNoCall = new ArrayList<>();
+        for (Stopped s : stopped) if (!byThreadOf(blocked).containsKey(s.thread())) inNoCall.add(s);
+        return new HangAnalysis(blocked, cycles(blocked), pending.dropped(), views, inNoCall);
+    }
+
+    private static Map<ThreadInfo, Blocked> byThreadOf(List<Blocked> blocked) {
+        Map<ThreadInfo, Blocked> by = new IdentityHashMap<>();
+        for (Blocked b : blocked) by.put(b.thread(), b);
+        return by;
     }
 
     /** The latest lock view of each JVM. */
