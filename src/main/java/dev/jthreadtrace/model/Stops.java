@@ -67,12 +67,12 @@ final class Stops {
      * since, and, when a look was taken at the end, in no call then (a continued thread asleep in
      * a call it began again has no event yet: the look sees it in the call).
      */
-    List<HangAnalysis.Stopped> atEnd(TraceEvent.EndLook look) {
+    List<HangAnalysis.Stopped> atEnd(TraceEvent.EndLook look, long endNs) {
         List<HangAnalysis.Stopped> out = new ArrayList<>();
         for (HangAnalysis.Stopped s : stopped.values()) {
             if (look != null && inACall(look, s.thread().tid())) continue;
-            // Ended before the end (killed while stopped, mid-trace): not stopped when the trace ended.
-            if (s.thread().end() != null && (look == null || s.thread().end() < look.ns())) continue;
+            // Ended before the end (killed while stopped, mid-trace; a kill after the look is the trace's end): not stopped then.
+            if (s.thread().end() != null && s.thread().end() < (look != null ? look.ns() : endNs)) continue;
             out.add(s);
         }
         out.sort(java.util.Comparator.comparingLong(HangAnalysis.Stopped::ns));

@@ -205,7 +205,7 @@ public final class TraceModel {
      * made once from the finished model and the JVMs' lock views.
      */
     public HangAnalysis hang() {
-        if (hang == null) hang = HangAnalysis.of(this, effects.futex(), pending, stops.atEnd(endLook()));
+        if (hang == null) hang = HangAnalysis.of(this, effects.futex(), pending, stops.atEnd(endLook(), endNs));
         return hang;
     }
 
