@@ -113,6 +113,19 @@ final class HangRecords {
     }
 
     /**
+     * A thread record's {@code stopped}: the stop signal that held it stopped when the trace ended,
+     * since when, who sent it (pid; 0: the kernel; null: not known) and how (kill or tgkill); null
+     * when it was not stopped then.
+     */
+    static Json stopped(TraceModel model, ThreadInfo t) {
+        HangAnalysis.Stopped st = model.hang().stopOf(t);
+        if (st == null) return null;
+        return Json.object().put(JsonlFields.SIGNAL, dev.jthreadtrace.decode.Signals.name(st.signal())).put("since_ns", st.ns())
+                .put("sender", st.senderPid() < 0 ? null : st.senderPid())
+                .put("by", st.senderPid() <= 0 ? null : st.byTgkill() ? "tgkill" : "kill");
+    }
+
+    /**
      * A thread record's {@code blocked}: the call it was in at the end, decoded, since when and for
      * how long, how it was left, the futex word's side, the JVM's view, and what it waited for; null
      * when it was not blocked.

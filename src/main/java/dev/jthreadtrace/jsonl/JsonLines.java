@@ -295,7 +295,7 @@ public final class JsonLines implements LiveSink {
                             .put("blocked_ns", futex.blockedNs()).put("timeouts", futex.timeouts()).put("eagain", futex.eagain()))
                     .put("mmap", Json.object().put("calls", mmap.mmapCalls()).put("bytes", mmap.mmapBytes())
                             .put("munmap_calls", mmap.munmapCalls()).put("munmap_bytes", mmap.munmapBytes()))
-                    .put("blocked", HangRecords.blocked(model, t, stringMax)).toString());
+                    .put("blocked", HangRecords.blocked(model, t, stringMax)).put("stopped", HangRecords.stopped(model, t)).toString());
         }
     }
 

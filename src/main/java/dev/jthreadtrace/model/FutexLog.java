@@ -29,6 +29,12 @@ import java.util.Set;
 public final class FutexLog {
     /** The syscalls that feed it: recorded whenever a report section or an assertion needs the log. */
     public static final List<String> SYSCALLS = List.of("futex", "futex_waitv");
+    /**
+     * What feeds it when its words must be keyed as the kernel keys them, across processes (who woke
+     * whom, the waiters and last wake of a blocked wait): the futex calls and the mappings
+     * ({@link SharedMappings}: a shared word of a MAP_SHARED mapping is its memory object's).
+     */
+    public static final List<String> SYSCALLS_KEYED = List.of("futex", "futex_waitv", "mmap", "munmap", "mremap");
     static final int MAX_WORDS = 4096, RECENT = 16, MAX_MEMBERS = 8, MAX_RELEASES = 64;
 
     /** A finished wait that a wake released, and the best wake found for it so far. */
@@ -39,16 +45,19 @@ public final class FutexLog {
         final long entryNs, exitNs, sinceNs;
         /** A private FUTEX_WAIT or FUTEX_WAIT_BITSET (FutexOps.isPrivatePlainWait); never a futex_waitv. */
         final boolean privatePlain;
+        /** Its word's address in its own process (a shared object's word may be at another in the waker's). */
+        final long uaddr;
         int wakerTid;
         long wakeNs = Long.MIN_VALUE;
 
-        Wait(long seq, int tid, long entryNs, long exitNs, long sinceNs, boolean privatePlain) {
+        Wait(long seq, int tid, long entryNs, long exitNs, long sinceNs, boolean privatePlain, long uaddr) {
             this.seq = seq;
             this.tid = tid;
             this.entryNs = entryNs;
             this.exitNs = exitNs;
             this.sinceNs = sinceNs;
             this.privatePlain = privatePlain;
+            this.uaddr = uaddr;
         }
 
         /**
@@ -69,6 +78,9 @@ public final class FutexLog {
     private record Wake(int tid, long entryNs, boolean atEntry) {}
 
     private static final class Word {
+        /** The process and address it was first seen at (a shared object's word is one futex at several). */
+        final int tgid;
+        final long uaddr;
         long waits, wakes, blocked, timeouts, eagain;
         /** The latest wake call on the word: its thread, when it began, how many it woke. */
         int lastWaker;
@@ -76,6 +88,11 @@ public final class FutexLog {
         final Set<Integer> waiters = new LinkedHashSet<>(), wakers = new LinkedHashSet<>();
         final ArrayDeque<Wait> recentWaits = new ArrayDeque<>();
         final ArrayDeque<Wake> recentWakes = new ArrayDeque<>();
+
+        Word(int tgid, long uaddr) {
+            this.tgid = tgid;
+            this.uaddr = uaddr;
+        }
     }
 
     private final Map<ThreadInfo, FutexCounters> byThread = new IdentityHashMap<>();
@@ -90,7 +107,12 @@ public final class FutexLog {
     private final Map<ThreadInfo, Long> clearTidOf = new IdentityHashMap<>();
     private final Set<ThreadInfo> joined = Collections.newSetFromMap(new IdentityHashMap<>());
     private final List<FutexAnalysis.Join> joins = new ArrayList<>();
-    private long lastSharedWakeNs = Long.MIN_VALUE;
+    private long lastSharedWakeNs = Long.MIN_VALUE, lastUnknownSharedWakeNs = Long.MIN_VALUE;
+    private final SharedMappings shared;
+
+    FutexLog(SharedMappings shared) {
+        this.shared = shared;
+    }
 
     /**
      * A futex call of {@code t} (a stretch of it, entered at {@code entryNs}, returned at
@@ -104,11 +126,14 @@ public final class FutexLog {
         FutexCall call = new FutexCall(t.tid(), t.tgid(), s.args()[0], FutexOps.command(op), FutexOps.isWait(op),
                 FutexOps.isWake(op), entryNs, exitNs, s.ret(), s.error(), s.finishedAtEntry(), c.sinceNs(), c.restarts() > 0);
         byThread.computeIfAbsent(t, k -> new FutexCounters()).add(call);
-        FutexWord key = new FutexWord(call.tgid(), call.uaddr());
-        Word word = word(key);
+        SharedMappings.Key key = shared.key(call.tgid(), call.uaddr(), op);
+        Word word = word(key.word(), call.tgid(), call.uaddr());
         if (word != null) account(word, call, FutexOps.isPrivatePlainWait(op), true);
-        if (call.isWait()) joinCheck(key, call);
-        if (call.isWake() && (op & FutexOps.FUTEX_PRIVATE_FLAG) == 0) lastSharedWakeNs = Math.max(lastSharedWakeNs, entryNs);
+        if (call.isWait()) joinCheck(new FutexWord(call.tgid(), call.uaddr()), call);
+        if (call.isWake() && (op & FutexOps.FUTEX_PRIVATE_FLAG) == 0) {
+            lastSharedWakeNs = Math.max(lastSharedWakeNs, entryNs);
+            if (!key.known()) lastUnknownSharedWakeNs = Math.max(lastUnknownSharedWakeNs, entryNs);
+        }
     }
 
     /**
@@ -119,6 +144,20 @@ public final class FutexLog {
      */
     public long lastSharedWakeNs() {
         return lastSharedWakeNs;
+    }
+
+    /**
+     * When the latest shared wake began on a word of no known object ({@link SharedMappings}: memory the
+     * trace did not see mapped, a memfd); Long.MIN_VALUE: none. A wait on a known object's word is
+     * reached by a wake on that object's key, or by one of these; not by a wake on another known object.
+     */
+    long lastUnknownSharedWakeNs() {
+        return lastUnknownSharedWakeNs;
+    }
+
+    /** The key of {@code tgid}'s futex op {@code op} on {@code uaddr} as the kernel keys it, as far as the trace knows. */
+    SharedMappings.Key key(int tgid, long uaddr, long op) {
+        return shared.key(tgid, uaddr, op);
     }
 
     /**
@@ -140,7 +179,7 @@ public final class FutexLog {
         boolean anyReleased = !s.error() && s.ret() >= 0 && s.ret() < uaddrs.length;
         for (int i = 0; i < uaddrs.length; i++) {
             if (listedBefore(uaddrs, i)) continue;
-            Word word = word(new FutexWord(t.tgid(), uaddrs[i]));
+            Word word = word(new FutexWord(t.tgid(), uaddrs[i]), t.tgid(), uaddrs[i]);
             if (word == null) continue;
             account(word, new FutexCall(t.tid(), t.tgid(), uaddrs[i], FutexOps.FUTEX_WAIT, true, false, entryNs, exitNs, s.ret(),
                     s.error(), false, c.sinceNs(), continued), false, anyReleased && uaddrs[i] == released);
@@ -153,9 +192,9 @@ public final class FutexLog {
     }
 
     /** The word's aggregate, made on first sight while there are fewer than {@link #MAX_WORDS}; null (and counted) beyond. */
-    private Word word(FutexWord key) {
+    private Word word(FutexWord key, int tgid, long uaddr) {
         Word word = words.get(key);
-        if (word == null && words.size() < MAX_WORDS) words.put(key, word = new Word());
+        if (word == null && words.size() < MAX_WORDS) words.put(key, word = new Word(tgid, uaddr));
         if (word == null) untrackedCalls++;
         return word;
     }
@@ -169,10 +208,10 @@ public final class FutexLog {
             if (c.timedOut()) w.timeouts++;
             if (c.wouldBlock()) w.eagain++;
             if (!c.error() && released) {
-                Wait wait = new Wait(++seq, c.tid(), c.entryNs(), c.exitNs(), c.sinceNs(), privatePlain);
+                Wait wait = new Wait(++seq, c.tid(), c.entryNs(), c.exitNs(), c.sinceNs(), privatePlain, c.uaddr());
                 for (Wake wake : w.recentWakes) wait.offer(wake);
                 w.recentWaits.addLast(wait);
-                if (w.recentWaits.size() > RECENT) finish(w.recentWaits.removeFirst(), c.uaddr());
+                if (w.recentWaits.size() > RECENT) finish(w.recentWaits.removeFirst());
             }
         }
         if (c.isWake()) {
@@ -194,14 +233,14 @@ public final class FutexLog {
         }
     }
 
-    private void finish(Wait wait, long uaddr) {
+    private void finish(Wait wait) {
         if (wait.wakeNs == Long.MIN_VALUE) return;
-        longest.add(release(wait, uaddr));
+        longest.add(release(wait));
         if (longest.size() > MAX_RELEASES) longest.poll();
     }
 
-    private static FutexAnalysis.Release release(Wait w, long uaddr) {
-        return new FutexAnalysis.Release(w.wakerTid, w.tid, uaddr, w.wakeNs, w.exitNs - w.sinceNs, w.seq);
+    private static FutexAnalysis.Release release(Wait w) {
+        return new FutexAnalysis.Release(w.wakerTid, w.tid, w.uaddr, w.wakeNs, w.exitNs - w.sinceNs, w.seq);
     }
 
     /**
@@ -247,9 +286,14 @@ public final class FutexLog {
     /** The latest wake call on a word: who, when (relative ns), how many it woke (0 when its exit was not waited for). */
     public record LastWake(int waker, long ns, long woken) {}
 
-    /** The latest wake call on the word {@code uaddr} of process {@code tgid}; null when none was seen (or the word was not tracked). */
+    /** The latest wake call on the word {@code uaddr} of process {@code tgid} (a private word); null when none was seen (or the word was not tracked). */
     public LastWake lastWake(int tgid, long uaddr) {
-        Word w = words.get(new FutexWord(tgid, uaddr));
+        return lastWake(new FutexWord(tgid, uaddr));
+    }
+
+    /** The latest wake call on the futex {@code key} ({@link #key}); null when none was seen (or the word was not tracked). */
+    LastWake lastWake(FutexWord key) {
+        Word w = words.get(key);
         return w == null || w.lastWakeNs == Long.MIN_VALUE ? null : new LastWake(w.lastWaker, w.lastWakeNs, w.lastWoken);
     }
 
@@ -280,12 +324,12 @@ public final class FutexLog {
         PriorityQueue<FutexAnalysis.Release> releases = new PriorityQueue<>(longest.comparator());
         releases.addAll(longest);
         words.forEach((k, w) -> {
-            stats.add(new FutexAnalysis.AddressStats(k.tgid(), k.uaddr(), w.waits, w.wakes, w.blocked, w.timeouts, w.eagain,
+            stats.add(new FutexAnalysis.AddressStats(w.tgid, w.uaddr, w.waits, w.wakes, w.blocked, w.timeouts, w.eagain,
                     Collections.unmodifiableSet(new LinkedHashSet<>(w.waiters)),
                     Collections.unmodifiableSet(new LinkedHashSet<>(w.wakers))));
             for (Wait wait : w.recentWaits) {
                 if (wait.wakeNs == Long.MIN_VALUE) continue;
-                releases.add(release(wait, k.uaddr()));
+                releases.add(release(wait));
                 if (releases.size() > MAX_RELEASES) releases.poll();
             }
         });

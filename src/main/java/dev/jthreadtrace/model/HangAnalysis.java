@@ -1,6 +1,7 @@
 package dev.jthreadtrace.model;
 
 import dev.jthreadtrace.decode.FutexOps;
+import dev.jthreadtrace.decode.FutexWord;
 import dev.jthreadtrace.decode.SyscallTable;
 import dev.jthreadtrace.event.JavaRecord;
 
@@ -76,23 +77,46 @@ public final class HangAnalysis {
 
     public enum Kind { NATIVE, JAVA, MIXED }
 
+    /**
+     * A thread a stop signal stopped (a group stop) and still stopped when the trace ended: the
+     * signal, when (relative ns), who sent it as its siginfo said (a pid; 0: the kernel, a
+     * terminal's ^Z; -1: not known) and whether by tkill/tgkill rather than kill. It is in no call
+     * (not {@link #blocked()}), but a thread that waits for it waits for ever.
+     */
+    public record Stopped(ThreadInfo thread, int signal, long ns, int senderPid, boolean byTgkill) {}
+
     /** A cycle of waits: each thread waits for the next, the last for the first. */
     public record Deadlock(Kind kind, List<Blocked> cycle) {}
 
-    public static final HangAnalysis NONE = new HangAnalysis(List.of(), List.of(), 0, List.of());
+    public static final HangAnalysis NONE = new HangAnalysis(List.of(), List.of(), 0, List.of(), List.of());
 
     private final List<Blocked> blocked;
     private final List<Deadlock> deadlocks;
     private final long dropped;
     private final List<JavaRecord.Locks> javaViews;
     private final Map<ThreadInfo, Blocked> byThread = new IdentityHashMap<>();
+    private final List<Stopped> stopped;
+    private final Map<ThreadInfo, Stopped> stoppedByThread = new IdentityHashMap<>();
 
-    private HangAnalysis(List<Blocked> blocked, List<Deadlock> deadlocks, long dropped, List<JavaRecord.Locks> javaViews) {
+    private HangAnalysis(List<Blocked> blocked, List<Deadlock> deadlocks, long dropped, List<JavaRecord.Locks> javaViews,
+                         List<Stopped> stopped) {
         this.blocked = List.copyOf(blocked);
         this.deadlocks = List.copyOf(deadlocks);
         this.dropped = dropped;
         this.javaViews = List.copyOf(javaViews);
         for (Blocked b : blocked) byThread.put(b.thread(), b);
+        this.stopped = List.copyOf(stopped);
+        for (Stopped s : stopped) stoppedByThread.put(s.thread(), s);
+    }
+
+    /** The threads a stop signal held stopped when the trace ended, in the order they stopped. */
+    public List<Stopped> stopped() {
+        return stopped;
+    }
+
+    /** The thread's stop, or null when it was not stopped at the end. */
+    public Stopped stopOf(ThreadInfo t) {
+        return stoppedByThread.get(t);
     }
 
     /** Every thread blocked at the end: those with a pending call in the order the calls began, then those only the JVM saw waiting. */
@@ -119,16 +143,16 @@ public final class HangAnalysis {
         return javaViews;
     }
 
-    static HangAnalysis of(TraceModel model, FutexLog futex, PendingCalls pending) {
+    static HangAnalysis of(TraceModel model, FutexLog futex, PendingCalls pending, List<Stopped> stopped) {
         List<JavaRecord.Locks> views = latestJavaViews(model);
         Map<ThreadInfo, JavaRecord.LockedThread> java = new IdentityHashMap<>();
         Map<ThreadInfo, WaitsFor> javaWaits = new IdentityHashMap<>();
         for (JavaRecord.Locks view : views) javaSide(model, view, java, javaWaits);
         List<PendingCall> calls = new ArrayList<>(pending.atEnd());
         calls.addAll(UnrecordedCalls.seenAtTheEnd(model, pending, calls));
-        Map<String, List<ThreadInfo>> waitersByWord = new HashMap<>();
+        Map<FutexWord, List<ThreadInfo>> waitersByWord = new HashMap<>();
         for (PendingCall c : calls) {
-            for (long word : c.futexWords()) waitersByWord.computeIfAbsent(c.thread().tgid() + ":" + word, k -> new ArrayList<>()).add(c.thread());
+            for (long word : c.futexWords()) waitersByWord.computeIfAbsent(key(futex, c, word), k -> new ArrayList<>()).add(c.thread());
         }
         List<Blocked> blocked = new ArrayList<>();
         for (PendingCall c : calls) {
@@ -142,7 +166,15 @@ public final class HangAnalysis {
             WaitsFor w = javaWaits.get(t);
             if (w != null) blocked.add(new Blocked(t, null, null, lt, w));
         });
-        return new HangAnalysis(blocked, cycles(blocked), pending.dropped(), views);
+        List<Stopped> inNoCall = new ArrayList<>();
+        for (Stopped s : stopped) if (!byThreadOf(blocked).containsKey(s.thread())) inNoCall.add(s);
+        return new HangAnalysis(blocked, cycles(blocked), pending.dropped(), views, inNoCall);
+    }
+
+    private static Map<ThreadInfo, Blocked> byThreadOf(List<Blocked> blocked) {
+        Map<ThreadInfo, Blocked> by = new IdentityHashMap<>();
+        for (Blocked b : blocked) by.put(b.thread(), b);
+        return by;
     }
 
     /** The latest lock view of each JVM. */
@@ -178,7 +210,7 @@ public final class HangAnalysis {
 
     /** A futex_waitv waits on each of its words: it joins the first that is a thread's clear-tid word (then that word is
      * the wait's word), its last wake is the latest on any. */
-    private static FutexWait futexWait(TraceModel model, FutexLog futex, PendingCall c, Map<String, List<ThreadInfo>> waitersByWord) {
+    private static FutexWait futexWait(TraceModel model, FutexLog futex, PendingCall c, Map<FutexWord, List<ThreadInfo>> waitersByWord) {
         ThreadInfo t = c.thread();
         long[] words = c.futexWords();
         long uaddr = words.length == 0 ? c.args()[0] : words[0];
@@ -194,15 +226,24 @@ public final class HangAnalysis {
                 joining = joined;
                 joinWord = w; // the report names the word it joins by, not the vector's first (an unused private word)
             }
-            for (ThreadInfo other : waitersByWord.getOrDefault(t.tgid() + ":" + w, List.of())) {
+            for (ThreadInfo other : waitersByWord.getOrDefault(key(futex, c, w), List.of())) {
                 if (other != t && !others.contains(other)) others.add(other);
             }
-            FutexLog.LastWake wake = futex.lastWake(t.tgid(), w);
+            FutexLog.LastWake wake = futex.lastWake(key(futex, c, w));
             if (wake != null && (last == null || wake.ns() > last.ns())) last = wake;
         }
         LockOwnerRead.Decided decided = LockOwnerRead.of(model, futex, c, last, uaddr);
         long word = joining != null ? joinWord : uaddr;
         return new FutexWait(t.tgid(), word, decided.owner(), decided.unknown(), decided.atEnd(), joining, others, last, List.copyOf(all));
+    }
+
+    /**
+     * The futex a pending wait's word {@code w} is, as the kernel keys it (a shared word of a known
+     * shared object: the object's; {@link SharedMappings}); a futex_waitv's words are keyed as the
+     * futex log records them, by process and address.
+     */
+    private static FutexWord key(FutexLog futex, PendingCall c, long w) {
+        return c.nr() == SyscallTable.FUTEX ? futex.key(c.thread().tgid(), w, c.args()[1]).word() : new FutexWord(c.thread().tgid(), w);
     }
 
     /**

@@ -79,16 +79,20 @@ final class LockOwnerRead {
                                    FutexLog.LastWake last, long uaddr, long readNs, boolean atEnd) {
         ThreadInfo t = c.thread();
         ThreadInfo holder = thread(model, c, owner.tid(), readNs);
-        // A shared word's wake may come from the owner's process, at the same address where the mapping was inherited.
-        FutexLog.LastWake there = holder == null || holder.tgid() == t.tgid() ? null : futex.lastWake(holder.tgid(), uaddr);
-        FutexLog.LastWake later = last != null && last.ns() >= readNs ? last : there != null && there.ns() >= readNs ? there : null;
         boolean shared = (c.args()[1] & FutexOps.FUTEX_PRIVATE_FLAG) == 0;
+        // A shared word of a known object: its wakes from every process are on its key (last); another
+        // known object's wake cannot reach it, only one on memory the trace did not see mapped.
+        boolean known = shared && c.nr() == SyscallTable.FUTEX && futex.key(t.tgid(), uaddr, c.args()[1]).known();
+        // Else a shared word's wake may come from the owner's process, at the same address where the mapping was inherited.
+        FutexLog.LastWake there = known || holder == null || holder.tgid() == t.tgid() ? null : futex.lastWake(holder.tgid(), uaddr);
+        FutexLog.LastWake later = last != null && last.ns() >= readNs ? last : there != null && there.ns() >= readNs ? there : null;
+        long sharedWakeNs = known ? futex.lastUnknownSharedWakeNs() : futex.lastSharedWakeNs();
         String when = atEnd ? "read at the end" : "read at the wait";
         String unknown = null;
         if (holder == null) unknown = "tid " + owner.tid() + " " + when + " " + NO_THREAD;
         else if (later != null) {
             unknown = "woken by " + later.waker() + " after the " + (atEnd ? "end's read" : "wait began") + ": the lock may have passed on";
-        } else if (shared && futex.lastSharedWakeNs() >= readNs) {
+        } else if (shared && sharedWakeNs >= readNs) {
             unknown = "a shared wake after the " + (atEnd ? "end's read" : "wait began")
                     + ", on a word that may map the same memory: the lock may have passed on";
         } else if (owner.from() == FutexOps.LockOwner.Source.ROBUST && holder.calledExitItself()) {

@@ -42,10 +42,10 @@ public enum Metric implements Measure {
             m -> m.futexAnalysis().joins().size(), null),
     DEADLOCKS("deadlocks", Kind.COUNT, "cycles of threads each waiting for the next when the trace ended: futex waits on a"
             + " lock's owner (PI word, glibc mutex) or a joined thread, Java monitors and synchronizers (the BLOCKED section)",
-            FutexLog.SYSCALLS, m -> m.hang().deadlocks().size(), null),
+            FutexLog.SYSCALLS_KEYED, m -> m.hang().deadlocks().size(), null),
     THREADS_BLOCKED("threads.blocked", Kind.COUNT, "threads blocked in a call when the trace ended (torn down, killed or"
             + " detached inside it, or seen in a call the trace does not record by the last look before the end),"
-            + " all or those whose name matches", FutexLog.SYSCALLS, null,
+            + " all or those whose name matches", FutexLog.SYSCALLS_KEYED, null,
             (m, t) -> m.hang().of(t) == null ? 0 : 1, "name"),
     MMAP_CALLS("mmap.calls", Kind.COUNT, "mmap/mremap calls", MmapLog.SYSCALLS, null, (m, t) -> m.mmap().of(t).mmapCalls(), "name"),
     MMAP_BYTES("mmap.bytes", Kind.SIZE, "bytes mapped by mmap/mremap", MmapLog.SYSCALLS,

@@ -18,7 +18,9 @@ final class SyscallEffects {
     private final ThreadTable table;
     private final SettingsTracker settings;
     private final SyscallStats stats = new SyscallStats();
-    private final FutexLog futex = new FutexLog();
+    /** The memory objects shared mappings map: the key of a shared futex word (read by the futex log as it records). */
+    private final SharedMappings shared = new SharedMappings();
+    private final FutexLog futex = new FutexLog(shared);
     private final MmapLog mmap = new MmapLog();
     /** The traced command called seccomp() or prctl(PR_SET_SECCOMP) itself (whether it worked or not). */
     private boolean ownSeccomp;
@@ -78,9 +80,18 @@ final class SyscallEffects {
             }
             case FUTEX -> futex.record(t, c, ns, exitNs);
             case FUTEX_WAITV -> futex.recordWaitv(t, c, ns, exitNs);
-            case MMAP -> mmap.mmap(t, s, ns);
-            case MUNMAP -> mmap.munmap(t, s, ns);
-            case MREMAP -> mmap.mremap(t, s, ns);
+            case MMAP -> {
+                mmap.mmap(t, s, ns);
+                shared.mmap(t.tgid(), s);
+            }
+            case MUNMAP -> {
+                mmap.munmap(t, s, ns);
+                shared.munmap(t.tgid(), s);
+            }
+            case MREMAP -> {
+                mmap.mremap(t, s, ns);
+                shared.mremap(t.tgid(), s);
+            }
         }
     }
 
@@ -90,6 +101,10 @@ final class SyscallEffects {
 
     FutexLog futex() {
         return futex;
+    }
+
+    SharedMappings shared() {
+        return shared;
     }
 
     MmapLog mmap() {

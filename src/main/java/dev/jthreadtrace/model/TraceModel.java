@@ -1,6 +1,7 @@
 package dev.jthreadtrace.model;
 
 import dev.jthreadtrace.decode.Captures;
+import dev.jthreadtrace.decode.CloneFlags;
 import dev.jthreadtrace.decode.KernelBytes;
 import dev.jthreadtrace.decode.Syscalls;
 import dev.jthreadtrace.event.TraceEvent;
@@ -26,6 +27,8 @@ public final class TraceModel {
     private final ThreadTable table = new ThreadTable();
     private final SettingsTracker settings = new SettingsTracker();
     private final SyscallEffects effects = new SyscallEffects(table, settings);
+    /** Threads a stop signal stopped, until they run again (the end of a chain of waits). */
+    private final Stops stops = new Stops();
     private JavaView java = JavaView.NONE;
     private FutexAnalysis futexAnalysis;
     private LeakAnalysis leaks;
@@ -64,15 +67,15 @@ public final class TraceModel {
             case TraceEvent.Detached d -> detachedTasks = d.detached();
             case TraceEvent.EndLook l -> looked(new TraceEvent.EndLook(rel(l.ns()), l.tasks()));
             case TraceEvent.Syscall s -> syscall(s);
-            case TraceEvent.SyscallEntered s -> table.task(s.tid(), rel(s.ns()));
+            case TraceEvent.SyscallEntered s -> stops.ran(table.task(s.tid(), rel(s.ns())));
             case TraceEvent.Spawned s -> spawned(s);
             case TraceEvent.UntracedChild u -> table.untraced(u, rel(u.ns()));
             case TraceEvent.CommWritten c -> commWritten(c);
             case TraceEvent.Exec e -> exec(e);
             case TraceEvent.Exited e -> ended(e.tid(), rel(e.ns()), table.exitOf(e.tid(), e.code()));
             case TraceEvent.Killed k -> ended(k.tid(), rel(k.ns()), new Exit.Killed(k.signal(), k.coreDumped()));
-            case TraceEvent.SignalDelivered s -> table.task(s.tid(), rel(s.ns()));
-            case TraceEvent.GroupStopped g -> table.task(g.tid(), rel(g.ns()));
+            case TraceEvent.SignalDelivered s -> stops.delivered(table.task(s.tid(), rel(s.ns())), s);
+            case TraceEvent.GroupStopped g -> stops.groupStopped(table.task(g.tid(), rel(g.ns())), g.signal(), rel(g.ns()));
             case TraceEvent.TraceEnded e -> {
                 ended = true;
                 endNs = rel(e.ns());
@@ -202,7 +205,7 @@ public final class TraceModel {
      * made once from the finished model and the JVMs' lock views.
      */
     public HangAnalysis hang() {
-        if (hang == null) hang = HangAnalysis.of(this, effects.futex(), pending);
+        if (hang == null) hang = HangAnalysis.of(this, effects.futex(), pending, stops.atEnd(endLook(), endNs));
         return hang;
     }
 
@@ -335,11 +338,18 @@ public final class TraceModel {
     private void spawned(TraceEvent.Spawned s) {
         ThreadInfo child = table.spawned(s, rel(s.ns()));
         settings.spawned(child.creatorInfo(), child);
+        ThreadInfo creator = child.creatorInfo();
+        // A fork (not a vfork or CLONE_VM child, which shares the parent's memory) copies the parent's mappings.
+        if (creator != null && child.tgid() != creator.tgid() && (s.flags() & CloneFlags.CLONE_VM) == 0) {
+            effects.shared().forked(creator.tgid(), child.tgid());
+        }
     }
 
     private void exec(TraceEvent.Exec e) {
         long ns = rel(e.ns());
-        settings.exec(table.exec(e, ns), ns, e.path());
+        ThreadInfo leader = table.exec(e, ns);
+        effects.shared().exec(leader.tgid());
+        settings.exec(leader, ns, e.path());
     }
 
     /** A name written to a thread's /proc comm file: that thread's new name, the kernel's bytes. */
@@ -354,6 +364,7 @@ public final class TraceModel {
     private void syscall(TraceEvent.Syscall s) {
         long ns = rel(s.ns());
         ThreadInfo t = table.task(s.tid(), ns);
+        stops.ran(t);
         Restarts.Continued c = restarts.next(t, s, ns, rel(s.exitNs()));
         effects.apply(t, s, c, Syscalls.byNumber(c.call().nr()), ns, rel(s.exitNs()));
         pending.syscall(t, c, ns, rel(s.exitNs()));

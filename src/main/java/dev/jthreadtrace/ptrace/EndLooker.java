@@ -97,8 +97,11 @@ final class EndLooker {
      * futex_wait_queue_me...) is the FUTEX_WAIT whose argument registers it keeps: the kernel turns
      * only a timed FUTEX_WAIT/FUTEX_WAIT_BITSET into one (futex_wait_restart); one asleep in
      * hrtimer_nanosleep/do_nanosleep the clock_nanosleep or nanosleep (told by its first two
-     * arguments). Other restarts (poll) stay restart_syscall; {@link
-     * TraceEvent.LookedTask#NOT_IN_A_CALL} for a task not in a call.
+     * arguments); one asleep in the poll code (poll_schedule_timeout, do_poll, do_sys_poll) the
+     * poll: of the polling calls only a poll with a timeout is continued as restart_syscall
+     * (do_restart_poll; ppoll, select and pselect6 are begun again as themselves, epoll_wait ends
+     * with EINTR), and its argument registers are the poll's (fds, nfds, timeout). Other restarts
+     * stay restart_syscall; {@link TraceEvent.LookedTask#NOT_IN_A_CALL} for a task not in a call.
      */
     static int trusted(char before, char after, String wchan, long[] call) {
         if (!asleep(before) || !asleep(after)) return TraceEvent.LookedTask.NOT_IN_A_CALL;
@@ -108,11 +111,17 @@ final class EndLooker {
         // clock_nanosleep(clock, flags, req, rem) begins with a clock id and 0 or TIMER_ABSTIME, nanosleep(req, rem) with a pointer.
         if (wchan.contains("nanosleep")) return Long.compareUnsigned(call[1], 16) < 0 && Long.compareUnsigned(call[2], 1) <= 0
                 ? CLOCK_NANOSLEEP : NANOSLEEP;
+        if (inPollCode(wchan)) return POLL;
         return nr;
     }
 
+    /** The kernel's poll sleep (an inlined helper names its caller): not epoll's (ep_poll, do_epoll_wait). */
+    private static boolean inPollCode(String wchan) {
+        return wchan.startsWith("poll_schedule_timeout") || wchan.startsWith("do_poll") || wchan.startsWith("do_sys_poll");
+    }
+
     private static final int CLOCK_NANOSLEEP = SyscallTable.number("clock_nanosleep").orElseThrow(),
-            NANOSLEEP = SyscallTable.number("nanosleep").orElseThrow();
+            NANOSLEEP = SyscallTable.number("nanosleep").orElseThrow(), POLL = SyscallTable.number("poll").orElseThrow();
 
     private static boolean asleep(char state) {
         return state == 'S' || state == 'D';

@@ -1,5 +1,6 @@
 package dev.jthreadtrace.render;
 
+import dev.jthreadtrace.decode.Signals;
 import dev.jthreadtrace.decode.SyscallDecoder;
 import dev.jthreadtrace.event.JavaRecord;
 import dev.jthreadtrace.model.HangAnalysis;
@@ -28,7 +29,7 @@ final class BlockedSection extends SectionRenderer {
         out.accept("");
         out.accept(palette.heading("BLOCKED AT THE END (calls still pending when the trace ended, in the order they began)"));
         List<HangAnalysis.Blocked> blocked = hang.blocked();
-        if (blocked.isEmpty()) out.accept("  (no thread was inside a traced call when the trace ended)");
+        if (blocked.isEmpty() && hang.stopped().isEmpty()) out.accept("  (no thread was inside a traced call when the trace ended)");
         for (HangAnalysis.Blocked b : blocked.subList(0, Math.min(blocked.size(), ReportContext.MAX_ROWS))) {
             out.accept("  " + Units.pad(Units.cut(label(b.thread()), ReportContext.LABEL_WIDTH - 1), ReportContext.LABEL_WIDTH)
                     + (b.call() == null ? javaState(b.java()) : call(b.call()) + "  " + since(b.call())));
@@ -37,6 +38,10 @@ final class BlockedSection extends SectionRenderer {
         }
         if (blocked.size() > ReportContext.MAX_ROWS) out.accept("  … " + (blocked.size() - ReportContext.MAX_ROWS) + " more (see --format jsonl)");
         if (hang.dropped() > 0) out.accept("  (" + hang.dropped() + " more threads' pending calls were not kept)");
+        for (HangAnalysis.Stopped st : hang.stopped().subList(0, Math.min(hang.stopped().size(), ReportContext.MAX_ROWS))) {
+            out.accept("  " + Units.pad(Units.cut(label(st.thread()), ReportContext.LABEL_WIDTH - 1), ReportContext.LABEL_WIDTH) + stop(st)
+                    + "; still stopped when the trace ended (in no call)");
+        }
         if (!blocked.isEmpty()) deadlocks(hang); // a cycle needs blocked threads: no second empty heading
     }
 
@@ -88,6 +93,13 @@ final class BlockedSection extends SectionRenderer {
                 + (c.restarts() == 0 ? "" : "; begun again after " + (c.restarts() == 1 ? "a signal" : c.restarts() + " signals"));
     }
 
+    /** {@code stopped by SIGSTOP @1.20s, sent by 4242 main (kill)}: the end of a chain of waits. */
+    private String stop(HangAnalysis.Stopped st) {
+        String by = st.senderPid() < 0 ? "" : st.senderPid() == 0 ? ", sent by the kernel (a terminal's job control)"
+                : ", sent by " + label(st.senderPid()) + (st.byTgkill() ? " (tgkill)" : " (kill)");
+        return "stopped by " + Signals.name(st.signal()) + " " + Units.at(st.ns()) + by;
+    }
+
     /** The futex word's side, the JVM's side, and the thread waited for. */
     private String waits(HangAnalysis.Blocked b) {
         StringBuilder s = new StringBuilder();
@@ -108,6 +120,8 @@ final class BlockedSection extends SectionRenderer {
         if (b.waitsFor() != null) {
             s.append(s.isEmpty() ? "" : "; ").append("waits for ").append(label(b.waitsFor().target())).append(", which ")
                     .append(b.waitsFor().via().words());
+            HangAnalysis.Stopped st = model.hang().stopOf(b.waitsFor().target());
+            if (st != null) s.append(", and which is ").append(stop(st));
         }
         return s.toString();
     }

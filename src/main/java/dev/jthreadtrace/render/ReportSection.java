@@ -26,11 +26,11 @@ public enum ReportSection {
             LeaksSection::new),
     TIMELINE("the hook-inheritance timeline, what each thread inherited, setting changes", FutexLog.SYSCALLS,
             TimelineSection::new),
-    FUTEX("futex figures per thread and word, who woke whom, joins", FutexLog.SYSCALLS, Set.of(ExitUse.FUTEX_WOKEN),
+    FUTEX("futex figures per thread and word, who woke whom, joins", FutexLog.SYSCALLS_KEYED, Set.of(ExitUse.FUTEX_WOKEN),
             FutexSection::new),
     MMAP("mapping figures per thread, largest mappings, thread stacks", MmapLog.SYSCALLS, MmapSection::new),
     BLOCKED("what each thread was blocked in when the trace ended, who waited for whom, deadlocks (native and Java)",
-            FutexLog.SYSCALLS, BlockedSection::new);
+            FutexLog.SYSCALLS_KEYED, BlockedSection::new);
 
     private final String description;
     private final List<String> needs;

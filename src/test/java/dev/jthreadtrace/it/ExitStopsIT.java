@@ -159,7 +159,9 @@ class ExitStopsIT {
      * Wakes that are the first to begin while their waiter is blocked, yet released nobody (or
      * whose result is no count): a PI unlock handing the lock on (0), a wake of other bits, a
      * private wake of a shared wait, a same-process wake after another process's wake released
-     * the wait. Traced with every exit none of them is credited; without those exits neither (the
+     * the wait. Traced with every exit none of them is credited; without those exits neither. The
+     * other process's wake that did release it (xproc, race: X is MAP_SHARED, inherited by the
+     * child's fork, one futex in both processes) is credited (the
      * fixture exits 1 when the kernel's answers were not the planned ones: they are the truth
      * here, since in "race" only timing makes the poster's wake begin before the waiter's exit).
      * Only the who-woke-whom lines are compared: a join blocks or not as the thread ends before it.
@@ -173,7 +175,10 @@ class ExitStopsIT {
             assertEquals(0, every.code(), mode + ": the kernel answered as planned:\n" + every.report());
             assertEquals(0, fewer.code(), mode + ": the kernel answered as planned:\n" + fewer.report());
             assertEquals(wokeLines(every.report()), wokeLines(fewer.report()), mode);
-            assertEquals(List.of(), wokeLines(fewer.report()), mode + ": no recorded wake of the word released the wait");
+            List<String> released = mode.equals("xproc") || mode.equals("race")
+                    ? List.of("N child-waker woke N waiter on ADDR @T after T") : List.of();
+            assertEquals(released, wokeLines(fewer.report()).stream().map(String::strip).filter(l -> !l.startsWith("who woke whom")).toList(),
+                    mode + ": only the other process's wake released the wait:\n" + fewer.report());
             assertTrue(fewer.report().contains(mode.equals("pi") ? "c-2" : "waiter"), mode + ": the wait is in the report:\n"
                     + fewer.report());
         }

@@ -72,7 +72,11 @@ class EndLookerTest {
         assertEquals(230, EndLooker.trusted('S', 'S', "hrtimer_nanosleep", call(219, 0, 0)), "clock_nanosleep(CLOCK_REALTIME, 0, ...)");
         assertEquals(230, EndLooker.trusted('S', 'S', "do_nanosleep", call(219, 1, 1)), "CLOCK_MONOTONIC, TIMER_ABSTIME");
         assertEquals(35, EndLooker.trusted('S', 'S', "hrtimer_nanosleep", call(219, 0x7ffd1e00L, 0)), "nanosleep(req, rem)");
-        assertEquals(219, EndLooker.trusted('S', 'S', "poll_schedule_timeout", call(219, 0x7f00, 1)), "a poll: stays a restart");
+        assertEquals(7, EndLooker.trusted('S', 'S', "poll_schedule_timeout.constprop.0", call(219, 0x7f00, 1)), "poll(fds, 1, timeout)");
+        assertEquals(7, EndLooker.trusted('S', 'S', "do_sys_poll", call(219, 0x7f00, 1)), "poll_schedule_timeout inlined");
+        assertEquals(219, EndLooker.trusted('S', 'S', "do_epoll_wait", call(219, 5, 0x7f00)), "epoll's code is no poll");
+        assertEquals(219, EndLooker.trusted('S', 'S', "ep_poll", call(219, 5, 0x7f00)));
+        assertEquals(270, EndLooker.trusted('S', 'S', "poll_schedule_timeout", call(270, 4, 0x7f00)), "pselect6 is begun again as itself");
         assertEquals(219, EndLooker.trusted('S', 'S', null, call(219, 0x7f00, 0x189)), "no wchan: unknown kind");
     }
 

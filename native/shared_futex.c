@@ -1,0 +1,206 @@
+// shared_futex MODE: a parent and the child it forks share a MAP_SHARED|MAP_ANONYMOUS page
+// (inherited over fork: the same address in both, two processes). The kernel keys a futex there by
+// the page, not by (process, address): a wait in one process and a wake in the other are one futex.
+//   condvar:  a PTHREAD_PROCESS_SHARED mutex + condvar; the child (named "sh-waiter") waits on the
+//             condvar until the parent ("sh-main") sets a flag and signals; exits 0 when the child
+//             was woken and exited 0. Prints "waiter TID" (the child) once it is asleep.
+//   shmfile:  the same over a file in /dev/shm that each process maps by itself at another address
+//             (the child keeps the inherited view and maps the file again; the parent's wake is on
+//             its address, the child's wait on its own): the kernel keys both by the file's page.
+//             Prints "waiter TID PARENT_ADDRESS CHILD_ADDRESS" of the condvar's word.
+//   deadlock: two PTHREAD_PROCESS_SHARED mutexes A and B (not robust: the tracer's kill of one
+//             process must not make the kernel hand its lock to the other, EOWNERDEAD, ending the
+//             cycle); the parent ("dl-parent") locks A, the child ("dl-child") locks B, each then locks the other: a deadlock across two
+//             processes (both block for ever). A third process ("dl-third", forked by the parent once
+//             it holds A) waits until both are asleep in futex, makes a shared FUTEX_WAKE on another
+//             word of the page (nobody waits there: it wakes 0, as a process-shared condvar or
+//             semaphore in use elsewhere would), then blocks on B as well (a waiter of B in a third
+//             process). Prints "hung PARENT CHILD THIRD WOKEN" once all three sleep in futex. SIGTERM
+//             is ignored (by all): a tracer's first SIGTERM passed on does not end the cycle.
+//   stopped:  a PTHREAD_PROCESS_SHARED mutex the child ("st-holder") locks; the parent ("st-main")
+//             then stops the child with kill(SIGSTOP) and blocks on the mutex: it waits for a thread
+//             that is stopped. A third process prints "stopped PARENT CHILD" once the parent sleeps
+//             in futex and the child is stopped. SIGTERM is ignored (by all), as for deadlock.
+#define _GNU_SOURCE
+#include <linux/futex.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+struct shared {
+    pthread_mutex_t lock, a, b;
+    pthread_cond_t cond;
+    int flag, other;
+    _Atomic int child_has_b, parent_has_a;
+    _Atomic pid_t child;
+    struct shared *child_view;
+};
+
+/** Whether task {@code tid} sleeps (state S) in futex (its /proc syscall line begins with 202), not at a tracer's stop. */
+static int asleep_in_futex(pid_t tid) {
+    char path[64], line[256] = "";
+    snprintf(path, sizeof path, "/proc/%d/task/%d/stat", tid, tid);
+    FILE *f = fopen(path, "r");
+    if (f == NULL) return 0;
+    char *close = fgets(line, sizeof line, f) != NULL ? strrchr(line, ')') : NULL;
+    fclose(f);
+    if (close == NULL || close[1] == 0 || close[2] != 'S') return 0;
+    snprintf(path, sizeof path, "/proc/%d/task/%d/syscall", tid, tid);
+    f = fopen(path, "r");
+    if (f == NULL) return 0;
+    int in = fgets(line, sizeof line, f) != NULL && strncmp(line, "202 ", 4) == 0;
+    fclose(f);
+    return in;
+}
+
+static void shared_mutex(pthread_mutex_t *m) {
+    pthread_mutexattr_t attr;
+    pthread_mutexattr_init(&attr);
+    pthread_mutexattr_setpshared(&attr, PTHREAD_PROCESS_SHARED);
+    pthread_mutex_init(m, &attr);
+}
+
+/** {@code fd} >= 0: the child waits through a mapping of its own of that file, at another address. */
+static int condvar(struct shared *s, int fd) {
+    shared_mutex(&s->lock);
+    pthread_condattr_t cattr;
+    pthread_condattr_init(&cattr);
+    pthread_condattr_setpshared(&cattr, PTHREAD_PROCESS_SHARED);
+    pthread_cond_init(&s->cond, &cattr);
+    prctl(PR_SET_NAME, "sh-main");
+    pid_t child = fork();
+    if (child < 0) return 2;
+    if (child == 0) {
+        prctl(PR_SET_NAME, "sh-waiter");
+        struct shared *v = fd < 0 ? s : mmap(NULL, sizeof *v, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+        if (v == MAP_FAILED) _exit(5);
+        pthread_mutex_lock(&v->lock);
+        v->child_view = v;
+        v->child = getpid();
+        while (!v->flag) pthread_cond_wait(&v->cond, &v->lock);
+        pthread_mutex_unlock(&v->lock);
+        _exit(0);
+    }
+    while (s->child == 0 || !asleep_in_futex(child)) usleep(1000);
+    if (fd < 0) printf("waiter %d\n", child);
+    else printf("waiter %d %p %p\n", child, (void *) &s->cond, (void *) &s->child_view->cond);
+    fflush(stdout);
+    usleep(100000);
+    pthread_mutex_lock(&s->lock);
+    s->flag = 1;
+    pthread_cond_signal(&s->cond);
+    pthread_mutex_unlock(&s->lock);
+    int status = 0;
+    if (waitpid(child, &status, 0) != child) return 3;
+    return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : 4;
+}
+
+static int shmfile(void) {
+    char path[64];
+    snprintf(path, sizeof path, "/dev/shm/shared_futex.%d", getpid());
+    int fd = open(path, O_RDWR | O_CREAT | O_EXCL, 0600);
+    if (fd < 0) return 2;
+    if (ftruncate(fd, sizeof(struct shared)) != 0) return 2;
+    struct shared *s = mmap(NULL, sizeof *s, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    if (s == MAP_FAILED) return 2;
+    int code = condvar(s, fd); // the file is removed once both mapped it: a deleted file's path names no one object
+    unlink(path);
+    return code;
+}
+
+static int deadlock(struct shared *s) {
+    signal(SIGTERM, SIG_IGN);
+    shared_mutex(&s->a);
+    shared_mutex(&s->b);
+    prctl(PR_SET_NAME, "dl-parent");
+    pid_t child = fork();
+    if (child < 0) return 2;
+    if (child == 0) {
+        prctl(PR_SET_NAME, "dl-child");
+        pthread_mutex_lock(&s->b);
+        s->child_has_b = 1;
+        while (!s->parent_has_a) usleep(1000);
+        pthread_mutex_lock(&s->a);
+        _exit(0);
+    }
+    pthread_mutex_lock(&s->a);
+    s->parent_has_a = 1;
+    while (!s->child_has_b) usleep(1000);
+    // The child blocks on A (held here). A third process makes a shared wake elsewhere in the page
+    // once both sleep, then blocks on B too; a fourth says so once all three sleep.
+    pid_t self = getpid();
+    if (fork() == 0) {
+        prctl(PR_SET_NAME, "dl-third");
+        while (!asleep_in_futex(child) || !asleep_in_futex(self)) usleep(1000);
+        long woken = syscall(SYS_futex, &s->other, FUTEX_WAKE, 1, NULL, NULL, 0);
+        pid_t third = getpid();
+        if (fork() == 0) {
+            while (!asleep_in_futex(child) || !asleep_in_futex(self) || !asleep_in_futex(third)) usleep(1000);
+            printf("hung %d %d %d %ld\n", self, child, third, woken);
+            fflush(stdout);
+            _exit(0);
+        }
+        pthread_mutex_lock(&s->b);
+        _exit(0);
+    }
+    pthread_mutex_lock(&s->b);
+    return 0;
+}
+
+/** The state letter of {@code pid}'s /proc stat ('?' when gone). */
+static char state_of(pid_t pid) {
+    char path[64], line[256] = "";
+    snprintf(path, sizeof path, "/proc/%d/stat", pid);
+    FILE *f = fopen(path, "r");
+    if (f == NULL) return '?';
+    char *close = fgets(line, sizeof line, f) != NULL ? strrchr(line, ')') : NULL;
+    fclose(f);
+    return close == NULL || close[1] == 0 ? '?' : close[2];
+}
+
+static int stopped(struct shared *s) {
+    signal(SIGTERM, SIG_IGN);
+    shared_mutex(&s->a);
+    prctl(PR_SET_NAME, "st-main");
+    pid_t child = fork();
+    if (child < 0) return 2;
+    if (child == 0) {
+        prctl(PR_SET_NAME, "st-holder");
+        pthread_mutex_lock(&s->a);
+        s->child_has_b = 1;
+        for (;;) pause();
+    }
+    while (!s->child_has_b) usleep(1000);
+    kill(child, SIGSTOP);
+    pid_t self = getpid();
+    if (fork() == 0) {
+        // Stopped: T, or t while its tracer holds it in the group stop.
+        while (!asleep_in_futex(self) || (state_of(child) != 'T' && state_of(child) != 't')) usleep(1000);
+        printf("stopped %d %d\n", self, child);
+        fflush(stdout);
+        _exit(0);
+    }
+    pthread_mutex_lock(&s->a);
+    return 0;
+}
+
+int main(int argc, char **argv) {
+    struct shared *s = mmap(NULL, sizeof *s, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (s == MAP_FAILED) return 2;
+    memset(s, 0, sizeof *s);
+    const char *mode = argc > 1 ? argv[1] : "condvar";
+    if (strcmp(mode, "condvar") == 0) return condvar(s, -1);
+    if (strcmp(mode, "shmfile") == 0) return shmfile();
+    if (strcmp(mode, "deadlock") == 0) return deadlock(s);
+    if (strcmp(mode, "stopped") == 0) return stopped(s);
+    return 2;
+}

@@ -1,0 +1,134 @@
+package dev.jthreadtrace.it;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Shared futex words across processes ({@code native/shared_futex.c}): the kernel keys a futex op
+ * without FUTEX_PRIVATE_FLAG on a MAP_SHARED mapping by its memory object and offset, so a wait in a
+ * forked child and a wake in its parent on a process-shared condvar are one futex, at the same
+ * address (an anonymous mapping inherited over fork) or at another (a file each maps by itself).
+ * The tool keys them so from the traced mmaps and forks: the wake edge, one word, the other waiters
+ * in other processes, as strace -f shows the kernel had them.
+ */
+@Timeout(180)
+class HangSharedIT {
+    private final List<Long> pids = new ArrayList<>();
+
+    @AfterEach
+    void noProcessLeft() {
+        // The deadlock fixture ignores SIGTERM: whatever the tool left, ends here.
+        for (long pid : pids) ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+    }
+
+    /** One run of the condvar modes: the fixture's "waiter" line and the FUTEX section. */
+    private record Woken(String[] waiterLine, String report) {}
+
+    private static Woken condvar(Path tmp, String mode) throws Exception {
+        Path out = tmp.resolve(mode + ".txt");
+        Tool.Result r = Tool.run(Tool.jar("run", "--no-live", "--jvm", "off", "--width", "200", "--report", "futex", "-o", out.toString(),
+                "--", Traced.fixture("shared_futex").toString(), mode));
+        String report = Files.readString(out);
+        assertEquals(0, r.code(), "the child was woken by the parent's signal:\n" + r.err() + report);
+        String line = r.out().lines().filter(l -> l.startsWith("waiter ")).findFirst().orElseThrow(() -> new AssertionError(r.out()));
+        return new Woken(line.split(" "), report);
+    }
+
+    /**
+     * strace -f on the same fixture: the parent's shared FUTEX_WAKE woke one waiter (= 1) at the
+     * address of the word the child waited on in its view, {@code sameAddress} or not.
+     */
+    private static void straceSaysTheParentWokeTheChild(Path tmp, String mode, boolean sameAddress) throws Exception {
+        Path log = tmp.resolve(mode + ".strace");
+        Tool.Result r = Tool.run(List.of("strace", "-f", "-qq", "-e", "trace=futex", "-o", log.toString(),
+                Traced.fixture("shared_futex").toString(), mode));
+        assertEquals(0, r.code(), r.err());
+        String trace = Files.readString(log);
+        String child = r.out().lines().filter(l -> l.startsWith("waiter ")).findFirst().orElseThrow().split(" ")[1];
+        Matcher wait = Pattern.compile("(?m)^" + child + " +futex\\((0x[0-9a-f]+), FUTEX_WAIT_BITSET\\|FUTEX_CLOCK_REALTIME, ").matcher(trace);
+        assertTrue(wait.find(), trace);
+        Matcher wake = Pattern.compile("(?m)^(\\d+) +futex\\((0x[0-9a-f]+), FUTEX_WAKE, 1\\) += 1$").matcher(trace);
+        assertTrue(wake.find(), trace);
+        assertTrue(!wake.group(1).equals(child), "the parent woke it:\n" + trace);
+        assertEquals(sameAddress, wake.group(2).equals(wait.group(1)), trace);
+    }
+
+    @Test
+    void aWakeInTheParentReleasesAWaitInTheChildOnAnInheritedSharedMapping(@TempDir Path tmp) throws Exception {
+        straceSaysTheParentWokeTheChild(tmp, "condvar", true);
+        Woken w = condvar(tmp, "condvar");
+        String child = w.waiterLine()[1];
+        Matcher woke = Pattern.compile("\\d+ sh-main woke " + child + " sh-waiter on (0x[0-9a-f]+) ").matcher(w.report());
+        assertTrue(woke.find(), "the parent's wake released the child's condvar wait:\n" + w.report());
+        // One word, not one per process: its waits and wakes together.
+        assertTrue(Pattern.compile("(?m)^ +" + woke.group(1) + " +waits 1, wakes 1, .*waiters " + child + "; wakers \\d+$").matcher(w.report()).find(),
+                w.report());
+    }
+
+    @Test
+    void aFileMappedAtAnotherAddressInEachProcessIsOneFutex(@TempDir Path tmp) throws Exception {
+        straceSaysTheParentWokeTheChild(tmp, "shmfile", false);
+        Woken w = condvar(tmp, "shmfile");
+        String child = w.waiterLine()[1];
+        long parentCond = Long.decode(w.waiterLine()[2]), childCond = Long.decode(w.waiterLine()[3]);
+        assertTrue(parentCond != childCond, "two views at two addresses: " + String.join(" ", w.waiterLine()));
+        Matcher woke = Pattern.compile("\\d+ sh-main woke " + child + " sh-waiter on (0x[0-9a-f]+) ").matcher(w.report());
+        assertTrue(woke.find(), "the parent's wake, at its own address, released the child's wait at another:\n" + w.report());
+        long word = Long.decode(woke.group(1));
+        assertTrue(word >= childCond && word < childCond + 48, "the child's address of the condvar's word: " + woke.group(1) + "\n" + w.report());
+    }
+
+    /**
+     * Two process-shared mutexes locked in opposite order by a parent and its child, and a third
+     * process blocked on the parent's: a cycle across processes, and the two waiters of one mutex,
+     * in two processes, each the other's fellow waiter. The trace ends on SIGTERM (the fixture
+     * ignores it) and --kill-after.
+     */
+    @Test
+    void aDeadlockAcrossProcessesNamesTheWaitersOfEachSharedMutex(@TempDir Path tmp) throws Exception {
+        Path out = tmp.resolve("deadlock.txt");
+        Process tool = new ProcessBuilder(Tool.jar("run", "--no-live", "--jvm", "off", "--width", "300", "--report", "blocked",
+                "--kill-after", "1s", "-o", out.toString(), "--assert", "deadlocks == 1", "--assert", "threads.blocked == 3", "--",
+                Traced.fixture("shared_futex").toString(), "deadlock")).redirectError(tmp.resolve("err").toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+        String hung;
+        try (BufferedReader said = new BufferedReader(new InputStreamReader(tool.getInputStream(), StandardCharsets.UTF_8))) {
+            hung = said.readLine();
+            assertTrue(hung != null && hung.startsWith("hung "), "the three are asleep in futex: " + hung);
+            String[] f = hung.split(" ");
+            for (int i = 1; i <= 3; i++) pids.add(Long.parseLong(f[i]));
+            Tool.signal(tool.pid(), "TERM");
+            assertTrue(tool.waitFor(60, TimeUnit.SECONDS), "the tool ended");
+        } finally {
+            tool.destroyForcibly();
+        }
+        String report = Files.readString(out), err = Files.readString(tmp.resolve("err"));
+        String[] f = hung.split(" ");
+        String parent = f[1] + " dl-parent", child = f[2] + " dl-child", third = f[3] + " dl-third";
+        // Not 90 (an --assert failed): the command's own end, killed after the SIGTERM it ignored.
+        assertTrue(tool.exitValue() != 90 && tool.exitValue() >= 128, tool.exitValue() + "\n" + err + report);
+        assertTrue(Pattern.compile("\\n +" + parent + " +futex\\(0x[0-9a-f]+, FUTEX_WAIT, 2, NULL\\)[^\\n]*\\n[^\\n]*other waiters " + third + ", ")
+                .matcher(report).find(), report);
+        assertTrue(Pattern.compile("\\n +" + third + " +futex\\(0x[0-9a-f]+, FUTEX_WAIT, 2, NULL\\)[^\\n]*\\n[^\\n]*other waiters " + parent + ", ")
+                .matcher(report).find(), report);
+        String first = Integer.parseInt(f[1]) < Integer.parseInt(f[2]) ? parent : child, second = first.equals(parent) ? child : parent;
+        assertTrue(report.contains("deadlock 1 (native, 2 threads): " + first + " → " + second + " → " + first), report);
+    }
+}

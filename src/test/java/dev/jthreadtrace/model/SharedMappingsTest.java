@@ -1,0 +1,79 @@
+package dev.jthreadtrace.model;
+
+import dev.jthreadtrace.decode.Captures;
+import dev.jthreadtrace.decode.FutexOps;
+import dev.jthreadtrace.decode.MemoryFlags;
+import dev.jthreadtrace.decode.SyscallTable;
+import dev.jthreadtrace.event.TraceEvent;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Shared futex words keyed as the kernel keys them: by the memory object a MAP_SHARED mapping maps, and the offset in it. */
+class SharedMappingsTest {
+    private static final int PARENT = 100, CHILD = 200;
+    private static final long SHARED_OP = FutexOps.FUTEX_WAIT, PRIVATE_OP = FutexOps.FUTEX_WAIT | FutexOps.FUTEX_PRIVATE_FLAG;
+
+    private static TraceEvent.Syscall mmap(long address, long length, long flags, long offset, String path) {
+        Captures c = new Captures();
+        if (path != null) c.put(4, path.getBytes());
+        return new TraceEvent.Syscall(0, 1, PARENT, SyscallTable.MMAP, new long[] {0, length, 3, flags, path == null ? -1 : 3, offset},
+                address, false, true, c);
+    }
+
+    private static TraceEvent.Syscall munmap(long address, long length) {
+        return new TraceEvent.Syscall(0, 1, PARENT, SyscallTable.MUNMAP, new long[] {address, length, 0, 0, 0, 0}, 0, false, true, new Captures());
+    }
+
+    @Test
+    void anAnonymousSharedMappingInheritedOverForkIsOneFutexInBothProcesses() {
+        SharedMappings m = new SharedMappings();
+        m.mmap(PARENT, mmap(0x7f0000000000L, 8192, MemoryFlags.MAP_SHARED | MemoryFlags.MAP_ANONYMOUS, 0, null));
+        m.forked(PARENT, CHILD);
+        SharedMappings.Key p = m.key(PARENT, 0x7f0000001010L, SHARED_OP), c = m.key(CHILD, 0x7f0000001010L, SHARED_OP);
+        assertTrue(p.known());
+        assertEquals(p.word(), c.word());
+        assertTrue(p.word().tgid() < 0, "no process's id");
+        assertEquals(0x1010, p.word().uaddr(), "the offset in the object");
+        // A private op is keyed by process and address, whatever the memory (the kernel keys it by mm).
+        assertNotEquals(m.key(PARENT, 0x7f0000001010L, PRIVATE_OP).word(), m.key(CHILD, 0x7f0000001010L, PRIVATE_OP).word());
+        assertFalse(m.key(PARENT, 0x7f0000001010L, PRIVATE_OP).known());
+    }
+
+    @Test
+    void aPrivateMappingOrMemoryNotSeenMappedStaysProcessAndAddress() {
+        SharedMappings m = new SharedMappings();
+        m.mmap(PARENT, mmap(0x7f0000000000L, 4096, MemoryFlags.MAP_PRIVATE | MemoryFlags.MAP_ANONYMOUS, 0, null));
+        m.forked(PARENT, CHILD);
+        assertFalse(m.key(PARENT, 0x7f0000000010L, SHARED_OP).known());
+        assertEquals(PARENT, m.key(PARENT, 0x7f0000000010L, SHARED_OP).word().tgid());
+        assertFalse(m.key(PARENT, 0x5555000010L, SHARED_OP).known());
+    }
+
+    @Test
+    void aFileMappedAtTwoAddressesIsOneFutexAtTheSameFileOffset() {
+        SharedMappings m = new SharedMappings();
+        m.mmap(PARENT, mmap(0x7f0000000000L, 8192, MemoryFlags.MAP_SHARED, 0, "/dev/shm/seg"));
+        m.mmap(CHILD, mmap(0x7f1000000000L, 4096, MemoryFlags.MAP_SHARED, 4096, "/dev/shm/seg"));
+        assertEquals(m.key(PARENT, 0x7f0000001020L, SHARED_OP).word(), m.key(CHILD, 0x7f1000000020L, SHARED_OP).word());
+        // A memfd's or a deleted file's path names no one object: not known.
+        m.mmap(PARENT, mmap(0x7f2000000000L, 4096, MemoryFlags.MAP_SHARED, 0, "/memfd:pool (deleted)"));
+        assertFalse(m.key(PARENT, 0x7f2000000020L, SHARED_OP).known());
+    }
+
+    @Test
+    void anUnmapSplitsAMappingAndAnExecClearsTheProcess() {
+        SharedMappings m = new SharedMappings();
+        m.mmap(PARENT, mmap(0x7f0000000000L, 3 * 4096, MemoryFlags.MAP_SHARED | MemoryFlags.MAP_ANONYMOUS, 0, null));
+        SharedMappings.Key last = m.key(PARENT, 0x7f0000002008L, SHARED_OP);
+        m.munmap(PARENT, munmap(0x7f0000001000L, 4096));
+        assertTrue(m.key(PARENT, 0x7f0000000008L, SHARED_OP).known());
+        assertFalse(m.key(PARENT, 0x7f0000001008L, SHARED_OP).known(), "unmapped");
+        assertEquals(last.word(), m.key(PARENT, 0x7f0000002008L, SHARED_OP).word(), "the part after keeps its offset");
+        m.exec(PARENT);
+        assertFalse(m.key(PARENT, 0x7f0000000008L, SHARED_OP).known());
+    }
+}
