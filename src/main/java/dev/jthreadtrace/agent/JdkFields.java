@@ -1,9 +1,9 @@
 package dev.jthreadtrace.agent;
 
-import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
 import java.lang.invoke.VarHandle;
+import java.lang.reflect.AccessibleObject;
+import java.lang.reflect.Field;
 
 /**
  * Private fields of the JDK's classes the agent reads, as VarHandles rather than reflection (the
@@ -59,12 +59,16 @@ final class JdkFields {
     }
 
     /**
-     * Opens {@code pkg} of {@code module} to the agent's own module, as {@code --add-opens} would
-     * (through {@code Module.implAddOpens}, java.lang's own, reached from Thread's Lookup).
+     * A full-privilege Lookup in {@code target}, a class of any module, without opening its package
+     * to the agent ({@code Module.implAddOpens} spins the JDK's lambdas: ~30 ms at the exit of a
+     * JVM on a loaded machine): the JDK's own trusted Lookup, read once through its {@code Field}
+     * made accessible by java.base's Lookup, never kept.
      */
-    static void openToAgent(Module module, String pkg) throws Throwable {
-        MethodHandle open = base().findVirtual(Module.class, "implAddOpens", MethodType.methodType(void.class, String.class, Module.class));
-        open.invokeExact(module, pkg, JdkFields.class.getModule());
+    static MethodHandles.Lookup privateLookupIn(Class<?> target) throws Throwable {
+        Field trusted = MethodHandles.Lookup.class.getDeclaredField("IMPL_LOOKUP");
+        VarHandle override = of(AccessibleObject.class, "override", boolean.class);
+        override.set((AccessibleObject) trusted, true);
+        return MethodHandles.privateLookupIn(target, (MethodHandles.Lookup) MethodHandles.lookup().unreflectGetter(trusted).invokeExact());
     }
 
     private static MethodHandles.Lookup base() throws IllegalAccessException {

@@ -22,8 +22,8 @@ import java.util.Set;
  *
  * <p>The dump comes from the VM's diagnostic command {@code Thread.print} called in-process, the
  * native method behind the JDK's DiagnosticCommand MBean (without the MBean server, which costs
- * half a second): the agent opens {@code com.sun.management.internal} of {@code jdk.management}
- * to itself through java.base's own Lookup ({@link JdkFields}; no option on the user's command line, no warning), loads the command's native library
+ * half a second): the agent reaches into {@code com.sun.management.internal} of {@code jdk.management}
+ * through the JDK's trusted Lookup ({@link JdkFields#privateLookupIn}; no option on the user's command line, no warning), loads the command's native library
  * as the JDK does, and calls the method by reflection. It returns the dump as a String: nothing is
  * printed. Without {@code jdk.management} in the JVM (a jlinked runtime, {@code --limit-modules})
  * there is no dump: those threads keep their kernel names, and a D record says how many.
@@ -146,15 +146,13 @@ final class VmThreads {
     private static String threadPrint() throws Exception {
         Optional<Module> management = ModuleLayer.boot().findModule("jdk.management");
         if (management.isEmpty()) return null;
-        // Opened as --add-opens would, through java.base's own Lookup (JdkFields): Instrumentation.redefineModule
-        // would spin the JDK's lambdas at the exit of every JVM.
-        if (!management.get().isOpen(PACKAGE, VmThreads.class.getModule())) open(management.get());
         // Its static initializer loads libmanagement_ext, which holds the command's native method.
         Class.forName(PACKAGE + ".PlatformMBeanProviderImpl", true, null);
         Class<?> commands = Class.forName(PACKAGE + ".DiagnosticCommandImpl", true, null);
         // Method handles called with their exact types, not Method.invoke: reflection spins more
         // method-handle classes for its accessors, at the exit of every traced JVM.
-        MethodHandles.Lookup lookup = MethodHandles.privateLookupIn(commands, MethodHandles.lookup());
+        // Its package is not opened to the agent (the JDK's lambdas that an opening spins cost more than the dump).
+        MethodHandles.Lookup lookup = lookup(commands);
         MethodHandle instance = lookup.findStatic(commands, "getDiagnosticCommandMBean",
                 MethodType.methodType(Class.forName("com.sun.management.DiagnosticCommandMBean", false, null)));
         Object mbean = invoke(instance.asType(MethodType.methodType(Object.class)));
@@ -163,9 +161,9 @@ final class VmThreads {
         return execute(execute.bindTo(mbean));
     }
 
-    private static void open(Module management) throws Exception {
+    private static MethodHandles.Lookup lookup(Class<?> commands) throws Exception {
         try {
-            JdkFields.openToAgent(management, PACKAGE);
+            return JdkFields.privateLookupIn(commands);
         } catch (Exception | Error e) {
             throw e;
         } catch (Throwable t) {
