@@ -37,7 +37,9 @@ import static java.lang.constant.ConstantDescs.CD_void;
  *   <li>at the entry of {@code VirtualThread.mount()}: {@code ThreadHook.mounted(this)}, which tells
  *       which carrier (OS thread) ran which virtual thread;</li>
  *   <li>at the entry of {@code VirtualThread.start(ThreadContainer)}: {@code ThreadHook.virtualStarting(this)},
- *       the context class loader a virtual thread runs with.</li>
+ *       the context class loader a virtual thread runs with;</li>
+ *   <li>at the entry of {@code checkAccess()} (a no-op): {@code ThreadHook.javaBase(MethodHandles.lookup())},
+ *       the Lookup the installer takes to read the JDK's internals ({@link JdkFields}).</li>
  * </ul>
  * Every other constructor delegates to one of those two, so each thread is recorded once.
  */
