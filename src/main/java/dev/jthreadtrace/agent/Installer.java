@@ -272,6 +272,26 @@ public final class Installer {
         };
     }
 
+    /**
+     * For {@code Thread.checkAccess()}, a no-op since JDK 24 that the JDK never calls:
+     * {@code ThreadHook.javaBase(MethodHandles.lookup())} first, a Lookup of Thread that the agent's
+     * installer takes ({@link JdkFields#takeJavaBase}) instead of opening java.base's packages to itself.
+     */
+    private static CodeTransform handOverLookup() {
+        return new CodeTransform() {
+            @Override
+            public void atStart(CodeBuilder b) {
+                b.invokestatic(CD_MethodHandles, "lookup", MethodTypeDesc.of(CD_MethodHandles_Lookup));
+                b.invokestatic(HOOK, "javaBase", MethodTypeDesc.of(CD_void, CD_MethodHandles_Lookup));
+            }
+
+            @Override
+            public void accept(CodeBuilder b, CodeElement e) {
+                b.with(e);
+            }
+        };
+    }
+
     /** {@code ThreadHook.<hook>(this, this.inheritableThreadLocals, this.contextClassLoader)}. */
     private static void callWithMapAndLoader(CodeBuilder b, String hook) {
         b.aload(0);
@@ -326,21 +346,6 @@ public final class Installer {
             }
             b.with(e);
         };
-        // checkAccess(), a no-op since JDK 24 that the JDK never calls: ThreadHook.javaBase(MethodHandles.lookup())
-        // first, a Lookup of Thread that the agent's installer takes (JdkFields.takeJavaBase) instead of opening
-        // java.base's packages to itself.
-        CodeTransform handOverLookup = new CodeTransform() {
-            @Override
-            public void atStart(CodeBuilder b) {
-                b.invokestatic(CD_MethodHandles, "lookup", MethodTypeDesc.of(CD_MethodHandles_Lookup));
-                b.invokestatic(HOOK, "javaBase", MethodTypeDesc.of(CD_void, CD_MethodHandles_Lookup));
-            }
-
-            @Override
-            public void accept(CodeBuilder b, CodeElement e) {
-                b.with(e);
-            }
-        };
         // One class transform choosing per method (composing two transformingMethodBodies with
         // andThen left the class unchanged on JDK 25).
         ClassTransform transform = (ClassBuilder cb, ClassElement ce) -> {
@@ -355,7 +360,7 @@ public final class Installer {
                 cb.transformMethod(m, MethodTransform.transformingCode(afterRename));
             } else if (ce instanceof MethodModel m && m.methodName().equalsString("checkAccess")
                     && m.methodType().equalsString("()V")) {
-                cb.transformMethod(m, MethodTransform.transformingCode(handOverLookup));
+                cb.transformMethod(m, MethodTransform.transformingCode(handOverLookup()));
             } else if (ce instanceof MethodModel m && m.methodName().equalsString("inheritScopedValueBindings")
                     && m.methodType().equalsString("(Ljdk/internal/vm/ThreadContainer;)V")) {
                 cb.transformMethod(m, MethodTransform.transformingCode(afterScopedValues));
