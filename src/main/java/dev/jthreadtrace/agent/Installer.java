@@ -21,6 +21,8 @@ import java.security.ProtectionDomain;
 import java.util.Map;
 import java.util.Set;
 
+import static java.lang.constant.ConstantDescs.CD_MethodHandles;
+import static java.lang.constant.ConstantDescs.CD_MethodHandles_Lookup;
 import static java.lang.constant.ConstantDescs.CD_Object;
 import static java.lang.constant.ConstantDescs.CD_void;
 
@@ -35,7 +37,9 @@ import static java.lang.constant.ConstantDescs.CD_void;
  *   <li>at the entry of {@code VirtualThread.mount()}: {@code ThreadHook.mounted(this)}, which tells
  *       which carrier (OS thread) ran which virtual thread;</li>
  *   <li>at the entry of {@code VirtualThread.start(ThreadContainer)}: {@code ThreadHook.virtualStarting(this)},
- *       the context class loader a virtual thread runs with.</li>
+ *       the context class loader a virtual thread runs with;</li>
+ *   <li>at the entry of {@code checkAccess()} (a no-op): {@code ThreadHook.javaBase(MethodHandles.lookup())},
+ *       the Lookup the installer takes to read the JDK's internals ({@link JdkFields}).</li>
  * </ul>
  * Every other constructor delegates to one of those two, so each thread is recorded once.
  */
@@ -69,18 +73,22 @@ public final class Installer {
         String directory = AgentOptions.directoryOf(args);
         boolean attached = AgentOptions.attached(args);
         if (directory.isEmpty()) return;
-        openJavaBase(instrumentation);
-        SystemClassPath.leave(directory, instrumentation);
-        if (installed) return;
+        if (installed) {
+            // A second agent of ours: the first has java.base's Lookup (JdkFields) and the hooks.
+            SystemClassPath.leave(directory);
+            return;
+        }
         AgentOptions options = AgentOptions.read(Path.of(directory));
         CreationStacks.configure(options.stackDepth(), options.jdkFrames(), options.virtualStacks());
         // Loaded into a running JVM by jthreadtrace attach: held by the tool's socket, and stopped when it closes.
         Thread watch = attached ? AttachWatch.connect(directory, instrumentation) : null;
         if (attached && watch == null) return;
         if (!ThreadHook.open(directory, AgentOptions.hostPid(args))) return;
-        InheritedValues.prepare();
         boolean flushesAtExit = rewrite(directory, instrumentation, attached);
-        VmThreads.prepare(instrumentation);
+        // The rewritten Thread hands over its Lookup: the JDK internals below are read through it.
+        if (!JdkFields.takeJavaBase()) throw new IllegalStateException("the rewritten Thread handed over no Lookup");
+        SystemClassPath.leave(directory);
+        InheritedValues.prepare();
         ThreadHook.enable();
         installed = true;
         // Started once the hooks are on, as any thread: its start() record gives the tool's own thread
@@ -90,22 +98,6 @@ public final class Installer {
         ThreadHook.present();
         // Virtual threads' records may wait in a buffer only when the JVM's exit writes it out.
         if (flushesAtExit) RecordWriter.bufferUntilExit();
-    }
-
-    /**
-     * Opens to the agent's module (the boot loader's unnamed one) what it reads of java.base: java.lang
-     * (ThreadLocalMap entries, ScopedValue bindings) and jdk.internal.loader ({@link SystemClassPath});
-     * and makes java.base read it, for the hooks in Thread to call it (a retransformation adds that read
-     * by itself, a redefinition does not). One call: the JDK's redefineModule spins its lambdas at the first.
-     */
-    static void openJavaBase(Instrumentation instrumentation) {
-        Module base = Object.class.getModule(), agent = Installer.class.getModule();
-        if (base.canRead(agent) && base.isOpen("java.lang", agent) && base.isOpen("jdk.internal.loader", agent)
-                && base.isOpen("jdk.internal.misc", agent)) {
-            return;
-        }
-        instrumentation.redefineModule(base, Set.of(agent), Map.of(), Map.of("java.lang", Set.of(agent), "jdk.internal.loader", Set.of(agent),
-                "jdk.internal.misc", Set.of(agent)), Set.of(), Map.of());
     }
 
     /**
@@ -119,12 +111,25 @@ public final class Installer {
         Class<?>[] classes = rewrittenClasses();
         PreparedClasses.Found prepared = PreparedClasses.lookup(directory, classes, REWRITTEN_IN_ORDER, attached);
         if (prepared != null) {
+            // Registered for the redefinition: the JVM makes the module of a class an agent transforms read
+            // the boot loader's unnamed module (the agent's), as the hooks in Thread need; a plain redefinition
+            // does not, and Instrumentation.redefineModule spins the JDK's lambdas in every JVM.
+            ClassFileTransformer asPrepared = new ClassFileTransformer() {
+                @Override
+                public byte[] transform(Module module, ClassLoader loader, String name, Class<?> redefined,
+                                        ProtectionDomain domain, byte[] bytes) {
+                    return redefined != null && loader == null && REWRITTEN.contains(name) ? bytes : null;
+                }
+            };
+            instrumentation.addTransformer(asPrepared, false);
             try {
                 instrumentation.redefineClasses(prepared.prepared());
                 if (attached) originals = prepared.originals();
                 return true;
             } catch (Exception | LinkageError e) {
                 // Refused as a whole (nothing changed): the agent transforms the classes itself.
+            } finally {
+                instrumentation.removeTransformer(asPrepared);
             }
         }
         boolean[] flushesAtExit = {false};
@@ -267,6 +272,26 @@ public final class Installer {
         };
     }
 
+    /**
+     * For {@code Thread.checkAccess()}, a no-op since JDK 24 that the JDK never calls:
+     * {@code ThreadHook.javaBase(MethodHandles.lookup())} first, a Lookup of Thread that the agent's
+     * installer takes ({@link JdkFields#takeJavaBase}) instead of opening java.base's packages to itself.
+     */
+    private static CodeTransform handOverLookup() {
+        return new CodeTransform() {
+            @Override
+            public void atStart(CodeBuilder b) {
+                b.invokestatic(CD_MethodHandles, "lookup", MethodTypeDesc.of(CD_MethodHandles_Lookup));
+                b.invokestatic(HOOK, "javaBase", MethodTypeDesc.of(CD_void, CD_MethodHandles_Lookup));
+            }
+
+            @Override
+            public void accept(CodeBuilder b, CodeElement e) {
+                b.with(e);
+            }
+        };
+    }
+
     /** {@code ThreadHook.<hook>(this, this.inheritableThreadLocals, this.contextClassLoader)}. */
     private static void callWithMapAndLoader(CodeBuilder b, String hook) {
         b.aload(0);
@@ -333,6 +358,9 @@ public final class Installer {
             } else if (ce instanceof MethodModel m && m.methodName().equalsString("setName")
                     && m.methodType().equalsString("(Ljava/lang/String;)V")) {
                 cb.transformMethod(m, MethodTransform.transformingCode(afterRename));
+            } else if (ce instanceof MethodModel m && m.methodName().equalsString("checkAccess")
+                    && m.methodType().equalsString("()V")) {
+                cb.transformMethod(m, MethodTransform.transformingCode(handOverLookup()));
             } else if (ce instanceof MethodModel m && m.methodName().equalsString("inheritScopedValueBindings")
                     && m.methodType().equalsString("(Ljdk/internal/vm/ThreadContainer;)V")) {
                 cb.transformMethod(m, MethodTransform.transformingCode(afterScopedValues));

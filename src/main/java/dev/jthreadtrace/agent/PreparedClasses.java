@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Arrays;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -83,18 +82,16 @@ public final class PreparedClasses {
     }
 
     /**
-     * Whether the JVM was started with {@code --patch-module}: the launcher passes it as the
-     * properties {@code jdk.module.patch.N}, which the module system removes from the system
-     * properties at boot; the JDK's saved copy of the initial ones keeps them ({@code
-     * jdk.internal.misc.VM}, opened to the agent by the Installer). Unreadable: taken as patched.
+     * Whether the JVM was started with {@code --patch-module}: its boot layer's {@code java.base}
+     * is then read through a patcher, which its module reference names ({@code [module java.base,
+     * location=jrt:/java.base (patched)]}). Asked before the classes are rewritten, so before the
+     * agent has java.base's Lookup ({@link JdkFields}): the JDK's saved copy of the launcher's
+     * properties ({@code jdk.module.patch.N}, removed from the system properties at boot) is not
+     * readable yet. No java.base found: taken as patched (the classes are compared).
      */
     private static boolean patched() {
-        try {
-            Object saved = JdkFields.ofStatic(JdkFields.named("jdk.internal.misc.VM"), "savedProps", Map.class).get();
-            return !(saved instanceof Map<?, ?> properties) || properties.containsKey("jdk.module.patch.0");
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            return true;
-        }
+        Optional<ResolvedModule> base = ModuleLayer.boot().configuration().findModule("java.base");
+        return base.isEmpty() || base.get().reference().toString().endsWith(" (patched)]");
     }
 
     /** {@link #lookup} by comparing each original the tool started from with this JVM's image's class file. */

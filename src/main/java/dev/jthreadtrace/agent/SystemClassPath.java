@@ -2,7 +2,6 @@ package dev.jthreadtrace.agent;
 
 import java.io.File;
 import java.io.IOException;
-import java.lang.instrument.Instrumentation;
 import java.net.URISyntaxException;
 import java.net.URL;
 import java.util.ArrayDeque;
@@ -30,12 +29,11 @@ final class SystemClassPath {
      * Removes the agent's jar in {@code directory} ({@value AgentOptions#JAR}, or
      * {@value AgentOptions#ATTACH_JAR}) from the application class loader's path, if still unopened.
      */
-    static void leave(String directory, Instrumentation instrumentation) {
+    static void leave(String directory) {
         try {
             Set<File> jars = Set.of(new File(directory, AgentOptions.JAR).getCanonicalFile(),
                     new File(directory, AgentOptions.ATTACH_JAR).getCanonicalFile());
-            // URLClassPath's fields are private to java.base: opened to the agent (the boot loader's unnamed module) alone,
-            // by Installer.openJavaBase.
+            // URLClassPath's fields are private to java.base: read through java.base's own Lookup (JdkFields).
             Class<?> loaders = JdkFields.named("jdk.internal.loader.ClassLoaders"), builtin = JdkFields.named("jdk.internal.loader.BuiltinClassLoader");
             Class<?> urlClassPath = JdkFields.named("jdk.internal.loader.URLClassPath");
             Object app = JdkFields.ofStatic(loaders, "APP_LOADER", JdkFields.named("jdk.internal.loader.ClassLoaders$AppClassLoader")).get();

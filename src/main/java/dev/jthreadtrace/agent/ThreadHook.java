@@ -1,7 +1,8 @@
 package dev.jthreadtrace.agent;
 
 import java.io.IOException;
-import java.lang.reflect.Field;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
@@ -315,8 +316,8 @@ public final class ThreadHook {
         return state;
     }
 
-    /** ScopedValue's internal chains (java.lang is opened to the agent): Snapshot prev/bindings, Carrier key/value/prev. */
-    private static Field snapshotPrev, snapshotBindings, carrierKey, carrierValue, carrierPrev;
+    /** ScopedValue's internal chains (from java.base's own Lookup, {@link JdkFields}): Snapshot prev/bindings, Carrier key/value/prev. */
+    private static VarHandle snapshotPrev, snapshotBindings, carrierKey, carrierValue, carrierPrev;
 
     /**
      * At the end of {@code inheritScopedValueBindings} (start() of a StructuredTaskScope fork): the
@@ -329,25 +330,22 @@ public final class ThreadHook {
         if (state == null) return;
         try {
             if (snapshotPrev == null) {
-                Class<?> snapshot = bindings.getClass(), carrier = Class.forName("java.lang.ScopedValue$Carrier");
-                Field[] f = {snapshot.getDeclaredField("prev"), snapshot.getDeclaredField("bindings"), carrier.getDeclaredField("key"),
-                        carrier.getDeclaredField("value"), carrier.getDeclaredField("prev")};
-                for (Field field : f) field.setAccessible(true);
-                snapshotPrev = f[0];
-                snapshotBindings = f[1];
-                carrierKey = f[2];
-                carrierValue = f[3];
-                carrierPrev = f[4];
+                Class<?> snapshot = bindings.getClass(), carrier = JdkFields.named("java.lang.ScopedValue$Carrier");
+                snapshotBindings = JdkFields.of(snapshot, "bindings", carrier);
+                carrierKey = JdkFields.of(carrier, "key", ScopedValue.class);
+                carrierValue = JdkFields.of(carrier, "value", Object.class);
+                carrierPrev = JdkFields.of(carrier, "prev", carrier);
+                snapshotPrev = JdkFields.of(snapshot, "prev", snapshot);
             }
             StringBuilder line = RecordFormat.record(RecordFormat.SCOPED_VALUES, System.nanoTime(), osTid()).append(RecordFormat.FIELD)
                     .append(thread.threadId());
             Set<Object> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-            for (Object s = bindings; s != null; s = snapshotPrev.get(s)) {
-                for (Object c = snapshotBindings.get(s); c != null; c = carrierPrev.get(c)) {
-                    Object key = carrierKey.get(c);
+            for (Object s = bindings; s != null; s = (Object) snapshotPrev.get(s)) {
+                for (Object c = (Object) snapshotBindings.get(s); c != null; c = (Object) carrierPrev.get(c)) {
+                    Object key = (Object) carrierKey.get(c);
                     if (!seen.add(key) || full(line)) continue;
                     RecordFormat.pair(line, RecordFormat.SCOPED_VALUE + InheritedValues.localName(key),
-                            InheritedValues.render(carrierValue.get(c)));
+                            InheritedValues.render((Object) carrierValue.get(c)));
                 }
             }
             if (!seen.isEmpty()) RecordWriter.write(line, !thread.isVirtual());
@@ -356,6 +354,14 @@ public final class ThreadHook {
         } finally {
             state.inside = false;
         }
+    }
+
+    /**
+     * {@code Thread.checkAccess()}, rewritten (a no-op since JDK 24, never called by the JDK): a
+     * Lookup of java.lang.Thread for the agent's installer, which alone may take it ({@link JdkFields#takeJavaBase}).
+     */
+    public static void javaBase(MethodHandles.Lookup lookup) {
+        JdkFields.handedOver(lookup);
     }
 
     /** The current OS thread's tid: kept for a platform thread; a virtual thread's carrier changes, so read each time. */

@@ -2,13 +2,11 @@ package dev.jthreadtrace.agent;
 
 import java.io.FileInputStream;
 import java.io.IOException;
-import java.lang.instrument.Instrumentation;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -24,8 +22,8 @@ import java.util.Set;
  *
  * <p>The dump comes from the VM's diagnostic command {@code Thread.print} called in-process, the
  * native method behind the JDK's DiagnosticCommand MBean (without the MBean server, which costs
- * half a second): the agent opens {@code com.sun.management.internal} of {@code jdk.management}
- * to itself (no option on the user's command line, no warning), loads the command's native library
+ * half a second): the agent reaches into {@code com.sun.management.internal} of {@code jdk.management}
+ * through the JDK's trusted Lookup ({@link JdkFields#privateLookupIn}; no option on the user's command line, no warning), loads the command's native library
  * as the JDK does, and calls the method by reflection. It returns the dump as a String: nothing is
  * printed. Without {@code jdk.management} in the JVM (a jlinked runtime, {@code --limit-modules})
  * there is no dump: those threads keep their kernel names, and a D record says how many.
@@ -55,14 +53,8 @@ final class VmThreads {
     /** The exit's dump is taken once, though {@code Shutdown.runHooks()} may return more than once (a second exit returns at once). */
     private static boolean taken;
     private static final String PACKAGE = "com.sun.management.internal";
-    private static Instrumentation instrumentation;
 
     private VmThreads() {}
-
-    /** The agent's Instrumentation, for the module opening the dump needs (done only when it is taken). */
-    static synchronized void prepare(Instrumentation given) {
-        instrumentation = given;
-    }
 
     /** At the JVM's exit: {@link #write}, the first time only. */
     static void writeAtExit() throws Exception {
@@ -153,27 +145,30 @@ final class VmThreads {
     /** {@code Thread.print} of this JVM, as the VM prints it; null without {@code jdk.management} or the command. */
     private static String threadPrint() throws Exception {
         Optional<Module> management = ModuleLayer.boot().findModule("jdk.management");
-        Instrumentation inst;
-        synchronized (VmThreads.class) {
-            inst = instrumentation;
-        }
-        if (management.isEmpty() || inst == null) return null;
-        Module self = VmThreads.class.getModule();
-        if (!management.get().isOpen(PACKAGE, self)) {
-            inst.redefineModule(management.get(), Set.of(), Map.of(), Map.of(PACKAGE, Set.of(self)), Set.of(), Map.of());
-        }
+        if (management.isEmpty()) return null;
         // Its static initializer loads libmanagement_ext, which holds the command's native method.
         Class.forName(PACKAGE + ".PlatformMBeanProviderImpl", true, null);
         Class<?> commands = Class.forName(PACKAGE + ".DiagnosticCommandImpl", true, null);
         // Method handles called with their exact types, not Method.invoke: reflection spins more
         // method-handle classes for its accessors, at the exit of every traced JVM.
-        MethodHandles.Lookup lookup = MethodHandles.privateLookupIn(commands, MethodHandles.lookup());
+        // Its package is not opened to the agent (the JDK's lambdas that an opening spins cost more than the dump).
+        MethodHandles.Lookup lookup = lookup(commands);
         MethodHandle instance = lookup.findStatic(commands, "getDiagnosticCommandMBean",
                 MethodType.methodType(Class.forName("com.sun.management.DiagnosticCommandMBean", false, null)));
         Object mbean = invoke(instance.asType(MethodType.methodType(Object.class)));
         if (mbean == null) return null; // a VM without diagnostic commands
         MethodHandle execute = lookup.findVirtual(commands, "executeDiagnosticCommand", MethodType.methodType(String.class, String.class));
         return execute(execute.bindTo(mbean));
+    }
+
+    private static MethodHandles.Lookup lookup(Class<?> commands) throws Exception {
+        try {
+            return JdkFields.privateLookupIn(commands);
+        } catch (Exception | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
     }
 
     private static Object invoke(MethodHandle noArguments) throws Exception {
