@@ -14,7 +14,8 @@ final class CallBuffers {
      * The buffers of the thread that called last. The ptrace thread makes nearly every call, two
      * to four per stop, and ThreadLocal.get cost each a hash probe and, in C1's code (the tool's
      * JVM runs no C2), a native call into the JVM (Reference.refersTo0, which only C2 inlines):
-     * 106 of the ptrace thread's 1 700 samples in compiled code on c-pingchurn (perf), none now.
+     * 106 of the ptrace thread's 1 975 samples in compiled code and the JVM on c-pingchurn
+     * (perf), none now.
      * Checked against the current thread (an intrinsic), so another thread never takes them.
      */
     private static volatile CallBuffers last;
