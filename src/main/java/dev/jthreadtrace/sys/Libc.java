@@ -37,11 +37,6 @@ public final class Libc {
     private static final VarHandle ERRNO_FIELD =
             CALL_STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
 
-    /** One capture buffer per calling thread, so errno of one thread never leaks into another's. */
-    private static final ThreadLocal<MemorySegment> CALL_STATE_BUFFER =
-            ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(CALL_STATE));
-    /** One word per calling thread for PTRACE_PEEKDATA, whose raw form stores the word at {@code data}. */
-    private static final ThreadLocal<MemorySegment> PEEK_BUFFER = ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(8, 8));
 
     /** {@code long syscall(long number, ...);} with six arguments; the posix_spawn family shares it. */
     private static final FunctionDescriptor SYSCALL_DESCRIPTOR =
@@ -62,7 +57,7 @@ public final class Libc {
     }
 
     static MemorySegment callState() {
-        return CALL_STATE_BUFFER.get();
+        return CallBuffers.current().state;
     }
 
     static int lastErrno(MemorySegment state) {
@@ -107,9 +102,10 @@ public final class Libc {
      * wrapper hides that): here a per-thread word is passed, and its value returned.
      */
     public static long ptrace(int request, int pid, long addr, long data) {
-        MemorySegment state = callState();
+        CallBuffers buffers = CallBuffers.current();
+        MemorySegment state = buffers.state;
         boolean peek = request >= PTRACE_PEEKTEXT && request <= PTRACE_PEEKUSER;
-        MemorySegment word = peek ? PEEK_BUFFER.get() : null;
+        MemorySegment word = buffers.word;
         long result = syscall(state, SYS_PTRACE, request, pid, addr, peek ? word.address() : data, 0, 0);
         if (result == -1) throw new ErrnoException("ptrace(" + request + ", " + pid + ")", lastErrno(state));
         return peek ? word.get(JAVA_LONG, 0) : result;
