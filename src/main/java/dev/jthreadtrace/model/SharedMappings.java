@@ -95,8 +95,12 @@ final class SharedMappings {
         else byProcess.remove(child);
     }
 
-    /** An exec: the process's memory is new. */
-    void exec(int tgid) {
+    /**
+     * An exec (the process's memory is new), the process's end, or a new process whose mappings the
+     * trace does not copy (a CLONE_VM child): what was known under this tgid goes, so a process that
+     * reuses the pid never inherits another's objects, and a long trace keeps only live processes'.
+     */
+    void forget(int tgid) {
         byProcess.remove(tgid);
     }
 

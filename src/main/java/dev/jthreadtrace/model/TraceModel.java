@@ -340,15 +340,16 @@ public final class TraceModel {
         settings.spawned(child.creatorInfo(), child);
         ThreadInfo creator = child.creatorInfo();
         // A fork (not a vfork or CLONE_VM child, which shares the parent's memory) copies the parent's mappings.
-        if (creator != null && child.tgid() != creator.tgid() && (s.flags() & CloneFlags.CLONE_VM) == 0) {
-            effects.shared().forked(creator.tgid(), child.tgid());
+        if (creator != null && child.tgid() != creator.tgid()) {
+            if ((s.flags() & CloneFlags.CLONE_VM) == 0) effects.shared().forked(creator.tgid(), child.tgid());
+            else effects.shared().forget(child.tgid());
         }
     }
 
     private void exec(TraceEvent.Exec e) {
         long ns = rel(e.ns());
         ThreadInfo leader = table.exec(e, ns);
-        effects.shared().exec(leader.tgid());
+        effects.shared().forget(leader.tgid());
         settings.exec(leader, ns, e.path());
     }
 
@@ -374,6 +375,8 @@ public final class TraceModel {
     private void ended(int tid, long ns, Exit exit) {
         ThreadInfo t = table.live(tid);
         if (t != null) restarts.ended(t);
+        // A leader's end is reported once its whole thread group is gone: the process's mappings go with it.
+        if (t != null && t.tid() == t.tgid()) effects.shared().forget(t.tgid());
         table.ended(tid, ns, exit);
     }
 }

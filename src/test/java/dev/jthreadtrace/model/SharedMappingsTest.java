@@ -73,7 +73,7 @@ class SharedMappingsTest {
         assertTrue(m.key(PARENT, 0x7f0000000008L, SHARED_OP).known());
         assertFalse(m.key(PARENT, 0x7f0000001008L, SHARED_OP).known(), "unmapped");
         assertEquals(last.word(), m.key(PARENT, 0x7f0000002008L, SHARED_OP).word(), "the part after keeps its offset");
-        m.exec(PARENT);
+        m.forget(PARENT);
         assertFalse(m.key(PARENT, 0x7f0000000008L, SHARED_OP).known());
     }
 }
