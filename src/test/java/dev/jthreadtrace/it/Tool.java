@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-/** Runs the packaged tool (or the launcher script) as a user would, as a separate process. */
+/** Runs the packaged tool (or the launcher script) as a user would, as a separate process (the JVM as the launcher starts it: ToolJvm). */
 final class Tool {
     record Result(int code, String out, String err) {}
 
@@ -29,9 +29,10 @@ final class Tool {
     }
 
     static List<String> jar(String... args) {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-jar",
-                System.getProperty("jthreadtrace.jar", "target/jthreadtrace.jar")));
+        Path jar = Path.of(System.getProperty("jthreadtrace.jar", "target/jthreadtrace.jar")).toAbsolutePath();
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        cmd.addAll(ToolJvm.options(jar, List.of(args)));
+        cmd.addAll(List.of("-jar", jar.toString()));
         cmd.addAll(List.of(args));
         return cmd;
     }
