@@ -29,10 +29,10 @@ final class Tool {
     }
 
     static List<String> jar(String... args) {
-        Path jar = Path.of(System.getProperty("jthreadtrace.jar", "target/jthreadtrace.jar")).toAbsolutePath();
+        String jar = System.getProperty("jthreadtrace.jar", "target/jthreadtrace.jar");
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        cmd.addAll(ToolJvm.options(jar, List.of(args)));
-        cmd.addAll(List.of("-jar", jar.toString()));
+        cmd.addAll(ToolJvm.options(Path.of(jar).toAbsolutePath(), List.of(args)));
+        cmd.addAll(List.of("-jar", jar));
         cmd.addAll(List.of(args));
         return cmd;
     }
