@@ -28,6 +28,14 @@ final class Tool {
         return Path.of(System.getProperty("jthreadtrace.basedir", "."));
     }
 
+    /** {@code java -jar} of the packaged tool with no option of the launchers' (no AOT cache): a user's bare start. */
+    static List<String> bareJar(String... args) {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-jar", System.getProperty("jthreadtrace.jar", "target/jthreadtrace.jar")));
+        cmd.addAll(List.of(args));
+        return cmd;
+    }
+
     static List<String> jar(String... args) {
         String jar = System.getProperty("jthreadtrace.jar", "target/jthreadtrace.jar");
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
