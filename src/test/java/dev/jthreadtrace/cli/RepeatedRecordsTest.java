@@ -1,6 +1,8 @@
 package dev.jthreadtrace.cli;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -57,10 +59,25 @@ class RepeatedRecordsTest {
     }
 
     /** The run with its record {@code at} (0-based) written twice. */
-    private static Path repeated(int at) throws IOException {
+    private static List<String> repeated(int at) {
         List<String> records = run56();
         records.add(at + 1, records.get(at));
-        return file(records);
+        return records;
+    }
+
+    /** Thread 6's call (lasting {@code dur} ns) written twice. */
+    private static List<String> callRepeated(long dur) {
+        List<String> records = run56();
+        records.set(2, call(6, 200, dur));
+        records.add(3, records.get(2));
+        return records;
+    }
+
+    /** The command's own tid made again by a spawn record before anything else. */
+    private static List<String> commandBornAgain() {
+        List<String> records = run56();
+        records.add(1, spawn(5, 5, 50));
+        return records;
     }
 
     @Test
@@ -69,47 +86,38 @@ class RepeatedRecordsTest {
         assertEquals(0, r.code(), r.out() + r.err());
     }
 
-    @Test
-    void aThreadBornTwiceIsRefusedWithItsLine() throws IOException {
-        Path f = repeated(1);
-        CliTest.Result r = run("check", "--assert", "threads.total == 2", f.toString());
-        assertEquals(ExitCodes.TOOL_FAILED, r.code(), r.out() + r.err());
-        assertEquals("jthreadtrace: " + f + ":3: thread 6 is made again (a \"spawn\" record) while alive since line 2, not ended"
-                + " since: a record repeated or forged\n", r.err());
-    }
-
-    @Test
-    void aThreadEndedTwiceIsRefusedWithItsLine() throws IOException {
-        Path f = repeated(3);
-        CliTest.Result r = run("check", "--assert", "threads.total == 2", f.toString());
-        assertEquals(ExitCodes.TOOL_FAILED, r.code(), r.out() + r.err());
-        assertEquals("jthreadtrace: " + f + ":5: thread 6 ends again (it ended on line 4, and no record made it again): a record"
-                + " repeated or forged\n", r.err());
-    }
-
-    @Test
-    void aCallEndedTwiceIsRefusedWithItsLine() throws IOException {
-        for (long dur : new long[] {100, 0}) {
-            List<String> records = run56();
-            records.set(2, call(6, 200, dur));
-            records.add(3, records.get(2));
-            Path f = file(records);
-            CliTest.Result r = run("check", "--assert", "syscalls.calls == 2", f.toString());
-            assertEquals(ExitCodes.TOOL_FAILED, r.code(), r.out() + r.err());
-            assertEquals("jthreadtrace: " + f + ":4: a call of thread 6 that begins (ns 200) before its previous call, on line 3, ended"
-                    + " (ns " + (200 + dur) + "): one thread's calls do not overlap; a record repeated or forged\n", r.err());
+    /** A run edited into something the kernel never reports: the check it is read for, and what follows "jthreadtrace: FILE". */
+    private record Refusal(String what, List<String> records, String assertion, String error) {
+        @Override
+        public String toString() {
+            return what;
         }
     }
 
-    @Test
-    void aProcessMadeTwiceIsRefusedAndTheCommandCannotBeBornAgain() throws IOException {
-        List<String> records = run56();
-        records.add(1, spawn(5, 5, 50));
-        Path f = file(records);
-        CliTest.Result r = run("check", "--assert", "threads.total == 2", f.toString());
+    static List<Refusal> refusals() {
+        String forged = "a record repeated or forged\n";
+        List<Refusal> rows = new ArrayList<>(List.of(
+                new Refusal("a thread born twice", repeated(1), "threads.total == 2",
+                        ":3: thread 6 is made again (a \"spawn\" record) while alive since line 2, not ended since: " + forged),
+                new Refusal("a thread ended twice", repeated(3), "threads.total == 2",
+                        ":5: thread 6 ends again (it ended on line 4, and no record made it again): " + forged),
+                new Refusal("a process made twice: the command cannot be born again", commandBornAgain(), "threads.total == 2",
+                        ":2: thread 5 is made again (a \"spawn\" record) while alive since line 1, not ended since: " + forged)));
+        for (long dur : new long[] {100, 0}) {
+            rows.add(new Refusal("a call of " + dur + " ns ended twice", callRepeated(dur), "syscalls.calls == 2",
+                    ":4: a call of thread 6 that begins (ns 200) before its previous call, on line 3, ended (ns " + (200 + dur)
+                            + "): one thread's calls do not overlap; " + forged));
+        }
+        return rows;
+    }
+
+    @ParameterizedTest
+    @MethodSource("refusals")
+    void aRepeatedRecordIsRefusedWithItsLine(Refusal refusal) throws IOException {
+        Path f = file(refusal.records());
+        CliTest.Result r = run("check", "--assert", refusal.assertion(), f.toString());
         assertEquals(ExitCodes.TOOL_FAILED, r.code(), r.out() + r.err());
-        assertEquals("jthreadtrace: " + f + ":2: thread 5 is made again (a \"spawn\" record) while alive since line 1, not ended"
-                + " since: a record repeated or forged\n", r.err());
+        assertEquals("jthreadtrace: " + f + refusal.error(), r.err());
     }
 
     @Test

@@ -66,7 +66,7 @@ class CliIT {
         Tool.Result viaLauncher = Tool.run(List.of(launcher, "run", "--stats", "--no-live", "-o", "/dev/null", "--", "/bin/true"));
         assertEquals(0, viaLauncher.code(), viaLauncher.err());
         assertTrue(viaLauncher.err().contains(", AOT cache on"), viaLauncher.err());
-        Tool.Result bare = Tool.run(Tool.jar("run", "--stats", "--no-live", "-o", "/dev/null", "--", "/bin/true"));
+        Tool.Result bare = Tool.run(Tool.bareJar("run", "--stats", "--no-live", "-o", "/dev/null", "--", "/bin/true"));
         assertTrue(bare.err().contains(", AOT cache off"), bare.err());
     }
 

@@ -6,7 +6,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.BufferedReader;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -14,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -33,39 +31,18 @@ class HangEndIT {
 
     @AfterEach
     void noProcessLeftBehind() {
-        for (Process p : started) {
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly();
-        }
+        Hangs.endAll(started);
     }
 
-    /** hang_owners MODE run untraced, once it says it hung: its output and pid. */
+    /** hang_owners MODE run untraced, once it says it hung. */
     private Process hung(String mode) throws IOException {
-        Process p = new ProcessBuilder(Traced.fixture("hang_owners").toString(), mode)
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        started.add(p);
-        BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-        for (String line; (line = in.readLine()) != null; ) if (line.startsWith("hung ")) return p;
-        throw new AssertionError("the fixture never said it hung");
+        Process p = Hangs.start(started, List.of(Traced.fixture("hang_owners").toString(), mode), null);
+        Hangs.pidAfter(p, "hung ");
+        return p;
     }
 
-    /** Until {@code count} threads of {@code pid} sit in the call numbered {@code nr} (in state {@code state}), as /proc says. */
     private static void await(long pid, String nr, char state, int count) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        for (int in = 0; in < count; Thread.sleep(20)) {
-            in = 0;
-            File[] tasks = new File("/proc/" + pid + "/task").listFiles();
-            for (File task : tasks == null ? new File[0] : tasks) {
-                try {
-                    String stat = Files.readString(task.toPath().resolve("stat"));
-                    boolean inState = stat.charAt(stat.lastIndexOf(')') + 2) == state;
-                    if (inState && Files.readString(task.toPath().resolve("syscall")).startsWith(nr + " ")) in++;
-                } catch (IOException e) {
-                    // the task ended
-                }
-            }
-            assertTrue(in >= count || System.nanoTime() < deadline, "only " + in + " threads of " + pid + " in " + nr + " " + state);
-        }
+        Hangs.awaitInCall(pid, nr, state, count);
     }
 
     private static void kill(String signal, long pid) throws IOException, InterruptedException {
@@ -73,8 +50,7 @@ class HangEndIT {
     }
 
     private static Tool.Result attach(long pid, String assertion) {
-        return Tool.run(Tool.jar("attach", "--duration", "1s", "--report", "blocked", "--width", "250", "--assert", assertion,
-                Long.toString(pid)));
+        return Hangs.attach(pid, "--report", "blocked", "--width", "250", "--assert", assertion);
     }
 
     /**
@@ -119,17 +95,14 @@ class HangEndIT {
     @Test
     void theLookIsTakenAgainAtTheKillAfterTheFirstSignal(@TempDir Path tmp) throws Exception {
         Path out = tmp.resolve("trace.txt"), err = tmp.resolve("err");
-        Process tool = new ProcessBuilder(Tool.jar("run", "-e", "futex", "-o", out.toString(), "--report", "blocked", "--width", "250",
-                "--kill-after", "1s", "--", Traced.fixture("hang_owners").toString(), "shutdown")).redirectError(err.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
-        started.add(tool);
+        Process tool = Hangs.start(started, Tool.jar("run", "-e", "futex", "-o", out.toString(), "--report", "blocked", "--width", "250",
+                "--kill-after", "1s", "--", Traced.fixture("hang_owners").toString(), "shutdown"), err);
         BufferedReader in = new BufferedReader(new InputStreamReader(tool.getInputStream(), StandardCharsets.UTF_8));
         String[] fds = in.readLine().split(" ");
         assertEquals("fds", fds[0]);
         long pid = Long.parseLong(in.readLine().substring("hung ".length()).strip());
         await(pid, "0", 'S', 1);
-        Tool.signal(tool.pid(), "INT");
-        assertTrue(tool.waitFor(90, TimeUnit.SECONDS), "the tool ended");
+        Hangs.interrupt(tool);
         String text = Files.readString(out);
         String report = text.substring(Math.max(0, text.indexOf("BLOCKED AT THE END")));
         assertTrue(report.contains("read(" + fds[2] + ", "), report + Files.readString(err));
@@ -139,9 +112,7 @@ class HangEndIT {
     /** A process whose main thread called pthread_exit while a thread runs on: the refusal says so, not "it has exited". */
     @Test
     void anAttachToAProcessWithoutItsMainThreadSaysWhy() throws Exception {
-        Process p = new ProcessBuilder(Traced.fixture("zombie_leader").toString(), "stay")
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
-        started.add(p);
+        Process p = Hangs.start(started, List.of(Traced.fixture("zombie_leader").toString(), "stay"), null);
         assertEquals("ready", new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)).readLine());
         Tool.Result r = attach(p.pid(), "threads.blocked == 0");
         assertEquals(125, r.code(), r.out() + r.err());

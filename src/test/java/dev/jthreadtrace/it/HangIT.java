@@ -6,10 +6,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
-import java.io.File;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,17 +37,11 @@ class HangIT {
 
     @AfterEach
     void noProcessLeftBehind() {
-        for (Process p : started) {
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly();
-        }
+        Hangs.endAll(started);
     }
 
     private Process start(List<String> command, Path err) throws IOException {
-        Process p = new ProcessBuilder(command).redirectError(err.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
-        started.add(p);
-        return p;
+        return Hangs.start(started, command, err);
     }
 
     private static List<String> javaDeadlock(String mode) {
@@ -60,36 +51,13 @@ class HangIT {
 
     /** The pid the fixture prints on its "deadlocked PID" line, read from the traced command's stdout. */
     private static int deadlockedPid(Process p) throws IOException {
-        BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-        for (String line; (line = in.readLine()) != null; ) {
-            if (line.startsWith("deadlocked ")) return Integer.parseInt(line.substring("deadlocked ".length()).strip());
-        }
-        throw new AssertionError("the fixture never said it deadlocked");
+        return Hangs.pidAfter(p, "deadlocked ");
     }
 
     /** Until {@code count} of the process's threads sit in futex (202), as /proc says: the waits have begun. */
     private static void awaitInFutex(int pid, int count) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (true) {
-            int in = 0;
-            File[] tasks = new File("/proc/" + pid + "/task").listFiles();
-            for (File task : tasks == null ? new File[0] : tasks) {
-                try {
-                    if (Files.readString(task.toPath().resolve("syscall")).startsWith("202 ")) in++;
-                } catch (IOException e) {
-                    // the task ended
-                }
-            }
-            if (in >= count) break;
-            assertTrue(System.nanoTime() < deadline, "only " + in + " threads of " + pid + " blocked in futex");
-            Thread.sleep(20);
-        }
+        Hangs.awaitInFutex(pid, count);
         Thread.sleep(200); // the tracer has seen the entries
-    }
-
-    private static int exitOf(Process p) throws InterruptedException {
-        assertTrue(p.waitFor(90, TimeUnit.SECONDS), "the tool ended");
-        return p.exitValue();
     }
 
     /** The cycle line and the lines after it up to the end of the section. */
@@ -111,8 +79,7 @@ class HangIT {
         Process p = start(Tool.jar(args.toArray(String[]::new)), tmp.resolve("err"));
         int pid = deadlockedPid(p);
         awaitInFutex(pid, 3);
-        Tool.signal(p.pid(), "INT");
-        assertEquals(130, exitOf(p), Files.readString(tmp.resolve("err")));
+        assertEquals(130, Hangs.interrupt(p), Files.readString(tmp.resolve("err")));
         return new CTrace(Files.readString(out), pid);
     }
 
@@ -129,8 +96,7 @@ class HangIT {
                 Traced.fixture("deadlock_join").toString(), "self"), tmp.resolve("err"));
         int pid = deadlockedPid(p);
         awaitInFutex(pid, 1);
-        Tool.signal(p.pid(), "INT");
-        assertEquals(130, exitOf(p), Files.readString(tmp.resolve("err")));
+        assertEquals(130, Hangs.interrupt(p), Files.readString(tmp.resolve("err")));
         String cycles = deadlocks(Files.readString(out));
         assertTrue(cycles.contains("deadlock 1 (native, 1 thread, waiting for itself): "), cycles);
         assertTrue(cycles.contains(pid + " deadlock_join → " + pid + " deadlock_join"), cycles);
@@ -239,8 +205,7 @@ class HangIT {
                 Traced.fixture("with_signals").toString(), "2", "-", Traced.fixture("deadlock_join").toString()), tmp.resolve("err"));
         int pid = deadlockedPid(p);
         awaitInFutex(pid, 3);
-        Tool.signal(p.pid(), "INT");
-        assertEquals(130, exitOf(p), "128 + the signal the tool got: " + Files.readString(tmp.resolve("err")));
+        assertEquals(130, Hangs.interrupt(p), "128 + the signal the tool got: " + Files.readString(tmp.resolve("err")));
         String trace = Files.readString(out);
         assertTrue(trace.contains("+++ killed by SIGKILL +++"), trace);
         String report = trace.substring(trace.indexOf("BLOCKED AT THE END"));
@@ -257,8 +222,7 @@ class HangIT {
         Process p = start(Tool.jar(javaArgs(List.of("run", "--format", "jsonl", "-o", trace.toString(), "--"), mode)), tmp.resolve("err"));
         int pid = deadlockedPid(p);
         awaitInFutex(pid, 2);
-        Tool.signal(p.pid(), "INT");
-        assertEquals(130, exitOf(p), Files.readString(tmp.resolve("err")));
+        assertEquals(130, Hangs.interrupt(p), Files.readString(tmp.resolve("err")));
         // Asking for the lock view started the JVM's Attach Listener; a stray SIGQUIT would have made it print a dump.
         String rest = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertFalse(rest.contains("Full thread dump"), "the program's own output is untouched: " + rest);
@@ -321,9 +285,9 @@ class HangIT {
         int pid = deadlockedPid(jvm);
         awaitInFutex(pid, 2);
         Path out = tmp.resolve("attach.txt");
-        Process tool = start(Tool.jar("attach", "--duration", "1s", "-e", "futex", "-o", out.toString(), "--report", "blocked", "--width", "200",
-                "--assert", "deadlocks == 0", Integer.toString(pid)), tmp.resolve("err"));
-        assertEquals(90, exitOf(tool), "deadlocks == 0 failed: " + Files.readString(tmp.resolve("err")));
+        Tool.Result attached = Hangs.attach(pid, "-e", "futex", "-o", out.toString(), "--report", "blocked", "--width", "200",
+                "--assert", "deadlocks == 0");
+        assertEquals(90, attached.code(), "deadlocks == 0 failed: " + attached.err());
         assertTrue(jvm.isAlive(), "the JVM runs on after the detach");
         String cycles = deadlocks(Files.readString(out));
         assertTrue(cycles.contains("deadlock 1 (Java, 2 threads)"), cycles);

@@ -5,16 +5,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
-import java.io.File;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -34,10 +29,7 @@ class HangOwnersIT {
 
     @AfterEach
     void noProcessLeftBehind() {
-        for (Process p : started) {
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly();
-        }
+        Hangs.endAll(started);
     }
 
     /** What the traced run printed, the fixture's pid, and the tool's stderr. */
@@ -53,48 +45,28 @@ class HangOwnersIT {
                 "--width", "250", "--assert", "deadlocks == 0", "--kill-after", "2s"));
         for (String a : asserts) args.addAll(List.of("--assert", a));
         args.addAll(List.of("--", Traced.fixture("hang_owners").toString(), mode));
-        Process p = new ProcessBuilder(Tool.jar(args.toArray(String[]::new))).redirectError(err.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
-        started.add(p);
-        int pid = hungPid(p);
-        awaitInFutex(pid, inFutex);
-        if (child) awaitInFutex(childOf(pid), 1);
+        Process p = Hangs.start(started, Tool.jar(args.toArray(String[]::new)), err);
+        int pid = Hangs.pidAfter(p, "hung ");
+        Hangs.awaitInFutex(pid, inFutex);
+        if (child) Hangs.awaitInFutex(childOf(pid), 1);
         // The tracer has seen the entries; main's join (stale) outlasts t1's earlier wait in the summary's top 3.
         Thread.sleep(1000);
-        Tool.signal(p.pid(), "INT");
-        assertTrue(p.waitFor(90, TimeUnit.SECONDS), "the tool ended");
+        Hangs.interrupt(p);
         return new Hung(Files.readString(out), pid, Files.readString(err));
     }
 
-    private static int hungPid(Process p) throws IOException {
-        BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-        for (String line; (line = in.readLine()) != null; ) {
-            if (line.startsWith("hung ")) return Integer.parseInt(line.substring("hung ".length()).strip());
-        }
-        throw new AssertionError("the fixture never said it hung");
+    /** hang_owners MODE run untraced, once its {@code count} threads wait in futex: its pid. */
+    private int hung(Path tmp, String mode, int count) throws Exception {
+        Process fixture = Hangs.start(started, List.of(Traced.fixture("hang_owners").toString(), mode), tmp.resolve("ferr"));
+        int pid = Hangs.pidAfter(fixture, "hung ");
+        Hangs.awaitInFutex(pid, count);
+        return pid;
     }
 
     private static int childOf(int pid) throws IOException {
         String children = Files.readString(Path.of("/proc/" + pid + "/task/" + pid + "/children")).strip();
         assertFalse(children.isEmpty(), "the fixture forked");
         return Integer.parseInt(children.split(" ")[0]);
-    }
-
-    /** Until {@code count} of the process's threads sit in futex (202), as /proc says. */
-    private static void awaitInFutex(int pid, int count) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        for (int in = 0; in < count; Thread.sleep(20)) {
-            in = 0;
-            File[] tasks = new File("/proc/" + pid + "/task").listFiles();
-            for (File task : tasks == null ? new File[0] : tasks) {
-                try {
-                    if (Files.readString(task.toPath().resolve("syscall")).startsWith("202 ")) in++;
-                } catch (IOException e) {
-                    // the task ended
-                }
-            }
-            assertTrue(in >= count || System.nanoTime() < deadline, "only " + in + " threads of " + pid + " blocked in futex");
-        }
     }
 
     private static int tidOf(String text, String name) {
@@ -119,11 +91,8 @@ class HangOwnersIT {
         String report = report(h);
         int t1 = tidOf(h.text(), "t1"), t3 = tidOf(h.text(), "t3");
         // t3's owner read at its wait (t2) went stale with t2's wake; read again at the end, M is t1's, asleep.
-        assertTrue(report.contains("owner " + t1 + " (glibc mutex __owner, inferred, read at the end)"), report);
+        assertNoFalseDeadlock(report, t1, t3);
         assertTrue(report.contains("waits for " + t1 + " t1, which holds the mutex"), report);
-        assertTrue(report.contains("waits for " + t3 + " t3, which holds the mutex"), report);
-        assertTrue(report.contains("DEADLOCKS (cycles of threads, each waiting for the next)\n  (none found)"), report);
-        assertTrue(report.contains("PASS  deadlocks == 0"), report);
         // main's join, interrupted by the SIGINT (ERESTARTSYS), is counted once: the summary says what FUTEX says.
         Matcher futex = Pattern.compile("\\n" + h.pid() + " hang_owners +\\d+ +\\d+ +\\d+ +([0-9.]+(?:ms|s)) ").matcher(h.text());
         Matcher longest = Pattern.compile("longest blocked in futex: .*\\b" + h.pid() + " hang_owners ([0-9.]+(?:ms|s))").matcher(h.text());
@@ -143,6 +112,11 @@ class HangOwnersIT {
         String report = report(h);
         int t1 = tidOf(h.text(), "t1"), t3 = tidOf(h.text(), "t3");
         // Read at the end through the waits' own mapping, M is t1's (asleep): no stale owner t2.
+        assertNoFalseDeadlock(report, t1, t3);
+    }
+
+    /** M read at the end is t1's, t2 waits for t3, and that is no cycle: deadlocks == 0 passes. */
+    private static void assertNoFalseDeadlock(String report, int t1, int t3) {
         assertTrue(report.contains("owner " + t1 + " (glibc mutex __owner, inferred, read at the end)"), report);
         assertTrue(report.contains("waits for " + t3 + " t3, which holds the mutex"), report);
         assertTrue(report.contains("DEADLOCKS (cycles of threads, each waiting for the next)\n  (none found)"), report);
@@ -232,19 +206,10 @@ class HangOwnersIT {
      */
     @Test
     void attachFindsTheCycleThroughAHandedOnMutexAndTheSavedTraceAgrees(@TempDir Path tmp) throws Exception {
-        Process fixture = new ProcessBuilder(Traced.fixture("hang_owners").toString(), "handoff").redirectError(tmp.resolve("ferr").toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
-        started.add(fixture);
-        int pid = hungPid(fixture);
-        awaitInFutex(pid, 4);
+        int pid = hung(tmp, "handoff", 4);
         Path trace = tmp.resolve("trace.jsonl");
-        Process tool = new ProcessBuilder(Tool.jar("attach", "--duration", "1s", "--format", "jsonl", "-o", trace.toString(),
-                "--assert", "deadlocks == 1", String.valueOf(pid))).redirectErrorStream(true)
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
-        started.add(tool);
-        String said = new String(tool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(tool.waitFor(90, TimeUnit.SECONDS), "the tool ended");
-        assertEquals(0, tool.exitValue(), said);
+        Tool.Result attached = Hangs.attach(pid, "--format", "jsonl", "-o", trace.toString(), "--assert", "deadlocks == 1");
+        assertEquals(0, attached.code(), attached.out() + attached.err());
         String jsonl = Files.readString(trace);
         assertTrue(jsonl.contains("\"type\":\"end_look\""), jsonl);
         assertTrue(jsonl.contains("\"owner_read\":\"end\""), jsonl);
@@ -264,20 +229,12 @@ class HangOwnersIT {
      */
     @Test
     void attachFindsATimedLockDeadlockByTheCallsReadBeforeItsInterrupt(@TempDir Path tmp) throws Exception {
-        Process fixture = new ProcessBuilder(Traced.fixture("hang_owners").toString(), "timed").redirectError(tmp.resolve("ferr").toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
-        started.add(fixture);
-        int pid = hungPid(fixture);
-        awaitInFutex(pid, 3);
+        int pid = hung(tmp, "timed", 3);
         Path out = tmp.resolve("trace.txt");
-        Process tool = new ProcessBuilder(Tool.jar("attach", "--duration", "1s", "-e", "futex", "-o", out.toString(), "--report", "blocked",
-                "--width", "250", "--assert", "deadlocks == 1", "--assert", "threads.blocked == 3", String.valueOf(pid))).redirectErrorStream(true)
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
-        started.add(tool);
-        String said = new String(tool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(tool.waitFor(90, TimeUnit.SECONDS), "the tool ended");
+        Tool.Result attached = Hangs.attach(pid, "-e", "futex", "-o", out.toString(), "--report", "blocked", "--width", "250",
+                "--assert", "deadlocks == 1", "--assert", "threads.blocked == 3");
         String report = Files.readString(out);
-        assertEquals(0, tool.exitValue(), said + report);
+        assertEquals(0, attached.code(), attached.out() + attached.err() + report);
         String blocked = report.substring(report.indexOf("BLOCKED AT THE END"));
         Matcher ma = Pattern.compile("\\n +(\\d+) locker-a +futex").matcher(blocked), mb = Pattern.compile("\\n +(\\d+) locker-b +futex").matcher(blocked);
         assertTrue(ma.find() && mb.find(), blocked);
@@ -304,20 +261,12 @@ class HangOwnersIT {
         assertTrue(report.contains("PASS  threads.blocked == 2 "), report);
         assertTrue(report.contains("PASS  threads.blocked{name=\"reader\"} == 1 "), report);
 
-        Process fixture = new ProcessBuilder(Traced.fixture("hang_owners").toString(), "reader").redirectError(tmp.resolve("ferr").toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
-        started.add(fixture);
-        int pid = hungPid(fixture);
-        awaitInFutex(pid, 1);
+        int pid = hung(tmp, "reader", 1);
         Path out = tmp.resolve("attach.txt");
-        Process tool = new ProcessBuilder(Tool.jar("attach", "--duration", "1s", "-e", "futex", "-o", out.toString(), "--report", "blocked",
-                "--width", "250", "--assert", "threads.blocked == 2", String.valueOf(pid))).redirectErrorStream(true)
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
-        started.add(tool);
-        String said = new String(tool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(tool.waitFor(90, TimeUnit.SECONDS), "the tool ended");
+        Tool.Result byAttach = Hangs.attach(pid, "-e", "futex", "-o", out.toString(), "--report", "blocked", "--width", "250",
+                "--assert", "threads.blocked == 2");
         String attached = Files.readString(out);
-        assertEquals(0, tool.exitValue(), said + attached);
+        assertEquals(0, byAttach.code(), byAttach.out() + byAttach.err() + attached);
         assertTrue(Pattern.compile("\\n +\\d+ reader +read\\(3, ").matcher(attached).find(), attached);
     }
 
@@ -327,20 +276,11 @@ class HangOwnersIT {
      */
     @Test
     void attachFindsAMutualJoinByTheTidsTheWaitsWaitFor(@TempDir Path tmp) throws Exception {
-        Process fixture = new ProcessBuilder(Traced.fixture("hang_owners").toString(), "joins").redirectError(tmp.resolve("ferr").toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
-        started.add(fixture);
-        int pid = hungPid(fixture);
-        awaitInFutex(pid, 2);
+        int pid = hung(tmp, "joins", 2);
         Path out = tmp.resolve("trace.txt");
-        Process tool = new ProcessBuilder(Tool.jar("attach", "--duration", "1s", "-o", out.toString(), "--report", "blocked", "--width", "250",
-                "--assert", "deadlocks == 1", String.valueOf(pid))).redirectErrorStream(true)
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
-        started.add(tool);
-        String said = new String(tool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(tool.waitFor(90, TimeUnit.SECONDS), "the tool ended");
+        Tool.Result attached = Hangs.attach(pid, "-o", out.toString(), "--report", "blocked", "--width", "250", "--assert", "deadlocks == 1");
         String report = Files.readString(out);
-        assertEquals(0, tool.exitValue(), said + report);
+        assertEquals(0, attached.code(), attached.out() + attached.err() + report);
         Matcher j = Pattern.compile("\\n +(\\d+) joiner +futex\\(").matcher(report);
         assertTrue(j.find(), report);
         int joiner = Integer.parseInt(j.group(1));

@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-/** Runs the packaged tool (or the launcher script) as a user would, as a separate process. */
+/** Runs the packaged tool (or the launcher script) as a user would, as a separate process (the JVM as the launcher starts it: ToolJvm). */
 final class Tool {
     record Result(int code, String out, String err) {}
 
@@ -28,10 +28,19 @@ final class Tool {
         return Path.of(System.getProperty("jthreadtrace.basedir", "."));
     }
 
-    static List<String> jar(String... args) {
+    /** {@code java -jar} of the packaged tool with no option of the launchers' (no AOT cache): a user's bare start. */
+    static List<String> bareJar(String... args) {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-jar",
-                System.getProperty("jthreadtrace.jar", "target/jthreadtrace.jar")));
+                "--enable-native-access=ALL-UNNAMED", "-jar", System.getProperty("jthreadtrace.jar", "target/jthreadtrace.jar")));
+        cmd.addAll(List.of(args));
+        return cmd;
+    }
+
+    static List<String> jar(String... args) {
+        String jar = System.getProperty("jthreadtrace.jar", "target/jthreadtrace.jar");
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        cmd.addAll(ToolJvm.options(Path.of(jar).toAbsolutePath(), List.of(args)));
+        cmd.addAll(List.of("-jar", jar));
         cmd.addAll(List.of(args));
         return cmd;
     }

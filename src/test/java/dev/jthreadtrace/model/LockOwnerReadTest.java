@@ -5,6 +5,8 @@ import dev.jthreadtrace.decode.FutexOps;
 import dev.jthreadtrace.decode.SyscallTable;
 import dev.jthreadtrace.event.TraceEvent;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -77,15 +79,6 @@ class LockOwnerReadTest {
     }
 
     @Test
-    void withoutALookTheOwnerReadBeforeTheHandOffIsUnknownAndTheCycleIsMissed() {
-        TraceModel m = handoff(null, List.of());
-        HangAnalysis.FutexWait c = waitOf(m, C);
-        assertNull(c.owner());
-        assertTrue(c.ownerUnknown().startsWith("woken by " + B + " after the wait began"), c.ownerUnknown());
-        assertEquals(List.of(), m.hang().deadlocks());
-    }
-
-    @Test
     void theOwnerReadAtTheEndClosesTheCycleThroughTheHandedOnLock() {
         TraceModel m = handoff(look(head(2, A)), List.of());
         HangAnalysis.FutexWait c = waitOf(m, C);
@@ -96,40 +89,54 @@ class LockOwnerReadTest {
         assertEquals(List.of(A, C), m.hang().deadlocks().getFirst().cycle().stream().map(b -> b.thread().tid()).toList());
     }
 
-    @Test
-    void aWakeAfterTheEndsReadMakesItUnknownAgain() {
-        TraceModel m = handoff(look(head(2, A)), List.of(call(1_100, 1_105, B, new long[] {M, WAKE_PRIVATE, 1, 0, 0, 0}, 0, null)));
+    /** A case of the hand-off in which C's owner stays unknown: what the end saw, what came after it, and why (the reason's start). */
+    private record Unknown(String what, TraceEvent.EndLook look, List<TraceEvent> after, String why) {
+        @Override
+        public String toString() {
+            return what;
+        }
+    }
+
+    static List<Unknown> unknownOwners() {
+        return List.of(
+                new Unknown("without a look, the owner read before the hand-off is stale and the cycle is missed", null, List.of(),
+                        "woken by " + B + " after the wait began"),
+                new Unknown("a wake after the end's read makes it unknown again", look(head(2, A)),
+                        List.of(call(1_100, 1_105, B, new long[] {M, WAKE_PRIVATE, 1, 0, 0, 0}, 0, null)),
+                        "woken by " + B + " after the end's read"),
+                new Unknown("a word free at the end names no owner", look(head(0, 0)), List.of(),
+                        "the lock's word read at the end names no owner"),
+                new Unknown("a look at another call is not this wait's read", lookAtAnotherCall(), List.of(), "woken by " + B),
+                new Unknown("an owner read at the end must be a live thread sharing the word", look(head(2, 4242)), List.of(),
+                        "tid 4242 read at the end is no thread of a process sharing the word"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("unknownOwners")
+    void theOwnerStaysUnknownAndNoCycleIsMade(Unknown u) {
+        TraceModel m = handoff(u.look(), u.after());
         HangAnalysis.FutexWait c = waitOf(m, C);
         assertNull(c.owner());
-        assertTrue(c.ownerUnknown().startsWith("woken by " + B + " after the end's read"), c.ownerUnknown());
+        assertTrue(c.ownerUnknown().startsWith(u.why()), c.ownerUnknown());
         assertEquals(List.of(), m.hang().deadlocks());
     }
 
-    @Test
-    void aWordFreeAtTheEndNamesNoOwner() {
-        TraceModel m = handoff(look(head(0, 0)), List.of());
-        HangAnalysis.FutexWait c = waitOf(m, C);
-        assertNull(c.owner());
-        assertTrue(c.ownerUnknown().startsWith("the lock's word read at the end names no owner"), c.ownerUnknown());
-        assertEquals(List.of(), m.hang().deadlocks());
-    }
-
+    /** Only a look at C's own wait is its read at the end. */
     @Test
     void aLookAtAnotherCallIsNotThisWaitsRead() {
-        TraceEvent.EndLook elsewhere = new TraceEvent.EndLook(1_000, List.of(
-                new TraceEvent.LookedTask(C, SyscallTable.FUTEX, waitOn(N), head(2, A))));
-        HangAnalysis.FutexWait c = waitOf(handoff(elsewhere, List.of()), C);
-        assertNull(c.owner());
-        assertFalse(c.ownerReadAtEnd());
-        assertTrue(c.ownerUnknown().startsWith("woken by " + B), c.ownerUnknown());
+        assertFalse(waitOf(handoff(lookAtAnotherCall(), List.of()), C).ownerReadAtEnd());
     }
 
+    /** The end saw C in a wait for N, not the wait for M the trace has it in. */
+    private static TraceEvent.EndLook lookAtAnotherCall() {
+        return new TraceEvent.EndLook(1_000, List.of(new TraceEvent.LookedTask(C, SyscallTable.FUTEX, waitOn(N), head(2, A))));
+    }
+
+    /** A tid no live thread has is no owner, whatever the word says: the reason names it whole. */
     @Test
     void anOwnerReadAtTheEndMustBeALiveThreadSharingTheWord() {
-        TraceModel m = handoff(look(head(2, 4242)), List.of());
-        HangAnalysis.FutexWait c = waitOf(m, C);
-        assertNull(c.owner());
-        assertEquals("tid 4242 read at the end is no thread of a process sharing the word", c.ownerUnknown());
+        assertEquals("tid 4242 read at the end is no thread of a process sharing the word",
+                waitOf(handoff(look(head(2, 4242)), List.of()), C).ownerUnknown());
     }
 
     @Test
