@@ -30,10 +30,11 @@ import java.util.TreeMap;
  *
  * <p>A known object's key is a {@link FutexWord} whose tgid is negative ({@code -1 - object id}:
  * no process has such an id) and whose address is the offset in the object. At most
- * {@link #MAX_REGIONS} regions per process and {@link #MAX_FILES} file objects are kept.
+ * {@link #MAX_REGIONS} regions per process, {@link #MAX_PROCESSES} processes (ended ones
+ * included) and {@link #MAX_FILES} file objects are kept; beyond, words are keyed {@code (tgid, address)}.
  */
 final class SharedMappings {
-    static final int MAX_REGIONS = 4096, MAX_FILES = 4096;
+    static final int MAX_REGIONS = 4096, MAX_FILES = 4096, MAX_PROCESSES = 4096;
 
     /** {@code [start, start + length)} maps object {@code id} from {@code offset}. */
     private record Region(long start, long length, int id, long offset) {
@@ -91,14 +92,15 @@ final class SharedMappings {
     /** A fork (no CLONE_VM): the child maps the parent's shared objects at the same addresses. */
     void forked(int parent, int child) {
         TreeMap<Long, Region> regions = byProcess.get(parent);
-        if (regions != null && !regions.isEmpty()) byProcess.put(child, new TreeMap<>(regions));
-        else byProcess.remove(child);
+        byProcess.remove(child);
+        if (regions != null && !regions.isEmpty() && byProcess.size() < MAX_PROCESSES) byProcess.put(child, new TreeMap<>(regions));
     }
 
     /**
-     * An exec (the process's memory is new), the process's end, or a new process whose mappings the
-     * trace does not copy (a CLONE_VM child): what was known under this tgid goes, so a process that
-     * reuses the pid never inherits another's objects, and a long trace keeps only live processes'.
+     * An exec (the process's memory is new), or a new process whose mappings the trace does not copy
+     * (a CLONE_VM child): what was known under this tgid goes, so a process that reuses the pid never
+     * inherits another's objects. (A process's end keeps them: the hang analysis keys its calls still
+     * pending at the end, the killed ones among them, after the end.)
      */
     void forget(int tgid) {
         byProcess.remove(tgid);
@@ -113,7 +115,9 @@ final class SharedMappings {
     }
 
     private void add(int tgid, Region r) {
-        TreeMap<Long, Region> regions = byProcess.computeIfAbsent(tgid, k -> new TreeMap<>());
+        TreeMap<Long, Region> regions = byProcess.get(tgid);
+        if (regions == null && byProcess.size() >= MAX_PROCESSES) return;
+        if (regions == null) byProcess.put(tgid, regions = new TreeMap<>());
         if (regions.size() < MAX_REGIONS) regions.put(r.start(), r);
     }
 

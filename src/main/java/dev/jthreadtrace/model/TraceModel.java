@@ -375,8 +375,6 @@ public final class TraceModel {
     private void ended(int tid, long ns, Exit exit) {
         ThreadInfo t = table.live(tid);
         if (t != null) restarts.ended(t);
-        // A leader's end is reported once its whole thread group is gone: the process's mappings go with it.
-        if (t != null && t.tid() == t.tgid()) effects.shared().forget(t.tgid());
         table.ended(tid, ns, exit);
     }
 }
