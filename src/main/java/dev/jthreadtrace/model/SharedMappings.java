@@ -30,11 +30,12 @@ import java.util.TreeMap;
  *
  * <p>A known object's key is a {@link FutexWord} whose tgid is negative ({@code -1 - object id}:
  * no process has such an id) and whose address is the offset in the object. At most
- * {@link #MAX_REGIONS} regions per process, {@link #MAX_PROCESSES} processes (ended ones
- * included) and {@link #MAX_FILES} file objects are kept; beyond, words are keyed {@code (tgid, address)}.
+ * {@link #MAX_REGIONS} regions in all (ended processes' included: a fork storm copies its parent's
+ * regions into every child) and {@link #MAX_FILES} file objects are kept; beyond, words are keyed
+ * {@code (tgid, address)}.
  */
 final class SharedMappings {
-    static final int MAX_REGIONS = 4096, MAX_FILES = 4096, MAX_PROCESSES = 4096;
+    static final int MAX_REGIONS = 65_536, MAX_FILES = 4096;
 
     /** {@code [start, start + length)} maps object {@code id} from {@code offset}. */
     private record Region(long start, long length, int id, long offset) {
@@ -49,6 +50,8 @@ final class SharedMappings {
     private final Map<Integer, TreeMap<Long, Region>> byProcess = new HashMap<>();
     private final Map<String, Integer> files = new HashMap<>();
     private int nextId;
+    /** Regions kept, in all processes. */
+    private int regionCount;
 
     /** The key of a futex op {@code op} of process {@code tgid} on {@code uaddr}. */
     Key key(int tgid, long uaddr, long op) {
@@ -91,9 +94,11 @@ final class SharedMappings {
 
     /** A fork (no CLONE_VM): the child maps the parent's shared objects at the same addresses. */
     void forked(int parent, int child) {
+        forget(child);
         TreeMap<Long, Region> regions = byProcess.get(parent);
-        byProcess.remove(child);
-        if (regions != null && !regions.isEmpty() && byProcess.size() < MAX_PROCESSES) byProcess.put(child, new TreeMap<>(regions));
+        if (regions == null || regions.isEmpty() || regionCount + regions.size() > MAX_REGIONS) return;
+        byProcess.put(child, new TreeMap<>(regions));
+        regionCount += regions.size();
     }
 
     /**
@@ -103,7 +108,8 @@ final class SharedMappings {
      * pending at the end, the killed ones among them, after the end.)
      */
     void forget(int tgid) {
-        byProcess.remove(tgid);
+        TreeMap<Long, Region> gone = byProcess.remove(tgid);
+        if (gone != null) regionCount -= gone.size();
     }
 
     /** The object of a file's path; null for a path that names no single object (a memfd, a deleted file) or beyond the cap. */
@@ -115,10 +121,8 @@ final class SharedMappings {
     }
 
     private void add(int tgid, Region r) {
-        TreeMap<Long, Region> regions = byProcess.get(tgid);
-        if (regions == null && byProcess.size() >= MAX_PROCESSES) return;
-        if (regions == null) byProcess.put(tgid, regions = new TreeMap<>());
-        if (regions.size() < MAX_REGIONS) regions.put(r.start(), r);
+        if (regionCount >= MAX_REGIONS) return;
+        if (byProcess.computeIfAbsent(tgid, k -> new TreeMap<>()).put(r.start(), r) == null) regionCount++;
     }
 
     /** Unmaps {@code [address, address + length)}: regions inside go, those across its ends keep their outer parts. */
@@ -126,6 +130,7 @@ final class SharedMappings {
         TreeMap<Long, Region> regions = byProcess.get(tgid);
         if (regions == null || length == 0) return;
         long end = address + length < address || length < 0 ? Long.MAX_VALUE : address + length;
+        int kept = regions.size();
         List<Region> touched = new ArrayList<>();
         var before = regions.lowerEntry(address);
         if (before != null && Long.compareUnsigned(before.getValue().end(), address) > 0) touched.add(before.getValue());
@@ -135,6 +140,7 @@ final class SharedMappings {
             if (Long.compareUnsigned(r.start(), address) < 0) regions.put(r.start(), new Region(r.start(), address - r.start(), r.id(), r.offset()));
             if (Long.compareUnsigned(r.end(), end) > 0) regions.put(end, new Region(end, r.end() - end, r.id(), r.offset() + (end - r.start())));
         }
+        regionCount += regions.size() - kept;
         if (regions.isEmpty()) byProcess.remove(tgid);
     }
 }

@@ -76,4 +76,19 @@ class SharedMappingsTest {
         m.forget(PARENT);
         assertFalse(m.key(PARENT, 0x7f0000000008L, SHARED_OP).known());
     }
+
+    @Test
+    void aForkStormKeepsAtMostMaxRegionsInAll() {
+        SharedMappings m = new SharedMappings();
+        m.mmap(PARENT, mmap(0x7f0000000000L, 4096, MemoryFlags.MAP_SHARED | MemoryFlags.MAP_ANONYMOUS, 0, null));
+        m.mmap(PARENT, mmap(0x7f0000100000L, 4096, MemoryFlags.MAP_SHARED | MemoryFlags.MAP_ANONYMOUS, 0, null));
+        int children = SharedMappings.MAX_REGIONS / 2 + 10;
+        for (int child = 100_000; child < 100_000 + children; child++) m.forked(PARENT, child);
+        assertTrue(m.key(100_000, 0x7f0000000008L, SHARED_OP).known(), "an early child has its parent's objects");
+        assertFalse(m.key(100_000 + children - 1, 0x7f0000000008L, SHARED_OP).known(), "past the cap: (tgid, address)");
+        // An exec frees its process's regions: a later fork is kept again.
+        m.forget(100_000);
+        m.forked(PARENT, 200_000);
+        assertTrue(m.key(200_000, 0x7f0000100008L, SHARED_OP).known());
+    }
 }
