@@ -94,18 +94,19 @@ public final class Installer {
 
     /**
      * Opens to the agent's module (the boot loader's unnamed one) what it reads of java.base: java.lang
-     * (ThreadLocalMap entries, ScopedValue bindings) and jdk.internal.loader ({@link SystemClassPath});
+     * (ThreadLocalMap entries, ScopedValue bindings), jdk.internal.loader ({@link SystemClassPath}) and
+     * java.util.concurrent (the pool a JDK pool's thread works for, {@link JdkPools});
      * and makes java.base read it, for the hooks in Thread to call it (a retransformation adds that read
      * by itself, a redefinition does not). One call: the JDK's redefineModule spins its lambdas at the first.
      */
     static void openJavaBase(Instrumentation instrumentation) {
         Module base = Object.class.getModule(), agent = Installer.class.getModule();
         if (base.canRead(agent) && base.isOpen("java.lang", agent) && base.isOpen("jdk.internal.loader", agent)
-                && base.isOpen("jdk.internal.misc", agent)) {
+                && base.isOpen("jdk.internal.misc", agent) && base.isOpen("java.util.concurrent", agent)) {
             return;
         }
         instrumentation.redefineModule(base, Set.of(agent), Map.of(), Map.of("java.lang", Set.of(agent), "jdk.internal.loader", Set.of(agent),
-                "jdk.internal.misc", Set.of(agent)), Set.of(), Map.of());
+                "jdk.internal.misc", Set.of(agent), "java.util.concurrent", Set.of(agent)), Set.of(), Map.of());
     }
 
     /**
