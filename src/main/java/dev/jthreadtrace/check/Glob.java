@@ -8,7 +8,8 @@ import java.util.List;
  * (a code point), {@code [...]} one character of a class as the shell has it ({@code [0-9]},
  * {@code [abc]}, {@code [!a-z]} or {@code [^a-z]} for any other; a {@code ]} first in the class is
  * itself; a {@code [} without its {@code ]} is itself), every other character itself. {@code [[]}
- * and {@code [*]} match a bracket or a star.
+ * and {@code [*]} match a bracket or a star. A text equal to the pattern matches it too: a value that
+ * holds brackets ({@code sigmask == "[USR1]"}) compares as written.
  *
  * <p>Matched with the two-pointer wildcard algorithm, not a regex: {@code .*} groups backtrack
  * exponentially on a pattern of many stars that almost matches (16 stars took 28 s), and an
@@ -31,9 +32,11 @@ public final class Glob {
     private static final Star STAR = new Star();
     private static final Any ANY = new Any();
 
+    private final String text;
     private final Part[] pattern;
 
-    private Glob(Part[] pattern) {
+    private Glob(String text, Part[] pattern) {
+        this.text = text;
         this.pattern = pattern;
     }
 
@@ -52,7 +55,7 @@ public final class Glob {
                 parts.add(new One(c));
             }
         }
-        return new Glob(parts.toArray(Part[]::new));
+        return new Glob(glob, parts.toArray(Part[]::new));
     }
 
     /** The index of the {@code ]} that closes the class opened at {@code open}, or -1 when none does. */
@@ -97,6 +100,7 @@ public final class Glob {
 
     /** Whether the whole of {@code text} matches the pattern. */
     public boolean matches(String text) {
+        if (this.text.equals(text)) return true;
         int[] s = text.codePoints().toArray();
         int p = 0;
         int i = 0;
