@@ -8,6 +8,7 @@ import dev.jthreadtrace.render.OutputClosedException;
 import dev.jthreadtrace.render.OutputFailedException;
 
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 
 /**
@@ -83,8 +84,12 @@ final class EventConsumer {
      */
     private static TraceEvent.Exec withRuntime(TraceEvent.Exec e) {
         Path exe = Path.of("/proc", Integer.toString(e.tid()), "exe");
-        boolean go = Files.exists(exe) ? GoBinary.is(exe) : e.path() != null && e.path().startsWith("/") && GoBinary.is(Path.of(e.path()));
-        return go ? e.withRuntime(TraceEvent.Exec.GO) : e;
+        try {
+            boolean go = Files.exists(exe) ? GoBinary.is(exe) : e.path() != null && e.path().startsWith("/") && GoBinary.is(Path.of(e.path()));
+            return go ? e.withRuntime(TraceEvent.Exec.GO) : e;
+        } catch (InvalidPathException notAPath) {
+            return e; // a path whose bytes the file system's charset cannot name (C locale): not looked at
+        }
     }
 
     private void show(TraceEvent event) {
