@@ -9,7 +9,8 @@ package dev.jthreadtrace.agent;
  * C  nanoTime  creatorOsTid  creatorJavaId  creatorName  newJavaId  newName  virtual  itl=value...  [ATTR ccl=L]  [STACK  frames]
  *    (ATTR on a virtual thread's, held until its start(): the context class loader it runs with)
  * S  nanoTime  starterOsTid  starterJavaId  starterName  javaId     name     ITL  itl=value...
- *    ATTR  daemon=B  priority=N  group=G  ccl=L  [STACK  frames]
+ *    ATTR  daemon=B  priority=N  group=G  ccl=L  [jdk_pool=P]  [STACK  frames]
+ *    (jdk_pool: the pool of the JDK's own the thread works for, {@code JdkPools}: not the program's to shut down)
  *    (ATTR: what the thread runs with, read at start(); a loader is shown as its class and name, or
  *    its class and identity hash when its class is not the JDK's: a user's getName() is never called)
  * A  nanoTime  0  javaId  ccl=L     (a virtual thread's start(), when its C record went out before:
@@ -40,6 +41,8 @@ public final class RecordFormat {
     public static final char FIELD = '\t', FRAME = ';', FRAME_PART = '|';
     /** A scoped-value binding's key is its name with this prefix, beside the thread-locals. */
     public static final String SCOPED_VALUE = "sv:";
+    /** The ATTR key of a thread of one of the JDK's own pools ({@code ForkJoinPool.commonPool()}...): its pool. */
+    public static final String JDK_POOL = "jdk_pool";
     /** A record that took no more thread-locals (its line was full) ends with {@code (cut)=N more}. */
     public static final String CUT = "(cut)";
 

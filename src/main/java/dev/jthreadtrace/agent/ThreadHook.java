@@ -195,6 +195,8 @@ public final class ThreadHook {
                 RecordFormat.pair(line, "priority", String.valueOf(started.getPriority()));
                 RecordFormat.pair(line, "group", group == null ? "null" : group.getName());
                 RecordFormat.pair(line, "ccl", InheritedValues.loader(contextLoader));
+                String pool = JdkPools.ofSafely(started);
+                if (pool != null) RecordFormat.pair(line, RecordFormat.JDK_POOL, pool);
                 line.append(CreationStacks.field());
             }
             RecordWriter.write(line, !started.isVirtual());

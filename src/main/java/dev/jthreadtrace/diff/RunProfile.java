@@ -1,6 +1,7 @@
 package dev.jthreadtrace.diff;
 
 import dev.jthreadtrace.event.JavaRecord;
+import dev.jthreadtrace.event.TraceEvent;
 import dev.jthreadtrace.model.ProcessInfo;
 import dev.jthreadtrace.model.ThreadInfo;
 import dev.jthreadtrace.model.TraceModel;
@@ -16,14 +17,19 @@ import java.util.TreeMap;
  * One run as {@code diff} compares it: its threads by site ({@link SiteKey}), the programs its
  * processes exec'd and how often, and how many threads were the JVM's own. A JVM's own threads (GC,
  * compiler, VM Thread: no Java thread on them) are counted apart and never compared: how many the
- * JVM starts varies with its ergonomics and its load, not with the program.
+ * JVM starts varies with its ergonomics and its load, not with the program. So are a Go program's
+ * runtime threads (its Ms: every thread of a process whose ELF file says Go that never had a name of
+ * its own), which its scheduler starts as blocked syscalls and locked goroutines come and go; a thread
+ * the program named is compared, and so are its processes and what they exec.
  *
  * @param model the run's model, for the whole-trace figures
  */
 public record RunProfile(String name, TraceModel model, Map<SiteKey, SiteFigures> sites, Map<String, Integer> execs,
-                         int jvmOwnThreads) {
+                         int jvmOwnThreads, int goRuntimeThreads) {
     /** HotSpot's VM thread: a process that has one is a JVM. */
     private static final String VM_THREAD = "VM Thread";
+    /** The bytes of a name the kernel keeps (TASK_COMM_LEN less its NUL). */
+    private static final int COMM_BYTES = 15;
 
     public RunProfile {
         sites = Collections.unmodifiableMap(sites);
@@ -49,11 +55,15 @@ public record RunProfile(String name, TraceModel model, Map<SiteKey, SiteFigures
             if (t.java() != null) jvm.put(t.tgid(), true);
             if (t.nameHistory().contains(VM_THREAD)) jvm.putIfAbsent(t.tgid(), true);
         }
-        int jvmOwn = 0;
+        int jvmOwn = 0, goRuntime = 0;
         for (ThreadInfo t : model.threads()) {
             if (!t.isThread() || t.startedForAttach()) continue;
             if (jvm.getOrDefault(t.tgid(), false) && t.java() == null) {
                 jvmOwn++;
+                continue;
+            }
+            if (goRuntimeThread(model, t)) {
+                goRuntime++;
                 continue;
             }
             SiteKey key = keyOf(model, t);
@@ -61,7 +71,16 @@ public record RunProfile(String name, TraceModel model, Map<SiteKey, SiteFigures
                     model.futex().of(t).blockedNs(), t.allInheritedValues());
         }
         for (ProcessInfo p : model.processes()) for (String path : p.exec()) execs.merge(path, 1, Integer::sum);
-        return new RunProfile(name, model, sites, execs, jvmOwn);
+        return new RunProfile(name, model, sites, execs, jvmOwn, goRuntime);
+    }
+
+    /** A thread of a Go program that only ever had the program's name (the kernel's 15 bytes of it): one of its runtime's. */
+    private static boolean goRuntimeThread(TraceModel model, ThreadInfo t) {
+        ProcessInfo p = model.process(t.tgid());
+        if (p == null || !TraceEvent.Exec.GO.equals(p.runtime())) return false;
+        String program = program(model, t.tgid());
+        String comm = program.length() > COMM_BYTES ? program.substring(0, COMM_BYTES) : program;
+        return t.nameHistory().stream().allMatch(comm::equals);
     }
 
     private static SiteKey keyOf(TraceModel model, ThreadInfo t) {

@@ -141,8 +141,23 @@ public sealed interface TraceEvent {
         }
     }
 
-    /** A successful execve; {@code formerTid} differs from {@code tid} when a non-leader thread exec'd. */
-    record Exec(long ns, int tid, int formerTid, String path) implements TraceEvent {}
+    /**
+     * A successful execve; {@code formerTid} differs from {@code tid} when a non-leader thread exec'd.
+     * {@code runtime}: {@link #GO} when the image exec'd is a Go program (its ELF file says so: a Go
+     * build ID note or a {@code .go.buildinfo} section), whose runtime starts OS threads of its own;
+     * null for any other or when the file could not be read.
+     */
+    record Exec(long ns, int tid, int formerTid, String path, String runtime) implements TraceEvent {
+        public static final String GO = "go";
+
+        public Exec(long ns, int tid, int formerTid, String path) {
+            this(ns, tid, formerTid, path, null);
+        }
+
+        public Exec withRuntime(String runtime) {
+            return new Exec(ns, tid, formerTid, path, runtime);
+        }
+    }
 
     /** A task exited ({@code exit} or torn down by {@code exit_group}) with this code. */
     record Exited(long ns, int tid, int code) implements TraceEvent {}

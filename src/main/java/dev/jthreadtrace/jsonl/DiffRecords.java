@@ -50,7 +50,7 @@ public final class DiffRecords {
 
     private static Json run(RunProfile p) {
         return Json.object().put("file", p.name()).put("command", p.model().command()).put("tasks", p.model().threads().size())
-                .put("jvm_own_threads", p.jvmOwnThreads()).put("peak", p.model().peakLive()).put("cut_short", p.cut())
+                .put("jvm_own_threads", p.jvmOwnThreads()).put("go_runtime_threads", p.goRuntimeThreads()).put("peak", p.model().peakLive()).put("cut_short", p.cut())
                 .put("duration_ns", p.cut() ? null : p.model().endNs());
     }
 

@@ -135,7 +135,7 @@ public final class JsonLines implements LiveSink {
             case TraceEvent.UntracedChild u -> at(record(JsonlFields.T_UNTRACED), u.ns(), model, u.creator()).put(JsonlFields.CHILD, u.child())
                     .put(JsonlFields.SECCOMP_FILTER_INHERITED, u.filterInherited());
             case TraceEvent.Exec e -> at(record(JsonlFields.T_EXEC), e.ns(), model, e.tid()).put(JsonlFields.FORMER_TID, e.formerTid())
-                    .put(JsonlFields.PATH, e.path());
+                    .put(JsonlFields.PATH, e.path()).put(JsonlFields.RUNTIME, e.runtime());
             case TraceEvent.CommWritten c -> at(record(JsonlFields.T_COMM), c.ns(), model, c.tid()).put(JsonlFields.TARGET, c.target())
                     .put(JsonlFields.NEW_NAME, KernelBytes.decode(c.name())).put(JsonlFields.SYSCALL, SyscallTable.name(c.nr()))
                     .put(JsonlFields.FD, c.fd());
@@ -216,7 +216,7 @@ public final class JsonLines implements LiveSink {
         threadRecords(model);
         for (ProcessInfo p : model.processes()) {
             out.line(record(JsonlFields.T_PROCESS).put(JsonlFields.PID, p.pid()).put(JsonlFields.CREATOR, p.creator()).put("parent", p.parentPid())
-                    .put("exec", p.exec()).put("exit", exit(p.exit())).toString());
+                    .put("exec", p.exec()).put(JsonlFields.RUNTIME, p.runtime()).put("exit", exit(p.exit())).toString());
         }
         HangRecords.deadlocks(model, () -> record(JsonlFields.T_DEADLOCK), out::line);
         for (SavedAssertion r : results) {
@@ -299,10 +299,15 @@ public final class JsonLines implements LiveSink {
         }
     }
 
-    /** When the thread was still running as its program's scope ended: {@code {"scope": "main returned", "t": 0.81}}; null when not. */
+    /**
+     * When the thread was still running as its program's scope ended: {@code {"scope": "main returned", "t": 0.81,
+     * "jdk_pool": null}}, {@code jdk_pool} naming the JDK's own pool of a thread that outlives main by design (not
+     * counted by threads.leaked); null when it did not outlive its scope.
+     */
     private static Json outlived(TraceModel model, ThreadInfo t) {
         var leak = model.leaks().of(t);
-        return leak == null ? null : Json.object().put("scope", leak.scope().end().what()).put("t", seconds(leak.scope().end().ns()));
+        return leak == null ? null : Json.object().put("scope", leak.scope().end().what()).put("t", seconds(leak.scope().end().ns()))
+                .put("jdk_pool", leak.jdkPool());
     }
 
     /** A creation stack as JSON: [{class, method, file, line}, ...], the innermost frame first. */

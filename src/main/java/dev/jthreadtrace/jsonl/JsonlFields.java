@@ -57,6 +57,7 @@ final class JsonlFields {
             PID = "pid",
             RET = "ret",
             RETURNED = "returned",
+            RUNTIME = "runtime",
             SECCOMP_FILTER_INHERITED = "seccomp_filter_inherited",
             SIGNAL = "signal",
             SIGINFO = "siginfo",

@@ -30,6 +30,12 @@ public record JavaThread(long id, String name, boolean virtual, int constructorT
      */
     public static final Map<String, String> ORDINARY_ATTRIBUTES = Map.of("daemon", "false", "priority", "5", "group", "main",
             "ccl", "jdk.internal.loader.ClassLoaders$AppClassLoader@app");
+    /**
+     * The attribute the agent gives a thread of one of the JDK's own pools, read from the pool it works for
+     * ({@code ForkJoinPool.commonPool()}, {@code virtual-thread scheduler}, {@code virtual-thread unblocker}):
+     * a fact about the thread, not a setting it inherited; such a thread outlives main by design.
+     */
+    public static final String JDK_POOL = "jdk_pool";
     /** A scoped-value binding a StructuredTaskScope fork inherited: {@code sv:ScopedValue#1}. */
     public static final String SCOPED_VALUE_PREFIX = "sv:";
 
@@ -55,6 +61,11 @@ public record JavaThread(long id, String name, boolean virtual, int constructorT
         Map<String, String> settings = new LinkedHashMap<>(attributes);
         settings.putAll(bindings);
         return withStart(stack, settings);
+    }
+
+    /** The JDK pool this thread works for ({@link #JDK_POOL}), or null when it is no JDK pool's. */
+    public String jdkPool() {
+        return attributes.get(JDK_POOL);
     }
 
     /** The first frame of the creation stack, {@code com.example.Cache.<init>(Cache.java:42)}; null when none. */

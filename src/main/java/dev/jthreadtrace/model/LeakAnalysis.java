@@ -17,8 +17,10 @@ import java.util.Set;
  * exit; for a JVM, main's return or the JVM's shutdown, whichever came first), with that moment.
  *
  * <p>In a JVM only Java threads started by {@code start()} while the agent watched count: the
- * JVM's own threads (GC, compiler, Reference Handler) outlive main by design. A JVM without the
- * Java view cannot tell the two apart and is named in {@link #unchecked}.
+ * JVM's own threads (GC, compiler, Reference Handler) outlive main by design. So do the threads of
+ * the JDK's own pools, which Java code starts (the common ForkJoinPool, the virtual-thread scheduler):
+ * the agent names their pool from facts, and they are listed apart ({@link #byDesign}), not counted.
+ * A JVM without the Java view cannot tell the two apart and is named in {@link #unchecked}.
  *
  */
 public final class LeakAnalysis {
@@ -30,19 +32,29 @@ public final class LeakAnalysis {
     /** One process's scope end; {@code jvm}: judged by the Java rules. */
     public record Scope(int pid, ScopeEnd end, boolean jvm) {}
 
-    /** A thread still running when its process's scope ended. */
-    public record Leak(ThreadInfo thread, Scope scope) {}
+    /**
+     * A thread still running when its process's scope ended; {@code jdkPool}: the JDK's own pool it works
+     * for (its common ForkJoinPool, the virtual-thread scheduler...), which outlives main by design and is
+     * not counted; null for the program's own thread, a leak.
+     */
+    public record Leak(ThreadInfo thread, Scope scope, String jdkPool) {
+        public boolean byDesign() {
+            return jdkPool != null;
+        }
+    }
 
     private final List<Scope> scopes;
     private final List<Leak> leaked;
+    private final List<Leak> byDesign;
     private final List<String> unchecked;
     private final Map<ThreadInfo, Leak> byThread = new IdentityHashMap<>();
 
-    private LeakAnalysis(List<Scope> scopes, List<Leak> leaked, List<String> unchecked) {
+    private LeakAnalysis(List<Scope> scopes, List<Leak> outlived, List<String> unchecked) {
         this.scopes = List.copyOf(scopes);
-        this.leaked = List.copyOf(leaked);
+        this.leaked = outlived.stream().filter(l -> !l.byDesign()).toList();
+        this.byDesign = outlived.stream().filter(Leak::byDesign).toList();
         this.unchecked = List.copyOf(unchecked);
-        for (Leak l : leaked) byThread.put(l.thread(), l);
+        for (Leak l : outlived) byThread.put(l.thread(), l);
     }
 
     /** The end of each process's scope that was seen. */
@@ -50,9 +62,14 @@ public final class LeakAnalysis {
         return scopes;
     }
 
-    /** Each thread still running when its process's scope ended, in creation order. */
+    /** Each of the program's threads still running when its process's scope ended, in creation order: the leaks. */
     public List<Leak> leaked() {
         return leaked;
+    }
+
+    /** The threads of the JDK's own pools still running then, in creation order: shown, not counted. */
+    public List<Leak> byDesign() {
+        return byDesign;
     }
 
     /** One line per process that could not be checked. */
@@ -60,9 +77,15 @@ public final class LeakAnalysis {
         return unchecked;
     }
 
-    /** The leak of this thread, or null when it did not outlive its scope. */
+    /** How this thread outlived its scope (a leak, or a JDK pool's by design), or null when it did not. */
     public Leak of(ThreadInfo t) {
         return byThread.get(t);
+    }
+
+    /** Whether this thread is one of the leaks {@code threads.leaked} counts. */
+    public boolean leaked(ThreadInfo t) {
+        Leak l = byThread.get(t);
+        return l != null && !l.byDesign();
     }
 
     static LeakAnalysis of(TraceModel model) {
@@ -90,7 +113,7 @@ public final class LeakAnalysis {
             for (ThreadInfo t : tasks) {
                 // Main's scope: main itself (the leader) never outlives it, whoever ended the process.
                 if (t.tid() != end.tid() && t.tid() != p.pid() && aliveAt(t, end.ns()) && (!jvm || startedByTheProgram(t, started))) {
-                    leaked.add(new Leak(t, scope));
+                    leaked.add(new Leak(t, scope, jvm ? t.java().jdkPool() : null));
                 }
             }
         }

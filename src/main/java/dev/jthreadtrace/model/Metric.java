@@ -20,8 +20,9 @@ public enum Metric implements Measure {
             + "(the first frame of the stack that started them) matches {created_at=\"glob\"}",
             List.of(), null, (m, t) -> 1, "name", "created_at"),
     THREADS_LEAKED("threads.leaked", Kind.COUNT, "threads still running when their program's main returned or the JVM began"
-            + " to shut down (the leaks section), all or those whose name or creation site matches", List.of(),
-            m -> m.leaks().leaked().size(), (m, t) -> m.leaks().of(t) == null ? 0 : 1, "name", "created_at"),
+            + " to shut down (the leaks section; not the JDK's own pools', which outlive it by design), all or those whose name or"
+            + " creation site matches", List.of(),
+            m -> m.leaks().leaked().size(), (m, t) -> m.leaks().leaked(t) ? 1 : 0, "name", "created_at"),
     JAVA_CREATION_SITES("java.creation_sites", Kind.COUNT, "distinct Java creation stacks (the CREATION SITES section)",
             List.of(), m -> m.javaView().creationSites().size(), null),
     PROCESSES_TOTAL("processes.total", Kind.COUNT,

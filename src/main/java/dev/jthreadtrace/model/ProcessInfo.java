@@ -12,6 +12,7 @@ public final class ProcessInfo {
     private final List<String> exec = new ArrayList<>();
     private Exit exit;
     private ScopeEnd scopeEnd;
+    private String runtime;
 
     ProcessInfo(int pid, Integer creator, int parentPid) {
         this.pid = pid;
@@ -57,7 +58,21 @@ public final class ProcessInfo {
     }
 
     void execd(String path) {
+        execd(path, null);
+    }
+
+    /** {@code runtime}: the exec'd image's ({@code go}), null for none known; each exec replaces the image. */
+    void execd(String path, String runtime) {
         exec.add(path);
+        this.runtime = runtime;
+    }
+
+    /**
+     * The runtime of the program it exec'd last, as its ELF file said ({@code go}: a Go program, whose
+     * runtime starts and keeps OS threads as it sees fit); null for any other.
+     */
+    public String runtime() {
+        return runtime;
     }
 
     void exit(Exit exit) {

@@ -24,7 +24,7 @@ final class SettingsTracker {
     private static final int TASK_COMM_LEN = 15;
     private static final int SIG_BLOCK = 0, SIG_UNBLOCK = 1, SIG_SETMASK = 2;
     private static final int SECCOMP_MODE_FILTER = 2;
-    private static final long SECCOMP_FILTER_FLAG_TSYNC = 1;
+    private static final long SECCOMP_FILTER_FLAG_TSYNC = 1, SECCOMP_FILTER_FLAG_TSYNC_ESRCH = 16;
 
     private final List<HookChange> changes = new ArrayList<>();
     private final Map<Integer, List<HookChange>> changesByTid = new HashMap<>();
@@ -49,12 +49,17 @@ final class SettingsTracker {
     }
 
     void set(ThreadInfo t, long ns, Hooks next) {
+        set(t, ns, next, t.tid());
+    }
+
+    /** {@code by}: the task whose call changed {@code t}'s settings. */
+    void set(ThreadInfo t, long ns, Hooks next, int by) {
         Hooks before = t.hooks();
         if (before.equals(next)) return;
         for (Hook hook : Hook.all()) {
             String a = before.value(hook), b = next.value(hook);
             if (!a.equals(b)) {
-                HookChange change = new HookChange(ns, t.tid(), hook, a, b);
+                HookChange change = new HookChange(ns, t.tid(), hook, a, b, by);
                 changes.add(change);
                 changesByTid.computeIfAbsent(t.tid(), k -> new ArrayList<>()).add(change);
             }
@@ -76,7 +81,7 @@ final class SettingsTracker {
             }
             case Prctl.PR_SET_PDEATHSIG -> set(t, ns, t.hooks().withPdeathsig((int) a[1]));
             case Prctl.PR_SET_SECCOMP -> {
-                if (a[1] == SECCOMP_MODE_FILTER) seccompFilter(t, ns, 0, live);
+                if (a[1] == SECCOMP_MODE_FILTER) seccompFilter(t, ns, 0, 0, live);
             }
             default -> { }
         }
@@ -87,13 +92,22 @@ final class SettingsTracker {
         set(t, ns, t.hooks().withName(truncate(name)));
     }
 
-    /** One more filter on the task, or with SECCOMP_FILTER_FLAG_TSYNC on every thread of its process. */
-    void seccompFilter(ThreadInfo t, long ns, long flags, Collection<ThreadInfo> live) {
+    /**
+     * A filter installed that returned {@code ret}: one more filter on the task. With SECCOMP_FILTER_FLAG_TSYNC
+     * the kernel then gives every other thread of its process the caller's filters, and its no_new_privs when
+     * the caller has it (seccomp_sync_threads): changes made by the caller. A TSYNC that found a thread it could
+     * not synchronise returns that thread's tid and installs nothing (unless TSYNC_ESRCH asked for an error).
+     */
+    void seccompFilter(ThreadInfo t, long ns, long flags, long ret, Collection<ThreadInfo> live) {
         boolean tsync = (flags & SECCOMP_FILTER_FLAG_TSYNC) != 0;
+        if (tsync && (flags & SECCOMP_FILTER_FLAG_TSYNC_ESRCH) == 0 && ret > 0) return;
+        set(t, ns, t.hooks().withSeccomp(t.hooks().seccomp() + 1));
+        if (!tsync) return;
+        Hooks caller = t.hooks();
         for (ThreadInfo other : List.copyOf(live)) {
-            if (other == t || (tsync && other.tgid() == t.tgid())) {
-                set(other, ns, other.hooks().withSeccomp(other.hooks().seccomp() + 1));
-            }
+            if (other == t || other.tgid() != t.tgid()) continue;
+            Hooks next = other.hooks().withSeccomp(caller.seccomp());
+            set(other, ns, caller.noNewPrivs() ? next.withNoNewPrivs(true) : next, t.tid());
         }
     }
 

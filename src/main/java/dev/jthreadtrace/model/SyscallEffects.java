@@ -49,7 +49,7 @@ final class SyscallEffects {
             }
             case SECCOMP -> {
                 ownSeccomp = true;
-                if (ok && a[0] == Seccomp.SECCOMP_SET_MODE_FILTER) settings.seccompFilter(t, ns, a[1], table.liveTasks());
+                if (ok && a[0] == Seccomp.SECCOMP_SET_MODE_FILTER) settings.seccompFilter(t, ns, a[1], s.ret(), table.liveTasks());
             }
             case SIGPROCMASK -> {
                 if (ExitNeeds.sigprocmaskChanged(a, s.captures().bytes(1), ok, s.returned() && s.error(), s.ret())) {

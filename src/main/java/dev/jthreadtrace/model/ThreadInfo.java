@@ -183,6 +183,7 @@ public final class ThreadInfo {
         Map<String, String> out = new LinkedHashMap<>();
         if (java != null) {
             out.putAll(java.attributes());
+            out.remove(JavaThread.JDK_POOL);
             java.inherited().forEach((k, v) -> out.put(JavaThread.hookKey(k), v));
         }
         return out;

@@ -95,7 +95,7 @@ final class ThreadTable {
             leader.continues(former != null ? former.hooks() : leader.hooks(), ns);
         }
         ProcessInfo process = processes.get(leader.tgid());
-        if (process != null && e.path() != null) process.execd(e.path());
+        if (process != null && e.path() != null) process.execd(e.path(), e.runtime());
         return leader;
     }
 

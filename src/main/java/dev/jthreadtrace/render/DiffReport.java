@@ -46,7 +46,8 @@ public final class DiffReport {
     private static String run(String which, RunProfile p) {
         String command = Escape.text(String.join(" ", p.model().command()));
         return which + "  " + Escape.text(p.name()) + ": " + Units.cut(command, 80) + "  (" + p.model().threads().size() + " task" + (p.model().threads().size() == 1 ? "" : "s")
-                + (p.jvmOwnThreads() > 0 ? ", " + p.jvmOwnThreads() + " of them the JVM's own, not compared" : "") + "; peak "
+                + (p.jvmOwnThreads() > 0 ? ", " + p.jvmOwnThreads() + " of them the JVM's own, not compared" : "")
+                + (p.goRuntimeThreads() > 0 ? ", " + p.goRuntimeThreads() + " of them the Go runtime's, not compared" : "") + "; peak "
                 + p.model().peakLive() + "; " + (p.cut() ? "cut short: duration unknown" : Units.duration(p.model().endNs())) + ")";
     }
 

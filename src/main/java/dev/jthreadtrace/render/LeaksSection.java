@@ -29,13 +29,23 @@ final class LeaksSection extends SectionRenderer {
         for (LeakAnalysis.Scope scope : leaks.scopes()) {
             List<LeakAnalysis.Leak> mine = leaks.leaked().stream().filter(l -> l.scope() == scope).toList();
             String process = scope.pid() + " " + Escape.text(model.nameOf(scope.pid()));
+            List<LeakAnalysis.Leak> jdk = leaks.byDesign().stream().filter(l -> l.scope() == scope).toList();
+            String none = jdk.isEmpty() ? "no other thread was running" : "none of the program's threads was running";
             out.accept("  process " + process + ": " + describe(scope) + " " + Units.at(scope.end().ns()) + ": "
-                    + (mine.isEmpty() ? "no other thread was running" : mine.size() + " thread" + (mine.size() == 1 ? " was" : "s were")
-                    + " still running"));
-            for (LeakAnalysis.Leak l : mine.subList(0, Math.min(mine.size(), ReportContext.MAX_ROWS))) out.accept(row(l.thread()));
-            if (mine.size() > ReportContext.MAX_ROWS) out.accept("    … " + (mine.size() - ReportContext.MAX_ROWS) + " more (see --format jsonl)");
+                    + (mine.isEmpty() ? none : mine.size() + " thread" + (mine.size() == 1 ? " was" : "s were") + " still running"));
+            rows(mine);
+            if (!jdk.isEmpty()) {
+                out.accept("    and " + jdk.size() + " thread" + (jdk.size() == 1 ? "" : "s")
+                        + " of the JDK's own pools, which outlive main by design (not counted):");
+                rows(jdk);
+            }
         }
         for (String note : leaks.unchecked()) out.accept("  not checked: " + Escape.text(note));
+    }
+
+    private void rows(List<LeakAnalysis.Leak> leaks) {
+        for (LeakAnalysis.Leak l : leaks.subList(0, Math.min(leaks.size(), ReportContext.MAX_ROWS))) out.accept(row(l));
+        if (leaks.size() > ReportContext.MAX_ROWS) out.accept("    … " + (leaks.size() - ReportContext.MAX_ROWS) + " more (see --format jsonl)");
     }
 
     private String describe(LeakAnalysis.Scope scope) {
@@ -45,9 +55,12 @@ final class LeaksSection extends SectionRenderer {
                 ? what.substring(0, what.lastIndexOf(' ') + 1) + label(scope.end().tid()) : what;
     }
 
-    private String row(ThreadInfo t) {
+    private String row(LeakAnalysis.Leak l) {
+        ThreadInfo t = l.thread();
         String daemon = t.java() != null && "true".equals(t.java().attributes().get("daemon")) ? "daemon  " : "";
-        String at = t.java() == null || t.java().createdAt() == null ? "" : "created at " + Escape.text(t.java().createdAt()) + "  ";
+        // A JDK pool's thread: its pool, not the application frame that first used it (a parallel stream's).
+        String at = l.byDesign() ? "the JDK's " + Escape.text(l.jdkPool()) + ": outlives main by design  "
+                : t.java() == null || t.java().createdAt() == null ? "" : "created at " + Escape.text(t.java().createdAt()) + "  ";
         return "    " + Units.pad(Units.cut(label(t), ReportContext.LABEL_WIDTH - 1), ReportContext.LABEL_WIDTH) + daemon + at + end(t);
     }
 

@@ -198,7 +198,7 @@ final class TimelineSection extends SectionRenderer {
             String started = InheritedDiff.creatorStartedWith(model, t, k, v);
             if (started != null) line.append(" (its creator started with ").append(Escape.text(started)).append(')');
             HookChange origin = origin(t, k, v);
-            if (origin != null) line.append(" (set ").append(Units.at(origin.ns())).append(" by ").append(label(origin.tid())).append(')');
+            if (origin != null) line.append(" (set ").append(Units.at(origin.ns())).append(" by ").append(label(origin.by())).append(')');
             // A thread-local is copied from the thread that ran the constructor, which need not be the one that started it.
             if (k.startsWith(Hook.THREAD_LOCAL_PREFIX) && t.java() != null && t.java().constructorTid() > 0
                     && !Integer.valueOf(t.java().constructorTid()).equals(t.creator())) {
@@ -245,6 +245,8 @@ final class TimelineSection extends SectionRenderer {
             if (c.hook() == Hook.NAME && heirs.isEmpty()) continue;
             String line = "  " + Units.padLeft(Units.at(c.ns()), 9) + "  " + Units.pad(Units.cut(label(c.tid()), 22), 23)
                     + Units.pad(c.hook().key() + " " + Escape.text(c.from()) + " → " + Escape.text(c.to()), 34)
+                    // Another thread's call changed it (seccomp's TSYNC): name that thread.
+                    + (c.by() != c.tid() ? "  by " + label(c.by()) : "")
                     + (heirs.isEmpty() ? "  inherited by nobody" : "  inherited by " + listed(heirs, 4));
             lines.add(line);
         }

@@ -147,13 +147,18 @@ final class TreeSection extends SectionRenderer {
         return String.join(", ", parts);
     }
 
+    /**
+     * {@code (was NAME)}: the name the thread started with (a Java thread's at start(), any other's the one
+     * it inherited from its creator), not the one before its last rename: a pool thread renamed per task
+     * reads "renamed-3 (was pool-orig)", what it was made as.
+     */
     private String formerNames(ThreadInfo t) {
         if (t.java() != null) {
             List<String> former = t.java().formerNames();
-            return former.isEmpty() ? "" : " (was " + Escape.text(former.getLast()) + ")";
+            return former.isEmpty() ? "" : " (was " + Escape.text(former.getFirst()) + ")";
         }
         List<String> names = t.nameHistory();
-        return names.size() > 1 ? " (was " + Escape.text(names.get(names.size() - 2)) + ")" : "";
+        return names.size() > 1 ? " (was " + Escape.text(names.getFirst()) + ")" : "";
     }
 
     /** Where the Java creator (the constructor's thread) is not the thread that started it. */

@@ -7,6 +7,10 @@ import dev.jthreadtrace.render.LiveSink;
 import dev.jthreadtrace.render.OutputClosedException;
 import dev.jthreadtrace.render.OutputFailedException;
 
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+
 /**
  * The consumer's side of a trace, on the calling thread: each event goes into the model, then to
  * the live sink. A reader that went away ({@code | head}) ends the run, as strace does; a full disk
@@ -59,6 +63,7 @@ final class EventConsumer {
             }
             return ended;
         }
+        if (event instanceof TraceEvent.Exec e) event = withRuntime(e);
         try {
             model.accept(event);
             accepted++;
@@ -70,6 +75,21 @@ final class EventConsumer {
         if (!outputClosed && outputFailure == null) show(event);
         ended = event instanceof TraceEvent.TraceEnded;
         return ended;
+    }
+
+    /**
+     * The exec'd image is a Go program or not, read from its file here, on the consumer's thread (the ptrace
+     * thread reads no file): through /proc/PID/exe while the process lives, else the path it exec'd when that
+     * is absolute. A program gone and exec'd by a relative path stays unknown, compared as any other.
+     */
+    private static TraceEvent.Exec withRuntime(TraceEvent.Exec e) {
+        Path exe = Path.of("/proc", Integer.toString(e.tid()), "exe");
+        try {
+            boolean go = Files.exists(exe) ? GoBinary.is(exe) : e.path() != null && e.path().startsWith("/") && GoBinary.is(Path.of(e.path()));
+            return go ? e.withRuntime(TraceEvent.Exec.GO) : e;
+        } catch (InvalidPathException notAPath) {
+            return e; // a path whose bytes the file system's charset cannot name (C locale): not looked at
+        }
     }
 
     private void show(TraceEvent event) {

@@ -19,7 +19,11 @@ class GlobTest {
             "inner-*;inner-1;true", "inner-*;inner-;true", "inner-*;xinner-1;false", "inner-?;inner-12;false",
             "inner-??;inner-12;true", "*-1;inner-1;true", "*-1;inner-12;false", "a*b*c;abc;true",
             "a*b*c;aXbYbZc;true", "a*b*c;aXbYcZ;false", "*a*a*b;aaab;true", "*a*a*b;aab;true", "*a*a*b;ab;false",
-            "**x**;x;true", "*.*;a.b;true", "a.c;abc;false", "[ab];a;false", "[ab];[ab];true", "(x)+;(x)+;true",
+            "**x**;x;true", "*.*;a.b;true", "a.c;abc;false", "[ab];a;true", "[ab];[ab];true", "[ab];ab;false", "[[]ab];[ab];true", "[[]ab];[ab;false", "[USR1];[USR1];true",
+            "[[]USR1];[USR1];true", "[USR1];U;true", "pool[0-9];pool[0-9];true", "(x)+;(x)+;true",
+            "pool[0-9];pool1;true", "pool[0-9];pool;false", "pool[0-9];poolx;false", "pool[!0-9];poolx;true", "pool[^0-9];pool1;false",
+            "[]x];];true", "[]x];x;true", "[!]];];false", "a[;a[;true", "a[b;a[b;true", "[*];*;true", "[*];x;false", "[a-];-;true",
+            "w[0-9]*-[a-c];w12-b;true", "*[0-9];pool-x9;true",
             "\\d;\\d;true", "\\d;1;false", "*?;'';false", "*?;z;true", "?*?;z;false",
             "h*p-nio-*-exec-1?;http-nio-9127-exec-10;true", "h*p-nio-*-exec-1?;http-nio-9127-exec-1;false",
     })

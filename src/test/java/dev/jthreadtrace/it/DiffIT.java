@@ -120,4 +120,40 @@ class DiffIT {
         Tool.Result overwrite = Tool.run(Tool.jar("diff", "-o", runs.get(0).toString(), runs.get(0).toString(), runs.get(1).toString()));
         assertEquals(2, overwrite.code(), overwrite.err());
     }
+
+    /** A run of the Go fixture with {@code locked} goroutines ending on their locked threads and {@code named} named threads. */
+    private static Path goTrace(Path tmp, int locked, int named) {
+        Path program = Path.of(System.getProperty("jthreadtrace.native", "target/native"), "go_threads");
+        assertTrue(Files.isExecutable(program), "go_threads is not built: it needs go, which scripts/test installs"
+                + " (apt-get install golang-go), then the build (native/build)");
+        Path file = tmp.resolve("go-" + locked + "-" + named + ".jsonl");
+        Tool.Result r = Tool.run(Tool.jar("run", "--format", "jsonl", "-o", file.toString(), "--", program.toString(),
+                Integer.toString(locked), Integer.toString(named)));
+        assertEquals(0, r.code(), r.err());
+        return file;
+    }
+
+    /**
+     * How many OS threads a Go program's runtime starts is its scheduler's business (here it follows how many
+     * goroutines end on a locked thread: 1 or 12): not a change, as the JVM's own threads are not; a thread the
+     * program named is compared, and one more of them is a change. The Go binary is told by its ELF file.
+     */
+    @Test
+    void theGoRuntimesOwnThreadsAreNotComparedButTheProgramsNamedThreadsAre(@TempDir Path tmp) throws Exception {
+        Path base = goTrace(tmp, 1, 1), moreRuntime = goTrace(tmp, 12, 1), moreNamed = goTrace(tmp, 1, 2);
+        Tool.Result same = Tool.run(Tool.jar("diff", "--assert", "diff.changes == 0", base.toString(), moreRuntime.toString()));
+        assertEquals(0, same.code(), same.out() + same.err());
+        assertTrue(same.out().lines().anyMatch(l -> l.matches("NEW .*\\(\\d+ tasks, \\d+ of them the Go runtime's, not compared; .*")),
+                same.out());
+        Tool.Result named = Tool.run(Tool.jar("diff", "--format", "jsonl", "--assert", "diff.count_changes == 1",
+                "--assert", "diff.threads{name=\"go-named\"}.count == 1", "--assert", "diff.changes == 1", base.toString(), moreNamed.toString()));
+        assertEquals(0, named.code(), named.out() + named.err());
+        List<JsonNode> records = jsonl(named.out());
+        JsonNode change = ofType(records, "change").getFirst();
+        assertEquals("go_threads → go-named", change.get("site").asText(), change.toString());
+        JsonNode run = ofType(records, "diff").getFirst();
+        assertTrue(run.get("base").get("go_runtime_threads").asInt() >= 2, run.toString());
+        List<JsonNode> process = ofType(jsonl(Files.readString(base)), "process");
+        assertEquals("go", process.getFirst().get("runtime").asText(), process.toString());
+    }
 }

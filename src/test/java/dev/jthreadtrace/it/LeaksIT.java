@@ -2,6 +2,7 @@ package dev.jthreadtrace.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.jthreadtrace.fixtures.JdkPoolsApp;
 import dev.jthreadtrace.fixtures.LeakApp;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -72,6 +73,40 @@ class LeaksIT {
                 outlived(tmp, JvmIT.java(LeakApp.class.getName()), checks));
         assertEquals(Map.of("leaky-daemon", "the JVM began to shut down", "late-worker", "the JVM began to shut down"),
                 outlived(tmp, JvmIT.java(LeakApp.class.getName(), "exit"), checks));
+    }
+
+    /**
+     * The common ForkJoinPool's workers, the virtual-thread scheduler's carriers and delay scheduler and the
+     * unblocker outlive main by design: listed with their pool, not counted; the program's own thread named
+     * like a common-pool worker, its executor and its own ForkJoinPool are leaks.
+     */
+    @Test
+    void theJdksOwnPoolsOutliveMainByDesignButTheProgramsOwnPoolsAndImpostorsAreLeaks(@TempDir Path tmp) throws Exception {
+        Path trace = tmp.resolve("pools.jsonl");
+        List<String> args = new ArrayList<>(List.of("run", "--format", "jsonl", "-o", trace.toString(), "--assert", "threads.leaked == 3",
+                "--assert", "threads.leaked{name=\"ForkJoinPool.commonPool-worker-99\"} == 1", "--"));
+        args.addAll(JvmIT.java(JdkPoolsApp.class.getName()));
+        Tool.Result r = Tool.run(Tool.jar(args.toArray(String[]::new)));
+        assertEquals(0, r.code(), r.out() + r.err());
+        Map<String, String> leaks = new TreeMap<>();
+        Map<String, String> byDesign = new TreeMap<>();
+        ObjectMapper json = new ObjectMapper();
+        for (String line : Files.readAllLines(trace)) {
+            JsonNode n = json.readTree(line);
+            if (n.path("type").asText().equals("assertion")) assertTrue(n.get("passed").asBoolean(), n.toString());
+            if (!n.path("type").asText().equals("thread") || n.get("outlived").isNull()) continue;
+            JsonNode pool = n.get("outlived").get("jdk_pool");
+            (pool.isNull() ? leaks : byDesign).merge(pool.isNull() ? n.get("name").asText() : pool.asText(), n.get("name").asText(),
+                    (a, b) -> a + "," + b);
+        }
+        assertEquals(List.of("ForkJoinPool.commonPool-worker-99", "own-fj", "own-pool-1"), List.copyOf(leaks.keySet()), leaks.toString());
+        assertEquals(List.of("ForkJoinPool.commonPool()", "virtual-thread scheduler", "virtual-thread unblocker"),
+                List.copyOf(byDesign.keySet()), byDesign.toString());
+        assertTrue(byDesign.get("virtual-thread scheduler").contains("delayScheduler"), byDesign.toString());
+        Tool.Result report = Tool.run(Tool.jar("report", "--no-live", "--report", "leaks", "--width", "200", trace.toString()));
+        assertTrue(report.out().contains("3 threads were still running"), report.out());
+        assertTrue(report.out().lines().anyMatch(l -> l.matches("    \\d+ ForkJoinPool-1-w\\S* +daemon  the JDK's virtual-thread scheduler:"
+                + " outlives main by design .*")), report.out());
     }
 
     @Test

@@ -26,4 +26,26 @@ class OwnSeccompIT {
         Tool.Result none = Tool.run(Tool.jar("run", "--no-live", "--report", "none", "--", Traced.fixture("threads").toString()));
         assertFalse(none.err().contains("seccomp"), "no warning for a command that does not use seccomp: " + none.err());
     }
+
+    /**
+     * SECCOMP_FILTER_FLAG_TSYNC from the thread "installer": the kernel gives every thread of the process its
+     * filter and its no_new_privs (the fixture prints what /proc says); the model does the same, and names
+     * installer, not main, as the thread whose call changed main's settings.
+     */
+    @Test
+    void aTsyncFilterGivesEveryThreadTheFilterAndNoNewPrivsByTheThreadThatInstalledIt() {
+        String fixture = Traced.fixture("seccomp_tsync").toString();
+        Tool.Result untraced = Tool.run(java.util.List.of(fixture));
+        assertEquals(0, untraced.code(), untraced.err());
+        assertTrue(untraced.out().contains("main NoNewPrivs:\t1") && untraced.out().contains("latecomer NoNewPrivs:\t1"), untraced.out());
+        Tool.Result r = Tool.run(Tool.jar("run", "--no-live", "--report", "timeline", "--width", "160",
+                "--assert", "inherits{name=\"latecomer\", hook=\"no_new_privs\"} == \"1\"",
+                "--assert", "inherits{name=\"latecomer\", hook=\"seccomp\"} == \"1\"", "--", fixture));
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertTrue(r.out().startsWith(untraced.out()), "the command ran as untraced:\n" + r.out());
+        assertTrue(r.out().contains("no_new_privs=1 (set @"), r.out());
+        java.util.regex.Matcher by = java.util.regex.Pattern.compile("no_new_privs=1 \\(set @[^)]* by (\\d+ \\S+)\\)").matcher(r.out());
+        assertTrue(by.find() && by.group(1).endsWith(" installer"), "the actor is installer: " + r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.matches(" +@\\S+ +\\d+ seccomp_tsync +no_new_privs 0 → 1 +by \\d+ installer.*")), r.out());
+    }
 }

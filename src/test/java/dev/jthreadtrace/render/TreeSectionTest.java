@@ -57,6 +57,20 @@ class TreeSectionTest {
         assertFalse(kernel.contains("×5"), "main's and boss's threads are not one row: " + kernel);
     }
 
+    /** "(was NAME)" is the name a thread started with, not the one before its last rename: a pool thread renamed per task. */
+    @Test
+    void wasNamesTheNameAThreadStartedWithHoweverOftenItWasRenamed() {
+        TraceModel model = new TraceModel();
+        model.accept(new TraceEvent.TargetStarted(0, 100, 1, "/usr/bin/java", List.of("java")));
+        spawn(model, 10, 100, 101);
+        spawn(model, 20, 100, 102);
+        JavaThread pool = new JavaThread(7, "pool-orig", false, 100, "main", 100, Map.of());
+        for (int i = 0; i < 4; i++) pool = pool.renamed("renamed-" + i);
+        model.attachJava(new JavaView(List.of(), Map.of(model.thread(102), pool), Map.of(), Map.of(), List.of()));
+        String tree = String.join("\n", tree(model));
+        assertTrue(tree.contains("102 renamed-3 (was pool-orig)"), tree);
+    }
+
     @Test
     void aLongJavaNameAndItsConstructorAreNeverCutAndTheRowStillFitsTheWidth() {
         TraceModel model = new TraceModel();
