@@ -23,6 +23,7 @@ public final class TraceModel {
     private int rootPid;
     private int tracerPid;
     private List<String> command = List.of();
+    private ThreadInfo rootRecord;
     private final ThreadTable table = new ThreadTable();
     private final SettingsTracker settings = new SettingsTracker();
     private final SyscallEffects effects = new SyscallEffects(table, settings);
@@ -246,8 +247,9 @@ public final class TraceModel {
         return root == null ? null : root.exit();
     }
 
+    /** The traced command's first task (after an exec from another thread, the old leader it was, not its successor). */
     public ThreadInfo root() {
-        return thread(rootPid);
+        return rootRecord != null ? rootRecord : thread(rootPid);
     }
 
     /** Creator chain length: 0 for the root, 1 for what it created, ... */
@@ -266,7 +268,8 @@ public final class TraceModel {
         rootPid = s.pid();
         tracerPid = s.tracerPid();
         command = List.copyOf(s.argv());
-        settings.started(table.started(s.pid(), s.tracerPid(), SettingsTracker.comm(s.path())));
+        rootRecord = table.started(s.pid(), s.tracerPid(), SettingsTracker.comm(s.path()));
+        settings.started(rootRecord);
     }
 
     /** Every thread that existed at attach, with its settings as /proc showed them; no creator. */
@@ -280,6 +283,7 @@ public final class TraceModel {
             Hooks hooks = new Hooks(e.name(), e.sigmask(), e.affinity(), e.seccomp(), e.noNewPrivs(), 0, Hooks.Tracer.PTRACE);
             ThreadInfo t = table.existing(e, hooks);
             settings.started(t);
+            if (e.tid() == a.pid()) rootRecord = t;
             if (e.inCall() != null) restarts.atAttach(t, inCall(a.ns(), e), 0);
             if (e.tgid() == a.pid() && e.tid() == e.tgid() && a.path() != null) table.process(e.tgid()).execd(a.path());
         }
@@ -339,6 +343,7 @@ public final class TraceModel {
 
     private void exec(TraceEvent.Exec e) {
         long ns = rel(e.ns());
+        if (e.formerTid() != e.tid() && table.live(e.formerTid()) != null) settings.renumbered(e.formerTid(), e.tid());
         settings.exec(table.exec(e, ns), ns, e.path());
     }
 

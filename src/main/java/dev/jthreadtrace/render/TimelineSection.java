@@ -214,12 +214,12 @@ final class TimelineSection extends SectionRenderer {
         String values = inheritedValues(first, base);
         if (run.size() >= 3) {
             String who = first.tid() + ".." + run.getLast().tid() + " ×" + run.size();
-            out.accept("  " + Units.pad(who, 23) + "from " + Units.pad(label(first.creator()) + " " + Units.at(first.start())
+            out.accept("  " + Units.pad(who, 23) + "from " + Units.pad(ctx.creatorAtBirth(first) + " " + Units.at(first.start())
                     + "..", 30) + " name=" + Escape.text(first.inherited().name()) + values);
             return 1;
         }
         for (ThreadInfo t : run) {
-            out.accept("  " + Units.pad(Units.cut(label(t), 22), 23) + "from " + Units.pad(label(t.creator()) + " "
+            out.accept("  " + Units.pad(Units.cut(label(t), 22), 23) + "from " + Units.pad(ctx.creatorAtBirth(t) + " "
                     + Units.at(t.start()), 30) + " name=" + Escape.text(t.inherited().name()) + inheritedValues(t, base));
         }
         return run.size();
