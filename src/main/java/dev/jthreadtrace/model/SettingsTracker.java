@@ -62,13 +62,14 @@ final class SettingsTracker {
         t.hooks(next, ns);
     }
 
-    /** A thread's exec gave it its leader's tid: what is kept by tid follows it (the old leader's ended). */
+    /**
+     * A thread's exec gave it its leader's tid: its real mask follows it (the old leader's ended).
+     * Its changes stay under the tid it made them with ({@code TraceModel.hookChanges(ThreadInfo)}
+     * puts the two together).
+     */
     void renumbered(int formerTid, int tid) {
         Long mask = realMask.remove(formerTid);
         if (mask != null) realMask.put(tid, mask);
-        List<HookChange> own = changesByTid.remove(formerTid);
-        if (own != null) changesByTid.put(tid, own);
-        else changesByTid.remove(tid);
     }
 
     void exec(ThreadInfo leader, long ns, String path) {

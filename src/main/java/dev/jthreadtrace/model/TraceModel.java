@@ -6,6 +6,7 @@ import dev.jthreadtrace.decode.Syscalls;
 import dev.jthreadtrace.event.TraceEvent;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -177,9 +178,28 @@ public final class TraceModel {
         return settings.changes();
     }
 
-    /** The changes one task made, in order. */
+    /** The changes made under one tid, in order (by every task that had it: tids are reused). */
     public List<HookChange> hookChanges(int tid) {
         return settings.changes(tid);
+    }
+
+    /**
+     * The changes one task made, in order: those under its tid in its lifetime; for a thread whose
+     * execve gave it its leader's tid, those under its former tid until then, then the leader's
+     * (the old leader's end is that moment: the exec's own change is the new leader's).
+     */
+    public List<HookChange> hookChanges(ThreadInfo t) {
+        List<HookChange> out = new ArrayList<>();
+        long from = t.start();
+        if (t.formerTid() != 0) {
+            for (HookChange h : settings.changes(t.formerTid())) if (h.ns() >= t.start() && h.ns() < t.tookLeaderTidAt()) out.add(h);
+            from = t.tookLeaderTidAt();
+        }
+        boolean superseded = t.exit() instanceof Exit.ReplacedByExec r && r.leader();
+        for (HookChange h : settings.changes(t.tid())) {
+            if (h.ns() >= from && (t.end() == null || h.ns() < t.end() || !superseded && h.ns() == t.end())) out.add(h);
+        }
+        return out;
     }
 
     public FutexLog futex() {

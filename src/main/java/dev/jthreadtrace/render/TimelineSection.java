@@ -132,7 +132,7 @@ final class TimelineSection extends SectionRenderer {
         boolean ended = group.stream().allMatch(t -> t.exit() != null);
         if (ended && to < axis && to > from) lane[to] = group.stream().anyMatch(t -> t.exit() instanceof Exit.Killed) ? '☠' : '✕';
         for (ThreadInfo t : group) {
-            for (HookChange c : model.hookChanges(t.tid())) {
+            for (HookChange c : model.hookChanges(t)) {
                 if (c.ns() >= t.start() && (t.end() == null || c.ns() <= t.end())) place(lane, pos(c.ns(), span, axis), MARKS.getOrDefault(c.hook(), '?'));
             }
             for (FutexAnalysis.Join j : joinsBy.getOrDefault(t.tid(), List.of())) {
@@ -230,7 +230,7 @@ final class TimelineSection extends SectionRenderer {
         long before = t.start();
         for (ThreadInfo c = model.creatorOf(t); c != null; before = c.start(), c = model.creatorOf(c)) {
             HookChange found = null;
-            for (HookChange h : model.hookChanges(c.tid())) {
+            for (HookChange h : model.hookChanges(c)) {
                 if (h.hook().key().equals(key) && h.ns() <= before && h.ns() >= c.start() && h.to().equals(v)) found = h;
             }
             if (found != null) return found;

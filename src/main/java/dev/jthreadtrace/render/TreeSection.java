@@ -277,10 +277,7 @@ final class TreeSection extends SectionRenderer {
     }
 
     private void kernelRows(int parent, String lead, KernelForest forest, List<String> lines, int depth) {
-        // A leader superseded by a thread's execve has no row of its own: that thread, now the
-        // leader with the same tid, stands for the process (one process, as ps shows it).
-        List<ThreadInfo> kids = forest.children(parent).stream()
-                .filter(k -> !(k.exit() instanceof Exit.ReplacedByExec r && r.leader())).toList();
+        List<ThreadInfo> kids = forest.children(parent);
         if (depth > 64) return;
         List<List<ThreadInfo>> groups = SpawnForest.foldSiblings(kids, ctx.forest());
         for (int i = 0; i < groups.size(); i++) {
