@@ -95,13 +95,15 @@ class ExecFromThreadIT {
 
     @Test
     void theReportSaysWhoSupersededWhomAndShowsOneProcessInTheKernelTree() {
-        Tool.Result r = Tool.run(Tool.jar("run", "--no-live", "--report", "tree", "--", Traced.fixture("exec_join_idle").toString()));
+        Tool.Result r = Tool.run(Tool.jar("run", "--no-live", "--report", "tree,blocked", "--", Traced.fixture("exec_join_idle").toString()));
         assertEquals(0, r.code(), r.err());
         Matcher execer = Pattern.compile("└─(\\d+) true \\(was execer\\) \\[thread (\\d+) until its execve @[0-9.]+ms\\]").matcher(r.out());
         assertTrue(execer.find(), r.out());
         assertTrue(r.out().contains("superseded by execve of " + execer.group(2)), "the old leader's end: " + r.out());
         assertTrue(r.out().contains("ended by execve of " + execer.group(2)), "the idler's end: " + r.out());
         assertTrue(r.out().contains("thread→leader"), r.out());
+        assertTrue(r.out().replaceAll("\\s+", " ").contains("the thread ended in it (superseded by execve in thread " + execer.group(2)
+                + "): it never returned"), "BLOCKED says why the join never returned: " + r.out());
         // The kernel tree has one process: after the exec, the exec'ing thread stands for it.
         String kernel = r.out().substring(r.out().indexOf("KERNEL TREE"));
         assertEquals(1, Pattern.compile("(?m)^└─" + execer.group(1) + " ").matcher(kernel).results().count(), kernel);
