@@ -130,7 +130,7 @@ final class ThreadTable {
         for (int i = threads.size() - 1; i >= 0 && i >= threads.size() - MAX_LOOK_BACK; i--) {
             ThreadInfo t = threads.get(i);
             if (t.tgid() == execer.tgid() && t != execer && t.exit() instanceof Exit.Exited x && !x.ownCall()
-                    && t.end() != null && t.end() >= t.start() && !groupExitBy.containsKey(t.tgid())) {
+                    && t.end() != null && !groupExitBy.containsKey(t.tgid())) {
                 t.ended(t.end(), new Exit.ReplacedByExec(execBy, false));
             }
         }
