@@ -6,7 +6,7 @@ import java.util.Arrays;
 public final class Prctl {
     public static final int PR_SET_PDEATHSIG = 1, PR_GET_PDEATHSIG = 2, PR_SET_DUMPABLE = 4, PR_SET_NAME = 15,
             PR_GET_NAME = 16, PR_GET_SECCOMP = 21, PR_SET_SECCOMP = 22, PR_SET_NO_NEW_PRIVS = 38,
-            PR_GET_NO_NEW_PRIVS = 39;
+            PR_GET_NO_NEW_PRIVS = 39, PR_SET_CHILD_SUBREAPER = 36;
 
     private static final ValueTable OPTIONS = ValueTable.of(1, "PR_SET_PDEATHSIG", 2, "PR_GET_PDEATHSIG",
             3, "PR_GET_DUMPABLE", 4, "PR_SET_DUMPABLE", 8, "PR_SET_KEEPCAPS", 7, "PR_GET_KEEPCAPS",

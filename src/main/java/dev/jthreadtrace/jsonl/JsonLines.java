@@ -276,7 +276,8 @@ public final class JsonLines implements LiveSink {
                     .put(JsonlFields.PID, t.tgid()).put(JsonlFields.NAME, t.name()).put("names", t.nameHistory())
                     .put(JsonlFields.CREATOR, t.creator()).put("creator_name", t.creator() == null ? null : model.nameOf(t.creator()))
                     .put("existed_at_attach", t.existedAtAttach()).put("started_for_attach", t.startedForAttach())
-                    .put("os_parent", t.osParent()).put("reparented", t.reparented())
+                    .put("os_parent", t.osParent()).put("reparented", t.reparented()).put("reparents", reparents(t))
+                    .put("former_tid", t.formerTid() == 0 ? null : t.formerTid())
                     .put("spawn_syscall", t.spawnKind() == null ? null : t.spawnKind().name().toLowerCase(Locale.ROOT))
                     .put("clone_flags", CloneFlags.names(t.cloneFlags())).put("depth", model.depth(t))
                     .put("start", seconds(t.start())).put("end", t.end() == null ? null : seconds(t.end()))
@@ -311,6 +312,13 @@ public final class JsonLines implements LiveSink {
     }
 
     /** A creation stack as JSON: [{class, method, file, line}, ...], the innermost frame first. */
+    /** An orphan's PPid changes: {@code [{t, from, to}]}, in order; empty for most tasks. */
+    private static List<Json> reparents(ThreadInfo t) {
+        List<Json> out = new ArrayList<>();
+        for (ThreadInfo.Reparent r : t.reparents()) out.add(Json.object().put("t", seconds(r.ns())).put("from", r.from()).put("to", r.to()));
+        return out;
+    }
+
     static List<Json> stack(List<JavaRecord.Frame> frames) {
         List<Json> out = new ArrayList<>();
         for (JavaRecord.Frame f : frames) {

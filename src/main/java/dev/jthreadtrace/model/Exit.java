@@ -69,8 +69,13 @@ public sealed interface Exit {
         }
     }
 
-    /** The old leader, replaced when a non-leader thread exec'd and took over its tid. */
-    record ReplacedByExec(int continuesAs) implements Exit {
+    /**
+     * Ended by another thread's execve ({@code execBy}: that thread's tid before the exec): the
+     * kernel ends every other thread of the process. {@code leader}: it was the old leader, whose
+     * tid the exec'ing thread took (strace: "superseded by execve"); else the kernel reported an
+     * exit with 0 that the thread never called. A call it was in never returned.
+     */
+    record ReplacedByExec(int execBy, boolean leader) implements Exit {
         public String kind() {
             return "exec";
         }
@@ -80,7 +85,7 @@ public sealed interface Exit {
         }
 
         public String how() {
-            return "execve from a non-leader thread; continues as " + continuesAs;
+            return (leader ? "superseded by execve in thread " : "ended by the execve in thread ") + execBy;
         }
     }
 

@@ -67,6 +67,16 @@ final class SettingsTracker {
         t.hooks(next, ns);
     }
 
+    /**
+     * A thread's exec gave it its leader's tid: its real mask follows it (the old leader's ended).
+     * Its changes stay under the tid it made them with ({@code TraceModel.hookChanges(ThreadInfo)}
+     * puts the two together).
+     */
+    void renumbered(int formerTid, int tid) {
+        Long mask = realMask.remove(formerTid);
+        if (mask != null) realMask.put(tid, mask);
+    }
+
     void exec(ThreadInfo leader, long ns, String path) {
         set(leader, ns, leader.hooks().withName(comm(path)));
     }

@@ -46,6 +46,7 @@ final class SyscallEffects {
             case PRCTL -> {
                 if ((int) a[0] == Prctl.PR_SET_SECCOMP) ownSeccomp = true;
                 if (ok) settings.prctl(t, ns, a, s.captures().string(1), table.liveTasks());
+                if (ok && (int) a[0] == Prctl.PR_SET_CHILD_SUBREAPER) table.subreaper(t, a[1] != 0);
             }
             case SECCOMP -> {
                 ownSeccomp = true;

@@ -15,7 +15,14 @@ import java.util.Map;
 public final class ThreadInfo {
     public record NameChange(long ns, String name) {}
 
-    private final int tid;
+    /** The kernel gave it a new parent at {@code ns}: process {@code from} had exited, {@code to} adopted it. */
+    public record Reparent(long ns, int from, int to) {}
+
+    /** Final but for one case: a thread that exec'd takes its process's leader tid ({@link #tookLeaderTid}). */
+    private int tid;
+    /** The tid it had before its exec from a non-leader thread gave it the leader's; 0 when it never did. */
+    private int formerTid;
+    private long tookLeaderTidAt;
     private int tgid;
     private Integer creator;
     private ThreadInfo creatorInfo;
@@ -27,6 +34,8 @@ public final class ThreadInfo {
     private Long end;
     private Exit exit;
     private final List<NameChange> names = new ArrayList<>();
+    /** Its PPid changes after its birth (orphaned: re-parented to a subreaper or init), a few at most. */
+    private List<Reparent> reparents = List.of();
     private Hooks hooks;
     private Hooks inherited;
     private long clearTidAddress;
@@ -66,6 +75,19 @@ public final class ThreadInfo {
     }
 
     /**
+     * The tid this task had as a thread before its execve made it its process's leader (the kernel
+     * gives the exec'ing thread the leader's tid and ends the old leader); 0 when that never happened.
+     */
+    public int formerTid() {
+        return formerTid;
+    }
+
+    /** When it took the leader's tid (relative ns); meaningful only when {@link #formerTid} is not 0. */
+    public long tookLeaderTidAt() {
+        return tookLeaderTidAt;
+    }
+
+    /**
      * Its id inside its own PID namespace ({@code NSpid}'s last number, read at its birth or at the
      * attach) when that namespace is not the tracer's: what the program itself, and a JVM's thread
      * dump, call it. 0 when it is the same as {@link #tid}'s namespace or could not be read.
@@ -96,6 +118,15 @@ public final class ThreadInfo {
     /** The kernel's parent (PPid): for CLONE_THREAD the process's parent, for CLONE_PARENT the creator's parent. */
     public int osParent() {
         return osParent;
+    }
+
+    /**
+     * Each time its parent process ended and the kernel gave it another (the nearest
+     * PR_SET_CHILD_SUBREAPER ancestor, else init of the PID namespace), in order; {@link #osParent}
+     * is the last one's {@code to}.
+     */
+    public List<Reparent> reparents() {
+        return reparents;
     }
 
     public TraceEvent.SpawnKind spawnKind() {
@@ -250,6 +281,12 @@ public final class ThreadInfo {
         this.osParent = pid;
     }
 
+    void reparented(long ns, int to) {
+        if (reparents.isEmpty()) reparents = new ArrayList<>(2);
+        if (reparents.size() < 8) reparents.add(new Reparent(ns, osParent, to));
+        this.osParent = to;
+    }
+
     void ended(long ns, Exit how) {
         this.end = ns;
         if (how != null) this.exit = how;
@@ -265,10 +302,21 @@ public final class ThreadInfo {
         hooks = next;
     }
 
-    /** Takes over the old leader's settings (a non-leader execve): its name history goes on from there. */
-    void continues(Hooks former, long ns) {
-        hooks = former;
-        names.add(new NameChange(ns, former.name()));
+    /** Its execve from a non-leader thread gave it the leader's tid: the same task goes on, as the leader. */
+    void tookLeaderTid(int leaderTid, long ns) {
+        this.formerTid = tid;
+        this.tookLeaderTidAt = ns;
+        this.tid = leaderTid;
+    }
+
+    /** The name it had at {@code ns} (relative): its creation name before it was first renamed. */
+    public String nameAt(long ns) {
+        String at = names.getFirst().name();
+        for (NameChange n : names) {
+            if (n.ns() > ns) break;
+            at = n.name();
+        }
+        return at;
     }
 
     void clearTidAddress(long address) {

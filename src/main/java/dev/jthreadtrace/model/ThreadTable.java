@@ -24,7 +24,15 @@ final class ThreadTable {
     private final Map<Integer, ProcessInfo> processes = new LinkedHashMap<>();
     /** The task that called exit_group in each process first: the others' exits are its doing. */
     private final Map<Integer, Integer> groupExitBy = new HashMap<>();
+    /** Threads still to report their end when another thread's execve took their leader's tid: the exec ends them. */
+    private final Map<Integer, Integer> endingByExec = new HashMap<>();
     private int peakLive;
+    /** Live tasks per process: a process ends, and its children are orphaned, when its last task does. */
+    private final Map<Integer, Integer> liveByTgid = new HashMap<>();
+    /** The processes that called prctl(PR_SET_CHILD_SUBREAPER, non-zero): orphans below them go to them. */
+    private final java.util.Set<Integer> subreapers = new java.util.HashSet<>();
+    /** How far back an exec looks for its process's threads that already reported their end (the newest records). */
+    private static final int MAX_LOOK_BACK = 100_000;
 
     /** The command the tool started: its first task, the tracer its parent. */
     ThreadInfo started(int pid, int tracerPid, String name) {
@@ -67,7 +75,7 @@ final class ThreadTable {
         ThreadInfo child = ThreadInfo.createdBy(creator, s.child(), tgid, ns, creator.hooks().forChild());
         child.spawnedAs(parentOfCreator ? processParent : creator.tgid(), s.kind(), s.flags());
         child.nsTid(s.nsTid());
-        ThreadInfo previous = live.remove(s.child());
+        ThreadInfo previous = removeLive(s.child());
         if (previous != null) previous.endedWithTrace(ns);
         add(child);
         if (!isThread) processes.put(s.child(), new ProcessInfo(s.child(), creator.tid(), child.osParent()));
@@ -86,22 +94,53 @@ final class ThreadTable {
         processes.put(u.child(), new ProcessInfo(u.child(), creator.tid(), creator.tgid()));
     }
 
-    /** An exec: the thread that called it (if not the leader) ends, the leader goes on with its settings. */
+    /**
+     * An exec. From a non-leader thread, the kernel ends the old leader (strace: "superseded by
+     * execve") and gives the exec'ing thread the leader's tid: that thread's record goes on under
+     * the new tid, its calls and names its own, and the old leader's record ends here.
+     */
     ThreadInfo exec(TraceEvent.Exec e, long ns) {
         ThreadInfo leader = task(e.tid(), ns);
         if (e.formerTid() != e.tid()) {
-            ThreadInfo former = live.remove(e.formerTid());
-            if (former != null) former.ended(ns, new Exit.ReplacedByExec(e.tid()));
-            leader.continues(former != null ? former.hooks() : leader.hooks(), ns);
+            ThreadInfo execer = removeLive(e.formerTid());
+            if (execer != null) {
+                removeLive(e.tid());
+                leader.ended(ns, new Exit.ReplacedByExec(e.formerTid(), true));
+                endedByExec(execer, e.formerTid());
+                execer.tookLeaderTid(e.tid(), ns);
+                putLive(execer);
+                latest.put(e.tid(), execer);
+                leader = execer;
+            }
         }
         ProcessInfo process = processes.get(leader.tgid());
         if (process != null && e.path() != null) process.execd(e.path(), e.runtime());
         return leader;
     }
 
+    /**
+     * The other threads of the exec'ing thread's process: the kernel killed them before the exec
+     * went on, and reported "exited with 0" for each (most before the exec's event, a late one
+     * after). Those that called neither exit nor exit_group (both are always recorded) ended by the exec.
+     */
+    private void endedByExec(ThreadInfo execer, int execBy) {
+        for (ThreadInfo t : live.values()) {
+            if (t != execer && t.tgid() == execer.tgid()) endingByExec.put(t.tid(), execBy);
+        }
+        for (int i = threads.size() - 1; i >= 0 && i >= threads.size() - MAX_LOOK_BACK; i--) {
+            ThreadInfo t = threads.get(i);
+            if (t.tgid() == execer.tgid() && t != execer && t.exit() instanceof Exit.Exited x && !x.ownCall()
+                    && t.end() != null && !groupExitBy.containsKey(t.tgid())) {
+                t.ended(t.end(), new Exit.ReplacedByExec(execBy, false));
+            }
+        }
+    }
+
     /** How a task that exited with {@code code} ended: by its own exit, its own exit_group, or another's. */
     Exit exitOf(int tid, int code) {
         ThreadInfo t = live.get(tid);
+        Integer execBy = endingByExec.remove(tid);
+        if (execBy != null && t != null && !t.calledExitItself() && !t.calledExitGroupItself()) return new Exit.ReplacedByExec(execBy, false);
         if (t != null && t.calledExitGroupItself()) return new Exit.GroupExit(code, null);
         if (t != null && t.calledExitItself()) return new Exit.Exited(code, true);
         Integer by = t == null ? null : groupExitBy.get(t.tgid());
@@ -110,9 +149,10 @@ final class ThreadTable {
     }
 
     void ended(int tid, long ns, Exit exit) {
-        ThreadInfo t = live.remove(tid);
+        ThreadInfo t = removeLive(tid);
         if (t == null) return;
         t.ended(ns, exit);
+        if (!liveByTgid.containsKey(t.tgid())) orphaned(t.tgid(), ns);
         if (t.tid() == t.tgid()) {
             ProcessInfo p = processes.get(t.tgid());
             if (p != null) p.exit(exit);
@@ -161,9 +201,60 @@ final class ThreadTable {
         return peakLive;
     }
 
+    /** {@code t} called prctl(PR_SET_CHILD_SUBREAPER, on): its process adopts orphans below it, or no more. */
+    void subreaper(ThreadInfo t, boolean on) {
+        if (on) subreapers.add(t.tgid());
+        else subreapers.remove(t.tgid());
+    }
+
+    /**
+     * Process {@code pid}'s last task ended: the kernel gives its live children (each process's
+     * tasks: a thread's PPid is its process's parent) to the nearest live ancestor that is a
+     * subreaper, else to init of the PID namespace: a traced ancestor that is its namespace's
+     * pid 1, else 1. (Its other threads would have adopted them first: none is left.) A subreaper
+     * above the tool itself is not seen; the kernel's own choice may then differ from 1.
+     */
+    private void orphaned(int pid, long ns) {
+        subreapers.remove(pid);
+        List<ThreadInfo> orphans = null;
+        for (ThreadInfo c : live.values()) {
+            if (c.osParent() == pid && c.tgid() != pid) {
+                if (orphans == null) orphans = new ArrayList<>();
+                orphans.add(c);
+            }
+        }
+        if (orphans == null) return;
+        int reaper = reaperFor(pid);
+        for (ThreadInfo c : orphans) c.reparented(ns, reaper);
+    }
+
+    private int reaperFor(int pid) {
+        ThreadInfo p = latest.get(pid);
+        for (int depth = 0; p != null && depth < 4096; depth++) {
+            if (p.nsTid() == 1 && liveByTgid.containsKey(p.tgid())) return p.tgid();
+            int up = p.osParent();
+            if (up <= 1) break;
+            if (subreapers.contains(up) && liveByTgid.containsKey(up)) return up;
+            p = latest.get(up);
+        }
+        return 1;
+    }
+
+    private ThreadInfo removeLive(int tid) {
+        ThreadInfo t = live.remove(tid);
+        if (t != null) liveByTgid.computeIfPresent(t.tgid(), (k, n) -> n > 1 ? n - 1 : null);
+        return t;
+    }
+
+    private void putLive(ThreadInfo t) {
+        ThreadInfo replaced = live.put(t.tid(), t);
+        if (replaced != null) liveByTgid.computeIfPresent(replaced.tgid(), (k, n) -> n > 1 ? n - 1 : null);
+        liveByTgid.merge(t.tgid(), 1, Integer::sum);
+    }
+
     private void add(ThreadInfo t) {
         threads.add(t);
-        live.put(t.tid(), t);
+        putLive(t);
         latest.put(t.tid(), t);
         peakLive = Math.max(peakLive, live.size());
     }

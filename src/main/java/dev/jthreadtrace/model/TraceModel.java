@@ -7,6 +7,7 @@ import dev.jthreadtrace.decode.Syscalls;
 import dev.jthreadtrace.event.TraceEvent;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +25,7 @@ public final class TraceModel {
     private int rootPid;
     private int tracerPid;
     private List<String> command = List.of();
+    private ThreadInfo rootRecord;
     private final ThreadTable table = new ThreadTable();
     private final SettingsTracker settings = new SettingsTracker();
     private final SyscallEffects effects = new SyscallEffects(table, settings);
@@ -179,9 +181,28 @@ public final class TraceModel {
         return settings.changes();
     }
 
-    /** The changes one task made, in order. */
+    /** The changes made under one tid, in order (by every task that had it: tids are reused). */
     public List<HookChange> hookChanges(int tid) {
         return settings.changes(tid);
+    }
+
+    /**
+     * The changes one task made, in order: those under its tid in its lifetime; for a thread whose
+     * execve gave it its leader's tid, those under its former tid until then, then the leader's
+     * (the old leader's end is that moment: the exec's own change is the new leader's).
+     */
+    public List<HookChange> hookChanges(ThreadInfo t) {
+        List<HookChange> out = new ArrayList<>();
+        long from = t.start();
+        if (t.formerTid() != 0) {
+            for (HookChange h : settings.changes(t.formerTid())) if (h.ns() >= t.start() && h.ns() < t.tookLeaderTidAt()) out.add(h);
+            from = t.tookLeaderTidAt();
+        }
+        boolean superseded = t.exit() instanceof Exit.ReplacedByExec r && r.leader();
+        for (HookChange h : settings.changes(t.tid())) {
+            if (h.ns() >= from && (t.end() == null || h.ns() < t.end() || !superseded && h.ns() == t.end())) out.add(h);
+        }
+        return out;
     }
 
     public FutexLog futex() {
@@ -249,8 +270,9 @@ public final class TraceModel {
         return root == null ? null : root.exit();
     }
 
+    /** The traced command's first task (after an exec from another thread, the old leader it was, not its successor). */
     public ThreadInfo root() {
-        return thread(rootPid);
+        return rootRecord != null ? rootRecord : thread(rootPid);
     }
 
     /** Creator chain length: 0 for the root, 1 for what it created, ... */
@@ -269,7 +291,8 @@ public final class TraceModel {
         rootPid = s.pid();
         tracerPid = s.tracerPid();
         command = List.copyOf(s.argv());
-        settings.started(table.started(s.pid(), s.tracerPid(), SettingsTracker.comm(s.path())));
+        rootRecord = table.started(s.pid(), s.tracerPid(), SettingsTracker.comm(s.path()));
+        settings.started(rootRecord);
     }
 
     /** Every thread that existed at attach, with its settings as /proc showed them; no creator. */
@@ -283,6 +306,7 @@ public final class TraceModel {
             Hooks hooks = new Hooks(e.name(), e.sigmask(), e.affinity(), e.seccomp(), e.noNewPrivs(), 0, Hooks.Tracer.PTRACE);
             ThreadInfo t = table.existing(e, hooks);
             settings.started(t);
+            if (e.tid() == a.pid()) rootRecord = t;
             if (e.inCall() != null) restarts.atAttach(t, inCall(a.ns(), e), 0);
             if (e.tgid() == a.pid() && e.tid() == e.tgid() && a.path() != null) table.process(e.tgid()).execd(a.path());
         }
@@ -348,6 +372,7 @@ public final class TraceModel {
 
     private void exec(TraceEvent.Exec e) {
         long ns = rel(e.ns());
+        if (e.formerTid() != e.tid() && table.live(e.formerTid()) != null) settings.renumbered(e.formerTid(), e.tid());
         ThreadInfo leader = table.exec(e, ns);
         effects.shared().forget(leader.tgid());
         settings.exec(leader, ns, e.path());

@@ -329,7 +329,9 @@ final class StopHandler {
         int formerTid = (int) Ptrace.eventMessage(task.tid, eventMessage);
         if (formerTid > 0 && formerTid != task.tid) {
             // A non-leader thread exec'd: it now has the leader's tid, and the old leader is gone
-            // without an exit stop of its own.
+            // without an exit stop of its own: the call it was in (a join of the exec'ing thread)
+            // never returns, so it is cut here, before the exec's event gives its tid to another.
+            cut(task.tid, now, TraceEvent.Cut.ENDED);
             Task former = tasks.get(formerTid);
             if (former != null) {
                 former.tid = task.tid;

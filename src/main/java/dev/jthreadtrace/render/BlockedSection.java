@@ -3,6 +3,7 @@ package dev.jthreadtrace.render;
 import dev.jthreadtrace.decode.Signals;
 import dev.jthreadtrace.decode.SyscallDecoder;
 import dev.jthreadtrace.event.JavaRecord;
+import dev.jthreadtrace.model.Exit;
 import dev.jthreadtrace.model.HangAnalysis;
 import dev.jthreadtrace.model.PendingCall;
 import dev.jthreadtrace.model.ThreadInfo;
@@ -89,7 +90,10 @@ final class BlockedSection extends SectionRenderer {
         if (c.ending() == PendingCall.Ending.UNRECORDED) {
             return "since before " + Units.at(c.sinceNs()) + " (unknown), for at least " + Units.duration(c.forNs()) + "; " + c.ending().words();
         }
-        return "since " + Units.at(c.sinceNs()) + ", for " + Units.duration(c.forNs()) + "; " + c.ending().words()
+        // A thread ended by another's execve never returns from its call: say who ended it.
+        String ending = c.ending() == PendingCall.Ending.ENDED && c.thread().exit() instanceof Exit.ReplacedByExec r
+                ? c.ending().words() + " (" + r.how() + "): it never returned" : c.ending().words();
+        return "since " + Units.at(c.sinceNs()) + ", for " + Units.duration(c.forNs()) + "; " + ending
                 + (c.restarts() == 0 ? "" : "; begun again after " + (c.restarts() == 1 ? "a signal" : c.restarts() + " signals"));
     }
 

@@ -110,8 +110,7 @@ public final class HtmlReport {
                 + SummaryFacts.plural(f.threads(), "thread") + " (peak " + f.peak() + " alive at once)"
                 + (f.virtual() == 0 ? "" : "; " + SummaryFacts.plural(f.virtual(), "virtual thread")));
         if (f.reparented() > 0) {
-            out.accept("<li>" + f.reparented() + " re-parented by the kernel: a CLONE_THREAD thread's PPid is its process's parent,"
-                    + " not its creator (the trees below, side by side)");
+            out.accept("<li>" + f.reparented() + " re-parented by the kernel: " + h(f.reparentedWhy()) + " (the trees below, side by side)");
         }
         if (!f.waits().isEmpty()) {
             out.accept("<li>longest blocked in futex: " + String.join(", ", f.waits().stream()

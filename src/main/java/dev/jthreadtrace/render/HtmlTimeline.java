@@ -168,7 +168,7 @@ final class HtmlTimeline {
                     + (lane.size() > 1 ? " (the first member)" : ""));
         }
         for (ThreadInfo t : lane) {
-            for (HookChange c : model.hookChanges(t.tid())) {
+            for (HookChange c : model.hookChanges(t)) {
                 marks.add(c.ns(), MARKS.getOrDefault(c.hook(), "?"), "s", t.tid() + " " + h(c.hook().key() + ": " + c.from()
                         + " \u2192 " + c.to()) + " " + Units.at(c.ns()));
             }

@@ -30,6 +30,18 @@ record ReportContext(TraceModel model, Palette palette, int width, Consumer<Stri
         return t.tid() + nsTid(t) + " " + Escape.text(t.name());
     }
 
+    /**
+     * The creator of {@code t} as it was when it created {@code t}: its tid then (a thread that
+     * exec'd later took its leader's) and its name then, when a later rename or exec changed it.
+     */
+    String creatorAtBirth(ThreadInfo t) {
+        ThreadInfo c = t.creatorInfo();
+        if (c == null) return t.creator() == null ? "-" : label(t.creator());
+        int tid = c.formerTid() != 0 && c.tookLeaderTidAt() > t.start() ? c.formerTid() : c.tid();
+        String then = c.nameAt(t.start());
+        return then.equals(c.hooks().name()) && tid == c.tid() ? label(c) : tid + nsTid(c) + " " + Escape.text(then);
+    }
+
     String label(int tid) {
         return tid + nsTid(model.thread(tid)) + " " + Escape.text(model.nameOf(tid));
     }

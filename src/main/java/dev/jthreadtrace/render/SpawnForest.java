@@ -1,21 +1,27 @@
 package dev.jthreadtrace.render;
 
+import dev.jthreadtrace.decode.CloneFlags;
 import dev.jthreadtrace.model.NameShape;
 import dev.jthreadtrace.model.ThreadInfo;
 import dev.jthreadtrace.model.TraceModel;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** The spawn tree (creator → created) as parent/children lists, children in start order. */
 final class SpawnForest {
     final List<ThreadInfo> roots = new ArrayList<>();
     private final Map<ThreadInfo, List<ThreadInfo>> children = new IdentityHashMap<>();
+    /** The processes that had a thread besides their leader: such a leader's row never folds. */
+    private final Set<Integer> withThreads = new HashSet<>();
 
     SpawnForest(TraceModel model) {
         for (ThreadInfo t : model.threads()) {
+            if (t.isThread()) withThreads.add(t.tgid());
             ThreadInfo creator = model.creatorOf(t);
             if (creator == null) roots.add(t);
             else children.computeIfAbsent(creator, k -> new ArrayList<>()).add(t);
@@ -29,7 +35,10 @@ final class SpawnForest {
     /**
      * Runs of at least three childless siblings of one creator whose names differ only in digits
      * ({@code GC Thread#0..#7}) or not at all (2000 unnamed pthreads, all called like the program):
-     * the report shows them as one folded row.
+     * the report shows them as one folded row. Only rows of one kind fold (threads with threads,
+     * processes made the same way with processes, tasks that existed at an attach with their like),
+     * and a process that has threads never does: a row {@code unn..unn ×4 process} would hide
+     * that three of the four are its threads.
      */
     static List<List<ThreadInfo>> foldSiblings(List<ThreadInfo> siblings, SpawnForest forest) {
         List<List<ThreadInfo>> rows = new ArrayList<>();
@@ -39,6 +48,7 @@ final class SpawnForest {
             // which threads of different creators share, and a folded row names one creator.
             boolean fits = !run.isEmpty() && forest.children(t).isEmpty() && forest.children(run.getFirst()).isEmpty()
                     && t.creatorInfo() == run.getFirst().creatorInfo()
+                    && forest.foldable(t) && forest.foldable(run.getFirst()) && sameKind(t, run.getFirst())
                     && shape(t.name()).equals(shape(run.getFirst().name()));
             if (!fits) {
                 flush(run, rows);
@@ -48,6 +58,17 @@ final class SpawnForest {
         }
         flush(run, rows);
         return rows;
+    }
+
+    /** A thread, or a process with no thread but its leader. */
+    private boolean foldable(ThreadInfo t) {
+        return t.isThread() || !withThreads.contains(t.tid());
+    }
+
+    /** The same KIND column: thread or process, spawned the same way, sharing the same, existing at attach or not. */
+    private static boolean sameKind(ThreadInfo a, ThreadInfo b) {
+        return a.isThread() == b.isThread() && a.spawnKind() == b.spawnKind() && a.existedAtAttach() == b.existedAtAttach()
+                && (a.cloneFlags() & CloneFlags.SHARING) == (b.cloneFlags() & CloneFlags.SHARING);
     }
 
     private static void flush(List<ThreadInfo> run, List<List<ThreadInfo>> rows) {

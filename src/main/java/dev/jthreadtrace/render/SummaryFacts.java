@@ -1,5 +1,6 @@
 package dev.jthreadtrace.render;
 
+import dev.jthreadtrace.decode.CloneFlags;
 import dev.jthreadtrace.model.Exit;
 import dev.jthreadtrace.model.HangAnalysis;
 import dev.jthreadtrace.model.Hook;
@@ -22,7 +23,7 @@ import java.util.Map;
  * @param unusual plain sentences (counts only, nothing from the target), each naming where the detail is
  */
 record SummaryFacts(long endNs, ThreadInfo root, int tasks, long processes, long threads, int peak, int virtual,
-                    long reparented, List<Wait> waits, List<String> unusual) {
+                    long reparented, String reparentedWhy, List<Wait> waits, List<String> unusual) {
     /** The longest waits it names. */
     static final int WAITS = 3;
 
@@ -44,7 +45,27 @@ record SummaryFacts(long endNs, ThreadInfo root, int tasks, long processes, long
         List<Wait> waits = all.stream().map(t -> new Wait(t, model.futex().of(t).blockedNs() + pending.getOrDefault(t, 0L)))
                 .filter(w -> w.blockedNs() > 0).sorted(Comparator.comparingLong(Wait::blockedNs).reversed()).limit(WAITS).toList();
         return new SummaryFacts(model.endNs(), model.root(), all.size(), all.size() - threads, threads, model.peakLive(), virtual,
-                reparented, waits, unusual(model, all));
+                reparented, reparentedWhy(all), waits, unusual(model, all));
+    }
+
+    /**
+     * Why the kernel parents differ from the creators, each reason counted: a CLONE_THREAD thread
+     * hangs from its process's parent, a CLONE_PARENT child from its creator's parent, an orphan
+     * from the subreaper or init that adopted it when its parent exited.
+     */
+    private static String reparentedWhy(List<ThreadInfo> all) {
+        long thread = 0, cloneParent = 0, orphan = 0;
+        for (ThreadInfo t : all) {
+            if (!t.reparented()) continue;
+            if (!t.reparents().isEmpty()) orphan++;
+            else if (t.isThread() || t.formerTid() != 0) thread++;
+            else if ((t.cloneFlags() & CloneFlags.CLONE_PARENT) != 0) cloneParent++;
+        }
+        List<String> why = new ArrayList<>();
+        if (thread > 0) why.add(thread + " CLONE_THREAD thread" + (thread == 1 ? "" : "s") + " (PPid is the process's parent, not the creator)");
+        if (cloneParent > 0) why.add(cloneParent + " CLONE_PARENT child" + (cloneParent == 1 ? "" : "ren") + " (PPid is the creator's parent)");
+        if (orphan > 0) why.add(orphan + " orphan" + (orphan == 1 ? "" : "s") + " (the parent exited: adopted by a subreaper or init)");
+        return String.join("; ", why);
     }
 
     /** How the traced command ended: {@code exit 0}, {@code killed by SIGKILL}, or still running. */

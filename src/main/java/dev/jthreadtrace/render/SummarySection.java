@@ -22,8 +22,7 @@ final class SummarySection extends SectionRenderer {
         out.accept("  " + plural(f.tasks(), "task") + ": " + plural(f.processes(), "process") + ", " + plural(f.threads(), "thread")
                 + " (peak " + f.peak() + " alive at once)" + (f.virtual() == 0 ? "" : "; " + plural(f.virtual(), "virtual thread")));
         if (f.reparented() > 0) {
-            out.accept("  " + f.reparented() + " re-parented by the kernel: a CLONE_THREAD thread's PPid is its process's parent,"
-                    + " not its creator (THREADS BY CREATOR beside KERNEL TREE)");
+            out.accept("  " + f.reparented() + " re-parented by the kernel: " + f.reparentedWhy() + " (THREADS BY CREATOR beside KERNEL TREE)");
         }
         if (!f.waits().isEmpty()) {
             out.accept("  longest blocked in futex: " + String.join(", ", f.waits().stream()

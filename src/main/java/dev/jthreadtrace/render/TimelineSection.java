@@ -132,7 +132,7 @@ final class TimelineSection extends SectionRenderer {
         boolean ended = group.stream().allMatch(t -> t.exit() != null);
         if (ended && to < axis && to > from) lane[to] = group.stream().anyMatch(t -> t.exit() instanceof Exit.Killed) ? '☠' : '✕';
         for (ThreadInfo t : group) {
-            for (HookChange c : model.hookChanges(t.tid())) {
+            for (HookChange c : model.hookChanges(t)) {
                 if (c.ns() >= t.start() && (t.end() == null || c.ns() <= t.end())) place(lane, pos(c.ns(), span, axis), MARKS.getOrDefault(c.hook(), '?'));
             }
             for (FutexAnalysis.Join j : joinsBy.getOrDefault(t.tid(), List.of())) {
@@ -214,12 +214,12 @@ final class TimelineSection extends SectionRenderer {
         String values = inheritedValues(first, base);
         if (run.size() >= 3) {
             String who = first.tid() + ".." + run.getLast().tid() + " ×" + run.size();
-            out.accept("  " + Units.pad(who, 23) + "from " + Units.pad(label(first.creator()) + " " + Units.at(first.start())
+            out.accept("  " + Units.pad(who, 23) + "from " + Units.pad(ctx.creatorAtBirth(first) + " " + Units.at(first.start())
                     + "..", 30) + " name=" + Escape.text(first.inherited().name()) + values);
             return 1;
         }
         for (ThreadInfo t : run) {
-            out.accept("  " + Units.pad(Units.cut(label(t), 22), 23) + "from " + Units.pad(label(t.creator()) + " "
+            out.accept("  " + Units.pad(Units.cut(label(t), 22), 23) + "from " + Units.pad(ctx.creatorAtBirth(t) + " "
                     + Units.at(t.start()), 30) + " name=" + Escape.text(t.inherited().name()) + inheritedValues(t, base));
         }
         return run.size();
@@ -230,7 +230,7 @@ final class TimelineSection extends SectionRenderer {
         long before = t.start();
         for (ThreadInfo c = model.creatorOf(t); c != null; before = c.start(), c = model.creatorOf(c)) {
             HookChange found = null;
-            for (HookChange h : model.hookChanges(c.tid())) {
+            for (HookChange h : model.hookChanges(c)) {
                 if (h.hook().key().equals(key) && h.ns() <= before && h.ns() >= c.start() && h.to().equals(v)) found = h;
             }
             if (found != null) return found;

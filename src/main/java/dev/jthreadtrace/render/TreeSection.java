@@ -104,7 +104,7 @@ final class TreeSection extends SectionRenderer {
     }
 
     private void spawnRows(ThreadInfo t, String lead, String childLead, List<Row> rows) {
-        rows.add(row(t, lead + label(t) + formerNames(t) + javaCreator(t) + virtualStarter(t)
+        rows.add(row(t, lead + label(t) + formerNames(t) + tookLeaderTid(t) + javaCreator(t) + virtualStarter(t)
                 + (t.startedForAttach() ? " [for jthreadtrace's attach]" : ""), createdAt(t), childLead, 1));
         List<List<ThreadInfo>> groups = SpawnForest.foldSiblings(ctx.forest().children(t), ctx.forest());
         Integer constructed = model.virtualThreadsByCreator().get(t.tid());
@@ -145,6 +145,22 @@ final class TreeSection extends SectionRenderer {
         List<String> parts = new ArrayList<>();
         counts.forEach((how, n) -> parts.add(how + " ×" + n));
         return String.join(", ", parts);
+    }
+
+    /** {@code , re-parented from 11699 to 1 @300.1ms when 11699 sh exited}: an orphan's PPid changes, in order. */
+    private String reparentedAt(ThreadInfo t) {
+        StringBuilder out = new StringBuilder();
+        for (ThreadInfo.Reparent r : t.reparents()) {
+            out.append(out.isEmpty() ? "   " : "; ").append("re-parented from ").append(r.from()).append(" to ").append(r.to())
+                    .append(r.to() == 1 ? " (init)" : model.thread(r.to()) != null ? " " + Escape.text(model.nameOf(r.to())) : "")
+                    .append(" ").append(Units.at(r.ns())).append(" when ").append(label(r.from())).append(" exited");
+        }
+        return out.toString();
+    }
+
+    /** {@code [thread 7330 until its execve @512.0ms]}: a thread whose exec gave it the leader's tid. */
+    private static String tookLeaderTid(ThreadInfo t) {
+        return t.formerTid() == 0 ? "" : " [thread " + t.formerTid() + " until its execve " + Units.at(t.tookLeaderTidAt()) + "]";
     }
 
     /**
@@ -211,7 +227,8 @@ final class TreeSection extends SectionRenderer {
     }
 
     private Row row(ThreadInfo t, String tree, String site, String lead, int count) {
-        String kind = t.isThread() ? "thread" : t.creator() == null ? "process" : "process/" + kindName(t);
+        String kind = t.isThread() ? "thread" : t.formerTid() != 0 ? "thread→leader" : t.creator() == null ? "process"
+                : "process/" + kindName(t);
         if (t.existedAtAttach()) kind += " (existed)";
         if (t.isThread() && t.spawnKind() != null && (t.cloneFlags() & CloneFlags.SHARING) != CloneFlags.SHARING) {
             kind = "thread*";
@@ -231,7 +248,7 @@ final class TreeSection extends SectionRenderer {
         if (e == null) return t.end() != null && t.end() >= model.endNs() ? "still running at end" : "";
         return switch (e) {
             case Exit.Killed k -> k.how();
-            case Exit.ReplacedByExec r -> "exec'd";
+            case Exit.ReplacedByExec r -> (r.leader() ? "superseded by execve of " : "ended by execve of ") + r.execBy();
             case Exit.Untraced u -> "untraced";
             case Exit.GroupExit g when g.tornDown() -> "torn down by " + g.tornDownBy();
             case Exit.GroupExit g -> "exit " + g.value();
@@ -253,6 +270,12 @@ final class TreeSection extends SectionRenderer {
         } else {
             lines.add(model.tracerPid() + " jthreadtrace");
             kernelRows(model.tracerPid(), "", forest, lines, 0);
+            // Orphans the kernel gave to init (or to a subreaper the tool does not trace).
+            for (int root : forest.roots()) {
+                if (root == model.tracerPid()) continue;
+                lines.add(root + (root == 1 ? " init" : "") + " (not traced)");
+                kernelRows(root, "", forest, lines, 0);
+            }
         }
         for (String l : lines.subList(0, Math.min(lines.size(), ReportContext.MAX_ROWS))) out.accept(l);
         if (lines.size() > ReportContext.MAX_ROWS) out.accept("… " + (lines.size() - ReportContext.MAX_ROWS) + " more rows");
@@ -269,7 +292,7 @@ final class TreeSection extends SectionRenderer {
             String text = g.size() == 1 ? label(t) : t.tid() + ".." + g.getLast().tid() + " " + Escape.text(t.name()) + ".."
                     + Escape.text(g.getLast().name()) + " ×" + g.size();
             String note = t.isThread() ? "   thread of " + t.tgid() + (t.creator() != null && t.creator() != t.tgid()
-                    ? ", created by " + label(t.creator()) : "") : "";
+                    ? ", created by " + label(t.creator()) : "") : g.size() == 1 ? tookLeaderTid(t) + reparentedAt(t) : "";
             lines.add(lead + (last ? "└─" : "├─") + text + note);
             if (!t.isThread()) kernelRows(t.tid(), lead + (last ? "  " : "│ "), forest, lines, depth + 1);
         }

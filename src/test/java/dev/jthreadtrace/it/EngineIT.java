@@ -187,7 +187,8 @@ class EngineIT {
         assertEquals(t.model().rootPid(), last.tid());
         assertNotEquals(last.tid(), last.formerTid(), "the exec'ing thread was not the leader");
         assertEquals("/bin/true", last.path());
-        assertEquals("true", t.model().root().name());
+        assertEquals("true", t.model().thread(t.model().rootPid()).name(), "the exec'ing thread, now the leader");
+        assertEquals("exec_thread", t.model().root().name(), "the command's first task, superseded by the exec");
         assertEquals(List.of(Traced.fixture("exec_thread").toString(), "/bin/true"),
                 t.model().process(t.model().rootPid()).exec());
         assertEquals(0, t.model().targetExit().value());
