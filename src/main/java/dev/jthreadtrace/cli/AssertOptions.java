@@ -78,10 +78,11 @@ final class AssertOptions {
             if (results.isEmpty()) return;
             out.accept("");
             out.accept("ASSERTIONS");
-            // The expression as written, escaped as names are: an --assert-file's escape sequence must not reach a terminal or CI log.
-            int width = results.stream().mapToInt(r -> Escape.text(r.expr()).length()).max().orElse(0);
+            // The expression as written (a backslash as typed), its controls made visible: an
+            // --assert-file's escape sequence must not reach a terminal or CI log.
+            int width = results.stream().mapToInt(r -> Escape.typed(r.expr()).length()).max().orElse(0);
             for (SavedAssertion r : results) {
-                String expr = Escape.text(r.expr());
+                String expr = Escape.typed(r.expr());
                 out.accept("  " + (r.passed() ? "PASS" : "FAIL") + "  " + expr + " ".repeat(width - expr.length())
                         + "   actual " + r.actual());
             }

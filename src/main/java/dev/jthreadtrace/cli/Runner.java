@@ -74,6 +74,9 @@ final class Runner {
                      AssertOptions assertOptions) {
         try (OutputFiles files = new OutputFiles()) {
             return trace(spec, target, traceOptions, outputOptions, assertOptions, files);
+        } finally {
+            // Every file is written and closed: a signal no longer has anything to cut short.
+            StopSignals.uninstall();
         }
     }
 

@@ -49,17 +49,17 @@ final class SettingsTracker {
     }
 
     void set(ThreadInfo t, long ns, Hooks next) {
-        set(t, ns, next, t.tid());
+        set(t, t.tid(), ns, next);
     }
 
-    /** {@code by}: the task whose call changed {@code t}'s settings. */
-    void set(ThreadInfo t, long ns, Hooks next, int by) {
+    /** {@code t}'s settings become {@code next} by a call of task {@code actor} (t itself or another). */
+    private void set(ThreadInfo t, int actor, long ns, Hooks next) {
         Hooks before = t.hooks();
         if (before.equals(next)) return;
         for (Hook hook : Hook.all()) {
             String a = before.value(hook), b = next.value(hook);
             if (!a.equals(b)) {
-                HookChange change = new HookChange(ns, t.tid(), hook, a, b, by);
+                HookChange change = new HookChange(ns, t.tid(), hook, a, b, actor);
                 changes.add(change);
                 changesByTid.computeIfAbsent(t.tid(), k -> new ArrayList<>()).add(change);
             }
@@ -97,9 +97,9 @@ final class SettingsTracker {
         }
     }
 
-    /** A name written to the task's /proc comm file (by itself or another thread of its process). */
-    void named(ThreadInfo t, long ns, String name) {
-        set(t, ns, t.hooks().withName(truncate(name)));
+    /** A name written to the task's /proc comm file by task {@code actor} (itself or another thread of its process). */
+    void named(ThreadInfo t, int actor, long ns, String name) {
+        set(t, actor, ns, t.hooks().withName(truncate(name)));
     }
 
     /**
@@ -117,7 +117,7 @@ final class SettingsTracker {
         for (ThreadInfo other : List.copyOf(live)) {
             if (other == t || other.tgid() != t.tgid()) continue;
             Hooks next = other.hooks().withSeccomp(caller.seccomp());
-            set(other, ns, caller.noNewPrivs() ? next.withNoNewPrivs(true) : next, t.tid());
+            set(other, t.tid(), ns, caller.noNewPrivs() ? next.withNoNewPrivs(true) : next);
         }
     }
 
@@ -139,8 +139,9 @@ final class SettingsTracker {
         if (Long.bitCount(next) < TRANSIENT_BLOCK) set(t, ns, t.hooks().withSigmask(next));
     }
 
-    void affinity(ThreadInfo target, long ns, byte[] mask) {
-        set(target, ns, target.hooks().withAffinity(CpuSet.compact(CpuSet.cpus(mask))));
+    /** sched_setaffinity by task {@code actor} of {@code target} (itself, or another task named by its tid). */
+    void affinity(ThreadInfo target, int actor, long ns, byte[] mask) {
+        set(target, actor, ns, target.hooks().withAffinity(CpuSet.compact(CpuSet.cpus(mask))));
     }
 
     /** comm as the kernel sets it on exec: the file's base name, 15 bytes at most. */

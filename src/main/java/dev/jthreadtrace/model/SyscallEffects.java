@@ -59,7 +59,7 @@ final class SyscallEffects {
             }
             case AFFINITY -> {
                 ThreadInfo target = a[0] == 0 ? t : table.live((int) a[0]);
-                if (ok && s.captures().bytes(2) != null && target != null) settings.affinity(target, ns, s.captures().bytes(2));
+                if (ok && s.captures().bytes(2) != null && target != null) settings.affinity(target, t.tid(), ns, s.captures().bytes(2));
             }
             case EXIT -> {
                 t.calledExit();

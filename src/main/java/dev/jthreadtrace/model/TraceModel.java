@@ -383,7 +383,7 @@ public final class TraceModel {
         long ns = rel(c.ns());
         table.task(c.tid(), ns);
         ThreadInfo named = table.live(c.target());
-        if (named != null) settings.named(named, ns, KernelBytes.decode(c.name()));
+        if (named != null) settings.named(named, c.tid(), ns, KernelBytes.decode(c.name()));
     }
 
     /** One finished syscall: what it does to the model is its registry row's effect (a restart_syscall's, the call it continues). */

@@ -145,7 +145,8 @@ public final class PerfettoTrace implements LiveSink {
             if (t == null) continue;
             emit(Json.object().put("ph", "i").put("s", "t").put("name", c.hook().key() + " changed").put("cat", "setting")
                     .put("pid", t.tgid()).put("tid", c.tid()).put("ts", ts(c.ns()))
-                    .put("args", Json.object().put("from", Escape.text(c.from())).put("to", Escape.text(c.to()))));
+                    .put("args", Json.object().put("from", Escape.text(c.from())).put("to", Escape.text(c.to()))
+                            .put("by", c.actor())));
         }
         out.line("],\"otherData\":" + Json.object().put("clock", "CLOCK_REALTIME")
                 .put("ts", "microseconds since the Unix epoch (UTC)")

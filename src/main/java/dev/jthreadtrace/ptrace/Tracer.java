@@ -192,6 +192,9 @@ public final class Tracer {
             requestDetach();
             return;
         }
+        // Nothing left to kill: the trace ends as it would have (a signal after the command's exit
+        // must not turn its status into 128+N).
+        if (tasks.liveProcesses().isEmpty()) return;
         if (stopSignal == 0) stopSignal = signal;
         for (int pid : tasks.liveProcesses()) Libc.kill(pid, SIGKILL);
     }

@@ -93,7 +93,7 @@ public final class HtmlReport {
         if (!assertions.isEmpty()) {
             out.accept("<h2>Assertions</h2><table id=\"assertions\"><tr><th></th><th>assertion</th><th>actual</th><th>expected</th></tr>");
             for (Assertion a : assertions) {
-                out.accept("<tr><td class=\"" + (a.passed() ? "pass\">PASS" : "fail\">FAIL") + "</td><td>" + h(a.expression()) + "</td><td>"
+                out.accept("<tr><td class=\"" + (a.passed() ? "pass\">PASS" : "fail\">FAIL") + "</td><td>" + html(Escape.typed(a.expression())) + "</td><td>"
                         + h(a.actual()) + "</td><td>" + h(a.expected()) + "</td></tr>");
             }
             out.accept("</table>");
@@ -190,7 +190,11 @@ public final class HtmlReport {
 
     /** Text from the traced program, made visible (controls, bidi overrides) and then safe for HTML. */
     static String h(String s) {
-        String text = Escape.text(s == null ? "" : s);
+        return html(Escape.text(s == null ? "" : s));
+    }
+
+    /** Escaped text made safe for HTML. */
+    private static String html(String text) {
         StringBuilder out = new StringBuilder(text.length());
         for (char c : text.toCharArray()) {
             switch (c) {

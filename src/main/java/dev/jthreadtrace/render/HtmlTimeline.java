@@ -170,7 +170,8 @@ final class HtmlTimeline {
         for (ThreadInfo t : lane) {
             for (HookChange c : model.hookChanges(t)) {
                 marks.add(c.ns(), MARKS.getOrDefault(c.hook(), "?"), "s", t.tid() + " " + h(c.hook().key() + ": " + c.from()
-                        + " \u2192 " + c.to()) + " " + Units.at(c.ns()));
+                        + " \u2192 " + c.to()) + " " + Units.at(c.ns())
+                        + (c.byAnother() ? " set by " + c.actor() + " " + h(model.nameOf(c.actor())) : ""));
             }
         }
         out.accept(b.toString());

@@ -158,6 +158,12 @@ public final class TextLines implements LiveSink {
                 if (e.formerTid() != e.tid()) {
                     eventLine(model, e.ns(), e.tid(), "+++ thread " + e.formerTid() + " exec'd and took over tid "
                             + e.tid() + " +++");
+                    // Its execve returns under the leader's tid: a "resumed" line at the return, as strace
+                    // prints it, not the whole call again at its entry time (a time before the line above).
+                    // The leader's own unfinished call is gone with it.
+                    open.remove(e.tid());
+                    String entry = open.remove(e.formerTid());
+                    if (entry != null) open.put(e.tid(), entry);
                 }
             }
             case TraceEvent.CommWritten c -> eventLine(model, c.ns(), c.tid(), named(c));

@@ -198,7 +198,12 @@ final class TimelineSection extends SectionRenderer {
             String started = InheritedDiff.creatorStartedWith(model, t, k, v);
             if (started != null) line.append(" (its creator started with ").append(Escape.text(started)).append(')');
             HookChange origin = origin(t, k, v);
-            if (origin != null) line.append(" (set ").append(Units.at(origin.ns())).append(" by ").append(label(origin.by())).append(')');
+            if (origin != null) {
+                // Who made the call: another thread may have set it on the creator (sched_setaffinity(TID), a comm write).
+                line.append(" (set ").append(Units.at(origin.ns())).append(" by ").append(label(origin.actor()));
+                if (origin.byAnother()) line.append(" on ").append(label(origin.tid()));
+                line.append(')');
+            }
             // A thread-local is copied from the thread that ran the constructor, which need not be the one that started it.
             if (k.startsWith(Hook.THREAD_LOCAL_PREFIX) && t.java() != null && t.java().constructorTid() > 0
                     && !Integer.valueOf(t.java().constructorTid()).equals(t.creator())) {
@@ -245,14 +250,15 @@ final class TimelineSection extends SectionRenderer {
             if (c.hook() == Hook.NAME && heirs.isEmpty()) continue;
             String line = "  " + Units.padLeft(Units.at(c.ns()), 9) + "  " + Units.pad(Units.cut(label(c.tid()), 22), 23)
                     + Units.pad(c.hook().key() + " " + Escape.text(c.from()) + " → " + Escape.text(c.to()), 34)
-                    // Another thread's call changed it (seccomp's TSYNC): name that thread.
-                    + (c.by() != c.tid() ? "  by " + label(c.by()) : "")
+                    + (c.byAnother() ? "  set by " + label(c.actor()) + ";" : "")
                     + (heirs.isEmpty() ? "  inherited by nobody" : "  inherited by " + listed(heirs, 4));
             lines.add(line);
         }
         if (lines.isEmpty()) return;
         out.accept("");
-        out.accept(palette.heading("SETTING CHANGES") + " (a thread changed a setting; which threads it created afterwards took it over)");
+        // Another thread may have made the change (sched_setaffinity(TID), a comm write): the row says "set by" it.
+        out.accept(palette.heading("SETTING CHANGES") + " (by the thread unless \"set by\" says; the threads it then created"
+                + " that took it over)");
         list(lines, ReportContext.MAX_ROWS, "setting changes", l -> l);
     }
 
@@ -261,12 +267,12 @@ final class TimelineSection extends SectionRenderer {
         return String.join(", ", items.subList(0, max)) + " and " + (items.size() - max) + " more";
     }
 
-    /** Threads descended from the changer, created after the change, that started with the new value. */
+    /** Threads descended from the thread whose setting changed, created after the change, that started with the new value. */
     private List<String> heirs(HookChange c) {
         List<String> out = new ArrayList<>();
-        ThreadInfo changer = model.thread(c.tid());
-        if (changer == null) return out;
-        for (ThreadInfo child : ctx.forest().children(changer)) {
+        ThreadInfo changed = model.thread(c.tid());
+        if (changed == null) return out;
+        for (ThreadInfo child : ctx.forest().children(changed)) {
             if (child.start() >= c.ns()) collectHeirs(child, c, out);
         }
         return out;

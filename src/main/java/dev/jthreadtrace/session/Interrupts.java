@@ -51,9 +51,22 @@ public record Interrupts(Duration killAfter, Consumer<String> notice, Consumer<T
         if (lastLook != NO_LOOK) tracer.holdTerminalSignals(Interrupts::inTerminalForeground);
     }
 
-    IntConsumer handlerFor(Tracer tracer) {
+    /** What a signal does once nothing traced is left ({@link AfterTrace}): the output is finished, never cut short. */
+    IntConsumer afterTrace(Tracer tracer) {
+        return new AfterTrace(notice, tracer.attaching());
+    }
+
+    /**
+     * During the trace; {@code afterTrace} takes a signal that comes when nothing traced is left
+     * (the last events are still being taken in): there is nothing to pass it to or kill.
+     */
+    IntConsumer handlerFor(Tracer tracer, IntConsumer afterTrace) {
         AtomicInteger received = new AtomicInteger();
         return signal -> {
+            if (tracer.liveProcesses().isEmpty()) {
+                afterTrace.accept(signal);
+                return;
+            }
             if (tracer.attaching()) {
                 // What we attached to is never signalled or killed: the trace ends, the processes run on.
                 if (received.incrementAndGet() == 1) {

@@ -20,7 +20,8 @@ import java.util.function.IntConsumer;
  * {@code sigtimedwait} ({@link #installEarly}); before the trace's handler is installed they are
  * kept: {@link #beforeTrace} says whether one came before anything was started (the runner then
  * ends with one line, 128+N), and {@link #install} hands the rest, in order, to the trace's handler.
- * After the trace a signal ends the tool with 128+N, as the JVM's own handler did.
+ * Once the trace is over the handler is {@link AfterTrace} (the output is finished, not cut short)
+ * until the caller {@link #uninstall}s it, its output written.
  *
  * <p>Without the launcher (tests, {@code java -jar}, an env without --block-signal) the JDK's own
  * dispatch does the same from the moment our code runs ({@code sun.misc.Signal}, in
@@ -101,12 +102,17 @@ public final class StopSignals {
         }
     }
 
-    /** After the trace: a signal ends the tool as it ends any Java program (the JVM's handlers; 128+N). */
+    /**
+     * After the trace and its output: without the launcher the JVM's handlers are back (tests run
+     * many traces in one JVM); with it a signal changes nothing now, the tool exiting with the
+     * status already chosen (ending it 128+N here, as before, could still cut a file's last bytes
+     * that the caller had not flushed).
+     */
     public static synchronized void uninstall() {
         previous.forEach((name, handler) -> Signal.handle(new Signal(name), handler));
         previous.clear();
         early.clear();
-        current = held == 0 ? null : signal -> Runtime.getRuntime().exit(128 + signal);
+        current = held == 0 ? null : signal -> { };
     }
 
     private static long heldByLauncher() {

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.IntConsumer;
 
 /**
  * Runs one trace: starts the ptrace thread, and on the calling thread takes each event off the
@@ -56,8 +57,12 @@ public final class TraceSession {
     public static Outcome run(List<String> command, Map<String, String> environment, boolean[] recorded, CaptureLimits limits,
                               boolean seccomp, LiveSink live, Runnable idle) throws TraceFailure, InterruptedException {
         Launch launch = Launch.of(command, environment);
-        return run(queue -> Tracer.start(launch, recorded, limits, ExecArguments.NONE, seccomp, queue), live, idle,
-                Interrupts.DEFAULT);
+        try {
+            return run(queue -> Tracer.start(launch, recorded, limits, ExecArguments.NONE, seccomp, queue), live, idle,
+                    Interrupts.DEFAULT);
+        } finally {
+            StopSignals.uninstall(); // no output of ours follows
+        }
     }
 
     /**
@@ -80,14 +85,17 @@ public final class TraceSession {
 
     /**
      * The same for a tracer started by {@code start}; in attach mode a signal to the tool detaches
-     * (see {@link Interrupts}) and nothing traced is ever killed.
+     * (see {@link Interrupts}) and nothing traced is ever killed. After it returns a signal still
+     * cuts nothing short ({@link AfterTrace}) until the caller, its output written, calls
+     * {@link StopSignals#uninstall}.
      */
     public static Outcome run(TracerStart start, LiveSink live, Runnable idle, Interrupts interrupts)
             throws TraceFailure, InterruptedException {
         BlockingQueue<TraceEvent> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
         Tracer tracer = start.start(queue);
         interrupts.prepare(tracer);
-        StopSignals.install(interrupts.handlerFor(tracer));
+        IntConsumer afterTrace = interrupts.afterTrace(tracer);
+        StopSignals.install(interrupts.handlerFor(tracer, afterTrace));
         EventConsumer consumer = new EventConsumer(tracer, live, idle);
         try {
             // Drain in batches and sleep briefly when there is nothing: a consumer blocked on the
@@ -102,7 +110,9 @@ public final class TraceSession {
                 }
             }
         } finally {
-            StopSignals.uninstall();
+            // From here to the last byte of output a signal cuts nothing short (the caller calls
+            // StopSignals.uninstall once its output is written).
+            StopSignals.install(afterTrace);
             // Leaving early (an exception, an interrupt): kill what we trace and let the loop drain,
             // so no tracee is left stopped and no ptrace thread keeps calling waitpid.
             if (!consumer.ended()) tracer.consumerGone(0);

@@ -30,6 +30,26 @@ public final class Escape {
     }
 
     /**
+     * Text the user typed (an assertion's expression, from --assert or an --assert-file), shown as
+     * written: escaped as {@link #text} but for the backslash, which stays single. A selector's
+     * {@code name="quo\"te"} is printed so, not with its backslash doubled: the user's own escape
+     * is not data to be told apart from another string; a control character or a bidi override in
+     * the file is still made visible.
+     */
+    public static String typed(String s) {
+        if (s == null) return "null";
+        if (isPlain(s)) return s;
+        StringBuilder out = new StringBuilder(s.length() + 16);
+        for (int i = 0; i < s.length(); ) {
+            int c = s.codePointAt(i);
+            i += Character.charCount(c);
+            if (c == '\\') out.append('\\');
+            else appendEscaped(out, c, i < s.length() ? s.charAt(i) : 0);
+        }
+        return out.toString();
+    }
+
+    /**
      * A thread name where a live line prints it ({@code [TID NAME]} and the names in its event
      * text): {@link #text} with {@code [} and {@code ]} as {@code \x5b} and {@code \x5d} too, so the
      * thread field is delimited by the only brackets in it and a name such as {@code "x] [1 main"}

@@ -32,6 +32,13 @@ class EscapeTest {
     }
 
     @Test
+    void whatTheUserTypedKeepsItsBackslashesButNotItsControls() {
+        String typed = "inherits{name=\"quo\\\"te\"} == \"a\\\\b\"";
+        assertEquals(typed, Escape.typed(typed), "shown as written: a backslash once");
+        assertEquals("x\\33[31m \\u202e\\n", Escape.typed("x\u001b[31m \u202e\n"), "controls made visible");
+    }
+
+    @Test
     void charactersThatReorderOrHideTextAreEscaped() {
         assertEquals("\\u202eevil", Escape.text("\u202eevil"));
         assertEquals("a\\u2066b\\u2069c\\u200bd", Escape.text("a\u2066b\u2069c\u200bd"));
