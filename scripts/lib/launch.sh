@@ -129,38 +129,57 @@ launcher_capture() {
 # Bash makes the file itself (mktemp was a fork and an exec at each start): under set -C it opens
 # a name that does not exist with O_EXCL, which no file or symlink planted there satisfies, and the
 # name has 64 bits from the kernel's getrandom (SRANDOM) no one can guess to plant anything; mode
-# 0600 under umask 077, the user's umask back at once (the command inherits it). mktemp where
-# bash has no SRANDOM (before 5.1) or the kernel shows no umask (before 4.7).
+# 0600 under umask 077, the user's umask back at once (the command inherits it). After that the
+# name is never opened again: every later open goes through the descriptor that made the file
+# (/proc/self/fd/N is that file whatever the name has become), since in a directory others may write
+# without the sticky bit anyone can rename a symlink of theirs over the name between two opens (the
+# environment written into their file, or theirs read back as the command's). mktemp where bash has
+# no SRANDOM (before 5.1) or the kernel shows no umask (before 4.7): its name is opened once more,
+# so only in a directory with the sticky bit or of our own.
 launcher_env_copy() {
-  local dir=$1 umask_now=$2 name line
+  local dir=$1 umask_now=$2 name line made_fd file made=""
   env_file="" env_step=create
+  # A low free number, as env_fd's (bash's {var} starts at 10, which a small RLIMIT_NOFILE may not allow).
+  made_fd=$((env_fd + 1))
+  while [ -e "/proc/self/fd/$made_fd" ] || [ -L "/proc/self/fd/$made_fd" ]; do made_fd=$((made_fd + 1)); done
   if [ -n "${SRANDOM:-}" ] && [[ $umask_now =~ ^[0-7]+$ ]]; then
     printf -v name '%s/jthreadtrace-env.%08x%08x' "$dir" "$SRANDOM" "$SRANDOM"
     umask 077
     set -C
-    { : > "$name"; } 2>"$launcher_err" && env_file=$name
+    { eval "exec $made_fd>\"\$name\""; } 2>"$launcher_err" && env_file=$name made=1
     set +C
     umask "$umask_now"
-  else
+  elif [ -k "$dir" ] || [ -O "$dir" ]; then
     env_file=$(exec -c /bin/mktemp "$dir/jthreadtrace-env.XXXXXXXXXX" 2>"$launcher_err") || env_file=""
+    [ -n "$env_file" ] && { eval "exec $made_fd>>\"\$env_file\""; } 2>"$launcher_err" && made=1
   fi
-  [ -n "$env_file" ] || return 1
+  if [ -z "$made" ]; then
+    [ -n "$env_file" ] && (exec -c /bin/rm -f "$env_file")
+    env_file=""
+    return 1
+  fi
+  file=/proc/self/fd/$made_fd
   # Which of SIGCHLD and SIGQUIT were ignored at bash's start (trap -p shows '' for those: a builtin
   # writing into the new file, no fork).
   env_step=write
-  if { builtin trap -p CHLD; builtin trap -p QUIT; } > "$env_file" 2>"$launcher_err"; then
+  if { builtin trap -p CHLD; builtin trap -p QUIT; } > "$file" 2>"$launcher_err"; then
     chld_ignored=0 quit_ignored=0
     while IFS= read -r line; do
       case $line in
         *" '' SIGCHLD") chld_ignored=1 ;;
         *" '' SIGQUIT") quit_ignored=1 ;;
       esac
-    done < "$env_file"
-    if { (( ${#entries[@]} == 0 )) || printf '%s\0' "${entries[@]}"; } > "$env_file" 2>"$launcher_err"; then
+    done < "$file"
+    if { (( ${#entries[@]} == 0 )) || printf '%s\0' "${entries[@]}"; } > "$file" 2>"$launcher_err"; then
       env_step=open
-      eval "exec $env_fd<\"\$env_file\"" 2>"$launcher_err" && { (exec -c /bin/rm -f "$env_file"); return 0; }
+      if eval "exec $env_fd<\"\$file\"" 2>"$launcher_err"; then
+        eval "exec $made_fd>&-"
+        (exec -c /bin/rm -f "$env_file")
+        return 0
+      fi
     fi
   fi
+  eval "exec $made_fd>&-"
   (exec -c /bin/rm -f "$env_file")
   env_file=""
   return 1

@@ -16,29 +16,31 @@ import java.util.TreeMap;
  * the kernel keys it. A futex op without FUTEX_PRIVATE_FLAG on a MAP_SHARED mapping is keyed by the
  * backing object and the offset in it (get_futex_key: the inode or shmem object and the page
  * index), not by (process, address): a process-shared mutex in a MAP_SHARED|MAP_ANONYMOUS page that
- * a fork inherited is one futex in parent and child; a file mapped at two addresses, or in two
- * processes, is one futex at the same file offset. Private ops (and shared ops on private memory:
+ * a fork inherited is one futex in parent and child. Private ops (and shared ops on private memory:
  * the kernel keys those by mm and address, as a private word) stay {@code (tgid, address)}.
  *
  * <p>Known only from what the trace follows: the traced {@code mmap}, {@code munmap} and
  * {@code mremap} calls (recorded by the default set; not under {@code -e futex}), a fork's copy of
  * its parent's mappings, an exec's clean slate. An anonymous shared mapping is its own object
- * (inherited by fork); a file mapping is its path's, at its file offset. A memfd, a deleted file
- * (their paths name no single object) or a mapping the trace did not see has no known object: a
- * word there stays {@code (tgid, address)} and is not {@link Key#known()}, so a shared wake
- * anywhere may still have reached it (model.LockOwnerRead).
+ * (inherited by fork): its key is the kernel's, {@link Key#known()}. A file mapping is an object of
+ * its own too, each mmap of it one, inherited by fork: a file mapped twice (at two addresses, or in
+ * two processes that each mapped it) is two, where the kernel keys one inode. Its path does not say
+ * which file it is (a file removed or renamed and another made under the name: a wake on one was
+ * credited to a waiter on the other), and the trace reads no inode; so a file mapping's key is not
+ * {@link Key#known()}: a shared wake there may have reached a word of another view of the file
+ * (model.LockOwnerRead), and no wake between two views is linked. A mapping the trace did not see
+ * stays {@code (tgid, address)}, not known either.
  *
  * <p>A known object's key is a {@link FutexWord} whose tgid is negative ({@code -1 - object id}:
  * no process has such an id) and whose address is the offset in the object. At most
  * {@link #MAX_REGIONS} regions in all (ended processes' included: a fork storm copies its parent's
- * regions into every child) and {@link #MAX_FILES} file objects are kept; beyond, words are keyed
- * {@code (tgid, address)}.
+ * regions into every child) are kept; beyond, words are keyed {@code (tgid, address)}.
  */
 final class SharedMappings {
-    static final int MAX_REGIONS = 65_536, MAX_FILES = 4096;
+    static final int MAX_REGIONS = 65_536;
 
-    /** {@code [start, start + length)} maps object {@code id} from {@code offset}. */
-    private record Region(long start, long length, int id, long offset) {
+    /** {@code [start, start + length)} maps object {@code id} from {@code offset}; {@code exact}: an anonymous one, the kernel's key. */
+    private record Region(long start, long length, int id, long offset, boolean exact) {
         long end() {
             return start + length < start ? Long.MAX_VALUE : start + length;
         }
@@ -48,7 +50,6 @@ final class SharedMappings {
     record Key(FutexWord word, boolean known) {}
 
     private final Map<Integer, TreeMap<Long, Region>> byProcess = new HashMap<>();
-    private final Map<String, Integer> files = new HashMap<>();
     private int nextId;
     /** Regions kept, in all processes. */
     private int regionCount;
@@ -60,7 +61,7 @@ final class SharedMappings {
         var at = regions == null ? null : regions.floorEntry(uaddr);
         Region r = at == null ? null : at.getValue();
         if (r == null || Long.compareUnsigned(uaddr, r.end()) >= 0) return new Key(new FutexWord(tgid, uaddr), false);
-        return new Key(new FutexWord(-1 - r.id(), r.offset() + (uaddr - r.start())), true);
+        return new Key(new FutexWord(-1 - r.id(), r.offset() + (uaddr - r.start())), r.exact());
     }
 
     void mmap(int tgid, TraceEvent.Syscall s) {
@@ -70,10 +71,8 @@ final class SharedMappings {
         remove(tgid, s.ret(), a[1]);
         long type = a[3] & MemoryFlags.MAP_TYPE;
         if (type != MemoryFlags.MAP_SHARED && type != MemoryFlags.MAP_SHARED_VALIDATE) return;
-        Integer id;
-        if ((a[3] & MemoryFlags.MAP_ANONYMOUS) != 0) id = nextId++;
-        else id = fileObject(s.captures().string(4));
-        if (id != null) add(tgid, new Region(s.ret(), a[1], id, (a[3] & MemoryFlags.MAP_ANONYMOUS) != 0 ? 0 : a[5]));
+        boolean anonymous = (a[3] & MemoryFlags.MAP_ANONYMOUS) != 0;
+        add(tgid, new Region(s.ret(), a[1], nextId++, anonymous ? 0 : a[5], anonymous));
     }
 
     void munmap(int tgid, TraceEvent.Syscall s) {
@@ -89,7 +88,7 @@ final class SharedMappings {
         boolean dontUnmap = (a[3] & 4) != 0;
         if (!dontUnmap) remove(tgid, a[0], a[1]);
         remove(tgid, s.ret(), a[2]);
-        if (old != null) add(tgid, new Region(s.ret(), a[2], old.id(), old.offset()));
+        if (old != null) add(tgid, new Region(s.ret(), a[2], old.id(), old.offset(), old.exact()));
     }
 
     /** A fork (no CLONE_VM): the child maps the parent's shared objects at the same addresses. */
@@ -112,14 +111,6 @@ final class SharedMappings {
         if (gone != null) regionCount -= gone.size();
     }
 
-    /** The object of a file's path; null for a path that names no single object (a memfd, a deleted file) or beyond the cap. */
-    private Integer fileObject(String path) {
-        if (path == null || !path.startsWith("/") || path.startsWith("/memfd:") || path.endsWith(" (deleted)")) return null;
-        Integer id = files.get(path);
-        if (id == null && files.size() < MAX_FILES) files.put(path, id = nextId++);
-        return id;
-    }
-
     private void add(int tgid, Region r) {
         if (regionCount >= MAX_REGIONS) return;
         if (byProcess.computeIfAbsent(tgid, k -> new TreeMap<>()).put(r.start(), r) == null) regionCount++;
@@ -137,8 +128,8 @@ final class SharedMappings {
         touched.addAll(regions.subMap(address, true, end, false).values());
         for (Region r : touched) {
             regions.remove(r.start());
-            if (Long.compareUnsigned(r.start(), address) < 0) regions.put(r.start(), new Region(r.start(), address - r.start(), r.id(), r.offset()));
-            if (Long.compareUnsigned(r.end(), end) > 0) regions.put(end, new Region(end, r.end() - end, r.id(), r.offset() + (end - r.start())));
+            if (Long.compareUnsigned(r.start(), address) < 0) regions.put(r.start(), new Region(r.start(), address - r.start(), r.id(), r.offset(), r.exact()));
+            if (Long.compareUnsigned(r.end(), end) > 0) regions.put(end, new Region(end, r.end() - end, r.id(), r.offset() + (end - r.start()), r.exact()));
         }
         regionCount += regions.size() - kept;
         if (regions.isEmpty()) byProcess.remove(tgid);

@@ -18,6 +18,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -82,17 +83,19 @@ class HangSharedIT {
                 w.report());
     }
 
+    /**
+     * A file each process maps by itself: the kernel keys both views by the file's page, but the trace
+     * reads no inode, and a path does not say which file it is (one removed and another made under the
+     * name: a wake on one was credited to a waiter on the other). Two views are never linked: the
+     * wake strace shows is missed, no edge is made up.
+     */
     @Test
-    void aFileMappedAtAnotherAddressInEachProcessIsOneFutex(@TempDir Path tmp) throws Exception {
+    void aFileMappedByEachProcessItselfIsNotLinkedByItsPath(@TempDir Path tmp) throws Exception {
         straceSaysTheParentWokeTheChild(tmp, "shmfile", false);
         Woken w = condvar(tmp, "shmfile");
         String child = w.waiterLine()[1];
-        long parentCond = Long.decode(w.waiterLine()[2]), childCond = Long.decode(w.waiterLine()[3]);
-        assertTrue(parentCond != childCond, "two views at two addresses: " + String.join(" ", w.waiterLine()));
-        Matcher woke = Pattern.compile("\\d+ sh-main woke " + child + " sh-waiter on (0x[0-9a-f]+) ").matcher(w.report());
-        assertTrue(woke.find(), "the parent's wake, at its own address, released the child's wait at another:\n" + w.report());
-        long word = Long.decode(woke.group(1));
-        assertTrue(word >= childCond && word < childCond + 48, "the child's address of the condvar's word: " + woke.group(1) + "\n" + w.report());
+        assertTrue(Long.decode(w.waiterLine()[2]) != Long.decode(w.waiterLine()[3]), "two views at two addresses: " + String.join(" ", w.waiterLine()));
+        assertFalse(Pattern.compile("woke " + child + " sh-waiter").matcher(w.report()).find(), "no edge between two views:\n" + w.report());
     }
 
     /**

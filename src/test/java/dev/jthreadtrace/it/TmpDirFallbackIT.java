@@ -24,14 +24,15 @@ class TmpDirFallbackIT {
 
     /**
      * {@code sh mounts.sh COMMAND...}: a 64 KiB tmpfs filled up on $TMPDIR, and with "all" a
-     * read-only tmpfs on /tmp and a full one on /dev/shm, then the command.
+     * read-only /tmp (itself, bound read-only: a checkout under /tmp stays visible) and a full tmpfs on
+     * /dev/shm, then the command.
      */
     private static String mounts(Path dir, boolean all) throws Exception {
         Path script = dir.resolve("mounts.sh");
         Files.writeString(script, """
                 full() { mount -t tmpfs -o size=64k none "$1" && { dd if=/dev/zero of="$1/fill" bs=4k 2>/dev/null; true; }; }
+                if [ "$ALL" = 1 ]; then mount --bind /tmp /tmp && mount -o remount,bind,ro /tmp && full /dev/shm || exit 99; fi
                 full "$TMPDIR" || exit 99
-                if [ "$ALL" = 1 ]; then mount -t tmpfs -o ro none /tmp && full /dev/shm || exit 99; fi
                 exec "$@"
                 """);
         return "ALL=" + (all ? 1 : 0) + " unshare -m sh " + script + " ";
@@ -63,7 +64,7 @@ class TmpDirFallbackIT {
     /** When no directory will do: 125 and one line naming each with the step that failed and the kernel's answer. */
     @Test
     void whenEveryDirectoryFailsOneLineSaysWhereAndWhy(@TempDir Path dir) throws Exception {
-        // Not under /tmp, which the read-only mount hides.
+        // In the checkout: its own full tmpfs is mounted after /tmp is made read-only.
         Path full = Files.createTempDirectory(Tool.basedir().resolve("target").toAbsolutePath(), "full-tmpdir");
         full.toFile().deleteOnExit();
         TargetUntouchedIT.Run r = TargetUntouchedIT.run(LAUNCHER, dir, "TMPDIR=" + full + " " + mounts(dir, true), SHOW, "", true);
