@@ -1,8 +1,9 @@
 package dev.jthreadtrace.jvm;
 
+import dev.jthreadtrace.sys.FileBytes;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -32,12 +33,12 @@ final class ElfDependencies {
     }
 
     private static List<String> read(FileChannel channel) throws IOException {
-        ByteBuffer header = at(channel, 0, 64);
+        ByteBuffer header = FileBytes.at(channel, 0, 64);
         if (header == null || header.getInt(0) != 0x464c457f || header.get(4) != 2 || header.get(5) != 1) return List.of();
         long phoff = header.getLong(0x20);
         int phentsize = Short.toUnsignedInt(header.getShort(0x36)), phnum = Short.toUnsignedInt(header.getShort(0x38));
         if (phentsize < 56 || phnum > MAX_PHNUM) return List.of();
-        ByteBuffer headers = at(channel, phoff, phentsize * phnum);
+        ByteBuffer headers = FileBytes.at(channel, phoff, phentsize * phnum);
         if (headers == null) return List.of();
         long dynamicOffset = -1, dynamicSize = 0;
         List<long[]> loads = new ArrayList<>(); // {vaddr, offset, filesz}
@@ -52,7 +53,7 @@ final class ElfDependencies {
             }
         }
         if (dynamicOffset < 0 || dynamicSize <= 0 || dynamicSize > MAX_DYNAMIC) return List.of();
-        ByteBuffer dynamic = at(channel, dynamicOffset, (int) dynamicSize);
+        ByteBuffer dynamic = FileBytes.at(channel, dynamicOffset, (int) dynamicSize);
         if (dynamic == null) return List.of();
         long strtab = -1;
         List<Long> needed = new ArrayList<>();
@@ -65,7 +66,7 @@ final class ElfDependencies {
         if (strtab < 0) return List.of();
         List<String> names = new ArrayList<>();
         for (long offset : needed) {
-            ByteBuffer name = at(channel, strtab + offset, MAX_NAME);
+            ByteBuffer name = FileBytes.at(channel, strtab + offset, MAX_NAME);
             if (name == null) name = ByteBuffer.allocate(0);
             StringBuilder s = new StringBuilder();
             for (int i = 0; i < name.limit() && name.get(i) != 0; i++) s.append((char) (name.get(i) & 0xff));
@@ -80,18 +81,5 @@ final class ElfDependencies {
             if (vaddr >= load[0] && vaddr < load[0] + load[2]) return vaddr - load[0] + load[1];
         }
         return -1;
-    }
-
-    /** Up to {@code length} bytes at {@code position} (fewer at the file's end), or null when none. */
-    private static ByteBuffer at(FileChannel channel, long position, int length) throws IOException {
-        if (position < 0 || length <= 0) return null;
-        ByteBuffer buffer = ByteBuffer.allocate(length).order(ByteOrder.LITTLE_ENDIAN);
-        while (buffer.hasRemaining()) {
-            int n = channel.read(buffer, position + buffer.position());
-            if (n <= 0) break;
-        }
-        if (buffer.position() == 0) return null;
-        buffer.flip();
-        return buffer;
     }
 }

@@ -1,8 +1,9 @@
 package dev.jthreadtrace.session;
 
+import dev.jthreadtrace.sys.FileBytes;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -27,7 +28,7 @@ final class GoBinary {
     /** Whether {@code file} (e.g. {@code /proc/PID/exe}) is a Go program; false when it cannot be read. */
     static boolean is(Path file) {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            ByteBuffer header = at(channel, 0, 64);
+            ByteBuffer header = FileBytes.at(channel, 0, 64);
             if (header == null || header.limit() < 64 || header.getInt(0) != 0x464c457f || header.get(4) != 2 || header.get(5) != 1) {
                 return false;
             }
@@ -41,12 +42,12 @@ final class GoBinary {
         long phoff = header.getLong(0x20);
         int phentsize = Short.toUnsignedInt(header.getShort(0x36)), phnum = Short.toUnsignedInt(header.getShort(0x38));
         if (phentsize < 56 || phnum > MAX_PHNUM) return false;
-        ByteBuffer headers = at(channel, phoff, phentsize * phnum);
+        ByteBuffer headers = FileBytes.at(channel, phoff, phentsize * phnum);
         for (int i = 0; headers != null && (i + 1) * phentsize <= headers.limit(); i++) {
             int at = i * phentsize;
             if (headers.getInt(at) != PT_NOTE) continue;
             long size = headers.getLong(at + 32);
-            ByteBuffer notes = size > 0 && size <= MAX_NOTES ? at(channel, headers.getLong(at + 8), (int) size) : null;
+            ByteBuffer notes = size > 0 && size <= MAX_NOTES ? FileBytes.at(channel, headers.getLong(at + 8), (int) size) : null;
             if (notes != null && goNote(notes)) return true;
         }
         return false;
@@ -72,10 +73,10 @@ final class GoBinary {
         int shentsize = Short.toUnsignedInt(header.getShort(0x3a)), shnum = Short.toUnsignedInt(header.getShort(0x3c)),
                 shstrndx = Short.toUnsignedInt(header.getShort(0x3e));
         if (shoff <= 0 || shentsize < 64 || shnum > MAX_SHNUM || shstrndx >= shnum) return false;
-        ByteBuffer sections = at(channel, shoff, shentsize * shnum);
+        ByteBuffer sections = FileBytes.at(channel, shoff, shentsize * shnum);
         if (sections == null || sections.limit() < shentsize * shnum) return false;
         long namesOffset = sections.getLong(shstrndx * shentsize + 0x18), namesSize = sections.getLong(shstrndx * shentsize + 0x20);
-        ByteBuffer names = namesSize > 0 && namesSize <= MAX_NAMES ? at(channel, namesOffset, (int) namesSize) : null;
+        ByteBuffer names = namesSize > 0 && namesSize <= MAX_NAMES ? FileBytes.at(channel, namesOffset, (int) namesSize) : null;
         if (names == null) return false;
         for (int i = 0; i < shnum; i++) {
             int name = sections.getInt(i * shentsize);
@@ -92,18 +93,5 @@ final class GoBinary {
 
     private static int align4(int n) {
         return (n + 3) & ~3;
-    }
-
-    /** Up to {@code length} bytes at {@code position} (fewer at the file's end), or null when none. */
-    private static ByteBuffer at(FileChannel channel, long position, int length) throws IOException {
-        if (position < 0 || length <= 0) return null;
-        ByteBuffer buffer = ByteBuffer.allocate(length).order(ByteOrder.LITTLE_ENDIAN);
-        while (buffer.hasRemaining()) {
-            int n = channel.read(buffer, position + buffer.position());
-            if (n <= 0) break;
-        }
-        if (buffer.position() == 0) return null;
-        buffer.flip();
-        return buffer;
     }
 }
