@@ -18,15 +18,7 @@ public final class Escape {
 
     /** The string with every character that could change how a line of text reads escaped; null stays "null". */
     public static String text(String s) {
-        if (s == null) return "null";
-        if (isPlain(s)) return s;
-        StringBuilder out = new StringBuilder(s.length() + 16);
-        for (int i = 0; i < s.length(); ) {
-            int c = s.codePointAt(i);
-            i += Character.charCount(c);
-            appendEscaped(out, c, i < s.length() ? s.charAt(i) : 0);
-        }
-        return out.toString();
+        return escaped(s, false);
     }
 
     /**
@@ -37,13 +29,18 @@ public final class Escape {
      * the file is still made visible.
      */
     public static String typed(String s) {
+        return escaped(s, true);
+    }
+
+    /** {@link #text}, or with {@code typed} {@link #typed}: a backslash kept single. */
+    private static String escaped(String s, boolean typed) {
         if (s == null) return "null";
         if (isPlain(s)) return s;
         StringBuilder out = new StringBuilder(s.length() + 16);
         for (int i = 0; i < s.length(); ) {
             int c = s.codePointAt(i);
             i += Character.charCount(c);
-            if (c == '\\') out.append('\\');
+            if (typed && c == '\\') out.append('\\');
             else appendEscaped(out, c, i < s.length() ? s.charAt(i) : 0);
         }
         return out.toString();
