@@ -1,5 +1,6 @@
 package dev.jthreadtrace.agent;
 
+import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.lang.ref.Reference;
 import java.math.BigDecimal;
@@ -11,14 +12,18 @@ import java.util.WeakHashMap;
 
 /**
  * What a new thread inherited, as record fields: the entries of its inherited thread-local map
- * (read through java.lang's fields, which the agent opens for itself), each thread-local named once
+ * (read through java.lang's private fields with the Lookup the hook was handed), each thread-local named once
  * per instance, and values rendered without calling user code (strings, boxed numbers, booleans,
  * characters and enums; anything else by its class name). Also a class loader, by its class and
  * name or identity hash.
  */
 final class InheritedValues {
-    /** The ThreadLocalMap's entries and an entry's value (java.lang is opened to the agent first). */
-    private static VarHandle table, value;
+    /**
+     * The ThreadLocalMap's entries and an entry's value, made from the first Lookup a hook was handed.
+     * Kept (a program may read them by reflection): they reach only a ThreadLocalMap or its entries,
+     * which only java.lang's private fields hold, so whoever can use them could read those already.
+     */
+    private static volatile VarHandle table, value;
     /** The name given to each thread-local instance seen, by identity (ThreadLocal keeps Object's equals). */
     private static final Map<Object, String> LOCAL_NAMES = new WeakHashMap<>();
     /** How many instances of each class have a name: the second instance of a class is {@code Name#2}. */
@@ -26,15 +31,19 @@ final class InheritedValues {
 
     private InheritedValues() {}
 
-    /** Opens the fields of ThreadLocalMap it reads (java.lang is opened to the agent first). */
-    static void prepare() throws ReflectiveOperationException {
+    /** The fields of ThreadLocalMap it reads, once, through java.base's Lookup. */
+    private static void prepare(MethodHandles.Lookup javaBase) throws ReflectiveOperationException {
         Class<?> entry = JdkFields.named("java.lang.ThreadLocal$ThreadLocalMap$Entry");
-        table = JdkFields.of(JdkFields.named("java.lang.ThreadLocal$ThreadLocalMap"), "table", entry.arrayType());
-        value = JdkFields.of(entry, "value", Object.class);
+        value = JdkFields.of(javaBase, entry, "value", Object.class);
+        table = JdkFields.of(javaBase, JdkFields.named("java.lang.ThreadLocal$ThreadLocalMap"), "table", entry.arrayType());
     }
 
-    /** {@code \tname=value} for each entry of an inherited map; past the line's budget, {@code (cut)=N more}. */
-    static void append(StringBuilder line, Object map) {
+    /**
+     * {@code \tname=value} for each entry of an inherited map, read through {@code javaBase} (what
+     * Thread handed the hook); past the line's budget, {@code (cut)=N more}.
+     */
+    static void append(StringBuilder line, Object map, MethodHandles.Lookup javaBase) throws ReflectiveOperationException {
+        if (table == null) prepare(javaBase);
         Object[] entries = (Object[]) table.get(map);
         if (entries == null) return;
         int left = 0;

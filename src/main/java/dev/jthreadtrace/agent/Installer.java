@@ -16,6 +16,7 @@ import java.lang.constant.MethodTypeDesc;
 import java.lang.instrument.ClassDefinition;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
+import java.lang.invoke.MethodHandles;
 import java.nio.file.Path;
 import java.security.ProtectionDomain;
 import java.util.Map;
@@ -32,15 +33,17 @@ import static java.lang.constant.ConstantDescs.CD_void;
  *   <li>at every return of the two constructors that do the work (platform threads:
  *       {@code Thread(ThreadGroup, String, int, Runnable, long)}; virtual threads:
  *       {@code Thread(String, int, boolean)}), after the inherited thread-locals were copied:
- *       {@code ThreadHook.constructed(this, this.inheritableThreadLocals)};</li>
- *   <li>at the entry of {@code start()} and {@code start(ThreadContainer)}: {@code ThreadHook.starting(this)};</li>
+ *       {@code ThreadHook.constructed(this, this.inheritableThreadLocals, MethodHandles.lookup())};</li>
+ *   <li>at the entry of {@code start()} and {@code start(ThreadContainer)}: {@code ThreadHook.starting(this, ...)};</li>
  *   <li>at the entry of {@code VirtualThread.mount()}: {@code ThreadHook.mounted(this)}, which tells
  *       which carrier (OS thread) ran which virtual thread;</li>
  *   <li>at the entry of {@code VirtualThread.start(ThreadContainer)}: {@code ThreadHook.virtualStarting(this)},
  *       the context class loader a virtual thread runs with;</li>
  *   <li>at the entry of {@code checkAccess()} (a no-op): {@code ThreadHook.javaBase(MethodHandles.lookup())},
- *       the Lookup the installer takes to read the JDK's internals ({@link JdkFields}).</li>
+ *       the Lookup the installer uses, while it asks, to take its jar off the class path ({@link JavaBaseHandOver}).</li>
  * </ul>
+ * The hooks that read the JDK's private fields are handed Thread's (or Shutdown's) own Lookup with
+ * each call and keep none: the agent's classes are open to a program's reflection ({@link JdkFields}).
  * Every other constructor delegates to one of those two, so each thread is recorded once.
  */
 public final class Installer {
@@ -74,8 +77,8 @@ public final class Installer {
         boolean attached = AgentOptions.attached(args);
         if (directory.isEmpty()) return;
         if (installed) {
-            // A second agent of ours: the first has java.base's Lookup (JdkFields) and the hooks.
-            SystemClassPath.leave(directory);
+            // A second agent of ours: the first has the hooks.
+            leaveClassPath(directory);
             return;
         }
         AgentOptions options = AgentOptions.read(Path.of(directory));
@@ -85,10 +88,7 @@ public final class Installer {
         if (attached && watch == null) return;
         if (!ThreadHook.open(directory, AgentOptions.hostPid(args))) return;
         boolean flushesAtExit = rewrite(directory, instrumentation, attached);
-        // The rewritten Thread hands over its Lookup: the JDK internals below are read through it.
-        if (!JdkFields.takeJavaBase()) throw new IllegalStateException("the rewritten Thread handed over no Lookup");
-        SystemClassPath.leave(directory);
-        InheritedValues.prepare();
+        leaveClassPath(directory);
         ThreadHook.enable();
         installed = true;
         // Started once the hooks are on, as any thread: its start() record gives the tool's own thread
@@ -98,6 +98,21 @@ public final class Installer {
         ThreadHook.present();
         // Virtual threads' records may wait in a buffer only when the JVM's exit writes it out.
         if (flushesAtExit) RecordWriter.bufferUntilExit();
+    }
+
+    /**
+     * Takes the agent's jar off the application class path through the Lookup the rewritten Thread
+     * hands over ({@link JavaBaseHandOver}); without one (a JDK whose Thread lacks {@code checkAccess()})
+     * the jar stays, and the agent's error line says why: the hooks do not need it.
+     */
+    private static void leaveClassPath(String directory) {
+        String failed = JavaBaseHandOver.run(new JavaBaseHandOver.Use() {
+            @Override
+            void with(MethodHandles.Lookup javaBase) {
+                SystemClassPath.leave(directory, javaBase);
+            }
+        });
+        if (failed != null) ThreadHook.failed("class path", new IllegalStateException(failed));
     }
 
     /**
@@ -178,7 +193,13 @@ public final class Installer {
      * yields the original class files). The JVM runs on as before the attach.
      */
     static void stop(Instrumentation instrumentation) throws Exception {
-        ThreadHook.vmThreads(false);
+        String failed = JavaBaseHandOver.run(new JavaBaseHandOver.Use() {
+            @Override
+            void with(MethodHandles.Lookup javaBase) {
+                ThreadHook.vmThreads(false, javaBase);
+            }
+        });
+        if (failed != null) ThreadHook.failed("vmThreads", new IllegalStateException(failed));
         ThreadHook.disable();
         ClassDefinition[] own = originals;
         if (own != null) instrumentation.redefineClasses(own);
@@ -208,7 +229,7 @@ public final class Installer {
     /**
      * {@code Shutdown.runHooks()}: {@code ThreadHook.shuttingDown()} at its start (the moment the JVM
      * begins to shut down, whether System.exit was called or main returned and the last non-daemon
-     * thread ended) and {@code ThreadHook.flush()} before it returns, after the application's
+     * thread ended) and {@code ThreadHook.flush(MethodHandles.lookup())} before it returns, after the application's
      * shutdown hooks (whose threads are recorded too; the JVM's own threads are named there, so the
      * hooks run when they would untraced), in the thread that exits: no thread of ours,
      * and no reflection into the JDK's internals to register a hook.
@@ -222,7 +243,10 @@ public final class Installer {
 
             @Override
             public void accept(CodeBuilder b, CodeElement e) {
-                if (e instanceof ReturnInstruction) b.invokestatic(HOOK, "flush", MethodTypeDesc.of(CD_void));
+                if (e instanceof ReturnInstruction) {
+                    lookupHere(b);
+                    b.invokestatic(HOOK, "flush", MethodTypeDesc.of(CD_void, CD_MethodHandles_Lookup));
+                }
                 b.with(e);
             }
         };
@@ -274,14 +298,14 @@ public final class Installer {
 
     /**
      * For {@code Thread.checkAccess()}, a no-op since JDK 24 that the JDK never calls:
-     * {@code ThreadHook.javaBase(MethodHandles.lookup())} first, a Lookup of Thread that the agent's
-     * installer takes ({@link JdkFields#takeJavaBase}) instead of opening java.base's packages to itself.
+     * {@code ThreadHook.javaBase(MethodHandles.lookup())} first, a Lookup of Thread that the agent
+     * uses while it asks ({@link JavaBaseHandOver}) instead of opening java.base's packages to itself.
      */
     private static CodeTransform handOverLookup() {
         return new CodeTransform() {
             @Override
             public void atStart(CodeBuilder b) {
-                b.invokestatic(CD_MethodHandles, "lookup", MethodTypeDesc.of(CD_MethodHandles_Lookup));
+                lookupHere(b);
                 b.invokestatic(HOOK, "javaBase", MethodTypeDesc.of(CD_void, CD_MethodHandles_Lookup));
             }
 
@@ -292,14 +316,23 @@ public final class Installer {
         };
     }
 
-    /** {@code ThreadHook.<hook>(this, this.inheritableThreadLocals, this.contextClassLoader)}. */
+    /**
+     * {@code MethodHandles.lookup()}: a full-privilege Lookup of the rewritten java.base class, passed
+     * to the hook that reads the JDK's private fields with it and keeps none ({@link JdkFields}).
+     */
+    private static void lookupHere(CodeBuilder b) {
+        b.invokestatic(CD_MethodHandles, "lookup", MethodTypeDesc.of(CD_MethodHandles_Lookup));
+    }
+
+    /** {@code ThreadHook.<hook>(this, this.inheritableThreadLocals, this.contextClassLoader, MethodHandles.lookup())}. */
     private static void callWithMapAndLoader(CodeBuilder b, String hook) {
         b.aload(0);
         b.aload(0);
         b.getfield(THREAD, "inheritableThreadLocals", MAP);
         b.aload(0);
         b.getfield(THREAD, "contextClassLoader", LOADER);
-        b.invokestatic(HOOK, hook, MethodTypeDesc.of(CD_void, THREAD, CD_Object, LOADER));
+        lookupHere(b);
+        b.invokestatic(HOOK, hook, MethodTypeDesc.of(CD_void, THREAD, CD_Object, LOADER, CD_MethodHandles_Lookup));
     }
 
     static byte[] instrumentThread(byte[] bytes) {
@@ -310,7 +343,8 @@ public final class Installer {
                 b.aload(0);
                 b.aload(0);
                 b.getfield(THREAD, "inheritableThreadLocals", MAP);
-                b.invokestatic(HOOK, "constructed", MethodTypeDesc.of(CD_void, THREAD, CD_Object));
+                lookupHere(b);
+                b.invokestatic(HOOK, "constructed", MethodTypeDesc.of(CD_void, THREAD, CD_Object, CD_MethodHandles_Lookup));
             }
             b.with(e);
         };
@@ -342,7 +376,8 @@ public final class Installer {
                 b.aload(0);
                 b.aload(0);
                 b.getfield(THREAD, "scopedValueBindings", CD_Object);
-                b.invokestatic(HOOK, "scopedValuesInherited", MethodTypeDesc.of(CD_void, THREAD, CD_Object));
+                lookupHere(b);
+                b.invokestatic(HOOK, "scopedValuesInherited", MethodTypeDesc.of(CD_void, THREAD, CD_Object, CD_MethodHandles_Lookup));
             }
             b.with(e);
         };

@@ -9,72 +9,53 @@ import java.lang.reflect.Field;
  * Private fields of the JDK's classes the agent reads, as VarHandles rather than reflection (the
  * first {@code Field.get} spins method-handle classes for its accessor, milliseconds of every
  * traced JVM's start, while a VarHandle on a reference field, called with Object types, runs code
- * the JDK ships pre-generated), found through a {@code Lookup} of {@code java.lang.Thread} that the
- * rewritten Thread hands over ({@link #takeJavaBase}). From inside {@code java.base} any of its
- * classes may be looked into: no package of it is opened to the agent, so no
- * {@code Instrumentation.redefineModule}, whose first call spins the JDK's own lambdas (10 ms and
- * more of every JVM's start).
+ * the JDK ships pre-generated), found through a {@code Lookup} that the rewritten java.base code
+ * hands over with each call that needs one ({@code MethodHandles.lookup()} inside
+ * {@code java.lang.Thread} or {@code java.lang.Shutdown}): no package of java.base is opened to
+ * the agent (no {@code Instrumentation.redefineModule}, whose first call spins the JDK's own
+ * lambdas), and no such Lookup is ever kept. The agent's classes live in the boot loader's unnamed
+ * module, open to any program's reflection: a Lookup kept in a field of theirs would be the
+ * program's too, with java.base's internals behind it. Every method here takes the Lookup it uses
+ * as an argument, so a program that calls one by reflection gets what its own Lookup gives, no more.
  */
 final class JdkFields {
-    /** Full-privilege access in java.lang.Thread, once handed over; null before. */
-    private static volatile MethodHandles.Lookup javaBase;
-    /** The thread that asks for the Lookup now ({@link #takeJavaBase}): only it may hand one over. */
-    private static volatile Thread asking;
-
     private JdkFields() {}
 
     /**
-     * Takes a {@code Lookup} of {@code java.lang.Thread} from the rewritten Thread: its
-     * {@code checkAccess()}, a no-op since JDK 24 that the JDK itself never calls, is rewritten to
-     * call {@link ThreadHook#javaBase} with {@code MethodHandles.lookup()} first. Taken only from
-     * the installing thread while it asks, so a program that calls {@code checkAccess()} hands the
-     * agent nothing. True when it has one.
+     * Whether {@code lookup} is what the rewritten code of {@code from} (a java.base class) handed
+     * over: {@code MethodHandles.lookup()} there, with full privilege. No program can make one
+     * (a {@code privateLookupIn} from another module has no module access), so a hook that a
+     * program calls with a Lookup of its own reads nothing through it.
      */
-    @SuppressWarnings("removal")
-    static boolean takeJavaBase() {
-        if (javaBase != null) return true;
-        asking = Thread.currentThread();
-        try {
-            Thread.currentThread().checkAccess();
-        } finally {
-            asking = null;
-        }
-        return javaBase != null;
+    static boolean handedOverBy(MethodHandles.Lookup lookup, Class<?> from) {
+        return lookup != null && lookup.lookupClass() == from && lookup.hasFullPrivilegeAccess()
+                && from.getClassLoader() == null && from.getModule() == Object.class.getModule();
     }
 
-    /** What {@link ThreadHook#javaBase} got: kept when asked for, on the asking thread, a full-privilege Lookup of Thread. */
-    static void handedOver(MethodHandles.Lookup lookup) {
-        if (asking == Thread.currentThread() && lookup != null && lookup.lookupClass() == Thread.class
-                && lookup.hasFullPrivilegeAccess()) {
-            javaBase = lookup;
-        }
+    static VarHandle of(MethodHandles.Lookup javaBase, Class<?> owner, String name, Class<?> type) throws ReflectiveOperationException {
+        return MethodHandles.privateLookupIn(owner, javaBase).findVarHandle(owner, name, type);
     }
 
-    static VarHandle of(Class<?> owner, String name, Class<?> type) throws ReflectiveOperationException {
-        return MethodHandles.privateLookupIn(owner, base()).findVarHandle(owner, name, type);
-    }
-
-    static VarHandle ofStatic(Class<?> owner, String name, Class<?> type) throws ReflectiveOperationException {
-        return MethodHandles.privateLookupIn(owner, base()).findStaticVarHandle(owner, name, type);
+    static VarHandle ofStatic(MethodHandles.Lookup javaBase, Class<?> owner, String name, Class<?> type) throws ReflectiveOperationException {
+        return MethodHandles.privateLookupIn(owner, javaBase).findStaticVarHandle(owner, name, type);
     }
 
     /**
      * A full-privilege Lookup in {@code target}, a class of any module, without opening its package
      * to the agent ({@code Module.implAddOpens} spins the JDK's lambdas: ~30 ms at the exit of a
      * JVM on a loaded machine): the JDK's own trusted Lookup, read once through its {@code Field}
-     * made accessible by java.base's Lookup, never kept.
+     * made accessible by java.base's Lookup, never kept; the caller keeps the result in a local.
      */
-    static MethodHandles.Lookup privateLookupIn(Class<?> target) throws Throwable {
+    static MethodHandles.Lookup privateLookupIn(MethodHandles.Lookup javaBase, Class<?> target) throws Throwable {
         Field trusted = MethodHandles.Lookup.class.getDeclaredField("IMPL_LOOKUP");
-        VarHandle override = of(AccessibleObject.class, "override", boolean.class);
+        VarHandle override = of(javaBase, AccessibleObject.class, "override", boolean.class);
         override.set((AccessibleObject) trusted, true);
-        return MethodHandles.privateLookupIn(target, (MethodHandles.Lookup) MethodHandles.lookup().unreflectGetter(trusted).invokeExact());
-    }
-
-    private static MethodHandles.Lookup base() throws IllegalAccessException {
-        MethodHandles.Lookup lookup = javaBase;
-        if (lookup == null) throw new IllegalAccessException("no Lookup of java.base was handed over");
-        return lookup;
+        try {
+            return MethodHandles.privateLookupIn(target, (MethodHandles.Lookup) MethodHandles.lookup().unreflectGetter(trusted).invokeExact());
+        } finally {
+            // The Field is a fresh copy, but a copy made accessible must not outlive its use either.
+            override.set((AccessibleObject) trusted, false);
+        }
     }
 
     /** A JDK class by name, loaded by the boot loader and not initialised. */

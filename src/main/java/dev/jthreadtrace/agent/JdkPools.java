@@ -1,5 +1,6 @@
 package dev.jthreadtrace.agent;
 
+import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinWorkerThread;
@@ -24,40 +25,46 @@ final class JdkPools {
             INNOCUOUS = "jdk.internal.misc.InnocuousThread", VIRTUAL_THREAD = "java.lang.VirtualThread";
     /** The virtual-thread scheduler: the pool of the first carrier seen (it is one per JVM, never collected). */
     private static volatile ForkJoinPool scheduler;
-    private static VarHandle workerPool, delayPool;
+    /**
+     * ForkJoinWorkerThread's final {@code pool}: read-only, and what its public {@code getPool()}
+     * returns unless a subclass overrides it. A DelayScheduler's {@code pool} is not final: its
+     * VarHandle is made at each use (one per pool's scheduler) and not kept, for a program could
+     * write it through one it found.
+     */
+    private static volatile VarHandle workerPool;
 
     private JdkPools() {}
 
     /** {@link #of}, a failure counted (the start record goes out without it) rather than thrown. */
-    static String ofSafely(Thread started) {
+    static String ofSafely(Thread started, MethodHandles.Lookup javaBase) {
         try {
-            return of(started);
+            return of(started, javaBase);
         } catch (Throwable t) {
             ThreadHook.failed("jdkPool", t);
             return null;
         }
     }
 
-    /** The JDK pool {@code started} belongs to, or null for any other thread (the common case costs one compare). */
-    static String of(Thread started) throws ReflectiveOperationException {
+    /**
+     * The JDK pool {@code started} belongs to, or null for any other thread (the common case costs
+     * one compare); JDK fields read through {@code javaBase}, what Thread handed the hook.
+     */
+    static String of(Thread started, MethodHandles.Lookup javaBase) throws ReflectiveOperationException {
         Class<?> c = started.getClass();
         if (c == Thread.class) return null;
         boolean jdkClass = c.getClassLoader() == null;
         if (jdkClass && c.getName().equals(CARRIER)) {
-            scheduler = poolOf((ForkJoinWorkerThread) started);
+            scheduler = poolOf((ForkJoinWorkerThread) started, javaBase);
             return SCHEDULER;
         }
-        if (started instanceof ForkJoinWorkerThread w) return owner(poolOf(w));
-        if (jdkClass && c.getName().equals(DELAY)) {
-            if (delayPool == null) delayPool = JdkFields.of(c, "pool", ForkJoinPool.class);
-            return owner((ForkJoinPool) delayPool.get(started));
-        }
+        if (started instanceof ForkJoinWorkerThread w) return owner(poolOf(w, javaBase));
+        if (jdkClass && c.getName().equals(DELAY)) return owner((ForkJoinPool) JdkFields.of(javaBase, c, "pool", ForkJoinPool.class).get(started));
         if (jdkClass && c.getName().equals(INNOCUOUS) && StartedBy.virtualThread()) return UNBLOCKER;
         return null;
     }
 
-    private static ForkJoinPool poolOf(ForkJoinWorkerThread w) throws ReflectiveOperationException {
-        if (workerPool == null) workerPool = JdkFields.of(ForkJoinWorkerThread.class, "pool", ForkJoinPool.class);
+    private static ForkJoinPool poolOf(ForkJoinWorkerThread w, MethodHandles.Lookup javaBase) throws ReflectiveOperationException {
+        if (workerPool == null) workerPool = JdkFields.of(javaBase, ForkJoinWorkerThread.class, "pool", ForkJoinPool.class);
         return (ForkJoinPool) workerPool.get(w);
     }
 

@@ -2,6 +2,7 @@ package dev.jthreadtrace.agent;
 
 import java.io.File;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
 import java.net.URISyntaxException;
 import java.net.URL;
 import java.util.ArrayDeque;
@@ -27,20 +28,21 @@ final class SystemClassPath {
 
     /**
      * Removes the agent's jar in {@code directory} ({@value AgentOptions#JAR}, or
-     * {@value AgentOptions#ATTACH_JAR}) from the application class loader's path, if still unopened.
+     * {@value AgentOptions#ATTACH_JAR}) from the application class loader's path, if still unopened,
+     * reading java.base's private fields through {@code javaBase} ({@link JavaBaseHandOver}).
      */
-    static void leave(String directory) {
+    static void leave(String directory, MethodHandles.Lookup javaBase) {
         try {
             Set<File> jars = Set.of(new File(directory, AgentOptions.JAR).getCanonicalFile(),
                     new File(directory, AgentOptions.ATTACH_JAR).getCanonicalFile());
-            // URLClassPath's fields are private to java.base: read through java.base's own Lookup (JdkFields).
+            // URLClassPath's fields are private to java.base: read through java.base's own Lookup.
             Class<?> loaders = JdkFields.named("jdk.internal.loader.ClassLoaders"), builtin = JdkFields.named("jdk.internal.loader.BuiltinClassLoader");
             Class<?> urlClassPath = JdkFields.named("jdk.internal.loader.URLClassPath");
-            Object app = JdkFields.ofStatic(loaders, "APP_LOADER", JdkFields.named("jdk.internal.loader.ClassLoaders$AppClassLoader")).get();
-            Object ucp = JdkFields.of(builtin, "ucp", urlClassPath).get(app);
+            Object app = JdkFields.ofStatic(javaBase, loaders, "APP_LOADER", JdkFields.named("jdk.internal.loader.ClassLoaders$AppClassLoader")).get();
+            Object ucp = JdkFields.of(javaBase, builtin, "ucp", urlClassPath).get(app);
             if (ucp == null) return;
-            Collection<?> path = (Collection<?>) JdkFields.of(urlClassPath, "path", ArrayList.class).get(ucp);
-            Collection<?> unopened = (Collection<?>) JdkFields.of(urlClassPath, "unopenedUrls", ArrayDeque.class).get(ucp);
+            Collection<?> path = (Collection<?>) JdkFields.of(javaBase, urlClassPath, "path", ArrayList.class).get(ucp);
+            Collection<?> unopened = (Collection<?>) JdkFields.of(javaBase, urlClassPath, "unopenedUrls", ArrayDeque.class).get(ucp);
             // URLClassPath's own locks, in its own order (addURL, getLoader).
             synchronized (ucp) {
                 synchronized (unopened) {

@@ -131,11 +131,15 @@ public final class ThreadHook {
 
     /**
      * The end of {@code Shutdown.runHooks()}, after the application's shutdown hooks, just before the
-     * JVM halts with the status it was given: the threads only the JVM's thread dump names, then
-     * what is buffered (the tool's readers rely on it).
+     * JVM halts with the status it was given: the threads only the JVM's thread dump names (reached
+     * through the Lookup Shutdown hands over, used here and not kept), then what is buffered (the
+     * tool's readers rely on it).
      */
-    public static void flush() {
-        vmThreads(true);
+    public static void flush(MethodHandles.Lookup shutdown) {
+        if (shutdown != null && shutdown.lookupClass().getName().equals("java.lang.Shutdown")
+                && JdkFields.handedOverBy(shutdown, shutdown.lookupClass())) {
+            vmThreads(true, shutdown);
+        }
         try {
             RecordWriter.flush();
         } catch (Throwable t) {
@@ -143,14 +147,14 @@ public final class ThreadHook {
         }
     }
 
-    public static void constructed(Thread created, Object inheritedMap) {
+    public static void constructed(Thread created, Object inheritedMap, MethodHandles.Lookup thread) {
         HookState state = enter();
         if (state == null) return;
         try {
             Thread creator = Thread.currentThread();
             StringBuilder line = RecordFormat.constructed(System.nanoTime(), osTid(), creator.threadId(), creator.getName(),
                     created.threadId(), created.getName(), created.isVirtual());
-            if (inheritedMap != null) InheritedValues.append(line, inheritedMap);
+            if (inheritedMap != null && JdkFields.handedOverBy(thread, Thread.class)) InheritedValues.append(line, inheritedMap, thread);
             // A virtual thread has no start() of its own that a platform thread's clone would follow:
             // where it was constructed is where it was created. Its context class loader may still be
             // set before start(): the record waits for it there (virtualStarting).
@@ -177,17 +181,18 @@ public final class ThreadHook {
      * and nobody else can change a thread's map between its construction and its start. So the
      * values a platform thread really runs with are read here ({@code ITL} marks that they follow).
      */
-    public static void starting(Thread started, Object inheritedMap, ClassLoader contextLoader) {
+    public static void starting(Thread started, Object inheritedMap, ClassLoader contextLoader, MethodHandles.Lookup thread) {
         HookState state = enter();
         if (state == null) return;
         try {
+            boolean javaBase = JdkFields.handedOverBy(thread, Thread.class);
             Thread starter = Thread.currentThread();
             StringBuilder line = RecordFormat.started(System.nanoTime(), osTid(), starter.threadId(), starter.getName(),
                     started.threadId(), started.getName());
             if (!started.isVirtual()) {
                 unstarted(started, false);
                 RecordFormat.marker(line, RecordFormat.ITL);
-                if (inheritedMap != null) InheritedValues.append(line, inheritedMap);
+                if (inheritedMap != null && javaBase) InheritedValues.append(line, inheritedMap, thread);
                 // isDaemon, getPriority, getThreadGroup and ThreadGroup.getName are final: no user code runs.
                 ThreadGroup group = started.getThreadGroup();
                 RecordFormat.marker(line, RecordFormat.ATTR);
@@ -195,7 +200,7 @@ public final class ThreadHook {
                 RecordFormat.pair(line, "priority", String.valueOf(started.getPriority()));
                 RecordFormat.pair(line, "group", group == null ? "null" : group.getName());
                 RecordFormat.pair(line, "ccl", InheritedValues.loader(contextLoader));
-                String pool = JdkPools.ofSafely(started);
+                String pool = javaBase ? JdkPools.ofSafely(started, thread) : null;
                 if (pool != null) RecordFormat.pair(line, RecordFormat.JDK_POOL, pool);
                 line.append(CreationStacks.field());
             }
@@ -227,14 +232,15 @@ public final class ThreadHook {
 
     /**
      * The threads only the JVM's own thread dump names ({@link VmThreads}): at its exit
-     * ({@code atExit}, once) or when {@code attach} detaches. Any failure is counted, never thrown.
+     * ({@code atExit}, once) or when {@code attach} detaches, reached through {@code javaBase}, a
+     * Lookup java.base handed over for this call. Any failure is counted, never thrown.
      */
-    static void vmThreads(boolean atExit) {
+    static void vmThreads(boolean atExit, MethodHandles.Lookup javaBase) {
         HookState state = enter();
         if (state == null) return;
         try {
-            if (atExit) VmThreads.writeAtExit();
-            else VmThreads.write(Integer.MAX_VALUE);
+            if (atExit) VmThreads.writeAtExit(javaBase);
+            else VmThreads.write(Integer.MAX_VALUE, javaBase);
         } catch (Throwable t) {
             failed("vmThreads", t);
         } finally {
@@ -318,26 +324,31 @@ public final class ThreadHook {
         return state;
     }
 
-    /** ScopedValue's internal chains (from java.base's own Lookup, {@link JdkFields}): Snapshot prev/bindings, Carrier key/value/prev. */
-    private static VarHandle snapshotPrev, snapshotBindings, carrierKey, carrierValue, carrierPrev;
+    /**
+     * ScopedValue's internal chains (from the first Lookup Thread handed over, {@link JdkFields}):
+     * Snapshot prev/bindings, Carrier key/value/prev. Kept: all final fields, so read-only, of
+     * objects a program made itself ({@code ScopedValue.where}) or cannot reach.
+     */
+    private static volatile VarHandle snapshotPrev, snapshotBindings, carrierKey, carrierValue, carrierPrev;
 
     /**
      * At the end of {@code inheritScopedValueBindings} (start() of a StructuredTaskScope fork): the
      * bindings the thread runs with, innermost first, each key once ({@code sv:ScopedValue#1} in the
      * order first seen, as plain thread-locals), values rendered as thread-local values are.
      */
-    public static void scopedValuesInherited(Thread thread, Object bindings) {
+    public static void scopedValuesInherited(Thread thread, Object bindings, MethodHandles.Lookup javaBase) {
         if (bindings == null || !bindings.getClass().getName().equals("java.lang.ScopedValue$Snapshot")) return;
+        if (!JdkFields.handedOverBy(javaBase, Thread.class)) return;
         HookState state = enter();
         if (state == null) return;
         try {
             if (snapshotPrev == null) {
                 Class<?> snapshot = bindings.getClass(), carrier = JdkFields.named("java.lang.ScopedValue$Carrier");
-                snapshotBindings = JdkFields.of(snapshot, "bindings", carrier);
-                carrierKey = JdkFields.of(carrier, "key", ScopedValue.class);
-                carrierValue = JdkFields.of(carrier, "value", Object.class);
-                carrierPrev = JdkFields.of(carrier, "prev", carrier);
-                snapshotPrev = JdkFields.of(snapshot, "prev", snapshot);
+                snapshotBindings = JdkFields.of(javaBase, snapshot, "bindings", carrier);
+                carrierKey = JdkFields.of(javaBase, carrier, "key", ScopedValue.class);
+                carrierValue = JdkFields.of(javaBase, carrier, "value", Object.class);
+                carrierPrev = JdkFields.of(javaBase, carrier, "prev", carrier);
+                snapshotPrev = JdkFields.of(javaBase, snapshot, "prev", snapshot);
             }
             StringBuilder line = RecordFormat.record(RecordFormat.SCOPED_VALUES, System.nanoTime(), osTid()).append(RecordFormat.FIELD)
                     .append(thread.threadId());
@@ -360,10 +371,11 @@ public final class ThreadHook {
 
     /**
      * {@code Thread.checkAccess()}, rewritten (a no-op since JDK 24, never called by the JDK): a
-     * Lookup of java.lang.Thread for the agent's installer, which alone may take it ({@link JdkFields#takeJavaBase}).
+     * Lookup of java.lang.Thread, used only while the agent asks for it on this thread and not kept
+     * ({@link JavaBaseHandOver}).
      */
     public static void javaBase(MethodHandles.Lookup lookup) {
-        JdkFields.handedOver(lookup);
+        JavaBaseHandOver.handedOver(lookup);
     }
 
     /** The current OS thread's tid: kept for a platform thread; a virtual thread's carrier changes, so read each time. */

@@ -23,7 +23,8 @@ import java.util.Set;
  * <p>The dump comes from the VM's diagnostic command {@code Thread.print} called in-process, the
  * native method behind the JDK's DiagnosticCommand MBean (without the MBean server, which costs
  * half a second): the agent reaches into {@code com.sun.management.internal} of {@code jdk.management}
- * through the JDK's trusted Lookup ({@link JdkFields#privateLookupIn}; no option on the user's command line, no warning), loads the command's native library
+ * through the JDK's trusted Lookup ({@link JdkFields#privateLookupIn}, from the Lookup java.base hands over for
+ * that call, neither kept; no option on the user's command line, no warning), loads the command's native library
  * as the JDK does, and calls the method by reflection. It returns the dump as a String: nothing is
  * printed. Without {@code jdk.management} in the JVM (a jlinked runtime, {@code --limit-modules})
  * there is no dump: those threads keep their kernel names, and a D record says how many.
@@ -57,12 +58,12 @@ final class VmThreads {
     private VmThreads() {}
 
     /** At the JVM's exit: {@link #write}, the first time only. */
-    static void writeAtExit() throws Exception {
+    static void writeAtExit(MethodHandles.Lookup javaBase) throws Exception {
         synchronized (VmThreads.class) {
             if (taken) return;
             taken = true;
         }
-        write(MAX_DUMP_THREADS);
+        write(MAX_DUMP_THREADS, javaBase);
     }
 
     /**
@@ -81,11 +82,11 @@ final class VmThreads {
      * ({@code maxThreads} unbounded) the JVM runs on: the dump is a pause like the one the tool's
      * attach took of the same threads, and only the heap bounds it.
      */
-    static void write(int maxThreads) throws Exception {
+    static void write(int maxThreads, MethodHandles.Lookup javaBase) throws Exception {
         Set<Long> seen = liveJavaIds();
         int threads = kernelThreads();
         Runtime rt = Runtime.getRuntime();
-        String dump = affordable(threads, rt.maxMemory() - rt.totalMemory() + rt.freeMemory(), maxThreads) ? threadPrint() : null;
+        String dump = affordable(threads, rt.maxMemory() - rt.totalMemory() + rt.freeMemory(), maxThreads) ? threadPrint(javaBase) : null;
         if (dump == null) {
             // The VM's threads and the hidden ones: the JVM's tasks that are not the live threads it shows.
             RecordWriter.write(RecordFormat.dumpedLeftOut(System.nanoTime(), Math.max(1, threads - seen.size())), true);
@@ -143,7 +144,7 @@ final class VmThreads {
     }
 
     /** {@code Thread.print} of this JVM, as the VM prints it; null without {@code jdk.management} or the command. */
-    private static String threadPrint() throws Exception {
+    private static String threadPrint(MethodHandles.Lookup javaBase) throws Exception {
         Optional<Module> management = ModuleLayer.boot().findModule("jdk.management");
         if (management.isEmpty()) return null;
         // Its static initializer loads libmanagement_ext, which holds the command's native method.
@@ -152,7 +153,7 @@ final class VmThreads {
         // Method handles called with their exact types, not Method.invoke: reflection spins more
         // method-handle classes for its accessors, at the exit of every traced JVM.
         // Its package is not opened to the agent (the JDK's lambdas that an opening spins cost more than the dump).
-        MethodHandles.Lookup lookup = lookup(commands);
+        MethodHandles.Lookup lookup = lookup(javaBase, commands);
         MethodHandle instance = lookup.findStatic(commands, "getDiagnosticCommandMBean",
                 MethodType.methodType(Class.forName("com.sun.management.DiagnosticCommandMBean", false, null)));
         Object mbean = invoke(instance.asType(MethodType.methodType(Object.class)));
@@ -161,9 +162,9 @@ final class VmThreads {
         return execute(execute.bindTo(mbean));
     }
 
-    private static MethodHandles.Lookup lookup(Class<?> commands) throws Exception {
+    private static MethodHandles.Lookup lookup(MethodHandles.Lookup javaBase, Class<?> commands) throws Exception {
         try {
-            return JdkFields.privateLookupIn(commands);
+            return JdkFields.privateLookupIn(javaBase, commands);
         } catch (Exception | Error e) {
             throw e;
         } catch (Throwable t) {
