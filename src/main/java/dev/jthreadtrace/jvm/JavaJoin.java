@@ -39,16 +39,16 @@ public final class JavaJoin {
         Map<Integer, Long> mountsByCarrier = new LinkedHashMap<>();
         // What each OS thread created, in creation order: one index instead of a scan of every
         // thread for every start() record (a JVM that churns threads has thousands of both).
-        Map<Integer, List<ThreadInfo>> created = new HashMap<>();
+        Map<Integer, Created> created = new HashMap<>();
         for (ThreadInfo t : model.threads()) {
-            if (t.creator() != null) created.computeIfAbsent(t.creator(), k -> new ArrayList<>()).add(t);
+            if (t.creator() != null) created.computeIfAbsent(t.creator(), k -> new Created()).tasks.add(t);
         }
         for (JavaRecord r : records) {
             switch (r) {
                 case JavaRecord.Constructed c when c.virtual() -> virtualByCreator.merge(c.osTid(), 1, Integer::sum);
                 case JavaRecord.Mounts m -> mountsByCarrier.merge(m.osTid(), m.count(), Long::sum);
                 case JavaRecord.Started s -> {
-                    ThreadInfo task = firstUnclaimedTask(created.getOrDefault(s.osTid(), List.of()), s, model, threads);
+                    ThreadInfo task = firstUnclaimedTask(created.get(s.osTid()), s, model, threads);
                     if (task == null) continue;
                     JavaRecord.Constructed c = constructed.get(s.pid() + ":" + s.id());
                     // A virtual thread that starts a platform thread does it on a carrier: the carrier's
@@ -260,10 +260,27 @@ public final class JavaJoin {
     }
 
     /** Threads are in creation order, so the first task started after the call that no record claimed yet. */
-    private static ThreadInfo firstUnclaimedTask(List<ThreadInfo> createdByStarter, JavaRecord.Started s, TraceModel model,
+    /**
+     * What one OS thread created, in creation order, and how many of the first are claimed already:
+     * the search for a start() record's task begins after them (a thread that started thousands of
+     * threads one after another had each search walk every task claimed before it).
+     */
+    private static final class Created {
+        final List<ThreadInfo> tasks = new ArrayList<>();
+        int claimedPrefix;
+    }
+
+    private static ThreadInfo firstUnclaimedTask(Created createdByStarter, JavaRecord.Started s, TraceModel model,
                                                  Map<ThreadInfo, JavaThread> claimed) {
+        if (createdByStarter == null) return null;
+        List<ThreadInfo> tasks = createdByStarter.tasks;
+        // Claims are only added while the records are joined, so a claimed prefix stays claimed.
+        while (createdByStarter.claimedPrefix < tasks.size() && claimed.containsKey(tasks.get(createdByStarter.claimedPrefix))) {
+            createdByStarter.claimedPrefix++;
+        }
         long after = model.rel(s.ns());
-        for (ThreadInfo t : createdByStarter) {
+        for (int i = createdByStarter.claimedPrefix; i < tasks.size(); i++) {
+            ThreadInfo t = tasks.get(i);
             if (t.tgid() == s.pid() && t.start() >= after && !claimed.containsKey(t)) return t;
         }
         return null;

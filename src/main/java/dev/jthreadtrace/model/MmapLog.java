@@ -17,13 +17,23 @@ import java.util.TreeMap;
  * The mapping side of the trace as aggregates, made while the trace runs: each thread's figures,
  * the {@link #LARGEST} largest mappings, and each new thread's stack matched to the mapping that
  * holds it when it is created. Only mappings that may still hold a future thread's stack are kept
- * (those not unmapped, at most {@link #MAX_INDEXED} per process), so memory does not grow with the
- * length of the trace.
+ * (those not unmapped, at most {@link #MAX_INDEXED} addresses per process and {@link #MAX_AT_ADDRESS}
+ * mappings at one address), so memory does not grow with the length of the trace.
  */
 public final class MmapLog {
     /** The syscalls that feed it: recorded whenever a report section or an assertion needs the log. */
     public static final List<String> SYSCALLS = List.of("mmap", "munmap", "mremap");
     static final int LARGEST = 16, MAX_INDEXED = 65_536;
+    /**
+     * Mappings kept at one address. A JVM maps its guard pages over the low end of each new thread's
+     * stack, twice per thread (MAP_FIXED, the same range each time), and glibc hands the next thread
+     * the same cached stack: without a cap one address gathered two mappings per thread the JVM ever
+     * started, and the stack lookup at every clone walked them all (a thread churn's model time grew
+     * with the square of its threads). Past the cap the oldest mapping that a later one at the same
+     * address covers goes first: a stack lookup prefers that later one anyway, unless the thread
+     * started before it, 64 remappings of that range ago.
+     */
+    static final int MAX_AT_ADDRESS = 64;
 
     /** {@code thread} runs on {@code mapping}, which {@code mapping.tid()} mapped. */
     public record StackLink(int thread, long stackLow, long stackSize, Mapping mapping) {}
@@ -79,8 +89,22 @@ public final class MmapLog {
         largest.add(new Ranked(m, ++order));
         if (largest.size() > LARGEST) largest.poll();
         TreeMap<Long, List<Mapping>> index = byAddress.computeIfAbsent(m.tgid(), k -> new TreeMap<>());
-        index.computeIfAbsent(m.address(), k -> new ArrayList<>(1)).add(m);
+        List<Mapping> at = index.computeIfAbsent(m.address(), k -> new ArrayList<>(1));
+        at.add(m);
+        if (at.size() > MAX_AT_ADDRESS) at.remove(oldestCovered(at));
         if (index.size() > MAX_INDEXED) index.pollFirstEntry();
+    }
+
+    /** The index of the oldest of {@code at} (mappings at one address, oldest first) that a later one covers; else the oldest. */
+    private static int oldestCovered(List<Mapping> at) {
+        long longestLater = -1;
+        int covered = 0;
+        for (int i = at.size() - 1; i >= 0; i--) {
+            Mapping m = at.get(i);
+            if (longestLater >= m.length()) covered = i;
+            if (m.address() + m.length() >= m.address()) longestLater = Math.max(longestLater, m.length());
+        }
+        return covered;
     }
 
     /**
@@ -105,6 +129,13 @@ public final class MmapLog {
         }
         if (found != null) stacks.put(t, new StackLink(t.tid(), t.stackLow(), t.stackSize(), found));
         else stacks.remove(t);
+    }
+
+    /** How many mappings are kept at {@code address} of {@code tgid} (what the cap bounds). */
+    int keptAt(int tgid, long address) {
+        TreeMap<Long, List<Mapping>> index = byAddress.get(tgid);
+        List<Mapping> at = index == null ? null : index.get(address);
+        return at == null ? 0 : at.size();
     }
 
     /** The latest unmapping or replacing of {@code tgid}'s memory at {@code address}'s page in {@code [fromNs, toNs]}, or null. */
