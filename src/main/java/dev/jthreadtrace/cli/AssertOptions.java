@@ -8,6 +8,7 @@ import dev.jthreadtrace.check.JunitXml;
 import dev.jthreadtrace.check.Vocabulary;
 import dev.jthreadtrace.jsonl.SavedAssertion;
 import dev.jthreadtrace.model.TraceModel;
+import dev.jthreadtrace.text.BoundedLines;
 import dev.jthreadtrace.text.Escape;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -113,6 +114,9 @@ final class AssertOptions {
         return junitXml == null ? List.of() : List.of(new OutputFiles.Named("--junit-xml", junitXml));
     }
 
+    /** The longest line of an --assert-file: an assertion is a line a person wrote. */
+    private static final int MAX_ASSERTION = 64 << 10;
+
     /** Parses every assertion now, before the target starts; throws IllegalArgumentException on the first bad one. */
     Checks parse() {
         return parse(Vocabulary.TRACE);
@@ -123,21 +127,23 @@ final class AssertOptions {
         List<Assertion> parsed = new ArrayList<>();
         for (String e : expressions) parsed.add(AssertionParser.parse(e, vocabulary));
         if (assertFile != null) {
-            List<String> lines;
-            try {
-                lines = Files.readAllLines(assertFile, StandardCharsets.UTF_8);
+            int before = parsed.size();
+            try (BoundedLines lines = new BoundedLines(Files.newBufferedReader(assertFile, StandardCharsets.UTF_8), MAX_ASSERTION)) {
+                int lineNo = 0;
+                for (String line; (line = lines.next()) != null; ) {
+                    lineNo++;
+                    line = line.strip();
+                    if (line.isEmpty() || line.startsWith("#")) continue;
+                    try {
+                        parsed.add(AssertionParser.parse(line, vocabulary));
+                    } catch (IllegalArgumentException e) {
+                        throw new IllegalArgumentException(assertFile + ":" + lineNo + ": " + e.getMessage());
+                    }
+                }
+            } catch (BoundedLines.TooLong e) {
+                throw new IllegalArgumentException("--assert-file " + assertFile + ": " + e.getMessage() + ": not a file of assertions");
             } catch (IOException e) {
                 throw new IllegalArgumentException("cannot read --assert-file " + assertFile + ": " + FileProblems.reason(e));
-            }
-            int before = parsed.size();
-            for (int i = 0; i < lines.size(); i++) {
-                String line = lines.get(i).strip();
-                if (line.isEmpty() || line.startsWith("#")) continue;
-                try {
-                    parsed.add(AssertionParser.parse(line, vocabulary));
-                } catch (IllegalArgumentException e) {
-                    throw new IllegalArgumentException(assertFile + ":" + (i + 1) + ": " + e.getMessage());
-                }
             }
             // A budget file a bad merge left with comments only would check nothing and pass.
             if (parsed.size() == before) throw new IllegalArgumentException("--assert-file " + assertFile + " holds no assertion");

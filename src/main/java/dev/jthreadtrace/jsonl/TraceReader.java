@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.jthreadtrace.decode.SyscallTable;
 import dev.jthreadtrace.event.JavaRecord;
 import dev.jthreadtrace.event.TraceEvent;
+import dev.jthreadtrace.text.BoundedLines;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.CharacterCodingException;
@@ -34,6 +34,12 @@ import java.util.function.Consumer;
  */
 public final class TraceReader {
     private TraceReader() {}
+
+    /**
+     * The longest line read: the tool's records are a few KiB at most (a thread's names and a Java
+     * stack are bounded), so a longer line is no record of a trace, and reading it whole costs memory.
+     */
+    static final int MAX_LINE = 16 << 20;
 
     /**
      * What a saved trace holds besides its events: its header, what the JVM agents reported
@@ -79,8 +85,10 @@ public final class TraceReader {
         var decoder = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
         Lines lines = new Lines(file, events);
-        try (BufferedReader reader = new BufferedReader(new InputStreamReader(Files.newInputStream(file), decoder))) {
-            for (String line; (line = reader.readLine()) != null; ) lines.next(line);
+        try (BoundedLines reader = new BoundedLines(new InputStreamReader(Files.newInputStream(file), decoder), MAX_LINE)) {
+            for (String line; (line = reader.next()) != null; ) lines.next(line);
+        } catch (BoundedLines.TooLong e) {
+            throw new TraceFileException(file + ": " + e.getMessage() + ": not a jthreadtrace --format jsonl trace");
         } catch (NoSuchFileException e) {
             throw new TraceFileException(file + ": no such file");
         } catch (CharacterCodingException e) {

@@ -66,8 +66,7 @@ final class HtmlTimeline {
     }
 
     void write() {
-        List<List<ThreadInfo>> lanes = new ArrayList<>();
-        for (List<ThreadInfo> group : SpawnForest.foldSiblings(forest.roots, forest)) depthFirst(group, lanes);
+        List<List<ThreadInfo>> lanes = forest.depthFirst();
         int all = lanes.size();
         if (all > MAX_LANES) lanes = lanes.subList(0, MAX_LANES);
         Map<ThreadInfo, Integer> laneOf = new IdentityHashMap<>();
@@ -126,11 +125,6 @@ final class HtmlTimeline {
         return 10 * power;
     }
 
-    private void depthFirst(List<ThreadInfo> group, List<List<ThreadInfo>> into) {
-        into.add(group);
-        if (group.size() > 1) return; // a folded group's members have no children
-        for (List<ThreadInfo> g : SpawnForest.foldSiblings(forest.children(group.getFirst()), forest)) depthFirst(g, into);
-    }
 
     static String laneName(List<ThreadInfo> lane) {
         ThreadInfo first = lane.getFirst();

@@ -5,7 +5,9 @@ import dev.jthreadtrace.model.NameShape;
 import dev.jthreadtrace.model.ThreadInfo;
 import dev.jthreadtrace.model.TraceModel;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -30,6 +32,35 @@ final class SpawnForest {
 
     List<ThreadInfo> children(ThreadInfo t) {
         return children.getOrDefault(t, List.of());
+    }
+
+    /**
+     * Every row of the tree, folded as {@link #foldSiblings} folds them, creator before created:
+     * the timelines' lanes. A loop, not a recursion: a chain of threads each made by the one before
+     * is as deep as the program makes it (a hostile tester's 3 000-deep chain overflowed the stack).
+     */
+    List<List<ThreadInfo>> depthFirst() {
+        List<List<ThreadInfo>> into = new ArrayList<>();
+        Deque<List<ThreadInfo>> next = new ArrayDeque<>(foldSiblings(roots, this));
+        while (!next.isEmpty()) {
+            List<ThreadInfo> group = next.pop();
+            into.add(group);
+            if (group.size() > 1) continue; // a folded group's members have no children
+            List<List<ThreadInfo>> below = foldSiblings(children(group.getFirst()), this);
+            for (int i = below.size() - 1; i >= 0; i--) next.push(below.get(i));
+        }
+        return into;
+    }
+
+    /** How many tasks the tree holds below {@code t}, however deep (a loop, for the same reason). */
+    int descendants(ThreadInfo t) {
+        int n = 0;
+        Deque<ThreadInfo> next = new ArrayDeque<>(children(t));
+        while (!next.isEmpty()) {
+            n++;
+            next.addAll(children(next.pop()));
+        }
+        return n;
     }
 
     /**

@@ -42,8 +42,7 @@ final class TimelineSection extends SectionRenderer {
         }
         Hooks base = model.root() != null ? model.root().inherited() : null;
         // Lanes fold as the tree's rows do: 2 000 pool threads are one lane, not 200 and "… 1801 more".
-        List<List<ThreadInfo>> lanes = new ArrayList<>();
-        for (List<ThreadInfo> group : SpawnForest.foldSiblings(ctx.forest().roots, ctx.forest())) depthFirst(group, lanes);
+        List<List<ThreadInfo>> lanes = ctx.forest().depthFirst();
         for (List<ThreadInfo> group : lanes.subList(0, Math.min(lanes.size(), ReportContext.MAX_ROWS))) {
             out.accept(Units.pad(Units.cut(laneLabel(group), ReportContext.LABEL_WIDTH - 1), ReportContext.LABEL_WIDTH)
                     + colourLane(lane(group, base, joinsBy, span, axis)));
@@ -104,11 +103,6 @@ final class TimelineSection extends SectionRenderer {
         return b.toString();
     }
 
-    private void depthFirst(List<ThreadInfo> group, List<List<ThreadInfo>> into) {
-        into.add(group);
-        if (group.size() > 1) return; // a folded group's members have no children
-        for (List<ThreadInfo> g : SpawnForest.foldSiblings(ctx.forest().children(group.getFirst()), ctx.forest())) depthFirst(g, into);
-    }
 
     /** {@code 1202 inner-1}, or for a folded group {@code 1202..3201 worker-1..worker-2000 ×2000}. */
     private String laneLabel(List<ThreadInfo> group) {

@@ -8,7 +8,9 @@ import dev.jthreadtrace.model.ThreadInfo;
 import dev.jthreadtrace.text.Escape;
 import dev.jthreadtrace.text.Units;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,13 +48,7 @@ final class TreeSection extends SectionRenderer {
     private void spawnTree() {
         List<Row> rows = new ArrayList<>();
         // Roots are the traced command, or (attach) every thread that existed then: 200 sleeper-N fold into one row.
-        for (List<ThreadInfo> group : SpawnForest.foldSiblings(ctx.forest().roots, ctx.forest())) {
-            if (group.size() == 1) {
-                spawnRows(group.getFirst(), "", "", rows);
-            } else {
-                rows.add(groupRow(group, "", ""));
-            }
-        }
+        spawnRows(SpawnForest.foldSiblings(ctx.forest().roots, ctx.forest()), rows);
         List<Row> shown = rows.subList(0, Math.min(rows.size(), ReportContext.MAX_ROWS));
         int kind = columnWidth(shown, Row::kind, "KIND") + 2, parent = columnWidth(shown, Row::parent, "KERNEL PARENT (PPid)") + 3;
         // An end wider than this wraps under its row rather than narrowing the tree.
@@ -103,30 +99,52 @@ final class TreeSection extends SectionRenderer {
         return Math.max(Units.width(heading), rows.stream().mapToInt(r -> Units.width(column.apply(r))).max().orElse(0));
     }
 
-    private void spawnRows(ThreadInfo t, String lead, String childLead, List<Row> rows) {
-        rows.add(row(t, lead + label(t) + formerNames(t) + tookLeaderTid(t) + javaCreator(t) + virtualStarter(t)
-                + (t.startedForAttach() ? " [for jthreadtrace's attach]" : ""), createdAt(t), childLead, 1));
-        List<List<ThreadInfo>> groups = SpawnForest.foldSiblings(ctx.forest().children(t), ctx.forest());
-        Integer constructed = model.virtualThreadsByCreator().get(t.tid());
-        Long mounts = model.virtualThreadMountsByCarrier().get(t.tid());
-        if (constructed != null) {
-            rows.add(new Row(childLead + (groups.isEmpty() && mounts == null ? "└─" : "├─") + "⋯ " + constructed
-                    + " virtual thread" + (constructed == 1 ? "" : "s") + " constructed here" + namedVirtualThreads(t), "", childLead,
-                    "virtual", "no task of their own", ""));
-        }
-        if (mounts != null) {
-            rows.add(new Row(childLead + (groups.isEmpty() ? "└─" : "├─") + "⋯ mounted virtual threads " + mounts
-                    + " time" + (mounts == 1 ? "" : "s") + " (carrier)", "", childLead, "virtual", "", ""));
-        }
-        for (int i = 0; i < groups.size(); i++) {
-            boolean last = i == groups.size() - 1;
-            String branch = childLead + (last ? "└─" : "├─");
-            String next = childLead + (last ? "  " : "│ ");
-            List<ThreadInfo> group = groups.get(i);
-            if (group.size() == 1) {
-                spawnRows(group.getFirst(), branch, next, rows);
-            } else {
-                rows.add(groupRow(group, branch, next));
+    /**
+     * How deep the trees are drawn: below, a row says how many tasks were created there instead. Each level
+     * takes two columns, so a quarter of the width keeps the deepest row's name and columns on the page.
+     */
+    private int maxDepth() {
+        return Math.max(8, ctx.width() / 4);
+    }
+
+    /** A row still to draw: a thread or a folded group, the tree's lines before it and before its children's. */
+    private record Pending(List<ThreadInfo> group, String lead, String childLead, int depth) {}
+
+    /** The rows of the trees under {@code roots}, creator before created: a loop, as a chain of creators is as deep as the program makes it. */
+    private void spawnRows(List<List<ThreadInfo>> roots, List<Row> rows) {
+        Deque<Pending> next = new ArrayDeque<>();
+        for (int i = roots.size() - 1; i >= 0; i--) next.push(new Pending(roots.get(i), "", "", 0));
+        while (!next.isEmpty()) {
+            Pending p = next.pop();
+            if (p.group().size() > 1) {
+                rows.add(groupRow(p.group(), p.lead(), p.childLead()));
+                continue;
+            }
+            ThreadInfo t = p.group().getFirst();
+            String childLead = p.childLead();
+            rows.add(row(t, p.lead() + label(t) + formerNames(t) + tookLeaderTid(t) + javaCreator(t) + virtualStarter(t)
+                    + (t.startedForAttach() ? " [for jthreadtrace's attach]" : ""), createdAt(t), childLead, 1));
+            List<List<ThreadInfo>> groups = SpawnForest.foldSiblings(ctx.forest().children(t), ctx.forest());
+            Integer constructed = model.virtualThreadsByCreator().get(t.tid());
+            Long mounts = model.virtualThreadMountsByCarrier().get(t.tid());
+            if (constructed != null) {
+                rows.add(new Row(childLead + (groups.isEmpty() && mounts == null ? "└─" : "├─") + "⋯ " + constructed
+                        + " virtual thread" + (constructed == 1 ? "" : "s") + " constructed here" + namedVirtualThreads(t), "", childLead,
+                        "virtual", "no task of their own", ""));
+            }
+            if (mounts != null) {
+                rows.add(new Row(childLead + (groups.isEmpty() ? "└─" : "├─") + "⋯ mounted virtual threads " + mounts
+                        + " time" + (mounts == 1 ? "" : "s") + " (carrier)", "", childLead, "virtual", "", ""));
+            }
+            if (!groups.isEmpty() && p.depth() >= maxDepth()) {
+                int below = ctx.forest().descendants(t);
+                rows.add(new Row(childLead + "└─⋯ " + below + " more task" + (below == 1 ? "" : "s") + " below, deeper than "
+                        + maxDepth() + " levels: not shown (see --format jsonl)", "", childLead + "  ", "", "", ""));
+                continue;
+            }
+            for (int i = groups.size() - 1; i >= 0; i--) {
+                boolean last = i == groups.size() - 1;
+                next.push(new Pending(groups.get(i), childLead + (last ? "└─" : "├─"), childLead + (last ? "  " : "│ "), p.depth() + 1));
             }
         }
     }
@@ -283,7 +301,10 @@ final class TreeSection extends SectionRenderer {
 
     private void kernelRows(int parent, String lead, KernelForest forest, List<String> lines, int depth) {
         List<ThreadInfo> kids = forest.children(parent);
-        if (depth > 64) return;
+        if (depth >= maxDepth()) {
+            if (!kids.isEmpty()) lines.add(lead + "└─⋯ " + kids.size() + " children, deeper than " + maxDepth() + " levels: not shown (see --format jsonl)");
+            return;
+        }
         List<List<ThreadInfo>> groups = SpawnForest.foldSiblings(kids, ctx.forest());
         for (int i = 0; i < groups.size(); i++) {
             boolean last = i == groups.size() - 1;

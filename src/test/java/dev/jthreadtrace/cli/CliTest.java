@@ -211,6 +211,19 @@ class CliTest {
         assertEquals("jthreadtrace: " + binary + ":1: not UTF-8 text: not a jthreadtrace --format jsonl trace\n", r2.err());
         Files.delete(binary);
 
+        // A file with no end of line (/dev/zero) is refused after a bounded line, not read into memory whole.
+        for (List<String> command : List.of(List.of("report", "/dev/zero"), List.of("check", "--assert", "exit.code == 0", "/dev/zero"),
+                List.of("diff", "/dev/zero", "/dev/zero"))) {
+            Result endless = run(command.toArray(String[]::new));
+            assertEquals(ExitCodes.TOOL_FAILED, endless.code(), command + ": " + endless.err());
+            assertEquals("jthreadtrace: /dev/zero: line 1 is longer than 16777216 characters: not a jthreadtrace --format jsonl trace\n",
+                    endless.err(), command.toString());
+        }
+        Result endlessAssertions = run("check", "--assert-file", "/dev/zero", file(completeTrace()).toString());
+        assertEquals(ExitCodes.USAGE, endlessAssertions.code());
+        assertTrue(endlessAssertions.err().startsWith("jthreadtrace: --assert-file /dev/zero: line 1 is longer than 65536 characters"),
+                endlessAssertions.err());
+
         Result complete = run("check", "--assert", "exit.code == 0", file(completeTrace()).toString());
         assertEquals(0, complete.code(), complete.err());
     }
