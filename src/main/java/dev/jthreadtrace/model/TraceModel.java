@@ -363,10 +363,10 @@ public final class TraceModel {
         ThreadInfo child = table.spawned(s, rel(s.ns()));
         settings.spawned(child.creatorInfo(), child);
         ThreadInfo creator = child.creatorInfo();
-        // A fork (not a vfork or CLONE_VM child, which shares the parent's memory) copies the parent's mappings.
+        // A fork copies the parent's mappings; a vfork or CLONE_VM child runs in the parent's memory.
         if (creator != null && child.tgid() != creator.tgid()) {
             if ((s.flags() & CloneFlags.CLONE_VM) == 0) effects.shared().forked(creator.tgid(), child.tgid());
-            else effects.shared().forget(child.tgid());
+            else effects.shared().sharedBy(child.tgid(), creator.tgid());
         }
     }
 
@@ -374,7 +374,7 @@ public final class TraceModel {
         long ns = rel(e.ns());
         if (e.formerTid() != e.tid() && table.live(e.formerTid()) != null) settings.renumbered(e.formerTid(), e.tid());
         ThreadInfo leader = table.exec(e, ns);
-        effects.shared().forget(leader.tgid());
+        effects.shared().execd(leader.tgid());
         settings.exec(leader, ns, e.path());
     }
 
