@@ -122,7 +122,7 @@ final class HangRecords {
         if (st == null) return null;
         return Json.object().put(JsonlFields.SIGNAL, dev.jthreadtrace.decode.Signals.name(st.signal())).put("since_ns", st.ns())
                 .put("sender", st.senderPid() < 0 ? null : st.senderPid())
-                .put("by", st.senderPid() <= 0 ? null : st.byTgkill() ? "tgkill" : "kill");
+                .put("by", st.senderPid() <= 0 ? null : st.byTgkill() ? "tgkill" : "kill").put("before_attach", st.beforeAttach());
     }
 
     /**

@@ -399,7 +399,10 @@ public final class TraceModel {
     /** A task ended: its end, and no call of it is continued any more. */
     private void ended(int tid, long ns, Exit exit) {
         ThreadInfo t = table.live(tid);
-        if (t != null) restarts.ended(t);
+        if (t != null) {
+            restarts.ended(t);
+            stops.ended(t);
+        }
         table.ended(tid, ns, exit);
     }
 }

@@ -58,7 +58,7 @@ class HangStoppedIT {
         String parent = said.split(" ")[1], child = said.split(" ")[2];
         String records = Files.readString(trace);
         assertTrue(Pattern.compile("\"type\":\"thread\",[^\\n]*\"tid\":" + child + ",[^\\n]*\"stopped\":\\{\"signal\":\"SIGSTOP\",\"since_ns\":\\d+,"
-                + "\"sender\":" + parent + ",\"by\":\"kill\"}").matcher(records).find(), records);
+                + "\"sender\":" + parent + ",\"by\":\"kill\",\"before_attach\":false}").matcher(records).find(), records);
         assertTrue(Pattern.compile("\"type\":\"thread\",[^\\n]*\"tid\":" + parent + ",[^\\n]*\"stopped\":null").matcher(records).find(), records);
         Tool.Result r = Tool.run(Tool.jar("report", "--report", "blocked", "--width", "300", trace.toString()));
         assertEquals(0, r.code(), r.err());
@@ -67,5 +67,80 @@ class HangStoppedIT {
                 .matcher(r.out()).find(), r.out());
         assertTrue(Pattern.compile("waits for " + c + ", which holds the mutex, says glibc's __owner \\(inferred\\), and which is stopped by SIGSTOP @")
                 .matcher(r.out()).find(), r.out());
+    }
+
+    /** The kernel's view of a parent blocked in wait4 for its stopped child: /proc's syscall line names wait4 (61) and the child's pid. */
+    private static void procSaysTheParentWaitsForTheStoppedChild(String parent, String child) throws Exception {
+        String call = Files.readString(Path.of("/proc", parent, "syscall"));
+        assertTrue(call.startsWith("61 0x" + Long.toHexString(Long.parseLong(child)) + " "), call);
+        String stat = Files.readString(Path.of("/proc", child, "stat"));
+        char state = stat.charAt(stat.lastIndexOf(')') + 2);
+        assertTrue(state == 'T' || state == 't', stat);
+    }
+
+    /**
+     * A wait4 for one child ({@code native/wait_stopped.c}: waitpid(child, 0) on a child it stopped
+     * with SIGSTOP) waits for that child, which does not end until it is continued: the blocked
+     * section says so, and the JSONL names the child with via {@code child}.
+     */
+    @Test
+    void aWaitForAStoppedChildSaysItDoesNotEndUntilContinued(@TempDir Path tmp) throws Exception {
+        Path trace = tmp.resolve("trace.jsonl");
+        Process tool = new ProcessBuilder(Tool.jar("run", "--no-live", "--jvm", "off", "--format", "jsonl", "--kill-after", "1s",
+                "-o", trace.toString(), "--", Traced.fixture("wait_stopped").toString()))
+                .redirectError(tmp.resolve("err").toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+        String said;
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(tool.getInputStream(), StandardCharsets.UTF_8))) {
+            said = out.readLine();
+            assertTrue(said != null && said.startsWith("stopped "), "the parent waits for its stopped child: " + said);
+            for (String pid : said.split(" ")) if (pid.matches("\\d+")) pids.add(Long.parseLong(pid));
+            procSaysTheParentWaitsForTheStoppedChild(said.split(" ")[1], said.split(" ")[2]);
+            Tool.signal(tool.pid(), "TERM");
+            assertTrue(tool.waitFor(60, TimeUnit.SECONDS), "the tool ended");
+        } finally {
+            tool.destroyForcibly();
+        }
+        assertTrue(tool.exitValue() >= 128, tool.exitValue() + "\n" + Files.readString(tmp.resolve("err")));
+        String parent = said.split(" ")[1], child = said.split(" ")[2];
+        String records = Files.readString(trace);
+        assertTrue(Pattern.compile("\"type\":\"thread\",[^\\n]*\"tid\":" + parent + ",[^\\n]*\"waits_for\":\\{\"tid\":" + child
+                + ",\"name\":\"ws-child\",\"via\":\"child\",\"lock\":\"pid " + child + "\"}").matcher(records).find(), records);
+        Tool.Result r = Tool.run(Tool.jar("report", "--report", "blocked", "--width", "300", trace.toString()));
+        assertEquals(0, r.code(), r.err());
+        assertTrue(Pattern.compile("\\n +" + parent + " ws-main +wait4\\(" + child + ", [^\\n]*\\n +waits for " + child
+                + " ws-child, which is the child process it waits for \\(wait4/waitid on its pid\\), and which is stopped by SIGSTOP @\\S+, sent by "
+                + parent + " ws-main \\(kill\\): it does not end until it is continued").matcher(r.out()).find(), r.out());
+    }
+
+    /**
+     * Attached to a parent already in wait4 for a child already stopped: neither began in the trace.
+     * The stop (seized in its group stop, no delivery seen) and the wait (the call /proc showed at the
+     * attach) say "before the attach", not a time in the trace; the child is left stopped.
+     */
+    @Test
+    void anAttachSaysAStopAndAWaitBeganBeforeIt(@TempDir Path tmp) throws Exception {
+        Process fixture = new ProcessBuilder(Traced.fixture("wait_stopped").toString())
+                .redirectError(ProcessBuilder.Redirect.DISCARD).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+        String said;
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(fixture.getInputStream(), StandardCharsets.UTF_8));
+            said = out.readLine();
+            assertTrue(said != null && said.startsWith("stopped "), "the parent waits for its stopped child: " + said);
+            for (String pid : said.split(" ")) if (pid.matches("\\d+")) pids.add(Long.parseLong(pid));
+            String parent = said.split(" ")[1], child = said.split(" ")[2];
+            procSaysTheParentWaitsForTheStoppedChild(parent, child);
+            Tool.Result r = Tool.run(Tool.jar("attach", "--duration", "1s", "--jvm", "off", "--width", "300", "-e", "wait4", "--report", "blocked",
+                    parent, child));
+            assertEquals(0, r.code(), r.err());
+            assertTrue(Pattern.compile("\\n +" + parent + " ws-main +wait4\\(" + child + ", [^\\n]* = \\?  since before the attach, for at least \\S+; "
+                    + "still in it when the tool detached\\n +waits for " + child + " ws-child, which is the child process it waits for "
+                    + "\\(wait4/waitid on its pid\\), and which is stopped by SIGSTOP before the attach: it does not end until it is continued")
+                    .matcher(r.out()).find(), r.out());
+            assertTrue(Pattern.compile("\\n +" + child + " ws-child +stopped by SIGSTOP before the attach; still stopped when the trace ended")
+                    .matcher(r.out()).find(), r.out());
+            procSaysTheParentWaitsForTheStoppedChild(parent, child); // detached: both as they were
+        } finally {
+            fixture.destroyForcibly();
+        }
     }
 }

@@ -88,11 +88,11 @@ class HangVmChildIT {
     /**
      * The child blocks on a private glibc mutex its parent holds (its {@code __owner}, read at the
      * wait, is the parent's tid): the blocked section names the parent as the thread the child waits
-     * for. Keyed by process, the owner, a thread of another process, shared no private word with it:
-     * the chain ended there.
+     * for, and the parent's wait4 for the child closes a cycle. Keyed by process, the owner, a thread
+     * of another process, shared no private word with it: the chain ended there.
      */
     @Test
-    void aCloneVmChildBlockedOnItsParentsPrivateMutexWaitsForTheParent(@TempDir Path tmp) throws Exception {
+    void aCloneVmChildBlockedOnItsParentsPrivateMutexWaitsForTheParentWhichWaitsForIt(@TempDir Path tmp) throws Exception {
         Path out = tmp.resolve("mutex.txt");
         Process tool = Hangs.start(started, Tool.jar("run", "--no-live", "--jvm", "off", "--width", "300", "--report", "blocked",
                 "--kill-after", "1s", "-o", out.toString(), "--", Traced.fixture("vm_child").toString(), "mutex"), tmp.resolve("err"));
@@ -109,5 +109,8 @@ class HangVmChildIT {
         assertTrue(code >= 128, code + "\n" + err + report);
         assertTrue(Pattern.compile("\\n +" + child + " +futex\\(" + word + ", FUTEX_WAIT_PRIVATE, 2, NULL\\) = \\?[^\\n]*\\n +word " + word
                 + ", owner " + f[1] + " \\(glibc[^\\n]*waits for " + parent + ", which holds the mutex").matcher(report).find(), report);
+        // The parent waits in wait4 for the child: a cycle across the two processes.
+        String first = Integer.parseInt(f[1]) < Integer.parseInt(f[2]) ? parent : child, second = first.equals(parent) ? child : parent;
+        assertTrue(report.contains("deadlock 1 (native, 2 threads): " + first + " → " + second + " → " + first), report);
     }
 }

@@ -1,0 +1,64 @@
+// wait_stopped: a parent ("ws-main") waits for a child ("ws-child") it has stopped with kill(SIGSTOP):
+// waitpid(child, &status, 0) (no WUNTRACED) returns only at the child's end, which does not come until
+// the child is continued. Prints "stopped PARENT CHILD" once the parent sleeps in wait4 and the child
+// is stopped (state T, or t under a tracer). SIGTERM is ignored (by both): a tracer's first SIGTERM
+// passed on does not end them.
+#define _GNU_SOURCE
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/** The state letter of task {@code tid}'s /proc stat ('?' when gone). */
+static char state_of(pid_t tid) {
+    char path[64], line[256] = "";
+    snprintf(path, sizeof path, "/proc/%d/task/%d/stat", tid, tid);
+    FILE *f = fopen(path, "r");
+    if (f == NULL) return '?';
+    char *close = fgets(line, sizeof line, f) != NULL ? strrchr(line, ')') : NULL;
+    fclose(f);
+    return close == NULL || close[1] == 0 ? '?' : close[2];
+}
+
+/** Whether task {@code tid} sleeps in wait4 (its /proc syscall line begins with its number). */
+static int asleep_in_wait4(pid_t tid) {
+    char path[64], line[256] = "", want[16];
+    if (state_of(tid) != 'S') return 0;
+    snprintf(path, sizeof path, "/proc/%d/task/%d/syscall", tid, tid);
+    FILE *f = fopen(path, "r");
+    if (f == NULL) return 0;
+    snprintf(want, sizeof want, "%d ", SYS_wait4);
+    int in = fgets(line, sizeof line, f) != NULL && strncmp(line, want, strlen(want)) == 0;
+    fclose(f);
+    return in;
+}
+
+int main(void) {
+    signal(SIGTERM, SIG_IGN);
+    prctl(PR_SET_NAME, "ws-main");
+    int named[2];
+    if (pipe(named) != 0) return 2;
+    pid_t child = fork();
+    if (child < 0) return 2;
+    if (child == 0) {
+        prctl(PR_SET_NAME, "ws-child");
+        if (write(named[1], "n", 1) != 1) _exit(2);
+        for (;;) pause();
+    }
+    char n;
+    if (read(named[0], &n, 1) != 1) return 2; // stopped once it has its name
+    kill(child, SIGSTOP);
+    pid_t self = getpid();
+    if (fork() == 0) {
+        while (!asleep_in_wait4(self) || (state_of(child) != 'T' && state_of(child) != 't')) usleep(1000);
+        printf("stopped %d %d\n", self, child);
+        fflush(stdout);
+        _exit(0);
+    }
+    int status;
+    while (waitpid(child, &status, 0) != child) continue; // the reporter is not waited for: only the child
+    return 0;
+}
