@@ -36,6 +36,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "proc_task.h"
+
 struct shared {
     pthread_mutex_t lock, a, b;
     pthread_cond_t cond;
@@ -44,23 +46,6 @@ struct shared {
     _Atomic pid_t child;
     struct shared *child_view;
 };
-
-/** Whether task {@code tid} sleeps (state S) in futex (its /proc syscall line begins with 202), not at a tracer's stop. */
-static int asleep_in_futex(pid_t tid) {
-    char path[64], line[256] = "";
-    snprintf(path, sizeof path, "/proc/%d/task/%d/stat", tid, tid);
-    FILE *f = fopen(path, "r");
-    if (f == NULL) return 0;
-    char *close = fgets(line, sizeof line, f) != NULL ? strrchr(line, ')') : NULL;
-    fclose(f);
-    if (close == NULL || close[1] == 0 || close[2] != 'S') return 0;
-    snprintf(path, sizeof path, "/proc/%d/task/%d/syscall", tid, tid);
-    f = fopen(path, "r");
-    if (f == NULL) return 0;
-    int in = fgets(line, sizeof line, f) != NULL && strncmp(line, "202 ", 4) == 0;
-    fclose(f);
-    return in;
-}
 
 static void shared_mutex(pthread_mutex_t *m) {
     pthread_mutexattr_t attr;
@@ -90,7 +75,7 @@ static int condvar(struct shared *s, int fd) {
         pthread_mutex_unlock(&v->lock);
         _exit(0);
     }
-    while (s->child == 0 || !asleep_in_futex(child)) usleep(1000);
+    while (s->child == 0 || !asleep_in(child, SYS_futex)) usleep(1000);
     if (fd < 0) printf("waiter %d\n", child);
     else printf("waiter %d %p %p\n", child, (void *) &s->cond, (void *) &s->child_view->cond);
     fflush(stdout);
@@ -140,11 +125,11 @@ static int deadlock(struct shared *s) {
     pid_t self = getpid();
     if (fork() == 0) {
         prctl(PR_SET_NAME, "dl-third");
-        while (!asleep_in_futex(child) || !asleep_in_futex(self)) usleep(1000);
+        while (!asleep_in(child, SYS_futex) || !asleep_in(self, SYS_futex)) usleep(1000);
         long woken = syscall(SYS_futex, &s->other, FUTEX_WAKE, 1, NULL, NULL, 0);
         pid_t third = getpid();
         if (fork() == 0) {
-            while (!asleep_in_futex(child) || !asleep_in_futex(self) || !asleep_in_futex(third)) usleep(1000);
+            while (!asleep_in(child, SYS_futex) || !asleep_in(self, SYS_futex) || !asleep_in(third, SYS_futex)) usleep(1000);
             printf("hung %d %d %d %ld\n", self, child, third, woken);
             fflush(stdout);
             _exit(0);
@@ -154,17 +139,6 @@ static int deadlock(struct shared *s) {
     }
     pthread_mutex_lock(&s->b);
     return 0;
-}
-
-/** The state letter of {@code pid}'s /proc stat ('?' when gone). */
-static char state_of(pid_t pid) {
-    char path[64], line[256] = "";
-    snprintf(path, sizeof path, "/proc/%d/stat", pid);
-    FILE *f = fopen(path, "r");
-    if (f == NULL) return '?';
-    char *close = fgets(line, sizeof line, f) != NULL ? strrchr(line, ')') : NULL;
-    fclose(f);
-    return close == NULL || close[1] == 0 ? '?' : close[2];
 }
 
 static int stopped(struct shared *s) {
@@ -184,7 +158,7 @@ static int stopped(struct shared *s) {
     pid_t self = getpid();
     if (fork() == 0) {
         // Stopped: T, or t while its tracer holds it in the group stop.
-        while (!asleep_in_futex(self) || (state_of(child) != 'T' && state_of(child) != 't')) usleep(1000);
+        while (!asleep_in(self, SYS_futex) || (task_state(child) != 'T' && task_state(child) != 't')) usleep(1000);
         printf("stopped %d %d\n", self, child);
         fflush(stdout);
         _exit(0);

@@ -28,28 +28,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "proc_task.h"
+
 static int word;
 static pthread_mutex_t mutex = PTHREAD_MUTEX_INITIALIZER;
 static volatile pid_t child_tid;
 static long woken = -1;
-
-/** Whether task {@code tid} sleeps (state S) in syscall {@code nr} (its /proc syscall line), not at a tracer's stop. */
-static int asleep_in(pid_t tid, int nr) {
-    char path[64], line[256] = "", want[16];
-    snprintf(path, sizeof path, "/proc/%d/task/%d/stat", tid, tid);
-    FILE *f = fopen(path, "r");
-    if (f == NULL) return 0;
-    char *close = fgets(line, sizeof line, f) != NULL ? strrchr(line, ')') : NULL;
-    fclose(f);
-    if (close == NULL || close[1] == 0 || close[2] != 'S') return 0;
-    snprintf(path, sizeof path, "/proc/%d/task/%d/syscall", tid, tid);
-    f = fopen(path, "r");
-    if (f == NULL) return 0;
-    snprintf(want, sizeof want, "%d ", nr);
-    int in = fgets(line, sizeof line, f) != NULL && strncmp(line, want, strlen(want)) == 0;
-    fclose(f);
-    return in;
-}
 
 static long futex(int *uaddr, int op, int val) {
     return syscall(SYS_futex, uaddr, op, val, NULL, NULL, 0);

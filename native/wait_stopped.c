@@ -6,35 +6,12 @@
 #define _GNU_SOURCE
 #include <signal.h>
 #include <stdio.h>
-#include <string.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-/** The state letter of task {@code tid}'s /proc stat ('?' when gone). */
-static char state_of(pid_t tid) {
-    char path[64], line[256] = "";
-    snprintf(path, sizeof path, "/proc/%d/task/%d/stat", tid, tid);
-    FILE *f = fopen(path, "r");
-    if (f == NULL) return '?';
-    char *close = fgets(line, sizeof line, f) != NULL ? strrchr(line, ')') : NULL;
-    fclose(f);
-    return close == NULL || close[1] == 0 ? '?' : close[2];
-}
-
-/** Whether task {@code tid} sleeps in wait4 (its /proc syscall line begins with its number). */
-static int asleep_in_wait4(pid_t tid) {
-    char path[64], line[256] = "", want[16];
-    if (state_of(tid) != 'S') return 0;
-    snprintf(path, sizeof path, "/proc/%d/task/%d/syscall", tid, tid);
-    FILE *f = fopen(path, "r");
-    if (f == NULL) return 0;
-    snprintf(want, sizeof want, "%d ", SYS_wait4);
-    int in = fgets(line, sizeof line, f) != NULL && strncmp(line, want, strlen(want)) == 0;
-    fclose(f);
-    return in;
-}
+#include "proc_task.h"
 
 int main(void) {
     signal(SIGTERM, SIG_IGN);
@@ -53,7 +30,7 @@ int main(void) {
     kill(child, SIGSTOP);
     pid_t self = getpid();
     if (fork() == 0) {
-        while (!asleep_in_wait4(self) || (state_of(child) != 'T' && state_of(child) != 't')) usleep(1000);
+        while (!asleep_in(self, SYS_wait4) || (task_state(child) != 'T' && task_state(child) != 't')) usleep(1000);
         printf("stopped %d %d\n", self, child);
         fflush(stdout);
         _exit(0);

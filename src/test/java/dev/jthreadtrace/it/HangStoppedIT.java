@@ -36,25 +36,46 @@ class HangStoppedIT {
         for (long pid : pids) ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
     }
 
-    @Test
-    void aWaitForAStoppedThreadEndsAtItsStop(@TempDir Path tmp) throws Exception {
-        Path trace = tmp.resolve("trace.jsonl");
-        Process tool = new ProcessBuilder(Tool.jar("run", "--no-live", "--jvm", "off", "--format", "jsonl", "--kill-after", "1s",
-                "-o", trace.toString(), "--assert", "threads.blocked == 1", "--", Traced.fixture("shared_futex").toString(), "stopped"))
-                .redirectError(tmp.resolve("err").toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+    /** What a fixture says once its parent waits for its stopped child: "stopped PARENT CHILD". */
+    private interface AtTheStop {
+        void check(String parent, String child) throws Exception;
+    }
+
+    /**
+     * Runs {@code fixture} under the tool (JSONL into {@code trace}, {@code asserts} as --assert) until
+     * it says "stopped PARENT CHILD", checks {@code atStop} then, and ends it with SIGTERM (the fixture
+     * ignores it) and --kill-after: its line. The tool's status is the command's own end, killed
+     * (not 90: the assertions held).
+     */
+    private String tracedUntilStopped(Path tmp, Path trace, List<String> asserts, List<String> fixture, AtTheStop atStop) throws Exception {
+        List<String> args = new ArrayList<>(List.of("run", "--no-live", "--jvm", "off", "--format", "jsonl", "--kill-after", "1s",
+                "-o", trace.toString()));
+        for (String a : asserts) args.addAll(List.of("--assert", a));
+        args.add("--");
+        args.addAll(fixture);
+        Process tool = new ProcessBuilder(Tool.jar(args.toArray(String[]::new))).redirectError(tmp.resolve("err").toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
         String said;
         try (BufferedReader out = new BufferedReader(new InputStreamReader(tool.getInputStream(), StandardCharsets.UTF_8))) {
             said = out.readLine();
             assertTrue(said != null && said.startsWith("stopped "), "the parent waits for its stopped child: " + said);
             for (String pid : said.split(" ")) if (pid.matches("\\d+")) pids.add(Long.parseLong(pid));
+            atStop.check(said.split(" ")[1], said.split(" ")[2]);
             Tool.signal(tool.pid(), "TERM");
             assertTrue(tool.waitFor(60, TimeUnit.SECONDS), "the tool ended");
         } finally {
             tool.destroyForcibly();
         }
-        String err = Files.readString(tmp.resolve("err"));
-        // The command's own end (killed after the SIGTERM it ignored), not 90: threads.blocked counts the waiting parent only.
-        assertTrue(tool.exitValue() >= 128, tool.exitValue() + "\n" + err);
+        assertTrue(tool.exitValue() >= 128, tool.exitValue() + "\n" + Files.readString(tmp.resolve("err")));
+        return said;
+    }
+
+    @Test
+    void aWaitForAStoppedThreadEndsAtItsStop(@TempDir Path tmp) throws Exception {
+        Path trace = tmp.resolve("trace.jsonl");
+        // threads.blocked counts the waiting parent only.
+        String said = tracedUntilStopped(tmp, trace, List.of("threads.blocked == 1"),
+                List.of(Traced.fixture("shared_futex").toString(), "stopped"), (parent, child) -> { });
         String parent = said.split(" ")[1], child = said.split(" ")[2];
         String records = Files.readString(trace);
         assertTrue(Pattern.compile("\"type\":\"thread\",[^\\n]*\"tid\":" + child + ",[^\\n]*\"stopped\":\\{\"signal\":\"SIGSTOP\",\"since_ns\":\\d+,"
@@ -86,21 +107,8 @@ class HangStoppedIT {
     @Test
     void aWaitForAStoppedChildSaysItDoesNotEndUntilContinued(@TempDir Path tmp) throws Exception {
         Path trace = tmp.resolve("trace.jsonl");
-        Process tool = new ProcessBuilder(Tool.jar("run", "--no-live", "--jvm", "off", "--format", "jsonl", "--kill-after", "1s",
-                "-o", trace.toString(), "--", Traced.fixture("wait_stopped").toString()))
-                .redirectError(tmp.resolve("err").toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
-        String said;
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(tool.getInputStream(), StandardCharsets.UTF_8))) {
-            said = out.readLine();
-            assertTrue(said != null && said.startsWith("stopped "), "the parent waits for its stopped child: " + said);
-            for (String pid : said.split(" ")) if (pid.matches("\\d+")) pids.add(Long.parseLong(pid));
-            procSaysTheParentWaitsForTheStoppedChild(said.split(" ")[1], said.split(" ")[2]);
-            Tool.signal(tool.pid(), "TERM");
-            assertTrue(tool.waitFor(60, TimeUnit.SECONDS), "the tool ended");
-        } finally {
-            tool.destroyForcibly();
-        }
-        assertTrue(tool.exitValue() >= 128, tool.exitValue() + "\n" + Files.readString(tmp.resolve("err")));
+        String said = tracedUntilStopped(tmp, trace, List.of(), List.of(Traced.fixture("wait_stopped").toString()),
+                HangStoppedIT::procSaysTheParentWaitsForTheStoppedChild);
         String parent = said.split(" ")[1], child = said.split(" ")[2];
         String records = Files.readString(trace);
         assertTrue(Pattern.compile("\"type\":\"thread\",[^\\n]*\"tid\":" + parent + ",[^\\n]*\"waits_for\":\\{\"tid\":" + child
