@@ -8,6 +8,8 @@
 //             (the child keeps the inherited view and maps the file again; the parent's wake is on
 //             its address, the child's wait on its own): the kernel keys both by the file's page.
 //             Prints "waiter TID PARENT_ADDRESS CHILD_ADDRESS" of the condvar's word.
+//   attach, attachfile: condvar and shmfile, but the parent signals only once it has read a line (or
+//             the end) of stdin: a tool attaches to both processes in between, after the mappings were made.
 //   deadlock: two PTHREAD_PROCESS_SHARED mutexes A and B (not robust: the tracer's kill of one
 //             process must not make the kernel hand its lock to the other, EOWNERDEAD, ending the
 //             cycle); the parent ("dl-parent") locks A, the child ("dl-child") locks B, each then locks the other: a deadlock across two
@@ -54,8 +56,11 @@ static void shared_mutex(pthread_mutex_t *m) {
     pthread_mutex_init(m, &attr);
 }
 
-/** {@code fd} >= 0: the child waits through a mapping of its own of that file, at another address. */
-static int condvar(struct shared *s, int fd) {
+/**
+ * {@code fd} >= 0: the child waits through a mapping of its own of that file, at another address.
+ * {@code go}: the parent reads a line from stdin before it signals (a tool attaches meanwhile).
+ */
+static int condvar(struct shared *s, int fd, int go) {
     shared_mutex(&s->lock);
     pthread_condattr_t cattr;
     pthread_condattr_init(&cattr);
@@ -79,6 +84,8 @@ static int condvar(struct shared *s, int fd) {
     if (fd < 0) printf("waiter %d\n", child);
     else printf("waiter %d %p %p\n", child, (void *) &s->cond, (void *) &s->child_view->cond);
     fflush(stdout);
+    char line[16];
+    if (go && fgets(line, sizeof line, stdin) == NULL) clearerr(stdin); // a line or the end of input: go on
     usleep(100000);
     pthread_mutex_lock(&s->lock);
     s->flag = 1;
@@ -89,7 +96,7 @@ static int condvar(struct shared *s, int fd) {
     return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : 4;
 }
 
-static int shmfile(void) {
+static int shmfile(int go) {
     char path[64];
     snprintf(path, sizeof path, "/dev/shm/shared_futex.%d", getpid());
     int fd = open(path, O_RDWR | O_CREAT | O_EXCL, 0600);
@@ -97,7 +104,7 @@ static int shmfile(void) {
     if (ftruncate(fd, sizeof(struct shared)) != 0) return 2;
     struct shared *s = mmap(NULL, sizeof *s, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
     if (s == MAP_FAILED) return 2;
-    int code = condvar(s, fd); // the file is removed once both mapped it: a deleted file's path names no one object
+    int code = condvar(s, fd, go); // the file is removed once both mapped it: a deleted file's path names no one object
     unlink(path);
     return code;
 }
@@ -172,8 +179,10 @@ int main(int argc, char **argv) {
     if (s == MAP_FAILED) return 2;
     memset(s, 0, sizeof *s);
     const char *mode = argc > 1 ? argv[1] : "condvar";
-    if (strcmp(mode, "condvar") == 0) return condvar(s, -1);
-    if (strcmp(mode, "shmfile") == 0) return shmfile();
+    if (strcmp(mode, "condvar") == 0) return condvar(s, -1, 0);
+    if (strcmp(mode, "shmfile") == 0) return shmfile(0);
+    if (strcmp(mode, "attach") == 0) return condvar(s, -1, 1);
+    if (strcmp(mode, "attachfile") == 0) return shmfile(1);
     if (strcmp(mode, "deadlock") == 0) return deadlock(s);
     if (strcmp(mode, "stopped") == 0) return stopped(s);
     return 2;

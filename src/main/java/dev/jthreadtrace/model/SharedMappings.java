@@ -32,7 +32,9 @@ import java.util.TreeMap;
  * {@link Key#known()}: a shared wake there may have reached a word of another view of the file
  * (model.LockOwnerRead), and no wake between two views is linked. A mapping the trace did not see
  * stays {@code (space, address)}, not known either. Regions are kept per address space: a CLONE_VM
- * child's mmaps are its parent's.
+ * child's mmaps are its parent's. At an attach the shared mappings made before it are read from
+ * /proc/PID/maps ({@link #existing}): those name their object's device and inode, so their keys are
+ * the kernel's, two views of one file included.
  *
  * <p>A known object's key is a {@link FutexWord} whose tgid is negative ({@code -1 - object id}:
  * no process has such an id) and whose address is the offset in the object. At most
@@ -55,6 +57,10 @@ final class SharedMappings {
     /** Regions by address space ({@link AddressSpaces#of}). */
     private final Map<Integer, TreeMap<Long, Region>> bySpace = new HashMap<>();
     private final AddressSpaces spaces = new AddressSpaces();
+    /** The objects mappings seen at an attach map, by device and inode (at most one per region kept). */
+    private final Map<Inode, Integer> byInode = new HashMap<>();
+
+    private record Inode(long device, long inode) {}
     private int nextId;
     /** Regions kept, in all processes. */
     private int regionCount;
@@ -102,6 +108,23 @@ final class SharedMappings {
         if (!dontUnmap) remove(space, a[0], a[1]);
         remove(space, s.ret(), a[2]);
         if (old != null) add(space, new Region(s.ret(), a[2], old.id(), old.offset(), old.exact()));
+    }
+
+    /**
+     * The shared mappings process {@code tgid} had at an attach (/proc/PID/maps): each maps the object
+     * its device and inode name, so its words are keyed by that object, the kernel's key, one in every
+     * process and mapping that showed it (a file each process mapped itself, a MAP_SHARED|MAP_ANONYMOUS
+     * page a fork inherited). A view mapped later, by a traced mmap, is an object of its own as before.
+     */
+    void existing(int tgid, List<TraceEvent.SharedMapping> mappings) {
+        int space = spaces.of(tgid);
+        for (TraceEvent.SharedMapping m : mappings) {
+            if (regionCount >= MAX_REGIONS) return;
+            Integer id = byInode.get(new Inode(m.device(), m.inode()));
+            if (id == null) byInode.put(new Inode(m.device(), m.inode()), id = nextId++);
+            remove(space, m.start(), m.end() - m.start());
+            add(space, new Region(m.start(), m.end() - m.start(), id, m.offset(), true));
+        }
     }
 
     /** A fork (no CLONE_VM): the child has a space of its own, which maps the parent's shared objects at the same addresses. */

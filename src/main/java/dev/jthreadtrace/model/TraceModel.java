@@ -308,6 +308,7 @@ public final class TraceModel {
             settings.started(t);
             if (e.tid() == a.pid()) rootRecord = t;
             if (e.inCall() != null) restarts.atAttach(t, inCall(a.ns(), e), 0);
+            if (!e.shared().isEmpty()) effects.shared().existing(e.tgid(), e.shared());
             if (e.tgid() == a.pid() && e.tid() == e.tgid() && a.path() != null) table.process(e.tgid()).execd(a.path());
         }
     }

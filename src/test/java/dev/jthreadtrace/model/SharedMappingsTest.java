@@ -126,4 +126,21 @@ class SharedMappingsTest {
         m.forked(PARENT, reused);
         assertNotEquals(m.key(reused, 0x5555000010L, PRIVATE_OP).word(), m.key(400, 0x5555000010L, PRIVATE_OP).word());
     }
+
+    @Test
+    void mappingsSeenAtAnAttachAreKeyedByTheirInodeInEveryProcess() {
+        SharedMappings m = new SharedMappings();
+        // One file mapped by each process itself, at two addresses and offsets: one object, the kernel's key.
+        m.existing(PARENT, java.util.List.of(new TraceEvent.SharedMapping(0x7f0000000000L, 0x7f0000002000L, 0, 0x1a, 4242)));
+        m.existing(CHILD, java.util.List.of(new TraceEvent.SharedMapping(0x7f1000000000L, 0x7f1000001000L, 0x1000, 0x1a, 4242),
+                new TraceEvent.SharedMapping(0x7f2000000000L, 0x7f2000001000L, 0, 0x1a, 4343)));
+        SharedMappings.Key p = m.key(PARENT, 0x7f0000001010L, SHARED_OP), c = m.key(CHILD, 0x7f1000000010L, SHARED_OP);
+        assertTrue(p.known());
+        assertEquals(p.word(), c.word());
+        assertEquals(0x1010, p.word().uaddr(), "the offset in the file");
+        assertNotEquals(p.word(), m.key(CHILD, 0x7f2000000010L, SHARED_OP).word(), "another inode, another object");
+        // A view mapped after the attach is one of its own (its inode is not read): not linked.
+        m.mmap(CHILD, mmap(0x7f3000000000L, 4096, MemoryFlags.MAP_SHARED, 0, "/dev/shm/seg"));
+        assertNotEquals(p.word(), m.key(CHILD, 0x7f3000000010L, SHARED_OP).word());
+    }
 }
