@@ -162,14 +162,7 @@ static int stopped(struct shared *s) {
     }
     while (!s->child_has_b) usleep(1000);
     kill(child, SIGSTOP);
-    pid_t self = getpid();
-    if (fork() == 0) {
-        // Stopped: T, or t while its tracer holds it in the group stop.
-        while (!asleep_in(self, SYS_futex) || (task_state(child) != 'T' && task_state(child) != 't')) usleep(1000);
-        printf("stopped %d %d\n", self, child);
-        fflush(stdout);
-        _exit(0);
-    }
+    say_when_stopped(getpid(), SYS_futex, child);
     pthread_mutex_lock(&s->a);
     return 0;
 }

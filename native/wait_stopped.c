@@ -28,13 +28,7 @@ int main(void) {
     char n;
     if (read(named[0], &n, 1) != 1) return 2; // stopped once it has its name
     kill(child, SIGSTOP);
-    pid_t self = getpid();
-    if (fork() == 0) {
-        while (!asleep_in(self, SYS_wait4) || (task_state(child) != 'T' && task_state(child) != 't')) usleep(1000);
-        printf("stopped %d %d\n", self, child);
-        fflush(stdout);
-        _exit(0);
-    }
+    say_when_stopped(getpid(), SYS_wait4, child);
     int status;
     while (waitpid(child, &status, 0) != child) continue; // the reporter is not waited for: only the child
     return 0;

@@ -51,6 +51,9 @@ final class SharedMappings {
         }
     }
 
+    /** A memory object as /proc/PID/maps names it. */
+    private record Inode(long device, long inode) {}
+
     /** A word's futex key, and whether it is the kernel's (a known shared object) rather than {@code (space, address)}. */
     record Key(FutexWord word, boolean known) {}
 
@@ -59,8 +62,6 @@ final class SharedMappings {
     private final AddressSpaces spaces = new AddressSpaces();
     /** The objects mappings seen at an attach map, by device and inode (at most one per region kept). */
     private final Map<Inode, Integer> byInode = new HashMap<>();
-
-    private record Inode(long device, long inode) {}
     private int nextId;
     /** Regions kept, in all processes. */
     private int regionCount;
