@@ -90,12 +90,23 @@ class HangStoppedIT {
                 .matcher(r.out()).find(), r.out());
     }
 
-    /** The kernel's view of a parent blocked in wait4 for its stopped child: /proc's syscall line names wait4 (61) and the child's pid. */
+    /**
+     * The kernel's view of a parent blocked in wait4 for its stopped child: /proc's syscall line names
+     * wait4 (61) and the child's pid. Waited for (at most 30 s): the reporter's exit sends the parent a
+     * SIGCHLD, which takes it out of the wait for a moment (the kernel then begins the wait again).
+     */
     private static void procSaysTheParentWaitsForTheStoppedChild(String parent, String child) throws Exception {
-        String call = Files.readString(Path.of("/proc", parent, "syscall"));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        String call, stat;
+        char state;
+        do {
+            Thread.sleep(20);
+            call = Files.readString(Path.of("/proc", parent, "syscall"));
+            stat = Files.readString(Path.of("/proc", child, "stat"));
+            state = stat.charAt(stat.lastIndexOf(')') + 2);
+        } while (!(call.startsWith("61 0x" + Long.toHexString(Long.parseLong(child)) + " ") && (state == 'T' || state == 't'))
+                && System.nanoTime() < deadline);
         assertTrue(call.startsWith("61 0x" + Long.toHexString(Long.parseLong(child)) + " "), call);
-        String stat = Files.readString(Path.of("/proc", child, "stat"));
-        char state = stat.charAt(stat.lastIndexOf(')') + 2);
         assertTrue(state == 'T' || state == 't', stat);
     }
 
