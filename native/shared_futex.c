@@ -8,6 +8,8 @@
 //             (the child keeps the inherited view and maps the file again; the parent's wake is on
 //             its address, the child's wait on its own): the kernel keys both by the file's page.
 //             Prints "waiter TID PARENT_ADDRESS CHILD_ADDRESS" of the condvar's word.
+//   attach, attachfile: condvar and shmfile, but the parent signals only once it has read a line (or
+//             the end) of stdin: a tool attaches to both processes in between, after the mappings were made.
 //   deadlock: two PTHREAD_PROCESS_SHARED mutexes A and B (not robust: the tracer's kill of one
 //             process must not make the kernel hand its lock to the other, EOWNERDEAD, ending the
 //             cycle); the parent ("dl-parent") locks A, the child ("dl-child") locks B, each then locks the other: a deadlock across two
@@ -36,6 +38,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "proc_task.h"
+
 struct shared {
     pthread_mutex_t lock, a, b;
     pthread_cond_t cond;
@@ -45,23 +49,6 @@ struct shared {
     struct shared *child_view;
 };
 
-/** Whether task {@code tid} sleeps (state S) in futex (its /proc syscall line begins with 202), not at a tracer's stop. */
-static int asleep_in_futex(pid_t tid) {
-    char path[64], line[256] = "";
-    snprintf(path, sizeof path, "/proc/%d/task/%d/stat", tid, tid);
-    FILE *f = fopen(path, "r");
-    if (f == NULL) return 0;
-    char *close = fgets(line, sizeof line, f) != NULL ? strrchr(line, ')') : NULL;
-    fclose(f);
-    if (close == NULL || close[1] == 0 || close[2] != 'S') return 0;
-    snprintf(path, sizeof path, "/proc/%d/task/%d/syscall", tid, tid);
-    f = fopen(path, "r");
-    if (f == NULL) return 0;
-    int in = fgets(line, sizeof line, f) != NULL && strncmp(line, "202 ", 4) == 0;
-    fclose(f);
-    return in;
-}
-
 static void shared_mutex(pthread_mutex_t *m) {
     pthread_mutexattr_t attr;
     pthread_mutexattr_init(&attr);
@@ -69,8 +56,11 @@ static void shared_mutex(pthread_mutex_t *m) {
     pthread_mutex_init(m, &attr);
 }
 
-/** {@code fd} >= 0: the child waits through a mapping of its own of that file, at another address. */
-static int condvar(struct shared *s, int fd) {
+/**
+ * {@code fd} >= 0: the child waits through a mapping of its own of that file, at another address.
+ * {@code go}: the parent reads a line from stdin before it signals (a tool attaches meanwhile).
+ */
+static int condvar(struct shared *s, int fd, int go) {
     shared_mutex(&s->lock);
     pthread_condattr_t cattr;
     pthread_condattr_init(&cattr);
@@ -90,10 +80,12 @@ static int condvar(struct shared *s, int fd) {
         pthread_mutex_unlock(&v->lock);
         _exit(0);
     }
-    while (s->child == 0 || !asleep_in_futex(child)) usleep(1000);
+    while (s->child == 0 || !asleep_in(child, SYS_futex)) usleep(1000);
     if (fd < 0) printf("waiter %d\n", child);
     else printf("waiter %d %p %p\n", child, (void *) &s->cond, (void *) &s->child_view->cond);
     fflush(stdout);
+    char line[16];
+    if (go && fgets(line, sizeof line, stdin) == NULL) clearerr(stdin); // a line or the end of input: go on
     usleep(100000);
     pthread_mutex_lock(&s->lock);
     s->flag = 1;
@@ -104,7 +96,7 @@ static int condvar(struct shared *s, int fd) {
     return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : 4;
 }
 
-static int shmfile(void) {
+static int shmfile(int go) {
     char path[64];
     snprintf(path, sizeof path, "/dev/shm/shared_futex.%d", getpid());
     int fd = open(path, O_RDWR | O_CREAT | O_EXCL, 0600);
@@ -112,7 +104,7 @@ static int shmfile(void) {
     if (ftruncate(fd, sizeof(struct shared)) != 0) return 2;
     struct shared *s = mmap(NULL, sizeof *s, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
     if (s == MAP_FAILED) return 2;
-    int code = condvar(s, fd); // the file is removed once both mapped it: a deleted file's path names no one object
+    int code = condvar(s, fd, go); // the file is removed once both mapped it: a deleted file's path names no one object
     unlink(path);
     return code;
 }
@@ -140,11 +132,11 @@ static int deadlock(struct shared *s) {
     pid_t self = getpid();
     if (fork() == 0) {
         prctl(PR_SET_NAME, "dl-third");
-        while (!asleep_in_futex(child) || !asleep_in_futex(self)) usleep(1000);
+        while (!asleep_in(child, SYS_futex) || !asleep_in(self, SYS_futex)) usleep(1000);
         long woken = syscall(SYS_futex, &s->other, FUTEX_WAKE, 1, NULL, NULL, 0);
         pid_t third = getpid();
         if (fork() == 0) {
-            while (!asleep_in_futex(child) || !asleep_in_futex(self) || !asleep_in_futex(third)) usleep(1000);
+            while (!asleep_in(child, SYS_futex) || !asleep_in(self, SYS_futex) || !asleep_in(third, SYS_futex)) usleep(1000);
             printf("hung %d %d %d %ld\n", self, child, third, woken);
             fflush(stdout);
             _exit(0);
@@ -154,17 +146,6 @@ static int deadlock(struct shared *s) {
     }
     pthread_mutex_lock(&s->b);
     return 0;
-}
-
-/** The state letter of {@code pid}'s /proc stat ('?' when gone). */
-static char state_of(pid_t pid) {
-    char path[64], line[256] = "";
-    snprintf(path, sizeof path, "/proc/%d/stat", pid);
-    FILE *f = fopen(path, "r");
-    if (f == NULL) return '?';
-    char *close = fgets(line, sizeof line, f) != NULL ? strrchr(line, ')') : NULL;
-    fclose(f);
-    return close == NULL || close[1] == 0 ? '?' : close[2];
 }
 
 static int stopped(struct shared *s) {
@@ -181,14 +162,7 @@ static int stopped(struct shared *s) {
     }
     while (!s->child_has_b) usleep(1000);
     kill(child, SIGSTOP);
-    pid_t self = getpid();
-    if (fork() == 0) {
-        // Stopped: T, or t while its tracer holds it in the group stop.
-        while (!asleep_in_futex(self) || (state_of(child) != 'T' && state_of(child) != 't')) usleep(1000);
-        printf("stopped %d %d\n", self, child);
-        fflush(stdout);
-        _exit(0);
-    }
+    say_when_stopped(getpid(), SYS_futex, child);
     pthread_mutex_lock(&s->a);
     return 0;
 }
@@ -198,8 +172,10 @@ int main(int argc, char **argv) {
     if (s == MAP_FAILED) return 2;
     memset(s, 0, sizeof *s);
     const char *mode = argc > 1 ? argv[1] : "condvar";
-    if (strcmp(mode, "condvar") == 0) return condvar(s, -1);
-    if (strcmp(mode, "shmfile") == 0) return shmfile();
+    if (strcmp(mode, "condvar") == 0) return condvar(s, -1, 0);
+    if (strcmp(mode, "shmfile") == 0) return shmfile(0);
+    if (strcmp(mode, "attach") == 0) return condvar(s, -1, 1);
+    if (strcmp(mode, "attachfile") == 0) return shmfile(1);
     if (strcmp(mode, "deadlock") == 0) return deadlock(s);
     if (strcmp(mode, "stopped") == 0) return stopped(s);
     return 2;

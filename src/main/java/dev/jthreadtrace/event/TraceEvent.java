@@ -41,9 +41,20 @@ public sealed interface TraceEvent {
      * @param inCall   the call it was blocked in when seized, before the attach's interrupt (which
      *                 turns a timed wait into a restart_syscall that does not say which call it
      *                 continues), with its futex word; null when it was in none or it was not read
+     * @param shared   its process's shared mappings as /proc/PID/maps listed them at the attach (on
+     *                 the process's main thread only; empty on the others, and when none was read)
      */
     record ExistingTask(int tid, int tgid, int ppid, String name, long sigmask, String affinity, int seccomp,
-                        boolean noNewPrivs, int nsTid, LookedTask inCall) {
+                        boolean noNewPrivs, int nsTid, LookedTask inCall, List<SharedMapping> shared) {
+        public ExistingTask {
+            shared = List.copyOf(shared);
+        }
+
+        public ExistingTask(int tid, int tgid, int ppid, String name, long sigmask, String affinity, int seccomp,
+                            boolean noNewPrivs, int nsTid, LookedTask inCall) {
+            this(tid, tgid, ppid, name, sigmask, affinity, seccomp, noNewPrivs, nsTid, inCall, List.of());
+        }
+
         public ExistingTask(int tid, int tgid, int ppid, String name, long sigmask, String affinity, int seccomp,
                             boolean noNewPrivs, int nsTid) {
             this(tid, tgid, ppid, name, sigmask, affinity, seccomp, noNewPrivs, nsTid, null);
@@ -54,6 +65,14 @@ public sealed interface TraceEvent {
             this(tid, tgid, ppid, name, sigmask, affinity, seccomp, noNewPrivs, 0);
         }
     }
+
+    /**
+     * A MAP_SHARED mapping that existed at an attach ({@code /proc/PID/maps}, perms with {@code s}):
+     * {@code [start, end)} maps the object {@code device:inode} (a file, or the shmem object of an
+     * anonymous shared mapping or a memfd) from byte {@code offset}. The device and inode say which
+     * object it is, as the kernel keys a shared futex, where a path would not.
+     */
+    record SharedMapping(long start, long end, long offset, long device, long inode) {}
 
     /**
      * A syscall finished (or, for {@code exit}/{@code exit_group}, began and will never return).

@@ -82,6 +82,31 @@ final class HangRecords {
     /** An existing task's field at an attach: the call it was in before the attach's interrupt. */
     static final String IN_CALL = "in_call";
 
+    /** An existing main thread's field at an attach: its process's shared mappings then (/proc/PID/maps). */
+    static final String SHARED_MAPPINGS = "shared_mappings";
+
+    /** The shared mappings at an attach: {@code [{start, end, offset, dev, inode}, ...]}. */
+    static List<Json> sharedMappings(List<TraceEvent.SharedMapping> mappings) {
+        List<Json> out = new ArrayList<>();
+        for (TraceEvent.SharedMapping m : mappings) {
+            out.add(Json.object().put("start", m.start()).put("end", m.end()).put("offset", m.offset()).put("dev", m.device())
+                    .put("inode", m.inode()));
+        }
+        return out;
+    }
+
+    /** The shared mappings read back (none when the field is absent: a trace from before it was written). */
+    static List<TraceEvent.SharedMapping> sharedMappings(JsonNode array) {
+        if (array == null || array.isNull()) return List.of();
+        if (!array.isArray()) throw new IllegalArgumentException(SHARED_MAPPINGS + " is not an array");
+        List<TraceEvent.SharedMapping> out = new ArrayList<>();
+        for (JsonNode m : array) {
+            out.add(new TraceEvent.SharedMapping(RecordDecoder.longField(m, "start"), RecordDecoder.longField(m, "end"),
+                    RecordDecoder.longField(m, "offset"), RecordDecoder.longField(m, "dev"), RecordDecoder.longField(m, "inode")));
+        }
+        return out;
+    }
+
     /** One looked-at task: {@code nr}, {@code args}, {@code word} (hex or null). */
     static Json lookedTask(TraceEvent.LookedTask t) {
         return Json.object().put(JsonlFields.NR, t.nr()).put(JsonlFields.ARGS, t.args())
@@ -122,7 +147,7 @@ final class HangRecords {
         if (st == null) return null;
         return Json.object().put(JsonlFields.SIGNAL, dev.jthreadtrace.decode.Signals.name(st.signal())).put("since_ns", st.ns())
                 .put("sender", st.senderPid() < 0 ? null : st.senderPid())
-                .put("by", st.senderPid() <= 0 ? null : st.byTgkill() ? "tgkill" : "kill");
+                .put("by", st.senderPid() <= 0 ? null : st.byTgkill() ? "tgkill" : "kill").put("before_attach", st.beforeAttach());
     }
 
     /**

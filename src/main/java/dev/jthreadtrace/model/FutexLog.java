@@ -104,7 +104,8 @@ public final class FutexLog {
             Comparator.comparingLong(FutexAnalysis.Release::waitedNs).thenComparing(r -> -r.order()));
     /** Threads by their clear-tid word, in start order (glibc reuses a descriptor, so a word can name several). */
     private final Map<FutexWord, List<ThreadInfo>> clearTid = new HashMap<>();
-    private final Map<ThreadInfo, Long> clearTidOf = new IdentityHashMap<>();
+    /** Each thread's clear-tid word, keyed as in {@link #clearTid}. */
+    private final Map<ThreadInfo, FutexWord> clearTidOf = new IdentityHashMap<>();
     private final Set<ThreadInfo> joined = Collections.newSetFromMap(new IdentityHashMap<>());
     private final List<FutexAnalysis.Join> joins = new ArrayList<>();
     private long lastSharedWakeNs = Long.MIN_VALUE, lastUnknownSharedWakeNs = Long.MIN_VALUE;
@@ -129,7 +130,7 @@ public final class FutexLog {
         SharedMappings.Key key = shared.key(call.tgid(), call.uaddr(), op);
         Word word = word(key.word(), call.tgid(), call.uaddr());
         if (word != null) account(word, call, FutexOps.isPrivatePlainWait(op), true);
-        if (call.isWait()) joinCheck(new FutexWord(call.tgid(), call.uaddr()), call);
+        if (call.isWait()) joinCheck(new FutexWord(shared.space(call.tgid()), call.uaddr()), call);
         if (call.isWake() && (op & FutexOps.FUTEX_PRIVATE_FLAG) == 0) {
             lastSharedWakeNs = Math.max(lastSharedWakeNs, entryNs);
             if (!key.known()) lastUnknownSharedWakeNs = Math.max(lastUnknownSharedWakeNs, entryNs);
@@ -153,6 +154,11 @@ public final class FutexLog {
      */
     long lastUnknownSharedWakeNs() {
         return lastUnknownSharedWakeNs;
+    }
+
+    /** The address space process {@code tgid} runs in ({@link AddressSpaces}): a private word is {@code (space, address)}. */
+    int space(int tgid) {
+        return shared.space(tgid);
     }
 
     /** The key of {@code tgid}'s futex op {@code op} on {@code uaddr} as the kernel keys it, as far as the trace knows. */
@@ -179,7 +185,7 @@ public final class FutexLog {
         boolean anyReleased = !s.error() && s.ret() >= 0 && s.ret() < uaddrs.length;
         for (int i = 0; i < uaddrs.length; i++) {
             if (listedBefore(uaddrs, i)) continue;
-            Word word = word(new FutexWord(t.tgid(), uaddrs[i]), t.tgid(), uaddrs[i]);
+            Word word = word(new FutexWord(shared.space(t.tgid()), uaddrs[i]), t.tgid(), uaddrs[i]);
             if (word == null) continue;
             account(word, new FutexCall(t.tid(), t.tgid(), uaddrs[i], FutexOps.FUTEX_WAIT, true, false, entryNs, exitNs, s.ret(),
                     s.error(), false, c.sinceNs(), continued), false, anyReleased && uaddrs[i] == released);
@@ -271,13 +277,14 @@ public final class FutexLog {
 
     /** The model set (or changed) a thread's clear-tid word. */
     void clearTid(ThreadInfo t, long address) {
-        Long before = clearTidOf.put(t, address);
+        FutexWord key = new FutexWord(shared.space(t.tgid()), address);
+        FutexWord before = clearTidOf.put(t, key);
         if (before != null) {
-            List<ThreadInfo> old = clearTid.get(new FutexWord(t.tgid(), before));
+            List<ThreadInfo> old = clearTid.get(before);
             if (old != null) old.remove(t);
         }
         if (address == 0) return;
-        List<ThreadInfo> list = clearTid.computeIfAbsent(new FutexWord(t.tgid(), address), k -> new ArrayList<>());
+        List<ThreadInfo> list = clearTid.computeIfAbsent(key, k -> new ArrayList<>());
         int at = list.size();
         while (at > 0 && list.get(at - 1).start() > t.start()) at--;
         list.add(at, t);
@@ -286,9 +293,9 @@ public final class FutexLog {
     /** The latest wake call on a word: who, when (relative ns), how many it woke (0 when its exit was not waited for). */
     public record LastWake(int waker, long ns, long woken) {}
 
-    /** The latest wake call on the word {@code uaddr} of process {@code tgid} (a private word); null when none was seen (or the word was not tracked). */
+    /** The latest wake call on the word {@code uaddr} of process {@code tgid} (a private word, of its address space); null when none was seen (or the word was not tracked). */
     public LastWake lastWake(int tgid, long uaddr) {
-        return lastWake(new FutexWord(tgid, uaddr));
+        return lastWake(new FutexWord(shared.space(tgid), uaddr));
     }
 
     /** The latest wake call on the futex {@code key} ({@link #key}); null when none was seen (or the word was not tracked). */
@@ -298,11 +305,11 @@ public final class FutexLog {
     }
 
     /**
-     * The thread whose CLONE_CHILD_CLEARTID word {@code uaddr} is in process {@code tgid} at
+     * The thread whose CLONE_CHILD_CLEARTID word {@code uaddr} is in process {@code tgid}'s address space at
      * {@code ns}: the latest one started by then (a wait on it waits for that thread's exit); null for none.
      */
     ThreadInfo clearTidThread(int tgid, long uaddr, long ns) {
-        List<ThreadInfo> candidates = clearTid.get(new FutexWord(tgid, uaddr));
+        List<ThreadInfo> candidates = clearTid.get(new FutexWord(shared.space(tgid), uaddr));
         if (candidates == null) return null;
         int i = FutexAnalysis.lastAtOrBefore(candidates, ns, ThreadInfo::start);
         return i < 0 ? null : candidates.get(i);

@@ -21,12 +21,15 @@ import java.util.Map;
  * and again in the last look before the end, and trusted only while no wake on the word came after
  * the read ({@link LockOwnerRead}: a wake hands the lock on; then the owner is unknown rather than
  * a stale edge, a false cycle) — and a wait on a thread's
- * clear-tid word waits for that thread (pthread_join). A process-shared lock's owner may be a
+ * clear-tid word waits for that thread (pthread_join), a wait4 or waitid on a child's pid for that
+ * child. A process-shared lock's owner may be a
  * thread of another traced process: such a cycle spans processes. The JVM's side comes from its own
  * lock view ({@link JavaRecord.Locks}) taken as the trace ended: the monitor or synchronizer a
  * thread waits for, and which thread holds it. Made from the finished model; reads it only.
  */
 public final class HangAnalysis {
+    /** waitid's idtype for one process. */
+    private static final long P_PID = 1;
     /** How a wait names the thread it waits for. */
     public enum Via {
         PI_OWNER("holds the PI futex"),
@@ -35,6 +38,7 @@ public final class HangAnalysis {
         MUTEX_OWNER("holds the mutex, says glibc's __owner (inferred)"),
         JOIN("is the thread it joins, by its clear-tid word"),
         JOIN_AT_ATTACH("is the thread it joins, inferred: the wait's value is its tid (its clear-tid word predates the attach)"),
+        CHILD("is the child process it waits for (wait4/waitid on its pid)"),
         JAVA_MONITOR("holds the monitor"),
         JAVA_SYNCHRONIZER("holds the synchronizer");
 
@@ -81,9 +85,11 @@ public final class HangAnalysis {
      * A thread a stop signal stopped (a group stop) and still stopped when the trace ended: the
      * signal, when (relative ns), who sent it as its siginfo said (a pid; 0: the kernel, a
      * terminal's ^Z; -1: not known) and whether by tkill/tgkill rather than kill. It is in no call
-     * (not {@link #blocked()}), but a thread that waits for it waits for ever.
+     * (not {@link #blocked()}), but a thread that waits for it waits for ever. {@code beforeAttach}:
+     * the stop began before an attach (a thread that existed then, stopped with no delivery of its
+     * signal seen): {@code ns} is when the trace first saw it stopped, not when it stopped.
      */
-    public record Stopped(ThreadInfo thread, int signal, long ns, int senderPid, boolean byTgkill) {}
+    public record Stopped(ThreadInfo thread, int signal, long ns, int senderPid, boolean byTgkill, boolean beforeAttach) {}
 
     /** A cycle of waits: each thread waits for the next, the last for the first. */
     public record Deadlock(Kind kind, List<Blocked> cycle) {}
@@ -240,10 +246,11 @@ public final class HangAnalysis {
     /**
      * The futex a pending wait's word {@code w} is, as the kernel keys it (a shared word of a known
      * shared object: the object's; {@link SharedMappings}); a futex_waitv's words are keyed as the
-     * futex log records them, by process and address.
+     * futex log records them, by address space and address.
      */
     private static FutexWord key(FutexLog futex, PendingCall c, long w) {
-        return c.nr() == SyscallTable.FUTEX ? futex.key(c.thread().tgid(), w, c.args()[1]).word() : new FutexWord(c.thread().tgid(), w);
+        int tgid = c.thread().tgid();
+        return c.nr() == SyscallTable.FUTEX ? futex.key(tgid, w, c.args()[1]).word() : new FutexWord(futex.space(tgid), w);
     }
 
     /**
@@ -251,7 +258,7 @@ public final class HangAnalysis {
      * else the thread it joins, else the owner of a PI lock the kernel refused it just before.
      */
     private static WaitsFor nativeTarget(TraceModel model, PendingCall c, FutexWait wait, PendingCall refused) {
-        if (wait == null) return null;
+        if (wait == null) return childWaitedFor(model, c);
         String word = "0x" + Long.toHexString(wait.uaddr());
         if (wait.owner() != null) {
             ThreadInfo owner = model.thread(wait.owner().tid()); // a live thread sharing the word: LockOwnerRead checked
@@ -284,6 +291,20 @@ public final class HangAnalysis {
         ThreadInfo t = value == 0 || value > Integer.MAX_VALUE ? null : model.thread((int) value);
         boolean alive = t != null && t.existedAtAttach() && t != c.thread() && (t.end() == null || t.end() >= c.sinceNs());
         return alive && t.tgid() == c.thread().tgid() ? t : null;
+    }
+
+    /**
+     * A wait4 or waitid for one child process ({@code pid > 0}; waitid's P_PID) waits for that child
+     * to end (or stop or continue, as its options ask; a stopped child's wait for its end lasts until
+     * it is continued): its main thread, alive when the wait began. A wait for any child names none.
+     */
+    private static WaitsFor childWaitedFor(TraceModel model, PendingCall c) {
+        long[] a = c.args();
+        long pid = c.nr() == SyscallTable.WAIT4 ? (int) a[0] : c.nr() == SyscallTable.WAITID && a[0] == P_PID ? a[1] : 0;
+        if (pid <= 0 || pid > Integer.MAX_VALUE) return null;
+        ThreadInfo child = model.thread((int) pid);
+        boolean alive = child != null && child.tgid() == pid && child.start() <= c.sinceNs() && (child.end() == null || child.end() >= c.sinceNs());
+        return alive && child.tgid() != c.thread().tgid() ? new WaitsFor(child, Via.CHILD, "pid " + pid) : null;
     }
 
     private static Via via(FutexOps.LockOwner owner) {

@@ -84,7 +84,8 @@ final class LockOwnerRead {
         // known object's wake cannot reach it, only one on memory the trace did not see mapped.
         boolean known = shared && c.nr() == SyscallTable.FUTEX && futex.key(t.tgid(), uaddr, c.args()[1]).known();
         // Else a shared word's wake may come from the owner's process, at the same address where the mapping was inherited.
-        FutexLog.LastWake there = known || holder == null || holder.tgid() == t.tgid() ? null : futex.lastWake(holder.tgid(), uaddr);
+        FutexLog.LastWake there = known || holder == null || futex.space(holder.tgid()) == futex.space(t.tgid()) ? null
+                : futex.lastWake(holder.tgid(), uaddr);
         FutexLog.LastWake later = last != null && last.ns() >= readNs ? last : there != null && there.ns() >= readNs ? there : null;
         long sharedWakeNs = known ? futex.lastUnknownSharedWakeNs() : futex.lastSharedWakeNs();
         String when = atEnd ? "read at the end" : "read at the wait";
@@ -102,7 +103,8 @@ final class LockOwnerRead {
     }
 
     /**
-     * The thread with tid {@code tid}, alive at {@code atNs}, in the waiter's process or, for a
+     * The thread with tid {@code tid}, alive at {@code atNs}, in the waiter's address space (its
+     * process, or the parent a CLONE_VM child process runs on: model.AddressSpaces) or, for a
      * shared (not FUTEX_PRIVATE) wait, in any traced process (a process-shared mutex in shared
      * memory); null for none (a private lock's word copied by fork names a thread of the parent). It
      * may be the waiter itself: a normal mutex locked again by its holder waits forever.
@@ -111,6 +113,6 @@ final class LockOwnerRead {
         ThreadInfo t = model.thread(tid);
         boolean alive = t != null && t.start() <= atNs && (t.end() == null || t.end() >= atNs);
         boolean shared = (c.args()[1] & FutexOps.FUTEX_PRIVATE_FLAG) == 0;
-        return alive && (shared || t.tgid() == c.thread().tgid()) ? t : null;
+        return alive && (shared || model.futex().space(t.tgid()) == model.futex().space(c.thread().tgid())) ? t : null;
     }
 }

@@ -43,6 +43,15 @@ public record PendingCall(ThreadInfo thread, int nr, long[] args, Captures captu
         }
     }
 
+    /**
+     * Whether it began before an attach: a thread that existed then, in this call since the trace's
+     * start ({@link Restarts}: the call /proc showed at the attach, continued after the attach's
+     * interrupt). {@code sinceNs} is then the attach, not its beginning.
+     */
+    public boolean beganBeforeAttach() {
+        return thread.existedAtAttach() && sinceNs <= 0 && ending != Ending.UNRECORDED;
+    }
+
     /** How long it had been pending when the trace ended for it. */
     public long forNs() {
         return untilNs - sinceNs;

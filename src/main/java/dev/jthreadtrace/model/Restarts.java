@@ -56,11 +56,13 @@ final class Restarts {
     /** One recorded call of {@code t}, entered at {@code ns} and returned at {@code exitNs} (relative). */
     Continued next(ThreadInfo t, TraceEvent.Syscall s, long ns, long exitNs) {
         Held seeded = atAttach.isEmpty() ? null : atAttach.remove(t);
-        if (seeded != null && s.nr() == SyscallTable.RESTART_SYSCALL && Arrays.equals(seeded.call().args(), s.args())) {
-            // A wait since before the attach, as long as the trace knows: it is the call /proc said, since the attach.
+        boolean again = seeded != null && (s.nr() == SyscallTable.RESTART_SYSCALL || s.nr() == seeded.call().nr());
+        if (again && Arrays.equals(seeded.call().args(), s.args())) {
+            // A wait since before the attach, as long as the trace knows: it is the call /proc said, since the attach
+            // (continued in restart_syscall, or begun again by the kernel after the attach's interrupt: ERESTARTSYS).
             TraceEvent.Syscall was = seeded.call();
-            TraceEvent.Syscall call = new TraceEvent.Syscall(s.ns(), s.exitNs(), s.tid(), was.nr(), was.args(), s.ret(), s.error(),
-                    s.returned(), was.captures(), s.cut(), s.finishedAtEntry());
+            TraceEvent.Syscall call = s.nr() == was.nr() ? s : new TraceEvent.Syscall(s.ns(), s.exitNs(), s.tid(), was.nr(), was.args(),
+                    s.ret(), s.error(), s.returned(), was.captures(), s.cut(), s.finishedAtEntry());
             if (call.returned() && call.error() && SyscallDecoder.isRestart(call.ret()) && held.size() < MAX) {
                 held.put(t, new Held(call, seeded.sinceNs(), exitNs, 0));
             }

@@ -17,7 +17,9 @@ import java.util.TreeMap;
  * backing object and the offset in it (get_futex_key: the inode or shmem object and the page
  * index), not by (process, address): a process-shared mutex in a MAP_SHARED|MAP_ANONYMOUS page that
  * a fork inherited is one futex in parent and child. Private ops (and shared ops on private memory:
- * the kernel keys those by mm and address, as a private word) stay {@code (tgid, address)}.
+ * the kernel keys those by mm and address, as a private word) are keyed {@code (space, address)}: the
+ * process's address space ({@link AddressSpaces}), which a CLONE_VM child that is not a thread (vfork,
+ * posix_spawn) shares with its parent until it execs, so a private word is one futex in both.
  *
  * <p>Known only from what the trace follows: the traced {@code mmap}, {@code munmap} and
  * {@code mremap} calls (recorded by the default set; not under {@code -e futex}), a fork's copy of
@@ -29,12 +31,15 @@ import java.util.TreeMap;
  * credited to a waiter on the other), and the trace reads no inode; so a file mapping's key is not
  * {@link Key#known()}: a shared wake there may have reached a word of another view of the file
  * (model.LockOwnerRead), and no wake between two views is linked. A mapping the trace did not see
- * stays {@code (tgid, address)}, not known either.
+ * stays {@code (space, address)}, not known either. Regions are kept per address space: a CLONE_VM
+ * child's mmaps are its parent's. At an attach the shared mappings made before it are read from
+ * /proc/PID/maps ({@link #existing}): those name their object's device and inode, so their keys are
+ * the kernel's, two views of one file included.
  *
  * <p>A known object's key is a {@link FutexWord} whose tgid is negative ({@code -1 - object id}:
  * no process has such an id) and whose address is the offset in the object. At most
  * {@link #MAX_REGIONS} regions in all (ended processes' included: a fork storm copies its parent's
- * regions into every child) are kept; beyond, words are keyed {@code (tgid, address)}.
+ * regions into every child) are kept; beyond, words are keyed {@code (space, address)}.
  */
 final class SharedMappings {
     static final int MAX_REGIONS = 65_536;
@@ -46,79 +51,122 @@ final class SharedMappings {
         }
     }
 
-    /** A word's futex key, and whether it is the kernel's (a known shared object) rather than {@code (tgid, address)}. */
+    /** A memory object as /proc/PID/maps names it. */
+    private record Inode(long device, long inode) {}
+
+    /** A word's futex key, and whether it is the kernel's (a known shared object) rather than {@code (space, address)}. */
     record Key(FutexWord word, boolean known) {}
 
-    private final Map<Integer, TreeMap<Long, Region>> byProcess = new HashMap<>();
+    /** Regions by address space ({@link AddressSpaces#of}). */
+    private final Map<Integer, TreeMap<Long, Region>> bySpace = new HashMap<>();
+    private final AddressSpaces spaces = new AddressSpaces();
+    /** The objects mappings seen at an attach map, by device and inode (at most one per region kept). */
+    private final Map<Inode, Integer> byInode = new HashMap<>();
     private int nextId;
     /** Regions kept, in all processes. */
     private int regionCount;
 
     /** The key of a futex op {@code op} of process {@code tgid} on {@code uaddr}. */
     Key key(int tgid, long uaddr, long op) {
-        if ((op & FutexOps.FUTEX_PRIVATE_FLAG) != 0 || byProcess.isEmpty()) return new Key(new FutexWord(tgid, uaddr), false);
-        TreeMap<Long, Region> regions = byProcess.get(tgid);
+        int space = spaces.of(tgid);
+        if ((op & FutexOps.FUTEX_PRIVATE_FLAG) != 0 || bySpace.isEmpty()) return new Key(new FutexWord(space, uaddr), false);
+        TreeMap<Long, Region> regions = bySpace.get(space);
         var at = regions == null ? null : regions.floorEntry(uaddr);
         Region r = at == null ? null : at.getValue();
-        if (r == null || Long.compareUnsigned(uaddr, r.end()) >= 0) return new Key(new FutexWord(tgid, uaddr), false);
+        if (r == null || Long.compareUnsigned(uaddr, r.end()) >= 0) return new Key(new FutexWord(space, uaddr), false);
         return new Key(new FutexWord(-1 - r.id(), r.offset() + (uaddr - r.start())), r.exact());
+    }
+
+    /** The address space process {@code tgid} runs in: a private word's futex is {@code (space, address)}. */
+    int space(int tgid) {
+        return spaces.of(tgid);
     }
 
     void mmap(int tgid, TraceEvent.Syscall s) {
         if (!s.returned() || s.error()) return;
+        int space = spaces.of(tgid);
         long[] a = s.args();
         // MAP_FIXED replaces what was there; any new mapping covers only unmapped or replaced memory.
-        remove(tgid, s.ret(), a[1]);
+        remove(space, s.ret(), a[1]);
         long type = a[3] & MemoryFlags.MAP_TYPE;
         if (type != MemoryFlags.MAP_SHARED && type != MemoryFlags.MAP_SHARED_VALIDATE) return;
         boolean anonymous = (a[3] & MemoryFlags.MAP_ANONYMOUS) != 0;
-        add(tgid, new Region(s.ret(), a[1], nextId++, anonymous ? 0 : a[5], anonymous));
+        add(space, new Region(s.ret(), a[1], nextId++, anonymous ? 0 : a[5], anonymous));
     }
 
     void munmap(int tgid, TraceEvent.Syscall s) {
-        if (s.returned() && !s.error()) remove(tgid, s.args()[0], s.args()[1]);
+        if (s.returned() && !s.error()) remove(spaces.of(tgid), s.args()[0], s.args()[1]);
     }
 
     /** mremap(old, old_size, new_size, flags, new): the object moves (or grows) with its mapping. */
     void mremap(int tgid, TraceEvent.Syscall s) {
         if (!s.returned() || s.error()) return;
         long[] a = s.args();
-        TreeMap<Long, Region> regions = byProcess.get(tgid);
+        int space = spaces.of(tgid);
+        TreeMap<Long, Region> regions = bySpace.get(space);
         Region old = regions == null ? null : regions.get(a[0]);
         boolean dontUnmap = (a[3] & 4) != 0;
-        if (!dontUnmap) remove(tgid, a[0], a[1]);
-        remove(tgid, s.ret(), a[2]);
-        if (old != null) add(tgid, new Region(s.ret(), a[2], old.id(), old.offset(), old.exact()));
-    }
-
-    /** A fork (no CLONE_VM): the child maps the parent's shared objects at the same addresses. */
-    void forked(int parent, int child) {
-        forget(child);
-        TreeMap<Long, Region> regions = byProcess.get(parent);
-        if (regions == null || regions.isEmpty() || regionCount + regions.size() > MAX_REGIONS) return;
-        byProcess.put(child, new TreeMap<>(regions));
-        regionCount += regions.size();
+        if (!dontUnmap) remove(space, a[0], a[1]);
+        remove(space, s.ret(), a[2]);
+        if (old != null) add(space, new Region(s.ret(), a[2], old.id(), old.offset(), old.exact()));
     }
 
     /**
-     * An exec (the process's memory is new), or a new process whose mappings the trace does not copy
-     * (a CLONE_VM child): what was known under this tgid goes, so a process that reuses the pid never
-     * inherits another's objects. (A process's end keeps them: the hang analysis keys its calls still
-     * pending at the end, the killed ones among them, after the end.)
+     * The shared mappings process {@code tgid} had at an attach (/proc/PID/maps): each maps the object
+     * its device and inode name, so its words are keyed by that object, the kernel's key, one in every
+     * process and mapping that showed it (a file each process mapped itself, a MAP_SHARED|MAP_ANONYMOUS
+     * page a fork inherited). A view mapped later, by a traced mmap, is an object of its own as before.
      */
-    void forget(int tgid) {
-        TreeMap<Long, Region> gone = byProcess.remove(tgid);
+    void existing(int tgid, List<TraceEvent.SharedMapping> mappings) {
+        int space = spaces.of(tgid);
+        for (TraceEvent.SharedMapping m : mappings) {
+            if (regionCount >= MAX_REGIONS) return;
+            Integer id = byInode.get(new Inode(m.device(), m.inode()));
+            if (id == null) byInode.put(new Inode(m.device(), m.inode()), id = nextId++);
+            remove(space, m.start(), m.end() - m.start());
+            add(space, new Region(m.start(), m.end() - m.start(), id, m.offset(), true));
+        }
+    }
+
+    /** A fork (no CLONE_VM): the child has a space of its own, which maps the parent's shared objects at the same addresses. */
+    void forked(int parent, int child) {
+        int space = spaces.own(child);
+        forget(space);
+        TreeMap<Long, Region> regions = bySpace.get(spaces.of(parent));
+        if (regions == null || regions.isEmpty() || regionCount + regions.size() > MAX_REGIONS) return;
+        bySpace.put(space, new TreeMap<>(regions));
+        regionCount += regions.size();
+    }
+
+    /** A CLONE_VM child process (vfork, posix_spawn): it runs in its creator's space, its words and mappings the creator's. */
+    void sharedBy(int child, int creator) {
+        spaces.shares(child, creator);
+        if (spaces.of(child) != spaces.of(creator)) forget(spaces.of(child)); // beyond the cap: a space of its own, nothing known of it
+    }
+
+    /**
+     * An exec: the process's memory is new. What was known of the space it leaves goes unless another
+     * process still runs in it (its CLONE_VM child), so a process that reuses the pid never inherits
+     * another's objects. (A process's end keeps them: the hang analysis keys its calls still pending
+     * at the end, the killed ones among them, after the end.)
+     */
+    void execd(int tgid) {
+        forget(spaces.own(tgid));
+    }
+
+    private void forget(int space) {
+        TreeMap<Long, Region> gone = bySpace.remove(space);
         if (gone != null) regionCount -= gone.size();
     }
 
-    private void add(int tgid, Region r) {
+    private void add(int space, Region r) {
         if (regionCount >= MAX_REGIONS) return;
-        if (byProcess.computeIfAbsent(tgid, k -> new TreeMap<>()).put(r.start(), r) == null) regionCount++;
+        if (bySpace.computeIfAbsent(space, k -> new TreeMap<>()).put(r.start(), r) == null) regionCount++;
     }
 
     /** Unmaps {@code [address, address + length)}: regions inside go, those across its ends keep their outer parts. */
-    private void remove(int tgid, long address, long length) {
-        TreeMap<Long, Region> regions = byProcess.get(tgid);
+    private void remove(int space, long address, long length) {
+        TreeMap<Long, Region> regions = bySpace.get(space);
         if (regions == null || length == 0) return;
         long end = address + length < address || length < 0 ? Long.MAX_VALUE : address + length;
         int kept = regions.size();
@@ -132,6 +180,6 @@ final class SharedMappings {
             if (Long.compareUnsigned(r.end(), end) > 0) regions.put(end, new Region(end, r.end() - end, r.id(), r.offset() + (end - r.start()), r.exact()));
         }
         regionCount += regions.size() - kept;
-        if (regions.isEmpty()) byProcess.remove(tgid);
+        if (regions.isEmpty()) bySpace.remove(space);
     }
 }

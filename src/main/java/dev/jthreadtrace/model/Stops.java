@@ -15,7 +15,9 @@ import java.util.Map;
  * that sits stopped) though it is in no call. Under ptrace the stop signal is first delivered (its
  * siginfo says who sent it: si_pid, and si_code SI_USER for kill, SI_TKILL for tkill/tgkill), then
  * the task enters the group stop. A SIGCONT delivered to any thread of the process continues all of
- * them; any later call or signal of a thread says it ran. At most {@link #MAX} threads are kept.
+ * them; any later call or signal of a thread says it ran. A sender is kept from the delivery until
+ * the thread runs again or ends (its group stop, and its fellow threads', come in between), so a
+ * later stop whose delivery was not seen never takes an old one. At most {@link #MAX} threads are kept.
  */
 final class Stops {
     static final int MAX = 4096;
@@ -32,6 +34,7 @@ final class Stops {
         ran(t);
         if (s.signal() == SIGCONT) {
             stopped.keySet().removeIf(other -> other.tgid() == t.tgid());
+            sender.keySet().removeIf(other -> other.tgid() == t.tgid());
             return;
         }
         if (!isStop(s.signal()) || sender.size() >= MAX) return;
@@ -54,12 +57,25 @@ final class Stops {
         if (sent == null) {
             for (Map.Entry<ThreadInfo, Sent> e : sender.entrySet()) if (e.getKey().tgid() == t.tgid()) sent = e.getValue();
         }
-        stopped.put(t, new HangAnalysis.Stopped(t, signal, ns, sent == null ? -1 : sent.pid(), sent != null && sent.tgkill()));
+        // No delivery seen for a thread that was there at the attach: it was stopped before (seized in its stop).
+        stopped.put(t, new HangAnalysis.Stopped(t, signal, ns, sent == null ? -1 : sent.pid(), sent != null && sent.tgkill(),
+                sent == null && t.existedAtAttach()));
     }
 
     /** {@code t} made a call or took a signal: it runs. */
     void ran(ThreadInfo t) {
         if (!stopped.isEmpty()) stopped.remove(t);
+        if (!sender.isEmpty()) sender.remove(t);
+    }
+
+    /** {@code t} ended: its sender goes (its stop, if any, stays: {@link #atEnd} tells a stop ended by a kill). */
+    void ended(ThreadInfo t) {
+        if (!sender.isEmpty()) sender.remove(t);
+    }
+
+    /** How many senders are kept (for a test of the bound). */
+    int senders() {
+        return sender.size();
     }
 
     /**

@@ -308,6 +308,7 @@ public final class TraceModel {
             settings.started(t);
             if (e.tid() == a.pid()) rootRecord = t;
             if (e.inCall() != null) restarts.atAttach(t, inCall(a.ns(), e), 0);
+            if (!e.shared().isEmpty()) effects.shared().existing(e.tgid(), e.shared());
             if (e.tgid() == a.pid() && e.tid() == e.tgid() && a.path() != null) table.process(e.tgid()).execd(a.path());
         }
     }
@@ -363,10 +364,10 @@ public final class TraceModel {
         ThreadInfo child = table.spawned(s, rel(s.ns()));
         settings.spawned(child.creatorInfo(), child);
         ThreadInfo creator = child.creatorInfo();
-        // A fork (not a vfork or CLONE_VM child, which shares the parent's memory) copies the parent's mappings.
+        // A fork copies the parent's mappings; a vfork or CLONE_VM child runs in the parent's memory.
         if (creator != null && child.tgid() != creator.tgid()) {
             if ((s.flags() & CloneFlags.CLONE_VM) == 0) effects.shared().forked(creator.tgid(), child.tgid());
-            else effects.shared().forget(child.tgid());
+            else effects.shared().sharedBy(child.tgid(), creator.tgid());
         }
     }
 
@@ -374,7 +375,7 @@ public final class TraceModel {
         long ns = rel(e.ns());
         if (e.formerTid() != e.tid() && table.live(e.formerTid()) != null) settings.renumbered(e.formerTid(), e.tid());
         ThreadInfo leader = table.exec(e, ns);
-        effects.shared().forget(leader.tgid());
+        effects.shared().execd(leader.tgid());
         settings.exec(leader, ns, e.path());
     }
 
@@ -399,7 +400,10 @@ public final class TraceModel {
     /** A task ended: its end, and no call of it is continued any more. */
     private void ended(int tid, long ns, Exit exit) {
         ThreadInfo t = table.live(tid);
-        if (t != null) restarts.ended(t);
+        if (t != null) {
+            restarts.ended(t);
+            stops.ended(t);
+        }
         table.ended(tid, ns, exit);
     }
 }

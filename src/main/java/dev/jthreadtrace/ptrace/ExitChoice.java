@@ -13,7 +13,7 @@ import java.util.Map;
 /**
  * On the ptrace thread: where each recorded call is taken as finished ({@link ExitPolicy}: at its
  * exit stop, at its entry, or at the spawn event it causes), and what the rows' decisions ask of
- * the tracer's state: which futex words a traced task of a process is waiting on now, and
+ * the tracer's state: which futex words a traced task of an address space is waiting on now, and
  * whether a wake on the word has begun since such a wait began, and whether each such wait is
  * a private plain one (the only kind a wake finished at its entry is matched with). A task is counted from its
  * wait's entry until the wait is finished (its exit, or its task's end); a count left behind by
@@ -32,8 +32,8 @@ final class ExitChoice implements ExitNeed.Context {
     private final Map<FutexWord, Waiting> waiting = new HashMap<>();
     /** Counts wait and wake entries, to tell whether a wait began before the latest wake. */
     private long order;
-    /** The process of the call being decided. */
-    private int tgid;
+    /** The address space of the call being decided (Task#space: a private word is the kernel's futex per address space). */
+    private int space;
 
     ExitChoice(ExitPolicy policy) {
         this.policy = policy;
@@ -44,13 +44,13 @@ final class ExitChoice implements ExitNeed.Context {
      * is finished. A futex wake is then one the waits blocked on its word have seen begin.
      */
     ExitNeed.Stop stop(Task task, int nr) {
-        tgid = task.tgid;
+        space = task.space;
         ExitNeed.Stop stop = policy.stop(nr, task.args, task.captures, this);
         if (nr == SyscallTable.FUTEX && FutexOps.isWake(task.args[1])) {
             long wake = ++order;
-            sawWake(new FutexWord(task.tgid, task.args[0]), wake);
+            sawWake(new FutexWord(task.space, task.args[0]), wake);
             // A WAKE_OP releases waiters of its second word too (a requeue moves them there: marked as well, which only costs exits).
-            if (FutexOps.hasSecondWord(task.args[1])) sawWake(new FutexWord(task.tgid, task.args[4]), wake);
+            if (FutexOps.hasSecondWord(task.args[1])) sawWake(new FutexWord(task.space, task.args[4]), wake);
         }
         return stop;
     }
@@ -75,10 +75,10 @@ final class ExitChoice implements ExitNeed.Context {
             // each word once (a vector may list one twice): left() then takes off exactly what this counted
             long[] uaddrs = FutexOps.distinctWaitvWords(task.captures.bytes(0));
             FutexWord[] words = new FutexWord[uaddrs.length];
-            for (int i = 0; i < uaddrs.length; i++) words[i] = new FutexWord(task.tgid, uaddrs[i]);
+            for (int i = 0; i < uaddrs.length; i++) words[i] = new FutexWord(task.space, uaddrs[i]);
             wait(task, words, false);
         } else if (futexWait || task.nr == SyscallTable.RESTART_SYSCALL && FutexOps.isWait(task.args[1])) {
-            wait(task, new FutexWord[] {new FutexWord(task.tgid, task.args[0])}, futexWait && FutexOps.isPrivatePlainWait(task.args[1]));
+            wait(task, new FutexWord[] {new FutexWord(task.space, task.args[0])}, futexWait && FutexOps.isPrivatePlainWait(task.args[1]));
         }
     }
 
@@ -116,6 +116,6 @@ final class ExitChoice implements ExitNeed.Context {
 
     @Override
     public boolean onlyUnwokenPrivateWaitsOn(long uaddr) {
-        return !(waiting.get(new FutexWord(tgid, uaddr)) instanceof Waiting w) || w.sawWake == 0 && w.others == 0;
+        return !(waiting.get(new FutexWord(space, uaddr)) instanceof Waiting w) || w.sawWake == 0 && w.others == 0;
     }
 }

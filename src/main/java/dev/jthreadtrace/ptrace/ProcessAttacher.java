@@ -165,7 +165,8 @@ final class ProcessAttacher {
         TraceEvent.LookedTask call = EndLooker.lookAt(pid, tid);
         return new TraceEvent.ExistingTask(tid, pid, ppid, name == null ? "?" : name, sigmask,
                 cpus.isEmpty() ? "default" : cpus, filters, noNewPrivs, PidNamespaces.innermost(status),
-                call == null || call.nr() == TraceEvent.LookedTask.NOT_IN_A_CALL ? null : call);
+                call == null || call.nr() == TraceEvent.LookedTask.NOT_IN_A_CALL ? null : call,
+                tid == pid ? SharedMaps.of(pid) : List.of());
     }
 
     private static List<Integer> taskIds(int pid) throws TraceFailure {

@@ -292,6 +292,7 @@ final class StopHandler {
         } else {
             task.tgid = tgid;
         }
+        task.space = (call.flags() & CloneFlags.CLONE_VM) != 0 ? creator.space : tgid;
         // Its descriptor table: the creator's (CLONE_FILES), a copy, or, for another process, one
         // whose comm descriptors are of no use (the kernel refuses a write from another process).
         task.commFds = (call.flags() & CloneFlags.CLONE_FILES) != 0 ? creator.commFds
@@ -341,6 +342,7 @@ final class StopHandler {
             }
         }
         task.nameCall = null;
+        task.space = task.tgid; // a new image: a CLONE_VM child leaves its parent's memory
         task.commFds = NameWrites.afterExec(task.tid, task.commFds, memory);
         events.emit(new TraceEvent.Exec(now, task.tid, formerTid > 0 ? formerTid : task.tid, task.execPath));
         // The new image has run no instruction yet: the moment to give a JDK launcher the agent.

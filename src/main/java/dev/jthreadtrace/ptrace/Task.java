@@ -9,6 +9,12 @@ import java.util.List;
 final class Task {
     int tid;
     int tgid;
+    /**
+     * The address space it runs in, named by the tgid of the process that made it: its process's, or
+     * for a CLONE_VM child process (vfork, posix_spawn) its creator's until it execs. The kernel keys
+     * a private futex word by address space ({@link ExitChoice}).
+     */
+    int space;
 
     /** The recorded syscall the task is inside, or -1. */
     int nr = -1;
@@ -34,5 +40,6 @@ final class Task {
     Task(int tid, int tgid) {
         this.tid = tid;
         this.tgid = tgid;
+        this.space = tgid;
     }
 }

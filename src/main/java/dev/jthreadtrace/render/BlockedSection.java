@@ -86,7 +86,10 @@ final class BlockedSection extends SectionRenderer {
         return SyscallDecoder.call(c.nr(), c.args(), c.captures(), 32) + " = " + result;
     }
 
-    private static String since(PendingCall c) {
+    private String since(PendingCall c) {
+        if (c.beganBeforeAttach()) {
+            return "since before the attach, for at least " + Units.duration(c.forNs()) + "; " + c.ending().words();
+        }
         if (c.ending() == PendingCall.Ending.UNRECORDED) {
             return "since before " + Units.at(c.sinceNs()) + " (unknown), for at least " + Units.duration(c.forNs()) + "; " + c.ending().words();
         }
@@ -101,7 +104,7 @@ final class BlockedSection extends SectionRenderer {
     private String stop(HangAnalysis.Stopped st) {
         String by = st.senderPid() < 0 ? "" : st.senderPid() == 0 ? ", sent by the kernel (a terminal's job control)"
                 : ", sent by " + label(st.senderPid()) + (st.byTgkill() ? " (tgkill)" : " (kill)");
-        return "stopped by " + Signals.name(st.signal()) + " " + Units.at(st.ns()) + by;
+        return "stopped by " + Signals.name(st.signal()) + " " + (st.beforeAttach() ? "before the attach" : Units.at(st.ns())) + by;
     }
 
     /** The futex word's side, the JVM's side, and the thread waited for. */
@@ -125,7 +128,8 @@ final class BlockedSection extends SectionRenderer {
             s.append(s.isEmpty() ? "" : "; ").append("waits for ").append(label(b.waitsFor().target())).append(", which ")
                     .append(b.waitsFor().via().words());
             HangAnalysis.Stopped st = model.hang().stopOf(b.waitsFor().target());
-            if (st != null) s.append(", and which is ").append(stop(st));
+            if (st != null) s.append(", and which is ").append(stop(st))
+                    .append(b.waitsFor().via() == HangAnalysis.Via.CHILD ? ": it does not end until it is continued" : "");
         }
         return s.toString();
     }

@@ -72,7 +72,8 @@ final class FutexSection extends SectionRenderer {
         if (waiting.isEmpty()) return;
         out.accept("still waiting at the end (no wake released them; see BLOCKED):");
         list(waiting, 8, "waits", b -> "  " + label(b.thread()) + " on " + words(b.call().futexWords()) + " since "
-                + Units.at(b.call().sinceNs()) + ", for " + Units.duration(b.call().forNs()));
+                + (b.call().beganBeforeAttach() ? "before the attach, for at least " : Units.at(b.call().sinceNs()) + ", for ")
+                + Units.duration(b.call().forNs()));
     }
 
     private static String words(long[] words) {

@@ -134,4 +134,62 @@ class HangSharedIT {
         String first = Integer.parseInt(f[1]) < Integer.parseInt(f[2]) ? parent : child, second = first.equals(parent) ? child : parent;
         assertTrue(report.contains("deadlock 1 (native, 2 threads): " + first + " → " + second + " → " + first), report);
     }
+
+    /** Whether the kernel shows task {@code pid} traced (TracerPid in its status is not 0). */
+    private static boolean traced(String pid) throws Exception {
+        return Files.readAllLines(Path.of("/proc", pid, "status")).stream()
+                .anyMatch(l -> l.startsWith("TracerPid:") && !l.substring("TracerPid:".length()).strip().equals("0"));
+    }
+
+    /**
+     * {@code attach} to a parent and its child whose shared mappings were made before it: the child
+     * waits on the condvar, the tool attaches to both, then the parent signals. /proc/PID/maps at the
+     * attach gives each mapping's device and inode, the object the kernel keys the word by: the
+     * wake strace shows is the edge, for an inherited anonymous page and for a file each process
+     * mapped itself (two views at two addresses, one inode).
+     */
+    private static String attachedThenWoken(Path tmp, String mode) throws Exception {
+        Process fixture = new ProcessBuilder(Traced.fixture("shared_futex").toString(), mode).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            String line = new BufferedReader(new InputStreamReader(fixture.getInputStream(), StandardCharsets.UTF_8)).readLine();
+            assertTrue(line != null && line.startsWith("waiter "), "the child waits: " + line);
+            String parent = Long.toString(fixture.pid()), child = line.split(" ")[1];
+            Path out = tmp.resolve(mode + ".txt");
+            Process tool = new ProcessBuilder(Tool.jar("attach", "--jvm", "off", "--duration", "60s", "--width", "200", "--report", "futex",
+                    "-o", out.toString(), parent, child)).redirectError(tmp.resolve(mode + ".err").toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+            try {
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                while (!traced(parent) || !traced(child)) {
+                    assertTrue(System.nanoTime() < deadline && tool.isAlive(), "the tool attached to both: " + Files.readString(tmp.resolve(mode + ".err")));
+                    Thread.sleep(20);
+                }
+                fixture.getOutputStream().write("go\n".getBytes(StandardCharsets.US_ASCII));
+                fixture.getOutputStream().flush();
+                assertTrue(fixture.waitFor(60, TimeUnit.SECONDS), "the parent woke the child, both ended");
+                assertEquals(0, fixture.exitValue(), "the child was woken");
+                assertTrue(tool.waitFor(60, TimeUnit.SECONDS), "the tool ended when the processes did");
+            } finally {
+                tool.destroyForcibly();
+            }
+            String report = Files.readString(out);
+            assertTrue(Pattern.compile(parent + " sh-main woke " + child + " sh-waiter on 0x[0-9a-f]+ ").matcher(report).find(),
+                    "the parent's wake released the child's wait, on a mapping made before the attach:\n" + report);
+            return report;
+        } finally {
+            fixture.destroyForcibly();
+        }
+    }
+
+    @Test
+    void aSharedMappingMadeBeforeAnAttachIsKeyedByItsObject(@TempDir Path tmp) throws Exception {
+        straceSaysTheParentWokeTheChild(tmp, "attach", true);
+        attachedThenWoken(tmp, "attach");
+    }
+
+    @Test
+    void aFileEachProcessMappedBeforeAnAttachIsOneObjectByItsInode(@TempDir Path tmp) throws Exception {
+        straceSaysTheParentWokeTheChild(tmp, "attachfile", false);
+        attachedThenWoken(tmp, "attachfile");
+    }
 }

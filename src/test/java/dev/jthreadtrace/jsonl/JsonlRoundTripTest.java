@@ -202,7 +202,8 @@ class JsonlRoundTripTest {
         headByA[9] = 2; // 701 = 0x2bd
         List<TraceEvent> events = List.of(
                 new TraceEvent.Attached(t0, 700, 900, "/x", List.of("x"), List.of(
-                        new TraceEvent.ExistingTask(700, 700, 1, "x", 0, "0", 0, false, 0, null),
+                        new TraceEvent.ExistingTask(700, 700, 1, "x", 0, "0", 0, false, 0, null,
+                                List.of(new TraceEvent.SharedMapping(0x7f0000000000L, 0x7f0000001000L, 0x2000, 0x1a, 4242))),
                         new TraceEvent.ExistingTask(701, 700, 1, "a", 0, "0", 0, false, 0,
                                 new TraceEvent.LookedTask(701, SyscallTable.FUTEX, timed, headByMain)))),
                 new TraceEvent.EndLook(t0 + 1_000_000, List.of(new TraceEvent.LookedTask(700, -1, new long[6], null),
@@ -213,6 +214,7 @@ class JsonlRoundTripTest {
                 new TraceEvent.TraceEnded(t0 + 2_000_001, 0));
         String first = write(events, List.of());
         assertTrue(first.contains("\"in_call\":{\"nr\":202,") && first.contains("\"type\":\"end_look\""), first);
+        assertTrue(first.contains("\"shared_mappings\":[{\"start\":139637976727552,\"end\":139637976731648,\"offset\":8192,\"dev\":26,\"inode\":4242}]"), first);
         Read saved = Read.of(Files.writeString(tmp.resolve("look.jsonl"), first));
         assertEquals(first, write(saved.events(), saved.java()), "written, read and written again: the same text");
         TraceModel model = TraceSession.replay(saved.events());

@@ -38,7 +38,7 @@ class SharedMappingsTest {
         assertEquals(p.word(), c.word());
         assertTrue(p.word().tgid() < 0, "no process's id");
         assertEquals(0x1010, p.word().uaddr(), "the offset in the object");
-        // A private op is keyed by process and address, whatever the memory (the kernel keys it by mm).
+        // A private op is keyed by address space and address, whatever the memory (the kernel keys it by mm): a fork's is its own.
         assertNotEquals(m.key(PARENT, 0x7f0000001010L, PRIVATE_OP).word(), m.key(CHILD, 0x7f0000001010L, PRIVATE_OP).word());
         assertFalse(m.key(PARENT, 0x7f0000001010L, PRIVATE_OP).known());
     }
@@ -75,7 +75,7 @@ class SharedMappingsTest {
         assertTrue(m.key(PARENT, 0x7f0000000008L, SHARED_OP).known());
         assertFalse(m.key(PARENT, 0x7f0000001008L, SHARED_OP).known(), "unmapped");
         assertEquals(last.word(), m.key(PARENT, 0x7f0000002008L, SHARED_OP).word(), "the part after keeps its offset");
-        m.forget(PARENT);
+        m.execd(PARENT);
         assertFalse(m.key(PARENT, 0x7f0000000008L, SHARED_OP).known());
     }
 
@@ -89,8 +89,58 @@ class SharedMappingsTest {
         assertTrue(m.key(100_000, 0x7f0000000008L, SHARED_OP).known(), "an early child has its parent's objects");
         assertFalse(m.key(100_000 + children - 1, 0x7f0000000008L, SHARED_OP).known(), "past the cap: (tgid, address)");
         // An exec frees its process's regions: a later fork is kept again.
-        m.forget(100_000);
+        m.execd(100_000);
         m.forked(PARENT, 200_000);
         assertTrue(m.key(200_000, 0x7f0000100008L, SHARED_OP).known());
+    }
+
+    @Test
+    void aCloneVmChildsPrivateWordsAndMappingsAreItsParentsUntilItExecs() {
+        SharedMappings m = new SharedMappings();
+        m.sharedBy(CHILD, PARENT);
+        assertEquals(m.key(PARENT, 0x5555000010L, PRIVATE_OP).word(), m.key(CHILD, 0x5555000010L, PRIVATE_OP).word(), "one mm: one futex");
+        // What either maps is the other's too (one address space).
+        m.mmap(CHILD, mmap(0x7f0000000000L, 4096, MemoryFlags.MAP_SHARED | MemoryFlags.MAP_ANONYMOUS, 0, null));
+        assertTrue(m.key(PARENT, 0x7f0000000010L, SHARED_OP).known());
+        assertEquals(m.key(PARENT, 0x7f0000000010L, SHARED_OP).word(), m.key(CHILD, 0x7f0000000010L, SHARED_OP).word());
+        // The child's exec gives it memory of its own; the parent's stays as it was.
+        m.execd(CHILD);
+        assertNotEquals(m.key(PARENT, 0x5555000010L, PRIVATE_OP).word(), m.key(CHILD, 0x5555000010L, PRIVATE_OP).word());
+        assertFalse(m.key(CHILD, 0x7f0000000010L, SHARED_OP).known());
+        assertTrue(m.key(PARENT, 0x7f0000000010L, SHARED_OP).known());
+    }
+
+    @Test
+    void aProcessThatLeavesASpaceItsCloneVmChildStillRunsInGetsAnotherName() {
+        SharedMappings m = new SharedMappings();
+        m.mmap(PARENT, mmap(0x7f0000000000L, 4096, MemoryFlags.MAP_SHARED | MemoryFlags.MAP_ANONYMOUS, 0, null));
+        m.sharedBy(CHILD, PARENT);
+        // The parent execs while the child runs on in the old memory: the two are no longer one space.
+        m.execd(PARENT);
+        assertNotEquals(m.key(PARENT, 0x5555000010L, PRIVATE_OP).word(), m.key(CHILD, 0x5555000010L, PRIVATE_OP).word());
+        assertTrue(m.key(CHILD, 0x7f0000000010L, SHARED_OP).known(), "the old memory's objects stay the child's");
+        assertFalse(m.key(PARENT, 0x7f0000000010L, SHARED_OP).known());
+        // A process that later gets the child's old parent's pid by a fork is not in that old space either.
+        int reused = 300;
+        m.sharedBy(400, reused);
+        m.forked(PARENT, reused);
+        assertNotEquals(m.key(reused, 0x5555000010L, PRIVATE_OP).word(), m.key(400, 0x5555000010L, PRIVATE_OP).word());
+    }
+
+    @Test
+    void mappingsSeenAtAnAttachAreKeyedByTheirInodeInEveryProcess() {
+        SharedMappings m = new SharedMappings();
+        // One file mapped by each process itself, at two addresses and offsets: one object, the kernel's key.
+        m.existing(PARENT, java.util.List.of(new TraceEvent.SharedMapping(0x7f0000000000L, 0x7f0000002000L, 0, 0x1a, 4242)));
+        m.existing(CHILD, java.util.List.of(new TraceEvent.SharedMapping(0x7f1000000000L, 0x7f1000001000L, 0x1000, 0x1a, 4242),
+                new TraceEvent.SharedMapping(0x7f2000000000L, 0x7f2000001000L, 0, 0x1a, 4343)));
+        SharedMappings.Key p = m.key(PARENT, 0x7f0000001010L, SHARED_OP), c = m.key(CHILD, 0x7f1000000010L, SHARED_OP);
+        assertTrue(p.known());
+        assertEquals(p.word(), c.word());
+        assertEquals(0x1010, p.word().uaddr(), "the offset in the file");
+        assertNotEquals(p.word(), m.key(CHILD, 0x7f2000000010L, SHARED_OP).word(), "another inode, another object");
+        // A view mapped after the attach is one of its own (its inode is not read): not linked.
+        m.mmap(CHILD, mmap(0x7f3000000000L, 4096, MemoryFlags.MAP_SHARED, 0, "/dev/shm/seg"));
+        assertNotEquals(p.word(), m.key(CHILD, 0x7f3000000010L, SHARED_OP).word());
     }
 }

@@ -69,4 +69,40 @@ class StopsTest {
         assertEquals(0, s.senderPid());
         assertEquals(Stops.SIGTSTP, s.signal());
     }
+
+    /** A sender is kept only until its thread runs again or ends: a later stop whose delivery was not seen names no old sender. */
+    @Test
+    void aSenderGoesWhenItsThreadRunsAgainOrEnds() {
+        List<TraceEvent> e = forkedAndStopped();
+        e.add(new TraceEvent.SyscallEntered(3 * MS, CHILD, 0, new long[6], dev.jthreadtrace.decode.Captures.NONE));
+        // Stopped again, its delivery not seen (e.g. a stop signal pending from before): the sender is not known.
+        e.add(new TraceEvent.GroupStopped(4 * MS, CHILD, Stops.SIGSTOP));
+        HangAnalysis.Stopped s = model(e).hang().stopped().getFirst();
+        assertEquals(-1, s.senderPid(), "not the first stop's sender");
+        assertFalse(s.beforeAttach(), "a run: nothing is before an attach");
+
+        Stops stops = new Stops();
+        ThreadTable table = new ThreadTable();
+        ThreadInfo child = table.started(CHILD, TRACER, "x");
+        for (int i = 0; i < 3 * Stops.MAX; i++) {
+            stops.delivered(child, new TraceEvent.SignalDelivered(i, CHILD, Stops.SIGSTOP, siginfo(Stops.SIGSTOP, 0, MAIN)));
+            stops.ran(child);
+        }
+        assertEquals(0, stops.senders(), "each stop's sender went when its thread ran");
+        stops.delivered(child, new TraceEvent.SignalDelivered(0, CHILD, Stops.SIGSTOP, siginfo(Stops.SIGSTOP, 0, MAIN)));
+        stops.ended(child);
+        assertEquals(0, stops.senders(), "nor is one kept past its thread's end");
+    }
+
+    /** Attached to a process already stopped: the trace sees its group stop with no delivery; the stop began before the attach. */
+    @Test
+    void aStopSeenAtAnAttachWithNoDeliveryBeganBeforeIt() {
+        List<TraceEvent> e = new ArrayList<>();
+        e.add(new TraceEvent.Attached(0, MAIN, TRACER, "/bin/x", List.of("x"),
+                List.of(new TraceEvent.ExistingTask(MAIN, MAIN, 1, "x", 0, "0", 0, false))));
+        e.add(new TraceEvent.GroupStopped(MS, MAIN, Stops.SIGSTOP));
+        HangAnalysis.Stopped s = model(e).hang().stopped().getFirst();
+        assertTrue(s.beforeAttach());
+        assertEquals(-1, s.senderPid());
+    }
 }
