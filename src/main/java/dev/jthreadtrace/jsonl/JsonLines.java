@@ -31,6 +31,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Random;
 
 /**
@@ -59,7 +60,9 @@ public final class JsonLines implements LiveSink {
      * record is written only when another record comes first: that is when the live lines mark it
      * {@code <unfinished ...>}, so {@code report} can print it at its time, as they did. A call
      * that returns before anything else happens is its {@code syscall} record alone, as its line is
-     * one line. One at most: a call that begins interrupts the previous one, as it does a line.
+     * one line, unless it renamed its thread (prctl PR_SET_NAME): the line began with the name
+     * before, which only its {@code enter} record still knows. One at most: a call that begins
+     * interrupts the previous one, as it does a line.
      */
     private Entered entered;
 
@@ -114,7 +117,8 @@ public final class JsonLines implements LiveSink {
     @Override
     public void event(TraceEvent event, TraceModel model) {
         if (!model.started()) return; // nothing before the target's exec is part of the trace
-        if (entered != null && !(event instanceof TraceEvent.Syscall s && s.tid() == entered.call().tid())) {
+        if (entered != null && !(event instanceof TraceEvent.Syscall s && s.tid() == entered.call().tid()
+                && Objects.equals(model.nameOf(s.tid()), entered.name()))) {
             out.line(enter(entered, model).toString());
         }
         entered = event instanceof TraceEvent.SyscallEntered s ? new Entered(s, model.nameOf(s.tid())) : null;

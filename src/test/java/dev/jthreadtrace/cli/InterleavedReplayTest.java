@@ -46,16 +46,21 @@ class InterleavedReplayTest {
     private static final int READ = SyscallTable.number("read").orElseThrow();
     private static final long[] WORKER_READ = {3, 0x7000, 1, 0, 0, 0}, MAIN_WRITE = {4, 0x7100, 1, 0, 0, 0},
             MAIN_READ = {9, 0x7100, 1, 0, 0, 0}, WORKER_WRITE = {6, 0x7000, 1, 0, 0, 0},
-            JOIN = {0x7f00007ff990L, 265, WORKER, 0, 0, 0xffffffffL}, CLONE3 = {0x7ffc0000, 88, 0, 0, 0, 0};
+            JOIN = {0x7f00007ff990L, 265, WORKER, 0, 0, 0xffffffffL}, CLONE3 = {0x7ffc0000, 88, 0, 0, 0, 0},
+            NAME = {15, 0x7200, 0, 0, 0, 0};
 
     /** A byte relayed: the worker waits in read while main writes, main waits in read while the worker writes, then main joins it. */
     private static List<TraceEvent> relay() {
-        Captures a = byteAt(1);
+        Captures a = byteAt(1), name = new Captures();
+        name.put(1, "relay-0".getBytes(StandardCharsets.US_ASCII));
         return List.of(
                 new TraceEvent.TargetStarted(0, MAIN, RecordedTrace.TRACER, "/opt/relay", List.of("relay")),
                 new TraceEvent.Exec(MS / 2, MAIN, MAIN, "/opt/relay"),
                 new TraceEvent.Spawned(MS, MAIN, WORKER, TraceEvent.SpawnKind.CLONE3, RecordedTrace.PTHREAD),
                 new TraceEvent.Syscall(MS - 100_000, MS + 100_000, MAIN, SyscallTable.CLONE3, CLONE3, WORKER, false, true, Captures.NONE),
+                // Nothing comes between its entry and its return, but it renames its thread: the line begins with the old name.
+                new TraceEvent.SyscallEntered(MS + 500_000, WORKER, SyscallTable.PRCTL, NAME, name),
+                new TraceEvent.Syscall(MS + 500_000, MS + 600_000, WORKER, SyscallTable.PRCTL, NAME, 0, false, true, name),
                 new TraceEvent.SyscallEntered(2 * MS, WORKER, READ, WORKER_READ, Captures.NONE),
                 new TraceEvent.SyscallEntered(3 * MS, MAIN, SyscallTable.WRITE, MAIN_WRITE, a),
                 new TraceEvent.Syscall(3 * MS, 3 * MS + 100_000, MAIN, SyscallTable.WRITE, MAIN_WRITE, 1, false, true, a),
@@ -110,22 +115,25 @@ class InterleavedReplayTest {
     void reportPrintsAnInterruptedCallAsTheLiveLinesDidWhereItBegan(@TempDir Path tmp) throws Exception {
         Path trace = tmp.resolve("relay.jsonl");
         String live = live(relay(), trace);
-        assertTrue(live.contains("[501 relay] read(3,  <unfinished ...>\n")
-                && live.contains("[501 relay] <... read resumed>\"a\", 1) = 1 <0.002000>\n"), live);
+        assertTrue(live.contains("[501 relay] prctl(PR_SET_NAME, \"relay-0\") = 0 <0.000100>\n"), live);
+        assertTrue(live.contains("[501 relay-0] read(3,  <unfinished ...>\n")
+                && live.contains("[501 relay-0] <... read resumed>\"a\", 1) = 1 <0.002000>\n"), live);
         assertTrue(live.contains("[500 relay] write(4, \"a\", 1) = 1 <0.000100>\n"), "a call nothing interrupted is one line: " + live);
 
         Replayed replayed = report(trace);
         assertEquals(0, replayed.code(), replayed.err());
         assertEquals(live, replayed.out(), "the same lines, in the same order");
 
-        // Only the three calls something else came into have an enter record; each the call's entry.
+        // Only the rename and the three calls something else came into have an enter record; each the call's entry.
         List<String> records = Files.readAllLines(trace);
         List<String> enters = records.stream().filter(l -> l.contains("\"type\":\"enter\"")).toList();
-        assertEquals(3, enters.size(), String.join("\n", records));
-        assertTrue(enters.getFirst().contains("\"tid\":501") && enters.getFirst().contains("\"text\":\"read(3, \""), enters.getFirst());
+        assertEquals(4, enters.size(), String.join("\n", records));
+        assertTrue(enters.getFirst().contains("\"name\":\"relay\"") && enters.getFirst().contains("\"syscall\":\"prctl\""),
+                enters.getFirst());
+        assertTrue(enters.get(1).contains("\"tid\":501") && enters.get(1).contains("\"text\":\"read(3, \""), enters.get(1));
         List<TraceEvent.SyscallEntered> read = TraceReader.read(trace).stream()
                 .filter(e -> e instanceof TraceEvent.SyscallEntered).map(e -> (TraceEvent.SyscallEntered) e).toList();
-        assertEquals(List.of(2 * MS, 5 * MS, 8 * MS), read.stream().map(TraceEvent.SyscallEntered::ns).toList());
+        assertEquals(List.of(MS + 500_000, 2 * MS, 5 * MS, 8 * MS), read.stream().map(TraceEvent.SyscallEntered::ns).toList());
         assertArrayEquals(JOIN, read.getLast().args());
     }
 
