@@ -2,7 +2,10 @@ package dev.jthreadtrace.it;
 
 import dev.jthreadtrace.cli.Main;
 import dev.jthreadtrace.decode.CaptureLimits;
+import dev.jthreadtrace.decode.Captures;
 import dev.jthreadtrace.decode.ExitPolicy;
+import dev.jthreadtrace.decode.SyscallTable;
+import dev.jthreadtrace.event.TraceEvent;
 import dev.jthreadtrace.decode.TraceSelection;
 import dev.jthreadtrace.jsonl.JsonLines;
 import dev.jthreadtrace.model.TraceModel;
@@ -56,6 +59,8 @@ class ReplayLinesIT {
     private static final String UNFINISHED = " <unfinished ...>";
     private static final Pattern RESUMED = Pattern.compile("<\\.\\.\\. (\\w+) resumed>.*");
     private static final Pattern CALL = Pattern.compile("(\\w+)\\(.*");
+    /** A heap in which the tool reads a trace, but not one that keeps 200 000 calls. */
+    private static final int SMALL_HEAP_MB = 16;
     /** The calls the relay blocks in (the default -e shows no read or write), and its renames. */
     private static final String RELAY_CALLS = "read,write,clock_nanosleep,futex,prctl";
 
@@ -164,6 +169,50 @@ class ReplayLinesIT {
         }
         // restart_syscall and the like keep their names; exit_group, which never returns, is a call too.
         assertEquals(recorded, printed);
+    }
+
+    @Test
+    void aHugeTracesReplayHoldsThePendingCallsOnlyNotTheCallsBetween(@TempDir Path tmp) throws Exception {
+        // A worker asleep in read from the first moment to the last while main makes CALLS getpid calls in between:
+        // to print the read where it began, report needs that one call, not every call (or line) that came before its return.
+        int calls = 200_000;
+        Path trace = tmp.resolve("huge.jsonl");
+        int main = 4000, worker = 4001, getpid = SyscallTable.number("getpid").orElseThrow(), read = SyscallTable.number("read").orElseThrow();
+        long[] none = new long[6], readArgs = {3, 0x7000, 1, 0, 0, 0};
+        TraceModel model = new TraceModel();
+        try (OutputStream stream = Files.newOutputStream(trace); Output out = new Output(stream, false)) {
+            JsonLines jsonl = new JsonLines(out, 32, TraceSelection.parse("read,getpid").shown(), StartClock.live());
+            java.util.function.Consumer<TraceEvent> take = e -> {
+                model.accept(e);
+                jsonl.event(e, model);
+            };
+            take.accept(new TraceEvent.TargetStarted(0, main, 1, "/opt/huge", List.of("huge")));
+            take.accept(new TraceEvent.Spawned(1000, main, worker, TraceEvent.SpawnKind.CLONE3, 0));
+            take.accept(new TraceEvent.SyscallEntered(2000, worker, read, readArgs, Captures.NONE));
+            long ns = 3000;
+            for (int i = 0; i < calls; i++, ns += 1000) {
+                take.accept(new TraceEvent.SyscallEntered(ns, main, getpid, none, Captures.NONE));
+                take.accept(new TraceEvent.Syscall(ns, ns + 500, main, getpid, none, main, false, true, Captures.NONE));
+            }
+            take.accept(new TraceEvent.Syscall(2000, ns, worker, read, readArgs, 0, false, true, Captures.NONE));
+            take.accept(new TraceEvent.Exited(ns + 1000, worker, 0));
+            take.accept(new TraceEvent.Exited(ns + 2000, main, 0));
+            take.accept(new TraceEvent.TraceEnded(ns + 3000, 0));
+            jsonl.finalRecords(model, List.of());
+        }
+        assertEquals(1, Files.lines(trace).filter(l -> l.contains("\"type\":\"enter\"")).count(), "only the read's entry is saved");
+
+        // In a heap far smaller than those calls would take, kept as events (~25 MB) or as lines (a plain java -jar:
+        // the launchers' AOT cache holds only for the heap it was made with).
+        List<String> command = new ArrayList<>(Tool.bareJar("report", "--report", "none", "-o", tmp.resolve("huge.txt").toString(),
+                trace.toString()));
+        command.add(command.indexOf("-jar"), "-Xmx" + SMALL_HEAP_MB + "m");
+        Tool.Result report = Tool.run(command);
+        assertEquals(0, report.code(), report.err());
+        List<String> lines = Files.readAllLines(tmp.resolve("huge.txt"));
+        assertEquals(calls + 5, lines.size(), "the worker's start, its read's beginning and end, every getpid, two exits");
+        assertTrue(lines.get(1).endsWith("[4001 huge] read(3,  <unfinished ...>"), lines.get(1));
+        assertTrue(lines.get(calls + 2).contains("[4001 huge] <... read resumed>"), lines.get(calls + 2));
     }
 
     /**
