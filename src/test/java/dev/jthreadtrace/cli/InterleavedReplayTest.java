@@ -152,6 +152,12 @@ class InterleavedReplayTest {
         String upToThere = live.substring(0, live.indexOf("read(9,  <unfinished ...>\n") + "read(9,  <unfinished ...>\n".length());
         assertEquals(upToThere, replayed.out(), "the live lines up to the cut, the pending call unfinished");
         assertFalse(replayed.out().contains("= ?"), replayed.out());
+
+        // Cut right after main's join began: no futex call returned before, yet its entry says the run showed futex.
+        int join = indexOf(records, "\"type\":\"enter\",", "\"syscall\":\"futex\"");
+        Replayed joining = report(Files.write(tmp.resolve("join.jsonl"), records.subList(0, join + 1)));
+        String begun = "FUTEX_BITSET_MATCH_ANY <unfinished ...>\n";
+        assertEquals(live.substring(0, live.indexOf(begun) + begun.length()), joining.out());
     }
 
     @Test
