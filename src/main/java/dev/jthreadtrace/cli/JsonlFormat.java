@@ -5,7 +5,7 @@ import dev.jthreadtrace.jsonl.JsonLines;
 /** One JSON object per line: every event, then the thread, process and summary records. */
 final class JsonlFormat implements OutputFormat {
     private static final Traits TRAITS = new Traits("jsonl", "one JSON object per line: every event, then thread, process and summary records;"
-            + " strings exact, a byte that is not UTF-8 as the JSON escape \\udc80..\\udcff, Python's surrogateescape", true, false, false,
+            + " strings exact, a byte that is not UTF-8 as the JSON escape \\udc80..\\udcff, Python's surrogateescape", true, Entries.SAVED, false,
             new SharedStdout.Note("JSONL goes to standard output, which the traced command shares: its own output"
                     + " is mixed in (report and check skip those lines); use -o FILE to keep them apart"));
 

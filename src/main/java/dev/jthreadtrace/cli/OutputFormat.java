@@ -19,13 +19,22 @@ interface OutputFormat {
      * @param name              the value {@code --format} takes
      * @param help              what it writes, as {@code --format}'s help says after the name
      * @param streamsEvents     it writes every shown event as it comes (so each must be recorded, even with --no-live)
-     * @param printsLines       it prints strace's lines: they show a call when it begins, so the tracer then
-     *                          reports the entry of every shown call
+     * @param entries           what it does with the entry of a shown call (the moment strace's lines print it)
      * @param holdsSummaryTable strace's -c/-C table (text) can go into it
      * @param sharedStdout      what sharing standard output with the traced command ({@code run} without -o) means for it
      */
-    record Traits(String name, String help, boolean streamsEvents, boolean printsLines, boolean holdsSummaryTable,
+    record Traits(String name, String help, boolean streamsEvents, Entries entries, boolean holdsSummaryTable,
                   SharedStdout sharedStdout) {}
+
+    /** Whether the tracer reports the entry of each shown call to a format ({@code TraceEvent.SyscallEntered}). */
+    enum Entries {
+        /** Its lines print a call when it begins, as strace does: wanted while lines are printed with every status. */
+        PRINTED,
+        /** A saved trace keeps where a call began among the other records, for {@code report} to print the lines so. */
+        SAVED,
+        /** Unused. */
+        IGNORED
+    }
 
     Traits traits();
 

@@ -6,7 +6,7 @@ import dev.jthreadtrace.render.StartClock;
 /** A Trace Event Format JSON file for ui.perfetto.dev and chrome://tracing. */
 final class PerfettoFormat implements OutputFormat {
     private static final Traits TRAITS = new Traits("perfetto", "a Trace Event Format JSON file that ui.perfetto.dev and chrome://tracing open:"
-            + " a track per thread, syscall slices, creation and wake flows, setting changes", true, false, false,
+            + " a track per thread, syscall slices, creation and wake flows, setting changes", true, Entries.IGNORED, false,
             new SharedStdout.Refused("--format perfetto needs -o FILE: the traced command's own output on standard output"
                     + " would break the JSON"));
 

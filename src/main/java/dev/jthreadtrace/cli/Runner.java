@@ -108,9 +108,12 @@ final class Runner {
             TraceOutput output = output(out, plan, traceOptions.display, outputOptions, agent, err);
             TraceSession.Outcome outcome;
             try {
-                boolean linesAtEntry = outputOptions.format.traits().printsLines() && !traceOptions.display.noLive
-                        && !traceOptions.display.summaryOnly && plan.lineOptions().allStatuses();
-                boolean[] announced = linesAtEntry ? plan.selection().shown() : new boolean[0];
+                boolean[] announced = switch (outputOptions.format.traits().entries()) {
+                    case PRINTED -> !traceOptions.display.noLive && !traceOptions.display.summaryOnly
+                            && plan.lineOptions().allStatuses() ? plan.selection().shown() : new boolean[0];
+                    case SAVED -> plan.selection().shown();
+                    case IGNORED -> new boolean[0];
+                };
                 outcome = traceWith(target, environment, traceOptions, plan, announced, agent, output.live(), out, err);
             } catch (TraceFailure e) {
                 err.println("jthreadtrace: " + e.getMessage());

@@ -4,7 +4,7 @@ import dev.jthreadtrace.render.LiveSink;
 
 /** strace-style lines as the trace runs, then the report, the -c table and the assertion results. */
 final class TextFormat implements OutputFormat {
-    private static final Traits TRAITS = new Traits("text", "strace-style lines and a report", false, true, true,
+    private static final Traits TRAITS = new Traits("text", "strace-style lines and a report", false, Entries.PRINTED, true,
             new SharedStdout.Fine());
 
     @Override

@@ -31,6 +31,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Random;
 
 /**
@@ -54,6 +55,19 @@ public final class JsonLines implements LiveSink {
     private long seq;
     /** A restart_syscall's {@code text} names the call it continues, as the text lines do. */
     private final RestartNames restarts = new RestartNames(1 << 16);
+    /**
+     * The latest shown call that began, its record not yet written (null: none). Its {@code enter}
+     * record is written only when another record comes first: that is when the live lines mark it
+     * {@code <unfinished ...>}, so {@code report} can print it at its time, as they did. A call
+     * that returns before anything else happens is its {@code syscall} record alone, as its line is
+     * one line, unless it renamed its thread (prctl PR_SET_NAME): the line began with the name
+     * before, which only its {@code enter} record still knows. One at most: a call that begins
+     * interrupts the previous one, as it does a line.
+     */
+    private Entered entered;
+
+    /** A call that began, with its thread's name then (a record written later must not show a name given since). */
+    private record Entered(TraceEvent.SyscallEntered call, String name) {}
 
     public JsonLines(Output out, int stringMax, boolean[] shown) {
         this(out, stringMax, shown, newRunToken(), StartClock.live());
@@ -103,6 +117,11 @@ public final class JsonLines implements LiveSink {
     @Override
     public void event(TraceEvent event, TraceModel model) {
         if (!model.started()) return; // nothing before the target's exec is part of the trace
+        if (entered != null && !(event instanceof TraceEvent.Syscall s && s.tid() == entered.call().tid()
+                && Objects.equals(model.nameOf(s.tid()), entered.name()))) {
+            out.line(enter(entered, model).toString());
+        }
+        entered = event instanceof TraceEvent.SyscallEntered s ? new Entered(s, model.nameOf(s.tid())) : null;
         Json line = switch (event) {
             case TraceEvent.TargetStarted s -> record(JsonlFields.T_START).put(JsonlFields.NS, 0L).put("t", 0.0).put(JsonlFields.PID, s.pid())
                     .put(JsonlFields.TRACER_PID, s.tracerPid()).put(JsonlFields.PATH, s.path()).put(JsonlFields.ARGV, s.argv())
@@ -128,7 +147,7 @@ public final class JsonLines implements LiveSink {
             case TraceEvent.Detached d -> record(JsonlFields.T_DETACH).put(JsonlFields.NS, model.rel(d.ns()))
                     .put("t", seconds(model.rel(d.ns()))).put(JsonlFields.DETACHED, d.detached());
             case TraceEvent.Syscall s -> syscall(s, model);
-            case TraceEvent.SyscallEntered s -> null; // the call's one record is written when it returns or is cut
+            case TraceEvent.SyscallEntered s -> null; // written when another record comes before the call's own
             case TraceEvent.Spawned s -> nsTid(at(record(JsonlFields.T_SPAWN), s.ns(), model, s.child()).put(JsonlFields.CREATOR, s.creator())
                     .put("creator_name", model.nameOf(s.creator())).put(JsonlFields.KIND, s.kind().name().toLowerCase(Locale.ROOT))
                     .put("flags", CloneFlags.names(s.flags())).put(JsonlFields.FLAGS_RAW, s.flags())
@@ -157,8 +176,12 @@ public final class JsonLines implements LiveSink {
     }
 
     private Json at(Json json, long ns, TraceModel model, int tid) {
+        return at(json, ns, model, tid, model.nameOf(tid));
+    }
+
+    private static Json at(Json json, long ns, TraceModel model, int tid, String name) {
         long rel = model.rel(ns);
-        return json.put(JsonlFields.NS, rel).put("t", seconds(rel)).put(JsonlFields.TID, tid).put(JsonlFields.NAME, model.nameOf(tid));
+        return json.put(JsonlFields.NS, rel).put("t", seconds(rel)).put(JsonlFields.TID, tid).put(JsonlFields.NAME, name);
     }
 
     /** A task's id in its own PID namespace, only when that is not the tracer's (a default trace's records stay as they were). */
@@ -173,10 +196,22 @@ public final class JsonLines implements LiveSink {
                 .put(JsonlFields.ERROR, s.error() ? Errno.name((int) -s.ret()) : null)
                 .put(JsonlFields.DUR_NS, s.returned() || s.wasCut() ? s.exitNs() - s.ns() : null)
                 .put(JsonlFields.SHOWN, s.nr() >= 0 && s.nr() < shown.length && shown[s.nr()])
-                .put("text", (s.nr() == SyscallTable.RESTART_SYSCALL ? restarts.resuming(s.tid(), s.args(), stringMax)
-                        : SyscallDecoder.call(s.nr(), s.args(), s.captures(), stringMax)) + " = "
+                .put("text", restarts.call(s.tid(), s.nr(), s.args(), s.captures(), stringMax) + " = "
                         + SyscallDecoder.result(s.nr(), s.args(), s.ret(), s.error(), s.returned(), s.captures()));
         if (s.wasCut()) json.put(JsonlFields.CUT, s.cut().name().toLowerCase(Locale.ROOT));
+        if (!s.captures().isEmpty()) json.put(JsonlFields.CAPTURES, captures(s.captures()));
+        return json;
+    }
+
+    /**
+     * An {@code enter} record: a call that began and had not returned when the next record came;
+     * its {@code syscall} record follows when it returns or is cut. {@code text} is what strace
+     * prints at the entry, {@code captures} the memory copied then.
+     */
+    private Json enter(Entered entered, TraceModel model) {
+        TraceEvent.SyscallEntered s = entered.call();
+        Json json = at(record(JsonlFields.T_ENTER), s.ns(), model, s.tid(), entered.name()).put("syscall", SyscallTable.name(s.nr())).put(JsonlFields.NR, s.nr()).put(JsonlFields.ARGS, s.args())
+                .put("text", restarts.entryPart(s.tid(), s.nr(), s.args(), s.captures(), stringMax));
         if (!s.captures().isEmpty()) json.put(JsonlFields.CAPTURES, captures(s.captures()));
         return json;
     }

@@ -162,13 +162,7 @@ final class RecordDecoder {
             case JsonlFields.T_END_LOOK -> HangRecords.endLook(longField(n, JsonlFields.NS), n);
             case JsonlFields.T_DETACH -> new TraceEvent.Detached(longField(n, JsonlFields.NS), intField(n, JsonlFields.DETACHED));
             case JsonlFields.T_SYSCALL -> {
-                JsonNode argsNode = field(n, JsonlFields.ARGS);
-                if (!argsNode.isArray() || argsNode.size() != 6) throw new IllegalArgumentException("args is not 6 integers");
-                long[] args = new long[6];
-                for (int i = 0; i < 6; i++) {
-                    if (!argsNode.get(i).isIntegralNumber()) throw new IllegalArgumentException("args is not 6 integers");
-                    args[i] = argsNode.get(i).asLong();
-                }
+                long[] args = args(n);
                 boolean returned = boolField(n, JsonlFields.RETURNED);
                 String cutName = textOrNull(n, JsonlFields.CUT);
                 TraceEvent.Cut cut = cutName == null ? TraceEvent.Cut.NONE : TraceEvent.Cut.valueOf(cutName.toUpperCase(Locale.ROOT));
@@ -181,6 +175,12 @@ final class RecordDecoder {
                 yield new TraceEvent.Syscall(ns, ns + dur, intField(n, JsonlFields.TID), intField(n, JsonlFields.NR), args,
                         returned ? longField(n, JsonlFields.RET) : 0, textOrNull(n, JsonlFields.ERROR) != null, returned,
                         captures(n.get(JsonlFields.CAPTURES)), cut);
+            }
+            case JsonlFields.T_ENTER -> {
+                long ns = longField(n, JsonlFields.NS);
+                if (ns < 0) throw new IllegalArgumentException("ns is negative");
+                yield new TraceEvent.SyscallEntered(ns, intField(n, JsonlFields.TID), intField(n, JsonlFields.NR), args(n),
+                        captures(n.get(JsonlFields.CAPTURES)));
             }
             case JsonlFields.T_SPAWN -> new TraceEvent.Spawned(longField(n, JsonlFields.NS), intField(n, JsonlFields.CREATOR),
                     intField(n, JsonlFields.TID), TraceEvent.SpawnKind.valueOf(textField(n, JsonlFields.KIND).toUpperCase(Locale.ROOT)),
@@ -208,6 +208,18 @@ final class RecordDecoder {
                  JsonlFields.T_DEADLOCK -> null;
             default -> throw new IllegalArgumentException("unknown record type");
         };
+    }
+
+    /** A call's six argument registers. */
+    private static long[] args(JsonNode n) {
+        JsonNode argsNode = field(n, JsonlFields.ARGS);
+        if (!argsNode.isArray() || argsNode.size() != 6) throw new IllegalArgumentException("args is not 6 integers");
+        long[] args = new long[6];
+        for (int i = 0; i < 6; i++) {
+            if (!argsNode.get(i).isIntegralNumber()) throw new IllegalArgumentException("args is not 6 integers");
+            args[i] = argsNode.get(i).asLong();
+        }
+        return args;
     }
 
     /** The threads of an attach's start record. */

@@ -57,6 +57,7 @@ final class TaskLedger {
                 yield null;
             }
             case TraceEvent.Syscall s -> call(s, line);
+            case TraceEvent.SyscallEntered s -> entered(s);
             default -> null;
         };
     }
@@ -89,13 +90,23 @@ final class TaskLedger {
         ended.put(tid, line);
     }
 
+    /** A call's {@code enter} record: its call begins after the thread's previous one ended, as its record will say. */
+    private String entered(TraceEvent.SyscallEntered s) {
+        long[] last = lastCall.get(s.tid());
+        return last == null || s.ns() >= last[1] ? null : overlaps(s.tid(), s.ns(), last);
+    }
+
     private String call(TraceEvent.Syscall s, int line) {
         long[] last = lastCall.get(s.tid());
         if (last != null && (s.ns() < last[1] || s.ns() == last[0] && s.exitNs() == last[1] && s.nr() == last[2])) {
-            return "a call of thread " + s.tid() + " that begins (ns " + s.ns() + ") before its previous call, on line " + last[3]
-                    + ", ended (ns " + last[1] + "): one thread's calls do not overlap; a record repeated or forged";
+            return overlaps(s.tid(), s.ns(), last);
         }
         lastCall.put(s.tid(), new long[] {s.ns(), s.exitNs(), s.nr(), line});
         return null;
+    }
+
+    private static String overlaps(int tid, long ns, long[] last) {
+        return "a call of thread " + tid + " that begins (ns " + ns + ") before its previous call, on line " + last[3]
+                + ", ended (ns " + last[1] + "): one thread's calls do not overlap; a record repeated or forged";
     }
 }

@@ -183,6 +183,8 @@ public final class TraceReader {
                         && s.nr() >= 0 && s.nr() < shown.length) {
                     shown[s.nr()] = true;
                 }
+                // Only a shown call's entry is saved: in a trace cut short it may be all there is of the call.
+                if (event instanceof TraceEvent.SyscallEntered s && s.nr() >= 0 && s.nr() < shown.length) shown[s.nr()] = true;
                 events.accept(event);
             }
             switch (type) {

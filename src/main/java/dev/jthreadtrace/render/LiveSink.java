@@ -8,11 +8,28 @@ import dev.jthreadtrace.model.TraceModel;
 public interface LiveSink {
     void event(TraceEvent event, TraceModel model);
 
+    /**
+     * The events of a saved trace that is cut short (no {@code end} record) have all been handed
+     * on: what waits for a later event is written as the trace leaves it.
+     */
+    default void cutShort(TraceModel model) {
+    }
+
     /** This sink, then {@code next}, for each event. */
     default LiveSink then(LiveSink next) {
-        return (event, model) -> {
-            event(event, model);
-            next.event(event, model);
+        LiveSink first = this;
+        return new LiveSink() {
+            @Override
+            public void event(TraceEvent event, TraceModel model) {
+                first.event(event, model);
+                next.event(event, model);
+            }
+
+            @Override
+            public void cutShort(TraceModel model) {
+                first.cutShort(model);
+                next.cutShort(model);
+            }
         };
     }
 

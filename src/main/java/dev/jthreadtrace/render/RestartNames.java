@@ -33,6 +33,20 @@ public final class RestartNames {
                 : SyscallDecoder.call(SyscallTable.RESTART_SYSCALL, args, Captures.NONE, stringMax);
     }
 
+    /** A call of thread {@code tid} as strace writes it: a restart_syscall names the call it continues. */
+    public String call(int tid, int nr, long[] args, Captures captures, int stringMax) {
+        return nr == SyscallTable.RESTART_SYSCALL ? resuming(tid, args, stringMax) : SyscallDecoder.call(nr, args, captures, stringMax);
+    }
+
+    /**
+     * What of {@link #call} is printed when the call begins ({@link SyscallDecoder#entryPart}): a
+     * restart_syscall's text without its closing parenthesis.
+     */
+    public String entryPart(int tid, int nr, long[] args, Captures captures, int stringMax) {
+        return nr == SyscallTable.RESTART_SYSCALL ? resuming(tid, args, stringMax).replaceFirst("\\)$", "")
+                : SyscallDecoder.entryPart(nr, args, captures, stringMax);
+    }
+
     /** An event seen (after its line was made): a call interrupted with a restart block is kept, a thread's end forgets it. */
     public void saw(TraceEvent event) {
         if (event instanceof TraceEvent.Syscall s && s.returned() && s.ret() == ERESTART_RESTARTBLOCK

@@ -92,13 +92,25 @@ public final class TextLines implements LiveSink {
             open.remove(tid);
             restarts.saw(event);
         }
-        if (event instanceof TraceEvent.TraceEnded) {
-            pendingStarts.values().forEach(this::line);
-            pendingStarts.clear();
-            unhold();
-            open.clear();
-            out.flush();
-        }
+        if (event instanceof TraceEvent.TraceEnded) end();
+    }
+
+    /**
+     * A saved trace that stops short: its last lines as a live run ends them, a call still
+     * pending marked {@code <unfinished ...>}, and nothing more (no result it never had).
+     */
+    @Override
+    public void cutShort(TraceModel model) {
+        end();
+    }
+
+    /** The end of the lines: thread starts still waiting for their creator's call, a call still open left unfinished. */
+    private void end() {
+        pendingStarts.values().forEach(this::line);
+        pendingStarts.clear();
+        unhold();
+        open.clear();
+        out.flush();
     }
 
     /** A whole line: a call whose line is still open is marked unfinished first, as strace does. */
@@ -128,9 +140,7 @@ public final class TextLines implements LiveSink {
             case TraceEvent.SyscallEntered s -> {
                 if (!shows(s.nr()) || !options.allStatuses()) return;
                 unhold();
-                String entry = s.nr() == SyscallTable.RESTART_SYSCALL
-                        ? restarts.resuming(s.tid(), s.args(), options.stringMax()).replaceFirst("\\)$", "")
-                        : SyscallDecoder.entryPart(s.nr(), s.args(), captures(s.captures()), options.stringMax());
+                String entry = restarts.entryPart(s.tid(), s.nr(), s.args(), captures(s.captures()), options.stringMax());
                 out.text(prefix(model, s.ns(), s.tid()) + palette.call(entry));
                 held = s.tid();
                 if (open.size() < MAX_OPEN || open.containsKey(s.tid())) open.put(s.tid(), entry);
@@ -204,14 +214,13 @@ public final class TextLines implements LiveSink {
      */
     private void syscall(TraceEvent.Syscall s, TraceModel model) {
         String entry = open.remove(s.tid());
-        boolean restart = s.nr() == SyscallTable.RESTART_SYSCALL;
-        String call = restart ? restarts.resuming(s.tid(), s.args(), options.stringMax()) : null;
-        restarts.saw(s);
         if (!shows(s.nr()) || !options.shows(s)) {
+            restarts.saw(s);
             if (held == s.tid()) unhold();
             return;
         }
-        if (!restart) call = SyscallDecoder.call(s.nr(), s.args(), captures(s.captures()), options.stringMax());
+        String call = restarts.call(s.tid(), s.nr(), s.args(), captures(s.captures()), options.stringMax());
+        restarts.saw(s);
         String end = " = " + result(s);
         if (entry == null) {
             line(prefix(model, s.ns(), s.tid()) + palette.call(call) + end);

@@ -63,14 +63,17 @@ public record SavedTrace(Path file, TraceModel model, TraceReader.Saved saved) {
 
     /**
      * The events again, in order, each into a fresh model and then {@code sink}, as a live run hands
-     * them; the Java view is joined at the end. Throws when the file changed since it was loaded.
+     * them (a call interrupted by other records has its {@code enter} record, so the lines print it
+     * when it began); the Java view is joined at the end. A trace cut short is ended as it stops
+     * ({@link LiveSink#cutShort}). Throws when the file changed since it was loaded.
      */
     public TraceModel replay(LiveSink sink) throws TraceFileException {
         TraceModel again = new TraceModel();
-        TraceReader.read(file, event -> {
+        TraceReader.Saved read = TraceReader.read(file, event -> {
             again.accept(event);
             sink.event(event, again);
         });
+        if (read.truncated()) sink.cutShort(again);
         again.attachJava(JavaJoin.join(again, saved.java()));
         return again;
     }

@@ -41,7 +41,7 @@ class OutputFormatTest {
     static final class Spawns implements OutputFormat {
         @Override
         public Traits traits() {
-            return new Traits("spawns", "one line per thread or process created", true, false, false, new SharedStdout.Fine());
+            return new Traits("spawns", "one line per thread or process created", true, Entries.IGNORED, false, new SharedStdout.Fine());
         }
 
         @Override
