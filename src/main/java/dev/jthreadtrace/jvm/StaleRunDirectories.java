@@ -41,8 +41,10 @@ final class StaleRunDirectories {
                 if (name != null && name.ownerGone(namespace)) stale.add(entry.getFileName());
                 if (stale.size() >= MAX_PER_RUN) break;
             }
+            // One budget of entries for the whole sweep: a directory a traced program filled costs one run no more than its own would.
+            int[] entries = {0};
             for (Path name : stale) {
-                if (removeIfOurs(parent, tmp.resolve(name), name, ownerUid)) removed++;
+                if (removeIfOurs(parent, tmp.resolve(name), name, ownerUid, entries)) removed++;
             }
         } catch (IOException | RuntimeException e) {
             // a temp directory that cannot be listed has nothing this run can clean
@@ -51,7 +53,7 @@ final class StaleRunDirectories {
     }
 
     /** Empties and removes {@code name} if it is a directory, not a link, owned by {@code ownerUid}. */
-    private static boolean removeIfOurs(SecureDirectoryStream<Path> parent, Path path, Path name, int ownerUid) {
+    private static boolean removeIfOurs(SecureDirectoryStream<Path> parent, Path path, Path name, int ownerUid, int[] entries) {
         try {
             Map<String, Object> seen = Files.readAttributes(path, "unix:uid,fileKey,isDirectory", LinkOption.NOFOLLOW_LINKS);
             if (!Boolean.TRUE.equals(seen.get("isDirectory")) || !Objects.equals(seen.get("uid"), ownerUid)) return false;
@@ -59,7 +61,7 @@ final class StaleRunDirectories {
             try (SecureDirectoryStream<Path> dir = parent.newDirectoryStream(name, LinkOption.NOFOLLOW_LINKS)) {
                 Object key = dir.getFileAttributeView(BasicFileAttributeView.class).readAttributes().fileKey();
                 if (!Objects.equals(key, seen.get("fileKey"))) return false;
-                AgentDirectory.empty(dir, 0, new int[] {0});
+                AgentDirectory.empty(dir, 0, entries);
             }
             parent.deleteDirectory(name);
             return true;
