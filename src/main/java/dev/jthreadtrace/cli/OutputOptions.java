@@ -4,6 +4,7 @@ import dev.jthreadtrace.jsonl.SavedAssertion;
 import dev.jthreadtrace.model.TraceModel;
 import dev.jthreadtrace.render.HtmlReport;
 import dev.jthreadtrace.render.Palette;
+import dev.jthreadtrace.render.Report;
 import dev.jthreadtrace.render.ReportSection;
 import dev.jthreadtrace.sys.Terminal;
 import picocli.CommandLine;
@@ -57,8 +58,25 @@ final class OutputOptions {
                 .description("Report sections after the trace: any of ${COMPLETION-CANDIDATES} (comma-separated), or all, or none. "
                         + "Default: ${DEFAULT-VALUE}.").build());
         command.addOption(Specs.option(Integer.class, Specs.<Integer>bind(() -> width, v -> width = v), "--width")
-                .paramLabel("COLUMNS")
-                .description("Width of the report: no line of it is wider (60 at least). Default: the terminal's width, else $COLUMNS, else 100.").build());
+                .paramLabel("COLUMNS").converters(OutputOptions::width)
+                .description("Width of the report: no line of it is wider (" + Report.MIN_WIDTH + " at least). Default: the terminal's width, else $COLUMNS, else 100.").build());
+    }
+
+    /**
+     * {@code --width}'s value: a number of columns the report can fit in; a narrower one is refused
+     * (exit 2) rather than silently widened, as other bad values are.
+     */
+    static Integer width(String value) {
+        int columns;
+        try {
+            columns = Integer.parseInt(value.strip());
+        } catch (NumberFormatException e) {
+            throw new CommandLine.TypeConversionException("'" + value + "' is not a number of columns");
+        }
+        if (columns < Report.MIN_WIDTH) {
+            throw new CommandLine.TypeConversionException("the report needs " + Report.MIN_WIDTH + " columns at least, but was " + columns);
+        }
+        return columns;
     }
 
     /** {@code --format}'s value among {@code formats}, a wrong one worded as Picocli words it for an enum. */

@@ -1,11 +1,8 @@
 package dev.jthreadtrace.decode;
 
-import dev.jthreadtrace.text.Escape;
-
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.List;
-import java.util.Locale;
 
 /** Formatting of argument values shared by all decoders, following strace's conventions. */
 public final class Args {
@@ -56,29 +53,17 @@ public final class Args {
         return Long.toUnsignedString(value);
     }
 
-    /** A C string in double quotes, escaped as strace does, cut at {@code max} bytes with {@code ...}. */
+    /**
+     * A C string in double quotes, as strace prints it: the string's own bytes ({@link
+     * KernelBytes#encode}: a byte that was not UTF-8 is that byte again), printable ASCII as is,
+     * every other byte in octal ({@link Quote}), so {@code U+202E} is {@code \342\200\256} as in
+     * strace's line and no character can reorder or hide the text; cut at {@code max} bytes with
+     * {@code ...}, as strace's {@code -s} counts.
+     */
     public static String quoted(String s, int max) {
         if (s == null) return "NULL";
-        StringBuilder out = new StringBuilder("\"");
-        int n = Math.min(s.length(), max);
-        for (int i = 0; i < n; i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\t' -> out.append("\\t");
-                default -> {
-                    if (c < 0x20 || c == 0x7f) out.append(String.format(Locale.ROOT, "\\%o", (int) c));
-                    else if (Escape.isRawByte(c) && (i == 0 || !Character.isHighSurrogate(s.charAt(i - 1)))) out.append(String.format(Locale.ROOT, "\\x%02x", c & 0xff));
-                    else if (Escape.unsafe(c) || Character.isSurrogate(c)) out.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-                    else out.append(c);
-                }
-            }
-        }
-        out.append('"');
-        if (s.length() > max) out.append("...");
-        return out.toString();
+        byte[] bytes = KernelBytes.encode(s);
+        return Quote.quote(bytes, Math.min(bytes.length, max), false) + (bytes.length > max ? "..." : "");
     }
 
     /** A data buffer as strace shows it: its bytes as a quoted string, cut at {@code max}; the pointer when unread. */

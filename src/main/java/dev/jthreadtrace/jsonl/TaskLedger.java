@@ -3,7 +3,9 @@ package dev.jthreadtrace.jsonl;
 import dev.jthreadtrace.event.TraceEvent;
 
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * What a saved trace's events may say about one task, checked as they are read: a record repeated
@@ -16,12 +18,16 @@ import java.util.Map;
  * <li>a task that ended (exit, killed, replaced by another thread's exec) ends again only after it
  *     was born again;</li>
  * <li>one task's calls follow each other: a call begins no earlier than its previous call ended
- *     (a call and its copy begin at the same moment).</li>
+ *     (a call and its copy begin at the same moment);</li>
+ * <li>no task is its own creator, nor its creator's creator, and so on: a creator exists before
+ *     what it makes, so only a spawn that names a creator not yet born can start a cycle, and only
+ *     the birth of such a creator is followed up its creators (a real trace never pays for it).</li>
  * </ul>
  * A task never seen born (one let go without its creator's event) is checked for nothing but its
  * calls. An exec by a thread that is not the leader gives it the leader's tid: both tids start a
  * new run of calls there (the old leader may have finished a call after the exec began).
- * Memory: one entry per task alive, one per tid that ended and was not reused.
+ * Memory: one entry per task alive, one per tid that ended and was not reused, one per creator
+ * named before it was born.
  */
 final class TaskLedger {
     /** By tid: the line of the record that made the task alive. */
@@ -30,6 +36,10 @@ final class TaskLedger {
     private final Map<Integer, Integer> ended = new HashMap<>();
     /** By tid: {entry ns, exit ns, syscall number, line} of the task's latest call. */
     private final Map<Integer, long[]> lastCall = new HashMap<>();
+    /** By tid, for tasks alive that a spawn made: its creator's tid. */
+    private final Map<Integer, Integer> creatorOf = new HashMap<>();
+    /** Tids a spawn named as creator while no task of theirs was alive: their birth may close a cycle. */
+    private final Set<Integer> creatorsBeforeBirth = new HashSet<>();
 
     /** Why {@code event}, read on {@code line}, cannot follow what came before, or null when it can. */
     String check(TraceEvent event, int line) {
@@ -42,7 +52,12 @@ final class TaskLedger {
                 }
                 yield null;
             }
-            case TraceEvent.Spawned s -> born(s.child(), line, "spawn");
+            case TraceEvent.Spawned s -> {
+                String why = born(s.child(), line, "spawn");
+                if (why == null) why = cycle(s.child(), s.creator(), line);
+                if (why == null) madeBy(s.child(), s.creator());
+                yield why;
+            }
             case TraceEvent.UntracedChild u -> {
                 String why = born(u.child(), line, "untraced");
                 if (why == null) end(u.child(), line);
@@ -74,12 +89,35 @@ final class TaskLedger {
         return null;
     }
 
+    /** Why {@code child}, made by {@code creator}, would be its own creator's creator; null when it is not. */
+    private String cycle(int child, int creator, int line) {
+        if (creator == child) {
+            return "thread " + child + " is made by itself (a \"spawn\" record naming it as its own creator): a record repeated or forged";
+        }
+        if (!creatorsBeforeBirth.contains(child)) return null;
+        Integer up = creator;
+        for (int steps = 0; up != null && steps <= creatorOf.size(); steps++) {
+            if (up == child) {
+                return "thread " + child + " is made (a \"spawn\" record) by " + creator + ", which descends from "
+                        + child + " (made on line " + alive.get(creator) + "): creators form a cycle; a record repeated or forged";
+            }
+            up = creatorOf.get(up);
+        }
+        return null;
+    }
+
+    private void madeBy(int child, int creator) {
+        creatorOf.put(child, creator);
+        if (!alive.containsKey(creator)) creatorsBeforeBirth.add(creator);
+    }
+
     private String ends(int tid, int line) {
         Integer at = ended.get(tid);
         if (at != null) {
             return "thread " + tid + " ends again (it ended on line " + at + ", and no record made it again): a record repeated or"
                     + " forged";
         }
+        creatorsBeforeBirth.remove(tid);
         if (alive.containsKey(tid)) end(tid, line);
         return null;
     }
@@ -87,6 +125,8 @@ final class TaskLedger {
     private void end(int tid, int line) {
         alive.remove(tid);
         lastCall.remove(tid);
+        creatorOf.remove(tid);
+        creatorsBeforeBirth.remove(tid);
         ended.put(tid, line);
     }
 

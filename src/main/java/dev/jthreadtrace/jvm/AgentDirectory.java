@@ -78,18 +78,19 @@ final class AgentDirectory implements AutoCloseable {
      * Makes the directory in the temp directory, writes the agent jar's copy, its classes (read and
      * inflated beforehand, {@link AgentFiles}) and the options; all before the first JVM that gets
      * the agent runs (made when one needs it, {@link AgentDirectoryOnDemand}). Not {@code createTempDirectory}: its
-     * random name seeds SecureRandom (~35 ms of CPU at every start). The name need not be secret,
-     * only new: {@code createDirectory} fails if anything (a file, a link someone planted) has it,
-     * and then another name is tried.
+     * random name seeds SecureRandom (~35 ms of CPU at every start). The name ({@link RunDirectoryName})
+     * holds random bits, so no one can guess it beforehand, and says whose it is, so that a later run
+     * can remove it if this tool is killed before its end ({@link StaleRunDirectories}). {@code
+     * createDirectory} is mkdir(2) with mode 0700: it fails if anything (a file, a link someone
+     * planted) has the name, never following it, and then another name is tried.
      */
     static AgentDirectory create(AgentFiles files, AgentOptions options) throws IOException {
-        Path tmp = Path.of(System.getProperty("java.io.tmpdir", "/tmp"));
+        Path tmp = temp();
         var mode = PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
-        String pid = Files.readSymbolicLink(Path.of("/proc/self")).toString();
         Path dir = null;
         for (int attempt = 0; dir == null; attempt++) {
             try {
-                dir = Files.createDirectory(tmp.resolve("jthreadtrace-" + pid + "-" + Long.toHexString(System.nanoTime())), mode);
+                dir = Files.createDirectory(tmp.resolve(RunDirectoryName.ofThisProcess().name()), mode);
             } catch (FileAlreadyExistsException e) {
                 if (attempt >= 100) throw e;
             }
@@ -113,6 +114,10 @@ final class AgentDirectory implements AutoCloseable {
             throw e;
         }
         return directory;
+    }
+
+    private static Path temp() {
+        return Path.of(System.getProperty("java.io.tmpdir", "/tmp"));
     }
 
     /** The directory just made, held open; it must be the one made (same file), not whatever now has its name. */
@@ -297,10 +302,12 @@ final class AgentDirectory implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             // not empty: something was left that could not be removed
         }
+        // What killed tools left: this run's own removal never ran in them.
+        StaleRunDirectories.sweep(temp(), ownerUid);
     }
 
     /** Removes every entry of {@code dir}, subdirectories depth first, without following links. */
-    private static void empty(SecureDirectoryStream<Path> dir, int depth, int[] removed) throws IOException {
+    static void empty(SecureDirectoryStream<Path> dir, int depth, int[] removed) throws IOException {
         List<Path> names = new ArrayList<>();
         for (Path entry : dir) {
             if (removed[0] + names.size() >= MAX_REMOVED) break;

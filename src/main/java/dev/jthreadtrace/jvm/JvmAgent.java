@@ -345,7 +345,7 @@ public final class JvmAgent implements AutoCloseable {
         java = NamespaceIds.toKernelIds(model, java);
         List<String> notes = new ArrayList<>(this.notes);
         notes.addAll(JvmNotes.aboutTheDirectory(read));
-        notes.addAll(JvmNotes.aboutEachJvm(model, java, launchers == null ? Map.of() : launchers.decisions(),
+        notes.addAll(JvmNotes.aboutEachJvm(model, java, launchers == null ? Map.of() : launchers.decisions(), launchers != null,
                 running.tried(), outputClosed));
         read.errors().forEach((pid, e) -> notes.add("the agent in JVM " + pid + " swallowed errors: " + e.replace('\t', ' ')));
         model.attachJava(JavaJoin.join(model, java, notes));

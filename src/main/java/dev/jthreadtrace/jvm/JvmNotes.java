@@ -56,6 +56,15 @@ final class JvmNotes {
         return NOT_STARTED;
     }
 
+    /** Whether the program at {@code path} (as the exec named it) is a JDK launcher: an ELF file that needs libjli.so. */
+    static boolean isJdkLauncher(String path) {
+        try {
+            return ElfDependencies.of(Path.of(path)).contains("libjli.so");
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
     static List<String> aboutTheDirectory(AgentRecords.Read read) {
         List<String> notes = new ArrayList<>();
         if (!read.notOurs().isEmpty()) {
@@ -71,8 +80,13 @@ final class JvmNotes {
         return notes;
     }
 
+    /**
+     * @param decisions    what became of each JDK launcher's exec ({@link JdkLaunchers})
+     * @param decidedAtExec the tracer looked at every exec for a JDK launcher (the default route): a
+     *                     process with no decision ran none, whatever its file is called
+     */
     static List<String> aboutEachJvm(TraceModel model, List<JavaRecord> records, Map<Integer, JdkLaunchers.Decision> decisions,
-                                     Set<Integer> attachTried, boolean outputClosed) {
+                                     boolean decidedAtExec, Set<Integer> attachTried, boolean outputClosed) {
         List<String> notes = new ArrayList<>();
         Set<Integer> reporting = new TreeSet<>();
         for (JavaRecord r : records) reporting.add(r.pid());
@@ -98,11 +112,13 @@ final class JvmNotes {
                 }
             }
         });
-        if (decisions.isEmpty()) {
-            // --jvm env: no decision per exec; a JVM that said nothing is named as such.
+        if (!decidedAtExec) {
+            // --jvm env (or attach): no decision per exec; a JVM that said nothing is named as such. A JVM is
+            // told by a fact, as at an exec: its program is a JDK launcher (needs libjli.so), not any file named java.
             for (ProcessInfo p : model.processes()) {
                 String java = p.exec().stream().filter(path -> path.endsWith("/java") || path.equals("java")).reduce((a, b) -> b).orElse(null);
-                if (java != null && !reporting.contains(p.pid()) && foreign.isEmpty() && !attachTried.contains(p.pid()) && !outputClosed) {
+                if (java != null && !reporting.contains(p.pid()) && foreign.isEmpty() && !attachTried.contains(p.pid()) && !outputClosed
+                        && isJdkLauncher(java)) {
                     notes.add("JVM " + p.pid() + " reported no Java threads: " + whyNotThroughTheEnvironment(java)
                             + "; its threads have kernel names only");
                 }

@@ -89,11 +89,11 @@ final class TargetDirectory implements AutoCloseable {
         }
     }
 
-    /** A new directory in the target's /tmp, 0700; another name is tried when one is taken. */
-    private static String makeDirectory(int tmpFd) {
+    /** A new directory in the target's /tmp, 0700, its name unguessable; another name is tried when one is taken. */
+    private static String makeDirectory(int tmpFd) throws IOException {
         String prefix = "jthreadtrace-attach-" + ProcessHandle.current().pid() + "-";
         for (int attempt = 0; ; attempt++) {
-            String name = prefix + Long.toHexString(System.nanoTime());
+            String name = prefix + RunDirectoryName.ofThisProcess().random();
             try {
                 DirectoryCalls.makeDirectoryAt(tmpFd, name, 0700);
                 return name;

@@ -27,7 +27,7 @@ public enum Metric implements Measure {
             List.of(), m -> m.javaView().creationSites().size(), null),
     PROCESSES_TOTAL("processes.total", Kind.COUNT,
             "processes (the command, and every fork/vfork/clone without CLONE_THREAD)",
-            List.of(), m -> m.threads().stream().filter(t -> !t.isThread()).count(), null),
+            List.of(), m -> m.threads().stream().filter(t -> !t.createdAsThread()).count(), null),
     SPAWN_DEPTH("spawn.depth", Kind.COUNT, "longest creator chain (root = 0)",
             List.of(), m -> m.threads().stream().mapToLong(ThreadInfo::depth).max().orElse(0), null),
     FUTEX_CALLS("futex.calls", Kind.COUNT, "futex calls, all or of {name=\"glob\"} threads", FutexLog.SYSCALLS,

@@ -253,6 +253,15 @@ public final class ThreadInfo {
         return tid != tgid;
     }
 
+    /**
+     * Whether it was created as a thread of a process, not as one: a thread that exec'd from a
+     * non-leader tid took the leader's tid ({@link #formerTid}) and is no longer {@link #isThread},
+     * yet it is the same task, counted once, as what it was made as.
+     */
+    public boolean createdAsThread() {
+        return isThread() || formerTid != 0;
+    }
+
     /** True when the kernel's parent is not the task that created it: what pstree hides. */
     public boolean reparented() {
         return creator != null && osParent != creator;

@@ -11,10 +11,13 @@ import java.util.function.Consumer;
  * the same code writes to stdout, a file or a test, and none is wider than the width ({@link Fit}).
  */
 public final class Report {
+    /** The narrowest report: its tables' fixed columns need this much. */
+    public static final int MIN_WIDTH = 60;
+
     private final ReportContext context;
 
     public Report(TraceModel model, Palette palette, int width, Consumer<String> out) {
-        int fitted = Math.max(60, width);
+        int fitted = Math.max(MIN_WIDTH, width);
         Consumer<String> within = line -> Fit.lines(line, fitted).forEach(out);
         this.context = new ReportContext(model, palette, fitted, within, new SpawnForest(model));
     }

@@ -32,7 +32,7 @@ record SummaryFacts(long endNs, ThreadInfo root, int tasks, long processes, long
 
     static SummaryFacts of(TraceModel model) {
         List<ThreadInfo> all = model.threads();
-        long threads = all.stream().filter(ThreadInfo::isThread).count();
+        long threads = all.stream().filter(ThreadInfo::createdAsThread).count();
         long reparented = all.stream().filter(ThreadInfo::reparented).count();
         int virtual = model.virtualThreadsByCreator().values().stream().mapToInt(Integer::intValue).sum();
         // A wait still pending at the end counts too: a hung thread's wait never returned. Only the
@@ -58,7 +58,7 @@ record SummaryFacts(long endNs, ThreadInfo root, int tasks, long processes, long
         for (ThreadInfo t : all) {
             if (!t.reparented()) continue;
             if (!t.reparents().isEmpty()) orphan++;
-            else if (t.isThread() || t.formerTid() != 0) thread++;
+            else if (t.createdAsThread()) thread++;
             else if ((t.cloneFlags() & CloneFlags.CLONE_PARENT) != 0) cloneParent++;
         }
         List<String> why = new ArrayList<>();

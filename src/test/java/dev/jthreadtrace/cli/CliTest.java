@@ -121,6 +121,18 @@ class CliTest {
         Result badReport = run("run", "--report", "trees", "--", "/bin/true");
         assertEquals(ExitCodes.USAGE, badReport.code());
         assertTrue(badReport.err().contains("unknown report section 'trees'"));
+
+        // --width below what the report needs was once taken silently and widened to 60: refused like the others.
+        for (String[] narrow : new String[][] {{"run", "--width", "5", "--", "/bin/true"}, {"report", "--width", "59", "t.jsonl"}}) {
+            Result r = run(narrow);
+            assertEquals(ExitCodes.USAGE, r.code(), r.err());
+            assertTrue(r.err().startsWith("jthreadtrace: Invalid value for option '--width': the report needs 60 columns at least, but was "
+                    + narrow[2]), r.err());
+            assertEquals(2, r.err().lines().count(), r.err());
+        }
+        Result notANumber = run("report", "--width", "wide", "t.jsonl");
+        assertEquals(ExitCodes.USAGE, notANumber.code());
+        assertTrue(notANumber.err().contains("'wide' is not a number of columns"), notANumber.err());
     }
 
     @Test

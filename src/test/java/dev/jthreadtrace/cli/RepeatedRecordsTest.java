@@ -80,6 +80,20 @@ class RepeatedRecordsTest {
         return records;
     }
 
+    /** Threads 7 and 8 each made by the other (as a hostile edit of a real trace had them): no tree can hold them. */
+    private static List<String> creatorCycle() {
+        List<String> records = run56();
+        records.addAll(4, List.of(spawn(8, 7, 410), spawn(7, 8, 420)));
+        return records;
+    }
+
+    /** Thread 7 made by itself. */
+    private static List<String> ownCreator() {
+        List<String> records = run56();
+        records.add(4, spawn(7, 7, 410));
+        return records;
+    }
+
     @Test
     void theRunAsWrittenIsRead() throws IOException {
         CliTest.Result r = run("check", "--assert", "threads.total == 2", "--assert", "syscalls.calls == 2", file(run56()).toString());
@@ -102,7 +116,12 @@ class RepeatedRecordsTest {
                 new Refusal("a thread ended twice", repeated(3), "threads.total == 2",
                         ":5: thread 6 ends again (it ended on line 4, and no record made it again): " + forged),
                 new Refusal("a process made twice: the command cannot be born again", commandBornAgain(), "threads.total == 2",
-                        ":2: thread 5 is made again (a \"spawn\" record) while alive since line 1, not ended since: " + forged)));
+                        ":2: thread 5 is made again (a \"spawn\" record) while alive since line 1, not ended since: " + forged),
+                new Refusal("two threads each the other's creator", creatorCycle(), "threads.total == 4",
+                        ":6: thread 8 is made (a \"spawn\" record) by 7, which descends from 8 (made on line 5): creators form a cycle; "
+                                + forged),
+                new Refusal("a thread its own creator", ownCreator(), "threads.total == 3",
+                        ":5: thread 7 is made by itself (a \"spawn\" record naming it as its own creator): " + forged)));
         for (long dur : new long[] {100, 0}) {
             rows.add(new Refusal("a call of " + dur + " ns ended twice", callRepeated(dur), "syscalls.calls == 2",
                     ":4: a call of thread 6 that begins (ns 200) before its previous call, on line 3, ended (ns " + (200 + dur)

@@ -58,6 +58,14 @@ class HookCallsTest {
         ex.put(1, List.of("true", "a \"quoted\"\narg"));
         assertEquals("execve(\"/bin/true\", [\"true\", \"a \\\"quoted\\\"\\narg\"], 0x7ffd0000)",
                 SyscallDecoder.call(SyscallTable.EXECVE, new long[] {0x10, 0x20, 0x7ffd0000L, 0, 0, 0}, ex, 32));
+        // strace prints every byte of an argv string that is not printable ASCII in octal: a bidi override (U+202E),
+        // a letter (é), a byte that was not UTF-8 (kept as U+DCFF), and -s counts bytes.
+        ex.put(1, List.of("true", "a\u202eb \u00e9\f\udcff"));
+        assertEquals("execve(\"/bin/true\", [\"true\", \"a\\342\\200\\256b \\303\\251\\f\\377\"], 0x7ffd0000)",
+                SyscallDecoder.call(SyscallTable.EXECVE, new long[] {0x10, 0x20, 0x7ffd0000L, 0, 0, 0}, ex, 32));
+        ex.put(1, List.of("true", "\u00e9\u00e9\u00e9"));
+        assertEquals("execve(\"/bin/true\", [\"true\", \"\\303\\251\\303\\251\"...], 0x7ffd0000)",
+                SyscallDecoder.call(SyscallTable.EXECVE, new long[] {0x10, 0x20, 0x7ffd0000L, 0, 0, 0}, ex, 4));
         assertEquals("exit_group(42)", SyscallDecoder.call(SyscallTable.EXIT_GROUP, new long[] {42, 0, 0, 0, 0, 0}, Captures.NONE, 32));
         assertEquals("mincore(0x1000, 0x80000, 0, 0, 0, 0)",
                 SyscallDecoder.call(27, new long[] {0x1000, 0x80000, 0, 0, 0, 0}, Captures.NONE, 32),

@@ -248,6 +248,63 @@ class AgentDirectoryIT {
         }
     }
 
+    /**
+     * A tool SIGKILLed mid-run leaves its directory (no removal runs in it); its name holds 64
+     * random bits beside the tool's pid, start time and PID namespace. The next run that makes a
+     * directory removes it at its end, with everything in it (a link inside is removed, not what it
+     * points to), and touches nothing else: a live tool's directory, a look-alike that is a link, a
+     * file, a directory of another user, or a name of another form.
+     */
+    @Test
+    void aKilledToolsDirectoryIsRemovedByTheNextRunAndNothingElse(@TempDir Path tmp) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process killed = start(tool("run", "--no-live", "--report", "none", "--", "/bin/sh", "-c",
+                "\"$0\" -version >/dev/null 2>&1; echo ready; exec sleep 120", java));
+        assertEquals("ready", new String(killed.getInputStream().readNBytes(6)).strip(), "the JVM ran under the tool");
+        List<Path> left = runDirectories(killed.pid());
+        assertEquals(1, left.size(), "the run's directory while it runs: " + left);
+        Path stale = left.getFirst();
+        assertTrue(stale.getFileName().toString().matches("jthreadtrace-" + killed.pid() + "-[0-9a-f]+-[0-9a-f]+-[0-9a-f]{16}"), stale.toString());
+        killed.destroyForcibly();
+        assertTrue(killed.waitFor(60, TimeUnit.SECONDS));
+        assertTrue(Files.isDirectory(stale, LinkOption.NOFOLLOW_LINKS), "a SIGKILLed tool leaves its directory: " + stale);
+        Path victim = Files.writeString(tmp.resolve("victim"), "kept\n");
+        Files.createSymbolicLink(stale.resolve("link"), victim);
+        Files.createDirectories(stale.resolve("sub/deeper"));
+
+        // Look-alikes in the same namespace: a dead pid's name that is a link to a directory, a file, another user's directory.
+        String namespace = Long.toHexString(Long.parseLong(Files.readSymbolicLink(Path.of("/proc/self/ns/pid")).toString().replaceAll("\\D", "")));
+        String dead = "jthreadtrace-" + killed.pid() + "-1-" + namespace + "-";
+        Path elsewhere = Files.createDirectory(tmp.resolve("elsewhere"));
+        Files.writeString(elsewhere.resolve("keep"), "kept\n");
+        Path link = Files.createSymbolicLink(TMP.resolve(dead + "00000000000000a1"), elsewhere);
+        Path file = Files.writeString(TMP.resolve(dead + "00000000000000a2"), "kept\n");
+        Path others = Files.createDirectory(TMP.resolve(dead + "00000000000000a3"));
+        Files.setAttribute(others, "unix:uid", 65534);
+        Path live = Files.createDirectory(TMP.resolve("jthreadtrace-" + ProcessHandle.current().pid() + "-"
+                + Long.toHexString(startTime(ProcessHandle.current().pid())) + "-" + namespace + "-00000000000000a4"));
+        Path oldForm = Files.createDirectory(TMP.resolve("jthreadtrace-" + killed.pid() + "-1a2b3c"));
+        try {
+            List<String> cmd = new ArrayList<>(List.of("run", "--no-live", "--report", "none", "--"));
+            cmd.addAll(JvmIT.java(Hello.class.getName()));
+            Tool.Result r = Tool.run(Tool.jar(cmd.toArray(String[]::new)));
+            assertEquals(0, r.code(), r.err());
+            assertFalse(Files.exists(stale, LinkOption.NOFOLLOW_LINKS), "the killed tool's directory went: " + stale);
+            assertEquals("kept\n", Files.readString(victim), "a link inside is removed, not what it points to");
+            for (Path kept : List.of(link, file, others, live, oldForm)) assertTrue(Files.exists(kept, LinkOption.NOFOLLOW_LINKS), kept.toString());
+            assertTrue(Files.isSymbolicLink(link));
+            assertEquals("kept\n", Files.readString(elsewhere.resolve("keep")), "nothing through a look-alike link");
+        } finally {
+            for (Path p : List.of(link, file, others, live, oldForm)) Files.deleteIfExists(p);
+        }
+    }
+
+    /** Field 22 of /proc/PID/stat: the clock tick the process started at. */
+    private static long startTime(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+        return Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[19]);
+    }
+
     /** The attacker: a directory of the removed one's name, with {@code classes} linked to {@code victim}. */
     private static void plantAfterRemoval(WatchService watch, Set<Long> tools, Path victim, List<Path> planted) {
         try {
@@ -256,7 +313,7 @@ class AgentDirectoryIT {
                 for (WatchEvent<?> event : key.pollEvents()) {
                     if (!(event.context() instanceof Path name)) continue;
                     String[] parts = name.toString().split("-");
-                    if (parts.length != 3 || !parts[0].equals("jthreadtrace") || !tools.contains(Long.parseLong(parts[1]))) continue;
+                    if (parts.length != 5 || !parts[0].equals("jthreadtrace") || !tools.contains(Long.parseLong(parts[1]))) continue;
                     Path dir = TMP.resolve(name);
                     try {
                         Files.createDirectory(dir);

@@ -110,4 +110,36 @@ class ExecFromThreadIT {
         assertEquals(1, Pattern.compile("(?m)^└─" + execer.group(1) + " ").matcher(kernel).results().count(), kernel);
         assertFalse(kernel.contains(execer.group(1) + " exec_join_idle"), kernel);
     }
+
+    /**
+     * A thread that execs takes the leader's tid, yet it was made as a thread: SUMMARY and {@code
+     * processes.total} count it as one, as the tree does (thread→leader). Once it counted as a
+     * process (one process shown as two, a vfork'ing program's three as four). strace -f the oracle:
+     * each clone with CLONE_THREAD made a thread; each other clone, fork or vfork a process; the
+     * command is one more.
+     */
+    @Test
+    void theExecingThreadIsCountedAsTheThreadItWasMadeAs(@TempDir Path dir) throws Exception {
+        List<String> command = List.of(Traced.fixture("exec_thread").toString(), Traced.fixture("vforker").toString());
+        Path out = dir.resolve("strace.txt");
+        List<String> strace = new ArrayList<>(List.of("strace", "-f", "-qq", "-o", out.toString(), "-e", "trace=clone,clone3,fork,vfork"));
+        strace.addAll(command);
+        Process p = new ProcessBuilder(strace).redirectErrorStream(true).start();
+        p.getInputStream().readAllBytes();
+        assertEquals(0, p.waitFor(), "strace (installed on these machines) ran the fixture");
+        Pattern spawn = Pattern.compile("\\b(clone3?|v?fork)\\(");
+        List<String> spawns = Files.readAllLines(out).stream().filter(l -> spawn.matcher(l).find()).toList();
+        long threads = spawns.stream().filter(l -> l.contains("CLONE_THREAD")).count();
+        long processes = 1 + spawns.size() - threads;
+        assertEquals(1, threads, spawns.toString());
+        assertEquals(2, processes, spawns.toString());
+
+        List<String> cmd = new ArrayList<>(Tool.jar("run", "--no-live", "--report", "summary,tree", "--width", "200",
+                "--assert", "processes.total == " + processes, "--assert", "threads.total == " + (processes + threads), "--"));
+        cmd.addAll(command);
+        Tool.Result r = Tool.run(cmd);
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertTrue(r.out().contains((processes + threads) + " tasks: " + processes + " processes, " + threads + " thread "), r.out());
+        assertTrue(r.out().contains("thread→leader"), "the tree says the same: " + r.out());
+    }
 }

@@ -3,7 +3,9 @@ package dev.jthreadtrace.it;
 import dev.jthreadtrace.fixtures.NestedThreads;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,6 +62,27 @@ class NotesIT {
         assertEquals(0, r.code(), r.err());
         assertTrue(r.err().lines().anyMatch(l -> l.startsWith("jthreadtrace: note: JVM ") && l.contains("reported no Java threads: it is JDK ")
                 && l.contains("(the agent needs JDK 25 or newer)")), r.err());
+    }
+
+    /**
+     * A program that is no JVM but is called {@code java} (a C program in a {@code bin/}) ran as it
+     * does untraced, on either route, with no note calling it a JVM: a JVM is told by a fact, its
+     * program needing libjli.so as every JDK launcher does, not by its name.
+     */
+    @Test
+    void aProgramCalledJavaThatIsNoJvmIsNotCalledOne(@TempDir Path tmp) throws Exception {
+        Path fake = Files.copy(Path.of("/bin/echo"), Files.createDirectories(tmp.resolve("jdk/bin")).resolve("java"));
+        List<String> command = List.of(fake.toString(), "-cp", "x", "Main");
+        Tool.Result untraced = Tool.run(command);
+        assertEquals("-cp x Main\n", untraced.out());
+        for (String route : List.of("on", "env")) {
+            List<String> cmd = new ArrayList<>(Tool.jar("run", "--jvm", route, "--no-live", "--report", "none", "--"));
+            cmd.addAll(command);
+            Tool.Result r = Tool.run(cmd);
+            assertEquals(0, r.code(), route + ": " + r.err());
+            assertEquals(untraced.out(), r.out(), route + ": its argv untouched");
+            assertFalse(r.err().contains("JVM") || r.err().contains("note:"), route + ": " + r.err());
+        }
     }
 
     @Test

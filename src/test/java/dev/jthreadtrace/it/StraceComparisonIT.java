@@ -61,6 +61,31 @@ class StraceComparisonIT {
         assertEquals(String.join("\n", expected), String.join("\n", actual));
     }
 
+    /**
+     * An execve argument with a bidi override (U+202E), a letter outside ASCII and a form feed reads
+     * as strace's, byte for byte: every byte that is not printable ASCII in octal ({@code \342\200\256}),
+     * as the man page says; it once printed {@code \u202e} and the letter as it was.
+     */
+    @Test
+    void anExecArgumentOutsideAsciiReadsAsStraceReadsIt(@TempDir Path tmp) throws Exception {
+        List<String> command = List.of("/bin/true", "a\u202eb \u00e9\f");
+        Path out = tmp.resolve("strace.txt");
+        List<String> strace = new ArrayList<>(List.of("strace", "-qq", "-o", out.toString(), "-e", "trace=execve"));
+        strace.addAll(command);
+        Process p = new ProcessBuilder(strace).redirectErrorStream(true).start();
+        p.getInputStream().readAllBytes();
+        assertEquals(0, p.waitFor(), "strace (installed on these machines) ran it");
+        String expected = Files.readAllLines(out).getFirst().replaceAll("], 0x.*", "]");
+        assertTrue(expected.contains("\\342\\200\\256b \\303\\251\\f"), expected);
+
+        List<String> cmd = new ArrayList<>(Tool.jar("run", "-e", "execve", "--report", "none", "--"));
+        cmd.addAll(command);
+        Tool.Result r = Tool.run(cmd);
+        assertEquals(0, r.code(), r.err());
+        String line = r.out().lines().filter(l -> l.contains("execve(")).findFirst().orElseThrow(() -> new AssertionError(r.out()));
+        assertEquals(expected, line.substring(line.indexOf("execve(")).replaceAll("], 0x.*", "]"));
+    }
+
     /** strace -f on the threads fixture with one syscall: group 1 of {@code pattern} of each line, masked. */
     private static List<String> straceThreads(Path tmp, String syscall, Pattern pattern) throws Exception {
         Path out = tmp.resolve("strace.txt");

@@ -1,0 +1,72 @@
+package dev.jthreadtrace.jvm;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.SecureDirectoryStream;
+import java.nio.file.attribute.BasicFileAttributeView;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Removes the run directories that tools killed before their end left in the temp directory (a
+ * SIGKILLed tool runs no removal): done by a later run as it removes its own. Only what is surely
+ * such a directory goes: a name {@link RunDirectoryName} makes, whose tool is gone (same PID
+ * namespace, pid dead or started at another time), a real directory (never a symbolic link,
+ * opened without following one and checked to be the very entry whose owner was read) owned by
+ * the user the run's own directory belongs to. Its contents are removed through that open
+ * directory, never following a link ({@link AgentDirectory#empty}), so nothing outside it is
+ * touched, whatever a traced program or another local user planted there or beside it.
+ */
+final class StaleRunDirectories {
+    /** Directories removed at most per run: a temp directory full of them costs one run no more than this. */
+    static final int MAX_PER_RUN = 16;
+
+    private StaleRunDirectories() {}
+
+    /** Removes up to {@link #MAX_PER_RUN} stale run directories of user {@code ownerUid} from {@code tmp}; how many went. */
+    static int sweep(Path tmp, int ownerUid) {
+        Long namespace = RunDirectoryName.ownPidNamespace();
+        if (namespace == null) return 0;
+        int removed = 0;
+        try (DirectoryStream<Path> listing = Files.newDirectoryStream(tmp, RunDirectoryName.PREFIX + "*")) {
+            if (!(listing instanceof SecureDirectoryStream<Path> parent)) return 0;
+            List<Path> stale = new ArrayList<>();
+            for (Path entry : parent) {
+                RunDirectoryName name = RunDirectoryName.parse(entry.getFileName().toString());
+                if (name != null && name.ownerGone(namespace)) stale.add(entry.getFileName());
+                if (stale.size() >= MAX_PER_RUN) break;
+            }
+            // One budget of entries for the whole sweep: a directory a traced program filled costs one run no more than its own would.
+            int[] entries = {0};
+            for (Path name : stale) {
+                if (removeIfOurs(parent, tmp.resolve(name), name, ownerUid, entries)) removed++;
+            }
+        } catch (IOException | RuntimeException e) {
+            // a temp directory that cannot be listed has nothing this run can clean
+        }
+        return removed;
+    }
+
+    /** Empties and removes {@code name} if it is a directory, not a link, owned by {@code ownerUid}. */
+    private static boolean removeIfOurs(SecureDirectoryStream<Path> parent, Path path, Path name, int ownerUid, int[] entries) {
+        try {
+            Map<String, Object> seen = Files.readAttributes(path, "unix:uid,fileKey,isDirectory", LinkOption.NOFOLLOW_LINKS);
+            if (!Boolean.TRUE.equals(seen.get("isDirectory")) || !Objects.equals(seen.get("uid"), ownerUid)) return false;
+            // O_NOFOLLOW|O_DIRECTORY: a link put there since fails; the same inode as the one whose owner was read.
+            try (SecureDirectoryStream<Path> dir = parent.newDirectoryStream(name, LinkOption.NOFOLLOW_LINKS)) {
+                Object key = dir.getFileAttributeView(BasicFileAttributeView.class).readAttributes().fileKey();
+                if (!Objects.equals(key, seen.get("fileKey"))) return false;
+                AgentDirectory.empty(dir, 0, entries);
+            }
+            parent.deleteDirectory(name);
+            return true;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+}
