@@ -252,6 +252,8 @@ public final class JsonLines implements LiveSink {
                         .put(JsonlFields.NAME, d.name()).put(JsonlFields.ATTRIBUTES, d.attributes());
                 case JavaRecord.Mounts m -> json.put(JsonlFields.KIND, JsonlFields.JAVA_MOUNTS).put(JsonlFields.COUNT, m.count());
                 case JavaRecord.ShutdownBegan x -> json.put(JsonlFields.KIND, JsonlFields.JAVA_SHUTDOWN);
+                case JavaRecord.Uncaught u -> json.put(JsonlFields.KIND, JsonlFields.JAVA_UNCAUGHT).put(JsonlFields.ID, u.id())
+                        .put(JsonlFields.EXCEPTION, u.exception());
                 case JavaRecord.Renamed n -> json.put(JsonlFields.KIND, JsonlFields.JAVA_RENAMED).put(JsonlFields.ID, n.id())
                         .put(JsonlFields.NAME, n.name());
                 // Folded into its constructed record, unless that is not in the trace (constructed before an attach).
@@ -302,13 +304,14 @@ public final class JsonLines implements LiveSink {
 
     /**
      * When the thread was still running as its program's scope ended: {@code {"scope": "main returned", "t": 0.81,
-     * "jdk_pool": null}}, {@code jdk_pool} naming the JDK's own pool of a thread that outlives main by design (not
-     * counted by threads.leaked); null when it did not outlive its scope.
+     * "jdk_pool": null, "jdk_thread": null}}, {@code jdk_pool} naming the JDK's own pool of a thread that outlives main
+     * by design, {@code jdk_thread} the JDK class that started a thread the JDK made for itself (neither counted by
+     * threads.leaked); null when it did not outlive its scope.
      */
     private static Json outlived(TraceModel model, ThreadInfo t) {
         var leak = model.leaks().of(t);
         return leak == null ? null : Json.object().put("scope", leak.scope().end().what()).put("t", seconds(leak.scope().end().ns()))
-                .put("jdk_pool", leak.jdkPool());
+                .put("jdk_pool", leak.jdkPool()).put("jdk_thread", leak.jdkThread());
     }
 
     /** A creation stack as JSON: [{class, method, file, line}, ...], the innermost frame first. */

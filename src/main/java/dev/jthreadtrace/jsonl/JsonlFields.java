@@ -20,7 +20,7 @@ final class JsonlFields {
 
     /** Kinds of {@code java} records. */
     static final String JAVA_CONSTRUCTED = "constructed", JAVA_STARTED = "started", JAVA_MOUNTS = "mounts", JAVA_PRESENT = "present", JAVA_DUMPED = "dumped", JAVA_SCOPED_VALUES = "scoped_values", BINDINGS = "bindings", JAVA_MOUNTED_V1 = "mounted", JAVA_RENAMED = "renamed", JAVA_SHUTDOWN = "shutdown",
-            JAVA_VIRTUAL_STARTED = "virtual_started", JAVA_LOCKS = "locks";
+            JAVA_VIRTUAL_STARTED = "virtual_started", JAVA_LOCKS = "locks", JAVA_UNCAUGHT = "uncaught";
 
     /** Field names. {@code seq} and {@code run} are on every record: its number in the file and the run's token. */
     static final String SEQ = "seq", RUN = "run",
@@ -28,6 +28,7 @@ final class JsonlFields {
             ARGV = "argv",
             BY_ID = "by_id",
             BY_NAME = "by_name",
+            EXCEPTION = "exception",
             CAPTURES = "captures",
             CHILD = "child",
             EXISTING = "existing_at_attach", PPID = "ppid", SIGMASK = "sigmask", AFFINITY = "affinity", SECCOMP = "seccomp",

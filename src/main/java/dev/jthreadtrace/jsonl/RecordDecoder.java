@@ -97,6 +97,9 @@ final class RecordDecoder {
         }
         if (kind.equals(JsonlFields.JAVA_MOUNTS)) return new JavaRecord.Mounts(pid, ns, tid, longField(n, JsonlFields.COUNT));
         if (kind.equals(JsonlFields.JAVA_SHUTDOWN)) return new JavaRecord.ShutdownBegan(pid, ns, tid);
+        if (kind.equals(JsonlFields.JAVA_UNCAUGHT)) {
+            return new JavaRecord.Uncaught(pid, ns, tid, longField(n, JsonlFields.ID), textField(n, JsonlFields.EXCEPTION));
+        }
         // Version 1 had a record per mount.
         if (kind.equals(JsonlFields.JAVA_MOUNTED_V1)) return new JavaRecord.Mounts(pid, ns, tid, 1);
         if (kind.equals(JsonlFields.JAVA_VIRTUAL_STARTED)) {

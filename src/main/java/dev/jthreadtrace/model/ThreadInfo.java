@@ -215,6 +215,7 @@ public final class ThreadInfo {
         if (java != null) {
             out.putAll(java.attributes());
             out.remove(JavaThread.JDK_POOL);
+            out.remove(JavaThread.JDK_THREAD);
             java.inherited().forEach((k, v) -> out.put(JavaThread.hookKey(k), v));
         }
         return out;
