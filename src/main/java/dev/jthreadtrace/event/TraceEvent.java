@@ -27,6 +27,10 @@ public sealed interface TraceEvent {
             argv = List.copyOf(argv);
             tasks = List.copyOf(tasks);
         }
+
+        public Attached withTasks(List<ExistingTask> tasks) {
+            return new Attached(ns, pid, tracerPid, path, argv, tasks);
+        }
     }
 
     /**
@@ -41,9 +45,20 @@ public sealed interface TraceEvent {
      * @param inCall   the call it was blocked in when seized, before the attach's interrupt (which
      *                 turns a timed wait into a restart_syscall that does not say which call it
      *                 continues), with its futex word; null when it was in none or it was not read
+     * @param runtime  a process leader's: the runtime of the program it runs, as its ELF file says
+     *                 ({@link Exec#GO}); null for any other, or not looked at
      */
     record ExistingTask(int tid, int tgid, int ppid, String name, long sigmask, String affinity, int seccomp,
-                        boolean noNewPrivs, int nsTid, LookedTask inCall) {
+                        boolean noNewPrivs, int nsTid, LookedTask inCall, String runtime) {
+        public ExistingTask(int tid, int tgid, int ppid, String name, long sigmask, String affinity, int seccomp,
+                            boolean noNewPrivs, int nsTid, LookedTask inCall) {
+            this(tid, tgid, ppid, name, sigmask, affinity, seccomp, noNewPrivs, nsTid, inCall, null);
+        }
+
+        public ExistingTask withRuntime(String runtime) {
+            return new ExistingTask(tid, tgid, ppid, name, sigmask, affinity, seccomp, noNewPrivs, nsTid, inCall, runtime);
+        }
+
         public ExistingTask(int tid, int tgid, int ppid, String name, long sigmask, String affinity, int seccomp,
                             boolean noNewPrivs, int nsTid) {
             this(tid, tgid, ppid, name, sigmask, affinity, seccomp, noNewPrivs, nsTid, null);
@@ -145,17 +160,24 @@ public sealed interface TraceEvent {
      * A successful execve; {@code formerTid} differs from {@code tid} when a non-leader thread exec'd.
      * {@code runtime}: {@link #GO} when the image exec'd is a Go program (its ELF file says so: a Go
      * build ID note or a {@code .go.buildinfo} section), whose runtime starts OS threads of its own;
-     * null for any other or when the file could not be read.
+     * null for any other or when the file could not be read. {@code image}: the file the kernel
+     * exec'd ({@code /proc/PID/exe} read at the exec stop: a relative path resolved against the caller's
+     * working directory), for the runtime to be read once the process is gone or has exec'd again; null
+     * when it could not be read (the tool's own, never written).
      */
-    record Exec(long ns, int tid, int formerTid, String path, String runtime) implements TraceEvent {
+    record Exec(long ns, int tid, int formerTid, String path, String runtime, String image) implements TraceEvent {
         public static final String GO = "go";
 
         public Exec(long ns, int tid, int formerTid, String path) {
-            this(ns, tid, formerTid, path, null);
+            this(ns, tid, formerTid, path, null, null);
+        }
+
+        public Exec(long ns, int tid, int formerTid, String path, String runtime) {
+            this(ns, tid, formerTid, path, runtime, null);
         }
 
         public Exec withRuntime(String runtime) {
-            return new Exec(ns, tid, formerTid, path, runtime);
+            return new Exec(ns, tid, formerTid, path, runtime, image);
         }
     }
 

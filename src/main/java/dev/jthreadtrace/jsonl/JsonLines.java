@@ -116,6 +116,7 @@ public final class JsonLines implements LiveSink {
                             .put(JsonlFields.NO_NEW_PRIVS, t.noNewPrivs()));
                     if (t.nsTid() != 0) existing.getLast().put(JsonlFields.NS_TID, t.nsTid());
                     if (t.inCall() != null) existing.getLast().put(HangRecords.IN_CALL, HangRecords.lookedTask(t.inCall()));
+                    if (t.runtime() != null) existing.getLast().put(JsonlFields.RUNTIME, t.runtime());
                 }
                 yield record(JsonlFields.T_START).put(JsonlFields.NS, 0L).put("t", 0.0).put(JsonlFields.PID, a.pid())
                         .put(JsonlFields.TRACER_PID, a.tracerPid()).put(JsonlFields.PATH, a.path()).put(JsonlFields.ARGV, a.argv())

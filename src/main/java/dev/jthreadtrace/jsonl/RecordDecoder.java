@@ -222,7 +222,8 @@ final class RecordDecoder {
                     intField(t, JsonlFields.PPID), textField(t, JsonlFields.NAME), longField(t, JsonlFields.SIGMASK),
                     textField(t, JsonlFields.AFFINITY), intField(t, JsonlFields.SECCOMP), boolField(t, JsonlFields.NO_NEW_PRIVS),
                     t.path(JsonlFields.NS_TID).asInt(0), t.hasNonNull(HangRecords.IN_CALL)
-                    ? HangRecords.lookedTask(intField(t, JsonlFields.TID), t.get(HangRecords.IN_CALL)) : null));
+                    ? HangRecords.lookedTask(intField(t, JsonlFields.TID), t.get(HangRecords.IN_CALL)) : null,
+                    textOrNull(t, JsonlFields.RUNTIME)));
         }
         return out;
     }

@@ -308,7 +308,8 @@ public final class TraceModel {
             settings.started(t);
             if (e.tid() == a.pid()) rootRecord = t;
             if (e.inCall() != null) restarts.atAttach(t, inCall(a.ns(), e), 0);
-            if (e.tgid() == a.pid() && e.tid() == e.tgid() && a.path() != null) table.process(e.tgid()).execd(a.path());
+            if (e.tgid() == a.pid() && e.tid() == e.tgid() && a.path() != null) table.process(e.tgid()).execd(a.path(), e.runtime());
+            else if (e.tid() == e.tgid() && e.runtime() != null) table.process(e.tgid()).runs(e.runtime());
         }
     }
 

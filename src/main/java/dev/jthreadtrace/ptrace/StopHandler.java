@@ -342,7 +342,10 @@ final class StopHandler {
         }
         task.nameCall = null;
         task.commFds = NameWrites.afterExec(task.tid, task.commFds, memory);
-        events.emit(new TraceEvent.Exec(now, task.tid, formerTid > 0 ? formerTid : task.tid, task.execPath));
+        // The file the kernel exec'd, named now: a relative path names one only with the caller's working
+        // directory, and by the time the consumer looks the process may be gone or have exec'd again.
+        String image = memory.procLink(task.tid, "exe");
+        events.emit(new TraceEvent.Exec(now, task.tid, formerTid > 0 ? formerTid : task.tid, task.execPath, null, image));
         // The new image has run no instruction yet: the moment to give a JDK launcher the agent.
         if (execRewriter != null) execRewriter.atExec(task.tid);
     }

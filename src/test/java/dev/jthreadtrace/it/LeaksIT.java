@@ -132,7 +132,8 @@ class LeaksIT {
                     "--assert", "threads.leaked{name=\"process reaper\"} == 1", "--"));
             args.addAll(JvmIT.java(JdkThreadsApp.class.getName(), mode));
             Tool.Result r = Tool.run(Tool.jar(args.toArray(String[]::new)));
-            assertEquals(threw ? 1 : 0, r.code(), r.out() + r.err());
+            Tool.Result report = Tool.run(Tool.jar("report", "--no-live", "--report", "leaks", "--width", "200", trace.toString()));
+            assertEquals(threw ? 1 : 0, r.code(), r.out() + r.err() + report.out());
             assertEquals(threw, r.err().contains("Exception in thread \"main\" " + thrown + ": main gives up"), r.err());
             Map<String, String> leaks = new TreeMap<>(), byDesign = new TreeMap<>();
             List<String> scopes = new ArrayList<>();
@@ -152,7 +153,6 @@ class LeaksIT {
                     byDesign);
             String scope = threw ? "main threw " + thrown : "main returned";
             assertEquals(List.of(scope), scopes.stream().distinct().toList());
-            Tool.Result report = Tool.run(Tool.jar("report", "--no-live", "--report", "leaks", "--width", "200", trace.toString()));
             assertTrue(Pattern.compile("  process \\d+ java: " + Pattern.quote(scope) + " @[0-9.]+m?s: 2 threads were still running")
                     .matcher(report.out()).find(), report.out());
             assertTrue(report.out().contains("and 2 threads the JDK made for itself, which outlive main by design (not counted):"),
