@@ -181,6 +181,13 @@ public sealed interface TraceEvent {
         }
     }
 
+    /**
+     * Process {@code pid}'s kernel parent as {@code /proc/PID/status} said (PPid) when it called
+     * {@code exit_group}: the fact that decides where an orphan went, a subreaper above the tool (a
+     * container's init, whoever started the tool with PR_SET_CHILD_SUBREAPER) rather than init.
+     */
+    record ParentSeen(long ns, int pid, int ppid) implements TraceEvent {}
+
     /** A task exited ({@code exit} or torn down by {@code exit_group}) with this code. */
     record Exited(long ns, int tid, int code) implements TraceEvent {}
 

@@ -125,6 +125,10 @@ public final class JsonLines implements LiveSink {
             }
             case TraceEvent.EndLook l -> HangRecords.endLook(record(JsonlFields.T_END_LOOK).put(JsonlFields.NS, model.rel(l.ns()))
                     .put("t", seconds(model.rel(l.ns()))), l);
+            // Only an orphan's: where the kernel put it, which a replay needs; any other process's parent is known.
+            case TraceEvent.ParentSeen p -> model.thread(p.pid()) == null || model.thread(p.pid()).reparents().isEmpty() ? null
+                    : record(JsonlFields.T_PARENT).put(JsonlFields.NS, model.rel(p.ns())).put("t", seconds(model.rel(p.ns())))
+                            .put(JsonlFields.PID, p.pid()).put(JsonlFields.PPID, p.ppid());
             case TraceEvent.Detached d -> record(JsonlFields.T_DETACH).put(JsonlFields.NS, model.rel(d.ns()))
                     .put("t", seconds(model.rel(d.ns()))).put(JsonlFields.DETACHED, d.detached());
             case TraceEvent.Syscall s -> syscall(s, model);

@@ -164,6 +164,8 @@ final class RecordDecoder {
                     intField(n, JsonlFields.TRACER_PID), textOrNull(n, JsonlFields.PATH), strings(field(n, JsonlFields.ARGV)));
             case JsonlFields.T_END_LOOK -> HangRecords.endLook(longField(n, JsonlFields.NS), n);
             case JsonlFields.T_DETACH -> new TraceEvent.Detached(longField(n, JsonlFields.NS), intField(n, JsonlFields.DETACHED));
+            case JsonlFields.T_PARENT -> new TraceEvent.ParentSeen(longField(n, JsonlFields.NS), intField(n, JsonlFields.PID),
+                    intField(n, JsonlFields.PPID));
             case JsonlFields.T_SYSCALL -> {
                 JsonNode argsNode = field(n, JsonlFields.ARGS);
                 if (!argsNode.isArray() || argsNode.size() != 6) throw new IllegalArgumentException("args is not 6 integers");

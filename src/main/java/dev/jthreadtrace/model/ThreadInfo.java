@@ -288,6 +288,13 @@ public final class ThreadInfo {
         this.osParent = to;
     }
 
+    /** Its last re-parenting went to {@code reaper}, as /proc said, not to init as the model assumed. */
+    void reaperSeen(int reaper) {
+        Reparent last = reparents.getLast();
+        reparents.set(reparents.size() - 1, new Reparent(last.ns(), last.from(), reaper));
+        if (osParent == last.to()) this.osParent = reaper;
+    }
+
     void ended(long ns, Exit how) {
         this.end = ns;
         if (how != null) this.exit = how;

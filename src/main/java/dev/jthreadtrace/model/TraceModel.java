@@ -74,6 +74,7 @@ public final class TraceModel {
             case TraceEvent.UntracedChild u -> table.untraced(u, rel(u.ns()));
             case TraceEvent.CommWritten c -> commWritten(c);
             case TraceEvent.Exec e -> exec(e);
+            case TraceEvent.ParentSeen p -> table.parentSeen(p.pid(), p.ppid());
             case TraceEvent.Exited e -> ended(e.tid(), rel(e.ns()), table.exitOf(e.tid(), e.code()));
             case TraceEvent.Killed k -> ended(k.tid(), rel(k.ns()), new Exit.Killed(k.signal(), k.coreDumped()));
             case TraceEvent.SignalDelivered s -> stops.delivered(table.task(s.tid(), rel(s.ns())), s);
