@@ -1,14 +1,12 @@
 package dev.jthreadtrace.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -29,16 +27,6 @@ class GoRuntimeIT {
         return p;
     }
 
-    private static List<JsonNode> records(Path trace, String type) throws Exception {
-        ObjectMapper json = new ObjectMapper();
-        List<JsonNode> out = new ArrayList<>();
-        for (String line : Files.readAllLines(trace)) {
-            JsonNode n = json.readTree(line);
-            if (n.path("type").asText().equals(type)) out.add(n);
-        }
-        return out;
-    }
-
     /** A shell in the fixture's directory runs it as ./go_threads, once and then by exec: both execs are the Go program's. */
     @Test
     void aGoProgramExecdByARelativePathIsToldByTheFileTheKernelExecd(@TempDir Path tmp) throws Exception {
@@ -47,14 +35,14 @@ class GoRuntimeIT {
         Tool.Result r = Tool.run(Tool.jar("run", "--format", "jsonl", "-o", trace.toString(), "--", "/bin/sh", "-c",
                 "cd \"$1\" && ./go_threads 1 0 && exec ./go_threads 1 0", "sh", program.getParent().toString()));
         assertEquals(0, r.code(), r.out() + r.err());
-        List<JsonNode> goExecs = records(trace, "exec").stream().filter(n -> n.path("path").asText().equals("./go_threads")).toList();
+        List<JsonNode> goExecs = ThreadNamesIT.records(trace, "exec").stream().filter(n -> n.path("path").asText().equals("./go_threads")).toList();
         assertEquals(2, goExecs.size(), goExecs.toString());
         for (JsonNode exec : goExecs) assertEquals("go", exec.path("runtime").asText(), exec.toString());
-        JsonNode shell = records(trace, "exec").getFirst();
+        JsonNode shell = ThreadNamesIT.records(trace, "exec").getFirst();
         assertEquals("/bin/sh", shell.path("path").asText(), shell.toString());
         assertTrue(shell.path("runtime").isNull(), "the shell is no Go program: " + shell);
         // The child that ran it first, and the shell that exec'd it last: both run the Go program at their end.
-        List<JsonNode> processes = records(trace, "process");
+        List<JsonNode> processes = ThreadNamesIT.records(trace, "process");
         assertEquals(2, processes.size(), processes.toString());
         for (JsonNode p : processes) assertEquals("go", p.path("runtime").asText(), p.toString());
     }
@@ -71,10 +59,10 @@ class GoRuntimeIT {
             Tool.Result r = Tool.run(Tool.jar("attach", "--duration", "1s", "--no-live", "--format", "jsonl", "-o", trace.toString(),
                     Long.toString(go.pid())));
             assertEquals(0, r.code(), r.out() + r.err());
-            JsonNode process = records(trace, "process").stream().filter(n -> n.path("pid").asLong() == go.pid()).findFirst().orElseThrow();
+            JsonNode process = ThreadNamesIT.records(trace, "process").stream().filter(n -> n.path("pid").asLong() == go.pid()).findFirst().orElseThrow();
             assertEquals("go", process.path("runtime").asText(), process.toString());
             JsonNode leader = null;
-            for (JsonNode t : records(trace, "start").getFirst().path("existing_at_attach")) if (t.path("tid").asLong() == go.pid()) leader = t;
+            for (JsonNode t : ThreadNamesIT.records(trace, "start").getFirst().path("existing_at_attach")) if (t.path("tid").asLong() == go.pid()) leader = t;
             assertEquals("go", leader == null ? null : leader.path("runtime").asText(), String.valueOf(leader));
         } finally {
             go.descendants().forEach(ProcessHandle::destroyForcibly);
