@@ -39,6 +39,8 @@ import static java.lang.constant.ConstantDescs.CD_void;
  *       which carrier (OS thread) ran which virtual thread;</li>
  *   <li>at the entry of {@code VirtualThread.start(ThreadContainer)}: {@code ThreadHook.virtualStarting(this)},
  *       the context class loader a virtual thread runs with;</li>
+ *   <li>at the entry of {@code dispatchUncaughtException(Throwable)}: {@code ThreadHook.uncaught(this, e)}, a
+ *       thread (main too) ending by an exception;</li>
  *   <li>at the entry of {@code checkAccess()} (a no-op): {@code ThreadHook.javaBase(MethodHandles.lookup())},
  *       the Lookup the installer uses, while it asks, to take its jar off the class path ({@link JavaBaseHandOver}).</li>
  * </ul>
@@ -324,6 +326,26 @@ public final class Installer {
         b.invokestatic(CD_MethodHandles, "lookup", MethodTypeDesc.of(CD_MethodHandles_Lookup));
     }
 
+    /**
+     * For {@code dispatchUncaughtException(Throwable)}, which HotSpot calls on a thread that ends by an
+     * exception (main's too, before DestroyJavaVM): {@code ThreadHook.uncaught(this, e)} first.
+     */
+    private static CodeTransform uncaughtAtEntry() {
+        return new CodeTransform() {
+            @Override
+            public void atStart(CodeBuilder b) {
+                b.aload(0);
+                b.aload(1);
+                b.invokestatic(HOOK, "uncaught", MethodTypeDesc.of(CD_void, THREAD, ClassDesc.of("java.lang.Throwable")));
+            }
+
+            @Override
+            public void accept(CodeBuilder b, CodeElement e) {
+                b.with(e);
+            }
+        };
+    }
+
     /** {@code ThreadHook.<hook>(this, this.inheritableThreadLocals, this.contextClassLoader, MethodHandles.lookup())}. */
     private static void callWithMapAndLoader(CodeBuilder b, String hook) {
         b.aload(0);
@@ -393,6 +415,9 @@ public final class Installer {
             } else if (ce instanceof MethodModel m && m.methodName().equalsString("setName")
                     && m.methodType().equalsString("(Ljava/lang/String;)V")) {
                 cb.transformMethod(m, MethodTransform.transformingCode(afterRename));
+            } else if (ce instanceof MethodModel m && m.methodName().equalsString("dispatchUncaughtException")
+                    && m.methodType().equalsString("(Ljava/lang/Throwable;)V")) {
+                cb.transformMethod(m, MethodTransform.transformingCode(uncaughtAtEntry()));
             } else if (ce instanceof MethodModel m && m.methodName().equalsString("checkAccess")
                     && m.methodType().equalsString("()V")) {
                 cb.transformMethod(m, MethodTransform.transformingCode(handOverLookup()));

@@ -4,8 +4,6 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinWorkerThread;
-import java.util.function.Function;
-import java.util.stream.Stream;
 
 /**
  * Whether a platform thread being started belongs to one of the pools the JDK itself owns for the
@@ -22,7 +20,7 @@ final class JdkPools {
     static final String COMMON = "ForkJoinPool.commonPool()", SCHEDULER = "virtual-thread scheduler",
             UNBLOCKER = "virtual-thread unblocker";
     private static final String CARRIER = "jdk.internal.misc.CarrierThread", DELAY = "java.util.concurrent.DelayScheduler",
-            INNOCUOUS = "jdk.internal.misc.InnocuousThread", VIRTUAL_THREAD = "java.lang.VirtualThread";
+            VIRTUAL_THREAD = "java.lang.VirtualThread";
     /** The virtual-thread scheduler: the pool of the first carrier seen (it is one per JVM, never collected). */
     private static volatile ForkJoinPool scheduler;
     /**
@@ -59,8 +57,14 @@ final class JdkPools {
         }
         if (started instanceof ForkJoinWorkerThread w) return owner(poolOf(w, javaBase));
         if (jdkClass && c.getName().equals(DELAY)) return owner((ForkJoinPool) JdkFields.of(javaBase, c, "pool", ForkJoinPool.class).get(started));
-        if (jdkClass && c.getName().equals(INNOCUOUS) && StartedBy.virtualThread()) return UNBLOCKER;
+        if (jdkClass && c.getName().equals(StartingCode.INNOCUOUS) && startedByVirtualThread()) return UNBLOCKER;
         return null;
+    }
+
+    /** Whether the code that called start() is java.lang.VirtualThread's: its static initialiser starts the unblocker. */
+    private static boolean startedByVirtualThread() {
+        String c = StartingCode.caller();
+        return c != null && (c.equals(VIRTUAL_THREAD) || c.startsWith(VIRTUAL_THREAD + "$"));
     }
 
     private static ForkJoinPool poolOf(ForkJoinWorkerThread w, MethodHandles.Lookup javaBase) throws ReflectiveOperationException {
@@ -73,32 +77,5 @@ final class JdkPools {
         if (pool == null) return null;
         if (pool == ForkJoinPool.commonPool()) return COMMON;
         return pool == scheduler ? SCHEDULER : null;
-    }
-
-    /**
-     * Whether the code that called start() (past Thread's and the hook's frames) is java.lang.VirtualThread's:
-     * its static initialiser starts the unblocker. A class, not a lambda (see {@link CreationStacks}).
-     */
-    private static final class StartedBy implements Function<Stream<StackWalker.StackFrame>, Boolean> {
-        private static final StackWalker WALKER = StackWalker.getInstance();
-        private static final StartedBy INSTANCE = new StartedBy();
-
-        static boolean virtualThread() {
-            return WALKER.walk(INSTANCE);
-        }
-
-        @Override
-        public Boolean apply(Stream<StackWalker.StackFrame> frames) {
-            var it = frames.iterator();
-            while (it.hasNext()) {
-                String c = it.next().getClassName();
-                if (c.equals(JdkPools.class.getName()) || c.startsWith(JdkPools.class.getName() + "$") || c.equals(ThreadHook.class.getName())
-                        || c.equals("java.lang.Thread") || c.equals(INNOCUOUS)) {
-                    continue;
-                }
-                return c.equals(VIRTUAL_THREAD) || c.startsWith(VIRTUAL_THREAD + "$");
-            }
-            return false;
-        }
     }
 }

@@ -9,8 +9,9 @@ package dev.jthreadtrace.agent;
  * C  nanoTime  creatorOsTid  creatorJavaId  creatorName  newJavaId  newName  virtual  itl=value...  [ATTR ccl=L]  [STACK  frames]
  *    (ATTR on a virtual thread's, held until its start(): the context class loader it runs with)
  * S  nanoTime  starterOsTid  starterJavaId  starterName  javaId     name     ITL  itl=value...
- *    ATTR  daemon=B  priority=N  group=G  ccl=L  [jdk_pool=P]  [STACK  frames]
- *    (jdk_pool: the pool of the JDK's own the thread works for, {@code JdkPools}: not the program's to shut down)
+ *    ATTR  daemon=B  priority=N  group=G  ccl=L  [jdk_pool=P | jdk_thread=C]  [STACK  frames]
+ *    (jdk_pool: the pool of the JDK's own the thread works for, {@code JdkPools}: not the program's to shut down;
+ *    jdk_thread: a thread the JDK made for itself, the JDK class whose code started it, {@code JdkThreads})
  *    (ATTR: what the thread runs with, read at start(); a loader is shown as its class and name, or
  *    its class and identity hash when its class is not the JDK's: a user's getName() is never called)
  * A  nanoTime  0  javaId  ccl=L     (a virtual thread's start(), when its C record went out before:
@@ -27,12 +28,14 @@ package dev.jthreadtrace.agent;
  *                                   Thread...), or one of the VM's own with javaId -1 and no ATTR (GC, VM Thread...))
  * D  nanoTime  0  -1  (empty)  ATTR  left_out=N     (after them: N more were not written, past the bounds)
  * X  nanoTime  osTid     (the JVM began to shut down: Shutdown.runHooks(), from System.exit or after main's return)
+ * U  nanoTime  osTid  javaId  exceptionClass     (a platform thread's uncaught exception dispatched, on the thread
+ *                                                 itself: Thread.dispatchUncaughtException)
  * E  errors    firstError          (written at each error; the last one counts)
  * </pre>
  */
 public final class RecordFormat {
     public static final String CONSTRUCTED = "C", STARTED = "S", VIRTUAL_STARTED = "A", MOUNTS = "M", RENAMED = "N",
-            PRESENT = "P", SCOPED_VALUES = "V", DUMPED = "D", SHUTDOWN = "X", ERRORS = "E";
+            PRESENT = "P", SCOPED_VALUES = "V", DUMPED = "D", SHUTDOWN = "X", UNCAUGHT = "U", ERRORS = "E";
     /** A D record's Java id for a thread of the VM itself, and its attribute saying how many were left out. */
     public static final long NO_JAVA_ID = DumpHeaders.NO_JAVA_ID;
     public static final String LEFT_OUT = "left_out";
@@ -43,6 +46,8 @@ public final class RecordFormat {
     public static final String SCOPED_VALUE = "sv:";
     /** The ATTR key of a thread of one of the JDK's own pools ({@code ForkJoinPool.commonPool()}...): its pool. */
     public static final String JDK_POOL = "jdk_pool";
+    /** The ATTR key of a thread the JDK made for itself ({@code InnocuousThread.newSystemThread}): the JDK class that started it. */
+    public static final String JDK_THREAD = "jdk_thread";
     /** A record that took no more thread-locals (its line was full) ends with {@code (cut)=N more}. */
     public static final String CUT = "(cut)";
 

@@ -201,7 +201,9 @@ public final class ThreadHook {
                 RecordFormat.pair(line, "group", group == null ? "null" : group.getName());
                 RecordFormat.pair(line, "ccl", InheritedValues.loader(contextLoader));
                 String pool = javaBase ? JdkPools.ofSafely(started, thread) : null;
+                String jdkThread = pool == null ? JdkThreads.ofSafely(started, contextLoader) : null;
                 if (pool != null) RecordFormat.pair(line, RecordFormat.JDK_POOL, pool);
+                if (jdkThread != null) RecordFormat.pair(line, RecordFormat.JDK_THREAD, jdkThread);
                 line.append(CreationStacks.field());
             }
             RecordWriter.write(line, !started.isVirtual());
@@ -225,6 +227,27 @@ public final class ThreadHook {
             startedByTheJvm();
         } catch (Throwable t) {
             failed("shuttingDown", t);
+        } finally {
+            state.inside = false;
+        }
+    }
+
+    /**
+     * A thread's uncaught exception is being dispatched ({@code Thread.dispatchUncaughtException}, which
+     * HotSpot calls on the thread itself as it ends; for main, before the launcher's DestroyJavaVM): the
+     * thread and the exception's class, read with {@code getClass()} (final: no user code runs). Written
+     * at once: the JVM may end soon after.
+     */
+    public static void uncaught(Thread thread, Throwable exception) {
+        if (thread.isVirtual()) return;
+        HookState state = enter();
+        if (state == null) return;
+        try {
+            String exceptionClass = exception == null ? "null" : exception.getClass().getName();
+            RecordWriter.write(RecordFormat.named(RecordFormat.UNCAUGHT, System.nanoTime(), osTid(), thread.threadId(), exceptionClass),
+                    true);
+        } catch (Throwable t) {
+            failed("uncaught", t);
         } finally {
             state.inside = false;
         }

@@ -143,6 +143,13 @@ public sealed interface JavaRecord {
      */
     record ShutdownBegan(int pid, long ns, int osTid) implements JavaRecord {}
 
+    /**
+     * Platform thread {@code id}, on {@code osTid}, is ending by an uncaught exception of class
+     * {@code exception} ({@code Thread.dispatchUncaughtException}, on the thread itself): for main,
+     * before the launcher's DestroyJavaVM, so main threw rather than returned.
+     */
+    record Uncaught(int pid, long ns, int osTid, long id, String exception) implements JavaRecord {}
+
     /** The carrier {@code osTid} mounted virtual threads {@code count} times since its previous such record. */
     record Mounts(int pid, long ns, int osTid, long count) implements JavaRecord {}
 

@@ -27,6 +27,10 @@ public sealed interface TraceEvent {
             argv = List.copyOf(argv);
             tasks = List.copyOf(tasks);
         }
+
+        public Attached withTasks(List<ExistingTask> tasks) {
+            return new Attached(ns, pid, tracerPid, path, argv, tasks);
+        }
     }
 
     /**
@@ -43,16 +47,27 @@ public sealed interface TraceEvent {
      *                 continues), with its futex word; null when it was in none or it was not read
      * @param shared   its process's shared mappings as /proc/PID/maps listed them at the attach (on
      *                 the process's main thread only; empty on the others, and when none was read)
+     * @param runtime  a process leader's: the runtime of the program it runs, as its ELF file says
+     *                 ({@link Exec#GO}); null for any other, or not looked at
      */
     record ExistingTask(int tid, int tgid, int ppid, String name, long sigmask, String affinity, int seccomp,
-                        boolean noNewPrivs, int nsTid, LookedTask inCall, List<SharedMapping> shared) {
+                        boolean noNewPrivs, int nsTid, LookedTask inCall, List<SharedMapping> shared, String runtime) {
         public ExistingTask {
             shared = List.copyOf(shared);
         }
 
         public ExistingTask(int tid, int tgid, int ppid, String name, long sigmask, String affinity, int seccomp,
+                            boolean noNewPrivs, int nsTid, LookedTask inCall, List<SharedMapping> shared) {
+            this(tid, tgid, ppid, name, sigmask, affinity, seccomp, noNewPrivs, nsTid, inCall, shared, null);
+        }
+
+        public ExistingTask(int tid, int tgid, int ppid, String name, long sigmask, String affinity, int seccomp,
                             boolean noNewPrivs, int nsTid, LookedTask inCall) {
             this(tid, tgid, ppid, name, sigmask, affinity, seccomp, noNewPrivs, nsTid, inCall, List.of());
+        }
+
+        public ExistingTask withRuntime(String runtime) {
+            return new ExistingTask(tid, tgid, ppid, name, sigmask, affinity, seccomp, noNewPrivs, nsTid, inCall, shared, runtime);
         }
 
         public ExistingTask(int tid, int tgid, int ppid, String name, long sigmask, String affinity, int seccomp,
@@ -164,19 +179,33 @@ public sealed interface TraceEvent {
      * A successful execve; {@code formerTid} differs from {@code tid} when a non-leader thread exec'd.
      * {@code runtime}: {@link #GO} when the image exec'd is a Go program (its ELF file says so: a Go
      * build ID note or a {@code .go.buildinfo} section), whose runtime starts OS threads of its own;
-     * null for any other or when the file could not be read.
+     * null for any other or when the file could not be read. {@code image}: the file the kernel
+     * exec'd ({@code /proc/PID/exe} read at the exec stop: a relative path resolved against the caller's
+     * working directory), for the runtime to be read once the process is gone or has exec'd again; null
+     * when it could not be read (the tool's own, never written).
      */
-    record Exec(long ns, int tid, int formerTid, String path, String runtime) implements TraceEvent {
+    record Exec(long ns, int tid, int formerTid, String path, String runtime, String image) implements TraceEvent {
         public static final String GO = "go";
 
         public Exec(long ns, int tid, int formerTid, String path) {
-            this(ns, tid, formerTid, path, null);
+            this(ns, tid, formerTid, path, null, null);
+        }
+
+        public Exec(long ns, int tid, int formerTid, String path, String runtime) {
+            this(ns, tid, formerTid, path, runtime, null);
         }
 
         public Exec withRuntime(String runtime) {
-            return new Exec(ns, tid, formerTid, path, runtime);
+            return new Exec(ns, tid, formerTid, path, runtime, image);
         }
     }
+
+    /**
+     * Process {@code pid}'s kernel parent as {@code /proc/PID/status} said (PPid) when it called
+     * {@code exit_group}: the fact that decides where an orphan went, a subreaper above the tool (a
+     * container's init, whoever started the tool with PR_SET_CHILD_SUBREAPER) rather than init.
+     */
+    record ParentSeen(long ns, int pid, int ppid) implements TraceEvent {}
 
     /** A task exited ({@code exit} or torn down by {@code exit_group}) with this code. */
     record Exited(long ns, int tid, int code) implements TraceEvent {}

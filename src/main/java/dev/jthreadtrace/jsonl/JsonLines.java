@@ -136,6 +136,7 @@ public final class JsonLines implements LiveSink {
                     if (t.nsTid() != 0) existing.getLast().put(JsonlFields.NS_TID, t.nsTid());
                     if (t.inCall() != null) existing.getLast().put(HangRecords.IN_CALL, HangRecords.lookedTask(t.inCall()));
                     if (!t.shared().isEmpty()) existing.getLast().put(HangRecords.SHARED_MAPPINGS, HangRecords.sharedMappings(t.shared()));
+                    if (t.runtime() != null) existing.getLast().put(JsonlFields.RUNTIME, t.runtime());
                 }
                 yield record(JsonlFields.T_START).put(JsonlFields.NS, 0L).put("t", 0.0).put(JsonlFields.PID, a.pid())
                         .put(JsonlFields.TRACER_PID, a.tracerPid()).put(JsonlFields.PATH, a.path()).put(JsonlFields.ARGV, a.argv())
@@ -144,6 +145,10 @@ public final class JsonLines implements LiveSink {
             }
             case TraceEvent.EndLook l -> HangRecords.endLook(record(JsonlFields.T_END_LOOK).put(JsonlFields.NS, model.rel(l.ns()))
                     .put("t", seconds(model.rel(l.ns()))), l);
+            // Only an orphan's: where the kernel put it, which a replay needs; any other process's parent is known.
+            case TraceEvent.ParentSeen p -> model.thread(p.pid()) == null || model.thread(p.pid()).reparents().isEmpty() ? null
+                    : record(JsonlFields.T_PARENT).put(JsonlFields.NS, model.rel(p.ns())).put("t", seconds(model.rel(p.ns())))
+                            .put(JsonlFields.PID, p.pid()).put(JsonlFields.PPID, p.ppid());
             case TraceEvent.Detached d -> record(JsonlFields.T_DETACH).put(JsonlFields.NS, model.rel(d.ns()))
                     .put("t", seconds(model.rel(d.ns()))).put(JsonlFields.DETACHED, d.detached());
             case TraceEvent.Syscall s -> syscall(s, model);
@@ -288,6 +293,8 @@ public final class JsonLines implements LiveSink {
                         .put(JsonlFields.NAME, d.name()).put(JsonlFields.ATTRIBUTES, d.attributes());
                 case JavaRecord.Mounts m -> json.put(JsonlFields.KIND, JsonlFields.JAVA_MOUNTS).put(JsonlFields.COUNT, m.count());
                 case JavaRecord.ShutdownBegan x -> json.put(JsonlFields.KIND, JsonlFields.JAVA_SHUTDOWN);
+                case JavaRecord.Uncaught u -> json.put(JsonlFields.KIND, JsonlFields.JAVA_UNCAUGHT).put(JsonlFields.ID, u.id())
+                        .put(JsonlFields.EXCEPTION, u.exception());
                 case JavaRecord.Renamed n -> json.put(JsonlFields.KIND, JsonlFields.JAVA_RENAMED).put(JsonlFields.ID, n.id())
                         .put(JsonlFields.NAME, n.name());
                 // Folded into its constructed record, unless that is not in the trace (constructed before an attach).
@@ -338,13 +345,14 @@ public final class JsonLines implements LiveSink {
 
     /**
      * When the thread was still running as its program's scope ended: {@code {"scope": "main returned", "t": 0.81,
-     * "jdk_pool": null}}, {@code jdk_pool} naming the JDK's own pool of a thread that outlives main by design (not
-     * counted by threads.leaked); null when it did not outlive its scope.
+     * "jdk_pool": null, "jdk_thread": null}}, {@code jdk_pool} naming the JDK's own pool of a thread that outlives main
+     * by design, {@code jdk_thread} the JDK class that started a thread the JDK made for itself (neither counted by
+     * threads.leaked); null when it did not outlive its scope.
      */
     private static Json outlived(TraceModel model, ThreadInfo t) {
         var leak = model.leaks().of(t);
         return leak == null ? null : Json.object().put("scope", leak.scope().end().what()).put("t", seconds(leak.scope().end().ns()))
-                .put("jdk_pool", leak.jdkPool());
+                .put("jdk_pool", leak.jdkPool()).put("jdk_thread", leak.jdkThread());
     }
 
     /** A creation stack as JSON: [{class, method, file, line}, ...], the innermost frame first. */

@@ -16,11 +16,11 @@ final class JsonlFields {
     static final int OLDEST_READ = 1;
 
     /** Record types (field {@code type}). */
-    static final String T_START = "start", T_SYSCALL = "syscall", T_ENTER = "enter", T_SPAWN = "spawn", T_UNTRACED = "untraced", T_EXEC = "exec", T_COMM = "comm", T_EXIT = "exit", T_KILLED = "killed", T_SIGNAL = "signal", T_STOP = "stop", T_END = "end", T_DETACH = "detach", T_JAVA = "java", T_THREAD = "thread", T_PROCESS = "process", T_ASSERTION = "assertion", T_SUMMARY = "summary", T_DEADLOCK = "deadlock", T_END_LOOK = "end_look";
+    static final String T_START = "start", T_SYSCALL = "syscall", T_ENTER = "enter", T_SPAWN = "spawn", T_UNTRACED = "untraced", T_EXEC = "exec", T_COMM = "comm", T_EXIT = "exit", T_KILLED = "killed", T_SIGNAL = "signal", T_STOP = "stop", T_END = "end", T_DETACH = "detach", T_JAVA = "java", T_THREAD = "thread", T_PROCESS = "process", T_ASSERTION = "assertion", T_SUMMARY = "summary", T_DEADLOCK = "deadlock", T_END_LOOK = "end_look", T_PARENT = "parent";
 
     /** Kinds of {@code java} records. */
     static final String JAVA_CONSTRUCTED = "constructed", JAVA_STARTED = "started", JAVA_MOUNTS = "mounts", JAVA_PRESENT = "present", JAVA_DUMPED = "dumped", JAVA_SCOPED_VALUES = "scoped_values", BINDINGS = "bindings", JAVA_MOUNTED_V1 = "mounted", JAVA_RENAMED = "renamed", JAVA_SHUTDOWN = "shutdown",
-            JAVA_VIRTUAL_STARTED = "virtual_started", JAVA_LOCKS = "locks";
+            JAVA_VIRTUAL_STARTED = "virtual_started", JAVA_LOCKS = "locks", JAVA_UNCAUGHT = "uncaught";
 
     /** Field names. {@code seq} and {@code run} are on every record: its number in the file and the run's token. */
     static final String SEQ = "seq", RUN = "run",
@@ -28,6 +28,7 @@ final class JsonlFields {
             ARGV = "argv",
             BY_ID = "by_id",
             BY_NAME = "by_name",
+            EXCEPTION = "exception",
             CAPTURES = "captures",
             CHILD = "child",
             EXISTING = "existing_at_attach", PPID = "ppid", SIGMASK = "sigmask", AFFINITY = "affinity", SECCOMP = "seccomp",

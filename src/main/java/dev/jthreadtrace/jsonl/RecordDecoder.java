@@ -97,6 +97,9 @@ final class RecordDecoder {
         }
         if (kind.equals(JsonlFields.JAVA_MOUNTS)) return new JavaRecord.Mounts(pid, ns, tid, longField(n, JsonlFields.COUNT));
         if (kind.equals(JsonlFields.JAVA_SHUTDOWN)) return new JavaRecord.ShutdownBegan(pid, ns, tid);
+        if (kind.equals(JsonlFields.JAVA_UNCAUGHT)) {
+            return new JavaRecord.Uncaught(pid, ns, tid, longField(n, JsonlFields.ID), textField(n, JsonlFields.EXCEPTION));
+        }
         // Version 1 had a record per mount.
         if (kind.equals(JsonlFields.JAVA_MOUNTED_V1)) return new JavaRecord.Mounts(pid, ns, tid, 1);
         if (kind.equals(JsonlFields.JAVA_VIRTUAL_STARTED)) {
@@ -161,6 +164,8 @@ final class RecordDecoder {
                     intField(n, JsonlFields.TRACER_PID), textOrNull(n, JsonlFields.PATH), strings(field(n, JsonlFields.ARGV)));
             case JsonlFields.T_END_LOOK -> HangRecords.endLook(longField(n, JsonlFields.NS), n);
             case JsonlFields.T_DETACH -> new TraceEvent.Detached(longField(n, JsonlFields.NS), intField(n, JsonlFields.DETACHED));
+            case JsonlFields.T_PARENT -> new TraceEvent.ParentSeen(longField(n, JsonlFields.NS), intField(n, JsonlFields.PID),
+                    intField(n, JsonlFields.PPID));
             case JsonlFields.T_SYSCALL -> {
                 long[] args = args(n);
                 boolean returned = boolField(n, JsonlFields.RETURNED);
@@ -232,7 +237,7 @@ final class RecordDecoder {
                     textField(t, JsonlFields.AFFINITY), intField(t, JsonlFields.SECCOMP), boolField(t, JsonlFields.NO_NEW_PRIVS),
                     t.path(JsonlFields.NS_TID).asInt(0), t.hasNonNull(HangRecords.IN_CALL)
                     ? HangRecords.lookedTask(intField(t, JsonlFields.TID), t.get(HangRecords.IN_CALL)) : null,
-                    HangRecords.sharedMappings(t.get(HangRecords.SHARED_MAPPINGS))));
+                    HangRecords.sharedMappings(t.get(HangRecords.SHARED_MAPPINGS)), textOrNull(t, JsonlFields.RUNTIME)));
         }
         return out;
     }

@@ -44,6 +44,9 @@ final class AgentRecordParser {
             if (f[0].equals(RecordFormat.SHUTDOWN) && f.length >= 3) {
                 return new JavaRecord.ShutdownBegan(pid, Long.parseLong(f[1]), Integer.parseInt(f[2]));
             }
+            if (f[0].equals(RecordFormat.UNCAUGHT) && f.length >= 5) {
+                return new JavaRecord.Uncaught(pid, Long.parseLong(f[1]), Integer.parseInt(f[2]), Long.parseLong(f[3]), text(f[4]));
+            }
             if (f[0].equals(RecordFormat.VIRTUAL_STARTED) && f.length >= 4) {
                 return new JavaRecord.VirtualStarted(pid, Long.parseLong(f[1]), Integer.parseInt(f[2]), Long.parseLong(f[3]),
                         pairs(f, 4, f.length));

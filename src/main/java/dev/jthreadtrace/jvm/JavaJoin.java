@@ -86,6 +86,7 @@ public final class JavaJoin {
                 case JavaRecord.Dumped d -> { }
                 case JavaRecord.ScopedValues v -> { }
                 case JavaRecord.ShutdownBegan x -> { }
+                case JavaRecord.Uncaught u -> { }
                 case JavaRecord.VirtualStarted v -> { }
                 case JavaRecord.Locks l -> { }
             }

@@ -108,6 +108,7 @@ final class NamespaceIds {
             case JavaRecord.Dumped d -> new JavaRecord.Dumped(pid, d.ns(), tid, d.id(), d.name(), d.attributes());
             case JavaRecord.ScopedValues v -> new JavaRecord.ScopedValues(pid, v.ns(), tid, v.id(), v.bindings());
             case JavaRecord.ShutdownBegan x -> new JavaRecord.ShutdownBegan(pid, x.ns(), tid);
+            case JavaRecord.Uncaught u -> new JavaRecord.Uncaught(pid, u.ns(), tid, u.id(), u.exception());
             case JavaRecord.Mounts m -> new JavaRecord.Mounts(pid, m.ns(), tid, m.count());
             case JavaRecord.Locks l -> new JavaRecord.Locks(pid, l.ns(), tid, l.threads().stream()
                     .map(t -> new JavaRecord.LockedThread(kernelTid.applyAsInt(t.tid()), t.id(), t.name(), t.state(), t.waiting(),

@@ -36,6 +36,12 @@ public record JavaThread(long id, String name, boolean virtual, int constructorT
      * a fact about the thread, not a setting it inherited; such a thread outlives main by design.
      */
     public static final String JDK_POOL = "jdk_pool";
+    /**
+     * The attribute the agent gives a thread the JDK made for itself ({@code InnocuousThread.newSystemThread}:
+     * process reaper, Keep-Alive-Timer, Common-Cleaner): the JDK class whose code started it. A fact, not
+     * a setting; such a thread outlives main by design.
+     */
+    public static final String JDK_THREAD = "jdk_thread";
     /** A scoped-value binding a StructuredTaskScope fork inherited: {@code sv:ScopedValue#1}. */
     public static final String SCOPED_VALUE_PREFIX = "sv:";
 
@@ -66,6 +72,11 @@ public record JavaThread(long id, String name, boolean virtual, int constructorT
     /** The JDK pool this thread works for ({@link #JDK_POOL}), or null when it is no JDK pool's. */
     public String jdkPool() {
         return attributes.get(JDK_POOL);
+    }
+
+    /** The JDK class that started this thread when the JDK made it for itself ({@link #JDK_THREAD}), or null. */
+    public String jdkThread() {
+        return attributes.get(JDK_THREAD);
     }
 
     /** The first frame of the creation stack, {@code com.example.Cache.<init>(Cache.java:42)}; null when none. */

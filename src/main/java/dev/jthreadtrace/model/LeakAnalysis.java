@@ -3,6 +3,7 @@ package dev.jthreadtrace.model;
 import dev.jthreadtrace.event.JavaRecord;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
@@ -28,18 +29,25 @@ public final class LeakAnalysis {
     static final String DESTROY_JAVA_VM = "DestroyJavaVM";
     /** HotSpot's VM thread: a process that has one is a JVM, with or without the Java view. */
     static final String VM_THREAD = "VM Thread";
+    /** A JVM's scope end when main ended by an uncaught exception, before the exception's class. */
+    public static final String MAIN_THREW = "main threw ";
 
     /** One process's scope end; {@code jvm}: judged by the Java rules. */
     public record Scope(int pid, ScopeEnd end, boolean jvm) {}
 
     /**
      * A thread still running when its process's scope ended; {@code jdkPool}: the JDK's own pool it works
-     * for (its common ForkJoinPool, the virtual-thread scheduler...), which outlives main by design and is
-     * not counted; null for the program's own thread, a leak.
+     * for (its common ForkJoinPool, the virtual-thread scheduler...), {@code jdkThread}: else the JDK class
+     * that started it when the JDK made it for itself (process reaper, Keep-Alive-Timer, Common-Cleaner);
+     * either outlives main by design and is not counted; both null for the program's own thread, a leak.
      */
-    public record Leak(ThreadInfo thread, Scope scope, String jdkPool) {
+    public record Leak(ThreadInfo thread, Scope scope, String jdkPool, String jdkThread) {
+        public Leak(ThreadInfo thread, Scope scope, String jdkPool) {
+            this(thread, scope, jdkPool, null);
+        }
+
         public boolean byDesign() {
-            return jdkPool != null;
+            return jdkPool != null || jdkThread != null;
         }
     }
 
@@ -113,7 +121,7 @@ public final class LeakAnalysis {
             for (ThreadInfo t : tasks) {
                 // Main's scope: main itself (the leader) never outlives it, whoever ended the process.
                 if (t.tid() != end.tid() && t.tid() != p.pid() && aliveAt(t, end.ns()) && (!jvm || startedByTheProgram(t, started))) {
-                    leaked.add(new Leak(t, scope, jvm ? t.java().jdkPool() : null));
+                    leaked.add(jvm ? new Leak(t, scope, t.java().jdkPool(), t.java().jdkThread()) : new Leak(t, scope, null));
                 }
             }
         }
@@ -121,17 +129,21 @@ public final class LeakAnalysis {
     }
 
     /**
-     * A JVM's scope ends when main returns (HotSpot then constructs its DestroyJavaVM thread on main's
-     * task) or when the JVM begins to shut down (System.exit), whichever the agent saw first; else at
-     * the process's own end (Runtime.halt).
+     * A JVM's scope ends when main returns or throws (the launcher then calls DestroyJavaVM, which
+     * HotSpot makes a thread of that name on main's task) or when the JVM begins to shut down
+     * (System.exit), whichever the agent saw first; else at the process's own end (Runtime.halt).
+     * Main threw when the agent saw an uncaught exception dispatched on that task before.
      */
     private static ScopeEnd jvmScopeEnd(TraceModel model, ProcessInfo p) {
         ScopeEnd first = null;
+        Map<Integer, String> uncaught = new HashMap<>();
         for (JavaRecord r : model.javaView().records()) {
             if (r.pid() != p.pid()) continue;
+            if (r instanceof JavaRecord.Uncaught u) uncaught.put(u.osTid(), u.exception());
             ScopeEnd end = switch (r) {
                 case JavaRecord.Constructed c when !c.virtual() && c.id() == c.creatorId() && c.name().equals(DESTROY_JAVA_VM) ->
-                        new ScopeEnd(model.rel(c.ns()), c.osTid(), "main returned");
+                        new ScopeEnd(model.rel(c.ns()), c.osTid(), uncaught.containsKey(c.osTid())
+                                ? MAIN_THREW + uncaught.get(c.osTid()) : "main returned");
                 case JavaRecord.ShutdownBegan x -> new ScopeEnd(model.rel(x.ns()), x.osTid(), "the JVM began to shut down");
                 default -> null;
             };

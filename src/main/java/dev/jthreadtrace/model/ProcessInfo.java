@@ -67,6 +67,11 @@ public final class ProcessInfo {
         this.runtime = runtime;
     }
 
+    /** An attached process whose image was not exec'd under the trace: the runtime its ELF file says. */
+    void runs(String runtime) {
+        this.runtime = runtime;
+    }
+
     /**
      * The runtime of the program it exec'd last, as its ELF file said ({@code go}: a Go program, whose
      * runtime starts and keeps OS threads as it sees fit); null for any other.

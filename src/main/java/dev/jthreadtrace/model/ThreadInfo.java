@@ -215,6 +215,7 @@ public final class ThreadInfo {
         if (java != null) {
             out.putAll(java.attributes());
             out.remove(JavaThread.JDK_POOL);
+            out.remove(JavaThread.JDK_THREAD);
             java.inherited().forEach((k, v) -> out.put(JavaThread.hookKey(k), v));
         }
         return out;
@@ -294,6 +295,13 @@ public final class ThreadInfo {
         if (reparents.isEmpty()) reparents = new ArrayList<>(2);
         if (reparents.size() < 8) reparents.add(new Reparent(ns, osParent, to));
         this.osParent = to;
+    }
+
+    /** Its last re-parenting went to {@code reaper}, as /proc said, not to init as the model assumed. */
+    void reaperSeen(int reaper) {
+        Reparent last = reparents.getLast();
+        reparents.set(reparents.size() - 1, new Reparent(last.ns(), last.from(), reaper));
+        if (osParent == last.to()) this.osParent = reaper;
     }
 
     void ended(long ns, Exit how) {

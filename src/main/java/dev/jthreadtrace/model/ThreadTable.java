@@ -212,7 +212,7 @@ final class ThreadTable {
      * tasks: a thread's PPid is its process's parent) to the nearest live ancestor that is a
      * subreaper, else to init of the PID namespace: a traced ancestor that is its namespace's
      * pid 1, else 1. (Its other threads would have adopted them first: none is left.) A subreaper
-     * above the tool itself is not seen; the kernel's own choice may then differ from 1.
+     * above the tool itself is not seen here; {@link #parentSeen} puts it in when the orphan says.
      */
     private void orphaned(int pid, long ns) {
         subreapers.remove(pid);
@@ -226,6 +226,19 @@ final class ThreadTable {
         if (orphans == null) return;
         int reaper = reaperFor(pid);
         for (ThreadInfo c : orphans) c.reparented(ns, reaper);
+    }
+
+    /**
+     * Process {@code pid}'s PPid as /proc said (at its exit_group): when it was orphaned to init because
+     * no traced ancestor could adopt it, the kernel's real choice, a subreaper above the tool, replaces
+     * init in its tasks' last re-parenting. Any other process's parent is the one the events gave it.
+     */
+    void parentSeen(int pid, int ppid) {
+        for (ThreadInfo t : live.values()) {
+            if (t.tgid() == pid && !t.reparents().isEmpty() && t.reparents().getLast().to() == 1 && ppid != 1 && ppid > 0) {
+                t.reaperSeen(ppid);
+            }
+        }
     }
 
     private int reaperFor(int pid) {

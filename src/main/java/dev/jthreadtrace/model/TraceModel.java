@@ -74,6 +74,7 @@ public final class TraceModel {
             case TraceEvent.UntracedChild u -> table.untraced(u, rel(u.ns()));
             case TraceEvent.CommWritten c -> commWritten(c);
             case TraceEvent.Exec e -> exec(e);
+            case TraceEvent.ParentSeen p -> table.parentSeen(p.pid(), p.ppid());
             case TraceEvent.Exited e -> ended(e.tid(), rel(e.ns()), table.exitOf(e.tid(), e.code()));
             case TraceEvent.Killed k -> ended(k.tid(), rel(k.ns()), new Exit.Killed(k.signal(), k.coreDumped()));
             case TraceEvent.SignalDelivered s -> stops.delivered(table.task(s.tid(), rel(s.ns())), s);
@@ -309,7 +310,8 @@ public final class TraceModel {
             if (e.tid() == a.pid()) rootRecord = t;
             if (e.inCall() != null) restarts.atAttach(t, inCall(a.ns(), e), 0);
             if (!e.shared().isEmpty()) effects.shared().existing(e.tgid(), e.shared());
-            if (e.tgid() == a.pid() && e.tid() == e.tgid() && a.path() != null) table.process(e.tgid()).execd(a.path());
+            if (e.tgid() == a.pid() && e.tid() == e.tgid() && a.path() != null) table.process(e.tgid()).execd(a.path(), e.runtime());
+            else if (e.tid() == e.tgid() && e.runtime() != null) table.process(e.tgid()).runs(e.runtime());
         }
     }
 

@@ -12,6 +12,7 @@ import dev.jthreadtrace.decode.Syscalls;
 import dev.jthreadtrace.event.TraceEvent;
 import dev.jthreadtrace.sys.ErrnoException;
 import dev.jthreadtrace.sys.Libc;
+import dev.jthreadtrace.sys.ProcStatus;
 import dev.jthreadtrace.sys.SyscallInfoLayout;
 
 import java.lang.foreign.Arena;
@@ -194,6 +195,11 @@ final class StopHandler {
         if (Syscalls.neverReturns(nr)) {
             // exit and exit_group: the event is complete at entry.
             if (targetStarted) events.emit(new TraceEvent.Syscall(now, now, task.tid, nr, args, 0, false, false, task.captures));
+            // Its parent now, once per process: an orphan's is the kernel's choice, which may be a subreaper above the tool.
+            if (targetStarted && nr == SyscallTable.EXIT_GROUP) {
+                long ppid = ProcStatus.of(task.tgid).number("PPid", -1);
+                if (ppid >= 0) events.emit(new TraceEvent.ParentSeen(now, task.tgid, (int) ppid));
+            }
             finished(task);
             return;
         }
@@ -344,7 +350,10 @@ final class StopHandler {
         task.nameCall = null;
         task.space = task.tgid; // a new image: a CLONE_VM child leaves its parent's memory
         task.commFds = NameWrites.afterExec(task.tid, task.commFds, memory);
-        events.emit(new TraceEvent.Exec(now, task.tid, formerTid > 0 ? formerTid : task.tid, task.execPath));
+        // The file the kernel exec'd, named now: a relative path names one only with the caller's working
+        // directory, and by the time the consumer looks the process may be gone or have exec'd again.
+        String image = memory.procLink(task.tid, "exe");
+        events.emit(new TraceEvent.Exec(now, task.tid, formerTid > 0 ? formerTid : task.tid, task.execPath, null, image));
         // The new image has run no instruction yet: the moment to give a JDK launcher the agent.
         if (execRewriter != null) execRewriter.atExec(task.tid);
     }

@@ -35,12 +35,18 @@ final class LeaksSection extends SectionRenderer {
                     + (mine.isEmpty() ? none : mine.size() + " thread" + (mine.size() == 1 ? " was" : "s were") + " still running"));
             rows(mine);
             if (!jdk.isEmpty()) {
-                out.accept("    and " + jdk.size() + " thread" + (jdk.size() == 1 ? "" : "s")
-                        + " of the JDK's own pools, which outlive main by design (not counted):");
+                out.accept("    and " + jdk.size() + " thread" + (jdk.size() == 1 ? "" : "s") + " " + kinds(jdk)
+                        + ", which outlive main by design (not counted):");
                 rows(jdk);
             }
         }
         for (String note : leaks.unchecked()) out.accept("  not checked: " + Escape.text(note));
+    }
+
+    /** What the JDK's threads that outlived main are: its pools' workers, threads it made for itself, or both. */
+    private static String kinds(List<LeakAnalysis.Leak> jdk) {
+        boolean pools = jdk.stream().anyMatch(l -> l.jdkPool() != null), own = jdk.stream().anyMatch(l -> l.jdkPool() == null);
+        return pools && own ? "of the JDK's own pools or made by the JDK for itself" : pools ? "of the JDK's own pools" : "the JDK made for itself";
     }
 
     private void rows(List<LeakAnalysis.Leak> leaks) {
@@ -52,14 +58,15 @@ final class LeaksSection extends SectionRenderer {
         String what = scope.end().what();
         // "exit_group(3) by 1234": name the thread that called it.
         return what.startsWith("exit_group(") && what.endsWith(" by " + scope.end().tid())
-                ? what.substring(0, what.lastIndexOf(' ') + 1) + label(scope.end().tid()) : what;
+                ? what.substring(0, what.lastIndexOf(' ') + 1) + label(scope.end().tid()) : Escape.text(what);
     }
 
     private String row(LeakAnalysis.Leak l) {
         ThreadInfo t = l.thread();
         String daemon = t.java() != null && "true".equals(t.java().attributes().get("daemon")) ? "daemon  " : "";
         // A JDK pool's thread: its pool, not the application frame that first used it (a parallel stream's).
-        String at = l.byDesign() ? "the JDK's " + Escape.text(l.jdkPool()) + ": outlives main by design  "
+        String at = l.jdkPool() != null ? "the JDK's " + Escape.text(l.jdkPool()) + ": outlives main by design  "
+                : l.jdkThread() != null ? "the JDK's own thread, started by " + Escape.text(l.jdkThread()) + ": outlives main by design  "
                 : t.java() == null || t.java().createdAt() == null ? "" : "created at " + Escape.text(t.java().createdAt()) + "  ";
         return "    " + Units.pad(Units.cut(label(t), ReportContext.LABEL_WIDTH - 1), ReportContext.LABEL_WIDTH) + daemon + at + end(t);
     }

@@ -135,6 +135,7 @@ public final class TextLines implements LiveSink {
                         + (a.tasks().size() == 1 ? "" : "s") + (processes > 1 ? " of " + processes + " processes" : "") + " +++");
             }
             case TraceEvent.EndLook l -> { } // read by the hang analysis, no line of its own
+            case TraceEvent.ParentSeen p -> { } // read into the kernel tree, no line of its own
             case TraceEvent.Detached d -> eventLine(model, d.ns(), model.rootPid(), "+++ detached from " + d.detached()
                     + " task" + (d.detached() == 1 ? "" : "s") + ", which run on untraced +++");
             case TraceEvent.SyscallEntered s -> {

@@ -7,9 +7,12 @@ import dev.jthreadtrace.render.LiveSink;
 import dev.jthreadtrace.render.OutputClosedException;
 import dev.jthreadtrace.render.OutputFailedException;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The consumer's side of a trace, on the calling thread: each event goes into the model, then to
@@ -64,6 +67,7 @@ final class EventConsumer {
             return ended;
         }
         if (event instanceof TraceEvent.Exec e) event = withRuntime(e);
+        if (event instanceof TraceEvent.Attached a) event = withRuntimes(a);
         try {
             model.accept(event);
             accepted++;
@@ -79,17 +83,41 @@ final class EventConsumer {
 
     /**
      * The exec'd image is a Go program or not, read from its file here, on the consumer's thread (the ptrace
-     * thread reads no file): through /proc/PID/exe while the process lives, else the path it exec'd when that
-     * is absolute. A program gone and exec'd by a relative path stays unknown, compared as any other.
+     * thread reads no file, only names it at the exec stop: {@code image}): through /proc/PID/exe while the
+     * process still runs that image (in its own mount namespace), else the file named at the exec stop (a
+     * relative path resolved in the caller's working directory), else the path exec'd when it is absolute.
      */
-    private static TraceEvent.Exec withRuntime(TraceEvent.Exec e) {
+    static TraceEvent.Exec withRuntime(TraceEvent.Exec e) {
         Path exe = Path.of("/proc", Integer.toString(e.tid()), "exe");
+        String file = e.image() != null ? e.image() : e.path() != null && e.path().startsWith("/") ? e.path() : null;
         try {
-            boolean go = Files.exists(exe) ? GoBinary.is(exe) : e.path() != null && e.path().startsWith("/") && GoBinary.is(Path.of(e.path()));
+            boolean go = stillRuns(exe, e.image()) ? GoBinary.is(exe) : file != null && GoBinary.is(Path.of(file));
             return go ? e.withRuntime(TraceEvent.Exec.GO) : e;
         } catch (InvalidPathException notAPath) {
             return e; // a path whose bytes the file system's charset cannot name (C locale): not looked at
         }
+    }
+
+    /** Whether {@code exe} (a /proc/PID/exe) names {@code image}, or any image when that is unknown. */
+    private static boolean stillRuns(Path exe, String image) {
+        try {
+            return image == null ? Files.exists(exe) : Files.readSymbolicLink(exe).toString().equals(image);
+        } catch (IOException | UnsupportedOperationException e) {
+            return false;
+        }
+    }
+
+    /**
+     * The processes an attach found were exec'd before it: whether each runs a Go program is read from
+     * /proc/PID/exe of its leader now, as for an exec.
+     */
+    private static TraceEvent.Attached withRuntimes(TraceEvent.Attached a) {
+        List<TraceEvent.ExistingTask> tasks = new ArrayList<>(a.tasks().size());
+        for (TraceEvent.ExistingTask t : a.tasks()) {
+            boolean go = t.tid() == t.tgid() && GoBinary.is(Path.of("/proc", Integer.toString(t.tid()), "exe"));
+            tasks.add(go ? t.withRuntime(TraceEvent.Exec.GO) : t);
+        }
+        return a.withTasks(tasks);
     }
 
     private void show(TraceEvent event) {

@@ -53,7 +53,9 @@ class KernelParentsIT {
         Map<String, int[]> said = said(file);
         int[] orphan = said.get("orphan"), cparent = said.get("cparent");
         int main = t.model().rootPid();
-        assertEquals(toMain ? main : 1, orphan[1], "the kernel's answer (this machine's init is the reaper above the tool)");
+        // Without a subreaper in the fixture: init, or the subreaper above the tool (a container's init, a service manager).
+        if (toMain) assertEquals(main, orphan[1], "the kernel's answer");
+        else assertTrue(orphan[1] != main && orphan[1] != t.named("middle").tid(), "the kernel's answer: " + orphan[1]);
         ThreadInfo o = t.model().thread(orphan[0]);
         ThreadInfo middle = t.named("middle");
         assertEquals(orphan[1], o.osParent(), "the orphan's PPid after its parent exited");
@@ -80,14 +82,47 @@ class KernelParentsIT {
         Tool.Result r = Tool.run(Tool.jar("run", "--no-live", "--report", "summary,tree", "--", Traced.fixture("orphans").toString(),
                 "init", file.toString()));
         assertEquals(0, r.code(), r.err());
-        int orphan = said(file).get("orphan")[0];
+        int orphan = said(file).get("orphan")[0], reaper = said(file).get("orphan")[1];
         String kernel = r.out().substring(r.out().indexOf("KERNEL TREE"));
-        assertTrue(kernel.matches("(?s).*\\n1 init \\(not traced\\)\\n└─" + orphan + " orphan   re-parented from \\d+ to 1 \\(init\\)"
+        // init; or, where the tests run under a subreaper (a container's init), that one, as the kernel chose
+        String root = reaper == 1 ? "1 init \\(not traced\\)" : reaper + " \\(not traced\\)", to = reaper == 1 ? "1 \\(init\\)" : "" + reaper;
+        assertTrue(kernel.matches("(?s).*\\n" + root + "\\n└─" + orphan + " orphan   re-parented from \\d+ to " + to
                 + " @[0-9.]+ms when \\d+ middle exited\\n.*"), kernel);
         String summary = r.out().substring(r.out().indexOf("SUMMARY"), r.out().indexOf("THREADS BY CREATOR"));
         assertTrue(summary.contains("1 CLONE_PARENT child (PPid is the creator's parent)"), summary);
         assertTrue(summary.contains("1 orphan"), summary);
         assertFalse(summary.contains("CLONE_THREAD"), "no thread here: " + summary);
+    }
+
+    /**
+     * The tool started by a subreaper ({@code native/subreaper}: what a container's init or a service manager
+     * with PR_SET_CHILD_SUBREAPER is): the orphan goes to it, not to init, and the trace says so from the
+     * orphan's PPid in /proc at its exit_group, the kernel's choice (the orphan's own getppid() the oracle);
+     * a replay of the saved trace shows the same tree.
+     */
+    @Test
+    void anOrphanGoesToASubreaperAboveTheTool(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("said.txt"), trace = dir.resolve("trace.jsonl");
+        List<String> command = new ArrayList<>(List.of(Traced.fixture("subreaper").toString()));
+        command.addAll(Tool.jar("run", "--format", "jsonl", "-o", trace.toString(), "--", Traced.fixture("orphans").toString(), "init",
+                file.toString()));
+        Tool.Result r = Tool.run(command);
+        assertEquals(0, r.code(), r.err());
+        Matcher said = Pattern.compile("subreaper (\\d+)").matcher(r.err());
+        assertTrue(said.find(), r.err());
+        int subreaper = Integer.parseInt(said.group(1));
+        int[] orphan = said(file).get("orphan");
+        assertEquals(subreaper, orphan[1], "the kernel's answer: the subreaper above the tool");
+        String threadRecord = Files.readAllLines(trace).stream().filter(l -> l.contains("\"type\":\"thread\"")
+                && l.contains("\"tid\":" + orphan[0] + ",")).findFirst().orElseThrow();
+        assertTrue(threadRecord.contains("\"os_parent\":" + subreaper + ","), threadRecord);
+        assertTrue(Pattern.compile("\"reparents\":\\[\\{\"t\":[0-9.]+,\"from\":\\d+,\"to\":" + subreaper + "}]").matcher(threadRecord).find(),
+                threadRecord);
+        Tool.Result report = Tool.run(Tool.jar("report", "--no-live", "--report", "tree", trace.toString()));
+        assertEquals(0, report.code(), report.err());
+        String kernel = report.out().substring(report.out().indexOf("KERNEL TREE"));
+        assertTrue(kernel.matches("(?s).*\\n" + subreaper + " \\(not traced\\)\\n└─" + orphan[0] + " orphan   re-parented from \\d+ to "
+                + subreaper + " @[0-9.]+ms when \\d+ middle exited\\n.*"), kernel);
     }
 
     @Test

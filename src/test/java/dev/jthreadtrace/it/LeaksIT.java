@@ -3,6 +3,7 @@ package dev.jthreadtrace.it;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jthreadtrace.fixtures.JdkPoolsApp;
+import dev.jthreadtrace.fixtures.JdkThreadsApp;
 import dev.jthreadtrace.fixtures.LeakApp;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -107,6 +108,58 @@ class LeaksIT {
         assertTrue(report.out().contains("3 threads were still running"), report.out());
         assertTrue(report.out().lines().anyMatch(l -> l.matches("    \\d+ ForkJoinPool-1-w\\S* +daemon  the JDK's virtual-thread scheduler:"
                 + " outlives main by design .*")), report.out());
+    }
+
+    /**
+     * The threads the JDK makes for itself (InnocuousThread.newSystemThread: the process reaper, HTTP's
+     * Keep-Alive-Timer) outlive main by design: listed with the JDK class that started them, not counted;
+     * the program's own Cleaner thread (an InnocuousThread with the system loader) and its thread named
+     * "process reaper" are leaks. Main ended by an uncaught exception is said so, with the exception's class
+     * the JVM itself printed (its exit status 1 and "Exception in thread \"main\" CLASS", as untraced).
+     */
+    @Test
+    void theJdksOwnSystemThreadsOutliveMainByDesignAndMainThatThrewIsNotSaidToHaveReturned(@TempDir Path tmp) throws Exception {
+        String thrown = JdkThreadsApp.Thrown.class.getName();
+        ProcessBuilder untraced = new ProcessBuilder(JvmIT.java(JdkThreadsApp.class.getName(), "throw")).redirectErrorStream(true);
+        Process p = untraced.start();
+        String untracedOut = new String(p.getInputStream().readAllBytes());
+        assertEquals(1, p.waitFor(), untracedOut);
+        assertTrue(untracedOut.contains("Exception in thread \"main\" " + thrown + ": main gives up"), untracedOut);
+        for (String mode : List.of("return", "throw")) {
+            boolean threw = mode.equals("throw");
+            Path trace = tmp.resolve(mode + ".jsonl");
+            List<String> args = new ArrayList<>(List.of("run", "--format", "jsonl", "-o", trace.toString(), "--assert", "threads.leaked == 2",
+                    "--assert", "threads.leaked{name=\"process reaper\"} == 1", "--"));
+            args.addAll(JvmIT.java(JdkThreadsApp.class.getName(), mode));
+            Tool.Result r = Tool.run(Tool.jar(args.toArray(String[]::new)));
+            Tool.Result report = Tool.run(Tool.jar("report", "--no-live", "--report", "leaks", "--width", "200", trace.toString()));
+            assertEquals(threw ? 1 : 0, r.code(), r.out() + r.err() + report.out());
+            assertEquals(threw, r.err().contains("Exception in thread \"main\" " + thrown + ": main gives up"), r.err());
+            Map<String, String> leaks = new TreeMap<>(), byDesign = new TreeMap<>();
+            List<String> scopes = new ArrayList<>();
+            ObjectMapper json = new ObjectMapper();
+            for (String line : Files.readAllLines(trace)) {
+                JsonNode n = json.readTree(line);
+                if (n.path("type").asText().equals("assertion")) assertTrue(n.get("passed").asBoolean(), n.toString());
+                if (!n.path("type").asText().equals("thread") || n.get("outlived").isNull() || !n.path("java").isObject()) continue;
+                JsonNode outlived = n.get("outlived"), jdkThread = outlived.get("jdk_thread");
+                assertTrue(outlived.get("jdk_pool").isNull(), n.toString());
+                scopes.add(outlived.get("scope").asText());
+                if (jdkThread.isNull()) leaks.put(n.get("name").asText(), "");
+                else byDesign.put(n.get("name").asText(), jdkThread.asText());
+            }
+            assertEquals(List.of("Cleaner-0", "process reaper"), List.copyOf(leaks.keySet()), leaks.toString());
+            assertEquals(Map.of("process reaper", "java.lang.ProcessHandleImpl", "Keep-Alive-Timer", "sun.net.www.http.KeepAliveCache"),
+                    byDesign);
+            String scope = threw ? "main threw " + thrown : "main returned";
+            assertEquals(List.of(scope), scopes.stream().distinct().toList());
+            assertTrue(Pattern.compile("  process \\d+ java: " + Pattern.quote(scope) + " @[0-9.]+m?s: 2 threads were still running")
+                    .matcher(report.out()).find(), report.out());
+            assertTrue(report.out().contains("and 2 threads the JDK made for itself, which outlive main by design (not counted):"),
+                    report.out());
+            assertTrue(report.out().lines().anyMatch(l -> l.matches("    \\d+ Keep-Alive-Timer +daemon  the JDK's own thread, started by"
+                    + " sun\\.net\\.www\\.http\\.KeepAliveCache: outlives main by design .*")), report.out());
+        }
     }
 
     @Test

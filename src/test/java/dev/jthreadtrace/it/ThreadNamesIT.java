@@ -45,7 +45,8 @@ class ThreadNamesIT {
         return records(trace, "thread");
     }
 
-    private static List<JsonNode> records(Path trace, String type) throws Exception {
+    /** The records of one {@code type} in a JSONL trace, in order. */
+    static List<JsonNode> records(Path trace, String type) throws Exception {
         ObjectMapper json = new ObjectMapper();
         List<JsonNode> out = new ArrayList<>();
         for (String line : Files.readAllLines(trace)) {
