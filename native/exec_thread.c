@@ -1,44 +1,15 @@
 // execve from a non-leader thread: a second thread execs argv[1..] (default /bin/true) while main
-// is blocked; the kernel gives the exec'ing thread the leader's tid and removes the others.
-// The thread execs only once main sleeps in its join (its /proc stat says S): main's clone has
-// returned and its join has begun in every run, which a trace that waits for every exit would
-// otherwise see or not (a clone cut by the exec, no join) as the scheduler goes.
-#define _GNU_SOURCE
-#include <fcntl.h>
-#include <pthread.h>
-#include <sched.h>
-#include <stdio.h>
-#include <string.h>
-#include <unistd.h>
-
-static char **exec_argv;
-static int main_stat = -1;
-
-// Read with pread (not traced) from a descriptor opened once: polling adds no recorded call.
-static int main_asleep(void) {
-    char buf[512];
-    ssize_t n = pread(main_stat, buf, sizeof buf - 1, 0);
-    if (n <= 0) return 1; // cannot tell: exec anyway
-    buf[n] = 0;
-    char *end = strrchr(buf, ')');
-    return end != NULL && end[1] == ' ' && end[2] == 'S';
-}
+// is blocked in its join; the kernel gives the exec'ing thread the leader's tid and removes the
+// others. The thread execs only once main sleeps in its join (exec_when_main_sleeps.h).
+#include "exec_when_main_sleeps.h"
 
 static void *execer(void *arg) {
-    (void) arg;
-    pthread_setname_np(pthread_self(), "execer");
-    while (!main_asleep()) sched_yield();
-    execv(exec_argv[0], exec_argv);
-    perror("execv");
-    return NULL;
+    exec_once_main_sleeps(0);
+    return arg;
 }
 
 int main(int argc, char **argv) {
-    static char *default_argv[] = {"/bin/true", NULL};
-    exec_argv = argc > 1 ? argv + 1 : default_argv;
-    char path[64];
-    snprintf(path, sizeof path, "/proc/self/task/%d/stat", getpid());
-    main_stat = open(path, O_RDONLY | O_CLOEXEC);
+    exec_setup(argc, argv);
     pthread_t t;
     pthread_create(&t, NULL, execer, NULL);
     pthread_join(t, NULL);

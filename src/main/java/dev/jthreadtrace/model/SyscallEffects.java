@@ -73,7 +73,7 @@ final class SyscallEffects {
                 scopeEnded(t, new ScopeEnd(ns, t.tid(), call + (t.tid() == t.tgid() ? ScopeEnd.MAIN_THREAD : Integer.toString(t.tid()))));
             }
             case SPAWN -> {
-                if (ok && s.ret() > 0) cloned(s, (int) s.ret());
+                if (ok && s.ret() > 0) cloned(t, s, (int) s.ret());
             }
             case SET_TID_ADDRESS -> {
                 t.clearTidAddress(a[0]);
@@ -121,10 +121,15 @@ final class SyscallEffects {
         if (process != null) process.scopeEnded(end);
     }
 
-    /** The child a clone returned: the word the kernel clears at its exit, and the stack it was given. */
-    private void cloned(TraceEvent.Syscall s, int childTid) {
-        ThreadInfo child = table.live(childTid);
-        if (child == null) return;
+    /**
+     * The child a clone returned: the word the kernel clears at its exit, and the stack it was given.
+     * The child may have ended already: it runs from the clone event on, and a thread that does
+     * little can exit before its creator's return from clone is seen (a loaded machine schedules
+     * the creator late), so it is found among ended tasks too, as long as it is this creator's.
+     */
+    private void cloned(ThreadInfo creator, TraceEvent.Syscall s, int childTid) {
+        ThreadInfo child = table.thread(childTid);
+        if (child == null || child.creatorInfo() != creator) return;
         long[] a = s.args();
         byte[] cloneArgs = s.captures().bytes(0);
         if (s.nr() == SyscallTable.CLONE) {

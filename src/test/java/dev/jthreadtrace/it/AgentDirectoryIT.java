@@ -222,11 +222,13 @@ class AgentDirectoryIT {
      */
     @Test
     void aRunDirectorySwappedForALinkWhileTheJvmRunsIsNeverWrittenThrough(@TempDir Path tmp) throws Exception {
-        Path victim = Files.createDirectory(tmp.resolve("victim")), signal = tmp.resolve("go");
+        Path victim = Files.createDirectory(tmp.resolve("victim")), ready = tmp.resolve("ready"), signal = tmp.resolve("go");
         Files.writeString(victim.resolve("keep"), "kept\n");
-        String java = String.join(" ", JvmIT.java(AfterSignal.class.getName(), signal.toString()));
-        // The tool is the shell's parent: its directory is /tmp/jthreadtrace-$PPID-*.
-        String script = java + " & sleep 2; run=$(ls -d /tmp/jthreadtrace-$PPID-*); mv \"$run\" \"$run.moved\"; ln -s "
+        String java = String.join(" ", JvmIT.java(AfterSignal.class.getName(), ready.toString(), signal.toString()));
+        // The tool is the shell's parent: its directory is /tmp/jthreadtrace-$PPID-*. The swap comes
+        // once the JVM's main runs (its agent loaded, however slow the machine), at most after 120 s.
+        String script = java + " & i=0; while [ ! -e " + ready + " ] && [ $i -lt 1200 ]; do sleep 0.1; i=$((i+1)); done;"
+                + " run=$(ls -d /tmp/jthreadtrace-$PPID-*); mv \"$run\" \"$run.moved\"; ln -s "
                 + victim + " \"$run\"; echo \"$run\"; touch " + signal + "; wait";
         Tool.Result r = Tool.run(Tool.jar("run", "--no-live", "--report", "none", "--", "/bin/sh", "-c", script), Map.of(), 180);
         Path run = Path.of(r.out().lines().filter(l -> l.startsWith("/tmp/jthreadtrace-")).findFirst().orElseThrow(() -> new AssertionError(r.out() + r.err())));

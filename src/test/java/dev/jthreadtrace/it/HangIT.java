@@ -54,10 +54,14 @@ class HangIT {
         return Hangs.pidAfter(p, "deadlocked ");
     }
 
-    /** Until {@code count} of the process's threads sit in futex (202), as /proc says: the waits have begun. */
+    /** Until {@code count} of the C fixture's threads sleep in futex: their waits have begun, their entries were seen. */
     private static void awaitInFutex(int pid, int count) throws Exception {
-        Hangs.awaitInFutex(pid, count);
-        Thread.sleep(200); // the tracer has seen the entries
+        Hangs.awaitAsleepInFutex(pid, "", count);
+    }
+
+    /** Until JavaDeadlock's two lockers sleep in futex (not the JVM's idle threads): the cycle is closed. */
+    private static void awaitLockers(int pid) throws Exception {
+        Hangs.awaitAsleepInFutex(pid, "locker-", 2);
     }
 
     /** The cycle line and the lines after it up to the end of the section. */
@@ -221,7 +225,7 @@ class HangIT {
         Path trace = tmp.resolve(mode + ".jsonl");
         Process p = start(Tool.jar(javaArgs(List.of("run", "--format", "jsonl", "-o", trace.toString(), "--"), mode)), tmp.resolve("err"));
         int pid = deadlockedPid(p);
-        awaitInFutex(pid, 2);
+        awaitLockers(pid);
         assertEquals(130, Hangs.interrupt(p), Files.readString(tmp.resolve("err")));
         // Asking for the lock view started the JVM's Attach Listener; a stray SIGQUIT would have made it print a dump.
         String rest = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -250,7 +254,7 @@ class HangIT {
         Process script = new ProcessBuilder("script", "-qfec", command, "/dev/null").redirectError(tmp.resolve("err").toFile()).start();
         started.add(script);
         int pid = deadlockedPid(script);
-        awaitInFutex(pid, 2);
+        awaitLockers(pid);
         script.getOutputStream().write(3); // ^C: the terminal's SIGINT to its foreground group, the tool and the JVM
         script.getOutputStream().flush();
         assertTrue(script.waitFor(90, TimeUnit.SECONDS), "the tool ended");
@@ -283,11 +287,12 @@ class HangIT {
     void aReentrantLockCycleInARunningJvmIsFoundByAttachWithDuration(@TempDir Path tmp) throws Exception {
         Process jvm = start(javaDeadlock("lock"), tmp.resolve("jvm-err"));
         int pid = deadlockedPid(jvm);
-        awaitInFutex(pid, 2);
+        awaitLockers(pid);
         Path out = tmp.resolve("attach.txt");
         Tool.Result attached = Hangs.attach(pid, "-e", "futex", "-o", out.toString(), "--report", "blocked", "--width", "200",
                 "--assert", "deadlocks == 0");
-        assertEquals(90, attached.code(), "deadlocks == 0 failed: " + attached.err());
+        // The report says why when it failed (a JVM that gave no lock view within the tool's limit says so there).
+        assertEquals(90, attached.code(), "deadlocks == 0 failed: " + attached.err() + Files.readString(out));
         assertTrue(jvm.isAlive(), "the JVM runs on after the detach");
         String cycles = deadlocks(Files.readString(out));
         assertTrue(cycles.contains("deadlock 1 (Java, 2 threads)"), cycles);

@@ -47,25 +47,40 @@ final class Hangs {
     }
 
     /**
+     * Until {@code count} threads of {@code pid} whose name starts with {@code namePrefix} sleep
+     * (state S) in futex: past their entry stop, so a tracer has seen their waits begin (a traced
+     * task held at a stop is in state t), however loaded the machine is. A JVM's own idle threads
+     * sit in futex too: the prefix picks the program's.
+     */
+    static void awaitAsleepInFutex(long pid, String namePrefix, int count) throws InterruptedException {
+        awaitInCall(pid, "202", 'S', namePrefix, count);
+    }
+
+    /**
      * Until {@code count} threads of {@code pid} sit in the call numbered {@code nr} (in scheduler
      * state {@code state}, or any with {@link #ANY_STATE}), as /proc says; fails after 30 s.
      */
     static void awaitInCall(long pid, String nr, char state, int count) throws InterruptedException {
+        awaitInCall(pid, nr, state, "", count);
+    }
+
+    private static void awaitInCall(long pid, String nr, char state, String namePrefix, int count) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (true) {
-            int in = inCall(pid, nr, state);
+            int in = inCall(pid, nr, state, namePrefix);
             if (in >= count) return;
-            assertTrue(System.nanoTime() < deadline, "only " + in + " threads of " + pid + " in call " + nr
+            assertTrue(System.nanoTime() < deadline, "only " + in + " threads " + namePrefix + "* of " + pid + " in call " + nr
                     + (state == ANY_STATE ? "" : " in state " + state));
             Thread.sleep(20);
         }
     }
 
-    private static int inCall(long pid, String nr, char state) {
+    private static int inCall(long pid, String nr, char state, String namePrefix) {
         int in = 0;
         File[] tasks = new File("/proc/" + pid + "/task").listFiles();
         for (File task : tasks == null ? new File[0] : tasks) {
             try {
+                if (!Files.readString(task.toPath().resolve("comm")).startsWith(namePrefix)) continue;
                 if (state != ANY_STATE) {
                     String stat = Files.readString(task.toPath().resolve("stat"));
                     if (stat.charAt(stat.lastIndexOf(')') + 2) != state) continue;

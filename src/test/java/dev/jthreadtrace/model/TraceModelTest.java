@@ -117,6 +117,24 @@ class TraceModelTest {
     }
 
     /**
+     * A thread runs from its creator's clone event on: one that does little can end before the
+     * creator's return from clone is seen (the creator scheduled late, on a loaded machine). Its
+     * stack is matched all the same, as when the return comes first.
+     */
+    @Test
+    void aThreadThatEndedBeforeItsCreatorsCloneReturnedKeepsItsStack() {
+        List<TraceEvent> events = new ArrayList<>(RecordedTrace.threadsFixture());
+        TraceEvent cloneReturn = events.stream().filter(e -> e instanceof TraceEvent.Syscall s && s.nr() == SyscallTable.CLONE3
+                && s.ret() == SIBLING).findFirst().orElseThrow();
+        events.remove(cloneReturn);
+        events.add(1 + events.indexOf(events.stream().filter(e -> e instanceof TraceEvent.Exited x && x.tid() == SIBLING)
+                .findFirst().orElseThrow()), cloneReturn);
+        MmapAnalysis mmap = MmapAnalysis.of(RecordedTrace.model(events), 5);
+        assertEquals(List.of(INNER1 + " on " + MAIN, INNER2 + " on " + INNER1, SIBLING + " on " + MAIN),
+                mmap.stacks().stream().map(s -> s.thread() + " on " + s.mapping().tid()).toList());
+    }
+
+    /**
      * The threads fixture with main's wait on inner-1's clear-tid word ended by a signal
      * (ERESTARTSYS), and inner-1's wait on inner-2's woken before inner-2 called exit: neither is a join.
      */
