@@ -104,7 +104,6 @@ public final class FutexLog {
             Comparator.comparingLong(FutexAnalysis.Release::waitedNs).thenComparing(r -> -r.order()));
     /** Threads by their clear-tid word, in start order (glibc reuses a descriptor, so a word can name several). */
     private final Map<FutexWord, List<ThreadInfo>> clearTid = new HashMap<>();
-    private final Map<ThreadInfo, Long> clearTidOf = new IdentityHashMap<>();
     private final Set<ThreadInfo> joined = Collections.newSetFromMap(new IdentityHashMap<>());
     private final List<FutexAnalysis.Join> joins = new ArrayList<>();
     private long lastSharedWakeNs = Long.MIN_VALUE, lastUnknownSharedWakeNs = Long.MIN_VALUE;
@@ -269,10 +268,14 @@ public final class FutexLog {
         }
     }
 
-    /** The model set (or changed) a thread's clear-tid word. */
+    /**
+     * The model set (or changed) a thread's clear-tid word: its record holds it (no map of every
+     * thread ever seen to its word), and the word's list of candidates has it.
+     */
     void clearTid(ThreadInfo t, long address) {
-        Long before = clearTidOf.put(t, address);
-        if (before != null) {
+        long before = t.clearTidAddress();
+        t.clearTidAddress(address);
+        if (before != 0) {
             List<ThreadInfo> old = clearTid.get(new FutexWord(t.tgid(), before));
             if (old != null) old.remove(t);
         }
