@@ -44,26 +44,12 @@ final class BoundedHistory<T> {
         return List.copyOf(out);
     }
 
-    /** The first entry; null when there is none. */
-    T firstEntry() {
-        return first.isEmpty() ? null : first.getFirst();
-    }
-
-    /** The latest entry; null when there is none. */
-    T lastEntry() {
-        return latest != null && !latest.isEmpty() ? latest.getLast() : first.isEmpty() ? null : first.getLast();
-    }
-
     /** How many entries between the first and the latest ones were let go. */
     long dropped() {
         return dropped;
     }
 
-    /** Every entry ever added, the dropped ones counted. */
-    long total() {
-        return first.size() + (latest == null ? 0 : latest.size()) + dropped;
-    }
-
+    /** How many entries are kept. */
     int size() {
         return first.size() + (latest == null ? 0 : latest.size());
     }
