@@ -39,7 +39,7 @@ import static java.lang.constant.ConstantDescs.CD_void;
  *       which carrier (OS thread) ran which virtual thread;</li>
  *   <li>at the entry of {@code VirtualThread.start(ThreadContainer)}: {@code ThreadHook.virtualStarting(this)},
  *       the context class loader a virtual thread runs with;</li>
- *   <li>at the entry of {@code dispatchUncaughtException(Throwable)}: {@code ThreadHook.uncaught(this, e)}, a
+ *   <li>at the entry of {@code dispatchUncaughtException(Throwable)}: {@code UncaughtHook.uncaught(this, e)}, a
  *       thread (main too) ending by an exception;</li>
  *   <li>at the entry of {@code checkAccess()} (a no-op): {@code ThreadHook.javaBase(MethodHandles.lookup())},
  *       the Lookup the installer uses, while it asks, to take its jar off the class path ({@link JavaBaseHandOver}).</li>
@@ -51,6 +51,7 @@ import static java.lang.constant.ConstantDescs.CD_void;
 public final class Installer {
     static final ClassDesc THREAD = ClassDesc.of("java.lang.Thread");
     static final ClassDesc HOOK = ClassDesc.of("dev.jthreadtrace.agent.ThreadHook");
+    private static final ClassDesc UNCAUGHT_HOOK = ClassDesc.of("dev.jthreadtrace.agent.UncaughtHook");
     static final ClassDesc MAP = ClassDesc.of("java.lang.ThreadLocal$ThreadLocalMap");
     static final ClassDesc LOADER = ClassDesc.of("java.lang.ClassLoader");
     private static final Set<String> CORE_CONSTRUCTORS = Set.of(
@@ -328,7 +329,7 @@ public final class Installer {
 
     /**
      * For {@code dispatchUncaughtException(Throwable)}, which HotSpot calls on a thread that ends by an
-     * exception (main's too, before DestroyJavaVM): {@code ThreadHook.uncaught(this, e)} first.
+     * exception (main's too, before DestroyJavaVM): {@code UncaughtHook.uncaught(this, e)} first.
      */
     private static CodeTransform uncaughtAtEntry() {
         return new CodeTransform() {
@@ -336,7 +337,7 @@ public final class Installer {
             public void atStart(CodeBuilder b) {
                 b.aload(0);
                 b.aload(1);
-                b.invokestatic(HOOK, "uncaught", MethodTypeDesc.of(CD_void, THREAD, ClassDesc.of("java.lang.Throwable")));
+                b.invokestatic(UNCAUGHT_HOOK, "uncaught", MethodTypeDesc.of(CD_void, THREAD, ClassDesc.of("java.lang.Throwable")));
             }
 
             @Override

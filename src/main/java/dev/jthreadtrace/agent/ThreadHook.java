@@ -233,27 +233,6 @@ public final class ThreadHook {
     }
 
     /**
-     * A thread's uncaught exception is being dispatched ({@code Thread.dispatchUncaughtException}, which
-     * HotSpot calls on the thread itself as it ends; for main, before the launcher's DestroyJavaVM): the
-     * thread and the exception's class, read with {@code getClass()} (final: no user code runs). Written
-     * at once: the JVM may end soon after.
-     */
-    public static void uncaught(Thread thread, Throwable exception) {
-        if (thread.isVirtual()) return;
-        HookState state = enter();
-        if (state == null) return;
-        try {
-            String exceptionClass = exception == null ? "null" : exception.getClass().getName();
-            RecordWriter.write(RecordFormat.named(RecordFormat.UNCAUGHT, System.nanoTime(), osTid(), thread.threadId(), exceptionClass),
-                    true);
-        } catch (Throwable t) {
-            failed("uncaught", t);
-        } finally {
-            state.inside = false;
-        }
-    }
-
-    /**
      * The threads only the JVM's own thread dump names ({@link VmThreads}): at its exit
      * ({@code atExit}, once) or when {@code attach} detaches, reached through {@code javaBase}, a
      * Lookup java.base handed over for this call. Any failure is counted, never thrown.
@@ -339,7 +318,7 @@ public final class ThreadHook {
      * when done. Written out in each hook rather than taking a lambda: the first lambda would
      * spin up java.lang.invoke in every traced JVM, tens of milliseconds of its start-up.
      */
-    private static HookState enter() {
+    static HookState enter() {
         if (!enabled) return null;
         HookState state = STATE.get();
         if (state.inside) return null;
@@ -402,7 +381,7 @@ public final class ThreadHook {
     }
 
     /** The current OS thread's tid: kept for a platform thread; a virtual thread's carrier changes, so read each time. */
-    private static String osTid() throws IOException {
+    static String osTid() throws IOException {
         Thread current = Thread.currentThread();
         HookState state = current.isVirtual() ? null : STATE.get();
         if (state != null && state.osTid != null) return state.osTid;

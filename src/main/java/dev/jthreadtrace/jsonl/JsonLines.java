@@ -316,7 +316,7 @@ public final class JsonLines implements LiveSink {
             FutexCounters futex = model.futex().of(t);
             MmapCounters mmap = model.mmap().of(t);
             out.line(record(JsonlFields.T_THREAD).put(JsonlFields.TID, t.tid()).put(JsonlFields.NS_TID, t.nsTid() == 0 ? null : t.nsTid())
-                    .put(JsonlFields.PID, t.tgid()).put(JsonlFields.NAME, t.name()).put("names", t.nameHistory())
+                    .put(JsonlFields.PID, t.tgid()).put(JsonlFields.NAME, t.name()).put("names", t.nameHistory()).put("names_dropped", t.namesDropped())
                     .put(JsonlFields.CREATOR, t.creator()).put("creator_name", t.creator() == null ? null : model.nameOf(t.creator()))
                     .put("existed_at_attach", t.existedAtAttach()).put("started_for_attach", t.startedForAttach())
                     .put("os_parent", t.osParent()).put("reparented", t.reparented()).put("reparents", reparents(t))

@@ -104,8 +104,6 @@ public final class FutexLog {
             Comparator.comparingLong(FutexAnalysis.Release::waitedNs).thenComparing(r -> -r.order()));
     /** Threads by their clear-tid word, in start order (glibc reuses a descriptor, so a word can name several). */
     private final Map<FutexWord, List<ThreadInfo>> clearTid = new HashMap<>();
-    /** Each thread's clear-tid word, keyed as in {@link #clearTid}. */
-    private final Map<ThreadInfo, FutexWord> clearTidOf = new IdentityHashMap<>();
     private final Set<ThreadInfo> joined = Collections.newSetFromMap(new IdentityHashMap<>());
     private final List<FutexAnalysis.Join> joins = new ArrayList<>();
     private long lastSharedWakeNs = Long.MIN_VALUE, lastUnknownSharedWakeNs = Long.MIN_VALUE;
@@ -275,16 +273,19 @@ public final class FutexLog {
         }
     }
 
-    /** The model set (or changed) a thread's clear-tid word. */
+    /**
+     * The model set (or changed) a thread's clear-tid word: its record holds it (no map of every
+     * thread ever seen to its word), and the word's list of candidates has it.
+     */
     void clearTid(ThreadInfo t, long address) {
-        FutexWord key = new FutexWord(shared.space(t.tgid()), address);
-        FutexWord before = clearTidOf.put(t, key);
-        if (before != null) {
-            List<ThreadInfo> old = clearTid.get(before);
+        long before = t.clearTidAddress();
+        t.clearTidAddress(address);
+        if (before != 0) {
+            List<ThreadInfo> old = clearTid.get(new FutexWord(shared.space(t.tgid()), before));
             if (old != null) old.remove(t);
         }
         if (address == 0) return;
-        List<ThreadInfo> list = clearTid.computeIfAbsent(key, k -> new ArrayList<>());
+        List<ThreadInfo> list = clearTid.computeIfAbsent(new FutexWord(shared.space(t.tgid()), address), k -> new ArrayList<>());
         int at = list.size();
         while (at > 0 && list.get(at - 1).start() > t.start()) at--;
         list.add(at, t);

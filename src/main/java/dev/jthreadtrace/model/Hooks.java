@@ -63,6 +63,8 @@ public record Hooks(String name, long sigmask, String affinity, int seccomp, boo
 
     /** What a child starts with: everything but pdeathsig, which the kernel clears in copy_process. */
     public Hooks forChild() {
+        // The same value when there is no pdeathsig to clear: one Hooks shared by every child, not one each.
+        if (pdeathsig == 0) return this;
         return new Hooks(name, sigmask, affinity, seccomp, noNewPrivs, 0, traced);
     }
 

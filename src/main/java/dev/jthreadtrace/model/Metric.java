@@ -54,7 +54,7 @@ public enum Metric implements Measure {
     MUNMAP_BYTES("munmap.bytes", Kind.SIZE, "bytes unmapped", MmapLog.SYSCALLS,
             null, (m, t) -> m.mmap().of(t).munmapBytes(), "name"),
     HOOKS_CHANGES("hooks.changes", Kind.COUNT, "changes of inheritable settings",
-            List.of(), m -> m.hookChanges().size(), null),
+            List.of(), TraceModel::hookChangeCount, null),
     DURATION("duration", Kind.TIME, "time from the command's exec to the end of the trace", List.of(), TraceModel::endNs, null),
     EXIT_CODE("exit.code", Kind.COUNT, "the command's exit status (128+N when killed by signal N)",
             List.of(), m -> m.targetExit() == null ? -1L : m.targetExit().shellStatus(), null),

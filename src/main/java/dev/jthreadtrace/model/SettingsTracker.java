@@ -7,7 +7,7 @@ import dev.jthreadtrace.decode.Prctl;
 
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,17 +26,44 @@ final class SettingsTracker {
     private static final int SECCOMP_MODE_FILTER = 2;
     private static final long SECCOMP_FILTER_FLAG_TSYNC = 1, SECCOMP_FILTER_FLAG_TSYNC_ESRCH = 16;
 
-    private final List<HookChange> changes = new ArrayList<>();
-    private final Map<Integer, List<HookChange>> changesByTid = new HashMap<>();
+    /**
+     * How many of the changes made under one tid are kept, first and latest each: a thread that sets
+     * its mask or name in a loop must not grow the tool's memory. Those between are only counted.
+     */
+    static final int CHANGES_KEPT = 64;
+
+    /** A change and its place in the order of all changes (the per-tid histories are merged back by it). */
+    private record Numbered(long seq, HookChange change) {}
+
+    private final Map<Integer, BoundedHistory<Numbered>> changesByTid = new HashMap<>();
+    private long changeCount;
     /** The real mask of each task, glibc's transient block around clone included. */
     private final Map<Integer, Long> realMask = new HashMap<>();
 
+    /** Every change kept, in the order they were made (see {@link #CHANGES_KEPT}). */
     List<HookChange> changes() {
-        return Collections.unmodifiableList(changes);
+        List<Numbered> all = new ArrayList<>();
+        for (BoundedHistory<Numbered> h : changesByTid.values()) all.addAll(h.kept());
+        all.sort(Comparator.comparingLong(Numbered::seq));
+        return all.stream().map(Numbered::change).toList();
     }
 
+    /** The changes kept that were made under {@code tid}, in order. */
     List<HookChange> changes(int tid) {
-        return changesByTid.getOrDefault(tid, List.of());
+        BoundedHistory<Numbered> h = changesByTid.get(tid);
+        return h == null ? List.of() : h.kept().stream().map(Numbered::change).toList();
+    }
+
+    /** How many changes were made, the ones not kept included. */
+    long changeCount() {
+        return changeCount;
+    }
+
+    /** How many changes were counted but not kept (the middle of a long run under one tid). */
+    long changesDropped() {
+        long dropped = 0;
+        for (BoundedHistory<Numbered> h : changesByTid.values()) dropped += h.dropped();
+        return dropped;
     }
 
     void started(ThreadInfo root) {
@@ -60,11 +87,15 @@ final class SettingsTracker {
             String a = before.value(hook), b = next.value(hook);
             if (!a.equals(b)) {
                 HookChange change = new HookChange(ns, t.tid(), hook, a, b, actor);
-                changes.add(change);
-                changesByTid.computeIfAbsent(t.tid(), k -> new ArrayList<>()).add(change);
+                changesByTid.computeIfAbsent(t.tid(), k -> new BoundedHistory<>(CHANGES_KEPT)).add(new Numbered(changeCount++, change));
             }
         }
         t.hooks(next, ns);
+    }
+
+    /** The task ended: its real mask goes (a later task with its tid gets its own at its birth). */
+    void ended(ThreadInfo t) {
+        realMask.remove(t.tid());
     }
 
     /**

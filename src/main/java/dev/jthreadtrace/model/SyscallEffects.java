@@ -76,7 +76,6 @@ final class SyscallEffects {
                 if (ok && s.ret() > 0) cloned(t, s, (int) s.ret());
             }
             case SET_TID_ADDRESS -> {
-                t.clearTidAddress(a[0]);
                 futex.clearTid(t, a[0]);
             }
             case FUTEX -> futex.record(t, c, ns, exitNs);
@@ -134,7 +133,6 @@ final class SyscallEffects {
         byte[] cloneArgs = s.captures().bytes(0);
         if (s.nr() == SyscallTable.CLONE) {
             if ((a[0] & CloneFlags.CLONE_CHILD_CLEARTID) != 0) {
-                child.clearTidAddress(a[3]);
                 futex.clearTid(child, a[3]);
             }
             child.stack(a[1], child.stackSize());
@@ -142,7 +140,6 @@ final class SyscallEffects {
         } else if (cloneArgs != null && cloneArgs.length >= CloneFlags.CLONE_ARGS_SIZE_VER0) {
             CloneFlags.CloneArgs c = CloneFlags.CloneArgs.parse(cloneArgs);
             if ((c.flags() & CloneFlags.CLONE_CHILD_CLEARTID) != 0) {
-                child.clearTidAddress(c.childTid());
                 futex.clearTid(child, c.childTid());
             }
             child.stack(c.stack(), c.stackSize());

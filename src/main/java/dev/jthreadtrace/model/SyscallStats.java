@@ -4,6 +4,7 @@ import dev.jthreadtrace.decode.SyscallTable;
 import dev.jthreadtrace.event.TraceEvent;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +18,35 @@ import java.util.TreeMap;
  */
 public final class SyscallStats {
     /** calls, errors, nanos, by syscall number, for one thread. */
-    private final Map<ThreadInfo, Map<Integer, long[]>> byThread = new IdentityHashMap<>();
+    private final Map<ThreadInfo, ThreadFigures> byThread = new IdentityHashMap<>();
+
+    /**
+     * One thread's figures: its syscall numbers in order and three figures for each, in two arrays.
+     * A thread makes a few distinct calls; a TreeMap of boxed numbers cost ~150 bytes for one, kept
+     * for every thread a program ever ran.
+     */
+    private static final class ThreadFigures {
+        private int[] nrs = new int[0];
+        /** calls, errors, nanos for {@code nrs[i]} at {@code 3 * i}. */
+        private long[] figures = new long[0];
+
+        /** The offset of {@code nr}'s three figures, made zero on first sight. */
+        int of(int nr) {
+            int i = Arrays.binarySearch(nrs, nr);
+            if (i >= 0) return 3 * i;
+            i = -i - 1;
+            int[] n = new int[nrs.length + 1];
+            System.arraycopy(nrs, 0, n, 0, i);
+            n[i] = nr;
+            System.arraycopy(nrs, i, n, i + 1, nrs.length - i);
+            long[] f = new long[figures.length + 3];
+            System.arraycopy(figures, 0, f, 0, 3 * i);
+            System.arraycopy(figures, 3 * i, f, 3 * i + 3, figures.length - 3 * i);
+            nrs = n;
+            figures = f;
+            return 3 * i;
+        }
+    }
 
     /** One syscall's figures; {@code name} is the table's, or {@code syscall_NNN}. */
     public record Row(int nr, String name, long calls, long errors, long nanos) {
@@ -29,20 +58,26 @@ public final class SyscallStats {
     void add(ThreadInfo thread, TraceEvent.Syscall s) {
         int nr = s.nr();
         if (nr < 0 || nr >= SyscallTable.MAX_NR || !s.returned()) return;
-        long[] figures = byThread.computeIfAbsent(thread, t -> new TreeMap<>()).computeIfAbsent(nr, n -> new long[3]);
-        figures[0]++;
-        if (s.error()) figures[1]++;
-        figures[2] = Sums.add(figures[2], Math.max(0, s.exitNs() - s.ns()));
+        ThreadFigures own = byThread.computeIfAbsent(thread, t -> new ThreadFigures());
+        int at = own.of(nr);
+        long[] figures = own.figures;
+        figures[at]++;
+        if (s.error()) figures[at + 1]++;
+        figures[at + 2] = Sums.add(figures[at + 2], Math.max(0, s.exitNs() - s.ns()));
     }
 
     /** Every syscall called at least once by any of the threads, in syscall-number order. */
     public List<Row> rows(Iterable<ThreadInfo> threads) {
         Map<Integer, Row> sum = new TreeMap<>();
         for (ThreadInfo t : threads) {
-            Map<Integer, long[]> own = byThread.get(t);
+            ThreadFigures own = byThread.get(t);
             if (own == null) continue;
-            own.forEach((nr, figures) -> sum.merge(nr, new Row(nr, SyscallTable.name(nr), 0, 0, 0).plus(figures),
-                    (a, b) -> new Row(nr, a.name(), a.calls() + b.calls(), a.errors() + b.errors(), Sums.add(a.nanos(), b.nanos()))));
+            for (int i = 0; i < own.nrs.length; i++) {
+                int nr = own.nrs[i];
+                long[] figures = Arrays.copyOfRange(own.figures, 3 * i, 3 * i + 3);
+                sum.merge(nr, new Row(nr, SyscallTable.name(nr), 0, 0, 0).plus(figures),
+                        (a, b) -> new Row(nr, a.name(), a.calls() + b.calls(), a.errors() + b.errors(), Sums.add(a.nanos(), b.nanos())));
+            }
         }
         return new ArrayList<>(sum.values());
     }

@@ -13,6 +13,9 @@ import java.util.Map;
  * the model's own classes change it, while the trace runs.
  */
 public final class ThreadInfo {
+    /** How many of a task's first renames, and of its latest, are kept; those between are only counted. */
+    static final int NAMES_KEPT = 16;
+
     public record NameChange(long ns, String name) {}
 
     /** The kernel gave it a new parent at {@code ns}: process {@code from} had exited, {@code to} adopted it. */
@@ -24,16 +27,26 @@ public final class ThreadInfo {
     private int formerTid;
     private long tookLeaderTidAt;
     private int tgid;
-    private Integer creator;
+    /** The creator's tid, 0 for none (no task has tid 0): a primitive, not a box kept for every task ever seen. */
+    private int creator;
     private ThreadInfo creatorInfo;
     private int depth;
     private int osParent;
     private TraceEvent.SpawnKind spawnKind;
     private long cloneFlags;
     private final long start;
-    private Long end;
+    /** When it ended, {@link #RUNNING} while it runs (a primitive, as {@link #creator}). */
+    private long end = RUNNING;
+    private static final long RUNNING = Long.MIN_VALUE;
     private Exit exit;
-    private final List<NameChange> names = new ArrayList<>();
+    /**
+     * Its renames after the name it started with ({@link #inherited}'s): null until the first. Kept
+     * bounded ({@link #NAMES_KEPT} first and last), the ones between counted: a thread renamed in a
+     * loop must not grow the tool's memory.
+     */
+    private BoundedHistory<NameChange> renames;
+    /** Its creator's name when it created this task (the creator may rename itself later, any number of times). */
+    private String creatorNameAtBirth;
     /** Its PPid changes after its birth (orphaned: re-parented to a subreaper or init), a few at most. */
     private List<Reparent> reparents = List.of();
     private Hooks hooks;
@@ -54,7 +67,6 @@ public final class ThreadInfo {
         this.start = start;
         this.hooks = hooks;
         this.inherited = hooks;
-        this.names.add(new NameChange(start, hooks.name()));
     }
 
     /** A task created by {@code creator}: it starts with what the creator had (less pdeathsig). */
@@ -62,6 +74,7 @@ public final class ThreadInfo {
         ThreadInfo t = new ThreadInfo(tid, tgid, start, hooks);
         t.creator = creator.tid;
         t.creatorInfo = creator;
+        t.creatorNameAtBirth = creator.hooks().name();
         t.depth = creator.depth + 1;
         return t;
     }
@@ -102,7 +115,7 @@ public final class ThreadInfo {
 
     /** The task whose clone/fork returned this one; null for the traced command itself. */
     public Integer creator() {
-        return creator;
+        return creator == 0 ? null : creator;
     }
 
     /** The creator's record (the tid alone is ambiguous once the kernel reuses it); null for the root. */
@@ -144,7 +157,7 @@ public final class ThreadInfo {
 
     /** When it ended, or null while it runs. */
     public Long end() {
-        return end;
+        return end == RUNNING ? null : end;
     }
 
     /** How it ended, or null (still running at the end, or its end was not seen). */
@@ -152,8 +165,23 @@ public final class ThreadInfo {
         return exit;
     }
 
+    /**
+     * Its names in order, the one it started with first: all of them, unless it was renamed more
+     * than {@code 2 * NAMES_KEPT} times; then the first and the latest, {@link #namesDropped} of
+     * those between left out.
+     */
     public List<NameChange> names() {
-        return Collections.unmodifiableList(names);
+        NameChange born = new NameChange(start, inherited.name());
+        if (renames == null) return List.of(born);
+        List<NameChange> out = new ArrayList<>(renames.size() + 1);
+        out.add(born);
+        out.addAll(renames.kept());
+        return Collections.unmodifiableList(out);
+    }
+
+    /** How many of its names (renames between its first and latest kept ones) were counted but not kept. */
+    public long namesDropped() {
+        return renames == null ? 0 : renames.dropped();
     }
 
     /** Its settings now (at the end of the trace, once it is over). */
@@ -265,12 +293,13 @@ public final class ThreadInfo {
 
     /** True when the kernel's parent is not the task that created it: what pstree hides. */
     public boolean reparented() {
-        return creator != null && osParent != creator;
+        return creator != 0 && osParent != creator;
     }
 
+    /** Its distinct names in order (see {@link #names}: the first and latest kept, {@link #namesDropped} between left out). */
     public List<String> nameHistory() {
         List<String> out = new ArrayList<>();
-        for (NameChange n : names) if (out.isEmpty() || !out.getLast().equals(n.name())) out.add(n.name());
+        for (NameChange n : names()) if (out.isEmpty() || !out.getLast().equals(n.name())) out.add(n.name());
         return out;
     }
 
@@ -311,11 +340,14 @@ public final class ThreadInfo {
 
     /** Still running when the trace ended. */
     void endedWithTrace(long ns) {
-        if (end == null) end = ns;
+        if (end == RUNNING) end = ns;
     }
 
     void hooks(Hooks next, long ns) {
-        if (!hooks.name().equals(next.name())) names.add(new NameChange(ns, next.name()));
+        if (!hooks.name().equals(next.name())) {
+            if (renames == null) renames = new BoundedHistory<>(NAMES_KEPT);
+            renames.add(new NameChange(ns, next.name()));
+        }
         hooks = next;
     }
 
@@ -326,14 +358,9 @@ public final class ThreadInfo {
         this.tid = leaderTid;
     }
 
-    /** The name it had at {@code ns} (relative): its creation name before it was first renamed. */
-    public String nameAt(long ns) {
-        String at = names.getFirst().name();
-        for (NameChange n : names) {
-            if (n.ns() > ns) break;
-            at = n.name();
-        }
-        return at;
+    /** Its creator's name (comm) when it created this task; null for a task with no creator seen. */
+    public String creatorNameAtBirth() {
+        return creatorNameAtBirth;
     }
 
     void clearTidAddress(long address) {

@@ -33,6 +33,8 @@ final class ThreadTable {
     private final java.util.Set<Integer> subreapers = new java.util.HashSet<>();
     /** How far back an exec looks for its process's threads that already reported their end (the newest records). */
     private static final int MAX_LOOK_BACK = 100_000;
+    /** The commonest end (a thread returned from its function), one value shared, not one per thread. */
+    private static final Exit EXITED_ITSELF_0 = new Exit.Exited(0, true);
 
     /** The command the tool started: its first task, the tracer its parent. */
     ThreadInfo started(int pid, int tracerPid, String name) {
@@ -142,7 +144,7 @@ final class ThreadTable {
         Integer execBy = endingByExec.remove(tid);
         if (execBy != null && t != null && !t.calledExitItself() && !t.calledExitGroupItself()) return new Exit.ReplacedByExec(execBy, false);
         if (t != null && t.calledExitGroupItself()) return new Exit.GroupExit(code, null);
-        if (t != null && t.calledExitItself()) return new Exit.Exited(code, true);
+        if (t != null && t.calledExitItself()) return code == 0 ? EXITED_ITSELF_0 : new Exit.Exited(code, true);
         Integer by = t == null ? null : groupExitBy.get(t.tgid());
         if (by != null) return new Exit.GroupExit(code, by);
         return new Exit.Exited(code, false);

@@ -177,9 +177,22 @@ public final class TraceModel {
         return t == null ? "?" : t.name();
     }
 
-    /** Every setting change, in order. */
+    /** Every setting change kept, in order: all of them but the middle of a long run under one tid ({@link #hookChangeCount}). */
     public List<HookChange> hookChanges() {
         return settings.changes();
+    }
+
+    /**
+     * How many setting changes were made: those {@link #hookChanges()} keeps and those it let go
+     * (beyond the first and latest {@value SettingsTracker#CHANGES_KEPT} under one tid).
+     */
+    public long hookChangeCount() {
+        return settings.changeCount();
+    }
+
+    /** How many setting changes were counted but not kept (see {@link #hookChangeCount}). */
+    public long hookChangesDropped() {
+        return settings.changesDropped();
     }
 
     /** The changes made under one tid, in order (by every task that had it: tids are reused). */
@@ -405,6 +418,7 @@ public final class TraceModel {
         if (t != null) {
             restarts.ended(t);
             stops.ended(t);
+            settings.ended(t);
         }
         table.ended(tid, ns, exit);
     }

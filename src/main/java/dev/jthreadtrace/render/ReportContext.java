@@ -38,7 +38,7 @@ record ReportContext(TraceModel model, Palette palette, int width, Consumer<Stri
         ThreadInfo c = t.creatorInfo();
         if (c == null) return t.creator() == null ? "-" : label(t.creator());
         int tid = c.formerTid() != 0 && c.tookLeaderTidAt() > t.start() ? c.formerTid() : c.tid();
-        String then = c.nameAt(t.start());
+        String then = t.creatorNameAtBirth();
         return then.equals(c.hooks().name()) && tid == c.tid() ? label(c) : tid + nsTid(c) + " " + Escape.text(then);
     }
 

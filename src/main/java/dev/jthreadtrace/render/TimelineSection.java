@@ -254,6 +254,8 @@ final class TimelineSection extends SectionRenderer {
         out.accept(palette.heading("SETTING CHANGES") + " (by the thread unless \"set by\" says; the threads it then created"
                 + " that took it over)");
         list(lines, ReportContext.MAX_ROWS, "setting changes", l -> l);
+        long dropped = model.hookChangesDropped();
+        if (dropped > 0) out.accept("  " + dropped + " more setting changes counted, not kept (only the first and latest of a long run under one thread are)");
     }
 
     private static String listed(List<String> items, int max) {

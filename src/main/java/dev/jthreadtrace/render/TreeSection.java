@@ -192,7 +192,9 @@ final class TreeSection extends SectionRenderer {
             return former.isEmpty() ? "" : " (was " + Escape.text(former.getFirst()) + ")";
         }
         List<String> names = t.nameHistory();
-        return names.size() > 1 ? " (was " + Escape.text(names.getFirst()) + ")" : "";
+        // A thread renamed in a loop keeps its first and latest names only: say how many between were let go.
+        String dropped = t.namesDropped() == 0 ? "" : "; " + t.namesDropped() + " names between not kept";
+        return names.size() > 1 ? " (was " + Escape.text(names.getFirst()) + dropped + ")" : "";
     }
 
     /** Where the Java creator (the constructor's thread) is not the thread that started it. */

@@ -8,9 +8,10 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The futex and mmap logs keep aggregates: what they hold stops growing however many calls come. */
+/** The futex and mmap logs, and a task's names and setting changes, keep aggregates: what they hold stops growing however many calls come. */
 class BoundedLogsTest {
     private static final int PID = 100, OTHER = 101;
 
@@ -59,5 +60,43 @@ class BoundedLogsTest {
         assertEquals(5, analysis.largest().size());
         assertEquals(4096 + 199_999, analysis.largest().getFirst().length(), "the largest is the largest ever mapped");
         assertEquals(200_000, model.mmap().of(model.thread(PID)).mmapCalls());
+    }
+
+    private static TraceEvent.Syscall rename(long ns, int tid, String name) {
+        Captures c = new Captures();
+        c.put(1, name);
+        return new TraceEvent.Syscall(ns, ns + 10, tid, SyscallTable.PRCTL, new long[] {15, 0x1000, 0, 0, 0, 0}, 0, false, true, c);
+    }
+
+    @Test
+    void aThreadRenamedAMillionTimesKeepsItsFirstAndLatestNamesAndCountsTheRest() {
+        TraceModel model = started();
+        int renames = 1_000_000;
+        for (int i = 0; i < renames; i++) {
+            model.accept(rename(100L + 100L * i, PID, "n" + i));
+            if (i == 500_000) {
+                model.accept(new TraceEvent.Spawned(100L + 100L * i + 50, PID, 102, TraceEvent.SpawnKind.CLONE3, 0x10000 | 0x100 | 0x800));
+            }
+        }
+        ThreadInfo t = model.thread(PID);
+        List<String> names = t.nameHistory();
+        assertEquals(1 + 2 * ThreadInfo.NAMES_KEPT, names.size(), "the start name, the first and the latest renames");
+        assertEquals("x", names.getFirst());
+        assertEquals("n0", names.get(1));
+        assertEquals("n" + (renames - 1), names.getLast());
+        assertEquals("n" + (renames - 1), t.name());
+        assertEquals(renames - 2L * ThreadInfo.NAMES_KEPT, t.namesDropped());
+        ThreadInfo child = model.thread(102);
+        assertEquals("n500000", child.inherited().name(), "a child starts with its creator's name then");
+        assertEquals("n500000", child.creatorNameAtBirth(), "and knows it, whatever its creator kept");
+        assertEquals("x", model.thread(OTHER).creatorNameAtBirth(), "a child made before the renames: the start name");
+        assertNull(t.creatorNameAtBirth(), "the command has no creator");
+
+        assertEquals(renames, model.hookChangeCount(), "every change counted");
+        assertEquals(renames, Metric.HOOKS_CHANGES.total(model), "hooks.changes is the count, not what is kept");
+        assertEquals(2L * SettingsTracker.CHANGES_KEPT, model.hookChanges(PID).size(), "the first and latest changes kept");
+        assertEquals(renames - 2L * SettingsTracker.CHANGES_KEPT, model.hookChangesDropped());
+        assertEquals("n" + (renames - 1), model.hookChanges(PID).getLast().to());
+        assertEquals("x", model.hookChanges().getFirst().from(), "all changes in order: the first one first");
     }
 }
