@@ -322,7 +322,7 @@ public final class JsonLines implements LiveSink {
                     .put("os_parent", t.osParent()).put("reparented", t.reparented()).put("reparents", reparents(t))
                     .put("former_tid", t.formerTid() == 0 ? null : t.formerTid())
                     .put("spawn_syscall", t.spawnKind() == null ? null : t.spawnKind().name().toLowerCase(Locale.ROOT))
-                    .put("clone_flags", CloneFlags.names(t.cloneFlags())).put("depth", model.depth(t))
+                    .put("clone_flags", CloneFlags.names(t.cloneFlags())).put("depth", t.depth())
                     .put("start", seconds(t.start())).put("end", t.end() == null ? null : seconds(t.end()))
                     .put("exit", exit(t.exit())).put("inherited", t.allInheritedValues())
                     .put("final", t.hooks().inheritedValues())

@@ -289,11 +289,6 @@ public final class TraceModel {
         return rootRecord != null ? rootRecord : thread(rootPid);
     }
 
-    /** Creator chain length: 0 for the root, 1 for what it created, ... */
-    public int depth(ThreadInfo t) {
-        return t.depth();
-    }
-
     public ThreadInfo creatorOf(ThreadInfo t) {
         return t.creatorInfo();
     }
@@ -354,7 +349,6 @@ public final class TraceModel {
         return attached;
     }
 
-    /** How many tasks were detached at the end of an attach (they ran on); -1 when none was (they exited, or a run). */
     /** The last look at the tasks before the trace ended, its time relative; null when none was taken. */
     public TraceEvent.EndLook endLook() {
         return endLook;

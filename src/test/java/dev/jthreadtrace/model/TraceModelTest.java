@@ -34,7 +34,7 @@ class TraceModelTest {
             assertTrue(model.thread(tid).reparented());
         }
         assertFalse(model.thread(MAIN).reparented());
-        assertEquals(2, model.depth(model.thread(INNER2)));
+        assertEquals(2, model.thread(INNER2).depth());
     }
 
     @Test
