@@ -108,7 +108,14 @@ public final class StopSignals {
      * status already chosen (ending it 128+N here, as before, could still cut a file's last bytes
      * that the caller had not flushed).
      */
-    public static synchronized void uninstall() {
+    public static void uninstall() {
+        // A signal that came while the output was written but that the waiting thread has not taken
+        // yet (a loaded machine schedules it late) is still the current handler's: it is told now.
+        if (held != 0) SignalMask.takePending(held).forEach(StopSignals::arrived);
+        swapOut();
+    }
+
+    private static synchronized void swapOut() {
         previous.forEach((name, handler) -> Signal.handle(new Signal(name), handler));
         previous.clear();
         early.clear();
