@@ -16,7 +16,6 @@ import java.lang.constant.MethodTypeDesc;
 import java.lang.instrument.ClassDefinition;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
-import java.lang.invoke.MethodHandles;
 import java.nio.file.Path;
 import java.security.ProtectionDomain;
 import java.util.Map;
@@ -106,12 +105,7 @@ public final class Installer {
      * the jar stays, and the agent's error line says why: the hooks do not need it.
      */
     private static void leaveClassPath(String directory) {
-        String failed = JavaBaseHandOver.run(new JavaBaseHandOver.Use() {
-            @Override
-            void with(MethodHandles.Lookup javaBase) {
-                SystemClassPath.leave(directory, javaBase);
-            }
-        });
+        String failed = JavaBaseHandOver.run(JavaBaseHandOver.Purpose.LEAVE_CLASS_PATH, directory);
         if (failed != null) ThreadHook.failed("class path", new IllegalStateException(failed));
     }
 
@@ -193,12 +187,7 @@ public final class Installer {
      * yields the original class files). The JVM runs on as before the attach.
      */
     static void stop(Instrumentation instrumentation) throws Exception {
-        String failed = JavaBaseHandOver.run(new JavaBaseHandOver.Use() {
-            @Override
-            void with(MethodHandles.Lookup javaBase) {
-                ThreadHook.vmThreads(false, javaBase);
-            }
-        });
+        String failed = JavaBaseHandOver.run(JavaBaseHandOver.Purpose.VM_THREADS, null);
         if (failed != null) ThreadHook.failed("vmThreads", new IllegalStateException(failed));
         ThreadHook.disable();
         ClassDefinition[] own = originals;
