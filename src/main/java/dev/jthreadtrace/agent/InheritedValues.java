@@ -33,9 +33,8 @@ final class InheritedValues {
      * hold of (one it sets in that field instead of ours is handed every inherited map).
      */
     static void append(StringBuilder line, Object map, MethodHandles.Lookup javaBase) throws ReflectiveOperationException {
-        Class<?> entry = JdkFields.named("java.lang.ThreadLocal$ThreadLocalMap$Entry");
-        VarHandle value = JdkFields.of(javaBase, entry, "value", Object.class);
-        VarHandle table = JdkFields.of(javaBase, JdkFields.named("java.lang.ThreadLocal$ThreadLocalMap"), "table", entry.arrayType());
+        VarHandle value = JdkFields.of(javaBase, JdkFields.Classes.MAP_ENTRY, "value", Object.class);
+        VarHandle table = JdkFields.of(javaBase, JdkFields.Classes.MAP, "table", JdkFields.Classes.MAP_TABLE);
         Object[] entries = (Object[]) table.get(map);
         if (entries == null) return;
         int left = 0;

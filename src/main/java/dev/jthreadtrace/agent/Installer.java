@@ -75,6 +75,8 @@ public final class Installer {
         String directory = AgentOptions.directoryOf(args);
         boolean attached = AgentOptions.attached(args);
         if (directory.isEmpty()) return;
+        // Before the program can define a class of its own under an agent class's name (OwnClasses).
+        String notLoaded = OwnClasses.load();
         if (installed) {
             // A second agent of ours: the first has the hooks.
             leaveClassPath(directory);
@@ -86,6 +88,7 @@ public final class Installer {
         Thread watch = attached ? AttachWatch.connect(directory, instrumentation) : null;
         if (attached && watch == null) return;
         if (!ThreadHook.open(directory, AgentOptions.hostPid(args))) return;
+        if (!notLoaded.isEmpty()) ThreadHook.failed("own classes", new NoClassDefFoundError(notLoaded));
         boolean flushesAtExit = rewrite(directory, instrumentation, attached);
         leaveClassPath(directory);
         ThreadHook.enable();

@@ -339,7 +339,7 @@ public final class ThreadHook {
         HookState state = enter();
         if (state == null) return;
         try {
-            Class<?> snapshot = bindings.getClass(), carrier = JdkFields.named("java.lang.ScopedValue$Carrier");
+            Class<?> snapshot = bindings.getClass(), carrier = JdkFields.Classes.SCOPED_CARRIER;
             VarHandle snapshotBindings = JdkFields.of(javaBase, snapshot, "bindings", carrier);
             VarHandle carrierKey = JdkFields.of(javaBase, carrier, "key", ScopedValue.class);
             VarHandle carrierValue = JdkFields.of(javaBase, carrier, "value", Object.class);
