@@ -18,12 +18,6 @@ import java.util.WeakHashMap;
  * name or identity hash.
  */
 final class InheritedValues {
-    /**
-     * The ThreadLocalMap's entries and an entry's value, made from the first Lookup a hook was handed.
-     * Kept (a program may read them by reflection): they reach only a ThreadLocalMap or its entries,
-     * which only java.lang's private fields hold, so whoever can use them could read those already.
-     */
-    private static volatile VarHandle table, value;
     /** The name given to each thread-local instance seen, by identity (ThreadLocal keeps Object's equals). */
     private static final Map<Object, String> LOCAL_NAMES = new WeakHashMap<>();
     /** How many instances of each class have a name: the second instance of a class is {@code Name#2}. */
@@ -31,31 +25,28 @@ final class InheritedValues {
 
     private InheritedValues() {}
 
-    /** The fields of ThreadLocalMap it reads, once, through java.base's Lookup. */
-    private static void prepare(MethodHandles.Lookup javaBase) throws ReflectiveOperationException {
-        Class<?> entry = JdkFields.named("java.lang.ThreadLocal$ThreadLocalMap$Entry");
-        value = JdkFields.of(javaBase, entry, "value", Object.class);
-        table = JdkFields.of(javaBase, JdkFields.named("java.lang.ThreadLocal$ThreadLocalMap"), "table", entry.arrayType());
-    }
-
     /**
      * {@code \tname=value} for each entry of an inherited map, read through {@code javaBase} (what
-     * Thread handed the hook); past the line's budget, {@code (cut)=N more}.
+     * Thread handed the hook); past the line's budget, {@code (cut)=N more}. The VarHandles of
+     * ThreadLocalMap's table and an entry's value are made here at each call and kept nowhere: in a
+     * field of the agent's they would be a program's, to read and write any map's entries it gets
+     * hold of (one it sets in that field instead of ours is handed every inherited map).
      */
     static void append(StringBuilder line, Object map, MethodHandles.Lookup javaBase) throws ReflectiveOperationException {
-        if (table == null) prepare(javaBase);
+        VarHandle value = JdkFields.of(javaBase, JdkFields.Classes.MAP_ENTRY, "value", Object.class);
+        VarHandle table = JdkFields.of(javaBase, JdkFields.Classes.MAP, "table", JdkFields.Classes.MAP_TABLE);
         Object[] entries = (Object[]) table.get(map);
         if (entries == null) return;
         int left = 0;
-        for (Object entry : entries) {
-            if (entry == null) continue;
-            Object key = ((Reference<?>) entry).get();
+        for (Object e : entries) {
+            if (e == null) continue;
+            Object key = ((Reference<?>) e).get();
             if (key == null) continue;
             if (ThreadHook.full(line)) {
                 left++;
                 continue;
             }
-            Object v = value.get(entry);
+            Object v = value.get(e);
             RecordFormat.pair(line, localName(key), render(v));
         }
         if (left > 0) line.append(RecordFormat.FIELD).append(RecordFormat.CUT).append('=').append(left).append(" more");

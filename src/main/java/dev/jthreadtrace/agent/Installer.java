@@ -16,7 +16,6 @@ import java.lang.constant.MethodTypeDesc;
 import java.lang.instrument.ClassDefinition;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
-import java.lang.invoke.MethodHandles;
 import java.nio.file.Path;
 import java.security.ProtectionDomain;
 import java.util.Map;
@@ -79,6 +78,8 @@ public final class Installer {
         String directory = AgentOptions.directoryOf(args);
         boolean attached = AgentOptions.attached(args);
         if (directory.isEmpty()) return;
+        // Before the program can define a class of its own under an agent class's name (OwnClasses).
+        String notLoaded = OwnClasses.load();
         if (installed) {
             // A second agent of ours: the first has the hooks.
             leaveClassPath(directory);
@@ -90,6 +91,7 @@ public final class Installer {
         Thread watch = attached ? AttachWatch.connect(directory, instrumentation) : null;
         if (attached && watch == null) return;
         if (!ThreadHook.open(directory, AgentOptions.hostPid(args))) return;
+        if (!notLoaded.isEmpty()) ThreadHook.failed("own classes", new NoClassDefFoundError(notLoaded));
         boolean flushesAtExit = rewrite(directory, instrumentation, attached);
         leaveClassPath(directory);
         ThreadHook.enable();
@@ -109,12 +111,7 @@ public final class Installer {
      * the jar stays, and the agent's error line says why: the hooks do not need it.
      */
     private static void leaveClassPath(String directory) {
-        String failed = JavaBaseHandOver.run(new JavaBaseHandOver.Use() {
-            @Override
-            void with(MethodHandles.Lookup javaBase) {
-                SystemClassPath.leave(directory, javaBase);
-            }
-        });
+        String failed = JavaBaseHandOver.run(JavaBaseHandOver.Purpose.LEAVE_CLASS_PATH, directory);
         if (failed != null) ThreadHook.failed("class path", new IllegalStateException(failed));
     }
 
@@ -196,12 +193,7 @@ public final class Installer {
      * yields the original class files). The JVM runs on as before the attach.
      */
     static void stop(Instrumentation instrumentation) throws Exception {
-        String failed = JavaBaseHandOver.run(new JavaBaseHandOver.Use() {
-            @Override
-            void with(MethodHandles.Lookup javaBase) {
-                ThreadHook.vmThreads(false, javaBase);
-            }
-        });
+        String failed = JavaBaseHandOver.run(JavaBaseHandOver.Purpose.VM_THREADS, null);
         if (failed != null) ThreadHook.failed("vmThreads", new IllegalStateException(failed));
         ThreadHook.disable();
         ClassDefinition[] own = originals;

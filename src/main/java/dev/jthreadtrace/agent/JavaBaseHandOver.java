@@ -9,32 +9,45 @@ import java.lang.invoke.MethodHandles;
  * {@code Thread.checkAccess()}, a no-op since JDK 24 that the JDK itself never calls, calls
  * {@link ThreadHook#javaBase} with {@code MethodHandles.lookup()} first; while {@link #run} asks, on
  * its own thread, that call does the work right there, and the Lookup goes out of scope with it:
- * never kept in a field, never returned (a program that calls {@code checkAccess()}, or this class
- * by reflection, is handed nothing).
+ * never kept in a field, never returned.
+ *
+ * <p>A program can reach everything here (the agent's classes are in the boot loader's unnamed
+ * module, open to all: it may set these fields, call these methods, define classes in this package),
+ * so what is done with the Lookup is one of the {@link Purpose}s, each a fixed static method of the
+ * agent: no callback, nothing a program can subclass or supply is ever handed the Lookup. A program
+ * that sets the fields and calls {@code checkAccess()} gets a purpose done, never the Lookup.
  *
  * <p>{@code checkAccess()} is deprecated for removal: a JDK without it, or one whose
  * {@code checkAccess()} throws (a patched {@code java.base}), only leaves the work undone, and
  * {@link #run} says why; the hooks and the rest of the agent do not depend on it.
  */
 final class JavaBaseHandOver {
-    /** What is done with the Lookup, inside the hand-over. */
-    abstract static class Use {
-        abstract void with(MethodHandles.Lookup javaBase) throws Throwable;
+    /** What is done with the Lookup, inside the hand-over: an enum (final: no program's subclass) dispatched to fixed code. */
+    enum Purpose {
+        /** {@link SystemClassPath#leave}: the agent's jar in the run's directory off the application class path. */
+        LEAVE_CLASS_PATH,
+        /** {@link ThreadHook#vmThreads}: the D records of the JVM's thread dump, at a detach. */
+        VM_THREADS
     }
 
-    /** The thread that asks now and what it asks for; cleared when the Lookup was used, so it is used once. */
+    /** The thread that asks now, what for and the run's directory; cleared when the Lookup was used, so it is used once. */
     private static Thread asking;
-    private static Use use;
+    private static Purpose purpose;
+    private static String directory;
     private static Throwable failed;
     private static boolean done;
 
     private JavaBaseHandOver() {}
 
-    /** Runs {@code what} with java.base's Lookup; null when it ran, else why not (for the agent's error line). */
+    /**
+     * Does {@code what} with java.base's Lookup ({@code directory}: the run's, for
+     * {@link Purpose#LEAVE_CLASS_PATH}); null when it ran, else why not (for the agent's error line).
+     */
     @SuppressWarnings("removal")
-    static synchronized String run(Use what) {
+    static synchronized String run(Purpose what, String directory) {
         asking = Thread.currentThread();
-        use = what;
+        purpose = what;
+        JavaBaseHandOver.directory = directory;
         done = false;
         failed = null;
         Throwable thrown = null;
@@ -46,20 +59,27 @@ final class JavaBaseHandOver {
             thrown = t;
         } finally {
             asking = null;
-            use = null;
+            purpose = null;
+            JavaBaseHandOver.directory = null;
         }
         if (failed != null) return "with java.base's Lookup: " + failed;
         if (done) return null;
         return "Thread.checkAccess() handed over no Lookup" + (thrown == null ? "" : ": " + thrown);
     }
 
-    /** From {@link ThreadHook#javaBase}: on the asking thread, while it asks, the work is done with the Lookup, once. */
+    /**
+     * From {@link ThreadHook#javaBase}: on the asking thread, while it asks, the purpose is done with
+     * the Lookup, once. Compared with {@code ==}, not a {@code switch}: an enum switch reads an array
+     * of a synthetic class, which a program could rewrite (it would only choose another purpose).
+     */
     static void handedOver(MethodHandles.Lookup lookup) {
-        Use what = use;
+        Purpose what = purpose;
+        String in = directory;
         if (what == null || asking != Thread.currentThread() || !JdkFields.handedOverBy(lookup, Thread.class)) return;
-        use = null;
+        purpose = null;
         try {
-            what.with(lookup);
+            if (what == Purpose.LEAVE_CLASS_PATH && in != null) SystemClassPath.leave(in, lookup);
+            else if (what == Purpose.VM_THREADS) ThreadHook.vmThreads(false, lookup);
         } catch (Throwable t) {
             failed = t;
         }

@@ -62,4 +62,26 @@ final class JdkFields {
     static Class<?> named(String name) throws ClassNotFoundException {
         return Class.forName(name, false, null);
     }
+
+    /**
+     * java.lang's classes whose fields the hooks read at each call (a {@code Class.forName} costs
+     * ~3 us, more than the VarHandles made from it): kept, as they give no power (any program may
+     * name them), in final fields (no program sets others in their place). Loaded at the first use.
+     */
+    static final class Classes {
+        static final Class<?> MAP_ENTRY = boot("java.lang.ThreadLocal$ThreadLocalMap$Entry");
+        static final Class<?> MAP_TABLE = MAP_ENTRY.arrayType();
+        static final Class<?> MAP = boot("java.lang.ThreadLocal$ThreadLocalMap");
+        static final Class<?> SCOPED_CARRIER = boot("java.lang.ScopedValue$Carrier");
+
+        private Classes() {}
+
+        private static Class<?> boot(String name) {
+            try {
+                return named(name);
+            } catch (ClassNotFoundException e) {
+                throw new NoClassDefFoundError(name);
+            }
+        }
+    }
 }

@@ -1,7 +1,6 @@
 package dev.jthreadtrace.agent;
 
 import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinWorkerThread;
 
@@ -23,13 +22,6 @@ final class JdkPools {
             VIRTUAL_THREAD = "java.lang.VirtualThread";
     /** The virtual-thread scheduler: the pool of the first carrier seen (it is one per JVM, never collected). */
     private static volatile ForkJoinPool scheduler;
-    /**
-     * ForkJoinWorkerThread's final {@code pool}: read-only, and what its public {@code getPool()}
-     * returns unless a subclass overrides it. A DelayScheduler's {@code pool} is not final: its
-     * VarHandle is made at each use (one per pool's scheduler) and not kept, for a program could
-     * write it through one it found.
-     */
-    private static volatile VarHandle workerPool;
 
     private JdkPools() {}
 
@@ -67,9 +59,13 @@ final class JdkPools {
         return c != null && (c.equals(VIRTUAL_THREAD) || c.startsWith(VIRTUAL_THREAD + "$"));
     }
 
+    /**
+     * ForkJoinWorkerThread's final {@code pool} (what its public {@code getPool()} returns unless a
+     * subclass overrides it), through a VarHandle made at each call and not kept, as the
+     * DelayScheduler's: whatever the agent keeps in a field, a program can take or replace.
+     */
     private static ForkJoinPool poolOf(ForkJoinWorkerThread w, MethodHandles.Lookup javaBase) throws ReflectiveOperationException {
-        if (workerPool == null) workerPool = JdkFields.of(javaBase, ForkJoinWorkerThread.class, "pool", ForkJoinPool.class);
-        return (ForkJoinPool) workerPool.get(w);
+        return (ForkJoinPool) JdkFields.of(javaBase, ForkJoinWorkerThread.class, "pool", ForkJoinPool.class).get(w);
     }
 
     /** Compared by identity: a user's pool subclass may override equals. */

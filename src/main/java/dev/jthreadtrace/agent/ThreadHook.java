@@ -327,16 +327,13 @@ public final class ThreadHook {
     }
 
     /**
-     * ScopedValue's internal chains (from the first Lookup Thread handed over, {@link JdkFields}):
-     * Snapshot prev/bindings, Carrier key/value/prev. Kept: all final fields, so read-only, of
-     * objects a program made itself ({@code ScopedValue.where}) or cannot reach.
-     */
-    private static volatile VarHandle snapshotPrev, snapshotBindings, carrierKey, carrierValue, carrierPrev;
-
-    /**
      * At the end of {@code inheritScopedValueBindings} (start() of a StructuredTaskScope fork): the
      * bindings the thread runs with, innermost first, each key once ({@code sv:ScopedValue#1} in the
-     * order first seen, as plain thread-locals), values rendered as thread-local values are.
+     * order first seen, as plain thread-locals), values rendered as thread-local values are. ScopedValue's
+     * internal chains (Snapshot prev/bindings, Carrier key/value/prev) are read through VarHandles
+     * made here from the Lookup Thread handed over, at each call, and kept nowhere: in a field of the
+     * agent's, a program would read through them the values of scoped values whose keys it has not
+     * (one it set there instead of ours would be handed every fork's bindings).
      */
     public static void scopedValuesInherited(Thread thread, Object bindings, MethodHandles.Lookup javaBase) {
         if (bindings == null || !bindings.getClass().getName().equals("java.lang.ScopedValue$Snapshot")) return;
@@ -344,14 +341,12 @@ public final class ThreadHook {
         HookState state = enter();
         if (state == null) return;
         try {
-            if (snapshotPrev == null) {
-                Class<?> snapshot = bindings.getClass(), carrier = JdkFields.named("java.lang.ScopedValue$Carrier");
-                snapshotBindings = JdkFields.of(javaBase, snapshot, "bindings", carrier);
-                carrierKey = JdkFields.of(javaBase, carrier, "key", ScopedValue.class);
-                carrierValue = JdkFields.of(javaBase, carrier, "value", Object.class);
-                carrierPrev = JdkFields.of(javaBase, carrier, "prev", carrier);
-                snapshotPrev = JdkFields.of(javaBase, snapshot, "prev", snapshot);
-            }
+            Class<?> snapshot = bindings.getClass(), carrier = JdkFields.Classes.SCOPED_CARRIER;
+            VarHandle snapshotBindings = JdkFields.of(javaBase, snapshot, "bindings", carrier);
+            VarHandle carrierKey = JdkFields.of(javaBase, carrier, "key", ScopedValue.class);
+            VarHandle carrierValue = JdkFields.of(javaBase, carrier, "value", Object.class);
+            VarHandle carrierPrev = JdkFields.of(javaBase, carrier, "prev", carrier);
+            VarHandle snapshotPrev = JdkFields.of(javaBase, snapshot, "prev", snapshot);
             StringBuilder line = RecordFormat.record(RecordFormat.SCOPED_VALUES, System.nanoTime(), osTid()).append(RecordFormat.FIELD)
                     .append(thread.threadId());
             Set<Object> seen = Collections.newSetFromMap(new IdentityHashMap<>());

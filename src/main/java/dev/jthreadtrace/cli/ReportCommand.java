@@ -23,6 +23,7 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.List;
@@ -85,6 +86,13 @@ final class ReportCommand implements Callable<Integer> {
 
     private int report(Set<ReportSection> sections, LineOptions lineOptions,
                        Optional<TraceSelection> chosen, SyscallSummary.Sort sort, OutputFiles files, PrintWriter err) {
+        // The call lines read the trace a second time: a pipe or FIFO has nothing left then (a FIFO's
+        // second open waits for a writer for ever).
+        if (!display.noLive && !display.summaryOnly && Files.exists(file) && !Files.isRegularFile(file)) {
+            err.println("jthreadtrace: " + file + ": not a regular file (a pipe?): report reads a trace twice for its call lines;"
+                    + " save it to a file, or add --no-live");
+            return ExitCodes.TOOL_FAILED;
+        }
         SavedTrace saved = SavedTrace.load(file, err);
         if (saved == null) return ExitCodes.TOOL_FAILED;
         if (saved.truncated()) err.println("jthreadtrace: warning: " + saved.truncationWarning() + "; reporting what it holds");

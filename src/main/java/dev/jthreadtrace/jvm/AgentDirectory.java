@@ -2,6 +2,7 @@ package dev.jthreadtrace.jvm;
 
 import dev.jthreadtrace.agent.AgentOptions;
 import dev.jthreadtrace.agent.PreparedClasses;
+import dev.jthreadtrace.sys.MountPoints;
 import dev.jthreadtrace.sys.ProcStatus;
 
 import java.io.IOException;
@@ -288,7 +289,8 @@ final class AgentDirectory implements AutoCloseable {
             removed = true;
         }
         try {
-            empty(held, 0, new int[] {0});
+            // Nothing is removed across a mount point a traced program (as root) made inside.
+            if (!MountPoints.within(path)) empty(held, 0, new int[] {0});
         } catch (IOException | RuntimeException e) {
             // a leftover temp directory is not worth failing the run
         }

@@ -1,5 +1,7 @@
 package dev.jthreadtrace.jvm;
 
+import dev.jthreadtrace.sys.MountPoints;
+
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -38,7 +40,8 @@ final class StaleRunDirectories {
             List<Path> stale = new ArrayList<>();
             for (Path entry : parent) {
                 RunDirectoryName name = RunDirectoryName.parse(entry.getFileName().toString());
-                if (name != null && name.ownerGone(namespace)) stale.add(entry.getFileName());
+                // Another user's look-alikes must not take the slots: the owner is checked before a name counts.
+                if (name != null && ownedBy(entry, ownerUid) && name.ownerGone(namespace)) stale.add(entry.getFileName());
                 if (stale.size() >= MAX_PER_RUN) break;
             }
             // One budget of entries for the whole sweep: a directory a traced program filled costs one run no more than its own would.
@@ -52,11 +55,23 @@ final class StaleRunDirectories {
         return removed;
     }
 
-    /** Empties and removes {@code name} if it is a directory, not a link, owned by {@code ownerUid}. */
+    /** Whether {@code entry} is a directory (not a link to one) owned by {@code uid}. */
+    private static boolean ownedBy(Path entry, int uid) {
+        try {
+            Map<String, Object> seen = Files.readAttributes(entry, "unix:uid,isDirectory", LinkOption.NOFOLLOW_LINKS);
+            return Boolean.TRUE.equals(seen.get("isDirectory")) && Objects.equals(seen.get("uid"), uid);
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** Empties and removes {@code name} if it is a directory, not a link, owned by {@code ownerUid}, with nothing mounted in it. */
     private static boolean removeIfOurs(SecureDirectoryStream<Path> parent, Path path, Path name, int ownerUid, int[] entries) {
         try {
             Map<String, Object> seen = Files.readAttributes(path, "unix:uid,fileKey,isDirectory", LinkOption.NOFOLLOW_LINKS);
             if (!Boolean.TRUE.equals(seen.get("isDirectory")) || !Objects.equals(seen.get("uid"), ownerUid)) return false;
+            // A bind mount inside (root, a container runtime) would have what it shows emptied.
+            if (MountPoints.within(path)) return false;
             // O_NOFOLLOW|O_DIRECTORY: a link put there since fails; the same inode as the one whose owner was read.
             try (SecureDirectoryStream<Path> dir = parent.newDirectoryStream(name, LinkOption.NOFOLLOW_LINKS)) {
                 Object key = dir.getFileAttributeView(BasicFileAttributeView.class).readAttributes().fileKey();

@@ -224,13 +224,17 @@ class CliTest {
         Files.delete(binary);
 
         // A file with no end of line (/dev/zero) is refused after a bounded line, not read into memory whole.
-        for (List<String> command : List.of(List.of("report", "/dev/zero"), List.of("check", "--assert", "exit.code == 0", "/dev/zero"),
+        for (List<String> command : List.of(List.of("report", "--no-live", "/dev/zero"), List.of("check", "--assert", "exit.code == 0", "/dev/zero"),
                 List.of("diff", "/dev/zero", "/dev/zero"))) {
             Result endless = run(command.toArray(String[]::new));
             assertEquals(ExitCodes.TOOL_FAILED, endless.code(), command + ": " + endless.err());
             assertEquals("jthreadtrace: /dev/zero: line 1 is longer than 16777216 characters: not a jthreadtrace --format jsonl trace\n",
                     endless.err(), command.toString());
         }
+        // A pipe or FIFO cannot be read twice (the call lines are a second reading): one line, unless --no-live.
+        Result device = run("report", "/dev/null");
+        assertEquals(ExitCodes.TOOL_FAILED, device.code());
+        assertTrue(device.err().startsWith("jthreadtrace: /dev/null: not a regular file (a pipe?)"), device.err());
         Result endlessAssertions = run("check", "--assert-file", "/dev/zero", file(completeTrace()).toString());
         assertEquals(ExitCodes.USAGE, endlessAssertions.code());
         assertTrue(endlessAssertions.err().startsWith("jthreadtrace: --assert-file /dev/zero: line 1 is longer than 65536 characters"),

@@ -1,0 +1,32 @@
+package dev.jthreadtrace.sys;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class MountPointsTest {
+    private static final List<String> MOUNTINFO = List.of(
+            "22 1 0:21 / / rw,relatime - ext4 /dev/root rw",
+            "30 22 0:25 / /tmp rw,nosuid - tmpfs tmpfs rw",
+            "41 30 0:25 /victim /tmp/jthreadtrace-9-1-effffffc-00000000000000bb/m rw - tmpfs tmpfs rw",
+            "42 30 0:25 /x /tmp/with\\040space/inside rw - tmpfs tmpfs rw");
+
+    @Test
+    void aBindMountInsideADirectoryIsFoundItsNeighboursAndParentsAreNot() {
+        assertTrue(MountPoints.within(Path.of("/tmp/jthreadtrace-9-1-effffffc-00000000000000bb"), MOUNTINFO));
+        assertTrue(MountPoints.within(Path.of("/tmp/jthreadtrace-9-1-effffffc-00000000000000bb/m"), MOUNTINFO));
+        assertFalse(MountPoints.within(Path.of("/tmp/jthreadtrace-9-1-effffffc-00000000000000b"), MOUNTINFO), "a name that is only a prefix");
+        assertFalse(MountPoints.within(Path.of("/tmp/jthreadtrace-9-1-effffffc-00000000000000bc"), MOUNTINFO));
+        assertTrue(MountPoints.within(Path.of("/tmp/with space"), MOUNTINFO), "the kernel's octal escapes are read");
+    }
+
+    @Test
+    void thisProcessesOwnTableIsRead() {
+        assertTrue(MountPoints.within(Path.of("/proc")), "/proc is a mount point");
+        assertFalse(MountPoints.within(Path.of("/proc/self/no-such-dir")));
+    }
+}
