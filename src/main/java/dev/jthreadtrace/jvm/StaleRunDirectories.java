@@ -30,6 +30,9 @@ final class StaleRunDirectories {
 
     private StaleRunDirectories() {}
 
+    /** A stale directory's entry name and the file key read with its owner: the one opened must be that entry. */
+    private record Candidate(Path name, Object fileKey) {}
+
     /** Removes up to {@link #MAX_PER_RUN} stale run directories of user {@code ownerUid} from {@code tmp}; how many went. */
     static int sweep(Path tmp, int ownerUid) {
         Long namespace = RunDirectoryName.ownPidNamespace();
@@ -37,17 +40,18 @@ final class StaleRunDirectories {
         int removed = 0;
         try (DirectoryStream<Path> listing = Files.newDirectoryStream(tmp, RunDirectoryName.PREFIX + "*")) {
             if (!(listing instanceof SecureDirectoryStream<Path> parent)) return 0;
-            List<Path> stale = new ArrayList<>();
+            List<Candidate> stale = new ArrayList<>();
             for (Path entry : parent) {
                 RunDirectoryName name = RunDirectoryName.parse(entry.getFileName().toString());
                 // Another user's look-alikes must not take the slots: the owner is checked before a name counts.
-                if (name != null && ownedBy(entry, ownerUid) && name.ownerGone(namespace)) stale.add(entry.getFileName());
+                Object key = name == null ? null : ownedDirectory(entry, ownerUid);
+                if (key != null && name.ownerGone(namespace)) stale.add(new Candidate(entry.getFileName(), key));
                 if (stale.size() >= MAX_PER_RUN) break;
             }
             // One budget of entries for the whole sweep: a directory a traced program filled costs one run no more than its own would.
             int[] entries = {0};
-            for (Path name : stale) {
-                if (removeIfOurs(parent, tmp.resolve(name), name, ownerUid, entries)) removed++;
+            for (Candidate c : stale) {
+                if (remove(parent, tmp.resolve(c.name()), c, entries)) removed++;
             }
         } catch (IOException | RuntimeException e) {
             // a temp directory that cannot be listed has nothing this run can clean
@@ -55,30 +59,28 @@ final class StaleRunDirectories {
         return removed;
     }
 
-    /** Whether {@code entry} is a directory (not a link to one) owned by {@code uid}. */
-    private static boolean ownedBy(Path entry, int uid) {
+    /** The file key of {@code entry} when it is a directory (not a link to one) owned by {@code uid}; else null. */
+    private static Object ownedDirectory(Path entry, int uid) {
         try {
-            Map<String, Object> seen = Files.readAttributes(entry, "unix:uid,isDirectory", LinkOption.NOFOLLOW_LINKS);
-            return Boolean.TRUE.equals(seen.get("isDirectory")) && Objects.equals(seen.get("uid"), uid);
+            Map<String, Object> seen = Files.readAttributes(entry, "unix:uid,fileKey,isDirectory", LinkOption.NOFOLLOW_LINKS);
+            return Boolean.TRUE.equals(seen.get("isDirectory")) && Objects.equals(seen.get("uid"), uid) ? seen.get("fileKey") : null;
         } catch (IOException | RuntimeException e) {
-            return false;
+            return null;
         }
     }
 
-    /** Empties and removes {@code name} if it is a directory, not a link, owned by {@code ownerUid}, with nothing mounted in it. */
-    private static boolean removeIfOurs(SecureDirectoryStream<Path> parent, Path path, Path name, int ownerUid, int[] entries) {
+    /** Empties and removes the candidate if nothing is mounted in it and it is still the entry whose owner was read. */
+    private static boolean remove(SecureDirectoryStream<Path> parent, Path path, Candidate c, int[] entries) {
         try {
-            Map<String, Object> seen = Files.readAttributes(path, "unix:uid,fileKey,isDirectory", LinkOption.NOFOLLOW_LINKS);
-            if (!Boolean.TRUE.equals(seen.get("isDirectory")) || !Objects.equals(seen.get("uid"), ownerUid)) return false;
             // A bind mount inside (root, a container runtime) would have what it shows emptied.
             if (MountPoints.within(path)) return false;
             // O_NOFOLLOW|O_DIRECTORY: a link put there since fails; the same inode as the one whose owner was read.
-            try (SecureDirectoryStream<Path> dir = parent.newDirectoryStream(name, LinkOption.NOFOLLOW_LINKS)) {
+            try (SecureDirectoryStream<Path> dir = parent.newDirectoryStream(c.name(), LinkOption.NOFOLLOW_LINKS)) {
                 Object key = dir.getFileAttributeView(BasicFileAttributeView.class).readAttributes().fileKey();
-                if (!Objects.equals(key, seen.get("fileKey"))) return false;
+                if (!Objects.equals(key, c.fileKey())) return false;
                 AgentDirectory.empty(dir, 0, entries);
             }
-            parent.deleteDirectory(name);
+            parent.deleteDirectory(c.name());
             return true;
         } catch (IOException | RuntimeException e) {
             return false;
