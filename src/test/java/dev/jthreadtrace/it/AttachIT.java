@@ -58,28 +58,28 @@ class AttachIT {
         return p;
     }
 
-    private static String readLine(Process p) throws IOException {
+    static String readLine(Process p) throws IOException {
         return new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)).readLine();
     }
 
-    private static void say(Process p, String line) throws IOException {
+    static void say(Process p, String line) throws IOException {
         OutputStream in = p.getOutputStream();
         in.write((line + "\n").getBytes(StandardCharsets.UTF_8));
         in.flush();
     }
 
-    private static int exitOf(Process p) throws InterruptedException {
+    static int exitOf(Process p) throws InterruptedException {
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), "ended");
         return p.exitValue();
     }
 
-    private static Process tool(List<String> args, Path stderr) throws IOException {
+    static Process tool(List<String> args, Path stderr) throws IOException {
         return new ProcessBuilder(Tool.jar(args.toArray(String[]::new))).redirectError(stderr.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
     }
 
     /** Waits until the tool has written its start record: the attach is complete. */
-    private static void awaitAttached(Path trace, Process tool) throws Exception {
+    static void awaitAttached(Path trace, Process tool) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline) {
             if (Files.exists(trace) && Files.readString(trace).contains("\"existing_at_attach\"")) return;
@@ -89,7 +89,7 @@ class AttachIT {
         throw new AssertionError("no start record in " + trace);
     }
 
-    private record Trace(JsonNode start, Map<Integer, JsonNode> threads, List<JsonNode> records) {
+    record Trace(JsonNode start, Map<Integer, JsonNode> threads, List<JsonNode> records) {
         /**
          * The first thread by that name: a worker created just before the detach names itself only
          * after it, and keeps the name it inherited (its creator's) in the trace.
@@ -100,7 +100,7 @@ class AttachIT {
         }
     }
 
-    private static Trace read(Path file) throws IOException {
+    static Trace read(Path file) throws IOException {
         ObjectMapper json = new ObjectMapper();
         List<JsonNode> records = new ArrayList<>();
         for (String line : Files.readAllLines(file)) records.add(json.readTree(line));
@@ -195,7 +195,7 @@ class AttachIT {
     }
 
     /** {@code "NAME" #ID [NID] } headers of {@code jcmd PID Thread.print}: OS tid to Java name, what the JDK's own tool says. */
-    private static Map<Integer, String> jcmdThreads(long pid) throws Exception {
+    static Map<Integer, String> jcmdThreads(long pid) throws Exception {
         Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), Long.toString(pid),
                 "Thread.print").redirectError(ProcessBuilder.Redirect.DISCARD).start();
         String dump = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
