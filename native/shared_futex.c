@@ -26,6 +26,8 @@
 //             is ignored (by all): a tracer's first SIGTERM passed on does not end the cycle.
 //   filedeadlock: deadlock over a /dev/shm file that each of the three processes maps itself (three
 //             views at three addresses, one file): the same cycle, the same third's wake.
+//   mmaps N shared|private: maps a /dev/shm file N times (MAP_SHARED or MAP_PRIVATE) and unmaps it
+//             each time: what a shared mapping costs the tracer at its stops (jthreadtrace --stats).
 //   stopped:  a PTHREAD_PROCESS_SHARED mutex the child ("st-holder") locks; the parent ("st-main")
 //             then stops the child with kill(SIGSTOP) and blocks on the mutex: it waits for a thread
 //             that is stopped. A third process prints "stopped PARENT CHILD" once the parent sleeps
@@ -241,6 +243,18 @@ static int stopped(struct shared *s) {
     return 0;
 }
 
+static int mmaps(long n, int shared) {
+    char path[64];
+    int fd = shared_file(path, sizeof path);
+    if (fd < 0) return 2;
+    unlink(path);
+    for (long i = 0; i < n; i++) {
+        void *v = mmap(NULL, sizeof(struct shared), PROT_READ | PROT_WRITE, shared ? MAP_SHARED : MAP_PRIVATE, fd, 0);
+        if (v == MAP_FAILED || munmap(v, sizeof(struct shared)) != 0) return 2;
+    }
+    return 0;
+}
+
 int main(int argc, char **argv) {
     struct shared *s = mmap(NULL, sizeof *s, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     if (s == MAP_FAILED) return 2;
@@ -255,5 +269,6 @@ int main(int argc, char **argv) {
     if (strcmp(mode, "deadlock") == 0) return deadlock(s, -1);
     if (strcmp(mode, "filedeadlock") == 0) return filedeadlock();
     if (strcmp(mode, "stopped") == 0) return stopped(s);
+    if (strcmp(mode, "mmaps") == 0 && argc > 3) return mmaps(atol(argv[2]), strcmp(argv[3], "shared") == 0);
     return 2;
 }
