@@ -185,12 +185,6 @@ class HangSharedIT {
         assertTrue(report.contains("deadlock 1 (native, 2 threads): " + first + " → " + second + " → " + first), report);
     }
 
-    /** Whether the kernel shows task {@code pid} traced (TracerPid in its status is not 0). */
-    private static boolean traced(String pid) throws Exception {
-        return Files.readAllLines(Path.of("/proc", pid, "status")).stream()
-                .anyMatch(l -> l.startsWith("TracerPid:") && !l.substring("TracerPid:".length()).strip().equals("0"));
-    }
-
     /**
      * {@code attach} to a parent and its child whose shared mappings were made before it: the child
      * waits on the condvar, the tool attaches to both, then the parent signals. /proc/PID/maps at the
@@ -209,11 +203,7 @@ class HangSharedIT {
                     "-o", out.toString(), parent, child)).redirectError(tmp.resolve(mode + ".err").toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
             try {
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-                while (!traced(parent) || !traced(child)) {
-                    assertTrue(System.nanoTime() < deadline && tool.isAlive(), "the tool attached to both: " + Files.readString(tmp.resolve(mode + ".err")));
-                    Thread.sleep(20);
-                }
+                Hangs.awaitTraced(tool, tmp.resolve(mode + ".err"), parent, child);
                 fixture.getOutputStream().write("go\n".getBytes(StandardCharsets.US_ASCII));
                 fixture.getOutputStream().flush();
                 assertTrue(fixture.waitFor(60, TimeUnit.SECONDS), "the parent woke the child, both ended");

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -117,12 +118,6 @@ class HangVmChildIT {
         assertTrue(report.contains("deadlock 1 (native, 2 threads): " + first + " → " + second + " → " + first), report);
     }
 
-    /** Whether the kernel shows task {@code pid} traced (TracerPid in its status is not 0). */
-    private static boolean traced(String pid) throws Exception {
-        return Files.readAllLines(Path.of("/proc", pid, "status")).stream()
-                .anyMatch(l -> l.startsWith("TracerPid:") && !l.substring("TracerPid:".length()).strip().equals("0"));
-    }
-
     /**
      * {@code attach} to a parent and the clone(CLONE_VM) child it made before: nothing in /proc says
      * the child runs in its parent's memory; kcmp(KCMP_VM) at the attach does, so the parent's private
@@ -138,14 +133,10 @@ class HangVmChildIT {
         Path out = tmp.resolve("attach.txt");
         Process tool = Hangs.start(started, Tool.jar("attach", "--jvm", "off", "--duration", "60s", "--width", "200", "--report", "futex",
                 "-o", out.toString(), parent, child), tmp.resolve("attach.err"));
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
-        while (!traced(parent) || !traced(child)) {
-            assertTrue(System.nanoTime() < deadline && tool.isAlive(), "the tool attached to both: " + Files.readString(tmp.resolve("attach.err")));
-            Thread.sleep(20);
-        }
+        Hangs.awaitTraced(tool, tmp.resolve("attach.err"), parent, child);
         fixture.getOutputStream().write("go\n".getBytes(StandardCharsets.US_ASCII));
         fixture.getOutputStream().flush();
-        assertTrue(fixture.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "the parent woke the child, both ended");
+        assertTrue(fixture.waitFor(60, TimeUnit.SECONDS), "the parent woke the child, both ended");
         assertEquals(0, fixture.exitValue(), "the wake woke the child");
         assertEquals(0, Hangs.exitOf(tool), Files.readString(tmp.resolve("attach.err")));
         String report = Files.readString(out), err = Files.readString(tmp.resolve("attach.err"));
