@@ -60,8 +60,8 @@ public sealed interface Capture {
 
     /**
      * The device and inode ({@link FileId}) of the regular file fd argument {@code fdArg} opens, in
-     * {@link Captures#EXTRA}: a statx of {@code /proc/TID/fd/N} at entry, that asks the file system
-     * nothing (AT_STATX_DONT_SYNC: a FUSE server the trace holds stopped is never waited for). For a
+     * {@link Captures#EXTRA}: a statx of {@code /proc/TID/fd/N} at entry, with the attributes the
+     * kernel holds (AT_STATX_DONT_SYNC: a FUSE server the trace holds stopped is not asked for fresh ones). For a
      * MAP_SHARED mmap of a file: which memory object its futex words are (model.SharedMappings).
      */
     record FdFile(int fdArg) implements Capture {
