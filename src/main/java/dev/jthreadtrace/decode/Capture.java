@@ -58,6 +58,24 @@ public sealed interface Capture {
         }
     }
 
+    /**
+     * The device and inode ({@link FileId}) of the regular file fd argument {@code fdArg} opens, in
+     * {@link Captures#EXTRA}: a statx of {@code /proc/TID/fd/N} at entry, with the attributes the
+     * kernel holds (AT_STATX_DONT_SYNC: a FUSE server the trace holds stopped is not asked for fresh ones). For a
+     * MAP_SHARED mmap of a file: which memory object its futex words are (model.SharedMappings).
+     */
+    record FdFile(int fdArg) implements Capture {
+        @Override
+        public int arg() {
+            return Captures.EXTRA;
+        }
+
+        @Override
+        public When when() {
+            return When.AT_ENTRY;
+        }
+    }
+
     /** The same, only when {@code -y} shows paths: an fd argument of a call the model does not need. */
     record ShownFdPath(int arg) implements Capture {
         @Override

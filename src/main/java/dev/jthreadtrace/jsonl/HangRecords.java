@@ -82,6 +82,9 @@ final class HangRecords {
     /** An existing task's field at an attach: the call it was in before the attach's interrupt. */
     static final String IN_CALL = "in_call";
 
+    /** An existing main thread's field at an attach: the attached process whose memory its process runs in (kcmp KCMP_VM). */
+    static final String MEMORY_OF = "memory_of";
+
     /** An existing main thread's field at an attach: its process's shared mappings then (/proc/PID/maps). */
     static final String SHARED_MAPPINGS = "shared_mappings";
 

@@ -2,6 +2,7 @@ package dev.jthreadtrace.jsonl;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.jthreadtrace.decode.Captures;
+import dev.jthreadtrace.decode.FileId;
 import dev.jthreadtrace.decode.KernelBytes;
 import dev.jthreadtrace.decode.Siginfo;
 import dev.jthreadtrace.decode.SyscallTable;
@@ -237,7 +238,8 @@ final class RecordDecoder {
                     textField(t, JsonlFields.AFFINITY), intField(t, JsonlFields.SECCOMP), boolField(t, JsonlFields.NO_NEW_PRIVS),
                     t.path(JsonlFields.NS_TID).asInt(0), t.hasNonNull(HangRecords.IN_CALL)
                     ? HangRecords.lookedTask(intField(t, JsonlFields.TID), t.get(HangRecords.IN_CALL)) : null,
-                    HangRecords.sharedMappings(t.get(HangRecords.SHARED_MAPPINGS)), textOrNull(t, JsonlFields.RUNTIME)));
+                    HangRecords.sharedMappings(t.get(HangRecords.SHARED_MAPPINGS)), textOrNull(t, JsonlFields.RUNTIME),
+                    t.path(HangRecords.MEMORY_OF).asInt(0)));
         }
         return out;
     }
@@ -271,6 +273,7 @@ final class RecordDecoder {
             if (v.has("hex")) c.put(arg, HexFormat.of().parseHex(v.get("hex").asText()));
             else if (v.has("argv")) c.put(arg, strings(v.get("argv")));
             else if (v.has("path")) c.put(arg, v.get("path").asText());
+            else if (v.has("file")) c.put(arg, new FileId(longField(v.get("file"), "dev"), longField(v.get("file"), "inode")));
         }
         return c;
     }

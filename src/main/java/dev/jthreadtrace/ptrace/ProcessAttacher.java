@@ -13,9 +13,11 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 
@@ -29,8 +31,11 @@ import java.util.stream.Stream;
  * in from {@code /proc/TID/syscall} (with a futex wait's word). Setup I/O, before the loop starts.
  */
 final class ProcessAttacher {
-    /** What the attach found: the threads that existed, and the first process's executable and argv. */
-    record Attached(List<TraceEvent.ExistingTask> tasks, String path, List<String> argv) {}
+    /**
+     * What the attach found: the threads that existed, the first process's executable and argv, and a
+     * note for the user (what could not be read) or null.
+     */
+    record Attached(List<TraceEvent.ExistingTask> tasks, String path, List<String> argv, String note) {}
 
     private ProcessAttacher() {}
 
@@ -39,17 +44,23 @@ final class ProcessAttacher {
         Set<Integer> ancestors = ancestors(self);
         for (int pid : pids) check(pid, self, ancestors);
         List<TraceEvent.ExistingTask> existing = new ArrayList<>();
+        Map<Integer, Integer> parents = new HashMap<>();
         for (int pid : pids) {
             Set<Integer> seized = seizeAll(pid, options, self);
             int ppid = parentOf(pid);
+            parents.put(pid, ppid);
             for (int tid : seized) {
                 TraceEvent.ExistingTask task = existingTask(pid, tid, ppid);
                 if (task != null) existing.add(task);
                 Ptrace.interrupt(tid);
             }
         }
+        // Which of them run in one memory (a CLONE_VM child before its exec): its leader's entry says whose.
+        AttachedSpaces.Found spaces = AttachedSpaces.of(pids, parents);
+        existing.replaceAll(t -> t.tid() == t.tgid() && spaces.memoryOf().containsKey(t.tgid())
+                ? t.withMemoryOf(spaces.memoryOf().get(t.tgid())) : t);
         int first = pids.getFirst();
-        return new Attached(existing, exe(first), cmdline(first));
+        return new Attached(existing, exe(first), cmdline(first), spaces.note());
     }
 
     /** One line for each pid that cannot be attached: gone, ourselves, our ancestor, a zombie, traced already. */

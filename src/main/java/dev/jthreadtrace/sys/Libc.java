@@ -335,6 +335,17 @@ public final class Libc {
         return (int) syscall(callState(), SYS_GETPID, 0, 0, 0, 0, 0, 0);
     }
 
+    private static final long SYS_KCMP = 312, KCMP_VM = 1;
+
+    /**
+     * {@code kcmp(pid1, pid2, KCMP_VM, 0, 0)}: whether the two processes run in one address space (0),
+     * else the kernel's order of the two (1: less, 2: greater; kept from call to call, so processes can
+     * be sorted by it). Throws {@link ErrnoException} when refused (ENOSYS without CONFIG_KCMP, EPERM).
+     */
+    public static int kcmpVm(int pid1, int pid2) {
+        return (int) checked("kcmp(" + pid1 + ", " + pid2 + ", KCMP_VM)", SYS_KCMP, pid1, pid2, KCMP_VM, 0);
+    }
+
     /** {@code pid_t getpgrp(void);} */
     public static int getpgrp() {
         return (int) syscall(callState(), SYS_GETPGRP, 0, 0, 0, 0, 0, 0);

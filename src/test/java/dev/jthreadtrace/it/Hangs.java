@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The steps the hang tests (HangIT, HangOwnersIT, HangEndIT) share, one each: start a program
+ * The steps the hang tests (HangIT, HangOwnersIT, HangEndIT, HangSharedIT, HangVmChildIT) share, one each: start a program
  * that hangs, read the pid it says it hung with, wait until its threads sit in their calls as /proc
  * shows them, end a traced run with SIGINT, attach for a while, and leave no process behind.
  */
@@ -111,6 +111,23 @@ final class Hangs {
         command.addAll(List.of(args));
         command.add(Long.toString(pid));
         return Tool.run(Tool.jar(command.toArray(String[]::new)));
+    }
+
+    /** Whether the kernel shows task {@code pid} traced (TracerPid in its status is not 0). */
+    static boolean traced(String pid) throws IOException {
+        return Files.readAllLines(Path.of("/proc", pid, "status")).stream()
+                .anyMatch(l -> l.startsWith("TracerPid:") && !l.substring("TracerPid:".length()).strip().equals("0"));
+    }
+
+    /** Waits (at most 60 s) until {@code tool}, still running (its stderr in {@code err}), traces every one of {@code pids}. */
+    static void awaitTraced(Process tool, Path err, String... pids) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        for (String pid : pids) {
+            while (!traced(pid)) {
+                assertTrue(System.nanoTime() < deadline && tool.isAlive(), "the tool attached to " + pid + ": " + Files.readString(err));
+                Thread.sleep(20);
+            }
+        }
     }
 
     /** Kills every process of {@code started} and its descendants (each test's @AfterEach). */
