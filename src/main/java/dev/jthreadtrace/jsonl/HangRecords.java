@@ -52,7 +52,7 @@ final class HangRecords {
         for (JsonNode t : threads) {
             JsonNode w = t.get(JsonlFields.WAITING);
             JavaRecord.LockWait waiting = w == null || w.isNull() ? null : new JavaRecord.LockWait(
-                    JavaRecord.WaitKind.valueOf(RecordDecoder.textField(w, JsonlFields.KIND).toUpperCase(Locale.ROOT)), lock(w));
+                    RecordDecoder.enumField(w, JsonlFields.KIND, JavaRecord.WaitKind.class), lock(w));
             List<JavaRecord.Lock> held = new ArrayList<>();
             JsonNode h = t.get(JsonlFields.HELD);
             if (h == null || !h.isArray()) throw new IllegalArgumentException("held is not a list");
@@ -126,7 +126,7 @@ final class HangRecords {
             args[i] = a.get(i).asLong();
         }
         JsonNode w = t.get("word");
-        byte[] word = w == null || w.isNull() ? null : HexFormat.of().parseHex(w.asText());
+        byte[] word = w == null || w.isNull() ? null : RecordDecoder.hex(w.asText(), "word");
         return new TraceEvent.LookedTask(tid, RecordDecoder.intField(t, JsonlFields.NR), args, word);
     }
 

@@ -5,6 +5,7 @@ import dev.jthreadtrace.decode.SyscallTable;
 import dev.jthreadtrace.event.JavaRecord;
 import dev.jthreadtrace.event.TraceEvent;
 import dev.jthreadtrace.text.BoundedLines;
+import dev.jthreadtrace.text.Escape;
 
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -148,8 +149,13 @@ public final class TraceReader {
             if (sawSummary) throw refused("a \"" + type + "\" record after the summary");
             try {
                 take(type, node);
-            } catch (IllegalArgumentException | NullPointerException | ArithmeticException e) {
+            } catch (IllegalArgumentException e) {
+                // The decoders' own words (a field, what it is not); nothing of the JDK's.
                 throw refused("malformed \"" + type + "\" record" + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")"));
+            } catch (NullPointerException e) {
+                throw refused("malformed \"" + type + "\" record (a field is missing or null)");
+            } catch (ArithmeticException e) {
+                throw refused("malformed \"" + type + "\" record (a number out of range)");
             }
             lastRecordLine = lineNo;
             if (type.equals(JsonlFields.T_END)) sawEnd = true;
@@ -227,8 +233,9 @@ public final class TraceReader {
             return new Saved(new Header(run, wallNs, stringLimit, shown), java, assertions, skipped, complete ? 0 : lastRecordLine);
         }
 
+        /** Escaped whole: a record's type or a value the decoder quotes is the trace's text, not ours. */
         private TraceFileException refused(String why) {
-            return new TraceFileException(file + ":" + lineNo + ": " + why);
+            return new TraceFileException(file + ":" + lineNo + ": " + Escape.text(why));
         }
 
         private static JsonNode parse(String line) {
