@@ -264,9 +264,9 @@ launcher_min_free_fds=12
 # A 128 MiB class space instead of 1 GiB (the tool loads a few thousand classes): with 1 GiB
 # reserved, a JVM under ulimit -v 2000000 did not start.
 # No attach listener in the tool's own JVM: a traced program runs as the same user, and through the
-# JDK's attach mechanism (a file in /tmp and a SIGQUIT) it could load an agent into the tracer that
-# holds it, which Yama's ptrace scope would not let it trace (a hostile tester saw the listener's
-# /tmp/.java_pid socket left behind by a killed tool). The tool still attaches to the JVMs it traces.
+# JDK's attach mechanism it could load an agent into the tracer that holds it, which Yama's ptrace
+# scope would not let it trace: with -Xrs (below) the JVM opens its /tmp/.java_pidPID socket at its
+# start (a hostile tester found them left behind by killed tools). The tool still attaches to the JVMs it traces.
 launcher_jvm_flags() {
   jvm_flags=(--enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -XX:-UsePerfData -Xmn16m -XX:-MaxFDLimit
     -XX:CompressedClassSpaceSize=128m -XX:+DisableAttachMechanism)
