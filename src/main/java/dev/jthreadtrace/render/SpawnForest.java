@@ -13,6 +13,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /** The spawn tree (creator → created) as parent/children lists, children in start order. */
 final class SpawnForest {
@@ -35,20 +36,41 @@ final class SpawnForest {
     }
 
     /**
-     * Every row of the tree, folded as {@link #foldSiblings} folds them, creator before created:
-     * the timelines' lanes. A loop, not a recursion: a chain of threads each made by the one before
-     * is as deep as the program makes it (a hostile tester's 3 000-deep chain overflowed the stack).
+     * One row of the tree as {@link #walk} meets it: a thread, or a group of siblings folded as
+     * {@link #foldSiblings} folds them; its depth (0 for a root); whether it is the last row under
+     * its creator; and its creator's row (null for a root). The last-flags up that chain are the
+     * lines a drawn tree puts before the row.
      */
+    record Visit(List<ThreadInfo> group, int depth, boolean last, Visit above) {}
+
+    /**
+     * Every row of the tree, folded, creator before created and siblings in start order, no deeper
+     * than {@code maxDepth} (the rows there are visited, what is below them is not). A loop, not a
+     * recursion: a chain of threads each made by the one before is as deep as the program makes it
+     * (a hostile tester's 3 000-deep chain overflowed the stack).
+     */
+    void walk(int maxDepth, Consumer<Visit> visitor) {
+        Deque<Visit> next = new ArrayDeque<>();
+        pushRows(foldSiblings(roots, this), null, 0, next);
+        while (!next.isEmpty()) {
+            Visit row = next.pop();
+            visitor.accept(row);
+            // A folded group's members have no children.
+            if (row.group().size() == 1 && row.depth() < maxDepth) {
+                pushRows(foldSiblings(children(row.group().getFirst()), this), row, row.depth() + 1, next);
+            }
+        }
+    }
+
+    /** {@code rows} onto {@code next}, the first on top: the walk meets them in order. */
+    private static void pushRows(List<List<ThreadInfo>> rows, Visit above, int depth, Deque<Visit> next) {
+        for (int i = rows.size() - 1; i >= 0; i--) next.push(new Visit(rows.get(i), depth, i == rows.size() - 1, above));
+    }
+
+    /** Every row of the whole tree, folded, creator before created: the timelines' lanes. */
     List<List<ThreadInfo>> depthFirst() {
         List<List<ThreadInfo>> into = new ArrayList<>();
-        Deque<List<ThreadInfo>> next = new ArrayDeque<>(foldSiblings(roots, this));
-        while (!next.isEmpty()) {
-            List<ThreadInfo> group = next.pop();
-            into.add(group);
-            if (group.size() > 1) continue; // a folded group's members have no children
-            List<List<ThreadInfo>> below = foldSiblings(children(group.getFirst()), this);
-            for (int i = below.size() - 1; i >= 0; i--) next.push(below.get(i));
-        }
+        walk(Integer.MAX_VALUE, row -> into.add(row.group()));
         return into;
     }
 

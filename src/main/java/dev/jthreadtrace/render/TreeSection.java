@@ -48,7 +48,7 @@ final class TreeSection extends SectionRenderer {
     private void spawnTree() {
         List<Row> rows = new ArrayList<>();
         // Roots are the traced command, or (attach) every thread that existed then: 200 sleeper-N fold into one row.
-        spawnRows(SpawnForest.foldSiblings(ctx.forest().roots, ctx.forest()), rows);
+        ctx.forest().walk(maxDepth(), row -> spawnRows(row, rows));
         List<Row> shown = rows.subList(0, Math.min(rows.size(), ReportContext.MAX_ROWS));
         int kind = columnWidth(shown, Row::kind, "KIND") + 2, parent = columnWidth(shown, Row::parent, "KERNEL PARENT (PPid)") + 3;
         // An end wider than this wraps under its row rather than narrowing the tree.
@@ -107,46 +107,45 @@ final class TreeSection extends SectionRenderer {
         return Math.max(8, ctx.width() / 4);
     }
 
-    /** A row still to draw: a thread or a folded group, the tree's lines before it and before its children's. */
-    private record Pending(List<ThreadInfo> group, String lead, String childLead, int depth) {}
-
-    /** The rows of the trees under {@code roots}, creator before created: a loop, as a chain of creators is as deep as the program makes it. */
-    private void spawnRows(List<List<ThreadInfo>> roots, List<Row> rows) {
-        Deque<Pending> next = new ArrayDeque<>();
-        for (int i = roots.size() - 1; i >= 0; i--) next.push(new Pending(roots.get(i), "", "", 0));
-        while (!next.isEmpty()) {
-            Pending p = next.pop();
-            if (p.group().size() > 1) {
-                rows.add(groupRow(p.group(), p.lead(), p.childLead()));
-                continue;
-            }
-            ThreadInfo t = p.group().getFirst();
-            String childLead = p.childLead();
-            rows.add(row(t, p.lead() + label(t) + formerNames(t) + tookLeaderTid(t) + javaCreator(t) + virtualStarter(t)
-                    + (t.startedForAttach() ? " [for jthreadtrace's attach]" : ""), createdAt(t), childLead, 1));
-            List<List<ThreadInfo>> groups = SpawnForest.foldSiblings(ctx.forest().children(t), ctx.forest());
-            Integer constructed = model.virtualThreadsByCreator().get(t.tid());
-            Long mounts = model.virtualThreadMountsByCarrier().get(t.tid());
-            if (constructed != null) {
-                rows.add(new Row(childLead + (groups.isEmpty() && mounts == null ? "└─" : "├─") + "⋯ " + constructed
-                        + " virtual thread" + (constructed == 1 ? "" : "s") + " constructed here" + namedVirtualThreads(t), "", childLead,
-                        "virtual", "no task of their own", ""));
-            }
-            if (mounts != null) {
-                rows.add(new Row(childLead + (groups.isEmpty() ? "└─" : "├─") + "⋯ mounted virtual threads " + mounts
-                        + " time" + (mounts == 1 ? "" : "s") + " (carrier)", "", childLead, "virtual", "", ""));
-            }
-            if (!groups.isEmpty() && p.depth() >= maxDepth()) {
-                int below = ctx.forest().descendants(t);
-                rows.add(new Row(childLead + "└─⋯ " + below + " more task" + (below == 1 ? "" : "s") + " below, deeper than "
-                        + maxDepth() + " levels: not shown (see --format jsonl)", "", childLead + "  ", "", "", ""));
-                continue;
-            }
-            for (int i = groups.size() - 1; i >= 0; i--) {
-                boolean last = i == groups.size() - 1;
-                next.push(new Pending(groups.get(i), childLead + (last ? "└─" : "├─"), childLead + (last ? "  " : "│ "), p.depth() + 1));
-            }
+    /**
+     * The rows one row of the walk draws (the walk is a loop, as a chain of creators is as deep as
+     * the program makes it): a thread or a folded group, the tree's lines before it, and under a
+     * thread the virtual threads it made or carried and, at the deepest level drawn, how many
+     * tasks are below.
+     */
+    private void spawnRows(SpawnForest.Visit walked, List<Row> rows) {
+        String childLead = childLead(walked), lead = walked.depth() == 0 ? "" : childLead(walked.above()) + (walked.last() ? "└─" : "├─");
+        if (walked.group().size() > 1) {
+            rows.add(groupRow(walked.group(), lead, childLead));
+            return;
         }
+        ThreadInfo t = walked.group().getFirst();
+        rows.add(row(t, lead + label(t) + formerNames(t) + tookLeaderTid(t) + javaCreator(t) + virtualStarter(t)
+                + (t.startedForAttach() ? " [for jthreadtrace's attach]" : ""), createdAt(t), childLead, 1));
+        boolean creator = !ctx.forest().children(t).isEmpty();
+        Integer constructed = model.virtualThreadsByCreator().get(t.tid());
+        Long mounts = model.virtualThreadMountsByCarrier().get(t.tid());
+        if (constructed != null) {
+            rows.add(new Row(childLead + (!creator && mounts == null ? "└─" : "├─") + "⋯ " + constructed
+                    + " virtual thread" + (constructed == 1 ? "" : "s") + " constructed here" + namedVirtualThreads(t), "", childLead,
+                    "virtual", "no task of their own", ""));
+        }
+        if (mounts != null) {
+            rows.add(new Row(childLead + (!creator ? "└─" : "├─") + "⋯ mounted virtual threads " + mounts
+                    + " time" + (mounts == 1 ? "" : "s") + " (carrier)", "", childLead, "virtual", "", ""));
+        }
+        if (creator && walked.depth() >= maxDepth()) {
+            int below = ctx.forest().descendants(t);
+            rows.add(new Row(childLead + "└─⋯ " + below + " more task" + (below == 1 ? "" : "s") + " below, deeper than "
+                    + maxDepth() + " levels: not shown (see --format jsonl)", "", childLead + "  ", "", "", ""));
+        }
+    }
+
+    /** The tree's lines under a row, before its created rows' branches: one "│ " per row on its path that has siblings after it. */
+    private static String childLead(SpawnForest.Visit walked) {
+        Deque<String> levels = new ArrayDeque<>();
+        for (SpawnForest.Visit at = walked; at.depth() > 0; at = at.above()) levels.push(at.last() ? "  " : "│ ");
+        return String.join("", levels);
     }
 
     /** A folded group: its range and names, its first member's site, and what its members' ends were. */

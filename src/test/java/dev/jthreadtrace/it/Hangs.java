@@ -64,8 +64,23 @@ final class Hangs {
         awaitInCall(pid, nr, state, "", count);
     }
 
+    /**
+     * Until the agent the tool loads into the running JVM {@code jvm} is in: its watch thread
+     * ("jthreadtrace-agent", 15 bytes of it in comm) sleeps reading the tool's socket. The agent
+     * starts that thread once its hooks are installed, so a thread the JVM starts from now on has
+     * its start() record, however long the attach took on a loaded machine (fails after 90 s).
+     */
+    static void awaitAgentIn(long jvm) throws InterruptedException {
+        awaitInCall(jvm, "0", 'S', "jthreadtrace-ag", 1, 90);
+    }
+
     private static void awaitInCall(long pid, String nr, char state, String namePrefix, int count) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        awaitInCall(pid, nr, state, namePrefix, count, 30);
+    }
+
+    private static void awaitInCall(long pid, String nr, char state, String namePrefix, int count, int seconds)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         while (true) {
             int in = inCall(pid, nr, state, namePrefix);
             if (in >= count) return;
