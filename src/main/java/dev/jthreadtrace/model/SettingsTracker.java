@@ -28,6 +28,13 @@ final class SettingsTracker {
      * once counted blocked signals, and took a program's 60 for the library's transient: its threads read [].)
      */
     private static final long LIBC_RESERVED = (1L << (32 - 1)) | (1L << (33 - 1));
+    /**
+     * musl's "application signals" (all but 32..34), which its pthread_create and pthread_exit block while saving
+     * the old mask (__block_app_sigs): a transient too, though musl's sigfillset gives the same set, so a musl
+     * program's own SIG_BLOCK of a filled set that saves the old mask reads as one (with NULL for the old, as
+     * usual, it is a setting). Without this every musl thread was told to inherit all signals blocked.
+     */
+    private static final long MUSL_APP_SIGNALS = ~((1L << (32 - 1)) | (1L << (33 - 1)) | (1L << (34 - 1)));
     private static final int TASK_COMM_LEN = 15;
     private static final int SIG_BLOCK = 0, SIG_UNBLOCK = 1, SIG_SETMASK = 2;
     private static final int SECCOMP_MODE_FILTER = 2;
@@ -164,15 +171,21 @@ final class SettingsTracker {
      * "block everything" (see {@link #LIBC_RESERVED}): a new thread inherits its creator's mask from before it.
      * A program's call made inside such a block applies to the setting, not to the block.
      */
-    void sigprocmask(ThreadInfo t, long ns, long how, byte[] setBytes) {
+    void sigprocmask(ThreadInfo t, long ns, long how, byte[] setBytes, boolean savesOld) {
         if (setBytes == null || setBytes.length < 8) return;
         long set = Args.le(setBytes).getLong(0);
         long real = realMask.getOrDefault(t.tid(), t.hooks().sigmask());
         realMask.put(t.tid(), applied(how, set, real));
-        boolean libraryBlock = how != SIG_UNBLOCK && (set & LIBC_RESERVED) != 0;
-        if (libraryBlock) return;
-        long base = (real & LIBC_RESERVED) != 0 ? t.hooks().sigmask() : real;
+        if (libraryBlock(how, set, savesOld)) return;
+        boolean insideLibraryBlock = (real & LIBC_RESERVED) != 0 || real == (MUSL_APP_SIGNALS & ~UNBLOCKABLE);
+        long base = insideLibraryBlock ? t.hooks().sigmask() : real;
         set(t, ns, t.hooks().withSigmask(applied(how, set, base)));
+    }
+
+    /** Whether a mask call is the C library's own transient "block everything" ({@link #LIBC_RESERVED}, {@link #MUSL_APP_SIGNALS}). */
+    static boolean libraryBlock(long how, long set, boolean savesOld) {
+        if (how == SIG_UNBLOCK) return false;
+        return (set & LIBC_RESERVED) != 0 || how == SIG_BLOCK && savesOld && set == MUSL_APP_SIGNALS;
     }
 
     private static long applied(long how, long set, long mask) {
