@@ -8,6 +8,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,11 +35,13 @@ class OtherProgramsIT {
     }
 
     /** Traces a fixture that prints each thread's /proc SigBlk, and holds main's and "worker"'s masks to it. */
-    private static Traced masksAsTheKernelHadThem(Path program, Path dir) throws Exception {
+    private static Traced masksAsTheKernelHadThem(Path dir, Path program, String... args) throws Exception {
         assertTrue(Files.isExecutable(program), program + " is not built (native/build; the musl one needs musl-gcc, which"
                 + " scripts/test installs: apt-get install musl-tools)");
         Path said = dir.resolve("said.txt");
-        Traced t = Traced.run(List.of(program.toString(), said.toString()));
+        List<String> command = new ArrayList<>(List.of(program.toString(), said.toString()));
+        command.addAll(List.of(args));
+        Traced t = Traced.run(command);
         Map<Integer, Long> kernel = kernelMasks(said);
         ThreadInfo main = t.model().thread(t.model().rootPid()), worker = t.named("worker");
         assertEquals(2, kernel.size(), kernel.toString());
@@ -55,7 +58,7 @@ class OtherProgramsIT {
      */
     @Test
     void aProgramThatBlocksEverySignalHandsTheMaskToItsThreads(@TempDir Path dir) throws Exception {
-        Traced t = masksAsTheKernelHadThem(Traced.fixture("block_all"), dir);
+        Traced t = masksAsTheKernelHadThem(dir, Traced.fixture("block_all"));
         assertEquals("~[KILL STOP RTMIN RT_1]", t.named("worker").inherited().value(Hook.SIGMASK));
     }
 
@@ -66,7 +69,8 @@ class OtherProgramsIT {
      */
     @Test
     void aMuslThreadInheritsItsCreatorsMaskNotMuslsBlockAroundTheClone(@TempDir Path dir) throws Exception {
-        Traced t = masksAsTheKernelHadThem(Path.of(System.getProperty("jthreadtrace.native", "target/native"), "musl_threads"), dir);
+        Traced t = masksAsTheKernelHadThem(dir, Path.of(System.getProperty("jthreadtrace.native", "target/native"), "musl_threads"),
+                "12");
         assertEquals("[USR2]", t.named("worker").inherited().value(Hook.SIGMASK));
         assertEquals("[USR2]", t.named("worker").hooks().value(Hook.SIGMASK), "musl's block in pthread_exit is no setting");
     }
