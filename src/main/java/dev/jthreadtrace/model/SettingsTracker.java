@@ -19,8 +19,22 @@ import java.util.Map;
 final class SettingsTracker {
     /** Signals the kernel never lets a task block: a mask can not contain them. */
     private static final long UNBLOCKABLE = (1L << (9 - 1)) | (1L << (19 - 1));
-    /** A mask with this many signals blocked is glibc's "block everything" around clone, not a setting. */
-    private static final int TRANSIENT_BLOCK = 60;
+    /**
+     * The signals the C library keeps for itself (glibc's SIGCANCEL and SIGSETXID, kernel numbers 32 and 33; musl's
+     * are among 32..34). Its sigprocmask, pthread_sigmask and sigfillset never let a program block them, so a set
+     * that blocks one is the library's own "block everything" around clone, thread exit or posix_spawn (or Go's
+     * runtime, which blocks all 64): a transient, not a setting. A program's own "block every signal" (sigfillset,
+     * Python's valid_signals()) leaves them out and is a setting, inherited by the threads it then creates. (This
+     * once counted blocked signals, and took a program's 60 for the library's transient: its threads read [].)
+     */
+    private static final long LIBC_RESERVED = (1L << (32 - 1)) | (1L << (33 - 1));
+    /**
+     * musl's "application signals" (all but 32..34), which its pthread_create and pthread_exit block while saving
+     * the old mask (__block_app_sigs): a transient too, though musl's sigfillset gives the same set, so a musl
+     * program's own SIG_BLOCK of a filled set that saves the old mask reads as one (with NULL for the old, as
+     * usual, it is a setting). Without this every musl thread was told to inherit all signals blocked.
+     */
+    private static final long MUSL_APP_SIGNALS = ~((1L << (32 - 1)) | (1L << (33 - 1)) | (1L << (34 - 1)));
     private static final int TASK_COMM_LEN = 15;
     private static final int SIG_BLOCK = 0, SIG_UNBLOCK = 1, SIG_SETMASK = 2;
     private static final int SECCOMP_MODE_FILTER = 2;
@@ -153,21 +167,34 @@ final class SettingsTracker {
     }
 
     /**
-     * Tracks the real mask, but records as a setting only masks that are not glibc's transient
-     * "block everything" around clone: a new thread inherits its creator's mask from before it.
+     * Tracks the real mask, but records as a setting only masks that are not the C library's transient
+     * "block everything" (see {@link #LIBC_RESERVED}): a new thread inherits its creator's mask from before it.
+     * A program's call made inside such a block applies to the setting, not to the block.
      */
-    void sigprocmask(ThreadInfo t, long ns, long how, byte[] setBytes) {
+    void sigprocmask(ThreadInfo t, long ns, long how, byte[] setBytes, boolean savesOld) {
         if (setBytes == null || setBytes.length < 8) return;
         long set = Args.le(setBytes).getLong(0);
         long real = realMask.getOrDefault(t.tid(), t.hooks().sigmask());
-        long next = switch ((int) how) {
-            case SIG_BLOCK -> real | set;
-            case SIG_UNBLOCK -> real & ~set;
+        realMask.put(t.tid(), applied(how, set, real));
+        if (libraryBlock(how, set, savesOld)) return;
+        boolean insideLibraryBlock = (real & LIBC_RESERVED) != 0 || real == (MUSL_APP_SIGNALS & ~UNBLOCKABLE);
+        long base = insideLibraryBlock ? t.hooks().sigmask() : real;
+        set(t, ns, t.hooks().withSigmask(applied(how, set, base)));
+    }
+
+    /** Whether a mask call is the C library's own transient "block everything" ({@link #LIBC_RESERVED}, {@link #MUSL_APP_SIGNALS}). */
+    static boolean libraryBlock(long how, long set, boolean savesOld) {
+        if (how == SIG_UNBLOCK) return false;
+        return (set & LIBC_RESERVED) != 0 || how == SIG_BLOCK && savesOld && set == MUSL_APP_SIGNALS;
+    }
+
+    private static long applied(long how, long set, long mask) {
+        return switch ((int) how) {
+            case SIG_BLOCK -> mask | set;
+            case SIG_UNBLOCK -> mask & ~set;
             case SIG_SETMASK -> set;
-            default -> real;
+            default -> mask;
         } & ~UNBLOCKABLE;
-        realMask.put(t.tid(), next);
-        if (Long.bitCount(next) < TRANSIENT_BLOCK) set(t, ns, t.hooks().withSigmask(next));
     }
 
     /** sched_setaffinity by task {@code actor} of {@code target} (itself, or another task named by its tid). */
