@@ -15,11 +15,10 @@ import dev.jthreadtrace.render.StartClock;
 import dev.jthreadtrace.render.SyscallSummary;
 import dev.jthreadtrace.render.TextLines;
 import dev.jthreadtrace.session.SavedTrace;
+import dev.jthreadtrace.sys.FdOutputStream;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 
-import java.io.FileDescriptor;
-import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
@@ -162,7 +161,7 @@ final class ReportCommand implements Callable<Integer> {
         boolean toStdout = OutputOptions.toStdout(output);
         OutputStream stream;
         try {
-            stream = toStdout ? new FileOutputStream(FileDescriptor.out) : files.open(output);
+            stream = toStdout ? new FdOutputStream(1) : files.open(output);
         } catch (IOException e) {
             spec.commandLine().getErr().println("jthreadtrace: " + FileProblems.cannotWrite(output, e));
             return ExitCodes.TOOL_FAILED;

@@ -360,7 +360,20 @@ public final class Libc {
         }
     }
 
-    private static final short POLLERR = 0x8, POLLHUP = 0x10;
+    private static final short POLLOUT = 0x4, POLLERR = 0x8, POLLHUP = 0x10;
+
+    /**
+     * Waits up to {@code millis} until {@code fd} takes a write, or is in an error state (whose
+     * write then says which): for a descriptor someone else made non-blocking.
+     */
+    public static void awaitWritable(int fd, int millis) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment pollfd = arena.allocate(8, 4); // struct pollfd { int fd; short events; short revents; }
+            pollfd.set(JAVA_INT, 0, fd);
+            pollfd.set(JAVA_SHORT, 4, POLLOUT);
+            syscall(callState(), SYS_POLL, pollfd.address(), 1, millis, 0, 0, 0);
+        }
+    }
 
     /**
      * Whether {@code fd} is in an error state right now ({@code poll} with no wait): for the write
