@@ -28,6 +28,8 @@ final class SettingsTracker {
      * once counted blocked signals, and took a program's 60 for the library's transient: its threads read [].)
      */
     private static final long LIBC_RESERVED = (1L << (32 - 1)) | (1L << (33 - 1));
+    /** glibc's block at a thread's exit: every signal but SIGSETXID (33), the old mask not saved. */
+    private static final long GLIBC_THREAD_EXIT_BLOCK = ~(1L << (33 - 1));
     /**
      * musl's "application signals" (all but 32..34), which its pthread_create and pthread_exit block while saving
      * the old mask (__block_app_sigs): a transient too, though musl's sigfillset gives the same set, so a musl
@@ -182,10 +184,19 @@ final class SettingsTracker {
         set(t, ns, t.hooks().withSigmask(applied(how, set, base)));
     }
 
-    /** Whether a mask call is the C library's own transient "block everything" ({@link #LIBC_RESERVED}, {@link #MUSL_APP_SIGNALS}). */
+    /**
+     * Whether a mask call is the C library's own transient "block everything" ({@link #LIBC_RESERVED},
+     * {@link #MUSL_APP_SIGNALS}). A transient saves the mask it is to restore (glibc around clone and
+     * posix_spawn, Go's runtime, musl); the one block that does not is glibc's at a thread's exit, of
+     * every signal but SIGSETXID, never restored. Any other block without the old mask saved is the
+     * program's, for good: a raw rt_sigprocmask of all 64 signals (a hostile tester's: its threads were
+     * told they inherited none).
+     */
     static boolean libraryBlock(long how, long set, boolean savesOld) {
         if (how == SIG_UNBLOCK) return false;
-        return (set & LIBC_RESERVED) != 0 || how == SIG_BLOCK && savesOld && set == MUSL_APP_SIGNALS;
+        if (how == SIG_BLOCK && set == GLIBC_THREAD_EXIT_BLOCK) return true;
+        if (!savesOld) return false;
+        return (set & LIBC_RESERVED) != 0 || how == SIG_BLOCK && set == MUSL_APP_SIGNALS;
     }
 
     private static long applied(long how, long set, long mask) {

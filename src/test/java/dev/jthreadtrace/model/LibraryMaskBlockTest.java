@@ -29,5 +29,7 @@ class LibraryMaskBlockTest {
         assertFalse(SettingsTracker.libraryBlock(SIG_BLOCK, MUSL_FILLED, false), "musl's sigfillset, no old mask saved");
         assertFalse(SettingsTracker.libraryBlock(SIG_UNBLOCK, -1L, false), "an unblock never is the library's block");
         assertFalse(SettingsTracker.libraryBlock(SIG_BLOCK, 1L << 9, true), "[USR1]");
+        assertFalse(SettingsTracker.libraryBlock(SIG_BLOCK, -1L, false), "a raw rt_sigprocmask of all 64, never restored");
+        assertFalse(SettingsTracker.libraryBlock(SIG_SETMASK, -1L, false), "the same by SIG_SETMASK");
     }
 }
