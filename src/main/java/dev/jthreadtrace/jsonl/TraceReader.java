@@ -5,7 +5,6 @@ import dev.jthreadtrace.decode.SyscallTable;
 import dev.jthreadtrace.event.JavaRecord;
 import dev.jthreadtrace.event.TraceEvent;
 import dev.jthreadtrace.text.BoundedLines;
-import dev.jthreadtrace.text.Escape;
 
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -233,9 +232,9 @@ public final class TraceReader {
             return new Saved(new Header(run, wallNs, stringLimit, shown), java, assertions, skipped, complete ? 0 : lastRecordLine);
         }
 
-        /** Escaped whole: a record's type or a value the decoder quotes is the trace's text, not ours. */
+        /** A record's type or a value the decoder quotes is the trace's text: the exception escapes it. */
         private TraceFileException refused(String why) {
-            return new TraceFileException(file + ":" + lineNo + ": " + Escape.text(why));
+            return new TraceFileException(file + ":" + lineNo + ": " + why);
         }
 
         private static JsonNode parse(String line) {

@@ -125,6 +125,21 @@ class SavedTraceBoundsTest {
                 + " number)\n", r3.err());
     }
 
+    /** A trace's file name is not ours either: a directory named with an escape sequence and a newline forges no line. */
+    @Test
+    void aHostileFileNameIsSaidEscaped(@org.junit.jupiter.api.io.TempDir Path tmp) throws IOException {
+        Path dir = Files.createDirectory(tmp.resolve("evil\u001b]0;TITLE\u0007\n"));
+        Path cut = Files.write(dir.resolve("cut.jsonl"), Files.readAllLines(trace("300", false)).subList(0, 2));
+        CliTest.Result r1 = run("report", "--no-live", "--report", "none", cut.toString());
+        assertTrue(r1.err().contains("evil\\33]0;TITLE\\7\\n/cut.jsonl is cut short"), r1.err());
+        CliTest.Result r2 = run("report", dir.resolve("missing.jsonl").toString());
+        assertEquals(ExitCodes.TOOL_FAILED, r2.code());
+        assertEquals(1, r2.err().lines().count(), r2.err());
+        assertTrue(r2.err().contains("evil\\33]0;TITLE\\7\\n/missing.jsonl: no such file"), r2.err());
+        CliTest.Result r3 = run("check", "--assert", "threads.peak\u001b[31m < 3", cut.toString());
+        assertTrue(r3.err().contains("found '\\33'") && !r3.err().contains("\u001b"), r3.err());
+    }
+
     @Test
     void aTraceCutShortSumsHugeTimesWithoutWrappingAndLeavesItsEndUnknown() throws IOException {
         // No end record to bound them by: the two sum to more than a long holds, and must not read negative.
