@@ -12,7 +12,18 @@ public final class Signals {
     /** {@code sizeof(kernel sigset_t)} on x86-64. */
     public static final int SIGSET_SIZE = 8;
 
+    /**
+     * A mask with this many signals blocked is glibc's "block everything" around clone (and the
+     * like), a moment's state, not a thread's setting.
+     */
+    public static final int TRANSIENT_BLOCK = 60;
+
     private Signals() {}
+
+    /** Whether {@code mask} is such a moment's "block everything" ({@link #TRANSIENT_BLOCK}). */
+    public static boolean transientBlock(long mask) {
+        return Long.bitCount(mask) >= TRANSIENT_BLOCK;
+    }
 
     /** rt_sigprocmask's {@code how}: {@code SIG_BLOCK}, {@code SIG_UNBLOCK}, {@code SIG_SETMASK}. */
     public static String renderHow(long how) {

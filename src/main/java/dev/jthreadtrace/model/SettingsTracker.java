@@ -4,6 +4,7 @@ import dev.jthreadtrace.decode.Args;
 import dev.jthreadtrace.decode.CpuSet;
 import dev.jthreadtrace.decode.KernelBytes;
 import dev.jthreadtrace.decode.Prctl;
+import dev.jthreadtrace.decode.Signals;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -19,8 +20,6 @@ import java.util.Map;
 final class SettingsTracker {
     /** Signals the kernel never lets a task block: a mask can not contain them. */
     private static final long UNBLOCKABLE = (1L << (9 - 1)) | (1L << (19 - 1));
-    /** A mask with this many signals blocked is glibc's "block everything" around clone, not a setting. */
-    private static final int TRANSIENT_BLOCK = 60;
     private static final int TASK_COMM_LEN = 15;
     private static final int SIG_BLOCK = 0, SIG_UNBLOCK = 1, SIG_SETMASK = 2;
     private static final int SECCOMP_MODE_FILTER = 2;
@@ -167,7 +166,7 @@ final class SettingsTracker {
             default -> real;
         } & ~UNBLOCKABLE;
         realMask.put(t.tid(), next);
-        if (Long.bitCount(next) < TRANSIENT_BLOCK) set(t, ns, t.hooks().withSigmask(next));
+        if (!Signals.transientBlock(next)) set(t, ns, t.hooks().withSigmask(next));
     }
 
     /** sched_setaffinity by task {@code actor} of {@code target} (itself, or another task named by its tid). */
