@@ -93,7 +93,7 @@ final class ProcessAttacher {
     private static TraceFailure midExec(int pid, int execing, int attempts, TraceFailure last) {
         return new TraceFailure("pid " + pid + " (" + comm(pid) + ") was executing a new program (thread " + execing
                 + " inside execve) at each of " + attempts + " attempts over " + EXEC_PATIENCE_NS / 1_000_000_000L
-                + " s: a process is attached between its execs; attach again", last);
+                + " s; attach again once the exec has ended", last);
     }
 
     /** One line for each pid that cannot be attached: gone, ourselves, our ancestor, a zombie, traced already. */
