@@ -70,7 +70,8 @@ final class ProcessAttacher {
     /**
      * Runs {@code step}, again while a thread of {@code pid} is executing a new program: meanwhile
      * the process's main thread is a zombie and its dying threads refuse a seize (EPERM), which
-     * would be told as a zombie leader or another user's process. strace -p retries the same way.
+     * would be told as a zombie leader or another user's process (strace -p reports the kernel's
+     * error and gives up).
      * After {@link #EXEC_PATIENCE_NS} of execs, the failure says that is what it met.
      */
     private static <T> T pastExecs(int pid, Step<T> step) throws TraceFailure {

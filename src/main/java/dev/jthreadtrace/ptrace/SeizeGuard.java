@@ -20,7 +20,7 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  * until its tracer waits for it; so once some threads are seized, a PTRACE_SEIZE of the exec'ing
  * thread waits for the exec's locks, the exec waits for those zombies, and the zombies wait for the
  * ptrace thread that is stuck in the seize: the tool hung for good (the kernel's known
- * de_thread/ptrace_attach deadlock; strace -f -p has it too).
+ * de_thread/ptrace_attach deadlock).
  *
  * <p>A wait covers the tracees of every thread of the tracer's thread group (without
  * {@code __WNOTHREAD}), so this other thread of the tool reaps, while a seize lasts longer than
@@ -40,7 +40,6 @@ final class SeizeGuard implements AutoCloseable {
     /** When the seize in progress began; 0 while none is. */
     private volatile long seizingSince;
     private volatile boolean closed;
-    private volatile int reaped;
 
     private SeizeGuard(int pid) {
         this.tasks = Path.of("/proc", Integer.toString(pid), "task");
@@ -61,11 +60,6 @@ final class SeizeGuard implements AutoCloseable {
     /** The seize returned. */
     void seized() {
         seizingSince = 0;
-    }
-
-    /** How many seized threads this guard reaped (each a thread an exec ended while we seized). */
-    int reaped() {
-        return reaped;
     }
 
     @Override
@@ -114,13 +108,12 @@ final class SeizeGuard implements AutoCloseable {
             } catch (NumberFormatException e) {
                 continue;
             }
-            int got;
             try {
-                got = Libc.waitpid(tid, status, Libc.WALL | Libc.WNOHANG);
+                // 0 for a zombie leader, which waits for its threads (an exec releases it itself)
+                Libc.waitpid(tid, status, Libc.WALL | Libc.WNOHANG);
             } catch (RuntimeException e) {
-                got = -1; // not ours to wait for
+                // not ours to wait for
             }
-            if (got > 0) reaped++; // 0: a zombie leader, which waits for its threads (an exec releases it itself)
         }
     }
 }
