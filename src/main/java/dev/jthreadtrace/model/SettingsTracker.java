@@ -4,6 +4,7 @@ import dev.jthreadtrace.decode.Args;
 import dev.jthreadtrace.decode.CpuSet;
 import dev.jthreadtrace.decode.KernelBytes;
 import dev.jthreadtrace.decode.Prctl;
+import dev.jthreadtrace.decode.Signals;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -17,26 +18,10 @@ import java.util.Map;
  * and keeps every change: the raw material of the hook-inheritance timeline.
  */
 final class SettingsTracker {
-    /** Signals the kernel never lets a task block: a mask can not contain them. */
-    private static final long UNBLOCKABLE = (1L << (9 - 1)) | (1L << (19 - 1));
-    /**
-     * The signals the C library keeps for itself (glibc's SIGCANCEL and SIGSETXID, kernel numbers 32 and 33; musl's
-     * are among 32..34). Its sigprocmask, pthread_sigmask and sigfillset never let a program block them, so a set
-     * that blocks one is the library's own "block everything" around clone, thread exit or posix_spawn (or Go's
-     * runtime, which blocks all 64): a transient, not a setting. A program's own "block every signal" (sigfillset,
-     * Python's valid_signals()) leaves them out and is a setting, inherited by the threads it then creates. (This
-     * once counted blocked signals, and took a program's 60 for the library's transient: its threads read [].)
-     */
-    private static final long LIBC_RESERVED = (1L << (32 - 1)) | (1L << (33 - 1));
+    private static final long UNBLOCKABLE = Signals.UNBLOCKABLE;
+    private static final long LIBC_RESERVED = Signals.LIBC_RESERVED, MUSL_APP_SIGNALS = Signals.MUSL_APP_SIGNALS;
     /** glibc's block at a thread's exit: every signal but SIGSETXID (33), the old mask not saved. */
     private static final long GLIBC_THREAD_EXIT_BLOCK = ~(1L << (33 - 1));
-    /**
-     * musl's "application signals" (all but 32..34), which its pthread_create and pthread_exit block while saving
-     * the old mask (__block_app_sigs): a transient too, though musl's sigfillset gives the same set, so a musl
-     * program's own SIG_BLOCK of a filled set that saves the old mask reads as one (with NULL for the old, as
-     * usual, it is a setting). Without this every musl thread was told to inherit all signals blocked.
-     */
-    private static final long MUSL_APP_SIGNALS = ~((1L << (32 - 1)) | (1L << (33 - 1)) | (1L << (34 - 1)));
     private static final int TASK_COMM_LEN = 15;
     private static final int SIG_BLOCK = 0, SIG_UNBLOCK = 1, SIG_SETMASK = 2;
     private static final int SECCOMP_MODE_FILTER = 2;
@@ -179,8 +164,7 @@ final class SettingsTracker {
         long real = realMask.getOrDefault(t.tid(), t.hooks().sigmask());
         realMask.put(t.tid(), applied(how, set, real));
         if (libraryBlock(how, set, savesOld)) return;
-        boolean insideLibraryBlock = (real & LIBC_RESERVED) != 0 || real == (MUSL_APP_SIGNALS & ~UNBLOCKABLE);
-        long base = insideLibraryBlock ? t.hooks().sigmask() : real;
+        long base = Signals.transientBlock(real) ? t.hooks().sigmask() : real;
         set(t, ns, t.hooks().withSigmask(applied(how, set, base)));
     }
 
