@@ -92,8 +92,8 @@ final class HangRecords {
     static List<Json> sharedMappings(List<TraceEvent.SharedMapping> mappings) {
         List<Json> out = new ArrayList<>();
         for (TraceEvent.SharedMapping m : mappings) {
-            out.add(Json.object().put("start", m.start()).put("end", m.end()).put("offset", m.offset()).put("dev", m.device())
-                    .put("inode", m.inode()));
+            out.add(Json.object().put("start", m.start()).put("end", m.end()).put("offset", m.offset()).put("dev", RecordDecoder.unsigned(m.device()))
+                    .put("inode", RecordDecoder.unsigned(m.inode())));
         }
         return out;
     }
@@ -105,7 +105,7 @@ final class HangRecords {
         List<TraceEvent.SharedMapping> out = new ArrayList<>();
         for (JsonNode m : array) {
             out.add(new TraceEvent.SharedMapping(RecordDecoder.longField(m, "start"), RecordDecoder.longField(m, "end"),
-                    RecordDecoder.longField(m, "offset"), RecordDecoder.longField(m, "dev"), RecordDecoder.longField(m, "inode")));
+                    RecordDecoder.longField(m, "offset"), RecordDecoder.unsignedField(m, "dev"), RecordDecoder.unsignedField(m, "inode")));
         }
         return out;
     }

@@ -38,6 +38,24 @@ final class RecordDecoder {
         return v.asLong();
     }
 
+    /**
+     * A kernel number that is unsigned 64-bit (an inode: overlayfs with xino sets the top bit), as
+     * {@link #unsigned} writes it; a negative one, as earlier versions wrote it, is the same bits.
+     */
+    static long unsignedField(JsonNode n, String name) {
+        JsonNode v = field(n, name);
+        if (v.isIntegralNumber() && v.canConvertToLong()) return v.asLong();
+        if (v.isBigInteger() && v.bigIntegerValue().signum() > 0 && v.bigIntegerValue().bitLength() <= 64) {
+            return v.bigIntegerValue().longValue();
+        }
+        throw new IllegalArgumentException(name + " is not an unsigned 64-bit integer");
+    }
+
+    /** The value a JSON reader takes for {@code bits} read as unsigned: a Long, or past Long.MAX_VALUE a BigInteger. */
+    static Number unsigned(long bits) {
+        return bits >= 0 ? (Number) bits : new java.math.BigInteger(Long.toUnsignedString(bits));
+    }
+
     static int intField(JsonNode n, String name) {
         JsonNode v = field(n, name);
         if (!v.isIntegralNumber() || !v.canConvertToInt()) throw new IllegalArgumentException(name + " is not an integer");
@@ -305,7 +323,7 @@ final class RecordDecoder {
             if (v.has("hex")) c.put(arg, hex(v.get("hex").asText(), "a capture"));
             else if (v.has("argv")) c.put(arg, strings(v.get("argv")));
             else if (v.has("path")) c.put(arg, v.get("path").asText());
-            else if (v.has("file")) c.put(arg, new FileId(longField(v.get("file"), "dev"), longField(v.get("file"), "inode")));
+            else if (v.has("file")) c.put(arg, new FileId(unsignedField(v.get("file"), "dev"), unsignedField(v.get("file"), "inode")));
         }
         return c;
     }

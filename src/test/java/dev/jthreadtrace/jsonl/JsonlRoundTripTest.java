@@ -263,6 +263,22 @@ class JsonlRoundTripTest {
         assertEquals(0, TraceSession.replay(apart.events()).hang().deadlocks().size(), "each its own memory: the owner is no thread of the child's");
     }
 
+    /** An inode with its top bit set (overlayfs with xino) is written unsigned, as stat gives it, and comes back the same bits. */
+    @Test
+    void anInodePastLongMaxIsWrittenUnsignedAndComesBack(@TempDir Path tmp) throws Exception {
+        long inode = Long.parseUnsignedLong("9223372036854775810");
+        dev.jthreadtrace.decode.Captures file = new dev.jthreadtrace.decode.Captures();
+        file.put(dev.jthreadtrace.decode.Captures.EXTRA, new dev.jthreadtrace.decode.FileId(0x1a, inode));
+        List<TraceEvent> events = new ArrayList<>(RecordedTrace.threadsFixture());
+        TraceEvent first = events.getFirst();
+        events.add(1, new TraceEvent.Syscall(first.ns() + 1, first.ns() + 2, dev.jthreadtrace.model.RecordedTrace.MAIN, SyscallTable.MMAP, new long[] {0, 4096, 3, 1, 3, 0},
+                0x7f0000000000L, false, true, file));
+        String text = write(events, List.of());
+        assertTrue(text.contains("\"inode\":9223372036854775810"), text);
+        Read saved = Read.of(Files.writeString(tmp.resolve("xino.jsonl"), text));
+        assertEquals(text, write(saved.events(), saved.java()), "written, read and written again: the same text");
+    }
+
     /**
      * A name written to a thread's comm file comes back from the file byte for byte (bytes that are
      * not UTF-8 too), renames the thread in the model read back, and is written again the same.
