@@ -59,10 +59,10 @@ public sealed interface Capture {
     }
 
     /**
-     * The device and inode ({@link FileId}) of the regular file fd argument {@code fdArg} opens, in
-     * {@link Captures#EXTRA}: a statx of {@code /proc/TID/fd/N} at entry, with the attributes the
-     * kernel holds (AT_STATX_DONT_SYNC: a FUSE server the trace holds stopped is not asked for fresh ones). For a
-     * MAP_SHARED mmap of a file: which memory object its futex words are (model.SharedMappings).
+     * The device and inode ({@link FileId}) of the object a MAP_SHARED mmap of fd argument {@code fdArg}
+     * mapped, in {@link Captures#EXTRA}: at the exit, the /proc/PID/maps line of the address it
+     * returned (the descriptor, read at the entry, could name another file by the time the kernel
+     * took it: another thread's dup2). Which memory object its futex words are (model.SharedMappings).
      */
     record FdFile(int fdArg) implements Capture {
         @Override
@@ -72,7 +72,7 @@ public sealed interface Capture {
 
         @Override
         public When when() {
-            return When.AT_ENTRY;
+            return When.AT_EXIT;
         }
     }
 

@@ -27,12 +27,12 @@ import java.util.TreeMap;
  * {@code mremap} calls (recorded by the default set; not under {@code -e futex}), a fork's copy of
  * its parent's mappings, an exec's clean slate. An anonymous shared mapping is its own object
  * (inherited by fork): its key is the kernel's, {@link Key#known()}. A file's shared mapping maps the
- * file its descriptor opened, which the tracer names by device and inode at the mmap's entry
- * ({@link FileId}, a statx of /proc/TID/fd/N: a path does not say which file it is, one removed and
- * another made under its name): every view of one file, in one process or several, a memfd's or a
- * {@code shm_open} segment's alike, is one object, the kernel's key. Where the tracer could not name
- * the file (the statx failed, or not a regular file: a MAP_SHARED view of {@code /dev/zero} is a
- * new shmem object each time, as the kernel makes it) the view is an object of its own, inherited by
+ * object the kernel mapped, which the tracer names by device and inode at the mmap's exit
+ * ({@link FileId}, the /proc/PID/maps line of the returned address: a path does not say which file
+ * it is, one removed and another made under its name): every view of one file, in one process or
+ * several, a memfd's or a {@code shm_open} segment's alike, is one object, the kernel's key (a
+ * MAP_SHARED view of {@code /dev/zero} is a new shmem object each time, there as in the kernel).
+ * Where the tracer could not name it (the line was gone) the view is an object of its own, inherited by
  * fork, not {@link Key#known()}: a shared wake there may have reached a word of another view
  * (model.LockOwnerRead). A mapping the trace did not see stays {@code (space, address)}, not known
  * either. Regions are kept per address space: a CLONE_VM child's mmaps are its parent's. At an attach

@@ -4,7 +4,6 @@ import dev.jthreadtrace.decode.Capture;
 import dev.jthreadtrace.decode.CaptureLimits;
 import dev.jthreadtrace.decode.Captures;
 import dev.jthreadtrace.decode.CommFile;
-import dev.jthreadtrace.decode.FileId;
 import dev.jthreadtrace.decode.KernelBytes;
 import dev.jthreadtrace.decode.MemoryReader;
 import dev.jthreadtrace.decode.SyscallTable;
@@ -73,7 +72,7 @@ final class TraceeMemory implements AutoCloseable, MemoryReader {
             Object value = switch (c) {
                 case Capture.Gather g -> g.gatherer().gather(this, args, ret);
                 case Capture.ReturnedFdPath r -> limits.fdPaths() && ret >= 0 && ret <= Integer.MAX_VALUE ? fdPath(pid, (int) ret) : null;
-                case Capture.FdFile f -> fdFile(tid, (int) args[f.fdArg()]);
+                case Capture.FdFile f -> ret > 0 ? SharedMaps.fileAt(pid, ret) : null;
                 default -> value(tid, pid, c, args[c.arg()], args, ret);
             };
             if (value != null) into.put(c.arg(), value);
@@ -202,15 +201,6 @@ final class TraceeMemory implements AutoCloseable, MemoryReader {
      */
     private String fdPath(int pid, int fd) {
         return fd < 0 ? null : procLink(pid, "fd/" + fd);
-    }
-
-    /** The regular file descriptor {@code fd} of task {@code tid} opens (its own table: a thread may have one), or null. */
-    private FileId fdFile(int tid, int fd) {
-        if (fd < 0) return null;
-        byte[] path = ("/proc/" + tid + "/fd/" + fd + "\0").getBytes(StandardCharsets.US_ASCII);
-        MemorySegment.copy(path, 0, linkPath, JAVA_BYTE, 0, path.length);
-        long[] file = PathCalls.regularFile(linkPath);
-        return file == null ? null : new FileId(FileId.device(file[0], file[1]), file[2]);
     }
 
     /**

@@ -6,7 +6,6 @@ import java.lang.foreign.MemorySegment;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
-import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 /**
  * System calls on a path given as bytes or a NUL-terminated segment, never a Java {@code String}
@@ -15,7 +14,7 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
  */
 public final class PathCalls {
     /** x86-64 system call numbers (arch/x86/entry/syscalls/syscall_64.tbl). */
-    private static final long SYS_STATFS = 137, SYS_NEWFSTATAT = 262, SYS_FACCESSAT = 269, SYS_STATX = 332;
+    private static final long SYS_STATFS = 137, SYS_NEWFSTATAT = 262, SYS_FACCESSAT = 269;
 
     private PathCalls() {}
 
@@ -50,26 +49,6 @@ public final class PathCalls {
             long n = Libc.syscall(Libc.callState(), SYS_NEWFSTATAT, Libc.AT_FDCWD, name.address(), st.address(), 0, 0, 0);
             return n < 0 ? -1 : st.get(JAVA_INT, ST_MODE);
         }
-    }
-
-    /** {@code struct statx} is 256 bytes: stx_mode (u16) at 28, stx_ino (u64) at 32, stx_dev_major/minor (u32) at 136/140. */
-    private static final long STATX_SIZE = 256, STX_MODE = 28, STX_INO = 32, STX_DEV_MAJOR = 136, STX_DEV_MINOR = 140;
-    private static final int STATX_TYPE = 1, STATX_INO = 0x100, AT_STATX_DONT_SYNC = 0x4000, S_IFMT = 0xf000, S_IFREG = 0x8000;
-    private static final ThreadLocal<MemorySegment> STATX_BUFFER = ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(STATX_SIZE, 8));
-
-    /**
-     * {@code statx(AT_FDCWD, path, AT_STATX_DONT_SYNC, STATX_TYPE|STATX_INO, &stx)} of the NUL-terminated
-     * {@code path} (links followed): {@code {major, minor, inode}} of the regular file there, or null when
-     * it is none (a device, a socket) or cannot be read. DONT_SYNC: the attributes the kernel has, no
-     * round trip to a network or FUSE file system (whose server may be a task the caller holds stopped).
-     */
-    public static long[] regularFile(MemorySegment path) {
-        MemorySegment stx = STATX_BUFFER.get();
-        long n = Libc.syscall(Libc.callState(), SYS_STATX, Libc.AT_FDCWD, path.address(), AT_STATX_DONT_SYNC,
-                STATX_TYPE | STATX_INO, stx.address(), 0);
-        if (n < 0 || (stx.get(JAVA_SHORT, STX_MODE) & S_IFMT) != S_IFREG) return null;
-        return new long[] {Integer.toUnsignedLong(stx.get(JAVA_INT, STX_DEV_MAJOR)),
-                Integer.toUnsignedLong(stx.get(JAVA_INT, STX_DEV_MINOR)), stx.get(JAVA_LONG, STX_INO)};
     }
 
     /** {@code access(path, X_OK) == 0} ({@code faccessat}), {@code path} as bytes: what {@code execve} will allow. */

@@ -115,6 +115,38 @@ class HangSharedIT {
      * wake at the parent's address woke the wait at the child's). The tracer reads the file's device
      * and inode at each shared mmap (a path does not say which file it is): one object, the edge.
      */
+    /**
+     * Each view is named by the object the kernel mapped, read at the mmap's exit: another thread
+     * swapping the descriptor between two files meanwhile (dup2 in a loop) had views of B keyed by A
+     * when the descriptor was read at the entry (a hostile tester's: 16 of 33). The program says by
+     * each view's content which file it maps; every mmap record's inode must be that file's.
+     */
+    @Test
+    void aViewIsNamedByTheFileTheKernelMappedNotTheDescriptorAtTheEntry(@TempDir Path tmp) throws Exception {
+        Path trace = tmp.resolve("swap.jsonl");
+        Tool.Result r = Tool.run(Tool.jar("run", "--no-live", "--jvm", "off", "--format", "jsonl", "-o", trace.toString(), "--",
+                Traced.fixture("fd_swap_mmap").toString(), tmp.toString(), "60"));
+        assertEquals(0, r.code(), r.err());
+        List<String> said = r.out().lines().toList();
+        String[] inodes = said.getFirst().split(" ");
+        java.util.Map<Long, String> fileOfView = new java.util.HashMap<>();
+        for (String line : said.subList(1, said.size())) {
+            String[] f = line.split(" ");
+            fileOfView.put(Long.parseUnsignedLong(f[1].substring(2), 16), f[2].equals("A") ? inodes[1] : inodes[2]);
+        }
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        int checked = 0;
+        for (String line : Files.readAllLines(trace)) {
+            var record = json.readTree(line);
+            if (!"syscall".equals(record.path("type").asText()) || !"mmap".equals(record.path("syscall").asText())
+                    || record.path("args").path(4).asInt() != 9) continue;
+            String expected = fileOfView.get(record.path("ret").asLong());
+            assertEquals(expected, record.path("captures").path("7").path("file").path("inode").asText(), line);
+            checked++;
+        }
+        assertEquals(fileOfView.size(), checked, "every view the program made has its mmap record");
+    }
+
     @Test
     void aFileMappedByEachProcessItselfIsOneObjectByItsInode(@TempDir Path tmp) throws Exception {
         straceSaysTheParentWokeTheChild(tmp, "shmfile", false);
