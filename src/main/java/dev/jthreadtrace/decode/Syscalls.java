@@ -219,7 +219,10 @@ public final class Syscalls {
         return String.join(",", parts);
     }
 
-    /** A file's mapping: its path; a MAP_SHARED one also the file's device and inode (one statx, no more for any other mmap). */
+    /**
+     * A file's mapping: its path; a MAP_SHARED one also the mapped object's device and inode (its
+     * /proc/PID/maps line at the exit; nothing more for any other mmap).
+     */
     private static List<Capture> mmapCaptures(long[] a) {
         if ((a[3] & MemoryFlags.MAP_ANONYMOUS) != 0 || (int) a[4] < 0) return List.of();
         long type = a[3] & MemoryFlags.MAP_TYPE;
