@@ -92,8 +92,8 @@ final class HangRecords {
     static List<Json> sharedMappings(List<TraceEvent.SharedMapping> mappings) {
         List<Json> out = new ArrayList<>();
         for (TraceEvent.SharedMapping m : mappings) {
-            out.add(Json.object().put("start", m.start()).put("end", m.end()).put("offset", m.offset()).put("dev", RecordDecoder.unsigned(m.device()))
-                    .put("inode", RecordDecoder.unsigned(m.inode())));
+            out.add(Json.object().put("start", m.start()).put("end", m.end()).put("offset", m.offset()).put("dev", Json.unsigned(m.device()))
+                    .put("inode", Json.unsigned(m.inode())));
         }
         return out;
     }

@@ -239,8 +239,8 @@ public final class JsonLines implements LiveSink {
     /** {"dev": N, "inode": N} (as an attach's {@code shared_mappings} name them): the file a shared mapping maps. */
     private static Map<String, Object> fileId(FileId f) {
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("dev", RecordDecoder.unsigned(f.device()));
-        out.put("inode", RecordDecoder.unsigned(f.inode()));
+        out.put("dev", Json.unsigned(f.device()));
+        out.put("inode", Json.unsigned(f.inode()));
         return out;
     }
 

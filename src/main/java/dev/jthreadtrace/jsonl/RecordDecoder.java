@@ -40,7 +40,7 @@ final class RecordDecoder {
 
     /**
      * A kernel number that is unsigned 64-bit (an inode: overlayfs with xino sets the top bit), as
-     * {@link #unsigned} writes it; a negative one, as earlier versions wrote it, is the same bits.
+     * {@link Json#unsigned} writes it; a negative one, as earlier versions wrote it, is the same bits.
      */
     static long unsignedField(JsonNode n, String name) {
         JsonNode v = field(n, name);
@@ -49,11 +49,6 @@ final class RecordDecoder {
             return v.bigIntegerValue().longValue();
         }
         throw new IllegalArgumentException(name + " is not an unsigned 64-bit integer");
-    }
-
-    /** The value a JSON reader takes for {@code bits} read as unsigned: a Long, or past Long.MAX_VALUE a BigInteger. */
-    static Number unsigned(long bits) {
-        return bits >= 0 ? (Number) bits : new java.math.BigInteger(Long.toUnsignedString(bits));
     }
 
     static int intField(JsonNode n, String name) {

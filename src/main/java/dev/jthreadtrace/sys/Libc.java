@@ -367,12 +367,7 @@ public final class Libc {
      * write then says which): for a descriptor someone else made non-blocking.
      */
     public static void awaitWritable(int fd, int millis) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment pollfd = arena.allocate(8, 4); // struct pollfd { int fd; short events; short revents; }
-            pollfd.set(JAVA_INT, 0, fd);
-            pollfd.set(JAVA_SHORT, 4, POLLOUT);
-            syscall(callState(), SYS_POLL, pollfd.address(), 1, millis, 0, 0, 0);
-        }
+        poll(fd, POLLOUT, millis);
     }
 
     /**
@@ -380,13 +375,17 @@ public final class Libc {
      * end of a pipe, that its reader went away.
      */
     public static boolean pollError(int fd) {
+        return (poll(fd, (short) 0, 0) & (POLLERR | POLLHUP)) != 0;
+    }
+
+    /** {@code poll} of one descriptor for {@code events}: its revents, 0 when none came within {@code millis}. */
+    private static short poll(int fd, short events, int millis) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment pollfd = arena.allocate(8, 4); // struct pollfd { int fd; short events; short revents; }
             pollfd.set(JAVA_INT, 0, fd);
-            pollfd.set(JAVA_SHORT, 4, (short) 0);
-            long n = syscall(callState(), SYS_POLL, pollfd.address(), 1, 0, 0, 0, 0);
-            short revents = pollfd.get(JAVA_SHORT, 6);
-            return n > 0 && (revents & (POLLERR | POLLHUP)) != 0;
+            pollfd.set(JAVA_SHORT, 4, events);
+            long n = syscall(callState(), SYS_POLL, pollfd.address(), 1, millis, 0, 0, 0);
+            return n > 0 ? pollfd.get(JAVA_SHORT, 6) : 0;
         }
     }
 
