@@ -6,8 +6,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * Whether a process is executing a new program right now: one of its threads is inside execve or
@@ -24,21 +22,8 @@ final class ExecInFlight {
 
     /** The tid of a thread of {@code pid} inside an exec now, or 0 when none is (or the process is gone). */
     static int thread(int pid) {
-        Path dir = Path.of("/proc", Integer.toString(pid), "task");
-        List<Path> tasks;
-        try (Stream<Path> list = Files.list(dir)) {
-            tasks = list.toList();
-        } catch (IOException | RuntimeException e) {
-            return 0;
-        }
-        for (Path task : tasks) {
-            if (inExec(task)) {
-                try {
-                    return Integer.parseInt(task.getFileName().toString());
-                } catch (NumberFormatException e) {
-                    // not a task
-                }
-            }
+        for (int tid : EndLooker.tids(pid)) {
+            if (inExec(Path.of("/proc", Integer.toString(pid), "task", Integer.toString(tid)))) return tid;
         }
         return 0;
     }

@@ -4,11 +4,7 @@ import dev.jthreadtrace.sys.Libc;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.stream.Stream;
 import java.util.concurrent.locks.LockSupport;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
@@ -35,6 +31,7 @@ final class SeizeGuard implements AutoCloseable {
     static final long PATIENCE_NS = 20_000_000;
     private static final long LOOK_EVERY_NS = 5_000_000;
 
+    private final int pid;
     private final Path tasks;
     private final Thread thread;
     /** When the seize in progress began; 0 while none is. */
@@ -42,6 +39,7 @@ final class SeizeGuard implements AutoCloseable {
     private volatile boolean closed;
 
     private SeizeGuard(int pid) {
+        this.pid = pid;
         this.tasks = Path.of("/proc", Integer.toString(pid), "task");
         this.thread = Thread.ofPlatform().daemon().name("jthreadtrace-seize-guard").unstarted(this::run);
     }
@@ -94,20 +92,8 @@ final class SeizeGuard implements AutoCloseable {
      * returns ECHILD and changes nothing.
      */
     private void reapZombies(MemorySegment status) {
-        List<Path> all;
-        try (Stream<Path> list = Files.list(tasks)) {
-            all = list.toList();
-        } catch (IOException | RuntimeException e) {
-            return; // the process is gone: the seize returns by itself
-        }
-        for (Path task : all) {
-            if (EndLooker.state(task) != 'Z') continue;
-            int tid;
-            try {
-                tid = Integer.parseInt(task.getFileName().toString());
-            } catch (NumberFormatException e) {
-                continue;
-            }
+        for (int tid : EndLooker.tids(pid)) {
+            if (EndLooker.state(tasks.resolve(Integer.toString(tid))) != 'Z') continue;
             try {
                 // 0 for a zombie leader, which waits for its threads (an exec releases it itself)
                 Libc.waitpid(tid, status, Libc.WALL | Libc.WNOHANG);
