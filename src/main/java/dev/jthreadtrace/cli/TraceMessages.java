@@ -22,6 +22,7 @@ final class TraceMessages {
         TraceModel model = outcome.model();
         if (outcome.launchNote() != null) err.println("jthreadtrace: note: " + outcome.launchNote());
         for (String note : model.notes()) err.println("jthreadtrace: note: " + Escape.text(note));
+        for (String note : outcome.privilegeNotes()) err.println("jthreadtrace: note: " + Escape.text(note));
         if (options.stats) printStats(err, outcome);
         if (outcome.outputClosed()) return;
         if (outcome.seccompStatus().active() && model.commandUsedSeccomp()) {

@@ -53,7 +53,8 @@ final class TraceOptions {
         if (!attach) command.addOption(Specs.flag(bind(() -> noSeccomp, v -> noSeccomp = v), "--no-seccomp")
                 .description("Do not install the seccomp-bpf filter that makes only the traced syscalls stop the command; "
                         + "stop at every syscall instead (as strace -f without --seccomp-bpf). Slower, but leaves "
-                        + "no_new_privs unset, which set-user-ID programs started by the command need.").build());
+                        + "no_new_privs unset (the tool sets it for the filter only without CAP_SYS_ADMIN); set-user-ID "
+                        + "programs gain privileges under any tracer only when it has CAP_SYS_PTRACE (root).").build());
         command.addOption(Specs.option(JvmMode.class, Specs.<JvmMode>bind(() -> jvm, v -> jvm = v), "--jvm")
                 .paramLabel("on|env|off").defaultValue("on")
                 .description("The Java view: load a small agent into every traced JVM (JDK 25+) for full Java thread names, "

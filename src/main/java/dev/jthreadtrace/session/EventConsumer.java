@@ -26,6 +26,7 @@ final class EventConsumer {
     private final LiveSink live;
     private final Runnable idle;
     private final TraceModel model = new TraceModel();
+    private final PrivilegedExecs privileged = new PrivilegedExecs();
     private boolean outputClosed;
     private String outputFailure;
     private long accepted;
@@ -66,7 +67,10 @@ final class EventConsumer {
             }
             return ended;
         }
-        if (event instanceof TraceEvent.Exec e) event = withRuntime(e);
+        if (event instanceof TraceEvent.Exec e) {
+            privileged.look(e, stillRuns(Path.of("/proc", Integer.toString(e.tid()), "exe"), e.image()));
+            event = withRuntime(e);
+        }
         if (event instanceof TraceEvent.Attached a) event = withRuntimes(a);
         try {
             model.accept(event);
@@ -138,6 +142,7 @@ final class EventConsumer {
 
     TraceSession.Outcome outcome() {
         return new TraceSession.Outcome(model, model.interruptedBy(), outputClosed, outOfMemoryAfter >= 0 ? null : outputFailure,
-                outOfMemoryAfter, tracer.seccompStatus(), tracer.stats(), tracer.launchNote());
+                outOfMemoryAfter, tracer.seccompStatus(), tracer.stats(), tracer.launchNote(),
+                privileged.notes(tracer.seccompStatus().noNewPrivs()));
     }
 }

@@ -35,7 +35,8 @@ public final class TraceSession {
      * {@code launchNote}: what the command could not be given as it would untraced, or null.
      */
     public record Outcome(TraceModel model, int interruptedBy, boolean outputClosed, String outputFailure,
-                          long outOfMemoryAfter, SeccompStatus seccompStatus, Tracer.Stats stats, String launchNote) {
+                          long outOfMemoryAfter, SeccompStatus seccompStatus, Tracer.Stats stats, String launchNote,
+                          List<String> privilegeNotes) {
         /** Whether the model stopped taking events when the heap ran out (after {@link #outOfMemoryAfter} events). */
         public boolean outOfMemory() {
             return outOfMemoryAfter >= 0;

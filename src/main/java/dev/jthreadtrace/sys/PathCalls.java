@@ -14,7 +14,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  */
 public final class PathCalls {
     /** x86-64 system call numbers (arch/x86/entry/syscalls/syscall_64.tbl). */
-    private static final long SYS_STATFS = 137, SYS_NEWFSTATAT = 262, SYS_FACCESSAT = 269;
+    private static final long SYS_STATFS = 137, SYS_GETXATTR = 191, SYS_NEWFSTATAT = 262, SYS_FACCESSAT = 269;
 
     private PathCalls() {}
 
@@ -33,9 +33,25 @@ public final class PathCalls {
         return n < 0 ? -1 : buf.get(JAVA_LONG, 0);
     }
 
-    /** {@code struct stat} on x86-64 is 144 bytes; {@code st_mode} is the 32-bit word at 24. */
-    private static final long STAT_SIZE = 144, ST_MODE = 24;
+    /** {@code struct stat} on x86-64 is 144 bytes; {@code st_mode}, {@code st_uid}, {@code st_gid} are the 32-bit words at 24, 28, 32. */
+    private static final long STAT_SIZE = 144, ST_MODE = 24, ST_UID = 28, ST_GID = 32;
+    /** {@code f_flags} of {@code struct statfs}, after ten 64-bit fields; ST_NOSUID is its bit 1. */
+    private static final long F_FLAGS = 80, ST_NOSUID = 2;
     private static final int X_OK = 1;
+
+    /** A file's mode bits and owners, as {@code stat} gives them. */
+    public record FileIds(int mode, int uid, int gid) {
+        public static final int S_ISUID = 04000, S_ISGID = 02000;
+
+        public boolean setUid() {
+            return (mode & S_ISUID) != 0;
+        }
+
+        /** Set-group-ID and group-executable: without the x bit the bit means mandatory locking, not an id. */
+        public boolean setGid() {
+            return (mode & S_ISGID) != 0 && (mode & 010) != 0;
+        }
+    }
 
     /**
      * {@code fstatat(AT_FDCWD, path, &st, 0)}: the {@code st_mode} of the file at {@code path}
@@ -43,11 +59,34 @@ public final class PathCalls {
      * charset cannot decode (any non-ASCII name under the C locale) is found as the kernel finds it.
      */
     public static int fileMode(byte[] path) {
+        FileIds ids = fileIds(path);
+        return ids == null ? -1 : ids.mode();
+    }
+
+    /** The same {@code stat}: the mode and owners of the file at {@code path}, or null when there is none. */
+    public static FileIds fileIds(byte[] path) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment name = nulTerminated(arena, path);
             MemorySegment st = arena.allocate(STAT_SIZE, 8);
             long n = Libc.syscall(Libc.callState(), SYS_NEWFSTATAT, Libc.AT_FDCWD, name.address(), st.address(), 0, 0, 0);
-            return n < 0 ? -1 : st.get(JAVA_INT, ST_MODE);
+            return n < 0 ? null : new FileIds(st.get(JAVA_INT, ST_MODE), st.get(JAVA_INT, ST_UID), st.get(JAVA_INT, ST_GID));
+        }
+    }
+
+    /** Whether the file system holding {@code path} is mounted nosuid (its set-id bits and file capabilities count for nothing). */
+    public static boolean onNosuidMount(byte[] path) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment buf = arena.allocate(STATFS_SIZE, 8);
+            long n = Libc.syscall(Libc.callState(), SYS_STATFS, nulTerminated(arena, path).address(), buf.address(), 0, 0, 0, 0);
+            return n == 0 && (buf.get(JAVA_LONG, F_FLAGS) & ST_NOSUID) != 0;
+        }
+    }
+
+    /** Whether the file at {@code path} has the extended attribute {@code name} ({@code getxattr} with no buffer: its size). */
+    public static boolean hasAttribute(byte[] path, String name) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment attribute = nulTerminated(arena, name.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            return Libc.syscall(Libc.callState(), SYS_GETXATTR, nulTerminated(arena, path).address(), attribute.address(), 0, 0, 0, 0) >= 0;
         }
     }
 
