@@ -44,6 +44,23 @@ public final class ExecSearch {
         return errno == EACCES || errno == ENOENT || errno == ESTALE || errno == ENOTDIR || errno == ENODEV || errno == ETIMEDOUT;
     }
 
+    /** How much of a file bash looks at to tell a binary from a script ({@code execute_cmd.c}). */
+    static final int SAMPLE_BYTES = 80;
+
+    /**
+     * Whether a file the kernel would not exec (ENOEXEC) is a binary, which bash refuses ("cannot execute
+     * binary file", 126) rather than run as a script: it starts with an ELF header, or its first line
+     * holds a NUL byte ({@code check_binary_file}). glibc's execvp hands any such file to /bin/sh.
+     */
+    static boolean looksBinary(byte[] sample) {
+        if (sample.length >= 4 && sample[0] == 0x7f && sample[1] == 'E' && sample[2] == 'L' && sample[3] == 'F') return true;
+        for (byte b : sample) {
+            if (b == '\n') return false;
+            if (b == 0) return true;
+        }
+        return false;
+    }
+
     /** The argv glibc runs a file that is no binary and has no #! line with: {@code /bin/sh FILE ARGS...}. */
     static List<byte[]> scriptArgv(byte[] file, List<byte[]> argv) {
         List<byte[]> out = new ArrayList<>();

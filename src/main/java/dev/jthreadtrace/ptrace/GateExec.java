@@ -30,7 +30,7 @@ final class GateExec {
     private static final int SIG_SETMASK = 2, SIGSET_BYTES = 8, SIGKILL = 9, SIGSTOP = 19;
     private static final long SIG_DFL = 0, SIG_IGN = 1;
     private static final int KERNEL_SIGACTION_BYTES = 32;
-    private static final int AT_FDCWD = -100, O_WRONLY = 1, O_CLOEXEC = 0x80000;
+    private static final int AT_FDCWD = -100, O_RDONLY = 0, O_WRONLY = 1, O_CLOEXEC = 0x80000;
 
     /**
      * The command runs: under which path it was found, with which argv, when its exec began and
@@ -147,6 +147,11 @@ final class GateExec {
             }
             int errno = (int) -r;
             if (errno == ExecSearch.ENOEXEC) {
+                // bash's rule, not execvp's: a file the kernel refused that looks binary (an ELF of another
+                // machine, a cut download) is not handed to /bin/sh, whose commands its bytes would become.
+                if (ExecSearch.looksBinary(sample(injector, scratch, path))) {
+                    throw new NotStarted(text(launch.argv().getFirst()) + ": cannot execute binary file: Exec format error", 126);
+                }
                 List<byte[]> scriptArgv = ExecSearch.scriptArgv(candidate, launch.argv());
                 long shell = scratch.put(cString(scriptArgv.getFirst()));
                 long shellArgv = scratch.put(pointerArray(scratch, scriptArgv));
@@ -167,6 +172,17 @@ final class GateExec {
         int errno = gotEacces ? ExecSearch.EACCES : lastError;
         String name = text(launch.argv().getFirst());
         throw new NotStarted(name + ": " + Errno.describe(errno), errno == ExecSearch.ENOENT ? 127 : 126);
+    }
+
+    /** The first bytes of the file at {@code path} as the gate reads it (its directory, its mount namespace); empty when unreadable. */
+    private static byte[] sample(SyscallInjector injector, Scratch scratch, long path) {
+        long fd = injector.call(SyscallTable.OPENAT, AT_FDCWD, path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0) return new byte[0];
+        long buffer = scratch.put(new byte[ExecSearch.SAMPLE_BYTES]);
+        long n = injector.call(SyscallTable.READ, fd, buffer, ExecSearch.SAMPLE_BYTES);
+        injector.call(SyscallTable.CLOSE, fd);
+        byte[] read = n > 0 ? injector.read(buffer, (int) n) : null;
+        return read == null ? new byte[0] : read;
     }
 
     /** Closes every descriptor of the gate the command does not inherit (the tool's own, the gate's pipe). */

@@ -75,6 +75,11 @@ final class SyscallInjector implements AutoCloseable {
         if (!memory.write(tid, address, bytes)) throw new ErrnoException("writing into the start gate", 14);
     }
 
+    /** {@code length} bytes at {@code address} in the tracee (a mapping of ours), or null when they cannot be read. */
+    byte[] read(long address, int length) {
+        return memory.read(tid, address, length);
+    }
+
     /**
      * Resumes to the next syscall stop of the wanted kind. Other stops on the way (the exec event,
      * a seccomp stop of our filter) are passed; a signal sent to the gate meanwhile is dropped: the

@@ -111,6 +111,49 @@ class CliIT {
         assertTrue(trace.contains("\"path\":\"" + tmp + "/cmd\\udcff\""), trace.lines().findFirst().orElse(""));
     }
 
+    /**
+     * A file the kernel refuses to exec (ENOEXEC) runs under /bin/sh only when it is no binary: an ELF
+     * of another machine, whose bytes hold a shell command after its header, is refused with bash's
+     * 126 and words, and runs nothing; a file of plain text without #! still runs as a script.
+     */
+    @Test
+    void aBinaryTheKernelCannotRunIsRefusedAsBashRefusesIt(@TempDir Path tmp) throws Exception {
+        byte[] header = new byte[64];
+        header[0] = 0x7f;
+        header[1] = 'E';
+        header[2] = 'L';
+        header[3] = 'F';
+        header[4] = 2; // 64-bit
+        header[5] = 1; // little-endian
+        header[6] = 1;
+        header[18] = (byte) 183; // e_machine: aarch64
+        Path foreign = tmp.resolve("foreign");
+        Files.write(foreign, header);
+        Files.write(foreign, "\n\0\ntouch ran-as-script\n".getBytes(), java.nio.file.StandardOpenOption.APPEND);
+        Path script = Files.writeString(tmp.resolve("script"), "echo script-ran\n");
+        for (Path p : List.of(foreign, script)) Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+
+        Tool.Result bash = Tool.run(List.of("bash", "-c", "cd \"$0\" && ./foreign", tmp.toString()));
+        assertEquals(126, bash.code(), "the oracle: " + bash.err());
+        assertTrue(bash.err().contains("cannot execute binary file: Exec format error"), bash.err());
+
+        Tool.Result r = Tool.run(withJar(tmp, "./foreign"));
+        assertEquals(126, r.code(), r.err());
+        assertEquals("jthreadtrace: ./foreign: cannot execute binary file: Exec format error\n", r.err());
+        assertFalse(Files.exists(tmp.resolve("ran-as-script")), "no byte of it ran as a shell command");
+
+        Tool.Result text = Tool.run(withJar(tmp, "./script"));
+        assertEquals(0, text.code(), text.err());
+        assertEquals("script-ran\n", text.out());
+    }
+
+    /** The tool run from {@code dir} (the command's relative path is resolved there), no live lines, no report. */
+    private static List<String> withJar(Path dir, String command) {
+        List<String> cmd = new ArrayList<>(List.of("/bin/sh", "-c", "cd \"$0\" && shift && exec \"$@\"", dir.toString(), "x"));
+        cmd.addAll(Tool.jar("run", "--no-live", "--report", "none", "--", command));
+        return cmd;
+    }
+
     @Test
     void theUsersJvmOptionsReachTheTracedJvmNotTheTools() {
         Path launcher = Tool.basedir().resolve("scripts/jthreadtrace");

@@ -41,4 +41,13 @@ class ExecSearchTest {
         List<byte[]> argv = List.of("s".getBytes(), "a".getBytes());
         assertEquals(List.of("/bin/sh", "/tmp/s", "a"), ExecSearch.scriptArgv("/tmp/s".getBytes(), argv).stream().map(String::new).toList());
     }
+
+    @Test
+    void aBinaryIsToldAsBashTellsIt() {
+        assertTrue(ExecSearch.looksBinary(new byte[] {0x7f, 'E', 'L', 'F', 2, 1, 1}), "an ELF header, of any machine");
+        assertTrue(ExecSearch.looksBinary("x\0y\n".getBytes()), "a NUL in the first line");
+        assertFalse(ExecSearch.looksBinary("echo hi\n\0".getBytes()), "a NUL after the first line: a script");
+        assertFalse(ExecSearch.looksBinary("echo hi".getBytes()));
+        assertFalse(ExecSearch.looksBinary(new byte[0]), "an empty file runs under the shell (and does nothing)");
+    }
 }
