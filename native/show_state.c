@@ -64,7 +64,7 @@ int main(int argc, char **argv) {
         }
     }
     if (status) fclose(status);
-    static const int limits[] = {RLIMIT_NOFILE, RLIMIT_STACK, RLIMIT_CORE, RLIMIT_NPROC, RLIMIT_AS, RLIMIT_MEMLOCK};
+    static const int limits[] = {RLIMIT_NOFILE, RLIMIT_STACK, RLIMIT_CORE, RLIMIT_NPROC, RLIMIT_AS, RLIMIT_MEMLOCK, RLIMIT_DATA, RLIMIT_CPU};
     for (unsigned i = 0; i < sizeof limits / sizeof limits[0]; i++) {
         struct rlimit r;
         getrlimit(limits[i], &r);

@@ -217,6 +217,13 @@ launcher_preflight() {
     echo "jthreadtrace: the tool's JVM needs at least $((launcher_min_as_kib / 1024)) MiB of address space; ulimit -v allows $((as / 1024)) MiB" >&2
     exit 125
   fi
+  # A data limit (ulimit -d) counts the JVM's committed heap, thread stacks and malloc arenas:
+  # launcher_exec sizes the heap to it as to ulimit -v; below this no JVM of the tool starts.
+  local data=$limit_data_kib
+  if [ "$data" != unlimited ] && (( data < launcher_min_data_kib )); then
+    echo "jthreadtrace: the tool's JVM needs at least $((launcher_min_data_kib / 1024)) MiB of data segment; ulimit -d allows $((data / 1024)) MiB" >&2
+    exit 125
+  fi
   # Free descriptor numbers below the soft limit (this script's own descriptor, closed at the
   # exec, counts as taken: a margin).
   local limit=$limit_nofile fd free=0
@@ -230,22 +237,28 @@ launcher_preflight() {
   fi
 }
 launcher_min_as_kib=$((1024 * 1024))
+# Measured: a 20 MiB heap starts under ulimit -d 80000, not under 60000; 128 MiB leaves a margin.
+launcher_min_data_kib=$((128 * 1024))
 
-# Sets limit_as_kib (the soft RLIMIT_AS in KiB, as "ulimit -S -v" prints it, or "unlimited") and
-# limit_nofile (the soft RLIMIT_NOFILE) from /proc/$$/limits, read by bash itself: each
+# Sets limit_as_kib (the soft RLIMIT_AS in KiB, as "ulimit -S -v" prints it, or "unlimited"),
+# limit_data_kib (RLIMIT_DATA, likewise) and limit_nofile (the soft RLIMIT_NOFILE) from
+# /proc/$$/limits, read by bash itself: each
 # $(ulimit ...) forked a subshell, three per start (2 ms each here, 15-40 ms on a loaded machine).
 # ulimit's own answer when the file has not got them.
 launcher_limits() {
   local w1 w2 w3 soft rest
-  limit_as_kib="" limit_nofile=""
+  limit_as_kib="" limit_data_kib="" limit_nofile=""
   while read -r w1 w2 w3 soft rest; do
     case "$w1 $w2 $w3" in
       "Max address space") [[ $soft == unlimited || $soft =~ ^[0-9]+$ ]] && limit_as_kib=$soft ;;
+      "Max data size") [[ $soft == unlimited || $soft =~ ^[0-9]+$ ]] && limit_data_kib=$soft ;;
       "Max open files") [[ $soft == unlimited || $soft =~ ^[0-9]+$ ]] && limit_nofile=$soft ;;
     esac
   done 2>/dev/null < "/proc/$$/limits" || true
   if [[ $limit_as_kib =~ ^[0-9]+$ ]]; then limit_as_kib=$((limit_as_kib / 1024)); fi
+  if [[ $limit_data_kib =~ ^[0-9]+$ ]]; then limit_data_kib=$((limit_data_kib / 1024)); fi
   [ -n "$limit_as_kib" ] || limit_as_kib=$(ulimit -S -v)
+  [ -n "$limit_data_kib" ] || limit_data_kib=$(ulimit -S -d)
   [ -n "$limit_nofile" ] || limit_nofile=$(ulimit -S -n)
   return 0
 }
@@ -267,9 +280,14 @@ launcher_min_free_fds=12
 # JDK's attach mechanism it could load an agent into the tracer that holds it, which Yama's ptrace
 # scope would not let it trace: with -Xrs (below) the JVM opens its /tmp/.java_pidPID socket at its
 # start (a hostile tester found them left behind by killed tools). The tool still attaches to the JVMs it traces.
+# The JVM's files in the current directory (the user's: the tool runs there, for the command's
+# relative paths) are not the tool's: .hotspotrc and .hotspot_compiler made it print a warning on
+# every start (-XX:Flags and CompileCommandFile name empty ones instead), and a crash log would be
+# written there as hs_err_pidPID.log (to $TMPDIR, or /tmp, instead).
 launcher_jvm_flags() {
   jvm_flags=(--enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -XX:-UsePerfData -Xmn16m -XX:-MaxFDLimit
-    -XX:CompressedClassSpaceSize=128m -XX:+DisableAttachMechanism)
+    -XX:CompressedClassSpaceSize=128m -XX:+DisableAttachMechanism
+    -XX:Flags=/dev/null -XX:CompileCommandFile=/dev/null -XX:ErrorFile="${TMPDIR:-/tmp}/jthreadtrace-hs_err_pid%p.log")
 }
 
 # Transparent huge pages for the heap where the kernel gives them on request (madvise): a trace of a
@@ -312,12 +330,15 @@ launcher_exec() {
   else
     flags+=(-Xshare:auto)
   fi
-  # Under an address-space limit: a heap of at most a quarter of it, a smaller code cache, and two
-  # malloc arenas (glibc reserves 64 MiB of address space for each of up to 8 per core).
+  # Under an address-space or data limit: a heap of at most a quarter of the smaller, a smaller code
+  # cache, and two malloc arenas (glibc reserves 64 MiB of address space for each of up to 8 per core).
+  # Under ulimit -d 400000 the default heap (its initial size a 64th of the machine's memory, committed
+  # at once) left the VM Thread no stack: the JVM failed with exit 1 and an hs_err file.
   [ -n "${limit_as_kib:-}" ] || launcher_limits
-  local as=$limit_as_kib
-  if [ "$as" != unlimited ]; then
-    flags+=(-Xmx$((as / 4))k -XX:ReservedCodeCacheSize=32m)
+  local limit=$limit_as_kib
+  [ "$limit_data_kib" = unlimited ] || { [ "$limit" != unlimited ] && (( limit < limit_data_kib )); } || limit=$limit_data_kib
+  if [ "$limit" != unlimited ]; then
+    flags+=(-Xmx$((limit / 4))k -XX:ReservedCodeCacheSize=32m)
     tool_env+=(MALLOC_ARENA_MAX=2)
   fi
   # C1 alone, for every command: on two cores C2's compiler threads take their CPU from the traced

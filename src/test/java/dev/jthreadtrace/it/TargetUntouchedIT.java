@@ -247,6 +247,20 @@ class TargetUntouchedIT {
         assertTrue(small.out().contains("rlimit 7 20 20\n"), small.out());
         Run as = assertUntouched(dir, "ulimit -v 2000000; ", SHOW, "");
         assertTrue(as.out().contains("rlimit 9 2048000000 "), as.out());
+        // A data limit C programs live with: the tool's JVM, with its default heap, failed with exit 1 and an hs_err file.
+        Run data = assertUntouched(dir, "ulimit -d 400000; ", SHOW, "");
+        assertTrue(data.out().contains("rlimit 2 409600000 "), data.out());
+        try (var files = Files.list(dir)) {
+            assertTrue(files.noneMatch(f -> f.getFileName().toString().startsWith("hs_err")), "no JVM crash log in the user's directory");
+        }
+    }
+
+    /** The JVM's own files in the user's directory are not the tool's: no warning about them, none read. */
+    @Test
+    void theJvmFilesOfTheCurrentDirectoryAreNotTheTools(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve(".hotspotrc"), "+PrintVMOptions\n");
+        Files.writeString(dir.resolve(".hotspot_compiler"), "exclude java/lang/String length\n");
+        assertUntouched(dir, "", SHOW, "");
     }
 
     /** The coredump_filter the command inherits, not the one HotSpot set in the tool's JVM. */
@@ -286,6 +300,9 @@ class TargetUntouchedIT {
         Run tiny = run(launcher(), dir, "ulimit -v 300000; ", SHOW, "", true);
         assertEquals(125, tiny.code(), tiny.err());
         assertTrue(tiny.err().startsWith("jthreadtrace: the tool's JVM needs at least") && tiny.err().lines().count() == 1, tiny.err());
+        Run noData = run(launcher(), dir, "ulimit -d 100000; ", SHOW, "", true);
+        assertEquals(125, noData.code(), noData.err());
+        assertEquals("jthreadtrace: the tool's JVM needs at least 128 MiB of data segment; ulimit -d allows 97 MiB", noData.err().strip());
         // Too few descriptors for the JVM (it crashed with a stack trace, "libc has no symbol syscall").
         Run few = run(launcher(), dir, "ulimit -n 12; ", SHOW, "", true);
         assertEquals(125, few.code(), few.err());
