@@ -1,0 +1,84 @@
+package dev.jthreadtrace.model;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+/**
+ * The tasks folded so far: their groups (one report row each), their sums over the whole trace, and
+ * their sums per selector. The selectors are those of the assertions, parsed before the trace: a
+ * task is matched when it folds, its record final, so {@code threads{name="worker-*"}.count} and the
+ * futex and mmap sums of a glob stay exact after the record is let go.
+ *
+ * <p>Memory: one group per creator, name shape and kind of end, at most {@link #MAX_GROUPS}; past
+ * that, new rows go into one group of "other creators and names" ({@link #OTHERS}), so a trace whose
+ * every thread has a creator or a name of its own still costs a constant. The sums stay exact.
+ */
+public final class FoldedTasks {
+    static final int MAX_GROUPS = 4096;
+    /** The group of everything folded once {@link #MAX_GROUPS} rows exist. */
+    public static final FoldedGroup.Key OTHERS = new FoldedGroup.Key(-1, 0, "*", "*");
+
+    private final Map<FoldedGroup.Key, FoldedGroup> groups = new LinkedHashMap<>();
+    private final FoldedFigures all = new FoldedFigures();
+    private final List<Predicate<ThreadInfo>> selectors;
+    private final List<FoldedFigures> selected = new ArrayList<>();
+
+    /** {@code selectors}: each assertion's thread selector, in order; a fold adds a task to those it matches. */
+    public FoldedTasks(List<Predicate<ThreadInfo>> selectors) {
+        this.selectors = List.copyOf(selectors);
+        for (int i = 0; i < selectors.size(); i++) selected.add(new FoldedFigures());
+    }
+
+    /** Folds one ended task: its figures go into its group, the whole trace's sums and each selector it matches. */
+    void fold(ThreadInfo t, FutexCounters futex, MmapCounters mmap, boolean wasJoined, boolean inJvm) {
+        FoldedGroup.Key key = FoldedGroup.Key.of(t);
+        FoldedGroup g = groups.get(key);
+        if (g == null) {
+            if (groups.size() >= MAX_GROUPS) key = OTHERS;
+            g = groups.computeIfAbsent(key, k -> new FoldedGroup(k, t.name()));
+        }
+        g.figures().add(t, futex, mmap, wasJoined, inJvm);
+        all.add(t, futex, mmap, wasJoined, inJvm);
+        for (int i = 0; i < selectors.size(); i++) {
+            if (selectors.get(i).test(t)) selected.get(i).add(t, futex, mmap, wasJoined, inJvm);
+        }
+    }
+
+    /** Whether any task folded: every reader of the task list must then read the groups too. */
+    public boolean any() {
+        return all.tasks() > 0;
+    }
+
+    /** The groups, in the order their first task folded. */
+    public Collection<FoldedGroup> groups() {
+        return Collections.unmodifiableCollection(groups.values());
+    }
+
+    /** The groups of one creator (tid and start), in order: the tree's rows under it. */
+    public List<FoldedGroup> groupsOf(int creator, long creatorStart) {
+        List<FoldedGroup> out = new ArrayList<>();
+        for (FoldedGroup g : groups.values()) {
+            if (g.key().creator() == creator && g.key().creatorStart() == creatorStart) out.add(g);
+        }
+        return out;
+    }
+
+    /** The sums over every folded task. */
+    public FoldedFigures all() {
+        return all;
+    }
+
+    /** The sums over the folded tasks that selector {@code index} matched. */
+    public FoldedFigures selected(int index) {
+        return selected.get(index);
+    }
+
+    public int selectors() {
+        return selectors.size();
+    }
+}
