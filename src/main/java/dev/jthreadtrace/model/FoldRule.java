@@ -23,7 +23,11 @@ public final class FoldRule {
         END_NOT_FINAL,
         /** A pending call of a live task waits on it (a join of it, a wait on a lock it held): the BLOCKED section's edge. */
         WAITED_ON,
-        /** It ended after its program's scope ended, or its program's scope has not ended yet: the leaks section decides at the end. */
+        /**
+         * It ended after its process's scope ended (an exit_group, the main thread's exit): the leaks
+         * section decides at the end. A JVM's scope end (main's return) comes with the agent's records,
+         * at the end: its tasks may fold, and threads.leaked is then unknown ({@link FoldedMetrics}).
+         */
         MAY_BE_LEAK
     }
 

@@ -19,7 +19,8 @@ public final class FoldedMetrics {
     /** How the kept value and the folded figure make the trace's value. */
     enum Combine { SUM, MAX }
 
-    private record Rule(Combine combine, ToLongFunction<FoldedFigures> figure) {}
+    /** {@code javaFacts}: the value reads Java facts, which a folded task of a JVM never had joined (they come at the end). */
+    private record Rule(Combine combine, ToLongFunction<FoldedFigures> figure, boolean javaFacts) {}
 
     private static final Map<Metric, Rule> FOLDED = new EnumMap<>(Metric.class);
     /** Metrics whose value reads no task record that can fold. */
@@ -30,7 +31,7 @@ public final class FoldedMetrics {
         sum(Metric.THREADS_TOTAL, FoldedFigures::tasks);
         sum(Metric.THREADS_COUNT, FoldedFigures::tasks);
         sum(Metric.PROCESSES_TOTAL, FoldedFigures::processes);
-        FOLDED.put(Metric.SPAWN_DEPTH, new Rule(Combine.MAX, FoldedFigures::depthMax));
+        FOLDED.put(Metric.SPAWN_DEPTH, new Rule(Combine.MAX, FoldedFigures::depthMax, false));
         sum(Metric.FUTEX_CALLS, FoldedFigures::futexCalls);
         // An ended task has no wait pending at the end: its waits and their time are all returned calls.
         sum(Metric.FUTEX_WAITS, FoldedFigures::futexWaits);
@@ -41,13 +42,15 @@ public final class FoldedMetrics {
         sum(Metric.MMAP_CALLS, FoldedFigures::mmapCalls);
         sum(Metric.MMAP_BYTES, FoldedFigures::mmapBytes);
         sum(Metric.MUNMAP_BYTES, FoldedFigures::munmapBytes);
-        // FoldRule keeps a task that a live one waits on, and one that may have outlived its scope.
+        // An ended task is blocked in nothing at the end.
         sum(Metric.THREADS_BLOCKED, f -> 0);
-        sum(Metric.THREADS_LEAKED, f -> 0);
+        // FoldRule keeps a task that ended after its process's scope ended; a JVM's scope end (main's
+        // return) is known only from the agent's records, at the end: once a JVM's task folded, unknown.
+        FOLDED.put(Metric.THREADS_LEAKED, new Rule(Combine.SUM, f -> 0, true));
     }
 
     private static void sum(Metric m, ToLongFunction<FoldedFigures> figure) {
-        FOLDED.put(m, new Rule(Combine.SUM, figure));
+        FOLDED.put(m, new Rule(Combine.SUM, figure, false));
     }
 
     /** The answer: a value, or why there is none. */
@@ -65,14 +68,14 @@ public final class FoldedMetrics {
     public static Answer answer(Metric metric, long keptValue, FoldedFigures folded, boolean byJavaFacts) {
         if (NOT_PER_TASK.contains(metric) || folded.tasks() == 0) return new Answer.Value(keptValue);
         Rule rule = FOLDED.get(metric);
-        if (rule == null || byJavaFacts && folded.jvmTasks() > 0) return unknown(folded);
+        if (rule == null || (byJavaFacts || rule.javaFacts()) && folded.jvmTasks() > 0) return unknown(folded);
         long f = rule.figure().applyAsLong(folded);
         return new Answer.Value(rule.combine() == Combine.SUM ? Sums.add(keptValue, f) : Math.max(keptValue, f));
     }
 
-    /** Whether {@code metric} stays exact whatever folds (the help and the man page list the others). */
+    /** Whether {@code metric} stays exact whatever folds, JVM tasks included (the help and the man page list the others). */
     public static boolean exactWhenFolded(Metric metric) {
-        return NOT_PER_TASK.contains(metric) || FOLDED.containsKey(metric);
+        return NOT_PER_TASK.contains(metric) || FOLDED.containsKey(metric) && !FOLDED.get(metric).javaFacts();
     }
 
     private static Answer unknown(FoldedFigures folded) {

@@ -56,8 +56,9 @@ class FoldedMetricsTest {
     void whatCannotBeKeptExactIsUnknownOnceATaskItReadsFolded() {
         Set<Metric> unknown = Arrays.stream(Metric.values()).filter(m -> !FoldedMetrics.exactWhenFolded(m))
                 .collect(Collectors.toCollection(() -> EnumSet.noneOf(Metric.class)));
-        assertEquals(EnumSet.of(Metric.JAVA_CREATION_SITES, Metric.SYSCALLS_CALLS, Metric.SYSCALLS_ERRORS, Metric.SYSCALLS_TIME,
+        assertEquals(EnumSet.of(Metric.JAVA_CREATION_SITES, Metric.THREADS_LEAKED, Metric.SYSCALLS_CALLS, Metric.SYSCALLS_ERRORS, Metric.SYSCALLS_TIME,
                 Metric.SPAWNED_BY, Metric.INHERITS), unknown, "a new metric must say how it reads folded tasks");
+        unknown.remove(Metric.THREADS_LEAKED); // unknown only once a JVM's task folded (below)
         for (Metric m : unknown) {
             assertEquals(new FoldedMetrics.Answer.Unknown("unknown: 3 threads folded"), FoldedMetrics.answer(m, 1, threeFolded, false));
         }
@@ -80,5 +81,8 @@ class FoldedMetricsTest {
                 FoldedMetrics.answer(Metric.THREADS_COUNT, 0, folded.all(), true));
         assertEquals(1, value(FoldedMetrics.answer(Metric.THREADS_COUNT, 0, folded.all(), false)), "by name it is known");
         assertFalse(FoldedMetrics.exactWhenFolded(Metric.INHERITS));
+        assertEquals(new FoldedMetrics.Answer.Unknown("unknown: 1 thread folded"),
+                FoldedMetrics.answer(Metric.THREADS_LEAKED, 0, folded.all(), false), "a JVM's scope end comes with its Java facts");
+        assertEquals(0, value(FoldedMetrics.answer(Metric.THREADS_LEAKED, 0, threeFolded, false)), "no JVM task folded");
     }
 }
