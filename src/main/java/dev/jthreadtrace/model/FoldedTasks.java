@@ -25,13 +25,16 @@ public final class FoldedTasks {
 
     private final Map<FoldedGroup.Key, FoldedGroup> groups = new LinkedHashMap<>();
     private final FoldedFigures all = new FoldedFigures();
-    private final List<Predicate<ThreadInfo>> selectors;
-    private final List<FoldedFigures> selected = new ArrayList<>();
+    private final Map<String, Predicate<ThreadInfo>> selectors;
+    private final Map<String, FoldedFigures> selected = new LinkedHashMap<>();
 
-    /** {@code selectors}: each assertion's thread selector, in order; a fold adds a task to those it matches. */
-    public FoldedTasks(List<Predicate<ThreadInfo>> selectors) {
-        this.selectors = List.copyOf(selectors);
-        for (int i = 0; i < selectors.size(); i++) selected.add(new FoldedFigures());
+    /**
+     * {@code selectors}: each assertion's thread selector under its text (as the evaluator will ask
+     * for it, e.g. the glob of {@code {name="worker-*"}}); a fold adds a task to those it matches.
+     */
+    public FoldedTasks(Map<String, Predicate<ThreadInfo>> selectors) {
+        this.selectors = new LinkedHashMap<>(selectors);
+        for (String key : selectors.keySet()) selected.put(key, new FoldedFigures());
     }
 
     /** Folds one ended task: its figures go into its group, the whole trace's sums and each selector it matches. */
@@ -44,8 +47,8 @@ public final class FoldedTasks {
         }
         g.figures().add(t, futex, mmap, wasJoined, inJvm);
         all.add(t, futex, mmap, wasJoined, inJvm);
-        for (int i = 0; i < selectors.size(); i++) {
-            if (selectors.get(i).test(t)) selected.get(i).add(t, futex, mmap, wasJoined, inJvm);
+        for (Map.Entry<String, Predicate<ThreadInfo>> s : selectors.entrySet()) {
+            if (s.getValue().test(t)) selected.get(s.getKey()).add(t, futex, mmap, wasJoined, inJvm);
         }
     }
 
@@ -73,12 +76,11 @@ public final class FoldedTasks {
         return all;
     }
 
-    /** The sums over the folded tasks that selector {@code index} matched. */
-    public FoldedFigures selected(int index) {
-        return selected.get(index);
-    }
-
-    public int selectors() {
-        return selectors.size();
+    /**
+     * The sums over the folded tasks that selector {@code key} matched; null for a selector not
+     * registered before the trace (its answer is then unknown once anything folded).
+     */
+    public FoldedFigures selected(String key) {
+        return selected.get(key);
     }
 }

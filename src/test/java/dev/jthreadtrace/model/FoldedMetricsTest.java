@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -17,7 +18,7 @@ class FoldedMetricsTest {
     private final FoldedFigures threeFolded = fold(model, 3);
 
     private static FoldedFigures fold(TraceModel model, int count) {
-        FoldedTasks folded = new FoldedTasks(List.of());
+        FoldedTasks folded = new FoldedTasks(Map.of());
         model.threads().stream().filter(t -> t.tid() != MAIN).limit(count)
                 .forEach(t -> folded.fold(t, model.futex().of(t), model.mmap().of(t), false, false));
         return folded.all();
@@ -74,7 +75,7 @@ class FoldedMetricsTest {
 
     @Test
     void aJavaFactSelectorIsUnknownOnceAJvmTaskFolded() {
-        FoldedTasks folded = new FoldedTasks(List.of());
+        FoldedTasks folded = new FoldedTasks(Map.of());
         ThreadInfo t = model.threads().get(1);
         folded.fold(t, model.futex().of(t), model.mmap().of(t), false, true);
         assertEquals(new FoldedMetrics.Answer.Unknown("unknown: 1 thread folded"),

@@ -3,13 +3,16 @@ package dev.jthreadtrace.model;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Predicate;
 
 import static dev.jthreadtrace.model.FoldTasks.MAIN;
 import static dev.jthreadtrace.model.FoldTasks.MS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -23,7 +26,7 @@ class FoldedTasksTest {
 
     @Test
     void oneGroupPerCreatorNameShapeAndEnd() {
-        FoldedTasks folded = new FoldedTasks(List.of());
+        FoldedTasks folded = new FoldedTasks(Map.of());
         foldAll(model, folded, ended);
         assertTrue(folded.any());
         List<FoldedGroup> groups = new ArrayList<>(folded.groups());
@@ -43,7 +46,7 @@ class FoldedTasksTest {
 
     @Test
     void sumsAreTheTasksOwnFigures() {
-        FoldedTasks folded = new FoldedTasks(List.of());
+        FoldedTasks folded = new FoldedTasks(Map.of());
         foldAll(model, folded, ended);
         FoldedFigures all = folded.all();
         assertEquals(5, all.tasks());
@@ -63,18 +66,22 @@ class FoldedTasksTest {
     void aSelectorCountsTheTasksItMatchedWhenTheyFolded() {
         Predicate<ThreadInfo> workers = t -> t.name().startsWith("worker-1");
         Predicate<ThreadInfo> none = t -> t.name().equals("nobody");
-        FoldedTasks folded = new FoldedTasks(List.of(workers, none));
+        Map<String, Predicate<ThreadInfo>> selectors = new LinkedHashMap<>();
+        selectors.put("worker-1*", workers);
+        selectors.put("nobody", none);
+        FoldedTasks folded = new FoldedTasks(selectors);
         foldAll(model, folded, ended);
-        assertEquals(2, folded.selectors());
-        assertEquals(2, folded.selected(0).tasks(), "worker-1 and worker-10");
-        assertEquals(List.of(MAIN + 1, MAIN + 4), List.of(folded.selected(0).tidMin(), folded.selected(0).tidMax()));
-        assertEquals(1, folded.selected(0).mmapCalls(), "worker-1 mapped, worker-10 did not");
-        assertEquals(0, folded.selected(1).tasks());
+        FoldedFigures w = folded.selected("worker-1*");
+        assertEquals(2, w.tasks(), "worker-1 and worker-10");
+        assertEquals(List.of(MAIN + 1, MAIN + 4), List.of(w.tidMin(), w.tidMax()));
+        assertEquals(1, w.mmapCalls(), "worker-1 mapped, worker-10 did not");
+        assertEquals(0, folded.selected("nobody").tasks());
+        assertNull(folded.selected("reaper-*"), "not registered before the trace");
     }
 
     @Test
     void pastTheGroupBoundNewRowsGoToOneGroupAndTheSumsStayExact() {
-        FoldedTasks folded = new FoldedTasks(List.of());
+        FoldedTasks folded = new FoldedTasks(Map.of());
         int extra = 3;
         for (int i = 0; i < FoldedTasks.MAX_GROUPS + extra; i++) {
             // names without digits: every one a shape of its own
@@ -100,7 +107,7 @@ class FoldedTasksTest {
 
     @Test
     void aRunningTaskDoesNotFold() {
-        FoldedTasks folded = new FoldedTasks(List.of());
+        FoldedTasks folded = new FoldedTasks(Map.of());
         ThreadInfo running = FoldTasks.task(42, 42, "x", 0, null, null);
         assertThrows(IllegalArgumentException.class, () -> folded.fold(running, FutexCounters.NONE, MmapCounters.NONE, false, false));
         assertFalse(folded.any());
@@ -108,7 +115,7 @@ class FoldedTasksTest {
 
     @Test
     void joinsAndJvmTasksAreCounted() {
-        FoldedTasks folded = new FoldedTasks(List.of());
+        FoldedTasks folded = new FoldedTasks(Map.of());
         folded.fold(ended.get(0), FutexCounters.NONE, MmapCounters.NONE, true, true);
         folded.fold(ended.get(1), FutexCounters.NONE, MmapCounters.NONE, false, true);
         assertEquals(1, folded.all().joined());
