@@ -1,5 +1,7 @@
 package dev.jthreadtrace.model;
 
+import dev.jthreadtrace.decode.CloneFlags;
+
 /**
  * What folded tasks add up to: everything the report's rows, the SUMMARY, {@code --assert} and
  * {@code diff} read from a task, kept as sums (and maxima) once the task's own record is let go.
@@ -7,7 +9,9 @@ package dev.jthreadtrace.model;
  * whole trace has one. Only ended tasks fold, so every figure is final when it is added.
  */
 public final class FoldedFigures {
-    private long tasks, processes, reparented, jvmTasks;
+    private long tasks, processes, reparented, jvmTasks, killed;
+    /** Why re-parented, as the SUMMARY counts it: a CLONE_THREAD thread, a CLONE_PARENT child, an orphan. */
+    private long reparentedThreads, reparentedCloneParent, reparentedOrphans;
     private int tidMin = Integer.MAX_VALUE, tidMax = Integer.MIN_VALUE;
     private long firstStart = Long.MAX_VALUE, lastEnd = Long.MIN_VALUE;
     private long lifetimeSum, lifetimeMax;
@@ -24,7 +28,13 @@ public final class FoldedFigures {
         if (t.end() == null) throw new IllegalArgumentException("task " + t.tid() + " has not ended: only ended tasks fold");
         tasks++;
         if (!t.createdAsThread()) processes++;
-        if (t.reparented()) reparented++;
+        if (t.reparented()) {
+            reparented++;
+            if (!t.reparents().isEmpty()) reparentedOrphans++;
+            else if (t.createdAsThread()) reparentedThreads++;
+            else if ((t.cloneFlags() & CloneFlags.CLONE_PARENT) != 0) reparentedCloneParent++;
+        }
+        if (t.exit() instanceof Exit.Killed) killed++;
         if (inJvm) jvmTasks++;
         if (wasJoined) joined++;
         tidMin = Math.min(tidMin, t.tid());
@@ -57,6 +67,25 @@ public final class FoldedFigures {
 
     public long reparented() {
         return reparented;
+    }
+
+    /** Re-parented CLONE_THREAD threads (PPid is the process's parent): the SUMMARY's first reason. */
+    public long reparentedThreads() {
+        return reparentedThreads;
+    }
+
+    public long reparentedCloneParent() {
+        return reparentedCloneParent;
+    }
+
+    /** Orphans adopted by a subreaper or init. */
+    public long reparentedOrphans() {
+        return reparentedOrphans;
+    }
+
+    /** Tasks killed by a signal. */
+    public long killed() {
+        return killed;
     }
 
     /** Tasks of JVM processes: their Java facts (names, creation sites, thread-locals) were not joined. */

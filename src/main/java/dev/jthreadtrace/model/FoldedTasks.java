@@ -25,6 +25,12 @@ public final class FoldedTasks {
 
     private final Map<FoldedGroup.Key, FoldedGroup> groups = new LinkedHashMap<>();
     private final FoldedFigures all = new FoldedFigures();
+    /** The SUMMARY's "inherited settings a creator changed": per "HOOK of CREATOR", how many folded tasks. */
+    private final Map<String, Integer> heirs = new LinkedHashMap<>();
+    private long heirTasks, heirsUncounted;
+    /** The folded tasks that waited longest in futex waits, longest first: the SUMMARY names the {@value #WAITS} longest. */
+    private final List<Waited> longestWaits = new ArrayList<>();
+    static final int WAITS = 3;
     private final Map<String, Predicate<ThreadInfo>> selectors;
     private final Map<String, FoldedFigures> selected = new LinkedHashMap<>();
 
@@ -47,9 +53,54 @@ public final class FoldedTasks {
         }
         g.figures().add(t, futex, mmap, wasJoined, inJvm);
         all.add(t, futex, mmap, wasJoined, inJvm);
+        heirs(t);
+        waited(t, futex.blockedNs());
         for (Map.Entry<String, Predicate<ThreadInfo>> s : selectors.entrySet()) {
             if (s.getValue().test(t)) selected.get(s.getKey()).add(t, futex, mmap, wasJoined, inJvm);
         }
+    }
+
+    /** A folded task that waited: its tid, name and time blocked (its record is gone; these are what the SUMMARY prints). */
+    public record Waited(int tid, String name, long blockedNs) {}
+
+    private void heirs(ThreadInfo t) {
+        List<Hook> changed = CreatorChanges.inheritedChanged(t);
+        if (changed.isEmpty()) return;
+        heirTasks++;
+        for (Hook hook : changed) {
+            String key = hook.key() + " of " + t.creatorInfo().tid();
+            if (heirs.containsKey(key) || heirs.size() < MAX_GROUPS) heirs.merge(key, 1, Integer::sum);
+            else heirsUncounted++;
+        }
+    }
+
+    private void waited(ThreadInfo t, long blockedNs) {
+        if (blockedNs <= 0) return;
+        int at = longestWaits.size();
+        while (at > 0 && longestWaits.get(at - 1).blockedNs() < blockedNs) at--;
+        if (at >= WAITS) return;
+        longestWaits.add(at, new Waited(t.tid(), t.name(), blockedNs));
+        if (longestWaits.size() > WAITS) longestWaits.removeLast();
+    }
+
+    /** Per "HOOK of CREATOR" (the SUMMARY's words), how many folded tasks inherited a setting their creator had changed. */
+    public Map<String, Integer> heirs() {
+        return Collections.unmodifiableMap(heirs);
+    }
+
+    /** Folded tasks that inherited at least one changed setting. */
+    public long heirTasks() {
+        return heirTasks;
+    }
+
+    /** Inheritances past the {@link #MAX_GROUPS} "HOOK of CREATOR" entries: counted in {@link #heirTasks}, not named. */
+    public long heirsUncounted() {
+        return heirsUncounted;
+    }
+
+    /** The folded tasks that waited longest, longest first (an earlier fold first among equals), at most {@value #WAITS}. */
+    public List<Waited> longestWaits() {
+        return List.copyOf(longestWaits);
     }
 
     /** Whether any task folded: every reader of the task list must then read the groups too. */

@@ -1,6 +1,7 @@
 package dev.jthreadtrace.render;
 
 import dev.jthreadtrace.decode.CloneFlags;
+import dev.jthreadtrace.model.CreatorChanges;
 import dev.jthreadtrace.model.Exit;
 import dev.jthreadtrace.model.HangAnalysis;
 import dev.jthreadtrace.model.Hook;
@@ -101,16 +102,9 @@ record SummaryFacts(long endNs, ThreadInfo root, int tasks, long processes, long
         Map<String, Integer> heirs = new java.util.LinkedHashMap<>();
         long threads = 0;
         for (ThreadInfo t : all) {
-            ThreadInfo creator = t.creatorInfo();
-            if (creator == null) continue;
-            boolean differs = false;
-            for (Hook hook : Hook.inheritedHooks()) {
-                if (hook != Hook.NAME && !t.inherited().value(hook).equals(creator.inherited().value(hook))) {
-                    heirs.merge(hook.key() + " of " + creator.tid(), 1, Integer::sum);
-                    differs = true;
-                }
-            }
-            if (differs) threads++;
+            List<Hook> changed = CreatorChanges.inheritedChanged(t);
+            for (Hook hook : changed) heirs.merge(hook.key() + " of " + t.creatorInfo().tid(), 1, Integer::sum);
+            if (!changed.isEmpty()) threads++;
         }
         if (threads == 0) return null;
         List<String> named = heirs.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed())

@@ -106,6 +106,38 @@ class FoldedTasksTest {
     }
 
     @Test
+    void theSummarysFactsOfFoldedTasksAreKept() {
+        FoldedTasks folded = new FoldedTasks(Map.of());
+        foldAll(model, folded, ended);
+        FoldedFigures all = folded.all();
+        assertEquals(5, all.reparentedThreads());
+        assertEquals(0, all.reparentedOrphans() + all.reparentedCloneParent() + all.killed());
+        assertEquals(0, folded.heirTasks(), "main changed nothing before creating them");
+        List<FoldedTasks.Waited> waits = folded.longestWaits();
+        assertTrue(waits.size() <= 3);
+        for (int i = 1; i < waits.size(); i++) assertTrue(waits.get(i - 1).blockedNs() >= waits.get(i).blockedNs());
+    }
+
+    @Test
+    void theLongestWaitsAreTheThreeLongestFoldedInAnyOrder() {
+        FoldedTasks folded = new FoldedTasks(Map.of());
+        long[] blocked = {5, 50, 1, 70, 50, 2};
+        for (int i = 0; i < blocked.length; i++) {
+            ThreadInfo t = FoldTasks.task(100 + i, 100, "w-" + i, 0, 10L, new Exit.Exited(0, true));
+            folded.fold(t, waited(blocked[i]), MmapCounters.NONE, false, false);
+        }
+        assertEquals(List.of(new FoldedTasks.Waited(103, "w-3", 70), new FoldedTasks.Waited(101, "w-1", 50),
+                new FoldedTasks.Waited(104, "w-4", 50)), folded.longestWaits());
+    }
+
+    /** Figures of one returned futex wait that blocked {@code ns}. */
+    private static FutexCounters waited(long ns) {
+        FutexCounters c = new FutexCounters();
+        c.add(new FutexCall(1, 1, 0x5000, 0, true, false, 0, ns, 0, false, false, 0, false));
+        return c;
+    }
+
+    @Test
     void aRunningTaskDoesNotFold() {
         FoldedTasks folded = new FoldedTasks(Map.of());
         ThreadInfo running = FoldTasks.task(42, 42, "x", 0, null, null);
