@@ -25,8 +25,8 @@ public final class FoldedTasks {
 
     private final Map<FoldedGroup.Key, FoldedGroup> groups = new LinkedHashMap<>();
     private final FoldedFigures all = new FoldedFigures();
-    /** The SUMMARY's "inherited settings a creator changed": per "HOOK of CREATOR", how many folded tasks. */
-    private final Map<String, Integer> heirs = new LinkedHashMap<>();
+    /** The SUMMARY's "inherited settings a creator changed": per setting and creator, how many folded tasks. */
+    private final Map<Heir, Integer> heirs = new LinkedHashMap<>();
     private long heirTasks, heirsUncounted;
     /** The folded tasks that waited longest in futex waits, longest first: the SUMMARY names the {@value #WAITS} longest. */
     private final List<Waited> longestWaits = new ArrayList<>();
@@ -60,6 +60,9 @@ public final class FoldedTasks {
         }
     }
 
+    /** A setting a creator (by tid) had changed when it created a task, which the task inherited. */
+    public record Heir(Hook hook, int creator) {}
+
     /** A folded task that waited: its tid, name and time blocked (its record is gone; these are what the SUMMARY prints). */
     public record Waited(int tid, String name, long blockedNs) {}
 
@@ -68,7 +71,7 @@ public final class FoldedTasks {
         if (changed.isEmpty()) return;
         heirTasks++;
         for (Hook hook : changed) {
-            String key = hook.key() + " of " + t.creatorInfo().tid();
+            Heir key = new Heir(hook, t.creatorInfo().tid());
             if (heirs.containsKey(key) || heirs.size() < MAX_GROUPS) heirs.merge(key, 1, Integer::sum);
             else heirsUncounted++;
         }
@@ -83,8 +86,8 @@ public final class FoldedTasks {
         if (longestWaits.size() > WAITS) longestWaits.removeLast();
     }
 
-    /** Per "HOOK of CREATOR" (the SUMMARY's words), how many folded tasks inherited a setting their creator had changed. */
-    public Map<String, Integer> heirs() {
+    /** Per setting and creator, how many folded tasks inherited a setting their creator had changed. */
+    public Map<Heir, Integer> heirs() {
         return Collections.unmodifiableMap(heirs);
     }
 
@@ -93,7 +96,7 @@ public final class FoldedTasks {
         return heirTasks;
     }
 
-    /** Inheritances past the {@link #MAX_GROUPS} "HOOK of CREATOR" entries: counted in {@link #heirTasks}, not named. */
+    /** Inheritances past the {@link #MAX_GROUPS} setting-and-creator entries: counted in {@link #heirTasks}, not named. */
     public long heirsUncounted() {
         return heirsUncounted;
     }

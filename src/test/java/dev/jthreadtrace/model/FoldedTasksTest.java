@@ -119,6 +119,21 @@ class FoldedTasksTest {
     }
 
     @Test
+    void whatAFoldedTaskInheritedFromACreatorThatChangedItIsCounted() {
+        TraceModel threads = RecordedTrace.model(RecordedTrace.threadsFixture());
+        FoldedTasks folded = new FoldedTasks(Map.of());
+        for (int tid : new int[] {RecordedTrace.INNER2, RecordedTrace.SIBLING}) {
+            ThreadInfo t = threads.thread(tid);
+            folded.fold(t, threads.futex().of(t), threads.mmap().of(t), true, false);
+        }
+        assertEquals(1, folded.heirTasks(), "inner-2 inherited inner-1's affinity and mask; sibling, main's unchanged ones");
+        assertEquals(Map.of(new FoldedTasks.Heir(Hook.AFFINITY, RecordedTrace.INNER1), 1,
+                new FoldedTasks.Heir(Hook.SIGMASK, RecordedTrace.INNER1), 1), folded.heirs());
+        assertEquals(0, folded.heirsUncounted());
+        assertEquals(2, folded.all().joined());
+    }
+
+    @Test
     void theLongestWaitsAreTheThreeLongestFoldedInAnyOrder() {
         FoldedTasks folded = new FoldedTasks(Map.of());
         long[] blocked = {5, 50, 1, 70, 50, 2};
