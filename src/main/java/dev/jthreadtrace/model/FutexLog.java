@@ -104,8 +104,8 @@ public final class FutexLog {
             Comparator.comparingLong(FutexAnalysis.Release::waitedNs).thenComparing(r -> -r.order()));
     /** Threads by their clear-tid word, in start order (glibc reuses a descriptor, so a word can name several). */
     private final Map<FutexWord, List<ThreadInfo>> clearTid = new HashMap<>();
-    private final Set<ThreadInfo> joined = Collections.newSetFromMap(new IdentityHashMap<>());
-    private final List<FutexAnalysis.Join> joins = new ArrayList<>();
+    /** The joins seen, in order, under the thread joined (each is joined once; a fold takes its join out). */
+    private final Map<ThreadInfo, FutexAnalysis.Join> joins = new java.util.LinkedHashMap<>();
     private long lastSharedWakeNs = Long.MIN_VALUE, lastUnknownSharedWakeNs = Long.MIN_VALUE;
     private final SharedMappings shared;
 
@@ -266,8 +266,8 @@ public final class FutexLog {
         for (int i = FutexAnalysis.lastAtOrBefore(candidates, c.sinceNs(), ThreadInfo::start); i >= 0; i--) {
             ThreadInfo t = candidates.get(i);
             if (t.tid() == c.tid()) continue;
-            if (t.calledExitItself() && joined.add(t)) {
-                joins.add(new FutexAnalysis.Join(c.tid(), t.tid(), c.exitNs(), c.exitNs() - c.sinceNs()));
+            if (t.calledExitItself() && !joins.containsKey(t)) {
+                joins.put(t, new FutexAnalysis.Join(c.tid(), t.tid(), c.exitNs(), c.exitNs() - c.sinceNs()));
             }
             return;
         }
@@ -316,6 +316,21 @@ public final class FutexLog {
         return i < 0 ? null : candidates.get(i);
     }
 
+    /**
+     * An ended task folded: the log forgets it (its figures, its join, its place among its clear-tid
+     * word's candidates: the kernel cleared that word at its exit, so no later wait joins it).
+     * Returns whether a join of it was seen, for the fold's count.
+     */
+    boolean forget(ThreadInfo t) {
+        byThread.remove(t);
+        if (t.clearTidAddress() != 0) {
+            FutexWord key = new FutexWord(shared.space(t.tgid()), t.clearTidAddress());
+            List<ThreadInfo> list = clearTid.get(key);
+            if (list != null && list.remove(t) && list.isEmpty()) clearTid.remove(key);
+        }
+        return joins.remove(t) != null;
+    }
+
     /** A thread's figures (all zero for a thread that made no futex call). */
     public FutexCounters of(ThreadInfo t) {
         return byThread.getOrDefault(t, FutexCounters.NONE);
@@ -344,6 +359,6 @@ public final class FutexLog {
         stats.sort(Comparator.comparingLong(FutexAnalysis.AddressStats::blockedNs).reversed());
         List<FutexAnalysis.Release> inOrder = new ArrayList<>(releases);
         inOrder.sort(Comparator.comparingLong(FutexAnalysis.Release::order));
-        return new FutexAnalysis(stats, inOrder, List.copyOf(joins));
+        return new FutexAnalysis(stats, inOrder, List.copyOf(joins.values()));
     }
 }
