@@ -33,12 +33,24 @@ public final class FoldedTasks {
     static final int WAITS = 3;
     private final Map<String, Predicate<ThreadInfo>> selectors;
     private final Map<String, FoldedFigures> selected = new LinkedHashMap<>();
+    private final int keepEnded;
+
+    /** How many ended tasks are kept in full before the oldest fold; -1 for all. */
+    public int keepEnded() {
+        return keepEnded;
+    }
 
     /**
      * {@code selectors}: each assertion's thread selector under its text (as the evaluator will ask
      * for it, e.g. the glob of {@code {name="worker-*"}}); a fold adds a task to those it matches.
      */
     public FoldedTasks(Map<String, Predicate<ThreadInfo>> selectors) {
+        this(-1, selectors);
+    }
+
+    /** {@code keepEnded}: the bound past which tasks fold ({@code --keep-ended}), -1 for none; the report and the JSONL say it. */
+    public FoldedTasks(int keepEnded, Map<String, Predicate<ThreadInfo>> selectors) {
+        this.keepEnded = keepEnded;
         this.selectors = new LinkedHashMap<>(selectors);
         for (String key : selectors.keySet()) selected.put(key, new FoldedFigures());
     }

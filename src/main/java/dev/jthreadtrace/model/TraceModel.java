@@ -59,7 +59,7 @@ public final class TraceModel {
     public TraceModel(int keepEnded, Map<String, java.util.function.Predicate<ThreadInfo>> selectors) {
         this.table = new ThreadTable(keepEnded);
         this.effects = new SyscallEffects(table, settings);
-        this.folding = new TaskFolding(new FoldedTasks(selectors), effects, settings, pending);
+        this.folding = new TaskFolding(new FoldedTasks(keepEnded, selectors), effects, settings, pending);
     }
 
     public void accept(TraceEvent event) {

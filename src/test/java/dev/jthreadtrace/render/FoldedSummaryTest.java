@@ -1,0 +1,37 @@
+package dev.jthreadtrace.render;
+
+import dev.jthreadtrace.model.RecordedTrace;
+import dev.jthreadtrace.model.TraceModel;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * The SUMMARY of the threads fixture with one ended task kept (inner-1, inner-2, sibling fold): the
+ * same counts, re-parented reasons, longest waits and inherited settings as the whole trace's,
+ * read from the folded sums, and one line that says what folded.
+ */
+class FoldedSummaryTest {
+    private static List<String> summary(int keepEnded) {
+        TraceModel m = new TraceModel(keepEnded, Map.of());
+        RecordedTrace.threadsFixture().forEach(m::accept);
+        List<String> lines = new ArrayList<>();
+        new Report(m, Palette.PLAIN, 100, lines::add).render(EnumSet.of(ReportSection.SUMMARY));
+        return lines;
+    }
+
+    @Test
+    void foldedSummaryCountsWhatTheWholeTraceCounts() {
+        List<String> whole = summary(-1), folded = summary(1);
+        List<String> expected = new ArrayList<>(whole);
+        int at = expected.indexOf(expected.stream().filter(l -> l.contains("longest blocked in futex")).findFirst().orElseThrow()) + 1;
+        expected.add(at, "  3 ended tasks folded past --keep-ended 1: counted above, shown as groups of one creator and name,");
+        expected.add(at + 1, "      their own records let go");
+        assertEquals(String.join("\n", expected), String.join("\n", folded));
+    }
+}
