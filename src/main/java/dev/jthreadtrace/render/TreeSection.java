@@ -3,6 +3,8 @@ package dev.jthreadtrace.render;
 import dev.jthreadtrace.decode.CloneFlags;
 import dev.jthreadtrace.event.JavaRecord;
 import dev.jthreadtrace.model.Exit;
+import dev.jthreadtrace.model.FoldedGroup;
+import dev.jthreadtrace.model.FoldedTasks;
 import dev.jthreadtrace.model.ProcessInfo;
 import dev.jthreadtrace.model.ThreadInfo;
 import dev.jthreadtrace.text.Escape;
@@ -107,15 +109,32 @@ final class TreeSection extends SectionRenderer {
         return Math.max(8, ctx.width() / 4);
     }
 
-    /** A row still to draw: a thread or a folded group, the tree's lines before it and before its children's. */
-    private record Pending(List<ThreadInfo> group, String lead, String childLead, int depth) {}
+    /**
+     * A row still to draw: a thread or a group of siblings, or ({@code folded} not null) a group of
+     * ended tasks folded past --keep-ended; the tree's lines before it and before its children's.
+     */
+    private record Pending(List<ThreadInfo> group, FoldedGroup folded, String lead, String childLead, int depth) {
+        Pending(List<ThreadInfo> group, String lead, String childLead, int depth) {
+            this(group, null, lead, childLead, depth);
+        }
+    }
 
     /** The rows of the trees under {@code roots}, creator before created: a loop, as a chain of creators is as deep as the program makes it. */
     private void spawnRows(List<List<ThreadInfo>> roots, List<Row> rows) {
         Deque<Pending> next = new ArrayDeque<>();
+        java.util.Set<FoldedGroup> drawn = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        // Folded tasks without a creator (an attach's), and the group past the row bound, after the roots.
+        List<FoldedGroup> foldedRoots = new ArrayList<>(model.folded().groupsOf(0, 0));
+        foldedRoots.addAll(model.folded().groupsOf(FoldedTasks.OTHERS.creator(), FoldedTasks.OTHERS.creatorStart()));
+        for (int i = foldedRoots.size() - 1; i >= 0; i--) next.push(new Pending(List.of(), foldedRoots.get(i), "", "  ", 0));
         for (int i = roots.size() - 1; i >= 0; i--) next.push(new Pending(roots.get(i), "", "", 0));
         while (!next.isEmpty()) {
             Pending p = next.pop();
+            if (p.folded() != null) {
+                rows.add(foldedRow(p.folded(), p.lead(), p.childLead(), ""));
+                drawn.add(p.folded());
+                continue;
+            }
             if (p.group().size() > 1) {
                 rows.add(groupRow(p.group(), p.lead(), p.childLead()));
                 continue;
@@ -125,15 +144,16 @@ final class TreeSection extends SectionRenderer {
             rows.add(row(t, p.lead() + label(t) + formerNames(t) + tookLeaderTid(t) + javaCreator(t) + virtualStarter(t)
                     + (t.startedForAttach() ? " [for jthreadtrace's attach]" : ""), createdAt(t), childLead, 1));
             List<List<ThreadInfo>> groups = SpawnForest.foldSiblings(ctx.forest().children(t), ctx.forest());
+            List<FoldedGroup> folded = model.folded().any() ? model.folded().groupsOf(t.tid(), t.start()) : List.of();
             Integer constructed = model.virtualThreadsByCreator().get(t.tid());
             Long mounts = model.virtualThreadMountsByCarrier().get(t.tid());
             if (constructed != null) {
-                rows.add(new Row(childLead + (groups.isEmpty() && mounts == null ? "└─" : "├─") + "⋯ " + constructed
+                rows.add(new Row(childLead + (groups.isEmpty() && folded.isEmpty() && mounts == null ? "└─" : "├─") + "⋯ " + constructed
                         + " virtual thread" + (constructed == 1 ? "" : "s") + " constructed here" + namedVirtualThreads(t), "", childLead,
                         "virtual", "no task of their own", ""));
             }
             if (mounts != null) {
-                rows.add(new Row(childLead + (groups.isEmpty() ? "└─" : "├─") + "⋯ mounted virtual threads " + mounts
+                rows.add(new Row(childLead + (groups.isEmpty() && folded.isEmpty() ? "└─" : "├─") + "⋯ mounted virtual threads " + mounts
                         + " time" + (mounts == 1 ? "" : "s") + " (carrier)", "", childLead, "virtual", "", ""));
             }
             if (!groups.isEmpty() && p.depth() >= maxDepth()) {
@@ -142,14 +162,28 @@ final class TreeSection extends SectionRenderer {
                         + maxDepth() + " levels: not shown (see --format jsonl)", "", childLead + "  ", "", "", ""));
                 continue;
             }
+            // The folded groups after the kept children: their members ended before the trace did.
+            for (int i = folded.size() - 1; i >= 0; i--) {
+                boolean last = i == folded.size() - 1;
+                next.push(new Pending(List.of(), folded.get(i), childLead + (last ? "└─" : "├─"), childLead + (last ? "  " : "│ "), p.depth() + 1));
+            }
             for (int i = groups.size() - 1; i >= 0; i--) {
-                boolean last = i == groups.size() - 1;
+                boolean last = i == groups.size() - 1 && folded.isEmpty();
                 next.push(new Pending(groups.get(i), childLead + (last ? "└─" : "├─"), childLead + (last ? "  " : "│ "), p.depth() + 1));
             }
         }
+        // Groups whose creator folded too (leaves fold first, then their creator): after the tree, each naming its creator.
+        for (FoldedGroup g : model.folded().groups()) {
+            if (!drawn.contains(g)) rows.add(foldedRow(g, "", "  ", ", created by " + g.key().creator() + " (folded)"));
+        }
     }
 
-    /** A folded group: its range and names, its first member's site, and what its members' ends were. */
+    /** A group of tasks folded past --keep-ended: how many, like which name, their tids and times, their kind of end. */
+    private static Row foldedRow(FoldedGroup g, String branch, String next, String creator) {
+        return new Row(branch + "⋯ " + FoldedRows.row(g) + creator + ", " + FoldedRows.span(g), "", next, "folded", "", g.key().exitKind());
+    }
+
+    /** A folded group of tasks: its range and names, its first member's site, and what its members' ends were. */
     private Row groupRow(List<ThreadInfo> group, String branch, String next) {
         ThreadInfo first = group.getFirst(), lastT = group.getLast();
         return row(first, branch + first.tid() + ".." + lastT.tid() + " " + Escape.text(first.name()) + ".."
@@ -299,6 +333,12 @@ final class TreeSection extends SectionRenderer {
         }
         for (String l : lines.subList(0, Math.min(lines.size(), ReportContext.MAX_ROWS))) out.accept(l);
         if (lines.size() > ReportContext.MAX_ROWS) out.accept("… " + (lines.size() - ReportContext.MAX_ROWS) + " more rows");
+        // A folded task's kernel parent is not kept: its group is in THREADS BY CREATOR, under its creator.
+        if (model.folded().any()) {
+            out.accept("⋯ " + SummaryFacts.plural(model.folded().all().tasks(), "ended task") + " folded past --keep-ended "
+                    + model.folded().keepEnded() + ", " + model.folded().all().reparented() + " of them re-parented: not drawn here"
+                    + " (their groups are under their creators in THREADS BY CREATOR)");
+        }
     }
 
     private void kernelRows(int parent, String lead, KernelForest forest, List<String> lines, int depth) {

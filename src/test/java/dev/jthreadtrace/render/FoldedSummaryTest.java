@@ -17,6 +17,27 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * read from the folded sums, and one line that says what folded.
  */
 class FoldedSummaryTest {
+    private static List<String> section(int keepEnded, ReportSection section) {
+        TraceModel m = new TraceModel(keepEnded, Map.of());
+        RecordedTrace.threadsFixture().forEach(m::accept);
+        List<String> lines = new ArrayList<>();
+        new Report(m, Palette.PLAIN, 100, lines::add).render(EnumSet.of(section));
+        return lines;
+    }
+
+    @Test
+    void theTreeShowsEachFoldedGroupUnderItsCreator() {
+        List<String> tree = section(0, ReportSection.TREE);
+        assertEquals(List.of(
+                "├─⋯ 1 ended thread like inner-1 folded, tid 1202, @3.0ms..@13.0ms, lifetime max 10.0ms",
+                "└─⋯ 1 ended thread like sibling folded, tid 1204, @14.0ms..@16.0ms, lifetime max 2.0ms",
+                "⋯ 1 ended thread like inner-2 folded, tid 1203, created by 1202 (folded), @8.0ms..@12.0ms, lifetime"),
+                tree.stream().filter(l -> l.contains("folded, tid")).toList());
+        assertEquals(3, tree.stream().filter(l -> l.matches("[│ ]+folded +exited")).count(), "KIND and END of each group");
+        assertEquals("⋯ 3 ended tasks folded past --keep-ended 0, 3 of them re-parented: not drawn here (their groups are",
+                tree.get(tree.size() - 2), "the kernel tree says what it cannot draw");
+    }
+
     private static List<String> summary(int keepEnded) {
         TraceModel m = new TraceModel(keepEnded, Map.of());
         RecordedTrace.threadsFixture().forEach(m::accept);
