@@ -55,4 +55,19 @@ class FoldedSummaryTest {
         expected.add(at + 1, "      their own records let go");
         assertEquals(String.join("\n", expected), String.join("\n", folded));
     }
+
+    @Test
+    void futexAndMmapTablesHaveARowPerFoldedGroup() {
+        List<String> futex = section(0, ReportSection.FUTEX), mmap = section(0, ReportSection.MMAP);
+        assertEquals(List.of("  ⋯ 1 ended thread like inner-1 folded, tid 1202",
+                "                                 2       2       0       2.0ms         0       -",
+                "  ⋯ 1 ended thread like inner-2 folded, tid 1203",
+                "                                 1       0       1         0ns         0       -"), futex.subList(3, 7));
+        assertEquals("  1203 (folded) woke 1202 (folded) on 0x5000 @10.0ms after 999.7us", futex.getLast(), "a folded tid says so");
+        assertEquals(List.of("  ⋯ 1 ended thread like inner-1 folded, tid 1202",
+                "                                 1     8.0 MiB        -         0 B"), mmap.subList(3, 5));
+        assertEquals("  (the stacks of 3 folded tasks are not listed)", mmap.getLast());
+        // With one ended task kept, both joins returned before their threads folded: counted, not listed.
+        assertEquals("  … 2 joins of folded threads, counted in futex.joins, not listed", section(1, ReportSection.FUTEX).getLast());
+    }
 }
