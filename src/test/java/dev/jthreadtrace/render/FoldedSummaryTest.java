@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The SUMMARY of the threads fixture with one ended task kept (inner-1, inner-2, sibling fold): the
@@ -69,5 +70,15 @@ class FoldedSummaryTest {
         assertEquals("  (the stacks of 3 folded tasks are not listed)", mmap.getLast());
         // With one ended task kept, both joins returned before their threads folded: counted, not listed.
         assertEquals("  … 2 joins of folded threads, counted in futex.joins, not listed", section(1, ReportSection.FUTEX).getLast());
+    }
+
+    @Test
+    void theTimelineHasALanePerFoldedGroup() {
+        List<String> timeline = section(0, ReportSection.TIMELINE);
+        assertEquals(List.of("⋯ inner-2 ×1 folded                                   ┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄",
+                "⋯ inner-1 ×1 folded                 ┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄",
+                "⋯ sibling ×1 folded                                                        ┄┄┄┄┄┄┄┄"), timeline.subList(3, 6));
+        assertTrue(timeline.contains("  5 more setting changes counted, not kept (only the first and latest of a long run under one"),
+                "the folded threads' changes are counted: " + timeline);
     }
 }
