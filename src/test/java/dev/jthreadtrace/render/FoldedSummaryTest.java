@@ -81,4 +81,27 @@ class FoldedSummaryTest {
         assertTrue(timeline.contains("  5 more setting changes counted, not kept (only the first and latest of a long run under one"),
                 "the folded threads' changes are counted: " + timeline);
     }
+
+    @Test
+    void aFoldedJvmThreadLeavesTheLeaksUnchecked() {
+        // A process whose thread is named "VM Thread" (HotSpot's) is a JVM's: its thread 102 folds before any scope end.
+        TraceModel m = new TraceModel(0, Map.of());
+        long flags = RecordedTrace.PTHREAD;
+        m.accept(new dev.jthreadtrace.event.TraceEvent.TargetStarted(0, 100, 90, "/x/java", List.of("java")));
+        m.accept(new dev.jthreadtrace.event.TraceEvent.Spawned(1000, 100, 101, dev.jthreadtrace.event.TraceEvent.SpawnKind.CLONE3, flags, 0));
+        dev.jthreadtrace.decode.Captures name = new dev.jthreadtrace.decode.Captures();
+        name.put(1, "VM Thread".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        m.accept(new dev.jthreadtrace.event.TraceEvent.Syscall(2000, 2100, 101, dev.jthreadtrace.decode.SyscallTable.PRCTL,
+                new long[] {15, 0x200, 0, 0, 0, 0}, 0, false, true, name));
+        m.accept(new dev.jthreadtrace.event.TraceEvent.Spawned(3000, 100, 102, dev.jthreadtrace.event.TraceEvent.SpawnKind.CLONE3, flags, 0));
+        m.accept(new dev.jthreadtrace.event.TraceEvent.Syscall(4000, 4000, 102, dev.jthreadtrace.decode.SyscallTable.EXIT,
+                new long[6], 0, false, false, dev.jthreadtrace.decode.Captures.NONE));
+        m.accept(new dev.jthreadtrace.event.TraceEvent.Exited(4100, 102, 0));
+        m.accept(new dev.jthreadtrace.event.TraceEvent.TraceEnded(5000, 0));
+        assertEquals(1, m.folded().all().jvmTasks());
+        List<String> lines = new ArrayList<>();
+        new Report(m, Palette.PLAIN, 100, lines::add).render(EnumSet.of(ReportSection.LEAKS));
+        assertTrue(lines.contains("  not checked: 1 folded thread of JVMs, folded before their JVM's scope end was known"),
+                String.join("\n", lines));
+    }
 }
