@@ -104,8 +104,12 @@ public final class FutexLog {
             Comparator.comparingLong(FutexAnalysis.Release::waitedNs).thenComparing(r -> -r.order()));
     /** Threads by their clear-tid word, in start order (glibc reuses a descriptor, so a word can name several). */
     private final Map<FutexWord, List<ThreadInfo>> clearTid = new HashMap<>();
-    /** The joins seen, in order, under the thread joined (each is joined once; a fold takes its join out). */
-    private final Map<ThreadInfo, FutexAnalysis.Join> joins = new java.util.LinkedHashMap<>();
+    /** Each thread joined, and its join (a thread is joined once). */
+    private final Map<ThreadInfo, FutexAnalysis.Join> joined = new IdentityHashMap<>();
+    /** The joins in the order seen; those of folded threads are taken out in bulk ({@link #foldedJoins}). */
+    private final List<FutexAnalysis.Join> joins = new ArrayList<>();
+    /** Joins of folded threads still in {@link #joins}: removing one at a time would cost O(n) per fold. */
+    private final Set<FutexAnalysis.Join> foldedJoins = Collections.newSetFromMap(new IdentityHashMap<>());
     private long lastSharedWakeNs = Long.MIN_VALUE, lastUnknownSharedWakeNs = Long.MIN_VALUE;
     private final SharedMappings shared;
 
@@ -266,8 +270,10 @@ public final class FutexLog {
         for (int i = FutexAnalysis.lastAtOrBefore(candidates, c.sinceNs(), ThreadInfo::start); i >= 0; i--) {
             ThreadInfo t = candidates.get(i);
             if (t.tid() == c.tid()) continue;
-            if (t.calledExitItself() && !joins.containsKey(t)) {
-                joins.put(t, new FutexAnalysis.Join(c.tid(), t.tid(), c.exitNs(), c.exitNs() - c.sinceNs()));
+            if (t.calledExitItself() && !joined.containsKey(t)) {
+                FutexAnalysis.Join join = new FutexAnalysis.Join(c.tid(), t.tid(), c.exitNs(), c.exitNs() - c.sinceNs());
+                joined.put(t, join);
+                joins.add(join);
             }
             return;
         }
@@ -328,7 +334,17 @@ public final class FutexLog {
             List<ThreadInfo> list = clearTid.get(key);
             if (list != null && list.remove(t) && list.isEmpty()) clearTid.remove(key);
         }
-        return joins.remove(t) != null;
+        FutexAnalysis.Join join = joined.remove(t);
+        if (join == null) return false;
+        foldedJoins.add(join);
+        if (foldedJoins.size() >= Math.max(1024, joins.size() / 4)) compactJoins();
+        return true;
+    }
+
+    private void compactJoins() {
+        if (foldedJoins.isEmpty()) return;
+        joins.removeIf(foldedJoins::contains);
+        foldedJoins.clear();
     }
 
     /** A thread's figures (all zero for a thread that made no futex call). */
@@ -359,6 +375,7 @@ public final class FutexLog {
         stats.sort(Comparator.comparingLong(FutexAnalysis.AddressStats::blockedNs).reversed());
         List<FutexAnalysis.Release> inOrder = new ArrayList<>(releases);
         inOrder.sort(Comparator.comparingLong(FutexAnalysis.Release::order));
-        return new FutexAnalysis(stats, inOrder, List.copyOf(joins.values()));
+        compactJoins();
+        return new FutexAnalysis(stats, inOrder, List.copyOf(joins));
     }
 }

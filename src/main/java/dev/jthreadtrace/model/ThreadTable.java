@@ -290,7 +290,8 @@ final class ThreadTable implements FoldRule.Needs {
 
     private void keptChild(ThreadInfo child) {
         ThreadInfo creator = child.creatorInfo();
-        if (creator != null) keptChildren.merge(creator, 1, Integer::sum);
+        // Unbounded, nothing folds: no count to keep.
+        if (creator != null && foldQueue != null) keptChildren.merge(creator, 1, Integer::sum);
     }
 
     /** {@code t} folded: no record of the table points at it any more, and its creator has one kept child fewer. */
