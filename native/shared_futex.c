@@ -8,6 +8,11 @@
 //             (the child keeps the inherited view and maps the file again; the parent's wake is on
 //             its address, the child's wait on its own): the kernel keys both by the file's page.
 //             Prints "waiter TID PARENT_ADDRESS CHILD_ADDRESS" of the condvar's word.
+//   memfd:    shmfile over a memfd_create file (the child maps the inherited descriptor itself).
+//   twice:    one process maps a /dev/shm file twice (two addresses, one file): a thread ("tw-waiter")
+//             makes a shared FUTEX_WAIT on a word of the first view, the main thread ("tw-main") a
+//             shared FUTEX_WAKE on the same word through the second once it sleeps. Prints "waiter TID
+//             FIRST_ADDRESS SECOND_ADDRESS" of the word; exits 0 when the wake woke 1.
 //   attach, attachfile: condvar and shmfile, but the parent signals only once it has read a line (or
 //             the end) of stdin: a tool attaches to both processes in between, after the mappings were made.
 //   deadlock: two PTHREAD_PROCESS_SHARED mutexes A and B (not robust: the tracer's kill of one
@@ -19,6 +24,10 @@
 //             semaphore in use elsewhere would), then blocks on B as well (a waiter of B in a third
 //             process). Prints "hung PARENT CHILD THIRD WOKEN" once all three sleep in futex. SIGTERM
 //             is ignored (by all): a tracer's first SIGTERM passed on does not end the cycle.
+//   filedeadlock: deadlock over a /dev/shm file that each of the three processes maps itself (three
+//             views at three addresses, one file): the same cycle, the same third's wake.
+//   mmaps N shared|private: maps a /dev/shm file N times (MAP_SHARED or MAP_PRIVATE) and unmaps it
+//             each time: what a shared mapping costs the tracer at its stops (jthreadtrace --stats).
 //   stopped:  a PTHREAD_PROCESS_SHARED mutex the child ("st-holder") locks; the parent ("st-main")
 //             then stops the child with kill(SIGSTOP) and blocks on the mutex: it waits for a thread
 //             that is stopped. A third process prints "stopped PARENT CHILD" once the parent sleeps
@@ -96,20 +105,74 @@ static int condvar(struct shared *s, int fd, int go) {
     return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : 4;
 }
 
-static int shmfile(int go) {
+/** A new file of one struct shared in /dev/shm (its name in {@code path}), or a memfd when {@code path} is NULL: its descriptor, or -1. */
+static int shared_file(char *path, size_t size) {
+    int fd;
+    if (path == NULL) {
+        fd = memfd_create("shared_futex", 0);
+    } else {
+        snprintf(path, size, "/dev/shm/shared_futex.%d", getpid());
+        fd = open(path, O_RDWR | O_CREAT | O_EXCL, 0600);
+    }
+    if (fd >= 0 && ftruncate(fd, sizeof(struct shared)) != 0) return -1;
+    return fd;
+}
+
+static struct shared *view(int fd) {
+    struct shared *v = mmap(NULL, sizeof *v, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    return v == MAP_FAILED ? NULL : v;
+}
+
+/** {@code memfd}: over a memfd, else a /dev/shm file. */
+static int shmfile(int go, int memfd) {
     char path[64];
-    snprintf(path, sizeof path, "/dev/shm/shared_futex.%d", getpid());
-    int fd = open(path, O_RDWR | O_CREAT | O_EXCL, 0600);
+    int fd = shared_file(memfd ? NULL : path, sizeof path);
     if (fd < 0) return 2;
-    if (ftruncate(fd, sizeof(struct shared)) != 0) return 2;
-    struct shared *s = mmap(NULL, sizeof *s, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-    if (s == MAP_FAILED) return 2;
+    struct shared *s = view(fd);
+    if (s == NULL) return 2;
     int code = condvar(s, fd, go); // the file is removed once both mapped it: a deleted file's path names no one object
-    unlink(path);
+    if (!memfd) unlink(path);
     return code;
 }
 
-static int deadlock(struct shared *s) {
+static struct shared *second_view;
+static _Atomic pid_t twice_waiter;
+
+static void *twice_wait(void *arg) {
+    struct shared *first = arg;
+    prctl(PR_SET_NAME, "tw-waiter");
+    twice_waiter = syscall(SYS_gettid);
+    while (__atomic_load_n(&first->flag, __ATOMIC_ACQUIRE) == 0) syscall(SYS_futex, &first->flag, FUTEX_WAIT, 0, NULL, NULL, 0);
+    return NULL;
+}
+
+static int twice(void) {
+    char path[64];
+    int fd = shared_file(path, sizeof path);
+    if (fd < 0) return 2;
+    struct shared *first = view(fd);
+    second_view = view(fd);
+    close(fd);
+    unlink(path);
+    if (first == NULL || second_view == NULL) return 2;
+    prctl(PR_SET_NAME, "tw-main");
+    pthread_t t;
+    if (pthread_create(&t, NULL, twice_wait, first) != 0) return 2;
+    while (twice_waiter == 0 || !asleep_in(twice_waiter, SYS_futex)) usleep(1000);
+    printf("waiter %d %p %p\n", twice_waiter, (void *) &first->flag, (void *) &second_view->flag);
+    fflush(stdout);
+    usleep(100000);
+    __atomic_store_n(&second_view->flag, 1, __ATOMIC_RELEASE);
+    long woken = syscall(SYS_futex, &second_view->flag, FUTEX_WAKE, 1, NULL, NULL, 0);
+    pthread_join(t, NULL);
+    return woken == 1 ? 0 : 4;
+}
+
+/**
+ * {@code fd} >= 0: the child and the third map that file themselves (each its own view); else they use
+ * the page {@code s} inherited over fork.
+ */
+static int deadlock(struct shared *s, int fd) {
     signal(SIGTERM, SIG_IGN);
     shared_mutex(&s->a);
     shared_mutex(&s->b);
@@ -118,6 +181,7 @@ static int deadlock(struct shared *s) {
     if (child < 0) return 2;
     if (child == 0) {
         prctl(PR_SET_NAME, "dl-child");
+        if (fd >= 0 && (s = view(fd)) == NULL) _exit(5);
         pthread_mutex_lock(&s->b);
         s->child_has_b = 1;
         while (!s->parent_has_a) usleep(1000);
@@ -132,6 +196,7 @@ static int deadlock(struct shared *s) {
     pid_t self = getpid();
     if (fork() == 0) {
         prctl(PR_SET_NAME, "dl-third");
+        if (fd >= 0 && (s = view(fd)) == NULL) _exit(5);
         while (!asleep_in(child, SYS_futex) || !asleep_in(self, SYS_futex)) usleep(1000);
         long woken = syscall(SYS_futex, &s->other, FUTEX_WAKE, 1, NULL, NULL, 0);
         pid_t third = getpid();
@@ -146,6 +211,17 @@ static int deadlock(struct shared *s) {
     }
     pthread_mutex_lock(&s->b);
     return 0;
+}
+
+static int filedeadlock(void) {
+    char path[64];
+    int fd = shared_file(path, sizeof path);
+    if (fd < 0) return 2;
+    struct shared *s = view(fd);
+    if (s == NULL) return 2;
+    memset(s, 0, sizeof *s);
+    unlink(path); // all three map the open file: its path names it no more
+    return deadlock(s, fd);
 }
 
 static int stopped(struct shared *s) {
@@ -167,16 +243,32 @@ static int stopped(struct shared *s) {
     return 0;
 }
 
+static int mmaps(long n, int shared) {
+    char path[64];
+    int fd = shared_file(path, sizeof path);
+    if (fd < 0) return 2;
+    unlink(path);
+    for (long i = 0; i < n; i++) {
+        void *v = mmap(NULL, sizeof(struct shared), PROT_READ | PROT_WRITE, shared ? MAP_SHARED : MAP_PRIVATE, fd, 0);
+        if (v == MAP_FAILED || munmap(v, sizeof(struct shared)) != 0) return 2;
+    }
+    return 0;
+}
+
 int main(int argc, char **argv) {
     struct shared *s = mmap(NULL, sizeof *s, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     if (s == MAP_FAILED) return 2;
     memset(s, 0, sizeof *s);
     const char *mode = argc > 1 ? argv[1] : "condvar";
     if (strcmp(mode, "condvar") == 0) return condvar(s, -1, 0);
-    if (strcmp(mode, "shmfile") == 0) return shmfile(0);
+    if (strcmp(mode, "shmfile") == 0) return shmfile(0, 0);
+    if (strcmp(mode, "memfd") == 0) return shmfile(0, 1);
+    if (strcmp(mode, "twice") == 0) return twice();
     if (strcmp(mode, "attach") == 0) return condvar(s, -1, 1);
-    if (strcmp(mode, "attachfile") == 0) return shmfile(1);
-    if (strcmp(mode, "deadlock") == 0) return deadlock(s);
+    if (strcmp(mode, "attachfile") == 0) return shmfile(1, 0);
+    if (strcmp(mode, "deadlock") == 0) return deadlock(s, -1);
+    if (strcmp(mode, "filedeadlock") == 0) return filedeadlock();
     if (strcmp(mode, "stopped") == 0) return stopped(s);
+    if (strcmp(mode, "mmaps") == 0 && argc > 3) return mmaps(atol(argv[2]), strcmp(argv[3], "shared") == 0);
     return 2;
 }

@@ -9,6 +9,8 @@
 //   vfork: the same from clone(CLONE_VM|CLONE_VFORK|SIGCHLD), posix_spawn's way: the parent's calling
 //          thread is suspended until the child exits, so another thread of the parent ("vm-waker")
 //          makes the wake.
+//   attach: clone, but the parent wakes the child only once it has read a line (or the end) of stdin:
+//          a tool attaches to both processes in between, after the child was made.
 //   mutex: the parent ("vm-main") holds a private glibc mutex; the clone(CLONE_VM) child ("vm-child")
 //          locks it as glibc's lll_lock does (marks it contended, FUTEX_WAIT_PRIVATE 2: by raw calls,
 //          its TLS is the parent's), and the parent blocks in waitpid for the child: neither ever
@@ -34,6 +36,8 @@ static int word;
 static pthread_mutex_t mutex = PTHREAD_MUTEX_INITIALIZER;
 static volatile pid_t child_tid;
 static long woken = -1;
+/** Whether the waker reads a line of stdin before the wake (a tool attaches meanwhile). */
+static int wait_for_go;
 
 static long futex(int *uaddr, int op, int val) {
     return syscall(SYS_futex, uaddr, op, val, NULL, NULL, 0);
@@ -66,6 +70,8 @@ static void *waker(void *arg) {
     while (child_tid == 0 || !asleep_in(child_tid, SYS_futex)) usleep(1000);
     printf("waiter %d %p\n", child_tid, (void *) &word);
     fflush(stdout);
+    char line[16];
+    if (wait_for_go && fgets(line, sizeof line, stdin) == NULL) clearerr(stdin); // a line or the end of input: go on
     usleep(100000);
     __atomic_store_n(&word, 1, __ATOMIC_RELEASE);
     woken = futex(&word, FUTEX_WAKE_PRIVATE, 1);
@@ -117,6 +123,10 @@ static int locked(void) {
 int main(int argc, char **argv) {
     const char *mode = argc > 1 ? argv[1] : "clone";
     if (strcmp(mode, "clone") == 0) return wake(CLONE_VM);
+    if (strcmp(mode, "attach") == 0) {
+        wait_for_go = 1;
+        return wake(CLONE_VM);
+    }
     if (strcmp(mode, "vfork") == 0) return wake(CLONE_VM | CLONE_VFORK);
     if (strcmp(mode, "mutex") == 0) return locked();
     return 2;

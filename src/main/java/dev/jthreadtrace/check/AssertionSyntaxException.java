@@ -9,7 +9,8 @@ public final class AssertionSyntaxException extends IllegalArgumentException {
 
     public AssertionSyntaxException(String expression, int column, String problem) {
         // Escaped: an --assert-file's control character or escape sequence must not reach a terminal or CI log.
-        super("invalid --assert '" + Escape.text(expression) + "' at column " + column + ": " + problem);
+        // The problem quotes what it found there, escaped alike.
+        super("invalid --assert '" + Escape.typed(expression) + "' at column " + column + ": " + Escape.typed(problem));
         this.expression = expression;
         this.column = column;
     }

@@ -30,7 +30,9 @@ final class AttachCommand implements Callable<Integer> {
                     + "syscalls with ENOSYS): every syscall of the target stops it, as under strace -p, so the "
                     + "target runs slower while attached. Needs the same user and kernel.yama.ptrace_scope 0 (or "
                     + "CAP_SYS_PTRACE). A JDK 21+ JVM prints a warning about a dynamically loaded agent on its "
-                    + "stderr unless started with -XX:+EnableDynamicAgentLoading (--jvm off: no agent, no warning).");
+                    + "stderr unless started with -XX:+EnableDynamicAgentLoading, and, when it shares classes (CDS, the "
+                    + "default, or an AOT cache), one line more: sharing is only supported for boot loader classes "
+                    + "(the agent's jar joins its boot class path). --jvm off: no agent, no warning.");
 
     AttachCommand() {
         spec.addPositional(Specs.parameters(List.class, bind(() -> pids, v -> pids = v))

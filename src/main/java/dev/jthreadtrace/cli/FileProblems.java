@@ -1,5 +1,7 @@
 package dev.jthreadtrace.cli;
 
+import dev.jthreadtrace.text.Escape;
+
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
@@ -14,7 +16,7 @@ final class FileProblems {
 
     /** {@code cannot write /x/y: No such file or directory} (Java's own message is often just the path). */
     static String cannotWrite(Path file, IOException e) {
-        return "cannot write " + file + ": " + reason(e);
+        return "cannot write " + Escape.text(file.toString()) + ": " + reason(e);
     }
 
     static String reason(IOException e) {
@@ -34,10 +36,10 @@ final class FileProblems {
      */
     static String writableLater(Path file) {
         Path absolute = file.toAbsolutePath();
-        if (Files.isDirectory(absolute)) return "cannot write " + file + ": Is a directory";
-        if (Files.exists(absolute)) return Files.isWritable(absolute) ? null : "cannot write " + file + ": Permission denied";
+        if (Files.isDirectory(absolute)) return "cannot write " + Escape.text(file.toString()) + ": Is a directory";
+        if (Files.exists(absolute)) return Files.isWritable(absolute) ? null : "cannot write " + Escape.text(file.toString()) + ": Permission denied";
         Path parent = absolute.getParent();
-        if (parent == null || !Files.isDirectory(parent)) return "cannot write " + file + ": No such file or directory";
-        return Files.isWritable(parent) ? null : "cannot write " + file + ": Permission denied";
+        if (parent == null || !Files.isDirectory(parent)) return "cannot write " + Escape.text(file.toString()) + ": No such file or directory";
+        return Files.isWritable(parent) ? null : "cannot write " + Escape.text(file.toString()) + ": Permission denied";
     }
 }

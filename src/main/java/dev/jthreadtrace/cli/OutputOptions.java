@@ -37,7 +37,8 @@ final class OutputOptions {
         command.addOption(Specs.option(Path.class, Specs.<Path>bind(() -> output, v -> output = v), "-o", "--output")
                 .paramLabel("FILE")
                 .description("Write trace lines and the report to FILE instead of standard output. No output file may be a file "
-                        + "the command reads or another output (exit 2); a FIFO needs a reader within 5 s (else exit 125).").build());
+                        + "jthreadtrace reads (the saved trace, --assert-file) or another output (exit 2); the traced command's "
+                        + "own files are not checked; a FIFO needs a reader within 5 s (else exit 125).").build());
         command.addOption(Specs.option(Path.class, Specs.<Path>bind(() -> html, v -> html = v), "--html")
                 .paramLabel("FILE")
                 .description("Also write a self-contained HTML report to FILE (no scripts, no network, as wide as the window): "

@@ -15,11 +15,11 @@ import dev.jthreadtrace.render.StartClock;
 import dev.jthreadtrace.render.SyscallSummary;
 import dev.jthreadtrace.render.TextLines;
 import dev.jthreadtrace.session.SavedTrace;
+import dev.jthreadtrace.sys.FdOutputStream;
+import dev.jthreadtrace.text.Escape;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 
-import java.io.FileDescriptor;
-import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
@@ -89,8 +89,8 @@ final class ReportCommand implements Callable<Integer> {
         // The call lines read the trace a second time: a pipe or FIFO has nothing left then (a FIFO's
         // second open waits for a writer for ever).
         if (!display.noLive && !display.summaryOnly && Files.exists(file) && !Files.isRegularFile(file)) {
-            err.println("jthreadtrace: " + file + ": not a regular file (a pipe?): report reads a trace twice for its call lines;"
-                    + " save it to a file, or add --no-live");
+            err.println("jthreadtrace: " + Escape.text(file.toString()) + (Files.isDirectory(file) ? ": a directory, not a saved trace"
+                    : ": not a regular file (a pipe?): report reads a trace twice for its call lines; save it to a file, or add --no-live"));
             return ExitCodes.TOOL_FAILED;
         }
         SavedTrace saved = SavedTrace.load(file, err);
@@ -98,7 +98,7 @@ final class ReportCommand implements Callable<Integer> {
         if (saved.truncated()) err.println("jthreadtrace: warning: " + saved.truncationWarning() + "; reporting what it holds");
         TraceReader.Header header = saved.header();
         if (header.wallNs() == null && lineOptions.time().wallClock()) {
-            err.println("jthreadtrace: note: " + file + " does not say when the run started (written before jthreadtrace recorded it):"
+            err.println("jthreadtrace: note: " + Escape.text(file.toString()) + " does not say when the run started (written before jthreadtrace recorded it):"
                     + " times are seconds since the command's exec");
             lineOptions = lineOptions.withTime(LineOptions.TimeFormat.START);
         }
@@ -162,7 +162,7 @@ final class ReportCommand implements Callable<Integer> {
         boolean toStdout = OutputOptions.toStdout(output);
         OutputStream stream;
         try {
-            stream = toStdout ? new FileOutputStream(FileDescriptor.out) : files.open(output);
+            stream = toStdout ? new FdOutputStream(1) : files.open(output);
         } catch (IOException e) {
             spec.commandLine().getErr().println("jthreadtrace: " + FileProblems.cannotWrite(output, e));
             return ExitCodes.TOOL_FAILED;

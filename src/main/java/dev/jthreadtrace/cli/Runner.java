@@ -22,11 +22,10 @@ import dev.jthreadtrace.render.ThreadNames;
 import dev.jthreadtrace.session.Interrupts;
 import dev.jthreadtrace.session.StopSignals;
 import dev.jthreadtrace.session.TraceSession;
+import dev.jthreadtrace.sys.FdOutputStream;
 import dev.jthreadtrace.sys.Libc;
 import picocli.CommandLine;
 
-import java.io.FileDescriptor;
-import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
@@ -94,7 +93,7 @@ final class Runner {
         if (refused != null) return refused;
         OutputStream stream;
         try {
-            stream = outputOptions.writesToStdout() ? new FileOutputStream(FileDescriptor.out) : files.open(outputOptions.output);
+            stream = outputOptions.writesToStdout() ? new FdOutputStream(1) : files.open(outputOptions.output);
         } catch (IOException e) {
             err.println("jthreadtrace: " + FileProblems.cannotWrite(outputOptions.output, e));
             return ExitCodes.TOOL_FAILED;

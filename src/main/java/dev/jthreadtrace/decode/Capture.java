@@ -58,6 +58,24 @@ public sealed interface Capture {
         }
     }
 
+    /**
+     * The device and inode ({@link FileId}) of the object a MAP_SHARED mmap of fd argument {@code fdArg}
+     * mapped, in {@link Captures#EXTRA}: at the exit, the /proc/PID/maps line of the address it
+     * returned (the descriptor, read at the entry, could name another file by the time the kernel
+     * took it: another thread's dup2). Which memory object its futex words are (model.SharedMappings).
+     */
+    record FdFile(int fdArg) implements Capture {
+        @Override
+        public int arg() {
+            return Captures.EXTRA;
+        }
+
+        @Override
+        public When when() {
+            return When.AT_EXIT;
+        }
+    }
+
     /** The same, only when {@code -y} shows paths: an fd argument of a call the model does not need. */
     record ShownFdPath(int arg) implements Capture {
         @Override

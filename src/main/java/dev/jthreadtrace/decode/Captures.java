@@ -6,7 +6,8 @@ import java.util.List;
  * What the tracer copied for one syscall, keyed by slot: the argument index (0-5), {@link #RETURNED}
  * for the path of a returned descriptor, {@link #EXTRA} for a second capture of an argument. A
  * value is a {@code byte[]} (buffers, strings without their NUL, read as text by {@link KernelBytes},
- * every byte kept; {@link Chunks}), a {@code List<String>} (argv) or a {@code String} (an fd's path).
+ * every byte kept; {@link Chunks}), a {@code List<String>} (argv), a {@code String} (an fd's path) or
+ * a {@link FileId} (the file an fd opens).
  * Null where nothing was captured or the read failed.
  */
 public final class Captures {
@@ -40,6 +41,11 @@ public final class Captures {
     @SuppressWarnings("unchecked")
     public List<String> strings(int slot) {
         return bySlot[slot] instanceof List<?> l ? (List<String>) l : null;
+    }
+
+    /** The file a descriptor argument opens ({@link Capture.FdFile}), or null. */
+    public FileId fileId(int slot) {
+        return bySlot[slot] instanceof FileId f ? f : null;
     }
 
     /** The path of a descriptor argument (captured for -y), or null. */

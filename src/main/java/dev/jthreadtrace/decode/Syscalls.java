@@ -36,6 +36,9 @@ public final class Syscalls {
     /** execveat's captures, made once (the ptrace thread only picks one): with and without the directory fd's path. */
     private static final List<Capture> EXECVEAT = List.of(new Capture.CString(1, PATH_MAX, AT_ENTRY),
             new Capture.CStringArray(2, ARGV_ITEMS, ARGV_ITEM_MAX), new Capture.Gather(3, AT_ENTRY, ExecArgs.countStrings(3)));
+    private static final List<Capture> MMAP_FILE = List.of(new Capture.FdPath(4));
+    /** A shared mapping of a file also names the file: its futex words are the file's (model.SharedMappings). */
+    private static final List<Capture> MMAP_SHARED_FILE = List.of(new Capture.FdPath(4), new Capture.FdFile(4));
     private static final List<Capture> EXECVEAT_FROM_FD = List.of(new Capture.FdPath(0), EXECVEAT.get(0), EXECVEAT.get(1),
             EXECVEAT.get(2));
 
@@ -85,8 +88,7 @@ public final class Syscalls {
             Row.named("futex_requeue", FUTEX),
             // ---- memory
             Row.of("mmap").byDefault().effect(ModelEffect.MMAP).returns(ReturnStyle.HEX)
-                    .capture(a -> (a[3] & MemoryFlags.MAP_ANONYMOUS) == 0 && (int) a[4] >= 0
-                            ? List.of(new Capture.FdPath(4)) : List.of())
+                    .capture(Syscalls::mmapCaptures)
                     .render((a, c, s) -> MemoryFlags.renderMmap(a, c)),
             Row.of("munmap").byDefault().effect(ModelEffect.MUNMAP).render((a, c, s) -> MemoryFlags.renderMunmap(a)),
             Row.of("mprotect").byDefault().render((a, c, s) -> MemoryFlags.renderMprotect(a)),
@@ -215,6 +217,16 @@ public final class Syscalls {
         }
         parts.addAll(remaining);
         return String.join(",", parts);
+    }
+
+    /**
+     * A file's mapping: its path; a MAP_SHARED one also the mapped object's device and inode (its
+     * /proc/PID/maps line at the exit; nothing more for any other mmap).
+     */
+    private static List<Capture> mmapCaptures(long[] a) {
+        if ((a[3] & MemoryFlags.MAP_ANONYMOUS) != 0 || (int) a[4] < 0) return List.of();
+        long type = a[3] & MemoryFlags.MAP_TYPE;
+        return type == MemoryFlags.MAP_SHARED || type == MemoryFlags.MAP_SHARED_VALIDATE ? MMAP_SHARED_FILE : MMAP_FILE;
     }
 
     /**

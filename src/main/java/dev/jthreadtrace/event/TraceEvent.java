@@ -49,16 +49,29 @@ public sealed interface TraceEvent {
      *                 the process's main thread only; empty on the others, and when none was read)
      * @param runtime  a process leader's: the runtime of the program it runs, as its ELF file says
      *                 ({@link Exec#GO}); null for any other, or not looked at
+     * @param memoryOf a process leader's: the attached process whose address space it runs in (a
+     *                 CLONE_VM child of it, by kcmp KCMP_VM); 0 for its own, on other threads, or not known
      */
     record ExistingTask(int tid, int tgid, int ppid, String name, long sigmask, String affinity, int seccomp,
-                        boolean noNewPrivs, int nsTid, LookedTask inCall, List<SharedMapping> shared, String runtime) {
+                        boolean noNewPrivs, int nsTid, LookedTask inCall, List<SharedMapping> shared, String runtime,
+                        int memoryOf) {
         public ExistingTask {
             shared = List.copyOf(shared);
         }
 
         public ExistingTask(int tid, int tgid, int ppid, String name, long sigmask, String affinity, int seccomp,
+                            boolean noNewPrivs, int nsTid, LookedTask inCall, List<SharedMapping> shared, String runtime) {
+            this(tid, tgid, ppid, name, sigmask, affinity, seccomp, noNewPrivs, nsTid, inCall, shared, runtime, 0);
+        }
+
+        public ExistingTask(int tid, int tgid, int ppid, String name, long sigmask, String affinity, int seccomp,
                             boolean noNewPrivs, int nsTid, LookedTask inCall, List<SharedMapping> shared) {
             this(tid, tgid, ppid, name, sigmask, affinity, seccomp, noNewPrivs, nsTid, inCall, shared, null);
+        }
+
+        /** The same task, its process running in process {@code pid}'s address space (0: its own). */
+        public ExistingTask withMemoryOf(int pid) {
+            return new ExistingTask(tid, tgid, ppid, name, sigmask, affinity, seccomp, noNewPrivs, nsTid, inCall, shared, runtime, pid);
         }
 
         public ExistingTask(int tid, int tgid, int ppid, String name, long sigmask, String affinity, int seccomp,
@@ -67,7 +80,7 @@ public sealed interface TraceEvent {
         }
 
         public ExistingTask withRuntime(String runtime) {
-            return new ExistingTask(tid, tgid, ppid, name, sigmask, affinity, seccomp, noNewPrivs, nsTid, inCall, shared, runtime);
+            return new ExistingTask(tid, tgid, ppid, name, sigmask, affinity, seccomp, noNewPrivs, nsTid, inCall, shared, runtime, memoryOf);
         }
 
         public ExistingTask(int tid, int tgid, int ppid, String name, long sigmask, String affinity, int seccomp,

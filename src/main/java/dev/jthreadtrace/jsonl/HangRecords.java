@@ -52,7 +52,7 @@ final class HangRecords {
         for (JsonNode t : threads) {
             JsonNode w = t.get(JsonlFields.WAITING);
             JavaRecord.LockWait waiting = w == null || w.isNull() ? null : new JavaRecord.LockWait(
-                    JavaRecord.WaitKind.valueOf(RecordDecoder.textField(w, JsonlFields.KIND).toUpperCase(Locale.ROOT)), lock(w));
+                    RecordDecoder.enumField(w, JsonlFields.KIND, JavaRecord.WaitKind.class), lock(w));
             List<JavaRecord.Lock> held = new ArrayList<>();
             JsonNode h = t.get(JsonlFields.HELD);
             if (h == null || !h.isArray()) throw new IllegalArgumentException("held is not a list");
@@ -82,6 +82,9 @@ final class HangRecords {
     /** An existing task's field at an attach: the call it was in before the attach's interrupt. */
     static final String IN_CALL = "in_call";
 
+    /** An existing main thread's field at an attach: the attached process whose memory its process runs in (kcmp KCMP_VM). */
+    static final String MEMORY_OF = "memory_of";
+
     /** An existing main thread's field at an attach: its process's shared mappings then (/proc/PID/maps). */
     static final String SHARED_MAPPINGS = "shared_mappings";
 
@@ -89,8 +92,8 @@ final class HangRecords {
     static List<Json> sharedMappings(List<TraceEvent.SharedMapping> mappings) {
         List<Json> out = new ArrayList<>();
         for (TraceEvent.SharedMapping m : mappings) {
-            out.add(Json.object().put("start", m.start()).put("end", m.end()).put("offset", m.offset()).put("dev", m.device())
-                    .put("inode", m.inode()));
+            out.add(Json.object().put("start", m.start()).put("end", m.end()).put("offset", m.offset()).put("dev", Json.unsigned(m.device()))
+                    .put("inode", Json.unsigned(m.inode())));
         }
         return out;
     }
@@ -102,7 +105,7 @@ final class HangRecords {
         List<TraceEvent.SharedMapping> out = new ArrayList<>();
         for (JsonNode m : array) {
             out.add(new TraceEvent.SharedMapping(RecordDecoder.longField(m, "start"), RecordDecoder.longField(m, "end"),
-                    RecordDecoder.longField(m, "offset"), RecordDecoder.longField(m, "dev"), RecordDecoder.longField(m, "inode")));
+                    RecordDecoder.longField(m, "offset"), RecordDecoder.unsignedField(m, "dev"), RecordDecoder.unsignedField(m, "inode")));
         }
         return out;
     }
@@ -123,7 +126,7 @@ final class HangRecords {
             args[i] = a.get(i).asLong();
         }
         JsonNode w = t.get("word");
-        byte[] word = w == null || w.isNull() ? null : HexFormat.of().parseHex(w.asText());
+        byte[] word = w == null || w.isNull() ? null : RecordDecoder.hex(w.asText(), "word");
         return new TraceEvent.LookedTask(tid, RecordDecoder.intField(t, JsonlFields.NR), args, word);
     }
 

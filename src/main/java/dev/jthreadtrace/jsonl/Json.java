@@ -17,6 +17,11 @@ public final class Json {
         return new Json();
     }
 
+    /** {@code bits} as an unsigned 64-bit number (an inode): a Long, or past Long.MAX_VALUE a BigInteger, which is written the same. */
+    static Number unsigned(long bits) {
+        return bits >= 0 ? (Number) bits : new java.math.BigInteger(Long.toUnsignedString(bits));
+    }
+
     public Json put(String key, Object value) {
         if (!first) out.append(',');
         first = false;

@@ -3,6 +3,7 @@ package dev.jthreadtrace.jsonl;
 import dev.jthreadtrace.check.AssertionResult;
 import dev.jthreadtrace.decode.Captures;
 import dev.jthreadtrace.decode.CloneFlags;
+import dev.jthreadtrace.decode.FileId;
 import dev.jthreadtrace.decode.KernelBytes;
 import dev.jthreadtrace.decode.Siginfo;
 import dev.jthreadtrace.decode.Signals;
@@ -137,6 +138,7 @@ public final class JsonLines implements LiveSink {
                     if (t.inCall() != null) existing.getLast().put(HangRecords.IN_CALL, HangRecords.lookedTask(t.inCall()));
                     if (!t.shared().isEmpty()) existing.getLast().put(HangRecords.SHARED_MAPPINGS, HangRecords.sharedMappings(t.shared()));
                     if (t.runtime() != null) existing.getLast().put(JsonlFields.RUNTIME, t.runtime());
+                    if (t.memoryOf() != 0) existing.getLast().put(HangRecords.MEMORY_OF, t.memoryOf());
                 }
                 yield record(JsonlFields.T_START).put(JsonlFields.NS, 0L).put("t", 0.0).put(JsonlFields.PID, a.pid())
                         .put(JsonlFields.TRACER_PID, a.tracerPid()).put(JsonlFields.PATH, a.path()).put(JsonlFields.ARGV, a.argv())
@@ -234,13 +236,22 @@ public final class JsonLines implements LiveSink {
         return json;
     }
 
-    /** Captured memory by argument index: {"hex": ...} bytes, {"argv": [...]}, {"path": ...}. */
+    /** {"dev": N, "inode": N} (as an attach's {@code shared_mappings} name them): the file a shared mapping maps. */
+    private static Map<String, Object> fileId(FileId f) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("dev", Json.unsigned(f.device()));
+        out.put("inode", Json.unsigned(f.inode()));
+        return out;
+    }
+
+    /** Captured memory by argument index: {"hex": ...} bytes, {"argv": [...]}, {"path": ...}, {"file": {...}}. */
     private static Map<String, Object> captures(Captures c) {
         Map<String, Object> out = new LinkedHashMap<>();
         for (int i = 0; i < Captures.SLOTS; i++) {
             if (!c.has(i)) continue;
             if (c.bytes(i) != null) out.put(Integer.toString(i), Map.of("hex", HexFormat.of().formatHex(c.bytes(i))));
             else if (c.strings(i) != null) out.put(Integer.toString(i), Map.of("argv", c.strings(i)));
+            else if (c.fileId(i) != null) out.put(Integer.toString(i), Map.of("file", fileId(c.fileId(i))));
             else out.put(Integer.toString(i), Map.of("path", c.string(i)));
         }
         return out;

@@ -2,6 +2,7 @@ package dev.jthreadtrace.jsonl;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.jthreadtrace.decode.Captures;
+import dev.jthreadtrace.decode.FileId;
 import dev.jthreadtrace.decode.KernelBytes;
 import dev.jthreadtrace.decode.Siginfo;
 import dev.jthreadtrace.decode.SyscallTable;
@@ -13,7 +14,6 @@ import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -38,6 +38,19 @@ final class RecordDecoder {
         return v.asLong();
     }
 
+    /**
+     * A kernel number that is unsigned 64-bit (an inode: overlayfs with xino sets the top bit), as
+     * {@link Json#unsigned} writes it; a negative one, as earlier versions wrote it, is the same bits.
+     */
+    static long unsignedField(JsonNode n, String name) {
+        JsonNode v = field(n, name);
+        if (v.isIntegralNumber() && v.canConvertToLong()) return v.asLong();
+        if (v.isBigInteger() && v.bigIntegerValue().signum() > 0 && v.bigIntegerValue().bitLength() <= 64) {
+            return v.bigIntegerValue().longValue();
+        }
+        throw new IllegalArgumentException(name + " is not an unsigned 64-bit integer");
+    }
+
     static int intField(JsonNode n, String name) {
         JsonNode v = field(n, name);
         if (!v.isIntegralNumber() || !v.canConvertToInt()) throw new IllegalArgumentException(name + " is not an integer");
@@ -54,6 +67,31 @@ final class RecordDecoder {
         JsonNode v = field(n, name);
         if (!v.isTextual()) throw new IllegalArgumentException(name + " is not a string");
         return v.asText();
+    }
+
+    /**
+     * A string field naming one of {@code type}'s constants (written lower-case). The message
+     * quotes the trace's value (the reader escapes it), not the enum's Java name.
+     */
+    static <E extends Enum<E>> E enumField(JsonNode n, String name, Class<E> type) {
+        return enumOf(textField(n, name), name, type);
+    }
+
+    /** {@link #enumField} of a value already read. */
+    static <E extends Enum<E>> E enumOf(String value, String name, Class<E> type) {
+        for (E e : type.getEnumConstants()) {
+            if (e.name().equalsIgnoreCase(value)) return e;
+        }
+        throw new IllegalArgumentException(name + " \"" + value + "\" is not one of the values jthreadtrace writes");
+    }
+
+    /** Hexadecimal digits in pairs, as the writer puts bytes; anything else makes the record malformed. */
+    static byte[] hex(String digits, String name) {
+        try {
+            return HexFormat.of().parseHex(digits);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(name + " is not hexadecimal bytes");
+        }
     }
 
     static String textOrNull(JsonNode n, String name) {
@@ -170,7 +208,7 @@ final class RecordDecoder {
                 long[] args = args(n);
                 boolean returned = boolField(n, JsonlFields.RETURNED);
                 String cutName = textOrNull(n, JsonlFields.CUT);
-                TraceEvent.Cut cut = cutName == null ? TraceEvent.Cut.NONE : TraceEvent.Cut.valueOf(cutName.toUpperCase(Locale.ROOT));
+                TraceEvent.Cut cut = cutName == null ? TraceEvent.Cut.NONE : enumOf(cutName, JsonlFields.CUT, TraceEvent.Cut.class);
                 long ns = longField(n, JsonlFields.NS);
                 long dur = returned || cut != TraceEvent.Cut.NONE ? longField(n, JsonlFields.DUR_NS) : 0;
                 // A time no run can have written: the figures summed from it would read negative or small.
@@ -188,7 +226,7 @@ final class RecordDecoder {
                         captures(n.get(JsonlFields.CAPTURES)));
             }
             case JsonlFields.T_SPAWN -> new TraceEvent.Spawned(longField(n, JsonlFields.NS), intField(n, JsonlFields.CREATOR),
-                    intField(n, JsonlFields.TID), TraceEvent.SpawnKind.valueOf(textField(n, JsonlFields.KIND).toUpperCase(Locale.ROOT)),
+                    intField(n, JsonlFields.TID), enumField(n, JsonlFields.KIND, TraceEvent.SpawnKind.class),
                     longField(n, JsonlFields.FLAGS_RAW), n.path(JsonlFields.NS_TID).asInt(0));
             case JsonlFields.T_UNTRACED -> new TraceEvent.UntracedChild(longField(n, JsonlFields.NS), intField(n, JsonlFields.TID),
                     intField(n, JsonlFields.CHILD), n.path(JsonlFields.SECCOMP_FILTER_INHERITED).asBoolean());
@@ -237,7 +275,8 @@ final class RecordDecoder {
                     textField(t, JsonlFields.AFFINITY), intField(t, JsonlFields.SECCOMP), boolField(t, JsonlFields.NO_NEW_PRIVS),
                     t.path(JsonlFields.NS_TID).asInt(0), t.hasNonNull(HangRecords.IN_CALL)
                     ? HangRecords.lookedTask(intField(t, JsonlFields.TID), t.get(HangRecords.IN_CALL)) : null,
-                    HangRecords.sharedMappings(t.get(HangRecords.SHARED_MAPPINGS)), textOrNull(t, JsonlFields.RUNTIME)));
+                    HangRecords.sharedMappings(t.get(HangRecords.SHARED_MAPPINGS)), textOrNull(t, JsonlFields.RUNTIME),
+                    t.path(HangRecords.MEMORY_OF).asInt(0)));
         }
         return out;
     }
@@ -255,9 +294,17 @@ final class RecordDecoder {
     /** A signal record's siginfo bytes, or null (older traces have none). */
     private static byte[] siginfo(JsonNode node) {
         if (node == null || node.isNull() || !node.has(JsonlFields.HEX)) return null;
-        byte[] bytes = HexFormat.of().parseHex(node.get(JsonlFields.HEX).asText());
+        byte[] bytes = hex(node.get(JsonlFields.HEX).asText(), "siginfo");
         if (bytes.length != Siginfo.SIZE) throw new IllegalArgumentException("siginfo of " + bytes.length + " bytes");
         return bytes;
+    }
+
+    /** A captures key: the number of the argument the memory was read for. */
+    private static int argumentNumber(String key) {
+        if (key.isEmpty() || key.length() > 2 || !key.chars().allMatch(Character::isDigit)) {
+            throw new IllegalArgumentException("a capture of \"" + key + "\", not of an argument number");
+        }
+        return Integer.parseInt(key);
     }
 
     private static Captures captures(JsonNode node) {
@@ -265,12 +312,13 @@ final class RecordDecoder {
         Captures c = new Captures();
         for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
-            int arg = Integer.parseInt(e.getKey());
+            int arg = argumentNumber(e.getKey());
             if (arg < 0 || arg >= Captures.SLOTS) throw new IllegalArgumentException("capture of argument " + arg);
             JsonNode v = e.getValue();
-            if (v.has("hex")) c.put(arg, HexFormat.of().parseHex(v.get("hex").asText()));
+            if (v.has("hex")) c.put(arg, hex(v.get("hex").asText(), "a capture"));
             else if (v.has("argv")) c.put(arg, strings(v.get("argv")));
             else if (v.has("path")) c.put(arg, v.get("path").asText());
+            else if (v.has("file")) c.put(arg, new FileId(unsignedField(v.get("file"), "dev"), unsignedField(v.get("file"), "inode")));
         }
         return c;
     }

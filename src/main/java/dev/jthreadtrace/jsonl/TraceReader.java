@@ -148,8 +148,13 @@ public final class TraceReader {
             if (sawSummary) throw refused("a \"" + type + "\" record after the summary");
             try {
                 take(type, node);
-            } catch (IllegalArgumentException | NullPointerException | ArithmeticException e) {
+            } catch (IllegalArgumentException e) {
+                // The decoders' own words (a field, what it is not); nothing of the JDK's.
                 throw refused("malformed \"" + type + "\" record" + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")"));
+            } catch (NullPointerException e) {
+                throw refused("malformed \"" + type + "\" record (a field is missing or null)");
+            } catch (ArithmeticException e) {
+                throw refused("malformed \"" + type + "\" record (a number out of range)");
             }
             lastRecordLine = lineNo;
             if (type.equals(JsonlFields.T_END)) sawEnd = true;
@@ -227,6 +232,7 @@ public final class TraceReader {
             return new Saved(new Header(run, wallNs, stringLimit, shown), java, assertions, skipped, complete ? 0 : lastRecordLine);
         }
 
+        /** A record's type or a value the decoder quotes is the trace's text: the exception escapes it. */
         private TraceFileException refused(String why) {
             return new TraceFileException(file + ":" + lineNo + ": " + why);
         }

@@ -290,7 +290,7 @@ final class AgentDirectory implements AutoCloseable {
         }
         try {
             // Nothing is removed across a mount point a traced program (as root) made inside.
-            if (!MountPoints.within(path)) empty(held, 0, new int[] {0});
+            if (!MountPoints.read().within(path)) empty(held, 0, new int[] {0});
         } catch (IOException | RuntimeException e) {
             // a leftover temp directory is not worth failing the run
         }

@@ -50,8 +50,10 @@ final class StaleRunDirectories {
             }
             // One budget of entries for the whole sweep: a directory a traced program filled costs one run no more than its own would.
             int[] entries = {0};
+            // The mount table read once for every candidate (a sweep with none reads nothing).
+            MountPoints mounts = stale.isEmpty() ? null : MountPoints.read();
             for (Candidate c : stale) {
-                if (remove(parent, tmp.resolve(c.name()), c, entries)) removed++;
+                if (remove(parent, tmp.resolve(c.name()), c, mounts, entries)) removed++;
             }
         } catch (IOException | RuntimeException e) {
             // a temp directory that cannot be listed has nothing this run can clean
@@ -70,10 +72,10 @@ final class StaleRunDirectories {
     }
 
     /** Empties and removes the candidate if nothing is mounted in it and it is still the entry whose owner was read. */
-    private static boolean remove(SecureDirectoryStream<Path> parent, Path path, Candidate c, int[] entries) {
+    private static boolean remove(SecureDirectoryStream<Path> parent, Path path, Candidate c, MountPoints mounts, int[] entries) {
         try {
             // A bind mount inside (root, a container runtime) would have what it shows emptied.
-            if (MountPoints.within(path)) return false;
+            if (mounts.within(path)) return false;
             // O_NOFOLLOW|O_DIRECTORY: a link put there since fails; the same inode as the one whose owner was read.
             try (SecureDirectoryStream<Path> dir = parent.newDirectoryStream(c.name(), LinkOption.NOFOLLOW_LINKS)) {
                 Object key = dir.getFileAttributeView(BasicFileAttributeView.class).readAttributes().fileKey();

@@ -4,6 +4,7 @@ import dev.jthreadtrace.decode.Args;
 import dev.jthreadtrace.decode.CpuSet;
 import dev.jthreadtrace.decode.KernelBytes;
 import dev.jthreadtrace.decode.Prctl;
+import dev.jthreadtrace.decode.Signals;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -17,10 +18,10 @@ import java.util.Map;
  * and keeps every change: the raw material of the hook-inheritance timeline.
  */
 final class SettingsTracker {
-    /** Signals the kernel never lets a task block: a mask can not contain them. */
-    private static final long UNBLOCKABLE = (1L << (9 - 1)) | (1L << (19 - 1));
-    /** A mask with this many signals blocked is glibc's "block everything" around clone, not a setting. */
-    private static final int TRANSIENT_BLOCK = 60;
+    private static final long UNBLOCKABLE = Signals.UNBLOCKABLE;
+    private static final long LIBC_RESERVED = Signals.LIBC_RESERVED, MUSL_APP_SIGNALS = Signals.MUSL_APP_SIGNALS;
+    /** glibc's block at a thread's exit: every signal but SIGSETXID (33), the old mask not saved. */
+    private static final long GLIBC_THREAD_EXIT_BLOCK = ~(1L << (33 - 1));
     private static final int TASK_COMM_LEN = 15;
     private static final int SIG_BLOCK = 0, SIG_UNBLOCK = 1, SIG_SETMASK = 2;
     private static final int SECCOMP_MODE_FILTER = 2;
@@ -204,21 +205,42 @@ final class SettingsTracker {
     }
 
     /**
-     * Tracks the real mask, but records as a setting only masks that are not glibc's transient
-     * "block everything" around clone: a new thread inherits its creator's mask from before it.
+     * Tracks the real mask, but records as a setting only masks that are not the C library's transient
+     * "block everything" (see {@link #LIBC_RESERVED}): a new thread inherits its creator's mask from before it.
+     * A program's call made inside such a block applies to the setting, not to the block.
      */
-    void sigprocmask(ThreadInfo t, long ns, long how, byte[] setBytes) {
+    void sigprocmask(ThreadInfo t, long ns, long how, byte[] setBytes, boolean savesOld) {
         if (setBytes == null || setBytes.length < 8) return;
         long set = Args.le(setBytes).getLong(0);
         long real = realMask.getOrDefault(t.tid(), t.hooks().sigmask());
-        long next = switch ((int) how) {
-            case SIG_BLOCK -> real | set;
-            case SIG_UNBLOCK -> real & ~set;
+        realMask.put(t.tid(), applied(how, set, real));
+        if (libraryBlock(how, set, savesOld)) return;
+        long base = Signals.transientBlock(real) ? t.hooks().sigmask() : real;
+        set(t, ns, t.hooks().withSigmask(applied(how, set, base)));
+    }
+
+    /**
+     * Whether a mask call is the C library's own transient "block everything" ({@link #LIBC_RESERVED},
+     * {@link #MUSL_APP_SIGNALS}). A transient saves the mask it is to restore (glibc around clone and
+     * posix_spawn, Go's runtime, musl); the one block that does not is glibc's at a thread's exit, of
+     * every signal but SIGSETXID, never restored. Any other block without the old mask saved is the
+     * program's, for good: a raw rt_sigprocmask of all 64 signals (a hostile tester's: its threads were
+     * told they inherited none).
+     */
+    static boolean libraryBlock(long how, long set, boolean savesOld) {
+        if (how == SIG_UNBLOCK) return false;
+        if (how == SIG_BLOCK && set == GLIBC_THREAD_EXIT_BLOCK) return true;
+        if (!savesOld) return false;
+        return (set & LIBC_RESERVED) != 0 || how == SIG_BLOCK && set == MUSL_APP_SIGNALS;
+    }
+
+    private static long applied(long how, long set, long mask) {
+        return switch ((int) how) {
+            case SIG_BLOCK -> mask | set;
+            case SIG_UNBLOCK -> mask & ~set;
             case SIG_SETMASK -> set;
-            default -> real;
+            default -> mask;
         } & ~UNBLOCKABLE;
-        realMask.put(t.tid(), next);
-        if (Long.bitCount(next) < TRANSIENT_BLOCK) set(t, ns, t.hooks().withSigmask(next));
     }
 
     /** sched_setaffinity by task {@code actor} of {@code target} (itself, or another task named by its tid). */

@@ -1,5 +1,7 @@
 package dev.jthreadtrace.model;
 
+import dev.jthreadtrace.decode.Captures;
+import dev.jthreadtrace.decode.FileId;
 import dev.jthreadtrace.decode.FutexOps;
 import dev.jthreadtrace.decode.FutexWord;
 import dev.jthreadtrace.decode.MemoryFlags;
@@ -24,17 +26,18 @@ import java.util.TreeMap;
  * <p>Known only from what the trace follows: the traced {@code mmap}, {@code munmap} and
  * {@code mremap} calls (recorded by the default set; not under {@code -e futex}), a fork's copy of
  * its parent's mappings, an exec's clean slate. An anonymous shared mapping is its own object
- * (inherited by fork): its key is the kernel's, {@link Key#known()}. A file mapping is an object of
- * its own too, each mmap of it one, inherited by fork: a file mapped twice (at two addresses, or in
- * two processes that each mapped it) is two, where the kernel keys one inode. Its path does not say
- * which file it is (a file removed or renamed and another made under the name: a wake on one was
- * credited to a waiter on the other), and the trace reads no inode; so a file mapping's key is not
- * {@link Key#known()}: a shared wake there may have reached a word of another view of the file
- * (model.LockOwnerRead), and no wake between two views is linked. A mapping the trace did not see
- * stays {@code (space, address)}, not known either. Regions are kept per address space: a CLONE_VM
- * child's mmaps are its parent's. At an attach the shared mappings made before it are read from
- * /proc/PID/maps ({@link #existing}): those name their object's device and inode, so their keys are
- * the kernel's, two views of one file included.
+ * (inherited by fork): its key is the kernel's, {@link Key#known()}. A file's shared mapping maps the
+ * object the kernel mapped, which the tracer names by device and inode at the mmap's exit
+ * ({@link FileId}, the /proc/PID/maps line of the returned address: a path does not say which file
+ * it is, one removed and another made under its name): every view of one file, in one process or
+ * several, a memfd's or a {@code shm_open} segment's alike, is one object, the kernel's key (a
+ * MAP_SHARED view of {@code /dev/zero} is a new shmem object each time, there as in the kernel).
+ * Where the tracer could not name it (the line was gone) the view is an object of its own, inherited by
+ * fork, not {@link Key#known()}: a shared wake there may have reached a word of another view
+ * (model.LockOwnerRead). A mapping the trace did not see stays {@code (space, address)}, not known
+ * either. Regions are kept per address space: a CLONE_VM child's mmaps are its parent's. At an attach
+ * the shared mappings made before it are read from /proc/PID/maps ({@link #existing}): those name
+ * their object's device and inode too, so a view seen at the attach and one mapped later are one.
  *
  * <p>A known object's key is a {@link FutexWord} whose tgid is negative ({@code -1 - object id}:
  * no process has such an id) and whose address is the offset in the object. At most
@@ -44,7 +47,7 @@ import java.util.TreeMap;
 final class SharedMappings {
     static final int MAX_REGIONS = 65_536;
 
-    /** {@code [start, start + length)} maps object {@code id} from {@code offset}; {@code exact}: an anonymous one, the kernel's key. */
+    /** {@code [start, start + length)} maps object {@code id} from {@code offset}; {@code exact}: the kernel's key (an anonymous one, a file named by device and inode). */
     private record Region(long start, long length, int id, long offset, boolean exact) {
         long end() {
             return start + length < start ? Long.MAX_VALUE : start + length;
@@ -60,7 +63,7 @@ final class SharedMappings {
     /** Regions by address space ({@link AddressSpaces#of}). */
     private final Map<Integer, TreeMap<Long, Region>> bySpace = new HashMap<>();
     private final AddressSpaces spaces = new AddressSpaces();
-    /** The objects mappings seen at an attach map, by device and inode (at most one per region kept). */
+    /** The objects named by device and inode (at an attach, at a traced mmap of a file), at most {@link #MAX_REGIONS}. */
     private final Map<Inode, Integer> byInode = new HashMap<>();
     private int nextId;
     /** Regions kept, in all processes. */
@@ -90,8 +93,24 @@ final class SharedMappings {
         remove(space, s.ret(), a[1]);
         long type = a[3] & MemoryFlags.MAP_TYPE;
         if (type != MemoryFlags.MAP_SHARED && type != MemoryFlags.MAP_SHARED_VALIDATE) return;
-        boolean anonymous = (a[3] & MemoryFlags.MAP_ANONYMOUS) != 0;
-        add(space, new Region(s.ret(), a[1], nextId++, anonymous ? 0 : a[5], anonymous));
+        if ((a[3] & MemoryFlags.MAP_ANONYMOUS) != 0) {
+            add(space, new Region(s.ret(), a[1], nextId++, 0, true));
+            return;
+        }
+        FileId file = s.captures().fileId(Captures.EXTRA);
+        Integer object = file == null ? null : objectOf(file.device(), file.inode());
+        add(space, new Region(s.ret(), a[1], object == null ? nextId++ : object, a[5], object != null));
+    }
+
+    /**
+     * The id of the object device:inode names, one for every view of it (a traced mmap's file, a
+     * mapping seen at an attach); null beyond {@link #MAX_REGIONS} objects (the view is then one of its own).
+     */
+    private Integer objectOf(long device, long inode) {
+        Inode key = new Inode(device, inode);
+        Integer id = byInode.get(key);
+        if (id == null && byInode.size() < MAX_REGIONS) byInode.put(key, id = nextId++);
+        return id;
     }
 
     void munmap(int tgid, TraceEvent.Syscall s) {
@@ -121,10 +140,9 @@ final class SharedMappings {
         int space = spaces.of(tgid);
         for (TraceEvent.SharedMapping m : mappings) {
             if (regionCount >= MAX_REGIONS) return;
-            Integer id = byInode.get(new Inode(m.device(), m.inode()));
-            if (id == null) byInode.put(new Inode(m.device(), m.inode()), id = nextId++);
+            Integer object = objectOf(m.device(), m.inode());
             remove(space, m.start(), m.end() - m.start());
-            add(space, new Region(m.start(), m.end() - m.start(), id, m.offset(), true));
+            add(space, new Region(m.start(), m.end() - m.start(), object == null ? nextId++ : object, m.offset(), object != null));
         }
     }
 

@@ -54,7 +54,7 @@ final class SyscallEffects {
             }
             case SIGPROCMASK -> {
                 if (ExitNeeds.sigprocmaskChanged(a, s.captures().bytes(1), ok, s.returned() && s.error(), s.ret())) {
-                    settings.sigprocmask(t, ns, a[0], s.captures().bytes(1));
+                    settings.sigprocmask(t, ns, a[0], s.captures().bytes(1), a[2] != 0);
                 }
             }
             case AFFINITY -> {

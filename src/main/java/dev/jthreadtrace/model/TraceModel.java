@@ -319,6 +319,8 @@ public final class TraceModel {
         tracerPid = a.tracerPid();
         command = List.copyOf(a.argv());
         attached = true;
+        // A CLONE_VM child found at the attach runs in its parent's memory: before anything is keyed by it.
+        for (TraceEvent.ExistingTask e : a.tasks()) if (e.memoryOf() != 0) effects.shared().sharedBy(e.tgid(), e.memoryOf());
         for (TraceEvent.ExistingTask e : a.tasks()) {
             Hooks hooks = new Hooks(e.name(), e.sigmask(), e.affinity(), e.seccomp(), e.noNewPrivs(), 0, Hooks.Tracer.PTRACE);
             ThreadInfo t = table.existing(e, hooks);

@@ -32,7 +32,7 @@ final class EndLooker {
     static TraceEvent.EndLook look(Collection<Integer> processes) {
         List<TraceEvent.LookedTask> out = new ArrayList<>();
         for (int pid : processes) {
-            for (int tid : tasksOf(pid)) {
+            for (int tid : tids(pid)) {
                 TraceEvent.LookedTask t = task(pid, tid);
                 if (t != null) out.add(t);
             }
@@ -40,7 +40,8 @@ final class EndLooker {
         return new TraceEvent.EndLook(System.nanoTime(), out);
     }
 
-    private static List<Integer> tasksOf(int pid) {
+    /** The tids of process {@code pid}'s tasks now (/proc/PID/task), in order; none when the process is gone. */
+    static List<Integer> tids(int pid) {
         try (Stream<Path> tasks = Files.list(Path.of("/proc", Integer.toString(pid), "task"))) {
             return tasks.map(p -> p.getFileName().toString()).filter(n -> n.chars().allMatch(Character::isDigit))
                     .map(Integer::valueOf).sorted().toList();

@@ -1,6 +1,7 @@
 package dev.jthreadtrace.ptrace;
 
 import dev.jthreadtrace.decode.KernelBytes;
+import dev.jthreadtrace.decode.Signals;
 import dev.jthreadtrace.event.TraceEvent;
 import dev.jthreadtrace.sys.Errno;
 import dev.jthreadtrace.sys.ErrnoException;
@@ -13,10 +14,13 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 
 /**
@@ -29,31 +33,88 @@ import java.util.stream.Stream;
  * in from {@code /proc/TID/syscall} (with a futex wait's word). Setup I/O, before the loop starts.
  */
 final class ProcessAttacher {
-    /** What the attach found: the threads that existed, and the first process's executable and argv. */
-    record Attached(List<TraceEvent.ExistingTask> tasks, String path, List<String> argv) {}
+    /**
+     * What the attach found: the threads that existed, the first process's executable and argv, and a
+     * note for the user (what could not be read) or null.
+     */
+    record Attached(List<TraceEvent.ExistingTask> tasks, String path, List<String> argv, String note) {}
 
     private ProcessAttacher() {}
 
     static Attached attach(List<Integer> pids, long options) throws TraceFailure {
         int self = Libc.getpid();
         Set<Integer> ancestors = ancestors(self);
-        for (int pid : pids) check(pid, self, ancestors);
+        for (int pid : pids) pastExecs(pid, () -> check(pid, self, ancestors));
         List<TraceEvent.ExistingTask> existing = new ArrayList<>();
+        Map<Integer, Integer> parents = new HashMap<>();
         for (int pid : pids) {
-            Set<Integer> seized = seizeAll(pid, options, self);
+            Map<Integer, Long> masks = new HashMap<>();
+            Set<Integer> seized = pastExecs(pid, () -> seizeAll(pid, options, self, masks));
             int ppid = parentOf(pid);
+            parents.put(pid, ppid);
             for (int tid : seized) {
-                TraceEvent.ExistingTask task = existingTask(pid, tid, ppid);
+                TraceEvent.ExistingTask task = existingTask(pid, tid, ppid, masks.get(tid));
                 if (task != null) existing.add(task);
                 Ptrace.interrupt(tid);
             }
         }
+        // Which of them run in one memory (a CLONE_VM child before its exec): its leader's entry says whose.
+        AttachedSpaces.Found spaces = AttachedSpaces.of(pids, parents);
+        existing.replaceAll(t -> t.tid() == t.tgid() && spaces.memoryOf().containsKey(t.tgid())
+                ? t.withMemoryOf(spaces.memoryOf().get(t.tgid())) : t);
         int first = pids.getFirst();
-        return new Attached(existing, exe(first), cmdline(first));
+        return new Attached(existing, exe(first), cmdline(first), spaces.note());
+    }
+
+    /** A step of the attach of one pid that leaves nothing seized when it fails. */
+    private interface Step<T> {
+        T run() throws TraceFailure;
+    }
+
+    /** How long an attach waits for an exec in flight to end, and how often it looks. */
+    private static final long EXEC_PATIENCE_NS = 2_000_000_000L, EXEC_RETRY_NS = 10_000_000L;
+    /**
+     * Tries after failures with no thread seen inside execve (200 ms): an exec's thread is seen
+     * there only while it waits in de_thread, not while it runs the rest of the exec, when the
+     * main thread is still a zombie and a seize still refused (measured: 3 tries let 1 of 150
+     * attaches of a program that execs every 3 ms through with a wrong reason). A real zombie
+     * leader or refusal is told that much later.
+     */
+    private static final int QUIET_TRIES = 20;
+
+    /**
+     * Runs {@code step}, again while a thread of {@code pid} is executing a new program: meanwhile
+     * the process's main thread is a zombie and its dying threads refuse a seize (EPERM), which
+     * would be told as a zombie leader or another user's process (strace -p reports the kernel's
+     * error and gives up). After {@link #EXEC_PATIENCE_NS} of execs, the failure says that is what
+     * it met; a process gone is told at once.
+     */
+    private static <T> T pastExecs(int pid, Step<T> step) throws TraceFailure {
+        long deadline = System.nanoTime() + EXEC_PATIENCE_NS;
+        int attempts = 0, quiet = 0;
+        while (true) {
+            attempts++;
+            try {
+                return step.run();
+            } catch (TraceFailure e) {
+                if (!Files.exists(Path.of("/proc", Integer.toString(pid)))) throw e;
+                int execing = ExecInFlight.thread(pid);
+                quiet = execing != 0 ? 0 : quiet + 1;
+                if (quiet >= QUIET_TRIES) throw e;
+                if (System.nanoTime() > deadline) throw execing != 0 ? midExec(pid, execing, attempts, e) : e;
+                LockSupport.parkNanos(EXEC_RETRY_NS);
+            }
+        }
+    }
+
+    private static TraceFailure midExec(int pid, int execing, int attempts, TraceFailure last) {
+        return new TraceFailure("pid " + pid + " (" + comm(pid) + ") was executing a new program (thread " + execing
+                + " inside execve) at each of " + attempts + " attempts over " + EXEC_PATIENCE_NS / 1_000_000_000L
+                + " s; attach again once the exec has ended", last);
     }
 
     /** One line for each pid that cannot be attached: gone, ourselves, our ancestor, a zombie, traced already. */
-    private static void check(int pid, int self, Set<Integer> ancestors) throws TraceFailure {
+    private static Void check(int pid, int self, Set<Integer> ancestors) throws TraceFailure {
         if (pid <= 0) throw new TraceFailure("no such process: " + pid, null);
         if (pid == self) throw new TraceFailure("pid " + pid + " is jthreadtrace itself", null);
         if (ancestors.contains(pid)) {
@@ -72,6 +133,7 @@ final class ProcessAttacher {
             throw new TraceFailure("pid " + pid + " (" + comm(pid) + ") is already traced by pid " + tracer + " (" + comm(tracer)
                     + "): a task has one tracer; detach that one first", null);
         }
+        return null;
     }
 
     /**
@@ -106,34 +168,66 @@ final class ProcessAttacher {
         }
     }
 
-    /** Seizes every thread of {@code pid}, re-reading its task list until no new tid appears. */
-    private static Set<Integer> seizeAll(int pid, long options, int self) throws TraceFailure {
+    /**
+     * Seizes every thread of {@code pid}, re-reading its task list until no new tid appears, each
+     * thread's signal mask read into {@code masks} just before its seize ({@link #settledMask}). A
+     * {@link SeizeGuard} keeps an exec in another thread from hanging a seize.
+     */
+    private static Set<Integer> seizeAll(int pid, long options, int self, Map<Integer, Long> masks) throws TraceFailure {
         Set<Integer> seized = new LinkedHashSet<>();
         Set<Integer> skipped = new HashSet<>();
         boolean found = true;
-        while (found) {
-            found = false;
-            for (int tid : taskIds(pid)) {
-                if (seized.contains(tid) || skipped.contains(tid)) continue;
-                try {
-                    Ptrace.seize(tid, options);
-                    seized.add(tid);
-                    found = true;
-                } catch (ErrnoException e) {
-                    if (e.errno() == Errno.ESRCH) {
-                        skipped.add(tid); // exited between the listing and the seize
-                    } else if (e.errno() == Errno.EPERM && !seized.isEmpty() && tracerOf(pid, tid) == self) {
-                        skipped.add(tid); // cloned by a thread we hold: the kernel attached it, its creator reports it
-                    } else if (seized.isEmpty()) {
-                        throw new TraceFailure(refused(pid, e), e);
-                    } else {
-                        skipped.add(tid);
+        try (SeizeGuard guard = SeizeGuard.start(pid)) {
+            while (found) {
+                found = false;
+                for (int tid : taskIds(pid)) {
+                    if (seized.contains(tid) || skipped.contains(tid)) continue;
+                    long mask = settledMask(pid, tid);
+                    guard.seizing();
+                    try {
+                        Ptrace.seize(tid, options);
+                        guard.seized();
+                        seized.add(tid);
+                        masks.put(tid, mask);
+                        found = true;
+                    } catch (ErrnoException e) {
+                        guard.seized();
+                        if (e.errno() == Errno.ESRCH) {
+                            skipped.add(tid); // exited between the listing and the seize
+                        } else if (e.errno() == Errno.EPERM && !seized.isEmpty() && tracerOf(pid, tid) == self) {
+                            skipped.add(tid); // cloned by a thread we hold: the kernel attached it, its creator reports it
+                        } else if (seized.isEmpty()) {
+                            throw new TraceFailure(refused(pid, e), e);
+                        } else {
+                            skipped.add(tid);
+                        }
                     }
                 }
             }
         }
         if (seized.isEmpty()) throw new TraceFailure("no such process: " + pid + " (it exited while being attached)", null);
         return seized;
+    }
+
+    /** How long a mask read in glibc's block-everything moment is read again. */
+    private static final long MASK_SETTLE_NS = 5_000_000;
+
+    /**
+     * A thread's signal mask from {@code /proc}, read before its seize: once seized, a thread that
+     * clones stops at the clone's event inside pthread_create's "block everything" window, and
+     * stays there until the stop loop runs, so a read after the seize showed {@code ~[KILL STOP]}
+     * for any thread that creates threads. A read that meets that window (microseconds, untraced)
+     * is repeated until it has passed; -1 when the thread is gone.
+     */
+    private static long settledMask(int pid, int tid) {
+        long deadline = System.nanoTime() + MASK_SETTLE_NS;
+        while (true) {
+            ProcStatus status = taskStatus(pid, tid);
+            if (status == null) return -1;
+            long mask = status.hex("SigBlk", 0);
+            if (!Signals.transientBlock(mask) || System.nanoTime() > deadline) return mask;
+            Thread.onSpinWait();
+        }
     }
 
     /** Why the kernel refused: a filter, Yama, a missing CAP_SYS_PTRACE, another user (namespace), a security module. */
@@ -152,10 +246,11 @@ final class ProcessAttacher {
         return new TraceFailure(why != null ? why : "no such process: " + pid, cause);
     }
 
-    private static TraceEvent.ExistingTask existingTask(int pid, int tid, int ppid) {
+    /** {@code maskBefore}: the mask read before the seize (see {@link #settledMask}), or null / -1 when unread. */
+    private static TraceEvent.ExistingTask existingTask(int pid, int tid, int ppid, Long maskBefore) {
         ProcStatus status = taskStatus(pid, tid);
         if (status == null) return null; // exited since the seize: its exit stop follows
-        long sigmask = status.hex("SigBlk", 0);
+        long sigmask = maskBefore != null && maskBefore != -1 ? maskBefore : status.hex("SigBlk", 0);
         String cpus = status.text("Cpus_allowed_list");
         int mode = (int) status.number("Seccomp", 0);
         int filters = (int) status.number("Seccomp_filters", mode == 2 ? 1 : 0);

@@ -1,5 +1,6 @@
 package dev.jthreadtrace.ptrace;
 
+import dev.jthreadtrace.decode.FileId;
 import dev.jthreadtrace.event.TraceEvent;
 
 import java.io.BufferedReader;
@@ -34,6 +35,30 @@ final class SharedMaps {
             return out; // what was read so far: the process may have ended meanwhile
         }
         return out;
+    }
+
+    /**
+     * The memory object of the shared mapping that begins at {@code address} in process {@code pid}
+     * (its /proc/PID/maps line: the lines are in address order, so the read stops there), or null when
+     * there is none (the mapping is already gone, the process ended). At a MAP_SHARED mmap's exit, with
+     * the address it returned: the object the kernel mapped. A descriptor read at the entry could name
+     * another file by then (a thread of the program swapping it with dup2: a hostile tester's).
+     */
+    static FileId fileAt(int pid, long address) {
+        try (BufferedReader in = Files.newBufferedReader(Path.of("/proc", Integer.toString(pid), "maps"), StandardCharsets.ISO_8859_1)) {
+            for (String line; (line = in.readLine()) != null; ) {
+                int dash = line.indexOf('-');
+                if (dash <= 0) return null;
+                long start = Long.parseUnsignedLong(line, 0, dash, 16);
+                if (Long.compareUnsigned(start, address) > 0) return null;
+                if (start != address) continue;
+                TraceEvent.SharedMapping m = parse(line);
+                return m == null ? null : new FileId(m.device(), m.inode());
+            }
+        } catch (IOException | RuntimeException e) {
+            return null; // the process ended, or a line the kernel will not write
+        }
+        return null;
     }
 
     /** {@code 7f..-7f.. rw-s 00001000 00:01 4242   /dev/zero (deleted)}: a shared mapping, or null. */

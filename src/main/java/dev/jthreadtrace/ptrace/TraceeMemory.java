@@ -72,6 +72,7 @@ final class TraceeMemory implements AutoCloseable, MemoryReader {
             Object value = switch (c) {
                 case Capture.Gather g -> g.gatherer().gather(this, args, ret);
                 case Capture.ReturnedFdPath r -> limits.fdPaths() && ret >= 0 && ret <= Integer.MAX_VALUE ? fdPath(pid, (int) ret) : null;
+                case Capture.FdFile f -> ret > 0 ? SharedMaps.fileAt(pid, ret) : null;
                 default -> value(tid, pid, c, args[c.arg()], args, ret);
             };
             if (value != null) into.put(c.arg(), value);
@@ -93,6 +94,7 @@ final class TraceeMemory implements AutoCloseable, MemoryReader {
             case Capture.CStringArray a -> pointer == 0 ? null : readStringArray(tid, pointer, a);
             case Capture.Gather g -> null;
             case Capture.ReturnedFdPath r -> null;
+            case Capture.FdFile f -> null;
         };
     }
 

@@ -158,7 +158,10 @@ public final class Tracer {
         return seccomp;
     }
 
-    /** What of the launcher's state the start gate could not give the command (a note for the user), or null. */
+    /**
+     * A note for the user on the start, or null: what of the launcher's state the start gate could not
+     * give the command; at an attach, what could not be told of the processes (kcmp refused).
+     */
     public String launchNote() {
         return launchNote;
     }
@@ -339,6 +342,7 @@ public final class Tracer {
             return false;
         }
         rootPid = a.pids().getFirst();
+        launchNote = attached.note();
         Libc.kill(rootPid, 0);
         Map<Integer, CommDescriptors> tables = new HashMap<>(); // a process's threads share theirs
         for (TraceEvent.ExistingTask t : attached.tasks()) {

@@ -4,7 +4,6 @@ import dev.jthreadtrace.decode.CloneFlags;
 import dev.jthreadtrace.event.JavaRecord;
 import dev.jthreadtrace.model.Exit;
 import dev.jthreadtrace.model.FoldedGroup;
-import dev.jthreadtrace.model.FoldedTasks;
 import dev.jthreadtrace.model.ProcessInfo;
 import dev.jthreadtrace.model.ThreadInfo;
 import dev.jthreadtrace.text.Escape;
@@ -12,12 +11,15 @@ import dev.jthreadtrace.text.Units;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 
 /** The spawn tree (creator → created, re-parented threads marked) beside the kernel's tree (PPid). */
@@ -50,7 +52,18 @@ final class TreeSection extends SectionRenderer {
     private void spawnTree() {
         List<Row> rows = new ArrayList<>();
         // Roots are the traced command, or (attach) every thread that existed then: 200 sleeper-N fold into one row.
-        spawnRows(SpawnForest.foldSiblings(ctx.forest().roots, ctx.forest()), rows);
+        Set<FoldedGroup> drawn = Collections.newSetFromMap(new IdentityHashMap<>());
+        ctx.forest().walk(maxDepth(), row -> {
+            spawnRows(row, rows);
+            if (row.folded() != null) drawn.add(row.folded());
+        });
+        // Groups whose creator folded too (leaves fold first, then their creator): after the tree, each naming its creator.
+        for (FoldedGroup g : model.folded().groups()) {
+            ThreadInfo creator = model.thread(g.key().creator());
+            boolean creatorKept = creator != null && creator.start() == g.key().creatorStart();
+            // A kept creator's groups were drawn, or are below the depth drawn (counted in its "more tasks below" row).
+            if (!drawn.contains(g) && !creatorKept) rows.add(foldedRow(g, "", "  ", ", created by " + g.key().creator() + " (folded)"));
+        }
         List<Row> shown = rows.subList(0, Math.min(rows.size(), ReportContext.MAX_ROWS));
         int kind = columnWidth(shown, Row::kind, "KIND") + 2, parent = columnWidth(shown, Row::parent, "KERNEL PARENT (PPid)") + 3;
         // An end wider than this wraps under its row rather than narrowing the tree.
@@ -110,72 +123,48 @@ final class TreeSection extends SectionRenderer {
     }
 
     /**
-     * A row still to draw: a thread or a group of siblings, or ({@code folded} not null) a group of
-     * ended tasks folded past --keep-ended; the tree's lines before it and before its children's.
+     * The rows one row of the walk draws (the walk is a loop, as a chain of creators is as deep as
+     * the program makes it): a thread or a folded group, the tree's lines before it, and under a
+     * thread the virtual threads it made or carried and, at the deepest level drawn, how many
+     * tasks are below.
      */
-    private record Pending(List<ThreadInfo> group, FoldedGroup folded, String lead, String childLead, int depth) {
-        Pending(List<ThreadInfo> group, String lead, String childLead, int depth) {
-            this(group, null, lead, childLead, depth);
+    private void spawnRows(SpawnForest.Visit walked, List<Row> rows) {
+        String childLead = childLead(walked), lead = walked.depth() == 0 ? "" : childLead(walked.above()) + (walked.last() ? "└─" : "├─");
+        if (walked.folded() != null) {
+            rows.add(foldedRow(walked.folded(), lead, childLead, ""));
+            return;
+        }
+        if (walked.group().size() > 1) {
+            rows.add(groupRow(walked.group(), lead, childLead));
+            return;
+        }
+        ThreadInfo t = walked.group().getFirst();
+        rows.add(row(t, lead + label(t) + formerNames(t) + tookLeaderTid(t) + javaCreator(t) + virtualStarter(t)
+                + (t.startedForAttach() ? " [for jthreadtrace's attach]" : ""), createdAt(t), childLead, 1));
+        boolean creator = !ctx.forest().children(t).isEmpty() || model.folded().any() && !model.folded().groupsOf(t.tid(), t.start()).isEmpty();
+        Integer constructed = model.virtualThreadsByCreator().get(t.tid());
+        Long mounts = model.virtualThreadMountsByCarrier().get(t.tid());
+        if (constructed != null) {
+            rows.add(new Row(childLead + (!creator && mounts == null ? "└─" : "├─") + "⋯ " + constructed
+                    + " virtual thread" + (constructed == 1 ? "" : "s") + " constructed here" + namedVirtualThreads(t), "", childLead,
+                    "virtual", "no task of their own", ""));
+        }
+        if (mounts != null) {
+            rows.add(new Row(childLead + (!creator ? "└─" : "├─") + "⋯ mounted virtual threads " + mounts
+                    + " time" + (mounts == 1 ? "" : "s") + " (carrier)", "", childLead, "virtual", "", ""));
+        }
+        if (creator && walked.depth() >= maxDepth()) {
+            int below = ctx.forest().descendants(t);
+            rows.add(new Row(childLead + "└─⋯ " + below + " more task" + (below == 1 ? "" : "s") + " below, deeper than "
+                    + maxDepth() + " levels: not shown (see --format jsonl)", "", childLead + "  ", "", "", ""));
         }
     }
 
-    /** The rows of the trees under {@code roots}, creator before created: a loop, as a chain of creators is as deep as the program makes it. */
-    private void spawnRows(List<List<ThreadInfo>> roots, List<Row> rows) {
-        Deque<Pending> next = new ArrayDeque<>();
-        java.util.Set<FoldedGroup> drawn = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-        // Folded tasks without a creator (an attach's), and the group past the row bound, after the roots.
-        List<FoldedGroup> foldedRoots = new ArrayList<>(model.folded().groupsOf(0, 0));
-        foldedRoots.addAll(model.folded().groupsOf(FoldedTasks.OTHERS.creator(), FoldedTasks.OTHERS.creatorStart()));
-        for (int i = foldedRoots.size() - 1; i >= 0; i--) next.push(new Pending(List.of(), foldedRoots.get(i), "", "  ", 0));
-        for (int i = roots.size() - 1; i >= 0; i--) next.push(new Pending(roots.get(i), "", "", 0));
-        while (!next.isEmpty()) {
-            Pending p = next.pop();
-            if (p.folded() != null) {
-                rows.add(foldedRow(p.folded(), p.lead(), p.childLead(), ""));
-                drawn.add(p.folded());
-                continue;
-            }
-            if (p.group().size() > 1) {
-                rows.add(groupRow(p.group(), p.lead(), p.childLead()));
-                continue;
-            }
-            ThreadInfo t = p.group().getFirst();
-            String childLead = p.childLead();
-            rows.add(row(t, p.lead() + label(t) + formerNames(t) + tookLeaderTid(t) + javaCreator(t) + virtualStarter(t)
-                    + (t.startedForAttach() ? " [for jthreadtrace's attach]" : ""), createdAt(t), childLead, 1));
-            List<List<ThreadInfo>> groups = SpawnForest.foldSiblings(ctx.forest().children(t), ctx.forest());
-            List<FoldedGroup> folded = model.folded().any() ? model.folded().groupsOf(t.tid(), t.start()) : List.of();
-            Integer constructed = model.virtualThreadsByCreator().get(t.tid());
-            Long mounts = model.virtualThreadMountsByCarrier().get(t.tid());
-            if (constructed != null) {
-                rows.add(new Row(childLead + (groups.isEmpty() && folded.isEmpty() && mounts == null ? "└─" : "├─") + "⋯ " + constructed
-                        + " virtual thread" + (constructed == 1 ? "" : "s") + " constructed here" + namedVirtualThreads(t), "", childLead,
-                        "virtual", "no task of their own", ""));
-            }
-            if (mounts != null) {
-                rows.add(new Row(childLead + (groups.isEmpty() && folded.isEmpty() ? "└─" : "├─") + "⋯ mounted virtual threads " + mounts
-                        + " time" + (mounts == 1 ? "" : "s") + " (carrier)", "", childLead, "virtual", "", ""));
-            }
-            if (!groups.isEmpty() && p.depth() >= maxDepth()) {
-                int below = ctx.forest().descendants(t);
-                rows.add(new Row(childLead + "└─⋯ " + below + " more task" + (below == 1 ? "" : "s") + " below, deeper than "
-                        + maxDepth() + " levels: not shown (see --format jsonl)", "", childLead + "  ", "", "", ""));
-                continue;
-            }
-            // The folded groups after the kept children: their members ended before the trace did.
-            for (int i = folded.size() - 1; i >= 0; i--) {
-                boolean last = i == folded.size() - 1;
-                next.push(new Pending(List.of(), folded.get(i), childLead + (last ? "└─" : "├─"), childLead + (last ? "  " : "│ "), p.depth() + 1));
-            }
-            for (int i = groups.size() - 1; i >= 0; i--) {
-                boolean last = i == groups.size() - 1 && folded.isEmpty();
-                next.push(new Pending(groups.get(i), childLead + (last ? "└─" : "├─"), childLead + (last ? "  " : "│ "), p.depth() + 1));
-            }
-        }
-        // Groups whose creator folded too (leaves fold first, then their creator): after the tree, each naming its creator.
-        for (FoldedGroup g : model.folded().groups()) {
-            if (!drawn.contains(g)) rows.add(foldedRow(g, "", "  ", ", created by " + g.key().creator() + " (folded)"));
-        }
+    /** The tree's lines under a row, before its created rows' branches: one "│ " per row on its path that has siblings after it. */
+    private static String childLead(SpawnForest.Visit walked) {
+        Deque<String> levels = new ArrayDeque<>();
+        for (SpawnForest.Visit at = walked; at.depth() > 0; at = at.above()) levels.push(at.last() ? "  " : "│ ");
+        return String.join("", levels);
     }
 
     /** A group of tasks folded past --keep-ended: how many, like which name, their tids and times, their kind of end. */

@@ -7,6 +7,7 @@ import dev.jthreadtrace.jsonl.TraceReader;
 import dev.jthreadtrace.jvm.JavaJoin;
 import dev.jthreadtrace.model.TraceModel;
 import dev.jthreadtrace.render.LiveSink;
+import dev.jthreadtrace.text.Escape;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -56,7 +57,7 @@ public record SavedTrace(Path file, TraceModel model, TraceReader.Saved saved) {
         model.attachJava(JavaJoin.join(model, saved.java()));
         if (saved.skippedLines() > 0) {
             err.println("jthreadtrace: note: skipped " + saved.skippedLines() + " line" + (saved.skippedLines() == 1 ? "" : "s")
-                    + " of " + file + " that are not this trace's records (the traced program's own output?)");
+                    + " of " + Escape.text(file.toString()) + " that are not this trace's records (the traced program's own output?)");
         }
         return new SavedTrace(file, model, saved);
     }
@@ -80,7 +81,7 @@ public record SavedTrace(Path file, TraceModel model, TraceReader.Saved saved) {
 
     /** The one line that says a trace is cut short. */
     public String truncationWarning() {
-        return file + " is cut short after line " + saved.truncatedAfterLine() + " (no end or summary record: the run was killed,"
+        return Escape.text(file.toString()) + " is cut short after line " + saved.truncatedAfterLine() + " (no end or summary record: the run was killed,"
                 + " or the disk filled up)";
     }
 }

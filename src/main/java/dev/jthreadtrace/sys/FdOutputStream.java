@@ -8,10 +8,13 @@ import java.lang.foreign.ValueLayout;
 import java.util.Objects;
 
 /**
- * An output stream on a file descriptor the tool opened itself ({@link Libc#openForWritingWithoutWaiting}):
- * Java cannot wrap a raw descriptor in a FileOutputStream. Each write loops until every byte is
- * written; a failure is an IOException with errno's text ("Broken pipe", "No space left on device"),
- * as FileOutputStream gives it.
+ * An output stream on a file descriptor: one the tool opened itself ({@link Libc#openForWritingWithoutWaiting}),
+ * which Java cannot wrap in a FileOutputStream, and standard output. Each write loops until every
+ * byte is written; a failure is an IOException with errno's text ("Broken pipe", "No space left on
+ * device"), as FileOutputStream gives it. EAGAIN is no failure: the traced command shares the open
+ * file description of the tool's standard output and may make it non-blocking (Node.js does, for
+ * its stdio pipes), where FileOutputStream gave up with the rest of the trace unwritten; the write
+ * waits for room, as a blocking one would.
  */
 public final class FdOutputStream extends OutputStream {
     private static final int CHUNK = 64 * 1024;
@@ -42,6 +45,10 @@ public final class FdOutputStream extends OutputStream {
                     done += (int) Libc.write(fd, buffer.asSlice(done), n - done);
                 } catch (ErrnoException e) {
                     if (e.errno() == Errno.EINTR) continue;
+                    if (e.errno() == Errno.EAGAIN) {
+                        Libc.awaitWritable(fd, 1000);
+                        continue;
+                    }
                     throw new IOException(Errno.text(e.errno()), e);
                 }
             }

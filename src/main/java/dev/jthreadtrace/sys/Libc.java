@@ -335,6 +335,17 @@ public final class Libc {
         return (int) syscall(callState(), SYS_GETPID, 0, 0, 0, 0, 0, 0);
     }
 
+    private static final long SYS_KCMP = 312, KCMP_VM = 1;
+
+    /**
+     * {@code kcmp(pid1, pid2, KCMP_VM, 0, 0)}: whether the two processes run in one address space (0),
+     * else the kernel's order of the two (1: less, 2: greater; kept from call to call, so processes can
+     * be sorted by it). Throws {@link ErrnoException} when refused (ENOSYS without CONFIG_KCMP, EPERM).
+     */
+    public static int kcmpVm(int pid1, int pid2) {
+        return (int) checked("kcmp(" + pid1 + ", " + pid2 + ", KCMP_VM)", SYS_KCMP, pid1, pid2, KCMP_VM, 0);
+    }
+
     /** {@code pid_t getpgrp(void);} */
     public static int getpgrp() {
         return (int) syscall(callState(), SYS_GETPGRP, 0, 0, 0, 0, 0, 0);
@@ -349,20 +360,32 @@ public final class Libc {
         }
     }
 
-    private static final short POLLERR = 0x8, POLLHUP = 0x10;
+    private static final short POLLOUT = 0x4, POLLERR = 0x8, POLLHUP = 0x10;
+
+    /**
+     * Waits up to {@code millis} until {@code fd} takes a write, or is in an error state (whose
+     * write then says which): for a descriptor someone else made non-blocking.
+     */
+    public static void awaitWritable(int fd, int millis) {
+        poll(fd, POLLOUT, millis);
+    }
 
     /**
      * Whether {@code fd} is in an error state right now ({@code poll} with no wait): for the write
      * end of a pipe, that its reader went away.
      */
     public static boolean pollError(int fd) {
+        return (poll(fd, (short) 0, 0) & (POLLERR | POLLHUP)) != 0;
+    }
+
+    /** {@code poll} of one descriptor for {@code events}: its revents, 0 when none came within {@code millis}. */
+    private static short poll(int fd, short events, int millis) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment pollfd = arena.allocate(8, 4); // struct pollfd { int fd; short events; short revents; }
             pollfd.set(JAVA_INT, 0, fd);
-            pollfd.set(JAVA_SHORT, 4, (short) 0);
-            long n = syscall(callState(), SYS_POLL, pollfd.address(), 1, 0, 0, 0, 0);
-            short revents = pollfd.get(JAVA_SHORT, 6);
-            return n > 0 && (revents & (POLLERR | POLLHUP)) != 0;
+            pollfd.set(JAVA_SHORT, 4, events);
+            long n = syscall(callState(), SYS_POLL, pollfd.address(), 1, millis, 0, 0, 0);
+            return n > 0 ? pollfd.get(JAVA_SHORT, 6) : 0;
         }
     }
 

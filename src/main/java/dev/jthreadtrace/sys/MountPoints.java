@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -16,27 +17,37 @@ import java.util.List;
  */
 public final class MountPoints {
     private static final Path MOUNTINFO = Path.of("/proc/self/mountinfo");
+    /** The mount points, unescaped; null when the table could not be read (then every directory has one: nothing is removed). */
+    private final List<String> points;
 
-    private MountPoints() {}
-
-    /** True when a mount point is {@code dir} or below it, or when the mount table cannot be read (then nothing is removed). */
-    public static boolean within(Path dir) {
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(MOUNTINFO, StandardCharsets.ISO_8859_1);
-        } catch (IOException | RuntimeException e) {
-            return true;
-        }
-        return within(dir, lines);
+    private MountPoints(List<String> points) {
+        this.points = points;
     }
 
-    /** The same over the lines of a mountinfo file (field 5 is the mount point, octal-escaped). */
-    static boolean within(Path dir, List<String> mountinfo) {
-        String prefix = dir.toAbsolutePath().normalize().toString();
+    /** The table as it is now: read once for as many directories as a removal or a sweep checks. */
+    public static MountPoints read() {
+        try {
+            return of(Files.readAllLines(MOUNTINFO, StandardCharsets.ISO_8859_1));
+        } catch (IOException | RuntimeException e) {
+            return new MountPoints(null);
+        }
+    }
+
+    /** The table of the lines of a mountinfo file (field 5 is the mount point, octal-escaped). */
+    static MountPoints of(List<String> mountinfo) {
+        List<String> points = new ArrayList<>();
         for (String line : mountinfo) {
             String[] fields = line.split(" ", 6);
-            if (fields.length < 5) continue;
-            String point = unescape(fields[4]);
+            if (fields.length >= 5) points.add(unescape(fields[4]));
+        }
+        return new MountPoints(points);
+    }
+
+    /** True when a mount point is {@code dir} or below it, or when the mount table could not be read. */
+    public boolean within(Path dir) {
+        if (points == null) return true;
+        String prefix = dir.toAbsolutePath().normalize().toString();
+        for (String point : points) {
             if (point.equals(prefix) || point.startsWith(prefix + "/")) return true;
         }
         return false;

@@ -96,6 +96,50 @@ class SavedTraceBoundsTest {
         assertEquals(1, r3.err().lines().count());
     }
 
+    /**
+     * A record's values are the trace's text: a malformed one is refused in one line with the value
+     * escaped, and nothing of the JDK's (an enum's Java name, a parser's message) is said.
+     */
+    @Test
+    void aMalformedValueIsSaidEscapedInOneLine() throws IOException {
+        String forgery = "x\\njthreadtrace: trace OK\\u001b[8m";
+        List<String> lines = new ArrayList<>(Files.readAllLines(trace("300", true)));
+        lines.set(2, "{\"v\":1,\"type\":\"spawn\",\"seq\":3," + RUN + ",\"ns\":300,\"creator\":5,\"tid\":6,\"kind\":\""
+                + forgery + "\",\"flags_raw\":0}");
+        Path kind = Files.writeString(Files.createTempFile("kind", ".jsonl"), String.join("\n", lines) + "\n");
+        kind.toFile().deleteOnExit();
+        CliTest.Result r1 = run("report", kind.toString());
+        assertEquals(ExitCodes.TOOL_FAILED, r1.code());
+        assertEquals("jthreadtrace: " + kind + ":3: malformed \"spawn\" record (kind \"x\\njthreadtrace: trace OK\\33[8m\" is not"
+                + " one of the values jthreadtrace writes)\n", r1.err());
+
+        Path hex = mutexWait(",\"captures\":{\"0\":{\"hex\":\"\\u001b[31m\"}}");
+        hex.toFile().deleteOnExit();
+        CliTest.Result r2 = run("report", hex.toString());
+        assertEquals("jthreadtrace: " + hex + ":3: malformed \"syscall\" record (a capture is not hexadecimal bytes)\n", r2.err());
+
+        Path key = mutexWait(",\"captures\":{\"Z\\u001b\\n\":{\"hex\":\"00\"}}");
+        key.toFile().deleteOnExit();
+        CliTest.Result r3 = run("report", key.toString());
+        assertEquals("jthreadtrace: " + key + ":3: malformed \"syscall\" record (a capture of \"Z\\33\\n\", not of an argument"
+                + " number)\n", r3.err());
+    }
+
+    /** A trace's file name is not ours either: a directory named with an escape sequence and a newline forges no line. */
+    @Test
+    void aHostileFileNameIsSaidEscaped(@org.junit.jupiter.api.io.TempDir Path tmp) throws IOException {
+        Path dir = Files.createDirectory(tmp.resolve("evil\u001b]0;TITLE\u0007\n"));
+        Path cut = Files.write(dir.resolve("cut.jsonl"), Files.readAllLines(trace("300", false)).subList(0, 2));
+        CliTest.Result r1 = run("report", "--no-live", "--report", "none", cut.toString());
+        assertTrue(r1.err().contains("evil\\33]0;TITLE\\7\\n/cut.jsonl is cut short"), r1.err());
+        CliTest.Result r2 = run("report", dir.resolve("missing.jsonl").toString());
+        assertEquals(ExitCodes.TOOL_FAILED, r2.code());
+        assertEquals(1, r2.err().lines().count(), r2.err());
+        assertTrue(r2.err().contains("evil\\33]0;TITLE\\7\\n/missing.jsonl: no such file"), r2.err());
+        CliTest.Result r3 = run("check", "--assert", "threads.peak\u001b[31m < 3", cut.toString());
+        assertTrue(r3.err().contains("found '\\33'") && !r3.err().contains("\u001b"), r3.err());
+    }
+
     @Test
     void aTraceCutShortSumsHugeTimesWithoutWrappingAndLeavesItsEndUnknown() throws IOException {
         // No end record to bound them by: the two sum to more than a long holds, and must not read negative.

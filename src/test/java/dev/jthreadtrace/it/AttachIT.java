@@ -15,12 +15,10 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
-import java.io.PrintWriter;
-import java.net.InetAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -29,7 +27,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -45,6 +42,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @Timeout(180)
 class AttachIT {
+    /** attach_target's workers in the case that detaches while they are created. */
+    private static final int WORK = 1000;
     private final List<Process> started = new ArrayList<>();
 
     @AfterEach
@@ -58,28 +57,28 @@ class AttachIT {
         return p;
     }
 
-    private static String readLine(Process p) throws IOException {
+    static String readLine(Process p) throws IOException {
         return new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)).readLine();
     }
 
-    private static void say(Process p, String line) throws IOException {
+    static void say(Process p, String line) throws IOException {
         OutputStream in = p.getOutputStream();
         in.write((line + "\n").getBytes(StandardCharsets.UTF_8));
         in.flush();
     }
 
-    private static int exitOf(Process p) throws InterruptedException {
+    static int exitOf(Process p) throws InterruptedException {
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), "ended");
         return p.exitValue();
     }
 
-    private static Process tool(List<String> args, Path stderr) throws IOException {
+    static Process tool(List<String> args, Path stderr) throws IOException {
         return new ProcessBuilder(Tool.jar(args.toArray(String[]::new))).redirectError(stderr.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
     }
 
     /** Waits until the tool has written its start record: the attach is complete. */
-    private static void awaitAttached(Path trace, Process tool) throws Exception {
+    static void awaitAttached(Path trace, Process tool) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline) {
             if (Files.exists(trace) && Files.readString(trace).contains("\"existing_at_attach\"")) return;
@@ -89,7 +88,7 @@ class AttachIT {
         throw new AssertionError("no start record in " + trace);
     }
 
-    private record Trace(JsonNode start, Map<Integer, JsonNode> threads, List<JsonNode> records) {
+    record Trace(JsonNode start, Map<Integer, JsonNode> threads, List<JsonNode> records) {
         /**
          * The first thread by that name: a worker created just before the detach names itself only
          * after it, and keeps the name it inherited (its creator's) in the trace.
@@ -100,7 +99,7 @@ class AttachIT {
         }
     }
 
-    private static Trace read(Path file) throws IOException {
+    static Trace read(Path file) throws IOException {
         ObjectMapper json = new ObjectMapper();
         List<JsonNode> records = new ArrayList<>();
         for (String line : Files.readAllLines(file)) records.add(json.readTree(line));
@@ -109,23 +108,40 @@ class AttachIT {
         return new Trace(records.getFirst(), threads, records);
     }
 
+    /** Until the trace (JSONL, written as it runs) holds {@code text}: the tool has seen it happen. */
+    private static void awaitInTrace(Path trace, Process tool, String text) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        while (!(Files.exists(trace) && Files.readString(trace).contains(text))) {
+            assertTrue(tool.isAlive() && System.nanoTime() < deadline, "no " + text + " in " + trace);
+            Thread.sleep(20);
+        }
+    }
+
+    /**
+     * Detached by SIGINT once the trace holds worker-3's name: some workers are created while
+     * attached, however slowly the loaded machine lets the spawner run (a fixed --duration could end
+     * before "go" was said); the spawner's 1000 workers, 10 ms apart, leave most to after the detach.
+     */
     @Test
-    void threadsCreatedAfterTheAttachHaveTheirCreatorAndSettingsAndTheProgramFinishesAfterDuration(@TempDir Path tmp)
+    void threadsCreatedAfterTheAttachHaveTheirCreatorAndSettingsAndTheProgramFinishesAfterTheDetach(@TempDir Path tmp)
             throws Exception {
-        Process target = start(List.of(Traced.fixture("attach_target").toString(), "work", "400"));
+        Process target = start(List.of(Traced.fixture("attach_target").toString(), "work", Integer.toString(WORK)));
         String ready = readLine(target);
         assertTrue(ready.startsWith("ready "), ready);
         int pid = Integer.parseInt(ready.substring(6).strip());
         Path trace = tmp.resolve("attach.jsonl");
         Path html = tmp.resolve("attach.html");
-        Process tool = tool(List.of("attach", "--duration", "3s", "--format", "jsonl", "-o", trace.toString(),
+        Process tool = tool(List.of("attach", "--format", "jsonl", "-o", trace.toString(),
                 "--html", html.toString(), "-e", "clone3,prctl,rt_sigprocmask", Integer.toString(pid)), tmp.resolve("err"));
+        started.add(tool);
         awaitAttached(trace, tool);
         say(target, "go");
+        awaitInTrace(trace, tool, "\"worker-3\"");
 
-        assertEquals(0, exitOf(tool), Files.readString(tmp.resolve("err")));
+        assertEquals(0, Hangs.interrupt(tool), Files.readString(tmp.resolve("err")));
         assertTrue(Files.readString(tmp.resolve("err")).contains("jthreadtrace: detached from "), "the detach is said on stderr");
-        assertEquals(42, exitOf(target), "every worker ran and inherited the mask, those after the detach too");
+        assertTrue(target.waitFor(120, TimeUnit.SECONDS), "every worker ran");
+        assertEquals(42, target.exitValue(), "every worker ran and inherited the mask, those after the detach too");
         Trace t = read(trace);
         assertEquals(pid, t.start().path("pid").asInt());
         JsonNode main = t.threads().get(pid);
@@ -137,7 +153,7 @@ class AttachIT {
         assertFalse(spawner.path("existed_at_attach").asBoolean());
         List<JsonNode> workers = t.threads().values().stream().filter(w -> w.path("name").asText().startsWith("worker-")).toList();
         assertFalse(workers.isEmpty(), "workers were created in the window");
-        assertTrue(workers.size() < 400, "detached before the program's work was done: " + workers.size());
+        assertTrue(workers.size() < WORK, "detached before the program's work was done: " + workers.size());
         for (JsonNode w : workers) {
             assertEquals(spawner.path("tid").asInt(), w.path("creator").asInt(), w.toString());
             assertTrue(w.path("inherited").path("sigmask").asText().contains("USR2"), "inherited the blocked SIGUSR2: " + w);
@@ -195,7 +211,7 @@ class AttachIT {
     }
 
     /** {@code "NAME" #ID [NID] } headers of {@code jcmd PID Thread.print}: OS tid to Java name, what the JDK's own tool says. */
-    private static Map<Integer, String> jcmdThreads(long pid) throws Exception {
+    static Map<Integer, String> jcmdThreads(long pid) throws Exception {
         Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), Long.toString(pid),
                 "Thread.print").redirectError(ProcessBuilder.Redirect.DISCARD).start();
         String dump = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -248,26 +264,18 @@ class AttachIT {
                 marker.toString()));
         String ready = readLine(server);
         int port = Integer.parseInt(ready.substring(6).strip());
-        AtomicInteger answered = new AtomicInteger();
-        Thread client = Thread.ofPlatform().start(() -> {
-            for (int i = 1; i <= 250; i++) {
-                try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port);
-                     PrintWriter out = new PrintWriter(s.getOutputStream(), true, StandardCharsets.UTF_8);
-                     BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8))) {
-                    out.println("spawn " + i);
-                    if (("done req-" + i).equals(in.readLine())) answered.incrementAndGet();
-                    Thread.sleep(20);
-                } catch (IOException | InterruptedException e) {
-                    return;
-                }
-            }
-        });
+        SpawnRequests client = new SpawnRequests(port, Duration.ofMillis(20));
         Path trace = tmp.resolve("jvm.jsonl");
-        Process tool = tool(List.of("attach", "--duration", "3s", "--no-live", "--format", "jsonl", "-o", trace.toString(),
+        Process tool = tool(List.of("attach", "--no-live", "--format", "jsonl", "-o", trace.toString(),
                 Long.toString(server.pid())), tmp.resolve("err"));
-        assertEquals(0, exitOf(tool), Files.readString(tmp.resolve("err")));
-        client.join(60_000);
-        assertEquals(250, answered.get(), "the server answered every request, during and after the attach");
+        started.add(tool);
+        // Detached once workers were started with the agent in, however long its attach took.
+        Hangs.awaitAgentIn(server.pid());
+        client.awaitMoreAnswered(2);
+        assertEquals(0, Hangs.interrupt(tool), Files.readString(tmp.resolve("err")));
+        client.awaitMoreAnswered(10);
+        client.stop();
+        assertEquals(client.sent(), client.answered(), "the server answered every request, during and after the attach");
         say(server, "quit");
         assertEquals(0, exitOf(server));
         assertEquals("hook ran\n", Files.readString(marker), "its shutdown hook ran");

@@ -314,8 +314,8 @@ class CliIT {
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         String first = out.readLine();
         assertTrue(first != null && first.contains("execve(\"/bin/sleep\""), String.valueOf(first));
-        Thread.sleep(300);
         long sleepPid = ProcessHandle.of(p.pid()).orElseThrow().descendants().findFirst().orElseThrow().pid();
+        Hangs.awaitInCall(sleepPid, "230", 'S', 1); // asleep in clock_nanosleep: the signal finds it in its sleep
         Tool.signal(p.pid(), "INT");
         assertTrue(p.waitFor(20, TimeUnit.SECONDS), "jthreadtrace ended after SIGINT");
         String rest = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

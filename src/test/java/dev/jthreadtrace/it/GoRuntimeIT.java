@@ -54,7 +54,11 @@ class GoRuntimeIT {
                 .start();
         try {
             // Attached once it runs its child: the Go runtime is up.
-            for (int i = 0; i < 200 && go.children().findAny().isEmpty(); i++) Thread.sleep(10);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (go.children().findAny().isEmpty()) {
+                assertTrue(go.isAlive() && System.nanoTime() < deadline, "go_exec started its child");
+                Thread.sleep(10);
+            }
             Path trace = tmp.resolve("attach.jsonl");
             Tool.Result r = Tool.run(Tool.jar("attach", "--duration", "1s", "--no-live", "--format", "jsonl", "-o", trace.toString(),
                     Long.toString(go.pid())));

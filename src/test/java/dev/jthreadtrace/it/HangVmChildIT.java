@@ -12,10 +12,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -114,5 +116,57 @@ class HangVmChildIT {
         // The parent waits in wait4 for the child: a cycle across the two processes.
         String first = Integer.parseInt(f[1]) < Integer.parseInt(f[2]) ? parent : child, second = first.equals(parent) ? child : parent;
         assertTrue(report.contains("deadlock 1 (native, 2 threads): " + first + " → " + second + " → " + first), report);
+    }
+
+    /**
+     * {@code attach} to a parent and the clone(CLONE_VM) child it made before: nothing in /proc says
+     * the child runs in its parent's memory; kcmp(KCMP_VM) at the attach does, so the parent's private
+     * wake after the attach releases the child's private wait (strace -f: = 1, at the child's address).
+     */
+    @Test
+    void aCloneVmChildFoundAtAnAttachIsReleasedByItsParentsPrivateWake(@TempDir Path tmp) throws Exception {
+        straceSaysTheParentWokeTheChild(tmp, "attach");
+        Process fixture = new ProcessBuilder(Traced.fixture("vm_child").toString(), "attach").redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        started.add(fixture);
+        String[] said = waiterLine(new BufferedReader(new InputStreamReader(fixture.getInputStream(), StandardCharsets.UTF_8)).readLine() + "\n");
+        String parent = Long.toString(fixture.pid()), child = said[1], word = "0x" + Long.toHexString(Long.decode(said[2]));
+        Path out = tmp.resolve("attach.txt");
+        Process tool = Hangs.start(started, Tool.jar("attach", "--jvm", "off", "--duration", "60s", "--width", "200", "--report", "futex",
+                "-o", out.toString(), parent, child), tmp.resolve("attach.err"));
+        Hangs.awaitTraced(tool, tmp.resolve("attach.err"), parent, child);
+        fixture.getOutputStream().write("go\n".getBytes(StandardCharsets.US_ASCII));
+        fixture.getOutputStream().flush();
+        assertTrue(fixture.waitFor(60, TimeUnit.SECONDS), "the parent woke the child, both ended");
+        assertEquals(0, fixture.exitValue(), "the wake woke the child");
+        assertEquals(0, Hangs.exitOf(tool), Files.readString(tmp.resolve("attach.err")));
+        String report = Files.readString(out), err = Files.readString(tmp.resolve("attach.err"));
+        assertTrue(report.contains(parent + " vm-main woke " + child + " vm-child on " + word + " "),
+                "the parent's private wake released the child's private wait, one memory found at the attach:\n" + err + report);
+        assertFalse(err.contains("kcmp"), err);
+    }
+
+    /**
+     * The mutex mode, attached once both sleep: the child blocked on its parent's private mutex (its
+     * owner the parent, a thread of another process but of the same memory) and the parent in wait4
+     * for it are a deadlock, found by an attach as by a run from the start.
+     */
+    @Test
+    void aCloneVmChildFoundAtAnAttachBlockedOnItsParentsPrivateMutexIsADeadlock(@TempDir Path tmp) throws Exception {
+        Process fixture = new ProcessBuilder(Traced.fixture("vm_child").toString(), "mutex").redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        started.add(fixture);
+        String hung = new BufferedReader(new InputStreamReader(fixture.getInputStream(), StandardCharsets.UTF_8)).readLine();
+        assertTrue(hung != null && hung.startsWith("hung "), "the child sleeps in futex, the parent in wait4: " + hung);
+        String[] f = hung.split(" ");
+        String parent = f[1] + " vm-main", child = f[2] + " vm-child", word = "0x" + Long.toHexString(Long.decode(f[3]));
+        Path out = tmp.resolve("mutex.txt");
+        Tool.Result r = Tool.run(Tool.jar("attach", "--jvm", "off", "--duration", "1s", "--no-live", "--width", "300", "--report", "blocked",
+                "-o", out.toString(), f[1], f[2]));
+        String report = Files.readString(out);
+        assertEquals(0, r.code(), r.err() + report);
+        assertTrue(Pattern.compile("\\n +" + child + " +futex\\(" + word + ", FUTEX_WAIT_PRIVATE, 2, NULL\\) = \\?[^\\n]*\\n +word " + word
+                + ", owner " + f[1] + " \\(glibc[^\\n]*waits for " + parent + ", which holds the mutex").matcher(report).find(), report);
+        String first = Integer.parseInt(f[1]) < Integer.parseInt(f[2]) ? parent : child, second = first.equals(parent) ? child : parent;
+        assertTrue(report.contains("deadlock 1 (native, 2 threads): " + first + " → " + second + " → " + first), report);
+        assertTrue(fixture.isAlive(), "an attach leaves it running");
     }
 }

@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The steps the hang tests (HangIT, HangOwnersIT, HangEndIT) share, one each: start a program
+ * The steps the hang tests (HangIT, HangOwnersIT, HangEndIT, HangSharedIT, HangVmChildIT) share, one each: start a program
  * that hangs, read the pid it says it hung with, wait until its threads sit in their calls as /proc
  * shows them, end a traced run with SIGINT, attach for a while, and leave no process behind.
  */
@@ -64,8 +64,23 @@ final class Hangs {
         awaitInCall(pid, nr, state, "", count);
     }
 
+    /**
+     * Until the agent the tool loads into the running JVM {@code jvm} is in: its watch thread
+     * ("jthreadtrace-agent", 15 bytes of it in comm) sleeps reading the tool's socket. The agent
+     * starts that thread once its hooks are installed, so a thread the JVM starts from now on has
+     * its start() record, however long the attach took on a loaded machine (fails after 90 s).
+     */
+    static void awaitAgentIn(long jvm) throws InterruptedException {
+        awaitInCall(jvm, "0", 'S', "jthreadtrace-ag", 1, 90);
+    }
+
     private static void awaitInCall(long pid, String nr, char state, String namePrefix, int count) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        awaitInCall(pid, nr, state, namePrefix, count, 30);
+    }
+
+    private static void awaitInCall(long pid, String nr, char state, String namePrefix, int count, int seconds)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         while (true) {
             int in = inCall(pid, nr, state, namePrefix);
             if (in >= count) return;
@@ -111,6 +126,23 @@ final class Hangs {
         command.addAll(List.of(args));
         command.add(Long.toString(pid));
         return Tool.run(Tool.jar(command.toArray(String[]::new)));
+    }
+
+    /** Whether the kernel shows task {@code pid} traced (TracerPid in its status is not 0). */
+    static boolean traced(String pid) throws IOException {
+        return Files.readAllLines(Path.of("/proc", pid, "status")).stream()
+                .anyMatch(l -> l.startsWith("TracerPid:") && !l.substring("TracerPid:".length()).strip().equals("0"));
+    }
+
+    /** Waits (at most 60 s) until {@code tool}, still running (its stderr in {@code err}), traces every one of {@code pids}. */
+    static void awaitTraced(Process tool, Path err, String... pids) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        for (String pid : pids) {
+            while (!traced(pid)) {
+                assertTrue(System.nanoTime() < deadline && tool.isAlive(), "the tool attached to " + pid + ": " + Files.readString(err));
+                Thread.sleep(20);
+            }
+        }
     }
 
     /** Kills every process of {@code started} and its descendants (each test's @AfterEach). */

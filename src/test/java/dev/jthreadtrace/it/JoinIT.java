@@ -58,24 +58,14 @@ class JoinIT {
         return out;
     }
 
-    /** Until main (tid = pid) sits in futex (202), i.e. in pthread_join, as /proc says. */
-    private static void awaitBlockedInFutex(int pid) throws Exception {
-        Path syscall = Path.of("/proc", Integer.toString(pid), "task", Integer.toString(pid), "syscall");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!Files.readString(syscall).startsWith("202 ")) {
-            assertTrue(System.nanoTime() < deadline, "main never blocked in futex: " + Files.readString(syscall));
-            Thread.sleep(10);
-        }
-    }
-
     @Test
     void aPthreadJoinOnADeadlockedThreadEndedByCtrlCIsNoJoin(@TempDir Path tmp) throws Exception {
         Path trace = tmp.resolve("deadlock.jsonl");
         Process p = tool(trace, null);
         String line = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)).readLine();
         assertTrue(line != null && line.startsWith("deadlocked "), String.valueOf(line));
-        awaitBlockedInFutex(Integer.parseInt(line.substring("deadlocked ".length()).strip()));
-        Thread.sleep(100); // the wait has begun: the tracer has seen its entry
+        // main (its comm the program's) sleeps in pthread_join's futex: past its entry stop, so the tracer has seen the wait begin.
+        Hangs.awaitAsleepInFutex(Integer.parseInt(line.substring("deadlocked ".length()).strip()), "deadlock_join", 1);
         Tool.signal(p.pid(), "INT");
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the tool ended");
         assertEquals(130, p.exitValue(), "the command died of SIGINT");

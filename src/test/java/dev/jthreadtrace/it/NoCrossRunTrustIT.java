@@ -37,6 +37,30 @@ class NoCrossRunTrustIT {
         assertFalse(r.err().contains("no Java view") || r.err().contains("wrote no records"), r.err());
     }
 
+    /**
+     * A traced program cannot load an agent into its tracer: it runs as the same user, and the JDK's
+     * attach mechanism (a socket in /tmp, which a JVM started with -Xrs, as the launcher starts the
+     * tool, opens at its start) would hand it the tool's JVM, an ancestor Yama's ptrace scope keeps
+     * it from. Through the launcher, as a user runs it, the program looks for the tool's (its
+     * parent's) socket and asks jcmd for its version; with the listener switched back on both are
+     * there, so the test can tell.
+     */
+    @Test
+    void aTracedProgramCannotAttachToItsTracer() {
+        String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+        String script = "ls /tmp/.java_pid$PPID 2>/dev/null; \"$0\" -J-Dsun.tools.attach.attachTimeout=3000 $PPID VM.version;"
+                + " echo \"jcmd exit $?\"";
+        List<String> cmd = List.of(Tool.basedir().resolve("scripts/jthreadtrace").toString(), "run", "--no-live", "--report", "none",
+                "--jvm", "off", "--", "/bin/sh", "-c", script, jcmd);
+        Tool.Result refused = Tool.run(cmd);
+        assertTrue(refused.out().contains("jcmd exit 1"), refused.out() + refused.err());
+        assertFalse(refused.out().contains(".java_pid") || refused.out().contains("JDK " + Runtime.version().feature()), refused.out());
+
+        Tool.Result answered = Tool.run(cmd, Map.of("JTHREADTRACE_JAVA_OPTS", "-XX:-DisableAttachMechanism"));
+        assertTrue(answered.out().contains(".java_pid") && answered.out().contains("jcmd exit 0")
+                && answered.out().contains("JDK " + Runtime.version().feature()), answered.out() + answered.err());
+    }
+
     @Test
     void whatATracedProgramPlantsIsNeverRunByALaterRun(@TempDir Path tmp) throws Exception {
         Path home = Files.createDirectories(tmp.resolve("home"));

@@ -43,6 +43,23 @@ class OutputFailureIT {
         }
     }
 
+    /**
+     * A command that makes its standard output non-blocking (Node.js does, for a pipe) makes the
+     * tool's too: they share the open file description. The pipe's reader here starts reading only
+     * after the command has filled it, and still gets every line, the report, and the command's 0.
+     */
+    @Test
+    void aCommandThatMakesTheSharedPipeNonBlockingLosesNoLine(@TempDir Path tmp) throws Exception {
+        Path out = tmp.resolve("out");
+        String tool = String.join(" ", Tool.jar("run", "-e", "getppid", "--", Traced.fixture("nonblock_stdout").toString(), "20000"));
+        Tool.Result r = Tool.run(List.of("bash", "-c", tool + " | (sleep 2; cat > " + out + "); echo \"status=${PIPESTATUS[0]}\""));
+        assertTrue(r.out().contains("status=0"), r.out() + r.err());
+        assertEquals("", r.err());
+        List<String> lines = Files.readAllLines(out);
+        assertEquals(20000, lines.stream().filter(l -> l.contains("getppid()")).count());
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("SUMMARY")), "the report is there too");
+    }
+
     @Test
     void aClosedPipeEndsAQuietRunPromptly() {
         long started = System.nanoTime();

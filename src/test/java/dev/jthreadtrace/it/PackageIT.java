@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -163,11 +164,24 @@ class PackageIT {
         try {
             String ready = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8)).readLine();
             assertTrue(ready != null && ready.startsWith("ready "), "the server started: " + ready);
-            Path trace = tmp.resolve("attach.jsonl");
-            Tool.Result attach = tool(launcher, env, "attach", "--duration", "3s", "--no-live", "--format", "jsonl", "-o",
-                    trace.toString(), Long.toString(server.pid()));
-            assertEquals(0, attach.code(), attach.err());
-            assertFalse(attach.err().contains("cannot attach") || attach.err().contains("no agent"), attach.err());
+            Path trace = tmp.resolve("attach.jsonl"), err = tmp.resolve("attach-err");
+            ProcessBuilder attach = new ProcessBuilder(launcher.toString(), "attach", "--no-live", "--format", "jsonl", "-o",
+                    trace.toString(), Long.toString(server.pid())).redirectError(err.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+            env.forEach((name, value) -> {
+                if (value == null) attach.environment().remove(name);
+                else attach.environment().put(name, value);
+            });
+            Process tool = attach.start();
+            try {
+                // Detached once the agent's thread runs (a fixed --duration could end before a loaded machine got there).
+                Hangs.awaitAgentIn(server.pid());
+                assertEquals(0, Hangs.interrupt(tool), Files.readString(err));
+            } finally {
+                tool.destroyForcibly();
+            }
+            String said = Files.readString(err);
+            assertFalse(said.contains("cannot attach") || said.contains("no agent"), said);
             ObjectMapper json = new ObjectMapper();
             List<String> javaNames = new ArrayList<>();
             for (String line : Files.readAllLines(trace)) {

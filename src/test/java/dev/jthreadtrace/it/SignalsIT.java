@@ -62,8 +62,11 @@ class SignalsIT {
         List<String> args = new ArrayList<>(List.of("run", "--format", "jsonl", "-o", trace.toString(), "--"));
         args.addAll(JvmIT.java(ShutdownHook.class.getName(), marker.toString(), ready.toString()));
         Process p = start(args);
-        for (int i = 0; i < 200 && !Files.exists(ready); i++) Thread.sleep(50);
-        assertTrue(Files.exists(ready), "the JVM registered its hook");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        while (!Files.exists(ready)) {
+            assertTrue(p.isAlive() && System.nanoTime() < deadline, "the JVM registered its hook");
+            Thread.sleep(50);
+        }
         signal(p, "QUIT");
         Thread.sleep(300);
         assertTrue(p.isAlive(), "SIGQUIT to the tool does not end it");

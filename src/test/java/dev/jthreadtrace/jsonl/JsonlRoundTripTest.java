@@ -1,6 +1,7 @@
 package dev.jthreadtrace.jsonl;
 
 import dev.jthreadtrace.decode.CloneFlags;
+import dev.jthreadtrace.decode.FutexOps;
 import dev.jthreadtrace.decode.SyscallTable;
 import dev.jthreadtrace.decode.TraceSelection;
 import dev.jthreadtrace.event.JavaRecord;
@@ -223,6 +224,59 @@ class JsonlRoundTripTest {
         assertEquals(701, wait.futex().owner().tid(), "read at the end: the waiter holds it itself (a deadlock of one)");
         assertTrue(wait.futex().ownerReadAtEnd());
         assertEquals(1, model.hang().deadlocks().size());
+    }
+
+    /**
+     * An attach's CLONE_VM child ({@code memory_of}, by kcmp) and a shared mmap's file (device and
+     * inode) come back: the text is written again the same, and the trace read back keys the child's
+     * private words by its parent's memory: its wait on the parent's private mutex and the parent's
+     * wait4 for it are a deadlock, which the same trace without {@code memory_of} does not have.
+     */
+    @Test
+    void anAttachedCloneVmChildAndASharedMappingsFileComeBack(@TempDir Path tmp) throws Exception {
+        long t0 = 1_000_000_000L;
+        long[] locked = {0x9000, FutexOps.FUTEX_WAIT | FutexOps.FUTEX_PRIVATE_FLAG, 2, 0, 0, 0};
+        long[] waitsForChild = {800, 0x7ffe0000, 0, 0, 0, 0};
+        byte[] headByParent = java.nio.ByteBuffer.allocate(20).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(0, 2).putInt(8, 700)
+                .putInt(12, 1).array();
+        int wait4 = SyscallTable.number("wait4").orElseThrow();
+        dev.jthreadtrace.decode.Captures file = new dev.jthreadtrace.decode.Captures();
+        file.put(4, "/dev/shm/seg");
+        file.put(dev.jthreadtrace.decode.Captures.EXTRA, new dev.jthreadtrace.decode.FileId(0x1a, 4242));
+        List<TraceEvent> events = List.of(
+                new TraceEvent.Attached(t0, 700, 900, "/x", List.of("x"), List.of(
+                        new TraceEvent.ExistingTask(700, 700, 1, "x", 0, "0", 0, false, 0, new TraceEvent.LookedTask(700, wait4, waitsForChild, null)),
+                        new TraceEvent.ExistingTask(800, 800, 700, "c", 0, "0", 0, false, 0,
+                                new TraceEvent.LookedTask(800, SyscallTable.FUTEX, locked, headByParent)).withMemoryOf(700))),
+                new TraceEvent.Syscall(t0 + 5, t0 + 6, 700, SyscallTable.MMAP, new long[] {0, 4096, 3, 1, 3, 0}, 0x7f0000000000L,
+                        false, true, file),
+                new TraceEvent.EndLook(t0 + 1_000_000, List.of(new TraceEvent.LookedTask(700, wait4, waitsForChild, null),
+                        new TraceEvent.LookedTask(800, SyscallTable.FUTEX, locked, headByParent))),
+                new TraceEvent.Detached(t0 + 2_000_000, 2),
+                new TraceEvent.TraceEnded(t0 + 2_000_001, 0));
+        String first = write(events, List.of());
+        assertTrue(first.contains("\"memory_of\":700") && first.contains("\"7\":{\"file\":{\"dev\":26,\"inode\":4242}}"), first);
+        Read saved = Read.of(Files.writeString(tmp.resolve("vm.jsonl"), first));
+        assertEquals(first, write(saved.events(), saved.java()), "written, read and written again: the same text");
+        assertEquals(1, TraceSession.replay(saved.events()).hang().deadlocks().size(), "the child waits for its parent, which waits for it");
+        Read apart = Read.of(Files.writeString(tmp.resolve("apart.jsonl"), first.replace(",\"memory_of\":700", "")));
+        assertEquals(0, TraceSession.replay(apart.events()).hang().deadlocks().size(), "each its own memory: the owner is no thread of the child's");
+    }
+
+    /** An inode with its top bit set (overlayfs with xino) is written unsigned, as stat gives it, and comes back the same bits. */
+    @Test
+    void anInodePastLongMaxIsWrittenUnsignedAndComesBack(@TempDir Path tmp) throws Exception {
+        long inode = Long.parseUnsignedLong("9223372036854775810");
+        dev.jthreadtrace.decode.Captures file = new dev.jthreadtrace.decode.Captures();
+        file.put(dev.jthreadtrace.decode.Captures.EXTRA, new dev.jthreadtrace.decode.FileId(0x1a, inode));
+        List<TraceEvent> events = new ArrayList<>(RecordedTrace.threadsFixture());
+        TraceEvent first = events.getFirst();
+        events.add(1, new TraceEvent.Syscall(first.ns() + 1, first.ns() + 2, dev.jthreadtrace.model.RecordedTrace.MAIN, SyscallTable.MMAP, new long[] {0, 4096, 3, 1, 3, 0},
+                0x7f0000000000L, false, true, file));
+        String text = write(events, List.of());
+        assertTrue(text.contains("\"inode\":9223372036854775810"), text);
+        Read saved = Read.of(Files.writeString(tmp.resolve("xino.jsonl"), text));
+        assertEquals(text, write(saved.events(), saved.java()), "written, read and written again: the same text");
     }
 
     /**

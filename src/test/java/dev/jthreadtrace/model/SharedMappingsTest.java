@@ -1,6 +1,7 @@
 package dev.jthreadtrace.model;
 
 import dev.jthreadtrace.decode.Captures;
+import dev.jthreadtrace.decode.FileId;
 import dev.jthreadtrace.decode.FutexOps;
 import dev.jthreadtrace.decode.MemoryFlags;
 import dev.jthreadtrace.decode.SyscallTable;
@@ -18,8 +19,14 @@ class SharedMappingsTest {
     private static final long SHARED_OP = FutexOps.FUTEX_WAIT, PRIVATE_OP = FutexOps.FUTEX_WAIT | FutexOps.FUTEX_PRIVATE_FLAG;
 
     private static TraceEvent.Syscall mmap(long address, long length, long flags, long offset, String path) {
+        return mmap(address, length, flags, offset, path, null);
+    }
+
+    /** {@code file}: the device and inode the tracer read for the descriptor (a shared mapping of a regular file), or null. */
+    private static TraceEvent.Syscall mmap(long address, long length, long flags, long offset, String path, FileId file) {
         Captures c = new Captures();
         if (path != null) c.put(4, path.getBytes());
+        if (file != null) c.put(Captures.EXTRA, file);
         return new TraceEvent.Syscall(0, 1, PARENT, SyscallTable.MMAP, new long[] {0, length, 3, flags, path == null ? -1 : 3, offset},
                 address, false, true, c);
     }
@@ -53,8 +60,9 @@ class SharedMappingsTest {
         assertFalse(m.key(PARENT, 0x5555000010L, SHARED_OP).known());
     }
 
+    /** What the tracer could not name (its statx failed, or no regular file: /dev/zero's view is a new object each time). */
     @Test
-    void aFileMappingIsItsOwnViewInheritedByForkNeverMatchedByPath() {
+    void aFileViewWithoutItsInodeIsItsOwnInheritedByForkNeverMatchedByPath() {
         SharedMappings m = new SharedMappings();
         m.mmap(PARENT, mmap(0x7f0000000000L, 8192, MemoryFlags.MAP_SHARED, 0, "/dev/shm/seg"));
         m.forked(PARENT, CHILD);
@@ -139,8 +147,48 @@ class SharedMappingsTest {
         assertEquals(p.word(), c.word());
         assertEquals(0x1010, p.word().uaddr(), "the offset in the file");
         assertNotEquals(p.word(), m.key(CHILD, 0x7f2000000010L, SHARED_OP).word(), "another inode, another object");
-        // A view mapped after the attach is one of its own (its inode is not read): not linked.
-        m.mmap(CHILD, mmap(0x7f3000000000L, 4096, MemoryFlags.MAP_SHARED, 0, "/dev/shm/seg"));
-        assertNotEquals(p.word(), m.key(CHILD, 0x7f3000000010L, SHARED_OP).word());
+        // A view mapped after the attach, of the same file: the same object (its inode read at the mmap).
+        m.mmap(CHILD, mmap(0x7f3000000000L, 4096, MemoryFlags.MAP_SHARED, 0x1000, "/dev/shm/seg", new FileId(0x1a, 4242)));
+        assertEquals(p.word(), m.key(CHILD, 0x7f3000000010L, SHARED_OP).word());
+        // One whose inode was not read is one of its own: not linked.
+        m.mmap(CHILD, mmap(0x7f4000000000L, 4096, MemoryFlags.MAP_SHARED, 0, "/dev/shm/seg"));
+        assertNotEquals(p.word(), m.key(CHILD, 0x7f4000000010L, SHARED_OP).word());
+    }
+
+    @Test
+    void viewsOfOneFileMappedDuringTheTraceAreOneObjectByDeviceAndInode() {
+        SharedMappings m = new SharedMappings();
+        FileId seg = new FileId(0x1a, 4242);
+        // Two processes (not a fork's copy: each its own mmap), at other addresses and offsets.
+        m.mmap(PARENT, mmap(0x7f0000000000L, 8192, MemoryFlags.MAP_SHARED, 0, "/dev/shm/seg", seg));
+        m.forked(PARENT, CHILD);
+        m.mmap(CHILD, mmap(0x7f1000000000L, 4096, MemoryFlags.MAP_SHARED_VALIDATE, 4096, "/dev/shm/seg", seg));
+        SharedMappings.Key p = m.key(PARENT, 0x7f0000001020L, SHARED_OP), c = m.key(CHILD, 0x7f1000000020L, SHARED_OP);
+        assertTrue(p.known() && c.known(), "the kernel's key");
+        assertEquals(p.word(), c.word());
+        assertEquals(0x1020, p.word().uaddr(), "the offset in the file");
+        // One process mapping it twice: the second view's word is the first's.
+        m.mmap(PARENT, mmap(0x7f2000000000L, 8192, MemoryFlags.MAP_SHARED, 0, "/dev/shm/seg", seg));
+        assertEquals(p.word(), m.key(PARENT, 0x7f2000001020L, SHARED_OP).word());
+        // The same path made again is another inode, another object; another device with the inode too.
+        m.mmap(CHILD, mmap(0x7f3000000000L, 8192, MemoryFlags.MAP_SHARED, 0, "/dev/shm/seg", new FileId(0x1a, 4343)));
+        m.mmap(CHILD, mmap(0x7f4000000000L, 8192, MemoryFlags.MAP_SHARED, 0, "/dev/shm/seg", new FileId(0x1b, 4242)));
+        assertNotEquals(p.word(), m.key(CHILD, 0x7f3000001020L, SHARED_OP).word());
+        assertNotEquals(p.word(), m.key(CHILD, 0x7f4000001020L, SHARED_OP).word());
+        // A private op there is still (space, address).
+        assertFalse(m.key(PARENT, 0x7f0000001020L, PRIVATE_OP).known());
+    }
+
+    @Test
+    void atMostMaxRegionsFilesAreNamedBeyondAViewIsItsOwn() {
+        SharedMappings m = new SharedMappings();
+        for (int i = 0; i < SharedMappings.MAX_REGIONS; i++) {
+            m.mmap(PARENT, mmap(0x7f0000000000L, 4096, MemoryFlags.MAP_SHARED, 0, "/f", new FileId(1, i)));
+            m.munmap(PARENT, munmap(0x7f0000000000L, 4096));
+        }
+        m.mmap(PARENT, mmap(0x7f0000000000L, 4096, MemoryFlags.MAP_SHARED, 0, "/f", new FileId(1, 4242)));
+        assertTrue(m.key(PARENT, 0x7f0000000010L, SHARED_OP).known(), "a file already named");
+        m.mmap(PARENT, mmap(0x7f1000000000L, 4096, MemoryFlags.MAP_SHARED, 0, "/f", new FileId(2, 1)));
+        assertFalse(m.key(PARENT, 0x7f1000000010L, SHARED_OP).known(), "past the cap: a view of its own");
     }
 }

@@ -1,14 +1,10 @@
 package dev.jthreadtrace.render;
 
 import dev.jthreadtrace.decode.SyscallTable;
-import dev.jthreadtrace.decode.TraceSelection;
 import dev.jthreadtrace.event.TraceEvent;
 import dev.jthreadtrace.model.RecordedTrace;
-import dev.jthreadtrace.model.TraceModel;
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -24,16 +20,7 @@ class CommLineTest {
         while (events.get(at).ns() <= 5_000_000) at++;
         events.add(at, new TraceEvent.CommWritten(5_000_000, RecordedTrace.MAIN, RecordedTrace.INNER1,
                 SyscallTable.number("pwritev2").orElseThrow(), 5, name));
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        TraceModel model = new TraceModel();
-        try (Output out = new Output(bytes, false)) {
-            TextLines lines = new TextLines(out, Palette.PLAIN, TraceSelection.parse("all").shown(), LineOptions.defaults(32), ThreadNames.KERNEL);
-            for (TraceEvent e : events) {
-                model.accept(e);
-                lines.event(e, model);
-            }
-        }
-        String text = bytes.toString(StandardCharsets.UTF_8);
+        String text = PlainLines.of(events);
         assertTrue(text.contains("+++ named " + RecordedTrace.INNER1 + " \"a\\\"\\x5d\\xff\\n\" through its /proc comm file (pwritev2 on fd 5) +++"), text);
         assertTrue(text.contains("[" + RecordedTrace.INNER1 + " a\"\\x5d\\xff\\n] "), "the thread field: brackets escaped there: " + text);
     }

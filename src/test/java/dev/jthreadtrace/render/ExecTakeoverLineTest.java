@@ -2,14 +2,10 @@ package dev.jthreadtrace.render;
 
 import dev.jthreadtrace.decode.Captures;
 import dev.jthreadtrace.decode.SyscallTable;
-import dev.jthreadtrace.decode.TraceSelection;
 import dev.jthreadtrace.event.TraceEvent;
 import dev.jthreadtrace.model.RecordedTrace;
-import dev.jthreadtrace.model.TraceModel;
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -52,16 +48,7 @@ class ExecTakeoverLineTest {
                 new TraceEvent.Exec(3 * MS, LEADER, EXECER, "/bin/sh"),
                 new TraceEvent.Syscall(2 * MS, 4 * MS, LEADER, SyscallTable.EXECVE, execArgs, 0, false, true, Captures.NONE),
                 new TraceEvent.TraceEnded(5 * MS, 0)));
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        TraceModel model = new TraceModel();
-        try (Output out = new Output(bytes, false)) {
-            TextLines lines = new TextLines(out, Palette.PLAIN, TraceSelection.parse("all").shown(), LineOptions.defaults(32), ThreadNames.KERNEL);
-            for (TraceEvent e : events) {
-                model.accept(e);
-                lines.event(e, model);
-            }
-        }
-        List<String> lines = bytes.toString(StandardCharsets.UTF_8).lines().toList();
+        List<String> lines = PlainLines.of(events).lines().toList();
         int takeover = 0;
         while (takeover < lines.size() && !lines.get(takeover).contains("exec'd and took over tid " + LEADER)) takeover++;
         assertTrue(takeover + 1 < lines.size(), String.join("\n", lines));

@@ -2,15 +2,12 @@ package dev.jthreadtrace.render;
 
 import dev.jthreadtrace.decode.Captures;
 import dev.jthreadtrace.decode.SyscallTable;
-import dev.jthreadtrace.decode.TraceSelection;
 import dev.jthreadtrace.event.TraceEvent;
 import dev.jthreadtrace.model.RecordedTrace;
 import dev.jthreadtrace.model.TraceModel;
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -37,16 +34,7 @@ class GoldenTest {
 
     @Test
     void liveLines() throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        TraceModel model = new TraceModel();
-        try (Output out = new Output(bytes, false)) {
-            TextLines lines = new TextLines(out, Palette.PLAIN, TraceSelection.parse("all").shown(), LineOptions.defaults(32), ThreadNames.KERNEL);
-            for (TraceEvent e : RecordedTrace.threadsFixture()) {
-                model.accept(e);
-                lines.event(e, model);
-            }
-        }
-        assertGolden("threads-lines.txt", bytes.toString(StandardCharsets.UTF_8));
+        assertGolden("threads-lines.txt", PlainLines.of(RecordedTrace.threadsFixture()));
     }
 
     @Test

@@ -57,13 +57,19 @@ class TreeSectionTest {
         assertFalse(kernel.contains("×5"), "main's and boss's threads are not one row: " + kernel);
     }
 
-    /** "(was NAME)" is the name a thread started with, not the one before its last rename: a pool thread renamed per task. */
-    @Test
-    void wasNamesTheNameAThreadStartedWithHoweverOftenItWasRenamed() {
+    /** A JVM, pid 100, whose main made threads 101 and 102. */
+    private static TraceModel javaWithThreads101And102() {
         TraceModel model = new TraceModel();
         model.accept(new TraceEvent.TargetStarted(0, 100, 1, "/usr/bin/java", List.of("java")));
         spawn(model, 10, 100, 101);
         spawn(model, 20, 100, 102);
+        return model;
+    }
+
+    /** "(was NAME)" is the name a thread started with, not the one before its last rename: a pool thread renamed per task. */
+    @Test
+    void wasNamesTheNameAThreadStartedWithHoweverOftenItWasRenamed() {
+        TraceModel model = javaWithThreads101And102();
         JavaThread pool = new JavaThread(7, "pool-orig", false, 100, "main", 100, Map.of());
         for (int i = 0; i < 4; i++) pool = pool.renamed("renamed-" + i);
         model.attachJava(new JavaView(List.of(), Map.of(model.thread(102), pool), Map.of(), Map.of(), List.of()));
@@ -73,10 +79,7 @@ class TreeSectionTest {
 
     @Test
     void aLongJavaNameAndItsConstructorAreNeverCutAndTheRowStillFitsTheWidth() {
-        TraceModel model = new TraceModel();
-        model.accept(new TraceEvent.TargetStarted(0, 100, 1, "/usr/bin/java", List.of("java")));
-        spawn(model, 10, 100, 101);
-        spawn(model, 20, 100, 102);
+        TraceModel model = javaWithThreads101And102();
         ThreadInfo worker = model.thread(102);
         String longName = "order-processing-worker-with-a-long-descriptive-name-7";
         model.attachJava(new JavaView(List.of(), Map.of(worker, new JavaThread(7, longName, false, 101, "factory", 100, Map.of())),
