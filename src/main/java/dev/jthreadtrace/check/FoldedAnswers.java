@@ -63,7 +63,8 @@ final class FoldedAnswers {
     private static Measured measured(FoldedMetrics.Answer answer) {
         return switch (answer) {
             case FoldedMetrics.Answer.Value v -> new Measured.Number(v.value());
-            case FoldedMetrics.Answer.Unknown u -> new Measured.Unknown(u.why());
+            // The result says "unknown: " before every reason: the model's words already start so.
+            case FoldedMetrics.Answer.Unknown u -> new Measured.Unknown(u.why().replaceFirst("^unknown: ", ""));
         };
     }
 

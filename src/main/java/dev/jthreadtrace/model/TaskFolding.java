@@ -10,6 +10,8 @@ final class TaskFolding {
     private final SyscallEffects effects;
     private final SettingsTracker settings;
     private final PendingCalls pending;
+    /** The tasks the latest event folded, for the sinks that write a folded task's record (at most one look's worth). */
+    private final java.util.List<FoldedTask> recent = new java.util.ArrayList<>();
 
     TaskFolding(FoldedTasks folded, SyscallEffects effects, SettingsTracker settings, PendingCalls pending) {
         this.folded = folded;
@@ -24,10 +26,20 @@ final class TaskFolding {
         MmapCounters m = effects.mmap().of(t);
         boolean joined = futex.forget(t);
         folded.fold(t, f, m, joined, settings.inJvm(t));
+        recent.add(new FoldedTask(t, f, m));
         effects.mmap().forget(t);
         effects.stats().forget(t);
         settings.forget(t);
         pending.forget(t);
+    }
+
+    /** A new event: what the previous one folded has been handed on. */
+    void nextEvent() {
+        recent.clear();
+    }
+
+    java.util.List<FoldedTask> recent() {
+        return java.util.Collections.unmodifiableList(recent);
     }
 
     FoldedTasks folded() {

@@ -63,6 +63,7 @@ public final class TraceModel {
     }
 
     public void accept(TraceEvent event) {
+        folding.nextEvent();
         futexAnalysis = null;
         leaks = null;
         hang = null;
@@ -106,6 +107,13 @@ public final class TraceModel {
         return folding.folded();
     }
 
+    /**
+     * The tasks the latest {@link #accept} folded, in the order they folded: a sink that writes each
+     * task's record (the JSONL) writes theirs now, while they are final and before they are gone.
+     */
+    public List<FoldedTask> foldedByLastEvent() {
+        return folding.recent();
+    }
 
     /**
      * The one way the Java view enters the model: after the trace, joined by {@code jvm.JavaJoin}

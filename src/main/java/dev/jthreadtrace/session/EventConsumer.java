@@ -25,15 +25,16 @@ final class EventConsumer {
     private final Tracer tracer;
     private final LiveSink live;
     private final Runnable idle;
-    private final TraceModel model = new TraceModel();
+    private final TraceModel model;
     private boolean outputClosed;
     private String outputFailure;
     private long accepted;
     private long outOfMemoryAfter = -1;
     private boolean ended;
 
-    EventConsumer(Tracer tracer, LiveSink live, Runnable idle) {
+    EventConsumer(Tracer tracer, FoldPlan fold, LiveSink live, Runnable idle) {
         this.tracer = tracer;
+        this.model = fold.newModel();
         this.live = live;
         this.idle = idle;
     }

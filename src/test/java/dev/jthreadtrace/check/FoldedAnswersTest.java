@@ -50,6 +50,6 @@ class FoldedAnswersTest {
     void whatTheFoldedSumsCannotGiveIsUnknown(String text) {
         AssertionResult r = eval(text, 1);
         assertEquals(false, r.passed());
-        assertEquals("unknown: unknown: 3 threads folded", r.actual());
+        assertEquals("unknown: 3 threads folded", r.actual());
     }
 }
