@@ -182,7 +182,7 @@ public final class JsonLines implements LiveSink {
         restarts.saw(event);
         if (line != null) out.line(line.toString());
         // The tasks this event folded: their records are final now, and gone after.
-        for (FoldedTask f : model.foldedByLastEvent()) {
+        for (FoldedTask f : model.folded().foldedByLastEvent()) {
             out.line(threadRecord(model, f.task(), f.futex(), f.mmap(), null).put(JsonlFields.FOLDED, true).toString());
         }
     }

@@ -34,6 +34,8 @@ public final class FoldedTasks {
     private final Map<String, Predicate<ThreadInfo>> selectors;
     private final Map<String, FoldedFigures> selected = new LinkedHashMap<>();
     private final int keepEnded;
+    /** The tasks the latest event folded, with their figures: the JSONL writes their records then (at most one look's worth). */
+    private final List<FoldedTask> byLastEvent = new ArrayList<>();
 
     /** How many ended tasks are kept in full before the oldest fold; -1 for all. */
     public int keepEnded() {
@@ -70,6 +72,20 @@ public final class FoldedTasks {
         for (Map.Entry<String, Predicate<ThreadInfo>> s : selectors.entrySet()) {
             if (s.getValue().test(t)) selected.get(s.getKey()).add(t, futex, mmap, wasJoined, inJvm);
         }
+        byLastEvent.add(new FoldedTask(t, futex, mmap));
+    }
+
+    /** A new event: what the previous one folded has been handed on. */
+    void nextEvent() {
+        byLastEvent.clear();
+    }
+
+    /**
+     * The tasks the model's latest event folded, in the order they folded: a sink that writes each
+     * task's record (the JSONL) writes theirs now, while they are final and before they are gone.
+     */
+    public List<FoldedTask> foldedByLastEvent() {
+        return Collections.unmodifiableList(byLastEvent);
     }
 
     /** A setting a creator (by tid) had changed when it created a task, which the task inherited. */

@@ -10,8 +10,6 @@ final class TaskFolding {
     private final SyscallEffects effects;
     private final SettingsTracker settings;
     private final PendingCalls pending;
-    /** The tasks the latest event folded, for the sinks that write a folded task's record (at most one look's worth). */
-    private final java.util.List<FoldedTask> recent = new java.util.ArrayList<>();
 
     TaskFolding(FoldedTasks folded, SyscallEffects effects, SettingsTracker settings, PendingCalls pending) {
         this.folded = folded;
@@ -20,26 +18,22 @@ final class TaskFolding {
         this.pending = pending;
     }
 
+    /** After each event: folds what is due ({@link ThreadTable#foldDue}); what the previous event folded was handed on. */
+    void foldDue(ThreadTable table, java.util.function.Predicate<ThreadInfo> stillNeeded) {
+        folded.nextEvent();
+        table.foldDue(stillNeeded, this::fold);
+    }
+
     void fold(ThreadInfo t) {
         FutexLog futex = effects.futex();
         FutexCounters f = futex.of(t);
         MmapCounters m = effects.mmap().of(t);
         boolean joined = futex.forget(t);
         folded.fold(t, f, m, joined, settings.inJvm(t));
-        recent.add(new FoldedTask(t, f, m));
         effects.mmap().forget(t);
         effects.stats().forget(t);
         settings.forget(t);
         pending.forget(t);
-    }
-
-    /** A new event: what the previous one folded has been handed on. */
-    void nextEvent() {
-        recent.clear();
-    }
-
-    java.util.List<FoldedTask> recent() {
-        return java.util.Collections.unmodifiableList(recent);
     }
 
     FoldedTasks folded() {

@@ -63,7 +63,6 @@ public final class TraceModel {
     }
 
     public void accept(TraceEvent event) {
-        folding.nextEvent();
         futexAnalysis = null;
         leaks = null;
         hang = null;
@@ -99,7 +98,7 @@ public final class TraceModel {
                 table.traceEnded(endNs);
             }
         }
-        table.foldDue(pending::holds, folding::fold);
+        folding.foldDue(table, pending::holds);
     }
 
     /** The tasks folded so far (none unless a bound was given). */
@@ -107,13 +106,6 @@ public final class TraceModel {
         return folding.folded();
     }
 
-    /**
-     * The tasks the latest {@link #accept} folded, in the order they folded: a sink that writes each
-     * task's record (the JSONL) writes theirs now, while they are final and before they are gone.
-     */
-    public List<FoldedTask> foldedByLastEvent() {
-        return folding.recent();
-    }
 
     /**
      * The one way the Java view enters the model: after the trace, joined by {@code jvm.JavaJoin}
@@ -340,7 +332,6 @@ public final class TraceModel {
             else if (e.tid() == e.tgid() && e.runtime() != null) table.process(e.tgid()).runs(e.runtime());
         }
     }
-
 
     /**
      * After an attach: the threads each JVM in {@code jvmPids} started during the trace to answer the

@@ -56,9 +56,15 @@ public final class TraceSession {
     /** @param limits whether fd paths are read (-y) and how much of a data buffer is copied (-s) */
     public static Outcome run(List<String> command, Map<String, String> environment, boolean[] recorded, CaptureLimits limits,
                               boolean seccomp, LiveSink live, Runnable idle) throws TraceFailure, InterruptedException {
+        return run(command, environment, recorded, limits, FoldPlan.UNBOUNDED, seccomp, live, idle);
+    }
+
+    /** @param fold how the model folds ended tasks ({@code --keep-ended} and the assertions' selectors) */
+    public static Outcome run(List<String> command, Map<String, String> environment, boolean[] recorded, CaptureLimits limits,
+                              FoldPlan fold, boolean seccomp, LiveSink live, Runnable idle) throws TraceFailure, InterruptedException {
         Launch launch = Launch.of(command, environment);
         try {
-            return run(queue -> Tracer.start(launch, recorded, limits, ExecArguments.NONE, seccomp, queue), live, idle,
+            return run(queue -> Tracer.start(launch, recorded, limits, ExecArguments.NONE, seccomp, queue), fold, live, idle,
                     Interrupts.DEFAULT);
         } finally {
             StopSignals.uninstall(); // no output of ours follows
