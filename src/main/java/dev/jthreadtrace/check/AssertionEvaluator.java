@@ -29,6 +29,14 @@ public final class AssertionEvaluator {
         return results;
     }
 
+    /**
+     * The thread selectors of {@code assertions}, to register into the model before the trace
+     * ({@code TraceModel(keepEnded, selectors)}): a task that folds is counted into those it matches.
+     */
+    public static java.util.Map<String, java.util.function.Predicate<ThreadInfo>> foldSelectors(List<Assertion> assertions) {
+        return FoldedAnswers.selectors(assertions);
+    }
+
     static AssertionResult evaluate(Assertion a, TraceModel model) {
         return result(a, measure(a, model));
     }
@@ -38,6 +46,7 @@ public final class AssertionEvaluator {
         Metric metric = (Metric) a.metric();
         String unknown = Unanswered.why(metric, model);
         if (unknown != null) return new Measured.Unknown(unknown);
+        if (model.folded().any()) return FoldedAnswers.measure(a, metric, model);
         return metric.kind() == Metric.Kind.TEXT ? text(a, model) : metric.bySyscall() ? bySyscall(a, metric, model)
                 : overThreads(a, metric, model);
     }

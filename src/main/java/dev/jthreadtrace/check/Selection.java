@@ -41,8 +41,10 @@ final class Selection {
     }
 
     static String noThreadNamed(TraceModel model, String glob) {
-        return "no thread named like \"" + Escape.text(glob) + "\" (" + listed("threads", model.threads().stream()
-                .map(ThreadInfo::name).toList()) + ")";
+        // The folded groups' names too (one per group): what the trace had, not only what it kept.
+        List<String> names = new ArrayList<>(model.threads().stream().map(ThreadInfo::name).toList());
+        model.folded().groups().forEach(g -> names.add(g.sampleName()));
+        return "no thread named like \"" + Escape.text(glob) + "\" (" + listed("threads", names) + ")";
     }
 
     static String noCreationSites() {
@@ -73,6 +75,12 @@ final class Selection {
     static List<SyscallStats.Row> rows(TraceModel model, List<ThreadInfo> threads, String glob) {
         Glob syscall = Glob.compile(glob);
         return model.syscallStats().rows(threads).stream().filter(r -> syscall.matches(r.name())).toList();
+    }
+
+    /** The whole trace's -c table rows (the folded tasks' sum included) whose syscall matches {@code glob}. */
+    static List<SyscallStats.Row> rowsWithFolded(TraceModel model, String glob) {
+        Glob syscall = Glob.compile(glob);
+        return model.syscallStats().rowsWithFolded(model.threads()).stream().filter(r -> syscall.matches(r.name())).toList();
     }
 
     static String noSyscallCalls(TraceModel model, List<ThreadInfo> threads, String glob) {

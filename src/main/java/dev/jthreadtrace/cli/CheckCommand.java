@@ -1,5 +1,6 @@
 package dev.jthreadtrace.cli;
 
+import dev.jthreadtrace.check.AssertionEvaluator;
 import dev.jthreadtrace.check.AssertionResult;
 import dev.jthreadtrace.model.TraceModel;
 import dev.jthreadtrace.session.SavedTrace;
@@ -19,6 +20,7 @@ final class CheckCommand implements Callable<Integer> {
     final AssertOptions assertOptions = new AssertOptions();
     Path file;
     boolean allowTruncated;
+    final KeepEndedOption keep = new KeepEndedOption();
     final CommandSpec spec = Specs.command("check", this, true,
             "Checks assertions against a saved trace.", "The trace is one written by 'run --format jsonl -o FILE'.");
 
@@ -29,6 +31,7 @@ final class CheckCommand implements Callable<Integer> {
         spec.addOption(Specs.flag(bind(() -> allowTruncated, v -> allowTruncated = v), "--allow-truncated")
                 .description("Check a trace that was cut short (the run was killed, the disk filled up) on the records it "
                         + "holds, with a warning; without it such a trace is refused (exit 125).").build());
+        keep.addTo(spec, true);
         Specs.finish(spec, new String[] {
                 "  jthreadtrace check --assert 'threads.peak <= 40' trace.jsonl",
                 "  jthreadtrace check --assert-file thread-budget.txt --junit-xml threads.xml trace.jsonl",
@@ -50,12 +53,14 @@ final class CheckCommand implements Callable<Integer> {
         inputs.add(new OutputFiles.Named("TRACE.jsonl", file));
         String clash = OutputFiles.clash(inputs, assertOptions.outputs());
         if (clash != null) throw new CommandLine.ParameterException(spec.commandLine(), clash);
+        Integer keepEnded = keep.forReplay(spec);
         PrintWriter err = spec.commandLine().getErr();
-        return OutputFiles.using(assertOptions.outputs(), err, files -> check(checks, files, err));
+        return OutputFiles.using(assertOptions.outputs(), err, files -> check(checks, keepEnded, files, err));
     }
 
-    private int check(AssertOptions.Checks checks, OutputFiles files, PrintWriter err) {
-        SavedTrace saved = SavedTrace.load(file, err);
+    private int check(AssertOptions.Checks checks, Integer keepEnded, OutputFiles files, PrintWriter err) {
+        // The assertions' selectors go into the model before the trace is read: a task that folds is counted in them.
+        SavedTrace saved = SavedTrace.load(file, keepEnded, AssertionEvaluator.foldSelectors(checks.assertions()), err);
         if (saved == null) return ExitCodes.TOOL_FAILED;
         if (saved.truncated() && !allowTruncated) {
             err.println("jthreadtrace: " + saved.truncationWarning() + "; --allow-truncated checks what it holds");

@@ -27,6 +27,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -40,6 +41,7 @@ import java.util.function.Function;
 final class ReportCommand implements Callable<Integer> {
     final DisplayOptions display = new DisplayOptions();
     final OutputOptions outputOptions = new OutputOptions();
+    final KeepEndedOption keep = new KeepEndedOption();
     Path file;
     final CommandSpec spec = Specs.command("report", this, true,
             "Prints a saved trace as the live run printed it: the live lines, the report, the -c table.",
@@ -52,6 +54,7 @@ final class ReportCommand implements Callable<Integer> {
                 .index("0").paramLabel("TRACE.jsonl").description("A trace written by run --format jsonl.").build());
         display.addTo(spec, null);
         outputOptions.addTo(spec);
+        keep.addTo(spec, true);
         Specs.finish(spec, new String[] {
                 "  jthreadtrace run --format jsonl -o trace.jsonl -- java Main",
                 "  jthreadtrace report trace.jsonl",
@@ -80,12 +83,13 @@ final class ReportCommand implements Callable<Integer> {
         if (display.stringLimit < 0) throw new CommandLine.ParameterException(spec.commandLine(), "--string-limit must be 0 or more");
         String clash = OutputFiles.clash(List.of(new OutputFiles.Named("TRACE.jsonl", file)), outputOptions.outputs());
         if (clash != null) throw new CommandLine.ParameterException(spec.commandLine(), clash);
+        Integer keepEnded = keep.forReplay(spec);
         PrintWriter err = spec.commandLine().getErr();
-        return OutputFiles.using(outputOptions.outputs(), err, files -> report(sections, lineOptions, chosen, sort, files, err));
+        return OutputFiles.using(outputOptions.outputs(), err, files -> report(sections, lineOptions, chosen, sort, keepEnded, files, err));
     }
 
-    private int report(Set<ReportSection> sections, LineOptions lineOptions,
-                       Optional<TraceSelection> chosen, SyscallSummary.Sort sort, OutputFiles files, PrintWriter err) {
+    private int report(Set<ReportSection> sections, LineOptions lineOptions, Optional<TraceSelection> chosen, SyscallSummary.Sort sort,
+                       Integer keepEnded, OutputFiles files, PrintWriter err) {
         // The call lines read the trace a second time: a pipe or FIFO has nothing left then (a FIFO's
         // second open waits for a writer for ever).
         if (!display.noLive && !display.summaryOnly && Files.exists(file) && !Files.isRegularFile(file)) {
@@ -93,7 +97,7 @@ final class ReportCommand implements Callable<Integer> {
                     : ": not a regular file (a pipe?): report reads a trace twice for its call lines; save it to a file, or add --no-live"));
             return ExitCodes.TOOL_FAILED;
         }
-        SavedTrace saved = SavedTrace.load(file, err);
+        SavedTrace saved = SavedTrace.load(file, keepEnded, Map.of(), err);
         if (saved == null) return ExitCodes.TOOL_FAILED;
         if (saved.truncated()) err.println("jthreadtrace: warning: " + saved.truncationWarning() + "; reporting what it holds");
         TraceReader.Header header = saved.header();

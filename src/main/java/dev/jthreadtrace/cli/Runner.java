@@ -211,7 +211,7 @@ final class Runner {
                 return Tracer.start(command, recorded, announced, limits, plan.exits(), execArguments, !traceOptions.noSeccomp, queue);
             };
         }
-        TraceSession.Outcome outcome = TraceSession.run(start, live, out::idle, interrupts);
+        TraceSession.Outcome outcome = TraceSession.run(start, plan.fold(), live, out::idle, interrupts);
         if (jvmAttach[0] != null) {
             jvmAttach[0].join(30_000);
             agent.stopInRunningJvms();

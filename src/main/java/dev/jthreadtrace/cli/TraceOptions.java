@@ -16,6 +16,8 @@ final class TraceOptions {
 
     /** What is shown and how: -e, the time column, -c, ... (report has these too). */
     final DisplayOptions display = new DisplayOptions();
+    /** --keep-ended: how many ended tasks the model keeps in full. */
+    final KeepEndedOption keep = new KeepEndedOption();
     // The option values, set by Picocli through the bindings made in addTo.
     boolean[] follow;
     boolean[] quiet;
@@ -80,6 +82,7 @@ final class TraceOptions {
                 .description("At the end, print one line on standard error: ptrace stops, events, the tracer's own "
                         + "time per stop, whether the seccomp filter was on, jthreadtrace's peak RSS, and whether its JVM started "
                         + "from the launcher's AOT cache.").build());
+        keep.addTo(command, false);
         if (!attach) command.addOption(Specs.option(Duration.class, Specs.<Duration>bind(() -> killAfter, v -> killAfter = v), "--kill-after")
                 .paramLabel("DURATION").converters(Durations::parse)
                 .description("After the first SIGINT, SIGTERM or SIGHUP (which is passed to the traced command), kill the "

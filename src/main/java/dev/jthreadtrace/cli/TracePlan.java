@@ -1,5 +1,6 @@
 package dev.jthreadtrace.cli;
 
+import dev.jthreadtrace.check.AssertionEvaluator;
 import dev.jthreadtrace.decode.ExitPolicy;
 import dev.jthreadtrace.decode.ExitUse;
 import dev.jthreadtrace.decode.TraceSelection;
@@ -8,6 +9,7 @@ import dev.jthreadtrace.render.HtmlReport;
 import dev.jthreadtrace.render.LineOptions;
 import dev.jthreadtrace.render.ReportSection;
 import dev.jthreadtrace.render.SyscallSummary;
+import dev.jthreadtrace.session.FoldPlan;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -24,9 +26,10 @@ import java.util.Set;
  *
  * @param selection what is shown, and recorded (for the lines, the sections, the assertions)
  * @param exits     which recorded calls the tracer follows to their exit: all when anything prints or counts calls
+ * @param fold      how the model folds ended tasks: --keep-ended, and the assertions' thread selectors counted at a fold
  */
 record TracePlan(TraceSelection selection, Set<ReportSection> sections, AssertOptions.Checks checks, Duration killAfter,
-                 SyscallSummary.Sort sort, LineOptions lineOptions, boolean byThread, ExitPolicy exits) {
+                 SyscallSummary.Sort sort, LineOptions lineOptions, boolean byThread, ExitPolicy exits, FoldPlan fold) {
     /**
      * For tests only: {@code -Djthreadtrace.every-exit=true} follows every recorded call to its exit
      * even when nothing prints or counts calls, as before exits were skipped, to show the report
@@ -41,7 +44,7 @@ record TracePlan(TraceSelection selection, Set<ReportSection> sections, AssertOp
             // -c: strace's table alone, as strace -c prints nothing else.
             Set<ReportSection> sections = display.summaryOnly ? EnumSet.noneOf(ReportSection.class) : output.sections();
             parsed = new TracePlan(trace.selection(), sections, assertions.parse(), trace.killAfter(), display.summarySort(),
-                    trace.lineOptions(), display.summaryByThread(), ExitPolicy.EVERY);
+                    trace.lineOptions(), display.summaryByThread(), ExitPolicy.EVERY, FoldPlan.UNBOUNDED);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
         }
@@ -57,8 +60,10 @@ record TracePlan(TraceSelection selection, Set<ReportSection> sections, AssertOp
         // Nothing prints or counts a call: the tracer waits only for the exits the model and these consumers read.
         ExitPolicy exits = modelOnly && !Boolean.getBoolean(EVERY_EXIT_PROPERTY)
                 ? ExitPolicy.modelOnly(exitUses(parsed.sections(), output.html != null)) : ExitPolicy.EVERY;
+        // The assertions are parsed before the trace: their selectors go into the model, so a folded task is counted in them.
+        FoldPlan fold = new FoldPlan(trace.keep.forTrace(spec), AssertionEvaluator.foldSelectors(parsed.checks().assertions()));
         return new TracePlan(selection, parsed.sections(), parsed.checks(), parsed.killAfter(), parsed.sort(), parsed.lineOptions(),
-                parsed.byThread(), exits);
+                parsed.byThread(), exits, fold);
     }
 
     /** What the chosen report sections and the HTML page read from calls' exits (the metrics read nothing more). */

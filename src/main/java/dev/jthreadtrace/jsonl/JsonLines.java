@@ -12,6 +12,7 @@ import dev.jthreadtrace.decode.SyscallTable;
 import dev.jthreadtrace.event.JavaRecord;
 import dev.jthreadtrace.event.TraceEvent;
 import dev.jthreadtrace.model.Exit;
+import dev.jthreadtrace.model.FoldedTask;
 import dev.jthreadtrace.model.FutexAnalysis;
 import dev.jthreadtrace.model.FutexCounters;
 import dev.jthreadtrace.model.Metric;
@@ -124,9 +125,9 @@ public final class JsonLines implements LiveSink {
         }
         entered = event instanceof TraceEvent.SyscallEntered s ? new Entered(s, model.nameOf(s.tid())) : null;
         Json line = switch (event) {
-            case TraceEvent.TargetStarted s -> record(JsonlFields.T_START).put(JsonlFields.NS, 0L).put("t", 0.0).put(JsonlFields.PID, s.pid())
+            case TraceEvent.TargetStarted s -> bounded(record(JsonlFields.T_START).put(JsonlFields.NS, 0L).put("t", 0.0).put(JsonlFields.PID, s.pid())
                     .put(JsonlFields.TRACER_PID, s.tracerPid()).put(JsonlFields.PATH, s.path()).put(JsonlFields.ARGV, s.argv())
-                    .put(JsonlFields.WALL_NS, clock.wallNsAt(s.ns())).put(JsonlFields.STRING_LIMIT, stringMax);
+                    .put(JsonlFields.WALL_NS, clock.wallNsAt(s.ns())).put(JsonlFields.STRING_LIMIT, stringMax), model);
             case TraceEvent.Attached a -> {
                 List<Json> existing = new ArrayList<>();
                 for (TraceEvent.ExistingTask t : a.tasks()) {
@@ -140,10 +141,10 @@ public final class JsonLines implements LiveSink {
                     if (t.runtime() != null) existing.getLast().put(JsonlFields.RUNTIME, t.runtime());
                     if (t.memoryOf() != 0) existing.getLast().put(HangRecords.MEMORY_OF, t.memoryOf());
                 }
-                yield record(JsonlFields.T_START).put(JsonlFields.NS, 0L).put("t", 0.0).put(JsonlFields.PID, a.pid())
+                yield bounded(record(JsonlFields.T_START).put(JsonlFields.NS, 0L).put("t", 0.0).put(JsonlFields.PID, a.pid())
                         .put(JsonlFields.TRACER_PID, a.tracerPid()).put(JsonlFields.PATH, a.path()).put(JsonlFields.ARGV, a.argv())
                         .put(JsonlFields.EXISTING, existing).put(JsonlFields.WALL_NS, clock.wallNsAt(a.ns()))
-                        .put(JsonlFields.STRING_LIMIT, stringMax);
+                        .put(JsonlFields.STRING_LIMIT, stringMax), model);
             }
             case TraceEvent.EndLook l -> HangRecords.endLook(record(JsonlFields.T_END_LOOK).put(JsonlFields.NS, model.rel(l.ns()))
                     .put("t", seconds(model.rel(l.ns()))), l);
@@ -180,6 +181,19 @@ public final class JsonLines implements LiveSink {
         };
         restarts.saw(event);
         if (line != null) out.line(line.toString());
+        // The tasks this event folded: their records are final now, and gone after.
+        for (FoldedTask f : model.folded().foldedByLastEvent()) {
+            out.line(threadRecord(model, f.task(), f.futex(), f.mmap(), null).put(JsonlFields.FOLDED, true).toString());
+        }
+    }
+
+    /**
+     * The start record's {@code keep_ended}: the bound past which the model folded ended tasks, so a
+     * reader replays the fold where the run did; none when every task was kept (as before the bound existed).
+     */
+    private static Json bounded(Json start, TraceModel model) {
+        int keepEnded = model.folded().keepEnded();
+        return keepEnded < 0 ? start : start.put(JsonlFields.KEEP_ENDED, keepEnded);
     }
 
     private Json at(Json json, long ns, TraceModel model, int tid) {
@@ -276,9 +290,12 @@ public final class JsonLines implements LiveSink {
                     .put(JsonlFields.ACTUAL, r.actual()).put(JsonlFields.EXPECTED, r.expected()).toString());
         }
         Exit exit = model.targetExit();
-        out.line(record(JsonlFields.T_SUMMARY).put("command", model.command()).put(JsonlFields.PID, model.rootPid())
+        Json summary = record(JsonlFields.T_SUMMARY).put("command", model.command()).put(JsonlFields.PID, model.rootPid())
                 .put("exit", exit(exit)).put(JsonlFields.INTERRUPTED_BY, model.interruptedBy())
-                .put("metrics", Metric.summary(model)).put("syscalls", syscalls(model)).toString());
+                .put("metrics", Metric.summary(model)).put("syscalls", syscalls(model));
+        // A bounded trace says how many tasks folded (their thread records came with "folded": true).
+        if (model.folded().keepEnded() >= 0) summary.put(JsonlFields.FOLDED, model.folded().all().tasks());
+        out.line(summary.toString());
     }
 
     /** What the JVM agents reported, and the JVMs' lock views. */
@@ -323,35 +340,49 @@ public final class JsonLines implements LiveSink {
             joinersByJoined.computeIfAbsent(j.joined(), k -> new ArrayList<>()).add(j.joiner());
         }
         for (ThreadInfo t : model.threads()) {
-            List<Integer> joinedBy = joinersByJoined.getOrDefault(t.tid(), List.of());
-            FutexCounters futex = model.futex().of(t);
-            MmapCounters mmap = model.mmap().of(t);
-            out.line(record(JsonlFields.T_THREAD).put(JsonlFields.TID, t.tid()).put(JsonlFields.NS_TID, t.nsTid() == 0 ? null : t.nsTid())
-                    .put(JsonlFields.PID, t.tgid()).put(JsonlFields.NAME, t.name()).put("names", t.nameHistory()).put("names_dropped", t.namesDropped())
-                    .put(JsonlFields.CREATOR, t.creator()).put("creator_name", t.creator() == null ? null : model.nameOf(t.creator()))
-                    .put("existed_at_attach", t.existedAtAttach()).put("started_for_attach", t.startedForAttach())
-                    .put("os_parent", t.osParent()).put("reparented", t.reparented()).put("reparents", reparents(t))
-                    .put("former_tid", t.formerTid() == 0 ? null : t.formerTid())
-                    .put("spawn_syscall", t.spawnKind() == null ? null : t.spawnKind().name().toLowerCase(Locale.ROOT))
-                    .put("clone_flags", CloneFlags.names(t.cloneFlags())).put("depth", t.depth())
-                    .put("start", seconds(t.start())).put("end", t.end() == null ? null : seconds(t.end()))
-                    .put("exit", exit(t.exit())).put("inherited", t.allInheritedValues())
-                    .put("final", t.hooks().inheritedValues())
-                    .put("joined_by", joinedBy).put("outlived", outlived(model, t))
-                    .put("virtual_threads_constructed", model.virtualThreadsByCreator().getOrDefault(t.tid(), 0))
-                    .put("virtual_thread_mounts", model.virtualThreadMountsByCarrier().getOrDefault(t.tid(), 0L))
-                    .put("java", t.java() == null ? null : Json.object().put(JsonlFields.ID, t.java().id()).put(JsonlFields.NAME, t.java().name())
-                            .put("constructed_by", t.java().constructorTid()).put("started_by", t.java().starterTid())
-                            .put("former_names", t.java().formerNames())
-                            .put("created_at", t.java().createdAt()).put(JsonlFields.STACK, stack(t.java().stack()))
-                            .put("started_by_virtual", t.java().virtualStarter() == null ? null : Json.object()
-                                    .put(JsonlFields.ID, t.java().virtualStarter().id()).put(JsonlFields.NAME, t.java().virtualStarter().name())))
-                    .put("futex", Json.object().put("calls", futex.calls()).put("waits", futex.waits()).put("wakes", futex.wakes())
-                            .put("blocked_ns", futex.blockedNs()).put("timeouts", futex.timeouts()).put("eagain", futex.eagain()))
-                    .put("mmap", Json.object().put("calls", mmap.mmapCalls()).put("bytes", mmap.mmapBytes())
-                            .put("munmap_calls", mmap.munmapCalls()).put("munmap_bytes", mmap.munmapBytes()))
-                    .put("blocked", HangRecords.blocked(model, t, stringMax)).put("stopped", HangRecords.stopped(model, t)).toString());
+            Final atEnd = new Final(joinersByJoined.getOrDefault(t.tid(), List.of()), outlived(model, t),
+                    model.virtualThreadsByCreator().getOrDefault(t.tid(), 0), model.virtualThreadMountsByCarrier().getOrDefault(t.tid(), 0L),
+                    HangRecords.blocked(model, t, stringMax), HangRecords.stopped(model, t));
+            out.line(threadRecord(model, t, model.futex().of(t), model.mmap().of(t), atEnd).toString());
         }
+    }
+
+    /**
+     * What a thread record says that is known only at the end: its joiners (the futex analysis of the
+     * whole trace), whether it outlived its program's scope, the Java view's counts (the agents'
+     * records come at the end), what it was blocked or stopped in. A task that folds is written before
+     * the end: these are null in its record.
+     */
+    private record Final(List<Integer> joinedBy, Json outlived, int virtualConstructed, long virtualMounts, Json blocked,
+                         Json stopped) {}
+
+    /** One task's {@code thread} record; {@code atEnd} null for a task written as it folded (those fields null). */
+    private Json threadRecord(TraceModel model, ThreadInfo t, FutexCounters futex, MmapCounters mmap, Final atEnd) {
+        return record(JsonlFields.T_THREAD).put(JsonlFields.TID, t.tid()).put(JsonlFields.NS_TID, t.nsTid() == 0 ? null : t.nsTid())
+                .put(JsonlFields.PID, t.tgid()).put(JsonlFields.NAME, t.name()).put("names", t.nameHistory()).put("names_dropped", t.namesDropped())
+                .put(JsonlFields.CREATOR, t.creator()).put("creator_name", t.creator() == null ? null : model.nameOf(t.creator()))
+                .put("existed_at_attach", t.existedAtAttach()).put("started_for_attach", t.startedForAttach())
+                .put("os_parent", t.osParent()).put("reparented", t.reparented()).put("reparents", reparents(t))
+                .put("former_tid", t.formerTid() == 0 ? null : t.formerTid())
+                .put("spawn_syscall", t.spawnKind() == null ? null : t.spawnKind().name().toLowerCase(Locale.ROOT))
+                .put("clone_flags", CloneFlags.names(t.cloneFlags())).put("depth", t.depth())
+                .put("start", seconds(t.start())).put("end", t.end() == null ? null : seconds(t.end()))
+                .put("exit", exit(t.exit())).put("inherited", t.allInheritedValues())
+                .put("final", t.hooks().inheritedValues())
+                .put("joined_by", atEnd == null ? null : atEnd.joinedBy()).put("outlived", atEnd == null ? null : atEnd.outlived())
+                .put("virtual_threads_constructed", atEnd == null ? null : atEnd.virtualConstructed())
+                .put("virtual_thread_mounts", atEnd == null ? null : atEnd.virtualMounts())
+                .put("java", t.java() == null ? null : Json.object().put(JsonlFields.ID, t.java().id()).put(JsonlFields.NAME, t.java().name())
+                        .put("constructed_by", t.java().constructorTid()).put("started_by", t.java().starterTid())
+                        .put("former_names", t.java().formerNames())
+                        .put("created_at", t.java().createdAt()).put(JsonlFields.STACK, stack(t.java().stack()))
+                        .put("started_by_virtual", t.java().virtualStarter() == null ? null : Json.object()
+                                .put(JsonlFields.ID, t.java().virtualStarter().id()).put(JsonlFields.NAME, t.java().virtualStarter().name())))
+                .put("futex", Json.object().put("calls", futex.calls()).put("waits", futex.waits()).put("wakes", futex.wakes())
+                        .put("blocked_ns", futex.blockedNs()).put("timeouts", futex.timeouts()).put("eagain", futex.eagain()))
+                .put("mmap", Json.object().put("calls", mmap.mmapCalls()).put("bytes", mmap.mmapBytes())
+                        .put("munmap_calls", mmap.munmapCalls()).put("munmap_bytes", mmap.munmapBytes()))
+                .put("blocked", atEnd == null ? null : atEnd.blocked()).put("stopped", atEnd == null ? null : atEnd.stopped());
     }
 
     /**
@@ -383,10 +414,10 @@ public final class JsonLines implements LiveSink {
         return out;
     }
 
-    /** The -c table's figures for every traced syscall: {@code {"futex": {"calls":12, "errors":6, "time_ns":2386}}}. */
+    /** The -c table's figures for every traced syscall, folded tasks' calls included: {@code {"futex": {"calls":12, "errors":6, "time_ns":2386}}}. */
     private static Json syscalls(TraceModel model) {
         Json out = Json.object();
-        for (var row : model.syscallStats().rows(model.threads())) {
+        for (var row : model.syscallStats().rowsWithFolded(model.threads())) {
             out.put(row.name(), Json.object().put("calls", row.calls()).put("errors", row.errors()).put("time_ns", row.nanos()));
         }
         return out;

@@ -71,6 +71,7 @@ final class JsonlFields {
             VIRTUAL = "virtual",
             HEX = "hex",
             WALL_NS = "wall_ns", STRING_LIMIT = "string_limit", SHOWN = "shown",
+            KEEP_ENDED = "keep_ended", FOLDED = "folded",
             EXPR = "expr", PASSED = "passed", ACTUAL = "actual", EXPECTED = "expected";
 
     private JsonlFields() {}

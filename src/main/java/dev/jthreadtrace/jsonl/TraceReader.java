@@ -61,8 +61,10 @@ public final class TraceReader {
      *                    -ttt); null in a trace written before jthreadtrace recorded it
      * @param stringLimit the live run's {@code -s}; null when not recorded
      * @param shown       by syscall number, the calls the live run showed (its {@code -e})
+     * @param keepEnded   the live run's {@code --keep-ended}: where its model folded ended tasks; null in a
+     *                    trace written before the bound existed (every task kept)
      */
-    public record Header(String run, Long wallNs, Integer stringLimit, boolean[] shown) {
+    public record Header(String run, Long wallNs, Integer stringLimit, boolean[] shown, Integer keepEnded) {
         public Header {
             shown = shown.clone();
         }
@@ -82,9 +84,24 @@ public final class TraceReader {
 
     /** Reads the file, handing each event to {@code events} in order; throws at the first record it refuses. */
     public static Saved read(Path file, Consumer<TraceEvent> events) throws TraceFileException {
+        return readInto(file, keepEnded -> events);
+    }
+
+    /**
+     * Where a reading hands its events, chosen at the trace's {@code start} record, before its first
+     * event: the model that takes them must fold as the live run's did, with the bound saved there.
+     */
+    @FunctionalInterface
+    public interface Opening {
+        /** {@code keepEnded}: the start record's bound, null when it has none (a trace written before the bound existed). */
+        Consumer<TraceEvent> events(Integer keepEnded);
+    }
+
+    /** The same, the events' consumer chosen by {@code opening} at the start record. */
+    public static Saved readInto(Path file, Opening opening) throws TraceFileException {
         var decoder = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
-        Lines lines = new Lines(file, events);
+        Lines lines = new Lines(file, opening);
         try (BoundedLines reader = new BoundedLines(new InputStreamReader(Files.newInputStream(file), decoder), MAX_LINE)) {
             for (String line; (line = reader.next()) != null; ) lines.next(line);
         } catch (BoundedLines.TooLong e) {
@@ -102,7 +119,9 @@ public final class TraceReader {
     /** The state of one reading: where it is, what it has seen, what it keeps. */
     private static final class Lines {
         private final Path file;
-        private final Consumer<TraceEvent> events;
+        private final Opening opening;
+        /** Where the events go: chosen at the start record. */
+        private Consumer<TraceEvent> events;
         private final List<JavaRecord> java = new ArrayList<>();
         private final List<SavedAssertion> assertions = new ArrayList<>();
         private final boolean[] shown = new boolean[SyscallTable.MAX_NR];
@@ -110,6 +129,7 @@ public final class TraceReader {
         private String run;
         private Long wallNs;
         private Integer stringLimit;
+        private Integer keepEnded;
         private long lastSeq;
         /** The latest moment a call's record says it ended, and the line of that record: none may pass the trace's end. */
         private long latestCallEnd = Long.MIN_VALUE;
@@ -119,9 +139,9 @@ public final class TraceReader {
         int lineNo;
         private int skipped, lastRecordLine, lastSkippedLine;
 
-        Lines(Path file, Consumer<TraceEvent> events) {
+        Lines(Path file, Opening opening) {
             this.file = file;
-            this.events = events;
+            this.opening = opening;
         }
 
         void next(String line) throws TraceFileException {
@@ -179,6 +199,12 @@ public final class TraceReader {
 
         private void take(String type, JsonNode node) throws TraceFileException {
             TraceEvent event = RecordDecoder.event(type, node);
+            if (type.equals(JsonlFields.T_START)) {
+                Long bound = RecordDecoder.longOrNull(node, JsonlFields.KEEP_ENDED);
+                if (bound != null && (bound < 1 || bound > Integer.MAX_VALUE)) throw refused("\"keep_ended\" " + bound + " is no bound (1 or more)");
+                keepEnded = bound == null ? null : bound.intValue();
+                events = opening.events(keepEnded);
+            }
             if (event != null) {
                 if (sawEnd) throw refused("an event after the \"end\" record");
                 checkSpan(event);
@@ -229,7 +255,7 @@ public final class TraceReader {
             boolean complete = sawEnd && sawSummary;
             // In a trace cut short, a last line that is not a record is the record the writer was cut off in.
             if (!complete && lastSkippedLine == lineNo && lastSkippedLine > lastRecordLine) skipped--;
-            return new Saved(new Header(run, wallNs, stringLimit, shown), java, assertions, skipped, complete ? 0 : lastRecordLine);
+            return new Saved(new Header(run, wallNs, stringLimit, shown, keepEnded), java, assertions, skipped, complete ? 0 : lastRecordLine);
         }
 
         /** A record's type or a value the decoder quotes is the trace's text: the exception escapes it. */

@@ -49,6 +49,12 @@ final class BoundedHistory<T> {
         return dropped;
     }
 
+    /** Takes out the kept entries {@code gone} matches (a folded task's); the count of those let go stays. */
+    void removeIf(java.util.function.Predicate<T> gone) {
+        first.removeIf(gone);
+        if (latest != null) latest.removeIf(gone);
+    }
+
     /** How many entries are kept. */
     int size() {
         return first.size() + (latest == null ? 0 : latest.size());

@@ -104,8 +104,12 @@ public final class FutexLog {
             Comparator.comparingLong(FutexAnalysis.Release::waitedNs).thenComparing(r -> -r.order()));
     /** Threads by their clear-tid word, in start order (glibc reuses a descriptor, so a word can name several). */
     private final Map<FutexWord, List<ThreadInfo>> clearTid = new HashMap<>();
-    private final Set<ThreadInfo> joined = Collections.newSetFromMap(new IdentityHashMap<>());
+    /** Each thread joined, and its join (a thread is joined once). */
+    private final Map<ThreadInfo, FutexAnalysis.Join> joined = new IdentityHashMap<>();
+    /** The joins in the order seen; those of folded threads are taken out in bulk ({@link #foldedJoins}). */
     private final List<FutexAnalysis.Join> joins = new ArrayList<>();
+    /** Joins of folded threads still in {@link #joins}: removing one at a time would cost O(n) per fold. */
+    private final Set<FutexAnalysis.Join> foldedJoins = Collections.newSetFromMap(new IdentityHashMap<>());
     private long lastSharedWakeNs = Long.MIN_VALUE, lastUnknownSharedWakeNs = Long.MIN_VALUE;
     private final SharedMappings shared;
 
@@ -266,8 +270,10 @@ public final class FutexLog {
         for (int i = FutexAnalysis.lastAtOrBefore(candidates, c.sinceNs(), ThreadInfo::start); i >= 0; i--) {
             ThreadInfo t = candidates.get(i);
             if (t.tid() == c.tid()) continue;
-            if (t.calledExitItself() && joined.add(t)) {
-                joins.add(new FutexAnalysis.Join(c.tid(), t.tid(), c.exitNs(), c.exitNs() - c.sinceNs()));
+            if (t.calledExitItself() && !joined.containsKey(t)) {
+                FutexAnalysis.Join join = new FutexAnalysis.Join(c.tid(), t.tid(), c.exitNs(), c.exitNs() - c.sinceNs());
+                joined.put(t, join);
+                joins.add(join);
             }
             return;
         }
@@ -316,6 +322,31 @@ public final class FutexLog {
         return i < 0 ? null : candidates.get(i);
     }
 
+    /**
+     * An ended task folded: the log forgets it (its figures, its join, its place among its clear-tid
+     * word's candidates: the kernel cleared that word at its exit, so no later wait joins it).
+     * Returns whether a join of it was seen, for the fold's count.
+     */
+    boolean forget(ThreadInfo t) {
+        byThread.remove(t);
+        if (t.clearTidAddress() != 0) {
+            FutexWord key = new FutexWord(shared.space(t.tgid()), t.clearTidAddress());
+            List<ThreadInfo> list = clearTid.get(key);
+            if (list != null && list.remove(t) && list.isEmpty()) clearTid.remove(key);
+        }
+        FutexAnalysis.Join join = joined.remove(t);
+        if (join == null) return false;
+        foldedJoins.add(join);
+        if (foldedJoins.size() >= Math.max(1024, joins.size() / 4)) compactJoins();
+        return true;
+    }
+
+    private void compactJoins() {
+        if (foldedJoins.isEmpty()) return;
+        joins.removeIf(foldedJoins::contains);
+        foldedJoins.clear();
+    }
+
     /** A thread's figures (all zero for a thread that made no futex call). */
     public FutexCounters of(ThreadInfo t) {
         return byThread.getOrDefault(t, FutexCounters.NONE);
@@ -344,6 +375,7 @@ public final class FutexLog {
         stats.sort(Comparator.comparingLong(FutexAnalysis.AddressStats::blockedNs).reversed());
         List<FutexAnalysis.Release> inOrder = new ArrayList<>(releases);
         inOrder.sort(Comparator.comparingLong(FutexAnalysis.Release::order));
+        compactJoins();
         return new FutexAnalysis(stats, inOrder, List.copyOf(joins));
     }
 }

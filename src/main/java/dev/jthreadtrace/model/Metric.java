@@ -158,6 +158,17 @@ public enum Metric implements Measure {
         return sum(model, model.threads());
     }
 
+    /**
+     * The value over the whole trace, folded tasks included: the kept records' value combined with
+     * the folded sums ({@link FoldedMetrics}), or why there is none ("unknown: N threads folded").
+     */
+    public FoldedMetrics.Answer answer(TraceModel model) {
+        FoldedFigures folded = model.folded().all();
+        if (folded.tasks() == 0) return new FoldedMetrics.Answer.Value(total(model));
+        if (syscallFigure != null) return new FoldedMetrics.Answer.Value(sumOfRows(model.syscallStats().rowsWithFolded(model.threads())));
+        return FoldedMetrics.answer(this, total(model), folded, false);
+    }
+
     /** The sum over some threads (a {@code {name="glob"}} selector). */
     public long sum(TraceModel model, List<ThreadInfo> threads) {
         if (perThread == null) throw new IllegalStateException(key + " has no per-thread value");
@@ -200,10 +211,12 @@ public enum Metric implements Measure {
                 && c.ending() != PendingCall.Ending.UNRECORDED ? c : null;
     }
 
-    /** The JSONL summary: every metric with a whole-trace value, in table order. */
+    /** The JSONL summary: every metric with a whole-trace value, in table order; null for one unknown once tasks folded. */
     public static Map<String, Long> summary(TraceModel model) {
         Map<String, Long> out = new LinkedHashMap<>();
-        for (Metric m : values()) if (m.hasTotal()) out.put(m.key, m.total(model));
+        for (Metric m : values()) {
+            if (m.hasTotal()) out.put(m.key, m.answer(model) instanceof FoldedMetrics.Answer.Value v ? v.value() : null);
+        }
         return out;
     }
 }

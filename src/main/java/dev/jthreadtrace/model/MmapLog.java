@@ -151,6 +151,12 @@ public final class MmapLog {
         return byThread.computeIfAbsent(t, k -> new MmapCounters());
     }
 
+    /** An ended task folded: its figures (summed into its fold) and its stack link go. */
+    void forget(ThreadInfo t) {
+        byThread.remove(t);
+        stacks.remove(t);
+    }
+
     /** A thread's figures (all zero for a thread that mapped nothing). */
     public MmapCounters of(ThreadInfo t) {
         return byThread.getOrDefault(t, MmapCounters.NONE);

@@ -64,6 +64,16 @@ final class PendingCalls {
         last.put(t, new PendingCall(t, s.nr(), s.args(), s.captures(), c.sinceNs(), endNs, ending, s.ret(), c.restarts(), ns));
     }
 
+    /** Whether {@code t}'s last call is kept as pending (cut by its end, interrupted): the task is still read. */
+    boolean holds(ThreadInfo t) {
+        return !last.isEmpty() && last.containsKey(t) || !refusedPi.isEmpty() && refusedPi.containsKey(t);
+    }
+
+    /** {@code t} folded (never while {@link #holds} it): its return time goes. */
+    void forget(ThreadInfo t) {
+        returned.remove(t);
+    }
+
     /**
      * The calls pending at the end, in the order they began. An interrupted call counts only when
      * the thread did not go on to end by its own exit (then it ran on after the signal).

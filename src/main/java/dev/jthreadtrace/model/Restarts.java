@@ -1,5 +1,6 @@
 package dev.jthreadtrace.model;
 
+import dev.jthreadtrace.decode.Captures;
 import dev.jthreadtrace.decode.SyscallDecoder;
 import dev.jthreadtrace.decode.SyscallTable;
 import dev.jthreadtrace.decode.TraceSelection;
@@ -104,5 +105,12 @@ final class Restarts {
     void ended(ThreadInfo t) {
         if (!held.isEmpty()) held.remove(t);
         if (!atAttach.isEmpty()) atAttach.remove(t);
+    }
+
+    /** The call an existing task was in before the attach's interrupt, as a call interrupted for a restart_syscall. */
+    static TraceEvent.Syscall inCall(long ns, TraceEvent.ExistingTask e) {
+        Captures c = new Captures();
+        if (e.inCall().word() != null) c.put(0, e.inCall().word());
+        return new TraceEvent.Syscall(ns, ns, e.tid(), e.inCall().nr(), e.inCall().args(), -516, true, true, c);
     }
 }

@@ -40,6 +40,13 @@ final class SettingsTracker {
     private long changeCount;
     /** The real mask of each task, glibc's transient block around clone included. */
     private final Map<Integer, Long> realMask = new HashMap<>();
+    /** Changes let go with the tasks that made them when those folded (kept ones, and the uncounted middles of their runs). */
+    private long forgotten;
+    /**
+     * The processes that ran a JVM: one of their tasks was named "VM Thread" (HotSpot names it so).
+     * A folded task of one is counted as a JVM's: its Java facts come with the agent's records at the end.
+     */
+    private final java.util.Set<Integer> jvmTgids = new java.util.HashSet<>();
 
     /** Every change kept, in the order they were made (see {@link #CHANGES_KEPT}). */
     List<HookChange> changes() {
@@ -55,20 +62,63 @@ final class SettingsTracker {
         return h == null ? List.of() : h.kept().stream().map(Numbered::change).toList();
     }
 
+    /** The changes one task made, in order ({@code TraceModel.hookChanges(ThreadInfo)} says which). */
+    List<HookChange> changesOf(ThreadInfo t) {
+        List<HookChange> out = new ArrayList<>();
+        long from = t.start();
+        if (t.formerTid() != 0) {
+            for (HookChange h : changes(t.formerTid())) if (h.ns() >= t.start() && h.ns() < t.tookLeaderTidAt()) out.add(h);
+            from = t.tookLeaderTidAt();
+        }
+        boolean superseded = t.exit() instanceof Exit.ReplacedByExec r && r.leader();
+        for (HookChange h : changes(t.tid())) {
+            if (h.ns() >= from && (t.end() == null || h.ns() < t.end() || !superseded && h.ns() == t.end())) out.add(h);
+        }
+        return out;
+    }
+
     /** How many changes were made, the ones not kept included. */
     long changeCount() {
         return changeCount;
     }
 
-    /** How many changes were counted but not kept (the middle of a long run under one tid). */
+    /** How many changes were counted but not kept (the middle of a long run under one tid, those of folded tasks). */
     long changesDropped() {
-        long dropped = 0;
+        long dropped = forgotten;
         for (BoundedHistory<Numbered> h : changesByTid.values()) dropped += h.dropped();
         return dropped;
     }
 
     void started(ThreadInfo root) {
         realMask.put(root.tid(), root.hooks().sigmask());
+        if (LeakAnalysis.VM_THREAD.equals(root.name())) jvmTgids.add(root.tgid());
+    }
+
+    /** Whether {@code t}'s process ran a JVM, as far as the trace has seen. */
+    boolean inJvm(ThreadInfo t) {
+        return jvmTgids.contains(t.tgid());
+    }
+
+    /**
+     * {@code t} folded: the changes it made (under its tid in its lifetime; an exec'd thread's under
+     * its former tid too) go, counted in {@link #changesDropped}; a tid left with none goes too.
+     */
+    void forget(ThreadInfo t) {
+        forget(t.tid(), t);
+        if (t.formerTid() != 0) forget(t.formerTid(), t);
+    }
+
+    private void forget(int tid, ThreadInfo t) {
+        BoundedHistory<Numbered> h = changesByTid.get(tid);
+        if (h == null) return;
+        long end = t.end() == null ? Long.MAX_VALUE : t.end();
+        int before = h.size();
+        h.removeIf(n -> n.change().ns() >= t.start() && n.change().ns() <= end);
+        forgotten += before - h.size();
+        if (h.size() == 0) {
+            forgotten += h.dropped();
+            changesByTid.remove(tid);
+        }
     }
 
     /** A child's real mask is its creator's real mask at the clone. */
@@ -92,6 +142,7 @@ final class SettingsTracker {
             }
         }
         t.hooks(next, ns);
+        if (LeakAnalysis.VM_THREAD.equals(next.name())) jvmTgids.add(t.tgid());
     }
 
     /** The task ended: its real mask goes (a later task with its tid gets its own at its birth). */

@@ -19,6 +19,8 @@ import java.util.TreeMap;
 public final class SyscallStats {
     /** calls, errors, nanos, by syscall number, for one thread. */
     private final Map<ThreadInfo, ThreadFigures> byThread = new IdentityHashMap<>();
+    /** The figures of every folded task, summed: the whole trace's table reads them with the kept tasks'. */
+    private final ThreadFigures folded = new ThreadFigures();
 
     /**
      * One thread's figures: its syscall numbers in order and three figures for each, in two arrays.
@@ -66,20 +68,41 @@ public final class SyscallStats {
         figures[at + 2] = Sums.add(figures[at + 2], Math.max(0, s.exitNs() - s.ns()));
     }
 
+    /** An ended task folded: its figures join the folded tasks' sum, and its own go. */
+    void forget(ThreadInfo t) {
+        ThreadFigures own = byThread.remove(t);
+        if (own == null) return;
+        for (int i = 0; i < own.nrs.length; i++) {
+            int at = folded.of(own.nrs[i]);
+            folded.figures[at] += own.figures[3 * i];
+            folded.figures[at + 1] += own.figures[3 * i + 1];
+            folded.figures[at + 2] = Sums.add(folded.figures[at + 2], own.figures[3 * i + 2]);
+        }
+    }
+
     /** Every syscall called at least once by any of the threads, in syscall-number order. */
     public List<Row> rows(Iterable<ThreadInfo> threads) {
         Map<Integer, Row> sum = new TreeMap<>();
-        for (ThreadInfo t : threads) {
-            ThreadFigures own = byThread.get(t);
-            if (own == null) continue;
-            for (int i = 0; i < own.nrs.length; i++) {
-                int nr = own.nrs[i];
-                long[] figures = Arrays.copyOfRange(own.figures, 3 * i, 3 * i + 3);
-                sum.merge(nr, new Row(nr, SyscallTable.name(nr), 0, 0, 0).plus(figures),
-                        (a, b) -> new Row(nr, a.name(), a.calls() + b.calls(), a.errors() + b.errors(), Sums.add(a.nanos(), b.nanos())));
-            }
-        }
+        for (ThreadInfo t : threads) add(sum, byThread.get(t));
         return new ArrayList<>(sum.values());
+    }
+
+    /** The whole trace's table: the kept {@code threads}' figures and the folded tasks' sum. */
+    public List<Row> rowsWithFolded(Iterable<ThreadInfo> threads) {
+        Map<Integer, Row> sum = new TreeMap<>();
+        for (ThreadInfo t : threads) add(sum, byThread.get(t));
+        add(sum, folded);
+        return new ArrayList<>(sum.values());
+    }
+
+    private static void add(Map<Integer, Row> sum, ThreadFigures own) {
+        if (own == null) return;
+        for (int i = 0; i < own.nrs.length; i++) {
+            int nr = own.nrs[i];
+            long[] figures = Arrays.copyOfRange(own.figures, 3 * i, 3 * i + 3);
+            sum.merge(nr, new Row(nr, SyscallTable.name(nr), 0, 0, 0).plus(figures),
+                    (a, b) -> new Row(nr, a.name(), a.calls() + b.calls(), a.errors() + b.errors(), Sums.add(a.nanos(), b.nanos())));
+        }
     }
 
     /** One thread's syscalls, in syscall-number order. */

@@ -7,17 +7,34 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * Every task and process the trace met: who created whom, where the kernel put it, how it ended.
  * Tids are reused, so a tid means its live task, else the latest one that had it. Times are
  * relative to the target's start, as the {@link TraceModel} gives them.
  */
-final class ThreadTable {
+final class ThreadTable implements FoldRule.Needs {
     private final List<ThreadInfo> threads = new ArrayList<>();
+    /**
+     * The ended tasks kept in full, oldest end first, and the bound on them; null when unbounded
+     * (every task kept, as before the fold existed).
+     */
+    private final FoldQueue foldQueue;
+    /** Per creator, how many of the tasks it created are still kept: a creator folds after its last kept child (identity: most tasks create nothing, and have no entry). */
+    private final Map<ThreadInfo, Integer> keptChildren = new IdentityHashMap<>();
+    /**
+     * Folded tasks not yet taken out of {@link #threads}: removing one at a time from the list is
+     * O(n) per fold, so they are taken out in bulk ({@link #compact}) once there are
+     * {@link #COMPACT_AT} of them, or when the list is read.
+     */
+    private final Set<ThreadInfo> foldedNotCompacted = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+    private static final int COMPACT_AT = 1024;
     private final Map<Integer, ThreadInfo> live = new HashMap<>();
     /** The latest record for each tid, live or ended: tids are reused, so this is what a tid means now. */
     private final Map<Integer, ThreadInfo> latest = new HashMap<>();
@@ -35,6 +52,16 @@ final class ThreadTable {
     private static final int MAX_LOOK_BACK = 100_000;
     /** The commonest end (a thread returned from its function), one value shared, not one per thread. */
     private static final Exit EXITED_ITSELF_0 = new Exit.Exited(0, true);
+
+    /** Every task kept in full, as before the fold existed. */
+    ThreadTable() {
+        this(-1);
+    }
+
+    /** {@code keepEnded}: how many ended tasks are kept in full before the oldest fold ({@code --keep-ended}); negative for all. */
+    ThreadTable(int keepEnded) {
+        this.foldQueue = keepEnded < 0 ? null : new FoldQueue(keepEnded);
+    }
 
     /** The command the tool started: its first task, the tracer its parent. */
     ThreadInfo started(int pid, int tracerPid, String name) {
@@ -78,7 +105,10 @@ final class ThreadTable {
         child.spawnedAs(parentOfCreator ? processParent : creator.tgid(), s.kind(), s.flags());
         child.nsTid(s.nsTid());
         ThreadInfo previous = removeLive(s.child());
-        if (previous != null) previous.endedWithTrace(ns);
+        if (previous != null) {
+            previous.endedWithTrace(ns);
+            endedTask(previous);
+        }
         add(child);
         if (!isThread) processes.put(s.child(), new ProcessInfo(s.child(), creator.tid(), child.osParent()));
         return child;
@@ -93,6 +123,8 @@ final class ThreadTable {
         child.ended(ns, new Exit.Untraced());
         threads.add(child);
         latest.put(child.tid(), child);
+        keptChild(child);
+        endedTask(child);
         processes.put(u.child(), new ProcessInfo(u.child(), creator.tid(), creator.tgid()));
     }
 
@@ -108,6 +140,7 @@ final class ThreadTable {
             if (execer != null) {
                 removeLive(e.tid());
                 leader.ended(ns, new Exit.ReplacedByExec(e.formerTid(), true));
+                endedTask(leader);
                 endedByExec(execer, e.formerTid());
                 execer.tookLeaderTid(e.tid(), ns);
                 putLive(execer);
@@ -131,6 +164,7 @@ final class ThreadTable {
         }
         for (int i = threads.size() - 1; i >= 0 && i >= threads.size() - MAX_LOOK_BACK; i--) {
             ThreadInfo t = threads.get(i);
+            if (foldedNotCompacted.contains(t)) continue;
             if (t.tgid() == execer.tgid() && t != execer && t.exit() instanceof Exit.Exited x && !x.ownCall()
                     && t.end() != null && !groupExitBy.containsKey(t.tgid())) {
                 t.ended(t.end(), new Exit.ReplacedByExec(execBy, false));
@@ -154,6 +188,7 @@ final class ThreadTable {
         ThreadInfo t = removeLive(tid);
         if (t == null) return;
         t.ended(ns, exit);
+        endedTask(t);
         if (!liveByTgid.containsKey(t.tgid())) orphaned(t.tgid(), ns);
         if (t.tid() == t.tgid()) {
             ProcessInfo p = processes.get(t.tgid());
@@ -187,8 +222,91 @@ final class ThreadTable {
         return t != null ? t : latest.get(tid);
     }
 
+    /** Every task kept in full, in creation order (folded ones are in {@link FoldedTasks}). */
     List<ThreadInfo> threads() {
+        compact();
         return Collections.unmodifiableList(threads);
+    }
+
+    // ---- the fold ---------------------------------------------------------------------------------
+
+    /**
+     * Folds the oldest ended tasks that {@link FoldRule} lets go while more than the bound are kept:
+     * {@code fold} first takes each one's figures (and the stores keyed by it forget it), then the
+     * table forgets it. Returns how many folded.
+     */
+    int foldDue(java.util.function.Predicate<ThreadInfo> stillNeeded, Consumer<ThreadInfo> fold) {
+        if (foldQueue == null) return 0;
+        this.stillNeeded = stillNeeded;
+        return foldQueue.foldDue(this, t -> {
+            fold.accept(t);
+            forget(t);
+        });
+    }
+
+    /** After an attach: the tasks each JVM of {@code jvmPids} started to answer the tool (by their names) are the tool's. */
+    void markStartedForAttach(Collection<Integer> jvmPids, Set<String> toolThreadNames) {
+        for (ThreadInfo t : threads()) {
+            if (!t.existedAtAttach() && jvmPids.contains(t.tgid())
+                    && t.nameHistory().stream().anyMatch(toolThreadNames::contains)) {
+                t.startedForAttach(true);
+            }
+        }
+    }
+
+    @Override
+    public boolean hasKeptChild(ThreadInfo t) {
+        return keptChildren.containsKey(t);
+    }
+
+    @Override
+    public boolean processLive(int tgid) {
+        return liveByTgid.containsKey(tgid);
+    }
+
+    /**
+     * What the rest of the model still reads of an ended task ({@link TraceModel}: its last call
+     * was cut by its end, and the BLOCKED section names it). A join of it is no such need: its
+     * clear-tid word was cleared and woken by the kernel at its exit, and the joiner's return comes
+     * next; the lock words a pending wait reads name their owner by tid, among the kept tasks.
+     */
+    @Override
+    public boolean waitedOn(ThreadInfo t) {
+        return stillNeeded != null && stillNeeded.test(t);
+    }
+
+    private java.util.function.Predicate<ThreadInfo> stillNeeded;
+
+    /** It ended at or after its process's scope end: the leaks section decides about it at the end. */
+    @Override
+    public boolean mayBeLeak(ThreadInfo t) {
+        ProcessInfo p = processes.get(t.tgid());
+        return p != null && p.scopeEnd() != null && t.end() != null && t.end() >= p.scopeEnd().ns();
+    }
+
+    private void endedTask(ThreadInfo t) {
+        if (foldQueue != null) foldQueue.ended(t);
+    }
+
+    private void keptChild(ThreadInfo child) {
+        ThreadInfo creator = child.creatorInfo();
+        // Unbounded, nothing folds: no count to keep.
+        if (creator != null && foldQueue != null) keptChildren.merge(creator, 1, Integer::sum);
+    }
+
+    /** {@code t} folded: no record of the table points at it any more, and its creator has one kept child fewer. */
+    private void forget(ThreadInfo t) {
+        latest.remove(t.tid(), t);
+        ThreadInfo creator = t.creatorInfo();
+        if (creator != null) keptChildren.computeIfPresent(creator, (k, n) -> n > 1 ? n - 1 : null);
+        foldedNotCompacted.add(t);
+        if (foldedNotCompacted.size() >= Math.max(COMPACT_AT, threads.size() / 4)) compact();
+    }
+
+    private void compact() {
+        if (foldedNotCompacted.isEmpty()) return;
+        threads.removeIf(foldedNotCompacted::contains);
+        foldedNotCompacted.clear();
     }
 
     Collection<ProcessInfo> processes() {
@@ -269,6 +387,7 @@ final class ThreadTable {
 
     private void add(ThreadInfo t) {
         threads.add(t);
+        keptChild(t);
         putLive(t);
         latest.put(t.tid(), t);
         peakLive = Math.max(peakLive, live.size());

@@ -1,13 +1,11 @@
 package dev.jthreadtrace.model;
 
-import dev.jthreadtrace.decode.Captures;
 import dev.jthreadtrace.decode.CloneFlags;
 import dev.jthreadtrace.decode.KernelBytes;
 import dev.jthreadtrace.decode.Syscalls;
 import dev.jthreadtrace.event.TraceEvent;
 
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -26,9 +24,10 @@ public final class TraceModel {
     private int tracerPid;
     private List<String> command = List.of();
     private ThreadInfo rootRecord;
-    private final ThreadTable table = new ThreadTable();
+    private final ThreadTable table;
     private final SettingsTracker settings = new SettingsTracker();
-    private final SyscallEffects effects = new SyscallEffects(table, settings);
+    private final SyscallEffects effects;
+    private final TaskFolding folding;
     /** Threads a stop signal stopped, until they run again (the end of a chain of waits). */
     private final Stops stops = new Stops();
     private JavaView java = JavaView.NONE;
@@ -50,6 +49,18 @@ public final class TraceModel {
     /** The looks before it, latest first (a look at the first signal, then one at the kill), at most {@link #EARLIER_LOOKS}. */
     private final ArrayDeque<TraceEvent.EndLook> earlierLooks = new ArrayDeque<>();
     private static final int EARLIER_LOOKS = 4;
+
+    /** A model that keeps every task in full. */
+    public TraceModel() {
+        this(-1, Map.of());
+    }
+
+    /** Keeps {@code keepEnded} ended tasks in full (negative: all), folds the older; {@code selectors}: the assertions' globs, counted at a fold. */
+    public TraceModel(int keepEnded, Map<String, java.util.function.Predicate<ThreadInfo>> selectors) {
+        this.table = new ThreadTable(keepEnded);
+        this.effects = new SyscallEffects(table, settings);
+        this.folding = new TaskFolding(new FoldedTasks(keepEnded, selectors), effects, settings, pending);
+    }
 
     public void accept(TraceEvent event) {
         futexAnalysis = null;
@@ -87,7 +98,14 @@ public final class TraceModel {
                 table.traceEnded(endNs);
             }
         }
+        folding.foldDue(table, pending::holds);
     }
+
+    /** The tasks folded so far (none unless a bound was given). */
+    public FoldedTasks folded() {
+        return folding.folded();
+    }
+
 
     /**
      * The one way the Java view enters the model: after the trace, joined by {@code jvm.JavaJoin}
@@ -206,17 +224,7 @@ public final class TraceModel {
      * (the old leader's end is that moment: the exec's own change is the new leader's).
      */
     public List<HookChange> hookChanges(ThreadInfo t) {
-        List<HookChange> out = new ArrayList<>();
-        long from = t.start();
-        if (t.formerTid() != 0) {
-            for (HookChange h : settings.changes(t.formerTid())) if (h.ns() >= t.start() && h.ns() < t.tookLeaderTidAt()) out.add(h);
-            from = t.tookLeaderTidAt();
-        }
-        boolean superseded = t.exit() instanceof Exit.ReplacedByExec r && r.leader();
-        for (HookChange h : settings.changes(t.tid())) {
-            if (h.ns() >= from && (t.end() == null || h.ns() < t.end() || !superseded && h.ns() == t.end())) out.add(h);
-        }
-        return out;
+        return settings.changesOf(t);
     }
 
     public FutexLog futex() {
@@ -318,18 +326,11 @@ public final class TraceModel {
             ThreadInfo t = table.existing(e, hooks);
             settings.started(t);
             if (e.tid() == a.pid()) rootRecord = t;
-            if (e.inCall() != null) restarts.atAttach(t, inCall(a.ns(), e), 0);
+            if (e.inCall() != null) restarts.atAttach(t, Restarts.inCall(a.ns(), e), 0);
             if (!e.shared().isEmpty()) effects.shared().existing(e.tgid(), e.shared());
             if (e.tgid() == a.pid() && e.tid() == e.tgid() && a.path() != null) table.process(e.tgid()).execd(a.path(), e.runtime());
             else if (e.tid() == e.tgid() && e.runtime() != null) table.process(e.tgid()).runs(e.runtime());
         }
-    }
-
-    /** The call an existing task was in before the attach's interrupt, as a call interrupted for a restart_syscall. */
-    private static TraceEvent.Syscall inCall(long ns, TraceEvent.ExistingTask e) {
-        Captures c = new Captures();
-        if (e.inCall().word() != null) c.put(0, e.inCall().word());
-        return new TraceEvent.Syscall(ns, ns, e.tid(), e.inCall().nr(), e.inCall().args(), -516, true, true, c);
     }
 
     /**
@@ -338,12 +339,7 @@ public final class TraceModel {
      * application's.
      */
     public void markStartedForAttach(Collection<Integer> jvmPids, Set<String> toolThreadNames) {
-        for (ThreadInfo t : table.threads()) {
-            if (!t.existedAtAttach() && jvmPids.contains(t.tgid())
-                    && t.nameHistory().stream().anyMatch(toolThreadNames::contains)) {
-                t.startedForAttach(true);
-            }
-        }
+        table.markStartedForAttach(jvmPids, toolThreadNames);
     }
 
     /** Whether the trace attached to running processes ({@code jthreadtrace attach}) rather than starting one. */

@@ -1,5 +1,6 @@
 package dev.jthreadtrace.render;
 
+import dev.jthreadtrace.model.FoldedGroup;
 import dev.jthreadtrace.model.FutexAnalysis;
 import dev.jthreadtrace.model.HangAnalysis;
 import dev.jthreadtrace.model.ThreadInfo;
@@ -39,6 +40,17 @@ final class FutexSection extends SectionRenderer {
                 + Units.padLeft(Long.toString(model.futex().of(t).waits()), 8) + Units.padLeft(Long.toString(model.futex().of(t).wakes()), 8)
                 + Units.padLeft(Units.duration(model.futex().of(t).blockedNs()), 12) + Units.padLeft(Long.toString(model.futex().of(t).timeouts()), 10)
                 + Units.padLeft(Long.toString(model.futex().of(t).eagain()), 8));
+        // Folded tasks: a row per group, its sums (EAGAIN is not kept per group: "-"), most blocked first.
+        List<FoldedGroup> folded = new ArrayList<>(model.folded().groups().stream().filter(g -> g.figures().futexCalls() > 0).toList());
+        folded.sort(Comparator.comparingLong((FoldedGroup g) -> g.figures().futexBlockedNs()).reversed());
+        for (FoldedGroup g : folded.subList(0, Math.min(folded.size(), 30))) {
+            out.accept("  ⋯ " + FoldedRows.row(g));
+            out.accept(Units.pad("", ReportContext.LABEL_WIDTH) + Units.padLeft(Long.toString(g.figures().futexCalls()), 8)
+                + Units.padLeft(Long.toString(g.figures().futexWaits()), 8) + Units.padLeft(Long.toString(g.figures().futexWakes()), 8)
+                + Units.padLeft(Units.duration(g.figures().futexBlockedNs()), 12) + Units.padLeft(Long.toString(g.figures().futexTimeouts()), 10)
+                + Units.padLeft("-", 8));
+        }
+        if (folded.size() > 30) out.accept("  … " + (folded.size() - 30) + " more folded groups");
         if (!analysis.addresses().isEmpty()) {
             out.accept("busiest futex words:");
             list(analysis.addresses(), 5, "futex words", a -> "  0x" + Long.toHexString(a.uaddr()) + "  waits " + a.waits() + ", wakes "
@@ -58,6 +70,8 @@ final class FutexSection extends SectionRenderer {
             list(analysis.joins(), 30, "joins", j -> "  " + label(j.joiner()) + " joined " + label(j.joined()) + " " + Units.at(j.ns())
                     + " (waited " + Units.duration(j.waitedNs()) + ")");
         }
+        long foldedJoins = model.folded().all().joined();
+        if (foldedJoins > 0) out.accept("  … " + SummaryFacts.plural(foldedJoins, "join") + " of folded threads, counted in futex.joins, not listed");
     }
 
     /**

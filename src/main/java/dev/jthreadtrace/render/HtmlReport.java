@@ -114,7 +114,8 @@ public final class HtmlReport {
         }
         if (!f.waits().isEmpty()) {
             out.accept("<li>longest blocked in futex: " + String.join(", ", f.waits().stream()
-                    .map(w -> HtmlTrees.label(w.thread()) + " " + Units.duration(w.blockedNs())).toList()));
+                    .map(w -> (w.thread() != null ? HtmlTrees.label(w.thread()) : w.tid() + " " + h(w.name())) + " "
+                            + Units.duration(w.blockedNs())).toList()));
         }
         out.accept(f.unusual().isEmpty() ? "<li>nothing unusual: every task ended, none was killed, none outlived main"
                 : "<li class=\"unusual\">unusual: " + h(String.join("; ", f.unusual())));

@@ -41,6 +41,11 @@ final class LeaksSection extends SectionRenderer {
             }
         }
         for (String note : leaks.unchecked()) out.accept("  not checked: " + Escape.text(note));
+        // FoldRule keeps a task that ended after its process's scope ended; a JVM's scope end (main's
+        // return) comes with the agent's records at the end, after its threads may have folded.
+        long jvmFolded = model.folded().all().jvmTasks();
+        if (jvmFolded > 0) out.accept("  not checked: " + SummaryFacts.plural(jvmFolded, "folded thread") + " of JVMs, folded before"
+                + " their JVM's scope end was known (threads.leaked is unknown)");
     }
 
     /** What the JDK's threads that outlived main are: its pools' workers, threads it made for itself, or both. */

@@ -2,6 +2,7 @@ package dev.jthreadtrace.render;
 
 
 import dev.jthreadtrace.text.Escape;
+import dev.jthreadtrace.model.FoldedGroup;
 import dev.jthreadtrace.model.Mapping;
 import dev.jthreadtrace.model.MmapAnalysis;
 import dev.jthreadtrace.model.ThreadInfo;
@@ -33,6 +34,16 @@ final class MmapSection extends SectionRenderer {
                 + Units.padLeft(Long.toString(model.mmap().of(t).mmapCalls()), 8)
                 + Units.padLeft(Units.bytes(model.mmap().of(t).mmapBytes()), 12) + Units.padLeft(Long.toString(model.mmap().of(t).munmapCalls()), 9)
                 + Units.padLeft(Units.bytes(model.mmap().of(t).munmapBytes()), 12));
+        // Folded tasks: a row per group, its sums (munmap calls are not kept per group: "-"), most mapped first.
+        List<FoldedGroup> folded = new ArrayList<>(model.folded().groups().stream()
+                .filter(g -> g.figures().mmapCalls() + g.figures().munmapBytes() > 0).toList());
+        folded.sort(Comparator.comparingLong((FoldedGroup g) -> g.figures().mmapBytes()).reversed());
+        for (FoldedGroup g : folded.subList(0, Math.min(folded.size(), 30))) {
+            out.accept("  ⋯ " + FoldedRows.row(g));
+            out.accept(Units.pad("", ReportContext.LABEL_WIDTH) + Units.padLeft(Long.toString(g.figures().mmapCalls()), 8)
+                + Units.padLeft(Units.bytes(g.figures().mmapBytes()), 12) + Units.padLeft("-", 9) + Units.padLeft(Units.bytes(g.figures().munmapBytes()), 12));
+        }
+        if (folded.size() > 30) out.accept("  … " + (folded.size() - 30) + " more folded groups");
         if (!analysis.largest().isEmpty()) {
             out.accept("largest mappings:");
             for (Mapping m : analysis.largest()) {
@@ -47,5 +58,6 @@ final class MmapSection extends SectionRenderer {
                     + Long.toHexString(s.mapping().address()) + " (" + Units.bytes(s.mapping().length()) + ") mapped by "
                     + label(s.mapping().tid()) + " " + Units.at(s.mapping().ns()));
         }
+        if (model.folded().any()) out.accept("  (the stacks of " + SummaryFacts.plural(model.folded().all().tasks(), "folded task") + " are not listed)");
     }
 }

@@ -43,6 +43,8 @@ record ReportContext(TraceModel model, Palette palette, int width, Consumer<Stri
     }
 
     String label(int tid) {
+        // A tid no kept record has, once tasks folded, is most likely a folded task's (its name was let go with it).
+        if (model.thread(tid) == null && model.folded().any()) return tid + " (folded)";
         return tid + nsTid(model.thread(tid)) + " " + Escape.text(model.nameOf(tid));
     }
 

@@ -1,6 +1,8 @@
 package dev.jthreadtrace.render;
 
 import dev.jthreadtrace.decode.CloneFlags;
+import dev.jthreadtrace.model.FoldedGroup;
+import dev.jthreadtrace.model.FoldedTasks;
 import dev.jthreadtrace.model.NameShape;
 import dev.jthreadtrace.model.ThreadInfo;
 import dev.jthreadtrace.model.TraceModel;
@@ -21,8 +23,11 @@ final class SpawnForest {
     private final Map<ThreadInfo, List<ThreadInfo>> children = new IdentityHashMap<>();
     /** The processes that had a thread besides their leader: such a leader's row never folds. */
     private final Set<Integer> withThreads = new HashSet<>();
+    /** The groups of ended tasks folded past --keep-ended: rows under their creators, after its kept children. */
+    private final FoldedTasks folded;
 
     SpawnForest(TraceModel model) {
+        folded = model.folded();
         for (ThreadInfo t : model.threads()) {
             if (t.isThread()) withThreads.add(t.tgid());
             ThreadInfo creator = model.creatorOf(t);
@@ -37,40 +42,49 @@ final class SpawnForest {
 
     /**
      * One row of the tree as {@link #walk} meets it: a thread, or a group of siblings folded as
-     * {@link #foldSiblings} folds them; its depth (0 for a root); whether it is the last row under
-     * its creator; and its creator's row (null for a root). The last-flags up that chain are the
-     * lines a drawn tree puts before the row.
+     * {@link #foldSiblings} folds them, or ({@code folded} not null, {@code group} empty) a group of
+     * ended tasks folded past --keep-ended; its depth (0 for a root); whether it is the last row
+     * under its creator; and its creator's row (null for a root). The last-flags up that chain are
+     * the lines a drawn tree puts before the row.
      */
-    record Visit(List<ThreadInfo> group, int depth, boolean last, Visit above) {}
+    record Visit(List<ThreadInfo> group, FoldedGroup folded, int depth, boolean last, Visit above) {}
 
     /**
-     * Every row of the tree, folded, creator before created and siblings in start order, no deeper
-     * than {@code maxDepth} (the rows there are visited, what is below them is not). A loop, not a
-     * recursion: a chain of threads each made by the one before is as deep as the program makes it
-     * (a hostile tester's 3 000-deep chain overflowed the stack).
+     * Every row of the tree, folded, creator before created and siblings in start order, a thread's
+     * folded groups after its kept children, no deeper than {@code maxDepth} (the rows there are
+     * visited, what is below them is not). A loop, not a recursion: a chain of threads each made by
+     * the one before is as deep as the program makes it (a hostile tester's 3 000-deep chain
+     * overflowed the stack). Groups whose creator folded too are not met (see {@link FoldedTasks#groups}).
      */
     void walk(int maxDepth, Consumer<Visit> visitor) {
         Deque<Visit> next = new ArrayDeque<>();
-        pushRows(foldSiblings(roots, this), null, 0, next);
+        // Folded tasks without a creator (an attach's), and the group past the groups' bound, after the roots.
+        List<FoldedGroup> foldedRoots = new ArrayList<>(folded.groupsOf(0, 0));
+        foldedRoots.addAll(folded.groupsOf(FoldedTasks.OTHERS.creator(), FoldedTasks.OTHERS.creatorStart()));
+        pushRows(foldSiblings(roots, this), foldedRoots, null, 0, next);
         while (!next.isEmpty()) {
             Visit row = next.pop();
             visitor.accept(row);
             // A folded group's members have no children.
             if (row.group().size() == 1 && row.depth() < maxDepth) {
-                pushRows(foldSiblings(children(row.group().getFirst()), this), row, row.depth() + 1, next);
+                ThreadInfo t = row.group().getFirst();
+                pushRows(foldSiblings(children(t), this), folded.any() ? folded.groupsOf(t.tid(), t.start()) : List.of(), row, row.depth() + 1, next);
             }
         }
     }
 
-    /** {@code rows} onto {@code next}, the first on top: the walk meets them in order. */
-    private static void pushRows(List<List<ThreadInfo>> rows, Visit above, int depth, Deque<Visit> next) {
-        for (int i = rows.size() - 1; i >= 0; i--) next.push(new Visit(rows.get(i), depth, i == rows.size() - 1, above));
+    /** {@code rows}, then {@code groups}, onto {@code next}, the first on top: the walk meets them in order. */
+    private static void pushRows(List<List<ThreadInfo>> rows, List<FoldedGroup> groups, Visit above, int depth, Deque<Visit> next) {
+        for (int i = groups.size() - 1; i >= 0; i--) next.push(new Visit(List.of(), groups.get(i), depth, i == groups.size() - 1, above));
+        for (int i = rows.size() - 1; i >= 0; i--) next.push(new Visit(rows.get(i), null, depth, i == rows.size() - 1 && groups.isEmpty(), above));
     }
 
     /** Every row of the whole tree, folded, creator before created: the timelines' lanes. */
     List<List<ThreadInfo>> depthFirst() {
         List<List<ThreadInfo>> into = new ArrayList<>();
-        walk(Integer.MAX_VALUE, row -> into.add(row.group()));
+        walk(Integer.MAX_VALUE, row -> {
+            if (row.folded() == null) into.add(row.group());
+        });
         return into;
     }
 

@@ -1,7 +1,10 @@
 package dev.jthreadtrace.render;
 
 import dev.jthreadtrace.decode.CloneFlags;
+import dev.jthreadtrace.model.CreatorChanges;
 import dev.jthreadtrace.model.Exit;
+import dev.jthreadtrace.model.FoldedFigures;
+import dev.jthreadtrace.model.FoldedTasks;
 import dev.jthreadtrace.model.HangAnalysis;
 import dev.jthreadtrace.model.Hook;
 import dev.jthreadtrace.model.ThreadInfo;
@@ -22,18 +25,25 @@ import java.util.Map;
  * @param waits the longest blocked in futex, longest first
  * @param unusual plain sentences (counts only, nothing from the target), each naming where the detail is
  */
-record SummaryFacts(long endNs, ThreadInfo root, int tasks, long processes, long threads, int peak, int virtual,
-                    long reparented, String reparentedWhy, List<Wait> waits, List<String> unusual) {
+record SummaryFacts(long endNs, ThreadInfo root, long tasks, long processes, long threads, int peak, int virtual,
+                    long reparented, String reparentedWhy, List<Wait> waits, List<String> unusual, long folded) {
     /** The longest waits it names. */
     static final int WAITS = 3;
 
-    /** A thread and the time it spent blocked in futex waits, a wait still pending at the end included. */
-    record Wait(ThreadInfo thread, long blockedNs) {}
+    /** A thread and the time it spent blocked in futex waits, a wait still pending at the end included; {@code thread} null for a folded one (its tid and name are what is left). */
+    record Wait(ThreadInfo thread, int tid, String name, long blockedNs) {
+        Wait(ThreadInfo thread, long blockedNs) {
+            this(thread, thread.tid(), thread.name(), blockedNs);
+        }
+    }
 
     static SummaryFacts of(TraceModel model) {
         List<ThreadInfo> all = model.threads();
-        long threads = all.stream().filter(ThreadInfo::createdAsThread).count();
-        long reparented = all.stream().filter(ThreadInfo::reparented).count();
+        FoldedTasks folded = model.folded();
+        FoldedFigures f = folded.all();
+        long tasks = all.size() + f.tasks();
+        long threads = all.stream().filter(ThreadInfo::createdAsThread).count() + f.tasks() - f.processes();
+        long reparented = all.stream().filter(ThreadInfo::reparented).count() + f.reparented();
         int virtual = model.virtualThreadsByCreator().values().stream().mapToInt(Integer::intValue).sum();
         // A wait still pending at the end counts too: a hung thread's wait never returned. Only the
         // part no returned call holds: a wait interrupted by the signal that ended the trace
@@ -42,10 +52,13 @@ record SummaryFacts(long endNs, ThreadInfo root, int tasks, long processes, long
         for (HangAnalysis.Blocked b : model.hang().blocked()) {
             if (b.call() != null && b.call().isFutexWait()) pending.merge(b.thread(), b.call().unreturnedNs(), Long::sum);
         }
-        List<Wait> waits = all.stream().map(t -> new Wait(t, model.futex().of(t).blockedNs() + pending.getOrDefault(t, 0L)))
+        // A folded task's wait is an earlier fold's: among equals, the kept (earlier-created) first as before.
+        List<Wait> waits = java.util.stream.Stream.concat(
+                        all.stream().map(t -> new Wait(t, model.futex().of(t).blockedNs() + pending.getOrDefault(t, 0L))),
+                        folded.longestWaits().stream().map(w -> new Wait(null, w.tid(), w.name(), w.blockedNs())))
                 .filter(w -> w.blockedNs() > 0).sorted(Comparator.comparingLong(Wait::blockedNs).reversed()).limit(WAITS).toList();
-        return new SummaryFacts(model.endNs(), model.root(), all.size(), all.size() - threads, threads, model.peakLive(), virtual,
-                reparented, reparentedWhy(all), waits, unusual(model, all));
+        return new SummaryFacts(model.endNs(), model.root(), tasks, tasks - threads, threads, model.peakLive(), virtual,
+                reparented, reparentedWhy(all, f), waits, unusual(model, all), f.tasks());
     }
 
     /**
@@ -53,8 +66,8 @@ record SummaryFacts(long endNs, ThreadInfo root, int tasks, long processes, long
      * hangs from its process's parent, a CLONE_PARENT child from its creator's parent, an orphan
      * from the subreaper or init that adopted it when its parent exited.
      */
-    private static String reparentedWhy(List<ThreadInfo> all) {
-        long thread = 0, cloneParent = 0, orphan = 0;
+    private static String reparentedWhy(List<ThreadInfo> all, FoldedFigures folded) {
+        long thread = folded.reparentedThreads(), cloneParent = folded.reparentedCloneParent(), orphan = folded.reparentedOrphans();
         for (ThreadInfo t : all) {
             if (!t.reparented()) continue;
             if (!t.reparents().isEmpty()) orphan++;
@@ -75,7 +88,7 @@ record SummaryFacts(long endNs, ThreadInfo root, int tasks, long processes, long
 
     private static List<String> unusual(TraceModel model, List<ThreadInfo> all) {
         List<String> unusual = new ArrayList<>();
-        long killed = all.stream().filter(t -> t.exit() instanceof Exit.Killed).count();
+        long killed = all.stream().filter(t -> t.exit() instanceof Exit.Killed).count() + model.folded().all().killed();
         if (killed > 0) unusual.add(plural(killed, "task") + " killed by a signal");
         // No end seen: still running when the trace ended, or the trace was cut short (a saved trace
         // without its end); the summary's first line says the same of the command.
@@ -83,7 +96,7 @@ record SummaryFacts(long endNs, ThreadInfo root, int tasks, long processes, long
         if (running > 0) unusual.add(plural(running, "task") + " still running at the end");
         int leaked = model.leaks().leaked().size();
         if (leaked > 0) unusual.add(plural(leaked, "thread") + " outlived main (OUTLIVED THEIR SCOPE)");
-        String changed = changedBeforeTheyStarted(all);
+        String changed = changedBeforeTheyStarted(all, model.folded());
         if (changed != null) unusual.add(changed);
         return unusual;
     }
@@ -97,20 +110,14 @@ record SummaryFacts(long endNs, ThreadInfo root, int tasks, long processes, long
      * JVM's main thread blocks signals before it starts the VM's threads, and that reads as one
      * fact (sigmask of 20273 ×15), not as fifteen odd threads. Null when none did.
      */
-    static String changedBeforeTheyStarted(List<ThreadInfo> all) {
+    static String changedBeforeTheyStarted(List<ThreadInfo> all, FoldedTasks folded) {
         Map<String, Integer> heirs = new java.util.LinkedHashMap<>();
-        long threads = 0;
+        long threads = folded.heirTasks();
+        folded.heirs().forEach((h, n) -> heirs.merge(h.hook().key() + " of " + h.creator(), n, Integer::sum));
         for (ThreadInfo t : all) {
-            ThreadInfo creator = t.creatorInfo();
-            if (creator == null) continue;
-            boolean differs = false;
-            for (Hook hook : Hook.inheritedHooks()) {
-                if (hook != Hook.NAME && !t.inherited().value(hook).equals(creator.inherited().value(hook))) {
-                    heirs.merge(hook.key() + " of " + creator.tid(), 1, Integer::sum);
-                    differs = true;
-                }
-            }
-            if (differs) threads++;
+            List<Hook> changed = CreatorChanges.inheritedChanged(t);
+            for (Hook hook : changed) heirs.merge(hook.key() + " of " + t.creatorInfo().tid(), 1, Integer::sum);
+            if (!changed.isEmpty()) threads++;
         }
         if (threads == 0) return null;
         List<String> named = heirs.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed())

@@ -1,5 +1,6 @@
 package dev.jthreadtrace.render;
 
+import dev.jthreadtrace.text.Escape;
 import dev.jthreadtrace.text.Units;
 
 /**
@@ -26,7 +27,12 @@ final class SummarySection extends SectionRenderer {
         }
         if (!f.waits().isEmpty()) {
             out.accept("  longest blocked in futex: " + String.join(", ", f.waits().stream()
-                    .map(w -> label(w.thread()) + " " + Units.duration(w.blockedNs())).toList()) + " (FUTEX)");
+                    .map(w -> (w.thread() != null ? label(w.thread()) : w.tid() + " " + Escape.text(w.name())) + " "
+                            + Units.duration(w.blockedNs())).toList()) + " (FUTEX)");
+        }
+        if (f.folded() > 0) {
+            out.accept("  " + plural(f.folded(), "ended task") + " folded past --keep-ended " + model.folded().keepEnded()
+                    + ": counted above, shown as groups of one creator and name, their own records let go");
         }
         out.accept("  " + (f.unusual().isEmpty() ? "nothing unusual: every task ended, none was killed, none outlived main"
                 : "unusual: " + String.join("; ", f.unusual())));

@@ -48,7 +48,8 @@ public final class SyscallSummary {
      * @param shown by syscall number, the syscalls to count (those {@code -e} shows); null for all
      */
     public static void render(TraceModel model, boolean[] shown, Sort sort, Consumer<String> out) {
-        table(model.syscallStats().rows(model.threads()), shown, sort, out);
+        // The folded tasks' calls are in the whole trace's table (summed at their fold).
+        table(model.syscallStats().rowsWithFolded(model.threads()), shown, sort, out);
     }
 
     /**
@@ -62,6 +63,11 @@ public final class SyscallSummary {
             if (rows.isEmpty()) continue;
             out.accept("thread " + t.tid() + " " + Escape.text(t.name()) + " (process " + t.tgid() + "):");
             table(rows, shown, sort, out);
+            out.accept("");
+        }
+        if (model.folded().any()) {
+            out.accept(SummaryFacts.plural(model.folded().all().tasks(), "folded task") + " (--keep-ended " + model.folded().keepEnded()
+                    + "): no table of their own, their calls are in the table of all threads");
             out.accept("");
         }
         out.accept("all threads:");

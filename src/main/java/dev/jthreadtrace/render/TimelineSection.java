@@ -1,5 +1,6 @@
 package dev.jthreadtrace.render;
 
+import dev.jthreadtrace.model.FoldedGroup;
 import dev.jthreadtrace.model.Exit;
 import dev.jthreadtrace.model.FutexAnalysis;
 import dev.jthreadtrace.model.Hook;
@@ -48,6 +49,7 @@ final class TimelineSection extends SectionRenderer {
                     + colourLane(lane(group, base, joinsBy, span, axis)));
         }
         if (lanes.size() > ReportContext.MAX_ROWS) out.accept("… " + (lanes.size() - ReportContext.MAX_ROWS) + " more lanes");
+        foldedLanes(span, axis);
         legend(List.of("● started", "◆ started with inherited settings that differ from " + label(model.root()) + "'s", "✕ ended",
                 "☠ killed by a signal", "J joined a thread", "+ more marks than room"));
         legend(List.of("changed: N name", "M signal mask", "A CPU affinity", "S seccomp filter", "P no_new_privs", "D pdeathsig",
@@ -135,6 +137,18 @@ final class TimelineSection extends SectionRenderer {
         return new String(lane);
     }
 
+    /** A lane per folded group (after the kept ones): ┄ from its first start to its last end, the group's row as its label. */
+    private void foldedLanes(long span, int axis) {
+        List<FoldedGroup> groups = List.copyOf(model.folded().groups());
+        for (FoldedGroup g : groups.subList(0, Math.min(groups.size(), ReportContext.MAX_ROWS))) {
+            char[] cells = " ".repeat(axis).toCharArray();
+            int from = pos(g.figures().firstStart(), span, axis), to = pos(g.figures().lastEnd(), span, axis);
+            for (int i = from; i <= to; i++) cells[i] = '┄';
+            out.accept(Units.pad(Units.cut("⋯ " + Escape.text(g.sampleName()) + " ×" + g.figures().tasks() + " folded", ReportContext.LABEL_WIDTH - 1), ReportContext.LABEL_WIDTH) + new String(cells));
+        }
+        if (groups.size() > ReportContext.MAX_ROWS) out.accept("… " + (groups.size() - ReportContext.MAX_ROWS) + " more folded groups");
+    }
+
     private static int pos(long ns, long span, int axis) {
         return (int) Math.max(0, Math.min(axis - 1, ns * (axis - 1) / span));
     }
@@ -178,6 +192,9 @@ final class TimelineSection extends SectionRenderer {
         }
         flushInherited(run, base);
         if (unshown > 0) out.accept("  … " + unshown + " more threads");
+        // A folded thread's settings are not kept: what it inherited from a creator that changed them is in the SUMMARY's count.
+        if (model.folded().any()) out.accept("  … " + SummaryFacts.plural(model.folded().all().tasks(), "folded thread")
+                + " not listed (those that inherited a setting their creator changed are counted in the SUMMARY)");
     }
 
     /** {@code  sigmask=[USR1] (set @6.5ms by 1202 inner-1)  itl:Story=inner-1}, or a dash. */
@@ -244,17 +261,19 @@ final class TimelineSection extends SectionRenderer {
             String line = "  " + Units.padLeft(Units.at(c.ns()), 9) + "  " + Units.pad(Units.cut(label(c.tid()), 22), 23)
                     + Units.pad(c.hook().key() + " " + Escape.text(c.from()) + " → " + Escape.text(c.to()), 34)
                     + (c.byAnother() ? "  set by " + label(c.actor()) + ";" : "")
-                    + (heirs.isEmpty() ? "  inherited by nobody" : "  inherited by " + listed(heirs, 4));
+                    + (heirs.isEmpty() ? (model.folded().any() ? "  inherited by no kept thread" : "  inherited by nobody")
+                    : "  inherited by " + listed(heirs, 4));
             lines.add(line);
         }
-        if (lines.isEmpty()) return;
+        long dropped = model.hookChangesDropped();
+        if (lines.isEmpty() && dropped == 0) return;
         out.accept("");
         // Another thread may have made the change (sched_setaffinity(TID), a comm write): the row says "set by" it.
         out.accept(palette.heading("SETTING CHANGES") + " (by the thread unless \"set by\" says; the threads it then created"
                 + " that took it over)");
         list(lines, ReportContext.MAX_ROWS, "setting changes", l -> l);
-        long dropped = model.hookChangesDropped();
-        if (dropped > 0) out.accept("  " + dropped + " more setting changes counted, not kept (only the first and latest of a long run under one thread are)");
+        if (dropped > 0) out.accept("  " + dropped + " more setting changes counted, not kept (only the first and latest of a long run under one thread are"
+                + (model.folded().any() ? "; a folded thread's go with it" : "") + ")");
     }
 
     private static String listed(List<String> items, int max) {

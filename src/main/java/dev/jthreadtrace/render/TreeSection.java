@@ -3,6 +3,7 @@ package dev.jthreadtrace.render;
 import dev.jthreadtrace.decode.CloneFlags;
 import dev.jthreadtrace.event.JavaRecord;
 import dev.jthreadtrace.model.Exit;
+import dev.jthreadtrace.model.FoldedGroup;
 import dev.jthreadtrace.model.ProcessInfo;
 import dev.jthreadtrace.model.ThreadInfo;
 import dev.jthreadtrace.text.Escape;
@@ -10,12 +11,15 @@ import dev.jthreadtrace.text.Units;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 
 /** The spawn tree (creator → created, re-parented threads marked) beside the kernel's tree (PPid). */
@@ -48,7 +52,18 @@ final class TreeSection extends SectionRenderer {
     private void spawnTree() {
         List<Row> rows = new ArrayList<>();
         // Roots are the traced command, or (attach) every thread that existed then: 200 sleeper-N fold into one row.
-        ctx.forest().walk(maxDepth(), row -> spawnRows(row, rows));
+        Set<FoldedGroup> drawn = Collections.newSetFromMap(new IdentityHashMap<>());
+        ctx.forest().walk(maxDepth(), row -> {
+            spawnRows(row, rows);
+            if (row.folded() != null) drawn.add(row.folded());
+        });
+        // Groups whose creator folded too (leaves fold first, then their creator): after the tree, each naming its creator.
+        for (FoldedGroup g : model.folded().groups()) {
+            ThreadInfo creator = model.thread(g.key().creator());
+            boolean creatorKept = creator != null && creator.start() == g.key().creatorStart();
+            // A kept creator's groups were drawn, or are below the depth drawn (counted in its "more tasks below" row).
+            if (!drawn.contains(g) && !creatorKept) rows.add(foldedRow(g, "", "  ", ", created by " + g.key().creator() + " (folded)"));
+        }
         List<Row> shown = rows.subList(0, Math.min(rows.size(), ReportContext.MAX_ROWS));
         int kind = columnWidth(shown, Row::kind, "KIND") + 2, parent = columnWidth(shown, Row::parent, "KERNEL PARENT (PPid)") + 3;
         // An end wider than this wraps under its row rather than narrowing the tree.
@@ -115,6 +130,10 @@ final class TreeSection extends SectionRenderer {
      */
     private void spawnRows(SpawnForest.Visit walked, List<Row> rows) {
         String childLead = childLead(walked), lead = walked.depth() == 0 ? "" : childLead(walked.above()) + (walked.last() ? "└─" : "├─");
+        if (walked.folded() != null) {
+            rows.add(foldedRow(walked.folded(), lead, childLead, ""));
+            return;
+        }
         if (walked.group().size() > 1) {
             rows.add(groupRow(walked.group(), lead, childLead));
             return;
@@ -122,7 +141,7 @@ final class TreeSection extends SectionRenderer {
         ThreadInfo t = walked.group().getFirst();
         rows.add(row(t, lead + label(t) + formerNames(t) + tookLeaderTid(t) + javaCreator(t) + virtualStarter(t)
                 + (t.startedForAttach() ? " [for jthreadtrace's attach]" : ""), createdAt(t), childLead, 1));
-        boolean creator = !ctx.forest().children(t).isEmpty();
+        boolean creator = !ctx.forest().children(t).isEmpty() || model.folded().any() && !model.folded().groupsOf(t.tid(), t.start()).isEmpty();
         Integer constructed = model.virtualThreadsByCreator().get(t.tid());
         Long mounts = model.virtualThreadMountsByCarrier().get(t.tid());
         if (constructed != null) {
@@ -148,7 +167,12 @@ final class TreeSection extends SectionRenderer {
         return String.join("", levels);
     }
 
-    /** A folded group: its range and names, its first member's site, and what its members' ends were. */
+    /** A group of tasks folded past --keep-ended: how many, like which name, their tids and times, their kind of end. */
+    private static Row foldedRow(FoldedGroup g, String branch, String next, String creator) {
+        return new Row(branch + "⋯ " + FoldedRows.row(g) + creator + ", " + FoldedRows.span(g), "", next, "folded", "", g.key().exitKind());
+    }
+
+    /** A folded group of tasks: its range and names, its first member's site, and what its members' ends were. */
     private Row groupRow(List<ThreadInfo> group, String branch, String next) {
         ThreadInfo first = group.getFirst(), lastT = group.getLast();
         return row(first, branch + first.tid() + ".." + lastT.tid() + " " + Escape.text(first.name()) + ".."
@@ -298,6 +322,12 @@ final class TreeSection extends SectionRenderer {
         }
         for (String l : lines.subList(0, Math.min(lines.size(), ReportContext.MAX_ROWS))) out.accept(l);
         if (lines.size() > ReportContext.MAX_ROWS) out.accept("… " + (lines.size() - ReportContext.MAX_ROWS) + " more rows");
+        // A folded task's kernel parent is not kept: its group is in THREADS BY CREATOR, under its creator.
+        if (model.folded().any()) {
+            out.accept("⋯ " + SummaryFacts.plural(model.folded().all().tasks(), "ended task") + " folded past --keep-ended "
+                    + model.folded().keepEnded() + ", " + model.folded().all().reparented() + " of them re-parented: not drawn here"
+                    + " (their groups are under their creators in THREADS BY CREATOR)");
+        }
     }
 
     private void kernelRows(int parent, String lead, KernelForest forest, List<String> lines, int depth) {

@@ -25,7 +25,7 @@ final class EventConsumer {
     private final Tracer tracer;
     private final LiveSink live;
     private final Runnable idle;
-    private final TraceModel model = new TraceModel();
+    private final TraceModel model;
     private final PrivilegedExecs privileged = new PrivilegedExecs();
     private boolean outputClosed;
     private String outputFailure;
@@ -33,8 +33,9 @@ final class EventConsumer {
     private long outOfMemoryAfter = -1;
     private boolean ended;
 
-    EventConsumer(Tracer tracer, LiveSink live, Runnable idle) {
+    EventConsumer(Tracer tracer, FoldPlan fold, LiveSink live, Runnable idle) {
         this.tracer = tracer;
+        this.model = fold.newModel();
         this.live = live;
         this.idle = idle;
     }

@@ -57,9 +57,15 @@ public final class TraceSession {
     /** @param limits whether fd paths are read (-y) and how much of a data buffer is copied (-s) */
     public static Outcome run(List<String> command, Map<String, String> environment, boolean[] recorded, CaptureLimits limits,
                               boolean seccomp, LiveSink live, Runnable idle) throws TraceFailure, InterruptedException {
+        return run(command, environment, recorded, limits, FoldPlan.UNBOUNDED, seccomp, live, idle);
+    }
+
+    /** @param fold how the model folds ended tasks ({@code --keep-ended} and the assertions' selectors) */
+    public static Outcome run(List<String> command, Map<String, String> environment, boolean[] recorded, CaptureLimits limits,
+                              FoldPlan fold, boolean seccomp, LiveSink live, Runnable idle) throws TraceFailure, InterruptedException {
         Launch launch = Launch.of(command, environment);
         try {
-            return run(queue -> Tracer.start(launch, recorded, limits, ExecArguments.NONE, seccomp, queue), live, idle,
+            return run(queue -> Tracer.start(launch, recorded, limits, ExecArguments.NONE, seccomp, queue), fold, live, idle,
                     Interrupts.DEFAULT);
         } finally {
             StopSignals.uninstall(); // no output of ours follows
@@ -92,12 +98,18 @@ public final class TraceSession {
      */
     public static Outcome run(TracerStart start, LiveSink live, Runnable idle, Interrupts interrupts)
             throws TraceFailure, InterruptedException {
+        return run(start, FoldPlan.UNBOUNDED, live, idle, interrupts);
+    }
+
+    /** The same into a model that folds ended tasks as {@code fold} says ({@code --keep-ended}). */
+    public static Outcome run(TracerStart start, FoldPlan fold, LiveSink live, Runnable idle, Interrupts interrupts)
+            throws TraceFailure, InterruptedException {
         BlockingQueue<TraceEvent> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
         Tracer tracer = start.start(queue);
         interrupts.prepare(tracer);
         IntConsumer afterTrace = interrupts.afterTrace(tracer);
         StopSignals.install(interrupts.handlerFor(tracer, afterTrace));
-        EventConsumer consumer = new EventConsumer(tracer, live, idle);
+        EventConsumer consumer = new EventConsumer(tracer, fold, live, idle);
         try {
             // Drain in batches and sleep briefly when there is nothing: a consumer blocked on the
             // queue would be woken (a futex syscall and a context switch) for every single event,
@@ -144,7 +156,12 @@ public final class TraceSession {
 
     /** The same, handing each event to {@code sink} after the model took it in, as a live run does. */
     public static TraceModel replay(Iterable<TraceEvent> events, LiveSink sink) {
-        TraceModel model = new TraceModel();
+        return replay(events, FoldPlan.UNBOUNDED, sink);
+    }
+
+    /** The same into a model that folds as {@code fold} says. */
+    public static TraceModel replay(Iterable<TraceEvent> events, FoldPlan fold, LiveSink sink) {
+        TraceModel model = fold.newModel();
         for (TraceEvent e : events) {
             model.accept(e);
             sink.event(e, model);

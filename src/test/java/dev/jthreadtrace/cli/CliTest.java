@@ -136,6 +136,19 @@ class CliTest {
     }
 
     @Test
+    void aKeepEndedBelowOneIsAUsageErrorBeforeAnythingRunsOrIsRead() {
+        for (String[] args : new String[][] {{"run", "--keep-ended", "0", "--", "/definitely/not/there"},
+                {"attach", "--keep-ended", "-1", "1"}, {"report", "--keep-ended", "0", "no-such.jsonl"},
+                {"check", "--keep-ended", "-5", "--assert", "threads.total > 0", "no-such.jsonl"}}) {
+            Result r = run(args);
+            assertEquals(ExitCodes.USAGE, r.code(), r.err());
+            assertTrue(r.err().startsWith("jthreadtrace: --keep-ended must be 1 or more (ended threads kept in full), not " + args[2]),
+                    r.err());
+            assertEquals(2, r.err().lines().count(), r.err());
+        }
+    }
+
+    @Test
     void aMalformedAssertionIsAUsageErrorNamingTheColumnBeforeAnythingRuns() {
         Result r = run("run", "--assert", "threads.peak <= lots", "--", "/definitely/not/there");
         assertEquals(ExitCodes.USAGE, r.code(), "parsed before the command is even looked up");

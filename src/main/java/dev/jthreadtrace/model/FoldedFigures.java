@@ -1,0 +1,165 @@
+package dev.jthreadtrace.model;
+
+import dev.jthreadtrace.decode.CloneFlags;
+
+/**
+ * What folded tasks add up to: everything the report's rows, the SUMMARY, {@code --assert} and
+ * {@code diff} read from a task, kept as sums (and maxima) once the task's own record is let go.
+ * A folded group has one, each selector an assertion registered before the trace has one, and the
+ * whole trace has one. Only ended tasks fold, so every figure is final when it is added.
+ */
+public final class FoldedFigures {
+    private long tasks, processes, reparented, jvmTasks, killed;
+    /** Why re-parented, as the SUMMARY counts it: a CLONE_THREAD thread, a CLONE_PARENT child, an orphan. */
+    private long reparentedThreads, reparentedCloneParent, reparentedOrphans;
+    private int tidMin = Integer.MAX_VALUE, tidMax = Integer.MIN_VALUE;
+    private long firstStart = Long.MAX_VALUE, lastEnd = Long.MIN_VALUE;
+    private long lifetimeSum, lifetimeMax;
+    private int depthMax;
+    private long futexCalls, futexWaits, futexWakes, futexWoken, futexBlockedNs, futexTimeouts;
+    private long mmapCalls, mmapBytes, munmapBytes;
+    private long joined;
+
+    /**
+     * One ended task: its record, its futex and mmap figures, whether a join of it was seen (the
+     * futex log's), and whether it ran in a JVM (its Java facts are joined only at the end).
+     */
+    void add(ThreadInfo t, FutexCounters futex, MmapCounters mmap, boolean wasJoined, boolean inJvm) {
+        if (t.end() == null) throw new IllegalArgumentException("task " + t.tid() + " has not ended: only ended tasks fold");
+        tasks++;
+        if (!t.createdAsThread()) processes++;
+        if (t.reparented()) {
+            reparented++;
+            if (!t.reparents().isEmpty()) reparentedOrphans++;
+            else if (t.createdAsThread()) reparentedThreads++;
+            else if ((t.cloneFlags() & CloneFlags.CLONE_PARENT) != 0) reparentedCloneParent++;
+        }
+        if (t.exit() instanceof Exit.Killed) killed++;
+        if (inJvm) jvmTasks++;
+        if (wasJoined) joined++;
+        tidMin = Math.min(tidMin, t.tid());
+        tidMax = Math.max(tidMax, t.tid());
+        firstStart = Math.min(firstStart, t.start());
+        lastEnd = Math.max(lastEnd, t.end());
+        long lifetime = Math.max(0, t.end() - t.start());
+        lifetimeSum = Sums.add(lifetimeSum, lifetime);
+        lifetimeMax = Math.max(lifetimeMax, lifetime);
+        depthMax = Math.max(depthMax, t.depth());
+        futexCalls = Sums.add(futexCalls, futex.calls());
+        futexWaits = Sums.add(futexWaits, futex.waits());
+        futexWakes = Sums.add(futexWakes, futex.wakes());
+        futexWoken = Sums.add(futexWoken, futex.woken());
+        futexBlockedNs = Sums.add(futexBlockedNs, futex.blockedNs());
+        futexTimeouts = Sums.add(futexTimeouts, futex.timeouts());
+        mmapCalls = Sums.add(mmapCalls, mmap.mmapCalls());
+        mmapBytes = Sums.add(mmapBytes, mmap.mmapBytes());
+        munmapBytes = Sums.add(munmapBytes, mmap.munmapBytes());
+    }
+
+    public long tasks() {
+        return tasks;
+    }
+
+    /** Tasks created as processes (fork, vfork, clone without CLONE_THREAD), as processes.total counts them. */
+    public long processes() {
+        return processes;
+    }
+
+    public long reparented() {
+        return reparented;
+    }
+
+    /** Re-parented CLONE_THREAD threads (PPid is the process's parent): the SUMMARY's first reason. */
+    public long reparentedThreads() {
+        return reparentedThreads;
+    }
+
+    public long reparentedCloneParent() {
+        return reparentedCloneParent;
+    }
+
+    /** Orphans adopted by a subreaper or init. */
+    public long reparentedOrphans() {
+        return reparentedOrphans;
+    }
+
+    /** Tasks killed by a signal. */
+    public long killed() {
+        return killed;
+    }
+
+    /** Tasks of JVM processes: their Java facts (names, creation sites, thread-locals) were not joined. */
+    public long jvmTasks() {
+        return jvmTasks;
+    }
+
+    /** Tasks whose exit a join waited for (futex.joins counts them). */
+    public long joined() {
+        return joined;
+    }
+
+    /** Lowest tid; {@link Integer#MAX_VALUE} when nothing folded. */
+    public int tidMin() {
+        return tidMin;
+    }
+
+    public int tidMax() {
+        return tidMax;
+    }
+
+    public long firstStart() {
+        return firstStart;
+    }
+
+    public long lastEnd() {
+        return lastEnd;
+    }
+
+    public long lifetimeSum() {
+        return lifetimeSum;
+    }
+
+    public long lifetimeMax() {
+        return lifetimeMax;
+    }
+
+    public int depthMax() {
+        return depthMax;
+    }
+
+    public long futexCalls() {
+        return futexCalls;
+    }
+
+    public long futexWaits() {
+        return futexWaits;
+    }
+
+    public long futexWakes() {
+        return futexWakes;
+    }
+
+    public long futexWoken() {
+        return futexWoken;
+    }
+
+    public long futexBlockedNs() {
+        return futexBlockedNs;
+    }
+
+    public long futexTimeouts() {
+        return futexTimeouts;
+    }
+
+    public long mmapCalls() {
+        return mmapCalls;
+    }
+
+    public long mmapBytes() {
+        return mmapBytes;
+    }
+
+    public long munmapBytes() {
+        return munmapBytes;
+    }
+}

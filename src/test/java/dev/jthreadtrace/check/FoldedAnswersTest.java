@@ -1,0 +1,55 @@
+package dev.jthreadtrace.check;
+
+import dev.jthreadtrace.model.RecordedTrace;
+import dev.jthreadtrace.model.TraceModel;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * Assertions on the threads fixture with one ended task kept (inner-1, inner-2 and sibling fold):
+ * every metric the folded sums keep answers what the unfolded trace answers, its selector registered
+ * before the trace; the rest say they are unknown, never the kept tasks' value.
+ */
+class FoldedAnswersTest {
+    private static AssertionResult eval(String text, int keepEnded) {
+        List<Assertion> assertions = List.of(AssertionParser.parse(text));
+        TraceModel m = new TraceModel(keepEnded, AssertionEvaluator.foldSelectors(assertions));
+        RecordedTrace.threadsFixture().forEach(m::accept);
+        return AssertionEvaluator.evaluate(assertions, m).getFirst();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = ';', value = {
+            "threads.total == 4", "threads.peak <= 3", "processes.total == 1", "spawn.depth <= 1",
+            "threads{name=\"inner-*\"}.count == 2", "threads{name=\"nobody\"}.count == 0", "futex.calls < 100000",
+            "futex.calls{name=\"inner-1\"} == 2", "futex.wait.time{name=\"inner-*\"} < 500ms", "futex.wait.time < 1ms",
+            "mmap.bytes{name=\"inner-*\"} < 64MiB", "exit.code == 0", "futex.joins == 2", "syscalls{name=\"futex\"}.calls == 4",
+            "hooks.changes > 0",
+    })
+    void foldedTraceAnswersAsTheWholeTrace(String text) {
+        AssertionResult whole = eval(text, -1), folded = eval(text, 1);
+        assertEquals(whole.passed(), folded.passed(), folded.message());
+        assertEquals(whole.actual(), folded.actual());
+    }
+
+    @org.junit.jupiter.api.Test
+    void aSelectionOfNothingNamesTheFoldedGroupsToo() {
+        assertEquals("no thread named like \"typo*\" (threads: threads, inner-2, inner-1, sibling)",
+                eval("mmap.bytes{name=\"typo*\"} < 1MiB", 1).actual());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = ';', value = {
+            "spawned_by{child=\"inner-2\"} == \"inner-1\"", "inherits{name=\"inner-2\", hook=\"affinity\"} == \"0\"",
+            "syscalls{name=\"fu*\", thread=\"inner-*\"}.errors == 0",
+    })
+    void whatTheFoldedSumsCannotGiveIsUnknown(String text) {
+        AssertionResult r = eval(text, 1);
+        assertEquals(false, r.passed());
+        assertEquals("unknown: 3 threads folded", r.actual());
+    }
+}
