@@ -55,21 +55,27 @@ public final class FoldedTasks {
         for (String key : selectors.keySet()) selected.put(key, new FoldedFigures());
     }
 
-    /** Folds one ended task: its figures go into its group, the whole trace's sums and each selector it matches. */
-    void fold(ThreadInfo t, FutexCounters futex, MmapCounters mmap, boolean wasJoined, boolean inJvm) {
+    /**
+     * Folds one ended task: its figures go into its group, the whole trace's sums and each selector
+     * it matches. Returns what counts a join of it seen later (a late join) in those same sums.
+     */
+    Runnable fold(ThreadInfo t, FutexCounters futex, MmapCounters mmap, boolean wasJoined, boolean inJvm) {
         FoldedGroup.Key key = FoldedGroup.Key.of(t);
         FoldedGroup g = groups.get(key);
         if (g == null) {
             if (groups.size() >= MAX_GROUPS) key = OTHERS;
             g = groups.computeIfAbsent(key, k -> new FoldedGroup(k, t.name()));
         }
-        g.figures().add(t, futex, mmap, wasJoined, inJvm);
-        all.add(t, futex, mmap, wasJoined, inJvm);
+        List<FoldedFigures> into = new ArrayList<>(2);
+        into.add(g.figures());
+        into.add(all);
+        for (Map.Entry<String, Predicate<ThreadInfo>> s : selectors.entrySet()) {
+            if (s.getValue().test(t)) into.add(selected.get(s.getKey()));
+        }
+        for (FoldedFigures f : into) f.add(t, futex, mmap, wasJoined, inJvm);
         heirs(t);
         waited(t, futex.blockedNs());
-        for (Map.Entry<String, Predicate<ThreadInfo>> s : selectors.entrySet()) {
-            if (s.getValue().test(t)) selected.get(s.getKey()).add(t, futex, mmap, wasJoined, inJvm);
-        }
+        return () -> into.forEach(FoldedFigures::lateJoined);
     }
 
     /** A setting a creator (by tid) had changed when it created a task, which the task inherited. */

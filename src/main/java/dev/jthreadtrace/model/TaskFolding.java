@@ -23,7 +23,8 @@ final class TaskFolding {
         FutexCounters f = futex.of(t);
         MmapCounters m = effects.mmap().of(t);
         boolean joined = futex.forget(t);
-        folded.fold(t, f, m, joined, settings.inJvm(t));
+        Runnable lateJoin = folded.fold(t, f, m, joined, settings.inJvm(t));
+        if (!joined) futex.foldedUnjoined(t, lateJoin);
         effects.mmap().forget(t);
         effects.stats().forget(t);
         settings.forget(t);

@@ -74,6 +74,9 @@ public final class TraceModel {
             }
             return; // nothing before the target starts belongs to the trace
         }
+        // The tasks that ended by the event before fold now, not then: the sinks that read that event
+        // after the model (the live lines, the Perfetto tracks) still found the ending task's record.
+        table.foldDue(pending::holds, folding::fold);
         switch (event) {
             case TraceEvent.TargetStarted s -> started(s);
             case TraceEvent.Attached a -> attached(a);
@@ -98,7 +101,6 @@ public final class TraceModel {
                 table.traceEnded(endNs);
             }
         }
-        table.foldDue(pending::holds, folding::fold);
     }
 
     /** The tasks folded so far (none unless a bound was given). */
@@ -178,6 +180,14 @@ public final class TraceModel {
 
     public Collection<ProcessInfo> processes() {
         return table.processes();
+    }
+
+    /**
+     * Processes whose every task folded past the bound and whose record was let go as well (beyond
+     * the latest few thousand such): their pids and exec chains are no longer in {@link #processes}.
+     */
+    public long processesLetGo() {
+        return table.processesLetGo();
     }
 
     public ProcessInfo process(int pid) {
