@@ -141,7 +141,7 @@ final class TreeSection extends SectionRenderer {
         ThreadInfo t = walked.group().getFirst();
         rows.add(row(t, lead + label(t) + formerNames(t) + tookLeaderTid(t) + javaCreator(t) + virtualStarter(t)
                 + (t.startedForAttach() ? " [for jthreadtrace's attach]" : ""), createdAt(t), childLead, 1));
-        boolean creator = !ctx.forest().children(t).isEmpty() || model.folded().any() && !model.folded().groupsOf(t.tid(), t.start()).isEmpty();
+        boolean creator = ctx.forest().createdAny(t);
         Integer constructed = model.virtualThreadsByCreator().get(t.tid());
         Long mounts = model.virtualThreadMountsByCarrier().get(t.tid());
         if (constructed != null) {
