@@ -5,8 +5,6 @@ import dev.jthreadtrace.decode.SyscallTable;
 import dev.jthreadtrace.event.TraceEvent;
 import org.junit.jupiter.api.Test;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -42,18 +40,11 @@ class LateJoinTest {
     }
 
     private static void spawn(List<TraceEvent> events, long ns, int child, long clearTid) {
-        events.add(new TraceEvent.Spawned(ns, MAIN, child, TraceEvent.SpawnKind.CLONE3, RecordedTrace.PTHREAD));
-        byte[] args = ByteBuffer.allocate(88).order(ByteOrder.LITTLE_ENDIAN).putLong(0, RecordedTrace.PTHREAD).putLong(16, clearTid)
-                .putLong(24, clearTid).putLong(40, clearTid & ~0xfffffL).putLong(48, 0x7fff80).array();
-        Captures c = new Captures();
-        c.put(0, args);
-        events.add(new TraceEvent.Syscall(ns - 100, ns + 100, MAIN, SyscallTable.CLONE3, new long[] {0x100, 88, 0, 0, 0, 0}, child,
-                false, true, c));
+        FoldTasks.spawn(events, ns, MAIN, child, clearTid);
     }
 
     private static void exit(List<TraceEvent> events, long ns, int tid) {
-        events.add(new TraceEvent.Syscall(ns, ns, tid, SyscallTable.EXIT, new long[6], 0, false, false, Captures.NONE));
-        events.add(new TraceEvent.Exited(ns + 100, tid, 0));
+        FoldTasks.exit(events, ns, tid);
     }
 
     private static TraceModel model(int keepEnded, int othersAfter) {
