@@ -117,7 +117,7 @@ public enum DiffMetric implements Measure {
     private static String execsLetGo(RunDiff diff) {
         List<String> runs = new ArrayList<>();
         for (RunProfile run : List.of(diff.base(), diff.now())) {
-            long n = run.model().processesLetGo();
+            long n = run.model().folded().processesLetGo();
             if (n > 0) runs.add(n + " folded process" + (n == 1 ? "" : "es") + "' exec chains let go in " + run.name());
         }
         return runs.isEmpty() ? null : String.join(", ", runs);

@@ -27,7 +27,7 @@ public final class FoldedTasks {
     private final FoldedFigures all = new FoldedFigures();
     /** The SUMMARY's "inherited settings a creator changed": per setting and creator, how many folded tasks. */
     private final Map<Heir, Integer> heirs = new LinkedHashMap<>();
-    private long heirTasks, heirsUncounted;
+    private long heirTasks, heirsUncounted, processesLetGo;
     /** The folded tasks that waited longest in futex waits, longest first: the SUMMARY names the {@value #WAITS} longest. */
     private final List<Waited> longestWaits = new ArrayList<>();
     static final int WAITS = 3;
@@ -122,6 +122,15 @@ public final class FoldedTasks {
     /** The folded tasks that waited longest, longest first (an earlier fold first among equals), at most {@value #WAITS}. */
     public List<Waited> longestWaits() {
         return List.copyOf(longestWaits);
+    }
+
+    /** Processes whose every task folded and whose record was let go too (their pids and exec chains; see FoldedProcesses). */
+    public long processesLetGo() {
+        return processesLetGo;
+    }
+
+    void processLetGo() {
+        processesLetGo++;
     }
 
     /** Whether any task folded: every reader of the task list must then read the groups too. */

@@ -35,15 +35,8 @@ final class ThreadTable implements FoldRule.Needs {
      */
     private final Set<ThreadInfo> foldedNotCompacted = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
     private static final int COMPACT_AT = 1024;
-    /** Per process (by tgid), how many of its tasks are kept, when a bound is set: its record folds after its last task. */
-    private final Map<Integer, Integer> keptByTgid = new HashMap<>();
-    /**
-     * The records of processes whose every task folded, oldest first: kept for their exec chains and
-     * pids (up to {@link #FOLDED_PROCESSES_KEPT}), then let go, counted in {@link #processesLetGo}.
-     */
-    private final java.util.ArrayDeque<ProcessInfo> foldedProcesses = new java.util.ArrayDeque<>();
-    static final int FOLDED_PROCESSES_KEPT = 4096;
-    private long processesLetGo;
+    /** The process records, folded after their last kept task (when a bound is set). */
+    private final FoldedProcesses foldedProcesses;
     private final Map<Integer, ThreadInfo> live = new HashMap<>();
     /** The latest record for each tid, live or ended: tids are reused, so this is what a tid means now. */
     private final Map<Integer, ThreadInfo> latest = new HashMap<>();
@@ -64,12 +57,13 @@ final class ThreadTable implements FoldRule.Needs {
 
     /** Every task kept in full, as before the fold existed. */
     ThreadTable() {
-        this(-1);
+        this(-1, null);
     }
 
     /** {@code keepEnded}: how many ended tasks are kept in full before the oldest fold ({@code --keep-ended}); negative for all. */
-    ThreadTable(int keepEnded) {
+    ThreadTable(int keepEnded, FoldedTasks folded) {
         this.foldQueue = keepEnded < 0 ? null : new FoldQueue(keepEnded);
+        this.foldedProcesses = keepEnded < 0 ? null : new FoldedProcesses(folded);
     }
 
     /** The command the tool started: its first task, the tracer its parent. */
@@ -302,25 +296,7 @@ final class ThreadTable implements FoldRule.Needs {
         if (foldQueue == null) return;
         ThreadInfo creator = child.creatorInfo();
         if (creator != null) keptChildren.merge(creator, 1, Integer::sum);
-        keptByTgid.merge(child.tgid(), 1, Integer::sum);
-    }
-
-    /**
-     * The last kept task of process {@code tgid} folded: its record joins the folded processes', and
-     * past {@link #FOLDED_PROCESSES_KEPT} of those the oldest is let go (a reused pid's newer record stays).
-     */
-    private void lastTaskFolded(int tgid) {
-        ProcessInfo p = processes.get(tgid);
-        if (p == null || liveByTgid.containsKey(tgid)) return;
-        foldedProcesses.addLast(p);
-        if (foldedProcesses.size() <= FOLDED_PROCESSES_KEPT) return;
-        ProcessInfo oldest = foldedProcesses.pollFirst();
-        if (processes.remove(oldest.pid(), oldest)) processesLetGo++;
-    }
-
-    /** Processes whose every task folded and whose record was let go too (their pids and exec chains): none unless a bound is set. */
-    long processesLetGo() {
-        return processesLetGo;
+        foldedProcesses.kept(child.tgid());
     }
 
     /** {@code t} folded: no record of the table points at it any more, and its creator has one kept child fewer. */
@@ -328,7 +304,7 @@ final class ThreadTable implements FoldRule.Needs {
         latest.remove(t.tid(), t);
         ThreadInfo creator = t.creatorInfo();
         if (creator != null) keptChildren.computeIfPresent(creator, (k, n) -> n > 1 ? n - 1 : null);
-        if (keptByTgid.computeIfPresent(t.tgid(), (k, n) -> n > 1 ? n - 1 : null) == null) lastTaskFolded(t.tgid());
+        foldedProcesses.folded(t.tgid(), processes, liveByTgid.containsKey(t.tgid()));
         foldedNotCompacted.add(t);
         if (foldedNotCompacted.size() >= Math.max(COMPACT_AT, threads.size() / 4)) compact();
     }

@@ -57,9 +57,10 @@ public final class TraceModel {
 
     /** Keeps {@code keepEnded} ended tasks in full (negative: all), folds the older; {@code selectors}: the assertions' globs, counted at a fold. */
     public TraceModel(int keepEnded, Map<String, java.util.function.Predicate<ThreadInfo>> selectors) {
-        this.table = new ThreadTable(keepEnded);
+        FoldedTasks folded = new FoldedTasks(keepEnded, selectors);
+        this.table = new ThreadTable(keepEnded, folded);
         this.effects = new SyscallEffects(table, settings);
-        this.folding = new TaskFolding(new FoldedTasks(keepEnded, selectors), effects, settings, pending);
+        this.folding = new TaskFolding(folded, effects, settings, pending);
     }
 
     public void accept(TraceEvent event) {
@@ -74,8 +75,7 @@ public final class TraceModel {
             }
             return; // nothing before the target starts belongs to the trace
         }
-        // The tasks that ended by the event before fold now, not then: the sinks that read that event
-        // after the model (the live lines, the Perfetto tracks) still found the ending task's record.
+        // Tasks ended by the event before fold now: the sinks that read that event (live lines, Perfetto) found them.
         table.foldDue(pending::holds, folding::fold);
         switch (event) {
             case TraceEvent.TargetStarted s -> started(s);
@@ -180,14 +180,6 @@ public final class TraceModel {
 
     public Collection<ProcessInfo> processes() {
         return table.processes();
-    }
-
-    /**
-     * Processes whose every task folded past the bound and whose record was let go as well (beyond
-     * the latest few thousand such): their pids and exec chains are no longer in {@link #processes}.
-     */
-    public long processesLetGo() {
-        return table.processesLetGo();
     }
 
     public ProcessInfo process(int pid) {

@@ -98,8 +98,8 @@ final class TreeSection extends SectionRenderer {
         for (ProcessInfo p : model.processes()) {
             if (p.exec().size() > 1) out.accept("exec chain of " + p.pid() + ": " + String.join(" → ", p.exec().stream().map(Escape::text).toList()));
         }
-        if (model.processesLetGo() > 0) {
-            out.accept("(the exec chains of " + SummaryFacts.plural(model.processesLetGo(), "older folded process") + " were let go)");
+        if (model.folded().processesLetGo() > 0) {
+            out.accept("(the exec chains of " + SummaryFacts.plural(model.folded().processesLetGo(), "older folded process") + " were let go)");
         }
     }
 

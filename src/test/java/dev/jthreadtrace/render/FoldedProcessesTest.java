@@ -45,7 +45,7 @@ class FoldedProcessesTest {
         TraceModel whole = forker(-1), folding = forker(10);
         assertEquals(CHILDREN + 1, whole.processes().size());
         assertTrue(folding.processes().size() <= 4096 + 11, "records kept: " + folding.processes().size());
-        assertEquals(whole.processes().size() - folding.processes().size(), folding.processesLetGo());
+        assertEquals(whole.processes().size() - folding.processes().size(), folding.folded().processesLetGo());
         assertEquals(summary(whole).get(3), summary(folding).get(3), "tasks, processes, threads counted alike");
         assertTrue(summary(whole).get(3).contains("6001 processes"), summary(whole).get(3));
     }
