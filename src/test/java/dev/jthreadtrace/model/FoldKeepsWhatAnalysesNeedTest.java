@@ -35,16 +35,29 @@ class FoldKeepsWhatAnalysesNeedTest {
         return lines;
     }
 
-    /** Main joins "stuck", which waits on a word nobody wakes; 20 workers came and went before. */
-    private static List<TraceEvent> hang() {
-        List<TraceEvent> events = new ArrayList<>();
-        events.add(new TraceEvent.TargetStarted(0, MAIN, MAIN - 1, "/opt/hang", List.of("hang")));
+    /** {@code section} of the unbounded model says {@code says}, and reads the same with the 20 workers folded. */
+    private static void sameWithWorkersFolded(List<TraceEvent> events, ReportSection section, String says) {
+        String whole = String.join("\n", section(events, -1, section, 0)), folded = String.join("\n", section(events, 0, section, WORKERS));
+        assertTrue(whole.contains(says), whole);
+        assertEquals(whole, folded);
+    }
+
+    /** {@code program}'s main starts 20 workers that come and go, then (at the returned time) the thread STUCK. */
+    private static long workersThenOne(List<TraceEvent> events, String program) {
+        events.add(new TraceEvent.TargetStarted(0, MAIN, MAIN - 1, "/opt/" + program, List.of(program)));
         for (int i = 0; i < WORKERS; i++) {
             FoldTasks.spawn(events, (i + 1) * MS, MAIN, STUCK + 1 + i, 0x7f1000000000L + 0x10000L * i);
             FoldTasks.exit(events, (i + 1) * MS + MS / 2, STUCK + 1 + i);
         }
-        long at = (WORKERS + 2) * MS, end = at + 50 * MS;
+        long at = (WORKERS + 2) * MS;
         FoldTasks.spawn(events, at, MAIN, STUCK, 0x7f00007ff990L);
+        return at;
+    }
+
+    /** Main joins "stuck", which waits on a word nobody wakes; 20 workers came and went before. */
+    private static List<TraceEvent> hang() {
+        List<TraceEvent> events = new ArrayList<>();
+        long at = workersThenOne(events, "hang"), end = at + 50 * MS;
         events.add(new TraceEvent.Syscall(at + MS, end, STUCK, SyscallTable.FUTEX, new long[] {0x9000, 128, 0, 0, 0, 0}, 0, false, false,
                 Captures.NONE, TraceEvent.Cut.ENDED, false));
         events.add(new TraceEvent.Syscall(at + 2 * MS, end, MAIN, SyscallTable.FUTEX, new long[] {0x7f00007ff990L, 265, STUCK, 0, 0, 0xffffffffL},
@@ -55,21 +68,13 @@ class FoldKeepsWhatAnalysesNeedTest {
 
     @Test
     void theBlockedSectionIsTheSameWithTheEndedWorkersFolded() {
-        List<String> whole = section(hang(), -1, ReportSection.BLOCKED, 0), folded = section(hang(), 0, ReportSection.BLOCKED, WORKERS);
-        assertTrue(String.join("\n", whole).contains("waits for 6001 hang, which is the thread it joins"), String.join("\n", whole));
-        assertEquals(String.join("\n", whole), String.join("\n", folded));
+        sameWithWorkersFolded(hang(), ReportSection.BLOCKED, "waits for 6001 hang, which is the thread it joins");
     }
 
     /** Main starts 20 workers that end, and "lingerer", still running when main calls exit_group (it ends with the process). */
     private static List<TraceEvent> leak() {
         List<TraceEvent> events = new ArrayList<>();
-        events.add(new TraceEvent.TargetStarted(0, MAIN, MAIN - 1, "/opt/leak", List.of("leak")));
-        for (int i = 0; i < WORKERS; i++) {
-            FoldTasks.spawn(events, (i + 1) * MS, MAIN, STUCK + 1 + i, 0x7f1000000000L + 0x10000L * i);
-            FoldTasks.exit(events, (i + 1) * MS + MS / 2, STUCK + 1 + i);
-        }
-        long at = (WORKERS + 2) * MS;
-        FoldTasks.spawn(events, at, MAIN, STUCK, 0x7f00007ff990L);
+        long at = workersThenOne(events, "leak");
         Captures name = new Captures();
         name.put(1, "lingerer".getBytes(StandardCharsets.UTF_8));
         events.add(new TraceEvent.Syscall(at + 10, at + 20, STUCK, SyscallTable.PRCTL, new long[] {15, 1, 0, 0, 0, 0}, 0, false, true, name));
@@ -82,8 +87,6 @@ class FoldKeepsWhatAnalysesNeedTest {
 
     @Test
     void theLeaksSectionIsTheSameWithTheEndedWorkersFolded() {
-        List<String> whole = section(leak(), -1, ReportSection.LEAKS, 0), folded = section(leak(), 0, ReportSection.LEAKS, WORKERS);
-        assertTrue(String.join("\n", whole).contains("lingerer"), String.join("\n", whole));
-        assertEquals(String.join("\n", whole), String.join("\n", folded));
+        sameWithWorkersFolded(leak(), ReportSection.LEAKS, "6001 lingerer             torn down by the process's exit");
     }
 }
