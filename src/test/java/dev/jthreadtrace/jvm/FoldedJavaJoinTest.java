@@ -68,6 +68,15 @@ class FoldedJavaJoinTest {
         assertEquals(List.of(), whole.notes());
     }
 
+    @Test
+    void recordsOfNoKeptProcessMayBeAFoldedJvmsOnceTasksFolded() {
+        List<JavaRecord> records = List.of(new JavaRecord.Present(999, MS, 999, 1, "main", Map.of()));
+        String folded = JvmNotes.aboutEachJvm(model(0), records, Map.of(), true, java.util.Set.of(), false).getFirst();
+        String whole = JvmNotes.aboutEachJvm(model(-1), records, Map.of(), true, java.util.Set.of(), false).getFirst();
+        assertTrue(folded.contains("or the traced program forged them, or a JVM whose tasks folded past --keep-ended;"), folded);
+        assertTrue(whole.contains("or the traced program forged them; they are not joined"), whole);
+    }
+
     private static List<String> sites(TraceModel m) {
         List<String> lines = new java.util.ArrayList<>();
         new Report(m, Palette.PLAIN, 100, lines::add).render(EnumSet.of(ReportSection.SITES));
