@@ -39,7 +39,8 @@ public enum DiffMetric implements Measure {
             r -> r.futexWaitNs(true) - r.futexWaitNs(false), false, "name", "created_at") {
         @Override
         public String unknown(RunDiff diff) {
-            return timeOfCutRun(diff);
+            String cut = timeOfCutRun(diff);
+            return cut != null ? cut : folded(diff);
         }
     };
 
@@ -96,7 +97,30 @@ public enum DiffMetric implements Measure {
      * short that would be made of what is missing (a wait pending at the cut would count as 0 ns).
      */
     public String unknown(RunDiff diff) {
-        return null;
+        return this == NEW_EXECS ? execsLetGo(diff) : folded(diff);
+    }
+
+    /**
+     * Why the sites of {@code diff} cannot answer, or null: a run whose ended tasks folded past
+     * --keep-ended has sites of its kept threads only (a folded task's name, creator's name, Java
+     * site and settings were let go with its record), so every figure made of sites is unknown.
+     */
+    static String folded(RunDiff diff) {
+        List<String> runs = new ArrayList<>();
+        for (RunProfile run : List.of(diff.base(), diff.now())) {
+            if (run.folded() > 0) runs.add(run.folded() + " thread" + (run.folded() == 1 ? "" : "s") + " folded in " + run.name());
+        }
+        return runs.isEmpty() ? null : String.join(", ", runs) + " (sites compare kept threads only)";
+    }
+
+    /** Why the programs exec'd cannot be compared: a run let go of folded processes' records (their exec chains). */
+    private static String execsLetGo(RunDiff diff) {
+        List<String> runs = new ArrayList<>();
+        for (RunProfile run : List.of(diff.base(), diff.now())) {
+            long n = run.model().folded().processesLetGo();
+            if (n > 0) runs.add(n + " folded process" + (n == 1 ? "" : "es") + "' exec chains let go in " + run.name());
+        }
+        return runs.isEmpty() ? null : String.join(", ", runs);
     }
 
     private static String timeOfCutRun(RunDiff diff) {

@@ -46,6 +46,16 @@ public record RunProfile(String name, TraceModel model, Map<SiteKey, SiteFigures
         return !model.ended();
     }
 
+    /** Tasks folded past --keep-ended: counted in {@link #tasks}, not in the sites (their records, names and settings were let go). */
+    public long folded() {
+        return model.folded().all().tasks();
+    }
+
+    /** Every task of the run, the kept ones and the folded. */
+    public long tasks() {
+        return model.threads().size() + folded();
+    }
+
     /** {@code name}: what to call the run in messages (its file). */
     public static RunProfile of(String name, TraceModel model) {
         Map<SiteKey, SiteFigures> sites = new LinkedHashMap<>();

@@ -49,9 +49,11 @@ public final class DiffRecords {
     }
 
     private static Json run(RunProfile p) {
-        return Json.object().put("file", p.name()).put("command", p.model().command()).put("tasks", p.model().threads().size())
+        Json run = Json.object().put("file", p.name()).put("command", p.model().command()).put("tasks", p.tasks())
                 .put("jvm_own_threads", p.jvmOwnThreads()).put("go_runtime_threads", p.goRuntimeThreads()).put("peak", p.model().peakLive()).put("cut_short", p.cut())
                 .put("duration_ns", p.cut() ? null : p.model().endNs());
+        // Only a run that folded has it: "tasks" counts them, the sites do not.
+        return p.folded() > 0 ? run.put("folded", p.folded()) : run;
     }
 
     /** {@code cut}: the run was cut short, so its time blocked is unknown (null), not the 0 ns of the waits it lost. */

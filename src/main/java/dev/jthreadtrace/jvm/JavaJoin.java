@@ -2,6 +2,7 @@ package dev.jthreadtrace.jvm;
 
 import dev.jthreadtrace.decode.KernelBytes;
 import dev.jthreadtrace.event.JavaRecord;
+import dev.jthreadtrace.model.FoldedGroup;
 import dev.jthreadtrace.model.JavaThread;
 import dev.jthreadtrace.model.JavaView;
 import dev.jthreadtrace.model.ThreadInfo;
@@ -43,32 +44,28 @@ public final class JavaJoin {
         for (ThreadInfo t : model.threads()) {
             if (t.creator() != null) created.computeIfAbsent(t.creator(), k -> new Created()).tasks.add(t);
         }
+        // A start() by a thread whose created tasks partly folded may be a folded one's: its kept
+        // tasks no longer line up with its start records, so they are joined by unique name only.
+        Set<Integer> creatorsWithFolded = new HashSet<>();
+        for (FoldedGroup g : model.folded().groups()) creatorsWithFolded.add(g.key().creator());
+        List<JavaRecord.Started> startsByName = new ArrayList<>();
         for (JavaRecord r : records) {
             switch (r) {
                 case JavaRecord.Constructed c when c.virtual() -> virtualByCreator.merge(c.osTid(), 1, Integer::sum);
                 case JavaRecord.Mounts m -> mountsByCarrier.merge(m.osTid(), m.count(), Long::sum);
+                case JavaRecord.Started s when creatorsWithFolded.contains(s.osTid()) -> startsByName.add(s);
                 case JavaRecord.Started s -> {
                     ThreadInfo task = firstUnclaimedTask(created.get(s.osTid()), s, model, threads);
                     if (task == null) continue;
-                    JavaRecord.Constructed c = constructed.get(s.pid() + ":" + s.id());
-                    // A virtual thread that starts a platform thread does it on a carrier: the carrier's
-                    // clone makes the task, the virtual thread is the Java starter.
-                    JavaRecord.Constructed starter = constructed.get(s.pid() + ":" + s.starterId());
-                    JavaThread.VirtualStarter virtualStarter = starter != null && starter.virtual()
-                            ? new JavaThread.VirtualStarter(s.starterId(), s.starterName()) : null;
-                    // The name at start(), not at construction: Timer and thread factories name a
-                    // thread between the two (new Thread(r); t.setName(...); t.start()).
-                    threads.put(task, (c == null
-                            ? new JavaThread(s.id(), s.name(), false, s.osTid(), s.starterName(), s.osTid(),
-                                    s.inherited() != null ? s.inherited() : Map.of(), virtualStarter)
-                            : new JavaThread(c.id(), s.name(), false, c.osTid(), c.creatorName(), s.osTid(),
-                                    s.inherited() != null ? s.inherited() : c.inherited(), virtualStarter)).withStart(s.stack(), s.attributes()));
+                    threads.put(task, started(s, constructed));
                 }
                 default -> { }
             }
         }
         byOsTid(model, records, threads);
         List<String> allNotes = new ArrayList<>(notes);
+        startedByName(startsByName, created, constructed, model, threads);
+        foldedNotes(model, startsByName.size(), allNotes);
         Map<ThreadInfo, String> vmNames = new IdentityHashMap<>();
         byDump(model, records, threads, vmNames, allNotes);
         byKernelName(model, records, threads);
@@ -285,6 +282,59 @@ public final class JavaJoin {
             if (t.tgid() == s.pid() && t.start() >= after && !claimed.containsKey(t)) return t;
         }
         return null;
+    }
+
+    /** The Java thread a start() record describes, with its construction record when there is one. */
+    private static JavaThread started(JavaRecord.Started s, Map<String, JavaRecord.Constructed> constructed) {
+        JavaRecord.Constructed c = constructed.get(s.pid() + ":" + s.id());
+        // A virtual thread that starts a platform thread does it on a carrier: the carrier's
+        // clone makes the task, the virtual thread is the Java starter.
+        JavaRecord.Constructed starter = constructed.get(s.pid() + ":" + s.starterId());
+        JavaThread.VirtualStarter virtualStarter = starter != null && starter.virtual()
+                ? new JavaThread.VirtualStarter(s.starterId(), s.starterName()) : null;
+        // The name at start(), not at construction: Timer and thread factories name a
+        // thread between the two (new Thread(r); t.setName(...); t.start()).
+        return (c == null
+                ? new JavaThread(s.id(), s.name(), false, s.osTid(), s.starterName(), s.osTid(),
+                        s.inherited() != null ? s.inherited() : Map.of(), virtualStarter)
+                : new JavaThread(c.id(), s.name(), false, c.osTid(), c.creatorName(), s.osTid(),
+                        s.inherited() != null ? s.inherited() : c.inherited(), virtualStarter)).withStart(s.stack(), s.attributes());
+    }
+
+    /**
+     * The start records of threads whose created tasks partly folded: each joins the one kept task
+     * its starter created after it that bears its name (the kernel's 15 bytes of it), when no other
+     * such record has that name; else it is left unjoined.
+     */
+    private static void startedByName(List<JavaRecord.Started> starts, Map<Integer, Created> created,
+                                      Map<String, JavaRecord.Constructed> constructed, TraceModel model, Map<ThreadInfo, JavaThread> threads) {
+        Map<String, Integer> sameName = new HashMap<>();
+        for (JavaRecord.Started s : starts) sameName.merge(s.pid() + ":" + s.osTid() + ":" + kernelName(s.name()), 1, Integer::sum);
+        for (JavaRecord.Started s : starts) {
+            String name = kernelName(s.name());
+            Created by = created.get(s.osTid());
+            if (by == null || sameName.get(s.pid() + ":" + s.osTid() + ":" + name) != 1) continue;
+            List<ThreadInfo> named = by.tasks.stream().filter(t -> t.tgid() == s.pid() && t.start() >= model.rel(s.ns())
+                    && !threads.containsKey(t) && t.nameHistory().contains(name)).toList();
+            if (named.size() == 1) threads.put(named.getFirst(), started(s, constructed));
+        }
+    }
+
+    /**
+     * What the join could not do because tasks folded past --keep-ended before the agents' records
+     * came (at the end): the folded JVM threads' Java facts (counted), and the start records joined
+     * by unique name only.
+     */
+    private static void foldedNotes(TraceModel model, int startsNotByOrder, List<String> notes) {
+        long jvm = model.folded().all().jvmTasks();
+        if (jvm > 0) {
+            notes.add(jvm + " thread" + (jvm == 1 ? "" : "s") + " of JVMs folded past --keep-ended " + model.folded().keepEnded()
+                    + " before the agents' records were joined: their Java names, creation sites and thread-locals are not shown");
+        }
+        if (startsNotByOrder > 0) {
+            notes.add(startsNotByOrder + " Java thread start" + (startsNotByOrder == 1 ? "" : "s") + " by threads whose created threads"
+                    + " partly folded joined by unique name only, not by creation order (a folded thread's start would claim the next one)");
+        }
     }
 
     /** Convenience for a saved trace: its records, no notes. */

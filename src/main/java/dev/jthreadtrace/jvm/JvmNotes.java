@@ -98,7 +98,8 @@ final class JvmNotes {
         if (!foreign.isEmpty()) {
             notes.add("records in the agents' directory name pid " + foreign.stream().map(String::valueOf).collect(Collectors.joining(", "))
                     + ", which is no traced process, nor the pid of exactly one traced process inside its own PID namespace:"
-                    + " JVMs in different PID namespaces that had the same pid there, or the traced program forged them;"
+                    + " JVMs in different PID namespaces that had the same pid there, or the traced program forged them"
+                    + (model.folded().any() ? ", or a JVM whose tasks folded past --keep-ended" : "") + ";"
                     + " they are not joined, and such a JVM's threads have kernel names only");
         }
         decisions.forEach((pid, decision) -> {

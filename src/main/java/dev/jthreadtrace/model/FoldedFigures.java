@@ -56,6 +56,11 @@ public final class FoldedFigures {
         munmapBytes = Sums.add(munmapBytes, mmap.munmapBytes());
     }
 
+    /** A join of one of these tasks returned after it folded (its wait began, or read the word, before its exit). */
+    void lateJoined() {
+        joined++;
+    }
+
     public long tasks() {
         return tasks;
     }

@@ -27,7 +27,7 @@ public final class FoldedTasks {
     private final FoldedFigures all = new FoldedFigures();
     /** The SUMMARY's "inherited settings a creator changed": per setting and creator, how many folded tasks. */
     private final Map<Heir, Integer> heirs = new LinkedHashMap<>();
-    private long heirTasks, heirsUncounted;
+    private long heirTasks, heirsUncounted, processesLetGo;
     /** The folded tasks that waited longest in futex waits, longest first: the SUMMARY names the {@value #WAITS} longest. */
     private final List<Waited> longestWaits = new ArrayList<>();
     static final int WAITS = 3;
@@ -57,22 +57,28 @@ public final class FoldedTasks {
         for (String key : selectors.keySet()) selected.put(key, new FoldedFigures());
     }
 
-    /** Folds one ended task: its figures go into its group, the whole trace's sums and each selector it matches. */
-    void fold(ThreadInfo t, FutexCounters futex, MmapCounters mmap, boolean wasJoined, boolean inJvm) {
+    /**
+     * Folds one ended task: its figures go into its group, the whole trace's sums and each selector
+     * it matches. Returns what counts a join of it seen later (a late join) in those same sums.
+     */
+    Runnable fold(ThreadInfo t, FutexCounters futex, MmapCounters mmap, boolean wasJoined, boolean inJvm) {
         FoldedGroup.Key key = FoldedGroup.Key.of(t);
         FoldedGroup g = groups.get(key);
         if (g == null) {
             if (groups.size() >= MAX_GROUPS) key = OTHERS;
             g = groups.computeIfAbsent(key, k -> new FoldedGroup(k, t.name()));
         }
-        g.figures().add(t, futex, mmap, wasJoined, inJvm);
-        all.add(t, futex, mmap, wasJoined, inJvm);
+        List<FoldedFigures> into = new ArrayList<>(2);
+        into.add(g.figures());
+        into.add(all);
+        for (Map.Entry<String, Predicate<ThreadInfo>> s : selectors.entrySet()) {
+            if (s.getValue().test(t)) into.add(selected.get(s.getKey()));
+        }
+        for (FoldedFigures f : into) f.add(t, futex, mmap, wasJoined, inJvm);
         heirs(t);
         waited(t, futex.blockedNs());
-        for (Map.Entry<String, Predicate<ThreadInfo>> s : selectors.entrySet()) {
-            if (s.getValue().test(t)) selected.get(s.getKey()).add(t, futex, mmap, wasJoined, inJvm);
-        }
         byLastEvent.add(new FoldedTask(t, futex, mmap));
+        return () -> into.forEach(FoldedFigures::lateJoined);
     }
 
     /** A new event: what the previous one folded has been handed on. */
@@ -132,6 +138,15 @@ public final class FoldedTasks {
     /** The folded tasks that waited longest, longest first (an earlier fold first among equals), at most {@value #WAITS}. */
     public List<Waited> longestWaits() {
         return List.copyOf(longestWaits);
+    }
+
+    /** Processes whose every task folded and whose record was let go too (their pids and exec chains; see FoldedProcesses). */
+    public long processesLetGo() {
+        return processesLetGo;
+    }
+
+    void processLetGo() {
+        processesLetGo++;
     }
 
     /** Whether any task folded: every reader of the task list must then read the groups too. */

@@ -110,6 +110,23 @@ public final class FutexLog {
     private final List<FutexAnalysis.Join> joins = new ArrayList<>();
     /** Joins of folded threads still in {@link #joins}: removing one at a time would cost O(n) per fold. */
     private final Set<FutexAnalysis.Join> foldedJoins = Collections.newSetFromMap(new IdentityHashMap<>());
+    /**
+     * The clear-tid words of folded threads nobody had joined yet, one per word (the latest started),
+     * with what a join credits: a join whose wait returns after the thread folded (a pthread_join
+     * that began waiting, or read the word, before the exit and returns after many more ends) is
+     * still counted. At most {@link #MAX_FOLDED_EXITS}, the oldest let go first (a word a later
+     * thread reuses is that thread's anyway).
+     */
+    private final Map<FutexWord, FoldedExit> foldedExits = new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<FutexWord, FoldedExit> eldest) {
+            return size() > MAX_FOLDED_EXITS;
+        }
+    };
+    static final int MAX_FOLDED_EXITS = 4096;
+
+    /** A folded thread's exit that a late join may still find: its tid, start, and the folded sums that count its join. */
+    private record FoldedExit(int tid, long start, Runnable credit) {}
     private long lastSharedWakeNs = Long.MIN_VALUE, lastUnknownSharedWakeNs = Long.MIN_VALUE;
     private final SharedMappings shared;
 
@@ -265,18 +282,29 @@ public final class FutexLog {
      */
     private void joinCheck(FutexWord key, FutexCall c) {
         if (c.error() && !c.wouldBlock()) return;
-        List<ThreadInfo> candidates = clearTid.get(key);
-        if (candidates == null) return;
-        for (int i = FutexAnalysis.lastAtOrBefore(candidates, c.sinceNs(), ThreadInfo::start); i >= 0; i--) {
-            ThreadInfo t = candidates.get(i);
-            if (t.tid() == c.tid()) continue;
-            if (t.calledExitItself() && !joined.containsKey(t)) {
-                FutexAnalysis.Join join = new FutexAnalysis.Join(c.tid(), t.tid(), c.exitNs(), c.exitNs() - c.sinceNs());
-                joined.put(t, join);
-                joins.add(join);
-            }
+        ThreadInfo kept = joinCandidate(clearTid.get(key), c);
+        FoldedExit late = foldedExits.isEmpty() ? null : foldedExits.get(key);
+        // A folded thread started after the kept candidate (and before the wait) is the one the wait was for.
+        if (late != null && late.tid() != c.tid() && late.start() <= c.sinceNs() && (kept == null || late.start() > kept.start())) {
+            foldedExits.remove(key);
+            late.credit().run();
             return;
         }
+        if (kept != null && kept.calledExitItself() && !joined.containsKey(kept)) {
+            FutexAnalysis.Join join = new FutexAnalysis.Join(c.tid(), kept.tid(), c.exitNs(), c.exitNs() - c.sinceNs());
+            joined.put(kept, join);
+            joins.add(join);
+        }
+    }
+
+    /** The thread a wait on a clear-tid word waits for: the latest of the word's threads started by then, not the waiter. */
+    private static ThreadInfo joinCandidate(List<ThreadInfo> candidates, FutexCall c) {
+        if (candidates == null) return null;
+        for (int i = FutexAnalysis.lastAtOrBefore(candidates, c.sinceNs(), ThreadInfo::start); i >= 0; i--) {
+            ThreadInfo t = candidates.get(i);
+            if (t.tid() != c.tid()) return t;
+        }
+        return null;
     }
 
     /**
@@ -339,6 +367,18 @@ public final class FutexLog {
         foldedJoins.add(join);
         if (foldedJoins.size() >= Math.max(1024, joins.size() / 4)) compactJoins();
         return true;
+    }
+
+    /**
+     * {@code t} folded unjoined: its clear-tid word is kept (with {@code credit}, which counts a join
+     * in the folded sums it went to) so that a join returning later is still counted. Only a
+     * thread that called exit itself can be joined.
+     */
+    void foldedUnjoined(ThreadInfo t, Runnable credit) {
+        if (t.clearTidAddress() == 0 || !t.calledExitItself()) return;
+        FutexWord key = new FutexWord(shared.space(t.tgid()), t.clearTidAddress());
+        FoldedExit before = foldedExits.get(key);
+        if (before == null || before.start() <= t.start()) foldedExits.put(key, new FoldedExit(t.tid(), t.start(), credit));
     }
 
     private void compactJoins() {

@@ -18,7 +18,7 @@ final class TaskFolding {
         this.pending = pending;
     }
 
-    /** After each event: folds what is due ({@link ThreadTable#foldDue}); what the previous event folded was handed on. */
+    /** Before each event: folds what is due ({@link ThreadTable#foldDue}); what the previous event folded was handed on. */
     void foldDue(ThreadTable table, java.util.function.Predicate<ThreadInfo> stillNeeded) {
         folded.nextEvent();
         table.foldDue(stillNeeded, this::fold);
@@ -29,7 +29,8 @@ final class TaskFolding {
         FutexCounters f = futex.of(t);
         MmapCounters m = effects.mmap().of(t);
         boolean joined = futex.forget(t);
-        folded.fold(t, f, m, joined, settings.inJvm(t));
+        Runnable lateJoin = folded.fold(t, f, m, joined, settings.inJvm(t));
+        if (!joined) futex.foldedUnjoined(t, lateJoin);
         effects.mmap().forget(t);
         effects.stats().forget(t);
         settings.forget(t);

@@ -35,6 +35,8 @@ final class ThreadTable implements FoldRule.Needs {
      */
     private final Set<ThreadInfo> foldedNotCompacted = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
     private static final int COMPACT_AT = 1024;
+    /** The process records, folded after their last kept task (when a bound is set). */
+    private final FoldedProcesses foldedProcesses;
     private final Map<Integer, ThreadInfo> live = new HashMap<>();
     /** The latest record for each tid, live or ended: tids are reused, so this is what a tid means now. */
     private final Map<Integer, ThreadInfo> latest = new HashMap<>();
@@ -55,12 +57,13 @@ final class ThreadTable implements FoldRule.Needs {
 
     /** Every task kept in full, as before the fold existed. */
     ThreadTable() {
-        this(-1);
+        this(-1, null);
     }
 
     /** {@code keepEnded}: how many ended tasks are kept in full before the oldest fold ({@code --keep-ended}); negative for all. */
-    ThreadTable(int keepEnded) {
+    ThreadTable(int keepEnded, FoldedTasks folded) {
         this.foldQueue = keepEnded < 0 ? null : new FoldQueue(keepEnded);
+        this.foldedProcesses = keepEnded < 0 ? null : new FoldedProcesses(folded);
     }
 
     /** The command the tool started: its first task, the tracer its parent. */
@@ -289,9 +292,11 @@ final class ThreadTable implements FoldRule.Needs {
     }
 
     private void keptChild(ThreadInfo child) {
-        ThreadInfo creator = child.creatorInfo();
         // Unbounded, nothing folds: no count to keep.
-        if (creator != null && foldQueue != null) keptChildren.merge(creator, 1, Integer::sum);
+        if (foldQueue == null) return;
+        ThreadInfo creator = child.creatorInfo();
+        if (creator != null) keptChildren.merge(creator, 1, Integer::sum);
+        foldedProcesses.kept(child.tgid());
     }
 
     /** {@code t} folded: no record of the table points at it any more, and its creator has one kept child fewer. */
@@ -299,6 +304,7 @@ final class ThreadTable implements FoldRule.Needs {
         latest.remove(t.tid(), t);
         ThreadInfo creator = t.creatorInfo();
         if (creator != null) keptChildren.computeIfPresent(creator, (k, n) -> n > 1 ? n - 1 : null);
+        foldedProcesses.folded(t.tgid(), processes, liveByTgid.containsKey(t.tgid()));
         foldedNotCompacted.add(t);
         if (foldedNotCompacted.size() >= Math.max(COMPACT_AT, threads.size() / 4)) compact();
     }

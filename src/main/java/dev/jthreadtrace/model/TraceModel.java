@@ -57,9 +57,10 @@ public final class TraceModel {
 
     /** Keeps {@code keepEnded} ended tasks in full (negative: all), folds the older; {@code selectors}: the assertions' globs, counted at a fold. */
     public TraceModel(int keepEnded, Map<String, java.util.function.Predicate<ThreadInfo>> selectors) {
-        this.table = new ThreadTable(keepEnded);
+        FoldedTasks folded = new FoldedTasks(keepEnded, selectors);
+        this.table = new ThreadTable(keepEnded, folded);
         this.effects = new SyscallEffects(table, settings);
-        this.folding = new TaskFolding(new FoldedTasks(keepEnded, selectors), effects, settings, pending);
+        this.folding = new TaskFolding(folded, effects, settings, pending);
     }
 
     public void accept(TraceEvent event) {
@@ -74,6 +75,8 @@ public final class TraceModel {
             }
             return; // nothing before the target starts belongs to the trace
         }
+        // Tasks ended by the event before fold now: the sinks that read that event (live lines, Perfetto) found them.
+        folding.foldDue(table, pending::holds);
         switch (event) {
             case TraceEvent.TargetStarted s -> started(s);
             case TraceEvent.Attached a -> attached(a);
@@ -98,7 +101,6 @@ public final class TraceModel {
                 table.traceEnded(endNs);
             }
         }
-        folding.foldDue(table, pending::holds);
     }
 
     /** The tasks folded so far (none unless a bound was given). */

@@ -5,11 +5,14 @@ import dev.jthreadtrace.decode.SyscallDecoder;
 import dev.jthreadtrace.decode.SyscallTable;
 import dev.jthreadtrace.event.TraceEvent;
 import dev.jthreadtrace.jsonl.Json;
+import dev.jthreadtrace.model.FoldedGroup;
+import dev.jthreadtrace.model.FoldedTasks;
 import dev.jthreadtrace.model.FutexAnalysis;
 import dev.jthreadtrace.model.HookChange;
 import dev.jthreadtrace.model.ProcessInfo;
 import dev.jthreadtrace.model.ThreadInfo;
 import dev.jthreadtrace.model.TraceModel;
+import dev.jthreadtrace.render.FoldedRows;
 import dev.jthreadtrace.render.LiveSink;
 import dev.jthreadtrace.render.Output;
 import dev.jthreadtrace.render.StartClock;
@@ -106,15 +109,8 @@ public final class PerfettoTrace implements LiveSink {
 
     /** The records from the model, then the end of the JSON: call once, after the trace and the Java view. */
     public void finish(TraceModel model) {
-        for (ProcessInfo p : model.processes()) {
-            String exec = p.exec().isEmpty() ? String.join(" ", model.command()) : p.exec().getLast();
-            emit(Json.object().put("ph", "M").put("name", "process_name").put("pid", p.pid()).put("tid", p.pid())
-                    .put("args", Json.object().put("name", Escape.text(exec) + " (" + p.pid() + ")")));
-        }
-        for (ThreadInfo t : model.threads()) {
-            emit(Json.object().put("ph", "M").put("name", "thread_name").put("pid", t.tgid()).put("tid", t.tid())
-                    .put("args", Json.object().put("name", Escape.text(t.name()) + " (" + t.tid() + ")")));
-        }
+        for (ProcessInfo p : model.processes()) processName(p, model);
+        for (ThreadInfo t : model.threads()) threadName(t);
         for (ThreadInfo t : model.threads()) {
             String at = t.java() == null ? null : t.java().createdAt();
             if (at == null) continue;
@@ -148,10 +144,12 @@ public final class PerfettoTrace implements LiveSink {
                     .put("args", Json.object().put("from", Escape.text(c.from())).put("to", Escape.text(c.to()))
                             .put("by", c.actor())));
         }
-        out.line("],\"otherData\":" + Json.object().put("clock", "CLOCK_REALTIME")
+        Json other = Json.object().put("clock", "CLOCK_REALTIME")
                 .put("ts", "microseconds since the Unix epoch (UTC)")
                 .put("trace_start", Instant.ofEpochSecond(0, wallAtZero).toString())
-                .put("command", Escape.text(String.join(" ", model.command()))) + "}");
+                .put("command", Escape.text(String.join(" ", model.command())));
+        if (model.folded().any()) other.put("folded", folded(model));
+        out.line("],\"otherData\":" + other + "}");
         out.flush();
     }
 
@@ -179,6 +177,38 @@ public final class PerfettoTrace implements LiveSink {
         Json args = Json.object().put("end", t.exit() == null ? "alive when the trace ended" : t.exit().how());
         emit(Json.object().put("ph", "E").put("pid", t.tgid()).put("tid", tid).put("ts", ts(model.rel(ns))).put("args", args));
         count(t.tgid(), -1, ns, model);
+        // A model that folds may let the record go before the end: its track is named now (final at its end), the kept ones again at the end.
+        if (model.folded().keepEnded() >= 0 && t.exit() != null) {
+            threadName(t);
+            ProcessInfo p = t.tid() == t.tgid() ? model.process(t.tgid()) : null;
+            if (p != null) processName(p, model);
+        }
+    }
+
+    private void threadName(ThreadInfo t) {
+        emit(Json.object().put("ph", "M").put("name", "thread_name").put("pid", t.tgid()).put("tid", t.tid())
+                .put("args", Json.object().put("name", Escape.text(t.name()) + " (" + t.tid() + ")")));
+    }
+
+    private void processName(ProcessInfo p, TraceModel model) {
+        String exec = p.exec().isEmpty() ? String.join(" ", model.command()) : p.exec().getLast();
+        emit(Json.object().put("ph", "M").put("name", "process_name").put("pid", p.pid()).put("tid", p.pid())
+                .put("args", Json.object().put("name", Escape.text(exec) + " (" + p.pid() + ")")));
+    }
+
+    /**
+     * What folded past --keep-ended: how many, and a row per group; their
+     * tracks were named at their ends, but their Java creation sites, joins and setting changes
+     * are not on them (the records that held them were let go).
+     */
+    private static Json folded(TraceModel model) {
+        FoldedTasks folded = model.folded();
+        List<String> rows = new java.util.ArrayList<>();
+        for (FoldedGroup g : folded.groups()) rows.add(FoldedRows.row(g) + ", " + FoldedRows.span(g));
+        return Json.object().put("tasks", folded.all().tasks()).put("keep_ended", folded.keepEnded())
+                .put("java_threads", folded.all().jvmTasks())
+                .put("note", "tracks of folded tasks carry their lives and syscalls; their creation sites, joins and setting changes are not shown")
+                .put("groups", rows);
     }
 
     /** A counter track per process: how many of its threads live, after each start and end. */

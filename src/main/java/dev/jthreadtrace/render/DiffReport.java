@@ -45,7 +45,8 @@ public final class DiffReport {
 
     private static String run(String which, RunProfile p) {
         String command = Escape.text(String.join(" ", p.model().command()));
-        return which + "  " + Escape.text(p.name()) + ": " + Units.cut(command, 80) + "  (" + p.model().threads().size() + " task" + (p.model().threads().size() == 1 ? "" : "s")
+        return which + "  " + Escape.text(p.name()) + ": " + Units.cut(command, 80) + "  (" + p.tasks() + " task" + (p.tasks() == 1 ? "" : "s")
+                + (p.folded() > 0 ? ", " + p.folded() + " of them folded past --keep-ended " + p.model().folded().keepEnded() + ", not compared" : "")
                 + (p.jvmOwnThreads() > 0 ? ", " + p.jvmOwnThreads() + " of them the JVM's own, not compared" : "")
                 + (p.goRuntimeThreads() > 0 ? ", " + p.goRuntimeThreads() + " of them the Go runtime's, not compared" : "") + "; peak "
                 + p.model().peakLive() + "; " + (p.cut() ? "cut short: duration unknown" : Units.duration(p.model().endNs())) + ")";
@@ -107,6 +108,10 @@ public final class DiffReport {
         }
         out.accept("(peak and futex wait vary from run to run: shown, not counted as changes; assert them with diff.threads.peak"
                 + " and diff.futex.wait.time)");
+        if (diff.base().folded() > 0 || diff.now().folded() > 0) {
+            out.accept("(a run with folded threads: its sites, counts and inherited settings are those of its kept threads, and the"
+                    + " diff.* metrics of sites are unknown)");
+        }
         if (diff.base().cut() || diff.now().cut()) {
             out.accept("(a run cut short: its futex wait is unknown, a wait pending at the cut left no record; its counts and peaks"
                     + " are those of the records it holds)");

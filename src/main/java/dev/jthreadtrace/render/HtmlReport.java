@@ -63,7 +63,7 @@ public final class HtmlReport {
             + ".cr{border-left:1px solid #555;width:0}"
             + ".wait{height:12px;background:rgba(80,80,80,.35)}.wake{border-left:1px dashed #c33;width:0}"
             + ".mk{font-weight:bold;line-height:" + HtmlTimeline.LANE + "px;transform:translateX(-50%);font-size:11px}"
-            + ".mk.st{color:#264}.mk.en{color:#333}.mk.j{color:#36c}.mk.s{color:#c60}.mk sub{font-size:8px}"
+            + ".folded{color:#555}.life.f{background:repeating-linear-gradient(90deg,#bbb 0 4px,transparent 4px 6px)}.mk.st{color:#264}.mk.en{color:#333}.mk.j{color:#36c}.mk.s{color:#c60}.mk sub{font-size:8px}"
             + "</style>";
 
     private final TraceModel model;
@@ -117,6 +117,10 @@ public final class HtmlReport {
                     .map(w -> (w.thread() != null ? HtmlTrees.label(w.thread()) : w.tid() + " " + h(w.name())) + " "
                             + Units.duration(w.blockedNs())).toList()));
         }
+        if (f.folded() > 0) {
+            out.accept("<li id=\"folded\">" + SummaryFacts.plural(f.folded(), "ended task") + " folded past --keep-ended "
+                    + model.folded().keepEnded() + ": counted above, shown as groups of one creator and name, their own records let go");
+        }
         out.accept(f.unusual().isEmpty() ? "<li>nothing unusual: every task ended, none was killed, none outlived main"
                 : "<li class=\"unusual\">unusual: " + h(String.join("; ", f.unusual())));
         out.accept("</ul></section>");
@@ -154,6 +158,9 @@ public final class HtmlReport {
         inheritedRows(run, base);
         int unshown = created - shown - run.size();
         out.accept("</table>" + (unshown > 0 ? "<p class=\"cut\">\u2026 " + unshown + " more threads (see --format jsonl)</p>" : ""));
+        // A folded thread's settings are not kept: what it inherited from a creator that changed them is in the summary's count.
+        if (model.folded().any()) out.accept("<p class=\"cut\">\u2026 " + SummaryFacts.plural(model.folded().all().tasks(), "folded thread")
+                + " not listed (those that inherited a setting their creator changed are counted in the summary)</p>");
     }
 
     private int inheritedRows(List<ThreadInfo> run, Hooks base) {
@@ -195,7 +202,7 @@ public final class HtmlReport {
     }
 
     /** Escaped text made safe for HTML. */
-    private static String html(String text) {
+    static String html(String text) {
         StringBuilder out = new StringBuilder(text.length());
         for (char c : text.toCharArray()) {
             switch (c) {

@@ -1,6 +1,7 @@
 package dev.jthreadtrace.render;
 
 import dev.jthreadtrace.model.Exit;
+import dev.jthreadtrace.model.FoldedGroup;
 import dev.jthreadtrace.model.FutexAnalysis;
 import dev.jthreadtrace.model.Hook;
 import dev.jthreadtrace.model.HookChange;
@@ -71,8 +72,11 @@ final class HtmlTimeline {
         if (all > MAX_LANES) lanes = lanes.subList(0, MAX_LANES);
         Map<ThreadInfo, Integer> laneOf = new IdentityHashMap<>();
         for (int i = 0; i < lanes.size(); i++) for (ThreadInfo t : lanes.get(i)) laneOf.put(t, i);
+        List<FoldedGroup> groups = List.copyOf(model.folded().groups());
+        List<FoldedGroup> folded = groups.subList(0, Math.min(groups.size(), Math.max(0, MAX_LANES - lanes.size())));
         out.accept("<section id=\"timeline-section\"><h2>Timeline (0 to " + Units.duration(span) + ", "
-                + lanes.size() + " lanes: a thread, or a folded group of siblings, each)</h2>");
+                + lanes.size() + " lanes: a thread, or a folded group of siblings, each" + (groups.isEmpty() ? ""
+                : "; then " + folded.size() + " of the groups of ended tasks folded past --keep-ended, first start to last end") + ")</h2>");
         legendList();
         out.accept("<div class=\"tl\" id=\"timeline\"><div class=\"row\"><div class=\"labels\"></div>" + axis() + "</div>");
         out.accept("<div class=\"row\"><div class=\"labels\">");
@@ -80,12 +84,18 @@ final class HtmlTimeline {
             String name = laneName(lane);
             out.accept("<div title=\"" + name + "\">" + name + "</div>");
         }
-        out.accept("</div><div class=\"tracks\" style=\"height:" + lanes.size() * LANE + "px\">" + gridLines());
+        for (FoldedGroup g : folded) {
+            String name = foldedName(g);
+            out.accept("<div class=\"folded\" title=\"" + name + "\">" + name + "</div>");
+        }
+        out.accept("</div><div class=\"tracks\" style=\"height:" + (lanes.size() + folded.size()) * LANE + "px\">" + gridLines());
         Hooks base = model.root() == null ? null : model.root().inherited();
         for (int i = 0; i < lanes.size(); i++) lane(lanes.get(i), i, base, laneOf);
+        for (int i = 0; i < folded.size(); i++) foldedLane(folded.get(i), lanes.size() + i);
         futexWaits(laneOf);
         out.accept("</div></div>" + (lanes.size() > 30 ? "<div class=\"row\"><div class=\"labels\"></div>" + axis() + "</div>" : "") + "</div>");
         if (all > lanes.size()) out.accept("<p class=\"cut\">\u2026 " + (all - lanes.size()) + " more lanes (see --format jsonl)</p>");
+        if (groups.size() > folded.size()) out.accept("<p class=\"cut\">\u2026 " + (groups.size() - folded.size()) + " more folded groups</p>");
         out.accept("</section>");
     }
 
@@ -96,6 +106,7 @@ final class HtmlTimeline {
         b.append("<li><i class=\"key life t\"></i> a thread's life <i class=\"key life p\"></i> a process's")
                 .append("<li><i class=\"key cr\"></i> created by the lane above or below")
                 .append("<li><i class=\"key wait\"></i> a long futex wait <i class=\"key wake\"></i> its waker's wake")
+                .append(model.folded().any() ? "<li><i class=\"key life f\"></i> a group of ended tasks folded past --keep-ended" : "")
                 .append("<li>hover any of them for the details</ul>");
         out.accept(b.toString());
     }
@@ -130,6 +141,19 @@ final class HtmlTimeline {
         ThreadInfo first = lane.getFirst();
         return lane.size() == 1 ? first.tid() + " " + h(first.name())
                 : first.tid() + ".." + lane.getLast().tid() + " \u00d7" + lane.size() + " " + h(first.name());
+    }
+
+    /** {@code ⋯ worker-1 ×40 folded}: a folded group's lane label, as the text timeline's. */
+    private static String foldedName(FoldedGroup g) {
+        return "\u22ef " + h(g.sampleName()) + " \u00d7" + g.figures().tasks() + " folded";
+    }
+
+    /** A folded group's lane: one dashed bar from its first start to its last end, its row and span as the title. */
+    private void foldedLane(FoldedGroup g, int i) {
+        long start = g.figures().firstStart(), stop = g.figures().lastEnd();
+        out.accept("<i class=\"life f\" data-folded-lane=\"" + g.figures().tidMin() + ".." + g.figures().tidMax() + "\" style=\"left:"
+                + pct(start) + ";width:" + pct(Math.max(0, stop - start)) + ";top:" + (i * LANE + 3) + "px\" title=\""
+                + HtmlReport.html(FoldedRows.row(g) + ", " + FoldedRows.span(g)) + "\"></i>");
     }
 
     /** One lane: its life bar, the line from its creator's lane, where it started and ended, its changes and joins. */

@@ -1,5 +1,6 @@
 package dev.jthreadtrace.render;
 
+import dev.jthreadtrace.model.FoldedGroup;
 import dev.jthreadtrace.model.ThreadInfo;
 import dev.jthreadtrace.model.TraceModel;
 
@@ -36,6 +37,7 @@ final class HtmlTrees {
             if (group.size() == 1) spawnNode(group.getFirst(), 0);
             else spawnGroup(group);
         }
+        foldedGroups();
         out.accept("</ul></section><section><h2>Kernel tree (by PPid: what ps and pstree show)</h2><ul class=\"tree\" id=\"kernel-tree\">");
         KernelForest kernel = KernelForest.of(model);
         for (int root : kernel.roots()) {
@@ -43,6 +45,12 @@ final class HtmlTrees {
             out.accept("<li data-ppid-root=\"" + root + "\">" + root + " <span class=\"kind\">" + name + "</span><ul>");
             kernelChildren(root, kernel, 0);
             out.accept("</ul></li>");
+        }
+        // A folded task's kernel parent is not kept: its group is in the spawn tree, under its creator.
+        if (model.folded().any()) {
+            out.accept("<li class=\"cut\" id=\"kernel-folded\">\u22ef " + SummaryFacts.plural(model.folded().all().tasks(), "ended task")
+                    + " folded past --keep-ended " + model.folded().keepEnded() + ", " + model.folded().all().reparented()
+                    + " of them re-parented: not drawn here (their groups are under their creators in the spawn tree)</li>");
         }
         out.accept("</ul></section></div>");
     }
@@ -58,15 +66,39 @@ final class HtmlTrees {
                     + " levels: not shown (see --format jsonl)</li></ul></li>");
             return;
         }
-        if (!groups.isEmpty()) {
+        List<FoldedGroup> folded = forest.foldedUnder(t);
+        if (!groups.isEmpty() || !folded.isEmpty()) {
             out.accept("<ul>");
             for (List<ThreadInfo> group : groups) {
                 if (group.size() == 1) spawnNode(group.getFirst(), depth + 1);
                 else spawnGroup(group);
             }
+            for (FoldedGroup g : folded) foldedNode(g, "");
             out.accept("</ul>");
         }
         out.accept("</li>");
+    }
+
+    /**
+     * After the roots: the folded groups with no creator (an attach's) or past the groups' bound,
+     * then those whose creator folded too (leaves fold first, then their creator), each naming it.
+     */
+    private void foldedGroups() {
+        if (!model.folded().any()) return;
+        for (FoldedGroup g : model.folded().groups()) {
+            FoldedGroup.Key k = g.key();
+            ThreadInfo creator = model.thread(k.creator());
+            boolean creatorKept = creator != null && creator.start() == k.creatorStart() && k.creator() != 0;
+            if (creatorKept) continue;
+            foldedNode(g, k.creator() > 0 ? ", created by " + k.creator() + " (folded)" : "");
+        }
+    }
+
+    /** A group of ended tasks folded past --keep-ended: the text report's row, its times and kind of end. */
+    private void foldedNode(FoldedGroup g, String creator) {
+        out.accept("<li class=\"folded\" data-folded=\"" + g.figures().tasks() + "\"" + (g.key().creator() > 0 ? " data-creator=\""
+                + g.key().creator() + "\"" : "") + ">\u22ef " + HtmlReport.html(FoldedRows.row(g) + creator + ", " + FoldedRows.span(g))
+                + " <span class=\"kind\">" + h(g.key().exitKind()) + "</span></li>");
     }
 
     /** A folded row: its members share a creator (and, when they do, a process), listed by id when opened. */

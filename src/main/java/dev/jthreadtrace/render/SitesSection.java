@@ -21,7 +21,8 @@ final class SitesSection extends SectionRenderer {
     @Override
     public void render() {
         List<JavaView.CreationSite> sites = model.javaView().creationSites();
-        if (sites.isEmpty()) return;
+        long folded = model.folded().all().jvmTasks();
+        if (sites.isEmpty() && folded == 0) return;
         out.accept("");
         out.accept(palette.heading("CREATION SITES (Java threads by the stack that created them; --java-stack sets the depth)"));
         for (JavaView.CreationSite site : sites.subList(0, Math.min(SITES_SHOWN, sites.size()))) {
@@ -34,5 +35,8 @@ final class SitesSection extends SectionRenderer {
             for (JavaRecord.Frame f : stack.subList(1, stack.size())) out.accept(" ".repeat(24) + "<- " + Escape.text(f.toString()));
         }
         if (sites.size() > SITES_SHOWN) out.accept("  ... " + (sites.size() - SITES_SHOWN) + " more sites (--format jsonl has every stack)");
+        // Their start records came with the agents' at the end, after their tasks folded: no site to count them under.
+        if (folded > 0) out.accept("  (" + SummaryFacts.plural(folded, "thread") + " of JVMs folded past --keep-ended " + model.folded().keepEnded()
+                + ": not counted under any site)");
     }
 }

@@ -10,6 +10,7 @@ import dev.jthreadtrace.model.TraceModel;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -26,6 +27,11 @@ final class SpawnForest {
     /** The groups of ended tasks folded past --keep-ended: rows under their creators, after its kept children. */
     private final FoldedTasks folded;
 
+    /** The folded groups by their creator (tid and start): a creator's rows found at once, not by a scan of every group. */
+    private final Map<Creator, List<FoldedGroup>> foldedBy = new HashMap<>();
+
+    private record Creator(int tid, long start) {}
+
     SpawnForest(TraceModel model) {
         folded = model.folded();
         for (ThreadInfo t : model.threads()) {
@@ -34,10 +40,23 @@ final class SpawnForest {
             if (creator == null) roots.add(t);
             else children.computeIfAbsent(creator, k -> new ArrayList<>()).add(t);
         }
+        for (FoldedGroup g : folded.groups()) {
+            foldedBy.computeIfAbsent(new Creator(g.key().creator(), g.key().creatorStart()), k -> new ArrayList<>()).add(g);
+        }
     }
 
     List<ThreadInfo> children(ThreadInfo t) {
         return children.getOrDefault(t, List.of());
+    }
+
+    /** The groups of ended tasks {@code t} created that folded past --keep-ended, in the order they folded. */
+    List<FoldedGroup> foldedUnder(ThreadInfo t) {
+        return foldedBy.isEmpty() ? List.of() : foldedBy.getOrDefault(new Creator(t.tid(), t.start()), List.of());
+    }
+
+    /** Whether {@code t} created a task, kept or folded: a creator's row never joins a run of childless siblings. */
+    boolean createdAny(ThreadInfo t) {
+        return !children(t).isEmpty() || !foldedUnder(t).isEmpty();
     }
 
     /**
@@ -68,7 +87,7 @@ final class SpawnForest {
             // A folded group's members have no children.
             if (row.group().size() == 1 && row.depth() < maxDepth) {
                 ThreadInfo t = row.group().getFirst();
-                pushRows(foldSiblings(children(t), this), folded.any() ? folded.groupsOf(t.tid(), t.start()) : List.of(), row, row.depth() + 1, next);
+                pushRows(foldSiblings(children(t), this), foldedUnder(t), row, row.depth() + 1, next);
             }
         }
     }
@@ -113,7 +132,7 @@ final class SpawnForest {
         for (ThreadInfo t : siblings) {
             // One row stands for threads of one creator only: the kernel tree lists siblings by PPid,
             // which threads of different creators share, and a folded row names one creator.
-            boolean fits = !run.isEmpty() && forest.children(t).isEmpty() && forest.children(run.getFirst()).isEmpty()
+            boolean fits = !run.isEmpty() && !forest.createdAny(t) && !forest.createdAny(run.getFirst())
                     && t.creatorInfo() == run.getFirst().creatorInfo()
                     && forest.foldable(t) && forest.foldable(run.getFirst()) && sameKind(t, run.getFirst())
                     && shape(t.name()).equals(shape(run.getFirst().name()));

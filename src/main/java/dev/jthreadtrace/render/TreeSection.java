@@ -98,6 +98,9 @@ final class TreeSection extends SectionRenderer {
         for (ProcessInfo p : model.processes()) {
             if (p.exec().size() > 1) out.accept("exec chain of " + p.pid() + ": " + String.join(" → ", p.exec().stream().map(Escape::text).toList()));
         }
+        if (model.folded().processesLetGo() > 0) {
+            out.accept("(the exec chains of " + SummaryFacts.plural(model.folded().processesLetGo(), "older folded process") + " were let go)");
+        }
     }
 
     /**
@@ -141,7 +144,7 @@ final class TreeSection extends SectionRenderer {
         ThreadInfo t = walked.group().getFirst();
         rows.add(row(t, lead + label(t) + formerNames(t) + tookLeaderTid(t) + javaCreator(t) + virtualStarter(t)
                 + (t.startedForAttach() ? " [for jthreadtrace's attach]" : ""), createdAt(t), childLead, 1));
-        boolean creator = !ctx.forest().children(t).isEmpty() || model.folded().any() && !model.folded().groupsOf(t.tid(), t.start()).isEmpty();
+        boolean creator = ctx.forest().createdAny(t);
         Integer constructed = model.virtualThreadsByCreator().get(t.tid());
         Long mounts = model.virtualThreadMountsByCarrier().get(t.tid());
         if (constructed != null) {

@@ -48,6 +48,23 @@ final class FoldTasks {
         return new TraceEvent.Syscall(ns, ns + 1000, tid, nr, args, ret, false, returns, c);
     }
 
+    /** {@code creator}'s clone3 of a pthread {@code child} at {@code ns} whose CLONE_CHILD_CLEARTID word is {@code clearTid}. */
+    static void spawn(List<TraceEvent> events, long ns, int creator, int child, long clearTid) {
+        events.add(new TraceEvent.Spawned(ns, creator, child, TraceEvent.SpawnKind.CLONE3, PTHREAD));
+        byte[] args = java.nio.ByteBuffer.allocate(88).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(0, PTHREAD).putLong(16, clearTid)
+                .putLong(24, clearTid).putLong(40, clearTid & ~0xfffffL).putLong(48, 0x7fff80).array();
+        Captures c = new Captures();
+        c.put(0, args);
+        events.add(new TraceEvent.Syscall(ns - 100, ns + 100, creator, SyscallTable.CLONE3, new long[] {0x100, 88, 0, 0, 0, 0}, child,
+                false, true, c));
+    }
+
+    /** {@code tid} calls exit at {@code ns} and ends. */
+    static void exit(List<TraceEvent> events, long ns, int tid) {
+        events.add(new TraceEvent.Syscall(ns, ns, tid, SyscallTable.EXIT, new long[6], 0, false, false, Captures.NONE));
+        events.add(new TraceEvent.Exited(ns + 100, tid, 0));
+    }
+
     /** A task with no events behind it, ended as given ({@code exit} null: still running). */
     static ThreadInfo task(int tid, int tgid, String name, long start, Long end, Exit exit) {
         ThreadInfo t = new ThreadInfo(tid, tgid, start, Hooks.initial(name));

@@ -1,0 +1,51 @@
+package dev.jthreadtrace.diff;
+
+import dev.jthreadtrace.model.RecordedTrace;
+import dev.jthreadtrace.model.TraceModel;
+import dev.jthreadtrace.render.DiffReport;
+import dev.jthreadtrace.render.Palette;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code diff} of two runs of the threads fixture where the new run kept none of its ended threads:
+ * its sites hold only main, so every figure made of sites is "unknown: 3 threads folded", never the
+ * vanished sites a smaller world would show; the run's line counts every task and says how many folded.
+ */
+class FoldedDiffTest {
+    private static RunProfile run(String name, int keepEnded) {
+        TraceModel m = new TraceModel(keepEnded, Map.of());
+        RecordedTrace.threadsFixture().forEach(m::accept);
+        return RunProfile.of(name, m);
+    }
+
+    @Test
+    void siteFiguresOfAFoldedRunAreUnknown() {
+        RunDiff diff = RunDiff.of(run("base.jsonl", -1), run("new.jsonl", 0));
+        for (DiffMetric m : List.of(DiffMetric.CHANGES, DiffMetric.VANISHED_SITES, DiffMetric.THREADS_COUNT, DiffMetric.FUTEX_WAIT_TIME)) {
+            assertEquals("3 threads folded in new.jsonl (sites compare kept threads only)", m.unknown(diff), m.key());
+        }
+        assertNull(DiffMetric.NEW_EXECS.unknown(diff), "the folded processes' records are kept: their execs compare");
+        assertNull(DiffMetric.summary(diff).get("diff.changes"));
+
+        List<String> lines = new ArrayList<>();
+        DiffReport.render(diff, Palette.PLAIN, lines::add);
+        assertTrue(lines.get(1).contains("(4 tasks, 3 of them folded past --keep-ended 0, not compared; peak"), lines.get(1));
+        assertTrue(lines.contains("(a run with folded threads: its sites, counts and inherited settings are those of its kept threads, and the"
+                + " diff.* metrics of sites are unknown)"), String.join("\n", lines));
+    }
+
+    @Test
+    void twoRunsThatKeptEverythingCompareAsBefore() {
+        RunDiff diff = RunDiff.of(run("base.jsonl", -1), run("new.jsonl", 100));
+        for (DiffMetric m : DiffMetric.values()) assertNull(m.unknown(diff), m.key());
+        assertEquals(0, diff.changes().size());
+    }
+}

@@ -1,0 +1,98 @@
+package dev.jthreadtrace.it;
+
+import dev.jthreadtrace.jsonl.TraceReader;
+import dev.jthreadtrace.jvm.JavaJoin;
+import dev.jthreadtrace.model.FoldedMetrics;
+import dev.jthreadtrace.model.FutexAnalysis;
+import dev.jthreadtrace.model.Metric;
+import dev.jthreadtrace.model.TraceModel;
+import dev.jthreadtrace.render.HtmlReport;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Readers of a model that folds, on real traces: a real program traced to JSONL, its events read
+ * into a model that keeps a few ended tasks ({@code new TraceModel(keepEnded, ...)}, what
+ * --keep-ended builds) and into one that keeps all, the latter the oracle. A join whose futex wait
+ * the kernel answered EAGAIN long after its thread ended (the program prints the kernel's answer)
+ * is counted after the thread folded; the HTML page of a folded churn, opened in Chromium, has the
+ * folded groups in its spawn tree and timeline and counts every task as the unfolded page does.
+ */
+@Timeout(240)
+class FoldedReadersIT {
+    /** A trace written by the tool, and what the traced program printed. */
+    private record Saved(Path file, String out) {}
+
+    private static Saved trace(Path dir, String... command) {
+        Path out = dir.resolve("trace.jsonl");
+        List<String> args = new java.util.ArrayList<>(List.of("run", "--format", "jsonl", "-o", out.toString(), "--"));
+        args.addAll(List.of(command));
+        Tool.Result r = Tool.run(Tool.jar(args.toArray(String[]::new)));
+        assertEquals(0, r.code(), r.toString());
+        return new Saved(out, r.out());
+    }
+
+    private static TraceModel load(Path file, int keepEnded) throws Exception {
+        TraceModel m = new TraceModel(keepEnded, Map.of());
+        TraceReader.Saved saved = TraceReader.read(file, m::accept);
+        m.attachJava(JavaJoin.join(m, saved.java()));
+        return m;
+    }
+
+    @Test
+    void aJoinTheKernelAnsweredAfterItsThreadFoldedIsCounted(@TempDir Path dir) throws Exception {
+        Saved saved = trace(dir, Traced.fixture("late_join").toString(), "20");
+        Path file = saved.file();
+        Matcher said = Pattern.compile("late join of (\\d+): EAGAIN").matcher(saved.out());
+        assertTrue(said.find(), "the kernel answered EAGAIN: " + saved.out());
+        int late = Integer.parseInt(said.group(1));
+
+        TraceModel whole = load(file, -1), folded = load(file, 2);
+        List<Integer> joined = whole.futexAnalysis().joins().stream().map(FutexAnalysis.Join::joined).toList();
+        assertTrue(joined.contains(late), "the unbounded model joins " + late + ": " + joined);
+        assertEquals(21, joined.size(), "20 pthread joins and the late one: " + joined);
+        assertTrue(folded.folded().all().tasks() >= 19, "folded: " + folded.folded().all().tasks());
+        assertTrue(folded.threads().stream().noneMatch(t -> t.tid() == late), "the late-joined thread folded before its join returned");
+        assertEquals(new FoldedMetrics.Answer.Value(joined.size()), Metric.FUTEX_JOINS.answer(folded));
+    }
+
+    private static String page(TraceModel m, Path html) throws Exception {
+        StringBuilder b = new StringBuilder();
+        HtmlReport.write(m, List.of(), line -> b.append(line).append('\n'));
+        Files.writeString(html, b, StandardCharsets.UTF_8);
+        return HtmlIT.render(html, null).dom();
+    }
+
+    @Test
+    void theHtmlPageOfAFoldedChurnShowsItsGroupsInChromium(@TempDir Path dir) throws Exception {
+        Path file = trace(dir, Traced.fixture("churn").toString(), "300").file();
+        TraceModel keptTen = load(file, 10);
+        long n = keptTen.folded().all().tasks();
+        // 301 tasks ended: main and the 9 threads that ended last are kept (main for its kept children).
+        assertEquals(291, n);
+        String whole = page(load(file, -1), dir.resolve("whole.html")), folded = page(keptTen, dir.resolve("folded.html"));
+        Matcher tasks = Pattern.compile("<li>(301 tasks: [^<]*)").matcher(whole);
+        assertTrue(tasks.find(), whole);
+        assertTrue(folded.contains("<li>" + tasks.group(1)), "the folded page counts every task: " + tasks.group(1));
+        assertTrue(folded.contains("<li id=\"folded\">" + n + " ended tasks folded past --keep-ended 10"), folded);
+        Matcher row = Pattern.compile("<li class=\"folded\" data-folded=\"" + n + "\" data-creator=\"\\d+\">\u22ef " + n
+                + " ended threads like churn folded, tids \\d+\\.\\.\\d+, @").matcher(folded);
+        assertTrue(row.find(), "one row for the folded threads, under main: " + folded);
+        assertTrue(folded.contains("id=\"kernel-folded\">\u22ef " + n + " ended tasks folded past --keep-ended 10, " + n + " of them re-parented"), folded);
+        assertTrue(folded.contains("data-folded-lane="), "a timeline lane for the group");
+        assertFalse(whole.contains("folded past"), "nothing folded, nothing said");
+    }
+}
