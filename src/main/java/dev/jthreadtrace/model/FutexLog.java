@@ -316,6 +316,11 @@ public final class FutexLog {
         return i < 0 ? null : candidates.get(i);
     }
 
+    /** Why some shared words are keyed by address, not as the kernel keys them (past the shared mappings' caps), or null. */
+    public String sharedMappingsNote() {
+        return shared.note();
+    }
+
     /** A thread's figures (all zero for a thread that made no futex call). */
     public FutexCounters of(ThreadInfo t) {
         return byThread.getOrDefault(t, FutexCounters.NONE);

@@ -172,6 +172,11 @@ final class ThreadTable {
         groupExitBy.putIfAbsent(t.tgid(), t.tid());
     }
 
+    /** Whether process {@code tgid} has a live task. */
+    boolean processLive(int tgid) {
+        return liveByTgid.containsKey(tgid);
+    }
+
     /** The live task with this tid, or null. */
     ThreadInfo live(int tid) {
         return live.get(tid);
