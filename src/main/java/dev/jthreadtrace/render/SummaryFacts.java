@@ -105,6 +105,8 @@ record SummaryFacts(long endNs, ThreadInfo root, int tasks, long processes, long
             if (creator == null) continue;
             boolean differs = false;
             for (Hook hook : Hook.inheritedHooks()) {
+                // A mask the thread's library was asked to start it with is not its creator's doing.
+                if (hook == Hook.SIGMASK && t.sigmaskNotTheCreators()) continue;
                 if (hook != Hook.NAME && !t.inherited().value(hook).equals(creator.inherited().value(hook))) {
                     heirs.merge(hook.key() + " of " + creator.tid(), 1, Integer::sum);
                     differs = true;
