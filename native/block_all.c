@@ -3,7 +3,9 @@
 // inherit the mask. glibc leaves out the two signals it keeps for itself, so the kernel's mask is all
 // but KILL, STOP, 32 and 33. Each thread prints the mask the kernel reports for it (/proc SigBlk) as
 // "TID sigblk HEX" (into the file argv[1] when given): the oracle. "block_all FILE N" blocks only
-// signal N instead (native/musl/musl_threads.c is this program built with musl). Exits 0.
+// signal N instead (native/musl/musl_threads.c is this program built with musl); "block_all FILE N M"
+// creates the worker with glibc's pthread_attr_setsigmask_np({M}): it starts with [M], not main's [N]
+// (glibc's start_thread sets it before the worker's code runs). Exits 0.
 #define _GNU_SOURCE
 #include <pthread.h>
 #include <signal.h>
@@ -44,7 +46,17 @@ int main(int argc, char **argv) {
     }
     if (pthread_sigmask(SIG_BLOCK, &blocked, NULL) != 0) return 1;
     say_mask();
+    pthread_attr_t attr;
+    if (pthread_attr_init(&attr) != 0) return 1;
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || __GLIBC_MINOR__ >= 32)
+    if (argc > 3) {
+        sigset_t start;
+        sigemptyset(&start);
+        sigaddset(&start, atoi(argv[3]));
+        if (pthread_attr_setsigmask_np(&attr, &start) != 0) return 1;
+    }
+#endif
     pthread_t t;
-    if (pthread_create(&t, NULL, worker, NULL) != 0 || pthread_join(t, NULL) != 0) return 1;
+    if (pthread_create(&t, &attr, worker, NULL) != 0 || pthread_join(t, NULL) != 0) return 1;
     return 0;
 }

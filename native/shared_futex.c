@@ -28,6 +28,12 @@
 //             views at three addresses, one file): the same cycle, the same third's wake.
 //   mmaps N shared|private: maps a /dev/shm file N times (MAP_SHARED or MAP_PRIVATE) and unmaps it
 //             each time: what a shared mapping costs the tracer at its stops (jthreadtrace --stats).
+//   churn N:  maps N distinct memfd files MAP_SHARED one after another, unmapping and closing each (a
+//             program that churns through segment files), then does twice: the files long gone must not
+//             use up the tracer's table of files (a hostile tester's, with 66 000 /dev/shm files).
+//   hold N:   a forked child ("ho-child") and the parent each map N/2 distinct memfd files MAP_SHARED and
+//             keep them mapped (a process may have 65 530 mappings), then the parent does twice: with N
+//             past the tracer's cap of live files and mappings, the sharing of twice's views is not linked.
 //   stopped:  a PTHREAD_PROCESS_SHARED mutex the child ("st-holder") locks; the parent ("st-main")
 //             then stops the child with kill(SIGSTOP) and blocks on the mutex: it waits for a thread
 //             that is stopped. A third process prints "stopped PARENT CHILD" once the parent sleeps
@@ -243,6 +249,41 @@ static int stopped(struct shared *s) {
     return 0;
 }
 
+/** Maps {@code n} new memfd files of one page MAP_SHARED; each view unmapped at once ({@code keep} 0) or kept. 0, or 2 on a failure. */
+static int memfd_views(long n, int keep) {
+    for (long i = 0; i < n; i++) {
+        int fd = memfd_create("churn", 0);
+        if (fd < 0 || ftruncate(fd, 4096) != 0) return 2;
+        void *v = mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, 0);
+        if (v == MAP_FAILED || (!keep && munmap(v, 4096) != 0)) return 2;
+        close(fd);
+    }
+    return 0;
+}
+
+static int hold(long n) {
+    int ready[2], done[2];
+    if (pipe(ready) != 0 || pipe(done) != 0) return 2;
+    pid_t child = fork();
+    if (child < 0) return 2;
+    if (child == 0) {
+        prctl(PR_SET_NAME, "ho-child");
+        close(done[1]);
+        char c = memfd_views(n / 2, 1) == 0 ? 'y' : 'n';
+        if (write(ready[1], &c, 1) != 1) _exit(2);
+        if (read(done[0], &c, 1) < 0) _exit(2); // the end of the pipe: the parent is done
+        _exit(0);
+    }
+    close(done[0]);
+    char c = 0;
+    if (read(ready[0], &c, 1) != 1 || c != 'y' || memfd_views(n - n / 2, 1) != 0) return 2;
+    int code = twice();
+    close(done[1]);
+    int status = 0;
+    if (waitpid(child, &status, 0) != child || !WIFEXITED(status) || WEXITSTATUS(status) != 0) return 3;
+    return code;
+}
+
 static int mmaps(long n, int shared) {
     char path[64];
     int fd = shared_file(path, sizeof path);
@@ -269,6 +310,8 @@ int main(int argc, char **argv) {
     if (strcmp(mode, "deadlock") == 0) return deadlock(s, -1);
     if (strcmp(mode, "filedeadlock") == 0) return filedeadlock();
     if (strcmp(mode, "stopped") == 0) return stopped(s);
+    if (strcmp(mode, "churn") == 0 && argc > 2) return memfd_views(atol(argv[2]), 0) != 0 ? 2 : twice();
+    if (strcmp(mode, "hold") == 0 && argc > 2) return hold(atol(argv[2]));
     if (strcmp(mode, "mmaps") == 0 && argc > 3) return mmaps(atol(argv[2]), strcmp(argv[3], "shared") == 0);
     return 2;
 }

@@ -23,6 +23,7 @@ final class TraceMessages {
         if (outcome.launchNote() != null) err.println("jthreadtrace: note: " + outcome.launchNote());
         for (String note : model.notes()) err.println("jthreadtrace: note: " + Escape.text(note));
         for (String note : outcome.privilegeNotes()) err.println("jthreadtrace: note: " + Escape.text(note));
+        if (model.futex().sharedMappingsNote() != null) err.println("jthreadtrace: note: " + model.futex().sharedMappingsNote());
         if (options.stats) printStats(err, outcome);
         if (outcome.outputClosed()) return;
         if (outcome.seccompStatus().active() && model.commandUsedSeccomp()) {

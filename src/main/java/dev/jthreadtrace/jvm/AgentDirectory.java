@@ -19,8 +19,6 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 
@@ -55,8 +53,6 @@ final class AgentDirectory implements AutoCloseable {
     private static final Set<String> OWN = Set.of(JAR, AgentOptions.ATTACH_JAR, BOOT, AgentOptions.FILE, PreparedClasses.DIRECTORY,
             ATTACH_SOCKET);
     private static final long CAP_DAC_OVERRIDE = 1L << 1, CAP_DAC_READ_SEARCH = 1L << 2;
-    /** What {@link #close} removes at most: the traced program can fill the directory. */
-    private static final int MAX_DEPTH = 16, MAX_REMOVED = 100_000;
 
     private final Path path;
     private final int ownerUid;
@@ -290,7 +286,7 @@ final class AgentDirectory implements AutoCloseable {
         }
         try {
             // Nothing is removed across a mount point a traced program (as root) made inside.
-            if (!MountPoints.read().within(path)) empty(held, 0, new int[] {0});
+            if (!MountPoints.read().within(path)) TreeRemoval.empty(held, new int[] {0});
         } catch (IOException | RuntimeException e) {
             // a leftover temp directory is not worth failing the run
         }
@@ -306,35 +302,5 @@ final class AgentDirectory implements AutoCloseable {
         }
         // What killed tools left: this run's own removal never ran in them.
         StaleRunDirectories.sweep(temp(), ownerUid);
-    }
-
-    /** Removes every entry of {@code dir}, subdirectories depth first, without following links. */
-    static void empty(SecureDirectoryStream<Path> dir, int depth, int[] removed) throws IOException {
-        List<Path> names = new ArrayList<>();
-        for (Path entry : dir) {
-            if (removed[0] + names.size() >= MAX_REMOVED) break;
-            names.add(entry.getFileName());
-        }
-        for (Path name : names) {
-            BasicFileAttributes attributes;
-            try {
-                attributes = dir.getFileAttributeView(name, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS).readAttributes();
-            } catch (IOException e) {
-                continue;
-            }
-            try {
-                if (attributes.isDirectory() && depth < MAX_DEPTH) {
-                    try (SecureDirectoryStream<Path> sub = dir.newDirectoryStream(name, LinkOption.NOFOLLOW_LINKS)) {
-                        empty(sub, depth + 1, removed);
-                    }
-                    dir.deleteDirectory(name);
-                } else if (!attributes.isDirectory()) {
-                    dir.deleteFile(name);
-                }
-                removed[0]++;
-            } catch (IOException e) {
-                // left behind, like anything the traced program made unremovable
-            }
-        }
     }
 }

@@ -9,6 +9,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SecureDirectoryStream;
 import java.nio.file.attribute.BasicFileAttributeView;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -18,10 +19,11 @@ import java.util.Objects;
  * Removes the run directories that tools killed before their end left in the temp directory (a
  * SIGKILLed tool runs no removal): done by a later run as it removes its own. Only what is surely
  * such a directory goes: a name {@link RunDirectoryName} makes, whose tool is gone (same PID
- * namespace, pid dead or started at another time), a real directory (never a symbolic link,
+ * namespace, pid dead or started at another time), or an older version's name left alone for a day
+ * ({@link LegacyRunDirectory}), a real directory (never a symbolic link,
  * opened without following one and checked to be the very entry whose owner was read) owned by
  * the user the run's own directory belongs to. Its contents are removed through that open
- * directory, never following a link ({@link AgentDirectory#empty}), so nothing outside it is
+ * directory, never following a link, at any depth ({@link TreeRemoval}), so nothing outside it is
  * touched, whatever a traced program or another local user planted there or beside it.
  */
 final class StaleRunDirectories {
@@ -41,11 +43,16 @@ final class StaleRunDirectories {
         try (DirectoryStream<Path> listing = Files.newDirectoryStream(tmp, RunDirectoryName.PREFIX + "*")) {
             if (!(listing instanceof SecureDirectoryStream<Path> parent)) return 0;
             List<Candidate> stale = new ArrayList<>();
+            Instant now = Instant.now();
             for (Path entry : parent) {
-                RunDirectoryName name = RunDirectoryName.parse(entry.getFileName().toString());
+                String entryName = entry.getFileName().toString();
+                RunDirectoryName name = RunDirectoryName.parse(entryName);
+                boolean legacy = name == null && LegacyRunDirectory.matches(entryName);
                 // Another user's look-alikes must not take the slots: the owner is checked before a name counts.
-                Object key = name == null ? null : ownedDirectory(entry, ownerUid);
-                if (key != null && name.ownerGone(namespace)) stale.add(new Candidate(entry.getFileName(), key));
+                Object key = name == null && !legacy ? null : ownedDirectory(entry, ownerUid);
+                if (key != null && (legacy ? LegacyRunDirectory.gone(entryName, entry, now) : name.ownerGone(namespace))) {
+                    stale.add(new Candidate(entry.getFileName(), key));
+                }
                 if (stale.size() >= MAX_PER_RUN) break;
             }
             // One budget of entries for the whole sweep: a directory a traced program filled costs one run no more than its own would.
@@ -80,7 +87,7 @@ final class StaleRunDirectories {
             try (SecureDirectoryStream<Path> dir = parent.newDirectoryStream(c.name(), LinkOption.NOFOLLOW_LINKS)) {
                 Object key = dir.getFileAttributeView(BasicFileAttributeView.class).readAttributes().fileKey();
                 if (!Objects.equals(key, c.fileKey())) return false;
-                AgentDirectory.empty(dir, 0, entries);
+                TreeRemoval.empty(dir, entries);
             }
             parent.deleteDirectory(c.name());
             return true;

@@ -2,6 +2,7 @@ package dev.jthreadtrace.model;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.IntPredicate;
 
 /**
  * Which address space (the kernel's mm) each process runs in. A process has one of its own, except
@@ -50,6 +51,14 @@ final class AddressSpaces {
         int fresh = nextFresh++;
         set(tgid, fresh);
         return fresh;
+    }
+
+    /** Whether a process that {@code live} says runs is in {@code space}: the one it is named after, while in it, or one sharing it. */
+    boolean anyIn(int space, IntPredicate live) {
+        if (of(space) == space && live.test(space)) return true;
+        if (!members.containsKey(space)) return false;
+        for (Map.Entry<Integer, Integer> e : spaceOf.entrySet()) if (e.getValue() == space && live.test(e.getKey())) return true;
+        return false;
     }
 
     private void leave(int tgid) {

@@ -18,6 +18,8 @@ public final class CreatorChanges {
         if (creator == null) return List.of();
         List<Hook> out = null;
         for (Hook hook : Hook.inheritedHooks()) {
+            // A mask the thread's library was asked to start it with is not its creator's doing.
+            if (hook == Hook.SIGMASK && t.sigmaskNotTheCreators()) continue;
             if (hook != Hook.NAME && !t.inherited().value(hook).equals(creator.inherited().value(hook))) {
                 if (out == null) out = new ArrayList<>(2);
                 out.add(hook);

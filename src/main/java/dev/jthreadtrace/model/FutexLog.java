@@ -387,6 +387,11 @@ public final class FutexLog {
         foldedJoins.clear();
     }
 
+    /** Why some shared words are keyed by address, not as the kernel keys them (past the shared mappings' caps), or null. */
+    public String sharedMappingsNote() {
+        return shared.note();
+    }
+
     /** A thread's figures (all zero for a thread that made no futex call). */
     public FutexCounters of(ThreadInfo t) {
         return byThread.getOrDefault(t, FutexCounters.NONE);

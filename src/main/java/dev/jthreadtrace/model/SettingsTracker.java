@@ -47,6 +47,13 @@ final class SettingsTracker {
      * A folded task of one is counted as a JVM's: its Java facts come with the agent's records at the end.
      */
     private final java.util.Set<Integer> jvmTgids = new java.util.HashSet<>();
+    /**
+     * The tasks born inside their creator's transient block that have made no mask call yet: the
+     * library's first call in the new task (glibc's start_thread and posix_spawn's child, musl's
+     * start, Go's minit: SIG_SETMASK, no old mask saved) sets the mask it runs with from its first
+     * instruction of the program's code, which is what it inherited.
+     */
+    private final java.util.Set<Integer> bornInBlock = new java.util.HashSet<>();
 
     /** Every change kept, in the order they were made (see {@link #CHANGES_KEPT}). */
     List<HookChange> changes() {
@@ -123,7 +130,9 @@ final class SettingsTracker {
 
     /** A child's real mask is its creator's real mask at the clone. */
     void spawned(ThreadInfo creator, ThreadInfo child) {
-        realMask.put(child.tid(), realMask.getOrDefault(creator.tid(), creator.hooks().sigmask()));
+        long real = realMask.getOrDefault(creator.tid(), creator.hooks().sigmask());
+        realMask.put(child.tid(), real);
+        if (Signals.transientBlock(real)) bornInBlock.add(child.tid());
     }
 
     void set(ThreadInfo t, long ns, Hooks next) {
@@ -148,6 +157,7 @@ final class SettingsTracker {
     /** The task ended: its real mask goes (a later task with its tid gets its own at its birth). */
     void ended(ThreadInfo t) {
         realMask.remove(t.tid());
+        bornInBlock.remove(t.tid());
     }
 
     /**
@@ -158,6 +168,7 @@ final class SettingsTracker {
     void renumbered(int formerTid, int tid) {
         Long mask = realMask.remove(formerTid);
         if (mask != null) realMask.put(tid, mask);
+        bornInBlock.remove(formerTid);
     }
 
     void exec(ThreadInfo leader, long ns, String path) {
@@ -214,6 +225,11 @@ final class SettingsTracker {
         long set = Args.le(setBytes).getLong(0);
         long real = realMask.getOrDefault(t.tid(), t.hooks().sigmask());
         realMask.put(t.tid(), applied(how, set, real));
+        if (!bornInBlock.isEmpty() && bornInBlock.remove(t.tid()) && how == SIG_SETMASK && !savesOld) {
+            // The library's mask for the new task (pthread_attr_setsigmask_np's, else its creator's): no change the task made.
+            t.startedWithSigmask(applied(how, set, real));
+            return;
+        }
         if (libraryBlock(how, set, savesOld)) return;
         long base = Signals.transientBlock(real) ? t.hooks().sigmask() : real;
         set(t, ns, t.hooks().withSigmask(applied(how, set, base)));

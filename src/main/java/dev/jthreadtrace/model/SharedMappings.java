@@ -9,9 +9,12 @@ import dev.jthreadtrace.event.TraceEvent;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.IntPredicate;
 
 /**
  * Which memory object each process's shared mappings map, so that a shared futex word is keyed as
@@ -41,8 +44,15 @@ import java.util.TreeMap;
  *
  * <p>A known object's key is a {@link FutexWord} whose tgid is negative ({@code -1 - object id}:
  * no process has such an id) and whose address is the offset in the object. At most
- * {@link #MAX_REGIONS} regions in all (ended processes' included: a fork storm copies its parent's
- * regions into every child) are kept; beyond, words are keyed {@code (space, address)}.
+ * {@link #MAX_REGIONS} files are named and {@link #MAX_REGIONS} regions kept, both counting what live
+ * processes map: a file is forgotten when its last view in a live process goes (munmap, a mapping
+ * over it, mremap, its process's exec or end), so a program that churns through files never uses the
+ * table up (a hostile tester's: 66 000 files mapped, unmapped and deleted one after another, then one
+ * file mapped twice: the wake through one view released the wait on the other, and no edge said so).
+ * An ended process's regions stay, so its calls pending at its end are keyed as before, until a live
+ * process needs the room (the longest-ended go first). A later view of a forgotten file is a new
+ * object: a wait pending at an ended process's end is not matched with it. Past the caps a view is
+ * keyed {@code (space, address)}, its sharing not linked, and {@link #note} says how many were.
  */
 final class SharedMappings {
     static final int MAX_REGIONS = 65_536;
@@ -65,9 +75,25 @@ final class SharedMappings {
     private final AddressSpaces spaces = new AddressSpaces();
     /** The objects named by device and inode (at an attach, at a traced mmap of a file), at most {@link #MAX_REGIONS}. */
     private final Map<Inode, Integer> byInode = new HashMap<>();
+    /** Each named object's name and how many regions of live processes' spaces map it: it is forgotten at none. */
+    private final Map<Integer, Named> named = new HashMap<>();
+    /** The spaces no live process runs in any more, longest-ended first: their regions key their calls pending at the end. */
+    private final Set<Integer> ended = new LinkedHashSet<>();
     private int nextId;
-    /** Regions kept, in all processes. */
+    /** Regions kept, in all processes (ended ones' included). */
     private int regionCount;
+    /** Views past the caps: keyed {@code (space, address)}, not as the kernel keys them. */
+    private long unlinked;
+
+    /** A named object's device and inode, and its views in live processes. */
+    private static final class Named {
+        final Inode inode;
+        int views;
+
+        Named(Inode inode) {
+            this.inode = inode;
+        }
+    }
 
     /** The key of a futex op {@code op} of process {@code tgid} on {@code uaddr}. */
     Key key(int tgid, long uaddr, long op) {
@@ -94,12 +120,14 @@ final class SharedMappings {
         long type = a[3] & MemoryFlags.MAP_TYPE;
         if (type != MemoryFlags.MAP_SHARED && type != MemoryFlags.MAP_SHARED_VALIDATE) return;
         if ((a[3] & MemoryFlags.MAP_ANONYMOUS) != 0) {
-            add(space, new Region(s.ret(), a[1], nextId++, 0, true));
+            if (!add(space, new Region(s.ret(), a[1], nextId++, 0, true))) unlinked++;
             return;
         }
         FileId file = s.captures().fileId(Captures.EXTRA);
         Integer object = file == null ? null : objectOf(file.device(), file.inode());
-        add(space, new Region(s.ret(), a[1], object == null ? nextId++ : object, a[5], object != null));
+        if (!add(space, new Region(s.ret(), a[1], object == null ? nextId++ : object, a[5], object != null)) || file != null && object == null) {
+            unlinked++;
+        }
     }
 
     /**
@@ -109,7 +137,10 @@ final class SharedMappings {
     private Integer objectOf(long device, long inode) {
         Inode key = new Inode(device, inode);
         Integer id = byInode.get(key);
-        if (id == null && byInode.size() < MAX_REGIONS) byInode.put(key, id = nextId++);
+        if (id == null && byInode.size() < MAX_REGIONS) {
+            byInode.put(key, id = nextId++);
+            named.put(id, new Named(key));
+        }
         return id;
     }
 
@@ -125,9 +156,12 @@ final class SharedMappings {
         TreeMap<Long, Region> regions = bySpace.get(space);
         Region old = regions == null ? null : regions.get(a[0]);
         boolean dontUnmap = (a[3] & 4) != 0;
+        if (old != null) viewed(old, 1); // held while it moves: a file's only view keeps its name
         if (!dontUnmap) remove(space, a[0], a[1]);
         remove(space, s.ret(), a[2]);
-        if (old != null) add(space, new Region(s.ret(), a[2], old.id(), old.offset(), old.exact()));
+        if (old == null) return;
+        if (!add(space, new Region(s.ret(), a[2], old.id(), old.offset(), old.exact()))) unlinked++;
+        viewed(old, -1);
     }
 
     /**
@@ -139,10 +173,12 @@ final class SharedMappings {
     void existing(int tgid, List<TraceEvent.SharedMapping> mappings) {
         int space = spaces.of(tgid);
         for (TraceEvent.SharedMapping m : mappings) {
-            if (regionCount >= MAX_REGIONS) return;
             Integer object = objectOf(m.device(), m.inode());
             remove(space, m.start(), m.end() - m.start());
-            add(space, new Region(m.start(), m.end() - m.start(), object == null ? nextId++ : object, m.offset(), object != null));
+            if (!add(space, new Region(m.start(), m.end() - m.start(), object == null ? nextId++ : object, m.offset(), object != null))
+                    || object == null) {
+                unlinked++;
+            }
         }
     }
 
@@ -151,9 +187,14 @@ final class SharedMappings {
         int space = spaces.own(child);
         forget(space);
         TreeMap<Long, Region> regions = bySpace.get(spaces.of(parent));
-        if (regions == null || regions.isEmpty() || regionCount + regions.size() > MAX_REGIONS) return;
+        if (regions == null || regions.isEmpty()) return;
+        if (!room(regions.size())) {
+            unlinked += regions.size();
+            return;
+        }
         bySpace.put(space, new TreeMap<>(regions));
         regionCount += regions.size();
+        for (Region r : regions.values()) viewed(r, 1);
     }
 
     /** A CLONE_VM child process (vfork, posix_spawn): it runs in its creator's space, its words and mappings the creator's. */
@@ -172,14 +213,73 @@ final class SharedMappings {
         forget(spaces.own(tgid));
     }
 
-    private void forget(int space) {
-        TreeMap<Long, Region> gone = bySpace.remove(space);
-        if (gone != null) regionCount -= gone.size();
+    /**
+     * Process {@code tgid} ended ({@code live}: whether a process still runs): when no live process
+     * runs in its space any more (a CLONE_VM child may), its views no longer hold their files, and its
+     * regions stay only for its calls pending at the end (until a live process needs their room).
+     */
+    void ended(int tgid, IntPredicate live) {
+        int space = spaces.of(tgid);
+        if (ended.contains(space) || spaces.anyIn(space, live)) return;
+        TreeMap<Long, Region> regions = bySpace.get(space);
+        if (regions != null) for (Region r : regions.values()) viewed(r, -1);
+        ended.add(space);
     }
 
-    private void add(int space, Region r) {
-        if (regionCount >= MAX_REGIONS) return;
-        if (bySpace.computeIfAbsent(space, k -> new TreeMap<>()).put(r.start(), r) == null) regionCount++;
+    /** A note for the user when views were past the caps (their sharing not linked), else null. */
+    String note() {
+        return unlinked == 0 ? null : unlinked + " shared mapping" + (unlinked == 1 ? " was" : "s were") + " past the "
+                + MAX_REGIONS + " live files and mappings the tool names: futex waits and wakes through " + (unlinked == 1 ? "it" : "them")
+                + " and another view of the same file are not linked";
+    }
+
+    private void forget(int space) {
+        boolean wasEnded = ended.remove(space);
+        TreeMap<Long, Region> gone = bySpace.remove(space);
+        if (gone == null) return;
+        regionCount -= gone.size();
+        if (!wasEnded) for (Region r : gone.values()) viewed(r, -1);
+    }
+
+    /** Whether {@code regions} more fit, after the longest-ended processes' regions made room if needed. */
+    private boolean room(int regions) {
+        for (var it = ended.iterator(); regionCount + regions > MAX_REGIONS && it.hasNext(); ) {
+            TreeMap<Long, Region> gone = bySpace.remove(it.next());
+            it.remove();
+            if (gone != null) regionCount -= gone.size();
+        }
+        return regionCount + regions <= MAX_REGIONS;
+    }
+
+    /** One view more ({@code delta} 1) or fewer (-1) of a named object in a live process's space: the object is forgotten at none. */
+    private void viewed(Region r, int delta) {
+        Named n = named.get(r.id());
+        if (n == null) return;
+        n.views += delta;
+        if (n.views <= 0) {
+            named.remove(r.id());
+            byInode.remove(n.inode);
+        }
+    }
+
+    /** Keeps {@code r} in {@code space}; false when there is no room (past the cap). */
+    private boolean add(int space, Region r) {
+        if (!room(1)) return false;
+        put(bySpace.computeIfAbsent(space, k -> new TreeMap<>()), r);
+        return true;
+    }
+
+    private void put(TreeMap<Long, Region> regions, Region r) {
+        Region replaced = regions.put(r.start(), r);
+        viewed(r, 1); // before the replaced view goes: a part of a file's only view keeps its name
+        if (replaced == null) regionCount++;
+        else viewed(replaced, -1);
+    }
+
+    private void take(TreeMap<Long, Region> regions, Region r) {
+        regions.remove(r.start());
+        regionCount--;
+        viewed(r, -1);
     }
 
     /** Unmaps {@code [address, address + length)}: regions inside go, those across its ends keep their outer parts. */
@@ -187,17 +287,16 @@ final class SharedMappings {
         TreeMap<Long, Region> regions = bySpace.get(space);
         if (regions == null || length == 0) return;
         long end = address + length < address || length < 0 ? Long.MAX_VALUE : address + length;
-        int kept = regions.size();
         List<Region> touched = new ArrayList<>();
         var before = regions.lowerEntry(address);
         if (before != null && Long.compareUnsigned(before.getValue().end(), address) > 0) touched.add(before.getValue());
         touched.addAll(regions.subMap(address, true, end, false).values());
         for (Region r : touched) {
-            regions.remove(r.start());
-            if (Long.compareUnsigned(r.start(), address) < 0) regions.put(r.start(), new Region(r.start(), address - r.start(), r.id(), r.offset(), r.exact()));
-            if (Long.compareUnsigned(r.end(), end) > 0) regions.put(end, new Region(end, r.end() - end, r.id(), r.offset() + (end - r.start()), r.exact()));
+            // The outer parts first: a file whose only view is cut keeps its name.
+            if (Long.compareUnsigned(r.start(), address) < 0) put(regions, new Region(r.start(), address - r.start(), r.id(), r.offset(), r.exact()));
+            if (Long.compareUnsigned(r.end(), end) > 0) put(regions, new Region(end, r.end() - end, r.id(), r.offset() + (end - r.start()), r.exact()));
+            if (Long.compareUnsigned(r.start(), address) >= 0) take(regions, r);
         }
-        regionCount += regions.size() - kept;
         if (regions.isEmpty()) bySpace.remove(space);
     }
 }

@@ -58,6 +58,8 @@ public final class ThreadInfo {
     private String vmName;
     private boolean existedAtAttach;
     private boolean startedForAttach;
+    /** Its library set its first mask, other than its creator's (pthread_attr_setsigmask_np, posix_spawnattr_setsigmask). */
+    private boolean sigmaskNotTheCreators;
     /** Its id in its own PID namespace, when that is not the tracer's (unshare --pid, a container); else 0. */
     private int nsTid;
 
@@ -341,6 +343,18 @@ public final class ThreadInfo {
     /** Still running when the trace ended. */
     void endedWithTrace(long ns) {
         if (end == RUNNING) end = ns;
+    }
+
+    /** The mask its library set as it started, before the program's code ran in it (born in its creator's transient block): what it inherited. */
+    void startedWithSigmask(long mask) {
+        if (mask != inherited.sigmask()) sigmaskNotTheCreators = true;
+        inherited = inherited.withSigmask(mask);
+        hooks = hooks.withSigmask(mask);
+    }
+
+    /** Whether its inherited mask is not its creator's but the one its library was asked to start it with (see {@link #startedWithSigmask}). */
+    public boolean sigmaskNotTheCreators() {
+        return sigmaskNotTheCreators;
     }
 
     void hooks(Hooks next, long ns) {

@@ -262,6 +262,7 @@ final class ThreadTable implements FoldRule.Needs {
         return keptChildren.containsKey(t);
     }
 
+    /** Whether process {@code tgid} has a live task. */
     @Override
     public boolean processLive(int tgid) {
         return liveByTgid.containsKey(tgid);

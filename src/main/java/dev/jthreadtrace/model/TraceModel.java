@@ -415,5 +415,6 @@ public final class TraceModel {
             settings.ended(t);
         }
         table.ended(tid, ns, exit);
+        if (t != null && !table.processLive(t.tgid())) effects.shared().ended(t.tgid(), table::processLive);
     }
 }

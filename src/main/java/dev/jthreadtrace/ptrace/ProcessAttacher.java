@@ -113,7 +113,7 @@ final class ProcessAttacher {
                 + " s; attach again once the exec has ended", last);
     }
 
-    /** One line for each pid that cannot be attached: gone, ourselves, our ancestor, a zombie, traced already. */
+    /** One line for each pid that cannot be attached: gone, ourselves, our ancestor, a zombie, a thread traced already. */
     private static Void check(int pid, int self, Set<Integer> ancestors) throws TraceFailure {
         if (pid <= 0) throw new TraceFailure("no such process: " + pid, null);
         if (pid == self) throw new TraceFailure("pid " + pid + " is jthreadtrace itself", null);
@@ -128,12 +128,24 @@ final class ProcessAttacher {
             throw new TraceFailure("pid " + pid + " (" + comm(pid) + ") is a kernel thread: it runs no program of its own,"
                     + " and the kernel lets no one trace it", null);
         }
-        int tracer = (int) status.number("TracerPid", 0);
-        if (tracer != 0) {
-            throw new TraceFailure("pid " + pid + " (" + comm(pid) + ") is already traced by pid " + tracer + " (" + comm(tracer)
-                    + "): a task has one tracer; detach that one first", null);
+        // Any thread another tracer holds (strace -p TID holds just that one): said before anything is seized.
+        for (int tid : taskIds(pid)) {
+            long tracer = tracerOf(pid, tid);
+            if (tracer != 0) throw new TraceFailure(tracedBy(pid, tid, tracer), null);
         }
         return null;
+    }
+
+    /**
+     * {@code pid 42 (app) is already traced by pid 77 (strace): ...}: task {@code tid} of process
+     * {@code pid} has another tracer, whose thread {@code tracerTid} /proc's TracerPid names (the
+     * thread that attached it: its process is said, and the thread when it is not the main one).
+     */
+    private static String tracedBy(int pid, int tid, long tracerTid) {
+        int tracerPid = processOf(tracerTid);
+        String task = tid == pid ? "pid " + pid + " (" + comm(pid) + ")" : "thread " + tid + " of pid " + pid + " (" + comm(pid) + ")";
+        String by = "pid " + tracerPid + " (" + comm(tracerPid) + ")" + (tracerPid != tracerTid ? ", its thread " + tracerTid : "");
+        return task + " is already traced by " + by + ": a task has one tracer; detach that one first";
     }
 
     /**
@@ -171,7 +183,11 @@ final class ProcessAttacher {
     /**
      * Seizes every thread of {@code pid}, re-reading its task list until no new tid appears, each
      * thread's signal mask read into {@code masks} just before its seize ({@link #settledMask}). A
-     * {@link SeizeGuard} keeps an exec in another thread from hanging a seize.
+     * {@link SeizeGuard} keeps an exec in another thread from hanging a seize. A thread the kernel
+     * refuses (EPERM) is skipped when this tool ({@code self}) holds it already (a thread we hold
+     * cloned it: its creator's event reports it) or when it has no tracer (it is dying);
+     * another tracer's thread fails the attach, naming that tracer (a trace without it would show a
+     * process short of a thread, and say nothing).
      */
     private static Set<Integer> seizeAll(int pid, long options, int self, Map<Integer, Long> masks) throws TraceFailure {
         Set<Integer> seized = new LinkedHashSet<>();
@@ -182,7 +198,7 @@ final class ProcessAttacher {
                 found = false;
                 for (int tid : taskIds(pid)) {
                     if (seized.contains(tid) || skipped.contains(tid)) continue;
-                    long mask = settledMask(pid, tid);
+                    long mask = settledMask(pid, tid), tracer;
                     guard.seizing();
                     try {
                         Ptrace.seize(tid, options);
@@ -194,7 +210,9 @@ final class ProcessAttacher {
                         guard.seized();
                         if (e.errno() == Errno.ESRCH) {
                             skipped.add(tid); // exited between the listing and the seize
-                        } else if (e.errno() == Errno.EPERM && !seized.isEmpty() && tracerOf(pid, tid) == self) {
+                        } else if (e.errno() == Errno.EPERM && (tracer = tracerOf(pid, tid)) != 0) {
+                            // TracerPid names the tracer's thread (ours: the ptrace thread), not its process.
+                            if (processOf(tracer) != self) throw new TraceFailure(tracedBy(pid, tid, tracer), e);
                             skipped.add(tid); // cloned by a thread we hold: the kernel attached it, its creator reports it
                         } else if (seized.isEmpty()) {
                             throw new TraceFailure(refused(pid, e), e);
@@ -296,6 +314,12 @@ final class ProcessAttacher {
 
     private static ProcStatus taskStatus(int pid, int tid) {
         return ProcStatus.read(Path.of("/proc", Integer.toString(pid), "task", Integer.toString(tid), "status"));
+    }
+
+    /** The process thread {@code tid} belongs to (its Tgid), or {@code tid} itself when it cannot be read. */
+    private static int processOf(long tid) {
+        ProcStatus status = ProcStatus.of((int) tid);
+        return status == null ? (int) tid : (int) status.number("Tgid", tid);
     }
 
     private static long tracerOf(int pid, int tid) {

@@ -57,6 +57,8 @@ final class FutexSection extends SectionRenderer {
                     + a.wakes() + ", blocked " + Units.duration(a.blockedNs()) + "; waiters " + tids(a.waiters()) + "; wakers "
                     + tids(a.wakers()));
         }
+        String unlinked = model.futex().sharedMappingsNote();
+        if (unlinked != null) out.accept("  (" + unlinked + ")");
         if (!analysis.releases().isEmpty()) {
             out.accept("who woke whom (longest waits):");
             List<FutexAnalysis.Release> rs = new ArrayList<>(analysis.releases());

@@ -1,11 +1,13 @@
 package dev.jthreadtrace.render;
 
 import dev.jthreadtrace.model.FoldedGroup;
+import dev.jthreadtrace.event.TraceEvent;
 import dev.jthreadtrace.model.Exit;
 import dev.jthreadtrace.model.FutexAnalysis;
 import dev.jthreadtrace.model.Hook;
 import dev.jthreadtrace.model.HookChange;
 import dev.jthreadtrace.model.Hooks;
+import dev.jthreadtrace.model.ProcessInfo;
 import dev.jthreadtrace.model.ThreadInfo;
 import dev.jthreadtrace.text.Escape;
 import dev.jthreadtrace.text.Units;
@@ -208,7 +210,9 @@ final class TimelineSection extends SectionRenderer {
             String started = InheritedDiff.creatorStartedWith(model, t, k, v);
             if (started != null) line.append(" (its creator started with ").append(Escape.text(started)).append(')');
             HookChange origin = origin(t, k, v);
-            if (origin != null) {
+            if (k.equals(Hook.SIGMASK.key()) && t.sigmaskNotTheCreators()) {
+                line.append(" (").append(startMaskSource(t)).append(", not its creator's)");
+            } else if (origin != null) {
                 // Who made the call: another thread may have set it on the creator (sched_setaffinity(TID), a comm write).
                 line.append(" (set ").append(Units.at(origin.ns())).append(" by ").append(label(origin.actor()));
                 if (origin.byAnother()) line.append(" on ").append(label(origin.tid()));
@@ -221,6 +225,16 @@ final class TimelineSection extends SectionRenderer {
             }
         });
         return line.toString();
+    }
+
+    /**
+     * Who set the mask a task started with, other than its creator's: glibc's start of a thread with
+     * pthread_attr_setsigmask_np, posix_spawn's child with posix_spawnattr_setsigmask, Go's runtime for its threads.
+     */
+    private String startMaskSource(ThreadInfo t) {
+        ProcessInfo process = model.process(t.tgid());
+        if (process != null && TraceEvent.Exec.GO.equals(process.runtime())) return "the Go runtime's mask for its threads";
+        return t.tid() == t.tgid() ? "posix_spawnattr_setsigmask" : "pthread_attr_setsigmask_np";
     }
 
     private int flushInherited(List<ThreadInfo> run, Hooks base) {

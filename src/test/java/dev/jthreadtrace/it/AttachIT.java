@@ -210,6 +210,51 @@ class AttachIT {
         assertTrue(existing.containsValue("odd\n[1 x]"), "a name with a newline is read whole from /proc: " + existing.values());
     }
 
+    /** The tracer /proc names for task {@code tid} of {@code pid} (TracerPid: the tracer's thread), 0 for none. */
+    private static long tracerOf(long pid, long tid) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/task/" + tid + "/status"))) {
+            if (line.startsWith("TracerPid:")) return Long.parseLong(line.substring("TracerPid:".length()).strip());
+        }
+        throw new AssertionError("no TracerPid for " + tid);
+    }
+
+    /** Until /proc says task {@code tid} of {@code pid} is traced by {@code tracer} (0: by none). */
+    private static void awaitTracer(long pid, long tid, long tracer) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (tracerOf(pid, tid) != tracer) {
+            assertTrue(System.nanoTime() < deadline, "task " + tid + " traced by " + tracerOf(pid, tid) + ", not " + tracer);
+            Thread.sleep(20);
+        }
+    }
+
+    /**
+     * {@code strace -p} holds one thread of the program (without -f strace seizes just the task it is
+     * given), then its main thread: the attach fails with one line that names strace, exit 125, and
+     * nothing is left traced by the tool. /proc's TracerPid names the tracer's thread: the check
+     * compared it with the tool's pid, never equal to its ptrace thread's tid, so a thread another
+     * tracer held was skipped without a word and the process traced short of it.
+     */
+    @Test
+    void aThreadAnotherTracerHoldsFailsTheAttachWithOneLineNamingThatTracer(@TempDir Path tmp) throws Exception {
+        Process target = start(List.of(Traced.fixture("attach_target").toString(), "existing", "2"));
+        long pid = target.pid(), sleeper = Long.parseLong(readLine(target).split(" ")[1]);
+        for (long held : new long[] {sleeper, pid}) {
+            Process strace = start(List.of("strace", "-qq", "-o", "/dev/null", "-p", Long.toString(held)));
+            awaitTracer(pid, held, strace.pid());
+            Tool.Result r = Tool.run(Tool.jar("attach", "--duration", "5s", "--no-live", "-o", tmp.resolve("out").toString(), Long.toString(pid)));
+            String task = held == pid ? "pid " + pid + " (attach_target)" : "thread " + held + " of pid " + pid + " (attach_target)";
+            assertEquals("jthreadtrace: " + task + " is already traced by pid " + strace.pid()
+                    + " (strace): a task has one tracer; detach that one first\n", r.err());
+            assertEquals(125, r.code());
+            for (long t : List.of(pid, sleeper)) assertEquals(t == held ? strace.pid() : 0, tracerOf(pid, t), "the tool let go of " + t);
+            strace.destroy(); // SIGTERM: strace detaches
+            assertTrue(strace.waitFor(60, TimeUnit.SECONDS));
+            awaitTracer(pid, held, 0);
+        }
+        say(target, "done");
+        assertEquals(43, exitOf(target), "the program ran on, untraced");
+    }
+
     /** {@code "NAME" #ID [NID] } headers of {@code jcmd PID Thread.print}: OS tid to Java name, what the JDK's own tool says. */
     static Map<Integer, String> jcmdThreads(long pid) throws Exception {
         Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), Long.toString(pid),

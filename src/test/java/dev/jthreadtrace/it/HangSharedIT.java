@@ -42,14 +42,23 @@ class HangSharedIT {
     /** One run of the condvar modes: the fixture's "waiter" line and the FUTEX section. */
     private record Woken(String[] waiterLine, String report) {}
 
-    private static Woken condvar(Path tmp, String mode) throws Exception {
+    private static Woken condvar(Path tmp, String mode, String... args) throws Exception {
+        return woken(tmp, mode, args).woken();
+    }
+
+    /** A run of a mode, {@link #condvar}'s, with what the tool said on standard error. */
+    private record Run(Woken woken, String err) {}
+
+    private static Run woken(Path tmp, String mode, String... args) throws Exception {
         Path out = tmp.resolve(mode + ".txt");
-        Tool.Result r = Tool.run(Tool.jar("run", "--no-live", "--jvm", "off", "--width", "200", "--report", "futex", "-o", out.toString(),
-                "--", Traced.fixture("shared_futex").toString(), mode));
+        List<String> command = new ArrayList<>(Tool.jar("run", "--no-live", "--jvm", "off", "--width", "200", "--report", "futex",
+                "-o", out.toString(), "--", Traced.fixture("shared_futex").toString(), mode));
+        command.addAll(List.of(args));
+        Tool.Result r = Tool.run(command);
         String report = Files.readString(out);
         assertEquals(0, r.code(), "the child was woken by the parent's signal:\n" + r.err() + report);
         String line = r.out().lines().filter(l -> l.startsWith("waiter ")).findFirst().orElseThrow(() -> new AssertionError(r.out()));
-        return new Woken(line.split(" "), report);
+        return new Run(new Woken(line.split(" "), report), r.err());
     }
 
     /** The condvar wait of the modes over a process-shared condvar, as strace prints it. */
@@ -165,6 +174,36 @@ class HangSharedIT {
     void oneFileMappedTwiceByOneProcessIsOneObject(@TempDir Path tmp) throws Exception {
         straceSaysTheWakeWokeTheWaiter(tmp, "twice", "FUTEX_WAIT, 0, NULL", false);
         theWakeThroughOneViewReleasedTheWaitOnTheOther(condvar(tmp, "twice"), "tw-main", "tw-waiter");
+    }
+
+    /**
+     * A program that churns through 66 000 files (each mapped MAP_SHARED, unmapped and closed), then
+     * maps one file twice (a hostile tester's): the files long gone held the tracer's table of 65 536
+     * files, so the two views were two objects and the wake (= 1: the fixture exits 0 only then) made
+     * no edge. A file is forgotten with its last view: the edge, one word, no note.
+     */
+    @Test
+    void filesUnmappedLongAgoLeaveTheTableToTheFilesMappedNow(@TempDir Path tmp) throws Exception {
+        Run run = woken(tmp, "churn", "66000");
+        theWakeThroughOneViewReleasedTheWaitOnTheOther(run.woken(), "tw-main", "tw-waiter");
+        assertFalse(run.err().contains("past the"), run.err());
+    }
+
+    /**
+     * Past the cap of live files and mappings (a child and its parent each keep 33 000 views of
+     * distinct files mapped: a process may have 65 530), the two views' sharing cannot be linked:
+     * one note on standard error and in the report says so, instead of a silent loss.
+     */
+    @Test
+    void pastTheCapOfLiveViewsANoteSaysTheirSharingIsNotLinked(@TempDir Path tmp) throws Exception {
+        Run run = woken(tmp, "hold", "66000");
+        Matcher note = Pattern.compile("jthreadtrace: note: (\\d+) shared mappings were past the 65536 live files and mappings the tool names: "
+                + "futex waits and wakes through them and another view of the same file are not linked\n").matcher(run.err());
+        assertTrue(note.find(), run.err());
+        String count = note.group(1);
+        assertTrue(Long.parseLong(count) >= 2, "the two views past it at least: " + run.err());
+        assertFalse(note.find(), "one note: " + run.err());
+        assertTrue(run.woken().report().contains("  (" + count + " shared mappings were past the 65536 "), run.woken().report());
     }
 
     /**

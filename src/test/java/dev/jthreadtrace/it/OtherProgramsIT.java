@@ -63,6 +63,23 @@ class OtherProgramsIT {
     }
 
     /**
+     * glibc's pthread_attr_setsigmask_np: main blocks [USR2], the worker is created with [USR1] and runs
+     * with it from its first instruction (/proc SigBlk 0x200; strace -f: glibc's start_thread sets it, the
+     * thread's first rt_sigprocmask, before the worker's code). The tool said "inherited [USR2]" and a
+     * change to [USR1] made by the worker itself; it inherited [USR1], from the attribute, and made no change.
+     */
+    @Test
+    void aThreadStartedWithTheAttributesMaskInheritsThatMask(@TempDir Path dir) throws Exception {
+        Traced t = masksAsTheKernelHadThem(dir, Traced.fixture("block_all"), "12", "10");
+        ThreadInfo worker = t.named("worker");
+        assertEquals("[USR1]", worker.inherited().value(Hook.SIGMASK));
+        assertTrue(worker.sigmaskNotTheCreators(), "the attribute's mask, not its creator's");
+        assertEquals(List.of(), t.model().hookChanges(worker).stream().filter(c -> c.hook() == Hook.SIGMASK).toList(),
+                "the worker changed no mask");
+        assertEquals("[USR2]", t.model().thread(t.model().rootPid()).hooks().value(Hook.SIGMASK));
+    }
+
+    /**
      * musl blocks its application signals (all but 32..34) around pthread_create's clone and in pthread_exit: a
      * transient, as glibc's block is. The worker was told to inherit, and end with, all of them blocked; it
      * inherits [USR2], as /proc SigBlk says.

@@ -179,16 +179,91 @@ class SharedMappingsTest {
         assertFalse(m.key(PARENT, 0x7f0000001020L, PRIVATE_OP).known());
     }
 
+    private static TraceEvent.Syscall mremap(long old, long oldLength, long newLength, long address) {
+        return new TraceEvent.Syscall(0, 1, PARENT, SyscallTable.MREMAP, new long[] {old, oldLength, newLength, 1, 0, 0}, address, false, true,
+                new Captures());
+    }
+
+    private static final FileId SEG = new FileId(0x1a, 4242);
+
+    private static void mapFile(SharedMappings m, int tgid, long address, FileId file) {
+        m.mmap(tgid, mmap(address, 4096, MemoryFlags.MAP_SHARED, 0, "/dev/shm/seg", file));
+    }
+
+    private static boolean oneObject(SharedMappings m, int tgid1, long address1, int tgid2, long address2) {
+        SharedMappings.Key a = m.key(tgid1, address1, SHARED_OP), b = m.key(tgid2, address2, SHARED_OP);
+        return a.known() && b.known() && a.word().tgid() == b.word().tgid(); // one object id, at any offset
+    }
+
+    /**
+     * A hostile tester's: 66 000 files each mapped, unmapped (closed, deleted) one after another, then
+     * one file mapped twice. The files long gone held the table, so the two views were not one
+     * object; a file is forgotten when its last view goes, so the cap bounds live files.
+     */
     @Test
-    void atMostMaxRegionsFilesAreNamedBeyondAViewIsItsOwn() {
+    void filesUnmappedAreForgottenSoChurningThroughFilesNeverFillsTheTable() {
         SharedMappings m = new SharedMappings();
-        for (int i = 0; i < SharedMappings.MAX_REGIONS; i++) {
-            m.mmap(PARENT, mmap(0x7f0000000000L, 4096, MemoryFlags.MAP_SHARED, 0, "/f", new FileId(1, i)));
+        for (int i = 0; i < SharedMappings.MAX_REGIONS + 500; i++) {
+            mapFile(m, PARENT, 0x7f0000000000L, new FileId(1, i));
             m.munmap(PARENT, munmap(0x7f0000000000L, 4096));
         }
-        m.mmap(PARENT, mmap(0x7f0000000000L, 4096, MemoryFlags.MAP_SHARED, 0, "/f", new FileId(1, 4242)));
-        assertTrue(m.key(PARENT, 0x7f0000000010L, SHARED_OP).known(), "a file already named");
-        m.mmap(PARENT, mmap(0x7f1000000000L, 4096, MemoryFlags.MAP_SHARED, 0, "/f", new FileId(2, 1)));
+        // A MAP_FIXED mapping over the only view lets its file go too.
+        mapFile(m, PARENT, 0x7f0000000000L, new FileId(2, 1));
+        m.mmap(PARENT, mmap(0x7f0000000000L, 4096, MemoryFlags.MAP_PRIVATE | MemoryFlags.MAP_ANONYMOUS | MemoryFlags.MAP_FIXED, 0, null));
+        mapFile(m, PARENT, 0x7f1000000000L, SEG);
+        mapFile(m, PARENT, 0x7f2000000000L, SEG);
+        assertTrue(oneObject(m, PARENT, 0x7f1000000010L, PARENT, 0x7f2000000010L), "the two views of the last file are one object");
+        assertEquals(null, m.note(), "nothing was past the cap");
+    }
+
+    /** A file whose only view moves (mremap) or is cut in two (munmap of its middle) keeps its name: a later view of it is the same object. */
+    @Test
+    void aFilesOnlyViewMovedOrCutKeepsItsName() {
+        SharedMappings m = new SharedMappings();
+        mapFile(m, PARENT, 0x7f0000000000L, SEG);
+        m.mremap(PARENT, mremap(0x7f0000000000L, 4096, 3 * 4096, 0x7f5000000000L));
+        mapFile(m, PARENT, 0x7f1000000000L, SEG);
+        assertTrue(oneObject(m, PARENT, 0x7f5000000010L, PARENT, 0x7f1000000010L));
+        m.munmap(PARENT, munmap(0x7f1000000000L, 4096));
+        m.munmap(PARENT, munmap(0x7f5000001000L, 4096));
+        mapFile(m, PARENT, 0x7f2000000000L, SEG);
+        assertTrue(oneObject(m, PARENT, 0x7f5000002010L, PARENT, 0x7f2000000010L), "the part above the cut");
+        assertTrue(oneObject(m, PARENT, 0x7f5000000010L, PARENT, 0x7f2000000010L), "the part below the cut");
+    }
+
+    /**
+     * A process's end lets its views' files go (its regions stay: its calls pending at the end are
+     * keyed by them), and its regions make room for live processes' when the cap is reached.
+     */
+    @Test
+    void anEndedProcessKeepsItsKeysButNotItsFiles() {
+        SharedMappings m = new SharedMappings();
+        mapFile(m, CHILD, 0x7f0000000000L, SEG);
+        mapFile(m, PARENT, 0x7f1000000000L, SEG);
+        m.ended(CHILD, tgid -> tgid == PARENT);
+        assertTrue(oneObject(m, CHILD, 0x7f0000000010L, PARENT, 0x7f1000000010L), "the parent's view still names the file");
+        SharedMappings.Key childs = m.key(CHILD, 0x7f0000000010L, SHARED_OP);
+        m.munmap(PARENT, munmap(0x7f1000000000L, 4096));
+        mapFile(m, PARENT, 0x7f2000000000L, SEG);
+        mapFile(m, PARENT, 0x7f3000000000L, SEG);
+        assertTrue(oneObject(m, PARENT, 0x7f2000000010L, PARENT, 0x7f3000000010L));
+        assertEquals(childs, m.key(CHILD, 0x7f0000000010L, SHARED_OP), "the ended process's words keep their key");
+        assertNotEquals(childs.word(), m.key(PARENT, 0x7f2000000010L, SHARED_OP).word(), "the file was forgotten with its last live view");
+    }
+
+    /** Past the cap of live files and mappings a view is its own, and a note says how many were; an end makes room again. */
+    @Test
+    void pastTheCapOfLiveViewsSharingIsNotLinkedAndANoteSaysSo() {
+        SharedMappings m = new SharedMappings();
+        for (int i = 0; i < SharedMappings.MAX_REGIONS; i++) mapFile(m, CHILD, 0x7f0000000000L + i * 4096L, new FileId(1, i));
+        mapFile(m, PARENT, 0x7f1000000000L, new FileId(1, 4242));
         assertFalse(m.key(PARENT, 0x7f1000000010L, SHARED_OP).known(), "past the cap: a view of its own");
+        mapFile(m, PARENT, 0x7f2000000000L, SEG);
+        assertFalse(oneObject(m, PARENT, 0x7f2000000010L, CHILD, 0x7f0000000010L));
+        assertTrue(m.note().startsWith("2 shared mappings were past the 65536 "), m.note());
+        m.ended(CHILD, tgid -> tgid == PARENT);
+        mapFile(m, PARENT, 0x7f3000000000L, SEG);
+        mapFile(m, PARENT, 0x7f4000000000L, SEG);
+        assertTrue(oneObject(m, PARENT, 0x7f3000000010L, PARENT, 0x7f4000000010L), "the ended process's room is the live one's");
     }
 }
