@@ -59,7 +59,7 @@ final class AgentDirectoryFeed implements JavaRecordFeed {
                     }
                     files.put(file, agentFile);
                 }
-                for (JavaRecord r : agentFile.newRecords()) into.accept(r);
+                agentFile.newRecords(into);
             }
         } catch (IOException | RuntimeException e) {
             // live names are a convenience: the report reads the files again at the end

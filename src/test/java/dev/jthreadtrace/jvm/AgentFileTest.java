@@ -10,6 +10,7 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -33,12 +34,14 @@ class AgentFileTest {
             AgentFile agentFile = AgentFile.open(file);
             assertNotNull(agentFile);
             try (agentFile) {
-                List<JavaRecord> before = agentFile.newRecords();
+                List<JavaRecord> before = new ArrayList<>();
+                agentFile.newRecords(before::add);
                 assertEquals(1, before.size(), before.toString());
                 assertEquals(first.length, agentFile.bytesRead());
                 assertEquals(0, agentFile.unread(), "the room is no record left unread");
                 out.write(ByteBuffer.wrap(second), first.length);
-                List<JavaRecord> after = agentFile.newRecords();
+                List<JavaRecord> after = new ArrayList<>();
+                agentFile.newRecords(after::add);
                 assertEquals(1, after.size(), after.toString());
                 assertEquals(first.length + second.length, agentFile.bytesRead());
             }
