@@ -99,6 +99,8 @@ public final class FutexLog {
     private final Map<FutexWord, Word> words = new LinkedHashMap<>();
     private long untrackedCalls;
     private long seq;
+    /** Waits a wake was matched to and that left the recent ones: all of them, where {@link #longest} keeps a few. */
+    private long releasesFinished;
     /** The longest finished releases: a min-heap on the wait's length. */
     private final PriorityQueue<FutexAnalysis.Release> longest = new PriorityQueue<>(
             Comparator.comparingLong(FutexAnalysis.Release::waitedNs).thenComparing(r -> -r.order()));
@@ -239,6 +241,7 @@ public final class FutexLog {
 
     private void finish(Wait wait) {
         if (wait.wakeNs == Long.MIN_VALUE) return;
+        releasesFinished++;
         longest.add(release(wait));
         if (longest.size() > MAX_RELEASES) longest.poll();
     }
@@ -331,12 +334,14 @@ public final class FutexLog {
         List<FutexAnalysis.AddressStats> stats = new ArrayList<>();
         PriorityQueue<FutexAnalysis.Release> releases = new PriorityQueue<>(longest.comparator());
         releases.addAll(longest);
+        long[] matched = {releasesFinished};
         words.forEach((k, w) -> {
             stats.add(new FutexAnalysis.AddressStats(w.tgid, w.uaddr, w.waits, w.wakes, w.blocked, w.timeouts, w.eagain,
                     Collections.unmodifiableSet(new LinkedHashSet<>(w.waiters)),
                     Collections.unmodifiableSet(new LinkedHashSet<>(w.wakers))));
             for (Wait wait : w.recentWaits) {
                 if (wait.wakeNs == Long.MIN_VALUE) continue;
+                matched[0]++;
                 releases.add(release(wait));
                 if (releases.size() > MAX_RELEASES) releases.poll();
             }
@@ -344,6 +349,6 @@ public final class FutexLog {
         stats.sort(Comparator.comparingLong(FutexAnalysis.AddressStats::blockedNs).reversed());
         List<FutexAnalysis.Release> inOrder = new ArrayList<>(releases);
         inOrder.sort(Comparator.comparingLong(FutexAnalysis.Release::order));
-        return new FutexAnalysis(stats, inOrder, List.copyOf(joins));
+        return new FutexAnalysis(stats, inOrder, matched[0], List.copyOf(joins));
     }
 }
