@@ -1,5 +1,7 @@
 package dev.jthreadtrace.jsonl;
 
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.jthreadtrace.decode.SyscallTable;
 import dev.jthreadtrace.event.JavaRecord;
@@ -8,6 +10,7 @@ import dev.jthreadtrace.text.BoundedLines;
 
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.math.BigInteger;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -118,6 +121,9 @@ public final class TraceReader {
         private final TaskLedger ledger = new TaskLedger();
         int lineNo;
         private int skipped, lastRecordLine, lastSkippedLine;
+        /** The first line skipped since the last record, and why: where a record found missing next was. */
+        private int skippedSinceRecord;
+        private String skippedWhy;
 
         Lines(Path file, Consumer<TraceEvent> events) {
             this.file = file;
@@ -127,7 +133,16 @@ public final class TraceReader {
         void next(String line) throws TraceFileException {
             lineNo++;
             if (line.isBlank()) return;
-            JsonNode node = parse(line);
+            JsonNode node;
+            String notJson = null;
+            try {
+                node = line.startsWith("{") ? JsonTree.read(line) : null;
+            } catch (StreamConstraintsException e) {
+                node = null; // the parser's bound on nesting (1000 levels); no record of the tool's is deeper than a few
+                notJson = "JSON nested deeper than the reader follows (" + StreamReadConstraints.DEFAULT_MAX_DEPTH + " levels)";
+            } catch (IOException e) {
+                node = null; // not ours: skipped and counted (or the last, cut-off line of a truncated trace)
+            }
             boolean record = node != null && node.isObject() && node.hasNonNull(JsonlFields.TYPE);
             String type = record ? node.path(JsonlFields.TYPE).asText() : "";
             if (record && sawStart && type.equals(JsonlFields.T_START)) {
@@ -142,6 +157,10 @@ public final class TraceReader {
                 sawRecordsWithoutStart |= record && !sawStart;
                 skipped++;
                 lastSkippedLine = lineNo;
+                if (skippedSinceRecord == 0) {
+                    skippedSinceRecord = lineNo;
+                    skippedWhy = notJson != null ? notJson : node == null ? "not JSON" : record ? "a record of another run" : "no record";
+                }
                 return;
             }
             checkVersionAndSequence(node);
@@ -157,21 +176,34 @@ public final class TraceReader {
                 throw refused("malformed \"" + type + "\" record (a number out of range)");
             }
             lastRecordLine = lineNo;
+            skippedSinceRecord = 0;
             if (type.equals(JsonlFields.T_END)) sawEnd = true;
             if (type.equals(JsonlFields.T_SUMMARY)) sawSummary = true;
         }
 
         private void checkVersionAndSequence(JsonNode node) throws TraceFileException {
-            int version = node.path(JsonlFields.V).asInt(-1);
+            // Only an integer is a version (2.5, "2" or 2^32+2 once read as 2); quoted as written.
+            JsonNode v = node.path(JsonlFields.V);
+            int version = v.isIntegralNumber() && v.canConvertToInt() ? v.intValue() : -1;
             if (version != JsonlFields.VERSION && version != JsonlFields.OLDEST_READ) {
-                throw refused("trace format version " + version + ", this jthreadtrace reads versions "
-                        + JsonlFields.OLDEST_READ + " to " + JsonlFields.VERSION);
+                throw refused("trace format version " + (v.isMissingNode() ? "missing" : v.toString()) + ", this jthreadtrace reads versions "
+                        + JsonlFields.OLDEST_READ + " to " + JsonlFields.VERSION
+                        + (v.isIntegralNumber() && v.bigIntegerValue().compareTo(BigInteger.valueOf(JsonlFields.VERSION)) > 0
+                        ? ": a newer jthreadtrace wrote it, read it with that one" : ""));
             }
             if (!sawStart) run = node.path(JsonlFields.RUN).asText(null);
             if (run == null) return;
-            long seq = node.path(JsonlFields.SEQ).asLong(-1);
+            JsonNode seqNode = node.path(JsonlFields.SEQ);
+            long seq = seqNode.isIntegralNumber() && seqNode.canConvertToLong() ? seqNode.longValue() : -1;
             if (seq != lastSeq + 1 && lastSeq != 0 || seq <= 0) {
-                throw refused("record " + seq + " where record " + (lastSeq + 1) + " belongs: the trace has a record duplicated,"
+                // The seq as written (9223372036854775808 once read as -9223372036854775808).
+                String written = seqNode.isMissingNode() ? "a record with no seq" : "record " + seqNode;
+                if (skippedSinceRecord > 0 && lastSeq != 0) {
+                    // A line skipped since the last record may be the one missing: that line is what is wrong.
+                    throw new TraceFileException(file + ":" + skippedSinceRecord + ": " + skippedWhy + ", where record " + (lastSeq + 1)
+                            + " belongs (line " + lineNo + " is " + written + "): the trace has a record damaged or lost");
+                }
+                throw refused(written + " where record " + (lastSeq + 1) + " belongs: the trace has a record duplicated,"
                         + " lost or out of order");
             }
             lastSeq = seq;
@@ -235,15 +267,6 @@ public final class TraceReader {
         /** A record's type or a value the decoder quotes is the trace's text: the exception escapes it. */
         private TraceFileException refused(String why) {
             return new TraceFileException(file + ":" + lineNo + ": " + why);
-        }
-
-        private static JsonNode parse(String line) {
-            if (!line.startsWith("{")) return null;
-            try {
-                return JsonTree.read(line);
-            } catch (IOException e) {
-                return null; // not ours: skipped and counted (or the last, cut-off line of a truncated trace)
-            }
         }
     }
 }

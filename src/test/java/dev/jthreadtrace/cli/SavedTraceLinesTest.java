@@ -1,0 +1,91 @@
+package dev.jthreadtrace.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static dev.jthreadtrace.cli.CliTest.run;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * A saved trace's line the reader cannot take (hostile9i F6): the message names that line and what
+ * is wrong with it, quotes a value as the file writes it, and a format version the tool does not
+ * read is refused, never read as another: one line, 125.
+ */
+class SavedTraceLinesTest {
+    private static final String RUN = "\"run\":\"00ff00ff00ff00ff\"";
+
+    /** A complete trace of one command that exits: seven records, seq 1 to 7, one a line. */
+    private static List<String> lines() {
+        return new ArrayList<>(List.of(
+                "{\"v\":2,\"type\":\"start\",\"seq\":1," + RUN + ",\"ns\":0,\"t\":0.0,\"pid\":5,\"tracer_pid\":4,\"path\":\"/bin/true\",\"argv\":[\"true\"]}",
+                "{\"v\":2,\"type\":\"syscall\",\"seq\":2," + RUN + ",\"ns\":100,\"tid\":5,\"syscall\":\"getppid\",\"nr\":110,"
+                        + "\"args\":[0,0,0,0,0,0],\"ret\":4,\"returned\":true,\"error\":null,\"dur_ns\":10}",
+                "{\"v\":2,\"type\":\"exit\",\"seq\":3," + RUN + ",\"ns\":1000,\"t\":0.000001,\"tid\":5,\"name\":\"true\",\"code\":0}",
+                "{\"v\":2,\"type\":\"end\",\"seq\":4," + RUN + ",\"ns\":2000,\"t\":0.000002,\"interrupted_by\":0}",
+                "{\"v\":2,\"type\":\"thread\",\"seq\":5," + RUN + ",\"tid\":5}",
+                "{\"v\":2,\"type\":\"process\",\"seq\":6," + RUN + ",\"pid\":5}",
+                "{\"v\":2,\"type\":\"summary\",\"seq\":7," + RUN + ",\"pid\":5}"));
+    }
+
+    private static CliTest.Result report(Path dir, List<String> lines) throws IOException {
+        Path trace = Files.writeString(dir.resolve("t.jsonl"), String.join("\n", lines) + "\n");
+        return run("report", "--report", "summary", trace.toString());
+    }
+
+    @Test
+    void theUntouchedTraceIsRead(@TempDir Path dir) throws IOException {
+        CliTest.Result r = report(dir, lines());
+        assertEquals(ExitCodes.OK, r.code(), r.err());
+    }
+
+    /** Record 3 nested past the parser's 1000 levels: line 3 is blamed, not line 4 where record 4 came "too early". */
+    @Test
+    void aLineNestedTooDeepIsTheLineBlamed(@TempDir Path dir) throws IOException {
+        List<String> lines = lines();
+        String deep = "[".repeat(1001) + "]".repeat(1001);
+        lines.set(2, lines.get(2).replace("\"code\":0}", "\"code\":0,\"zz\":" + deep + "}"));
+        CliTest.Result r = report(dir, lines);
+        assertEquals(ExitCodes.TOOL_FAILED, r.code(), r.err());
+        assertEquals("jthreadtrace: " + dir.resolve("t.jsonl") + ":3: JSON nested deeper than the reader follows (1000 levels),"
+                + " where record 3 belongs (line 4 is record 4): the trace has a record damaged or lost\n", r.err());
+    }
+
+    @Test
+    void aSeqPastLongMaxIsQuotedAsWritten(@TempDir Path dir) throws IOException {
+        List<String> lines = lines();
+        lines.set(1, lines.get(1).replace("\"seq\":2,", "\"seq\":9223372036854775808,"));
+        CliTest.Result r = report(dir, lines);
+        assertEquals(ExitCodes.TOOL_FAILED, r.code(), r.err());
+        assertEquals("jthreadtrace: " + dir.resolve("t.jsonl") + ":2: record 9223372036854775808 where record 2 belongs:"
+                + " the trace has a record duplicated, lost or out of order\n", r.err());
+    }
+
+    @Test
+    void aNewerVersionIsRefusedAndSaysSo(@TempDir Path dir) throws IOException {
+        List<String> lines = lines();
+        lines.set(0, lines.getFirst().replace("\"v\":2,", "\"v\":99,"));
+        CliTest.Result r = report(dir, lines);
+        assertEquals(ExitCodes.TOOL_FAILED, r.code(), r.err());
+        assertEquals("jthreadtrace: " + dir.resolve("t.jsonl") + ":1: trace format version 99, this jthreadtrace reads versions 1 to 2:"
+                + " a newer jthreadtrace wrote it, read it with that one\n", r.err());
+    }
+
+    /** 2^32 + 2 and 2.5 were read as version 2 (the int they truncate to). */
+    @Test
+    void aVersionThatIsNoIntegerOfTheRangeIsNotReadAsAnother(@TempDir Path dir) throws IOException {
+        for (String v : List.of("4294967298", "2.5", "\"2\"")) {
+            List<String> lines = lines();
+            lines.set(3, lines.get(3).replace("\"v\":2,", "\"v\":" + v + ","));
+            CliTest.Result r = report(dir, lines);
+            assertEquals(ExitCodes.TOOL_FAILED, r.code(), v + ": " + r.err());
+            assertEquals("jthreadtrace: " + dir.resolve("t.jsonl") + ":4: trace format version " + v + ", this jthreadtrace reads versions"
+                    + " 1 to 2" + (v.equals("4294967298") ? ": a newer jthreadtrace wrote it, read it with that one" : "") + "\n", r.err());
+        }
+    }
+}
