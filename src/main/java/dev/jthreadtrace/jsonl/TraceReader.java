@@ -18,7 +18,9 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -119,6 +121,12 @@ public final class TraceReader {
         private int latestCallEndLine;
         /** What the events said of each task so far: a record repeated with its seq renumbered is refused. */
         private final TaskLedger ledger = new TaskLedger();
+        /**
+         * By tid, the first line of an {@code enter} record of a task no record had made: a task let go
+         * without its creator's event has its {@code thread} record at the end, a forged tid none (it
+         * made a task that never was). A tid leaves when its thread record comes.
+         */
+        private final Map<Integer, Integer> enteredUnmade = new HashMap<>();
         int lineNo;
         private int skipped, lastRecordLine, lastSkippedLine;
         /** The first line skipped since the last record, and why: where a record found missing next was. */
@@ -222,6 +230,7 @@ public final class TraceReader {
                 }
                 // Only a shown call's entry is saved: in a trace cut short it may be all there is of the call.
                 if (event instanceof TraceEvent.SyscallEntered s && s.nr() >= 0 && s.nr() < shown.length) shown[s.nr()] = true;
+                if (event instanceof TraceEvent.SyscallEntered s && !ledger.made(s.tid())) enteredUnmade.putIfAbsent(s.tid(), lineNo);
                 events.accept(event);
             }
             switch (type) {
@@ -231,6 +240,7 @@ public final class TraceReader {
                     Long limit = RecordDecoder.longOrNull(node, JsonlFields.STRING_LIMIT);
                     stringLimit = limit == null ? null : Math.toIntExact(Math.max(0, Math.min(limit, Integer.MAX_VALUE)));
                 }
+                case JsonlFields.T_THREAD -> enteredUnmade.remove(node.path(JsonlFields.TID).asInt());
                 case JsonlFields.T_JAVA -> java.add(RecordDecoder.javaRecord(node));
                 case JsonlFields.T_ASSERTION -> assertions.add(RecordDecoder.assertion(node));
                 default -> { }
@@ -259,6 +269,12 @@ public final class TraceReader {
                         + " final records with report --format jsonl" : "") + ")");
             }
             boolean complete = sawEnd && sawSummary;
+            if (complete && !enteredUnmade.isEmpty()) {
+                var first = enteredUnmade.entrySet().stream().min(Map.Entry.comparingByValue()).orElseThrow();
+                throw new TraceFileException(file + ":" + first.getValue() + ": an \"enter\" record of thread " + first.getKey()
+                        + ", which no record of the trace made (no start, spawn or attach of it, and no \"thread\" record):"
+                        + " a record forged");
+            }
             // In a trace cut short, a last line that is not a record is the record the writer was cut off in.
             if (!complete && lastSkippedLine == lineNo && lastSkippedLine > lastRecordLine) skipped--;
             return new Saved(new Header(run, wallNs, stringLimit, shown), java, assertions, skipped, complete ? 0 : lastRecordLine);

@@ -88,4 +88,36 @@ class SavedTraceLinesTest {
                     + " 1 to 2" + (v.equals("4294967298") ? ": a newer jthreadtrace wrote it, read it with that one" : "") + "\n", r.err());
         }
     }
+
+    /** Record {@code line} inserted at index {@code at}, the seq of every record from there on one more. */
+    private static List<String> inserted(int at, String line) {
+        List<String> lines = lines();
+        for (int i = at; i < lines.size(); i++) lines.set(i, lines.get(i).replace("\"seq\":" + (i + 1) + ",", "\"seq\":" + (i + 2) + ","));
+        lines.add(at, line);
+        return lines;
+    }
+
+    private static String enter(int seq, int tid) {
+        return "{\"v\":2,\"type\":\"enter\",\"seq\":" + seq + "," + RUN + ",\"ns\":150,\"t\":0.0,\"tid\":" + tid
+                + ",\"name\":\"x\",\"syscall\":\"read\",\"nr\":0,\"args\":[0,0,0,0,0,0]}";
+    }
+
+    /** An enter record of tid 77, which no record made: a phantom task in the report before; a forged record now. */
+    @Test
+    void anEnterRecordOfATaskNoRecordMadeIsRefused(@TempDir Path dir) throws IOException {
+        CliTest.Result r = report(dir, inserted(2, enter(3, 77)));
+        assertEquals(ExitCodes.TOOL_FAILED, r.code(), r.out() + r.err());
+        assertEquals("jthreadtrace: " + dir.resolve("t.jsonl") + ":3: an \"enter\" record of thread 77, which no record of the trace"
+                + " made (no start, spawn or attach of it, and no \"thread\" record): a record forged\n", r.err());
+    }
+
+    /** A task let go without its creator's event has no spawn, but its thread record: its enter record is its own. */
+    @Test
+    void anEnterRecordOfATaskWithItsThreadRecordIsRead(@TempDir Path dir) throws IOException {
+        List<String> lines = inserted(2, enter(3, 77));
+        lines.add(6, "{\"v\":2,\"type\":\"thread\",\"seq\":7," + RUN + ",\"tid\":77}");
+        for (int i = 7; i < lines.size(); i++) lines.set(i, lines.get(i).replace("\"seq\":" + i + ",", "\"seq\":" + (i + 1) + ","));
+        CliTest.Result r = report(dir, lines);
+        assertEquals(ExitCodes.OK, r.code(), r.out() + r.err());
+    }
 }
