@@ -66,15 +66,23 @@ public final class TraceReader {
      *                    -ttt); null in a trace written before jthreadtrace recorded it
      * @param stringLimit the live run's {@code -s}; null when not recorded
      * @param shown       by syscall number, the calls the live run showed (its {@code -e})
+     * @param unshown     by syscall number, calls the live run recorded without showing them: only
+     *                    those its report needed, some at their entry only (a replay cannot print them whole)
      */
-    public record Header(String run, Long wallNs, Integer stringLimit, boolean[] shown) {
+    public record Header(String run, Long wallNs, Integer stringLimit, boolean[] shown, boolean[] unshown) {
         public Header {
             shown = shown.clone();
+            unshown = unshown.clone();
         }
 
         @Override
         public boolean[] shown() {
             return shown.clone();
+        }
+
+        @Override
+        public boolean[] unshown() {
+            return unshown.clone();
         }
     }
 
@@ -110,7 +118,7 @@ public final class TraceReader {
         private final Consumer<TraceEvent> events;
         private final List<JavaRecord> java = new ArrayList<>();
         private final List<SavedAssertion> assertions = new ArrayList<>();
-        private final boolean[] shown = new boolean[SyscallTable.MAX_NR];
+        private final boolean[] shown = new boolean[SyscallTable.MAX_NR], unshown = new boolean[SyscallTable.MAX_NR];
         private boolean sawStart, sawEnd, sawSummary, sawRecordsWithoutStart;
         private String run;
         private Long wallNs;
@@ -224,9 +232,9 @@ public final class TraceReader {
                 checkSpan(event);
                 String impossible = ledger.check(event, lineNo);
                 if (impossible != null) throw refused(impossible);
-                if (event instanceof TraceEvent.Syscall s && node.path(JsonlFields.SHOWN).asBoolean(false)
-                        && s.nr() >= 0 && s.nr() < shown.length) {
-                    shown[s.nr()] = true;
+                // A call the run showed, or one it recorded unshown ("shown": false; a trace written before 0.2.0 says neither).
+                if (event instanceof TraceEvent.Syscall s && node.path(JsonlFields.SHOWN).isBoolean() && s.nr() >= 0 && s.nr() < shown.length) {
+                    (node.path(JsonlFields.SHOWN).booleanValue() ? shown : unshown)[s.nr()] = true;
                 }
                 // Only a shown call's entry is saved: in a trace cut short it may be all there is of the call.
                 if (event instanceof TraceEvent.SyscallEntered s && s.nr() >= 0 && s.nr() < shown.length) shown[s.nr()] = true;
@@ -277,7 +285,7 @@ public final class TraceReader {
             }
             // In a trace cut short, a last line that is not a record is the record the writer was cut off in.
             if (!complete && lastSkippedLine == lineNo && lastSkippedLine > lastRecordLine) skipped--;
-            return new Saved(new Header(run, wallNs, stringLimit, shown), java, assertions, skipped, complete ? 0 : lastRecordLine);
+            return new Saved(new Header(run, wallNs, stringLimit, shown, unshown), java, assertions, skipped, complete ? 0 : lastRecordLine);
         }
 
         /** A record's type or a value the decoder quotes is the trace's text: the exception escapes it. */

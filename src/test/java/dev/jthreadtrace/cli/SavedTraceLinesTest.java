@@ -21,7 +21,7 @@ class SavedTraceLinesTest {
     private static final String RUN = "\"run\":\"00ff00ff00ff00ff\"";
 
     /** A complete trace of one command that exits: seven records, seq 1 to 7, one a line. */
-    private static List<String> lines() {
+    static List<String> lines() {
         return new ArrayList<>(List.of(
                 "{\"v\":2,\"type\":\"start\",\"seq\":1," + RUN + ",\"ns\":0,\"t\":0.0,\"pid\":5,\"tracer_pid\":4,\"path\":\"/bin/true\",\"argv\":[\"true\"]}",
                 "{\"v\":2,\"type\":\"syscall\",\"seq\":2," + RUN + ",\"ns\":100,\"tid\":5,\"syscall\":\"getppid\",\"nr\":110,"
@@ -33,7 +33,7 @@ class SavedTraceLinesTest {
                 "{\"v\":2,\"type\":\"summary\",\"seq\":7," + RUN + ",\"pid\":5}"));
     }
 
-    private static CliTest.Result report(Path dir, List<String> lines) throws IOException {
+    static CliTest.Result report(Path dir, List<String> lines) throws IOException {
         Path trace = Files.writeString(dir.resolve("t.jsonl"), String.join("\n", lines) + "\n");
         return run("report", "--report", "summary", trace.toString());
     }
