@@ -44,48 +44,46 @@ class SavedTraceLinesTest {
         assertEquals(ExitCodes.OK, r.code(), r.err());
     }
 
+    /** The trace with {@code from} replaced by {@code to} on line {@code index + 1}. */
+    private static List<String> changed(int index, String from, String to) {
+        List<String> lines = lines();
+        lines.set(index, lines.get(index).replace(from, to));
+        return lines;
+    }
+
+    /** {@code report} refuses the trace {@code lines} with one line, {@code FILE} then {@code where}, and 125. */
+    private static void assertRefused(Path dir, List<String> lines, String where) throws IOException {
+        CliTest.Result r = report(dir, lines);
+        assertEquals(ExitCodes.TOOL_FAILED, r.code(), r.err());
+        assertEquals("jthreadtrace: " + dir.resolve("t.jsonl") + where + "\n", r.err());
+    }
+
     /** Record 3 nested past the parser's 1000 levels: line 3 is blamed, not line 4 where record 4 came "too early". */
     @Test
     void aLineNestedTooDeepIsTheLineBlamed(@TempDir Path dir) throws IOException {
-        List<String> lines = lines();
         String deep = "[".repeat(1001) + "]".repeat(1001);
-        lines.set(2, lines.get(2).replace("\"code\":0}", "\"code\":0,\"zz\":" + deep + "}"));
-        CliTest.Result r = report(dir, lines);
-        assertEquals(ExitCodes.TOOL_FAILED, r.code(), r.err());
-        assertEquals("jthreadtrace: " + dir.resolve("t.jsonl") + ":3: JSON nested deeper than the reader follows (1000 levels),"
-                + " where record 3 belongs (line 4 is record 4): the trace has a record damaged or lost\n", r.err());
+        assertRefused(dir, changed(2, "\"code\":0}", "\"code\":0,\"zz\":" + deep + "}"), ":3: JSON nested deeper than the reader"
+                + " follows (1000 levels), where record 3 belongs (line 4 is record 4): the trace has a record damaged or lost");
     }
 
     @Test
     void aSeqPastLongMaxIsQuotedAsWritten(@TempDir Path dir) throws IOException {
-        List<String> lines = lines();
-        lines.set(1, lines.get(1).replace("\"seq\":2,", "\"seq\":9223372036854775808,"));
-        CliTest.Result r = report(dir, lines);
-        assertEquals(ExitCodes.TOOL_FAILED, r.code(), r.err());
-        assertEquals("jthreadtrace: " + dir.resolve("t.jsonl") + ":2: record 9223372036854775808 where record 2 belongs:"
-                + " the trace has a record duplicated, lost or out of order\n", r.err());
+        assertRefused(dir, changed(1, "\"seq\":2,", "\"seq\":9223372036854775808,"), ":2: record 9223372036854775808 where record 2"
+                + " belongs: the trace has a record duplicated, lost or out of order");
     }
 
     @Test
     void aNewerVersionIsRefusedAndSaysSo(@TempDir Path dir) throws IOException {
-        List<String> lines = lines();
-        lines.set(0, lines.getFirst().replace("\"v\":2,", "\"v\":99,"));
-        CliTest.Result r = report(dir, lines);
-        assertEquals(ExitCodes.TOOL_FAILED, r.code(), r.err());
-        assertEquals("jthreadtrace: " + dir.resolve("t.jsonl") + ":1: trace format version 99, this jthreadtrace reads versions 1 to 2:"
-                + " a newer jthreadtrace wrote it, read it with that one\n", r.err());
+        assertRefused(dir, changed(0, "\"v\":2,", "\"v\":99,"), ":1: trace format version 99, this jthreadtrace reads versions 1 to 2:"
+                + " a newer jthreadtrace wrote it, read it with that one");
     }
 
-    /** 2^32 + 2 and 2.5 were read as version 2 (the int they truncate to). */
+    /** 2^32 + 2, 2.5 and "2" were read as version 2 (the int they truncate or parse to). */
     @Test
     void aVersionThatIsNoIntegerOfTheRangeIsNotReadAsAnother(@TempDir Path dir) throws IOException {
         for (String v : List.of("4294967298", "2.5", "\"2\"")) {
-            List<String> lines = lines();
-            lines.set(3, lines.get(3).replace("\"v\":2,", "\"v\":" + v + ","));
-            CliTest.Result r = report(dir, lines);
-            assertEquals(ExitCodes.TOOL_FAILED, r.code(), v + ": " + r.err());
-            assertEquals("jthreadtrace: " + dir.resolve("t.jsonl") + ":4: trace format version " + v + ", this jthreadtrace reads versions"
-                    + " 1 to 2" + (v.equals("4294967298") ? ": a newer jthreadtrace wrote it, read it with that one" : "") + "\n", r.err());
+            assertRefused(dir, changed(3, "\"v\":2,", "\"v\":" + v + ","), ":4: trace format version " + v + ", this jthreadtrace"
+                    + " reads versions 1 to 2" + (v.equals("4294967298") ? ": a newer jthreadtrace wrote it, read it with that one" : ""));
         }
     }
 
@@ -105,10 +103,8 @@ class SavedTraceLinesTest {
     /** An enter record of tid 77, which no record made: a phantom task in the report before; a forged record now. */
     @Test
     void anEnterRecordOfATaskNoRecordMadeIsRefused(@TempDir Path dir) throws IOException {
-        CliTest.Result r = report(dir, inserted(2, enter(3, 77)));
-        assertEquals(ExitCodes.TOOL_FAILED, r.code(), r.out() + r.err());
-        assertEquals("jthreadtrace: " + dir.resolve("t.jsonl") + ":3: an \"enter\" record of thread 77, which no record of the trace"
-                + " made (no start, spawn or attach of it, and no \"thread\" record): a record forged\n", r.err());
+        assertRefused(dir, inserted(2, enter(3, 77)), ":3: an \"enter\" record of thread 77, which no record of the trace made"
+                + " (no start, spawn or attach of it, and no \"thread\" record): a record forged");
     }
 
     /** A task let go without its creator's event has no spawn, but its thread record: its enter record is its own. */
