@@ -42,14 +42,22 @@ final class AgentFile implements Closeable {
      * thread-locals. A longer line is not the agent's and is skipped.
      */
     static final int MAX_LINE = 4 << 20;
+    /**
+     * The line bound of a file followed for live names ({@link AgentDirectoryFeed}, up to its
+     * {@code MAX_FILES} files): a line still being written is held between reads, in every file
+     * at once. A longer record names no live line; the report reads it at the end.
+     */
+    static final int LIVE_MAX_LINE = 256 << 10;
+    private static final int CHUNK = 64 * 1024;
 
     private final FileChannel channel;
     private final int pid;
     private final AgentRecordParser parser;
     /** The agent's last error line (its running count and first error), or null. */
     private String errors;
-    private final ByteBuffer chunk = ByteBuffer.allocate(64 * 1024);
-    private final ByteArrayOutputStream partial = new ByteArrayOutputStream();
+    private final int maxLine;
+    /** Bytes of a line not yet ended; a new one after a long line, so its room is not kept between reads. */
+    private ByteArrayOutputStream partial = new ByteArrayOutputStream();
     private boolean skippingLongLine;
     private long read;
     /** Where the line being read began (a record refused is left unread from there). */
@@ -57,15 +65,21 @@ final class AgentFile implements Closeable {
     /** The last read stopped at a NUL byte: the agent maps its file by chunks and fills them (agent/RecordFile). */
     private boolean atRoom;
 
-    private AgentFile(FileChannel channel, int pid) {
+    private AgentFile(FileChannel channel, int pid, int maxLine) {
         this.channel = channel;
         this.pid = pid;
+        this.maxLine = maxLine;
         this.parser = new AgentRecordParser(pid);
     }
 
     /** The file as a record file of the agent, or null when it is not one (its name, its kind, its size). */
     static AgentFile open(Path file) {
-        return open(file, (pid, hostPid) -> pid);
+        return open(file, (pid, hostPid) -> pid, MAX_LINE);
+    }
+
+    /** The same, followed while the trace runs: lines up to {@link #LIVE_MAX_LINE}. */
+    static AgentFile openLive(Path file) {
+        return open(file, (pid, hostPid) -> pid, LIVE_MAX_LINE);
     }
 
     /**
@@ -73,11 +87,15 @@ final class AgentFile implements Closeable {
      * tool's pid of it in the file's name (0 when it has none).
      */
     static AgentFile open(Path file, IntBinaryOperator placed) {
+        return open(file, placed, MAX_LINE);
+    }
+
+    private static AgentFile open(Path file, IntBinaryOperator placed, int maxLine) {
         Matcher m = NAME.matcher(file.getFileName().toString());
         if (!m.matches() || sizeIfRecordFile(file) < 0) return null;
         try {
             int pid = placed.applyAsInt(Integer.parseInt(m.group(1)), m.group(2) == null ? 0 : Integer.parseInt(m.group(2)));
-            return new AgentFile(FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS), pid);
+            return new AgentFile(FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS), pid, maxLine);
         } catch (IOException | RuntimeException e) {
             return null;
         }
@@ -117,7 +135,9 @@ final class AgentFile implements Closeable {
      * @return false when {@code into} refused a record
      */
     boolean newRecords(long budget, Predicate<JavaRecord> into) throws IOException {
-        long limit = Math.min(read + budget, MAX_BYTES);
+        long limit = Math.min(Math.min(read + budget, MAX_BYTES), channel.size());
+        // Allocated per read, only when the file grew: thousands of idle files followed hold no buffer each.
+        ByteBuffer chunk = read < limit ? ByteBuffer.allocate((int) Math.min(CHUNK, limit - read)) : null;
         while (read < limit) {
             chunk.clear();
             chunk.limit((int) Math.min(chunk.capacity(), limit - read));
@@ -130,7 +150,7 @@ final class AgentFile implements Closeable {
                 String line = take(bytes, from, i);
                 if (line != null && !handOn(line, into)) {
                     read = lineStart;
-                    partial.reset();
+                    partial = new ByteArrayOutputStream();
                     skippingLongLine = false;
                     atRoom = false;
                     return false;
@@ -186,10 +206,11 @@ final class AgentFile implements Closeable {
     /** The line that ends at {@code to} (UTF-8, malformed bytes replaced), or null when it was too long. */
     private String take(byte[] bytes, int from, int to) {
         String line = null;
-        if (!skippingLongLine && partial.size() + (to - from) <= MAX_LINE) {
+        if (!skippingLongLine && partial.size() + (to - from) <= maxLine) {
             partial.write(bytes, from, to - from);
             line = partial.toString(StandardCharsets.UTF_8);
         }
+        partial = partial.size() > CHUNK ? new ByteArrayOutputStream() : partial;
         partial.reset();
         skippingLongLine = false;
         return line;
@@ -197,8 +218,8 @@ final class AgentFile implements Closeable {
 
     private void keep(byte[] bytes, int from, int to) {
         if (skippingLongLine) return;
-        if (partial.size() + (to - from) > MAX_LINE) {
-            partial.reset();
+        if (partial.size() + (to - from) > maxLine) {
+            partial = new ByteArrayOutputStream();
             skippingLongLine = true;
             return;
         }

@@ -47,4 +47,24 @@ class AgentFileTest {
             }
         }
     }
+
+    /**
+     * A file followed for live names holds at most {@link AgentFile#LIVE_MAX_LINE} of a line between
+     * reads (256 such files are followed at once): a longer record is skipped there, the next one read;
+     * the report's reading takes it whole.
+     */
+    @Test
+    void aLiveReadSkipsALineLongerThanItsBoundAndReadsOn(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("jvm-7.tsv");
+        String longName = "n".repeat(AgentFile.LIVE_MAX_LINE);
+        java.nio.file.Files.writeString(file, "N\t100\t7\t21\t" + longName + "\n" + RENAMED_2);
+        for (boolean live : new boolean[] {true, false}) {
+            try (AgentFile agentFile = live ? AgentFile.openLive(file) : AgentFile.open(file)) {
+                List<JavaRecord> records = new ArrayList<>();
+                agentFile.newRecords(records::add);
+                assertEquals(live ? List.of("second-name") : List.of(longName, "second-name"),
+                        records.stream().map(r -> ((JavaRecord.Renamed) r).name()).toList());
+            }
+        }
+    }
 }
