@@ -127,6 +127,8 @@ final class AssertOptions {
         List<Assertion> parsed = new ArrayList<>();
         for (String e : expressions) parsed.add(AssertionParser.parse(e, vocabulary));
         if (assertFile != null) {
+            // The file's name is the user's, but may be anything a directory holds: ESC, a newline (a forged line).
+            String named = Escape.text(assertFile.toString());
             int before = parsed.size();
             try (BoundedLines lines = new BoundedLines(Files.newBufferedReader(assertFile, StandardCharsets.UTF_8), MAX_ASSERTION)) {
                 int lineNo = 0;
@@ -137,16 +139,16 @@ final class AssertOptions {
                     try {
                         parsed.add(AssertionParser.parse(line, vocabulary));
                     } catch (IllegalArgumentException e) {
-                        throw new IllegalArgumentException(assertFile + ":" + lineNo + ": " + e.getMessage());
+                        throw new IllegalArgumentException(named + ":" + lineNo + ": " + e.getMessage());
                     }
                 }
             } catch (BoundedLines.TooLong e) {
-                throw new IllegalArgumentException("--assert-file " + assertFile + ": " + e.getMessage() + ": not a file of assertions");
+                throw new IllegalArgumentException("--assert-file " + named + ": " + e.getMessage() + ": not a file of assertions");
             } catch (IOException e) {
-                throw new IllegalArgumentException("cannot read --assert-file " + assertFile + ": " + FileProblems.reason(e));
+                throw new IllegalArgumentException("cannot read --assert-file " + named + ": " + FileProblems.reason(e));
             }
             // A budget file a bad merge left with comments only would check nothing and pass.
-            if (parsed.size() == before) throw new IllegalArgumentException("--assert-file " + assertFile + " holds no assertion");
+            if (parsed.size() == before) throw new IllegalArgumentException("--assert-file " + named + " holds no assertion");
         }
         return new Checks(parsed, junitXml);
     }

@@ -19,14 +19,19 @@ final class FileProblems {
         return "cannot write " + Escape.text(file.toString()) + ": " + reason(e);
     }
 
+    /**
+     * Why, escaped: Java's own message is often the path itself ({@code FileAlreadyExistsException},
+     * {@code FileNotFoundException: PATH (Is a directory)}), a name that may hold an escape sequence
+     * or a newline (a forged second line).
+     */
     static String reason(IOException e) {
         return switch (e) {
             case NoSuchFileException n -> "No such file or directory";
             case AccessDeniedException a -> "Permission denied";
             case NotDirectoryException n -> "Not a directory";
-            case FileSystemException f when f.getReason() != null -> f.getReason();
+            case FileSystemException f when f.getReason() != null -> Escape.text(f.getReason());
             case java.nio.charset.CharacterCodingException c -> "not UTF-8 text";
-            default -> e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().replace("java.io.IOException: ", "");
+            default -> e.getMessage() == null ? e.getClass().getSimpleName() : Escape.text(e.getMessage().replace("java.io.IOException: ", ""));
         };
     }
 

@@ -46,7 +46,7 @@ final class ReportCommand implements Callable<Integer> {
     final CommandSpec spec = Specs.command("report", this, true,
             "Prints a saved trace as the live run printed it: the live lines, the report, the -c table.",
             "The trace is one written by 'run --format jsonl -o FILE'. The lines show what the run showed unless -e says "
-                    + "otherwise (they can show only what it recorded); -t, -z, -c and the other options do what they do in run. "
+                    + "otherwise (only calls it showed: those it recorded unshown, only where its report needed them, are left out with a note); -t, -z, -c and the other options do what they do in run. "
                     + "--format jsonl writes the trace again, record for record; --no-live prints only the report.");
 
     ReportCommand() {
@@ -109,7 +109,7 @@ final class ReportCommand implements Callable<Integer> {
         // -s as the run chose it, unless given here: the JSONL text fields and the lines come out as they were.
         int stringLimit = spec.commandLine().getParseResult().hasMatchedOption("-s") || header.stringLimit() == null
                 ? display.stringLimit : header.stringLimit();
-        boolean[] shown = chosen.map(TraceSelection::shown).orElse(header.shown());
+        boolean[] shown = chosen.map(asked -> ReplayedCalls.shown(asked.shown(), header, err)).orElse(header.shown());
         LineOptions lines = lineOptions.withStringMax(stringLimit);
         int[] code = {ExitCodes.OK};
         int written = write(spec, outputOptions.output, files, out -> {

@@ -41,6 +41,11 @@ final class TaskLedger {
     /** Tids a spawn named as creator while no task of theirs was alive: their birth may close a cycle. */
     private final Set<Integer> creatorsBeforeBirth = new HashSet<>();
 
+    /** Whether a record made a task of {@code tid} (alive now, or ended). */
+    boolean made(int tid) {
+        return alive.containsKey(tid) || ended.containsKey(tid);
+    }
+
     /** Why {@code event}, read on {@code line}, cannot follow what came before, or null when it can. */
     String check(TraceEvent event, int line) {
         return switch (event) {

@@ -1,5 +1,7 @@
 package dev.jthreadtrace.jsonl;
 
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.jthreadtrace.decode.SyscallTable;
 import dev.jthreadtrace.event.JavaRecord;
@@ -8,6 +10,7 @@ import dev.jthreadtrace.text.BoundedLines;
 
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.math.BigInteger;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -15,7 +18,9 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -61,17 +66,25 @@ public final class TraceReader {
      *                    -ttt); null in a trace written before jthreadtrace recorded it
      * @param stringLimit the live run's {@code -s}; null when not recorded
      * @param shown       by syscall number, the calls the live run showed (its {@code -e})
+     * @param unshown     by syscall number, calls the live run recorded without showing them: only
+     *                    those its report needed, some at their entry only (a replay cannot print them whole)
      * @param keepEnded   the live run's {@code --keep-ended}: where its model folded ended tasks; null in a
      *                    trace written before the bound existed (every task kept)
      */
-    public record Header(String run, Long wallNs, Integer stringLimit, boolean[] shown, Integer keepEnded) {
+    public record Header(String run, Long wallNs, Integer stringLimit, boolean[] shown, boolean[] unshown, Integer keepEnded) {
         public Header {
             shown = shown.clone();
+            unshown = unshown.clone();
         }
 
         @Override
         public boolean[] shown() {
             return shown.clone();
+        }
+
+        @Override
+        public boolean[] unshown() {
+            return unshown.clone();
         }
     }
 
@@ -124,7 +137,7 @@ public final class TraceReader {
         private Consumer<TraceEvent> events;
         private final List<JavaRecord> java = new ArrayList<>();
         private final List<SavedAssertion> assertions = new ArrayList<>();
-        private final boolean[] shown = new boolean[SyscallTable.MAX_NR];
+        private final boolean[] shown = new boolean[SyscallTable.MAX_NR], unshown = new boolean[SyscallTable.MAX_NR];
         private boolean sawStart, sawEnd, sawSummary, sawRecordsWithoutStart;
         private String run;
         private Long wallNs;
@@ -136,8 +149,17 @@ public final class TraceReader {
         private int latestCallEndLine;
         /** What the events said of each task so far: a record repeated with its seq renumbered is refused. */
         private final TaskLedger ledger = new TaskLedger();
+        /**
+         * By tid, the first line of an {@code enter} record of a task no record had made: a task let go
+         * without its creator's event has its {@code thread} record at the end, a forged tid none (it
+         * made a task that never was). A tid leaves when its thread record comes.
+         */
+        private final Map<Integer, Integer> enteredUnmade = new HashMap<>();
         int lineNo;
         private int skipped, lastRecordLine, lastSkippedLine;
+        /** The first line skipped since the last record, and why: where a record found missing next was. */
+        private int skippedSinceRecord;
+        private String skippedWhy;
 
         Lines(Path file, Opening opening) {
             this.file = file;
@@ -147,7 +169,16 @@ public final class TraceReader {
         void next(String line) throws TraceFileException {
             lineNo++;
             if (line.isBlank()) return;
-            JsonNode node = parse(line);
+            JsonNode node;
+            String notJson = null;
+            try {
+                node = line.startsWith("{") ? JsonTree.read(line) : null;
+            } catch (StreamConstraintsException e) {
+                node = null; // the parser's bound on nesting (1000 levels); no record of the tool's is deeper than a few
+                notJson = "JSON nested deeper than the reader follows (" + StreamReadConstraints.DEFAULT_MAX_DEPTH + " levels)";
+            } catch (IOException e) {
+                node = null; // not ours: skipped and counted (or the last, cut-off line of a truncated trace)
+            }
             boolean record = node != null && node.isObject() && node.hasNonNull(JsonlFields.TYPE);
             String type = record ? node.path(JsonlFields.TYPE).asText() : "";
             if (record && sawStart && type.equals(JsonlFields.T_START)) {
@@ -162,6 +193,10 @@ public final class TraceReader {
                 sawRecordsWithoutStart |= record && !sawStart;
                 skipped++;
                 lastSkippedLine = lineNo;
+                if (skippedSinceRecord == 0) {
+                    skippedSinceRecord = lineNo;
+                    skippedWhy = notJson != null ? notJson : node == null ? "not JSON" : record ? "a record of another run" : "no record";
+                }
                 return;
             }
             checkVersionAndSequence(node);
@@ -177,21 +212,34 @@ public final class TraceReader {
                 throw refused("malformed \"" + type + "\" record (a number out of range)");
             }
             lastRecordLine = lineNo;
+            skippedSinceRecord = 0;
             if (type.equals(JsonlFields.T_END)) sawEnd = true;
             if (type.equals(JsonlFields.T_SUMMARY)) sawSummary = true;
         }
 
         private void checkVersionAndSequence(JsonNode node) throws TraceFileException {
-            int version = node.path(JsonlFields.V).asInt(-1);
+            // Only an integer is a version (2.5, "2" or 2^32+2 once read as 2); quoted as written.
+            JsonNode v = node.path(JsonlFields.V);
+            int version = v.isIntegralNumber() && v.canConvertToInt() ? v.intValue() : -1;
             if (version != JsonlFields.VERSION && version != JsonlFields.OLDEST_READ) {
-                throw refused("trace format version " + version + ", this jthreadtrace reads versions "
-                        + JsonlFields.OLDEST_READ + " to " + JsonlFields.VERSION);
+                throw refused("trace format version " + (v.isMissingNode() ? "missing" : v.toString()) + ", this jthreadtrace reads versions "
+                        + JsonlFields.OLDEST_READ + " to " + JsonlFields.VERSION
+                        + (v.isIntegralNumber() && v.bigIntegerValue().compareTo(BigInteger.valueOf(JsonlFields.VERSION)) > 0
+                        ? ": a newer jthreadtrace wrote it, read it with that one" : ""));
             }
             if (!sawStart) run = node.path(JsonlFields.RUN).asText(null);
             if (run == null) return;
-            long seq = node.path(JsonlFields.SEQ).asLong(-1);
+            JsonNode seqNode = node.path(JsonlFields.SEQ);
+            long seq = seqNode.isIntegralNumber() && seqNode.canConvertToLong() ? seqNode.longValue() : -1;
             if (seq != lastSeq + 1 && lastSeq != 0 || seq <= 0) {
-                throw refused("record " + seq + " where record " + (lastSeq + 1) + " belongs: the trace has a record duplicated,"
+                // The seq as written (9223372036854775808 once read as -9223372036854775808).
+                String written = seqNode.isMissingNode() ? "a record with no seq" : "record " + seqNode;
+                if (skippedSinceRecord > 0 && lastSeq != 0) {
+                    // A line skipped since the last record may be the one missing: that line is what is wrong.
+                    throw new TraceFileException(file + ":" + skippedSinceRecord + ": " + skippedWhy + ", where record " + (lastSeq + 1)
+                            + " belongs (line " + lineNo + " is " + written + "): the trace has a record damaged or lost");
+                }
+                throw refused(written + " where record " + (lastSeq + 1) + " belongs: the trace has a record duplicated,"
                         + " lost or out of order");
             }
             lastSeq = seq;
@@ -210,12 +258,13 @@ public final class TraceReader {
                 checkSpan(event);
                 String impossible = ledger.check(event, lineNo);
                 if (impossible != null) throw refused(impossible);
-                if (event instanceof TraceEvent.Syscall s && node.path(JsonlFields.SHOWN).asBoolean(false)
-                        && s.nr() >= 0 && s.nr() < shown.length) {
-                    shown[s.nr()] = true;
+                // A call the run showed, or one it recorded unshown ("shown": false; a trace written before 0.2.0 says neither).
+                if (event instanceof TraceEvent.Syscall s && node.path(JsonlFields.SHOWN).isBoolean() && s.nr() >= 0 && s.nr() < shown.length) {
+                    (node.path(JsonlFields.SHOWN).booleanValue() ? shown : unshown)[s.nr()] = true;
                 }
                 // Only a shown call's entry is saved: in a trace cut short it may be all there is of the call.
                 if (event instanceof TraceEvent.SyscallEntered s && s.nr() >= 0 && s.nr() < shown.length) shown[s.nr()] = true;
+                if (event instanceof TraceEvent.SyscallEntered s && !ledger.made(s.tid())) enteredUnmade.putIfAbsent(s.tid(), lineNo);
                 events.accept(event);
             }
             switch (type) {
@@ -225,6 +274,7 @@ public final class TraceReader {
                     Long limit = RecordDecoder.longOrNull(node, JsonlFields.STRING_LIMIT);
                     stringLimit = limit == null ? null : Math.toIntExact(Math.max(0, Math.min(limit, Integer.MAX_VALUE)));
                 }
+                case JsonlFields.T_THREAD -> enteredUnmade.remove(node.path(JsonlFields.TID).asInt());
                 case JsonlFields.T_JAVA -> java.add(RecordDecoder.javaRecord(node));
                 case JsonlFields.T_ASSERTION -> assertions.add(RecordDecoder.assertion(node));
                 default -> { }
@@ -253,23 +303,20 @@ public final class TraceReader {
                         + " final records with report --format jsonl" : "") + ")");
             }
             boolean complete = sawEnd && sawSummary;
+            if (complete && !enteredUnmade.isEmpty()) {
+                var first = enteredUnmade.entrySet().stream().min(Map.Entry.comparingByValue()).orElseThrow();
+                throw new TraceFileException(file + ":" + first.getValue() + ": an \"enter\" record of thread " + first.getKey()
+                        + ", which no record of the trace made (no start, spawn or attach of it, and no \"thread\" record):"
+                        + " a record forged");
+            }
             // In a trace cut short, a last line that is not a record is the record the writer was cut off in.
             if (!complete && lastSkippedLine == lineNo && lastSkippedLine > lastRecordLine) skipped--;
-            return new Saved(new Header(run, wallNs, stringLimit, shown, keepEnded), java, assertions, skipped, complete ? 0 : lastRecordLine);
+            return new Saved(new Header(run, wallNs, stringLimit, shown, unshown, keepEnded), java, assertions, skipped, complete ? 0 : lastRecordLine);
         }
 
         /** A record's type or a value the decoder quotes is the trace's text: the exception escapes it. */
         private TraceFileException refused(String why) {
             return new TraceFileException(file + ":" + lineNo + ": " + why);
-        }
-
-        private static JsonNode parse(String line) {
-            if (!line.startsWith("{")) return null;
-            try {
-                return JsonTree.read(line);
-            } catch (IOException e) {
-                return null; // not ours: skipped and counted (or the last, cut-off line of a truncated trace)
-            }
         }
     }
 }

@@ -23,6 +23,8 @@ import java.util.function.Supplier;
 final class AgentDirectoryFeed implements JavaRecordFeed {
     static final long REFRESH_NS = 20_000_000L;
     private static final int MAX_ENTRIES = 4096;
+    /** Record files followed at once (a JVM each; more only in the report), each holding at most a line being written. */
+    private static final int MAX_FILES = 256;
 
     /** The run's directory, or null while none was made (no JVM yet: nothing to list). */
     private final Supplier<Path> directory;
@@ -52,14 +54,14 @@ final class AgentDirectoryFeed implements JavaRecordFeed {
                 if (notRecordFiles.contains(file)) continue;
                 AgentFile agentFile = files.get(file);
                 if (agentFile == null) {
-                    agentFile = AgentFile.open(file);
+                    agentFile = files.size() < MAX_FILES ? AgentFile.openLive(file) : null;
                     if (agentFile == null) {
                         notRecordFiles.add(file);
                         continue;
                     }
                     files.put(file, agentFile);
                 }
-                for (JavaRecord r : agentFile.newRecords()) into.accept(r);
+                agentFile.newRecords(into);
             }
         } catch (IOException | RuntimeException e) {
             // live names are a convenience: the report reads the files again at the end

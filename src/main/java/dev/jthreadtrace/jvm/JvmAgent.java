@@ -335,8 +335,10 @@ public final class JvmAgent implements AutoCloseable {
         // No directory: no JVM on this host's /tmp got the agent, so there is nothing to read there.
         Path made = directory.pathIfMade();
         IntBinaryOperator placed = (pid, hostPid) -> NamespaceIds.place(model, pid, hostPid);
-        AgentRecords.Read read = made == null ? new AgentRecords.Read(List.of(), Map.of(), List.of(), 0, 0) : read(made, placed);
-        for (Path inside : running.insideDirectories()) read = read.and(read(inside, placed));
+        AgentRecords reader = new AgentRecords(placed);
+        if (made != null) read(reader, made);
+        for (Path inside : running.insideDirectories()) read(reader, inside);
+        AgentRecords.Read read = reader.result();
         List<JavaRecord> java = new ArrayList<>(running.existing());
         java.addAll(read.records());
         java.addAll(lockViews);
@@ -354,12 +356,11 @@ public final class JvmAgent implements AutoCloseable {
         model.markStartedForAttach(toolAttached, RunningJvms.TOOL_THREAD_NAMES);
     }
 
-    private AgentRecords.Read read(Path records, IntBinaryOperator placed) {
+    private void read(AgentRecords reader, Path records) {
         try {
-            return AgentRecords.read(records, placed);
+            reader.read(records);
         } catch (IOException | RuntimeException e) {
             notes.add("could not list the agent's directory " + records + ": " + e.getMessage());
-            return new AgentRecords.Read(List.of(), Map.of(), List.of(), 0, 0);
         }
     }
 

@@ -71,11 +71,14 @@ final class JvmNotes {
             notes.add("ignored entries in the agent's directory that are not its record files (regular files jvm-PID.tsv): "
                     + String.join(", ", read.notOurs()) + (read.notOurs().size() >= 5 ? ", ..." : ""));
         }
-        if (read.droppedBytes() > 0 || read.droppedFiles() > 0) {
+        String unread = read.droppedBytes() + " bytes" + (read.droppedFiles() > 0 ? " in " + read.droppedFiles() + " files" : "") + " left unread";
+        if (read.keptFull()) {
+            notes.add("the agents' records past the first " + read.records().size() + " were dropped (about "
+                    + (AgentRecords.MAX_KEPT_BYTES >> 20) + " MiB of the tool's memory, the most it keeps of them): " + unread
+                    + "; the Java view holds the records before them");
+        } else if (read.droppedBytes() > 0 || read.droppedFiles() > 0) {
             notes.add("the agents' directory held more than the " + (AgentRecords.MAX_TOTAL_BYTES >> 20) + " MiB of records"
-                    + " (or " + AgentRecords.MAX_FILES + " record files) the tool reads: " + read.droppedBytes() + " bytes"
-                    + (read.droppedFiles() > 0 ? " in " + read.droppedFiles() + " files" : "") + " left unread;"
-                    + " the Java view misses what they held");
+                    + " (or " + AgentRecords.MAX_FILES + " record files) the tool reads: " + unread + "; the Java view misses what they held");
         }
         return notes;
     }

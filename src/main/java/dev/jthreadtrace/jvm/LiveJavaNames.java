@@ -196,7 +196,8 @@ public final class LiveJavaNames implements LiveSink, ThreadNames {
     /** A Java name the kernel will know by its first 15 bytes, for a thread that may have no start() record. */
     private void startedByTheJvm(int pid, long id, String name) {
         String kernel = JavaJoin.kernelName(name);
-        if (kernel.equals(name) || longNameByKernelName.size() >= MAX_LONG_NAMES) return;
+        // Both bounded: forged records of one long name under ever new ids add no name but an id each.
+        if (kernel.equals(name) || longNameByKernelName.size() >= MAX_LONG_NAMES || kernelNameByJavaId.size() >= MAX_NAMES) return;
         String key = pid + ":" + kernel;
         String before = longNameByKernelName.putIfAbsent(key, name);
         if (before != null && !before.equals(name)) longNameByKernelName.put(key, AMBIGUOUS);

@@ -29,11 +29,13 @@ public final class FutexAnalysis {
 
     private final List<AddressStats> addresses;
     private final List<Release> releases;
+    private final long releasesMatched;
     private final List<Join> joins;
 
-    FutexAnalysis(List<AddressStats> addresses, List<Release> releases, List<Join> joins) {
+    FutexAnalysis(List<AddressStats> addresses, List<Release> releases, long releasesMatched, List<Join> joins) {
         this.addresses = addresses;
         this.releases = releases;
+        this.releasesMatched = releasesMatched;
         this.joins = joins;
     }
 
@@ -45,6 +47,11 @@ public final class FutexAnalysis {
     /** The releases of the longest waits (at most {@link FutexLog#MAX_RELEASES}), in the order of the waits. */
     public List<Release> releases() {
         return releases;
+    }
+
+    /** How many waits a wake was matched to in all: {@link #releases} keeps the longest of them. */
+    public long releasesMatched() {
+        return releasesMatched;
     }
 
     public List<Join> joins() {

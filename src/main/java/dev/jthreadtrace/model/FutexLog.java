@@ -99,34 +99,15 @@ public final class FutexLog {
     private final Map<FutexWord, Word> words = new LinkedHashMap<>();
     private long untrackedCalls;
     private long seq;
+    /** Waits a wake was matched to and that left the recent ones: all of them, where {@link #longest} keeps a few. */
+    private long releasesFinished;
     /** The longest finished releases: a min-heap on the wait's length. */
     private final PriorityQueue<FutexAnalysis.Release> longest = new PriorityQueue<>(
             Comparator.comparingLong(FutexAnalysis.Release::waitedNs).thenComparing(r -> -r.order()));
     /** Threads by their clear-tid word, in start order (glibc reuses a descriptor, so a word can name several). */
     private final Map<FutexWord, List<ThreadInfo>> clearTid = new HashMap<>();
-    /** Each thread joined, and its join (a thread is joined once). */
-    private final Map<ThreadInfo, FutexAnalysis.Join> joined = new IdentityHashMap<>();
-    /** The joins in the order seen; those of folded threads are taken out in bulk ({@link #foldedJoins}). */
-    private final List<FutexAnalysis.Join> joins = new ArrayList<>();
-    /** Joins of folded threads still in {@link #joins}: removing one at a time would cost O(n) per fold. */
-    private final Set<FutexAnalysis.Join> foldedJoins = Collections.newSetFromMap(new IdentityHashMap<>());
-    /**
-     * The clear-tid words of folded threads nobody had joined yet, one per word (the latest started),
-     * with what a join credits: a join whose wait returns after the thread folded (a pthread_join
-     * that began waiting, or read the word, before the exit and returns after many more ends) is
-     * still counted. At most {@link #MAX_FOLDED_EXITS}, the oldest let go first (a word a later
-     * thread reuses is that thread's anyway).
-     */
-    private final Map<FutexWord, FoldedExit> foldedExits = new LinkedHashMap<>() {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<FutexWord, FoldedExit> eldest) {
-            return size() > MAX_FOLDED_EXITS;
-        }
-    };
-    static final int MAX_FOLDED_EXITS = 4096;
-
-    /** A folded thread's exit that a late join may still find: its tid, start, and the folded sums that count its join. */
-    private record FoldedExit(int tid, long start, Runnable credit) {}
+    /** The joins seen, and what a join of a folded thread still finds. */
+    private final Joins joins = new Joins();
     private long lastSharedWakeNs = Long.MIN_VALUE, lastUnknownSharedWakeNs = Long.MIN_VALUE;
     private final SharedMappings shared;
 
@@ -260,6 +241,7 @@ public final class FutexLog {
 
     private void finish(Wait wait) {
         if (wait.wakeNs == Long.MIN_VALUE) return;
+        releasesFinished++;
         longest.add(release(wait));
         if (longest.size() > MAX_RELEASES) longest.poll();
     }
@@ -282,19 +264,7 @@ public final class FutexLog {
      */
     private void joinCheck(FutexWord key, FutexCall c) {
         if (c.error() && !c.wouldBlock()) return;
-        ThreadInfo kept = joinCandidate(clearTid.get(key), c);
-        FoldedExit late = foldedExits.isEmpty() ? null : foldedExits.get(key);
-        // A folded thread started after the kept candidate (and before the wait) is the one the wait was for.
-        if (late != null && late.tid() != c.tid() && late.start() <= c.sinceNs() && (kept == null || late.start() > kept.start())) {
-            foldedExits.remove(key);
-            late.credit().run();
-            return;
-        }
-        if (kept != null && kept.calledExitItself() && !joined.containsKey(kept)) {
-            FutexAnalysis.Join join = new FutexAnalysis.Join(c.tid(), kept.tid(), c.exitNs(), c.exitNs() - c.sinceNs());
-            joined.put(kept, join);
-            joins.add(join);
-        }
+        joins.joined(key, joinCandidate(clearTid.get(key), c), c.tid(), c.sinceNs(), c.exitNs());
     }
 
     /** The thread a wait on a clear-tid word waits for: the latest of the word's threads started by then, not the waiter. */
@@ -362,29 +332,12 @@ public final class FutexLog {
             List<ThreadInfo> list = clearTid.get(key);
             if (list != null && list.remove(t) && list.isEmpty()) clearTid.remove(key);
         }
-        FutexAnalysis.Join join = joined.remove(t);
-        if (join == null) return false;
-        foldedJoins.add(join);
-        if (foldedJoins.size() >= Math.max(1024, joins.size() / 4)) compactJoins();
-        return true;
+        return joins.forget(t);
     }
 
-    /**
-     * {@code t} folded unjoined: its clear-tid word is kept (with {@code credit}, which counts a join
-     * in the folded sums it went to) so that a join returning later is still counted. Only a
-     * thread that called exit itself can be joined.
-     */
+    /** {@code t} folded unjoined: a join of it that returns later is still counted ({@link Joins#foldedUnjoined}). */
     void foldedUnjoined(ThreadInfo t, Runnable credit) {
-        if (t.clearTidAddress() == 0 || !t.calledExitItself()) return;
-        FutexWord key = new FutexWord(shared.space(t.tgid()), t.clearTidAddress());
-        FoldedExit before = foldedExits.get(key);
-        if (before == null || before.start() <= t.start()) foldedExits.put(key, new FoldedExit(t.tid(), t.start(), credit));
-    }
-
-    private void compactJoins() {
-        if (foldedJoins.isEmpty()) return;
-        joins.removeIf(foldedJoins::contains);
-        foldedJoins.clear();
+        if (t.clearTidAddress() != 0) joins.foldedUnjoined(new FutexWord(shared.space(t.tgid()), t.clearTidAddress()), t, credit);
     }
 
     /** Why some shared words are keyed by address, not as the kernel keys them (past the shared mappings' caps), or null. */
@@ -407,12 +360,14 @@ public final class FutexLog {
         List<FutexAnalysis.AddressStats> stats = new ArrayList<>();
         PriorityQueue<FutexAnalysis.Release> releases = new PriorityQueue<>(longest.comparator());
         releases.addAll(longest);
+        long[] matched = {releasesFinished};
         words.forEach((k, w) -> {
             stats.add(new FutexAnalysis.AddressStats(w.tgid, w.uaddr, w.waits, w.wakes, w.blocked, w.timeouts, w.eagain,
                     Collections.unmodifiableSet(new LinkedHashSet<>(w.waiters)),
                     Collections.unmodifiableSet(new LinkedHashSet<>(w.wakers))));
             for (Wait wait : w.recentWaits) {
                 if (wait.wakeNs == Long.MIN_VALUE) continue;
+                matched[0]++;
                 releases.add(release(wait));
                 if (releases.size() > MAX_RELEASES) releases.poll();
             }
@@ -420,7 +375,6 @@ public final class FutexLog {
         stats.sort(Comparator.comparingLong(FutexAnalysis.AddressStats::blockedNs).reversed());
         List<FutexAnalysis.Release> inOrder = new ArrayList<>(releases);
         inOrder.sort(Comparator.comparingLong(FutexAnalysis.Release::order));
-        compactJoins();
-        return new FutexAnalysis(stats, inOrder, List.copyOf(joins));
+        return new FutexAnalysis(stats, inOrder, matched[0], joins.inOrder());
     }
 }

@@ -63,8 +63,17 @@ final class FutexSection extends SectionRenderer {
             out.accept("who woke whom (longest waits):");
             List<FutexAnalysis.Release> rs = new ArrayList<>(analysis.releases());
             rs.sort(Comparator.comparingLong(FutexAnalysis.Release::waitedNs).reversed());
-            list(rs, 8, "wake-ups (--format jsonl has them all)", r -> "  " + label(r.waker()) + " woke " + label(r.waiter()) + " on 0x"
-                    + Long.toHexString(r.uaddr()) + " " + Units.at(r.ns()) + " after " + Units.duration(r.waitedNs()));
+            List<FutexAnalysis.Release> shown = rs.subList(0, Math.min(rs.size(), 8));
+            for (FutexAnalysis.Release r : shown) {
+                out.accept("  " + label(r.waker()) + " woke " + label(r.waiter()) + " on 0x" + Long.toHexString(r.uaddr()) + " "
+                        + Units.at(r.ns()) + " after " + Units.duration(r.waitedNs()));
+            }
+            // Counted in all, kept only for the longest waits: the count says how many, the list which.
+            long more = analysis.releasesMatched() - shown.size();
+            if (more > 0) {
+                out.accept("  … " + more + " more wake-ups" + (analysis.releasesMatched() > rs.size()
+                        ? " (only the " + rs.size() + " longest waits are kept; --format jsonl has every call)" : ""));
+            }
         }
         stillWaiting(stillWaiting);
         if (!analysis.joins().isEmpty()) {

@@ -94,6 +94,28 @@ class AgentDirectoryIT {
     }
 
     /**
+     * A traced JVM that appends 1.5 million well-formed records (60 MiB) to its own record file
+     * (hostile9i F8: the tool, which read its 64 MiB, reached 1 GB): the records are kept up to the
+     * tool's memory bound, so a 192 MiB heap, which ran out before, holds the run; one note says
+     * what was dropped, and the report's Java view keeps what came before (the real thread's name).
+     */
+    @Test
+    void aJvmFloodingItsOwnRecordFileIsKeptWithinTheToolsMemory() {
+        List<String> run = new ArrayList<>(List.of("run", "--no-live", "-e", "none", "--report", "tree", "--"));
+        run.addAll(JvmIT.java(dev.jthreadtrace.fixtures.OwnRecordFlood.class.getName(), "1500000"));
+        List<String> cmd = new ArrayList<>(Tool.jar(run.toArray(String[]::new)));
+        cmd.add(1, "-Xmx192m");
+        Tool.Result r = Tool.run(cmd, Map.of(), 240);
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertTrue(r.out().contains("flooded jvm-"), "the JVM found its record file: " + r.out());
+        assertTrue(r.out().contains("real-worker-before-the-flood"), "its Java view: " + r.out());
+        List<String> notes = r.err().lines().filter(l -> l.contains("left unread")).toList();
+        assertEquals(1, notes.size(), r.err());
+        assertTrue(notes.getFirst().matches("jthreadtrace: note: the agents' records past the first \\d+ were dropped .*"), notes.getFirst());
+        assertFalse(r.err().contains("out of memory") || r.err().contains("internal error"), r.err());
+    }
+
+    /**
      * The command of a traced run that starts a JVM ({@code java -version}) and then execs the C
      * fixture {@code fixture}: the run's directory is made at the first JVM's exec, so a program
      * can attack it only after one ran (the shell keeps its pid, so the fixture's parent is the tool).

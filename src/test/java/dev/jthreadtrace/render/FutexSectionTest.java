@@ -61,4 +61,28 @@ class FutexSectionTest {
         assertTrue(lines.get(2).startsWith("100 app") && !text.contains("(no futex"), text);
         assertTrue(text.contains("still waiting at the end"), text);
     }
+
+    /**
+     * One FUTEX_WAKE released 300 waiters (hostile9i F6, manywait.c): the report keeps the 64 longest
+     * waits' wakers, lists 8, and says 292 more, not the 56 more of those it kept.
+     */
+    @Test
+    void theWakeUpsLeftOutAreCountedInAllNotOnlyThoseKept() {
+        List<TraceEvent> events = new ArrayList<>();
+        int waiters = 300;
+        for (int i = 0; i < waiters; i++) {
+            events.add(new TraceEvent.Spawned(10, 100, 101 + i, TraceEvent.SpawnKind.CLONE3, 0x10000 | 0x100 | 0x800));
+        }
+        long wakeNs = 3_000_000_000L;
+        events.add(new TraceEvent.Syscall(wakeNs, wakeNs + 1_000, 100, SyscallTable.FUTEX,
+                new long[] {WORD, FUTEX_WAIT_PRIVATE | 1, Integer.MAX_VALUE, 0, 0, 0}, waiters, false, true, Captures.NONE));
+        for (int i = 0; i < waiters; i++) events.add(wait(1_000_000 + i * 1_000L, wakeNs + 2_000 + i, 101 + i, TraceEvent.Cut.NONE));
+        List<String> lines = futex(events.toArray(TraceEvent[]::new));
+        String text = String.join("\n", lines);
+        int at = lines.indexOf("who woke whom (longest waits):");
+        assertTrue(at > 0, text);
+        for (int i = 1; i <= 8; i++) assertTrue(lines.get(at + i).startsWith("  100 app woke "), text);
+        assertEquals("  … 292 more wake-ups (only the 64 longest waits are kept; --format jsonl has every call)",
+                lines.get(at + 9), text);
+    }
 }
