@@ -56,6 +56,11 @@ public final class SignalMask {
 
     /** Sends {@code signal} to the thread {@code tid} of this process (a waiting {@link #await} returns it). */
     public static void wake(int tid, int signal) {
-        Libc.syscall(Libc.callState(), SYS_TGKILL, ProcessHandle.current().pid(), tid, signal, 0, 0, 0);
+        tgkill((int) ProcessHandle.current().pid(), tid, signal);
+    }
+
+    /** Sends {@code signal} to the thread {@code tid} of process {@code pid} (gone: nothing happens). */
+    public static void tgkill(int pid, int tid, int signal) {
+        Libc.syscall(Libc.callState(), SYS_TGKILL, pid, tid, signal, 0, 0, 0);
     }
 }
