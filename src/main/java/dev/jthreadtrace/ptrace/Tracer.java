@@ -245,6 +245,15 @@ public final class Tracer {
         terminal.release(liveProcesses());
     }
 
+    /**
+     * Whether {@code pid} is a process traced now or among the last that ended: a signal it sent
+     * the tool (its {@code kill(0, SIG)} reaches its whole process group, the tool's) is not the
+     * user's. Safe from any thread.
+     */
+    public boolean sentByTraced(int pid) {
+        return pid > 0 && tasks.tracedNowOrLately(pid);
+    }
+
     /** The processes traced now (launched or attached, not yet gone). Safe from any thread. */
     public Set<Integer> liveProcesses() {
         return Set.copyOf(tasks.liveProcesses());
