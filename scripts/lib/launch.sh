@@ -373,23 +373,15 @@ launcher_exec() {
 # an interval timer the tool was exec'd with (alarm 3; exec jthreadtrace run ...) is the command's,
 # and until the tool has taken it over (cli/Inherited) its expiry must wait, pending, not kill the JVM.
 launcher_held_signals() {
-  local entry number mask=0 names="" timers=0
+  local mask=0 names="" timers=0 not_ignored=0
   held_signals="" held_mask=0 timer_mask=0
   case $1 in run | attach | demo) ;; *) return 0 ;; esac
   if [ "$1" = run ]; then
-    for entry in ALRM:14 VTALRM:26 PROF:27; do
-      number=${entry#*:}
-      (( (16#$sig_ign >> (number - 1)) & 1 )) && continue
-      timers=$((timers | 1 << (number - 1)))
-      names+="${names:+,}${entry%:*}"
-    done
+    launcher_not_ignored ALRM:14 VTALRM:26 PROF:27
+    timers=$not_ignored
   fi
-  for entry in HUP:1 INT:2 TERM:15; do
-    number=${entry#*:}
-    (( (16#$sig_ign >> (number - 1)) & 1 )) && continue
-    mask=$((mask | 1 << (number - 1)))
-    names+="${names:+,}${entry%:*}"
-  done
+  launcher_not_ignored HUP:1 INT:2 TERM:15
+  mask=$not_ignored
   [ -n "$names" ] || return 0
   # (--version after it: one exec, not a second one of /bin/true; an env without the option stops at it, 125.)
   (exec -c /usr/bin/env --block-signal=HUP --version) >/dev/null 2>&1 || return 0
@@ -397,4 +389,17 @@ launcher_held_signals() {
   held_signals=$names
   printf -v held_mask '%x' "$mask"
   printf -v timer_mask '%x' "$timers"
+}
+
+# Of the signals NAME:NUMBER given, those the user's caller did not ignore (sig_ign): their names
+# added to the caller's names (env's list), their mask in the caller's not_ignored.
+launcher_not_ignored() {
+  local entry number
+  not_ignored=0
+  for entry in "$@"; do
+    number=${entry#*:}
+    (( (16#$sig_ign >> (number - 1)) & 1 )) && continue
+    not_ignored=$((not_ignored | 1 << (number - 1)))
+    names+="${names:+,}${entry%:*}"
+  done
 }
