@@ -11,7 +11,7 @@
 #
 #   launcher_capture    records what the traced command must get unchanged, before anything here can
 #                       change it: the environment block (env_fd: a descriptor on a private copy of
-#                       it), user_fds, sig_ign, sig_blk, coredump_filter. Called first, by the
+#                       it), user_fds, sig_ign, sig_blk, sig_pnd, shd_pnd, coredump_filter. Called first, by the
 #                       launcher's own shell (it reads /proc/$$). The launchers run their helpers
 #                       (readlink, mktemp, find...) with "exec -c", an empty environment: the
 #                       user's (LD_PRELOAD, say) is the command's.
@@ -52,10 +52,15 @@ launcher_capture() {
   # its start in two places: it catches SIGCHLD (and unblocks it) and ignores SIGQUIT. For those two
   # bash remembers whether they were ignored when it started (trap -p shows '' for such a signal;
   # a builtin with a redirection, no fork). A blocked SIGCHLD it does not remember: README, Safety.
-  sig_ign=0 sig_blk=0
+  # The pending ones too (SigPnd: this thread's, ShdPnd: the process's), which an exec keeps and a
+  # fork drops: blocked, they wait for the command (the tool's JVM lost a thread's own at its start).
+  sig_ign=0 sig_blk=0 sig_pnd=0 shd_pnd=0
   local umask_now=""
   while IFS=$':\t ' read -r key value; do
-    case $key in SigIgn) sig_ign=$value ;; SigBlk) sig_blk=$value ;; Umask) umask_now=$value ;; esac
+    case $key in
+      SigIgn) sig_ign=$value ;; SigBlk) sig_blk=$value ;; SigPnd) sig_pnd=$value ;; ShdPnd) shd_pnd=$value ;;
+      Umask) umask_now=$value ;;
+    esac
   done < "/proc/$$/status"
   # The environment goes to a file only this user can read, which is deleted as soon as it is open
   # (the tool's JVM reads the descriptor): the block the kernel gave this process, byte for byte,
@@ -355,15 +360,21 @@ launcher_exec() {
   flags+=(-Djthreadtrace.agent.jar="$agent_jar")
   flags+=(-Djthreadtrace.launcher.env="$env_fd" -Djthreadtrace.launcher.fds="$user_fds"
     -Djthreadtrace.launcher.sigign="$sig_ign" -Djthreadtrace.launcher.sigblk="$sig_blk"
+    -Djthreadtrace.launcher.sigpnd="$sig_pnd" -Djthreadtrace.launcher.shdpnd="$shd_pnd"
     -Djthreadtrace.launcher.coredumpfilter="$coredump_filter")
   local env_flags=()
   launcher_held_signals "${1:-}"
+  if [ -n "$held_signals" ]; then
+    local due
+    printf -v due '%x' "${timers_due:-0}"
+    flags+=(-Djthreadtrace.launcher.timers="$timer_mask" -Djthreadtrace.launcher.timersdue="$due")
+  fi
   if [ -n "$held_signals" ]; then
     # The launcher's traps would be reset to the default at the exec: from there until env blocks
     # them a signal killed it without a word (hit by SignalsIT at 60 ms). Ignored instead, which
     # the exec keeps, env sets them back to the default as it blocks them (microseconds apart): a
     # signal in that instant is lost, not fatal.
-    trap '' INT TERM HUP
+    trap '' INT TERM HUP ALRM VTALRM PROF
     env_flags+=(--default-signal="$held_signals" --block-signal="$held_signals")
     flags+=(-Xrs -Djthreadtrace.launcher.held="$held_mask")
   fi
@@ -379,20 +390,37 @@ launcher_exec() {
 # user's caller ignored stays ignored and is not held. SIGQUIT is blocked too (with -Xrs the JVM has
 # no handler of its own for it; the tool ignores it). Sets held_signals (env's list, empty for none,
 # or when this env has no --block-signal: coreutils before 8.31) and held_mask (hex, without SIGQUIT).
+# For run, SIGALRM, SIGVTALRM and SIGPROF cross it blocked too (timer_mask, hex: those not ignored):
+# an interval timer the tool was exec'd with (alarm 3; exec jthreadtrace run ...) is the command's,
+# and until the tool has taken it over (cli/Inherited) its expiry must wait, pending, not kill the JVM.
 launcher_held_signals() {
-  local entry number mask=0 names=""
-  held_signals="" held_mask=0
+  local mask=0 names="" timers=0 not_ignored=0
+  held_signals="" held_mask=0 timer_mask=0
   case $1 in run | attach | demo) ;; *) return 0 ;; esac
-  for entry in HUP:1 INT:2 TERM:15; do
-    number=${entry#*:}
-    (( (16#$sig_ign >> (number - 1)) & 1 )) && continue
-    mask=$((mask | 1 << (number - 1)))
-    names+="${names:+,}${entry%:*}"
-  done
+  if [ "$1" = run ]; then
+    launcher_not_ignored ALRM:14 VTALRM:26 PROF:27
+    timers=$not_ignored
+  fi
+  launcher_not_ignored HUP:1 INT:2 TERM:15
+  mask=$not_ignored
   [ -n "$names" ] || return 0
   # (--version after it: one exec, not a second one of /bin/true; an env without the option stops at it, 125.)
   (exec -c /usr/bin/env --block-signal=HUP --version) >/dev/null 2>&1 || return 0
   (( (16#$sig_ign >> 2) & 1 )) || names+=",QUIT"
   held_signals=$names
   printf -v held_mask '%x' "$mask"
+  printf -v timer_mask '%x' "$timers"
+}
+
+# Of the signals NAME:NUMBER given, those the user's caller did not ignore (sig_ign): their names
+# added to the caller's names (env's list), their mask in the caller's not_ignored.
+launcher_not_ignored() {
+  local entry number
+  not_ignored=0
+  for entry in "$@"; do
+    number=${entry#*:}
+    (( (16#$sig_ign >> (number - 1)) & 1 )) && continue
+    not_ignored=$((not_ignored | 1 << (number - 1)))
+    names+="${names:+,}${entry%:*}"
+  done
 }

@@ -1,6 +1,9 @@
 package dev.jthreadtrace.cli;
 
+import dev.jthreadtrace.ptrace.KeptAcrossExec;
 import dev.jthreadtrace.ptrace.Launch;
+import dev.jthreadtrace.sys.IntervalTimers;
+import dev.jthreadtrace.sys.ProcStatus;
 import dev.jthreadtrace.sys.Libc;
 
 import java.io.IOException;
@@ -16,8 +19,8 @@ import java.util.Map;
 
 /**
  * What the tool inherited from whoever started it, for the traced command to get unchanged: the
- * environment, byte for byte and in order, the open descriptors, the ignored and blocked signals
- * and the coredump_filter. The launcher ({@code scripts/lib/launch.sh}) records them before the
+ * environment, byte for byte and in order, the open descriptors, the ignored and blocked signals,
+ * the coredump_filter, the interval timers and the pending signals. The launcher ({@code scripts/lib/launch.sh}) records them before the
  * tool's JVM can change them ({@code -Djthreadtrace.launcher.*}) and hands the environment block
  * on through a descriptor ({@code jthreadtrace.launcher.env}: a deleted file only the user could
  * read) exactly as the kernel gave it to the launcher, repeated names and entries without '='
@@ -39,7 +42,30 @@ final class Inherited {
 
     /** The launch of {@code command} with everything the tool inherited. */
     static Launch launch(List<String> command) {
-        return new Launch(argv(command), environment(), descriptors(), signals("sigign"), signals("sigblk"), coredumpFilter());
+        return new Launch(argv(command), environment(), descriptors(), signals("sigign"), signals("sigblk"), coredumpFilter(),
+                keptAcrossExec());
+    }
+
+    /**
+     * The interval timers armed in the tool, disarmed here (they are the command's: it gets what is
+     * left of them in its start gate), and the signals pending, blocked, at the launcher's start
+     * ({@code jthreadtrace.launcher.sigpnd}: its thread's, {@code shdpnd}: the process's; read there,
+     * the JVM's start lost a thread's own) or due from a timer: the launcher blocks SIGALRM,
+     * SIGVTALRM and SIGPROF across the JVM's start ({@code jthreadtrace.launcher.timers}), so an
+     * expiry before now waits, pending, instead of killing the JVM; one while the launcher's shell
+     * ran is in {@code jthreadtrace.launcher.timersdue}. The signals the tool itself takes
+     * ({@code jthreadtrace.launcher.held}) are not the command's.
+     */
+    static KeptAcrossExec keptAcrossExec() {
+        List<KeptAcrossExec.IntervalTimer> timers = new ArrayList<>();
+        long now = System.nanoTime();
+        for (int which = 0; which <= 2; which++) {
+            long[] old = IntervalTimers.disarm(which);
+            if (old != null && old[0] > 0) timers.add(new KeptAcrossExec.IntervalTimer(which, old[0], old[1]));
+        }
+        long blocked = signals("sigblk") & ~signals("held");
+        long expired = ProcStatus.self().hex("ShdPnd", 0) & signals("timers") | signals("timersdue");
+        return new KeptAcrossExec(timers, now, signals("shdpnd") & blocked | expired, signals("sigpnd") & blocked);
     }
 
     /** The environment as a map, for looking things up (PATH); the launch has the exact entries. */

@@ -32,7 +32,7 @@ public final class SyscallTable {
             SET_TID_ADDRESS = nr("set_tid_address"), EXIT_GROUP = nr("exit_group"),
             SET_ROBUST_LIST = nr("set_robust_list"), SECCOMP = nr("seccomp"), EXECVEAT = nr("execveat"),
             CLONE3 = nr("clone3"), FUTEX_WAITV = nr("futex_waitv"), RESTART_SYSCALL = nr("restart_syscall"), CLOSE = nr("close"),
-            RT_SIGACTION = nr("rt_sigaction"), DUP2 = nr("dup2"),
+            RT_SIGACTION = nr("rt_sigaction"), DUP2 = nr("dup2"), SETITIMER = nr("setitimer"),
             OPENAT = nr("openat"), OPEN = nr("open"), CREAT = nr("creat"), OPENAT2 = nr("openat2"), READ = nr("read"), WRITE = nr("write"),
             WAIT4 = nr("wait4"), WAITID = nr("waitid");
 

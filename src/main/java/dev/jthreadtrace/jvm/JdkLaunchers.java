@@ -118,9 +118,17 @@ final class JdkLaunchers implements ExecArguments {
         return List.of(java ? option : "-J" + option);
     }
 
+    /**
+     * A note for a JVM only: the initial stack is read before the program is known to be a JDK
+     * launcher ({@link #mayInsertInto} looks at its path alone), and a process killed at its exec
+     * (the trace ended there: /bin/true, a shell) had no stack to read and ran no JVM. Its
+     * /proc/PID/exe, gone with the process, says so.
+     */
     @Override
     public void notInserted(int pid, String why) {
-        decisions.put(pid, new Decision.LeftAlone(why));
+        if (decisions.get(pid) instanceof Decision.Injected || JvmNotes.isJdkLauncher("/proc/" + pid + "/exe")) {
+            decisions.put(pid, new Decision.LeftAlone(why));
+        }
     }
 
     /** Null when the runtime can take the agent; else why not, in words for a note. */

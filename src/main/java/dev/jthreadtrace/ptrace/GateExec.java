@@ -3,6 +3,7 @@ package dev.jthreadtrace.ptrace;
 import dev.jthreadtrace.decode.KernelBytes;
 import dev.jthreadtrace.decode.SyscallTable;
 import dev.jthreadtrace.sys.Errno;
+import dev.jthreadtrace.sys.IntervalTimers;
 import dev.jthreadtrace.sys.ProcStatus;
 
 import java.io.IOException;
@@ -36,7 +37,7 @@ final class GateExec {
      * The command runs: under which path it was found, with which argv, when its exec began and
      * ended, and the execve's arguments (addresses in the gate, for the execve line).
      */
-    record Started(byte[] path, List<byte[]> argv, int environmentSize, long ns, long endNs, long[] args, String note) {
+    record Started(byte[] path, List<byte[]> argv, int environmentSize, long ns, long endNs, long[] args, String note, Due due) {
         String pathText() {
             return text(path);
         }
@@ -44,6 +45,18 @@ final class GateExec {
         List<String> argvText() {
             return argv.stream().map(GateExec::text).toList();
         }
+
+        Started withDue(Due signals) {
+            return new Started(path, argv, environmentSize, ns, endNs, args, note, signals);
+        }
+    }
+
+    /**
+     * The signals the command must get at once, stopped at its exec's exit: those pending when the
+     * tool started, and those of timers that expired before the exec (bit n-1: signal n).
+     */
+    record Due(long processSignals, long threadSignals) {
+        static final Due NONE = new Due(0, 0);
     }
 
     /** No candidate could be exec'd: what a shell would say and exit with (126, or 127 when not found). */
@@ -102,7 +115,14 @@ final class GateExec {
                     : SeccompInstaller.install(injector, scratch, seccompRecorded, quietMaskReads, needNoNewPrivs);
             long mask = scratch.put(longBytes(launch.blockedSignals()));
             injector.call(SyscallTable.RT_SIGPROCMASK, SIG_SETMASK, mask, 0, SIGSET_BYTES);
-            return search(injector, scratch, launch, candidates, envp, note);
+            // Last before the exec, which keeps them: the timers the tool took over, less the time
+            // that has passed. One that expires before the exec has its signal dropped in the gate
+            // (the injector passes no signal on): the command gets it at its exec's exit instead.
+            long expired = armTimers(injector, scratch, launch.kept());
+            injector.forgetDroppedSignals();
+            Started started = search(injector, scratch, launch, candidates, envp, note);
+            long dueFromTimers = expired | (injector.droppedSignals() & timerSignals(launch.kept()));
+            return started.withDue(new Due(launch.kept().processSignals() | dueFromTimers, launch.kept().threadSignals()));
         }
     }
 
@@ -131,6 +151,29 @@ final class GateExec {
                 + "; it has the tool's";
     }
 
+    /**
+     * Arms in the gate each timer the tool took over (setitimer: the exec keeps it), with what is
+     * left of it now; the signals of the real-time ones that expired meanwhile.
+     */
+    private static long armTimers(SyscallInjector injector, Scratch scratch, KeptAcrossExec kept) {
+        long expired = 0;
+        long elapsedMicros = (System.nanoTime() - kept.takenAtNanos()) / 1000;
+        for (KeptAcrossExec.IntervalTimer timer : kept.timers()) {
+            if (timer.expiredWithin(elapsedMicros)) expired |= 1L << (timer.signal() - 1);
+            KeptAcrossExec.IntervalTimer left = timer.after(elapsedMicros);
+            if (left == null) continue;
+            long value = scratch.put(IntervalTimers.itimerval(left.valueMicros(), left.intervalMicros()));
+            injector.call(SyscallTable.SETITIMER, left.which(), value, 0);
+        }
+        return expired;
+    }
+
+    private static long timerSignals(KeptAcrossExec kept) {
+        long mask = 0;
+        for (KeptAcrossExec.IntervalTimer timer : kept.timers()) mask |= 1L << (timer.signal() - 1);
+        return mask;
+    }
+
     /** Tries each candidate as execvp would; the first exec that succeeds ends the gate. */
     private static Started search(SyscallInjector injector, Scratch scratch, Launch launch, List<byte[]> candidates, long envp,
                                   String note) throws NotStarted {
@@ -143,7 +186,7 @@ final class GateExec {
             long r = injector.call(SyscallTable.EXECVE, path, argv, envp);
             if (r == 0) {
                 return new Started(candidate, launch.argv(), launch.environment().size(), ns, System.nanoTime(),
-                        new long[] {path, argv, envp, 0, 0, 0}, note);
+                        new long[] {path, argv, envp, 0, 0, 0}, note, Due.NONE);
             }
             int errno = (int) -r;
             if (errno == ExecSearch.ENOEXEC) {
@@ -158,7 +201,7 @@ final class GateExec {
                 ns = System.nanoTime();
                 if (injector.call(SyscallTable.EXECVE, shell, shellArgv, envp) == 0) {
                     return new Started(scriptArgv.getFirst(), scriptArgv, launch.environment().size(), ns, System.nanoTime(),
-                            new long[] {shell, shellArgv, envp, 0, 0, 0}, note);
+                            new long[] {shell, shellArgv, envp, 0, 0, 0}, note, Due.NONE);
                 }
             }
             if (!ExecSearch.tryNext(errno)) {

@@ -13,8 +13,8 @@ import java.util.Map;
  * started the tool: its argv (argv[0] as typed: the tracer searches PATH the way {@code execvp}
  * does, inside the start gate), its environment entries in their order, the descriptors it
  * inherits (at the same numbers; every other one is closed), the signals it starts with
- * ignored and blocked, and its {@code /proc/PID/coredump_filter} (the JVM changes the tool's own,
- * which a child would inherit).
+ * ignored and blocked, its {@code /proc/PID/coredump_filter} (the JVM changes the tool's own,
+ * which a child would inherit), and what an exec keeps but a fork drops (interval timers, pending signals).
  *
  * @param argv           the command and its arguments; argv[0] is what is searched for
  * @param environment    {@code NAME=VALUE} entries, raw bytes, in order
@@ -22,9 +22,10 @@ import java.util.Map;
  * @param ignoredSignals bit {@code n-1} set: signal {@code n} starts as SIG_IGN (every other one SIG_DFL)
  * @param blockedSignals bit {@code n-1} set: signal {@code n} starts blocked
  * @param coredumpFilter the command's coredump_filter bits, or {@link #SAME_COREDUMP_FILTER}: the tool's own
+ * @param kept           the interval timers and pending signals the tool was exec'd with, for the command
  */
 public record Launch(List<byte[]> argv, List<byte[]> environment, int[] descriptors, long ignoredSignals,
-                     long blockedSignals, long coredumpFilter) {
+                     long blockedSignals, long coredumpFilter, KeptAcrossExec kept) {
     /** No coredump_filter to set: the command inherits the tool's. */
     public static final long SAME_COREDUMP_FILTER = -1;
 
@@ -39,7 +40,7 @@ public record Launch(List<byte[]> argv, List<byte[]> environment, int[] descript
     }
 
     public Launch(List<byte[]> argv, List<byte[]> environment, int[] descriptors, long ignoredSignals, long blockedSignals) {
-        this(argv, environment, descriptors, ignoredSignals, blockedSignals, SAME_COREDUMP_FILTER);
+        this(argv, environment, descriptors, ignoredSignals, blockedSignals, SAME_COREDUMP_FILTER, KeptAcrossExec.NONE);
     }
 
     /** A launch from strings (tests, the demo): UTF-8 bytes, the standard descriptors, no signal ignored or blocked. */
@@ -52,7 +53,7 @@ public record Launch(List<byte[]> argv, List<byte[]> environment, int[] descript
 
     /** The same command with another environment ({@code --jvm env} adds to it). */
     public Launch withEnvironment(List<byte[]> entries) {
-        return new Launch(argv, entries, descriptors, ignoredSignals, blockedSignals, coredumpFilter);
+        return new Launch(argv, entries, descriptors, ignoredSignals, blockedSignals, coredumpFilter, kept);
     }
 
     /** argv as text, for events and messages: bytes that are not UTF-8 kept as {@link KernelBytes} does. */
@@ -84,7 +85,7 @@ public record Launch(List<byte[]> argv, List<byte[]> environment, int[] descript
     public boolean equals(Object o) {
         return o instanceof Launch l && same(argv, l.argv) && same(environment, l.environment)
                 && Arrays.equals(descriptors, l.descriptors) && ignoredSignals == l.ignoredSignals && blockedSignals == l.blockedSignals
-                && coredumpFilter == l.coredumpFilter;
+                && coredumpFilter == l.coredumpFilter && kept.equals(l.kept);
     }
 
     @Override

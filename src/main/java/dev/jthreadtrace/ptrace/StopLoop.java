@@ -15,6 +15,7 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  * resumed together ({@link ResumeBatch}), so a busy thread cannot starve the others.
  */
 final class StopLoop {
+    private static final int SIGKILL = 9;
     /**
      * Fault injection for tests only: {@code -Djthreadtrace.fault.loop-after-stops=N} makes the loop
      * thread fail at its N-th stop, to prove such a failure ends in one line and exit 125.
@@ -29,17 +30,36 @@ final class StopLoop {
     private final StopHandler stops;
     /** Null when the command was launched. */
     private final Attachment attachment;
+    private final BooleanSupplier ending;
     private final ResumeBatch.Resumer resumer;
     private final long faultAfterStops = Long.getLong(FAULT_PROPERTY, -1);
     // Counters for --stats: plain fields, written by the ptrace thread, read after it has ended.
     private long stopCount, busyNs, lostEvents;
 
-    StopLoop(TaskTable tasks, ResumeBatch batch, StopHandler stops, Attachment attachment) {
+    /**
+     * @param ending whether the trace is being ended ({@link Tracer#requestStop}): every stop from
+     *               then on is answered with SIGKILL, never a resume, so no traced code runs after it
+     */
+    StopLoop(TaskTable tasks, ResumeBatch batch, StopHandler stops, Attachment attachment, BooleanSupplier ending) {
         this.tasks = tasks;
         this.batch = batch;
         this.stops = stops;
         this.attachment = attachment;
-        this.resumer = stops::resume;
+        this.ending = ending;
+        this.resumer = (tid, signal) -> {
+            if (ending.getAsBoolean()) kill(tid);
+            else stops.resume(tid, signal);
+        };
+    }
+
+    /**
+     * Kills the process of {@code tid} (SIGKILL to any of its threads ends them all), then lets the
+     * stopped task go: with SIGKILL pending it dies before its next instruction, and no stop of
+     * its own exit is left waiting for a resume. The stop is not handled: nothing of it is news.
+     */
+    private static void kill(int tid) {
+        Libc.kill(tid, SIGKILL);
+        Ptrace.resume(tid, 0);
     }
 
     /** Until every tracee is gone (or let go); then the line for the end record about lost events, or null. */
@@ -100,6 +120,10 @@ final class StopLoop {
         long now = System.nanoTime();
         if (attachment != null && attachment.doorbell().isRinging(tid)) return; // rung for a detach, or its shell died
         boolean gone = status instanceof WaitStatus.Exited || status instanceof WaitStatus.Killed;
+        if (!gone && ending.getAsBoolean()) {
+            kill(tid);
+            return;
+        }
         if (attachment != null && attachment.detacher().detaching() && !gone) {
             attachment.detacher().handle(tid, status);
             return;
@@ -144,7 +168,7 @@ final class StopLoop {
             if (attachment != null && attachment.detacher().detaching()) {
                 if (attachment.detacher().timedOut(System.nanoTime())) return 0;
             } else {
-                for (int child : tasks.held.expired(System.nanoTime())) stops.resume(child, 0);
+                for (int child : tasks.held.expired(System.nanoTime())) resumer.resume(child, 0);
                 if (!tasks.held.anyHeld()) return Libc.waitpid(-1, status, Libc.WALL);
             }
             LockSupport.parkNanos(200_000);

@@ -36,6 +36,8 @@ final class SyscallInjector implements AutoCloseable {
     private final MemorySegment info = arena.allocate(SyscallInfoLayout.LAYOUT);
     private final TraceeMemory memory = new TraceeMemory(CaptureLimits.DEFAULT);
     private boolean first = true;
+    /** The signals whose delivery to the gate was passed over since {@link #forgetDroppedSignals} (bit n-1: signal n). */
+    private long dropped;
 
     /** {@code tid} must be stopped at a syscall-entry stop. */
     SyscallInjector(int tid) {
@@ -83,7 +85,8 @@ final class SyscallInjector implements AutoCloseable {
     /**
      * Resumes to the next syscall stop of the wanted kind. Other stops on the way (the exec event,
      * a seccomp stop of our filter) are passed; a signal sent to the gate meanwhile is dropped: the
-     * command does not exist yet, and the tool's own handler has the same signal.
+     * command does not exist yet, and the tool's own handler has the same signal (a timer's signal,
+     * once the gate has the command's timers, is the command's: {@link #droppedSignals}).
      */
     private void awaitSyscallStop(byte op) {
         Libc.ptrace(Ptrace.PTRACE_SYSCALL, tid, 0, 0);
@@ -94,11 +97,22 @@ final class SyscallInjector implements AutoCloseable {
                 Libc.ptrace(Ptrace.PTRACE_GET_SYSCALL_INFO, tid, info.byteSize(), info.address());
                 if (SyscallInfoLayout.op(info) == op) return;
             }
+            if (s instanceof WaitStatus.SignalDeliveryStop d) dropped |= 1L << (d.signal() - 1);
             if (s instanceof WaitStatus.Exited || s instanceof WaitStatus.Killed) {
                 throw new GateDied("the start gate died while the command was being started (" + s + ")", s);
             }
             Libc.ptrace(Ptrace.PTRACE_SYSCALL, tid, 0, 0);
         }
+    }
+
+    /** From now on {@link #droppedSignals} counts afresh. */
+    void forgetDroppedSignals() {
+        dropped = 0;
+    }
+
+    /** The signals passed over (never delivered to the gate) since {@link #forgetDroppedSignals}. */
+    long droppedSignals() {
+        return dropped;
     }
 
     /** The gate is gone: nothing more can be injected. */

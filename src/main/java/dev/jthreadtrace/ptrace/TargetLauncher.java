@@ -5,6 +5,7 @@ import dev.jthreadtrace.sys.ErrnoException;
 import dev.jthreadtrace.sys.Libc;
 import dev.jthreadtrace.sys.ProcStatus;
 import dev.jthreadtrace.sys.Probe;
+import dev.jthreadtrace.sys.SignalMask;
 import dev.jthreadtrace.sys.SyscallInfoLayout;
 
 import java.io.IOException;
@@ -63,6 +64,7 @@ final class TargetLauncher {
             released = true;
             SeccompStatus[] seccomp = {SeccompStatus.off("not installed")};
             GateExec.Started started = GateExec.exec(gate, command, recorded, quietMaskReads, needNoNewPrivs, seccomp);
+            deliverDue(pid, started.due());
             return new Launched(pid, seccomp[0], started);
         } catch (GateExec.NotStarted e) {
             killGate(pid, status);
@@ -80,6 +82,20 @@ final class TargetLauncher {
             throw new TraceFailure(blocked != null ? blocked : "could not start the command in the start gate: " + e.getMessage(), e);
         } finally {
             if (!released) GateLauncher.abandon(gate);
+        }
+    }
+
+    /**
+     * The signals the command would have had pending at its exec's end untraced (they were pending
+     * when the tool started, or a timer it took over expired), sent while it is still stopped there:
+     * delivered, or kept pending under its mask, before its first instruction, as untraced. Each
+     * comes from the tool (si_code SI_USER or SI_TKILL), not the kernel's timer or first sender.
+     */
+    private static void deliverDue(int pid, GateExec.Due due) {
+        for (int signal = 1; signal <= 64; signal++) {
+            long bit = 1L << (signal - 1);
+            if ((due.processSignals() & bit) != 0) Libc.kill(pid, signal);
+            if ((due.threadSignals() & bit) != 0) SignalMask.tgkill(pid, pid, signal);
         }
     }
 

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 
 /**
  * The tasks the ptrace thread follows: its private state for each ({@link Task}), the new tasks
@@ -13,9 +14,17 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class TaskTable {
     private static final long HOLD_LIMIT_NS = 1_000_000_000L;
+    private static final int ENDED_KEPT = 64;
 
     private final Map<Integer, Task> tasks = new HashMap<>();
     private final Set<Integer> liveProcesses = ConcurrentHashMap.newKeySet();
+    /**
+     * The last processes that ended, a ring of fixed size: a signal a traced process sent just
+     * before its end (a script's {@code trap 'kill 0' EXIT}) is read by the tool's signal thread
+     * after the loop has reaped the sender. Written by the ptrace thread, read from any.
+     */
+    private final AtomicIntegerArray ended = new AtomicIntegerArray(ENDED_KEPT);
+    private int endedNext;
     final HeldChildren held = new HeldChildren(HOLD_LIMIT_NS);
     /**
      * The task found last, under its tid then: one stop looks its task up several times (its
@@ -74,7 +83,10 @@ final class TaskTable {
         last = null;
         Task task = tasks.remove(tid);
         held.forget(tid);
-        if (task == null || task.tgid == tid) liveProcesses.remove(tid);
+        if ((task == null || task.tgid == tid) && liveProcesses.remove(tid)) {
+            ended.set(endedNext, tid);
+            endedNext = (endedNext + 1) % ENDED_KEPT;
+        }
         return task;
     }
 
@@ -84,6 +96,13 @@ final class TaskTable {
 
     List<Integer> tids() {
         return List.copyOf(tasks.keySet());
+    }
+
+    /** Whether {@code pid} is a traced process, alive or among the last that ended. Safe from any thread. */
+    boolean tracedNowOrLately(int pid) {
+        if (liveProcesses.contains(pid)) return true;
+        for (int i = 0; i < ENDED_KEPT; i++) if (ended.get(i) == pid) return true;
+        return false;
     }
 
     /** The processes alive now: what a stop request must kill. Safe from any thread. */

@@ -6,6 +6,7 @@ import dev.jthreadtrace.event.TraceEvent;
 import dev.jthreadtrace.sys.Libc;
 import dev.jthreadtrace.sys.ProcStatus;
 import dev.jthreadtrace.sys.Probe;
+import dev.jthreadtrace.sys.SignalMask;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -33,7 +34,7 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  * the caller to report, never a stack trace on the user's terminal.
  */
 public final class Tracer {
-    private static final int SIGKILL = 9, SIGSYS = 31;
+    private static final int SIGKILL = 9, SIGSTOP = 19, SIGSYS = 31;
     private static final long SEIZE_OPTIONS = Ptrace.O_TRACESYSGOOD | Ptrace.O_TRACECLONE | Ptrace.O_TRACEFORK
             | Ptrace.O_TRACEVFORK | Ptrace.O_TRACEEXEC | Ptrace.O_EXITKILL;
     /**
@@ -60,6 +61,8 @@ public final class Tracer {
     private volatile SeccompStatus seccomp = SeccompStatus.OFF;
     private volatile String launchNote;
     private volatile int stopSignal;
+    /** The trace is being ended ({@link #requestStop}): the loop resumes no task from now on, it kills each. */
+    private volatile boolean ending;
     /** Attach mode: let every task go as soon as the loop sees the doorbell. */
     private volatile boolean detachRequested;
     private volatile Doorbell doorbell;
@@ -188,6 +191,14 @@ public final class Tracer {
     /**
      * Ends the trace early: every traced process is killed (as PTRACE_O_EXITKILL would on our exit)
      * and the loop then sees them die and finishes normally. Safe from any thread.
+     *
+     * <p>No traced code runs after this decision: killed one process after another, a shell saw
+     * its child die of SIGKILL and ran on for a moment (dash printed "Killed", a wrapper's
+     * {@code || cleanup} could run) before its own SIGKILL came. So every thread of every traced
+     * process is first sent SIGSTOP, which no mask blocks and which puts a tracee in a
+     * signal-delivery stop before it next returns to its own code; only then does each process get
+     * its SIGKILL. From the decision on the loop resumes nothing: each stop it sees is killed
+     * ({@link StopLoop}), a process forked in the meantime at its first stop.
      */
     public void requestStop(int signal) {
         if (attaching()) {
@@ -199,7 +210,10 @@ public final class Tracer {
         // must not turn its status into 128+N).
         if (tasks.liveProcesses().isEmpty()) return;
         if (stopSignal == 0) stopSignal = signal;
-        for (int pid : tasks.liveProcesses()) Libc.kill(pid, SIGKILL);
+        ending = true;
+        Set<Integer> live = Set.copyOf(tasks.liveProcesses());
+        for (int pid : live) for (int tid : EndLooker.tids(pid)) SignalMask.tgkill(pid, tid, SIGSTOP);
+        for (int pid : live) Libc.kill(pid, SIGKILL);
     }
 
     /**
@@ -229,6 +243,15 @@ public final class Tracer {
     /** Sends the held terminal signals to their processes; none is held after. Safe from any thread. */
     public void releaseTerminalSignals() {
         terminal.release(liveProcesses());
+    }
+
+    /**
+     * Whether {@code pid} is a process traced now or among the last that ended: a signal it sent
+     * the tool (its {@code kill(0, SIG)} reaches its whole process group, the tool's) is not the
+     * user's. Safe from any thread.
+     */
+    public boolean sentByTraced(int pid) {
+        return pid > 0 && tasks.tracedNowOrLately(pid);
     }
 
     /** The processes traced now (launched or attached, not yet gone). Safe from any thread. */
@@ -318,7 +341,7 @@ public final class Tracer {
         seccomp = started.seccomp();
         launchNote = started.started().note();
         stops.seccompActive(started.seccomp().active());
-        loop = new StopLoop(tasks, batch, stops, null);
+        loop = new StopLoop(tasks, batch, stops, null, () -> ending);
         stops.commandStarted(rootPid, started.started());
         launched.complete(rootPid);
         return true;
@@ -354,7 +377,7 @@ public final class Tracer {
         seccomp = SeccompStatus.ATTACH;
         stops.started();
         loop = new StopLoop(tasks, batch, stops,
-                new StopLoop.Attachment(doorbell, new Detacher(tasks, stops.eventMessage(), stops), () -> detachRequested));
+                new StopLoop.Attachment(doorbell, new Detacher(tasks, stops.eventMessage(), stops), () -> detachRequested), () -> false);
         events.emit(new TraceEvent.Attached(System.nanoTime(), rootPid, Libc.getpid(), attached.path(), attached.argv(),
                 attached.tasks()));
         launched.complete(rootPid);

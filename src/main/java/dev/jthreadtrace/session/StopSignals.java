@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.IntConsumer;
+import java.util.function.IntPredicate;
 
 /**
  * SIGINT, SIGTERM and SIGHUP to the tool go to a handler of ours ({@link Interrupts}) instead of
@@ -32,8 +33,10 @@ public final class StopSignals {
     /** The signals the launcher holds blocked (hex mask; absent without the launcher). */
     private static final String HELD = "jthreadtrace.launcher.held";
     private static final Map<String, SignalHandler> previous = new HashMap<>();
-    private static final List<Integer> early = new ArrayList<>();
+    private static final List<SignalMask.Taken> early = new ArrayList<>();
     private static IntConsumer current;
+    /** Whether a sender (a pid, 0: the kernel or not known) is a traced process: its signal is not the user's. */
+    private static IntPredicate traced = sender -> false;
     private static long held;
     private static volatile int waiterTid;
     private static volatile boolean closing;
@@ -52,8 +55,8 @@ public final class StopSignals {
         waiter = Thread.ofPlatform().daemon().name("jthreadtrace-signals").start(() -> {
             waiterTid = SignalMask.tid();
             while (!closing) {
-                int signal = SignalMask.await(mask);
-                if (!closing) arrived(signal);
+                SignalMask.Taken taken = SignalMask.await(mask);
+                if (!closing) arrived(taken);
             }
         });
     }
@@ -84,21 +87,28 @@ public final class StopSignals {
         // One still pending (the waiting thread may not be running yet) is taken here.
         if (held != 0) SignalMask.takePending(held).forEach(StopSignals::arrived);
         synchronized (StopSignals.class) {
-            return early.isEmpty() ? 0 : early.getFirst();
+            return early.isEmpty() ? 0 : early.getFirst().signal();
         }
     }
 
-    /** The trace's handler; a signal that arrived before it is handed on now, in order, on a thread of its own. */
-    public static void install(IntConsumer stop) {
-        List<Integer> pending;
+    /**
+     * The trace's handler; a signal that arrived before it is handed on now, in order, on a thread
+     * of its own. A signal a traced process sent ({@code fromTraced} of its sender: a command's
+     * {@code kill(0, SIGINT)} or {@code trap 'kill 0' EXIT} signals its process group, which holds
+     * the tool) is the command's business: it reached the command's group itself, as untraced, and
+     * the handler never sees it (it is no user's first or second signal, and not the terminal's).
+     */
+    public static void install(IntConsumer stop, IntPredicate fromTraced) {
+        List<SignalMask.Taken> pending;
         synchronized (StopSignals.class) {
             if (held == 0) handleAll();
             current = stop;
-            pending = List.copyOf(early);
+            traced = fromTraced;
+            pending = early.stream().filter(t -> t.sender() == 0 || !fromTraced.test(t.sender())).toList();
             early.clear();
         }
         if (!pending.isEmpty()) {
-            Thread.ofPlatform().daemon().name("jthreadtrace-early-signal").start(() -> pending.forEach(stop::accept));
+            Thread.ofPlatform().daemon().name("jthreadtrace-early-signal").start(() -> pending.forEach(t -> stop.accept(t.signal())));
         }
     }
 
@@ -120,6 +130,7 @@ public final class StopSignals {
         previous.clear();
         early.clear();
         current = held == 0 ? null : signal -> { };
+        traced = sender -> false;
     }
 
     private static long heldByLauncher() {
@@ -134,22 +145,26 @@ public final class StopSignals {
         for (String name : NAMES) {
             if (previous.containsKey(name)) continue;
             try {
-                previous.put(name, Signal.handle(new Signal(name), s -> arrived(s.getNumber())));
+                // (The JDK's dispatch does not say who sent it.)
+                previous.put(name, Signal.handle(new Signal(name), s -> arrived(new SignalMask.Taken(s.getNumber(), 0))));
             } catch (IllegalArgumentException e) {
                 // The signal is not available to us (e.g. ignored by the parent with -Xrs); leave it.
             }
         }
     }
 
-    private static void arrived(int signal) {
+    private static void arrived(SignalMask.Taken taken) {
         IntConsumer to;
+        IntPredicate fromTraced;
         synchronized (StopSignals.class) {
             to = current;
+            fromTraced = traced;
             if (to == null) {
-                early.add(signal);
+                early.add(taken);
                 return;
             }
         }
-        to.accept(signal);
+        if (taken.sender() != 0 && fromTraced.test(taken.sender())) return;
+        to.accept(taken.signal());
     }
 }

@@ -108,7 +108,7 @@ public final class TraceSession {
         Tracer tracer = start.start(queue);
         interrupts.prepare(tracer);
         IntConsumer afterTrace = interrupts.afterTrace(tracer);
-        StopSignals.install(interrupts.handlerFor(tracer, afterTrace));
+        StopSignals.install(interrupts.handlerFor(tracer, afterTrace), tracer::sentByTraced);
         EventConsumer consumer = new EventConsumer(tracer, fold, live, idle);
         try {
             // Drain in batches and sleep briefly when there is nothing: a consumer blocked on the
@@ -125,7 +125,7 @@ public final class TraceSession {
         } finally {
             // From here to the last byte of output a signal cuts nothing short (the caller calls
             // StopSignals.uninstall once its output is written).
-            StopSignals.install(afterTrace);
+            StopSignals.install(afterTrace, tracer::sentByTraced);
             // Leaving early (an exception, an interrupt): kill what we trace and let the loop drain,
             // so no tracee is left stopped and no ptrace thread keeps calling waitpid.
             if (!consumer.ended()) tracer.consumerGone(0);

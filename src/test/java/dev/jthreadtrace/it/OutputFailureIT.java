@@ -6,9 +6,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -69,5 +71,32 @@ class OutputFailureIT {
         assertTrue(r.out().contains("status=141"), r.out() + r.err());
         assertEquals("", r.err());
         assertTrue(seconds < 20, "ended when head went away, not when sleeper ended 60 s later: " + seconds + " s");
+    }
+
+    /**
+     * When the output's reader goes away the tool ends the trace, and no traced code runs after
+     * that: the tree was killed one process after another, and a shell whose {@code sleep} was
+     * killed first saw it die of SIGKILL and ran on before its own SIGKILL came: dash printed
+     * "Killed" (3 of 30 runs of this script before the fix; the script's marker is for a shell
+     * that would run further still). And a program killed at its exec is no JVM: no "no Java view
+     * of JVM" note for it. Many runs: the moment the pipe closes falls anywhere in the loop.
+     */
+    @Test
+    @Timeout(300)
+    void aClosedPipeKillsTheTreeSoNoneOfItRunsOn(@TempDir Path tmp) throws Exception {
+        Path marker = tmp.resolve("ran-on"), script = tmp.resolve("loop.sh");
+        Files.writeString(script, "#!/bin/sh\n"
+                + "for i in 1 2 3 4 5 6 7 8; do\n"
+                + "  sleep 0.3; rc=$?\n"
+                + "  [ $rc -ne 0 ] && echo \"ran on after its child was killed: $rc\" >> " + marker + "\n"
+                + "done\n");
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
+        for (int run = 0; run < 20; run++) {
+            Tool.Result r = Tool.run(List.of("bash", "-c", String.join(" ", Tool.jar("run", "-e", "%memory", "--", script.toString()))
+                    + " | head -50 >/dev/null; echo \"status=${PIPESTATUS[0]}\""));
+            assertTrue(r.out().contains("status=141"), "run " + run + ": " + r.out() + r.err());
+            assertEquals("", r.err(), "run " + run + ": nothing of the command's nor a JVM note");
+            assertFalse(Files.exists(marker), "run " + run + ": " + (Files.exists(marker) ? Files.readString(marker) : ""));
+        }
     }
 }

@@ -214,4 +214,31 @@ class SignalsIT {
             p.destroyForcibly();
         }
     }
+    /**
+     * The command runs in the tool's process group (as under strace), so a {@code kill(0, SIG)} of
+     * its own reaches the tool too: it is the command's business, not the user's. A script's
+     * {@code trap 'kill 0' EXIT} counted as the user's first SIGTERM ("the traced command has
+     * exited; ... a second one kills them"), a {@code kill -INT 0} as a SIGINT "passed to the
+     * traced command", which it then got twice. Now the tool takes no notice: the same exit
+     * status as untraced, the report and the JUnit XML written, not a line on stderr. Each run in
+     * a session of its own (setsid), as a shell's job would have a group of its own: the group
+     * signalled is never the test's.
+     */
+    @Test
+    void aSignalTheCommandSendsItsOwnGroupIsNotTheUsers(@TempDir Path tmp) throws Exception {
+        Path launcher = Tool.basedir().resolve("scripts/jthreadtrace").toAbsolutePath();
+        List<String> scripts = List.of("trap 'kill 0' EXIT; sleep 30 & sleep 0.3; echo done",
+                "sleep 0.3; kill -INT 0; echo after", "trap 'echo got TERM' TERM; kill -TERM 0; sleep 0.2; kill -TERM 0; echo still");
+        for (int i = 0; i < scripts.size(); i++) {
+            String script = scripts.get(i);
+            Path xml = tmp.resolve("junit-" + i + ".xml");
+            Tool.Result untraced = Tool.run(List.of("setsid", "-w", "bash", "-c", script));
+            Tool.Result traced = Tool.run(List.of("setsid", "-w", launcher.toString(), "run", "--no-live", "--report", "summary",
+                    "--junit-xml", xml.toString(), "--", "bash", "-c", script));
+            assertEquals(untraced.code(), traced.code(), script + ": " + traced.err());
+            assertEquals(untraced.err(), traced.err(), script + ": not a line of the tool's");
+            assertTrue(traced.out().startsWith(untraced.out()) && traced.out().contains("SUMMARY"), script + ": " + traced.out());
+            assertTrue(Files.readString(xml).contains("<testsuite"), script + ": the JUnit XML was written");
+        }
+    }
 }

@@ -263,6 +263,30 @@ class TargetUntouchedIT {
         assertUntouched(dir, "", SHOW, "");
     }
 
+    /**
+     * What an exec keeps and a fork drops: the interval timers and the pending signals of whoever
+     * exec'd the tool are the command's. {@code alarm 5; exec jthreadtrace run ...} (a harness's
+     * watchdog) killed the tool's own JVM with SIGALRM, its report lost, and the command never got
+     * the signal its handler waited for; timers set with setitimer (a real one, a periodic CPU-time
+     * one) and blocked signals pending for the process and for its thread were gone in the command.
+     */
+    @Test
+    void intervalTimersAndPendingSignalsAsAnExecKeepsThem(@TempDir Path dir) throws Exception {
+        Run alarm = assertUntouched(dir, "perl -e 'alarm 5; exec @ARGV' ",
+                "sh -c 'trap \"kill \\$!; echo got SIGALRM; exit 3\" ALRM; sleep 30 & wait'", "");
+        assertEquals("got SIGALRM", alarm.out());
+        assertEquals(3, alarm.code());
+        // SIGWINCH pending for the process (kill), SIGUSR1 for the thread (tgkill), both blocked.
+        Run kept = assertUntouched(dir, "perl -MPOSIX -MTime::HiRes=setitimer -e 'sigprocmask(SIG_BLOCK, POSIX::SigSet->new(28, 10));"
+                        + " kill 28, $$; syscall(234, $$, $$, 10); setitimer(0, 100, 0); setitimer(2, 50, 5); exec @ARGV' ",
+                "perl -MTime::HiRes=getitimer -e 'my @r = getitimer(0); my @p = getitimer(2);"
+                        + " printf \"real %d every %g, prof %d every %g\\n\", $r[0] > 50, $r[1], $p[0] > 40, $p[1];"
+                        + " open S, \"/proc/self/status\"; print grep /^(SigPnd|ShdPnd|SigBlk)/, <S>'", "");
+        assertTrue(kept.out().contains("real 1 every 0, prof 1 every 5\n"), kept.out());
+        assertEquals(0x200L, mask(kept, "SigPnd"), kept.out());
+        assertEquals(0x8000000L, mask(kept, "ShdPnd"), kept.out());
+    }
+
     /** The coredump_filter the command inherits, not the one HotSpot set in the tool's JVM. */
     @Test
     void theCoredumpFilterAsInherited(@TempDir Path dir) throws Exception {
