@@ -34,6 +34,8 @@ public final class ThreadInfo {
     private int osParent;
     private TraceEvent.SpawnKind spawnKind;
     private long cloneFlags;
+    /** False when the creator's clone flags could not be read: {@link #cloneFlags} holds only what the kernel showed. */
+    private boolean cloneFlagsKnown = true;
     private final long start;
     /** When it ended, {@link #RUNNING} while it runs (a primitive, as {@link #creator}). */
     private long end = RUNNING;
@@ -148,6 +150,11 @@ public final class ThreadInfo {
 
     public long cloneFlags() {
         return cloneFlags;
+    }
+
+    /** Whether {@link #cloneFlags} are the call's own, not only the part the kernel showed (see {@code Spawned.flagsKnown}). */
+    public boolean cloneFlagsKnown() {
+        return cloneFlagsKnown;
     }
 
     /** Nanoseconds since the target's exec. */
@@ -305,10 +312,11 @@ public final class ThreadInfo {
 
     // ---- changed only by the model, while the trace runs -------------------------------------
 
-    void spawnedAs(int osParent, TraceEvent.SpawnKind kind, long flags) {
+    void spawnedAs(int osParent, TraceEvent.SpawnKind kind, long flags, boolean flagsKnown) {
         this.osParent = osParent;
         this.spawnKind = kind;
         this.cloneFlags = flags;
+        this.cloneFlagsKnown = flagsKnown;
     }
 
     void existedAtAttach(int osParent) {

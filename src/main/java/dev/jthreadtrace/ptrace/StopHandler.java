@@ -274,12 +274,14 @@ final class StopHandler {
         // (clone(CLONE_PARENT|SIGCHLD), as runc's nsexec makes) is PTRACE_EVENT_FORK, and its
         // CLONE_PARENT decides the child's kernel parent. Only fork and vfork have no flags argument.
         int nr = creator.nr;
-        CloneCall call = nr == SyscallTable.CLONE || nr == SyscallTable.CLONE3 ? new CloneCall(nr, CloneCall.flags(nr, creator))
+        CloneCall call = nr == SyscallTable.CLONE || nr == SyscallTable.CLONE3 ? CloneCall.of(nr, creator)
                 : nr == SyscallTable.FORK || nr == SyscallTable.VFORK ? CloneCall.fork(nr)
                 : cloneInFlight(creator); // its entry was not seen: it began before an attach
         if (call.nr() != SyscallTable.CLONE && call.nr() != SyscallTable.CLONE3 && event != PtraceEvent.CLONE) {
             call = CloneCall.fork(event == PtraceEvent.VFORK ? SyscallTable.VFORK : SyscallTable.FORK);
         }
+        // clone_args unreadable (a non-dumpable creator, no CAP_SYS_PTRACE): thread or process from the kernel, never a default.
+        if (!call.flagsKnown()) call = call.asTheKernelShows(child, creator.tgid, event);
         TraceEvent.SpawnKind kind = switch (event) {
             case FORK -> TraceEvent.SpawnKind.FORK;
             case VFORK -> TraceEvent.SpawnKind.VFORK;
@@ -288,7 +290,8 @@ final class StopHandler {
         int tgid = (call.flags() & CloneFlags.CLONE_THREAD) != 0 ? creator.tgid : child;
         if (tgid == child) tasks.processStarted(child);
         if (targetStarted) {
-            events.emit(new TraceEvent.Spawned(now, creator.tid, child, kind, call.flags(), namespaces.localTid(child, tgid, tgid == child)));
+            events.emit(new TraceEvent.Spawned(now, creator.tid, child, kind, call.flags(), namespaces.localTid(child, tgid, tgid == child),
+                    call.flagsKnown()));
         }
         Task task = tasks.get(child);
         boolean seen = task != null;
@@ -329,6 +332,7 @@ final class StopHandler {
         long rdi = regs.get(JAVA_LONG, UserRegs.RDI);
         if (nr == SyscallTable.CLONE) return new CloneCall(nr, rdi);
         byte[] first = nr == SyscallTable.CLONE3 ? memory.read(creator.tid, rdi, 8) : null;
+        if (nr == SyscallTable.CLONE3 && first == null) return new CloneCall(nr, 0, false);
         return new CloneCall(nr, first == null ? 0 : ByteBuffer.wrap(first).order(ByteOrder.LITTLE_ENDIAN).getLong());
     }
 
