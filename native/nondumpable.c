@@ -4,6 +4,8 @@
 // and is renamed "renamed-nd" by main (pthread_setname_np: its /proc comm file), the second names
 // itself "worker-nd". With both alive, main prints the untraced truth: "tasks N" (the entries of
 // /proc/self/task) and, per thread, "thread TID of PID" (gettid and getpid in that thread).
+// With "wait" as a second argument it then prints "ready" and waits for a line (or the end) on
+// stdin before it ends its threads: a non-dumpable process to attach to.
 // Without CAP_SYS_PTRACE a tracer then reads none of its memory (clone_args, names, signal sets).
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -12,6 +14,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/prctl.h>
 #include <unistd.h>
 
@@ -61,6 +64,12 @@ int main(int argc, char **argv) {
     printf("tasks %d\n", tasks());
     fflush(stdout);
     pthread_mutex_unlock(&out);
+    if (argc > 2 && strcmp(argv[2], "wait") == 0) {
+        char line[16];
+        printf("ready\n");
+        fflush(stdout);
+        if (!fgets(line, sizeof line, stdin)) line[0] = 0;
+    }
     pthread_barrier_wait(&told);
     pthread_join(first, NULL);
     pthread_join(second, NULL);

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +13,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -25,7 +27,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * included. Its threads must still be threads: what the kernel says of them (/proc/TID/status
  * Tgid), never the default of unread flags ("not CLONE_THREAD", a process). The oracle is the
  * program itself, untraced truth printed from inside: gettid/getpid in each thread, the entries of
- * /proc/self/task ({@code native/nondumpable.c}).
+ * /proc/self/task ({@code native/nondumpable.c}). Names it gives itself (prctl PR_SET_NAME with a
+ * pointer into that memory) come from /proc/TID/comm, and one note on stderr says why.
  */
 @Timeout(180)
 class NonDumpableIT {
@@ -54,6 +57,10 @@ class NonDumpableIT {
             assertTrue(r.out().contains("tasks 3"), "its /proc/self/task had 3 entries: " + r.out());
             int pid = truth.values().iterator().next();
 
+            assertTrue(r.err().contains("jthreadtrace: note: " + pid + " made itself non-dumpable @"), "the note: " + r.err());
+            assertTrue(r.err().contains(" (prctl PR_SET_DUMPABLE 0): without CAP_SYS_PTRACE its memory cannot be read; from then on"),
+                    "the note says why: " + r.err());
+
             List<JsonNode> threads = ThreadNamesIT.records(trace, "thread");
             assertEquals(3, threads.size(), "three tasks: " + threads);
             JsonNode leader = threads.stream().filter(t -> t.path("tid").asInt() == pid).findFirst().orElseThrow();
@@ -65,10 +72,40 @@ class NonDumpableIT {
                 assertTrue(t.path("clone_flags").toString().contains("CLONE_THREAD"), "CLONE_THREAD, from its Tgid: " + t);
                 // The kernel's tree: a thread's PPid is its process's parent, not its creator.
                 assertEquals(leader.path("os_parent").asInt(), t.path("os_parent").asInt(), "kernel parent as /proc has it: " + t);
+                // Its prctl(PR_SET_NAME, "worker-nd"): the name could not be read from its memory, the kernel's is in /proc/TID/comm.
+                assertTrue(t.path("names").toString().contains("\"worker-nd\""), "the name it gave itself: " + t);
             }
         } finally {
             Files.deleteIfExists(trace);
             Files.delete(dir);
+        }
+    }
+
+    /**
+     * attach to such a process of the same user: the kernel refuses PTRACE_SEIZE with EPERM, and
+     * the one line names that cause (its /proc/PID entries belong to root), not another user or
+     * more privileges, which are not the case.
+     */
+    @Test
+    void attachSaysTheProcessIsNonDumpable() throws Exception {
+        Process target = new ProcessBuilder("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                Traced.fixture("nondumpable").toString(), "0", "wait").redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try (BufferedReader out = target.inputReader()) {
+            for (String line = out.readLine(); !"ready".equals(line); line = out.readLine()) {
+                assertTrue(line != null, "the fixture got ready");
+            }
+            int pid = (int) target.pid();
+            Tool.Result r = Tool.run(nobody.tool("attach", "--jvm", "off", "--duration", "1s", Integer.toString(pid)));
+            assertEquals(125, r.code(), r.err());
+            assertEquals(1, r.err().lines().count(), "one line: " + r.err());
+            assertTrue(r.err().startsWith("jthreadtrace: attach needs CAP_SYS_PTRACE here: pid " + pid + " made itself non-dumpable"
+                    + " (prctl PR_SET_DUMPABLE 0, as ssh-agent and other guarded programs do; the files under /proc/" + pid + " belong to"
+                    + " root) (ptrace(PTRACE_SEIZE) failed: EPERM (Operation not permitted)): "), r.err());
+            target.getOutputStream().close();
+            assertTrue(target.waitFor(30, TimeUnit.SECONDS), "the fixture ends, untouched");
+            assertEquals(0, target.exitValue());
+        } finally {
+            target.destroyForcibly();
         }
     }
 }
