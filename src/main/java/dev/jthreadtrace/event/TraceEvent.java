@@ -157,10 +157,18 @@ public sealed interface TraceEvent {
     /**
      * {@code creator}'s clone/fork/vfork made {@code child} (PTRACE_EVENT_CLONE/FORK/VFORK).
      * {@code nsTid}: the child's id in its own PID namespace when that is not the tool's (0 otherwise).
+     * {@code flagsKnown} false: the call's flags could not be read (clone3's clone_args in the memory
+     * of a non-dumpable process, traced without CAP_SYS_PTRACE); {@code flags} then holds only what
+     * the kernel showed of them (CLONE_THREAD and what it implies when the child has its creator's
+     * Tgid, CLONE_PARENT, CLONE_VFORK).
      */
-    record Spawned(long ns, int creator, int child, SpawnKind kind, long flags, int nsTid) implements TraceEvent {
+    record Spawned(long ns, int creator, int child, SpawnKind kind, long flags, int nsTid, boolean flagsKnown) implements TraceEvent {
         public Spawned(long ns, int creator, int child, SpawnKind kind, long flags) {
             this(ns, creator, child, kind, flags, 0);
+        }
+
+        public Spawned(long ns, int creator, int child, SpawnKind kind, long flags, int nsTid) {
+            this(ns, creator, child, kind, flags, nsTid, true);
         }
     }
 

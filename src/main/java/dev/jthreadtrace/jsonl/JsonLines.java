@@ -156,10 +156,11 @@ public final class JsonLines implements LiveSink {
                     .put("t", seconds(model.rel(d.ns()))).put(JsonlFields.DETACHED, d.detached());
             case TraceEvent.Syscall s -> syscall(s, model);
             case TraceEvent.SyscallEntered s -> null; // written when another record comes before the call's own
-            case TraceEvent.Spawned s -> nsTid(at(record(JsonlFields.T_SPAWN), s.ns(), model, s.child()).put(JsonlFields.CREATOR, s.creator())
+            case TraceEvent.Spawned s -> flagsUnknown(JsonlFields.FLAGS_UNKNOWN, s.flagsKnown(), nsTid(at(record(JsonlFields.T_SPAWN), s.ns(), model, s.child()).put(JsonlFields.CREATOR, s.creator())
                     .put("creator_name", model.nameOf(s.creator())).put(JsonlFields.KIND, s.kind().name().toLowerCase(Locale.ROOT))
                     .put("flags", CloneFlags.names(s.flags())).put(JsonlFields.FLAGS_RAW, s.flags())
-                    .put("os_parent", model.thread(s.child()) != null ? model.thread(s.child()).osParent() : null), s.nsTid());
+
+                    .put("os_parent", model.thread(s.child()) != null ? model.thread(s.child()).osParent() : null), s.nsTid()));
             case TraceEvent.UntracedChild u -> at(record(JsonlFields.T_UNTRACED), u.ns(), model, u.creator()).put(JsonlFields.CHILD, u.child())
                     .put(JsonlFields.SECCOMP_FILTER_INHERITED, u.filterInherited());
             case TraceEvent.Exec e -> at(record(JsonlFields.T_EXEC), e.ns(), model, e.tid()).put(JsonlFields.FORMER_TID, e.formerTid())
@@ -206,6 +207,11 @@ public final class JsonLines implements LiveSink {
     }
 
     /** A task's id in its own PID namespace, only when that is not the tracer's (a default trace's records stay as they were). */
+    /** Only when the clone flags could not be read (a non-dumpable creator): then the flags listed are what the kernel showed. */
+    private static Json flagsUnknown(String key, boolean known, Json json) {
+        return known ? json : json.put(key, true);
+    }
+
     private static Json nsTid(Json json, int nsTid) {
         return nsTid == 0 ? json : json.put(JsonlFields.NS_TID, nsTid);
     }
@@ -358,7 +364,8 @@ public final class JsonLines implements LiveSink {
 
     /** One task's {@code thread} record; {@code atEnd} null for a task written as it folded (those fields null). */
     private Json threadRecord(TraceModel model, ThreadInfo t, FutexCounters futex, MmapCounters mmap, Final atEnd) {
-        return record(JsonlFields.T_THREAD).put(JsonlFields.TID, t.tid()).put(JsonlFields.NS_TID, t.nsTid() == 0 ? null : t.nsTid())
+        return flagsUnknown("clone_flags_unknown", t.cloneFlagsKnown(), record(JsonlFields.T_THREAD)).put(JsonlFields.TID, t.tid())
+                .put(JsonlFields.NS_TID, t.nsTid() == 0 ? null : t.nsTid())
                 .put(JsonlFields.PID, t.tgid()).put(JsonlFields.NAME, t.name()).put("names", t.nameHistory()).put("names_dropped", t.namesDropped())
                 .put(JsonlFields.CREATOR, t.creator()).put("creator_name", t.creator() == null ? null : model.nameOf(t.creator()))
                 .put("existed_at_attach", t.existedAtAttach()).put("started_for_attach", t.startedForAttach())

@@ -42,7 +42,7 @@ final class JsonlFields {
             DUR_NS = "dur_ns",
             ERROR = "error",
             FAILURE = "failure",
-            FLAGS_RAW = "flags_raw",
+            FLAGS_RAW = "flags_raw", FLAGS_UNKNOWN = "flags_unknown",
             FORMER_TID = "former_tid",
             TARGET = "target", NEW_NAME = "new_name", FD = "fd", SYSCALL = "syscall",
             ID = "id",

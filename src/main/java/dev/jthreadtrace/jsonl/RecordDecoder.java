@@ -227,7 +227,8 @@ final class RecordDecoder {
             }
             case JsonlFields.T_SPAWN -> new TraceEvent.Spawned(longField(n, JsonlFields.NS), intField(n, JsonlFields.CREATOR),
                     intField(n, JsonlFields.TID), enumField(n, JsonlFields.KIND, TraceEvent.SpawnKind.class),
-                    longField(n, JsonlFields.FLAGS_RAW), n.path(JsonlFields.NS_TID).asInt(0));
+                    longField(n, JsonlFields.FLAGS_RAW), n.path(JsonlFields.NS_TID).asInt(0),
+                    !n.path(JsonlFields.FLAGS_UNKNOWN).asBoolean(false));
             case JsonlFields.T_UNTRACED -> new TraceEvent.UntracedChild(longField(n, JsonlFields.NS), intField(n, JsonlFields.TID),
                     intField(n, JsonlFields.CHILD), n.path(JsonlFields.SECCOMP_FILTER_INHERITED).asBoolean());
             case JsonlFields.T_EXEC -> new TraceEvent.Exec(longField(n, JsonlFields.NS), intField(n, JsonlFields.TID),

@@ -104,6 +104,28 @@ public record JavaThread(long id, String name, boolean virtual, int constructorT
         this(id, name, virtual, constructorTid, constructorName, starterTid, inherited, null);
     }
 
+    /**
+     * What it started with at the Java level: the Java settings ({@code ccl}, {@code daemon},
+     * {@code priority}, {@code group}) and the inheritable thread-locals as {@code itl:Name} hooks.
+     */
+    public Map<String, String> inheritedValues() {
+        Map<String, String> out = new LinkedHashMap<>(attributes);
+        out.remove(JDK_POOL);
+        out.remove(JDK_THREAD);
+        inherited.forEach((k, v) -> out.put(hookKey(k), v));
+        return out;
+    }
+
+    /** Whether {@code key} names a Java-level hook (a setting, a scoped value, a thread-local), not a kernel one. */
+    public static boolean isJavaHook(String key) {
+        return ATTRIBUTE_HOOKS.contains(key) || key.startsWith(SCOPED_VALUE_PREFIX) || key.startsWith(Hook.THREAD_LOCAL_PREFIX);
+    }
+
+    /** The value it started with for a Java-level hook key ({@link #isJavaHook}), or null. */
+    public String inheritedValue(String key) {
+        return key.startsWith(Hook.THREAD_LOCAL_PREFIX) ? inherited.get(key.substring(Hook.THREAD_LOCAL_PREFIX.length())) : attributes.get(key);
+    }
+
     /** The hook key of an inheritable thread-local: {@code itl:RequestContext}. */
     public static String hookKey(String threadLocalName) {
         return "itl:" + threadLocalName;

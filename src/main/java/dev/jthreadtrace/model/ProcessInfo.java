@@ -13,6 +13,8 @@ public final class ProcessInfo {
     private Exit exit;
     private ScopeEnd scopeEnd;
     private String runtime;
+    /** When it made itself non-dumpable (prctl PR_SET_DUMPABLE 0) the first time, ns since the exec; -1: never. */
+    private long madeNonDumpable = -1;
 
     ProcessInfo(int pid, Integer creator, int parentPid) {
         this.pid = pid;
@@ -82,5 +84,17 @@ public final class ProcessInfo {
 
     void exit(Exit exit) {
         this.exit = exit;
+    }
+
+    /**
+     * When it made itself non-dumpable (prctl(PR_SET_DUMPABLE, 0)), the first time, or -1: from
+     * then on a tracer without CAP_SYS_PTRACE cannot read its memory.
+     */
+    public long madeNonDumpable() {
+        return madeNonDumpable;
+    }
+
+    void madeNonDumpable(long ns) {
+        if (madeNonDumpable < 0) madeNonDumpable = ns;
     }
 }

@@ -47,6 +47,9 @@ final class SyscallEffects {
                 if ((int) a[0] == Prctl.PR_SET_SECCOMP) ownSeccomp = true;
                 if (ok) settings.prctl(t, ns, a, s.captures().string(1), table.liveTasks());
                 if (ok && (int) a[0] == Prctl.PR_SET_CHILD_SUBREAPER) table.subreaper(t, a[1] != 0);
+                if (ok && (int) a[0] == Prctl.PR_SET_DUMPABLE && a[1] == 0 && table.process(t.tgid()) != null) {
+                    table.process(t.tgid()).madeNonDumpable(ns);
+                }
             }
             case SECCOMP -> {
                 ownSeccomp = true;

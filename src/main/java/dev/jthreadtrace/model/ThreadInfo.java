@@ -34,6 +34,8 @@ public final class ThreadInfo {
     private int osParent;
     private TraceEvent.SpawnKind spawnKind;
     private long cloneFlags;
+    /** False when the creator's clone flags could not be read: {@link #cloneFlags} holds only what the kernel showed. */
+    private boolean cloneFlagsKnown = true;
     private final long start;
     /** When it ended, {@link #RUNNING} while it runs (a primitive, as {@link #creator}). */
     private long end = RUNNING;
@@ -152,6 +154,11 @@ public final class ThreadInfo {
         return cloneFlags;
     }
 
+    /** Whether {@link #cloneFlags} are the call's own, not only the part the kernel showed (see {@code Spawned.flagsKnown}). */
+    public boolean cloneFlagsKnown() {
+        return cloneFlagsKnown;
+    }
+
     /** Nanoseconds since the target's exec. */
     public long start() {
         return start;
@@ -235,30 +242,14 @@ public final class ThreadInfo {
         return values;
     }
 
-    /**
-     * What it started with at the Java level: the Java settings ({@code ccl}, {@code daemon},
-     * {@code priority}, {@code group}) and the inheritable thread-locals as {@code itl:Name} hooks
-     * (empty without the JVM view).
-     */
+    /** What it started with at the Java level ({@link JavaThread#inheritedValues}); empty without the JVM view. */
     public Map<String, String> inheritedJavaValues() {
-        Map<String, String> out = new LinkedHashMap<>();
-        if (java != null) {
-            out.putAll(java.attributes());
-            out.remove(JavaThread.JDK_POOL);
-            out.remove(JavaThread.JDK_THREAD);
-            java.inherited().forEach((k, v) -> out.put(JavaThread.hookKey(k), v));
-        }
-        return out;
+        return java == null ? new LinkedHashMap<>() : java.inheritedValues();
     }
 
-    /** The value this thread started with for a hook key: a kernel hook or {@code itl:Name}; null for neither. */
+    /** The value this thread started with for a hook key: a kernel hook or a Java-level one; null for neither. */
     public String inheritedValue(String key) {
-        if (JavaThread.ATTRIBUTE_HOOKS.contains(key) || key.startsWith(JavaThread.SCOPED_VALUE_PREFIX)) {
-            return java == null ? null : java.attributes().get(key);
-        }
-        if (key.startsWith(Hook.THREAD_LOCAL_PREFIX)) {
-            return java == null ? null : java.inherited().get(key.substring(Hook.THREAD_LOCAL_PREFIX.length()));
-        }
+        if (JavaThread.isJavaHook(key)) return java == null ? null : java.inheritedValue(key);
         Hook hook = Hook.byKey(key);
         return hook == null ? null : inherited.value(hook);
     }
@@ -307,10 +298,11 @@ public final class ThreadInfo {
 
     // ---- changed only by the model, while the trace runs -------------------------------------
 
-    void spawnedAs(int osParent, TraceEvent.SpawnKind kind, long flags) {
+    void spawnedAs(int osParent, TraceEvent.SpawnKind kind, long flags, boolean flagsKnown) {
         this.osParent = osParent;
         this.spawnKind = kind;
         this.cloneFlags = flags;
+        this.cloneFlagsKnown = flagsKnown;
     }
 
     void existedAtAttach(int osParent) {

@@ -105,7 +105,7 @@ final class ThreadTable implements FoldRule.Needs {
         boolean parentOfCreator = isThread || (s.flags() & CloneFlags.CLONE_PARENT) != 0;
 
         ThreadInfo child = ThreadInfo.createdBy(creator, s.child(), tgid, ns, creator.hooks().forChild());
-        child.spawnedAs(parentOfCreator ? processParent : creator.tgid(), s.kind(), s.flags());
+        child.spawnedAs(parentOfCreator ? processParent : creator.tgid(), s.kind(), s.flags(), s.flagsKnown());
         child.nsTid(s.nsTid());
         ThreadInfo previous = removeLive(s.child());
         if (previous != null) {
@@ -122,7 +122,7 @@ final class ThreadTable implements FoldRule.Needs {
         ThreadInfo creator = task(u.creator(), ns);
         ThreadInfo child = ThreadInfo.createdBy(creator, u.child(), u.child(), ns,
                 creator.hooks().forChild().withTraced(Hooks.Tracer.UNTRACED));
-        child.spawnedAs(creator.tgid(), TraceEvent.SpawnKind.CLONE, CloneFlags.CLONE_UNTRACED);
+        child.spawnedAs(creator.tgid(), TraceEvent.SpawnKind.CLONE, CloneFlags.CLONE_UNTRACED, true);
         child.ended(ns, new Exit.Untraced());
         threads.add(child);
         latest.put(child.tid(), child);

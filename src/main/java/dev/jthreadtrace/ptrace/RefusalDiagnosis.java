@@ -60,6 +60,8 @@ final class RefusalDiagnosis {
                 return withFix(Line.MORE_PRIVILEGED, values, facts);
             }
             if (facts.yamaScope() == 1 && !target.descendant()) return withFix(Line.YAMA_1, values, facts);
+            // Same user, no more privileges: the kernel still refuses a process that made itself non-dumpable.
+            if (target.nonDumpable() && target.uid() == facts.uid()) return withFix(Line.NON_DUMPABLE, values, facts);
         }
         if (facts.apparmor() != null) return apparmor(facts, values);
         return RefusalText.render(Line.ATTACH_OTHER, values);

@@ -42,6 +42,8 @@ final class RefusalText {
                 + " {errno}): {fix}"),
         MORE_PRIVILEGED("attach needs CAP_SYS_PTRACE here: pid {pid} has capabilities jthreadtrace lacks ({call} failed:"
                 + " {errno}): {fix}"),
+        NON_DUMPABLE("attach needs CAP_SYS_PTRACE here: pid {pid} made itself non-dumpable (prctl PR_SET_DUMPABLE 0, as"
+                + " ssh-agent and other guarded programs do; the files under /proc/{pid} belong to root) ({call} failed: {errno}): {fix}"),
         OTHER_USER_NAMESPACE("pid {pid} belongs to a user outside jthreadtrace's user namespace (it shows as uid {uid}; {call}"
                 + " failed: {errno}): ptrace cannot reach into a namespace above its own; run jthreadtrace in the namespace that"
                 + " owns the process (on the host)"),

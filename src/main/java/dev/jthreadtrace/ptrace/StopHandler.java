@@ -6,6 +6,7 @@ import dev.jthreadtrace.decode.Captures;
 import dev.jthreadtrace.decode.CloneFlags;
 import dev.jthreadtrace.decode.ExitNeed;
 import dev.jthreadtrace.decode.ExitPolicy;
+import dev.jthreadtrace.decode.Prctl;
 import dev.jthreadtrace.decode.Siginfo;
 import dev.jthreadtrace.decode.SyscallTable;
 import dev.jthreadtrace.decode.Syscalls;
@@ -256,6 +257,7 @@ final class StopHandler {
                 memory.capture(task.tid, task.tgid, infoNow.stackPointer(), task.plan, Capture.When.AT_EXIT, task.args, ret, error,
                         task.captures);
             }
+            if (nr == SyscallTable.PRCTL && !error) nameFromKernel(task);
             if (targetStarted) {
                 events.emit(new TraceEvent.Syscall(task.entryNs, now, task.tid, nr, task.args, ret, error, true, task.captures));
                 if (!error && ret > 0 && (nr == SyscallTable.CLONE || nr == SyscallTable.CLONE3)
@@ -267,6 +269,18 @@ final class StopHandler {
         if (named != null && targetStarted) events.emit(named);
     }
 
+    /**
+     * A prctl(PR_SET_NAME) that succeeded with a name the tracer could not read at its entry (a
+     * non-dumpable process, traced without CAP_SYS_PTRACE: none of its memory can be read): the
+     * name the kernel set, from /proc/TID/comm (readable all the same), as for a name written to that
+     * file. Read only on this path; a name read from memory costs no /proc read.
+     */
+    private static void nameFromKernel(Task task) {
+        if ((int) task.args[0] != Prctl.PR_SET_NAME || task.captures.bytes(1) != null) return;
+        byte[] comm = ProcStatus.comm(task.tid);
+        if (comm != null) task.captures.put(1, comm);
+    }
+
     private void onSpawn(Task creator, PtraceEvent event, long now) {
         int child = (int) Ptrace.eventMessage(creator.tid, eventMessage);
         if (child <= 0) return;
@@ -274,12 +288,14 @@ final class StopHandler {
         // (clone(CLONE_PARENT|SIGCHLD), as runc's nsexec makes) is PTRACE_EVENT_FORK, and its
         // CLONE_PARENT decides the child's kernel parent. Only fork and vfork have no flags argument.
         int nr = creator.nr;
-        CloneCall call = nr == SyscallTable.CLONE || nr == SyscallTable.CLONE3 ? new CloneCall(nr, CloneCall.flags(nr, creator))
+        CloneCall call = nr == SyscallTable.CLONE || nr == SyscallTable.CLONE3 ? CloneCall.of(nr, creator)
                 : nr == SyscallTable.FORK || nr == SyscallTable.VFORK ? CloneCall.fork(nr)
                 : cloneInFlight(creator); // its entry was not seen: it began before an attach
         if (call.nr() != SyscallTable.CLONE && call.nr() != SyscallTable.CLONE3 && event != PtraceEvent.CLONE) {
             call = CloneCall.fork(event == PtraceEvent.VFORK ? SyscallTable.VFORK : SyscallTable.FORK);
         }
+        // clone_args unreadable (a non-dumpable creator, no CAP_SYS_PTRACE): thread or process from the kernel, never a default.
+        if (!call.flagsKnown()) call = call.asTheKernelShows(child, creator.tgid, event);
         TraceEvent.SpawnKind kind = switch (event) {
             case FORK -> TraceEvent.SpawnKind.FORK;
             case VFORK -> TraceEvent.SpawnKind.VFORK;
@@ -288,7 +304,8 @@ final class StopHandler {
         int tgid = (call.flags() & CloneFlags.CLONE_THREAD) != 0 ? creator.tgid : child;
         if (tgid == child) tasks.processStarted(child);
         if (targetStarted) {
-            events.emit(new TraceEvent.Spawned(now, creator.tid, child, kind, call.flags(), namespaces.localTid(child, tgid, tgid == child)));
+            events.emit(new TraceEvent.Spawned(now, creator.tid, child, kind, call.flags(), namespaces.localTid(child, tgid, tgid == child),
+                    call.flagsKnown()));
         }
         Task task = tasks.get(child);
         boolean seen = task != null;
@@ -329,6 +346,7 @@ final class StopHandler {
         long rdi = regs.get(JAVA_LONG, UserRegs.RDI);
         if (nr == SyscallTable.CLONE) return new CloneCall(nr, rdi);
         byte[] first = nr == SyscallTable.CLONE3 ? memory.read(creator.tid, rdi, 8) : null;
+        if (nr == SyscallTable.CLONE3 && first == null) return new CloneCall(nr, 0, false);
         return new CloneCall(nr, first == null ? 0 : ByteBuffer.wrap(first).order(ByteOrder.LITTLE_ENDIAN).getLong());
     }
 

@@ -64,12 +64,15 @@ record TracingFacts(int pid, int procSelfPid, int seccompMode, int seccompFilter
      * What was read about a process to attach to. {@code uid}: effective, as seen from our user
      * namespace. {@code outsideOurUserNamespace}: its user namespace is not ours (its ns/user link
      * differs, or cannot be read: with CAP_SYS_PTRACE in our namespace, one of ours can be).
+     * {@code nonDumpable}: it made itself non-dumpable (prctl PR_SET_DUMPABLE 0); /proc/PID/status
+     * has no such field, but the kernel then gives the files under /proc/PID (status, mem, fd/) to
+     * root, while the directory stays its user's.
      */
-    record Target(int pid, int uid, long capPrm, boolean descendant, boolean outsideOurUserNamespace) {
+    record Target(int pid, int uid, long capPrm, boolean descendant, boolean outsideOurUserNamespace, boolean nonDumpable) {
         static Target read(Path root, int pid, int self) {
             Path proc = root.resolve("proc");
             ProcStatus status = ProcStatus.read(proc.resolve(pid + "/status"));
-            if (status == null) return new Target(pid, -1, -1, false, false);
+            if (status == null) return new Target(pid, -1, -1, false, false, false);
             int uid = effectiveUid(status.text("Uid"));
             boolean descendant = false;
             int at = (int) status.number("PPid", 0);
@@ -79,7 +82,16 @@ record TracingFacts(int pid, int procSelfPid, int seccompMode, int seccompFilter
                 at = up == null ? 0 : (int) up.number("PPid", 0);
             }
             String ours = link(proc.resolve(self + "/ns/user")), theirs = link(proc.resolve(pid + "/ns/user"));
-            return new Target(pid, uid, status.hex("CapPrm", -1), descendant, ours != null && !ours.equals(theirs));
+            return new Target(pid, uid, status.hex("CapPrm", -1), descendant, ours != null && !ours.equals(theirs),
+                    owner(proc.resolve(pid + "/status")) == 0 && owner(proc.resolve(Integer.toString(pid))) > 0);
+        }
+
+        private static int owner(Path path) {
+            try {
+                return (Integer) Files.getAttribute(path, "unix:uid");
+            } catch (java.io.IOException | RuntimeException e) {
+                return -1;
+            }
         }
 
         private static String link(Path path) {

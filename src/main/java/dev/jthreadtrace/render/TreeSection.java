@@ -276,7 +276,7 @@ final class TreeSection extends SectionRenderer {
         String kind = t.isThread() ? "thread" : t.formerTid() != 0 ? "thread→leader" : t.creator() == null ? "process"
                 : "process/" + kindName(t);
         if (t.existedAtAttach()) kind += " (existed)";
-        if (t.isThread() && t.spawnKind() != null && (t.cloneFlags() & CloneFlags.SHARING) != CloneFlags.SHARING) {
+        if (t.isThread() && t.spawnKind() != null && t.cloneFlagsKnown() && (t.cloneFlags() & CloneFlags.SHARING) != CloneFlags.SHARING) {
             kind = "thread*";
         }
         String parent = t.osParent() + " " + (model.thread(t.osParent()) != null ? model.nameOf(t.osParent())

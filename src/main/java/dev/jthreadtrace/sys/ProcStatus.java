@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -30,6 +31,20 @@ public record ProcStatus(List<String> lines) {
     /** {@code /proc/PID/status}, or null. */
     public static ProcStatus of(int pid) {
         return read(Path.of("/proc", Integer.toString(pid), "status"));
+    }
+
+    /**
+     * The name of task {@code tid}, {@code /proc/TID/comm} without its newline, every byte kept; null when
+     * it cannot be read (the task is gone). Readable by its user even when the task is not dumpable.
+     */
+    public static byte[] comm(int tid) {
+        try {
+            byte[] line = Files.readAllBytes(Path.of("/proc", Integer.toString(tid), "comm"));
+            int end = line.length > 0 && line[line.length - 1] == '\n' ? line.length - 1 : line.length;
+            return Arrays.copyOf(line, end);
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     /** {@code /proc/self/status}, or {@link #EMPTY}. */

@@ -6,15 +6,11 @@ import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -40,7 +36,7 @@ class InContainerIT {
     private static final String CAP_FIX_CONTAINER = "docker run --cap-add SYS_PTRACE (podman too), or in Kubernetes"
             + " securityContext.capabilities.add: [SYS_PTRACE]";
     private final List<Process> started = new ArrayList<>();
-    private Path readableJar;
+    private final AsNobody nobody = new AsNobody();
 
     @AfterEach
     void cleanUp() throws IOException, InterruptedException {
@@ -49,11 +45,7 @@ class InContainerIT {
             p.destroyForcibly();
             assertTrue(p.waitFor(10, TimeUnit.SECONDS), "a process this test started is gone");
         }
-        if (readableJar != null) {
-            try (Stream<Path> files = Files.walk(readableJar.getParent())) {
-                for (Path f : files.sorted(Comparator.reverseOrder()).toList()) Files.delete(f);
-            }
-        }
+        nobody.close();
     }
 
     @Test
@@ -182,7 +174,7 @@ class InContainerIT {
     @Test
     void attachAsAnotherUserNamesRootAsTheFix() throws IOException {
         Process target = start(List.of("sleep", "60"));
-        Tool.Result r = Tool.run(asNobody(readableJar("attach", "--jvm", "off", "--duration", "1s", Long.toString(target.pid()))),
+        Tool.Result r = Tool.run(nobody.tool("attach", "--jvm", "off", "--duration", "1s", Long.toString(target.pid())),
                 IN_CONTAINER);
         assertOneLine(125, "jthreadtrace: attach needs CAP_SYS_PTRACE here: pid " + target.pid() + " runs as uid 0, jthreadtrace"
                 + " as uid 65534 (" + SEIZE_EPERM + "): run jthreadtrace as root (sudo)", r);
@@ -210,7 +202,7 @@ class InContainerIT {
         // A mount namespace of its own: the proc mounted there with hidepid goes with it, the machine's /proc is untouched.
         List<String> cmd = new ArrayList<>(List.of("unshare", "--mount", "--propagation", "private", "sh", "-c",
                 "mount -t proc -o hidepid=2 proc /proc && exec \"$@\"", "sh"));
-        cmd.addAll(asNobody(readableJar("attach", "--jvm", "off", "--duration", "1s", Long.toString(target.pid()))));
+        cmd.addAll(nobody.tool("attach", "--jvm", "off", "--duration", "1s", Long.toString(target.pid())));
         Tool.Result r = Tool.run(cmd, IN_CONTAINER);
         assertNoStackTrace(r);
         assertEquals(125, r.code(), r.err());
@@ -280,31 +272,6 @@ class InContainerIT {
     private static List<String> withoutCapSysPtrace(List<String> tool) {
         List<String> cmd = new ArrayList<>(List.of("setpriv", "--inh-caps=-sys_ptrace", "--bounding-set=-sys_ptrace"));
         cmd.addAll(tool);
-        return cmd;
-    }
-
-    private static List<String> asNobody(List<String> tool) {
-        List<String> cmd = new ArrayList<>(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"));
-        cmd.addAll(tool);
-        return cmd;
-    }
-
-    /** The tool's command with its jar and lib/ copied where uid 65534 can read them (a checkout under /root is not). */
-    private List<String> readableJar(String... args) throws IOException {
-        String jarProperty = System.getProperty("jthreadtrace.jar", "target/jthreadtrace.jar");
-        if (readableJar == null) {
-            Path dir = Files.createTempDirectory("jtt-readable");
-            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-            Path jar = Path.of(jarProperty).toAbsolutePath();
-            Path lib = Files.createDirectory(dir.resolve("lib"));
-            Files.setPosixFilePermissions(lib, PosixFilePermissions.fromString("rwxr-xr-x"));
-            try (Stream<Path> jars = Files.list(jar.getParent().resolve("lib"))) {
-                for (Path j : jars.toList()) Files.copy(j, lib.resolve(j.getFileName()));
-            }
-            readableJar = Files.copy(jar, dir.resolve("jthreadtrace.jar"));
-        }
-        List<String> cmd = new ArrayList<>(Tool.jar(args));
-        cmd.set(cmd.indexOf(jarProperty), readableJar.toString());
         return cmd;
     }
 

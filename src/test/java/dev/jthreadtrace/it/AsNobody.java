@@ -1,0 +1,49 @@
+package dev.jthreadtrace.it;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * The tool run as uid 65534 with no capability (setpriv), as a user without CAP_SYS_PTRACE runs
+ * it: its jar and lib/ are copied once into a directory that uid can read (a checkout under /root
+ * is not), removed by {@link #close}.
+ */
+final class AsNobody implements AutoCloseable {
+    private Path readableJar;
+
+    /** {@code setpriv --reuid=65534 ... java -jar COPY ARGS}. */
+    List<String> tool(String... args) throws IOException {
+        String jarProperty = System.getProperty("jthreadtrace.jar", "target/jthreadtrace.jar");
+        if (readableJar == null) {
+            Path dir = Files.createTempDirectory("jtt-readable");
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+            Path jar = Path.of(jarProperty).toAbsolutePath();
+            Path lib = Files.createDirectory(dir.resolve("lib"));
+            Files.setPosixFilePermissions(lib, PosixFilePermissions.fromString("rwxr-xr-x"));
+            try (Stream<Path> jars = Files.list(jar.getParent().resolve("lib"))) {
+                for (Path j : jars.toList()) Files.copy(j, lib.resolve(j.getFileName()));
+            }
+            readableJar = Files.copy(jar, dir.resolve("jthreadtrace.jar"));
+        }
+        List<String> cmd = new ArrayList<>(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"));
+        List<String> jar = new ArrayList<>(Tool.jar(args));
+        jar.set(jar.indexOf(jarProperty), readableJar.toString());
+        cmd.addAll(jar);
+        return cmd;
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (readableJar == null) return;
+        try (Stream<Path> files = Files.walk(readableJar.getParent())) {
+            for (Path f : files.sorted(Comparator.reverseOrder()).toList()) Files.delete(f);
+        }
+        readableJar = null;
+    }
+}

@@ -1,0 +1,111 @@
+package dev.jthreadtrace.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A command that makes itself non-dumpable (prctl(PR_SET_DUMPABLE, 0): ssh-agent, gpg-agent,
+ * hardened daemons), traced by a user without CAP_SYS_PTRACE (uid 65534): from then on the kernel
+ * refuses every read of its memory (process_vm_readv and PTRACE_PEEKDATA), clone3's clone_args
+ * included. Its threads must still be threads: what the kernel says of them (/proc/TID/status
+ * Tgid), never the default of unread flags ("not CLONE_THREAD", a process). The oracle is the
+ * program itself, untraced truth printed from inside: gettid/getpid in each thread, the entries of
+ * /proc/self/task ({@code native/nondumpable.c}). Names it gives itself (prctl PR_SET_NAME with a
+ * pointer into that memory) come from /proc/TID/comm, and one note on stderr says why.
+ */
+@Timeout(180)
+class NonDumpableIT {
+    private static final Pattern THREAD = Pattern.compile("thread (\\d+) of (\\d+)");
+    private final AsNobody nobody = new AsNobody();
+
+    @AfterEach
+    void cleanUp() throws IOException {
+        nobody.close();
+    }
+
+    @Test
+    void itsThreadsAreThreadsAsTheKernelHasThem() throws Exception {
+        Path dir = Files.createTempDirectory("jtt-nodump");
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx")); // uid 65534 writes the trace
+        Path trace = dir.resolve("t.jsonl");
+        try {
+            Tool.Result r = Tool.run(nobody.tool("run", "--jvm", "off", "--no-live", "-e", "clone3,prctl,rt_sigprocmask",
+                    "--format", "jsonl", "-o", trace.toString(), "--assert", "processes.total == 1", "--assert", "threads.total == 3",
+                    "--", Traced.fixture("nondumpable").toString(), "0"));
+            assertEquals(0, r.code(), "the assertions on the kernel's facts pass: " + r.err() + r.out());
+            Map<Integer, Integer> truth = new TreeMap<>(); // tid -> pid, as each thread saw itself
+            Matcher m = THREAD.matcher(r.out());
+            while (m.find()) truth.put(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)));
+            assertEquals(2, truth.size(), "both threads said who they are: " + r.out());
+            assertTrue(r.out().contains("tasks 3"), "its /proc/self/task had 3 entries: " + r.out());
+            int pid = truth.values().iterator().next();
+
+            assertTrue(r.err().contains("jthreadtrace: note: " + pid + " made itself non-dumpable @"), "the note: " + r.err());
+            assertTrue(r.err().contains(" (prctl PR_SET_DUMPABLE 0): without CAP_SYS_PTRACE its memory cannot be read; from then on"),
+                    "the note says why: " + r.err());
+
+            List<JsonNode> threads = ThreadNamesIT.records(trace, "thread");
+            assertEquals(3, threads.size(), "three tasks: " + threads);
+            JsonNode leader = threads.stream().filter(t -> t.path("tid").asInt() == pid).findFirst().orElseThrow();
+            for (JsonNode t : threads) {
+                assertEquals(pid, t.path("pid").asInt(), "every task is of the one process: " + t);
+                if (t == leader) continue;
+                assertEquals(pid, truth.get(t.path("tid").asInt()), "a thread the program started: " + t);
+                assertTrue(t.path("clone_flags_unknown").asBoolean(), "its clone_args could not be read, and it says so: " + t);
+                assertTrue(t.path("clone_flags").toString().contains("CLONE_THREAD"), "CLONE_THREAD, from its Tgid: " + t);
+                // The kernel's tree: a thread's PPid is its process's parent, not its creator.
+                assertEquals(leader.path("os_parent").asInt(), t.path("os_parent").asInt(), "kernel parent as /proc has it: " + t);
+                // Its prctl(PR_SET_NAME, "worker-nd"): the name could not be read from its memory, the kernel's is in /proc/TID/comm.
+                assertTrue(t.path("names").toString().contains("\"worker-nd\""), "the name it gave itself: " + t);
+            }
+        } finally {
+            Files.deleteIfExists(trace);
+            Files.delete(dir);
+        }
+    }
+
+    /**
+     * attach to such a process of the same user: the kernel refuses PTRACE_SEIZE with EPERM, and
+     * the one line names that cause (its /proc/PID entries belong to root), not another user or
+     * more privileges, which are not the case.
+     */
+    @Test
+    void attachSaysTheProcessIsNonDumpable() throws Exception {
+        Process target = new ProcessBuilder("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                Traced.fixture("nondumpable").toString(), "0", "wait").redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try (BufferedReader out = target.inputReader()) {
+            for (String line = out.readLine(); !"ready".equals(line); line = out.readLine()) {
+                assertTrue(line != null, "the fixture got ready");
+            }
+            int pid = (int) target.pid();
+            Tool.Result r = Tool.run(nobody.tool("attach", "--jvm", "off", "--duration", "1s", Integer.toString(pid)));
+            assertEquals(125, r.code(), r.err());
+            assertEquals(1, r.err().lines().count(), "one line: " + r.err());
+            assertTrue(r.err().startsWith("jthreadtrace: attach needs CAP_SYS_PTRACE here: pid " + pid + " made itself non-dumpable"
+                    + " (prctl PR_SET_DUMPABLE 0, as ssh-agent and other guarded programs do; the files under /proc/" + pid + " belong to"
+                    + " root) (ptrace(PTRACE_SEIZE) failed: EPERM (Operation not permitted)): "), r.err());
+            target.getOutputStream().close();
+            assertTrue(target.waitFor(30, TimeUnit.SECONDS), "the fixture ends, untouched");
+            assertEquals(0, target.exitValue());
+        } finally {
+            target.destroyForcibly();
+        }
+    }
+}
