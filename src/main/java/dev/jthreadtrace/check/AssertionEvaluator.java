@@ -46,7 +46,7 @@ public final class AssertionEvaluator {
         Metric metric = (Metric) a.metric();
         String unknown = Unanswered.why(metric, model);
         if (unknown != null) return new Measured.Unknown(unknown);
-        if (model.folded().any()) return FoldedAnswers.measure(a, metric, model);
+        if (model.folded().any() && !FoldedAnswers.noneFolded(a, metric, model)) return FoldedAnswers.measure(a, metric, model);
         return metric.kind() == Metric.Kind.TEXT ? text(a, model) : metric.bySyscall() ? bySyscall(a, metric, model)
                 : overThreads(a, metric, model);
     }

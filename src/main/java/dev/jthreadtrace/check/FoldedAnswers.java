@@ -28,13 +28,29 @@ final class FoldedAnswers {
     static Map<String, Predicate<ThreadInfo>> selectors(List<Assertion> assertions) {
         Map<String, Predicate<ThreadInfo>> out = new LinkedHashMap<>();
         for (Assertion a : assertions) {
-            String glob = a.metric() instanceof Metric m && !m.bySyscall() && m.kind() != Metric.Kind.TEXT ? a.selector().get("name") : null;
+            String glob = a.metric() instanceof Metric m ? threadGlob(a, m) : null;
             if (glob != null && !out.containsKey(glob)) {
                 Glob g = Glob.compile(glob);
                 out.put(glob, t -> g.matches(t.name()));
             }
         }
         return out;
+    }
+
+    /** The glob that picks an assertion's threads by name: {@code thread=} of a syscall metric, {@code child=} of spawned_by, else {@code name=}. */
+    private static String threadGlob(Assertion a, Metric metric) {
+        return a.selector().get(metric.bySyscall() ? "thread" : metric == Metric.SPAWNED_BY ? "child" : "name");
+    }
+
+    /**
+     * Whether the assertion's threads are picked by a name glob that no folded task matched (it was
+     * registered before the trace, so each fold was checked against it): then the kept records are
+     * all its threads, and the assertion is answered as if nothing had folded.
+     */
+    static boolean noneFolded(Assertion a, Metric metric, TraceModel model) {
+        String glob = threadGlob(a, metric);
+        FoldedFigures selected = glob == null ? null : model.folded().selected(glob);
+        return selected != null && selected.tasks() == 0;
     }
 
     static Measured measure(Assertion a, Metric metric, TraceModel model) {

@@ -47,6 +47,8 @@ public final class FoldedMetrics {
         // FoldRule keeps a task that ended after its process's scope ended; a JVM's scope end (main's
         // return) is known only from the agent's records, at the end: once a JVM's task folded, unknown.
         FOLDED.put(Metric.THREADS_LEAKED, new Rule(Combine.SUM, f -> 0, true));
+        // Creation sites are the Java view's: exact while no task of a JVM folded.
+        FOLDED.put(Metric.JAVA_CREATION_SITES, new Rule(Combine.SUM, f -> 0, true));
     }
 
     private static void sum(Metric m, ToLongFunction<FoldedFigures> figure) {

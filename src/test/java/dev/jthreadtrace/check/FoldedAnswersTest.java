@@ -29,6 +29,10 @@ class FoldedAnswersTest {
             "futex.calls{name=\"inner-1\"} == 2", "futex.wait.time{name=\"inner-*\"} < 500ms", "futex.wait.time < 1ms",
             "mmap.bytes{name=\"inner-*\"} < 64MiB", "exit.code == 0", "futex.joins == 2", "syscalls{name=\"futex\"}.calls == 4",
             "hooks.changes > 0",
+            // No task of a JVM folded: the Java view's count is the kept one. A selector no folded task
+            // matched (registered before the trace): its threads are all kept, text metrics included.
+            "java.creation_sites == 0", "inherits{name=\"threads\", hook=\"sigmask\"} == \"[]\"",
+            "syscalls{name=\"fu*\", thread=\"threads\"}.errors == 0",
     })
     void foldedTraceAnswersAsTheWholeTrace(String text) {
         AssertionResult whole = eval(text, -1), folded = eval(text, 1);

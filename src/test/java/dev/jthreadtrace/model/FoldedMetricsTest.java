@@ -59,7 +59,11 @@ class FoldedMetricsTest {
                 .collect(Collectors.toCollection(() -> EnumSet.noneOf(Metric.class)));
         assertEquals(EnumSet.of(Metric.JAVA_CREATION_SITES, Metric.THREADS_LEAKED, Metric.SYSCALLS_CALLS, Metric.SYSCALLS_ERRORS, Metric.SYSCALLS_TIME,
                 Metric.SPAWNED_BY, Metric.INHERITS), unknown, "a new metric must say how it reads folded tasks");
-        unknown.remove(Metric.THREADS_LEAKED); // unknown only once a JVM's task folded (below)
+        // Unknown only once a JVM's task folded (below): the Java view's, which comes with the agent's records at the end.
+        unknown.remove(Metric.THREADS_LEAKED);
+        unknown.remove(Metric.JAVA_CREATION_SITES);
+        assertEquals(new FoldedMetrics.Answer.Value(1), FoldedMetrics.answer(Metric.JAVA_CREATION_SITES, 1, threeFolded, false),
+                "no task of a JVM folded: the kept Java threads are all the Java view has");
         for (Metric m : unknown) {
             assertEquals(new FoldedMetrics.Answer.Unknown("unknown: 3 threads folded"), FoldedMetrics.answer(m, 1, threeFolded, false));
         }
@@ -85,5 +89,7 @@ class FoldedMetricsTest {
         assertEquals(new FoldedMetrics.Answer.Unknown("unknown: 1 thread folded"),
                 FoldedMetrics.answer(Metric.THREADS_LEAKED, 0, folded.all(), false), "a JVM's scope end comes with its Java facts");
         assertEquals(0, value(FoldedMetrics.answer(Metric.THREADS_LEAKED, 0, threeFolded, false)), "no JVM task folded");
+        assertEquals(new FoldedMetrics.Answer.Unknown("unknown: 1 thread folded"),
+                FoldedMetrics.answer(Metric.JAVA_CREATION_SITES, 2, folded.all(), false), "its creation stack came with the agent's records");
     }
 }
