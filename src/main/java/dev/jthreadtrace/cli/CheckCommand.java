@@ -50,8 +50,8 @@ final class CheckCommand implements Callable<Integer> {
         inputs.add(new OutputFiles.Named("TRACE.jsonl", file));
         String clash = OutputFiles.clash(inputs, assertOptions.outputs());
         if (clash != null) throw new CommandLine.ParameterException(spec.commandLine(), clash);
-        PrintWriter err = spec.commandLine().getErr();
-        return OutputFiles.using(assertOptions.outputs(), err, files -> check(checks, files, err));
+        ErrorLines err = new ErrorLines(spec.commandLine().getErr());
+        return OutputFiles.using(assertOptions.outputs(), assertOptions.junitXml, "jthreadtrace check", err, files -> check(checks, files, err));
     }
 
     private int check(AssertOptions.Checks checks, OutputFiles files, PrintWriter err) {

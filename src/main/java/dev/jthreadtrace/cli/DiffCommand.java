@@ -101,7 +101,7 @@ final class DiffCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
         }
-        PrintWriter err = spec.commandLine().getErr();
+        ErrorLines err = new ErrorLines(spec.commandLine().getErr());
         List<OutputFiles.Named> outputs = new ArrayList<>(assertOptions.outputs());
         if (!OutputOptions.toStdout(output)) outputs.addFirst(new OutputFiles.Named("-o", output));
         List<OutputFiles.Named> inputs = new ArrayList<>(List.of(new OutputFiles.Named("BASE.jsonl", base),
@@ -109,7 +109,7 @@ final class DiffCommand implements Callable<Integer> {
         inputs.addAll(assertOptions.inputs());
         String clash = OutputFiles.clash(inputs, outputs);
         if (clash != null) throw new CommandLine.ParameterException(spec.commandLine(), clash);
-        return OutputFiles.using(outputs, err, files -> diff(checks, files, err));
+        return OutputFiles.using(outputs, assertOptions.junitXml, "jthreadtrace diff", err, files -> diff(checks, files, err));
     }
 
     private int diff(AssertOptions.Checks checks, OutputFiles files, PrintWriter err) {
