@@ -89,6 +89,36 @@ class SharedDescriptorsIT {
         assertTrue(Files.notExists(marker), "the command did not run");
     }
 
+    /**
+     * A partial line (no newline yet) the command leaves on the shared stdout glues onto the tool's
+     * next JSONL record: the reader takes the record after those bytes (before, the whole trace was
+     * refused with 125) and says how many lines held them. The command waits until the tool has
+     * written after its partial line, so the glue is there whatever the machine's speed.
+     */
+    @Test
+    void aRecordAfterTheCommandsPartialLineIsReadAndCounted(@TempDir Path tmp) throws Exception {
+        Path raw = tmp.resolve("shared.jsonl");
+        String waitForTheTool = "n=$(stat -L -c %s /proc/$$/fd/1); while [ \"$(stat -L -c %s /proc/$$/fd/1)\" = \"$n\" ]; do sleep 0.05; done";
+        Tool.Result r = Tool.run(shell("> '" + raw + "'", "run", "--no-live", "--report", "none", "--format", "jsonl", "--",
+                "sh", "-c", "for i in 1 2; do printf progress.; " + waitForTheTool + "; done; echo done"));
+        assertEquals(0, r.code(), r.err());
+        List<String> lines = Files.readAllLines(raw);
+        assertEquals(2, lines.stream().filter(l -> l.startsWith("progress.{\"v\":")).count(), String.join("\n", lines));
+
+        // The oracle: the same file with the command's bytes cut off by hand.
+        Path clean = Files.write(tmp.resolve("clean.jsonl"), lines.stream().filter(l -> l.contains("{\"v\":"))
+                .map(l -> l.substring(l.indexOf("{\"v\":"))).toList());
+        Tool.Result fromRaw = Tool.run(Tool.jar("report", "--report", "summary,tree", raw.toString()));
+        Tool.Result fromClean = Tool.run(Tool.jar("report", "--report", "summary,tree", clean.toString()));
+        assertEquals(0, fromRaw.code(), fromRaw.err());
+        assertEquals(0, fromClean.code(), fromClean.err());
+        assertEquals(fromClean.out(), fromRaw.out());
+        assertTrue(fromRaw.err().contains("note: 2 lines of " + raw + " began with bytes that are not this trace's"), fromRaw.err());
+        assertTrue(fromRaw.err().contains("skipped 1 line"), "the command's whole line \"done\": " + fromRaw.err());
+        Tool.Result check = Tool.run(Tool.jar("check", "--assert", "processes.total >= 5", raw.toString()));
+        assertEquals(0, check.code(), check.out() + check.err());
+    }
+
     @Test
     void junitXmlOnStdoutComesAfterThePassTableInsteadOfWipingIt(@TempDir Path tmp) throws Exception {
         Path trace = tmp.resolve("t.jsonl");
