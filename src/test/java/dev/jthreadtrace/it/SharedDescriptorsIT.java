@@ -60,27 +60,30 @@ class SharedDescriptorsIT {
         whole(r.err().lines().toList(), r.err());
     }
 
-    @Test
-    void anAppendingRedirectKeepsWhatWasThereAndTheTraceComesAfter(@TempDir Path tmp) throws Exception {
-        Path log = Files.writeString(tmp.resolve("ci.log"), "EARLIER-STEP\n");
-        Tool.Result r = Tool.run(shell(">> '" + log + "'", "run", "-e", "execve", "--report", "none", "-o", "/dev/stdout", "--",
+    /** What a run with {@code -o output} appended after a file's earlier line, through the shell's {@code FD>>} redirect. */
+    private record Appended(Tool.Result result, List<String> after) {}
+
+    private static Appended appended(Path tmp, String fd, String output) throws Exception {
+        Path file = Files.writeString(tmp.resolve("log-" + fd + ".txt"), "EARLIER-STEP\n");
+        Tool.Result r = Tool.run(shell(fd + ">> '" + file + "'", "run", "-e", "execve", "--report", "none", "-o", output, "--",
                 "sh", "-c", COMMAND.formatted(1)));
         assertEquals(0, r.code(), r.err());
-        List<String> lines = Files.readAllLines(log);
-        assertEquals("EARLIER-STEP", lines.getFirst(), "O_APPEND as the shell set it: nothing truncated");
-        whole(lines.subList(1, lines.size()), String.join("\n", lines));
+        List<String> lines = Files.readAllLines(file);
+        assertEquals("EARLIER-STEP", lines.getFirst(), "O_APPEND as the shell set it: nothing truncated\n" + String.join("\n", lines));
+        return new Appended(r, lines.subList(1, lines.size()));
+    }
+
+    @Test
+    void anAppendingRedirectKeepsWhatWasThereAndTheTraceComesAfter(@TempDir Path tmp) throws Exception {
+        Appended a = appended(tmp, "1", "/dev/stdout");
+        whole(a.after(), String.join("\n", a.after()));
     }
 
     @Test
     void aNumberedDescriptorIsWrittenThroughAndOneNotOpenIsRefused(@TempDir Path tmp) throws Exception {
-        Path file = Files.writeString(tmp.resolve("fd7.txt"), "EARLIER-STEP\n");
-        Tool.Result r = Tool.run(shell("7>> '" + file + "'", "run", "-e", "execve", "--report", "none", "-o", "/dev/fd/7", "--",
-                "sh", "-c", COMMAND.formatted(1)));
-        assertEquals(0, r.code(), r.err());
-        List<String> lines = Files.readAllLines(file);
-        assertEquals("EARLIER-STEP", lines.getFirst(), "nothing truncated");
-        wholeTrace(lines.subList(1, lines.size()), String.join("\n", lines));
-        assertEquals(List.of("COMMAND-FIRST-LINE", "COMMAND-LAST-LINE"), r.out().lines().toList());
+        Appended a = appended(tmp, "7", "/dev/fd/7");
+        wholeTrace(a.after(), String.join("\n", a.after()));
+        assertEquals(List.of("COMMAND-FIRST-LINE", "COMMAND-LAST-LINE"), a.result().out().lines().toList());
 
         Path marker = tmp.resolve("ran");
         Tool.Result closed = Tool.run(Tool.jar("run", "--report", "none", "-o", "/proc/self/fd/987", "--", "touch", marker.toString()));
