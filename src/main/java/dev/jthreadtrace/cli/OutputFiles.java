@@ -4,6 +4,7 @@ import dev.jthreadtrace.check.JunitXml;
 import dev.jthreadtrace.sys.Errno;
 import dev.jthreadtrace.sys.ErrnoException;
 import dev.jthreadtrace.sys.FdOutputStream;
+import dev.jthreadtrace.sys.InheritedDescriptors;
 import dev.jthreadtrace.sys.Libc;
 import dev.jthreadtrace.text.Escape;
 
@@ -155,7 +156,7 @@ final class OutputFiles implements AutoCloseable {
      */
     private String shareDescriptor(Path path, int fd) {
         try {
-            early.put(path, new FdOutputStream(Libc.duplicateForWriting(fd)));
+            early.put(path, new FdOutputStream(InheritedDescriptors.duplicateForWriting(fd)));
             return null;
         } catch (ErrnoException e) {
             return "cannot write " + Escape.text(path.toString()) + ": descriptor " + fd + " is not open for writing";
