@@ -13,7 +13,6 @@ import dev.jthreadtrace.text.Escape;
 import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -56,7 +55,8 @@ final class AssertOptions {
                 .description("Read assertions from FILE, one per line; blank lines and lines starting with # are ignored.").build());
         command.addOption(Specs.option(Path.class, Specs.<Path>bind(() -> junitXml, v -> junitXml = v), "--junit-xml")
                 .paramLabel("FILE")
-                .description("Write the assertion results to FILE as JUnit XML (one testcase per assertion). Checked as -o FILE "
+                .description("Write the assertion results to FILE as JUnit XML (one testcase per assertion; when none could be "
+                        + "evaluated, one error testcase saying why). Checked as -o FILE "
                         + "is: not the trace, not --assert-file, not another output.").build());
     }
 
@@ -94,8 +94,8 @@ final class AssertOptions {
         /** Writes the JUnit file if asked; false (with one line on err) when it cannot be written. */
         boolean writeJunit(List<AssertionResult> results, PrintWriter err, OutputFiles files) {
             if (junitXml == null) return true;
-            try (OutputStream out = files.open(junitXml)) {
-                JunitXml.write(out, "jthreadtrace", results, 0);
+            try {
+                files.replace(junitXml, out -> JunitXml.write(out, "jthreadtrace", results, 0));
                 return true;
             } catch (IOException e) {
                 err.println("jthreadtrace: " + FileProblems.cannotWrite(junitXml, e));

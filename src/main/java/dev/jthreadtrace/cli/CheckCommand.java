@@ -54,8 +54,9 @@ final class CheckCommand implements Callable<Integer> {
         String clash = OutputFiles.clash(inputs, assertOptions.outputs());
         if (clash != null) throw new CommandLine.ParameterException(spec.commandLine(), clash);
         Integer keepEnded = keep.forReplay(spec);
-        PrintWriter err = spec.commandLine().getErr();
-        return OutputFiles.using(assertOptions.outputs(), err, files -> check(checks, keepEnded, files, err));
+        ErrorLines err = new ErrorLines(spec.commandLine().getErr());
+        return OutputFiles.using(assertOptions.outputs(), assertOptions.junitXml, "jthreadtrace check", err,
+                files -> check(checks, keepEnded, files, err));
     }
 
     private int check(AssertOptions.Checks checks, Integer keepEnded, OutputFiles files, PrintWriter err) {

@@ -1,8 +1,11 @@
 package dev.jthreadtrace.cli;
 
+import dev.jthreadtrace.check.Assertion;
+import dev.jthreadtrace.check.AssertionParser;
 import dev.jthreadtrace.check.AssertionResult;
 import dev.jthreadtrace.check.DiffEvaluator;
 import dev.jthreadtrace.check.Vocabulary;
+import dev.jthreadtrace.diff.DiffMetric;
 import dev.jthreadtrace.diff.RunDiff;
 import dev.jthreadtrace.diff.RunProfile;
 import dev.jthreadtrace.jsonl.DiffRecords;
@@ -11,6 +14,7 @@ import dev.jthreadtrace.render.DiffReport;
 import dev.jthreadtrace.render.Output;
 import dev.jthreadtrace.render.Palette;
 import dev.jthreadtrace.session.SavedTrace;
+import dev.jthreadtrace.text.Escape;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -71,7 +75,8 @@ final class DiffCommand implements Callable<Integer> {
                 "  jthreadtrace diff --assert 'diff.threads{created_at=\"com.acme.*\"}.count <= 2' --junit-xml diff.xml base.jsonl new.jsonl",
                 "  jthreadtrace diff --format jsonl base.jsonl new.jsonl | jq 'select(.type==\"change\")'",
         }, "0:compared (whatever changed) and every assertion passed", ExitCodes.HELP_USAGE,
-                "90:an --assert failed", ExitCodes.HELP_TOOL);
+                "90:an --assert failed (any --assert also checks diff.command_changed == 0 and diff.end_changed == 0:"
+                        + " a new run that crashed or ran another program fails the gate)", ExitCodes.HELP_TOOL);
     }
 
     /** What the comparison is written as. */
@@ -97,11 +102,11 @@ final class DiffCommand implements Callable<Integer> {
     public Integer call() {
         AssertOptions.Checks checks;
         try {
-            checks = assertOptions.parse(Vocabulary.DIFF);
+            checks = alike(assertOptions.parse(Vocabulary.DIFF));
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
         }
-        PrintWriter err = spec.commandLine().getErr();
+        ErrorLines err = new ErrorLines(spec.commandLine().getErr());
         List<OutputFiles.Named> outputs = new ArrayList<>(assertOptions.outputs());
         if (!OutputOptions.toStdout(output)) outputs.addFirst(new OutputFiles.Named("-o", output));
         List<OutputFiles.Named> inputs = new ArrayList<>(List.of(new OutputFiles.Named("BASE.jsonl", base),
@@ -109,13 +114,28 @@ final class DiffCommand implements Callable<Integer> {
         inputs.addAll(assertOptions.inputs());
         String clash = OutputFiles.clash(inputs, outputs);
         if (clash != null) throw new CommandLine.ParameterException(spec.commandLine(), clash);
-        return OutputFiles.using(outputs, err, files -> diff(checks, files, err));
+        return OutputFiles.using(outputs, assertOptions.junitXml, "jthreadtrace diff", err, files -> diff(checks, files, err));
+    }
+
+    /**
+     * The runs' own changes every gate checks too: a new build that crashes before it starts its
+     * pools makes no new site, and {@code diff.new_sites == 0} passed. Unless an assertion names it,
+     * {@code diff.command_changed == 0} and {@code diff.end_changed == 0} are added to any assertions.
+     */
+    static AssertOptions.Checks alike(AssertOptions.Checks checks) {
+        if (checks.assertions().isEmpty()) return checks;
+        List<Assertion> all = new ArrayList<>(checks.assertions());
+        for (DiffMetric metric : List.of(DiffMetric.COMMAND_CHANGED, DiffMetric.END_CHANGED)) {
+            if (all.stream().noneMatch(a -> a.metric() == metric)) all.add(AssertionParser.parse(metric.key() + " == 0", Vocabulary.DIFF));
+        }
+        return new AssertOptions.Checks(all, checks.junitXml());
     }
 
     private int diff(AssertOptions.Checks checks, OutputFiles files, PrintWriter err) {
         SavedTrace before = load(base, err), after = before == null ? null : load(now, err);
         if (after == null) return ExitCodes.TOOL_FAILED;
         RunDiff diff = RunDiff.of(RunProfile.of(base.toString(), before.model()), RunProfile.of(now.toString(), after.model()));
+        if (diff.unlike() != null) err.println("jthreadtrace: note: " + Escape.text(diff.unlike()) + ": this diff compares unlike runs");
         List<AssertionResult> results = DiffEvaluator.evaluate(checks.assertions(), diff);
         Palette palette = OutputOptions.palette(color, OutputOptions.toStdout(output));
         int code = ReportCommand.write(spec, output, files, out -> format.write(diff, SavedAssertion.of(results), palette, out));

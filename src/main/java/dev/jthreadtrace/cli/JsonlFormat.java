@@ -7,7 +7,7 @@ final class JsonlFormat implements OutputFormat {
     private static final Traits TRAITS = new Traits("jsonl", "one JSON object per line: every event, then thread, process and summary records;"
             + " strings exact, a byte that is not UTF-8 as the JSON escape \\udc80..\\udcff, Python's surrogateescape", true, Entries.SAVED, false,
             new SharedStdout.Note("JSONL goes to standard output, which the traced command shares: its own output"
-                    + " is mixed in (report and check skip those lines); use -o FILE to keep them apart"));
+                    + " is mixed in (report and check skip those lines, and read a record after a line the command left unended); use -o FILE to keep them apart"));
 
     @Override
     public Traits traits() {

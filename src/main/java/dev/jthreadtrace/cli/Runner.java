@@ -72,7 +72,10 @@ final class Runner {
     static int trace(CommandLine.Model.CommandSpec spec, Target target, TraceOptions traceOptions, OutputOptions outputOptions,
                      AssertOptions assertOptions) {
         try (OutputFiles files = new OutputFiles()) {
-            return trace(spec, target, traceOptions, outputOptions, assertOptions, files);
+            ErrorLines err = new ErrorLines(spec.commandLine().getErr());
+            int code = trace(spec, target, traceOptions, outputOptions, assertOptions, files, err);
+            files.junitUnlessWritten(assertOptions.junitXml, spec.name(), code, err.last());
+            return code;
         } finally {
             // Every file is written and closed: a signal no longer has anything to cut short.
             StopSignals.uninstall();
@@ -80,8 +83,7 @@ final class Runner {
     }
 
     private static int trace(CommandLine.Model.CommandSpec spec, Target target, TraceOptions traceOptions,
-                             OutputOptions outputOptions, AssertOptions assertOptions, OutputFiles files) {
-        PrintWriter err = spec.commandLine().getErr();
+                             OutputOptions outputOptions, AssertOptions assertOptions, OutputFiles files, PrintWriter err) {
         boolean attach = target instanceof Target.Attach;
         Map<String, String> environment = target instanceof Target.Launch l ? Inherited.variables(l.launch()) : System.getenv();
         TracePlan plan = TracePlan.of(spec, attach, traceOptions, outputOptions, assertOptions);

@@ -1,5 +1,6 @@
 package dev.jthreadtrace.diff;
 
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -19,6 +20,15 @@ public sealed interface Change {
 
     /** The values a setting had among a site's threads ({@code ccl}, an {@code itl:...}, the signal mask...). */
     record SettingChanged(SiteRow row, String hook, Set<String> base, Set<String> now) implements Change {}
+
+    /** The new run traced another program (argv[0]'s file name) than the base: its figures are another program's, not a regression. */
+    record CommandChanged(List<String> base, List<String> now) implements Change {}
+
+    /**
+     * The new run's command ended otherwise than the base's ({@link RunProfile#ending}: another exit
+     * status, a signal): a build that crashes before it starts its pools makes no new site.
+     */
+    record EndChanged(String base, String now) implements Change {}
 
     /** A program exec'd a different number of times (0 in one run: a new or vanished exec). */
     record ExecChanged(String path, int base, int now) implements Change {}

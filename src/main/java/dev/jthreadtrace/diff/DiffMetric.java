@@ -17,8 +17,14 @@ import java.util.function.ToLongFunction;
  * threads from that code).
  */
 public enum DiffMetric implements Measure {
-    CHANGES("diff.changes", "changes of every kind: new and vanished sites, thread counts, inherited settings, execs",
+    CHANGES("diff.changes", "changes of every kind: the command and its ending, new and vanished sites, thread counts, "
+            + "inherited settings, execs",
             d -> d.changes().size(), null),
+    COMMAND_CHANGED("diff.command_changed", "1 when the new run traced another program (argv[0]'s file name) "
+            + "than the base, else 0",
+            d -> d.count(Change.CommandChanged.class), null),
+    END_CHANGED("diff.end_changed", "1 when the new run's command ended otherwise than the base's (another exit status, "
+            + "killed by a signal, cut short), else 0", d -> d.count(Change.EndChanged.class), null),
     NEW_SITES("diff.new_sites", "sites where the new run created threads and the base run none", d -> d.count(Change.NewSite.class), null),
     VANISHED_SITES("diff.vanished_sites", "sites where the base run created threads and the new run none",
             d -> d.count(Change.VanishedSite.class), null),

@@ -13,7 +13,7 @@ import java.util.TreeSet;
  * ({@link SiteRow}), and the changes ({@link Change}) among them and among the programs exec'd.
  *
  * @param rows    the new run's sites in its order, then those only the base run had
- * @param changes in the rows' order, then the execs'
+ * @param changes the runs' own (another command, another ending) first, then in the rows' order, then the execs'
  */
 public record RunDiff(RunProfile base, RunProfile now, List<SiteRow> rows, List<Change> changes) {
     public RunDiff {
@@ -26,6 +26,10 @@ public record RunDiff(RunProfile base, RunProfile now, List<SiteRow> rows, List<
         keys.addAll(base.sites().keySet());
         List<SiteRow> rows = new ArrayList<>();
         List<Change> changes = new ArrayList<>();
+        if (!base.program().equals(now.program())) {
+            changes.add(new Change.CommandChanged(base.model().command(), now.model().command()));
+        }
+        if (!base.ending().equals(now.ending())) changes.add(new Change.EndChanged(base.ending(), now.ending()));
         for (SiteKey key : keys) {
             SiteRow row = new SiteRow(key, base.sites().get(key), now.sites().get(key));
             rows.add(row);
@@ -63,6 +67,19 @@ public record RunDiff(RunProfile base, RunProfile now, List<SiteRow> rows, List<
     /** Programs exec'd in the new run and never in the base one. */
     public long newExecs() {
         return changes.stream().filter(c -> c instanceof Change.ExecChanged e && e.base() == 0).count();
+    }
+
+    /**
+     * One line saying the runs are not the same program's alike (another command, another ending),
+     * or null when they are: the numbers of such a diff compare unlike things.
+     */
+    public String unlike() {
+        List<String> what = new ArrayList<>();
+        for (Change c : changes) {
+            if (c instanceof Change.EndChanged e) what.add("the new run ended " + e.now() + " (the base: " + e.base() + ")");
+            if (c instanceof Change.CommandChanged) what.add("it traced another program than the base");
+        }
+        return what.isEmpty() ? null : String.join("; ", what);
     }
 
     /** The settings changed at each site, for a line per site. */

@@ -1,7 +1,9 @@
 package dev.jthreadtrace.diff;
 
 import dev.jthreadtrace.event.JavaRecord;
+import dev.jthreadtrace.decode.Signals;
 import dev.jthreadtrace.event.TraceEvent;
+import dev.jthreadtrace.model.Exit;
 import dev.jthreadtrace.model.ProcessInfo;
 import dev.jthreadtrace.model.ThreadInfo;
 import dev.jthreadtrace.model.TraceModel;
@@ -54,6 +56,28 @@ public record RunProfile(String name, TraceModel model, Map<SiteKey, SiteFigures
     /** Every task of the run, the kept ones and the folded. */
     public long tasks() {
         return model.threads().size() + folded();
+    }
+
+    /**
+     * How the traced command ended, as the shell saw it: {@code exit 3}, {@code killed by SIGSEGV}
+     * (core dumped or not: whether a core was written is no change of the program's);
+     * {@code cut short} when the trace stops first; {@code not seen} (an attach, which detaches).
+     */
+    public String ending() {
+        Exit exit = model.targetExit();
+        if (exit instanceof Exit.Killed k) return "killed by " + Signals.name(k.signal());
+        if (exit != null) return "exit " + exit.shellStatus();
+        return cut() ? "cut short" : "not seen";
+    }
+
+    /**
+     * The program the command line names: argv[0]'s file name. Not the whole line: a new version is
+     * often another jar or another option, the same program.
+     */
+    public String program() {
+        List<String> command = model.command();
+        String first = command.isEmpty() ? "" : command.getFirst();
+        return first.substring(first.lastIndexOf('/') + 1);
     }
 
     /** {@code name}: what to call the run in messages (its file). */

@@ -50,7 +50,8 @@ public final class DiffRecords {
 
     private static Json run(RunProfile p) {
         Json run = Json.object().put("file", p.name()).put("command", p.model().command()).put("tasks", p.tasks())
-                .put("jvm_own_threads", p.jvmOwnThreads()).put("go_runtime_threads", p.goRuntimeThreads()).put("peak", p.model().peakLive()).put("cut_short", p.cut())
+                .put("jvm_own_threads", p.jvmOwnThreads()).put("go_runtime_threads", p.goRuntimeThreads()).put("peak", p.model().peakLive())
+                .put("end", p.ending()).put("cut_short", p.cut())
                 .put("duration_ns", p.cut() ? null : p.model().endNs());
         // Only a run that folded has it: "tasks" counts them, the sites do not.
         return p.folded() > 0 ? run.put("folded", p.folded()) : run;
@@ -76,6 +77,8 @@ public final class DiffRecords {
             case Change.SettingChanged s -> record("change").put("kind", "inherited").put("site", s.row().key().key())
                     .put("program", s.row().key().program()).put("hook", s.hook()).put("base", List.copyOf(s.base()))
                     .put("new", List.copyOf(s.now()));
+            case Change.CommandChanged n -> record("change").put("kind", "command").put("base", n.base()).put("new", n.now());
+            case Change.EndChanged n -> record("change").put("kind", "end").put("base", n.base()).put("new", n.now());
             case Change.ExecChanged e -> record("change").put("kind", "exec").put("path", e.path()).put("base", e.base())
                     .put("new", e.now());
         };

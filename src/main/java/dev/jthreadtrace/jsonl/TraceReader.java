@@ -30,7 +30,7 @@ import java.util.function.Consumer;
  *
  * <p>Lines that are not this run's records — not JSON, or without the run token of its
  * {@code start} record (the traced program's own output, when it shared stdout) — are skipped and
- * counted. A record of the run that is duplicated, lost or moved (its {@code seq} is not the next
+ * counted; a record after the program's bytes on one line (a partial line it left) is read and counted. A record of the run that is duplicated, lost or moved (its {@code seq} is not the next
  * one), of another version, or with a field of the wrong type is refused with the file and line, as
  * is one repeated with its {@code seq} renumbered where the kernel could not have said it (a thread
  * born or ended twice, a call that overlaps its thread's previous one: {@link TaskLedger}). A
@@ -49,10 +49,11 @@ public final class TraceReader {
     /**
      * What a saved trace holds besides its events: its header, what the JVM agents reported
      * (attached after the events), the assertion results it was written with, how many lines
-     * were not its records, and where it stops when cut short (0: complete).
+     * were not its records, where it stops when cut short (0: complete), and how many of its records
+ * were read from after foreign bytes on their line.
      */
     public record Saved(Header header, List<JavaRecord> java, List<SavedAssertion> assertions, int skippedLines,
-                        int truncatedAfterLine) {
+                        int truncatedAfterLine, int gluedLines) {
         public boolean truncated() {
             return truncatedAfterLine > 0;
         }
@@ -156,7 +157,7 @@ public final class TraceReader {
          */
         private final Map<Integer, Integer> enteredUnmade = new HashMap<>();
         int lineNo;
-        private int skipped, lastRecordLine, lastSkippedLine;
+        private int skipped, lastRecordLine, lastSkippedLine, glued;
         /** The first line skipped since the last record, and why: where a record found missing next was. */
         private int skippedSinceRecord;
         private String skippedWhy;
@@ -179,6 +180,7 @@ public final class TraceReader {
             } catch (IOException e) {
                 node = null; // not ours: skipped and counted (or the last, cut-off line of a truncated trace)
             }
+            boolean afterForeignBytes = node == null && notJson == null && (node = gluedRecord(line)) != null;
             boolean record = node != null && node.isObject() && node.hasNonNull(JsonlFields.TYPE);
             String type = record ? node.path(JsonlFields.TYPE).asText() : "";
             if (record && sawStart && type.equals(JsonlFields.T_START)) {
@@ -199,6 +201,7 @@ public final class TraceReader {
                 }
                 return;
             }
+            if (afterForeignBytes) glued++;
             checkVersionAndSequence(node);
             if (sawSummary) throw refused("a \"" + type + "\" record after the summary");
             try {
@@ -311,12 +314,42 @@ public final class TraceReader {
             }
             // In a trace cut short, a last line that is not a record is the record the writer was cut off in.
             if (!complete && lastSkippedLine == lineNo && lastSkippedLine > lastRecordLine) skipped--;
-            return new Saved(new Header(run, wallNs, stringLimit, shown, unshown, keepEnded), java, assertions, skipped, complete ? 0 : lastRecordLine);
+            return new Saved(new Header(run, wallNs, stringLimit, shown, unshown, keepEnded), java, assertions, skipped,
+                    complete ? 0 : lastRecordLine, glued);
         }
 
         /** A record's type or a value the decoder quotes is the trace's text: the exception escapes it. */
         private TraceFileException refused(String why) {
             return new TraceFileException(file + ":" + lineNo + ": " + why);
+        }
+
+        /** Where a record begins: every record's first field is its version. */
+        private static final String RECORD_START = "{\"" + JsonlFields.V + "\":";
+        /** How many record starts a line is tried from: the command's bytes before a record are a few, not thousands. */
+        private static final int GLUE_TRIES = 4;
+
+        /**
+         * The record at the end of a line that begins with the traced program's bytes: a partial line
+         * it wrote to the shared stdout (a progress indicator, a buffered printf) without a newline,
+         * glued to the tool's next record. The writer cannot know (on a pipe there is no offset to look
+         * at), so the reader looks for the record start; null when none parses as a record.
+         */
+        private static JsonNode gluedRecord(String line) {
+            int at = line.indexOf(RECORD_START, 1);
+            for (int tries = 0; at > 0 && tries < GLUE_TRIES; tries++, at = line.indexOf(RECORD_START, at + 1)) {
+                JsonNode node = parse(line.substring(at));
+                if (node != null && node.isObject() && node.hasNonNull(JsonlFields.TYPE)) return node;
+            }
+            return null;
+        }
+
+        private static JsonNode parse(String line) {
+            if (!line.startsWith("{")) return null;
+            try {
+                return JsonTree.read(line);
+            } catch (IOException e) {
+                return null; // not ours: skipped and counted (or the last, cut-off line of a truncated trace)
+            }
         }
     }
 }

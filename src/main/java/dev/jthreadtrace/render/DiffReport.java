@@ -41,6 +41,7 @@ public final class DiffReport {
     private void runs() {
         out.accept(run("BASE", diff.base()));
         out.accept(run("NEW ", diff.now()));
+        if (diff.unlike() != null) out.accept(palette.mark("!") + " not alike: " + Escape.text(diff.unlike()));
     }
 
     private static String run(String which, RunProfile p) {
@@ -49,7 +50,7 @@ public final class DiffReport {
                 + (p.folded() > 0 ? ", " + p.folded() + " of them folded past --keep-ended " + p.model().folded().keepEnded() + ", not compared" : "")
                 + (p.jvmOwnThreads() > 0 ? ", " + p.jvmOwnThreads() + " of them the JVM's own, not compared" : "")
                 + (p.goRuntimeThreads() > 0 ? ", " + p.goRuntimeThreads() + " of them the Go runtime's, not compared" : "") + "; peak "
-                + p.model().peakLive() + "; " + (p.cut() ? "cut short: duration unknown" : Units.duration(p.model().endNs())) + ")";
+                + p.model().peakLive() + "; " + p.ending() + "; " + (p.cut() ? "cut short: duration unknown" : Units.duration(p.model().endNs())) + ")";
     }
 
     private void changes() {
@@ -60,7 +61,9 @@ public final class DiffReport {
         out.accept(diff.changes().isEmpty() ? "no change: the same sites, thread counts, inherited settings and execs"
                 : diff.changes().size() + " change" + (diff.changes().size() == 1 ? "" : "s") + ": "
                 + diff.count(Change.NewSite.class) + " new site(s), " + diff.count(Change.VanishedSite.class) + " vanished, "
-                + diff.count(Change.CountChanged.class) + " count(s), " + inherited + " inherited setting(s), " + execs + " exec(s)");
+                + diff.count(Change.CountChanged.class) + " count(s), " + inherited + " inherited setting(s), " + execs + " exec(s)"
+                + (diff.unlike() == null ? "" : ", " + (diff.count(Change.CommandChanged.class) + diff.count(Change.EndChanged.class))
+                + " of the runs themselves"));
     }
 
     private String line(Change change) {
@@ -70,6 +73,9 @@ public final class DiffReport {
             case Change.CountChanged c -> palette.mark("~") + " thread count   " + site(c.row()) + "  " + c.base() + " → " + c.now();
             case Change.SettingChanged s -> palette.mark("~") + " inherited      " + site(s.row()) + "  " + Escape.text(s.hook()) + ": "
                     + values(s.base()) + " → " + values(s.now());
+            case Change.CommandChanged n -> palette.mark("~") + " command        " + Escape.text(String.join(" ", n.base())) + " → "
+                    + Escape.text(String.join(" ", n.now()));
+            case Change.EndChanged n -> palette.mark("~") + " ended          " + n.base() + " → " + n.now();
             case Change.ExecChanged e -> palette.mark(e.base() == 0 ? "+" : e.now() == 0 ? "-" : "~") + " exec           "
                     + Escape.text(e.path()) + "  " + e.base() + " → " + e.now() + " time" + (e.now() == 1 ? "" : "s");
         };

@@ -83,6 +83,11 @@ public record SavedTrace(Path file, TraceModel model, TraceReader.Saved saved, F
             err.println("jthreadtrace: note: skipped " + saved.skippedLines() + " line" + (saved.skippedLines() == 1 ? "" : "s")
                     + " of " + Escape.text(file.toString()) + " that are not this trace's records (the traced program's own output?)");
         }
+        if (saved.gluedLines() > 0) {
+            err.println("jthreadtrace: note: " + saved.gluedLines() + " line" + (saved.gluedLines() == 1 ? "" : "s") + " of "
+                    + Escape.text(file.toString()) + " began with bytes that are not this trace's (the traced program's output"
+                    + " without a newline?); the record after them was read");
+        }
         return new SavedTrace(file, model[0], saved, plan[0]);
     }
 

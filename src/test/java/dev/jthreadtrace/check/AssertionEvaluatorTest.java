@@ -123,6 +123,20 @@ class AssertionEvaluatorTest {
     }
 
     @Test
+    void junitXmlOfAnInvocationThatEvaluatedNothingIsOneErrorWithItsReason() throws Exception {
+        var bytes = new java.io.ByteArrayOutputStream();
+        JunitXml.writeError(bytes, "jthreadtrace", "check", "t.jsonl: <cut> short & \"gone\"");
+        var doc = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(new java.io.ByteArrayInputStream(bytes.toByteArray()));
+        assertEquals("1", doc.getDocumentElement().getAttribute("errors"));
+        assertEquals("0", doc.getDocumentElement().getAttribute("failures"));
+        assertEquals(1, doc.getElementsByTagName("testcase").getLength());
+        assertEquals(0, doc.getElementsByTagName("system-out").getLength(), "nothing reads as passed");
+        var error = doc.getElementsByTagName("error").item(0);
+        assertEquals("t.jsonl: <cut> short & \"gone\"", error.getAttributes().getNamedItem("message").getNodeValue());
+        assertEquals("NotEvaluated", error.getAttributes().getNamedItem("type").getNodeValue());
+    }
+
+    @Test
     void junitXmlIsWellFormedWithOneTestcasePerAssertion() throws Exception {
         List<AssertionResult> results = AssertionEvaluator.evaluate(List.of(
                 AssertionParser.parse("threads.total == 4"),

@@ -101,12 +101,45 @@ class RunDiffTest {
         assertEquals(0, DiffMetric.NEW_EXECS.total(diff(now, RecordedTrace.threadsFixture())), "vanished, not new");
     }
 
+    /**
+     * A new run whose command was killed, or that ran another program, is a change of its own that
+     * every gate's added {@code diff.end_changed == 0}, {@code diff.command_changed == 0} catch:
+     * before, {@code diff.new_sites == 0} passed on a build that crashed before it started its pools.
+     */
+    @Test
+    void aNewRunThatCrashedOrRanAnotherProgramIsAChangeOfItsOwn() {
+        List<TraceEvent> crashed = new ArrayList<>();
+        for (TraceEvent e : RecordedTrace.threadsFixture()) {
+            crashed.add(switch (e) {
+                case TraceEvent.Exited x when x.code() == 0 && x.tid() == rootOf(RecordedTrace.threadsFixture()) ->
+                        new TraceEvent.Killed(x.ns(), x.tid(), 11, true);
+                case TraceEvent.TargetStarted s -> new TraceEvent.TargetStarted(s.ns(), s.pid(), s.tracerPid(), "/usr/bin/other",
+                        List.of("/usr/bin/other", "--flag"));
+                default -> e;
+            });
+        }
+        RunDiff diff = diff(RecordedTrace.threadsFixture(), crashed);
+        assertEquals(List.of("command [/usr/bin/other, --flag]", "end exit 0 → killed by SIGSEGV"),
+                diff.changes().stream().map(RunDiffTest::describe).toList());
+        assertEquals(1, DiffMetric.END_CHANGED.total(diff));
+        assertEquals(1, DiffMetric.COMMAND_CHANGED.total(diff));
+        assertEquals("it traced another program than the base; the new run ended killed by SIGSEGV (the base: exit 0)", diff.unlike());
+        assertEquals(null, diff(RecordedTrace.threadsFixture(), movedBy(5, RecordedTrace.threadsFixture())).unlike());
+    }
+
+    private static int rootOf(List<TraceEvent> events) {
+        return events.stream().filter(e -> e instanceof TraceEvent.TargetStarted).map(e -> ((TraceEvent.TargetStarted) e).pid())
+                .findFirst().orElseThrow();
+    }
+
     private static String describe(Change c) {
         return switch (c) {
             case Change.NewSite n -> "new " + n.row().key().key();
             case Change.VanishedSite v -> "vanished " + v.row().key().key();
             case Change.CountChanged n -> "count " + n.row().key().key() + " " + n.base() + " → " + n.now();
             case Change.SettingChanged s -> "inherited " + s.row().key().key() + " " + s.hook() + " " + s.base() + " → " + s.now();
+            case Change.CommandChanged n -> "command " + n.now();
+            case Change.EndChanged n -> "end " + n.base() + " → " + n.now();
             case Change.ExecChanged e -> "exec " + e.path();
         };
     }
@@ -183,7 +216,7 @@ class RunDiffTest {
         List<String> text = new ArrayList<>();
         DiffReport.render(diff, Palette.PLAIN, text::add);
         String all = String.join("\n", text);
-        assertTrue(text.get(1).endsWith("peak 3; cut short: duration unknown)"), all);
+        assertTrue(text.get(1).endsWith("peak 3; exit 0; cut short: duration unknown)"), all);
         assertFalse(text.get(1).contains("0ns"), all);
         String inner = text.stream().filter(l -> l.contains("threads → inner-#")).findFirst().orElseThrow();
         assertTrue(inner.endsWith("→ unknown"), inner);

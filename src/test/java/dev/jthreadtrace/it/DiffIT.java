@@ -82,7 +82,34 @@ class DiffIT {
         assertTrue(back.out().contains("- vanished site  java: dev.jthreadtrace.fixtures.DiffApp.lookUp(DiffApp.java:"), back.out());
         assertTrue(back.out().contains("ccl: java.net.URLClassLoader@app1 → jdk.internal.loader.ClassLoaders$AppClassLoader@app"),
                 back.out());
-        assertTrue(back.out().contains("FAIL  diff.vanished_sites == 0   actual 1"), back.out());
+        assertTrue(back.out().matches("(?s).*FAIL  diff.vanished_sites == 0 +actual 1\n.*"), back.out());
+        // The same program ending alike: the checks every gate gets pass.
+        assertTrue(back.out().matches("(?s).*PASS  diff.command_changed == 0 +actual 0\n.*"), back.out());
+        assertTrue(back.out().matches("(?s).*PASS  diff.end_changed == 0 +actual 0\n.*"), back.out());
+    }
+
+    /**
+     * A new run whose command was killed (a build that crashes before it starts its pools makes no
+     * new site) fails the README's gate {@code diff.new_sites == 0}: one line on stderr, one in the
+     * header, and the added {@code diff.end_changed == 0} fails (90).
+     */
+    @Test
+    void aNewRunThatWasKilledFailsTheGateAndSaysSo(@TempDir Path tmp) throws Exception {
+        Path base = trace(tmp, "ok", "v1"), crashed = tmp.resolve("crashed.jsonl");
+        Tool.Result run = Tool.run(Tool.jar("run", "--format", "jsonl", "-o", crashed.toString(), "--", "sh", "-c", "kill -SEGV $$"));
+        assertEquals(128 + 11, run.code(), run.err());
+        Tool.Result r = Tool.run(Tool.jar("diff", "--assert", "diff.new_sites == 0", base.toString(), crashed.toString()));
+        assertEquals(90, r.code(), r.out() + r.err());
+        assertTrue(r.out().matches("(?s).*PASS  diff.new_sites == 0 +actual 0\n.*"), r.out());
+        assertTrue(r.out().matches("(?s).*FAIL  diff.end_changed == 0 +actual 1\n.*"), r.out());
+        assertTrue(r.out().matches("(?s).*FAIL  diff.command_changed == 0 +actual 1\n.*"), "java, then sh: " + r.out());
+        assertTrue(r.out().contains("! not alike: it traced another program than the base; the new run ended killed by SIGSEGV"
+                + " (the base: exit 0)"), r.out());
+        assertTrue(r.err().contains("jthreadtrace: note: it traced another program than the base; the new run ended killed by"
+                + " SIGSEGV (the base: exit 0): this diff compares unlike runs"), r.err());
+        Tool.Result named = Tool.run(Tool.jar("diff", "--assert", "diff.new_sites == 0", "--assert", "diff.end_changed == 1",
+                "--assert", "diff.command_changed == 1", base.toString(), crashed.toString()));
+        assertEquals(0, named.code(), "an assertion that names the metric replaces the added one: " + named.out());
     }
 
     @Test

@@ -45,10 +45,13 @@ class NonDumpableIT {
         Path dir = Files.createTempDirectory("jtt-nodump");
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx")); // uid 65534 writes the trace
         Path trace = dir.resolve("t.jsonl");
+        // A copy uid 65534 can reach: a checkout in a private directory (mktemp -d, /root) is not.
+        Path program = Files.copy(Traced.fixture("nondumpable"), dir.resolve("nondumpable"));
+        Files.setPosixFilePermissions(program, PosixFilePermissions.fromString("rwxr-xr-x"));
         try {
             Tool.Result r = Tool.run(nobody.tool("run", "--jvm", "off", "--no-live", "-e", "clone3,prctl,rt_sigprocmask",
                     "--format", "jsonl", "-o", trace.toString(), "--assert", "processes.total == 1", "--assert", "threads.total == 3",
-                    "--", Traced.fixture("nondumpable").toString(), "0"));
+                    "--", program.toString(), "0"));
             assertEquals(0, r.code(), "the assertions on the kernel's facts pass: " + r.err() + r.out());
             Map<Integer, Integer> truth = new TreeMap<>(); // tid -> pid, as each thread saw itself
             Matcher m = THREAD.matcher(r.out());
@@ -77,6 +80,7 @@ class NonDumpableIT {
             }
         } finally {
             Files.deleteIfExists(trace);
+            Files.deleteIfExists(program);
             Files.delete(dir);
         }
     }
