@@ -30,10 +30,12 @@ public record RunDiff(RunProfile base, RunProfile now, List<SiteRow> rows, List<
             changes.add(new Change.CommandChanged(base.model().command(), now.model().command()));
         }
         if (!base.ending().equals(now.ending())) changes.add(new Change.EndChanged(base.ending(), now.ending()));
+        // A run that folded counts its kept threads per site, not all it made: no count is compared then.
+        boolean countsKnown = base.folded() == 0 && now.folded() == 0;
         for (SiteKey key : keys) {
             SiteRow row = new SiteRow(key, base.sites().get(key), now.sites().get(key));
             rows.add(row);
-            changes.addAll(changes(row));
+            changes.addAll(changes(row, countsKnown));
         }
         Set<String> programs = new TreeSet<>(now.execs().keySet());
         programs.addAll(base.execs().keySet());
@@ -44,11 +46,11 @@ public record RunDiff(RunProfile base, RunProfile now, List<SiteRow> rows, List<
         return new RunDiff(base, now, rows, changes);
     }
 
-    private static List<Change> changes(SiteRow row) {
+    private static List<Change> changes(SiteRow row, boolean countsKnown) {
         if (row.isNew()) return List.of(new Change.NewSite(row));
         if (row.vanished()) return List.of(new Change.VanishedSite(row));
         List<Change> out = new ArrayList<>();
-        if (row.base().count() != row.now().count()) out.add(new Change.CountChanged(row, row.base().count(), row.now().count()));
+        if (countsKnown && row.base().count() != row.now().count()) out.add(new Change.CountChanged(row, row.base().count(), row.now().count()));
         Set<String> hooks = new LinkedHashSet<>(row.now().inherited().keySet());
         hooks.addAll(row.base().inherited().keySet());
         for (String hook : hooks) {

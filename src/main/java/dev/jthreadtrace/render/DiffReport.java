@@ -58,6 +58,12 @@ public final class DiffReport {
         out.accept(palette.heading("CHANGES"));
         for (Change c : diff.changes()) out.accept("  " + line(c));
         long inherited = diff.count(Change.SettingChanged.class), execs = diff.count(Change.ExecChanged.class);
+        long folded = diff.base().folded() + diff.now().folded();
+        if (diff.changes().isEmpty() && folded > 0) {
+            out.accept("no change among the kept threads: the same sites, inherited settings and execs; " + folded + " folded thread"
+                    + (folded == 1 ? "" : "s") + " (--keep-ended) and the thread counts are not compared");
+            return;
+        }
         out.accept(diff.changes().isEmpty() ? "no change: the same sites, thread counts, inherited settings and execs"
                 : diff.changes().size() + " change" + (diff.changes().size() == 1 ? "" : "s") + ": "
                 + diff.count(Change.NewSite.class) + " new site(s), " + diff.count(Change.VanishedSite.class) + " vanished, "

@@ -42,6 +42,18 @@ class FoldedDiffTest {
                 + " diff.* metrics of sites are unknown)"), String.join("\n", lines));
     }
 
+    /** Both runs folded, each keeping one ended thread: the kept counts differ by nothing the programs did, so none is compared. */
+    @Test
+    void keptCountsOfFoldedRunsAreNoChangeAndTheHeadlineSaysSo() {
+        RunDiff diff = RunDiff.of(run("base.jsonl", 0), run("new.jsonl", 1));
+        assertEquals(0, diff.count(Change.CountChanged.class), "a kept count is not the run's count");
+        List<String> lines = new ArrayList<>();
+        DiffReport.render(diff, Palette.PLAIN, lines::add);
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("no change among the kept threads: the same sites, inherited settings and execs;")
+                && l.endsWith("folded threads (--keep-ended) and the thread counts are not compared")), String.join("\n", lines));
+        assertTrue(lines.stream().noneMatch(l -> l.startsWith("no change: the same sites, thread counts")), String.join("\n", lines));
+    }
+
     @Test
     void twoRunsThatKeptEverythingCompareAsBefore() {
         RunDiff diff = RunDiff.of(run("base.jsonl", -1), run("new.jsonl", 100));
