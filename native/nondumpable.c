@@ -5,7 +5,9 @@
 // itself "worker-nd". With both alive, main prints the untraced truth: "tasks N" (the entries of
 // /proc/self/task) and, per thread, "thread TID of PID" (gettid and getpid in that thread).
 // With "wait" as a second argument it then prints "ready" and waits for a line (or the end) on
-// stdin before it ends its threads: a non-dumpable process to attach to.
+// stdin before it ends its threads: a non-dumpable process to attach to. With "exec" it then forks a
+// child that execs /bin/true (an exec makes a process dumpable again: the path it named is unreadable
+// at the entry, the file the kernel ran is not).
 // Without CAP_SYS_PTRACE a tracer then reads none of its memory (clone_args, names, signal sets).
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -16,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static pthread_barrier_t alive, told;
@@ -73,5 +76,14 @@ int main(int argc, char **argv) {
     pthread_barrier_wait(&told);
     pthread_join(first, NULL);
     pthread_join(second, NULL);
+    if (argc > 2 && strcmp(argv[2], "exec") == 0) {
+        pid_t child = fork();
+        if (child == 0) {
+            execl("/bin/true", "true", (char *) NULL);
+            _exit(127);
+        }
+        int status = 0;
+        if (child < 0 || waitpid(child, &status, 0) != child || status != 0) return 6;
+    }
     return 0;
 }

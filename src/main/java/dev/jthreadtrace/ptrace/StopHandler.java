@@ -371,7 +371,10 @@ final class StopHandler {
         // The file the kernel exec'd, named now: a relative path names one only with the caller's working
         // directory, and by the time the consumer looks the process may be gone or have exec'd again.
         String image = memory.procLink(task.tid, "exe");
-        events.emit(new TraceEvent.Exec(now, task.tid, formerTid > 0 ? formerTid : task.tid, task.execPath, null, image));
+        // A caller that made itself non-dumpable had its path unreadable at the entry (no CAP_SYS_PTRACE):
+        // the file the kernel exec'd names it then, not "?" (the exec makes the process dumpable again).
+        String path = task.execPath != null ? task.execPath : image;
+        events.emit(new TraceEvent.Exec(now, task.tid, formerTid > 0 ? formerTid : task.tid, path, null, image));
         // The new image has run no instruction yet: the moment to give a JDK launcher the agent.
         if (execRewriter != null) execRewriter.atExec(task.tid);
     }
