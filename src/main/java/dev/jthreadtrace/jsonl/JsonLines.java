@@ -181,13 +181,12 @@ public final class JsonLines implements LiveSink {
             }
         };
         restarts.saw(event);
+        if (line != null) out.line(line.toString());
         // The tasks folded as this event came (the model folds what ended before it): their records are
-        // final now, and gone after. Before the event's own line, so that a replay, which has no record
-        // of the events that wrote none (the fold came at one of those live), writes them in the same place.
+        // final now, and gone after.
         for (FoldedTask f : model.folded().foldedByLastEvent()) {
             out.line(threadRecord(model, f.task(), f.futex(), f.mmap(), null).put(JsonlFields.FOLDED, true).toString());
         }
-        if (line != null) out.line(line.toString());
     }
 
     /**
