@@ -63,7 +63,9 @@ class FoldedReadersIT {
         TraceModel whole = load(file, -1), folded = load(file, 2);
         List<Integer> joined = whole.futexAnalysis().joins().stream().map(FutexAnalysis.Join::joined).toList();
         assertTrue(joined.contains(late), "the unbounded model joins " + late + ": " + joined);
-        assertEquals(21, joined.size(), "20 pthread joins and the late one: " + joined);
+        // Not all 20 pthread joins wait: one whose thread had already ended makes no futex call (a busy
+        // machine: 19 in one suite run). The folded model must count exactly what the unbounded one does.
+        assertTrue(joined.size() <= 21, "at most 20 pthread joins and the late one: " + joined);
         assertTrue(folded.folded().all().tasks() >= 19, "folded: " + folded.folded().all().tasks());
         assertTrue(folded.threads().stream().noneMatch(t -> t.tid() == late), "the late-joined thread folded before its join returned");
         assertEquals(new FoldedMetrics.Answer.Value(joined.size()), Metric.FUTEX_JOINS.answer(folded));
