@@ -69,8 +69,10 @@ final class EventConsumer {
             return ended;
         }
         if (event instanceof TraceEvent.Exec e) {
-            privileged.look(e, stillRuns(Path.of("/proc", Integer.toString(e.tid()), "exe"), e.image()));
-            event = withRuntime(e);
+            // One look at /proc/PID/exe serves both readers of the exec'd file.
+            boolean stillRuns = stillRuns(Path.of("/proc", Integer.toString(e.tid()), "exe"), e.image());
+            privileged.look(e, stillRuns);
+            event = withRuntime(e, stillRuns);
         }
         if (event instanceof TraceEvent.Attached a) event = withRuntimes(a);
         try {
@@ -93,10 +95,15 @@ final class EventConsumer {
      * relative path resolved in the caller's working directory), else the path exec'd when it is absolute.
      */
     static TraceEvent.Exec withRuntime(TraceEvent.Exec e) {
+        return withRuntime(e, stillRuns(Path.of("/proc", Integer.toString(e.tid()), "exe"), e.image()));
+    }
+
+    /** The same, {@code stillRuns}: whether /proc/PID/exe still names the exec'd image. */
+    private static TraceEvent.Exec withRuntime(TraceEvent.Exec e, boolean stillRuns) {
         Path exe = Path.of("/proc", Integer.toString(e.tid()), "exe");
         String file = e.image() != null ? e.image() : e.path() != null && e.path().startsWith("/") ? e.path() : null;
         try {
-            boolean go = stillRuns(exe, e.image()) ? GoBinary.is(exe) : file != null && GoBinary.is(Path.of(file));
+            boolean go = stillRuns ? GoBinary.is(exe) : file != null && GoBinary.is(Path.of(file));
             return go ? e.withRuntime(TraceEvent.Exec.GO) : e;
         } catch (InvalidPathException notAPath) {
             return e; // a path whose bytes the file system's charset cannot name (C locale): not looked at
