@@ -288,11 +288,15 @@ launcher_min_free_fds=12
 # The JVM's files in the current directory (the user's: the tool runs there, for the command's
 # relative paths) are not the tool's: .hotspotrc and .hotspot_compiler made it print a warning on
 # every start (-XX:Flags and CompileCommandFile name empty ones instead), and a crash log would be
-# written there as hs_err_pidPID.log (to $TMPDIR, or /tmp, instead).
+# written there as hs_err_pidPID.log. It goes to the tool's stderr instead: not into a file of a name
+# known in advance, such as $TMPDIR/jthreadtrace-hs_err_pidPID.log, which the JVM opens with O_TRUNC
+# following links: a traced program (whose parent the tool is) linked that name to a file of the
+# user's and sent the tool SIGSEGV, and the file was replaced by the crash report. Whatever the JVM
+# itself prints goes there too, never into the tool's stdout, the trace's (DisplayVMOutputToStderr).
 launcher_jvm_flags() {
   jvm_flags=(--enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -XX:-UsePerfData -Xmn16m -XX:-MaxFDLimit
     -XX:CompressedClassSpaceSize=128m -XX:+DisableAttachMechanism
-    -XX:Flags=/dev/null -XX:CompileCommandFile=/dev/null -XX:ErrorFile="${TMPDIR:-/tmp}/jthreadtrace-hs_err_pid%p.log")
+    -XX:Flags=/dev/null -XX:CompileCommandFile=/dev/null -XX:+ErrorFileToStderr -XX:+DisplayVMOutputToStderr)
 }
 
 # Transparent huge pages for the heap where the kernel gives them on request (madvise): a trace of a
@@ -329,9 +333,12 @@ launcher_exec() {
   shift 4
   launcher_jvm_flags
   launcher_tool_env
-  local flags=("${jvm_flags[@]}")
+  # The JVM's own log lines go to stderr, never into the tool's stdout (its trace, maybe JSONL for jq):
+  # a command's kill(0, SIGUSR2) made the JVM write "[warning][os] Non-attached thread received stray SR
+  # signal" there (SIGUSR2 is the JVM's suspend signal, a stray one is otherwise harmless: not logged).
+  local flags=("${jvm_flags[@]}" -Xlog:disable -Xlog:all=warning:stderr -Xlog:os=error:stderr)
   if [ -n "$aot" ] && [ -f "$aot" ]; then
-    flags+=(-XX:AOTCache="$aot" -Xlog:aot=off -Xlog:cds=off)
+    flags+=(-XX:AOTCache="$aot" -Xlog:aot=off:stderr -Xlog:cds=off:stderr)
   else
     flags+=(-Xshare:auto)
   fi
@@ -364,6 +371,7 @@ launcher_exec() {
     -Djthreadtrace.launcher.coredumpfilter="$coredump_filter")
   local env_flags=()
   launcher_held_signals "${1:-}"
+  [ -z "$shrugged_signals" ] || env_flags+=(--ignore-signal="$shrugged_signals")
   if [ -n "$held_signals" ]; then
     local due
     printf -v due '%x' "${timers_due:-0}"
@@ -395,8 +403,9 @@ launcher_exec() {
 # and until the tool has taken it over (cli/Inherited) its expiry must wait, pending, not kill the JVM.
 launcher_held_signals() {
   local mask=0 names="" timers=0 not_ignored=0
-  held_signals="" held_mask=0 timer_mask=0
+  held_signals="" held_mask=0 timer_mask=0 shrugged_signals=""
   case $1 in run | attach | demo) ;; *) return 0 ;; esac
+  launcher_shrugged_signals
   if [ "$1" = run ]; then
     launcher_not_ignored ALRM:14 VTALRM:26 PROF:27
     timers=$not_ignored
@@ -410,6 +419,24 @@ launcher_held_signals() {
   held_signals=$names
   printf -v held_mask '%x' "$mask"
   printf -v timer_mask '%x' "$timers"
+}
+
+# The signals the tool's JVM ignores (shrugged_signals, env's list; empty when this env has no
+# --ignore-signal). A traced command's kill(0, SIG) reaches the tool's process group, and its
+# kill(getppid(), SIG) the tool itself (its parent): at their default disposition SIGUSR1, SIGTRAP,
+# SIGABRT, SIGSTKFLT, SIGIO, SIGPWR, SIGSYS and every real-time signal ended the tool's JVM without a
+# word, and EXITKILL took the command with it (Apache's killpg(getpgrp(), SIGUSR1), `kill -USR1 $PPID`
+# of a program telling its parent it is ready). The JVM uses none of them (with -Xrs; SIGUSR2 is its
+# own), the tool neither, and the command gets its own dispositions back at its exec (the gate sets
+# each to what the caller gave: sig_ign). SIGXCPU is the tool's own to take (a CPU limit). SIGSEGV,
+# SIGBUS, SIGFPE and SIGILL stay the JVM's, which takes one sent by kill for a fault of its own: README,
+# Safety. glibc keeps 32 and 33 for itself; its abort() sets SIGABRT back to the default before it
+# raises it again, so the JVM's own abort still ends it.
+launcher_shrugged_signals() {
+  (exec -c /usr/bin/env --ignore-signal=USR1 --version) >/dev/null 2>&1 || return 0
+  local number
+  shrugged_signals=USR1,TRAP,ABRT,STKFLT,IO,PWR,SYS
+  for ((number = 34; number <= 64; number++)); do shrugged_signals+=",$number"; done
 }
 
 # Of the signals NAME:NUMBER given, those the user's caller did not ignore (sig_ign): their names
