@@ -431,11 +431,15 @@ launcher_held_signals() {
 # each to what the caller gave: sig_ign). SIGXCPU is the tool's own to take (a CPU limit). SIGSEGV,
 # SIGBUS, SIGFPE and SIGILL stay the JVM's, which takes one sent by kill for a fault of its own: README,
 # Safety. glibc keeps 32 and 33 for itself; its abort() sets SIGABRT back to the default before it
-# raises it again, so the JVM's own abort still ends it.
+# raises it again, so the JVM's own abort still ends it. SIGTTOU too: a command that takes the terminal
+# for a process group of its own (an interactive shell, `set -m`) leaves the tool in a background
+# group, and under `stty tostop` the tool's first live line stopped it, and with it the traced tree
+# (bash: "Stopped (tty output)"; fg stopped it again). Ignored, the write is allowed, as it is for
+# the untraced command's own parent that does not write.
 launcher_shrugged_signals() {
   (exec -c /usr/bin/env --ignore-signal=USR1 --version) >/dev/null 2>&1 || return 0
   local number
-  shrugged_signals=USR1,TRAP,ABRT,STKFLT,IO,PWR,SYS
+  shrugged_signals=USR1,TRAP,ABRT,STKFLT,IO,PWR,SYS,TTOU
   for ((number = 34; number <= 64; number++)); do shrugged_signals+=",$number"; done
 }
 

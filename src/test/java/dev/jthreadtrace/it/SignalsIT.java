@@ -246,4 +246,22 @@ class SignalsIT {
             assertTrue(Files.readString(xml).contains("<testsuite"), script + ": the JUnit XML was written");
         }
     }
+
+    /**
+     * A command that takes the terminal for a process group of its own (an interactive shell, any
+     * job-control program) leaves the tool in a background group. Under {@code stty tostop} its next
+     * live line then stopped it with SIGTTOU, and the traced tree with it (a job's "Stopped (tty
+     * output)"), or, its group orphaned as here, failed with EIO: "cannot write standard output",
+     * 125, the trace lost. The tool ignores SIGTTOU, so the kernel lets it write.
+     */
+    @Test
+    void aCommandThatTakesTheTerminalLeavesTheToolWriting() throws Exception {
+        Path launcher = Tool.basedir().resolve("scripts/jthreadtrace").toAbsolutePath();
+        String inner = "stty tostop; '" + launcher + "' run -e write --report summary -- bash --norc -i -c 'echo hi; sleep 0.3; echo bye';"
+                + " echo status=$?";
+        Tool.Result r = Tool.run(List.of("script", "-qec", inner, "/dev/null"));
+        String out = r.out().replace("\r", "");
+        assertTrue(out.contains("status=0\n") && out.contains("SUMMARY") && out.contains("write(1, \"bye\\n\", 4"), out + r.err());
+        assertFalse(out.contains("cannot write"), out);
+    }
 }
