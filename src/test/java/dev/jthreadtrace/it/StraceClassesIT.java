@@ -43,7 +43,8 @@ class StraceClassesIT {
      */
     private static final Set<String> CHECKED_ELSEWHERE = Set.of("clone3", "fork", "vfork", "execveat", "exit", "futex",
             "futex_waitv", "set_robust_list", "mremap", "madvise", "prctl", "sched_setaffinity", "sched_getaffinity", "seccomp",
-            "rseq", "restart_syscall"); // restart_syscall: FutexRestartIT compares its lines with strace's
+            "rseq", "restart_syscall", // restart_syscall: FutexRestartIT compares its lines with strace's
+            "ptrace"); // PtraceCallsIT: a program that ptraces its children and a process outside the trace
 
     /** Masks what differs between two runs of a fixture; {@code dirs} are the working directories of both runs. */
     static UnaryOperator<String> mask(List<Path> dirs) {
