@@ -96,7 +96,7 @@ class PtraceCallsIT {
             StraceLines theirs = StraceLines.strace(theirDir, "ptrace", List.of(), List.of(fixture(), pid));
             StraceLines ours = StraceLines.ours(ourDir, "ptrace", false, List.of(fixture(), pid));
             UnaryOperator<String> mask = StraceClassesIT.mask(List.of(theirDir, ourDir));
-            List<String> expected = flatten(theirs.masked(mask, ours)), actual = flatten(ours.masked(mask, theirs));
+            List<String> expected = StraceClassesIT.flatten(theirs.masked(mask, ours)), actual = StraceClassesIT.flatten(ours.masked(mask, theirs));
             assertTrue(String.join("\n", expected).contains("ptrace(PTRACE_GETREGSET, " + pid + ", NT_PRSTATUS, {iov_base={r15="),
                     "the outside process was traced by the program: " + expected);
             assertTrue(expected.size() > 12, expected.toString());
@@ -104,14 +104,5 @@ class PtraceCallsIT {
         } finally {
             outside.destroyForcibly();
         }
-    }
-
-    private static List<String> flatten(List<List<String>> processes) {
-        List<String> out = new ArrayList<>();
-        for (int i = 0; i < processes.size(); i++) {
-            out.add("[process " + i + "]");
-            out.addAll(processes.get(i));
-        }
-        return out;
     }
 }

@@ -86,7 +86,8 @@ class StraceClassesIT {
         assertTrue(lines > 0, set + " selected nothing in " + FIXTURES);
     }
 
-    private static List<String> flatten(List<List<String>> processes) {
+    /** Each process's lines after a {@code [process i]} header: one text to compare. */
+    static List<String> flatten(List<List<String>> processes) {
         List<String> out = new ArrayList<>();
         for (int i = 0; i < processes.size(); i++) {
             out.add("[process " + i + "]");
