@@ -3,8 +3,9 @@
 // and interrupts, one it PTRACE_ATTACHes; with a PID argument, a process outside the trace that
 // it attaches to and reads (PEEKDATA, GETSIGINFO, GETREGSET, GETSIGMASK, SETOPTIONS, GETEVENTMSG)
 // before it detaches. Prints one line per attempt, "traceme ok" or "traceme EPERM", and exits 0.
-// Untraced every attempt succeeds; under a tracer that follows children (jthreadtrace, strace -f)
-// the first three fail with EPERM, since each child has its tracer already.
+// Untraced every attempt succeeds but an attach to its own process (EPERM whoever traces); under a
+// tracer that follows children (jthreadtrace, strace -f) the first three fail with EPERM too, since
+// each child has its tracer already.
 #define _GNU_SOURCE
 #include <elf.h>
 #include <errno.h>
@@ -80,6 +81,11 @@ static void attach(void) {
     end_child(c);
 }
 
+/** Its own process: refused untraced as traced (kernel/ptrace.c: same_thread_group). */
+static void self(void) {
+    outcome("self", ptrace(PTRACE_ATTACH, getpid(), NULL, NULL));
+}
+
 /** The start of the first mapping of {@code pid} (its executable's ELF header), from /proc/PID/maps. */
 static unsigned long first_mapping(pid_t pid) {
     char path[64];
@@ -117,6 +123,7 @@ int main(int argc, char **argv) {
     traceme();
     seize();
     attach();
+    self();
     if (argc > 1) outside((pid_t) atoi(argv[1]));
     return 0;
 }

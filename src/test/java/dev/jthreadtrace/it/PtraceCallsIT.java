@@ -19,14 +19,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A traced program that ptraces (native/ptrace_calls.c: a child's PTRACE_TRACEME, a PTRACE_SEIZE and a
- * PTRACE_ATTACH of its children, and with a pid an attach to a process outside the trace, read and let
- * go). Untraced every attempt succeeds; under jthreadtrace, as under {@code strace -f} (the oracle), the
- * first three fail with EPERM, since each task has its tracer already, and one note per process says
- * so; the outside process is traced by the program as untraced. Its calls read as strace's.
+ * PTRACE_ATTACH of its children, one of itself, and with a pid an attach to a process outside the trace,
+ * read and let go). Untraced every attempt succeeds but the one of itself; under jthreadtrace, as under
+ * {@code strace -f} (the oracle), the first three fail with EPERM, since each task has its tracer already,
+ * and one note per process says so (none for the attach of itself, refused untraced too); the outside
+ * process is traced by the program as untraced. Its calls read as strace's.
  */
 @Timeout(120)
 class PtraceCallsIT {
-    private static final String REFUSED_HERE = "traceme EPERM\nseize EPERM\nattach EPERM\n";
+    private static final String REFUSED_HERE = "traceme EPERM\nseize EPERM\nattach EPERM\nself EPERM\n";
     private static final Pattern NOTE = Pattern.compile("jthreadtrace: note: (\\d+) ptrace_calls: (ptrace\\(PTRACE_\\w+(, \\d+)?\\))"
             + " failed with EPERM( \\(and (\\d+) more refused\\))?: a task has one tracer, and jthreadtrace is (this one's|\\d+'s) \\(as under strace -f\\);"
             + " debuggers, strace and crash reporters the command runs cannot trace its processes");
@@ -44,7 +45,8 @@ class PtraceCallsIT {
 
     @Test
     void untracedItsPtraceWorksTracedItFailsWithEpermAsUnderStraceAndTheNoteNamesEachProcess(@TempDir Path tmp) throws Exception {
-        assertEquals("traceme ok\nseize ok\nattach ok\n", output(List.of(fixture())), "untraced: the kernel lets it trace its children");
+        assertEquals("traceme ok\nseize ok\nattach ok\nself EPERM\n", output(List.of(fixture())),
+                "untraced: the kernel lets it trace its children (not its own process)");
 
         Path straced = tmp.resolve("strace.txt");
         assertEquals(REFUSED_HERE, output(List.of("strace", "-f", "-qq", "-o", straced.toString(), "-e", "trace=ptrace", fixture())),
@@ -74,7 +76,7 @@ class PtraceCallsIT {
             assertEquals("ptrace(PTRACE_TRACEME)", child.group(2), r.err());
             assertEquals("this one's", child.group(6));
             assertTrue(parent.group(2).startsWith("ptrace(PTRACE_SEIZE, "), r.err());
-            assertEquals("1", parent.group(5), "its PTRACE_ATTACH after the seize: " + r.err());
+            assertEquals("1", parent.group(5), "its PTRACE_ATTACH after the seize; not the one of itself, refused untraced too: " + r.err());
             assertEquals(parent.group(3).substring(2) + "'s", parent.group(6), "the task it would have traced is jthreadtrace's");
             assertNotEquals(child.group(1), parent.group(1));
             assertTrue(!r.err().contains("Exception"), r.err());
@@ -91,7 +93,7 @@ class PtraceCallsIT {
         String pid = output(List.of("sh", "-c", "sleep 100 </dev/null >/dev/null 2>&1 & echo $!")).strip();
         ProcessHandle outside = ProcessHandle.of(Long.parseLong(pid)).orElseThrow();
         try {
-            assertEquals("traceme ok\nseize ok\nattach ok\noutside ok\n", output(List.of(fixture(), pid)));
+            assertEquals("traceme ok\nseize ok\nattach ok\nself EPERM\noutside ok\n", output(List.of(fixture(), pid)));
             Path theirDir = Files.createDirectories(tmp.resolve("s")), ourDir = Files.createDirectories(tmp.resolve("j"));
             StraceLines theirs = StraceLines.strace(theirDir, "ptrace", List.of(), List.of(fixture(), pid));
             StraceLines ours = StraceLines.ours(ourDir, "ptrace", false, List.of(fixture(), pid));
