@@ -150,4 +150,14 @@ public final class ExitNeeds {
             default -> EXIT;
         };
     }
+
+    /**
+     * ptrace: only whether a PTRACE_TRACEME, PTRACE_ATTACH or PTRACE_SEIZE failed is read (the note
+     * on a traced program whose own tracing the kernel refused); every other request of a program
+     * that traces what the tool does not (a debugger attached to a process outside the trace) is
+     * counted as a call and nothing more.
+     */
+    static ExitNeed.Stop ptrace(long[] args, Captures atEntry, ExitNeed.Context context) {
+        return PtraceCalls.mayBeRefusedAsTraced(args[0]) ? EXIT : ENTRY;
+    }
 }

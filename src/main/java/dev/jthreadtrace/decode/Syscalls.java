@@ -117,6 +117,10 @@ public final class Syscalls {
                     .capture(a -> a[0] == Seccomp.SECCOMP_SET_MODE_FILTER
                             ? List.of(new Capture.Bytes(2, SOCK_FPROG_SIZE, AT_ENTRY)) : List.of())
                     .render((a, c, s) -> Seccomp.render(a, c)),
+            // ---- a traced program's own ptrace: every traced task has its tracer already, so its PTRACE_TRACEME (and
+            // its PTRACE_ATTACH or PTRACE_SEIZE of another traced task) fails with EPERM; recorded whatever -e says
+            // for the note that says why (session.RefusedPtraces). Rare: a program that makes no ptrace call stops no more.
+            Row.of("ptrace").needed().exit(ExitNeeds::ptrace).capture(PtraceCalls::captures).render(PtraceCalls::render),
             // (open, openat, creat, write and close are FileCalls' and DescriptorCalls' rows: a name written to a
             // thread's /proc comm file is followed by the tracer itself, ptrace.NameWrites, whatever is shown,
             // and reaches the model as an event of its own, TraceEvent.CommWritten)

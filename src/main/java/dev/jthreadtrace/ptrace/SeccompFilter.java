@@ -26,7 +26,12 @@ import java.util.Optional;
  *   ld  [24]
  *   and 3
  *   jeq 0, allow, trace
- * query: jeq NR_rt_sigprocmask, 0, allow ; only when a reading of the mask changes nothing the
+ * query: jeq NR_ptrace, 0, mask ; only when nothing prints or counts calls: the requests that may
+ *   ld  [16]                     ;   be refused because the tool traces (TRACEME, ATTACH, SEIZE),
+ *   jeq 0, trace, 0              ;   read for the note on that refusal; every other request (a
+ *   jeq 0x10, trace, 0           ;   debugger of a process outside the trace) runs without a stop
+ *   jeq 0x4206, trace, allow
+ * mask: jeq NR_rt_sigprocmask, 0, allow ; only when a reading of the mask changes nothing the
  *   ld  [24]                     ;   trace reads (nothing prints or counts calls): a call with
  *   jeq 0, 0, trace              ;   no new set (both words of the pointer 0) runs without a stop
  *   ld  [28]
@@ -43,7 +48,10 @@ public final class SeccompFilter {
     static final int MAX_TRACED = 240;
     /** x86-64 numbers and where the flags argument's low word sits in struct seccomp_data (args at 16). */
     private static final int NR_OPEN = 2, NR_OPENAT = 257, NR_CREAT = 85, NR_OPENAT2 = 437, OPEN_FLAGS = 16 + 8,
-            OPENAT_FLAGS = 16 + 2 * 8, NR_RT_SIGPROCMASK = 14, SET_LOW = 16 + 8, SET_HIGH = SET_LOW + 4;
+            OPENAT_FLAGS = 16 + 2 * 8, NR_RT_SIGPROCMASK = 14, SET_LOW = 16 + 8, SET_HIGH = SET_LOW + 4, NR_PTRACE = 101,
+            PTRACE_REQUEST = 16;
+    /** PTRACE_TRACEME, PTRACE_ATTACH, PTRACE_SEIZE: the requests the kernel refuses a task the tool traces (decode.PtraceCalls). */
+    private static final int[] REFUSABLE_PTRACE_REQUESTS = {0, 0x10, 0x4206};
     private static final int O_ACCMODE = 3;
 
     /** One BPF instruction, {@code struct sock_filter}. */
@@ -61,22 +69,31 @@ public final class SeccompFilter {
      * empty when there are too many for one filter (then trace everything). {@code quietMaskReads}:
      * nothing prints or counts calls, so an rt_sigprocmask with no new set, which changes no mask
      * whatever it returns (kernel/signal.c reads and changes the mask only through a non-NULL
-     * set), is of no use to the trace and runs without a stop.
+     * set), is of no use to the trace and runs without a stop; so does a ptrace request the
+     * kernel cannot refuse because the tool traces (the only use of a ptrace call then).
      */
     static Optional<List<Instruction>> build(boolean[] traced, boolean quietMaskReads) {
         boolean quietMask = quietMaskReads && traced[NR_RT_SIGPROCMASK];
+        boolean quietPtrace = quietMaskReads && traced[NR_PTRACE];
         List<Integer> numbers = new ArrayList<>();
         for (int nr = 0; nr < traced.length; nr++) {
-            if ((traced[nr] || nr == NR_CREAT || nr == NR_OPENAT2) && !(quietMask && nr == NR_RT_SIGPROCMASK)) numbers.add(nr);
+            if ((traced[nr] || nr == NR_CREAT || nr == NR_OPENAT2) && !(quietMask && nr == NR_RT_SIGPROCMASK)
+                    && !(quietPtrace && nr == NR_PTRACE)) numbers.add(nr);
+        }
+        // The ptrace section's 5 instructions must leave every jump within reach: else ptrace stops whole.
+        if (quietPtrace && numbers.size() + 5 > MAX_TRACED) {
+            quietPtrace = false;
+            numbers.add(NR_PTRACE);
+            numbers.sort(null);
         }
         if (numbers.size() > MAX_TRACED) return Optional.empty();
         List<int[]> writeOpens = new ArrayList<>(); // {nr, offset of its flags}
         if (!traced[NR_OPENAT]) writeOpens.add(new int[] {NR_OPENAT, OPENAT_FLAGS});
         if (!traced[NR_OPEN]) writeOpens.add(new int[] {NR_OPEN, OPEN_FLAGS});
         int n = numbers.size();
-        // Indices: 0 ld arch, 1 jeq arch, 2 ld nr, 3 jge x32, 4..4+n-1 jeq nr, then 4 per write-open, 5 for the mask
-        // reads, allow, trace.
-        int allow = 4 + n + 4 * writeOpens.size() + (quietMask ? 5 : 0), trace = allow + 1;
+        // Indices: 0 ld arch, 1 jeq arch, 2 ld nr, 3 jge x32, 4..4+n-1 jeq nr, then 4 per write-open, 5 for the ptrace
+        // requests, 5 for the mask reads, allow, trace.
+        int allow = 4 + n + 4 * writeOpens.size() + (quietPtrace ? 5 : 0) + (quietMask ? 5 : 0), trace = allow + 1;
         List<Instruction> program = new ArrayList<>();
         program.add(new Instruction(LD_W_ABS, 0, 0, 4));
         program.add(new Instruction(JEQ_K, 0, allow - 2, AUDIT_ARCH_X86_64));
@@ -88,11 +105,21 @@ public final class SeccompFilter {
         }
         for (int[] open : writeOpens) {
             int at = program.size();
-            boolean last = open == writeOpens.getLast() && !quietMask;
+            boolean last = open == writeOpens.getLast() && !quietMask && !quietPtrace;
             program.add(new Instruction(JEQ_K, 0, last ? allow - at - 1 : 3, open[0]));
             program.add(new Instruction(LD_W_ABS, 0, 0, open[1]));
             program.add(new Instruction(AND_K, 0, 0, O_ACCMODE));
             program.add(new Instruction(JEQ_K, allow - at - 4, trace - at - 4, 0));
+        }
+        if (quietPtrace) {
+            int at = program.size();
+            program.add(new Instruction(JEQ_K, 0, quietMask ? REFUSABLE_PTRACE_REQUESTS.length + 1 : allow - at - 1, NR_PTRACE));
+            program.add(new Instruction(LD_W_ABS, 0, 0, PTRACE_REQUEST));
+            for (int i = 0; i < REFUSABLE_PTRACE_REQUESTS.length; i++) {
+                int here = program.size();
+                boolean lastRequest = i == REFUSABLE_PTRACE_REQUESTS.length - 1;
+                program.add(new Instruction(JEQ_K, trace - here - 1, lastRequest ? allow - here - 1 : 0, REFUSABLE_PTRACE_REQUESTS[i]));
+            }
         }
         if (quietMask) {
             int at = program.size();

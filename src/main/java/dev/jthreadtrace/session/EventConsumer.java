@@ -27,6 +27,7 @@ final class EventConsumer {
     private final Runnable idle;
     private final TraceModel model;
     private final PrivilegedExecs privileged = new PrivilegedExecs();
+    private final RefusedPtraces refusedPtraces = new RefusedPtraces();
     private boolean outputClosed;
     private String outputFailure;
     private long accepted;
@@ -75,6 +76,7 @@ final class EventConsumer {
             event = withRuntime(e, stillRuns);
         }
         if (event instanceof TraceEvent.Attached a) event = withRuntimes(a);
+        if (event instanceof TraceEvent.Syscall s) refusedPtraces.look(s, model);
         try {
             model.accept(event);
             accepted++;
@@ -151,6 +153,13 @@ final class EventConsumer {
     TraceSession.Outcome outcome() {
         return new TraceSession.Outcome(model, model.interruptedBy(), outputClosed, outOfMemoryAfter >= 0 ? null : outputFailure,
                 outOfMemoryAfter, tracer.seccompStatus(), tracer.stats(), tracer.launchNote(),
-                privileged.notes(tracer.seccompStatus().noNewPrivs()));
+                notes());
+    }
+
+    /** What the tracing withheld from the command: set-user-ID programs' privileges, its own ptrace. */
+    private List<String> notes() {
+        List<String> notes = new ArrayList<>(privileged.notes(tracer.seccompStatus().noNewPrivs()));
+        notes.addAll(refusedPtraces.notes());
+        return notes;
     }
 }

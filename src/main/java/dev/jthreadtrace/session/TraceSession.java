@@ -33,6 +33,8 @@ public final class TraceSession {
      * How the trace ended, for the exit code. {@code outputFailure}: why writing failed (a full
      * disk), after which the command ran on to its end without output; null when it did not.
      * {@code launchNote}: what the command could not be given as it would untraced, or null.
+     * {@code privilegeNotes}: what being traced withheld from the command (a set-user-ID program's
+     * privileges, its own ptrace calls), one note per program or process.
      */
     public record Outcome(TraceModel model, int interruptedBy, boolean outputClosed, String outputFailure,
                           long outOfMemoryAfter, SeccompStatus seccompStatus, Tracer.Stats stats, String launchNote,

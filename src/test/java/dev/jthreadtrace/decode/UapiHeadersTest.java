@@ -68,6 +68,8 @@ class UapiHeadersTest {
             #include <linux/rseq.h>
             #include <linux/sched.h>
             #include <linux/seccomp.h>
+            #include <linux/ptrace.h>
+            #include <linux/elf.h>
             """;
     /**
      * Names whose value the tracee sees from the kernel but glibc defines otherwise (O_LARGEFILE is

@@ -43,7 +43,8 @@ class StraceClassesIT {
      */
     private static final Set<String> CHECKED_ELSEWHERE = Set.of("clone3", "fork", "vfork", "execveat", "exit", "futex",
             "futex_waitv", "set_robust_list", "mremap", "madvise", "prctl", "sched_setaffinity", "sched_getaffinity", "seccomp",
-            "rseq", "restart_syscall"); // restart_syscall: FutexRestartIT compares its lines with strace's
+            "rseq", "restart_syscall", // restart_syscall: FutexRestartIT compares its lines with strace's
+            "ptrace"); // PtraceCallsIT: a program that ptraces its children and a process outside the trace
 
     /** Masks what differs between two runs of a fixture; {@code dirs} are the working directories of both runs. */
     static UnaryOperator<String> mask(List<Path> dirs) {
@@ -85,7 +86,8 @@ class StraceClassesIT {
         assertTrue(lines > 0, set + " selected nothing in " + FIXTURES);
     }
 
-    private static List<String> flatten(List<List<String>> processes) {
+    /** Each process's lines after a {@code [process i]} header: one text to compare. */
+    static List<String> flatten(List<List<String>> processes) {
         List<String> out = new ArrayList<>();
         for (int i = 0; i < processes.size(); i++) {
             out.add("[process " + i + "]");

@@ -86,6 +86,38 @@ class SeccompFilterTest {
     }
 
     @Test
+    void aProgramsOwnPtraceStopsWhenNothingPrintsCallsOnlyForTheRequestsTheKernelMayRefuseItsTracee() {
+        boolean[] recorded = TraceSelection.defaults().recorded();
+        int x86 = SeccompFilter.AUDIT_ARCH_X86_64, trace = SeccompFilter.SECCOMP_RET_TRACE, allow = SeccompFilter.SECCOMP_RET_ALLOW;
+        int ptrace = SyscallTable.number("ptrace").orElseThrow(), mask = SyscallTable.number("rt_sigprocmask").orElseThrow();
+        assertTrue(recorded[ptrace], "recorded whatever -e says (the note on a refused PTRACE_TRACEME)");
+        var quiet = SeccompFilter.build(recorded, true).orElseThrow();
+        for (long request : new long[] {0 /* TRACEME */, 0x10 /* ATTACH */, 0x4206 /* SEIZE */}) {
+            assertEquals(trace, SeccompFilter.evaluate(quiet, x86, ptrace, new long[] {request, 42, 0, 0, 0, 0}), "request " + request);
+        }
+        for (long request : new long[] {2 /* PEEKDATA */, 7 /* CONT */, 0x11 /* DETACH */, 0x18 /* SYSCALL */, 0x4200, 0x4207, 0x420e}) {
+            assertEquals(allow, SeccompFilter.evaluate(quiet, x86, ptrace, new long[] {request, 42, 0, 0, 0, 0}), "request " + request);
+        }
+        // the mask reads' check after it still runs, and every other call is decided as before
+        assertEquals(allow, SeccompFilter.evaluate(quiet, x86, mask, new long[] {0, 0, 0x7f0000001000L, 8, 0, 0}));
+        assertEquals(trace, SeccompFilter.evaluate(quiet, x86, mask, new long[] {0, 0x7f0000001000L, 0, 8, 0, 0}));
+        for (int nr = 0; nr < SyscallTable.MAX_NR; nr++) {
+            if (nr == mask || nr == ptrace) continue;
+            assertEquals(SeccompFilter.evaluate(SeccompFilter.build(recorded).orElseThrow(), x86, nr), SeccompFilter.evaluate(quiet, x86, nr),
+                    SyscallTable.name(nr));
+        }
+        // printed or counted: every request stops; alone (no mask section after it) the same three
+        var every = SeccompFilter.build(recorded, false).orElseThrow();
+        assertEquals(trace, SeccompFilter.evaluate(every, x86, ptrace, new long[] {2, 42, 0, 0, 0, 0}));
+        boolean[] alone = new boolean[SyscallTable.MAX_NR];
+        alone[ptrace] = true;
+        var only = SeccompFilter.build(alone, true).orElseThrow();
+        assertEquals(trace, SeccompFilter.evaluate(only, x86, ptrace, new long[] {0x4206, 42, 0, 0, 0, 0}));
+        assertEquals(allow, SeccompFilter.evaluate(only, x86, ptrace, new long[] {0x4207, 42, 0, 0, 0, 0}));
+        assertEquals(allow, SeccompFilter.evaluate(only, x86, SyscallTable.CLONE, new long[6]));
+    }
+
+    @Test
     void otherArchitecturesAndX32CallsAreAllowed() {
         boolean[] recorded = new boolean[SyscallTable.MAX_NR];
         recorded[SyscallTable.CLONE] = true;
