@@ -23,6 +23,26 @@ public final class CpuSet {
         return out.append(']').toString();
     }
 
+    /**
+     * A mask as /proc/PID/status shows it ({@code Cpus_allowed}: 32-bit hex groups, the highest first,
+     * {@code ffffffff,00000003}) in {@code cpu_set_t}'s bytes; null when it is not such a text.
+     */
+    public static byte[] fromProcHex(String text) {
+        if (text == null || text.isEmpty()) return null;
+        String[] groups = text.strip().split(",");
+        byte[] mask = new byte[groups.length * 4];
+        for (int g = 0; g < groups.length; g++) {
+            long word;
+            try {
+                word = Long.parseLong(groups[groups.length - 1 - g], 16);
+            } catch (NumberFormatException e) {
+                return null;
+            }
+            for (int b = 0; b < 4; b++) mask[g * 4 + b] = (byte) (word >>> (8 * b));
+        }
+        return mask;
+    }
+
     /** {@code sched_setaffinity(0, 8, [0 2 3])} and its getter: the mask when it was captured, else the pointer. */
     public static String renderAffinityCall(long[] a, Captures captures, int stringMax) {
         return Args.intArg(a[0]) + ", " + Args.ulong(a[1]) + ", "

@@ -62,7 +62,9 @@ final class SyscallEffects {
             }
             case AFFINITY -> {
                 ThreadInfo target = a[0] == 0 ? t : table.live((int) a[0]);
-                if (ok && s.captures().bytes(2) != null && target != null) settings.affinity(target, t.tid(), ns, s.captures().bytes(2));
+                // The mask the kernel set, read back at the exit (slot 3), else the one asked for (a saved trace of before).
+                byte[] mask = s.captures().bytes(3) != null ? s.captures().bytes(3) : s.captures().bytes(2);
+                if (ok && mask != null && target != null) settings.affinity(target, t.tid(), ns, mask);
             }
             case EXIT -> {
                 t.calledExit();

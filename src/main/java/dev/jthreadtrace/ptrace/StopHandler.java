@@ -258,6 +258,7 @@ final class StopHandler {
                         task.captures);
             }
             if (nr == SyscallTable.PRCTL && !error) nameFromKernel(task);
+            if (nr == SyscallTable.SCHED_SETAFFINITY && !error) AffinityReadBack.of(task);
             if (targetStarted) {
                 events.emit(new TraceEvent.Syscall(task.entryNs, now, task.tid, nr, task.args, ret, error, true, task.captures));
                 if (!error && ret > 0 && (nr == SyscallTable.CLONE || nr == SyscallTable.CLONE3)

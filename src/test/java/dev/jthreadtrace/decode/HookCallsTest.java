@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 /** prctl, rt_sigprocmask, affinity, seccomp, execve, exit: the calls the inheritance timeline reads. */
 class HookCallsTest {
@@ -46,6 +47,15 @@ class HookCallsTest {
         assertEquals("sched_setaffinity(0, 8, [0 2 3])", SyscallDecoder.call(SyscallTable.SCHED_SETAFFINITY, new long[] {0, 8, 0x10, 0, 0, 0}, c, 32));
         assertEquals("0,2-3", CpuSet.compact(CpuSet.cpus(new byte[] {0b1101})));
         assertEquals("0-7", CpuSet.compact(CpuSet.cpus(new byte[] {(byte) 0xff})));
+    }
+
+    /** /proc/PID/status's Cpus_allowed: 32-bit groups, the highest first. */
+    @Test
+    void cpuSetsAsProcShowsThem() {
+        assertEquals("0-1", CpuSet.compact(CpuSet.cpus(CpuSet.fromProcHex("3\n"))));
+        assertEquals("1,32,63", CpuSet.compact(CpuSet.cpus(CpuSet.fromProcHex("80000001,00000002"))));
+        assertNull(CpuSet.fromProcHex("zz"));
+        assertNull(CpuSet.fromProcHex(""));
     }
 
     @Test

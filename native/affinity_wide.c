@@ -1,0 +1,39 @@
+/*
+ * Asks for every CPU of a 1024-bit cpu_set_t (taskset -a's and many runtimes' "reset"), then starts
+ * a thread: the kernel sets the mask asked for intersected with the CPUs the task may use, and the
+ * thread inherits that. Each prints what /proc says it has (the oracle), "truth NAME LIST".
+ */
+#define _GNU_SOURCE
+#include <pthread.h>
+#include <sched.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+
+static void show(const char *who) {
+    char line[256];
+    FILE *f = fopen("/proc/thread-self/status", "r");
+    while (f && fgets(line, sizeof line, f)) {
+        if (!strncmp(line, "Cpus_allowed_list:", 18)) printf("truth %s %s", who, line + 18 + strspn(line + 18, " \t"));
+    }
+    if (f) fclose(f);
+    fflush(stdout);
+}
+
+static void *wide_child(void *arg) {
+    prctl(PR_SET_NAME, "wide-child");
+    show("wide-child");
+    return arg;
+}
+
+int main(void) {
+    cpu_set_t all;
+    CPU_ZERO(&all);
+    for (int i = 0; i < CPU_SETSIZE; i++) CPU_SET(i, &all);
+    if (sched_setaffinity(0, sizeof all, &all) != 0) return perror("sched_setaffinity"), 1;
+    show("main");
+    pthread_t t;
+    pthread_create(&t, 0, wide_child, 0);
+    pthread_join(t, 0);
+    return 0;
+}
