@@ -2,6 +2,7 @@ package dev.jthreadtrace.cli;
 
 import dev.jthreadtrace.model.ProcessInfo;
 import dev.jthreadtrace.model.TraceModel;
+import dev.jthreadtrace.session.CpuBudget;
 import dev.jthreadtrace.session.TraceSession;
 import dev.jthreadtrace.sys.ProcStatus;
 import dev.jthreadtrace.text.Escape;
@@ -46,7 +47,10 @@ final class TraceMessages {
                     + (attach ? "processes were let go (they run on)" : "command was killed") + "; reporting what was traced so far");
         }
         if (attach && !options.quiet()) printDetached(err, model);
-        if (outcome.interruptedBy() != 0) {
+        String cpuLimit = CpuBudget.endLine(attach);
+        if (cpuLimit != null) {
+            err.println("jthreadtrace: " + cpuLimit);
+        } else if (outcome.interruptedBy() != 0) {
             err.println("jthreadtrace: stopped by signal " + outcome.interruptedBy()
                     + "; the traced command was killed; reporting what was traced so far");
         }
