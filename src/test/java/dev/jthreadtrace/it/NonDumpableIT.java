@@ -18,6 +18,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -87,6 +88,59 @@ class NonDumpableIT {
             Files.deleteIfExists(program);
             Files.delete(dir);
         }
+    }
+
+    /**
+     * Its threads start with SIGUSR1 blocked (the kernel's truth: the same trace by a tool with
+     * CAP_SYS_PTRACE reads the mask, "[USR1]"). Without CAP_SYS_PTRACE the mask it set could not be
+     * read: it is unknown ("?" in the report, null in JSONL, an assertion on it unknown), never the
+     * empty mask from before the change; the report's SUMMARY says why, as stderr does.
+     */
+    @Test
+    void masksItSetAreUnknownNotTheOldValue() throws Exception {
+        Path dir = Files.createTempDirectory("jtt-nodump");
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Path trace = dir.resolve("t.jsonl"), report = dir.resolve("r.txt"), rootTrace = dir.resolve("root.jsonl");
+        Path program = Files.copy(Traced.fixture("nondumpable"), dir.resolve("nondumpable"));
+        Files.setPosixFilePermissions(program, PosixFilePermissions.fromString("rwxr-xr-x"));
+        String assertion = "inherits{name=\"worker-nd\", hook=\"sigmask\"} == \"[USR1]\"";
+        try {
+            Tool.Result root = Tool.run(Tool.jar("run", "--jvm", "off", "--no-live", "-e", "clone3,prctl,rt_sigprocmask", "--format",
+                    "jsonl", "-o", rootTrace.toString(), "--", program.toString(), "0"));
+            assertEquals(0, root.code(), root.err());
+            for (JsonNode t : workers(rootTrace)) assertEquals("[USR1]", t.path("inherited").path("sigmask").asText(), "root reads it: " + t);
+
+            Tool.Result jsonl = Tool.run(nobody.tool("run", "--jvm", "off", "--no-live", "-e", "clone3,prctl,rt_sigprocmask",
+                    "--format", "jsonl", "-o", trace.toString(), "--", program.toString(), "0"));
+            assertEquals(0, jsonl.code(), jsonl.err());
+            List<JsonNode> workers = workers(trace);
+            assertEquals(2, workers.size(), "both threads: " + workers);
+            for (JsonNode t : workers) {
+                assertTrue(t.path("inherited").has("sigmask") && t.path("inherited").path("sigmask").isNull(), "unknown, not []: " + t);
+                assertTrue(t.path("final").path("sigmask").isNull(), "its mask at the end is unknown too: " + t);
+            }
+
+            Tool.Result text = Tool.run(nobody.tool("run", "--jvm", "off", "--no-live", "-e", "clone3,prctl,rt_sigprocmask",
+                    "--report", "summary,timeline", "-o", report.toString(), "--assert", assertion, "--", program.toString(), "0"));
+            assertEquals(90, text.code(), "the assertion is not answered from an unread mask: " + text.err());
+            String out = Files.readString(report);
+            assertTrue(out.contains("actual unknown: 2 of the 2 threads started with a sigmask the tracer could not read"), out);
+            assertTrue(out.contains("sigmask=? (set @"), "the report shows it unknown: " + out);
+            assertFalse(out.contains("sigmask=[]"), out);
+            Matcher note = Pattern.compile("  note: (\\d+) made itself non-dumpable @").matcher(out);
+            assertTrue(note.find(), "the SUMMARY says why: " + out);
+            assertTrue(text.err().contains("jthreadtrace: note: " + note.group(1) + " made itself non-dumpable @"), text.err());
+        } finally {
+            Files.deleteIfExists(trace);
+            Files.deleteIfExists(report);
+            Files.deleteIfExists(rootTrace);
+            Files.deleteIfExists(program);
+            Files.delete(dir);
+        }
+    }
+
+    private static List<JsonNode> workers(Path trace) throws Exception {
+        return ThreadNamesIT.records(trace, "thread").stream().filter(t -> t.path("name").asText().equals("worker-nd")).toList();
     }
 
     /**
