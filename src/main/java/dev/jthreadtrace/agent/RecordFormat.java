@@ -39,6 +39,8 @@ public final class RecordFormat {
     /** A D record's Java id for a thread of the VM itself, and its attribute saying how many were left out. */
     public static final long NO_JAVA_ID = DumpHeaders.NO_JAVA_ID;
     public static final String LEFT_OUT = "left_out", MISSING_MODULE = "missing_module";
+    /** The agent's error (its {@link #ERRORS} line) when the hooks in java.lang.Thread were gone at the exit. */
+    public static final String HOOKS_GONE = "hooks gone";
     /** Markers: the thread-locals of a start record follow; the attributes follow; the creation stack follows. */
     public static final String ITL = "ITL", ATTR = "ATTR", STACK = "STACK";
     public static final char FIELD = '\t', FRAME = ';', FRAME_PART = '|';

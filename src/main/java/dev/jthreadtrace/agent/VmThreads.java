@@ -63,6 +63,9 @@ final class VmThreads {
             if (taken) return;
             taken = true;
         }
+        if (JavaBaseHandOver.hooksGone()) {
+            ThreadHook.failed(RecordFormat.HOOKS_GONE, new IllegalStateException("java.lang.Thread was redefined without them"));
+        }
         write(MAX_DUMP_THREADS, javaBase);
     }
 

@@ -17,6 +17,8 @@ import java.util.List;
  */
 public final class ReportNotes {
     private static final int SIGXCPU = 24;
+    /** The Java view's note on a JVM whose Thread lost the agent's hooks (jvm.JvmNotes). */
+    private static final String HOOKS_GONE = "java.lang.Thread was redefined without jthreadtrace's hooks";
 
     private ReportNotes() {}
 
@@ -27,6 +29,8 @@ public final class ReportNotes {
                     + " killed then, not by anything of its own");
         }
         notes.addAll(nonDumpable(model));
+        // A JVM whose Thread lost the agent's hooks: its Java view in this report is partial.
+        for (String note : model.notes()) if (note.contains(HOOKS_GONE)) notes.add(note);
         return notes;
     }
 
