@@ -27,7 +27,9 @@ final class JavaBaseHandOver {
         /** {@link SystemClassPath#leave}: the agent's jar in the run's directory off the application class path. */
         LEAVE_CLASS_PATH,
         /** {@link ThreadHook#vmThreads}: the D records of the JVM's thread dump, at a detach. */
-        VM_THREADS
+        VM_THREADS,
+        /** Nothing: whether the hooks in Thread are still there ({@link #hooksGone}). */
+        PROBE
     }
 
     /** The thread that asks now, what for and the run's directory; cleared when the Lookup was used, so it is used once. */
@@ -36,6 +38,8 @@ final class JavaBaseHandOver {
     private static String directory;
     private static Throwable failed;
     private static boolean done;
+    /** Whether a hand-over worked once: Thread had the hooks (a JDK without checkAccess() never hands over). */
+    private static boolean handedOverOnce;
 
     private JavaBaseHandOver() {}
 
@@ -63,8 +67,18 @@ final class JavaBaseHandOver {
             JavaBaseHandOver.directory = null;
         }
         if (failed != null) return "with java.base's Lookup: " + failed;
+        if (done) handedOverOnce = true;
         if (done) return null;
         return "Thread.checkAccess() handed over no Lookup" + (thrown == null ? "" : ": " + thrown);
+    }
+
+    /**
+     * Whether the hooks put into Thread are gone, as when another agent redefined it with its own
+     * class file (a Launcher-Agent-Class, an APM agent): its checkAccess() handed java.base's
+     * Lookup over before and hands nothing over now. Threads started since have no Java view.
+     */
+    static boolean hooksGone() {
+        return handedOverOnce && run(Purpose.PROBE, null) != null;
     }
 
     /**

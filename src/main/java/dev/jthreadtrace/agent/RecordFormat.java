@@ -38,7 +38,9 @@ public final class RecordFormat {
             PRESENT = "P", SCOPED_VALUES = "V", DUMPED = "D", SHUTDOWN = "X", UNCAUGHT = "U", ERRORS = "E";
     /** A D record's Java id for a thread of the VM itself, and its attribute saying how many were left out. */
     public static final long NO_JAVA_ID = DumpHeaders.NO_JAVA_ID;
-    public static final String LEFT_OUT = "left_out";
+    public static final String LEFT_OUT = "left_out", MISSING_MODULE = "missing_module";
+    /** The agent's error (its {@link #ERRORS} line) when the hooks in java.lang.Thread were gone at the exit. */
+    public static final String HOOKS_GONE = "hooks gone";
     /** Markers: the thread-locals of a start record follow; the attributes follow; the creation stack follows. */
     public static final String ITL = "ITL", ATTR = "ATTR", STACK = "STACK";
     public static final char FIELD = '\t', FRAME = ';', FRAME_PART = '|';
@@ -95,6 +97,11 @@ public final class RecordFormat {
     /** The D record after the written ones when the bounds left {@code n} threads out. */
     public static StringBuilder dumpedLeftOut(long ns, int n) {
         return pair(marker(named(DUMPED, ns, "0", NO_JAVA_ID, ""), ATTR), LEFT_OUT, Integer.toString(n));
+    }
+
+    /** The D record of a JVM whose runtime lacks {@code module}, which the dump needs: {@code n} threads left out. */
+    public static StringBuilder dumpedWithout(long ns, int n, String module) {
+        return pair(dumpedLeftOut(ns, n), MISSING_MODULE, module);
     }
 
     /** {@code \tkey=value}, both escaped. */

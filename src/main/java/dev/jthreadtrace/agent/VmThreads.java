@@ -53,7 +53,7 @@ final class VmThreads {
     static final long WORST_BYTES_PER_THREAD = 1024L * 128 * 2;
     /** The exit's dump is taken once, though {@code Shutdown.runHooks()} may return more than once (a second exit returns at once). */
     private static boolean taken;
-    private static final String PACKAGE = "com.sun.management.internal";
+    private static final String PACKAGE = "com.sun.management.internal", MANAGEMENT = "jdk.management";
 
     private VmThreads() {}
 
@@ -62,6 +62,9 @@ final class VmThreads {
         synchronized (VmThreads.class) {
             if (taken) return;
             taken = true;
+        }
+        if (JavaBaseHandOver.hooksGone()) {
+            ThreadHook.failed(RecordFormat.HOOKS_GONE, new IllegalStateException("java.lang.Thread was redefined without them"));
         }
         write(MAX_DUMP_THREADS, javaBase);
     }
@@ -89,7 +92,11 @@ final class VmThreads {
         String dump = affordable(threads, rt.maxMemory() - rt.totalMemory() + rt.freeMemory(), maxThreads) ? threadPrint(javaBase) : null;
         if (dump == null) {
             // The VM's threads and the hidden ones: the JVM's tasks that are not the live threads it shows.
-            RecordWriter.write(RecordFormat.dumpedLeftOut(System.nanoTime(), Math.max(1, threads - seen.size())), true);
+            int leftOut = Math.max(1, threads - seen.size());
+            // Say which module a jlinked runtime lacks, rather than blame the bounds.
+            RecordWriter.write(ModuleLayer.boot().findModule(MANAGEMENT).isEmpty()
+                    ? RecordFormat.dumpedWithout(System.nanoTime(), leftOut, MANAGEMENT)
+                    : RecordFormat.dumpedLeftOut(System.nanoTime(), leftOut), true);
             return;
         }
         DumpHeaders headers = DumpHeaders.parse(dump, MAX_THREADS + seen.size());
@@ -145,7 +152,7 @@ final class VmThreads {
 
     /** {@code Thread.print} of this JVM, as the VM prints it; null without {@code jdk.management} or the command. */
     private static String threadPrint(MethodHandles.Lookup javaBase) throws Exception {
-        Optional<Module> management = ModuleLayer.boot().findModule("jdk.management");
+        Optional<Module> management = ModuleLayer.boot().findModule(MANAGEMENT);
         if (management.isEmpty()) return null;
         // Its static initializer loads libmanagement_ext, which holds the command's native method.
         Class.forName(PACKAGE + ".PlatformMBeanProviderImpl", true, null);

@@ -1,5 +1,6 @@
 package dev.jthreadtrace.check;
 
+import dev.jthreadtrace.model.Hook;
 import dev.jthreadtrace.model.Metric;
 import dev.jthreadtrace.model.SyscallStats;
 import dev.jthreadtrace.model.ThreadInfo;
@@ -103,6 +104,12 @@ public final class AssertionEvaluator {
         String hook = a.selector().get("hook");
         // A hook no thread has (a typo, or a thread-local no thread inherited) would read "none" everywhere.
         if (hook != null && !Selection.anyHas(model, hook)) return new Measured.Empty(Selection.noHook(model, hook));
+        Hook known = hook == null ? null : Hook.byKey(hook);
+        long unread = known == null ? 0 : matching.stream().filter(t -> !t.inherited().known(known)).count();
+        if (unread > 0) {
+            return new Measured.Unknown(unread + " of the " + matching.size() + " thread" + (matching.size() == 1 ? "" : "s")
+                    + " started with a " + hook + " the tracer could not read (a non-dumpable process, traced without CAP_SYS_PTRACE)");
+        }
         Set<String> values = new LinkedHashSet<>();
         for (ThreadInfo t : matching) {
             if (a.metric() == Metric.SPAWNED_BY) {

@@ -2,6 +2,7 @@ package dev.jthreadtrace.cli;
 
 import dev.jthreadtrace.ptrace.KeptAcrossExec;
 import dev.jthreadtrace.ptrace.Launch;
+import dev.jthreadtrace.session.CpuBudget;
 import dev.jthreadtrace.sys.IntervalTimers;
 import dev.jthreadtrace.sys.ProcStatus;
 import dev.jthreadtrace.sys.Libc;
@@ -54,7 +55,8 @@ final class Inherited {
      * SIGVTALRM and SIGPROF across the JVM's start ({@code jthreadtrace.launcher.timers}), so an
      * expiry before now waits, pending, instead of killing the JVM; one while the launcher's shell
      * ran is in {@code jthreadtrace.launcher.timersdue}. The signals the tool itself takes
-     * ({@code jthreadtrace.launcher.held}) are not the command's.
+     * ({@code jthreadtrace.launcher.held}) are not the command's. The CPU time limit the tool raised
+     * in itself at its start ({@link CpuBudget}) is the command's as the tool was given it.
      */
     static KeptAcrossExec keptAcrossExec() {
         List<KeptAcrossExec.IntervalTimer> timers = new ArrayList<>();
@@ -65,7 +67,8 @@ final class Inherited {
         }
         long blocked = signals("sigblk") & ~signals("held");
         long expired = ProcStatus.self().hex("ShdPnd", 0) & signals("timers") | signals("timersdue");
-        return new KeptAcrossExec(timers, now, signals("shdpnd") & blocked | expired, signals("sigpnd") & blocked);
+        return new KeptAcrossExec(timers, now, signals("shdpnd") & blocked | expired, signals("sigpnd") & blocked,
+                CpuBudget.commandLimit());
     }
 
     /** The environment as a map, for looking things up (PATH); the launch has the exact entries. */

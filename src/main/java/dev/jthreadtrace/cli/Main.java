@@ -1,5 +1,6 @@
 package dev.jthreadtrace.cli;
 
+import dev.jthreadtrace.session.CpuBudget;
 import dev.jthreadtrace.session.StopSignals;
 import picocli.CommandLine;
 
@@ -18,7 +19,11 @@ public final class Main {
     public static void main(String[] args) {
         // A Ctrl-C or kill from now on is kept for the trace (or ends the tool with one line before
         // it begins), instead of the JVM's default exit 130 with nothing said.
-        if (tracing(args)) StopSignals.installEarly();
+        if (tracing(args)) {
+            StopSignals.installEarly();
+            // ulimit -t: the tool's CPU time is not the command's (the command gets its limit in the start gate).
+            CpuBudget.takeOver();
+        }
         warmUpInBackground(args);
         PrintWriter out = new PrintWriter(System.out, true), err = new PrintWriter(System.err, true);
         int rc = run(args, out, err);

@@ -19,6 +19,7 @@ import dev.jthreadtrace.render.OutputFailedException;
 import dev.jthreadtrace.render.Palette;
 import dev.jthreadtrace.render.TextLines;
 import dev.jthreadtrace.render.ThreadNames;
+import dev.jthreadtrace.session.CpuBudget;
 import dev.jthreadtrace.session.Interrupts;
 import dev.jthreadtrace.session.StopSignals;
 import dev.jthreadtrace.session.TraceSession;
@@ -186,6 +187,8 @@ final class Runner {
         // SIGQUIT belongs to a traced JVM (Ctrl-\\ asks it for a thread dump): the tool's own JVM
         // would print its dump into the trace, and its handler cannot be replaced from Java.
         Libc.ignoreSignal(SIGQUIT);
+        String cpuLimit = CpuBudget.startNote(target instanceof Target.Attach);
+        if (cpuLimit != null) err.println("jthreadtrace: note: " + cpuLimit);
         Interrupts interrupts = new Interrupts(plan.killAfter(), line -> {
             err.println("jthreadtrace: " + line);
             err.flush();

@@ -1,18 +1,16 @@
 package dev.jthreadtrace.cli;
 
-import dev.jthreadtrace.model.ProcessInfo;
 import dev.jthreadtrace.model.TraceModel;
+import dev.jthreadtrace.render.ReportNotes;
+import dev.jthreadtrace.session.CpuBudget;
 import dev.jthreadtrace.session.TraceSession;
 import dev.jthreadtrace.sys.ProcStatus;
 import dev.jthreadtrace.text.Escape;
-import dev.jthreadtrace.text.Units;
 
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 
 /**
@@ -20,7 +18,6 @@ import java.util.Locale;
  * notes, --stats, the seccomp warnings, a tracer failure, an attach's detach, a signal that ended it.
  */
 final class TraceMessages {
-    private static final int CAP_SYS_PTRACE = 19;
     private TraceMessages() {}
 
     static void afterTrace(PrintWriter err, TraceSession.Outcome outcome, TraceOptions options, boolean attach) {
@@ -29,7 +26,7 @@ final class TraceMessages {
         for (String note : model.notes()) err.println("jthreadtrace: note: " + Escape.text(note));
         for (String note : outcome.privilegeNotes()) err.println("jthreadtrace: note: " + Escape.text(note));
         if (model.futex().sharedMappingsNote() != null) err.println("jthreadtrace: note: " + model.futex().sharedMappingsNote());
-        for (String note : nonDumpableNotes(model)) err.println("jthreadtrace: note: " + note);
+        for (String note : ReportNotes.nonDumpable(model)) err.println("jthreadtrace: note: " + note);
         if (options.stats) printStats(err, outcome);
         if (outcome.outputClosed()) return;
         if (outcome.seccompStatus().active() && model.commandUsedSeccomp()) {
@@ -46,27 +43,13 @@ final class TraceMessages {
                     + (attach ? "processes were let go (they run on)" : "command was killed") + "; reporting what was traced so far");
         }
         if (attach && !options.quiet()) printDetached(err, model);
-        if (outcome.interruptedBy() != 0) {
+        String cpuLimit = CpuBudget.endLine(attach);
+        if (cpuLimit != null) {
+            err.println("jthreadtrace: " + cpuLimit);
+        } else if (outcome.interruptedBy() != 0) {
             err.println("jthreadtrace: stopped by signal " + outcome.interruptedBy()
                     + "; the traced command was killed; reporting what was traced so far");
         }
-    }
-
-    /**
-     * One note per process that made itself non-dumpable, when this tool lacks CAP_SYS_PTRACE: the
-     * kernel then refuses every read of its memory, so what the trace says of it from then on comes
-     * from /proc (thread or process, names) or is unknown (masks and other arguments in memory).
-     * With CAP_SYS_PTRACE nothing changes, and nothing is said.
-     */
-    static List<String> nonDumpableNotes(TraceModel model) {
-        List<String> notes = new ArrayList<>();
-        for (ProcessInfo p : model.processes()) {
-            if (p.madeNonDumpable() < 0) continue;
-            notes.add(p.pid() + " made itself non-dumpable " + Units.at(p.madeNonDumpable()) + " (prctl PR_SET_DUMPABLE 0):"
-                    + " without CAP_SYS_PTRACE its memory cannot be read; from then on its threads' clone flags and names are"
-                    + " read from /proc, and signal sets and other arguments in its memory are unknown");
-        }
-        return notes.isEmpty() || (ProcStatus.self().hex("CapEff", 0) & (1L << CAP_SYS_PTRACE)) != 0 ? List.of() : notes;
     }
 
     /** After an attach: whether the processes were let go (they run on) or ended under the trace. */

@@ -34,7 +34,7 @@ public final class SyscallTable {
             CLONE3 = nr("clone3"), FUTEX_WAITV = nr("futex_waitv"), RESTART_SYSCALL = nr("restart_syscall"), CLOSE = nr("close"),
             RT_SIGACTION = nr("rt_sigaction"), DUP2 = nr("dup2"), SETITIMER = nr("setitimer"),
             OPENAT = nr("openat"), OPEN = nr("open"), CREAT = nr("creat"), OPENAT2 = nr("openat2"), READ = nr("read"), WRITE = nr("write"),
-            WAIT4 = nr("wait4"), WAITID = nr("waitid");
+            WAIT4 = nr("wait4"), WAITID = nr("waitid"), PRLIMIT64 = nr("prlimit64");
 
     private SyscallTable() {}
 

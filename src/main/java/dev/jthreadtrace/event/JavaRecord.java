@@ -115,11 +115,12 @@ public sealed interface JavaRecord {
      * with its Java id and {@code daemon} among {@code attributes}), or one of the VM's own threads
      * (VM Thread, GC Thread#0), which are no Java threads ({@code id} {@link #NO_JAVA_ID}). Written by
      * the agent at shutdown and detach, and read from the dump an attach takes. With {@code osTid} 0,
-     * a count: {@code left_out} more were not named, past the agent's bounds or without a dump.
+     * a count: {@code left_out} more were not named, past the agent's bounds or without a dump;
+     * {@code missing_module}: the module the dump needs that the JVM's runtime lacks (a jlink image).
      */
     record Dumped(int pid, long ns, int osTid, long id, String name, Map<String, String> attributes) implements JavaRecord {
         public static final long NO_JAVA_ID = -1;
-        public static final String LEFT_OUT = "left_out";
+        public static final String LEFT_OUT = "left_out", MISSING_MODULE = "missing_module";
 
         public Dumped {
             attributes = attributes == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(attributes));

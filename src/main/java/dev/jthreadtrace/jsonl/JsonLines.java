@@ -15,6 +15,7 @@ import dev.jthreadtrace.model.Exit;
 import dev.jthreadtrace.model.FoldedTask;
 import dev.jthreadtrace.model.FutexAnalysis;
 import dev.jthreadtrace.model.FutexCounters;
+import dev.jthreadtrace.model.Hooks;
 import dev.jthreadtrace.model.Metric;
 import dev.jthreadtrace.model.MmapCounters;
 import dev.jthreadtrace.model.ProcessInfo;
@@ -375,8 +376,8 @@ public final class JsonLines implements LiveSink {
                 .put("spawn_syscall", t.spawnKind() == null ? null : t.spawnKind().name().toLowerCase(Locale.ROOT))
                 .put("clone_flags", CloneFlags.names(t.cloneFlags())).put("depth", t.depth())
                 .put("start", seconds(t.start())).put("end", t.end() == null ? null : seconds(t.end()))
-                .put("exit", exit(t.exit())).put("inherited", t.allInheritedValues())
-                .put("final", t.hooks().inheritedValues())
+                .put("exit", exit(t.exit())).put("inherited", Hooks.unreadAsNull(t.allInheritedValues(), t.inherited()))
+                .put("final", Hooks.unreadAsNull(t.hooks().inheritedValues(), t.hooks()))
                 .put("joined_by", atEnd == null ? null : atEnd.joinedBy()).put("outlived", atEnd == null ? null : atEnd.outlived())
                 .put("virtual_threads_constructed", atEnd == null ? null : atEnd.virtualConstructed())
                 .put("virtual_thread_mounts", atEnd == null ? null : atEnd.virtualMounts())

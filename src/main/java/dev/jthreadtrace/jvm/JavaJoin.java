@@ -187,8 +187,11 @@ public final class JavaJoin {
             if (d.osTid() == 0) {
                 // A count, as the agent writes it; anything else the file says (the target can write it) is no number.
                 String n = d.attributes().getOrDefault(JavaRecord.Dumped.LEFT_OUT, "");
-                notes.add("JVM " + d.pid() + ": " + (n.matches("[0-9]{1,9}") ? n : "some")
-                        + " thread(s) keep their kernel names: no thread dump of it within the agent's bounds");
+                // A module's name, as the agent writes it; anything else the file says is no module.
+                String module = d.attributes().getOrDefault(JavaRecord.Dumped.MISSING_MODULE, "");
+                notes.add("JVM " + d.pid() + ": " + (n.matches("[0-9]{1,9}") ? n : "some") + " thread(s) keep their kernel names: "
+                        + (module.matches("[a-z][a-z0-9.]{0,63}") ? "its runtime lacks the module " + module + " (a jlink image, or"
+                        + " --limit-modules), whose Thread.print would name them" : "no thread dump of it within the agent's bounds"));
                 continue;
             }
             ThreadInfo task = model.thread(d.osTid());

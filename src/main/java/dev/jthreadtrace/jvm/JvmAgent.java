@@ -349,7 +349,7 @@ public final class JvmAgent implements AutoCloseable {
         notes.addAll(JvmNotes.aboutTheDirectory(read));
         notes.addAll(JvmNotes.aboutEachJvm(model, java, launchers == null ? Map.of() : launchers.decisions(), launchers != null,
                 running.tried(), outputClosed));
-        read.errors().forEach((pid, e) -> notes.add("the agent in JVM " + pid + " swallowed errors: " + e.replace('\t', ' ')));
+        read.errors().forEach((pid, e) -> notes.add(JvmNotes.agentErrors(pid, e)));
         model.attachJava(JavaJoin.join(model, java, notes));
         Set<Integer> toolAttached = new HashSet<>(running.connectedTo());
         toolAttached.addAll(askedForLocks);

@@ -1,5 +1,6 @@
 package dev.jthreadtrace.jvm;
 
+import dev.jthreadtrace.agent.RecordFormat;
 import dev.jthreadtrace.event.JavaRecord;
 import dev.jthreadtrace.model.ProcessInfo;
 import dev.jthreadtrace.model.TraceModel;
@@ -63,6 +64,21 @@ final class JvmNotes {
         } catch (RuntimeException e) {
             return false;
         }
+    }
+
+    /** The start of the note on a JVM whose Thread lost the agent's hooks (the report's SUMMARY repeats it). */
+    public static final String HOOKS_GONE = "java.lang.Thread was redefined without jthreadtrace's hooks";
+
+    /**
+     * The agent's error line of JVM {@code pid} ({@code COUNT\tFIRST}): the hooks found gone at its
+     * exit (another agent redefined Thread with its own class file) is said as what it costs.
+     */
+    static String agentErrors(int pid, String errors) {
+        if (errors.contains("\t" + RecordFormat.HOOKS_GONE + ": ")) {
+            return "JVM " + pid + ": " + HOOKS_GONE + " (another agent in it, or a retransformation, replaced them): the threads it"
+                    + " started after that have no Java view (no Java name, creator or creation site)";
+        }
+        return "the agent in JVM " + pid + " swallowed errors: " + errors.replace('\t', ' ');
     }
 
     static List<String> aboutTheDirectory(AgentRecords.Read read) {

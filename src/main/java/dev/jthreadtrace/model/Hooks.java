@@ -10,7 +10,7 @@ import java.util.Objects;
  * The values of a task's {@link Hook}s at one moment, as one immutable value.
  *
  * @param name       comm
- * @param sigmask    blocked signals
+ * @param sigmask    blocked signals; {@link #UNKNOWN_SIGMASK} when a change to it could not be read
  * @param affinity   CPU list, or "default"
  * @param seccomp    filters installed
  * @param noNewPrivs no_new_privs set
@@ -41,6 +41,19 @@ public record Hooks(String name, long sigmask, String affinity, int seccomp, boo
         h = 31 * h + pdeathsig;
         return 31 * h + Objects.hashCode(traced);
     }
+    /**
+     * A mask no task can have (SIGKILL and SIGSTOP are never blocked): the value after a change the
+     * tracer could not read (a process that made itself non-dumpable, traced without CAP_SYS_PTRACE).
+     */
+    public static final long UNKNOWN_SIGMASK = -1L;
+    /** How a value that could not be read is written in the report and compared by assertions. */
+    public static final String UNKNOWN = "?";
+
+    /** Whether {@code hook}'s value is known (only a signal mask can be unreadable). */
+    public boolean known(Hook hook) {
+        return hook != Hook.SIGMASK || sigmask != UNKNOWN_SIGMASK;
+    }
+
     /** The tracer attachment a task has: ours, or none (a CLONE_UNTRACED child). */
     public enum Tracer {
         PTRACE("ptrace"), UNTRACED("untraced");
@@ -100,13 +113,24 @@ public record Hooks(String name, long sigmask, String affinity, int seccomp, boo
     public String value(Hook hook) {
         return switch (hook) {
             case NAME -> name;
-            case SIGMASK -> Signals.renderSet(sigmask);
+            case SIGMASK -> sigmask == UNKNOWN_SIGMASK ? UNKNOWN : Signals.renderSet(sigmask);
             case AFFINITY -> affinity;
             case SECCOMP -> Integer.toString(seccomp);
             case NO_NEW_PRIVS -> noNewPrivs ? "1" : "0";
             case PDEATHSIG -> pdeathsig == 0 ? "0" : Signals.name(pdeathsig);
             case TRACED -> traced.text();
         };
+    }
+
+    /**
+     * {@code values} (hook key to text, as {@link #inheritedValues} gives them) with a value of
+     * {@code hooks} that could not be read as null, as JSONL writes it (the report prints {@link #UNKNOWN}).
+     */
+    public static Map<String, String> unreadAsNull(Map<String, String> values, Hooks hooks) {
+        if (hooks.known(Hook.SIGMASK)) return values;
+        Map<String, String> out = new LinkedHashMap<>(values);
+        out.put(Hook.SIGMASK.key(), null);
+        return out;
     }
 
     /** The inherited hooks, key to text, in a stable order. */

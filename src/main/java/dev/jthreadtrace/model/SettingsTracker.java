@@ -236,6 +236,20 @@ final class SettingsTracker {
     }
 
     /**
+     * A successful mask change whose new set could not be read (a process that made itself
+     * non-dumpable, traced without CAP_SYS_PTRACE): the mask is unknown from now on, never the value
+     * before it (a library's transient block cannot be told from the program's own either).
+     */
+    void sigmaskUnknown(ThreadInfo t, long ns) {
+        realMask.put(t.tid(), Hooks.UNKNOWN_SIGMASK);
+        if (!bornInBlock.isEmpty() && bornInBlock.remove(t.tid())) {
+            t.startedWithSigmask(Hooks.UNKNOWN_SIGMASK); // the library's mask for the new task, unread
+            return;
+        }
+        if (t.hooks().sigmask() != Hooks.UNKNOWN_SIGMASK) set(t, ns, t.hooks().withSigmask(Hooks.UNKNOWN_SIGMASK));
+    }
+
+    /**
      * Whether a mask call is the C library's own transient "block everything" ({@link #LIBC_RESERVED},
      * {@link #MUSL_APP_SIGNALS}). A transient saves the mask it is to restore (glibc around clone and
      * posix_spawn, Go's runtime, musl); the one block that does not is glibc's at a thread's exit, of
@@ -251,6 +265,8 @@ final class SettingsTracker {
     }
 
     private static long applied(long how, long set, long mask) {
+        // Signals added to or taken from a mask nobody could read leave it unknown; a whole new set does not.
+        if (mask == Hooks.UNKNOWN_SIGMASK && how != SIG_SETMASK) return Hooks.UNKNOWN_SIGMASK;
         return switch ((int) how) {
             case SIG_BLOCK -> mask | set;
             case SIG_UNBLOCK -> mask & ~set;

@@ -56,7 +56,10 @@ final class SyscallEffects {
                 if (ok && a[0] == Seccomp.SECCOMP_SET_MODE_FILTER) settings.seccompFilter(t, ns, a[1], s.ret(), table.liveTasks());
             }
             case SIGPROCMASK -> {
-                if (ExitNeeds.sigprocmaskChanged(a, s.captures().bytes(1), ok, s.returned() && s.error(), s.ret())) {
+                if (ok && a[1] != 0 && s.captures().bytes(1) == null) {
+                    // It changed the mask to a set the tracer could not read (a non-dumpable process).
+                    settings.sigmaskUnknown(t, ns);
+                } else if (ExitNeeds.sigprocmaskChanged(a, s.captures().bytes(1), ok, s.returned() && s.error(), s.ret())) {
                     settings.sigprocmask(t, ns, a[0], s.captures().bytes(1), a[2] != 0);
                 }
             }

@@ -2,6 +2,7 @@ package dev.jthreadtrace.ptrace;
 
 import dev.jthreadtrace.decode.KernelBytes;
 import dev.jthreadtrace.decode.SyscallTable;
+import dev.jthreadtrace.sys.CpuTimeLimit;
 import dev.jthreadtrace.sys.Errno;
 import dev.jthreadtrace.sys.IntervalTimers;
 import dev.jthreadtrace.sys.ProcStatus;
@@ -111,6 +112,7 @@ final class GateExec {
             closeInheritedDescriptors(injector, pid, launch);
             setSignalDispositions(injector, scratch, pid, launch.ignoredSignals());
             String note = setCoredumpFilter(injector, scratch, pid, launch.coredumpFilter());
+            giveCpuLimit(injector, scratch, launch.kept().cpuLimit());
             seccomp[0] = seccompRecorded == null ? SeccompStatus.OFF
                     : SeccompInstaller.install(injector, scratch, seccompRecorded, quietMaskReads, needNoNewPrivs);
             long mask = scratch.put(longBytes(launch.blockedSignals()));
@@ -149,6 +151,19 @@ final class GateExec {
         return written == value.length ? null : "cannot set the command's coredump_filter to "
                 + new String(value, StandardCharsets.US_ASCII) + (written < 0 ? " (" + Errno.describe((int) -written) + ")" : "")
                 + "; it has the tool's";
+    }
+
+    /**
+     * The CPU time limit the tool was started with, back in the gate (the tool raised its own, which
+     * the gate inherited): the command's {@code ulimit -t} exactly. Only lowers the soft limit or
+     * gives the hard one back unchanged, which the kernel always allows; if it refuses all the same
+     * the command is not run under another limit.
+     */
+    private static void giveCpuLimit(SyscallInjector injector, Scratch scratch, CpuTimeLimit limit) throws NotStarted {
+        if (limit == null) return;
+        long r = injector.call(SyscallTable.PRLIMIT64, 0, CpuTimeLimit.resource(), scratch.put(limit.bytes()), 0);
+        if (r != 0) throw new NotStarted("cannot give the command its CPU time limit (ulimit -t): prlimit64 failed with "
+                + Errno.describe((int) -r), 125);
     }
 
     /**

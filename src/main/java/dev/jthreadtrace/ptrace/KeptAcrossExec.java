@@ -1,5 +1,7 @@
 package dev.jthreadtrace.ptrace;
 
+import dev.jthreadtrace.sys.CpuTimeLimit;
+
 import java.util.List;
 
 /**
@@ -7,16 +9,19 @@ import java.util.List;
  * over from whoever exec'd the tool so the command gets it: the interval timers still armed
  * (alarm, setitimer), which the tool disarms in itself at its start ({@code alarm 3; exec cmd}, a
  * test harness's watchdog, killed the tool's JVM instead of the command), and the signals that were
- * pending, blocked, when the tool started.
+ * pending, blocked, when the tool started. And the CPU time limit ({@code ulimit -t}), which the tool
+ * raised in itself at its start (its CPU per stop of the command would have spent the command's).
  *
  * @param timers          the armed timers, as they were when the tool took them over
  * @param takenAtNanos    when ({@link System#nanoTime}): a real-time timer has run on since
  * @param processSignals  signals pending for the whole process (bit n-1: signal n), or already due from a timer
  * @param threadSignals   signals pending for the thread that exec'd the tool
+ * @param cpuLimit        the RLIMIT_CPU the tool was started with, when it has changed its own since; null: the tool's
  */
-public record KeptAcrossExec(List<IntervalTimer> timers, long takenAtNanos, long processSignals, long threadSignals) {
-    /** Nothing to hand on: no timer armed, no signal pending. */
-    public static final KeptAcrossExec NONE = new KeptAcrossExec(List.of(), 0, 0, 0);
+public record KeptAcrossExec(List<IntervalTimer> timers, long takenAtNanos, long processSignals, long threadSignals,
+                             CpuTimeLimit cpuLimit) {
+    /** Nothing to hand on: no timer armed, no signal pending, the tool's limits. */
+    public static final KeptAcrossExec NONE = new KeptAcrossExec(List.of(), 0, 0, 0, null);
 
     public KeptAcrossExec {
         timers = List.copyOf(timers);

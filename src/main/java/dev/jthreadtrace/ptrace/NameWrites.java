@@ -11,6 +11,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -42,7 +43,11 @@ final class NameWrites {
      * entry: for a write, the thread named ({@code target}) and the first bytes of each buffer
      * ({@code lengths}, {@code heads}, one each for a plain write).
      */
-    record Call(int nr, long[] args, long ns, int target, long[] lengths, byte[][] heads) {
+    record Call(int nr, long[] args, long ns, int target, long[] lengths, byte[][] heads, Map<Integer, byte[]> namesBefore) {
+        Call(int nr, long[] args, long ns, int target, long[] lengths, byte[][] heads) {
+            this(nr, args, ns, target, lengths, heads, null);
+        }
+
         static Call of(int nr, long[] args, long ns) {
             return new Call(nr, args, ns, -1, null, null);
         }
@@ -67,6 +72,10 @@ final class NameWrites {
         if (fds.isEmpty()) return false;
         if (isWrite(nr)) {
             int fd = (int) args[0];
+            if (fds.unread(fd)) {
+                task.nameCall = new Call(nr, args, now, -1, null, null, UnreadCommWrites.before(task.tgid));
+                return true;
+            }
             if (!fds.contains(fd)) return false;
             int target = memory.commFileOf(task.tid, fd);
             if (target < 0) {
@@ -96,6 +105,11 @@ final class NameWrites {
         if (call == null) return null;
         int nr = call.nr();
         long[] a = call.args();
+        if (isWrite(nr) && call.namesBefore() != null) {
+            Map.Entry<Integer, byte[]> renamed = error ? null : UnreadCommWrites.renamed(call.namesBefore());
+            return renamed == null ? null : new TraceEvent.CommWritten(call.ns(), task.tid, renamed.getKey(), nr, (int) a[0],
+                    renamed.getValue());
+        }
         if (isWrite(nr)) {
             byte[] name = vectored(nr) ? CommFile.afterVectoredWrite(call.lengths(), call.heads(), ret, error)
                     : CommFile.afterWrite(call.heads()[0], error);
@@ -120,6 +134,7 @@ final class NameWrites {
             // An open or a dup: the new descriptor is a comm file, or the number now names something else.
             int fd = (int) ret;
             if (memory.commFileOf(task.tid, fd) >= 0) task.commFds.add(fd);
+            else if (memory.procLink(task.tid, "fd/" + fd) == null) task.commFds.addUnread(fd); // a non-dumpable process's
             else task.commFds.remove(fd);
         }
         return null;

@@ -36,6 +36,7 @@ final class SummarySection extends SectionRenderer {
         }
         out.accept("  " + (f.unusual().isEmpty() ? "nothing unusual: every task ended, none was killed, none outlived main"
                 : "unusual: " + String.join("; ", f.unusual())));
+        for (String note : ReportNotes.of(model)) out.accept("  note: " + note);
     }
 
     private static String plural(long n, String what) {

@@ -225,10 +225,12 @@ public final class TextLines implements LiveSink {
         String end = " = " + result(s);
         if (entry == null) {
             line(prefix(model, s.ns(), s.tid()) + palette.call(call) + end);
-        } else if (held == s.tid()) {
+        } else if (held == s.tid() && call.startsWith(entry)) {
             held = 0;
             out.line(palette.call(SyscallDecoder.resumedPart(entry, call)) + end);
         } else {
+            // (Also the call's own line when its arguments read otherwise at the exit: a name a
+            // non-dumpable process set, unreadable at the entry, is the kernel's at the exit.)
             line(prefix(model, s.exitNs(), s.tid()) + palette.call("<... " + SyscallTable.name(s.nr()) + " resumed>"
                     + SyscallDecoder.resumedPart(entry, call)) + end);
         }

@@ -112,6 +112,7 @@ public final class TraceSession {
         IntConsumer afterTrace = interrupts.afterTrace(tracer);
         StopSignals.install(interrupts.handlerFor(tracer, afterTrace), tracer::sentByTraced);
         EventConsumer consumer = new EventConsumer(tracer, fold, live, idle);
+        CpuBudget.during(tracer);
         try {
             // Drain in batches and sleep briefly when there is nothing: a consumer blocked on the
             // queue would be woken (a futex syscall and a context switch) for every single event,
@@ -128,6 +129,7 @@ public final class TraceSession {
             // From here to the last byte of output a signal cuts nothing short (the caller calls
             // StopSignals.uninstall once its output is written).
             StopSignals.install(afterTrace, tracer::sentByTraced);
+            CpuBudget.during(null);
             // Leaving early (an exception, an interrupt): kill what we trace and let the loop drain,
             // so no tracee is left stopped and no ptrace thread keeps calling waitpid.
             if (!consumer.ended()) tracer.consumerGone(0);

@@ -3,6 +3,7 @@ package dev.jthreadtrace.it;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jthreadtrace.fixtures.Hello;
+import dev.jthreadtrace.fixtures.RedefinesThread;
 import dev.jthreadtrace.fixtures.Relaunch;
 import dev.jthreadtrace.fixtures.ShowJavaState;
 import dev.jthreadtrace.fixtures.SystemLoader;
@@ -220,6 +221,45 @@ class AgentEntryIT {
         assertFalse(r.err().contains("[error][aot]") || r.err().contains("Unable to use AOT cache"), r.err());
         assertEquals(1, r.err().lines().filter(l -> l.contains("AOT cache")).count(), r.err());
         assertTrue(r.err().contains("(-XX:AOTMode=on)"), "the note names the option: " + r.err());
+    }
+
+    /**
+     * A program whose own agent (Launcher-Agent-Class) redefines java.lang.Thread with the runtime's
+     * class file after ours went in: the JVM took the redefinition (the agent says so), and the
+     * threads started after it have no Java records. One note says so, on stderr and in the report's
+     * SUMMARY; the same program without its agent (the control) keeps its Java view, with no note.
+     */
+    @Test
+    void aProgramsOwnAgentThatRedefinesThreadGetsOneNote(@TempDir Path tmp) throws Exception {
+        Path manifest = Files.writeString(tmp.resolve("manifest.txt"), "Main-Class: " + RedefinesThread.class.getName()
+                + "\nLauncher-Agent-Class: " + RedefinesThread.class.getName() + "\nCan-Redefine-Classes: true\n");
+        Path jar = tmp.resolve("redefines.jar");
+        Tool.Result made = Tool.run(List.of(JDK.resolve("bin/jar").toString(), "cfm", jar.toString(), manifest.toString(), "-C",
+                CLASSES, RedefinesThread.class.getName().replace('.', '/') + ".class"));
+        assertEquals(0, made.code(), made.err());
+        String note = "java.lang.Thread was redefined without jthreadtrace's hooks";
+
+        Tool.Result control = traced(tmp.resolve("c.jsonl"), java(List.of(), RedefinesThread.class));
+        assertEquals("done\n", control.out(), control.err());
+        assertFalse(control.err().contains(note), control.err());
+        assertTrue(javaNamed(tmp.resolve("c.jsonl"), "outer-a"), "the control's Java view");
+
+        Path trace = tmp.resolve("t.jsonl"), report = tmp.resolve("r.txt");
+        Tool.Result r = traced(trace, List.of(JDK.resolve("bin/java").toString(), "-jar", jar.toString()));
+        assertEquals("redefined Thread\ndone\n", r.out(), r.err());
+        assertEquals(0, r.code(), r.err());
+        assertFalse(javaNamed(trace, "outer-a"), "no Java record after the redefinition");
+        assertEquals(1, r.err().lines().filter(l -> l.startsWith("jthreadtrace: note: JVM ") && l.contains(note)).count(), r.err());
+        Tool.Result text = Tool.run(Tool.jar("run", "--no-live", "--report", "summary", "-o", report.toString(), "--",
+                JDK.resolve("bin/java").toString(), "-jar", jar.toString()));
+        assertEquals(0, text.code(), text.err());
+        assertTrue(Files.readString(report).contains("  note: JVM "), "in the report's SUMMARY: " + Files.readString(report));
+    }
+
+    /** Whether the trace's thread named {@code name} has a Java view (a record of the agent joined it). */
+    private static boolean javaNamed(Path trace, String name) throws Exception {
+        return ThreadNamesIT.records(trace, "thread").stream().anyMatch(t -> t.path("name").asText().equals(name)
+                && !t.path("java").isNull() && !t.path("java").isMissingNode());
     }
 
     @Test

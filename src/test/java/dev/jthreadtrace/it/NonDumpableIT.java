@@ -18,6 +18,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -82,11 +83,73 @@ class NonDumpableIT {
                 // Its prctl(PR_SET_NAME, "worker-nd"): the name could not be read from its memory, the kernel's is in /proc/TID/comm.
                 assertTrue(t.path("names").toString().contains("\"worker-nd\""), "the name it gave itself: " + t);
             }
+            // main renamed its first thread through that thread's /proc comm file (pthread_setname_np): the
+            // file and the bytes are out of the tracer's reach (its /proc/PID/fd is root's), the name the kernel kept is not.
+            List<String> finalNames = threads.stream().filter(t -> t != leader).sorted(java.util.Comparator.comparingDouble(
+                    t -> t.path("start").asDouble())).map(t -> t.path("name").asText()).toList();
+            assertEquals(List.of("renamed-nd", "worker-nd"), finalNames, "the first thread renamed by main, as /proc has it: " + threads);
         } finally {
             Files.deleteIfExists(trace);
             Files.deleteIfExists(program);
             Files.delete(dir);
         }
+    }
+
+    /**
+     * Its threads start with SIGUSR1 blocked (the kernel's truth: the same trace by a tool with
+     * CAP_SYS_PTRACE reads the mask, "[USR1]"). Without CAP_SYS_PTRACE the mask it set could not be
+     * read: it is unknown ("?" in the report, null in JSONL, an assertion on it unknown), never the
+     * empty mask from before the change; the report's SUMMARY says why, as stderr does.
+     */
+    @Test
+    void masksItSetAreUnknownNotTheOldValue() throws Exception {
+        Path dir = Files.createTempDirectory("jtt-nodump");
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Path trace = dir.resolve("t.jsonl"), report = dir.resolve("r.txt"), rootTrace = dir.resolve("root.jsonl");
+        Path program = Files.copy(Traced.fixture("nondumpable"), dir.resolve("nondumpable"));
+        Files.setPosixFilePermissions(program, PosixFilePermissions.fromString("rwxr-xr-x"));
+        String assertion = "inherits{name=\"*-nd\", hook=\"sigmask\"} == \"[USR1]\"";
+        try {
+            Tool.Result root = Tool.run(Tool.jar("run", "--jvm", "off", "--no-live", "-e", "clone3,prctl,rt_sigprocmask", "--format",
+                    "jsonl", "-o", rootTrace.toString(), "--", program.toString(), "0"));
+            assertEquals(0, root.code(), root.err());
+            for (JsonNode t : workers(rootTrace)) assertEquals("[USR1]", t.path("inherited").path("sigmask").asText(), "root reads it: " + t);
+
+            Tool.Result jsonl = Tool.run(nobody.tool("run", "--jvm", "off", "--no-live", "-e", "clone3,prctl,rt_sigprocmask",
+                    "--format", "jsonl", "-o", trace.toString(), "--", program.toString(), "0"));
+            assertEquals(0, jsonl.code(), jsonl.err());
+            List<JsonNode> workers = workers(trace);
+            assertEquals(2, workers.size(), "both threads: " + workers);
+            for (JsonNode t : workers) {
+                assertTrue(t.path("inherited").has("sigmask") && t.path("inherited").path("sigmask").isNull(), "unknown, not []: " + t);
+                assertTrue(t.path("final").path("sigmask").isNull(), "its mask at the end is unknown too: " + t);
+            }
+
+            Tool.Result text = Tool.run(nobody.tool("run", "--jvm", "off", "-e", "clone3,prctl,rt_sigprocmask",
+                    "--report", "summary,timeline", "-o", report.toString(), "--assert", assertion, "--", program.toString(), "0"));
+            assertEquals(90, text.code(), "the assertion is not answered from an unread mask: " + text.err());
+            String out = Files.readString(report);
+            assertTrue(out.contains("actual unknown: 2 of the 2 threads started with a sigmask the tracer could not read"), out);
+            assertTrue(out.contains("sigmask=? (set @"), "the report shows it unknown: " + out);
+            assertFalse(out.contains("sigmask=[]"), out);
+            // The live line of its prctl(PR_SET_NAME): the name unread at the entry, the kernel's at the exit; its
+            // line printed at the entry is not continued with the other text (it read "0x55..PR_SET_NAME, ...").
+            assertTrue(out.contains("PR_SET_NAME, \"worker-nd\") = 0"), out);
+            assertFalse(Pattern.compile("0x[0-9a-f]+PR_SET_NAME").matcher(out).find(), out);
+            Matcher note = Pattern.compile("  note: (\\d+) made itself non-dumpable @").matcher(out);
+            assertTrue(note.find(), "the SUMMARY says why: " + out);
+            assertTrue(text.err().contains("jthreadtrace: note: " + note.group(1) + " made itself non-dumpable @"), text.err());
+        } finally {
+            Files.deleteIfExists(trace);
+            Files.deleteIfExists(report);
+            Files.deleteIfExists(rootTrace);
+            Files.deleteIfExists(program);
+            Files.delete(dir);
+        }
+    }
+
+    private static List<JsonNode> workers(Path trace) throws Exception {
+        return ThreadNamesIT.records(trace, "thread").stream().filter(t -> t.path("name").asText().endsWith("-nd")).toList();
     }
 
     /**

@@ -102,4 +102,33 @@ class VmThreadsIT {
         assertTrue(notes(traced.err()).stream().anyMatch(n -> n.matches("jthreadtrace: note: JVM \\d+: \\d+ thread\\(s\\) keep their kernel"
                 + " names: no thread dump of it within the agent's bounds")), traced.err());
     }
+
+    /**
+     * A jlinked runtime of java.base and java.instrument: the agent runs (the Java view is there),
+     * but jdk.management, whose diagnostic command gives the dump, is not in it (its {@code java
+     * --list-modules} says so). The note names that module, not the agent's bounds, which a tiny
+     * program never reaches.
+     */
+    @Test
+    void aRuntimeWithoutJdkManagementIsNamedAsTheCause(@TempDir Path tmp) throws Exception {
+        Path runtime = tmp.resolve("rt");
+        Path jdk = Path.of(System.getProperty("java.home"));
+        Tool.Result linked = Tool.run(List.of(jdk.resolve("bin/jlink").toString(), "--add-modules", "java.base,java.instrument",
+                "--output", runtime.toString()));
+        assertEquals(0, linked.code(), linked.err());
+        Tool.Result modules = Tool.run(List.of(runtime.resolve("bin/java").toString(), "--list-modules"));
+        assertFalse(modules.out().contains("jdk.management"), modules.out());
+        List<String> command = new ArrayList<>(java("-Xmx256m"));
+        command.set(0, runtime.resolve("bin/java").toString());
+        Tool.Result alone = Tool.run(command);
+        Path trace = tmp.resolve("trace.jsonl");
+        Tool.Result traced = traced(trace, command);
+        assertEquals(7, alone.code(), alone.err());
+        assertEquals(alone.code(), traced.code(), traced.err());
+        assertEquals(alone.out(), traced.out());
+        assertTrue(threads(trace).containsKey("VM Periodic Tas"), "no dump: the kernel's name");
+        assertTrue(notes(traced.err()).stream().anyMatch(n -> n.matches("jthreadtrace: note: JVM \\d+: \\d+ thread\\(s\\) keep their"
+                + " kernel names: its runtime lacks the module jdk.management \\(a jlink image, or --limit-modules\\), whose"
+                + " Thread.print would name them")), traced.err());
+    }
 }
