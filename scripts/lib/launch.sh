@@ -428,7 +428,8 @@ launcher_held_signals() {
 # word, and EXITKILL took the command with it (Apache's killpg(getpgrp(), SIGUSR1), `kill -USR1 $PPID`
 # of a program telling its parent it is ready). The JVM uses none of them (with -Xrs; SIGUSR2 is its
 # own), the tool neither, and the command gets its own dispositions back at its exec (the gate sets
-# each to what the caller gave: sig_ign). SIGXCPU is the tool's own to take (a CPU limit). SIGSEGV,
+# each to what the caller gave: sig_ign). SIGXCPU too: the tool raises its own soft CPU limit to the
+# hard one and ends the trace itself before that (session/CpuBudget), so none is its own. SIGSEGV,
 # SIGBUS, SIGFPE and SIGILL stay the JVM's, which takes one sent by kill for a fault of its own: README,
 # Safety. glibc keeps 32 and 33 for itself; its abort() sets SIGABRT back to the default before it
 # raises it again, so the JVM's own abort still ends it. SIGTTOU too: a command that takes the terminal
@@ -439,7 +440,7 @@ launcher_held_signals() {
 launcher_shrugged_signals() {
   (exec -c /usr/bin/env --ignore-signal=USR1 --version) >/dev/null 2>&1 || return 0
   local number
-  shrugged_signals=USR1,TRAP,ABRT,STKFLT,IO,PWR,SYS,TTOU
+  shrugged_signals=USR1,TRAP,ABRT,STKFLT,IO,PWR,SYS,TTOU,XCPU
   for ((number = 34; number <= 64; number++)); do shrugged_signals+=",$number"; done
 }
 

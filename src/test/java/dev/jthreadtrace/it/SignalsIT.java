@@ -232,7 +232,7 @@ class SignalsIT {
                 // Signals the tool's JVM has no use for: at their default disposition each ended it without a
                 // word (EXITKILL took the command, "alive" never came); SIGUSR2, the JVM's own, made it write a
                 // log line into its stdout, which is the trace's.
-                "for s in USR1 USR2 TRAP ABRT STKFLT IO PWR SYS RTMIN RTMIN+5 RTMAX; do trap '' $s; kill -$s 0; done;"
+                "for s in USR1 USR2 TRAP ABRT STKFLT IO PWR SYS XCPU RTMIN RTMIN+5 RTMAX; do trap '' $s; kill -$s 0; done;"
                         + " sleep 0.3; echo alive");
         for (int i = 0; i < scripts.size(); i++) {
             String script = scripts.get(i);
