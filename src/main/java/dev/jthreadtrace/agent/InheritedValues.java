@@ -8,7 +8,6 @@ import java.math.BigInteger;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.WeakHashMap;
 
 /**
  * What a new thread inherited, as record fields: the entries of its inherited thread-local map
@@ -18,8 +17,11 @@ import java.util.WeakHashMap;
  * name or identity hash.
  */
 final class InheritedValues {
-    /** The name given to each thread-local instance seen, by identity (ThreadLocal keeps Object's equals). */
-    private static final Map<Object, String> LOCAL_NAMES = new WeakHashMap<>();
+    /**
+     * The name given to each thread-local (or scoped value) instance seen, by identity: a subclass's
+     * own hashCode() or equals() must not run inside a Thread constructor.
+     */
+    private static final WeakIdentityMap<String> LOCAL_NAMES = new WeakIdentityMap<>();
     /** How many instances of each class have a name: the second instance of a class is {@code Name#2}. */
     private static final Map<String, Integer> LOCALS_PER_CLASS = new HashMap<>();
 

@@ -18,7 +18,7 @@ final class OwnClasses {
         "Installer$3", "Installer$4", "Installer$5", "Installer$6", "Installer$7", "JavaBaseHandOver", "JavaBaseHandOver$Purpose",
         "JdkFields", "JdkFields$Classes", "JdkPools", "JdkThreads", "OwnClasses", "PreparedClasses", "PreparedClasses$Found",
         "RecordField", "RecordFile", "RecordFormat", "RecordWriter", "StartingCode", "SystemClassPath", "ThreadHook", "ThreadHook$1",
-        "UncaughtHook", "VmThreads"};
+        "UncaughtHook", "VmThreads", "WeakIdentityMap", "WeakIdentityMap$Key"};
 
     private OwnClasses() {}
 

@@ -7,8 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Set;
-import java.util.WeakHashMap;
 
 /**
  * Called from inside {@code java.lang.Thread} (so it lives on the boot class path): one record per
@@ -103,13 +103,14 @@ public final class ThreadHook {
      * Platform threads constructed while the hooks were on whose start() they did not see (weakly
      * held: one never started may be collected). The JVM constructs some in Java and starts them
      * itself (Attach Listener, JFR's threads, Notification Thread), setting their daemon flag
-     * natively after the constructor: no record of ours says it. Guarded by itself.
+     * natively after the constructor: no record of ours says it. By identity: a Thread subclass's
+     * hashCode() or equals() is the program's code. Guarded by itself.
      */
-    private static final Set<Thread> UNSTARTED = Collections.newSetFromMap(new WeakHashMap<>());
+    private static final WeakIdentityMap<Boolean> UNSTARTED = new WeakIdentityMap<>();
 
     private static void unstarted(Thread thread, boolean constructed) {
         synchronized (UNSTARTED) {
-            if (constructed) UNSTARTED.add(thread);
+            if (constructed) UNSTARTED.put(thread, Boolean.TRUE);
             else UNSTARTED.remove(thread);
         }
     }
@@ -120,12 +121,12 @@ public final class ThreadHook {
      * listed: its flag stays unknown.
      */
     private static void startedByTheJvm() throws IOException {
-        Thread[] threads;
+        List<Object> threads;
         synchronized (UNSTARTED) {
-            threads = UNSTARTED.toArray(new Thread[0]);
+            threads = UNSTARTED.keys();
         }
-        for (Thread t : threads) {
-            if (t.isAlive()) RecordWriter.write(presentRecord(t), true);
+        for (Object t : threads) {
+            if (((Thread) t).isAlive()) RecordWriter.write(presentRecord((Thread) t), true);
         }
     }
 

@@ -18,7 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * for the tools: {@code javac}, {@code jshell}...), when everything the JVM needs for it holds:
  * JDK 25 or newer, the {@code java.instrument} module, options ({@link JvmOptions}, read as its
  * launcher and JVM read them) that ask for no AOT cache or CDS archive (the agent would make the JVM
- * refuse it) and no system class loader of its own (the JVM would abort), the run's directory
+ * refuse it) nor a class list to dump one from (it would list the agent's classes) and no system class loader of its own (the JVM would abort), the run's directory
  * visible and usable from where the JVM runs. A JVM whose options already hold this run's agent (it
  * relaunched itself) gets no second one. Every file is looked at as the process sees it ({@code /proc/PID/exe}, {@code
  * /proc/PID/root}, its cwd), never in the tool's own namespace. A JVM left alone gets its reason
@@ -153,7 +153,10 @@ final class JdkLaunchers implements ExecArguments {
                     + " (the JVM would abort)";
         }
         String archive = options.archive();
-        if (archive != null) return "it uses an AOT cache or CDS archive (" + archive + "), which an agent would make it refuse";
+        if (archive != null) {
+            return "it uses or makes an AOT cache or CDS archive (" + archive + "), which an agent would make it refuse or fill with"
+                    + " the agent's classes";
+        }
         return null;
     }
 

@@ -4,7 +4,6 @@ import dev.jthreadtrace.event.JavaRecord;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.lang.reflect.InvocationTargetException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,7 +43,7 @@ public final class JvmAttach {
         List<JavaRecord> existing = new ArrayList<>();
         com.sun.tools.attach.VirtualMachine vm;
         try {
-            vm = com.sun.tools.attach.VirtualMachine.attach(Integer.toString(pid));
+            vm = AttachCommand.attach(pid);
         } catch (com.sun.tools.attach.AttachNotSupportedException | IOException | RuntimeException e) {
             notes.add(ended(pid) ? endedNote(pid, e) : "cannot attach to JVM " + pid + " (" + oneLine(e)
                     + "; started with -XX:+DisableAttachMechanism, another user's, or in another container?): kernel view only");
@@ -70,7 +69,7 @@ public final class JvmAttach {
                 notes.add("JVM " + pid + " is JDK " + feature + ": the agent needs JDK " + OLDEST_AGENT_JDK
                         + "+; names of the threads it had, kernel view of the new ones");
             }
-            existing.addAll(threadDump(vm, pid, notes));
+            existing.addAll(threadDump(pid, notes));
         } catch (IOException | RuntimeException e) {
             notes.add(ended(pid) ? endedNote(pid, e) : "JVM " + pid + ": " + oneLine(e));
         } finally {
@@ -117,26 +116,30 @@ public final class JvmAttach {
     }
 
     /**
-     * Thread.print through the same connection: HotSpotVirtualMachine.executeJCmd, exported to us by
-     * the manifest. Read as a stream ({@link ThreadDump}): a busy JVM's dump is megabytes.
+     * Thread.print over a connection of ours ({@link AttachCommand}), read as a stream to
+     * {@link ThreadDump#MAX_BYTES} ({@link ThreadDump}): a busy JVM's dump is megabytes.
      */
-    private static List<JavaRecord> threadDump(com.sun.tools.attach.VirtualMachine vm, int pid, List<String> notes) {
+    private static List<JavaRecord> threadDump(int pid, List<String> notes) {
         try {
-            Object stream = Class.forName("sun.tools.attach.HotSpotVirtualMachine")
-                    .getMethod("executeJCmd", String.class).invoke(vm, "Thread.print");
-            try (InputStream in = (InputStream) stream) {
+            try (InputStream in = AttachCommand.jcmd(pid, "Thread.print", ThreadDump.MAX_BYTES + 1)) {
                 ThreadDump.Result dump = ThreadDump.read(pid, in, System.nanoTime());
                 notes.addAll(dump.notes());
                 List<JavaRecord> threads = new ArrayList<>(dump.threads());
                 threads.addAll(dump.vmThreads());
                 return threads;
             }
-        } catch (ReflectiveOperationException | IOException | RuntimeException e) {
-            notes.add("JVM " + pid + ": no thread dump (" + oneLine(e instanceof InvocationTargetException i
-                    && i.getCause() != null ? i.getCause() : e) + "): the threads it had keep their kernel names");
+        } catch (IOException | RuntimeException e) {
+            notes.add("JVM " + pid + ": no thread dump (" + oneLine(e) + "): the threads it had keep their kernel names");
             return List.of();
         }
     }
+
+    /**
+     * What is read of a lock view's dump at most: a dump of 512 threads, each waiting in a lock 30
+     * frames deep, is 0.8 MiB (measured), and the attach socket is the program's to answer on: a reply of
+     * its own may be endless.
+     */
+    static final long LOCK_VIEW_CAP = 8L << 20;
 
     /** A JVM's lock view ({@link LockDump}), or null with notes saying why not. */
     public record LockView(JavaRecord.Locks locks, List<String> notes) {}
@@ -147,28 +150,31 @@ public final class JvmAttach {
      * Nothing is loaded into the JVM and it prints nothing; its Attach Listener thread starts if
      * it was not running. The JDK's own client does the handshake: it sends the SIGQUIT that starts
      * that thread only to a JVM whose attach mechanism is on (else the JVM would print a thread dump
-     * into the program's output). Blocks as long as the JVM takes to answer: call it off the
-     * consumer thread.
+     * into the program's output); the command goes over a connection of ours, read to
+     * {@link #LOCK_VIEW_CAP} ({@link AttachCommand}). Blocks as long as the JVM takes to answer: call
+     * it off the consumer thread.
      */
     public static LockView lockView(int pid) {
         List<String> notes = new ArrayList<>();
         com.sun.tools.attach.VirtualMachine vm;
         try {
-            vm = com.sun.tools.attach.VirtualMachine.attach(Integer.toString(pid));
+            vm = AttachCommand.attach(pid);
         } catch (com.sun.tools.attach.AttachNotSupportedException | IOException | RuntimeException e) {
             notes.add("no Java lock view of JVM " + pid + " (" + oneLine(e) + "): kernel view only");
             return new LockView(null, notes);
         }
         try {
             long ns = System.nanoTime();
-            Object stream = Class.forName("sun.tools.attach.HotSpotVirtualMachine")
-                    .getMethod("executeJCmd", String.class).invoke(vm, "Thread.print -l");
-            try (InputStream in = (InputStream) stream) {
-                return new LockView(LockDump.read(pid, in, ns, notes), notes);
+            try (AttachCommand.Reply in = AttachCommand.jcmd(pid, "Thread.print -l", LOCK_VIEW_CAP)) {
+                JavaRecord.Locks locks = LockDump.read(pid, in, ns, notes);
+                if (in.cut()) {
+                    notes.add("JVM " + pid + "'s lock view was cut at " + (LOCK_VIEW_CAP >> 20) + " MiB (a dump of 512 threads is"
+                            + " under 1 MiB; a program may answer on its own attach socket): the threads after that are left out");
+                }
+                return new LockView(locks, notes);
             }
-        } catch (ReflectiveOperationException | IOException | RuntimeException e) {
-            notes.add("no Java lock view of JVM " + pid + " (" + oneLine(e instanceof InvocationTargetException i
-                    && i.getCause() != null ? i.getCause() : e) + "): kernel view only");
+        } catch (IOException | RuntimeException e) {
+            notes.add("no Java lock view of JVM " + pid + " (" + oneLine(e) + "): kernel view only");
             return new LockView(null, notes);
         } finally {
             try {

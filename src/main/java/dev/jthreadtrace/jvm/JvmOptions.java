@@ -19,6 +19,12 @@ final class JvmOptions {
     /** Options that name an archive to use or make; with {@code AOTMode=off} the AOT ones are not used. */
     private static final List<String> AOT_FILES = List.of("-XX:AOTCache=", "-XX:AOTCacheOutput=", "-XX:AOTConfiguration=");
     private static final List<String> CDS_FILES = List.of("-XX:SharedArchiveFile=", "-XX:ArchiveClassesAtExit=");
+    /**
+     * The class list a CDS archive is dumped from (the classic AppCDS recipe's first step): the JVM
+     * writes every class it loads, so traced it would list the agent's classes and their JDK
+     * dependencies, and the archive made from it would differ from the untraced one's.
+     */
+    private static final String CLASS_LIST = "-XX:DumpLoadedClassList=";
     static final String SYSTEM_LOADER = "-Djava.system.class.loader=";
 
     private final List<String> options;
@@ -168,18 +174,22 @@ final class JvmOptions {
     /**
      * The option by which it uses or makes an AOT cache or CDS archive, or null: options later in
      * HotSpot's order win ({@code -XX:AOTMode=off} after {@code =on}); {@code -Xshare:off} turns all
-     * archives off, {@code -XX:AOTMode=off} the AOT cache; {@code -Xshare:dump} makes one.
+     * archives off, {@code -XX:AOTMode=off} the AOT cache; {@code -Xshare:dump} makes one. A class
+     * list ({@code -XX:DumpLoadedClassList}) is written whatever {@code -Xshare} says (the recipe
+     * runs it with {@code -Xshare:off}).
      */
     String archive() {
-        String share = null, mode = null, aotFile = null, cdsFile = null, autoCreate = null;
+        String share = null, mode = null, aotFile = null, cdsFile = null, autoCreate = null, classList = null;
         for (String option : options) {
             if (option.startsWith("-Xshare:")) share = option;
+            else if (option.startsWith(CLASS_LIST)) classList = option.endsWith("=") ? classList : option;
             else if (option.startsWith("-XX:AOTMode=")) mode = option;
             else if (option.equals("-XX:+AutoCreateSharedArchive")) autoCreate = option;
             else if (option.equals("-XX:-AutoCreateSharedArchive")) autoCreate = null;
             else if (startsWithAny(option, AOT_FILES)) aotFile = option.endsWith("=") ? aotFile : option;
             else if (startsWithAny(option, CDS_FILES)) cdsFile = option.endsWith("=") ? cdsFile : option;
         }
+        if (classList != null) return classList;
         if ("-Xshare:off".equals(share)) return null;
         if ("-Xshare:dump".equals(share)) return share;
         if (mode != null && !mode.equals("-XX:AOTMode=off") && !mode.equals("-XX:AOTMode=auto")) return mode;

@@ -262,6 +262,26 @@ class AgentEntryIT {
                 && !t.path("java").isNull() && !t.path("java").isMissingNode());
     }
 
+    /**
+     * {@code -XX:DumpLoadedClassList} (the first step of the AppCDS recipe, with {@code -Xshare:off}) made a traced
+     * JVM list the agent's classes and the JDK classes they need (59 and ~600 lines more): the archive dumped from it
+     * would differ from the untraced one's. The JVM runs untouched, with one note, and writes the untraced list.
+     */
+    @Test
+    void aJvmThatWritesAClassListRunsAsUntracedWithOneNote(@TempDir Path tmp) throws Exception {
+        Path untracedList = tmp.resolve("untraced.lst"), tracedList = tmp.resolve("traced.lst");
+        Tool.Result untraced = Tool.run(java(List.of("-Xshare:off", "-XX:DumpLoadedClassList=" + untracedList), Hello.class));
+        Tool.Result r = traced(tmp.resolve("t.jsonl"), java(List.of("-Xshare:off", "-XX:DumpLoadedClassList=" + tracedList), Hello.class));
+        assertEquals(0, untraced.code(), untraced.err());
+        assertEquals(untraced.code(), r.code(), r.err());
+        assertEquals(untraced.out(), r.out(), r.err());
+        assertEquals(1, notes(r, "(-XX:DumpLoadedClassList=" + tracedList + ")"), "one note names the option: " + r.err());
+        assertEquals(0, JvmLaunchIT.jvmsWithRecords(tmp.resolve("t.jsonl")).size(), "no agent: " + r.err());
+        List<String> listed = Files.readAllLines(tracedList);
+        assertTrue(listed.stream().noneMatch(l -> l.startsWith("dev/jthreadtrace/agent/")), "no class of the agent's in the list");
+        assertEquals(Files.readAllLines(untracedList), listed, "the class list is the untraced run's");
+    }
+
     @Test
     void aRuntimeWithoutJavaInstrumentOrOlderThan25RunsAsUntracedWithTheRightNote(@TempDir Path tmp) throws Exception {
         Path runtime = tmp.resolve("rt");

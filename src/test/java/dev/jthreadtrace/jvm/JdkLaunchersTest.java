@@ -83,6 +83,11 @@ class JdkLaunchersTest {
         Files.writeString(tmp.resolve("vm.opts"), "-XX:ArchiveClassesAtExit=dyn.jsa");
         assertEquals("-XX:ArchiveClassesAtExit=dyn.jsa", options(true, List.of("java", "-XX:VMOptionsFile=/vm.opts", "Main"), Map.of(), tmp).archive());
         assertEquals("-Xshare:dump", options(true, List.of("java", "-Xshare:dump"), Map.of(), tmp).archive());
+        assertEquals("-XX:DumpLoadedClassList=app.lst", options(true, List.of("java", "-Xshare:off", "-XX:DumpLoadedClassList=app.lst",
+                "Main"), Map.of(), tmp).archive(), "a class list is written with -Xshare:off too");
+        assertEquals("-XX:DumpLoadedClassList=t.lst", options(false, List.of("jar"), Map.of("JAVA_TOOL_OPTIONS",
+                "-XX:DumpLoadedClassList=t.lst"), tmp).archive());
+        assertNull(options(true, List.of("java", "-XX:DumpLoadedClassList=", "Main"), Map.of(), tmp).archive(), "an empty name writes none");
     }
 
     /** The review's bypasses: an argfile named in JDK_JAVA_OPTIONS, and a flags file. */
