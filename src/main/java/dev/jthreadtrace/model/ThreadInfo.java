@@ -64,6 +64,12 @@ public final class ThreadInfo {
     private boolean sigmaskNotTheCreators;
     /** Its id in its own PID namespace, when that is not the tracer's (unshare --pid, a container); else 0. */
     private int nsTid;
+    /**
+     * The kernel tid of the last task it created (0: none yet). Its clone's result names that task
+     * by its id in this one's PID namespace, which may not be the kernel's: the creator is in that
+     * clone until its result, so the task it created last is the one the result names.
+     */
+    private int lastCreated;
 
     ThreadInfo(int tid, int tgid, long start, Hooks hooks) {
         this.tid = tid;
@@ -80,6 +86,7 @@ public final class ThreadInfo {
         t.creatorInfo = creator;
         t.creatorNameAtBirth = creator.hooks().name();
         t.depth = creator.depth + 1;
+        creator.lastCreated = tid;
         return t;
     }
 
@@ -115,6 +122,11 @@ public final class ThreadInfo {
 
     void nsTid(int id) {
         this.nsTid = id;
+    }
+
+    /** The kernel tid of the last task it created; 0 for none. */
+    int lastCreated() {
+        return lastCreated;
     }
 
     /** The task whose clone/fork returned this one; null for the traced command itself. */
