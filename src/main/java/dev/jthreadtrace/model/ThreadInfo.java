@@ -64,11 +64,7 @@ public final class ThreadInfo {
     private boolean sigmaskNotTheCreators;
     /** Its id in its own PID namespace, when that is not the tracer's (unshare --pid, a container); else 0. */
     private int nsTid;
-    /**
-     * The kernel tid of the last task it created (0: none yet). Its clone's result names that task
-     * by its id in this one's PID namespace, which may not be the kernel's: the creator is in that
-     * clone until its result, so the task it created last is the one the result names.
-     */
+    /** The kernel tid of the last task it created (0: none): the one its clone's result names, by its id in this one's PID namespace. */
     private int lastCreated;
 
     ThreadInfo(int tid, int tgid, long start, Hooks hooks) {
