@@ -1,16 +1,19 @@
 package dev.jthreadtrace.it;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jthreadtrace.sys.ProcStatus;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -52,9 +55,16 @@ class HangNamespacesIT {
      * (the namespace's init ignores it: --kill-after ends it).
      */
     private Hung deadlockJoin(Path tmp, boolean namespace) throws Exception {
-        Path out = tmp.resolve(namespace + ".txt"), err = tmp.resolve(namespace + ".err");
+        return deadlockJoin(tmp, namespace, tmp.resolve(namespace + ".txt"));
+    }
+
+    /** {@link #deadlockJoin(Path, boolean)} written to {@code out}, with {@code format} ({@code --format jsonl}) if given. */
+    private Hung deadlockJoin(Path tmp, boolean namespace, Path out, String... format) throws Exception {
+        Path err = tmp.resolve(namespace + ".err");
         List<String> args = new ArrayList<>(List.of("run", "-e", "futex", "-o", out.toString(), "--report", "blocked", "--width", "250",
-                "--kill-after", "2s", "--assert", "deadlocks == 1", "--"));
+                "--kill-after", "2s", "--assert", "deadlocks == 1"));
+        args.addAll(List.of(format));
+        args.add("--");
         if (namespace) args.addAll(List.of("unshare", "--pid", "--fork"));
         args.add(Traced.fixture("deadlock_join").toString());
         Process tool = Hangs.start(started, Tool.jar(args.toArray(String[]::new)), err);
@@ -124,6 +134,37 @@ class HangNamespacesIT {
         assertTrue(inNs.text().contains(tidOf(inNs.text(), "locker-b") + " [ns 3] locker-b"), inNs.text());
         String deadlocksPlain = byName(section(plain.text(), "DEADLOCKS (")), deadlocksNs = byName(section(inNs.text(), "DEADLOCKS ("));
         assertEquals(deadlocksPlain.substring(0, deadlocksPlain.indexOf("ASSERTIONS")), deadlocksNs.substring(0, deadlocksNs.indexOf("ASSERTIONS")));
+    }
+
+    /**
+     * The same run saved as JSONL: its owners, main's join and the cycle are the kernel's tids, and
+     * the saved trace read back gives the same DEADLOCKS and assertion as the run.
+     */
+    @Test
+    void aSavedTraceOfADeadlockInAPidNamespaceNamesTheKernelsTidsAndReadsBackTheSame(@TempDir Path tmp) throws Exception {
+        assertUnshareWorks();
+        Path trace = tmp.resolve("ns.jsonl");
+        deadlockJoin(tmp, true, trace, "--format", "jsonl");
+        ObjectMapper json = new ObjectMapper();
+        Map<String, JsonNode> threads = new HashMap<>();
+        JsonNode deadlock = null;
+        for (String line : Files.readAllLines(trace)) {
+            JsonNode r = json.readTree(line);
+            if (r.path("type").asText().equals("thread")) threads.put(r.path("name").asText(), r);
+            if (r.path("type").asText().equals("deadlock")) deadlock = r;
+        }
+        JsonNode a = threads.get("locker-a"), b = threads.get("locker-b"), main = threads.get("deadlock_join");
+        assertTrue(a != null && b != null && main != null && deadlock != null, threads.keySet() + " " + deadlock);
+        assertEquals(3, b.path("ns_tid").asInt(), b.toString());
+        assertEquals(b.path("tid").asInt(), a.path("blocked").path("futex").path("owner").asInt(), a.toString());
+        assertEquals(a.path("tid").asInt(), b.path("blocked").path("futex").path("owner").asInt(), b.toString());
+        assertEquals(a.path("tid").asInt(), main.path("blocked").path("futex").path("joining").asInt(), main.toString());
+        assertEquals(List.of(a.path("tid").asInt(), b.path("tid").asInt()),
+                deadlock.path("threads").findValues("tid").stream().map(JsonNode::asInt).toList(), deadlock.toString());
+        Tool.Result report = Tool.run(Tool.jar("report", "--report", "blocked", "--width", "250", trace.toString()));
+        assertTrue(report.out().contains("deadlock 1 (native, 2 threads): " + a.path("tid").asInt() + " [ns 2] locker-a → "
+                + b.path("tid").asInt() + " [ns 3] locker-b → "), report.out() + report.err());
+        assertEquals(0, Tool.run(Tool.jar("check", "--assert", "deadlocks == 1", trace.toString())).code());
     }
 
     /**
