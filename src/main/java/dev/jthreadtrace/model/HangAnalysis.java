@@ -34,7 +34,7 @@ public final class HangAnalysis {
     public enum Via {
         PI_OWNER("holds the PI futex"),
         ROBUST_OWNER("holds the robust mutex, its futex word says"),
-        PI_REFUSED("holds the PI futex the kernel refused it with EDEADLK (glibc then parks the thread for good)"),
+        PI_REFUSED("holds the PI futex the kernel refused it with EDEADLK or ESRCH (glibc then parks the thread for good)"),
         MUTEX_OWNER("holds the mutex, says glibc's __owner (inferred)"),
         JOIN("is the thread it joins, by its clear-tid word"),
         JOIN_AT_ATTACH("is the thread it joins, inferred: the wait's value is its tid (its clear-tid word predates the attach)"),

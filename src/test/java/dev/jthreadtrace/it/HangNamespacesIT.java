@@ -205,4 +205,29 @@ class HangNamespacesIT {
             assertTrue(report.contains("PASS  deadlocks == 1"), report);
         }
     }
+
+    /**
+     * psharednspi: the same on PI mutexes. The kernel reads a PI word in the waiter's namespace: the
+     * child's FUTEX_LOCK_PI on the parent's word fails with ESRCH (its pid is none there) and glibc
+     * parks the child for good, a wait for that lock's owner; the parent waits in FUTEX_LOCK_PI on
+     * the word holding 1, the child's pid in its namespace.
+     */
+    @Test
+    void aPiLockTheKernelRefusedWithEsrchAcrossNamespacesIsAWaitForItsOwner(@TempDir Path tmp) throws Exception {
+        assertUnshareWorks();
+        String text = pshared(tmp, "psharednspi");
+        Matcher ids = Pattern.compile("PARENT (\\d+) CHILD (\\d+)$").matcher(text);
+        assertTrue(ids.find(), text);
+        int parent = Integer.parseInt(ids.group(1)), child = Integer.parseInt(ids.group(2));
+        assertTrue(Pattern.compile("\\[" + child + " hang_owners] futex\\(0x[0-9a-f]+, FUTEX_LOCK_PI, NULL\\) = -1 ESRCH").matcher(text).find(), text);
+        String report = section(text, "BLOCKED AT THE END");
+        assertTrue(report.contains("owner " + child + " [ns 1] (PI futex word)"), report);
+        assertTrue(report.contains("waits for " + parent + " hang_owners, which holds the PI futex the kernel refused it with EDEADLK or ESRCH"),
+                report);
+        String childLabel = child + " [ns 1] hang_owners";
+        String first = Math.min(parent, child) == parent ? parent + " hang_owners" : childLabel;
+        String second = first.startsWith(parent + " ") ? childLabel : parent + " hang_owners";
+        assertTrue(report.contains("deadlock 1 (native, 2 threads): " + first + " → " + second + " → " + first), report);
+        assertTrue(report.contains("PASS  deadlocks == 1"), report);
+    }
 }
