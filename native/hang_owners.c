@@ -7,6 +7,10 @@
 //   timed   a lock-order deadlock whose second locks are pthread_mutex_timedlock (FUTEX_WAIT_BITSET).
 //   pshared a lock-order deadlock between a process and its forked child on PTHREAD_PROCESS_SHARED
 //           mutexes in shared memory (shared futex words: the owner is in the other process).
+//   psharedns pshared with the child in a PID namespace of its own (unshare(CLONE_NEWPID) before the
+//           fork: it is pid 1 there, and __owner holds 1 for its lock; needs root, fails otherwise).
+//   psharednspi psharedns on PI mutexes: the child's FUTEX_LOCK_PI on the parent's word fails with ESRCH
+//           (the parent's tid is none in the child's namespace) and glibc parks the child for good.
 //   joins   main joins a thread that joins main: both wait on the other's tid field for ever.
 //   twomaps stale, with M process-shared in a memfd mapped twice: t2 locks and unlocks it through
 //           one mapping, t1 and t3 wait through the other. The kernel keys a shared futex by its page:
@@ -21,6 +25,7 @@
 //   handoffpi handoff on PI mutexes (FUTEX_LOCK_PI: the kernel writes t1's tid into M's word).
 #define _GNU_SOURCE
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -213,16 +218,18 @@ static void abba(void) {
     pthread_join(a, NULL);
 }
 
-static void pshared(void) {
+static void pshared(int newns, int pi) {
     struct shared { pthread_mutex_t m[2]; pthread_barrier_t both; } *s =
             mmap(NULL, sizeof *s, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     if (s == MAP_FAILED) die("mmap");
     pthread_mutexattr_t ma;
     pthread_barrierattr_t ba;
     if (pthread_mutexattr_init(&ma) != 0 || pthread_mutexattr_setpshared(&ma, PTHREAD_PROCESS_SHARED) != 0
+            || (pi && pthread_mutexattr_setprotocol(&ma, PTHREAD_PRIO_INHERIT) != 0)
             || pthread_mutex_init(&s->m[0], &ma) != 0 || pthread_mutex_init(&s->m[1], &ma) != 0) die("shared mutexes");
     if (pthread_barrierattr_init(&ba) != 0 || pthread_barrierattr_setpshared(&ba, PTHREAD_PROCESS_SHARED) != 0
             || pthread_barrier_init(&s->both, &ba, 2) != 0) die("shared barrier");
+    if (newns && unshare(CLONE_NEWPID) != 0) die("unshare(CLONE_NEWPID)");
     pid_t child = fork();
     if (child < 0) die("fork");
     int me = child == 0;
@@ -263,7 +270,9 @@ int main(int argc, char **argv) {
     else if (strcmp(mode, "shutdown") == 0) reads(1);
     else if (strcmp(mode, "handoffpi") == 0) handoffs(1);
     else if (strcmp(mode, "twomaps") == 0) twomaps();
-    else if (strcmp(mode, "pshared") == 0) pshared();
+    else if (strcmp(mode, "pshared") == 0) pshared(0, 0);
+    else if (strcmp(mode, "psharedns") == 0) pshared(1, 0);
+    else if (strcmp(mode, "psharednspi") == 0) pshared(1, 1);
     else if (strcmp(mode, "joins") == 0) joins();
     else if (strcmp(mode, "robust") == 0 || strcmp(mode, "timed") == 0) {
         timed = strcmp(mode, "timed") == 0;
@@ -272,7 +281,7 @@ int main(int argc, char **argv) {
                 || pthread_mutex_init(&m1, &ma) != 0 || pthread_mutex_init(&m2, &ma) != 0) die("mutexes");
         abba();
     } else {
-        fprintf(stderr, "usage: hang_owners stale|handoff|handoffpi|reader|shutdown|twomaps|robust|timed|pshared|joins\n");
+        fprintf(stderr, "usage: hang_owners stale|handoff|handoffpi|reader|shutdown|twomaps|robust|timed|pshared|psharedns|psharednspi|joins\n");
         return 2;
     }
     return 0;

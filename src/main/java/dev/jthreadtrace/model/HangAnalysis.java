@@ -34,7 +34,7 @@ public final class HangAnalysis {
     public enum Via {
         PI_OWNER("holds the PI futex"),
         ROBUST_OWNER("holds the robust mutex, its futex word says"),
-        PI_REFUSED("holds the PI futex the kernel refused it with EDEADLK (glibc then parks the thread for good)"),
+        PI_REFUSED("holds the PI futex the kernel refused it with EDEADLK or ESRCH (glibc then parks the thread for good)"),
         MUTEX_OWNER("holds the mutex, says glibc's __owner (inferred)"),
         JOIN("is the thread it joins, by its clear-tid word"),
         JOIN_AT_ATTACH("is the thread it joins, inferred: the wait's value is its tid (its clear-tid word predates the attach)"),
@@ -161,10 +161,11 @@ public final class HangAnalysis {
             for (long word : c.futexWords()) waitersByWord.computeIfAbsent(key(futex, c, word), k -> new ArrayList<>()).add(c.thread());
         }
         List<Blocked> blocked = new ArrayList<>();
+        NamespaceTids ids = new NamespaceTids(model);
         for (PendingCall c : calls) {
-            FutexWait wait = c.isFutexWait() ? futexWait(model, futex, c, waitersByWord) : null;
+            FutexWait wait = c.isFutexWait() ? futexWait(model, ids, futex, c, waitersByWord) : null;
             WaitsFor target = javaWaits.containsKey(c.thread()) ? javaWaits.get(c.thread())
-                    : nativeTarget(model, c, wait, pending.refusedPi(c.thread()));
+                    : nativeTarget(model, ids, c, wait, pending.refusedPi(c.thread()));
             blocked.add(new Blocked(c.thread(), c, wait, java.remove(c.thread()), target));
         }
         // Threads the JVM saw waiting for a lock someone holds, with no pending call of their own.
@@ -216,7 +217,8 @@ public final class HangAnalysis {
 
     /** A futex_waitv waits on each of its words: it joins the first that is a thread's clear-tid word (then that word is
      * the wait's word), its last wake is the latest on any. */
-    private static FutexWait futexWait(TraceModel model, FutexLog futex, PendingCall c, Map<FutexWord, List<ThreadInfo>> waitersByWord) {
+    private static FutexWait futexWait(TraceModel model, NamespaceTids ids, FutexLog futex, PendingCall c,
+                                       Map<FutexWord, List<ThreadInfo>> waitersByWord) {
         ThreadInfo t = c.thread();
         long[] words = c.futexWords();
         long uaddr = words.length == 0 ? c.args()[0] : words[0];
@@ -238,7 +240,7 @@ public final class HangAnalysis {
             FutexLog.LastWake wake = futex.lastWake(key(futex, c, w));
             if (wake != null && (last == null || wake.ns() > last.ns())) last = wake;
         }
-        LockOwnerRead.Decided decided = LockOwnerRead.of(model, futex, c, last, uaddr);
+        LockOwnerRead.Decided decided = LockOwnerRead.of(model, ids, futex, c, last, uaddr);
         long word = joining != null ? joinWord : uaddr;
         return new FutexWait(t.tgid(), word, decided.owner(), decided.unknown(), decided.atEnd(), joining, others, last, List.copyOf(all));
     }
@@ -257,21 +259,21 @@ public final class HangAnalysis {
      * The owner of the lock a futex wait is for (the PI word exactly, a glibc mutex by inference),
      * else the thread it joins, else the owner of a PI lock the kernel refused it just before.
      */
-    private static WaitsFor nativeTarget(TraceModel model, PendingCall c, FutexWait wait, PendingCall refused) {
-        if (wait == null) return childWaitedFor(model, c);
+    private static WaitsFor nativeTarget(TraceModel model, NamespaceTids ids, PendingCall c, FutexWait wait, PendingCall refused) {
+        if (wait == null) return childWaitedFor(model, ids, c);
         String word = "0x" + Long.toHexString(wait.uaddr());
         if (wait.owner() != null) {
-            ThreadInfo owner = model.thread(wait.owner().tid()); // a live thread sharing the word: LockOwnerRead checked
+            ThreadInfo owner = model.thread(wait.owner().tid()); // a live thread sharing the word, by its kernel tid: LockOwnerRead checked
             if (owner != null) return new WaitsFor(owner, via(wait.owner()), word);
         }
         if (wait.joining() != null) return new WaitsFor(wait.joining(), Via.JOIN, word);
         if (wait.owner() == null && wait.ownerUnknown() == null) {
-            ThreadInfo joined = joinedAtAttach(model, c);
+            ThreadInfo joined = joinedAtAttach(ids, c);
             if (joined != null) return new WaitsFor(joined, Via.JOIN_AT_ATTACH, word);
         }
         FutexOps.LockOwner piOwner = refused == null ? null : FutexOps.owner(refused.args(), refused.captures().bytes(0));
-        ThreadInfo owner = piOwner == null ? null : LockOwnerRead.thread(model, c, piOwner.tid(), c.sinceNs());
-        return owner == null ? null : new WaitsFor(owner, Via.PI_REFUSED, "0x" + Long.toHexString(refused.args()[0]));
+        List<ThreadInfo> owners = piOwner == null ? List.of() : LockOwnerRead.threads(model, ids, c, piOwner.tid(), c.sinceNs());
+        return owners.size() != 1 ? null : new WaitsFor(owners.getFirst(), Via.PI_REFUSED, "0x" + Long.toHexString(refused.args()[0]));
     }
 
     /**
@@ -279,32 +281,43 @@ public final class HangAnalysis {
      * pthread_join already waiting is inferred: a plain shared wait whose value is the tid of another live
      * thread of its process that existed at attach (glibc's join waits on the joined thread's tid
      * field while it holds that tid; the kernel clears and wakes it at the thread's exit). Any
-     * wait on a word holding a thread's tid waits for that thread to change it.
+     * wait on a word holding a thread's tid waits for that thread to change it. The tid is the one
+     * the thread has in its process's PID namespace.
      */
-    private static ThreadInfo joinedAtAttach(TraceModel model, PendingCall c) {
+    private static ThreadInfo joinedAtAttach(NamespaceTids ids, PendingCall c) {
         int cmd = FutexOps.command(c.args()[1]);
         if (cmd != FutexOps.FUTEX_WAIT && cmd != FutexOps.FUTEX_WAIT_BITSET) return null;
         // glibc's join waits shared (the kernel's wake at the thread's exit is a shared one); a private
         // wait whose value happens to be a tid (a counter, a generation) joins nothing.
         if ((c.args()[1] & FutexOps.FUTEX_PRIVATE_FLAG) != 0) return null;
         long value = c.args()[2] & 0xffffffffL;
-        ThreadInfo t = value == 0 || value > Integer.MAX_VALUE ? null : model.thread((int) value);
-        boolean alive = t != null && t.existedAtAttach() && t != c.thread() && (t.end() == null || t.end() >= c.sinceNs());
-        return alive && t.tgid() == c.thread().tgid() ? t : null;
+        if (value == 0 || value > Integer.MAX_VALUE) return null;
+        for (ThreadInfo t : ids.named((int) value, c.thread(), c.sinceNs())) {
+            if (t.existedAtAttach() && t != c.thread() && t.tgid() == c.thread().tgid()) return t;
+        }
+        return null;
     }
 
     /**
      * A wait4 or waitid for one child process ({@code pid > 0}; waitid's P_PID) waits for that child
      * to end (or stop or continue, as its options ask; a stopped child's wait for its end lasts until
      * it is continued): its main thread, alive when the wait began. A wait for any child names none.
+     * The pid is the child's in the waiter's PID namespace: of the processes it may name, one the
+     * waiter's process made (a child of a namespace below, whose pid there the model does not have, is none).
      */
-    private static WaitsFor childWaitedFor(TraceModel model, PendingCall c) {
+    private static WaitsFor childWaitedFor(TraceModel model, NamespaceTids ids, PendingCall c) {
         long[] a = c.args();
         long pid = c.nr() == SyscallTable.WAIT4 ? (int) a[0] : c.nr() == SyscallTable.WAITID && a[0] == P_PID ? a[1] : 0;
         if (pid <= 0 || pid > Integer.MAX_VALUE) return null;
-        ThreadInfo child = model.thread((int) pid);
-        boolean alive = child != null && child.tgid() == pid && child.start() <= c.sinceNs() && (child.end() == null || child.end() >= c.sinceNs());
-        return alive && child.tgid() != c.thread().tgid() ? new WaitsFor(child, Via.CHILD, "pid " + pid) : null;
+        ThreadInfo waiter = c.thread();
+        for (ThreadInfo child : ids.named((int) pid, waiter, c.sinceNs())) {
+            if (child.tid() != child.tgid() || child.tgid() == waiter.tgid()) continue;
+            // A waiter of the tool's namespace names it by the kernel's pid; one of another, by the pid it has there.
+            boolean named = waiter.nsTid() == 0 ? child.tid() == pid
+                    : child.nsTid() == pid && child.creatorInfo() != null && child.creatorInfo().tgid() == waiter.tgid();
+            if (named) return new WaitsFor(child, Via.CHILD, "pid " + pid);
+        }
+        return null;
     }
 
     private static Via via(FutexOps.LockOwner owner) {

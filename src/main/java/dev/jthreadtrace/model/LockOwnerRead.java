@@ -4,6 +4,10 @@ import dev.jthreadtrace.decode.FutexOps;
 import dev.jthreadtrace.decode.SyscallTable;
 import dev.jthreadtrace.event.TraceEvent;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+
 /**
  * Who holds the lock a pending futex wait waits for, and whether that can be trusted. Two reads may
  * say it: the lock's word (a glibc mutex's head) read at the wait, and the same read again in the
@@ -13,7 +17,9 @@ import dev.jthreadtrace.event.TraceEvent;
  * after the hand-offs, names the owner of a lock passed on while the thread waited, where the
  * wait's read can only say "unknown". The end's read is not trusted when the traced calls
  * unmapped or replaced the word's page after the wait began (munmap, mmap MAP_FIXED, mremap:
- * {@link AddressChanges}): the bytes there may be another object's.
+ * {@link AddressChanges}): the bytes there may be another object's. The tid a word holds is the
+ * locker's in its own PID namespace ({@link NamespaceTids}): the owner is the task that id names
+ * where the word's sharers live, and the owner given is that task's kernel tid.
  */
 final class LockOwnerRead {
     /** The owner (null: unknown), why it is unknown (null: it is known, or nothing names one), and whether it was read at the end. */
@@ -22,24 +28,24 @@ final class LockOwnerRead {
     private LockOwnerRead() {}
 
     /** {@code last}: the latest wake on the wait's words; {@code uaddr}: its word. */
-    static Decided of(TraceModel model, FutexLog futex, PendingCall c, FutexLog.LastWake last, long uaddr) {
+    static Decided of(TraceModel model, NamespaceTids ids, FutexLog futex, PendingCall c, FutexLog.LastWake last, long uaddr) {
         FutexOps.LockOwner atWait = c.nr() == SyscallTable.FUTEX_WAITV ? null : FutexOps.owner(c.args(), c.captures().bytes(0));
-        Decided end = atTheEnd(model, futex, c, last, uaddr, model.endLook(), atWait);
+        Decided end = atTheEnd(model, ids, futex, c, last, uaddr, model.endLook(), atWait);
         // The trace went on after an earlier look (a kill after the first signal): an owner that ended
         // since was alive and holding the lock then, with no wake after (a cycle the signal broke).
         for (TraceEvent.EndLook earlier : model.earlierLooks()) {
             if (end == null || end.owner() != null || !end.unknown().contains(NO_THREAD)) break;
-            Decided before = atTheEnd(model, futex, c, last, uaddr, earlier, atWait);
+            Decided before = atTheEnd(model, ids, futex, c, last, uaddr, earlier, atWait);
             if (before != null && before.owner() != null) end = before;
         }
         if (end != null) return end;
-        return atWait == null ? new Decided(null, null, false) : trusted(model, futex, c, atWait, last, uaddr, c.sinceNs(), false);
+        return atWait == null ? new Decided(null, null, false) : trusted(model, ids, futex, c, atWait, last, uaddr, c.sinceNs(), false);
     }
 
     private static final String NO_THREAD = "is no thread of a process sharing the word";
 
     /** What {@code look} read of {@code c}'s word, or null when it says nothing (not in that wait, no read, the page changed with no wait's read). */
-    private static Decided atTheEnd(TraceModel model, FutexLog futex, PendingCall c, FutexLog.LastWake last, long uaddr,
+    private static Decided atTheEnd(TraceModel model, NamespaceTids ids, FutexLog futex, PendingCall c, FutexLog.LastWake last, long uaddr,
                                     TraceEvent.EndLook look, FutexOps.LockOwner atWait) {
         TraceEvent.LookedTask seen = seenInTheSameWait(look, c);
         if (seen == null) return null;
@@ -53,7 +59,7 @@ final class LockOwnerRead {
         // The word as it is now: a robust mutex handed on holds its new owner's tid | FUTEX_WAITERS.
         now[2] = java.nio.ByteBuffer.wrap(seen.word()).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt(0) & 0xffffffffL;
         FutexOps.LockOwner owner = FutexOps.owner(now, seen.word());
-        if (owner != null) return trusted(model, futex, c, owner, last, uaddr, look.ns(), true);
+        if (owner != null) return trusted(model, ids, futex, c, owner, last, uaddr, look.ns(), true);
         // Not a lock's word (then the wait's read named none either), or a lock free or being handed on.
         return atWait == null ? null : new Decided(null, "the lock's word read at the end names no owner: it was free or being handed on", true);
     }
@@ -75,10 +81,11 @@ final class LockOwnerRead {
     }
 
     /** The owner read at {@code readNs}, unless a wake after that read may have handed the lock on, or it names no live thread. */
-    private static Decided trusted(TraceModel model, FutexLog futex, PendingCall c, FutexOps.LockOwner owner,
+    private static Decided trusted(TraceModel model, NamespaceTids ids, FutexLog futex, PendingCall c, FutexOps.LockOwner owner,
                                    FutexLog.LastWake last, long uaddr, long readNs, boolean atEnd) {
         ThreadInfo t = c.thread();
-        ThreadInfo holder = thread(model, c, owner.tid(), readNs);
+        List<ThreadInfo> named = threads(model, ids, c, owner.tid(), readNs);
+        ThreadInfo holder = named.size() == 1 ? named.getFirst() : null;
         boolean shared = (c.args()[1] & FutexOps.FUTEX_PRIVATE_FLAG) == 0;
         // A shared word of a known object: its wakes from every process are on its key (last); another
         // known object's wake cannot reach it, only one on memory the trace did not see mapped.
@@ -90,8 +97,11 @@ final class LockOwnerRead {
         long sharedWakeNs = known ? futex.lastUnknownSharedWakeNs() : futex.lastSharedWakeNs();
         String when = atEnd ? "read at the end" : "read at the wait";
         String unknown = null;
-        if (holder == null) unknown = "tid " + owner.tid() + " " + when + " " + NO_THREAD;
-        else if (later != null) {
+        if (named.isEmpty()) unknown = "tid " + owner.tid() + " " + when + " " + NO_THREAD;
+        else if (holder == null) {
+            unknown = "tid " + owner.tid() + " " + when + " names a thread in each of " + named.size() + " PID namespaces sharing the word: "
+                    + named.stream().map(n -> Integer.toString(n.tid())).collect(Collectors.joining(", "));
+        } else if (later != null) {
             unknown = "woken by " + later.waker() + " after the " + (atEnd ? "end's read" : "wait began") + ": the lock may have passed on";
         } else if (shared && sharedWakeNs >= readNs) {
             unknown = "a shared wake after the " + (atEnd ? "end's read" : "wait began")
@@ -99,20 +109,28 @@ final class LockOwnerRead {
         } else if (owner.from() == FutexOps.LockOwner.Source.ROBUST && holder.calledExitItself()) {
             unknown = "its owner " + holder.tid() + " ended holding it: the kernel hands a robust mutex to a waiter";
         }
-        return unknown != null ? new Decided(null, unknown, atEnd) : new Decided(owner, null, atEnd);
+        return unknown != null ? new Decided(null, unknown, atEnd) : new Decided(new FutexOps.LockOwner(holder.tid(), owner.from()), null, atEnd);
     }
 
     /**
-     * The thread with tid {@code tid}, alive at {@code atNs}, in the waiter's address space (its
-     * process, or the parent a CLONE_VM child process runs on: model.AddressSpaces) or, for a
-     * shared (not FUTEX_PRIVATE) wait, in any traced process (a process-shared mutex in shared
-     * memory); null for none (a private lock's word copied by fork names a thread of the parent). It
-     * may be the waiter itself: a normal mutex locked again by its holder waits forever.
+     * The threads {@code tid} (read from {@code c}'s word, or the word of a lock the kernel refused it)
+     * names, alive at {@code atNs}: in the waiter's address space (its process, or the parent a
+     * CLONE_VM child process runs on: model.AddressSpaces) or, for a shared (not FUTEX_PRIVATE) wait,
+     * in any traced process (a process-shared mutex in shared memory); none for a private lock's word
+     * copied by fork (it names a thread of the parent). It may be the waiter itself: a normal mutex
+     * locked again by its holder waits forever. The id is the locker's in its own PID namespace: a
+     * private word's in the waiter's process's namespace (a task of that process, where one has it);
+     * a shared word's in the namespace of any process sharing it, so more than one thread when tasks
+     * of different namespaces have that id (the caller then names none).
      */
-    static ThreadInfo thread(TraceModel model, PendingCall c, int tid, long atNs) {
-        ThreadInfo t = model.thread(tid);
-        boolean alive = t != null && t.start() <= atNs && (t.end() == null || t.end() >= atNs);
+    static List<ThreadInfo> threads(TraceModel model, NamespaceTids ids, PendingCall c, int tid, long atNs) {
+        ThreadInfo waiter = c.thread();
         boolean shared = (c.args()[1] & FutexOps.FUTEX_PRIVATE_FLAG) == 0;
-        return alive && (shared || model.futex().space(t.tgid()) == model.futex().space(c.thread().tgid())) ? t : null;
+        List<ThreadInfo> named = new ArrayList<>();
+        for (ThreadInfo t : ids.named(tid, waiter, atNs)) {
+            if (shared || model.futex().space(t.tgid()) == model.futex().space(waiter.tgid())) named.add(t);
+        }
+        List<ThreadInfo> ownProcess = named.stream().filter(t -> t.tgid() == waiter.tgid()).toList();
+        return !shared && !ownProcess.isEmpty() ? ownProcess : named;
     }
 }

@@ -18,11 +18,12 @@ import java.util.Map;
  */
 final class PendingCalls {
     static final int MAX = 4096;
-    private static final int EDEADLK = 35;
+    private static final int EDEADLK = 35, ESRCH = 3;
 
     private final Map<ThreadInfo, PendingCall> last = new IdentityHashMap<>();
     /**
-     * A PI lock the kernel refused with EDEADLK (taking it would close a cycle), kept while the
+     * A PI lock the kernel refused with EDEADLK (taking it would close a cycle) or ESRCH (the word's
+     * tid is no task in the waiter's PID namespace: a lock held across namespaces), kept while the
      * thread's later calls stay pending: glibc then parks the thread for good in a futex wait on
      * a word of its own stack, so that wait is really a wait for the PI lock's owner.
      */
@@ -90,14 +91,14 @@ final class PendingCalls {
         return out;
     }
 
-    /** A FUTEX_LOCK_PI that failed with EDEADLK: the kernel found that the wait would deadlock. */
+    /** A FUTEX_LOCK_PI that failed with EDEADLK (the wait would deadlock) or ESRCH (no owner it can see): glibc parks either. */
     private static boolean refusedByTheKernel(TraceEvent.Syscall s) {
-        if (s.nr() != SyscallTable.FUTEX || !s.returned() || !s.error() || s.ret() != -EDEADLK) return false;
+        if (s.nr() != SyscallTable.FUTEX || !s.returned() || !s.error() || s.ret() != -EDEADLK && s.ret() != -ESRCH) return false;
         int cmd = FutexOps.command(s.args()[1]);
         return cmd == FutexOps.FUTEX_LOCK_PI || cmd == FutexOps.FUTEX_LOCK_PI2;
     }
 
-    /** The PI lock the kernel refused {@code t} (EDEADLK) before its pending call, or null. */
+    /** The PI lock the kernel refused {@code t} (EDEADLK, ESRCH) before its pending call, or null. */
     PendingCall refusedPi(ThreadInfo t) {
         return refusedPi.get(t);
     }

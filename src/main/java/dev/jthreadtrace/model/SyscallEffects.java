@@ -81,7 +81,9 @@ final class SyscallEffects {
                 scopeEnded(t, new ScopeEnd(ns, t.tid(), call + (t.tid() == t.tgid() ? ScopeEnd.MAIN_THREAD : Integer.toString(t.tid()))));
             }
             case SPAWN -> {
-                if (ok && s.ret() > 0) cloned(t, s, (int) s.ret());
+                // The result is the child's id in the creator's PID namespace, the kernel's only in the tool's; the
+                // creator is in this clone until its result, so the task it created last is the one it names.
+                if (ok && s.ret() > 0) cloned(t, s, t.nsTid() == 0 ? (int) s.ret() : t.lastCreated());
             }
             case SET_TID_ADDRESS -> {
                 futex.clearTid(t, a[0]);

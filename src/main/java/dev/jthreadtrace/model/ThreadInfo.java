@@ -64,6 +64,8 @@ public final class ThreadInfo {
     private boolean sigmaskNotTheCreators;
     /** Its id in its own PID namespace, when that is not the tracer's (unshare --pid, a container); else 0. */
     private int nsTid;
+    /** The kernel tid of the last task it created (0: none): the one its clone's result names, by its id in this one's PID namespace. */
+    private int lastCreated;
 
     ThreadInfo(int tid, int tgid, long start, Hooks hooks) {
         this.tid = tid;
@@ -80,6 +82,7 @@ public final class ThreadInfo {
         t.creatorInfo = creator;
         t.creatorNameAtBirth = creator.hooks().name();
         t.depth = creator.depth + 1;
+        creator.lastCreated = tid;
         return t;
     }
 
@@ -115,6 +118,11 @@ public final class ThreadInfo {
 
     void nsTid(int id) {
         this.nsTid = id;
+    }
+
+    /** The kernel tid of the last task it created; 0 for none. */
+    int lastCreated() {
+        return lastCreated;
     }
 
     /** The task whose clone/fork returned this one; null for the traced command itself. */

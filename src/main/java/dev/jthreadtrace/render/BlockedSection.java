@@ -115,7 +115,9 @@ final class BlockedSection extends SectionRenderer {
             s.append(f.words().size() > 1 ? "words " : "word ")
                     .append(f.words().isEmpty() ? "0x" + Long.toHexString(f.uaddr())
                             : f.words().stream().map(w -> "0x" + Long.toHexString(w)).collect(Collectors.joining(", ")));
-            if (f.owner() != null) s.append(", owner ").append(f.owner().tid()).append(" (").append(f.owner().source())
+            // The owner's kernel tid, and the id the word held where its PID namespace gives it another ([ns 3]).
+            if (f.owner() != null) s.append(", owner ").append(f.owner().tid()).append(ReportContext.nsTid(model.thread(f.owner().tid())))
+                    .append(" (").append(f.owner().source())
                     .append(f.ownerReadAtEnd() ? ", read at the end" : "").append(')');
             if (f.ownerUnknown() != null) s.append(", owner unknown (").append(f.ownerUnknown()).append(')');
             if (!f.otherWaiters().isEmpty()) {
