@@ -61,7 +61,7 @@ public final class FoldedTasks {
      * Folds one ended task: its figures go into its group, the whole trace's sums and each selector
      * it matches. Returns what counts a join of it seen later (a late join) in those same sums.
      */
-    Runnable fold(ThreadInfo t, FutexCounters futex, MmapCounters mmap, boolean wasJoined, boolean inJvm) {
+    Runnable fold(ThreadInfo t, FutexCounters futex, MmapCounters mmap, boolean wasJoined, boolean inJvm, boolean goRuntime) {
         FoldedGroup.Key key = FoldedGroup.Key.of(t);
         FoldedGroup g = groups.get(key);
         if (g == null) {
@@ -74,7 +74,7 @@ public final class FoldedTasks {
         for (Map.Entry<String, Predicate<ThreadInfo>> s : selectors.entrySet()) {
             if (s.getValue().test(t)) into.add(selected.get(s.getKey()));
         }
-        for (FoldedFigures f : into) f.add(t, futex, mmap, wasJoined, inJvm);
+        for (FoldedFigures f : into) f.add(t, futex, mmap, wasJoined, inJvm, goRuntime);
         heirs(t);
         waited(t, futex.blockedNs());
         byLastEvent.add(new FoldedTask(t, futex, mmap));
