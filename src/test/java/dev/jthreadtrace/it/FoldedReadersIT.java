@@ -37,8 +37,14 @@ class FoldedReadersIT {
     private record Saved(Path file, String out) {}
 
     private static Saved trace(Path dir, String... command) {
+        return trace(dir, List.of(), command);
+    }
+
+    private static Saved trace(Path dir, List<String> options, String... command) {
         Path out = dir.resolve("trace.jsonl");
-        List<String> args = new java.util.ArrayList<>(List.of("run", "--format", "jsonl", "-o", out.toString(), "--"));
+        List<String> args = new java.util.ArrayList<>(List.of("run", "--format", "jsonl", "-o", out.toString()));
+        args.addAll(options);
+        args.add("--");
         args.addAll(List.of(command));
         Tool.Result r = Tool.run(Tool.jar(args.toArray(String[]::new)));
         assertEquals(0, r.code(), r.toString());
@@ -161,5 +167,24 @@ class FoldedReadersIT {
         List<String> out = new java.util.ArrayList<>();
         for (Matcher m = p.matcher(text); m.find(); ) out.add(m.group(1));
         return out;
+    }
+
+    /**
+     * A folded trace written again ({@code report --format jsonl}) is the live run's, byte for byte:
+     * the live run folds at events that write no record (a call's entry), the replay at the next one
+     * that does, and both write the folded thread records before that record, with the same sequence
+     * numbers (hostile10i F2: each came one event later in the replay).
+     */
+    @Test
+    void aFoldedTraceWrittenAgainIsTheLiveRunsRecordForRecord(@TempDir Path dir) throws Exception {
+        Path file = trace(dir, List.of("--keep-ended", "10"), Traced.fixture("churn").toString(), "300").file();
+        String live = Files.readString(file);
+        assertTrue(live.contains("\"folded\":true"), "threads folded");
+        Path again = dir.resolve("again.jsonl");
+        java.io.StringWriter err = new java.io.StringWriter();
+        int code = dev.jthreadtrace.cli.Main.run(new String[] {"report", "--format", "jsonl", "-o", again.toString(), file.toString()},
+                new java.io.PrintWriter(new java.io.StringWriter()), new java.io.PrintWriter(err));
+        assertEquals(0, code, err.toString());
+        assertEquals(live, Files.readString(again));
     }
 }
