@@ -27,9 +27,9 @@ public final class DiffEvaluator {
     }
 
     private static Measured measure(Assertion a, DiffMetric metric, RunDiff diff) {
-        String unknown = metric.unknown(diff);
-        if (unknown != null) return new Measured.Unknown(unknown);
         String name = a.selector().get("name"), site = a.selector().get("created_at");
+        String unknown = name == null && site == null ? metric.unknown(diff) : metric.unknownSelected(diff);
+        if (unknown != null) return new Measured.Unknown(unknown);
         if (name == null && site == null) return new Measured.Number(metric.total(diff));
         if (site != null && diff.rows().stream().noneMatch(r -> r.key().java())) {
             return new Measured.Empty("neither run has a Java creation site to match created_at against (no JVM view: --jvm off,"

@@ -35,8 +35,21 @@ public enum DiffMetric implements Measure {
     NEW_EXECS("diff.new_execs", "programs the new run exec'd and the base run did not", RunDiff::newExecs, null),
     THREADS_COUNT("diff.threads.count", Metric.Kind.COUNT, "threads created, new run minus base run, at every site or at the "
             + "sites whose threads' names ({name=\"glob\"}) or creation site ({created_at=\"glob\"}) match",
-            d -> d.rows().stream().mapToLong(r -> r.count(true) - r.count(false)).sum(),
-            r -> r.count(true) - r.count(false), true, "name", "created_at"),
+            d -> d.rows().stream().mapToLong(r -> r.count(true) - r.count(false)).sum()
+                    + d.now().foldedSiteThreads() - d.base().foldedSiteThreads(),
+            r -> r.count(true) - r.count(false), true, "name", "created_at") {
+        /** Over every site the folded threads' count is kept (a fold counts what a site would): unknown only where that is not known. */
+        @Override
+        public String unknown(RunDiff diff) {
+            List<String> runs = new ArrayList<>();
+            for (RunProfile run : List.of(diff.base(), diff.now())) {
+                long jvm = run.model().folded().all().jvmTasks();
+                if (run.foldedSiteThreads() == null) runs.add(jvm + " JVM thread" + (jvm == 1 ? "" : "s") + " folded in " + run.name());
+            }
+            return runs.isEmpty() ? null : String.join(", ", runs) + " (whether each was the JVM's own or the program's is a Java"
+                    + " fact, joined at the end)";
+        }
+    },
     THREADS_PEAK("diff.threads.peak", Metric.Kind.COUNT, "most threads alive at once, new run minus base run (the whole trace's, "
             + "or the sum of the selected sites' peaks)", d -> d.now().model().peakLive() - d.base().model().peakLive(),
             r -> r.peak(true) - r.peak(false), false, "name", "created_at"),
@@ -103,7 +116,18 @@ public enum DiffMetric implements Measure {
      * short that would be made of what is missing (a wait pending at the cut would count as 0 ns).
      */
     public String unknown(RunDiff diff) {
-        return this == NEW_EXECS ? execsLetGo(diff) : folded(diff);
+        return switch (this) {
+            case NEW_EXECS -> execsLetGo(diff);
+            // The runs' commands, endings and peaks are no site's: a fold changes none of them.
+            case COMMAND_CHANGED, END_CHANGED, THREADS_PEAK -> null;
+            default -> folded(diff);
+        };
+    }
+
+    /** Why this metric cannot be read over the sites a selector picks, or null: a selector's sites are the kept threads' when a run folded. */
+    public String unknownSelected(RunDiff diff) {
+        String unknown = unknown(diff);
+        return unknown != null ? unknown : folded(diff);
     }
 
     /**

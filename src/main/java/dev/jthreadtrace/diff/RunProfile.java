@@ -2,8 +2,8 @@ package dev.jthreadtrace.diff;
 
 import dev.jthreadtrace.event.JavaRecord;
 import dev.jthreadtrace.decode.Signals;
-import dev.jthreadtrace.event.TraceEvent;
 import dev.jthreadtrace.model.Exit;
+import dev.jthreadtrace.model.GoRuntime;
 import dev.jthreadtrace.model.ProcessInfo;
 import dev.jthreadtrace.model.ThreadInfo;
 import dev.jthreadtrace.model.TraceModel;
@@ -30,8 +30,6 @@ public record RunProfile(String name, TraceModel model, Map<SiteKey, SiteFigures
                          int jvmOwnThreads, int goRuntimeThreads) {
     /** HotSpot's VM thread: a process that has one is a JVM. */
     private static final String VM_THREAD = "VM Thread";
-    /** The bytes of a name the kernel keeps (TASK_COMM_LEN less its NUL). */
-    private static final int COMM_BYTES = 15;
 
     public RunProfile {
         sites = Collections.unmodifiableMap(sites);
@@ -51,6 +49,15 @@ public record RunProfile(String name, TraceModel model, Map<SiteKey, SiteFigures
     /** Tasks folded past --keep-ended: counted in {@link #tasks}, not in the sites (their records, names and settings were let go). */
     public long folded() {
         return model.folded().all().tasks();
+    }
+
+    /**
+     * The folded tasks the sites would have counted (threads, not the JVM's or the Go runtime's, not
+     * started for an attach); null when that is not known: a JVM's thread folded, and whether it was
+     * the JVM's own or the program's is a Java fact, joined only at the end.
+     */
+    public Long foldedSiteThreads() {
+        return model.folded().all().jvmTasks() > 0 ? null : model.folded().all().siteThreads();
     }
 
     /** Every task of the run, the kept ones and the folded. */
@@ -96,7 +103,7 @@ public record RunProfile(String name, TraceModel model, Map<SiteKey, SiteFigures
                 jvmOwn++;
                 continue;
             }
-            if (goRuntimeThread(model, t)) {
+            if (GoRuntime.owns(model.process(t.tgid()), model.thread(t.tgid()), t)) {
                 goRuntime++;
                 continue;
             }
@@ -106,15 +113,6 @@ public record RunProfile(String name, TraceModel model, Map<SiteKey, SiteFigures
         }
         for (ProcessInfo p : model.processes()) for (String path : p.exec()) execs.merge(path, 1, Integer::sum);
         return new RunProfile(name, model, sites, execs, jvmOwn, goRuntime);
-    }
-
-    /** A thread of a Go program that only ever had the program's name (the kernel's 15 bytes of it): one of its runtime's. */
-    private static boolean goRuntimeThread(TraceModel model, ThreadInfo t) {
-        ProcessInfo p = model.process(t.tgid());
-        if (p == null || !TraceEvent.Exec.GO.equals(p.runtime())) return false;
-        String program = program(model, t.tgid());
-        String comm = program.length() > COMM_BYTES ? program.substring(0, COMM_BYTES) : program;
-        return t.nameHistory().stream().allMatch(comm::equals);
     }
 
     private static SiteKey keyOf(TraceModel model, ThreadInfo t) {
@@ -134,9 +132,6 @@ public record RunProfile(String name, TraceModel model, Map<SiteKey, SiteFigures
 
     /** The basename of what the process exec'd last (or of the command it was forked from). */
     static String program(TraceModel model, int pid) {
-        ProcessInfo p = model.process(pid);
-        String path = p != null && !p.exec().isEmpty() ? p.exec().getLast()
-                : model.thread(pid) != null ? model.thread(pid).nameHistory().getFirst() : "?";
-        return path.substring(path.lastIndexOf('/') + 1);
+        return GoRuntime.program(model.process(pid), model.thread(pid));
     }
 }

@@ -120,6 +120,13 @@ public final class JsonLines implements LiveSink {
     @Override
     public void event(TraceEvent event, TraceModel model) {
         if (!model.started()) return; // nothing before the target's exec is part of the trace
+        // The tasks folded as this event came (the model folds what ended before it): their records are
+        // final now, and gone after. First, before any record of this event takes its sequence number:
+        // the live run folds at events that write no record (a call entered, a call not shown), which a
+        // replay does not have; it folds at the next event with a record, and writes them before it too.
+        for (FoldedTask f : model.folded().foldedByLastEvent()) {
+            out.line(threadRecord(model, f.task(), f.futex(), f.mmap(), null).put(JsonlFields.FOLDED, true).toString());
+        }
         if (entered != null && !(event instanceof TraceEvent.Syscall s && s.tid() == entered.call().tid()
                 && Objects.equals(model.nameOf(s.tid()), entered.name()))) {
             out.line(enter(entered, model).toString());
@@ -183,11 +190,6 @@ public final class JsonLines implements LiveSink {
         };
         restarts.saw(event);
         if (line != null) out.line(line.toString());
-        // The tasks folded as this event came (the model folds what ended before it): their records are
-        // final now, and gone after.
-        for (FoldedTask f : model.folded().foldedByLastEvent()) {
-            out.line(threadRecord(model, f.task(), f.futex(), f.mmap(), null).put(JsonlFields.FOLDED, true).toString());
-        }
     }
 
     /**

@@ -9,7 +9,7 @@ import dev.jthreadtrace.decode.CloneFlags;
  * whole trace has one. Only ended tasks fold, so every figure is final when it is added.
  */
 public final class FoldedFigures {
-    private long tasks, processes, reparented, jvmTasks, killed;
+    private long tasks, processes, reparented, jvmTasks, killed, siteThreads;
     /** Why re-parented, as the SUMMARY counts it: a CLONE_THREAD thread, a CLONE_PARENT child, an orphan. */
     private long reparentedThreads, reparentedCloneParent, reparentedOrphans;
     private int tidMin = Integer.MAX_VALUE, tidMax = Integer.MIN_VALUE;
@@ -22,9 +22,10 @@ public final class FoldedFigures {
 
     /**
      * One ended task: its record, its futex and mmap figures, whether a join of it was seen (the
-     * futex log's), and whether it ran in a JVM (its Java facts are joined only at the end).
+     * futex log's), whether it ran in a JVM (its Java facts are joined only at the end), and whether
+     * it was one of a Go runtime's threads ({@link GoRuntime}).
      */
-    void add(ThreadInfo t, FutexCounters futex, MmapCounters mmap, boolean wasJoined, boolean inJvm) {
+    void add(ThreadInfo t, FutexCounters futex, MmapCounters mmap, boolean wasJoined, boolean inJvm, boolean goRuntime) {
         if (t.end() == null) throw new IllegalArgumentException("task " + t.tid() + " has not ended: only ended tasks fold");
         tasks++;
         if (!t.createdAsThread()) processes++;
@@ -36,6 +37,7 @@ public final class FoldedFigures {
         }
         if (t.exit() instanceof Exit.Killed) killed++;
         if (inJvm) jvmTasks++;
+        if (t.isThread() && !t.startedForAttach() && !inJvm && !goRuntime) siteThreads++;
         if (wasJoined) joined++;
         tidMin = Math.min(tidMin, t.tid());
         tidMax = Math.max(tidMax, t.tid());
@@ -96,6 +98,15 @@ public final class FoldedFigures {
     /** Tasks of JVM processes: their Java facts (names, creation sites, thread-locals) were not joined. */
     public long jvmTasks() {
         return jvmTasks;
+    }
+
+    /**
+     * Threads {@code diff} counts at its sites (diff.threads.count): not a process's first task, not
+     * a JVM's (whose own threads it leaves out by a Java fact a folded task never had), not a Go
+     * runtime's, not started for an attach.
+     */
+    public long siteThreads() {
+        return siteThreads;
     }
 
     /** Tasks whose exit a join waited for (futex.joins counts them). */

@@ -34,6 +34,17 @@ public final class FoldedTasks {
     private final Map<String, Predicate<ThreadInfo>> selectors;
     private final Map<String, FoldedFigures> selected = new LinkedHashMap<>();
     private final int keepEnded;
+    /**
+     * The latest {@value #MAX_RECENT} folded tasks by tid: who they were, for a reader that meets a
+     * folded task's tid after its record went (the owner a lock's word names, BLOCKED's).
+     */
+    private final Map<Integer, Gone> recent = new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Integer, Gone> eldest) {
+            return size() > MAX_RECENT;
+        }
+    };
+    static final int MAX_RECENT = 4096;
     /** The tasks the latest event folded, with their figures: the JSONL writes their records then (at most one look's worth). */
     private final List<FoldedTask> byLastEvent = new ArrayList<>();
 
@@ -61,7 +72,7 @@ public final class FoldedTasks {
      * Folds one ended task: its figures go into its group, the whole trace's sums and each selector
      * it matches. Returns what counts a join of it seen later (a late join) in those same sums.
      */
-    Runnable fold(ThreadInfo t, FutexCounters futex, MmapCounters mmap, boolean wasJoined, boolean inJvm) {
+    Runnable fold(ThreadInfo t, FutexCounters futex, MmapCounters mmap, boolean wasJoined, boolean inJvm, boolean goRuntime) {
         FoldedGroup.Key key = FoldedGroup.Key.of(t);
         FoldedGroup g = groups.get(key);
         if (g == null) {
@@ -74,8 +85,10 @@ public final class FoldedTasks {
         for (Map.Entry<String, Predicate<ThreadInfo>> s : selectors.entrySet()) {
             if (s.getValue().test(t)) into.add(selected.get(s.getKey()));
         }
-        for (FoldedFigures f : into) f.add(t, futex, mmap, wasJoined, inJvm);
+        for (FoldedFigures f : into) f.add(t, futex, mmap, wasJoined, inJvm, goRuntime);
         heirs(t);
+        recent.remove(t.tid());
+        recent.put(t.tid(), new Gone(t.tid(), t.tgid(), t.name(), t.start(), t.end(), t.calledExitItself()));
         waited(t, futex.blockedNs());
         byLastEvent.add(new FoldedTask(t, futex, mmap));
         return () -> into.forEach(FoldedFigures::lateJoined);
@@ -92,6 +105,14 @@ public final class FoldedTasks {
      */
     public List<FoldedTask> foldedByLastEvent() {
         return Collections.unmodifiableList(byLastEvent);
+    }
+
+    /** A folded task as {@link #gone} names it: its tid, process, final name, life and whether it called exit itself. */
+    public record Gone(int tid, int tgid, String name, long start, long end, boolean calledExitItself) {}
+
+    /** The folded task with tid {@code tid} among the latest {@value #MAX_RECENT} folded, or null. */
+    public Gone gone(int tid) {
+        return recent.isEmpty() ? null : recent.get(tid);
     }
 
     /** A setting a creator (by tid) had changed when it created a task, which the task inherited. */

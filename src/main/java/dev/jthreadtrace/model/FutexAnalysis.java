@@ -31,12 +31,14 @@ public final class FutexAnalysis {
     private final List<Release> releases;
     private final long releasesMatched;
     private final List<Join> joins;
+    private final List<Join> joinMarks;
 
-    FutexAnalysis(List<AddressStats> addresses, List<Release> releases, long releasesMatched, List<Join> joins) {
+    FutexAnalysis(List<AddressStats> addresses, List<Release> releases, long releasesMatched, List<Join> joins, List<Join> joinMarks) {
         this.addresses = addresses;
         this.releases = releases;
         this.releasesMatched = releasesMatched;
         this.joins = joins;
+        this.joinMarks = joinMarks;
     }
 
     /** Per word, the word where threads were blocked longest first. */
@@ -54,8 +56,18 @@ public final class FutexAnalysis {
         return releasesMatched;
     }
 
+    /** The joins of kept threads, in the order seen (a folded thread's join is counted by its fold, not listed). */
     public List<Join> joins() {
         return joins;
+    }
+
+    /**
+     * The joins that leave a "J" on a kept joiner's lane (text timeline, HTML, Perfetto): {@link #joins}
+     * and the joins of folded threads by a joiner still kept (at most {@code Joins.MAX_MARKS_PER_JOINER}
+     * each), in the order seen. A join is the joiner's act as much as the joined thread's end.
+     */
+    public List<Join> joinMarks() {
+        return joinMarks;
     }
 
     /** Index of the last element whose key is at most {@code bound} in a list sorted by that key; -1 if none. */

@@ -375,6 +375,6 @@ public final class FutexLog {
         stats.sort(Comparator.comparingLong(FutexAnalysis.AddressStats::blockedNs).reversed());
         List<FutexAnalysis.Release> inOrder = new ArrayList<>(releases);
         inOrder.sort(Comparator.comparingLong(FutexAnalysis.Release::order));
-        return new FutexAnalysis(stats, inOrder, matched[0], joins.inOrder());
+        return new FutexAnalysis(stats, inOrder, matched[0], joins.inOrder(), joins.marks());
     }
 }

@@ -4,6 +4,7 @@ import dev.jthreadtrace.decode.FutexWord;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,9 +14,16 @@ import java.util.Set;
 /**
  * The joins {@link FutexLog} has seen, in order, and what is kept of folded threads for a join
  * that comes after they folded: the bounded memory of "who was joined" once ended tasks fold.
+ *
+ * <p>A join is two threads' fact. When the joined thread folds, its join leaves the list of joins
+ * (the fold counts it), but the joiner's "J" mark on its own lane stays while the joiner is kept:
+ * the timeline, the HTML lane and Perfetto's join instant draw it from {@link #marks}. At most
+ * {@link #MAX_MARKS_PER_JOINER} such marks per joiner (a lane has fewer cells than that), so a
+ * thread that joins a million folded threads still costs a constant.
  */
 final class Joins {
     static final int MAX_FOLDED_EXITS = 4096;
+    static final int MAX_MARKS_PER_JOINER = 512;
 
     /** A folded thread's exit that a late join may still find: its tid, start, and the folded sums that count its join. */
     private record FoldedExit(int tid, long start, Runnable credit) {}
@@ -26,6 +34,14 @@ final class Joins {
     private final List<FutexAnalysis.Join> inOrder = new ArrayList<>();
     /** Joins of folded threads still in {@link #inOrder}: removing one at a time would cost O(n) per fold. */
     private final Set<FutexAnalysis.Join> foldedJoins = Collections.newSetFromMap(new IdentityHashMap<>());
+    /** Joins whose joined thread folded, kept in {@link #inOrder} only as their joiner's mark. */
+    private final Set<FutexAnalysis.Join> marksOnly = Collections.newSetFromMap(new IdentityHashMap<>());
+    /** Each kept joiner's joins still in {@link #inOrder}, by its tid: let go (or kept from becoming marks) when it folds. */
+    private final Map<Integer, Set<FutexAnalysis.Join>> byJoiner = new HashMap<>();
+    /** How many of {@link #marksOnly} each joiner has. */
+    private final Map<Integer, Integer> markCounts = new HashMap<>();
+    /** Joins whose joiner folded while the joined thread is kept: listed, but no mark once the joined thread folds too. */
+    private final Set<FutexAnalysis.Join> joinerFolded = Collections.newSetFromMap(new IdentityHashMap<>());
     /**
      * The clear-tid words of folded threads nobody had joined yet, one per word (the latest started),
      * with what a join credits: a join whose wait returns after the thread folded (a pthread_join
@@ -57,16 +73,44 @@ final class Joins {
             FutexAnalysis.Join join = new FutexAnalysis.Join(waiter, kept.tid(), exitNs, exitNs - sinceNs);
             joined.put(kept, join);
             inOrder.add(join);
+            byJoiner.computeIfAbsent(waiter, k -> Collections.newSetFromMap(new IdentityHashMap<>())).add(join);
         }
     }
 
-    /** {@code t} folded: its join, if it had one, is let go (counted by the fold). Returns whether it had one. */
+    /**
+     * {@code t} folded: its join, if it had one, leaves the list (counted by the fold) and stays as
+     * its joiner's mark while the joiner is kept; the marks of its own joins of folded threads are
+     * let go. Returns whether it had a join.
+     */
     boolean forget(ThreadInfo t) {
+        joinerFolded(t.tid());
         FutexAnalysis.Join join = joined.remove(t);
         if (join == null) return false;
+        Set<FutexAnalysis.Join> joinersJoins = byJoiner.get(join.joiner());
+        if (joinerFolded.remove(join) || joinersJoins == null || markCounts.getOrDefault(join.joiner(), 0) >= MAX_MARKS_PER_JOINER) {
+            if (joinersJoins != null) joinersJoins.remove(join);
+            letGo(join);
+        } else {
+            marksOnly.add(join);
+            markCounts.merge(join.joiner(), 1, Integer::sum);
+        }
+        return true;
+    }
+
+    /** The joiner {@code tid} folded: its marks go, and its joins of kept threads will leave no mark. */
+    private void joinerFolded(int tid) {
+        Set<FutexAnalysis.Join> joins = byJoiner.remove(tid);
+        markCounts.remove(tid);
+        if (joins == null) return;
+        for (FutexAnalysis.Join j : joins) {
+            if (marksOnly.remove(j)) letGo(j);
+            else joinerFolded.add(j);
+        }
+    }
+
+    private void letGo(FutexAnalysis.Join join) {
         foldedJoins.add(join);
         if (foldedJoins.size() >= Math.max(1024, inOrder.size() / 4)) compact();
-        return true;
     }
 
     /**
@@ -82,6 +126,13 @@ final class Joins {
 
     /** The joins of kept threads, in the order seen. */
     List<FutexAnalysis.Join> inOrder() {
+        compact();
+        if (marksOnly.isEmpty()) return List.copyOf(inOrder);
+        return inOrder.stream().filter(j -> !marksOnly.contains(j)).toList();
+    }
+
+    /** The joins that leave a mark on a kept joiner's lane: those of kept threads and the kept marks of folded ones, in the order seen. */
+    List<FutexAnalysis.Join> marks() {
         compact();
         return List.copyOf(inOrder);
     }

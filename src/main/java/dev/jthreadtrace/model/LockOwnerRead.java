@@ -34,15 +34,24 @@ final class LockOwnerRead {
         // The trace went on after an earlier look (a kill after the first signal): an owner that ended
         // since was alive and holding the lock then, with no wake after (a cycle the signal broke).
         for (TraceEvent.EndLook earlier : model.earlierLooks()) {
-            if (end == null || end.owner() != null || !end.unknown().contains(NO_THREAD)) break;
+            if (end == null || end.owner() != null || !end.unknown().contains(NO_THREAD) && !end.unknown().contains(ENDED)) break;
             Decided before = atTheEnd(model, ids, futex, c, last, uaddr, earlier, atWait);
             if (before != null && before.owner() != null) end = before;
+        }
+        // The end's read names a thread that had ended by then: if it held the lock at the wait's read, with no
+        // wake since, it ended holding it, and the wait's read names it (kept, or among the latest folded).
+        // Only the same tid: a wait's read naming another thread was handed on since (stale).
+        if (end != null && end.owner() == null && end.unknown().contains(ENDED) && atWait != null
+                && end.unknown().startsWith("tid " + atWait.tid() + " ")) {
+            Decided wait = trusted(model, ids, futex, c, atWait, last, uaddr, c.sinceNs(), false);
+            if (wait.owner() != null) return wait;
         }
         if (end != null) return end;
         return atWait == null ? new Decided(null, null, false) : trusted(model, ids, futex, c, atWait, last, uaddr, c.sinceNs(), false);
     }
 
     private static final String NO_THREAD = "is no thread of a process sharing the word";
+    private static final String ENDED = "is a thread that ended holding the lock";
 
     /** What {@code look} read of {@code c}'s word, or null when it says nothing (not in that wait, no read, the page changed with no wait's read). */
     private static Decided atTheEnd(TraceModel model, NamespaceTids ids, FutexLog futex, PendingCall c, FutexLog.LastWake last, long uaddr,
@@ -86,19 +95,24 @@ final class LockOwnerRead {
         ThreadInfo t = c.thread();
         List<ThreadInfo> named = threads(model, ids, c, owner.tid(), readNs);
         ThreadInfo holder = named.size() == 1 ? named.getFirst() : null;
+        // A holder alive at the read that folded since (it ended holding the lock): the latest folded tasks are
+        // named by their tid (in the tool's PID namespace: the folded look-up is for a waiter in it).
+        FoldedTasks.Gone folded = named.isEmpty() ? folded(model, c, owner.tid(), readNs, false) : null;
+        int holderTgid = holder != null ? holder.tgid() : folded != null ? folded.tgid() : -1;
+        int holderTid = holder != null ? holder.tid() : folded != null ? folded.tid() : -1;
         boolean shared = (c.args()[1] & FutexOps.FUTEX_PRIVATE_FLAG) == 0;
         // A shared word of a known object: its wakes from every process are on its key (last); another
         // known object's wake cannot reach it, only one on memory the trace did not see mapped.
         boolean known = shared && c.nr() == SyscallTable.FUTEX && futex.key(t.tgid(), uaddr, c.args()[1]).known();
         // Else a shared word's wake may come from the owner's process, at the same address where the mapping was inherited.
-        FutexLog.LastWake there = known || holder == null || futex.space(holder.tgid()) == futex.space(t.tgid()) ? null
-                : futex.lastWake(holder.tgid(), uaddr);
+        FutexLog.LastWake there = known || holderTgid < 0 || futex.space(holderTgid) == futex.space(t.tgid()) ? null
+                : futex.lastWake(holderTgid, uaddr);
         FutexLog.LastWake later = last != null && last.ns() >= readNs ? last : there != null && there.ns() >= readNs ? there : null;
         long sharedWakeNs = known ? futex.lastUnknownSharedWakeNs() : futex.lastSharedWakeNs();
         String when = atEnd ? "read at the end" : "read at the wait";
         String unknown = null;
-        if (named.isEmpty()) unknown = "tid " + owner.tid() + " " + when + " " + NO_THREAD;
-        else if (holder == null) {
+        if (named.isEmpty() && folded == null) unknown = "tid " + owner.tid() + " " + when + " " + endedBefore(model, c, owner.tid(), readNs);
+        else if (holder == null && folded == null) {
             unknown = "tid " + owner.tid() + " " + when + " names a thread in each of " + named.size() + " PID namespaces sharing the word: "
                     + named.stream().map(n -> Integer.toString(n.tid())).collect(Collectors.joining(", "));
         } else if (later != null) {
@@ -106,10 +120,10 @@ final class LockOwnerRead {
         } else if (shared && sharedWakeNs >= readNs) {
             unknown = "a shared wake after the " + (atEnd ? "end's read" : "wait began")
                     + ", on a word that may map the same memory: the lock may have passed on";
-        } else if (owner.from() == FutexOps.LockOwner.Source.ROBUST && holder.calledExitItself()) {
-            unknown = "its owner " + holder.tid() + " ended holding it: the kernel hands a robust mutex to a waiter";
+        } else if (owner.from() == FutexOps.LockOwner.Source.ROBUST && (holder != null ? holder.calledExitItself() : folded.calledExitItself())) {
+            unknown = "its owner " + holderTid + " ended holding it: the kernel hands a robust mutex to a waiter";
         }
-        return unknown != null ? new Decided(null, unknown, atEnd) : new Decided(new FutexOps.LockOwner(holder.tid(), owner.from()), null, atEnd);
+        return unknown != null ? new Decided(null, unknown, atEnd) : new Decided(new FutexOps.LockOwner(holderTid, owner.from()), null, atEnd);
     }
 
     /**
@@ -132,5 +146,28 @@ final class LockOwnerRead {
         }
         List<ThreadInfo> ownProcess = named.stream().filter(t -> t.tgid() == waiter.tgid()).toList();
         return !shared && !ownProcess.isEmpty() ? ownProcess : named;
+    }
+
+    /**
+     * What tid {@code tid}, which no thread alive at {@code readNs} sharing the word has, was: a thread
+     * that had ended by then holding the lock (kept, or among the latest folded: said so), or none.
+     */
+    private static String endedBefore(TraceModel model, PendingCall c, int tid, long readNs) {
+        if (c.thread().nsTid() != 0) return NO_THREAD; // an id in another PID namespace names no kernel tid
+        ThreadInfo kept = model.thread(tid);
+        if (kept != null && kept.end() != null && kept.end() < readNs && sameSpace(model, c, kept.tgid())) return ENDED;
+        return folded(model, c, tid, readNs, true) != null ? ENDED + " (folded past --keep-ended)" : NO_THREAD;
+    }
+
+    /** The folded task with tid {@code tid} in the wait's address space (any, for a shared wait) that was alive at {@code atNs}, or had ended by then ({@code ended}); else null. */
+    private static FoldedTasks.Gone folded(TraceModel model, PendingCall c, int tid, long atNs, boolean ended) {
+        if (c.thread().nsTid() != 0) return null; // folded tasks are known by kernel tid
+        FoldedTasks.Gone g = model.folded().gone(tid);
+        if (g == null || g.start() > atNs || (ended ? g.end() >= atNs : g.end() < atNs)) return null;
+        return sameSpace(model, c, g.tgid()) ? g : null;
+    }
+
+    private static boolean sameSpace(TraceModel model, PendingCall c, int tgid) {
+        return (c.args()[1] & FutexOps.FUTEX_PRIVATE_FLAG) == 0 || model.futex().space(tgid) == model.futex().space(c.thread().tgid());
     }
 }

@@ -21,15 +21,16 @@ final class TaskFolding {
     /** Before each event: folds what is due ({@link ThreadTable#foldDue}); what the previous event folded was handed on. */
     void foldDue(ThreadTable table, java.util.function.Predicate<ThreadInfo> stillNeeded) {
         folded.nextEvent();
-        table.foldDue(stillNeeded, this::fold);
+        table.foldDue(stillNeeded, t -> fold(t, table));
     }
 
-    void fold(ThreadInfo t) {
+    private void fold(ThreadInfo t, ThreadTable table) {
         FutexLog futex = effects.futex();
         FutexCounters f = futex.of(t);
         MmapCounters m = effects.mmap().of(t);
         boolean joined = futex.forget(t);
-        Runnable lateJoin = folded.fold(t, f, m, joined, settings.inJvm(t));
+        boolean goRuntime = GoRuntime.owns(table.process(t.tgid()), table.thread(t.tgid()), t);
+        Runnable lateJoin = folded.fold(t, f, m, joined, settings.inJvm(t), goRuntime);
         if (!joined) futex.foldedUnjoined(t, lateJoin);
         effects.mmap().forget(t);
         effects.stats().forget(t);

@@ -129,7 +129,7 @@ public final class PerfettoTrace implements LiveSink {
             emit(Json.object().put("ph", "f").put("bp", "e").put("id", id).put("name", "wakes").put("cat", "futex")
                     .put("pid", waiter.tgid()).put("tid", r.waiter()).put("ts", ts(r.ns())));
         }
-        for (FutexAnalysis.Join j : futex.joins()) {
+        for (FutexAnalysis.Join j : futex.joinMarks()) {
             ThreadInfo joiner = model.thread(j.joiner());
             if (joiner == null) continue;
             emit(Json.object().put("ph", "i").put("s", "t").put("name", "joined " + j.joined()).put("cat", "join")
@@ -198,8 +198,9 @@ public final class PerfettoTrace implements LiveSink {
 
     /**
      * What folded past --keep-ended: how many, and a row per group; their
-     * tracks were named at their ends, but their Java creation sites, joins and setting changes
-     * are not on them (the records that held them were let go).
+     * tracks were named at their ends, but their Java creation sites, the joins they made and their
+     * setting changes are not on them (the records that held them were let go); a kept thread's
+     * joins of them are on the kept thread's track.
      */
     private static Json folded(TraceModel model) {
         FoldedTasks folded = model.folded();
@@ -207,7 +208,7 @@ public final class PerfettoTrace implements LiveSink {
         for (FoldedGroup g : folded.groups()) rows.add(FoldedRows.row(g) + ", " + FoldedRows.span(g));
         return Json.object().put("tasks", folded.all().tasks()).put("keep_ended", folded.keepEnded())
                 .put("java_threads", folded.all().jvmTasks())
-                .put("note", "tracks of folded tasks carry their lives and syscalls; their creation sites, joins and setting changes are not shown")
+                .put("note", "tracks of folded tasks carry their lives and syscalls; their creation sites, the joins they made and their setting changes are not shown")
                 .put("groups", rows);
     }
 

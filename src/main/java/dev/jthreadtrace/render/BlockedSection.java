@@ -124,6 +124,10 @@ final class BlockedSection extends SectionRenderer {
                 s.append(", other waiters ").append(f.otherWaiters().stream().map(this::label).collect(Collectors.joining(", ")));
             }
             s.append(f.lastWake() == null ? ", never woken" : ", last woken by " + label(f.lastWake().waker()) + " " + Units.at(f.lastWake().ns()));
+            // An owner that held the lock at the read and has folded since: it ended holding it (no wake came after the read).
+            if (f.owner() != null && b.waitsFor() == null && model.thread(f.owner().tid()) == null && model.folded().gone(f.owner().tid()) != null) {
+                s.append("; waits for ").append(label(f.owner().tid())).append(", which ended holding it");
+            }
         }
         if (b.java() != null && b.call() != null) s.append(s.isEmpty() ? "" : "; ").append("Java: ").append(javaState(b.java()));
         if (b.waitsFor() != null) {

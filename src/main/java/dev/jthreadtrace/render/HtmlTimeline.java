@@ -72,7 +72,7 @@ final class HtmlTimeline {
         if (all > MAX_LANES) lanes = lanes.subList(0, MAX_LANES);
         Map<ThreadInfo, Integer> laneOf = new IdentityHashMap<>();
         for (int i = 0; i < lanes.size(); i++) for (ThreadInfo t : lanes.get(i)) laneOf.put(t, i);
-        List<FoldedGroup> groups = List.copyOf(model.folded().groups());
+        List<FoldedGroup> groups = FoldedRows.byStart(model.folded());
         List<FoldedGroup> folded = groups.subList(0, Math.min(groups.size(), Math.max(0, MAX_LANES - lanes.size())));
         out.accept("<section id=\"timeline-section\"><h2>Timeline (0 to " + Units.duration(span) + ", "
                 + lanes.size() + " lanes: a thread, or a folded group of siblings, each" + (groups.isEmpty() ? ""
@@ -202,7 +202,7 @@ final class HtmlTimeline {
         for (ThreadInfo t : lane) {
             for (FutexAnalysis.Join j : joinsOf(t.tid())) {
                 ThreadInfo joined = model.thread(j.joined());
-                marks.add(j.ns(), "J", "j", h(t.name()) + " joined " + j.joined() + " " + (joined == null ? "?" : h(joined.name()))
+                marks.add(j.ns(), "J", "j", h(t.name()) + " joined " + j.joined() + " " + (joined == null ? "(folded)" : h(joined.name()))
                         + " " + Units.at(j.ns()) + " (waited " + Units.duration(j.waitedNs()) + ")");
             }
         }
@@ -214,7 +214,7 @@ final class HtmlTimeline {
     private List<FutexAnalysis.Join> joinsOf(int tid) {
         if (joinsBy == null) {
             joinsBy = new LinkedHashMap<>();
-            for (FutexAnalysis.Join j : model.futexAnalysis().joins()) joinsBy.computeIfAbsent(j.joiner(), k -> new ArrayList<>()).add(j);
+            for (FutexAnalysis.Join j : model.futexAnalysis().joinMarks()) joinsBy.computeIfAbsent(j.joiner(), k -> new ArrayList<>()).add(j);
         }
         return joinsBy.getOrDefault(tid, List.of());
     }

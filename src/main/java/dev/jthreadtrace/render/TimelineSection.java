@@ -40,7 +40,7 @@ final class TimelineSection extends SectionRenderer {
         int axis = ctx.width() - ReportContext.LABEL_WIDTH - 2;
         out.accept(palette.heading(Units.pad("HOOK TIMELINE", ReportContext.LABEL_WIDTH)) + axisLabels(span, axis));
         Map<Integer, List<FutexAnalysis.Join>> joinsBy = new LinkedHashMap<>();
-        for (FutexAnalysis.Join j : model.futexAnalysis().joins()) {
+        for (FutexAnalysis.Join j : model.futexAnalysis().joinMarks()) {
             joinsBy.computeIfAbsent(j.joiner(), k -> new ArrayList<>()).add(j);
         }
         Hooks base = model.root() != null ? model.root().inherited() : null;
@@ -141,7 +141,7 @@ final class TimelineSection extends SectionRenderer {
 
     /** A lane per folded group (after the kept ones): ┄ from its first start to its last end, the group's row as its label. */
     private void foldedLanes(long span, int axis) {
-        List<FoldedGroup> groups = List.copyOf(model.folded().groups());
+        List<FoldedGroup> groups = FoldedRows.byStart(model.folded());
         for (FoldedGroup g : groups.subList(0, Math.min(groups.size(), ReportContext.MAX_ROWS))) {
             char[] cells = " ".repeat(axis).toCharArray();
             int from = pos(g.figures().firstStart(), span, axis), to = pos(g.figures().lastEnd(), span, axis);

@@ -29,10 +29,20 @@ class FoldedDiffTest {
     @Test
     void siteFiguresOfAFoldedRunAreUnknown() {
         RunDiff diff = RunDiff.of(run("base.jsonl", -1), run("new.jsonl", 0));
-        for (DiffMetric m : List.of(DiffMetric.CHANGES, DiffMetric.VANISHED_SITES, DiffMetric.THREADS_COUNT, DiffMetric.FUTEX_WAIT_TIME)) {
+        for (DiffMetric m : List.of(DiffMetric.CHANGES, DiffMetric.VANISHED_SITES, DiffMetric.FUTEX_WAIT_TIME)) {
             assertEquals("3 threads folded in new.jsonl (sites compare kept threads only)", m.unknown(diff), m.key());
         }
+        // The whole thread count is kept through the fold (3 threads, main the process's first task); a selector's sites are not.
+        assertNull(DiffMetric.THREADS_COUNT.unknown(diff));
+        assertEquals(0, DiffMetric.THREADS_COUNT.total(diff));
+        assertEquals(0L, DiffMetric.summary(diff).get("diff.threads.count"));
+        assertEquals("3 threads folded in new.jsonl (sites compare kept threads only)", DiffMetric.THREADS_COUNT.unknownSelected(diff));
         assertNull(DiffMetric.NEW_EXECS.unknown(diff), "the folded processes' records are kept: their execs compare");
+        // The command, its ending and the peak are no site's figures: the gate every --assert adds still answers.
+        for (DiffMetric m : List.of(DiffMetric.COMMAND_CHANGED, DiffMetric.END_CHANGED, DiffMetric.THREADS_PEAK)) {
+            assertNull(m.unknown(diff), m.key());
+        }
+        assertEquals("3 threads folded in new.jsonl (sites compare kept threads only)", DiffMetric.THREADS_PEAK.unknownSelected(diff));
         assertNull(DiffMetric.summary(diff).get("diff.changes"));
 
         List<String> lines = new ArrayList<>();
@@ -47,6 +57,7 @@ class FoldedDiffTest {
     void keptCountsOfFoldedRunsAreNoChangeAndTheHeadlineSaysSo() {
         RunDiff diff = RunDiff.of(run("base.jsonl", 0), run("new.jsonl", 1));
         assertEquals(0, diff.count(Change.CountChanged.class), "a kept count is not the run's count");
+        assertEquals(0, DiffMetric.THREADS_COUNT.total(diff), "the whole count is");
         List<String> lines = new ArrayList<>();
         DiffReport.render(diff, Palette.PLAIN, lines::add);
         assertTrue(lines.stream().anyMatch(l -> l.startsWith("no change among the kept threads: the same sites, inherited settings and execs;")

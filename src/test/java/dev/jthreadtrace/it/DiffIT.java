@@ -149,13 +149,15 @@ class DiffIT {
     }
 
     /** A run of the Go fixture with {@code locked} goroutines ending on their locked threads and {@code named} named threads. */
-    private static Path goTrace(Path tmp, int locked, int named) {
+    private static Path goTrace(Path tmp, int locked, int named, String... options) {
         Path program = Path.of(System.getProperty("jthreadtrace.native", "target/native"), "go_threads");
         assertTrue(Files.isExecutable(program), "go_threads is not built: it needs go, which scripts/test installs"
                 + " (apt-get install golang-go), then the build (native/build)");
-        Path file = tmp.resolve("go-" + locked + "-" + named + ".jsonl");
-        Tool.Result r = Tool.run(Tool.jar("run", "--format", "jsonl", "-o", file.toString(), "--", program.toString(),
-                Integer.toString(locked), Integer.toString(named)));
+        Path file = tmp.resolve("go-" + locked + "-" + named + String.join("", options) + ".jsonl");
+        List<String> args = new ArrayList<>(List.of("run", "--format", "jsonl", "-o", file.toString()));
+        args.addAll(List.of(options));
+        args.addAll(List.of("--", program.toString(), Integer.toString(locked), Integer.toString(named)));
+        Tool.Result r = Tool.run(Tool.jar(args.toArray(String[]::new)));
         assertEquals(0, r.code(), r.err());
         return file;
     }
@@ -182,5 +184,43 @@ class DiffIT {
         assertTrue(run.get("base").get("go_runtime_threads").asInt() >= 2, run.toString());
         List<JsonNode> process = ofType(jsonl(Files.readString(base)), "process");
         assertEquals("go", process.getFirst().get("runtime").asText(), process.toString());
+    }
+
+    /** {@code churn n}, keeping {@code keepEnded} ended threads ("-" for the default: nothing folds). */
+    private static Path churnTrace(Path tmp, int n, String keepEnded) {
+        Path file = tmp.resolve("churn-" + n + "-" + keepEnded + ".jsonl");
+        List<String> args = new ArrayList<>(List.of("run", "--format", "jsonl", "-o", file.toString()));
+        if (!keepEnded.equals("-")) args.addAll(List.of("--keep-ended", keepEnded));
+        args.addAll(List.of("--", Traced.fixture("churn").toString(), Integer.toString(n)));
+        Tool.Result r = Tool.run(Tool.jar(args.toArray(String[]::new)));
+        assertEquals(0, r.code(), r.err());
+        return file;
+    }
+
+    /**
+     * diff.threads.count of runs that folded: a fold counts each thread a site would have (not a
+     * process's first task, not the Go runtime's), so the whole count is the unfolded run's: churn 300
+     * folded against unfolded is 0, 200 against 300 (both folded) is 100; the Go fixture with one more
+     * named thread and eleven more runtime threads, folded to one kept ended task, is 1 as unfolded.
+     * Over a selector's sites (kept threads' only) it stays unknown, and says why.
+     */
+    @Test
+    void theThreadCountOfRunsThatFoldedIsTheUnfoldedOne(@TempDir Path tmp) throws Exception {
+        Path whole = churnTrace(tmp, 300, "-"), folded = churnTrace(tmp, 300, "10"), fewer = churnTrace(tmp, 200, "10");
+        Tool.Result same = Tool.run(Tool.jar("diff", "--assert", "diff.threads.count == 0", whole.toString(), folded.toString()));
+        assertEquals(0, same.code(), same.out() + same.err());
+        Tool.Result more = Tool.run(Tool.jar("diff", "--assert", "diff.threads.count == 100", fewer.toString(), folded.toString()));
+        assertEquals(0, more.code(), more.out() + more.err());
+        Tool.Result picked = Tool.run(Tool.jar("diff", "--assert", "diff.threads.count{name=\"churn\"} == 100", fewer.toString(), folded.toString()));
+        assertEquals(90, picked.code(), picked.out() + picked.err());
+        assertTrue(picked.out().contains("threads folded in "), picked.out());
+
+        Path base = goTrace(tmp, 1, 1);
+        Tool.Result unfolded = Tool.run(Tool.jar("diff", "--assert", "diff.threads.count == 1", base.toString(), goTrace(tmp, 12, 2).toString()));
+        assertEquals(0, unfolded.code(), unfolded.out() + unfolded.err());
+        Path goFolded = goTrace(tmp, 12, 2, "--keep-ended", "1");
+        assertTrue(jsonl(Files.readString(goFolded)).getLast().path("folded").asLong() >= 10, "the runtime's ended threads folded");
+        Tool.Result go = Tool.run(Tool.jar("diff", "--assert", "diff.threads.count == 1", base.toString(), goFolded.toString()));
+        assertEquals(0, go.code(), go.out() + go.err());
     }
 }

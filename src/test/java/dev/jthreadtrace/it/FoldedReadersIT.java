@@ -37,8 +37,14 @@ class FoldedReadersIT {
     private record Saved(Path file, String out) {}
 
     private static Saved trace(Path dir, String... command) {
+        return trace(dir, List.of(), command);
+    }
+
+    private static Saved trace(Path dir, List<String> options, String... command) {
         Path out = dir.resolve("trace.jsonl");
-        List<String> args = new java.util.ArrayList<>(List.of("run", "--format", "jsonl", "-o", out.toString(), "--"));
+        List<String> args = new java.util.ArrayList<>(List.of("run", "--format", "jsonl", "-o", out.toString()));
+        args.addAll(options);
+        args.add("--");
         args.addAll(List.of(command));
         Tool.Result r = Tool.run(Tool.jar(args.toArray(String[]::new)));
         assertEquals(0, r.code(), r.toString());
@@ -96,5 +102,89 @@ class FoldedReadersIT {
         assertTrue(folded.contains("id=\"kernel-folded\">\u22ef " + n + " ended tasks folded past --keep-ended 10, " + n + " of them re-parented"), folded);
         assertTrue(folded.contains("data-folded-lane="), "a timeline lane for the group");
         assertFalse(whole.contains("folded past"), "nothing folded, nothing said");
+    }
+
+    /** {@code report} of a saved trace through the CLI, with {@code args} before the file; its output. */
+    private static String report(Path dir, String name, Path file, String... args) throws Exception {
+        Path out = dir.resolve(name);
+        List<String> all = new java.util.ArrayList<>(List.of("report", "--no-live", "--color", "never", "--width", "120"));
+        all.addAll(List.of(args));
+        all.add(file.toString());
+        all.addAll(1, List.of("-o", out.toString()));
+        java.io.StringWriter err = new java.io.StringWriter();
+        int code = dev.jthreadtrace.cli.Main.run(all.toArray(String[]::new), new java.io.PrintWriter(new java.io.StringWriter()),
+                new java.io.PrintWriter(err));
+        assertEquals(0, code, err.toString());
+        return Files.readString(out);
+    }
+
+    /** The lines of {@code text} that start with {@code prefix}. */
+    private static List<String> linesStarting(String text, String prefix) {
+        return text.lines().filter(l -> l.startsWith(prefix)).toList();
+    }
+
+    /**
+     * The threads fixture's main joins inner-1 and sibling. With one ended task kept both fold, and
+     * main (kept: it leads the process) keeps its two "J"s: its timeline lane is the unfolded
+     * report's, character for character (same trace, same axis), its HTML lane has the same join
+     * marks and its Perfetto track the same join instants. The folded lanes come in start order.
+     */
+    @Test
+    void aKeptJoinersMarksStayWhenTheThreadsItJoinedFold(@TempDir Path dir) throws Exception {
+        Path file = trace(dir, Traced.fixture("threads").toString()).file();
+        TraceModel whole = load(file, -1), folded = load(file, 1);
+        int main = whole.root().tid();
+        List<FutexAnalysis.Join> mainJoins = whole.futexAnalysis().joins().stream().filter(j -> j.joiner() == main).toList();
+        assertEquals(2, mainJoins.size(), "main joins inner-1 and sibling: " + whole.futexAnalysis().joins());
+        assertTrue(folded.folded().all().tasks() >= 2 && folded.thread(mainJoins.get(0).joined()) == null
+                && folded.thread(mainJoins.get(1).joined()) == null, "both joined threads folded");
+        assertEquals(mainJoins, folded.futexAnalysis().joinMarks().stream().filter(j -> j.joiner() == main).toList());
+        assertTrue(folded.futexAnalysis().joins().stream().noneMatch(j -> j.joiner() == main), "listed joins are the kept threads'");
+
+        String lane = main + " threads ";
+        List<String> wholeLane = linesStarting(report(dir, "whole.txt", file, "--report", "timeline"), lane);
+        String foldedText = report(dir, "folded.txt", file, "--report", "timeline", "--keep-ended", "1");
+        assertEquals(wholeLane, linesStarting(foldedText, lane));
+        assertEquals(2, wholeLane.getFirst().chars().filter(c -> c == 'J').count(), wholeLane.toString());
+        List<Long> starts = new java.util.ArrayList<>();
+        for (String l : linesStarting(foldedText, "\u22ef ")) starts.add((long) l.indexOf('\u2504'));
+        assertEquals(starts.stream().sorted().toList(), starts, "folded lanes in start order:\n" + foldedText);
+        assertTrue(starts.size() >= 2, foldedText);
+
+        Pattern htmlJoin = Pattern.compile("threads joined (\\d+) ");
+        report(dir, "w.txt", file, "--report", "timeline", "--html", dir.resolve("whole.html").toString());
+        report(dir, "f.txt", file, "--report", "timeline", "--keep-ended", "1", "--html", dir.resolve("folded.html").toString());
+        assertEquals(matches(htmlJoin, Files.readString(dir.resolve("whole.html"))), matches(htmlJoin, Files.readString(dir.resolve("folded.html"))));
+        assertEquals(2, matches(htmlJoin, Files.readString(dir.resolve("folded.html"))).size());
+
+        Pattern instant = Pattern.compile("\"name\":\"joined (\\d+)\",\"cat\":\"join\",\"pid\":" + main + ",\"tid\":" + main + ",");
+        List<String> wholeInstants = matches(instant, report(dir, "whole.json", file, "--format", "perfetto"));
+        assertEquals(2, wholeInstants.size());
+        assertEquals(wholeInstants, matches(instant, report(dir, "folded.json", file, "--format", "perfetto", "--keep-ended", "1")));
+    }
+
+    private static List<String> matches(Pattern p, String text) {
+        List<String> out = new java.util.ArrayList<>();
+        for (Matcher m = p.matcher(text); m.find(); ) out.add(m.group(1));
+        return out;
+    }
+
+    /**
+     * A folded trace written again ({@code report --format jsonl}) is the live run's, byte for byte:
+     * the live run folds at events that write no record (a call's entry), the replay at the next one
+     * that does, and both write the folded thread records before that record, with the same sequence
+     * numbers (hostile10i F2: each came one event later in the replay).
+     */
+    @Test
+    void aFoldedTraceWrittenAgainIsTheLiveRunsRecordForRecord(@TempDir Path dir) throws Exception {
+        Path file = trace(dir, List.of("--keep-ended", "10"), Traced.fixture("churn").toString(), "300").file();
+        String live = Files.readString(file);
+        assertTrue(live.contains("\"folded\":true"), "threads folded");
+        Path again = dir.resolve("again.jsonl");
+        java.io.StringWriter err = new java.io.StringWriter();
+        int code = dev.jthreadtrace.cli.Main.run(new String[] {"report", "--format", "jsonl", "-o", again.toString(), file.toString()},
+                new java.io.PrintWriter(new java.io.StringWriter()), new java.io.PrintWriter(err));
+        assertEquals(0, code, err.toString());
+        assertEquals(live, Files.readString(again));
     }
 }

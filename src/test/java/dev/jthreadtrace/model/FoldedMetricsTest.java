@@ -20,7 +20,7 @@ class FoldedMetricsTest {
     private static FoldedFigures fold(TraceModel model, int count) {
         FoldedTasks folded = new FoldedTasks(Map.of());
         model.threads().stream().filter(t -> t.tid() != MAIN).limit(count)
-                .forEach(t -> folded.fold(t, model.futex().of(t), model.mmap().of(t), false, false));
+                .forEach(t -> folded.fold(t, model.futex().of(t), model.mmap().of(t), false, false, false));
         return folded.all();
     }
 
@@ -81,7 +81,7 @@ class FoldedMetricsTest {
     void aJavaFactSelectorIsUnknownOnceAJvmTaskFolded() {
         FoldedTasks folded = new FoldedTasks(Map.of());
         ThreadInfo t = model.threads().get(1);
-        folded.fold(t, model.futex().of(t), model.mmap().of(t), false, true);
+        folded.fold(t, model.futex().of(t), model.mmap().of(t), false, true, false);
         assertEquals(new FoldedMetrics.Answer.Unknown("unknown: 1 thread folded"),
                 FoldedMetrics.answer(Metric.THREADS_COUNT, 0, folded.all(), true));
         assertEquals(1, value(FoldedMetrics.answer(Metric.THREADS_COUNT, 0, folded.all(), false)), "by name it is known");

@@ -11,7 +11,7 @@ public final class FoldedSamples {
         TraceModel model = FoldTasks.churn(names);
         FoldedTasks folded = new FoldedTasks(Map.of());
         for (ThreadInfo t : model.threads()) {
-            if (t.tid() != FoldTasks.MAIN) folded.fold(t, model.futex().of(t), model.mmap().of(t), false, false);
+            if (t.tid() != FoldTasks.MAIN) folded.fold(t, model.futex().of(t), model.mmap().of(t), false, false, false);
         }
         return folded;
     }

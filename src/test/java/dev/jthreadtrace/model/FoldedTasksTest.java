@@ -21,7 +21,7 @@ class FoldedTasksTest {
     private final List<ThreadInfo> ended = model.threads().stream().filter(t -> t.tid() != MAIN).toList();
 
     private static void foldAll(TraceModel model, FoldedTasks folded, List<ThreadInfo> tasks) {
-        for (ThreadInfo t : tasks) folded.fold(t, model.futex().of(t), model.mmap().of(t), false, false);
+        for (ThreadInfo t : tasks) folded.fold(t, model.futex().of(t), model.mmap().of(t), false, false, false);
     }
 
     @Test
@@ -86,7 +86,7 @@ class FoldedTasksTest {
         for (int i = 0; i < FoldedTasks.MAX_GROUPS + extra; i++) {
             // names without digits: every one a shape of its own
             ThreadInfo t = FoldTasks.task(10_000 + i, 10_000 + i, "t-" + letters(i), i, (long) i + 5, new Exit.Exited(0, true));
-            folded.fold(t, FutexCounters.NONE, MmapCounters.NONE, false, false);
+            folded.fold(t, FutexCounters.NONE, MmapCounters.NONE, false, false, false);
         }
         assertEquals(FoldedTasks.MAX_GROUPS + 1, folded.groups().size());
         FoldedGroup others = new ArrayList<>(folded.groups()).getLast();
@@ -124,7 +124,7 @@ class FoldedTasksTest {
         FoldedTasks folded = new FoldedTasks(Map.of());
         for (int tid : new int[] {RecordedTrace.INNER2, RecordedTrace.SIBLING}) {
             ThreadInfo t = threads.thread(tid);
-            folded.fold(t, threads.futex().of(t), threads.mmap().of(t), true, false);
+            folded.fold(t, threads.futex().of(t), threads.mmap().of(t), true, false, false);
         }
         assertEquals(1, folded.heirTasks(), "inner-2 inherited inner-1's affinity and mask; sibling, main's unchanged ones");
         assertEquals(Map.of(new FoldedTasks.Heir(Hook.AFFINITY, RecordedTrace.INNER1), 1,
@@ -139,7 +139,7 @@ class FoldedTasksTest {
         long[] blocked = {5, 50, 1, 70, 50, 2};
         for (int i = 0; i < blocked.length; i++) {
             ThreadInfo t = FoldTasks.task(100 + i, 100, "w-" + i, 0, 10L, new Exit.Exited(0, true));
-            folded.fold(t, waited(blocked[i]), MmapCounters.NONE, false, false);
+            folded.fold(t, waited(blocked[i]), MmapCounters.NONE, false, false, false);
         }
         assertEquals(List.of(new FoldedTasks.Waited(103, "w-3", 70), new FoldedTasks.Waited(101, "w-1", 50),
                 new FoldedTasks.Waited(104, "w-4", 50)), folded.longestWaits());
@@ -156,15 +156,15 @@ class FoldedTasksTest {
     void aRunningTaskDoesNotFold() {
         FoldedTasks folded = new FoldedTasks(Map.of());
         ThreadInfo running = FoldTasks.task(42, 42, "x", 0, null, null);
-        assertThrows(IllegalArgumentException.class, () -> folded.fold(running, FutexCounters.NONE, MmapCounters.NONE, false, false));
+        assertThrows(IllegalArgumentException.class, () -> folded.fold(running, FutexCounters.NONE, MmapCounters.NONE, false, false, false));
         assertFalse(folded.any());
     }
 
     @Test
     void joinsAndJvmTasksAreCounted() {
         FoldedTasks folded = new FoldedTasks(Map.of());
-        folded.fold(ended.get(0), FutexCounters.NONE, MmapCounters.NONE, true, true);
-        folded.fold(ended.get(1), FutexCounters.NONE, MmapCounters.NONE, false, true);
+        folded.fold(ended.get(0), FutexCounters.NONE, MmapCounters.NONE, true, true, false);
+        folded.fold(ended.get(1), FutexCounters.NONE, MmapCounters.NONE, false, true, false);
         assertEquals(1, folded.all().joined());
         assertEquals(2, folded.all().jvmTasks());
     }

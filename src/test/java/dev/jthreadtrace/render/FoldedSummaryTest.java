@@ -77,8 +77,9 @@ class FoldedSummaryTest {
     @Test
     void theTimelineHasALanePerFoldedGroup() {
         List<String> timeline = section(0, ReportSection.TIMELINE);
-        assertEquals(List.of("⋯ inner-2 ×1 folded                                   ┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄",
-                "⋯ inner-1 ×1 folded                 ┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄",
+        // In start order (inner-2 folded first: it ended first).
+        assertEquals(List.of("⋯ inner-1 ×1 folded                 ┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄",
+                "⋯ inner-2 ×1 folded                                   ┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄",
                 "⋯ sibling ×1 folded                                                        ┄┄┄┄┄┄┄┄"), timeline.subList(3, 6));
         assertTrue(timeline.contains("  5 more setting changes counted, not kept (only the first and latest of a long run under one"),
                 "the folded threads' changes are counted: " + timeline);
