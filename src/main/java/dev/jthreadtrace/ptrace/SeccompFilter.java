@@ -16,7 +16,8 @@ import java.util.Optional;
  *   jeq AUDIT_ARCH_X86_64, 0, allow
  *   ld  [0]                      ; seccomp_data.nr
  *   jge __X32_SYSCALL_BIT, allow ; x32 ABI calls are not ours
- *   jeq NR_1, trace              ; one per recorded syscall
+ *   jeq NR_1, trace              ; one per recorded syscall, and io_uring_setup and io_uring_enter
+ *   ...                          ;   (a process with a ring may rename a thread with no stop: RingNames)
  *   ...
  *   jeq NR_openat, 0, next       ; openat and open for writing (a thread's /proc comm file may be
  *   ld  [32]                     ;   written: pthread_setname_np on another thread), unless
@@ -67,7 +68,8 @@ public final class SeccompFilter {
         boolean quietMask = quietMaskReads && traced[NR_RT_SIGPROCMASK];
         List<Integer> numbers = new ArrayList<>();
         for (int nr = 0; nr < traced.length; nr++) {
-            if ((traced[nr] || nr == NR_CREAT || nr == NR_OPENAT2) && !(quietMask && nr == NR_RT_SIGPROCMASK)) numbers.add(nr);
+            boolean always = nr == NR_CREAT || nr == NR_OPENAT2 || RingNames.filtered().contains(nr);
+            if ((traced[nr] || always) && !(quietMask && nr == NR_RT_SIGPROCMASK)) numbers.add(nr);
         }
         if (numbers.size() > MAX_TRACED) return Optional.empty();
         List<int[]> writeOpens = new ArrayList<>(); // {nr, offset of its flags}
