@@ -52,7 +52,7 @@ class UringNamesIT {
                 && report.out().contains(kernel.get("worker").tid() + " via-uring (was uring_comm)"), report.out());
         String[] asserts = {"--assert", "threads{name=\"via-uring\"}.count == 1", "--assert", "threads{name=\"main-uring\"}.count == 1",
                 "--assert", "threads{name=\"orig-name\"}.count == 0", "--assert", "threads{name=\"uring_comm\"}.count == 0"};
-        Tool.Result check = Tool.run(Tool.jar(concat(new String[] {"check", trace.toString()}, asserts)));
+        Tool.Result check = Tool.run(Tool.jar(concat(concat(new String[] {"check"}, asserts), new String[] {trace.toString()})));
         assertEquals(0, check.code(), check.out() + check.err());
 
         // Live, in text: the tree and the kernel tree, the lines, the assertions.
