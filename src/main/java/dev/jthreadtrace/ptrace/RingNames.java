@@ -165,15 +165,18 @@ final class RingNames {
         marked.put(tgid, ring);
     }
 
-    /** Up to {@link #LOOK_BOUND} threads of the process, after the last one the previous look read. */
+    /** Up to {@link #LOOK_BOUND} threads of the process, after the last one the previous look read (each once). */
     private void lookSome(Ring ring, SeenAt at, int by, long now, Consumer<TraceEvent> out) {
-        Integer tid = ring.cursor;
-        for (int i = 0; i < LOOK_BOUND && !ring.known.isEmpty(); i++) {
-            tid = ring.known.higherKey(tid);
-            if (tid == null) tid = ring.known.firstKey();
-            look(ring, tid, at, by, now, out);
+        Integer first = null;
+        int tid = ring.cursor;
+        for (int i = 0; i < LOOK_BOUND; i++) {
+            Integer next = ring.known.higherKey(tid);
+            if (next == null) next = ring.known.ceilingKey(Integer.MIN_VALUE); // round again from the lowest
+            if (next == null || next.equals(first)) return;
+            if (first == null) first = next;
+            tid = next;
             ring.cursor = tid;
-            if (i + 1 >= ring.known.size()) break;
+            look(ring, tid, at, by, now, out);
         }
     }
 
