@@ -197,6 +197,33 @@ public sealed interface TraceEvent {
     }
 
     /**
+     * Where the tracer saw a name no stop showed being set ({@link CommSeen}): at the exit of an
+     * io_uring_enter, at a thread's exit or its prctl(PR_SET_NAME) (the name it replaces), at a
+     * process's exit_group or exec, at a clone (the
+     * creator's name, before the new thread inherits it), at a signal's delivery, or at the end of
+     * the trace (a kill, a detach, an interrupt).
+     */
+    enum SeenAt { IO_URING_ENTER, EXIT, PRCTL, EXIT_GROUP, EXEC, CLONE, SIGNAL, END }
+
+    /**
+     * Thread {@code tid}'s name as the kernel has it ({@code /proc/TID/comm}, its exact bytes), read
+     * at {@code ns} ({@code at}) in a process that set up an io_uring, where it differs from the name
+     * the tracer knew: a name set by a write no ptrace stop shows (an {@code IORING_OP_WRITE} to a
+     * thread's comm file runs in the kernel). {@code ns} is when it was seen, not when it was set;
+     * {@code by}: the task at whose stop it was read (0 at the end of the trace).
+     */
+    record CommSeen(long ns, int tid, byte[] name, SeenAt at, int by) implements TraceEvent {
+        public CommSeen {
+            name = name.clone();
+        }
+
+        @Override
+        public byte[] name() {
+            return name.clone();
+        }
+    }
+
+    /**
      * A successful execve; {@code formerTid} differs from {@code tid} when a non-leader thread exec'd.
      * {@code runtime}: {@link #GO} when the image exec'd is a Go program (its ELF file says so: a Go
      * build ID note or a {@code .go.buildinfo} section), whose runtime starts OS threads of its own;

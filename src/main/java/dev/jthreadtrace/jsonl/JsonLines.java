@@ -176,6 +176,9 @@ public final class JsonLines implements LiveSink {
             case TraceEvent.CommWritten c -> at(record(JsonlFields.T_COMM), c.ns(), model, c.tid()).put(JsonlFields.TARGET, c.target())
                     .put(JsonlFields.NEW_NAME, KernelBytes.decode(c.name())).put(JsonlFields.SYSCALL, SyscallTable.name(c.nr()))
                     .put(JsonlFields.FD, c.fd());
+            case TraceEvent.CommSeen c -> at(record(JsonlFields.T_COMM_SEEN), c.ns(), model, c.tid())
+                    .put(JsonlFields.NEW_NAME, KernelBytes.decode(c.name())).put(JsonlFields.SEEN_AT, c.at().name().toLowerCase(Locale.ROOT))
+                    .put(JsonlFields.BY, c.by());
             case TraceEvent.Exited e -> at(record(JsonlFields.T_EXIT), e.ns(), model, e.tid()).put(JsonlFields.CODE, e.code());
             case TraceEvent.Killed k -> at(record(JsonlFields.T_KILLED), k.ns(), model, k.tid()).put(JsonlFields.SIGNAL, k.signal())
                     .put("signal_name", Signals.name(k.signal())).put(JsonlFields.CORE_DUMPED, k.coreDumped());

@@ -237,6 +237,9 @@ final class RecordDecoder {
                     intField(n, JsonlFields.TARGET), SyscallTable.number(textField(n, JsonlFields.SYSCALL))
                             .orElseThrow(() -> new IllegalArgumentException("unknown syscall")),
                     intField(n, JsonlFields.FD), KernelBytes.encode(textField(n, JsonlFields.NEW_NAME)));
+            case JsonlFields.T_COMM_SEEN -> new TraceEvent.CommSeen(longField(n, JsonlFields.NS), intField(n, JsonlFields.TID),
+                    KernelBytes.encode(textField(n, JsonlFields.NEW_NAME)), enumField(n, JsonlFields.SEEN_AT, TraceEvent.SeenAt.class),
+                    intField(n, JsonlFields.BY));
             case JsonlFields.T_EXIT -> new TraceEvent.Exited(longField(n, JsonlFields.NS), intField(n, JsonlFields.TID),
                     intField(n, JsonlFields.CODE));
             case JsonlFields.T_KILLED -> new TraceEvent.Killed(longField(n, JsonlFields.NS), intField(n, JsonlFields.TID),

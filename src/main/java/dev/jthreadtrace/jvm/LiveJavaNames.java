@@ -127,6 +127,7 @@ public final class LiveJavaNames implements LiveSink, ThreadNames {
             case TraceEvent.UntracedChild u -> u.ns();
             case TraceEvent.Exec e -> e.ns();
             case TraceEvent.CommWritten c -> c.ns();
+            case TraceEvent.CommSeen c -> c.ns();
             case TraceEvent.Exited e -> e.ns();
             case TraceEvent.ParentSeen p -> p.ns();
             case TraceEvent.Killed k -> k.ns();

@@ -86,7 +86,8 @@ public final class TraceModel {
             case TraceEvent.SyscallEntered s -> stops.ran(table.task(s.tid(), rel(s.ns())));
             case TraceEvent.Spawned s -> spawned(s);
             case TraceEvent.UntracedChild u -> table.untraced(u, rel(u.ns()));
-            case TraceEvent.CommWritten c -> commWritten(c);
+            case TraceEvent.CommWritten c -> named(c.tid(), c.target(), rel(c.ns()), c.name());
+            case TraceEvent.CommSeen c -> named(c.tid(), c.tid(), rel(c.ns()), c.name()); // io_uring's: who wrote it is not known
             case TraceEvent.Exec e -> exec(e);
             case TraceEvent.ParentSeen p -> table.parentSeen(p.pid(), p.ppid());
             case TraceEvent.Exited e -> ended(e.tid(), rel(e.ns()), table.exitOf(e.tid(), e.code()));
@@ -388,12 +389,11 @@ public final class TraceModel {
         settings.exec(leader, ns, e.path());
     }
 
-    /** A name written to a thread's /proc comm file: that thread's new name, the kernel's bytes. */
-    private void commWritten(TraceEvent.CommWritten c) {
-        long ns = rel(c.ns());
-        table.task(c.tid(), ns);
-        ThreadInfo named = table.live(c.target());
-        if (named != null) settings.named(named, c.tid(), ns, KernelBytes.decode(c.name()));
+    /** A name written to thread {@code target}'s /proc comm file (or seen there): its new name, the kernel's bytes; the same name changes nothing. */
+    private void named(int writer, int target, long ns, byte[] name) {
+        table.task(writer, ns);
+        ThreadInfo named = table.live(target);
+        if (named != null) settings.named(named, writer, ns, KernelBytes.decode(name));
     }
 
     /** One finished syscall: what it does to the model is its registry row's effect (a restart_syscall's, the call it continues). */

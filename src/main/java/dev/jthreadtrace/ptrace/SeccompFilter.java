@@ -16,7 +16,8 @@ import java.util.Optional;
  *   jeq AUDIT_ARCH_X86_64, 0, allow
  *   ld  [0]                      ; seccomp_data.nr
  *   jge __X32_SYSCALL_BIT, allow ; x32 ABI calls are not ours
- *   jeq NR_1, trace              ; one per recorded syscall
+ *   jeq NR_1, trace              ; one per recorded syscall, and io_uring_setup and io_uring_enter
+ *   ...                          ;   (a process with a ring may rename a thread with no stop: RingNames)
  *   ...
  *   jeq NR_openat, 0, next       ; openat and open for writing (a thread's /proc comm file may be
  *   ld  [32]                     ;   written: pthread_setname_np on another thread), unless
@@ -77,8 +78,8 @@ public final class SeccompFilter {
         boolean quietPtrace = quietMaskReads && traced[NR_PTRACE];
         List<Integer> numbers = new ArrayList<>();
         for (int nr = 0; nr < traced.length; nr++) {
-            if ((traced[nr] || nr == NR_CREAT || nr == NR_OPENAT2) && !(quietMask && nr == NR_RT_SIGPROCMASK)
-                    && !(quietPtrace && nr == NR_PTRACE)) numbers.add(nr);
+            boolean always = nr == NR_CREAT || nr == NR_OPENAT2 || RingNames.filtered().contains(nr);
+            if ((traced[nr] || always) && !(quietMask && nr == NR_RT_SIGPROCMASK) && !(quietPtrace && nr == NR_PTRACE)) numbers.add(nr);
         }
         // The ptrace section's 5 instructions must leave every jump within reach: else ptrace stops whole.
         if (quietPtrace && numbers.size() + 5 > MAX_TRACED) {

@@ -52,6 +52,7 @@ final class StopHandler {
     private final PidNamespaces namespaces = new PidNamespaces();
     /** Which recorded calls are followed to their exit stop. */
     private final ExitChoice exits;
+    private final RingNames rings; // names set through io_uring, read where the tracer stops anyway
 
     /**
      * @param announced by syscall number, the calls whose entry makes an event (those text lines show)
@@ -60,8 +61,9 @@ final class StopHandler {
      * @param arena the ptrace thread's, which outlives this
      */
     StopHandler(boolean[] recorded, boolean[] announced, CaptureLimits limits, ExitPolicy exits, ExecArguments execArguments,
-                TaskTable tasks, ResumeBatch batch, Events events, TerminalSignals terminal, Arena arena) {
+                TaskTable tasks, ResumeBatch batch, Events events, TerminalSignals terminal, RingNames rings, Arena arena) {
         this.terminal = terminal;
+        this.rings = rings;
         this.exits = new ExitChoice(exits);
         this.recorded = recorded.clone();
         this.announced = announced.clone();
@@ -129,6 +131,7 @@ final class StopHandler {
                     batch.add(tid, 0); // held: sent again once the tool has taken its last look
                     return;
                 }
+                rings.delivered(task, now);
                 if (targetStarted) events.emit(new TraceEvent.SignalDelivered(now, tid, delivery.signal(), info));
                 batch.add(tid, delivery.signal());
             }
@@ -139,7 +142,7 @@ final class StopHandler {
     /** The task is gone: the call it was in is cut, and what was kept of it (or of its process) is let go. */
     private void ended(int tid, long now) {
         cut(tid, now, TraceEvent.Cut.ENDED);
-        tasks.gone(tid);
+        rings.gone(tasks.gone(tid));
         namespaces.gone(tid);
     }
 
@@ -178,6 +181,7 @@ final class StopHandler {
 
     private void onEntry(Task task, int nr, long now) {
         NameWrites.entered(task, nr, infoNow, now, memory);
+        rings.entered(task, nr, infoNow, now, memory);
         finished(task); // whatever it was inside (a spawn that made no child) is over
         if (nr < 0 || nr >= recorded.length || !recorded[nr]) return;
         long[] args = new long[6];
@@ -268,6 +272,7 @@ final class StopHandler {
             }
         }
         if (named != null && targetStarted) events.emit(named);
+        rings.returned(task, named, now);
     }
 
     /**
@@ -304,6 +309,7 @@ final class StopHandler {
         };
         int tgid = (call.flags() & CloneFlags.CLONE_THREAD) != 0 ? creator.tgid : child;
         if (tgid == child) tasks.processStarted(child);
+        rings.spawned(creator, child, tgid != child, now);
         if (targetStarted) {
             events.emit(new TraceEvent.Spawned(now, creator.tid, child, kind, call.flags(), namespaces.localTid(child, tgid, tgid == child),
                     call.flagsKnown()));
@@ -367,6 +373,7 @@ final class StopHandler {
             }
         }
         task.nameCall = null;
+        rings.execd(task);
         task.space = task.tgid; // a new image: a CLONE_VM child leaves its parent's memory
         task.commFds = NameWrites.afterExec(task.tid, task.commFds, memory);
         // The file the kernel exec'd, named now: a relative path names one only with the caller's working
@@ -416,7 +423,7 @@ final class StopHandler {
     private boolean needsSyscallStops(int tid) {
         if (!seccompActive) return true;
         Task task = tasks.get(tid);
-        return task != null && (task.nr >= 0 && !task.awaitsSpawn || task.nameCall != null || !task.commFds.isEmpty());
+        return task != null && (task.nr >= 0 && !task.awaitsSpawn || task.nameCall != null || task.ringEnter || !task.commFds.isEmpty());
     }
 
     /** attach: the comm files process {@code pid} already holds open, for its tasks' shared table. */

@@ -36,6 +36,8 @@ final class Task {
     CommDescriptors commFds = new CommDescriptors();
     /** The syscall the task is inside that may set a name or change {@link #commFds} ({@link NameWrites}), or null. */
     NameWrites.Call nameCall;
+    /** The task is inside an io_uring_enter of a marked process, whose exit stop looks at its threads' names ({@link RingNames}). */
+    boolean ringEnter;
 
     Task(int tid, int tgid) {
         this.tid = tid;

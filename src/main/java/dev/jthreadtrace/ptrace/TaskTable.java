@@ -94,6 +94,11 @@ final class TaskTable {
         return tasks.isEmpty();
     }
 
+    /** The tasks of process {@code tgid} now. */
+    List<Task> ofProcess(int tgid) {
+        return tasks.values().stream().filter(t -> t.tgid == tgid).toList();
+    }
+
     List<Integer> tids() {
         return List.copyOf(tasks.keySet());
     }

@@ -57,6 +57,7 @@ public final class Tracer {
     private final TaskTable tasks = new TaskTable();
     private final ResumeBatch batch = new ResumeBatch();
     private final TerminalSignals terminal = new TerminalSignals();
+    private final RingNames rings;
     private final CompletableFuture<Integer> launched = new CompletableFuture<>();
     private volatile SeccompStatus seccomp = SeccompStatus.OFF;
     private volatile String launchNote;
@@ -80,6 +81,7 @@ public final class Tracer {
         this.limits = limits;
         this.execArguments = execArguments;
         this.events = new Events(queue);
+        this.rings = new RingNames(tasks, events);
     }
 
     /**
@@ -271,6 +273,8 @@ public final class Tracer {
     public void lookAtTheEnd() {
         Set<Integer> live = liveProcesses();
         if (live.isEmpty()) return;
+        // The names io_uring may have set since the last stop that looked, before the tasks are let go or killed.
+        rings.lookAtTheEnd(System.nanoTime(), seen -> events.offer(seen, 2000));
         TraceEvent.EndLook look = EndLooker.look(live);
         if (!look.tasks().isEmpty()) events.offer(look, 2000);
     }
@@ -310,7 +314,7 @@ public final class Tracer {
     private void run() {
         try (Arena arena = Arena.ofConfined()) {
             StopHandler stops = new StopHandler(recorded, announced, limits, exits, execArguments, tasks, batch, events, terminal,
-                    arena);
+                    rings, arena);
             MemorySegment status = arena.allocate(JAVA_INT);
             boolean tracing = switch (target) {
                 case TraceTarget.Launching l -> launch(l, stops, status);

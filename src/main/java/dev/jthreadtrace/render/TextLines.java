@@ -78,6 +78,7 @@ public final class TextLines implements LiveSink {
             case TraceEvent.GroupStopped g -> g.tid();
             case TraceEvent.Exec e -> e.tid();
             case TraceEvent.CommWritten c -> c.tid();
+            case TraceEvent.CommSeen c -> c.tid();
             case TraceEvent.UntracedChild u -> u.creator();
             default -> 0;
         };
@@ -178,6 +179,7 @@ public final class TextLines implements LiveSink {
                 }
             }
             case TraceEvent.CommWritten c -> eventLine(model, c.ns(), c.tid(), named(c));
+            case TraceEvent.CommSeen c -> eventLine(model, c.ns(), c.tid(), seen(c));
             case TraceEvent.Exited e -> {
                 ThreadInfo t = model.thread(e.tid());
                 Exit exit = t != null ? t.exit() : null;
@@ -206,6 +208,16 @@ public final class TextLines implements LiveSink {
         String name = Escape.name(KernelBytes.decode(c.name())).replace("\"", "\\\"");
         return "+++ named " + (c.target() == c.tid() ? "itself" : Integer.toString(c.target())) + " \"" + name
                 + "\" through its /proc comm file (" + SyscallTable.name(c.nr()) + " on fd " + c.fd() + ") +++";
+    }
+
+    /**
+     * {@code +++ named "via-uring", seen in /proc at io_uring_enter of 1236 (no stop showed the write: io_uring) +++}:
+     * the name the kernel has, read where the tracer looked, which is not when it was set.
+     */
+    private static String seen(TraceEvent.CommSeen c) {
+        String name = Escape.name(KernelBytes.decode(c.name())).replace("\"", "\\\"");
+        String where = c.at().name().toLowerCase(Locale.ROOT) + (c.by() == 0 ? "" : " of " + c.by());
+        return "+++ named \"" + name + "\", seen in /proc at " + where + " (no stop showed the write: io_uring) +++";
     }
 
     /**

@@ -304,6 +304,28 @@ class JsonlRoundTripTest {
                 "the kernel's bytes, decoded as every kernel string is");
     }
 
+    /** A name seen in /proc (io_uring's writes have no stop): exact bytes, where and by whom, back from the file; the model takes it. */
+    @Test
+    void aNameSeenInProcComesBackAndRenamesItsThread(@TempDir Path tmp) throws Exception {
+        List<TraceEvent> events = new ArrayList<>(RecordedTrace.threadsFixture());
+        byte[] name = {'v', 'i', 'a', (byte) 0xff, '\n'};
+        int at = 0;
+        while (events.get(at).ns() <= 5_000_000) at++;
+        events.add(at, new TraceEvent.CommSeen(5_000_000, RecordedTrace.INNER1, name, TraceEvent.SeenAt.IO_URING_ENTER, RecordedTrace.MAIN));
+        String first = write(events, List.of());
+        assertTrue(first.contains("\"type\":\"comm_seen\"") && first.contains("\"new_name\":\"via\\udcff\\n\",\"seen_at\":\"io_uring_enter\",\"by\":"
+                + RecordedTrace.MAIN), first);
+        Read saved = Read.of(Files.writeString(tmp.resolve("seen.jsonl"), first));
+        TraceEvent.CommSeen back = saved.events().stream().filter(e -> e instanceof TraceEvent.CommSeen)
+                .map(e -> (TraceEvent.CommSeen) e).findFirst().orElseThrow();
+        assertArrayEquals(name, back.name());
+        assertEquals(TraceEvent.SeenAt.IO_URING_ENTER, back.at());
+        assertEquals(first, write(saved.events(), saved.java()), "written, read and written again: the same text");
+        TraceModel model = TraceSession.replay(saved.events());
+        assertTrue(model.thread(RecordedTrace.INNER1).names().stream().anyMatch(n -> n.name().equals("via\udcff\n")),
+                "a name change of the thread, at the time it was seen");
+    }
+
     /**
      * The threads only a JVM's own dump names come back from the file and join by OS tid: a hidden
      * Java thread gets its Java view (id, full name, daemon), one of the VM's its full name; a name

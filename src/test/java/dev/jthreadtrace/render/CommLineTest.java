@@ -24,4 +24,17 @@ class CommLineTest {
         assertTrue(text.contains("+++ named " + RecordedTrace.INNER1 + " \"a\\\"\\x5d\\xff\\n\" through its /proc comm file (pwritev2 on fd 5) +++"), text);
         assertTrue(text.contains("[" + RecordedTrace.INNER1 + " a\"\\x5d\\xff\\n] "), "the thread field: brackets escaped there: " + text);
     }
+
+    /** A name seen in /proc (set through io_uring): where it was seen and by whose stop, the name escaped as a written one's. */
+    @Test
+    void aNameSeenInProcSaysWhereItWasSeen() {
+        List<TraceEvent> events = new ArrayList<>(RecordedTrace.threadsFixture());
+        int at = 0;
+        while (events.get(at).ns() <= 5_000_000) at++;
+        events.add(at, new TraceEvent.CommSeen(5_000_000, RecordedTrace.INNER1, new byte[] {'v', '"', (byte) 0xff},
+                TraceEvent.SeenAt.IO_URING_ENTER, RecordedTrace.MAIN));
+        String text = PlainLines.of(events);
+        assertTrue(text.contains("[" + RecordedTrace.INNER1 + " v\"\\xff] +++ named \"v\\\"\\xff\", seen in /proc at io_uring_enter of "
+                + RecordedTrace.MAIN + " (no stop showed the write: io_uring) +++"), text);
+    }
 }
