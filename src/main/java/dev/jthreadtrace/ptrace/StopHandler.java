@@ -6,7 +6,6 @@ import dev.jthreadtrace.decode.Captures;
 import dev.jthreadtrace.decode.CloneFlags;
 import dev.jthreadtrace.decode.ExitNeed;
 import dev.jthreadtrace.decode.ExitPolicy;
-import dev.jthreadtrace.decode.Prctl;
 import dev.jthreadtrace.decode.Siginfo;
 import dev.jthreadtrace.decode.SyscallTable;
 import dev.jthreadtrace.decode.Syscalls;
@@ -261,8 +260,7 @@ final class StopHandler {
                 memory.capture(task.tid, task.tgid, infoNow.stackPointer(), task.plan, Capture.When.AT_EXIT, task.args, ret, error,
                         task.captures);
             }
-            if (nr == SyscallTable.PRCTL && !error) nameFromKernel(task);
-            if (nr == SyscallTable.SCHED_SETAFFINITY && !error) AffinityReadBack.of(task);
+            if (!error) ExitReadBacks.of(task, nr);
             if (targetStarted) {
                 events.emit(new TraceEvent.Syscall(task.entryNs, now, task.tid, nr, task.args, ret, error, true, task.captures));
                 if (!error && ret > 0 && (nr == SyscallTable.CLONE || nr == SyscallTable.CLONE3)
@@ -273,18 +271,6 @@ final class StopHandler {
         }
         if (named != null && targetStarted) events.emit(named);
         rings.returned(task, named, now);
-    }
-
-    /**
-     * A prctl(PR_SET_NAME) that succeeded with a name the tracer could not read at its entry (a
-     * non-dumpable process, traced without CAP_SYS_PTRACE: none of its memory can be read): the
-     * name the kernel set, from /proc/TID/comm (readable all the same), as for a name written to that
-     * file. Read only on this path; a name read from memory costs no /proc read.
-     */
-    private static void nameFromKernel(Task task) {
-        if ((int) task.args[0] != Prctl.PR_SET_NAME || task.captures.bytes(1) != null) return;
-        byte[] comm = ProcStatus.comm(task.tid);
-        if (comm != null) task.captures.put(1, comm);
     }
 
     private void onSpawn(Task creator, PtraceEvent event, long now) {
