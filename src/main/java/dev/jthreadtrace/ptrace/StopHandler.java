@@ -107,7 +107,8 @@ final class StopHandler {
             }
             case WaitStatus.SyscallStop s -> {
                 Task task = tasks.task(tid);
-                if (syscallInfo(tid)) onSyscallStop(task, now);
+                int entered = syscallInfo(tid) ? onSyscallStop(task, now) : -1;
+                task.justEntered = entered;
                 batch.add(tid, 0);
             }
             case WaitStatus.EventStop event -> onEvent(tasks.task(tid), event.event(), now);
@@ -130,6 +131,7 @@ final class StopHandler {
                     batch.add(tid, 0); // held: sent again once the tool has taken its last look
                     return;
                 }
+                task.justEntered = -1;
                 rings.delivered(task, now);
                 if (targetStarted) events.emit(new TraceEvent.SignalDelivered(now, tid, delivery.signal(), info));
                 batch.add(tid, delivery.signal());
@@ -151,10 +153,14 @@ final class StopHandler {
             case EXEC -> onExec(task, now);
             case SECCOMP -> {
                 // A traced syscall's entry, reported by our filter: the same data as an entry stop.
-                if (syscallInfo(task.tid) && infoNow.op() == SyscallInfoLayout.OP_SECCOMP) onEntry(task, (int) infoNow.nr(), now);
+                if (syscallInfo(task.tid) && infoNow.op() == SyscallInfoLayout.OP_SECCOMP) {
+                    int nr = (int) infoNow.nr();
+                    if (task.justEntered != nr) onEntry(task, nr, now);
+                }
             }
             default -> { }
         }
+        task.justEntered = -1;
         batch.add(task.tid, 0);
     }
 
@@ -170,12 +176,18 @@ final class StopHandler {
         return true;
     }
 
-    private void onSyscallStop(Task task, long now) {
+    /** A syscall-entry or -exit stop; the call it entered ({@link Task#justEntered}), or -1. */
+    private int onSyscallStop(Task task, long now) {
         switch (infoNow.op()) {
-            case SyscallInfoLayout.OP_ENTRY -> onEntry(task, (int) infoNow.nr(), now);
+            case SyscallInfoLayout.OP_ENTRY -> {
+                int nr = (int) infoNow.nr();
+                onEntry(task, nr, now);
+                return nr;
+            }
             case SyscallInfoLayout.OP_EXIT -> onExit(task, now);
             default -> { }
         }
+        return -1;
     }
 
     private void onEntry(Task task, int nr, long now) {

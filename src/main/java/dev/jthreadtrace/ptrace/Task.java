@@ -22,6 +22,14 @@ final class Task {
     long entryNs;
     List<Capture> plan;
     Captures captures;
+    /**
+     * The syscall whose entry the task's last stop reported; -1 after any other stop. Resumed with
+     * PTRACE_SYSCALL (a task following its comm file descriptors), a call our filter traces stops
+     * twice at its entry: the syscall-entry stop, then our filter's seccomp stop (the kernel runs
+     * seccomp after ptrace's entry report, kernel/entry/common.c). The second is the same entry, not
+     * a second call (exit(0) was printed twice).
+     */
+    int justEntered = -1;
     /** The recorded spawn the task is inside is finished at its clone/fork event, not at its exit ({@link ExitChoice}). */
     boolean awaitsSpawn;
     /** The futex word the task waits on, while its wait counts for {@link ExitChoice}; null otherwise. */

@@ -150,6 +150,10 @@ class ThreadNamesIT {
                 "the F_DUPFD copy, then the original");
         assertEquals("[\"comm_writes\",\"w-15\"]", thread(threads, tids.get(16)).path("names").toString(),
                 "a reused number names nobody");
+        // A task following its comm descriptors runs with PTRACE_SYSCALL: a traced call stops at its entry and again at our
+        // filter's seccomp stop, one entry (exit(0) was recorded twice for one of the threads).
+        assertEquals(21, records(trace, "syscall").stream().filter(c -> c.path("syscall").asText().equals("exit")).count(),
+                "one exit per thread: the 20 workers and helper-19's helper (main ends with exit_group)");
         List<JsonNode> comms = records(trace, "comm");
         JsonNode first = comms.stream().filter(c -> c.path("new_name").asText().equals("first-4")).findFirst().orElseThrow();
         JsonNode second = comms.stream().filter(c -> c.path("new_name").asText().equals("second-4")).findFirst().orElseThrow();
