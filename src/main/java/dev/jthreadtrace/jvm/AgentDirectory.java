@@ -322,9 +322,8 @@ final class AgentDirectory implements AutoCloseable {
         try {
             // Nothing is removed across a mount point a traced program (as root) made inside.
             if (!MountPoints.read().within(path)) {
-                Path keep = markName == null ? null : Path.of(markName);
-                TreeRemoval.empty(held, new int[] {0}, TreeRemoval.MAX_REMOVED, keep);
-                if (keep != null) held.deleteFile(keep);
+                if (markName == null) TreeRemoval.empty(held, new int[] {0}, TreeRemoval.MAX_REMOVED, null);
+                else TreeRemoval.emptyKeepingLast(held, new int[] {0}, TreeRemoval.MAX_REMOVED, Path.of(markName));
             }
         } catch (IOException | RuntimeException e) {
             // a leftover temp directory is not worth failing the run

@@ -1,5 +1,6 @@
 package dev.jthreadtrace.jvm;
 
+import dev.jthreadtrace.sys.DirectoryCalls;
 import dev.jthreadtrace.sys.Errno;
 import dev.jthreadtrace.sys.ErrnoException;
 import dev.jthreadtrace.sys.Libc;
@@ -105,7 +106,7 @@ final class RunKey {
     private static byte[] read(Path file, int uid) throws IOException {
         int fd;
         try {
-            fd = Libc.openForReadingWithoutWaiting(file.toString());
+            fd = DirectoryCalls.openFileWithoutWaiting(file.toString());
         } catch (ErrnoException e) {
             if (e.errno() == Errno.ENOENT) return null;
             throw new IOException(file + ": " + e.getMessage(), e);

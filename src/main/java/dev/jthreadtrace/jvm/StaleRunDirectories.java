@@ -120,10 +120,7 @@ final class StaleRunDirectories {
                 if (!Objects.equals(opened, fileKey) || !marked(dir, markName)) return false;
                 // A bind mount inside (root, a container runtime) would have what it shows emptied.
                 if (mounts.within(path)) return false;
-                TreeRemoval.empty(dir, entries, MAX_ENTRIES, markName);
-                if (!onlyMark(dir, markName)) return false;
-                dir.deleteFile(markName);
-                entries[0]++;
+                if (!TreeRemoval.emptyKeepingLast(dir, entries, MAX_ENTRIES, markName)) return false;
             }
             parent.deleteDirectory(name);
             return true;
@@ -139,15 +136,5 @@ final class StaleRunDirectories {
         } catch (IOException e) {
             return false;
         }
-    }
-
-    /** Whether the mark is all {@code dir} holds (the removal was not cut short): only then may it go. */
-    private static boolean onlyMark(SecureDirectoryStream<Path> dir, Path mark) throws IOException {
-        try (SecureDirectoryStream<Path> listing = dir.newDirectoryStream(Path.of("."), LinkOption.NOFOLLOW_LINKS)) {
-            for (Path entry : listing) {
-                if (!entry.getFileName().equals(mark)) return false;
-            }
-        }
-        return true;
     }
 }

@@ -41,6 +41,23 @@ final class TreeRemoval {
         }
     }
 
+    /**
+     * {@link #empty} keeping {@code last}, then {@code last} too once nothing else is left (counted):
+     * true when the directory is empty. A removal cut short (the budget, an entry that could not
+     * go) keeps {@code last}, so a later one can still tell the directory is the tool's.
+     */
+    static boolean emptyKeepingLast(SecureDirectoryStream<Path> top, int[] removed, int limit, Path last) throws IOException {
+        empty(top, removed, limit, last);
+        try (SecureDirectoryStream<Path> listing = top.newDirectoryStream(Path.of("."), LinkOption.NOFOLLOW_LINKS)) {
+            for (Path entry : listing) {
+                if (!entry.getFileName().equals(last)) return false;
+            }
+        }
+        top.deleteFile(last);
+        removed[0]++;
+        return true;
+    }
+
     /** One removal's fixed parts: the top directory, the shared count, its limit, the entry of top kept. */
     private record Walk(SecureDirectoryStream<Path> top, int[] removed, int limit, Path keep) {}
 

@@ -274,19 +274,6 @@ public final class Libc {
         }
     }
 
-    private static final int O_RDONLY = 0, O_NOFOLLOW = 0x20000;
-
-    /**
-     * {@code openat(AT_FDCWD, path, O_RDONLY|O_NOFOLLOW|O_NONBLOCK|O_CLOEXEC)}: a link as the last
-     * name fails, and a FIFO put where a file was expected opens at once instead of waiting for a
-     * writer forever. Throws {@link ErrnoException}.
-     */
-    public static int openForReadingWithoutWaiting(String path) {
-        try (Arena arena = Arena.ofConfined()) {
-            return (int) checked("open", SYS_OPENAT, AT_FDCWD, arena.allocateFrom(path).address(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0);
-        }
-    }
-
     /** {@code int close(int fd);} */
     public static void close(int fd) {
         checked("close", SYS_CLOSE, fd, 0, 0, 0);
