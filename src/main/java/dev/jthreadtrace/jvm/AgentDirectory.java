@@ -36,6 +36,11 @@ import java.util.Set;
  * made again by anyone, and a write by name after the removal (a JVM that ended before the classes
  * were ready) once followed a {@code classes} link another user had planted there. After
  * {@link #close} begins nothing is written at all, and the directory is never made again.
+ *
+ * <p>Off the path of the traced command, on a thread of its own started with the directory, the
+ * run marks it as this tool's ({@link RunKey}: so a later run may remove it if this one is killed)
+ * and removes what killed tools left ({@link StaleRunDirectories}); {@link #close} waits for that
+ * thread, which has had the whole run for a bounded task.
  */
 final class AgentDirectory implements AutoCloseable {
     /** The jar's name is fixed: the agent's manifest names its boot class path relative to it. */
@@ -59,6 +64,10 @@ final class AgentDirectory implements AutoCloseable {
     /** The directory itself, open since its creation: every later write is relative to it. */
     private final SecureDirectoryStream<Path> held;
     private boolean closed, removed, attachJarWritten;
+    /** The mark's name once it is written (under the lock), removed last; null before. */
+    private String mark;
+    /** Marks the directory, then sweeps: started with the directory, joined at its removal. */
+    private volatile Thread sweeper;
     private int tempFiles;
     /** The installation's agent jar as it was when the run began, for {@link #attachJar}. */
     private byte[] agentJar;
@@ -110,7 +119,30 @@ final class AgentDirectory implements AutoCloseable {
             directory.close();
             throw e;
         }
+        directory.sweeper = Thread.ofPlatform().daemon().name("jthreadtrace-sweep").start(directory::markAndSweep);
         return directory;
+    }
+
+    /**
+     * The sweeping thread's work: the user's key (read, or made on the first run), this directory's
+     * mark (unless the run is ending already), then the sweep of killed tools' directories. No
+     * key, no mark and no sweep: a killed tool's directory is then left to the system's cleaning
+     * of /tmp, never removed unproven.
+     */
+    private void markAndSweep() {
+        RunKey key = RunKey.ofUser(temp(), ownerUid);
+        if (key == null) return;
+        String name = key.markOf(path.getFileName().toString());
+        synchronized (this) {
+            if (closed) return;
+            try {
+                write(held, name, new byte[0]);
+                mark = name;
+            } catch (IOException | RuntimeException e) {
+                // unmarked: if this tool is killed, its directory stays for the system's cleaning
+            }
+        }
+        StaleRunDirectories.sweep(temp(), ownerUid, key);
     }
 
     private static Path temp() {
@@ -174,7 +206,7 @@ final class AgentDirectory implements AutoCloseable {
 
     /** Whether {@code name} is one of the directory's own entries rather than an agent's records. */
     static boolean isOwn(String name) {
-        return OWN.contains(name);
+        return OWN.contains(name) || RunKey.isMark(name);
     }
 
     /**
@@ -275,18 +307,24 @@ final class AgentDirectory implements AutoCloseable {
 
     /**
      * Stops all writing, then removes what the directory holds (links themselves, never what they
-     * point to), reached through the held descriptor, and the directory itself.
+     * point to), reached through the held descriptor, its mark last (a tool killed meanwhile leaves
+     * it provably ours), and the directory itself; then waits for the sweeping thread.
      */
     @Override
     public void close() {
+        String markName;
         synchronized (this) {
             closed = true;
             if (removed) return;
             removed = true;
+            markName = mark;
         }
         try {
             // Nothing is removed across a mount point a traced program (as root) made inside.
-            if (!MountPoints.read().within(path)) TreeRemoval.empty(held, new int[] {0});
+            if (!MountPoints.read().within(path)) {
+                if (markName == null) TreeRemoval.empty(held, new int[] {0}, TreeRemoval.MAX_REMOVED, null);
+                else TreeRemoval.emptyKeepingLast(held, new int[] {0}, TreeRemoval.MAX_REMOVED, Path.of(markName));
+            }
         } catch (IOException | RuntimeException e) {
             // a leftover temp directory is not worth failing the run
         }
@@ -300,7 +338,17 @@ final class AgentDirectory implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             // not empty: something was left that could not be removed
         }
-        // What killed tools left: this run's own removal never ran in them.
-        StaleRunDirectories.sweep(temp(), ownerUid);
+        awaitSweep();
+    }
+
+    /** The sweep's remainder, if the run was shorter than it: bounded ({@link StaleRunDirectories#MAX_ENTRIES}). */
+    private void awaitSweep() {
+        Thread thread = sweeper;
+        if (thread == null) return;
+        try {
+            thread.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

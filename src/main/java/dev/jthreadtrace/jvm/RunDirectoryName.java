@@ -1,7 +1,6 @@
 package dev.jthreadtrace.jvm;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,7 +14,8 @@ import java.util.regex.Pattern;
  * and its PID namespace (the inode of {@code /proc/self/ns/pid}, hex) say which process made it, so
  * a later run can tell a directory whose tool is gone (SIGKILLed: its removal never ran) from one in
  * use, even when the pid was reused; 64 random bits make the name unguessable, so no one can make
- * anything of that name before the run does. The pid comes first, as before: {@code
+ * anything of that name before the run does. Anyone can make a name of this form: that the tool
+ * made the directory is proven by its mark ({@link RunKey}), not by its name. The pid comes first, as before: {@code
  * /tmp/jthreadtrace-$PPID-*} still finds a tool's directory from the traced command.
  */
 record RunDirectoryName(long pid, long start, long pidNamespace, String random) {
@@ -29,13 +29,7 @@ record RunDirectoryName(long pid, long start, long pidNamespace, String random) 
         Long start = startTime(pid);
         Long namespace = ownPidNamespace();
         if (start == null || namespace == null) throw new IOException("/proc/self cannot be read to name the run's directory");
-        byte[] random;
-        // Not SecureRandom: seeding it costs ~35 ms of CPU at every start; the kernel's pool is what it would read.
-        try (InputStream in = Files.newInputStream(Path.of("/dev/urandom"))) {
-            random = in.readNBytes(8);
-        }
-        if (random.length != 8) throw new IOException("/dev/urandom gave " + random.length + " bytes");
-        return new RunDirectoryName(pid, start, namespace, HexFormat.of().formatHex(random));
+        return new RunDirectoryName(pid, start, namespace, HexFormat.of().formatHex(KernelRandom.bytes(8)));
     }
 
     String name() {

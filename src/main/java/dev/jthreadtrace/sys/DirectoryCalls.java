@@ -12,7 +12,8 @@ import java.lang.foreign.MemorySegment;
  */
 public final class DirectoryCalls {
     private static final long SYS_OPENAT = 257, SYS_MKDIRAT = 258, SYS_FCHOWNAT = 260, SYS_UNLINKAT = 263, SYS_FCHOWN = 93;
-    private static final int O_RDONLY = 0, O_WRONLY = 1, O_CREAT = 0x40, O_EXCL = 0x80, O_DIRECTORY = 0x10000, O_NOFOLLOW = 0x20000;
+    private static final int O_RDONLY = 0, O_WRONLY = 1, O_CREAT = 0x40, O_EXCL = 0x80, O_NONBLOCK = 0x800, O_DIRECTORY = 0x10000,
+            O_NOFOLLOW = 0x20000;
     private static final int AT_SYMLINK_NOFOLLOW = 0x100, AT_REMOVEDIR = 0x200;
 
     private DirectoryCalls() {}
@@ -20,6 +21,14 @@ public final class DirectoryCalls {
     /** {@code open(path, O_RDONLY|O_DIRECTORY|O_CLOEXEC)}: links followed (the one {@code /proc/PID/root} is). */
     public static int openDirectory(String path) {
         return openAt(Libc.AT_FDCWD, path, O_RDONLY | O_DIRECTORY | Libc.O_CLOEXEC, 0);
+    }
+
+    /**
+     * {@code open(path, O_RDONLY|O_NOFOLLOW|O_NONBLOCK|O_CLOEXEC)}: a link as the last name fails,
+     * and a FIFO put where a file was expected opens at once instead of waiting for a writer forever.
+     */
+    public static int openFileWithoutWaiting(String path) {
+        return openAt(Libc.AT_FDCWD, path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | Libc.O_CLOEXEC, 0);
     }
 
     /** The directory {@code name} in {@code dirFd}, which must not be a link. */

@@ -274,52 +274,93 @@ class AgentDirectoryIT {
 
     /**
      * A tool SIGKILLed mid-run leaves its directory (no removal runs in it); its name holds 64
-     * random bits beside the tool's pid, start time and PID namespace. The next run that makes a
-     * directory removes it at its end, with everything in it (a link inside is removed, not what it
-     * points to), and touches nothing else: a live tool's directory, a look-alike that is a link, a
-     * file, a directory of another user, or a name of another form.
+     * random bits beside the tool's pid, start time and PID namespace, and it holds the mark of
+     * that name under the user's key. The next run that makes a directory removes it, with
+     * everything in it (a link inside is removed, not what it points to), and touches nothing else:
+     * a live tool's directory, a look-alike that is a link, a file, a directory of another user, a
+     * name of another form, and (hostile11u F12) the directories the killed run's own program
+     * minted with dead tools' names: without a mark, with a forged one, with the killed directory's
+     * real mark copied in (it names another directory). They stay whole, not one file removed.
      */
     @Test
     void aKilledToolsDirectoryIsRemovedByTheNextRunAndNothingElse(@TempDir Path tmp) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process killed = start(tool("run", "--no-live", "--report", "none", "--", "/bin/sh", "-c",
-                "\"$0\" -version >/dev/null 2>&1; echo ready; exec sleep 120", java));
-        assertEquals("ready", new String(killed.getInputStream().readNBytes(6)).strip(), "the JVM ran under the tool");
-        List<Path> left = runDirectories(killed.pid());
-        assertEquals(1, left.size(), "the run's directory while it runs: " + left);
-        Path stale = left.getFirst();
-        assertTrue(stale.getFileName().toString().matches("jthreadtrace-" + killed.pid() + "-[0-9a-f]+-[0-9a-f]+-[0-9a-f]{16}"), stale.toString());
-        killed.destroyForcibly();
-        assertTrue(killed.waitFor(60, TimeUnit.SECONDS));
-        assertTrue(Files.isDirectory(stale, LinkOption.NOFOLLOW_LINKS), "a SIGKILLed tool leaves its directory: " + stale);
-        Path victim = Files.writeString(tmp.resolve("victim"), "kept\n");
-        Files.createSymbolicLink(stale.resolve("link"), victim);
-        Files.createDirectories(stale.resolve("sub/deeper"));
-
-        // Look-alikes in the same namespace: a dead pid's name that is a link to a directory, a file, another user's directory.
         String namespace = Long.toHexString(Long.parseLong(Files.readSymbolicLink(Path.of("/proc/self/ns/pid")).toString().replaceAll("\\D", "")));
-        String dead = "jthreadtrace-" + killed.pid() + "-1-" + namespace + "-";
-        Path elsewhere = Files.createDirectory(tmp.resolve("elsewhere"));
-        Files.writeString(elsewhere.resolve("keep"), "kept\n");
-        Path link = Files.createSymbolicLink(TMP.resolve(dead + "00000000000000a1"), elsewhere);
-        Path file = Files.writeString(TMP.resolve(dead + "00000000000000a2"), "kept\n");
-        Path others = Files.createDirectory(TMP.resolve(dead + "00000000000000a3"));
-        Files.setAttribute(others, "unix:uid", 65534);
-        Path live = Files.createDirectory(TMP.resolve("jthreadtrace-" + ProcessHandle.current().pid() + "-"
-                + Long.toHexString(startTime(ProcessHandle.current().pid())) + "-" + namespace + "-00000000000000a4"));
-        Path oldForm = Files.createDirectory(TMP.resolve("jthreadtrace-" + killed.pid() + "-1a2b3c"));
+        // The traced program mints 16 directories of dead tools' names (pids past pid_max), 500 files each, as F12's did 64 of 20 000.
+        String plant = "for p in $(seq 4194305 4194320); do d=/tmp/jthreadtrace-$p-1234-" + namespace + "-$(printf %016x $p); "
+                + "mkdir -p $d && (cd $d && seq 1 500 | xargs touch); done";
+        Process killed = start(tool("run", "--no-live", "--report", "none", "--", "/bin/sh", "-c",
+                "\"$0\" -version >/dev/null 2>&1; " + plant + "; echo ready; exec sleep 120", java));
+        List<Path> minted = new ArrayList<>();
+        for (int p = 4194305; p <= 4194320; p++) minted.add(TMP.resolve("jthreadtrace-" + p + "-1234-" + namespace + "-" + String.format("%016x", p)));
         try {
-            List<String> cmd = new ArrayList<>(List.of("run", "--no-live", "--report", "none", "--"));
-            cmd.addAll(JvmIT.java(Hello.class.getName()));
-            Tool.Result r = Tool.run(Tool.jar(cmd.toArray(String[]::new)));
-            assertEquals(0, r.code(), r.err());
-            assertFalse(Files.exists(stale, LinkOption.NOFOLLOW_LINKS), "the killed tool's directory went: " + stale);
-            assertEquals("kept\n", Files.readString(victim), "a link inside is removed, not what it points to");
-            for (Path kept : List.of(link, file, others, live, oldForm)) assertTrue(Files.exists(kept, LinkOption.NOFOLLOW_LINKS), kept.toString());
-            assertTrue(Files.isSymbolicLink(link));
-            assertEquals("kept\n", Files.readString(elsewhere.resolve("keep")), "nothing through a look-alike link");
+            assertEquals("ready", new String(killed.getInputStream().readNBytes(6)).strip(), "the JVM ran under the tool");
+            List<Path> left = runDirectories(killed.pid());
+            assertEquals(1, left.size(), "the run's directory while it runs: " + left);
+            Path stale = left.getFirst();
+            assertTrue(stale.getFileName().toString().matches("jthreadtrace-" + killed.pid() + "-[0-9a-f]+-[0-9a-f]+-[0-9a-f]{16}"), stale.toString());
+            // The mark is written off the command's path, on the tool's sweeping thread: waited for, then the tool is killed.
+            Path mark = null;
+            for (long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120); mark == null && System.nanoTime() < deadline; ) {
+                try (Stream<Path> entries = Files.list(stale)) {
+                    mark = entries.filter(e -> e.getFileName().toString().matches("mark-[0-9a-f]{32}")).findFirst().orElse(null);
+                }
+                if (mark == null) Thread.sleep(50);
+            }
+            assertTrue(mark != null, "the run's directory is marked: " + stale);
+            killed.destroyForcibly();
+            assertTrue(killed.waitFor(60, TimeUnit.SECONDS));
+            assertTrue(Files.isDirectory(stale, LinkOption.NOFOLLOW_LINKS), "a SIGKILLed tool leaves its directory: " + stale);
+            Path victim = Files.writeString(tmp.resolve("victim"), "kept\n");
+            Files.createSymbolicLink(stale.resolve("link"), victim);
+            Files.createDirectories(stale.resolve("sub/deeper"));
+            // Forged marks in two of the minted directories: a made-up hash, and the killed directory's real mark.
+            Files.createFile(minted.get(0).resolve("mark-0123456789abcdef0123456789abcdef"));
+            Files.createFile(minted.get(1).resolve(mark.getFileName()));
+            List<Long> mintedBefore = new ArrayList<>();
+            for (Path m : minted) mintedBefore.add(entries(m));
+
+            // Look-alikes in the same namespace: a dead pid's name that is a link to a directory, a file, another user's directory.
+            String dead = "jthreadtrace-" + killed.pid() + "-1-" + namespace + "-";
+            Path elsewhere = Files.createDirectory(tmp.resolve("elsewhere"));
+            Files.writeString(elsewhere.resolve("keep"), "kept\n");
+            Path link = Files.createSymbolicLink(TMP.resolve(dead + "00000000000000a1"), elsewhere);
+            Path file = Files.writeString(TMP.resolve(dead + "00000000000000a2"), "kept\n");
+            Path others = Files.createDirectory(TMP.resolve(dead + "00000000000000a3"));
+            Files.setAttribute(others, "unix:uid", 65534);
+            Path live = Files.createDirectory(TMP.resolve("jthreadtrace-" + ProcessHandle.current().pid() + "-"
+                    + Long.toHexString(startTime(ProcessHandle.current().pid())) + "-" + namespace + "-00000000000000a4"));
+            Path oldForm = Files.createDirectory(TMP.resolve("jthreadtrace-" + killed.pid() + "-1a2b3c"));
+            try {
+                List<String> cmd = new ArrayList<>(List.of("run", "--no-live", "--report", "none", "--"));
+                cmd.addAll(JvmIT.java(Hello.class.getName()));
+                Tool.Result r = Tool.run(Tool.jar(cmd.toArray(String[]::new)));
+                assertEquals(0, r.code(), r.err());
+                assertFalse(Files.exists(stale, LinkOption.NOFOLLOW_LINKS), "the killed tool's directory went: " + stale);
+                assertEquals("kept\n", Files.readString(victim), "a link inside is removed, not what it points to");
+                for (Path kept : List.of(link, file, others, live, oldForm)) assertTrue(Files.exists(kept, LinkOption.NOFOLLOW_LINKS), kept.toString());
+                assertTrue(Files.isSymbolicLink(link));
+                assertEquals("kept\n", Files.readString(elsewhere.resolve("keep")), "nothing through a look-alike link");
+                for (int i = 0; i < minted.size(); i++) assertEquals(mintedBefore.get(i), entries(minted.get(i)), "left whole: " + minted.get(i));
+            } finally {
+                for (Path p : List.of(link, file, others, live, oldForm)) Files.deleteIfExists(p);
+            }
         } finally {
-            for (Path p : List.of(link, file, others, live, oldForm)) Files.deleteIfExists(p);
+            for (Path m : minted) removeTree(m);
+        }
+    }
+
+    /** Entries under {@code dir}, itself excluded. */
+    private static long entries(Path dir) throws IOException {
+        try (Stream<Path> all = Files.walk(dir)) {
+            return all.count() - 1;
+        }
+    }
+
+    private static void removeTree(Path dir) throws IOException {
+        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) return;
+        try (Stream<Path> all = Files.walk(dir)) {
+            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
         }
     }
 
