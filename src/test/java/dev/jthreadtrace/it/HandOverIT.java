@@ -36,12 +36,13 @@ class HandOverIT {
     private static final String AWAIT = "i=0; while [ ! -e %1$s ] && [ $i -lt 400 ]; do sleep 0.05; i=$((i+1)); done; ";
     /**
      * A process substitution's reader: it notes its parent's name while the parent lives (the
-     * process bash exec'd after forking the reader: the command untraced, the tool traced), waits
+     * process that forked the reader, then exec'd the command untraced, the tool traced), waits
      * for the parent's end and only then leaves the marker {@code after}: the parent's exit came
-     * first, it did not wait for the reader.
+     * first, it did not wait for the reader. (It gives up after a minute, without the marker.)
      */
-    private static final String OUTLIVER = "p=$(awk '/^PPid/ {print $2}' /proc/$BASHPID/status); "
-            + "while kill -0 $p 2>/dev/null; do c=$(cat /proc/$p/comm 2>/dev/null) && echo \"$c\" > parent; sleep 0.05; done; touch after";
+    private static final String OUTLIVER = "while read -r k v; do [ $k = PPid: ] && p=$v; done < /proc/$BASHPID/status; i=0;"
+            + " while kill -0 $p 2>/dev/null && [ $i -lt 1200 ]; do c=$(cat /proc/$p/comm 2>/dev/null) && echo \"$c\" > parent;"
+            + " sleep 0.05; i=$((i+1)); done; kill -0 $p 2>/dev/null || touch after";
 
     private final List<Process> started = new ArrayList<>();
 
@@ -111,20 +112,20 @@ class HandOverIT {
     }
 
     /**
-     * {@code true 3> >(reader)}: the reader is the tool's child (its parent is the tool's JVM), and
-     * the tool ends before it, as {@code env true} does: the reader waits for its parent's end
-     * before it ends. Waited for, it was 6 s of a reader's {@code sleep 6} after the command; here
-     * the two waited for each other.
+     * {@code CMD 3> >(reader)}: the reader is the tool's child (its parent is the tool's JVM), and
+     * the tool ends before it, as {@code env CMD} does: the reader waits for its parent's end
+     * before it ends. Waited for, a reader's {@code sleep 6} kept {@code true} traced for 6 s; here
+     * the two waited for each other. (The command lives a second, for the reader to find its
+     * parent alive untraced too.)
      */
     @Test
     void theToolEndsBeforeAChildItDidNotStart(@TempDir Path tmp) throws Exception {
         for (boolean traced : List.of(false, true)) {
             Path dir = runDir(tmp, traced ? "traced" : "untraced");
-            Ran r = bash(dir, command(traced, "true") + " 3> >(" + OUTLIVER + ")");
+            Ran r = bash(dir, command(traced, "sleep 1") + " 3> >(" + OUTLIVER + ")");
             assertEquals(0, r.code(), r.err());
             awaitMarker(dir.resolve("after"));
-            // Untraced, true may be gone before the reader looks at it.
-            if (traced) assertEquals("java", Files.readString(dir.resolve("parent")).strip(), "the reader was the tool's child");
+            assertEquals(traced ? "java" : "sleep", Files.readString(dir.resolve("parent")).strip(), "the reader's parent");
         }
     }
 
