@@ -165,7 +165,9 @@ class HandOverIT {
 
     /**
      * attach: the trace ends when the attached process exits, whatever child of the tool's own
-     * lives on (a process substitution's reader that waits for the tool's end).
+     * lives on (a process substitution's reader that waits for the tool's end). An attach ends on
+     * its own table of tasks, and did so before the loop stopped waiting for such children: this
+     * keeps it so.
      */
     @Test
     void anAttachEndsWithTheAttachedProcessNotWithTheToolsChild(@TempDir Path tmp) throws Exception {
