@@ -5,16 +5,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -138,11 +136,8 @@ class HandOverIT {
     void aReaderSeesThePipesEndWhenTheCommandClosesIt(@TempDir Path tmp) throws Exception {
         String cmd = "sh -c 'echo line >&3; exec 3>&-; " + AWAIT.formatted("eof")
                 + "[ -e eof ] && echo reader-saw-the-end >&2 || echo reader-still-waiting >&2'";
-        for (boolean traced : List.of(false, true)) {
-            Path dir = runDir(tmp, traced ? "traced" : "untraced");
-            // fd 3 to the pipe, stdout away from it: the reader is bash's child, the only writers the command and the tool.
-            Ran r = bash(dir, command(traced, cmd) + " 3>&1 >/dev/null | { cat > got; touch eof; }");
-            assertEquals(List.of("reader-saw-the-end"), r.err().lines().toList(), traced ? "traced" : "untraced");
+        // fd 3 to the pipe, stdout away from it: the reader is bash's child, the only writers the command and the tool.
+        for (Path dir : saysBothWays(tmp, cmd, c -> c + " 3>&1 >/dev/null | { cat > got; touch eof; }", "reader-saw-the-end")) {
             assertEquals("line\n", Files.readString(dir.resolve("got")));
         }
     }
@@ -156,11 +151,22 @@ class HandOverIT {
     void aProducerGetsEpipeWhileTheConsumerStillRuns(@TempDir Path tmp) throws Exception {
         String consumer = "sh -c 'head -c 10 >/dev/null; exec 0<&-; " + AWAIT.formatted("epipe")
                 + "[ -e epipe ] && echo producer-stopped >&2 || echo producer-still-writing >&2'";
+        saysBothWays(tmp, consumer, c -> "{ yes 2>/dev/null; touch epipe; } | " + c, "producer-stopped");
+    }
+
+    /**
+     * Runs {@code around} the command {@code cmd}, untraced and then traced, each in a directory of
+     * its own: each run's stderr must be the one line {@code said}. The two directories.
+     */
+    private List<Path> saysBothWays(Path tmp, String cmd, UnaryOperator<String> around, String said) throws Exception {
+        List<Path> dirs = new ArrayList<>();
         for (boolean traced : List.of(false, true)) {
             Path dir = runDir(tmp, traced ? "traced" : "untraced");
-            Ran r = bash(dir, "{ yes 2>/dev/null; touch epipe; } | " + command(traced, consumer));
-            assertEquals(List.of("producer-stopped"), r.err().lines().toList(), traced ? "traced" : "untraced");
+            Ran r = bash(dir, around.apply(command(traced, cmd)));
+            assertEquals(List.of(said), r.err().lines().toList(), traced ? "traced" : "untraced");
+            dirs.add(dir);
         }
+        return dirs;
     }
 
     /**
@@ -173,20 +179,10 @@ class HandOverIT {
     void anAttachEndsWithTheAttachedProcessNotWithTheToolsChild(@TempDir Path tmp) throws Exception {
         Process target = new ProcessBuilder("sh", "-c", "echo ready; read x").redirectError(ProcessBuilder.Redirect.DISCARD).start();
         started.add(target);
-        BufferedReader targetOut = new BufferedReader(new InputStreamReader(target.getInputStream(), StandardCharsets.UTF_8));
-        assertEquals("ready", targetOut.readLine());
         Path trace = tmp.resolve("trace.jsonl"), err = tmp.resolve("tool.err");
-        Process tool = new ProcessBuilder("bash", "-c", launcher() + " attach --no-live --format jsonl -o " + trace + " " + target.pid()
-                + " 3> >(" + OUTLIVER + ")").directory(tmp.toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(err.toFile()).start();
-        started.add(tool);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!(Files.exists(trace) && Files.readString(trace).contains("\"existing_at_attach\""))) {
-            assertTrue(tool.isAlive() && System.nanoTime() < deadline, "attached: " + Files.readString(err));
-            Thread.sleep(20);
-        }
-        target.getOutputStream().write("go\n".getBytes(StandardCharsets.UTF_8));
-        target.getOutputStream().flush();
+        Process tool = Tool.attachWhenReady(target, trace, err, started, pid -> new ProcessBuilder("bash", "-c", launcher()
+                + " attach --no-live --format jsonl -o " + trace + " " + pid + " 3> >(" + OUTLIVER + ")").directory(tmp.toFile())
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)).tool();
         assertTrue(tool.waitFor(60, TimeUnit.SECONDS), "the attach ended with the process: " + Files.readString(err));
         assertEquals(0, tool.exitValue(), Files.readString(err));
         awaitMarker(tmp.resolve("after"));
