@@ -40,7 +40,8 @@ public final class InheritedDescriptors {
     public static void standardInputFromNull() {
         int fd;
         try (Arena arena = Arena.ofConfined()) {
-            fd = (int) Libc.checked("open", Libc.SYS_OPENAT, Libc.AT_FDCWD, arena.allocateFrom("/dev/null").address(), O_RDONLY, 0);
+            long path = arena.allocateFrom("/dev/null").address();
+            fd = (int) Libc.checked("open", Libc.SYS_OPENAT, Libc.AT_FDCWD, path, O_RDONLY, 0);
         }
         if (fd == STDIN) return; // stdin was closed: /dev/null took its number
         try {

@@ -45,8 +45,8 @@ public final class Libc {
     private static final MethodHandle SYSCALL = LINKER.downcallHandle(symbol("syscall"), SYSCALL_DESCRIPTOR, SYSCALL_OPTIONS);
 
     /** x86-64 system call numbers (arch/x86/entry/syscalls/syscall_64.tbl). */
-    static final long SYS_WRITE = 1, SYS_CLOSE = 3, SYS_POLL = 7, SYS_RT_SIGACTION = 13, SYS_IOCTL = 16, SYS_DUP2 = 33, SYS_GETPID = 39,
-            SYS_WAIT4 = 61, SYS_KILL = 62, SYS_READLINK = 89, SYS_PTRACE = 101, SYS_PIPE2 = 293,
+    static final long SYS_WRITE = 1, SYS_CLOSE = 3, SYS_POLL = 7, SYS_RT_SIGACTION = 13, SYS_IOCTL = 16, SYS_DUP2 = 33,
+            SYS_GETPID = 39, SYS_WAIT4 = 61, SYS_KILL = 62, SYS_READLINK = 89, SYS_PTRACE = 101, SYS_PIPE2 = 293,
             SYS_FCNTL = 72, SYS_OPENAT = 257,
             SYS_PROCESS_VM_READV = 310, SYS_PROCESS_VM_WRITEV = 311;
 

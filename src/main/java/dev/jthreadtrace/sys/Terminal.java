@@ -44,11 +44,19 @@ public final class Terminal {
      */
     public static boolean inForeground() {
         try {
-            String stat = Files.readString(Path.of("/proc/self/stat"), StandardCharsets.ISO_8859_1);
-            // After the name (which may hold spaces and parentheses): state ppid pgrp session tty_nr tpgid ...
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 1).strip().split(" ");
-            return fields.length > TPGID && Integer.parseInt(fields[PGRP]) == Integer.parseInt(fields[TPGID]);
+            return inForeground(Files.readString(Path.of("/proc/self/stat"), StandardCharsets.ISO_8859_1));
         } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** {@link #inForeground()} as a /proc/PID/stat line says; false when it cannot tell. */
+    static boolean inForeground(String stat) {
+        // After the name (which may hold spaces and parentheses): state ppid pgrp session tty_nr tpgid ...
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 1).strip().split(" ");
+        try {
+            return fields.length > TPGID && Integer.parseInt(fields[PGRP]) == Integer.parseInt(fields[TPGID]);
+        } catch (NumberFormatException e) {
             return false;
         }
     }
