@@ -213,7 +213,9 @@ final class Runner {
             dev.jthreadtrace.ptrace.Launch command = viaEnvironment ? launch.withEnvironment(agent.environment(launch.environment())) : launch;
             start = queue -> {
                 notInterrupted(false);
-                return Tracer.start(command, recorded, announced, limits, plan.exits(), execArguments, !traceOptions.noSeccomp, queue);
+                // Once the command holds its descriptors, the tool lets go of its own copies.
+                return Tracer.start(command, recorded, announced, limits, plan.exits(), execArguments, !traceOptions.noSeccomp,
+                        queue, () -> HandOver.letGo(command.descriptors()));
             };
         }
         TraceSession.Outcome outcome = TraceSession.run(start, plan.fold(), live, out::idle, interrupts);

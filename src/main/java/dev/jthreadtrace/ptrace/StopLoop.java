@@ -10,7 +10,7 @@ import java.util.function.BooleanSupplier;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 /**
- * The ptrace thread's loop: {@code waitpid(-1, __WALL)} until no tracee is left (or, attached,
+ * The ptrace thread's loop: {@code waitpid(-1, __WALL | __WNOTHREAD)} until no tracee is left (or, attached,
  * until every task is let go); every pending stop is handled ({@link StopHandler}) before all are
  * resumed together ({@link ResumeBatch}), so a busy thread cannot starve the others.
  */
@@ -21,6 +21,16 @@ final class StopLoop {
      * thread fail at its N-th stop, to prove such a failure ends in one line and exit 125.
      */
     static final String FAULT_PROPERTY = "jthreadtrace.fault.loop-after-stops";
+    /**
+     * What {@code waitpid(-1)} waits for: every tracee, clone or not, and of the tool's children only
+     * the ptrace thread's own (the start gate, the doorbell: {@code __WNOTHREAD}). Any other child of
+     * the tool's process is its caller's: bash forks a process substitution's reader before it execs
+     * the tool ({@code run -- CMD 2> >(tee log >&2)}), so the reader is the child of the tool's main
+     * thread, untraced. Waited for too, it kept the trace going after the command had ended
+     * ({@code true 3> >(sleep 6)}: 6 s instead of 0.3) and for ever when it waited for the end of a
+     * pipe the tool held; and it was reaped, which is its parent's business, not a tracer's.
+     */
+    private static final int TRACEES = Libc.WALL | Libc.WNOTHREAD;
 
     /** What ends an attach: a detach asked for from another thread, and the doorbell that wakes the loop for it. */
     record Attachment(Doorbell doorbell, Detacher detacher, BooleanSupplier detachRequested) {}
@@ -80,14 +90,14 @@ final class StopLoop {
      */
     private boolean round(MemorySegment status) {
         boolean detaching = attachment != null && attachment.detacher().detaching();
-        int tid = tasks.held.anyHeld() || detaching ? waitWhileHolding(status) : Libc.waitpid(-1, status, Libc.WALL);
+        int tid = tasks.held.anyHeld() || detaching ? waitWhileHolding(status) : Libc.waitpid(-1, status, TRACEES);
         if (tid < 0) { // ECHILD: every tracee is gone
             if (attachment != null && attachment.detacher().detaching()) closeDetach(status);
             return false;
         }
         long busyFrom = System.nanoTime();
         if (tid > 0) handleCounted(tid, status.get(JAVA_INT, 0));
-        while ((tid = Libc.waitpid(-1, status, Libc.WALL | Libc.WNOHANG)) > 0) handleCounted(tid, status.get(JAVA_INT, 0));
+        while ((tid = Libc.waitpid(-1, status, TRACEES | Libc.WNOHANG)) > 0) handleCounted(tid, status.get(JAVA_INT, 0));
         batch.resumeAll(resumer);
         busyNs += System.nanoTime() - busyFrom;
         return attachment == null || !attachedDone(status);
@@ -163,13 +173,13 @@ final class StopLoop {
      */
     private int waitWhileHolding(MemorySegment status) {
         while (true) {
-            int tid = Libc.waitpid(-1, status, Libc.WALL | Libc.WNOHANG);
+            int tid = Libc.waitpid(-1, status, TRACEES | Libc.WNOHANG);
             if (tid != 0) return tid;
             if (attachment != null && attachment.detacher().detaching()) {
                 if (attachment.detacher().timedOut(System.nanoTime())) return 0;
             } else {
                 for (int child : tasks.held.expired(System.nanoTime())) resumer.resume(child, 0);
-                if (!tasks.held.anyHeld()) return Libc.waitpid(-1, status, Libc.WALL);
+                if (!tasks.held.anyHeld()) return Libc.waitpid(-1, status, TRACEES);
             }
             LockSupport.parkNanos(200_000);
         }
@@ -181,7 +191,7 @@ final class StopLoop {
             MemorySegment status = arena.allocate(JAVA_INT);
             long deadline = System.nanoTime() + 5_000_000_000L;
             while (System.nanoTime() < deadline) {
-                int tid = Libc.waitpid(-1, status, Libc.WALL | Libc.WNOHANG);
+                int tid = Libc.waitpid(-1, status, TRACEES | Libc.WNOHANG);
                 if (tid < 0) return; // ECHILD: all gone
                 if (tid == 0) {
                     LockSupport.parkNanos(1_000_000);

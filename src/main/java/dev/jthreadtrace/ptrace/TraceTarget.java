@@ -7,8 +7,9 @@ sealed interface TraceTarget {
     /**
      * @param seccomp        install the filter so only recorded syscalls stop the command
      * @param needNoNewPrivs without CAP_SYS_ADMIN the kernel accepts a filter only from a task with no_new_privs
+     * @param handedOver     run once the command holds its descriptors (exec'd, before its first instruction)
      */
-    record Launching(Launch launch, boolean seccomp, boolean needNoNewPrivs) implements TraceTarget {}
+    record Launching(Launch launch, boolean seccomp, boolean needNoNewPrivs, Runnable handedOver) implements TraceTarget {}
 
     /**
      * No seccomp filter: it could not be removed, and after the detach its SECCOMP_RET_TRACE rules

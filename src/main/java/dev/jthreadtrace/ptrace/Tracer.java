@@ -111,10 +111,21 @@ public final class Tracer {
      */
     public static Tracer start(Launch launch, boolean[] recorded, boolean[] announced, CaptureLimits limits, ExitPolicy exits,
                                ExecArguments execArguments, boolean useSeccomp, BlockingQueue<TraceEvent> queue) throws TraceFailure {
+        return start(launch, recorded, announced, limits, exits, execArguments, useSeccomp, queue, () -> { });
+    }
+
+    /**
+     * The same; {@code handedOver} runs on the ptrace thread once the command holds the descriptors
+     * it inherits, exec'd and not yet at its first instruction (the tool lets go of its own copies
+     * there: {@code run}); it must not throw.
+     */
+    public static Tracer start(Launch launch, boolean[] recorded, boolean[] announced, CaptureLimits limits, ExitPolicy exits,
+                               ExecArguments execArguments, boolean useSeccomp, BlockingQueue<TraceEvent> queue,
+                               Runnable handedOver) throws TraceFailure {
         // Without CAP_SYS_ADMIN the kernel accepts a filter only from a task with no_new_privs set.
         boolean needNoNewPrivs = useSeccomp && !Capabilities.hasSysAdmin();
-        return begin(new Tracer(new TraceTarget.Launching(launch, useSeccomp, needNoNewPrivs), recorded, announced, limits,
-                exits, execArguments, queue));
+        return begin(new Tracer(new TraceTarget.Launching(launch, useSeccomp, needNoNewPrivs, handedOver), recorded, announced,
+                limits, exits, execArguments, queue));
     }
 
     /**
@@ -338,6 +349,7 @@ public final class Tracer {
             launched.completeExceptionally(e);
             return false;
         }
+        l.handedOver().run();
         rootPid = started.pid();
         Libc.kill(rootPid, 0); // links the call now: requestStop must work even with a full heap
         tasks.add(new Task(rootPid, rootPid));

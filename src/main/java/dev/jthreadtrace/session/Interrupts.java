@@ -2,7 +2,7 @@ package dev.jthreadtrace.session;
 
 import dev.jthreadtrace.decode.Signals;
 import dev.jthreadtrace.ptrace.Tracer;
-import dev.jthreadtrace.sys.Libc;
+import dev.jthreadtrace.sys.Terminal;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -48,7 +48,7 @@ public record Interrupts(Duration killAfter, Consumer<String> notice, Consumer<T
      * processes waits for it (a JVM would be shutting down already: {@link Tracer#holdTerminalSignals}).
      */
     void prepare(Tracer tracer) {
-        if (lastLook != NO_LOOK) tracer.holdTerminalSignals(Interrupts::inTerminalForeground);
+        if (lastLook != NO_LOOK) tracer.holdTerminalSignals(Terminal::inForeground);
     }
 
     /** What a signal does once nothing traced is left ({@link AfterTrace}): the output is finished, never cut short. */
@@ -83,7 +83,7 @@ public record Interrupts(Duration killAfter, Consumer<String> notice, Consumer<T
                 tracer.requestStop(signal);
                 return;
             }
-            boolean fromTerminal = (signal == SIGINT || signal == SIGHUP) && inTerminalForeground();
+            boolean fromTerminal = (signal == SIGINT || signal == SIGHUP) && Terminal.inForeground();
             lastLook.accept(tracer);
             tracer.releaseTerminalSignals();
             boolean passed = fromTerminal || tracer.forward(signal);
@@ -109,16 +109,5 @@ public record Interrupts(Duration killAfter, Consumer<String> notice, Consumer<T
                 });
             }
         };
-    }
-
-    /** Whether this process group is the foreground group of the terminal on stdin, stdout or stderr. */
-    private static boolean inTerminalForeground() {
-        try {
-            int group = Libc.getpgrp();
-            for (int fd = 0; fd <= 2; fd++) if (Libc.tcgetpgrp(fd) == group) return true;
-        } catch (RuntimeException e) {
-            // no terminal: the signal came from kill(1) or a supervisor
-        }
-        return false;
     }
 }

@@ -45,8 +45,8 @@ public final class Libc {
     private static final MethodHandle SYSCALL = LINKER.downcallHandle(symbol("syscall"), SYSCALL_DESCRIPTOR, SYSCALL_OPTIONS);
 
     /** x86-64 system call numbers (arch/x86/entry/syscalls/syscall_64.tbl). */
-    static final long SYS_WRITE = 1, SYS_CLOSE = 3, SYS_POLL = 7, SYS_RT_SIGACTION = 13, SYS_IOCTL = 16, SYS_GETPID = 39,
-            SYS_WAIT4 = 61, SYS_KILL = 62, SYS_READLINK = 89, SYS_PTRACE = 101, SYS_GETPGRP = 111, SYS_PIPE2 = 293,
+    static final long SYS_WRITE = 1, SYS_CLOSE = 3, SYS_POLL = 7, SYS_RT_SIGACTION = 13, SYS_IOCTL = 16, SYS_DUP2 = 33,
+            SYS_GETPID = 39, SYS_WAIT4 = 61, SYS_KILL = 62, SYS_READLINK = 89, SYS_PTRACE = 101, SYS_PIPE2 = 293,
             SYS_FCNTL = 72, SYS_OPENAT = 257,
             SYS_PROCESS_VM_READV = 310, SYS_PROCESS_VM_WRITEV = 311;
 
@@ -113,8 +113,11 @@ public final class Libc {
 
     // ---- wait ---------------------------------------------------------------------------------
 
-    /** waitpid's options: return at once when nothing changed; wait for every child, clone or not. */
-    public static final int WNOHANG = 1, WALL = 0x40000000;
+    /**
+     * waitpid's options: return at once when nothing changed; wait for every child, clone or not;
+     * only for the children and tracees of the calling thread, not those of the process's other threads.
+     */
+    public static final int WNOHANG = 1, WALL = 0x40000000, WNOTHREAD = 0x20000000;
 
     /**
      * {@code pid_t waitpid(pid_t pid, int *wstatus, int options);} (the wait4 system call).
@@ -284,7 +287,7 @@ public final class Libc {
         return checked("write", SYS_WRITE, fd, buf.address(), count, 0);
     }
 
-    private static final long TCGETS = 0x5401, TIOCGPGRP = 0x540F, TIOCGWINSZ = 0x5413;
+    private static final long TCGETS = 0x5401, TIOCGWINSZ = 0x5413;
     /** {@code struct termios} as the kernel's TCGETS fills it (60 bytes; room to spare). */
     private static final long TERMIOS_SIZE = 64;
 
@@ -344,20 +347,6 @@ public final class Libc {
      */
     public static int kcmpVm(int pid1, int pid2) {
         return (int) checked("kcmp(" + pid1 + ", " + pid2 + ", KCMP_VM)", SYS_KCMP, pid1, pid2, KCMP_VM, 0);
-    }
-
-    /** {@code pid_t getpgrp(void);} */
-    public static int getpgrp() {
-        return (int) syscall(callState(), SYS_GETPGRP, 0, 0, 0, 0, 0, 0);
-    }
-
-    /** {@code pid_t tcgetpgrp(int fd);} (TIOCGPGRP): the foreground process group of the terminal on fd, or -1 (no terminal). */
-    public static int tcgetpgrp(int fd) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment group = arena.allocate(JAVA_INT);
-            long result = syscall(callState(), SYS_IOCTL, fd, TIOCGPGRP, group.address(), 0, 0, 0);
-            return result == 0 ? group.get(JAVA_INT, 0) : -1;
-        }
     }
 
     private static final short POLLOUT = 0x4, POLLERR = 0x8, POLLHUP = 0x10;

@@ -1,6 +1,7 @@
 package dev.jthreadtrace.sys;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -19,6 +20,8 @@ public final class Terminal {
     private static final int S_IFMT = 0170000, S_IFCHR = 0020000;
     /** The memory devices' major number (Documentation/admin-guide/devices.txt): no tty among them. */
     private static final long MEM_MAJOR = 1;
+    /** Positions in /proc/self/stat after the command name: the process group and the terminal's foreground group. */
+    private static final int PGRP = 2, TPGID = 5;
 
     private Terminal() {}
 
@@ -30,6 +33,32 @@ public final class Terminal {
     /** The terminal's columns, or 0 when {@code fd} is not a terminal. */
     public static int columns(int fd) {
         return maybeTerminal(descriptor(fd)) ? Libc.terminalColumns(fd) : 0;
+    }
+
+    /**
+     * Whether this process's group is the foreground group of its controlling terminal, the one
+     * whose Ctrl-C and hangup reach it: {@code pgrp} and {@code tpgid} of /proc/self/stat, whatever
+     * descriptors the process has open (the tool's stdin is /dev/null once the command runs, and a
+     * redirected stdout and stderr do not stop the terminal's signals). False without a
+     * controlling terminal (tpgid -1) or when /proc cannot tell.
+     */
+    public static boolean inForeground() {
+        try {
+            return inForeground(Files.readString(Path.of("/proc/self/stat"), StandardCharsets.ISO_8859_1));
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** {@link #inForeground()} as a /proc/PID/stat line says; false when it cannot tell. */
+    static boolean inForeground(String stat) {
+        // After the name (which may hold spaces and parentheses): state ppid pgrp session tty_nr tpgid ...
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 1).strip().split(" ");
+        try {
+            return fields.length > TPGID && Integer.parseInt(fields[PGRP]) == Integer.parseInt(fields[TPGID]);
+        } catch (NumberFormatException e) {
+            return false;
+        }
     }
 
     private static Path descriptor(int fd) {

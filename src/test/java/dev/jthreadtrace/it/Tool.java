@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongFunction;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -126,19 +127,25 @@ final class Tool {
      * holds the threads that existed at the attach. Both processes join {@code started}, for cleanup.
      */
     static Attached attachWhenReady(Process target, Path trace, Path err, List<Process> started) throws IOException, InterruptedException {
+        return attachWhenReady(target, trace, err, started, pid -> new ProcessBuilder(jar("attach", "--no-live", "--format", "jsonl", "-o",
+                trace.toString(), Long.toString(pid))));
+    }
+
+    /** The same with the tool as {@code tool} makes it for the target's pid: an attach that writes its JSONL trace to {@code trace}. */
+    static Attached attachWhenReady(Process target, Path trace, Path err, List<Process> started, LongFunction<ProcessBuilder> tool)
+            throws IOException, InterruptedException {
         BufferedReader out = new BufferedReader(new InputStreamReader(target.getInputStream(), StandardCharsets.UTF_8));
         assertEquals("ready", out.readLine());
-        Process tool = new ProcessBuilder(jar("attach", "--no-live", "--format", "jsonl", "-o", trace.toString(),
-                Long.toString(target.pid()))).redirectError(err.toFile())
+        Process attached = tool.apply(target.pid()).redirectError(err.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
-        started.add(tool);
+        started.add(attached);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (!(Files.exists(trace) && Files.readString(trace).contains("\"existing_at_attach\""))) {
-            assertTrue(tool.isAlive() && System.nanoTime() < deadline, "attached: " + Files.readString(err));
+            assertTrue(attached.isAlive() && System.nanoTime() < deadline, "attached: " + Files.readString(err));
             Thread.sleep(20);
         }
         target.getOutputStream().write("go\n".getBytes(StandardCharsets.UTF_8));
         target.getOutputStream().flush();
-        return new Attached(tool, out);
+        return new Attached(attached, out);
     }
 }

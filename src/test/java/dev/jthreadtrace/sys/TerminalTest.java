@@ -38,6 +38,16 @@ class TerminalTest {
     }
 
     @Test
+    void inTheForegroundWhenTheTerminalsGroupIsOurs() {
+        // pid (comm) state ppid pgrp session tty_nr tpgid flags ...; a name may hold ") (" and spaces.
+        assertTrue(Terminal.inForeground("4242 (java) S 4200 4242 4100 34816 4242 4194560 0 0"));
+        assertTrue(Terminal.inForeground("4242 (a) (b c) S 4200 4242 4100 34816 4242 4194560"));
+        assertFalse(Terminal.inForeground("4242 (java) S 4200 4242 4100 34816 4300 4194560"), "a background group");
+        assertFalse(Terminal.inForeground("4242 (java) S 4200 4242 4242 0 -1 4194560"), "no controlling terminal");
+        assertFalse(Terminal.inForeground("4242 (java) S 4200"), "cut short");
+    }
+
+    @Test
     void majorAsGlibcSplitsIt() {
         assertEquals(1, Terminal.major(0x0103)); // /dev/null: 1,3
         assertEquals(136, Terminal.major(0x8800)); // /dev/pts/0
