@@ -15,14 +15,11 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.GeneralSecurityException;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The user's key that proves a run directory was made by this tool: each run puts in its directory
@@ -43,7 +40,7 @@ import javax.crypto.spec.SecretKeySpec;
  * empties {@code /tmp} takes both). A program running as the same user can read it (so it could
  * still make marks): what such a forgery can cost a later run is the sweep's budget.
  *
- * <p>One thread uses an instance (the run's sweeping thread): {@link Mac} is not thread-safe.
+ * <p>The hash is {@link HmacSha256}, the tool's own: the JDK's Mac loaded the security providers.
  */
 final class RunKey {
     static final String DIRECTORY_PREFIX = "jthreadtrace-key-", FILE = "key", MARK_PREFIX = "mark-";
@@ -51,13 +48,11 @@ final class RunKey {
     /** Hex digits of the hash in a mark's name: 128 bits. */
     private static final int MARK_HEX = 32;
     private static final Pattern MARK = Pattern.compile(Pattern.quote(MARK_PREFIX) + "[0-9a-f]{" + MARK_HEX + "}");
-    private static final String ALGORITHM = "HmacSHA256";
 
-    private final Mac mac;
+    private final HmacSha256 mac;
 
-    private RunKey(byte[] key) throws GeneralSecurityException {
-        mac = Mac.getInstance(ALGORITHM);
-        mac.init(new SecretKeySpec(key, ALGORITHM));
+    private RunKey(byte[] key) {
+        mac = new HmacSha256(key);
     }
 
     /** Whether {@code name} has the form of a mark (said of an entry in the run's own directory: not an agent's record). */
@@ -67,7 +62,7 @@ final class RunKey {
 
     /** The mark's name for the run directory named {@code directoryName}. */
     String markOf(String directoryName) {
-        byte[] hash = mac.doFinal(directoryName.getBytes(StandardCharsets.UTF_8));
+        byte[] hash = mac.of(directoryName.getBytes(StandardCharsets.UTF_8));
         return MARK_PREFIX + HexFormat.of().formatHex(hash, 0, MARK_HEX / 2);
     }
 
@@ -80,7 +75,7 @@ final class RunKey {
             byte[] key = read(file, uid);
             if (key == null) key = make(directory, file, uid);
             return key == null ? null : new RunKey(key);
-        } catch (IOException | GeneralSecurityException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             return null;
         }
     }

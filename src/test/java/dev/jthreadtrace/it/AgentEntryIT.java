@@ -279,7 +279,14 @@ class AgentEntryIT {
         assertEquals(0, JvmLaunchIT.jvmsWithRecords(tmp.resolve("t.jsonl")).size(), "no agent: " + r.err());
         List<String> listed = Files.readAllLines(tracedList);
         assertTrue(listed.stream().noneMatch(l -> l.startsWith("dev/jthreadtrace/agent/")), "no class of the agent's in the list");
-        assertEquals(Files.readAllLines(untracedList), listed, "the class list is the untraced run's");
+        // The same classes, not in the same order: the Reference Handler loads jdk.internal.ref.Cleaner while main runs,
+        // before or after main's next classes, untraced too (a loaded suite run saw it move), and ids follow the order.
+        assertEquals(classes(Files.readAllLines(untracedList)), classes(listed), "the class list is the untraced run's");
+    }
+
+    /** A class list's lines without the ids the JVM numbers them by in loading order, sorted. */
+    private static List<String> classes(List<String> lines) {
+        return lines.stream().map(l -> l.replaceAll(" (id|super): \\d+", "").replaceAll(" interfaces:( \\d+)+", "")).sorted().toList();
     }
 
     @Test
