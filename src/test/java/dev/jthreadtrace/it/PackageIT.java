@@ -269,9 +269,10 @@ class PackageIT {
     @Test
     void theReleaseStaysWithinItsSize() throws IOException {
         long unpacked = Release.size(prefix), aot = Files.size(aotCache());
-        // README "Install": 72 MiB unpacked, of which the AOT cache 24 MiB; 48 without it (--no-aot-cache).
+        // README "Install": 76.2 MiB unpacked, of which the AOT cache 27.0 MiB (it grows with the classes the
+        // training run loads: 23.6 MiB two sessions before); 49.3 without it (--no-aot-cache).
         assertTrue(unpacked - aot < 52L << 20, "without its AOT cache under 52 MiB: " + (unpacked - aot) + " bytes");
-        assertTrue(unpacked < 76L << 20, "under 76 MiB unpacked: " + unpacked + " bytes");
+        assertTrue(unpacked < 80L << 20, "under 80 MiB unpacked: " + unpacked + " bytes");
         assertTrue(Files.size(release.tarball()) < 40L << 20, "tarball " + Files.size(release.tarball()) + " bytes");
     }
 }
