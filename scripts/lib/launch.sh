@@ -405,6 +405,9 @@ launcher_held_signals() {
   local mask=0 names="" timers=0 not_ignored=0
   held_signals="" held_mask=0 timer_mask=0 shrugged_signals=""
   case $1 in run | attach | demo) ;; *) return 0 ;; esac
+  # coreutils 8.31 brought env's --default-signal, --ignore-signal and --block-signal together: one exec
+  # asks for them all (--version after them: an env without them stops at the first, 125).
+  (exec -c /usr/bin/env --block-signal=HUP --ignore-signal=USR1 --version) >/dev/null 2>&1 || return 0
   launcher_shrugged_signals
   if [ "$1" = run ]; then
     launcher_not_ignored ALRM:14 VTALRM:26 PROF:27
@@ -413,16 +416,14 @@ launcher_held_signals() {
   launcher_not_ignored HUP:1 INT:2 TERM:15
   mask=$not_ignored
   [ -n "$names" ] || return 0
-  # (--version after it: one exec, not a second one of /bin/true; an env without the option stops at it, 125.)
-  (exec -c /usr/bin/env --block-signal=HUP --version) >/dev/null 2>&1 || return 0
   (( (16#$sig_ign >> 2) & 1 )) || names+=",QUIT"
   held_signals=$names
   printf -v held_mask '%x' "$mask"
   printf -v timer_mask '%x' "$timers"
 }
 
-# The signals the tool's JVM ignores (shrugged_signals, env's list; empty when this env has no
-# --ignore-signal). A traced command's kill(0, SIG) reaches the tool's process group, and its
+# The signals the tool's JVM ignores (shrugged_signals, env's list; launcher_held_signals calls it
+# only when this env has --ignore-signal). A traced command's kill(0, SIG) reaches the tool's process group, and its
 # kill(getppid(), SIG) the tool itself (its parent): at their default disposition SIGUSR1, SIGTRAP,
 # SIGABRT, SIGSTKFLT, SIGIO, SIGPWR, SIGSYS and every real-time signal ended the tool's JVM without a
 # word, and EXITKILL took the command with it (Apache's killpg(getpgrp(), SIGUSR1), `kill -USR1 $PPID`
@@ -438,7 +439,6 @@ launcher_held_signals() {
 # (bash: "Stopped (tty output)"; fg stopped it again). Ignored, the write is allowed, as it is for
 # the untraced command's own parent that does not write.
 launcher_shrugged_signals() {
-  (exec -c /usr/bin/env --ignore-signal=USR1 --version) >/dev/null 2>&1 || return 0
   local number
   shrugged_signals=USR1,TRAP,ABRT,STKFLT,IO,PWR,SYS,TTOU,XCPU
   for ((number = 34; number <= 64; number++)); do shrugged_signals+=",$number"; done
