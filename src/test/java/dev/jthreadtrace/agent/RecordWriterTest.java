@@ -11,6 +11,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The record file: owner-only from its creation (#33: it was 0644 inside the run's 0700 directory),
@@ -125,5 +126,32 @@ class RecordWriterTest {
         }
         assertEquals("", Files.readString(victim));
         assertEquals(0, Files.size(victim));
+    }
+
+    /**
+     * A carrier's mount count goes out with the flush even when held construction records filled
+     * the buffer just before it: the count was left for "the next flush", and the flush at the JVM's
+     * exit has none (CI saw 881 mounts for 1000 virtual threads).
+     */
+    @Test
+    void theMountCountsGoOutWhenTheBufferIsFull(@TempDir Path run) throws IOException {
+        HookState constructor = new HookState(), carrier = new HookState();
+        Thread virtual = Thread.ofVirtual().unstarted(() -> { });
+        String held = "C\t" + "c".repeat(64 * 1024 - 8);
+        try {
+            RecordWriter.open(run, "jvm-6.tsv");
+            RecordWriter.bufferUntilExit();
+            carrier.mounts = 5;
+            carrier.carrierTid = "123";
+            RecordWriter.carrier(carrier);
+            RecordWriter.hold(constructor, virtual, new StringBuilder(held), "");
+            RecordWriter.started(constructor, virtual, null); // the held record into the buffer, a few bytes left
+            RecordWriter.flush();
+        } finally {
+            RecordWriter.close();
+        }
+        String records = records(run.resolve("jvm-6.tsv"));
+        assertTrue(records.startsWith(held + "\n"), records.length() + " bytes");
+        assertTrue(records.matches("(?s).*\nM\t\\d+\t123\t5\n"), records.substring(held.length()));
     }
 }
