@@ -15,6 +15,8 @@ public enum ModelEffect {
     SECCOMP,
     /** rt_sigprocmask: the signal mask. */
     SIGPROCMASK,
+    /** rt_sigreturn: the mask from before a signal handler, back. */
+    SIGRETURN,
     /** sched_setaffinity: the CPU affinity. */
     AFFINITY,
     /** exit: the task ends by itself. */

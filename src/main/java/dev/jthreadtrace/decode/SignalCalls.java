@@ -25,14 +25,21 @@ final class SignalCalls {
 
     private SignalCalls() {}
 
+    /**
+     * rt_sigreturn, a row of the tool's own ({@link Syscalls}: the model applies the mask it puts
+     * back): the mask read from the signal frame at its entry, shown as strace shows it.
+     */
+    static SyscallSpec sigreturn() {
+        return Row.of("rt_sigreturn").needed().effect(ModelEffect.SIGRETURN).capture(new Capture.Gather(0, AT_ENTRY, (memory, args, ret) ->
+                        memory.stackPointer() == 0 ? null : memory.read(memory.stackPointer() + SIGFRAME_MASK, Signals.SIGSET_SIZE)))
+                .render((a, c, s) -> c.bytes(0) == null ? "" : "{mask=" + Signals.renderSet(Args.le(c.bytes(0)).getLong(0)) + "}");
+    }
+
     static List<SyscallSpec> rows() {
         return List.of(
                 Row.of("rt_sigaction").capture(new Capture.Bytes(1, SIGACTION_SIZE, AT_ENTRY), new Capture.Bytes(2, SIGACTION_SIZE, AT_EXIT))
                         .render((a, c, s) -> signal(a[0]) + ", " + sigaction(a[1], c.bytes(1)) + ", " + sigaction(a[2], c.bytes(2))
                                 + ", " + Args.ulong(a[3])),
-                Row.of("rt_sigreturn").capture(new Capture.Gather(0, AT_ENTRY, (memory, args, ret) ->
-                                memory.stackPointer() == 0 ? null : memory.read(memory.stackPointer() + SIGFRAME_MASK, Signals.SIGSET_SIZE)))
-                        .render((a, c, s) -> c.bytes(0) == null ? "" : "{mask=" + Signals.renderSet(Args.le(c.bytes(0)).getLong(0)) + "}"),
                 Row.of("sigaltstack").capture(new Capture.Bytes(0, STACK_T_SIZE, AT_ENTRY), new Capture.Bytes(1, STACK_T_SIZE, AT_EXIT))
                         .render((a, c, s) -> stack(a[0], c.bytes(0)) + ", " + stack(a[1], c.bytes(1))),
                 Row.of("kill").render((a, c, s) -> Args.intArg(a[0]) + ", " + signal(a[1])),

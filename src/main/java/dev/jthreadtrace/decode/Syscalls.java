@@ -107,6 +107,8 @@ public final class Syscalls {
                     .capture(a -> List.of(new Capture.Bytes(1, SIGSET_SIZE, AT_ENTRY), new Capture.Bytes(2, SIGSET_SIZE, AT_EXIT)))
                     .render((a, c, s) -> Signals.renderHow(a[0]) + ", " + Signals.renderSetArg(a[1], c.bytes(1)) + ", "
                             + Signals.renderSetArg(a[2], c.bytes(2)) + ", " + Args.ulong(a[3])),
+            // The mask from before a signal handler, back (recorded always: the kernel set the handler's with no call).
+            SignalCalls.sigreturn(),
             Row.of("sched_setaffinity", HOOKS).byDefault().needed().effect(ModelEffect.AFFINITY)
                     .capture(a -> List.of(new Capture.BytesSizedByArg(2, 1, CPUSET_MAX, AT_ENTRY)))
                     .render(CpuSet::renderAffinityCall),

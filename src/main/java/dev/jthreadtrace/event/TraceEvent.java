@@ -224,6 +224,14 @@ public sealed interface TraceEvent {
     }
 
     /**
+     * Thread {@code tid}'s signal mask as the kernel holds it ({@code /proc/TID/status} SigBlk), read
+     * at {@code ns} at a clone, fork or vfork it made while a signal handler of it may have been
+     * running: the kernel adds the handler's {@code sa_mask} and the signal to the mask with no call
+     * a stop shows, and the child inherits that mask.
+     */
+    record MaskSeen(long ns, int tid, long mask) implements TraceEvent {}
+
+    /**
      * A successful execve; {@code formerTid} differs from {@code tid} when a non-leader thread exec'd.
      * {@code runtime}: {@link #GO} when the image exec'd is a Go program (its ELF file says so: a Go
      * build ID note or a {@code .go.buildinfo} section), whose runtime starts OS threads of its own;

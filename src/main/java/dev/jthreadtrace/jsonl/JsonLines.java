@@ -179,6 +179,8 @@ public final class JsonLines implements LiveSink {
             case TraceEvent.CommSeen c -> at(record(JsonlFields.T_COMM_SEEN), c.ns(), model, c.tid())
                     .put(JsonlFields.NEW_NAME, KernelBytes.decode(c.name())).put(JsonlFields.SEEN_AT, c.at().name().toLowerCase(Locale.ROOT))
                     .put(JsonlFields.BY, c.by());
+            case TraceEvent.MaskSeen m -> at(record(JsonlFields.T_MASK_SEEN), m.ns(), model, m.tid()).put(JsonlFields.SIGMASK, m.mask())
+                    .put("sigmask_names", Signals.renderSet(m.mask()));
             case TraceEvent.Exited e -> at(record(JsonlFields.T_EXIT), e.ns(), model, e.tid()).put(JsonlFields.CODE, e.code());
             case TraceEvent.Killed k -> at(record(JsonlFields.T_KILLED), k.ns(), model, k.tid()).put(JsonlFields.SIGNAL, k.signal())
                     .put("signal_name", Signals.name(k.signal())).put(JsonlFields.CORE_DUMPED, k.coreDumped());

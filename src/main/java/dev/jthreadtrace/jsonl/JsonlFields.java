@@ -16,7 +16,7 @@ final class JsonlFields {
     static final int OLDEST_READ = 1;
 
     /** Record types (field {@code type}). */
-    static final String T_START = "start", T_SYSCALL = "syscall", T_ENTER = "enter", T_SPAWN = "spawn", T_UNTRACED = "untraced", T_EXEC = "exec", T_COMM = "comm", T_COMM_SEEN = "comm_seen", T_EXIT = "exit", T_KILLED = "killed", T_SIGNAL = "signal", T_STOP = "stop", T_END = "end", T_DETACH = "detach", T_JAVA = "java", T_THREAD = "thread", T_PROCESS = "process", T_ASSERTION = "assertion", T_SUMMARY = "summary", T_DEADLOCK = "deadlock", T_END_LOOK = "end_look", T_PARENT = "parent";
+    static final String T_START = "start", T_SYSCALL = "syscall", T_ENTER = "enter", T_SPAWN = "spawn", T_UNTRACED = "untraced", T_EXEC = "exec", T_COMM = "comm", T_COMM_SEEN = "comm_seen", T_MASK_SEEN = "mask_seen", T_EXIT = "exit", T_KILLED = "killed", T_SIGNAL = "signal", T_STOP = "stop", T_END = "end", T_DETACH = "detach", T_JAVA = "java", T_THREAD = "thread", T_PROCESS = "process", T_ASSERTION = "assertion", T_SUMMARY = "summary", T_DEADLOCK = "deadlock", T_END_LOOK = "end_look", T_PARENT = "parent";
 
     /** Kinds of {@code java} records. */
     static final String JAVA_CONSTRUCTED = "constructed", JAVA_STARTED = "started", JAVA_MOUNTS = "mounts", JAVA_PRESENT = "present", JAVA_DUMPED = "dumped", JAVA_SCOPED_VALUES = "scoped_values", BINDINGS = "bindings", JAVA_MOUNTED_V1 = "mounted", JAVA_RENAMED = "renamed", JAVA_SHUTDOWN = "shutdown",

@@ -240,6 +240,8 @@ final class RecordDecoder {
             case JsonlFields.T_COMM_SEEN -> new TraceEvent.CommSeen(longField(n, JsonlFields.NS), intField(n, JsonlFields.TID),
                     KernelBytes.encode(textField(n, JsonlFields.NEW_NAME)), enumField(n, JsonlFields.SEEN_AT, TraceEvent.SeenAt.class),
                     intField(n, JsonlFields.BY));
+            case JsonlFields.T_MASK_SEEN -> new TraceEvent.MaskSeen(longField(n, JsonlFields.NS), intField(n, JsonlFields.TID),
+                    longField(n, JsonlFields.SIGMASK));
             case JsonlFields.T_EXIT -> new TraceEvent.Exited(longField(n, JsonlFields.NS), intField(n, JsonlFields.TID),
                     intField(n, JsonlFields.CODE));
             case JsonlFields.T_KILLED -> new TraceEvent.Killed(longField(n, JsonlFields.NS), intField(n, JsonlFields.TID),

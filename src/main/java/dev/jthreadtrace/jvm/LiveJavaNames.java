@@ -128,6 +128,7 @@ public final class LiveJavaNames implements LiveSink, ThreadNames {
             case TraceEvent.Exec e -> e.ns();
             case TraceEvent.CommWritten c -> c.ns();
             case TraceEvent.CommSeen c -> c.ns();
+            case TraceEvent.MaskSeen m -> m.ns();
             case TraceEvent.Exited e -> e.ns();
             case TraceEvent.ParentSeen p -> p.ns();
             case TraceEvent.Killed k -> k.ns();

@@ -236,6 +236,29 @@ final class SettingsTracker {
     }
 
     /**
+     * {@code t}'s mask as the kernel held it at a clone or fork it made inside a signal handler
+     * ({@link dev.jthreadtrace.event.TraceEvent.MaskSeen}): the handler's mask, set at the signal's
+     * delivery by no call, is the thread's from its delivery (timed here, where it was seen) and the
+     * child's. A library's transient block around the clone is only the real mask: the child's first
+     * call sets what it runs with, as for any clone.
+     */
+    void maskSeen(ThreadInfo t, long ns, long mask) {
+        realMask.put(t.tid(), mask);
+        if (!Signals.transientBlock(mask)) set(t, ns, t.hooks().withSigmask(mask));
+    }
+
+    /**
+     * rt_sigreturn put back {@code restored}, the mask from before the handler (read from the
+     * signal frame at its entry): what the handler's delivery and its own calls changed ends here.
+     */
+    void sigreturn(ThreadInfo t, long ns, byte[] restored) {
+        if (restored == null || restored.length < 8) return;
+        long mask = Args.le(restored).getLong(0);
+        realMask.put(t.tid(), mask);
+        if (!Signals.transientBlock(mask)) set(t, ns, t.hooks().withSigmask(mask));
+    }
+
+    /**
      * A successful mask change whose new set could not be read (a process that made itself
      * non-dumpable, traced without CAP_SYS_PTRACE): the mask is unknown from now on, never the value
      * before it (a library's transient block cannot be told from the program's own either).

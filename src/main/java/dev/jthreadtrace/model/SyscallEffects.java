@@ -63,6 +63,7 @@ final class SyscallEffects {
                     settings.sigprocmask(t, ns, a[0], s.captures().bytes(1), a[2] != 0);
                 }
             }
+            case SIGRETURN -> settings.sigreturn(t, ns, s.captures().bytes(0)); // its "error" is the interrupted call's result
             case AFFINITY -> {
                 ThreadInfo target = a[0] == 0 ? t : table.live((int) a[0]);
                 // The mask the kernel set, read back at the exit (slot 3), else the one asked for (a saved trace of before).

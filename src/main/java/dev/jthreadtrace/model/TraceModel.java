@@ -88,6 +88,7 @@ public final class TraceModel {
             case TraceEvent.UntracedChild u -> table.untraced(u, rel(u.ns()));
             case TraceEvent.CommWritten c -> named(c.tid(), c.target(), rel(c.ns()), c.name());
             case TraceEvent.CommSeen c -> named(c.tid(), c.tid(), rel(c.ns()), c.name()); // io_uring's: who wrote it is not known
+            case TraceEvent.MaskSeen m -> settings.maskSeen(table.task(m.tid(), rel(m.ns())), rel(m.ns()), m.mask());
             case TraceEvent.Exec e -> exec(e);
             case TraceEvent.ParentSeen p -> table.parentSeen(p.pid(), p.ppid());
             case TraceEvent.Exited e -> ended(e.tid(), rel(e.ns()), table.exitOf(e.tid(), e.code()));
@@ -108,7 +109,6 @@ public final class TraceModel {
     public FoldedTasks folded() {
         return folding.folded();
     }
-
 
     /**
      * The one way the Java view enters the model: after the trace, joined by {@code jvm.JavaJoin}

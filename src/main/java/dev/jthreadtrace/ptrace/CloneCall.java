@@ -4,8 +4,14 @@ import dev.jthreadtrace.decode.CloneFlags;
 import dev.jthreadtrace.decode.SyscallTable;
 import dev.jthreadtrace.sys.ProcStatus;
 
+import dev.jthreadtrace.sys.ErrnoException;
+import dev.jthreadtrace.sys.Libc;
+
+import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * Which spawning syscall a task is in at its spawn event, with which clone flags. {@code flagsKnown}
@@ -43,6 +49,25 @@ record CloneCall(int nr, long flags, boolean flagsKnown) {
     private static boolean argsRead(Task task) {
         byte[] cloneArgs = task.captures.bytes(0);
         return cloneArgs != null && cloneArgs.length >= 8;
+    }
+
+    /**
+     * The clone or clone3 a task is inside at its clone event, read from its registers: orig_rax,
+     * and rdi, the flags (clone) or the struct whose first field they are (clone3, still readable:
+     * the caller waits in the syscall). {@code regs}: room for the registers.
+     */
+    static CloneCall inFlight(Task creator, MemorySegment regs, TraceeMemory memory) {
+        try {
+            Libc.ptrace(UserRegs.PTRACE_GETREGS, creator.tid, 0, regs.address());
+        } catch (ErrnoException e) {
+            return new CloneCall(-1, 0);
+        }
+        int nr = (int) regs.get(JAVA_LONG, UserRegs.ORIG_RAX);
+        long rdi = regs.get(JAVA_LONG, UserRegs.RDI);
+        if (nr == SyscallTable.CLONE) return new CloneCall(nr, rdi);
+        byte[] first = nr == SyscallTable.CLONE3 ? memory.read(creator.tid, rdi, 8) : null;
+        if (nr == SyscallTable.CLONE3 && first == null) return new CloneCall(nr, 0, false);
+        return new CloneCall(nr, first == null ? 0 : ByteBuffer.wrap(first).order(ByteOrder.LITTLE_ENDIAN).getLong());
     }
 
     /**

@@ -10,18 +10,14 @@ import dev.jthreadtrace.decode.Siginfo;
 import dev.jthreadtrace.decode.SyscallTable;
 import dev.jthreadtrace.decode.Syscalls;
 import dev.jthreadtrace.event.TraceEvent;
-import dev.jthreadtrace.sys.ErrnoException;
 import dev.jthreadtrace.sys.Libc;
 import dev.jthreadtrace.sys.ProcStatus;
 import dev.jthreadtrace.sys.SyscallInfoLayout;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * What one stop means, on the ptrace thread: a syscall's entry (its arguments and the memory its
@@ -132,6 +128,7 @@ final class StopHandler {
                     return;
                 }
                 task.justEntered = -1;
+                HandlerMasks.delivered(task);
                 rings.delivered(task, now);
                 if (targetStarted) events.emit(new TraceEvent.SignalDelivered(now, tid, delivery.signal(), info));
                 batch.add(tid, delivery.signal());
@@ -193,6 +190,7 @@ final class StopHandler {
     private void onEntry(Task task, int nr, long now) {
         NameWrites.entered(task, nr, infoNow, now, memory);
         rings.entered(task, nr, infoNow, now, memory);
+        HandlerMasks.entered(task, nr);
         finished(task); // whatever it was inside (a spawn that made no child) is over
         if (nr < 0 || nr >= recorded.length || !recorded[nr]) return;
         long[] args = new long[6];
@@ -294,7 +292,7 @@ final class StopHandler {
         int nr = creator.nr;
         CloneCall call = nr == SyscallTable.CLONE || nr == SyscallTable.CLONE3 ? CloneCall.of(nr, creator)
                 : nr == SyscallTable.FORK || nr == SyscallTable.VFORK ? CloneCall.fork(nr)
-                : cloneInFlight(creator); // its entry was not seen: it began before an attach
+                : CloneCall.inFlight(creator, regs, memory); // its entry was not seen: it began before an attach
         if (call.nr() != SyscallTable.CLONE && call.nr() != SyscallTable.CLONE3 && event != PtraceEvent.CLONE) {
             call = CloneCall.fork(event == PtraceEvent.VFORK ? SyscallTable.VFORK : SyscallTable.FORK);
         }
@@ -309,6 +307,7 @@ final class StopHandler {
         if (tgid == child) tasks.processStarted(child);
         rings.spawned(creator, child, tgid != child, now);
         if (targetStarted) {
+            HandlerMasks.atSpawn(creator, now, events);
             events.emit(new TraceEvent.Spawned(now, creator.tid, child, kind, call.flags(), namespaces.localTid(child, tgid, tgid == child),
                     call.flagsKnown()));
         }
@@ -334,25 +333,6 @@ final class StopHandler {
             }
             finished(creator);
         }
-    }
-
-    /**
-     * The clone or clone3 a task is inside at its clone event, read from its registers: orig_rax,
-     * and rdi, the flags (clone) or the struct whose first field they are (clone3, still readable:
-     * the caller waits in the syscall).
-     */
-    private CloneCall cloneInFlight(Task creator) {
-        try {
-            Libc.ptrace(UserRegs.PTRACE_GETREGS, creator.tid, 0, regs.address());
-        } catch (ErrnoException e) {
-            return new CloneCall(-1, 0);
-        }
-        int nr = (int) regs.get(JAVA_LONG, UserRegs.ORIG_RAX);
-        long rdi = regs.get(JAVA_LONG, UserRegs.RDI);
-        if (nr == SyscallTable.CLONE) return new CloneCall(nr, rdi);
-        byte[] first = nr == SyscallTable.CLONE3 ? memory.read(creator.tid, rdi, 8) : null;
-        if (nr == SyscallTable.CLONE3 && first == null) return new CloneCall(nr, 0, false);
-        return new CloneCall(nr, first == null ? 0 : ByteBuffer.wrap(first).order(ByteOrder.LITTLE_ENDIAN).getLong());
     }
 
     private void onExec(Task task, long now) {

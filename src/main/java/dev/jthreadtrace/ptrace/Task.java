@@ -46,6 +46,8 @@ final class Task {
     NameWrites.Call nameCall;
     /** The task is inside an io_uring_enter of a marked process, whose exit stop looks at its threads' names ({@link RingNames}). */
     boolean ringEnter;
+    /** Signals delivered to the task since its last rt_sigreturn: a handler may be running, under a mask no call set ({@link HandlerMasks}). */
+    int handlersRunning;
 
     Task(int tid, int tgid) {
         this.tid = tid;

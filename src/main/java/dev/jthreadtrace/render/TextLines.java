@@ -180,6 +180,7 @@ public final class TextLines implements LiveSink {
             }
             case TraceEvent.CommWritten c -> eventLine(model, c.ns(), c.tid(), named(c));
             case TraceEvent.CommSeen c -> eventLine(model, c.ns(), c.tid(), seen(c));
+            case TraceEvent.MaskSeen m -> { } // a read-back, made at every spawn after a signal: the hook timeline shows what changed
             case TraceEvent.Exited e -> {
                 ThreadInfo t = model.thread(e.tid());
                 Exit exit = t != null ? t.exit() : null;
