@@ -25,6 +25,13 @@ import java.util.Set;
  * CLONE_CHILD_CLEARTID word (the kernel clears and wakes it when the thread exits). A futex_waitv
  * is a wait on each of its words; a wait a signal interrupted and the kernel continued
  * ({@link Restarts}) is one wait in stretches, matched with a wake of its last stretch.
+ *
+ * <p>Ops on two words are taken as the kernel does them (futex(2), kernel/futex/requeue.c,
+ * waitwake.c): a FUTEX_WAKE_OP wakes on both its words (its return counts both); a requeue wakes up
+ * to val waiters of its first word and moves up to val2 others to its second, where a later wake
+ * releases them. A wait a requeue with a moved count began in is matched with a wake of the second
+ * word after that requeue; when a wake of its own word could have released it as well, the trace
+ * cannot tell whether it was one of the moved, and the wait is counted as not attributed.
  */
 public final class FutexLog {
     /** The syscalls that feed it: recorded whenever a report section or an assertion needs the log. */
@@ -35,7 +42,7 @@ public final class FutexLog {
      * ({@link SharedMappings}: a shared word of a MAP_SHARED mapping is its memory object's).
      */
     public static final List<String> SYSCALLS_KEYED = List.of("futex", "futex_waitv", "mmap", "munmap", "mremap");
-    static final int MAX_WORDS = 4096, RECENT = 16, MAX_MEMBERS = 8, MAX_RELEASES = 64;
+    static final int MAX_WORDS = 4096, RECENT = 16, MAX_MEMBERS = 8, MAX_RELEASES = 64, MAX_REQUEUES = 4;
 
     /** A finished wait that a wake released, and the best wake found for it so far. */
     private static final class Wait {
@@ -49,6 +56,12 @@ public final class FutexLog {
         final long uaddr;
         int wakerTid;
         long wakeNs = Long.MIN_VALUE;
+        /** The requeues off its word that began while it was blocked (in its last stretch; at most {@link #MAX_REQUEUES}). */
+        final List<Requeue> requeues = new ArrayList<>(0);
+        /** The latest wake of a requeue's second word after that requeue, while it was blocked: what released it if it was moved. */
+        Requeue movedBy;
+        int movedWakerTid;
+        long movedWakeNs = Long.MIN_VALUE;
 
         Wait(long seq, int tid, long entryNs, long exitNs, long sinceNs, boolean privatePlain, long uaddr) {
             this.seq = seq;
@@ -73,21 +86,79 @@ public final class FutexLog {
                 wakeNs = ns;
             }
         }
+
+        /** A requeue off its word; true when it began while this wait was blocked, so it may have moved it. */
+        boolean requeuedBy(Requeue r) {
+            if (r.tid == tid || r.entryNs < entryNs || r.entryNs > exitNs) return false;
+            if (!requeues.contains(r) && requeues.size() < MAX_REQUEUES) requeues.add(r);
+            return requeues.contains(r);
+        }
+
+        /** A wake of requeue {@code r}'s second word: it released this wait if the requeue moved it there, as {@link #offer} says. */
+        void offerMoved(Requeue r, Wake wake) {
+            long ns = wake.entryNs();
+            if (!requeues.contains(r) || wake.atEntry() && !privatePlain) return;
+            if (wake.tid() != tid && ns >= r.entryNs && ns <= exitNs && ns > movedWakeNs) {
+                movedBy = r;
+                movedWakerTid = wake.tid();
+                movedWakeNs = ns;
+            }
+        }
+
+        /**
+         * A requeue may have moved it, and a wake of its own word as well as one of the word it would
+         * have been moved to could have released it: which one did, the trace cannot tell.
+         */
+        boolean unattributed() {
+            return wakeNs != Long.MIN_VALUE && movedWakeNs != Long.MIN_VALUE;
+        }
+
+        /** Released by a wake of the word a requeue moved it to (no wake of its own word could have). */
+        boolean moved() {
+            return wakeNs == Long.MIN_VALUE && movedWakeNs != Long.MIN_VALUE;
+        }
+
+        boolean matched() {
+            return wakeNs != Long.MIN_VALUE ^ movedWakeNs != Long.MIN_VALUE;
+        }
     }
 
     private record Wake(int tid, long entryNs, boolean atEntry) {}
+
+    /**
+     * A requeue by {@code tid}, begun at {@code entryNs}, that moved waiters of one word to the word
+     * {@code to} (at {@code toUaddr} in the requeuer's process). Compared by identity: each call is one.
+     */
+    private static final class Requeue {
+        final int tid;
+        final long entryNs, toUaddr;
+        final Word to;
+
+        Requeue(int tid, long entryNs, Word to, long toUaddr) {
+            this.tid = tid;
+            this.entryNs = entryNs;
+            this.to = to;
+            this.toUaddr = toUaddr;
+        }
+    }
+
+    /** A requeue onto a word, and the word its waiters came from. */
+    private record MovedIn(Requeue requeue, Word from) {}
 
     private static final class Word {
         /** The process and address it was first seen at (a shared object's word is one futex at several). */
         final int tgid;
         final long uaddr;
-        long waits, wakes, blocked, timeouts, eagain;
+        long waits, wakes, blocked, timeouts, eagain, movedOff;
         /** The latest wake call on the word: its thread, when it began, how many it woke. */
         int lastWaker;
         long lastWakeNs = Long.MIN_VALUE, lastWoken;
         final Set<Integer> waiters = new LinkedHashSet<>(), wakers = new LinkedHashSet<>();
         final ArrayDeque<Wait> recentWaits = new ArrayDeque<>();
         final ArrayDeque<Wake> recentWakes = new ArrayDeque<>();
+        /** The recent requeues off this word, and onto it. */
+        final ArrayDeque<Requeue> requeuesOff = new ArrayDeque<>();
+        final ArrayDeque<MovedIn> requeuesOn = new ArrayDeque<>();
 
         Word(int tgid, long uaddr) {
             this.tgid = tgid;
@@ -101,6 +172,8 @@ public final class FutexLog {
     private long seq;
     /** Waits a wake was matched to and that left the recent ones: all of them, where {@link #longest} keeps a few. */
     private long releasesFinished;
+    /** Waits that left the recent ones released by a wake the trace cannot name ({@link Wait#unattributed}). */
+    private long unattributedFinished;
     /** The longest finished releases: a min-heap on the wait's length. */
     private final PriorityQueue<FutexAnalysis.Release> longest = new PriorityQueue<>(
             Comparator.comparingLong(FutexAnalysis.Release::waitedNs).thenComparing(r -> -r.order()));
@@ -125,15 +198,59 @@ public final class FutexLog {
         if (!s.returned()) return;
         long op = s.args()[1];
         FutexCall call = new FutexCall(t.tid(), t.tgid(), s.args()[0], FutexOps.command(op), FutexOps.isWait(op),
-                FutexOps.isWake(op), entryNs, exitNs, s.ret(), s.error(), s.finishedAtEntry(), c.sinceNs(), c.restarts() > 0);
+                FutexOps.isWake(op), entryNs, exitNs, s.ret(), s.error(), s.finishedAtEntry(), c.sinceNs(), c.restarts() > 0,
+                moved(s));
         byThread.computeIfAbsent(t, k -> new FutexCounters()).add(call);
         SharedMappings.Key key = shared.key(call.tgid(), call.uaddr(), op);
         Word word = word(key.word(), call.tgid(), call.uaddr());
         if (word != null) account(word, call, FutexOps.isPrivatePlainWait(op), true);
+        if (FutexOps.hasSecondWord(op)) secondWord(word, key.word(), call, op, s.args()[4]);
         if (call.isWait()) joinCheck(new FutexWord(shared.space(call.tgid()), call.uaddr()), call);
         if (call.isWake() && (op & FutexOps.FUTEX_PRIVATE_FLAG) == 0) {
             lastSharedWakeNs = Math.max(lastSharedWakeNs, entryNs);
             if (!key.known()) lastUnknownSharedWakeNs = Math.max(lastUnknownSharedWakeNs, entryNs);
+        }
+    }
+
+    /**
+     * Of the waiters a requeue returned, those it moved: it woke the first val (kernel/futex/requeue.c:
+     * {@code ++task_count <= nr_wake} wakes, the rest up to val2 are requeued); 0 for other calls.
+     */
+    private static long moved(TraceEvent.Syscall s) {
+        if (!FutexOps.isRequeue(s.args()[1]) || s.error() || s.finishedAtEntry() || s.ret() <= 0) return 0;
+        return s.ret() - Math.min(s.ret(), Math.max(0, (int) s.args()[2]));
+    }
+
+    /**
+     * The second word of a FUTEX_WAKE_OP (woken too, when the op's comparison on its old value held:
+     * the return value counts both words, so the wake is offered to the waits of each) or of a
+     * requeue that moved waiters there.
+     */
+    private void secondWord(Word first, FutexWord firstKey, FutexCall call, long op, long uaddr2) {
+        FutexWord key = shared.key(call.tgid(), uaddr2, op).word();
+        if (key.equals(firstKey)) return; // the same futex: the first word's account has it
+        if (call.command() == FutexOps.FUTEX_WAKE_OP) {
+            Word second = word(key, call.tgid(), uaddr2);
+            if (second != null) account(second, call, false, true);
+        } else if (call.moved() > 0 && first != null) {
+            Word second = word(key, call.tgid(), uaddr2);
+            if (second != null) requeue(first, second, call, uaddr2);
+        }
+    }
+
+    /**
+     * {@code call} moved waiters off {@code from} to {@code to}: a wait on {@code from} it began in
+     * is offered the wakes of {@code to} after it, now and as they come.
+     */
+    private void requeue(Word from, Word to, FutexCall call, long toUaddr) {
+        from.movedOff += call.moved();
+        Requeue r = new Requeue(call.tid(), call.entryNs(), to, toUaddr);
+        from.requeuesOff.addLast(r);
+        if (from.requeuesOff.size() > RECENT) from.requeuesOff.removeFirst();
+        to.requeuesOn.addLast(new MovedIn(r, from));
+        if (to.requeuesOn.size() > RECENT) to.requeuesOn.removeFirst();
+        for (Wait wait : from.recentWaits) {
+            if (wait.requeuedBy(r)) for (Wake wake : to.recentWakes) wait.offerMoved(r, wake);
         }
     }
 
@@ -216,6 +333,9 @@ public final class FutexLog {
             if (!c.error() && released) {
                 Wait wait = new Wait(++seq, c.tid(), c.entryNs(), c.exitNs(), c.sinceNs(), privatePlain, c.uaddr());
                 for (Wake wake : w.recentWakes) wait.offer(wake);
+                for (Requeue r : w.requeuesOff) {
+                    if (wait.requeuedBy(r)) for (Wake wake : r.to.recentWakes) wait.offerMoved(r, wake);
+                }
                 w.recentWaits.addLast(wait);
                 if (w.recentWaits.size() > RECENT) finish(w.recentWaits.removeFirst());
             }
@@ -227,12 +347,13 @@ public final class FutexLog {
             if (c.entryNs() >= w.lastWakeNs) {
                 w.lastWaker = c.tid();
                 w.lastWakeNs = c.entryNs();
-                w.lastWoken = c.error() ? 0 : c.ret();
+                w.lastWoken = c.woken();
             }
             if (w.wakers.size() < MAX_MEMBERS) w.wakers.add(c.tid());
             if (c.mayHaveWoken()) {
                 Wake wake = new Wake(c.tid(), c.entryNs(), c.atEntry());
                 for (Wait wait : w.recentWaits) wait.offer(wake);
+                for (MovedIn m : w.requeuesOn) for (Wait wait : m.from().recentWaits) wait.offerMoved(m.requeue(), wake);
                 w.recentWakes.addLast(wake);
                 if (w.recentWakes.size() > RECENT) w.recentWakes.removeFirst();
             }
@@ -240,14 +361,19 @@ public final class FutexLog {
     }
 
     private void finish(Wait wait) {
-        if (wait.wakeNs == Long.MIN_VALUE) return;
+        if (wait.unattributed()) unattributedFinished++;
+        if (!wait.matched()) return;
         releasesFinished++;
         longest.add(release(wait));
         if (longest.size() > MAX_RELEASES) longest.poll();
     }
 
     private static FutexAnalysis.Release release(Wait w) {
-        return new FutexAnalysis.Release(w.wakerTid, w.tid, w.uaddr, w.wakeNs, w.exitNs - w.sinceNs, w.seq);
+        if (w.moved()) {
+            return new FutexAnalysis.Release(w.movedWakerTid, w.tid, w.movedBy.toUaddr, w.movedWakeNs, w.exitNs - w.sinceNs, w.seq,
+                    new FutexAnalysis.Requeued(w.movedBy.tid, w.uaddr, w.movedBy.entryNs));
+        }
+        return new FutexAnalysis.Release(w.wakerTid, w.tid, w.uaddr, w.wakeNs, w.exitNs - w.sinceNs, w.seq, null);
     }
 
     /**
@@ -360,13 +486,14 @@ public final class FutexLog {
         List<FutexAnalysis.AddressStats> stats = new ArrayList<>();
         PriorityQueue<FutexAnalysis.Release> releases = new PriorityQueue<>(longest.comparator());
         releases.addAll(longest);
-        long[] matched = {releasesFinished};
+        long[] matched = {releasesFinished, unattributedFinished};
         words.forEach((k, w) -> {
-            stats.add(new FutexAnalysis.AddressStats(w.tgid, w.uaddr, w.waits, w.wakes, w.blocked, w.timeouts, w.eagain,
+            stats.add(new FutexAnalysis.AddressStats(w.tgid, w.uaddr, w.waits, w.wakes, w.blocked, w.timeouts, w.eagain, w.movedOff,
                     Collections.unmodifiableSet(new LinkedHashSet<>(w.waiters)),
                     Collections.unmodifiableSet(new LinkedHashSet<>(w.wakers))));
             for (Wait wait : w.recentWaits) {
-                if (wait.wakeNs == Long.MIN_VALUE) continue;
+                if (wait.unattributed()) matched[1]++;
+                if (!wait.matched()) continue;
                 matched[0]++;
                 releases.add(release(wait));
                 if (releases.size() > MAX_RELEASES) releases.poll();
@@ -375,6 +502,6 @@ public final class FutexLog {
         stats.sort(Comparator.comparingLong(FutexAnalysis.AddressStats::blockedNs).reversed());
         List<FutexAnalysis.Release> inOrder = new ArrayList<>(releases);
         inOrder.sort(Comparator.comparingLong(FutexAnalysis.Release::order));
-        return new FutexAnalysis(stats, inOrder, matched[0], joins.inOrder(), joins.marks());
+        return new FutexAnalysis(stats, inOrder, matched[0], matched[1], joins.inOrder(), joins.marks());
     }
 }
