@@ -42,108 +42,10 @@ public final class FutexLog {
      * ({@link SharedMappings}: a shared word of a MAP_SHARED mapping is its memory object's).
      */
     public static final List<String> SYSCALLS_KEYED = List.of("futex", "futex_waitv", "mmap", "munmap", "mremap");
-    static final int MAX_WORDS = 4096, RECENT = 16, MAX_MEMBERS = 8, MAX_RELEASES = 64, MAX_REQUEUES = 4;
+    static final int MAX_WORDS = 4096, RECENT = 16, MAX_MEMBERS = 8, MAX_RELEASES = 64;
 
-    /** A finished wait that a wake released, and the best wake found for it so far. */
-    private static final class Wait {
-        final long seq;
-        final int tid;
-        /** When its last stretch began (a wake before it cannot have released it: the stretch before ended at a signal), its end, its first entry. */
-        final long entryNs, exitNs, sinceNs;
-        /** A private FUTEX_WAIT or FUTEX_WAIT_BITSET (FutexOps.isPrivatePlainWait); never a futex_waitv. */
-        final boolean privatePlain;
-        /** Its word's address in its own process (a shared object's word may be at another in the waker's). */
-        final long uaddr;
-        int wakerTid;
-        long wakeNs = Long.MIN_VALUE;
-        /** The requeues off its word that began while it was blocked (in its last stretch; at most {@link #MAX_REQUEUES}). */
-        final List<Requeue> requeues = new ArrayList<>(0);
-        /** The latest wake of a requeue's second word after that requeue, while it was blocked: what released it if it was moved. */
-        Requeue movedBy;
-        int movedWakerTid;
-        long movedWakeNs = Long.MIN_VALUE;
-
-        Wait(long seq, int tid, long entryNs, long exitNs, long sinceNs, boolean privatePlain, long uaddr) {
-            this.seq = seq;
-            this.tid = tid;
-            this.entryNs = entryNs;
-            this.exitNs = exitNs;
-            this.sinceNs = sinceNs;
-            this.privatePlain = privatePlain;
-            this.uaddr = uaddr;
-        }
-
-        /**
-         * The latest wake by another thread that began while this wait was blocked (in its last
-         * stretch) released it. A wake finished at its entry (its count unknown) is taken only by a
-         * private plain wait, the only kind it is known to release (decode.ExitNeeds#futex).
-         */
-        void offer(Wake wake) {
-            long ns = wake.entryNs();
-            if (wake.atEntry() && !privatePlain) return;
-            if (wake.tid() != tid && ns >= entryNs && ns <= exitNs && ns > wakeNs) {
-                wakerTid = wake.tid();
-                wakeNs = ns;
-            }
-        }
-
-        /** A requeue off its word; true when it began while this wait was blocked, so it may have moved it. */
-        boolean requeuedBy(Requeue r) {
-            if (r.tid == tid || r.entryNs < entryNs || r.entryNs > exitNs) return false;
-            if (!requeues.contains(r) && requeues.size() < MAX_REQUEUES) requeues.add(r);
-            return requeues.contains(r);
-        }
-
-        /** A wake of requeue {@code r}'s second word: it released this wait if the requeue moved it there, as {@link #offer} says. */
-        void offerMoved(Requeue r, Wake wake) {
-            long ns = wake.entryNs();
-            if (!requeues.contains(r) || wake.atEntry() && !privatePlain) return;
-            if (wake.tid() != tid && ns >= r.entryNs && ns <= exitNs && ns > movedWakeNs) {
-                movedBy = r;
-                movedWakerTid = wake.tid();
-                movedWakeNs = ns;
-            }
-        }
-
-        /**
-         * A requeue may have moved it, and a wake of its own word as well as one of the word it would
-         * have been moved to could have released it: which one did, the trace cannot tell.
-         */
-        boolean unattributed() {
-            return wakeNs != Long.MIN_VALUE && movedWakeNs != Long.MIN_VALUE;
-        }
-
-        /** Released by a wake of the word a requeue moved it to (no wake of its own word could have). */
-        boolean moved() {
-            return wakeNs == Long.MIN_VALUE && movedWakeNs != Long.MIN_VALUE;
-        }
-
-        boolean matched() {
-            return wakeNs != Long.MIN_VALUE ^ movedWakeNs != Long.MIN_VALUE;
-        }
-    }
-
-    private record Wake(int tid, long entryNs, boolean atEntry) {}
-
-    /**
-     * A requeue by {@code tid}, begun at {@code entryNs}, that moved waiters of one word to the word
-     * {@code to} (at {@code toUaddr} in the requeuer's process). Compared by identity: each call is one.
-     */
-    private static final class Requeue {
-        final int tid;
-        final long entryNs, toUaddr;
-        final Word to;
-
-        Requeue(int tid, long entryNs, Word to, long toUaddr) {
-            this.tid = tid;
-            this.entryNs = entryNs;
-            this.to = to;
-            this.toUaddr = toUaddr;
-        }
-    }
-
-    /** A requeue onto a word, and the word its waiters came from. */
-    private record MovedIn(Requeue requeue, Word from) {}
+    /** A requeue onto a word, and the recent waits of the word its waiters came from. */
+    private record MovedIn(MatchedWait.Requeue requeue, ArrayDeque<MatchedWait> fromWaits) {}
 
     private static final class Word {
         /** The process and address it was first seen at (a shared object's word is one futex at several). */
@@ -154,10 +56,10 @@ public final class FutexLog {
         int lastWaker;
         long lastWakeNs = Long.MIN_VALUE, lastWoken;
         final Set<Integer> waiters = new LinkedHashSet<>(), wakers = new LinkedHashSet<>();
-        final ArrayDeque<Wait> recentWaits = new ArrayDeque<>();
-        final ArrayDeque<Wake> recentWakes = new ArrayDeque<>();
+        final ArrayDeque<MatchedWait> recentWaits = new ArrayDeque<>();
+        final ArrayDeque<MatchedWait.Wake> recentWakes = new ArrayDeque<>();
         /** The recent requeues off this word, and onto it. */
-        final ArrayDeque<Requeue> requeuesOff = new ArrayDeque<>();
+        final ArrayDeque<MatchedWait.Requeue> requeuesOff = new ArrayDeque<>();
         final ArrayDeque<MovedIn> requeuesOn = new ArrayDeque<>();
 
         Word(int tgid, long uaddr) {
@@ -172,7 +74,7 @@ public final class FutexLog {
     private long seq;
     /** Waits a wake was matched to and that left the recent ones: all of them, where {@link #longest} keeps a few. */
     private long releasesFinished;
-    /** Waits that left the recent ones released by a wake the trace cannot name ({@link Wait#unattributed}). */
+    /** Waits that left the recent ones released by a wake the trace cannot name ({@link MatchedWait#unattributed}). */
     private long unattributedFinished;
     /** The longest finished releases: a min-heap on the wait's length. */
     private final PriorityQueue<FutexAnalysis.Release> longest = new PriorityQueue<>(
@@ -244,14 +146,12 @@ public final class FutexLog {
      */
     private void requeue(Word from, Word to, FutexCall call, long toUaddr) {
         from.movedOff += call.moved();
-        Requeue r = new Requeue(call.tid(), call.entryNs(), to, toUaddr);
+        MatchedWait.Requeue r = new MatchedWait.Requeue(call.tid(), call.entryNs(), toUaddr, to.recentWakes);
         from.requeuesOff.addLast(r);
         if (from.requeuesOff.size() > RECENT) from.requeuesOff.removeFirst();
-        to.requeuesOn.addLast(new MovedIn(r, from));
+        to.requeuesOn.addLast(new MovedIn(r, from.recentWaits));
         if (to.requeuesOn.size() > RECENT) to.requeuesOn.removeFirst();
-        for (Wait wait : from.recentWaits) {
-            if (wait.requeuedBy(r)) for (Wake wake : to.recentWakes) wait.offerMoved(r, wake);
-        }
+        for (MatchedWait wait : from.recentWaits) wait.requeuedBy(r);
     }
 
     /**
@@ -331,11 +231,9 @@ public final class FutexLog {
             if (c.timedOut()) w.timeouts++;
             if (c.wouldBlock()) w.eagain++;
             if (!c.error() && released) {
-                Wait wait = new Wait(++seq, c.tid(), c.entryNs(), c.exitNs(), c.sinceNs(), privatePlain, c.uaddr());
-                for (Wake wake : w.recentWakes) wait.offer(wake);
-                for (Requeue r : w.requeuesOff) {
-                    if (wait.requeuedBy(r)) for (Wake wake : r.to.recentWakes) wait.offerMoved(r, wake);
-                }
+                MatchedWait wait = new MatchedWait(++seq, c.tid(), c.entryNs(), c.exitNs(), c.sinceNs(), privatePlain, c.uaddr());
+                for (MatchedWait.Wake wake : w.recentWakes) wait.offer(wake);
+                for (MatchedWait.Requeue r : w.requeuesOff) wait.requeuedBy(r);
                 w.recentWaits.addLast(wait);
                 if (w.recentWaits.size() > RECENT) finish(w.recentWaits.removeFirst());
             }
@@ -351,29 +249,21 @@ public final class FutexLog {
             }
             if (w.wakers.size() < MAX_MEMBERS) w.wakers.add(c.tid());
             if (c.mayHaveWoken()) {
-                Wake wake = new Wake(c.tid(), c.entryNs(), c.atEntry());
-                for (Wait wait : w.recentWaits) wait.offer(wake);
-                for (MovedIn m : w.requeuesOn) for (Wait wait : m.from().recentWaits) wait.offerMoved(m.requeue(), wake);
+                MatchedWait.Wake wake = new MatchedWait.Wake(c.tid(), c.entryNs(), c.atEntry());
+                for (MatchedWait wait : w.recentWaits) wait.offer(wake);
+                for (MovedIn m : w.requeuesOn) for (MatchedWait wait : m.fromWaits()) wait.offerMoved(m.requeue(), wake);
                 w.recentWakes.addLast(wake);
                 if (w.recentWakes.size() > RECENT) w.recentWakes.removeFirst();
             }
         }
     }
 
-    private void finish(Wait wait) {
+    private void finish(MatchedWait wait) {
         if (wait.unattributed()) unattributedFinished++;
         if (!wait.matched()) return;
         releasesFinished++;
-        longest.add(release(wait));
+        longest.add(wait.release());
         if (longest.size() > MAX_RELEASES) longest.poll();
-    }
-
-    private static FutexAnalysis.Release release(Wait w) {
-        if (w.moved()) {
-            return new FutexAnalysis.Release(w.movedWakerTid, w.tid, w.movedBy.toUaddr, w.movedWakeNs, w.exitNs - w.sinceNs, w.seq,
-                    new FutexAnalysis.Requeued(w.movedBy.tid, w.uaddr, w.movedBy.entryNs));
-        }
-        return new FutexAnalysis.Release(w.wakerTid, w.tid, w.uaddr, w.wakeNs, w.exitNs - w.sinceNs, w.seq, null);
     }
 
     /**
@@ -491,11 +381,11 @@ public final class FutexLog {
             stats.add(new FutexAnalysis.AddressStats(w.tgid, w.uaddr, w.waits, w.wakes, w.blocked, w.timeouts, w.eagain, w.movedOff,
                     Collections.unmodifiableSet(new LinkedHashSet<>(w.waiters)),
                     Collections.unmodifiableSet(new LinkedHashSet<>(w.wakers))));
-            for (Wait wait : w.recentWaits) {
+            for (MatchedWait wait : w.recentWaits) {
                 if (wait.unattributed()) matched[1]++;
                 if (!wait.matched()) continue;
                 matched[0]++;
-                releases.add(release(wait));
+                releases.add(wait.release());
                 if (releases.size() > MAX_RELEASES) releases.poll();
             }
         });
