@@ -23,6 +23,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "proc_task.h"
+
 enum { A, B, C, D, E, F, G, NWORDS };
 static _Atomic int words[NWORDS];
 static _Atomic int failed;
@@ -59,29 +61,9 @@ static void *wait_on(void *arg) {
     return NULL;
 }
 
-// Whether the thread is asleep in a futex call on `word`: its /proc stat says S, its syscall file the call and the word.
-static int asleep_on(pid_t tid, int word) {
-    char path[64], buf[512], want[64];
-    snprintf(path, sizeof path, "/proc/self/task/%d/stat", tid);
-    FILE *f = fopen(path, "r");
-    if (f == NULL) return 0;
-    size_t n = fread(buf, 1, sizeof buf - 1, f);
-    fclose(f);
-    buf[n] = 0;
-    char *paren = strrchr(buf, ')');
-    if (paren == NULL || paren[1] != ' ' || paren[2] != 'S') return 0;
-    snprintf(path, sizeof path, "/proc/self/task/%d/syscall", tid);
-    if ((f = fopen(path, "r")) == NULL) return 0;
-    n = fread(buf, 1, sizeof buf - 1, f);
-    fclose(f);
-    buf[n] = 0;
-    snprintf(want, sizeof want, "%d %p ", SYS_futex, (void *) &words[word]);
-    return strncmp(buf, want, strlen(want)) == 0;
-}
-
 static void start(struct waiter *w) {
     pthread_create(&w->thread, NULL, wait_on, w);
-    while (atomic_load(&w->tid) == 0 || !asleep_on(atomic_load(&w->tid), w->word)) ms(5);
+    while (atomic_load(&w->tid) == 0 || !asleep_in(atomic_load(&w->tid), SYS_futex)) ms(5); // on its word: it waits on no other
     printf("futex_requeue: tid %s %d\n", w->name, (int) atomic_load(&w->tid));
     fflush(stdout);
 }
