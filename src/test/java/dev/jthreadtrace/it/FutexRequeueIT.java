@@ -163,14 +163,24 @@ class FutexRequeueIT {
             assertTrue(unattributed.find(), mode + ": the moved one of F is not attributed:\n" + report);
             int count = Integer.parseInt(unattributed.group(1));
             assertEquals(2, edges + count, mode + ":\n" + report);
+            if (mode.equals("--no-live")) {
+                // The HTML page's wait of w-moved: shaded on its lane, the wake from waker-b's lane.
+                String page = Files.readString(html(trace));
+                assertTrue(Pattern.compile("w-moved waited \\S+ on " + f.word("B") + " \\(requeued there from " + f.word("A")
+                        + "\\), woken by \\d+ waker-b ").matcher(page).find(), page);
+            }
         }
+    }
+
+    private static Path html(Path trace) {
+        return trace.resolveSibling(trace.getFileName() + ".html");
     }
 
     private static List<JsonNode> tracedQuiet(Path trace) throws IOException {
         // --no-live: the futex calls are recorded for the report only (a wake may be taken at its entry: decode.ExitNeeds)
         Path out = trace.resolveSibling(trace.getFileName() + ".out");
         Tool.Result r = Tool.run(Tool.jar("run", "--no-live", "--jvm", "off", "--report", "futex", "--format", "jsonl", "-o",
-                trace.toString(), "--", Traced.fixture("futex_requeue").toString()));
+                trace.toString(), "--html", html(trace).toString(), "--", Traced.fixture("futex_requeue").toString()));
         assertEquals(0, r.code(), r.out() + r.err());
         Files.writeString(out, r.out());
         List<JsonNode> records = new ArrayList<>();
