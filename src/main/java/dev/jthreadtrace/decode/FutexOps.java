@@ -172,6 +172,15 @@ public final class FutexOps {
         return cmd == FUTEX_WAKE || cmd == FUTEX_WAKE_BITSET && (a[5] & 0xffffffffL) == FUTEX_BITSET_MATCH_ANY;
     }
 
+    /**
+     * FUTEX_REQUEUE, FUTEX_CMP_REQUEUE, FUTEX_CMP_REQUEUE_PI: wake up to val waiters of uaddr, move up
+     * to val2 of the others to uaddr2 (woken later by a wake there), return how many it woke and moved.
+     */
+    public static boolean isRequeue(long op) {
+        int cmd = command(op);
+        return cmd == FUTEX_REQUEUE || cmd == FUTEX_CMP_REQUEUE || cmd == FUTEX_CMP_REQUEUE_PI;
+    }
+
     /** Whether the op also acts on the word at uaddr2 (a WAKE_OP wakes there, a requeue moves waiters there). */
     public static boolean hasSecondWord(long op) {
         int cmd = command(op);

@@ -16,27 +16,33 @@ public final class FutexAnalysis {
      * (at most {@link FutexLog#MAX_MEMBERS}).
      */
     public record AddressStats(int tgid, long uaddr, long waits, long wakes, long blockedNs, long timeouts, long eagain,
-                               Set<Integer> waiters, Set<Integer> wakers) {}
+                               long requeued, Set<Integer> waiters, Set<Integer> wakers) {}
 
     /**
-     * {@code waker}'s wake (at {@code ns}) released {@code waiter}, which had waited {@code waitedNs};
-     * {@code order} is the wait's place among the trace's waits.
+     * {@code waker}'s wake (at {@code ns}) of the word {@code uaddr} released {@code waiter}, which had
+     * waited {@code waitedNs}; {@code order} is the wait's place among the trace's waits. {@code requeued}:
+     * the waiter waited on another word and a requeue moved it to {@code uaddr} (null when it did not).
      */
-    public record Release(int waker, int waiter, long uaddr, long ns, long waitedNs, long order) {}
+    public record Release(int waker, int waiter, long uaddr, long ns, long waitedNs, long order, Requeued requeued) {}
+
+    /** {@code by}'s requeue (at {@code ns}) moved the wait off the word {@code from} it was made on. */
+    public record Requeued(int by, long from, long ns) {}
 
     /** {@code joiner} waited for {@code joined} to exit (pthread_join, Thread.join on the JVM's native side). */
     public record Join(int joiner, int joined, long ns, long waitedNs) {}
 
     private final List<AddressStats> addresses;
     private final List<Release> releases;
-    private final long releasesMatched;
+    private final long releasesMatched, releasesUnattributed;
     private final List<Join> joins;
     private final List<Join> joinMarks;
 
-    FutexAnalysis(List<AddressStats> addresses, List<Release> releases, long releasesMatched, List<Join> joins, List<Join> joinMarks) {
+    FutexAnalysis(List<AddressStats> addresses, List<Release> releases, long releasesMatched, long releasesUnattributed,
+                  List<Join> joins, List<Join> joinMarks) {
         this.addresses = addresses;
         this.releases = releases;
         this.releasesMatched = releasesMatched;
+        this.releasesUnattributed = releasesUnattributed;
         this.joins = joins;
         this.joinMarks = joinMarks;
     }
@@ -54,6 +60,14 @@ public final class FutexAnalysis {
     /** How many waits a wake was matched to in all: {@link #releases} keeps the longest of them. */
     public long releasesMatched() {
         return releasesMatched;
+    }
+
+    /**
+     * How many waits were released by a wake the trace cannot name: a requeue may have moved the
+     * waiter to another word, and a wake there as well as one of its own word could have released it.
+     */
+    public long releasesUnattributed() {
+        return releasesUnattributed;
     }
 
     /** The joins of kept threads, in the order seen (a folded thread's join is counted by its fold, not listed). */

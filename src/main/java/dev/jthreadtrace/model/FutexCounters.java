@@ -17,7 +17,7 @@ public final class FutexCounters {
         }
         if (c.isWake()) {
             wakes++;
-            if (!c.error()) woken += c.ret();
+            woken += c.woken();
         }
     }
 
@@ -33,7 +33,10 @@ public final class FutexCounters {
         return wakes;
     }
 
-    /** Waiters that the thread's wakes released (the wake calls' return values; a wake whose exit was not waited for adds 0). */
+    /**
+     * Waiters that the thread's wakes released (the wake calls' return values, less the waiters a requeue
+     * moved; a wake whose exit was not waited for adds 0).
+     */
     public long woken() {
         return woken;
     }

@@ -25,6 +25,13 @@ import java.util.Set;
  * CLONE_CHILD_CLEARTID word (the kernel clears and wakes it when the thread exits). A futex_waitv
  * is a wait on each of its words; a wait a signal interrupted and the kernel continued
  * ({@link Restarts}) is one wait in stretches, matched with a wake of its last stretch.
+ *
+ * <p>Ops on two words are taken as the kernel does them (futex(2), kernel/futex/requeue.c,
+ * waitwake.c): a FUTEX_WAKE_OP wakes on both its words (its return counts both); a requeue wakes up
+ * to val waiters of its first word and moves up to val2 others to its second, where a later wake
+ * releases them. A wait a requeue with a moved count began in is matched with a wake of the second
+ * word after that requeue; when a wake of its own word could have released it as well, the trace
+ * cannot tell whether it was one of the moved, and the wait is counted as not attributed.
  */
 public final class FutexLog {
     /** The syscalls that feed it: recorded whenever a report section or an assertion needs the log. */
@@ -37,57 +44,23 @@ public final class FutexLog {
     public static final List<String> SYSCALLS_KEYED = List.of("futex", "futex_waitv", "mmap", "munmap", "mremap");
     static final int MAX_WORDS = 4096, RECENT = 16, MAX_MEMBERS = 8, MAX_RELEASES = 64;
 
-    /** A finished wait that a wake released, and the best wake found for it so far. */
-    private static final class Wait {
-        final long seq;
-        final int tid;
-        /** When its last stretch began (a wake before it cannot have released it: the stretch before ended at a signal), its end, its first entry. */
-        final long entryNs, exitNs, sinceNs;
-        /** A private FUTEX_WAIT or FUTEX_WAIT_BITSET (FutexOps.isPrivatePlainWait); never a futex_waitv. */
-        final boolean privatePlain;
-        /** Its word's address in its own process (a shared object's word may be at another in the waker's). */
-        final long uaddr;
-        int wakerTid;
-        long wakeNs = Long.MIN_VALUE;
-
-        Wait(long seq, int tid, long entryNs, long exitNs, long sinceNs, boolean privatePlain, long uaddr) {
-            this.seq = seq;
-            this.tid = tid;
-            this.entryNs = entryNs;
-            this.exitNs = exitNs;
-            this.sinceNs = sinceNs;
-            this.privatePlain = privatePlain;
-            this.uaddr = uaddr;
-        }
-
-        /**
-         * The latest wake by another thread that began while this wait was blocked (in its last
-         * stretch) released it. A wake finished at its entry (its count unknown) is taken only by a
-         * private plain wait, the only kind it is known to release (decode.ExitNeeds#futex).
-         */
-        void offer(Wake wake) {
-            long ns = wake.entryNs();
-            if (wake.atEntry() && !privatePlain) return;
-            if (wake.tid() != tid && ns >= entryNs && ns <= exitNs && ns > wakeNs) {
-                wakerTid = wake.tid();
-                wakeNs = ns;
-            }
-        }
-    }
-
-    private record Wake(int tid, long entryNs, boolean atEntry) {}
+    /** A requeue onto a word, and the recent waits of the word its waiters came from. */
+    private record MovedIn(MatchedWait.Requeue requeue, ArrayDeque<MatchedWait> fromWaits) {}
 
     private static final class Word {
         /** The process and address it was first seen at (a shared object's word is one futex at several). */
         final int tgid;
         final long uaddr;
-        long waits, wakes, blocked, timeouts, eagain;
+        long waits, wakes, blocked, timeouts, eagain, movedOff;
         /** The latest wake call on the word: its thread, when it began, how many it woke. */
         int lastWaker;
         long lastWakeNs = Long.MIN_VALUE, lastWoken;
         final Set<Integer> waiters = new LinkedHashSet<>(), wakers = new LinkedHashSet<>();
-        final ArrayDeque<Wait> recentWaits = new ArrayDeque<>();
-        final ArrayDeque<Wake> recentWakes = new ArrayDeque<>();
+        final ArrayDeque<MatchedWait> recentWaits = new ArrayDeque<>();
+        final ArrayDeque<MatchedWait.Wake> recentWakes = new ArrayDeque<>();
+        /** The recent requeues off this word, and onto it. */
+        final ArrayDeque<MatchedWait.Requeue> requeuesOff = new ArrayDeque<>();
+        final ArrayDeque<MovedIn> requeuesOn = new ArrayDeque<>();
 
         Word(int tgid, long uaddr) {
             this.tgid = tgid;
@@ -101,6 +74,8 @@ public final class FutexLog {
     private long seq;
     /** Waits a wake was matched to and that left the recent ones: all of them, where {@link #longest} keeps a few. */
     private long releasesFinished;
+    /** Waits that left the recent ones released by a wake the trace cannot name ({@link MatchedWait#unattributed}). */
+    private long unattributedFinished;
     /** The longest finished releases: a min-heap on the wait's length. */
     private final PriorityQueue<FutexAnalysis.Release> longest = new PriorityQueue<>(
             Comparator.comparingLong(FutexAnalysis.Release::waitedNs).thenComparing(r -> -r.order()));
@@ -125,16 +100,58 @@ public final class FutexLog {
         if (!s.returned()) return;
         long op = s.args()[1];
         FutexCall call = new FutexCall(t.tid(), t.tgid(), s.args()[0], FutexOps.command(op), FutexOps.isWait(op),
-                FutexOps.isWake(op), entryNs, exitNs, s.ret(), s.error(), s.finishedAtEntry(), c.sinceNs(), c.restarts() > 0);
+                FutexOps.isWake(op), entryNs, exitNs, s.ret(), s.error(), s.finishedAtEntry(), c.sinceNs(), c.restarts() > 0,
+                moved(s));
         byThread.computeIfAbsent(t, k -> new FutexCounters()).add(call);
         SharedMappings.Key key = shared.key(call.tgid(), call.uaddr(), op);
         Word word = word(key.word(), call.tgid(), call.uaddr());
         if (word != null) account(word, call, FutexOps.isPrivatePlainWait(op), true);
+        if (FutexOps.hasSecondWord(op)) secondWord(word, key.word(), call, op, s.args()[4]);
         if (call.isWait()) joinCheck(new FutexWord(shared.space(call.tgid()), call.uaddr()), call);
         if (call.isWake() && (op & FutexOps.FUTEX_PRIVATE_FLAG) == 0) {
             lastSharedWakeNs = Math.max(lastSharedWakeNs, entryNs);
             if (!key.known()) lastUnknownSharedWakeNs = Math.max(lastUnknownSharedWakeNs, entryNs);
         }
+    }
+
+    /**
+     * Of the waiters a requeue returned, those it moved: it woke the first val (kernel/futex/requeue.c:
+     * {@code ++task_count <= nr_wake} wakes, the rest up to val2 are requeued); 0 for other calls.
+     */
+    private static long moved(TraceEvent.Syscall s) {
+        if (!FutexOps.isRequeue(s.args()[1]) || s.error() || s.finishedAtEntry() || s.ret() <= 0) return 0;
+        return s.ret() - Math.min(s.ret(), Math.max(0, (int) s.args()[2]));
+    }
+
+    /**
+     * The second word of a FUTEX_WAKE_OP (woken too, when the op's comparison on its old value held:
+     * the return value counts both words, so the wake is offered to the waits of each) or of a
+     * requeue that moved waiters there.
+     */
+    private void secondWord(Word first, FutexWord firstKey, FutexCall call, long op, long uaddr2) {
+        FutexWord key = shared.key(call.tgid(), uaddr2, op).word();
+        if (key.equals(firstKey)) return; // the same futex: the first word's account has it
+        if (call.command() == FutexOps.FUTEX_WAKE_OP) {
+            Word second = word(key, call.tgid(), uaddr2);
+            if (second != null) account(second, call, false, true);
+        } else if (call.moved() > 0 && first != null) {
+            Word second = word(key, call.tgid(), uaddr2);
+            if (second != null) requeue(first, second, call, uaddr2);
+        }
+    }
+
+    /**
+     * {@code call} moved waiters off {@code from} to {@code to}: a wait on {@code from} it began in
+     * is offered the wakes of {@code to} after it, now and as they come.
+     */
+    private void requeue(Word from, Word to, FutexCall call, long toUaddr) {
+        from.movedOff += call.moved();
+        MatchedWait.Requeue r = new MatchedWait.Requeue(call.tid(), call.entryNs(), toUaddr, to.recentWakes);
+        from.requeuesOff.addLast(r);
+        if (from.requeuesOff.size() > RECENT) from.requeuesOff.removeFirst();
+        to.requeuesOn.addLast(new MovedIn(r, from.recentWaits));
+        if (to.requeuesOn.size() > RECENT) to.requeuesOn.removeFirst();
+        for (MatchedWait wait : from.recentWaits) wait.requeuedBy(r);
     }
 
     /**
@@ -214,8 +231,9 @@ public final class FutexLog {
             if (c.timedOut()) w.timeouts++;
             if (c.wouldBlock()) w.eagain++;
             if (!c.error() && released) {
-                Wait wait = new Wait(++seq, c.tid(), c.entryNs(), c.exitNs(), c.sinceNs(), privatePlain, c.uaddr());
-                for (Wake wake : w.recentWakes) wait.offer(wake);
+                MatchedWait wait = new MatchedWait(++seq, c.tid(), c.entryNs(), c.exitNs(), c.sinceNs(), privatePlain, c.uaddr());
+                for (MatchedWait.Wake wake : w.recentWakes) wait.offer(wake);
+                for (MatchedWait.Requeue r : w.requeuesOff) wait.requeuedBy(r);
                 w.recentWaits.addLast(wait);
                 if (w.recentWaits.size() > RECENT) finish(w.recentWaits.removeFirst());
             }
@@ -227,27 +245,25 @@ public final class FutexLog {
             if (c.entryNs() >= w.lastWakeNs) {
                 w.lastWaker = c.tid();
                 w.lastWakeNs = c.entryNs();
-                w.lastWoken = c.error() ? 0 : c.ret();
+                w.lastWoken = c.woken();
             }
             if (w.wakers.size() < MAX_MEMBERS) w.wakers.add(c.tid());
             if (c.mayHaveWoken()) {
-                Wake wake = new Wake(c.tid(), c.entryNs(), c.atEntry());
-                for (Wait wait : w.recentWaits) wait.offer(wake);
+                MatchedWait.Wake wake = new MatchedWait.Wake(c.tid(), c.entryNs(), c.atEntry());
+                for (MatchedWait wait : w.recentWaits) wait.offer(wake);
+                for (MovedIn m : w.requeuesOn) for (MatchedWait wait : m.fromWaits()) wait.offerMoved(m.requeue(), wake);
                 w.recentWakes.addLast(wake);
                 if (w.recentWakes.size() > RECENT) w.recentWakes.removeFirst();
             }
         }
     }
 
-    private void finish(Wait wait) {
-        if (wait.wakeNs == Long.MIN_VALUE) return;
+    private void finish(MatchedWait wait) {
+        if (wait.unattributed()) unattributedFinished++;
+        if (!wait.matched()) return;
         releasesFinished++;
-        longest.add(release(wait));
+        longest.add(wait.release());
         if (longest.size() > MAX_RELEASES) longest.poll();
-    }
-
-    private static FutexAnalysis.Release release(Wait w) {
-        return new FutexAnalysis.Release(w.wakerTid, w.tid, w.uaddr, w.wakeNs, w.exitNs - w.sinceNs, w.seq);
     }
 
     /**
@@ -360,21 +376,22 @@ public final class FutexLog {
         List<FutexAnalysis.AddressStats> stats = new ArrayList<>();
         PriorityQueue<FutexAnalysis.Release> releases = new PriorityQueue<>(longest.comparator());
         releases.addAll(longest);
-        long[] matched = {releasesFinished};
+        long[] matched = {releasesFinished, unattributedFinished};
         words.forEach((k, w) -> {
-            stats.add(new FutexAnalysis.AddressStats(w.tgid, w.uaddr, w.waits, w.wakes, w.blocked, w.timeouts, w.eagain,
+            stats.add(new FutexAnalysis.AddressStats(w.tgid, w.uaddr, w.waits, w.wakes, w.blocked, w.timeouts, w.eagain, w.movedOff,
                     Collections.unmodifiableSet(new LinkedHashSet<>(w.waiters)),
                     Collections.unmodifiableSet(new LinkedHashSet<>(w.wakers))));
-            for (Wait wait : w.recentWaits) {
-                if (wait.wakeNs == Long.MIN_VALUE) continue;
+            for (MatchedWait wait : w.recentWaits) {
+                if (wait.unattributed()) matched[1]++;
+                if (!wait.matched()) continue;
                 matched[0]++;
-                releases.add(release(wait));
+                releases.add(wait.release());
                 if (releases.size() > MAX_RELEASES) releases.poll();
             }
         });
         stats.sort(Comparator.comparingLong(FutexAnalysis.AddressStats::blockedNs).reversed());
         List<FutexAnalysis.Release> inOrder = new ArrayList<>(releases);
         inOrder.sort(Comparator.comparingLong(FutexAnalysis.Release::order));
-        return new FutexAnalysis(stats, inOrder, matched[0], joins.inOrder(), joins.marks());
+        return new FutexAnalysis(stats, inOrder, matched[0], matched[1], joins.inOrder(), joins.marks());
     }
 }

@@ -34,6 +34,8 @@ public final class MmapLog {
      * started before it, 64 remappings of that range ago.
      */
     static final int MAX_AT_ADDRESS = 64;
+    /** mremap's flag: the old range stays mapped (emptied) after the move. */
+    private static final long MREMAP_DONTUNMAP = 4;
 
     /** {@code thread} runs on {@code mapping}, which {@code mapping.tid()} mapped. */
     public record StackLink(int thread, long stackLow, long stackSize, Mapping mapping) {}
@@ -48,20 +50,27 @@ public final class MmapLog {
     private final Map<Integer, TreeMap<Long, List<Mapping>>> byAddress = new HashMap<>();
     private final Map<ThreadInfo, StackLink> stacks = new IdentityHashMap<>();
     private final AddressChanges changes = new AddressChanges();
+    private final UnmappedRanges unmapped = new UnmappedRanges();
 
-    void mmap(ThreadInfo t, TraceEvent.Syscall s, long ns) {
+    /**
+     * A mmap of {@code t}, whose process runs in address space {@code space} ({@link AddressSpaces}:
+     * a CLONE_VM child's is its creator's).
+     */
+    void mmap(ThreadInfo t, TraceEvent.Syscall s, long ns, int space) {
         if (!succeeded(s)) return;
         long[] a = s.args();
         counters(t).mapped(a[1]);
+        unmapped.mapped(space, s.ret(), a[1]);
         changes.mmap(t.tgid(), a, s.ret(), ns);
         add(new Mapping(t.tid(), t.tgid(), ns, s.ret(), a[1], MemoryFlags.prot(a[2]), MemoryFlags.mapFlags(a[3]),
                 s.captures().string(4)));
     }
 
-    void munmap(ThreadInfo t, TraceEvent.Syscall s, long ns) {
+    /** A munmap: it counts the bytes of its range not already unmapped ({@link UnmappedRanges}: a second munmap of a range unmaps nothing). */
+    void munmap(ThreadInfo t, TraceEvent.Syscall s, long ns, int space) {
         if (!succeeded(s)) return;
         long[] a = s.args();
-        counters(t).unmapped(a[1]);
+        counters(t).unmapped(unmapped.unmapped(space, a[0], a[1]));
         changes.munmap(t.tgid(), a, ns);
         // Mappings wholly inside the unmapped range can hold no future stack.
         TreeMap<Long, List<Mapping>> index = byAddress.get(t.tgid());
@@ -77,10 +86,17 @@ public final class MmapLog {
         }
     }
 
-    void mremap(ThreadInfo t, TraceEvent.Syscall s, long ns) {
+    /**
+     * A mremap: the old range's pages it left are unmapped (all of them when it moved the mapping and kept
+     * no copy, MREMAP_DONTUNMAP; the tail it cut when it shrank in place), the new range mapped.
+     */
+    void mremap(ThreadInfo t, TraceEvent.Syscall s, long ns, int space) {
         if (!succeeded(s)) return;
         long[] a = s.args();
         counters(t).mapped(Math.max(0, a[2] - a[1]));
+        if (s.ret() != a[0] && (a[3] & MREMAP_DONTUNMAP) == 0) unmapped.unmapped(space, a[0], a[1]);
+        else if (s.ret() == a[0] && a[2] < a[1]) unmapped.unmapped(space, a[0] + a[2], a[1] - a[2]);
+        unmapped.mapped(space, s.ret(), a[2]);
         changes.mremap(t.tgid(), a, s.ret(), ns);
         add(new Mapping(t.tid(), t.tgid(), ns, s.ret(), a[2], "", "mremap", null));
     }
@@ -149,6 +165,16 @@ public final class MmapLog {
 
     private MmapCounters counters(ThreadInfo t) {
         return byThread.computeIfAbsent(t, k -> new MmapCounters());
+    }
+
+    /** A fork: the child's space begins as the parent's, with the ranges known unmapped there. */
+    void forked(int parentSpace, int childSpace) {
+        unmapped.forked(parentSpace, childSpace);
+    }
+
+    /** An exec: the space's memory is new. */
+    void execd(int space) {
+        unmapped.forget(space);
     }
 
     /** An ended task folded: its figures (summed into its fold) and its stack link go. */

@@ -92,18 +92,30 @@ final class SyscallEffects {
             case FUTEX -> futex.record(t, c, ns, exitNs);
             case FUTEX_WAITV -> futex.recordWaitv(t, c, ns, exitNs);
             case MMAP -> {
-                mmap.mmap(t, s, ns);
+                mmap.mmap(t, s, ns, shared.space(t.tgid()));
                 shared.mmap(t.tgid(), s);
             }
             case MUNMAP -> {
-                mmap.munmap(t, s, ns);
+                mmap.munmap(t, s, ns, shared.space(t.tgid()));
                 shared.munmap(t.tgid(), s);
             }
             case MREMAP -> {
-                mmap.mremap(t, s, ns);
+                mmap.mremap(t, s, ns, shared.space(t.tgid()));
                 shared.mremap(t.tgid(), s);
             }
         }
+    }
+
+    /** A fork (no CLONE_VM): the child's space is a copy of the parent's, its shared objects and unmapped ranges. */
+    void forked(int parent, int child) {
+        shared.forked(parent, child);
+        mmap.forked(shared.space(parent), shared.space(child));
+    }
+
+    /** An exec: the process's memory is new. */
+    void execd(int tgid) {
+        shared.execd(tgid);
+        mmap.execd(shared.space(tgid));
     }
 
     SyscallStats stats() {

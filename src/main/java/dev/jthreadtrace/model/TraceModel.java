@@ -376,7 +376,7 @@ public final class TraceModel {
         ThreadInfo creator = child.creatorInfo();
         // A fork copies the parent's mappings; a vfork or CLONE_VM child runs in the parent's memory.
         if (creator != null && child.tgid() != creator.tgid()) {
-            if ((s.flags() & CloneFlags.CLONE_VM) == 0) effects.shared().forked(creator.tgid(), child.tgid());
+            if ((s.flags() & CloneFlags.CLONE_VM) == 0) effects.forked(creator.tgid(), child.tgid());
             else effects.shared().sharedBy(child.tgid(), creator.tgid());
         }
     }
@@ -385,7 +385,7 @@ public final class TraceModel {
         long ns = rel(e.ns());
         if (e.formerTid() != e.tid() && table.live(e.formerTid()) != null) settings.renumbered(e.formerTid(), e.tid());
         ThreadInfo leader = table.exec(e, ns);
-        effects.shared().execd(leader.tgid());
+        effects.execd(leader.tgid());
         settings.exec(leader, ns, e.path());
     }
 

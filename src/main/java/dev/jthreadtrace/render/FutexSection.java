@@ -54,25 +54,29 @@ final class FutexSection extends SectionRenderer {
         if (!analysis.addresses().isEmpty()) {
             out.accept("busiest futex words:");
             list(analysis.addresses(), 5, "futex words", a -> "  0x" + Long.toHexString(a.uaddr()) + "  waits " + a.waits() + ", wakes "
-                    + a.wakes() + ", blocked " + Units.duration(a.blockedNs()) + "; waiters " + tids(a.waiters()) + "; wakers "
-                    + tids(a.wakers()));
+                    + a.wakes() + (a.requeued() > 0 ? ", requeued " + a.requeued() : "") + ", blocked " + Units.duration(a.blockedNs())
+                    + "; waiters " + tids(a.waiters()) + "; wakers " + tids(a.wakers()));
         }
         String unlinked = model.futex().sharedMappingsNote();
         if (unlinked != null) out.accept("  (" + unlinked + ")");
-        if (!analysis.releases().isEmpty()) {
+        if (!analysis.releases().isEmpty() || analysis.releasesUnattributed() > 0) {
             out.accept("who woke whom (longest waits):");
             List<FutexAnalysis.Release> rs = new ArrayList<>(analysis.releases());
             rs.sort(Comparator.comparingLong(FutexAnalysis.Release::waitedNs).reversed());
             List<FutexAnalysis.Release> shown = rs.subList(0, Math.min(rs.size(), 8));
             for (FutexAnalysis.Release r : shown) {
                 out.accept("  " + label(r.waker()) + " woke " + label(r.waiter()) + " on 0x" + Long.toHexString(r.uaddr()) + " "
-                        + Units.at(r.ns()) + " after " + Units.duration(r.waitedNs()));
+                        + Units.at(r.ns()) + " after " + Units.duration(r.waitedNs()) + requeued(r.requeued()));
             }
             // Counted in all, kept only for the longest waits: the count says how many, the list which.
             long more = analysis.releasesMatched() - shown.size();
             if (more > 0) {
                 out.accept("  … " + more + " more wake-ups" + (analysis.releasesMatched() > rs.size()
                         ? " (only the " + rs.size() + " longest waits are kept; --format jsonl has every call)" : ""));
+            }
+            if (analysis.releasesUnattributed() > 0) {
+                out.accept("  … " + SummaryFacts.plural(analysis.releasesUnattributed(), "wake-up") + " not attributed: a requeue may have"
+                        + " moved the waiter to another word, and a wake of either word could have released it");
             }
         }
         stillWaiting(stillWaiting);
@@ -99,6 +103,11 @@ final class FutexSection extends SectionRenderer {
         list(waiting, 8, "waits", b -> "  " + label(b.thread()) + " on " + words(b.call().futexWords()) + " since "
                 + (b.call().beganBeforeAttach() ? "before the attach, for at least " : Units.at(b.call().sinceNs()) + ", for ")
                 + Units.duration(b.call().forNs()));
+    }
+
+    /** Where a requeued waiter had waited: {@code  (requeued there from 0x… by 12 main @1.2ms)}; empty when it was not. */
+    private String requeued(FutexAnalysis.Requeued r) {
+        return r == null ? "" : " (requeued there from 0x" + Long.toHexString(r.from()) + " by " + label(r.by()) + " " + Units.at(r.ns()) + ")";
     }
 
     private static String words(long[] words) {

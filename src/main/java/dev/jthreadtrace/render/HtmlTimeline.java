@@ -226,6 +226,7 @@ final class HtmlTimeline {
             Integer a = waker == null ? null : laneOf.get(waker), w = waiter == null ? null : laneOf.get(waiter);
             if (a == null || w == null) continue;
             String what = h(waiter.name()) + " waited " + Units.duration(r.waitedNs()) + " on 0x" + Long.toHexString(r.uaddr())
+                    + (r.requeued() == null ? "" : " (requeued there from 0x" + Long.toHexString(r.requeued().from()) + ")")
                     + ", woken by " + r.waker() + " " + h(waker.name()) + " " + Units.at(r.ns());
             StringBuilder b = new StringBuilder();
             b.append("<i class=\"wait\" style=\"left:").append(pct(r.ns() - r.waitedNs())).append(";width:").append(pct(r.waitedNs()))

@@ -20,7 +20,7 @@ class MmapLogTest {
 
     private void mmap(ThreadInfo by, long ns, long address, long length) {
         log.mmap(by, new TraceEvent.Syscall(ns, ns, by.tid(), SyscallTable.MMAP,
-                new long[] {address, length, PROT_RW, MAP_FIXED_ANON, -1, 0}, address, false, true, Captures.NONE), ns);
+                new long[] {address, length, PROT_RW, MAP_FIXED_ANON, -1, 0}, address, false, true, Captures.NONE), ns, PID);
     }
 
     private MmapLog.StackLink stackOf(ThreadInfo t, long low, long size) {
