@@ -46,6 +46,8 @@ final class Task {
     NameWrites.Call nameCall;
     /** The task is inside an io_uring_enter of a marked process, whose exit stop looks at its threads' names ({@link RingNames}). */
     boolean ringEnter;
+    /** The task stops at its exit (PTRACE_O_TRACEEXIT, set for the threads of a marked process, {@link RingNames}). */
+    boolean exitStops;
 
     Task(int tid, int tgid) {
         this.tid = tid;
