@@ -1,4 +1,4 @@
-// uring_comm OUT [sqpoll]: threads renamed through io_uring (IORING_OP_WRITE to a /proc comm file),
+// uring_comm OUT [sqpoll|many|sqpoll-kill]: threads renamed through io_uring (IORING_OP_WRITE to a /proc comm file),
 // a write the kernel does with no ptrace stop. Main starts a worker, which names itself "orig-name"
 // (prctl); main renames it "via-uring" through the ring; the worker renames itself "second" (prctl);
 // main renames it "via-uring" again; main opens its own comm file through the ring too
@@ -7,6 +7,11 @@
 // io_uring_enter that waits for it. "sqpoll": an IORING_SETUP_SQPOLL ring, whose kernel thread takes
 // the submissions, waited for by spinning on the completion ring; no io_uring_enter at all (unless
 // the kernel thread went to sleep), so the names are seen only at the threads' ends.
+// "many": six idle threads first (the process has more threads than a look at an enter reads in
+// turn, and the worker the highest tid), and main renames the worker "ring-one" through the ring just
+// before the first "via-uring": two names the ring wrote between two of the worker's own stops.
+// "sqpoll-kill": as sqpoll, then, once both threads said their names, main SIGKILLs the process:
+// no stop before the threads end but their exit stops.
 // If the kernel refuses io_uring (sysctl kernel.io_uring_disabled, seccomp), prints
 // "io_uring refused: REASON" on stderr and exits 77.
 #define _GNU_SOURCE
@@ -15,6 +20,7 @@
 #include <linux/io_uring.h>
 #include <pthread.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,7 +29,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-static int ring_fd, sqpoll;
+static int ring_fd, sqpoll, many, killed;
 static struct io_uring_params params;
 static char *sq_ring, *cq_ring;
 static struct io_uring_sqe *sqes;
@@ -87,6 +93,13 @@ static void say(const char *role) {
     pthread_mutex_unlock(&out_lock);
 }
 
+/** An idle thread: it sleeps until the process ends. */
+static void *idle(void *arg) {
+    (void) arg;
+    for (;;) pause();
+    return NULL;
+}
+
 static void wait_step(int s) {
     while (__atomic_load_n(&step, __ATOMIC_ACQUIRE) < s) usleep(1000);
 }
@@ -101,6 +114,8 @@ static void *worker(void *arg) {
     __atomic_store_n(&step, 3, __ATOMIC_RELEASE);
     wait_step(4);
     say("worker");
+    if (killed) __atomic_store_n(&step, 5, __ATOMIC_RELEASE);
+    while (killed) pause();
     return NULL;
 }
 
@@ -111,7 +126,10 @@ int main(int argc, char **argv) {
     }
     out = fopen(argv[1], "w");
     if (out == NULL) return 3;
-    sqpoll = argc > 2 && strcmp(argv[2], "sqpoll") == 0;
+    const char *mode = argc > 2 ? argv[2] : "";
+    sqpoll = strcmp(mode, "sqpoll") == 0 || strcmp(mode, "sqpoll-kill") == 0;
+    many = strcmp(mode, "many") == 0;
+    killed = strcmp(mode, "sqpoll-kill") == 0;
     if (sqpoll) {
         params.flags = IORING_SETUP_SQPOLL;
         params.sq_thread_idle = 60000; // ms: the kernel thread stays awake, no io_uring_enter is needed to wake it
@@ -127,6 +145,9 @@ int main(int argc, char **argv) {
     if (sq_ring == MAP_FAILED || cq_ring == MAP_FAILED || sqes == MAP_FAILED) return 4;
 
     pthread_t t;
+    for (int i = 0; many && i < 6; i++) {
+        if (pthread_create(&t, NULL, idle, NULL) != 0) return 5;
+    }
     if (pthread_create(&t, NULL, worker, NULL) != 0) return 5;
     wait_step(1);
     // The worker's comm file opened as pthread_setname_np does; every write to it goes through the ring.
@@ -134,6 +155,7 @@ int main(int argc, char **argv) {
     snprintf(path, sizeof path, "/proc/self/task/%ld/comm", worker_tid);
     int fd = open(path, O_WRONLY);
     if (fd < 0) return 6;
+    if (many && submit(IORING_OP_WRITE, fd, "ring-one", 8, 0) != 8) return 11;
     if (submit(IORING_OP_WRITE, fd, "via-uring", 9, 0) != 9) return 7;
     __atomic_store_n(&step, 2, __ATOMIC_RELEASE);
     wait_step(3);
@@ -146,6 +168,11 @@ int main(int argc, char **argv) {
     if (self < 0) return 9;
     if (submit(IORING_OP_WRITE, self, "main-uring", 10, 0) != 10) return 10;
     __atomic_store_n(&step, 4, __ATOMIC_RELEASE);
+    if (killed) {
+        wait_step(5);
+        say("main");
+        kill(getpid(), SIGKILL);
+    }
     pthread_join(t, NULL);
     say("main");
     return 0;

@@ -11,7 +11,8 @@ import java.util.List;
  * select is in the result). A few calls show a changed input at exit, the separator with it:
  * {@code clone(child_stack=..., flags=...} / {@code , parent_tid=[1234], ...)},
  * {@code clone3({...}} / {@code  => {parent_tid=[1234]}, 88)}, {@code sendfile(1, 3, [0]} /
- * {@code  => [100], 100)}. An argument read at entry and again at exit (poll's array) is an input:
+ * {@code  => [100], 100)}, io_uring_setup's parameters (what the program asked for at entry, what
+ * the kernel wrote back, {@code , sq_entries=4, ...}, at exit). An argument read at entry and again at exit (poll's array) is an input:
  * what the kernel wrote is in the result. The exit's text always begins with the entry's: every
  * capture an entry part shows is read at entry.
  */
@@ -19,7 +20,8 @@ final class EntrySplit {
     private static final long CLONE_AT_EXIT = CloneFlags.CLONE_PARENT_SETTID | CloneFlags.CLONE_PIDFD
             | CloneFlags.CLONE_CHILD_SETTID | CloneFlags.CLONE_CHILD_CLEARTID | CloneFlags.CLONE_SETTLS;
     private static final long CLONE3_AT_EXIT = CloneFlags.CLONE_PARENT_SETTID | CloneFlags.CLONE_PIDFD;
-    private static final int SENDFILE = SyscallTable.number("sendfile").orElse(-1);
+    private static final int SENDFILE = SyscallTable.number("sendfile").orElse(-1),
+            IO_URING_SETUP = SyscallTable.number("io_uring_setup").orElse(-1);
 
     private EntrySplit() {}
 
@@ -44,6 +46,11 @@ final class EntrySplit {
             if (!captures.has(2)) return open;
             int cut = lastTopLevelComma(whole, whole.length());
             return cut < 0 ? open : whole.substring(0, cut);
+        }
+        if (nr == IO_URING_SETUP && captures.has(1)) {
+            // strace: {flags=..., sq_thread_idle=0 / , sq_entries=4, ..., cq_off={...}}) — the struct's second half is the kernel's
+            int exit = open.indexOf(", sq_entries=");
+            return exit >= 0 ? open.substring(0, exit) : open.substring(0, open.length() - 1);
         }
         int firstOutput = firstOutputArg(nr, args);
         if (firstOutput < 0) return open;

@@ -19,7 +19,7 @@ import static dev.jthreadtrace.decode.SyscallClass.THREAD;
  * model is built from are here; each family of the other calls keeps its rows beside its renderers
  * ({@link FileCalls}, {@link DescriptorCalls}, {@link SocketCalls}, {@link PollCalls},
  * {@link TimeCalls}, {@link SignalCalls}, {@link ProcessCalls}, {@link ResourceCalls},
- * {@link IpcCalls}). To add a syscall, add its row to its family (and its decoder and a test).
+ * {@link IpcCalls}, {@link IoUringCalls}). To add a syscall, add its row to its family (and its decoder and a test).
  */
 public final class Syscalls {
     /** Big enough for {@code struct clone_args} of every size the kernel knows (64, 80, 88). */
@@ -138,7 +138,8 @@ public final class Syscalls {
      */
     private static final class Families {
         static final List<SyscallSpec> ROWS = concat(FileCalls.rows(), DescriptorCalls.rows(), SocketCalls.rows(),
-                PollCalls.rows(), TimeCalls.rows(), SignalCalls.rows(), ProcessCalls.rows(), ResourceCalls.rows(), IpcCalls.rows());
+                PollCalls.rows(), TimeCalls.rows(), SignalCalls.rows(), ProcessCalls.rows(), ResourceCalls.rows(), IpcCalls.rows(),
+                IoUringCalls.rows());
         static final SyscallSpec[] BY_NUMBER = index(ROWS, OWN_BY_NUMBER.clone());
         static final List<SyscallSpec> ALL = concat(OWN, ROWS);
     }

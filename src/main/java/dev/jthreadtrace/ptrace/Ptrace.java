@@ -15,13 +15,13 @@ import java.lang.foreign.ValueLayout;
  * thread may be killed by another thread's {@code exit_group} at any moment, and that is normal.
  */
 final class Ptrace {
-    static final int PTRACE_PEEKDATA = 2, PTRACE_CONT = 7, PTRACE_DETACH = 17, PTRACE_SYSCALL = 24, PTRACE_GETEVENTMSG = 0x4201,
+    static final int PTRACE_PEEKDATA = 2, PTRACE_CONT = 7, PTRACE_DETACH = 17, PTRACE_SYSCALL = 24, PTRACE_SETOPTIONS = 0x4200, PTRACE_GETEVENTMSG = 0x4201,
             PTRACE_GETSIGINFO = 0x4202,
             PTRACE_SEIZE = 0x4206, PTRACE_INTERRUPT = 0x4207, PTRACE_LISTEN = 0x4208,
             PTRACE_GET_SYSCALL_INFO = 0x420e;
 
     static final long O_TRACESYSGOOD = 1, O_TRACEFORK = 2, O_TRACEVFORK = 4, O_TRACECLONE = 8, O_TRACEEXEC = 0x10,
-            O_TRACESECCOMP = 0x80, O_EXITKILL = 0x100000;
+            O_TRACEEXIT = 0x40, O_TRACESECCOMP = 0x80, O_EXITKILL = 0x100000;
 
     private Ptrace() {}
 
@@ -56,6 +56,11 @@ final class Ptrace {
     /** PTRACE_LISTEN: leave a group-stopped task stopped but let it report SIGCONT and new events. */
     static boolean listen(int tid) {
         return unlessGone(PTRACE_LISTEN, tid, 0, 0);
+    }
+
+    /** PTRACE_SETOPTIONS: the task's options, all of them (they replace the ones it has); false when it is gone. */
+    static boolean setOptions(int tid, long options) {
+        return unlessGone(PTRACE_SETOPTIONS, tid, 0, options);
     }
 
     /** PTRACE_GETEVENTMSG into {@code out} (8 bytes); returns the message, or -1 when the task is gone. */

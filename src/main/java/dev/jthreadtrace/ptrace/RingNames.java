@@ -26,12 +26,18 @@ import java.util.function.Consumer;
  * names the stops show) and reads {@code /proc/TID/comm} again where it stops anyway:
  * <ul>
  *   <li>at each io_uring_enter's exit of the process (the one stop more a marked process pays per
- *   enter), at most {@link #LOOK_BOUND} of its threads, in turn: the enter of a busy ring comes
- *   thousands of times a second, and a process may have hundreds of threads; the others are read
- *   at the next enters, and every one at the end of the process;</li>
+ *   enter): the thread that entered (a thread naming itself through its ring), the threads whose
+ *   comm file the process holds open through a descriptor {@link NameWrites} saw opened (at most
+ *   {@link #TARGET_BOUND}: the file a ring's write names), and at most {@link #LOOK_BOUND} others,
+ *   in turn: the enter of a busy ring comes thousands of times a second, and a process may have
+ *   hundreds of threads; the others are read at the next enters, and every one at its end;</li>
  *   <li>at a signal's delivery, the same way;</li>
  *   <li>at a thread's exit and its prctl(PR_SET_NAME) (that thread: the name it had), at exit_group and exec (every thread: they all end
  *   there), at a clone (the creator, whose name the new thread inherits);</li>
+ *   <li>at each thread's exit stop ({@code PTRACE_EVENT_EXIT}, turned on for the threads of a
+ *   marked process only, at their next stop; the threads they create inherit it): the kernel stops
+ *   every thread there, whatever ends it (its exit, another's exit_group, a fatal signal, SIGKILL),
+ *   and its /proc comm is still there;</li>
  *   <li>at the end of the trace (a kill, a detach, an interrupt), every thread, from the thread
  *   that ends the trace ({@link #lookAtTheEnd}).</li>
  * </ul>
@@ -42,6 +48,8 @@ import java.util.function.Consumer;
 final class RingNames {
     /** Threads read per io_uring_enter or signal: each read is an open, a read and a close of /proc (a few microseconds). */
     static final int LOOK_BOUND = 4;
+    /** Comm-file descriptors followed to their thread per io_uring_enter (a readlink and a read each). */
+    static final int TARGET_BOUND = 16;
     private static final int IO_URING_SETUP = nr("io_uring_setup"), IO_URING_ENTER = nr("io_uring_enter");
     /** A name the tracer does not know (its read failed): the next read reports whatever it finds. */
     private static final byte[] UNKNOWN = new byte[0];
@@ -56,10 +64,39 @@ final class RingNames {
     private final Map<Integer, Ring> marked = new ConcurrentHashMap<>();
     private final TaskTable tasks;
     private final Events events;
+    /** The options the tasks were seized with: PTRACE_SETOPTIONS replaces them all. 0 until the trace starts. */
+    private volatile long options;
 
     RingNames(TaskTable tasks, Events events) {
         this.tasks = tasks;
         this.events = events;
+    }
+
+    /** The options every task is seized with (returned), to which a marked process's threads add PTRACE_O_TRACEEXIT. */
+    long seizedWith(long seizeOptions) {
+        options = seizeOptions;
+        return seizeOptions;
+    }
+
+    /**
+     * At any stop of a task (null: one not known yet): a thread of a marked process stops at its
+     * exit from now on ({@link #exitStops}); stopped there ({@code PTRACE_EVENT_EXIT}, whatever
+     * ends it), its name is read, as the kernel last had it.
+     */
+    void stopped(Task task, WaitStatus status, long now) {
+        if (task == null || marked.isEmpty()) return;
+        Ring ring = marked.get(task.tgid);
+        if (ring == null || status instanceof WaitStatus.Exited || status instanceof WaitStatus.Killed) return;
+        exitStops(task);
+        if (status instanceof WaitStatus.EventStop e && e.event() == PtraceEvent.EXIT) {
+            look(ring, task.tid, SeenAt.EXIT, task.tid, now, events::emit);
+        }
+    }
+
+    /** One PTRACE_SETOPTIONS per thread of a marked process, at a stop of it; a thread it creates inherits the option. */
+    private void exitStops(Task task) {
+        if (task.exitStops || options == 0 || !marked.containsKey(task.tgid)) return;
+        task.exitStops = Ptrace.setOptions(task.tid, options | Ptrace.O_TRACEEXIT);
     }
 
     /** The io_uring calls, which the seccomp filter stops whatever is recorded. */
@@ -76,6 +113,7 @@ final class RingNames {
     void entered(Task task, int nr, SyscallInfoLayout.Copy info, long now, TraceeMemory memory) {
         if (nr == IO_URING_SETUP || nr == IO_URING_ENTER) {
             mark(task.tgid);
+            exitStops(task);
             task.ringEnter = nr == IO_URING_ENTER;
             return;
         }
@@ -96,10 +134,11 @@ final class RingNames {
 
     /**
      * At a syscall's exit: a name written to a comm file that a stop saw ({@link NameWrites}:
-     * {@code written}, or null) is what its target has now; after an io_uring_enter, a bounded
-     * look at its process.
+     * {@code written}, or null) is what its target has now; after an io_uring_enter, a look at the
+     * thread that entered, at the threads whose comm file its process holds open, and a bounded look
+     * at the others.
      */
-    void returned(Task task, TraceEvent.CommWritten written, long now) {
+    void returned(Task task, TraceEvent.CommWritten written, long now, TraceeMemory memory) {
         if (written != null && !marked.isEmpty()) {
             Ring ring = marked.get(task.tgid);
             if (ring != null) ring.known.replace(written.target(), written.name());
@@ -107,7 +146,18 @@ final class RingNames {
         if (!task.ringEnter) return;
         task.ringEnter = false;
         Ring ring = marked.get(task.tgid);
-        if (ring != null) lookSome(ring, SeenAt.IO_URING_ENTER, task.tid, now, events::emit);
+        if (ring == null) return;
+        Consumer<TraceEvent> out = events::emit;
+        look(ring, task.tid, SeenAt.IO_URING_ENTER, task.tid, now, out);
+        if (!task.commFds.isEmpty()) {
+            int followed = 0;
+            for (int fd : task.commFds.all()) {
+                if (followed++ == TARGET_BOUND) break;
+                int target = memory.commFileOf(task.tid, fd);
+                if (target > 0) look(ring, target, SeenAt.IO_URING_ENTER, task.tid, now, out);
+            }
+        }
+        lookSome(ring, SeenAt.IO_URING_ENTER, task.tid, now, out);
     }
 
     /** A signal is delivered to {@code task}: it may end the process, whose names are read (bounded) while they can be. */

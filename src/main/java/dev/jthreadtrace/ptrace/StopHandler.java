@@ -92,6 +92,7 @@ final class StopHandler {
 
     /** A stop of a task (not while detaching): its event, and its place in the resume batch. */
     void handle(int tid, WaitStatus status, long now) {
+        rings.stopped(tasks.get(tid), status, now); // a thread of a process with a ring stops at its exit, where its name is read
         switch (status) {
             case WaitStatus.Exited exited -> {
                 ended(tid, now);
@@ -254,9 +255,7 @@ final class StopHandler {
         boolean spawnFailed = task.awaitsSpawn; // no child came: the spawn failed and returned long ago
         finished(task);
         if (spawnFailed) return;
-        if (targetStarted) {
-            events.emit(new TraceEvent.Syscall(task.entryNs, now, tid, nr, task.args, 0, false, false, task.captures, how));
-        }
+        if (targetStarted) events.emit(new TraceEvent.Syscall(task.entryNs, now, tid, nr, task.args, 0, false, false, task.captures, how));
     }
 
     private void onExit(Task task, long now) {
@@ -280,7 +279,7 @@ final class StopHandler {
             }
         }
         if (named != null && targetStarted) events.emit(named);
-        rings.returned(task, named, now);
+        rings.returned(task, named, now, memory);
     }
 
     private void onSpawn(Task creator, PtraceEvent event, long now) {

@@ -48,6 +48,8 @@ final class Task {
     boolean ringEnter;
     /** Signals delivered to the task since its last rt_sigreturn: a handler may be running, under a mask no call set ({@link HandlerMasks}). */
     int handlersRunning;
+    /** The task stops at its exit (PTRACE_O_TRACEEXIT, set for the threads of a marked process, {@link RingNames}). */
+    boolean exitStops;
 
     Task(int tid, int tgid) {
         this.tid = tid;

@@ -343,7 +343,7 @@ public final class Tracer {
     private boolean launch(TraceTarget.Launching l, StopHandler stops, MemorySegment status) {
         TargetLauncher.Launched started;
         try {
-            started = TargetLauncher.launch(l.launch(), SEIZE_OPTIONS | (l.seccomp() ? Ptrace.O_TRACESECCOMP : 0),
+            started = TargetLauncher.launch(l.launch(), rings.seizedWith(SEIZE_OPTIONS | (l.seccomp() ? Ptrace.O_TRACESECCOMP : 0)),
                     l.seccomp() ? recorded : null, !exits.everyExit(), l.needNoNewPrivs(), stops.info(), status);
         } catch (TraceFailure e) {
             launched.completeExceptionally(e);
@@ -373,7 +373,7 @@ public final class Tracer {
         }
         ProcessAttacher.Attached attached;
         try {
-            attached = ProcessAttacher.attach(a.pids(), ATTACH_OPTIONS);
+            attached = ProcessAttacher.attach(a.pids(), rings.seizedWith(ATTACH_OPTIONS));
         } catch (TraceFailure e) {
             // Whatever was seized is detached by the kernel when this thread ends.
             doorbell.silence(status);

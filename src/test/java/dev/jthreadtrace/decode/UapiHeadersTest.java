@@ -63,6 +63,7 @@ class UapiHeadersTest {
             #include <linux/capability.h>
             #include <linux/fs.h>
             #include <linux/futex.h>
+            #include <linux/io_uring.h>
             #include <linux/magic.h>
             #include <linux/openat2.h>
             #include <linux/rseq.h>

@@ -32,7 +32,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @Timeout(600)
 class StraceClassesIT {
-    static final List<String> FIXTURES = List.of("decode_files", "decode_net", "decode_poll", "decode_signals", "decode_process");
+    static final List<String> FIXTURES = List.of("decode_files", "decode_net", "decode_poll", "decode_signals", "decode_process",
+            "decode_uring");
     private static final Pattern ADDRESS = Pattern.compile("0x[0-9a-f]{8,}");
     /** Calls whose time values are a clock reading or what was left of a timeout: the values differ every run. */
     private static final Pattern CLOCK_READINGS = Pattern.compile("^(clock_gettime\\(CLOCK_(REALTIME|PROCESS_CPUTIME_ID)"

@@ -86,15 +86,61 @@ class UringNamesIT {
         assertEquals("exit", workerSeen.path("seen_at").asText(), seen.toString());
     }
 
+    /**
+     * More threads than a look at an enter reads in turn, the worker last: the ring writes "ring-one"
+     * then "via-uring" to the worker's comm file (a descriptor main opened), each waited for in its
+     * own io_uring_enter, with no stop of the worker between. Each is read at the enter that waited
+     * for it (the thread the descriptor names), so both are kept, in order; read in turn only, the
+     * first enter's look took the four lowest tids and "ring-one" was lost.
+     */
+    @Test
+    void twoNamesTheRingWroteBetweenTwoOfTheThreadsOwnStopsAreBothKept(@TempDir Path tmp) throws Exception {
+        Path trace = tmp.resolve("t.jsonl");
+        Map<String, Thread> kernel = traced(tmp, trace, "many");
+        List<JsonNode> threads = ThreadNamesIT.records(trace, "thread");
+        assertEquals(8, threads.size(), "main, six idle threads, the worker");
+        assertNamesAreTheKernels(kernel, threads);
+        assertEquals("[\"uring_comm\",\"orig-name\",\"ring-one\",\"via-uring\",\"second\",\"via-uring\"]",
+                thread(threads, kernel.get("worker").tid()).path("names").toString(), "every name, in order");
+        for (JsonNode seen : ThreadNamesIT.records(trace, "comm_seen")) {
+            assertEquals("io_uring_enter", seen.path("seen_at").asText(), "each seen at the enter that waited for it: " + seen);
+        }
+    }
+
+    /**
+     * A polling ring renames both threads, then main SIGKILLs the process: no stop shows the writes and
+     * none comes before the threads end (SIGKILL has no signal-delivery stop) but each thread's exit
+     * stop, which a process with a ring has: the names are read there, as the kernel had them.
+     */
+    @Test
+    void threadsKilledBeforeAnyOtherLookKeepTheNamesTheRingWrote(@TempDir Path tmp) throws Exception {
+        Path trace = tmp.resolve("t.jsonl");
+        Map<String, Thread> kernel = traced(tmp, trace, 137, "sqpoll-kill");
+        List<JsonNode> threads = ThreadNamesIT.records(trace, "thread");
+        assertNamesAreTheKernels(kernel, threads);
+        List<JsonNode> seen = ThreadNamesIT.records(trace, "comm_seen");
+        for (String role : List.of("main", "worker")) {
+            JsonNode last = seen.stream().filter(s -> s.path("tid").asInt() == kernel.get(role).tid()).reduce((a, b) -> b)
+                    .orElseThrow(() -> new AssertionError(role + ": " + seen));
+            assertEquals("exit", last.path("seen_at").asText(), role + ": " + seen);
+            assertEquals(kernel.get(role).tid(), last.path("by").asInt(), "seen at its own exit stop: " + last);
+        }
+    }
+
     private record Thread(int tid, byte[] name) {}
 
     /** Runs the fixture traced into {@code trace}; what it read of its threads' names. */
     private static Map<String, Thread> traced(Path tmp, Path trace, String... mode) throws Exception {
+        return traced(tmp, trace, 0, mode);
+    }
+
+    /** The same, for a run that ends with {@code status}. */
+    private static Map<String, Thread> traced(Path tmp, Path trace, int status, String... mode) throws Exception {
         Path said = tmp.resolve("kernel");
         Tool.Result r = Tool.run(Tool.jar(concat(new String[] {"run", "--no-live", "--report", "none", "--format", "jsonl", "-o",
                 trace.toString(), "--", Traced.fixture("uring_comm").toString(), said.toString()}, mode)));
         refusedSays(r);
-        assertEquals(0, r.code(), r.err());
+        assertEquals(status, r.code(), r.err());
         return oracle(said);
     }
 

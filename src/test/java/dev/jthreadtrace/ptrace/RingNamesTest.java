@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * The looks of {@link RingNames} on real threads (this JVM's own, each renaming itself through its
  * /proc comm file as a ring's write would, with no stop): a bounded look reads at most
  * {@link RingNames#LOOK_BOUND} threads, the next look goes on after them, a name is reported once,
- * and the end's look reads every thread.
+ * the thread that entered is read at its own enter's exit, and the end's look reads every thread.
  */
 class RingNamesTest {
     private static final int ENTER = SyscallTable.number("io_uring_enter").orElseThrow();
@@ -66,14 +66,20 @@ class RingNamesTest {
             // The second and the last rename themselves where no stop sees it.
             namers.get(sorted.get(1)).rename("via-1");
             namers.get(sorted.get(5)).rename("via-5");
-            rings.returned(caller, null, 2);
+            rings.returned(caller, null, 2, null);
             assertEquals(List.of(sorted.get(1) + " via-1 IO_URING_ENTER"), seen(queue), "the first 4 threads only");
             rings.entered(caller, ENTER, null, 3, null);
-            rings.returned(caller, null, 4);
+            rings.returned(caller, null, 4, null);
             assertEquals(List.of(sorted.get(5) + " via-5 IO_URING_ENTER"), seen(queue), "the next ones, then round again: no name twice");
             rings.entered(caller, ENTER, null, 5, null);
-            rings.returned(caller, null, 6);
+            rings.returned(caller, null, 6, null);
             assertEquals(List.of(), seen(queue), "nothing new");
+            // The last one names itself through its ring: its own enter's exit sees it, though the turn is the first four's.
+            Task last = tasks.get(sorted.get(5));
+            rings.entered(last, ENTER, null, 6, null);
+            namers.get(sorted.get(5)).rename("self-5");
+            rings.returned(last, null, 6, null);
+            assertEquals(List.of(sorted.get(5) + " self-5 IO_URING_ENTER"), seen(queue), "the thread that entered is read at its exit");
             namers.get(sorted.get(3)).rename("at-the-end");
             rings.lookAtTheEnd(7, queue::add);
             assertEquals(List.of(sorted.get(3) + " at-the-end END"), seen(queue), "the end reads every thread");
