@@ -42,10 +42,7 @@ class NamespaceTargetsIT {
 
     @AfterEach
     void noProcessLeftBehind() {
-        for (Process p : started) {
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly();
-        }
+        Hangs.endAll(started);
     }
 
     private static void assertUnshareWorks() {
@@ -109,6 +106,27 @@ class NamespaceTargetsIT {
             assertTrue(Pattern.compile("(?m)^ +@\\S+ +" + who + " +name set_other → named-by-main +" + by).matcher(report.out()).find(),
                     unshare + ": the name too: " + report.out());
         }
+    }
+
+    /**
+     * affinity_wide tid in a namespace: main asks for every CPU with sched_setaffinity(gettid()), 1
+     * there. The call is main's own, so the mask the kernel set is read back at its exit, and its
+     * thread inherits that, as /proc tells the untraced run (without the translation: no change at
+     * all, the kernel's pid 1 being no traced task, and the read-back skipped).
+     */
+    @Test
+    void aThreadSettingItsOwnAffinityByItsNamespaceTidGetsTheKernelsMask(@TempDir Path tmp) throws Exception {
+        assertUnshareWorks();
+        String fixture = Traced.fixture("affinity_wide").toString();
+        Matcher truth = Pattern.compile("(?m)^truth wide-child (\\S+)$").matcher(Tool.run(List.of(fixture, "tid")).out());
+        assertTrue(truth.find(), "the untraced run's /proc");
+        String check = "inherits{name=\"wide-child\", hook=\"affinity\"} == \"" + truth.group(1) + "\"";
+        List<String> args = new ArrayList<>(List.of("run", "--no-live", "--report", "none", "--assert", check, "--"));
+        args.addAll(ONE);
+        args.addAll(List.of(fixture, "tid"));
+        Tool.Result run = Tool.run(Tool.jar(args.toArray(String[]::new)));
+        assertEquals(0, run.code(), run.out() + run.err());
+        assertTrue(run.out().contains("truth wide-child " + truth.group(1) + "\n"), "traced as untraced: " + run.out());
     }
 
     /** The host pid and NSpid's innermost id of each live process under the tool whose executable ends with {@code exe}. */
