@@ -2,6 +2,8 @@
  * Asks for every CPU of a 1024-bit cpu_set_t (taskset -a's and many runtimes' "reset"), then starts
  * a thread: the kernel sets the mask asked for intersected with the CPUs the task may use, and the
  * thread inherits that. Each prints what /proc says it has (the oracle), "truth NAME LIST".
+ * With the argument "tid" the call names main by its tid (sched_setaffinity(gettid())), as
+ * pthread_setaffinity_np(pthread_self()) does, rather than 0: in a PID namespace that is its id there.
  */
 #define _GNU_SOURCE
 #include <pthread.h>
@@ -9,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <unistd.h>
 
 static void show(const char *who) {
     char line[256];
@@ -26,11 +29,12 @@ static void *wide_child(void *arg) {
     return arg;
 }
 
-int main(void) {
+int main(int argc, char **argv) {
     cpu_set_t all;
     CPU_ZERO(&all);
     for (int i = 0; i < CPU_SETSIZE; i++) CPU_SET(i, &all);
-    if (sched_setaffinity(0, sizeof all, &all) != 0) return perror("sched_setaffinity"), 1;
+    pid_t self = argc > 1 && !strcmp(argv[1], "tid") ? gettid() : 0;
+    if (sched_setaffinity(self, sizeof all, &all) != 0) return perror("sched_setaffinity"), 1;
     show("main");
     pthread_t t;
     pthread_create(&t, 0, wide_child, 0);

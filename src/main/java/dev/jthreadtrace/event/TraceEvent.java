@@ -2,6 +2,7 @@ package dev.jthreadtrace.event;
 
 import dev.jthreadtrace.decode.Captures;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -156,19 +157,44 @@ public sealed interface TraceEvent {
 
     /**
      * {@code creator}'s clone/fork/vfork made {@code child} (PTRACE_EVENT_CLONE/FORK/VFORK).
-     * {@code nsTid}: the child's id in its own PID namespace when that is not the tool's (0 otherwise).
+     * {@code nsTid}: the child's id in its own PID namespace when that is not the tool's (0 otherwise);
+     * {@code outerNsIds}: its ids in the namespaces between the tool's and that one, outermost first
+     * (empty unless the namespace was made inside another: {@code NSpid}'s middle numbers).
      * {@code flagsKnown} false: the call's flags could not be read (clone3's clone_args in the memory
      * of a non-dumpable process, traced without CAP_SYS_PTRACE); {@code flags} then holds only what
      * the kernel showed of them (CLONE_THREAD and what it implies when the child has its creator's
      * Tgid, CLONE_PARENT, CLONE_VFORK).
      */
-    record Spawned(long ns, int creator, int child, SpawnKind kind, long flags, int nsTid, boolean flagsKnown) implements TraceEvent {
+    record Spawned(long ns, int creator, int child, SpawnKind kind, long flags, int nsTid, boolean flagsKnown,
+                   List<Integer> outerNsIds) implements TraceEvent {
+        public Spawned {
+            outerNsIds = List.copyOf(outerNsIds);
+        }
+
+        public Spawned(long ns, int creator, int child, SpawnKind kind, long flags, int nsTid, boolean flagsKnown) {
+            this(ns, creator, child, kind, flags, nsTid, flagsKnown, List.of());
+        }
+
         public Spawned(long ns, int creator, int child, SpawnKind kind, long flags) {
             this(ns, creator, child, kind, flags, 0);
         }
 
         public Spawned(long ns, int creator, int child, SpawnKind kind, long flags, int nsTid) {
             this(ns, creator, child, kind, flags, nsTid, true);
+        }
+
+        /** The spawn of a child whose ids in the PID namespaces below the tool's are {@code nsIds}, outermost first (none: the tool's). */
+        public static Spawned inNamespaces(long ns, int creator, int child, SpawnKind kind, long flags, boolean flagsKnown, List<Integer> nsIds) {
+            return new Spawned(ns, creator, child, kind, flags, nsIds.isEmpty() ? 0 : nsIds.getLast(), flagsKnown,
+                    nsIds.isEmpty() ? List.of() : nsIds.subList(0, nsIds.size() - 1));
+        }
+
+        /** The child's ids in every PID namespace below the tool's, outermost first; empty in the tool's. */
+        public List<Integer> nsIds() {
+            if (nsTid == 0) return List.of();
+            List<Integer> ids = new ArrayList<>(outerNsIds);
+            ids.add(nsTid);
+            return ids;
         }
     }
 

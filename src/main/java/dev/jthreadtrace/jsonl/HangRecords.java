@@ -143,14 +143,17 @@ final class HangRecords {
     /**
      * A thread record's {@code stopped}: the stop signal that held it stopped when the trace ended,
      * since when, who sent it (pid; 0: the kernel; null: not known) and how (kill or tgkill); null
-     * when it was not stopped then.
+     * when it was not stopped then. A sender a thread of another PID namespace names by a pid no
+     * traced task has there: {@code sender_ns_pid}, that pid (0: from outside the namespace).
      */
     static Json stopped(TraceModel model, ThreadInfo t) {
         HangAnalysis.Stopped st = model.hang().stopOf(t);
         if (st == null) return null;
-        return Json.object().put(JsonlFields.SIGNAL, dev.jthreadtrace.decode.Signals.name(st.signal())).put("since_ns", st.ns())
+        Json json = Json.object().put(JsonlFields.SIGNAL, dev.jthreadtrace.decode.Signals.name(st.signal())).put("since_ns", st.ns())
                 .put("sender", st.senderPid() < 0 ? null : st.senderPid())
-                .put("by", st.senderPid() <= 0 ? null : st.byTgkill() ? "tgkill" : "kill").put("before_attach", st.beforeAttach());
+                .put("by", st.senderPid() <= 0 && st.senderAsSeen() < 0 ? null : st.byTgkill() ? "tgkill" : "kill")
+                .put("before_attach", st.beforeAttach());
+        return st.senderAsSeen() < 0 ? json : json.put("sender_ns_pid", st.senderAsSeen());
     }
 
     /**

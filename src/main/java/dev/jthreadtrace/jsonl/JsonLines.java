@@ -168,7 +168,7 @@ public final class JsonLines implements LiveSink {
                     .put("creator_name", model.nameOf(s.creator())).put(JsonlFields.KIND, s.kind().name().toLowerCase(Locale.ROOT))
                     .put("flags", CloneFlags.names(s.flags())).put(JsonlFields.FLAGS_RAW, s.flags())
 
-                    .put("os_parent", model.thread(s.child()) != null ? model.thread(s.child()).osParent() : null), s.nsTid()));
+                    .put("os_parent", model.thread(s.child()) != null ? model.thread(s.child()).osParent() : null), s.nsIds()));
             case TraceEvent.UntracedChild u -> at(record(JsonlFields.T_UNTRACED), u.ns(), model, u.creator()).put(JsonlFields.CHILD, u.child())
                     .put(JsonlFields.SECCOMP_FILTER_INHERITED, u.filterInherited());
             case TraceEvent.Exec e -> at(record(JsonlFields.T_EXEC), e.ns(), model, e.tid()).put(JsonlFields.FORMER_TID, e.formerTid())
@@ -221,8 +221,10 @@ public final class JsonLines implements LiveSink {
         return known ? json : json.put(key, true);
     }
 
-    private static Json nsTid(Json json, int nsTid) {
-        return nsTid == 0 ? json : json.put(JsonlFields.NS_TID, nsTid);
+    /** {@code ns_tid}, its innermost id, when its PID namespace is not the tool's; {@code ns_outer}, those between, when nested. */
+    private static Json nsTid(Json json, List<Integer> ids) {
+        return ids.isEmpty() ? json : ids.size() == 1 ? json.put(JsonlFields.NS_TID, ids.getLast())
+                : json.put(JsonlFields.NS_TID, ids.getLast()).put(JsonlFields.NS_OUTER, ids.subList(0, ids.size() - 1));
     }
 
     private Json syscall(TraceEvent.Syscall s, TraceModel model) {

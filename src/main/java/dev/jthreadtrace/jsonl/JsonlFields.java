@@ -53,7 +53,7 @@ final class JsonlFields {
             NR = "nr",
             NS = "ns",
             OS_TID = "os_tid",
-            NS_TID = "ns_tid",
+            NS_TID = "ns_tid", NS_OUTER = "ns_outer",
             PATH = "path",
             PID = "pid",
             RET = "ret",

@@ -228,7 +228,7 @@ final class RecordDecoder {
             case JsonlFields.T_SPAWN -> new TraceEvent.Spawned(longField(n, JsonlFields.NS), intField(n, JsonlFields.CREATOR),
                     intField(n, JsonlFields.TID), enumField(n, JsonlFields.KIND, TraceEvent.SpawnKind.class),
                     longField(n, JsonlFields.FLAGS_RAW), n.path(JsonlFields.NS_TID).asInt(0),
-                    !n.path(JsonlFields.FLAGS_UNKNOWN).asBoolean(false));
+                    !n.path(JsonlFields.FLAGS_UNKNOWN).asBoolean(false), nsOuter(n.path(JsonlFields.NS_OUTER)));
             case JsonlFields.T_UNTRACED -> new TraceEvent.UntracedChild(longField(n, JsonlFields.NS), intField(n, JsonlFields.TID),
                     intField(n, JsonlFields.CHILD), n.path(JsonlFields.SECCOMP_FILTER_INHERITED).asBoolean());
             case JsonlFields.T_EXEC -> new TraceEvent.Exec(longField(n, JsonlFields.NS), intField(n, JsonlFields.TID),
@@ -293,6 +293,21 @@ final class RecordDecoder {
         array.forEach(s -> {
             if (!s.isTextual()) throw new IllegalArgumentException("not an array of strings");
             out.add(s.asText());
+        });
+        return out;
+    }
+
+    /**
+     * A spawn's {@code ns_outer}: its ids in the PID namespaces between the tool's and its own;
+     * absent (one namespace, none, a trace of before) is none. The kernel nests at most 32 levels.
+     */
+    private static List<Integer> nsOuter(JsonNode array) {
+        if (array.isMissingNode() || array.isNull()) return List.of();
+        if (!array.isArray() || array.size() > 32) throw new IllegalArgumentException("not a list of at most 32 namespace ids");
+        List<Integer> out = new ArrayList<>();
+        array.forEach(id -> {
+            if (!id.canConvertToInt() || !id.isIntegralNumber()) throw new IllegalArgumentException("not a list of namespace ids");
+            out.add(id.asInt());
         });
         return out;
     }

@@ -88,8 +88,13 @@ public final class HangAnalysis {
      * (not {@link #blocked()}), but a thread that waits for it waits for ever. {@code beforeAttach}:
      * the stop began before an attach (a thread that existed then, stopped with no delivery of its
      * signal seen): {@code ns} is when the trace first saw it stopped, not when it stopped.
+     * {@code senderPid} is the kernel's pid; the siginfo's is the pid in the stopped thread's PID
+     * namespace, and for a thread of another namespace than the tool's {@code senderAsSeen} keeps
+     * it when it names no traced task (0: a sender outside that namespace, the kernel's way of
+     * saying so); -1 otherwise.
      */
-    public record Stopped(ThreadInfo thread, int signal, long ns, int senderPid, boolean byTgkill, boolean beforeAttach) {}
+    public record Stopped(ThreadInfo thread, int signal, long ns, int senderPid, boolean byTgkill, boolean beforeAttach,
+                          int senderAsSeen) {}
 
     /** A cycle of waits: each thread waits for the next, the last for the first. */
     public record Deadlock(Kind kind, List<Blocked> cycle) {}
@@ -260,7 +265,7 @@ public final class HangAnalysis {
      * else the thread it joins, else the owner of a PI lock the kernel refused it just before.
      */
     private static WaitsFor nativeTarget(TraceModel model, NamespaceTids ids, PendingCall c, FutexWait wait, PendingCall refused) {
-        if (wait == null) return childWaitedFor(model, ids, c);
+        if (wait == null) return childWaitedFor(ids, c);
         String word = "0x" + Long.toHexString(wait.uaddr());
         if (wait.owner() != null) {
             ThreadInfo owner = model.thread(wait.owner().tid()); // a live thread sharing the word, by its kernel tid: LockOwnerRead checked
@@ -302,22 +307,19 @@ public final class HangAnalysis {
      * A wait4 or waitid for one child process ({@code pid > 0}; waitid's P_PID) waits for that child
      * to end (or stop or continue, as its options ask; a stopped child's wait for its end lasts until
      * it is continued): its main thread, alive when the wait began. A wait for any child names none.
-     * The pid is the child's in the waiter's PID namespace: of the processes it may name, one the
-     * waiter's process made (a child of a namespace below, whose pid there the model does not have, is none).
+     * The pid is the child's in the waiter's PID namespace ({@link NamespaceTids#seenBy}: a child
+     * in a namespace made inside the waiter's by the id it has at the waiter's level).
      */
-    private static WaitsFor childWaitedFor(TraceModel model, NamespaceTids ids, PendingCall c) {
+    private static WaitsFor childWaitedFor(NamespaceTids ids, PendingCall c) {
         long[] a = c.args();
         long pid = c.nr() == SyscallTable.WAIT4 ? (int) a[0] : c.nr() == SyscallTable.WAITID && a[0] == P_PID ? a[1] : 0;
         if (pid <= 0 || pid > Integer.MAX_VALUE) return null;
         ThreadInfo waiter = c.thread();
-        for (ThreadInfo child : ids.named((int) pid, waiter, c.sinceNs())) {
-            if (child.tid() != child.tgid() || child.tgid() == waiter.tgid()) continue;
-            // A waiter of the tool's namespace names it by the kernel's pid; one of another, by the pid it has there.
-            boolean named = waiter.nsTid() == 0 ? child.tid() == pid
-                    : child.nsTid() == pid && child.creatorInfo() != null && child.creatorInfo().tgid() == waiter.tgid();
-            if (named) return new WaitsFor(child, Via.CHILD, "pid " + pid);
-        }
-        return null;
+        ThreadInfo child = ids.seenBy(waiter, (int) pid, c.sinceNs());
+        if (child == null || child.tid() != child.tgid() || child.tgid() == waiter.tgid()) return null;
+        // In another namespace, also one the waiter's process made: an id misread would name a task that is no child of it.
+        if (waiter.nsTid() != 0 && (child.creatorInfo() == null || child.creatorInfo().tgid() != waiter.tgid())) return null;
+        return new WaitsFor(child, Via.CHILD, "pid " + pid);
     }
 
     private static Via via(FutexOps.LockOwner owner) {

@@ -24,13 +24,17 @@ final class Stops {
     static final int SIGCONT = 18, SIGSTOP = 19, SIGTSTP = 20, SIGTTIN = 21, SIGTTOU = 22;
     private static final int SI_USER = 0, SI_TKILL = -6;
 
-    private record Sent(int pid, boolean tgkill) {}
+    /** The sender's kernel pid (0: the kernel, -1: not known), and, untranslated, the pid its siginfo gave (-1: none kept). */
+    private record Sent(int pid, boolean tgkill, int asSeen) {}
 
     private final Map<ThreadInfo, HangAnalysis.Stopped> stopped = new IdentityHashMap<>();
     private final Map<ThreadInfo, Sent> sender = new IdentityHashMap<>();
 
-    /** A signal delivered to {@code t}: a stop signal's sender is kept for its group stop; SIGCONT continues the process. */
-    void delivered(ThreadInfo t, TraceEvent.SignalDelivered s) {
+    /**
+     * A signal delivered to {@code t}: a stop signal's sender is kept for its group stop (the live
+     * task its pid names in t's PID namespace, among {@code table}'s); SIGCONT continues the process.
+     */
+    void delivered(ThreadInfo t, TraceEvent.SignalDelivered s, ThreadTable table) {
         ran(t);
         if (s.signal() == SIGCONT) {
             stopped.keySet().removeIf(other -> other.tgid() == t.tgid());
@@ -40,13 +44,23 @@ final class Stops {
         if (!isStop(s.signal()) || sender.size() >= MAX) return;
         byte[] info = s.siginfo();
         if (info == null || info.length < 24) {
-            sender.put(t, new Sent(-1, false));
+            sender.put(t, new Sent(-1, false, -1));
             return;
         }
         ByteBuffer b = ByteBuffer.wrap(info).order(ByteOrder.LITTLE_ENDIAN);
         int code = b.getInt(8);
         boolean user = code == SI_USER || code == SI_TKILL;
-        sender.put(t, new Sent(user ? b.getInt(16) : code > 0 ? 0 : -1, code == SI_TKILL));
+        if (!user) {
+            sender.put(t, new Sent(code > 0 ? 0 : -1, false, -1));
+        } else if (t.nsTid() == 0) {
+            sender.put(t, new Sent(b.getInt(16), code == SI_TKILL, -1));
+        } else {
+            // si_pid is the sender's pid in t's PID namespace (0 when the sender is outside it): the
+            // traced task it names now, else the pid as t saw it, with no name.
+            int asSeen = b.getInt(16);
+            ThreadInfo from = table.liveNamedBy(t, asSeen);
+            sender.put(t, from != null ? new Sent(from.tgid(), code == SI_TKILL, -1) : new Sent(-1, code == SI_TKILL, asSeen));
+        }
     }
 
     /** {@code t} entered a group stop at {@code ns}. */
@@ -59,7 +73,7 @@ final class Stops {
         }
         // No delivery seen for a thread that was there at the attach: it was stopped before (seized in its stop).
         stopped.put(t, new HangAnalysis.Stopped(t, signal, ns, sent == null ? -1 : sent.pid(), sent != null && sent.tgkill(),
-                sent == null && t.existedAtAttach()));
+                sent == null && t.existedAtAttach(), sent == null ? -1 : sent.asSeen()));
     }
 
     /** {@code t} made a call or took a signal: it runs. */

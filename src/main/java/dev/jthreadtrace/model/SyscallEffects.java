@@ -65,7 +65,8 @@ final class SyscallEffects {
             }
             case SIGRETURN -> settings.sigreturn(t, ns, s.captures().bytes(0)); // its "error" is the interrupted call's result
             case AFFINITY -> {
-                ThreadInfo target = a[0] == 0 ? t : table.live((int) a[0]);
+                // Its pid is an id of the caller's PID namespace: the kernel's only in the tool's.
+                ThreadInfo target = a[0] == 0 ? t : table.liveNamedBy(t, (int) a[0]);
                 // The mask the kernel set, read back at the exit (slot 3), else the one asked for (a saved trace of before).
                 byte[] mask = s.captures().bytes(3) != null ? s.captures().bytes(3) : s.captures().bytes(2);
                 if (ok && mask != null && target != null) settings.affinity(target, t.tid(), ns, mask);

@@ -62,8 +62,8 @@ public final class ThreadInfo {
     private boolean startedForAttach;
     /** Its library set its first mask, other than its creator's (pthread_attr_setsigmask_np, posix_spawnattr_setsigmask). */
     private boolean sigmaskNotTheCreators;
-    /** Its id in its own PID namespace, when that is not the tracer's (unshare --pid, a container); else 0. */
-    private int nsTid;
+    /** Its ids in the PID namespaces below the tracer's (unshare --pid, a container), outermost first; empty in the tracer's. */
+    private List<Integer> nsIds = List.of();
     /** The kernel tid of the last task it created (0: none): the one its clone's result names, by its id in this one's PID namespace. */
     private int lastCreated;
 
@@ -107,17 +107,18 @@ public final class ThreadInfo {
         return tookLeaderTidAt;
     }
 
-    /**
-     * Its id inside its own PID namespace ({@code NSpid}'s last number, read at its birth or at the
-     * attach) when that namespace is not the tracer's: what the program itself, and a JVM's thread
-     * dump, call it. 0 when it is the same as {@link #tid}'s namespace or could not be read.
-     */
+    /** Its id in its own PID namespace ({@code NSpid}'s last) when that is not the tracer's: the program's (a thread dump's) id for it; else 0. */
     public int nsTid() {
-        return nsTid;
+        return nsIds.isEmpty() ? 0 : nsIds.getLast();
     }
 
-    void nsTid(int id) {
-        this.nsTid = id;
+    /** Its ids per level below the tracer's namespace, outermost first ({@code [2, 1]}: 2 in the outer); the innermost only, from an attach. */
+    public List<Integer> nsIds() {
+        return nsIds;
+    }
+
+    void nsIds(List<Integer> ids) {
+        this.nsIds = List.copyOf(ids);
     }
 
     /** The kernel tid of the last task it created; 0 for none. */

@@ -79,7 +79,7 @@ final class ThreadTable implements FoldRule.Needs {
     ThreadInfo existing(TraceEvent.ExistingTask e, Hooks hooks) {
         ThreadInfo t = new ThreadInfo(e.tid(), e.tgid(), 0, hooks);
         t.existedAtAttach(e.ppid());
-        t.nsTid(e.nsTid());
+        t.nsIds(e.nsTid() == 0 ? List.of() : List.of(e.nsTid()));
         add(t);
         processes.computeIfAbsent(e.tgid(), pid -> new ProcessInfo(pid, null, e.ppid()));
         return t;
@@ -106,7 +106,7 @@ final class ThreadTable implements FoldRule.Needs {
 
         ThreadInfo child = ThreadInfo.createdBy(creator, s.child(), tgid, ns, creator.hooks().forChild());
         child.spawnedAs(parentOfCreator ? processParent : creator.tgid(), s.kind(), s.flags(), s.flagsKnown());
-        child.nsTid(s.nsTid());
+        child.nsIds(s.nsIds());
         ThreadInfo previous = removeLive(s.child());
         if (previous != null) {
             previous.endedWithTrace(ns);
@@ -217,6 +217,15 @@ final class ThreadTable implements FoldRule.Needs {
 
     Collection<ThreadInfo> liveTasks() {
         return live.values();
+    }
+
+    /**
+     * The live task {@code caller} names by {@code id}, an id of its own PID namespace ({@link
+     * SeenIds}), or null: none, or which cannot be told. A caller of the tool's namespace (or not
+     * known) names the kernel's tid.
+     */
+    ThreadInfo liveNamedBy(ThreadInfo caller, int id) {
+        return SeenIds.live(caller, id, live::get, live.values());
     }
 
     /** The record of a live task, or the latest one with this tid. */

@@ -93,7 +93,7 @@ public final class TraceModel {
             case TraceEvent.ParentSeen p -> table.parentSeen(p.pid(), p.ppid());
             case TraceEvent.Exited e -> ended(e.tid(), rel(e.ns()), table.exitOf(e.tid(), e.code()));
             case TraceEvent.Killed k -> ended(k.tid(), rel(k.ns()), new Exit.Killed(k.signal(), k.coreDumped()));
-            case TraceEvent.SignalDelivered s -> stops.delivered(table.task(s.tid(), rel(s.ns())), s);
+            case TraceEvent.SignalDelivered s -> stops.delivered(table.task(s.tid(), rel(s.ns())), s, table);
             case TraceEvent.GroupStopped g -> stops.groupStopped(table.task(g.tid(), rel(g.ns())), g.signal(), rel(g.ns()));
             case TraceEvent.TraceEnded e -> {
                 ended = true;

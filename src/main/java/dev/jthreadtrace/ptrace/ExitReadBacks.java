@@ -39,12 +39,12 @@ final class ExitReadBacks {
      * {@code cpu_set_t} (64 or 1024 bits, {@code taskset -a}, many runtimes) is 0-1 on a two-core
      * machine, and that is what the thread and the children it creates later have. The mask asked
      * for stays the call's argument (slot 2, shown as strace shows it); the kernel's goes into
-     * {@link #AFFINITY_SLOT}, which the model prefers. Only for the caller itself (pid 0 or its own
-     * tid): a pid of another task may be an id in the caller's PID namespace.
+     * {@link #AFFINITY_SLOT}, which the model prefers. Only for the caller itself: pid 0, or its own
+     * tid as it knows it (in a PID namespace of its own, {@code gettid()} there: not the kernel's).
      */
     private static void affinity(Task task) {
         int pid = (int) task.args[0];
-        if (pid != 0 && pid != task.tid) return;
+        if (pid != 0 && pid != (task.nsTid != 0 ? task.nsTid : task.tid)) return;
         ProcStatus status = ProcStatus.of(task.tid);
         byte[] mask = status == null ? null : CpuSet.fromProcHex(status.text("Cpus_allowed"));
         if (mask != null) task.captures.put(AFFINITY_SLOT, mask);

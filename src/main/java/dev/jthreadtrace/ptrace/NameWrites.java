@@ -113,11 +113,11 @@ final class NameWrites {
         if (isWrite(nr)) {
             byte[] name = vectored(nr) ? CommFile.afterVectoredWrite(call.lengths(), call.heads(), ret, error)
                     : CommFile.afterWrite(call.heads()[0], error);
-            Task target = tasks.get(call.target());
+            Task target = threadNamed(task, call.target(), tasks);
             // The kernel refuses a write from another process; a number that is no thread of this one
-            // came from a /proc of another PID namespace.
-            if (name == null || target == null || target.tgid != task.tgid) return null;
-            return new TraceEvent.CommWritten(call.ns(), task.tid, call.target(), nr, (int) a[0], name);
+            // came from a /proc of another PID namespace than the writer's.
+            if (name == null || target == null) return null;
+            return new TraceEvent.CommWritten(call.ns(), task.tid, target.tid, nr, (int) a[0], name);
         }
         if (error) {
             if (nr == SyscallTable.CLOSE) task.commFds.remove((int) a[0]); // released even when close reports an error
@@ -187,6 +187,20 @@ final class NameWrites {
     }
 
     /** writev(fd, iov, iovcnt) and the pwritev pair: each segment's length and first bytes. */
+    /**
+     * The thread of {@code writer}'s process that a comm file's path names by {@code id}: the path is
+     * in the /proc of the writer's PID namespace (a container mounts its own), so in another
+     * namespace than the tool's the id is the thread's there ({@link Task#nsTid}), not the kernel's.
+     */
+    private static Task threadNamed(Task writer, int id, TaskTable tasks) {
+        if (writer.nsTid == 0) {
+            Task t = tasks.get(id);
+            return t != null && t.tgid == writer.tgid ? t : null;
+        }
+        for (Task t : tasks.ofProcess(writer.tgid)) if (t.nsTid == id) return t;
+        return null;
+    }
+
     private static Call vectoredWrite(int tid, int nr, long[] args, long ns, int target, TraceeMemory memory) {
         int count = (int) Math.min(Math.max(args[2], 0), IOV_MAX);
         byte[] iov = count == 0 || args[1] == 0 ? null : memory.read(tid, args[1], count * IOVEC_SIZE);

@@ -5,7 +5,9 @@ import dev.jthreadtrace.sys.ProcStatus;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -25,17 +27,18 @@ final class PidNamespaces {
     private final Map<Integer, Boolean> foreign = new HashMap<>();
 
     /**
-     * The id of task {@code tid} (of process {@code tgid}) in its innermost PID namespace, or
-     * {@link #SAME}. {@code newProcess}: the task is a new process, whose namespace is looked at now.
+     * The ids of task {@code tid} (of process {@code tgid}) in the PID namespaces below the tool's,
+     * outermost first ({@link #levels}), or none. {@code newProcess}: the task is a new process,
+     * whose namespace is looked at now.
      */
-    int localTid(int tid, int tgid, boolean newProcess) {
+    List<Integer> localIds(int tid, int tgid, boolean newProcess) {
         Boolean other = foreign.get(tgid);
         if (newProcess || other == null) {
             String ns = link(Path.of("/proc", Integer.toString(tgid), "ns", "pid"));
             other = ns != null && OWN != null && !ns.equals(OWN);
             foreign.put(tgid, other);
         }
-        return other ? innermost(ProcStatus.of(tid)) : SAME;
+        return other ? levels(ProcStatus.of(tid)) : List.of();
     }
 
     /** Task {@code tid} ended: if it was a process's leader (its last task to go), that process is forgotten. */
@@ -53,14 +56,26 @@ final class PidNamespaces {
      * #SAME} when the line has one number only (no nested namespace) or cannot be read.
      */
     static int innermost(ProcStatus status) {
-        if (status == null) return SAME;
-        String[] ids = status.text("NSpid").split("\\s+");
-        if (ids.length < 2) return SAME;
+        List<Integer> ids = levels(status);
+        return ids.isEmpty() ? SAME : ids.getLast();
+    }
+
+    /**
+     * The numbers of the {@code NSpid:} line after the first (the tool's own namespace's): one per
+     * PID namespace the task is in below it, outermost first (the kernel lists the levels from the
+     * reader's /proc down). Empty when the line has one number only or cannot be read.
+     */
+    static List<Integer> levels(ProcStatus status) {
+        if (status == null) return List.of();
+        String[] ids = status.text("NSpid").trim().split("\\s+");
+        if (ids.length < 2) return List.of();
+        List<Integer> out = new ArrayList<>(ids.length - 1);
         try {
-            return Integer.parseInt(ids[ids.length - 1]);
+            for (int i = 1; i < ids.length; i++) out.add(Integer.parseInt(ids[i]));
         } catch (NumberFormatException e) {
-            return SAME;
+            return List.of();
         }
+        return out;
     }
 
     private static String link(Path path) {

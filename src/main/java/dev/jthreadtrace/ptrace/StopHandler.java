@@ -305,11 +305,10 @@ final class StopHandler {
         int tgid = (call.flags() & CloneFlags.CLONE_THREAD) != 0 ? creator.tgid : child;
         if (tgid == child) tasks.processStarted(child);
         rings.spawned(creator, child, tgid != child, now);
-        if (targetStarted) {
-            HandlerMasks.atSpawn(creator, now, events);
-            events.emit(new TraceEvent.Spawned(now, creator.tid, child, kind, call.flags(), namespaces.localTid(child, tgid, tgid == child),
-                    call.flagsKnown()));
-        }
+        TraceEvent.Spawned spawned = TraceEvent.Spawned.inNamespaces(now, creator.tid, child, kind, call.flags(), call.flagsKnown(),
+                namespaces.localIds(child, tgid, tgid == child));
+        if (targetStarted) HandlerMasks.atSpawn(creator, now, events);
+        if (targetStarted) events.emit(spawned);
         Task task = tasks.get(child);
         boolean seen = task != null;
         if (task == null) {
@@ -319,6 +318,7 @@ final class StopHandler {
             task.tgid = tgid;
         }
         task.space = (call.flags() & CloneFlags.CLONE_VM) != 0 ? creator.space : tgid;
+        task.nsTid = spawned.nsTid();
         // Its descriptor table: the creator's (CLONE_FILES), a copy, or, for another process, one
         // whose comm descriptors are of no use (the kernel refuses a write from another process).
         task.commFds = (call.flags() & CloneFlags.CLONE_FILES) != 0 ? creator.commFds

@@ -15,6 +15,8 @@ final class Task {
      * a private futex word by address space ({@link ExitChoice}).
      */
     int space;
+    /** Its id in its own PID namespace when that is not the tool's, else 0: the id it names itself by in its calls. */
+    int nsTid;
 
     /** The recorded syscall the task is inside, or -1. */
     int nr = -1;

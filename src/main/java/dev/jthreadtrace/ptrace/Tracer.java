@@ -386,6 +386,7 @@ public final class Tracer {
         Map<Integer, CommDescriptors> tables = new HashMap<>(); // a process's threads share theirs
         for (TraceEvent.ExistingTask t : attached.tasks()) {
             Task task = new Task(t.tid(), t.tgid());
+            task.nsTid = t.nsTid();
             task.commFds = tables.computeIfAbsent(t.tgid(), stops::commFilesOpenIn);
             tasks.add(task);
             if (t.tid() == t.tgid()) tasks.processStarted(t.tid());

@@ -102,8 +102,12 @@ final class BlockedSection extends SectionRenderer {
 
     /** {@code stopped by SIGSTOP @1.20s, sent by 4242 main (kill)}: the end of a chain of waits. */
     private String stop(HangAnalysis.Stopped st) {
-        String by = st.senderPid() < 0 ? "" : st.senderPid() == 0 ? ", sent by the kernel (a terminal's job control)"
-                : ", sent by " + label(st.senderPid()) + (st.byTgkill() ? " (tgkill)" : " (kill)");
+        String how = st.byTgkill() ? " (tgkill)" : " (kill)";
+        // A sender its PID namespace names but no traced task is: its pid there, with no name (0: from outside it).
+        String by = st.senderAsSeen() == 0 ? ", sent from outside its PID namespace" + how
+                : st.senderAsSeen() > 0 ? ", sent by pid " + st.senderAsSeen() + " of its PID namespace" + how
+                : st.senderPid() < 0 ? "" : st.senderPid() == 0 ? ", sent by the kernel (a terminal's job control)"
+                : ", sent by " + label(st.senderPid()) + how;
         return "stopped by " + Signals.name(st.signal()) + " " + (st.beforeAttach() ? "before the attach" : Units.at(st.ns())) + by;
     }
 

@@ -3,6 +3,7 @@ package dev.jthreadtrace.session;
 import dev.jthreadtrace.decode.PtraceCalls;
 import dev.jthreadtrace.decode.SyscallTable;
 import dev.jthreadtrace.event.TraceEvent;
+import dev.jthreadtrace.model.SeenIds;
 import dev.jthreadtrace.model.ThreadInfo;
 import dev.jthreadtrace.model.TraceModel;
 
@@ -55,7 +56,7 @@ final class RefusedPtraces {
         int pid = caller != null ? caller.tgid() : s.tid();
         int target = 0;
         if (PtraceCalls.namesAnotherTask(request)) {
-            ThreadInfo traced = tracedTask(model, caller, (int) s.args()[1]);
+            ThreadInfo traced = SeenIds.live(model, caller, (int) s.args()[1]);
             if (traced == null || traced.tgid() == pid) return;
             target = (int) s.args()[1];
         }
@@ -68,22 +69,6 @@ final class RefusedPtraces {
         } else {
             morePids++;
         }
-    }
-
-    /**
-     * The live task the caller names with {@code pid}: by its id in the tool's PID namespace, or, for a
-     * caller in another one ({@link ThreadInfo#nsTid}), by its id there.
-     */
-    private static ThreadInfo tracedTask(TraceModel model, ThreadInfo caller, int pid) {
-        if (pid <= 0) return null;
-        if (caller == null || caller.nsTid() == 0) {
-            ThreadInfo t = model.thread(pid);
-            return t != null && t.end() == null ? t : null;
-        }
-        for (ThreadInfo t : model.threads()) {
-            if (t.nsTid() == pid && t.end() == null) return t;
-        }
-        return null;
     }
 
     /** The notes for the end of the trace: one per process, then a count of the processes past {@link #MAX_NAMED}. */

@@ -36,6 +36,26 @@ class StopsTest {
         return RecordedTrace.model(all);
     }
 
+    /**
+     * In a PID namespace si_pid is the sender's pid there: the traced task it names (the child's
+     * parent, 1 in the namespace), else the pid as the child saw it with no task (0: from outside).
+     */
+    @Test
+    void aSenderInAPidNamespaceIsTheTaskItsPidNamesThere() {
+        for (int[] sent : new int[][] {{1, CHILD - 1, -1}, {7, -1, 7}, {0, -1, 0}}) {
+            List<TraceEvent> e = new ArrayList<>();
+            e.add(new TraceEvent.TargetStarted(0, MAIN, TRACER, "/bin/x", List.of("x")));
+            e.add(new TraceEvent.Spawned(MS, MAIN, CHILD - 1, TraceEvent.SpawnKind.FORK, 0, 1));
+            e.add(new TraceEvent.Spawned(MS, CHILD - 1, CHILD, TraceEvent.SpawnKind.FORK, 0, 2));
+            e.add(new TraceEvent.SignalDelivered(2 * MS, CHILD, Stops.SIGSTOP, siginfo(Stops.SIGSTOP, 0, sent[0])));
+            e.add(new TraceEvent.GroupStopped(2 * MS + 10, CHILD, Stops.SIGSTOP));
+            HangAnalysis.Stopped s = model(e).hang().stopped().getFirst();
+            assertEquals(sent[1], s.senderPid(), "si_pid " + sent[0]);
+            assertEquals(sent[2], s.senderAsSeen(), "si_pid " + sent[0]);
+            assertFalse(s.byTgkill());
+        }
+    }
+
     @Test
     void aThreadStoppedAtTheEndNamesItsSignalAndSender() {
         TraceModel m = model(forkedAndStopped());
@@ -85,11 +105,11 @@ class StopsTest {
         ThreadTable table = new ThreadTable();
         ThreadInfo child = table.started(CHILD, TRACER, "x");
         for (int i = 0; i < 3 * Stops.MAX; i++) {
-            stops.delivered(child, new TraceEvent.SignalDelivered(i, CHILD, Stops.SIGSTOP, siginfo(Stops.SIGSTOP, 0, MAIN)));
+            stops.delivered(child, new TraceEvent.SignalDelivered(i, CHILD, Stops.SIGSTOP, siginfo(Stops.SIGSTOP, 0, MAIN)), table);
             stops.ran(child);
         }
         assertEquals(0, stops.senders(), "each stop's sender went when its thread ran");
-        stops.delivered(child, new TraceEvent.SignalDelivered(0, CHILD, Stops.SIGSTOP, siginfo(Stops.SIGSTOP, 0, MAIN)));
+        stops.delivered(child, new TraceEvent.SignalDelivered(0, CHILD, Stops.SIGSTOP, siginfo(Stops.SIGSTOP, 0, MAIN)), table);
         stops.ended(child);
         assertEquals(0, stops.senders(), "nor is one kept past its thread's end");
     }
