@@ -95,6 +95,12 @@ public final class Installer {
         boolean flushesAtExit = rewrite(directory, instrumentation, attached);
         leaveClassPath(directory);
         ThreadHook.enable();
+        // From now on a redefinition of Thread without the hooks is said when it happens.
+        try {
+            instrumentation.addTransformer(HooksWatch.INSTANCE, true);
+        } catch (RuntimeException e) {
+            ThreadHook.failed("hooks watch", e); // the exit's probe is left
+        }
         installed = true;
         // Started once the hooks are on, as any thread: its start() record gives the tool's own thread
         // its starter and creation site like the others (JFR and the thread dump list it too); the
@@ -196,6 +202,8 @@ public final class Installer {
         String failed = JavaBaseHandOver.run(JavaBaseHandOver.Purpose.VM_THREADS, null);
         if (failed != null) ThreadHook.failed("vmThreads", new IllegalStateException(failed));
         ThreadHook.disable();
+        // Thread given back its own class file is no loss of the hooks.
+        instrumentation.removeTransformer(HooksWatch.INSTANCE);
         ClassDefinition[] own = originals;
         if (own != null) instrumentation.redefineClasses(own);
         else instrumentation.retransformClasses(rewrittenClasses());

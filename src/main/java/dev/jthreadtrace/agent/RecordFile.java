@@ -36,7 +36,8 @@ import java.util.Set;
  * <p>A chunk is mapped only while the run's directory is still the one the agent found at its
  * start, and opened without following a link: a directory under /tmp that the tool removed can be
  * made again by anyone, with a link where the file was. A mapping already made stays the file's
- * own, whatever happens to its name. Created owner-only (0600) by the open itself.
+ * own, whatever happens to its name. Created owner-only (0600) by the open itself, whatever the
+ * program's umask ({@link #open}).
  */
 final class RecordFile {
     private static final int S_IFMT = 0170000, S_IFDIR = 0040000;
@@ -57,14 +58,17 @@ final class RecordFile {
     /** One set, not one per write (the varargs form copies its options into a new set each time). */
     private static final Set<OpenOption> READ_WRITE = Set.of(StandardOpenOption.READ, StandardOpenOption.WRITE,
             StandardOpenOption.CREATE, LinkOption.NOFOLLOW_LINKS);
-    /** rw------- (the umask can only narrow it): the records are the tool's and the user's, as the run's 0700 directory. */
-    private static final FileAttribute<?> OWNER_ONLY = PosixFilePermissions.asFileAttribute(
-            Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE));
+    /** rw-------: the records are the tool's and the user's, as the run's 0700 directory. */
+    private static final Set<PosixFilePermission> READ_WRITE_BY_OWNER = Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+    private static final FileAttribute<?> OWNER_ONLY = PosixFilePermissions.asFileAttribute(READ_WRITE_BY_OWNER);
+    private static final int OWNER_READ_WRITE = 0600;
     private static final byte[] ZEROS = new byte[16 * 1024];
     private final Path directory;
     private final Path file;
     private final Object directoryKey;
     private boolean gone;
+    /** Whether the file was seen readable and writable by its owner (given that once, when the umask took it). */
+    private boolean ownersMode;
     /** The chunk being filled, the bytes of it used, and the file offset where it starts. */
     private ByteBuffer chunk;
     private int used;
@@ -111,12 +115,37 @@ final class RecordFile {
      */
     private void append(byte[] bytes, int offset, int length) throws IOException {
         checkDirectory();
-        try (FileChannel channel = FileChannel.open(file, READ_WRITE, OWNER_ONLY)) {
+        try (FileChannel channel = open()) {
             if (end < 0) end = dataEnd(channel);
             ByteBuffer buffer = ByteBuffer.wrap(bytes, offset, length);
             while (buffer.hasRemaining()) channel.write(buffer, end + buffer.position() - offset);
             end += length;
         }
+    }
+
+    /**
+     * The file opened for reading and writing, made if absent. The open that makes it gives it 0600
+     * less the program's umask, which is the program's own (never changed): under {@code umask 0277}
+     * or {@code 0777} it was 0400 or 0000, and neither the agent's next open nor the tool could read
+     * it (no Java view). So the first open looks at its mode (one lstat per JVM) and gives the owner
+     * read and write when they lack: by name, in the run's 0700 directory, where only the user, whose
+     * file it is, could have put a link.
+     */
+    private FileChannel open() throws IOException {
+        FileChannel channel = FileChannel.open(file, READ_WRITE, OWNER_ONLY);
+        if (!ownersMode) {
+            try {
+                if (Files.getAttribute(file, "unix:mode", LinkOption.NOFOLLOW_LINKS) instanceof Integer mode
+                        && (mode & OWNER_READ_WRITE) != OWNER_READ_WRITE) {
+                    Files.setPosixFilePermissions(file, READ_WRITE_BY_OWNER);
+                }
+            } catch (IOException | RuntimeException e) {
+                channel.close();
+                throw e;
+            }
+            ownersMode = true;
+        }
+        return channel;
     }
 
     private void checkDirectory() throws IOException {
@@ -133,7 +162,7 @@ final class RecordFile {
      */
     private void mapNext(int needed) throws IOException {
         checkDirectory();
-        try (FileChannel channel = FileChannel.open(file, READ_WRITE, OWNER_ONLY)) {
+        try (FileChannel channel = open()) {
             long start = chunk != null ? chunkStart + used : end >= 0 ? end : dataEnd(channel);
             int size = Math.max(needed, chunk == null ? FIRST_CHUNK : Math.min(MAX_CHUNK, chunk.capacity() * 2));
             if (start + size > MAX_BYTES) {

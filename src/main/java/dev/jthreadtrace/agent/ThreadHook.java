@@ -393,6 +393,16 @@ public final class ThreadHook {
     }
 
     /** Counts an error and writes the running count (the tool reads the last E line of a file). */
+    /** Whether the hooks' loss was said: once, by whichever saw it first ({@link HooksWatch}, the exit's probe). */
+    private static boolean hooksGoneSaid;
+
+    /** Thread lost the hooks: the agent's error line says so (the tool's note), once. */
+    static synchronized void hooksGone() {
+        if (hooksGoneSaid) return;
+        hooksGoneSaid = true;
+        failed(RecordFormat.HOOKS_GONE, new IllegalStateException("java.lang.Thread was redefined without them"));
+    }
+
     static synchronized void failed(String where, Throwable t) {
         errors++;
         if (firstError == null) firstError = where + ": " + t;

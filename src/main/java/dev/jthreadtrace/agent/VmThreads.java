@@ -63,9 +63,8 @@ final class VmThreads {
             if (taken) return;
             taken = true;
         }
-        if (JavaBaseHandOver.hooksGone()) {
-            ThreadHook.failed(RecordFormat.HOOKS_GONE, new IllegalStateException("java.lang.Thread was redefined without them"));
-        }
+        // A loss HooksWatch did not see: a transformer after it that dropped them.
+        if (JavaBaseHandOver.hooksGone()) ThreadHook.hooksGone();
         write(MAX_DUMP_THREADS, javaBase);
     }
 

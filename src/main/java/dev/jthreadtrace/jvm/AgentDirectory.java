@@ -92,11 +92,10 @@ final class AgentDirectory implements AutoCloseable {
      */
     static AgentDirectory create(AgentFiles files, AgentOptions options) throws IOException {
         Path tmp = temp();
-        var mode = PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
         Path dir = null;
         for (int attempt = 0; dir == null; attempt++) {
             try {
-                dir = Files.createDirectory(tmp.resolve(RunDirectoryName.ofThisProcess().name()), mode);
+                dir = ExactModes.newDirectory(tmp.resolve(RunDirectoryName.ofThisProcess().name()));
             } catch (FileAlreadyExistsException e) {
                 if (attempt >= 100) throw e;
             }
@@ -110,11 +109,11 @@ final class AgentDirectory implements AutoCloseable {
         }
         try {
             directory.agentJar = files.jar();
-            directory.write(directory.held, JAR, directory.agentJar);
+            directory.write(directory.held, dir, JAR, directory.agentJar);
             directory.options = options.encode().getBytes(StandardCharsets.UTF_8);
-            directory.write(directory.held, AgentOptions.FILE, directory.options);
-            Files.createDirectory(dir.resolve(PreparedClasses.DIRECTORY), mode);
-            writeBootClasses(files, Files.createDirectory(dir.resolve(BOOT), mode));
+            directory.write(directory.held, dir, AgentOptions.FILE, directory.options);
+            ExactModes.newDirectory(dir.resolve(PreparedClasses.DIRECTORY));
+            writeBootClasses(files, ExactModes.newDirectory(dir.resolve(BOOT)));
         } catch (IOException | RuntimeException e) {
             directory.close();
             throw e;
@@ -136,7 +135,7 @@ final class AgentDirectory implements AutoCloseable {
         synchronized (this) {
             if (closed) return;
             try {
-                write(held, name, new byte[0]);
+                write(held, path, name, new byte[0]);
                 mark = name;
             } catch (IOException | RuntimeException e) {
                 // unmarked: if this tool is killed, its directory stays for the system's cleaning
@@ -167,10 +166,11 @@ final class AgentDirectory implements AutoCloseable {
 
     /** The agent's own classes into {@code boot}: the boot class path its manifest names. */
     private static void writeBootClasses(AgentFiles files, Path boot) throws IOException {
-        Path classes = Files.createDirectories(boot.resolve(AgentFiles.AGENT_CLASSES));
+        Path classes = boot;
+        for (String name : AgentFiles.AGENT_CLASSES.split("/")) classes = ExactModes.newDirectory(classes.resolve(name));
         for (var entry : files.bootClasses().entrySet()) {
-            Files.write(classes.resolve(entry.getKey()), entry.getValue(),
-                    StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+            ExactModes.give(Files.write(classes.resolve(entry.getKey()), entry.getValue(),
+                    StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS), ExactModes.FILE);
         }
     }
 
@@ -189,7 +189,7 @@ final class AgentDirectory implements AutoCloseable {
     synchronized Path attachJar() throws IOException {
         if (closed) throw new IOException("the run's directory is closed");
         if (!attachJarWritten) {
-            write(held, AgentOptions.ATTACH_JAR, AttachJar.of(agentJar));
+            write(held, path, AgentOptions.ATTACH_JAR, AttachJar.of(agentJar));
             attachJarWritten = true;
         }
         return path.resolve(AgentOptions.ATTACH_JAR);
@@ -220,8 +220,9 @@ final class AgentDirectory implements AutoCloseable {
         if (closed) return false;
         String base = internalName.replace('/', '.');
         try (SecureDirectoryStream<Path> classes = held.newDirectoryStream(Path.of(PreparedClasses.DIRECTORY), LinkOption.NOFOLLOW_LINKS)) {
-            replace(classes, base + ".class", transformed);
-            replace(classes, base + ".orig", original);
+            Path where = path.resolve(PreparedClasses.DIRECTORY);
+            replace(classes, where, base + ".class", transformed);
+            replace(classes, where, base + ".orig", original);
             return true;
         } catch (IOException | RuntimeException e) {
             return false;
@@ -235,28 +236,32 @@ final class AgentDirectory implements AutoCloseable {
     synchronized boolean storePreparedImage(String identity) {
         if (closed) return false;
         try (SecureDirectoryStream<Path> classes = held.newDirectoryStream(Path.of(PreparedClasses.DIRECTORY), LinkOption.NOFOLLOW_LINKS)) {
-            replace(classes, PreparedClasses.IMAGE, identity.getBytes(StandardCharsets.UTF_8));
+            replace(classes, path.resolve(PreparedClasses.DIRECTORY), PreparedClasses.IMAGE, identity.getBytes(StandardCharsets.UTF_8));
             return true;
         } catch (IOException | RuntimeException e) {
             return false;
         }
     }
 
-    /** {@code name} in {@code dir} holding {@code bytes}: a new file, renamed over the name. */
-    private void replace(SecureDirectoryStream<Path> dir, String name, byte[] bytes) throws IOException {
+    /** {@code name} in {@code dir} (at {@code where}) holding {@code bytes}: a new file, renamed over the name. */
+    private void replace(SecureDirectoryStream<Path> dir, Path where, String name, byte[] bytes) throws IOException {
         Path temp = Path.of("tmp" + (tempFiles++) + ".part");
-        write(dir, temp.toString(), bytes);
+        write(dir, where, temp.toString(), bytes);
         dir.move(temp, dir, Path.of(name));
     }
 
-    /** A new file {@code name} in {@code dir} (O_CREAT|O_EXCL|O_NOFOLLOW, relative to the open directory). */
-    private void write(SecureDirectoryStream<Path> dir, String name, byte[] bytes) throws IOException {
-        var mode = PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
+    /**
+     * A new file {@code name} in {@code dir} (O_CREAT|O_EXCL|O_NOFOLLOW, relative to the open
+     * directory, which is at {@code where}), 0600 whatever the umask ({@link ExactModes}).
+     */
+    private void write(SecureDirectoryStream<Path> dir, Path where, String name, byte[] bytes) throws IOException {
+        var mode = PosixFilePermissions.asFileAttribute(ExactModes.FILE);
         try (SeekableByteChannel out = dir.newByteChannel(Path.of(name), Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
                 LinkOption.NOFOLLOW_LINKS), mode)) {
             ByteBuffer buffer = ByteBuffer.wrap(bytes);
             while (buffer.hasRemaining()) out.write(buffer);
         }
+        ExactModes.give(where.resolve(name), ExactModes.FILE);
     }
 
     /** Whether {@link #close} began: nothing may be written into the directory any more. */

@@ -1,5 +1,7 @@
 package dev.jthreadtrace.jvm;
 
+import com.sun.tools.attach.AgentInitializationException;
+import com.sun.tools.attach.AgentLoadException;
 import dev.jthreadtrace.text.Escape;
 
 import java.io.IOException;
@@ -12,23 +14,30 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * One diagnostic command ({@code jcmd}) over a JVM's attach socket, its reply read to a byte cap.
- * The socket ({@code /tmp/.java_pidPID}) is the traced program's to bind: a JVM may answer on it
- * itself, with an endless stream. The JDK's client reads such a reply without a bound (the
- * version-2 handshake's {@code getversion} reply, a status line, an error message: each read whole
- * into a String; a program took the tool from 78 to 232 MB in 2 s), so it does only what needs no
- * read here: {@link #attach} (finding the socket, starting the JVM's attach listener with SIGQUIT
+ * The attach operations the tool sends a JVM ({@code properties}, the agent's {@code load}, a
+ * diagnostic command), each reply read to a byte cap. The socket ({@code /tmp/.java_pidPID}) is the
+ * traced program's to bind: a JVM may answer on it itself, with an endless stream. The JDK's client
+ * reads such a reply without a bound (the version-2 handshake's {@code getversion} reply, a status
+ * line, an error message, the properties, the load's result: each read whole; a program took the
+ * tool from 78 to 232 MB in 2 s, an endless properties line to 2.1 GB), so it does only what needs
+ * no read here: {@link #attach} (finding the socket, starting the JVM's attach listener with SIGQUIT
  * only when the JVM catches it, checking the socket's owner and mode) with the version-1 protocol,
- * which reads nothing at the attach. The command goes over a connection of ours: a status line of
- * at most {@link #MAX_STATUS} bytes, an error message of at most {@link #MAX_MESSAGE}, and a body
- * that ends at the caller's cap ({@link Reply#cut()} says whether more came).
+ * which reads nothing at the attach. Each operation goes over a connection of ours: a status line of
+ * at most {@link #MAX_STATUS} bytes, an error message of at most {@link #MAX_MESSAGE}, and a reply
+ * that ends at a cap ({@link Reply#cut()} says whether more came); an answer no JVM gives is
+ * {@link NotAJvm}.
  */
 final class AttachCommand {
     static final int MAX_STATUS = 16, MAX_MESSAGE = 1024;
     /** The protocol version the request says; the JVM's reply to it has no header beyond the status. */
     private static final String VERSION_1 = "1";
+    private static final int VERSION_1_ARGUMENTS = 3;
 
     private AttachCommand() {}
 
@@ -86,16 +95,95 @@ final class AttachCommand {
      * {@code cap} bytes. A status other than 0 is an IOException with the JVM's message (cut).
      */
     static Reply jcmd(int pid, String command, long cap) throws IOException {
+        return execute(pid, cap, "jcmd", command);
+    }
+
+    /** What is read of the {@code properties} operation's reply at most: a JVM's are a few KiB, a class path of 128 KiB (one argument's limit) too. */
+    static final long MAX_PROPERTIES = 1L << 20;
+
+    /**
+     * The system property {@code key} of JVM {@code pid} (the JDK's {@code getSystemProperties},
+     * its reply read to {@link #MAX_PROPERTIES}, only that key kept); {@link NotAJvm} when the
+     * reply has no such key there: every JVM sets {@code java.*}.
+     */
+    static String property(int pid, String key) throws IOException {
+        try (Reply in = execute(pid, MAX_PROPERTIES, "properties")) {
+            String[] value = new String[1];
+            new Properties() {
+                @Override
+                public synchronized Object put(Object k, Object v) {
+                    if (k.equals(key)) value[0] = (String) v;
+                    return null;
+                }
+            }.load(in);
+            if (value[0] == null) {
+                throw new NotAJvm("its properties" + (in.cut() ? " (read to " + (MAX_PROPERTIES >> 20) + " MiB)" : "") + " have no " + key);
+            }
+            return value[0];
+        }
+    }
+
+    /** The JPLIS agent's return codes, in the JDK client's words ({@code HotSpotVirtualMachine.loadAgent}). */
+    private static final Map<Integer, String> AGENT_LOAD_FAILURES = Map.of(
+            -4, "Insufficient memory",
+            100, "Agent JAR not found or no Agent-Class attribute",
+            101, "Unable to add JAR file to system class path");
+    private static final int AGENT_START_FAILED = 102;
+    private static final Pattern RETURN_CODE = Pattern.compile("return code: (-?\\d{1,9})");
+
+    /**
+     * The JDK's {@code loadAgent(jar, options)} in JVM {@code pid}: the {@code load} operation of
+     * {@code instrument} (JPLIS), whose reply is one line, {@code return code: N}, read to
+     * {@link #MAX_MESSAGE}. A code other than 0 is the exception the JDK's client throws for it; a
+     * reply of any other form is {@link NotAJvm}.
+     */
+    static void loadAgent(int pid, String jar, String options) throws IOException, AgentLoadException, AgentInitializationException {
+        String result;
+        try (Reply in = execute(pid, MAX_MESSAGE, "load", "instrument", "false", options == null ? jar : jar + "=" + options)) {
+            result = readUpTo(in, MAX_MESSAGE, true);
+        }
+        Matcher code = RETURN_CODE.matcher(result);
+        if (!code.matches()) throw new NotAJvm("its answer to the agent's load is " + quoted(result));
+        int rc = Integer.parseInt(code.group(1));
+        if (rc == 0) return;
+        if (rc == AGENT_START_FAILED) throw new AgentInitializationException("Agent JAR loaded but agent failed to initialize", rc);
+        throw new AgentLoadException(AGENT_LOAD_FAILURES.getOrDefault(rc, "Failed to load agent - unknown reason: " + rc));
+    }
+
+    /**
+     * An answer on a JVM's attach socket that no JVM gives (a status line that is no number, a
+     * reply of the wrong form): the socket is the program's to bind, and another program answers.
+     */
+    static final class NotAJvm extends IOException {
+        NotAJvm(String message) {
+            super(message);
+        }
+    }
+
+    /** What a note quotes of an answer: its start, escaped; a forged one may be a KiB of anything. */
+    private static String quoted(String answer) {
+        int shown = 40;
+        return answer.length() <= shown ? '"' + Escape.text(answer) + '"'
+                : '"' + Escape.text(answer.substring(0, shown)) + "\"... (" + answer.length() + " characters)";
+    }
+
+    /**
+     * The attach operation {@code operation} with up to three arguments (version 1's) in JVM
+     * {@code pid}, attached to with {@link #attach}: its reply after the status, read to {@code cap}
+     * bytes. A status other than 0 is an IOException with the JVM's message (cut); a status line
+     * that is no number, {@link NotAJvm}.
+     */
+    private static Reply execute(int pid, long cap, String operation, String... arguments) throws IOException {
         SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
         try {
             channel.connect(UnixDomainSocketAddress.of(socketOf(pid)));
-            channel.write(ByteBuffer.wrap(request("jcmd", command)));
+            channel.write(ByteBuffer.wrap(request(operation, arguments)));
             InputStream in = Channels.newInputStream(channel);
             String status = readUpTo(in, MAX_STATUS, true);
+            if (status.isEmpty()) throw new IOException("the connection closed with no answer"); // a JVM that is ending
+            if (!status.matches("-?\\d{1,9}")) throw new NotAJvm("its status line is " + quoted(status));
             if (!status.equals("0")) {
-                String message = readUpTo(in, MAX_MESSAGE, false);
-                throw new IOException(status.matches("-?\\d{1,9}") ? "the JVM answered " + status + ": " + Escape.text(message.strip())
-                        : "not a JVM's answer (status line \"" + Escape.text(status) + "\")");
+                throw new IOException("the JVM answered " + status + ": " + Escape.text(readUpTo(in, MAX_MESSAGE, false).strip()));
             }
             return new Reply(in, cap);
         } catch (IOException | RuntimeException e) {
@@ -104,10 +192,11 @@ final class AttachCommand {
         }
     }
 
-    /** The version-1 request: the version, the command and three arguments, each NUL-terminated. */
-    private static byte[] request(String command, String argument) {
-        String request = VERSION_1 + '\0' + command + '\0' + argument + '\0' + '\0' + '\0';
-        return request.getBytes(StandardCharsets.UTF_8);
+    /** The version-1 request: the version, the operation and three arguments (missing ones empty), each NUL-terminated. */
+    private static byte[] request(String operation, String... arguments) {
+        StringBuilder request = new StringBuilder(VERSION_1).append('\0').append(operation).append('\0');
+        for (int i = 0; i < VERSION_1_ARGUMENTS; i++) request.append(i < arguments.length ? arguments[i] : "").append('\0');
+        return request.toString().getBytes(StandardCharsets.UTF_8);
     }
 
     /** Up to {@code max} bytes, to the first newline when {@code line} (not included), else to the end. */

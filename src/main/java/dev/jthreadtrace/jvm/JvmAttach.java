@@ -51,11 +51,13 @@ public final class JvmAttach {
         }
         boolean loaded = false;
         try {
-            int feature = feature(vm.getSystemProperties().getProperty("java.specification.version", "0"));
+            int feature = feature(AttachCommand.property(pid, "java.specification.version"));
             if (agentJar != null && feature >= OLDEST_AGENT_JDK) {
                 try {
-                    vm.loadAgent(agentJar, agentOptions);
+                    AttachCommand.loadAgent(pid, agentJar, agentOptions);
                     loaded = true;
+                } catch (AttachCommand.NotAJvm e) {
+                    throw e;
                 } catch (com.sun.tools.attach.AgentLoadException | com.sun.tools.attach.AgentInitializationException
                          | IOException | RuntimeException e) {
                     if (ended(pid)) {
@@ -70,6 +72,9 @@ public final class JvmAttach {
                         + "+; names of the threads it had, kernel view of the new ones");
             }
             existing.addAll(threadDump(pid, notes));
+        } catch (AttachCommand.NotAJvm e) {
+            notes.add(ended(pid) ? endedNote(pid, e) : notAJvmNote(pid, e));
+            return new Result(existing, notes, false, false);
         } catch (IOException | RuntimeException e) {
             notes.add(ended(pid) ? endedNote(pid, e) : "JVM " + pid + ": " + oneLine(e));
         } finally {
@@ -109,6 +114,15 @@ public final class JvmAttach {
         } catch (IOException | RuntimeException e) {
             return true; // no /proc/PID: it has ended and been reaped
         }
+    }
+
+    /**
+     * The note for an answer no JVM gives ({@link AttachCommand.NotAJvm}): the attach socket is the
+     * program's to bind. The attach counts as failed: no lock view is asked of that socket later.
+     */
+    private static String notAJvmNote(int pid, AttachCommand.NotAJvm e) {
+        return "no JVM's answer on JVM " + pid + "'s attach socket (" + e.getMessage()
+                + "; a program may answer on its own /tmp/.java_pid" + pid + "): kernel view only";
     }
 
     private static String endedNote(int pid, Exception e) {

@@ -83,7 +83,7 @@ final class RunKey {
     /** The key's directory, made 0700 if absent; null unless it is a real directory of {@code uid} that no one else can use. */
     private static Path ownDirectory(Path directory, int uid) throws IOException {
         try {
-            Files.createDirectory(directory, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            ExactModes.newDirectory(directory);
         } catch (FileAlreadyExistsException e) {
             // made by an earlier run, or by someone else: checked below
         }
@@ -135,6 +135,7 @@ final class RunKey {
                 ByteBuffer buffer = ByteBuffer.wrap(key);
                 while (buffer.hasRemaining()) out.write(buffer);
             }
+            ExactModes.give(temp, ExactModes.FILE);
             try {
                 Files.createLink(file, temp);
                 return key;

@@ -13,6 +13,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -231,13 +236,8 @@ class AgentEntryIT {
      */
     @Test
     void aProgramsOwnAgentThatRedefinesThreadGetsOneNote(@TempDir Path tmp) throws Exception {
-        Path manifest = Files.writeString(tmp.resolve("manifest.txt"), "Main-Class: " + RedefinesThread.class.getName()
-                + "\nLauncher-Agent-Class: " + RedefinesThread.class.getName() + "\nCan-Redefine-Classes: true\n");
-        Path jar = tmp.resolve("redefines.jar");
-        Tool.Result made = Tool.run(List.of(JDK.resolve("bin/jar").toString(), "cfm", jar.toString(), manifest.toString(), "-C",
-                CLASSES, RedefinesThread.class.getName().replace('.', '/') + ".class"));
-        assertEquals(0, made.code(), made.err());
-        String note = "java.lang.Thread was redefined without jthreadtrace's hooks";
+        Path jar = redefinesThreadJar(tmp);
+        String note = HOOKS_GONE;
 
         Tool.Result control = traced(tmp.resolve("c.jsonl"), java(List.of(), RedefinesThread.class));
         assertEquals("done\n", control.out(), control.err());
@@ -254,6 +254,47 @@ class AgentEntryIT {
                 JDK.resolve("bin/java").toString(), "-jar", jar.toString()));
         assertEquals(0, text.code(), text.err());
         assertTrue(Files.readString(report).contains("  note: JVM "), "in the report's SUMMARY: " + Files.readString(report));
+    }
+
+    private static final String HOOKS_GONE = "java.lang.Thread was redefined without jthreadtrace's hooks";
+
+    /** {@link RedefinesThread} in a jar whose manifest names it as Main-Class and Launcher-Agent-Class. */
+    private static Path redefinesThreadJar(Path tmp) {
+        Path manifest = tmp.resolve("manifest.txt"), jar = tmp.resolve("redefines.jar");
+        try {
+            Files.writeString(manifest, "Main-Class: " + RedefinesThread.class.getName() + "\nLauncher-Agent-Class: "
+                    + RedefinesThread.class.getName() + "\nCan-Redefine-Classes: true\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Tool.Result made = Tool.run(List.of(JDK.resolve("bin/jar").toString(), "cfm", jar.toString(), manifest.toString(), "-C",
+                CLASSES, RedefinesThread.class.getName().replace('.', '/') + ".class"));
+        assertEquals(0, made.code(), made.err());
+        return jar;
+    }
+
+    /**
+     * The same program, its JVM killed by SIGKILL once its agent redefined Thread (no exit, no
+     * shutdown hook): the note comes all the same, from the record the agent wrote when the
+     * redefinition happened. It was written only at the JVM's exit before: a killed JVM's trace had
+     * no note, and the threads it started had no Java view, unexplained.
+     */
+    @Test
+    void aProgramWhoseAgentRedefinesThreadAndIsKilledGetsTheNoteAllTheSame(@TempDir Path tmp) throws Exception {
+        Path jar = redefinesThreadJar(tmp), err = tmp.resolve("err");
+        Process tool = new ProcessBuilder(Tool.jar("run", "--no-live", "--format", "jsonl", "-o", tmp.resolve("t.jsonl").toString(),
+                "--", JDK.resolve("bin/java").toString(), "-jar", jar.toString(), "sleep")).redirectError(err.toFile()).start();
+        started.add(tool);
+        var out = new BufferedReader(new InputStreamReader(tool.getInputStream(), StandardCharsets.UTF_8));
+        assertEquals("redefined Thread", out.readLine());
+        assertEquals("sleeping", out.readLine());
+        long jvm = tool.children().filter(p -> p.info().commandLine().orElse("").contains(jar.toString())).findFirst()
+                .orElseThrow().pid();
+        assertTrue(ProcessHandle.of(jvm).orElseThrow().destroyForcibly(), "SIGKILL sent");
+        assertTrue(tool.waitFor(90, TimeUnit.SECONDS), "the tool ended with the JVM");
+        String errors = Files.readString(err);
+        assertEquals(137, tool.exitValue(), errors);
+        assertEquals(1, errors.lines().filter(l -> l.startsWith("jthreadtrace: note: JVM " + jvm) && l.contains(HOOKS_GONE)).count(), errors);
     }
 
     /** Whether the trace's thread named {@code name} has a Java view (a record of the agent joined it). */

@@ -11,10 +11,11 @@ import java.util.stream.Stream;
 
 /**
  * The tool run as uid 65534 with no capability (setpriv), as a user without CAP_SYS_PTRACE runs
- * it: its jar and lib/ are copied once into a directory that uid can read (a checkout under /root
+ * it: its jar, the agent's jar and lib/ are copied once into a directory that uid can read (a checkout under /root
  * is not), removed by {@link #close}.
  */
 final class AsNobody implements AutoCloseable {
+    private static final String AGENT_JAR = "jthreadtrace-agent.jar";
     private Path readableJar;
 
     /** {@code setpriv --reuid=65534 ... java -jar COPY ARGS}. */
@@ -30,6 +31,9 @@ final class AsNobody implements AutoCloseable {
                 for (Path j : jars.toList()) Files.copy(j, lib.resolve(j.getFileName()));
             }
             readableJar = Files.copy(jar, dir.resolve("jthreadtrace.jar"));
+            // The agent's jar, which the tool finds beside its own (for a JVM's Java view).
+            Path agent = jar.resolveSibling(AGENT_JAR);
+            if (Files.exists(agent)) Files.copy(agent, dir.resolve(AGENT_JAR));
         }
         List<String> cmd = new ArrayList<>(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"));
         List<String> jar = new ArrayList<>(Tool.jar(args));
