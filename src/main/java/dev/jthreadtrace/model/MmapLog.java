@@ -35,8 +35,11 @@ public final class MmapLog {
      */
     static final int MAX_AT_ADDRESS = 64;
 
-    /** {@code thread} runs on {@code mapping}, which {@code mapping.tid()} mapped. */
-    public record StackLink(int thread, long stackLow, long stackSize, Mapping mapping) {}
+    /**
+     * {@code thread} runs on {@code mapping}, which {@code mapping.tid()} mapped; {@code thread} is its
+     * tid when it was created, at {@code born} (a later exec from it may give it its leader's).
+     */
+    public record StackLink(int thread, long born, long stackLow, long stackSize, Mapping mapping) {}
 
     private record Ranked(Mapping mapping, long order) {}
 
@@ -127,7 +130,7 @@ public final class MmapLog {
                 if (found == null || (whole && !foundWhole) || (whole == foundWhole && m.ns() > found.ns())) found = m;
             }
         }
-        if (found != null) stacks.put(t, new StackLink(t.tid(), t.stackLow(), t.stackSize(), found));
+        if (found != null) stacks.put(t, new StackLink(t.tid(), t.start(), t.stackLow(), t.stackSize(), found));
         else stacks.remove(t);
     }
 

@@ -103,7 +103,7 @@ final class BlockedSection extends SectionRenderer {
     /** {@code stopped by SIGSTOP @1.20s, sent by 4242 main (kill)}: the end of a chain of waits. */
     private String stop(HangAnalysis.Stopped st) {
         String by = st.senderPid() < 0 ? "" : st.senderPid() == 0 ? ", sent by the kernel (a terminal's job control)"
-                : ", sent by " + label(st.senderPid()) + (st.byTgkill() ? " (tgkill)" : " (kill)");
+                : ", sent by " + label(st.senderPid(), st.ns()) + (st.byTgkill() ? " (tgkill)" : " (kill)");
         return "stopped by " + Signals.name(st.signal()) + " " + (st.beforeAttach() ? "before the attach" : Units.at(st.ns())) + by;
     }
 
@@ -123,7 +123,7 @@ final class BlockedSection extends SectionRenderer {
             if (!f.otherWaiters().isEmpty()) {
                 s.append(", other waiters ").append(f.otherWaiters().stream().map(this::label).collect(Collectors.joining(", ")));
             }
-            s.append(f.lastWake() == null ? ", never woken" : ", last woken by " + label(f.lastWake().waker()) + " " + Units.at(f.lastWake().ns()));
+            s.append(f.lastWake() == null ? ", never woken" : ", last woken by " + label(f.lastWake().waker(), f.lastWake().ns()) + " " + Units.at(f.lastWake().ns()));
             // An owner that held the lock at the read and has folded since: it ended holding it (no wake came after the read).
             if (f.owner() != null && b.waitsFor() == null && model.thread(f.owner().tid()) == null && model.folded().gone(f.owner().tid()) != null) {
                 s.append("; waits for ").append(label(f.owner().tid())).append(", which ended holding it");

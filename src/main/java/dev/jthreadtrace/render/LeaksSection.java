@@ -28,7 +28,7 @@ final class LeaksSection extends SectionRenderer {
         }
         for (LeakAnalysis.Scope scope : leaks.scopes()) {
             List<LeakAnalysis.Leak> mine = leaks.leaked().stream().filter(l -> l.scope() == scope).toList();
-            String process = scope.pid() + " " + Escape.text(model.nameOf(scope.pid()));
+            String process = label(scope.pid(), scope.end().ns());
             List<LeakAnalysis.Leak> jdk = leaks.byDesign().stream().filter(l -> l.scope() == scope).toList();
             String none = jdk.isEmpty() ? "no other thread was running" : "none of the program's threads was running";
             out.accept("  process " + process + ": " + describe(scope) + " " + Units.at(scope.end().ns()) + ": "
@@ -63,7 +63,7 @@ final class LeaksSection extends SectionRenderer {
         String what = scope.end().what();
         // "exit_group(3) by 1234": name the thread that called it.
         return what.startsWith("exit_group(") && what.endsWith(" by " + scope.end().tid())
-                ? what.substring(0, what.lastIndexOf(' ') + 1) + label(scope.end().tid()) : Escape.text(what);
+                ? what.substring(0, what.lastIndexOf(' ') + 1) + label(scope.end().tid(), scope.end().ns()) : Escape.text(what);
     }
 
     private String row(LeakAnalysis.Leak l) {

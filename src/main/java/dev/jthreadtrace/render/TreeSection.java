@@ -197,7 +197,7 @@ final class TreeSection extends SectionRenderer {
         for (ThreadInfo.Reparent r : t.reparents()) {
             out.append(out.isEmpty() ? "   " : "; ").append("re-parented from ").append(r.from()).append(" to ").append(r.to())
                     .append(r.to() == 1 ? " (init)" : model.thread(r.to()) != null ? " " + Escape.text(model.nameOf(r.to())) : "")
-                    .append(" ").append(Units.at(r.ns())).append(" when ").append(label(r.from())).append(" exited");
+                    .append(" ").append(Units.at(r.ns())).append(" when ").append(label(r.from(), r.ns())).append(" exited");
         }
         return out.toString();
     }
