@@ -2,6 +2,7 @@ package dev.jthreadtrace.model;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -18,6 +19,8 @@ public final class TidHolders {
     private final TraceModel model;
     /** By tid, every kept task that held it: under its own tid, or under the former tid of a thread that exec'd. */
     private final Map<Integer, List<ThreadInfo>> byTid = new HashMap<>();
+    /** Leaders that called exit while other threads of their process ran on: when (see {@link #exitedAsZombie}). */
+    private final Map<ThreadInfo, Long> zombies = new IdentityHashMap<>();
     /** The joins kept for the timelines' marks, by the joiner's tid; made when first asked for. */
     private Map<Integer, List<FutexAnalysis.Join>> joinsByTid;
 
@@ -27,6 +30,31 @@ public final class TidHolders {
             byTid.computeIfAbsent(t.tid(), k -> new ArrayList<>(1)).add(t);
             if (t.formerTid() != 0) byTid.computeIfAbsent(t.formerTid(), k -> new ArrayList<>(1)).add(t);
         }
+        Map<Integer, ScopeEnd> leaderExits = new HashMap<>();
+        for (ProcessInfo p : model.processes()) {
+            ScopeEnd end = p.scopeEnd();
+            if (end != null && ScopeEnd.MAIN_THREAD_EXITED.equals(end.what())) leaderExits.put(p.pid(), end);
+        }
+        if (leaderExits.isEmpty()) return;
+        for (ThreadInfo t : model.threads()) {
+            ScopeEnd end = leaderExits.get(t.tgid());
+            ThreadInfo leader = end == null ? null : at(end.tid(), end.ns());
+            if (leader != null && leader != t && t.start() <= end.ns() && (t.end() == null || t.end() > end.ns())) zombies.put(leader, end.ns());
+        }
+    }
+
+    /** The tid {@code t} had at {@code ns}: the one it had as a thread until its exec took its leader's, then that. */
+    public static int tidAt(ThreadInfo t, long ns) {
+        return t.formerTid() != 0 && ns < t.tookLeaderTidAt() ? t.formerTid() : t.tid();
+    }
+
+    /**
+     * When {@code t}, a process's main thread, called exit (pthread_exit) while another thread of its
+     * process ran on: the kernel ends the thread there and keeps it a zombie (ps: Z; /proc's Threads
+     * still counts it) until the process ends, whose status its exit then reports. Null for any other.
+     */
+    public Long exitedAsZombie(ThreadInfo t) {
+        return zombies.get(t);
     }
 
     /**

@@ -165,6 +165,10 @@ final class HtmlTimeline {
         long start = lane.stream().mapToLong(ThreadInfo::start).min().orElse(0);
         boolean open = lane.stream().anyMatch(t -> t.end() == null);
         long stop = open ? span : lane.stream().mapToLong(ThreadInfo::end).max().orElse(span);
+        // A main thread that called exit while its threads ran on: its bar ends there (a zombie until its process's end).
+        Long exited = lane.size() == 1 ? holders.exitedAsZombie(first) : null;
+        String zombie = exited == null ? "" : "; its thread exited " + Units.at(exited) + ", a zombie until its process ended " + Units.at(stop);
+        if (exited != null) stop = exited;
         String name = laneName(lane);
         StringBuilder b = new StringBuilder();
         b.append("<i class=\"life ").append(first.isThread() ? "t" : "p").append("\" data-lane-tid=\"").append(first.tid())
@@ -186,7 +190,7 @@ final class HtmlTimeline {
         if (lane.stream().allMatch(t -> t.exit() != null)) {
             boolean killed = lane.stream().anyMatch(t -> t.exit() instanceof Exit.Killed);
             marks.add(stop, killed ? "\u2620" : "\u2715", "en", name + " ended " + Units.at(stop) + ": " + h(first.exit().how())
-                    + (lane.size() > 1 ? " (the first member)" : ""));
+                    + (lane.size() > 1 ? " (the first member)" : "") + zombie);
         }
         for (ThreadInfo t : lane) {
             for (HookChange c : model.hookChanges(t)) {

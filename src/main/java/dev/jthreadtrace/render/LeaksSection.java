@@ -3,6 +3,7 @@ package dev.jthreadtrace.render;
 import dev.jthreadtrace.model.Exit;
 import dev.jthreadtrace.model.LeakAnalysis;
 import dev.jthreadtrace.model.ThreadInfo;
+import dev.jthreadtrace.model.TidHolders;
 import dev.jthreadtrace.text.Escape;
 import dev.jthreadtrace.text.Units;
 
@@ -73,7 +74,10 @@ final class LeaksSection extends SectionRenderer {
         String at = l.jdkPool() != null ? "the JDK's " + Escape.text(l.jdkPool()) + ": outlives main by design  "
                 : l.jdkThread() != null ? "the JDK's own thread, started by " + Escape.text(l.jdkThread()) + ": outlives main by design  "
                 : t.java() == null || t.java().createdAt() == null ? "" : "created at " + Escape.text(t.java().createdAt()) + "  ";
-        return "    " + Units.pad(Units.cut(label(t), ReportContext.LABEL_WIDTH - 1), ReportContext.LABEL_WIDTH) + daemon + at + end(t);
+        // As it was when the scope ended: a thread that exec'd later had another tid and name then.
+        long then = l.scope().end().ns();
+        return "    " + Units.pad(Units.cut(label(TidHolders.tidAt(t, then), then), ReportContext.LABEL_WIDTH - 1), ReportContext.LABEL_WIDTH)
+                + daemon + at + end(t);
     }
 
     private String end(ThreadInfo t) {

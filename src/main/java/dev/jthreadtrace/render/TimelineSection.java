@@ -20,6 +20,9 @@ import java.util.Map;
 
 /** The hook-inheritance timeline, what each thread inherited at creation, and the setting changes with their heirs. */
 final class TimelineSection extends SectionRenderer {
+    /** Whether a lane drew a zombie main thread: the legend then says what {@code ·} is. */
+    private boolean zombieDrawn;
+
     TimelineSection(ReportContext ctx) {
         super(ctx);
     }
@@ -47,8 +50,10 @@ final class TimelineSection extends SectionRenderer {
         }
         if (lanes.size() > ReportContext.MAX_ROWS) out.accept("… " + (lanes.size() - ReportContext.MAX_ROWS) + " more lanes");
         foldedLanes(span, axis);
-        legend(List.of("● started", "◆ started with inherited settings that differ from " + label(model.root()) + "'s", "✕ ended",
-                "☠ killed by a signal", "J joined a thread", "+ more marks than room"));
+        List<String> marks = new ArrayList<>(List.of("● started", "◆ started with inherited settings that differ from " + label(model.root()) + "'s",
+                "✕ ended", "☠ killed by a signal", "J joined a thread", "+ more marks than room"));
+        if (zombieDrawn) marks.add("· a main thread that exited, a zombie while its process's threads ran on");
+        legend(marks);
         legend(List.of("changed: N name", "M signal mask", "A CPU affinity", "S seccomp filter", "P no_new_privs", "D pdeathsig",
                 "T tracer"));
         inheritedList(base);
@@ -123,6 +128,8 @@ final class TimelineSection extends SectionRenderer {
         lane[from] = inheritedChange ? '◆' : '●';
         boolean ended = group.stream().allMatch(t -> t.exit() != null);
         if (ended && to < axis && to > from) lane[to] = group.stream().anyMatch(t -> t.exit() instanceof Exit.Killed) ? '☠' : '✕';
+        Long exited = group.size() == 1 ? ctx.holders().exitedAsZombie(first) : null;
+        if (exited != null) zombie(lane, from, pos(exited, span, axis), to);
         for (ThreadInfo t : group) {
             for (HookChange c : model.hookChanges(t)) {
                 if (c.ns() >= t.start() && (t.end() == null || c.ns() <= t.end())) place(lane, pos(c.ns(), span, axis), MARKS.getOrDefault(c.hook(), '?'));
@@ -130,6 +137,17 @@ final class TimelineSection extends SectionRenderer {
             for (FutexAnalysis.Join j : ctx.holders().joinsBy(t)) place(lane, pos(j.ns(), span, axis), 'J');
         }
         return new String(lane);
+    }
+
+    /**
+     * A main thread that called exit while its threads ran on: its thread ends at the exit ({@code ✕}),
+     * then {@code ·} while it is a zombie, until its process ends (where the kernel reports its exit).
+     */
+    private void zombie(char[] lane, int from, int exited, int to) {
+        zombieDrawn = true;
+        int end = Math.max(exited, from + 1);
+        for (int i = end + 1; i <= to && i < lane.length; i++) lane[i] = '·';
+        if (end < lane.length) lane[end] = '✕';
     }
 
     /** A lane per folded group (after the kept ones): ┄ from its first start to its last end, the group's row as its label. */

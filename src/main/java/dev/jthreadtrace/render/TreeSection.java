@@ -290,6 +290,13 @@ final class TreeSection extends SectionRenderer {
     }
 
     private String end(ThreadInfo t) {
+        // A main thread that called exit while its threads ran on ended then; the process's end is reported later.
+        Long zombie = ctx.holders().exitedAsZombie(t);
+        if (zombie == null) return processEnd(t);
+        return "exited " + Units.at(zombie) + (t.exit() == null ? "; a zombie at the end" : "; zombie until " + processEnd(t));
+    }
+
+    private String processEnd(ThreadInfo t) {
         Exit e = t.exit();
         if (e == null) return t.end() != null && t.end() >= model.endNs() ? "still running at end" : "";
         return switch (e) {
