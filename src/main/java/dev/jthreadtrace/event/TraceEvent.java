@@ -264,21 +264,26 @@ public sealed interface TraceEvent {
      * null for any other or when the file could not be read. {@code image}: the file the kernel
      * exec'd ({@code /proc/PID/exe} read at the exec stop: a relative path resolved against the caller's
      * working directory), for the runtime to be read once the process is gone or has exec'd again; null
-     * when it could not be read (the tool's own, never written).
+     * when it could not be read (the tool's own, never written). {@code comm}: the name the kernel gave
+     * the process ({@code /proc/PID/comm} read at the exec stop, its bytes as {@link
+     * dev.jthreadtrace.decode.KernelBytes} decodes them): the path's base name for an execve, but the
+     * file's own name for an exec of a descriptor ({@code fexecve}, {@code execveat(fd, "",
+     * AT_EMPTY_PATH)}: a memfd's "memfd:NAME", whose path argument is ""); null when it could not be
+     * read (a trace written before it was recorded: the path's base name then).
      */
-    record Exec(long ns, int tid, int formerTid, String path, String runtime, String image) implements TraceEvent {
+    record Exec(long ns, int tid, int formerTid, String path, String runtime, String image, String comm) implements TraceEvent {
         public static final String GO = "go";
 
         public Exec(long ns, int tid, int formerTid, String path) {
-            this(ns, tid, formerTid, path, null, null);
+            this(ns, tid, formerTid, path, null, null, null);
         }
 
         public Exec(long ns, int tid, int formerTid, String path, String runtime) {
-            this(ns, tid, formerTid, path, runtime, null);
+            this(ns, tid, formerTid, path, runtime, null, null);
         }
 
         public Exec withRuntime(String runtime) {
-            return new Exec(ns, tid, formerTid, path, runtime, image);
+            return new Exec(ns, tid, formerTid, path, runtime, image, comm);
         }
     }
 

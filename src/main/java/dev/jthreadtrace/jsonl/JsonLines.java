@@ -172,7 +172,7 @@ public final class JsonLines implements LiveSink {
             case TraceEvent.UntracedChild u -> at(record(JsonlFields.T_UNTRACED), u.ns(), model, u.creator()).put(JsonlFields.CHILD, u.child())
                     .put(JsonlFields.SECCOMP_FILTER_INHERITED, u.filterInherited());
             case TraceEvent.Exec e -> at(record(JsonlFields.T_EXEC), e.ns(), model, e.tid()).put(JsonlFields.FORMER_TID, e.formerTid())
-                    .put(JsonlFields.PATH, e.path()).put(JsonlFields.RUNTIME, e.runtime());
+                    .put(JsonlFields.PATH, e.path()).put(JsonlFields.COMM, e.comm()).put(JsonlFields.RUNTIME, e.runtime());
             case TraceEvent.CommWritten c -> at(record(JsonlFields.T_COMM), c.ns(), model, c.tid()).put(JsonlFields.TARGET, c.target())
                     .put(JsonlFields.NEW_NAME, KernelBytes.decode(c.name())).put(JsonlFields.SYSCALL, SyscallTable.name(c.nr()))
                     .put(JsonlFields.FD, c.fd());

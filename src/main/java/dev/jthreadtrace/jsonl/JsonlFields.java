@@ -34,6 +34,7 @@ final class JsonlFields {
             EXISTING = "existing_at_attach", PPID = "ppid", SIGMASK = "sigmask", AFFINITY = "affinity", SECCOMP = "seccomp",
             NO_NEW_PRIVS = "no_new_privs", DETACHED = "detached",
             CODE = "code",
+            COMM = "comm",
             CUT = "cut",
             THREADS = "threads", STATE = "state", WAITING = "waiting", HELD = "held", LOCK = "lock", CLASS = "class",
             FRAMES = "frames", DEADLOCKS_FOUND = "deadlocks_found",

@@ -232,7 +232,8 @@ final class RecordDecoder {
             case JsonlFields.T_UNTRACED -> new TraceEvent.UntracedChild(longField(n, JsonlFields.NS), intField(n, JsonlFields.TID),
                     intField(n, JsonlFields.CHILD), n.path(JsonlFields.SECCOMP_FILTER_INHERITED).asBoolean());
             case JsonlFields.T_EXEC -> new TraceEvent.Exec(longField(n, JsonlFields.NS), intField(n, JsonlFields.TID),
-                    intField(n, JsonlFields.FORMER_TID), textOrNull(n, JsonlFields.PATH), textOrNull(n, JsonlFields.RUNTIME));
+                    intField(n, JsonlFields.FORMER_TID), textOrNull(n, JsonlFields.PATH), textOrNull(n, JsonlFields.RUNTIME), null,
+                    textOrNull(n, JsonlFields.COMM));
             case JsonlFields.T_COMM -> new TraceEvent.CommWritten(longField(n, JsonlFields.NS), intField(n, JsonlFields.TID),
                     intField(n, JsonlFields.TARGET), SyscallTable.number(textField(n, JsonlFields.SYSCALL))
                             .orElseThrow(() -> new IllegalArgumentException("unknown syscall")),

@@ -1,6 +1,5 @@
 package dev.jthreadtrace.model;
 
-import dev.jthreadtrace.decode.CloneFlags;
 
 /**
  * What folded tasks add up to: everything the report's rows, the SUMMARY, {@code --assert} and
@@ -10,8 +9,8 @@ import dev.jthreadtrace.decode.CloneFlags;
  */
 public final class FoldedFigures {
     private long tasks, processes, reparented, jvmTasks, killed, siteThreads;
-    /** Why re-parented, as the SUMMARY counts it: a CLONE_THREAD thread, a CLONE_PARENT child, an orphan. */
-    private long reparentedThreads, reparentedCloneParent, reparentedOrphans;
+    /** Why re-parented, as the SUMMARY counts it, by {@link Reparenting} ordinal. */
+    private final long[] reparentedBy = new long[Reparenting.values().length];
     private int tidMin = Integer.MAX_VALUE, tidMax = Integer.MIN_VALUE;
     private long firstStart = Long.MAX_VALUE, lastEnd = Long.MIN_VALUE;
     private long lifetimeSum, lifetimeMax;
@@ -29,11 +28,10 @@ public final class FoldedFigures {
         if (t.end() == null) throw new IllegalArgumentException("task " + t.tid() + " has not ended: only ended tasks fold");
         tasks++;
         if (!t.createdAsThread()) processes++;
-        if (t.reparented()) {
+        Reparenting why = Reparenting.of(t);
+        if (why != null) {
             reparented++;
-            if (!t.reparents().isEmpty()) reparentedOrphans++;
-            else if (t.createdAsThread()) reparentedThreads++;
-            else if ((t.cloneFlags() & CloneFlags.CLONE_PARENT) != 0) reparentedCloneParent++;
+            reparentedBy[why.ordinal()]++;
         }
         if (t.exit() instanceof Exit.Killed) killed++;
         if (inJvm) jvmTasks++;
@@ -76,18 +74,9 @@ public final class FoldedFigures {
         return reparented;
     }
 
-    /** Re-parented CLONE_THREAD threads (PPid is the process's parent): the SUMMARY's first reason. */
-    public long reparentedThreads() {
-        return reparentedThreads;
-    }
-
-    public long reparentedCloneParent() {
-        return reparentedCloneParent;
-    }
-
-    /** Orphans adopted by a subreaper or init. */
-    public long reparentedOrphans() {
-        return reparentedOrphans;
+    /** The re-parented tasks with this reason. */
+    public long reparented(Reparenting why) {
+        return reparentedBy[why.ordinal()];
     }
 
     /** Tasks killed by a signal. */

@@ -119,8 +119,10 @@ public final class LeakAnalysis {
             Scope scope = new Scope(p.pid(), end, jvm);
             scopes.add(scope);
             for (ThreadInfo t : tasks) {
-                // Main's scope: main itself (the leader) never outlives it, whoever ended the process.
-                if (t.tid() != end.tid() && t.tid() != p.pid() && aliveAt(t, end.ns()) && (!jvm || startedByTheProgram(t, started))) {
+                // Main's scope: main itself (the leader) never outlives it, whoever ended the process; a thread
+                // whose later exec gave it the leader's tid was not main then (its tid then is the one that counts).
+                int tidThen = TidHolders.tidAt(t, end.ns());
+                if (tidThen != end.tid() && tidThen != p.pid() && aliveAt(t, end.ns()) && (!jvm || startedByTheProgram(t, started))) {
                     leaked.add(jvm ? new Leak(t, scope, t.java().jdkPool(), t.java().jdkThread()) : new Leak(t, scope, null));
                 }
             }

@@ -37,8 +37,11 @@ public final class MmapLog {
     /** mremap's flag: the old range stays mapped (emptied) after the move. */
     private static final long MREMAP_DONTUNMAP = 4;
 
-    /** {@code thread} runs on {@code mapping}, which {@code mapping.tid()} mapped. */
-    public record StackLink(int thread, long stackLow, long stackSize, Mapping mapping) {}
+    /**
+     * {@code thread} runs on {@code mapping}, which {@code mapping.tid()} mapped; {@code thread} is its
+     * tid when it was created, at {@code born} (a later exec from it may give it its leader's).
+     */
+    public record StackLink(int thread, long born, long stackLow, long stackSize, Mapping mapping) {}
 
     private record Ranked(Mapping mapping, long order) {}
 
@@ -143,7 +146,7 @@ public final class MmapLog {
                 if (found == null || (whole && !foundWhole) || (whole == foundWhole && m.ns() > found.ns())) found = m;
             }
         }
-        if (found != null) stacks.put(t, new StackLink(t.tid(), t.stackLow(), t.stackSize(), found));
+        if (found != null) stacks.put(t, new StackLink(t.tid(), t.start(), t.stackLow(), t.stackSize(), found));
         else stacks.remove(t);
     }
 

@@ -10,6 +10,8 @@ public final class ProcessInfo {
     private final Integer creator;
     private final int parentPid;
     private final List<String> exec = new ArrayList<>();
+    /** When each exec seen under the trace happened (ns since the command's), in order: not the one an attach found. */
+    private final List<Long> execTimes = new ArrayList<>();
     private Exit exit;
     private ScopeEnd scopeEnd;
     private String runtime;
@@ -41,6 +43,11 @@ public final class ProcessInfo {
         return Collections.unmodifiableList(exec);
     }
 
+    /** When it exec'd under the trace, in order (an attached process's program was exec'd before). */
+    public List<Long> execTimes() {
+        return Collections.unmodifiableList(execTimes);
+    }
+
     /** How its leader ended, or null. */
     public Exit exit() {
         return exit;
@@ -67,6 +74,12 @@ public final class ProcessInfo {
     void execd(String path, String runtime) {
         exec.add(path);
         this.runtime = runtime;
+    }
+
+    /** An exec at {@code ns}, under the trace. */
+    void execd(String path, String runtime, long ns) {
+        execd(path, runtime);
+        execTimes.add(ns);
     }
 
     /** An attached process whose image was not exec'd under the trace: the runtime its ELF file says. */

@@ -14,4 +14,6 @@ package dev.jthreadtrace.model;
 public record ScopeEnd(long ns, int tid, String what) {
     /** How {@link #what} names the process's leader as the caller of exit_group. */
     public static final String MAIN_THREAD = "the main thread";
+    /** {@link #what} when the leader called exit alone (pthread_exit): its thread ends, a zombie while others run on. */
+    public static final String MAIN_THREAD_EXITED = "main thread exited";
 }

@@ -171,8 +171,9 @@ final class SettingsTracker {
         bornInBlock.remove(formerTid);
     }
 
-    void exec(ThreadInfo leader, long ns, String path) {
-        set(leader, ns, leader.hooks().withName(comm(path)));
+    /** An exec named the process {@code comm} (the kernel's, read at the exec; null: unknown, the path's base name then). */
+    void exec(ThreadInfo leader, long ns, String path, String comm) {
+        set(leader, ns, leader.hooks().withName(comm != null ? truncate(comm) : comm(path)));
     }
 
     void prctl(ThreadInfo t, long ns, long[] a, String name, Collection<ThreadInfo> live) {

@@ -73,7 +73,7 @@ final class SyscallEffects {
             }
             case EXIT -> {
                 t.calledExit();
-                if (t.tid() == t.tgid()) scopeEnded(t, new ScopeEnd(ns, t.tid(), "main thread exited"));
+                if (t.tid() == t.tgid()) scopeEnded(t, new ScopeEnd(ns, t.tid(), ScopeEnd.MAIN_THREAD_EXITED));
             }
             case EXIT_GROUP -> {
                 table.calledExitGroup(t);

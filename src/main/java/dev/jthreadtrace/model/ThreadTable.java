@@ -152,7 +152,7 @@ final class ThreadTable implements FoldRule.Needs {
             }
         }
         ProcessInfo process = processes.get(leader.tgid());
-        if (process != null && e.path() != null) process.execd(e.path(), e.runtime());
+        if (process != null && e.path() != null) process.execd(e.path(), e.runtime(), ns);
         return leader;
     }
 

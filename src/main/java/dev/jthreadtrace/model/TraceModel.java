@@ -386,7 +386,7 @@ public final class TraceModel {
         if (e.formerTid() != e.tid() && table.live(e.formerTid()) != null) settings.renumbered(e.formerTid(), e.tid());
         ThreadInfo leader = table.exec(e, ns);
         effects.execd(leader.tgid());
-        settings.exec(leader, ns, e.path());
+        settings.exec(leader, ns, e.path(), e.comm());
     }
 
     /** A name written to thread {@code target}'s /proc comm file (or seen there): its new name, the kernel's bytes; the same name changes nothing. */

@@ -353,13 +353,7 @@ final class StopHandler {
         rings.execd(task);
         task.space = task.tgid; // a new image: a CLONE_VM child leaves its parent's memory
         task.commFds = NameWrites.afterExec(task.tid, task.commFds, memory);
-        // The file the kernel exec'd, named now: a relative path names one only with the caller's working
-        // directory, and by the time the consumer looks the process may be gone or have exec'd again.
-        String image = memory.procLink(task.tid, "exe");
-        // A caller that made itself non-dumpable had its path unreadable at the entry (no CAP_SYS_PTRACE):
-        // the file the kernel exec'd names it then, not "?" (the exec makes the process dumpable again).
-        String path = task.execPath != null ? task.execPath : image;
-        events.emit(new TraceEvent.Exec(now, task.tid, formerTid > 0 ? formerTid : task.tid, path, null, image));
+        events.emit(ExecFacts.read(now, task.tid, formerTid > 0 ? formerTid : task.tid, task.execPath, memory));
         // The new image has run no instruction yet: the moment to give a JDK launcher the agent.
         if (execRewriter != null) execRewriter.atExec(task.tid);
     }
@@ -371,7 +365,7 @@ final class StopHandler {
     void commandStarted(int pid, GateExec.Started started) {
         targetStarted = true;
         events.emit(new TraceEvent.TargetStarted(started.ns(), pid, Libc.getpid(), started.pathText(), started.argvText()));
-        events.emit(new TraceEvent.Exec(started.endNs(), pid, pid, started.pathText()));
+        events.emit(ExecFacts.command(started.endNs(), pid, started.pathText()));
         events.emit(new TraceEvent.Syscall(started.ns(), started.endNs(), pid, SyscallTable.EXECVE, started.args(), 0, false, true,
                 TraceeMemory.execCaptures(started.path(), started.argv(), started.environmentSize())));
         if (execRewriter != null) execRewriter.atExec(pid);

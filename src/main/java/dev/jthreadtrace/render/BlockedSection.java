@@ -107,7 +107,7 @@ final class BlockedSection extends SectionRenderer {
         String by = st.senderAsSeen() == 0 ? ", sent from outside its PID namespace" + how
                 : st.senderAsSeen() > 0 ? ", sent by pid " + st.senderAsSeen() + " of its PID namespace" + how
                 : st.senderPid() < 0 ? "" : st.senderPid() == 0 ? ", sent by the kernel (a terminal's job control)"
-                : ", sent by " + label(st.senderPid()) + how;
+                : ", sent by " + label(st.senderPid(), st.ns()) + how;
         return "stopped by " + Signals.name(st.signal()) + " " + (st.beforeAttach() ? "before the attach" : Units.at(st.ns())) + by;
     }
 
@@ -127,7 +127,7 @@ final class BlockedSection extends SectionRenderer {
             if (!f.otherWaiters().isEmpty()) {
                 s.append(", other waiters ").append(f.otherWaiters().stream().map(this::label).collect(Collectors.joining(", ")));
             }
-            s.append(f.lastWake() == null ? ", never woken" : ", last woken by " + label(f.lastWake().waker()) + " " + Units.at(f.lastWake().ns()));
+            s.append(f.lastWake() == null ? ", never woken" : ", last woken by " + label(f.lastWake().waker(), f.lastWake().ns()) + " " + Units.at(f.lastWake().ns()));
             // An owner that held the lock at the read and has folded since: it ended holding it (no wake came after the read).
             if (f.owner() != null && b.waitsFor() == null && model.thread(f.owner().tid()) == null && model.folded().gone(f.owner().tid()) != null) {
                 s.append("; waits for ").append(label(f.owner().tid())).append(", which ended holding it");

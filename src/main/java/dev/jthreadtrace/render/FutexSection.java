@@ -65,8 +65,8 @@ final class FutexSection extends SectionRenderer {
             rs.sort(Comparator.comparingLong(FutexAnalysis.Release::waitedNs).reversed());
             List<FutexAnalysis.Release> shown = rs.subList(0, Math.min(rs.size(), 8));
             for (FutexAnalysis.Release r : shown) {
-                out.accept("  " + label(r.waker()) + " woke " + label(r.waiter()) + " on 0x" + Long.toHexString(r.uaddr()) + " "
-                        + Units.at(r.ns()) + " after " + Units.duration(r.waitedNs()) + requeued(r.requeued()));
+                out.accept("  " + label(r.waker(), r.ns()) + " woke " + label(r.waiter(), r.ns()) + " on 0x" + Long.toHexString(r.uaddr())
+                        + " " + Units.at(r.ns()) + " after " + Units.duration(r.waitedNs()) + requeued(r.requeued()));
             }
             // Counted in all, kept only for the longest waits: the count says how many, the list which.
             long more = analysis.releasesMatched() - shown.size();
@@ -82,7 +82,7 @@ final class FutexSection extends SectionRenderer {
         stillWaiting(stillWaiting);
         if (!analysis.joins().isEmpty()) {
             out.accept("joins (waits on a thread's CLONE_CHILD_CLEARTID word, woken by the kernel at its exit):");
-            list(analysis.joins(), 30, "joins", j -> "  " + label(j.joiner()) + " joined " + label(j.joined()) + " " + Units.at(j.ns())
+            list(analysis.joins(), 30, "joins", j -> "  " + label(j.joiner(), j.ns()) + " joined " + label(j.joined(), j.ns()) + " " + Units.at(j.ns())
                     + " (waited " + Units.duration(j.waitedNs()) + ")");
         }
         long foldedJoins = model.folded().all().joined();

@@ -7,6 +7,7 @@ import dev.jthreadtrace.model.Hook;
 import dev.jthreadtrace.model.HookChange;
 import dev.jthreadtrace.model.Hooks;
 import dev.jthreadtrace.model.ThreadInfo;
+import dev.jthreadtrace.model.TidHolders;
 import dev.jthreadtrace.model.TraceModel;
 import dev.jthreadtrace.text.Units;
 
@@ -58,9 +59,11 @@ final class HtmlTimeline {
     private final SpawnForest forest;
     private final Consumer<String> out;
     private final long span;
+    private final TidHolders holders;
 
     HtmlTimeline(TraceModel model, SpawnForest forest, Consumer<String> out) {
         this.model = model;
+        this.holders = new TidHolders(model);
         this.forest = forest;
         this.out = out;
         this.span = Math.max(1, model.endNs());
@@ -162,6 +165,10 @@ final class HtmlTimeline {
         long start = lane.stream().mapToLong(ThreadInfo::start).min().orElse(0);
         boolean open = lane.stream().anyMatch(t -> t.end() == null);
         long stop = open ? span : lane.stream().mapToLong(ThreadInfo::end).max().orElse(span);
+        // A main thread that called exit while its threads ran on: its bar ends there (a zombie until its process's end).
+        Long exited = lane.size() == 1 ? holders.exitedAsZombie(first) : null;
+        String zombie = exited == null ? "" : "; its thread exited " + Units.at(exited) + ", a zombie until its process ended " + Units.at(stop);
+        if (exited != null) stop = exited;
         String name = laneName(lane);
         StringBuilder b = new StringBuilder();
         b.append("<i class=\"life ").append(first.isThread() ? "t" : "p").append("\" data-lane-tid=\"").append(first.tid())
@@ -183,13 +190,13 @@ final class HtmlTimeline {
         if (lane.stream().allMatch(t -> t.exit() != null)) {
             boolean killed = lane.stream().anyMatch(t -> t.exit() instanceof Exit.Killed);
             marks.add(stop, killed ? "\u2620" : "\u2715", "en", name + " ended " + Units.at(stop) + ": " + h(first.exit().how())
-                    + (lane.size() > 1 ? " (the first member)" : ""));
+                    + (lane.size() > 1 ? " (the first member)" : "") + zombie);
         }
         for (ThreadInfo t : lane) {
             for (HookChange c : model.hookChanges(t)) {
                 marks.add(c.ns(), MARKS.getOrDefault(c.hook(), "?"), "s", t.tid() + " " + h(c.hook().key() + ": " + c.from()
                         + " \u2192 " + c.to()) + " " + Units.at(c.ns())
-                        + (c.byAnother() ? " set by " + c.actor() + " " + h(model.nameOf(c.actor())) : ""));
+                        + (c.byAnother() ? " set by " + c.actor() + " " + h(holders.nameAt(c.actor(), c.ns())) : ""));
             }
         }
         out.accept(b.toString());
@@ -200,34 +207,24 @@ final class HtmlTimeline {
     private Marks joinMarks(List<ThreadInfo> lane, int i) {
         Marks marks = new Marks(i);
         for (ThreadInfo t : lane) {
-            for (FutexAnalysis.Join j : joinsOf(t.tid())) {
-                ThreadInfo joined = model.thread(j.joined());
-                marks.add(j.ns(), "J", "j", h(t.name()) + " joined " + j.joined() + " " + (joined == null ? "(folded)" : h(joined.name()))
+            for (FutexAnalysis.Join j : holders.joinsBy(t)) {
+                ThreadInfo joined = holders.at(j.joined(), j.ns());
+                marks.add(j.ns(), "J", "j", h(holders.nameAt(t, j.ns())) + " joined " + j.joined() + " " + (joined == null ? "(folded)" : h(holders.nameAt(joined, j.ns())))
                         + " " + Units.at(j.ns()) + " (waited " + Units.duration(j.waitedNs()) + ")");
             }
         }
         return marks;
     }
 
-    private Map<Integer, List<FutexAnalysis.Join>> joinsBy;
-
-    private List<FutexAnalysis.Join> joinsOf(int tid) {
-        if (joinsBy == null) {
-            joinsBy = new LinkedHashMap<>();
-            for (FutexAnalysis.Join j : model.futexAnalysis().joinMarks()) joinsBy.computeIfAbsent(j.joiner(), k -> new ArrayList<>()).add(j);
-        }
-        return joinsBy.getOrDefault(tid, List.of());
-    }
-
     /** The longest futex waits shaded on the waiter's lane, a dashed line from the waker's lane at the wake. */
     private void futexWaits(Map<ThreadInfo, Integer> laneOf) {
         for (FutexAnalysis.Release r : model.futexAnalysis().releases()) {
-            ThreadInfo waker = model.thread(r.waker()), waiter = model.thread(r.waiter());
+            ThreadInfo waker = holders.at(r.waker(), r.ns()), waiter = holders.at(r.waiter(), r.ns());
             Integer a = waker == null ? null : laneOf.get(waker), w = waiter == null ? null : laneOf.get(waiter);
             if (a == null || w == null) continue;
-            String what = h(waiter.name()) + " waited " + Units.duration(r.waitedNs()) + " on 0x" + Long.toHexString(r.uaddr())
+            String what = h(holders.nameAt(waiter, r.ns())) + " waited " + Units.duration(r.waitedNs()) + " on 0x" + Long.toHexString(r.uaddr())
                     + (r.requeued() == null ? "" : " (requeued there from 0x" + Long.toHexString(r.requeued().from()) + ")")
-                    + ", woken by " + r.waker() + " " + h(waker.name()) + " " + Units.at(r.ns());
+                    + ", woken by " + r.waker() + " " + h(holders.nameAt(waker, r.ns())) + " " + Units.at(r.ns());
             StringBuilder b = new StringBuilder();
             b.append("<i class=\"wait\" style=\"left:").append(pct(r.ns() - r.waitedNs())).append(";width:").append(pct(r.waitedNs()))
                     .append(";top:").append(w * LANE + 2).append("px\" title=\"").append(what).append("\"></i>");

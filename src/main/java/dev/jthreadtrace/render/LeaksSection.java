@@ -3,6 +3,7 @@ package dev.jthreadtrace.render;
 import dev.jthreadtrace.model.Exit;
 import dev.jthreadtrace.model.LeakAnalysis;
 import dev.jthreadtrace.model.ThreadInfo;
+import dev.jthreadtrace.model.TidHolders;
 import dev.jthreadtrace.text.Escape;
 import dev.jthreadtrace.text.Units;
 
@@ -28,7 +29,7 @@ final class LeaksSection extends SectionRenderer {
         }
         for (LeakAnalysis.Scope scope : leaks.scopes()) {
             List<LeakAnalysis.Leak> mine = leaks.leaked().stream().filter(l -> l.scope() == scope).toList();
-            String process = scope.pid() + " " + Escape.text(model.nameOf(scope.pid()));
+            String process = label(scope.pid(), scope.end().ns());
             List<LeakAnalysis.Leak> jdk = leaks.byDesign().stream().filter(l -> l.scope() == scope).toList();
             String none = jdk.isEmpty() ? "no other thread was running" : "none of the program's threads was running";
             out.accept("  process " + process + ": " + describe(scope) + " " + Units.at(scope.end().ns()) + ": "
@@ -63,7 +64,7 @@ final class LeaksSection extends SectionRenderer {
         String what = scope.end().what();
         // "exit_group(3) by 1234": name the thread that called it.
         return what.startsWith("exit_group(") && what.endsWith(" by " + scope.end().tid())
-                ? what.substring(0, what.lastIndexOf(' ') + 1) + label(scope.end().tid()) : Escape.text(what);
+                ? what.substring(0, what.lastIndexOf(' ') + 1) + label(scope.end().tid(), scope.end().ns()) : Escape.text(what);
     }
 
     private String row(LeakAnalysis.Leak l) {
@@ -73,7 +74,10 @@ final class LeaksSection extends SectionRenderer {
         String at = l.jdkPool() != null ? "the JDK's " + Escape.text(l.jdkPool()) + ": outlives main by design  "
                 : l.jdkThread() != null ? "the JDK's own thread, started by " + Escape.text(l.jdkThread()) + ": outlives main by design  "
                 : t.java() == null || t.java().createdAt() == null ? "" : "created at " + Escape.text(t.java().createdAt()) + "  ";
-        return "    " + Units.pad(Units.cut(label(t), ReportContext.LABEL_WIDTH - 1), ReportContext.LABEL_WIDTH) + daemon + at + end(t);
+        // As it was when the scope ended: a thread that exec'd later had another tid and name then.
+        long then = l.scope().end().ns();
+        return "    " + Units.pad(Units.cut(label(TidHolders.tidAt(t, then), then), ReportContext.LABEL_WIDTH - 1), ReportContext.LABEL_WIDTH)
+                + daemon + at + end(t);
     }
 
     private String end(ThreadInfo t) {

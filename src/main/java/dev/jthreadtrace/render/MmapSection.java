@@ -48,15 +48,15 @@ final class MmapSection extends SectionRenderer {
             out.accept("largest mappings:");
             for (Mapping m : analysis.largest()) {
                 out.accept("  " + Units.padLeft(Units.bytes(m.length()), 10) + "  0x" + Long.toHexString(m.address()) + "  "
-                        + m.prot() + " " + m.flags() + (m.path() != null ? " " + Escape.text(m.path()) : "") + "  by " + label(m.tid())
+                        + m.prot() + " " + m.flags() + (m.path() != null ? " " + Escape.text(m.path()) : "") + "  by " + label(m.tid(), m.ns())
                         + " " + Units.at(m.ns()));
             }
         }
         if (!analysis.stacks().isEmpty()) {
             out.accept("thread stacks (the clone stack argument, matched to the mapping that holds it):");
-            list(analysis.stacks(), 30, "thread stacks", s -> "  " + Units.pad(Units.cut(label(s.thread()), 22), 23) + "stack in 0x"
+            list(analysis.stacks(), 30, "thread stacks", s -> "  " + Units.pad(Units.cut(label(s.thread(), s.born()), 22), 23) + "stack in 0x"
                     + Long.toHexString(s.mapping().address()) + " (" + Units.bytes(s.mapping().length()) + ") mapped by "
-                    + label(s.mapping().tid()) + " " + Units.at(s.mapping().ns()));
+                    + label(s.mapping().tid(), s.mapping().ns()) + " " + Units.at(s.mapping().ns()));
         }
         if (model.folded().any()) out.accept("  (the stacks of " + SummaryFacts.plural(model.folded().all().tasks(), "folded task") + " are not listed)");
     }

@@ -1,5 +1,6 @@
 package dev.jthreadtrace.render;
 
+import dev.jthreadtrace.model.TidHolders;
 import dev.jthreadtrace.model.TraceModel;
 
 import java.util.Set;
@@ -19,7 +20,7 @@ public final class Report {
     public Report(TraceModel model, Palette palette, int width, Consumer<String> out) {
         int fitted = Math.max(MIN_WIDTH, width);
         Consumer<String> within = line -> Fit.lines(line, fitted).forEach(out);
-        this.context = new ReportContext(model, palette, fitted, within, new SpawnForest(model));
+        this.context = new ReportContext(model, palette, fitted, within, new SpawnForest(model), new TidHolders(model));
     }
 
     public void render(Set<ReportSection> sections) {

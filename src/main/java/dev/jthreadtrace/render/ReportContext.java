@@ -2,6 +2,7 @@ package dev.jthreadtrace.render;
 
 import dev.jthreadtrace.text.Escape;
 import dev.jthreadtrace.model.ThreadInfo;
+import dev.jthreadtrace.model.TidHolders;
 import dev.jthreadtrace.model.TraceModel;
 
 import java.util.function.Consumer;
@@ -10,7 +11,7 @@ import java.util.function.Consumer;
  * What every report section renders with: the finished model, the palette, the width, where the
  * lines go, and the spawn forest (built once for all sections).
  */
-record ReportContext(TraceModel model, Palette palette, int width, Consumer<String> out, SpawnForest forest) {
+record ReportContext(TraceModel model, Palette palette, int width, Consumer<String> out, SpawnForest forest, TidHolders holders) {
     /** Width of the thread label column in the timeline, futex and mmap tables. */
     static final int LABEL_WIDTH = 26;
     /** Rows a list shows before it says how many more there are. */
@@ -46,6 +47,17 @@ record ReportContext(TraceModel model, Palette palette, int width, Consumer<Stri
         // A tid no kept record has, once tasks folded, is most likely a folded task's (its name was let go with it).
         if (model.thread(tid) == null && model.folded().any()) return tid + " (folded)";
         return tid + nsTid(model.thread(tid)) + " " + Escape.text(model.nameOf(tid));
+    }
+
+    /**
+     * Tid {@code tid} as it was at {@code ns}, for a record that keeps only the tid and its time: the
+     * task that held it then (not one that took it later: another thread's exec takes its leader's),
+     * named as then when an exec came later ({@link TidHolders}).
+     */
+    String label(int tid, long ns) {
+        ThreadInfo t = holders.at(tid, ns);
+        if (t == null) return label(tid);
+        return tid + (tid == t.tid() ? nsTid(t) : "") + " " + Escape.text(holders.nameAt(t, ns));
     }
 
     /** {@code " [ns 7]"} for a task whose id in its own PID namespace differs from the kernel's; else nothing. */

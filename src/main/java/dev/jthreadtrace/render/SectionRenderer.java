@@ -30,6 +30,11 @@ abstract class SectionRenderer implements ReportContext.Section {
         return ctx.label(tid);
     }
 
+    /** Tid {@code tid} as it was at {@code ns} (see {@link ReportContext#label(int, long)}). */
+    protected String label(int tid, long ns) {
+        return ctx.label(tid, ns);
+    }
+
     /**
      * The first {@code max} items, a line each, then {@code … N more WHAT} when there were more: a
      * list the report cuts always says how much it cut.

@@ -1,12 +1,12 @@
 package dev.jthreadtrace.render;
 
-import dev.jthreadtrace.decode.CloneFlags;
 import dev.jthreadtrace.model.CreatorChanges;
 import dev.jthreadtrace.model.Exit;
 import dev.jthreadtrace.model.FoldedFigures;
 import dev.jthreadtrace.model.FoldedTasks;
 import dev.jthreadtrace.model.HangAnalysis;
 import dev.jthreadtrace.model.Hook;
+import dev.jthreadtrace.model.Reparenting;
 import dev.jthreadtrace.model.ThreadInfo;
 import dev.jthreadtrace.model.TraceModel;
 
@@ -62,22 +62,19 @@ record SummaryFacts(long endNs, ThreadInfo root, long tasks, long processes, lon
     }
 
     /**
-     * Why the kernel parents differ from the creators, each reason counted: a CLONE_THREAD thread
-     * hangs from its process's parent, a CLONE_PARENT child from its creator's parent, an orphan
-     * from the subreaper or init that adopted it when its parent exited.
+     * Why the kernel parents differ from the creators, each reason counted ({@link Reparenting}: a
+     * CLONE_THREAD thread hangs from its process's parent, a CLONE_PARENT child from its creator's
+     * parent, an orphan from whoever adopted it, a child a thread made from that thread's process).
      */
     private static String reparentedWhy(List<ThreadInfo> all, FoldedFigures folded) {
-        long thread = folded.reparentedThreads(), cloneParent = folded.reparentedCloneParent(), orphan = folded.reparentedOrphans();
+        long[] counts = new long[Reparenting.values().length];
+        for (Reparenting why : Reparenting.values()) counts[why.ordinal()] = folded.reparented(why);
         for (ThreadInfo t : all) {
-            if (!t.reparented()) continue;
-            if (!t.reparents().isEmpty()) orphan++;
-            else if (t.createdAsThread()) thread++;
-            else if ((t.cloneFlags() & CloneFlags.CLONE_PARENT) != 0) cloneParent++;
+            Reparenting why = Reparenting.of(t);
+            if (why != null) counts[why.ordinal()]++;
         }
         List<String> why = new ArrayList<>();
-        if (thread > 0) why.add(thread + " CLONE_THREAD thread" + (thread == 1 ? "" : "s") + " (PPid is the process's parent, not the creator)");
-        if (cloneParent > 0) why.add(cloneParent + " CLONE_PARENT child" + (cloneParent == 1 ? "" : "ren") + " (PPid is the creator's parent)");
-        if (orphan > 0) why.add(orphan + " orphan" + (orphan == 1 ? "" : "s") + " (the parent exited: adopted by a subreaper or init)");
+        for (Reparenting r : Reparenting.values()) if (counts[r.ordinal()] > 0) why.add(r.counted(counts[r.ordinal()]));
         return String.join("; ", why);
     }
 

@@ -15,12 +15,14 @@ import dev.jthreadtrace.text.Units;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /** The hook-inheritance timeline, what each thread inherited at creation, and the setting changes with their heirs. */
 final class TimelineSection extends SectionRenderer {
+    /** Whether a lane drew a zombie main thread: the legend then says what {@code ·} is. */
+    private boolean zombieDrawn;
+
     TimelineSection(ReportContext ctx) {
         super(ctx);
     }
@@ -39,21 +41,19 @@ final class TimelineSection extends SectionRenderer {
         long span = Math.max(1, model.endNs());
         int axis = ctx.width() - ReportContext.LABEL_WIDTH - 2;
         out.accept(palette.heading(Units.pad("HOOK TIMELINE", ReportContext.LABEL_WIDTH)) + axisLabels(span, axis));
-        Map<Integer, List<FutexAnalysis.Join>> joinsBy = new LinkedHashMap<>();
-        for (FutexAnalysis.Join j : model.futexAnalysis().joinMarks()) {
-            joinsBy.computeIfAbsent(j.joiner(), k -> new ArrayList<>()).add(j);
-        }
         Hooks base = model.root() != null ? model.root().inherited() : null;
         // Lanes fold as the tree's rows do: 2 000 pool threads are one lane, not 200 and "… 1801 more".
         List<List<ThreadInfo>> lanes = ctx.forest().depthFirst();
         for (List<ThreadInfo> group : lanes.subList(0, Math.min(lanes.size(), ReportContext.MAX_ROWS))) {
             out.accept(Units.pad(Units.cut(laneLabel(group), ReportContext.LABEL_WIDTH - 1), ReportContext.LABEL_WIDTH)
-                    + colourLane(lane(group, base, joinsBy, span, axis)));
+                    + colourLane(lane(group, base, span, axis)));
         }
         if (lanes.size() > ReportContext.MAX_ROWS) out.accept("… " + (lanes.size() - ReportContext.MAX_ROWS) + " more lanes");
         foldedLanes(span, axis);
-        legend(List.of("● started", "◆ started with inherited settings that differ from " + label(model.root()) + "'s", "✕ ended",
-                "☠ killed by a signal", "J joined a thread", "+ more marks than room"));
+        List<String> marks = new ArrayList<>(List.of("● started", "◆ started with inherited settings that differ from " + label(model.root()) + "'s",
+                "✕ ended", "☠ killed by a signal", "J joined a thread", "+ more marks than room"));
+        if (zombieDrawn) marks.add("· a main thread that exited, a zombie while its process's threads ran on");
+        legend(marks);
         legend(List.of("changed: N name", "M signal mask", "A CPU affinity", "S seccomp filter", "P no_new_privs", "D pdeathsig",
                 "T tracer"));
         inheritedList(base);
@@ -115,7 +115,7 @@ final class TimelineSection extends SectionRenderer {
     }
 
     /** One lane: the life (of all a group's members), where it started and ended, its changes and joins. */
-    private String lane(List<ThreadInfo> group, Hooks base, Map<Integer, List<FutexAnalysis.Join>> joinsBy, long span, int axis) {
+    private String lane(List<ThreadInfo> group, Hooks base, long span, int axis) {
         char[] lane = new char[axis];
         Arrays.fill(lane, ' ');
         long start = group.stream().mapToLong(ThreadInfo::start).min().orElse(0);
@@ -128,15 +128,26 @@ final class TimelineSection extends SectionRenderer {
         lane[from] = inheritedChange ? '◆' : '●';
         boolean ended = group.stream().allMatch(t -> t.exit() != null);
         if (ended && to < axis && to > from) lane[to] = group.stream().anyMatch(t -> t.exit() instanceof Exit.Killed) ? '☠' : '✕';
+        Long exited = group.size() == 1 ? ctx.holders().exitedAsZombie(first) : null;
+        if (exited != null) zombie(lane, from, pos(exited, span, axis), to);
         for (ThreadInfo t : group) {
             for (HookChange c : model.hookChanges(t)) {
                 if (c.ns() >= t.start() && (t.end() == null || c.ns() <= t.end())) place(lane, pos(c.ns(), span, axis), MARKS.getOrDefault(c.hook(), '?'));
             }
-            for (FutexAnalysis.Join j : joinsBy.getOrDefault(t.tid(), List.of())) {
-                if (j.ns() >= t.start()) place(lane, pos(j.ns(), span, axis), 'J');
-            }
+            for (FutexAnalysis.Join j : ctx.holders().joinsBy(t)) place(lane, pos(j.ns(), span, axis), 'J');
         }
         return new String(lane);
+    }
+
+    /**
+     * A main thread that called exit while its threads ran on: its thread ends at the exit ({@code ✕}),
+     * then {@code ·} while it is a zombie, until its process ends (where the kernel reports its exit).
+     */
+    private void zombie(char[] lane, int from, int exited, int to) {
+        zombieDrawn = true;
+        int end = Math.max(exited, from + 1);
+        for (int i = end + 1; i <= to && i < lane.length; i++) lane[i] = '·';
+        if (end < lane.length) lane[end] = '✕';
     }
 
     /** A lane per folded group (after the kept ones): ┄ from its first start to its last end, the group's row as its label. */
@@ -214,8 +225,8 @@ final class TimelineSection extends SectionRenderer {
                 line.append(" (").append(startMaskSource(t)).append(", not its creator's)");
             } else if (origin != null) {
                 // Who made the call: another thread may have set it on the creator (sched_setaffinity(TID), a comm write).
-                line.append(" (set ").append(Units.at(origin.ns())).append(" by ").append(label(origin.actor()));
-                if (origin.byAnother()) line.append(" on ").append(label(origin.tid()));
+                line.append(" (set ").append(Units.at(origin.ns())).append(" by ").append(label(origin.actor(), origin.ns()));
+                if (origin.byAnother()) line.append(" on ").append(label(origin.tid(), origin.ns()));
                 line.append(')');
             }
             // A thread-local is copied from the thread that ran the constructor, which need not be the one that started it.
@@ -272,9 +283,9 @@ final class TimelineSection extends SectionRenderer {
         for (HookChange c : model.hookChanges()) {
             List<String> heirs = heirs(c);
             if (c.hook() == Hook.NAME && heirs.isEmpty()) continue;
-            String line = "  " + Units.padLeft(Units.at(c.ns()), 9) + "  " + Units.pad(Units.cut(label(c.tid()), 22), 23)
+            String line = "  " + Units.padLeft(Units.at(c.ns()), 9) + "  " + Units.pad(Units.cut(label(c.tid(), c.ns()), 22), 23)
                     + Units.pad(c.hook().key() + " " + Escape.text(c.from()) + " → " + Escape.text(c.to()), 34)
-                    + (c.byAnother() ? "  set by " + label(c.actor()) + ";" : "")
+                    + (c.byAnother() ? "  set by " + label(c.actor(), c.ns()) + ";" : "")
                     + (heirs.isEmpty() ? (model.folded().any() ? "  inherited by no kept thread" : "  inherited by nobody")
                     : "  inherited by " + listed(heirs, 4));
             lines.add(line);

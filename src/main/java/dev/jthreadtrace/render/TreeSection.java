@@ -197,7 +197,7 @@ final class TreeSection extends SectionRenderer {
         for (ThreadInfo.Reparent r : t.reparents()) {
             out.append(out.isEmpty() ? "   " : "; ").append("re-parented from ").append(r.from()).append(" to ").append(r.to())
                     .append(r.to() == 1 ? " (init)" : model.thread(r.to()) != null ? " " + Escape.text(model.nameOf(r.to())) : "")
-                    .append(" ").append(Units.at(r.ns())).append(" when ").append(label(r.from())).append(" exited");
+                    .append(" ").append(Units.at(r.ns())).append(" when ").append(label(r.from(), r.ns())).append(" exited");
         }
         return out.toString();
     }
@@ -290,6 +290,13 @@ final class TreeSection extends SectionRenderer {
     }
 
     private String end(ThreadInfo t) {
+        // A main thread that called exit while its threads ran on ended then; the process's end is reported later.
+        Long zombie = ctx.holders().exitedAsZombie(t);
+        if (zombie == null) return processEnd(t);
+        return "exited " + Units.at(zombie) + (t.exit() == null ? "; a zombie at the end" : "; zombie until " + processEnd(t));
+    }
+
+    private String processEnd(ThreadInfo t) {
         Exit e = t.exit();
         if (e == null) return t.end() != null && t.end() >= model.endNs() ? "still running at end" : "";
         return switch (e) {

@@ -142,4 +142,53 @@ class ExecFromThreadIT {
         assertTrue(r.out().contains((processes + threads) + " tasks: " + processes + " processes, " + threads + " thread "), r.out());
         assertTrue(r.out().contains("thread→leader"), "the tree says the same: " + r.out());
     }
+
+    /**
+     * What the old leader did before a thread's exec took its tid keeps the old leader's name
+     * (native/exec_after_main.c: main joins "joinee", whose stack it mapped and "execer" reuses, then
+     * exits; execer execs /bin/true later). The program is the oracle: main's pid and its
+     * /proc/self/comm, the joinee whose join returned in main, the execer's tid. Once these rows
+     * named the new program ("PID true joined ...", "mapped by PID true"), and the join's mark was
+     * drawn on the exec'ing thread's lane.
+     */
+    @Test
+    void whatTheOldLeaderDidBeforeTheExecKeepsItsName() {
+        Tool.Result r = Tool.run(Tool.jar("run", "--no-live", "--report", "tree,timeline,futex,mmap", "--width", "200", "--",
+                Traced.fixture("exec_after_main").toString()));
+        assertEquals(0, r.code(), r.out() + r.err());
+        Map<String, String[]> said = said(r.out());
+        String pid = said.get("main")[0], main = pid + " " + said.get("main")[1], joinee = said.get("joined")[0], execer = said.get("execer")[0];
+        assertEquals("exec_after_main", said.get("main")[1], "the kernel's name of main: " + r.out());
+        assertTrue(r.out().contains("  " + main + " joined " + joinee + " joinee @"), "the join is the old leader's: " + r.out());
+        assertTrue(Pattern.compile("(?m)^  " + joinee + " joinee +stack in 0x\\p{XDigit}+ \\([^)]+\\) mapped by " + main + " @").matcher(r.out()).find(),
+                r.out());
+        assertTrue(Pattern.compile("(?m)^  " + execer + " execer +stack in 0x\\p{XDigit}+ \\([^)]+\\) mapped by " + main + " @").matcher(r.out()).find(),
+                "the stack execer ran on, named as then, mapped by the old leader: " + r.out());
+        assertTrue(Pattern.compile("(?m)^ +@[0-9.]+ms  " + execer + " execer +name exec_after_main → execer").matcher(r.out()).find(),
+                "its rename, made as " + execer + " execer: " + r.out());
+        // Nothing dated before the exec bears the new program's name.
+        Matcher exec = Pattern.compile("\\[thread " + execer + " until its execve @([0-9.]+)ms\\]").matcher(r.out());
+        assertTrue(exec.find(), r.out());
+        Matcher byNew = Pattern.compile(pid + " true @([0-9.]+)ms").matcher(r.out());
+        while (byNew.find()) {
+            assertTrue(Double.parseDouble(byNew.group(1)) >= Double.parseDouble(exec.group(1)), "before the exec @" + exec.group(1) + ": " + byNew.group());
+        }
+        // The join's mark is on the old leader's lane, not on the lane of the thread that took its tid.
+        String lanes = r.out().substring(r.out().indexOf("HOOK TIMELINE"));
+        assertTrue(Pattern.compile("(?m)^" + main + " +●[━J✕· ]*J").matcher(lanes).find(), lanes);
+        assertFalse(Pattern.compile("(?m)^" + pid + " true +.*J").matcher(lanes).find(), lanes);
+    }
+
+    /** The fixture's lines: "main PID COMM", "joined TID", "execer TID", ... by their first word. */
+    private static Map<String, String[]> said(String out) {
+        Map<String, String[]> said = new java.util.HashMap<>();
+        for (String line : out.lines().toList()) {
+            String[] f = line.split(" ");
+            if (f.length >= 2 && List.of("main", "joined", "main-state", "child", "execer").contains(f[0])) {
+                said.put(f[0], java.util.Arrays.copyOfRange(f, 1, f.length));
+            }
+        }
+        assertEquals(5, said.size(), out);
+        return said;
+    }
 }

@@ -158,4 +158,23 @@ class KernelParentsIT {
         List<String> threads = tids.stream().filter(tid -> !tid.equals(pid)).toList();
         assertTrue(r.out().contains(threads.getFirst() + ".." + threads.getLast() + " "), "the three threads' row: " + r.out());
     }
+
+    /**
+     * A child a thread forked (native/exec_after_main.c: thread "execer" forks once main has exited)
+     * has the thread's process as its kernel parent, as its own getppid() says: the SUMMARY gives
+     * that reason for it, and its reasons add up to its count (once such children were counted
+     * with no reason given).
+     */
+    @Test
+    void aChildForkedByAThreadIsCountedWithItsReason() {
+        Tool.Result r = Tool.run(Tool.jar("run", "--no-live", "--report", "summary,tree", "--width", "250", "--",
+                Traced.fixture("exec_after_main").toString()));
+        assertEquals(0, r.code(), r.out() + r.err());
+        String pid = r.out().lines().filter(l -> l.startsWith("main ")).findFirst().orElseThrow().split(" ")[1];
+        String[] child = r.out().lines().filter(l -> l.startsWith("child ")).findFirst().orElseThrow().split(" ");
+        assertEquals(pid, child[2], "the kernel's parent of the thread's child is the process");
+        assertTrue(Pattern.compile("(?m)^  └─" + child[1] + " execer +process/fork +" + pid + " ↰ reparented").matcher(r.out()).find(), r.out());
+        assertTrue(r.out().replaceAll("\\s+", " ").contains("3 re-parented by the kernel: 2 CLONE_THREAD threads (PPid is the process's parent,"
+                + " not the creator); 1 child of a thread (the kernel's parent is the creating thread's process)"), r.out());
+    }
 }

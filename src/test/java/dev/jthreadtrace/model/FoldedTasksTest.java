@@ -110,8 +110,8 @@ class FoldedTasksTest {
         FoldedTasks folded = new FoldedTasks(Map.of());
         foldAll(model, folded, ended);
         FoldedFigures all = folded.all();
-        assertEquals(5, all.reparentedThreads());
-        assertEquals(0, all.reparentedOrphans() + all.reparentedCloneParent() + all.killed());
+        assertEquals(5, all.reparented(Reparenting.THREAD));
+        assertEquals(0, all.reparented(Reparenting.ORPHAN) + all.reparented(Reparenting.CLONE_PARENT) + all.killed());
         assertEquals(0, folded.heirTasks(), "main changed nothing before creating them");
         List<FoldedTasks.Waited> waits = folded.longestWaits();
         assertTrue(waits.size() <= 3);

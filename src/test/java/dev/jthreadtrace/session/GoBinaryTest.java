@@ -40,9 +40,9 @@ class GoBinaryTest {
     void aProgramGoneSinceItsExecIsReadThroughTheFileNamedAtTheExecStop() {
         int gone = Integer.MAX_VALUE;
         String go = fixture("go_threads").toAbsolutePath().toString(), c = fixture("threads").toAbsolutePath().toString();
-        assertEquals(TraceEvent.Exec.GO, EventConsumer.withRuntime(new TraceEvent.Exec(0, gone, gone, "./go_threads", null, go)).runtime());
-        assertNull(EventConsumer.withRuntime(new TraceEvent.Exec(0, gone, gone, "./threads", null, c)).runtime());
-        assertNull(EventConsumer.withRuntime(new TraceEvent.Exec(0, gone, gone, "./go_threads", null, null)).runtime());
-        assertEquals(TraceEvent.Exec.GO, EventConsumer.withRuntime(new TraceEvent.Exec(0, gone, gone, go, null, null)).runtime());
+        assertEquals(TraceEvent.Exec.GO, EventConsumer.withRuntime(new TraceEvent.Exec(0, gone, gone, "./go_threads", null, go, null)).runtime());
+        assertNull(EventConsumer.withRuntime(new TraceEvent.Exec(0, gone, gone, "./threads", null, c, null)).runtime());
+        assertNull(EventConsumer.withRuntime(new TraceEvent.Exec(0, gone, gone, "./go_threads", null, null, null)).runtime());
+        assertEquals(TraceEvent.Exec.GO, EventConsumer.withRuntime(new TraceEvent.Exec(0, gone, gone, go, null, null, null)).runtime());
     }
 }
