@@ -1,5 +1,7 @@
 package dev.jthreadtrace.check;
 
+import dev.jthreadtrace.event.JavaRecord;
+import dev.jthreadtrace.model.FoldedCreationSites;
 import dev.jthreadtrace.model.FoldedFigures;
 import dev.jthreadtrace.model.FoldedMetrics;
 import dev.jthreadtrace.model.Metric;
@@ -65,6 +67,7 @@ final class FoldedAnswers {
             return new Measured.Number(metric.sumOfRows(rows));
         }
         if (glob == null && site == null && metric.hasTotal()) return measured(metric.answer(model));
+        if (glob == null && site != null && metric == Metric.THREADS_COUNT) return createdAt(model, site);
         FoldedFigures selected = glob == null ? all : model.folded().selected(glob);
         if (selected == null) return unknown(all);
         List<ThreadInfo> threads = glob == null ? model.threads() : Selection.named(model, glob);
@@ -74,6 +77,19 @@ final class FoldedAnswers {
         }
         if (threads.isEmpty() && selected.tasks() == 0 && !metric.countsSelection()) return new Measured.Empty(Selection.noThreadNamed(model, glob));
         return measured(FoldedMetrics.answer(metric, metric.sum(model, threads), selected, site != null));
+    }
+
+    /**
+     * {@code threads{created_at="glob"}.count}: the kept threads created there and the folded ones,
+     * whose start() records the agents' records still hold ({@link FoldedCreationSites}); a folded
+     * task of no JVM has no creation site and counts nothing.
+     */
+    private static Measured createdAt(TraceModel model, String site) {
+        Glob at = Glob.compile(site);
+        boolean anyStack = Selection.hasCreationSites(model) || model.javaView().records().stream()
+                .anyMatch(r -> r instanceof JavaRecord.Started s && !s.stack().isEmpty());
+        if (!anyStack) return new Measured.Empty(Selection.noCreationSites());
+        return measured(FoldedCreationSites.count(model, Selection.createdAt(model.threads(), site).size(), at::matches));
     }
 
     private static Measured measured(FoldedMetrics.Answer answer) {

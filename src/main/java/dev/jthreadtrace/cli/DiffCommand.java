@@ -42,9 +42,10 @@ final class DiffCommand implements Callable<Integer> {
     final CommandSpec spec = Specs.command("diff", this, true,
             "Shows what changed between two runs of the same program, each saved with 'run --format jsonl -o FILE'.",
             "Threads are compared by where they come from: a Java thread by its creation site (the method that started it), "
-                    + "any other by its creator's name and its own, numbers folded (main -> pool-#-thread-#), so that tids, "
+                    + "any other, and a process a task created (exec'd or not), by its creator's name and its own, numbers "
+                    + "folded (main -> pool-#-thread-#), so that tids, "
                     + "addresses and hash suffixes, which differ every run, do not count. Changes: sites that appear or "
-                    + "vanish, how many threads a site made, the values a site's threads inherited (ccl, itl:..., the signal "
+                    + "vanish, how many threads or processes a site made, the values a site's threads inherited (ccl, itl:..., the signal "
                     + "mask...), the programs exec'd. Peak and futex wait time per site are shown beside them; they vary "
                     + "from run to run and count only in assertions (diff.threads.peak, diff.futex.wait.time). The JVM's own "
                     + "threads (GC, compilers) are not compared. --assert takes the diff.* metrics (diff.new_sites, "

@@ -6,14 +6,14 @@ import java.util.Set;
 /**
  * One thing that differs between the base run and the new one, of the kinds that do not vary from
  * run to run of the same program: sites that appear or vanish, how many threads a site made, what
- * its threads inherited, what was exec'd. Peaks and futex wait times vary with the scheduler; they
+ * its threads inherited, what was exec'd. A site of processes is one as a site of threads is. Peaks and futex wait times vary with the scheduler; they
  * are shown beside the sites and asserted with limits, never counted here.
  */
 public sealed interface Change {
-    /** Threads created where the base run created none. */
+    /** Threads (or processes, at a process site) created where the base run created none. */
     record NewSite(SiteRow row) implements Change {}
 
-    /** Threads the base run created where the new one created none. */
+    /** Threads (or processes) the base run created where the new one created none. */
     record VanishedSite(SiteRow row) implements Change {}
 
     record CountChanged(SiteRow row, int base, int now) implements Change {}

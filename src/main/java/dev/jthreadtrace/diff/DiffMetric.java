@@ -17,7 +17,7 @@ import java.util.function.ToLongFunction;
  * threads from that code).
  */
 public enum DiffMetric implements Measure {
-    CHANGES("diff.changes", "changes of every kind: the command and its ending, new and vanished sites, thread counts, "
+    CHANGES("diff.changes", "changes of every kind: the command and its ending, new and vanished sites, thread and process counts, "
             + "inherited settings, execs",
             d -> d.changes().size(), null),
     COMMAND_CHANGED("diff.command_changed", "1 when the new run traced another program (argv[0]'s file name) "
@@ -25,16 +25,18 @@ public enum DiffMetric implements Measure {
             d -> d.count(Change.CommandChanged.class), null),
     END_CHANGED("diff.end_changed", "1 when the new run's command ended otherwise than the base's (another exit status, "
             + "killed by a signal, cut short), else 0", d -> d.count(Change.EndChanged.class), null),
-    NEW_SITES("diff.new_sites", "sites where the new run created threads and the base run none", d -> d.count(Change.NewSite.class), null),
-    VANISHED_SITES("diff.vanished_sites", "sites where the base run created threads and the new run none",
+    NEW_SITES("diff.new_sites", "sites where the new run created threads or processes and the base run none",
+            d -> d.count(Change.NewSite.class), null),
+    VANISHED_SITES("diff.vanished_sites", "sites where the base run created threads or processes and the new run none",
             d -> d.count(Change.VanishedSite.class), null),
-    COUNT_CHANGES("diff.count_changes", "sites of both runs that created a different number of threads",
+    COUNT_CHANGES("diff.count_changes", "sites of both runs that created a different number of threads or processes",
             d -> d.count(Change.CountChanged.class), null),
     INHERITED_CHANGES("diff.inherited_changes", "settings whose values among a site's threads changed (ccl, itl:..., sigmask...)",
             d -> d.count(Change.SettingChanged.class), null),
     NEW_EXECS("diff.new_execs", "programs the new run exec'd and the base run did not", RunDiff::newExecs, null),
-    THREADS_COUNT("diff.threads.count", Metric.Kind.COUNT, "threads created, new run minus base run, at every site or at the "
-            + "sites whose threads' names ({name=\"glob\"}) or creation site ({created_at=\"glob\"}) match",
+    THREADS_COUNT("diff.threads.count", Metric.Kind.COUNT, "threads created (a created process's first thread included, as "
+            + "threads.total counts it), new run minus base run, at every site or at the sites whose threads' names "
+            + "({name=\"glob\"}) or creation site ({created_at=\"glob\"}) match",
             d -> d.rows().stream().mapToLong(r -> r.count(true) - r.count(false)).sum()
                     + d.now().foldedSiteThreads() - d.base().foldedSiteThreads(),
             r -> r.count(true) - r.count(false), true, "name", "created_at") {
@@ -48,6 +50,17 @@ public enum DiffMetric implements Measure {
             }
             return runs.isEmpty() ? null : String.join(", ", runs) + " (whether each was the JVM's own or the program's is a Java"
                     + " fact, joined at the end)";
+        }
+    },
+    PROCESSES_COUNT("diff.processes.count", Metric.Kind.COUNT, "processes created (fork, vfork, clone without CLONE_THREAD; "
+            + "exec'd or not), new run minus base run, at every site or at the sites whose processes' names ({name=\"glob\"}) match",
+            d -> d.rows().stream().filter(r -> r.key().process()).mapToLong(r -> r.count(true) - r.count(false)).sum()
+                    + d.now().foldedSiteProcesses() - d.base().foldedSiteProcesses(),
+            r -> r.key().process() ? r.count(true) - r.count(false) : 0, true, "name") {
+        /** Over every site the folded processes' count is kept, and a process is never the JVM's own: always known. */
+        @Override
+        public String unknown(RunDiff diff) {
+            return null;
         }
     },
     THREADS_PEAK("diff.threads.peak", Metric.Kind.COUNT, "most threads alive at once, new run minus base run (the whole trace's, "

@@ -13,9 +13,13 @@ public record SiteRow(SiteKey key, SiteFigures base, SiteFigures now) {
         return now == null;
     }
 
-    /** {@code dev.acme.Cache.<init>(Cache.java:42)} or {@code main → pool-#-thread-#}, from the newer run that has it. */
+    /**
+     * {@code dev.acme.Cache.<init>(Cache.java:42)}, {@code main → pool-#-thread-#} or, for a site of
+     * processes, {@code server → server (process)}, from the newer run that has it.
+     */
     public String label() {
         SiteFigures any = now != null ? now : base;
+        if (key.process()) return key.key() + " (process)";
         return key.java() && any.createdAt() != null ? any.createdAt() : key.key();
     }
 

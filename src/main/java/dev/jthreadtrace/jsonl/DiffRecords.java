@@ -16,8 +16,9 @@ import java.util.stream.Collectors;
 /**
  * {@code jthreadtrace diff --format jsonl}: one JSON object per line, each with {@code "v"} (this
  * format's version) and a {@code type}: {@code diff} (the two runs), a {@code site} per site of
- * either run (its figures in each, null where it made no thread), a {@code change} per change, an
- * {@code assertion} per assertion and a {@code diff_summary} with every {@code diff.*} metric.
+ * either run (its kind, java, thread or process, and its figures in each, null where it made
+ * nothing), a {@code change} per change, an {@code assertion} per assertion and a
+ * {@code diff_summary} with every {@code diff.*} metric.
  * Values are the traced programs' as they are: JSON escapes its own.
  */
 public final class DiffRecords {
@@ -29,7 +30,8 @@ public final class DiffRecords {
     public static void write(RunDiff diff, List<SavedAssertion> results, Output out) {
         out.line(record("diff").put("base", run(diff.base())).put("new", run(diff.now())).toString());
         for (SiteRow r : diff.rows()) {
-            out.line(record("site").put("program", r.key().program()).put("java", r.key().java()).put("key", r.key().key())
+            out.line(record("site").put("program", r.key().program()).put("java", r.key().java()).put("kind", r.key().kind().word())
+                    .put("key", r.key().key())
                     .put("label", r.label()).put("status", r.isNew() ? "new" : r.vanished() ? "vanished" : "both")
                     .put("base", figures(r.base(), diff.base().cut())).put("new", figures(r.now(), diff.now().cut())).toString());
         }
@@ -66,16 +68,19 @@ public final class DiffRecords {
                         Map.Entry::getKey, e -> List.copyOf(e.getValue()), (a, b) -> a, LinkedHashMap::new)));
     }
 
+    /** A change at a site: its key, its kind (java, thread, process) and its program. */
+    private static Json siteChange(String kind, SiteRow row) {
+        return record("change").put("kind", kind).put("site", row.key().key()).put("site_kind", row.key().kind().word())
+                .put("program", row.key().program());
+    }
+
     private static Json change(Change c) {
         return switch (c) {
-            case Change.NewSite n -> record("change").put("kind", "new_site").put("site", n.row().key().key())
-                    .put("program", n.row().key().program()).put("new", n.row().count(true));
-            case Change.VanishedSite v -> record("change").put("kind", "vanished_site").put("site", v.row().key().key())
-                    .put("program", v.row().key().program()).put("base", v.row().count(false));
-            case Change.CountChanged n -> record("change").put("kind", "thread_count").put("site", n.row().key().key())
-                    .put("program", n.row().key().program()).put("base", n.base()).put("new", n.now());
-            case Change.SettingChanged s -> record("change").put("kind", "inherited").put("site", s.row().key().key())
-                    .put("program", s.row().key().program()).put("hook", s.hook()).put("base", List.copyOf(s.base()))
+            case Change.NewSite n -> siteChange("new_site", n.row()).put("new", n.row().count(true));
+            case Change.VanishedSite v -> siteChange("vanished_site", v.row()).put("base", v.row().count(false));
+            case Change.CountChanged n -> siteChange(n.row().key().process() ? "process_count" : "thread_count", n.row())
+                    .put("base", n.base()).put("new", n.now());
+            case Change.SettingChanged s -> siteChange("inherited", s.row()).put("hook", s.hook()).put("base", List.copyOf(s.base()))
                     .put("new", List.copyOf(s.now()));
             case Change.CommandChanged n -> record("change").put("kind", "command").put("base", n.base()).put("new", n.now());
             case Change.EndChanged n -> record("change").put("kind", "end").put("base", n.base()).put("new", n.now());

@@ -8,7 +8,7 @@ package dev.jthreadtrace.model;
  * whole trace has one. Only ended tasks fold, so every figure is final when it is added.
  */
 public final class FoldedFigures {
-    private long tasks, processes, reparented, jvmTasks, killed, siteThreads;
+    private long tasks, processes, reparented, jvmTasks, killed, siteThreads, siteProcesses;
     /** Why re-parented, as the SUMMARY counts it, by {@link Reparenting} ordinal. */
     private final long[] reparentedBy = new long[Reparenting.values().length];
     private int tidMin = Integer.MAX_VALUE, tidMax = Integer.MIN_VALUE;
@@ -18,6 +18,15 @@ public final class FoldedFigures {
     private long futexCalls, futexWaits, futexWakes, futexWoken, futexBlockedNs, futexTimeouts;
     private long mmapCalls, mmapBytes, munmapBytes;
     private long joined;
+
+    /**
+     * Whether {@code t} is a process some traced task created (fork, vfork, clone without
+     * CLONE_THREAD), exec'd or not, which {@code diff} compares at a site as it does threads: not the
+     * traced command, nor a process that ran before an attach (no creator).
+     */
+    public static boolean createdProcess(ThreadInfo t) {
+        return !t.createdAsThread() && t.creator() != null;
+    }
 
     /**
      * One ended task: its record, its futex and mmap figures, whether a join of it was seen (the
@@ -35,7 +44,13 @@ public final class FoldedFigures {
         }
         if (t.exit() instanceof Exit.Killed) killed++;
         if (inJvm) jvmTasks++;
-        if (t.isThread() && !t.startedForAttach() && !inJvm && !goRuntime) siteThreads++;
+        if (createdProcess(t)) {
+            // A process is the program's whatever runs in it: never the JVM's own nor a Go runtime's thread.
+            siteProcesses++;
+            siteThreads++;
+        } else if (t.isThread() && !t.startedForAttach() && !inJvm && !goRuntime) {
+            siteThreads++;
+        }
         if (wasJoined) joined++;
         tidMin = Math.min(tidMin, t.tid());
         tidMax = Math.max(tidMax, t.tid());
@@ -90,12 +105,17 @@ public final class FoldedFigures {
     }
 
     /**
-     * Threads {@code diff} counts at its sites (diff.threads.count): not a process's first task, not
-     * a JVM's (whose own threads it leaves out by a Java fact a folded task never had), not a Go
-     * runtime's, not started for an attach.
+     * Tasks {@code diff} counts at its sites (diff.threads.count): the processes traced tasks created
+     * ({@link #createdProcess}) and the threads, not a JVM's (whose own threads it leaves
+     * out by a Java fact a folded task never had), not a Go runtime's, not started for an attach.
      */
     public long siteThreads() {
         return siteThreads;
+    }
+
+    /** The processes among {@link #siteThreads} (diff.processes.count): exact whatever folded, a process is no Java fact. */
+    public long siteProcesses() {
+        return siteProcesses;
     }
 
     /** Tasks whose exit a join waited for (futex.joins counts them). */

@@ -74,9 +74,10 @@ public final class DiffReport {
 
     private String line(Change change) {
         return switch (change) {
-            case Change.NewSite n -> palette.mark("+") + " new site       " + site(n.row()) + "  " + threads(n.row().now());
-            case Change.VanishedSite v -> palette.mark("-") + " vanished site  " + site(v.row()) + "  " + threads(v.row().base());
-            case Change.CountChanged c -> palette.mark("~") + " thread count   " + site(c.row()) + "  " + c.base() + " → " + c.now();
+            case Change.NewSite n -> palette.mark("+") + " new site       " + site(n.row()) + "  " + made(n.row(), n.row().now());
+            case Change.VanishedSite v -> palette.mark("-") + " vanished site  " + site(v.row()) + "  " + made(v.row(), v.row().base());
+            case Change.CountChanged c -> palette.mark("~") + (c.row().key().process() ? " process count  " : " thread count   ")
+                    + site(c.row()) + "  " + c.base() + " → " + c.now();
             case Change.SettingChanged s -> palette.mark("~") + " inherited      " + site(s.row()) + "  " + Escape.text(s.hook()) + ": "
                     + values(s.base()) + " → " + values(s.now());
             case Change.CommandChanged n -> palette.mark("~") + " command        " + Escape.text(String.join(" ", n.base())) + " → "
@@ -95,8 +96,10 @@ public final class DiffReport {
         return Escape.text(row.key().program()) + ": " + Escape.text(row.label()) + names;
     }
 
-    private static String threads(SiteFigures f) {
-        return f.count() + " thread" + (f.count() == 1 ? "" : "s") + (f.names().isEmpty() ? "" : ": "
+    /** {@code 2 threads: worker-1, worker-2} or {@code 5 processes: server, …}. */
+    private static String made(SiteRow row, SiteFigures f) {
+        String what = row.key().process() ? (f.count() == 1 ? " process" : " processes") : (f.count() == 1 ? " thread" : " threads");
+        return f.count() + what + (f.names().isEmpty() ? "" : ": "
                 + String.join(", ", f.names().stream().map(Escape::text).toList()) + (f.count() > f.names().size() ? ", …" : ""));
     }
 

@@ -40,6 +40,35 @@ class FoldedAnswersTest {
         assertEquals(whole.actual(), folded.actual());
     }
 
+    /** The fixture with main's start() of inner-1 (pool-1) at com.example.App.main recorded, joined after the trace. */
+    private static AssertionResult evalJava(String text, int keepEnded) {
+        List<Assertion> assertions = List.of(AssertionParser.parse(text));
+        TraceModel m = new TraceModel(keepEnded, AssertionEvaluator.foldSelectors(assertions));
+        RecordedTrace.threadsFixture().forEach(m::accept);
+        m.attachJava(dev.jthreadtrace.jvm.JavaJoin.join(m, List.of(new dev.jthreadtrace.event.JavaRecord.Started(RecordedTrace.MAIN,
+                2_900_000, RecordedTrace.MAIN, 1, "main", 20, "pool-1", java.util.Map.of(),
+                List.of(new dev.jthreadtrace.event.JavaRecord.Frame("com.example.App", "main", "App.java", 12)), java.util.Map.of()))));
+        return AssertionEvaluator.evaluate(assertions, m).getFirst();
+    }
+
+    /**
+     * A creation site's count once the thread started there folded (its Java facts never joined): its
+     * start() record, joined to no kept task, is the folded thread's; the other folded tasks, with no
+     * start() record, count at no site (before, every folded task was added to any created_at count).
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = ';', value = {
+            "threads{created_at=\"com.example.App.main(*\"}.count == 1; 1",
+            "threads{created_at=\"*\"}.count == 1; 1",
+            "threads{created_at=\"org.other.*\"}.count == 0; 0",
+    })
+    void aFoldedThreadsCreationSiteIsCountedFromItsStartRecord(String text, String count) {
+        AssertionResult whole = evalJava(text, -1), folded = evalJava(text, 1);
+        assertEquals(count, whole.actual());
+        assertEquals(count, folded.actual(), folded.message());
+        assertEquals(true, folded.passed());
+    }
+
     @org.junit.jupiter.api.Test
     void aSelectionOfNothingNamesTheFoldedGroupsToo() {
         assertEquals("no thread named like \"typo*\" (threads: threads, inner-2, inner-1, sibling)",

@@ -21,9 +21,27 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class FoldedDiffTest {
     private static RunProfile run(String name, int keepEnded) {
+        return run(name, keepEnded, RecordedTrace.threadsFixture());
+    }
+
+    private static RunProfile run(String name, int keepEnded, List<dev.jthreadtrace.event.TraceEvent> events) {
         TraceModel m = new TraceModel(keepEnded, Map.of());
-        RecordedTrace.threadsFixture().forEach(m::accept);
+        events.forEach(m::accept);
         return RunProfile.of(name, m);
+    }
+
+    /** Forked workers that folded are counted as the unfolded run counts them: a process is never the JVM's own. */
+    @Test
+    void theProcessCountOfARunThatFoldedIsTheUnfoldedOne() {
+        RunDiff diff = RunDiff.of(run("base.jsonl", -1, RunDiffTest.forking(1)), run("new.jsonl", 0, RunDiffTest.forking(5)));
+        assertEquals(5, diff.now().model().folded().all().siteProcesses(), "the workers folded");
+        assertNull(DiffMetric.PROCESSES_COUNT.unknown(diff));
+        assertEquals(4, DiffMetric.PROCESSES_COUNT.total(diff));
+        assertEquals(4, DiffMetric.THREADS_COUNT.total(diff));
+        assertEquals("8 threads folded in new.jsonl (sites compare kept threads only)", DiffMetric.PROCESSES_COUNT.unknownSelected(diff));
+        RunDiff same = RunDiff.of(run("base.jsonl", -1, RunDiffTest.forking(5)), run("new.jsonl", 0, RunDiffTest.forking(5)));
+        assertEquals(0, DiffMetric.PROCESSES_COUNT.total(same));
+        assertEquals(0, DiffMetric.THREADS_COUNT.total(same));
     }
 
     @Test

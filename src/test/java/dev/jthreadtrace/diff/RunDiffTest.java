@@ -94,11 +94,60 @@ class RunDiffTest {
         now.add(now.size() - 2, new TraceEvent.Exited(16_400_000, 1401, 0));
         now.add(now.size() - 2, new TraceEvent.Exited(16_500_000, 1400, 0));
         RunDiff diff = diff(RecordedTrace.threadsFixture(), now);
-        assertEquals(List.of("new sh → sh", "exec /bin/sh"), diff.changes().stream().map(RunDiffTest::describe).toList());
-        SiteRow shThread = diff.rows().stream().filter(SiteRow::isNew).findFirst().orElseThrow();
+        assertEquals(List.of("new process threads → sh", "new sh → sh", "exec /bin/sh"),
+                diff.changes().stream().map(RunDiffTest::describe).toList());
+        SiteRow shThread = diff.rows().stream().filter(r -> r.isNew() && !r.key().process()).findFirst().orElseThrow();
         assertEquals("sh", shThread.key().program(), "the thread of the exec'd program is the program's");
+        SiteRow shProcess = diff.rows().stream().filter(r -> r.key().process()).findFirst().orElseThrow();
+        assertEquals("sh", shProcess.key().program(), "a process is in the program it exec'd");
+        assertEquals(1, DiffMetric.PROCESSES_COUNT.total(diff));
+        assertEquals(2, DiffMetric.THREADS_COUNT.total(diff), "the process's first thread and the thread it started");
         assertEquals(1, DiffMetric.NEW_EXECS.total(diff));
         assertEquals(0, DiffMetric.NEW_EXECS.total(diff(now, RecordedTrace.threadsFixture())), "vanished, not new");
+    }
+
+    /** {@code forks} children of main that never exec (a pre-fork server's workers), appended to the threads fixture. */
+    static List<TraceEvent> forking(int forks) {
+        List<TraceEvent> events = new ArrayList<>(RecordedTrace.threadsFixture());
+        for (int i = 0; i < forks; i++) {
+            events.add(events.size() - 2, new TraceEvent.Spawned(16_100_000 + i * 1000L, RecordedTrace.MAIN, 1500 + i,
+                    TraceEvent.SpawnKind.CLONE, 17));
+        }
+        for (int i = 0; i < forks; i++) events.add(events.size() - 2, new TraceEvent.Exited(16_900_000 + i * 1000L, 1500 + i, 0));
+        return events;
+    }
+
+    /**
+     * Children that never exec are processes like any other: one worker and five are a change of the
+     * process count at their site (the program's name forked from main), which diff.changes,
+     * diff.count_changes, diff.processes.count and diff.threads.count all see; the same count under
+     * other tids is none.
+     */
+    @Test
+    void forkedWorkersThatNeverExecAreComparedAtTheirSite() {
+        RunDiff diff = diff(forking(1), forking(5));
+        assertEquals(List.of("count process threads → threads 1 → 5"), diff.changes().stream().map(RunDiffTest::describe).toList());
+        assertEquals(1, DiffMetric.COUNT_CHANGES.total(diff));
+        assertEquals(4, DiffMetric.PROCESSES_COUNT.total(diff));
+        assertEquals(4, DiffMetric.THREADS_COUNT.total(diff));
+        List<String> text = new ArrayList<>();
+        DiffReport.render(diff, Palette.PLAIN, text::add);
+        assertTrue(text.contains("  ~ process count  threads: threads → threads (process)  1 → 5"), String.join("\n", text));
+        assertEquals(List.of(), diff(forking(5), movedBy(50, forking(5))).changes(), "the same workers under other tids");
+        assertEquals(List.of("new process threads → threads"),
+                diff(RecordedTrace.threadsFixture(), forking(2)).changes().stream().map(RunDiffTest::describe).toList());
+        // A worker forked by a named thread runs its parent's program (its first name is the thread's).
+        List<TraceEvent> bySibling = new ArrayList<>(RecordedTrace.threadsFixture());
+        int exit = bySibling.indexOf(bySibling.stream().filter(e -> e instanceof TraceEvent.Exited x && x.tid() == RecordedTrace.SIBLING)
+                .findFirst().orElseThrow());
+        bySibling.add(exit, new TraceEvent.Spawned(15_500_000, RecordedTrace.SIBLING, 1600, TraceEvent.SpawnKind.CLONE, 17));
+        bySibling.add(bySibling.size() - 2, new TraceEvent.Exited(16_950_000, 1600, 0));
+        SiteRow worker = diff(RecordedTrace.threadsFixture(), bySibling).rows().stream().filter(SiteRow::isNew).findFirst().orElseThrow();
+        assertEquals(new SiteKey("threads", SiteKey.Kind.PROCESS, "sibling → sibling"), worker.key());
+        List<AssertionResult> r = DiffEvaluator.evaluate(List.of(
+                AssertionParser.parse("diff.processes{name=\"thr*\"}.count == 4", Vocabulary.DIFF),
+                AssertionParser.parse("diff.processes{name=\"inner-*\"}.count == 0", Vocabulary.DIFF)), diff);
+        assertEquals(List.of(true, true), r.stream().map(AssertionResult::passed).toList(), r.toString());
     }
 
     /**
@@ -134,14 +183,18 @@ class RunDiffTest {
 
     private static String describe(Change c) {
         return switch (c) {
-            case Change.NewSite n -> "new " + n.row().key().key();
-            case Change.VanishedSite v -> "vanished " + v.row().key().key();
-            case Change.CountChanged n -> "count " + n.row().key().key() + " " + n.base() + " → " + n.now();
+            case Change.NewSite n -> "new " + kind(n.row()) + n.row().key().key();
+            case Change.VanishedSite v -> "vanished " + kind(v.row()) + v.row().key().key();
+            case Change.CountChanged n -> "count " + kind(n.row()) + n.row().key().key() + " " + n.base() + " → " + n.now();
             case Change.SettingChanged s -> "inherited " + s.row().key().key() + " " + s.hook() + " " + s.base() + " → " + s.now();
             case Change.CommandChanged n -> "command " + n.now();
             case Change.EndChanged n -> "end " + n.base() + " → " + n.now();
             case Change.ExecChanged e -> "exec " + e.path();
         };
+    }
+
+    private static String kind(SiteRow row) {
+        return row.key().process() ? "process " : "";
     }
 
     @Test

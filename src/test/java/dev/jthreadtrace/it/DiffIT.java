@@ -148,6 +148,50 @@ class DiffIT {
         assertEquals(2, overwrite.code(), overwrite.err());
     }
 
+    /** A run of {@code fork_workers n}: main forks n workers that never exec; its stdout says how many it reaped. */
+    private static Path forkTrace(Path tmp, String name, int workers) {
+        Path file = tmp.resolve(name + ".jsonl");
+        Tool.Result r = Tool.run(Tool.jar("run", "--no-live", "--report", "none", "--format", "jsonl", "-o", file.toString(), "--",
+                Traced.fixture("fork_workers").toString(), Integer.toString(workers)));
+        assertEquals(0, r.code(), r.err());
+        assertEquals("reaped " + workers + "\n", r.out(), "the kernel made and reaped that many processes");
+        return file;
+    }
+
+    /**
+     * Processes are compared at their sites as threads are (hostile11 F8): a pre-fork server whose
+     * workers never exec, with 1 worker and with 5, is a process count change of 1 → 5 at
+     * "fork_workers → fork_workers", the README's gate diff.changes == 0 fails (90), and
+     * diff.processes.count and diff.threads.count (a process's first thread is a thread) say 4;
+     * the same 5 workers twice is no change.
+     */
+    @Test
+    void forkedWorkersThatNeverExecAreComparedAsProcesses(@TempDir Path tmp) throws Exception {
+        Path one = forkTrace(tmp, "one", 1), five = forkTrace(tmp, "five", 5), again = forkTrace(tmp, "again", 5);
+        Tool.Result gate = Tool.run(Tool.jar("diff", "--assert", "diff.changes == 0", "--assert", "diff.threads.count == 0",
+                one.toString(), five.toString()));
+        assertEquals(90, gate.code(), gate.out() + gate.err());
+        assertTrue(gate.out().contains("  ~ process count  fork_workers: fork_workers → fork_workers (process)  1 → 5\n"), gate.out());
+        assertTrue(gate.out().matches("(?s).*FAIL  diff.changes == 0 +actual 1\n.*"), gate.out());
+        assertTrue(gate.out().matches("(?s).*FAIL  diff.threads.count == 0 +actual 4\n.*"), gate.out());
+
+        Tool.Result json = Tool.run(Tool.jar("diff", "--format", "jsonl", "--assert", "diff.processes.count == 4",
+                "--assert", "diff.processes{name=\"fork_work*\"}.count == 4", "--assert", "diff.count_changes == 1",
+                one.toString(), five.toString()));
+        assertEquals(0, json.code(), json.out() + json.err());
+        JsonNode change = ofType(jsonl(json.out()), "change").getFirst();
+        assertEquals("process_count", change.get("kind").asText(), change.toString());
+        assertEquals("process", change.get("site_kind").asText(), change.toString());
+        assertEquals(1, change.get("base").asInt());
+        assertEquals(5, change.get("new").asInt());
+
+        Tool.Result same = Tool.run(Tool.jar("diff", "--assert", "diff.changes == 0", "--assert", "diff.processes.count == 0",
+                five.toString(), again.toString()));
+        assertEquals(0, same.code(), same.out() + same.err());
+        assertTrue(same.out().contains("no change: the same sites"), same.out());
+        assertTrue(same.out().matches("(?s).*   fork_workers: fork_workers → fork_workers \\(process\\) +5 → 5 .*"), same.out());
+    }
+
     /** A run of the Go fixture with {@code locked} goroutines ending on their locked threads and {@code named} named threads. */
     private static Path goTrace(Path tmp, int locked, int named, String... options) {
         Path program = Path.of(System.getProperty("jthreadtrace.native", "target/native"), "go_threads");

@@ -170,6 +170,43 @@ class FoldedReadersIT {
     }
 
     /**
+     * {@code threads{created_at="glob"}.count} once a JVM's threads folded (fold11's leftover: it was
+     * unknown): a Java fixture starting 60 threads at one site and 20 at another, each joined before
+     * the next, read into a model that keeps 3 ended tasks and into one that keeps all, the oracle;
+     * every site's count is the oracle's, and so is the live run's with --keep-ended 3 and a replay's
+     * ({@code check --keep-ended 3}).
+     */
+    @Test
+    void creationSiteCountsOfFoldedJavaThreadsAreTheUnfoldedOnes(@TempDir Path dir) throws Exception {
+        List<String> java = JvmIT.java(dev.jthreadtrace.fixtures.TwoSiteChurn.class.getName(), "60");
+        Path file = trace(dir, java.toArray(String[]::new)).file();
+        List<String> exprs = List.of("threads{created_at=\"*TwoSiteChurn.main(*\"}.count == 60",
+                "threads{created_at=\"*TwoSiteChurn.startSecond(*\"}.count == 20",
+                "threads{created_at=\"*TwoSiteChurn.*\"}.count == 80", "threads{created_at=\"nowhere*\"}.count == 0");
+        List<dev.jthreadtrace.check.Assertion> assertions = exprs.stream().map(dev.jthreadtrace.check.AssertionParser::parse).toList();
+        TraceModel whole = load(file, -1), folded = load(file, 3);
+        assertTrue(folded.folded().all().jvmTasks() >= 70, "the Java threads folded: " + folded.folded().all().jvmTasks());
+        List<String> oracle = dev.jthreadtrace.check.AssertionEvaluator.evaluate(assertions, whole).stream()
+                .map(dev.jthreadtrace.check.AssertionResult::actual).toList();
+        assertEquals(List.of("60", "20", "80", "0"), oracle, "the unfolded model counts the loop's threads");
+        assertEquals(oracle, dev.jthreadtrace.check.AssertionEvaluator.evaluate(assertions, folded).stream()
+                .map(dev.jthreadtrace.check.AssertionResult::actual).toList());
+
+        List<String> args = new java.util.ArrayList<>(List.of("run", "--no-live", "--report", "none", "--keep-ended", "3"));
+        for (String e : exprs) args.addAll(List.of("--assert", e));
+        args.add("--");
+        args.addAll(java);
+        Tool.Result live = Tool.run(Tool.jar(args.toArray(String[]::new)));
+        assertEquals(0, live.code(), live.toString());
+        List<String> check = new java.util.ArrayList<>(List.of("check", "--keep-ended", "3"));
+        for (String e : exprs) check.addAll(List.of("--assert", e));
+        check.add(file.toString());
+        Tool.Result replay = Tool.run(Tool.jar(check.toArray(String[]::new)));
+        assertEquals(0, replay.code(), replay.toString());
+        assertTrue(replay.out().contains("PASS  threads{created_at=\"*TwoSiteChurn.main(*\"}.count == 60"), replay.out());
+    }
+
+    /**
      * A folded trace written again ({@code report --format jsonl}) is the live run's, byte for byte:
      * the live run folds at events that write no record (a call's entry), the replay at the next one
      * that does, and both write the folded thread records before that record, with the same sequence
