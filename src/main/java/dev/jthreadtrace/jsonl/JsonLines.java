@@ -167,7 +167,6 @@ public final class JsonLines implements LiveSink {
             case TraceEvent.Spawned s -> flagsUnknown(JsonlFields.FLAGS_UNKNOWN, s.flagsKnown(), nsTid(at(record(JsonlFields.T_SPAWN), s.ns(), model, s.child()).put(JsonlFields.CREATOR, s.creator())
                     .put("creator_name", model.nameOf(s.creator())).put(JsonlFields.KIND, s.kind().name().toLowerCase(Locale.ROOT))
                     .put("flags", CloneFlags.names(s.flags())).put(JsonlFields.FLAGS_RAW, s.flags())
-
                     .put("os_parent", model.thread(s.child()) != null ? model.thread(s.child()).osParent() : null), s.nsIds()));
             case TraceEvent.UntracedChild u -> at(record(JsonlFields.T_UNTRACED), u.ns(), model, u.creator()).put(JsonlFields.CHILD, u.child())
                     .put(JsonlFields.SECCOMP_FILTER_INHERITED, u.filterInherited());
@@ -179,8 +178,7 @@ public final class JsonLines implements LiveSink {
             case TraceEvent.CommSeen c -> at(record(JsonlFields.T_COMM_SEEN), c.ns(), model, c.tid())
                     .put(JsonlFields.NEW_NAME, KernelBytes.decode(c.name())).put(JsonlFields.SEEN_AT, c.at().name().toLowerCase(Locale.ROOT))
                     .put(JsonlFields.BY, c.by());
-            case TraceEvent.MaskSeen m -> at(record(JsonlFields.T_MASK_SEEN), m.ns(), model, m.tid()).put(JsonlFields.SIGMASK, m.mask())
-                    .put("sigmask_names", Signals.renderSet(m.mask()));
+            case TraceEvent.MaskSeen m -> at(record(JsonlFields.T_MASK_SEEN), m.ns(), model, m.tid()).put(JsonlFields.SIGMASK, m.mask()).put("sigmask_names", Signals.renderSet(m.mask()));
             case TraceEvent.Exited e -> at(record(JsonlFields.T_EXIT), e.ns(), model, e.tid()).put(JsonlFields.CODE, e.code());
             case TraceEvent.Killed k -> at(record(JsonlFields.T_KILLED), k.ns(), model, k.tid()).put(JsonlFields.SIGNAL, k.signal())
                     .put("signal_name", Signals.name(k.signal())).put(JsonlFields.CORE_DUMPED, k.coreDumped());
