@@ -41,7 +41,7 @@ class HangNamespacesIT {
     }
 
     /** The kernel lets this user make a PID namespace: else the test fails here, saying why. */
-    private static void assertUnshareWorks() {
+    static void assertUnshareWorks() {
         Tool.Result r = Tool.run(List.of("unshare", "--pid", "--fork", "true"));
         assertEquals(0, r.code(), "unshare --pid refused (root needed, as in CI; running as root: " + ROOT + "): " + r.err());
     }

@@ -45,11 +45,6 @@ class NamespaceTargetsIT {
         Hangs.endAll(started);
     }
 
-    private static void assertUnshareWorks() {
-        Tool.Result r = Tool.run(List.of("unshare", "--pid", "--fork", "true"));
-        assertEquals(0, r.code(), "unshare --pid refused (root needed, as in CI): " + r.err());
-    }
-
     /** The thread records of a JSONL trace. */
     private static List<JsonNode> threads(Path trace) throws Exception {
         ObjectMapper json = new ObjectMapper();
@@ -81,7 +76,7 @@ class NamespaceTargetsIT {
      */
     @Test
     void aSettingMadeOnAnotherThreadByItsNamespaceIdIsThatThreads(@TempDir Path tmp) throws Exception {
-        assertUnshareWorks();
+        HangNamespacesIT.assertUnshareWorks();
         for (List<String> unshare : List.of(ONE, TWO)) {
             Path trace = tmp.resolve(unshare.size() + ".jsonl");
             List<String> command = new ArrayList<>(unshare);
@@ -116,7 +111,7 @@ class NamespaceTargetsIT {
      */
     @Test
     void aThreadSettingItsOwnAffinityByItsNamespaceTidGetsTheKernelsMask(@TempDir Path tmp) throws Exception {
-        assertUnshareWorks();
+        HangNamespacesIT.assertUnshareWorks();
         String fixture = Traced.fixture("affinity_wide").toString();
         Matcher truth = Pattern.compile("(?m)^truth wide-child (\\S+)$").matcher(Tool.run(List.of(fixture, "tid")).out());
         assertTrue(truth.find(), "the untraced run's /proc");
@@ -147,7 +142,7 @@ class NamespaceTargetsIT {
      */
     @Test
     void aStopsSenderAndAWaitsPidAreTheTasksTheirNamespaceIdsName(@TempDir Path tmp) throws Exception {
-        assertUnshareWorks();
+        HangNamespacesIT.assertUnshareWorks();
         for (List<String> unshare : List.of(ONE, TWO)) {
             Path trace = tmp.resolve(unshare.size() + ".jsonl"), err = tmp.resolve(unshare.size() + ".err");
             List<String> args = new ArrayList<>(List.of("run", "--no-live", "--jvm", "off", "--format", "jsonl", "--kill-after", "1s",
