@@ -27,6 +27,8 @@ public record AgentOptions(int stackDepth, boolean jdkFrames, boolean virtualSta
     /** The same agent for a running JVM ({@code jthreadtrace attach}), whose boot class path takes only jars. */
     public static final String ATTACH_JAR = "jthreadtrace-attach.jar";
     public static final String ATTACHED = "+attached";
+    /** The agent's classes, unpacked beside its jar: the manifest's {@code Boot-Class-Path}. */
+    public static final String BOOT = "boot";
     public static final AgentOptions DEFAULT = new AgentOptions(8, false, false);
     private static final int MAX_BYTES = 4096;
 
@@ -89,6 +91,24 @@ public record AgentOptions(int stackDepth, boolean jdkFrames, boolean virtualSta
     }
 
     private static final String HOST_PID = "+pid=";
+    /** The start of each {@link #ownDirectory}'s name. */
+    public static final String OWN_DIRECTORY = "agent-";
+
+    /**
+     * The directory, in the run's, of the launched JVM the tool knows as {@code hostPid}: its own
+     * link to the jar and its own {@value #BOOT} directory of links to the agent's classes, which
+     * its agent removes once it has loaded them ({@link BootEntry}).
+     */
+    public static String ownDirectory(int hostPid) {
+        return OWN_DIRECTORY + hostPid;
+    }
+
+    /** Where the jar of the agent given {@code argument} is: its JVM's own directory when the tool gave a pid, else the run's. */
+    public static String jarDirectory(String argument) {
+        String pid = hostPid(argument);
+        String directory = directoryOf(argument);
+        return pid == null ? directory : directory + "/" + ownDirectory(Integer.parseInt(pid));
+    }
 
     /** The agent's argument for a running JVM the tool attaches to. */
     public static String attachArgument(String directory) {

@@ -89,16 +89,41 @@ final class InheritedValues {
         return c.getName() + "@" + (name != null ? name : Integer.toHexString(System.identityHashCode(l)));
     }
 
+    /**
+     * A value as text, at a cost bounded whatever the value: a String as it is (only its first
+     * {@link RecordField#MAX_CHARS} chars are ever copied, {@link RecordField#escape}); a
+     * {@code BigInteger} or {@code BigDecimal} by its digits only up to {@link #MAX_NUMBER_BITS}
+     * bits (decimal conversion grows faster than the number: a 4-million-bit one took 9 s at each
+     * new Thread), else by its size, {@code <java.math.BigInteger: N bits>}.
+     */
     static String render(Object v) {
         if (v == null) return "null";
         if (PlainValues.SET.contains(v.getClass())) return String.valueOf(v);
+        if (v.getClass() == BigInteger.class) {
+            int bits = ((BigInteger) v).bitLength();
+            return bits <= MAX_NUMBER_BITS ? v.toString() : sized(v, bits, "");
+        }
+        if (v.getClass() == BigDecimal.class) {
+            // Its text is the unscaled digits and at most 6 zeros (else an exponent): bounded by the unscaled value.
+            BigDecimal d = (BigDecimal) v;
+            int bits = d.unscaledValue().bitLength();
+            return bits <= MAX_NUMBER_BITS ? d.toString() : sized(v, bits, ", scale " + d.scale());
+        }
         if (v instanceof Enum<?> e) return e.getDeclaringClass().getSimpleName() + "." + e.name();
         return "<" + v.getClass().getName() + ">";
+    }
+
+    /** Bits of a number rendered by its digits (~310 of them): beyond, its size alone. */
+    static final int MAX_NUMBER_BITS = 1024;
+
+    /** {@code <java.math.BigInteger: N bits>}: a number too big to convert to digits inside a Thread constructor. */
+    private static String sized(Object n, int bits, String more) {
+        return "<" + n.getClass().getName() + ": " + bits + " bits" + more + ">";
     }
 
     /** Loaded at the first value rendered, not at the agent's start (BigDecimal is not in the JDK's class archive). */
     private static final class PlainValues {
         static final Set<Class<?>> SET = Set.of(String.class, Integer.class, Long.class, Short.class, Byte.class, Double.class, Float.class,
-                Boolean.class, Character.class, BigInteger.class, BigDecimal.class);
+                Boolean.class, Character.class);
     }
 }

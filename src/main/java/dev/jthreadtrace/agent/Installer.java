@@ -80,9 +80,11 @@ public final class Installer {
         if (directory.isEmpty()) return;
         // Before the program can define a class of its own under an agent class's name (OwnClasses).
         String notLoaded = OwnClasses.load();
+        // Then no class is read from the boot directory any more: out of the program's resource lookups.
+        if (notLoaded.isEmpty()) BootEntry.leave(args);
         if (installed) {
             // A second agent of ours: the first has the hooks.
-            leaveClassPath(directory);
+            leaveClassPath(AgentOptions.jarDirectory(args));
             return;
         }
         AgentOptions options = AgentOptions.read(Path.of(directory));
@@ -93,7 +95,7 @@ public final class Installer {
         if (!ThreadHook.open(directory, AgentOptions.hostPid(args))) return;
         if (!notLoaded.isEmpty()) ThreadHook.failed("own classes", new NoClassDefFoundError(notLoaded));
         boolean flushesAtExit = rewrite(directory, instrumentation, attached);
-        leaveClassPath(directory);
+        leaveClassPath(AgentOptions.jarDirectory(args));
         ThreadHook.enable();
         // From now on a redefinition of Thread without the hooks is said when it happens.
         try {

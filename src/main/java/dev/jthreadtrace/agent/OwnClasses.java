@@ -13,7 +13,7 @@ package dev.jthreadtrace.agent;
  */
 final class OwnClasses {
     private static final String PACKAGE = "dev.jthreadtrace.agent.";
-    static final String[] NAMES = {"Agent", "AgentOptions", "AttachWatch", "CreationStacks", "CreationStacks$Walker", "DumpHeaders",
+    static final String[] NAMES = {"Agent", "AgentOptions", "AttachWatch", "BootEntry", "CreationStacks", "CreationStacks$Walker", "DumpHeaders",
         "DumpHeaders$Header", "HookState", "HooksWatch", "InheritedValues", "InheritedValues$PlainValues", "Installer", "Installer$1", "Installer$2",
         "Installer$3", "Installer$4", "Installer$5", "Installer$6", "Installer$7", "JavaBaseHandOver", "JavaBaseHandOver$Purpose",
         "JdkFields", "JdkFields$Classes", "JdkPools", "JdkThreads", "OwnClasses", "PreparedClasses", "PreparedClasses$Found",

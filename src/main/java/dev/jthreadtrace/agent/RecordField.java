@@ -39,7 +39,8 @@ public final class RecordField {
             }
             if (plain) return s;
         }
-        return append(new StringBuilder(s.length() + 16), s).toString();
+        // Sized by the cut, not by s: a program's 30 MiB value must not be copied whole at every new Thread.
+        return append(new StringBuilder(Math.min(s.length(), MAX_CHARS) + 32), s).toString();
     }
 
     /** Appends {@code s}, cut and escaped. */

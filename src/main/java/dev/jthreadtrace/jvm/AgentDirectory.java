@@ -19,6 +19,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 
@@ -51,7 +52,7 @@ final class AgentDirectory implements AutoCloseable {
      * so every process the program starts outside the JDK's own launcher (a native {@code system()})
      * would inherit that descriptor; a directory's class files are opened, read and closed.
      */
-    static final String BOOT = "boot";
+    static final String BOOT = AgentOptions.BOOT;
     /** The socket {@code attach} listens on; the agent's {@code AttachWatch.SOCKET}. */
     static final String ATTACH_SOCKET = "attach.sock";
     /** Entries of ours, not the agents' records. */
@@ -73,6 +74,8 @@ final class AgentDirectory implements AutoCloseable {
     private byte[] agentJar;
     /** The agent's options as written at the start, for the directories made in other JVMs' /tmp. */
     private byte[] options;
+    /** The file names of the agent's classes in {@code boot}, linked into each launched JVM's own directory. */
+    private List<String> bootClasses = List.of();
 
     private AgentDirectory(Path path, int ownerUid, SecureDirectoryStream<Path> held) {
         this.path = path;
@@ -114,6 +117,7 @@ final class AgentDirectory implements AutoCloseable {
             directory.write(directory.held, dir, AgentOptions.FILE, directory.options);
             ExactModes.newDirectory(dir.resolve(PreparedClasses.DIRECTORY));
             writeBootClasses(files, ExactModes.newDirectory(dir.resolve(BOOT)));
+            directory.bootClasses = List.copyOf(files.bootClasses().keySet());
         } catch (IOException | RuntimeException e) {
             directory.close();
             throw e;
@@ -178,6 +182,44 @@ final class AgentDirectory implements AutoCloseable {
         return path;
     }
 
+    /**
+     * The directory of the launched JVM {@code hostPid}'s own ({@link AgentOptions#ownDirectory}):
+     * a hard link to the jar, and {@code boot/} of hard links to the agent's classes, which that
+     * JVM's agent removes once it has loaded them (the boot class path's directory is a resource
+     * root of every class loader: {@code getResource("/")} named it). One JVM's removal leaves
+     * every other JVM's entry; what is missing is made again (a JVM relaunched with its parent's
+     * option finds the {@code boot/} its parent's agent removed). Made by name, inside this 0700
+     * directory, while it is open, each name new (mkdir and link follow no link at the new name).
+     */
+    synchronized Path forJvm(int hostPid) throws IOException {
+        if (closed) throw new IOException("the run's directory is closed");
+        Path own = madeDirectory(path.resolve(AgentOptions.ownDirectory(hostPid)));
+        linked(own.resolve(JAR), path.resolve(JAR));
+        Path classes = own;
+        for (String part : (BOOT + "/" + AgentFiles.AGENT_CLASSES).split("/")) classes = madeDirectory(classes.resolve(part));
+        Path shared = path.resolve(BOOT).resolve(AgentFiles.AGENT_CLASSES);
+        for (String name : bootClasses) linked(classes.resolve(name), shared.resolve(name));
+        return own;
+    }
+
+    /** {@code dir}, 0700 whatever the umask ({@link ExactModes}), or the directory already there. */
+    private static Path madeDirectory(Path dir) throws IOException {
+        try {
+            return ExactModes.newDirectory(dir);
+        } catch (FileAlreadyExistsException e) {
+            if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) throw e;
+        }
+        return dir;
+    }
+
+    private static void linked(Path link, Path existing) throws IOException {
+        try {
+            Files.createLink(link, existing);
+        } catch (FileAlreadyExistsException e) {
+            // there from before: this JVM's pid had a directory already
+        }
+    }
+
     Path jar() {
         return path.resolve(JAR);
     }
@@ -206,7 +248,7 @@ final class AgentDirectory implements AutoCloseable {
 
     /** Whether {@code name} is one of the directory's own entries rather than an agent's records. */
     static boolean isOwn(String name) {
-        return OWN.contains(name) || RunKey.isMark(name);
+        return OWN.contains(name) || RunKey.isMark(name) || name.startsWith(AgentOptions.OWN_DIRECTORY);
     }
 
     /**

@@ -1,5 +1,7 @@
 package dev.jthreadtrace.jvm;
 
+import dev.jthreadtrace.agent.AgentOptions;
+
 import dev.jthreadtrace.ptrace.ExecArguments;
 import dev.jthreadtrace.ptrace.ExecImage;
 
@@ -103,13 +105,30 @@ final class JdkLaunchers implements ExecArguments {
             why = "the agent's directory " + directory.path() + " is not visible where it runs (a private /tmp or another mount namespace)";
         }
         String option = reachable == null ? null : JvmAgent.agentOption(reachable, pid);
-        if (why == null && options.jthreadtraceAgentIn(reachable)) {
-            // A JVM relaunching itself with its own input arguments: the agent is in already, once.
+        String inherited = why == null ? options.jthreadtraceAgentIn(reachable) : null;
+        if (inherited != null) {
+            // A JVM relaunching itself with its own input arguments: the agent is in already, once,
+            // with the boot directory its parent's agent removed made again.
+            String parent = AgentOptions.hostPid(inherited);
+            if (parent != null) {
+                try {
+                    directory.forJvm(Integer.parseInt(parent));
+                } catch (IOException e) {
+                    // its agent then finds no classes on its boot path and does nothing
+                }
+            }
             decisions.put(pid, new Decision.Injected());
             return List.of();
         }
         if (why == null) why = optionsForbidIt(options);
         if (why == null) why = directory.unreadableBy(pid);
+        if (why == null) {
+            try {
+                directory.forJvm(pid);
+            } catch (IOException e) {
+                why = "its own agent directory could not be made (" + e.getMessage() + ")";
+            }
+        }
         if (why != null) {
             decisions.put(pid, new Decision.LeftAlone(why));
             return List.of();

@@ -143,9 +143,13 @@ public final class JvmAgent implements AutoCloseable {
         return "-javaagent:" + reachableDirectory + "/" + AgentDirectory.JAR + "=" + AgentOptions.launchArgument(reachableDirectory);
     }
 
-    /** The same for process {@code pid} (our pid of it), which names its record file with it. */
+    /**
+     * The same for process {@code pid} (our pid of it), which names its record file with it; its jar
+     * is the link in its own directory ({@link AgentDirectory#forJvm}), whose {@code boot/} its agent removes.
+     */
     static String agentOption(String reachableDirectory, int pid) {
-        return "-javaagent:" + reachableDirectory + "/" + AgentDirectory.JAR + "=" + AgentOptions.launchArgument(reachableDirectory, pid);
+        return "-javaagent:" + reachableDirectory + "/" + AgentOptions.ownDirectory(pid) + "/" + AgentDirectory.JAR + "="
+                + AgentOptions.launchArgument(reachableDirectory, pid);
     }
 
     /**

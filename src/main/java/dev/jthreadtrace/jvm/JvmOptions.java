@@ -1,5 +1,7 @@
 package dev.jthreadtrace.jvm;
 
+import dev.jthreadtrace.agent.AgentOptions;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -147,10 +149,15 @@ final class JvmOptions {
         return options.contains(option);
     }
 
-    /** Whether it has the agent option of the run's directory {@code reachable} (for whichever pid). */
-    boolean jthreadtraceAgentIn(String reachable) {
-        String plain = JvmAgent.agentOption(reachable);
-        return options.stream().anyMatch(o -> o.equals(plain) || o.startsWith(plain + ","));
+    /**
+     * The agent option of the run's directory {@code reachable} it has (for whichever pid: a JVM
+     * relaunched with its input arguments), or null.
+     */
+    String jthreadtraceAgentIn(String reachable) {
+        String plain = JvmAgent.agentOption(reachable), argument = "=" + AgentOptions.launchArgument(reachable) + ",";
+        String own = "-javaagent:" + reachable + "/" + AgentOptions.OWN_DIRECTORY;
+        return options.stream().filter(o -> o.equals(plain) || o.startsWith(plain + ",")
+                || o.startsWith(own) && o.contains("/" + AgentDirectory.JAR + argument)).findFirst().orElse(null);
     }
 
     /** A jthreadtrace agent's option (one whose jar has our jar's name), or null. */

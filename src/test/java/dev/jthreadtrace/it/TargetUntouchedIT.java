@@ -367,5 +367,8 @@ class TargetUntouchedIT {
         String java = String.join(" ", JvmIT.java(ShowJavaState.class.getName(), "first", "'second arg'"));
         Run r = assertUntouched(dir, "JAVA_TOOL_OPTIONS= ", java, "5>five.txt");
         assertTrue(r.out().contains("arg second arg") && r.out().contains("fd 5 "), r.out());
+        // The resource roots are the program's class path alone, the agent's boot directory none of them (it was one).
+        assertTrue(r.out().contains("resource-root file:" + Path.of(JvmIT.java("X").get(4)).toAbsolutePath() + "/\n"), r.out());
+        assertTrue(r.out().contains("platform-resources  []") && r.out().contains("platform-resources dev []"), r.out());
     }
 }
