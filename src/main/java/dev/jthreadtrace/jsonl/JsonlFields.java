@@ -36,7 +36,7 @@ final class JsonlFields {
             CODE = "code",
             CUT = "cut",
             THREADS = "threads", STATE = "state", WAITING = "waiting", HELD = "held", LOCK = "lock", CLASS = "class",
-            FRAMES = "frames", DEADLOCKS_FOUND = "deadlocks_found",
+            FRAMES = "frames", DEADLOCKS_FOUND = "deadlocks_found", UNAVAILABLE = "unavailable",
             CORE_DUMPED = "core_dumped",
             CREATOR = "creator",
             DUR_NS = "dur_ns",
