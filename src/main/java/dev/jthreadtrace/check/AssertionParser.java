@@ -235,7 +235,9 @@ public final class AssertionParser {
         while (pos < text.length()) {
             char c = text.charAt(pos++);
             if (c == '"') return out.toString();
-            if (c == '\\' && pos < text.length()) c = text.charAt(pos++);
+            // A backslash escapes a quote or a backslash; before any other character it stays, for the
+            // glob: "\*" is a literal star, as bash's \* (it was the glob *, which matched every name).
+            if (c == '\\' && pos < text.length() && (text.charAt(pos) == '"' || text.charAt(pos) == '\\')) c = text.charAt(pos++);
             out.append(c);
         }
         throw error(start, "unterminated string");

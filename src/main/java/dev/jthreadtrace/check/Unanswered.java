@@ -29,11 +29,15 @@ final class Unanswered {
 
     /** Why {@code metric} cannot be read from {@code model}, or null when it can. */
     static String why(Metric metric, TraceModel model) {
+        if (metric == Metric.JAVA_CREATION_SITES) return JavaUnanswered.creationSites(model);
         if (!END_STATE.contains(metric)) return null;
         if (!model.ended()) return "the trace has no end record (cut short), and " + metric.key() + " is read from the trace's end";
         // An attach that detached from a command still running: it has no exit status yet (it read -1, which "< 1" took).
         if (metric == Metric.EXIT_CODE && model.targetExit() == null) return "the command did not end during the trace";
+        if (metric == Metric.THREADS_LEAKED) return JavaUnanswered.leaks(model);
         if (metric != Metric.DEADLOCKS) return null;
+        String java = JavaUnanswered.deadlocks(model);
+        if (java != null) return java;
         int missing = 0, first = 0;
         for (HangAnalysis.Blocked b : model.hang().blocked()) {
             PendingCall c = b.call();

@@ -158,11 +158,23 @@ public sealed interface JavaRecord {
      * A JVM's own view of its threads' locks at one moment ({@code Thread.print -l}), taken when a
      * trace of it ends on a signal, a --duration or a detach: each platform thread's state, the lock
      * it waits for, the locks it holds and its first frames. {@code osTid} is 0;
-     * {@code deadlocksFound} is how many deadlocks the JVM itself reported.
+     * {@code deadlocksFound} is how many deadlocks the JVM itself reported. {@code unavailable}: why the
+     * JVM gave no view when it was asked (attach off or refused, no answer in time), with no threads;
+     * null for a view. A JVM without a view may hide a monitor deadlock, so deadlocks is unknown then.
      */
-    record Locks(int pid, long ns, int osTid, List<LockedThread> threads, int deadlocksFound) implements JavaRecord {
+    record Locks(int pid, long ns, int osTid, List<LockedThread> threads, int deadlocksFound, String unavailable)
+            implements JavaRecord {
         public Locks {
             threads = List.copyOf(threads);
+        }
+
+        public Locks(int pid, long ns, int osTid, List<LockedThread> threads, int deadlocksFound) {
+            this(pid, ns, osTid, threads, deadlocksFound, null);
+        }
+
+        /** The JVM {@code pid} was asked for its view and gave none, for this reason. */
+        public static Locks unavailable(int pid, long ns, String why) {
+            return new Locks(pid, ns, 0, List.of(), 0, why);
         }
     }
 

@@ -38,6 +38,7 @@ final class HangRecords {
                     .put(JsonlFields.FRAMES, JsonLines.stack(t.frames())));
         }
         json.put(JsonlFields.THREADS, threads).put(JsonlFields.DEADLOCKS_FOUND, l.deadlocksFound());
+        if (l.unavailable() != null) json.put(JsonlFields.UNAVAILABLE, l.unavailable());
     }
 
     private static Json lock(JavaRecord.Lock l) {
@@ -61,7 +62,8 @@ final class HangRecords {
                     RecordDecoder.textField(t, JsonlFields.NAME), RecordDecoder.textField(t, JsonlFields.STATE), waiting, held,
                     RecordDecoder.frames(t.get(JsonlFields.FRAMES))));
         }
-        return new JavaRecord.Locks(pid, ns, osTid, out, RecordDecoder.intField(n, JsonlFields.DEADLOCKS_FOUND));
+        return new JavaRecord.Locks(pid, ns, osTid, out, RecordDecoder.intField(n, JsonlFields.DEADLOCKS_FOUND),
+                RecordDecoder.textOrNull(n, JsonlFields.UNAVAILABLE));
     }
 
     private static JavaRecord.Lock lock(JsonNode n) {

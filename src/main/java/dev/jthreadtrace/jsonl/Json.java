@@ -6,10 +6,13 @@ import java.util.Map;
 
 /**
  * A small JSON object writer for the JSONL output: fields in insertion order, strings escaped per
- * RFC 8259, an unpaired surrogate as its backslash-u escape (so the exact Java string comes back).
+ * RFC 8259, an unpaired low surrogate as its backslash-u escape (so a kernel byte that is not UTF-8,
+ * U+DC80..U+DCFF, comes back exact), an unpaired high surrogate as U+FFFD (its escape stops jq 1.6).
  * Values may be null, Boolean, Number, String, Collection, Map, long[] or a nested Json.
  */
 public final class Json {
+    /** What a lone high surrogate is written as. */
+    static final char REPLACEMENT = '\ufffd';
     private final StringBuilder out = new StringBuilder("{");
     private boolean first = true;
 
@@ -90,7 +93,12 @@ public final class Json {
                 case '\t' -> out.append("\\t");
                 default -> {
                     boolean pair = Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1));
-                    if (c < 0x20 || (Character.isSurrogate(c) && !pair)) {
+                    if (Character.isHighSurrogate(c) && !pair) {
+                        // A lone high surrogate (a Java substring cut through an emoji): its escape is a
+                        // hard parse error to jq 1.6 (Debian 12, Ubuntu 22.04), which then reads none of
+                        // the records after it. U+FFFD, the replacement character, which every reader takes.
+                        out.append(REPLACEMENT);
+                    } else if (c < 0x20 || Character.isSurrogate(c) && !pair) {
                         // An unpaired surrogate as its escape: written raw, UTF-8 would make it '?'. A
                         // kernel byte that is not UTF-8 is one (U+DC80..U+DCFF, decode.KernelBytes).
                         out.append(String.format(Locale.ROOT, "\\u%04x", (int) c));

@@ -37,7 +37,7 @@ final class JsonlFields {
             COMM = "comm",
             CUT = "cut",
             THREADS = "threads", STATE = "state", WAITING = "waiting", HELD = "held", LOCK = "lock", CLASS = "class",
-            FRAMES = "frames", DEADLOCKS_FOUND = "deadlocks_found",
+            FRAMES = "frames", DEADLOCKS_FOUND = "deadlocks_found", UNAVAILABLE = "unavailable",
             CORE_DUMPED = "core_dumped",
             CREATOR = "creator",
             DUR_NS = "dur_ns",

@@ -287,13 +287,20 @@ public final class JvmAgent implements AutoCloseable {
         }
         synchronized (this) {
             askedForLocks.addAll(jvms);
-            for (JvmAttach.LockView v : answers) {
-                if (v.locks() != null) lockViews.add(v.locks());
+            // The views come in the order asked. A JVM without one is recorded so: deadlocks is unknown, not 0.
+            for (int i = 0; i < answers.size(); i++) {
+                JvmAttach.LockView v = answers.get(i);
+                lockViews.add(v.locks() != null ? v.locks() : JavaRecord.Locks.unavailable(jvms.get(i), System.nanoTime(),
+                        v.notes().isEmpty() ? "no Java lock view of JVM " + jvms.get(i) : v.notes().getFirst().replace(": kernel view only", "")));
                 notes.addAll(v.notes());
             }
             if (answers.size() < jvms.size()) {
                 notes.add("JVM " + jvms.get(answers.size()) + " gave no Java lock view within " + limit.toMillis()
                         + " ms (busy, or its attach mechanism is off): kernel view only");
+                for (int pid : jvms.subList(answers.size(), jvms.size())) {
+                    lockViews.add(JavaRecord.Locks.unavailable(pid, System.nanoTime(), "JVM " + pid + " gave no Java lock view within "
+                            + limit.toMillis() + " ms"));
+                }
             }
         }
     }

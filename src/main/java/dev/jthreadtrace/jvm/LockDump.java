@@ -46,25 +46,60 @@ final class LockDump implements ThreadDump.Body {
         }
     }
 
+    /**
+     * The JVM's tasks as the kernel shows them, which a thread name cannot forge: a header is taken
+     * only for a task of the JVM's own process ({@code has}), and of the headers that claim one
+     * tid (a name forged one), the one whose name begins with the task's kernel name ({@code comm}).
+     */
+    interface Tasks {
+        boolean has(int tid);
+
+        /** The task's kernel name, or null when it cannot be read. */
+        String comm(int tid);
+
+        /** /proc/PID/task: the tasks of the process {@code pid} now. */
+        static Tasks of(int pid) {
+            return new Tasks() {
+                @Override
+                public boolean has(int tid) {
+                    return java.nio.file.Files.isDirectory(java.nio.file.Path.of("/proc", Integer.toString(pid), "task", Integer.toString(tid)));
+                }
+
+                @Override
+                public String comm(int tid) {
+                    byte[] comm = dev.jthreadtrace.sys.ProcStatus.comm(tid);
+                    return comm == null ? null : new String(comm, java.nio.charset.StandardCharsets.UTF_8);
+                }
+            };
+        }
+    }
+
+    private final Tasks tasks;
     private final List<Entry> entries = new ArrayList<>();
     private final Map<Integer, Integer> headersByTid = new HashMap<>();
     private Entry current;
     private int deadlocksFound;
 
-    private LockDump() {}
+    private LockDump(Tasks tasks) {
+        this.tasks = tasks;
+    }
 
     /** The lock view of JVM {@code pid} from its dump, stamped {@code ns}; notes on what was left out go to {@code notes}. */
     static JavaRecord.Locks read(int pid, InputStream in, long ns, List<String> notes) throws IOException {
-        LockDump dump = new LockDump();
+        return read(pid, in, ns, notes, Tasks.of(pid));
+    }
+
+    static JavaRecord.Locks read(int pid, InputStream in, long ns, List<String> notes, Tasks tasks) throws IOException {
+        LockDump dump = new LockDump(tasks);
         ThreadDump.Result result = ThreadDump.read(pid, in, ns, dump);
         notes.addAll(result.notes());
         return dump.locks(pid, ns);
     }
 
     /** The same from a dump held in memory (tests). */
-    static JavaRecord.Locks parse(int pid, byte[] dump, long ns) {
+    static JavaRecord.Locks parse(int pid, byte[] dump, long ns, Tasks tasks) {
         try {
-            return read(pid, new ByteArrayInputStream(dump), ns, new ArrayList<>());
+            return read(pid, new ByteArrayInputStream(dump), ns, new ArrayList<>(), tasks);
         } catch (IOException e) {
             throw new UncheckedIOException(e); // a byte array does not fail
         }
@@ -139,14 +174,28 @@ final class LockDump implements ThreadDump.Body {
         return new JavaRecord.Frame(className, method, file, line);
     }
 
-    /** The threads that wait or hold, each tid claimed once. */
+    /**
+     * The threads that wait or hold, each a task of the JVM (a forged header may name the JVM's
+     * other tasks, or another process's) and claimed once: of the headers that claim one tid, the
+     * one its kernel name begins (a real thread keeps its facts when a name forged its header).
+     */
     private JavaRecord.Locks locks(int pid, long ns) {
         List<JavaRecord.LockedThread> threads = new ArrayList<>();
         for (Entry e : entries) {
-            if (headersByTid.get(e.header.osTid()) != 1 || e.waiting == null && e.held.isEmpty()) continue;
+            int tid = e.header.osTid();
+            if (!tasks.has(tid) || headersByTid.get(tid) != 1 && !theOneItsKernelNameBegins(e) || e.waiting == null && e.held.isEmpty()) {
+                continue;
+            }
             threads.add(new JavaRecord.LockedThread(e.header.osTid(), e.header.id(), e.header.name(), e.state, e.waiting,
                     e.held, e.frames));
         }
         return new JavaRecord.Locks(pid, ns, 0, threads, deadlocksFound);
+    }
+
+    private boolean theOneItsKernelNameBegins(Entry e) {
+        String comm = tasks.comm(e.header.osTid());
+        if (comm == null || comm.isEmpty()) return false;
+        long begun = entries.stream().filter(o -> o.header.osTid() == e.header.osTid() && o.header.name().startsWith(comm)).count();
+        return begun == 1 && e.header.name().startsWith(comm);
     }
 }

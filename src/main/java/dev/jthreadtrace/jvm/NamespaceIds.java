@@ -112,7 +112,7 @@ final class NamespaceIds {
             case JavaRecord.Mounts m -> new JavaRecord.Mounts(pid, m.ns(), tid, m.count());
             case JavaRecord.Locks l -> new JavaRecord.Locks(pid, l.ns(), tid, l.threads().stream()
                     .map(t -> new JavaRecord.LockedThread(kernelTid.applyAsInt(t.tid()), t.id(), t.name(), t.state(), t.waiting(),
-                            t.held(), t.frames())).toList(), l.deadlocksFound());
+                            t.held(), t.frames())).toList(), l.deadlocksFound(), l.unavailable());
         };
     }
 }

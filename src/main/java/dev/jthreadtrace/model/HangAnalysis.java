@@ -149,7 +149,7 @@ public final class HangAnalysis {
         return dropped;
     }
 
-    /** The JVMs' own lock views the analysis used, one per JVM (the latest). */
+    /** The JVMs' own lock views the analysis used, one per JVM (the latest; one it could not take says why: {@code unavailable}). */
     public List<JavaRecord.Locks> javaViews() {
         return javaViews;
     }
@@ -158,7 +158,7 @@ public final class HangAnalysis {
         List<JavaRecord.Locks> views = latestJavaViews(model);
         Map<ThreadInfo, JavaRecord.LockedThread> java = new IdentityHashMap<>();
         Map<ThreadInfo, WaitsFor> javaWaits = new IdentityHashMap<>();
-        for (JavaRecord.Locks view : views) javaSide(model, view, java, javaWaits);
+        for (JavaRecord.Locks view : views) if (view.unavailable() == null) javaSide(model, view, java, javaWaits);
         List<PendingCall> calls = new ArrayList<>(pending.atEnd());
         calls.addAll(UnrecordedCalls.seenAtTheEnd(model, pending, calls));
         Map<FutexWord, List<ThreadInfo>> waitersByWord = new HashMap<>();

@@ -164,7 +164,8 @@ final class BlockedSection extends SectionRenderer {
 
     /** What the JVMs' own deadlock search said, beside ours: {@code , the JVM 1234 found 1}. */
     private static String jvmCount(HangAnalysis hang) {
-        return hang.javaViews().stream().map(v -> "; JVM " + v.pid() + " itself found " + v.deadlocksFound())
+        return hang.javaViews().stream().map(v -> "; JVM " + v.pid() + (v.unavailable() == null ? " itself found " + v.deadlocksFound()
+                        : " gave no lock view, so its monitors are not searched"))
                 .collect(Collectors.joining(""));
     }
 }

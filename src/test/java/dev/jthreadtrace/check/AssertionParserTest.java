@@ -7,6 +7,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -27,6 +28,17 @@ class AssertionParserTest {
             case COUNT -> metric == Metric.THREADS_COUNT ? "threads{name=\"pool-*\"}.count == 8" : metric.key() + " >= 0";
         };
         assertEquals(metric, AssertionParser.parse(text).metric());
+    }
+
+    /** hostile12 F5: "\\*" reached the glob as *, every name; a backslash now stays before all but a quote or a backslash. */
+    @Test
+    void aBackslashBeforeAGlobCharacterReachesTheGlob() {
+        for (String written : List.of("\\*", "\\\\*")) {
+            String glob = AssertionParser.parse("threads{name=\"" + written + "\"}.count == 1").selector().get("name");
+            assertEquals("\\*", glob, written);
+            assertTrue(Glob.compile(glob).matches("*") && !Glob.compile(glob).matches("worker"), written);
+        }
+        assertEquals("quo\"te\\", AssertionParser.parse("threads{name=\"quo\\\"te\\\\\"}.count == 1").selector().get("name"));
     }
 
     @Test

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -49,5 +50,37 @@ class GlobTest {
         assertFalse(Glob.compile("*".repeat(1000) + "x").matches(name));
         assertFalse(Glob.compile("*?".repeat(5001)).matches(name));
         assertTrue(Glob.compile("*?".repeat(5000)).matches(name));
+    }
+
+    /**
+     * hostile12 F5, with bash as the oracle: {@code [[ $name == $pattern ]]} over the tester's names
+     * and patterns (POSIX classes never matched, {@code \*} and {@code \?} matched every name).
+     */
+    @Test
+    void matchesAsBashDoesOverHostileNamesAndPatterns() throws Exception {
+        List<String> names = List.of("]", "a]b", "[x]", "-", "a-b", "\\", "a\\b", "*", "?", "ab", "a", "b", "!", "^", "x[y", "z", "A", ".",
+                "\u00e9", "a\u00e9", "worker-7", "worker-x", "Tab\tx", "1f");
+        List<String> patterns = List.of("[]]", "[]a]", "[!]]", "[^]]", "a[]]b", "[a-]", "[-a]", "[!a-]", "[a-b]", "[b-a]", "\\*", "\\?",
+                "\\\\", "a\\\\b", "[\\]]", "[*]", "[?]", "[[]x]", "x[y", "[!]", "[]", "?", "??", "[!a]", "[^!]", "[!^]", "[.]", "*b",
+                "[[:alpha:]]", "[[:upper:]]", "[[:lower:]]", "[[:punct:]]", "[[:digit:]]", "[[:alnum:]]*", "*[[:upper:]]*",
+                "worker-[[:digit:]]", "[![:alpha:]]", "[[:xdigit:]][[:xdigit:]]", "*[[:space:]]*", "[[:alpha:]-]", "[[:nope:]]",
+                "[a-z]", "[A-Z]", "?\u00e9", "[\u00e9]", "a[\u00e9]", "[!\u00e9]", "\\a*", "a\\", "[\\!]");
+        List<String> command = new java.util.ArrayList<>(List.of("bash", "-c", "n=$1; shift; names=(\"${@:1:n}\"); shift $n;"
+                + " for p in \"$@\"; do for x in \"${names[@]}\"; do [[ $x == $p ]] && printf 1 || printf 0; done; echo; done",
+                "bash", Integer.toString(names.size())));
+        command.addAll(names);
+        command.addAll(patterns);
+        ProcessBuilder pb = new ProcessBuilder(command);
+        pb.environment().put("LC_ALL", "C.UTF-8");
+        Process bash = pb.start();
+        List<String> rows = new String(bash.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines().toList();
+        assertEquals(0, bash.waitFor());
+        assertEquals(patterns.size(), rows.size(), rows.toString());
+        for (int p = 0; p < patterns.size(); p++) {
+            Glob glob = Glob.compile(patterns.get(p));
+            StringBuilder ours = new StringBuilder();
+            for (String name : names) ours.append(glob.matches(name) ? '1' : '0');
+            assertEquals(rows.get(p), ours.toString(), "pattern " + patterns.get(p) + " over " + names);
+        }
     }
 }
