@@ -49,8 +49,12 @@ public final class JavaJoin {
         Set<Integer> creatorsWithFolded = new HashSet<>();
         for (FoldedGroup g : model.folded().groups()) creatorsWithFolded.add(g.key().creator());
         List<JavaRecord.Started> startsByName = new ArrayList<>();
+        // A thread starts once: a second start() record of it is a start() that threw
+        // (IllegalThreadStateException), which made no task and must claim none.
+        Set<String> startedIds = new HashSet<>();
         for (JavaRecord r : records) {
             switch (r) {
+                case JavaRecord.Started s when !startedIds.add(s.pid() + ":" + s.id()) -> { }
                 case JavaRecord.Constructed c when c.virtual() -> virtualByCreator.merge(c.osTid(), 1, Integer::sum);
                 case JavaRecord.Mounts m -> mountsByCarrier.merge(m.osTid(), m.count(), Long::sum);
                 case JavaRecord.Started s when creatorsWithFolded.contains(s.osTid()) -> startsByName.add(s);

@@ -44,9 +44,12 @@ public final class FoldedCreationSites {
             if (t.java() == null && t.creator() != null && jvms.contains(t.tgid())) unjoinedKept.merge(t.creator(), 1L, Long::sum);
         }
         Map<Integer, Long> records = new HashMap<>();
+        Set<String> started = new HashSet<>();
         long matched = 0;
         for (JavaRecord r : model.javaView().records()) {
             if (!(r instanceof JavaRecord.Started s) || joined.contains(s.pid() + ":" + s.id())) continue;
+            // A thread starts once: a second start() record of it is a start() that threw (IllegalThreadStateException).
+            if (!started.add(s.pid() + ":" + s.id())) continue;
             if (!foldedBy.containsKey(s.osTid())) {
                 // Past the groups' bound a folded task's creator is let go: its start() record cannot be told from a failed start's.
                 if (others > 0) return unknown(others + " task" + (others == 1 ? "" : "s") + " folded into the group of other creators"

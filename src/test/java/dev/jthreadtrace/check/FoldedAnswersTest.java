@@ -42,13 +42,31 @@ class FoldedAnswersTest {
 
     /** The fixture with main's start() of inner-1 (pool-1) at com.example.App.main recorded, joined after the trace. */
     private static AssertionResult evalJava(String text, int keepEnded) {
+        return evalJava(text, keepEnded, 1);
+    }
+
+    /** The same with {@code starts} start() records of inner-1 (past the first, starts that threw). */
+    private static AssertionResult evalJava(String text, int keepEnded, int starts) {
         List<Assertion> assertions = List.of(AssertionParser.parse(text));
         TraceModel m = new TraceModel(keepEnded, AssertionEvaluator.foldSelectors(assertions));
         RecordedTrace.threadsFixture().forEach(m::accept);
-        m.attachJava(dev.jthreadtrace.jvm.JavaJoin.join(m, List.of(new dev.jthreadtrace.event.JavaRecord.Started(RecordedTrace.MAIN,
+        var start = new dev.jthreadtrace.event.JavaRecord.Started(RecordedTrace.MAIN,
                 2_900_000, RecordedTrace.MAIN, 1, "main", 20, "pool-1", java.util.Map.of(),
-                List.of(new dev.jthreadtrace.event.JavaRecord.Frame("com.example.App", "main", "App.java", 12)), java.util.Map.of()))));
+                List.of(new dev.jthreadtrace.event.JavaRecord.Frame("com.example.App", "main", "App.java", 12)), java.util.Map.of());
+        m.attachJava(dev.jthreadtrace.jvm.JavaJoin.join(m, java.util.Collections.nCopies(starts, start)));
         return AssertionEvaluator.evaluate(assertions, m).getFirst();
+    }
+
+    /**
+     * A second start() of one thread throws and makes no task, but the agent recorded it (hostile12b
+     * F3): the folded count is the thread's one, as the unfolded model's, not one per record.
+     */
+    @org.junit.jupiter.api.Test
+    void aStartThatThrewCountsNoFoldedThread() {
+        String text = "threads{created_at=\"com.example.App.main(*\"}.count == 1";
+        assertEquals("1", evalJava(text, -1, 2).actual());
+        AssertionResult folded = evalJava(text, 1, 2);
+        assertEquals("1", folded.actual(), folded.message());
     }
 
     /**
