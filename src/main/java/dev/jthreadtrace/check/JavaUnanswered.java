@@ -28,7 +28,21 @@ final class JavaUnanswered {
                     + (view.deadlocksFound() == 1 ? "" : "s") + " among its threads, the tool " + ours + " (its thread dump could not"
                     + " be read whole)";
         }
+        // A JVM blocked at the end that was never asked (--jvm off): its monitor waits are as unseen.
+        java.util.Set<Integer> asked = new java.util.HashSet<>();
+        hang.javaViews().forEach(v -> asked.add(v.pid()));
+        for (HangAnalysis.Blocked b : hang.blocked()) {
+            int pid = b.thread().tgid();
+            if (!asked.contains(pid) && ranJvm(model, pid)) {
+                return "no Java lock view of JVM " + pid + " was taken (--jvm off): its monitor and synchronizer waits have no known owner";
+            }
+        }
         return null;
+    }
+
+    /** Whether process {@code pid} ran a HotSpot JVM: one of its tasks was named "VM Thread". */
+    private static boolean ranJvm(TraceModel model, int pid) {
+        return model.threads().stream().anyMatch(t -> t.tgid() == pid && t.nameHistory().contains("VM Thread"));
     }
 
     /** Leaks, unknown when a JVM had no Java view: its program's threads cannot be told from the JVM's own. */

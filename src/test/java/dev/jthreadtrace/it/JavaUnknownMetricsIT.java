@@ -61,6 +61,22 @@ class JavaUnknownMetricsIT {
         assertTrue(report.out().contains("(none found; JVM " + pid + " gave no lock view, so its monitors are not searched)"), report.out());
     }
 
+    /** With --jvm off no lock view is asked for at all (hostile12b F4: 0 passed deadlocks == 0). */
+    @Test
+    void aJavaDeadlockTracedWithoutTheJavaViewIsAnUnknownDeadlockCountNotZero(@TempDir Path tmp) throws Exception {
+        Path trace = tmp.resolve("t.jsonl"), err = tmp.resolve("err");
+        Process tool = Hangs.start(started, Tool.jar("run", "--jvm", "off", "--format", "jsonl", "-o", trace.toString(), "--",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", CLASSES, JavaDeadlock.class.getName(),
+                "monitor"), err);
+        int pid = Hangs.pidAfter(tool, "deadlocked ");
+        Hangs.awaitAsleepInFutex(pid, "locker-", 2);
+        Hangs.interrupt(tool);
+        Tool.Result check = Tool.run(Tool.jar("check", "--assert", "deadlocks == 0", trace.toString()));
+        assertEquals(90, check.code(), check.out() + check.err());
+        assertTrue(check.out().matches("(?s).*FAIL  deadlocks == 0 +actual unknown: no Java lock view of JVM " + pid
+                + " was taken \\(--jvm off\\).*"), check.out());
+    }
+
     @Test
     void leaksAndCreationSitesOfAJvmWithoutTheJavaViewOrItsStacksAreUnknown(@TempDir Path tmp) throws Exception {
         String[] asserts = {"--assert", "threads.leaked == 0", "--assert", "threads.leaked{name=\"*\"} == 0",
