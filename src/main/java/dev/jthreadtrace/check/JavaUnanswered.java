@@ -28,7 +28,10 @@ final class JavaUnanswered {
                     + (view.deadlocksFound() == 1 ? "" : "s") + " among its threads, the tool " + ours + " (its thread dump could not"
                     + " be read whole)";
         }
-        // A JVM blocked at the end that was never asked (--jvm off): its monitor waits are as unseen.
+        // A JVM blocked when the tool ended the trace (its last look: a signal, --duration, --kill-after), which
+        // asks every JVM for its lock view, but this one never asked (--jvm off): its monitor waits are as unseen.
+        // A trace that ended by itself has no look and no view (its JVM exited: its waits were torn down).
+        if (model.endLook() == null) return null;
         java.util.Set<Integer> asked = new java.util.HashSet<>();
         hang.javaViews().forEach(v -> asked.add(v.pid()));
         for (HangAnalysis.Blocked b : hang.blocked()) {
