@@ -17,13 +17,48 @@ import java.util.stream.Stream;
 final class AsNobody implements AutoCloseable {
     private static final String AGENT_JAR = "jthreadtrace-agent.jar";
     private Path readableJar;
+    private Path readableDir;
+
+    /** The copies' directory, readable by nobody (a temporary directory is 0700, as a mktemp clone is). */
+    private Path readableDir() throws IOException {
+        if (readableDir == null) {
+            readableDir = Files.createTempDirectory("jtt-readable");
+            Files.setPosixFilePermissions(readableDir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+        return readableDir;
+    }
+
+    /**
+     * A class path root holding a copy of {@code fixture}'s class files (its nested and lambda classes
+     * have none of their own): the test classes may sit where nobody cannot read (a mktemp clone).
+     */
+    String classPath(Class<?> fixture) throws IOException {
+        Path from = Path.of(System.getProperty("jthreadtrace.testClasses", "target/test-classes")).toAbsolutePath();
+        Path root = readableDir().resolve("classes"), to = root;
+        Files.createDirectories(root);
+        Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxr-xr-x"));
+        for (String part : fixture.getPackageName().split("\\.")) {
+            from = from.resolve(part);
+            to = to.resolve(part);
+            if (!Files.isDirectory(to)) Files.createDirectory(to);
+            Files.setPosixFilePermissions(to, PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+        try (Stream<Path> files = Files.list(from)) {
+            for (Path f : files.toList()) {
+                String name = f.getFileName().toString();
+                if (name.equals(fixture.getSimpleName() + ".class") || name.startsWith(fixture.getSimpleName() + "$")) {
+                    Files.setPosixFilePermissions(Files.copy(f, to.resolve(name)), PosixFilePermissions.fromString("rw-r--r--"));
+                }
+            }
+        }
+        return root.toString();
+    }
 
     /** {@code setpriv --reuid=65534 ... java -jar COPY ARGS}. */
     List<String> tool(String... args) throws IOException {
         String jarProperty = System.getProperty("jthreadtrace.jar", "target/jthreadtrace.jar");
         if (readableJar == null) {
-            Path dir = Files.createTempDirectory("jtt-readable");
-            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+            Path dir = readableDir();
             Path jar = Path.of(jarProperty).toAbsolutePath();
             Path lib = Files.createDirectory(dir.resolve("lib"));
             Files.setPosixFilePermissions(lib, PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -44,10 +79,11 @@ final class AsNobody implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        if (readableJar == null) return;
-        try (Stream<Path> files = Files.walk(readableJar.getParent())) {
+        if (readableDir == null) return;
+        try (Stream<Path> files = Files.walk(readableDir)) {
             for (Path f : files.sorted(Comparator.reverseOrder()).toList()) Files.delete(f);
         }
         readableJar = null;
+        readableDir = null;
     }
 }

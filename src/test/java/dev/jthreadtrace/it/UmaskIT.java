@@ -27,8 +27,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @Timeout(180)
 class UmaskIT {
-    private static final String CLASSES = Path.of(System.getProperty("jthreadtrace.testClasses", "target/test-classes"))
-            .toAbsolutePath().toString();
     private final AsNobody nobody = new AsNobody();
 
     @AfterEach
@@ -40,7 +38,7 @@ class UmaskIT {
     @ValueSource(strings = {"0777", "0277"})
     void aJvmTracedUnderAUmaskThatTakesTheOwnersBitsKeepsItsJavaViewAndItsUmask(String umask) throws Exception {
         List<String> program = List.of("/bin/sh", "-c", "umask; exec \"$0\" -cp \"$1\" " + NestedThreads.class.getName(),
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), CLASSES);
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), nobody.classPath(NestedThreads.class));
         List<String> untracedCommand = new ArrayList<>(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"));
         untracedCommand.addAll(program);
         Tool.Result untraced = Tool.run(underUmask(umask, untracedCommand));
