@@ -13,14 +13,10 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include "proc_task.h"
+
 static void show(const char *who) {
-    char line[256];
-    FILE *f = fopen("/proc/thread-self/status", "r");
-    while (f && fgets(line, sizeof line, f)) {
-        if (!strncmp(line, "Cpus_allowed_list:", 18)) printf("truth %s %s", who, line + 18 + strspn(line + 18, " \t"));
-    }
-    if (f) fclose(f);
-    fflush(stdout);
+    show_status_field(who, "Cpus_allowed_list:");
 }
 
 static void *wide_child(void *arg) {

@@ -14,14 +14,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "proc_task.h"
+
 static void show(const char *who) {
-    char line[256];
-    FILE *f = fopen("/proc/thread-self/status", "r");
-    while (f && fgets(line, sizeof line, f)) {
-        if (!strncmp(line, "SigBlk:", 7)) printf("truth %s %s", who, line + 7 + strspn(line + 7, " \t"));
-    }
-    if (f) fclose(f);
-    fflush(stdout);
+    show_status_field(who, "SigBlk:");
 }
 
 static void *named(void *name) {

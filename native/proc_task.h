@@ -42,4 +42,19 @@ static inline void say_when_stopped(pid_t waiter, long nr, pid_t child) {
     fflush(stdout);
     _exit(0);
 }
+/**
+ * "truth WHO VALUE": the calling thread's /proc status field {@code key} (e.g. "SigBlk:"), the oracle
+ * line a test compares the trace with.
+ */
+static inline void show_status_field(const char *who, const char *key) {
+    char line[256];
+    size_t n = strlen(key);
+    FILE *f = fopen("/proc/thread-self/status", "r");
+    while (f && fgets(line, sizeof line, f)) {
+        if (!strncmp(line, key, n)) printf("truth %s %s", who, line + n + strspn(line + n, " \t"));
+    }
+    if (f) fclose(f);
+    fflush(stdout);
+}
+
 #endif
